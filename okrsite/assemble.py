@@ -1,0 +1,411 @@
+"""Documents to the Site model: field checks, references, cycles, and the scores.
+
+Every problem is collected with the line of the offending value; the model is
+returned only when there is no error, so later stages can trust it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from okrsite import schema as s
+from okrsite import scoring
+from okrsite.config import SiteConfig
+from okrsite.diagnostics import Diagnostics
+from okrsite.model import (Budget, CheckIn, FreePage, Hours, KeyResult, Milestone, Objective,
+                           Project, Site, Task, Team, Update)
+from okrsite.periods import Period, quarter_containing, resolve_period
+from okrsite.source import Document
+
+KR_TYPES = ("metric", "boolean", "milestones")
+PROJECT_STATUSES = ("planned", "active", "on-hold", "done", "cancelled")
+
+_CHECKIN = {
+    "date": s.Field(s.date, required=True),
+    "value": s.Field(s.number),
+    "confidence": s.Field(s.fraction),
+    "note": s.Field(s.text, default=""),
+}
+_MILESTONE = {
+    "title": s.Field(s.text, required=True),
+    "done": s.Field(s.boolean, default=False),
+    "due": s.Field(s.date),
+}
+_KEY_RESULT = {
+    "id": s.Field(s.slug),
+    "title": s.Field(s.text, required=True),
+    "type": s.Field(s.one_of(*KR_TYPES), default="metric"),
+    "start": s.Field(s.number),
+    "target": s.Field(s.number),
+    "current": s.Field(s.number),
+    "unit": s.Field(s.text, default=""),
+    "done": s.Field(s.boolean),
+    "milestones": s.Field(s.list_of(s.mapping(_MILESTONE, "a milestone")), default=()),
+    "weight": s.Field(s.positive, default=1),
+    "owner": s.Field(s.text, default=""),
+    "checkins": s.Field(s.list_of(s.mapping(_CHECKIN, "a check-in")), default=()),
+}
+OBJECTIVE = {
+    "id": s.Field(s.slug),
+    "title": s.Field(s.text, required=True),
+    "period": s.Field(s.period_id),
+    "owner": s.Field(s.text, default=""),
+    "team": s.Field(s.text),
+    "parent": s.Field(s.slug),
+    "key_results": s.Field(s.list_of(s.mapping(_KEY_RESULT, "a key result")), default=()),
+}
+PROJECT = {
+    "id": s.Field(s.slug),
+    "title": s.Field(s.text, required=True),
+    "owner": s.Field(s.text, default=""),
+    "team": s.Field(s.text),
+    "status": s.Field(s.one_of(*PROJECT_STATUSES), default="planned"),
+    "start": s.Field(s.date),
+    "due": s.Field(s.date),
+    "key_results": s.Field(s.one_or_list_of(s.text), default=()),
+    "progress": s.Field(s.fraction),
+    "budget": s.Field(s.mapping({"planned": s.Field(s.number), "spent": s.Field(s.number),
+                                 "currency": s.Field(s.text, default="")}, "a budget")),
+    "hours": s.Field(s.mapping({"planned": s.Field(s.number), "actual": s.Field(s.number)}, "hours")),
+    "tasks": s.Field(s.list_of(s.mapping(_MILESTONE, "a task")), default=()),
+    "updates": s.Field(s.list_of(s.mapping({"date": s.Field(s.date, required=True),
+                                            "note": s.Field(s.text, required=True)}, "an update")),
+                       default=()),
+}
+TEAM = {
+    "id": s.Field(s.slug, required=True),
+    "name": s.Field(s.text),
+    "parent": s.Field(s.slug),
+    "lead": s.Field(s.text, default=""),
+}
+PAGE = {
+    "title": s.Field(s.text, required=True),
+    "weight": s.Field(s.number, default=0),
+}
+
+
+def slugify(value: str) -> str:
+    """A URL-safe id from a file name or team name: 'Q1 Sales.md' -> 'q1-sales'."""
+    ascii_text = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9_]+", "-", ascii_text.lower()).strip("-") or "item"
+
+
+def _suggest(word: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _stem(path: str) -> str:
+    return slugify(path.rsplit("/", 1)[-1].removesuffix(".md"))
+
+
+@dataclass
+class _Checked:
+    """A document after its field check, before references are resolved."""
+
+    doc: Document
+    values: dict[str, Any]
+    cursor: s.Cursor
+
+    @property
+    def id(self) -> str:
+        return self.values["id"] or _stem(self.doc.path)
+
+
+def _check(docs: Iterable[Document], fields: s.Schema, what: str,
+           diagnostics: Diagnostics) -> list[_Checked]:
+    result = []
+    for doc in docs:
+        cursor = s.Cursor(doc.positions, diagnostics)
+        values = s.check_fields(doc.meta if doc.meta is not None else {}, fields, cursor, what)
+        if values is not s.INVALID:
+            result.append(_Checked(doc, values, cursor))
+    return result
+
+
+def _unique(items: list[_Checked], what: str, diagnostics: Diagnostics) -> dict[str, _Checked]:
+    by_id: dict[str, _Checked] = {}
+    for item in items:
+        first = by_id.get(item.id)
+        if first is not None:
+            item.cursor.child("id").error(f"duplicate {what} id '{item.id}' (also in {first.doc.path})")
+        else:
+            by_id[item.id] = item
+    return dict(sorted(by_id.items()))
+
+
+def _report_cycles(parents: dict[str, str | None], what: str,
+                   cursor_of: dict[str, s.Cursor]) -> set[str]:
+    """Report each parent cycle once, at every member's `parent:` line; return the members."""
+    in_cycle: set[str] = set()
+    for start in sorted(parents):
+        path: list[str] = []
+        node: str | None = start
+        while node is not None and node in parents and node not in path and node not in in_cycle:
+            path.append(node)
+            node = parents[node]
+        if node is not None and node in path:
+            cycle = path[path.index(node):]
+            text = " -> ".join([*cycle, node])
+            for member in cycle:
+                cursor_of[member].child("parent").error(f"{what} parent cycle: {text}")
+            in_cycle.update(cycle)
+    return in_cycle
+
+
+def _teams(doc: Document | None, used: dict[str, list[tuple[str, s.Cursor]]],
+           diagnostics: Diagnostics) -> dict[str, Team]:
+    """Teams from teams.yaml, or, without it, every team named by content."""
+    if doc is None:
+        return {slugify(name): Team(slugify(name), name) for name in sorted(used)}
+    cursor = s.Cursor(doc.positions, diagnostics)
+    entries = s.list_of(s.mapping(TEAM, "a team"))
+    items = s.convert(entries, doc.meta, cursor)
+    if items is s.INVALID:
+        return {}
+    checked = [_Checked(doc, values, cursor.child(i)) for i, values in enumerate(items)]
+    by_id = _unique(checked, "team", diagnostics)
+    for item in by_id.values():
+        parent = item.values["parent"]
+        if parent is not None and parent not in by_id:
+            item.cursor.child("parent").error(f"unknown parent team '{parent}'{_suggest(parent, by_id)}")
+    _report_cycles({k: v.values["parent"] for k, v in by_id.items()}, "team",
+                   {k: v.cursor for k, v in by_id.items()})
+    for name, places in sorted(used.items()):
+        if name not in by_id:
+            for _, where in places:
+                where.error(f"unknown team '{name}'{_suggest(name, by_id)} (teams are listed in {doc.path})")
+    children: dict[str, list[str]] = {}
+    for team_id, item in by_id.items():
+        if item.values["parent"]:
+            children.setdefault(item.values["parent"], []).append(team_id)
+    return {team_id: Team(team_id, item.values["name"] or team_id, item.values["parent"],
+                          item.values["lead"], tuple(children.get(team_id, ())))
+            for team_id, item in by_id.items()}
+
+
+def _team_id(value: str | None, has_file: bool) -> str | None:
+    if value is None:
+        return None
+    return value if has_file else slugify(value)
+
+
+def _key_results(item: _Checked, period: Period, config: SiteConfig) -> list[KeyResult]:
+    as_of = config.as_of
+    expected = scoring.expected_progress(period.start, period.end, as_of)
+    results: list[KeyResult] = []
+    seen: set[str] = set()
+    for index, kr in enumerate(item.values["key_results"]):
+        here = item.cursor.child("key_results").child(index)
+        kr_id = kr["id"] or f"kr-{index + 1}"
+        if kr_id in seen:
+            here.child("id").error(f"duplicate key result id '{kr_id}' in objective '{item.id}'")
+            continue
+        seen.add(kr_id)
+        progress = _kr_progress(kr, here)
+        if progress is None:
+            continue
+        checkins = tuple(CheckIn(c["date"], c["value"], c["confidence"], c["note"]) for c in kr["checkins"])
+        current = None
+        if kr["type"] == "metric":
+            readings = [scoring.Reading(c.date, c.value, i) for i, c in enumerate(checkins)]
+            current = scoring.current_value(readings, as_of, kr["current"], kr["start"])
+            progress = scoring.metric_progress(kr["start"], kr["target"], current)
+        results.append(KeyResult(
+            id=kr_id, objective_id=item.id, title=kr["title"], type=kr["type"],
+            progress=progress, expected=expected,
+            status=scoring.status(progress, expected, as_of, period.start, config.thresholds),
+            start=kr["start"], target=kr["target"], current=current, unit=kr["unit"],
+            done=bool(kr["done"]), milestones=tuple(Milestone(**m) for m in kr["milestones"]),
+            weight=kr["weight"], owner=kr["owner"], checkins=checkins))
+    return results
+
+
+def _kr_progress(kr: dict[str, Any], here: s.Cursor) -> float | None:
+    """Type-specific checks; the progress of boolean and milestone KRs (metric: computed later)."""
+    kind = kr["type"]
+    misplaced = {"metric": ("done", "milestones"), "boolean": ("start", "target", "current", "milestones"),
+                 "milestones": ("start", "target", "current", "done")}[kind]
+    for name in misplaced:
+        if kr[name] not in (None, ()):
+            where = here.positions.key((*here.key_path, name))
+            here.diagnostics.warning(where, f"'{name}' is ignored on a {kind} key result")
+    if kind == "metric":
+        missing = [n for n in ("start", "target") if kr[n] is None]
+        for name in missing:
+            here.error(f"missing required field '{name}' in a metric key result")
+        if missing:
+            return None
+        if kr["start"] == kr["target"]:
+            here.child("target").error(f"'target' equals 'start' ({kr['start']}): there is nothing to progress")
+            return None
+        return 0.0
+    if kind == "boolean":
+        return scoring.boolean_progress(bool(kr["done"]))
+    if not kr["milestones"]:
+        here.error("a milestones key result needs a non-empty 'milestones' list")
+        return None
+    return scoring.milestone_progress(sum(1 for m in kr["milestones"] if m["done"]), len(kr["milestones"]))
+
+
+def _periods(objectives: dict[str, _Checked], config: SiteConfig,
+             diagnostics: Diagnostics) -> tuple[dict[str, Period], str]:
+    custom = {p.id: p for p in config.periods}
+    default_id = config.default_period or quarter_containing(config.as_of).id
+    default = resolve_period(default_id, custom)
+    if default is None:
+        diagnostics.error(s.Location(config.relative(config.path)),
+                          f"'default_period': unknown period '{default_id}'")
+    used = {p.id: p for p in config.periods}
+    if default is not None:
+        used[default.id] = default
+    for item in objectives.values():
+        period_id = item.values["period"] or default_id
+        period = resolve_period(period_id, custom)
+        if period is None:
+            item.cursor.child("period").error(
+                f"unknown period '{period_id}': use 2026-Q1, 2026-H1, 2026 or an id from 'periods' in "
+                f"okrsite.yaml{_suggest(period_id, custom)}")
+        else:
+            used[period.id] = period
+            item.values["period"] = period.id
+    return dict(sorted(used.items(), key=lambda kv: kv[1].sort_key())), default_id
+
+
+def assemble(config: SiteConfig, objective_docs: list[Document], project_docs: list[Document],
+             page_docs: list[Document], teams_doc: Document | None,
+             diagnostics: Diagnostics) -> Site | None:
+    """Check and score everything; None when any error was reported."""
+    errors_before = len(diagnostics.errors)
+    objectives = _unique(_check(objective_docs, OBJECTIVE, "an objective", diagnostics), "objective", diagnostics)
+    projects = _unique(_check(project_docs, PROJECT, "a project", diagnostics), "project", diagnostics)
+    pages = _check(page_docs, PAGE, "a page", diagnostics)
+
+    used_teams: dict[str, list[tuple[str, s.Cursor]]] = {}
+    for item in [*objectives.values(), *projects.values()]:
+        if item.values["team"]:
+            used_teams.setdefault(item.values["team"], []).append((item.id, item.cursor.child("team")))
+    teams = _teams(teams_doc, used_teams, diagnostics)
+    periods, default_period = _periods(objectives, config, diagnostics)
+
+    # Objective references and roll-ups.
+    for item in objectives.values():
+        parent = item.values["parent"]
+        if parent is not None and parent not in objectives:
+            item.cursor.child("parent").error(f"unknown parent objective '{parent}'{_suggest(parent, objectives)}")
+            item.values["parent"] = None
+    in_cycle = _report_cycles({k: v.values["parent"] for k, v in objectives.items()}, "objective",
+                              {k: v.cursor for k, v in objectives.items()})
+    children: dict[str, list[str]] = {}
+    for objective_id, item in objectives.items():
+        if item.values["parent"] and objective_id not in in_cycle:
+            children.setdefault(item.values["parent"], []).append(objective_id)
+    key_results: dict[str, list[KeyResult]] = {}
+    for objective_id, item in objectives.items():
+        period = periods.get(item.values["period"])
+        if period is not None:
+            key_results[objective_id] = _key_results(item, period, config)
+        if not item.values["key_results"] and objective_id not in children:
+            item.cursor.error(f"objective '{objective_id}' has no key results and no child objectives")
+
+    linked = _project_links(projects, objectives, key_results, diagnostics)
+    if len(diagnostics.errors) > errors_before:
+        return None
+
+    scored = _score_objectives(objectives, key_results, children, periods, config, teams_doc is not None)
+    return Site(
+        config=config,
+        as_of=config.as_of,
+        default_period=default_period,
+        periods=periods,
+        teams=teams,
+        objectives=scored,
+        projects={pid: _project(item, config, teams_doc is not None) for pid, item in projects.items()},
+        pages=tuple(sorted((_page(item, config) for item in pages), key=lambda p: (p.weight, p.title, p.slug))),
+        projects_by_link=linked,
+    )
+
+
+def _project_links(projects: dict[str, _Checked], objectives: dict[str, _Checked],
+                   key_results: dict[str, list[KeyResult]], diagnostics: Diagnostics) -> dict[str, tuple[str, ...]]:
+    refs = set(objectives) | {kr.ref for krs in key_results.values() for kr in krs}
+    by_link: dict[str, list[str]] = {}
+    for project_id, item in projects.items():
+        links = item.values["key_results"]
+        if not links:
+            diagnostics.warning(item.cursor.positions.at(("key_results",)),
+                                f"project '{project_id}' supports no objective or key result")
+        for index, link in enumerate(links):
+            if link not in refs:
+                item.cursor.child("key_results").child(index).error(
+                    f"unknown key result or objective '{link}'{_suggest(link, refs)}")
+            else:
+                by_link.setdefault(link, []).append(project_id)
+        start, due = item.values["start"], item.values["due"]
+        if start and due and due < start:
+            item.cursor.child("due").error("'due' is before 'start'")
+    return {link: tuple(ids) for link, ids in sorted(by_link.items())}
+
+
+def _score_objectives(objectives: dict[str, _Checked], key_results: dict[str, list[KeyResult]],
+                      children: dict[str, list[str]], periods: dict[str, Period],
+                      config: SiteConfig, has_team_file: bool) -> dict[str, Objective]:
+    progress: dict[str, float] = {}
+
+    def progress_of(objective_id: str) -> float:
+        if objective_id not in progress:
+            krs = key_results[objective_id]
+            if krs:
+                progress[objective_id] = scoring.weighted_mean([(kr.progress, kr.weight) for kr in krs])
+            else:
+                progress[objective_id] = scoring.weighted_mean(
+                    [(progress_of(child), 1) for child in children[objective_id]])
+        return progress[objective_id]
+
+    result = {}
+    for objective_id, item in objectives.items():
+        period = periods[item.values["period"]]
+        value = progress_of(objective_id)
+        expected = scoring.expected_progress(period.start, period.end, config.as_of)
+        result[objective_id] = Objective(
+            id=objective_id, title=item.values["title"], period=period.id, progress=value,
+            expected=expected,
+            status=scoring.status(value, expected, config.as_of, period.start, config.thresholds),
+            grade=scoring.grade(value, period.end, config.as_of), source=item.doc.path,
+            owner=item.values["owner"], team=_team_id(item.values["team"], has_team_file),
+            parent=item.values["parent"], key_results=tuple(key_results[objective_id]),
+            children=tuple(sorted(children.get(objective_id, ()))), body=item.doc.body)
+    return result
+
+
+def _project(item: _Checked, config: SiteConfig, has_team_file: bool) -> Project:
+    v = item.values
+    tasks = tuple(Task(**t) for t in v["tasks"])
+    budget = Budget(**v["budget"]) if v["budget"] else None
+    hours = Hours(**v["hours"]) if v["hours"] else None
+    as_of = config.as_of
+    return Project(
+        id=item.id, title=v["title"], status=v["status"],
+        progress=scoring.project_progress(sum(t.done for t in tasks), len(tasks), v["progress"], v["status"]),
+        late=scoring.is_late(v["due"], as_of, v["status"]),
+        over_budget=bool(budget) and scoring.is_over(budget.planned, budget.spent),
+        over_hours=bool(hours) and scoring.is_over(hours.planned, hours.actual),
+        schedule_elapsed=scoring.schedule_elapsed(v["start"], v["due"], as_of),
+        source=item.doc.path, owner=v["owner"], team=_team_id(v["team"], has_team_file),
+        start=v["start"], due=v["due"], key_results=tuple(v["key_results"]),
+        budget=budget, hours=hours, tasks=tasks,
+        updates=tuple(sorted((Update(u["date"], u["note"]) for u in v["updates"]),
+                             key=lambda u: u.date, reverse=True)),
+        body=item.doc.body)
+
+
+def _page(item: _Checked, config: SiteConfig) -> FreePage:
+    path = item.doc.path
+    inside = path.removeprefix(config.relative(config.content_dir / "pages") + "/").removesuffix(".md")
+    slug = "/".join(slugify(part) for part in inside.split("/"))
+    return FreePage(slug, item.values["title"], item.values["weight"], item.doc.body, path)

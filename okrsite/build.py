@@ -1,0 +1,190 @@
+"""The orchestrator: config -> source -> model -> pages -> output.
+
+Only this module knows the order of the stages. A Builder keeps what can be
+reused between builds (parsed documents), so `okrsite serve` rebuilds
+incrementally by calling the same code as `okrsite build`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+import traceback
+import urllib.parse
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+
+from okrsite import exports, pages as site_pages
+from okrsite.assemble import assemble
+from okrsite.config import SiteConfig, load_config
+from okrsite.diagnostics import BuildFailed, Diagnostic, Diagnostics, Location
+from okrsite.model import Site
+from okrsite.output import UnsafeOutput, WriteReport, check_output_dir, write_site
+from okrsite.render import make_environment, render_page, theme_dirs
+from okrsite.source import (Document, DocumentCache, SourceError, discover, parse_markdown_document,
+                            parse_yaml_document)
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    config_path: Path
+    output: Path | None = None
+    as_of: dt.date | None = None
+    strict: bool = False
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    output: Path
+    pages: int
+    files: int
+    written: int
+    unchanged: int
+    removed: int
+    seconds: float
+    warnings: tuple[Diagnostic, ...] = ()
+    documents_parsed: int = 0
+    documents_cached: int = 0
+
+    def summary(self) -> str:
+        return (f"built {self.pages} pages, {self.files} files ({self.written} written, "
+                f"{self.unchanged} unchanged, {self.removed} removed) in {self.seconds:.2f} s -> {self.output}")
+
+
+@dataclass
+class Builder:
+    """Builds one site again and again, reusing parsed documents between builds."""
+
+    options: BuildOptions
+    documents: DocumentCache = field(default_factory=DocumentCache)
+
+    def build(self) -> BuildReport:
+        """Build the site; raise BuildFailed with every diagnostic when it cannot."""
+        started = time.perf_counter()
+        parsed_before, cached_before = self.documents.misses, self.documents.hits
+        diagnostics = Diagnostics()
+        config = load_config(self.options.config_path, diagnostics, output=self.options.output,
+                             as_of=self.options.as_of)
+        if config is None:
+            raise BuildFailed(diagnostics.sorted())
+        try:
+            check_output_dir(config.output_dir, config.root,
+                             [config.content_dir, config.root / "themes", config.cache_dir])
+        except UnsafeOutput as exc:
+            diagnostics.error(Location(config.relative(config.path)), str(exc))
+            raise BuildFailed(diagnostics.sorted()) from None
+        site = self._load_site(config, diagnostics)
+        problems = diagnostics.errors + (diagnostics.warnings if self.options.strict else [])
+        if site is None or problems:
+            raise BuildFailed(diagnostics.sorted())
+        files, page_count = render_site(site, diagnostics)
+        if diagnostics.errors:
+            raise BuildFailed(diagnostics.sorted())
+        report: WriteReport = write_site(files, config.output_dir)
+        return BuildReport(
+            output=config.output_dir, pages=page_count, files=len(files), written=report.written,
+            unchanged=report.unchanged, removed=report.removed,
+            seconds=time.perf_counter() - started, warnings=tuple(diagnostics.sorted()),
+            documents_parsed=self.documents.misses - parsed_before,
+            documents_cached=self.documents.hits - cached_before)
+
+    def _load_site(self, config: SiteConfig, diagnostics: Diagnostics) -> Site | None:
+        files = discover(config.content_dir)
+        if not config.content_dir.is_dir():
+            diagnostics.error(Location(config.relative(config.path)),
+                              f"the content folder {config.relative(config.content_dir)} does not exist")
+            return None
+
+        def load(paths: tuple[Path, ...], parser) -> list[Document]:
+            docs = []
+            for path in paths:
+                try:
+                    doc, problems = self.documents.load(path, config.relative(path), parser)
+                except SourceError as exc:
+                    diagnostics.items.append(exc.diagnostic)
+                    continue
+                except OSError as exc:
+                    diagnostics.error(Location(config.relative(path)), f"cannot read the file: {exc.strerror}")
+                    continue
+                diagnostics.items.extend(problems)
+                docs.append(doc)
+            return docs
+
+        objectives = load(files.objectives, parse_markdown_document)
+        projects = load(files.projects, parse_markdown_document)
+        free_pages = load(files.pages, parse_markdown_document)
+        teams = load((files.teams,), parse_yaml_document) if files.teams else []
+        if files.teams and not teams:
+            return None
+        site = assemble(config, objectives, projects, free_pages, teams[0] if teams else None, diagnostics)
+        if site is not None and not site.objectives:
+            diagnostics.warning(Location(config.relative(config.content_dir)),
+                                "no objectives found: add Markdown files under objectives/")
+        return site
+
+
+def navigation(site: Site) -> list[dict[str, str]]:
+    items = [{"label": "Dashboard", "target": "", "section": "dashboard"},
+             {"label": "Periods", "target": "periods/", "section": "periods"},
+             {"label": "Teams", "target": "teams/", "section": "teams"},
+             {"label": "Projects", "target": "projects/", "section": "projects"},
+             {"label": "Alignment", "target": "alignment/", "section": "alignment"}]
+    items += [{"label": p.title, "target": f"pages/{p.slug}/", "section": f"pages/{p.slug}"}
+              for p in site.pages]
+    return items
+
+
+def _base_for_404(site: Site) -> str:
+    """GitHub Pages shows 404.html at any depth: its links start from site_url's path."""
+    if not site.config.site_url:
+        return "/"
+    path = urllib.parse.urlsplit(site.config.site_url).path or "/"
+    return path if path.endswith("/") else path + "/"
+
+
+def render_site(site: Site, diagnostics: Diagnostics) -> tuple[dict[str, bytes], int]:
+    """Every output file as bytes, in memory: nothing is written until all of it succeeded."""
+    config = site.config
+    dirs = theme_dirs(config.theme_dir)
+    env = make_environment(dirs, {})
+    shared = {"site": site, "config": config, "nav": navigation(site)}
+    page_list = site_pages.site_map(site, _base_for_404(site))
+    files: dict[str, bytes] = {}
+    for page in page_list:
+        try:
+            files[page.url] = render_page(env, page, config.pretty_urls, shared).encode()
+        except jinja2.TemplateError as exc:
+            diagnostics.items.append(_template_diagnostic(exc, config))
+            break
+    for theme in reversed(dirs):  # built-in first, the site's theme overrides it
+        for path in sorted((theme / "static").rglob("*")):
+            if path.is_file():
+                files["static/" + path.relative_to(theme / "static").as_posix()] = path.read_bytes()
+    for path in discover(config.content_dir).assets:
+        files["assets/" + path.relative_to(config.content_dir / "assets").as_posix()] = path.read_bytes()
+    files["okrs.json"] = exports.okrs_json(site)
+    files["feed.xml"] = exports.atom_feed(site)
+    sitemap = exports.sitemap(site, page_list)
+    if sitemap is not None:
+        files["sitemap.xml"] = sitemap
+    files[".nojekyll"] = b""
+    return files, len(page_list)
+
+
+def _template_diagnostic(exc: jinja2.TemplateError, config: SiteConfig) -> Diagnostic:
+    """A theme error as path:line: the template file and line, found in the traceback."""
+    if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:
+        return Diagnostic(config.relative(Path(exc.filename)), exc.lineno or 1, 1, "error",
+                          f"template error: {exc.message}")
+    for frame, lineno in reversed(list(traceback.walk_tb(exc.__traceback__))):
+        filename = frame.f_code.co_filename
+        if filename.endswith((".html", ".xml", ".txt")):
+            return Diagnostic(config.relative(Path(filename)), lineno, 1, "error", f"template error: {exc}")
+    return Diagnostic(config.relative(config.path), 1, 1, "error", f"template error: {exc}")
+
+
+def build(options: BuildOptions) -> BuildReport:
+    """One build, as `okrsite build` runs it."""
+    return Builder(options).build()

@@ -1,0 +1,166 @@
+"""okrsite.yaml to a frozen SiteConfig; every bad key reported with file:line."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from okrsite import schema as s
+from okrsite.diagnostics import Diagnostics, Location
+from okrsite.periods import Period, builtin_period
+from okrsite.scoring import Thresholds
+from okrsite.source import SourceError, parse_yaml_document
+
+CONFIG_NAME = "okrsite.yaml"
+
+_PERIOD = {
+    "id": s.Field(s.period_id, required=True),
+    "start": s.Field(s.date, required=True),
+    "end": s.Field(s.date, required=True),
+    "title": s.Field(s.text),
+}
+_THRESHOLDS = {
+    "at_risk": s.Field(s.fraction, default=0.15),
+    "off_track": s.Field(s.fraction, default=0.30),
+}
+_CHARTS = {
+    "enabled": s.Field(s.boolean, default=True),
+    "format": s.Field(s.one_of("svg", "png"), default="svg"),
+    "dpi": s.Field(s.positive, default=144),
+}
+FIELDS: s.Schema = {
+    "title": s.Field(s.text, required=True),
+    "description": s.Field(s.text, default=""),
+    "site_url": s.Field(s.url),
+    "theme": s.Field(s.slug, default="default"),
+    "content_dir": s.Field(s.text, default="content"),
+    "output_dir": s.Field(s.text, default="output"),
+    "as_of": s.Field(s.date),
+    "default_period": s.Field(s.period_id),
+    "periods": s.Field(s.list_of(s.mapping(_PERIOD, "a period")), default=()),
+    "status_thresholds": s.Field(s.mapping(_THRESHOLDS, "status_thresholds"), default=None),
+    "pretty_urls": s.Field(s.boolean, default=True),
+    "charts": s.Field(s.mapping(_CHARTS, "charts"), default=None),
+    "publish": s.Field(s.text),
+}
+
+
+@dataclass(frozen=True)
+class ChartSettings:
+    enabled: bool = True
+    format: str = "svg"
+    dpi: float = 144
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """Everything a build needs to know besides the content itself."""
+
+    path: Path  # the okrsite.yaml file
+    root: Path  # its folder; diagnostics name files relative to it
+    title: str
+    content_dir: Path
+    output_dir: Path
+    as_of: dt.date
+    description: str = ""
+    site_url: str | None = None
+    theme: str = "default"
+    default_period: str | None = None
+    periods: tuple[Period, ...] = ()
+    thresholds: Thresholds = Thresholds()
+    pretty_urls: bool = True
+    charts: ChartSettings = ChartSettings()
+    publish: str | None = None
+    cache_dir: Path = field(default=Path(".okrsite-cache"))
+
+    @property
+    def theme_dir(self) -> Path:
+        return self.root / "themes" / self.theme
+
+    def relative(self, path: Path) -> str:
+        """A path as diagnostics show it: relative to the site root, with '/'."""
+        try:
+            return path.resolve().relative_to(self.root).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+
+def default_as_of(environ: dict[str, str] | None = None) -> dt.date:
+    """Today, or the date of SOURCE_DATE_EPOCH for reproducible builds."""
+    env = os.environ if environ is None else environ
+    epoch = env.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
+    return dt.date.today()
+
+
+def load_config(path: Path, diagnostics: Diagnostics, *, output: Path | None = None,
+                as_of: dt.date | None = None) -> SiteConfig | None:
+    """Read and check okrsite.yaml; None when it has errors (they are in `diagnostics`)."""
+    path = path.resolve()
+    root = path.parent
+    label = path.name
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        diagnostics.error(Location(label), f"cannot read the site configuration: {exc.strerror or exc}")
+        return None
+    try:
+        doc, problems = parse_yaml_document(raw, label)
+    except SourceError as exc:
+        diagnostics.items.append(exc.diagnostic)
+        return None
+    diagnostics.items.extend(problems)
+    errors_before = len(diagnostics.errors)
+    cursor = s.Cursor(doc.positions, diagnostics)
+    values = s.check_fields(doc.meta if doc.meta is not None else {}, FIELDS, cursor, "okrsite.yaml")
+    if values is s.INVALID:
+        return None
+    periods = _custom_periods(values["periods"], cursor.child("periods"))
+    thresholds = Thresholds(**values["status_thresholds"]) if s.is_valid(values["status_thresholds"]) and values["status_thresholds"] else Thresholds()
+    if thresholds.at_risk > thresholds.off_track:
+        cursor.child("status_thresholds").error("'at_risk' must not be above 'off_track'")
+    charts = values["charts"]
+    if len(diagnostics.errors) > errors_before or not s.is_valid(values):
+        return None
+    return SiteConfig(
+        path=path,
+        root=root,
+        title=values["title"],
+        description=values["description"],
+        site_url=values["site_url"],
+        theme=values["theme"],
+        content_dir=(root / values["content_dir"]).resolve(),
+        output_dir=(output if output is not None else root / values["output_dir"]).resolve(),
+        as_of=as_of or values["as_of"] or default_as_of(),
+        default_period=values["default_period"],
+        periods=periods,
+        thresholds=thresholds,
+        pretty_urls=values["pretty_urls"],
+        charts=ChartSettings(**charts) if charts else ChartSettings(),
+        publish=values["publish"],
+        cache_dir=root / ".okrsite-cache",
+    )
+
+
+def _custom_periods(items: Any, cursor: s.Cursor) -> tuple[Period, ...]:
+    if not s.is_valid(items):
+        return ()
+    result: list[Period] = []
+    seen: set[str] = set()
+    for index, item in enumerate(items):
+        here = cursor.child(index)
+        if item["end"] < item["start"]:
+            here.child("end").error("'end': the period ends before it starts")
+            continue
+        if item["id"] in seen:
+            here.child("id").error(f"duplicate period id '{item['id']}'")
+            continue
+        seen.add(item["id"])
+        builtin = builtin_period(item["id"])
+        title = item["title"] or (builtin.title if builtin else item["id"])
+        result.append(Period(item["id"], title, item["start"], item["end"], "custom"))
+    return tuple(result)

@@ -1,0 +1,135 @@
+"""Machine-readable outputs: okrs.json, the Atom feed and the sitemap.
+
+All three are deterministic: sorted keys, dates from the content, never the clock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+from xml.sax.saxutils import escape, quoteattr
+
+from okrsite import __version__
+from okrsite.model import KeyResult, Objective, Project, Site
+from okrsite.pages import Page, recent_activity
+
+FEED_ENTRIES = 50
+
+
+def _number(value: float | None) -> float | None:
+    return None if value is None else round(value, 6)
+
+
+def _kr_json(kr: KeyResult) -> dict[str, Any]:
+    return {
+        "id": kr.id, "ref": kr.ref, "title": kr.title, "type": kr.type,
+        "start": kr.start, "target": kr.target, "current": kr.current, "unit": kr.unit,
+        "done": kr.done if kr.type == "boolean" else None,
+        "milestones": [{"title": m.title, "done": m.done, "due": m.due and m.due.isoformat()}
+                       for m in kr.milestones],
+        "weight": kr.weight, "owner": kr.owner,
+        "progress": _number(kr.progress), "expected": _number(kr.expected), "status": kr.status,
+        "checkins": [{"date": c.date.isoformat(), "value": c.value, "confidence": c.confidence, "note": c.note}
+                     for c in kr.checkins],
+    }
+
+
+def _objective_json(objective: Objective) -> dict[str, Any]:
+    return {
+        "id": objective.id, "title": objective.title, "period": objective.period,
+        "team": objective.team, "owner": objective.owner, "parent": objective.parent,
+        "children": list(objective.children),
+        "progress": _number(objective.progress), "expected": _number(objective.expected),
+        "status": objective.status, "grade": objective.grade,
+        "key_results": [_kr_json(kr) for kr in objective.key_results],
+        "source": objective.source,
+    }
+
+
+def _project_json(project: Project) -> dict[str, Any]:
+    return {
+        "id": project.id, "title": project.title, "status": project.status, "owner": project.owner,
+        "team": project.team, "start": project.start and project.start.isoformat(),
+        "due": project.due and project.due.isoformat(),
+        "progress": _number(project.progress), "schedule_elapsed": _number(project.schedule_elapsed),
+        "key_results": list(project.key_results), "late": project.late, "over_budget": project.over_budget,
+        "over_hours": project.over_hours,
+        "budget": project.budget and {"planned": project.budget.planned, "spent": project.budget.spent,
+                                      "currency": project.budget.currency},
+        "hours": project.hours and {"planned": project.hours.planned, "actual": project.hours.actual},
+        "tasks": [{"title": t.title, "done": t.done, "due": t.due and t.due.isoformat()} for t in project.tasks],
+        "updates": [{"date": u.date.isoformat(), "note": u.note} for u in project.updates],
+        "source": project.source,
+    }
+
+
+def okrs_json(site: Site) -> bytes:
+    data = {
+        "generator": f"okrsite {__version__}",
+        "site": {"title": site.config.title, "description": site.config.description,
+                 "url": site.config.site_url},
+        "as_of": site.as_of.isoformat(),
+        "default_period": site.default_period,
+        "periods": [{"id": p.id, "title": p.title, "start": p.start.isoformat(), "end": p.end.isoformat(),
+                     "ended": p.has_ended(site.as_of)} for p in site.periods.values()],
+        "teams": [{"id": t.id, "name": t.name, "parent": t.parent, "lead": t.lead}
+                  for t in sorted(site.teams.values(), key=lambda t: t.id)],
+        "objectives": [_objective_json(o) for o in site.objectives.values()],
+        "projects": [_project_json(p) for p in site.projects.values()],
+    }
+    return (json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n").encode()
+
+
+def _absolute(site: Site, path: str) -> str:
+    base = site.config.site_url or ""
+    return (base.rstrip("/") + "/" + path) if base else path
+
+
+def _stamp(day: dt.date) -> str:
+    return f"{day.isoformat()}T00:00:00Z"
+
+
+def atom_feed(site: Site) -> bytes:
+    """Check-ins and project updates, newest first; links absolute when site_url is set."""
+    entries = recent_activity(site, site.objectives.values(), site.projects.values(), FEED_ENTRIES)
+    feed_id = site.config.site_url or f"urn:okrsite:{site.config.title}"
+    updated = entries[0].date if entries else site.as_of
+    lines = ['<?xml version="1.0" encoding="utf-8"?>',
+             '<feed xmlns="http://www.w3.org/2005/Atom">',
+             f"  <title>{escape(site.config.title)}</title>",
+             f"  <id>{escape(feed_id)}</id>",
+             f"  <updated>{_stamp(updated)}</updated>",
+             f'  <generator version="{__version__}">okrsite</generator>']
+    if site.config.site_url:
+        lines.append(f"  <link rel=\"self\" href={quoteattr(_absolute(site, 'feed.xml'))}/>")
+        lines.append(f"  <link href={quoteattr(_absolute(site, ''))}/>")
+    for index, entry in enumerate(entries):
+        what = "Check-in" if entry.kind == "checkin" else "Update"
+        value = f": {entry.value:g}{' ' + entry.unit if entry.unit else ''}" if entry.value is not None else ""
+        entry_id = f"{feed_id}#{entry.kind}-{entry.date.isoformat()}-{entry.link}-{index}"
+        lines += ["  <entry>",
+                  f"    <title>{escape(f'{what}: {entry.title}{value}')}</title>",
+                  f"    <id>{escape(entry_id)}</id>",
+                  f"    <updated>{_stamp(entry.date)}</updated>",
+                  f"    <link href={quoteattr(_absolute(site, entry.link))}/>",
+                  f"    <author><name>{escape(site.config.title)}</name></author>",
+                  f"    <summary>{escape(entry.note or what)}</summary>",
+                  "  </entry>"]
+    lines.append("</feed>")
+    return ("\n".join(lines) + "\n").encode()
+
+
+def sitemap(site: Site, pages: list[Page]) -> bytes | None:
+    """Absolute URLs of every page; only possible when site_url is set."""
+    if not site.config.site_url:
+        return None
+    lines = ['<?xml version="1.0" encoding="utf-8"?>',
+             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    for page in sorted(pages, key=lambda p: p.url):
+        if page.url == "404.html":
+            continue
+        path = page.url.removesuffix("index.html") if site.config.pretty_urls else page.url
+        lines.append(f"  <url><loc>{escape(_absolute(site, path))}</loc></url>")
+    lines.append("</urlset>")
+    return ("\n".join(lines) + "\n").encode()

@@ -1,0 +1,256 @@
+"""The site map in one place: a Page (url, template, context) for every HTML page.
+
+Contexts are plain data from the model, chosen for what each page must answer;
+templates only lay them out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from okrsite.model import KeyResult, Objective, Project, Site, Team
+
+STATUS_ORDER = {"off-track": 0, "at-risk": 1, "on-track": 2, "not-started": 3, "done": 4}
+RECENT_ITEMS = 12
+BEHIND_ITEMS = 8
+
+
+@dataclass(frozen=True)
+class Page:
+    url: str  # output path: "objectives/seo-visibility/index.html"
+    template: str
+    title: str
+    context: dict[str, Any] = field(default_factory=dict)
+    section: str = ""  # which navigation entry is current
+    base: str | None = None  # absolute path prefix for pages shown at any URL (404)
+
+
+@dataclass(frozen=True)
+class Activity:
+    """One line of the recent-activity list: a KR check-in or a project update."""
+
+    date: dt.date
+    kind: str  # "checkin" | "update"
+    title: str
+    link: str
+    note: str = ""
+    value: float | None = None
+    unit: str = ""
+    confidence: float | None = None
+
+
+def objective_url(objective_id: str) -> str:
+    return f"objectives/{objective_id}/"
+
+
+def project_url(project_id: str) -> str:
+    return f"projects/{project_id}/"
+
+
+def team_url(team_id: str) -> str:
+    return f"teams/{team_id}/"
+
+
+def period_url(period_id: str) -> str:
+    return f"periods/{period_id}/"
+
+
+def link_url(link: str) -> str:
+    """Where a project's link string points: the objective page, at the KR's anchor."""
+    objective_id, _, kr_id = link.partition("/")
+    return objective_url(objective_id) + (f"#kr-{kr_id}" if kr_id else "")
+
+
+def by_status(items: Iterable[Any]) -> list[Any]:
+    """Worst first, then by id: the order a manager reads in."""
+    return sorted(items, key=lambda x: (STATUS_ORDER.get(x.status, 9), x.progress - x.expected, x.id))
+
+
+def status_counts(items: Iterable[Any]) -> dict[str, int]:
+    counts = {status: 0 for status in STATUS_ORDER}
+    for item in items:
+        counts[item.status] += 1
+    return counts
+
+
+def mean_progress(objectives: list[Objective]) -> float | None:
+    """Overall progress of a period: the mean of its top-level objectives (roll-ups count once)."""
+    ids = {o.id for o in objectives}
+    top = [o for o in objectives if o.parent not in ids]
+    return sum(o.progress for o in top) / len(top) if top else None
+
+
+def behind_pace(site: Site, objectives: Iterable[Objective], limit: int = BEHIND_ITEMS) -> list[KeyResult]:
+    krs = [kr for o in objectives for kr in o.key_results if kr.status in ("at-risk", "off-track")]
+    return sorted(krs, key=lambda kr: (-(kr.expected - kr.progress), kr.ref))[:limit]
+
+
+def recent_activity(site: Site, objectives: Iterable[Objective], projects: Iterable[Project],
+                    limit: int = RECENT_ITEMS) -> list[Activity]:
+    """Check-ins and project updates known on as_of, newest first."""
+    items: list[Activity] = []
+    for objective in objectives:
+        for kr in objective.key_results:
+            for checkin in kr.checkins:
+                if checkin.date <= site.as_of:
+                    items.append(Activity(checkin.date, "checkin", kr.title, link_url(kr.ref), checkin.note,
+                                          checkin.value, kr.unit, checkin.confidence))
+    for project in projects:
+        for update in project.updates:
+            if update.date <= site.as_of:
+                items.append(Activity(update.date, "update", project.title, project_url(project.id), update.note))
+    items.sort(key=lambda a: (a.date, a.kind, a.link, a.note), reverse=True)
+    return items[:limit]
+
+
+def projects_supporting(site: Site, objective: Objective) -> list[Project]:
+    """Projects that link the objective as a whole or any of its KRs."""
+    links = [objective.id, *(kr.ref for kr in objective.key_results)]
+    found = {p.id: p for link in links for p in site.projects_for(link)}
+    return [found[k] for k in sorted(found)]
+
+
+def team_chain(site: Site, team_id: str | None) -> list[Team]:
+    """A team and its ancestors, root first (for breadcrumbs)."""
+    chain: list[Team] = []
+    while team_id and team_id in site.teams and all(t.id != team_id for t in chain):
+        chain.insert(0, site.teams[team_id])
+        team_id = site.teams[team_id].parent
+    return chain
+
+
+def dashboard(site: Site) -> Page:
+    period = site.periods[site.default_period]
+    objectives = site.objectives_in(period.id)
+    projects = [p for p in site.projects.values() if p.status not in ("cancelled",)]
+    return Page("index.html", "dashboard.html", site.config.title, {
+        "period": period,
+        "objectives": by_status(objectives),
+        "counts": status_counts(objectives),
+        "overall": mean_progress(objectives),
+        "expected": objectives[0].expected if objectives else None,
+        "behind": behind_pace(site, objectives),
+        "attention": [p for p in projects if p.attention],
+        "unaligned": [p for p in projects if not p.aligned and p.status != "done"],
+        "recent": recent_activity(site, site.objectives.values(), site.projects.values()),
+    }, section="dashboard")
+
+
+def objective_page(site: Site, objective: Objective) -> Page:
+    return Page(f"objectives/{objective.id}/index.html", "objective.html", objective.title, {
+        "objective": objective,
+        "period": site.period_of(objective),
+        "parent": site.objectives.get(objective.parent) if objective.parent else None,
+        "children": by_status(site.objectives[c] for c in objective.children),
+        "team": site.teams.get(objective.team) if objective.team else None,
+        "kr_projects": {kr.id: site.projects_for(kr.ref) for kr in objective.key_results},
+        "whole_projects": site.projects_for(objective.id),
+        "projects": projects_supporting(site, objective),
+    }, section="periods")
+
+
+def project_page(site: Site, project: Project) -> Page:
+    links = []
+    for link in project.key_results:
+        objective = site.objectives[link.partition("/")[0]]
+        links.append({"link": link, "url": link_url(link), "objective": objective, "kr": site.key_result(link)})
+    return Page(f"projects/{project.id}/index.html", "project.html", project.title, {
+        "project": project,
+        "links": links,
+        "team": site.teams.get(project.team) if project.team else None,
+    }, section="projects")
+
+
+def projects_index(site: Site) -> Page:
+    projects = list(site.projects.values())
+    order = {"active": 0, "on-hold": 1, "planned": 2, "done": 3, "cancelled": 4}
+    return Page("projects/index.html", "projects.html", "Projects", {
+        "projects": sorted(projects, key=lambda p: (not p.attention, order[p.status], p.id)),
+        "counts": {status: sum(p.status == status for p in projects) for status in order},
+    }, section="projects")
+
+
+def team_page(site: Site, team: Team) -> Page:
+    objectives = [o for o in site.objectives.values() if o.team == team.id]
+    periods = [p for p in site.periods.values() if any(o.period == p.id for o in objectives)]
+    return Page(f"teams/{team.id}/index.html", "team.html", team.name, {
+        "team": team,
+        "chain": team_chain(site, team.parent),
+        "subteams": [site.teams[c] for c in team.children if c in site.teams],
+        "by_period": [(p, by_status(o for o in objectives if o.period == p.id)) for p in reversed(periods)],
+        "projects": [p for p in site.projects.values() if p.team == team.id],
+    }, section="teams")
+
+
+def teams_index(site: Site) -> Page:
+    roots = [t for t in site.teams.values() if not t.parent or t.parent not in site.teams]
+    counts = {t: sum(o.team == t for o in site.objectives.values()) for t in site.teams}
+    return Page("teams/index.html", "teams.html", "Teams", {"roots": roots, "objective_counts": counts},
+                section="teams")
+
+
+def period_page(site: Site, period_id: str) -> Page:
+    period = site.periods[period_id]
+    objectives = site.objectives_in(period_id)
+    graded = [o.grade for o in objectives if o.grade is not None]
+    groups: dict[str | None, list[Objective]] = {}
+    for objective in by_status(objectives):
+        groups.setdefault(objective.team, []).append(objective)
+    return Page(f"periods/{period_id}/index.html", "period.html", period.title, {
+        "period": period,
+        "ended": period.has_ended(site.as_of),
+        "objectives": by_status(objectives),
+        "groups": sorted(groups.items(), key=lambda kv: (kv[0] is None, kv[0] or "")),
+        "counts": status_counts(objectives),
+        "overall": mean_progress(objectives),
+        "mean_grade": sum(graded) / len(graded) if graded else None,
+    }, section="periods")
+
+
+def periods_index(site: Site) -> Page:
+    rows = [(p, site.objectives_in(p.id)) for p in reversed(list(site.periods.values()))]
+    return Page("periods/index.html", "periods.html", "Periods", {
+        "rows": [(p, len(objs), mean_progress(objs), status_counts(objs)) for p, objs in rows],
+    }, section="periods")
+
+
+def alignment_page(site: Site) -> Page:
+    supported = set(site.projects_by_link)
+    trees = []
+    for period in reversed(list(site.periods.values())):
+        objectives = site.objectives_in(period.id)
+        ids = {o.id for o in objectives}
+        roots = [o for o in objectives if o.parent not in ids]
+        if roots:
+            trees.append((period, roots))
+    return Page("alignment/index.html", "alignment.html", "Alignment", {
+        "trees": trees,
+        "unaligned": [p for p in site.projects.values() if not p.aligned],
+        "unsupported": [kr for o in site.objectives.values() for kr in o.key_results
+                        if kr.ref not in supported],
+    }, section="alignment")
+
+
+def free_page(site: Site, index: int) -> Page:
+    page = site.pages[index]
+    return Page(f"pages/{page.slug}/index.html", "page.html", page.title, {"free_page": page},
+                section=f"pages/{page.slug}")
+
+
+def not_found_page(site: Site, base: str | None) -> Page:
+    return Page("404.html", "404.html", "Page not found", {}, base=base)
+
+
+def site_map(site: Site, base_404: str | None = None) -> list[Page]:
+    """Every HTML page of the site, in a stable order."""
+    pages = [dashboard(site), alignment_page(site), periods_index(site), teams_index(site),
+             projects_index(site), not_found_page(site, base_404)]
+    pages += [period_page(site, p) for p in site.periods]
+    pages += [objective_page(site, o) for o in site.objectives.values()]
+    pages += [project_page(site, p) for p in site.projects.values()]
+    pages += [team_page(site, t) for t in site.teams.values()]
+    pages += [free_page(site, i) for i in range(len(site.pages))]
+    return pages

@@ -1,0 +1,234 @@
+"""Declared fields: one validator for the config, objectives, KRs, projects, teams and pages.
+
+Each document kind declares its fields (kind, required, default) in one place,
+as MkDocs declares config options. Checking collects every problem with the
+line of the offending value and suggests the closest field name for typos.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from okrsite.diagnostics import Diagnostics
+from okrsite.source import KeyPath, Positions
+
+
+class Invalid(Exception):
+    """A value that does not have the declared kind; the message says what was expected."""
+
+
+class _Missing:
+    def __repr__(self) -> str:
+        return "INVALID"
+
+
+INVALID: Any = _Missing()  # a composite value whose problems are already reported
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """A position in one document while checking it: where to report, and to whom."""
+
+    positions: Positions
+    diagnostics: Diagnostics
+    key_path: KeyPath = ()
+
+    def child(self, key: str | int) -> Cursor:
+        return Cursor(self.positions, self.diagnostics, (*self.key_path, key))
+
+    def error(self, message: str) -> None:
+        self.diagnostics.error(self.positions.at(self.key_path), message)
+
+
+Kind = Callable[[Any, Cursor], Any]
+
+
+@dataclass(frozen=True)
+class Field:
+    kind: Kind
+    required: bool = False
+    default: Any = None
+
+
+Schema = Mapping[str, Field]
+
+
+def describe(value: Any) -> str:
+    """Name a YAML value's type the way an author thinks of it."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if isinstance(value, dt.date):
+        return f"the date {value.isoformat()}"
+    if isinstance(value, str):
+        return f"the text {value!r}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+def text(value: Any, _: Cursor) -> str:
+    # Lenient on scalars: an unquoted `title: 2026` is still a title.
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (int, float, dt.date)) and not isinstance(value, bool):
+        return value.isoformat() if isinstance(value, dt.date) else str(value)
+    raise Invalid(f"expected text, got {describe(value)}")
+
+
+def number(value: Any, _: Cursor) -> int | float:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value
+    raise Invalid(f"expected a number, got {describe(value)}")
+
+
+def positive(value: Any, cursor: Cursor) -> int | float:
+    result = number(value, cursor)
+    if result <= 0:
+        raise Invalid(f"expected a number above 0, got {result}")
+    return result
+
+
+def fraction(value: Any, cursor: Cursor) -> int | float:
+    result = number(value, cursor)
+    if not 0 <= result <= 1:
+        raise Invalid(f"expected a number from 0 to 1, got {result}")
+    return result
+
+
+def boolean(value: Any, _: Cursor) -> bool:
+    if isinstance(value, bool):
+        return value
+    raise Invalid(f"expected true or false, got {describe(value)}")
+
+
+def date(value: Any, _: Cursor) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise Invalid(f"expected a date like 2026-01-31, got {describe(value)}")
+
+
+_SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?$")
+
+
+def slug(value: Any, cursor: Cursor) -> str:
+    result = text(value, cursor)
+    if not _SLUG.match(result):
+        raise Invalid(f"expected an id of lowercase letters, digits, '-' and '_', got {result!r}")
+    return result
+
+
+def period_id(value: Any, cursor: Cursor) -> str:
+    # `period: 2026` parses as an int; ids are text.
+    return text(value, cursor).strip()
+
+
+def url(value: Any, cursor: Cursor) -> str:
+    result = text(value, cursor)
+    if not re.match(r"^https?://[^\s/]+", result):
+        raise Invalid(f"expected an absolute http(s) URL, got {result!r}")
+    return result
+
+
+def one_of(*choices: str) -> Kind:
+    def check(value: Any, cursor: Cursor) -> str:
+        result = text(value, cursor)
+        if result not in choices:
+            raise Invalid(f"expected one of {', '.join(choices)}; got {result!r}{_suggest(result, choices)}")
+        return result
+    return check
+
+
+def list_of(item: Kind) -> Kind:
+    def check(value: Any, cursor: Cursor) -> tuple:
+        if value is None:
+            return ()
+        if not isinstance(value, list):
+            raise Invalid(f"expected a list, got {describe(value)}")
+        items = [convert(item, element, cursor.child(index)) for index, element in enumerate(value)]
+        return INVALID if any(i is INVALID for i in items) else tuple(items)
+    return check
+
+
+def one_or_list_of(item: Kind) -> Kind:
+    """A single value or a list of them (`key_results: seo` or `[seo, sales]`)."""
+    many = list_of(item)
+
+    def check(value: Any, cursor: Cursor) -> tuple:
+        return many(value if isinstance(value, list) or value is None else [value], cursor)
+    return check
+
+
+def mapping(schema: Schema, what: str) -> Kind:
+    def check(value: Any, cursor: Cursor) -> dict[str, Any]:
+        return check_fields(value, schema, cursor, what)
+    return check
+
+
+def convert(kind: Kind, value: Any, cursor: Cursor) -> Any:
+    """Run one kind; report a leaf problem at the value's line."""
+    try:
+        return kind(value, cursor)
+    except Invalid as problem:
+        key = cursor.key_path[-1] if cursor.key_path else None
+        label = f"'{key}': " if isinstance(key, str) else ""
+        cursor.error(f"{label}{problem}")
+        return INVALID
+
+
+def _suggest(word: str, choices: Any) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def check_fields(value: Any, schema: Schema, cursor: Cursor, what: str) -> dict[str, Any]:
+    """Check a mapping against its declared fields.
+
+    Returns every declared field (defaults filled in); a field whose value was
+    invalid holds INVALID. A value that is not a mapping is reported and gives INVALID.
+    """
+    if not isinstance(value, dict):
+        cursor.error(f"expected the fields of {what} (key: value lines), got {describe(value)}")
+        return INVALID
+    result: dict[str, Any] = {}
+    for key in value:
+        if str(key) not in schema:
+            where = cursor.positions.key((*cursor.key_path, str(key)))
+            cursor.diagnostics.error(where, f"unknown field '{key}' in {what}{_suggest(str(key), schema)}")
+    for name, spec in schema.items():
+        if name in value and value[name] is not None:
+            result[name] = convert(spec.kind, value[name], cursor.child(name))
+        elif spec.required:
+            cursor.error(f"missing required field '{name}' in {what}")
+            result[name] = INVALID
+        else:
+            result[name] = spec.default
+    return result
+
+
+def is_valid(value: Any) -> bool:
+    """True when no INVALID is left anywhere in a checked structure."""
+    if value is INVALID:
+        return False
+    if isinstance(value, dict):
+        return all(is_valid(v) for v in value.values())
+    if isinstance(value, tuple):
+        return all(is_valid(v) for v in value)
+    return True

@@ -1,0 +1,122 @@
+"""The OKR arithmetic of the spec: pure functions, no I/O.
+
+Everything a report shows as a number comes from here, so these functions are
+small, total, and tested rule by rule (tests/test_scoring.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+TOLERANCE = 1e-9  # so that 0.5 - 0.35 counts as 0.15
+
+STATUSES = ("done", "on-track", "at-risk", "off-track", "not-started")
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Shortfall behind expected pace at which a result turns at-risk, then off-track."""
+
+    at_risk: float = 0.15
+    off_track: float = 0.30
+
+
+def clamp01(value: float) -> float:
+    return min(1.0, max(0.0, value))
+
+
+def metric_progress(start: float, target: float, current: float) -> float:
+    """(current - start) / (target - start), clamped; works for decreasing KRs too."""
+    if target == start:
+        raise ValueError("target equals start")
+    return clamp01((current - start) / (target - start))
+
+
+def milestone_progress(done: int, total: int) -> float:
+    return done / total if total else 0.0
+
+
+def boolean_progress(done: bool) -> float:
+    return 1.0 if done else 0.0
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A check-in reduced to what the arithmetic needs; `order` is its place in the file."""
+
+    date: dt.date
+    value: float | None
+    order: int
+
+
+def current_value(readings: Iterable[Reading], as_of: dt.date,
+                  stated: float | None, start: float) -> float:
+    """The latest check-in value known on `as_of` (file order breaks date ties), else `current:`, else start."""
+    known = [r for r in readings if r.value is not None and r.date <= as_of]
+    if known:
+        latest = max(known, key=lambda r: (r.date, r.order))
+        assert latest.value is not None
+        return latest.value
+    return stated if stated is not None else start
+
+
+def weighted_mean(values: Sequence[tuple[float, float]]) -> float:
+    """Mean of (value, weight) pairs; 0 for nothing."""
+    total = sum(weight for _, weight in values)
+    if not total:
+        return 0.0
+    return sum(value * weight for value, weight in values) / total
+
+
+def expected_progress(start: dt.date, end: dt.date, as_of: dt.date) -> float:
+    """Share of the period elapsed at as_of: (as_of - start) / (end - start + 1 day), clamped."""
+    days = (end - start).days + 1
+    return clamp01((as_of - start).days / days)
+
+
+def status(progress: float, expected: float, as_of: dt.date, period_start: dt.date,
+           thresholds: Thresholds = Thresholds()) -> str:
+    if progress >= 1 - TOLERANCE:
+        return "done"
+    if as_of < period_start:
+        return "not-started"
+    shortfall = expected - progress
+    if shortfall <= thresholds.at_risk + TOLERANCE:
+        return "on-track"
+    if shortfall <= thresholds.off_track + TOLERANCE:
+        return "at-risk"
+    return "off-track"
+
+
+def grade(progress: float, period_end: dt.date, as_of: dt.date) -> float | None:
+    """The 0.0-1.0 score of an ended period, to two decimals; None while it runs."""
+    if period_end >= as_of:
+        return None
+    return round(progress + 0.0, 2)
+
+
+def project_progress(tasks_done: int, tasks_total: int, stated: float | None, status_: str) -> float:
+    """Share of tasks done, or `progress:` when given; without either, 1 only when done."""
+    if stated is not None:
+        return clamp01(stated)
+    if tasks_total:
+        return tasks_done / tasks_total
+    return 1.0 if status_ == "done" else 0.0
+
+
+def is_late(due: dt.date | None, as_of: dt.date, status_: str) -> bool:
+    return due is not None and due < as_of and status_ not in ("done", "cancelled")
+
+
+def is_over(planned: float | None, actual: float | None) -> bool:
+    """Spent more than planned (budget or hours); unknown plans are never over."""
+    return planned is not None and actual is not None and actual > planned
+
+
+def schedule_elapsed(start: dt.date | None, due: dt.date | None, as_of: dt.date) -> float | None:
+    """Share of a project's schedule elapsed on as_of, counting the due date as a full day."""
+    if start is None or due is None or due < start:
+        return None
+    return expected_progress(start, due, as_of)

@@ -1,0 +1,59 @@
+"""Shared fixtures: small sites built in tmp_path, and the bundled demo site."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def write(root: Path, rel: str, text: str) -> Path:
+    """Write a file of a test site, dedenting the text so tests read naturally."""
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def demo_site(tmp_path: Path) -> Path:
+    """A copy of the bundled demo site (content/ and okrsite.yaml), safe to edit."""
+    root = tmp_path / "demo"
+    root.mkdir()
+    shutil.copy(REPO / "okrsite.yaml", root / "okrsite.yaml")
+    shutil.copytree(REPO / "content", root / "content")
+    return root
+
+
+MINIMAL_CONFIG = """
+title: Test OKRs
+as_of: 2026-02-15
+"""
+
+MINIMAL_OBJECTIVE = """
+---
+title: Grow
+period: 2026-Q1
+team: marketing
+key_results:
+  - id: views
+    title: Views from 100 to 200
+    start: 100
+    target: 200
+    current: 150
+---
+Why we grow.
+"""
+
+
+@pytest.fixture
+def small_site(tmp_path: Path) -> Path:
+    """The smallest valid site: one objective with one KR."""
+    root = tmp_path / "site"
+    write(root, "okrsite.yaml", MINIMAL_CONFIG)
+    write(root, "content/objectives/grow.md", MINIMAL_OBJECTIVE)
+    return root
