@@ -16,7 +16,7 @@ from typing import Any
 from okrsite import schema as s
 from okrsite import scoring
 from okrsite.config import SiteConfig
-from okrsite.diagnostics import Diagnostics
+from okrsite.diagnostics import Diagnostics, Location
 from okrsite.model import (Budget, CheckIn, FreePage, Hours, KeyResult, Milestone, Objective,
                            Project, Site, Task, Team, Update)
 from okrsite.periods import Period, quarter_containing, resolve_period
@@ -111,10 +111,19 @@ class _Checked:
     doc: Document
     values: dict[str, Any]
     cursor: s.Cursor
+    invalid: frozenset[str] = frozenset()  # fields whose (reported) bad value was replaced by the default
 
     @property
     def id(self) -> str:
         return self.values["id"] or _stem(self.doc.path)
+
+
+def _checked(doc: Document, values: dict[str, Any], cursor: s.Cursor, fields: s.Schema) -> _Checked:
+    """Top-level fields whose bad value is already reported fall back to their default, so
+    the cross-file checks (ids, parents, teams, periods, links) still run on the rest."""
+    invalid = frozenset(name for name, value in values.items() if value is s.INVALID)
+    usable = {name: (fields[name].default if name in invalid else value) for name, value in values.items()}
+    return _Checked(doc, usable, cursor, invalid)
 
 
 def _check(docs: Iterable[Document], fields: s.Schema, what: str,
@@ -124,7 +133,7 @@ def _check(docs: Iterable[Document], fields: s.Schema, what: str,
         cursor = s.Cursor(doc.positions, diagnostics)
         values = s.check_fields(doc.meta if doc.meta is not None else {}, fields, cursor, what)
         if values is not s.INVALID:
-            result.append(_Checked(doc, values, cursor))
+            result.append(_checked(doc, values, cursor, fields))
     return result
 
 
@@ -168,7 +177,7 @@ def _teams(doc: Document | None, used: dict[str, list[tuple[str, s.Cursor]]],
     items = s.convert(entries, doc.meta, cursor)
     if items is s.INVALID:
         return {}
-    checked = [_Checked(doc, values, cursor.child(i)) for i, values in enumerate(items)]
+    checked = [_checked(doc, values, cursor.child(i), TEAM) for i, values in enumerate(items)]
     by_id = _unique(checked, "team", diagnostics)
     for item in by_id.values():
         parent = item.values["parent"]
@@ -208,7 +217,7 @@ def _key_results(item: _Checked, period: Period, config: SiteConfig) -> list[Key
             continue
         seen.add(kr_id)
         progress = _kr_progress(kr, here)
-        if progress is None:
+        if progress is None or not s.is_valid(kr):  # problems already reported
             continue
         checkins = tuple(CheckIn(c["date"], c["value"], c["confidence"], c["note"]) for c in kr["checkins"])
         current = None
@@ -229,6 +238,8 @@ def _key_results(item: _Checked, period: Period, config: SiteConfig) -> list[Key
 def _kr_progress(kr: dict[str, Any], here: s.Cursor) -> float | None:
     """Type-specific checks; the progress of boolean and milestone KRs (metric: computed later)."""
     kind = kr["type"]
+    if kind is s.INVALID:
+        return None
     misplaced = {"metric": ("done", "milestones"), "boolean": ("start", "target", "current", "milestones"),
                  "milestones": ("start", "target", "current", "done")}[kind]
     for name in misplaced:
@@ -239,7 +250,7 @@ def _kr_progress(kr: dict[str, Any], here: s.Cursor) -> float | None:
         missing = [n for n in ("start", "target") if kr[n] is None]
         for name in missing:
             here.error(f"missing required field '{name}' in a metric key result")
-        if missing:
+        if missing or kr["start"] is s.INVALID or kr["target"] is s.INVALID:
             return None
         if kr["start"] == kr["target"]:
             here.child("target").error(f"'target' equals 'start' ({kr['start']}): there is nothing to progress")
@@ -247,6 +258,8 @@ def _kr_progress(kr: dict[str, Any], here: s.Cursor) -> float | None:
         return 0.0
     if kind == "boolean":
         return scoring.boolean_progress(bool(kr["done"]))
+    if kr["milestones"] is s.INVALID:
+        return None
     if not kr["milestones"]:
         here.error("a milestones key result needs a non-empty 'milestones' list")
         return None
@@ -259,7 +272,7 @@ def _periods(objectives: dict[str, _Checked], config: SiteConfig,
     default_id = config.default_period or quarter_containing(config.as_of).id
     default = resolve_period(default_id, custom)
     if default is None:
-        diagnostics.error(s.Location(config.relative(config.path)),
+        diagnostics.error(Location(config.relative(config.path)),
                           f"'default_period': unknown period '{default_id}'")
     used = {p.id: p for p in config.periods}
     if default is not None:
@@ -307,11 +320,12 @@ def assemble(config: SiteConfig, objective_docs: list[Document], project_docs: l
             children.setdefault(item.values["parent"], []).append(objective_id)
     key_results: dict[str, list[KeyResult]] = {}
     for objective_id, item in objectives.items():
-        period = periods.get(item.values["period"])
-        if period is not None:
-            key_results[objective_id] = _key_results(item, period, config)
-        if not item.values["key_results"] and objective_id not in children:
-            item.cursor.error(f"objective '{objective_id}' has no key results and no child objectives")
+        # An unknown period is already reported; check the key results all the same.
+        period = periods.get(item.values["period"]) or quarter_containing(config.as_of)
+        key_results[objective_id] = _key_results(item, period, config)
+        if not item.values["key_results"] and "key_results" not in item.invalid and objective_id not in children:
+            item.cursor.child("key_results").error(
+                f"objective '{objective_id}' has no key results and no child objectives")
 
     linked = _project_links(projects, objectives, key_results, diagnostics)
     if len(diagnostics.errors) > errors_before:
@@ -337,7 +351,7 @@ def _project_links(projects: dict[str, _Checked], objectives: dict[str, _Checked
     by_link: dict[str, list[str]] = {}
     for project_id, item in projects.items():
         links = item.values["key_results"]
-        if not links:
+        if not links and "key_results" not in item.invalid:
             diagnostics.warning(item.cursor.positions.at(("key_results",)),
                                 f"project '{project_id}' supports no objective or key result")
         for index, link in enumerate(links):

@@ -119,7 +119,7 @@ class Builder:
         if files.teams and not teams:
             return None
         site = assemble(config, objectives, projects, free_pages, teams[0] if teams else None, diagnostics)
-        if site is not None and not site.objectives:
+        if site is not None and not site.objectives and not files.objectives:
             diagnostics.warning(Location(config.relative(config.content_dir)),
                                 "no objectives found: add Markdown files under objectives/")
         return site

@@ -61,8 +61,12 @@ def run_build(args: argparse.Namespace) -> int:
         reason = f"{errors} error(s)" + (f", {warnings} warning(s) (--strict)" if args.strict and warnings else "")
         print(f"okrsite: build failed: {reason}; the previous output was left as it was", file=sys.stderr)
         return EXIT_CONTENT
+    except OSError as exc:  # e.g. the output folder cannot be written: a clear line, not a traceback
+        where = f" {exc.filename}" if exc.filename else ""
+        print(f"okrsite: error: cannot write the site:{where}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_CONTENT
+    _print_diagnostics(report.warnings)  # warnings are problems: shown even with --quiet
     if not args.quiet:
-        _print_diagnostics(report.warnings)
         print(report.summary())
     return EXIT_OK
 

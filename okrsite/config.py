@@ -10,7 +10,7 @@ from typing import Any
 
 from okrsite import schema as s
 from okrsite.diagnostics import Diagnostics, Location
-from okrsite.periods import Period, builtin_period
+from okrsite.periods import Period, builtin_period, resolve_period
 from okrsite.scoring import Thresholds
 from okrsite.source import SourceError, parse_yaml_document
 
@@ -120,6 +120,12 @@ def load_config(path: Path, diagnostics: Diagnostics, *, output: Path | None = N
     if values is s.INVALID:
         return None
     periods = _custom_periods(values["periods"], cursor.child("periods"))
+    default_period = values["default_period"]
+    if isinstance(default_period, str) and resolve_period(default_period, {p.id: p for p in periods}) is None:
+        ids = [p.id for p in periods]
+        cursor.child("default_period").error(
+            f"'default_period': unknown period '{default_period}': use 2026-Q1, 2026-H1, 2026 or an id "
+            f"from 'periods'{s._suggest(default_period, ids)}")
     thresholds = Thresholds(**values["status_thresholds"]) if s.is_valid(values["status_thresholds"]) and values["status_thresholds"] else Thresholds()
     if thresholds.at_risk > thresholds.off_track:
         cursor.child("status_thresholds").error("'at_risk' must not be above 'off_track'")

@@ -41,6 +41,9 @@ def check_output_dir(output: Path, site_root: Path, sources: list[Path]) -> None
         if _is_within(output, source.resolve()) or _is_within(source.resolve(), output):
             raise UnsafeOutput(f"the output folder {output} overlaps the source folder {source}: "
                                "choose a folder outside it")
+    for folder in output.parents:
+        if folder.is_file():
+            raise UnsafeOutput(f"the output folder {output} cannot be made: {folder} is a file")
     if output.is_file() or (output.is_dir() and any(output.iterdir()) and not (output / MARKER).exists()):
         raise UnsafeOutput(f"the output folder {output} holds files okrsite did not write; "
                            "empty it or choose another folder")

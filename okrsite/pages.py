@@ -113,6 +113,14 @@ def projects_supporting(site: Site, objective: Objective) -> list[Project]:
     return [found[k] for k in sorted(found)]
 
 
+def team_groups(objectives: list[Objective]) -> list[tuple[str | None, list[Objective]]]:
+    """Objectives (already worst first) by team, the team with the worst objective first."""
+    groups: dict[str | None, list[Objective]] = {}
+    for objective in objectives:
+        groups.setdefault(objective.team, []).append(objective)
+    return list(groups.items())
+
+
 def team_chain(site: Site, team_id: str | None) -> list[Team]:
     """A team and its ancestors, root first (for breadcrumbs)."""
     chain: list[Team] = []
@@ -129,6 +137,7 @@ def dashboard(site: Site) -> Page:
     return Page("index.html", "dashboard.html", site.config.title, {
         "period": period,
         "objectives": by_status(objectives),
+        "groups": team_groups(by_status(objectives)),
         "counts": status_counts(objectives),
         "overall": mean_progress(objectives),
         "expected": objectives[0].expected if objectives else None,

@@ -44,7 +44,7 @@ def _month_span(year: int, first_month: int, months: int) -> tuple[dt.date, dt.d
 
 def builtin_period(period_id: str) -> Period | None:
     """The built-in period an id names, or None if it is not a built-in id."""
-    match = _BUILTIN.match(period_id)
+    match = _BUILTIN.fullmatch(period_id)
     if not match:
         return None
     year = int(match["year"])

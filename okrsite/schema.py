@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -87,8 +88,10 @@ def text(value: Any, _: Cursor) -> str:
 
 
 def number(value: Any, _: Cursor) -> int | float:
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
         return value
+    if isinstance(value, float):
+        raise Invalid(f"expected a finite number, got {value}")
     raise Invalid(f"expected a number, got {describe(value)}")
 
 

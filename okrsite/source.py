@@ -19,7 +19,21 @@ import yaml
 from okrsite.diagnostics import Diagnostic, Location
 
 # libyaml is ~9x faster and its nodes still carry marks; fall back when absent.
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """A safe loader that keeps an impossible date (`2026-02-30`) as text: the field check
+    then reports it at its line instead of the YAML library raising a bare ValueError."""
+
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            return self.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
 
 KeyPath = tuple[str | int, ...]
 
@@ -81,9 +95,14 @@ def load_yaml(text: str, path: str, line_offset: int = 0) -> tuple[Any, Position
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        reason = exc.problem or exc.context or "invalid YAML"
+        if exc.context_mark and exc.problem_mark and exc.problem_mark.index >= len(text.rstrip()):
+            # Something left open (`[oops`, an unclosed quote) is found only at the end of the
+            # text: point at where it was opened, not at the line after the YAML.
+            mark = exc.context_mark
+            reason = f"{reason} ({exc.context} that starts here)" if exc.context else reason
         line = (mark.line + 1 + line_offset) if mark else 1 + line_offset
         col = (mark.column + 1) if mark else 1
-        reason = exc.problem or exc.context or "invalid YAML"
         raise _error(path, line, col, f"invalid YAML: {reason}") from None
     except yaml.YAMLError as exc:
         raise _error(path, 1 + line_offset, 1, f"invalid YAML: {exc}") from None

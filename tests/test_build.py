@@ -1,0 +1,213 @@
+"""Building whole sites: the spec's output layout, links, determinism, theme overrides."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from okrsite.build import BuildOptions, build
+from okrsite.cli import main
+from tests.conftest import write
+from tests.sitecrawl import crawl
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def built_demo(demo_site: Path) -> Path:
+    build(BuildOptions(demo_site / "okrsite.yaml"))
+    return demo_site / "output"
+
+
+SPEC_OUTPUTS = [
+    "index.html", "objectives/seo-visibility/index.html", "projects/blog-push/index.html",
+    "teams/marketing/index.html", "periods/2026-Q1/index.html", "periods/2026-Q2/index.html",
+    "alignment/index.html", "pages/how-we-run-okrs/index.html", "okrs.json", "feed.xml", "sitemap.xml",
+    "404.html", ".nojekyll", "assets/logo.svg",
+]
+
+
+@pytest.mark.parametrize("rel", SPEC_OUTPUTS)
+def test_demo_build_writes_every_output_of_the_spec(built_demo: Path, rel: str) -> None:
+    assert (built_demo / rel).is_file()
+
+
+def test_every_objective_project_team_and_period_has_a_page(built_demo: Path) -> None:
+    data = json.loads((built_demo / "okrs.json").read_text())
+    expected = ([f"objectives/{o['id']}" for o in data["objectives"]]
+                + [f"projects/{p['id']}" for p in data["projects"]]
+                + [f"teams/{t['id']}" for t in data["teams"]]
+                + [f"periods/{p['id']}" for p in data["periods"]])
+    missing = [rel for rel in expected if not (built_demo / rel / "index.html").is_file()]
+    assert missing == []
+
+
+def test_every_internal_link_of_the_demo_resolves(built_demo: Path) -> None:
+    reached, broken = crawl(built_demo)
+    assert broken == []
+    pages = {p for p in built_demo.rglob("*.html") if p.name != "404.html"}
+    assert pages - reached == set(), "pages no link leads to"
+
+
+def test_links_point_at_index_html_without_pretty_urls(demo_site: Path) -> None:
+    config = demo_site / "okrsite.yaml"
+    config.write_text(config.read_text() + "\npretty_urls: false\n")
+    build(BuildOptions(config))
+    html = (demo_site / "output/objectives/seo-visibility/index.html").read_text()
+    assert 'href="../../projects/blog-push/index.html"' in html
+    assert crawl(demo_site / "output")[1] == []
+
+
+def test_two_builds_of_the_same_input_are_byte_identical(demo_site: Path, tmp_path: Path) -> None:
+    config = demo_site / "okrsite.yaml"
+    build(BuildOptions(config, output=tmp_path / "one"))
+    build(BuildOptions(config, output=tmp_path / "two"))
+    assert tree(tmp_path / "one") == tree(tmp_path / "two")
+
+
+def test_a_rebuild_with_nothing_changed_rewrites_no_file(demo_site: Path) -> None:
+    config = demo_site / "okrsite.yaml"
+    first = build(BuildOptions(config))
+    stamps = {p: p.stat().st_mtime_ns for p in (demo_site / "output").rglob("*") if p.is_file()}
+    again = build(BuildOptions(config))
+    assert first.written == first.files and again.written == 0 and again.unchanged == first.files
+    assert {p: p.stat().st_mtime_ns for p in stamps} == stamps
+
+
+def test_a_build_writes_only_its_output_folder(demo_site: Path) -> None:
+    before = tree(demo_site)
+    build(BuildOptions(demo_site / "okrsite.yaml"))
+    after = {k: v for k, v in tree(demo_site).items()
+             if not k.startswith(("output/", ".okrsite-cache/"))}
+    assert after == before
+    assert {p.name for p in demo_site.iterdir()} <= {".okrsite-cache", "content", "okrsite.yaml", "output"}
+
+
+def test_a_removed_project_disappears_from_the_output(demo_site: Path) -> None:
+    config = demo_site / "okrsite.yaml"
+    build(BuildOptions(config))
+    assert (demo_site / "output/projects/wiki-migration/index.html").is_file()
+    (demo_site / "content/projects/wiki-migration.md").unlink()
+    report = build(BuildOptions(config))
+    assert not (demo_site / "output/projects/wiki-migration").exists()
+    assert report.removed == 1
+
+
+def test_okrs_json_has_the_spec_keys_sorted_by_id(built_demo: Path) -> None:
+    data = json.loads((built_demo / "okrs.json").read_text())
+    assert data["site"]["title"] == "Northwind Analytics OKRs"
+    assert data["as_of"] == "2026-05-14"
+    for key in ("periods", "teams", "objectives", "projects"):
+        ids = [item["id"] for item in data[key]]
+        assert ids == sorted(ids) or key == "periods"
+    seo = next(o for o in data["objectives"] if o["id"] == "seo-visibility")
+    assert {"id", "title", "period", "team", "owner", "parent", "progress", "expected", "status", "grade",
+            "key_results"} <= set(seo)
+    bounce = next(kr for kr in seo["key_results"] if kr["id"] == "bounce-rate")
+    assert (bounce["start"], bounce["target"], bounce["current"], bounce["progress"]) == (10, 4, 7, 0.5)
+    assert {"id", "title", "type", "start", "target", "current", "unit", "progress", "status"} <= set(bounce)
+    blog = next(p for p in data["projects"] if p["id"] == "blog-push")
+    assert blog["key_results"] == ["seo-visibility/backlinked-posts"]
+    assert blog["late"] is True and blog["over_budget"] is False
+
+
+def test_the_sitemap_lists_absolute_urls_only_when_site_url_is_set(demo_site: Path) -> None:
+    config = demo_site / "okrsite.yaml"
+    build(BuildOptions(config))
+    sitemap = (demo_site / "output/sitemap.xml").read_text()
+    assert "<loc>https://northwind.github.io/northwind-okrs/objectives/seo-visibility/</loc>" in sitemap
+    config.write_text("\n".join(line for line in config.read_text().splitlines()
+                                if not line.startswith("site_url")))
+    build(BuildOptions(config))
+    assert not (demo_site / "output/sitemap.xml").exists()
+
+
+def test_the_404_page_links_from_the_site_url_path(built_demo: Path) -> None:
+    html = (built_demo / "404.html").read_text()
+    assert 'href="/northwind-okrs/static/style.css"' in html
+
+
+def test_the_feed_is_atom_with_check_ins_and_updates(built_demo: Path) -> None:
+    import xml.etree.ElementTree as ET
+
+    root = ET.parse(built_demo / "feed.xml").getroot()
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    titles = [e.findtext("a:title", namespaces=ns) for e in root.findall("a:entry", ns)]
+    assert any(t.startswith("Check-in:") for t in titles) and any(t.startswith("Update:") for t in titles)
+    # Nothing dated after the report date reaches the feed.
+    assert all(e.findtext("a:updated", namespaces=ns) <= "2026-05-14T00:00:00Z"
+               for e in root.findall("a:entry", ns))
+
+
+def test_a_site_theme_overrides_the_built_in_theme_file_by_file(small_site: Path) -> None:
+    write(small_site, "themes/default/static/style.css", "body { color: rebeccapurple; }\n")
+    write(small_site, "themes/default/templates/page.html", "unused\n")
+    build(BuildOptions(small_site / "okrsite.yaml"))
+    out = small_site / "output"
+    assert (out / "static/style.css").read_text() == "body { color: rebeccapurple; }\n"
+    # Files the site theme does not override still come from the built-in theme.
+    assert "<nav" in (out / "index.html").read_text()
+
+
+def test_a_named_site_theme_overrides_one_template(small_site: Path) -> None:
+    config = small_site / "okrsite.yaml"
+    config.write_text(config.read_text() + "theme: acme\n")
+    write(small_site, "themes/acme/templates/404.html", "<p>Lost at ACME</p>\n")
+    build(BuildOptions(config))
+    assert (small_site / "output/404.html").read_text() == "<p>Lost at ACME</p>\n"
+    assert (small_site / "output/static/style.css").is_file()
+
+
+UNSAFE_BODY = """
+---
+title: "<script>alert('title')</script> Grow"
+period: 2026-Q1
+key_results:
+  - title: "Views <img src=x onerror=alert(1)>"
+    start: 0
+    target: 10
+    checkins:
+      - {date: 2026-01-10, value: 2, note: "<script>alert('note')</script>"}
+---
+<script>alert('body')</script>
+
+[click me](javascript:alert('link')) and [ok](https://example.com)
+"""
+
+
+def test_script_tags_and_javascript_links_from_content_do_not_survive(small_site: Path) -> None:
+    write(small_site, "content/objectives/unsafe.md", UNSAFE_BODY)
+    build(BuildOptions(small_site / "okrsite.yaml"))
+    out = small_site / "output"
+    for page in out.rglob("*.html"):
+        html = page.read_text().lower()
+        assert "<script>alert" not in html, page
+        assert "javascript:" not in html.replace("[click me](javascript:", ""), page
+        assert "onerror=alert" not in html.replace("&lt;img src=x onerror=alert(1)&gt;", ""), page
+    html = (out / "objectives/unsafe/index.html").read_text()
+    assert "&lt;script&gt;alert('body')&lt;/script&gt;" in html
+    assert 'href="https://example.com"' in html
+
+
+def test_the_cli_builds_the_demo_site_from_its_folder(demo_site: Path, monkeypatch, capsys) -> None:
+    monkeypatch.chdir(demo_site)
+    assert main(["build"]) == 0
+    out = capsys.readouterr()
+    assert "built" in out.out and (demo_site / "output/index.html").is_file()
+    assert "content/projects/wiki-migration.md" in out.err  # the unaligned-project warning
+
+
+def test_strict_fails_on_warnings_and_keeps_the_old_output(demo_site: Path, monkeypatch, capsys) -> None:
+    monkeypatch.chdir(demo_site)
+    assert main(["build"]) == 0
+    before = tree(demo_site / "output")
+    assert main(["build", "--strict", "--as-of", "2026-05-20"]) == 1
+    assert "warning: project 'wiki-migration' supports no objective" in capsys.readouterr().err
+    assert tree(demo_site / "output") == before
+    assert not any(p.name.startswith(".output.") for p in demo_site.iterdir())
+    assert os.listdir(demo_site / "output")
