@@ -17,6 +17,7 @@ import jinja2
 from okrsite import __version__
 from okrsite.markdown import render_inline, render_markdown
 from okrsite.pages import Page
+from okrsite.scoring import round_half_up
 
 BUILTIN_THEMES = Path(__file__).resolve().parent / "_themes"
 SOURCE_THEMES = Path(__file__).resolve().parent.parent / "themes"
@@ -54,7 +55,7 @@ def number(value: float | int | None, digits: int = 2) -> str:
 
 
 def percent(value: float | None) -> str:
-    return "–" if value is None else f"{round(value * 100):d}%"
+    return "–" if value is None else f"{round_half_up(value * 100, 0):.0f}%"
 
 
 def grade(value: float | None) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 TOLERANCE = 1e-9  # so that 0.5 - 0.35 counts as 0.15
 
@@ -21,6 +22,12 @@ class Thresholds:
 
     at_risk: float = 0.15
     off_track: float = 0.30
+
+
+def round_half_up(value: float, digits: int = 2) -> float:
+    """Round as people do (0.625 -> 0.63), not to even as round() does; from the shortest repr."""
+    quantum = Decimal(1).scaleb(-digits)
+    return float(Decimal(repr(value)).quantize(quantum, rounding=ROUND_HALF_UP))
 
 
 def clamp01(value: float) -> float:
@@ -94,7 +101,7 @@ def grade(progress: float, period_end: dt.date, as_of: dt.date) -> float | None:
     """The 0.0-1.0 score of an ended period, to two decimals; None while it runs."""
     if period_end >= as_of:
         return None
-    return round(progress + 0.0, 2)
+    return round_half_up(progress, 2)
 
 
 def project_progress(tasks_done: int, tasks_total: int, stated: float | None, status_: str) -> float:
