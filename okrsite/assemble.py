@@ -142,7 +142,9 @@ def _unique(items: list[_Checked], what: str, diagnostics: Diagnostics) -> dict[
     for item in items:
         first = by_id.get(item.id)
         if first is not None:
-            item.cursor.child("id").error(f"duplicate {what} id '{item.id}' (also in {first.doc.path})")
+            other = (f"on line {first.cursor.positions.at((*first.cursor.key_path, 'id')).line}"
+                     if first.doc.path == item.doc.path else f"in {first.doc.path}")
+            item.cursor.child("id").error(f"duplicate {what} id '{item.id}' (also {other})")
         else:
             by_id[item.id] = item
     return dict(sorted(by_id.items()))
@@ -188,7 +190,7 @@ def _teams(doc: Document | None, used: dict[str, list[tuple[str, s.Cursor]]],
     for name, places in sorted(used.items()):
         if name not in by_id:
             for _, where in places:
-                where.error(f"unknown team '{name}'{_suggest(name, by_id)} (teams are listed in {doc.path})")
+                where.error(f"unknown team '{name}': not listed in {doc.path}{_suggest(name, by_id)}")
     children: dict[str, list[str]] = {}
     for team_id, item in by_id.items():
         if item.values["parent"]:

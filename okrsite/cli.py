@@ -46,6 +46,15 @@ def _config_exists(args: argparse.Namespace) -> bool:
     return False
 
 
+def _failed(failed: BuildFailed, strict: bool, what: str, consequence: str = "") -> int:
+    _print_diagnostics(failed.diagnostics)
+    errors = sum(d.severity == "error" for d in failed.diagnostics)
+    warnings = len(failed.diagnostics) - errors
+    reason = f"{errors} error(s)" + (f", {warnings} warning(s) (--strict)" if strict and warnings else "")
+    print(f"okrsite: {what}: {reason}{consequence}", file=sys.stderr)
+    return EXIT_CONTENT
+
+
 def run_build(args: argparse.Namespace) -> int:
     from okrsite.build import BuildOptions, build
 
@@ -55,23 +64,106 @@ def run_build(args: argparse.Namespace) -> int:
     try:
         report = build(options)
     except BuildFailed as failed:
-        _print_diagnostics(failed.diagnostics)
-        errors = sum(d.severity == "error" for d in failed.diagnostics)
-        warnings = len(failed.diagnostics) - errors
-        reason = f"{errors} error(s)" + (f", {warnings} warning(s) (--strict)" if args.strict and warnings else "")
-        print(f"okrsite: build failed: {reason}; the previous output was left as it was", file=sys.stderr)
-        return EXIT_CONTENT
+        return _failed(failed, args.strict, "build failed", "; the previous output was left as it was")
     except OSError as exc:  # e.g. the output folder cannot be written: a clear line, not a traceback
         where = f" {exc.filename}" if exc.filename else ""
         print(f"okrsite: error: cannot write the site:{where}: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_CONTENT
-    _print_diagnostics(report.warnings)  # warnings are problems: shown even with --quiet
+    if not args.quiet:  # --quiet: nothing but errors (CI logs, git hooks)
+        _print_diagnostics(report.warnings)
+        print(report.summary())
+    return EXIT_OK
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    from okrsite.build import BuildOptions
+    from okrsite.serve import PortBusy, Preview, is_loopback
+
+    if not _config_exists(args):
+        return EXIT_USAGE
+    if not is_loopback(args.host):
+        print(f"okrsite: warning: serving on {args.host}: anyone who can reach this machine can read "
+              "the site; the preview is meant for 127.0.0.1", file=sys.stderr)
+    preview = Preview(BuildOptions(args.config, as_of=args.as_of), host=args.host, port=args.port, poll=args.poll)
+    try:
+        try:
+            preview.start()
+        except PortBusy as exc:
+            print(f"okrsite: error: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        except OSError as exc:
+            print(f"okrsite: error: cannot listen on {args.host} port {args.port or 'any'}: "
+                  f"{exc.strerror or exc}", file=sys.stderr)
+            return EXIT_USAGE
+        print(f"serving {preview.url} (Ctrl-C to stop)", flush=True)
+        if args.open:
+            import webbrowser
+            webbrowser.open(preview.url)
+        preview.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        preview.stop()
+    print("stopped")
+    return EXIT_OK
+
+
+def run_check(args: argparse.Namespace) -> int:
+    from okrsite.build import BuildOptions, check
+
+    if not _config_exists(args):
+        return EXIT_USAGE
+    try:
+        report = check(BuildOptions(args.config, as_of=args.as_of, strict=args.strict))
+    except BuildFailed as failed:
+        return _failed(failed, args.strict, "check failed")
+    _print_diagnostics(report.warnings)
     if not args.quiet:
         print(report.summary())
     return EXIT_OK
 
 
-COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {"build": run_build}
+def run_init(args: argparse.Namespace) -> int:
+    from okrsite.scaffold import ScaffoldError, create_site, next_steps
+
+    try:
+        report = create_site(args.dir, force=args.force)
+    except ScaffoldError as exc:
+        print(f"okrsite: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except OSError as exc:
+        where = f" {exc.filename}" if exc.filename else ""
+        print(f"okrsite: error: cannot write the new site:{where}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_USAGE
+    for rel in report.created:
+        print(f"created {rel}")
+    for rel in report.skipped:
+        print(f"skipped {rel}: it exists (left as it was)")
+    print(next_steps(report, args.dir))
+    return EXIT_OK
+
+
+def run_hook(args: argparse.Namespace) -> int:
+    from okrsite import hooks
+
+    if args.action == "run":
+        return hooks.run(args.config)
+    if not _config_exists(args):
+        return EXIT_USAGE
+    try:
+        change = hooks.install(args.config) if args.action == "install" else hooks.uninstall(args.config)
+    except hooks.HookError as exc:
+        print(f"okrsite: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    print(change)
+    if args.action == "install":
+        print("after each commit, git rebuilds the site, then runs the 'publish' command of "
+              f"{args.config} if it names one; 'okrsite hook uninstall' removes the hook")
+    return EXIT_OK
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "build": run_build, "serve": run_serve, "check": run_check, "init": run_init, "hook": run_hook}
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -82,7 +174,29 @@ def make_parser() -> argparse.ArgumentParser:
     _add_site_options(build)
     build.add_argument("--output", type=Path, metavar="DIR", help="output folder (overrides output_dir)")
     build.add_argument("--strict", action="store_true", help="fail on warnings too")
-    build.add_argument("--quiet", action="store_true", help="print nothing but problems")
+    build.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    serve = commands.add_parser("serve", help="build, serve and rebuild the site while you edit it")
+    _add_site_options(serve)
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    serve.add_argument("--port", type=int, metavar="PORT",
+                       help="port to listen on (default: 8000, or the next free one)")
+    serve.add_argument("--open", action="store_true", help="open the site in the web browser")
+    serve.add_argument("--poll", action="store_true",
+                       help="poll for changes (for Docker, WSL and network shares, where file events are lost)")
+    check = commands.add_parser("check", help="check the configuration and content without building the site")
+    _add_site_options(check)
+    check.add_argument("--strict", action="store_true", help="fail on warnings too")
+    check.add_argument("--quiet", action="store_true", help="print nothing but problems")
+    init = commands.add_parser("init", help="create a new site: example content, .gitignore, GitHub Pages workflow")
+    init.add_argument("dir", nargs="?", type=Path, default=Path("."), metavar="DIR",
+                      help="folder of the new site (default: the current folder)")
+    init.add_argument("--force", action="store_true",
+                      help="add the starter files to a folder that is not empty (existing files are kept)")
+    hook = commands.add_parser("hook", help="install or remove the git hook that rebuilds the site after each commit")
+    hook.add_argument("action", choices=("install", "uninstall", "run"),
+                      help="install or uninstall the post-commit hook; run: what the hook runs")
+    hook.add_argument("--config", type=Path, default=Path(CONFIG_NAME), metavar="PATH",
+                      help=f"the site configuration (default: ./{CONFIG_NAME})")
     return parser
 
 

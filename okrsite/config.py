@@ -130,6 +130,9 @@ def load_config(path: Path, diagnostics: Diagnostics, *, output: Path | None = N
     if thresholds.at_risk > thresholds.off_track:
         cursor.child("status_thresholds").error("'at_risk' must not be above 'off_track'")
     charts = values["charts"]
+    theme = values["theme"]
+    if theme not in (s.INVALID, "default") and not (root / "themes" / theme).is_dir():
+        cursor.child("theme").error(f"'theme': no folder themes/{theme}/ beside {label}")
     if len(diagnostics.errors) > errors_before or not s.is_valid(values):
         return None
     return SiteConfig(

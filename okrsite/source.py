@@ -96,11 +96,15 @@ def load_yaml(text: str, path: str, line_offset: int = 0) -> tuple[Any, Position
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         reason = exc.problem or exc.context or "invalid YAML"
-        if exc.context_mark and exc.problem_mark and exc.problem_mark.index >= len(text.rstrip()):
-            # Something left open (`[oops`, an unclosed quote) is found only at the end of the
-            # text: point at where it was opened, not at the line after the YAML.
+        problem = exc.problem_mark
+        at_end = problem is not None and problem.index >= len(text.rstrip())
+        opened = (exc.context or "").startswith(("while parsing a flow", "while scanning a quoted"))
+        if exc.context_mark and exc.context and problem and (at_end or opened):
+            # Something left open (`[oops`, an unclosed quote) shows only later, often at the
+            # end of the text: point at where it was opened, and say where it went wrong.
+            found = "" if at_end else f" at line {problem.line + 1 + line_offset}, column {problem.column + 1}"
+            reason = f"{reason}{found} ({exc.context} that starts here)"
             mark = exc.context_mark
-            reason = f"{reason} ({exc.context} that starts here)" if exc.context else reason
         line = (mark.line + 1 + line_offset) if mark else 1 + line_offset
         col = (mark.column + 1) if mark else 1
         raise _error(path, line, col, f"invalid YAML: {reason}") from None
@@ -120,15 +124,17 @@ def _walk(node: yaml.Node, key_path: KeyPath, positions: Positions,
     mark = node.start_mark
     positions.values[key_path] = (mark.line + 1 + line_offset, mark.column + 1)
     if isinstance(node, yaml.MappingNode):
-        seen: set[str] = set()
+        seen: dict[str, int] = {}
         for key_node, value_node in node.value:
             key = str(key_node.value)
             child = (*key_path, key)
             kmark = key_node.start_mark
             where = (kmark.line + 1 + line_offset, kmark.column + 1)
             if key in seen:
-                problems.append(Diagnostic(positions.path, *where, "error", f"duplicate key '{key}'"))
-            seen.add(key)
+                problems.append(Diagnostic(positions.path, *where, "error",
+                                           f"duplicate key '{key}' (first on line {seen[key]}; "
+                                           "the later value would win)"))
+            seen.setdefault(key, where[0])
             positions.keys[child] = where
             _walk(value_node, child, positions, problems, line_offset)
     elif isinstance(node, yaml.SequenceNode):

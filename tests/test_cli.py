@@ -1,0 +1,150 @@
+"""The command line basics: version, usage, --config, --output, --as-of, --quiet."""
+
+from __future__ import annotations
+
+import importlib.metadata
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import okrsite
+from okrsite.cli import main
+from tests.conftest import write
+
+
+def okrsite_subprocess(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "okrsite", *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=120, env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
+
+
+def test_version_prints_the_package_version(capsys) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["--version"])
+    assert exit_.value.code == 0
+    assert capsys.readouterr().out == f"okrsite {okrsite.__version__}\n"
+    assert okrsite.__version__ == "0.1.0"
+
+
+def test_the_package_metadata_has_the_same_version() -> None:
+    assert importlib.metadata.version("okrsite") == okrsite.__version__
+
+
+def test_python_m_okrsite_is_the_same_program(tmp_path: Path) -> None:
+    result = okrsite_subprocess(tmp_path, "--version")
+    assert result.returncode == 0
+    assert result.stdout == f"okrsite {okrsite.__version__}\n"
+
+
+@pytest.mark.skipif(shutil.which("okrsite") is None, reason="the okrsite console script is not installed")
+def test_the_console_script_is_the_same_program(tmp_path: Path) -> None:
+    result = subprocess.run(["okrsite", "--version"], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0 and result.stdout == f"okrsite {okrsite.__version__}\n"
+
+
+def test_no_command_is_a_usage_error(capsys) -> None:
+    assert main([]) == 2
+    out = capsys.readouterr()
+    assert out.out == "" and out.err.startswith("usage: okrsite")
+    assert "build" in out.err
+
+
+def test_no_command_in_a_subprocess_exits_2(tmp_path: Path) -> None:
+    result = okrsite_subprocess(tmp_path)
+    assert result.returncode == 2 and "usage: okrsite" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_an_unknown_command_is_a_usage_error(capsys) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["bild"])
+    assert exit_.value.code == 2
+    assert "invalid choice: 'bild'" in capsys.readouterr().err
+
+
+def test_build_prints_a_summary_and_writes_the_output(small_site: Path, monkeypatch, capsys) -> None:
+    monkeypatch.chdir(small_site)
+    assert main(["build"]) == 0
+    out = capsys.readouterr()
+    assert out.out.startswith("built ") and out.out.rstrip().endswith(str(small_site.resolve() / "output"))
+    assert out.err == ""
+    assert (small_site / "output/index.html").is_file()
+
+
+def test_build_with_config_from_another_folder(small_site: Path, tmp_path: Path, monkeypatch, capsys) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    assert main(["build", "--config", str(small_site / "okrsite.yaml")]) == 0
+    assert (small_site / "output/index.html").is_file()
+    assert list(elsewhere.iterdir()) == []  # output_dir is relative to the config file, not the cwd
+    capsys.readouterr()
+
+
+def test_build_with_a_relative_config_path(small_site: Path, monkeypatch, capsys) -> None:
+    monkeypatch.chdir(small_site.parent)
+    assert main(["build", "--config", f"{small_site.name}/okrsite.yaml", "--quiet"]) == 0
+    assert (small_site / "output/okrs.json").is_file()
+
+
+def test_output_overrides_output_dir(small_site: Path, tmp_path: Path, monkeypatch, capsys) -> None:
+    write(small_site, "okrsite.yaml", (small_site / "okrsite.yaml").read_text() + "output_dir: public\n")
+    monkeypatch.chdir(small_site)
+    assert main(["build", "--output", str(tmp_path / "custom")]) == 0
+    assert (tmp_path / "custom/index.html").is_file()
+    assert not (small_site / "public").exists() and not (small_site / "output").exists()
+    assert str((tmp_path / "custom").resolve()) in capsys.readouterr().out
+
+
+def test_a_relative_output_is_relative_to_the_current_folder(small_site: Path, tmp_path: Path,
+                                                             monkeypatch, capsys) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["build", "--config", str(small_site / "okrsite.yaml"), "--output", "site-out", "--quiet"]) == 0
+    assert (tmp_path / "site-out/index.html").is_file()
+
+
+def test_output_dir_from_the_config_is_used_without_output(small_site: Path, monkeypatch, capsys) -> None:
+    write(small_site, "okrsite.yaml", (small_site / "okrsite.yaml").read_text() + "output_dir: public\n")
+    monkeypatch.chdir(small_site)
+    assert main(["build", "--quiet"]) == 0
+    assert (small_site / "public/index.html").is_file() and not (small_site / "output").exists()
+
+
+def test_as_of_overrides_the_config(small_site: Path, monkeypatch, capsys) -> None:
+    monkeypatch.chdir(small_site)
+    assert main(["build", "--quiet"]) == 0
+    assert json.loads((small_site / "output/okrs.json").read_text())["as_of"] == "2026-02-15"
+    assert main(["build", "--as-of", "2026-03-01", "--quiet"]) == 0
+    data = json.loads((small_site / "output/okrs.json").read_text())
+    assert data["as_of"] == "2026-03-01"
+    # The report date drives expected pace: 59 of 90 days of 2026-Q1 have passed on 1 March.
+    [objective] = data["objectives"]
+    assert objective["expected"] == pytest.approx(59 / 90)
+
+
+def test_quiet_prints_nothing_on_success(small_site: Path, monkeypatch, capsys) -> None:
+    monkeypatch.chdir(small_site)
+    assert main(["build", "--quiet"]) == 0
+    out = capsys.readouterr()
+    assert out.out == "" and out.err == ""
+    assert (small_site / "output/index.html").is_file()
+
+
+def test_quiet_hides_warnings_but_strict_quiet_still_reports_them(small_site: Path, monkeypatch, capsys) -> None:
+    write(small_site, "content/projects/blog.md", "---\ntitle: Blog\n---\n")
+    monkeypatch.chdir(small_site)
+    assert main(["build", "--quiet"]) == 0
+    assert capsys.readouterr() == ("", "")
+    assert main(["build", "--quiet", "--strict"]) == 1
+    warning = "content/projects/blog.md:2:1: warning: project 'blog' supports no objective or key result\n"
+    assert capsys.readouterr().err.startswith(warning)
+
+
+def test_subprocess_build_succeeds_with_exit_0(small_site: Path) -> None:
+    result = okrsite_subprocess(small_site, "build", "--as-of", "2026-03-01")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == "" and result.stdout.startswith("built ")
+    assert json.loads((small_site / "output/okrs.json").read_text())["as_of"] == "2026-03-01"
