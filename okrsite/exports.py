@@ -78,7 +78,8 @@ def okrs_json(site: Site) -> bytes:
         "objectives": [_objective_json(o) for o in site.objectives.values()],
         "projects": [_project_json(p) for p in site.projects.values()],
     }
-    return (json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n").encode()
+    # No indent: only then does json use its C encoder (4x faster on a large site).
+    return (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
 
 
 def _absolute(site: Site, path: str) -> str:
