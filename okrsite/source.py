@@ -7,6 +7,8 @@ where it stands in the file. One YAML parse serves both the data and the map.
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import os
 import re
 from collections.abc import Callable
@@ -16,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from okrsite import __version__
 from okrsite.diagnostics import Diagnostic, Location
 
 # libyaml is ~9x faster and its nodes still carry marks; fall back when absent.
@@ -38,18 +41,48 @@ _Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_ti
 KeyPath = tuple[str | int, ...]
 
 
-@dataclass(frozen=True)
 class Positions:
-    """Where values (and mapping keys) stand in one file."""
+    """Where values (and mapping keys) stand in one file.
 
-    path: str
-    values: dict[KeyPath, tuple[int, int]] = field(default_factory=dict)
-    keys: dict[KeyPath, tuple[int, int]] = field(default_factory=dict)
+    Positions are needed only to report a problem, so a document restored from the
+    on-disk cache (whose file is unchanged) parses its file again only when asked.
+    """
+
+    __slots__ = ("path", "_values", "_keys", "_recompute")
+
+    def __init__(self, path: str, values: dict[KeyPath, tuple[int, int]] | None = None,
+                 keys: dict[KeyPath, tuple[int, int]] | None = None,
+                 recompute: Callable[[], Positions] | None = None):
+        self.path = path
+        self._values = values if values is not None or recompute else {}
+        self._keys = keys if keys is not None or recompute else {}
+        self._recompute = recompute
+
+    def _decode(self) -> None:
+        fresh = self._recompute() if self._recompute else Positions(self.path)
+        self._values, self._keys = fresh.values, fresh.keys
+
+    @property
+    def values(self) -> dict[KeyPath, tuple[int, int]]:
+        if self._values is None:
+            self._decode()
+        return self._values  # type: ignore[return-value]
+
+    @property
+    def keys(self) -> dict[KeyPath, tuple[int, int]]:
+        if self._keys is None:
+            self._decode()
+        return self._keys  # type: ignore[return-value]
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Positions) and (self.path, self.values, self.keys) == \
+            (other.path, other.values, other.keys)
 
     def at(self, key_path: KeyPath = ()) -> Location:
         """The value's location, or its nearest known ancestor's."""
+        values = self.values
         while True:
-            hit = self.values.get(key_path)
+            hit = values.get(key_path)
             if hit is not None:
                 return Location(self.path, *hit)
             if not key_path:
@@ -246,3 +279,64 @@ class DocumentCache:
         if not problems:
             self.entries[path] = (stamp, doc)
         return doc, problems
+
+    def save(self, file: Path) -> None:
+        """Keep parsed documents for the next run. JSON, never pickle: a cache folder
+        committed by someone else must not be able to run code in CI."""
+        rows = []
+        for path, (stamp, doc) in sorted(self.entries.items()):
+            try:
+                meta = json.dumps(doc.meta, default=_encode_value)
+            except TypeError:
+                continue  # a YAML type we do not round-trip (!!binary, !!set): parse it again next time
+            rows.append([str(path), list(stamp), doc.path, doc.body, meta])
+        file.parent.mkdir(parents=True, exist_ok=True)
+        temporary = file.with_name(file.name + ".tmp")
+        temporary.write_text(json.dumps({"format": _CACHE_FORMAT, "documents": rows}), encoding="utf-8")
+        os.replace(temporary, file)
+
+    @classmethod
+    def restore(cls, file: Path) -> DocumentCache:
+        """The documents a previous run saved; an empty cache when there is none or it is stale."""
+        try:
+            data = json.loads(file.read_text(encoding="utf-8"))
+            if data.get("format") != _CACHE_FORMAT:
+                return cls()
+            entries = {}
+            for path, stamp, label, body, meta in data["documents"]:
+                doc = Document(label, json.loads(meta, object_hook=_decode_value), body,
+                               Positions(label, recompute=_reparse(Path(path), label)))
+                entries[Path(path)] = ((stamp[0], stamp[1]), doc)
+        except (OSError, ValueError, TypeError, KeyError, AttributeError):
+            return cls()
+        return cls(entries)
+
+
+_CACHE_FORMAT = f"okrsite-documents-{__version__}"
+
+
+def _reparse(path: Path, label: str) -> Callable[[], Positions]:
+    def positions() -> Positions:
+        parser = parse_yaml_document if path.suffix in (".yaml", ".yml") else parse_markdown_document
+        try:
+            return parser(path.read_bytes(), label)[0].positions
+        except (OSError, SourceError):
+            return Positions(label)
+    return positions
+
+
+def _encode_value(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return {"\u0000datetime": value.isoformat()}
+    if isinstance(value, dt.date):
+        return {"\u0000date": value.isoformat()}
+    raise TypeError(type(value).__name__)
+
+
+def _decode_value(obj: dict[str, Any]) -> Any:
+    if len(obj) == 1:
+        if "\u0000date" in obj:
+            return dt.date.fromisoformat(obj["\u0000date"])
+        if "\u0000datetime" in obj:
+            return dt.datetime.fromisoformat(obj["\u0000datetime"])
+    return obj

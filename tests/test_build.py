@@ -95,7 +95,7 @@ def test_a_removed_project_disappears_from_the_output(demo_site: Path) -> None:
     (demo_site / "content/projects/wiki-migration.md").unlink()
     report = build(BuildOptions(config))
     assert not (demo_site / "output/projects/wiki-migration").exists()
-    assert report.removed == 1
+    assert report.removed >= 1  # its page, and its chart when charts are on
 
 
 def test_okrs_json_has_the_spec_keys_sorted_by_id(built_demo: Path) -> None:
