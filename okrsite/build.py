@@ -17,11 +17,13 @@ from pathlib import Path
 import jinja2
 
 from okrsite import exports, pages as site_pages
+from okrsite.charts import ChartStage, add_charts
 from okrsite.assemble import assemble
 from okrsite.config import SiteConfig, load_config
 from okrsite.diagnostics import BuildFailed, Diagnostic, Diagnostics, Location
 from okrsite.model import Site
 from okrsite.output import UnsafeOutput, WriteReport, check_output_dir, write_site
+from okrsite.provenance import commit_info
 from okrsite.render import make_environment, render_page, theme_dirs
 from okrsite.source import (Document, DocumentCache, SourceError, discover, parse_markdown_document,
                             parse_yaml_document)
@@ -33,6 +35,7 @@ class BuildOptions:
     output: Path | None = None
     as_of: dt.date | None = None
     strict: bool = False
+    jobs: int | None = None  # processes drawing charts; None: the core count, when enough charts miss the cache
 
 
 @dataclass(frozen=True)
@@ -47,10 +50,31 @@ class BuildReport:
     warnings: tuple[Diagnostic, ...] = ()
     documents_parsed: int = 0
     documents_cached: int = 0
+    changed: tuple[str, ...] = ()  # output paths written or removed (the preview reloads on these)
+    charts_drawn: int = 0
+    charts_cached: int = 0
+    charts_workers: int = 0  # processes that drew charts (0: none drawn, 1: in-process)
+    charts_seconds: float = 0.0
 
     def summary(self) -> str:
+        charts = f", {self.charts_drawn} charts drawn, {self.charts_cached} cached" if self.charts_drawn or self.charts_cached else ""
         return (f"built {self.pages} pages, {self.files} files ({self.written} written, "
-                f"{self.unchanged} unchanged, {self.removed} removed) in {self.seconds:.2f} s -> {self.output}")
+                f"{self.unchanged} unchanged, {self.removed} removed){charts} in {self.seconds:.2f} s -> {self.output}")
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """What `okrsite check` found: the content loads, with these warnings."""
+
+    objectives: int
+    projects: int
+    pages: int
+    seconds: float
+    warnings: tuple[Diagnostic, ...] = ()
+
+    def summary(self) -> str:
+        return (f"checked {self.objectives} objectives, {self.projects} projects and {self.pages} pages "
+                f"in {self.seconds:.2f} s: no errors")
 
 
 @dataclass
@@ -65,21 +89,15 @@ class Builder:
         started = time.perf_counter()
         parsed_before, cached_before = self.documents.misses, self.documents.hits
         diagnostics = Diagnostics()
-        config = load_config(self.options.config_path, diagnostics, output=self.options.output,
-                             as_of=self.options.as_of)
-        if config is None:
-            raise BuildFailed(diagnostics.sorted())
+        config = self._config(diagnostics)
         try:
             check_output_dir(config.output_dir, config.root,
                              [config.content_dir, config.root / "themes", config.cache_dir])
         except UnsafeOutput as exc:
             diagnostics.error(Location(config.relative(config.path)), str(exc))
             raise BuildFailed(diagnostics.sorted()) from None
-        site = self._load_site(config, diagnostics)
-        problems = diagnostics.errors + (diagnostics.warnings if self.options.strict else [])
-        if site is None or problems:
-            raise BuildFailed(diagnostics.sorted())
-        files, page_count = render_site(site, diagnostics)
+        site = self._site(config, diagnostics)
+        files, page_count, charts = render_site(site, diagnostics, self.options.jobs)
         if diagnostics.errors:
             raise BuildFailed(diagnostics.sorted())
         report: WriteReport = write_site(files, config.output_dir)
@@ -88,7 +106,34 @@ class Builder:
             unchanged=report.unchanged, removed=report.removed,
             seconds=time.perf_counter() - started, warnings=tuple(diagnostics.sorted()),
             documents_parsed=self.documents.misses - parsed_before,
-            documents_cached=self.documents.hits - cached_before)
+            documents_cached=self.documents.hits - cached_before, changed=report.changed,
+            charts_drawn=charts.drawn, charts_cached=charts.cached, charts_workers=charts.workers,
+            charts_seconds=charts.seconds)
+
+    def check(self) -> CheckReport:
+        """Load and check the configuration and content, as a build does, without rendering
+        or writing anything (`okrsite check`); raise BuildFailed like build()."""
+        started = time.perf_counter()
+        diagnostics = Diagnostics()
+        site = self._site(self._config(diagnostics), diagnostics)
+        return CheckReport(objectives=len(site.objectives), projects=len(site.projects),
+                           pages=len(site.pages), seconds=time.perf_counter() - started,
+                           warnings=tuple(diagnostics.sorted()))
+
+    def _config(self, diagnostics: Diagnostics) -> SiteConfig:
+        config = load_config(self.options.config_path, diagnostics, output=self.options.output,
+                             as_of=self.options.as_of)
+        if config is None:
+            raise BuildFailed(diagnostics.sorted())
+        return config
+
+    def _site(self, config: SiteConfig, diagnostics: Diagnostics) -> Site:
+        """The checked model; errors (and warnings under --strict) raise BuildFailed."""
+        site = self._load_site(config, diagnostics)
+        problems = diagnostics.errors + (diagnostics.warnings if self.options.strict else [])
+        if site is None or problems:
+            raise BuildFailed(diagnostics.sorted())
+        return site
 
     def _load_site(self, config: SiteConfig, diagnostics: Diagnostics) -> Site | None:
         files = discover(config.content_dir)
@@ -144,14 +189,17 @@ def _base_for_404(site: Site) -> str:
     return path if path.endswith("/") else path + "/"
 
 
-def render_site(site: Site, diagnostics: Diagnostics) -> tuple[dict[str, bytes], int]:
+def render_site(site: Site, diagnostics: Diagnostics,
+                jobs: int | None = None) -> tuple[dict[str, bytes], int, ChartStage]:
     """Every output file as bytes, in memory: nothing is written until all of it succeeded."""
     config = site.config
     dirs = theme_dirs(config.theme_dir)
-    env = make_environment(dirs, {})
+    env = make_environment(dirs, {"build_info": commit_info(config.root)})
     shared = {"site": site, "config": config, "nav": navigation(site)}
     page_list = site_pages.site_map(site, _base_for_404(site))
-    files: dict[str, bytes] = {}
+    charts = add_charts(site, page_list, dirs, diagnostics, jobs)  # chart files; pages get their charts
+    page_list = charts.pages
+    files: dict[str, bytes] = dict(charts.files)
     for page in page_list:
         try:
             files[page.url] = render_page(env, page, config.pretty_urls, shared).encode()
@@ -170,7 +218,7 @@ def render_site(site: Site, diagnostics: Diagnostics) -> tuple[dict[str, bytes],
     if sitemap is not None:
         files["sitemap.xml"] = sitemap
     files[".nojekyll"] = b""
-    return files, len(page_list)
+    return files, len(page_list), charts
 
 
 def _template_diagnostic(exc: jinja2.TemplateError, config: SiteConfig) -> Diagnostic:
@@ -188,3 +236,8 @@ def _template_diagnostic(exc: jinja2.TemplateError, config: SiteConfig) -> Diagn
 def build(options: BuildOptions) -> BuildReport:
     """One build, as `okrsite build` runs it."""
     return Builder(options).build()
+
+
+def check(options: BuildOptions) -> CheckReport:
+    """One check, as `okrsite check` runs it: the build's loading and checking, nothing written."""
+    return Builder(options).check()

@@ -25,6 +25,12 @@ def _date(value: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"expected a date like 2026-02-15, got {value!r}") from None
 
 
+def _jobs(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"expected a number of processes (1 or more), got {value!r}")
+    return int(value)
+
+
 def _add_site_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", type=Path, default=Path(CONFIG_NAME), metavar="PATH",
                         help=f"the site configuration (default: ./{CONFIG_NAME})")
@@ -60,7 +66,7 @@ def run_build(args: argparse.Namespace) -> int:
 
     if not _config_exists(args):
         return EXIT_USAGE
-    options = BuildOptions(args.config, output=args.output, as_of=args.as_of, strict=args.strict)
+    options = BuildOptions(args.config, output=args.output, as_of=args.as_of, strict=args.strict, jobs=args.jobs)
     try:
         report = build(options)
     except BuildFailed as failed:
@@ -71,6 +77,12 @@ def run_build(args: argparse.Namespace) -> int:
         return EXIT_CONTENT
     if not args.quiet:  # --quiet: nothing but errors (CI logs, git hooks)
         _print_diagnostics(report.warnings)
+        if args.verbose:
+            workers = report.charts_workers
+            where = f" ({workers} process{'es' if workers != 1 else ''})" if workers else ""
+            print(f"charts: {report.charts_drawn} drawn{where}, {report.charts_cached} from the cache, "
+                  f"{report.charts_seconds:.2f} s; documents: {report.documents_parsed} parsed, "
+                  f"{report.documents_cached} cached")
         print(report.summary())
     return EXIT_OK
 
@@ -117,8 +129,8 @@ def run_check(args: argparse.Namespace) -> int:
         report = check(BuildOptions(args.config, as_of=args.as_of, strict=args.strict))
     except BuildFailed as failed:
         return _failed(failed, args.strict, "check failed")
-    _print_diagnostics(report.warnings)
-    if not args.quiet:
+    if not args.quiet:  # as build: --quiet prints nothing but errors
+        _print_diagnostics(report.warnings)
         print(report.summary())
     return EXIT_OK
 
@@ -175,6 +187,9 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--output", type=Path, metavar="DIR", help="output folder (overrides output_dir)")
     build.add_argument("--strict", action="store_true", help="fail on warnings too")
     build.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    build.add_argument("--verbose", action="store_true", help="also print what was drawn, parsed and cached")
+    build.add_argument("--jobs", "-j", type=_jobs, metavar="N",
+                       help="processes drawing charts (default: the number of cores; 1 draws in-process)")
     serve = commands.add_parser("serve", help="build, serve and rebuild the site while you edit it")
     _add_site_options(serve)
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
@@ -186,7 +201,7 @@ def make_parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="check the configuration and content without building the site")
     _add_site_options(check)
     check.add_argument("--strict", action="store_true", help="fail on warnings too")
-    check.add_argument("--quiet", action="store_true", help="print nothing but problems")
+    check.add_argument("--quiet", action="store_true", help="print nothing but errors")
     init = commands.add_parser("init", help="create a new site: example content, .gitignore, GitHub Pages workflow")
     init.add_argument("dir", nargs="?", type=Path, default=Path("."), metavar="DIR",
                       help="folder of the new site (default: the current folder)")

@@ -24,6 +24,7 @@ class WriteReport:
     written: int
     unchanged: int
     removed: int
+    changed: tuple[str, ...] = ()  # written or removed paths, for the preview's reload decision
 
 
 def _is_within(path: Path, folder: Path) -> bool:
@@ -68,7 +69,8 @@ def write_site(files: dict[str, bytes], output: Path) -> WriteReport:
     for leftover in (staging, retired):
         if leftover.exists():
             shutil.rmtree(leftover)
-    written = unchanged = 0
+    unchanged = 0
+    written: list[str] = []
     made_dirs: set[Path] = set()
     for rel, data in sorted({**files, MARKER: b""}.items()):
         counted = rel != MARKER
@@ -85,13 +87,14 @@ def write_site(files: dict[str, bytes], output: Path) -> WriteReport:
             unchanged += counted
         else:
             target.write_bytes(data)
-            written += counted
-    removed = 0
+            if counted:
+                written.append(rel)
+    removed: list[str] = []
     if output.exists():
-        removed = sum(1 for p in output.rglob("*") if p.is_file() and p.name != MARKER
-                      and p.relative_to(output).as_posix() not in files)
+        removed = [rel for p in output.rglob("*") if p.is_file() and p.name != MARKER
+                   and (rel := p.relative_to(output).as_posix()) not in files]
         os.replace(output, retired)
     os.replace(staging, output)
     if retired.exists():
         shutil.rmtree(retired)
-    return WriteReport(written, unchanged, removed)
+    return WriteReport(len(written), unchanged, len(removed), tuple(sorted(written + removed)))

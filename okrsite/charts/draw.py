@@ -1,0 +1,411 @@
+"""Drawing chart specs with matplotlib: the only module that imports it.
+
+Object-oriented API only (`Figure` and canvases, never pyplot state). One
+figure template per chart kind is built once per process and reused: each
+chart updates the template's artists (data, text, colours, limits) and saves,
+so a chart costs its drawing, not matplotlib's set-up. Axes machinery
+(locators, formatters, spines, clip paths) is switched off: the specs carry
+their ticks, and the artists here draw them.
+
+Output is deterministic: fixed `svg.hashsalt`, no dates or creator in the
+metadata, fixed margins (no tight bbox), and the bundled DejaVu Sans as the
+only font, whose metrics are the same on every machine.
+
+SVG text is real text (`svg.fonttype: none`); its font family is left to the
+`<style>` that `finish_svg` adds (the theme's font stack). Colours are written
+as `var(--okr-<role>)` so that same `<style>` can switch them for the dark
+scheme. PNG gets the light colours on the theme's surface colour.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Sequence
+from typing import Any
+
+import matplotlib
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import LineCollection
+from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties, findfont, get_font
+from matplotlib.lines import Line2D
+from matplotlib.text import Text
+from matplotlib.transforms import offset_copy
+
+from okrsite.charts.palette import ROLES
+from okrsite.charts.specs import (BAR_BOTTOM, BAR_TOP, COUNTS_HEIGHT, STATUS_WORDS, BarsData, ChartSpec, Label,
+                                  TrendData)
+from okrsite.render import STATUS_ICONS
+
+PX = 1 / 96  # inches per CSS pixel
+PT = 0.75  # points per CSS pixel
+FONT = "DejaVu Sans"  # bundled with matplotlib: the same metrics everywhere
+SIZE, SMALL = 10.0, 9.0  # points: 13.3 px and 12 px
+RC = {"svg.fonttype": "none", "svg.hashsalt": "okrsite", "font.family": [FONT], "font.size": SIZE,
+      "axes.unicode_minus": False, "path.simplify": True, "text.usetex": False}
+SVG_METADATA = {"Date": None, "Creator": None, "Format": None, "Type": None}
+# Placeholder colours, one per role, swapped for CSS variables in the SVG text.
+SENTINELS = {role: f"#0c0a{index:02x}" for index, role in enumerate(ROLES)}
+_SENTINEL = re.compile("|".join(SENTINELS.values()))
+_BY_SENTINEL = {value: f"var(--okr-{role})" for role, value in SENTINELS.items()}
+_FONT_FAMILY = re.compile(r"font-family: [^;\"]*;? ?")
+
+# z-orders of the text pools (3 is matplotlib's default for text, 2 for lines)
+POOLS = {"y": 3.1, "x": 3.2, "label": 3.1, "icon": 3.2, "value": 3.3, "count-icon": 3.4, "count-word": 3.5,
+         "mark": 3.6}
+_glyphs: dict[str, bool] = {}
+
+
+def has_glyphs(text: str) -> bool:
+    """Whether the chart font has every character of `text` (else it would show boxes)."""
+    font = None
+    for char in set(text):
+        known = _glyphs.get(char)
+        if known is None:
+            if font is None:
+                font = get_font(findfont(FontProperties(family=FONT)))
+            known = char.isspace() or font.get_char_index(ord(char)) != 0
+            _glyphs[char] = known
+        if not known:
+            return False
+    return True
+
+
+def shown(label: Label) -> str:
+    return label.text if has_glyphs(label.text) else label.fallback
+
+
+class _Template:
+    """A figure kept across charts of one kind; `paint` updates it for one spec."""
+
+    def __init__(self, width: int, height: int) -> None:
+        self.fig = Figure(figsize=(width * PX, height * PX), facecolor="none")
+        FigureCanvasAgg(self.fig)
+        self.size = (width, height)
+        self.colour: dict[str, str] = {}
+        self._texts: dict[str, list[Text]] = {}
+
+    def resize(self, width: int, height: int) -> None:
+        if (width, height) != self.size:
+            self.fig.set_size_inches(width * PX, height * PX)
+            self.size = (width, height)
+
+    def texts(self, ax: Any, pool: str, count: int, **style: Any) -> list[Text]:
+        """`count` text artists of a pool (made once, reused; the rest hidden). Never mathtext.
+
+        Each pool has its own z-order, so the artists are drawn (and written to the SVG) in
+        the same order however the pools grew: a reused figure gives the bytes of a fresh one.
+        """
+        items = self._texts.setdefault(pool, [])
+        while len(items) < count:
+            items.append(ax.text(0, 0, "", parse_math=False, clip_on=False, zorder=POOLS[pool], **style))
+        for index, item in enumerate(items):
+            item.set_visible(index < count)
+        return items[:count]
+
+    def line(self, ax: Any, **style: Any) -> Line2D:
+        artist = Line2D([], [], clip_on=False, **style)
+        ax.add_line(artist)
+        return artist
+
+
+class Trend(_Template):
+    """A value over time: grid, dates, plan, target, actual line and dots, as_of."""
+
+    LEFT, RIGHT, TOP, BOTTOM = 60, 20, 16, 28
+
+    def __init__(self) -> None:
+        super().__init__(640, 220)
+        self.ax = ax = self.fig.add_axes((0.1, 0.1, 0.8, 0.8))
+        ax.set_axis_off()
+        self.axes_px = (0.0, 0.0)
+        self._layout(640, 220)
+        self.grid = self.line(ax, linewidth=0.8)
+        self.base = self.line(ax, linewidth=1.0, transform=ax.transAxes)
+        self.base.set_data([0, 1], [0, 0])
+        self.ticks = self.line(ax, linewidth=1.0, transform=ax.get_xaxis_transform())
+        self.target = self.line(ax, linewidth=1.2, linestyle=(0, (1, 2.5)), transform=ax.get_yaxis_transform())
+        self.target.set_xdata([0, 1])
+        self.asof = self.line(ax, linewidth=1.0, linestyle=(0, (2, 2)), transform=ax.get_xaxis_transform())
+        self.asof.set_ydata([0, 1])
+        self.plan = self.line(ax, linewidth=1.6, linestyle=(0, (5, 3)))
+        self.actual = self.line(ax, linewidth=2.2, solid_capstyle="round", solid_joinstyle="round")
+        self.expected = self.line(ax, linestyle="none", marker="o", markersize=6.5, markeredgewidth=1.6)
+        self.points = self.line(ax, linestyle="none", marker="o", markersize=7, markeredgewidth=1.5)
+        up = offset_copy(ax.transData, fig=self.fig, y=7, units="points")
+        down = offset_copy(ax.transData, fig=self.fig, y=-7, units="points")
+        self.offsets = {"up": (up, "bottom"), "down": (down, "top")}
+        self.target_text = ax.text(0, 0, "", parse_math=False, clip_on=False, fontsize=SMALL, ha="left",
+                                   va="bottom", transform=offset_copy(ax.get_yaxis_transform(), fig=self.fig,
+                                                                      x=2, y=2.5, units="points"))
+        self.now_text = ax.text(0, 0, "", parse_math=False, clip_on=False, fontsize=SIZE, fontweight="bold")
+        self.expected_text = ax.text(0, 0, "", parse_math=False, clip_on=False, fontsize=SMALL)
+        self.asof_text = ax.text(0, 1, "", parse_math=False, clip_on=False, fontsize=SMALL, va="top")
+        self._asof_left = offset_copy(ax.get_xaxis_transform(), fig=self.fig, x=-4, units="points")
+        self._asof_right = offset_copy(ax.get_xaxis_transform(), fig=self.fig, x=4, units="points")
+
+    def _layout(self, width: int, height: int) -> None:
+        self.resize(width, height)
+        w, h = width - self.LEFT - self.RIGHT, height - self.TOP - self.BOTTOM
+        if self.axes_px != (w, h):
+            self.ax.set_position((self.LEFT / width, self.BOTTOM / height, w / width, h / height))
+            self.axes_px = (w, h)
+
+    def paint(self, spec: ChartSpec, colour: dict[str, str]) -> None:
+        data = spec.data
+        assert isinstance(data, TrendData)
+        self._layout(spec.width, spec.height)
+        ax = self.ax
+        (x0, x1), (y0, y1) = data.x_range, data.y_range
+        ax.set_xlim(x0, x1)
+        ax.set_ylim(y0, y1)
+        w, h = self.axes_px
+        status = colour[data.status]
+        grid_x: list[float] = []
+        grid_y: list[float] = []
+        for value, _ in data.y_ticks:
+            grid_x += [x0, x1, float("nan")]
+            grid_y += [value, value, float("nan")]
+        self.grid.set_data(grid_x, grid_y)
+        self.grid.set_color(colour["grid"])
+        self.base.set_color(colour["muted"])
+        labels = self.texts(ax, "y", len(data.y_ticks), fontsize=SMALL, ha="right", va="center",
+                            transform=ax.get_yaxis_transform())
+        for text, (value, label) in zip(labels, data.y_ticks):
+            text.set_position((-6 / w, value))
+            text.set_text(label)
+            text.set_color(colour["muted"])
+        tick_x: list[float] = []
+        tick_y: list[float] = []
+        labels = self.texts(ax, "x", len(data.x_ticks), fontsize=SMALL, ha="center", va="top",
+                            transform=ax.get_xaxis_transform())
+        for text, (value, label) in zip(labels, data.x_ticks):
+            tick_x += [value, value, float("nan")]
+            tick_y += [0, -4 / h, float("nan")]
+            text.set_position((value, -7 / h))
+            text.set_text(label)
+            text.set_color(colour["muted"])
+        self.ticks.set_data(tick_x, tick_y)
+        self.ticks.set_color(colour["muted"])
+        self.plan.set_data([p[0] for p in data.plan], [p[1] for p in data.plan])
+        self.plan.set_drawstyle("steps-post" if data.plan_steps else "default")
+        self.plan.set_color(colour["muted"])
+        self.target.set_ydata([data.target, data.target])
+        self.target.set_color(colour["text"])
+        self.target_text.set_position((0, data.target))
+        self.target_text.set_text(shown(data.target_label))
+        self.target_text.set_color(colour["text"])
+        self.actual.set_data([p[0] for p in data.actual], [p[1] for p in data.actual])
+        self.actual.set_color(status)
+        self.points.set_data([p[0] for p in data.points], [p[1] for p in data.points])
+        self.points.set_markerfacecolor(status)
+        self.points.set_markeredgecolor(colour["surface"])
+        if data.expected is not None:
+            self.expected.set_data([data.expected[0]], [data.expected[1]])
+        else:
+            self.expected.set_data([], [])
+        self.expected.set_markerfacecolor(colour["surface"])
+        self.expected.set_markeredgecolor(colour["muted"])
+        self._value_labels(data, colour, x0, x1)
+        self.asof.set_visible(data.as_of_x is not None)
+        self.asof_text.set_visible(data.as_of_x is not None)
+        if data.as_of_x is not None:
+            right = (data.as_of_x - x0) / (x1 - x0) > 0.8
+            self.asof.set_xdata([data.as_of_x, data.as_of_x])
+            self.asof.set_color(colour["muted"])
+            self.asof_text.set_transform(self._asof_left if right else self._asof_right)
+            self.asof_text.set_position((data.as_of_x, 1))
+            self.asof_text.set_horizontalalignment("right" if right else "left")
+            self.asof_text.set_text(data.as_of_label)
+            self.asof_text.set_color(colour["muted"])
+
+    def _value_labels(self, data: TrendData, colour: dict[str, str], x0: float, x1: float) -> None:
+        """The latest value and the expected one, the higher labelled above, the lower below."""
+        now, expected = data.now, data.expected
+        for text, point, label, role in ((self.now_text, now, data.now_label, data.status),
+                                         (self.expected_text, expected, data.expected_label, "muted")):
+            text.set_visible(point is not None)
+            if point is None:
+                continue
+            other = expected if point is now else now
+            above = other is None or point[1] > other[1] or (point[1] == other[1] and point is now)
+            if other is None and point[1] > data.y_range[0] + 0.8 * (data.y_range[1] - data.y_range[0]):
+                above = False
+            transform, va = self.offsets["up" if above else "down"]
+            share = (point[0] - x0) / (x1 - x0)
+            text.set_transform(transform)
+            text.set_verticalalignment(va)
+            text.set_horizontalalignment("right" if share > 0.88 else "left" if share < 0.06 else "center")
+            text.set_position(point)
+            text.set_text(label)
+            text.set_color(colour[role])
+
+
+class Bars(_Template):
+    """Rows of bars on tracks with vertical marks; for periods, a strip of status counts on top."""
+
+    TOP, BOTTOM, COUNTS, BAR = BAR_TOP, BAR_BOTTOM, COUNTS_HEIGHT, 13  # px; rows are BAR_ROW apart
+
+    def __init__(self) -> None:
+        super().__init__(640, 200)
+        self.ax = ax = self.fig.add_axes((0.3, 0.1, 0.5, 0.8))
+        ax.set_axis_off()
+        thickness = self.BAR * PT
+        self.tracks = LineCollection([], linewidths=thickness, capstyle="butt", clip_on=False)
+        self.bars = LineCollection([], linewidths=thickness, capstyle="butt", clip_on=False)
+        ax.add_collection(self.tracks)
+        ax.add_collection(self.bars)
+        self.counts_ax = cax = self.fig.add_axes((0.02, 0.8, 0.96, 0.1))
+        cax.set_axis_off()
+        self.strip = LineCollection([], linewidths=10 * PT, capstyle="butt", clip_on=False)
+        cax.add_collection(self.strip)
+        self.marks: list[tuple[Line2D, Text]] = []
+
+    def paint(self, spec: ChartSpec, colour: dict[str, str]) -> None:
+        data = spec.data
+        assert isinstance(data, BarsData)
+        self.resize(spec.width, spec.height)
+        width, height = spec.width, spec.height
+        n = len(data.rows)
+        counts_px = self.COUNTS if data.counts else 0
+        top = self.TOP + counts_px
+        w = width - data.label_width - data.value_width
+        h = height - top - self.BOTTOM
+        ax = self.ax
+        ax.set_position((data.label_width / width, self.BOTTOM / height, w / width, h / height))
+        ax.set_xlim(0, data.x_max)
+        ax.set_ylim(n - 0.5, -0.5)
+        self.tracks.set_segments([[(0, i), (1, i)] for i in range(n)])
+        self.tracks.set_color(colour["track"])
+        self.bars.set_segments([[(0, i), (max(row.value, 0.0), i)] for i, row in enumerate(data.rows)])
+        self.bars.set_color([colour[row.status] for row in data.rows])
+        ytrans = ax.get_yaxis_transform()
+        for text, (i, row) in zip(self.texts(ax, "label", n, fontsize=SIZE, ha="right", va="center",
+                                             transform=ytrans), enumerate(data.rows)):
+            text.set_position((-8 / w, i))
+            text.set_text(shown(row.label))
+            text.set_color(colour["text"])
+        icons = [row.icon for row in data.rows]
+        offset = 18 if any(icons) else 0
+        for text, (i, row) in zip(self.texts(ax, "icon", n, fontsize=SMALL, ha="left", va="center",
+                                             transform=ytrans), enumerate(data.rows)):
+            text.set_position((1 + 8 / w, i))
+            text.set_text(row.icon)
+            text.set_color(colour[row.status])
+        for text, (i, row) in zip(self.texts(ax, "value", n, fontsize=SIZE, ha="left", va="center",
+                                             transform=ytrans), enumerate(data.rows)):
+            text.set_position((1 + (8 + offset) / w, i))
+            text.set_text(shown(row.value_label))
+            text.set_color(colour["text"])
+        self._marks(data, colour, h)
+        self._counts(data, colour, width, height)
+
+    def _marks(self, data: BarsData, colour: dict[str, str], h: float) -> None:
+        ax = self.ax
+        while len(self.marks) < len(data.marks):
+            line = Line2D([], [], linewidth=1.6, clip_on=False, transform=ax.get_xaxis_transform(), zorder=2.5)
+            ax.add_line(line)
+            label = ax.text(0, 0, "", parse_math=False, clip_on=False, fontsize=SMALL, ha="center", va="bottom",
+                            transform=ax.get_xaxis_transform(), zorder=POOLS["mark"])
+            self.marks.append((line, label))
+        for index, (line, label) in enumerate(self.marks):
+            visible = index < len(data.marks)
+            line.set_visible(visible)
+            label.set_visible(visible)
+            if not visible:
+                continue
+            mark = data.marks[index]
+            line.set_data([mark.x, mark.x], [-3 / h, 1 + 3 / h])
+            line.set_linestyle((0, (3, 2)) if mark.dashed else "-")
+            line.set_color(colour["muted" if mark.dashed else "marker"])
+            label.set_position((mark.x, 1 + 5 / h))
+            label.set_text(mark.label)
+            label.set_color(colour["muted"] if mark.dashed else colour["text"])
+
+    def _counts(self, data: BarsData, colour: dict[str, str], width: int, height: int) -> None:
+        cax = self.counts_ax
+        cax.set_visible(bool(data.counts))
+        if not data.counts:
+            return
+        margin = 8
+        cax.set_position((margin / width, (height - self.COUNTS) / height, (width - 2 * margin) / width,
+                          (self.COUNTS - 8) / height))
+        total = sum(n for _, n in data.counts) or 1
+        cax.set_xlim(0, total)
+        cax.set_ylim(0, 1)
+        segments, colours, start = [], [], 0
+        for status, n in data.counts:
+            if n:
+                segments.append([(start, 0.78), (start + n, 0.78)])
+                colours.append(colour[status])
+                start += n
+        self.strip.set_segments(segments)
+        self.strip.set_color(colours)
+        slots = len(data.counts)
+        icons = self.texts(cax, "count-icon", slots, fontsize=SMALL, ha="left", va="center",
+                           transform=cax.transAxes)
+        words = self.texts(cax, "count-word", slots, fontsize=SIZE, ha="left", va="center", transform=cax.transAxes)
+        step = 1 / slots
+        for index, (status, n) in enumerate(data.counts):
+            icons[index].set_position((index * step, 0.22))
+            icons[index].set_text(STATUS_ICONS.get(status, "•"))
+            icons[index].set_color(colour[status] if n else colour["muted"])
+            words[index].set_position((index * step + 16 / (width - 2 * margin), 0.22))
+            words[index].set_text(f"{n} {STATUS_WORDS.get(status, status)}")
+            words[index].set_color(colour["text"] if n else colour["muted"])
+
+
+_templates: dict[str, _Template] = {}
+_KINDS = {"trend": Trend, "bars": Bars}
+
+
+def _template(kind: str) -> _Template:
+    template = _templates.get(kind)
+    if template is None:
+        template = _templates[kind] = _KINDS[kind]()
+    return template
+
+
+def colours_for(spec: ChartSpec) -> dict[str, str]:
+    """Placeholders for SVG (turned into CSS variables), the light colours for PNG."""
+    if spec.look.format == "svg":
+        return dict(SENTINELS)
+    return dict(spec.look.palette.light)
+
+
+def svg_variables(svg: str) -> str:
+    """Placeholder colours to CSS variables; font families dropped (the <style> sets the theme's)."""
+    svg = _SENTINEL.sub(lambda m: _BY_SENTINEL[m.group(0)], svg)
+    return _FONT_FAMILY.sub("", svg)
+
+
+def draw(spec: ChartSpec) -> bytes:
+    """One chart as the bytes of its file."""
+    with matplotlib.rc_context(RC):
+        return _draw(spec)
+
+
+def _draw(spec: ChartSpec) -> bytes:
+    template = _template(spec.kind)
+    colour = colours_for(spec)
+    template.paint(spec, colour)
+    buffer = io.BytesIO()
+    if spec.look.format == "svg":
+        template.fig.savefig(buffer, format="svg", metadata=SVG_METADATA)
+        return svg_variables(buffer.getvalue().decode("utf-8")).encode("utf-8")
+    template.fig.savefig(buffer, format="png", dpi=spec.look.dpi, metadata={"Software": None},
+                         facecolor=colour["surface"])
+    return buffer.getvalue()
+
+
+def draw_many(specs: Sequence[ChartSpec]) -> list[bytes | str]:
+    """Each chart's bytes, or the text of the error that stopped it (one bad chart stops no other)."""
+    results: list[bytes | str] = []
+    with matplotlib.rc_context(RC):
+        for spec in specs:
+            try:
+                results.append(_draw(spec))
+            except Exception as exc:  # noqa: BLE001 - reported as a diagnostic by the caller
+                results.append(f"{type(exc).__name__}: {exc}")
+    return results

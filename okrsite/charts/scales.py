@@ -1,0 +1,126 @@
+"""Axis ticks and the short texts charts show: nice numbers, date ticks, truncated labels.
+
+Charts compute their ticks here rather than with matplotlib's locators: the
+specs stay plain data (so they hash, and so tests can read them), and the
+drawing skips the locator and formatter machinery.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+from okrsite.render import date as format_date, number
+
+LABEL_CHARS = 28  # in-image row labels are cut to this many characters ("…" included)
+
+
+def nice_step(span: float, count: int = 4) -> float:
+    """A step of 1, 2, 2.5 or 5 times a power of ten giving about `count` intervals."""
+    if span <= 0 or not math.isfinite(span):
+        return 1.0
+    raw = span / count
+    power = 10 ** math.floor(math.log10(raw))
+    factors = (1, 2, 5, 10) if power == 1 else (1, 2, 2.5, 5, 10)  # counts read 0, 5, 10 rather than 2.5, 7.5
+    steps = [factor * power for factor in factors]
+    return min(steps, key=lambda step: (abs(span / step - count), -step))
+
+
+def round_to_span(value: float, span: float) -> float:
+    """A value rounded to what matters on a scale of `span`: 1,643.96 -> 1,644 (span 1,600), 3.11 -> 3.1 (span 4)."""
+    if span <= 0 or not math.isfinite(span):
+        return value
+    digits = max(0, 1 - math.floor(math.log10(span)))
+    return round(value, digits)
+
+
+def step_digits(step: float) -> int:
+    """Decimals a tick label needs for ticks `step` apart (0.25 -> 2, 5 -> 0)."""
+    digits = 0
+    while digits < 6 and abs(step * 10 ** digits - round(step * 10 ** digits)) > 1e-6:
+        digits += 1
+    return digits
+
+
+def compact(value: float, digits: int = 2) -> str:
+    """A short number for axes: 950, 12,000, 250k, 1.2M, 3B."""
+    magnitude = abs(value)
+    for limit, scale, suffix in ((1e9, 1e9, "B"), (1e6, 1e6, "M"), (1e5, 1e3, "k")):
+        if magnitude >= limit:
+            return number(value / scale, 2) + suffix
+    if float(value).is_integer():
+        return number(int(value))
+    return number(float(value), digits)
+
+
+def value_text(value: float, unit: str = "", digits: int = 2) -> str:
+    """A number with its unit, as the HTML shows it: '1,720 views', '7%'."""
+    text = number(int(value) if float(value).is_integer() else float(value), digits)
+    if unit == "%":
+        return text + "%"
+    return f"{text} {unit}" if unit else text
+
+
+def y_ticks(low: float, high: float, percent: bool = False, count: int = 4) -> tuple[tuple[float, str], ...]:
+    """Ticks between low and high, labelled compactly."""
+    step = nice_step(high - low, count)
+    digits = step_digits(step)
+    first = math.ceil(low / step - 1e-9)
+    ticks = []
+    index = first
+    while index * step <= high + 1e-9 * max(1.0, abs(high)):
+        value = round(index * step, 10)
+        label = compact(value, digits)
+        ticks.append((value, label + ("%" if percent else "")))
+        index += 1
+    return tuple(ticks)
+
+
+def integer_ticks(high: int) -> tuple[tuple[float, str], ...]:
+    step = max(1, math.ceil(nice_step(high, 5))) if high > 6 else 1
+    return tuple((float(v), str(v)) for v in range(0, high + 1, step))
+
+
+def _month_starts(first: dt.date, last: dt.date) -> list[dt.date]:
+    day = dt.date(first.year, first.month, 1)
+    if day < first:
+        day = dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
+    months = []
+    while day <= last:
+        months.append(day)
+        day = dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
+    return months
+
+
+def date_ticks(origin: dt.date, first: dt.date, last: dt.date) -> tuple[tuple[float, str], ...]:
+    """Tick positions (days after `origin`) and labels for the dates first..last.
+
+    Month starts labelled 'Jan' (quarters of long ranges 'Jan 2026'), or for
+    ranges with fewer than two month starts, the first, middle and last day.
+    """
+    months = _month_starts(first, last)
+    if len(months) > 40:
+        months = [m for m in months if m.month == 1]
+        labels = [str(m.year) for m in months]
+    elif len(months) > 13:
+        months = [m for m in months if m.month in (1, 4, 7, 10)]
+        labels = [f"{m:%b} {m.year}" for m in months]
+    else:
+        labels = [f"{m:%b}" for m in months]
+    if len(months) >= 2:
+        return tuple(((m - origin).days, label) for m, label in zip(months, labels))
+    middle = first + (last - first) / 2
+    days = sorted({first, middle, last})
+    return tuple(((d - origin).days, format_date(d, "short")) for d in days)
+
+
+def truncate(text: str, limit: int = LABEL_CHARS) -> str:
+    """One line of at most `limit` characters, cut at a word where possible, with '…'."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if text[limit - 1] != " " and space >= limit // 2:  # do not end in the middle of a word
+        cut = cut[:space]
+    return cut.rstrip(" ,;:-–") + "…"

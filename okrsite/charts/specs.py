@@ -1,0 +1,441 @@
+"""Chart specs: the model turned into plain data that says what each chart shows.
+
+Pure functions, no I/O and no matplotlib. A `ChartSpec` carries everything a
+drawing needs (`kind`, size, `data`, the look) plus what the page shows around
+it (caption, alt text, data tables). The cache key is the hash of the drawing
+part only, so a changed caption never redraws an image.
+
+Which charts exist (docs/charts.md states the same rule):
+
+- metric KR: a trend when it has a check-in with a value known on as_of, or a
+  `current:` that differs from its start (otherwise there is nothing to plot);
+- milestone KR: a count-over-time step chart when at least one milestone has a
+  due date (undated ones count as due at the period's end);
+- boolean KR: no chart (done or not is one word, and the page says it);
+- objective: an overview of its key results (roll-ups: of their supporting
+  objectives) when it has at least two;
+- period: an overview of its objectives and their status counts, when it has any;
+- project: a health chart when it has a schedule, hours or a budget.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from okrsite.charts.palette import Palette
+from okrsite.charts.scales import date_ticks, integer_ticks, round_to_span, truncate, value_text, y_ticks
+from okrsite.model import KeyResult, Objective, Project, Site
+from okrsite.periods import Period
+from okrsite.render import STATUS_ICONS, date as format_date, number, percent, status_label
+from okrsite.scoring import TOLERANCE, Thresholds
+
+STATUS_WORDS = {"on-track": "on track", "at-risk": "at risk", "off-track": "off track", "done": "done",
+                "not-started": "not started"}
+STATUS_ORDER = ("off-track", "at-risk", "on-track", "done", "not-started")
+MAX_BARS = 12  # a period overview shows the objectives furthest behind, at most this many
+
+# Sizes in CSS pixels (the <img> width and height; the SVG scales with the page).
+TREND_SIZE = (720, 240)
+BAR_ROW, BAR_TOP, BAR_BOTTOM, COUNTS_HEIGHT = 28, 28, 10, 58
+WIDTH = 720
+
+
+@dataclass(frozen=True)
+class Label:
+    """In-image text from content: shown if the chart font has every glyph, else `fallback`."""
+
+    text: str
+    fallback: str
+
+
+@dataclass(frozen=True)
+class Table:
+    caption: str
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class Look:
+    format: str  # svg | png
+    dpi: float
+    palette: Palette
+
+
+@dataclass(frozen=True)
+class TrendData:
+    """A value over time: the plan (straight or stepped), the actual values, target and as_of."""
+
+    x_range: tuple[float, float]
+    x_ticks: tuple[tuple[float, str], ...]
+    y_range: tuple[float, float]
+    y_ticks: tuple[tuple[float, str], ...]
+    plan: tuple[tuple[float, float], ...]
+    plan_steps: bool
+    actual: tuple[tuple[float, float], ...]  # the line (from the start value)
+    points: tuple[tuple[float, float], ...]  # the check-ins, as dots
+    status: str
+    target: float
+    target_label: Label
+    now: tuple[float, float] | None  # the latest value, labelled
+    now_label: str
+    expected: tuple[float, float] | None  # the plan at as_of, labelled
+    expected_label: str
+    as_of_x: float | None
+    as_of_label: str
+
+
+@dataclass(frozen=True)
+class BarRow:
+    label: Label
+    value: float  # bar length, 1.0 = the whole track (100 %)
+    status: str  # colour role
+    value_label: Label  # the right-hand column
+    icon: str = ""  # the status icon before it (colour is never the only signal)
+
+
+@dataclass(frozen=True)
+class Mark:
+    x: float
+    label: str
+    dashed: bool = False
+
+
+@dataclass(frozen=True)
+class BarsData:
+    """Horizontal bars on tracks, vertical marks, and optionally a strip of status counts on top."""
+
+    rows: tuple[BarRow, ...]
+    x_max: float
+    marks: tuple[Mark, ...]
+    label_width: int
+    value_width: int
+    counts: tuple[tuple[str, int], ...] = ()
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    kind: str  # the figure template: "trend" | "bars"
+    name: str  # path under charts/, without the extension
+    width: int
+    height: int
+    look: Look
+    data: TrendData | BarsData
+    caption: str
+    alt: str
+    tables: tuple[Table, ...]
+    source: str  # the content file the chart comes from (for diagnostics)
+
+
+def _status_phrase(status: str, progress: float, expected: float) -> str:
+    gap = round((expected - progress) * 100)
+    if status == "done":
+        return "done"
+    if status == "not-started":
+        return "not started yet"
+    if gap > 0:
+        return f"{STATUS_WORDS[status]}, {gap} points behind the expected pace"
+    if gap < 0:
+        return f"{STATUS_WORDS[status]}, {-gap} points ahead of the expected pace"
+    return f"{STATUS_WORDS[status]}, on the expected pace"
+
+
+def _expected_by(period: Period, as_of: dt.date) -> str:
+    return format_date(min(as_of, period.end))
+
+
+def _x(day: dt.date, origin: dt.date) -> float:
+    return float((day - origin).days)
+
+
+def _as_of_mark(period: Period, as_of: dt.date, x_range: tuple[float, float]) -> tuple[float | None, str]:
+    if period.start <= as_of <= period.end + dt.timedelta(days=1):
+        x = _x(as_of, period.start)
+        if x_range[0] <= x <= x_range[1]:
+            return x, f"as of {format_date(as_of, 'short')}"
+    return None, ""
+
+
+def _range(values: list[float], top_room: float = 0.22, bottom_room: float = 0.1) -> tuple[float, float]:
+    low, high = min(values), max(values)
+    span = high - low or abs(high) or 1.0
+    return low - span * bottom_room, high + span * top_room
+
+
+def _kr_headline(kr: KeyResult, period: Period, as_of: dt.date) -> str:
+    expected = f"expected {percent(kr.expected)} by {_expected_by(period, as_of)}"
+    return f"{percent(kr.progress)} of the way, {expected}; {_status_phrase(kr.status, kr.progress, kr.expected)}"
+
+
+def kr_trend(kr: KeyResult, objective: Objective, period: Period, as_of: dt.date, look: Look) -> ChartSpec | None:
+    """Check-ins against the straight line from start to target across the period."""
+    if kr.type != "metric" or kr.start is None or kr.target is None or kr.current is None:
+        return None
+    known = [(c.date, c.value) for c in kr.checkins if c.value is not None and c.date <= as_of]
+    if not known and kr.current == kr.start:
+        return None
+    origin, days = period.start, float(period.days)
+    x_low = min([0.0] + [_x(d, origin) for d, _ in known])
+    x_high = max([days] + [_x(d, origin) for d, _ in known])
+    if known:
+        points = tuple((_x(d, origin), float(v)) for d, v in sorted(known, key=lambda dv: dv[0]))
+    else:  # a `current:` without history: one dot on the report date
+        points = ((min(_x(as_of, origin), days), float(kr.current)),)
+    actual = points if points[0][0] <= 0 else ((0.0, float(kr.start)),) + points
+    as_of_x, as_of_label = _as_of_mark(period, as_of, (x_low, x_high))
+    plan_now = None
+    if as_of_x is not None and period.start <= as_of <= period.end:
+        plan_now = (as_of_x, round_to_span(kr.start + (kr.target - kr.start) * kr.expected, abs(kr.target - kr.start)))
+    values = [kr.start, kr.target] + [v for _, v in points] + ([plan_now[1]] if plan_now else [])
+    y_range = _range(values)
+    unit = kr.unit
+    target_text = "Target " + value_text(kr.target, unit)
+    data = TrendData(
+        x_range=(x_low, x_high), x_ticks=date_ticks(origin, origin + dt.timedelta(days=x_low),
+                                                    origin + dt.timedelta(days=x_high - 1)),
+        y_range=y_range, y_ticks=y_ticks(*y_range, percent=unit == "%"),
+        plan=((0.0, float(kr.start)), (days, float(kr.target))), plan_steps=False,
+        actual=actual, points=points, status=kr.status,
+        target=float(kr.target), target_label=Label(target_text, "Target " + value_text(kr.target, "%" if unit == "%" else "")),
+        now=points[-1], now_label=value_text(points[-1][1], "%" if unit == "%" else ""),
+        expected=plan_now, expected_label=f"expected {value_text(plan_now[1], '%' if unit == '%' else '')}" if plan_now else "",
+        as_of_x=as_of_x, as_of_label=as_of_label)
+    if kr.decreasing:
+        words = f"{value_text(kr.current, unit)}, down from {value_text(kr.start, unit)} toward {value_text(kr.target, unit)}"
+    else:
+        words = f"{value_text(kr.current, '%' if unit == '%' else '')} of {value_text(kr.target, unit)}"
+    span = abs(kr.target - kr.start)
+    rows = [(format_date(period.start) + " (start)", value_text(kr.start, unit), value_text(kr.start, unit))]
+    checkins = sorted((c for c in kr.checkins if c.value is not None and c.date <= as_of), key=lambda c: c.date)
+    for c in checkins:
+        share = min(1.0, max(0.0, (c.date - period.start).days / period.days))
+        rows.append((format_date(c.date), value_text(c.value, unit),
+                     value_text(round_to_span(kr.start + (kr.target - kr.start) * share, span), unit)))
+    if not checkins:
+        rows.append((format_date(min(as_of, period.end)) + " (current)", value_text(kr.current, unit),
+                     value_text(round_to_span(kr.start + (kr.target - kr.start) * kr.expected, span), unit)))
+    rows.append((format_date(period.end) + " (target)", "–", value_text(kr.target, unit)))
+    return ChartSpec(
+        kind="trend", name=f"objectives/{objective.id}/kr-{kr.id}", width=TREND_SIZE[0], height=TREND_SIZE[1],
+        look=look, data=data,
+        caption=f"Check-ins (dots) against the expected pace (dashed line) from {value_text(kr.start, unit)} "
+                f"on {format_date(period.start, 'short')} to {value_text(kr.target, unit)} on {format_date(period.end)}.",
+        alt=f"{kr.title}: {words}, {_kr_headline(kr, period, as_of)}.",
+        tables=(Table(f"Data of the chart: {kr.title}", ("Date", "Value", "Expected pace"), tuple(rows)),),
+        source=objective.source)
+
+
+def kr_milestones(kr: KeyResult, objective: Objective, period: Period, as_of: dt.date, look: Look) -> ChartSpec | None:
+    """Milestones due over time (a step line) against those done on the report date."""
+    if kr.type != "milestones" or not kr.milestones or not any(m.due for m in kr.milestones):
+        return None
+    origin, days = period.start, float(period.days)
+    dues = sorted(m.due or period.end for m in kr.milestones)
+    x_low = min(0.0, _x(dues[0], origin))
+    x_high = max(days, _x(dues[-1], origin))
+    plan = [(x_low, 0.0)]
+    for index, due in enumerate(dues, start=1):
+        plan.append((_x(due, origin), float(index)))
+    plan.append((x_high, float(len(dues))))
+    total, done = len(kr.milestones), kr.milestones_done
+    as_of_x, as_of_label = _as_of_mark(period, as_of, (x_low, x_high))
+    report_x = as_of_x if as_of_x is not None else min(max(_x(as_of, origin), x_low), x_high)
+    due_now = sum(1 for d in dues if d <= as_of)
+    data = TrendData(
+        x_range=(x_low, x_high), x_ticks=date_ticks(origin, origin + dt.timedelta(days=x_low),
+                                                    origin + dt.timedelta(days=x_high - 1)),
+        y_range=(-0.1 * total - 0.2, total * 1.25 + 0.3), y_ticks=integer_ticks(total),
+        plan=tuple(plan), plan_steps=True, actual=(), points=((report_x, float(done)),), status=kr.status,
+        target=float(total), target_label=Label(f"{total} milestones", f"{total} milestones"),
+        now=(report_x, float(done)), now_label=f"{done} done",
+        expected=(report_x, float(due_now)) if as_of_x is not None else None, expected_label=f"{due_now} due",
+        as_of_x=as_of_x, as_of_label=as_of_label)
+    rows = tuple((m.title, format_date(m.due) if m.due else f"{format_date(period.end)} (period end)",
+                  "Yes" if m.done else "No") for m in sorted(kr.milestones, key=lambda m: (m.due or period.end)))
+    return ChartSpec(
+        kind="trend", name=f"objectives/{objective.id}/kr-{kr.id}", width=TREND_SIZE[0], height=TREND_SIZE[1],
+        look=look, data=data,
+        caption=f"Milestones due over the period (dashed steps) and those done by {format_date(as_of, 'short')} (dot).",
+        alt=f"{kr.title}: {done} of {total} milestones done, {due_now} due by {_expected_by(period, as_of)}; "
+            f"{_status_phrase(kr.status, kr.progress, kr.expected)}.",
+        tables=(Table(f"Data of the chart: {kr.title}", ("Milestone", "Due", "Done"), rows),),
+        source=objective.source)
+
+
+def _progress_row(title: str, fallback: str, progress: float, status: str) -> BarRow:
+    return BarRow(Label(truncate(title), truncate(fallback)), progress, status,
+                  Label(percent(progress), percent(progress)), STATUS_ICONS.get(status, ""))
+
+
+def _bars_height(rows: int, counts: bool = False) -> int:
+    return BAR_TOP + BAR_ROW * rows + BAR_BOTTOM + (COUNTS_HEIGHT if counts else 0)
+
+
+def objective_overview(site: Site, objective: Objective, look: Look) -> ChartSpec | None:
+    """Each key result's progress (or each supporting objective's, for a roll-up) against expected pace."""
+    period = site.period_of(objective)
+    if objective.key_results:
+        items = [(kr.title, kr.id, kr.progress, kr.expected, kr.status) for kr in objective.key_results]
+        what, header = "key results", "Key result"
+    else:
+        children = [site.objectives[c] for c in objective.children if c in site.objectives]
+        items = [(c.title, c.id, c.progress, c.expected, c.status) for c in children]
+        what, header = "supporting objectives", "Objective"
+    if len(items) < 2:
+        return None
+    rows = tuple(_progress_row(title, ident, progress, status) for title, ident, progress, _, status in items)
+    counts = {s: sum(1 for *_, st in items if st == s) for s in STATUS_ORDER}
+    by = _expected_by(period, site.as_of)
+    summary = ", ".join(f"{n} {STATUS_WORDS[s]}" for s, n in counts.items() if n)
+    listing = "; ".join(f"{title} {percent(p)} ({STATUS_WORDS[st]})" for title, _, p, _, st in items[:10])
+    more = f"; and {len(items) - 10} more" if len(items) > 10 else ""
+    data = BarsData(rows=rows, x_max=1.0, marks=(Mark(objective.expected, f"expected {percent(objective.expected)}"),),
+                    label_width=240, value_width=80)
+    return ChartSpec(
+        kind="bars", name=f"objectives/{objective.id}/overview", width=WIDTH, height=_bars_height(len(rows)),
+        look=look, data=data,
+        caption=f"Progress of each of the {len(items)} {what}; the vertical line marks the expected pace "
+                f"({percent(objective.expected)} by {format_date(min(site.as_of, period.end), 'short')}).",
+        alt=f"{len(items)} {what} of {objective.title} ({summary}), expected {percent(objective.expected)} by {by}: "
+            f"{listing}{more}.",
+        tables=(Table(f"Data of the chart: {what} of {objective.title}", (header, "Progress", "Expected", "Status"),
+                      tuple((t, percent(p), percent(e), status_label(s)) for t, _, p, e, s in items)),),
+        source=objective.source)
+
+
+def period_overview(site: Site, period_id: str, look: Look) -> ChartSpec | None:
+    """The period's objectives (those furthest behind first) against expected pace, and status counts."""
+    period = site.periods[period_id]
+    objectives = site.objectives_in(period_id)
+    if not objectives:
+        return None
+    order = {s: i for i, s in enumerate(STATUS_ORDER)}
+    ranked = sorted(objectives, key=lambda o: (order.get(o.status, 9), o.progress - o.expected, o.id))
+    shown = ranked[:MAX_BARS]
+    counts = tuple((s, sum(1 for o in objectives if o.status == s)) for s in STATUS_ORDER)
+    expected = objectives[0].expected
+    rows = tuple(_progress_row(o.title, o.id, o.progress, o.status) for o in shown)
+    data = BarsData(rows=rows, x_max=1.0, marks=(Mark(expected, f"expected {percent(expected)}"),),
+                    label_width=240, value_width=80, counts=counts)
+    which = (f"the {len(shown)} furthest behind of {len(objectives)} objectives" if len(shown) < len(objectives)
+             else f"all {len(objectives)} objectives")
+    summary = ", ".join(f"{n} {STATUS_WORDS[s]}" for s, n in counts)
+    behind = [o for o in shown if o.status in ("off-track", "at-risk")][:3]
+    worst = ("; furthest behind: " + "; ".join(f"{o.title} {percent(o.progress)}" for o in behind)) if behind else ""
+    return ChartSpec(
+        kind="bars", name=f"periods/{period.id}", width=WIDTH, height=_bars_height(len(rows), counts=True),
+        look=look, data=data,
+        caption=f"{period.title}: objectives by status, and the progress of {which} against the expected pace "
+                f"({percent(expected)} by {format_date(min(site.as_of, period.end), 'short')}).",
+        alt=f"{period.title}: {len(objectives)} objective{'s' if len(objectives) != 1 else ''}, {summary}; expected {percent(expected)} by "
+            f"{_expected_by(period, site.as_of)}{worst}.",
+        tables=(Table(f"Objectives of {period.title} by status", ("Status", "Objectives"),
+                      tuple((status_label(s), str(n)) for s, n in counts)),
+                Table(f"Progress of {which}", ("Objective", "Progress", "Expected", "Status"),
+                      tuple((o.title, percent(o.progress), percent(o.expected), status_label(o.status))
+                            for o in shown))),
+        source=site.config.relative(site.config.path))
+
+
+def _use_status(used: float, progress: float, thresholds: Thresholds) -> str:
+    if used > 1 + TOLERANCE:
+        return "off-track"
+    return "at-risk" if used - progress > thresholds.at_risk + TOLERANCE else "active"
+
+
+def project_health(site: Site, project: Project, look: Look) -> ChartSpec | None:
+    """Time elapsed and work done, hours and budget used: all as shares of the plan."""
+    hours = project.hours if project.hours and project.hours.planned else None
+    budget = project.budget if project.budget and project.budget.planned else None
+    elapsed = project.schedule_elapsed
+    if elapsed is None and hours is None and budget is None:
+        return None
+    thresholds = site.config.thresholds
+    if project.progress >= 1 - TOLERANCE:
+        work_status = "done"
+    elif project.late:
+        work_status = "off-track"
+    elif elapsed is None:
+        work_status = "active"
+    else:
+        shortfall = elapsed - project.progress
+        work_status = ("on-track" if shortfall <= thresholds.at_risk + TOLERANCE else
+                       "at-risk" if shortfall <= thresholds.off_track + TOLERANCE else "off-track")
+    rows: list[BarRow] = []
+    table: list[tuple[str, str, str, str]] = []
+    if elapsed is not None:
+        assert project.start and project.due
+        days = (min(site.as_of, project.due + dt.timedelta(days=1)) - project.start).days
+        total = (project.due - project.start).days + 1
+        rows.append(BarRow(Label("Time elapsed", "Time elapsed"), elapsed, "not-started",
+                           Label(f"{percent(elapsed)} · {max(days, 0)} of {total} days", f"{percent(elapsed)}")))
+        table.append(("Time elapsed", f"{max(days, 0)} days", f"{total} days", percent(elapsed)))
+    tasks = f" · {project.tasks_done} of {len(project.tasks)} tasks" if project.tasks else ""
+    rows.append(BarRow(Label("Work done", "Work done"), project.progress, work_status,
+                       Label(f"{percent(project.progress)}{tasks}", percent(project.progress))))
+    table.append(("Work done", f"{project.tasks_done} tasks" if project.tasks else percent(project.progress),
+                  f"{len(project.tasks)} tasks" if project.tasks else "100%", percent(project.progress)))
+    for what, used, planned, unit in (
+            ("Hours used", hours and hours.actual, hours and hours.planned, "h"),
+            ("Budget spent", budget and budget.spent, budget and budget.planned, budget.currency if budget else "")):
+        if not planned:
+            continue
+        share = (used or 0) / planned
+        amount = f"{number(used or 0)} of {value_text(planned, unit)}"
+        rows.append(BarRow(Label(what, what), share, _use_status(share, project.progress, thresholds),
+                           Label(f"{percent(share)} · {amount}", f"{percent(share)} · {number(used or 0)} of {number(planned)}")))
+        table.append((what, value_text(used or 0, unit), value_text(planned, unit), percent(share)))
+    x_max = max([1.0] + [r.value for r in rows])
+    marks = [Mark(1.0, "plan")]
+    if elapsed is not None and 0 < elapsed < 1 - 0.12:
+        marks.append(Mark(elapsed, f"as of {format_date(site.as_of, 'short')}", dashed=True))
+    parts = [f"{percent(project.progress)} of the work done" + (f" ({project.tasks_done} of {len(project.tasks)} tasks)" if project.tasks else "")]
+    if elapsed is not None:
+        parts.append(f"{percent(elapsed)} of the schedule elapsed")
+    for what, actual, planned, share in table[2 if elapsed is not None else 1:]:
+        parts.append(f"{what.lower()}: {actual} of {planned} ({share})")
+    flags = [w for w, on in (("late", project.late), ("over budget", project.over_budget),
+                             ("over its hours", project.over_hours)) if on]
+    data = BarsData(rows=tuple(rows), x_max=x_max, marks=tuple(marks), label_width=120, value_width=230)
+    return ChartSpec(
+        kind="bars", name=f"projects/{project.id}", width=WIDTH, height=_bars_height(len(rows)),
+        look=look, data=data,
+        caption="Time elapsed, work done, hours and budget as shares of the plan (the solid line)"
+                + ("; hours or budget past the dashed line (the report date) are used faster than time passes."
+                   if len(marks) > 1 else "."),
+        alt=f"{project.title}: " + "; ".join(parts) + (f"; {', '.join(flags)}" if flags else "") + ".",
+        tables=(Table(f"Data of the chart: {project.title}", ("Measure", "Actual", "Planned", "Share of plan"),
+                      tuple(table)),),
+        source=project.source)
+
+
+@dataclass(frozen=True)
+class SiteSpecs:
+    """Every chart of a site, and where each is shown."""
+
+    specs: tuple[ChartSpec, ...]
+    krs: dict[str, dict[str, ChartSpec]]  # objective id -> kr id -> trend/milestones
+    objectives: dict[str, ChartSpec]
+    periods: dict[str, ChartSpec]
+    projects: dict[str, ChartSpec]
+
+
+def site_specs(site: Site, look: Look) -> SiteSpecs:
+    krs: dict[str, dict[str, ChartSpec]] = {}
+    objectives: dict[str, ChartSpec] = {}
+    for objective in site.objectives.values():
+        period = site.period_of(objective)
+        for kr in objective.key_results:
+            spec = (kr_trend(kr, objective, period, site.as_of, look)
+                    or kr_milestones(kr, objective, period, site.as_of, look))
+            if spec is not None:
+                krs.setdefault(objective.id, {})[kr.id] = spec
+        overview = objective_overview(site, objective, look)
+        if overview is not None:
+            objectives[objective.id] = overview
+    periods = {pid: spec for pid in site.periods if (spec := period_overview(site, pid, look)) is not None}
+    projects = {p.id: spec for p in site.projects.values() if (spec := project_health(site, p, look)) is not None}
+    specs = ([s for by_kr in krs.values() for s in by_kr.values()] + list(objectives.values())
+             + list(periods.values()) + list(projects.values()))
+    return SiteSpecs(tuple(specs), krs, objectives, periods, projects)

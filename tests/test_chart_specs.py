@@ -1,0 +1,296 @@
+"""Chart specs: pure data from the model (no matplotlib), the rule for which charts exist,
+the words of their alt text, their data tables, ticks and the theme palette."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from okrsite.build import BuildOptions, Builder
+from okrsite.charts.cache import chart_key
+from okrsite.charts.palette import DEFAULT_DARK, DEFAULT_LIGHT, default_palette, palette_from_css
+from okrsite.charts.scales import date_ticks, truncate, y_ticks
+from okrsite.charts.specs import (BarsData, Look, TrendData, kr_milestones, kr_trend, objective_overview,
+                                  period_overview, project_health, site_specs)
+from okrsite.config import load_config
+from okrsite.diagnostics import Diagnostics
+from okrsite.model import Site
+from tests.conftest import write
+
+LOOK = Look("svg", 144, default_palette())
+
+OBJECTIVE = """
+---
+id: {id}
+title: {title}
+period: 2026-Q1
+key_results:
+{krs}
+---
+"""
+
+PAGE_VIEWS = """\
+  - id: page-views
+    title: Increase website page views from 1200 to 2500
+    start: 1200
+    target: 2500
+    unit: views
+    checkins:
+      - {date: 2026-01-20, value: 1380, confidence: 0.8}
+      - {date: 2026-02-10, value: 1720, confidence: 0.7}
+"""
+BOUNCE = """\
+  - id: bounce-rate
+    title: Reduce website bounce rate from 10% to 4%
+    start: 10
+    target: 4
+    unit: "%"
+    current: 7
+"""
+LAUNCHED = """\
+  - id: launched
+    title: Launch the new site
+    type: boolean
+    done: false
+"""
+UNTOUCHED = """\
+  - id: untouched
+    title: Nothing reported yet
+    start: 0
+    target: 10
+"""
+DATED_MILESTONES = """\
+  - id: steps
+    title: Close every finding
+    type: milestones
+    milestones:
+      - {title: One, done: true, due: 2026-01-15}
+      - {title: Two, done: false, due: 2026-02-10}
+      - {title: Three, done: false}
+"""
+UNDATED_MILESTONES = """\
+  - id: undated
+    title: Undated steps
+    type: milestones
+    milestones:
+      - {title: One, done: true}
+      - {title: Two, done: false}
+"""
+
+
+def load_site(tmp_path: Path, krs: str, *, title: str = "Grow", projects: dict[str, str] | None = None) -> Site:
+    """A site on 15 Feb 2026 (Q1 2026 half elapsed) with one objective 'grow' holding `krs`."""
+    root = tmp_path / "site"
+    write(root, "okrsite.yaml", "title: Test\nas_of: 2026-02-15\n")
+    write(root, "content/objectives/grow.md", OBJECTIVE.format(id="grow", title=title, krs=krs))
+    for name, text in (projects or {}).items():
+        write(root, f"content/projects/{name}.md", text)
+    diagnostics = Diagnostics()
+    config = load_config(root / "okrsite.yaml", diagnostics)
+    assert config is not None
+    site = Builder(BuildOptions(root / "okrsite.yaml"))._load_site(config, diagnostics)
+    assert site is not None and not diagnostics.errors, [str(d) for d in diagnostics.items]
+    return site
+
+
+def kr_spec(site: Site, kr_id: str):
+    objective = site.objectives["grow"]
+    kr = next(k for k in objective.key_results if k.id == kr_id)
+    period = site.period_of(objective)
+    return kr_trend(kr, objective, period, site.as_of, LOOK) or kr_milestones(kr, objective, period, site.as_of, LOOK)
+
+
+def test_the_alt_text_of_a_trend_states_its_message_in_words(tmp_path: Path) -> None:
+    spec = kr_spec(load_site(tmp_path, PAGE_VIEWS), "page-views")
+    assert spec.alt.startswith("Increase website page views from 1200 to 2500: 1,720 of 2,500 views, "
+                               "40% of the way, expected 50% by 15 Feb 2026; ")
+    assert "off track, 10 points behind the expected pace" not in spec.alt  # 10 points is on track
+    assert "on track, 10 points behind the expected pace" in spec.alt
+
+
+@pytest.mark.parametrize("krs, kr_id, start, target", [
+    (PAGE_VIEWS, "page-views", 1200, 2500),
+    (BOUNCE, "bounce-rate", 10, 4),
+])
+def test_the_expected_line_runs_from_start_to_target_across_the_period(tmp_path: Path, krs: str, kr_id: str,
+                                                                        start: float, target: float) -> None:
+    spec = kr_spec(load_site(tmp_path, krs), kr_id)
+    data = spec.data
+    assert isinstance(data, TrendData)
+    assert data.plan == ((0, start), (90, target))  # Q1 2026 has 90 days
+    assert data.target == target
+    low, high = data.y_range
+    assert low < min(start, target) and high > max(start, target)  # nothing inverted, both ends visible
+
+
+def test_a_decreasing_kr_reads_naturally(tmp_path: Path) -> None:
+    spec = kr_spec(load_site(tmp_path, BOUNCE), "bounce-rate")
+    data = spec.data
+    assert isinstance(data, TrendData)
+    assert data.plan[0][1] > data.plan[1][1]  # the plan goes down
+    assert data.y_range[0] < data.y_range[1]
+    assert data.now == (45, 7)  # `current:` without history: one dot on the report date
+    assert data.expected == (45, 7)  # half way from 10 to 4
+    assert spec.alt.startswith("Reduce website bounce rate from 10% to 4%: 7%, down from 10% toward 4%, "
+                               "50% of the way, expected 50% by 15 Feb 2026")
+    assert [t[1] for t in data.y_ticks][-1].endswith("%")
+
+
+def test_the_data_table_of_a_trend_lists_start_checkins_and_target(tmp_path: Path) -> None:
+    (table,) = kr_spec(load_site(tmp_path, PAGE_VIEWS), "page-views").tables
+    assert table.headers == ("Date", "Value", "Expected pace")
+    assert table.rows == (
+        ("1 Jan 2026 (start)", "1,200 views", "1,200 views"),
+        ("20 Jan 2026", "1,380 views", "1,474 views"),  # 1200 + 1300 × 19/90, rounded to the scale
+        ("10 Feb 2026", "1,720 views", "1,778 views"),
+        ("31 Mar 2026 (target)", "–", "2,500 views"),
+    )
+
+
+@pytest.mark.parametrize("krs, kr_id, why", [
+    (LAUNCHED, "launched", "boolean: done or not is one word"),
+    (UNTOUCHED, "untouched", "no check-in and no current: nothing to plot"),
+    (UNDATED_MILESTONES, "undated", "milestones without due dates"),
+])
+def test_no_chart_where_it_would_say_nothing(tmp_path: Path, krs: str, kr_id: str, why: str) -> None:
+    site = load_site(tmp_path, krs + PAGE_VIEWS)
+    assert kr_spec(site, kr_id) is None, why
+    assert kr_id not in site_specs(site, LOOK).krs.get("grow", {})
+
+
+def test_milestones_with_due_dates_get_a_step_chart(tmp_path: Path) -> None:
+    spec = kr_spec(load_site(tmp_path, DATED_MILESTONES), "steps")
+    data = spec.data
+    assert isinstance(data, TrendData) and data.plan_steps
+    # due 15 Jan (day 14), 10 Feb (day 40), and the undated one at the period's end (day 89)
+    assert data.plan == ((0, 0), (14, 1), (40, 2), (89, 3), (90, 3))
+    assert data.now == (45, 1) and data.expected == (45, 2)
+    assert spec.alt.startswith("Close every finding: 1 of 3 milestones done, 2 due by 15 Feb 2026")
+    assert spec.tables[0].rows[-1] == ("Three", "31 Mar 2026 (period end)", "No")
+
+
+def test_the_objective_overview_has_a_bar_per_kr_coloured_by_status(tmp_path: Path) -> None:
+    site = load_site(tmp_path, PAGE_VIEWS + BOUNCE + LAUNCHED)
+    spec = objective_overview(site, site.objectives["grow"], LOOK)
+    data = spec.data
+    assert isinstance(data, BarsData)
+    assert [(r.label.fallback, round(r.value, 2), r.status) for r in data.rows] == [
+        ("page-views", 0.4, "on-track"), ("bounce-rate", 0.5, "on-track"), ("launched", 0.0, "off-track")]
+    assert [m.x for m in data.marks] == [0.5]
+    assert spec.tables[0].rows[0] == ("Increase website page views from 1200 to 2500", "40%", "50%", "On track")
+
+
+def test_an_objective_with_one_kr_gets_no_overview(tmp_path: Path) -> None:
+    site = load_site(tmp_path, PAGE_VIEWS)
+    assert objective_overview(site, site.objectives["grow"], LOOK) is None
+
+
+def test_the_period_overview_counts_objectives_by_status(tmp_path: Path) -> None:
+    site = load_site(tmp_path, PAGE_VIEWS + LAUNCHED)
+    spec = period_overview(site, "2026-Q1", LOOK)
+    assert isinstance(spec.data, BarsData)
+    assert dict(spec.data.counts) == {"off-track": 0, "at-risk": 1, "on-track": 0, "done": 0, "not-started": 0}
+    assert "Q1 2026: 1 objective, 0 off track, 1 at risk" in spec.alt
+
+
+PROJECT = """
+---
+title: Blog push
+start: 2026-01-01
+due: 2026-03-31
+key_results: [grow/page-views]
+budget: {planned: 12000, spent: 13000, currency: USD}
+hours: {planned: 160, actual: 70}
+tasks:
+  - {title: One, done: true}
+  - {title: Two, done: false}
+  - {title: Three, done: false}
+  - {title: Four, done: false}
+---
+"""
+BARE_PROJECT = """
+---
+title: Someday
+---
+"""
+
+
+def test_project_health_compares_time_work_hours_and_budget(tmp_path: Path) -> None:
+    site = load_site(tmp_path, PAGE_VIEWS, projects={"blog": PROJECT, "bare": BARE_PROJECT})
+    spec = project_health(site, site.projects["blog"], LOOK)
+    rows = {r.label.text: (round(r.value, 3), r.status) for r in spec.data.rows}
+    assert rows == {"Time elapsed": (0.5, "not-started"), "Work done": (0.25, "at-risk"),
+                    "Hours used": (0.438, "at-risk"), "Budget spent": (1.083, "off-track")}
+    assert spec.data.x_max == pytest.approx(13000 / 12000)
+    assert "25% of the work done (1 of 4 tasks); 50% of the schedule elapsed" in spec.alt
+    assert "budget spent: 13,000 USD of 12,000 USD (108%)" in spec.alt
+    assert project_health(site, site.projects["bare"], LOOK) is None
+
+
+def test_long_and_non_latin_titles_keep_an_id_to_fall_back_on(tmp_path: Path) -> None:
+    title = "Increase the number of weekly active analysts in the enterprise segment"
+    site = load_site(tmp_path, PAGE_VIEWS.replace("Increase website page views from 1200 to 2500", title)
+                     + BOUNCE.replace("Reduce website bounce rate from 10% to 4%", "直帰率を10%から4%に下げる"))
+    rows = objective_overview(site, site.objectives["grow"], LOOK).data.rows
+    assert rows[0].label.text == "Increase the number of…" and len(rows[0].label.text) <= 28
+    assert rows[1].label.fallback == "bounce-rate"
+
+
+def test_specs_are_pure_data_and_hash_the_same_every_time(tmp_path: Path) -> None:
+    site = load_site(tmp_path, PAGE_VIEWS + BOUNCE + DATED_MILESTONES)
+    first, second = site_specs(site, LOOK), site_specs(site, LOOK)
+    assert first.specs == second.specs
+    assert [chart_key(s) for s in first.specs] == [chart_key(s) for s in second.specs]
+    assert len({chart_key(s) for s in first.specs}) == len(first.specs)
+
+
+def test_an_svg_key_ignores_colours_but_a_png_key_does_not(tmp_path: Path) -> None:
+    site = load_site(tmp_path, PAGE_VIEWS)
+    green = palette_from_css(":root { --on-track: #00aa00; }")
+    for fmt, same in (("svg", True), ("png", False)):
+        plain = kr_spec_for(site, Look(fmt, 144, default_palette()))
+        recoloured = kr_spec_for(site, Look(fmt, 144, green))
+        assert (chart_key(plain) == chart_key(recoloured)) is same
+
+
+def kr_spec_for(site: Site, look: Look):
+    objective = site.objectives["grow"]
+    return kr_trend(objective.key_results[0], objective, site.period_of(objective), site.as_of, look)
+
+
+def test_the_palette_comes_from_the_theme_css_light_and_dark() -> None:
+    css = """
+    /* a comment with :root { --on-track: #badbad; } */
+    :root { --on-track: #00aa00; --at-risk: var(--warn); --warn: #ffaa00; --text: rgb(1 2 3); }
+    @media (prefers-color-scheme: dark) { :root { --on-track: #00ff00; } }
+    @media print { :root { --text: #000; } }
+    """
+    palette = palette_from_css(css)
+    light, dark = dict(palette.light), dict(palette.dark)
+    assert light["on-track"] == "#00aa00" and dark["on-track"] == "#00ff00"
+    assert light["at-risk"] == "#ffaa00" and dark["at-risk"] == "#ffaa00"  # the page keeps it in dark too
+    assert light["text"] == DEFAULT_LIGHT["text"]  # rgb(): not a colour we pass on; the default
+    assert dark["off-track"] == DEFAULT_DARK["off-track"]  # never declared
+    assert palette_from_css("").light == default_palette().light
+
+
+def test_the_default_theme_declares_every_chart_colour() -> None:
+    from okrsite.charts.palette import palette_for_theme
+    from okrsite.render import builtin_theme_dir
+
+    css = (builtin_theme_dir() / "static" / "style.css").read_text()
+    for variable in ("--on-track", "--at-risk", "--off-track", "--done", "--not-started", "--text", "--muted"):
+        assert variable + ":" in css
+    palette = palette_for_theme([builtin_theme_dir()])
+    assert dict(palette.light)["on-track"] != dict(palette.dark)["on-track"]
+
+
+def test_ticks_and_truncation() -> None:
+    assert [label for _, label in y_ticks(1100, 2800)] == ["1,500", "2,000", "2,500"]
+    assert [label for _, label in y_ticks(0, 2_500_000)] == ["0", "500k", "1M", "1.5M", "2M", "2.5M"]
+    import datetime as dt
+    q1 = date_ticks(dt.date(2026, 1, 1), dt.date(2026, 1, 1), dt.date(2026, 3, 31))
+    assert q1 == ((0, "Jan"), (31, "Feb"), (59, "Mar"))
+    assert truncate("Revenue $2M to $5M") == "Revenue $2M to $5M"
+    assert truncate("a" * 40) == "a" * 27 + "…"

@@ -1,0 +1,300 @@
+"""Charts in built sites, checked as a reader would: the files parse, say the right numbers,
+match okrs.json, survive `$` and non-Latin titles, come from the cache when nothing changed,
+and are the same bytes however many processes drew them."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import struct
+import subprocess
+import sys
+import warnings
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from okrsite.build import BuildOptions, BuildReport, build
+from okrsite.cli import main
+from okrsite.render import number, percent
+from tests.conftest import REPO, write
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def charts_of(output: Path) -> dict[str, bytes]:
+    folder = output / "charts"
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def build_site(root: Path, **options) -> BuildReport:
+    return build(BuildOptions(root / "okrsite.yaml", **options))
+
+
+class Figures(HTMLParser):
+    """The chart figures of a page: image attributes, caption and data table cells."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.figures: list[dict] = []
+        self._in_figure = False
+        self._cell: list[str] | None = None
+        self._caption = False
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        attributes = dict(attrs)
+        if tag == "figure" and "chart" in (attributes.get("class") or "").split():
+            self._in_figure = True
+            self.figures.append({"img": None, "caption": "", "rows": []})
+        elif not self._in_figure:
+            return
+        elif tag == "img":
+            self.figures[-1]["img"] = attributes
+        elif tag == "figcaption":
+            self._caption = True
+        elif tag == "tr":
+            self.figures[-1]["rows"].append([])
+        elif tag in ("td", "th"):
+            self._cell = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "figure":
+            self._in_figure = False
+        elif tag == "figcaption":
+            self._caption = False
+        elif tag in ("td", "th") and self._cell is not None and self._in_figure:
+            self.figures[-1]["rows"][-1].append("".join(self._cell).strip())
+            self._cell = None
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+        elif self._caption:
+            self.figures[-1]["caption"] += data
+
+
+def figures(html_path: Path) -> list[dict]:
+    parser = Figures()
+    parser.feed(html_path.read_text())
+    return parser.figures
+
+
+@pytest.fixture
+def built_demo(demo_site: Path) -> Path:
+    build_site(demo_site)
+    return demo_site / "output"
+
+
+def test_every_svg_chart_parses_and_has_a_title(built_demo: Path) -> None:
+    charts = charts_of(built_demo)
+    assert len(charts) > 40
+    for name, data in charts.items():
+        root = ET.fromstring(data)
+        assert root.tag == SVG + "svg", name
+        title = root.find(SVG + "title")
+        assert title is not None and title.text, name
+        text = data.decode()
+        assert "prefers-color-scheme: dark" in text and "var(--okr-text)" in text
+        assert not re.search(r"#0c0a[0-9a-f]{2}", text), f"{name}: a placeholder colour was left"
+        assert "<metadata" not in text and "Date" not in text
+
+
+def test_pages_show_charts_with_alt_text_stating_the_numbers(built_demo: Path) -> None:
+    figs = figures(built_demo / "objectives/faster-queries/index.html")
+    srcs = [f["img"]["src"] for f in figs]
+    assert srcs == ["../../charts/objectives/faster-queries/overview.svg",
+                    "../../charts/objectives/faster-queries/kr-p95-latency.svg",
+                    "../../charts/objectives/faster-queries/kr-deploy-lead-time.svg",
+                    "../../charts/objectives/faster-queries/kr-query-timeouts.svg"]
+    p95 = figs[1]["img"]
+    assert p95["alt"] == ("Cut p95 dashboard query latency from 2400 ms to 800 ms: 2,200 ms, down from 2,400 ms "
+                          "toward 800 ms, 13% of the way, expected 47% by 14 May 2026; off track, "
+                          "35 points behind the expected pace.")
+    assert (p95["width"], p95["height"], p95["loading"]) == ("720", "240", "lazy")
+    svg = ET.fromstring((built_demo / "charts/objectives/faster-queries/kr-p95-latency.svg").read_bytes())
+    assert svg.find(SVG + "title").text == p95["alt"]
+    for page in ("index.html", "periods/2026-Q1/index.html", "projects/blog-push/index.html"):
+        (fig,) = figures(built_demo / page)
+        assert fig["img"]["alt"] and fig["caption"] and fig["rows"], page
+
+
+def test_the_data_tables_match_okrs_json(built_demo: Path) -> None:
+    data = json.loads((built_demo / "okrs.json").read_text())
+    checked = 0
+    for objective in data["objectives"]:
+        page = figures(built_demo / "objectives" / objective["id"] / "index.html")
+        tables = {f["img"]["src"].rsplit("/", 1)[1]: f["rows"] for f in page}
+        for kr in objective["key_results"]:
+            unit = kr["unit"]
+
+            def shown(value: float) -> str:
+                text = number(int(value) if float(value).is_integer() else value)
+                return text + "%" if unit == "%" else f"{text} {unit}".strip()
+
+            rows = tables.get(f"kr-{kr['id']}.svg")
+            if kr["type"] != "metric" or rows is None:
+                continue
+            values = [row[1] for row in rows[1:]]  # the header row first
+            assert values[0] == shown(kr["start"]) and rows[-1][2] == shown(kr["target"])
+            known = sorted((c["date"], c["value"]) for c in kr["checkins"]
+                           if c["value"] is not None and c["date"] <= data["as_of"])
+            assert values[1:-1] == [shown(v) for v in ([v for _, v in known] or [kr["current"]])]
+            checked += 1
+        if "overview.svg" in tables:
+            rows = tables["overview.svg"][1:]
+            items = objective["key_results"] or [o for o in data["objectives"] if o["id"] in objective["children"]]
+            assert [(r[0], r[1]) for r in rows] == [(i["title"], percent(i["progress"])) for i in items]
+    assert checked >= 20
+
+
+def site_with_titles(tmp_path: Path, titles: list[str]) -> Path:
+    root = tmp_path / "site"
+    write(root, "okrsite.yaml", "title: Test\nas_of: 2026-02-15\n")
+    krs = "".join(f"""
+  - id: k{index}
+    title: "{title}"
+    start: 100
+    target: 200
+    unit: "$"
+    checkins:
+      - {{date: 2026-01-20, value: 120}}
+      - {{date: 2026-02-10, value: 150}}
+""" for index, title in enumerate(titles))
+    write(root, "content/objectives/grow.md", f"---\nid: grow\ntitle: Grow $ and Ωmega\nperiod: 2026-Q1\n"
+                                              f"key_results:{krs}---\n")
+    return root
+
+
+def test_dollar_signs_never_turn_into_mathtext(tmp_path: Path) -> None:
+    root = site_with_titles(tmp_path, ["Revenue $2M to $5M", "Cut CAC $50% to $35%"])
+    report = build_site(root, jobs=1)
+    assert report.charts_drawn == 3
+    overview = (root / "output/charts/objectives/grow/overview.svg").read_text()
+    assert ">Revenue $2M to $5M</text>" in overview and ">Cut CAC $50% to $35%</text>" in overview
+    trend = (root / "output/charts/objectives/grow/kr-k1.svg").read_text()
+    assert ">Target 200 $</text>" in trend
+    html = (root / "output/objectives/grow/index.html").read_text()
+    assert 'alt="Cut CAC $50% to $35%: 150 of 200 $' in html
+
+
+def test_non_latin_titles_draw_without_tofu_or_warnings(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    japanese, greek = "ページビューを増やす", "Αύξηση επισκεψιμότητας"
+    root = site_with_titles(tmp_path, [japanese, greek])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        report = build_site(root, jobs=1)  # in this process, so its warnings are seen here
+    assert report.charts_drawn == 3
+    assert [str(w.message) for w in caught if "glyph" in str(w.message).lower()] == []
+    assert [r for r in caplog.records if "glyph" in r.getMessage().lower()] == []
+    drawn = [t.text for t in ET.parse(root / "output/charts/objectives/grow/overview.svg").iter(SVG + "text")]
+    assert "k0" in drawn and not any(japanese in text for text in drawn)  # the font lacks it: the id instead
+    assert greek in drawn  # DejaVu Sans has Greek
+    html = (root / "output/objectives/grow/index.html").read_text()
+    assert f'alt="{japanese}: 150 of 200 $' in html  # the page carries the title
+
+
+def test_a_second_build_draws_no_chart(demo_site: Path) -> None:
+    first = build_site(demo_site)
+    again = build_site(demo_site)
+    assert first.charts_drawn > 40 and first.charts_cached == 0
+    assert again.charts_drawn == 0 and again.charts_cached == first.charts_drawn
+    assert f"0 charts drawn, {first.charts_drawn} cached" in again.summary()
+    cached = list((demo_site / ".okrsite-cache/charts").iterdir())
+    assert len(cached) == first.charts_drawn  # one file per distinct picture, no temporaries
+
+
+def test_one_changed_checkin_redraws_only_its_own_charts(demo_site: Path) -> None:
+    build_site(demo_site)
+    before = charts_of(demo_site / "output")
+    source = demo_site / "content/objectives/2026-Q1/marketing-seo-visibility.md"
+    source.write_text(source.read_text().replace("value: 1720", "value: 1800"))
+    report = build_site(demo_site)
+    after = charts_of(demo_site / "output")
+    changed = sorted(name for name in after if after[name] != before[name])
+    # its trend, its objective's overview, the roll-up it supports, and its period's overview
+    assert changed == ["objectives/grow-inbound/overview.svg", "objectives/seo-visibility/kr-page-views.svg",
+                       "objectives/seo-visibility/overview.svg", "periods/2026-Q1.svg"]
+    assert report.charts_drawn == 4
+
+
+def test_output_is_the_same_bytes_for_one_or_two_processes(demo_site: Path, tmp_path: Path) -> None:
+    cache = demo_site / ".okrsite-cache"
+    one = build_site(demo_site, output=tmp_path / "one", jobs=1)
+    shutil.rmtree(cache)
+    two = build_site(demo_site, output=tmp_path / "two", jobs=2)
+    shutil.rmtree(cache)
+    again = build_site(demo_site, output=tmp_path / "again", jobs=1)
+    assert (one.charts_workers, two.charts_workers) == (1, 2)
+    assert one.charts_drawn == two.charts_drawn == again.charts_drawn > 40
+    assert charts_of(tmp_path / "one") == charts_of(tmp_path / "two") == charts_of(tmp_path / "again")
+
+
+def test_a_reused_figure_draws_the_same_bytes_as_a_fresh_one(demo_site: Path) -> None:
+    from okrsite.charts import draw
+    from okrsite.charts.palette import default_palette
+    from okrsite.charts.specs import Look, site_specs
+    from tests.test_model_scoring import load_ok
+
+    specs = site_specs(load_ok(demo_site), Look("svg", 144, default_palette())).specs
+    draw._templates.clear()
+    fresh = [draw.draw(spec) for spec in specs[:1]] + [None] * (len(specs) - 1)
+    for index, spec in enumerate(specs[1:], start=1):
+        draw._templates.clear()
+        fresh[index] = draw.draw(spec)
+    reused = [draw.draw(spec) for spec in reversed(specs)][::-1]
+    assert reused == fresh
+
+
+def test_charts_can_be_turned_off(demo_site: Path) -> None:
+    config = demo_site / "okrsite.yaml"
+    config.write_text(config.read_text() + "\ncharts: {enabled: false}\n")
+    report = build_site(demo_site)
+    assert report.charts_drawn == report.charts_cached == 0
+    assert not (demo_site / "output/charts").exists()
+    assert not (demo_site / ".okrsite-cache/charts").exists()
+    assert "<figure" not in (demo_site / "output/objectives/seo-visibility/index.html").read_text()
+
+
+def test_png_charts_have_the_configured_resolution(demo_site: Path) -> None:
+    config = demo_site / "okrsite.yaml"
+    config.write_text(config.read_text() + "\ncharts: {format: png, dpi: 192}\n")
+    build_site(demo_site)
+    charts = charts_of(demo_site / "output")
+    assert charts and all(name.endswith(".png") for name in charts)
+    data = charts["objectives/seo-visibility/kr-page-views.png"]
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", data[16:24])
+    assert (width, height) == (720 * 2, 240 * 2)  # CSS pixels × 192/96
+    html = (demo_site / "output/objectives/seo-visibility/index.html").read_text()
+    assert 'src="../../charts/objectives/seo-visibility/kr-page-views.png"' in html
+    assert 'width="720" height="240"' in html
+
+
+def test_a_site_theme_recolours_the_charts(demo_site: Path) -> None:
+    css = (REPO / "themes/default/static/style.css").read_text().replace("--on-track: #1f883d", "--on-track: #123456")
+    write(demo_site, "themes/default/static/style.css", css)
+    build_site(demo_site)
+    svg = (demo_site / "output/charts/periods/2026-Q1.svg").read_text()
+    assert "--okr-on-track:#123456" in svg
+
+
+def test_a_warm_build_never_imports_matplotlib(demo_site: Path) -> None:
+    code = ("import sys; from pathlib import Path; from okrsite.build import BuildOptions, build; "
+            f"r = build(BuildOptions(Path({str(demo_site / 'okrsite.yaml')!r}))); "
+            "print(r.charts_drawn, 'matplotlib' in sys.modules)")
+    cold = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True)
+    warm = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True)
+    assert cold.stdout.split()[1] == "True" and int(cold.stdout.split()[0]) > 40
+    assert warm.stdout.split() == ["0", "False"]
+
+
+def test_the_cli_takes_jobs_and_verbose(demo_site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["build", "--config", str(demo_site / "okrsite.yaml"), "--jobs", "1", "--verbose"]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"charts: \d+ drawn \(1 process\), 0 from the cache", out)
+    assert re.search(r"\d+ charts drawn, 0 cached", out)
+    with pytest.raises(SystemExit):
+        main(["build", "--config", str(demo_site / "okrsite.yaml"), "--jobs", "0"])

@@ -1,0 +1,67 @@
+"""`okrsite check`: the build's own loading and checks, with nothing rendered or written;
+and the pre-commit hook that runs it."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from pathlib import Path
+
+import yaml
+
+from okrsite.cli import main, make_parser
+from tests.conftest import REPO, write
+
+
+def test_check_passes_on_the_demo_and_writes_nothing(demo_site: Path, capsys) -> None:
+    before = sorted(p.relative_to(demo_site) for p in demo_site.rglob("*"))
+    assert main(["check", "--config", str(demo_site / "okrsite.yaml")]) == 0
+    out = capsys.readouterr()
+    counts = [len(list((demo_site / "content" / kind).rglob("*.md"))) for kind in ("objectives", "projects", "pages")]
+    expected = "checked {} objectives, {} projects and {} pages in ".format(*counts)
+    assert out.out.startswith(expected) and out.out.endswith(" s: no errors\n")
+    assert sorted(p.relative_to(demo_site) for p in demo_site.rglob("*")) == before
+
+
+def test_check_reports_content_errors_like_build(small_site: Path, capsys) -> None:
+    write(small_site, "content/objectives/grow.md", "---\ntitle: Grow\nperiod: 2026-Q9\n---\n")
+    config = str(small_site / "okrsite.yaml")
+    assert main(["check", "--config", config]) == 1
+    check_err = capsys.readouterr().err
+    assert main(["build", "--config", config]) == 1
+    build_err = capsys.readouterr().err
+    problems = [line for line in check_err.splitlines() if ": error: " in line]
+    assert problems and problems == [line for line in build_err.splitlines() if ": error: " in line]
+    assert check_err.splitlines()[-1].startswith("okrsite: check failed: ")
+    assert not (small_site / "output").exists()
+
+
+def test_strict_check_fails_on_warnings_and_quiet_prints_only_errors(small_site: Path, capsys) -> None:
+    write(small_site, "content/projects/idle.md", "---\ntitle: Idle\n---\n")
+    config = str(small_site / "okrsite.yaml")
+    assert main(["check", "--config", config]) == 0
+    assert "warning: project 'idle' supports no objective" in capsys.readouterr().err
+    assert main(["check", "--quiet", "--config", config]) == 0
+    assert capsys.readouterr() == ("", "")
+    assert main(["check", "--strict", "--quiet", "--config", config]) == 1
+    assert "1 warning(s) (--strict)" in capsys.readouterr().err
+
+
+def test_check_without_a_configuration_is_a_usage_error(tmp_path: Path, capsys) -> None:
+    assert main(["check", "--config", str(tmp_path / "okrsite.yaml")]) == 2
+    assert "no site configuration" in capsys.readouterr().err
+
+
+def test_the_pre_commit_hook_runs_a_strict_quiet_check_on_content_changes() -> None:
+    [hook] = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())
+    assert hook["id"] == "okrsite-check"
+    assert hook["language"] == "python" and hook["pass_filenames"] is False
+    program, *args = shlex.split(hook["entry"])
+    assert program == "okrsite"
+    parsed = make_parser().parse_args(args)
+    assert parsed.command == "check" and parsed.strict and parsed.quiet
+    files = re.compile(hook["files"])
+    for path in ("content/objectives/a.md", "okrsite.yaml", "themes/acme/templates/base.html"):
+        assert files.search(path), path
+    for path in ("README.md", "output/index.html", "okrsite.yaml.bak"):
+        assert not files.search(path), path

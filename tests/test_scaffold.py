@@ -1,0 +1,197 @@
+"""`okrsite init`: a new site that builds at once, never overwrites, and a valid Pages workflow."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from okrsite import scaffold
+from okrsite.cli import main
+
+WORKFLOW = ".github/workflows/okrsite.yml"
+EXPECTED_FILES = {
+    "okrsite.yaml", ".gitignore", WORKFLOW, "content/teams.yaml", "content/pages/how-we-run-okrs.md",
+    "content/projects/trial-onboarding-emails.md",
+    "content/objectives/2026-Q1/win-more-customers.md",
+    "content/objectives/2026-Q1/self-serve-trial.md",
+    "content/objectives/2026-Q1/ship-reliably.md",
+}
+FEB_15_2026 = str(int(dt.datetime(2026, 2, 15, 12, tzinfo=dt.timezone.utc).timestamp()))
+
+
+@pytest.fixture(autouse=True)
+def _fixed_day(monkeypatch) -> None:
+    """init and build both take 'today' from SOURCE_DATE_EPOCH: 15 Feb 2026, in 2026-Q1."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", FEB_15_2026)
+
+
+def files_under(root: Path) -> set[str]:
+    return {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
+
+
+def test_init_creates_every_starter_file_for_the_current_quarter(tmp_path: Path, capsys) -> None:
+    site = tmp_path / "okrs"
+    assert main(["init", str(site)]) == 0
+    assert files_under(site) == EXPECTED_FILES
+    out = capsys.readouterr().out
+    for rel in EXPECTED_FILES:
+        assert f"created {rel}\n" in out
+    assert "Next steps" in out and "okrsite serve" in out and "Source: GitHub Actions" in out
+    assert "period: 2026-Q1" in (site / "content/objectives/2026-Q1/ship-reliably.md").read_text()
+    assert "{{" not in "".join((site / rel).read_text() for rel in EXPECTED_FILES if rel != WORKFLOW)
+
+
+def test_a_new_site_builds_strictly_without_a_warning(tmp_path: Path, monkeypatch, capsys) -> None:
+    site = tmp_path / "okrs"
+    assert main(["init", str(site)]) == 0
+    capsys.readouterr()
+    monkeypatch.chdir(site)
+    assert main(["build", "--strict"]) == 0
+    out = capsys.readouterr()
+    assert out.err == ""
+    assert (site / "output/index.html").is_file()
+    for page in ("objectives/win-more-customers", "objectives/self-serve-trial", "objectives/ship-reliably",
+                 "projects/trial-onboarding-emails", "pages/how-we-run-okrs", "teams/growth"):
+        assert (site / "output" / page / "index.html").is_file(), page
+
+
+def test_the_example_has_one_objective_per_key_result_type_and_a_linked_project(tmp_path: Path) -> None:
+    assert main(["init", str(tmp_path)]) == 0
+    import json
+    assert main(["build", "--config", str(tmp_path / "okrsite.yaml"), "--quiet"]) == 0
+    data = json.loads((tmp_path / "output/okrs.json").read_text())
+    types = {o["id"]: {kr["type"] for kr in o["key_results"]} for o in data["objectives"]}
+    assert types == {"win-more-customers": {"metric"}, "self-serve-trial": {"boolean"},
+                     "ship-reliably": {"milestones"}}
+    assert {o["period"] for o in data["objectives"]} == {"2026-Q1"}
+    [project] = data["projects"]
+    assert project["key_results"] == ["self-serve-trial/trial-live"]
+
+
+def test_check_in_dates_fall_between_the_quarter_start_and_today() -> None:
+    values = scaffold.placeholders(dt.date(2026, 2, 15), "main")
+    assert values["period"] == "2026-Q1"
+    assert "2026-01-01" <= values["checkin_1"] <= values["checkin_2"] <= "2026-02-15"
+    first_day = scaffold.placeholders(dt.date(2026, 4, 1), "main")
+    assert first_day["period"] == "2026-Q2" and first_day["checkin_2"] == "2026-04-01"
+    assert first_day["due_3"] <= "2026-06-30"
+
+
+def test_a_non_empty_folder_needs_force(tmp_path: Path, capsys) -> None:
+    (tmp_path / "notes.txt").write_text("mine")
+    assert main(["init", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("okrsite: error: ") and "is not empty" in err and "--force" in err
+    assert files_under(tmp_path) == {"notes.txt"}
+
+
+def test_force_never_overwrites_and_says_what_it_skipped(tmp_path: Path, capsys) -> None:
+    (tmp_path / "okrsite.yaml").write_text("title: Mine\n")
+    (tmp_path / ".gitignore").write_text("secrets/\n")
+    assert main(["init", "--force", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "skipped okrsite.yaml: it exists" in out and "skipped .gitignore: it exists" in out
+    assert "created content/teams.yaml" in out
+    assert (tmp_path / "okrsite.yaml").read_text() == "title: Mine\n"
+    assert (tmp_path / ".gitignore").read_text() == "secrets/\n"
+    assert files_under(tmp_path) == EXPECTED_FILES
+
+
+def test_a_folder_with_only_a_fresh_git_repository_counts_as_empty(tmp_path: Path, capsys) -> None:
+    subprocess.run(["git", "init", "-q", "-b", "trunk", str(tmp_path)], check=True)
+    assert main(["init", str(tmp_path)]) == 0
+    workflow = yaml.safe_load((tmp_path / WORKFLOW).read_text())
+    assert workflow[True]["push"]["branches"] == ["trunk"]  # PyYAML reads the key `on` as True
+    assert "Note:" not in capsys.readouterr().out
+
+
+def test_a_site_in_a_subfolder_of_a_repository_gets_its_branch_and_a_note(tmp_path: Path, capsys) -> None:
+    subprocess.run(["git", "init", "-q", "-b", "trunk", str(tmp_path)], check=True)
+    assert main(["init", str(tmp_path / "okrs" / "site")]) == 0
+    workflow = yaml.safe_load((tmp_path / "okrs/site" / WORKFLOW).read_text())
+    assert workflow[True]["push"]["branches"] == ["trunk"]
+    out = capsys.readouterr().out
+    assert "Note: the site is in the folder 'okrs/site' of the repository" in out
+    assert "working-directory: okrs/site" in out
+
+
+def test_init_into_a_file_is_a_usage_error(tmp_path: Path, capsys) -> None:
+    (tmp_path / "file").write_text("x")
+    assert main(["init", str(tmp_path / "file")]) == 2
+    assert "is not a folder" in capsys.readouterr().err
+
+
+def test_the_gitignore_keeps_output_and_cache_out_of_git(tmp_path: Path) -> None:
+    assert main(["init", str(tmp_path)]) == 0
+    ignored = (tmp_path / ".gitignore").read_text().split()
+    assert "/output/" in ignored and "/.okrsite-cache/" in ignored
+
+
+# ---- the GitHub Actions workflow ---------------------------------------------------------------
+
+
+@pytest.fixture
+def workflow_file(tmp_path: Path) -> Path:
+    assert main(["init", str(tmp_path / "site")]) == 0
+    return tmp_path / "site" / WORKFLOW
+
+
+def test_the_workflow_is_valid_against_the_github_workflow_schema(workflow_file: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.github-workflows",
+         str(workflow_file)], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_workflow_has_the_pages_permissions_and_concurrency(workflow_file: Path) -> None:
+    workflow = yaml.safe_load(workflow_file.read_text())
+    assert workflow["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
+    concurrency = workflow["concurrency"]
+    assert concurrency["cancel-in-progress"] is False
+    # Deployments share the group "pages"; pull requests get their own so that a queued
+    # check never replaces a pending deployment.
+    assert "|| 'pages'" in concurrency["group"] and "pull_request" in concurrency["group"]
+    triggers = workflow[True]  # PyYAML reads the key `on` as True
+    assert set(triggers) == {"push", "pull_request", "workflow_dispatch"}
+    assert triggers["push"]["branches"] == [scaffold.default_branch(workflow_file.parent)]
+
+
+def _steps(job: dict) -> dict[str, dict]:
+    return {step["uses"].split("@")[0] if "uses" in step else step["name"]: step for step in job["steps"]}
+
+
+def test_pushes_build_strictly_and_deploy_with_the_official_pages_actions(workflow_file: Path) -> None:
+    jobs = yaml.safe_load(workflow_file.read_text())["jobs"]
+    build, deploy = _steps(jobs["build"]), jobs["deploy"]
+    assert build["actions/checkout"]["uses"] == "actions/checkout@v7"
+    assert build["actions/setup-python"]["uses"] == "actions/setup-python@v7"
+    assert build["Install okrsite"]["run"] == 'python -m pip install "$OKRSITE_PACKAGE"'
+    assert build["Build the site"]["run"] == "okrsite build --strict"
+    assert build["Build the site"]["if"] == "github.event_name != 'pull_request'"
+    assert build["actions/configure-pages"]["uses"] == "actions/configure-pages@v6"
+    upload = build["actions/upload-pages-artifact"]
+    assert upload["uses"] == "actions/upload-pages-artifact@v5" and upload["with"]["path"] == "output"
+    assert deploy["needs"] == "build" and deploy["if"] == "github.event_name != 'pull_request'"
+    assert deploy["environment"] == {"name": "github-pages", "url": "${{ steps.deployment.outputs.page_url }}"}
+    [step] = deploy["steps"]
+    assert step["uses"] == "actions/deploy-pages@v5" and step["id"] == "deployment"
+
+
+def test_pull_requests_only_validate(workflow_file: Path) -> None:
+    build = _steps(yaml.safe_load(workflow_file.read_text())["jobs"]["build"])
+    check = build["Check the site (pull requests)"]
+    assert check["if"] == "github.event_name == 'pull_request'"
+    assert check["run"] == 'okrsite build --strict --output "$RUNNER_TEMP/site"'
+    for name in ("actions/configure-pages", "actions/upload-pages-artifact"):
+        assert build[name]["if"] == "github.event_name != 'pull_request'"
+
+
+def test_the_install_line_is_a_commented_variable(workflow_file: Path) -> None:
+    text = workflow_file.read_text()
+    assert yaml.safe_load(text)["env"] == {"OKRSITE_PACKAGE": "okrsite"}
+    assert "git+https://" in text and "okrsite==0.1.0" in text

@@ -1,0 +1,404 @@
+"""`okrsite serve` over raw HTTP: what it serves, what it refuses, rebuilds, ports and shutdown."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from okrsite import serve
+from okrsite.build import BuildOptions
+from okrsite.cli import main
+from okrsite.serve import BadPath, Preview, url_parts
+from tests.conftest import REPO, write
+
+OBJECTIVE = "content/objectives/2026-Q1/marketing-seo-visibility.md"
+OBJECTIVE_URL = "/objectives/seo-visibility/"
+
+
+# --- helpers ---------------------------------------------------------------
+
+def request(port: int, raw: bytes | str, timeout: float = 10) -> tuple[int, dict[str, str], bytes]:
+    """Send one raw request; return status, headers (lower-case names) and body."""
+    data = raw.encode() if isinstance(raw, str) else raw
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as conn:
+        conn.sendall(data)
+        chunks = []
+        while chunk := conn.recv(65536):
+            chunks.append(chunk)
+    head, _, body = b"".join(chunks).partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    headers = {}
+    for line in lines[1:]:
+        name, _, value = line.partition(":")
+        headers[name.strip().lower()] = value.strip()
+    return int(lines[0].split()[1]), headers, body
+
+
+def get(port: int, target: str, method: str = "GET", host: str = "127.0.0.1") -> tuple[int, dict[str, str], bytes]:
+    return request(port, f"{method} {target} HTTP/1.1\r\nHost: {host}:{port}\r\nConnection: close\r\n\r\n")
+
+
+class EventStream:
+    """The reload channel as a page sees it: one JSON state per `data:` event."""
+
+    def __init__(self, port: int, timeout: float = 15):
+        self.conn = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+        self.conn.sendall(f"GET /__okrsite__/events HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
+        self.buffer = b""
+        head = self._until(b"\r\n\r\n")
+        assert b" 200 " in head.split(b"\r\n")[0] and b"text/event-stream" in head
+
+    def _until(self, mark: bytes) -> bytes:
+        while mark not in self.buffer:
+            chunk = self.conn.recv(65536)
+            if not chunk:
+                raise EOFError("the event stream closed")
+            self.buffer += chunk
+        item, _, self.buffer = self.buffer.partition(mark)
+        return item
+
+    def next(self) -> dict:
+        while True:
+            event = self._until(b"\n\n")
+            for line in event.split(b"\n"):
+                if line.startswith(b"data: "):
+                    return json.loads(line[6:])
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def preview_of(site: Path, **kwargs) -> Preview:
+    """A quiet preview on a free port; `with` starts and stops it."""
+    return Preview(BuildOptions(site / "okrsite.yaml"), port=0, quiet=True, **kwargs)
+
+
+def port_of(preview: Preview) -> int:
+    return int(preview.url.rsplit(":", 1)[1].strip("/"))
+
+
+@pytest.fixture(scope="module")
+def demo_preview(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Preview]:
+    """One served demo copy for the tests that only read from it."""
+    site = tmp_path_factory.mktemp("served") / "demo"
+    site.mkdir()
+    shutil.copy(REPO / "okrsite.yaml", site / "okrsite.yaml")
+    shutil.copytree(REPO / "content", site / "content")
+    with preview_of(site) as preview:
+        yield preview
+
+
+@pytest.fixture(scope="module")
+def port(demo_preview: Preview) -> int:
+    return port_of(demo_preview)
+
+
+# --- paths -------------------------------------------------------------------
+
+@pytest.mark.parametrize("target, parts", [
+    ("/", ()), ("/objectives/x/", ("objectives", "x")), ("/a%20b.html?x=1#y", ("a b.html",)),
+    ("/static/style.css?okrsite-reload=3", ("static", "style.css")), ("/%252e%252e/", ("%2e%2e",)),
+])
+def test_url_parts_decodes_a_path_once(target: str, parts: tuple[str, ...]) -> None:
+    assert url_parts(target) == parts
+
+
+@pytest.mark.parametrize("target", [
+    "/../okrsite.yaml", "/%2e%2e/okrsite.yaml", "/%2E%2E%2Fokrsite.yaml", "/..%2fokrsite.yaml",
+    "/static/../../okrsite.yaml", "//etc/passwd", "/%2F%2Fetc/passwd", "/..\\okrsite.yaml",
+    "/%5c..%5cokrsite.yaml", "/a%00.html", "/C:/Windows/win.ini", "http://evil.example/../okrsite.yaml",
+    "okrsite.yaml", "/%ff%fe",
+])
+def test_url_parts_refuses_what_could_leave_the_site(target: str) -> None:
+    with pytest.raises(BadPath):
+        url_parts(target)
+
+
+@pytest.mark.parametrize("target", [
+    "/../okrsite.yaml", "/%2e%2e/okrsite.yaml", "/%2e%2e/", "/..%2fokrsite.yaml", "/..%2f..%2f..%2fetc/passwd",
+    "//etc/passwd", "/..\\okrsite.yaml", "/%5c..%5cokrsite.yaml", "/static/%2e%2e/%2e%2e/okrsite.yaml",
+    "/okrs.json%00.html", "http://127.0.0.1/../okrsite.yaml", "/.%2e/okrsite.yaml",
+])
+def test_traversal_requests_never_reach_files_outside_the_site(port: int, target: str) -> None:
+    status, _, body = get(port, target)
+    assert status in (400, 404)
+    assert b"Northwind Analytics OKRs\ndescription" not in body and b"root:" not in body
+
+
+def test_symlinks_leading_outside_the_site_are_not_followed(demo_preview: Preview, port: int) -> None:
+    output = demo_preview.state.output
+    links = {"leak.yaml": output.parent / "okrsite.yaml", "etc": Path("/etc"), "inside.json": output / "okrs.json"}
+    for name, target in links.items():
+        (output / name).symlink_to(target)
+    try:
+        assert get(port, "/leak.yaml")[0] == 404
+        assert get(port, "/etc/passwd")[0] == 404
+        assert get(port, "/inside.json")[0] == 200
+    finally:
+        for name in links:
+            (output / name).unlink()
+
+
+# --- what is served ------------------------------------------------------------
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "CONNECT", "BREW"])
+def test_only_get_and_head_are_allowed(port: int, method: str) -> None:
+    status, headers, _ = get(port, "/", method=method)
+    assert status == 405
+    assert headers["allow"] == "GET, HEAD"
+
+
+@pytest.mark.parametrize("target, expected", [
+    ("/", "text/html; charset=utf-8"),
+    (OBJECTIVE_URL, "text/html; charset=utf-8"),
+    ("/static/style.css", "text/css; charset=utf-8"),
+    ("/static/favicon.svg", "image/svg+xml"),
+    ("/assets/logo.svg", "image/svg+xml"),
+    ("/okrs.json", "application/json"),
+    ("/feed.xml", "application/xml; charset=utf-8"),
+    ("/__okrsite__/livereload.js", "text/javascript; charset=utf-8"),
+])
+def test_files_are_served_with_their_content_type(port: int, target: str, expected: str) -> None:
+    status, headers, body = get(port, target)
+    assert (status, headers["content-type"]) == (200, expected)
+    assert headers["cache-control"] == "no-store"
+    assert int(headers["content-length"]) == len(body) > 0
+
+
+def test_files_are_served_as_built(demo_preview: Preview, port: int) -> None:
+    output = demo_preview.state.output
+    assert get(port, "/okrs.json")[2] == (output / "okrs.json").read_bytes()
+    assert get(port, "/static/style.css")[2] == (output / "static/style.css").read_bytes()
+
+
+def test_a_missing_path_gets_the_sites_404_page_with_status_404(demo_preview: Preview, port: int) -> None:
+    status, headers, body = get(port, "/no/such/page/")
+    assert status == 404
+    assert headers["content-type"] == "text/html; charset=utf-8"
+    built = (demo_preview.state.output / "404.html").read_bytes()
+    assert body.replace(b"</body>", b"").startswith(built.split(b"</body>")[0])
+
+
+def test_a_folder_without_its_slash_is_redirected(port: int) -> None:
+    status, headers, _ = get(port, "/objectives/seo-visibility?x=1")
+    assert (status, headers["location"]) == (301, "/objectives/seo-visibility/?x=1")
+
+
+def test_head_sends_the_headers_of_get_without_a_body(port: int) -> None:
+    status, headers, body = get(port, OBJECTIVE_URL, method="HEAD")
+    _, get_headers, get_body = get(port, OBJECTIVE_URL)
+    assert (status, body) == (200, b"")
+    assert headers["content-type"] == get_headers["content-type"]
+    assert int(headers["content-length"]) == len(get_body)
+
+
+def test_a_foreign_host_header_is_refused_on_loopback(port: int) -> None:
+    assert get(port, "/", host="evil.example")[0] == 403
+    assert get(port, "/", host="localhost")[0] == 200
+
+
+def test_the_reload_script_is_added_to_served_html_only(demo_preview: Preview, port: int) -> None:
+    _, _, body = get(port, OBJECTIVE_URL)
+    assert body.count(b"/__okrsite__/livereload.js") == 1
+    assert body.rstrip().endswith(b"</html>")
+    built = (demo_preview.state.output / "objectives/seo-visibility/index.html").read_bytes()
+    assert b"__okrsite__" not in built
+    assert b"__okrsite__" not in get(port, "/okrs.json")[2]
+
+
+def test_okrsite_build_output_has_no_trace_of_the_preview(demo_site: Path) -> None:
+    assert main(["build", "--quiet", "--config", str(demo_site / "okrsite.yaml")]) == 0
+    for path in (demo_site / "output").rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            for trace in (b"__okrsite__", b"livereload", b"EventSource", b"okrsite-error-overlay"):
+                assert trace not in data, f"{path} contains {trace!r}"
+
+
+# --- the reload channel ------------------------------------------------------------
+
+def test_a_content_change_bumps_the_page_version_and_a_css_change_only_the_style_version(demo_site: Path) -> None:
+    write(demo_site, "themes/default/static/style.css", (REPO / "themes/default/static/style.css").read_text())
+    with preview_of(demo_site) as preview:
+        events = EventStream(port_of(preview))
+        first = events.next()
+        assert first["errors"] == []
+
+        css = demo_site / "themes/default/static/style.css"
+        css.write_text(css.read_text() + "\n.probe { color: red }\n")
+        styled = events.next()
+        assert (styled["pages"], styled["styles"]) == (first["pages"], first["styles"] + 1)
+
+        objective = demo_site / OBJECTIVE
+        objective.write_text(objective.read_text().replace("title: Improve", "title: Really improve", 1))
+        edited = events.next()
+        assert (edited["pages"], edited["styles"]) == (first["pages"] + 1, styled["styles"])
+
+        objective.touch()  # a save without a change: rebuilt, but the versions stay
+        again = events.next()
+        assert (again["pages"], again["styles"]) == (edited["pages"], edited["styles"])
+        events.close()
+
+
+def test_a_failed_build_sends_its_diagnostics_and_keeps_the_last_good_site(demo_site: Path) -> None:
+    objective = demo_site / OBJECTIVE
+    good = objective.read_text()
+    with preview_of(demo_site) as preview:
+        port = port_of(preview)
+        events = EventStream(port)
+        events.next()
+        before = get(port, OBJECTIVE_URL)[2]
+        objective.write_text(good.replace("period: 2026-Q1", "period: [2026-Q1", 1))
+        failed = events.next()
+        yaml_error = [e for e in failed["errors"] if e["path"] == OBJECTIVE]
+        assert yaml_error and yaml_error[0]["severity"] == "error" and yaml_error[0]["line"] > 1
+        assert "YAML" in yaml_error[0]["message"]
+        assert get(port, OBJECTIVE_URL)[2] == before
+
+        objective.write_text(good)
+        assert events.next()["errors"] == []
+        events.close()
+
+
+def test_an_initial_build_that_fails_still_serves_a_placeholder(small_site: Path) -> None:
+    write(small_site, "content/objectives/grow.md", "---\ntitle: [oops\n---\n")
+    with preview_of(small_site) as preview:
+        port = port_of(preview)
+        status, headers, body = get(port, "/")
+        assert status == 503 and b"/__okrsite__/livereload.js" in body
+        events = EventStream(port)
+        assert events.next()["errors"][0]["path"] == "content/objectives/grow.md"
+        events.close()
+
+
+def test_the_watcher_rebuilds_once_for_a_burst_of_saves_and_ignores_editor_litter(demo_site: Path) -> None:
+    objective = demo_site / OBJECTIVE
+    text = objective.read_text()
+    with preview_of(demo_site) as preview:
+        events = EventStream(port_of(preview))
+        first = events.next()
+        builds = preview.state.snapshot().serial
+        folder = objective.parent
+        for name in (".marketing-seo-visibility.md.swp", "marketing-seo-visibility.md~", "4913",
+                     ".#marketing-seo-visibility.md", "notes.tmp"):
+            (folder / name).write_text("litter")
+        (preview.state.output / "index.html").write_text("touched by hand")
+        (demo_site / ".okrsite-cache").mkdir(exist_ok=True)
+        (demo_site / ".okrsite-cache" / "chart.svg").write_text("<svg/>")
+        time.sleep(0.4)  # the watcher would have rebuilt by now, had it not ignored all that
+        for n in range(5):  # five vim-style saves: write a temporary file, rename it over the original
+            tmp = folder / f"save-{n}.tmp"
+            tmp.write_text(text.replace("title: Improve", f"title: Edit {n} -", 1))
+            os.replace(tmp, objective)
+        changed = events.next()
+        assert changed["pages"] == first["pages"] + 1
+        assert "Edit 4 -" in get(port_of(preview), OBJECTIVE_URL)[2].decode()
+        time.sleep(0.4)  # a second rebuild (of the burst, or of the build's own output) would show now
+        assert preview.state.snapshot().serial == builds + 1
+        events.close()
+
+
+@pytest.mark.parametrize("poll", [False, True], ids=["events", "polling"])
+def test_the_watcher_picks_up_new_and_deleted_files(demo_site: Path, poll: bool) -> None:
+    with preview_of(demo_site, poll=poll) as preview:
+        port = port_of(preview)
+        events = EventStream(port)
+        events.next()
+        page = write(demo_site, "content/pages/new-page.md", "---\ntitle: A new page\n---\nHello.\n")
+        events.next()
+        assert get(port, "/pages/new-page/")[0] == 200
+        page.unlink()
+        events.next()
+        assert get(port, "/pages/new-page/")[0] == 404
+        events.close()
+
+
+# --- ports and shutdown ------------------------------------------------------------
+
+def test_stop_frees_the_port_and_joins_every_thread(demo_site: Path) -> None:
+    before = set(threading.enumerate())
+    preview = preview_of(demo_site)
+    preview.start()
+    port = port_of(preview)
+    events = EventStream(port)
+    events.next()
+    idle = socket.create_connection(("127.0.0.1", port))  # like a browser's pre-opened connection
+    started = time.monotonic()
+    preview.stop()
+    assert time.monotonic() - started < 3
+    assert set(threading.enumerate()) - before == set()
+    with pytest.raises(EOFError):
+        events.next()
+    idle.close()
+    with socket.socket() as again:  # a new server can bind the port at once
+        again.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        again.bind(("127.0.0.1", port))
+        again.listen()
+
+
+def test_a_busy_port_given_explicitly_is_one_line_and_exit_2(demo_site: Path, capsys) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        code = main(["serve", "--config", str(demo_site / "okrsite.yaml"), "--port", str(port)])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2
+    assert len(err) == 1 and str(port) in err[0] and "in use" in err[0]
+
+
+def test_a_busy_default_port_moves_on_to_the_next(demo_site: Path, monkeypatch) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        taken = busy.getsockname()[1]
+        monkeypatch.setattr(serve, "DEFAULT_PORT", taken)
+        preview = Preview(BuildOptions(demo_site / "okrsite.yaml"), quiet=True)
+        preview.start()
+        try:
+            assert taken < port_of(preview) < taken + serve.PORT_TRIES
+        finally:
+            preview.stop()
+
+
+def test_serve_command_prints_the_url_and_stops_cleanly_on_ctrl_c(demo_site: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    proc = subprocess.Popen([sys.executable, "-m", "okrsite", "serve", "--port", "0", "--host", "127.0.0.1"],
+                            cwd=demo_site, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        for line in proc.stdout:
+            if line.startswith("serving "):
+                break
+        url = line.split()[1]
+        port = int(url.rsplit(":", 1)[1].strip("/"))
+        assert get(port, "/")[0] == 200
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=15)
+    finally:
+        proc.kill()
+    assert proc.returncode == 0, err
+    assert "Traceback" not in err
+    assert "stopped" in out
+    with socket.socket() as again:
+        again.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        again.bind(("127.0.0.1", port))
+
+
+def test_a_host_beyond_loopback_prints_a_warning(demo_site: Path, capsys) -> None:
+    with socket.socket() as busy:
+        busy.bind(("0.0.0.0", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        main(["serve", "--config", str(demo_site / "okrsite.yaml"), "--host", "0.0.0.0", "--port", str(port)])
+    assert "warning: serving on 0.0.0.0" in capsys.readouterr().err

@@ -1,0 +1,92 @@
+"""`okrsite serve` in a real headless Chromium: edits show up by themselves, errors as an overlay."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from okrsite.build import BuildOptions
+from okrsite.serve import Preview
+from tests.browser import browser, page  # noqa: F401 - fixtures
+from tests.conftest import REPO
+
+OBJECTIVE = "content/objectives/2026-Q1/marketing-seo-visibility.md"
+TITLE = "Improve the SEO of the website content to improve its visibility in SERPs"
+OVERLAY = "#okrsite-error-overlay"
+
+
+@pytest.fixture
+def preview(demo_site: Path) -> Iterator[Preview]:
+    """The demo site served in-process on a free port, with a site theme whose CSS tests may edit."""
+    css = demo_site / "themes/default/static/style.css"
+    css.parent.mkdir(parents=True)
+    shutil.copy(REPO / "themes/default/static/style.css", css)
+    with Preview(BuildOptions(demo_site / "okrsite.yaml"), port=0, quiet=True) as running:
+        yield running
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+
+
+def test_an_edited_title_appears_without_navigating(preview: Preview, demo_site: Path, page) -> None:
+    page.goto(preview.url + "objectives/seo-visibility/")
+    assert page.locator("h1").inner_text() == TITLE
+    scrolled = page.evaluate("""() => {
+        window.__okrsiteMarker = 1;
+        window.scrollTo(0, 200);
+        return window.scrollY;
+    }""")
+    assert scrolled > 0, "the page should be tall enough to scroll"
+
+    edit(demo_site / OBJECTIVE, f"title: {TITLE}", "title: Rank first for OKR software")
+
+    page.locator("h1", has_text="Rank first for OKR software").wait_for()
+    assert page.url == preview.url + "objectives/seo-visibility/"
+    assert page.evaluate("window.__okrsiteMarker") is None, "the page reloaded itself"
+    page.wait_for_function("window.scrollY === %d" % scrolled)
+
+
+def test_broken_yaml_shows_an_overlay_that_goes_when_it_is_fixed(preview: Preview, demo_site: Path, page) -> None:
+    page.goto(preview.url + "objectives/seo-visibility/")
+    objective = demo_site / OBJECTIVE
+    good = objective.read_text()
+
+    objective.write_text(good.replace("period: 2026-Q1", "period: [2026-Q1", 1))
+    overlay = page.locator(f"{OVERLAY} li", has_text=OBJECTIVE)
+    overlay.wait_for()
+    assert "invalid YAML" in overlay.first.inner_text()
+    assert page.locator("h1").inner_text() == TITLE, "the last good page stays under the overlay"
+
+    objective.write_text(good)
+    page.locator(OVERLAY).wait_for(state="detached")
+    assert page.locator("h1").inner_text() == TITLE
+
+
+def test_a_css_change_applies_without_a_reload(preview: Preview, demo_site: Path, page) -> None:
+    page.goto(preview.url + "objectives/seo-visibility/")
+    page.evaluate("window.__okrsiteMarker = 1")
+    css = demo_site / "themes/default/static/style.css"
+    css.write_text(css.read_text() + "\n:root { --okrsite-probe: 42; }\n")
+
+    page.wait_for_function(
+        "getComputedStyle(document.documentElement).getPropertyValue('--okrsite-probe').trim() === '42'")
+    assert page.evaluate("window.__okrsiteMarker") == 1, "a stylesheet change must not reload the page"
+    assert page.locator('link[rel="stylesheet"]').count() == 1
+
+
+def test_an_initial_build_error_shows_on_a_placeholder_until_fixed(demo_site: Path, page) -> None:
+    objective = demo_site / OBJECTIVE
+    good = objective.read_text()
+    objective.write_text(good.replace("period: 2026-Q1", "period: [2026-Q1", 1))
+    with Preview(BuildOptions(demo_site / "okrsite.yaml"), port=0, quiet=True) as running:
+        page.goto(running.url)
+        page.locator(f"{OVERLAY} li", has_text=OBJECTIVE).wait_for()
+        objective.write_text(good)
+        page.locator("h1", has_text="Northwind").first.wait_for()
+        assert page.locator(OVERLAY).count() == 0

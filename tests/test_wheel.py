@@ -1,0 +1,110 @@
+"""The wheel carries everything a site needs: a wheel installed into a fresh virtualenv,
+run from outside the source tree, builds the demo site and a new `okrsite init` site."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import venv
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO
+
+SOURCES = ("pyproject.toml", "README.md", "okrsite", "themes")
+
+
+def run(*args: str | Path, cwd: Path, timeout: int = 600) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV")}
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    return subprocess.run([str(a) for a in args], cwd=cwd, capture_output=True, text=True, timeout=timeout,
+                          env=env)
+
+
+def build_wheel(tmp_path: Path) -> Path:
+    """Build from a copy of the sources, so the repository gets no build/ or egg-info folders."""
+    source = tmp_path / "src"
+    source.mkdir()
+    for name in SOURCES:
+        if (REPO / name).is_dir():
+            shutil.copytree(REPO / name, source / name,
+                            ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info"))
+        else:
+            shutil.copy(REPO / name, source / name)
+    dist = tmp_path / "dist"
+    result = run(sys.executable, "-m", "build", "--wheel", "--outdir", dist, source, cwd=tmp_path)
+    if result.returncode != 0:  # no index to fetch the build requirements from: use the installed ones
+        result = run(sys.executable, "-m", "build", "--wheel", "--no-isolation", "--skip-dependency-check",
+                     "--outdir", dist, source, cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    [wheel] = dist.glob("okrsite-*.whl")
+    return wheel
+
+
+def make_venv(tmp_path: Path, wheel: Path) -> Path:
+    """A fresh virtualenv with the wheel; its dependencies come from the package index, or,
+    when that cannot be reached, from this interpreter's site-packages."""
+    env_dir = tmp_path / "venv"
+    venv.create(env_dir, with_pip=True)
+    python = env_dir / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+    pip = (python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check")
+    result = run(*pip, wheel, cwd=tmp_path)
+    if result.returncode != 0:
+        shutil.rmtree(env_dir)
+        venv.create(env_dir, with_pip=True, system_site_packages=True)
+        result = run(*pip, "--no-deps", "--force-reinstall", wheel, cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return python
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory) -> Path:
+    return build_wheel(tmp_path_factory.mktemp("wheel"))
+
+
+def test_an_installed_wheel_builds_the_demo_site_with_its_own_theme(wheel: Path, tmp_path: Path) -> None:
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for name in ("okrsite/_themes/default/templates/base.html", "okrsite/_themes/default/static/style.css",
+                 "okrsite/scaffold_site/okrsite.yaml", "okrsite/scaffold_site/dot-gitignore",
+                 "okrsite/scaffold_site/dot-github/workflows/okrsite.yml.in",
+                 "okrsite/scaffold_site/content/pages/how-we-run-okrs.md"):
+        assert name in names, name
+    assert not any(name.startswith(("tests/", "content/", "themes/")) for name in names)
+
+    python = make_venv(tmp_path, wheel)
+    where = run(python, "-c", "import okrsite.render as r; print(r.builtin_theme_dir())", cwd=tmp_path)
+    theme = Path(where.stdout.strip())
+    assert theme.is_relative_to(tmp_path / "venv"), theme  # the wheel's copy, not the source tree's
+
+    site = tmp_path / "demo"
+    site.mkdir()
+    shutil.copy(REPO / "okrsite.yaml", site / "okrsite.yaml")
+    shutil.copytree(REPO / "content", site / "content")
+    result = run(python, "-m", "okrsite", "build", cwd=site)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (site / "output/index.html").is_file()
+    assert (site / "output/static/style.css").read_bytes() == (theme / "static/style.css").read_bytes()
+
+    new = tmp_path / "new-site"
+    result = run(python, "-m", "okrsite", "init", new, cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (new / ".gitignore").is_file() and (new / ".github/workflows/okrsite.yml").is_file()
+    result = run(python, "-m", "okrsite", "build", "--strict", cwd=new)
+    assert result.returncode == 0 and result.stderr == "", result.stdout + result.stderr
+
+
+def test_the_wheel_holds_every_module_theme_and_starter_file_of_the_source_tree(wheel: Path) -> None:
+    """A module, theme file or starter file missed by the packaging configuration would only
+    show up after a release: compare the wheel with the source tree."""
+    names = set(zipfile.ZipFile(wheel).namelist())
+    expected = {f"okrsite/_themes/{p.relative_to(REPO / 'themes').as_posix()}"
+                for p in (REPO / "themes").rglob("*") if p.is_file() and "__pycache__" not in p.parts}
+    expected |= {f"okrsite/{p.relative_to(REPO / 'okrsite').as_posix()}"
+                 for p in (REPO / "okrsite").rglob("*")
+                 if p.is_file() and "__pycache__" not in p.parts and "_themes" not in p.parts
+                 and (p.suffix == ".py" or "scaffold_site" in p.parts)}
+    assert sorted(expected - names) == []
