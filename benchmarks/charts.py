@@ -66,17 +66,22 @@ def main() -> int:
     print(f"{len(specs)} chart specs in {specs_ms:.0f} ms; importing matplotlib + draw.py: {import_ms:.0f} ms; "
           f"format {args.format}")
     every: list[float] = []
+    every_cpu: list[float] = []
     for kind, items in sorted(by_kind.items()):
-        times = []
+        times, cpu = [], []
         for spec in items[: args.count]:
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             data = draw.draw(spec)
             times.append((time.perf_counter() - started) * 1000)
-        first, rest = times[0], times[1:] or times
+            cpu.append((time.process_time() - started_cpu) * 1000)
+        first, rest, rest_cpu = times[0], times[1:] or times, cpu[1:] or cpu
         every += rest
+        every_cpu += rest_cpu
         print(f"  {kind:20s} n={len(times):4d}  first (set-up) {first:6.1f} ms  median {statistics.median(rest):5.1f} ms"
-              f"  p90 {sorted(rest)[int(len(rest) * 0.9)]:5.1f} ms  last file {len(data):,} bytes")
-    print(f"  {'all kinds':20s} n={len(every):4d}  median {statistics.median(every):5.1f} ms")
+              f" (cpu {statistics.median(rest_cpu):5.1f})  p90 {sorted(rest)[int(len(rest) * 0.9)]:5.1f} ms"
+              f"  last file {len(data):,} bytes")
+    print(f"  {'all kinds':20s} n={len(every):4d}  median {statistics.median(every):5.1f} ms"
+          f" (cpu {statistics.median(every_cpu):5.1f})")
     return 0
 
 

@@ -476,7 +476,9 @@ class Peer:
             out = subprocess.run(cmd, capture_output=True, text=True, timeout=60).stdout.strip()
         except (OSError, subprocess.SubprocessError):
             return "?"
-        return out.splitlines()[0] if out else "?"
+        first = out.splitlines()[0] if out else ""
+        match = re.search(r"v?(\d+\.\d+(?:\.\d+)?)", first)
+        return match.group(1) if match else (first or "?")
 
 
 PEERS = (
@@ -703,6 +705,9 @@ def main(argv: list[str] | None = None) -> int:
 
     machine = machine_info(found)
     load_before = _load()
+    if load_before > 0.5 * machine["nproc"]:
+        log(f"warning: load average {load_before} on {machine['nproc']} cores: other work is running, "
+            "so wall times will be inflated (CPU s much less)")
     work = pathlib.Path(args.workdir or tempfile.mkdtemp(prefix="okrsite-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     results = []
@@ -754,7 +759,8 @@ def main(argv: list[str] | None = None) -> int:
         out.append("")
         out.append(table(scs, ref))
         out.append("")
-        out.append(f"Edit: {result['edit']}. Peers: {result['plain_pages'] or DASH} plain pages "
+        pages = DASH if result["plain_pages"] is None else f"{result['plain_pages']:,}"
+        out.append(f"Edit: {result['edit']}. Peers: {pages} plain pages "
                    "(one per objective and project), cold.")
         if result["objectives"] == TARGET_SIZE:
             target_report = targets(scs)
