@@ -233,12 +233,17 @@ def test_output_is_the_same_bytes_for_one_or_two_processes(demo_site: Path, tmp_
 
 
 def test_a_reused_figure_draws_the_same_bytes_as_a_fresh_one(demo_site: Path) -> None:
+    from okrsite.build import Builder
     from okrsite.charts import draw
     from okrsite.charts.palette import default_palette
     from okrsite.charts.specs import Look, site_specs
-    from tests.test_model_scoring import load_ok
+    from okrsite.config import load_config
+    from okrsite.diagnostics import Diagnostics
 
-    specs = site_specs(load_ok(demo_site), Look("svg", 144, default_palette())).specs
+    diagnostics = Diagnostics()
+    config = load_config(demo_site / "okrsite.yaml", diagnostics)
+    site = Builder(BuildOptions(config.path))._load_site(config, diagnostics)
+    specs = site_specs(site, Look("svg", 144, default_palette())).specs
     draw._templates.clear()
     fresh = [draw.draw(spec) for spec in specs[:1]] + [None] * (len(specs) - 1)
     for index, spec in enumerate(specs[1:], start=1):

@@ -21,6 +21,7 @@ import os
 import time
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -113,9 +114,7 @@ def draw_specs(specs: Sequence[ChartSpec], jobs: int | None) -> tuple[list[bytes
         with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
             results = [r for batch in pool.map(_draw_batch, batches) for r in batch]
         return results, workers
-    except (OSError, RuntimeError) as exc:  # no processes here (sandbox, no /dev/shm): draw in-process
-        if isinstance(exc, RuntimeError) and "process" not in str(exc).lower():
-            raise
+    except (OSError, BrokenProcessPool):  # no worker processes here (sandbox, no /dev/shm): draw in-process
         return _draw_batch(specs), 1
 
 

@@ -83,7 +83,6 @@ class _Template:
         self.fig = Figure(figsize=(width * PX, height * PX), facecolor="none")
         FigureCanvasAgg(self.fig)
         self.size = (width, height)
-        self.colour: dict[str, str] = {}
         self._texts: dict[str, list[Text]] = {}
 
     def resize(self, width: int, height: int) -> None:
@@ -136,9 +135,9 @@ class Trend(_Template):
         up = offset_copy(ax.transData, fig=self.fig, y=7, units="points")
         down = offset_copy(ax.transData, fig=self.fig, y=-7, units="points")
         self.offsets = {"up": (up, "bottom"), "down": (down, "top")}
-        self.target_text = ax.text(0, 0, "", parse_math=False, clip_on=False, fontsize=SMALL, ha="left",
-                                   va="bottom", transform=offset_copy(ax.get_yaxis_transform(), fig=self.fig,
-                                                                      x=2, y=2.5, units="points"))
+        self.target_text = ax.text(0, 0, "", parse_math=False, clip_on=False, fontsize=SMALL, va="bottom")
+        self._target_left = offset_copy(ax.get_yaxis_transform(), fig=self.fig, x=2, y=2.5, units="points")
+        self._target_right = offset_copy(ax.get_yaxis_transform(), fig=self.fig, x=-2, y=2.5, units="points")
         self.now_text = ax.text(0, 0, "", parse_math=False, clip_on=False, fontsize=SIZE, fontweight="bold")
         self.expected_text = ax.text(0, 0, "", parse_math=False, clip_on=False, fontsize=SMALL)
         self.asof_text = ax.text(0, 1, "", parse_math=False, clip_on=False, fontsize=SMALL, va="top")
@@ -193,7 +192,10 @@ class Trend(_Template):
         self.plan.set_color(colour["muted"])
         self.target.set_ydata([data.target, data.target])
         self.target.set_color(colour["text"])
-        self.target_text.set_position((0, data.target))
+        right = data.target_label_right
+        self.target_text.set_transform(self._target_right if right else self._target_left)
+        self.target_text.set_horizontalalignment("right" if right else "left")
+        self.target_text.set_position((1 if right else 0, data.target))
         self.target_text.set_text(shown(data.target_label))
         self.target_text.set_color(colour["text"])
         self.actual.set_data([p[0] for p in data.actual], [p[1] for p in data.actual])

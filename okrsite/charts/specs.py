@@ -78,6 +78,7 @@ class TrendData:
     status: str
     target: float
     target_label: Label
+    target_label_right: bool  # at the right end (clear of an early "as of" label at the top left)
     now: tuple[float, float] | None  # the latest value, labelled
     now_label: str
     expected: tuple[float, float] | None  # the plan at as_of, labelled
@@ -157,6 +158,10 @@ def _as_of_mark(period: Period, as_of: dt.date, x_range: tuple[float, float]) ->
     return None, ""
 
 
+def _early(as_of_x: float | None, x_low: float, x_high: float) -> bool:
+    return as_of_x is not None and (as_of_x - x_low) / (x_high - x_low) < 0.3
+
+
 def _range(values: list[float], top_room: float = 0.22, bottom_room: float = 0.1) -> tuple[float, float]:
     low, high = min(values), max(values)
     span = high - low or abs(high) or 1.0
@@ -198,6 +203,7 @@ def kr_trend(kr: KeyResult, objective: Objective, period: Period, as_of: dt.date
         plan=((0.0, float(kr.start)), (days, float(kr.target))), plan_steps=False,
         actual=actual, points=points, status=kr.status,
         target=float(kr.target), target_label=Label(target_text, "Target " + value_text(kr.target, "%" if unit == "%" else "")),
+        target_label_right=not kr.decreasing and _early(as_of_x, x_low, x_high),
         now=points[-1], now_label=value_text(points[-1][1], "%" if unit == "%" else ""),
         expected=plan_now, expected_label=f"expected {value_text(plan_now[1], '%' if unit == '%' else '')}" if plan_now else "",
         as_of_x=as_of_x, as_of_label=as_of_label)
@@ -248,6 +254,7 @@ def kr_milestones(kr: KeyResult, objective: Objective, period: Period, as_of: dt
         y_range=(-0.1 * total - 0.2, total * 1.25 + 0.3), y_ticks=integer_ticks(total),
         plan=tuple(plan), plan_steps=True, actual=(), points=((report_x, float(done)),), status=kr.status,
         target=float(total), target_label=Label(f"{total} milestones", f"{total} milestones"),
+        target_label_right=_early(as_of_x, x_low, x_high),
         now=(report_x, float(done)), now_label=f"{done} done",
         expected=(report_x, float(due_now)) if as_of_x is not None else None, expected_label=f"{due_now} due",
         as_of_x=as_of_x, as_of_label=as_of_label)
