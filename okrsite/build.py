@@ -16,17 +16,23 @@ from pathlib import Path
 
 import jinja2
 
-from okrsite import exports, pages as site_pages
+from okrsite import __version__, exports, pages as site_pages
 from okrsite.charts import ChartStage, add_charts
 from okrsite.assemble import assemble
 from okrsite.config import SiteConfig, load_config
 from okrsite.diagnostics import BuildFailed, Diagnostic, Diagnostics, Location
 from okrsite.model import Site
 from okrsite.output import UnsafeOutput, WriteReport, check_output_dir, write_site
-from okrsite.provenance import commit_info
+from okrsite.markdown import RenderCache
+from okrsite.provenance import BuildInfo, commit_info
 from okrsite.render import make_environment, render_page, theme_dirs
 from okrsite.source import (Document, DocumentCache, SourceError, discover, parse_markdown_document,
                             parse_yaml_document)
+from okrsite.state import (BuildState, forget_state, input_fingerprint, load_state, output_stamps,
+                           save_state)
+
+DOCUMENTS_FILE = "documents.json"
+MARKDOWN_FILE = "markdown.json"
 
 
 @dataclass(frozen=True)
@@ -55,6 +61,7 @@ class BuildReport:
     charts_cached: int = 0
     charts_workers: int = 0  # processes that drew charts (0: none drawn, 1: in-process)
     charts_seconds: float = 0.0
+    up_to_date: bool = False  # nothing had changed: no stage ran
 
     def summary(self) -> str:
         charts = f", {self.charts_drawn} charts drawn, {self.charts_cached} cached" if self.charts_drawn or self.charts_cached else ""
@@ -96,19 +103,47 @@ class Builder:
         except UnsafeOutput as exc:
             diagnostics.error(Location(config.relative(config.path)), str(exc))
             raise BuildFailed(diagnostics.sorted()) from None
+        build_info = commit_info(config.root)
+        dirs = theme_dirs(config.theme_dir)
+        fingerprint = _fingerprint(config, dirs, build_info)
+        previous = load_state(config.cache_dir)
+        if previous is not None and previous.fingerprint == fingerprint \
+                and previous.outputs == output_stamps(config.output_dir):
+            return self._up_to_date(config, previous, started)
+
+        if not self.documents.entries:
+            self.documents = DocumentCache.restore(config.cache_dir / DOCUMENTS_FILE)
+            parsed_before, cached_before = self.documents.misses, self.documents.hits
         site = self._site(config, diagnostics)
-        files, page_count, charts = render_site(site, diagnostics, self.options.jobs)
+        markdown = RenderCache.restore(config.cache_dir / MARKDOWN_FILE)
+        files, page_count, charts = render_site(site, diagnostics, self.options.jobs, build_info, markdown)
         if diagnostics.errors:
             raise BuildFailed(diagnostics.sorted())
+        forget_state(config.cache_dir)
         report: WriteReport = write_site(files, config.output_dir)
+        warnings = tuple(diagnostics.sorted())
+        if self.documents.misses > parsed_before or not previous:
+            self.documents.save(config.cache_dir / DOCUMENTS_FILE)
+        markdown.save(config.cache_dir / MARKDOWN_FILE)
+        save_state(config.cache_dir, BuildState(fingerprint, output_stamps(config.output_dir), warnings,
+                                                page_count, charts.drawn + charts.cached))
         return BuildReport(
             output=config.output_dir, pages=page_count, files=len(files), written=report.written,
             unchanged=report.unchanged, removed=report.removed,
-            seconds=time.perf_counter() - started, warnings=tuple(diagnostics.sorted()),
+            seconds=time.perf_counter() - started, warnings=warnings,
             documents_parsed=self.documents.misses - parsed_before,
             documents_cached=self.documents.hits - cached_before, changed=report.changed,
             charts_drawn=charts.drawn, charts_cached=charts.cached, charts_workers=charts.workers,
             charts_seconds=charts.seconds)
+
+    def _up_to_date(self, config: SiteConfig, state: BuildState, started: float) -> BuildReport:
+        """Nothing that shapes the output changed since the last build, and the output is intact."""
+        if self.options.strict and state.warnings:
+            raise BuildFailed(list(state.warnings))
+        files = len(state.outputs) - 1  # less the output marker
+        return BuildReport(output=config.output_dir, pages=state.pages, files=files, written=0,
+                           unchanged=files, removed=0, seconds=time.perf_counter() - started,
+                           warnings=state.warnings, charts_cached=state.charts, up_to_date=True)
 
     def check(self) -> CheckReport:
         """Load and check the configuration and content, as a build does, without rendering
@@ -157,6 +192,8 @@ class Builder:
                 docs.append(doc)
             return docs
 
+        self.documents.retain({*files.objectives, *files.projects, *files.pages,
+                               *((files.teams,) if files.teams else ())})
         objectives = load(files.objectives, parse_markdown_document)
         projects = load(files.projects, parse_markdown_document)
         free_pages = load(files.pages, parse_markdown_document)
@@ -189,12 +226,21 @@ def _base_for_404(site: Site) -> str:
     return path if path.endswith("/") else path + "/"
 
 
-def render_site(site: Site, diagnostics: Diagnostics,
-                jobs: int | None = None) -> tuple[dict[str, bytes], int, ChartStage]:
+def _fingerprint(config: SiteConfig, dirs: list[Path], build_info: BuildInfo | None) -> str:
+    """Everything the output depends on: settings, okrsite's own code, content and theme files."""
+    settings = {"okrsite": __version__, "as_of": config.as_of, "output": config.output_dir,
+                "build_info": build_info, "jinja2": jinja2.__version__}
+    return input_fingerprint(settings, [config.content_dir, *dirs, Path(__file__).resolve().parent],
+                             [config.path])
+
+
+def render_site(site: Site, diagnostics: Diagnostics, jobs: int | None = None,
+                build_info: BuildInfo | None = None,
+                markdown: RenderCache | None = None) -> tuple[dict[str, bytes], int, ChartStage]:
     """Every output file as bytes, in memory: nothing is written until all of it succeeded."""
     config = site.config
     dirs = theme_dirs(config.theme_dir)
-    env = make_environment(dirs, {"build_info": commit_info(config.root)})
+    env = make_environment(dirs, {"build_info": build_info}, markdown)
     shared = {"site": site, "config": config, "nav": navigation(site)}
     page_list = site_pages.site_map(site, _base_for_404(site))
     charts = add_charts(site, page_list, dirs, diagnostics, jobs)  # chart files; pages get their charts

@@ -89,7 +89,8 @@ def run_build(args: argparse.Namespace) -> int:
 
 def run_serve(args: argparse.Namespace) -> int:
     from okrsite.build import BuildOptions
-    from okrsite.serve import PortBusy, Preview, is_loopback
+    from okrsite.preview_server import PortBusy, is_loopback
+    from okrsite.serve import Preview
 
     if not _config_exists(args):
         return EXIT_USAGE

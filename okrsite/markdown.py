@@ -10,14 +10,21 @@ because building it costs far more than rendering a typical body.
 
 from __future__ import annotations
 
+import hashlib
 import re
+from collections.abc import Callable
+from pathlib import Path
 from urllib.parse import unquote
 
+import markdown_it
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markupsafe import Markup
 
-__all__ = ["render_markdown", "render_inline"]
+from okrsite import __version__
+from okrsite.cachefiles import read_cache, write_cache
+
+__all__ = ["RenderCache", "render_markdown", "render_inline"]
 
 _BAD_SCHEME = re.compile(r"^(?:javascript|vbscript|file|data):")
 _IMAGE_DATA = re.compile(r"^data:image/(?:gif|png|jpeg|webp);")
@@ -78,3 +85,41 @@ def render_inline(text: str) -> Markup:
     if not text or not text.strip():
         return Markup("")
     return Markup(_MD.renderInline(text.strip()))
+
+
+class RenderCache:
+    """Rendered HTML by source text, kept between builds: a rebuild renders only new text.
+
+    Keys are digests of the text and its kind, so the saved file holds no content
+    twice; only entries used by the last build are saved, so it never grows stale.
+    """
+
+    FORMAT = f"okrsite-markdown-{__version__}-markdown-it-{markdown_it.__version__}"
+
+    def __init__(self, entries: dict[str, str] | None = None):
+        self.entries = entries or {}
+        self.used: dict[str, str] = {}
+
+    def _get(self, kind: str, text: str, render: Callable[[str], Markup]) -> Markup:
+        key = kind + hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+        html = self.used.get(key)
+        if html is None:
+            html = self.entries.get(key)
+            if html is None:
+                html = str(render(text))
+            self.used[key] = html
+        return Markup(html)
+
+    def markdown(self, text: str) -> Markup:
+        return self._get("b", text, render_markdown)
+
+    def inline(self, text: str) -> Markup:
+        return self._get("i", text, render_inline)
+
+    def save(self, file: Path) -> None:
+        write_cache(file, self.FORMAT, self.used)
+
+    @classmethod
+    def restore(cls, file: Path) -> RenderCache:
+        entries = read_cache(file, cls.FORMAT)
+        return cls(entries if isinstance(entries, dict) else None)

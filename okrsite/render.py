@@ -14,7 +14,7 @@ from typing import Any
 import jinja2
 
 from okrsite import __version__
-from okrsite.markdown import render_inline, render_markdown
+from okrsite.markdown import RenderCache
 from okrsite.pages import Page
 from okrsite.scoring import round_half_up
 
@@ -99,7 +99,8 @@ def relative_url(page: Page, pretty: bool) -> Callable[[str], str]:
     return url
 
 
-def make_environment(theme_dirs_: list[Path], globals_: dict[str, Any]) -> jinja2.Environment:
+def make_environment(theme_dirs_: list[Path], globals_: dict[str, Any],
+                     markdown: RenderCache | None = None) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(d / "templates") for d in theme_dirs_]),
         autoescape=True,
@@ -108,7 +109,8 @@ def make_environment(theme_dirs_: list[Path], globals_: dict[str, Any]) -> jinja
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(markdown=render_markdown, inline=render_inline, number=number, percent=percent,
+    cache = markdown or RenderCache()
+    env.filters.update(markdown=cache.markdown, inline=cache.inline, number=number, percent=percent,
                        grade=grade, date=date, status_label=status_label, status_icon=status_icon)
     env.globals.update(globals_, okrsite_version=__version__)
     return env

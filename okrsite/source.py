@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from okrsite import __version__
+from okrsite.cachefiles import read_cache, write_cache
 from okrsite.diagnostics import Diagnostic, Location
 
 # libyaml is ~9x faster and its nodes still carry marks; fall back when absent.
@@ -280,9 +281,13 @@ class DocumentCache:
             self.entries[path] = (stamp, doc)
         return doc, problems
 
+    def retain(self, paths: set[Path]) -> None:
+        """Forget files that are gone, so the saved cache does not grow."""
+        for path in [p for p in self.entries if p not in paths]:
+            del self.entries[path]
+
     def save(self, file: Path) -> None:
-        """Keep parsed documents for the next run. JSON, never pickle: a cache folder
-        committed by someone else must not be able to run code in CI."""
+        """Keep parsed documents for the next run (positions are re-derived when needed)."""
         rows = []
         for path, (stamp, doc) in sorted(self.entries.items()):
             try:
@@ -290,24 +295,18 @@ class DocumentCache:
             except TypeError:
                 continue  # a YAML type we do not round-trip (!!binary, !!set): parse it again next time
             rows.append([str(path), list(stamp), doc.path, doc.body, meta])
-        file.parent.mkdir(parents=True, exist_ok=True)
-        temporary = file.with_name(file.name + ".tmp")
-        temporary.write_text(json.dumps({"format": _CACHE_FORMAT, "documents": rows}), encoding="utf-8")
-        os.replace(temporary, file)
+        write_cache(file, _CACHE_FORMAT, rows)
 
     @classmethod
     def restore(cls, file: Path) -> DocumentCache:
         """The documents a previous run saved; an empty cache when there is none or it is stale."""
+        entries = {}
         try:
-            data = json.loads(file.read_text(encoding="utf-8"))
-            if data.get("format") != _CACHE_FORMAT:
-                return cls()
-            entries = {}
-            for path, stamp, label, body, meta in data["documents"]:
+            for path, stamp, label, body, meta in read_cache(file, _CACHE_FORMAT) or ():
                 doc = Document(label, json.loads(meta, object_hook=_decode_value), body,
                                Positions(label, recompute=_reparse(Path(path), label)))
                 entries[Path(path)] = ((stamp[0], stamp[1]), doc)
-        except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        except (ValueError, TypeError, KeyError):
             return cls()
         return cls(entries)
 

@@ -16,10 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from okrsite import serve
+from okrsite import preview_server
 from okrsite.build import BuildOptions
 from okrsite.cli import main
-from okrsite.serve import BadPath, Preview, url_parts
+from okrsite.preview_server import BadPath, url_parts
+from okrsite.serve import Preview
 from tests.conftest import REPO, write
 
 OBJECTIVE = "content/objectives/2026-Q1/marketing-seo-visibility.md"
@@ -294,6 +295,9 @@ def test_the_watcher_rebuilds_once_for_a_burst_of_saves_and_ignores_editor_litte
                      ".#marketing-seo-visibility.md", "notes.tmp"):
             (folder / name).write_text("litter")
         (preview.state.output / "index.html").write_text("touched by hand")
+        (demo_site / "serve.log").write_text("okrsite serve > serve.log")  # not read by a build
+        (demo_site / ".git").mkdir()
+        (demo_site / ".git" / "index").write_text("a commit")
         (demo_site / ".okrsite-cache").mkdir(exist_ok=True)
         (demo_site / ".okrsite-cache" / "chart.svg").write_text("<svg/>")
         time.sleep(0.4)  # the watcher would have rebuilt by now, had it not ignored all that
@@ -321,6 +325,22 @@ def test_the_watcher_picks_up_new_and_deleted_files(demo_site: Path, poll: bool)
         page.unlink()
         events.next()
         assert get(port, "/pages/new-page/")[0] == 404
+        events.close()
+
+
+def test_okrsite_yaml_replaced_by_rename_is_followed_every_time(demo_site: Path) -> None:
+    config = demo_site / "okrsite.yaml"
+    text = config.read_text()
+    with preview_of(demo_site) as preview:
+        port = port_of(preview)
+        events = EventStream(port)
+        events.next()
+        for title in ("First Title", "Second Title"):
+            tmp = demo_site / "okrsite.yaml.tmp"
+            tmp.write_text(text.replace("title: Northwind Analytics OKRs", f"title: {title}", 1))
+            os.replace(tmp, config)
+            events.next()
+            assert f"<title>{title}</title>" in get(port, "/")[2].decode()
         events.close()
 
 
@@ -363,11 +383,11 @@ def test_a_busy_default_port_moves_on_to_the_next(demo_site: Path, monkeypatch) 
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         taken = busy.getsockname()[1]
-        monkeypatch.setattr(serve, "DEFAULT_PORT", taken)
+        monkeypatch.setattr(preview_server, "DEFAULT_PORT", taken)
         preview = Preview(BuildOptions(demo_site / "okrsite.yaml"), quiet=True)
         preview.start()
         try:
-            assert taken < port_of(preview) < taken + serve.PORT_TRIES
+            assert taken < port_of(preview) < taken + preview_server.PORT_TRIES
         finally:
             preview.stop()
 

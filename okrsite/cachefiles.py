@@ -1,0 +1,37 @@
+"""Files in the cache folder: JSON with a format tag, written atomically.
+
+JSON and never pickle: a cache folder that someone committed to the repository
+must not be able to run code in CI. A missing, corrupt or foreign file reads as
+None, so a damaged cache costs time, never correctness.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+
+def read_cache(path: Path, format_tag: str) -> Any | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("format") != format_tag:
+        return None
+    return data.get("payload")
+
+
+def write_cache(path: Path, format_tag: str, payload: Any) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_text(json.dumps({"format": format_tag, "payload": payload}), encoding="utf-8")
+    os.replace(temporary, path)
+
+
+def remove_cache(path: Path) -> None:
+    try:
+        path.unlink()
+    except OSError:
+        pass

@@ -1,0 +1,357 @@
+"""The preview's HTTP side: files of the output folder, the reload script, the reload channel.
+
+Files are found by path at request time, because a build swaps a new output
+folder in by renaming: a handle on the old folder would serve stale files.
+Only files inside the output folder are served (no `..`, encoded or not, no
+backslashes or absolute paths, no symlinks leading out), to GET and HEAD only.
+HTML responses get the reload script as they are served; files never do.
+
+The reload channel (`/__okrsite__/events`, Server-Sent Events) sends every open
+page the newest `BuildState`: counters for pages and stylesheets, and the
+diagnostics of a failed build.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import errno
+import ipaddress
+import json
+import os
+import secrets
+import socket
+import socketserver
+import sys
+import threading
+import urllib.parse
+from collections.abc import Iterable
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from okrsite import livereload
+from okrsite.diagnostics import Diagnostic
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+PORT_TRIES = 20  # with the default port, try 8000..8019
+KEEPALIVE_SECONDS = 15  # a comment on idle event streams finds closed connections
+
+CONTENT_TYPES = {
+    ".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8", ".json": "application/json",
+    ".xml": "application/xml; charset=utf-8", ".svg": "image/svg+xml", ".png": "image/png",
+    ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif", ".webp": "image/webp",
+    ".ico": "image/x-icon", ".txt": "text/plain; charset=utf-8", ".md": "text/plain; charset=utf-8",
+    ".pdf": "application/pdf", ".woff2": "font/woff2", ".woff": "font/woff", ".csv": "text/csv; charset=utf-8",
+}
+
+
+class PortBusy(Exception):
+    """No port to listen on: the one asked for, or every one tried, is in use."""
+
+    def __init__(self, ports: range):
+        self.ports = ports
+        which = (f"port {ports[0]} is" if len(ports) == 1 else f"ports {ports[0]}-{ports[-1]} are")
+        super().__init__(f"{which} already in use" + (": choose another with --port" if len(ports) == 1 else ""))
+
+
+class BadPath(ValueError):
+    """A request path that cannot name a file of the site."""
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def url_parts(target: str) -> tuple[str, ...]:
+    """The path segments of a request target, decoded once; BadPath for anything that could
+    leave the site folder: `..` (also encoded), backslashes, NUL, drive letters, non-paths."""
+    path = target.split("?", 1)[0].split("#", 1)[0]
+    if not path.startswith("/") or path.startswith("//"):
+        raise BadPath("the path must start with a single '/'")
+    try:
+        decoded = urllib.parse.unquote(path, errors="strict")
+    except UnicodeDecodeError:
+        raise BadPath("the path is not UTF-8") from None
+    if "\\" in decoded or "\0" in decoded or decoded.startswith("//"):
+        raise BadPath("the path holds a backslash, a NUL or '//'")
+    parts = tuple(part for part in decoded.split("/") if part)
+    for part in parts:
+        if part in (".", "..") or (len(part) >= 2 and part[1] == ":" and part[0].isalpha()):
+            raise BadPath(f"the path segment {part!r} is not allowed")
+    return parts
+
+
+def find_in(folder: Path, parts: Iterable[str]) -> Path | None:
+    """The file or folder `parts` names inside `folder`, after symlinks; None when it is missing
+    or lies outside."""
+    root = os.path.realpath(folder)
+    real = os.path.realpath(os.path.join(root, *parts))
+    if real != root and not real.startswith(root.rstrip(os.sep) + os.sep):
+        return None
+    return Path(real) if os.path.exists(real) else None
+
+
+def content_type(path: Path) -> str:
+    return CONTENT_TYPES.get(path.suffix.lower(), "application/octet-stream")
+
+
+@dataclasses.dataclass(frozen=True)
+class Snapshot:
+    serial: int
+    pages: int
+    styles: int
+    errors: tuple[Diagnostic, ...]
+
+
+class BuildState:
+    """What the server, the event streams and the watcher share, behind one condition."""
+
+    def __init__(self, output: Path):
+        self.server_id = secrets.token_hex(4)
+        self.output = output
+        self._cond = threading.Condition()
+        self._serial = 0
+        self._pages = self._styles = 0
+        self._errors: tuple[Diagnostic, ...] = ()
+        self._building = False
+        self._closed = False
+
+    def snapshot(self) -> Snapshot:
+        with self._cond:
+            return Snapshot(self._serial, self._pages, self._styles, self._errors)
+
+    def building(self) -> None:
+        with self._cond:
+            self._building = True
+
+    def built(self, output: Path, changed: Iterable[str]) -> None:
+        """A good build: pages reload when anything but stylesheets changed."""
+        changed = list(changed)
+        with self._cond:
+            self.output = output
+            if any(not path.endswith(".css") for path in changed):
+                self._pages += 1
+            elif changed:
+                self._styles += 1
+            self._finish(())
+
+    def failed(self, diagnostics: Iterable[Diagnostic]) -> None:
+        with self._cond:
+            self._finish(tuple(diagnostics))
+
+    def _finish(self, errors: tuple[Diagnostic, ...]) -> None:
+        self._errors = errors
+        self._building = False
+        self._serial += 1
+        self._cond.notify_all()
+
+    def wait_built(self, timeout: float) -> None:
+        """Wait while a build runs (its output swap may hide a file for a moment)."""
+        with self._cond:
+            self._cond.wait_for(lambda: not self._building or self._closed, timeout)
+
+    def wait_change(self, serial: int | None, timeout: float) -> Snapshot | None:
+        """The state once it differs from `serial` or `timeout` passed; None once closed."""
+        with self._cond:
+            self._cond.wait_for(lambda: self._serial != serial or self._closed, timeout)
+            if self._closed:
+                return None
+            return Snapshot(self._serial, self._pages, self._styles, self._errors)
+
+    def close(self) -> None:
+        with self._cond:
+            self._closed = True
+            self._cond.notify_all()
+
+
+class PreviewHandler(BaseHTTPRequestHandler):
+    """GET and HEAD of the output folder's files; the reload script and channel."""
+
+    server: PreviewServer
+    server_version = "okrsite-preview"
+    timeout = 60  # an idle or stuck connection cannot hold a thread forever
+
+    def parse_request(self) -> bool:
+        if not super().parse_request():
+            return False
+        if self.command not in ("GET", "HEAD"):
+            self._send_text(HTTPStatus.METHOD_NOT_ALLOWED, "only GET and HEAD are allowed",
+                            {"Allow": "GET, HEAD"})
+            return False
+        if not self._host_allowed():
+            self._send_text(HTTPStatus.FORBIDDEN, "unexpected Host header: open the preview through "
+                                                  "localhost or 127.0.0.1")
+            return False
+        return True
+
+    def _host_allowed(self) -> bool:
+        """On loopback, answer only pages opened as localhost (no DNS rebinding onto the preview)."""
+        host = self.headers.get("Host")
+        if not self.server.loopback or not host:
+            return True
+        name = urllib.parse.urlsplit("//" + host).hostname or ""
+        return is_loopback(name)
+
+    def do_GET(self) -> None:
+        self._serve(body=True)
+
+    def do_HEAD(self) -> None:
+        self._serve(body=False)
+
+    def _serve(self, body: bool) -> None:
+        state = self.server.state
+        path = self.path.split("?", 1)[0]
+        if path == livereload.EVENTS_PATH:
+            return self._events(body)
+        if path == livereload.SCRIPT_PATH:
+            return self._send(HTTPStatus.OK, livereload.CLIENT_JS, CONTENT_TYPES[".js"], body)
+        try:
+            parts = url_parts(self.path)
+        except BadPath as exc:
+            return self._send_text(HTTPStatus.BAD_REQUEST, f"bad path: {exc}", body=body)
+        seen = state.snapshot()  # before reading: a page never claims a newer build than it shows
+        found = find_in(state.output, parts)
+        if found is None:
+            state.wait_built(timeout=10)
+            found = find_in(state.output, parts)
+        if found is not None and found.is_dir():
+            if not path.endswith("/"):
+                query = self.path[len(path):]
+                return self._redirect(path + "/" + query)
+            found = find_in(found, ["index.html"])
+        if found is not None and found.is_file():
+            return self._send_file(HTTPStatus.OK, found, seen, body)
+        not_found = find_in(state.output, ["404.html"])
+        if not_found is not None and not_found.is_file():
+            return self._send_file(HTTPStatus.NOT_FOUND, not_found, seen, body)
+        if not Path(state.output).is_dir():  # never built: the overlay tells why
+            return self._send(HTTPStatus.SERVICE_UNAVAILABLE, self._with_script(livereload.placeholder_page(), seen),
+                              CONTENT_TYPES[".html"], body)
+        return self._send_text(HTTPStatus.NOT_FOUND, "not found", body=body)
+
+    def _send_file(self, status: HTTPStatus, path: Path, seen: Snapshot, body: bool) -> None:
+        try:
+            data = path.read_bytes()
+        except OSError:  # swapped away between finding and reading it
+            return self._send_text(HTTPStatus.SERVICE_UNAVAILABLE, "the site is being rebuilt: reload",
+                                   body=body)
+        kind = content_type(path)
+        if kind.startswith("text/html"):
+            data = self._with_script(data, seen)
+        self._send(status, data, kind, body)
+
+    def _with_script(self, page: bytes, seen: Snapshot) -> bytes:
+        return livereload.inject(page, livereload.script_tag(self.server.state.server_id, seen.pages, seen.styles))
+
+    def _send(self, status: HTTPStatus, data: bytes, kind: str, body: bool,
+              headers: dict[str, str] | None = None) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("X-Content-Type-Options", "nosniff")
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        if body:
+            self.wfile.write(data)
+
+    def _send_text(self, status: HTTPStatus, text: str, headers: dict[str, str] | None = None,
+                   body: bool = True) -> None:
+        self.close_connection = True
+        self._send(status, f"{status.value} {status.phrase}: {text}\n".encode(), CONTENT_TYPES[".txt"],
+                   body and self.command != "HEAD", headers)
+
+    def _redirect(self, location: str) -> None:
+        self._send(HTTPStatus.MOVED_PERMANENTLY, b"", CONTENT_TYPES[".txt"], False, {"Location": location})
+
+    def _events(self, body: bool) -> None:
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/event-stream; charset=utf-8")
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        if not body:
+            return
+        state = self.server.state
+        serial: int | None = None
+        try:
+            self.wfile.write(b"retry: 1000\n\n")
+            while True:
+                snap = state.wait_change(serial, KEEPALIVE_SECONDS)
+                if snap is None:
+                    return
+                if snap.serial == serial:
+                    self.wfile.write(b": keep-alive\n\n")
+                    continue
+                serial = snap.serial
+                message = {"server": state.server_id, "pages": snap.pages, "styles": snap.styles,
+                           "errors": [dataclasses.asdict(d) for d in snap.errors]}
+                self.wfile.write(b"data: " + json.dumps(message).encode() + b"\n\n")
+        except OSError:  # the page went away
+            return
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the stdlib's name
+        """Quiet: a preview that prints every request hides the build messages."""
+
+
+class PreviewServer(ThreadingHTTPServer):
+    """A threading HTTP server that can close its open connections when it stops."""
+
+    daemon_threads = True
+    allow_reuse_address = os.name != "nt"  # on Windows it would let two servers share a port
+
+    def __init__(self, address: tuple[str, int], state: BuildState, family: int):
+        self.address_family = family
+        self.state = state
+        self.loopback = is_loopback(address[0])
+        self._connections: set[socket.socket] = set()
+        self._connections_lock = threading.Lock()
+        super().__init__(address, PreviewHandler)
+
+    def server_bind(self) -> None:
+        """Bind without HTTPServer's reverse DNS lookup of the host (slow on some networks)."""
+        socketserver.TCPServer.server_bind(self)
+        self.server_name, self.server_port = str(self.server_address[0]), int(self.server_address[1])
+
+    def process_request(self, request, client_address) -> None:  # type: ignore[override]
+        with self._connections_lock:
+            self._connections.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request) -> None:  # type: ignore[override]
+        with self._connections_lock:
+            self._connections.discard(request)
+        super().shutdown_request(request)
+
+    def close_connections(self) -> None:
+        """Unblock every handler (browsers keep idle connections open) so threads can be joined."""
+        with self._connections_lock:
+            for conn in self._connections:
+                try:
+                    conn.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+    def handle_error(self, request, client_address) -> None:  # type: ignore[override]
+        if not isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            super().handle_error(request, client_address)
+
+
+def listen(host: str, port: int | None, state: BuildState) -> PreviewServer:
+    """A server on `port`, or on the first free port from DEFAULT_PORT when none was given."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    ports = range(port, port + 1) if port is not None else range(DEFAULT_PORT, DEFAULT_PORT + PORT_TRIES)
+    for candidate in ports:
+        try:
+            return PreviewServer((host.strip("[]"), candidate), state, family)
+        except OSError as exc:
+            if exc.errno != errno.EADDRINUSE:
+                raise
+    raise PortBusy(ports)

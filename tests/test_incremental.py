@@ -1,0 +1,82 @@
+"""Rebuilds: what a build may skip because nothing that shapes the output changed."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from okrsite.build import BuildOptions, build
+from okrsite.diagnostics import BuildFailed
+from tests.conftest import write
+
+
+def again(root: Path, **options) -> object:
+    return build(BuildOptions(root / "okrsite.yaml", **options))
+
+
+def test_an_unchanged_site_is_up_to_date_and_keeps_its_warnings(demo_site: Path) -> None:
+    first = again(demo_site)
+    second = again(demo_site)
+    assert not first.up_to_date and second.up_to_date
+    assert second.written == 0 and second.unchanged == first.files
+    assert second.warnings == first.warnings and second.warnings  # the demo's unaligned projects
+
+
+def test_strict_still_fails_on_the_warnings_of_an_up_to_date_site(demo_site: Path) -> None:
+    again(demo_site)
+    with pytest.raises(BuildFailed) as failed:
+        again(demo_site, strict=True)
+    assert any("wiki-migration" in str(d) for d in failed.value.diagnostics)
+
+
+@pytest.mark.parametrize("change", ["content", "config", "site-theme", "as-of", "asset"])
+def test_any_input_change_rebuilds(demo_site: Path, change: str) -> None:
+    again(demo_site)
+    options = {}
+    if change == "content":
+        path = demo_site / "content/objectives/2026-Q1/marketing-seo-visibility.md"
+        path.write_text(path.read_text().replace("Improve the SEO", "Improve the SEO now"))
+    elif change == "config":
+        path = demo_site / "okrsite.yaml"
+        path.write_text(path.read_text() + "\nstatus_thresholds: {at_risk: 0.05, off_track: 0.1}\n")
+    elif change == "site-theme":
+        write(demo_site, "themes/default/static/extra.css", "p { color: red }\n")
+    elif change == "as-of":
+        options["as_of"] = __import__("datetime").date(2026, 6, 1)
+    elif change == "asset":
+        write(demo_site, "content/assets/new.txt", "hello\n")
+    report = again(demo_site, **options)
+    assert not report.up_to_date and report.written > 0
+
+
+def test_a_damaged_output_is_rebuilt(demo_site: Path) -> None:
+    again(demo_site)
+    page = demo_site / "output/objectives/seo-visibility/index.html"
+    original = page.read_bytes()
+    page.write_text("edited by hand")
+    report = again(demo_site)
+    assert not report.up_to_date and page.read_bytes() == original
+    (demo_site / "output/okrs.json").unlink()
+    assert not again(demo_site).up_to_date and (demo_site / "output/okrs.json").is_file()
+
+
+def test_a_corrupt_cache_only_costs_a_full_build(demo_site: Path) -> None:
+    first = again(demo_site)
+    for name in os.listdir(demo_site / ".okrsite-cache"):
+        path = demo_site / ".okrsite-cache" / name
+        if path.is_file():
+            path.write_text("{not json")
+    report = again(demo_site)
+    assert not report.up_to_date and report.written == 0 and report.files == first.files
+
+
+def test_an_edit_reparses_only_the_edited_file(demo_site: Path) -> None:
+    again(demo_site)
+    path = demo_site / "content/objectives/2026-Q1/marketing-seo-visibility.md"
+    path.write_text(path.read_text().replace("Improve the SEO", "Improve the SEO now"))
+    report = again(demo_site)
+    assert report.documents_parsed == 1 and report.documents_cached > 20
+    html = (demo_site / "output/objectives/seo-visibility/index.html").read_text()
+    assert "Improve the SEO now" in html
