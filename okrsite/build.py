@@ -28,8 +28,8 @@ from okrsite.provenance import BuildInfo, commit_info
 from okrsite.render import make_environment, render_page, theme_dirs
 from okrsite.source import (Document, DocumentCache, SourceError, discover, parse_markdown_document,
                             parse_yaml_document)
-from okrsite.state import (BuildState, forget_state, input_fingerprint, load_state, output_stamps,
-                           save_state)
+from okrsite.state import (BuildState, PreviousPages, forget_state, input_fingerprint, load_state,
+                           output_stamps, page_digest, save_state)
 
 DOCUMENTS_FILE = "documents.json"
 MARKDOWN_FILE = "markdown.json"
@@ -62,9 +62,14 @@ class BuildReport:
     charts_workers: int = 0  # processes that drew charts (0: none drawn, 1: in-process)
     charts_seconds: float = 0.0
     up_to_date: bool = False  # nothing had changed: no stage ran
+    pages_kept: int = 0  # pages whose inputs were unchanged: not rendered again
 
     def summary(self) -> str:
-        charts = f", {self.charts_drawn} charts drawn, {self.charts_cached} cached" if self.charts_drawn or self.charts_cached else ""
+        charts = (f", {self.charts_drawn} charts drawn, {self.charts_cached} cached"
+                  if self.charts_drawn or self.charts_cached else "")
+        if self.up_to_date:
+            return (f"up to date: {self.pages} pages, {self.files} files unchanged{charts} "
+                    f"in {self.seconds:.2f} s -> {self.output}")
         return (f"built {self.pages} pages, {self.files} files ({self.written} written, "
                 f"{self.unchanged} unchanged, {self.removed} removed){charts} in {self.seconds:.2f} s -> {self.output}")
 
@@ -116,7 +121,11 @@ class Builder:
             parsed_before, cached_before = self.documents.misses, self.documents.hits
         site = self._site(config, diagnostics)
         markdown = RenderCache.restore(config.cache_dir / MARKDOWN_FILE)
-        files, page_count, charts = render_site(site, diagnostics, self.options.jobs, build_info, markdown)
+        kept = None
+        if previous is not None and not (config.theme_dir / "templates").is_dir():
+            kept = PreviousPages(config.output_dir, previous.extra.get("pages", {}), previous.outputs)
+        rendered = render_site(site, diagnostics, self.options.jobs, build_info, markdown, kept)
+        files, page_count, charts = rendered.files, rendered.pages, rendered.charts
         if diagnostics.errors:
             raise BuildFailed(diagnostics.sorted())
         forget_state(config.cache_dir)
@@ -126,7 +135,8 @@ class Builder:
             self.documents.save(config.cache_dir / DOCUMENTS_FILE)
         markdown.save(config.cache_dir / MARKDOWN_FILE)
         save_state(config.cache_dir, BuildState(fingerprint, output_stamps(config.output_dir), warnings,
-                                                page_count, charts.drawn + charts.cached))
+                                                page_count, charts.drawn + charts.cached,
+                                                {"pages": rendered.digests}))
         return BuildReport(
             output=config.output_dir, pages=page_count, files=len(files), written=report.written,
             unchanged=report.unchanged, removed=report.removed,
@@ -134,7 +144,7 @@ class Builder:
             documents_parsed=self.documents.misses - parsed_before,
             documents_cached=self.documents.hits - cached_before, changed=report.changed,
             charts_drawn=charts.drawn, charts_cached=charts.cached, charts_workers=charts.workers,
-            charts_seconds=charts.seconds)
+            charts_seconds=charts.seconds, pages_kept=rendered.kept)
 
     def _up_to_date(self, config: SiteConfig, state: BuildState, started: float) -> BuildReport:
         """Nothing that shapes the output changed since the last build, and the output is intact."""
@@ -234,19 +244,43 @@ def _fingerprint(config: SiteConfig, dirs: list[Path], build_info: BuildInfo | N
                              [config.path])
 
 
+@dataclass(frozen=True)
+class Rendered:
+    files: dict[str, bytes]
+    pages: int
+    charts: ChartStage
+    digests: dict[str, str]  # self-contained page -> digest of its inputs
+    kept: int  # pages taken from the previous build
+
+
 def render_site(site: Site, diagnostics: Diagnostics, jobs: int | None = None,
-                build_info: BuildInfo | None = None,
-                markdown: RenderCache | None = None) -> tuple[dict[str, bytes], int, ChartStage]:
+                build_info: BuildInfo | None = None, markdown: RenderCache | None = None,
+                previous: PreviousPages | None = None) -> Rendered:
     """Every output file as bytes, in memory: nothing is written until all of it succeeded."""
     config = site.config
     dirs = theme_dirs(config.theme_dir)
     env = make_environment(dirs, {"build_info": build_info}, markdown)
-    shared = {"site": site, "config": config, "nav": navigation(site)}
+    nav = navigation(site)
+    shared = {"site": site, "config": config, "nav": nav}
+    # Besides its context, a self-contained page shows site-wide settings, team names,
+    # the navigation and whatever the theme and okrsite's own code make of them.
+    shared_digest = input_fingerprint(
+        {"config": repr(config), "build_info": build_info, "teams": repr(site.teams), "nav": nav,
+         "okrsite": __version__}, [*dirs, Path(__file__).resolve().parent], [])
     page_list = site_pages.site_map(site, _base_for_404(site))
     charts = add_charts(site, page_list, dirs, diagnostics, jobs)  # chart files; pages get their charts
     page_list = charts.pages
     files: dict[str, bytes] = dict(charts.files)
+    digests: dict[str, str] = {}
+    kept = 0
     for page in page_list:
+        if page.self_contained:
+            digest = digests[page.url] = page_digest(shared_digest, page.url, page.template, page.context)
+            old = previous.keep(page.url, digest) if previous else None
+            if old is not None:
+                files[page.url] = old
+                kept += 1
+                continue
         try:
             files[page.url] = render_page(env, page, config.pretty_urls, shared).encode()
         except jinja2.TemplateError as exc:
@@ -264,7 +298,7 @@ def render_site(site: Site, diagnostics: Diagnostics, jobs: int | None = None,
     if sitemap is not None:
         files["sitemap.xml"] = sitemap
     files[".nojekyll"] = b""
-    return files, len(page_list), charts
+    return Rendered(files, len(page_list), charts, digests, kept)
 
 
 def _template_diagnostic(exc: jinja2.TemplateError, config: SiteConfig) -> Diagnostic:

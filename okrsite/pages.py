@@ -26,6 +26,9 @@ class Page:
     context: dict[str, Any] = field(default_factory=dict)
     section: str = ""  # which navigation entry is current
     base: str | None = None  # absolute path prefix for pages shown at any URL (404)
+    # Its context holds all it shows (besides site-wide settings and teams), so an
+    # equal context renders equal bytes and a rebuild may keep the old file.
+    self_contained: bool = False
 
 
 @dataclass(frozen=True)
@@ -158,7 +161,7 @@ def objective_page(site: Site, objective: Objective) -> Page:
         "kr_projects": {kr.id: site.projects_for(kr.ref) for kr in objective.key_results},
         "whole_projects": site.projects_for(objective.id),
         "projects": projects_supporting(site, objective),
-    }, section="periods")
+    }, section="periods", self_contained=True)
 
 
 def project_page(site: Site, project: Project) -> Page:
@@ -170,7 +173,7 @@ def project_page(site: Site, project: Project) -> Page:
         "project": project,
         "links": links,
         "team": site.teams.get(project.team) if project.team else None,
-    }, section="projects")
+    }, section="projects", self_contained=True)
 
 
 def projects_index(site: Site) -> Page:
@@ -191,7 +194,7 @@ def team_page(site: Site, team: Team) -> Page:
         "subteams": [site.teams[c] for c in team.children if c in site.teams],
         "by_period": [(p, by_status(o for o in objectives if o.period == p.id)) for p in reversed(periods)],
         "projects": [p for p in site.projects.values() if p.team == team.id],
-    }, section="teams")
+    }, section="teams", self_contained=True)
 
 
 def teams_index(site: Site) -> Page:
@@ -246,7 +249,7 @@ def alignment_page(site: Site) -> Page:
 def free_page(site: Site, index: int) -> Page:
     page = site.pages[index]
     return Page(f"pages/{page.slug}/index.html", "page.html", page.title, {"free_page": page},
-                section=f"pages/{page.slug}")
+                section=f"pages/{page.slug}", self_contained=True)
 
 
 def not_found_page(site: Site, base: str | None) -> Page:

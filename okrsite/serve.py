@@ -2,8 +2,8 @@
 
 A `Preview` owns three things: the HTTP server (`okrsite.preview_server`), a
 watcher thread that waits for changes to okrsite.yaml, the content folder and
-the themes folder, and the `Builder` it calls again on each change, so a
-rebuild re-reads only the files that changed. A failed build changes nothing
+the themes folder (never the output), and the `Builder` it calls again on each
+change, so a rebuild re-reads only the files that changed. A failed build changes nothing
 on disk: the server keeps serving the last good site while the open pages
 show the diagnostics.
 
@@ -29,6 +29,7 @@ from okrsite.source import is_ignored
 
 STEP_MS = 50  # a save is handled once no other change came for this long ...
 DEBOUNCE_MS = 1600  # ... or after this long, when changes keep coming
+CONFIG_CHECK_MS = 300  # okrsite.yaml is looked at this often
 
 
 class Preview:
@@ -129,41 +130,61 @@ class Preview:
         return output, (str(content), str(self.root / "themes"))
 
     def _ignored(self, _change: watchfiles.Change, path: str) -> bool:
-        """Anything a build does not read: the output, caches, VCS data, logs; and editor litter.
-
-        The watcher sees the whole site folder (so that a replaced okrsite.yaml is seen), but only
-        okrsite.yaml, the content folder and the themes folder lead to a rebuild."""
-        if path == str(self.config_path):
-            return False
+        """Editor litter and hidden files (swap, backup, probe files, .git): what a build skips too."""
         for folder in self._sources:
             if path.startswith(folder + os.sep):
                 return any(is_ignored(part) for part in os.path.relpath(path, folder).split(os.sep))
         return True
 
-    def _watch_roots(self) -> list[str]:
-        """The config file's folder (okrsite.yaml, content, themes), and the content folder if it lies elsewhere."""
-        content = self._sources[0]
-        return [str(self.root)] + ([] if content.startswith(str(self.root) + os.sep) else [content])
+    def _marks(self) -> tuple[object, ...]:
+        """What file events do not show reliably: okrsite.yaml edited or replaced (an editor's
+        rename-over ends a watch on the file itself), a source folder created or removed."""
+        try:
+            stat = os.stat(self.config_path)
+            config: object = (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+        except OSError:
+            config = None
+        return (config, *(os.path.isdir(folder) for folder in self._sources))
 
     def _watch(self) -> None:
+        """Rebuild on changes in the content and themes folders (file events, or polling with --poll),
+        and on okrsite.yaml, looked at every CONFIG_CHECK_MS. The output folder and its staging
+        folders are not watched at all: a large site writes thousands of files per build."""
         try:
             while not self._stop.is_set():
-                roots = self._watch_roots()
-                for changes in watchfiles.watch(*roots, watch_filter=lambda c, p: not self._ignored(c, p),
+                marks = self._marks()
+                folders = self._folders(marks)
+                if not folders:  # nothing to watch yet
+                    if not self._stop.wait(CONFIG_CHECK_MS / 1000) and self._marks() != marks:
+                        self._changed({self.config_path.name})
+                    continue
+                for changes in watchfiles.watch(*folders, watch_filter=lambda c, p: not self._ignored(c, p),
                                                 stop_event=self._stop, debounce=self.debounce_ms, step=self.step_ms,
-                                                force_polling=self.poll, raise_interrupt=False, rust_timeout=1000):
+                                                rust_timeout=CONFIG_CHECK_MS, yield_on_timeout=True,
+                                                force_polling=self.poll, raise_interrupt=False):
                     if self._stop.is_set():
                         return
-                    names = sorted(os.path.relpath(path, self.root) for _, path in changes)
-                    self._say(f"changed: {', '.join(names[:3])}"
-                              + (f" and {len(names) - 3} more" if len(names) > 3 else ""))
-                    if str(self.config_path) in (path for _, path in changes):
-                        self._sources = self._site_folders()[1]  # content_dir may have moved
-                    self.rebuild()
-                    if self._watch_roots() != roots:
-                        break  # watch the new folders from now on
+                    names = {os.path.relpath(path, self.root) for _, path in changes}
+                    now = self._marks()
+                    if now != marks:
+                        names.add(self.config_path.name)
+                        marks = now
+                    if names:
+                        self._changed(names)
+                    if self._folders(self._marks()) != folders:
+                        break  # a folder came, went or moved: watch the ones there are now
         except Exception as exc:  # the server stays up; say why pages stopped reloading
             self._say(f"okrsite: error: watching for changes stopped: {exc}", err=True)
+
+    def _folders(self, marks: tuple[object, ...]) -> list[str]:
+        return [folder for folder, there in zip(self._sources, marks[1:]) if there]
+
+    def _changed(self, names: set[str]) -> None:
+        listed = sorted(names)
+        self._say(f"changed: {', '.join(listed[:3])}" + (f" and {len(listed) - 3} more" if len(listed) > 3 else ""))
+        if self.config_path.name in names:
+            self._sources = self._site_folders()[1]  # content_dir may have moved
+        self.rebuild()
 
     def _spawn(self, name: str, target) -> None:
         thread = threading.Thread(target=target, name=name, daemon=True)

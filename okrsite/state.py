@@ -94,3 +94,32 @@ def save_state(cache_dir: Path, state: BuildState) -> None:
 def forget_state(cache_dir: Path) -> None:
     """Before writing the output: an interrupted write must not look up to date."""
     remove_cache(cache_dir / STATE_FILE)
+
+
+def page_digest(shared: str, url: str, template: str, context: dict[str, Any]) -> str:
+    """What a self-contained page's bytes depend on; its context's repr is deterministic
+    (frozen dataclasses, sorted dicts, ISO dates)."""
+    text = f"{shared}\n{url}\n{template}\n{context!r}"
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+@dataclass(frozen=True)
+class PreviousPages:
+    """The pages the last build wrote, for keeping those whose inputs did not change."""
+
+    output: Path
+    digests: dict[str, str]
+    outputs: Stamps
+
+    def keep(self, url: str, digest: str) -> bytes | None:
+        """The old bytes, if the page's digest is the same and its file was not touched since."""
+        if self.digests.get(url) != digest:
+            return None
+        path = self.output / url
+        try:
+            stat = path.stat()
+            if [stat.st_size, stat.st_mtime_ns] != self.outputs.get(url):
+                return None
+            return path.read_bytes()
+        except OSError:
+            return None

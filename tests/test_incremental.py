@@ -80,3 +80,33 @@ def test_an_edit_reparses_only_the_edited_file(demo_site: Path) -> None:
     assert report.documents_parsed == 1 and report.documents_cached > 20
     html = (demo_site / "output/objectives/seo-visibility/index.html").read_text()
     assert "Improve the SEO now" in html
+
+
+def test_an_incremental_build_equals_a_cold_build_of_the_same_content(demo_site: Path, tmp_path: Path) -> None:
+    again(demo_site)
+    # Edits that reach other pages: a KR's check-in (its parent's roll-up, the dashboard),
+    # a team's name (every page naming the team), a project's status.
+    seo = demo_site / "content/objectives/2026-Q1/marketing-seo-visibility.md"
+    seo.write_text(seo.read_text().replace("value: 1720", "value: 2100"))
+    teams = demo_site / "content/teams.yaml"
+    teams.write_text(teams.read_text().replace("name: Marketing", "name: Growth Marketing"))
+    blog = demo_site / "content/projects/blog-push.md"
+    blog.write_text(blog.read_text().replace("status: active", "status: on-hold"))
+    incremental = again(demo_site)
+    cold = build(BuildOptions(demo_site / "okrsite.yaml", output=tmp_path / "cold"))
+    assert incremental.pages == cold.pages
+
+    def tree(folder: Path) -> dict[str, bytes]:
+        return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+    assert tree(demo_site / "output") == tree(tmp_path / "cold")
+    assert "Growth Marketing" in (demo_site / "output/projects/blog-push/index.html").read_text()
+
+
+def test_an_edit_renders_only_the_pages_whose_inputs_changed(demo_site: Path) -> None:
+    first = again(demo_site)
+    path = demo_site / "content/projects/wiki-migration.md"
+    path.write_text(path.read_text().replace("title: ", "title: Renamed ", 1))
+    report = again(demo_site)
+    assert report.pages_kept > first.pages / 2
+    assert "Renamed" in (demo_site / "output/projects/wiki-migration/index.html").read_text()

@@ -344,6 +344,21 @@ def test_okrsite_yaml_replaced_by_rename_is_followed_every_time(demo_site: Path)
         events.close()
 
 
+def test_a_themes_folder_created_while_serving_is_watched(demo_site: Path) -> None:
+    with preview_of(demo_site) as preview:
+        port = port_of(preview)
+        events = EventStream(port)
+        first = events.next()
+        css = (REPO / "themes/default/static/style.css").read_text() + "\n.probe { color: red }\n"
+        write(demo_site, "themes/default/static/style.css", css)
+        styled = events.next()
+        assert (styled["pages"], styled["styles"]) == (first["pages"], first["styles"] + 1)
+        write(demo_site, "themes/default/static/style.css", css + ".probe { color: blue }\n")
+        assert events.next()["styles"] == first["styles"] + 2
+        assert b"color: blue" in get(port, "/static/style.css")[2]
+        events.close()
+
+
 # --- ports and shutdown ------------------------------------------------------------
 
 def test_stop_frees_the_port_and_joins_every_thread(demo_site: Path) -> None:
