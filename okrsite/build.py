@@ -8,6 +8,7 @@ incrementally by calling the same code as `okrsite build`.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import time
 import traceback
 import urllib.parse
@@ -25,7 +26,7 @@ from okrsite.model import Site
 from okrsite.output import UnsafeOutput, WriteReport, check_output_dir, write_site
 from okrsite.markdown import RenderCache
 from okrsite.provenance import BuildInfo, commit_info
-from okrsite.render import make_environment, render_page, theme_dirs
+from okrsite.render import make_environment, render_pages, theme_dirs
 from okrsite.source import (Document, DocumentCache, SourceError, discover, parse_markdown_document,
                             parse_yaml_document)
 from okrsite.state import (BuildState, PreviousPages, forget_state, input_fingerprint, load_state,
@@ -63,6 +64,7 @@ class BuildReport:
     charts_seconds: float = 0.0
     up_to_date: bool = False  # nothing had changed: no stage ran
     pages_kept: int = 0  # pages whose inputs were unchanged: not rendered again
+    pages_workers: int = 0  # processes that rendered pages
 
     def summary(self) -> str:
         charts = (f", {self.charts_drawn} charts drawn, {self.charts_cached} cached"
@@ -144,7 +146,7 @@ class Builder:
             documents_parsed=self.documents.misses - parsed_before,
             documents_cached=self.documents.hits - cached_before, changed=report.changed,
             charts_drawn=charts.drawn, charts_cached=charts.cached, charts_workers=charts.workers,
-            charts_seconds=charts.seconds, pages_kept=rendered.kept)
+            charts_seconds=charts.seconds, pages_kept=rendered.kept, pages_workers=rendered.workers)
 
     def _up_to_date(self, config: SiteConfig, state: BuildState, started: float) -> BuildReport:
         """Nothing that shapes the output changed since the last build, and the output is intact."""
@@ -251,6 +253,7 @@ class Rendered:
     charts: ChartStage
     digests: dict[str, str]  # self-contained page -> digest of its inputs
     kept: int  # pages taken from the previous build
+    workers: int  # processes that rendered pages
 
 
 def render_site(site: Site, diagnostics: Diagnostics, jobs: int | None = None,
@@ -259,6 +262,7 @@ def render_site(site: Site, diagnostics: Diagnostics, jobs: int | None = None,
     """Every output file as bytes, in memory: nothing is written until all of it succeeded."""
     config = site.config
     dirs = theme_dirs(config.theme_dir)
+    markdown = markdown or RenderCache()
     env = make_environment(dirs, {"build_info": build_info}, markdown)
     nav = navigation(site)
     shared = {"site": site, "config": config, "nav": nav}
@@ -272,20 +276,20 @@ def render_site(site: Site, diagnostics: Diagnostics, jobs: int | None = None,
     page_list = charts.pages
     files: dict[str, bytes] = dict(charts.files)
     digests: dict[str, str] = {}
-    kept = 0
+    to_render = []
     for page in page_list:
         if page.self_contained:
             digest = digests[page.url] = page_digest(shared_digest, page.url, page.template, page.context)
             old = previous.keep(page.url, digest) if previous else None
             if old is not None:
                 files[page.url] = old
-                kept += 1
                 continue
-        try:
-            files[page.url] = render_page(env, page, config.pretty_urls, shared).encode()
-        except jinja2.TemplateError as exc:
-            diagnostics.items.append(_template_diagnostic(exc, config))
-            break
+        to_render.append(page)
+    rendered, error, workers = render_pages(env, to_render, config.pretty_urls, shared, markdown,
+                                   lambda exc: _template_diagnostic(exc, config), jobs or os.cpu_count() or 1)
+    files.update(rendered)
+    if error is not None:
+        diagnostics.items.append(error)
     for theme in reversed(dirs):  # built-in first, the site's theme overrides it
         for path in sorted((theme / "static").rglob("*")):
             if path.is_file():
@@ -298,7 +302,7 @@ def render_site(site: Site, diagnostics: Diagnostics, jobs: int | None = None,
     if sitemap is not None:
         files["sitemap.xml"] = sitemap
     files[".nojekyll"] = b""
-    return Rendered(files, len(page_list), charts, digests, kept)
+    return Rendered(files, len(page_list), charts, digests, len(page_list) - len(to_render), workers)
 
 
 def _template_diagnostic(exc: jinja2.TemplateError, config: SiteConfig) -> Diagnostic:

@@ -7,7 +7,10 @@ page is ~30x slower). Autoescape is on for everything it renders.
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
+import threading
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -119,3 +122,59 @@ def make_environment(theme_dirs_: list[Path], globals_: dict[str, Any],
 def render_page(env: jinja2.Environment, page: Page, pretty: bool, shared: dict[str, Any]) -> str:
     template = env.get_template(page.template)
     return template.render(**shared, **page.context, page=page, url=relative_url(page, pretty))
+
+
+# --- rendering many pages -------------------------------------------------------
+
+MIN_PAGES_PER_WORKER = 150  # below this, starting a process costs more than it saves
+_JOB: tuple[Any, ...] | None = None  # what forked workers render; set just before forking
+
+
+def _render_share(index: int, count: int) -> tuple[list[tuple[str, bytes]], Any, dict[str, str]]:
+    """Render every count-th page from index; stop at the first template error."""
+    assert _JOB is not None
+    env, pages, pretty, shared, on_error, cache = _JOB
+    done = []
+    for page in pages[index::count]:
+        try:
+            done.append((page.url, render_page(env, page, pretty, shared).encode()))
+        except jinja2.TemplateError as exc:
+            return done, on_error(exc), cache.used
+    return done, None, cache.used
+
+
+def _can_fork() -> bool:
+    # Forking a process that runs other threads (the preview server) is unsafe.
+    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+
+
+def render_pages(env: jinja2.Environment, pages: list[Page], pretty: bool, shared: dict[str, Any],
+                 cache: RenderCache, on_error: Callable[[jinja2.TemplateError], Any],
+                 jobs: int) -> tuple[dict[str, bytes], Any, int]:
+    """Render pages, in forked worker processes when there are enough of them.
+
+    Workers inherit the environment and the model by fork (nothing is pickled on
+    the way in) and send back bytes and the Markdown they rendered; the result
+    does not depend on how many processes rendered it. Returns the files, the
+    first template error's diagnostic (or None) and the number of processes used.
+    """
+    global _JOB
+    workers = min(jobs, len(pages) // MIN_PAGES_PER_WORKER)
+    _JOB = (env, pages, pretty, shared, on_error, cache)
+    try:
+        if workers < 2 or not _can_fork():
+            workers = 1
+            shares = [_render_share(0, 1)]
+        else:
+            context = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(workers, mp_context=context) as pool:
+                shares = list(pool.map(_render_share, range(workers), [workers] * workers))
+    finally:
+        _JOB = None
+    files: dict[str, bytes] = {}
+    error = None
+    for done, problem, used in shares:
+        files.update(done)
+        cache.used.update(used)
+        error = error or problem
+    return files, error, workers
