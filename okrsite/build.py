@@ -12,6 +12,7 @@ import os
 import time
 import traceback
 import urllib.parse
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -97,6 +98,7 @@ class Builder:
 
     options: BuildOptions
     documents: DocumentCache = field(default_factory=DocumentCache)
+    progress: Callable[[str], None] = lambda _: None  # told each stage, for a progress line
 
     def build(self) -> BuildReport:
         """Build the site; raise BuildFailed with every diagnostic when it cannot."""
@@ -121,16 +123,18 @@ class Builder:
         if not self.documents.entries:
             self.documents = DocumentCache.restore(config.cache_dir / DOCUMENTS_FILE)
             parsed_before, cached_before = self.documents.misses, self.documents.hits
+        self.progress("reading and checking content")
         site = self._site(config, diagnostics)
         markdown = RenderCache.restore(config.cache_dir / MARKDOWN_FILE)
         kept = None
         if previous is not None and not (config.theme_dir / "templates").is_dir():
             kept = PreviousPages(config.output_dir, previous.extra.get("pages", {}), previous.outputs)
-        rendered = render_site(site, diagnostics, self.options.jobs, build_info, markdown, kept)
+        rendered = render_site(site, diagnostics, self.options.jobs, build_info, markdown, kept, self.progress)
         files, page_count, charts = rendered.files, rendered.pages, rendered.charts
         if diagnostics.errors:
             raise BuildFailed(diagnostics.sorted())
         forget_state(config.cache_dir)
+        self.progress(f"writing {len(files):,} files")
         report: WriteReport = write_site(files, config.output_dir)
         warnings = tuple(diagnostics.sorted())
         if self.documents.misses > parsed_before or not previous:
@@ -258,7 +262,8 @@ class Rendered:
 
 def render_site(site: Site, diagnostics: Diagnostics, jobs: int | None = None,
                 build_info: BuildInfo | None = None, markdown: RenderCache | None = None,
-                previous: PreviousPages | None = None) -> Rendered:
+                previous: PreviousPages | None = None,
+                progress: Callable[[str], None] | None = None) -> Rendered:
     """Every output file as bytes, in memory: nothing is written until all of it succeeded."""
     config = site.config
     dirs = theme_dirs(config.theme_dir)
@@ -272,7 +277,7 @@ def render_site(site: Site, diagnostics: Diagnostics, jobs: int | None = None,
         {"config": repr(config), "build_info": build_info, "teams": repr(site.teams), "nav": nav,
          "okrsite": __version__}, [*dirs, Path(__file__).resolve().parent], [])
     page_list = site_pages.site_map(site, _base_for_404(site))
-    charts = add_charts(site, page_list, dirs, diagnostics, jobs)  # chart files; pages get their charts
+    charts = add_charts(site, page_list, dirs, diagnostics, jobs, progress)  # chart files; pages get their charts
     page_list = charts.pages
     files: dict[str, bytes] = dict(charts.files)
     digests: dict[str, str] = {}
@@ -285,6 +290,8 @@ def render_site(site: Site, diagnostics: Diagnostics, jobs: int | None = None,
                 files[page.url] = old
                 continue
         to_render.append(page)
+    if progress:
+        progress(f"rendering {len(to_render):,} pages ({len(page_list) - len(to_render):,} unchanged)")
     rendered, error, workers = render_pages(env, to_render, config.pretty_urls, shared, markdown,
                                    lambda exc: _template_diagnostic(exc, config), jobs or os.cpu_count() or 1)
     files.update(rendered)
@@ -317,9 +324,12 @@ def _template_diagnostic(exc: jinja2.TemplateError, config: SiteConfig) -> Diagn
     return Diagnostic(config.relative(config.path), 1, 1, "error", f"template error: {exc}")
 
 
-def build(options: BuildOptions) -> BuildReport:
+def build(options: BuildOptions, progress: Callable[[str], None] | None = None) -> BuildReport:
     """One build, as `okrsite build` runs it."""
-    return Builder(options).build()
+    builder = Builder(options)
+    if progress is not None:
+        builder.progress = progress
+    return builder.build()
 
 
 def check(options: BuildOptions) -> CheckReport:

@@ -14,6 +14,7 @@ from pathlib import Path
 from okrsite import __version__
 from okrsite.config import CONFIG_NAME
 from okrsite.diagnostics import BuildFailed
+from okrsite.progress import Progress
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
@@ -67,14 +68,19 @@ def run_build(args: argparse.Namespace) -> int:
     if not _config_exists(args):
         return EXIT_USAGE
     options = BuildOptions(args.config, output=args.output, as_of=args.as_of, strict=args.strict, jobs=args.jobs)
+    # A progress line only on a terminal: CI logs get the summary alone, --quiet nothing.
+    progress = Progress(sys.stderr) if sys.stderr.isatty() and not args.quiet else None
     try:
-        report = build(options)
+        report = build(options, progress)
     except BuildFailed as failed:
         return _failed(failed, args.strict, "build failed", "; the previous output was left as it was")
     except OSError as exc:  # e.g. the output folder cannot be written: a clear line, not a traceback
         where = f" {exc.filename}" if exc.filename else ""
         print(f"okrsite: error: cannot write the site:{where}: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_CONTENT
+    finally:
+        if progress:
+            progress.clear()
     if not args.quiet:  # --quiet: nothing but errors (CI logs, git hooks)
         _print_diagnostics(report.warnings)
         if args.verbose:

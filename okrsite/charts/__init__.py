@@ -19,7 +19,7 @@ import math
 import multiprocessing
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -35,6 +35,8 @@ from okrsite.model import Site
 from okrsite.pages import Page
 
 __all__ = ["Chart", "ChartStage", "add_charts", "finish_svg"]
+
+Progress = Callable[[str], None] | None  # told what is being drawn, on long builds
 
 MIN_PER_WORKER = 40  # with automatic --jobs, fewer misses than this per worker are drawn in-process
 BATCHES_PER_WORKER = 4
@@ -102,7 +104,8 @@ def _workers(jobs: int | None, misses: int) -> int:
     return max(1, min(jobs, misses))
 
 
-def draw_specs(specs: Sequence[ChartSpec], jobs: int | None) -> tuple[list[bytes | str], int]:
+def draw_specs(specs: Sequence[ChartSpec], jobs: int | None,
+               progress: Progress = None) -> tuple[list[bytes | str], int]:
     """Draw charts, in worker processes when worth it; results in the order of `specs`."""
     workers = _workers(jobs, len(specs))
     if workers <= 1:
@@ -111,15 +114,19 @@ def draw_specs(specs: Sequence[ChartSpec], jobs: int | None) -> tuple[list[bytes
     size = math.ceil(len(specs) / count)
     batches = [list(specs[i:i + size]) for i in range(0, len(specs), size)]
     try:
+        results: list[bytes | str] = []
         with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
-            results = [r for batch in pool.map(_draw_batch, batches) for r in batch]
+            for batch in pool.map(_draw_batch, batches):
+                results += batch
+                if progress:
+                    progress(f"drawing charts: {len(results):,} of {len(specs):,} ({workers} processes)")
         return results, workers
     except (OSError, BrokenProcessPool):  # no worker processes here (sandbox, no /dev/shm): draw in-process
         return _draw_batch(specs), 1
 
 
 def _images(keyed: dict[str, ChartSpec], cache: ChartCache, jobs: int | None,
-            diagnostics: Diagnostics) -> tuple[dict[str, bytes], int, int, int]:
+            diagnostics: Diagnostics, progress: Progress = None) -> tuple[dict[str, bytes], int, int, int]:
     """Each drawing (raw, before finishing) by cache key: from the cache, or drawn and stored there.
 
     Returns the images, how many were drawn, how many came from the cache, and the workers used.
@@ -135,7 +142,9 @@ def _images(keyed: dict[str, ChartSpec], cache: ChartCache, jobs: int | None,
     cached = len(images)
     workers = 0
     if missing:
-        results, workers = draw_specs([spec for _, spec in missing], jobs)
+        if progress:
+            progress(f"drawing {len(missing):,} charts ({cached:,} from the cache)")
+        results, workers = draw_specs([spec for _, spec in missing], jobs, progress)
         for (key, spec), result in zip(missing, results):
             if isinstance(result, bytes):
                 images[key] = result
@@ -173,7 +182,7 @@ def _attach(pages: list[Page], plan: SiteSpecs, ready: set[str]) -> list[Page]:
 
 
 def add_charts(site: Site, pages: list[Page], theme_dirs: list[Path], diagnostics: Diagnostics,
-               jobs: int | None = None) -> ChartStage:
+               jobs: int | None = None, progress: Progress = None) -> ChartStage:
     """The chart files of a site and its pages with their charts; nothing when charts are disabled."""
     settings = site.config.charts
     if not settings.enabled:
@@ -186,7 +195,7 @@ def add_charts(site: Site, pages: list[Page], theme_dirs: list[Path], diagnostic
     unique: dict[str, ChartSpec] = {}
     for spec, key in keys:
         unique.setdefault(key, spec)
-    images, drawn, cached, workers = _images(unique, cache, jobs, diagnostics)
+    images, drawn, cached, workers = _images(unique, cache, jobs, diagnostics, progress)
     files: dict[str, bytes] = {}
     ready: set[str] = set()
     for spec, key in keys:
