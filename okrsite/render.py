@@ -60,6 +60,11 @@ def percent(value: float | None) -> str:
     return "–" if value is None else f"{round_half_up(value * 100, 0):.0f}%"
 
 
+def css_percent(value: float | None) -> str:
+    """A 0..1 fraction as a CSS length in percent, clamped: 0.4725 -> '47.3'."""
+    return f"{min(1.0, max(0.0, value or 0.0)) * 100:.1f}".removesuffix(".0")
+
+
 def grade(value: float | None) -> str:
     """0.9 -> '0.9', 0.75 -> '0.75', 1 -> '1.0'."""
     if value is None:
@@ -114,7 +119,7 @@ def make_environment(theme_dirs_: list[Path], globals_: dict[str, Any],
     )
     cache = markdown or RenderCache()
     env.filters.update(markdown=cache.markdown, inline=cache.inline, number=number, percent=percent,
-                       grade=grade, date=date, status_label=status_label, status_icon=status_icon)
+                       grade=grade, css_percent=css_percent, date=date, status_label=status_label, status_icon=status_icon)
     env.globals.update(globals_, okrsite_version=__version__)
     return env
 

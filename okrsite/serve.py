@@ -136,48 +136,71 @@ class Preview:
                 return any(is_ignored(part) for part in os.path.relpath(path, folder).split(os.sep))
         return True
 
-    def _marks(self) -> tuple[object, ...]:
-        """What file events do not show reliably: okrsite.yaml edited or replaced (an editor's
-        rename-over ends a watch on the file itself), a source folder created or removed."""
+    def _folders(self) -> list[str]:
+        return [folder for folder in self._sources if os.path.isdir(folder)]
+
+    def _config_mark(self) -> tuple[int, int, int] | None:
+        """okrsite.yaml is looked at, not watched: an editor's rename-over ends a watch on the file."""
         try:
             stat = os.stat(self.config_path)
-            config: object = (stat.st_ino, stat.st_size, stat.st_mtime_ns)
         except OSError:
-            config = None
-        return (config, *(os.path.isdir(folder) for folder in self._sources))
+            return None
+        return stat.st_ino, stat.st_size, stat.st_mtime_ns
+
+    def _scan(self) -> dict[str, tuple[int, int, int]]:
+        """With --poll, every source file's (inode, size, mtime in ns): notify's poller compares
+        mtimes in whole seconds and misses a second save within the same second (watchfiles #319)."""
+        files: dict[str, tuple[int, int, int]] = {}
+        for folder in ():
+            for dirpath, dirnames, filenames in os.walk(folder):
+                dirnames[:] = [d for d in dirnames if not is_ignored(d)]
+                for name in filenames:
+                    path = os.path.join(dirpath, name)
+                    try:
+                        stat = os.stat(path)
+                    except OSError:
+                        continue
+                    if not is_ignored(name):
+                        files[path] = (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+        return files
+
+    def _batches(self, folders: list[str]):
+        """Sets of changes under `folders` as they come, and an empty set every CONFIG_CHECK_MS."""
+        if not folders:  # nothing to watch yet: just look at okrsite.yaml and the folders
+            while not self._stop.wait(CONFIG_CHECK_MS / 1000):
+                yield set()
+            return
+        yield from watchfiles.watch(*folders, watch_filter=lambda c, p: not self._ignored(c, p),
+                                    stop_event=self._stop, debounce=self.debounce_ms, step=self.step_ms,
+                                    rust_timeout=CONFIG_CHECK_MS, yield_on_timeout=True,
+                                    force_polling=self.poll, raise_interrupt=False)
 
     def _watch(self) -> None:
-        """Rebuild on changes in the content and themes folders (file events, or polling with --poll),
-        and on okrsite.yaml, looked at every CONFIG_CHECK_MS. The output folder and its staging
-        folders are not watched at all: a large site writes thousands of files per build."""
+        """Rebuild on changes in the content and themes folders (file events, or polling with --poll)
+        and to okrsite.yaml. The output folder and its staging folders are not watched at all: a
+        large site writes thousands of files per build."""
         try:
             while not self._stop.is_set():
-                marks = self._marks()
-                folders = self._folders(marks)
-                if not folders:  # nothing to watch yet
-                    if not self._stop.wait(CONFIG_CHECK_MS / 1000) and self._marks() != marks:
-                        self._changed({self.config_path.name})
-                    continue
-                for changes in watchfiles.watch(*folders, watch_filter=lambda c, p: not self._ignored(c, p),
-                                                stop_event=self._stop, debounce=self.debounce_ms, step=self.step_ms,
-                                                rust_timeout=CONFIG_CHECK_MS, yield_on_timeout=True,
-                                                force_polling=self.poll, raise_interrupt=False):
+                folders, config, files = self._folders(), self._config_mark(), self._scan()
+                for changes in self._batches(folders):
                     if self._stop.is_set():
                         return
                     names = {os.path.relpath(path, self.root) for _, path in changes}
-                    now = self._marks()
-                    if now != marks:
+                    if self._config_mark() != config:
+                        config = self._config_mark()
                         names.add(self.config_path.name)
-                        marks = now
+                    if self.poll:
+                        now = self._scan()
+                        names |= {os.path.relpath(path, self.root) for path in set(files) | set(now)
+                                  if files.get(path) != now.get(path)}
+                        files = now
+                    names |= {os.path.relpath(folder, self.root) for folder in set(self._folders()) ^ set(folders)}
                     if names:
                         self._changed(names)
-                    if self._folders(self._marks()) != folders:
-                        break  # a folder came, went or moved: watch the ones there are now
+                    if self._folders() != folders:
+                        break  # a source folder came, went or moved: watch the ones there are now
         except Exception as exc:  # the server stays up; say why pages stopped reloading
             self._say(f"okrsite: error: watching for changes stopped: {exc}", err=True)
-
-    def _folders(self, marks: tuple[object, ...]) -> list[str]:
-        return [folder for folder, there in zip(self._sources, marks[1:]) if there]
 
     def _changed(self, names: set[str]) -> None:
         listed = sorted(names)

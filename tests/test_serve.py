@@ -328,6 +328,22 @@ def test_the_watcher_picks_up_new_and_deleted_files(demo_site: Path, poll: bool)
         events.close()
 
 
+def test_polling_sees_a_second_save_within_the_same_second(demo_site: Path) -> None:
+    objective = demo_site / OBJECTIVE
+    text = objective.read_text()
+    with preview_of(demo_site, poll=True) as preview:
+        port = port_of(preview)
+        events = EventStream(port)
+        events.next()
+        second = (int(time.time()) + 5) * 10**9  # both saves carry mtimes in one whole second
+        for n, nanoseconds in ((1, 100_000_000), (2, 600_000_000)):
+            objective.write_text(text.replace("title: Improve", f"title: Save {n} -", 1))
+            os.utime(objective, ns=(second + nanoseconds, second + nanoseconds))
+            events.next()
+            assert f"Save {n} -" in get(port, OBJECTIVE_URL)[2].decode()
+        events.close()
+
+
 def test_okrsite_yaml_replaced_by_rename_is_followed_every_time(demo_site: Path) -> None:
     config = demo_site / "okrsite.yaml"
     text = config.read_text()
