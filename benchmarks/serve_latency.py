@@ -26,6 +26,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from okrsite.build import BuildOptions  # noqa: E402
+from okrsite.output import MARKER  # noqa: E402
 from okrsite.serve import Preview  # noqa: E402
 
 
@@ -119,11 +120,12 @@ def main(argv: list[str] | None = None) -> int:
                         break
                 latencies.append(time.perf_counter() - saved)
                 state = new
-            files = sum(1 for p in preview.state.output.rglob("*") if p.is_file())
+            files = sum(1 for p in preview.state.output.rglob("*") if p.is_file() and p.name != MARKER)
 
     rebuilds = build_times[1:]
     ms = [1000 * x for x in latencies]
-    print(f"site: {args.objectives or 'demo'} objectives' site, {files} output files; first build {first_build:.2f} s"
+    name = f"{args.objectives} objectives" if args.objectives else (str(args.site) if args.site else "the demo")
+    print(f"site: {name}, {files} output files; first build {first_build:.2f} s"
           f"; watching by {'polling' if args.poll else 'file events'}")
     print(f"save -> reload event over {len(ms)} saves: median {statistics.median(ms):.0f} ms, "
           f"p90 {percentile(ms, 0.9):.0f} ms, min {min(ms):.0f} ms, max {max(ms):.0f} ms")

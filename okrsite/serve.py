@@ -3,9 +3,9 @@
 A `Preview` owns three things: the HTTP server (`okrsite.preview_server`), a
 watcher thread that waits for changes to okrsite.yaml, the content folder and
 the themes folder (never the output), and the `Builder` it calls again on each
-change, so a rebuild re-reads only the files that changed. A failed build changes nothing
-on disk: the server keeps serving the last good site while the open pages
-show the diagnostics.
+change, so a rebuild re-reads only the files that changed. A failed build
+changes nothing on disk: the server keeps serving the last good site while the
+open pages show the diagnostics.
 
 The preview never renders on its own: what it serves is what `okrsite build`
 writes.
@@ -29,7 +29,7 @@ from okrsite.source import is_ignored
 
 STEP_MS = 50  # a save is handled once no other change came for this long ...
 DEBOUNCE_MS = 1600  # ... or after this long, when changes keep coming
-CONFIG_CHECK_MS = 300  # okrsite.yaml is looked at this often
+CONFIG_CHECK_MS = 300  # okrsite.yaml (and with --poll every source file) is looked at this often
 
 
 class Preview:
@@ -60,9 +60,10 @@ class Preview:
         """Listen (PortBusy or OSError when it cannot), build once, then serve and watch."""
         self._server = listen(self.host, self.port, self.state)
         try:
+            seen = self._sources_now()  # taken before the build: a save during it is not lost
             self.rebuild()
             self._spawn("okrsite-http", lambda: self._server.serve_forever(poll_interval=0.1))
-            self._spawn("okrsite-watch", self._watch)
+            self._spawn("okrsite-watch", lambda: self._watch(seen))
         except BaseException:
             self.stop()
             raise
@@ -148,40 +149,60 @@ class Preview:
         return stat.st_ino, stat.st_size, stat.st_mtime_ns
 
     def _scan(self) -> dict[str, tuple[int, int, int]]:
-        """With --poll, every source file's (inode, size, mtime in ns): notify's poller compares
-        mtimes in whole seconds and misses a second save within the same second (watchfiles #319)."""
+        """Every source file's (inode, size, mtime in ns). With --poll this is how changes are found:
+        watchfiles' own polling is not used, as notify's poller compares mtimes in whole seconds and
+        missed a second save within the same second (watchfiles issue #319; 4 of 15 quick saves)."""
         files: dict[str, tuple[int, int, int]] = {}
-        for folder in ():
+        for folder in self._sources:
             for dirpath, dirnames, filenames in os.walk(folder):
                 dirnames[:] = [d for d in dirnames if not is_ignored(d)]
                 for name in filenames:
                     path = os.path.join(dirpath, name)
                     try:
-                        stat = os.stat(path)
-                    except OSError:
+                        if not is_ignored(name):
+                            stat = os.stat(path)
+                            files[path] = (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+                    except OSError:  # gone since the folder was listed
                         continue
-                    if not is_ignored(name):
-                        files[path] = (stat.st_ino, stat.st_size, stat.st_mtime_ns)
         return files
 
     def _batches(self, folders: list[str]):
-        """Sets of changes under `folders` as they come, and an empty set every CONFIG_CHECK_MS."""
-        if not folders:  # nothing to watch yet: just look at okrsite.yaml and the folders
+        """Sets of changes under `folders` as file events report them, and an empty set every
+        CONFIG_CHECK_MS; with --poll (or nothing to watch yet) only the empty sets: look yourself."""
+        if self.poll or not folders:
             while not self._stop.wait(CONFIG_CHECK_MS / 1000):
                 yield set()
             return
         yield from watchfiles.watch(*folders, watch_filter=lambda c, p: not self._ignored(c, p),
                                     stop_event=self._stop, debounce=self.debounce_ms, step=self.step_ms,
-                                    rust_timeout=CONFIG_CHECK_MS, yield_on_timeout=True,
-                                    force_polling=self.poll, raise_interrupt=False)
+                                    rust_timeout=CONFIG_CHECK_MS, yield_on_timeout=True, raise_interrupt=False)
 
-    def _watch(self) -> None:
+    def _settled_scan(self, before: dict[str, tuple[int, int, int]]) -> tuple[dict[str, tuple[int, int, int]], set[str]]:
+        """With --poll: the files now, and the paths that differ from `before`, once no change came
+        for STEP_MS (so a burst of saves is one rebuild, as with file events)."""
+        now, changed = self._scan(), set()
+        while True:
+            changed |= {path for path in set(before) | set(now) if before.get(path) != now.get(path)}
+            if not changed or self._stop.wait(self.step_ms / 1000):
+                return now, changed
+            before, now = now, self._scan()
+            if now == before:
+                return now, changed
+
+    def _sources_now(self) -> tuple[list[str], tuple[int, int, int] | None, dict[str, tuple[int, int, int]]]:
+        return self._folders(), self._config_mark(), self._scan()
+
+    def _watch(self, seen: tuple[list[str], tuple[int, int, int] | None, dict[str, tuple[int, int, int]]]) -> None:
         """Rebuild on changes in the content and themes folders (file events, or polling with --poll)
         and to okrsite.yaml. The output folder and its staging folders are not watched at all: a
-        large site writes thousands of files per build."""
+        large site writes thousands of files per build.
+
+        `seen` is how the sources looked before the last build. The first look after a watch
+        starts compares with it, so nothing saved while building or starting to watch is lost."""
+        folders, config, files = seen
         try:
             while not self._stop.is_set():
-                folders, config, files = self._folders(), self._config_mark(), self._scan()
+                first = True
                 for changes in self._batches(folders):
                     if self._stop.is_set():
                         return
@@ -189,15 +210,17 @@ class Preview:
                     if self._config_mark() != config:
                         config = self._config_mark()
                         names.add(self.config_path.name)
-                    if self.poll:
-                        now = self._scan()
-                        names |= {os.path.relpath(path, self.root) for path in set(files) | set(now)
-                                  if files.get(path) != now.get(path)}
-                        files = now
+                    if self.poll or first:
+                        files, paths = self._settled_scan(files)
+                        names |= {os.path.relpath(path, self.root) for path in paths}
+                        first = False
                     names |= {os.path.relpath(folder, self.root) for folder in set(self._folders()) ^ set(folders)}
-                    if names:
-                        self._changed(names)
+                    if not names:
+                        continue
+                    seen = self._sources_now()
+                    self._changed(names)
                     if self._folders() != folders:
+                        folders, config, files = seen
                         break  # a source folder came, went or moved: watch the ones there are now
         except Exception as exc:  # the server stays up; say why pages stopped reloading
             self._say(f"okrsite: error: watching for changes stopped: {exc}", err=True)

@@ -283,10 +283,12 @@ def test_an_initial_build_that_fails_still_serves_a_placeholder(small_site: Path
         events.close()
 
 
-def test_the_watcher_rebuilds_once_for_a_burst_of_saves_and_ignores_editor_litter(demo_site: Path) -> None:
+@pytest.mark.parametrize("poll", [False, True], ids=["events", "polling"])
+def test_the_watcher_rebuilds_once_for_a_burst_of_saves_and_ignores_editor_litter(demo_site: Path,
+                                                                                   poll: bool) -> None:
     objective = demo_site / OBJECTIVE
     text = objective.read_text()
-    with preview_of(demo_site) as preview:
+    with preview_of(demo_site, poll=poll) as preview:
         events = EventStream(port_of(preview))
         first = events.next()
         builds = preview.state.snapshot().serial
@@ -300,7 +302,7 @@ def test_the_watcher_rebuilds_once_for_a_burst_of_saves_and_ignores_editor_litte
         (demo_site / ".git" / "index").write_text("a commit")
         (demo_site / ".okrsite-cache").mkdir(exist_ok=True)
         (demo_site / ".okrsite-cache" / "chart.svg").write_text("<svg/>")
-        time.sleep(0.4)  # the watcher would have rebuilt by now, had it not ignored all that
+        time.sleep(0.7)  # the watcher would have rebuilt by now (polling: twice over), had it not ignored all that
         for n in range(5):  # five vim-style saves: write a temporary file, rename it over the original
             tmp = folder / f"save-{n}.tmp"
             tmp.write_text(text.replace("title: Improve", f"title: Edit {n} -", 1))
@@ -308,7 +310,7 @@ def test_the_watcher_rebuilds_once_for_a_burst_of_saves_and_ignores_editor_litte
         changed = events.next()
         assert changed["pages"] == first["pages"] + 1
         assert "Edit 4 -" in get(port_of(preview), OBJECTIVE_URL)[2].decode()
-        time.sleep(0.4)  # a second rebuild (of the burst, or of the build's own output) would show now
+        time.sleep(0.7)  # a second rebuild (of the burst, or of the build's own output) would show now
         assert preview.state.snapshot().serial == builds + 1
         events.close()
 
