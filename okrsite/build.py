@@ -99,6 +99,8 @@ class Builder:
     options: BuildOptions
     documents: DocumentCache = field(default_factory=DocumentCache)
     progress: Callable[[str], None] = lambda _: None  # told each stage, for a progress line
+    markdown: RenderCache | None = None
+    environment: tuple[tuple[object, ...], jinja2.Environment] | None = None
 
     def build(self) -> BuildReport:
         """Build the site; raise BuildFailed with every diagnostic when it cannot."""
@@ -125,11 +127,19 @@ class Builder:
             parsed_before, cached_before = self.documents.misses, self.documents.hits
         self.progress("reading and checking content")
         site = self._site(config, diagnostics)
-        markdown = RenderCache.restore(config.cache_dir / MARKDOWN_FILE)
+        if self.markdown is None:
+            self.markdown = RenderCache.restore(config.cache_dir / MARKDOWN_FILE)
+        markdown = self.markdown
+        markdown.start_build()
+        key = (tuple(dirs), repr(build_info))
+        if self.environment is None or self.environment[0] != key:
+            # Kept between builds (the preview): Jinja recompiles only templates whose files changed.
+            self.environment = (key, make_environment(dirs, {"build_info": build_info}, markdown))
         kept = None
         if previous is not None and not (config.theme_dir / "templates").is_dir():
             kept = PreviousPages(config.output_dir, previous.extra.get("pages", {}), previous.outputs)
-        rendered = render_site(site, diagnostics, self.options.jobs, build_info, markdown, kept, self.progress)
+        rendered = render_site(site, diagnostics, self.environment[1], markdown, self.options.jobs, kept,
+                               self.progress)
         files, page_count, charts = rendered.files, rendered.pages, rendered.charts
         if diagnostics.errors:
             raise BuildFailed(diagnostics.sorted())
@@ -260,21 +270,18 @@ class Rendered:
     workers: int  # processes that rendered pages
 
 
-def render_site(site: Site, diagnostics: Diagnostics, jobs: int | None = None,
-                build_info: BuildInfo | None = None, markdown: RenderCache | None = None,
-                previous: PreviousPages | None = None,
+def render_site(site: Site, diagnostics: Diagnostics, env: jinja2.Environment, markdown: RenderCache,
+                jobs: int | None = None, previous: PreviousPages | None = None,
                 progress: Callable[[str], None] | None = None) -> Rendered:
     """Every output file as bytes, in memory: nothing is written until all of it succeeded."""
     config = site.config
     dirs = theme_dirs(config.theme_dir)
-    markdown = markdown or RenderCache()
-    env = make_environment(dirs, {"build_info": build_info}, markdown)
     nav = navigation(site)
     shared = {"site": site, "config": config, "nav": nav}
     # Besides its context, a self-contained page shows site-wide settings, team names,
     # the navigation and whatever the theme and okrsite's own code make of them.
     shared_digest = input_fingerprint(
-        {"config": repr(config), "build_info": build_info, "teams": repr(site.teams), "nav": nav,
+        {"config": repr(config), "build_info": env.globals["build_info"], "teams": repr(site.teams), "nav": nav,
          "okrsite": __version__}, [*dirs, Path(__file__).resolve().parent], [])
     page_list = site_pages.site_map(site, _base_for_404(site))
     charts = add_charts(site, page_list, dirs, diagnostics, jobs, progress)  # chart files; pages get their charts

@@ -110,6 +110,11 @@ class RenderCache:
             self.used[key] = html
         return Markup(html)
 
+    def start_build(self) -> None:
+        """A new build begins: what the last one used stays available; only what this one uses is saved."""
+        self.entries.update(self.used)
+        self.used = {}
+
     def markdown(self, text: str) -> Markup:
         return self._get("b", text, render_markdown)
 
