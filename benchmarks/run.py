@@ -231,10 +231,14 @@ _SUMMARY_FIGURES = {
 
 
 def parse_summary(stdout: str) -> dict:
-    """okrsite's one-line summary ("built 1864 pages, … (N written, …) … 12 charts drawn, 30 cached")."""
+    """okrsite's one-line summary ("built 1864 pages, … (N written, …) … 12 charts drawn, 30 cached",
+    or "up to date: 1864 pages, … unchanged" when nothing had changed)."""
     lines = [line for line in stdout.splitlines() if line.strip()]
-    line = next((x for x in reversed(lines) if x.lstrip().startswith("built")), lines[-1] if lines else "")
+    line = next((x for x in reversed(lines) if x.lstrip().startswith(("built", "up to date"))),
+                lines[-1] if lines else "")
     figures: dict = {"summary": line.strip()}
+    if line.lstrip().startswith("up to date"):  # "up to date: N pages, M files unchanged": nothing written
+        figures.update(written=0, removed=0, charts_drawn=0)
     for key, pattern in _SUMMARY_FIGURES.items():
         match = re.search(pattern, line)
         if match:

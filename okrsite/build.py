@@ -147,9 +147,12 @@ class Builder:
         self.progress(f"writing {len(files):,} files")
         report: WriteReport = write_site(files, config.output_dir)
         warnings = tuple(diagnostics.sorted())
-        if self.documents.misses > parsed_before or not previous:
+        # Saving a cache costs as much as a few hundred parses: after a small edit, keep the
+        # old file; the next build then parses or renders those few texts again.
+        if _worth_saving(self.documents.misses - parsed_before, len(self.documents.entries), previous):
             self.documents.save(config.cache_dir / DOCUMENTS_FILE)
-        markdown.save(config.cache_dir / MARKDOWN_FILE)
+        if _worth_saving(markdown.rendered, len(markdown.used), previous):
+            markdown.save(config.cache_dir / MARKDOWN_FILE)
         save_state(config.cache_dir, BuildState(fingerprint, output_stamps(config.output_dir), warnings,
                                                 page_count, charts.drawn + charts.cached,
                                                 {"pages": rendered.digests}))
@@ -250,6 +253,10 @@ def _base_for_404(site: Site) -> str:
         return "/"
     path = urllib.parse.urlsplit(site.config.site_url).path or "/"
     return path if path.endswith("/") else path + "/"
+
+
+def _worth_saving(fresh: int, total: int, previous: BuildState | None) -> bool:
+    return previous is None or fresh * 20 > total
 
 
 def _fingerprint(config: SiteConfig, dirs: list[Path], build_info: BuildInfo | None) -> str:

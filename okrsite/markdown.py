@@ -99,6 +99,7 @@ class RenderCache:
     def __init__(self, entries: dict[str, str] | None = None):
         self.entries = entries or {}
         self.used: dict[str, str] = {}
+        self.rendered = 0  # texts rendered (not found in the cache) since the last save
 
     def _get(self, kind: str, text: str, render: Callable[[str], Markup]) -> Markup:
         key = kind + hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
@@ -107,6 +108,7 @@ class RenderCache:
             html = self.entries.get(key)
             if html is None:
                 html = str(render(text))
+                self.rendered += 1
             self.used[key] = html
         return Markup(html)
 
@@ -123,6 +125,7 @@ class RenderCache:
 
     def save(self, file: Path) -> None:
         write_cache(file, self.FORMAT, self.used)
+        self.rendered = 0
 
     @classmethod
     def restore(cls, file: Path) -> RenderCache:

@@ -1,8 +1,8 @@
 """Write a built site: staged beside the output folder, then swapped in.
 
-A failed build never gets here, so the previous output stays as it was. Files
-whose bytes did not change are hard-linked from the old output instead of
-rewritten, so a no-op rebuild rewrites nothing (mtimes and inodes stay).
+A failed build never gets here (everything is rendered in memory first), so
+the previous output stays as it was. Files whose bytes did not change are
+never rewritten (mtimes and inodes stay).
 """
 
 from __future__ import annotations
@@ -60,7 +60,13 @@ def _same_bytes(path: Path, data: bytes) -> bool:
 
 
 def write_site(files: dict[str, bytes], output: Path) -> WriteReport:
-    """Replace `output` with exactly `files` (relative posix path -> bytes)."""
+    """Make `output` hold exactly `files` (relative posix path -> bytes).
+
+    The first build, and any build that changes most of the site, stages a whole
+    new folder and swaps it in. A rebuild that changes a few files stages just
+    those and swaps each into place (one rename each, so a file is never seen
+    half-written), instead of relinking thousands of unchanged ones.
+    """
     output = output.resolve()
     parent = output.parent
     parent.mkdir(parents=True, exist_ok=True)
@@ -69,11 +75,51 @@ def write_site(files: dict[str, bytes], output: Path) -> WriteReport:
     for leftover in (staging, retired):
         if leftover.exists():
             shutil.rmtree(leftover)
-    unchanged = 0
-    written: list[str] = []
+    existing = _existing_files(output)
+    changed = sorted(rel for rel, data in files.items() if not _same_bytes(output / rel, data))
+    removed = sorted(existing - files.keys())
+    unchanged = len(files) - len(changed)
+    if (output / MARKER).exists() and len(changed) + len(removed) <= len(files) // 4:
+        _swap_files(files, changed, removed, output, staging)
+    else:
+        _swap_folder(files, output, staging, retired)
+    return WriteReport(len(changed), unchanged, len(removed), tuple(sorted(changed + removed)))
+
+
+def _existing_files(output: Path) -> set[str]:
+    if not output.is_dir():
+        return set()
+    found = set()
+    for dirpath, _, filenames in os.walk(output):
+        for name in filenames:
+            rel = os.path.relpath(os.path.join(dirpath, name), output).replace(os.sep, "/")
+            if rel != MARKER:
+                found.add(rel)
+    return found
+
+
+def _swap_files(files: dict[str, bytes], changed: list[str], removed: list[str],
+                output: Path, staging: Path) -> None:
+    for index, rel in enumerate(changed):
+        staged = staging / str(index)
+        staged.parent.mkdir(parents=True, exist_ok=True)
+        staged.write_bytes(files[rel])
+        (output / rel).parent.mkdir(parents=True, exist_ok=True)
+        os.replace(staged, output / rel)
+    for rel in removed:
+        (output / rel).unlink()
+        folder = (output / rel).parent
+        while folder != output and not any(folder.iterdir()):
+            folder.rmdir()
+            folder = folder.parent
+    if staging.exists():
+        shutil.rmtree(staging)
+
+
+def _swap_folder(files: dict[str, bytes], output: Path, staging: Path, retired: Path) -> None:
+    """Stage a complete new output (unchanged files hard-linked from the old one) and swap it in."""
     made_dirs: set[Path] = set()
     for rel, data in sorted({**files, MARKER: b""}.items()):
-        counted = rel != MARKER
         target = staging / rel
         if target.parent not in made_dirs:
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -84,17 +130,10 @@ def write_site(files: dict[str, bytes], output: Path) -> WriteReport:
                 os.link(old, target)
             except OSError:
                 shutil.copy2(old, target)
-            unchanged += counted
         else:
             target.write_bytes(data)
-            if counted:
-                written.append(rel)
-    removed: list[str] = []
     if output.exists():
-        removed = [rel for p in output.rglob("*") if p.is_file() and p.name != MARKER
-                   and (rel := p.relative_to(output).as_posix()) not in files]
         os.replace(output, retired)
     os.replace(staging, output)
     if retired.exists():
         shutil.rmtree(retired)
-    return WriteReport(len(written), unchanged, len(removed), tuple(sorted(written + removed)))

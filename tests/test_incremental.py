@@ -110,3 +110,17 @@ def test_an_edit_renders_only_the_pages_whose_inputs_changed(demo_site: Path) ->
     report = again(demo_site)
     assert report.pages_kept > first.pages / 2
     assert "Renamed" in (demo_site / "output/projects/wiki-migration/index.html").read_text()
+
+
+def test_an_edit_rewrites_only_the_files_that_changed(demo_site: Path) -> None:
+    again(demo_site)
+    out = demo_site / "output"
+    before = {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in out.rglob("*") if p.is_file()}
+    path = demo_site / "content/projects/wiki-migration.md"
+    path.write_text(path.read_text().replace("title: ", "title: Renamed ", 1))
+    report = again(demo_site)
+    after = {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in out.rglob("*") if p.is_file()}
+    rewritten = {p.relative_to(out).as_posix() for p in after if after[p] != before.get(p)}
+    assert rewritten == set(report.changed) and 0 < len(rewritten) == report.written < 10
+    assert "projects/wiki-migration/index.html" in rewritten
+    assert not any(p.name.startswith(".output.okrsite") for p in demo_site.iterdir())
