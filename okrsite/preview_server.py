@@ -113,9 +113,10 @@ class Snapshot:
 class BuildState:
     """What the server, the event streams and the watcher share, behind one condition."""
 
-    def __init__(self, output: Path):
+    def __init__(self, output: Path, base: tuple[str, ...] = ()):
         self.server_id = secrets.token_hex(4)
         self.output = output
+        self.base = base  # the path of site_url, as url_parts: ("northwind-okrs",)
         self._cond = threading.Condition()
         self._serial = 0
         self._pages = self._styles = 0
@@ -217,6 +218,8 @@ class PreviewHandler(BaseHTTPRequestHandler):
         except BadPath as exc:
             return self._send_text(HTTPStatus.BAD_REQUEST, f"bad path: {exc}", body=body)
         seen = state.snapshot()  # before reading: a page never claims a newer build than it shows
+        if state.base and parts[:len(state.base)] == state.base and find_in(state.output, parts) is None:
+            parts = parts[len(state.base):]  # links made from site_url's path (the 404 page's) work here too
         found = find_in(state.output, parts)
         if found is None:
             state.wait_built(timeout=10)

@@ -17,6 +17,7 @@ import os
 import sys
 import threading
 import traceback
+import urllib.parse
 from pathlib import Path
 
 import watchfiles
@@ -24,7 +25,7 @@ import watchfiles
 from okrsite.build import Builder, BuildOptions
 from okrsite.config import load_config
 from okrsite.diagnostics import BuildFailed, Diagnostic, Diagnostics
-from okrsite.preview_server import DEFAULT_HOST, BuildState, PreviewServer, listen
+from okrsite.preview_server import DEFAULT_HOST, BadPath, BuildState, PreviewServer, listen, url_parts
 from okrsite.source import is_ignored
 
 STEP_MS = 50  # a save is handled once no other change came for this long ...
@@ -42,8 +43,8 @@ class Preview:
         self.step_ms, self.debounce_ms = step_ms, debounce_ms
         self.config_path = options.config_path.resolve()
         self.root = self.config_path.parent
-        output, self._sources = self._site_folders()
-        self.state = BuildState(output)
+        output, self._sources, base = self._site_folders()
+        self.state = BuildState(output, base)
         self._stop = threading.Event()
         self._build_lock = threading.Lock()
         self._server: PreviewServer | None = None
@@ -119,16 +120,20 @@ class Preview:
         self._say(report.summary())
         self.state.built(report.output, report.changed)
 
-    def _site_folders(self) -> tuple[Path, tuple[str, ...]]:
-        """The output folder, and the folders a build reads (content, themes), as the configuration
-        says; the defaults while it is broken."""
+    def _site_folders(self) -> tuple[Path, tuple[str, ...], tuple[str, ...]]:
+        """The output folder, the folders a build reads (content, themes), as the configuration
+        says (the defaults while it is broken), and the path of site_url."""
         options = self.builder.options
         config = load_config(options.config_path, Diagnostics(), output=options.output, as_of=options.as_of)
         if config is None:
             output, content = (options.output or self.root / "output").resolve(), self.root / "content"
         else:
             output, content = config.output_dir, config.content_dir
-        return output, (str(content), str(self.root / "themes"))
+        try:
+            base = url_parts(urllib.parse.urlsplit(config.site_url).path) if config and config.site_url else ()
+        except BadPath:
+            base = ()
+        return output, (str(content), str(self.root / "themes")), base
 
     def _ignored(self, _change: watchfiles.Change, path: str) -> bool:
         """Editor litter and hidden files (swap, backup, probe files, .git): what a build skips too."""

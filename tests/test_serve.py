@@ -191,6 +191,15 @@ def test_a_missing_path_gets_the_sites_404_page_with_status_404(demo_preview: Pr
     assert body.replace(b"</body>", b"").startswith(built.split(b"</body>")[0])
 
 
+def test_the_404_pages_links_from_site_urls_path_resolve_in_the_preview(port: int) -> None:
+    """The demo's site_url ends in /northwind-okrs/; its 404 page links from that path."""
+    status, _, page = get(port, "/no/such/page/")
+    assert status == 404 and b'href="/northwind-okrs/static/style.css"' in page
+    status, headers, css = get(port, "/northwind-okrs/static/style.css")
+    assert status == 200 and headers["content-type"].startswith("text/css") and b"--on-track" in css
+    assert get(port, "/northwind-okrs/objectives/seo-visibility/")[0] == 200
+
+
 def test_a_folder_without_its_slash_is_redirected(port: int) -> None:
     status, headers, _ = get(port, "/objectives/seo-visibility?x=1")
     assert (status, headers["location"]) == (301, "/objectives/seo-visibility/?x=1")
