@@ -13,9 +13,7 @@ time from the end of the write to the event, next to the build's own share.
 from __future__ import annotations
 
 import argparse
-import json
 import shutil
-import socket
 import statistics
 import sys
 import tempfile
@@ -28,31 +26,7 @@ sys.path.insert(0, str(REPO))
 from okrsite.build import BuildOptions  # noqa: E402
 from okrsite.output import MARKER  # noqa: E402
 from okrsite.serve import Preview  # noqa: E402
-
-
-class Events:
-    """The preview's event stream, read as a page would."""
-
-    def __init__(self, port: int):
-        self.conn = socket.create_connection(("127.0.0.1", port), timeout=60)
-        self.conn.sendall(f"GET /__okrsite__/events HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
-        self.buffer = b""
-        self._read(b"\r\n\r\n")
-
-    def _read(self, mark: bytes) -> bytes:
-        while mark not in self.buffer:
-            chunk = self.conn.recv(65536)
-            if not chunk:
-                raise EOFError("the event stream closed")
-            self.buffer += chunk
-        item, _, self.buffer = self.buffer.partition(mark)
-        return item
-
-    def next(self) -> dict:
-        while True:
-            for line in self._read(b"\n\n").split(b"\n"):
-                if line.startswith(b"data: "):
-                    return json.loads(line[6:])
+from tests.sse import EventStream  # noqa: E402
 
 
 def copy_site(args: argparse.Namespace, into: Path) -> Path:
@@ -104,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
         started = time.perf_counter()
         with preview:
             first_build = time.perf_counter() - started
-            events = Events(int(preview.url.rsplit(":", 1)[1].strip("/")))
+            events = EventStream(int(preview.url.rsplit(":", 1)[1].strip("/")), timeout=60)
             state = events.next()
             latencies: list[float] = []
             for n in range(args.saves):

@@ -30,13 +30,19 @@ def missing_browser() -> str | None:
     return None
 
 
+def _skip_here() -> bool:
+    return missing_browser() is not None and os.environ.get("CI") != "true"
+
+
+# Mark browser test modules with this: skipped, with the reason, only outside CI.
+requires_browser = pytest.mark.skipif(_skip_here(), reason=str(missing_browser()))
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     reason = missing_browser()
-    if reason is not None:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"browser tests cannot run under CI: {reason}")
-        pytest.skip(reason)
+    if reason is not None:  # under CI (elsewhere requires_browser has skipped the test)
+        pytest.fail(f"browser tests cannot run under CI: {reason}")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

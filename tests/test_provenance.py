@@ -12,14 +12,7 @@ from okrsite.cli import main
 from okrsite.provenance import commit_info
 
 
-@pytest.fixture(autouse=True)
-def _isolated_git(tmp_path: Path, monkeypatch) -> None:
-    global_config = tmp_path / "gitconfig"
-    global_config.write_text("[user]\n\tname = Test\n\temail = test@example.com\n[commit]\n\tgpgsign = false\n")
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(global_config))
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    for name in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE"):
-        monkeypatch.delenv(name, raising=False)
+pytestmark = pytest.mark.usefixtures("isolated_git")
 
 
 def git(repo: Path, *args: str, env: dict[str, str] | None = None) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import signal
@@ -22,6 +21,7 @@ from okrsite.cli import main
 from okrsite.preview_server import BadPath, url_parts
 from okrsite.serve import Preview
 from tests.conftest import REPO, write
+from tests.sse import EventStream
 
 OBJECTIVE = "content/objectives/2026-Q1/marketing-seo-visibility.md"
 OBJECTIVE_URL = "/objectives/seo-visibility/"
@@ -48,36 +48,6 @@ def request(port: int, raw: bytes | str, timeout: float = 10) -> tuple[int, dict
 
 def get(port: int, target: str, method: str = "GET", host: str = "127.0.0.1") -> tuple[int, dict[str, str], bytes]:
     return request(port, f"{method} {target} HTTP/1.1\r\nHost: {host}:{port}\r\nConnection: close\r\n\r\n")
-
-
-class EventStream:
-    """The reload channel as a page sees it: one JSON state per `data:` event."""
-
-    def __init__(self, port: int, timeout: float = 15):
-        self.conn = socket.create_connection(("127.0.0.1", port), timeout=timeout)
-        self.conn.sendall(f"GET /__okrsite__/events HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
-        self.buffer = b""
-        head = self._until(b"\r\n\r\n")
-        assert b" 200 " in head.split(b"\r\n")[0] and b"text/event-stream" in head
-
-    def _until(self, mark: bytes) -> bytes:
-        while mark not in self.buffer:
-            chunk = self.conn.recv(65536)
-            if not chunk:
-                raise EOFError("the event stream closed")
-            self.buffer += chunk
-        item, _, self.buffer = self.buffer.partition(mark)
-        return item
-
-    def next(self) -> dict:
-        while True:
-            event = self._until(b"\n\n")
-            for line in event.split(b"\n"):
-                if line.startswith(b"data: "):
-                    return json.loads(line[6:])
-
-    def close(self) -> None:
-        self.conn.close()
 
 
 def preview_of(site: Path, **kwargs) -> Preview:

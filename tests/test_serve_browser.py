@@ -10,8 +10,10 @@ import pytest
 
 from okrsite.build import BuildOptions
 from okrsite.serve import Preview
-from tests.browser import browser, page  # noqa: F401 - fixtures
+from tests.browser import browser, page, requires_browser  # noqa: F401 - fixtures
 from tests.conftest import REPO
+
+pytestmark = requires_browser
 
 OBJECTIVE = "content/objectives/2026-Q1/marketing-seo-visibility.md"
 TITLE = "Improve the SEO of the website content to improve its visibility in SERPs"
