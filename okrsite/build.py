@@ -15,23 +15,25 @@ import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import jinja2
 
 from okrsite import __version__, exports, pages as site_pages
-from okrsite.charts import ChartStage, add_charts
+from okrsite.charts import ChartFiles, add_charts
 from okrsite.assemble import assemble
 from okrsite.config import SiteConfig, load_config
 from okrsite.diagnostics import BuildFailed, Diagnostic, Diagnostics, Location
 from okrsite.model import Site
-from okrsite.output import UnsafeOutput, WriteReport, check_output_dir, write_site
+from okrsite.pages import Page
+from okrsite.output import KEPT, Content, UnsafeOutput, WriteReport, check_output_dir, write_site
 from okrsite.markdown import RenderCache
 from okrsite.provenance import BuildInfo, commit_info
 from okrsite.render import make_environment, render_pages, theme_dirs
 from okrsite.source import (Document, DocumentCache, SourceError, discover, parse_markdown_document,
                             parse_yaml_document)
-from okrsite.state import (BuildState, PreviousPages, forget_state, input_fingerprint, load_state,
-                           output_stamps, page_digest, save_state)
+from okrsite.state import (BuildState, ContextDigests, PreviousPages, forget_state, input_fingerprint,
+                           load_state, output_stamps, save_state)
 
 DOCUMENTS_FILE = "documents.json"
 MARKDOWN_FILE = "markdown.json"
@@ -137,7 +139,8 @@ class Builder:
             self.environment = (key, make_environment(dirs, {"build_info": build_info}, markdown))
         kept = None
         if previous is not None and not (config.theme_dir / "templates").is_dir():
-            kept = PreviousPages(config.output_dir, previous.extra.get("pages", {}), previous.outputs)
+            kept = PreviousPages(config.output_dir, previous.extra.get("pages", {}), previous.extra.get("charts", {}),
+                                 previous.outputs)
         rendered = render_site(site, diagnostics, self.environment[1], markdown, self.options.jobs, kept,
                                self.progress)
         files, page_count, charts = rendered.files, rendered.pages, rendered.charts
@@ -155,7 +158,7 @@ class Builder:
             markdown.save(config.cache_dir / MARKDOWN_FILE)
         save_state(config.cache_dir, BuildState(fingerprint, output_stamps(config.output_dir), warnings,
                                                 page_count, charts.drawn + charts.cached,
-                                                {"pages": rendered.digests}))
+                                                {"pages": rendered.digests, "charts": rendered.chart_files}))
         return BuildReport(
             output=config.output_dir, pages=page_count, files=len(files), written=report.written,
             unchanged=report.unchanged, removed=report.removed,
@@ -269,9 +272,10 @@ def _fingerprint(config: SiteConfig, dirs: list[Path], build_info: BuildInfo | N
 
 @dataclass(frozen=True)
 class Rendered:
-    files: dict[str, bytes]
+    files: dict[str, Content]
     pages: int
-    charts: ChartStage
+    charts: ChartFiles
+    chart_files: dict[str, tuple[str, ...]]  # page -> the chart files it shows
     digests: dict[str, str]  # self-contained page -> digest of its inputs
     kept: int  # pages taken from the previous build
     workers: int  # processes that rendered pages
@@ -291,26 +295,24 @@ def render_site(site: Site, diagnostics: Diagnostics, env: jinja2.Environment, m
         {"config": repr(config), "build_info": env.globals["build_info"], "teams": repr(site.teams), "nav": nav,
          "okrsite": __version__}, [*dirs, Path(__file__).resolve().parent], [])
     page_list = site_pages.site_map(site, _base_for_404(site))
-    charts = add_charts(site, page_list, dirs, diagnostics, jobs, progress)  # chart files; pages get their charts
-    page_list = charts.pages
-    files: dict[str, bytes] = dict(charts.files)
-    digests: dict[str, str] = {}
-    to_render = []
-    for page in page_list:
-        if page.self_contained:
-            digest = digests[page.url] = page_digest(shared_digest, page.url, page.template, page.context)
-            old = previous.keep(page.url, digest) if previous else None
-            if old is not None:
-                files[page.url] = old
-                continue
-        to_render.append(page)
+    # Charts are a function of what their page shows, so a page kept as it was keeps its charts too.
+    contexts = ContextDigests(shared_digest)
+    digests = {page.url: contexts.page(page.url, page.template, page.context)
+               for page in page_list if page.self_contained}
+    kept = {url: previous.charts.get(url, []) for url, digest in digests.items()
+            if previous and previous.unchanged(url, digest)}
+    stage = add_charts(site, page_list, dirs, jobs, progress, kept)
+    to_render = [page for page in stage.pages if page.url not in kept]
     if progress:
         progress(f"rendering {len(to_render):,} pages ({len(page_list) - len(to_render):,} unchanged)")
-    rendered, error, workers = render_pages(env, to_render, config.pretty_urls, shared, markdown,
-                                   lambda exc: _template_diagnostic(exc, config), jobs or os.cpu_count() or 1)
-    files.update(rendered)
-    if error is not None:
-        diagnostics.items.append(error)
+
+    rendered, workers = _render(to_render, env, shared, markdown, diagnostics, jobs)
+    charts = stage.finish(diagnostics)
+    if charts.redo:  # a chart could not be drawn: its pages without it, drawn again next time
+        rendered.update(_render(charts.redo, env, shared, markdown, diagnostics, jobs)[0])
+        for page in charts.redo:
+            digests.pop(page.url, None)
+    files: dict[str, Content] = {**charts.files, **dict.fromkeys(kept, KEPT), **rendered}
     for theme in reversed(dirs):  # built-in first, the site's theme overrides it
         for path in sorted((theme / "static").rglob("*")):
             if path.is_file():
@@ -323,7 +325,18 @@ def render_site(site: Site, diagnostics: Diagnostics, env: jinja2.Environment, m
     if sitemap is not None:
         files["sitemap.xml"] = sitemap
     files[".nojekyll"] = b""
-    return Rendered(files, len(page_list), charts, digests, len(page_list) - len(to_render), workers)
+    return Rendered(files, len(page_list), charts, stage.by_page, digests, len(kept), workers)
+
+
+def _render(pages: list[Page], env: jinja2.Environment, shared: dict[str, Any], markdown: RenderCache,
+            diagnostics: Diagnostics, jobs: int | None) -> tuple[dict[str, bytes], int]:
+    """The pages' HTML, and how many processes rendered it; a template error becomes a diagnostic."""
+    config: SiteConfig = shared["config"]
+    rendered, error, workers = render_pages(env, pages, config.pretty_urls, shared, markdown,
+                                            lambda exc: _template_diagnostic(exc, config), jobs or os.cpu_count() or 1)
+    if error is not None:
+        diagnostics.items.append(error)
+    return rendered, workers
 
 
 def _template_diagnostic(exc: jinja2.TemplateError, config: SiteConfig) -> Diagnostic:

@@ -15,6 +15,17 @@ from pathlib import Path
 MARKER = ".okrsite-output"  # marks a folder okrsite may replace
 
 
+class Kept:
+    """In place of a file's bytes: the file as the last build wrote it (checked unchanged since)."""
+
+    def __repr__(self) -> str:
+        return "KEPT"
+
+
+KEPT = Kept()
+Content = bytes | Kept
+
+
 class UnsafeOutput(Exception):
     """The output folder would overwrite or delete something that is not a built site."""
 
@@ -59,8 +70,8 @@ def _same_bytes(path: Path, data: bytes) -> bool:
         return False
 
 
-def write_site(files: dict[str, bytes], output: Path) -> WriteReport:
-    """Make `output` hold exactly `files` (relative posix path -> bytes).
+def write_site(files: dict[str, Content], output: Path) -> WriteReport:
+    """Make `output` hold exactly `files` (relative posix path -> bytes, or KEPT).
 
     The first build, and any build that changes most of the site, stages a whole
     new folder and swaps it in. A rebuild that changes a few files stages just
@@ -76,7 +87,8 @@ def write_site(files: dict[str, bytes], output: Path) -> WriteReport:
         if leftover.exists():
             shutil.rmtree(leftover)
     existing = _existing_files(output)
-    changed = sorted(rel for rel, data in files.items() if not _same_bytes(output / rel, data))
+    changed = sorted(rel for rel, data in files.items()
+                     if not isinstance(data, Kept) and not _same_bytes(output / rel, data))
     removed = sorted(existing - files.keys())
     unchanged = len(files) - len(changed)
     if (output / MARKER).exists() and len(changed) + len(removed) <= len(files) // 4:
@@ -98,12 +110,14 @@ def _existing_files(output: Path) -> set[str]:
     return found
 
 
-def _swap_files(files: dict[str, bytes], changed: list[str], removed: list[str],
+def _swap_files(files: dict[str, Content], changed: list[str], removed: list[str],
                 output: Path, staging: Path) -> None:
     for index, rel in enumerate(changed):
         staged = staging / str(index)
         staged.parent.mkdir(parents=True, exist_ok=True)
-        staged.write_bytes(files[rel])
+        data = files[rel]
+        assert isinstance(data, bytes), "a kept file is never a changed one"
+        staged.write_bytes(data)
         (output / rel).parent.mkdir(parents=True, exist_ok=True)
         os.replace(staged, output / rel)
     for rel in removed:
@@ -116,7 +130,7 @@ def _swap_files(files: dict[str, bytes], changed: list[str], removed: list[str],
         shutil.rmtree(staging)
 
 
-def _swap_folder(files: dict[str, bytes], output: Path, staging: Path, retired: Path) -> None:
+def _swap_folder(files: dict[str, Content], output: Path, staging: Path, retired: Path) -> None:
     """Stage a complete new output (unchanged files hard-linked from the old one) and swap it in."""
     made_dirs: set[Path] = set()
     for rel, data in sorted({**files, MARKER: b""}.items()):
@@ -125,7 +139,7 @@ def _swap_folder(files: dict[str, bytes], output: Path, staging: Path, retired: 
             target.parent.mkdir(parents=True, exist_ok=True)
             made_dirs.add(target.parent)
         old = output / rel
-        if _same_bytes(old, data):
+        if isinstance(data, Kept) or _same_bytes(old, data):
             try:
                 os.link(old, target)
             except OSError:

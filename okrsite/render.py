@@ -148,7 +148,7 @@ def _render_share(index: int, count: int) -> tuple[list[tuple[str, bytes]], Any,
     return done, None, cache.used
 
 
-def _can_fork() -> bool:
+def can_fork() -> bool:
     # Forking a process that runs other threads (the preview server) is unsafe.
     return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
 
@@ -167,7 +167,7 @@ def render_pages(env: jinja2.Environment, pages: list[Page], pretty: bool, share
     workers = min(jobs, len(pages) // MIN_PAGES_PER_WORKER)
     _JOB = (env, pages, pretty, shared, on_error, cache)
     try:
-        if workers < 2 or not _can_fork():
+        if workers < 2 or not can_fork():
             workers = 1
             shares = [_render_share(0, 1)]
         else:

@@ -1,27 +1,23 @@
 """The chart stage: specs from the model, drawn only when not cached, attached to pages.
 
-    stage = add_charts(site, pages, theme_dirs, diagnostics, jobs=None)
+    stage = add_charts(site, pages, theme_dirs, jobs=None)
+    ... render stage.pages ...
+    charts = stage.finish(diagnostics)
 
-returns the chart files (`charts/<name>.<ext>` → bytes), the pages with chart
-descriptors in their contexts (`charts`: a list, `kr_charts`: by KR id), and how
-many charts were drawn and how many came from the cache.
+gives the pages with chart descriptors in their contexts (`charts`: a list,
+`kr_charts`: by KR id) at once, and, when finished, the chart files
+(`charts/<name>.<ext>` → bytes) and how many charts were drawn and how many
+came from the cache.
 
 matplotlib is imported only when a chart must be drawn (`okrsite.charts.draw`
-is the only module that imports it). Cache misses are drawn in worker
-processes when there are enough of them to pay for starting the workers; the
-bytes of a chart never depend on which process drew it.
+is the only module that imports it), in the processes of `charts.workers`.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import math
-import multiprocessing
-import os
 import time
-from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,16 +26,13 @@ from xml.sax.saxutils import escape
 from okrsite.charts.cache import ChartCache, chart_key
 from okrsite.charts.palette import Palette, palette_for_theme
 from okrsite.charts.specs import ChartSpec, Look, SiteSpecs, Table, site_specs
+from okrsite.charts.workers import Progress, start_drawing
 from okrsite.diagnostics import Diagnostics, Location
 from okrsite.model import Site
+from okrsite.output import KEPT, Content
 from okrsite.pages import Page
 
-__all__ = ["Chart", "ChartStage", "add_charts", "finish_svg"]
-
-Progress = Callable[[str], None] | None  # told what is being drawn, on long builds
-
-MIN_PER_WORKER = 40  # with automatic --jobs, fewer misses than this per worker are drawn in-process
-BATCHES_PER_WORKER = 4
+__all__ = ["Chart", "ChartFiles", "ChartStage", "add_charts", "finish_svg"]
 
 
 @dataclass(frozen=True)
@@ -56,13 +49,24 @@ class Chart:
 
 
 @dataclass(frozen=True)
-class ChartStage:
-    files: dict[str, bytes]
-    pages: list[Page]
+class ChartFiles:
+    """The chart stage's outcome, once every chart is drawn."""
+
+    files: dict[str, Content]
     drawn: int = 0
-    cached: int = 0
+    cached: int = 0  # from the cache, or kept in the output with their pages
     workers: int = 0
     seconds: float = 0.0
+    redo: list[Page] = dataclasses.field(default_factory=list)  # pages to render again without a failed chart
+
+
+@dataclass(frozen=True)
+class ChartStage:
+    """Pages with their charts, which may still be drawing: `finish()` waits for them."""
+
+    pages: list[Page]
+    by_page: dict[str, tuple[str, ...]]  # page -> the chart files it shows
+    finish: Callable[[Diagnostics], ChartFiles]
 
 
 def finish_svg(raw: bytes, palette: Palette, title: str) -> bytes:
@@ -82,55 +86,8 @@ def finish_svg(raw: bytes, palette: Palette, title: str) -> bytes:
     return text.encode("utf-8")
 
 
-def _draw_batch(specs: Sequence[ChartSpec]) -> list[bytes | str]:
-    """Runs in a worker (or in-process): the one place that imports the drawing module."""
-    from okrsite.charts import draw
-
-    return draw.draw_many(specs)
-
-
-def _pool_context() -> Any:
-    """forkserver where there is one (workers fork from a server that has matplotlib loaded), else spawn."""
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["okrsite.charts.draw"])
-        return context
-    return multiprocessing.get_context("spawn")
-
-
-def _workers(jobs: int | None, misses: int) -> int:
-    if jobs is None:
-        return max(1, min(os.cpu_count() or 1, misses // MIN_PER_WORKER))
-    return max(1, min(jobs, misses))
-
-
-def draw_specs(specs: Sequence[ChartSpec], jobs: int | None,
-               progress: Progress = None) -> tuple[list[bytes | str], int]:
-    """Draw charts, in worker processes when worth it; results in the order of `specs`."""
-    workers = _workers(jobs, len(specs))
-    if workers <= 1:
-        return _draw_batch(specs), 1
-    count = workers * BATCHES_PER_WORKER
-    size = math.ceil(len(specs) / count)
-    batches = [list(specs[i:i + size]) for i in range(0, len(specs), size)]
-    try:
-        results: list[bytes | str] = []
-        with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
-            for batch in pool.map(_draw_batch, batches):
-                results += batch
-                if progress:
-                    progress(f"drawing charts: {len(results):,} of {len(specs):,} ({workers} processes)")
-        return results, workers
-    except (OSError, BrokenProcessPool):  # no worker processes here (sandbox, no /dev/shm): draw in-process
-        return _draw_batch(specs), 1
-
-
-def _images(keyed: dict[str, ChartSpec], cache: ChartCache, jobs: int | None,
-            diagnostics: Diagnostics, progress: Progress = None) -> tuple[dict[str, bytes], int, int, int]:
-    """Each drawing (raw, before finishing) by cache key: from the cache, or drawn and stored there.
-
-    Returns the images, how many were drawn, how many came from the cache, and the workers used.
-    """
+def _lookup(keyed: dict[str, ChartSpec], cache: ChartCache) -> tuple[dict[str, bytes], list[tuple[str, ChartSpec]]]:
+    """The drawings (raw, before finishing) found in the cache by key, and the specs still to draw."""
     images: dict[str, bytes] = {}
     missing: list[tuple[str, ChartSpec]] = []
     for key, spec in sorted(keyed.items(), key=lambda kv: (kv[1].kind, kv[1].name)):
@@ -139,19 +96,7 @@ def _images(keyed: dict[str, ChartSpec], cache: ChartCache, jobs: int | None,
             missing.append((key, spec))
         else:
             images[key] = data
-    cached = len(images)
-    workers = 0
-    if missing:
-        if progress:
-            progress(f"drawing {len(missing):,} charts ({cached:,} from the cache)")
-        results, workers = draw_specs([spec for _, spec in missing], jobs, progress)
-        for (key, spec), result in zip(missing, results):
-            if isinstance(result, bytes):
-                images[key] = result
-                cache.put(key, spec.look.format, result)
-            else:
-                diagnostics.warning(Location(spec.source), f"chart {spec.name} could not be drawn: {result}")
-    return images, len(missing), cached, workers
+    return images, missing
 
 
 def _chart(spec: ChartSpec) -> Chart:
@@ -159,50 +104,96 @@ def _chart(spec: ChartSpec) -> Chart:
                  spec.tables, spec.kind)
 
 
-def _attach(pages: list[Page], plan: SiteSpecs, ready: set[str]) -> list[Page]:
-    """Each page with its charts: `charts` (shown near the top) and, on objective pages, `kr_charts`."""
-    def chart(spec: ChartSpec | None) -> list[Chart]:
-        return [_chart(spec)] if spec is not None and spec.name in ready else []
+def _page_parts(page: Page, plan: SiteSpecs) -> tuple[list[ChartSpec], dict[str, ChartSpec]]:
+    """The charts a page shows near its top, and (objective pages) under each key result."""
+    context = page.context
+    if page.template in ("dashboard.html", "period.html") and "period" in context:
+        top = plan.periods.get(context["period"].id)
+        return ([top] if top else []), {}
+    if page.template == "objective.html" and "objective" in context:
+        objective_id = context["objective"].id
+        top = plan.objectives.get(objective_id)
+        return ([top] if top else []), plan.krs.get(objective_id, {})
+    if page.template == "project.html" and "project" in context:
+        top = plan.projects.get(context["project"].id)
+        return ([top] if top else []), {}
+    return [], {}
 
-    result = []
+
+def _page_specs(page: Page, plan: SiteSpecs) -> list[ChartSpec]:
+    top, by_kr = _page_parts(page, plan)
+    return [*top, *by_kr.values()]
+
+
+def _attach(pages: list[Page], plan: SiteSpecs, ready: set[str],
+            kept: Mapping[str, Sequence[str]]) -> tuple[list[Page], dict[str, tuple[str, ...]]]:
+    """Each page with its charts: `charts` (shown near the top) and, on objective pages, `kr_charts`;
+    and each page's chart files. Kept pages stay as they are."""
+    result, files = [], {}
     for page in pages:
-        context = page.context
-        extra: dict[str, Any] = {}
-        if page.template in ("dashboard.html", "period.html") and "period" in context:
-            extra["charts"] = chart(plan.periods.get(context["period"].id))
-        elif page.template == "objective.html" and "objective" in context:
-            objective = context["objective"]
-            extra["charts"] = chart(plan.objectives.get(objective.id))
-            extra["kr_charts"] = {kr_id: _chart(spec) for kr_id, spec in plan.krs.get(objective.id, {}).items()
-                                  if spec.name in ready}
-        elif page.template == "project.html" and "project" in context:
-            extra["charts"] = chart(plan.projects.get(context["project"].id))
-        result.append(dataclasses.replace(page, context={**context, **extra}) if extra else page)
-    return result
+        if page.url in kept:
+            result.append(page)
+            files[page.url] = tuple(kept[page.url])
+            continue
+        top, by_kr = _page_parts(page, plan)
+        files[page.url] = tuple(_chart(spec).src for spec in [*top, *by_kr.values()] if spec.name in ready)
+        if page.template in ("dashboard.html", "period.html", "objective.html", "project.html"):
+            extra: dict[str, Any] = {"charts": [_chart(spec) for spec in top if spec.name in ready]}
+            if page.template == "objective.html":
+                extra["kr_charts"] = {kr_id: _chart(spec) for kr_id, spec in by_kr.items() if spec.name in ready}
+            page = dataclasses.replace(page, context={**page.context, **extra})
+        result.append(page)
+    return result, files
 
 
-def add_charts(site: Site, pages: list[Page], theme_dirs: list[Path], diagnostics: Diagnostics,
-               jobs: int | None = None, progress: Progress = None) -> ChartStage:
-    """The chart files of a site and its pages with their charts; nothing when charts are disabled."""
+def add_charts(site: Site, pages: list[Page], theme_dirs: list[Path], jobs: int | None = None,
+               progress: Progress = None, kept: Mapping[str, Sequence[str]] | None = None) -> ChartStage:
+    """Pages with their charts, and the chart files once `finish()`ed; no charts when disabled.
+
+    Charts missing from the cache start drawing at once (in the background when there are
+    few); pages are attached every chart as if all draw, and `finish()` names the pages to
+    render again in the rare case one fails. `kept` names the pages a rebuild keeps as they
+    were, with the chart files they show: their charts are neither specified nor drawn again,
+    and their files stay (KEPT).
+    """
     settings = site.config.charts
     if not settings.enabled:
-        return ChartStage({}, pages)
+        return ChartStage(pages, {}, lambda _: ChartFiles({}))
     started = time.perf_counter()
+    kept = kept or {}
     look = Look(settings.format, float(settings.dpi), palette_for_theme(theme_dirs))
-    plan = site_specs(site, look)
+    kept_pages = [page.context for page in pages if page.url in kept]
+    plan = site_specs(site, look, {c["objective"].id for c in kept_pages if "objective" in c},
+                      {c["project"].id for c in kept_pages if "project" in c})
     cache = ChartCache(site.config.cache_dir / "charts")
     keys = [(spec, chart_key(spec)) for spec in plan.specs]
     unique: dict[str, ChartSpec] = {}
     for spec, key in keys:
         unique.setdefault(key, spec)
-    images, drawn, cached, workers = _images(unique, cache, jobs, diagnostics, progress)
-    files: dict[str, bytes] = {}
-    ready: set[str] = set()
-    for spec, key in keys:
-        raw = images.get(key)
-        if raw is None:
-            continue
-        data = finish_svg(raw, look.palette, spec.alt) if look.format == "svg" else raw
-        files[f"charts/{spec.name}.{look.format}"] = data
-        ready.add(spec.name)
-    return ChartStage(files, _attach(pages, plan, ready), drawn, cached, workers, time.perf_counter() - started)
+    images, missing = _lookup(unique, cache)
+    if missing and progress:
+        progress(f"drawing {len(missing):,} charts ({len(images):,} from the cache)")
+    drawing = start_drawing([spec for _, spec in missing], jobs, progress)
+    everything = {spec.name for spec in plan.specs}
+    with_charts, by_page = _attach(pages, plan, everything, kept)
+
+    def finish(diagnostics: Diagnostics) -> ChartFiles:
+        for (key, spec), result in zip(missing, drawing.results()):
+            if isinstance(result, bytes):
+                images[key] = result
+                cache.put(key, spec.look.format, result)
+            else:
+                diagnostics.warning(Location(spec.source), f"chart {spec.name} could not be drawn: {result}")
+        files: dict[str, Content] = {path: KEPT for paths in kept.values() for path in paths}
+        for spec, key in keys:
+            raw = images.get(key)
+            if raw is not None:
+                files[f"charts/{spec.name}.{look.format}"] = finish_svg(raw, look.palette, spec.alt) \
+                    if look.format == "svg" else raw
+        ready = {spec.name for spec, key in keys if key in images}
+        failed = {page.url for page in pages if any(s.name not in ready for s in _page_specs(page, plan))}
+        redo, _ = _attach([page for page in pages if page.url in failed], plan, ready, {})
+        return ChartFiles(files, len(missing), len(unique) - len(missing) + sum(map(len, kept.values())),
+                          drawing.workers, time.perf_counter() - started, redo)
+
+    return ChartStage(with_charts, by_page, finish)

@@ -21,6 +21,7 @@ Which charts exist (docs/charts.md states the same rule):
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from okrsite.charts.palette import Palette
@@ -428,10 +429,14 @@ class SiteSpecs:
     projects: dict[str, ChartSpec]
 
 
-def site_specs(site: Site, look: Look) -> SiteSpecs:
+def site_specs(site: Site, look: Look, skip_objectives: Collection[str] = (),
+               skip_projects: Collection[str] = ()) -> SiteSpecs:
+    """The charts of a site, less those of the objectives and projects whose pages are kept as they were."""
     krs: dict[str, dict[str, ChartSpec]] = {}
     objectives: dict[str, ChartSpec] = {}
     for objective in site.objectives.values():
+        if objective.id in skip_objectives:
+            continue
         period = site.period_of(objective)
         for kr in objective.key_results:
             spec = (kr_trend(kr, objective, period, site.as_of, look)
@@ -442,7 +447,8 @@ def site_specs(site: Site, look: Look) -> SiteSpecs:
         if overview is not None:
             objectives[objective.id] = overview
     periods = {pid: spec for pid in site.periods if (spec := period_overview(site, pid, look)) is not None}
-    projects = {p.id: spec for p in site.projects.values() if (spec := project_health(site, p, look)) is not None}
+    projects = {p.id: spec for p in site.projects.values()
+                if p.id not in skip_projects and (spec := project_health(site, p, look)) is not None}
     specs = ([s for by_kr in krs.values() for s in by_kr.values()] + list(objectives.values())
              + list(periods.values()) + list(projects.values()))
     return SiteSpecs(tuple(specs), krs, objectives, periods, projects)

@@ -1,0 +1,124 @@
+"""Where charts are drawn: a pool of processes for many, one background process for a few.
+
+Importing matplotlib and drawing the first chart take about half a second. When
+a rebuild misses only a few charts (one edited objective), a forked process draws
+them while the build renders its pages, so that half second is not waited for.
+The bytes of a chart never depend on which process drew it.
+"""
+
+from __future__ import annotations
+
+import math
+import multiprocessing
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from typing import Any
+
+from okrsite.charts.specs import ChartSpec
+from okrsite.render import can_fork
+
+Progress = Callable[[str], None] | None  # told what is being drawn, on long builds
+Result = bytes | str  # a chart's bytes, or why it could not be drawn
+
+MIN_PER_WORKER = 40  # with automatic --jobs, fewer misses than this per worker are drawn by one process
+BATCHES_PER_WORKER = 4
+
+
+def _draw_batch(specs: Sequence[ChartSpec]) -> list[Result]:
+    """The one place that imports the drawing module (and so matplotlib)."""
+    from okrsite.charts import draw
+
+    return draw.draw_many(specs)
+
+
+@dataclass
+class Drawing:
+    """Charts being drawn; `results()` waits for them, in the order of the specs."""
+
+    wait: Callable[[], list[Result]]
+    workers: int  # processes drawing (0: nothing to draw)
+    _results: list[Result] | None = None
+
+    def results(self) -> list[Result]:
+        if self._results is None:
+            self._results = self.wait()
+        return self._results
+
+
+def start_drawing(specs: Sequence[ChartSpec], jobs: int | None, progress: Progress = None) -> Drawing:
+    """Draw charts in a pool when there are many, in a background process when a few, else here."""
+    if not specs:
+        return Drawing(list, 0)
+    workers = _workers(jobs, len(specs))
+    if workers > 1:
+        results, workers = _draw_in_pool(specs, workers, progress)
+        return Drawing(lambda: results, workers)
+    if jobs != 1 and can_fork():
+        return _draw_in_background(specs)
+    results = _draw_batch(specs)
+    return Drawing(lambda: results, 1)
+
+
+def _workers(jobs: int | None, misses: int) -> int:
+    if jobs is None:
+        return max(1, min(os.cpu_count() or 1, misses // MIN_PER_WORKER))
+    return max(1, min(jobs, misses))
+
+
+def _pool_context() -> Any:
+    """forkserver where there is one (workers fork from a server that has matplotlib loaded), else spawn."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["okrsite.charts.draw"])
+        return context
+    return multiprocessing.get_context("spawn")
+
+
+def _draw_in_pool(specs: Sequence[ChartSpec], workers: int, progress: Progress) -> tuple[list[Result], int]:
+    count = workers * BATCHES_PER_WORKER
+    size = math.ceil(len(specs) / count)
+    batches = [list(specs[i:i + size]) for i in range(0, len(specs), size)]
+    try:
+        results: list[Result] = []
+        with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
+            for batch in pool.map(_draw_batch, batches):
+                results += batch
+                if progress:
+                    progress(f"drawing charts: {len(results):,} of {len(specs):,} ({workers} processes)")
+        return results, workers
+    except (OSError, BrokenProcessPool):  # no worker processes here (sandbox, no /dev/shm): draw in-process
+        return _draw_batch(specs), 1
+
+
+def _send_drawings(specs: Sequence[ChartSpec], channel: Connection) -> None:
+    channel.send(_draw_batch(specs))
+    channel.close()
+
+
+def _draw_in_background(specs: Sequence[ChartSpec]) -> Drawing:
+    """One forked process draws while the caller goes on; if it dies, the charts are drawn here."""
+    context = multiprocessing.get_context("fork")
+    try:
+        receiver, sender = context.Pipe(duplex=False)
+        process = context.Process(target=_send_drawings, args=(specs, sender), daemon=True)
+        process.start()
+    except OSError:
+        results = _draw_batch(specs)
+        return Drawing(lambda: results, 1)
+    sender.close()
+
+    def wait() -> list[Result]:
+        try:
+            results: list[Result] = receiver.recv()
+        except (EOFError, OSError):
+            results = _draw_batch(specs)
+        finally:
+            receiver.close()
+            process.join()
+        return results
+
+    return Drawing(wait, 1)
