@@ -7,12 +7,14 @@ incrementally by calling the same code as `okrsite build`.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 import os
 import time
 import traceback
 import urllib.parse
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -106,6 +108,10 @@ class Builder:
 
     def build(self) -> BuildReport:
         """Build the site; raise BuildFailed with every diagnostic when it cannot."""
+        with _fewer_collections():
+            return self._build()
+
+    def _build(self) -> BuildReport:
         started = time.perf_counter()
         parsed_before, cached_before = self.documents.misses, self.documents.hits
         diagnostics = Diagnostics()
@@ -237,6 +243,18 @@ class Builder:
             diagnostics.warning(Location(config.relative(config.content_dir)),
                                 "no objectives found: add Markdown files under objectives/")
         return site
+
+
+@contextlib.contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """A build makes millions of small objects that live until it ends; at Python's default
+    thresholds the cycle collector scans them again and again (a tenth of a cold build)."""
+    before = gc.get_threshold()
+    gc.set_threshold(50_000, 20, 100)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
 
 
 def navigation(site: Site) -> list[dict[str, str]]:

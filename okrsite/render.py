@@ -7,6 +7,7 @@ page is ~30x slower). Autoescape is on for everything it renders.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import multiprocessing
 import threading
 from collections.abc import Callable
@@ -172,8 +173,12 @@ def render_pages(env: jinja2.Environment, pages: list[Page], pretty: bool, share
             shares = [_render_share(0, 1)]
         else:
             context = multiprocessing.get_context("fork")
-            with ProcessPoolExecutor(workers, mp_context=context) as pool:
-                shares = list(pool.map(_render_share, range(workers), [workers] * workers))
+            gc.freeze()  # the model is read-only now: collections in the workers leave it unscanned and unwritten
+            try:
+                with ProcessPoolExecutor(workers, mp_context=context) as pool:
+                    shares = list(pool.map(_render_share, range(workers), [workers] * workers))
+            finally:
+                gc.unfreeze()
     finally:
         _JOB = None
     files: dict[str, bytes] = {}

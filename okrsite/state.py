@@ -19,6 +19,7 @@ from typing import Any
 from okrsite import __version__
 from okrsite.cachefiles import read_cache, remove_cache, write_cache
 from okrsite.diagnostics import Diagnostic
+from okrsite.output import files_below
 
 STATE_FILE = "state.json"
 _FORMAT = f"okrsite-state-{__version__}"
@@ -67,15 +68,9 @@ def input_fingerprint(inputs: dict[str, Any], folders: list[Path], files: list[P
 
 
 def output_stamps(output: Path) -> Stamps:
-    stamps: Stamps = {}
     if not output.is_dir():
-        return stamps
-    for dirpath, _, filenames in os.walk(output):
-        for name in filenames:
-            path = os.path.join(dirpath, name)
-            stat = os.stat(path)
-            stamps[os.path.relpath(path, output).replace(os.sep, "/")] = [stat.st_size, stat.st_mtime_ns]
-    return stamps
+        return {}
+    return {rel: [stat.st_size, stat.st_mtime_ns] for rel, entry in files_below(output) for stat in (entry.stat(),)}
 
 
 def load_state(cache_dir: Path) -> BuildState | None:
