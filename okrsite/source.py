@@ -1,9 +1,5 @@
-"""Files to documents: front matter split and YAML parsed with line numbers.
-
-The model reports problems at the line of the offending value, so parsing
-keeps a map from each value's key path (``("key_results", 0, "target")``) to
-where it stands in the file. One YAML parse serves both the data and the map.
-"""
+"""Files to documents: front matter split, YAML parsed with line numbers (see
+okrsite.yamlload), the files of a site found, and parsed documents cached."""
 
 from __future__ import annotations
 
@@ -16,84 +12,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from okrsite import __version__
 from okrsite.cachefiles import read_cache, write_cache
-from okrsite.diagnostics import Diagnostic, Location
+from okrsite.diagnostics import Diagnostic
+from okrsite.yamlload import KeyPath, Positions, SourceError, load_yaml, source_error
 
-# libyaml is ~9x faster and its nodes still carry marks; fall back when absent.
-_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
-    """A safe loader that keeps an impossible date (`2026-02-30`) as text: the field check
-    then reports it at its line instead of the YAML library raising a bare ValueError."""
-
-    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
-        try:
-            return super().construct_yaml_timestamp(node)
-        except ValueError:
-            return self.construct_scalar(node)
-
-
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
-
-KeyPath = tuple[str | int, ...]
-
-
-class Positions:
-    """Where values (and mapping keys) stand in one file.
-
-    Positions are needed only to report a problem, so a document restored from the
-    on-disk cache (whose file is unchanged) parses its file again only when asked.
-    """
-
-    __slots__ = ("path", "_values", "_keys", "_recompute")
-
-    def __init__(self, path: str, values: dict[KeyPath, tuple[int, int]] | None = None,
-                 keys: dict[KeyPath, tuple[int, int]] | None = None,
-                 recompute: Callable[[], Positions] | None = None):
-        self.path = path
-        self._values = values if values is not None or recompute else {}
-        self._keys = keys if keys is not None or recompute else {}
-        self._recompute = recompute
-
-    def _decode(self) -> None:
-        fresh = self._recompute() if self._recompute else Positions(self.path)
-        self._values, self._keys = fresh.values, fresh.keys
-
-    @property
-    def values(self) -> dict[KeyPath, tuple[int, int]]:
-        if self._values is None:
-            self._decode()
-        return self._values  # type: ignore[return-value]
-
-    @property
-    def keys(self) -> dict[KeyPath, tuple[int, int]]:
-        if self._keys is None:
-            self._decode()
-        return self._keys  # type: ignore[return-value]
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Positions) and (self.path, self.values, self.keys) == \
-            (other.path, other.values, other.keys)
-
-    def at(self, key_path: KeyPath = ()) -> Location:
-        """The value's location, or its nearest known ancestor's."""
-        values = self.values
-        while True:
-            hit = values.get(key_path)
-            if hit is not None:
-                return Location(self.path, *hit)
-            if not key_path:
-                return Location(self.path, 1, 1)
-            key_path = key_path[:-1]
-
-    def key(self, key_path: KeyPath) -> Location:
-        """The location of a mapping key itself (for unknown-field errors)."""
-        hit = self.keys.get(key_path)
-        return Location(self.path, *hit) if hit else self.at(key_path)
+__all__ = ["Document", "DocumentCache", "KeyPath", "Positions", "SourceError", "SourceFiles", "decode",
+           "discover", "is_ignored", "load_yaml", "parse_markdown_document", "parse_yaml_document",
+           "split_front_matter"]
 
 
 @dataclass(frozen=True)
@@ -106,85 +32,15 @@ class Document:
     positions: Positions
 
 
-class SourceError(Exception):
-    """A file that cannot be read as a document at all."""
-
-    def __init__(self, diagnostic: Diagnostic):
-        super().__init__(str(diagnostic))
-        self.diagnostic = diagnostic
-
-
-def _error(path: str, line: int, col: int, message: str) -> SourceError:
-    return SourceError(Diagnostic(path, line, col, "error", message))
-
-
-def load_yaml(text: str, path: str, line_offset: int = 0) -> tuple[Any, Positions, list[Diagnostic]]:
-    """Parse YAML safely; return the data, its positions, and problems such as duplicate keys.
-
-    Raises SourceError for YAML that does not parse.
-    """
-    loader = _Loader(text)
-    try:
-        node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        reason = exc.problem or exc.context or "invalid YAML"
-        problem = exc.problem_mark
-        at_end = problem is not None and problem.index >= len(text.rstrip())
-        opened = (exc.context or "").startswith(("while parsing a flow", "while scanning a quoted"))
-        if exc.context_mark and exc.context and problem and (at_end or opened):
-            # Something left open (`[oops`, an unclosed quote) shows only later, often at the
-            # end of the text: point at where it was opened, and say where it went wrong.
-            found = "" if at_end else f" at line {problem.line + 1 + line_offset}, column {problem.column + 1}"
-            reason = f"{reason}{found} ({exc.context} that starts here)"
-            mark = exc.context_mark
-        line = (mark.line + 1 + line_offset) if mark else 1 + line_offset
-        col = (mark.column + 1) if mark else 1
-        raise _error(path, line, col, f"invalid YAML: {reason}") from None
-    except yaml.YAMLError as exc:
-        raise _error(path, 1 + line_offset, 1, f"invalid YAML: {exc}") from None
-    finally:
-        loader.dispose()
-    positions = Positions(path)
-    problems: list[Diagnostic] = []
-    if node is not None:
-        _walk(node, (), positions, problems, line_offset)
-    return data, positions, problems
-
-
-def _walk(node: yaml.Node, key_path: KeyPath, positions: Positions,
-          problems: list[Diagnostic], line_offset: int) -> None:
-    mark = node.start_mark
-    positions.values[key_path] = (mark.line + 1 + line_offset, mark.column + 1)
-    if isinstance(node, yaml.MappingNode):
-        seen: dict[str, int] = {}
-        for key_node, value_node in node.value:
-            key = str(key_node.value)
-            child = (*key_path, key)
-            kmark = key_node.start_mark
-            where = (kmark.line + 1 + line_offset, kmark.column + 1)
-            if key in seen:
-                problems.append(Diagnostic(positions.path, *where, "error",
-                                           f"duplicate key '{key}' (first on line {seen[key]}; "
-                                           "the later value would win)"))
-            seen.setdefault(key, where[0])
-            positions.keys[child] = where
-            _walk(value_node, child, positions, problems, line_offset)
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            _walk(item, (*key_path, index), positions, problems, line_offset)
-
-
 def split_front_matter(text: str, path: str) -> tuple[str, str, int]:
     """Return (front matter YAML, Markdown body, line number where the body starts)."""
     lines = text.split("\n")
     if not lines or lines[0].rstrip() != "---":
-        raise _error(path, 1, 1, "missing front matter: the file must start with a '---' line")
+        raise source_error(path, 1, 1, "missing front matter: the file must start with a '---' line")
     for index in range(1, len(lines)):
         if lines[index].rstrip() in ("---", "..."):
             return "\n".join(lines[1:index]), "\n".join(lines[index + 1:]), index + 2
-    raise _error(path, 1, 1, "front matter is not closed: add a '---' line after it")
+    raise source_error(path, 1, 1, "front matter is not closed: add a '---' line after it")
 
 
 def decode(raw: bytes, path: str) -> str:
@@ -193,7 +49,7 @@ def decode(raw: bytes, path: str) -> str:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise _error(path, line, 1, "the file is not valid UTF-8 text") from None
+        raise source_error(path, line, 1, "the file is not valid UTF-8 text") from None
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 

@@ -1,0 +1,290 @@
+"""YAML text to data, with the line and column of every value and the duplicate keys.
+
+The model reports problems at the line of the offending value, so parsing
+keeps a map from each value's key path (``("key_results", 0, "target")``) to
+where it stands in the file. Positions are needed only for a problem, so
+ordinary YAML is built straight from libyaml's nodes in one pass and its
+positions are worked out again only when asked; YAML with aliases, merge keys
+or unusual tags goes through PyYAML's own constructor.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import yaml
+
+from okrsite.diagnostics import Diagnostic, Location
+
+# libyaml is ~9x faster and its nodes still carry marks; fall back when absent.
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+_STR, _SEQ, _MAP = "tag:yaml.org,2002:str", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
+# The other tags a plain scalar resolves to: their constructors read only the node's text
+# and make immutable values, so a value can be remembered by (tag, text).
+_PLAIN_TAGS = frozenset(f"tag:yaml.org,2002:{name}" for name in ("null", "bool", "int", "float", "timestamp"))
+
+# Keys, numbers and dates recur across a site's files: remember what they resolve and
+# construct to. A memo is emptied when full, so it cannot grow without limit.
+_MEMO_SIZE = 10_000
+_resolved: dict[str, str] = {}
+_made: dict[tuple[str, str], Any] = {}
+_UNKNOWN = object()
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """A safe loader that keeps an impossible date (`2026-02-30`) as text: the field check
+    then reports it at its line instead of the YAML library raising a bare ValueError.
+
+    libyaml calls `resolve` in Python for every scalar (up to three regular expressions
+    each): plain scalars' tags are remembered.
+    """
+
+    def resolve(self, kind: type[yaml.Node], value: str | None, implicit: Any) -> str:
+        if kind is not yaml.ScalarNode or not implicit[0]:
+            return super().resolve(kind, value, implicit)  # type: ignore[no-any-return]
+        tag = _resolved.get(value)  # type: ignore[arg-type]
+        if tag is None:
+            if len(_resolved) >= _MEMO_SIZE:
+                _resolved.clear()
+            tag = _resolved[value] = super().resolve(kind, value, implicit)  # type: ignore[index]
+        return tag
+
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            return self.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+
+KeyPath = tuple[str | int, ...]
+
+
+class Positions:
+    """Where values (and mapping keys) stand in one file.
+
+    Positions are needed only to report a problem, so they can be worked out when first
+    asked for: from the text again after a fresh parse, from the file for a document
+    restored from the on-disk cache (whose file is unchanged).
+    """
+
+    __slots__ = ("path", "_values", "_keys", "_recompute")
+
+    def __init__(self, path: str, values: dict[KeyPath, tuple[int, int]] | None = None,
+                 keys: dict[KeyPath, tuple[int, int]] | None = None,
+                 recompute: Callable[[], Positions] | None = None):
+        self.path = path
+        self._values = values if values is not None or recompute else {}
+        self._keys = keys if keys is not None or recompute else {}
+        self._recompute = recompute
+
+    def _decode(self) -> None:
+        fresh = self._recompute() if self._recompute else Positions(self.path)
+        self._values, self._keys = fresh.values, fresh.keys
+
+    @property
+    def values(self) -> dict[KeyPath, tuple[int, int]]:
+        if self._values is None:
+            self._decode()
+        return self._values  # type: ignore[return-value]
+
+    @property
+    def keys(self) -> dict[KeyPath, tuple[int, int]]:
+        if self._keys is None:
+            self._decode()
+        return self._keys  # type: ignore[return-value]
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Positions) and (self.path, self.values, self.keys) == \
+            (other.path, other.values, other.keys)
+
+    def at(self, key_path: KeyPath = ()) -> Location:
+        """The value's location, or its nearest known ancestor's."""
+        values = self.values
+        while True:
+            hit = values.get(key_path)
+            if hit is not None:
+                return Location(self.path, *hit)
+            if not key_path:
+                return Location(self.path, 1, 1)
+            key_path = key_path[:-1]
+
+    def key(self, key_path: KeyPath) -> Location:
+        """The location of a mapping key itself (for unknown-field errors)."""
+        hit = self.keys.get(key_path)
+        return Location(self.path, *hit) if hit else self.at(key_path)
+
+
+class SourceError(Exception):
+    """A file that cannot be read as a document at all."""
+
+    def __init__(self, diagnostic: Diagnostic):
+        super().__init__(str(diagnostic))
+        self.diagnostic = diagnostic
+
+
+def source_error(path: str, line: int, col: int, message: str) -> SourceError:
+    return SourceError(Diagnostic(path, line, col, "error", message))
+
+
+def load_yaml(text: str, path: str, line_offset: int = 0) -> tuple[Any, Positions, list[Diagnostic]]:
+    """Parse YAML safely; return the data, its positions, and problems such as duplicate keys.
+
+    Raises SourceError for YAML that does not parse.
+    """
+    return _load(text, path, line_offset, direct="*" not in text)  # no `*`: no alias
+
+
+def _load(text: str, path: str, line_offset: int, direct: bool) -> tuple[Any, Positions, list[Diagnostic]]:
+    """`direct`: try `_construct` (for text without aliases) before PyYAML's constructor."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None, Positions(path), []
+        if direct:
+            try:
+                data, problems = _construct(loader, node, path, line_offset)
+                return data, Positions(path, recompute=_reread(text, path, line_offset)), problems
+            except Exception:  # noqa: BLE001 - merge keys, tags, bad values: the generic path decides
+                pass
+        data = loader.construct_document(node)
+        return (data, *_walk(node, path, line_offset))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        reason = exc.problem or exc.context or "invalid YAML"
+        problem = exc.problem_mark
+        at_end = problem is not None and problem.index >= len(text.rstrip())
+        opened = (exc.context or "").startswith(("while parsing a flow", "while scanning a quoted"))
+        if exc.context_mark and exc.context and problem and (at_end or opened):
+            # Something left open (`[oops`, an unclosed quote) shows only later, often at the
+            # end of the text: point at where it was opened, and say where it went wrong.
+            found = "" if at_end else f" at line {problem.line + 1 + line_offset}, column {problem.column + 1}"
+            reason = f"{reason}{found} ({exc.context} that starts here)"
+            mark = exc.context_mark
+        line = (mark.line + 1 + line_offset) if mark else 1 + line_offset
+        col = (mark.column + 1) if mark else 1
+        raise source_error(path, line, col, f"invalid YAML: {reason}") from None
+    except yaml.YAMLError as exc:
+        raise source_error(path, 1 + line_offset, 1, f"invalid YAML: {exc}") from None
+    except RecursionError:
+        raise source_error(path, 1 + line_offset, 1, "invalid YAML: values nested too deeply") from None
+    finally:
+        loader.dispose()
+
+
+def _reread(text: str, path: str, line_offset: int) -> Callable[[], Positions]:
+    def positions() -> Positions:
+        try:
+            return _load(text, path, line_offset, direct=False)[1]
+        except SourceError:  # values nested so deeply that the stack in use by now is too small
+            return Positions(path)
+    return positions
+
+
+class _Unusual(Exception):
+    """YAML that only PyYAML's own constructor builds right (merge keys, other tags)."""
+
+
+def _construct(loader: _Loader, root: yaml.Node, path: str, line_offset: int) -> tuple[Any, list[Diagnostic]]:
+    """The data and duplicate keys that `construct_document` and `_walk` would give, in one
+    pass and without their generators. Expects no aliases; raises _Unusual for anything
+    but mappings, sequences and scalars with the standard tags."""
+    constructors = loader.yaml_constructors
+    problems: list[Diagnostic] = []
+
+    def plain(node: yaml.Node) -> Any:
+        tag = node.tag
+        if tag not in _PLAIN_TAGS:
+            raise _Unusual
+        key = (tag, node.value)
+        value = _made.get(key, _UNKNOWN)
+        if value is _UNKNOWN:
+            if len(_made) >= _MEMO_SIZE:
+                _made.clear()
+            value = _made[key] = constructors[tag](loader, node)
+        return value
+
+    def build(node: yaml.Node) -> Any:
+        kind, tag = type(node), node.tag
+        if kind is yaml.ScalarNode:
+            return node.value if tag == _STR else plain(node)
+        if kind is yaml.SequenceNode and tag == _SEQ:
+            return [build(item) for item in node.value]
+        if kind is not yaml.MappingNode or tag != _MAP:
+            raise _Unusual
+        data = {}
+        first: dict[str, yaml.Node] = {}  # key text -> its first key node
+        for key_node, value_node in node.value:
+            if type(key_node) is not yaml.ScalarNode:
+                raise _Unusual  # PyYAML refuses it (unhashable)
+            earlier = first.setdefault(key_node.value, key_node)
+            if earlier is not key_node:
+                problems.append(_duplicate(path, _where(key_node, line_offset), key_node.value,
+                                           _where(earlier, line_offset)[0]))
+            data[key_node.value if key_node.tag == _STR else plain(key_node)] = build(value_node)
+        return data
+
+    return build(root), problems
+
+
+def _where(node: yaml.Node, line_offset: int) -> tuple[int, int]:
+    return node.start_mark.line + 1 + line_offset, node.start_mark.column + 1
+
+
+def _duplicate(path: str, where: tuple[int, int], key: str, first_line: int) -> Diagnostic:
+    return Diagnostic(path, *where, "error",
+                      f"duplicate key '{key}' (first on line {first_line}; the later value would win)")
+
+
+# Values that aliases may repeat in one document: more is an alias bomb ("billion laughs").
+_MAX_REPEATS = 100_000
+
+
+def _walk(root: yaml.Node, path: str, line_offset: int) -> tuple[Positions, list[Diagnostic]]:
+    """Positions and duplicate keys of any node tree, aliases included.
+
+    Raises SourceError for an alias inside its own value, and for aliases that repeat
+    too many values, rather than walking forever.
+    """
+    positions = Positions(path)
+    problems: list[Diagnostic] = []
+    seen: set[int] = set()
+    inside: set[int] = set()  # the collections being walked: meeting one again is a loop
+    repeats = 0
+
+    def walk(node: yaml.Node, key_path: KeyPath) -> None:
+        nonlocal repeats
+        where = _where(node, line_offset)
+        if id(node) in inside:
+            raise source_error(path, *where, "invalid YAML: an alias makes this value contain itself")
+        if id(node) in seen:
+            repeats += 1
+            if repeats > _MAX_REPEATS:
+                raise source_error(path, *where, f"invalid YAML: aliases repeat more than {_MAX_REPEATS:,} values")
+        seen.add(id(node))
+        positions.values[key_path] = where
+        if isinstance(node, yaml.MappingNode):
+            inside.add(id(node))
+            first_line: dict[str, int] = {}
+            for key_node, value_node in node.value:
+                key = str(key_node.value)
+                child = (*key_path, key)
+                key_where = _where(key_node, line_offset)
+                if key in first_line:
+                    problems.append(_duplicate(path, key_where, key, first_line[key]))
+                first_line.setdefault(key, key_where[0])
+                positions.keys[child] = key_where
+                walk(value_node, child)
+            inside.discard(id(node))
+        elif isinstance(node, yaml.SequenceNode):
+            inside.add(id(node))
+            for index, item in enumerate(node.value):
+                walk(item, (*key_path, index))
+            inside.discard(id(node))
+
+    walk(root, ())
+    return positions, problems

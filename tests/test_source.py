@@ -1,0 +1,167 @@
+"""Reading YAML: the same data as PyYAML's SafeLoader, positions, duplicate keys, and
+YAML that must fail with a clear line rather than hang or crash (aliases, deep nesting)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from okrsite import yamlload
+from okrsite.cli import main
+from okrsite.diagnostics import Location
+from okrsite.source import SourceError, load_yaml, parse_markdown_document
+from tests.conftest import MINIMAL_CONFIG, write
+
+
+def typed(value: Any) -> Any:
+    """The value with every type spelled out, so `1`, `1.0` and `True` differ."""
+    if isinstance(value, dict):
+        return {typed(k): typed(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [typed(item) for item in value]
+    if isinstance(value, float) and math.isnan(value):
+        return ("float", "nan")
+    return (type(value).__name__, value)
+
+
+SAME_AS_SAFE_LOADER = [
+    pytest.param("a: 1\nb: -2\nc: 0x1F\nd: 0o17\ne: 017\nf: 1_000\ng: +12\nh: 190:20:30\n", id="ints"),
+    pytest.param("a: 1.5\nb: 1e3\nc: 1.0e+3\nd: .inf\ne: -.Inf\nf: .nan\ng: 6.\n", id="floats"),
+    pytest.param("a: ~\nb: null\nc:\nd: Null\ne: ''\n", id="nulls"),
+    pytest.param("a: yes\nb: No\nc: on\nd: OFF\ne: true\nf: 'yes'\ng: y\n", id="booleans-yaml-1.1"),
+    pytest.param("a: 2026-02-28\nb: 2026-02-28 10:00:00\nc: 2026-02-28T10:00:00Z\n"
+                 "d: 2026-02-28t10:00:00.5+02:00\ne: '2026-01-01'\n", id="dates"),
+    pytest.param("1: one\n2.5: x\ntrue: t\nnull: n\n2026-01-01: d\n'2': quoted\n", id="non-string-keys"),
+    pytest.param("a: |\n  block\n  text\nb: >\n  folded\n  line\nc: \"esc\\taped\"\n", id="block-scalars"),
+    pytest.param("- 1\n- [2, three]\n- {a: 1}\n- - nested\n  - seq\n- {}\n- []\n", id="collections"),
+    pytest.param("base: &b {a: 1, b: 2}\nx:\n  <<: *b\n  c: 5\n", id="merge-key"),
+    pytest.param("x:\n  <<: [{a: 1}, {b: 2}]\n  c: 3\n", id="merge-key-without-alias"),
+    pytest.param("a: &l [1, 2]\nb: *l\nc: &s text\nd: *s\n", id="aliases"),
+    pytest.param("a: !!str 1\nb: !!float '2'\nc: !!binary aGVsbG8=\nd: !!set {x, y}\n"
+                 "e: !!omap [k: 1, j: 2]\n", id="explicit-tags"),
+    pytest.param("title: \"5* rating\"\nn: 3\n", id="star-in-a-string"),
+    pytest.param("- a\n- b\n", id="top-level-sequence"),
+    pytest.param("just text\n", id="top-level-scalar"),
+    pytest.param("", id="empty"),
+]
+
+
+@pytest.mark.parametrize("text", SAME_AS_SAFE_LOADER)
+def test_data_is_what_the_safe_loader_gives(text: str) -> None:
+    data, _, problems = load_yaml(text, "f.yaml")
+    assert typed(data) == typed(yaml.load(text, Loader=yaml.SafeLoader))
+    assert problems == []
+
+
+def test_plain_scalars_follow_yaml_1_1() -> None:
+    data, _, _ = load_yaml("a: 1e3\nb: 1.0e+3\nc: .inf\nd: ~\ne: yes\nf: no\ng: 07\n", "f.yaml")
+    assert typed(data) == typed({"a": "1e3", "b": 1000.0, "c": math.inf, "d": None,
+                                 "e": True, "f": False, "g": 7})
+
+
+def test_an_impossible_date_is_kept_as_text() -> None:
+    data, positions, _ = load_yaml("due: 2026-02-30\nok: 2026-02-28\n", "f.yaml")
+    assert data == {"due": "2026-02-30", "ok": dt.date(2026, 2, 28)}
+    assert (positions.at(("due",)).line, positions.at(("due",)).col) == (1, 6)
+
+
+def test_non_string_keys_are_typed_but_positions_use_their_text() -> None:
+    data, positions, _ = load_yaml("2: a\n2026-01-01: b\ntrue: c\n", "f.yaml", line_offset=1)
+    assert typed(list(data)) == typed([2, dt.date(2026, 1, 1), True])
+    assert positions.keys == {("2",): (2, 1), ("2026-01-01",): (3, 1), ("true",): (4, 1)}
+    assert positions.values == {(): (2, 1), ("2",): (2, 4), ("2026-01-01",): (3, 13), ("true",): (4, 7)}
+
+
+def test_positions_of_nested_values_and_keys() -> None:
+    text = ("title: Grow\nkey_results:\n  - id: views\n    target: 200\n    checkins:\n"
+            "      - {date: 2026-01-05, value: 3}\n")
+    _, positions, _ = load_yaml(text, "grow.md", line_offset=1)
+    assert positions.at(("key_results", 0, "target")) == Location("grow.md", 5, 13)
+    assert positions.values[("key_results", 0, "checkins", 0, "value")] == (7, 35)
+    assert positions.keys[("key_results", 0, "checkins")] == (6, 5)
+    assert positions.at(("nowhere",)).line == 2  # the document itself
+
+
+def test_duplicate_keys_are_reported_at_each_repeat_in_order() -> None:
+    text = "a: 1\nb: {x: 1, x: 2}\na: 2\nc:\n  - {y: 1, y: 2, y: 3}\n"
+    data, _, problems = load_yaml(text, "f.yaml")
+    assert data == {"a": 2, "b": {"x": 2}, "c": [{"y": 3}]}
+    assert [(p.line, p.col, p.message) for p in problems] == [
+        (2, 11, "duplicate key 'x' (first on line 2; the later value would win)"),
+        (3, 1, "duplicate key 'a' (first on line 1; the later value would win)"),
+        (5, 12, "duplicate key 'y' (first on line 5; the later value would win)"),
+        (5, 18, "duplicate key 'y' (first on line 5; the later value would win)"),
+    ]
+
+
+def test_same_key_in_two_mappings_at_the_same_path_is_only_the_outer_duplicate() -> None:
+    _, _, problems = load_yaml("a: {x: 1}\na: {x: 2}\n", "f.yaml")
+    assert [p.message.split(" (")[0] for p in problems] == ["duplicate key 'a'"]
+
+
+def test_merge_keys_and_aliases_keep_positions() -> None:
+    text = "base: &b {a: 1, b: 2}\nx:\n  <<: *b\n  c: 5\n"
+    data, positions, _ = load_yaml(text, "f.yaml")
+    assert data["x"] == {"a": 1, "b": 2, "c": 5}
+    assert positions.values[("x", "c")] == (4, 6)
+    assert positions.values[("x", "a")] == (1, 14)  # where the merged value is written
+
+
+def test_a_shared_alias_is_one_value_as_with_the_safe_loader() -> None:
+    data, positions, _ = load_yaml("a: &l [1, 2]\nb: *l\n", "f.yaml")
+    assert data["a"] is data["b"]
+    assert positions.values[("b", 1)] == (1, 11)
+
+
+@pytest.mark.parametrize("text", ["a: &x [*x]\n", "a: &x {b: [1, *x]}\n"])
+def test_an_alias_inside_its_own_value_is_an_error(text: str) -> None:
+    with pytest.raises(SourceError) as caught:
+        load_yaml(text, "f.md", line_offset=1)
+    assert str(caught.value) == "f.md:2:4: error: invalid YAML: an alias makes this value contain itself"
+
+
+def test_an_alias_bomb_is_refused_quickly() -> None:
+    lines = ["a: &a [x, x, x, x, x, x, x, x, x, x]"]
+    for prev, name in zip("abcdefgh", "bcdefghi"):
+        lines.append(f"{name}: &{name} [{', '.join(['*' + prev] * 10)}]")
+    started = time.perf_counter()
+    with pytest.raises(SourceError, match="aliases repeat more than 100,000 values"):
+        load_yaml("\n".join(lines) + "\n", "f.yaml")
+    assert time.perf_counter() - started < 5
+
+
+def test_values_nested_too_deeply_are_an_error() -> None:
+    with pytest.raises(SourceError, match=r"^f\.yaml:1:1: error: invalid YAML: values nested too deeply$"):
+        load_yaml("x: " + "[" * 3000 + "]" * 3000 + "\n", "f.yaml")
+
+
+def test_the_memos_stay_bounded() -> None:
+    load_yaml("".join(f"k{n}: {n}\n" for n in range(25_000)), "f.yaml")
+    assert len(yamlload._resolved) <= yamlload._MEMO_SIZE
+    assert len(yamlload._made) <= yamlload._MEMO_SIZE
+
+
+def test_a_recursive_alias_fails_the_build_with_a_line_naming_the_file(tmp_path: Path, monkeypatch,
+                                                                      capsys) -> None:
+    write(tmp_path, "okrsite.yaml", MINIMAL_CONFIG)
+    write(tmp_path, "content/objectives/grow.md", "---\ntitle: Grow\nperiod: 2026-Q1\nloop: &x [*x]\n---\n")
+    monkeypatch.chdir(tmp_path)
+    assert main(["build"]) == 1
+    err = capsys.readouterr().err
+    assert "content/objectives/grow.md:4:7: error: invalid YAML: an alias makes this value contain itself" \
+        in err.splitlines()
+    assert "Traceback" not in err
+
+
+def test_a_document_parsed_fresh_finds_its_positions_when_asked() -> None:
+    raw = b"---\ntitle: Grow\nkey_results:\n  - id: views\n    start: 1\n---\nBody\n"
+    doc, problems = parse_markdown_document(raw, "grow.md")
+    assert problems == [] and doc.body == "Body\n"
+    assert doc.positions.at(("key_results", 0, "start")).line == 5
+    assert doc.positions.key(("key_results",)) == Location("grow.md", 3, 1)
