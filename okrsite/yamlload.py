@@ -31,6 +31,9 @@ _MEMO_SIZE = 10_000
 _resolved: dict[str, str] = {}
 _made: dict[tuple[str, str], Any] = {}
 _UNKNOWN = object()
+_KINDS = {"tag:yaml.org,2002:int": "a whole number", "tag:yaml.org,2002:float": "a number",
+          "tag:yaml.org,2002:bool": "true or false", "tag:yaml.org,2002:timestamp": "a date",
+          "tag:yaml.org,2002:binary": "base64 data", "tag:yaml.org,2002:null": "nothing (null)"}
 
 
 class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
@@ -56,6 +59,19 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
             return super().construct_yaml_timestamp(node)
         except ValueError:
             return self.construct_scalar(node)
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        """PyYAML lets a scalar that only looks like a number (`0x_`) or carries a tag it does not
+        fit (`!!bool maybe`) fail with a bare ValueError: report it at its line instead."""
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, KeyError, AttributeError, TypeError):
+            if not isinstance(node, yaml.ScalarNode):
+                raise
+            kind = _KINDS.get(node.tag, node.tag)
+            raise yaml.constructor.ConstructorError(
+                None, None, f"cannot read '{node.value}' as {kind}; quote it to keep it as text",
+                node.start_mark) from None
 
 
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)

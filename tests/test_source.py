@@ -126,6 +126,21 @@ def test_an_alias_inside_its_own_value_is_an_error(text: str) -> None:
     assert str(caught.value) == "f.md:2:4: error: invalid YAML: an alias makes this value contain itself"
 
 
+@pytest.mark.parametrize(("text", "line", "col", "value", "kind"), [
+    ("x: 0x_\n", 2, 4, "0x_", "a whole number"),
+    ("x: [1, !!int zz]\n", 2, 8, "zz", "a whole number"),
+    ("x: !!bool maybe\n", 2, 4, "maybe", "true or false"),
+    ("x: !!float abc\n", 2, 4, "abc", "a number"),
+    ("a: &b {c: 1}\nd: *b\ne: !!timestamp soon\n", 4, 4, "soon", "a date"),  # the path with aliases too
+])
+def test_a_scalar_that_only_looks_like_its_type_is_an_error_at_its_line(
+        text: str, line: int, col: int, value: str, kind: str) -> None:
+    with pytest.raises(SourceError) as caught:
+        load_yaml(text, "f.md", line_offset=1)
+    assert str(caught.value) == (f"f.md:{line}:{col}: error: invalid YAML: cannot read '{value}' as {kind}; "
+                                 "quote it to keep it as text")
+
+
 def test_an_alias_bomb_is_refused_quickly() -> None:
     lines = ["a: &a [x, x, x, x, x, x, x, x, x, x]"]
     for prev, name in zip("abcdefgh", "bcdefghi"):
