@@ -122,6 +122,8 @@ def make_environment(theme_dirs_: list[Path], globals_: dict[str, Any],
     env.filters.update(markdown=cache.markdown, inline=cache.inline, number=number, percent=percent,
                        grade=grade, css_percent=css_percent, date=date, status_label=status_label, status_icon=status_icon)
     env.globals.update(globals_, okrsite_version=__version__)
+    from okrsite import widgets  # imported here: widgets uses the filters above
+    widgets.register(env)
     return env
 
 

@@ -1,0 +1,213 @@
+"""The theme's Python helpers (okrsite/widgets.py), called from templates as theme authors call them."""
+
+from __future__ import annotations
+
+import html
+import re
+from types import SimpleNamespace
+from typing import Any
+
+import jinja2
+import pytest
+
+from okrsite.model import KeyResult, Milestone, Objective, Project, Team
+from okrsite.pages import Page
+from okrsite.render import STATUS_ICONS, STATUS_LABELS, make_environment, relative_url
+
+HOSTILE = '<script>alert("x")</script> & "quotes"'
+ESCAPED = "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; &#34;quotes&#34;"
+SITE = SimpleNamespace(teams={"ops": Team("ops", "Ops & Infra"), "bad": Team("bad", HOSTILE)})  # helpers read teams only
+ENV = make_environment([], {})
+
+
+def render(source: str, page_url: str = "objectives/grow/index.html", pretty: bool = True, **values: Any) -> str:
+    """Render a template snippet on a page, with the site and url() every page gets."""
+    page = Page(url=page_url, template="snippet", title="Snippet")
+    return ENV.from_string(source).render(site=SITE, url=relative_url(page, pretty), **values)
+
+
+def text(fragment: str) -> str:
+    """What a reader sees (and a screen reader reads): tags dropped, entities decoded."""
+    return html.unescape(re.sub(r"<[^>]+>", "", fragment))
+
+
+def kr(**fields: Any) -> KeyResult:
+    base: dict[str, Any] = {"id": "views", "objective_id": "grow", "title": "Views", "type": "metric",
+                            "progress": 0.4, "expected": 0.5, "status": "on-track",
+                            "start": 100, "current": 140, "target": 200, "unit": "views"}
+    return KeyResult(**{**base, **fields})
+
+
+def project(**fields: Any) -> Project:
+    base: dict[str, Any] = {"id": "blog", "title": "Blog", "status": "active", "progress": 0.5, "late": False,
+                            "over_budget": False, "over_hours": False, "schedule_elapsed": 0.6,
+                            "source": "projects/blog.md", "key_results": ("grow/views",)}
+    return Project(**{**base, **fields})
+
+
+# ---------- amounts ----------
+
+@pytest.mark.parametrize(("value", "unit", "shown"), [
+    (1720, "views", "1,720 views"), (7, "%", "7%"), (12000.0, "USD", "12,000 USD"), (0.5, "", "0.5"),
+    (3, None, "3"), (None, "views", "– views"),
+])
+def test_amount_writes_the_number_with_its_unit(value: float | None, unit: str | None, shown: str) -> None:
+    assert render("{{ amount(v, u) }}", v=value, u=unit) == shown
+
+
+def test_amount_escapes_the_unit() -> None:
+    assert render("{{ amount(5, u) }}", u=HOSTILE) == f"5 {ESCAPED}"
+
+
+# ---------- links ----------
+
+def test_links_are_relative_to_the_page_and_escape_titles() -> None:
+    objective = Objective("grow", HOSTILE, "2026-Q1", 0.4, 0.5, "on-track", None, "objectives/grow.md")
+    assert render("{{ objective_link(o) }}", page_url="teams/ops/index.html", o=objective) == \
+        f'<a href="../../objectives/grow/">{ESCAPED}</a>'
+    assert render("{{ project_link(p) }}", p=project(title=HOSTILE)) == f'<a href="../../projects/blog/">{ESCAPED}</a>'
+
+
+def test_kr_link_points_at_the_key_result_on_its_objective_page() -> None:
+    assert render("{{ kr_link(k) }}", k=kr(title="Views <up>")) == \
+        '<a href="../../objectives/grow/#kr-views">Views &lt;up&gt;</a>'
+
+
+def test_links_point_at_index_html_without_pretty_urls() -> None:
+    assert render("{{ kr_link(k) }}", pretty=False, k=kr()) == \
+        '<a href="../../objectives/grow/index.html#kr-views">Views</a>'
+
+
+def test_team_link_names_a_known_team_and_shows_an_unknown_id_as_text() -> None:
+    assert render("{{ team_link('ops') }}") == '<a href="../../teams/ops/">Ops &amp; Infra</a>'
+    assert render("{{ team_link('bad') }}") == f'<a href="../../teams/bad/">{ESCAPED}</a>'
+    assert render("{{ team_link(t) }}", t=HOSTILE) == ESCAPED
+    assert render("{{ team_link(none) }}") == '<span class="muted">No team</span>'
+
+
+@pytest.mark.parametrize(("team_id", "shown"), [("ops", "Ops &amp; Infra"), ("nobody", "nobody"), (None, "No team"),
+                                                ("", "No team"), (HOSTILE, ESCAPED)])
+def test_team_name_is_plain_text(team_id: str | None, shown: str) -> None:
+    assert render("{{ team_name(t) }}", t=team_id) == shown
+
+
+def test_a_helper_needing_the_page_fails_as_a_template_error_without_it() -> None:
+    """Called from a macro file imported without context: reported like any template error."""
+    with pytest.raises(jinja2.UndefinedError, match="'url' is undefined"):
+        ENV.from_string("{{ kr_link(k) }}").render(site=SITE, k=kr())
+
+
+# ---------- status ----------
+
+@pytest.mark.parametrize("status", sorted(STATUS_LABELS))
+def test_badge_shows_an_icon_and_the_status_in_words(status: str) -> None:
+    badge = render("{{ badge(s) }}", s=status)
+    assert f'class="badge badge--{status}"' in badge
+    assert text(badge) == f"{STATUS_ICONS[status]} {STATUS_LABELS[status]}"
+
+
+def test_badge_of_an_unknown_status_reads_as_words_and_is_escaped() -> None:
+    assert text(render("{{ badge('needs-review') }}")) == "• Needs review"
+    assert "<script>" not in render("{{ badge(s) }}", s=HOSTILE)
+
+
+def test_flags_say_what_is_wrong_in_words() -> None:
+    p = project(late=True, over_budget=True, over_hours=True, key_results=())
+    assert text(render("{{ flags(p) }}", p=p)) == "⚑ Late ¤ Over budget ◴ Over hours "
+    assert text(render("{{ flags(p, unaligned=true) }}", p=p)) == "⚑ Late ¤ Over budget ◴ Over hours ∅ No OKR"
+    assert render("{{ flags(p, unaligned=true) }}", p=project()) == ""
+
+
+@pytest.mark.parametrize(("grade", "shown"), [(0.75, "Grade 0.75"), (1, "Grade 1.0"), (None, "Grade –")])
+def test_grade_chip(grade: float | None, shown: str) -> None:
+    assert text(render("{{ grade_chip(g) }}", g=grade)) == shown
+
+
+# ---------- bars ----------
+
+def test_progress_bar_marks_the_expected_pace_in_the_bar_and_in_words() -> None:
+    bar = render("{{ progress(0.4, 0.5, 'at-risk') }}")
+    assert 'class="bar bar--at-risk" role="img" aria-label="Progress: 40% (expected 50%)"' in bar
+    assert 'style="width: 40%"' in bar
+    assert '<span class="bar__marker" style="left: 50%"></span>' in bar
+    assert text(bar).split() == ["40%", "(expected", "50%)"]
+
+
+def test_progress_bar_without_expected_pace_has_no_marker() -> None:
+    bar = render("{{ progress(0.4, none, compact=true) }}")
+    assert "bar__marker" not in bar and "expected" not in bar
+    assert 'class="progress progress--compact"' in bar and "bar--neutral" in bar
+    assert 'aria-label="Progress: 40%"' in bar
+
+
+def test_progress_bar_clamps_its_width_but_says_the_value() -> None:
+    bar = render("{{ progress(1.3) }}")
+    assert 'style="width: 100%"' in bar and "<strong>130%</strong>" in bar
+
+
+def test_progress_bar_escapes_its_labels() -> None:
+    bar = render("{{ progress(0.4, 0.5, s, label=h, expected_label=h) }}", s=HOSTILE, h=HOSTILE)
+    assert "<script>" not in bar
+    assert f'aria-label="{ESCAPED}: 40% ({ESCAPED} 50%)"' in bar
+
+
+def test_usage_bar_shows_use_of_the_plan_with_units_and_may_run_over() -> None:
+    bar = render("{{ usage(1500, 1000, 'USD', 'Budget spent') }}")
+    assert 'class="bar bar--off-track" role="img" aria-label="Budget spent: 1,500 USD of 1,000 USD (150%)"' in bar
+    assert 'style="width: 100%"' in bar and text(bar).split() == ["150%", "of", "plan"]
+
+
+def test_usage_bar_of_nothing_used_is_empty() -> None:
+    bar = render("{{ usage(none, 40, 'h') }}")
+    assert "bar--neutral" in bar and "<strong>0%</strong>" in bar
+
+
+@pytest.mark.parametrize("planned", [None, 0])
+def test_usage_bar_needs_a_plan(planned: float | None) -> None:
+    assert render("{{ usage(5, p) }}", p=planned) == ""
+
+
+def test_usage_bar_escapes_label_and_unit() -> None:
+    bar = render("{{ usage(5, 10, h, h) }}", h=HOSTILE)
+    assert "<script>" not in bar and f"{ESCAPED}: 5 {ESCAPED} of 10 {ESCAPED} (50%)" in bar
+
+
+# ---------- key results ----------
+
+def test_metric_value_reads_start_now_target_and_the_unit_once() -> None:
+    assert text(render("{{ kr_value(k) }}", k=kr())) == "From 100 →, now 140 →, target 200 views"
+
+
+def test_percent_key_result_shows_percent_on_every_number() -> None:
+    assert text(render("{{ kr_value(k) }}", k=kr(unit="%", start=5, current=6.5, target=10))) == \
+        "From 5% →, now 6.5% →, target 10%"
+
+
+def test_metric_value_without_a_unit_or_a_reading() -> None:
+    assert text(render("{{ kr_value(k) }}", k=kr(unit="", current=None))) == "From 100 →, now – →, target 200"
+
+
+def test_metric_value_escapes_the_unit() -> None:
+    value = render("{{ kr_value(k) }}", k=kr(unit=HOSTILE))
+    assert "<script>" not in value and value.endswith(f" 200 {ESCAPED}</span>")
+
+
+@pytest.mark.parametrize(("done", "shown"), [(True, "Done"), (False, "Not done")])
+def test_boolean_value(done: bool, shown: str) -> None:
+    assert text(render("{{ kr_value(k) }}", k=kr(type="boolean", done=done))) == shown
+
+
+def test_milestones_value_counts_the_done_ones() -> None:
+    k = kr(type="milestones", milestones=(Milestone("a", done=True), Milestone("b")))
+    assert text(render("{{ kr_value(k) }}", k=k)) == "1/2 milestones"
+
+
+@pytest.mark.parametrize(("progress", "expected", "status", "shown"), [
+    (0.2, 0.5, "off-track", '<span class="behind">30 pts behind</span>'),
+    (0.4, 0.5, "on-track", '<span class="muted">10 pts behind</span>'),
+    (0.7, 0.5, "on-track", '<span class="muted">20 pts ahead</span>'),
+    (0.5, 0.502, "on-track", '<span class="muted">on pace</span>'),
+])
+def test_behind_by_says_points_behind_or_ahead_of_pace(progress: float, expected: float, status: str,
+                                                      shown: str) -> None:
+    assert render("{{ behind_by(k) }}", k=kr(progress=progress, expected=expected, status=status)) == shown
