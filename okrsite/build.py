@@ -139,9 +139,9 @@ class Builder:
             self.markdown = RenderCache.restore(config.cache_dir / MARKDOWN_FILE)
         markdown = self.markdown
         markdown.start_build()
-        key = (tuple(dirs), repr(build_info))
+        key = (tuple(dirs), repr(build_info), input_fingerprint({}, [d / "templates" for d in dirs], []))
         if self.environment is None or self.environment[0] != key:
-            # Kept between builds (the preview): Jinja recompiles only templates whose files changed.
+            # Kept between builds (the preview) until a template file changes.
             self.environment = (key, make_environment(dirs, {"build_info": build_info}, markdown))
         kept = None
         if previous is not None and not (config.theme_dir / "templates").is_dir():

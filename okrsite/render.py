@@ -1,4 +1,4 @@
-"""The Jinja environment: theme chain, Markdown and number filters, relative-URL helper.
+"""The Jinja environment (theme chain, filters, helpers, relative-URL function) and page rendering.
 
 One Environment is built per build and shared by every page (building one per
 page is ~30x slower). Autoescape is on for everything it renders.
@@ -6,7 +6,6 @@ page is ~30x slower). Autoescape is on for everything it renders.
 
 from __future__ import annotations
 
-import datetime as dt
 import gc
 import multiprocessing
 import threading
@@ -17,22 +16,13 @@ from typing import Any
 
 import jinja2
 
-from okrsite import __version__
+from okrsite import __version__, widgets
+from okrsite.formatting import css_percent, date, grade, number, percent, status_icon, status_label
 from okrsite.markdown import RenderCache
 from okrsite.pages import Page
-from okrsite.scoring import round_half_up
 
 BUILTIN_THEMES = Path(__file__).resolve().parent / "_themes"
 SOURCE_THEMES = Path(__file__).resolve().parent.parent / "themes"
-
-STATUS_LABELS = {
-    "on-track": "On track", "at-risk": "At risk", "off-track": "Off track", "done": "Done",
-    "not-started": "Not started", "planned": "Planned", "active": "Active", "on-hold": "On hold",
-    "cancelled": "Cancelled",
-}
-STATUS_ICONS = {"on-track": "●", "at-risk": "▲", "off-track": "■", "done": "✔", "not-started": "○",
-                "planned": "○", "active": "●", "on-hold": "❚❚", "cancelled": "✕"}
-
 
 def builtin_theme_dir() -> Path:
     """The default theme: inside the installed package, or at the top of a source checkout."""
@@ -47,46 +37,6 @@ def theme_dirs(site_theme_dir: Path) -> list[Path]:
     if builtin.resolve() not in [d.resolve() for d in dirs]:
         dirs.append(builtin)
     return dirs
-
-
-def number(value: float | int | None, digits: int = 2) -> str:
-    """1720 -> '1,720'; 0.5 -> '0.5'; 12.0 -> '12'."""
-    if value is None:
-        return "–"
-    text = f"{value:,.{digits}f}".rstrip("0").rstrip(".") if isinstance(value, float) else f"{value:,}"
-    return "0" if text in ("-0", "") else text
-
-
-def percent(value: float | None) -> str:
-    return "–" if value is None else f"{round_half_up(value * 100, 0):.0f}%"
-
-
-def css_percent(value: float | None) -> str:
-    """A 0..1 fraction as a CSS length in percent, clamped: 0.4725 -> '47.3'."""
-    return f"{min(1.0, max(0.0, value or 0.0)) * 100:.1f}".removesuffix(".0")
-
-
-def grade(value: float | None) -> str:
-    """0.9 -> '0.9', 0.75 -> '0.75', 1 -> '1.0'."""
-    if value is None:
-        return "–"
-    text = f"{value:.2f}".rstrip("0")
-    return text + "0" if text.endswith(".") else text
-
-
-def date(value: dt.date | None, style: str = "long") -> str:
-    """'15 Feb 2026' (long) or '15 Feb' (short): unambiguous in every locale."""
-    if value is None:
-        return "–"
-    return f"{value.day} {value:%b}" + ("" if style == "short" else f" {value.year}")
-
-
-def status_label(status: str) -> str:
-    return STATUS_LABELS.get(status, status.replace("-", " ").capitalize())
-
-
-def status_icon(status: str) -> str:
-    return STATUS_ICONS.get(status, "•")
 
 
 def relative_url(page: Page, pretty: bool) -> Callable[[str], str]:
@@ -117,12 +67,12 @@ def make_environment(theme_dirs_: list[Path], globals_: dict[str, Any],
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-    )
+        auto_reload=False,  # a build asks for each template thousands of times; the builder makes a
+    )                       # new environment when a template file changes (the preview)
     cache = markdown or RenderCache()
     env.filters.update(markdown=cache.markdown, inline=cache.inline, number=number, percent=percent,
                        grade=grade, css_percent=css_percent, date=date, status_label=status_label, status_icon=status_icon)
     env.globals.update(globals_, okrsite_version=__version__)
-    from okrsite import widgets  # imported here: widgets uses the filters above
     widgets.register(env)
     return env
 

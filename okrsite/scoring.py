@@ -7,6 +7,7 @@ small, total, and tested rule by rule (tests/test_scoring.py).
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -25,7 +26,14 @@ class Thresholds:
 
 
 def round_half_up(value: float, digits: int = 2) -> float:
-    """Round as people do (0.625 -> 0.63), not to even as round() does; from the shortest repr."""
+    """Round as people do (0.625 -> 0.63), not to even as round() does; from the shortest repr.
+
+    Pages show tens of thousands of rounded numbers, so float arithmetic decides every value
+    that is not within a hair of a tie; ties (and near ties such as 1.005) go to Decimal.
+    """
+    scaled = value * 10 ** digits
+    if abs(scaled - math.floor(scaled) - 0.5) > 1e-6 and math.isfinite(scaled):
+        return math.floor(scaled + 0.5) / 10 ** digits
     quantum = Decimal(1).scaleb(-digits)
     return float(Decimal(repr(value)).quantize(quantum, rounding=ROUND_HALF_UP))
 

@@ -22,7 +22,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
 from okrsite.model import KeyResult, Objective, Project, Team
-from okrsite.render import css_percent, grade, number, percent, status_icon, status_label
+from okrsite.formatting import css_percent, grade, number, percent, status_icon, status_label
 
 
 def amount(value: float | None, unit: str | None = "") -> Markup:

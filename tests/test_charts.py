@@ -19,7 +19,7 @@ import pytest
 
 from okrsite.build import BuildOptions, BuildReport, build
 from okrsite.cli import main
-from okrsite.render import number, percent
+from okrsite.formatting import number, percent
 from tests.conftest import REPO, write
 
 SVG = "{http://www.w3.org/2000/svg}"

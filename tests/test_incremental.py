@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from okrsite.build import BuildOptions, build
+from okrsite.build import Builder, BuildOptions, build
 from okrsite.diagnostics import BuildFailed
 from tests.conftest import write
 
@@ -124,3 +124,15 @@ def test_an_edit_rewrites_only_the_files_that_changed(demo_site: Path) -> None:
     assert rewritten == set(report.changed) and 0 < len(rewritten) == report.written < 10
     assert "projects/wiki-migration/index.html" in rewritten
     assert not any(p.name.startswith(".output.okrsite") for p in demo_site.iterdir())
+
+
+def test_a_builder_kept_between_builds_sees_an_edited_template(demo_site: Path) -> None:
+    """The preview keeps one Builder (and its Jinja environment) for the whole session."""
+    builder = Builder(BuildOptions(demo_site / "okrsite.yaml"))
+    builder.build()
+    write(demo_site, "themes/default/templates/404.html", "<p>Lost, version 1</p>\n")
+    builder.build()
+    assert (demo_site / "output/404.html").read_text() == "<p>Lost, version 1</p>\n"
+    write(demo_site, "themes/default/templates/404.html", "<p>Lost, version 2</p>\n")
+    builder.build()
+    assert (demo_site / "output/404.html").read_text() == "<p>Lost, version 2</p>\n"

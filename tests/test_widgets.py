@@ -12,7 +12,9 @@ import pytest
 
 from okrsite.model import KeyResult, Milestone, Objective, Project, Team
 from okrsite.pages import Page
-from okrsite.render import STATUS_ICONS, STATUS_LABELS, make_environment, relative_url
+from okrsite.formatting import STATUS_ICONS, STATUS_LABELS
+from okrsite.render import make_environment, relative_url
+from tests.conftest import REPO
 
 HOSTILE = '<script>alert("x")</script> & "quotes"'
 ESCAPED = "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; &#34;quotes&#34;"
@@ -211,3 +213,16 @@ def test_milestones_value_counts_the_done_ones() -> None:
 def test_behind_by_says_points_behind_or_ahead_of_pace(progress: float, expected: float, status: str,
                                                       shown: str) -> None:
     assert render("{{ behind_by(k) }}", k=kr(progress=progress, expected=expected, status=status)) == shown
+
+
+def test_templates_that_call_the_former_macros_keep_working() -> None:
+    """A site theme copied from okrsite 0.1 calls m.badge(...), m.objective_link(...)."""
+    theme_env = make_environment([REPO / "themes/default"], {})
+    page = Page(url="teams/ops/index.html", template="snippet", title="Snippet")
+    objective = Objective(id="grow", title="Grow <fast>", period="2026-Q1", progress=0.5, expected=0.5,
+                          status="on-track", grade=None, source="content/objectives/grow.md")
+    html_ = theme_env.from_string(
+        '{% import "_macros.html" as m with context %}{{ m.badge("at-risk") }} {{ m.objective_link(o) }}'
+    ).render(site=SITE, url=relative_url(page, True), o=objective)
+    assert text(html_) == "▲ At risk Grow <fast>"
+    assert 'href="../../objectives/grow/"' in html_

@@ -36,7 +36,7 @@ from matplotlib.transforms import offset_copy
 from okrsite.charts.palette import ROLES
 from okrsite.charts.specs import (BAR_BOTTOM, BAR_TOP, COUNTS_HEIGHT, STATUS_WORDS, BarsData, ChartSpec, Label,
                                   TrendData)
-from okrsite.render import STATUS_ICONS
+from okrsite.formatting import STATUS_ICONS
 
 PX = 1 / 96  # inches per CSS pixel
 PT = 0.75  # points per CSS pixel
