@@ -50,6 +50,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 HERE = pathlib.Path(__file__).resolve().parent
@@ -294,15 +295,18 @@ def okrsite_env() -> dict[str, str]:
 
 
 class ObjectiveEdit:
-    """One objective file, edited and restored in turn, each time with a later mtime."""
+    """One objective file, edited and restored in turn, each time with a later mtime. Each edit
+    is a different one (the n-th appends a different value), so its charts are really drawn
+    again rather than found in the chart cache from the previous run."""
 
     def __init__(self, site: pathlib.Path, as_of: dt.date):
         self.path, self.edited, self.description = self._choose(site, as_of)
         self.original = self.path.read_bytes()
         self.mtime_ns = max(self.path.stat().st_mtime_ns, time.time_ns())
+        self.count = 0
 
     @staticmethod
-    def _choose(site: pathlib.Path, as_of: dt.date) -> tuple[pathlib.Path, bytes, str]:
+    def _choose(site: pathlib.Path, as_of: dt.date) -> tuple[pathlib.Path, Callable[[int], bytes], str]:
         """Append a check-in dated as_of to the first metric KR (in file order) of an objective
         in as_of's quarter whose last check-in is earlier; else change the first title."""
         quarter = f"period: {as_of.year}-Q{(as_of.month - 1) // 3 + 1}"
@@ -320,16 +324,22 @@ class ObjectiveEdit:
                 if dt.date.fromisoformat(match.group(2)) >= as_of or following.startswith("- {"):
                     continue  # dated as_of already, or followed by a check-in without a value
                 value = float(match.group(3))
-                new = round(value + max(abs(value) * 0.01, 0.01), 2)
-                added = (f"{match.group(1)}- {{date: {as_of.isoformat()}, value: {new:g}, "
-                         f"confidence: 0.5, note: \"benchmark edit\"}}")
-                edited = "\n".join(lines[:i + 1] + [added] + lines[i + 1:])
+                step = max(abs(value) * 0.01, 0.01)
+
+                def edited(n: int, lines=lines, i=i, indent=match.group(1), value=value, step=step) -> bytes:
+                    added = (f"{indent}- {{date: {as_of.isoformat()}, value: {round(value + step * n, 2):g}, "
+                             f"confidence: 0.5, note: \"benchmark edit\"}}")
+                    return "\n".join(lines[:i + 1] + [added] + lines[i + 1:]).encode("utf-8")
+
                 rel = path.relative_to(site).as_posix()
-                return path, edited.encode("utf-8"), f"one check-in appended in {rel}"
+                return path, edited, f"one check-in appended in {rel} (another value each run)"
         path = paths[0]
         text = path.read_text(encoding="utf-8")
-        edited = re.sub(r'^title: "?(.*?)"?$', r'title: "\1 (edited)"', text, count=1, flags=re.M)
-        return path, edited.encode("utf-8"), f"title changed in {path.relative_to(site).as_posix()}"
+
+        def retitled(n: int) -> bytes:
+            return re.sub(r'^title: "?(.*?)"?$', rf'title: "\1 (edited {n})"', text, count=1, flags=re.M).encode()
+
+        return path, retitled, f"title changed in {path.relative_to(site).as_posix()}"
 
     def _write(self, data: bytes) -> None:
         self.path.write_bytes(data)
@@ -337,7 +347,8 @@ class ObjectiveEdit:
         os.utime(self.path, ns=(self.mtime_ns, self.mtime_ns))
 
     def apply(self) -> None:
-        self._write(self.edited)
+        self.count += 1
+        self._write(self.edited(self.count))
 
     def restore(self) -> None:
         self._write(self.original)
