@@ -229,21 +229,36 @@ def periods_index(site: Site) -> Page:
     }, section="periods")
 
 
-def alignment_page(site: Site) -> Page:
-    supported = set(site.projects_by_link)
-    trees = []
-    for period in reversed(list(site.periods.values())):
-        objectives = site.objectives_in(period.id)
-        ids = {o.id for o in objectives}
-        roots = [o for o in objectives if o.parent not in ids]
-        if roots:
-            trees.append((period, roots))
-    return Page("alignment/index.html", "alignment.html", "Alignment", {
-        "trees": trees,
-        "unaligned": [p for p in site.projects.values() if not p.aligned],
-        "unsupported": [kr for o in site.objectives.values() for kr in o.key_results
-                        if kr.ref not in supported],
-    }, section="alignment")
+def alignment_url(period_id: str, default_period: str | None) -> str:
+    return "alignment/" if period_id == default_period else f"alignment/{period_id}/"
+
+
+def alignment_pages(site: Site) -> list[Page]:
+    """One alignment page per period with objectives, the default period's at alignment/.
+
+    A period's tree grows with that period, not with the site's whole history; each page
+    holds all it shows (the period's objectives and the projects behind them), so an edit
+    in one period leaves the other periods' pages as they were.
+    """
+    periods = [p for p in reversed(list(site.periods.values()))
+               if p.id == site.default_period or site.objectives_in(p.id)]
+    switch = [(p, alignment_url(p.id, site.default_period)) for p in periods]
+    unaligned = [p for p in site.projects.values() if not p.aligned]
+    pages = []
+    for period, url in switch:
+        objectives = {o.id: o for o in site.objectives_in(period.id)}
+        key_results = [kr for o in objectives.values() for kr in o.key_results]
+        links = [kr.ref for kr in key_results] + list(objectives)
+        pages.append(Page(url + "index.html", "alignment.html", f"Alignment: {period.title}", {
+            "period": period,
+            "periods": switch,
+            "objectives": objectives,
+            "roots": [o for o in objectives.values() if o.parent not in objectives],
+            "supporters": {link: site.projects_for(link) for link in links if link in site.projects_by_link},
+            "unsupported": [kr for kr in key_results if kr.ref not in site.projects_by_link],
+            "unaligned": unaligned,
+        }, section="alignment", self_contained=True))
+    return pages
 
 
 def free_page(site: Site, index: int) -> Page:
@@ -258,7 +273,7 @@ def not_found_page(site: Site, base: str | None) -> Page:
 
 def site_map(site: Site, base_404: str | None = None) -> list[Page]:
     """Every HTML page of the site, in a stable order."""
-    pages = [dashboard(site), alignment_page(site), periods_index(site), teams_index(site),
+    pages = [dashboard(site), *alignment_pages(site), periods_index(site), teams_index(site),
              projects_index(site), not_found_page(site, base_404)]
     pages += [period_page(site, p) for p in site.periods]
     pages += [objective_page(site, o) for o in site.objectives.values()]

@@ -1,0 +1,74 @@
+"""The alignment view, read as a manager reads it: which projects move which key results,
+which key results nothing moves, which projects support no OKR; one page per period."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+import pytest
+
+from okrsite.build import BuildOptions, build
+from tests.conftest import write
+from tests.sitecrawl import page_refs, resolve
+
+
+def section(page: str, anchor: str) -> str:
+    """The text of the <section> whose heading has this id (tags dropped, entities decoded)."""
+    match = re.search(rf'<section[^>]*aria-labelledby="{anchor}".*?</section>', page, re.S)
+    assert match, f"no section {anchor}"
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", match.group(0))))
+
+
+@pytest.fixture
+def built(demo_site: Path) -> Path:
+    build(BuildOptions(demo_site / "okrsite.yaml"))
+    return demo_site / "output"
+
+
+def test_the_main_page_is_the_default_period_and_links_every_other(built: Path) -> None:
+    page = (built / "alignment/index.html").read_text()
+    tree = section(page, "tree-heading")
+    assert "Objectives of Q2 2026" in tree and "Make every dashboard feel instant" in tree
+    assert "Get new customers to value in weeks" not in tree  # a Q1 objective
+    main, q1 = built / "alignment/index.html", built / "alignment/2026-Q1/index.html"
+    assert (q1, "") in [resolve(built, main, ref) for ref in page_refs(page)[0]]
+    q1_page = q1.read_text()
+    assert "Get new customers to value in weeks" in section(q1_page, "tree-heading")
+    assert (main, "") in [resolve(built, q1, ref) for ref in page_refs(q1_page)[0]]  # and back to Q2
+
+
+def test_each_key_result_shows_the_projects_behind_it_or_none(built: Path) -> None:
+    tree = section((built / "alignment/index.html").read_text(), "tree-heading")
+    assert re.search(r"Cut p95 dashboard query latency .*? Projects: Columnar cache for aggregate dashboard "
+                     r"queries", tree)
+    assert re.search(r"Reduce deploy lead time from 5 days to 1 day \d+% \S+ \w[\w ]* No project", tree)
+    unsupported = section((built / "alignment/index.html").read_text(), "unsupported-heading")
+    assert "Reduce deploy lead time from 5 days to 1 day" in unsupported
+    assert "Cut p95 dashboard query latency" not in unsupported
+
+
+def test_projects_that_support_no_okr_are_listed(built: Path) -> None:
+    page = (built / "alignment/index.html").read_text()
+    unaligned = section(page, "unaligned-heading")
+    assert "Projects that support no OKR 2" in unaligned
+    assert "Move the engineering wiki to the docs-as-code repository" in unaligned
+
+
+def test_a_supporting_objective_is_nested_under_its_parent(built: Path) -> None:
+    page = (built / "alignment/index.html").read_text()
+    parent = page.index("Become the analytics platform mid-market retailers choose first")
+    child = page.index("Build a mid-market pipeline that covers next quarter")
+    assert parent < child and '<ul class="tree">' in page[parent:child]
+
+
+def test_an_edit_in_one_period_leaves_the_other_periods_page_as_it_was(demo_site: Path, built: Path) -> None:
+    q1, q2 = built / "alignment/2026-Q1/index.html", built / "alignment/index.html"
+    before = q1.stat().st_mtime_ns, q2.read_bytes()
+    path = demo_site / "content/objectives/2026-Q2/engineering-faster-queries.md"
+    write(demo_site, "content/objectives/2026-Q2/engineering-faster-queries.md",
+          path.read_text().replace("Make every dashboard feel instant", "Make every dashboard feel instant again"))
+    build(BuildOptions(demo_site / "okrsite.yaml"))
+    assert q1.stat().st_mtime_ns == before[0]
+    assert q2.read_bytes() != before[1] and "feel instant again" in q2.read_text()
