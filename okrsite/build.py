@@ -147,8 +147,14 @@ class Builder:
         if previous is not None and not (config.theme_dir / "templates").is_dir():
             kept = PreviousPages(config.output_dir, previous.extra.get("pages", {}), previous.extra.get("charts", {}),
                                  previous.outputs)
+        def save_documents() -> None:
+            # Saving a cache costs as much as a few hundred parses: after a small edit, keep the
+            # old file; the next build then parses or renders those few texts again.
+            if _worth_saving(self.documents.misses - parsed_before, len(self.documents.entries), previous):
+                self.documents.save(config.cache_dir / DOCUMENTS_FILE)
+
         rendered = render_site(site, diagnostics, self.environment[1], markdown, self.options.jobs, kept,
-                               self.progress)
+                               self.progress, save_documents)
         files, page_count, charts = rendered.files, rendered.pages, rendered.charts
         if diagnostics.errors:
             raise BuildFailed(diagnostics.sorted())
@@ -156,10 +162,6 @@ class Builder:
         self.progress(f"writing {len(files):,} files")
         report: WriteReport = write_site(files, config.output_dir)
         warnings = tuple(diagnostics.sorted())
-        # Saving a cache costs as much as a few hundred parses: after a small edit, keep the
-        # old file; the next build then parses or renders those few texts again.
-        if _worth_saving(self.documents.misses - parsed_before, len(self.documents.entries), previous):
-            self.documents.save(config.cache_dir / DOCUMENTS_FILE)
         if _worth_saving(markdown.rendered, len(markdown.used), previous):
             markdown.save(config.cache_dir / MARKDOWN_FILE)
         save_state(config.cache_dir, BuildState(fingerprint, output_stamps(config.output_dir), warnings,
@@ -301,8 +303,11 @@ class Rendered:
 
 def render_site(site: Site, diagnostics: Diagnostics, env: jinja2.Environment, markdown: RenderCache,
                 jobs: int | None = None, previous: PreviousPages | None = None,
-                progress: Callable[[str], None] | None = None) -> Rendered:
-    """Every output file as bytes, in memory: nothing is written until all of it succeeded."""
+                progress: Callable[[str], None] | None = None, also: Callable[[], None] | None = None) -> Rendered:
+    """Every output file as bytes, in memory: nothing is written until all of it succeeded.
+
+    `also` is other work of the build, done while page workers render.
+    """
     config = site.config
     dirs = theme_dirs(config.theme_dir)
     nav = navigation(site)
@@ -324,34 +329,50 @@ def render_site(site: Site, diagnostics: Diagnostics, env: jinja2.Environment, m
     if progress:
         progress(f"rendering {len(to_render):,} pages ({len(page_list) - len(to_render):,} unchanged)")
 
-    rendered, workers = _render(to_render, env, shared, markdown, diagnostics, jobs)
+    other: dict[str, bytes] = {}
+
+    def while_waiting() -> None:  # while the page workers render
+        other.update(_other_files(site, page_list, dirs))
+        if also:
+            also()
+
+    rendered, workers = _render(to_render, env, shared, markdown, diagnostics, jobs, while_waiting)
     charts = stage.finish(diagnostics)
     if charts.redo:  # a chart could not be drawn: its pages without it, drawn again next time
         rendered.update(_render(charts.redo, env, shared, markdown, diagnostics, jobs)[0])
         for page in charts.redo:
             digests.pop(page.url, None)
-    files: dict[str, Content] = {**charts.files, **dict.fromkeys(kept, KEPT), **rendered}
+    files: dict[str, Content] = {**charts.files, **dict.fromkeys(kept, KEPT), **rendered, **other}
+    return Rendered(files, len(page_list), charts, stage.by_page, digests, len(kept), workers)
+
+
+def _other_files(site: Site, page_list: list[Page], dirs: list[Path]) -> dict[str, bytes]:
+    """Everything besides pages and charts: the theme's static files, assets, the exports."""
+    files = {}
     for theme in reversed(dirs):  # built-in first, the site's theme overrides it
         for path in sorted((theme / "static").rglob("*")):
             if path.is_file():
                 files["static/" + path.relative_to(theme / "static").as_posix()] = path.read_bytes()
-    for path in discover(config.content_dir).assets:
-        files["assets/" + path.relative_to(config.content_dir / "assets").as_posix()] = path.read_bytes()
+    content = site.config.content_dir
+    for path in discover(content).assets:
+        files["assets/" + path.relative_to(content / "assets").as_posix()] = path.read_bytes()
     files["okrs.json"] = exports.okrs_json(site)
     files["feed.xml"] = exports.atom_feed(site)
     sitemap = exports.sitemap(site, page_list)
     if sitemap is not None:
         files["sitemap.xml"] = sitemap
     files[".nojekyll"] = b""
-    return Rendered(files, len(page_list), charts, stage.by_page, digests, len(kept), workers)
+    return files
 
 
 def _render(pages: list[Page], env: jinja2.Environment, shared: dict[str, Any], markdown: RenderCache,
-            diagnostics: Diagnostics, jobs: int | None) -> tuple[dict[str, bytes], int]:
+            diagnostics: Diagnostics, jobs: int | None,
+            while_waiting: Callable[[], None] = lambda: None) -> tuple[dict[str, bytes], int]:
     """The pages' HTML, and how many processes rendered it; a template error becomes a diagnostic."""
     config: SiteConfig = shared["config"]
     rendered, error, workers = render_pages(env, pages, config.pretty_urls, shared, markdown,
-                                            lambda exc: _template_diagnostic(exc, config), jobs or os.cpu_count() or 1)
+                                            lambda exc: _template_diagnostic(exc, config), jobs or os.cpu_count() or 1,
+                                            while_waiting)
     if error is not None:
         diagnostics.items.append(error)
     return rendered, workers

@@ -108,13 +108,15 @@ def can_fork() -> bool:
 
 def render_pages(env: jinja2.Environment, pages: list[Page], pretty: bool, shared: dict[str, Any],
                  cache: RenderCache, on_error: Callable[[jinja2.TemplateError], Any],
-                 jobs: int) -> tuple[dict[str, bytes], Any, int]:
+                 jobs: int, while_waiting: Callable[[], None] = lambda: None) -> tuple[dict[str, bytes], Any, int]:
     """Render pages, in forked worker processes when there are enough of them.
 
     Workers inherit the environment and the model by fork (nothing is pickled on
     the way in) and send back bytes and the Markdown they rendered; the result
-    does not depend on how many processes rendered it. Returns the files, the
-    first template error's diagnostic (or None) and the number of processes used.
+    does not depend on how many processes rendered it. `while_waiting` is other
+    work of the build, done meanwhile (or after, when rendering in-process).
+    Returns the files, the first template error's diagnostic (or None) and the
+    number of processes used.
     """
     global _JOB
     workers = min(jobs, len(pages) // MIN_PAGES_PER_WORKER)
@@ -123,12 +125,15 @@ def render_pages(env: jinja2.Environment, pages: list[Page], pretty: bool, share
         if workers < 2 or not can_fork():
             workers = 1
             shares = [_render_share(0, 1)]
+            while_waiting()
         else:
             context = multiprocessing.get_context("fork")
             gc.freeze()  # the model is read-only now: collections in the workers leave it unscanned and unwritten
             try:
                 with ProcessPoolExecutor(workers, mp_context=context) as pool:
-                    shares = list(pool.map(_render_share, range(workers), [workers] * workers))
+                    running = pool.map(_render_share, range(workers), [workers] * workers)
+                    while_waiting()
+                    shares = list(running)
             finally:
                 gc.unfreeze()
     finally:
