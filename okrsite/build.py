@@ -320,8 +320,13 @@ def render_site(site: Site, diagnostics: Diagnostics, env: jinja2.Environment, m
     page_list = site_pages.site_map(site, _base_for_404(site))
     # Charts are a function of what their page shows, so a page kept as it was keeps its charts too.
     contexts = ContextDigests(shared_digest)
-    digests = {page.url: contexts.page(page.url, page.template, page.context)
-               for page in page_list if page.self_contained}
+
+    def digest_pages() -> dict[str, str]:
+        return {page.url: contexts.page(page.url, page.template, page.context)
+                for page in page_list if page.self_contained}
+
+    # With no previous build nothing can be kept: the digests (for the next build) can wait.
+    digests = digest_pages() if previous else {}
     kept = {url: previous.charts.get(url, []) for url, digest in digests.items()
             if previous and previous.unchanged(url, digest)}
     stage = add_charts(site, page_list, dirs, jobs, progress, kept)
@@ -332,6 +337,8 @@ def render_site(site: Site, diagnostics: Diagnostics, env: jinja2.Environment, m
     other: dict[str, bytes] = {}
 
     def while_waiting() -> None:  # while the page workers render
+        if not previous:
+            digests.update(digest_pages())
         other.update(_other_files(site, page_list, dirs))
         if also:
             also()
