@@ -88,7 +88,8 @@ def run_build(args: argparse.Namespace) -> int:
             where = f" ({workers} process{'es' if workers != 1 else ''})" if workers else ""
             print(f"charts: {report.charts_drawn} drawn{where}, {report.charts_cached} from the cache, "
                   f"{report.charts_seconds:.2f} s; documents: {report.documents_parsed} parsed, "
-                  f"{report.documents_cached} cached; pages: {report.pages_kept} unchanged inputs, kept")
+                  f"{report.documents_cached} cached; pages: {report.pages_kept} kept (inputs unchanged), "
+                  f"{report.pages_workers} rendering process{'es' if report.pages_workers != 1 else ''}")
         print(report.summary())
     return EXIT_OK
 
