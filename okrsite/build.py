@@ -20,9 +20,11 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import markdown_it
 
 from okrsite import __version__, exports, pages as site_pages
 from okrsite.charts import ChartFiles, add_charts
+from okrsite.charts.cache import matplotlib_version
 from okrsite.assemble import assemble
 from okrsite.config import SiteConfig, load_config
 from okrsite.diagnostics import BuildFailed, Diagnostic, Diagnostics, Location
@@ -164,7 +166,9 @@ class Builder:
         warnings = tuple(diagnostics.sorted())
         if _worth_saving(markdown.rendered, len(markdown.used), previous):
             markdown.save(config.cache_dir / MARKDOWN_FILE)
-        save_state(config.cache_dir, BuildState(fingerprint, output_stamps(config.output_dir), warnings,
+        # A chart that could not be drawn is tried again by the next build, even with nothing changed.
+        save_state(config.cache_dir, BuildState("" if charts.redo else fingerprint,
+                                                output_stamps(config.output_dir), warnings,
                                                 page_count, charts.drawn + charts.cached,
                                                 {"pages": rendered.digests, "charts": rendered.chart_files}))
         return BuildReport(
@@ -282,10 +286,15 @@ def _worth_saving(fresh: int, total: int, previous: BuildState | None) -> bool:
     return previous is None or fresh * 20 > total
 
 
+def _libraries() -> dict[str, str]:
+    """The versions of what turns content into pages and charts (read without importing matplotlib)."""
+    return {"okrsite": __version__, "jinja2": jinja2.__version__, "markdown-it-py": markdown_it.__version__,
+            "matplotlib": matplotlib_version()}
+
+
 def _fingerprint(config: SiteConfig, dirs: list[Path], build_info: BuildInfo | None) -> str:
     """Everything the output depends on: settings, okrsite's own code, content and theme files."""
-    settings = {"okrsite": __version__, "as_of": config.as_of, "output": config.output_dir,
-                "build_info": build_info, "jinja2": jinja2.__version__}
+    settings = {**_libraries(), "as_of": config.as_of, "output": config.output_dir, "build_info": build_info}
     return input_fingerprint(settings, [config.content_dir, *dirs, Path(__file__).resolve().parent],
                              [config.path])
 
@@ -304,7 +313,8 @@ class Rendered:
 def render_site(site: Site, diagnostics: Diagnostics, env: jinja2.Environment, markdown: RenderCache,
                 jobs: int | None = None, previous: PreviousPages | None = None,
                 progress: Callable[[str], None] | None = None, also: Callable[[], None] | None = None) -> Rendered:
-    """Every output file as bytes, in memory: nothing is written until all of it succeeded.
+    """Every output file, in memory (bytes, or KEPT as the last build wrote it): nothing is
+    written until all of it succeeded.
 
     `also` is other work of the build, done while page workers render.
     """
@@ -316,7 +326,7 @@ def render_site(site: Site, diagnostics: Diagnostics, env: jinja2.Environment, m
     # the navigation and whatever the theme and okrsite's own code make of them.
     shared_digest = input_fingerprint(
         {"config": repr(config), "build_info": env.globals["build_info"], "teams": repr(site.teams), "nav": nav,
-         "okrsite": __version__}, [*dirs, Path(__file__).resolve().parent], [])
+         **_libraries()}, [*dirs, Path(__file__).resolve().parent], [])
     page_list = site_pages.site_map(site, _base_for_404(site))
     # Charts are a function of what their page shows, so a page kept as it was keeps its charts too.
     contexts = ContextDigests(shared_digest)
@@ -343,8 +353,12 @@ def render_site(site: Site, diagnostics: Diagnostics, env: jinja2.Environment, m
         if also:
             also()
 
-    rendered, workers = _render(to_render, env, shared, markdown, diagnostics, jobs, while_waiting)
-    charts = stage.finish(diagnostics)
+    try:
+        rendered, workers = _render(to_render, env, shared, markdown, diagnostics, jobs, while_waiting)
+        charts = stage.finish(diagnostics)
+    except BaseException:  # Ctrl-C, or a theme helper raising: no drawing process is left behind
+        stage.cancel()
+        raise
     if charts.redo:  # a chart could not be drawn: its pages without it, drawn again next time
         rendered.update(_render(charts.redo, env, shared, markdown, diagnostics, jobs)[0])
         for page in charts.redo:
@@ -385,7 +399,7 @@ def _render(pages: list[Page], env: jinja2.Environment, shared: dict[str, Any], 
     return rendered, workers
 
 
-def _template_diagnostic(exc: jinja2.TemplateError, config: SiteConfig) -> Diagnostic:
+def _template_diagnostic(exc: Exception, config: SiteConfig) -> Diagnostic:
     """A theme error as path:line: the template file and line, found in the traceback."""
     if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:
         return Diagnostic(config.relative(Path(exc.filename)), exc.lineno or 1, 1, "error",

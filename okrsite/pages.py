@@ -146,7 +146,7 @@ def dashboard(site: Site) -> Page:
         "expected": objectives[0].expected if objectives else None,
         "behind": behind_pace(site, objectives),
         "attention": [p for p in projects if p.attention],
-        "unaligned": [p for p in projects if not p.aligned and p.status != "done"],
+        "unaligned": unaligned_projects(projects),
         "recent": recent_activity(site, site.objectives.values(), site.projects.values()),
     }, section="dashboard")
 
@@ -219,6 +219,7 @@ def period_page(site: Site, period_id: str) -> Page:
         "counts": status_counts(objectives),
         "overall": mean_progress(objectives),
         "mean_grade": sum(graded) / len(graded) if graded else None,
+        "alignment": alignment_url(period_id) if objectives else None,
     }, section="periods")
 
 
@@ -229,12 +230,18 @@ def periods_index(site: Site) -> Page:
     }, section="periods")
 
 
-def alignment_url(period_id: str, default_period: str | None) -> str:
-    return "alignment/" if period_id == default_period else f"alignment/{period_id}/"
+def alignment_url(period_id: str) -> str:
+    return f"alignment/{period_id}/"
+
+
+def unaligned_projects(projects: Iterable[Project]) -> list[Project]:
+    """Projects still going (or not started) that support no objective or key result."""
+    return [p for p in projects if not p.aligned and p.status != "done"]
 
 
 def alignment_pages(site: Site) -> list[Page]:
-    """One alignment page per period with objectives, the default period's at alignment/.
+    """An alignment page per period with objectives (and the default period), at a URL that
+    stays the period's; `alignment/` shows the default period's, as the dashboard does.
 
     A period's tree grows with that period, not with the site's whole history; each page
     holds all it shows (the period's objectives and the projects behind them), so an edit
@@ -242,22 +249,29 @@ def alignment_pages(site: Site) -> list[Page]:
     """
     periods = [p for p in reversed(list(site.periods.values()))
                if p.id == site.default_period or site.objectives_in(p.id)]
-    switch = [(p, alignment_url(p.id, site.default_period)) for p in periods]
-    unaligned = [p for p in site.projects.values() if not p.aligned]
+    switch = [(p, alignment_url(p.id)) for p in periods]
+    unaligned = unaligned_projects(site.projects.values())
     pages = []
     for period, url in switch:
         objectives = {o.id: o for o in site.objectives_in(period.id)}
         key_results = [kr for o in objectives.values() for kr in o.key_results]
         links = [kr.ref for kr in key_results] + list(objectives)
-        pages.append(Page(url + "index.html", "alignment.html", f"Alignment: {period.title}", {
+        context = {
             "period": period,
             "periods": switch,
             "objectives": objectives,
             "roots": [o for o in objectives.values() if o.parent not in objectives],
+            "key_results": len(key_results),
             "supporters": {link: site.projects_for(link) for link in links if link in site.projects_by_link},
             "unsupported": [kr for kr in key_results if kr.ref not in site.projects_by_link],
             "unaligned": unaligned,
-        }, section="alignment", self_contained=True))
+        }
+        title = f"Alignment: {period.title}"
+        pages.append(Page(url + "index.html", "alignment.html", title, context, section="alignment",
+                          self_contained=True))
+        if period.id == site.default_period:
+            pages.append(Page("alignment/index.html", "alignment.html", title, context, section="alignment",
+                              self_contained=True))
     return pages
 
 

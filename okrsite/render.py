@@ -89,14 +89,15 @@ _JOB: tuple[Any, ...] | None = None  # what forked workers render; set just befo
 
 
 def _render_share(index: int, count: int) -> tuple[list[tuple[str, bytes]], Any, dict[str, str]]:
-    """Render every count-th page from index; stop at the first template error."""
+    """Render every count-th page from index; stop at the first error a template raises (a
+    theme helper called wrongly raises TypeError, not a Jinja error: reported the same way)."""
     assert _JOB is not None
     env, pages, pretty, shared, on_error, cache = _JOB
     done = []
     for page in pages[index::count]:
         try:
             done.append((page.url, render_page(env, page, pretty, shared).encode()))
-        except jinja2.TemplateError as exc:
+        except Exception as exc:  # noqa: BLE001 - becomes a diagnostic with the template's file and line
             return done, on_error(exc), cache.used
     return done, None, cache.used
 
@@ -107,7 +108,7 @@ def can_fork() -> bool:
 
 
 def render_pages(env: jinja2.Environment, pages: list[Page], pretty: bool, shared: dict[str, Any],
-                 cache: RenderCache, on_error: Callable[[jinja2.TemplateError], Any],
+                 cache: RenderCache, on_error: Callable[[Exception], Any],
                  jobs: int, while_waiting: Callable[[], None] = lambda: None) -> tuple[dict[str, bytes], Any, int]:
     """Render pages, in forked worker processes when there are enough of them.
 
@@ -128,6 +129,7 @@ def render_pages(env: jinja2.Environment, pages: list[Page], pretty: bool, share
             while_waiting()
         else:
             context = multiprocessing.get_context("fork")
+            frozen_here = gc.get_freeze_count() == 0  # a host program may have frozen its own objects
             gc.freeze()  # the model is read-only now: collections in the workers leave it unscanned and unwritten
             try:
                 with ProcessPoolExecutor(workers, mp_context=context) as pool:
@@ -135,7 +137,8 @@ def render_pages(env: jinja2.Environment, pages: list[Page], pretty: bool, share
                     while_waiting()
                     shares = list(running)
             finally:
-                gc.unfreeze()
+                if frozen_here:
+                    gc.unfreeze()
     finally:
         _JOB = None
     files: dict[str, bytes] = {}

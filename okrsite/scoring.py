@@ -32,7 +32,7 @@ def round_half_up(value: float, digits: int = 2) -> float:
     that is not within a hair of a tie; ties (and near ties such as 1.005) go to Decimal.
     """
     scaled = value * 10 ** digits
-    if abs(scaled - math.floor(scaled) - 0.5) > 1e-6 and math.isfinite(scaled):
+    if math.isfinite(scaled) and abs(scaled - math.floor(scaled) - 0.5) > 1e-6:
         return math.floor(scaled + 0.5) / 10 ** digits
     quantum = Decimal(1).scaleb(-digits)
     return float(Decimal(repr(value)).quantize(quantum, rounding=ROUND_HALF_UP))

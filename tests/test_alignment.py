@@ -32,11 +32,16 @@ def test_the_main_page_is_the_default_period_and_links_every_other(built: Path) 
     tree = section(page, "tree-heading")
     assert "Objectives of Q2 2026" in tree and "Make every dashboard feel instant" in tree
     assert "Get new customers to value in weeks" not in tree  # a Q1 objective
-    main, q1 = built / "alignment/index.html", built / "alignment/2026-Q1/index.html"
+    main, q1, q2 = (built / "alignment/index.html", built / "alignment/2026-Q1/index.html",
+                    built / "alignment/2026-Q2/index.html")
+    # the default period's page also has a URL that stays its own
+    assert section(q2.read_text(), "tree-heading") == tree
     assert (q1, "") in [resolve(built, main, ref) for ref in page_refs(page)[0]]
     q1_page = q1.read_text()
     assert "Get new customers to value in weeks" in section(q1_page, "tree-heading")
-    assert (main, "") in [resolve(built, q1, ref) for ref in page_refs(q1_page)[0]]  # and back to Q2
+    assert (q2, "") in [resolve(built, q1, ref) for ref in page_refs(q1_page)[0]]  # and back to Q2
+    period_page = built / "periods/2026-Q1/index.html"
+    assert (q1, "") in [resolve(built, period_page, ref) for ref in page_refs(period_page.read_text())[0]]
 
 
 def test_each_key_result_shows_the_projects_behind_it_or_none(built: Path) -> None:
@@ -52,7 +57,7 @@ def test_each_key_result_shows_the_projects_behind_it_or_none(built: Path) -> No
 def test_projects_that_support_no_okr_are_listed(built: Path) -> None:
     page = (built / "alignment/index.html").read_text()
     unaligned = section(page, "unaligned-heading")
-    assert "Projects that support no OKR 2" in unaligned
+    assert "Projects that support no OKR (all periods, not done) 2" in unaligned
     assert "Move the engineering wiki to the docs-as-code repository" in unaligned
 
 
@@ -64,7 +69,7 @@ def test_a_supporting_objective_is_nested_under_its_parent(built: Path) -> None:
 
 
 def test_an_edit_in_one_period_leaves_the_other_periods_page_as_it_was(demo_site: Path, built: Path) -> None:
-    q1, q2 = built / "alignment/2026-Q1/index.html", built / "alignment/index.html"
+    q1, q2 = built / "alignment/2026-Q1/index.html", built / "alignment/2026-Q2/index.html"
     before = q1.stat().st_mtime_ns, q2.read_bytes()
     path = demo_site / "content/objectives/2026-Q2/engineering-faster-queries.md"
     write(demo_site, "content/objectives/2026-Q2/engineering-faster-queries.md",
@@ -72,3 +77,11 @@ def test_an_edit_in_one_period_leaves_the_other_periods_page_as_it_was(demo_site
     build(BuildOptions(demo_site / "okrsite.yaml"))
     assert q1.stat().st_mtime_ns == before[0]
     assert q2.read_bytes() != before[1] and "feel instant again" in q2.read_text()
+
+
+def test_a_period_with_no_objectives_yet_says_so(demo_site: Path) -> None:
+    build(BuildOptions(demo_site / "okrsite.yaml", as_of=__import__("datetime").date(2026, 8, 1)))
+    page = (demo_site / "output/alignment/index.html").read_text()
+    assert "No objectives in Q3 2026 yet" in section(page, "tree-heading")
+    assert "Q3 2026 has no key results yet" in section(page, "unsupported-heading")
+    assert "Every key result" not in page

@@ -211,3 +211,17 @@ def test_strict_fails_on_warnings_and_keeps_the_old_output(demo_site: Path, monk
     assert tree(demo_site / "output") == before
     assert not any(p.name.startswith(".output.") for p in demo_site.iterdir())
     assert os.listdir(demo_site / "output")
+
+
+@pytest.mark.parametrize(("template", "message"), [
+    ("<p>{{ no_such_value }}</p>\n", "template error: 'no_such_value' is undefined"),
+    ("<p>\n{{ badge() }}</p>\n", "template error: badge() missing 1 required positional argument: 'status'"),
+])
+def test_an_error_in_a_site_template_names_the_file_and_line(small_site: Path, template: str, message: str,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    write(small_site, "themes/default/templates/404.html", template)
+    assert main(["build", "--config", str(small_site / "okrsite.yaml")]) == 1
+    err = capsys.readouterr().err
+    line = 2 if template.startswith("<p>\n") else 1
+    assert f"themes/default/templates/404.html:{line}:1: error: {message}" in err.splitlines()
+    assert "Traceback" not in err

@@ -67,6 +67,7 @@ class ChartStage:
     pages: list[Page]
     by_page: dict[str, tuple[str, ...]]  # page -> the chart files it shows
     finish: Callable[[Diagnostics], ChartFiles]
+    cancel: Callable[[], None] = lambda: None  # the build failed before finish(): stop drawing
 
 
 def finish_svg(raw: bytes, palette: Palette, title: str) -> bytes:
@@ -133,10 +134,13 @@ def _attach(pages: list[Page], plan: SiteSpecs, ready: set[str],
     for page in pages:
         if page.url in kept:
             result.append(page)
-            files[page.url] = tuple(kept[page.url])
+            if kept[page.url]:
+                files[page.url] = tuple(kept[page.url])
             continue
         top, by_kr = _page_parts(page, plan)
-        files[page.url] = tuple(_chart(spec).src for spec in [*top, *by_kr.values()] if spec.name in ready)
+        shown = tuple(_chart(spec).src for spec in [*top, *by_kr.values()] if spec.name in ready)
+        if shown:
+            files[page.url] = shown
         if page.template in ("dashboard.html", "period.html", "objective.html", "project.html"):
             extra: dict[str, Any] = {"charts": [_chart(spec) for spec in top if spec.name in ready]}
             if page.template == "objective.html":
@@ -196,7 +200,8 @@ def add_charts(site: Site, pages: list[Page], theme_dirs: list[Path], jobs: int 
         ready = {spec.name for spec, key in keys if key in images}
         failed = {page.url for page in pages if any(s.name not in ready for s in _page_specs(page, plan))}
         redo, _ = _attach([page for page in pages if page.url in failed], plan, ready, {})
-        return ChartFiles(files, len(missing), len(unique) - len(missing) + sum(map(len, kept.values())),
+        drawn = sum(isinstance(result, bytes) for result in drawing.results())
+        return ChartFiles(files, drawn, len(unique) - len(missing) + sum(map(len, kept.values())),
                           drawing.workers, before_pages + time.perf_counter() - finishing, redo)
 
-    return ChartStage(with_charts, by_page, finish)
+    return ChartStage(with_charts, by_page, finish, drawing.stop)

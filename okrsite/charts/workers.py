@@ -41,6 +41,7 @@ class Drawing:
 
     wait: Callable[[], list[Result]]
     workers: int  # processes drawing (0: nothing to draw)
+    stop: Callable[[], None] = lambda: None  # when the build fails before waiting: end the drawing
     _results: list[Result] | None = None
 
     def results(self) -> list[Result]:
@@ -121,4 +122,10 @@ def _draw_in_background(specs: Sequence[ChartSpec]) -> Drawing:
             process.join()
         return results
 
-    return Drawing(wait, 1)
+    def stop() -> None:
+        if process.is_alive():
+            process.terminate()
+        process.join()
+        receiver.close()
+
+    return Drawing(wait, 1, stop)
