@@ -22,7 +22,7 @@ from typing import Any
 import jinja2
 import markdown_it
 
-from okrsite import __version__, exports, pages as site_pages
+from okrsite import __version__, background, exports, pages as site_pages
 from okrsite.charts import ChartFiles, add_charts
 from okrsite.charts.cache import matplotlib_version
 from okrsite.assemble import assemble
@@ -344,26 +344,28 @@ def render_site(site: Site, diagnostics: Diagnostics, env: jinja2.Environment, m
     if progress:
         progress(f"rendering {len(to_render):,} pages ({len(page_list) - len(to_render):,} unchanged)")
 
-    other: dict[str, bytes] = {}
+    # okrs.json, the feed and the static files need only the model: another process makes them.
+    other = background.start(lambda: _other_files(site, page_list, dirs), fork=jobs != 1)
 
     def while_waiting() -> None:  # while the page workers render
         if not previous:
             digests.update(digest_pages())
-        other.update(_other_files(site, page_list, dirs))
         if also:
             also()
 
     try:
         rendered, workers = _render(to_render, env, shared, markdown, diagnostics, jobs, while_waiting)
         charts = stage.finish(diagnostics)
-    except BaseException:  # Ctrl-C, or a theme helper raising: no drawing process is left behind
+        other_files = other.result()
+    except BaseException:  # Ctrl-C, or a theme helper raising: no process is left behind
         stage.cancel()
+        other.stop()
         raise
     if charts.redo:  # a chart could not be drawn: its pages without it, drawn again next time
         rendered.update(_render(charts.redo, env, shared, markdown, diagnostics, jobs)[0])
         for page in charts.redo:
             digests.pop(page.url, None)
-    files: dict[str, Content] = {**charts.files, **dict.fromkeys(kept, KEPT), **rendered, **other}
+    files: dict[str, Content] = {**charts.files, **dict.fromkeys(kept, KEPT), **rendered, **other_files}
     return Rendered(files, len(page_list), charts, stage.by_page, digests, len(kept), workers)
 
 

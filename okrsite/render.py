@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
-import threading
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import Any
 import jinja2
 
 from okrsite import __version__, widgets
+from okrsite.background import can_fork
 from okrsite.formatting import css_percent, date, grade, number, percent, status_icon, status_label
 from okrsite.markdown import RenderCache
 from okrsite.pages import Page
@@ -100,11 +100,6 @@ def _render_share(index: int, count: int) -> tuple[list[tuple[str, bytes]], Any,
         except Exception as exc:  # noqa: BLE001 - becomes a diagnostic with the template's file and line
             return done, on_error(exc), cache.used
     return done, None, cache.used
-
-
-def can_fork() -> bool:
-    # Forking a process that runs other threads (the preview server) is unsafe.
-    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
 
 
 def render_pages(env: jinja2.Environment, pages: list[Page], pretty: bool, shared: dict[str, Any],

@@ -185,7 +185,7 @@ def add_charts(site: Site, pages: list[Page], theme_dirs: list[Path], jobs: int 
     def finish(diagnostics: Diagnostics) -> ChartFiles:
         """Wait for the drawings, store them, make the files; the time spent excludes the pages'."""
         finishing = time.perf_counter()
-        for (key, spec), result in zip(missing, drawing.results()):
+        for (key, spec), result in zip(missing, drawing.pending.result()):
             if isinstance(result, bytes):
                 images[key] = result
                 cache.put(key, spec.look.format, result)
@@ -200,8 +200,8 @@ def add_charts(site: Site, pages: list[Page], theme_dirs: list[Path], jobs: int 
         ready = {spec.name for spec, key in keys if key in images}
         failed = {page.url for page in pages if any(s.name not in ready for s in _page_specs(page, plan))}
         redo, _ = _attach([page for page in pages if page.url in failed], plan, ready, {})
-        drawn = sum(isinstance(result, bytes) for result in drawing.results())
+        drawn = sum(isinstance(result, bytes) for result in drawing.pending.result())
         return ChartFiles(files, drawn, len(unique) - len(missing) + sum(map(len, kept.values())),
                           drawing.workers, before_pages + time.perf_counter() - finishing, redo)
 
-    return ChartStage(with_charts, by_page, finish, drawing.stop)
+    return ChartStage(with_charts, by_page, finish, drawing.pending.stop)

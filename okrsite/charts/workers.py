@@ -15,11 +15,11 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
 from typing import Any
 
+from okrsite import background
+from okrsite.background import Pending
 from okrsite.charts.specs import ChartSpec
-from okrsite.render import can_fork
 
 Progress = Callable[[str], None] | None  # told what is being drawn, on long builds
 Result = bytes | str  # a chart's bytes, or why it could not be drawn
@@ -37,31 +37,21 @@ def _draw_batch(specs: Sequence[ChartSpec]) -> list[Result]:
 
 @dataclass
 class Drawing:
-    """Charts being drawn; `results()` waits for them, in the order of the specs."""
+    """Charts being drawn: `pending.result()` waits for them, in the order of the specs."""
 
-    wait: Callable[[], list[Result]]
+    pending: Pending[list[Result]]
     workers: int  # processes drawing (0: nothing to draw)
-    stop: Callable[[], None] = lambda: None  # when the build fails before waiting: end the drawing
-    _results: list[Result] | None = None
-
-    def results(self) -> list[Result]:
-        if self._results is None:
-            self._results = self.wait()
-        return self._results
 
 
 def start_drawing(specs: Sequence[ChartSpec], jobs: int | None, progress: Progress = None) -> Drawing:
     """Draw charts in a pool when there are many, in a background process when a few, else here."""
     if not specs:
-        return Drawing(list, 0)
+        return Drawing(Pending(list), 0)
     workers = _workers(jobs, len(specs))
     if workers > 1:
         results, workers = _draw_in_pool(specs, workers, progress)
-        return Drawing(lambda: results, workers)
-    if jobs != 1 and can_fork():
-        return _draw_in_background(specs)
-    results = _draw_batch(specs)
-    return Drawing(lambda: results, 1)
+        return Drawing(Pending(lambda: results), workers)
+    return Drawing(background.start(lambda: _draw_batch(specs), fork=jobs != 1), 1)
 
 
 def _workers(jobs: int | None, misses: int) -> int:
@@ -93,39 +83,3 @@ def _draw_in_pool(specs: Sequence[ChartSpec], workers: int, progress: Progress) 
         return results, workers
     except (OSError, BrokenProcessPool):  # no worker processes here (sandbox, no /dev/shm): draw in-process
         return _draw_batch(specs), 1
-
-
-def _send_drawings(specs: Sequence[ChartSpec], channel: Connection) -> None:
-    channel.send(_draw_batch(specs))
-    channel.close()
-
-
-def _draw_in_background(specs: Sequence[ChartSpec]) -> Drawing:
-    """One forked process draws while the caller goes on; if it dies, the charts are drawn here."""
-    context = multiprocessing.get_context("fork")
-    try:
-        receiver, sender = context.Pipe(duplex=False)
-        process = context.Process(target=_send_drawings, args=(specs, sender), daemon=True)
-        process.start()
-    except OSError:
-        results = _draw_batch(specs)
-        return Drawing(lambda: results, 1)
-    sender.close()
-
-    def wait() -> list[Result]:
-        try:
-            results: list[Result] = receiver.recv()
-        except (EOFError, OSError):
-            results = _draw_batch(specs)
-        finally:
-            receiver.close()
-            process.join()
-        return results
-
-    def stop() -> None:
-        if process.is_alive():
-            process.terminate()
-        process.join()
-        receiver.close()
-
-    return Drawing(wait, 1, stop)
