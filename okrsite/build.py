@@ -49,7 +49,7 @@ class BuildOptions:
     output: Path | None = None
     as_of: dt.date | None = None
     strict: bool = False
-    jobs: int | None = None  # processes drawing charts; None: the core count, when enough charts miss the cache
+    jobs: int | None = None  # processes rendering pages and drawing charts; None: the core count; 1: no other process
 
 
 @dataclass(frozen=True)

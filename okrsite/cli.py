@@ -197,7 +197,7 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--quiet", action="store_true", help="print nothing but errors")
     build.add_argument("--verbose", action="store_true", help="also print what was drawn, parsed and cached")
     build.add_argument("--jobs", "-j", type=_jobs, metavar="N",
-                       help="processes drawing charts (default: the number of cores; 1 draws in-process)")
+                       help="processes rendering pages and drawing charts (default: the number of cores; 1: all in this process)")
     serve = commands.add_parser("serve", help="build, serve and rebuild the site while you edit it")
     _add_site_options(serve)
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
