@@ -97,7 +97,7 @@ def write_site(files: dict[str, Content], output: Path) -> WriteReport:
     if (output / MARKER).exists() and len(changed) + len(removed) <= len(files) // 4:
         _swap_files(files, changed, removed, output, staging)
     else:
-        _swap_folder(files, output, staging, retired)
+        _swap_folder(files, set(changed), output, staging, retired)
     return WriteReport(len(changed), unchanged, len(removed), tuple(sorted(changed + removed)))
 
 
@@ -138,14 +138,15 @@ def _swap_files(files: dict[str, Content], changed: list[str], removed: list[str
         shutil.rmtree(staging)
 
 
-def _swap_folder(files: dict[str, Content], output: Path, staging: Path, retired: Path) -> None:
+def _swap_folder(files: dict[str, Content], changed: set[str], output: Path, staging: Path,
+                 retired: Path) -> None:
     """Stage a complete new output (unchanged files hard-linked from the old one) and swap it in.
 
     Creating thousands of folders and files is a wait on the file system for each, so a
     few threads stage them side by side (3-5x faster on a busy disk); the result is the same.
     """
-    entries = sorted({**files, MARKER: b""}.items())
-    folders = sorted({(staging / rel).parent for rel, _ in entries})
+    entries = sorted(files.items())
+    folders = sorted({staging, *((staging / rel).parent for rel in files)})
 
     def make_folders(share: list[Path]) -> None:
         for folder in share:
@@ -154,7 +155,7 @@ def _swap_folder(files: dict[str, Content], output: Path, staging: Path, retired
     def stage(share: list[tuple[str, Content]]) -> None:
         for rel, data in share:
             target, old = staging / rel, output / rel
-            if isinstance(data, Kept) or _same_bytes(old, data):
+            if isinstance(data, Kept) or rel not in changed:  # the old file has these bytes
                 try:
                     os.link(old, target)
                 except OSError:
@@ -165,6 +166,7 @@ def _swap_folder(files: dict[str, Content], output: Path, staging: Path, retired
     with ThreadPoolExecutor(WRITERS) as pool:
         list(pool.map(make_folders, [folders[i::WRITERS] for i in range(WRITERS)]))
         list(pool.map(stage, [entries[i::WRITERS] for i in range(WRITERS)]))
+    (staging / MARKER).write_bytes(b"")
     if output.exists():
         os.replace(output, retired)
     os.replace(staging, output)

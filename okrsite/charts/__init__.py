@@ -100,8 +100,13 @@ def _lookup(keyed: dict[str, ChartSpec], cache: ChartCache) -> tuple[dict[str, b
     return images, missing
 
 
+def chart_path(spec: ChartSpec) -> str:
+    """Where a chart lands in the site: charts/objectives/seo-visibility/kr-page-views.svg."""
+    return f"charts/{spec.name}.{spec.look.format}"
+
+
 def _chart(spec: ChartSpec) -> Chart:
-    return Chart(f"charts/{spec.name}.{spec.look.format}", spec.alt, spec.caption, spec.width, spec.height,
+    return Chart(chart_path(spec), spec.alt, spec.caption, spec.width, spec.height,
                  spec.tables, spec.kind)
 
 
@@ -195,7 +200,7 @@ def add_charts(site: Site, pages: list[Page], theme_dirs: list[Path], jobs: int 
         for spec, key in keys:
             raw = images.get(key)
             if raw is not None:
-                files[f"charts/{spec.name}.{look.format}"] = finish_svg(raw, look.palette, spec.alt) \
+                files[chart_path(spec)] = finish_svg(raw, look.palette, spec.alt) \
                     if look.format == "svg" else raw
         ready = {spec.name for spec, key in keys if key in images}
         failed = {page.url for page in pages if any(s.name not in ready for s in _page_specs(page, plan))}
