@@ -256,11 +256,16 @@ def alignment_pages(site: Site) -> list[Page]:
         objectives = {o.id: o for o in site.objectives_in(period.id)}
         key_results = [kr for o in objectives.values() for kr in o.key_results]
         links = [kr.ref for kr in key_results] + list(objectives)
+        # Parents and children in other periods: named on the page, so a roll-up's percentage
+        # can be traced, and held in the context, so the page stays self-contained.
+        across = {i for o in objectives.values() for i in (*o.children, *([o.parent] if o.parent else []))
+                  if i not in objectives and i in site.objectives}
         context = {
             "period": period,
             "periods": switch,
             "objectives": objectives,
             "roots": [o for o in objectives.values() if o.parent not in objectives],
+            "outside": {i: site.objectives[i] for i in sorted(across)},
             "key_results": len(key_results),
             "supporters": {link: site.projects_for(link) for link in links if link in site.projects_by_link},
             "unsupported": [kr for kr in key_results if kr.ref not in site.projects_by_link],

@@ -85,3 +85,15 @@ def test_a_period_with_no_objectives_yet_says_so(demo_site: Path) -> None:
     assert "No objectives in Q3 2026 yet" in section(page, "tree-heading")
     assert "Q3 2026 has no key results yet" in section(page, "unsupported-heading")
     assert "Every key result" not in page
+
+
+def test_parents_and_children_in_other_periods_are_named(demo_site: Path) -> None:
+    """A Q2 objective that supports a Q1 roll-up: neither page draws it twice, both name it."""
+    path = demo_site / "content/objectives/2026-Q2/engineering-faster-queries.md"
+    path.write_text(path.read_text().replace("period: 2026-Q2\n", "period: 2026-Q2\nparent: grow-inbound\n", 1))
+    build(BuildOptions(demo_site / "okrsite.yaml"))
+    q1 = section((demo_site / "output/alignment/2026-Q1/index.html").read_text(), "tree-heading")
+    assert re.search(r"Make inbound the engine of our new business .*? Also supported by, in other periods: "
+                     r"Make every dashboard feel instant \(2026-Q2, \d+%\)", q1)
+    q2 = section((demo_site / "output/alignment/2026-Q2/index.html").read_text(), "tree-heading")
+    assert "Supports, in 2026-Q1: Make inbound the engine of our new business" in q2
