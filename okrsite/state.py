@@ -37,20 +37,24 @@ class BuildState:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+def _stamp(entry: os.DirEntry[str]) -> list[int] | None:
+    """[size, mtime_ns] of a listed file, or None when it is gone since the folder was listed."""
+    try:
+        stat = entry.stat()
+    except OSError:
+        return None
+    return [stat.st_size, stat.st_mtime_ns]
+
+
 def _tree_stamps(folder: Path, into: list[str]) -> None:
     """Append 'path size mtime' for every file below folder, in a stable order."""
     if not folder.is_dir():
         into.append(f"{folder} absent")
         return
-    for dirpath, dirnames, filenames in os.walk(folder):
-        dirnames.sort()
-        for name in sorted(filenames):
-            path = os.path.join(dirpath, name)
-            try:
-                stat = os.stat(path)
-            except OSError:
-                continue
-            into.append(f"{path} {stat.st_size} {stat.st_mtime_ns}")
+    for rel, entry in sorted(files_below(folder)):
+        stamp = _stamp(entry)
+        if stamp is not None:
+            into.append(f"{folder}/{rel} {stamp[0]} {stamp[1]}")
 
 
 def input_fingerprint(inputs: dict[str, Any], folders: list[Path], files: list[Path]) -> str:
@@ -70,7 +74,7 @@ def input_fingerprint(inputs: dict[str, Any], folders: list[Path], files: list[P
 def output_stamps(output: Path) -> Stamps:
     if not output.is_dir():
         return {}
-    return {rel: [stat.st_size, stat.st_mtime_ns] for rel, entry in files_below(output) for stat in (entry.stat(),)}
+    return {rel: stamp for rel, entry in files_below(output) if (stamp := _stamp(entry)) is not None}
 
 
 def load_state(cache_dir: Path) -> BuildState | None:
