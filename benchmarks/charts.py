@@ -32,12 +32,12 @@ def main() -> int:
     parser.add_argument("--dpi", type=float, default=144)
     args = parser.parse_args()
 
-    from okrsite.build import BuildOptions, Builder
-    from okrsite.charts.palette import palette_for_theme
-    from okrsite.charts.specs import Look, site_specs
-    from okrsite.config import load_config
+    from okrsite.build.builder import BuildOptions, Builder
+    from okrsite.site.charts.palette import palette_for_theme
+    from okrsite.site.charts.specs import Look, site_specs
+    from okrsite.content.config import load_config
     from okrsite.diagnostics import Diagnostics
-    from okrsite.render import theme_dirs
+    from okrsite.site.render import theme_dirs
 
     diagnostics = Diagnostics()
     config = load_config(args.site / "okrsite.yaml", diagnostics)
@@ -54,7 +54,7 @@ def main() -> int:
     specs_ms = (time.perf_counter() - started) * 1000
 
     started = time.perf_counter()
-    from okrsite.charts import draw
+    from okrsite.site.charts import draw
     import_ms = (time.perf_counter() - started) * 1000
 
     by_kind: dict[str, list] = defaultdict(list)

@@ -23,9 +23,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from okrsite.build import BuildOptions  # noqa: E402
-from okrsite.output import MARKER  # noqa: E402
-from okrsite.serve import Preview  # noqa: E402
+from okrsite.build.builder import BuildOptions  # noqa: E402
+from okrsite.build.output import MARKER  # noqa: E402
+from okrsite.commands.serve import Preview  # noqa: E402
 from tests.sse import EventStream  # noqa: E402
 
 

@@ -2,6 +2,6 @@
 
 import sys
 
-from okrsite.cli import main
+from okrsite.commands.cli import main
 
 sys.exit(main())

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from okrsite.build import BuildOptions, build
+from okrsite.build.builder import BuildOptions, build
 from tests.conftest import write
 from tests.sitecrawl import page_refs, resolve
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from okrsite.build import BuildOptions, build
-from okrsite.cli import main
+from okrsite.build.builder import BuildOptions, build
+from okrsite.commands.cli import main
 from tests.conftest import write
 from tests.sitecrawl import crawl
 

@@ -7,15 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from okrsite.build import BuildOptions, Builder
-from okrsite.charts.cache import chart_key
-from okrsite.charts.palette import DEFAULT_DARK, DEFAULT_LIGHT, default_palette, palette_from_css
-from okrsite.charts.scales import date_ticks, truncate, y_ticks
-from okrsite.charts.specs import (BarsData, Look, TrendData, kr_milestones, kr_trend, objective_overview,
+from okrsite.build.builder import BuildOptions, Builder
+from okrsite.site.charts.cache import chart_key
+from okrsite.site.charts.palette import DEFAULT_DARK, DEFAULT_LIGHT, default_palette, palette_from_css
+from okrsite.site.charts.scales import date_ticks, truncate, y_ticks
+from okrsite.site.charts.specs import (BarsData, Look, TrendData, kr_milestones, kr_trend, objective_overview,
                                   period_overview, project_health, site_specs)
-from okrsite.config import load_config
+from okrsite.content.config import load_config
 from okrsite.diagnostics import Diagnostics
-from okrsite.model import Site
+from okrsite.model.site import Site
 from tests.conftest import write
 
 LOOK = Look("svg", 144, default_palette())
@@ -276,8 +276,8 @@ def test_the_palette_comes_from_the_theme_css_light_and_dark() -> None:
 
 
 def test_the_default_theme_declares_every_chart_colour() -> None:
-    from okrsite.charts.palette import palette_for_theme
-    from okrsite.render import builtin_theme_dir
+    from okrsite.site.charts.palette import palette_for_theme
+    from okrsite.site.render import builtin_theme_dir
 
     css = (builtin_theme_dir() / "static" / "style.css").read_text()
     for variable in ("--on-track", "--at-risk", "--off-track", "--done", "--not-started", "--text", "--muted"):

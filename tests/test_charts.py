@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from okrsite.build import BuildOptions, BuildReport, build
-from okrsite.cli import main
-from okrsite.formatting import number, percent
+from okrsite.build.builder import BuildOptions, BuildReport, build
+from okrsite.commands.cli import main
+from okrsite.site.formatting import number, percent
 from tests.conftest import REPO, write
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -233,11 +233,11 @@ def test_output_is_the_same_bytes_for_one_or_two_processes(demo_site: Path, tmp_
 
 
 def test_a_reused_figure_draws_the_same_bytes_as_a_fresh_one(demo_site: Path) -> None:
-    from okrsite.build import Builder
-    from okrsite.charts import draw
-    from okrsite.charts.palette import default_palette
-    from okrsite.charts.specs import Look, site_specs
-    from okrsite.config import load_config
+    from okrsite.build.builder import Builder
+    from okrsite.site.charts import draw
+    from okrsite.site.charts.palette import default_palette
+    from okrsite.site.charts.specs import Look, site_specs
+    from okrsite.content.config import load_config
     from okrsite.diagnostics import Diagnostics
 
     diagnostics = Diagnostics()
@@ -288,7 +288,7 @@ def test_a_site_theme_recolours_the_charts(demo_site: Path) -> None:
 
 def _build_in_subprocess(site: Path, jobs: int | None = None) -> list[str]:
     """Charts drawn by a build in a fresh interpreter, and whether that process imported matplotlib."""
-    code = ("import sys; from pathlib import Path; from okrsite.build import BuildOptions, build; "
+    code = ("import sys; from pathlib import Path; from okrsite.build.builder import BuildOptions, build; "
             f"r = build(BuildOptions(Path({str(site / 'okrsite.yaml')!r}), jobs={jobs!r})); "
             "print(r.charts_drawn, 'matplotlib' in sys.modules)")
     return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO,
@@ -320,7 +320,7 @@ def test_the_cli_takes_jobs_and_verbose(demo_site: Path, capsys: pytest.CaptureF
 @pytest.mark.parametrize("jobs", [1, None], ids=["in-process", "background"])
 def test_a_chart_that_cannot_be_drawn_is_left_out_with_a_warning_and_retried(
         demo_site: Path, monkeypatch: pytest.MonkeyPatch, jobs: int | None) -> None:
-    from okrsite.charts import draw
+    from okrsite.site.charts import draw
 
     original = draw._draw
 

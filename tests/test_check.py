@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from okrsite.cli import main, make_parser
+from okrsite.commands.cli import main, make_parser
 from tests.conftest import REPO, write
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import okrsite
-from okrsite.cli import main
+from okrsite.commands.cli import main
 from tests.conftest import write
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from okrsite.source import DocumentCache, parse_markdown_document
+from okrsite.content.source import DocumentCache, parse_markdown_document
 from tests.conftest import MINIMAL_OBJECTIVE, write
 
 

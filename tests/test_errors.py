@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from okrsite.cli import main
+from okrsite.commands.cli import main
 from tests.conftest import MINIMAL_OBJECTIVE, write
 
 CONFIG = """

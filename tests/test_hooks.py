@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from okrsite import hooks
-from okrsite.cli import main
+from okrsite.commands import hooks
+from okrsite.commands.cli import main
 from tests.conftest import MINIMAL_CONFIG, MINIMAL_OBJECTIVE, write
 
 BROKEN_OBJECTIVE = """

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from okrsite.build import Builder, BuildOptions, build
+from okrsite.build.builder import Builder, BuildOptions, build
 from okrsite.diagnostics import BuildFailed
 from tests.conftest import write
 

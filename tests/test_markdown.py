@@ -1,4 +1,4 @@
-"""Behaviour of okrsite.markdown: safe, shifted, Jinja-ready HTML."""
+"""Behaviour of okrsite.site.markdown: safe, shifted, Jinja-ready HTML."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from collections.abc import Callable
 import pytest
 from markupsafe import Markup
 
-from okrsite.markdown import render_inline, render_markdown
+from okrsite.site.markdown import render_inline, render_markdown
 
 Render = Callable[[str], Markup]
 

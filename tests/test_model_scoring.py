@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from okrsite.build import BuildOptions, Builder
-from okrsite.config import load_config
+from okrsite.build.builder import BuildOptions, Builder
+from okrsite.content.config import load_config
 from okrsite.diagnostics import Diagnostics
-from okrsite.model import Site
+from okrsite.model.site import Site
 
 from tests.conftest import write
 

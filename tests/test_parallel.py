@@ -5,8 +5,8 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
-from okrsite.build import BuildOptions, build
-from okrsite.render import MIN_PAGES_PER_WORKER
+from okrsite.build.builder import BuildOptions, build
+from okrsite.site.render import MIN_PAGES_PER_WORKER
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from okrsite.periods import Period, builtin_period, quarter_containing, resolve_period
+from okrsite.model.periods import Period, builtin_period, quarter_containing, resolve_period
 
 D = dt.date
 

@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from okrsite.progress import Progress
+from okrsite.commands.progress import Progress
 
 
 def test_progress_waits_then_rewrites_one_line_and_clears_it() -> None:

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from okrsite.cli import main
-from okrsite.provenance import commit_info
+from okrsite.commands.cli import main
+from okrsite.content.provenance import commit_info
 
 
 pytestmark = pytest.mark.usefixtures("isolated_git")

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from okrsite import scaffold
-from okrsite.cli import main
+from okrsite.commands import scaffold
+from okrsite.commands.cli import main
 
 WORKFLOW = ".github/workflows/okrsite.yml"
 EXPECTED_FILES = {

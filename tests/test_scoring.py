@@ -1,4 +1,4 @@
-"""The spec's "Numbers" section, rule by rule, on the pure functions of okrsite.scoring."""
+"""The spec's "Numbers" section, rule by rule, on the pure functions of okrsite.model.scoring."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from okrsite import scoring
-from okrsite.scoring import Reading, Thresholds
+from okrsite.model import scoring
+from okrsite.model.scoring import Reading, Thresholds
 
 D = dt.date
 Q1_START, Q1_END = D(2026, 1, 1), D(2026, 3, 31)  # 2026-Q1, 90 days

@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from okrsite import preview_server
-from okrsite.build import BuildOptions
-from okrsite.cli import main
-from okrsite.preview_server import BadPath, url_parts
-from okrsite.serve import Preview
+from okrsite.commands import server as preview_server
+from okrsite.build.builder import BuildOptions
+from okrsite.commands.cli import main
+from okrsite.commands.server import BadPath, url_parts
+from okrsite.commands.serve import Preview
 from tests.conftest import REPO, write
 from tests.sse import EventStream
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from okrsite.build import BuildOptions
-from okrsite.serve import Preview
+from okrsite.build.builder import BuildOptions
+from okrsite.commands.serve import Preview
 from tests.browser import browser, page, requires_browser  # noqa: F401 - fixtures
 from tests.conftest import REPO
 

@@ -15,10 +15,10 @@ from typing import Any
 import pytest
 import yaml
 
-from okrsite import yamlload
-from okrsite.cli import main
+from okrsite.content import yamlload
+from okrsite.commands.cli import main
 from okrsite.diagnostics import Location
-from okrsite.source import SourceError, load_yaml, parse_markdown_document
+from okrsite.content.source import SourceError, load_yaml, parse_markdown_document
 from tests.conftest import MINIMAL_CONFIG, write
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from okrsite.build import BuildOptions, build
+from okrsite.build.builder import BuildOptions, build
 
 PREFIX = "/northwind-okrs/"  # the path of the demo's site_url
 

@@ -69,14 +69,14 @@ def wheel(tmp_path_factory) -> Path:
 def test_an_installed_wheel_builds_the_demo_site_with_its_own_theme(wheel: Path, tmp_path: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     for name in ("okrsite/_themes/default/templates/base.html", "okrsite/_themes/default/static/style.css",
-                 "okrsite/scaffold_site/okrsite.yaml", "okrsite/scaffold_site/dot-gitignore",
-                 "okrsite/scaffold_site/dot-github/workflows/okrsite.yml.in",
-                 "okrsite/scaffold_site/content/pages/how-we-run-okrs.md"):
+                 "okrsite/commands/scaffold_site/okrsite.yaml", "okrsite/commands/scaffold_site/dot-gitignore",
+                 "okrsite/commands/scaffold_site/dot-github/workflows/okrsite.yml.in",
+                 "okrsite/commands/scaffold_site/content/pages/how-we-run-okrs.md"):
         assert name in names, name
     assert not any(name.startswith(("tests/", "content/", "themes/")) for name in names)
 
     python = make_venv(tmp_path, wheel)
-    where = run(python, "-c", "import okrsite.render as r; print(r.builtin_theme_dir())", cwd=tmp_path)
+    where = run(python, "-c", "import okrsite.site.render as r; print(r.builtin_theme_dir())", cwd=tmp_path)
     theme = Path(where.stdout.strip())
     assert theme.is_relative_to(tmp_path / "venv"), theme  # the wheel's copy, not the source tree's
 

@@ -10,10 +10,10 @@ from typing import Any
 import jinja2
 import pytest
 
-from okrsite.model import KeyResult, Milestone, Objective, Project, Team
-from okrsite.pages import Page
-from okrsite.formatting import STATUS_ICONS, STATUS_LABELS
-from okrsite.render import make_environment, relative_url
+from okrsite.model.site import KeyResult, Milestone, Objective, Project, Team
+from okrsite.site.pages import Page
+from okrsite.site.formatting import STATUS_ICONS, STATUS_LABELS
+from okrsite.site.render import make_environment, relative_url
 from tests.conftest import REPO
 
 HOSTILE = '<script>alert("x")</script> & "quotes"'

@@ -22,7 +22,7 @@ from markdown_it.rules_core import StateCore
 from markupsafe import Markup
 
 from okrsite import __version__
-from okrsite.cachefiles import read_cache, write_cache
+from okrsite.build.cachefiles import read_cache, write_cache
 
 __all__ = ["RenderCache", "render_markdown", "render_inline"]
 

@@ -13,14 +13,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from okrsite import schema as s
-from okrsite import scoring
-from okrsite.config import SiteConfig
+from okrsite.content import schema as s
+from okrsite.model import scoring
+from okrsite.content.config import SiteConfig
 from okrsite.diagnostics import Diagnostics, Location
-from okrsite.model import (Budget, CheckIn, FreePage, Hours, KeyResult, Milestone, Objective,
+from okrsite.model.site import (Budget, CheckIn, FreePage, Hours, KeyResult, Milestone, Objective,
                            Project, Site, Task, Team, Update)
-from okrsite.periods import Period, quarter_containing, resolve_period
-from okrsite.source import Document
+from okrsite.model.periods import Period, quarter_containing, resolve_period
+from okrsite.content.source import Document
 
 KR_TYPES = ("metric", "boolean", "milestones")
 PROJECT_STATUSES = ("planned", "active", "on-hold", "done", "cancelled")

@@ -29,7 +29,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from okrsite import livereload
+from okrsite.commands import livereload
 from okrsite.diagnostics import Diagnostic
 
 DEFAULT_HOST = "127.0.0.1"

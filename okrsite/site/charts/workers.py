@@ -17,9 +17,9 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any
 
-from okrsite import background
-from okrsite.background import Pending
-from okrsite.charts.specs import ChartSpec
+from okrsite.build import background
+from okrsite.build.background import Pending
+from okrsite.site.charts.specs import ChartSpec
 
 Progress = Callable[[str], None] | None  # told what is being drawn, on long builds
 Result = bytes | str  # a chart's bytes, or why it could not be drawn
@@ -30,7 +30,7 @@ BATCHES_PER_WORKER = 4
 
 def _draw_batch(specs: Sequence[ChartSpec]) -> list[Result]:
     """The one place that imports the drawing module (and so matplotlib)."""
-    from okrsite.charts import draw
+    from okrsite.site.charts import draw
 
     return draw.draw_many(specs)
 
@@ -64,7 +64,7 @@ def _pool_context() -> Any:
     """forkserver where there is one (workers fork from a server that has matplotlib loaded), else spawn."""
     if "forkserver" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["okrsite.charts.draw"])
+        context.set_forkserver_preload(["okrsite.site.charts.draw"])
         return context
     return multiprocessing.get_context("spawn")
 

@@ -1,6 +1,6 @@
 """`okrsite serve`: build, serve, and rebuild the site as its sources change.
 
-A `Preview` owns three things: the HTTP server (`okrsite.preview_server`), a
+A `Preview` owns three things: the HTTP server (`okrsite.commands.server`), a
 watcher thread that waits for changes to okrsite.yaml, the content folder and
 the themes folder (never the output), and the `Builder` it calls again on each
 change, so a rebuild re-reads only the files that changed. A failed build
@@ -22,11 +22,11 @@ from pathlib import Path
 
 import watchfiles
 
-from okrsite.build import Builder, BuildOptions
-from okrsite.config import load_config
+from okrsite.build.builder import Builder, BuildOptions
+from okrsite.content.config import load_config
 from okrsite.diagnostics import BuildFailed, Diagnostic, Diagnostics
-from okrsite.preview_server import DEFAULT_HOST, BadPath, BuildState, PreviewServer, listen, url_parts
-from okrsite.source import is_ignored
+from okrsite.commands.server import DEFAULT_HOST, BadPath, BuildState, PreviewServer, listen, url_parts
+from okrsite.content.source import is_ignored
 
 STEP_MS = 50  # a save is handled once no other change came for this long ...
 DEBOUNCE_MS = 1600  # ... or after this long, when changes keep coming

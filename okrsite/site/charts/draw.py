@@ -33,10 +33,10 @@ from matplotlib.lines import Line2D
 from matplotlib.text import Text
 from matplotlib.transforms import offset_copy
 
-from okrsite.charts.palette import ROLES
-from okrsite.charts.specs import (BAR_BOTTOM, BAR_TOP, COUNTS_HEIGHT, STATUS_WORDS, BarsData, ChartSpec, Label,
+from okrsite.site.charts.palette import ROLES
+from okrsite.site.charts.specs import (BAR_BOTTOM, BAR_TOP, COUNTS_HEIGHT, STATUS_WORDS, BarsData, ChartSpec, Label,
                                   TrendData)
-from okrsite.formatting import STATUS_ICONS
+from okrsite.site.formatting import STATUS_ICONS
 
 PX = 1 / 96  # inches per CSS pixel
 PT = 0.75  # points per CSS pixel

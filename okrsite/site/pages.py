@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from okrsite.model import KeyResult, Objective, Project, Site, Team
+from okrsite.model.site import KeyResult, Objective, Project, Site, Team
 
 STATUS_ORDER = {"off-track": 0, "at-risk": 1, "on-track": 2, "not-started": 3, "done": 4}
 RECENT_ITEMS = 12

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from okrsite import __version__
-from okrsite.config import default_as_of
-from okrsite.periods import quarter_containing
+from okrsite.content.config import default_as_of
+from okrsite.model.periods import quarter_containing
 
 STARTER = Path(__file__).resolve().parent / "scaffold_site"
 _PLACEHOLDER = re.compile(r"\{\{([a-z_0-9]+)\}\}")

@@ -20,8 +20,8 @@ import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
-from okrsite.build import BuildOptions, build
-from okrsite.config import load_config
+from okrsite.build.builder import BuildOptions, build
+from okrsite.content.config import load_config
 from okrsite.diagnostics import BuildFailed, Diagnostics
 
 HOOK_NAME = "post-commit"

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from okrsite.diagnostics import Diagnostics
-from okrsite.source import KeyPath, Positions
+from okrsite.content.source import KeyPath, Positions
 
 
 class Invalid(Exception):

@@ -9,7 +9,7 @@ gives the pages with chart descriptors in their contexts (`charts`: a list,
 (`charts/<name>.<ext>` → bytes) and how many charts were drawn and how many
 came from the cache.
 
-matplotlib is imported only when a chart must be drawn (`okrsite.charts.draw`
+matplotlib is imported only when a chart must be drawn (`okrsite.site.charts.draw`
 is the only module that imports it), in the processes of `charts.workers`.
 """
 
@@ -23,14 +23,14 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-from okrsite.charts.cache import ChartCache, chart_key
-from okrsite.charts.palette import Palette, palette_for_theme
-from okrsite.charts.specs import ChartSpec, Look, SiteSpecs, Table, site_specs
-from okrsite.charts.workers import Progress, start_drawing
+from okrsite.site.charts.cache import ChartCache, chart_key
+from okrsite.site.charts.palette import Palette, palette_for_theme
+from okrsite.site.charts.specs import ChartSpec, Look, SiteSpecs, Table, site_specs
+from okrsite.site.charts.workers import Progress, start_drawing
 from okrsite.diagnostics import Diagnostics, Location
-from okrsite.model import Site
-from okrsite.output import KEPT, Content
-from okrsite.pages import Page
+from okrsite.model.site import Site
+from okrsite.build.output import KEPT, Content
+from okrsite.site.pages import Page
 
 __all__ = ["Chart", "ChartFiles", "ChartStage", "add_charts", "finish_svg"]
 

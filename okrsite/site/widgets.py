@@ -21,8 +21,8 @@ import jinja2
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
-from okrsite.model import KeyResult, Objective, Project, Team
-from okrsite.formatting import css_percent, grade, number, percent, status_icon, status_label
+from okrsite.model.site import KeyResult, Objective, Project, Team
+from okrsite.site.formatting import css_percent, grade, number, percent, status_icon, status_label
 
 
 def amount(value: float | None, unit: str | None = "") -> Markup:

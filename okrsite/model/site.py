@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from okrsite.config import SiteConfig
-from okrsite.periods import Period
+from okrsite.content.config import SiteConfig
+from okrsite.model.periods import Period
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from okrsite import __version__
-from okrsite.charts.specs import ChartSpec
+from okrsite.site.charts.specs import ChartSpec
 
 FORMAT_VERSION = 1  # bump when draw.py changes what it draws
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 
-from okrsite.formatting import date as format_date, number
+from okrsite.site.formatting import date as format_date, number
 
 LABEL_CHARS = 28  # in-image row labels are cut to this many characters ("…" included)
 

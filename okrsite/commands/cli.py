@@ -12,9 +12,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from okrsite import __version__
-from okrsite.config import CONFIG_NAME
+from okrsite.content.config import CONFIG_NAME
 from okrsite.diagnostics import BuildFailed
-from okrsite.progress import Progress
+from okrsite.commands.progress import Progress
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
@@ -63,7 +63,7 @@ def _failed(failed: BuildFailed, strict: bool, what: str, consequence: str = "")
 
 
 def run_build(args: argparse.Namespace) -> int:
-    from okrsite.build import BuildOptions, build
+    from okrsite.build.builder import BuildOptions, build
 
     if not _config_exists(args):
         return EXIT_USAGE
@@ -95,9 +95,9 @@ def run_build(args: argparse.Namespace) -> int:
 
 
 def run_serve(args: argparse.Namespace) -> int:
-    from okrsite.build import BuildOptions
-    from okrsite.preview_server import PortBusy, is_loopback
-    from okrsite.serve import Preview
+    from okrsite.build.builder import BuildOptions
+    from okrsite.commands.server import PortBusy, is_loopback
+    from okrsite.commands.serve import Preview
 
     if not _config_exists(args):
         return EXIT_USAGE
@@ -129,7 +129,7 @@ def run_serve(args: argparse.Namespace) -> int:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from okrsite.build import BuildOptions, check
+    from okrsite.build.builder import BuildOptions, check
 
     if not _config_exists(args):
         return EXIT_USAGE
@@ -144,7 +144,7 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def run_init(args: argparse.Namespace) -> int:
-    from okrsite.scaffold import ScaffoldError, create_site, next_steps
+    from okrsite.commands.scaffold import ScaffoldError, create_site, next_steps
 
     try:
         report = create_site(args.dir, force=args.force)
@@ -164,7 +164,7 @@ def run_init(args: argparse.Namespace) -> int:
 
 
 def run_hook(args: argparse.Namespace) -> int:
-    from okrsite import hooks
+    from okrsite.commands import hooks
 
     if args.action == "run":
         return hooks.run(args.config)

@@ -24,12 +24,12 @@ import datetime as dt
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from okrsite.charts.palette import Palette
-from okrsite.charts.scales import date_ticks, integer_ticks, round_to_span, truncate, value_text, y_ticks
-from okrsite.model import KeyResult, Objective, Project, Site
-from okrsite.periods import Period
-from okrsite.formatting import STATUS_ICONS, date as format_date, number, percent, status_label
-from okrsite.scoring import TOLERANCE, Thresholds
+from okrsite.site.charts.palette import Palette
+from okrsite.site.charts.scales import date_ticks, integer_ticks, round_to_span, truncate, value_text, y_ticks
+from okrsite.model.site import KeyResult, Objective, Project, Site
+from okrsite.model.periods import Period
+from okrsite.site.formatting import STATUS_ICONS, date as format_date, number, percent, status_label
+from okrsite.model.scoring import TOLERANCE, Thresholds
 
 STATUS_WORDS = {"on-track": "on track", "at-risk": "at risk", "off-track": "off track", "done": "done",
                 "not-started": "not started"}

@@ -11,8 +11,8 @@ from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from okrsite import __version__
-from okrsite.model import KeyResult, Objective, Project, Site
-from okrsite.pages import Page, recent_activity
+from okrsite.model.site import KeyResult, Objective, Project, Site
+from okrsite.site.pages import Page, recent_activity
 
 FEED_ENTRIES = 50
 

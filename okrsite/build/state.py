@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from okrsite import __version__
-from okrsite.cachefiles import read_cache, remove_cache, write_cache
+from okrsite.build.cachefiles import read_cache, remove_cache, write_cache
 from okrsite.diagnostics import Diagnostic
-from okrsite.output import files_below
+from okrsite.build.output import files_below
 
 STATE_FILE = "state.json"
 _FORMAT = f"okrsite-state-{__version__}"

@@ -22,23 +22,27 @@ from typing import Any
 import jinja2
 import markdown_it
 
-from okrsite import __version__, background, exports, pages as site_pages
-from okrsite.charts import ChartFiles, add_charts
-from okrsite.charts.cache import matplotlib_version
-from okrsite.assemble import assemble
-from okrsite.config import SiteConfig, load_config
+from okrsite import __version__
+from okrsite.build import background
+from okrsite.site import exports
+from okrsite.site import pages as site_pages
+from okrsite.site.charts import ChartFiles, add_charts
+from okrsite.site.charts.cache import matplotlib_version
+from okrsite.model.assemble import assemble
+from okrsite.content.config import SiteConfig, load_config
 from okrsite.diagnostics import BuildFailed, Diagnostic, Diagnostics, Location
-from okrsite.model import Site
-from okrsite.pages import Page
-from okrsite.output import KEPT, Content, UnsafeOutput, WriteReport, check_output_dir, write_site
-from okrsite.markdown import RenderCache
-from okrsite.provenance import BuildInfo, commit_info
-from okrsite.render import make_environment, render_pages, theme_dirs
-from okrsite.source import (Document, DocumentCache, SourceError, discover, parse_markdown_document,
+from okrsite.model.site import Site
+from okrsite.site.pages import Page
+from okrsite.build.output import KEPT, Content, UnsafeOutput, WriteReport, check_output_dir, write_site
+from okrsite.site.markdown import RenderCache
+from okrsite.content.provenance import BuildInfo, commit_info
+from okrsite.site.render import make_environment, render_pages, theme_dirs
+from okrsite.content.source import (Document, DocumentCache, SourceError, discover, parse_markdown_document,
                             parse_yaml_document)
-from okrsite.state import (BuildState, ContextDigests, PreviousPages, forget_state, input_fingerprint,
+from okrsite.build.state import (BuildState, ContextDigests, PreviousPages, forget_state, input_fingerprint,
                            load_state, output_stamps, save_state)
 
+OKRSITE_CODE = Path(__file__).resolve().parent.parent  # okrsite's own code: a change rebuilds everything
 DOCUMENTS_FILE = "documents.json"
 MARKDOWN_FILE = "markdown.json"
 
@@ -295,7 +299,7 @@ def _libraries() -> dict[str, str]:
 def _fingerprint(config: SiteConfig, dirs: list[Path], build_info: BuildInfo | None) -> str:
     """Everything the output depends on: settings, okrsite's own code, content and theme files."""
     settings = {**_libraries(), "as_of": config.as_of, "output": config.output_dir, "build_info": build_info}
-    return input_fingerprint(settings, [config.content_dir, *dirs, Path(__file__).resolve().parent],
+    return input_fingerprint(settings, [config.content_dir, *dirs, OKRSITE_CODE],
                              [config.path])
 
 
@@ -326,7 +330,7 @@ def render_site(site: Site, diagnostics: Diagnostics, env: jinja2.Environment, m
     # the navigation and whatever the theme and okrsite's own code make of them.
     shared_digest = input_fingerprint(
         {"config": repr(config), "build_info": env.globals["build_info"], "teams": repr(site.teams), "nav": nav,
-         **_libraries()}, [*dirs, Path(__file__).resolve().parent], [])
+         **_libraries()}, [*dirs, OKRSITE_CODE], [])
     page_list = site_pages.site_map(site, _base_for_404(site))
     # Charts are a function of what their page shows, so a page kept as it was keeps its charts too.
     contexts = ContextDigests(shared_digest)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from okrsite.scoring import round_half_up
+from okrsite.model.scoring import round_half_up
 
 STATUS_LABELS = {
     "on-track": "On track", "at-risk": "At risk", "off-track": "Off track", "done": "Done",

@@ -1,5 +1,5 @@
 """Files to documents: front matter split, YAML parsed with line numbers (see
-okrsite.yamlload), the files of a site found, and parsed documents cached."""
+okrsite.content.yamlload), the files of a site found, and parsed documents cached."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from okrsite import __version__
-from okrsite.cachefiles import read_cache, write_cache
+from okrsite.build.cachefiles import read_cache, write_cache
 from okrsite.diagnostics import Diagnostic
-from okrsite.yamlload import KeyPath, Positions, SourceError, load_yaml, source_error
+from okrsite.content.yamlload import KeyPath, Positions, SourceError, load_yaml, source_error
 
 __all__ = ["Document", "DocumentCache", "KeyPath", "Positions", "SourceError", "SourceFiles", "decode",
            "discover", "is_ignored", "load_yaml", "parse_markdown_document", "parse_yaml_document",

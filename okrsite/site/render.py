@@ -15,14 +15,16 @@ from typing import Any
 
 import jinja2
 
-from okrsite import __version__, widgets
-from okrsite.background import can_fork
-from okrsite.formatting import css_percent, date, grade, number, percent, status_icon, status_label
-from okrsite.markdown import RenderCache
-from okrsite.pages import Page
+from okrsite import __version__
+from okrsite.site import widgets
+from okrsite.build.background import can_fork
+from okrsite.site.formatting import css_percent, date, grade, number, percent, status_icon, status_label
+from okrsite.site.markdown import RenderCache
+from okrsite.site.pages import Page
 
-BUILTIN_THEMES = Path(__file__).resolve().parent / "_themes"
-SOURCE_THEMES = Path(__file__).resolve().parent.parent / "themes"
+PACKAGE = Path(__file__).resolve().parent.parent  # okrsite/
+BUILTIN_THEMES = PACKAGE / "_themes"
+SOURCE_THEMES = PACKAGE.parent / "themes"
 
 def builtin_theme_dir() -> Path:
     """The default theme: inside the installed package, or at the top of a source checkout."""

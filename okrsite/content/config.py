@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from okrsite import schema as s
+from okrsite.content import schema as s
 from okrsite.diagnostics import Diagnostics, Location
-from okrsite.periods import Period, builtin_period, resolve_period
-from okrsite.scoring import Thresholds
-from okrsite.source import SourceError, parse_yaml_document
+from okrsite.model.periods import Period, builtin_period, resolve_period
+from okrsite.model.scoring import Thresholds
+from okrsite.content.source import SourceError, parse_yaml_document
 
 CONFIG_NAME = "okrsite.yaml"
 
