@@ -112,7 +112,7 @@ def test_pages_show_charts_with_alt_text_stating_the_numbers(built_demo: Path) -
     p95 = figs[1]["img"]
     assert p95["alt"] == ("Cut p95 dashboard query latency from 2400 ms to 800 ms: 2,200 ms, down from 2,400 ms "
                           "toward 800 ms, 13% of the way, expected 47% by 14 May 2026; off track, "
-                          "35 points behind the expected pace.")
+                          "34 points behind the expected pace.")
     assert (p95["width"], p95["height"], p95["loading"]) == ("720", "240", "lazy")
     svg = ET.fromstring((built_demo / "charts/objectives/faster-queries/kr-p95-latency.svg").read_bytes())
     assert svg.find(SVG + "title").text == p95["alt"]

@@ -309,3 +309,36 @@ def test_schedule_elapsed(start, due, as_of, expected):
 ], ids=["5-of-8", "1-of-8", "binary-inexact", "third", "two-thirds", "zero", "one"])
 def test_grades_round_half_up_as_people_do(value: float, expected: float) -> None:
     assert scoring.grade(value, dt.date(2026, 3, 31), dt.date(2026, 4, 1)) == expected
+
+
+# --- Project health and spend -------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("progress", "elapsed", "late", "as_of", "health"),
+    [
+        pytest.param(1.0, 0.5, False, D(2026, 2, 15), "done", id="finished-is-done"),
+        pytest.param(1.0, 1.0, True, D(2026, 4, 15), "done", id="finished-even-if-due-passed"),
+        pytest.param(0.9, 1.0, True, D(2026, 4, 15), "off-track", id="late-is-off-track"),
+        pytest.param(0.5, None, False, D(2026, 2, 15), None, id="no-schedule-no-health"),
+        pytest.param(0.35, 0.5, False, D(2026, 2, 15), "on-track", id="15-points-behind-is-on-track"),
+        pytest.param(0.34, 0.5, False, D(2026, 2, 15), "at-risk", id="16-points-behind-is-at-risk"),
+        pytest.param(0.19, 0.5, False, D(2026, 2, 15), "off-track", id="31-points-behind-is-off-track"),
+        pytest.param(0.0, 0.0, False, D(2025, 12, 15), "not-started", id="before-its-start"),
+    ],
+)
+def test_project_health_is_the_pace_rule_against_schedule_elapsed(progress, elapsed, late, as_of, health):
+    assert scoring.project_health(progress, elapsed, late, as_of, Q1_START) == health
+
+
+@pytest.mark.parametrize(
+    ("used", "progress", "result"),
+    [
+        pytest.param(1.01, 1.0, "off-track", id="past-the-plan"),
+        pytest.param(1.0, 0.5, "at-risk", id="all-spent-half-done"),
+        pytest.param(0.65, 0.5, None, id="15-points-faster-than-work-is-fine"),
+        pytest.param(0.66, 0.5, "at-risk", id="16-points-faster-than-work"),
+        pytest.param(0.2, 0.5, None, id="slower-than-work"),
+    ],
+)
+def test_spend_status_compares_share_used_with_work_done(used, progress, result):
+    assert scoring.spend_status(used, progress) == result

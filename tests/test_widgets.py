@@ -11,8 +11,9 @@ import jinja2
 import pytest
 
 from okrsite.model.site import KeyResult, Milestone, Objective, Project, Team
+from okrsite.site.formatting import pace_points, percent
 from okrsite.site.pages import Page
-from okrsite.site.formatting import STATUS_ICONS, STATUS_LABELS
+from okrsite.model.vocabulary import OKR_STATUSES, PROJECT_STATUSES
 from okrsite.site.render import make_environment, relative_url
 from tests.conftest import REPO
 
@@ -42,7 +43,7 @@ def kr(**fields: Any) -> KeyResult:
 
 def project(**fields: Any) -> Project:
     base: dict[str, Any] = {"id": "blog", "title": "Blog", "status": "active", "progress": 0.5, "late": False,
-                            "over_budget": False, "over_hours": False, "schedule_elapsed": 0.6,
+                            "over_budget": False, "over_hours": False, "schedule_elapsed": 0.6, "health": "on-track",
                             "source": "projects/blog.md", "key_results": ("grow/views",)}
     return Project(**{**base, **fields})
 
@@ -101,11 +102,12 @@ def test_a_helper_needing_the_page_fails_as_a_template_error_without_it() -> Non
 
 # ---------- status ----------
 
-@pytest.mark.parametrize("status", sorted(STATUS_LABELS))
+@pytest.mark.parametrize("status", sorted({*OKR_STATUSES, *PROJECT_STATUSES}))
 def test_badge_shows_an_icon_and_the_status_in_words(status: str) -> None:
     badge = render("{{ badge(s) }}", s=status)
+    words = OKR_STATUSES.get(status) or PROJECT_STATUSES[status]
     assert f'class="badge badge--{status}"' in badge
-    assert text(badge) == f"{STATUS_ICONS[status]} {STATUS_LABELS[status]}"
+    assert text(badge) == f"{words.icon} {words.label}"
 
 
 def test_badge_of_an_unknown_status_reads_as_words_and_is_escaped() -> None:
@@ -120,7 +122,7 @@ def test_flags_say_what_is_wrong_in_words() -> None:
     assert render("{{ flags(p, unaligned=true) }}", p=project()) == ""
 
 
-@pytest.mark.parametrize(("grade", "shown"), [(0.75, "Grade 0.75"), (1, "Grade 1.0"), (None, "Grade –")])
+@pytest.mark.parametrize(("grade", "shown"), [(0.75, "Grade 0.75"), (1, "Grade 1.00"), (0.9, "Grade 0.90"), (None, "Grade –")])
 def test_grade_chip(grade: float | None, shown: str) -> None:
     assert text(render("{{ grade_chip(g) }}", g=grade)) == shown
 
@@ -226,3 +228,24 @@ def test_templates_that_call_the_former_macros_keep_working() -> None:
     ).render(site=SITE, url=relative_url(page, True), o=objective)
     assert text(html_) == "▲ At risk Grow <fast>"
     assert 'href="../../objectives/grow/"' in html_
+
+
+# ---------- one rounding rule ----------
+
+@pytest.mark.parametrize(
+    ("progress", "expected", "shown", "pace"),
+    [
+        pytest.param(0.125, 0.2, ("13%", "20%"), "7 pts behind", id="half-up-percent-and-points-agree"),
+        pytest.param(0.135, 0.2, ("14%", "20%"), "6 pts behind", id="0.135-is-14"),
+        pytest.param(0.2, 0.125, ("20%", "13%"), "7 pts ahead", id="ahead"),
+        pytest.param(0.4449, 0.4451, ("44%", "45%"), "1 pt behind", id="a-hair-apart-across-a-rounding-edge"),
+        pytest.param(0.446, 0.4549, ("45%", "45%"), "on pace", id="equal-when-shown-equal"),
+        pytest.param(0.005, 0.0, ("1%", "0%"), "1 pt ahead", id="half-a-percent-is-one"),
+    ],
+)
+def test_percentages_and_points_on_one_page_agree(progress: float, expected: float, shown: tuple[str, str],
+                                                   pace: str) -> None:
+    k = kr(progress=progress, expected=expected, status="at-risk")
+    assert (percent(progress), percent(expected)) == shown
+    assert text(render("{{ behind_by(k) }}", k=k)) == pace
+    assert int(shown[1][:-1]) - int(shown[0][:-1]) == pace_points(progress, expected)

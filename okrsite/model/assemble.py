@@ -405,13 +405,15 @@ def _project(item: _Checked, config: SiteConfig, has_team_file: bool) -> Project
     budget = Budget(**v["budget"]) if v["budget"] else None
     hours = Hours(**v["hours"]) if v["hours"] else None
     as_of = config.as_of
+    progress = scoring.project_progress(sum(t.done for t in tasks), len(tasks), v["progress"], v["status"])
+    late = scoring.is_late(v["due"], as_of, v["status"])
+    elapsed = scoring.schedule_elapsed(v["start"], v["due"], as_of)
     return Project(
-        id=item.id, title=v["title"], status=v["status"],
-        progress=scoring.project_progress(sum(t.done for t in tasks), len(tasks), v["progress"], v["status"]),
-        late=scoring.is_late(v["due"], as_of, v["status"]),
+        id=item.id, title=v["title"], status=v["status"], progress=progress, late=late,
         over_budget=bool(budget) and scoring.is_over(budget.planned, budget.spent),
         over_hours=bool(hours) and scoring.is_over(hours.planned, hours.actual),
-        schedule_elapsed=scoring.schedule_elapsed(v["start"], v["due"], as_of),
+        schedule_elapsed=elapsed,
+        health=scoring.project_health(progress, elapsed, late, as_of, v["start"], config.thresholds),
         source=item.doc.path, owner=v["owner"], team=_team_id(v["team"], has_team_file),
         start=v["start"], due=v["due"], key_results=tuple(v["key_results"]),
         budget=budget, hours=hours, tasks=tasks,

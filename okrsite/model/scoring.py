@@ -14,8 +14,6 @@ from decimal import ROUND_HALF_UP, Decimal
 
 TOLERANCE = 1e-9  # so that 0.5 - 0.35 counts as 0.15
 
-STATUSES = ("done", "on-track", "at-risk", "off-track", "not-started")
-
 
 @dataclass(frozen=True)
 class Thresholds:
@@ -128,6 +126,28 @@ def is_late(due: dt.date | None, as_of: dt.date, status_: str) -> bool:
 def is_over(planned: float | None, actual: float | None) -> bool:
     """Spent more than planned (budget or hours); unknown plans are never over."""
     return planned is not None and actual is not None and actual > planned
+
+
+def project_health(progress: float, elapsed: float | None, late: bool, as_of: dt.date,
+                   start: dt.date | None, thresholds: Thresholds = Thresholds()) -> str | None:
+    """Whether a project's work keeps up with its schedule, in the words of OKR status: done when
+    finished, off-track once late, else the pace rule with the schedule elapsed as the expected
+    pace (not-started before its start); None without a schedule to compare with."""
+    if progress >= 1 - TOLERANCE:
+        return "done"
+    if late:
+        return "off-track"
+    if elapsed is None or start is None:
+        return None
+    return status(progress, elapsed, as_of, start, thresholds)
+
+
+def spend_status(used: float, progress: float, thresholds: Thresholds = Thresholds()) -> str | None:
+    """Hours or budget used as a share of plan against work done: off-track past the plan,
+    at-risk when used faster than the work by more than the at-risk threshold, else None."""
+    if used > 1 + TOLERANCE:
+        return "off-track"
+    return "at-risk" if used - progress > thresholds.at_risk + TOLERANCE else None
 
 
 def schedule_elapsed(start: dt.date | None, due: dt.date | None, as_of: dt.date) -> float | None:

@@ -119,6 +119,7 @@ class Project:
     over_budget: bool
     over_hours: bool
     schedule_elapsed: float | None
+    health: str | None  # scoring.project_health: work against schedule, None without one
     source: str
     owner: str = ""
     team: str | None = None

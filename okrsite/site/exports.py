@@ -53,6 +53,7 @@ def _project_json(project: Project) -> dict[str, Any]:
         "team": project.team, "start": project.start and project.start.isoformat(),
         "due": project.due and project.due.isoformat(),
         "progress": _number(project.progress), "schedule_elapsed": _number(project.schedule_elapsed),
+        "health": project.health,
         "key_results": list(project.key_results), "late": project.late, "over_budget": project.over_budget,
         "over_hours": project.over_hours,
         "budget": project.budget and {"planned": project.budget.planned, "spent": project.budget.spent,

@@ -9,14 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from okrsite.model.scoring import round_half_up
-
-STATUS_LABELS = {
-    "on-track": "On track", "at-risk": "At risk", "off-track": "Off track", "done": "Done",
-    "not-started": "Not started", "planned": "Planned", "active": "Active", "on-hold": "On hold",
-    "cancelled": "Cancelled",
-}
-STATUS_ICONS = {"on-track": "●", "at-risk": "▲", "off-track": "■", "done": "✔", "not-started": "○",
-                "planned": "○", "active": "●", "on-hold": "❚❚", "cancelled": "✕"}
+from okrsite.model.vocabulary import term
 
 
 def number(value: float | int | None, digits: int = 2) -> str:
@@ -27,8 +20,19 @@ def number(value: float | int | None, digits: int = 2) -> str:
     return "0" if text in ("-0", "") else text
 
 
+def whole_percent(value: float) -> int:
+    """A 0..1 fraction as the whole percentage a reader sees: 0.125 -> 13 (half up, never to even)."""
+    return int(round_half_up(value * 100, 0))
+
+
 def percent(value: float | None) -> str:
-    return "–" if value is None else f"{round_half_up(value * 100, 0):.0f}%"
+    return "–" if value is None else f"{whole_percent(value)}%"
+
+
+def pace_points(progress: float, expected: float) -> int:
+    """Percentage points behind the expected pace (negative: ahead), taken between the shown
+    percentages, so '13%', 'expected 20%' and '7 pts behind' agree on one page."""
+    return whole_percent(expected) - whole_percent(progress)
 
 
 def css_percent(value: float | None) -> str:
@@ -37,11 +41,8 @@ def css_percent(value: float | None) -> str:
 
 
 def grade(value: float | None) -> str:
-    """0.9 -> '0.9', 0.75 -> '0.75', 1 -> '1.0'."""
-    if value is None:
-        return "–"
-    text = f"{value:.2f}".rstrip("0")
-    return text + "0" if text.endswith(".") else text
+    """Always two decimals, half up: 0.9 -> '0.90', 0.625 -> '0.63', 1 -> '1.00'."""
+    return "–" if value is None else f"{round_half_up(value, 2):.2f}"
 
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")  # as in every locale
@@ -55,8 +56,12 @@ def date(value: dt.date | None, style: str = "long") -> str:
 
 
 def status_label(status: str) -> str:
-    return STATUS_LABELS.get(status, status.replace("-", " ").capitalize())
+    return term(status).label
+
+
+def status_word(status: str) -> str:
+    return term(status).word
 
 
 def status_icon(status: str) -> str:
-    return STATUS_ICONS.get(status, "•")
+    return term(status).icon

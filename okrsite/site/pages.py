@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from okrsite.model.site import KeyResult, Objective, Project, Site, Team
+from okrsite.model.vocabulary import by_status, status_counts
 
-STATUS_ORDER = {"off-track": 0, "at-risk": 1, "on-track": 2, "not-started": 3, "done": 4}
 RECENT_ITEMS = 12
 BEHIND_ITEMS = 8
 
@@ -53,30 +53,10 @@ def project_url(project_id: str) -> str:
     return f"projects/{project_id}/"
 
 
-def team_url(team_id: str) -> str:
-    return f"teams/{team_id}/"
-
-
-def period_url(period_id: str) -> str:
-    return f"periods/{period_id}/"
-
-
 def link_url(link: str) -> str:
     """Where a project's link string points: the objective page, at the KR's anchor."""
     objective_id, _, kr_id = link.partition("/")
     return objective_url(objective_id) + (f"#kr-{kr_id}" if kr_id else "")
-
-
-def by_status(items: Iterable[Any]) -> list[Any]:
-    """Worst first, then by id: the order a manager reads in."""
-    return sorted(items, key=lambda x: (STATUS_ORDER.get(x.status, 9), x.progress - x.expected, x.id))
-
-
-def status_counts(items: Iterable[Any]) -> dict[str, int]:
-    counts = {status: 0 for status in STATUS_ORDER}
-    for item in items:
-        counts[item.status] += 1
-    return counts
 
 
 def mean_progress(objectives: list[Objective]) -> float | None:

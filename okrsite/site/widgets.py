@@ -22,7 +22,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
 from okrsite.model.site import KeyResult, Objective, Project, Team
-from okrsite.site.formatting import css_percent, grade, number, percent, status_icon, status_label
+from okrsite.site.formatting import css_percent, grade, number, pace_points, percent, status_icon, status_label
 
 
 def amount(value: float | None, unit: str | None = "") -> Markup:
@@ -155,14 +155,18 @@ def kr_value(kr: KeyResult) -> Markup:
                   f'<span class="visually-hidden">, target</span> {amount(kr.target, kr.unit)}</span>')
 
 
+def _points(count: int) -> str:
+    return f"{count} pt" if count == 1 else f"{count} pts"
+
+
 def behind_by(kr: KeyResult) -> Markup:
     """The shortfall behind pace in percentage points; highlighted once the KR is at risk."""
-    pts = round(kr.shortfall * 100)  # half to even, as the theme has always shown it
+    pts = pace_points(kr.progress, kr.expected)
     if pts > 0:
         return Markup(f'<span class="{"behind" if kr.status in ("at-risk", "off-track") else "muted"}">'
-                      f"{pts} pts behind</span>")
+                      f"{_points(pts)} behind</span>")
     if pts < 0:
-        return Markup(f'<span class="muted">{-pts} pts ahead</span>')
+        return Markup(f'<span class="muted">{_points(-pts)} ahead</span>')
     return Markup('<span class="muted">on pace</span>')
 
 

@@ -34,9 +34,9 @@ from matplotlib.text import Text
 from matplotlib.transforms import offset_copy
 
 from okrsite.site.charts.palette import ROLES
-from okrsite.site.charts.specs import (BAR_BOTTOM, BAR_TOP, COUNTS_HEIGHT, STATUS_WORDS, BarsData, ChartSpec, Label,
+from okrsite.site.charts.specs import (BAR_BOTTOM, BAR_TOP, COUNTS_HEIGHT, BarsData, ChartSpec, Label,
                                   TrendData)
-from okrsite.site.formatting import STATUS_ICONS
+from okrsite.site.formatting import status_icon, status_word
 
 PX = 1 / 96  # inches per CSS pixel
 PT = 0.75  # points per CSS pixel
@@ -351,10 +351,10 @@ class Bars(_Template):
         step = 1 / slots
         for index, (status, n) in enumerate(data.counts):
             icons[index].set_position((index * step, 0.22))
-            icons[index].set_text(STATUS_ICONS.get(status, "•"))
+            icons[index].set_text(status_icon(status))
             icons[index].set_color(colour[status] if n else colour["muted"])
             words[index].set_position((index * step + 16 / (width - 2 * margin), 0.22))
-            words[index].set_text(f"{n} {STATUS_WORDS.get(status, status)}")
+            words[index].set_text(f"{n} {status_word(status)}")
             words[index].set_color(colour["text"] if n else colour["muted"])
 
 

@@ -24,16 +24,15 @@ import datetime as dt
 from collections.abc import Collection
 from dataclasses import dataclass
 
+from okrsite.model.periods import Period
+from okrsite.model.scoring import spend_status
+from okrsite.model.site import KeyResult, Objective, Project, Site
+from okrsite.model.vocabulary import OKR_STATUSES, by_status
 from okrsite.site.charts.palette import Palette
 from okrsite.site.charts.scales import date_ticks, integer_ticks, round_to_span, truncate, value_text, y_ticks
-from okrsite.model.site import KeyResult, Objective, Project, Site
-from okrsite.model.periods import Period
-from okrsite.site.formatting import STATUS_ICONS, date as format_date, number, percent, status_label
-from okrsite.model.scoring import TOLERANCE, Thresholds
+from okrsite.site.formatting import (date as format_date, number, pace_points, percent, status_icon, status_label,
+                                     status_word)
 
-STATUS_WORDS = {"on-track": "on track", "at-risk": "at risk", "off-track": "off track", "done": "done",
-                "not-started": "not started"}
-STATUS_ORDER = ("off-track", "at-risk", "on-track", "done", "not-started")
 MAX_BARS = 12  # a period overview shows the objectives furthest behind, at most this many
 
 # Sizes in CSS pixels (the <img> width and height; the SVG scales with the page).
@@ -131,16 +130,16 @@ class ChartSpec:
 
 
 def _status_phrase(status: str, progress: float, expected: float) -> str:
-    gap = round((expected - progress) * 100)
+    gap = pace_points(progress, expected)
     if status == "done":
         return "done"
     if status == "not-started":
         return "not started yet"
     if gap > 0:
-        return f"{STATUS_WORDS[status]}, {gap} points behind the expected pace"
+        return f"{status_word(status)}, {gap} points behind the expected pace"
     if gap < 0:
-        return f"{STATUS_WORDS[status]}, {-gap} points ahead of the expected pace"
-    return f"{STATUS_WORDS[status]}, on the expected pace"
+        return f"{status_word(status)}, {-gap} points ahead of the expected pace"
+    return f"{status_word(status)}, on the expected pace"
 
 
 def _expected_by(period: Period, as_of: dt.date) -> str:
@@ -273,7 +272,7 @@ def kr_milestones(kr: KeyResult, objective: Objective, period: Period, as_of: dt
 
 def _progress_row(title: str, fallback: str, progress: float, status: str) -> BarRow:
     return BarRow(Label(truncate(title), truncate(fallback)), progress, status,
-                  Label(percent(progress), percent(progress)), STATUS_ICONS.get(status, ""))
+                  Label(percent(progress), percent(progress)), status_icon(status))
 
 
 def _bars_height(rows: int, counts: bool = False) -> int:
@@ -293,10 +292,10 @@ def objective_overview(site: Site, objective: Objective, look: Look) -> ChartSpe
     if len(items) < 2:
         return None
     rows = tuple(_progress_row(title, ident, progress, status) for title, ident, progress, _, status in items)
-    counts = {s: sum(1 for *_, st in items if st == s) for s in STATUS_ORDER}
+    counts = {s: sum(1 for *_, st in items if st == s) for s in OKR_STATUSES}
     by = _expected_by(period, site.as_of)
-    summary = ", ".join(f"{n} {STATUS_WORDS[s]}" for s, n in counts.items() if n)
-    listing = "; ".join(f"{title} {percent(p)} ({STATUS_WORDS[st]})" for title, _, p, _, st in items[:10])
+    summary = ", ".join(f"{n} {status_word(s)}" for s, n in counts.items() if n)
+    listing = "; ".join(f"{title} {percent(p)} ({status_word(st)})" for title, _, p, _, st in items[:10])
     more = f"; and {len(items) - 10} more" if len(items) > 10 else ""
     data = BarsData(rows=rows, x_max=1.0, marks=(Mark(objective.expected, f"expected {percent(objective.expected)}"),),
                     label_width=240, value_width=80)
@@ -318,17 +317,15 @@ def period_overview(site: Site, period_id: str, look: Look) -> ChartSpec | None:
     objectives = site.objectives_in(period_id)
     if not objectives:
         return None
-    order = {s: i for i, s in enumerate(STATUS_ORDER)}
-    ranked = sorted(objectives, key=lambda o: (order.get(o.status, 9), o.progress - o.expected, o.id))
-    shown = ranked[:MAX_BARS]
-    counts = tuple((s, sum(1 for o in objectives if o.status == s)) for s in STATUS_ORDER)
+    shown = by_status(objectives)[:MAX_BARS]
+    counts = tuple((s, sum(1 for o in objectives if o.status == s)) for s in OKR_STATUSES)
     expected = objectives[0].expected
     rows = tuple(_progress_row(o.title, o.id, o.progress, o.status) for o in shown)
     data = BarsData(rows=rows, x_max=1.0, marks=(Mark(expected, f"expected {percent(expected)}"),),
                     label_width=240, value_width=80, counts=counts)
     which = (f"the {len(shown)} furthest behind of {len(objectives)} objectives" if len(shown) < len(objectives)
              else f"all {len(objectives)} objectives")
-    summary = ", ".join(f"{n} {STATUS_WORDS[s]}" for s, n in counts)
+    summary = ", ".join(f"{n} {status_word(s)}" for s, n in counts)
     behind = [o for o in shown if o.status in ("off-track", "at-risk")][:3]
     worst = ("; furthest behind: " + "; ".join(f"{o.title} {percent(o.progress)}" for o in behind)) if behind else ""
     return ChartSpec(
@@ -346,12 +343,6 @@ def period_overview(site: Site, period_id: str, look: Look) -> ChartSpec | None:
         source=site.config.relative(site.config.path))
 
 
-def _use_status(used: float, progress: float, thresholds: Thresholds) -> str:
-    if used > 1 + TOLERANCE:
-        return "off-track"
-    return "at-risk" if used - progress > thresholds.at_risk + TOLERANCE else "active"
-
-
 def project_health(site: Site, project: Project, look: Look) -> ChartSpec | None:
     """Time elapsed and work done, hours and budget used: all as shares of the plan."""
     hours = project.hours if project.hours and project.hours.planned else None
@@ -360,16 +351,7 @@ def project_health(site: Site, project: Project, look: Look) -> ChartSpec | None
     if elapsed is None and hours is None and budget is None:
         return None
     thresholds = site.config.thresholds
-    if project.progress >= 1 - TOLERANCE:
-        work_status = "done"
-    elif project.late:
-        work_status = "off-track"
-    elif elapsed is None:
-        work_status = "active"
-    else:
-        shortfall = elapsed - project.progress
-        work_status = ("on-track" if shortfall <= thresholds.at_risk + TOLERANCE else
-                       "at-risk" if shortfall <= thresholds.off_track + TOLERANCE else "off-track")
+    work_status = project.health or "active"  # "active": the neutral colour, nothing to compare with
     rows: list[BarRow] = []
     table: list[tuple[str, str, str, str]] = []
     if elapsed is not None:
@@ -391,7 +373,7 @@ def project_health(site: Site, project: Project, look: Look) -> ChartSpec | None
             continue
         share = (used or 0) / planned
         amount = f"{number(used or 0)} of {value_text(planned, unit)}"
-        rows.append(BarRow(Label(what, what), share, _use_status(share, project.progress, thresholds),
+        rows.append(BarRow(Label(what, what), share, spend_status(share, project.progress, thresholds) or "active",
                            Label(f"{percent(share)} · {amount}", f"{percent(share)} · {number(used or 0)} of {number(planned)}")))
         table.append((what, value_text(used or 0, unit), value_text(planned, unit), percent(share)))
     x_max = max([1.0] + [r.value for r in rows])

@@ -1,0 +1,73 @@
+"""The words of the report: every status with its order, label, word and icon, in one place.
+
+Templates (badges, counts), charts (colours, count strips, alt text), exports and the
+order of lists all read this table, so a new status is one entry here and one colour
+in the stylesheet. Colour is never the only signal: each status has an icon and a word.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Term:
+    id: str  # as in okrs.json and CSS classes: "at-risk"
+    label: str  # on its own (a badge, a table cell): "At risk"
+    word: str  # inside a sentence (alt text, captions): "at risk"
+    icon: str  # beside the word, so colour is never the only signal
+
+
+def _terms(*rows: tuple[str, str, str, str]) -> dict[str, Term]:
+    return {row[0]: Term(*row) for row in rows}
+
+
+# Key results and objectives, in the order a manager reads them: worst first.
+OKR_STATUSES = _terms(
+    ("off-track", "Off track", "off track", "■"),
+    ("at-risk", "At risk", "at risk", "▲"),
+    ("on-track", "On track", "on track", "●"),
+    ("not-started", "Not started", "not started", "○"),
+    ("done", "Done", "done", "✔"),
+)
+
+# A project's own status, as its file states it, in the order of its life.
+PROJECT_STATUSES = _terms(
+    ("planned", "Planned", "planned", "○"),
+    ("active", "Active", "active", "●"),
+    ("on-hold", "On hold", "on hold", "❚❚"),
+    ("done", "Done", "done", "✔"),
+    ("cancelled", "Cancelled", "cancelled", "✕"),
+)
+
+_ALL = {**PROJECT_STATUSES, **OKR_STATUSES}
+_RANK = {status: index for index, status in enumerate(OKR_STATUSES)}
+
+
+def term(status: str) -> Term:
+    """The words of a status; an unknown id reads as itself (a site theme's own status)."""
+    known = _ALL.get(status)
+    if known is not None:
+        return known
+    words = status.replace("-", " ")
+    return Term(status, words.capitalize(), words, "•")
+
+
+def rank(status: str) -> int:
+    """Place in the worst-first order of OKR statuses (unknown ones last)."""
+    return _RANK.get(status, len(_RANK))
+
+
+def by_status(items: Iterable[Any]) -> list[Any]:
+    """Worst first, then furthest behind pace, then by id: the order a manager reads in."""
+    return sorted(items, key=lambda x: (rank(x.status), x.progress - x.expected, x.id))
+
+
+def status_counts(items: Iterable[Any]) -> dict[str, int]:
+    """How many items have each OKR status, every status present, in the worst-first order."""
+    counts = dict.fromkeys(OKR_STATUSES, 0)
+    for item in items:
+        counts[item.status] += 1
+    return counts
