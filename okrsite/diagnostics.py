@@ -45,9 +45,6 @@ class Diagnostics:
     def warning(self, where: Location, message: str) -> None:
         self.items.append(Diagnostic(where.path, where.line, where.col, "warning", message))
 
-    def extend(self, other: Diagnostics) -> None:
-        self.items.extend(other.items)
-
     @property
     def errors(self) -> list[Diagnostic]:
         return [d for d in self.items if d.severity == "error"]

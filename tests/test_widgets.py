@@ -10,7 +10,7 @@ from typing import Any
 import jinja2
 import pytest
 
-from okrsite.model.site import KeyResult, Milestone, Objective, Project, Team
+from okrsite.model.site import ChecklistItem, KeyResult, Objective, Project, Team
 from okrsite.site.formatting import pace_points, percent
 from okrsite.site.pages import Page
 from okrsite.model.vocabulary import OKR_STATUSES, PROJECT_STATUSES
@@ -19,7 +19,7 @@ from tests.conftest import REPO
 
 HOSTILE = '<script>alert("x")</script> & "quotes"'
 ESCAPED = "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; &#34;quotes&#34;"
-SITE = SimpleNamespace(teams={"ops": Team("ops", "Ops & Infra"), "bad": Team("bad", HOSTILE)})  # helpers read teams only
+SITE = SimpleNamespace(teams={"ops": Team(id="ops", name="Ops & Infra"), "bad": Team(id="bad", name=HOSTILE)})  # helpers read teams only
 ENV = make_environment([], {})
 
 
@@ -65,7 +65,8 @@ def test_amount_escapes_the_unit() -> None:
 # ---------- links ----------
 
 def test_links_are_relative_to_the_page_and_escape_titles() -> None:
-    objective = Objective("grow", HOSTILE, "2026-Q1", 0.4, 0.5, "on-track", None, "objectives/grow.md")
+    objective = Objective(id="grow", title=HOSTILE, period="2026-Q1", progress=0.4, expected=0.5, status="on-track",
+                          grade=None, source="objectives/grow.md")
     assert render("{{ objective_link(o) }}", page_url="teams/ops/index.html", o=objective) == \
         f'<a href="../../objectives/grow/">{ESCAPED}</a>'
     assert render("{{ project_link(p) }}", p=project(title=HOSTILE)) == f'<a href="../../projects/blog/">{ESCAPED}</a>'
@@ -202,7 +203,7 @@ def test_boolean_value(done: bool, shown: str) -> None:
 
 
 def test_milestones_value_counts_the_done_ones() -> None:
-    k = kr(type="milestones", milestones=(Milestone("a", done=True), Milestone("b")))
+    k = kr(type="milestones", milestones=(ChecklistItem(title="a", done=True), ChecklistItem(title="b")))
     assert text(render("{{ kr_value(k) }}", k=k)) == "1/2 milestones"
 
 

@@ -25,7 +25,7 @@ import watchfiles
 from okrsite.build.builder import Builder, BuildOptions
 from okrsite.content.config import load_config
 from okrsite.diagnostics import BuildFailed, Diagnostic, Diagnostics
-from okrsite.commands.server import DEFAULT_HOST, BadPath, BuildState, PreviewServer, listen, url_parts
+from okrsite.commands.server import DEFAULT_HOST, BadPath, PreviewState, PreviewServer, listen, url_parts
 from okrsite.content.source import is_ignored
 
 STEP_MS = 50  # a save is handled once no other change came for this long ...
@@ -44,7 +44,7 @@ class Preview:
         self.config_path = options.config_path.resolve()
         self.root = self.config_path.parent
         output, self._sources, base = self._site_folders()
-        self.state = BuildState(output, base)
+        self.state = PreviewState(output, base)
         self._stop = threading.Event()
         self._build_lock = threading.Lock()
         self._server: PreviewServer | None = None

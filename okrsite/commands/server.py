@@ -7,7 +7,7 @@ backslashes or absolute paths, no symlinks leading out), to GET and HEAD only.
 HTML responses get the reload script as they are served; files never do.
 
 The reload channel (`/__okrsite__/events`, Server-Sent Events) sends every open
-page the newest `BuildState`: counters for pages and stylesheets, and the
+page the newest `PreviewState`: counters for pages and stylesheets, and the
 diagnostics of a failed build.
 """
 
@@ -110,7 +110,7 @@ class Snapshot:
     errors: tuple[Diagnostic, ...]
 
 
-class BuildState:
+class PreviewState:
     """What the server, the event streams and the watcher share, behind one condition."""
 
     def __init__(self, output: Path, base: tuple[str, ...] = ()):
@@ -310,7 +310,7 @@ class PreviewServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = os.name != "nt"  # on Windows it would let two servers share a port
 
-    def __init__(self, address: tuple[str, int], state: BuildState, family: int):
+    def __init__(self, address: tuple[str, int], state: PreviewState, family: int):
         self.address_family = family
         self.state = state
         self.loopback = is_loopback(address[0])
@@ -347,7 +347,7 @@ class PreviewServer(ThreadingHTTPServer):
             super().handle_error(request, client_address)
 
 
-def listen(host: str, port: int | None, state: BuildState) -> PreviewServer:
+def listen(host: str, port: int | None, state: PreviewState) -> PreviewServer:
     """A server on `port`, or on the first free port from DEFAULT_PORT when none was given."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     ports = range(port, port + 1) if port is not None else range(DEFAULT_PORT, DEFAULT_PORT + PORT_TRIES)

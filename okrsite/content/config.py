@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from dataclasses import dataclass, field
+import dataclasses
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from okrsite.content import schema as s
+from okrsite.content.options import construct, group, option, schema_of
 from okrsite.diagnostics import Diagnostics, Location
 from okrsite.model.periods import Period, builtin_period, resolve_period
 from okrsite.model.scoring import Thresholds
@@ -22,59 +24,44 @@ _PERIOD = {
     "end": s.Field(s.date, required=True),
     "title": s.Field(s.text),
 }
-_THRESHOLDS = {
-    "at_risk": s.Field(s.fraction, default=0.15),
-    "off_track": s.Field(s.fraction, default=0.30),
-}
-_CHARTS = {
-    "enabled": s.Field(s.boolean, default=True),
-    "format": s.Field(s.one_of("svg", "png"), default="svg"),
-    "dpi": s.Field(s.positive, default=144),
-}
-FIELDS: s.Schema = {
-    "title": s.Field(s.text, required=True),
-    "description": s.Field(s.text, default=""),
-    "site_url": s.Field(s.url),
-    "theme": s.Field(s.slug, default="default"),
-    "content_dir": s.Field(s.text, default="content"),
-    "output_dir": s.Field(s.text, default="output"),
-    "as_of": s.Field(s.date),
-    "default_period": s.Field(s.period_id),
-    "periods": s.Field(s.list_of(s.mapping(_PERIOD, "a period")), default=()),
-    "status_thresholds": s.Field(s.mapping(_THRESHOLDS, "status_thresholds"), default=None),
-    "pretty_urls": s.Field(s.boolean, default=True),
-    "charts": s.Field(s.mapping(_CHARTS, "charts"), default=None),
-    "publish": s.Field(s.text),
-}
 
 
 @dataclass(frozen=True)
 class ChartSettings:
-    enabled: bool = True
-    format: str = "svg"
-    dpi: float = 144
+    enabled: bool = option(s.boolean, True, "draw charts", "bool")
+    format: str = option(s.one_of("svg", "png"), "svg", "`svg` (sharp at any size, follows light and dark) or `png`",
+                         "`svg` \\| `png`")
+    dpi: float = option(s.number_in(50, 600), 144, "resolution of PNG charts, in dots per inch", "number from 50 to 600")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class SiteConfig:
-    """Everything a build needs to know besides the content itself."""
+    """Everything a build needs to know besides the content itself: okrsite.yaml's options
+    (declared once, below: check, default and help text) and what follows from them."""
 
     path: Path  # the okrsite.yaml file
     root: Path  # its folder; diagnostics name files relative to it
-    title: str
-    content_dir: Path
-    output_dir: Path
-    as_of: dt.date
-    description: str = ""
-    site_url: str | None = None
-    theme: str = "default"
-    default_period: str | None = None
-    periods: tuple[Period, ...] = ()
-    thresholds: Thresholds = Thresholds()
-    pretty_urls: bool = True
-    charts: ChartSettings = ChartSettings()
-    publish: str | None = None
-    cache_dir: Path = field(default=Path(".okrsite-cache"))
+    title: str = option(s.text, "", "site title", "text", required=True)
+    description: str = option(s.text, "", "shown on the dashboard", "text")
+    site_url: str | None = option(s.url, None, "absolute URL of the published site (sitemap, feed, the 404 page)",
+                                  "URL")
+    theme: str = option(s.slug, "default", "folder under `themes/`; `default` is built in", "text")
+    content_dir: Path = option(s.text, Path("content"), "relative to the config file", "path")
+    output_dir: Path = option(s.text, Path("output"), "relative to the config file", "path")
+    as_of: dt.date = option(s.date, dataclasses.MISSING, "the report date for expected pace and status", "date",
+                            default_text="today, or the date of `SOURCE_DATE_EPOCH`")
+    default_period: str | None = option(s.period_id, None, "the period the dashboard shows", "period id",
+                                        default_text="the quarter containing `as_of`")
+    periods: tuple[Period, ...] = option(s.list_of(s.mapping(_PERIOD, "a period")), (),
+                                         "custom periods: `{id, start, end, title?}`", "list")
+    thresholds: Thresholds = group(Thresholds, "status_thresholds", "shortfall behind expected pace",
+                                   key="status_thresholds")
+    pretty_urls: bool = option(s.boolean, True, "links like `objectives/x/`; `false` links to "
+                               "`objectives/x/index.html` (for file shares and `file://`)", "bool")
+    charts: ChartSettings = group(ChartSettings, "charts", "progress charts")
+    publish: str | None = option(s.text, None, "a shell command run after a successful build by the git hook",
+                                 "text")
+    cache_dir: Path = Path(".okrsite-cache")
 
     @property
     def theme_dir(self) -> Path:
@@ -116,7 +103,7 @@ def load_config(path: Path, diagnostics: Diagnostics, *, output: Path | None = N
     diagnostics.items.extend(problems)
     errors_before = len(diagnostics.errors)
     cursor = s.Cursor(doc.positions, diagnostics)
-    values = s.check_fields(doc.meta if doc.meta is not None else {}, FIELDS, cursor, "okrsite.yaml")
+    values = s.check_fields(doc.meta if doc.meta is not None else {}, schema_of(SiteConfig), cursor, "okrsite.yaml")
     if values is s.INVALID:
         return None
     periods = _custom_periods(values["periods"], cursor.child("periods"))
@@ -125,32 +112,21 @@ def load_config(path: Path, diagnostics: Diagnostics, *, output: Path | None = N
         ids = [p.id for p in periods]
         cursor.child("default_period").error(
             f"'default_period': unknown period '{default_period}': use 2026-Q1, 2026-H1, 2026 or an id "
-            f"from 'periods'{s._suggest(default_period, ids)}")
-    thresholds = Thresholds(**values["status_thresholds"]) if s.is_valid(values["status_thresholds"]) and values["status_thresholds"] else Thresholds()
-    if thresholds.at_risk > thresholds.off_track:
+            f"from 'periods'{s.suggest(default_period, ids)}")
+    thresholds = values["status_thresholds"]
+    if s.is_valid(thresholds) and thresholds and thresholds["at_risk"] > thresholds["off_track"]:
         cursor.child("status_thresholds").error("'at_risk' must not be above 'off_track'")
-    charts = values["charts"]
     theme = values["theme"]
     if theme not in (s.INVALID, "default") and not (root / "themes" / theme).is_dir():
         cursor.child("theme").error(f"'theme': no folder themes/{theme}/ beside {label}")
     if len(diagnostics.errors) > errors_before or not s.is_valid(values):
         return None
-    return SiteConfig(
-        path=path,
-        root=root,
-        title=values["title"],
-        description=values["description"],
-        site_url=values["site_url"],
-        theme=values["theme"],
+    return construct(
+        SiteConfig, values, path=path, root=root,
         content_dir=(root / values["content_dir"]).resolve(),
         output_dir=(output if output is not None else root / values["output_dir"]).resolve(),
         as_of=as_of or values["as_of"] or default_as_of(),
-        default_period=values["default_period"],
         periods=periods,
-        thresholds=thresholds,
-        pretty_urls=values["pretty_urls"],
-        charts=ChartSettings(**charts) if charts else ChartSettings(),
-        publish=values["publish"],
         cache_dir=root / ".okrsite-cache",
     )
 

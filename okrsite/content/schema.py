@@ -150,11 +150,21 @@ def url(value: Any, cursor: Cursor) -> str:
     return result
 
 
+def number_in(low: float, high: float) -> Kind:
+    """A number within a documented range (bounds included)."""
+    def check(value: Any, cursor: Cursor) -> int | float:
+        result = number(value, cursor)
+        if not low <= result <= high:
+            raise Invalid(f"expected a number from {low:g} to {high:g}, got {result:g}")
+        return result
+    return check
+
+
 def one_of(*choices: str) -> Kind:
     def check(value: Any, cursor: Cursor) -> str:
         result = text(value, cursor)
         if result not in choices:
-            raise Invalid(f"expected one of {', '.join(choices)}; got {result!r}{_suggest(result, choices)}")
+            raise Invalid(f"expected one of {', '.join(choices)}; got {result!r}{suggest(result, choices)}")
         return result
     return check
 
@@ -196,7 +206,8 @@ def convert(kind: Kind, value: Any, cursor: Cursor) -> Any:
         return INVALID
 
 
-def _suggest(word: str, choices: Any) -> str:
+def suggest(word: str, choices: Any) -> str:
+    """' (did you mean 'x'?)' for the closest choice, or nothing."""
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
 
@@ -214,7 +225,7 @@ def check_fields(value: Any, schema: Schema, cursor: Cursor, what: str) -> dict[
     for key in value:
         if str(key) not in schema:
             where = cursor.positions.key((*cursor.key_path, str(key)))
-            cursor.diagnostics.error(where, f"unknown field '{key}' in {what}{_suggest(str(key), schema)}")
+            cursor.diagnostics.error(where, f"unknown field '{key}' in {what}{suggest(str(key), schema)}")
     for name, spec in schema.items():
         if name in value and value[name] is not None:
             result[name] = convert(spec.kind, value[name], cursor.child(name))

@@ -6,7 +6,6 @@ returned only when there is no error, so later stages can trust it.
 
 from __future__ import annotations
 
-import difflib
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -17,87 +16,21 @@ from okrsite.content import schema as s
 from okrsite.model import scoring
 from okrsite.content.config import SiteConfig
 from okrsite.diagnostics import Diagnostics, Location
-from okrsite.model.site import (Budget, CheckIn, FreePage, Hours, KeyResult, Milestone, Objective,
-                           Project, Site, Task, Team, Update)
+from okrsite.content.options import construct, schema_of
+from okrsite.model.site import CheckIn, FreePage, KeyResult, Objective, Project, Site, Team, Update
 from okrsite.model.periods import Period, quarter_containing, resolve_period
 from okrsite.content.source import Document
 
-KR_TYPES = ("metric", "boolean", "milestones")
-PROJECT_STATUSES = ("planned", "active", "on-hold", "done", "cancelled")
-
-_CHECKIN = {
-    "date": s.Field(s.date, required=True),
-    "value": s.Field(s.number),
-    "confidence": s.Field(s.fraction),
-    "note": s.Field(s.text, default=""),
-}
-_MILESTONE = {
-    "title": s.Field(s.text, required=True),
-    "done": s.Field(s.boolean, default=False),
-    "due": s.Field(s.date),
-}
-_KEY_RESULT = {
-    "id": s.Field(s.slug),
-    "title": s.Field(s.text, required=True),
-    "type": s.Field(s.one_of(*KR_TYPES), default="metric"),
-    "start": s.Field(s.number),
-    "target": s.Field(s.number),
-    "current": s.Field(s.number),
-    "unit": s.Field(s.text, default=""),
-    "done": s.Field(s.boolean),
-    "milestones": s.Field(s.list_of(s.mapping(_MILESTONE, "a milestone")), default=()),
-    "weight": s.Field(s.positive, default=1),
-    "owner": s.Field(s.text, default=""),
-    "checkins": s.Field(s.list_of(s.mapping(_CHECKIN, "a check-in")), default=()),
-}
-OBJECTIVE = {
-    "id": s.Field(s.slug),
-    "title": s.Field(s.text, required=True),
-    "period": s.Field(s.period_id),
-    "owner": s.Field(s.text, default=""),
-    "team": s.Field(s.text),
-    "parent": s.Field(s.slug),
-    "key_results": s.Field(s.list_of(s.mapping(_KEY_RESULT, "a key result")), default=()),
-}
-PROJECT = {
-    "id": s.Field(s.slug),
-    "title": s.Field(s.text, required=True),
-    "owner": s.Field(s.text, default=""),
-    "team": s.Field(s.text),
-    "status": s.Field(s.one_of(*PROJECT_STATUSES), default="planned"),
-    "start": s.Field(s.date),
-    "due": s.Field(s.date),
-    "key_results": s.Field(s.one_or_list_of(s.text), default=()),
-    "progress": s.Field(s.fraction),
-    "budget": s.Field(s.mapping({"planned": s.Field(s.number), "spent": s.Field(s.number),
-                                 "currency": s.Field(s.text, default="")}, "a budget")),
-    "hours": s.Field(s.mapping({"planned": s.Field(s.number), "actual": s.Field(s.number)}, "hours")),
-    "tasks": s.Field(s.list_of(s.mapping(_MILESTONE, "a task")), default=()),
-    "updates": s.Field(s.list_of(s.mapping({"date": s.Field(s.date, required=True),
-                                            "note": s.Field(s.text, required=True)}, "an update")),
-                       default=()),
-}
-TEAM = {
-    "id": s.Field(s.slug, required=True),
-    "name": s.Field(s.text),
-    "parent": s.Field(s.slug),
-    "lead": s.Field(s.text, default=""),
-}
-PAGE = {
-    "title": s.Field(s.text, required=True),
-    "weight": s.Field(s.number, default=0),
-}
+OBJECTIVE = schema_of(Objective)
+PROJECT = schema_of(Project)
+TEAM = schema_of(Team)
+PAGE = schema_of(FreePage)
 
 
 def slugify(value: str) -> str:
     """A URL-safe id from a file name or team name: 'Q1 Sales.md' -> 'q1-sales'."""
     ascii_text = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9_]+", "-", ascii_text.lower()).strip("-") or "item"
-
-
-def _suggest(word: str, choices: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 def _stem(path: str) -> str:
@@ -173,7 +106,7 @@ def _teams(doc: Document | None, used: dict[str, list[tuple[str, s.Cursor]]],
            diagnostics: Diagnostics) -> dict[str, Team]:
     """Teams from teams.yaml, or, without it, every team named by content."""
     if doc is None:
-        return {slugify(name): Team(slugify(name), name) for name in sorted(used)}
+        return {slugify(name): Team(id=slugify(name), name=name) for name in sorted(used)}
     cursor = s.Cursor(doc.positions, diagnostics)
     entries = s.list_of(s.mapping(TEAM, "a team"))
     items = s.convert(entries, doc.meta, cursor)
@@ -184,19 +117,19 @@ def _teams(doc: Document | None, used: dict[str, list[tuple[str, s.Cursor]]],
     for item in by_id.values():
         parent = item.values["parent"]
         if parent is not None and parent not in by_id:
-            item.cursor.child("parent").error(f"unknown parent team '{parent}'{_suggest(parent, by_id)}")
+            item.cursor.child("parent").error(f"unknown parent team '{parent}'{s.suggest(parent, by_id)}")
     _report_cycles({k: v.values["parent"] for k, v in by_id.items()}, "team",
                    {k: v.cursor for k, v in by_id.items()})
     for name, places in sorted(used.items()):
         if name not in by_id:
             for _, where in places:
-                where.error(f"unknown team '{name}': not listed in {doc.path}{_suggest(name, by_id)}")
+                where.error(f"unknown team '{name}': not listed in {doc.path}{s.suggest(name, by_id)}")
     children: dict[str, list[str]] = {}
     for team_id, item in by_id.items():
         if item.values["parent"]:
             children.setdefault(item.values["parent"], []).append(team_id)
-    return {team_id: Team(team_id, item.values["name"] or team_id, item.values["parent"],
-                          item.values["lead"], tuple(children.get(team_id, ())))
+    return {team_id: construct(Team, item.values, name=item.values["name"] or team_id,
+                               children=tuple(children.get(team_id, ())))
             for team_id, item in by_id.items()}
 
 
@@ -221,19 +154,16 @@ def _key_results(item: _Checked, period: Period, config: SiteConfig) -> list[Key
         progress = _kr_progress(kr, here)
         if progress is None or not s.is_valid(kr):  # problems already reported
             continue
-        checkins = tuple(CheckIn(c["date"], c["value"], c["confidence"], c["note"]) for c in kr["checkins"])
+        checkins = tuple(construct(CheckIn, c) for c in kr["checkins"])
         current = None
         if kr["type"] == "metric":
             readings = [scoring.Reading(c.date, c.value, i) for i, c in enumerate(checkins)]
             current = scoring.current_value(readings, as_of, kr["current"], kr["start"])
             progress = scoring.metric_progress(kr["start"], kr["target"], current)
-        results.append(KeyResult(
-            id=kr_id, objective_id=item.id, title=kr["title"], type=kr["type"],
-            progress=progress, expected=expected,
+        results.append(construct(
+            KeyResult, kr, id=kr_id, objective_id=item.id, progress=progress, expected=expected,
             status=scoring.status(progress, expected, as_of, period.start, config.thresholds),
-            start=kr["start"], target=kr["target"], current=current, unit=kr["unit"],
-            done=bool(kr["done"]), milestones=tuple(Milestone(**m) for m in kr["milestones"]),
-            weight=kr["weight"], owner=kr["owner"], checkins=checkins))
+            current=current, done=bool(kr["done"]), checkins=checkins))
     return results
 
 
@@ -285,7 +215,7 @@ def _periods(objectives: dict[str, _Checked], config: SiteConfig,
         if period is None:
             item.cursor.child("period").error(
                 f"unknown period '{period_id}': use 2026-Q1, 2026-H1, 2026 or an id from 'periods' in "
-                f"okrsite.yaml{_suggest(period_id, custom)}")
+                f"okrsite.yaml{s.suggest(period_id, custom)}")
         else:
             used[period.id] = period
             item.values["period"] = period.id
@@ -312,7 +242,7 @@ def assemble(config: SiteConfig, objective_docs: list[Document], project_docs: l
     for item in objectives.values():
         parent = item.values["parent"]
         if parent is not None and parent not in objectives:
-            item.cursor.child("parent").error(f"unknown parent objective '{parent}'{_suggest(parent, objectives)}")
+            item.cursor.child("parent").error(f"unknown parent objective '{parent}'{s.suggest(parent, objectives)}")
             item.values["parent"] = None
     in_cycle = _report_cycles({k: v.values["parent"] for k, v in objectives.items()}, "objective",
                               {k: v.cursor for k, v in objectives.items()})
@@ -359,7 +289,7 @@ def _project_links(projects: dict[str, _Checked], objectives: dict[str, _Checked
         for index, link in enumerate(links):
             if link not in refs:
                 item.cursor.child("key_results").child(index).error(
-                    f"unknown key result or objective '{link}'{_suggest(link, refs)}")
+                    f"unknown key result or objective '{link}'{s.suggest(link, refs)}")
             else:
                 by_link.setdefault(link, []).append(project_id)
         start, due = item.values["start"], item.values["due"]
@@ -388,37 +318,31 @@ def _score_objectives(objectives: dict[str, _Checked], key_results: dict[str, li
         period = periods[item.values["period"]]
         value = progress_of(objective_id)
         expected = scoring.expected_progress(period.start, period.end, config.as_of)
-        result[objective_id] = Objective(
-            id=objective_id, title=item.values["title"], period=period.id, progress=value,
-            expected=expected,
+        result[objective_id] = construct(
+            Objective, item.values, id=objective_id, period=period.id, progress=value, expected=expected,
             status=scoring.status(value, expected, config.as_of, period.start, config.thresholds),
             grade=scoring.grade(value, period.end, config.as_of), source=item.doc.path,
-            owner=item.values["owner"], team=_team_id(item.values["team"], has_team_file),
-            parent=item.values["parent"], key_results=tuple(key_results[objective_id]),
+            team=_team_id(item.values["team"], has_team_file), key_results=tuple(key_results[objective_id]),
             children=tuple(sorted(children.get(objective_id, ()))), body=item.doc.body)
     return result
 
 
 def _project(item: _Checked, config: SiteConfig, has_team_file: bool) -> Project:
     v = item.values
-    tasks = tuple(Task(**t) for t in v["tasks"])
-    budget = Budget(**v["budget"]) if v["budget"] else None
-    hours = Hours(**v["hours"]) if v["hours"] else None
     as_of = config.as_of
-    progress = scoring.project_progress(sum(t.done for t in tasks), len(tasks), v["progress"], v["status"])
+    progress = scoring.project_progress(sum(t["done"] for t in v["tasks"]), len(v["tasks"]), v["progress"],
+                                        v["status"])
     late = scoring.is_late(v["due"], as_of, v["status"])
     elapsed = scoring.schedule_elapsed(v["start"], v["due"], as_of)
-    return Project(
-        id=item.id, title=v["title"], status=v["status"], progress=progress, late=late,
-        over_budget=bool(budget) and scoring.is_over(budget.planned, budget.spent),
-        over_hours=bool(hours) and scoring.is_over(hours.planned, hours.actual),
+    budget, hours = v["budget"] or {}, v["hours"] or {}
+    return construct(
+        Project, v, id=item.id, progress=progress, late=late,
+        over_budget=scoring.is_over(budget.get("planned"), budget.get("spent")),
+        over_hours=scoring.is_over(hours.get("planned"), hours.get("actual")),
         schedule_elapsed=elapsed,
         health=scoring.project_health(progress, elapsed, late, as_of, v["start"], config.thresholds),
-        source=item.doc.path, owner=v["owner"], team=_team_id(v["team"], has_team_file),
-        start=v["start"], due=v["due"], key_results=tuple(v["key_results"]),
-        budget=budget, hours=hours, tasks=tasks,
-        updates=tuple(sorted((Update(u["date"], u["note"]) for u in v["updates"]),
-                             key=lambda u: u.date, reverse=True)),
+        source=item.doc.path, team=_team_id(v["team"], has_team_file),
+        updates=tuple(sorted((construct(Update, u) for u in v["updates"]), key=lambda u: u.date, reverse=True)),
         body=item.doc.body)
 
 
@@ -426,4 +350,4 @@ def _page(item: _Checked, config: SiteConfig) -> FreePage:
     path = item.doc.path
     inside = path.removeprefix(config.relative(config.content_dir / "pages") + "/").removesuffix(".md")
     slug = "/".join(slugify(part) for part in inside.split("/"))
-    return FreePage(slug, item.values["title"], item.values["weight"], item.doc.body, path)
+    return construct(FreePage, item.values, slug=slug, body=item.doc.body, source=path)

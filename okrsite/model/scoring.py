@@ -12,6 +12,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from okrsite.content import schema as s
+from okrsite.content.options import option
+
 TOLERANCE = 1e-9  # so that 0.5 - 0.35 counts as 0.15
 
 
@@ -19,8 +22,9 @@ TOLERANCE = 1e-9  # so that 0.5 - 0.35 counts as 0.15
 class Thresholds:
     """Shortfall behind expected pace at which a result turns at-risk, then off-track."""
 
-    at_risk: float = 0.15
-    off_track: float = 0.30
+    at_risk: float = option(s.fraction, 0.15, "shortfall (expected − progress) above which a result is at risk",
+                            "number from 0 to 1")
+    off_track: float = option(s.fraction, 0.30, "shortfall above which it is off track", "number from 0 to 1")
 
 
 def round_half_up(value: float, digits: int = 2) -> float:

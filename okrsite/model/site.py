@@ -3,45 +3,63 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import MISSING, dataclass, field
 
+from okrsite.content import schema as s
 from okrsite.content.config import SiteConfig
+from okrsite.content.options import group, items, option
+from okrsite.model import vocabulary
 from okrsite.model.periods import Period
 
 
-@dataclass(frozen=True)
+# The fields a content file may set are declared once, as options (check, default, help text);
+# the schema that checks a file and the reference tables of the README come from them. Fields
+# without a declaration are computed (progress, status, ...).
+
+@dataclass(frozen=True, kw_only=True)
 class CheckIn:
-    date: dt.date
-    value: float | None = None
-    confidence: float | None = None
-    note: str = ""
+    date: dt.date = option(s.date, MISSING, "when the value was measured", "date", required=True)
+    value: float | None = option(s.number, None, "the value then (metric KRs)", "number")
+    confidence: float | None = option(s.fraction, None, "how sure the owner is of reaching the target",
+                                      "number from 0 to 1")
+    note: str = option(s.text, "", "what happened", "text")
 
 
-@dataclass(frozen=True)
-class Milestone:
-    title: str
-    done: bool = False
-    due: dt.date | None = None
+@dataclass(frozen=True, kw_only=True)
+class ChecklistItem:
+    """A milestone of a key result, or a task of a project."""
+
+    title: str = option(s.text, MISSING, "what is to be done", "text", required=True)
+    done: bool = option(s.boolean, False, "done yet", "bool")
+    due: dt.date | None = option(s.date, None, "when it is due; overdue once past and not done", "date")
 
 
-@dataclass(frozen=True)
+KR_TYPES = ("metric", "boolean", "milestones")
+
+
+@dataclass(frozen=True, kw_only=True)
 class KeyResult:
-    id: str
+    id: str = option(s.slug, MISSING, "unique within its objective; lowercase letters, digits, `-`, `_`", "id",
+                     default_text="`kr-1`, `kr-2`, … by position")
     objective_id: str
-    title: str
-    type: str  # metric | boolean | milestones
+    title: str = option(s.text, MISSING, "what will be true when it is achieved", "text", required=True)
+    type: str = option(s.one_of(*KR_TYPES), "metric", "how progress is measured",
+                       " \\| ".join(f"`{t}`" for t in KR_TYPES))
     progress: float
     expected: float
     status: str
-    start: float | None = None
-    target: float | None = None
-    current: float | None = None
-    unit: str = ""
-    done: bool = False
-    milestones: tuple[Milestone, ...] = ()
-    weight: float = 1
-    owner: str = ""
-    checkins: tuple[CheckIn, ...] = ()
+    start: float | None = option(s.number, None, "value at the start; required for `metric`", "number")
+    target: float | None = option(s.number, None, "value to reach; below `start` means \"decrease\"", "number")
+    current: float | None = option(s.number, None, "latest value", "number",
+                                   default_text="the latest check-in's value, else `start`")
+    unit: str = option(s.text, "", "shown after values (`%`, `views`, `USD`, …)", "text")
+    done: bool = option(s.boolean, None, "for `boolean`: achieved or not", "bool", default_text="false")
+    milestones: tuple[ChecklistItem, ...] = items(ChecklistItem, "a milestone", "for `milestones`",
+                                                  "list of `{title, done?, due?}`")
+    weight: float = option(s.positive, 1, "weight in the objective's progress", "number > 0")
+    owner: str = option(s.text, "", "who answers for it", "text")
+    checkins: tuple[CheckIn, ...] = items(CheckIn, "a check-in", "the history of values, confidence and notes",
+                                          "list of `{date, value?, confidence?, note?}`")
 
     @property
     def ref(self) -> str:
@@ -61,20 +79,23 @@ class KeyResult:
         return self.expected - self.progress
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Objective:
-    id: str
-    title: str
-    period: str
+    id: str = option(s.slug, MISSING, "unique site-wide", "id", default_text="the file name")
+    title: str = option(s.text, MISSING, "what we want", "text", required=True)
+    period: str = option(s.period_id, MISSING, "`2026-Q1`, `2026-H1`, `2026` or a custom period's id",
+                         "period id", default_text="`default_period`")
     progress: float
     expected: float
     status: str
     grade: float | None
     source: str
-    owner: str = ""
-    team: str | None = None
-    parent: str | None = None
-    key_results: tuple[KeyResult, ...] = ()
+    owner: str = option(s.text, "", "who answers for it", "text")
+    team: str | None = option(s.text, None, "the team that owns it (an id of teams.yaml, when there is one)",
+                              "text")
+    parent: str | None = option(s.slug, None, "the objective this one supports", "objective id")
+    key_results: tuple[KeyResult, ...] = items(KeyResult, "a key result", "how progress is measured",
+                                               "list of key results")
     children: tuple[str, ...] = ()
     body: str = ""
 
@@ -83,53 +104,56 @@ class Objective:
         return not self.key_results
 
 
-@dataclass(frozen=True)
-class Task:
-    title: str
-    done: bool = False
-    due: dt.date | None = None
-
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Update:
-    date: dt.date
-    note: str
+    date: dt.date = option(s.date, MISSING, "when", "date", required=True)
+    note: str = option(s.text, MISSING, "what happened", "text", required=True)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Budget:
-    planned: float | None = None
-    spent: float | None = None
-    currency: str = ""
+    planned: float | None = option(s.number, None, "the budget", "number")
+    spent: float | None = option(s.number, None, "spent so far", "number")
+    currency: str = option(s.text, "", "shown after amounts", "text")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Hours:
-    planned: float | None = None
-    actual: float | None = None
+    planned: float | None = option(s.number, None, "hours planned", "number")
+    actual: float | None = option(s.number, None, "hours worked so far", "number")
 
 
-@dataclass(frozen=True)
+PROJECT_STATUSES = tuple(vocabulary.PROJECT_STATUSES)
+
+
+@dataclass(frozen=True, kw_only=True)
 class Project:
-    id: str
-    title: str
-    status: str
-    progress: float
+    id: str = option(s.slug, MISSING, "unique site-wide", "id", default_text="the file name")
+    title: str = option(s.text, MISSING, "what the project delivers", "text", required=True)
+    status: str = option(s.one_of(*PROJECT_STATUSES), "planned", "where it stands",
+                         " \\| ".join(f"`{t}`" for t in PROJECT_STATUSES))
+    progress: float = option(s.fraction, MISSING, "share of the work done", "number from 0 to 1",
+                             default_text="share of tasks done (a done project without tasks: 1)")
     late: bool
     over_budget: bool
     over_hours: bool
     schedule_elapsed: float | None
     health: str | None  # scoring.project_health: work against schedule, None without one
     source: str
-    owner: str = ""
-    team: str | None = None
-    start: dt.date | None = None
-    due: dt.date | None = None
-    key_results: tuple[str, ...] = ()
-    budget: Budget | None = None
-    hours: Hours | None = None
-    tasks: tuple[Task, ...] = ()
-    updates: tuple[Update, ...] = ()
+    owner: str = option(s.text, "", "who answers for it", "text")
+    team: str | None = option(s.text, None, "the team that runs it", "text")
+    start: dt.date | None = option(s.date, None, "when work starts", "date")
+    due: dt.date | None = option(s.date, None, "when it is due; late once past and not done or cancelled",
+                                 "date")
+    key_results: tuple[str, ...] = option(s.one_or_list_of(s.text), (), "what it supports: `objective-id/kr-id`, "
+                                          "or `objective-id` for the whole objective", "link or list of links")
+    budget: Budget | None = group(Budget, "a budget", "money planned and spent", optional=True,
+                                  type="`{planned?, spent?, currency?}`")
+    hours: Hours | None = group(Hours, "hours", "time planned and worked", optional=True,
+                                type="`{planned?, actual?}`")
+    tasks: tuple[ChecklistItem, ...] = items(ChecklistItem, "a task", "the work, ticked off",
+                                             "list of `{title, done?, due?}`")
+    updates: tuple[Update, ...] = items(Update, "an update", "news, newest shown first", "list of `{date, note}`")
     body: str = ""
 
     @property
@@ -146,20 +170,20 @@ class Project:
         return self.late or self.over_budget
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Team:
-    id: str
-    name: str
-    parent: str | None = None
-    lead: str = ""
+    id: str = option(s.slug, MISSING, "what `team:` fields name", "id", required=True)
+    name: str = option(s.text, MISSING, "shown on pages", "text", default_text="the id")
+    parent: str | None = option(s.slug, None, "the team it belongs to (forms the org tree)", "team id")
+    lead: str = option(s.text, "", "who leads it", "text")
     children: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class FreePage:
     slug: str
-    title: str
-    weight: float
+    title: str = option(s.text, MISSING, "the page title", "text", required=True)
+    weight: float = option(s.number, 0, "order in the navigation, lowest first", "number")
     body: str
     source: str
 

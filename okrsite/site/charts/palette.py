@@ -55,9 +55,6 @@ class Palette:
     dark: tuple[tuple[str, str], ...]
     font: str = DEFAULT_FONT
 
-    def colour(self, role: str, scheme: str = "light") -> str:
-        return dict(self.light if scheme == "light" else self.dark)[role]
-
 
 def default_palette() -> Palette:
     return Palette(tuple(DEFAULT_LIGHT.items()), tuple(DEFAULT_DARK.items()), DEFAULT_FONT)
