@@ -241,7 +241,7 @@ def test_rows_without_a_period_take_the_period_option(site: Path, capsys) -> Non
     assert main(["import", "okrs.csv"]) == 1
     assert "okrs.csv:2:1: error: no period for objective 'Grow': fill 'period' or pass --period" \
         in capsys.readouterr().err
-    assert main(["import", "okrs.csv", "--period", "2026-Q3"]) == 0
+    assert main(["import", "okrs.csv", "--period", "Q3 2026"]) == 0  # written as a person would
     assert front(site / "content/objectives/2026-Q3/grow.md")["period"] == "2026-Q3"
     assert main(["import", "okrs.csv", "--period", "Q3"]) == 2
     assert "okrsite: error: --period: unknown period 'Q3'" in capsys.readouterr().err
@@ -386,3 +386,13 @@ def test_a_link_that_leads_outside_the_content_folder_is_not_written_through(sit
     assert main(["import", "okrs.csv", "--force"]) == 2
     assert "error: refusing to write outside content: the path leads to " in capsys.readouterr().err
     assert list(outside.iterdir()) == []
+
+
+def test_a_configuration_with_errors_stops_the_import(site: Path, capsys) -> None:
+    write(site, "okrsite.yaml", "title: T\ncolour: red\n")
+    sheet(site, "objective,key result,start,target,period\nGrow,Views,0,10,2026-Q1\n")
+    assert main(["import", "okrs.csv", "--period", "Q3 2026"]) == 1
+    err = capsys.readouterr().err
+    assert "okrsite.yaml:2:1: error: unknown field 'colour' in okrsite.yaml" in err
+    assert err.splitlines()[-1] == "okrsite: import failed: okrsite.yaml has errors; nothing was written"
+    assert not (site / "content").exists()

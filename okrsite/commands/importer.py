@@ -18,13 +18,15 @@ from typing import TextIO
 
 import yaml
 
+from okrsite.content import sheetcells as cells
 from okrsite.content.config import load_config
 from okrsite.content.sheet import SheetError, read_sheet
 from okrsite.content.sheetlayout import match_header
-from okrsite.content.sheetokrs import ObjectiveDoc, Settings, make_id, objectives_from_sheet
+from okrsite.content.sheetokrs import ObjectiveDoc, objectives_from_sheet
+from okrsite.content.sheetrows import Settings, make_id
 from okrsite.content.source import parse_markdown_document
 from okrsite.diagnostics import Diagnostic, Diagnostics, Location
-from okrsite.model.periods import resolve_period
+from okrsite.model.periods import Period, resolve_period
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
@@ -68,22 +70,24 @@ def front_matter_file(doc: ObjectiveDoc) -> str:
     return text
 
 
-def _settings(options: ImportOptions, diagnostics: Diagnostics) -> tuple[Settings, Path]:
-    """The site's periods and content folder, from okrsite.yaml when there is one."""
-    custom: dict = {}
+def _settings(options: ImportOptions, diagnostics: Diagnostics) -> tuple[Settings, Path] | None:
+    """The site's periods and content folder, from okrsite.yaml when there is one;
+    None when it has errors (they are in diagnostics)."""
+    custom: dict[str, Period] = {}
     content = Path("content")
     if options.config.is_file():
         config = load_config(options.config, diagnostics)
         if config is None:
-            raise UsageError(f"cannot read the site configuration {options.config} (see above)")
+            return None
         custom = {p.id: p for p in config.periods}
         content = config.content_dir
     elif options.config_given:
         raise UsageError(f"no site configuration at {options.config}")
-    if options.period and resolve_period(options.period, custom) is None:
+    period = cells.period(options.period, "--period") if options.period else None  # Q3 2026 is 2026-Q3
+    if period and resolve_period(period, custom) is None:
         raise UsageError(f"--period: unknown period {options.period!r}: use 2026-Q1, 2026-H1, 2026 or an id "
                          "from 'periods' in okrsite.yaml")
-    settings = Settings(default_period=options.period, decimal_comma=options.decimal_comma,
+    settings = Settings(default_period=period, decimal_comma=options.decimal_comma,
                         is_period=lambda period_id: resolve_period(period_id, custom) is not None)
     return settings, options.into if options.into is not None else content
 
@@ -146,11 +150,15 @@ def run(options: ImportOptions, out: TextIO | None = None, err: TextIO | None = 
     try:
         if not options.sheet.is_file():
             raise UsageError(f"no sheet at {options.sheet}")
-        settings, into = _settings(options, diagnostics)
+        found = _settings(options, diagnostics)
     except UsageError as exc:
-        _print(diagnostics.items, err)
         print(f"okrsite: error: {exc}", file=err)
         return EXIT_USAGE
+    if found is None:
+        _print(diagnostics.items, err)
+        print(f"okrsite: import failed: {options.config} has errors; nothing was written", file=err)
+        return EXIT_CONTENT
+    settings, into = found
     label = options.sheet.as_posix()
     try:
         sheet = read_sheet(options.sheet, label, sheet=options.sheet_name, delimiter=options.delimiter,
