@@ -396,3 +396,12 @@ def test_a_configuration_with_errors_stops_the_import(site: Path, capsys) -> Non
     assert "okrsite.yaml:2:1: error: unknown field 'colour' in okrsite.yaml" in err
     assert err.splitlines()[-1] == "okrsite: import failed: okrsite.yaml has errors; nothing was written"
     assert not (site / "content").exists()
+
+
+def test_the_reference_lists_every_column_and_synonym_the_import_reads() -> None:
+    from okrsite.content.sheetlayout import COLUMNS
+
+    reference = (REPO / "docs" / "sheets.md").read_text(encoding="utf-8")
+    for column in COLUMNS:
+        [line] = [line for line in reference.splitlines() if line.startswith(f"| `{column.name}` |")]
+        assert line.split(" | ")[1] == ", ".join(column.synonyms), column.name

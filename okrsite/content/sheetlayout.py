@@ -23,20 +23,20 @@ class Column:
 
 COLUMNS: tuple[Column, ...] = (
     # The objective: repeated on each of its rows, or left empty below its first row.
-    Column("objective id", ("objective_id", "obj id", "objective key", "o id")),
-    Column("objective", ("objective title", "objective name", "goal", "goal title", "o"), required=True),
+    Column("objective id", ("obj id", "objective key")),
+    Column("objective", ("objective title", "objective name", "goal", "goal title"), required=True),
     Column("period", ("quarter", "cycle", "timeframe", "time frame", "okr period")),
     Column("owner", ("objective owner", "accountable")),
     Column("team", ("department", "objective team")),
     Column("parent", ("parent objective", "parent id", "aligned to", "supports", "contributes to")),
     Column("description", ("objective description", "rationale", "why", "context")),
     # The key result.
-    Column("kr id", ("kr_id", "key result id", "key_result_id")),
+    Column("kr id", ("key result id",)),
     Column("key result", ("kr", "key result title", "kr title", "kr name", "key result name", "result"),
            required=True),
     Column("type", ("kr type", "key result type")),
     Column("start", ("baseline", "start value", "starting value", "initial value", "from")),
-    Column("target", ("target value", "goal value", "to", "target metric")),
+    Column("target", ("target value", "goal value", "to")),
     Column("current", ("current value", "actual", "actual value", "value", "latest value")),
     Column("unit", ("units", "unit of measure", "uom")),
     Column("done", ("achieved", "completed", "complete")),
