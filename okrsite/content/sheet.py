@@ -192,7 +192,7 @@ def _xlsx_rows(raw: bytes, label: str, sheet: str | None) -> list[Row]:
 def _xlsx_cell(cell: object) -> Cell:
     value = getattr(cell, "value", None)
     kind = getattr(cell, "data_type", None)
-    if kind == "f" or (isinstance(value, str) and value.startswith("=") and kind != "s"):
+    if kind == "f":  # the formula's text (an array formula is an object holding it)
         return Formula(value if isinstance(value, str) else str(getattr(value, "text", value)))
     if kind == "e":  # an error value such as #DIV/0! left by a formula
         return Formula(str(value))
