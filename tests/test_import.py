@@ -405,3 +405,17 @@ def test_the_reference_lists_every_column_and_synonym_the_import_reads() -> None
     for column in COLUMNS:
         [line] = [line for line in reference.splitlines() if line.startswith(f"| `{column.name}` |")]
         assert line.split(" | ")[1] == ", ".join(column.synonyms), column.name
+
+
+def test_a_bad_cell_gives_one_error_and_the_row_keeps_its_type(site: Path, capsys) -> None:
+    sheet(site, "objective,key result,type,start,target,done,milestones,weight,period\n"
+                "Grow,Views,Metric,0,10,,,0,2026-Q1\n"
+                'Grow,Audit,,,,,"[x] Crawl (due 2026-13-01)",,2026-Q1\n'
+                "Grow,Thing,percent,0,1,,,,2026-Q1\n"
+                "Grow,Flag,,,,maybe,,,2026-Q1\n")
+    assert main(["import", "okrs.csv"]) == 1
+    assert capsys.readouterr().err.splitlines()[:-1] == [
+        "okrs.csv:2:8: error: 'weight' must be above 0, got 0",
+        "okrs.csv:3:7: error: 'milestones': the due date of 'Crawl' is not a date like 2026-03-15: '2026-13-01'",
+        "okrs.csv:4:3: error: 'type' must be one of metric, boolean, milestones, got 'percent'",
+        "okrs.csv:5:6: error: 'done' is not yes or no: 'maybe'"]

@@ -283,7 +283,8 @@ def make_parser() -> argparse.ArgumentParser:
     export = commands.add_parser("export", help="write the site's key results as a sheet, one row per key result")
     _add_site_options(export)
     export.add_argument("--format", choices=("csv",), default="csv", help="the sheet format (default: csv)")
-    export.add_argument("--output", "-o", type=Path, metavar="FILE", help="the file to write (default: standard output)")
+    export.add_argument("--output", "-o", type=Path, metavar="FILE",
+                        help="the file to write (default: standard output)")
     return parser
 
 

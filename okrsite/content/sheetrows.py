@@ -41,15 +41,20 @@ class RowReader:
     settings: Settings
     problems: list[Diagnostic] = field(default_factory=list)
     bad_rows: set[int] = field(default_factory=set)
+    bad_cells: set[tuple[int, str]] = field(default_factory=set)
 
     def report(self, row: int, column: str | None, message: str, severity: str = "error") -> None:
         col = self.layout.index[column] + 1 if column in self.layout.index else 1
         self.problems.append(Diagnostic(self.sheet.path, row, col, severity, message))  # type: ignore[arg-type]
         if severity == "error":
             self.bad_rows.add(row)
+            self.bad_cells.add((row, column or ""))
 
     def cell(self, row: Row, column: str) -> Cell:
         return row.cell(self.layout.index[column]) if column in self.layout.index else None
+
+    def filled(self, row: Row, column: str) -> bool:
+        return self.cell(row, column) not in (None, "")
 
     def read(self, row: Row, column: str, reader: Callable[..., Any], *args: Any) -> Any:
         """A cell through a reader; a problem is reported at the cell and gives None."""
@@ -94,10 +99,10 @@ def key_result(reader: RowReader, row: Row) -> KeyResultRow | None:
     date = reader.read(row, "date", cells.date)
     confidence = reader.read(row, "confidence", cells.fraction, comma)
     note = reader.read(row, "note", cells.text, True)
-    kind = _kind(reader, row, read, done, milestones)
+    kind = _kind(reader, row)
     if not title:
         filled = [reader.layout.label(c) for c in ("kr id", "type", *_METRIC_ONLY, "done", "milestones", "weight")
-                  if c in reader.layout.index and reader.cell(row, c) not in (None, "")]
+                  if reader.filled(row, c)]
         if filled:
             reader.report(number, "key result", f"the key result has no title (the row fills {', '.join(filled)})")
         return None
@@ -119,12 +124,13 @@ def key_result(reader: RowReader, row: Row) -> KeyResultRow | None:
     return number, given_id, kr
 
 
-def _kind(reader: RowReader, row: Row, read: dict[str, Any], done: bool | None, milestones: tuple) -> str | None:
+def _kind(reader: RowReader, row: Row) -> str | None:
     written = reader.read(row, "type", cells.text)
-    if not written:  # not said: what the row fills tells
-        if milestones:
+    if not written:  # not said: the cells the row fills tell (even a bad one: its error is enough)
+        if reader.filled(row, "milestones"):
             return "milestones"
-        return "boolean" if done is not None and read["start"] is None and read["target"] is None else "metric"
+        metric = reader.filled(row, "start") or reader.filled(row, "target")
+        return "boolean" if reader.filled(row, "done") and not metric else "metric"
     kind = _TYPE_WORDS.get(written.casefold())
     if kind is None:
         reader.report(row.number, "type", f"'{reader.layout.label('type')}' must be one of "
@@ -137,19 +143,19 @@ def _typed_fields(reader: RowReader, row: Row, kind: str, kr: dict[str, Any], re
     ignored = {"metric": ("done", "milestones"), "boolean": (*_METRIC_ONLY, "milestones"),
                "milestones": (*_METRIC_ONLY, "done")}[kind]
     for column in ignored:
-        if column in reader.layout.index and reader.cell(row, column) not in (None, ""):
+        if reader.filled(row, column):
             reader.report(row.number, column, f"'{reader.layout.label(column)}' is left out: the key result is "
                                               f"of type {kind}", "warning")
     if kind == "boolean":
         kr["done"] = bool(done)
     elif kind == "milestones":
-        if not milestones:
+        if not milestones and (row.number, "milestones") not in reader.bad_cells:
             reader.report(row.number, "milestones" if "milestones" in reader.layout.index else "type",
                           "a milestones key result needs its milestones, one per line ('[x] Title' when done)")
         kr["milestones"] = list(milestones)
     else:
         for name in ("start", "target"):
-            if read[name] is None and reader.cell(row, name) in (None, ""):
+            if read[name] is None and not reader.filled(row, name):
                 reader.report(row.number, name if name in reader.layout.index else "key result",
                               f"a metric key result needs '{name}' (a number)")
         if read["start"] is not None and read["start"] == read["target"]:
