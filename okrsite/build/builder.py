@@ -197,11 +197,17 @@ class Builder:
         """Load and check the configuration and content, as a build does, without rendering
         or writing anything (`okrsite check`); raise BuildFailed like build()."""
         started = time.perf_counter()
-        diagnostics = Diagnostics()
-        site = self._site(self._config(diagnostics), diagnostics)
+        site, warnings = self.load()
         return CheckReport(objectives=len(site.objectives), projects=len(site.projects),
                            pages=len(site.pages), seconds=time.perf_counter() - started,
-                           warnings=tuple(diagnostics.sorted()))
+                           warnings=warnings)
+
+    def load(self) -> tuple[Site, tuple[Diagnostic, ...]]:
+        """The checked model and its warnings, loaded as a build loads it (check, export);
+        raise BuildFailed like build()."""
+        diagnostics = Diagnostics()
+        site = self._site(self._config(diagnostics), diagnostics)
+        return site, tuple(diagnostics.sorted())
 
     def _config(self, diagnostics: Diagnostics) -> SiteConfig:
         config = load_config(self.options.config_path, diagnostics, output=self.options.output,

@@ -32,6 +32,13 @@ def _jobs(value: str) -> int:
     return int(value)
 
 
+def _delimiter(value: str) -> str:
+    delimiters = {",": ",", ";": ";", "tab": "\t", "\t": "\t"}
+    if value not in delimiters:
+        raise argparse.ArgumentTypeError(f"expected ',', ';' or tab, got {value!r}")
+    return delimiters[value]
+
+
 def _add_site_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", type=Path, default=Path(CONFIG_NAME), metavar="PATH",
                         help=f"the site configuration (default: ./{CONFIG_NAME})")
@@ -182,8 +189,44 @@ def run_hook(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def run_import(args: argparse.Namespace) -> int:
+    from okrsite.commands.importer import ImportOptions, run
+
+    return run(ImportOptions(
+        args.sheet, args.config or Path(CONFIG_NAME), config_given=args.config is not None, into=args.into,
+        period=args.period, sheet_name=args.sheet_name, delimiter=args.delimiter, encoding=args.encoding,
+        decimal_comma=args.decimal_comma, force=args.force, dry_run=args.dry_run, skip_bad=args.skip_bad))
+
+
+def run_export(args: argparse.Namespace) -> int:
+    from okrsite.build.builder import BuildOptions, Builder
+    from okrsite.site.sheet_export import sheet_csv
+
+    if not _config_exists(args):
+        return EXIT_USAGE
+    try:
+        site, warnings = Builder(BuildOptions(args.config, as_of=args.as_of)).load()
+    except BuildFailed as failed:
+        return _failed(failed, False, "export failed", "; nothing was written")
+    _print_diagnostics(warnings)
+    data = sheet_csv(site)
+    if args.output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return EXIT_OK
+    try:
+        args.output.write_bytes(data)
+    except OSError as exc:
+        print(f"okrsite: error: cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"exported {sum(len(o.key_results) for o in site.objectives.values())} key results of "
+          f"{len(site.objectives)} objectives -> {args.output}", file=sys.stderr)
+    return EXIT_OK
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
-    "build": run_build, "serve": run_serve, "check": run_check, "init": run_init, "hook": run_hook}
+    "build": run_build, "serve": run_serve, "check": run_check, "init": run_init, "hook": run_hook,
+    "import": run_import, "export": run_export}
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -220,6 +263,28 @@ def make_parser() -> argparse.ArgumentParser:
                       help="install or uninstall the post-commit hook; run: what the hook runs")
     hook.add_argument("--config", type=Path, default=Path(CONFIG_NAME), metavar="PATH",
                       help=f"the site configuration (default: ./{CONFIG_NAME})")
+    sheet = commands.add_parser("import", help="write objective files from a spreadsheet (CSV or XLSX), "
+                                               "one row per key result")
+    sheet.add_argument("sheet", type=Path, metavar="SHEET", help="a .csv or .xlsx file")
+    sheet.add_argument("--into", type=Path, metavar="DIR",
+                       help="the content folder to write objectives/ into (default: the site's, or ./content)")
+    sheet.add_argument("--period", metavar="PERIOD", help="the period of rows that name none (e.g. 2026-Q2)")
+    sheet.add_argument("--sheet", dest="sheet_name", metavar="NAME", help="the worksheet to read (default: the first)")
+    sheet.add_argument("--delimiter", type=_delimiter, metavar="{',',';',tab}",
+                       help="the CSV delimiter (default: the one the header line holds most)")
+    sheet.add_argument("--encoding", metavar="NAME", help="the CSV file's encoding (default: UTF-8)")
+    sheet.add_argument("--decimal-comma", action="store_true", help="numbers are written 1.234,5 (not 1,234.5)")
+    sheet.add_argument("--force", action="store_true", help="replace objective files that exist")
+    sheet.add_argument("--dry-run", action="store_true", help="list what would be written, write nothing")
+    sheet.add_argument("--skip-bad", action="store_true",
+                       help="write the objectives whose rows are all usable, leave out the others")
+    sheet.add_argument("--config", type=Path, metavar="PATH",
+                       help=f"the site configuration, for its content folder and periods (default: ./{CONFIG_NAME})")
+    export = commands.add_parser("export", help="write the site's key results as a sheet, one row per key result")
+    _add_site_options(export)
+    export.add_argument("--format", choices=("csv",), default="csv", help="the sheet format (default: csv)")
+    export.add_argument("--output", "-o", type=Path, metavar="FILE",
+                        help="the file to write (default: standard output)")
     return parser
 
 

@@ -131,9 +131,14 @@ def date(value: Any, _: Cursor) -> dt.date:
 _SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?$")
 
 
+def is_slug(value: str) -> bool:
+    """An id: also safe as a file or folder name (fullmatch: no trailing line break slips through)."""
+    return bool(_SLUG.fullmatch(value))
+
+
 def slug(value: Any, cursor: Cursor) -> str:
     result = text(value, cursor)
-    if not _SLUG.match(result):
+    if not is_slug(result):
         raise Invalid(f"expected an id of lowercase letters, digits, '-' and '_', got {result!r}")
     return result
 

@@ -1,0 +1,213 @@
+"""`okrsite import SHEET`: objective files from a spreadsheet with one row per key result.
+
+All or nothing by default: when any row cannot be used, every problem is
+reported and nothing is written (with --skip-bad, the objectives of the bad rows
+are left out and the others written; the exit code still says 1). No file is
+replaced without --force, and no file is written outside the content folder.
+Each file is checked by loading it back before anything is written.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+import yaml
+
+from okrsite.content import sheetcells as cells
+from okrsite.content.config import load_config
+from okrsite.content.sheet import SheetError, read_sheet
+from okrsite.content.sheetlayout import match_header
+from okrsite.content.sheetokrs import ObjectiveDoc, objectives_from_sheet
+from okrsite.content.sheetrows import Settings, make_id
+from okrsite.content.source import parse_markdown_document
+from okrsite.diagnostics import Diagnostic, Diagnostics, Location
+from okrsite.model.periods import Period, resolve_period
+
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    sheet: Path
+    config: Path
+    config_given: bool = False  # --config named it: it must exist
+    into: Path | None = None  # the content folder; default: the site's, or ./content
+    period: str | None = None
+    sheet_name: str | None = None
+    delimiter: str | None = None
+    encoding: str | None = None
+    decimal_comma: bool = False
+    force: bool = False
+    dry_run: bool = False
+    skip_bad: bool = False
+
+
+@dataclass(frozen=True)
+class Planned:
+    doc: ObjectiveDoc
+    path: Path
+    text: str
+    exists: bool
+
+
+class UsageError(Exception):
+    """The command cannot run as asked; the message says why."""
+
+
+def front_matter_file(doc: ObjectiveDoc) -> str:
+    """The objective file: YAML written by a safe emitter (never by joining strings), then the body."""
+    front = yaml.safe_dump(doc.meta, sort_keys=False, allow_unicode=True, default_flow_style=False,
+                           width=100_000)
+    text = f"---\n{front}---\n" + (f"{doc.body}\n" if doc.body else "")
+    loaded, _ = parse_markdown_document(text.encode(), "check")
+    if loaded.meta != doc.meta or loaded.body.strip("\n") != doc.body:  # a bug, never a content problem
+        raise AssertionError(f"objective '{doc.id}' does not read back as written")
+    return text
+
+
+def _settings(options: ImportOptions, diagnostics: Diagnostics) -> tuple[Settings, Path] | None:
+    """The site's periods and content folder, from okrsite.yaml when there is one;
+    None when it has errors (they are in diagnostics)."""
+    custom: dict[str, Period] = {}
+    content = Path("content")
+    if options.config.is_file():
+        config = load_config(options.config, diagnostics)
+        if config is None:
+            return None
+        custom = {p.id: p for p in config.periods}
+        content = config.content_dir
+    elif options.config_given:
+        raise UsageError(f"no site configuration at {options.config}")
+    period = cells.period(options.period, "--period") if options.period else None  # Q3 2026 is 2026-Q3
+    if period and resolve_period(period, custom) is None:
+        raise UsageError(f"--period: unknown period {options.period!r}: use 2026-Q1, 2026-H1, 2026 or an id "
+                         "from 'periods' in okrsite.yaml")
+    settings = Settings(default_period=period, decimal_comma=options.decimal_comma,
+                        is_period=lambda period_id: resolve_period(period_id, custom) is not None)
+    return settings, options.into if options.into is not None else content
+
+
+def _folder(period: str) -> str:
+    """The period's folder under objectives/: its id when that is a safe name."""
+    safe = period and period[0].isalnum() and all(c.isalnum() or c in "-_." for c in period) and period.isascii()
+    return period if safe and not period.endswith(".") else make_id(period, "period")
+
+
+def plan(docs: list[ObjectiveDoc], into: Path, force: bool, diagnostics: Diagnostics) -> list[Planned]:
+    """Where each objective goes; files that exist are errors without --force."""
+    root = into.resolve()
+    result = []
+    for doc in docs:
+        path = into / "objectives" / _folder(doc.period) / f"{doc.id}.md"
+        where = Location(_shown(path))
+        try:
+            path.resolve().relative_to(root)  # a link on the way must not lead outside the folder
+        except ValueError:
+            diagnostics.error(where, f"refusing to write outside {_shown(into)}: the path leads to {path.resolve()}")
+            continue
+        exists = path.exists() or path.is_symlink()
+        if exists and not force:
+            diagnostics.error(where, f"the file exists (the objective of {_rows(doc.rows)}); pass --force to "
+                                     "replace it")
+        result.append(Planned(doc, path, front_matter_file(doc), exists))
+    return result
+
+
+def _rows(numbers: tuple[int, ...]) -> str:
+    return ("row " if len(numbers) == 1 else "rows ") + ", ".join(map(str, numbers))
+
+
+def _shown(path: Path) -> str:
+    """A path as messages show it: relative to the current folder when inside it (links not followed)."""
+    try:
+        return Path(os.path.abspath(path)).relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _write(path: Path, text: str) -> None:
+    """Write through a temporary file and a rename: a file is never half written."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".okrsite-import-", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(text)
+        os.replace(temporary, path)  # replaces a link itself, never the file it points to
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def run(options: ImportOptions, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    """Read, check, plan and write; print what happened; return the exit code."""
+    out, err = out or sys.stdout, err or sys.stderr
+    diagnostics = Diagnostics()
+    try:
+        if not options.sheet.is_file():
+            raise UsageError(f"no sheet at {options.sheet}")
+        found = _settings(options, diagnostics)
+    except UsageError as exc:
+        print(f"okrsite: error: {exc}", file=err)
+        return EXIT_USAGE
+    if found is None:
+        _print(diagnostics.items, err)
+        print(f"okrsite: import failed: {options.config} has errors; nothing was written", file=err)
+        return EXIT_CONTENT
+    settings, into = found
+    label = options.sheet.as_posix()
+    try:
+        sheet = read_sheet(options.sheet, label, sheet=options.sheet_name, delimiter=options.delimiter,
+                           encoding=options.encoding)
+    except SheetError as exc:
+        _print([exc.diagnostic], err)
+        print("okrsite: import failed: the sheet cannot be read; nothing was written", file=err)
+        return EXIT_CONTENT
+    layout, problems = match_header(sheet.header, label, sheet.header_row)
+    diagnostics.items.extend(problems)
+    docs, skipped = [], []
+    if not diagnostics.errors:
+        docs, skipped, problems = objectives_from_sheet(sheet, layout, settings)
+        diagnostics.items.extend(problems)
+    row_errors = len(diagnostics.errors)
+    if row_errors and options.skip_bad:
+        for item in skipped:
+            diagnostics.warning(Location(label, item.rows[0]), f"objective {item.title!r} "
+                                f"({_rows(item.rows)}) is left out: {item.reason}")
+    planned = plan(docs, into, options.force, diagnostics) if docs and (options.skip_bad or not row_errors) else []
+    _print(sorted(diagnostics.items, key=lambda d: (d.path != label, d.line, d.col)), err)
+    refused = len(diagnostics.errors) > row_errors
+    if refused or not planned:
+        why = ("the files above cannot be written" if refused else "no usable rows" if not row_errors
+               else f"{row_errors} error(s)" + ("" if options.skip_bad else " (--skip-bad writes the rest)"))
+        print(f"okrsite: import failed: {why}; nothing was written", file=err)
+        return EXIT_USAGE if refused and not row_errors else EXIT_CONTENT
+    for item in planned:
+        verb = ("would replace" if item.exists else "would write") if options.dry_run else \
+            ("replaced" if item.exists else "wrote")
+        if not options.dry_run:
+            _write(item.path, item.text)
+        what = _count(item.doc.key_results, "key result") if item.doc.key_results else "no key results"
+        print(f"{verb} {_shown(item.path)} ({what})", file=out)
+    krs = sum(item.doc.key_results for item in planned)
+    summary = (f"{_count(len(planned), 'objective')} with {_count(krs, 'key result')} from {label} "
+               f"into {_shown(into)}")
+    print(f"dry run: would import {summary}; nothing was written" if options.dry_run else f"imported {summary}",
+          file=out)
+    if row_errors:
+        print(f"okrsite: {row_errors} error(s): the objectives of those rows were left out", file=err)
+        return EXIT_CONTENT
+    return EXIT_OK
+
+
+def _count(number: int, word: str) -> str:
+    return f"{number} {word}{'' if number == 1 else 's'}"
+
+
+def _print(items: list[Diagnostic], err: TextIO) -> None:
+    for item in items:
+        print(item, file=err)

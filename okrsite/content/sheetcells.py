@@ -1,0 +1,184 @@
+"""Sheet cells to the values of the content format: text, numbers, dates, yes/no, milestones.
+
+Each reader takes a cell as the sheet holds it and the column's header (for the
+message) and returns the value, None for an empty cell, or raises CellError
+saying what was expected. A formula is never a value: it is rejected wherever a
+value is read, since okrsite reads what the sheet says, not what it computes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+
+from okrsite.content.sheet import Cell, Formula
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufeff]")  # keeps tab and line feed
+_SPACES = re.compile(r"[ \u00a0\u2009\u202f]")  # the spaces that group digits (1 200 or 1 200)
+_PERIOD = re.compile(r"(?:(?P<year>\d{4})\s*[-/ ]?\s*(?P<kind>[QH])\s*(?P<n>\d)"
+                     r"|(?P<kind2>[QH])\s*(?P<n2>\d)\s*[-/ ]?\s*(?P<year2>\d{4}))", re.IGNORECASE)
+_MILESTONE = re.compile(r"(?:[-*\u2022]\s+)?(?:\[(?P<mark>[^\]]?)\]\s*)?(?P<title>.*?)"
+                        r"(?:\s*\(due (?P<due>[^)]*)\))?")
+_DONE_MARKS = frozenset("xX\u2713\u2714\u2611")
+_YES = frozenset({"yes", "y", "true", "1", "x", "done", "\u2713", "\u2714", "\u2611", "complete", "completed"})
+_NO = frozenset({"no", "n", "false", "0", "not done", "open", "\u2717", "\u2718", "\u2610"})
+
+
+class CellError(Exception):
+    """A cell that does not hold what its column needs; the message says what was expected."""
+
+
+def _formula(cell: Formula, label: str) -> CellError:
+    return CellError(f"'{label}' holds a formula ({cell.text}): okrsite reads values, not formulas; "
+                     "paste the values instead")
+
+
+def number_text(value: int | float) -> str:
+    return str(int(value)) if isinstance(value, float) and value.is_integer() and abs(value) < 1e15 else str(value)
+
+
+def clean_text(text: str, multiline: bool = False) -> str:
+    """Control characters removed; one line (runs of space made one) unless multiline."""
+    text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    if not multiline:
+        return " ".join(text.split())
+    lines = [line.rstrip() for line in text.replace("\u2028", "\n").replace("\u2029", "\n\n").split("\n")]
+    return "\n".join(lines).strip("\n")
+
+
+def text(cell: Cell, label: str, multiline: bool = False) -> str:
+    """Any cell as text ('' when empty): a number as written, a date as 2026-01-31."""
+    if isinstance(cell, Formula):
+        raise _formula(cell, label)
+    if cell is None:
+        return ""
+    if isinstance(cell, bool):
+        return "yes" if cell else "no"
+    if isinstance(cell, (int, float)):
+        return number_text(cell)
+    if isinstance(cell, dt.date):
+        return cell.isoformat()
+    return clean_text(cell, multiline)
+
+
+def number(cell: Cell, label: str, decimal_comma: bool = False) -> int | float | None:
+    """A number: 1200, 1,200, 99.5, -3, 10% (as 10); with decimal_comma 99,5 and 1.200,5."""
+    if isinstance(cell, bool) or isinstance(cell, dt.date):
+        raise CellError(f"'{label}' is not a number: {text(cell, label)!r}")
+    if isinstance(cell, (int, float)):
+        if not math.isfinite(cell):
+            raise CellError(f"'{label}' is not a finite number: {cell}")
+        return cell
+    written = text(cell, label)
+    if not written:
+        return None
+    bare = written.removesuffix("%").rstrip()
+    value = _parse_number(bare, decimal_comma)
+    if value is None:
+        hint = ""
+        if re.fullmatch(r"[+-]?\d+,\d+", bare) and not decimal_comma:
+            hint = " (for decimal commas, pass --decimal-comma)"
+        elif re.fullmatch(r"[+-]?\d+\.\d+", bare) and decimal_comma:
+            hint = " (with --decimal-comma, write decimals as 99,5)"
+        raise CellError(f"'{label}' is not a number: {written!r}{hint}")
+    return value
+
+
+def _parse_number(written: str, decimal_comma: bool) -> int | float | None:
+    point, group = (",", ".") if decimal_comma else (".", ",")
+    spaced = _SPACES.sub(" ", written.replace("\u2212", "-"))
+    pattern = (rf"[+-]?(?:\d{{1,3}}(?:[{re.escape(group)} ]\d{{3}})+|\d+|(?=\{point}\d))"
+               rf"(?:\{point}\d+)?(?:[eE][+-]?\d+)?")
+    if not re.fullmatch(pattern, spaced):
+        return None
+    plain = spaced.replace(" ", "").replace(group, "").replace(point, ".")
+    if "." not in plain and "e" not in plain.lower():
+        return int(plain)
+    value = float(plain)
+    return value if math.isfinite(value) else None
+
+
+def is_percent(cell: Cell) -> bool:
+    """Written with a percent sign (10%): the unit is then '%' unless the row names another."""
+    return isinstance(cell, str) and cell.strip().endswith("%")
+
+
+def fraction(cell: Cell, label: str, decimal_comma: bool = False) -> float | None:
+    """A confidence: 0 to 1, or a percentage (70% is 0.7)."""
+    value = number(cell, label, decimal_comma)
+    if value is None:
+        return None
+    if is_percent(cell):
+        value = value / 100
+    if not 0 <= value <= 1:
+        raise CellError(f"'{label}' must be from 0 to 1 (or a percentage such as 70%), got {text(cell, label)!r}")
+    return value
+
+
+def date(cell: Cell, label: str) -> dt.date | None:
+    """A date cell, or text written as 2026-01-31 (other orders are ambiguous: 03/04/2026)."""
+    if isinstance(cell, dt.date):
+        return cell
+    written = text(cell, label)
+    if not written:
+        return None
+    try:
+        if isinstance(cell, str):
+            return dt.date.fromisoformat(written)
+    except ValueError:
+        pass
+    raise CellError(f"'{label}' is not a date like 2026-01-31: {written!r}")
+
+
+def done(cell: Cell, label: str) -> bool | None:
+    """Yes or no: yes/no, true/false, 1/0, x, done."""
+    if isinstance(cell, bool):
+        return cell
+    written = text(cell, label).casefold()
+    if not written:
+        return None
+    if written in _YES:
+        return True
+    if written in _NO:
+        return False
+    raise CellError(f"'{label}' is not yes or no: {text(cell, label)!r}")
+
+
+def milestones(cell: Cell, label: str) -> tuple[dict[str, object], ...]:
+    """One milestone per line: '[x] Title' when done, '[ ] Title' or 'Title' when not,
+    and '(due 2026-03-15)' at the end for a due date."""
+    result = []
+    for line in text(cell, label, multiline=True).split("\n"):
+        match = _MILESTONE.fullmatch(line.strip())
+        if not line.strip() or match is None:
+            continue
+        title = " ".join(match["title"].split())
+        if not title:
+            raise CellError(f"'{label}': a milestone without a title: {line.strip()!r}")
+        item: dict[str, object] = {"title": title, "done": (match["mark"] or "") in _DONE_MARKS}
+        if match["due"] is not None:
+            try:
+                item["due"] = dt.date.fromisoformat(match["due"].strip())
+            except ValueError:
+                raise CellError(f"'{label}': the due date of {title!r} is not a date like 2026-03-15: "
+                                f"{match['due']!r}") from None
+        result.append(item)
+    return tuple(result)
+
+
+def milestones_text(items: list[tuple[str, bool, dt.date | None]]) -> str:
+    """The cell that milestones() reads back: one '[x] Title (due 2026-03-15)' per line."""
+    return "\n".join(f"[{'x' if is_done else ' '}] {title}" + (f" (due {due.isoformat()})" if due else "")
+                     for title, is_done, due in items)
+
+
+def period(cell: Cell, label: str) -> str:
+    """A period id ('' when empty); Q1 2026, 2026 Q1 and 2026-q1 all become 2026-Q1."""
+    written = text(cell, label)
+    match = _PERIOD.fullmatch(written)
+    if match is None:
+        return written
+    year = match["year"] or match["year2"]
+    kind = (match["kind"] or match["kind2"]).upper()
+    return f"{year}-{kind}{match['n'] or match['n2']}"

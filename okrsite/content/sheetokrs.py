@@ -1,0 +1,272 @@
+"""Sheet rows to objective documents: one row per key result, grouped into objectives.
+
+Rows are grouped by `objective id`, or by objective title and period; a row whose
+objective cells are empty belongs to the objective of the row above (as under
+merged cells). Ids are made from titles where the sheet gives none. Every cell
+that cannot be used is reported at its row and column, and an objective with a
+bad row is left out whole (with the objectives below it in the sheet's tree),
+so what remains is consistent; the importer decides whether to write it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from okrsite.content import sheetcells as cells
+from okrsite.content.schema import is_slug
+from okrsite.content.sheet import Sheet
+from okrsite.content.sheetcells import CellError
+from okrsite.content.sheetlayout import Layout
+from okrsite.content.sheetrows import KR_ID_LENGTH, KeyResultRow, RowReader, Settings, key_result, make_id
+from okrsite.diagnostics import Diagnostic
+
+_OBJECTIVE_FIELDS = ("title", "period", "owner", "team", "parent", "description")
+
+
+@dataclass(frozen=True)
+class ObjectiveDoc:
+    """One objective file to write: its front matter (in file order) and Markdown body."""
+
+    id: str
+    period: str
+    meta: dict[str, Any]
+    body: str
+    rows: tuple[int, ...]
+
+    @property
+    def key_results(self) -> int:
+        return len(self.meta.get("key_results", ()))
+
+
+@dataclass(frozen=True)
+class Skipped:
+    title: str
+    rows: tuple[int, ...]
+    reason: str
+
+
+@dataclass
+class _Group:
+    """The rows of one objective while they are gathered."""
+
+    key: tuple[str, ...]
+    first: int
+    values: dict[str, str] = field(default_factory=dict)
+    where: dict[str, int] = field(default_factory=dict)  # field -> row that gave its value
+    given_id: str | None = None
+    rows: list[int] = field(default_factory=list)
+    krs: list[KeyResultRow] = field(default_factory=list)
+    bad: bool = False
+    id: str = ""
+
+
+def objectives_from_sheet(sheet: Sheet, layout: Layout, settings: Settings
+                          ) -> tuple[list[ObjectiveDoc], list[Skipped], list[Diagnostic]]:
+    """The objectives of a sheet; those with a bad row are left out (and named in Skipped)."""
+    reader = RowReader(sheet, layout, settings)
+    groups = _gather(reader)
+    _assign_ids(groups)
+    parents = _parents(reader, groups)
+    key_results = {g.id: _kr_ids(reader, g) for g in groups}
+    _leave_out_bad(reader, groups, parents)
+    docs = []
+    for group in groups:
+        if not group.bad:
+            docs.append(_document(group, parents[group.id], key_results[group.id]))
+            if not group.krs and group.id not in parents.values():
+                reader.report(group.first, "key result", f"objective '{group.id}' has no key results and no "
+                                                         "child objectives in the sheet", "warning")
+    return docs, _skipped(reader, groups), reader.problems
+
+
+def _gather(reader: RowReader) -> list[_Group]:
+    """Group rows into objectives, reading each cell once."""
+    titled_ids = _ids_by_title(reader)
+    groups: dict[tuple[str, ...], _Group] = {}
+    previous: _Group | None = None
+    for row in reader.sheet.rows:
+        values = {name: reader.read(row, column, cells.text, name == "description")
+                  for name, column in (("title", "objective"), ("owner", "owner"), ("team", "team"),
+                                       ("parent", "parent"), ("description", "description"))}
+        values["period"] = reader.read(row, "period", cells.period)
+        written_id = reader.read(row, "objective id", cells.text)
+        given_id = reader.slug(row, "objective id", written_id)
+        if written_id and not given_id:
+            continue  # reported: without its id the row's objective is unknown
+        if given_id or values["title"]:
+            period = values["period"] or reader.settings.default_period or ""
+            key = _key(given_id, values["title"] or "", period, titled_ids)
+            group = groups.setdefault(key, _Group(key, row.number, given_id=given_id or
+                                                  (key[1] if key[0] == "id" else None)))
+        elif previous is not None:
+            group = previous  # the objective of the row above, as under merged cells
+        else:
+            reader.report(row.number, "objective", "no objective: fill the objective's title")
+            continue
+        _merge(reader, group, row.number, values)
+        group.rows.append(row.number)
+        kr = key_result(reader, row)
+        if kr is not None:
+            group.krs.append(kr)
+        previous = group
+    for group in groups.values():
+        _check_objective(reader, group)
+    return list(groups.values())
+
+
+def _ids_by_title(reader: RowReader) -> dict[tuple[str, str], str]:
+    """(title, period) -> id, from the rows that give both: rows with the title alone join them."""
+    found: dict[tuple[str, str], str] = {}
+    for row in reader.sheet.rows:
+        try:
+            title = cells.text(reader.cell(row, "objective"), "objective").casefold()
+            given = cells.text(reader.cell(row, "objective id"), "objective id")
+            period = cells.period(reader.cell(row, "period"), "period") or reader.settings.default_period or ""
+        except CellError:
+            continue  # reported when the row is read
+        if title and is_slug(given):
+            found.setdefault((title, period), given)
+    return found
+
+
+def _key(given_id: str | None, title: str, period: str, titled_ids: dict[tuple[str, str], str]) -> tuple[str, ...]:
+    if given_id:
+        return ("id", given_id)
+    known = titled_ids.get((title.casefold(), period))
+    return ("id", known) if known else ("title", title.casefold(), period)
+
+
+def _merge(reader: RowReader, group: _Group, number: int, values: dict[str, Any]) -> None:
+    """Objective cells may repeat on each row, or stand on one: a different value is an error."""
+    columns = {"title": "objective"}
+    for name in _OBJECTIVE_FIELDS:
+        value = values.get(name)
+        if not value:
+            continue
+        first = group.values.get(name)
+        if first is None:
+            group.values[name], group.where[name] = value, number
+        elif first != value and not (name == "title" and first.casefold() == value.casefold()):
+            column = columns.get(name, name)
+            reader.report(number, column, f"'{reader.layout.label(column)}' is {value!r} here but {first!r} on "
+                                          f"row {group.where[name]}, for the same objective")
+
+
+def _check_objective(reader: RowReader, group: _Group) -> None:
+    period = group.values.get("period") or reader.settings.default_period
+    if not group.values.get("title"):
+        reader.report(group.first, "objective", f"objective '{group.given_id}' has no title on any of its rows")
+    elif not period:
+        reader.report(group.first, "period", f"no period for objective {group.values['title']!r}: fill "
+                                             "'period' or pass --period")
+    elif not reader.settings.is_period(period):
+        reader.report(group.where.get("period", group.first), "period",
+                      f"unknown period {period!r}: use 2026-Q1, 2026-H1, 2026 or an id from 'periods' in "
+                      "okrsite.yaml")
+    else:
+        group.values["period"] = period
+
+
+def _assign_ids(groups: list[_Group]) -> None:
+    """Given ids first; then ids from titles, made unique with the period, then a number."""
+    taken = {g.given_id for g in groups if g.given_id}
+    for group in groups:
+        if group.given_id:
+            group.id = group.given_id
+            continue
+        base = make_id(group.values.get("title", ""), "objective")
+        candidates = [base, f"{base}-{make_id(group.values.get('period', ''), '')}".strip("-")]
+        candidate = next((c for c in candidates if c not in taken), None)
+        number = 2
+        while candidate is None or candidate in taken:
+            candidate, number = f"{base}-{number}", number + 1
+        taken.add(candidate)
+        group.id = candidate
+
+
+def _parents(reader: RowReader, groups: list[_Group]) -> dict[str, str | None]:
+    by_id = {g.id: g for g in groups}
+    by_title: dict[str, list[_Group]] = {}
+    for group in groups:
+        by_title.setdefault(group.values.get("title", "").casefold(), []).append(group)
+    return {g.id: _parent(reader, g, by_id, by_title) for g in groups}
+
+
+def _leave_out_bad(reader: RowReader, groups: list[_Group], parents: dict[str, str | None]) -> None:
+    """An objective with a bad row is left out, and so is every objective below it in the sheet
+    (it would name a parent that does not exist)."""
+    by_id = {g.id: g for g in groups}
+    for group in groups:
+        group.bad = any(number in reader.bad_rows for number in group.rows)
+    changed = True
+    while changed:
+        changed = False
+        for group in groups:
+            parent = by_id.get(parents[group.id] or "")
+            if parent is not None and parent.bad and not group.bad:
+                group.bad = changed = True
+
+
+def _document(group: _Group, parent: str | None, key_results: list[dict[str, Any]]) -> ObjectiveDoc:
+    meta: dict[str, Any] = {"id": group.id}
+    meta.update((name, group.values[name]) for name in ("title", "period", "owner", "team") if group.values.get(name))
+    if parent:
+        meta["parent"] = parent
+    if key_results:
+        meta["key_results"] = key_results
+    return ObjectiveDoc(group.id, group.values["period"], meta, group.values.get("description", ""),
+                        tuple(group.rows))
+
+
+def _parent(reader: RowReader, group: _Group, by_id: dict[str, _Group],
+            by_title: dict[str, list[_Group]]) -> str | None:
+    """A parent by id or by title of another objective in the sheet, or an id of the site."""
+    written = group.values.get("parent")
+    if not written:
+        return None
+    named = by_id.get(written) or next(iter(by_title.get(written.casefold(), [])[:1]), None)
+    row = group.where["parent"]
+    if named is group:
+        reader.report(row, "parent", f"objective '{group.id}' names itself as its parent")
+        return None
+    if named is not None:
+        return named.id
+    if is_slug(written):
+        reader.report(row, "parent", f"parent '{written}' is not in the sheet: it must be an objective of the "
+                                     "site already", "warning")
+        return written
+    reader.report(row, "parent", f"parent {written!r} is neither an objective of the sheet nor an objective id")
+    return None
+
+
+def _kr_ids(reader: RowReader, group: _Group) -> list[dict[str, Any]]:
+    taken = {given for _, given, _ in group.krs if given}
+    seen: set[str] = set()
+    result = []
+    for number, given, kr in group.krs:
+        if given:
+            if given in seen:
+                reader.report(number, "kr id", f"duplicate key result id '{given}' in objective '{group.id}'")
+            kr_id = given
+        else:
+            base = make_id(kr["title"], f"kr-{len(result) + 1}", KR_ID_LENGTH)
+            kr_id, suffix = base, 2
+            while kr_id in taken:
+                kr_id, suffix = f"{base}-{suffix}", suffix + 1
+        seen.add(kr_id)
+        taken.add(kr_id)
+        result.append({"id": kr_id, **kr})
+    return result
+
+
+def _skipped(reader: RowReader, groups: list[_Group]) -> list[Skipped]:
+    result = []
+    for group in groups:
+        if not group.bad:
+            continue
+        bad = [n for n in group.rows if n in reader.bad_rows]
+        reason = (f"row{'s' if len(bad) > 1 else ''} {', '.join(map(str, bad))} cannot be used" if bad
+                  else "its parent objective is left out")
+        result.append(Skipped(group.values.get("title") or group.id, tuple(group.rows), reason))
+    return result
