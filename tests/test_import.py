@@ -399,7 +399,7 @@ def test_a_configuration_with_errors_stops_the_import(site: Path, capsys) -> Non
 
 
 def test_the_reference_lists_every_column_and_synonym_the_import_reads() -> None:
-    from okrsite.content.sheetlayout import COLUMNS
+    from okrsite.content.sheets.layout import COLUMNS
 
     reference = (REPO / "docs" / "sheets.md").read_text(encoding="utf-8")
     for column in COLUMNS:

@@ -18,12 +18,12 @@ from typing import TextIO
 
 import yaml
 
-from okrsite.content import sheetcells as cells
+from okrsite.content.sheets import cells
 from okrsite.content.config import load_config
-from okrsite.content.sheet import SheetError, read_sheet
-from okrsite.content.sheetlayout import match_header
-from okrsite.content.sheetokrs import ObjectiveDoc, objectives_from_sheet
-from okrsite.content.sheetrows import Settings, make_id
+from okrsite.content.sheets.read import SheetError, read_sheet
+from okrsite.content.sheets.layout import match_header
+from okrsite.content.sheets.okrs import ObjectiveDoc, objectives_from_sheet
+from okrsite.content.sheets.rows import Settings, make_id
 from okrsite.content.source import parse_markdown_document
 from okrsite.diagnostics import Diagnostic, Diagnostics, Location
 from okrsite.model.periods import Period, resolve_period

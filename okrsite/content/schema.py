@@ -11,6 +11,7 @@ import datetime as dt
 import difflib
 import math
 import re
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -126,6 +127,12 @@ def date(value: Any, _: Cursor) -> dt.date:
         except ValueError:
             pass
     raise Invalid(f"expected a date like 2026-01-31, got {describe(value)}")
+
+
+def slugify(value: str) -> str:
+    """A URL-safe id from a file name or team name: 'Q1 Sales.md' -> 'q1-sales'."""
+    ascii_text = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9_]+", "-", ascii_text.lower()).strip("-") or "item"
 
 
 _SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?$")

@@ -7,7 +7,6 @@ returned only when there is no error, so later stages can trust it.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -27,14 +26,8 @@ TEAM = schema_of(Team)
 PAGE = schema_of(FreePage)
 
 
-def slugify(value: str) -> str:
-    """A URL-safe id from a file name or team name: 'Q1 Sales.md' -> 'q1-sales'."""
-    ascii_text = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9_]+", "-", ascii_text.lower()).strip("-") or "item"
-
-
 def _stem(path: str) -> str:
-    return slugify(path.rsplit("/", 1)[-1].removesuffix(".md"))
+    return s.slugify(path.rsplit("/", 1)[-1].removesuffix(".md"))
 
 
 @dataclass
@@ -106,7 +99,7 @@ def _teams(doc: Document | None, used: dict[str, list[tuple[str, s.Cursor]]],
            diagnostics: Diagnostics) -> dict[str, Team]:
     """Teams from teams.yaml, or, without it, every team named by content."""
     if doc is None:
-        return {slugify(name): Team(id=slugify(name), name=name) for name in sorted(used)}
+        return {s.slugify(name): Team(id=s.slugify(name), name=name) for name in sorted(used)}
     cursor = s.Cursor(doc.positions, diagnostics)
     entries = s.list_of(s.mapping(TEAM, "a team"))
     items = s.convert(entries, doc.meta, cursor)
@@ -136,7 +129,7 @@ def _teams(doc: Document | None, used: dict[str, list[tuple[str, s.Cursor]]],
 def _team_id(value: str | None, has_file: bool) -> str | None:
     if value is None:
         return None
-    return value if has_file else slugify(value)
+    return value if has_file else s.slugify(value)
 
 
 def _key_results(item: _Checked, period: Period, config: SiteConfig) -> list[KeyResult]:
@@ -349,5 +342,5 @@ def _project(item: _Checked, config: SiteConfig, has_team_file: bool) -> Project
 def _page(item: _Checked, config: SiteConfig) -> FreePage:
     path = item.doc.path
     inside = path.removeprefix(config.relative(config.content_dir / "pages") + "/").removesuffix(".md")
-    slug = "/".join(slugify(part) for part in inside.split("/"))
+    slug = "/".join(s.slugify(part) for part in inside.split("/"))
     return construct(FreePage, item.values, slug=slug, body=item.doc.body, source=path)

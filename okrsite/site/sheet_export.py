@@ -13,9 +13,9 @@ from __future__ import annotations
 import csv
 import io
 
-from okrsite.content.sheet import escape_text
-from okrsite.content.sheetcells import milestones_text, number_text
-from okrsite.content.sheetlayout import NAMES
+from okrsite.content.sheets.read import escape_text
+from okrsite.content.sheets.cells import milestones_text, number_text
+from okrsite.content.sheets.layout import NAMES
 from okrsite.model.site import CheckIn, KeyResult, Objective, Site
 
 _NUMBERS = frozenset({"start", "target", "current", "weight", "confidence"})

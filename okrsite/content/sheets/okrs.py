@@ -13,12 +13,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from okrsite.content import sheetcells as cells
+from okrsite.content.sheets import cells
 from okrsite.content.schema import is_slug
-from okrsite.content.sheet import Sheet
-from okrsite.content.sheetcells import CellError
-from okrsite.content.sheetlayout import Layout
-from okrsite.content.sheetrows import KR_ID_LENGTH, KeyResultRow, RowReader, Settings, key_result, make_id
+from okrsite.content.sheets.read import Sheet
+from okrsite.content.sheets.cells import CellError
+from okrsite.content.sheets.layout import Layout
+from okrsite.content.sheets.rows import KR_ID_LENGTH, KeyResultRow, RowReader, Settings, key_result, make_id
 from okrsite.diagnostics import Diagnostic
 
 _OBJECTIVE_FIELDS = ("title", "period", "owner", "team", "parent", "description")

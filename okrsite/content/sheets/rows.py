@@ -9,13 +9,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from okrsite.content import sheetcells as cells
+from okrsite.content.sheets import cells
 from okrsite.content.schema import is_slug
-from okrsite.content.sheet import Cell, Row, Sheet
-from okrsite.content.sheetcells import CellError
-from okrsite.content.sheetlayout import Layout
+from okrsite.content.sheets.read import Cell, Row, Sheet
+from okrsite.content.sheets.cells import CellError
+from okrsite.content.sheets.layout import Layout
 from okrsite.diagnostics import Diagnostic
-from okrsite.model.assemble import KR_TYPES, slugify
+from okrsite.content.schema import slugify
+from okrsite.model.site import KR_TYPES
 
 OBJECTIVE_ID_LENGTH, KR_ID_LENGTH = 48, 40  # ids made from titles are cut at a word: URLs stay readable
 _TYPE_WORDS = {"metric": "metric", "number": "metric", "numeric": "metric", "boolean": "boolean",

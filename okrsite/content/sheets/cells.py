@@ -12,7 +12,7 @@ import datetime as dt
 import math
 import re
 
-from okrsite.content.sheet import Cell, Formula
+from okrsite.content.sheets.read import Cell, Formula
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufeff]")  # keeps tab and line feed
 _SPACES = re.compile(r"[ \u00a0\u2009\u202f]")  # the spaces that group digits (1 200 or 1 200)

@@ -1,0 +1,1 @@
+"""Spreadsheets (CSV, XLSX) read into rows, and rows into objective documents: `okrsite import`."""
