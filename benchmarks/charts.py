@@ -34,7 +34,9 @@ def main() -> int:
 
     from okrsite.build.builder import BuildOptions, Builder
     from okrsite.site.charts.palette import palette_for_theme
-    from okrsite.site.charts.specs import Look, site_specs
+    from okrsite.site.charts import page_specs
+    from okrsite.site.charts.specs import Look
+    from okrsite.site.pages import site_map
     from okrsite.content.config import load_config
     from okrsite.diagnostics import Diagnostics
     from okrsite.site.render import theme_dirs
@@ -50,7 +52,7 @@ def main() -> int:
         return 1
     look = Look(args.format, args.dpi, palette_for_theme(theme_dirs(config.theme_dir)))
     started = time.perf_counter()
-    specs = site_specs(site, look).specs
+    specs = list(page_specs(site, site_map(site), look).values())
     specs_ms = (time.perf_counter() - started) * 1000
 
     started = time.perf_counter()

@@ -12,7 +12,9 @@ from okrsite.site.charts.cache import chart_key
 from okrsite.site.charts.palette import DEFAULT_DARK, DEFAULT_LIGHT, default_palette, palette_from_css
 from okrsite.site.charts.scales import date_ticks, truncate, y_ticks
 from okrsite.site.charts.specs import (BarsData, Look, TrendData, kr_milestones, kr_trend, objective_overview,
-                                  period_overview, project_health, site_specs)
+                                  period_overview, project_health)
+from okrsite.site.charts import page_specs
+from okrsite.site.pages import site_map
 from okrsite.content.config import load_config
 from okrsite.diagnostics import Diagnostics
 from okrsite.model.site import Site
@@ -156,7 +158,7 @@ def test_the_data_table_of_a_trend_lists_start_checkins_and_target(tmp_path: Pat
 def test_no_chart_where_it_would_say_nothing(tmp_path: Path, krs: str, kr_id: str, why: str) -> None:
     site = load_site(tmp_path, krs + PAGE_VIEWS)
     assert kr_spec(site, kr_id) is None, why
-    assert kr_id not in site_specs(site, LOOK).krs.get("grow", {})
+    assert ("kr", f"grow/{kr_id}") not in page_specs(site, site_map(site), LOOK)
 
 
 def test_milestones_with_due_dates_get_a_step_chart(tmp_path: Path) -> None:
@@ -239,10 +241,11 @@ def test_long_and_non_latin_titles_keep_an_id_to_fall_back_on(tmp_path: Path) ->
 
 def test_specs_are_pure_data_and_hash_the_same_every_time(tmp_path: Path) -> None:
     site = load_site(tmp_path, PAGE_VIEWS + BOUNCE + DATED_MILESTONES)
-    first, second = site_specs(site, LOOK), site_specs(site, LOOK)
-    assert first.specs == second.specs
-    assert [chart_key(s) for s in first.specs] == [chart_key(s) for s in second.specs]
-    assert len({chart_key(s) for s in first.specs}) == len(first.specs)
+    first = list(page_specs(site, site_map(site), LOOK).values())
+    second = list(page_specs(site, site_map(site), LOOK).values())
+    assert first == second
+    assert [chart_key(s) for s in first] == [chart_key(s) for s in second]
+    assert len({chart_key(s) for s in first}) == len(first)
 
 
 def test_an_svg_key_ignores_colours_but_a_png_key_does_not(tmp_path: Path) -> None:

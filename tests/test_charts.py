@@ -236,14 +236,16 @@ def test_a_reused_figure_draws_the_same_bytes_as_a_fresh_one(demo_site: Path) ->
     from okrsite.build.builder import Builder
     from okrsite.site.charts import draw
     from okrsite.site.charts.palette import default_palette
-    from okrsite.site.charts.specs import Look, site_specs
+    from okrsite.site.charts import page_specs
+    from okrsite.site.charts.specs import Look
+    from okrsite.site.pages import site_map
     from okrsite.content.config import load_config
     from okrsite.diagnostics import Diagnostics
 
     diagnostics = Diagnostics()
     config = load_config(demo_site / "okrsite.yaml", diagnostics)
     site = Builder(BuildOptions(config.path))._load_site(config, diagnostics)
-    specs = site_specs(site, Look("svg", 144, default_palette())).specs
+    specs = list(page_specs(site, site_map(site), Look("svg", 144, default_palette())).values())
     draw._templates.clear()
     fresh = [draw.draw(spec) for spec in specs[:1]] + [None] * (len(specs) - 1)
     for index, spec in enumerate(specs[1:], start=1):

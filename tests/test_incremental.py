@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from pathlib import Path
 
@@ -9,7 +10,8 @@ import pytest
 
 from okrsite.build.builder import Builder, BuildOptions, build
 from okrsite.diagnostics import BuildFailed
-from tests.conftest import write
+from okrsite.site.pages import site_map
+from tests.conftest import REPO, write
 
 
 def again(root: Path, **options) -> object:
@@ -139,3 +141,55 @@ def test_a_builder_kept_between_builds_sees_an_edited_template(demo_site: Path) 
     write(demo_site, "themes/default/templates/404.html", "<p>Lost, version 2</p>\n")
     builder.build()
     assert (demo_site / "output/404.html").read_text() == "<p>Lost, version 2</p>\n"
+
+
+# --- the page plan: declarations, not template names ----------------------------------------
+
+def test_a_page_keeps_its_charts_when_its_template_is_renamed(demo_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Charts follow the page's declaration (Page.charts), whatever template lays it out."""
+    from okrsite.site import pages
+
+    templates = demo_site / "themes" / "renamed" / "templates"
+    templates.mkdir(parents=True)
+    (templates / "okr.html").write_text((REPO / "themes/default/templates/objective.html").read_text())
+    config = demo_site / "okrsite.yaml"
+    config.write_text(config.read_text() + "theme: renamed\n")
+    declared = pages.objective_page
+    monkeypatch.setattr(pages, "objective_page",
+                        lambda site, objective: dataclasses.replace(declared(site, objective), template="okr.html"))
+    build(BuildOptions(config, jobs=1))
+    page = (demo_site / "output/objectives/launch-partner-program/index.html").read_text()
+    assert 'src="../../charts/objectives/launch-partner-program/overview.svg"' in page
+    assert 'src="../../charts/objectives/launch-partner-program/kr-partner-leads.svg"' in page
+
+
+def test_a_site_template_reading_beyond_its_page_is_rendered_again_on_each_build(demo_site: Path) -> None:
+    """An objective page whose site template reads site.objectives is not kept: it stays right."""
+    templates = demo_site / "themes" / "counts" / "templates"
+    templates.mkdir(parents=True)
+    own = (REPO / "themes/default/templates/objective.html").read_text()
+    (templates / "objective.html").write_text(own.replace(
+        "{% block content %}", "{% block content %}<p id=\"total\">{{ site.objectives|length }} objectives</p>", 1))
+    config = demo_site / "okrsite.yaml"
+    config.write_text(config.read_text() + "theme: counts\n")
+    first = build(BuildOptions(config, jobs=1))
+    page = demo_site / "output/objectives/grow-inbound/index.html"
+    before = len(list((demo_site / "content/objectives").rglob("*.md")))
+    assert f'<p id="total">{before} objectives</p>' in page.read_text()
+    extra = demo_site / "content/objectives/extra.md"
+    extra.write_text("---\ntitle: Extra\nperiod: 2026-Q2\nkey_results:\n  - {title: X, start: 0, target: 1}\n---\n")
+    second = build(BuildOptions(config, jobs=1))
+    assert f'<p id="total">{before + 1} objectives</p>' in page.read_text()
+    assert second.pages_kept > 0 and first.pages_kept == 0  # the pages that stay in their context are still kept
+
+
+def test_the_default_theme_keeps_every_self_contained_page_within_its_context(demo_site: Path) -> None:
+    """No page the plan declares self-contained reaches beyond its context, so all can be kept."""
+    config = demo_site / "okrsite.yaml"
+    build(BuildOptions(config, jobs=1))
+    site, _ = Builder(BuildOptions(config)).load()
+    contained = [page for page in site_map(site) if page.depends == "context"]
+    touch = demo_site / "content/pages/how-we-run-okrs.md"
+    touch.write_text(touch.read_text() + "\nOne more line.\n")
+    report = build(BuildOptions(config, jobs=1))
+    assert report.pages_kept == len(contained) - 1  # all but the edited page

@@ -161,10 +161,14 @@ def test_values_nested_too_deeply_are_an_error() -> None:
         load_yaml("x: " + "[" * 3000 + "]" * 3000 + "\n", "f.yaml")
 
 
-def test_the_memos_stay_bounded() -> None:
-    load_yaml("".join(f"k{n}: {n}\n" for n in range(25_000)), "f.yaml")
-    assert len(yamlload._resolved) <= yamlload._MEMO_SIZE
-    assert len(yamlload._made) <= yamlload._MEMO_SIZE
+def test_the_memos_stay_bounded_and_belong_to_their_reader() -> None:
+    memo = yamlload.Memo()
+    load_yaml("".join(f"k{n}: {n}\n" for n in range(25_000)), "f.yaml", memo=memo)
+    assert 0 < len(memo.resolved) <= memo.SIZE
+    assert 0 < len(memo.made) <= memo.SIZE
+    other = yamlload.Memo()
+    load_yaml("k: 1\n", "g.yaml", memo=other)
+    assert len(other.made) == 1  # nothing shared between readers (builds) behind their back
 
 
 def test_a_recursive_alias_fails_the_build_with_a_line_naming_the_file(tmp_path: Path, monkeypatch,

@@ -13,34 +13,32 @@ import gc
 import os
 import time
 import traceback
-import urllib.parse
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
 import jinja2
 import markdown_it
 
 from okrsite import __version__
 from okrsite.build import background
-from okrsite.site import exports
-from okrsite.site import pages as site_pages
-from okrsite.site.charts import ChartFiles, add_charts
-from okrsite.site.charts.cache import matplotlib_version
-from okrsite.model.assemble import assemble
-from okrsite.content.config import SiteConfig, load_config
-from okrsite.diagnostics import BuildFailed, Diagnostic, Diagnostics, Location
-from okrsite.model.site import Site
-from okrsite.site.pages import Page
+from okrsite.build.incremental import SiteView, plan_reuse, shared_inputs
 from okrsite.build.output import KEPT, Content, UnsafeOutput, WriteReport, check_output_dir, write_site
-from okrsite.site.markdown import RenderCache
+from okrsite.build.state import BuildState, forget_state, input_fingerprint, load_state, output_stamps, save_state
+from okrsite.content.config import SiteConfig, load_config
 from okrsite.content.provenance import BuildInfo, commit_info
-from okrsite.site.render import make_environment, render_pages, theme_dirs
 from okrsite.content.source import (Document, DocumentCache, SourceError, discover, parse_markdown_document,
-                            parse_yaml_document)
-from okrsite.build.state import (BuildState, ContextDigests, PreviousPages, forget_state, input_fingerprint,
-                           load_state, output_stamps, save_state)
+                                    parse_yaml_document)
+from okrsite.diagnostics import BuildFailed, Diagnostic, Diagnostics, Location
+from okrsite.model.assemble import assemble
+from okrsite.model.site import Site
+from okrsite.site import pages as site_pages
+from okrsite.site.assets import copied_files
+from okrsite.site.charts import start_charts
+from okrsite.site.charts.cache import matplotlib_version
+from okrsite.site.exports import export_files
+from okrsite.site.markdown import RenderCache
+from okrsite.site.pages import Page, navigation
+from okrsite.site.render import Rendered, RenderJob, make_environment, render_pages, theme_dirs
 
 OKRSITE_CODE = Path(__file__).resolve().parent.parent  # okrsite's own code: a change rebuilds everything
 DOCUMENTS_FILE = "documents.json"
@@ -113,21 +111,16 @@ class Builder:
     environment: tuple[tuple[object, ...], jinja2.Environment] | None = None
 
     def build(self) -> BuildReport:
-        """Build the site; raise BuildFailed with every diagnostic when it cannot."""
-        with _fewer_collections():
-            return self._build()
+        """Build the site; raise BuildFailed with every diagnostic when it cannot.
 
-    def _build(self) -> BuildReport:
+        The stages in order, each once: configuration, the last build's state (nothing
+        changed: done), content and model, the page plan, what can be kept, charts, pages
+        (other files beside them), the output swap, the state for the next build.
+        """
         started = time.perf_counter()
-        parsed_before, cached_before = self.documents.misses, self.documents.hits
         diagnostics = Diagnostics()
         config = self._config(diagnostics)
-        try:
-            check_output_dir(config.output_dir, config.root,
-                             [config.content_dir, config.root / "themes", config.cache_dir])
-        except UnsafeOutput as exc:
-            diagnostics.error(Location(config.relative(config.path)), str(exc))
-            raise BuildFailed(diagnostics.sorted()) from None
+        self._check_output(config, diagnostics)
         build_info = commit_info(config.root)
         dirs = theme_dirs(config.theme_dir)
         fingerprint = _fingerprint(config, dirs, build_info)
@@ -136,53 +129,106 @@ class Builder:
                 and previous.outputs == output_stamps(config.output_dir):
             return self._up_to_date(config, previous, started)
 
-        if not self.documents.entries:
-            self.documents = DocumentCache.restore(config.cache_dir / DOCUMENTS_FILE)
-            parsed_before, cached_before = self.documents.misses, self.documents.hits
+        documents_before = self._restore_documents(config)
         self.progress("reading and checking content")
         site = self._site(config, diagnostics)
-        if self.markdown is None:
-            self.markdown = RenderCache.restore(config.cache_dir / MARKDOWN_FILE)
-        markdown = self.markdown
-        markdown.start_build()
-        key = (tuple(dirs), repr(build_info), input_fingerprint({}, [d / "templates" for d in dirs], []))
-        if self.environment is None or self.environment[0] != key:
-            # Kept between builds (the preview) until a template file changes.
-            self.environment = (key, make_environment(dirs, {"build_info": build_info}, markdown))
-        kept = None
-        if previous is not None and not (config.theme_dir / "templates").is_dir():
-            kept = PreviousPages(config.output_dir, previous.extra.get("pages", {}), previous.extra.get("charts", {}),
-                                 previous.outputs)
-        def save_documents() -> None:
-            # Saving a cache costs as much as a few hundred parses: after a small edit, keep the
-            # old file; the next build then parses or renders those few texts again.
-            if _worth_saving(self.documents.misses - parsed_before, len(self.documents.entries), previous):
-                self.documents.save(config.cache_dir / DOCUMENTS_FILE)
+        pages = site_pages.site_map(site)
+        markdown = self._markdown(config)
+        env = self._environment(dirs, build_info, markdown)
+        nav = navigation(pages)
+        reuse = plan_reuse(pages, _shared_digest(site, dirs, build_info, nav), previous, config.output_dir)
+        charts = start_charts(site, reuse.render, dirs, self.options.jobs, self.progress)
+        self.progress(f"rendering {len(reuse.render):,} pages ({len(pages) - len(reuse.render):,} unchanged)")
+        # okrs.json, the feed and the static files need only the model: another process makes them.
+        other = background.start(lambda: {**copied_files(site, dirs), **export_files(site, pages)},
+                                 fork=self.options.jobs != 1)
+        job = RenderJob(env, config.pretty_urls, {"site": site, "config": config, "nav": nav},
+                        lambda exc: _template_diagnostic(exc, config), lambda: SiteView(site))
 
-        rendered = render_site(site, diagnostics, self.environment[1], markdown, self.options.jobs, kept,
-                               self.progress, save_documents)
-        files, page_count, charts = rendered.files, rendered.pages, rendered.charts
+        def while_rendering() -> None:
+            reuse.take_digests()
+            self._save_documents(config, documents_before, previous)
+
+        try:
+            rendered = self._render(job, charts.pages, markdown, diagnostics, while_rendering)
+            chart_files = charts.finish(diagnostics)
+            if chart_files.redo:  # a chart could not be drawn: its pages without it, drawn again next time
+                rendered.files.update(self._render(job, chart_files.redo, markdown, diagnostics).files)
+            other_files = other.result()
+        except BaseException:  # Ctrl-C, or a theme helper raising: no process is left behind
+            charts.cancel()
+            other.stop()
+            raise
         if diagnostics.errors:
             raise BuildFailed(diagnostics.sorted())
+        reuse.forget([page.url for page in chart_files.redo])
+        reuse.forget(rendered.reached)
+        kept_charts = {path: KEPT for paths in reuse.kept.values() for path in paths}
+        files: dict[str, Content] = {**chart_files.files, **kept_charts, **dict.fromkeys(reuse.kept, KEPT),
+                                     **rendered.files, **other_files}
+
         forget_state(config.cache_dir)
         self.progress(f"writing {len(files):,} files")
         report: WriteReport = write_site(files, config.output_dir)
         warnings = tuple(diagnostics.sorted())
         if _worth_saving(markdown.rendered, len(markdown.used), previous):
             markdown.save(config.cache_dir / MARKDOWN_FILE)
+        charts_cached = chart_files.cached + len(kept_charts)
         # A chart that could not be drawn is tried again by the next build, even with nothing changed.
-        save_state(config.cache_dir, BuildState("" if charts.redo else fingerprint,
-                                                output_stamps(config.output_dir), warnings,
-                                                page_count, charts.drawn + charts.cached,
-                                                {"pages": rendered.digests, "charts": rendered.chart_files}))
+        save_state(config.cache_dir, BuildState(
+            "" if chart_files.redo else fingerprint, output_stamps(config.output_dir), warnings, len(pages),
+            chart_files.drawn + charts_cached,
+            {"pages": reuse.digests, "charts": {**chart_files.by_page, **reuse.kept}}))
         return BuildReport(
-            output=config.output_dir, pages=page_count, files=len(files), written=report.written,
+            output=config.output_dir, pages=len(pages), files=len(files), written=report.written,
             unchanged=report.unchanged, removed=report.removed,
             seconds=time.perf_counter() - started, warnings=warnings,
-            documents_parsed=self.documents.misses - parsed_before,
-            documents_cached=self.documents.hits - cached_before, changed=report.changed,
-            charts_drawn=charts.drawn, charts_cached=charts.cached, charts_workers=charts.workers,
-            charts_seconds=charts.seconds, pages_kept=rendered.kept, pages_workers=rendered.workers)
+            documents_parsed=self.documents.misses - documents_before[0],
+            documents_cached=self.documents.hits - documents_before[1], changed=report.changed,
+            charts_drawn=chart_files.drawn, charts_cached=charts_cached, charts_workers=chart_files.workers,
+            charts_seconds=chart_files.seconds, pages_kept=len(reuse.kept), pages_workers=rendered.workers)
+
+    def _check_output(self, config: SiteConfig, diagnostics: Diagnostics) -> None:
+        try:
+            check_output_dir(config.output_dir, config.root,
+                             [config.content_dir, config.root / "themes", config.cache_dir])
+        except UnsafeOutput as exc:
+            diagnostics.error(Location(config.relative(config.path)), str(exc))
+            raise BuildFailed(diagnostics.sorted()) from None
+
+    def _restore_documents(self, config: SiteConfig) -> tuple[int, int]:
+        """The parsed documents of the last run (kept in memory by the preview, else from the
+        cache file); returns the parse and cache-hit counters before this build."""
+        if not self.documents.entries:
+            self.documents = DocumentCache.restore(config.cache_dir / DOCUMENTS_FILE)
+        return self.documents.misses, self.documents.hits
+
+    def _save_documents(self, config: SiteConfig, before: tuple[int, int], previous: BuildState | None) -> None:
+        # Saving a cache costs as much as a few hundred parses: after a small edit, keep the
+        # old file; the next build then parses those few texts again.
+        if _worth_saving(self.documents.misses - before[0], len(self.documents.entries), previous):
+            self.documents.save(config.cache_dir / DOCUMENTS_FILE)
+
+    def _markdown(self, config: SiteConfig) -> RenderCache:
+        if self.markdown is None:
+            self.markdown = RenderCache.restore(config.cache_dir / MARKDOWN_FILE)
+        self.markdown.start_build()
+        return self.markdown
+
+    def _environment(self, dirs: list[Path], build_info: BuildInfo | None, markdown: RenderCache) -> jinja2.Environment:
+        """One Jinja environment, kept between builds (the preview) until a template file changes."""
+        key = (tuple(dirs), repr(build_info), input_fingerprint({}, [d / "templates" for d in dirs], []))
+        if self.environment is None or self.environment[0] != key:
+            self.environment = (key, make_environment(dirs, {"build_info": build_info}, markdown))
+        return self.environment[1]
+
+    def _render(self, job: RenderJob, pages: list[Page], markdown: RenderCache, diagnostics: Diagnostics,
+                while_waiting: Callable[[], None] = lambda: None) -> Rendered:
+        """The pages' HTML; a template error becomes a diagnostic."""
+        rendered = render_pages(job, pages, markdown, self.options.jobs or os.cpu_count() or 1, while_waiting)
+        if rendered.error is not None:
+            diagnostics.items.append(rendered.error)
+        return rendered
 
     def _up_to_date(self, config: SiteConfig, state: BuildState, started: float) -> BuildReport:
         """Nothing that shapes the output changed since the last build, and the output is intact."""
@@ -262,34 +308,20 @@ class Builder:
 
 
 @contextlib.contextmanager
-def _fewer_collections() -> Iterator[None]:
-    """A build makes millions of small objects that live until it ends; at Python's default
-    thresholds the cycle collector scans them again and again (a tenth of a cold build)."""
+def collections_for_a_build() -> Iterator[None]:
+    """Fewer cycle collections while building, for a process that does nothing else meanwhile
+    (the `okrsite build` command; not the preview, whose threads serve pages).
+
+    A build makes millions of small objects that live until it ends; at Python's default
+    thresholds the collector scans them again and again (a tenth of a cold build). The
+    thresholds are set back when the build ends, however it ends.
+    """
     before = gc.get_threshold()
     gc.set_threshold(50_000, 20, 100)
     try:
         yield
     finally:
         gc.set_threshold(*before)
-
-
-def navigation(site: Site) -> list[dict[str, str]]:
-    items = [{"label": "Dashboard", "target": "", "section": "dashboard"},
-             {"label": "Periods", "target": "periods/", "section": "periods"},
-             {"label": "Teams", "target": "teams/", "section": "teams"},
-             {"label": "Projects", "target": "projects/", "section": "projects"},
-             {"label": "Alignment", "target": "alignment/", "section": "alignment"}]
-    items += [{"label": p.title, "target": f"pages/{p.slug}/", "section": f"pages/{p.slug}"}
-              for p in site.pages]
-    return items
-
-
-def _base_for_404(site: Site) -> str:
-    """GitHub Pages shows 404.html at any depth: its links start from site_url's path."""
-    if not site.config.site_url:
-        return "/"
-    path = urllib.parse.urlsplit(site.config.site_url).path or "/"
-    return path if path.endswith("/") else path + "/"
 
 
 def _worth_saving(fresh: int, total: int, previous: BuildState | None) -> bool:
@@ -309,106 +341,11 @@ def _fingerprint(config: SiteConfig, dirs: list[Path], build_info: BuildInfo | N
                              [config.path])
 
 
-@dataclass(frozen=True)
-class Rendered:
-    files: dict[str, Content]
-    pages: int
-    charts: ChartFiles
-    chart_files: dict[str, tuple[str, ...]]  # page -> the chart files it shows
-    digests: dict[str, str]  # self-contained page -> digest of its inputs
-    kept: int  # pages taken from the previous build
-    workers: int  # processes that rendered pages
-
-
-def render_site(site: Site, diagnostics: Diagnostics, env: jinja2.Environment, markdown: RenderCache,
-                jobs: int | None = None, previous: PreviousPages | None = None,
-                progress: Callable[[str], None] | None = None, also: Callable[[], None] | None = None) -> Rendered:
-    """Every output file, in memory (bytes, or KEPT as the last build wrote it): nothing is
-    written until all of it succeeded.
-
-    `also` is other work of the build, done while page workers render.
-    """
-    config = site.config
-    dirs = theme_dirs(config.theme_dir)
-    nav = navigation(site)
-    shared = {"site": site, "config": config, "nav": nav}
-    # Besides its context, a self-contained page shows site-wide settings, team names,
-    # the navigation and whatever the theme and okrsite's own code make of them.
-    shared_digest = input_fingerprint(
-        {"config": repr(config), "build_info": env.globals["build_info"], "teams": repr(site.teams), "nav": nav,
-         **_libraries()}, [*dirs, OKRSITE_CODE], [])
-    page_list = site_pages.site_map(site, _base_for_404(site))
-    # Charts are a function of what their page shows, so a page kept as it was keeps its charts too.
-    contexts = ContextDigests(shared_digest)
-
-    def digest_pages() -> dict[str, str]:
-        return {page.url: contexts.page(page.url, page.template, page.context)
-                for page in page_list if page.self_contained}
-
-    # With no previous build nothing can be kept: the digests (for the next build) can wait.
-    digests = digest_pages() if previous else {}
-    kept = {url: previous.charts.get(url, []) for url, digest in digests.items()
-            if previous and previous.unchanged(url, digest)}
-    stage = add_charts(site, page_list, dirs, jobs, progress, kept)
-    to_render = [page for page in stage.pages if page.url not in kept]
-    if progress:
-        progress(f"rendering {len(to_render):,} pages ({len(page_list) - len(to_render):,} unchanged)")
-
-    # okrs.json, the feed and the static files need only the model: another process makes them.
-    other = background.start(lambda: _other_files(site, page_list, dirs), fork=jobs != 1)
-
-    def while_waiting() -> None:  # while the page workers render
-        if not previous:
-            digests.update(digest_pages())
-        if also:
-            also()
-
-    try:
-        rendered, workers = _render(to_render, env, shared, markdown, diagnostics, jobs, while_waiting)
-        charts = stage.finish(diagnostics)
-        other_files = other.result()
-    except BaseException:  # Ctrl-C, or a theme helper raising: no process is left behind
-        stage.cancel()
-        other.stop()
-        raise
-    if charts.redo:  # a chart could not be drawn: its pages without it, drawn again next time
-        rendered.update(_render(charts.redo, env, shared, markdown, diagnostics, jobs)[0])
-        for page in charts.redo:
-            digests.pop(page.url, None)
-    files: dict[str, Content] = {**charts.files, **dict.fromkeys(kept, KEPT), **rendered, **other_files}
-    return Rendered(files, len(page_list), charts, stage.by_page, digests, len(kept), workers)
-
-
-def _other_files(site: Site, page_list: list[Page], dirs: list[Path]) -> dict[str, bytes]:
-    """Everything besides pages and charts: the theme's static files, assets, the exports."""
-    files = {}
-    for theme in reversed(dirs):  # built-in first, the site's theme overrides it
-        for path in sorted((theme / "static").rglob("*")):
-            if path.is_file():
-                files["static/" + path.relative_to(theme / "static").as_posix()] = path.read_bytes()
-    content = site.config.content_dir
-    for path in discover(content).assets:
-        files["assets/" + path.relative_to(content / "assets").as_posix()] = path.read_bytes()
-    files["okrs.json"] = exports.okrs_json(site)
-    files["feed.xml"] = exports.atom_feed(site)
-    sitemap = exports.sitemap(site, page_list)
-    if sitemap is not None:
-        files["sitemap.xml"] = sitemap
-    files[".nojekyll"] = b""
-    return files
-
-
-def _render(pages: list[Page], env: jinja2.Environment, shared: dict[str, Any], markdown: RenderCache,
-            diagnostics: Diagnostics, jobs: int | None,
-            while_waiting: Callable[[], None] = lambda: None) -> tuple[dict[str, bytes], int]:
-    """The pages' HTML, and how many processes rendered it; a template error becomes a diagnostic."""
-    config: SiteConfig = shared["config"]
-    rendered, error, workers = render_pages(env, pages, config.pretty_urls, shared, markdown,
-                                            lambda exc: _template_diagnostic(exc, config), jobs or os.cpu_count() or 1,
-                                            while_waiting)
-    if error is not None:
-        diagnostics.items.append(error)
-    return rendered, workers
+def _shared_digest(site: Site, dirs: list[Path], build_info: BuildInfo | None, nav: list[dict[str, str]]) -> str:
+    """Besides its context, a self-contained page shows the site settings, the navigation and
+    whatever the theme and okrsite's own code make of them."""
+    return input_fingerprint({**shared_inputs(site), "build_info": build_info, "nav": nav, **_libraries()},
+                             [*dirs, OKRSITE_CODE], [])
 
 
 def _template_diagnostic(exc: Exception, config: SiteConfig) -> Diagnostic:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from dataclasses import asdict, dataclass, field, is_dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -93,56 +93,3 @@ def save_state(cache_dir: Path, state: BuildState) -> None:
 def forget_state(cache_dir: Path) -> None:
     """Before writing the output: an interrupted write must not look up to date."""
     remove_cache(cache_dir / STATE_FILE)
-
-
-class ContextDigests:
-    """What each self-contained page's bytes depend on, as a digest of its context.
-
-    A context's repr is deterministic (frozen dataclasses, dicts in build order, ISO
-    dates). Model objects appear in many contexts (a project on every objective page
-    it supports, an objective on its team's page), so each is repr'd and hashed once.
-    """
-
-    def __init__(self, shared: str) -> None:
-        self.shared = shared  # site-wide settings, team names, theme and okrsite itself
-        self._objects: dict[int, tuple[object, str]] = {}  # keeps each object alive, so ids stay unique
-
-    def page(self, url: str, template: str, context: dict[str, Any]) -> str:
-        text = f"{self.shared}\n{url}\n{template}\n{self._text(context)}"
-        return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
-
-    def _text(self, value: Any) -> str:
-        if isinstance(value, dict):
-            return "{" + ",".join(f"{key!r}:{self._text(item)}" for key, item in value.items()) + "}"
-        if isinstance(value, (list, tuple)):
-            return "[" + ",".join(self._text(item) for item in value) + "]"
-        if is_dataclass(value):
-            known = self._objects.get(id(value))
-            if known is None:
-                digest = hashlib.blake2b(repr(value).encode(), digest_size=16).hexdigest()
-                known = self._objects[id(value)] = (value, digest)
-            return known[1]
-        return repr(value)
-
-
-@dataclass(frozen=True)
-class PreviousPages:
-    """The pages the last build wrote, for keeping those whose inputs did not change."""
-
-    output: Path
-    digests: dict[str, str]  # page -> digest of its context
-    charts: dict[str, list[str]]  # page -> the chart files it shows
-    outputs: Stamps
-
-    def unchanged(self, url: str, digest: str) -> bool:
-        """The page's digest is the same, and its file and its charts' files are as written."""
-        if self.digests.get(url) != digest:
-            return False
-        return all(self._intact(path) for path in (url, *self.charts.get(url, ())))
-
-    def _intact(self, path: str) -> bool:
-        try:
-            stat = os.stat(self.output / path)
-        except OSError:
-            return False
-        return [stat.st_size, stat.st_mtime_ns] == self.outputs.get(path)

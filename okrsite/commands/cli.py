@@ -70,7 +70,7 @@ def _failed(failed: BuildFailed, strict: bool, what: str, consequence: str = "")
 
 
 def run_build(args: argparse.Namespace) -> int:
-    from okrsite.build.builder import BuildOptions, build
+    from okrsite.build.builder import BuildOptions, build, collections_for_a_build
 
     if not _config_exists(args):
         return EXIT_USAGE
@@ -78,7 +78,8 @@ def run_build(args: argparse.Namespace) -> int:
     # A progress line only on a terminal: CI logs get the summary alone, --quiet nothing.
     progress = Progress(sys.stderr) if sys.stderr.isatty() and not args.quiet else None
     try:
-        report = build(options, progress)
+        with collections_for_a_build():  # this process does nothing else meanwhile
+            report = build(options, progress)
     except BuildFailed as failed:
         return _failed(failed, args.strict, "build failed", "; the previous output was left as it was")
     except OSError as exc:  # e.g. the output folder cannot be written: a clear line, not a traceback

@@ -15,7 +15,7 @@ from typing import Any
 from okrsite import __version__
 from okrsite.build.cachefiles import read_cache, write_cache
 from okrsite.diagnostics import Diagnostic
-from okrsite.content.yamlload import KeyPath, Positions, SourceError, load_yaml, source_error
+from okrsite.content.yamlload import KeyPath, Memo, Positions, SourceError, load_yaml, source_error
 
 __all__ = ["Document", "DocumentCache", "KeyPath", "Positions", "SourceError", "SourceFiles", "decode",
            "discover", "is_ignored", "load_yaml", "parse_markdown_document", "parse_yaml_document",
@@ -53,17 +53,17 @@ def decode(raw: bytes, path: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def parse_markdown_document(raw: bytes, path: str) -> tuple[Document, list[Diagnostic]]:
+def parse_markdown_document(raw: bytes, path: str, memo: Memo | None = None) -> tuple[Document, list[Diagnostic]]:
     """A Markdown file with YAML front matter (front matter starts on line 2)."""
     text = decode(raw, path)
     front, body, _ = split_front_matter(text, path)
-    meta, positions, problems = load_yaml(front, path, line_offset=1)
+    meta, positions, problems = load_yaml(front, path, line_offset=1, memo=memo)
     return Document(path, meta, body, positions), problems
 
 
-def parse_yaml_document(raw: bytes, path: str) -> tuple[Document, list[Diagnostic]]:
+def parse_yaml_document(raw: bytes, path: str, memo: Memo | None = None) -> tuple[Document, list[Diagnostic]]:
     """A plain YAML data file such as teams.yaml."""
-    meta, positions, problems = load_yaml(decode(raw, path), path)
+    meta, positions, problems = load_yaml(decode(raw, path), path, memo=memo)
     return Document(path, meta, "", positions), problems
 
 
@@ -112,7 +112,7 @@ def discover(content_dir: Path) -> SourceFiles:
     )
 
 
-Parser = Callable[[bytes, str], tuple[Document, list[Diagnostic]]]
+Parser = Callable[[bytes, str, Memo | None], tuple[Document, list[Diagnostic]]]
 
 
 @dataclass
@@ -122,6 +122,7 @@ class DocumentCache:
     entries: dict[Path, tuple[tuple[int, int], Document]] = field(default_factory=dict)
     hits: int = 0
     misses: int = 0
+    memo: Memo = field(default_factory=Memo)  # scalars seen by this cache's parses
 
     def load(self, path: Path, label: str, parser: Parser) -> tuple[Document, list[Diagnostic]]:
         """Raises SourceError for a file that cannot be parsed (never cached)."""
@@ -132,7 +133,7 @@ class DocumentCache:
             self.hits += 1
             return cached[1], []
         self.misses += 1
-        doc, problems = parser(path.read_bytes(), label)
+        doc, problems = parser(path.read_bytes(), label, self.memo)
         if not problems:
             self.entries[path] = (stamp, doc)
         return doc, problems

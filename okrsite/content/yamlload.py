@@ -25,15 +25,22 @@ _STR, _SEQ, _MAP = "tag:yaml.org,2002:str", "tag:yaml.org,2002:seq", "tag:yaml.o
 # and make immutable values, so a value can be remembered by (tag, text).
 _PLAIN_TAGS = frozenset(f"tag:yaml.org,2002:{name}" for name in ("null", "bool", "int", "float", "timestamp"))
 
-# Keys, numbers and dates recur across a site's files: remember what they resolve and
-# construct to. A memo is emptied when full, so it cannot grow without limit.
-_MEMO_SIZE = 10_000
-_resolved: dict[str, str] = {}
-_made: dict[tuple[str, str], Any] = {}
 _UNKNOWN = object()
 _KINDS = {"tag:yaml.org,2002:int": "a whole number", "tag:yaml.org,2002:float": "a number",
           "tag:yaml.org,2002:bool": "true or false", "tag:yaml.org,2002:timestamp": "a date",
           "tag:yaml.org,2002:binary": "base64 data", "tag:yaml.org,2002:null": "nothing (null)"}
+
+
+class Memo:
+    """Keys, numbers and dates recur across a site's files: what their text resolves and
+    constructs to, remembered for the files one reader loads (a DocumentCache: one build,
+    or one preview session). Emptied when full, so it cannot grow without limit."""
+
+    SIZE = 10_000
+
+    def __init__(self) -> None:
+        self.resolved: dict[str, str] = {}
+        self.made: dict[tuple[str, str], Any] = {}
 
 
 class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
@@ -44,14 +51,19 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
     each): plain scalars' tags are remembered.
     """
 
+    def __init__(self, text: str, memo: Memo) -> None:
+        super().__init__(text)
+        self.memo = memo
+
     def resolve(self, kind: type[yaml.Node], value: str | None, implicit: Any) -> str:
         if kind is not yaml.ScalarNode or not implicit[0]:
             return super().resolve(kind, value, implicit)  # type: ignore[no-any-return]
-        tag = _resolved.get(value)  # type: ignore[arg-type]
+        resolved = self.memo.resolved
+        tag = resolved.get(value)  # type: ignore[arg-type]
         if tag is None:
-            if len(_resolved) >= _MEMO_SIZE:
-                _resolved.clear()
-            tag = _resolved[value] = super().resolve(kind, value, implicit)  # type: ignore[index]
+            if len(resolved) >= Memo.SIZE:
+                resolved.clear()
+            tag = resolved[value] = super().resolve(kind, value, implicit)  # type: ignore[index]
         return tag
 
     def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
@@ -146,17 +158,20 @@ def source_error(path: str, line: int, col: int, message: str) -> SourceError:
     return SourceError(Diagnostic(path, line, col, "error", message))
 
 
-def load_yaml(text: str, path: str, line_offset: int = 0) -> tuple[Any, Positions, list[Diagnostic]]:
+def load_yaml(text: str, path: str, line_offset: int = 0,
+              memo: Memo | None = None) -> tuple[Any, Positions, list[Diagnostic]]:
     """Parse YAML safely; return the data, its positions, and problems such as duplicate keys.
 
-    Raises SourceError for YAML that does not parse.
+    Raises SourceError for YAML that does not parse. A `memo` shared by the files of one
+    build saves resolving the same scalars again.
     """
-    return _load(text, path, line_offset, direct="*" not in text)  # no `*`: no alias
+    return _load(text, path, line_offset, direct="*" not in text, memo=memo or Memo())  # no `*`: no alias
 
 
-def _load(text: str, path: str, line_offset: int, direct: bool) -> tuple[Any, Positions, list[Diagnostic]]:
+def _load(text: str, path: str, line_offset: int, direct: bool,
+          memo: Memo) -> tuple[Any, Positions, list[Diagnostic]]:
     """`direct`: try `_construct` (for text without aliases) before PyYAML's constructor."""
-    loader = _Loader(text)
+    loader = _Loader(text, memo)
     try:
         node = loader.get_single_node()
         if node is None:
@@ -165,8 +180,8 @@ def _load(text: str, path: str, line_offset: int, direct: bool) -> tuple[Any, Po
             try:
                 data, problems = _construct(loader, node, path, line_offset)
                 return data, Positions(path, recompute=_reread(text, path, line_offset)), problems
-            except Exception:  # noqa: BLE001 - merge keys, tags, bad values: the generic path decides
-                pass
+            except (_Unusual, yaml.YAMLError, ValueError, KeyError, AttributeError, TypeError):
+                pass  # merge keys, other tags, a scalar its tag does not fit: the generic path reports it
         data = loader.construct_document(node)
         return (data, *_walk(node, path, line_offset))
     except yaml.MarkedYAMLError as exc:
@@ -195,7 +210,7 @@ def _load(text: str, path: str, line_offset: int, direct: bool) -> tuple[Any, Po
 def _reread(text: str, path: str, line_offset: int) -> Callable[[], Positions]:
     def positions() -> Positions:
         try:
-            return _load(text, path, line_offset, direct=False)[1]
+            return _load(text, path, line_offset, direct=False, memo=Memo())[1]
         except SourceError:  # values nested so deeply that the stack in use by now is too small
             return Positions(path)
     return positions
@@ -210,6 +225,7 @@ def _construct(loader: _Loader, root: yaml.Node, path: str, line_offset: int) ->
     pass and without their generators. Expects no aliases; raises _Unusual for anything
     but mappings, sequences and scalars with the standard tags."""
     constructors = loader.yaml_constructors
+    made = loader.memo.made
     problems: list[Diagnostic] = []
 
     def plain(node: yaml.Node) -> Any:
@@ -217,11 +233,11 @@ def _construct(loader: _Loader, root: yaml.Node, path: str, line_offset: int) ->
         if tag not in _PLAIN_TAGS:
             raise _Unusual
         key = (tag, node.value)
-        value = _made.get(key, _UNKNOWN)
+        value = made.get(key, _UNKNOWN)
         if value is _UNKNOWN:
-            if len(_made) >= _MEMO_SIZE:
-                _made.clear()
-            value = _made[key] = constructors[tag](loader, node)
+            if len(made) >= Memo.SIZE:
+                made.clear()
+            value = made[key] = constructors[tag](loader, node)
         return value
 
     def build(node: yaml.Node) -> Any:

@@ -1,12 +1,14 @@
-"""Machine-readable outputs: okrs.json, the Atom feed and the sitemap.
+"""The site's files besides its pages and charts: okrs.json, the Atom feed, the sitemap, .nojekyll.
 
-All three are deterministic: sorted keys, dates from the content, never the clock.
+All are deterministic: sorted keys, dates from the content, never the clock. A new
+export is one entry in EXPORTS.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
@@ -135,3 +137,16 @@ def sitemap(site: Site, pages: list[Page]) -> bytes | None:
         lines.append(f"  <url><loc>{escape(_absolute(site, path))}</loc></url>")
     lines.append("</urlset>")
     return ("\n".join(lines) + "\n").encode()
+
+
+# Each export: its path in the site, and what makes its bytes (None: not made for this site).
+EXPORTS: dict[str, Callable[[Site, list[Page]], bytes | None]] = {
+    "okrs.json": lambda site, pages: okrs_json(site),
+    "feed.xml": lambda site, pages: atom_feed(site),
+    "sitemap.xml": sitemap,
+    ".nojekyll": lambda site, pages: b"",  # GitHub Pages: publish the files as they are
+}
+
+
+def export_files(site: Site, pages: list[Page]) -> dict[str, bytes]:
+    return {path: data for path, make in EXPORTS.items() if (data := make(site, pages)) is not None}

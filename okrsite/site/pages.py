@@ -1,21 +1,41 @@
-"""The site map in one place: a Page (url, template, context) for every HTML page.
+"""The page plan: every HTML page of the site declared in one place.
 
-Contexts are plain data from the model, chosen for what each page must answer;
-templates only lay them out.
+A `Page` says where it lands (url), how it looks (template), what it shows (its
+context, plain data from the model), which charts it shows (their subjects) and
+whether it is in the main navigation. It also says what its bytes depend on:
+`depends="context"` promises that its context (plus the site-wide settings) is
+all it shows, so a rebuild may keep the old file when that context is unchanged.
+Charts, incremental reuse, navigation and the sitemap read these declarations,
+so a new page kind is one function here and one template.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import urllib.parse
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from okrsite.model.site import KeyResult, Objective, Project, Site, Team
 from okrsite.model.vocabulary import by_status, status_counts
 
 RECENT_ITEMS = 12
 BEHIND_ITEMS = 8
+
+
+@dataclass(frozen=True)
+class ChartUse:
+    """A chart a page shows: its subject (what it is a chart of), and where on the page."""
+
+    subject: tuple[str, str]  # ("kr", "seo/page-views"), ("objective", "seo"), ("period", "2026-Q1"), ("project", "x")
+    slot: str = ""  # "": among the page's charts (`charts`); else the key result it is shown under (`kr_charts`)
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    label: str
+    order: float  # place in the main navigation, lowest first
 
 
 @dataclass(frozen=True)
@@ -26,9 +46,22 @@ class Page:
     context: dict[str, Any] = field(default_factory=dict)
     section: str = ""  # which navigation entry is current
     base: str | None = None  # absolute path prefix for pages shown at any URL (404)
-    # Its context holds all it shows (besides site-wide settings and teams), so an
-    # equal context renders equal bytes and a rebuild may keep the old file.
-    self_contained: bool = False
+    charts: tuple[ChartUse, ...] = ()
+    nav: NavEntry | None = None
+    # "context": its context holds all it shows (besides site settings), so an equal context
+    # renders equal bytes and a rebuild may keep the old file; "site": it may show anything.
+    depends: Literal["context", "site"] = "site"
+
+    @property
+    def path(self) -> str:
+        """The site path links use: "objectives/x/" for "objectives/x/index.html"."""
+        return self.url.removesuffix("index.html")
+
+
+def navigation(pages: Iterable[Page]) -> list[dict[str, str]]:
+    """The main navigation: the pages that declare an entry, in their order."""
+    entries = sorted((p for p in pages if p.nav is not None), key=lambda p: (p.nav.order, p.url))  # type: ignore[union-attr]
+    return [{"label": p.nav.label, "target": p.path, "section": p.section} for p in entries]  # type: ignore[union-attr]
 
 
 @dataclass(frozen=True)
@@ -125,10 +158,11 @@ def dashboard(site: Site) -> Page:
         "overall": mean_progress(objectives),
         "expected": objectives[0].expected if objectives else None,
         "behind": behind_pace(site, objectives),
+        "objective_of": {o.id: o for o in objectives},
         "attention": [p for p in projects if p.attention],
         "unaligned": unaligned_projects(projects),
         "recent": recent_activity(site, site.objectives.values(), site.projects.values()),
-    }, section="dashboard")
+    }, section="dashboard", charts=(ChartUse(("period", period.id)),), nav=NavEntry("Dashboard", 0))
 
 
 def objective_page(site: Site, objective: Objective) -> Page:
@@ -141,7 +175,9 @@ def objective_page(site: Site, objective: Objective) -> Page:
         "kr_projects": {kr.id: site.projects_for(kr.ref) for kr in objective.key_results},
         "whole_projects": site.projects_for(objective.id),
         "projects": projects_supporting(site, objective),
-    }, section="periods", self_contained=True)
+    }, section="periods", depends="context",
+        charts=(ChartUse(("objective", objective.id)),
+                *(ChartUse(("kr", kr.ref), kr.id) for kr in objective.key_results)))
 
 
 def project_page(site: Site, project: Project) -> Page:
@@ -153,7 +189,7 @@ def project_page(site: Site, project: Project) -> Page:
         "project": project,
         "links": links,
         "team": site.teams.get(project.team) if project.team else None,
-    }, section="projects", self_contained=True)
+    }, section="projects", depends="context", charts=(ChartUse(("project", project.id)),))
 
 
 def projects_index(site: Site) -> Page:
@@ -162,7 +198,7 @@ def projects_index(site: Site) -> Page:
     return Page("projects/index.html", "projects.html", "Projects", {
         "projects": sorted(projects, key=lambda p: (not p.attention, order[p.status], p.id)),
         "counts": {status: sum(p.status == status for p in projects) for status in order},
-    }, section="projects")
+    }, section="projects", nav=NavEntry("Projects", 30))
 
 
 def team_page(site: Site, team: Team) -> Page:
@@ -174,14 +210,14 @@ def team_page(site: Site, team: Team) -> Page:
         "subteams": [site.teams[c] for c in team.children if c in site.teams],
         "by_period": [(p, by_status(o for o in objectives if o.period == p.id)) for p in reversed(periods)],
         "projects": [p for p in site.projects.values() if p.team == team.id],
-    }, section="teams", self_contained=True)
+    }, section="teams", depends="context")
 
 
 def teams_index(site: Site) -> Page:
     roots = [t for t in site.teams.values() if not t.parent or t.parent not in site.teams]
     counts = {t: sum(o.team == t for o in site.objectives.values()) for t in site.teams}
     return Page("teams/index.html", "teams.html", "Teams", {"roots": roots, "objective_counts": counts},
-                section="teams")
+                section="teams", nav=NavEntry("Teams", 20))
 
 
 def period_page(site: Site, period_id: str) -> Page:
@@ -200,14 +236,14 @@ def period_page(site: Site, period_id: str) -> Page:
         "overall": mean_progress(objectives),
         "mean_grade": sum(graded) / len(graded) if graded else None,
         "alignment": alignment_url(period_id) if objectives else None,
-    }, section="periods")
+    }, section="periods", charts=(ChartUse(("period", period_id)),))
 
 
 def periods_index(site: Site) -> Page:
     rows = [(p, site.objectives_in(p.id)) for p in reversed(list(site.periods.values()))]
     return Page("periods/index.html", "periods.html", "Periods", {
         "rows": [(p, len(objs), mean_progress(objs), status_counts(objs)) for p, objs in rows],
-    }, section="periods")
+    }, section="periods", nav=NavEntry("Periods", 10))
 
 
 def alignment_url(period_id: str) -> str:
@@ -244,6 +280,7 @@ def alignment_pages(site: Site) -> list[Page]:
             "period": period,
             "periods": switch,
             "objectives": objectives,
+            "objective_of": objectives,
             "roots": [o for o in objectives.values() if o.parent not in objectives],
             "outside": {i: site.objectives[i] for i in sorted(across)},
             "key_results": len(key_results),
@@ -253,27 +290,32 @@ def alignment_pages(site: Site) -> list[Page]:
         }
         title = f"Alignment: {period.title}"
         pages.append(Page(url + "index.html", "alignment.html", title, context, section="alignment",
-                          self_contained=True))
+                          depends="context"))
         if period.id == site.default_period:
             pages.append(Page("alignment/index.html", "alignment.html", title, context, section="alignment",
-                              self_contained=True))
+                              depends="context", nav=NavEntry("Alignment", 40)))
     return pages
 
 
 def free_page(site: Site, index: int) -> Page:
     page = site.pages[index]
     return Page(f"pages/{page.slug}/index.html", "page.html", page.title, {"free_page": page},
-                section=f"pages/{page.slug}", self_contained=True)
+                section=f"pages/{page.slug}", depends="context", nav=NavEntry(page.title, 100 + index))
 
 
-def not_found_page(site: Site, base: str | None) -> Page:
+def not_found_page(site: Site) -> Page:
+    """GitHub Pages shows 404.html at any depth: its links start from site_url's path."""
+    base = "/"
+    if site.config.site_url:
+        path = urllib.parse.urlsplit(site.config.site_url).path or "/"
+        base = path if path.endswith("/") else path + "/"
     return Page("404.html", "404.html", "Page not found", {}, base=base)
 
 
-def site_map(site: Site, base_404: str | None = None) -> list[Page]:
+def site_map(site: Site) -> list[Page]:
     """Every HTML page of the site, in a stable order."""
     pages = [dashboard(site), *alignment_pages(site), periods_index(site), teams_index(site),
-             projects_index(site), not_found_page(site, base_404)]
+             projects_index(site), not_found_page(site)]
     pages += [period_page(site, p) for p in site.periods]
     pages += [objective_page(site, o) for o in site.objectives.values()]
     pages += [project_page(site, p) for p in site.projects.values()]

@@ -6,10 +6,10 @@ page is ~30x slower). Autoescape is on for everything it renders.
 
 from __future__ import annotations
 
+import functools
 import gc
-import multiprocessing
-from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,7 @@ import jinja2
 
 from okrsite import __version__
 from okrsite.site import widgets
+from okrsite.build import background
 from okrsite.build.background import can_fork
 from okrsite.site.formatting import css_percent, date, grade, number, percent, status_icon, status_label
 from okrsite.site.markdown import RenderCache
@@ -87,61 +88,76 @@ def render_page(env: jinja2.Environment, page: Page, pretty: bool, shared: dict[
 # --- rendering many pages -------------------------------------------------------
 
 MIN_PAGES_PER_WORKER = 150  # below this, starting a process costs more than it saves
-_JOB: tuple[Any, ...] | None = None  # what forked workers render; set just before forking
 
 
-def _render_share(index: int, count: int) -> tuple[list[tuple[str, bytes]], Any, dict[str, str]]:
-    """Render every count-th page from index; stop at the first error a template raises (a
-    theme helper called wrongly raises TypeError, not a Jinja error: reported the same way)."""
-    assert _JOB is not None
-    env, pages, pretty, shared, on_error, cache = _JOB
-    done = []
-    for page in pages[index::count]:
+@dataclass(frozen=True)
+class RenderJob:
+    """What every page of a build is rendered with."""
+
+    env: jinja2.Environment
+    pretty: bool
+    shared: dict[str, Any]  # site, config, nav: the same on every page
+    on_error: Callable[[Exception], Any]  # a template's exception -> a diagnostic
+    view: Callable[[], Any]  # the site as a page that depends on its context alone sees it
+
+
+@dataclass
+class Rendered:
+    files: dict[str, bytes]
+    error: Any  # the first template error's diagnostic, or None
+    markdown: set[str]  # Markdown texts rendered (the cache keeps them)
+    reached: set[str]  # self-contained pages that read beyond their context
+    workers: int = 1
+
+
+def _render_share(job: RenderJob, pages: Sequence[Page], cache: RenderCache) -> Rendered:
+    """Render pages in order; stop at the first error a template raises (a theme helper called
+    wrongly raises TypeError, not a Jinja error: reported the same way)."""
+    done: dict[str, bytes] = {}
+    reached: set[str] = set()
+    for page in pages:
+        shared = job.shared
+        view = None
+        if page.depends == "context":
+            view = job.view()
+            shared = {**shared, "site": view}
         try:
-            done.append((page.url, render_page(env, page, pretty, shared).encode()))
+            done[page.url] = render_page(job.env, page, job.pretty, shared).encode()
         except Exception as exc:  # noqa: BLE001 - becomes a diagnostic with the template's file and line
-            return done, on_error(exc), cache.used
-    return done, None, cache.used
+            return Rendered(done, job.on_error(exc), cache.used, reached)
+        if view is not None and view.reached:
+            reached.add(page.url)
+    return Rendered(done, None, cache.used, reached)
 
 
-def render_pages(env: jinja2.Environment, pages: list[Page], pretty: bool, shared: dict[str, Any],
-                 cache: RenderCache, on_error: Callable[[Exception], Any],
-                 jobs: int, while_waiting: Callable[[], None] = lambda: None) -> tuple[dict[str, bytes], Any, int]:
+def render_pages(job: RenderJob, pages: list[Page], cache: RenderCache, jobs: int,
+                 while_waiting: Callable[[], None] = lambda: None) -> Rendered:
     """Render pages, in forked worker processes when there are enough of them.
 
-    Workers inherit the environment and the model by fork (nothing is pickled on
-    the way in) and send back bytes and the Markdown they rendered; the result
-    does not depend on how many processes rendered it. `while_waiting` is other
-    work of the build, done meanwhile (or after, when rendering in-process).
-    Returns the files, the first template error's diagnostic (or None) and the
-    number of processes used.
+    Workers inherit the job and the model by fork (nothing is pickled on the way in)
+    and send back bytes and what they noted; the result does not depend on how many
+    processes rendered it. `while_waiting` is other work of the build, done meanwhile
+    (or after, when rendering in-process).
     """
-    global _JOB
     workers = min(jobs, len(pages) // MIN_PAGES_PER_WORKER)
-    _JOB = (env, pages, pretty, shared, on_error, cache)
+    if workers < 2 or not can_fork():
+        rendered = _render_share(job, pages, cache)
+        while_waiting()
+        return rendered
+    frozen_here = gc.get_freeze_count() == 0  # a host program may have frozen its own objects
+    gc.freeze()  # the model is read-only now: collections in the workers leave it unscanned and unwritten
     try:
-        if workers < 2 or not can_fork():
-            workers = 1
-            shares = [_render_share(0, 1)]
-            while_waiting()
-        else:
-            context = multiprocessing.get_context("fork")
-            frozen_here = gc.get_freeze_count() == 0  # a host program may have frozen its own objects
-            gc.freeze()  # the model is read-only now: collections in the workers leave it unscanned and unwritten
-            try:
-                with ProcessPoolExecutor(workers, mp_context=context) as pool:
-                    running = pool.map(_render_share, range(workers), [workers] * workers)
-                    while_waiting()
-                    shares = list(running)
-            finally:
-                if frozen_here:
-                    gc.unfreeze()
+        shares = [background.start(functools.partial(_render_share, job, pages[index::workers], cache))
+                  for index in range(workers)]
     finally:
-        _JOB = None
-    files: dict[str, bytes] = {}
-    error = None
-    for done, problem, used in shares:
-        files.update(done)
-        cache.used.update(used)
-        error = error or problem
-    return files, error, workers
+        if frozen_here:
+            gc.unfreeze()
+    while_waiting()
+    result = Rendered({}, None, cache.used, set(), workers)
+    for share in shares:
+        part = share.result()
+        result.files.update(part.files)
+        cache.used.update(part.markdown)
+        result.reached |= part.reached
+        result.error = result.error or part.error
+    return result

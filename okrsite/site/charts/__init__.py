@@ -1,13 +1,15 @@
-"""The chart stage: specs from the model, drawn only when not cached, attached to pages.
+"""The chart stage: the charts the pages declare, drawn only when not cached, attached to pages.
 
-    stage = add_charts(site, pages, theme_dirs, jobs=None)
+    stage = start_charts(site, pages, theme_dirs, jobs=None)
     ... render stage.pages ...
     charts = stage.finish(diagnostics)
 
-gives the pages with chart descriptors in their contexts (`charts`: a list,
-`kr_charts`: by KR id) at once, and, when finished, the chart files
-(`charts/<name>.<ext>` → bytes) and how many charts were drawn and how many
-came from the cache.
+Each page names the subjects of its charts (`Page.charts`, see okrsite.site.pages);
+this stage specifies each subject once (`specs.chart_spec`), starts drawing those
+missing from the cache, and gives the pages with chart descriptors in their
+contexts at once (`charts`: the page's list, `kr_charts`: by key result id), and,
+when finished, the chart files (`charts/<name>.<ext>` -> bytes) and how many
+charts were drawn and how many came from the cache.
 
 matplotlib is imported only when a chart must be drawn (`okrsite.site.charts.draw`
 is the only module that imports it), in the processes of `charts.workers`.
@@ -17,22 +19,20 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 from xml.sax.saxutils import escape
 
-from okrsite.site.charts.cache import ChartCache, chart_key
-from okrsite.site.charts.palette import Palette, palette_for_theme
-from okrsite.site.charts.specs import ChartSpec, Look, SiteSpecs, Table, site_specs
-from okrsite.site.charts.workers import Progress, start_drawing
 from okrsite.diagnostics import Diagnostics, Location
 from okrsite.model.site import Site
-from okrsite.build.output import KEPT, Content
-from okrsite.site.pages import Page
+from okrsite.site.charts.cache import ChartCache, chart_key
+from okrsite.site.charts.palette import Palette, palette_for_theme
+from okrsite.site.charts.specs import ChartSpec, Look, Table, chart_spec
+from okrsite.site.charts.workers import Progress, start_drawing
+from okrsite.site.pages import ChartUse, Page
 
-__all__ = ["Chart", "ChartFiles", "ChartStage", "add_charts", "finish_svg"]
+__all__ = ["Chart", "ChartFiles", "ChartStage", "chart_path", "finish_svg", "page_specs", "start_charts"]
 
 
 @dataclass(frozen=True)
@@ -52,9 +52,10 @@ class Chart:
 class ChartFiles:
     """The chart stage's outcome, once every chart is drawn."""
 
-    files: dict[str, Content]
+    files: dict[str, bytes]
+    by_page: dict[str, tuple[str, ...]]  # page -> the chart files it shows
     drawn: int = 0
-    cached: int = 0  # from the cache, or kept in the output with their pages
+    cached: int = 0
     workers: int = 0
     seconds: float = 0.0
     redo: list[Page] = dataclasses.field(default_factory=list)  # pages to render again without a failed chart
@@ -65,7 +66,6 @@ class ChartStage:
     """Pages with their charts, which may still be drawing: `finish()` waits for them."""
 
     pages: list[Page]
-    by_page: dict[str, tuple[str, ...]]  # page -> the chart files it shows
     finish: Callable[[Diagnostics], ChartFiles]
     cancel: Callable[[], None] = lambda: None  # the build failed before finish(): stop drawing
 
@@ -110,72 +110,51 @@ def _chart(spec: ChartSpec) -> Chart:
                  spec.tables, spec.kind)
 
 
-def _page_parts(page: Page, plan: SiteSpecs) -> tuple[list[ChartSpec], dict[str, ChartSpec]]:
-    """The charts a page shows near its top, and (objective pages) under each key result."""
-    context = page.context
-    if page.template in ("dashboard.html", "period.html") and "period" in context:
-        top = plan.periods.get(context["period"].id)
-        return ([top] if top else []), {}
-    if page.template == "objective.html" and "objective" in context:
-        objective_id = context["objective"].id
-        top = plan.objectives.get(objective_id)
-        return ([top] if top else []), plan.krs.get(objective_id, {})
-    if page.template == "project.html" and "project" in context:
-        top = plan.projects.get(context["project"].id)
-        return ([top] if top else []), {}
-    return [], {}
+def page_specs(site: Site, pages: Iterable[Page], look: Look) -> dict[tuple[str, str], ChartSpec]:
+    """The spec of every chart the pages declare (each subject once), in page order;
+    subjects with nothing worth drawing are left out."""
+    specs: dict[tuple[str, str], ChartSpec | None] = {}
+    for page in pages:
+        for use in page.charts:
+            if use.subject not in specs:
+                specs[use.subject] = chart_spec(site, use.subject, look)
+    return {subject: spec for subject, spec in specs.items() if spec is not None}
 
 
-def _page_specs(page: Page, plan: SiteSpecs) -> list[ChartSpec]:
-    top, by_kr = _page_parts(page, plan)
-    return [*top, *by_kr.values()]
-
-
-def _attach(pages: list[Page], plan: SiteSpecs, ready: set[str],
-            kept: Mapping[str, Sequence[str]]) -> tuple[list[Page], dict[str, tuple[str, ...]]]:
-    """Each page with its charts: `charts` (shown near the top) and, on objective pages, `kr_charts`;
-    and each page's chart files. Kept pages stay as they are."""
+def _attach(pages: Sequence[Page], specs: dict[tuple[str, str], ChartSpec],
+            ready: set[str]) -> tuple[list[Page], dict[str, tuple[str, ...]]]:
+    """Each page with the charts it declares that are ready: `charts` (its list) and `kr_charts`
+    (by key result); and each page's chart files."""
     result, files = [], {}
     for page in pages:
-        if page.url in kept:
-            result.append(page)
-            if kept[page.url]:
-                files[page.url] = tuple(kept[page.url])
-            continue
-        top, by_kr = _page_parts(page, plan)
-        shown = tuple(_chart(spec).src for spec in [*top, *by_kr.values()] if spec.name in ready)
+        shown: list[tuple[ChartUse, ChartSpec]] = [(use, specs[use.subject]) for use in page.charts
+                                                   if use.subject in specs and specs[use.subject].name in ready]
         if shown:
-            files[page.url] = shown
-        if page.template in ("dashboard.html", "period.html", "objective.html", "project.html"):
-            extra: dict[str, Any] = {"charts": [_chart(spec) for spec in top if spec.name in ready]}
-            if page.template == "objective.html":
-                extra["kr_charts"] = {kr_id: _chart(spec) for kr_id, spec in by_kr.items() if spec.name in ready}
-            page = dataclasses.replace(page, context={**page.context, **extra})
+            files[page.url] = tuple(chart_path(spec) for _, spec in shown)
+        if page.charts:
+            charts = {"charts": [_chart(spec) for use, spec in shown if not use.slot],
+                      "kr_charts": {use.slot: _chart(spec) for use, spec in shown if use.slot}}
+            page = dataclasses.replace(page, context={**page.context, **charts})
         result.append(page)
     return result, files
 
 
-def add_charts(site: Site, pages: list[Page], theme_dirs: list[Path], jobs: int | None = None,
-               progress: Progress = None, kept: Mapping[str, Sequence[str]] | None = None) -> ChartStage:
-    """Pages with their charts, and the chart files once `finish()`ed; no charts when disabled.
+def start_charts(site: Site, pages: list[Page], theme_dirs: list[Path], jobs: int | None = None,
+                 progress: Progress = None) -> ChartStage:
+    """The pages with their charts, and the chart files once `finish()`ed; no charts when disabled.
 
     Charts missing from the cache start drawing at once (in the background when there are
     few); pages are attached every chart as if all draw, and `finish()` names the pages to
-    render again in the rare case one fails. `kept` names the pages a rebuild keeps as they
-    were, with the chart files they show: their charts are neither specified nor drawn again,
-    and their files stay (KEPT).
+    render again in the rare case one fails.
     """
     settings = site.config.charts
     if not settings.enabled:
-        return ChartStage(pages, {}, lambda _: ChartFiles({}))
+        return ChartStage(pages, lambda _: ChartFiles({}, {}))
     started = time.perf_counter()
-    kept = kept or {}
     look = Look(settings.format, float(settings.dpi), palette_for_theme(theme_dirs))
-    kept_pages = [page.context for page in pages if page.url in kept]
-    plan = site_specs(site, look, {c["objective"].id for c in kept_pages if "objective" in c},
-                      {c["project"].id for c in kept_pages if "project" in c})
+    specs = page_specs(site, pages, look)
     cache = ChartCache(site.config.cache_dir / "charts")
-    keys = [(spec, chart_key(spec)) for spec in plan.specs]
+    keys = [(spec, chart_key(spec)) for spec in specs.values()]
     unique: dict[str, ChartSpec] = {}
     for spec, key in keys:
         unique.setdefault(key, spec)
@@ -183,30 +162,28 @@ def add_charts(site: Site, pages: list[Page], theme_dirs: list[Path], jobs: int 
     if missing and progress:
         progress(f"drawing {len(missing):,} charts ({len(images):,} from the cache)")
     drawing = start_drawing([spec for _, spec in missing], jobs, progress)
-    everything = {spec.name for spec in plan.specs}
-    with_charts, by_page = _attach(pages, plan, everything, kept)
+    with_charts, by_page = _attach(pages, specs, {spec.name for spec in specs.values()})
     before_pages = time.perf_counter() - started
 
     def finish(diagnostics: Diagnostics) -> ChartFiles:
         """Wait for the drawings, store them, make the files; the time spent excludes the pages'."""
         finishing = time.perf_counter()
-        for (key, spec), result in zip(missing, drawing.pending.result()):
+        results = drawing.pending.result()
+        for (key, spec), result in zip(missing, results):
             if isinstance(result, bytes):
                 images[key] = result
                 cache.put(key, spec.look.format, result)
             else:
                 diagnostics.warning(Location(spec.source), f"chart {spec.name} could not be drawn: {result}")
-        files: dict[str, Content] = {path: KEPT for paths in kept.values() for path in paths}
-        for spec, key in keys:
-            raw = images.get(key)
-            if raw is not None:
-                files[chart_path(spec)] = finish_svg(raw, look.palette, spec.alt) \
-                    if look.format == "svg" else raw
+        files = {chart_path(spec): finish_svg(images[key], look.palette, spec.alt) if look.format == "svg"
+                 else images[key] for spec, key in keys if key in images}
         ready = {spec.name for spec, key in keys if key in images}
-        failed = {page.url for page in pages if any(s.name not in ready for s in _page_specs(page, plan))}
-        redo, _ = _attach([page for page in pages if page.url in failed], plan, ready, {})
-        drawn = sum(isinstance(result, bytes) for result in drawing.pending.result())
-        return ChartFiles(files, drawn, len(unique) - len(missing) + sum(map(len, kept.values())),
-                          drawing.workers, before_pages + time.perf_counter() - finishing, redo)
+        failed = [page for page in pages
+                  if any(specs[use.subject].name not in ready for use in page.charts if use.subject in specs)]
+        redo, redo_files = _attach(failed, specs, ready)
+        shown = {url: paths for url, paths in by_page.items() if url not in {page.url for page in failed}}
+        return ChartFiles(files, {**shown, **redo_files}, sum(isinstance(r, bytes) for r in results),
+                          len(unique) - len(missing), drawing.workers,
+                          before_pages + time.perf_counter() - finishing, redo)
 
-    return ChartStage(with_charts, by_page, finish, drawing.pending.stop)
+    return ChartStage(with_charts, finish, drawing.pending.stop)

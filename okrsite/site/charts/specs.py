@@ -5,7 +5,7 @@ drawing needs (`kind`, size, `data`, the look) plus what the page shows around
 it (caption, alt text, data tables). The cache key is the hash of the drawing
 part only, so a changed caption never redraws an image.
 
-Which charts exist (docs/charts.md states the same rule):
+Which charts exist (the README's "Which charts exist" states the same rule):
 
 - metric KR: a trend when it has a check-in with a value known on as_of, or a
   `current:` that differs from its start (otherwise there is nothing to plot);
@@ -16,12 +16,15 @@ Which charts exist (docs/charts.md states the same rule):
   objectives) when it has at least two;
 - period: an overview of its objectives and their status counts, when it has any;
 - project: a health chart when it has a schedule, hours or a budget.
+
+Which page shows which chart is the page plan's business (okrsite.site.pages):
+a page names the subjects of its charts, `chart_spec` makes each one's spec.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from okrsite.model.periods import Period
@@ -400,37 +403,28 @@ def project_health(site: Site, project: Project, look: Look) -> ChartSpec | None
         source=project.source)
 
 
-@dataclass(frozen=True)
-class SiteSpecs:
-    """Every chart of a site, and where each is shown."""
-
-    specs: tuple[ChartSpec, ...]
-    krs: dict[str, dict[str, ChartSpec]]  # objective id -> kr id -> trend/milestones
-    objectives: dict[str, ChartSpec]
-    periods: dict[str, ChartSpec]
-    projects: dict[str, ChartSpec]
+def _kr_chart(site: Site, ref: str, look: Look) -> ChartSpec | None:
+    kr = site.key_result(ref)
+    if kr is None:
+        return None
+    objective = site.objectives[kr.objective_id]
+    period = site.period_of(objective)
+    return kr_trend(kr, objective, period, site.as_of, look) or kr_milestones(kr, objective, period, site.as_of, look)
 
 
-def site_specs(site: Site, look: Look, skip_objectives: Collection[str] = (),
-               skip_projects: Collection[str] = ()) -> SiteSpecs:
-    """The charts of a site, less those of the objectives and projects whose pages are kept as they were."""
-    krs: dict[str, dict[str, ChartSpec]] = {}
-    objectives: dict[str, ChartSpec] = {}
-    for objective in site.objectives.values():
-        if objective.id in skip_objectives:
-            continue
-        period = site.period_of(objective)
-        for kr in objective.key_results:
-            spec = (kr_trend(kr, objective, period, site.as_of, look)
-                    or kr_milestones(kr, objective, period, site.as_of, look))
-            if spec is not None:
-                krs.setdefault(objective.id, {})[kr.id] = spec
-        overview = objective_overview(site, objective, look)
-        if overview is not None:
-            objectives[objective.id] = overview
-    periods = {pid: spec for pid in site.periods if (spec := period_overview(site, pid, look)) is not None}
-    projects = {p.id: spec for p in site.projects.values()
-                if p.id not in skip_projects and (spec := project_health(site, p, look)) is not None}
-    specs = ([s for by_kr in krs.values() for s in by_kr.values()] + list(objectives.values())
-             + list(periods.values()) + list(projects.values()))
-    return SiteSpecs(tuple(specs), krs, objectives, periods, projects)
+ChartMaker = Callable[[Site, str, Look], "ChartSpec | None"]
+
+# What a chart can be of (a page's ChartUse names one), and the function that specifies it;
+# None where there is nothing worth drawing. A new chart kind is one entry here.
+CHARTS: dict[str, ChartMaker] = {
+    "kr": _kr_chart,
+    "objective": lambda site, key, look: objective_overview(site, site.objectives[key], look),
+    "period": period_overview,
+    "project": lambda site, key, look: project_health(site, site.projects[key], look),
+}
+
+
+def chart_spec(site: Site, subject: tuple[str, str], look: Look) -> ChartSpec | None:
+    """The chart of a subject, ("kr", "seo/page-views") say, or None when there is none."""
+    kind, key = subject
+    return CHARTS[kind](site, key, look)

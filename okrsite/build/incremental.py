@@ -1,0 +1,130 @@
+"""Which pages a rebuild may keep as the last build wrote them, and what to record for the next.
+
+A page that declares `depends="context"` promises that its context (plus the
+site-wide settings in the shared digest) is all it shows. Its digest is a hash
+of that context; when the digest is the one the last build recorded, and the
+page's file and its charts' files are as that build left them, the page and
+its charts are kept (`output.KEPT`) instead of rendered and drawn again.
+
+The promise is checked while rendering: such a page sees the site through a
+`SiteView` that notes any reach beyond the settings (a site theme's template
+reading `site.objectives`, say), and a page that reached further is given no
+digest, so it is rendered again by every build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field, is_dataclass
+from pathlib import Path
+from typing import Any
+
+from okrsite.build.state import BuildState, Stamps
+from okrsite.model.site import Site
+from okrsite.site.pages import Page
+
+# What a page that depends on its context alone may read of the site (all in the shared digest).
+SITE_SETTINGS = ("config", "as_of", "teams", "periods", "default_period")
+
+
+class SiteView:
+    """The site as a self-contained page sees it: the settings, and a note of any reach beyond."""
+
+    def __init__(self, site: Site) -> None:
+        for name in SITE_SETTINGS:
+            setattr(self, name, getattr(site, name))
+        self._site = site
+        self.reached: set[str] = set()
+
+    def __getattr__(self, name: str) -> Any:  # only called for what is not a setting
+        self.reached.add(name)
+        return getattr(self._site, name)
+
+
+def shared_inputs(site: Site) -> dict[str, Any]:
+    """The site-wide inputs every self-contained page may show besides its context."""
+    return {name: repr(getattr(site, name)) for name in SITE_SETTINGS}
+
+
+class ContextDigests:
+    """What each self-contained page's bytes depend on, as a digest of its context.
+
+    A context's repr is deterministic (frozen dataclasses, dicts in build order, ISO
+    dates). Model objects appear in many contexts (a project on every objective page
+    it supports, an objective on its team's page), so each is repr'd and hashed once.
+    """
+
+    def __init__(self, shared: str) -> None:
+        self.shared = shared  # site-wide settings, team names, theme and okrsite itself
+        self._objects: dict[int, tuple[object, str]] = {}  # keeps each object alive, so ids stay unique
+
+    def page(self, page: Page) -> str:
+        text = f"{self.shared}\n{page.url}\n{page.template}\n{self._text(page.context)}"
+        return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+    def _text(self, value: Any) -> str:
+        if isinstance(value, dict):
+            return "{" + ",".join(f"{key!r}:{self._text(item)}" for key, item in value.items()) + "}"
+        if isinstance(value, (list, tuple)):
+            return "[" + ",".join(self._text(item) for item in value) + "]"
+        if is_dataclass(value):
+            known = self._objects.get(id(value))
+            if known is None:
+                digest = hashlib.blake2b(repr(value).encode(), digest_size=16).hexdigest()
+                known = self._objects[id(value)] = (value, digest)
+            return known[1]
+        return repr(value)
+
+
+@dataclass
+class Reuse:
+    """The pages of this build to render, those kept from the last, and the digests for the next."""
+
+    render: list[Page]
+    kept: dict[str, tuple[str, ...]]  # page -> the chart files kept with it
+    digests: dict[str, str] = field(default_factory=dict)  # self-contained page -> digest of its inputs
+    _pending: list[Page] = field(default_factory=list)  # digests still to take (a cold build takes them late)
+    _contexts: ContextDigests | None = None
+
+    def take_digests(self) -> None:
+        """Digest the pages still waiting (on a cold build, while the page workers render)."""
+        assert self._contexts is not None
+        for page in self._pending:
+            self.digests[page.url] = self._contexts.page(page)
+        self._pending = []
+
+    def forget(self, urls: Iterable[str]) -> None:
+        """These pages must be rendered again next time (a chart failed, or the page read beyond
+        its context)."""
+        for url in urls:
+            self.digests.pop(url, None)
+
+
+def plan_reuse(pages: list[Page], shared: str, previous: BuildState | None, output: Path) -> Reuse:
+    """Which pages can be kept: their digest is the last build's and their files are intact.
+
+    With no last build nothing can be kept, and the digests (for the next build) wait for
+    `take_digests()`, which the builder calls while the page workers render.
+    """
+    contexts = ContextDigests(shared)
+    own = [page for page in pages if page.depends == "context"]
+    if previous is None:
+        return Reuse(list(pages), {}, {}, own, contexts)
+    digests = {page.url: contexts.page(page) for page in own}
+    last = previous.extra.get("pages", {})
+    charts = previous.extra.get("charts", {})
+    kept = {url: tuple(charts.get(url, ())) for url, digest in digests.items()
+            if last.get(url) == digest and all(_intact(output, path, previous.outputs)
+                                               for path in (url, *charts.get(url, ())))}
+    return Reuse([page for page in pages if page.url not in kept], kept, digests, [], contexts)
+
+
+def _intact(output: Path, path: str, stamps: Stamps) -> bool:
+    """The file is as the last build wrote it (size and mtime)."""
+    try:
+        stat = os.stat(output / path)
+    except OSError:
+        return False
+    return [stat.st_size, stat.st_mtime_ns] == stamps.get(path)

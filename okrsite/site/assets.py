@@ -1,0 +1,22 @@
+"""Files a site publishes as they are: the theme's static files and the content's assets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from okrsite.content.source import discover
+from okrsite.model.site import Site
+
+
+def copied_files(site: Site, theme_dirs: list[Path]) -> dict[str, bytes]:
+    """`static/…` from the themes (the site's theme overrides the built-in one file by file)
+    and `assets/…` from the content folder, by their paths in the site."""
+    files = {}
+    for theme in reversed(theme_dirs):  # built-in first, the site's theme overrides it
+        for path in sorted((theme / "static").rglob("*")):
+            if path.is_file():
+                files["static/" + path.relative_to(theme / "static").as_posix()] = path.read_bytes()
+    content = site.config.content_dir
+    for path in discover(content).assets:
+        files["assets/" + path.relative_to(content / "assets").as_posix()] = path.read_bytes()
+    return files
