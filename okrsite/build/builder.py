@@ -38,7 +38,7 @@ from okrsite.site.markdown import RenderCache
 from okrsite.content.provenance import BuildInfo, commit_info
 from okrsite.site.render import make_environment, render_pages, theme_dirs
 from okrsite.content.source import (Document, DocumentCache, SourceError, discover, parse_markdown_document,
-                            parse_yaml_document)
+                            parse_yaml_document, site_files)
 from okrsite.build.state import (BuildState, ContextDigests, PreviousPages, forget_state, input_fingerprint,
                            load_state, output_stamps, save_state)
 
@@ -166,7 +166,11 @@ class Builder:
             raise BuildFailed(diagnostics.sorted())
         forget_state(config.cache_dir)
         self.progress(f"writing {len(files):,} files")
-        report: WriteReport = write_site(files, config.output_dir)
+        try:
+            report: WriteReport = write_site(files, config.output_dir)
+        except (OSError, UnsafeOutput) as exc:  # nothing of it is left: the previous output stands
+            diagnostics.error(Location(config.relative(config.path)), _write_problem(exc, config))
+            raise BuildFailed(diagnostics.sorted()) from None
         warnings = tuple(diagnostics.sorted())
         if _worth_saving(markdown.rendered, len(markdown.used), previous):
             markdown.save(config.cache_dir / MARKDOWN_FILE)
@@ -219,7 +223,8 @@ class Builder:
         return site
 
     def _load_site(self, config: SiteConfig, diagnostics: Diagnostics) -> Site | None:
-        files = discover(config.content_dir)
+        files = discover(config.content_dir, config.root)
+        diagnostics.items.extend(files.skipped)
         if not config.content_dir.is_dir():
             diagnostics.error(Location(config.relative(config.path)),
                               f"the content folder {config.relative(config.content_dir)} does not exist")
@@ -376,12 +381,13 @@ def render_site(site: Site, diagnostics: Diagnostics, env: jinja2.Environment, m
 def _other_files(site: Site, page_list: list[Page], dirs: list[Path]) -> dict[str, bytes]:
     """Everything besides pages and charts: the theme's static files, assets, the exports."""
     files = {}
+    root = site.config.root
     for theme in reversed(dirs):  # built-in first, the site's theme overrides it
-        for path in sorted((theme / "static").rglob("*")):
-            if path.is_file():
-                files["static/" + path.relative_to(theme / "static").as_posix()] = path.read_bytes()
+        # Links may not lead out of the site folder (the built-in theme: out of its own folder).
+        for path in site_files(theme / "static", root if theme.is_relative_to(root) else theme):
+            files["static/" + path.relative_to(theme / "static").as_posix()] = path.read_bytes()
     content = site.config.content_dir
-    for path in discover(content).assets:
+    for path in discover(content, root).assets:
         files["assets/" + path.relative_to(content / "assets").as_posix()] = path.read_bytes()
     files["okrs.json"] = exports.okrs_json(site)
     files["feed.xml"] = exports.atom_feed(site)
@@ -415,6 +421,13 @@ def _template_diagnostic(exc: Exception, config: SiteConfig) -> Diagnostic:
         if filename.endswith((".html", ".xml", ".txt")):
             return Diagnostic(config.relative(Path(filename)), lineno, 1, "error", f"template error: {exc}")
     return Diagnostic(config.relative(config.path), 1, 1, "error", f"template error: {exc}")
+
+
+def _write_problem(exc: OSError | UnsafeOutput, config: SiteConfig) -> str:
+    if isinstance(exc, UnsafeOutput):
+        return str(exc)
+    where = f" ({config.relative(Path(exc.filename))})" if exc.filename else ""
+    return f"cannot write the output folder{where}: {exc.strerror or exc}"
 
 
 def build(options: BuildOptions, progress: Callable[[str], None] | None = None) -> BuildReport:

@@ -23,6 +23,7 @@ from okrsite.model.periods import Period, quarter_containing, resolve_period
 from okrsite.content.source import Document
 
 KR_TYPES = ("metric", "boolean", "milestones")
+MAX_KEY_RESULTS = 100  # per objective (README, "Safety")
 PROJECT_STATUSES = ("planned", "active", "on-hold", "done", "cancelled")
 
 _CHECKIN = {
@@ -57,7 +58,7 @@ OBJECTIVE = {
     "owner": s.Field(s.text, default=""),
     "team": s.Field(s.text),
     "parent": s.Field(s.slug),
-    "key_results": s.Field(s.list_of(s.mapping(_KEY_RESULT, "a key result")), default=()),
+    "key_results": s.Field(s.list_of(s.mapping(_KEY_RESULT, "a key result"), at_most=MAX_KEY_RESULTS), default=()),
 }
 PROJECT = {
     "id": s.Field(s.slug),
@@ -133,7 +134,10 @@ def _check(docs: Iterable[Document], fields: s.Schema, what: str,
         cursor = s.Cursor(doc.positions, diagnostics)
         values = s.check_fields(doc.meta if doc.meta is not None else {}, fields, cursor, what)
         if values is not s.INVALID:
-            result.append(_checked(doc, values, cursor, fields))
+            item = _checked(doc, values, cursor, fields)
+            if "id" in fields and not values["id"] and (problem := s.id_length_problem(item.id)):
+                cursor.error(f"the file name makes the id, and {problem}: shorten the name or set 'id'")
+            result.append(item)
     return result
 
 
@@ -142,9 +146,9 @@ def _unique(items: list[_Checked], what: str, diagnostics: Diagnostics) -> dict[
     for item in items:
         first = by_id.get(item.id)
         if first is not None:
-            other = (f"on line {first.cursor.positions.at((*first.cursor.key_path, 'id')).line}"
-                     if first.doc.path == item.doc.path else f"in {first.doc.path}")
-            item.cursor.child("id").error(f"duplicate {what} id '{item.id}' (also {other})")
+            where = first.cursor.positions.at((*first.cursor.key_path, "id"))
+            item.cursor.child("id").error(
+                f"duplicate {what} id '{item.id}' (also at {where.path}:{where.line}:{where.col})")
         else:
             by_id[item.id] = item
     return dict(sorted(by_id.items()))
@@ -173,6 +177,10 @@ def _teams(doc: Document | None, used: dict[str, list[tuple[str, s.Cursor]]],
            diagnostics: Diagnostics) -> dict[str, Team]:
     """Teams from teams.yaml, or, without it, every team named by content."""
     if doc is None:
+        for name, places in sorted(used.items()):
+            if problem := s.id_length_problem(slugify(name)):
+                for _, where in places:
+                    where.error(f"'team': the team's name makes its id, and {problem}")
         return {slugify(name): Team(slugify(name), name) for name in sorted(used)}
     cursor = s.Cursor(doc.positions, diagnostics)
     entries = s.list_of(s.mapping(TEAM, "a team"))
@@ -300,6 +308,7 @@ def assemble(config: SiteConfig, objective_docs: list[Document], project_docs: l
     objectives = _unique(_check(objective_docs, OBJECTIVE, "an objective", diagnostics), "objective", diagnostics)
     projects = _unique(_check(project_docs, PROJECT, "a project", diagnostics), "project", diagnostics)
     pages = _check(page_docs, PAGE, "a page", diagnostics)
+    _check_page_slugs(pages, config)
 
     used_teams: dict[str, list[tuple[str, s.Cursor]]] = {}
     for item in [*objectives.values(), *projects.values()]:
@@ -374,13 +383,20 @@ def _score_objectives(objectives: dict[str, _Checked], key_results: dict[str, li
     progress: dict[str, float] = {}
 
     def progress_of(objective_id: str) -> float:
-        if objective_id not in progress:
-            krs = key_results[objective_id]
+        """Children before their roll-up, with a stack of our own: a parent chain may be
+        thousands long, deeper than Python's recursion limit."""
+        stack = [objective_id]
+        while stack:
+            current = stack[-1]
+            krs = key_results[current]
             if krs:
-                progress[objective_id] = scoring.weighted_mean([(kr.progress, kr.weight) for kr in krs])
+                progress[current] = scoring.weighted_mean([(kr.progress, kr.weight) for kr in krs])
+            elif pending := [child for child in children[current] if child not in progress]:
+                stack.extend(pending)
+                continue
             else:
-                progress[objective_id] = scoring.weighted_mean(
-                    [(progress_of(child), 1) for child in children[objective_id]])
+                progress[current] = scoring.weighted_mean([(progress[child], 1) for child in children[current]])
+            stack.pop()
         return progress[objective_id]
 
     result = {}
@@ -420,8 +436,26 @@ def _project(item: _Checked, config: SiteConfig, has_team_file: bool) -> Project
         body=item.doc.body)
 
 
+def _page_slug(item: _Checked, config: SiteConfig) -> str:
+    """A free page's URL comes from its path under pages/: each folder and the name, slugified."""
+    inside = item.doc.path.removeprefix(config.relative(config.content_dir / "pages") + "/").removesuffix(".md")
+    return "/".join(slugify(part) for part in inside.split("/"))
+
+
+def _check_page_slugs(pages: list[_Checked], config: SiteConfig) -> None:
+    """Each part of a page's URL becomes a folder name; two pages may not share one URL."""
+    seen: dict[str, str] = {}
+    for item in pages:
+        slug = _page_slug(item, config)
+        problems = [problem for part in slug.split("/") if (problem := s.id_length_problem(part))]
+        if problems:
+            item.cursor.error(f"the file's path makes the page's URL, and {problems[0]}: shorten it")
+        elif slug in seen:
+            item.cursor.error(f"this page's URL pages/{slug}/ is also the URL of {seen[slug]}: rename one of them")
+        else:
+            seen[slug] = item.doc.path
+
+
 def _page(item: _Checked, config: SiteConfig) -> FreePage:
-    path = item.doc.path
-    inside = path.removeprefix(config.relative(config.content_dir / "pages") + "/").removesuffix(".md")
-    slug = "/".join(slugify(part) for part in inside.split("/"))
-    return FreePage(slug, item.values["title"], item.values["weight"], item.doc.body, path)
+    return FreePage(_page_slug(item, config), item.values["title"], item.values["weight"], item.doc.body,
+                    item.doc.path)
