@@ -225,6 +225,8 @@ class Builder:
     def _load_site(self, config: SiteConfig, diagnostics: Diagnostics) -> Site | None:
         files = discover(config.content_dir, config.root)
         diagnostics.items.extend(files.skipped)
+        # The site theme's static files are read by the output stage: say here what it skips.
+        site_files(config.theme_dir / "static", config.root, skipped=diagnostics.items)
         if not config.content_dir.is_dir():
             diagnostics.error(Location(config.relative(config.path)),
                               f"the content folder {config.relative(config.content_dir)} does not exist")
@@ -414,13 +416,22 @@ def _render(pages: list[Page], env: jinja2.Environment, shared: dict[str, Any], 
 def _template_diagnostic(exc: Exception, config: SiteConfig) -> Diagnostic:
     """A theme error as path:line: the template file and line, found in the traceback."""
     if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:
-        return Diagnostic(config.relative(Path(exc.filename)), exc.lineno or 1, 1, "error",
-                          f"template error: {exc.message}")
+        return _in_template(exc.filename, exc.lineno or 1, exc.message or str(exc), config)
     for frame, lineno in reversed(list(traceback.walk_tb(exc.__traceback__))):
         filename = frame.f_code.co_filename
         if filename.endswith((".html", ".xml", ".txt")):
-            return Diagnostic(config.relative(Path(filename)), lineno, 1, "error", f"template error: {exc}")
+            return _in_template(filename, lineno, str(exc), config)
     return Diagnostic(config.relative(config.path), 1, 1, "error", f"template error: {exc}")
+
+
+def _in_template(filename: str, line: int, message: str, config: SiteConfig) -> Diagnostic:
+    """At the site theme's file and line; an error in the built-in theme (outside the site
+    folder) is reported at okrsite.yaml, naming the template."""
+    path = Path(filename)
+    if path.resolve().is_relative_to(config.root):
+        return Diagnostic(config.relative(path), line, 1, "error", f"template error: {message}")
+    return Diagnostic(config.relative(config.path), 1, 1, "error",
+                      f"template error in the built-in theme, {'/'.join(path.parts[-2:])}:{line}: {message}")
 
 
 def _write_problem(exc: OSError | UnsafeOutput, config: SiteConfig) -> str:

@@ -123,8 +123,9 @@ def between(low: float, high: float) -> Kind:
 
 
 def _short(value: int | float) -> str:
-    """A number as a message shows it: a 400-digit integer in scientific notation."""
-    return f"{value:.3g}" if isinstance(value, int) and abs(value) >= 10 ** 21 else str(value)
+    """A number as a message shows it: a 400-digit integer by its number of digits."""
+    return f"a whole number of {len(str(abs(value)))} digits" if isinstance(value, int) and abs(value) >= 10 ** 21 \
+        else str(value)
 
 
 def positive(value: Any, cursor: Cursor) -> int | float:

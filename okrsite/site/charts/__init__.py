@@ -196,13 +196,19 @@ def add_charts(site: Site, pages: list[Page], theme_dirs: list[Path], jobs: int 
                 cache.put(key, spec.look.format, result)
             else:
                 diagnostics.warning(Location(spec.source), f"chart {spec.name} could not be drawn: {result}")
+        for source, what, why in plan.failed:
+            diagnostics.warning(Location(source), f"chart {what} could not be drawn: {why}")
         files: dict[str, Content] = {path: KEPT for paths in kept.values() for path in paths}
+        ready: set[str] = set()
         for spec, key in keys:
             raw = images.get(key)
-            if raw is not None:
-                files[chart_path(spec)] = finish_svg(raw, look.palette, spec.alt) \
-                    if look.format == "svg" else raw
-        ready = {spec.name for spec, key in keys if key in images}
+            if raw is None:
+                continue
+            try:
+                files[chart_path(spec)] = finish_svg(raw, look.palette, spec.alt) if look.format == "svg" else raw
+                ready.add(spec.name)
+            except Exception as exc:  # noqa: BLE001 - a drawing that cannot be finished is one chart lost
+                diagnostics.warning(Location(spec.source), f"chart {spec.name} could not be drawn: {exc}")
         failed = {page.url for page in pages if any(s.name not in ready for s in _page_specs(page, plan))}
         redo, _ = _attach([page for page in pages if page.url in failed], plan, ready, {})
         drawn = sum(isinstance(result, bytes) for result in drawing.pending.result())

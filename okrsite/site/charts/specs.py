@@ -21,7 +21,7 @@ Which charts exist (docs/charts.md states the same rule):
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from okrsite.site.charts.palette import Palette
@@ -427,11 +427,24 @@ class SiteSpecs:
     objectives: dict[str, ChartSpec]
     periods: dict[str, ChartSpec]
     projects: dict[str, ChartSpec]
+    failed: tuple[tuple[str, str, str], ...] = ()  # (source file, which chart, why): warnings
 
 
 def site_specs(site: Site, look: Look, skip_objectives: Collection[str] = (),
                skip_projects: Collection[str] = ()) -> SiteSpecs:
-    """The charts of a site, less those of the objectives and projects whose pages are kept as they were."""
+    """The charts of a site, less those of the objectives and projects whose pages are kept as they were.
+
+    A chart that cannot even be planned (a bug, or data the arithmetic did not expect) is left
+    out with a warning, like one that cannot be drawn: its page shows without it."""
+    failed: list[tuple[str, str, str]] = []
+
+    def attempt(make: Callable[[], ChartSpec | None], source: str, what: str) -> ChartSpec | None:
+        try:
+            return make()
+        except Exception as exc:  # noqa: BLE001 - reported as a warning by the chart stage
+            failed.append((source, what, f"{type(exc).__name__}: {exc}"))
+            return None
+
     krs: dict[str, dict[str, ChartSpec]] = {}
     objectives: dict[str, ChartSpec] = {}
     for objective in site.objectives.values():
@@ -439,16 +452,23 @@ def site_specs(site: Site, look: Look, skip_objectives: Collection[str] = (),
             continue
         period = site.period_of(objective)
         for kr in objective.key_results:
-            spec = (kr_trend(kr, objective, period, site.as_of, look)
-                    or kr_milestones(kr, objective, period, site.as_of, look))
+            spec = attempt(lambda: (kr_trend(kr, objective, period, site.as_of, look)
+                                    or kr_milestones(kr, objective, period, site.as_of, look)),
+                           objective.source, f"of key result {kr.ref}")
             if spec is not None:
                 krs.setdefault(objective.id, {})[kr.id] = spec
-        overview = objective_overview(site, objective, look)
+        overview = attempt(lambda: objective_overview(site, objective, look), objective.source,
+                           f"of objective {objective.id}")
         if overview is not None:
             objectives[objective.id] = overview
-    periods = {pid: spec for pid in site.periods if (spec := period_overview(site, pid, look)) is not None}
+    config_file = site.config.relative(site.config.path)
+    periods = {pid: spec for pid in site.periods
+               if (spec := attempt(lambda: period_overview(site, pid, look), config_file,
+                                   f"of period {pid}")) is not None}
     projects = {p.id: spec for p in site.projects.values()
-                if p.id not in skip_projects and (spec := project_health(site, p, look)) is not None}
+                if p.id not in skip_projects
+                and (spec := attempt(lambda: project_health(site, p, look), p.source,
+                                     f"of project {p.id}")) is not None}
     specs = ([s for by_kr in krs.values() for s in by_kr.values()] + list(objectives.values())
              + list(periods.values()) + list(projects.values()))
-    return SiteSpecs(tuple(specs), krs, objectives, periods, projects)
+    return SiteSpecs(tuple(specs), krs, objectives, periods, projects, tuple(failed))
