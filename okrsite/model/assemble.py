@@ -24,6 +24,7 @@ from okrsite.content.source import Document
 
 KR_TYPES = ("metric", "boolean", "milestones")
 MAX_KEY_RESULTS = 100  # per objective (README, "Safety")
+MAX_TEAMS = 10_000  # in teams.yaml
 MAX_DEPTH = 32  # levels of parents (objectives, teams): their trees are drawn by recursive templates
 PROJECT_STATUSES = ("planned", "active", "on-hold", "done", "cancelled")
 
@@ -199,7 +200,7 @@ def _teams(doc: Document | None, used: dict[str, list[tuple[str, s.Cursor]]],
                     where.error(f"'team': the team's name makes its id, and {problem}")
         return {slugify(name): Team(slugify(name), name) for name in sorted(used)}
     cursor = s.Cursor(doc.positions, diagnostics)
-    entries = s.list_of(s.mapping(TEAM, "a team"))
+    entries = s.list_of(s.mapping(TEAM, "a team"), at_most=MAX_TEAMS)
     items = s.convert(entries, doc.meta, cursor)
     if items is s.INVALID:
         return {}
