@@ -12,7 +12,8 @@ from okrsite.content import schema as s
 from okrsite.diagnostics import Diagnostics, Location
 from okrsite.model.periods import FIRST_DAY, LAST_DAY, Period, builtin_period, resolve_period
 from okrsite.model.scoring import Thresholds
-from okrsite.content.source import MAX_FILE_BYTES, SourceError, label, parse_yaml_document
+from okrsite.content.source import MAX_FILE_BYTES, SourceError, parse_yaml_document
+from okrsite.content.source import label as site_label
 
 CONFIG_NAME = "okrsite.yaml"
 
@@ -83,7 +84,7 @@ class SiteConfig:
     def relative(self, path: Path) -> str:
         """A path as diagnostics show it: relative to the site root, with '/', the link's own
         path for a symbolic link (never its target's)."""
-        return label(path, self.root)
+        return site_label(path, self.root)
 
 
 def default_as_of(environ: dict[str, str] | None = None) -> dt.date:
