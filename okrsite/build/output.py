@@ -89,6 +89,7 @@ def write_site(files: dict[str, Content], output: Path) -> WriteReport:
     for rel in files:
         _check_path(rel)
     output = output.resolve()
+    _check_inside(output, files)  # before reading old files to compare, or linking them
     parent = output.parent
     parent.mkdir(parents=True, exist_ok=True)
     staging = parent / f".{output.name}.okrsite-staging"
@@ -169,7 +170,6 @@ def _swap_files(files: dict[str, Content], changed: list[str], removed: list[str
                 output: Path, staging: Path) -> None:
     """Stage every changed file, then rename each into place with the old one set aside (one
     rename each, so a file is never seen half-written); a failure renames everything back."""
-    _check_inside(output, [*changed, *removed])
     fresh, aside = staging / "new", staging / "old"
     moved: list[tuple[Path, Path | None]] = []  # (file in the output, its old version set aside)
     made: list[Path] = []  # folders created in the output
@@ -237,7 +237,6 @@ def _swap_folder(files: dict[str, Content], changed: set[str], output: Path, sta
     Creating thousands of folders and files is a wait on the file system for each, so a
     few threads stage them side by side (3-5x faster on a busy disk); the result is the same.
     """
-    _check_inside(output, [rel for rel in files if rel not in changed])  # read from the old output
     entries = sorted(files.items())
     folders = sorted({staging, *((staging / rel).parent for rel in files)})
 
