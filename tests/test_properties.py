@@ -77,7 +77,8 @@ def site_kinds(draw: st.DrawFn) -> dict[str, st.SearchStrategy[Any]]:
     key_result = st.one_of(
         st.builds(lambda kr, ends: {**kr, "start": ends[0], "target": ends[1]},
                   st.fixed_dictionaries({"title": either(texts)}, optional={**common, "current": values}),
-                  st.tuples(values, values).filter(lambda ends: ends[0] != ends[1] or garbage)),
+                  st.tuples(values, values) if garbage else
+                  st.builds(lambda start, step: (start, start + step), values, st.sampled_from([1, -3, 0.5, 1e6]))),
         st.fixed_dictionaries({"title": either(texts), "type": either(st.just("boolean")),
                                "done": either(st.booleans())}, optional=common),
         st.fixed_dictionaries({"title": either(texts), "type": either(st.just("milestones")),
