@@ -22,22 +22,10 @@ from okrsite.build import output
 from okrsite.build.output import MARKER, UnsafeOutput, write_site
 from okrsite.commands.cli import main
 from okrsite.content.config import default_as_of
-from tests.conftest import write
+from tests.conftest import MINIMAL_CONFIG, MINIMAL_OBJECTIVE, write
 
-CONFIG = "title: Test OKRs\nas_of: 2026-02-15\n"
-GROW = """
----
-title: Grow
-period: 2026-Q1
-key_results:
-  - id: views
-    title: Views from 100 to 200
-    start: 100
-    target: 200
-    current: 150
----
-Why we grow.
-"""
+CONFIG = MINIMAL_CONFIG.lstrip("\n")
+GROW = MINIMAL_OBJECTIVE  # line 10 is its KR's `current: 150`
 OBJ = "content/objectives/grow.md"
 LINE = re.compile(r"^[^:/\s][^:]*:\d+:\d+: (error|warning): \S.*$")
 
@@ -139,11 +127,11 @@ def test_a_file_name_too_long_for_an_id_is_an_error_at_the_file(tmp_path: Path, 
 
 
 def test_a_team_name_too_long_for_a_folder_is_an_error_at_its_line(tmp_path: Path, build) -> None:
-    root = make_site(tmp_path / "site", {OBJ: GROW.replace("title: Grow", "title: Grow\nteam: " + "Sales " * 30)})
+    root = make_site(tmp_path / "site", {OBJ: GROW.replace("team: marketing", "team: " + "Sales " * 30)})
     code, lines = build(root)
     assert code == 1
     [line] = diagnostics(lines)
-    assert line.startswith(f"{OBJ}:3:7: error: 'team': the team's name makes its id, and an id may have at most 100")
+    assert line.startswith(f"{OBJ}:4:7: error: 'team': the team's name makes its id, and an id may have at most 100")
 
 
 def test_a_free_page_whose_path_is_too_long_for_a_folder_is_an_error(tmp_path: Path, build) -> None:
@@ -424,7 +412,7 @@ KR_LINE = "    current: 150"
 def test_numbers_too_large_are_errors_at_their_line(tmp_path: Path, build, value: str, message: str) -> None:
     root = make_site(tmp_path / "site", {OBJ: GROW.replace(KR_LINE, f"    current: {value}")})
     code, lines = build(root)
-    assert code == 1 and diagnostics(lines) == [f"{OBJ}:9:14: error: {message}"]
+    assert code == 1 and diagnostics(lines) == [f"{OBJ}:10:14: error: {message}"]
 
 
 @pytest.mark.parametrize(("files", "config", "expected"), [
@@ -450,26 +438,22 @@ def test_dates_at_the_ends_of_the_calendar_are_errors_at_their_line(tmp_path: Pa
     assert any(line.startswith(expected) for line in lines), lines
 
 
-def test_an_as_of_option_outside_the_calendar_range_is_a_usage_error(tmp_path: Path, capsys) -> None:
+@pytest.mark.parametrize(("args", "message"), [
+    (["build", "--as-of", "9999-12-31"], "expected a date from 1900-01-01 to 2999-12-31, got '9999-12-31'"),
+    (["serve", "--port", "99999"], "argument --port: expected a port from 0 to 65535, got '99999'"),
+])
+def test_an_option_out_of_its_range_is_a_usage_error(tmp_path: Path, capsys, args: list[str], message: str) -> None:
     root = make_site(tmp_path / "site", {OBJ: GROW})
     with pytest.raises(SystemExit) as stop:
-        main(["build", "--config", str(root / "okrsite.yaml"), "--as-of", "9999-12-31"])
+        main([*args, "--config", str(root / "okrsite.yaml")])
     assert stop.value.code == 2
-    assert "expected a date from 1900-01-01 to 2999-12-31, got '9999-12-31'" in capsys.readouterr().err
+    assert message in capsys.readouterr().err
 
 
 def test_a_source_date_epoch_beyond_the_calendar_is_ignored_like_any_other_bad_value() -> None:
     assert default_as_of({"SOURCE_DATE_EPOCH": "9" * 30}) == dt.date.today()
     assert default_as_of({"SOURCE_DATE_EPOCH": "99999999999"}) == dt.date.today()  # year 5138
     assert default_as_of({"SOURCE_DATE_EPOCH": "1771113600"}) == dt.date(2026, 2, 15)
-
-
-def test_serve_with_a_port_out_of_range_is_a_usage_error(tmp_path: Path, capsys) -> None:
-    root = make_site(tmp_path / "site", {OBJ: GROW})
-    with pytest.raises(SystemExit) as stop:
-        main(["serve", "--config", str(root / "okrsite.yaml"), "--port", "99999"])
-    assert stop.value.code == 2
-    assert "argument --port: expected a port from 0 to 65535, got '99999'" in capsys.readouterr().err
 
 
 def chain(root: Path, length: int) -> None:
@@ -498,11 +482,11 @@ def test_a_parent_chain_32_levels_deep_builds_and_rolls_up(tmp_path: Path, build
 
 
 def test_a_team_chain_deeper_than_32_levels_is_an_error(tmp_path: Path, build) -> None:
-    teams = "".join(f"- {{id: t{i}{f', parent: t{i - 1}' if i else ''}}}\n" for i in range(40))
+    teams = "- id: marketing\n" + "".join(f"- {{id: t{i}{f', parent: t{i - 1}' if i else ''}}}\n" for i in range(40))
     root = make_site(tmp_path / "site", {OBJ: GROW, "content/teams.yaml": teams})
     code, lines = build(root)
     assert code == 1
-    assert diagnostics(lines) == ["content/teams.yaml:33:21: error: team 't32' is nested 33 levels deep; "
+    assert diagnostics(lines) == ["content/teams.yaml:34:21: error: team 't32' is nested 33 levels deep; "
                                   "a chain of parents may have at most 32 levels"]
 
 
@@ -534,7 +518,7 @@ def test_more_than_1000_checkins_is_an_error_at_the_list(tmp_path: Path, build) 
     root = make_site(tmp_path / "site", {OBJ: GROW.replace(KR_LINE, KR_LINE + "\n    checkins:\n" + checkins)})
     code, lines = build(root)
     assert code == 1
-    assert diagnostics(lines) == [f"{OBJ}:11:7: error: 'checkins': expected at most 1000 entries, got 1001"]
+    assert diagnostics(lines) == [f"{OBJ}:12:7: error: 'checkins': expected at most 1000 entries, got 1001"]
 
 
 def test_control_characters_in_titles_leave_charts_and_the_feed_valid_xml(tmp_path: Path, build) -> None:
@@ -555,6 +539,14 @@ def test_control_characters_in_titles_leave_charts_and_the_feed_valid_xml(tmp_pa
 
 # --- a chart that cannot be made only warns ---------------------------------------------
 
+def built_without_the_kr_chart(root: Path, build, warning: str) -> None:
+    """The build succeeds with one warning; the KR's page shows no chart, the period's chart is there."""
+    code, lines = build(root)
+    assert code == 0 and diagnostics(lines) == [f"{OBJ}:1:1: warning: {warning}"]
+    assert "kr-views.svg" not in (root / "output/objectives/grow/index.html").read_text()
+    assert sorted(p.name for p in (root / "output/charts").rglob("*.svg")) == ["2026-Q1.svg"]
+
+
 def test_a_chart_that_cannot_be_planned_only_warns(tmp_path: Path, build, monkeypatch) -> None:
     from okrsite.site.charts import specs
 
@@ -562,14 +554,8 @@ def test_a_chart_that_cannot_be_planned_only_warns(tmp_path: Path, build, monkey
         raise OverflowError("date value out of range")
 
     monkeypatch.setattr(specs, "kr_trend", broken)
-    root = make_site(tmp_path / "site", {OBJ: GROW})
-    code, lines = build(root)
-    assert code == 0
-    assert diagnostics(lines) == [f"{OBJ}:1:1: warning: chart of key result grow/views could not be drawn: "
-                                  "OverflowError: date value out of range"]
-    assert not (root / "output/charts/objectives/grow/kr-views.svg").exists()
-    assert (root / "output/charts/periods/2026-Q1.svg").is_file()
-    assert "kr-views.svg" not in (root / "output/objectives/grow/index.html").read_text()
+    built_without_the_kr_chart(make_site(tmp_path / "site", {OBJ: GROW}), build,
+                               "chart of key result grow/views could not be drawn: OverflowError: date value out of range")
 
 
 def test_a_chart_whose_drawing_cannot_be_finished_only_warns(tmp_path: Path, build, monkeypatch) -> None:
@@ -583,13 +569,8 @@ def test_a_chart_whose_drawing_cannot_be_finished_only_warns(tmp_path: Path, bui
         return real(raw, palette, title)
 
     monkeypatch.setattr(charts, "finish_svg", finish)
-    root = make_site(tmp_path / "site", {OBJ: GROW})
-    code, lines = build(root)
-    assert code == 0
-    assert diagnostics(lines) == [f"{OBJ}:1:1: warning: chart objectives/grow/kr-views could not be drawn: "
-                                  "substring not found"]
-    assert "kr-views.svg" not in (root / "output/objectives/grow/index.html").read_text()
-    assert sorted(p.name for p in (root / "output/charts").rglob("*.svg")) == ["2026-Q1.svg"]
+    built_without_the_kr_chart(make_site(tmp_path / "site", {OBJ: GROW}), build,
+                               "chart objectives/grow/kr-views could not be drawn: substring not found")
 
 
 def test_a_drawing_library_that_cannot_load_fails_each_chart_with_a_warning(tmp_path: Path, build,
@@ -610,11 +591,11 @@ def test_a_drawing_library_that_cannot_load_fails_each_chart_with_a_warning(tmp_
 # --- messages in the contract's form -------------------------------------------------
 
 def test_duplicate_ids_in_one_file_name_the_file_of_the_first(tmp_path: Path, build) -> None:
-    root = make_site(tmp_path / "site", {OBJ: GROW, "content/teams.yaml": "- id: sales\n- id: sales\n"})
+    root = make_site(tmp_path / "site", {OBJ: GROW, "content/teams.yaml": "- id: marketing\n- id: sales\n- id: sales\n"})
     code, lines = build(root)
     assert code == 1
-    assert diagnostics(lines) == ["content/teams.yaml:2:7: error: duplicate team id 'sales' "
-                                  "(also at content/teams.yaml:1:7)"]
+    assert diagnostics(lines) == ["content/teams.yaml:3:7: error: duplicate team id 'sales' "
+                                  "(also at content/teams.yaml:2:7)"]
 
 
 def test_a_diagnostic_stays_on_one_line_whatever_the_content_holds(tmp_path: Path, build) -> None:
@@ -622,3 +603,19 @@ def test_a_diagnostic_stays_on_one_line_whatever_the_content_holds(tmp_path: Pat
     code, lines = build(root)
     assert code == 1
     assert diagnostics(lines) == [f"{OBJ}:3:1: error: unknown field 'a\\nb\\x1b[2J' in an objective"]
+
+
+def test_an_error_inside_the_built_in_theme_is_reported_at_okrsite_yaml_naming_the_template(
+        tmp_path: Path, build, monkeypatch) -> None:
+    from okrsite.site import widgets
+
+    def broken(*_, **__):
+        raise RuntimeError("helper failed")
+
+    monkeypatch.setitem(widgets.HELPERS, "badge", broken)
+    root = make_site(tmp_path / "site", {OBJ: GROW})
+    code, lines = build(root)
+    assert code == 1
+    [line] = diagnostics(lines)
+    assert re.fullmatch(r"okrsite\.yaml:1:1: error: template error in the built-in theme, "
+                        r"templates/[a-z_]+\.html:\d+: helper failed", line), line

@@ -19,13 +19,13 @@ from okrsite.content.config import SiteConfig
 from okrsite.diagnostics import Diagnostics, Location
 from okrsite.model.site import (Budget, CheckIn, FreePage, Hours, KeyResult, Milestone, Objective,
                            Project, Site, Task, Team, Update)
+from okrsite.model.hierarchy import report_parent_chains
 from okrsite.model.periods import Period, quarter_containing, resolve_period
 from okrsite.content.source import Document
 
 KR_TYPES = ("metric", "boolean", "milestones")
 MAX_KEY_RESULTS = 100  # per objective (README, "Safety")
 MAX_TEAMS = 10_000  # in teams.yaml
-MAX_DEPTH = 32  # levels of parents (objectives, teams): their trees are drawn by recursive templates
 PROJECT_STATUSES = ("planned", "active", "on-hold", "done", "cancelled")
 
 _CHECKIN = {
@@ -156,40 +156,6 @@ def _unique(items: list[_Checked], what: str, diagnostics: Diagnostics) -> dict[
     return dict(sorted(by_id.items()))
 
 
-def _report_cycles(parents: dict[str, str | None], what: str,
-                   cursor_of: dict[str, s.Cursor]) -> set[str]:
-    """Report each parent cycle once, at every member's `parent:` line, and each chain deeper
-    than MAX_DEPTH once, at the first member too deep; return the members of cycles.
-
-    Each item is walked once (chains may be thousands long)."""
-    in_cycle: set[str] = set()
-    depth: dict[str, int] = {}
-    for start in sorted(parents):
-        path: list[str] = []
-        on_path: set[str] = set()
-        node: str | None = start
-        while node is not None and node in parents and node not in depth and node not in on_path:
-            path.append(node)
-            on_path.add(node)
-            node = parents[node]
-        if node is not None and node in on_path:
-            cycle = path[path.index(node):]
-            text = " -> ".join([*cycle, node])
-            for member in cycle:
-                cursor_of[member].child("parent").error(f"{what} parent cycle: {text}")
-                depth[member] = 0
-            in_cycle.update(cycle)
-            path = path[:path.index(node)]
-        below = depth.get(node, 0) if node is not None else 0
-        for member in reversed(path):
-            below = depth[member] = below + 1
-            if below == MAX_DEPTH + 1:
-                cursor_of[member].child("parent").error(
-                    f"{what} '{member}' is nested {MAX_DEPTH + 1} levels deep; a chain of parents may "
-                    f"have at most {MAX_DEPTH} levels")
-    return in_cycle
-
-
 def _teams(doc: Document | None, used: dict[str, list[tuple[str, s.Cursor]]],
            diagnostics: Diagnostics) -> dict[str, Team]:
     """Teams from teams.yaml, or, without it, every team named by content."""
@@ -210,7 +176,7 @@ def _teams(doc: Document | None, used: dict[str, list[tuple[str, s.Cursor]]],
         parent = item.values["parent"]
         if parent is not None and parent not in by_id:
             item.cursor.child("parent").error(f"unknown parent team '{parent}'{_suggest(parent, by_id)}")
-    _report_cycles({k: v.values["parent"] for k, v in by_id.items()}, "team",
+    report_parent_chains({k: v.values["parent"] for k, v in by_id.items()}, "team",
                    {k: v.cursor for k, v in by_id.items()})
     for name, places in sorted(used.items()):
         if name not in by_id:
@@ -340,7 +306,7 @@ def assemble(config: SiteConfig, objective_docs: list[Document], project_docs: l
         if parent is not None and parent not in objectives:
             item.cursor.child("parent").error(f"unknown parent objective '{parent}'{_suggest(parent, objectives)}")
             item.values["parent"] = None
-    in_cycle = _report_cycles({k: v.values["parent"] for k, v in objectives.items()}, "objective",
+    in_cycle = report_parent_chains({k: v.values["parent"] for k, v in objectives.items()}, "objective",
                               {k: v.cursor for k, v in objectives.items()})
     children: dict[str, list[str]] = {}
     for objective_id, item in objectives.items():
