@@ -11,6 +11,24 @@ from typing import Literal
 
 Severity = Literal["error", "warning"]
 
+# Characters that would break a diagnostic's one line or a terminal: C0 and C1 controls, DEL,
+# line and paragraph separators. They are shown escaped, as in Python (\n, \x01).
+_ESCAPES = {code: f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+            for code in [*range(0x20), *range(0x7F, 0xA0), 0x2028, 0x2029]}
+_ESCAPES.update({ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t"})
+
+
+def one_line(text: str) -> str:
+    """Text as one printable line of valid UTF-8: controls escaped, undecodable bytes of a
+    file name (surrogates) shown as U+FFFD."""
+    if text.isprintable():
+        return text
+    try:
+        raw = text.encode("utf-8", "surrogateescape")  # a file name's bytes, as the OS gave them
+    except UnicodeEncodeError:
+        raw = text.encode("utf-8", "surrogatepass")
+    return raw.decode("utf-8", "replace").translate(_ESCAPES)
+
 
 @dataclass(frozen=True, order=True)
 class Diagnostic:
@@ -21,7 +39,7 @@ class Diagnostic:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.col}: {self.severity}: {self.message}"
+        return f"{one_line(self.path)}:{self.line}:{self.col}: {self.severity}: {one_line(self.message)}"
 
 
 @dataclass(frozen=True)

@@ -104,7 +104,7 @@ CASES = [
         {"content/objectives/first.md": GROW.replace("title: Grow", "id: grow\ntitle: First"),
          "content/objectives/second.md": GROW.replace("title: Grow", "title: Second\nid: grow")},
         ["content/objectives/second.md:3:5: error: duplicate objective id 'grow' "
-         "(also in content/objectives/first.md)"],
+         "(also at content/objectives/first.md:2:5)"],
         id="duplicate-id-across-files"),
     pytest.param(
         {OBJ: GROW.replace(
@@ -149,7 +149,7 @@ CASES = [
         id="no-closing-front-matter-line"),
     pytest.param(
         {OBJ: GROW.replace("period: 2026-Q1", "title: Grow again")},
-        ["content/objectives/grow.md:3:1: error: duplicate key 'title' (first on line 2; "
+        ["content/objectives/grow.md:3:1: error: duplicate key 'title' (first at content/objectives/grow.md:2:1; "
          "the later value would win)"],
         id="duplicate-yaml-key"),
     pytest.param(

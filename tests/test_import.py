@@ -368,12 +368,12 @@ def test_ids_that_are_not_slugs_are_refused_and_made_ids_are_safe_names(site: Pa
     assert front(site / "content/objectives/2026-Q1/etc-passwd.md")["key_results"][0]["id"] == "x"
 
 
-def test_a_custom_period_id_becomes_a_safe_folder_name(site: Path) -> None:
+def test_a_custom_period_id_that_is_not_a_safe_folder_name_stops_the_import(site: Path, capsys) -> None:
     write(site, "okrsite.yaml", CONFIG + "periods:\n  - {id: '../../up', start: 2026-09-01, end: 2026-12-31}\n")
     sheet(site, "objective,key result,start,target,period\nGrow,Views,0,10,../../up\n")
-    assert main(["import", "okrs.csv"]) == 0
-    assert sorted(tree(site / "content")) == ["objectives/up/grow.md"]
-    assert front(site / "content/objectives/up/grow.md")["period"] == "../../up"
+    assert main(["import", "okrs.csv"]) == 1
+    assert "okrsite.yaml:4:10: error: 'id': expected a period id" in capsys.readouterr().err
+    assert not (site / "content").exists() or tree(site / "content") == []
 
 
 def test_a_link_that_leads_outside_the_content_folder_is_not_written_through(site: Path, tmp_path: Path,

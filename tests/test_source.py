@@ -96,10 +96,10 @@ def test_duplicate_keys_are_reported_at_each_repeat_in_order() -> None:
     data, _, problems = load_yaml(text, "f.yaml")
     assert data == {"a": 2, "b": {"x": 2}, "c": [{"y": 3}]}
     assert [(p.line, p.col, p.message) for p in problems] == [
-        (2, 11, "duplicate key 'x' (first on line 2; the later value would win)"),
-        (3, 1, "duplicate key 'a' (first on line 1; the later value would win)"),
-        (5, 12, "duplicate key 'y' (first on line 5; the later value would win)"),
-        (5, 18, "duplicate key 'y' (first on line 5; the later value would win)"),
+        (2, 11, "duplicate key 'x' (first at f.yaml:2:5; the later value would win)"),
+        (3, 1, "duplicate key 'a' (first at f.yaml:1:1; the later value would win)"),
+        (5, 12, "duplicate key 'y' (first at f.yaml:5:6; the later value would win)"),
+        (5, 18, "duplicate key 'y' (first at f.yaml:5:6; the later value would win)"),
     ]
 
 

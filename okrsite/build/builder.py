@@ -27,7 +27,7 @@ from okrsite.build.state import BuildState, forget_state, input_fingerprint, loa
 from okrsite.content.config import SiteConfig, load_config
 from okrsite.content.provenance import BuildInfo, commit_info
 from okrsite.content.source import (Document, DocumentCache, SourceError, discover, parse_markdown_document,
-                                    parse_yaml_document)
+                                    parse_yaml_document, site_files)
 from okrsite.diagnostics import BuildFailed, Diagnostic, Diagnostics, Location
 from okrsite.model.assemble import assemble
 from okrsite.model.site import Site
@@ -137,7 +137,7 @@ class Builder:
         env = self._environment(dirs, build_info, markdown)
         nav = navigation(pages)
         reuse = plan_reuse(pages, _shared_digest(site, dirs, build_info, nav), previous, config.output_dir)
-        charts = start_charts(site, reuse.render, dirs, self.options.jobs, self.progress)
+        charts = start_charts(site, reuse.render, dirs, diagnostics, self.options.jobs, self.progress)
         self.progress(f"rendering {len(reuse.render):,} pages ({len(pages) - len(reuse.render):,} unchanged)")
         # okrs.json, the feed and the static files need only the model: another process makes them.
         other = background.start(lambda: {**copied_files(site, dirs), **export_files(site, pages)},
@@ -169,7 +169,11 @@ class Builder:
 
         forget_state(config.cache_dir)
         self.progress(f"writing {len(files):,} files")
-        report: WriteReport = write_site(files, config.output_dir)
+        try:
+            report: WriteReport = write_site(files, config.output_dir)
+        except (OSError, UnsafeOutput) as exc:  # nothing of it is left: the previous output stands
+            diagnostics.error(Location(config.relative(config.path)), _write_problem(exc, config))
+            raise BuildFailed(diagnostics.sorted()) from None
         warnings = tuple(diagnostics.sorted())
         if _worth_saving(markdown.rendered, len(markdown.used), previous):
             markdown.save(config.cache_dir / MARKDOWN_FILE)
@@ -271,7 +275,10 @@ class Builder:
         return site
 
     def _load_site(self, config: SiteConfig, diagnostics: Diagnostics) -> Site | None:
-        files = discover(config.content_dir)
+        files = discover(config.content_dir, config.root)
+        diagnostics.items.extend(files.skipped)
+        # The site theme's static files are read by the output stage: say here what it skips.
+        site_files(config.theme_dir / "static", config.root, skipped=diagnostics.items)
         if not config.content_dir.is_dir():
             diagnostics.error(Location(config.relative(config.path)),
                               f"the content folder {config.relative(config.content_dir)} does not exist")
@@ -351,13 +358,29 @@ def _shared_digest(site: Site, dirs: list[Path], build_info: BuildInfo | None, n
 def _template_diagnostic(exc: Exception, config: SiteConfig) -> Diagnostic:
     """A theme error as path:line: the template file and line, found in the traceback."""
     if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:
-        return Diagnostic(config.relative(Path(exc.filename)), exc.lineno or 1, 1, "error",
-                          f"template error: {exc.message}")
+        return _in_template(exc.filename, exc.lineno or 1, exc.message or str(exc), config)
     for frame, lineno in reversed(list(traceback.walk_tb(exc.__traceback__))):
         filename = frame.f_code.co_filename
         if filename.endswith((".html", ".xml", ".txt")):
-            return Diagnostic(config.relative(Path(filename)), lineno, 1, "error", f"template error: {exc}")
+            return _in_template(filename, lineno, str(exc), config)
     return Diagnostic(config.relative(config.path), 1, 1, "error", f"template error: {exc}")
+
+
+def _in_template(filename: str, line: int, message: str, config: SiteConfig) -> Diagnostic:
+    """At the site theme's file and line; an error in the built-in theme (outside the site
+    folder) is reported at okrsite.yaml, naming the template."""
+    path = Path(filename)
+    if path.resolve().is_relative_to(config.root):
+        return Diagnostic(config.relative(path), line, 1, "error", f"template error: {message}")
+    return Diagnostic(config.relative(config.path), 1, 1, "error",
+                      f"template error in the built-in theme, {'/'.join(path.parts[-2:])}:{line}: {message}")
+
+
+def _write_problem(exc: OSError | UnsafeOutput, config: SiteConfig) -> str:
+    if isinstance(exc, UnsafeOutput):
+        return str(exc)
+    where = f" ({config.relative(Path(exc.filename))})" if exc.filename else ""
+    return f"cannot write the output folder{where}: {exc.strerror or exc}"
 
 
 def build(options: BuildOptions, progress: Callable[[str], None] | None = None) -> BuildReport:

@@ -24,10 +24,17 @@ def read_cache(path: Path, format_tag: str) -> Any | None:
 
 
 def write_cache(path: Path, format_tag: str, payload: Any) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Keep a file for the next build; one that cannot be written (a full disk) is left out,
+    which costs the next build time, and fails no build whose output is already written."""
+    text = json.dumps({"format": format_tag, "payload": payload})
     temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text(json.dumps({"format": format_tag, "payload": payload}), encoding="utf-8")
-    os.replace(temporary, path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary.write_text(text, encoding="utf-8")
+        os.replace(temporary, path)
+    except OSError:
+        remove_cache(temporary)
+        remove_cache(path)  # an old file must not outlive the build that replaced its subject
 
 
 def remove_cache(path: Path) -> None:

@@ -2,14 +2,18 @@
 
 A failed build never gets here (everything is rendered in memory first), so
 the previous output stays as it was. Files whose bytes did not change are
-never rewritten (mtimes and inodes stay).
+never rewritten (mtimes and inodes stay). Writing is all or nothing too: when
+the disk fills up or a name is refused half-way, everything done so far is undone
+and the staging folder removed, so the output is the previous one, byte for byte.
+Every path is checked before anything is written: none may leave the output folder.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,7 +34,8 @@ Content = bytes | Kept
 
 
 class UnsafeOutput(Exception):
-    """The output folder would overwrite or delete something that is not a built site."""
+    """The output folder would overwrite or delete something that is not a built site,
+    or a file's path would lead out of it."""
 
 
 @dataclass(frozen=True)
@@ -81,7 +86,10 @@ def write_site(files: dict[str, Content], output: Path) -> WriteReport:
     those and swaps each into place (one rename each, so a file is never seen
     half-written), instead of relinking thousands of unchanged ones.
     """
+    for rel in files:
+        _check_path(rel)
     output = output.resolve()
+    _check_inside(output, files)  # before reading old files to compare, or linking them
     parent = output.parent
     parent.mkdir(parents=True, exist_ok=True)
     staging = parent / f".{output.name}.okrsite-staging"
@@ -99,6 +107,46 @@ def write_site(files: dict[str, Content], output: Path) -> WriteReport:
     else:
         _swap_folder(files, set(changed), output, staging, retired)
     return WriteReport(len(changed), unchanged, len(removed), tuple(sorted(changed + removed)))
+
+
+MAX_NAME_BYTES = 255  # a file or folder name, on every common file system
+
+
+def _check_path(rel: str) -> None:
+    """Refuse a relative path that could name anything outside the folder it is written to,
+    whatever the caller passes: ids are checked at load, this is the last line."""
+    problem = None
+    try:
+        parts = rel.split("/")
+        sizes = [len(os.fsencode(part)) for part in parts]
+    except (AttributeError, UnicodeEncodeError):
+        problem = "it is not a file name"
+    else:
+        if not rel or "\0" in rel or "\\" in rel:
+            problem = "it is empty or holds a NUL or a backslash"
+        elif rel.startswith("/") or (len(rel) >= 2 and rel[1] == ":"):
+            problem = "it is an absolute path"
+        elif any(part in ("", ".", "..") for part in parts):
+            problem = "it has an empty, '.' or '..' segment"
+        elif max(sizes) > MAX_NAME_BYTES:
+            problem = f"a name in it is longer than {MAX_NAME_BYTES} bytes"
+    if problem:
+        raise UnsafeOutput(f"refusing to write {rel!r} in the output folder: {problem}")
+
+
+def _check_inside(root: Path, rels: Iterable[str]) -> None:
+    """Refuse paths whose folder, after symbolic links, is not inside `root` (an output folder
+    someone changed by hand)."""
+    real_root = os.path.realpath(root)
+    for folder in sorted({os.path.dirname(rel) for rel in rels}):
+        real = os.path.realpath(os.path.join(real_root, folder))
+        if real != real_root and not real.startswith(real_root.rstrip(os.sep) + os.sep):
+            raise UnsafeOutput(f"refusing to write in {folder!r}: it leads out of the output folder {root}")
+
+
+def _write_file(path: Path, data: bytes) -> None:
+    """The one place a file of the site is written (tests make it fail part-way)."""
+    path.write_bytes(data)
 
 
 def files_below(folder: Path | str, prefix: str = "") -> Iterator[tuple[str, os.DirEntry[str]]]:
@@ -120,22 +168,66 @@ def _existing_files(output: Path) -> set[str]:
 
 def _swap_files(files: dict[str, Content], changed: list[str], removed: list[str],
                 output: Path, staging: Path) -> None:
-    for index, rel in enumerate(changed):
-        staged = staging / str(index)
-        staged.parent.mkdir(parents=True, exist_ok=True)
-        data = files[rel]
-        assert isinstance(data, bytes), "a kept file is never a changed one"
-        staged.write_bytes(data)
-        (output / rel).parent.mkdir(parents=True, exist_ok=True)
-        os.replace(staged, output / rel)
-    for rel in removed:
-        (output / rel).unlink()
+    """Stage every changed file, then rename each into place with the old one set aside (one
+    rename each, so a file is never seen half-written); a failure renames everything back."""
+    fresh, aside = staging / "new", staging / "old"
+    moved: list[tuple[Path, Path | None]] = []  # (file in the output, its old version set aside)
+    made: list[Path] = []  # folders created in the output
+    try:
+        fresh.mkdir(parents=True)
+        aside.mkdir()
+        for index, rel in enumerate(changed):
+            data = files[rel]
+            assert isinstance(data, bytes), "a kept file is never a changed one"
+            _write_file(fresh / str(index), data)
+        for index, rel in enumerate(changed):
+            target = output / rel
+            _make_folders(target.parent, output, made)
+            old = aside / str(index)
+            if os.path.lexists(target):
+                os.replace(target, old)
+                moved.append((target, old))
+            else:
+                moved.append((target, None))
+            os.replace(fresh / str(index), target)
+        for index, rel in enumerate(removed):
+            os.replace(output / rel, aside / f"removed-{index}")
+            moved.append((output / rel, aside / f"removed-{index}"))
+    except BaseException:
+        _put_back(moved, made)
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    for rel in removed:  # the swap is done: what follows only tidies up
         folder = (output / rel).parent
-        while folder != output and not any(folder.iterdir()):
+        with contextlib.suppress(OSError):
+            while folder != output and not any(folder.iterdir()):
+                folder.rmdir()
+                folder = folder.parent
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+def _make_folders(folder: Path, output: Path, made: list[Path]) -> None:
+    """Create a folder and its missing parents inside the output, remembering each for undoing."""
+    missing = []
+    while folder != output and not folder.is_dir():
+        missing.append(folder)
+        folder = folder.parent
+    for new in reversed(missing):
+        new.mkdir()
+        made.append(new)
+
+
+def _put_back(moved: list[tuple[Path, Path | None]], made: list[Path]) -> None:
+    """Undo a partial swap: old versions back in place, new files and folders gone."""
+    for target, old in reversed(moved):
+        with contextlib.suppress(OSError):
+            if old is not None:
+                os.replace(old, target)
+            else:
+                target.unlink(missing_ok=True)
+    for folder in reversed(made):
+        with contextlib.suppress(OSError):
             folder.rmdir()
-            folder = folder.parent
-    if staging.exists():
-        shutil.rmtree(staging)
 
 
 def _swap_folder(files: dict[str, Content], changed: set[str], output: Path, staging: Path,
@@ -161,14 +253,19 @@ def _swap_folder(files: dict[str, Content], changed: set[str], output: Path, sta
                 except OSError:
                     shutil.copy2(old, target)
             else:
-                target.write_bytes(data)
+                _write_file(target, data)
 
-    with ThreadPoolExecutor(WRITERS) as pool:
-        list(pool.map(make_folders, [folders[i::WRITERS] for i in range(WRITERS)]))
-        list(pool.map(stage, [entries[i::WRITERS] for i in range(WRITERS)]))
-    (staging / MARKER).write_bytes(b"")
-    if output.exists():
-        os.replace(output, retired)
-    os.replace(staging, output)
-    if retired.exists():
-        shutil.rmtree(retired)
+    try:
+        with ThreadPoolExecutor(WRITERS) as pool:  # leaving the block waits for every thread
+            list(pool.map(make_folders, [folders[i::WRITERS] for i in range(WRITERS)]))
+            list(pool.map(stage, [entries[i::WRITERS] for i in range(WRITERS)]))
+        _write_file(staging / MARKER, b"")
+        if output.exists():
+            os.replace(output, retired)
+        os.replace(staging, output)
+    except BaseException:
+        if retired.exists() and not output.exists():
+            os.replace(retired, output)
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    shutil.rmtree(retired, ignore_errors=True)  # what is left is removed by the next build

@@ -68,7 +68,8 @@ def input_fingerprint(inputs: dict[str, Any], folders: list[Path], files: list[P
             lines.append(f"{path} {stat.st_size} {stat.st_mtime_ns}")
         except OSError:
             lines.append(f"{path} absent")
-    return hashlib.blake2b("\n".join(lines).encode(), digest_size=20).hexdigest()
+    # surrogateescape: a file name that is not UTF-8 (skipped by the build) still has a stamp
+    return hashlib.blake2b("\n".join(lines).encode("utf-8", "surrogateescape"), digest_size=20).hexdigest()
 
 
 def output_stamps(output: Path) -> Stamps:

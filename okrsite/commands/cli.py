@@ -13,7 +13,8 @@ from pathlib import Path
 
 from okrsite import __version__
 from okrsite.content.config import CONFIG_NAME
-from okrsite.diagnostics import BuildFailed
+from okrsite.diagnostics import BuildFailed, Diagnostic
+from okrsite.model.periods import FIRST_DAY, LAST_DAY
 from okrsite.commands.progress import Progress
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
@@ -21,9 +22,18 @@ EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
 def _date(value: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a date like 2026-02-15, got {value!r}") from None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise argparse.ArgumentTypeError(f"expected a date from {FIRST_DAY} to {LAST_DAY}, got {value!r}")
+    return day
+
+
+def _port(value: str) -> int:
+    if not value.isdigit() or int(value) > 65535:  # 0: any free port
+        raise argparse.ArgumentTypeError(f"expected a port from 0 to 65535, got {value!r}")
+    return int(value)
 
 
 def _jobs(value: str) -> int:
@@ -82,9 +92,9 @@ def run_build(args: argparse.Namespace) -> int:
             report = build(options, progress)
     except BuildFailed as failed:
         return _failed(failed, args.strict, "build failed", "; the previous output was left as it was")
-    except OSError as exc:  # e.g. the output folder cannot be written: a clear line, not a traceback
-        where = f" {exc.filename}" if exc.filename else ""
-        print(f"okrsite: error: cannot write the site:{where}: {exc.strerror or exc}", file=sys.stderr)
+    except OSError as exc:  # a theme file that cannot be read, say: a clear line, not a traceback
+        print(Diagnostic(args.config.name, 1, 1, "error", f"cannot build the site: {exc.strerror or exc}"),
+              file=sys.stderr)
         return EXIT_CONTENT
     finally:
         if progress:
@@ -245,7 +255,7 @@ def make_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="build, serve and rebuild the site while you edit it")
     _add_site_options(serve)
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
-    serve.add_argument("--port", type=int, metavar="PORT",
+    serve.add_argument("--port", type=_port, metavar="PORT",
                        help="port to listen on (default: 8000, or the next free one)")
     serve.add_argument("--open", action="store_true", help="open the site in the web browser")
     serve.add_argument("--poll", action="store_true",

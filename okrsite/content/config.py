@@ -12,9 +12,10 @@ from typing import Any
 from okrsite.content import schema as s
 from okrsite.content.options import construct, group, option, schema_of
 from okrsite.diagnostics import Diagnostics, Location
-from okrsite.model.periods import Period, builtin_period, resolve_period
+from okrsite.model.periods import FIRST_DAY, LAST_DAY, Period, builtin_period, resolve_period
 from okrsite.model.scoring import Thresholds
-from okrsite.content.source import SourceError, parse_yaml_document
+from okrsite.content.source import MAX_FILE_BYTES, SourceError, parse_yaml_document
+from okrsite.content.source import label as site_label
 
 CONFIG_NAME = "okrsite.yaml"
 
@@ -31,7 +32,7 @@ class ChartSettings:
     enabled: bool = option(s.boolean, True, "draw charts", "bool")
     format: str = option(s.one_of("svg", "png"), "svg", "`svg` (sharp at any size, follows light and dark) or `png`",
                          "`svg` \\| `png`")
-    dpi: float = option(s.number_in(50, 600), 144, "resolution of PNG charts, in dots per inch", "number from 50 to 600")
+    dpi: float = option(s.between(50, 600), 144, "resolution of PNG charts, in dots per inch", "number from 50 to 600")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -68,19 +69,19 @@ class SiteConfig:
         return self.root / "themes" / self.theme
 
     def relative(self, path: Path) -> str:
-        """A path as diagnostics show it: relative to the site root, with '/'."""
-        try:
-            return path.resolve().relative_to(self.root).as_posix()
-        except ValueError:
-            return path.as_posix()
+        """A path as diagnostics show it: relative to the site root, with '/', the link's own
+        path for a symbolic link (never its target's)."""
+        return site_label(path, self.root)
 
 
 def default_as_of(environ: dict[str, str] | None = None) -> dt.date:
     """Today, or the date of SOURCE_DATE_EPOCH for reproducible builds."""
     env = os.environ if environ is None else environ
     epoch = env.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
+    if epoch.isdigit() and len(epoch) <= 11:  # like any other value that is not a date, a huge one is ignored
+        day = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
+        if FIRST_DAY <= day <= LAST_DAY:
+            return day
     return dt.date.today()
 
 
@@ -91,6 +92,9 @@ def load_config(path: Path, diagnostics: Diagnostics, *, output: Path | None = N
     root = path.parent
     label = path.name
     try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            diagnostics.error(Location(label), f"the file is larger than {MAX_FILE_BYTES:,} bytes (2 MB)")
+            return None
         raw = path.read_bytes()
     except OSError as exc:
         diagnostics.error(Location(label), f"cannot read the site configuration: {exc.strerror or exc}")
@@ -119,6 +123,9 @@ def load_config(path: Path, diagnostics: Diagnostics, *, output: Path | None = N
     theme = values["theme"]
     if theme not in (s.INVALID, "default") and not (root / "themes" / theme).is_dir():
         cursor.child("theme").error(f"'theme': no folder themes/{theme}/ beside {label}")
+    content_dir = values["content_dir"]
+    if s.is_valid(content_dir) and not (root / content_dir).resolve().is_relative_to(root):
+        cursor.child("content_dir").error("'content_dir': the content folder must be inside the site folder")
     if len(diagnostics.errors) > errors_before or not s.is_valid(values):
         return None
     return construct(
@@ -141,10 +148,10 @@ def _custom_periods(items: Any, cursor: s.Cursor) -> tuple[Period, ...]:
         if item["end"] < item["start"]:
             here.child("end").error("'end': the period ends before it starts")
             continue
-        if item["id"] in seen:
-            here.child("id").error(f"duplicate period id '{item['id']}'")
+        if item["id"].lower() in seen:  # folders of ids that differ only in case collide on macOS
+            here.child("id").error(f"duplicate period id '{item['id']}' (ids may not differ only in case)")
             continue
-        seen.add(item["id"])
+        seen.add(item["id"].lower())
         builtin = builtin_period(item["id"])
         title = item["title"] or (builtin.title if builtin else item["id"])
         result.append(Period(item["id"], title, item["start"], item["end"], "custom"))

@@ -2,7 +2,7 @@
 
     @dataclass(frozen=True, kw_only=True)
     class ChartSettings:
-        dpi: float = option(s.number_in(50, 600), 144, "resolution of PNG charts", "number")
+        dpi: float = option(s.between(50, 600), 144, "resolution of PNG charts", "number")
 
 The dataclass is what the code reads; the same declaration gives the checker its
 schema (`schema_of`), builds the value from checked fields (`construct`), and
@@ -48,10 +48,10 @@ def group(cls: type, what: str, help: str, *, optional: bool = False, type: str 
     return dataclasses.field(default_factory=cls, metadata=meta)
 
 
-def items(cls: type, what: str, help: str, type: str) -> Any:
+def items(cls: type, what: str, help: str, type: str, at_most: int = s.MAX_ITEMS) -> Any:
     """A field holding a list of mappings of options (check-ins, milestones); default empty."""
     return dataclasses.field(default=(), metadata={"option": Option(
-        s.list_of(s.mapping(schema_of(cls), what)), help, type, nested=cls, many=True)})
+        s.list_of(s.mapping(schema_of(cls), what), at_most), help, type, nested=cls, many=True)})
 
 
 def options_of(cls: type) -> list[tuple[str, dataclasses.Field[Any], Option]]:

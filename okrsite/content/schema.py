@@ -18,6 +18,12 @@ from typing import Any
 
 from okrsite.diagnostics import Diagnostics
 from okrsite.content.source import KeyPath, Positions
+from okrsite.model.periods import FIRST_DAY, LAST_DAY
+
+# Limits that keep every input within what the build can handle (README, "Safety").
+MAX_ID_LENGTH = 100  # an id becomes a file or folder name: well inside every file system's 255
+MAX_NUMBER = 10 ** 15  # beyond this, differences and sums of floats lose their meaning
+MAX_ITEMS = 1000  # entries in one list (check-ins of a KR, tasks of a project, ...)
 
 
 class Invalid(Exception):
@@ -79,21 +85,48 @@ def describe(value: Any) -> str:
     return type(value).__name__
 
 
+# C0 control characters other than tab and newline: not allowed in XML (charts, the feed).
+_CONTROLS = dict.fromkeys([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
+
+
+def clean_text(value: str) -> str:
+    """Text without the control characters that would make a chart or the feed invalid XML."""
+    return value.translate(_CONTROLS)
+
+
 def text(value: Any, _: Cursor) -> str:
     # Lenient on scalars: an unquoted `title: 2026` is still a title.
     if isinstance(value, str):
-        return value
+        return clean_text(value)
     if isinstance(value, (int, float, dt.date)) and not isinstance(value, bool):
         return value.isoformat() if isinstance(value, dt.date) else str(value)
     raise Invalid(f"expected text, got {describe(value)}")
 
 
 def number(value: Any, _: Cursor) -> int | float:
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
-        return value
-    if isinstance(value, float):
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        raise Invalid(f"expected a number, got {describe(value)}")
+    if isinstance(value, float) and not math.isfinite(value):
         raise Invalid(f"expected a finite number, got {value}")
-    raise Invalid(f"expected a number, got {describe(value)}")
+    if not -MAX_NUMBER <= value <= MAX_NUMBER:  # ints of any size compare exactly
+        raise Invalid(f"expected a number from -10^15 to 10^15, got {_short(value)}")
+    return value
+
+
+def between(low: float, high: float) -> Kind:
+    """A number within a documented range (bounds included: charts' dpi)."""
+    def check(value: Any, cursor: Cursor) -> int | float:
+        result = number(value, cursor)
+        if not low <= result <= high:
+            raise Invalid(f"expected a number from {low:g} to {high:g}, got {result:g}")
+        return result
+    return check
+
+
+def _short(value: int | float) -> str:
+    """A number as a message shows it: a 400-digit integer by its number of digits."""
+    return f"a whole number of {len(str(abs(value)))} digits" if isinstance(value, int) and abs(value) >= 10 ** 21 \
+        else str(value)
 
 
 def positive(value: Any, cursor: Cursor) -> int | float:
@@ -117,16 +150,21 @@ def boolean(value: Any, _: Cursor) -> bool:
 
 
 def date(value: Any, _: Cursor) -> dt.date:
+    result = None
     if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
+        result = value.date()
+    elif isinstance(value, dt.date):
+        result = value
+    elif isinstance(value, str):
         try:
-            return dt.date.fromisoformat(value.strip())
+            result = dt.date.fromisoformat(value.strip())
         except ValueError:
             pass
-    raise Invalid(f"expected a date like 2026-01-31, got {describe(value)}")
+    if result is None:
+        raise Invalid(f"expected a date like 2026-01-31, got {describe(value)}")
+    if not FIRST_DAY <= result <= LAST_DAY:
+        raise Invalid(f"expected a date from {FIRST_DAY} to {LAST_DAY}, got {result.isoformat()}")
+    return result
 
 
 def slugify(value: str) -> str:
@@ -136,6 +174,14 @@ def slugify(value: str) -> str:
 
 
 _SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?$")
+_PERIOD_ID = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9_-]*[A-Za-z0-9])?$")
+
+
+def id_length_problem(value: str) -> str | None:
+    """Why an id (or one segment of a free page's path) is too long to be a file name, if it is."""
+    if len(value) > MAX_ID_LENGTH:
+        return f"an id may have at most {MAX_ID_LENGTH} characters, got {len(value)} ({value[:20]!r}...)"
+    return None
 
 
 def is_slug(value: str) -> bool:
@@ -144,15 +190,23 @@ def is_slug(value: str) -> bool:
 
 
 def slug(value: Any, cursor: Cursor) -> str:
+    """An id that becomes a folder name: objectives, KRs, projects, teams, themes."""
     result = text(value, cursor)
     if not is_slug(result):
         raise Invalid(f"expected an id of lowercase letters, digits, '-' and '_', got {result!r}")
+    if problem := id_length_problem(result):
+        raise Invalid(problem)
     return result
 
 
 def period_id(value: Any, cursor: Cursor) -> str:
-    # `period: 2026` parses as an int; ids are text.
-    return text(value, cursor).strip()
+    """A period id becomes a folder name too; built-in ids (2026-Q1) need upper case."""
+    result = text(value, cursor).strip()  # `period: 2026` parses as an int; ids are text
+    if not _PERIOD_ID.match(result):
+        raise Invalid(f"expected a period id of letters, digits, '-' and '_' (such as 2026-Q1), got {result!r}")
+    if problem := id_length_problem(result):
+        raise Invalid(problem)
+    return result
 
 
 def url(value: Any, cursor: Cursor) -> str:
@@ -160,16 +214,6 @@ def url(value: Any, cursor: Cursor) -> str:
     if not re.match(r"^https?://[^\s/]+", result):
         raise Invalid(f"expected an absolute http(s) URL, got {result!r}")
     return result
-
-
-def number_in(low: float, high: float) -> Kind:
-    """A number within a documented range (bounds included)."""
-    def check(value: Any, cursor: Cursor) -> int | float:
-        result = number(value, cursor)
-        if not low <= result <= high:
-            raise Invalid(f"expected a number from {low:g} to {high:g}, got {result:g}")
-        return result
-    return check
 
 
 def one_of(*choices: str) -> Kind:
@@ -181,12 +225,14 @@ def one_of(*choices: str) -> Kind:
     return check
 
 
-def list_of(item: Kind) -> Kind:
+def list_of(item: Kind, at_most: int = MAX_ITEMS) -> Kind:
     def check(value: Any, cursor: Cursor) -> tuple:
         if value is None:
             return ()
         if not isinstance(value, list):
             raise Invalid(f"expected a list, got {describe(value)}")
+        if len(value) > at_most:
+            raise Invalid(f"expected at most {at_most} entries, got {len(value)}")
         items = [convert(item, element, cursor.child(index)) for index, element in enumerate(value)]
         return INVALID if any(i is INVALID for i in items) else tuple(items)
     return check

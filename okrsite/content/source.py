@@ -17,9 +17,11 @@ from okrsite.build.cachefiles import read_cache, write_cache
 from okrsite.diagnostics import Diagnostic
 from okrsite.content.yamlload import KeyPath, Memo, Positions, SourceError, load_yaml, source_error
 
-__all__ = ["Document", "DocumentCache", "KeyPath", "Positions", "SourceError", "SourceFiles", "decode",
-           "discover", "is_ignored", "load_yaml", "parse_markdown_document", "parse_yaml_document",
-           "split_front_matter"]
+__all__ = ["Document", "DocumentCache", "KeyPath", "MAX_FILE_BYTES", "Positions", "SourceError", "SourceFiles",
+           "decode", "discover", "is_ignored", "label", "load_yaml", "parse_markdown_document",
+           "parse_yaml_document", "site_files", "split_front_matter"]
+
+MAX_FILE_BYTES = 2 * 1024 * 1024  # one content file (README, "Safety"): far above any real objective
 
 
 @dataclass(frozen=True)
@@ -84,31 +86,107 @@ class SourceFiles:
     pages: tuple[Path, ...]
     teams: Path | None
     assets: tuple[Path, ...]
+    skipped: tuple[Diagnostic, ...] = ()  # warnings: links leading out, FIFOs, undecodable names
 
 
-def _walk_files(folder: Path, suffix: str | None = None) -> tuple[Path, ...]:
+def label(path: Path | str, root: Path) -> str:
+    """A path as diagnostics show it: relative to the site folder, symbolic links not resolved."""
+    return Path(os.path.relpath(os.path.abspath(path), root)).as_posix()
+
+
+def _inside(real: str, real_root: str) -> bool:
+    return real == real_root or real.startswith(real_root.rstrip(os.sep) + os.sep)
+
+
+def _admit(entry: os.DirEntry[str], real_root: str, skipped: list[Diagnostic], root: Path) -> str | None:
+    """'dir' or 'file' for an entry to read, None (with a warning where it matters) for one to skip.
+
+    A symbolic link is followed when it leads inside the site folder and refused when it
+    leads outside: a link to /etc/passwd under assets/ must never be read, let alone published.
+    A FIFO, socket or device would block a read or never end it.
+    """
+    def skip(why: str) -> None:
+        skipped.append(Diagnostic(label(entry.path, root), 1, 1, "warning", f"{why}: skipped"))
+
+    try:
+        entry.name.encode("utf-8")
+    except UnicodeEncodeError:
+        skip("the file name is not valid UTF-8 (rename it)")
+        return None
+    try:
+        if entry.is_symlink() and not _inside(os.path.realpath(entry.path), real_root):
+            skip("a symbolic link that leads outside the site folder is not followed")
+            return None
+        if entry.is_dir():
+            return "dir"
+        if entry.is_file():
+            return "file"
+    except OSError:
+        pass
+    skip("not a regular file (a FIFO, socket, device or broken link)")
+    return None
+
+
+def site_files(folder: Path, root: Path, suffix: str | None = None,
+               skipped: list[Diagnostic] | None = None) -> tuple[Path, ...]:
+    """Every regular file below `folder` ending in `suffix`, sorted; hidden files and editor
+    litter left out, links leading outside `root` (the site folder) and special files
+    skipped with a warning in `skipped`. A folder reached twice through links is read once."""
     if not folder.is_dir():
         return ()
-    found = []
-    for dirpath, dirnames, filenames in os.walk(folder):
-        dirnames[:] = sorted(d for d in dirnames if not is_ignored(d))
-        for name in filenames:
-            if not is_ignored(name) and (suffix is None or name.endswith(suffix)):
-                found.append(Path(dirpath) / name)
+    skipped = [] if skipped is None else skipped
+    real_root = os.path.realpath(root)
+    if not _inside(os.path.realpath(folder), real_root):
+        skipped.append(Diagnostic(label(folder, root), 1, 1, "warning",
+                                  "a folder that leads outside the site folder is not read: skipped"))
+        return ()
+    seen = {os.path.realpath(folder)}
+    found, stack = [], [folder]
+    while stack:
+        try:
+            with os.scandir(stack.pop()) as scan:
+                entries = sorted(scan, key=lambda e: e.name)
+        except OSError:
+            continue
+        for entry in entries:
+            if is_ignored(entry.name):
+                continue
+            if suffix and not entry.name.endswith(suffix) and not entry.is_dir():
+                continue
+            kind = _admit(entry, real_root, skipped, root)
+            if kind == "file":
+                found.append(Path(entry.path))
+            elif kind == "dir" and (real := os.path.realpath(entry.path)) not in seen:
+                seen.add(real)
+                stack.append(Path(entry.path))
     return tuple(sorted(found))
 
 
-def discover(content_dir: Path) -> SourceFiles:
-    """Every file of a site's content folder, by role, in a stable order."""
-    teams = content_dir / "teams.yaml"
-    if not teams.is_file() and (content_dir / "teams.yml").is_file():
-        teams = content_dir / "teams.yml"
+def _teams_file(content_dir: Path, root: Path, skipped: list[Diagnostic]) -> Path | None:
+    names = ("teams.yaml", "teams.yml")
+    try:
+        with os.scandir(content_dir) as scan:
+            entries = {entry.name: entry for entry in scan if entry.name in names}
+    except OSError:
+        return None
+    for name in names:
+        if name in entries and _admit(entries[name], os.path.realpath(root), skipped, root) == "file":
+            return Path(entries[name].path)
+    return None
+
+
+def discover(content_dir: Path, root: Path | None = None) -> SourceFiles:
+    """Every file of a site's content folder, by role, in a stable order. `root` is the site
+    folder (default: the content folder's parent): links may not lead out of it."""
+    root = content_dir.parent if root is None else root
+    skipped: list[Diagnostic] = []
     return SourceFiles(
-        objectives=_walk_files(content_dir / "objectives", ".md"),
-        projects=_walk_files(content_dir / "projects", ".md"),
-        pages=_walk_files(content_dir / "pages", ".md"),
-        teams=teams if teams.is_file() else None,
-        assets=_walk_files(content_dir / "assets"),
+        objectives=site_files(content_dir / "objectives", root, ".md", skipped),
+        projects=site_files(content_dir / "projects", root, ".md", skipped),
+        pages=site_files(content_dir / "pages", root, ".md", skipped),
+        teams=_teams_file(content_dir, root, skipped),
+        assets=site_files(content_dir / "assets", root, None, skipped),
+        skipped=tuple(skipped),
     )
 
 
@@ -127,6 +205,9 @@ class DocumentCache:
     def load(self, path: Path, label: str, parser: Parser) -> tuple[Document, list[Diagnostic]]:
         """Raises SourceError for a file that cannot be parsed (never cached)."""
         stat = path.stat()
+        if stat.st_size > MAX_FILE_BYTES:
+            raise source_error(label, 1, 1, f"the file has {stat.st_size:,} bytes; a content file may have "
+                                            f"at most {MAX_FILE_BYTES:,} (2 MB)")
         stamp = (stat.st_size, stat.st_mtime_ns)
         cached = self.entries.get(path)
         if cached is not None and cached[0] == stamp and cached[1].path == label:

@@ -256,7 +256,7 @@ def _construct(loader: _Loader, root: yaml.Node, path: str, line_offset: int) ->
             earlier = first.setdefault(key_node.value, key_node)
             if earlier is not key_node:
                 problems.append(_duplicate(path, _where(key_node, line_offset), key_node.value,
-                                           _where(earlier, line_offset)[0]))
+                                           _where(earlier, line_offset)))
             data[key_node.value if key_node.tag == _STR else plain(key_node)] = build(value_node)
         return data
 
@@ -267,9 +267,9 @@ def _where(node: yaml.Node, line_offset: int) -> tuple[int, int]:
     return node.start_mark.line + 1 + line_offset, node.start_mark.column + 1
 
 
-def _duplicate(path: str, where: tuple[int, int], key: str, first_line: int) -> Diagnostic:
+def _duplicate(path: str, where: tuple[int, int], key: str, first: tuple[int, int]) -> Diagnostic:
     return Diagnostic(path, *where, "error",
-                      f"duplicate key '{key}' (first on line {first_line}; the later value would win)")
+                      f"duplicate key '{key}' (first at {path}:{first[0]}:{first[1]}; the later value would win)")
 
 
 # Values that aliases may repeat in one document: more is an alias bomb ("billion laughs").
@@ -301,14 +301,14 @@ def _walk(root: yaml.Node, path: str, line_offset: int) -> tuple[Positions, list
         positions.values[key_path] = where
         if isinstance(node, yaml.MappingNode):
             inside.add(id(node))
-            first_line: dict[str, int] = {}
+            first_at: dict[str, tuple[int, int]] = {}
             for key_node, value_node in node.value:
                 key = str(key_node.value)
                 child = (*key_path, key)
                 key_where = _where(key_node, line_offset)
-                if key in first_line:
-                    problems.append(_duplicate(path, key_where, key, first_line[key]))
-                first_line.setdefault(key, key_where[0])
+                if key in first_at:
+                    problems.append(_duplicate(path, key_where, key, first_at[key]))
+                first_at.setdefault(key, key_where)
                 positions.keys[child] = key_where
                 walk(value_node, child)
             inside.discard(id(node))

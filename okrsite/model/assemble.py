@@ -16,9 +16,12 @@ from okrsite.model import scoring
 from okrsite.content.config import SiteConfig
 from okrsite.diagnostics import Diagnostics, Location
 from okrsite.content.options import construct, schema_of
+from okrsite.model.hierarchy import report_parent_chains
 from okrsite.model.site import CheckIn, FreePage, KeyResult, Objective, Project, Site, Team, Update
 from okrsite.model.periods import Period, quarter_containing, resolve_period
 from okrsite.content.source import Document
+
+MAX_TEAMS = 10_000  # in teams.yaml (README, "Safety")
 
 OBJECTIVE = schema_of(Objective)
 PROJECT = schema_of(Project)
@@ -59,7 +62,10 @@ def _check(docs: Iterable[Document], fields: s.Schema, what: str,
         cursor = s.Cursor(doc.positions, diagnostics)
         values = s.check_fields(doc.meta if doc.meta is not None else {}, fields, cursor, what)
         if values is not s.INVALID:
-            result.append(_checked(doc, values, cursor, fields))
+            item = _checked(doc, values, cursor, fields)
+            if "id" in fields and not values["id"] and (problem := s.id_length_problem(item.id)):
+                cursor.error(f"the file name makes the id, and {problem}: shorten the name or set 'id'")
+            result.append(item)
     return result
 
 
@@ -68,40 +74,25 @@ def _unique(items: list[_Checked], what: str, diagnostics: Diagnostics) -> dict[
     for item in items:
         first = by_id.get(item.id)
         if first is not None:
-            other = (f"on line {first.cursor.positions.at((*first.cursor.key_path, 'id')).line}"
-                     if first.doc.path == item.doc.path else f"in {first.doc.path}")
-            item.cursor.child("id").error(f"duplicate {what} id '{item.id}' (also {other})")
+            where = first.cursor.positions.at((*first.cursor.key_path, "id"))
+            item.cursor.child("id").error(
+                f"duplicate {what} id '{item.id}' (also at {where.path}:{where.line}:{where.col})")
         else:
             by_id[item.id] = item
     return dict(sorted(by_id.items()))
-
-
-def _report_cycles(parents: dict[str, str | None], what: str,
-                   cursor_of: dict[str, s.Cursor]) -> set[str]:
-    """Report each parent cycle once, at every member's `parent:` line; return the members."""
-    in_cycle: set[str] = set()
-    for start in sorted(parents):
-        path: list[str] = []
-        node: str | None = start
-        while node is not None and node in parents and node not in path and node not in in_cycle:
-            path.append(node)
-            node = parents[node]
-        if node is not None and node in path:
-            cycle = path[path.index(node):]
-            text = " -> ".join([*cycle, node])
-            for member in cycle:
-                cursor_of[member].child("parent").error(f"{what} parent cycle: {text}")
-            in_cycle.update(cycle)
-    return in_cycle
 
 
 def _teams(doc: Document | None, used: dict[str, list[tuple[str, s.Cursor]]],
            diagnostics: Diagnostics) -> dict[str, Team]:
     """Teams from teams.yaml, or, without it, every team named by content."""
     if doc is None:
+        for name, places in sorted(used.items()):
+            if problem := s.id_length_problem(s.slugify(name)):
+                for _, where in places:
+                    where.error(f"'team': the team's name makes its id, and {problem}")
         return {s.slugify(name): Team(id=s.slugify(name), name=name) for name in sorted(used)}
     cursor = s.Cursor(doc.positions, diagnostics)
-    entries = s.list_of(s.mapping(TEAM, "a team"))
+    entries = s.list_of(s.mapping(TEAM, "a team"), at_most=MAX_TEAMS)
     items = s.convert(entries, doc.meta, cursor)
     if items is s.INVALID:
         return {}
@@ -111,7 +102,7 @@ def _teams(doc: Document | None, used: dict[str, list[tuple[str, s.Cursor]]],
         parent = item.values["parent"]
         if parent is not None and parent not in by_id:
             item.cursor.child("parent").error(f"unknown parent team '{parent}'{s.suggest(parent, by_id)}")
-    _report_cycles({k: v.values["parent"] for k, v in by_id.items()}, "team",
+    report_parent_chains({k: v.values["parent"] for k, v in by_id.items()}, "team",
                    {k: v.cursor for k, v in by_id.items()})
     for name, places in sorted(used.items()):
         if name not in by_id:
@@ -223,6 +214,7 @@ def assemble(config: SiteConfig, objective_docs: list[Document], project_docs: l
     objectives = _unique(_check(objective_docs, OBJECTIVE, "an objective", diagnostics), "objective", diagnostics)
     projects = _unique(_check(project_docs, PROJECT, "a project", diagnostics), "project", diagnostics)
     pages = _check(page_docs, PAGE, "a page", diagnostics)
+    _check_page_slugs(pages, config)
 
     used_teams: dict[str, list[tuple[str, s.Cursor]]] = {}
     for item in [*objectives.values(), *projects.values()]:
@@ -237,7 +229,7 @@ def assemble(config: SiteConfig, objective_docs: list[Document], project_docs: l
         if parent is not None and parent not in objectives:
             item.cursor.child("parent").error(f"unknown parent objective '{parent}'{s.suggest(parent, objectives)}")
             item.values["parent"] = None
-    in_cycle = _report_cycles({k: v.values["parent"] for k, v in objectives.items()}, "objective",
+    in_cycle = report_parent_chains({k: v.values["parent"] for k, v in objectives.items()}, "objective",
                               {k: v.cursor for k, v in objectives.items()})
     children: dict[str, list[str]] = {}
     for objective_id, item in objectives.items():
@@ -297,13 +289,20 @@ def _score_objectives(objectives: dict[str, _Checked], key_results: dict[str, li
     progress: dict[str, float] = {}
 
     def progress_of(objective_id: str) -> float:
-        if objective_id not in progress:
-            krs = key_results[objective_id]
+        """Children before their roll-up, with a stack of our own: a parent chain may be
+        thousands long, deeper than Python's recursion limit."""
+        stack = [objective_id]
+        while stack:
+            current = stack[-1]
+            krs = key_results[current]
             if krs:
-                progress[objective_id] = scoring.weighted_mean([(kr.progress, kr.weight) for kr in krs])
+                progress[current] = scoring.weighted_mean([(kr.progress, kr.weight) for kr in krs])
+            elif pending := [child for child in children[current] if child not in progress]:
+                stack.extend(pending)
+                continue
             else:
-                progress[objective_id] = scoring.weighted_mean(
-                    [(progress_of(child), 1) for child in children[objective_id]])
+                progress[current] = scoring.weighted_mean([(progress[child], 1) for child in children[current]])
+            stack.pop()
         return progress[objective_id]
 
     result = {}
@@ -339,8 +338,26 @@ def _project(item: _Checked, config: SiteConfig, has_team_file: bool) -> Project
         body=item.doc.body)
 
 
+def _page_slug(item: _Checked, config: SiteConfig) -> str:
+    """A free page's URL comes from its path under pages/: each folder and the name, slugified."""
+    inside = item.doc.path.removeprefix(config.relative(config.content_dir / "pages") + "/").removesuffix(".md")
+    return "/".join(s.slugify(part) for part in inside.split("/"))
+
+
+def _check_page_slugs(pages: list[_Checked], config: SiteConfig) -> None:
+    """Each part of a page's URL becomes a folder name; two pages may not share one URL."""
+    seen: dict[str, str] = {}
+    for item in pages:
+        slug = _page_slug(item, config)
+        problems = [problem for part in slug.split("/") if (problem := s.id_length_problem(part))]
+        if problems:
+            item.cursor.error(f"the file's path makes the page's URL, and {problems[0]}: shorten it")
+        elif slug in seen:
+            item.cursor.error(f"this page's URL pages/{slug}/ is also the URL of {seen[slug]}: rename one of them")
+        else:
+            seen[slug] = item.doc.path
+
+
 def _page(item: _Checked, config: SiteConfig) -> FreePage:
-    path = item.doc.path
-    inside = path.removeprefix(config.relative(config.content_dir / "pages") + "/").removesuffix(".md")
-    slug = "/".join(s.slugify(part) for part in inside.split("/"))
-    return construct(FreePage, item.values, slug=slug, body=item.doc.body, source=path)
+    return construct(FreePage, item.values, slug=_page_slug(item, config), body=item.doc.body,
+                     source=item.doc.path)

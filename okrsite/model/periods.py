@@ -1,6 +1,8 @@
 """Period ids to date ranges: `2026` (year), `2026-H1` (half), `2026-Q1` (quarter), or custom.
 
-Periods include their end date.
+Periods include their end date. Every date okrsite accepts lies between FIRST_DAY and
+LAST_DAY, far enough from the ends of the calendar that no date arithmetic of a
+report (a period's end, a chart's margins) can leave it.
 """
 
 from __future__ import annotations
@@ -9,6 +11,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+FIRST_DAY = dt.date(1900, 1, 1)
+LAST_DAY = dt.date(2999, 12, 31)
 _BUILTIN = re.compile(r"^(?P<year>\d{4})(?:-(?P<kind>[QH])(?P<n>\d))?$")
 
 
@@ -48,6 +52,8 @@ def builtin_period(period_id: str) -> Period | None:
     if not match:
         return None
     year = int(match["year"])
+    if not FIRST_DAY.year <= year <= LAST_DAY.year:
+        return None
     kind, n = match["kind"], match["n"]
     if kind is None:
         return Period(period_id, str(year), dt.date(year, 1, 1), dt.date(year, 12, 31), "year")

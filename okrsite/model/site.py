@@ -35,6 +35,7 @@ class ChecklistItem:
 
 
 KR_TYPES = ("metric", "boolean", "milestones")
+MAX_KEY_RESULTS = 100  # per objective (README, "Safety")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -95,7 +96,8 @@ class Objective:
                               "text")
     parent: str | None = option(s.slug, None, "the objective this one supports", "objective id")
     key_results: tuple[KeyResult, ...] = items(KeyResult, "a key result", "how progress is measured",
-                                               "list of key results")
+                                               f"list of key results (at most {MAX_KEY_RESULTS})",
+                                               at_most=MAX_KEY_RESULTS)
     children: tuple[str, ...] = ()
     body: str = ""
 

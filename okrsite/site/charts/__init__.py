@@ -28,7 +28,7 @@ from okrsite.diagnostics import Diagnostics, Location
 from okrsite.model.site import Site
 from okrsite.site.charts.cache import ChartCache, chart_key
 from okrsite.site.charts.palette import Palette, palette_for_theme
-from okrsite.site.charts.specs import ChartSpec, Look, Table, chart_spec
+from okrsite.site.charts.specs import SUBJECT_WORDS, ChartSpec, Look, Table, chart_spec, subject_source
 from okrsite.site.charts.workers import Progress, start_drawing
 from okrsite.site.pages import ChartUse, Page
 
@@ -110,14 +110,24 @@ def _chart(spec: ChartSpec) -> Chart:
                  spec.tables, spec.kind)
 
 
-def page_specs(site: Site, pages: Iterable[Page], look: Look) -> dict[tuple[str, str], ChartSpec]:
-    """The spec of every chart the pages declare (each subject once), in page order;
-    subjects with nothing worth drawing are left out."""
+def page_specs(site: Site, pages: Iterable[Page], look: Look,
+               diagnostics: Diagnostics | None = None) -> dict[tuple[str, str], ChartSpec]:
+    """The spec of every chart the pages declare (each subject once), in page order; subjects
+    with nothing worth drawing are left out, and so is one whose spec fails (a bug, or data the
+    arithmetic did not expect), with a warning: its page shows without it."""
     specs: dict[tuple[str, str], ChartSpec | None] = {}
     for page in pages:
         for use in page.charts:
-            if use.subject not in specs:
+            if use.subject in specs:
+                continue
+            try:
                 specs[use.subject] = chart_spec(site, use.subject, look)
+            except Exception as exc:  # noqa: BLE001 - one chart lost, with a warning
+                specs[use.subject] = None
+                if diagnostics is not None:
+                    diagnostics.warning(Location(subject_source(site, use.subject)),
+                                        f"chart of {SUBJECT_WORDS[use.subject[0]]} {use.subject[1]} could not be drawn: "
+                                        f"{type(exc).__name__}: {exc}")
     return {subject: spec for subject, spec in specs.items() if spec is not None}
 
 
@@ -139,8 +149,8 @@ def _attach(pages: Sequence[Page], specs: dict[tuple[str, str], ChartSpec],
     return result, files
 
 
-def start_charts(site: Site, pages: list[Page], theme_dirs: list[Path], jobs: int | None = None,
-                 progress: Progress = None) -> ChartStage:
+def start_charts(site: Site, pages: list[Page], theme_dirs: list[Path], diagnostics: Diagnostics,
+                 jobs: int | None = None, progress: Progress = None) -> ChartStage:
     """The pages with their charts, and the chart files once `finish()`ed; no charts when disabled.
 
     Charts missing from the cache start drawing at once (in the background when there are
@@ -152,7 +162,7 @@ def start_charts(site: Site, pages: list[Page], theme_dirs: list[Path], jobs: in
         return ChartStage(pages, lambda _: ChartFiles({}, {}))
     started = time.perf_counter()
     look = Look(settings.format, float(settings.dpi), palette_for_theme(theme_dirs))
-    specs = page_specs(site, pages, look)
+    specs = page_specs(site, pages, look, diagnostics)
     cache = ChartCache(site.config.cache_dir / "charts")
     keys = [(spec, chart_key(spec)) for spec in specs.values()]
     unique: dict[str, ChartSpec] = {}
@@ -175,9 +185,16 @@ def start_charts(site: Site, pages: list[Page], theme_dirs: list[Path], jobs: in
                 cache.put(key, spec.look.format, result)
             else:
                 diagnostics.warning(Location(spec.source), f"chart {spec.name} could not be drawn: {result}")
-        files = {chart_path(spec): finish_svg(images[key], look.palette, spec.alt) if look.format == "svg"
-                 else images[key] for spec, key in keys if key in images}
-        ready = {spec.name for spec, key in keys if key in images}
+        files: dict[str, bytes] = {}
+        for spec, key in keys:
+            if key not in images:
+                continue
+            try:
+                files[chart_path(spec)] = finish_svg(images[key], look.palette, spec.alt) \
+                    if look.format == "svg" else images[key]
+            except Exception as exc:  # noqa: BLE001 - a drawing that cannot be finished is one chart lost, with a warning
+                diagnostics.warning(Location(spec.source), f"chart {spec.name} could not be drawn: {exc}")
+        ready = {spec.name for spec in specs.values() if chart_path(spec) in files}
         failed = [page for page in pages
                   if any(specs[use.subject].name not in ready for use in page.charts if use.subject in specs)]
         redo, redo_files = _attach(failed, specs, ready)

@@ -424,7 +424,22 @@ CHARTS: dict[str, ChartMaker] = {
 }
 
 
+SUBJECT_WORDS = {"kr": "key result", "objective": "objective", "period": "period", "project": "project"}
+
+
 def chart_spec(site: Site, subject: tuple[str, str], look: Look) -> ChartSpec | None:
     """The chart of a subject, ("kr", "seo/page-views") say, or None when there is none."""
     kind, key = subject
     return CHARTS[kind](site, key, look)
+
+
+def subject_source(site: Site, subject: tuple[str, str]) -> str:
+    """The file a chart's subject comes from, for a warning about it."""
+    kind, key = subject
+    if kind in ("kr", "objective"):
+        objective = site.objectives.get(key.partition("/")[0])
+        if objective is not None:
+            return objective.source
+    if kind == "project" and key in site.projects:
+        return site.projects[key].source
+    return site.config.relative(site.config.path)

@@ -29,9 +29,12 @@ BATCHES_PER_WORKER = 4
 
 
 def _draw_batch(specs: Sequence[ChartSpec]) -> list[Result]:
-    """The one place that imports the drawing module (and so matplotlib)."""
-    from okrsite.site.charts import draw
-
+    """The one place that imports the drawing module (and so matplotlib); a drawing library
+    that cannot be loaded fails every chart, each with a warning, and no build."""
+    try:
+        from okrsite.site.charts import draw
+    except Exception as exc:  # noqa: BLE001 - ImportError, or matplotlib failing to start
+        return [f"{type(exc).__name__}: {exc}"] * len(specs)
     return draw.draw_many(specs)
 
 

@@ -1,0 +1,621 @@
+"""Nothing breaks out, nothing half-written (issue 13): ids that become paths, links that
+lead out of the site, writes that fail half-way, input at the limits. Each test builds a
+small site in tmp_path and checks what a user would: the exit code, the error line, the
+files on disk.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import errno
+import json
+import os
+import re
+import subprocess
+import sys
+import xml.etree.ElementTree as ElementTree
+from pathlib import Path
+
+import pytest
+
+from okrsite.build import output
+from okrsite.build.output import MARKER, UnsafeOutput, write_site
+from okrsite.commands.cli import main
+from okrsite.content.config import default_as_of
+from tests.conftest import MINIMAL_CONFIG, MINIMAL_OBJECTIVE, write
+
+CONFIG = MINIMAL_CONFIG.lstrip("\n")
+GROW = MINIMAL_OBJECTIVE  # line 10 is its KR's `current: 150`
+OBJ = "content/objectives/grow.md"
+LINE = re.compile(r"^[^:/\s][^:]*:\d+:\d+: (error|warning): \S.*$")
+
+
+def make_site(root: Path, files: dict[str, str], config: str = CONFIG) -> Path:
+    write(root, "okrsite.yaml", config)
+    for rel, text in files.items():
+        write(root, rel, text)
+    return root
+
+
+def tree(folder: Path) -> dict[str, tuple[str, bytes | str | None]]:
+    """Every entry below `folder`, links not followed: kind and bytes (or link target)."""
+    result: dict[str, tuple[str, bytes | str | None]] = {}
+    for dirpath, dirnames, filenames in os.walk(folder):
+        for name in dirnames + filenames:
+            path = Path(dirpath) / name
+            rel = path.relative_to(folder).as_posix()
+            if path.is_symlink():
+                result[rel] = ("link", os.readlink(path))
+            elif path.is_dir():
+                result[rel] = ("dir", None)
+            elif path.is_file():
+                result[rel] = ("file", path.read_bytes())
+            else:
+                result[rel] = ("other", None)
+    return result
+
+
+@pytest.fixture
+def build(monkeypatch, capsys):
+    """`okrsite ARGS` in-process from a folder: (exit code, stderr lines)."""
+
+    def run(cwd: Path, *args: str) -> tuple[int, list[str]]:
+        monkeypatch.chdir(cwd)
+        code = main(list(args or ("build", "--jobs", "1")))
+        return code, capsys.readouterr().err.splitlines()
+
+    return run
+
+
+def diagnostics(lines: list[str]) -> list[str]:
+    return [line for line in lines if not line.startswith("okrsite: ")]
+
+
+# --- ids that become paths ---------------------------------------------------
+
+def test_a_period_id_that_is_a_path_is_an_error_and_nothing_is_written_outside(tmp_path: Path, build) -> None:
+    config = CONFIG + "periods:\n  - {id: ../../../../tmp/x, start: 2026-01-01, end: 2026-03-31}\n"
+    root = make_site(tmp_path / "site", {OBJ: GROW.replace("2026-Q1", "../../../../tmp/x")}, config)
+    before = tree(tmp_path)
+    for command in ("check", "build"):
+        code, lines = build(root, command)
+        assert code == 1 and diagnostics(lines) == [
+            "okrsite.yaml:4:10: error: 'id': expected a period id of letters, digits, '-' and '_' "
+            "(such as 2026-Q1), got '../../../../tmp/x'"]
+    write(root, "okrsite.yaml", CONFIG)
+    code, lines = build(root)
+    assert code == 1 and diagnostics(lines) == [
+        f"{OBJ}:3:9: error: 'period': expected a period id of letters, digits, '-' and '_' (such as 2026-Q1), "
+        "got '../../../../tmp/x'"]
+    write(root, "okrsite.yaml", config)
+    assert tree(tmp_path) == before
+
+
+def test_custom_period_ids_may_use_upper_case_like_the_built_in_ones(tmp_path: Path, build) -> None:
+    config = CONFIG + "periods:\n  - {id: Sprint_7, start: 2026-01-01, end: 2026-03-31}\n"
+    root = make_site(tmp_path / "site", {OBJ: GROW.replace("2026-Q1", "Sprint_7")}, config)
+    code, lines = build(root)
+    assert code == 0 and diagnostics(lines) == []
+    assert (root / "output/periods/Sprint_7/index.html").is_file()
+
+
+def test_period_ids_that_differ_only_in_case_are_one_folder_and_an_error(tmp_path: Path, build) -> None:
+    config = CONFIG + ("periods:\n  - {id: sprint, start: 2026-01-01, end: 2026-01-31}\n"
+                       "  - {id: Sprint, start: 2026-02-01, end: 2026-02-28}\n")
+    root = make_site(tmp_path / "site", {OBJ: GROW}, config)
+    code, lines = build(root)
+    assert code == 1
+    assert "okrsite.yaml:5:10: error: duplicate period id 'Sprint' (ids may not differ only in case)" in lines
+
+
+def test_an_id_longer_than_100_characters_is_an_error_at_its_line(tmp_path: Path, build) -> None:
+    root = make_site(tmp_path / "site", {OBJ: GROW.replace("title: Grow", "id: " + "a" * 101 + "\ntitle: Grow")})
+    code, lines = build(root)
+    assert code == 1
+    assert diagnostics(lines) == [f"{OBJ}:2:5: error: 'id': an id may have at most 100 characters, got 101 "
+                                  "('aaaaaaaaaaaaaaaaaaaa'...)"]
+
+
+def test_a_file_name_too_long_for_an_id_is_an_error_at_the_file(tmp_path: Path, build) -> None:
+    name = "b" * 120
+    root = make_site(tmp_path / "site", {f"content/objectives/{name}.md": GROW})
+    code, lines = build(root)
+    assert code == 1
+    assert diagnostics(lines) == [f"content/objectives/{name}.md:2:1: error: the file name makes the id, and an "
+                                  f"id may have at most 100 characters, got 120 ('bbbbbbbbbbbbbbbbbbbb'...): "
+                                  "shorten the name or set 'id'"]
+
+
+def test_a_team_name_too_long_for_a_folder_is_an_error_at_its_line(tmp_path: Path, build) -> None:
+    root = make_site(tmp_path / "site", {OBJ: GROW.replace("team: marketing", "team: " + "Sales " * 30)})
+    code, lines = build(root)
+    assert code == 1
+    [line] = diagnostics(lines)
+    assert line.startswith(f"{OBJ}:4:7: error: 'team': the team's name makes its id, and an id may have at most 100")
+
+
+def test_a_free_page_whose_path_is_too_long_for_a_folder_is_an_error(tmp_path: Path, build) -> None:
+    name = "c" * 101
+    root = make_site(tmp_path / "site", {OBJ: GROW, f"content/pages/{name}.md": "---\ntitle: Long\n---\n"})
+    code, lines = build(root)
+    assert code == 1
+    [line] = diagnostics(lines)
+    assert line.startswith(f"content/pages/{name}.md:2:1: error: the file's path makes the page's URL, and an id "
+                           "may have at most 100 characters")
+
+
+def test_two_free_pages_with_one_url_are_an_error(tmp_path: Path, build) -> None:
+    root = make_site(tmp_path / "site", {OBJ: GROW, "content/pages/How We Work.md": "---\ntitle: A\n---\n",
+                                         "content/pages/how-we-work.md": "---\ntitle: B\n---\n"})
+    code, lines = build(root)
+    assert code == 1
+    assert diagnostics(lines) == ["content/pages/how-we-work.md:2:1: error: this page's URL pages/how-we-work/ is "
+                                  "also the URL of content/pages/How We Work.md: rename one of them"]
+
+
+# --- the writer's own guard ----------------------------------------------------
+
+def previous_output(folder: Path) -> dict[str, tuple[str, bytes | str | None]]:
+    write_site({"index.html": b"old home", "objectives/grow/index.html": b"old grow", "a/b/c.txt": b"c"}, folder)
+    return tree(folder)
+
+
+@pytest.mark.parametrize("rel", [
+    "../escaped.html", "/tmp/escaped.html", "objectives/../../escaped.html", "a\\..\\..\\escaped.html",
+    "a\0b", "a//b.html", "", ".", "a/./b.html", "a/", "C:/escaped.html", "x" * 256, "bad-\ud800.html",
+])
+def test_the_writer_refuses_any_path_that_could_leave_its_folder(tmp_path: Path, rel: str) -> None:
+    out = tmp_path / "out"
+    before = previous_output(out)
+    outside = tree(tmp_path)
+    with pytest.raises(UnsafeOutput, match="refusing to write"):
+        write_site({"index.html": b"new", rel: b"escaped"}, out)
+    assert tree(out) == before and tree(tmp_path) == outside
+
+
+@pytest.mark.parametrize("pages", [40, 2])
+def test_the_writer_never_writes_through_a_folder_of_the_output_that_links_outside(tmp_path: Path,
+                                                                                  pages: int) -> None:
+    out, elsewhere = tmp_path / "out", tmp_path / "elsewhere"
+    files = many_files(pages)
+    write_site(files, out)
+    elsewhere.mkdir()
+    (out / "objectives/linked").symlink_to(elsewhere)  # someone changed the output by hand
+    files["objectives/linked/index.html"] = b"through the link"
+    before = tree(out)
+    # 40 pages: a few files change, written in place; 2 pages: a new folder is staged
+    with pytest.raises(UnsafeOutput, match="'objectives/linked': it leads out of the output folder"):
+        write_site(files, out)
+    assert list(elsewhere.iterdir()) == [] and tree(out) == before
+
+
+# --- all or nothing ------------------------------------------------------------
+
+def fail_after(count: int, monkeypatch: pytest.MonkeyPatch, name: str = "_write_file") -> None:
+    """Make output's `name` raise ENOSPC once it has been called `count` times."""
+    real = getattr(output, name)
+    calls = iter(range(10 ** 6))
+
+    def failing(*args):
+        if next(calls) >= count:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(args[0]))
+        return real(*args)
+
+    monkeypatch.setattr(output, name, failing)
+
+
+def many_files(n: int) -> dict[str, bytes]:
+    return {f"objectives/o{i}/index.html": f"new {i}".encode() for i in range(n)}
+
+
+@pytest.mark.parametrize("after", [0, 1, 7, 30])
+def test_a_full_swap_that_fails_part_way_leaves_the_previous_output_and_no_staging(
+        tmp_path: Path, monkeypatch, after: int) -> None:
+    out = tmp_path / "out"
+    before = previous_output(out)
+    fail_after(after, monkeypatch)
+    with pytest.raises(OSError) as failure:
+        write_site(many_files(40), out)  # most of the site changes: a whole new folder is staged
+    assert failure.value.errno == errno.ENOSPC
+    assert tree(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+@pytest.mark.parametrize("after", [0, 1, 2])
+def test_a_few_files_swap_that_fails_part_way_leaves_the_previous_output_and_no_staging(
+        tmp_path: Path, monkeypatch, after: int) -> None:
+    out = tmp_path / "out"
+    files = {**many_files(40), "index.html": b"old home"}
+    write_site(files, out)
+    before = tree(out)
+    fail_after(after, monkeypatch)
+    changed = {**files, "index.html": b"new home", "objectives/o1/index.html": b"new",
+               "objectives/new/index.html": b"new", "pages/x/index.html": b"new"}
+    del changed["objectives/o2/index.html"]
+    with pytest.raises(OSError):
+        write_site(changed, out)
+    assert tree(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+@pytest.mark.parametrize("after", [0, 1, 2, 3])
+def test_a_rename_that_fails_while_swapping_a_few_files_is_undone(tmp_path: Path, monkeypatch, after: int) -> None:
+    out = tmp_path / "out"
+    files = {**many_files(40), "index.html": b"old home"}
+    write_site(files, out)
+    before = tree(out)
+    real = os.replace
+    calls = iter(range(10 ** 6))
+
+    def replace(source, target):  # the undo's own renames (after the failure) go through
+        if next(calls) == after:
+            raise OSError(errno.EIO, "I/O error", str(target))
+        return real(source, target)
+
+    monkeypatch.setattr(output.os, "replace", replace)
+    changed = {**files, "index.html": b"new home", "objectives/new/index.html": b"new"}
+    del changed["objectives/o2/index.html"]
+    with pytest.raises(OSError):
+        write_site(changed, out)
+    assert tree(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_a_full_swap_whose_last_rename_fails_puts_the_previous_output_back(tmp_path: Path, monkeypatch) -> None:
+    out = tmp_path / "out"
+    before = previous_output(out)
+    real = os.replace
+    failed = []
+
+    def replace(source, target):  # the first rename onto the output fails; putting it back works
+        if Path(target) == out.resolve() and not failed:
+            failed.append(target)
+            raise OSError(errno.EXDEV, "cross-device link", str(target))
+        return real(source, target)
+
+    monkeypatch.setattr(output.os, "replace", replace)
+    with pytest.raises(OSError):
+        write_site(many_files(40), out)
+    assert tree(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_a_build_whose_write_fails_keeps_the_output_and_says_so_in_the_contract_form(
+        tmp_path: Path, monkeypatch, build) -> None:
+    root = make_site(tmp_path / "site", {OBJ: GROW})
+    assert build(root)[0] == 0
+    before = tree(root / "output")
+    write(root, OBJ, GROW.replace("current: 150", "current: 170"))
+    write(root, "okrsite.yaml", CONFIG.replace("2026-02-15", "2026-02-20"))  # every page changes
+    fail_after(3, monkeypatch)
+    code, lines = build(root)
+    assert code == 1
+    [line] = diagnostics(lines)
+    assert LINE.match(line) and line.startswith("okrsite.yaml:1:1: error: cannot write the output folder (")
+    assert line.endswith(": No space left on device")
+    assert lines[-1] == "okrsite: build failed: 1 error(s); the previous output was left as it was"
+    assert tree(root / "output") == before
+    assert sorted(p.name for p in root.iterdir()) == [".okrsite-cache", "content", "okrsite.yaml", "output"]
+
+
+# --- links and special files -----------------------------------------------------
+
+@pytest.fixture
+def secret(tmp_path: Path) -> Path:
+    """A file outside the site, as /etc/passwd would be."""
+    return write(tmp_path, "secret/passwd", "root:x:0:0:SECRET-LINE\n")
+
+
+def test_a_link_under_assets_to_a_file_outside_the_site_is_not_published(tmp_path: Path, secret: Path,
+                                                                          build) -> None:
+    root = make_site(tmp_path / "site", {OBJ: GROW, "content/assets/logo.txt": "logo\n"})
+    (root / "content/assets/passwd").symlink_to(secret)
+    (root / "content/assets/etc").symlink_to(secret.parent)
+    code, lines = build(root)
+    assert code == 0
+    assert diagnostics(lines) == [
+        "content/assets/etc:1:1: warning: a symbolic link that leads outside the site folder is not followed: skipped",
+        "content/assets/passwd:1:1: warning: a symbolic link that leads outside the site folder is not followed: "
+        "skipped"]
+    assert sorted(p.name for p in (root / "output/assets").iterdir()) == ["logo.txt"]
+    assert not any(b"SECRET-LINE" in p.read_bytes() for p in (root / "output").rglob("*") if p.is_file())
+
+
+def test_an_assets_folder_that_links_outside_the_site_is_not_read(tmp_path: Path, secret: Path, build) -> None:
+    root = make_site(tmp_path / "site", {OBJ: GROW})
+    (root / "content/assets").symlink_to(secret.parent)
+    code, lines = build(root)
+    assert code == 0
+    assert diagnostics(lines) == ["content/assets:1:1: warning: a folder that leads outside the site folder is not "
+                                  "read: skipped"]
+    assert not (root / "output/assets").exists()
+
+
+def test_a_theme_static_link_outside_the_site_is_not_published(tmp_path: Path, secret: Path, build) -> None:
+    root = make_site(tmp_path / "site", {OBJ: GROW, "themes/default/static/extra.css": "p {}\n"})
+    (root / "themes/default/static/passwd").symlink_to(secret)
+    code, lines = build(root)
+    assert code == 0
+    assert diagnostics(lines) == ["themes/default/static/passwd:1:1: warning: a symbolic link that leads outside "
+                                  "the site folder is not followed: skipped"]
+    assert (root / "output/static/extra.css").is_file() and not (root / "output/static/passwd").exists()
+
+
+def test_a_content_file_that_links_outside_the_site_is_never_read(tmp_path: Path, secret: Path, build) -> None:
+    root = make_site(tmp_path / "site", {OBJ: GROW})
+    (root / "content/objectives/passwd.md").symlink_to(secret)  # would fail to parse, quoting its text
+    for command in ("build", "check"):
+        code, lines = build(root, command, *(("--jobs", "1") if command == "build" else ()))
+        assert code == 0 and "SECRET" not in "\n".join(lines)
+        assert "content/objectives/passwd.md:1:1: warning: a symbolic link that leads outside the site folder " \
+               "is not followed: skipped" in lines
+
+
+def test_links_inside_the_site_are_followed_and_named_by_their_own_path(tmp_path: Path, build) -> None:
+    root = make_site(tmp_path / "site", {OBJ: GROW, "shared/bad.md": "---\ntitle: [oops\n---\n",
+                                         "shared/logo.txt": "logo\n"})
+    (root / "content/objectives/linked.md").symlink_to(root / "shared/bad.md")
+    (root / "content/assets").mkdir()
+    (root / "content/assets/logo.txt").symlink_to(root / "shared/logo.txt")
+    code, lines = build(root)
+    assert code == 1
+    [line] = diagnostics(lines)
+    assert line.startswith("content/objectives/linked.md:2:8: error: invalid YAML")
+    write(root, OBJ.replace("grow", "linked"), GROW.replace("title: Grow", "id: other\ntitle: Other"))
+    assert build(root)[0] == 0
+    assert (root / "output/assets/logo.txt").read_text() == "logo\n"
+
+
+def test_a_fifo_under_content_is_skipped_with_a_warning_instead_of_hanging(tmp_path: Path) -> None:
+    root = make_site(tmp_path / "site", {OBJ: GROW})
+    os.mkfifo(root / "content/objectives/waiting.md")
+    (root / "content/assets").mkdir()
+    os.mkfifo(root / "content/assets/pipe")
+    result = subprocess.run([sys.executable, "-m", "okrsite", "build", "--jobs", "1"], cwd=root, timeout=120,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        "content/assets/pipe:1:1: warning: not a regular file (a FIFO, socket, device or broken link): skipped",
+        "content/objectives/waiting.md:1:1: warning: not a regular file (a FIFO, socket, device or broken link): "
+        "skipped"]
+
+
+def test_a_file_name_that_is_not_utf8_is_skipped_with_a_printable_warning(tmp_path: Path, build) -> None:
+    root = make_site(tmp_path / "site", {OBJ: GROW})
+    (root / os.fsdecode(b"content/objectives/caf\xe9.md")).write_text(GROW)
+    code, lines = build(root)
+    assert code == 0
+    assert diagnostics(lines) == ["content/objectives/caf\ufffd.md:1:1: warning: the file name is not valid UTF-8 "
+                                  "(rename it): skipped"]
+    assert (root / "output/objectives/grow/index.html").is_file()
+
+
+def test_a_content_folder_outside_the_site_is_an_error(tmp_path: Path, build) -> None:
+    make_site(tmp_path / "elsewhere", {OBJ: GROW})
+    root = make_site(tmp_path / "site", {}, CONFIG + "content_dir: ../elsewhere/content\n")
+    code, lines = build(root)
+    assert code == 1
+    assert diagnostics(lines) == ["okrsite.yaml:3:14: error: 'content_dir': the content folder must be inside "
+                                  "the site folder"]
+
+
+# --- limits, and values at the ends of their range ---------------------------------
+
+KR_LINE = "    current: 150"
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ("1.0e+400", "'current': expected a finite number, got inf"),
+    ("9" * 400, "'current': expected a number from -10^15 to 10^15, got a whole number of 400 digits"),
+    ("-2.0e+16", "'current': expected a number from -10^15 to 10^15, got -2e+16"),
+])
+def test_numbers_too_large_are_errors_at_their_line(tmp_path: Path, build, value: str, message: str) -> None:
+    root = make_site(tmp_path / "site", {OBJ: GROW.replace(KR_LINE, f"    current: {value}")})
+    code, lines = build(root)
+    assert code == 1 and diagnostics(lines) == [f"{OBJ}:10:14: error: {message}"]
+
+
+@pytest.mark.parametrize(("files", "config", "expected"), [
+    pytest.param({OBJ: GROW.replace("2026-Q1", "9999-Q4")}, CONFIG,
+                 f"{OBJ}:3:9: error: unknown period '9999-Q4'", id="built-in-period-in-year-9999"),
+    pytest.param({OBJ: GROW.replace("2026-Q1", "0001-Q1")}, CONFIG,
+                 f"{OBJ}:3:9: error: unknown period '0001-Q1'", id="built-in-period-in-year-1"),
+    pytest.param({OBJ: GROW}, CONFIG.replace("2026-02-15", "9999-12-31"),
+                 "okrsite.yaml:2:8: error: 'as_of': expected a date from 1900-01-01 to 2999-12-31, got 9999-12-31",
+                 id="as-of-9999-12-31"),
+    pytest.param({OBJ: GROW}, CONFIG + "periods:\n  - {id: all, start: 0001-01-01, end: 9999-12-31}\n",
+                 "okrsite.yaml:4:22: error: 'start': expected a date from 1900-01-01 to 2999-12-31, got 0001-01-01",
+                 id="custom-period-from-year-1"),
+    pytest.param({OBJ: GROW, "content/projects/p.md": "---\ntitle: P\ndue: 9999-12-31\nkey_results: grow\n---\n"},
+                 CONFIG, "content/projects/p.md:3:6: error: 'due': expected a date from 1900-01-01 to 2999-12-31, "
+                 "got 9999-12-31", id="due-9999-12-31"),
+])
+def test_dates_at_the_ends_of_the_calendar_are_errors_at_their_line(tmp_path: Path, build, files, config,
+                                                                   expected: str) -> None:
+    root = make_site(tmp_path / "site", files, config)
+    code, lines = build(root)
+    assert code == 1
+    assert any(line.startswith(expected) for line in lines), lines
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["build", "--as-of", "9999-12-31"], "expected a date from 1900-01-01 to 2999-12-31, got '9999-12-31'"),
+    (["serve", "--port", "99999"], "argument --port: expected a port from 0 to 65535, got '99999'"),
+])
+def test_an_option_out_of_its_range_is_a_usage_error(tmp_path: Path, capsys, args: list[str], message: str) -> None:
+    root = make_site(tmp_path / "site", {OBJ: GROW})
+    with pytest.raises(SystemExit) as stop:
+        main([*args, "--config", str(root / "okrsite.yaml")])
+    assert stop.value.code == 2
+    assert message in capsys.readouterr().err
+
+
+def test_a_source_date_epoch_beyond_the_calendar_is_ignored_like_any_other_bad_value() -> None:
+    assert default_as_of({"SOURCE_DATE_EPOCH": "9" * 30}) == dt.date.today()
+    assert default_as_of({"SOURCE_DATE_EPOCH": "99999999999"}) == dt.date.today()  # year 5138
+    assert default_as_of({"SOURCE_DATE_EPOCH": "1771113600"}) == dt.date(2026, 2, 15)
+
+
+def chain(root: Path, length: int) -> None:
+    for i in range(length):
+        parent = f"parent: o{i - 1}\n" if i else ""
+        krs = "key_results:\n  - {title: V, start: 0, target: 10, current: 5}\n" if i == length - 1 else ""
+        write(root, f"content/objectives/o{i}.md", f"---\ntitle: O{i}\nperiod: 2026-Q1\n{parent}{krs}---\n")
+
+
+def test_a_parent_chain_thousands_long_is_an_error_at_the_first_objective_too_deep(tmp_path: Path, build) -> None:
+    root = make_site(tmp_path / "site", {})
+    chain(root, 3000)
+    code, lines = build(root, "check")
+    assert code == 1
+    assert diagnostics(lines) == ["content/objectives/o32.md:4:9: error: objective 'o32' is nested 33 levels deep; "
+                                  "a chain of parents may have at most 32 levels"]
+
+
+def test_a_parent_chain_32_levels_deep_builds_and_rolls_up(tmp_path: Path, build) -> None:
+    root = make_site(tmp_path / "site", {})
+    chain(root, 32)
+    assert build(root)[0] == 0
+    objectives = {o["id"]: o for o in json.loads((root / "output/okrs.json").read_text())["objectives"]}
+    assert objectives["o0"]["progress"] == 0.5 and objectives["o0"]["children"] == ["o1"]
+    assert "O31" in (root / "output/alignment/index.html").read_text()
+
+
+def test_a_team_chain_deeper_than_32_levels_is_an_error(tmp_path: Path, build) -> None:
+    teams = "- id: marketing\n" + "".join(f"- {{id: t{i}{f', parent: t{i - 1}' if i else ''}}}\n" for i in range(40))
+    root = make_site(tmp_path / "site", {OBJ: GROW, "content/teams.yaml": teams})
+    code, lines = build(root)
+    assert code == 1
+    assert diagnostics(lines) == ["content/teams.yaml:34:21: error: team 't32' is nested 33 levels deep; "
+                                  "a chain of parents may have at most 32 levels"]
+
+
+def test_chart_dpi_outside_50_to_600_is_an_error_at_its_line(tmp_path: Path, build) -> None:
+    root = make_site(tmp_path / "site", {OBJ: GROW}, CONFIG + "charts: {format: png, dpi: 100000}\n")
+    code, lines = build(root)
+    assert code == 1
+    assert diagnostics(lines) == ["okrsite.yaml:3:28: error: 'dpi': expected a number from 50 to 600, got 100000"]
+
+
+def test_a_content_file_over_2_mb_is_an_error_at_its_first_line(tmp_path: Path, build) -> None:
+    root = make_site(tmp_path / "site", {OBJ: GROW + "x" * (2 * 1024 * 1024)})
+    code, lines = build(root)
+    assert code == 1
+    [line] = diagnostics(lines)
+    assert line.startswith(f"{OBJ}:1:1: error: the file has 2,097,") and line.endswith("at most 2,097,152 (2 MB)")
+
+
+def test_more_than_100_key_results_is_an_error_at_the_list(tmp_path: Path, build) -> None:
+    krs = "".join(f"  - {{title: K{i}, start: 0, target: 1}}\n" for i in range(101))
+    root = make_site(tmp_path / "site", {OBJ: f"---\ntitle: Grow\nperiod: 2026-Q1\nkey_results:\n{krs}---\n"})
+    code, lines = build(root)
+    assert code == 1
+    assert diagnostics(lines) == [f"{OBJ}:5:3: error: 'key_results': expected at most 100 entries, got 101"]
+
+
+def test_more_than_1000_checkins_is_an_error_at_the_list(tmp_path: Path, build) -> None:
+    checkins = "".join("      - {date: 2026-01-05, value: 1}\n" for _ in range(1001))
+    root = make_site(tmp_path / "site", {OBJ: GROW.replace(KR_LINE, KR_LINE + "\n    checkins:\n" + checkins)})
+    code, lines = build(root)
+    assert code == 1
+    assert diagnostics(lines) == [f"{OBJ}:12:7: error: 'checkins': expected at most 1000 entries, got 1001"]
+
+
+def test_control_characters_in_titles_leave_charts_and_the_feed_valid_xml(tmp_path: Path, build) -> None:
+    objective = GROW.replace("title: Grow", 'title: "Gr\\x01ow\\x1b[31m"').replace(
+        "title: Views from 100 to 200", 'title: "Views\\x02 \\x0c"\n    unit: "\\x03"').replace(
+        KR_LINE, KR_LINE + '\n    checkins: [{date: 2026-01-05, value: 120, note: "n\\x04\\ttab"}]')
+    root = make_site(tmp_path / "site", {OBJ: objective})
+    assert build(root)[0] == 0
+    svgs = sorted((root / "output/charts").rglob("*.svg"))
+    assert len(svgs) == 2  # the KR's trend, the period's overview
+    for path in [*svgs, root / "output/feed.xml"]:
+        ElementTree.parse(path)  # raises on invalid XML
+    for path in (root / "output").rglob("*"):
+        if path.is_file():
+            assert not re.search(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]", path.read_bytes()), path
+    assert '"title":"Grow[31m"' in (root / "output/okrs.json").read_text()
+
+
+# --- a chart that cannot be made only warns ---------------------------------------------
+
+def built_without_the_kr_chart(root: Path, build, warning: str) -> None:
+    """The build succeeds with one warning; the KR's page shows no chart, the period's chart is there."""
+    code, lines = build(root)
+    assert code == 0 and diagnostics(lines) == [f"{OBJ}:1:1: warning: {warning}"]
+    assert "kr-views.svg" not in (root / "output/objectives/grow/index.html").read_text()
+    assert sorted(p.name for p in (root / "output/charts").rglob("*.svg")) == ["2026-Q1.svg"]
+
+
+def test_a_chart_that_cannot_be_planned_only_warns(tmp_path: Path, build, monkeypatch) -> None:
+    from okrsite.site.charts import specs
+
+    def broken(*_):
+        raise OverflowError("date value out of range")
+
+    monkeypatch.setattr(specs, "kr_trend", broken)
+    built_without_the_kr_chart(make_site(tmp_path / "site", {OBJ: GROW}), build,
+                               "chart of key result grow/views could not be drawn: OverflowError: date value out of range")
+
+
+def test_a_chart_whose_drawing_cannot_be_finished_only_warns(tmp_path: Path, build, monkeypatch) -> None:
+    from okrsite.site import charts
+
+    real = charts.finish_svg
+
+    def finish(raw, palette, title):
+        if title.startswith("Views"):
+            raise ValueError("substring not found")
+        return real(raw, palette, title)
+
+    monkeypatch.setattr(charts, "finish_svg", finish)
+    built_without_the_kr_chart(make_site(tmp_path / "site", {OBJ: GROW}), build,
+                               "chart objectives/grow/kr-views could not be drawn: substring not found")
+
+
+def test_a_drawing_library_that_cannot_load_fails_each_chart_with_a_warning(tmp_path: Path, build,
+                                                                            monkeypatch) -> None:
+    from okrsite.site import charts
+
+    monkeypatch.setitem(sys.modules, "okrsite.site.charts.draw", None)  # `import` raises ImportError
+    monkeypatch.delattr(charts, "draw", raising=False)
+    root = make_site(tmp_path / "site", {OBJ: GROW})
+    code, lines = build(root)
+    assert code == 0
+    warnings = diagnostics(lines)
+    assert len(warnings) == 2 and all("could not be drawn: ModuleNotFoundError: import of okrsite.site.charts.draw halted" in w
+                                          for w in warnings)
+    assert not (root / "output/charts").exists()
+
+
+# --- messages in the contract's form -------------------------------------------------
+
+def test_duplicate_ids_in_one_file_name_the_file_of_the_first(tmp_path: Path, build) -> None:
+    root = make_site(tmp_path / "site", {OBJ: GROW, "content/teams.yaml": "- id: marketing\n- id: sales\n- id: sales\n"})
+    code, lines = build(root)
+    assert code == 1
+    assert diagnostics(lines) == ["content/teams.yaml:3:7: error: duplicate team id 'sales' "
+                                  "(also at content/teams.yaml:2:7)"]
+
+
+def test_a_diagnostic_stays_on_one_line_whatever_the_content_holds(tmp_path: Path, build) -> None:
+    root = make_site(tmp_path / "site", {OBJ: GROW.replace("title: Grow", 'title: Grow\n"a\\nb\\x1b[2J": 1')})
+    code, lines = build(root)
+    assert code == 1
+    assert diagnostics(lines) == [f"{OBJ}:3:1: error: unknown field 'a\\nb\\x1b[2J' in an objective"]
+
+
+def test_an_error_inside_the_built_in_theme_is_reported_at_okrsite_yaml_naming_the_template(
+        tmp_path: Path, build, monkeypatch) -> None:
+    from okrsite.site import widgets
+
+    def broken(*_, **__):
+        raise RuntimeError("helper failed")
+
+    monkeypatch.setitem(widgets.HELPERS, "badge", broken)
+    root = make_site(tmp_path / "site", {OBJ: GROW})
+    code, lines = build(root)
+    assert code == 1
+    [line] = diagnostics(lines)
+    assert re.fullmatch(r"okrsite\.yaml:1:1: error: template error in the built-in theme, "
+                        r"templates/[a-z_]+\.html:\d+: helper failed", line), line
