@@ -198,10 +198,15 @@ class Builder:
         or writing anything (`okrsite check`); raise BuildFailed like build()."""
         started = time.perf_counter()
         diagnostics = Diagnostics()
-        site = self._site(self._config(diagnostics), diagnostics)
+        site = self.load(diagnostics)
         return CheckReport(objectives=len(site.objectives), projects=len(site.projects),
                            pages=len(site.pages), seconds=time.perf_counter() - started,
                            warnings=tuple(diagnostics.sorted()))
+
+    def load(self, diagnostics: Diagnostics) -> Site:
+        """The checked model, loaded as a build loads it (check, diff, checkin); problems are
+        added to `diagnostics`, and errors raise BuildFailed like build()."""
+        return self._site(self._config(diagnostics), diagnostics)
 
     def _config(self, diagnostics: Diagnostics) -> SiteConfig:
         config = load_config(self.options.config_path, diagnostics, output=self.options.output,

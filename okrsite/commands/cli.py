@@ -12,7 +12,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from okrsite import __version__
-from okrsite.content.config import CONFIG_NAME
+from okrsite.content.config import CONFIG_NAME, default_as_of
+from okrsite.model.scoring import ZONES
 from okrsite.diagnostics import BuildFailed
 from okrsite.commands.progress import Progress
 
@@ -182,8 +183,42 @@ def run_hook(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def run_checkin(args: argparse.Namespace) -> int:
+    from okrsite.commands import checkin
+
+    objective, _, kr = args.kr.partition("/")
+    problem = None
+    if not objective or not kr or "/" in kr:
+        problem = f"expected OBJECTIVE/KR (an objective id and a key result id), got {args.kr!r}"
+    elif args.value is not None and args.zone is not None:
+        problem = "give a VALUE or --zone, not both"
+    elif all(x is None for x in (args.value, args.zone, args.done, args.milestone, args.confidence, args.note)):
+        problem = "nothing to record: give a VALUE, --zone, --done/--not-done, --milestone, --confidence or --note"
+    if problem:
+        print(f"okrsite checkin: error: {problem}", file=sys.stderr)
+        return EXIT_USAGE
+    if not _config_exists(args):
+        return EXIT_USAGE
+    request = checkin.Request(objective, kr, args.date or default_as_of(), value=args.value, zone=args.zone,
+                              done=args.done, milestone=args.milestone, confidence=args.confidence, note=args.note)
+    return checkin.run(request, args.config)
+
+
+def _number(low: float | None = None, high: float | None = None) -> Callable[[str], str]:
+    def check(value: str) -> str:
+        from okrsite.commands.checkin import number_text
+
+        try:
+            return number_text(value, low, high)
+        except ValueError:
+            where = f" from {low:g} to {high:g}" if low is not None and high is not None else ""
+            raise argparse.ArgumentTypeError(f"expected a number{where} like 0.5 or 1850, got {value!r}") from None
+    return check
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
-    "build": run_build, "serve": run_serve, "check": run_check, "init": run_init, "hook": run_hook}
+    "build": run_build, "serve": run_serve, "check": run_check, "init": run_init, "hook": run_hook,
+    "checkin": run_checkin}
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -220,6 +255,19 @@ def make_parser() -> argparse.ArgumentParser:
                       help="install or uninstall the post-commit hook; run: what the hook runs")
     hook.add_argument("--config", type=Path, default=Path(CONFIG_NAME), metavar="PATH",
                       help=f"the site configuration (default: ./{CONFIG_NAME})")
+    checkin = commands.add_parser("checkin", help="add a check-in to a key result, in its objective's file")
+    checkin.add_argument("kr", metavar="OBJECTIVE/KR", help="objective id / key result id (kr-1, kr-2 ... without ids)")
+    checkin.add_argument("value", nargs="?", type=_number(), metavar="VALUE", help="the new value (metric KRs)")
+    checkin.add_argument("--zone", choices=ZONES, help="the zone reached (zones KRs)")
+    done = checkin.add_mutually_exclusive_group()
+    done.add_argument("--done", dest="done", action="store_const", const=True, help="mark a boolean KR done")
+    done.add_argument("--not-done", dest="done", action="store_const", const=False, help="mark it not done")
+    checkin.add_argument("--milestone", metavar="TITLE", help="mark this milestone done (milestones KRs)")
+    checkin.add_argument("--confidence", type=_number(0, 1), metavar="C", help="confidence from 0 to 1")
+    checkin.add_argument("--note", metavar="TEXT", help="a note")
+    checkin.add_argument("--date", type=_date, metavar="YYYY-MM-DD", help="date of the check-in (default: today)")
+    checkin.add_argument("--config", type=Path, default=Path(CONFIG_NAME), metavar="PATH",
+                         help=f"the site configuration (default: ./{CONFIG_NAME})")
     return parser
 
 

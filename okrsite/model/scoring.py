@@ -15,6 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 TOLERANCE = 1e-9  # so that 0.5 - 0.35 counts as 0.15
 
 STATUSES = ("done", "on-track", "at-risk", "off-track", "not-started")
+ZONES = ("fail", "commit", "target", "stretch")  # a zones KR's levels, lowest first (spec v2)
 
 
 @dataclass(frozen=True)
