@@ -204,6 +204,14 @@ def run_checkin(args: argparse.Namespace) -> int:
     return checkin.run(request, args.config)
 
 
+def run_diff(args: argparse.Namespace) -> int:
+    from okrsite.commands import diff
+
+    if not _config_exists(args):
+        return EXIT_USAGE
+    return diff.run(args.base, args.head, args.format, args.config)
+
+
 def _number(low: float | None = None, high: float | None = None) -> Callable[[str], str]:
     def check(value: str) -> str:
         from okrsite.commands.checkin import number_text
@@ -218,7 +226,7 @@ def _number(low: float | None = None, high: float | None = None) -> Callable[[st
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "build": run_build, "serve": run_serve, "check": run_check, "init": run_init, "hook": run_hook,
-    "checkin": run_checkin}
+    "checkin": run_checkin, "diff": run_diff}
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -254,6 +262,13 @@ def make_parser() -> argparse.ArgumentParser:
     hook.add_argument("action", choices=("install", "uninstall", "run"),
                       help="install or uninstall the post-commit hook; run: what the hook runs")
     hook.add_argument("--config", type=Path, default=Path(CONFIG_NAME), metavar="PATH",
+                      help=f"the site configuration (default: ./{CONFIG_NAME})")
+    diff = commands.add_parser("diff", help="what changed in the OKRs between two git revisions (for a pull request)")
+    diff.add_argument("base", metavar="BASE", help="the revision to compare from (a branch, tag or commit)")
+    diff.add_argument("head", nargs="?", metavar="HEAD", help="the revision to compare to (default: the work tree)")
+    diff.add_argument("--format", choices=("markdown", "json"), default="markdown",
+                      help="Markdown for a pull request or job summary (default), or JSON")
+    diff.add_argument("--config", type=Path, default=Path(CONFIG_NAME), metavar="PATH",
                       help=f"the site configuration (default: ./{CONFIG_NAME})")
     checkin = commands.add_parser("checkin", help="add a check-in to a key result, in its objective's file")
     checkin.add_argument("kr", metavar="OBJECTIVE/KR", help="objective id / key result id (kr-1, kr-2 ... without ids)")

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import os
 import subprocess
-from pathlib import Path
+from collections.abc import Callable
+from pathlib import Path, PurePosixPath
 
 GIT_PATH_VARIABLES = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_COMMON_DIR", "GIT_OBJECT_DIRECTORY")
 # Options that keep output machine-readable whatever the user's configuration says.
@@ -59,3 +60,23 @@ def read_blobs(folder: Path, ids: list[str]) -> dict[str, bytes]:
         blobs[blob_id] = out[end + 1:end + 1 + size]
         at = end + 1 + size + 1  # the content, then a newline
     return blobs
+
+
+def export_files(top: Path, revision: str, folder: str, into: Path, keep: Callable[[str], bool]) -> int:
+    """Write the regular files under `folder` (a path from the top of the repository) as they
+    are at `revision` into `into`, at the same relative paths; return how many. Read with
+    ls-tree and cat-file, so export attributes (`export-ignore`) do not apply."""
+    listing = git(top, "ls-tree", "-r", "-z", "--full-tree", revision, "--", f":(literal){folder}")
+    files: dict[str, str] = {}
+    for entry in listing.decode("utf-8", "replace").split("\x00"):
+        info, _, path = entry.partition("\t")
+        mode, _, rest = info.partition(" ")
+        parts = PurePosixPath(path).parts
+        if mode in ("100644", "100755") and keep(path) and ".." not in parts and not path.startswith("/"):
+            files[path] = rest.split()[1]
+    blobs = read_blobs(top, sorted(set(files.values())))
+    for path, blob in files.items():
+        target = into / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(blobs[blob])
+    return len(files)
