@@ -243,3 +243,10 @@ def test_a_version_that_does_not_parse_is_left_out(repo: Path) -> None:
     write(repo, "content/objectives/grow.md", objective(160))
     commit(repo, "Fixed", "2026-01-21")
     assert [row[2] for row in summary(history(repo))] == [110, 130, 150, 160]
+
+
+def test_a_cache_of_the_wrong_shape_is_read_again(repo: Path) -> None:
+    first = history(repo)
+    cache = repo / ".okrsite-cache/history.json"
+    cache.write_text(cache.read_text().replace('"commits": [[', '"commits": [["x"], ['))
+    assert history(repo) == first

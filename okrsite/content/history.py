@@ -80,28 +80,14 @@ def read_history(config: SiteConfig) -> History:
     except ValueError:
         return NO_HISTORY  # content outside the repository
     shallow = shallow_text == "true"
-    cache_file = config.cache_dir / HISTORY_FILE
-    cached = read_cache(cache_file, _CACHE_FORMAT)
+    cached = read_cache(config.cache_dir / HISTORY_FILE, _CACHE_FORMAT)
     try:
-        commits, metas, changed = _commits(top, spec, head, shallow, cached if isinstance(cached, dict) else {})
-        lines, at_head = _replay(commits, config.as_of)
-        needed = sorted({blob for versions in lines.values() for _, blob in versions})
-        missing = [blob for blob in needed if blob not in metas]
-        for blob, data in read_blobs(top, missing).items():
-            metas[blob] = _as_json(_parse(data))
+        try:
+            files, at_head = _committed(config, top, spec, head, shallow, cached if isinstance(cached, dict) else {})
+        except (ValueError, TypeError, KeyError, IndexError):  # a damaged cache: read everything again
+            files, at_head = _committed(config, top, spec, head, shallow, {})
     except GitError as exc:
         return History({}, shallow, f"git history not read: {exc}")
-    if changed or missing or len(metas) != len(needed):
-        try:
-            write_cache(cache_file, _CACHE_FORMAT, {"head": head, "spec": spec, "shallow": shallow,
-                                                    "commits": commits, "metas": {b: metas[b] for b in needed}})
-        except OSError:
-            pass  # a cache costs time, never correctness
-    files: dict[str, list[Version]] = {}
-    for path, versions in lines.items():
-        files[_label(config, top / path)] = [
-            Version(commits[index][0][:SHORT_HASH], dt.date.fromisoformat(commits[index][1][:10]), commits[index][2],
-                    load_meta(metas[blob])) for index, blob in versions if metas[blob] is not None]
     for path in discover(config.content_dir).objectives:
         try:
             data = path.read_bytes()
@@ -112,6 +98,30 @@ def read_history(config: SiteConfig) -> History:
             if meta is not None:
                 files.setdefault(_label(config, path), []).append(Version(UNCOMMITTED, config.as_of, "", meta))
     return History({path: tuple(files[path]) for path in sorted(files) if files[path]}, shallow)
+
+
+def _committed(config: SiteConfig, top: Path, spec: str, head: str, shallow: bool,
+               cached: dict[str, Any]) -> tuple[dict[str, list[Version]], dict[str, str]]:
+    """The committed versions of each objective file at HEAD, and each file's blob id at HEAD;
+    the cache brought up to date."""
+    commits, metas, changed = _commits(top, spec, head, shallow, cached)
+    lines, at_head = _replay(commits, config.as_of)
+    needed = sorted({blob for versions in lines.values() for _, blob in versions})
+    missing = [blob for blob in needed if blob not in metas]
+    for blob, data in read_blobs(top, missing).items():
+        metas[blob] = _as_json(_parse(data))
+    if changed or missing or len(metas) != len(needed):
+        try:
+            write_cache(config.cache_dir / HISTORY_FILE, _CACHE_FORMAT, {
+                "head": head, "spec": spec, "shallow": shallow, "commits": commits,
+                "metas": {blob: metas[blob] for blob in needed}})
+        except OSError:
+            pass  # a cache costs time, never correctness
+    files = {_label(config, top / path): [
+        Version(commits[index][0][:SHORT_HASH], dt.date.fromisoformat(commits[index][1][:10]), commits[index][2],
+                load_meta(metas[blob])) for index, blob in versions if metas[blob] is not None]
+        for path, versions in lines.items()}
+    return files, at_head
 
 
 def _commits(top: Path, spec: str, head: str, shallow: bool,
