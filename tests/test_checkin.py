@@ -360,3 +360,20 @@ def test_an_error_elsewhere_in_the_site_does_not_block_a_checkin(tmp_path: Path)
     root = site_with(tmp_path, COMMENTED)
     write(root, "content/objectives/broken.md", "---\ntitle: [unclosed\n---\n")
     assert checkin(root, "seo/bounce", "8", "--date", "2026-02-14") == 0
+
+
+def test_key_results_that_come_from_a_merge_key_are_refused(tmp_path: Path, capsys) -> None:
+    root = site_with(tmp_path, """
+        ---
+        base: &base
+          key_results:
+            - {id: a, title: A, start: 0, target: 5}
+        <<: *base
+        title: Grow
+        period: 2026-Q1
+        ---
+        """)
+    before = (root / OBJECTIVE).read_bytes()
+    assert checkin(root, "seo/a", "2", "--date", "2026-02-14") == 1
+    assert "is not written as a mapping of fields in 'key_results:'" in capsys.readouterr().err
+    assert (root / OBJECTIVE).read_bytes() == before

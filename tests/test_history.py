@@ -4,6 +4,7 @@ sites in subfolders, no git, as_of, uncommitted edits, and the cache by commit i
 from __future__ import annotations
 
 import datetime as dt
+import json
 import subprocess
 from pathlib import Path
 
@@ -250,3 +251,14 @@ def test_a_cache_of_the_wrong_shape_is_read_again(repo: Path) -> None:
     cache = repo / ".okrsite-cache/history.json"
     cache.write_text(cache.read_text().replace('"commits": [[', '"commits": [["x"], ['))
     assert history(repo) == first
+
+
+def test_a_cache_cannot_pass_options_to_git(repo: Path, tmp_path: Path) -> None:
+    first = history(repo)
+    cache = repo / ".okrsite-cache/history.json"
+    target = tmp_path / "written-by-git"
+    data = json.loads(cache.read_text())
+    data["payload"]["head"] = f"--output={target}"
+    cache.write_text(json.dumps(data))
+    assert history(repo) == first
+    assert not list(tmp_path.glob("written-by-git*"))

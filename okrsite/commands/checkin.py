@@ -125,9 +125,11 @@ def add_checkin(config: SiteConfig, request: Request) -> list[str]:
     except (EditError, yaml.YAMLError) as exc:
         raise Refused(f"cannot edit {label}: {exc}") from None
     index, kr = _find_kr(doc, request)
-    node = key_result_nodes(front.root)[index]
-    if not isinstance(node, yaml.MappingNode):
-        raise Refused(f"cannot edit {label}: key result '{request.kr}' is not a mapping of fields")
+    nodes = key_result_nodes(front.root)
+    if index >= len(nodes) or not isinstance(nodes[index], yaml.MappingNode):
+        raise Refused(f"cannot edit {label}: key result '{request.kr}' is not written as a mapping of fields "
+                      "in 'key_results:' (YAML merge keys?)")
+    node = nodes[index]
     _check_kind(request, kr)
     expected = copy.deepcopy(doc.meta)
     kr_expected = expected["key_results"][index]

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,7 @@ from okrsite.content.source import SourceError, discover, dump_meta, is_ignored,
 HISTORY_FILE = "history.json"
 _CACHE_FORMAT = f"okrsite-history-{__version__}"  # a new okrsite may parse differently
 UNCOMMITTED = ""  # the commit of a work tree version
+_COMMIT_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 
 
 @dataclass(frozen=True)
@@ -134,9 +136,11 @@ def _commits(top: Path, spec: str, head: str, shallow: bool,
     old = cached.get("head")
     if old == head:
         return cached["commits"], metas, False
+    if not isinstance(old, str) or not _COMMIT_ID.fullmatch(old):  # a cache is data, never git's options
+        return _log(top, head, spec), metas, True
     # Only the commits since the cached HEAD, when that is on HEAD's first-parent line.
     try:
-        chain = git(top, "rev-list", "--first-parent", "--reverse", "--parents", f"{old}..{head}")
+        chain = git(top, "rev-list", "--first-parent", "--reverse", "--parents", "--end-of-options", f"{old}..{head}")
     except GitError:  # the old HEAD is gone (history rewritten and collected)
         chain = b""
     if chain.split(b"\n", 1)[0].split()[1:2] == [str(old).encode()]:
@@ -146,7 +150,7 @@ def _commits(top: Path, spec: str, head: str, shallow: bool,
 
 def _log(top: Path, revisions: str, spec: str) -> list[Commit]:
     out = git(top, "log", "-z", "--raw", "--no-abbrev", "-m", "--first-parent", "--root", "--find-renames",
-              "--reverse", "--format=%x01%H%x00%cI%x00%aN", revisions, "--", f":(literal){spec}")
+              "--reverse", "--format=%x01%H%x00%cI%x00%aN", "--end-of-options", revisions, "--", f":(literal){spec}")
     commits: list[Commit] = []
     for chunk in out.decode("utf-8", "replace").split("\x01")[1:]:
         fields = chunk.split("\x00")
