@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from okrsite.build.builder import Builder, BuildOptions, build
-from okrsite.diagnostics import BuildFailed
+from okrsite.diagnostics import BuildFailed, Diagnostics
 from okrsite.site.pages import site_map
 from tests.conftest import REPO, write
 
@@ -187,7 +187,7 @@ def test_the_default_theme_keeps_every_self_contained_page_within_its_context(de
     """No page the plan declares self-contained reaches beyond its context, so all can be kept."""
     config = demo_site / "okrsite.yaml"
     build(BuildOptions(config, jobs=1))
-    site, _ = Builder(BuildOptions(config)).load()
+    site = Builder(BuildOptions(config)).load(Diagnostics())
     contained = [page for page in site_map(site) if page.depends == "context"]
     touch = demo_site / "content/pages/how-we-run-okrs.md"
     touch.write_text(touch.read_text() + "\nOne more line.\n")

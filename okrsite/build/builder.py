@@ -247,17 +247,16 @@ class Builder:
         """Load and check the configuration and content, as a build does, without rendering
         or writing anything (`okrsite check`); raise BuildFailed like build()."""
         started = time.perf_counter()
-        site, warnings = self.load()
+        diagnostics = Diagnostics()
+        site = self.load(diagnostics)
         return CheckReport(objectives=len(site.objectives), projects=len(site.projects),
                            pages=len(site.pages), seconds=time.perf_counter() - started,
-                           warnings=warnings)
+                           warnings=tuple(diagnostics.sorted()))
 
-    def load(self) -> tuple[Site, tuple[Diagnostic, ...]]:
-        """The checked model and its warnings, loaded as a build loads it (check, export);
-        raise BuildFailed like build()."""
-        diagnostics = Diagnostics()
-        site = self._site(self._config(diagnostics), diagnostics)
-        return site, tuple(diagnostics.sorted())
+    def load(self, diagnostics: Diagnostics) -> Site:
+        """The checked model, loaded as a build loads it (check, export, diff, checkin); problems are
+        added to `diagnostics`, and errors raise BuildFailed like build()."""
+        return self._site(self._config(diagnostics), diagnostics)
 
     def _config(self, diagnostics: Diagnostics) -> SiteConfig:
         config = load_config(self.options.config_path, diagnostics, output=self.options.output,

@@ -12,9 +12,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from okrsite import __version__
-from okrsite.content.config import CONFIG_NAME
-from okrsite.diagnostics import BuildFailed, Diagnostic
+from okrsite.content.config import CONFIG_NAME, default_as_of
+from okrsite.diagnostics import BuildFailed, Diagnostic, Diagnostics
 from okrsite.model.periods import FIRST_DAY, LAST_DAY
+from okrsite.model.scoring import ZONES
 from okrsite.commands.progress import Progress
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
@@ -215,11 +216,12 @@ def run_export(args: argparse.Namespace) -> int:
 
     if not _config_exists(args):
         return EXIT_USAGE
+    diagnostics = Diagnostics()
     try:
-        site, warnings = Builder(BuildOptions(args.config, as_of=args.as_of)).load()
+        site = Builder(BuildOptions(args.config, as_of=args.as_of)).load(diagnostics)
     except BuildFailed as failed:
         return _failed(failed, False, "export failed", "; nothing was written")
-    _print_diagnostics(warnings)
+    _print_diagnostics(diagnostics.sorted())
     data = sheet_csv(site)
     if args.output is None:
         sys.stdout.buffer.write(data)
@@ -233,11 +235,50 @@ def run_export(args: argparse.Namespace) -> int:
     print(f"exported {sum(len(o.key_results) for o in site.objectives.values())} key results of "
           f"{len(site.objectives)} objectives -> {args.output}", file=sys.stderr)
     return EXIT_OK
+def run_checkin(args: argparse.Namespace) -> int:
+    from okrsite.commands import checkin
+
+    objective, _, kr = args.kr.partition("/")
+    problem = None
+    if not objective or not kr or "/" in kr:
+        problem = f"expected OBJECTIVE/KR (an objective id and a key result id), got {args.kr!r}"
+    elif args.value is not None and args.zone is not None:
+        problem = "give a VALUE or --zone, not both"
+    elif all(x is None for x in (args.value, args.zone, args.done, args.milestone, args.confidence, args.note)):
+        problem = "nothing to record: give a VALUE, --zone, --done/--not-done, --milestone, --confidence or --note"
+    if problem:
+        print(f"okrsite checkin: error: {problem}", file=sys.stderr)
+        return EXIT_USAGE
+    if not _config_exists(args):
+        return EXIT_USAGE
+    request = checkin.Request(objective, kr, args.date or default_as_of(), value=args.value, zone=args.zone,
+                              done=args.done, milestone=args.milestone, confidence=args.confidence, note=args.note)
+    return checkin.run(request, args.config)
+
+
+def run_diff(args: argparse.Namespace) -> int:
+    from okrsite.commands import diff
+
+    if not _config_exists(args):
+        return EXIT_USAGE
+    return diff.run(args.base, args.head, args.format, args.config)
+
+
+def _number(low: float | None = None, high: float | None = None) -> Callable[[str], str]:
+    def check(value: str) -> str:
+        from okrsite.commands.checkin import number_text
+
+        try:
+            return number_text(value, low, high)
+        except ValueError:
+            where = f" from {low:g} to {high:g}" if low is not None and high is not None else ""
+            raise argparse.ArgumentTypeError(f"expected a number{where} like 0.5 or 1850, got {value!r}") from None
+    return check
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "build": run_build, "serve": run_serve, "check": run_check, "init": run_init, "hook": run_hook,
-    "import": run_import, "export": run_export}
+    "import": run_import, "export": run_export, "checkin": run_checkin, "diff": run_diff}
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -296,6 +337,26 @@ def make_parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=("csv",), default="csv", help="the sheet format (default: csv)")
     export.add_argument("--output", "-o", type=Path, metavar="FILE",
                         help="the file to write (default: standard output)")
+    diff = commands.add_parser("diff", help="what changed in the OKRs between two git revisions (for a pull request)")
+    diff.add_argument("base", metavar="BASE", help="the revision to compare from (a branch, tag or commit)")
+    diff.add_argument("head", nargs="?", metavar="HEAD", help="the revision to compare to (default: the work tree)")
+    diff.add_argument("--format", choices=("markdown", "json"), default="markdown",
+                      help="Markdown for a pull request or job summary (default), or JSON")
+    diff.add_argument("--config", type=Path, default=Path(CONFIG_NAME), metavar="PATH",
+                      help=f"the site configuration (default: ./{CONFIG_NAME})")
+    checkin = commands.add_parser("checkin", help="add a check-in to a key result, in its objective's file")
+    checkin.add_argument("kr", metavar="OBJECTIVE/KR", help="objective id / key result id (kr-1, kr-2 ... without ids)")
+    checkin.add_argument("value", nargs="?", type=_number(), metavar="VALUE", help="the new value (metric KRs)")
+    checkin.add_argument("--zone", choices=ZONES, help="the zone reached (zones KRs)")
+    done = checkin.add_mutually_exclusive_group()
+    done.add_argument("--done", dest="done", action="store_const", const=True, help="mark a boolean KR done")
+    done.add_argument("--not-done", dest="done", action="store_const", const=False, help="mark it not done")
+    checkin.add_argument("--milestone", metavar="TITLE", help="mark this milestone done (milestones KRs)")
+    checkin.add_argument("--confidence", type=_number(0, 1), metavar="C", help="confidence from 0 to 1")
+    checkin.add_argument("--note", metavar="TEXT", help="a note")
+    checkin.add_argument("--date", type=_date, metavar="YYYY-MM-DD", help="date of the check-in (default: today)")
+    checkin.add_argument("--config", type=Path, default=Path(CONFIG_NAME), metavar="PATH",
+                         help=f"the site configuration (default: ./{CONFIG_NAME})")
     return parser
 
 

@@ -22,13 +22,13 @@ from pathlib import Path
 
 from okrsite.build.builder import BuildOptions, build
 from okrsite.content.config import load_config
+from okrsite.content.git import GIT_PATH_VARIABLES
 from okrsite.diagnostics import BuildFailed, Diagnostics
 
 HOOK_NAME = "post-commit"
 BEGIN = "# >>> okrsite: rebuild the site after each commit (okrsite hook install) >>>"
 END = "# <<< okrsite: remove with 'okrsite hook uninstall' <<<"
 SHELLS = frozenset({"sh", "bash", "dash", "zsh", "ksh", "ash"})
-_GIT_PATH_VARIABLES = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_COMMON_DIR", "GIT_OBJECT_DIRECTORY")
 
 
 class HookError(Exception):
@@ -161,7 +161,7 @@ def uninstall(config_path: Path) -> HookChange:
 def _absolute_git_environment() -> None:
     """Git hands hooks some paths relative to the top of the working tree; the build and
     the publish command run elsewhere (the site folder), so make them absolute."""
-    for name in _GIT_PATH_VARIABLES:
+    for name in GIT_PATH_VARIABLES:
         value = os.environ.get(name)
         if value and not os.path.isabs(value):
             os.environ[name] = os.path.abspath(value)

@@ -18,8 +18,8 @@ from okrsite.diagnostics import Diagnostic
 from okrsite.content.yamlload import KeyPath, Memo, Positions, SourceError, load_yaml, source_error
 
 __all__ = ["Document", "DocumentCache", "KeyPath", "MAX_FILE_BYTES", "Positions", "SourceError", "SourceFiles",
-           "decode", "discover", "is_ignored", "label", "load_yaml", "parse_markdown_document",
-           "parse_yaml_document", "site_files", "split_front_matter"]
+           "decode", "discover", "dump_meta", "is_ignored", "label", "load_meta", "load_yaml",
+           "parse_markdown_document", "parse_yaml_document", "site_files", "split_front_matter"]
 
 MAX_FILE_BYTES = 2 * 1024 * 1024  # one content file (README, "Safety"): far above any real objective
 
@@ -229,7 +229,7 @@ class DocumentCache:
         rows = []
         for path, (stamp, doc) in sorted(self.entries.items()):
             try:
-                meta = json.dumps(doc.meta, default=_encode_value)
+                meta = dump_meta(doc.meta)
             except TypeError:
                 continue  # a YAML type we do not round-trip (!!binary, !!set): parse it again next time
             rows.append([str(path), list(stamp), doc.path, doc.body, meta])
@@ -241,7 +241,7 @@ class DocumentCache:
         entries = {}
         try:
             for path, stamp, label, body, meta in read_cache(file, _CACHE_FORMAT) or ():
-                doc = Document(label, json.loads(meta, object_hook=_decode_value), body,
+                doc = Document(label, load_meta(meta), body,
                                Positions(label, recompute=_reparse(Path(path), label)))
                 entries[Path(path)] = ((stamp[0], stamp[1]), doc)
         except (ValueError, TypeError, KeyError):
@@ -260,6 +260,16 @@ def _reparse(path: Path, label: str) -> Callable[[], Positions]:
         except (OSError, SourceError):
             return Positions(label)
     return positions
+
+
+def dump_meta(meta: Any) -> str:
+    """Parsed YAML as JSON, dates kept apart from text; TypeError for types JSON cannot hold."""
+    return json.dumps(meta, default=_encode_value)
+
+
+def load_meta(text: str) -> Any:
+    """The data dump_meta wrote, dates as dates again."""
+    return json.loads(text, object_hook=_decode_value)
 
 
 def _encode_value(value: Any) -> Any:

@@ -168,6 +168,19 @@ def load_yaml(text: str, path: str, line_offset: int = 0,
     return _load(text, path, line_offset, direct="*" not in text, memo=memo or Memo())  # no `*`: no alias
 
 
+def compose(text: str) -> yaml.Node | None:
+    """The node tree of YAML text, with the start and end of every node in characters: what
+    `okrsite checkin` needs to edit a file where a value stands without dumping it again.
+
+    Raises yaml.YAMLError for text that does not parse (load_yaml reports it first).
+    """
+    loader = _Loader(text, Memo())
+    try:
+        return loader.get_single_node()  # type: ignore[no-any-return]
+    finally:
+        loader.dispose()
+
+
 def _load(text: str, path: str, line_offset: int, direct: bool,
           memo: Memo) -> tuple[Any, Positions, list[Diagnostic]]:
     """`direct`: try `_construct` (for text without aliases) before PyYAML's constructor."""

@@ -16,6 +16,7 @@ from okrsite.content import schema as s
 from okrsite.content.options import option
 
 TOLERANCE = 1e-9  # so that 0.5 - 0.35 counts as 0.15
+ZONES = ("fail", "commit", "target", "stretch")  # a zones KR's levels, lowest first (spec v2)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,306 @@
+"""`okrsite checkin`: add one check-in to a key result in its objective's file.
+
+The file is edited in place (okrsite.content.edit), never dumped again, and written
+only once the edited text parses to exactly the intended data and the site still
+loads with it: a refused check-in leaves the file's bytes as they were.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import difflib
+import json
+import math
+import os
+import re
+import stat
+import sys
+import tempfile
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from okrsite.build.builder import DOCUMENTS_FILE, BuildOptions, Builder
+from okrsite.content.config import SiteConfig, load_config
+from okrsite.content.edit import Edit, EditError, FrontMatter, Item, key_result_nodes, value_of
+from okrsite.content.source import Document, DocumentCache, SourceError, discover, parse_markdown_document
+from okrsite.diagnostics import BuildFailed, Diagnostic, Diagnostics
+from okrsite.content.schema import slugify
+
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+_HINTS = {"boolean": "--done or --not-done", "milestones": "--milestone TITLE",
+          "zones": "--zone fail|commit|target|stretch", "metric": "a VALUE", "maintain": "a VALUE"}
+
+
+class Refused(Exception):
+    """The check-in is not added; the message (and diagnostics) say why."""
+
+    def __init__(self, message: str, diagnostics: tuple[Diagnostic, ...] = (), code: int = EXIT_CONTENT):
+        super().__init__(message)
+        self.diagnostics = diagnostics
+        self.code = code
+
+
+@dataclass(frozen=True)
+class Request:
+    """What the command line asks for; values are kept as typed (they go into the file)."""
+
+    objective: str
+    kr: str
+    date: dt.date
+    value: str | None = None  # a number's text, canonical (see number_text)
+    zone: str | None = None
+    done: bool | None = None
+    milestone: str | None = None
+    confidence: str | None = None
+    note: str | None = None
+
+    @property
+    def adds_checkin(self) -> bool:
+        return any(x is not None for x in (self.value, self.zone, self.confidence, self.note))
+
+
+def number_text(text: str, low: float | None = None, high: float | None = None) -> str:
+    """A number as YAML reads it back as the same number: '1850', '-2.5', '1_000' -> '1000'.
+    Raises ValueError for anything else (YAML 1.1 reads '1e3' as text, so no exponents)."""
+    try:
+        number: int | float = int(text)
+    except ValueError:
+        number = float(text)  # raises ValueError
+        if not math.isfinite(number):
+            raise ValueError(text) from None
+    if (low is not None and number < low) or (high is not None and number > high):
+        raise ValueError(text)
+    if isinstance(number, int):
+        return str(number)
+    shown = format(Decimal(repr(number)), "f")  # 1e-07 -> 0.0000001
+    return shown if "." in shown else shown + ".0"
+
+
+_PLAIN = re.compile(r"[^\W\d_][^,\[\]{}#:\"\r\n\t]*")
+
+
+def text_scalar(text: str) -> str:
+    """Text as a YAML scalar inside a flow mapping: plain when it reads back as the same
+    text (`New landing pages live`), else double-quoted (JSON's escapes are YAML's)."""
+    if _PLAIN.fullmatch(text) and text == text.strip() and yaml.safe_load(f"{{k: {text}}}") == {"k": text}:
+        return text
+    return json.dumps(text, ensure_ascii=False)
+
+
+def run(request: Request, config_path: Path) -> int:
+    diagnostics = Diagnostics()
+    config = load_config(config_path, diagnostics)
+    if config is None:
+        for item in diagnostics.sorted():
+            print(item, file=sys.stderr)
+        return EXIT_CONTENT
+    try:
+        lines = add_checkin(config, request)
+    except Refused as refused:
+        for item in refused.diagnostics:
+            print(item, file=sys.stderr)
+        print(f"okrsite: error: {refused}", file=sys.stderr)
+        return refused.code
+    for line in lines:
+        print(line)
+    if request.adds_checkin and request.date > config.as_of:
+        print(f"okrsite: warning: the check-in is dated after as_of ({config.as_of.isoformat()}): "
+              "reports count it from its date on", file=sys.stderr)
+    return EXIT_OK
+
+
+def add_checkin(config: SiteConfig, request: Request) -> list[str]:
+    """Edit the KR's file; return what was done, one line each. Raises Refused."""
+    documents = DocumentCache.restore(config.cache_dir / DOCUMENTS_FILE)
+    path, doc = _find_objective(config, documents, request.objective)
+    label = doc.path
+    raw = path.read_bytes()
+    try:
+        front = FrontMatter.read(raw)
+    except (EditError, yaml.YAMLError) as exc:
+        raise Refused(f"cannot edit {label}: {exc}") from None
+    index, kr = _find_kr(doc, request)
+    nodes = key_result_nodes(front.root)
+    if index >= len(nodes) or not isinstance(nodes[index], yaml.MappingNode):
+        raise Refused(f"cannot edit {label}: key result '{request.kr}' is not written as a mapping of fields "
+                      "in 'key_results:' (YAML merge keys?)")
+    node = nodes[index]
+    _check_kind(request, kr)
+    expected = copy.deepcopy(doc.meta)
+    kr_expected = expected["key_results"][index]
+    edits: list[Edit] = []
+    said: list[str] = []
+    try:
+        if request.milestone is not None:
+            said.append(_milestone(front, node, kr, kr_expected, request, edits, label))
+        if request.adds_checkin:
+            entry, item = _entry(request)
+            edits.append(front.append_item(node, "checkins", item))
+            kr_expected["checkins"] = [*(kr.get("checkins") or []), entry]
+            said.append(f"{label}: check-in {request.date.isoformat()} added to {request.kr}{_details(request, kr)}")
+        if request.done is not None:
+            state = "done" if request.done else "not done"
+            if kr.get("done") is request.done:
+                said.append(f"{label}: {request.kr} is already {state}")
+            else:
+                edits.append(front.set_value(node, "done", "true" if request.done else "false"))
+                kr_expected["done"] = request.done
+                said.append(f"{label}: {request.kr} marked {state}")
+    except EditError as exc:
+        raise Refused(f"cannot edit {label}: {exc}; the file was left as it was") from None
+    if edits:
+        new = front.apply(edits)
+        _recheck(config, documents, path, label, new, expected)
+        _replace(path, raw, new)
+    return said
+
+
+def _find_objective(config: SiteConfig, documents: DocumentCache, objective_id: str) -> tuple[Path, Document]:
+    ids: dict[str, tuple[Path, Document]] = {}
+    for path in discover(config.content_dir).objectives:
+        try:
+            doc, _ = documents.load(path, config.relative(path), parse_markdown_document)
+        except (SourceError, OSError):
+            continue  # a file that does not parse has no id we could match
+        meta = doc.meta if isinstance(doc.meta, dict) else {}
+        found = str(meta["id"]) if meta.get("id") is not None else slugify(path.stem)
+        ids.setdefault(found, (path, doc))
+    if objective_id not in ids:
+        raise Refused(f"unknown objective '{objective_id}'{_suggest(objective_id, ids)}")
+    return ids[objective_id]
+
+
+def _kr_ids(doc: Document) -> list[tuple[str, dict[str, Any]]]:
+    """Each KR's id as the model gives it (`kr-2` for the second KR without an id) and fields."""
+    items = doc.meta.get("key_results") if isinstance(doc.meta, dict) else None
+    if not isinstance(items, list):
+        return []
+    return [(str(kr.get("id") or f"kr-{i + 1}") if isinstance(kr, dict) else f"kr-{i + 1}",
+             kr if isinstance(kr, dict) else {}) for i, kr in enumerate(items)]
+
+
+def _find_kr(doc: Document, request: Request) -> tuple[int, dict[str, Any]]:
+    krs = _kr_ids(doc)
+    for index, (kr_id, kr) in enumerate(krs):
+        if kr_id == request.kr:
+            return index, kr
+    ids = [kr_id for kr_id, _ in krs]
+    known = f"; its key results: {', '.join(ids)}" if ids else "; it has no key results"
+    raise Refused(f"unknown key result '{request.kr}' in objective '{request.objective}'"
+                  f"{_suggest(request.kr, ids)}{known}")
+
+
+def _check_kind(request: Request, kr: dict[str, Any]) -> None:
+    """A value, zone, done or milestone only where the KR's type takes it."""
+    kind = kr.get("type") or "metric"
+    wrong = [what for what, given, types in (
+        ("a value", request.value, ("metric", "maintain")), ("a zone", request.zone, ("zones",)),
+        ("--done/--not-done", request.done, ("boolean",)), ("a milestone", request.milestone, ("milestones",)))
+        if given is not None and kind not in types]
+    if wrong:
+        hint = _HINTS.get(str(kind))
+        takes = f": it takes {hint}" if hint else ""
+        raise Refused(f"'{request.kr}' is a {kind} key result{takes}, not {wrong[0]}")
+
+
+def _milestone(front: FrontMatter, node: yaml.MappingNode, kr: dict[str, Any], kr_expected: dict[str, Any],
+               request: Request, edits: list[Edit], label: str) -> str:
+    milestones = kr.get("milestones") if isinstance(kr.get("milestones"), list) else []
+    titles = [str(m.get("title")) if isinstance(m, dict) else "" for m in milestones]
+    wanted = request.milestone or ""
+    matches = [i for i, t in enumerate(titles) if t == wanted] or \
+        [i for i, t in enumerate(titles) if t.casefold() == wanted.casefold()]
+    if not matches:
+        raise Refused(f"unknown milestone '{wanted}' in {request.kr}{_suggest(wanted, titles)}")
+    index = matches[0]
+    title = titles[index]
+    if milestones[index].get("done") is True:
+        return f"{label}: milestone '{title}' of {request.kr} is already done"
+    items = value_of(node, "milestones")
+    assert isinstance(items, yaml.SequenceNode)  # the data has a list there
+    target = items.value[index]
+    if not isinstance(target, yaml.MappingNode):
+        raise EditError(f"milestone '{title}' is not a mapping of fields")
+    edits.append(front.set_value(target, "done", "true"))
+    kr_expected["milestones"][index]["done"] = True
+    return f"{label}: milestone '{title}' of {request.kr} marked done"
+
+
+def _entry(request: Request) -> tuple[dict[str, Any], Item]:
+    """The check-in as data (to verify the edit) and as YAML text (to write it)."""
+    entry: dict[str, Any] = {"date": request.date}
+    item: list[tuple[str, str]] = [("date", request.date.isoformat())]
+    for key in ("value", "zone", "confidence", "note"):
+        text = getattr(request, key)
+        if text is None:
+            continue
+        if key in ("value", "confidence"):
+            entry[key] = float(text) if "." in text else int(text)
+            item.append((key, text))
+        else:
+            entry[key] = text
+            item.append((key, text_scalar(text)))
+    return entry, item
+
+
+def _details(request: Request, kr: dict[str, Any]) -> str:
+    unit = kr.get("unit")
+    parts = []
+    if request.value is not None:
+        parts.append(f"{request.value} {unit}" if unit else request.value)
+    if request.zone is not None:
+        parts.append(f"zone {request.zone}")
+    if request.confidence is not None:
+        parts.append(f"confidence {request.confidence}")
+    if request.note is not None:
+        parts.append("a note")
+    return f" ({', '.join(parts)})"
+
+
+def _recheck(config: SiteConfig, documents: DocumentCache, path: Path, label: str, new: bytes,
+             expected: Any) -> None:
+    """The edited text must parse to the intended data and the site must load with it (no
+    error in this file); the rest of the site is read as a build reads it."""
+    try:
+        doc, problems = parse_markdown_document(new, label)
+    except SourceError as exc:
+        raise Refused("the edited file would not load; the file was left as it was", (exc.diagnostic,)) from None
+    if doc.meta != expected:
+        raise Refused(f"cannot add this to {label} without changing other values (YAML anchors or merge "
+                      "keys?): edit the file by hand; the file was left as it was")
+    found = path.stat()
+    documents.entries[path] = ((found.st_size, found.st_mtime_ns), doc)
+    diagnostics = Diagnostics(list(problems))
+    try:
+        Builder(BuildOptions(config.path, as_of=config.as_of), documents=documents).load(diagnostics)
+    except BuildFailed as failed:
+        mine = tuple(d for d in failed.diagnostics if d.path == label and d.severity == "error")
+        if mine:
+            raise Refused(f"{label} would not load with this change; the file was left as it was", mine) from None
+
+
+def _replace(path: Path, before: bytes, data: bytes) -> None:
+    """Write atomically (a temporary file beside it, then a rename), keeping the file's mode;
+    refuse when the file changed since it was read."""
+    mode = stat.S_IMODE(path.stat().st_mode)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+        os.chmod(temporary, mode)
+        if path.read_bytes() != before:
+            raise Refused(f"{path.name} changed while the check-in was being added; run it again")
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _suggest(word: str, choices: Any) -> str:
+    close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""

@@ -1,0 +1,129 @@
+"""`okrsite diff BASE [HEAD]`: what changed in the OKRs between two git revisions.
+
+Each side is loaded as a build loads it (Builder.load): the work tree where it is, a
+revision from its okrsite.yaml and content folder written into a temporary folder (read
+with ls-tree and cat-file; assets and themes are not needed for the model). Both sides
+are scored with HEAD's as_of. The comparison is okrsite.model.compare, the report
+okrsite.site.diff_report.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from okrsite.build.builder import BuildOptions, Builder
+from okrsite.content.config import default_as_of
+from okrsite.content.git import GitError, export_files, git, in_work_tree
+from okrsite.content.source import SourceError, parse_yaml_document
+from okrsite.diagnostics import BuildFailed, Diagnostic, Diagnostics
+from okrsite.model.compare import compare
+from okrsite.model.site import Site
+from okrsite.site.diff_report import Revision, as_json, markdown
+
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+
+
+class _Unusable(Exception):
+    """A revision whose site cannot even be written out (no okrsite.yaml there, say)."""
+
+
+@dataclass(frozen=True)
+class Side:
+    name: str  # "base" or "head"
+    revision: Revision
+    site: Site | None
+    diagnostics: tuple[Diagnostic | str, ...] = ()
+
+    @property
+    def title(self) -> str:
+        return f"{self.name} {self.revision.label}"
+
+
+def run(base: str, head: str | None, report_format: str, config_path: Path) -> int:
+    config_path = config_path.resolve()
+    root = config_path.parent
+    if not in_work_tree(root):
+        return _usage(f"{root} is not in a git repository: okrsite diff compares git revisions")
+    try:
+        top = Path(git(root, "rev-parse", "--show-toplevel").decode().strip()).resolve()
+        revisions = [Revision(name, _commit(top, name)) if name is not None else Revision(None, None)
+                     for name in (base, head)]
+    except GitError as exc:
+        return _usage(str(exc))
+    config_rel = config_path.relative_to(top).as_posix()
+    with tempfile.TemporaryDirectory(prefix="okrsite-diff-") as scratch:
+        head_side = _side("head", revisions[1], top, config_rel, Path(scratch) / "head", None)
+        as_of = head_side.site.as_of if head_side.site else default_as_of()  # without a head, nothing is compared
+        base_side = _side("base", revisions[0], top, config_rel, Path(scratch) / "base", as_of)
+    failed = [side for side in (base_side, head_side) if side.site is None]
+    for side in failed:
+        print(f"okrsite: diff: the {side.title} does not build:", file=sys.stderr)
+        for item in side.diagnostics:
+            print(item, file=sys.stderr)
+    if failed:
+        print(f"okrsite: diff failed: the {' and the '.join(side.title for side in failed)} did not build",
+              file=sys.stderr)
+        return EXIT_CONTENT
+    assert base_side.site and head_side.site
+    changes = compare(base_side.site, head_side.site)
+    render = as_json if report_format == "json" else markdown
+    sys.stdout.write(render(changes, base_side.revision, head_side.revision, as_of))
+    return EXIT_OK
+
+
+def _usage(message: str) -> int:
+    print(f"okrsite: error: {message}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def _commit(top: Path, name: str) -> str:
+    try:
+        return git(top, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{name}^{{commit}}").decode().strip()
+    except GitError:
+        raise GitError(f"unknown revision '{name}' (a branch, tag or commit of this repository)") from None
+
+
+def _side(name: str, revision: Revision, top: Path, config_rel: str, scratch: Path,
+          as_of: dt.date | None) -> Side:
+    """One side's model, or the diagnostics that kept it from loading."""
+    try:
+        config_path = _write_out(top, revision.commit, config_rel, scratch) if revision.commit else top / config_rel
+    except (_Unusable, GitError) as exc:
+        return Side(name, revision, None, (str(exc),))
+    diagnostics = Diagnostics()
+    try:
+        site = Builder(BuildOptions(config_path, as_of=as_of)).load(diagnostics)
+    except BuildFailed as failed:
+        return Side(name, revision, None, tuple(failed.diagnostics))
+    return Side(name, revision, site)
+
+
+def _write_out(top: Path, commit: str, config_rel: str, into: Path) -> Path:
+    """The revision's okrsite.yaml and content folder under `into`, at their paths in the repository."""
+    try:
+        raw = git(top, "cat-file", "blob", f"{commit}:{config_rel}")
+    except GitError:
+        raise _Unusable(f"there is no {config_rel} in commit {commit[:7]}") from None
+    config_path = into / config_rel
+    config_path.parent.mkdir(parents=True, exist_ok=True)
+    config_path.write_bytes(raw)
+    try:
+        meta = parse_yaml_document(raw, config_rel)[0].meta
+    except SourceError:
+        meta = None  # loading reports it
+    meta = meta if isinstance(meta, dict) else {}
+    content = meta.get("content_dir") if isinstance(meta.get("content_dir"), str) else "content"
+    content_rel = posixpath.normpath(posixpath.join(posixpath.dirname(config_rel), content))
+    if content_rel == ".." or content_rel.startswith("../"):
+        raise _Unusable(f"the content folder {content} of commit {commit[:7]} is outside the repository")
+    assets = content_rel + "/assets/"
+    export_files(top, commit, content_rel, into, keep=lambda path: not path.startswith(assets))
+    theme = meta.get("theme")
+    if isinstance(theme, str) and theme != "default":  # the model needs no theme, only that it is there
+        (config_path.parent / "themes" / theme).mkdir(parents=True, exist_ok=True)
+    return config_path

@@ -1,0 +1,225 @@
+"""The git history of objective files, read at the edge and handed on as plain data.
+
+One `git log` over the objectives folder gives every commit that touched it, with the
+blob id of each file it changed; one `git cat-file --batch` reads those blobs, and each
+is parsed once with the project's loader (content stage: files -> documents). The log and
+the parsed front matter are cached by commit and blob id in .okrsite-cache/history.json
+(JSON, never pickle): with the same HEAD nothing is asked of git but HEAD itself, nothing
+is parsed but uncommitted changes, and after new commits only those are logged and read.
+
+Choices (see README, "History from git"):
+- First parent only: a merge counts once, on its own date, with everything it brought
+  (the branch's own commits are not on the report's line); its author is the merger's.
+- Renames inside the objectives folder are followed (git's rename detection, one pass for
+  all files); a file deleted and added again starts a new history.
+- Commits dated (committer date, in the committer's time zone) after `as_of` are left out;
+  the work tree's text, where it differs from HEAD, is the last version, dated `as_of`.
+- A shallow clone gives the commits it has, and says so once (`partial`).
+- A version whose front matter does not parse is left out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from okrsite import __version__
+from okrsite.build.cachefiles import read_cache, write_cache
+from okrsite.content.config import SiteConfig
+from okrsite.content.git import GitError, git, in_work_tree, read_blobs
+from okrsite.content.provenance import SHORT_HASH
+from okrsite.content.source import SourceError, discover, dump_meta, is_ignored, load_meta, parse_markdown_document
+
+HISTORY_FILE = "history.json"
+_CACHE_FORMAT = f"okrsite-history-{__version__}"  # a new okrsite may parse differently
+UNCOMMITTED = ""  # the commit of a work tree version
+_COMMIT_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
+
+
+@dataclass(frozen=True)
+class Version:
+    """One state of a file: after a commit, or as it stands uncommitted in the work tree."""
+
+    commit: str  # short id (7 hex digits), or UNCOMMITTED
+    date: dt.date  # the commit date; as_of for the work tree
+    author: str
+    meta: Any  # the parsed front matter, as okrsite.content.source.Document.meta
+
+
+@dataclass(frozen=True)
+class History:
+    """Each objective file (path relative to the site root, as diagnostics name it) and its
+    versions, oldest first; only files in the work tree now."""
+
+    files: dict[str, tuple[Version, ...]]
+    partial: bool = False  # a shallow clone: older commits are missing
+    problem: str | None = None  # git failed in a repository: why there is no history
+
+
+NO_HISTORY = History({})
+
+# A commit as the log gives it: [id, date (ISO), author, changes], each change
+# [status letter, old path, new path, new blob id] (paths from the top of the repository).
+Commit = list[Any]
+
+
+def read_history(config: SiteConfig) -> History:
+    """The history of the site's objective files; NO_HISTORY outside git (no process started)."""
+    if not in_work_tree(config.root):
+        return NO_HISTORY
+    try:
+        top_text, shallow_text, head = git(config.root, "rev-parse", "--show-toplevel", "--is-shallow-repository",
+                                           "HEAD").decode().split("\n")[:3]
+    except (GitError, ValueError, UnicodeDecodeError):
+        return NO_HISTORY  # no commit yet, or not a repository after all
+    top = Path(top_text).resolve()
+    try:
+        spec = (config.content_dir / "objectives").resolve().relative_to(top).as_posix()
+    except ValueError:
+        return NO_HISTORY  # content outside the repository
+    shallow = shallow_text == "true"
+    cached = read_cache(config.cache_dir / HISTORY_FILE, _CACHE_FORMAT)
+    try:
+        try:
+            files, at_head = _committed(config, top, spec, head, shallow, cached if isinstance(cached, dict) else {})
+        except (ValueError, TypeError, KeyError, IndexError):  # a damaged cache: read everything again
+            files, at_head = _committed(config, top, spec, head, shallow, {})
+    except GitError as exc:
+        return History({}, shallow, f"git history not read: {exc}")
+    for path in discover(config.content_dir).objectives:
+        try:
+            data = path.read_bytes()
+        except OSError:
+            continue  # gone since the folder was listed
+        if _blob_id(data) != at_head.get(path.relative_to(top).as_posix()):
+            meta = _parse(data)
+            if meta is not None:
+                files.setdefault(_label(config, path), []).append(Version(UNCOMMITTED, config.as_of, "", meta))
+    return History({path: tuple(files[path]) for path in sorted(files) if files[path]}, shallow)
+
+
+def _committed(config: SiteConfig, top: Path, spec: str, head: str, shallow: bool,
+               cached: dict[str, Any]) -> tuple[dict[str, list[Version]], dict[str, str]]:
+    """The committed versions of each objective file at HEAD, and each file's blob id at HEAD;
+    the cache brought up to date."""
+    commits, metas, changed = _commits(top, spec, head, shallow, cached)
+    lines, at_head = _replay(commits, config.as_of)
+    needed = sorted({blob for versions in lines.values() for _, blob in versions})
+    missing = [blob for blob in needed if blob not in metas]
+    for blob, data in read_blobs(top, missing).items():
+        metas[blob] = _as_json(_parse(data))
+    if changed or missing or len(metas) != len(needed):
+        try:
+            write_cache(config.cache_dir / HISTORY_FILE, _CACHE_FORMAT, {
+                "head": head, "spec": spec, "shallow": shallow, "commits": commits,
+                "metas": {blob: metas[blob] for blob in needed}})
+        except OSError:
+            pass  # a cache costs time, never correctness
+    files = {_label(config, top / path): [
+        Version(commits[index][0][:SHORT_HASH], dt.date.fromisoformat(commits[index][1][:10]), commits[index][2],
+                load_meta(metas[blob])) for index, blob in versions if metas[blob] is not None]
+        for path, versions in lines.items()}
+    return files, at_head
+
+
+def _commits(top: Path, spec: str, head: str, shallow: bool,
+             cached: dict[str, Any]) -> tuple[list[Commit], dict[str, str | None], bool]:
+    """Every commit that touched the folder, oldest first; the cached front matter of blobs;
+    whether the log was read (not all from the cache)."""
+    metas: dict[str, str | None] = cached["metas"] if isinstance(cached.get("metas"), dict) else {}
+    if cached.get("spec") != spec or cached.get("shallow") != shallow or not isinstance(cached.get("commits"), list):
+        return _log(top, head, spec), metas, True
+    old = cached.get("head")
+    if old == head:
+        return cached["commits"], metas, False
+    if not isinstance(old, str) or not _COMMIT_ID.fullmatch(old):  # a cache is data, never git's options
+        return _log(top, head, spec), metas, True
+    # Only the commits since the cached HEAD, when that is on HEAD's first-parent line.
+    try:
+        chain = git(top, "rev-list", "--first-parent", "--reverse", "--parents", "--end-of-options", f"{old}..{head}")
+    except GitError:  # the old HEAD is gone (history rewritten and collected)
+        chain = b""
+    if chain.split(b"\n", 1)[0].split()[1:2] == [str(old).encode()]:
+        return cached["commits"] + _log(top, f"{old}..{head}", spec), metas, True
+    return _log(top, head, spec), metas, True
+
+
+def _log(top: Path, revisions: str, spec: str) -> list[Commit]:
+    out = git(top, "log", "-z", "--raw", "--no-abbrev", "-m", "--first-parent", "--root", "--find-renames",
+              "--reverse", "--format=%x01%H%x00%cI%x00%aN", "--end-of-options", revisions, "--", f":(literal){spec}")
+    commits: list[Commit] = []
+    for chunk in out.decode("utf-8", "replace").split("\x01")[1:]:
+        fields = chunk.split("\x00")
+        changes = []
+        rest = iter(fields[3:])
+        for token in rest:
+            meta = token.lstrip("\n").split()
+            if len(meta) != 5 or not meta[0].startswith(":"):
+                continue
+            status = meta[4][0]
+            old = next(rest)
+            new = next(rest) if status in "RC" else old
+            changes.append([status, old, new, meta[3]])
+        commits.append([fields[0], fields[1], fields[2], changes])
+    return commits
+
+
+def _replay(commits: list[Commit], as_of: dt.date) -> tuple[dict[str, list[tuple[int, str]]], dict[str, str]]:
+    """Follow each file through adds, changes, renames and deletions, oldest first: for each
+    objective file at HEAD, the (commit index, blob id) of its versions known on `as_of`; and
+    each file's blob id at HEAD."""
+    known_by = as_of.isoformat()
+    lines: dict[str, list[tuple[int, str]]] = {}
+    at_head: dict[str, str] = {}
+    for index, (_, date, _, changes) in enumerate(commits):
+        for status, old, new, blob in changes:
+            if status in "RD":
+                versions = lines.pop(old, [])
+                at_head.pop(old, None)
+            else:  # a file added again starts a new history
+                versions = [] if status == "A" else lines.get(new, [])
+            if status == "D" or not _is_objective(new):
+                continue
+            if date[:10] <= known_by and (not versions or versions[-1][1] != blob):
+                versions.append((index, blob))
+            lines[new] = versions
+            at_head[new] = blob
+    return {path: versions for path, versions in lines.items() if versions}, at_head
+
+
+def _parse(data: bytes) -> Any:
+    """A version's front matter as the project's loader reads it; None when it does not parse."""
+    try:
+        return parse_markdown_document(data, "history")[0].meta
+    except SourceError:
+        return None
+
+
+def _as_json(meta: Any) -> str | None:
+    """Front matter for the cache (see source.dump_meta); None for what JSON cannot hold."""
+    try:
+        return None if meta is None else dump_meta(meta)
+    except TypeError:
+        return None
+
+
+def _label(config: SiteConfig, path: Path) -> str:
+    """config.relative for a path already resolved (resolving each costs more than the rest)."""
+    try:
+        return path.relative_to(config.root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _is_objective(path: str) -> bool:
+    """As the build finds objective files: Markdown, no hidden or editor files on the way."""
+    return path.endswith(".md") and not any(is_ignored(part) for part in path.split("/"))
+
+
+def _blob_id(data: bytes) -> str:
+    """The id git gives these bytes as a blob (SHA-1 repositories)."""
+    return hashlib.sha1(b"blob %d\x00" % len(data) + data, usedforsecurity=False).hexdigest()

@@ -1,0 +1,192 @@
+"""What changed between two loaded sites, as a reviewer reads a pull request: pure.
+
+Both sites must be scored with the same as_of (okrsite diff loads the base with the head's),
+so every difference found here is a change of content, not of the calendar.
+
+Objectives, KRs and projects are matched by id. Each one that is on one side only, or
+changed state, is an entry with a `change` word ("added", "removed"; "dropped" is the next
+case for KRs); moves of values, targets, confidence and project plans are listed apart.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TypeVar
+
+from okrsite.model.history import is_eased
+from okrsite.model.site import KeyResult, Project, Site
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class ObjectiveChange:
+    change: str  # added | removed
+    id: str
+    title: str
+    period: str
+    team: str | None
+
+
+@dataclass(frozen=True)
+class KrChange:
+    change: str  # added | removed
+    ref: str
+    title: str
+
+
+@dataclass(frozen=True)
+class ValueMove:
+    """A KR in both sites whose value or status moved."""
+
+    ref: str
+    title: str
+    type: str
+    unit: str
+    before: float  # metric: the value; boolean: 1/0; milestones: how many are done
+    after: float
+    progress_before: float
+    progress_after: float
+    status_before: str
+    status_after: str
+    milestones: int = 0  # how many a milestones KR has (after)
+
+
+@dataclass(frozen=True)
+class TargetMove:
+    ref: str
+    title: str
+    unit: str
+    field: str  # target | start
+    before: float
+    after: float
+    eased: bool  # see model.history.is_eased; else the bar was raised
+
+
+@dataclass(frozen=True)
+class ConfidenceDrop:
+    ref: str
+    title: str
+    before: float  # the latest confidence known on as_of, in each site
+    after: float
+
+
+@dataclass(frozen=True)
+class Move:
+    before: object
+    after: object
+
+
+@dataclass(frozen=True)
+class ProjectChange:
+    change: str  # added | removed | changed
+    id: str
+    title: str
+    status: Move | None = None
+    due: Move | None = None  # dates; see `slipped_days`
+    budget_planned: Move | None = None
+    hours_planned: Move | None = None
+    currency: str = ""  # of the budget
+
+    @property
+    def slipped_days(self) -> int | None:
+        """Days the due date moved later (negative: pulled in); None unless both are dates."""
+        if self.due and isinstance(self.due.before, dt.date) and isinstance(self.due.after, dt.date):
+            return (self.due.after - self.due.before).days
+        return None
+
+
+@dataclass(frozen=True)
+class Changes:
+    objectives: tuple[ObjectiveChange, ...] = ()
+    key_results: tuple[KrChange, ...] = ()
+    values: tuple[ValueMove, ...] = ()
+    targets: tuple[TargetMove, ...] = ()
+    confidence_drops: tuple[ConfidenceDrop, ...] = ()
+    projects: tuple[ProjectChange, ...] = ()
+
+    def __bool__(self) -> bool:
+        return any((self.objectives, self.key_results, self.values, self.targets, self.confidence_drops,
+                    self.projects))
+
+
+def compare(base: Site, head: Site) -> Changes:
+    """The changes from `base` to `head`, each list sorted by id."""
+    base_krs, head_krs = _key_results(base), _key_results(head)
+    both = [(base_krs[ref], head_krs[ref]) for ref in sorted(base_krs.keys() & head_krs.keys())]
+    return Changes(
+        objectives=_membership(base.objectives, head.objectives, lambda change, o: ObjectiveChange(
+            change, o.id, o.title, o.period, o.team)),
+        key_results=_membership(base_krs, head_krs, lambda change, kr: KrChange(change, kr.ref, kr.title)),
+        values=tuple(move for old, new in both if (move := _value_move(old, new))),
+        targets=tuple(move for old, new in both for move in _target_moves(old, new)),
+        confidence_drops=tuple(drop for old, new in both if (drop := _confidence_drop(old, new, head.as_of))),
+        projects=(_membership(base.projects, head.projects, lambda change, p: ProjectChange(change, p.id, p.title))
+                  + tuple(change for pid in sorted(base.projects.keys() & head.projects.keys())
+                          if (change := _project_change(base.projects[pid], head.projects[pid])))),
+    )
+
+
+def _key_results(site: Site) -> dict[str, KeyResult]:
+    return {kr.ref: kr for objective in site.objectives.values() for kr in objective.key_results}
+
+
+def _membership(base: Mapping[str, T], head: Mapping[str, T], make: Callable[[str, T], object]) -> tuple:
+    """Entries on one side only, by id: added (in head), then removed (in base)."""
+    return tuple([make("added", head[key]) for key in sorted(head.keys() - base.keys())]
+                 + [make("removed", base[key]) for key in sorted(base.keys() - head.keys())])
+
+
+def _reading(kr: KeyResult) -> float:
+    if kr.type == "boolean":
+        return 1 if kr.done else 0
+    if kr.type == "milestones":
+        return kr.milestones_done
+    return kr.current if kr.current is not None else 0
+
+
+def _value_move(old: KeyResult, new: KeyResult) -> ValueMove | None:
+    if (_reading(old), old.status) == (_reading(new), new.status) or old.type != new.type:
+        return None
+    return ValueMove(new.ref, new.title, new.type, new.unit, _reading(old), _reading(new), old.progress, new.progress,
+                     old.status, new.status, len(new.milestones))
+
+
+def _target_moves(old: KeyResult, new: KeyResult) -> list[TargetMove]:
+    if old.start is None or old.target is None:
+        return []
+    moves = []
+    for field in ("target", "start"):
+        before, after = getattr(old, field), getattr(new, field)
+        if after is not None and after != before:
+            moves.append(TargetMove(new.ref, new.title, new.unit, field, before, after,
+                                    is_eased(field, old.start, old.target, after)))
+    return moves
+
+
+def _latest_confidence(kr: KeyResult, as_of: dt.date) -> float | None:
+    """The confidence of the latest check-in that has one, on or before as_of (file order breaks ties)."""
+    known = [(c.date, i, c.confidence) for i, c in enumerate(kr.checkins)
+             if c.confidence is not None and c.date <= as_of]
+    return max(known)[2] if known else None
+
+
+def _confidence_drop(old: KeyResult, new: KeyResult, as_of: dt.date) -> ConfidenceDrop | None:
+    before, after = _latest_confidence(old, as_of), _latest_confidence(new, as_of)
+    if before is None or after is None or after >= before:
+        return None
+    return ConfidenceDrop(new.ref, new.title, before, after)
+
+
+def _project_change(old: Project, new: Project) -> ProjectChange | None:
+    def move(before: object, after: object) -> Move | None:
+        return None if before == after else Move(before, after)
+
+    change = ProjectChange(
+        "changed", new.id, new.title, status=move(old.status, new.status), due=move(old.due, new.due),
+        budget_planned=move(old.budget.planned if old.budget else None, new.budget.planned if new.budget else None),
+        hours_planned=move(old.hours.planned if old.hours else None, new.hours.planned if new.hours else None),
+        currency=(new.budget or old.budget).currency if (new.budget or old.budget) else "")
+    return change if (change.status or change.due or change.budget_planned or change.hours_planned) else None

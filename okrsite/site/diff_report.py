@@ -1,0 +1,165 @@
+"""The report of `okrsite diff`: Markdown for a pull request or a GitHub job summary, or JSON.
+
+Markdown: a heading, then one table per section that has rows, in a fixed order; "No OKR
+changes." when nothing moved. Percentages are rounded once and a difference in points is
+taken between the shown numbers, so a row never disagrees with itself.
+
+JSON (`--format json`), one object:
+
+    {"base": {"revision": "main", "commit": "<40 hex>"},
+     "head": {"revision": null, "commit": null},          (null: the work tree)
+     "as_of": "2026-05-14",
+     "objectives": [{"change": "added" | "removed", "id", "title", "period", "team"}],
+     "key_results": [{"change": "added" | "removed", "ref", "title"}],
+     "values": [{"ref", "title", "type", "unit", "from", "to", "progress_from", "progress_to",
+                 "status_from", "status_to"}],
+     "targets": [{"ref", "title", "unit", "field": "target" | "start", "from", "to", "eased"}],
+     "confidence_drops": [{"ref", "title", "from", "to"}],
+     "projects": [{"change": "added" | "removed" | "changed", "id", "title",
+                   "status", "due", "budget_planned", "hours_planned"}]}
+
+A project's four last fields are null or {"from", "to"} (`due` also "days": how many days
+later it is due, negative when pulled in). Dates are ISO strings; each list sorted by id.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from okrsite.model.compare import Changes, Move, ProjectChange, ValueMove
+from okrsite.model.scoring import round_half_up
+from okrsite.site.formatting import date, number, percent, status_label
+
+
+@dataclass(frozen=True)
+class Revision:
+    revision: str | None  # as the user named it; None: the work tree
+    commit: str | None  # full id; None: the work tree
+
+    @property
+    def label(self) -> str:
+        if self.commit is None:
+            return "work tree"
+        short = self.commit[:7]
+        return short if self.revision and self.commit.startswith(self.revision) else f"{self.revision} ({short})"
+
+
+def markdown(changes: Changes, base: Revision, head: Revision, as_of: dt.date) -> str:
+    lines = [f"## OKR changes: {_cell(base.label)} → {_cell(head.label)}", ""]
+    if not changes:
+        return "\n".join([*lines, "No OKR changes.", ""])
+    lines += [f"Both sides scored as of {date(as_of)}.", ""]
+
+    def table(title: str, header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+        if rows:
+            lines.extend([f"### {title}", "", "| " + " | ".join(header) + " |", "|" + "---|" * len(header)])
+            lines.extend("| " + " | ".join(row) + " |" for row in rows)
+            lines.append("")
+
+    table("Objectives", ("change", "objective", "period", "team"),
+          [(c.change, _named(c.title, c.id), c.period, _cell(c.team or "–")) for c in changes.objectives])
+    table("Key results", ("change", "key result"), [(c.change, _named(c.title, c.ref)) for c in changes.key_results])
+    table("Values", ("key result", "from", "to", "progress", "status"),
+          [(_named(v.title, v.ref), _value(v, v.before), _value(v, v.after), _progress(v), _status(v))
+           for v in changes.values])
+    table("Targets", ("key result", "field", "from", "to", "change"),
+          [(_named(t.title, t.ref), t.field, _amount(t.before, t.unit), _amount(t.after, t.unit),
+            "**eased**" if t.eased else "raised") for t in changes.targets])
+    table("Confidence drops", ("key result", "from", "to"),
+          [(_named(c.title, c.ref), number(c.before), number(c.after)) for c in changes.confidence_drops])
+    table("Projects", ("project", "change"), [(_named(p.title, p.id), _project(p)) for p in changes.projects])
+    return "\n".join(lines)
+
+
+def as_json(changes: Changes, base: Revision, head: Revision, as_of: dt.date) -> str:
+    def move(m: Move | None, **extra: Any) -> dict[str, Any] | None:
+        return None if m is None else {"from": m.before, "to": m.after, **extra}
+
+    document = {
+        "base": {"revision": base.revision, "commit": base.commit},
+        "head": {"revision": head.revision, "commit": head.commit},
+        "as_of": as_of,
+        "objectives": [vars(c) for c in changes.objectives],
+        "key_results": [vars(c) for c in changes.key_results],
+        "values": [{"ref": v.ref, "title": v.title, "type": v.type, "unit": v.unit, "from": v.before, "to": v.after,
+                    "progress_from": v.progress_before, "progress_to": v.progress_after,
+                    "status_from": v.status_before, "status_to": v.status_after} for v in changes.values],
+        "targets": [{"ref": t.ref, "title": t.title, "unit": t.unit, "field": t.field, "from": t.before,
+                     "to": t.after, "eased": t.eased} for t in changes.targets],
+        "confidence_drops": [{"ref": c.ref, "title": c.title, "from": c.before, "to": c.after}
+                             for c in changes.confidence_drops],
+        "projects": [{"change": p.change, "id": p.id, "title": p.title, "status": move(p.status),
+                      "due": move(p.due, days=p.slipped_days) if p.due else None,
+                      "budget_planned": move(p.budget_planned), "hours_planned": move(p.hours_planned)}
+                     for p in changes.projects],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False, default=lambda d: d.isoformat()) + "\n"
+
+
+def _cell(text: str) -> str:
+    """Content text in a table cell: no HTML, no column breaks, one line."""
+    return html.escape(" ".join(str(text).split()), quote=False).replace("|", "\\|")
+
+
+def _named(title: str, ident: str) -> str:
+    return f"{_cell(title)} (`{ident}`)"
+
+
+def _amount(value: float | None, unit: str) -> str:
+    if value is None:
+        return "–"
+    return f"{number(value)}{unit}" if unit == "%" else f"{number(value)} {_cell(unit)}".rstrip()
+
+
+def _value(v: ValueMove, value: float) -> str:
+    if v.type == "boolean":
+        return "done" if value else "not done"
+    if v.type == "milestones":
+        return f"{number(value)} milestones done"
+    return _amount(value, v.unit)
+
+
+def _progress(v: ValueMove) -> str:
+    before, after = (round_half_up(p * 100, 0) for p in (v.progress_before, v.progress_after))
+    points = after - before
+    moved = f" ({points:+.0f} points)" if points else ""
+    return f"{percent(v.progress_before)} → {percent(v.progress_after)}{moved}"
+
+
+def _status(v: ValueMove) -> str:
+    if v.status_before == v.status_after:
+        return status_label(v.status_after)
+    return f"{status_label(v.status_before)} → **{status_label(v.status_after)}**"
+
+
+def _project(p: ProjectChange) -> str:
+    if p.change != "changed":
+        return p.change
+    parts = []
+    if p.status:
+        parts.append(f"status {status_label(str(p.status.before))} → {status_label(str(p.status.after))}")
+    if p.due:
+        days = p.slipped_days
+        shown = f"due {_date(p.due.before)} → {_date(p.due.after)}"
+        if days:
+            shown += f" ({'slipped' if days > 0 else 'pulled in'} {abs(days)} day{'s' if abs(days) != 1 else ''})"
+        parts.append(shown)
+    if p.budget_planned:
+        parts.append(f"planned budget {_amount(_num(p.budget_planned.before), p.currency)} → "
+                     f"{_amount(_num(p.budget_planned.after), p.currency)}")
+    if p.hours_planned:
+        parts.append(f"planned hours {_amount(_num(p.hours_planned.before), 'h')} → "
+                     f"{_amount(_num(p.hours_planned.after), 'h')}")
+    return "; ".join(parts)
+
+
+def _date(value: object) -> str:
+    return date(value) if isinstance(value, dt.date) else "none"
+
+
+def _num(value: object) -> float | None:
+    return value if isinstance(value, (int, float)) else None

@@ -1,0 +1,379 @@
+"""`okrsite checkin`: one check-in added to a KR's file, every other byte left as it was;
+a refused check-in leaves the file untouched."""
+
+from __future__ import annotations
+
+import os
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from okrsite.commands.cli import main
+from okrsite.content.edit import FrontMatter, key_result_nodes
+from tests.conftest import MINIMAL_CONFIG, write
+
+OBJECTIVE = "content/objectives/seo.md"
+
+
+def site_with(tmp_path: Path, text: str, *, dedent: bool = True) -> Path:
+    """A site whose one objective file holds `text` exactly (dedented unless told not to)."""
+    root = tmp_path / "site"
+    write(root, "okrsite.yaml", MINIMAL_CONFIG)
+    path = root / OBJECTIVE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes((textwrap.dedent(text).lstrip("\n") if dedent else text).encode("utf-8"))
+    return root
+
+
+def checkin(root: Path, *args: str) -> int:
+    """The exit code, whether main returns it or argparse exits with it."""
+    try:
+        return main(["checkin", *args, "--config", str(root / "okrsite.yaml")])
+    except SystemExit as exited:
+        return int(exited.code or 0)
+
+
+def added(before: str, after_line: str, new: str) -> str:
+    """`before` with the line `new` inserted after the line `after_line`."""
+    assert before.count(after_line + "\n") == 1
+    return before.replace(after_line + "\n", after_line + "\n" + new + "\n")
+
+
+COMMENTED = """
+---
+# The SEO objective: reviewed weekly.
+id: seo   # short id
+title: "Improve SEO"  # quoted
+period: 2026-Q1
+key_results:
+  # the main metric
+  - id: page-views   # views per month
+    title: 'Page views from 1200 to 2500'
+    start: 1200
+    target: 2500   # agreed with sales
+    unit: views
+    checkins:   # weekly
+      - {date: 2026-01-20, value: 1380, confidence: 0.8}  # first
+      # a comment between check-ins
+      - {date: 2026-02-10, value: 1720, note: "New landing pages: live"}
+    # a comment after the list
+  - id: bounce
+    title: Bounce rate from 10% to 4%
+    start: 10
+    target: 4
+    unit: "%"
+---
+Body text.
+
+---
+
+A horizontal rule above, and `checkins:` here is not YAML.
+"""
+
+
+def test_a_checkin_goes_after_the_last_item_of_a_block_list_and_nothing_else_changes(tmp_path: Path, capsys) -> None:
+    root = site_with(tmp_path, COMMENTED)
+    before = (root / OBJECTIVE).read_text()
+    assert checkin(root, "seo/page-views", "1850", "--confidence", "0.7", "--date", "2026-02-14") == 0
+    expected = added(before, '      - {date: 2026-02-10, value: 1720, note: "New landing pages: live"}',
+                     "      - {date: 2026-02-14, value: 1850, confidence: 0.7}")
+    assert (root / OBJECTIVE).read_text() == expected
+    assert capsys.readouterr().out == (
+        "content/objectives/seo.md: check-in 2026-02-14 added to page-views (1850 views, confidence 0.7)\n")
+
+
+def test_a_kr_without_checkins_gets_a_block_list_at_the_end_of_its_fields(tmp_path: Path) -> None:
+    root = site_with(tmp_path, COMMENTED)
+    before = (root / OBJECTIVE).read_text()
+    assert checkin(root, "seo/bounce", "8.5", "--note", "Faster pages", "--date", "2026-02-14") == 0
+    expected = added(before, '    unit: "%"',
+                     "    checkins:\n      - {date: 2026-02-14, value: 8.5, note: Faster pages}")
+    assert (root / OBJECTIVE).read_text() == expected
+
+
+@pytest.mark.parametrize("listing, result", [
+    ("    checkins: []", "    checkins: [{date: 2026-02-14, value: 150}]"),
+    ("    checkins: [ ]", "    checkins: [{date: 2026-02-14, value: 150} ]"),
+    ("    checkins: [{date: 2026-01-10, value: 120}]",
+     "    checkins: [{date: 2026-01-10, value: 120}, {date: 2026-02-14, value: 150}]"),
+    ("    checkins: [\n      {date: 2026-01-10, value: 120},\n    ]",
+     "    checkins: [\n      {date: 2026-01-10, value: 120},\n      {date: 2026-02-14, value: 150},\n    ]"),
+    ("    checkins:\n    - {date: 2026-01-10, value: 120}",  # a sequence at the key's indentation
+     "    checkins:\n    - {date: 2026-01-10, value: 120}\n    - {date: 2026-02-14, value: 150}"),
+    ("    checkins:\n      - date: 2026-01-10\n        value: 120",  # block mappings stay block mappings
+     "    checkins:\n      - date: 2026-01-10\n        value: 120\n      - date: 2026-02-14\n        value: 150"),
+    ("    checkins:   # none yet", "    checkins:   # none yet\n      - {date: 2026-02-14, value: 150}"),
+    ("    checkins: ~", "    checkins: [{date: 2026-02-14, value: 150}]"),
+])
+def test_a_checkin_is_written_in_the_style_of_the_list_it_joins(tmp_path: Path, listing: str, result: str) -> None:
+    template = ("---\ntitle: Grow\nperiod: 2026-Q1\nkey_results:\n  - id: views\n    title: Views\n"
+                "    start: 100\n    target: 200\n{}\n  - id: other\n    title: Other\n    start: 0\n    target: 1\n"
+                "---\nBody.\n")
+    root = site_with(tmp_path, template.format(listing), dedent=False)
+    assert checkin(root, "seo/views", "150", "--date", "2026-02-14") == 0
+    assert (root / OBJECTIVE).read_text() == template.format(result)
+
+
+def test_the_last_kr_of_the_file_gets_its_list_before_the_closing_line(tmp_path: Path) -> None:
+    text = "---\ntitle: Grow\nperiod: 2026-Q1\nkey_results:\n  - title: Views\n    start: 100\n    target: 200\n---\n---\n"
+    root = site_with(tmp_path, text, dedent=False)
+    assert checkin(root, "seo/kr-1", "120", "--date", "2026-02-14") == 0
+    assert (root / OBJECTIVE).read_text() == text.replace(
+        "target: 200\n", "target: 200\n    checkins:\n      - {date: 2026-02-14, value: 120}\n")
+
+
+def test_a_block_text_at_the_end_of_a_kr_keeps_its_lines(tmp_path: Path) -> None:
+    text = ("---\ntitle: Grow\nperiod: 2026-Q1\nkey_results:\n  - title: Views\n    start: 100\n    target: 200\n"
+            "    owner: |+\n      Dana\n\n  - title: Signups\n    start: 0\n    target: 9\n---\n")
+    root = site_with(tmp_path, text, dedent=False)
+    assert checkin(root, "seo/kr-1", "120", "--date", "2026-02-14") == 0
+    assert (root / OBJECTIVE).read_text() == text.replace(
+        "Dana\n\n", "Dana\n\n    checkins:\n      - {date: 2026-02-14, value: 120}\n")
+
+
+def test_krs_without_ids_are_addressed_by_position(tmp_path: Path) -> None:
+    root = site_with(tmp_path, """
+        ---
+        title: Grow
+        period: 2026-Q1
+        key_results:
+          - {title: Views, start: 100, target: 200}
+          - {title: Signups, start: 0, target: 50, checkins: [{date: 2026-01-05, value: 3}]}
+        ---
+        """)
+    assert checkin(root, "seo/kr-1", "110", "--date", "2026-02-14") == 0
+    assert checkin(root, "seo/kr-2", "9", "--date", "2026-02-14") == 0
+    assert (root / OBJECTIVE).read_text() == textwrap.dedent("""\
+        ---
+        title: Grow
+        period: 2026-Q1
+        key_results:
+          - {title: Views, start: 100, target: 200, checkins: [{date: 2026-02-14, value: 110}]}
+          - {title: Signups, start: 0, target: 50, checkins: [{date: 2026-01-05, value: 3}, {date: 2026-02-14, value: 9}]}
+        ---
+        """)
+
+
+def test_crlf_line_endings_a_bom_quoted_keys_and_tabs_stay(tmp_path: Path) -> None:
+    lines = ["---", "title: Grow", "period: 2026-Q1", '"key_results":', "  - 'id': views", "    title:\tViews",
+             "    start: 100", "    target: 200", "    'checkins':", "      - {date: 2026-01-10, value: 120}",
+             "---", "Body\twith a tab.", ""]
+    raw = "\ufeff" + "\r\n".join(lines)
+    root = site_with(tmp_path, raw, dedent=False)
+    assert checkin(root, "seo/views", "130", "--date", "2026-02-14") == 0
+    lines.insert(10, "      - {date: 2026-02-14, value: 130}")
+    assert (root / OBJECTIVE).read_bytes() == ("\ufeff" + "\r\n".join(lines)).encode("utf-8")
+
+
+def test_a_note_that_is_not_plain_text_is_quoted(tmp_path: Path) -> None:
+    root = site_with(tmp_path, COMMENTED)
+    assert checkin(root, "seo/bounce", "--note", "yes", "--date", "2026-02-14") == 0
+    assert checkin(root, "seo/bounce", "--note", 'Tom: "later", #2', "--date", "2026-02-15") == 0
+    text = (root / OBJECTIVE).read_text()
+    assert ('      - {date: 2026-02-14, note: "yes"}\n'
+            '      - {date: 2026-02-15, note: "Tom: \\"later\\", #2"}\n') in text
+
+
+def test_the_date_defaults_to_source_date_epoch_or_today(tmp_path: Path, monkeypatch) -> None:
+    root = site_with(tmp_path, COMMENTED)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1771200000")  # 2026-02-16
+    assert checkin(root, "seo/bounce", "9") == 0
+    assert "- {date: 2026-02-16, value: 9}" in (root / OBJECTIVE).read_text()
+
+
+def test_a_checkin_dated_after_as_of_is_added_with_a_warning(tmp_path: Path, capsys) -> None:
+    root = site_with(tmp_path, COMMENTED)
+    assert checkin(root, "seo/bounce", "9", "--date", "2026-03-01") == 0
+    assert "dated after as_of (2026-02-15)" in capsys.readouterr().err
+
+
+def test_the_file_keeps_its_mode(tmp_path: Path) -> None:
+    root = site_with(tmp_path, COMMENTED)
+    os.chmod(root / OBJECTIVE, 0o640)
+    assert checkin(root, "seo/bounce", "9", "--date", "2026-02-14") == 0
+    assert (root / OBJECTIVE).stat().st_mode & 0o777 == 0o640
+    assert [p.name for p in (root / OBJECTIVE).parent.iterdir()] == ["seo.md"]  # no temporary file left
+
+
+BOOLEAN_AND_MILESTONES = """
+---
+title: Launch
+period: 2026-Q1
+key_results:
+  - id: beta
+    title: Beta is out
+    type: boolean
+    done: false   # not yet
+  - id: docs
+    title: Docs are published
+    type: boolean
+  - id: steps
+    title: Ship the three steps
+    type: milestones
+    milestones:
+      - {title: Design, done: true}
+      - {title: Private beta, due: 2026-02-01}
+      - title: Public launch
+        done: false
+---
+"""
+
+
+def test_done_is_set_in_place_or_added_and_can_carry_a_checkin(tmp_path: Path, capsys) -> None:
+    root = site_with(tmp_path, BOOLEAN_AND_MILESTONES)
+    before = (root / "content/objectives/seo.md").read_text()
+    assert checkin(root, "seo/beta", "--done") == 0
+    assert checkin(root, "seo/docs", "--done", "--confidence", "0.9", "--date", "2026-02-14") == 0
+    expected = before.replace("    done: false   # not yet", "    done: true   # not yet").replace(
+        "    title: Docs are published\n    type: boolean\n",
+        "    title: Docs are published\n    type: boolean\n"
+        "    checkins:\n      - {date: 2026-02-14, confidence: 0.9}\n    done: true\n")
+    assert (root / OBJECTIVE).read_text() == expected
+    assert capsys.readouterr().out.splitlines() == [
+        "content/objectives/seo.md: beta marked done",
+        "content/objectives/seo.md: check-in 2026-02-14 added to docs (confidence 0.9)",
+        "content/objectives/seo.md: docs marked done"]
+    assert checkin(root, "seo/beta", "--not-done") == 0
+    assert "    done: false   # not yet\n" in (root / OBJECTIVE).read_text()
+
+
+def test_a_milestone_is_marked_done_in_place_or_gets_the_key(tmp_path: Path, capsys) -> None:
+    root = site_with(tmp_path, BOOLEAN_AND_MILESTONES)
+    before = (root / OBJECTIVE).read_text()
+    assert checkin(root, "seo/steps", "--milestone", "Private beta") == 0
+    assert checkin(root, "seo/steps", "--milestone", "public launch") == 0  # case does not matter
+    assert (root / OBJECTIVE).read_text() == before.replace(
+        "{title: Private beta, due: 2026-02-01}", "{title: Private beta, due: 2026-02-01, done: true}").replace(
+        "      - title: Public launch\n        done: false", "      - title: Public launch\n        done: true")
+    assert capsys.readouterr().out.splitlines() == [
+        "content/objectives/seo.md: milestone 'Private beta' of steps marked done",
+        "content/objectives/seo.md: milestone 'Public launch' of steps marked done"]
+
+
+def test_a_milestone_key_and_a_new_checkin_list_land_in_their_own_mappings(tmp_path: Path) -> None:
+    root = site_with(tmp_path, """
+        ---
+        title: Launch
+        period: 2026-Q1
+        key_results:
+          - title: Steps
+            type: milestones
+            milestones:
+              - title: Design
+        ---
+        """)
+    assert checkin(root, "seo/kr-1", "--milestone", "Design", "--note", "Signed off", "--date", "2026-02-14") == 0
+    assert (root / OBJECTIVE).read_text().endswith(
+        "    milestones:\n      - title: Design\n        done: true\n"
+        "    checkins:\n      - {date: 2026-02-14, note: Signed off}\n---\n")
+
+
+def test_a_zone_checkin_is_written_like_a_value(tmp_path: Path) -> None:
+    """The model does not know zones KRs yet, so this checks the edit itself."""
+    raw = b"---\ntitle: T\nkey_results:\n  - title: Comms\n    type: zones\n    checkins: []\n---\n"
+    front = FrontMatter.read(raw)
+    edit = front.append_item(key_result_nodes(front.root)[0], "checkins", [("date", "2026-05-15"), ("zone", "commit")])
+    assert front.apply([edit]) == raw.replace(b"[]", b"[{date: 2026-05-15, zone: commit}]")
+
+
+# --- refusals: an error, an exit code, and the file as it was -----------------------------------------
+
+@pytest.mark.parametrize("args, code, message", [
+    (["seo/page-view", "5"], 1,
+     "unknown key result 'page-view' in objective 'seo' (did you mean 'page-views'?); its key results: page-views, bounce"),
+    (["sep/page-views", "5"], 1, "unknown objective 'sep' (did you mean 'seo'?)"),
+    (["seo/page-views", "--zone", "target"], 1, "'page-views' is a metric key result: it takes a VALUE, not a zone"),
+    (["seo/page-views", "--done"], 1, "'page-views' is a metric key result: it takes a VALUE, not --done/--not-done"),
+    (["seo/page-views", "--milestone", "X"], 1, "it takes a VALUE, not a milestone"),
+    (["seo/page-views", "1,850"], 2, "argument VALUE: expected a number like 0.5 or 1850, got '1,850'"),
+    (["seo/page-views", "nan"], 2, "expected a number like 0.5 or 1850, got 'nan'"),
+    (["seo/page-views", "5", "--confidence", "1.5"], 2, "expected a number from 0 to 1 like 0.5 or 1850, got '1.5'"),
+    (["seo/page-views", "5", "--date", "2026-02-30"], 2, "expected a date like 2026-02-15, got '2026-02-30'"),
+    (["seo/page-views"], 2, "nothing to record"),
+    (["seo", "5"], 2, "expected OBJECTIVE/KR"),
+    (["seo/page-views", "5", "--done", "--not-done"], 2, "not allowed with argument"),
+])
+def test_bad_requests_are_refused_and_the_file_is_untouched(tmp_path: Path, capsys, args, code, message) -> None:
+    root = site_with(tmp_path, COMMENTED)
+    before = (root / OBJECTIVE).read_bytes()
+    assert checkin(root, *args) == code
+    assert message in capsys.readouterr().err
+    assert (root / OBJECTIVE).read_bytes() == before
+
+
+@pytest.mark.parametrize("args, message", [
+    (["seo/beta", "1"], "'beta' is a boolean key result: it takes --done or --not-done, not a value"),
+    (["seo/steps", "2"], "'steps' is a milestones key result: it takes --milestone TITLE, not a value"),
+    (["seo/steps", "--milestone", "Desing"], "unknown milestone 'Desing' in steps (did you mean 'Design'?)"),
+])
+def test_a_value_of_the_wrong_kind_or_an_unknown_milestone_is_refused(tmp_path: Path, capsys, args, message) -> None:
+    root = site_with(tmp_path, BOOLEAN_AND_MILESTONES)
+    before = (root / OBJECTIVE).read_bytes()
+    assert checkin(root, *args) == 1
+    assert f"okrsite: error: {message}\n" in capsys.readouterr().err
+    assert (root / OBJECTIVE).read_bytes() == before
+
+
+def test_a_value_on_a_zones_kr_is_refused(tmp_path: Path, capsys) -> None:
+    root = site_with(tmp_path, "---\ntitle: T\nperiod: 2026-Q1\nkey_results:\n  - title: C\n    type: zones\n---\n",
+                     dedent=False)
+    assert checkin(root, "seo/kr-1", "3") == 1
+    assert "'kr-1' is a zones key result: it takes --zone fail|commit|target|stretch, not a value" in capsys.readouterr().err
+
+
+def test_a_file_that_would_not_load_is_left_as_it_was(tmp_path: Path, capsys) -> None:
+    root = site_with(tmp_path, COMMENTED.replace("target: 4", "target: 10"))  # target == start: an error
+    before = (root / OBJECTIVE).read_bytes()
+    assert checkin(root, "seo/page-views", "1900", "--date", "2026-02-14") == 1
+    err = capsys.readouterr().err
+    assert "content/objectives/seo.md:22:13: error: 'target' equals 'start' (10)" in err
+    assert "okrsite: error: content/objectives/seo.md would not load with this change; the file was left as it was" in err
+    assert (root / OBJECTIVE).read_bytes() == before
+
+
+def test_an_edit_that_would_change_other_values_is_refused(tmp_path: Path, capsys) -> None:
+    root = site_with(tmp_path, """
+        ---
+        title: Grow
+        period: 2026-Q1
+        key_results:
+          - {id: a, title: A, start: 0, target: 5, checkins: &shared [{date: 2026-01-05, value: 1}]}
+          - {id: b, title: B, start: 0, target: 5, checkins: *shared}
+        ---
+        """)
+    before = (root / OBJECTIVE).read_bytes()
+    assert checkin(root, "seo/b", "2", "--date", "2026-02-14") == 1
+    assert "without changing other values" in capsys.readouterr().err
+    assert (root / OBJECTIVE).read_bytes() == before
+
+
+def test_checkins_that_are_not_a_list_are_refused(tmp_path: Path, capsys) -> None:
+    root = site_with(tmp_path, COMMENTED.replace("    unit: \"%\"\n", "    unit: \"%\"\n    checkins: soon\n"))
+    before = (root / OBJECTIVE).read_bytes()
+    assert checkin(root, "seo/bounce", "8", "--date", "2026-02-14") == 1
+    assert "cannot edit content/objectives/seo.md: 'checkins' is not a list" in capsys.readouterr().err
+    assert (root / OBJECTIVE).read_bytes() == before
+
+
+def test_an_error_elsewhere_in_the_site_does_not_block_a_checkin(tmp_path: Path) -> None:
+    root = site_with(tmp_path, COMMENTED)
+    write(root, "content/objectives/broken.md", "---\ntitle: [unclosed\n---\n")
+    assert checkin(root, "seo/bounce", "8", "--date", "2026-02-14") == 0
+
+
+def test_key_results_that_come_from_a_merge_key_are_refused(tmp_path: Path, capsys) -> None:
+    root = site_with(tmp_path, """
+        ---
+        base: &base
+          key_results:
+            - {id: a, title: A, start: 0, target: 5}
+        <<: *base
+        title: Grow
+        period: 2026-Q1
+        ---
+        """)
+    before = (root / OBJECTIVE).read_bytes()
+    assert checkin(root, "seo/a", "2", "--date", "2026-02-14") == 1
+    assert "is not written as a mapping of fields in 'key_results:'" in capsys.readouterr().err
+    assert (root / OBJECTIVE).read_bytes() == before

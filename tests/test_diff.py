@@ -1,0 +1,234 @@
+"""`okrsite diff BASE [HEAD]` on real repositories: what a reviewer reads, in Markdown and JSON."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from okrsite.commands.cli import main
+from tests.conftest import write
+from tests.gitrepo import commit, git, init
+
+pytestmark = pytest.mark.usefixtures("isolated_git")
+
+CONFIG = "title: T\nas_of: 2026-02-15\n"
+
+SEO = """
+---
+title: Improve SEO | search
+period: 2026-Q1
+key_results:
+  - id: views
+    title: Page views <2500>
+    start: 1200
+    target: 2500
+    unit: views
+    checkins:
+      - {date: 2026-01-20, value: 1380, confidence: 0.8}
+      - {date: 2026-02-10, value: 1720, confidence: 0.7}
+  - id: bounce
+    title: Bounce rate
+    start: 10
+    target: 4
+    unit: "%"
+    current: 7
+  - id: launch
+    title: Launch the blog
+    type: boolean
+  - id: old
+    title: Retired metric
+    start: 0
+    target: 1
+---
+"""
+
+SALES = """
+---
+title: Sell more
+period: 2026-Q1
+key_results:
+  - {id: deals, title: Deals, start: 0, target: 10, current: 5}
+---
+"""
+
+PROJECT = """
+---
+title: Blog push
+status: active
+start: 2026-01-05
+due: 2026-03-31
+key_results: [seo/views]
+budget: {planned: 12000, spent: 4500, currency: USD}
+hours: {planned: 160, actual: 70}
+---
+"""
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    root = init(tmp_path / "repo")
+    write(root, ".gitignore", "/.okrsite-cache/\n/output/\n")
+    write(root, "okrsite.yaml", CONFIG)
+    write(root, "content/objectives/seo.md", SEO)
+    write(root, "content/objectives/sales.md", SALES)
+    write(root, "content/projects/blog-push.md", PROJECT)
+    commit(root, "Q1 OKRs", "2026-01-05")
+    return root
+
+
+def diff(root: Path, *args: str) -> int:
+    return main(["diff", *args, "--config", str(root / "okrsite.yaml")])
+
+
+def edit(root: Path, rel: str, *replacements: tuple[str, str]) -> None:
+    path = root / rel
+    text = path.read_text()
+    for old, new in replacements:
+        assert old in text, old
+        text = text.replace(old, new)
+    path.write_text(text)
+
+
+def test_a_review_of_the_work_tree_names_every_kind_of_change(repo: Path, capsys) -> None:
+    edit(repo, "content/objectives/seo.md",
+         ("      - {date: 2026-02-10, value: 1720, confidence: 0.7}\n",
+          "      - {date: 2026-02-10, value: 1720, confidence: 0.7}\n      - {date: 2026-02-14, value: 1500, confidence: 0.4}\n"),
+         ("    target: 4\n", "    target: 3\n"),  # bounce: a decreasing KR's target lowered: raised bar
+         ("    target: 2500\n", "    target: 2000\n"),  # views: eased
+         ("    type: boolean\n", "    type: boolean\n    done: true\n"),
+         ("  - id: old\n    title: Retired metric\n    start: 0\n    target: 1\n",
+          "  - id: new\n    title: Newsletter signups\n    start: 0\n    target: 500\n"))
+    (repo / "content/objectives/sales.md").unlink()
+    write(repo, "content/objectives/hiring.md", "---\ntitle: Hire well\nperiod: 2026-Q1\nteam: people\n"
+                                                  "key_results:\n  - {title: Hires, start: 0, target: 4}\n---\n")
+    edit(repo, "content/projects/blog-push.md", ("status: active", "status: on-hold"), ("due: 2026-03-31", "due: 2026-04-14"),
+         ("planned: 12000", "planned: 15000"), ("planned: 160", "planned: 200"))
+    assert diff(repo, "main") == 0
+    commit_id = git(repo, "rev-parse", "--short=7", "main")
+    assert capsys.readouterr().out == f"""\
+## OKR changes: main ({commit_id}) → work tree
+
+Both sides scored as of 15 Feb 2026.
+
+### Objectives
+
+| change | objective | period | team |
+|---|---|---|---|
+| added | Hire well (`hiring`) | 2026-Q1 | people |
+| removed | Sell more (`sales`) | 2026-Q1 | – |
+
+### Key results
+
+| change | key result |
+|---|---|
+| added | Hires (`hiring/kr-1`) |
+| added | Newsletter signups (`seo/new`) |
+| removed | Deals (`sales/deals`) |
+| removed | Retired metric (`seo/old`) |
+
+### Values
+
+| key result | from | to | progress | status |
+|---|---|---|---|---|
+| Launch the blog (`seo/launch`) | not done | done | 0% → 100% (+100 points) | Off track → **Done** |
+| Page views &lt;2500&gt; (`seo/views`) | 1,720 views | 1,500 views | 40% → 38% (-2 points) | On track |
+
+### Targets
+
+| key result | field | from | to | change |
+|---|---|---|---|---|
+| Bounce rate (`seo/bounce`) | target | 4% | 3% | raised |
+| Page views &lt;2500&gt; (`seo/views`) | target | 2,500 views | 2,000 views | **eased** |
+
+### Confidence drops
+
+| key result | from | to |
+|---|---|---|
+| Page views &lt;2500&gt; (`seo/views`) | 0.7 | 0.4 |
+
+### Projects
+
+| project | change |
+|---|---|
+| Blog push (`blog-push`) | status Active → On hold; due 31 Mar 2026 → 14 Apr 2026 (slipped 14 days); planned budget 12,000 USD → 15,000 USD; planned hours 160 h → 200 h |
+"""
+
+
+def test_json_has_the_documented_shape(repo: Path, capsys) -> None:
+    edit(repo, "content/projects/blog-push.md", ("due: 2026-03-31", "due: 2026-03-29"))
+    edit(repo, "content/objectives/seo.md", ("    current: 7\n", "    current: 6\n"))
+    assert diff(repo, "main", "--format", "json") == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["base"] == {"revision": "main", "commit": git(repo, "rev-parse", "main")}
+    assert report["head"] == {"revision": None, "commit": None} and report["as_of"] == "2026-02-15"
+    assert report["values"] == [{
+        "ref": "seo/bounce", "title": "Bounce rate", "type": "metric", "unit": "%", "from": 7, "to": 6,
+        "progress_from": 0.5, "progress_to": pytest.approx(2 / 3), "status_from": "on-track", "status_to": "on-track"}]
+    assert report["projects"] == [{
+        "change": "changed", "id": "blog-push", "title": "Blog push", "status": None,
+        "due": {"from": "2026-03-31", "to": "2026-03-29", "days": -2}, "budget_planned": None, "hours_planned": None}]
+    assert report["objectives"] == report["key_results"] == report["targets"] == report["confidence_drops"] == []
+
+
+def test_two_revisions_are_both_scored_with_the_heads_as_of(repo: Path, capsys) -> None:
+    write(repo, "okrsite.yaml", "title: T\nas_of: 2026-03-20\n")  # later: the same values would read as behind
+    commit(repo, "Report date", "2026-03-20")
+    assert diff(repo, "main~1", "main") == 0
+    assert capsys.readouterr().out.endswith("→ main (" + git(repo, "rev-parse", "--short=7", "main")
+                                            + ")\n\nNo OKR changes.\n")
+
+
+def test_no_changes_is_one_line(repo: Path, capsys) -> None:
+    assert diff(repo, "HEAD") == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "No OKR changes."
+
+
+def test_a_side_that_does_not_build_is_named_with_its_diagnostics(repo: Path, capsys) -> None:
+    edit(repo, "content/objectives/sales.md", ("target: 10", "target: 0"))
+    write(repo, "content/objectives/grow.md", "---\ntitle: [unclosed\n---\n")
+    commit(repo, "Broken", "2026-01-10")
+    edit(repo, "content/objectives/sales.md", ("target: 0", "target: lots"))
+    assert diff(repo, "HEAD") == 1
+    err = capsys.readouterr().err.splitlines()
+    short = git(repo, "rev-parse", "--short=7", "HEAD")
+    assert err[0] == f"okrsite: diff: the base HEAD ({short}) does not build:"
+    assert "content/objectives/grow.md:2:8: error: invalid YAML" in err[1]
+    assert f"content/objectives/sales.md:5:" in "\n".join(err) and "'target' equals 'start' (0)" in "\n".join(err)
+    assert "okrsite: diff: the head work tree does not build:" in err
+    assert "'target': expected a number, got the text 'lots'" in "\n".join(err)
+    assert err[-1] == f"okrsite: diff failed: the base HEAD ({short}) and the head work tree did not build"
+
+
+def test_a_revision_without_the_site_does_not_build(repo: Path, capsys) -> None:
+    first = commit(repo, "Nothing changed", "2026-01-06")
+    git(repo, "checkout", "-q", "--orphan", "empty")
+    git(repo, "rm", "-rq", "--cached", ".")
+    git(repo, "commit", "-q", "--allow-empty", "-m", "Empty")
+    orphan = git(repo, "rev-parse", "HEAD")
+    git(repo, "checkout", "-q", "-f", "main")
+    assert diff(repo, orphan, first) == 1
+    assert f"there is no okrsite.yaml in commit {orphan[:7]}" in capsys.readouterr().err
+
+
+def test_usage_errors(repo: Path, tmp_path: Path, capsys) -> None:
+    assert diff(repo, "no-such-branch") == 2
+    assert "okrsite: error: unknown revision 'no-such-branch'" in capsys.readouterr().err
+    outside = tmp_path / "plain"
+    write(outside, "okrsite.yaml", CONFIG)
+    assert diff(outside, "main") == 2
+    assert "is not in a git repository" in capsys.readouterr().err
+
+
+def test_a_site_in_a_subfolder_with_its_own_content_folder(tmp_path: Path, capsys) -> None:
+    top = init(tmp_path / "monorepo")
+    site = top / "okrs"
+    write(site, "okrsite.yaml", CONFIG + "content_dir: data/okr-content\ntheme: house\n")
+    (site / "themes/house").mkdir(parents=True)
+    write(site, "data/okr-content/objectives/sales.md", SALES)
+    write(site, "data/okr-content/assets/logo.svg", "<svg/>")
+    commit(top, "OKRs", "2026-01-05")
+    edit(top, "okrs/data/okr-content/objectives/sales.md", ("current: 5", "current: 6"))
+    assert diff(site, "HEAD") == 0
+    assert "| Deals (`sales/deals`) | 5 | 6 | 50% → 60% (+10 points) | On track |" in capsys.readouterr().out
