@@ -146,7 +146,7 @@ def test_the_data_table_of_a_trend_lists_start_checkins_and_target(tmp_path: Pat
         ("1 Jan 2026 (start)", "1,200 views", "1,200 views"),
         ("20 Jan 2026", "1,380 views", "1,474 views"),  # 1200 + 1300 × 19/90, rounded to the scale
         ("10 Feb 2026", "1,720 views", "1,778 views"),
-        ("31 Mar 2026 (target)", "–", "2,500 views"),
+        ("31 Mar 2026 (target)", "2,339 views (forecast)", "2,500 views"),  # the check-ins' trend line
     )
 
 

@@ -68,6 +68,10 @@ def test_the_footer_has_no_commit_line_outside_a_repository(small_site: Path) ->
 
 
 def test_the_same_commit_gives_the_same_bytes_in_a_shallow_clone(small_site: Path, tmp_path: Path) -> None:
+    """Without history from git (a shallow clone holds only part of it, and says so), the output
+    depends on the commit alone."""
+    config = small_site / "okrsite.yaml"
+    config.write_text(config.read_text() + "history: false\n")
     git(small_site, "init", "-q")
     (small_site / ".gitignore").write_text("/output/\n/.okrsite-cache/\n")
     commit_all(small_site, "First")
@@ -81,3 +85,17 @@ def test_the_same_commit_gives_the_same_bytes_in_a_shallow_clone(small_site: Pat
     original, cloned = built_files(small_site / "output"), built_files(clone / "output")
     assert original == cloned
     assert b"of 12 Feb 2026" in original["index.html"]
+
+
+def test_a_shallow_clone_says_once_that_its_history_is_partial(small_site: Path, tmp_path: Path, capsys) -> None:
+    git(small_site, "init", "-q")
+    (small_site / ".gitignore").write_text("/output/\n/.okrsite-cache/\n")
+    commit_all(small_site, "First")
+    grow = small_site / "content/objectives/grow.md"
+    grow.write_text(grow.read_text().replace("current: 150", "current: 160"))
+    commit_all(small_site, "Second", "2026-02-12T10:00:00+00:00")
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", "--depth", "1", small_site.as_uri(), str(clone))
+    assert main(["build", "--config", str(clone / "okrsite.yaml")]) == 0
+    warnings = [line for line in capsys.readouterr().err.splitlines() if "partial" in line]
+    assert len(warnings) == 1 and warnings[0].startswith("okrsite.yaml:1:1: warning: the git history is partial")

@@ -65,7 +65,7 @@ def test_amount_escapes_the_unit() -> None:
 # ---------- links ----------
 
 def test_links_are_relative_to_the_page_and_escape_titles() -> None:
-    objective = Objective(id="grow", title=HOSTILE, period="2026-Q1", progress=0.4, expected=0.5, status="on-track",
+    objective = Objective(id="grow", title=HOSTILE, period="2026-Q1", kind="committed", progress=0.4, expected=0.5, status="on-track",
                           grade=None, source="objectives/grow.md")
     assert render("{{ objective_link(o) }}", page_url="teams/ops/index.html", o=objective) == \
         f'<a href="../../objectives/grow/">{ESCAPED}</a>'
@@ -222,7 +222,7 @@ def test_templates_that_call_the_former_macros_keep_working() -> None:
     """A site theme copied from okrsite 0.1 calls m.badge(...), m.objective_link(...)."""
     theme_env = make_environment([REPO / "themes/default"], {})
     page = Page(url="teams/ops/index.html", template="snippet", title="Snippet")
-    objective = Objective(id="grow", title="Grow <fast>", period="2026-Q1", progress=0.5, expected=0.5,
+    objective = Objective(id="grow", title="Grow <fast>", period="2026-Q1", kind="committed", progress=0.5, expected=0.5,
                           status="on-track", grade=None, source="content/objectives/grow.md")
     html_ = theme_env.from_string(
         '{% import "_macros.html" as m with context %}{{ m.badge("at-risk") }} {{ m.objective_link(o) }}'

@@ -25,6 +25,8 @@ from okrsite.build.incremental import SiteView, plan_reuse, shared_inputs
 from okrsite.build.output import KEPT, Content, UnsafeOutput, WriteReport, check_output_dir, write_site
 from okrsite.build.state import BuildState, forget_state, input_fingerprint, load_state, output_stamps, save_state
 from okrsite.content.config import SiteConfig, load_config
+from okrsite.content.git import in_work_tree
+from okrsite.content.history import Version, read_history
 from okrsite.content.provenance import BuildInfo, commit_info
 from okrsite.content.source import (Document, DocumentCache, SourceError, discover, parse_markdown_document,
                                     parse_yaml_document, site_files)
@@ -234,6 +236,19 @@ class Builder:
             diagnostics.items.append(rendered.error)
         return rendered
 
+    def _history(self, config: SiteConfig, diagnostics: Diagnostics) -> dict[str, tuple[Version, ...]]:
+        """The versions of each objective file from git (one pass, cached by commit), when on."""
+        if not _history_from_git(config):
+            return {}
+        history = read_history(config)
+        where = Location(config.relative(config.path))
+        if history.problem:
+            diagnostics.warning(where, f"no history from git: {history.problem}")
+        elif history.partial:
+            diagnostics.warning(where, "the git history is partial (a shallow clone): key results' histories "
+                                       "start at the oldest commit present; fetch with --depth 0 for all of it")
+        return history.files
+
     def _up_to_date(self, config: SiteConfig, state: BuildState, started: float) -> BuildReport:
         """Nothing that shapes the output changed since the last build, and the output is intact."""
         if self.options.strict and state.warnings:
@@ -306,11 +321,17 @@ class Builder:
         teams = load((files.teams,), parse_yaml_document) if files.teams else []
         if files.teams and not teams:
             return None
-        site = assemble(config, objectives, projects, free_pages, teams[0] if teams else None, diagnostics)
+        site = assemble(config, objectives, projects, free_pages, teams[0] if teams else None, diagnostics,
+                        self._history(config, diagnostics))
         if site is not None and not site.objectives and not files.objectives:
             diagnostics.warning(Location(config.relative(config.content_dir)),
                                 "no objectives found: add Markdown files under objectives/")
         return site
+
+
+def _history_from_git(config: SiteConfig) -> bool:
+    """`history: auto` reads git when the site is in a work tree (no process is started to ask)."""
+    return config.history is True or (config.history == "auto" and in_work_tree(config.root))
 
 
 @contextlib.contextmanager

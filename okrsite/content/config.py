@@ -18,6 +18,7 @@ from okrsite.content.source import MAX_FILE_BYTES, SourceError, parse_yaml_docum
 from okrsite.content.source import label as site_label
 
 CONFIG_NAME = "okrsite.yaml"
+OBJECTIVE_KINDS = ("committed", "aspirational")
 
 _PERIOD = {
     "id": s.Field(s.period_id, required=True),
@@ -62,6 +63,15 @@ class SiteConfig:
     charts: ChartSettings = group(ChartSettings, "charts", "progress charts")
     publish: str | None = option(s.text, None, "a shell command run after a successful build by the git hook",
                                  "text")
+    default_kind: str = option(s.one_of(*OBJECTIVE_KINDS), "committed", "objective kind when the file says none",
+                               " \\| ".join(f"`{k}`" for k in OBJECTIVE_KINDS))
+    aspirational_target: float = option(s.fraction, 0.7, "what an aspirational objective is expected to reach",
+                                        "number from 0 to 1")
+    stale_after_days: int = option(s.whole_number(1, 3650), 14, "a key result with no update for longer is stale",
+                                   "whole number > 0")
+    history: str | bool = option(s.one_of_values("auto", True, False), "auto",
+                                 "read the git history of content files (`auto`: when the site is in a git work tree)",
+                                 "`auto` \\| `true` \\| `false`")
     cache_dir: Path = Path(".okrsite-cache")
 
     @property

@@ -199,6 +199,17 @@ def slug(value: Any, cursor: Cursor) -> str:
     return result
 
 
+def parent_ref(value: Any, cursor: Cursor) -> str:
+    """`objective-id`, or `objective-id/kr-id` for an objective that hangs from another's key result."""
+    result = text(value, cursor)
+    parts = result.split("/")
+    if len(parts) > 2 or not all(is_slug(part) for part in parts):
+        raise Invalid(f"expected an objective id, or objective-id/kr-id, got {result!r}")
+    for part in parts:
+        slug(part, cursor)  # and not too long
+    return result
+
+
 def period_id(value: Any, cursor: Cursor) -> str:
     """A period id becomes a folder name too; built-in ids (2026-Q1) need upper case."""
     result = text(value, cursor).strip()  # `period: 2026` parses as an int; ids are text
@@ -214,6 +225,26 @@ def url(value: Any, cursor: Cursor) -> str:
     if not re.match(r"^https?://[^\s/]+", result):
         raise Invalid(f"expected an absolute http(s) URL, got {result!r}")
     return result
+
+
+def whole_number(low: int, high: int) -> Kind:
+    """A whole number within a documented range (bounds included)."""
+    def check(value: Any, cursor: Cursor) -> int:
+        result = number(value, cursor)
+        if result != int(result) or not low <= result <= high:
+            raise Invalid(f"expected a whole number from {low} to {high}, got {result:g}")
+        return int(result)
+    return check
+
+
+def one_of_values(*choices: Any) -> Kind:
+    """One of a few YAML values, text or not (`history: auto`, `true` or `false`)."""
+    def check(value: Any, _: Cursor) -> Any:
+        if any(type(value) is type(choice) and value == choice for choice in choices):  # 1 is not true
+            return value
+        shown = ", ".join(str(c).lower() if isinstance(c, bool) else c for c in choices)
+        raise Invalid(f"expected one of {shown}; got {describe(value)}")
+    return check
 
 
 def one_of(*choices: str) -> Kind:

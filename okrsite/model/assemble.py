@@ -7,7 +7,7 @@ returned only when there is no error, so later stages can trust it.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,7 +17,12 @@ from okrsite.content.config import SiteConfig
 from okrsite.diagnostics import Diagnostics, Location
 from okrsite.content.options import construct, schema_of
 from okrsite.model.hierarchy import report_parent_chains
-from okrsite.model.site import CheckIn, FreePage, KeyResult, Objective, Project, Site, Team, Update
+from okrsite.content.history import Version
+from okrsite.model import keyresults as kr_model
+from okrsite.model.history import kr_histories
+from okrsite.model.keyresults import Pace
+from okrsite.model.objectives import children_first, expected_progress, scores
+from okrsite.model.site import FreePage, KeyResult, Objective, Project, Site, Team, Update
 from okrsite.model.periods import Period, quarter_containing, resolve_period
 from okrsite.content.source import Document
 
@@ -123,65 +128,6 @@ def _team_id(value: str | None, has_file: bool) -> str | None:
     return value if has_file else s.slugify(value)
 
 
-def _key_results(item: _Checked, period: Period, config: SiteConfig) -> list[KeyResult]:
-    as_of = config.as_of
-    expected = scoring.expected_progress(period.start, period.end, as_of)
-    results: list[KeyResult] = []
-    seen: set[str] = set()
-    for index, kr in enumerate(item.values["key_results"]):
-        here = item.cursor.child("key_results").child(index)
-        kr_id = kr["id"] or f"kr-{index + 1}"
-        if kr_id in seen:
-            here.child("id").error(f"duplicate key result id '{kr_id}' in objective '{item.id}'")
-            continue
-        seen.add(kr_id)
-        progress = _kr_progress(kr, here)
-        if progress is None or not s.is_valid(kr):  # problems already reported
-            continue
-        checkins = tuple(construct(CheckIn, c) for c in kr["checkins"])
-        current = None
-        if kr["type"] == "metric":
-            readings = [scoring.Reading(c.date, c.value, i) for i, c in enumerate(checkins)]
-            current = scoring.current_value(readings, as_of, kr["current"], kr["start"])
-            progress = scoring.metric_progress(kr["start"], kr["target"], current)
-        results.append(construct(
-            KeyResult, kr, id=kr_id, objective_id=item.id, progress=progress, expected=expected,
-            status=scoring.status(progress, expected, as_of, period.start, config.thresholds),
-            current=current, done=bool(kr["done"]), checkins=checkins))
-    return results
-
-
-def _kr_progress(kr: dict[str, Any], here: s.Cursor) -> float | None:
-    """Type-specific checks; the progress of boolean and milestone KRs (metric: computed later)."""
-    kind = kr["type"]
-    if kind is s.INVALID:
-        return None
-    misplaced = {"metric": ("done", "milestones"), "boolean": ("start", "target", "current", "milestones"),
-                 "milestones": ("start", "target", "current", "done")}[kind]
-    for name in misplaced:
-        if kr[name] not in (None, ()):
-            where = here.positions.key((*here.key_path, name))
-            here.diagnostics.warning(where, f"'{name}' is ignored on a {kind} key result")
-    if kind == "metric":
-        missing = [n for n in ("start", "target") if kr[n] is None]
-        for name in missing:
-            here.error(f"missing required field '{name}' in a metric key result")
-        if missing or kr["start"] is s.INVALID or kr["target"] is s.INVALID:
-            return None
-        if kr["start"] == kr["target"]:
-            here.child("target").error(f"'target' equals 'start' ({kr['start']}): there is nothing to progress")
-            return None
-        return 0.0
-    if kind == "boolean":
-        return scoring.boolean_progress(bool(kr["done"]))
-    if kr["milestones"] is s.INVALID:
-        return None
-    if not kr["milestones"]:
-        here.error("a milestones key result needs a non-empty 'milestones' list")
-        return None
-    return scoring.milestone_progress(sum(1 for m in kr["milestones"] if m["done"]), len(kr["milestones"]))
-
-
 def _periods(objectives: dict[str, _Checked], config: SiteConfig,
              diagnostics: Diagnostics) -> tuple[dict[str, Period], str]:
     custom = {p.id: p for p in config.periods}
@@ -207,9 +153,13 @@ def _periods(objectives: dict[str, _Checked], config: SiteConfig,
 
 
 def assemble(config: SiteConfig, objective_docs: list[Document], project_docs: list[Document],
-             page_docs: list[Document], teams_doc: Document | None,
-             diagnostics: Diagnostics) -> Site | None:
-    """Check and score everything; None when any error was reported."""
+             page_docs: list[Document], teams_doc: Document | None, diagnostics: Diagnostics,
+             history: Mapping[str, Sequence[Version]] | None = None) -> Site | None:
+    """Check and score everything; None when any error was reported.
+
+    `history` holds the versions of objective files from git (by path, oldest first), from
+    which key results without check-ins get their history and every KR its target changes.
+    """
     errors_before = len(diagnostics.errors)
     objectives = _unique(_check(objective_docs, OBJECTIVE, "an objective", diagnostics), "objective", diagnostics)
     projects = _unique(_check(project_docs, PROJECT, "a project", diagnostics), "project", diagnostics)
@@ -218,37 +168,39 @@ def assemble(config: SiteConfig, objective_docs: list[Document], project_docs: l
 
     used_teams: dict[str, list[tuple[str, s.Cursor]]] = {}
     for item in [*objectives.values(), *projects.values()]:
-        if item.values["team"]:
-            used_teams.setdefault(item.values["team"], []).append((item.id, item.cursor.child("team")))
+        for where, team in _team_values(item):
+            used_teams.setdefault(team, []).append((item.id, where))
     teams = _teams(teams_doc, used_teams, diagnostics)
     periods, default_period = _periods(objectives, config, diagnostics)
 
-    # Objective references and roll-ups.
-    for item in objectives.values():
-        parent = item.values["parent"]
-        if parent is not None and parent not in objectives:
-            item.cursor.child("parent").error(f"unknown parent objective '{parent}'{s.suggest(parent, objectives)}")
-            item.values["parent"] = None
-    in_cycle = report_parent_chains({k: v.values["parent"] for k, v in objectives.items()}, "objective",
-                              {k: v.cursor for k, v in objectives.items()})
-    children: dict[str, list[str]] = {}
-    for objective_id, item in objectives.items():
-        if item.values["parent"] and objective_id not in in_cycle:
-            children.setdefault(item.values["parent"], []).append(objective_id)
     key_results: dict[str, list[KeyResult]] = {}
     for objective_id, item in objectives.items():
         # An unknown period is already reported; check the key results all the same.
         period = periods.get(item.values["period"]) or quarter_containing(config.as_of)
-        key_results[objective_id] = _key_results(item, period, config)
-        if not item.values["key_results"] and "key_results" not in item.invalid and objective_id not in children:
-            item.cursor.child("key_results").error(
-                f"objective '{objective_id}' has no key results and no child objectives")
+        pace = Pace(period, expected_progress(period, _expectation(item, config), config), config.as_of)
+        versions = (history or {}).get(item.doc.path, ())
+        key_results[objective_id] = kr_model.key_results(
+            objective_id, item.values["key_results"], item.cursor.child("key_results"), pace, config,
+            kr_histories(versions, period.start) if versions else {})
+    children, kr_parents = _parents(objectives, key_results)
+    for objective_id, item in objectives.items():
+        written = item.values["key_results"]  # as written: a KR with errors is reported, not a draft
+        if not any(s.is_valid(kr) and kr["dropped"] is None for kr in written) and objective_id not in children \
+                and "key_results" not in item.invalid and all(s.is_valid(kr) for kr in written):
+            diagnostics.warning(item.cursor.positions.at(("key_results",) if item.values["key_results"] else ()),
+                                f"objective '{objective_id}' has no key results yet")
+        closed, period = item.values["closed"], periods.get(item.values["period"])
+        if closed and period is not None and not period.has_ended(config.as_of):
+            item.cursor.child("closed").error(
+                f"'closed': a closing grade is published once the period has ended ({period.id} ends "
+                f"{period.end.isoformat()}, the report date is {config.as_of.isoformat()})")
 
     linked = _project_links(projects, objectives, key_results, diagnostics)
     if len(diagnostics.errors) > errors_before:
         return None
 
-    scored = _score_objectives(objectives, key_results, children, periods, config, teams_doc is not None)
+    scored = _score_objectives(objectives, key_results, children, kr_parents, periods, config,
+                               teams_doc is not None)
     return Site(
         config=config,
         as_of=config.as_of,
@@ -259,7 +211,61 @@ def assemble(config: SiteConfig, objective_docs: list[Document], project_docs: l
         projects={pid: _project(item, config, teams_doc is not None) for pid, item in projects.items()},
         pages=tuple(sorted((_page(item, config) for item in pages), key=lambda p: (p.weight, p.title, p.slug))),
         projects_by_link=linked,
+        kr_children=_kr_children(scored),
     )
+
+
+def _kr_children(objectives: dict[str, Objective]) -> dict[str, tuple[str, ...]]:
+    """The objectives that hang from each key result (`parent: objective-id/kr-id`)."""
+    found: dict[str, list[str]] = {}
+    for objective in objectives.values():
+        if objective.parent and objective.parent_kr:
+            found.setdefault(f"{objective.parent}/{objective.parent_kr}", []).append(objective.id)
+    return {ref: tuple(ids) for ref, ids in sorted(found.items())}
+
+
+def _team_values(item: _Checked) -> list[tuple[s.Cursor, str]]:
+    """Each team an objective or project names, with where it says so."""
+    teams = item.values["team"]
+    if isinstance(teams, str) or teams is None:
+        return [(item.cursor.child("team"), teams)] if teams else []
+    here = item.cursor.child("team")
+    return [(here.child(index) if len(teams) > 1 else here, team) for index, team in enumerate(teams)]
+
+
+def _expectation(item: _Checked, config: SiteConfig) -> float:
+    return scoring.expectation(item.values["kind"] or config.default_kind, config.aspirational_target)
+
+
+def _parents(objectives: dict[str, _Checked],
+             key_results: dict[str, list[KeyResult]]) -> tuple[dict[str, list[str]], dict[str, str]]:
+    """Check each `parent` (an objective, or another objective's key result); return each
+    roll-up's children (objectives whose parent is the objective itself) and the key result
+    each KR-aligned objective hangs from."""
+    kr_parents: dict[str, str] = {}
+    for objective_id, item in objectives.items():
+        parent = item.values["parent"]
+        if parent is None:
+            continue
+        parent_id, _, kr_id = parent.partition("/")
+        if parent_id not in objectives:
+            item.cursor.child("parent").error(
+                f"unknown parent objective '{parent_id}'{s.suggest(parent_id, objectives)}")
+            item.values["parent"] = None
+        elif kr_id and kr_id not in (ids := [kr.id for kr in key_results[parent_id]]):
+            item.cursor.child("parent").error(
+                f"unknown key result '{kr_id}' of objective '{parent_id}'{s.suggest(kr_id, ids)}")
+            item.values["parent"] = None
+        elif kr_id:
+            kr_parents[objective_id] = kr_id
+    in_cycle = report_parent_chains({k: v.values["parent"] and v.values["parent"].partition("/")[0]
+                                     for k, v in objectives.items()}, "objective",
+                                    {k: v.cursor for k, v in objectives.items()})
+    children: dict[str, list[str]] = {}
+    for objective_id, item in objectives.items():
+        if item.values["parent"] and objective_id not in in_cycle and objective_id not in kr_parents:
+            children.setdefault(item.values["parent"], []).append(objective_id)
+    return children, kr_parents
 
 
 def _project_links(projects: dict[str, _Checked], objectives: dict[str, _Checked],
@@ -284,37 +290,25 @@ def _project_links(projects: dict[str, _Checked], objectives: dict[str, _Checked
 
 
 def _score_objectives(objectives: dict[str, _Checked], key_results: dict[str, list[KeyResult]],
-                      children: dict[str, list[str]], periods: dict[str, Period],
+                      children: dict[str, list[str]], kr_parents: dict[str, str], periods: dict[str, Period],
                       config: SiteConfig, has_team_file: bool) -> dict[str, Objective]:
-    progress: dict[str, float] = {}
-
-    def progress_of(objective_id: str) -> float:
-        """Children before their roll-up, with a stack of our own: a parent chain may be
-        thousands long, deeper than Python's recursion limit."""
-        stack = [objective_id]
-        while stack:
-            current = stack[-1]
-            krs = key_results[current]
-            if krs:
-                progress[current] = scoring.weighted_mean([(kr.progress, kr.weight) for kr in krs])
-            elif pending := [child for child in children[current] if child not in progress]:
-                stack.extend(pending)
-                continue
-            else:
-                progress[current] = scoring.weighted_mean([(progress[child], 1) for child in children[current]])
-            stack.pop()
-        return progress[objective_id]
-
+    order = children_first(list(objectives), children)
+    scored = scores(order, key_results, children, lambda o: periods[objectives[o].values["period"]],
+                    lambda o: _expectation(objectives[o], config), config)
     result = {}
     for objective_id, item in objectives.items():
         period = periods[item.values["period"]]
-        value = progress_of(objective_id)
-        expected = scoring.expected_progress(period.start, period.end, config.as_of)
+        score = scored[objective_id]
+        closed = item.values["closed"]
+        grade = closed["grade"] if closed and period.has_ended(config.as_of) else score.computed_grade
         result[objective_id] = construct(
-            Objective, item.values, id=objective_id, period=period.id, progress=value, expected=expected,
-            status=scoring.status(value, expected, config.as_of, period.start, config.thresholds),
-            grade=scoring.grade(value, period.end, config.as_of), source=item.doc.path,
-            team=_team_id(item.values["team"], has_team_file), key_results=tuple(key_results[objective_id]),
+            Objective, item.values, id=objective_id, period=period.id, kind=item.values["kind"] or config.default_kind,
+            progress=score.progress or 0.0, expected=score.expected, status=score.status, grade=grade,
+            computed_grade=score.computed_grade, forecast_progress=score.forecast_progress,
+            trending_to_miss=score.trending_to_miss, expectation=_expectation(item, config), source=item.doc.path,
+            teams=tuple(_team_id(team, has_team_file) for _, team in _team_values(item)),
+            parent=item.values["parent"] and item.values["parent"].partition("/")[0],
+            parent_kr=kr_parents.get(objective_id), key_results=tuple(key_results[objective_id]),
             children=tuple(sorted(children.get(objective_id, ()))), body=item.doc.body)
     return result
 

@@ -160,3 +160,84 @@ def schedule_elapsed(start: dt.date | None, due: dt.date | None, as_of: dt.date)
     if start is None or due is None or due < start:
         return None
     return expected_progress(start, due, as_of)
+
+
+# --- v2: kinds of objective, maintain and zones KRs, forecasts, staleness ----------------------------
+
+ZONE_PROGRESS = {"fail": 0.0, "commit": 0.3, "target": 0.7, "stretch": 1.0}
+
+
+def expectation(kind: str, aspirational_target: float) -> float:
+    """What an objective is expected to reach: 1.0 when committed, `aspirational_target` (0.7) when aspirational."""
+    return aspirational_target if kind == "aspirational" else 1.0
+
+
+def inside_band(value: float, floor: float | None, ceiling: float | None) -> bool:
+    """Within a maintain KR's band, bounds included; a missing bound does not limit."""
+    return (floor is None or value >= floor) and (ceiling is None or value <= ceiling)
+
+
+def maintain_progress(values: Sequence[float], current: float, floor: float | None, ceiling: float | None) -> float:
+    """The share of the period's valued check-ins inside the band; with none, 1 if `current` is inside."""
+    if not values:
+        return 1.0 if inside_band(current, floor, ceiling) else 0.0
+    return sum(inside_band(v, floor, ceiling) for v in values) / len(values)
+
+
+def maintain_status(current: float, floor: float | None, ceiling: float | None) -> str:
+    """Keeping a value is not a race against the calendar: on track while inside the band."""
+    return "on-track" if inside_band(current, floor, ceiling) else "off-track"
+
+
+@dataclass(frozen=True)
+class ZoneReading:
+    date: dt.date
+    zone: str | None
+    order: int
+
+
+def current_zone(readings: Iterable[ZoneReading], as_of: dt.date, stated: str | None) -> str:
+    """The zone of the latest check-in with one, known on `as_of` (file order breaks date ties),
+    else the `zone:` field, else fail."""
+    known = [r for r in readings if r.zone is not None and r.date <= as_of]
+    if known:
+        return max(known, key=lambda r: (r.date, r.order)).zone  # type: ignore[return-value]
+    return stated or "fail"
+
+
+def forecast_value(points: Sequence[tuple[float, float]], at: float) -> float | None:
+    """The least-squares straight line through (day, value) points, evaluated at day `at`;
+    None with fewer than two points or when every point falls on one day."""
+    if len(points) < 2:
+        return None
+    n = len(points)
+    mean_x = sum(x for x, _ in points) / n
+    mean_y = sum(y for _, y in points) / n
+    spread = sum((x - mean_x) ** 2 for x, _ in points)
+    if spread == 0:
+        return None
+    slope = sum((x - mean_x) * (y - mean_y) for x, y in points) / spread
+    return mean_y + slope * (at - mean_x)
+
+
+def metric_forecast(start: float, target: float, period_start: dt.date, period_end: dt.date,
+                    checkins: Iterable[tuple[dt.date, float]], as_of: dt.date) -> float | None:
+    """Where a metric KR will land at its period's end, on its trend so far (spec, "Forecast"):
+    the line through (period start, start) and each valued check-in dated within the period on
+    or before as_of; only while the period runs and with at least two such check-ins."""
+    if not period_start <= as_of <= period_end:
+        return None
+    used = [(float((day - period_start).days), value) for day, value in checkins
+            if period_start <= day <= min(period_end, as_of)]
+    if len(used) < 2:
+        return None
+    return forecast_value([(0.0, start), *used], float((period_end - period_start).days))
+
+
+def is_stale(last_update: dt.date | None, as_of: dt.date, period_start: dt.date, period_end: dt.date,
+             after_days: int) -> bool:
+    """Nobody has updated it for too long: in a period running on as_of and started more than
+    `after_days` before it, the last update is older than that, or there is none."""
+    if not period_start <= as_of <= period_end or (as_of - period_start).days <= after_days:
+        return False
+    return last_update is None or (as_of - last_update).days > after_days

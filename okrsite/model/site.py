@@ -6,9 +6,11 @@ import datetime as dt
 from dataclasses import MISSING, dataclass, field
 
 from okrsite.content import schema as s
-from okrsite.content.config import SiteConfig
+from okrsite.content.config import OBJECTIVE_KINDS, SiteConfig
 from okrsite.content.options import group, items, option
 from okrsite.model import vocabulary
+from okrsite.model.history import TargetChange
+from okrsite.model.scoring import ZONES
 from okrsite.model.periods import Period
 
 
@@ -16,13 +18,51 @@ from okrsite.model.periods import Period
 # the schema that checks a file and the reference tables of the README come from them. Fields
 # without a declaration are computed (progress, status, ...).
 
+ZONE_TYPE = " \\| ".join(f"`{z}`" for z in ZONES)
+OWNERS = "text or list of texts"
+
+
 @dataclass(frozen=True, kw_only=True)
 class CheckIn:
     date: dt.date = option(s.date, MISSING, "when the value was measured", "date", required=True)
-    value: float | None = option(s.number, None, "the value then (metric KRs)", "number")
+    value: float | None = option(s.number, None, "the value then (metric and maintain KRs)", "number")
+    zone: str | None = option(s.one_of(*ZONES), None, "the zone reached then (zones KRs), in place of a value",
+                              ZONE_TYPE)
     confidence: float | None = option(s.fraction, None, "how sure the owner is of reaching the target",
                                       "number from 0 to 1")
     note: str = option(s.text, "", "what happened", "text")
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One point of a KR's history: a check-in of its file, or a commit that changed its value."""
+
+    date: dt.date
+    value: float | None
+    zone: str | None
+    confidence: float | None
+    note: str
+    source: str  # "checkin", or "git:<short commit>" ("git:uncommitted": the work tree)
+    author: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Dropped:
+    reason: str = option(s.text, MISSING, "why it was dropped", "text", required=True)
+    date: dt.date | None = option(s.date, None, "when", "date")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Zones:
+    commit: str = option(s.text, "", "what the commit zone means (the least that counts)", "text")
+    target: str = option(s.text, "", "what the target zone means", "text")
+    stretch: str = option(s.text, "", "what the stretch zone means", "text")
+
+
+@dataclass(frozen=True)
+class Forecast:
+    value: float  # where the KR is heading at its period's end
+    progress: float  # the progress that value would make
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -34,7 +74,13 @@ class ChecklistItem:
     due: dt.date | None = option(s.date, None, "when it is due; overdue once past and not done", "date")
 
 
-KR_TYPES = ("metric", "boolean", "milestones")
+@dataclass(frozen=True, kw_only=True)
+class Closed:
+    grade: float = option(s.fraction, MISSING, "the grade from 0 to 1", "number from 0 to 1", required=True)
+    note: str = option(s.text, "", "what the closing review said", "text")
+
+
+KR_TYPES = ("metric", "boolean", "milestones", "maintain", "zones")
 MAX_KEY_RESULTS = 100  # per objective (README, "Safety")
 
 
@@ -49,18 +95,42 @@ class KeyResult:
     progress: float
     expected: float
     status: str
+    description: str = option(s.text, "", "more about it, in Markdown, shown under the title", "Markdown")
     start: float | None = option(s.number, None, "value at the start; required for `metric`", "number")
     target: float | None = option(s.number, None, "value to reach; below `start` means \"decrease\"", "number")
-    current: float | None = option(s.number, None, "latest value", "number",
+    current: float | None = option(s.number, None, "latest value (`metric`, `maintain`)", "number",
                                    default_text="the latest check-in's value, else `start`")
+    floor: float | None = option(s.number, None, "for `maintain`: the value must stay at or above it", "number")
+    ceiling: float | None = option(s.number, None, "for `maintain`: the value must stay at or below it", "number")
+    zones: Zones | None = group(Zones, "zones", "for `zones`: what each zone means", optional=True,
+                                type="`{commit, target, stretch}`")
+    zone: str | None = option(s.one_of(*ZONES), None, "for `zones`: the zone reached", ZONE_TYPE,
+                              default_text="the latest check-in's zone, else `fail`")
     unit: str = option(s.text, "", "shown after values (`%`, `views`, `USD`, …)", "text")
     done: bool = option(s.boolean, None, "for `boolean`: achieved or not", "bool", default_text="false")
     milestones: tuple[ChecklistItem, ...] = items(ChecklistItem, "a milestone", "for `milestones`",
                                                   "list of `{title, done?, due?}`")
     weight: float = option(s.positive, 1, "weight in the objective's progress", "number > 0")
-    owner: str = option(s.text, "", "who answers for it", "text")
+    owners: tuple[str, ...] = option(s.one_or_list_of(s.text), (), "who answers for it; the first is shown first",
+                                     OWNERS, key="owner")
+    dropped: Dropped | None = group(Dropped, "dropped", "the KR was dropped: it stays on the page, struck "
+                                    "through, and counts in no number", optional=True, type="`{reason, date?}`")
     checkins: tuple[CheckIn, ...] = items(CheckIn, "a check-in", "the history of values, confidence and notes",
-                                          "list of `{date, value?, confidence?, note?}`")
+                                          "list of `{date, value?, zone?, confidence?, note?}`")
+    history: tuple[Reading, ...] = ()  # the check-ins, or the commits that changed its value, oldest first
+    target_changes: tuple[TargetChange, ...] = ()
+    last_update: dt.date | None = None
+    stale: bool = False
+    forecast: Forecast | None = None
+
+    @property
+    def owner(self) -> str:
+        return self.owners[0] if self.owners else ""
+
+    @property
+    def counted(self) -> bool:
+        """Counts in its objective's numbers (a dropped KR does not)."""
+        return self.dropped is None
 
     @property
     def ref(self) -> str:
@@ -86,24 +156,58 @@ class Objective:
     title: str = option(s.text, MISSING, "what we want", "text", required=True)
     period: str = option(s.period_id, MISSING, "`2026-Q1`, `2026-H1`, `2026` or a custom period's id",
                          "period id", default_text="`default_period`")
-    progress: float
+    kind: str = option(s.one_of(*OBJECTIVE_KINDS), MISSING, "`committed`: expected to reach 1.0; "
+                       "`aspirational`: expected to reach `aspirational_target` (0.7)",
+                       " \\| ".join(f"`{k}`" for k in OBJECTIVE_KINDS), default_text="`default_kind`")
+    progress: float  # 0 for a draft (okrs.json: null)
     expected: float
     status: str
-    grade: float | None
+    grade: float | None  # the closing grade once the period has ended, else the computed one
     source: str
-    owner: str = option(s.text, "", "who answers for it", "text")
-    team: str | None = option(s.text, None, "the team that owns it (an id of teams.yaml, when there is one)",
-                              "text")
-    parent: str | None = option(s.slug, None, "the objective this one supports", "objective id")
+    owners: tuple[str, ...] = option(s.one_or_list_of(s.text), (), "who answers for it; the first is shown first",
+                                     OWNERS, key="owner")
+    teams: tuple[str, ...] = option(s.one_or_list_of(s.text), (), "the teams that own it (ids of teams.yaml, when "
+                                    "there is one); it shows on each team's page, the first is its home",
+                                    "team or list of teams", key="team")
+    parent: str | None = option(s.parent_ref, None, "the objective this one supports, or another objective's key "
+                                "result (`objective-id/kr-id`) it hangs from", "`objective-id` or "
+                                "`objective-id/kr-id`")
+    priority: int | None = option(s.whole_number(0, 3), None, "shown as P0 (highest) to P3; lists sort by it",
+                                  "whole number from 0 to 3")
+    closed: Closed | None = group(Closed, "closed", "the grade published at the period's close; it replaces the "
+                                  "computed grade (both are shown)", optional=True, type="`{grade, note?}`")
     key_results: tuple[KeyResult, ...] = items(KeyResult, "a key result", "how progress is measured",
                                                f"list of key results (at most {MAX_KEY_RESULTS})",
                                                at_most=MAX_KEY_RESULTS)
-    children: tuple[str, ...] = ()
+    parent_kr: str | None = None  # the key result of `parent` this objective hangs from
+    children: tuple[str, ...] = ()  # objectives whose parent is this one (a roll-up's children)
     body: str = ""
+    expectation: float = 1.0  # what it is expected to reach: 1.0, or aspirational_target
+    computed_grade: float | None = None  # the arithmetic's grade once the period has ended
+    forecast_progress: float | None = None
+    trending_to_miss: bool = False
+
+    @property
+    def owner(self) -> str:
+        return self.owners[0] if self.owners else ""
+
+    @property
+    def team(self) -> str | None:
+        """Its home team (breadcrumbs); `teams` lists all."""
+        return self.teams[0] if self.teams else None
+
+    @property
+    def counted_krs(self) -> tuple[KeyResult, ...]:
+        """The key results that count in its numbers (not dropped)."""
+        return tuple(kr for kr in self.key_results if kr.counted)
 
     @property
     def is_rollup(self) -> bool:
-        return not self.key_results
+        return not self.counted_krs and bool(self.children)
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == "draft"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -203,6 +307,7 @@ class Site:
     projects: dict[str, Project]
     pages: tuple[FreePage, ...] = ()
     projects_by_link: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    kr_children: dict[str, tuple[str, ...]] = field(default_factory=dict)  # KR ref -> objectives hanging from it
 
     def key_result(self, ref: str) -> KeyResult | None:
         objective_id, _, kr_id = ref.partition("/")

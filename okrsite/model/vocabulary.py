@@ -31,6 +31,8 @@ OKR_STATUSES = _terms(
     ("on-track", "On track", "on track", "●"),
     ("not-started", "Not started", "not started", "○"),
     ("done", "Done", "done", "✔"),
+    ("draft", "Draft", "draft", "◌"),  # an objective with no key results yet: counted apart
+    ("dropped", "Dropped", "dropped", "⊘"),  # a key result dropped mid-period: counts in no number
 )
 
 # A project's own status, as its file states it, in the order of its life.
@@ -41,6 +43,9 @@ PROJECT_STATUSES = _terms(
     ("done", "Done", "done", "✔"),
     ("cancelled", "Cancelled", "cancelled", "✕"),
 )
+
+# The statuses of items that count in the numbers; drafts and dropped KRs are counted apart.
+COUNTED = ("off-track", "at-risk", "on-track", "not-started", "done")
 
 _ALL = {**PROJECT_STATUSES, **OKR_STATUSES}
 _RANK = {status: index for index, status in enumerate(OKR_STATUSES)}
@@ -61,8 +66,12 @@ def rank(status: str) -> int:
 
 
 def by_status(items: Iterable[Any]) -> list[Any]:
-    """Worst first, then furthest behind pace, then by id: the order a manager reads in."""
-    return sorted(items, key=lambda x: (rank(x.status), x.progress - x.expected, x.id))
+    """By priority (P0 first, none last), then worst status first, then furthest behind pace,
+    then by id: the order a manager reads in."""
+    def key(item: Any) -> tuple[Any, ...]:
+        priority = getattr(item, "priority", None)
+        return (4 if priority is None else priority, rank(item.status), item.progress - item.expected, item.id)
+    return sorted(items, key=key)
 
 
 def status_counts(items: Iterable[Any]) -> dict[str, int]:

@@ -23,27 +23,47 @@ def _number(value: float | None) -> float | None:
     return None if value is None else round(value, 6)
 
 
+def _date(day: dt.date | None) -> str | None:
+    return day and day.isoformat()
+
+
 def _kr_json(kr: KeyResult) -> dict[str, Any]:
+    counted = kr.counted
     return {
-        "id": kr.id, "ref": kr.ref, "title": kr.title, "type": kr.type,
+        "id": kr.id, "ref": kr.ref, "title": kr.title, "type": kr.type, "description": kr.description,
         "start": kr.start, "target": kr.target, "current": kr.current, "unit": kr.unit,
+        "floor": kr.floor, "ceiling": kr.ceiling, "zone": kr.zone,
+        "zones": kr.zones and {"commit": kr.zones.commit, "target": kr.zones.target, "stretch": kr.zones.stretch},
         "done": kr.done if kr.type == "boolean" else None,
-        "milestones": [{"title": m.title, "done": m.done, "due": m.due and m.due.isoformat()}
-                       for m in kr.milestones],
-        "weight": kr.weight, "owner": kr.owner,
-        "progress": _number(kr.progress), "expected": _number(kr.expected), "status": kr.status,
-        "checkins": [{"date": c.date.isoformat(), "value": c.value, "confidence": c.confidence, "note": c.note}
-                     for c in kr.checkins],
+        "milestones": [{"title": m.title, "done": m.done, "due": _date(m.due)} for m in kr.milestones],
+        "weight": kr.weight, "owner": kr.owner, "owners": list(kr.owners),
+        "progress": _number(kr.progress) if counted else None, "expected": _number(kr.expected) if counted else None,
+        "status": kr.status,
+        "dropped": kr.dropped and {"reason": kr.dropped.reason, "date": _date(kr.dropped.date)},
+        "stale": kr.stale, "last_update": _date(kr.last_update),
+        "forecast": kr.forecast and {"value": _number(kr.forecast.value), "progress": _number(kr.forecast.progress)},
+        "checkins": [{"date": c.date.isoformat(), "value": c.value, "zone": c.zone, "confidence": c.confidence,
+                      "note": c.note} for c in kr.checkins],
+        "history": [{"date": r.date.isoformat(), "value": r.value, "zone": r.zone, "confidence": r.confidence,
+                     "note": r.note, "source": r.source} for r in kr.history],
+        "target_changes": [{"date": c.date.isoformat(), "field": c.field, "from": c.before, "to": c.after,
+                            "eased": c.eased, "commit": c.commit} for c in kr.target_changes],
     }
 
 
 def _objective_json(objective: Objective) -> dict[str, Any]:
+    draft = objective.is_draft
     return {
-        "id": objective.id, "title": objective.title, "period": objective.period,
-        "team": objective.team, "owner": objective.owner, "parent": objective.parent,
-        "children": list(objective.children),
-        "progress": _number(objective.progress), "expected": _number(objective.expected),
-        "status": objective.status, "grade": objective.grade,
+        "id": objective.id, "title": objective.title, "period": objective.period, "kind": objective.kind,
+        "team": objective.team, "teams": list(objective.teams), "owner": objective.owner,
+        "owners": list(objective.owners),
+        "parent": f"{objective.parent}/{objective.parent_kr}" if objective.parent_kr else objective.parent,
+        "children": list(objective.children), "priority": objective.priority,
+        "progress": None if draft else _number(objective.progress),
+        "expected": None if draft else _number(objective.expected), "expectation": objective.expectation,
+        "status": objective.status, "grade": objective.grade, "computed_grade": objective.computed_grade,
+        "closed_note": objective.closed.note if objective.closed else None,
+        "forecast_progress": _number(objective.forecast_progress), "trending_to_miss": objective.trending_to_miss,
         "key_results": [_kr_json(kr) for kr in objective.key_results],
         "source": objective.source,
     }

@@ -7,6 +7,7 @@ Jinja filters of the same names; the theme's helpers and the chart specs use the
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 from okrsite.model.scoring import round_half_up
 from okrsite.model.vocabulary import term
@@ -18,6 +19,28 @@ def number(value: float | int | None, digits: int = 2) -> str:
         return "–"
     text = f"{value:,.{digits}f}".rstrip("0").rstrip(".") if isinstance(value, float) else f"{value:,}"
     return "0" if text in ("-0", "") else text
+
+
+def round_to_span(value: float, span: float) -> float:
+    """A value rounded to what matters on a scale of `span`: 1,643.96 -> 1,644 (span 1,600), 3.11 -> 3.1 (span 4)."""
+    if span <= 0 or not math.isfinite(span):
+        return value
+    digits = max(0, 1 - math.floor(math.log10(span)))
+    return round(value, digits)
+
+
+def value_text(value: float, unit: str = "", digits: int = 2) -> str:
+    """A number with its unit, as the HTML shows it: '1,720 views', '7%'."""
+    text = number(int(value) if float(value).is_integer() else float(value), digits)
+    if unit == "%":
+        return text + "%"
+    return f"{text} {unit}" if unit else text
+
+
+def estimate(value: float, start: float | None, target: float | None, unit: str = "") -> str:
+    """A computed value (a forecast) to the precision that matters on a KR's scale, with its unit."""
+    span = abs((target or 0) - (start or 0)) or abs(value) or 1.0
+    return value_text(round_to_span(value, span), unit)
 
 
 def whole_percent(value: float) -> int:
@@ -38,6 +61,11 @@ def pace_points(progress: float, expected: float) -> int:
 def css_percent(value: float | None) -> str:
     """A 0..1 fraction as a CSS length in percent, clamped: 0.4736 -> '47.4', 1.2 -> '100'."""
     return f"{min(1.0, max(0.0, value or 0.0)) * 100:.1f}".removesuffix(".0")
+
+
+def plural(count: int, word: str, words: str | None = None) -> str:
+    """'1 day', '2 days', '0 charts': the count and the word that agrees with it."""
+    return f"{count:,} {word if count == 1 else words or word + 's'}"
 
 
 def grade(value: float | None) -> str:

@@ -17,8 +17,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from okrsite.model import scoring
 from okrsite.model.site import KeyResult, Objective, Project, Site, Team
-from okrsite.model.vocabulary import by_status, status_counts
+from okrsite.model.vocabulary import COUNTED, by_status, status_counts
 
 RECENT_ITEMS = 12
 BEHIND_ITEMS = 8
@@ -93,10 +94,27 @@ def link_url(link: str) -> str:
 
 
 def mean_progress(objectives: list[Objective]) -> float | None:
-    """Overall progress of a period: the mean of its top-level objectives (roll-ups count once)."""
+    """Overall progress of a period: the mean of its top-level objectives (roll-ups count once;
+    drafts, which have no numbers, not at all)."""
     ids = {o.id for o in objectives}
-    top = [o for o in objectives if o.parent not in ids]
+    top = [o for o in objectives if o.parent not in ids and not o.is_draft]
     return sum(o.progress for o in top) / len(top) if top else None
+
+
+def counted(objectives: Iterable[Objective]) -> dict[str, int]:
+    """How many objectives have each status that counts; drafts are counted apart (`drafts`)."""
+    every = status_counts(objectives)
+    return {status: every[status] for status in COUNTED}
+
+
+def drafts(objectives: Iterable[Objective]) -> list[Objective]:
+    return [o for o in objectives if o.is_draft]
+
+
+def stale_key_results(objectives: Iterable[Objective]) -> list[KeyResult]:
+    """Key results nobody has updated for too long, the oldest update first."""
+    krs = [kr for o in objectives for kr in o.key_results if kr.stale]
+    return sorted(krs, key=lambda kr: (kr.last_update is not None, kr.last_update or dt.date.min, kr.ref))
 
 
 def behind_pace(site: Site, objectives: Iterable[Objective], limit: int = BEHIND_ITEMS) -> list[KeyResult]:
@@ -154,10 +172,13 @@ def dashboard(site: Site) -> Page:
         "period": period,
         "objectives": by_status(objectives),
         "groups": team_groups(by_status(objectives)),
-        "counts": status_counts(objectives),
+        "counts": counted(objectives),
+        "drafts": drafts(objectives),
         "overall": mean_progress(objectives),
-        "expected": objectives[0].expected if objectives else None,
+        "expected": period_elapsed(site, period.id) if objectives else None,
         "behind": behind_pace(site, objectives),
+        "trending": [o for o in by_status(objectives) if o.trending_to_miss],
+        "stale": stale_key_results(objectives),
         "objective_of": {o.id: o for o in objectives},
         "attention": [p for p in projects if p.attention],
         "unaligned": unaligned_projects(projects),
@@ -170,6 +191,9 @@ def objective_page(site: Site, objective: Objective) -> Page:
         "objective": objective,
         "period": site.period_of(objective),
         "parent": site.objectives.get(objective.parent) if objective.parent else None,
+        "parent_kr": site.key_result(f"{objective.parent}/{objective.parent_kr}") if objective.parent_kr else None,
+        "hanging": {kr.id: [site.objectives[i] for i in site.kr_children[kr.ref]]
+                    for kr in objective.key_results if kr.ref in site.kr_children},
         "children": by_status(site.objectives[c] for c in objective.children),
         "team": site.teams.get(objective.team) if objective.team else None,
         "kr_projects": {kr.id: site.projects_for(kr.ref) for kr in objective.key_results},
@@ -202,7 +226,7 @@ def projects_index(site: Site) -> Page:
 
 
 def team_page(site: Site, team: Team) -> Page:
-    objectives = [o for o in site.objectives.values() if o.team == team.id]
+    objectives = [o for o in site.objectives.values() if team.id in o.teams]
     periods = [p for p in site.periods.values() if any(o.period == p.id for o in objectives)]
     return Page(f"teams/{team.id}/index.html", "team.html", team.name, {
         "team": team,
@@ -210,14 +234,21 @@ def team_page(site: Site, team: Team) -> Page:
         "subteams": [site.teams[c] for c in team.children if c in site.teams],
         "by_period": [(p, by_status(o for o in objectives if o.period == p.id)) for p in reversed(periods)],
         "projects": [p for p in site.projects.values() if p.team == team.id],
+        "stale": stale_key_results(o for o in objectives if o.period == site.default_period),
     }, section="teams", depends="context")
 
 
 def teams_index(site: Site) -> Page:
     roots = [t for t in site.teams.values() if not t.parent or t.parent not in site.teams]
-    counts = {t: sum(o.team == t for o in site.objectives.values()) for t in site.teams}
+    counts = {t: sum(t in o.teams for o in site.objectives.values()) for t in site.teams}
     return Page("teams/index.html", "teams.html", "Teams", {"roots": roots, "objective_counts": counts},
                 section="teams", nav=NavEntry("Teams", 20))
+
+
+def period_elapsed(site: Site, period_id: str) -> float:
+    """The share of a period elapsed on the report date: a committed objective's expected pace."""
+    period = site.periods[period_id]
+    return scoring.expected_progress(period.start, period.end, site.as_of)
 
 
 def period_page(site: Site, period_id: str) -> Page:
@@ -232,9 +263,13 @@ def period_page(site: Site, period_id: str) -> Page:
         "ended": period.has_ended(site.as_of),
         "objectives": by_status(objectives),
         "groups": sorted(groups.items(), key=lambda kv: (kv[0] is None, kv[0] or "")),
-        "counts": status_counts(objectives),
+        "counts": counted(objectives),
+        "drafts": drafts(objectives),
         "overall": mean_progress(objectives),
+        "elapsed": period_elapsed(site, period_id),
         "mean_grade": sum(graded) / len(graded) if graded else None,
+        "closed": [o for o in by_status(objectives) if o.closed is not None and o.grade is not None],
+        "trending": [o for o in by_status(objectives) if o.trending_to_miss],
         "alignment": alignment_url(period_id) if objectives else None,
     }, section="periods", charts=(ChartUse(("period", period_id)),))
 
@@ -242,7 +277,7 @@ def period_page(site: Site, period_id: str) -> Page:
 def periods_index(site: Site) -> Page:
     rows = [(p, site.objectives_in(p.id)) for p in reversed(list(site.periods.values()))]
     return Page("periods/index.html", "periods.html", "Periods", {
-        "rows": [(p, len(objs), mean_progress(objs), status_counts(objs)) for p, objs in rows],
+        "rows": [(p, len(objs), mean_progress(objs), counted(objs)) for p, objs in rows],
     }, section="periods", nav=NavEntry("Periods", 10))
 
 
@@ -274,8 +309,10 @@ def alignment_pages(site: Site) -> list[Page]:
         links = [kr.ref for kr in key_results] + list(objectives)
         # Parents and children in other periods: named on the page, so a roll-up's percentage
         # can be traced, and held in the context, so the page stays self-contained.
+        hanging = {kr.ref: site.kr_children.get(kr.ref, ()) for o in objectives.values() for kr in o.key_results}
         across = {i for o in objectives.values() for i in (*o.children, *([o.parent] if o.parent else []))
                   if i not in objectives and i in site.objectives}
+        across |= {i for ids in hanging.values() for i in ids if i not in objectives}
         context = {
             "period": period,
             "periods": switch,
@@ -285,7 +322,8 @@ def alignment_pages(site: Site) -> list[Page]:
             "outside": {i: site.objectives[i] for i in sorted(across)},
             "key_results": len(key_results),
             "supporters": {link: site.projects_for(link) for link in links if link in site.projects_by_link},
-            "unsupported": [kr for kr in key_results if kr.ref not in site.projects_by_link],
+            "unsupported": [kr for kr in key_results if kr.ref not in site.projects_by_link and kr.counted],
+            "hanging": {ref: ids for ref, ids in hanging.items() if ids},
             "unaligned": unaligned,
         }
         title = f"Alignment: {period.title}"

@@ -22,7 +22,9 @@ from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
 from okrsite.model.site import KeyResult, Objective, Project, Team
-from okrsite.site.formatting import css_percent, grade, number, pace_points, percent, status_icon, status_label
+from okrsite.site import formatting
+from okrsite.site.formatting import (css_percent, grade, number, pace_points, percent, plural, status_icon,
+                                     status_label)
 
 
 def amount(value: float | None, unit: str | None = "") -> Markup:
@@ -98,6 +100,30 @@ def flags(p: Project, unaligned: bool = False) -> Markup:
                   + (_flag("warn", "∅", "No OKR") if unaligned and not p.aligned else ""))
 
 
+def objective_chips(o: Objective) -> Markup:
+    """What sets an objective apart, in words: its priority, an aspirational kind, a forecast to miss."""
+    chips = []
+    if o.priority is not None:
+        chips.append(f'<span class="chip chip--priority" title="Priority">P{o.priority}</span>')
+    if o.kind == "aspirational":
+        chips.append(f'<span class="chip chip--kind" title="Expected to reach {percent(o.expectation)}, not 100%">'
+                     "Aspirational</span>")
+    if o.trending_to_miss:
+        chips.append(_flag("warn", "↘", "Trending to miss"))
+    return Markup(" ".join(chips))
+
+
+@jinja2.pass_context
+def stale_flag(context: Context, kr: KeyResult) -> Markup:
+    """'No update for 23 days' on a KR nobody updates (see `stale_after_days`)."""
+    if not kr.stale:
+        return Markup("")
+    if kr.last_update is None:
+        return Markup(_flag("warn", "⌛", "Never updated"))
+    days = (context.resolve("site").as_of - kr.last_update).days
+    return Markup(_flag("warn", "⌛", f"No update for {plural(days, 'day')}"))
+
+
 def grade_chip(value: float | None) -> Markup:
     return Markup(f'<span class="grade" title="Final score, 0.0 to 1.0">Grade <strong>{grade(value)}</strong></span>')
 
@@ -143,7 +169,14 @@ def usage(used: float | None, planned: float | None, unit: str | None = "", labe
 # ---------- key results ----------
 
 def kr_value(kr: KeyResult) -> Markup:
-    """start → current → target with its unit; Done/Not done; n/m milestones."""
+    """start → current → target with its unit; Done/Not done; n/m milestones; the band and the value
+    of a maintain KR; the zone reached."""
+    if kr.type == "zones":
+        return Markup(f'<span class="kr-value">Zone: <strong>{escape((kr.zone or "fail").capitalize())}</strong></span>')
+    if kr.type == "maintain":
+        now = amount(kr.current, kr.unit) if kr.current is not None else "–"
+        return Markup(f'<span class="kr-value"><strong>{now}</strong> <span class="muted">'
+                      f'({escape(band_text(kr))})</span></span>')
     if kr.type == "boolean":
         return Markup(f'<span class="kr-value">{"Done" if kr.done else "Not done"}</span>')
     if kr.type == "milestones":
@@ -156,11 +189,29 @@ def kr_value(kr: KeyResult) -> Markup:
 
 
 def _points(count: int) -> str:
-    return f"{count} pt" if count == 1 else f"{count} pts"
+    return plural(count, "pt")
+
+
+def estimate(kr: KeyResult, value: float) -> Markup:
+    """A computed value (a forecast) to the precision that matters on the KR's scale, with its unit."""
+    return escape(formatting.estimate(value, kr.start, kr.target, kr.unit))
+
+
+def band_text(kr: KeyResult) -> str:
+    """A maintain KR's band in words: 'at least 99.9%', 'at most 2%', '2 to 5 days'."""
+    if kr.floor is not None and kr.ceiling is not None:
+        return f"{amount(kr.floor, kr.unit)} to {amount(kr.ceiling, kr.unit)}"
+    if kr.floor is not None:
+        return f"at least {amount(kr.floor, kr.unit)}"
+    return f"at most {amount(kr.ceiling, kr.unit)}"
 
 
 def behind_by(kr: KeyResult) -> Markup:
     """The shortfall behind pace in percentage points; highlighted once the KR is at risk."""
+    if kr.type == "maintain":  # keeping a value is not a race against the calendar
+        inside = kr.status == "on-track"
+        return Markup(f'<span class="{"muted" if inside else "behind"}">{"inside" if inside else "outside"} '
+                      "the band</span>")
     pts = pace_points(kr.progress, kr.expected)
     if pts > 0:
         return Markup(f'<span class="{"behind" if kr.status in ("at-risk", "off-track") else "muted"}">'
@@ -172,7 +223,7 @@ def behind_by(kr: KeyResult) -> Markup:
 
 HELPERS: dict[str, Any] = {helper.__name__: helper for helper in (
     amount, objective_link, project_link, kr_link, team_link, team_name, badge, flags, grade_chip,
-    progress, usage, kr_value, behind_by)}
+    progress, usage, kr_value, behind_by, objective_chips, stale_flag, estimate)}
 
 
 def register(env: jinja2.Environment) -> None:

@@ -16,9 +16,9 @@ from okrsite.content.sheets.cells import CellError
 from okrsite.content.sheets.layout import Layout
 from okrsite.diagnostics import Diagnostic
 from okrsite.content.schema import slugify
-from okrsite.model.site import KR_TYPES
 
 OBJECTIVE_ID_LENGTH, KR_ID_LENGTH = 48, 40  # ids made from titles are cut at a word: URLs stay readable
+SHEET_KR_TYPES = ("metric", "boolean", "milestones")  # the KR types a sheet's columns can describe
 _TYPE_WORDS = {"metric": "metric", "number": "metric", "numeric": "metric", "boolean": "boolean",
                "yes/no": "boolean", "binary": "boolean", "milestones": "milestones", "milestone": "milestones"}
 _METRIC_ONLY = ("start", "target", "current")
@@ -135,7 +135,7 @@ def _kind(reader: RowReader, row: Row) -> str | None:
     kind = _TYPE_WORDS.get(written.casefold())
     if kind is None:
         reader.report(row.number, "type", f"'{reader.layout.label('type')}' must be one of "
-                                          f"{', '.join(KR_TYPES)}, got {written!r}")
+                                          f"{', '.join(SHEET_KR_TYPES)}, got {written!r}")
     return kind
 
 

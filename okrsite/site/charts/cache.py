@@ -23,7 +23,7 @@ from typing import Any
 from okrsite import __version__
 from okrsite.site.charts.specs import ChartSpec
 
-FORMAT_VERSION = 1  # bump when draw.py changes what it draws
+FORMAT_VERSION = 2  # bump when draw.py changes what it draws
 
 
 @functools.lru_cache(maxsize=1)

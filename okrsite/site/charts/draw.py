@@ -30,6 +30,7 @@ from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties, findfont, get_font
 from matplotlib.lines import Line2D
+from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 from matplotlib.transforms import offset_copy
 
@@ -120,6 +121,9 @@ class Trend(_Template):
         ax.set_axis_off()
         self.axes_px = (0.0, 0.0)
         self._layout(640, 220)
+        self.band = Rectangle((0, 0), 1, 0, transform=ax.get_yaxis_transform(), linewidth=0, alpha=0.16,
+                              visible=False)
+        ax.add_patch(self.band)
         self.grid = self.line(ax, linewidth=0.8)
         self.base = self.line(ax, linewidth=1.0, transform=ax.transAxes)
         self.base.set_data([0, 1], [0, 0])
@@ -132,6 +136,9 @@ class Trend(_Template):
         self.actual = self.line(ax, linewidth=2.2, solid_capstyle="round", solid_joinstyle="round")
         self.expected = self.line(ax, linestyle="none", marker="o", markersize=6.5, markeredgewidth=1.6)
         self.points = self.line(ax, linestyle="none", marker="o", markersize=7, markeredgewidth=1.5)
+        self.forecast = self.line(ax, linewidth=1.8, linestyle=(0, (1, 2.2)), visible=False)
+        self.forecast_text = ax.text(0, 0, "", parse_math=False, clip_on=False, fontsize=SMALL, ha="right",
+                                     va="bottom", visible=False)
         up = offset_copy(ax.transData, fig=self.fig, y=7, units="points")
         down = offset_copy(ax.transData, fig=self.fig, y=-7, units="points")
         self.offsets = {"up": (up, "bottom"), "down": (down, "top")}
@@ -190,16 +197,34 @@ class Trend(_Template):
         self.plan.set_data([p[0] for p in data.plan], [p[1] for p in data.plan])
         self.plan.set_drawstyle("steps-post" if data.plan_steps else "default")
         self.plan.set_color(colour["muted"])
-        self.target.set_ydata([data.target, data.target])
-        self.target.set_color(colour["text"])
-        right = data.target_label_right
-        self.target_text.set_transform(self._target_right if right else self._target_left)
-        self.target_text.set_horizontalalignment("right" if right else "left")
-        self.target_text.set_position((1 if right else 0, data.target))
-        self.target_text.set_text(shown(data.target_label))
-        self.target_text.set_color(colour["text"])
+        self.band.set_visible(data.band is not None)
+        if data.band is not None:
+            self.band.set_y(data.band[0])
+            self.band.set_height(data.band[1] - data.band[0])
+            self.band.set_facecolor(colour["on-track"])
+        self.target.set_visible(data.target is not None)
+        self.target_text.set_visible(data.target is not None)
+        if data.target is not None:
+            self.target.set_ydata([data.target, data.target])
+            self.target.set_color(colour["text"])
+            right = data.target_label_right
+            self.target_text.set_transform(self._target_right if right else self._target_left)
+            self.target_text.set_horizontalalignment("right" if right else "left")
+            self.target_text.set_position((1 if right else 0, data.target))
+            self.target_text.set_text(shown(data.target_label))
+            self.target_text.set_color(colour["text"])
         self.actual.set_data([p[0] for p in data.actual], [p[1] for p in data.actual])
+        self.actual.set_drawstyle("steps-post" if data.actual_steps else "default")
         self.actual.set_color(status)
+        self.forecast.set_visible(data.forecast is not None)
+        self.forecast_text.set_visible(data.forecast is not None)
+        if data.forecast is not None:
+            (fx0, fy0), (fx1, fy1) = data.forecast
+            self.forecast.set_data([fx0, fx1], [fy0, fy1])
+            self.forecast.set_color(status)
+            self.forecast_text.set_position((fx1, fy1))
+            self.forecast_text.set_text(data.forecast_label)
+            self.forecast_text.set_color(colour["muted"])
         self.points.set_data([p[0] for p in data.points], [p[1] for p in data.points])
         self.points.set_markerfacecolor(status)
         self.points.set_markeredgecolor(colour["surface"])

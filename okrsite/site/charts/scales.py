@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 
-from okrsite.site.formatting import date as format_date, number
+from okrsite.site.formatting import date as format_date, number, round_to_span, value_text
 
 LABEL_CHARS = 28  # in-image row labels are cut to this many characters ("…" included)
 
@@ -24,14 +24,6 @@ def nice_step(span: float, count: int = 4) -> float:
     factors = (1, 2, 5, 10) if power == 1 else (1, 2, 2.5, 5, 10)  # counts read 0, 5, 10 rather than 2.5, 7.5
     steps = [factor * power for factor in factors]
     return min(steps, key=lambda step: (abs(span / step - count), -step))
-
-
-def round_to_span(value: float, span: float) -> float:
-    """A value rounded to what matters on a scale of `span`: 1,643.96 -> 1,644 (span 1,600), 3.11 -> 3.1 (span 4)."""
-    if span <= 0 or not math.isfinite(span):
-        return value
-    digits = max(0, 1 - math.floor(math.log10(span)))
-    return round(value, digits)
 
 
 def step_digits(step: float) -> int:
@@ -51,14 +43,6 @@ def compact(value: float, digits: int = 2) -> str:
     if float(value).is_integer():
         return number(int(value))
     return number(float(value), digits)
-
-
-def value_text(value: float, unit: str = "", digits: int = 2) -> str:
-    """A number with its unit, as the HTML shows it: '1,720 views', '7%'."""
-    text = number(int(value) if float(value).is_integer() else float(value), digits)
-    if unit == "%":
-        return text + "%"
-    return f"{text} {unit}" if unit else text
 
 
 def y_ticks(low: float, high: float, percent: bool = False, count: int = 4) -> tuple[tuple[float, str], ...]:

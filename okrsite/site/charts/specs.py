@@ -28,12 +28,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from okrsite.model.periods import Period
-from okrsite.model.scoring import spend_status
-from okrsite.model.site import KeyResult, Objective, Project, Site
-from okrsite.model.vocabulary import OKR_STATUSES, by_status
+from okrsite.model import scoring
+from okrsite.model.scoring import ZONES, spend_status
+from okrsite.model.site import KeyResult, Objective, Project, Site, Zones
+from okrsite.model.vocabulary import COUNTED, by_status
 from okrsite.site.charts.palette import Palette
 from okrsite.site.charts.scales import date_ticks, integer_ticks, round_to_span, truncate, value_text, y_ticks
-from okrsite.site.formatting import (date as format_date, number, pace_points, percent, status_icon, status_label,
+from okrsite.site.formatting import (date as format_date, estimate, number, pace_points, percent, status_icon, status_label,
                                      status_word)
 
 MAX_BARS = 12  # a period overview shows the objectives furthest behind, at most this many
@@ -79,7 +80,7 @@ class TrendData:
     actual: tuple[tuple[float, float], ...]  # the line (from the start value)
     points: tuple[tuple[float, float], ...]  # the check-ins, as dots
     status: str
-    target: float
+    target: float | None  # the dotted level to reach (none for maintain KRs)
     target_label: Label
     target_label_right: bool  # at the right end (clear of an early "as of" label at the top left)
     now: tuple[float, float] | None  # the latest value, labelled
@@ -88,6 +89,10 @@ class TrendData:
     expected_label: str
     as_of_x: float | None
     as_of_label: str
+    actual_steps: bool = False  # zones: the level holds until the next check-in
+    band: tuple[float, float] | None = None  # maintain: the band to stay in (shaded)
+    forecast: tuple[tuple[float, float], tuple[float, float]] | None = None  # dotted, from now to the period's end
+    forecast_label: str = ""
 
 
 @dataclass(frozen=True)
@@ -176,18 +181,26 @@ def _kr_headline(kr: KeyResult, period: Period, as_of: dt.date) -> str:
     return f"{percent(kr.progress)} of the way, {expected}; {_status_phrase(kr.status, kr.progress, kr.expected)}"
 
 
+def _values(kr: KeyResult, as_of: dt.date) -> list[tuple[dt.date, float]]:
+    """The KR's valued history known on as_of (check-ins, or commits that changed the value), by date."""
+    return [(r.date, float(r.value)) for r in kr.history if r.value is not None and r.date <= as_of]
+
+
 def kr_trend(kr: KeyResult, objective: Objective, period: Period, as_of: dt.date, look: Look) -> ChartSpec | None:
-    """Check-ins against the straight line from start to target across the period."""
+    """A metric KR's values against the straight line from start to target across the period, with
+    the forecast (dotted) where there is one; a maintain KR's values against its band (shaded)."""
+    if kr.type == "maintain":
+        return _maintain_trend(kr, objective, period, as_of, look)
     if kr.type != "metric" or kr.start is None or kr.target is None or kr.current is None:
         return None
-    known = [(c.date, c.value) for c in kr.checkins if c.value is not None and c.date <= as_of]
+    known = _values(kr, as_of)
     if not known and kr.current == kr.start:
         return None
     origin, days = period.start, float(period.days)
     x_low = min([0.0] + [_x(d, origin) for d, _ in known])
     x_high = max([days] + [_x(d, origin) for d, _ in known])
     if known:
-        points = tuple((_x(d, origin), float(v)) for d, v in sorted(known, key=lambda dv: dv[0]))
+        points = tuple((_x(d, origin), v) for d, v in known)
     else:  # a `current:` without history: one dot on the report date
         points = ((min(_x(as_of, origin), days), float(kr.current)),)
     actual = points if points[0][0] <= 0 else ((0.0, float(kr.start)),) + points
@@ -195,9 +208,14 @@ def kr_trend(kr: KeyResult, objective: Objective, period: Period, as_of: dt.date
     plan_now = None
     if as_of_x is not None and period.start <= as_of <= period.end:
         plan_now = (as_of_x, round_to_span(kr.start + (kr.target - kr.start) * kr.expected, abs(kr.target - kr.start)))
-    values = [kr.start, kr.target] + [v for _, v in points] + ([plan_now[1]] if plan_now else [])
-    y_range = _range(values)
     unit = kr.unit
+    pct = "%" if unit == "%" else ""
+    forecast = None
+    if kr.forecast is not None:
+        forecast = (points[-1], (days, kr.forecast.value))
+    values = [kr.start, kr.target] + [v for _, v in points] + ([plan_now[1]] if plan_now else []) \
+        + ([forecast[1][1]] if forecast else [])
+    y_range = _range(values)
     target_text = "Target " + value_text(kr.target, unit)
     data = TrendData(
         x_range=(x_low, x_high), x_ticks=date_ticks(origin, origin + dt.timedelta(days=x_low),
@@ -205,33 +223,122 @@ def kr_trend(kr: KeyResult, objective: Objective, period: Period, as_of: dt.date
         y_range=y_range, y_ticks=y_ticks(*y_range, percent=unit == "%"),
         plan=((0.0, float(kr.start)), (days, float(kr.target))), plan_steps=False,
         actual=actual, points=points, status=kr.status,
-        target=float(kr.target), target_label=Label(target_text, "Target " + value_text(kr.target, "%" if unit == "%" else "")),
+        target=float(kr.target), target_label=Label(target_text, "Target " + value_text(kr.target, pct)),
         target_label_right=not kr.decreasing and _early(as_of_x, x_low, x_high),
-        now=points[-1], now_label=value_text(points[-1][1], "%" if unit == "%" else ""),
-        expected=plan_now, expected_label=f"expected {value_text(plan_now[1], '%' if unit == '%' else '')}" if plan_now else "",
-        as_of_x=as_of_x, as_of_label=as_of_label)
+        now=points[-1], now_label=value_text(points[-1][1], pct),
+        expected=plan_now, expected_label=f"expected {value_text(plan_now[1], pct)}" if plan_now else "",
+        as_of_x=as_of_x, as_of_label=as_of_label, forecast=forecast,
+        forecast_label=f"forecast {_estimate(kr.forecast.value, kr)}" if kr.forecast else "")
     if kr.decreasing:
         words = f"{value_text(kr.current, unit)}, down from {value_text(kr.start, unit)} toward {value_text(kr.target, unit)}"
     else:
-        words = f"{value_text(kr.current, '%' if unit == '%' else '')} of {value_text(kr.target, unit)}"
+        words = f"{value_text(kr.current, pct)} of {value_text(kr.target, unit)}"
     span = abs(kr.target - kr.start)
     rows = [(format_date(period.start) + " (start)", value_text(kr.start, unit), value_text(kr.start, unit))]
-    checkins = sorted((c for c in kr.checkins if c.value is not None and c.date <= as_of), key=lambda c: c.date)
-    for c in checkins:
-        share = min(1.0, max(0.0, (c.date - period.start).days / period.days))
-        rows.append((format_date(c.date), value_text(c.value, unit),
+    for day, value in known:
+        share = min(1.0, max(0.0, (day - period.start).days / period.days))
+        rows.append((format_date(day), value_text(value, unit),
                      value_text(round_to_span(kr.start + (kr.target - kr.start) * share, span), unit)))
-    if not checkins:
+    if not known:
         rows.append((format_date(min(as_of, period.end)) + " (current)", value_text(kr.current, unit),
                      value_text(round_to_span(kr.start + (kr.target - kr.start) * kr.expected, span), unit)))
-    rows.append((format_date(period.end) + " (target)", "–", value_text(kr.target, unit)))
+    rows.append((format_date(period.end) + " (target)",
+                 f"{_estimate(kr.forecast.value, kr)} (forecast)" if kr.forecast else "–", value_text(kr.target, unit)))
+    forecast_words = (f"; on its trend it would reach {_estimate(kr.forecast.value, kr)} by "
+                      f"{format_date(period.end)} ({percent(kr.forecast.progress)} of the way)") if kr.forecast else ""
     return ChartSpec(
         kind="trend", name=f"objectives/{objective.id}/kr-{kr.id}", width=TREND_SIZE[0], height=TREND_SIZE[1],
         look=look, data=data,
         caption=f"Check-ins (dots) against the expected pace (dashed line) from {value_text(kr.start, unit)} "
-                f"on {format_date(period.start, 'short')} to {value_text(kr.target, unit)} on {format_date(period.end)}.",
-        alt=f"{kr.title}: {words}, {_kr_headline(kr, period, as_of)}.",
+                f"on {format_date(period.start, 'short')} to {value_text(kr.target, unit)} on {format_date(period.end)}"
+                + ("; the dotted line is the forecast, the trend of the check-ins carried to the period's end."
+                   if forecast else "."),
+        alt=f"{kr.title}: {words}, {_kr_headline(kr, period, as_of)}{forecast_words}.",
         tables=(Table(f"Data of the chart: {kr.title}", ("Date", "Value", "Expected pace"), tuple(rows)),),
+        source=objective.source)
+
+
+def _estimate(value: float, kr: KeyResult) -> str:
+    return estimate(value, kr.start, kr.target, kr.unit)
+
+
+def _band_words(kr: KeyResult) -> str:
+    if kr.floor is not None and kr.ceiling is not None:
+        return f"between {value_text(kr.floor, kr.unit)} and {value_text(kr.ceiling, kr.unit)}"
+    if kr.floor is not None:
+        return f"at or above {value_text(kr.floor, kr.unit)}"
+    return f"at or below {value_text(kr.ceiling, kr.unit)}"  # type: ignore[arg-type]
+
+
+def _maintain_trend(kr: KeyResult, objective: Objective, period: Period, as_of: dt.date,
+                    look: Look) -> ChartSpec | None:
+    """Values over the period against the band they must stay in."""
+    if kr.current is None:
+        return None
+    known = _values(kr, as_of) or [(min(as_of, period.end), float(kr.current))]
+    origin, days = period.start, float(period.days)
+    points = tuple((_x(d, origin), v) for d, v in known)
+    x_low = min([0.0] + [x for x, _ in points])
+    x_high = max([days] + [x for x, _ in points])
+    bounds = [b for b in (kr.floor, kr.ceiling) if b is not None]
+    y_range = _range([*bounds, *(v for _, v in points)], top_room=0.3, bottom_room=0.3)
+    band = (kr.floor if kr.floor is not None else y_range[0], kr.ceiling if kr.ceiling is not None else y_range[1])
+    as_of_x, as_of_label = _as_of_mark(period, as_of, (x_low, x_high))
+    pct = "%" if kr.unit == "%" else ""
+    data = TrendData(
+        x_range=(x_low, x_high), x_ticks=date_ticks(origin, origin + dt.timedelta(days=x_low),
+                                                    origin + dt.timedelta(days=x_high - 1)),
+        y_range=y_range, y_ticks=y_ticks(*y_range, percent=kr.unit == "%"), plan=(), plan_steps=False,
+        actual=points, points=points, status=kr.status, target=None, target_label=Label("", ""),
+        target_label_right=False, now=points[-1], now_label=value_text(points[-1][1], pct), expected=None,
+        expected_label="", as_of_x=as_of_x, as_of_label=as_of_label, band=band)
+    inside = sum(1 for _, v in known if scoring.inside_band(v, kr.floor, kr.ceiling))
+    where = "inside" if kr.status == "on-track" else "outside"
+    return ChartSpec(
+        kind="trend", name=f"objectives/{objective.id}/kr-{kr.id}", width=TREND_SIZE[0], height=TREND_SIZE[1],
+        look=look, data=data,
+        caption=f"Values (dots) against the band to stay in (shaded: {_band_words(kr)}).",
+        alt=f"{kr.title}: now {value_text(kr.current, kr.unit)}, {where} the band ({_band_words(kr)}); "
+            f"{inside} of {len(known)} value{'s' if len(known) != 1 else ''} inside ({percent(kr.progress)}).",
+        tables=(Table(f"Data of the chart: {kr.title}", ("Date", "Value", "In the band"),
+                      tuple((format_date(d), value_text(v, kr.unit),
+                             "Yes" if scoring.inside_band(v, kr.floor, kr.ceiling) else "No") for d, v in known)),),
+        source=objective.source)
+
+
+def kr_zones(kr: KeyResult, objective: Objective, period: Period, as_of: dt.date, look: Look) -> ChartSpec | None:
+    """The zone reached over the period, as labelled steps from fail to stretch."""
+    if kr.type != "zones" or kr.zone is None:
+        return None
+    level = {zone: float(index) for index, zone in enumerate(ZONES)}
+    known = [(r.date, r.zone) for r in kr.history if r.zone is not None and r.date <= as_of]
+    origin, days = period.start, float(period.days)
+    points = tuple((_x(d, origin), level[z]) for d, z in known) or ((min(_x(as_of, origin), days), level[kr.zone]),)
+    x_low = min([0.0] + [x for x, _ in points])
+    x_high = max([days] + [x for x, _ in points])
+    as_of_x, as_of_label = _as_of_mark(period, as_of, (x_low, x_high))
+    end = as_of_x if as_of_x is not None else min(max(points[-1][0], x_low), x_high)
+    actual = ((x_low, 0.0), *points, (max(end, points[-1][0]), points[-1][1]))
+    texts = kr.zones or Zones()
+    meaning = {"commit": texts.commit, "target": texts.target, "stretch": texts.stretch}
+    data = TrendData(
+        x_range=(x_low, x_high), x_ticks=date_ticks(origin, origin + dt.timedelta(days=x_low),
+                                                    origin + dt.timedelta(days=x_high - 1)),
+        y_range=(-0.4, 3.6), y_ticks=tuple((level[z], z.capitalize()) for z in ZONES), plan=(), plan_steps=False,
+        actual=actual, points=points, status=kr.status, target=level["target"],
+        target_label=Label("Target zone", "Target zone"), target_label_right=_early(as_of_x, x_low, x_high),
+        now=points[-1], now_label=kr.zone.capitalize(), expected=None, expected_label="", as_of_x=as_of_x,
+        as_of_label=as_of_label, actual_steps=True)
+    reached = f"{kr.zone} zone reached" + (f" ({meaning[kr.zone]})" if meaning.get(kr.zone) else "")
+    return ChartSpec(
+        kind="trend", name=f"objectives/{objective.id}/kr-{kr.id}", width=TREND_SIZE[0], height=TREND_SIZE[1],
+        look=look, data=data,
+        caption="The zone reached over the period (steps), from fail to stretch; the dotted line is the target zone.",
+        alt=f"{kr.title}: {reached}, {percent(kr.progress)} of the way, {_kr_headline(kr, period, as_of)}.",
+        tables=(Table(f"Data of the chart: {kr.title}", ("Date", "Zone", "What it means"),
+                      tuple((format_date(d), z.capitalize(), meaning.get(z, "") or "–") for d, z in known)
+                      or ((format_date(min(as_of, period.end)), kr.zone.capitalize(),
+                           meaning.get(kr.zone, "") or "–"),)),),
         source=objective.source)
 
 
@@ -285,17 +392,17 @@ def _bars_height(rows: int, counts: bool = False) -> int:
 def objective_overview(site: Site, objective: Objective, look: Look) -> ChartSpec | None:
     """Each key result's progress (or each supporting objective's, for a roll-up) against expected pace."""
     period = site.period_of(objective)
-    if objective.key_results:
-        items = [(kr.title, kr.id, kr.progress, kr.expected, kr.status) for kr in objective.key_results]
+    if objective.counted_krs:  # dropped KRs count in no number, and are drawn in no overview
+        items = [(kr.title, kr.id, kr.progress, kr.expected, kr.status) for kr in objective.counted_krs]
         what, header = "key results", "Key result"
     else:
         children = [site.objectives[c] for c in objective.children if c in site.objectives]
-        items = [(c.title, c.id, c.progress, c.expected, c.status) for c in children]
+        items = [(c.title, c.id, c.progress, c.expected, c.status) for c in children if not c.is_draft]
         what, header = "supporting objectives", "Objective"
     if len(items) < 2:
         return None
     rows = tuple(_progress_row(title, ident, progress, status) for title, ident, progress, _, status in items)
-    counts = {s: sum(1 for *_, st in items if st == s) for s in OKR_STATUSES}
+    counts = {s: sum(1 for *_, st in items if st == s) for s in COUNTED}
     by = _expected_by(period, site.as_of)
     summary = ", ".join(f"{n} {status_word(s)}" for s, n in counts.items() if n)
     listing = "; ".join(f"{title} {percent(p)} ({status_word(st)})" for title, _, p, _, st in items[:10])
@@ -317,18 +424,21 @@ def objective_overview(site: Site, objective: Objective, look: Look) -> ChartSpe
 def period_overview(site: Site, period_id: str, look: Look) -> ChartSpec | None:
     """The period's objectives (those furthest behind first) against expected pace, and status counts."""
     period = site.periods[period_id]
-    objectives = site.objectives_in(period_id)
+    every = site.objectives_in(period_id)
+    objectives = [o for o in every if not o.is_draft]  # drafts have no numbers: counted apart
     if not objectives:
         return None
+    drafts = len(every) - len(objectives)
     shown = by_status(objectives)[:MAX_BARS]
-    counts = tuple((s, sum(1 for o in objectives if o.status == s)) for s in OKR_STATUSES)
-    expected = objectives[0].expected
+    counts = tuple((s, sum(1 for o in objectives if o.status == s)) for s in COUNTED)
+    expected = scoring.expected_progress(period.start, period.end, site.as_of)  # a committed objective's pace
     rows = tuple(_progress_row(o.title, o.id, o.progress, o.status) for o in shown)
     data = BarsData(rows=rows, x_max=1.0, marks=(Mark(expected, f"expected {percent(expected)}"),),
                     label_width=240, value_width=80, counts=counts)
     which = (f"the {len(shown)} furthest behind of {len(objectives)} objectives" if len(shown) < len(objectives)
              else f"all {len(objectives)} objectives")
-    summary = ", ".join(f"{n} {status_word(s)}" for s, n in counts)
+    summary = ", ".join(f"{n} {status_word(s)}" for s, n in counts) + (
+        f" (and {drafts} draft{'s' if drafts != 1 else ''} with no key results yet)" if drafts else "")
     behind = [o for o in shown if o.status in ("off-track", "at-risk")][:3]
     worst = ("; furthest behind: " + "; ".join(f"{o.title} {percent(o.progress)}" for o in behind)) if behind else ""
     return ChartSpec(
@@ -405,11 +515,12 @@ def project_health(site: Site, project: Project, look: Look) -> ChartSpec | None
 
 def _kr_chart(site: Site, ref: str, look: Look) -> ChartSpec | None:
     kr = site.key_result(ref)
-    if kr is None:
+    if kr is None or not kr.counted:  # a dropped KR keeps its history table, not a chart
         return None
     objective = site.objectives[kr.objective_id]
     period = site.period_of(objective)
-    return kr_trend(kr, objective, period, site.as_of, look) or kr_milestones(kr, objective, period, site.as_of, look)
+    return (kr_trend(kr, objective, period, site.as_of, look) or kr_milestones(kr, objective, period, site.as_of, look)
+            or kr_zones(kr, objective, period, site.as_of, look))
 
 
 ChartMaker = Callable[[Site, str, Look], "ChartSpec | None"]

@@ -1,0 +1,159 @@
+"""One objective's key results: checked by type, their history gathered, and scored.
+
+Each type has its own fields and its own arithmetic (spec, "Numbers" and "Numbers
+(v2)"): metric (start -> target), boolean, milestones, maintain (keep a value in a
+band) and zones (commit / target / stretch). Every KR also gets its history (its
+check-ins, or the commits that changed its value), its last update, whether it is
+stale, and, for a running metric KR, a forecast.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from okrsite.content import schema as s
+from okrsite.content.config import SiteConfig
+from okrsite.content.options import construct
+from okrsite.model import scoring
+from okrsite.model.history import KrHistory
+from okrsite.model.periods import Period
+from okrsite.model.site import CheckIn, Forecast, KeyResult, Reading
+
+# Fields that mean nothing on a type: given anyway, they are ignored with a warning.
+_MISPLACED = {
+    "metric": ("done", "milestones", "floor", "ceiling", "zones", "zone"),
+    "boolean": ("start", "target", "current", "milestones", "floor", "ceiling", "zones", "zone"),
+    "milestones": ("start", "target", "current", "done", "floor", "ceiling", "zones", "zone"),
+    "maintain": ("start", "target", "done", "milestones", "zones", "zone"),
+    "zones": ("start", "target", "current", "done", "milestones", "floor", "ceiling"),
+}
+
+
+@dataclass(frozen=True)
+class Pace:
+    """What a KR's status is judged against in its objective's period."""
+
+    period: Period
+    expected: float  # elapsed share of the period x the objective's expectation
+    as_of: dt.date
+
+
+def key_results(item_id: str, entries: tuple[dict[str, Any], ...], cursor: s.Cursor, pace: Pace,
+                config: SiteConfig, histories: dict[str, KrHistory]) -> list[KeyResult]:
+    """The checked and scored key results of one objective; problems go to the cursor's diagnostics."""
+    results: list[KeyResult] = []
+    seen: set[str] = set()
+    for index, kr in enumerate(entries):
+        here = cursor.child(index)
+        kr_id = kr["id"] or f"kr-{index + 1}"
+        if kr_id in seen:
+            here.child("id").error(f"duplicate key result id '{kr_id}' in objective '{item_id}'")
+            continue
+        seen.add(kr_id)
+        if not _valid(kr, here) or not s.is_valid(kr):  # problems already reported
+            continue
+        results.append(_scored(kr, kr_id, item_id, pace, config, histories.get(kr_id, KrHistory())))
+    return results
+
+
+def _valid(kr: dict[str, Any], here: s.Cursor) -> bool:
+    """Type-specific checks: what each type needs, and warnings for what it ignores."""
+    kind = kr["type"]
+    if kind is s.INVALID:
+        return False
+    for name in _MISPLACED[kind]:
+        if kr[name] not in (None, ()):
+            here.diagnostics.warning(here.positions.key((*here.key_path, name)),
+                                     f"'{name}' is ignored on a {kind} key result")
+    if kind == "metric":
+        missing = [n for n in ("start", "target") if kr[n] is None]
+        for name in missing:
+            here.error(f"missing required field '{name}' in a metric key result")
+        if missing or kr["start"] is s.INVALID or kr["target"] is s.INVALID:
+            return False
+        if kr["start"] == kr["target"]:
+            here.child("target").error(f"'target' equals 'start' ({kr['start']}): there is nothing to progress")
+            return False
+    elif kind == "milestones":
+        if kr["milestones"] is not s.INVALID and not kr["milestones"]:
+            here.error("a milestones key result needs a non-empty 'milestones' list")
+            return False
+    elif kind == "maintain":
+        floor, ceiling = kr["floor"], kr["ceiling"]
+        if floor is None and ceiling is None:
+            here.error("a maintain key result needs a 'floor', a 'ceiling' or both")
+            return False
+        if isinstance(floor, (int, float)) and isinstance(ceiling, (int, float)) and floor > ceiling:
+            here.child("floor").error(f"'floor' ({floor:g}) is above 'ceiling' ({ceiling:g}): no value can be inside")
+            return False
+        if kr["current"] is None and not any(c["value"] is not None for c in _entries(kr["checkins"])):
+            here.error("a maintain key result needs a 'current' value or a check-in with a value")
+            return False
+    elif kind == "zones" and kr["zones"] is None:
+        here.error("a zones key result needs 'zones: {commit, target, stretch}' saying what each zone means")
+        return False
+    if kind != "zones" and any(c["zone"] is not None for c in _entries(kr["checkins"])):
+        here.diagnostics.warning(here.positions.at((*here.key_path, "checkins")),
+                                 f"check-ins with a 'zone' are read only on a zones key result, not a {kind} one")
+    return True
+
+
+def _entries(value: Any) -> tuple[dict[str, Any], ...]:
+    """A checked list, or nothing where its problems are already reported."""
+    return value if isinstance(value, tuple) else ()
+
+
+def _history(checkins: tuple[CheckIn, ...], derived: KrHistory) -> tuple[Reading, ...]:
+    """The check-ins of the file, oldest first (file order breaks date ties), or, without any,
+    the commits that changed the value."""
+    if checkins:
+        ordered = sorted(enumerate(checkins), key=lambda pair: (pair[1].date, pair[0]))
+        return tuple(Reading(c.date, c.value, c.zone, c.confidence, c.note, "checkin") for _, c in ordered)
+    return tuple(Reading(p.date, p.value, p.zone, None, "", p.source, p.author) for p in derived.points)
+
+
+def _scored(kr: dict[str, Any], kr_id: str, objective_id: str, pace: Pace, config: SiteConfig,
+            derived: KrHistory) -> KeyResult:
+    as_of, period = pace.as_of, pace.period
+    checkins = tuple(construct(CheckIn, c) for c in kr["checkins"])
+    history = _history(checkins, derived)
+    known = [r for r in history if r.date <= as_of]
+    kind = kr["type"]
+    current, zone, forecast = None, None, None
+    if kind == "metric" or (kind == "maintain" and (kr["current"] is not None or
+                                                    any(r.value is not None for r in known))):
+        readings = [scoring.Reading(r.date, r.value, i) for i, r in enumerate(history)]
+        current = scoring.current_value(readings, as_of, kr["current"], kr["start"])
+    if kind == "metric":
+        progress = scoring.metric_progress(kr["start"], kr["target"], current)
+        value = scoring.metric_forecast(kr["start"], kr["target"], period.start, period.end,
+                                        [(r.date, r.value) for r in known if r.value is not None], as_of)
+        if value is not None:
+            forecast = Forecast(value, scoring.metric_progress(kr["start"], kr["target"], value))
+        status = scoring.status(progress, pace.expected, as_of, period.start, config.thresholds)
+    elif kind == "maintain" and current is None:  # its only values come after the report date
+        progress, status = 0.0, "not-started"
+    elif kind == "maintain":
+        inside = [r.value for r in known if r.value is not None and period.start <= r.date <= period.end]
+        progress = scoring.maintain_progress(inside, current, kr["floor"], kr["ceiling"])
+        status = scoring.maintain_status(current, kr["floor"], kr["ceiling"])
+    elif kind == "zones":
+        zone = scoring.current_zone([scoring.ZoneReading(r.date, r.zone, i) for i, r in enumerate(history)],
+                                    as_of, kr["zone"])
+        progress = scoring.ZONE_PROGRESS[zone]
+        status = scoring.status(progress, pace.expected, as_of, period.start, config.thresholds)
+    else:
+        progress = (scoring.boolean_progress(bool(kr["done"])) if kind == "boolean" else
+                    scoring.milestone_progress(sum(1 for m in kr["milestones"] if m["done"]), len(kr["milestones"])))
+        status = scoring.status(progress, pace.expected, as_of, period.start, config.thresholds)
+    dropped = kr["dropped"] is not None
+    last_update = max((r.date for r in known), default=None)
+    return construct(
+        KeyResult, kr, id=kr_id, objective_id=objective_id, progress=progress, expected=pace.expected,
+        status="dropped" if dropped else status, current=current, zone=zone, done=bool(kr["done"]),
+        checkins=checkins, history=history, target_changes=derived.target_changes, last_update=last_update,
+        stale=not dropped and scoring.is_stale(last_update, as_of, period.start, period.end,
+                                               config.stale_after_days),
+        forecast=None if dropped else forecast)

@@ -1,0 +1,109 @@
+"""History from git in the built site: a KR with only `current:` gets a point per commit that
+changed it (dated by the commit, with its author and short id), targets changed after the period
+started are listed (eased ones flagged), and `history: false` or no git changes nothing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from okrsite.build.builder import BuildOptions, build
+from tests.conftest import write
+from tests.gitrepo import commit, git, init
+
+pytestmark = pytest.mark.usefixtures("isolated_git")
+
+OBJECTIVE = """---
+title: Grow
+period: 2026-Q1
+key_results:
+  - id: views
+    title: Views from 100 to 200
+    start: 100
+    target: {target}
+    current: {current}
+---
+"""
+
+
+def site(root: Path, config: str = "") -> Path:
+    write(root, "okrsite.yaml", "title: T\nas_of: 2026-02-15\n" + config)
+    write(root, ".gitignore", "/output/\n/.okrsite-cache/\n")
+    return root
+
+
+def weekly(root: Path, values: list[tuple[str, int, int, str]]) -> list[str]:
+    """Commit the objective with each (date, current, target, author); the short ids."""
+    ids = []
+    for date, current, target, author in values:
+        write(root, "content/objectives/grow.md", OBJECTIVE.format(current=current, target=target))
+        ids.append(commit(root, f"Check-in {date}", date, author)[:7])
+    return ids
+
+
+def kr_json(root: Path) -> dict:
+    return json.loads((root / "output/okrs.json").read_text())["objectives"][0]["key_results"][0]
+
+
+def test_commits_that_change_a_value_make_its_history(tmp_path: Path) -> None:
+    root = site(init(tmp_path / "repo"))
+    ids = weekly(root, [("2026-01-05", 100, 200, "Ana"), ("2026-01-12", 120, 200, "Ben"),
+                        ("2026-01-19", 120, 200, "Ben"),  # only the date changed: no new point
+                        ("2026-02-02", 150, 200, "Ana"), ("2026-03-02", 190, 200, "Ana")])  # after as_of
+    build(BuildOptions(root / "okrsite.yaml", jobs=1))
+    kr = kr_json(root)
+    assert [(h["date"], h["value"], h["source"]) for h in kr["history"]] == [
+        ("2026-01-05", 100, f"git:{ids[0]}"), ("2026-01-12", 120, f"git:{ids[1]}"), ("2026-02-02", 150, f"git:{ids[3]}")]
+    assert kr["last_update"] == "2026-02-02" and not kr["stale"]
+    page = (root / "output/objectives/grow/index.html").read_text()
+    assert "History from git" in page and f"<code>{ids[1]}</code> <span class=\"muted\">Ben</span>" in page
+    assert "kr-views.svg" in page  # a real trend chart, from the commits
+
+
+def test_an_uncommitted_edit_counts_as_of_the_report_date(tmp_path: Path) -> None:
+    root = site(init(tmp_path / "repo"))
+    weekly(root, [("2026-01-05", 100, 200, "Ana")])
+    write(root, "content/objectives/grow.md", OBJECTIVE.format(current=140, target=200))
+    build(BuildOptions(root / "okrsite.yaml", jobs=1))
+    history = kr_json(root)["history"]
+    assert (history[-1]["date"], history[-1]["value"], history[-1]["source"]) == ("2026-02-15", 140, "git:uncommitted")
+
+
+def test_a_target_lowered_after_the_period_started_is_an_eased_target(tmp_path: Path) -> None:
+    root = site(init(tmp_path / "repo"))
+    ids = weekly(root, [("2025-12-20", 100, 220, "Ana"), ("2025-12-28", 100, 210, "Ana"),  # before the period
+                        ("2026-01-20", 130, 180, "Ben"), ("2026-02-05", 140, 190, "Ana")])
+    build(BuildOptions(root / "okrsite.yaml", jobs=1))
+    changes = kr_json(root)["target_changes"]
+    assert changes == [
+        {"date": "2026-01-20", "field": "target", "from": 210, "to": 180, "eased": True, "commit": ids[2]},
+        {"date": "2026-02-05", "field": "target", "from": 180, "to": 190, "eased": False, "commit": ids[3]}]
+    page = (root / "output/objectives/grow/index.html").read_text()
+    assert "Target changed from 210 to 180 on 20 Jan 2026" in page and "Eased" in page
+
+
+def test_history_false_reads_no_git(tmp_path: Path) -> None:
+    root = site(init(tmp_path / "repo"), "history: false\n")
+    weekly(root, [("2026-01-05", 100, 200, "Ana"), ("2026-01-12", 120, 200, "Ben")])
+    build(BuildOptions(root / "okrsite.yaml", jobs=1))
+    kr = kr_json(root)
+    assert kr["history"] == [] and kr["target_changes"] == [] and kr["stale"]  # never updated, as far as it knows
+
+
+def test_outside_git_there_is_no_history_and_no_error(tmp_path: Path) -> None:
+    root = site(tmp_path / "plain")
+    write(root, "content/objectives/grow.md", OBJECTIVE.format(current=120, target=200))
+    report = build(BuildOptions(root / "okrsite.yaml", jobs=1))
+    assert not report.warnings and kr_json(root)["history"] == []
+
+
+def test_a_history_point_resets_staleness(tmp_path: Path) -> None:
+    root = site(init(tmp_path / "repo"))
+    weekly(root, [("2026-01-05", 100, 200, "Ana"), ("2026-01-10", 110, 200, "Ana")])
+    build(BuildOptions(root / "okrsite.yaml", jobs=1))
+    assert kr_json(root)["stale"]  # 36 days
+    weekly(root, [("2026-02-10", 130, 200, "Ana")])
+    build(BuildOptions(root / "okrsite.yaml", jobs=1))
+    assert not kr_json(root)["stale"]
