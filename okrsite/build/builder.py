@@ -298,12 +298,11 @@ class Builder:
                 docs.append(doc)
             return docs
 
-        self.documents.retain({config.relative(path) for path in (*files.objectives, *files.projects, *files.pages,
-                                                                 *((files.teams,) if files.teams else ()))})
         objectives = load(files.objectives, parse_markdown_document)
         projects = load(files.projects, parse_markdown_document)
         free_pages = load(files.pages, parse_markdown_document)
         teams = load((files.teams,), parse_yaml_document) if files.teams else []
+        self.documents.retain({doc.path for doc in (*objectives, *projects, *free_pages, *teams)})
         if files.teams and not teams:
             return None
         site = assemble(config, objectives, projects, free_pages, teams[0] if teams else None, diagnostics)

@@ -256,7 +256,7 @@ class DocumentCache:
         self.entries[label] = Cached((stat.st_size, stat.st_mtime_ns), "", doc)
 
     def retain(self, labels: set[str]) -> None:
-        """Forget files that are gone, so the saved cache does not grow."""
+        """Forget all but these files (those a build read), so the saved cache does not grow."""
         for label in [key for key in self.entries if key not in labels]:
             del self.entries[label]
 
