@@ -816,7 +816,7 @@ def main(argv: list[str] | None = None) -> int:
         if result["objectives"] == TARGET_SIZE:
             target_report = targets(scs)
             out.append("")
-            out.append(f"Targets (issue 6) at {TARGET_SIZE:,} objectives:")
+            out.append(f"Targets (issues 6 and 12) at {TARGET_SIZE:,} objectives:")
             out.append("")
             for ok, text in target_report:
                 out.append(f"- {'?' if ok is None else '✓' if ok else '✗'} {text}")
