@@ -322,8 +322,8 @@ def make_parser() -> argparse.ArgumentParser:
     init.add_argument("--force", action="store_true",
                       help="add the starter files to a folder that is not empty (existing files are kept)")
     init.add_argument("--package", metavar="SPEC",
-                      help=f"what the CI workflow installs: an exact version (default: okrsite=={__version__}) "
-                           "or a git URL at a tag or commit, e.g. git+https://github.com/<owner>/okrsite@v{__version__}")
+                      help=f"what the CI workflow installs: an exact version (default: okrsite=={__version__}) or "
+                           f"a git URL at a tag or commit, e.g. git+https://github.com/<owner>/okrsite@v{__version__}")
     hook = commands.add_parser("hook", help="install or remove the git hook that rebuilds the site after each commit")
     hook.add_argument("action", choices=("install", "uninstall", "run"),
                       help="install or uninstall the post-commit hook; run: what the hook runs")

@@ -1,7 +1,7 @@
 """What the generated CI workflow installs (`okrsite init --package SPEC`): pinned, and safe in YAML.
 
-The workflow runs `pip install "$OKRSITE_PACKAGE"` in a job that publishes the
-site, so the spec must name code that cannot change under it: an exact version
+The workflow runs `pip install "$OKRSITE_PACKAGE"` in the job that builds what is
+published, so the spec must name code that cannot change under it: an exact version
 (`okrsite==0.2.0`; a version on PyPI is never replaced) or a git URL at a tag
 or commit (`git+https://github.com/<owner>/okrsite@v0.2.0`). A git URL without a
 ref follows a branch: allowed, with a warning. Anything else (a bare name, a
