@@ -15,6 +15,9 @@ into a temporary folder and runs ``python -m okrsite build`` as a child process
   objective (its title changed where no objective has a check-in to extend),
   with a later mtime; the file is restored and the site rebuilt, untimed,
   before the next run, so every run starts from the same state;
+- fresh clone, cache restored: as CI runs it, the site copied into another
+  folder (every mtime new, no ``output/``) with the ``.okrsite-cache/`` of the
+  last build of the same content beside it (untimed, before each run);
 
 once as generated (charts on) and once with ``charts: {enabled: false}`` in
 okrsite.yaml (the page-only cost). Then the same objectives and projects as
@@ -359,7 +362,7 @@ class OkrsiteBench:
         self.site, self.runs, self.timeout = site, runs, timeout
         self.config = site / "okrsite.yaml"
         self.original_config = self.config.read_text(encoding="utf-8")
-        self.cmd = [sys.executable, "-m", "okrsite", "build", "--config", str(self.config), *build_args]
+        self.build_args = build_args
         self.env = okrsite_env()
         match = re.search(r"^as_of:\s*(\d{4}-\d\d-\d\d)", self.original_config, re.M)
         self.edit = ObjectiveEdit(site, dt.date.fromisoformat(match.group(1)) if match else dt.date.today())
@@ -368,10 +371,24 @@ class OkrsiteBench:
         for name in (".okrsite-cache", "output"):
             shutil.rmtree(self.site / name, ignore_errors=True)
 
-    def build(self) -> Run:
-        run = measure(self.cmd, self.site, self.env, self.timeout)
-        run.figures = {**parse_summary(run.stdout), **output_size(self.site / "output")}
+    def build(self, site: pathlib.Path | None = None) -> Run:
+        """One `okrsite build` of this site, or of a copy of it in `site`."""
+        site = site or self.site
+        cmd = [sys.executable, "-m", "okrsite", "build", "--config", str(site / "okrsite.yaml"), *self.build_args]
+        run = measure(cmd, site, self.env, self.timeout)
+        run.figures = {**parse_summary(run.stdout), **output_size(site / "output")}
         return run
+
+    def fresh_clone(self) -> pathlib.Path:
+        """The site as a CI job has it: checked out into another folder (copied without
+        keeping mtimes), no output/, and .okrsite-cache/ restored from the last build (as
+        actions/cache restores it: mtimes kept)."""
+        clone = self.site.parent / "fresh-clone"
+        shutil.rmtree(clone, ignore_errors=True)
+        shutil.copytree(self.site, clone, copy_function=shutil.copyfile,
+                        ignore=shutil.ignore_patterns("output", ".okrsite-cache"))
+        shutil.copytree(self.site / ".okrsite-cache", clone / ".okrsite-cache")
+        return clone
 
     def scenario(self, scenario: Scenario, before=None) -> Scenario:
         for i in range(self.runs):
@@ -388,13 +405,15 @@ class OkrsiteBench:
         cold = self.scenario(Scenario(f"okrsite cold, {label}", "okrsite"), before=self.clear)
         noop = Scenario(f"okrsite no-op, {label}", "okrsite")
         edit = Scenario(f"okrsite one objective edited, {label}", "okrsite", note=self.edit.description)
+        clone = Scenario(f"okrsite fresh clone, cache restored, {label}", "okrsite")
+        scenarios = [cold, noop, edit, clone]
         if cold.error:
-            noop.error = edit.error = "cold build failed"
-            return [cold, noop, edit]
+            noop.error = edit.error = clone.error = "cold build failed"
+            return scenarios
         self.scenario(noop)
         if noop.error:
-            edit.error = "no-op build failed"
-            return [cold, noop, edit]
+            edit.error = clone.error = "no-op build failed"
+            return scenarios
 
         def settle() -> None:  # untimed: back to the unedited site, built
             self.edit.restore()
@@ -411,10 +430,16 @@ class OkrsiteBench:
                     settle()
         finally:
             self.edit.restore()
-        return [cold, noop, edit]
+        settle()  # the cache of the unedited site: a clone of the same content draws no chart
+        for i in range(self.runs):
+            self.scenario_once(clone, i, self.fresh_clone())
+            if clone.error:
+                break
+        shutil.rmtree(self.site.parent / "fresh-clone", ignore_errors=True)
+        return scenarios
 
-    def scenario_once(self, scenario: Scenario, i: int) -> None:
-        run = self.build()
+    def scenario_once(self, scenario: Scenario, i: int, site: pathlib.Path | None = None) -> None:
+        run = self.build(site)
         scenario.runs.append(run)
         log(f"    {scenario.name}: run {i + 1}/{self.runs}: {run.wall:.2f} s"
             + ("" if run.ok else f", exit {run.returncode}"))
@@ -667,6 +692,17 @@ def targets(scenarios: list[Scenario]) -> list[tuple[bool | None, str]]:
                   + (f" ({drawn} charts drawn)" if drawn is not None else "")
                   + (f"; charts off {seconds(off)}" if off is not None else "")))
 
+    clone = by.get("okrsite fresh clone, cache restored, charts")
+    clone_s = med("okrsite fresh clone, cache restored, charts")
+    drawn = clone.figure("charts_drawn") if clone else None
+    off = med("okrsite fresh clone, cache restored, charts off")
+    ok = None if clone_s is None or edit_s is None else clone_s <= 2 * edit_s and drawn == 0
+    lines.append((ok, f"fresh clone with the cache restored (CI) ≤ 2 × one objective edited, draws no chart: "
+                  f"{seconds(clone_s)}"
+                  + (f" ({clone_s / edit_s:.2f} × the edit)" if clone_s is not None and edit_s else "")
+                  + (f", {drawn} charts drawn" if drawn is not None else "")
+                  + (f"; charts off {seconds(off)}" if off is not None else "")))
+
     peaks = [r.peak_mb for sc in scenarios if sc.tool == "okrsite" for r in sc.good()]
     peak = max(peaks) if peaks else None
     lines.append((None if peak is None else peak <= 1024,
@@ -780,7 +816,7 @@ def main(argv: list[str] | None = None) -> int:
         if result["objectives"] == TARGET_SIZE:
             target_report = targets(scs)
             out.append("")
-            out.append(f"Targets (issue 6) at {TARGET_SIZE:,} objectives:")
+            out.append(f"Targets (issues 6 and 12) at {TARGET_SIZE:,} objectives:")
             out.append("")
             for ok, text in target_report:
                 out.append(f"- {'?' if ok is None else '✓' if ok else '✗'} {text}")

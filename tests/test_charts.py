@@ -5,6 +5,7 @@ and are the same bytes however many processes drew them."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import struct
@@ -352,3 +353,17 @@ def test_a_chart_that_cannot_be_drawn_is_left_out_with_a_warning_and_retried(
     page = (demo_site / "output/objectives/seo-visibility/index.html").read_text()
     assert "kr-page-views.svg" in page
     assert (demo_site / "output/charts/objectives/seo-visibility/kr-page-views.svg").is_file()
+
+
+def test_a_build_marks_the_cached_charts_it_uses_so_the_others_can_be_pruned(demo_site: Path) -> None:
+    first = build_site(demo_site)
+    cache = demo_site / ".okrsite-cache/charts"
+    for path in cache.iterdir():
+        os.utime(path, ns=(1, 1))  # drawn long ago
+    shutil.rmtree(demo_site / "output")  # as in CI: every page shown, so every chart asked for
+    source = demo_site / "content/objectives/2026-Q1/marketing-seo-visibility.md"
+    source.write_text(source.read_text().replace("value: 1720", "value: 1800"))
+    report = build_site(demo_site)
+    unused = [path for path in cache.iterdir() if path.stat().st_mtime_ns == 1]
+    assert report.charts_drawn == 4 and len(unused) == 4  # the four pictures the edit replaced
+    assert len(list(cache.iterdir())) == first.charts_drawn + 4

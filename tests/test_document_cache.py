@@ -1,8 +1,10 @@
-"""The on-disk document cache: what a later run may reuse, and what it must not trust."""
+"""The on-disk document cache: what a later run may reuse (also in a fresh clone, in another
+folder), and what it must not trust."""
 
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 from okrsite.content.source import DocumentCache, parse_markdown_document
@@ -14,7 +16,7 @@ def test_restored_documents_equal_parsed_ones_and_skip_parsing(tmp_path: Path) -
     first = DocumentCache()
     parsed, _ = first.load(path, "grow.md", parse_markdown_document)
     first.save(tmp_path / "cache.json")
-    again = DocumentCache.restore(tmp_path / "cache.json")
+    again = DocumentCache.restore(tmp_path / "cache.json", tmp_path)
     restored, _ = again.load(path, "grow.md", parse_markdown_document)
     assert (again.hits, again.misses) == (1, 0)
     assert restored == parsed
@@ -28,7 +30,7 @@ def test_a_changed_file_is_parsed_again(tmp_path: Path) -> None:
     cache.save(tmp_path / "cache.json")
     write(tmp_path, "grow.md", MINIMAL_OBJECTIVE.replace("title: Grow", "title: Grow more"))
     os.utime(path, ns=(1, 1))
-    again = DocumentCache.restore(tmp_path / "cache.json")
+    again = DocumentCache.restore(tmp_path / "cache.json", tmp_path)
     doc, _ = again.load(path, "grow.md", parse_markdown_document)
     assert again.misses == 1 and doc.meta["title"] == "Grow more"
 
@@ -36,5 +38,44 @@ def test_a_changed_file_is_parsed_again(tmp_path: Path) -> None:
 def test_a_corrupt_or_foreign_cache_file_is_ignored(tmp_path: Path) -> None:
     for content in ("not json", '{"format": "other", "documents": []}', '{"format": 1}', ""):
         (tmp_path / "cache.json").write_text(content)
-        assert DocumentCache.restore(tmp_path / "cache.json").entries == {}
-    assert DocumentCache.restore(tmp_path / "missing.json").entries == {}
+        assert DocumentCache.restore(tmp_path / "cache.json", tmp_path).entries == {}
+    assert DocumentCache.restore(tmp_path / "missing.json", tmp_path).entries == {}
+
+
+def test_the_same_bytes_with_a_new_mtime_are_not_parsed_again_and_get_the_new_stamp(tmp_path: Path) -> None:
+    path = write(tmp_path, "grow.md", MINIMAL_OBJECTIVE)
+    cache = DocumentCache()
+    parsed, _ = cache.load(path, "grow.md", parse_markdown_document)
+    os.utime(path, ns=(2_000_000_000_000_000_000, 2_000_000_000_000_000_000))  # a fresh clone: every mtime new
+    doc, _ = cache.load(path, "grow.md", parse_markdown_document)
+    assert (cache.hits, cache.misses) == (1, 1) and doc is parsed
+    assert cache.entries["grow.md"].stamp == (path.stat().st_size, 2_000_000_000_000_000_000)
+
+
+def test_the_same_size_and_mtime_with_other_bytes_is_still_trusted(tmp_path: Path) -> None:
+    """The stamp is the fast path (what make and rsync trust); the digest is only asked when it differs."""
+    path = write(tmp_path, "grow.md", MINIMAL_OBJECTIVE)
+    cache = DocumentCache()
+    cache.load(path, "grow.md", parse_markdown_document)
+    stamp = path.stat()
+    write(tmp_path, "grow.md", MINIMAL_OBJECTIVE.replace("title: Grow", "title: Wrog"))
+    os.utime(path, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+    doc, _ = cache.load(path, "grow.md", parse_markdown_document)
+    assert doc.meta["title"] == "Grow" and cache.misses == 1
+
+
+def test_a_cache_restored_in_a_fresh_copy_of_the_site_elsewhere_spares_every_parse(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    path = write(site, "content/objectives/grow.md", MINIMAL_OBJECTIVE)
+    first = DocumentCache()
+    first.load(path, "content/objectives/grow.md", parse_markdown_document)
+    first.save(site / ".okrsite-cache/documents.json")
+    assert str(tmp_path) not in (site / ".okrsite-cache/documents.json").read_text()  # nothing absolute is kept
+    clone = tmp_path / "elsewhere/clone"
+    shutil.copytree(site, clone, copy_function=shutil.copyfile)  # copyfile: new mtimes, as git checkout gives
+    os.utime(clone / "content/objectives/grow.md", ns=(1, 1))
+    again = DocumentCache.restore(clone / ".okrsite-cache/documents.json", clone)
+    doc, _ = again.load(clone / "content/objectives/grow.md", "content/objectives/grow.md", parse_markdown_document)
+    assert (again.hits, again.misses) == (1, 0) and doc.meta["title"] == "Grow"
+    path.unlink()  # positions are re-derived from the clone's file, not from the old folder's
+    assert doc.positions.at(("key_results", 0, "start")).line == 8

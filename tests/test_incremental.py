@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,10 @@ from tests.conftest import REPO, write
 
 def again(root: Path, **options) -> object:
     return build(BuildOptions(root / "okrsite.yaml", **options))
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
 
 def test_an_unchanged_site_is_up_to_date_and_keeps_its_warnings(demo_site: Path) -> None:
@@ -97,10 +102,6 @@ def test_an_incremental_build_equals_a_cold_build_of_the_same_content(demo_site:
     incremental = again(demo_site)
     cold = build(BuildOptions(demo_site / "okrsite.yaml", output=tmp_path / "cold"))
     assert incremental.pages == cold.pages
-
-    def tree(folder: Path) -> dict[str, bytes]:
-        return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
-
     assert tree(demo_site / "output") == tree(tmp_path / "cold")
     assert "Growth Marketing" in (demo_site / "output/projects/blog-push/index.html").read_text()
 
@@ -193,3 +194,23 @@ def test_the_default_theme_keeps_every_self_contained_page_within_its_context(de
     touch.write_text(touch.read_text() + "\nOne more line.\n")
     report = build(BuildOptions(config, jobs=1))
     assert report.pages_kept == len(contained) - 1  # all but the edited page
+
+
+def test_a_fresh_clone_with_the_cache_restored_parses_nothing_and_draws_no_chart(demo_site: Path,
+                                                                                 tmp_path: Path) -> None:
+    """CI: a new checkout (every mtime new, another folder, no output/) with .okrsite-cache/ restored."""
+    first = again(demo_site)
+    assert first.charts_drawn > 0
+    clone = tmp_path / "runner/work/okrs"
+    shutil.copytree(demo_site, clone, copy_function=shutil.copyfile, ignore=shutil.ignore_patterns("output"))
+    for path in (clone / "content").rglob("*"):
+        os.utime(path, ns=(1, 1))  # certainly not the stamps the cache holds
+    report = again(clone)
+    assert not report.up_to_date
+    assert report.documents_parsed == 0 and report.documents_cached == first.documents_parsed
+    assert report.charts_drawn == 0 and report.charts_cached == first.charts_drawn + first.charts_cached
+    assert tree(clone / "output") == tree(demo_site / "output")
+    assert again(clone).up_to_date
+    seo = clone / "content/objectives/2026-Q1/marketing-seo-visibility.md"
+    seo.write_text(seo.read_text().replace("Improve the SEO", "Improve the SEO now"))
+    assert again(clone).pages_kept > 20  # the fresh build recorded every page's digest for the next

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -130,68 +129,3 @@ def test_the_gitignore_keeps_output_and_cache_out_of_git(tmp_path: Path) -> None
     assert main(["init", str(tmp_path)]) == 0
     ignored = (tmp_path / ".gitignore").read_text().split()
     assert "/output/" in ignored and "/.okrsite-cache/" in ignored
-
-
-# ---- the GitHub Actions workflow ---------------------------------------------------------------
-
-
-@pytest.fixture
-def workflow_file(tmp_path: Path) -> Path:
-    assert main(["init", str(tmp_path / "site")]) == 0
-    return tmp_path / "site" / WORKFLOW
-
-
-def test_the_workflow_is_valid_against_the_github_workflow_schema(workflow_file: Path) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.github-workflows",
-         str(workflow_file)], capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, result.stdout + result.stderr
-
-
-def test_the_workflow_has_the_pages_permissions_and_concurrency(workflow_file: Path) -> None:
-    workflow = yaml.safe_load(workflow_file.read_text())
-    assert workflow["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
-    concurrency = workflow["concurrency"]
-    assert concurrency["cancel-in-progress"] is False
-    # Deployments share the group "pages"; pull requests get their own so that a queued
-    # check never replaces a pending deployment.
-    assert "|| 'pages'" in concurrency["group"] and "pull_request" in concurrency["group"]
-    triggers = workflow[True]  # PyYAML reads the key `on` as True
-    assert set(triggers) == {"push", "pull_request", "workflow_dispatch"}
-    assert triggers["push"]["branches"] == [scaffold.default_branch(workflow_file.parent)]
-
-
-def _steps(job: dict) -> dict[str, dict]:
-    return {step["uses"].split("@")[0] if "uses" in step else step["name"]: step for step in job["steps"]}
-
-
-def test_pushes_build_strictly_and_deploy_with_the_official_pages_actions(workflow_file: Path) -> None:
-    jobs = yaml.safe_load(workflow_file.read_text())["jobs"]
-    build, deploy = _steps(jobs["build"]), jobs["deploy"]
-    assert build["actions/checkout"]["uses"] == "actions/checkout@v7"
-    assert build["actions/setup-python"]["uses"] == "actions/setup-python@v7"
-    assert build["Install okrsite"]["run"] == 'python -m pip install "$OKRSITE_PACKAGE"'
-    assert build["Build the site"]["run"] == "okrsite build --strict"
-    assert build["Build the site"]["if"] == "github.event_name != 'pull_request'"
-    assert build["actions/configure-pages"]["uses"] == "actions/configure-pages@v6"
-    upload = build["actions/upload-pages-artifact"]
-    assert upload["uses"] == "actions/upload-pages-artifact@v5" and upload["with"]["path"] == "output"
-    assert deploy["needs"] == "build" and deploy["if"] == "github.event_name != 'pull_request'"
-    assert deploy["environment"] == {"name": "github-pages", "url": "${{ steps.deployment.outputs.page_url }}"}
-    [step] = deploy["steps"]
-    assert step["uses"] == "actions/deploy-pages@v5" and step["id"] == "deployment"
-
-
-def test_pull_requests_only_validate(workflow_file: Path) -> None:
-    build = _steps(yaml.safe_load(workflow_file.read_text())["jobs"]["build"])
-    check = build["Check the site (pull requests)"]
-    assert check["if"] == "github.event_name == 'pull_request'"
-    assert check["run"] == 'okrsite build --strict --output "$RUNNER_TEMP/site"'
-    for name in ("actions/configure-pages", "actions/upload-pages-artifact"):
-        assert build[name]["if"] == "github.event_name != 'pull_request'"
-
-
-def test_the_install_line_is_a_commented_variable(workflow_file: Path) -> None:
-    text = workflow_file.read_text()
-    assert yaml.safe_load(text)["env"] == {"OKRSITE_PACKAGE": "okrsite"}
-    assert "git+https://" in text and "okrsite==0.1.0" in text

@@ -149,7 +149,7 @@ class Builder:
 
         def while_rendering() -> None:
             reuse.take_digests()
-            self._save_documents(config, documents_before, previous)
+            self._save_documents(config, previous)
 
         try:
             rendered = self._render(job, charts.pages, markdown, diagnostics, while_rendering)
@@ -206,13 +206,13 @@ class Builder:
         """The parsed documents of the last run (kept in memory by the preview, else from the
         cache file); returns the parse and cache-hit counters before this build."""
         if not self.documents.entries:
-            self.documents = DocumentCache.restore(config.cache_dir / DOCUMENTS_FILE)
+            self.documents = DocumentCache.restore(config.cache_dir / DOCUMENTS_FILE, config.root)
         return self.documents.misses, self.documents.hits
 
-    def _save_documents(self, config: SiteConfig, before: tuple[int, int], previous: BuildState | None) -> None:
+    def _save_documents(self, config: SiteConfig, previous: BuildState | None) -> None:
         # Saving a cache costs as much as a few hundred parses: after a small edit, keep the
-        # old file; the next build then parses those few texts again.
-        if _worth_saving(self.documents.misses - before[0], len(self.documents.entries), previous):
+        # old file; the next build then parses (or hashes) those few texts again.
+        if _worth_saving(self.documents.unsaved, len(self.documents.entries), previous):
             self.documents.save(config.cache_dir / DOCUMENTS_FILE)
 
     def _markdown(self, config: SiteConfig) -> RenderCache:
@@ -313,12 +313,11 @@ class Builder:
                 docs.append(doc)
             return docs
 
-        self.documents.retain({*files.objectives, *files.projects, *files.pages,
-                               *((files.teams,) if files.teams else ())})
         objectives = load(files.objectives, parse_markdown_document)
         projects = load(files.projects, parse_markdown_document)
         free_pages = load(files.pages, parse_markdown_document)
         teams = load((files.teams,), parse_yaml_document) if files.teams else []
+        self.documents.retain({doc.path for doc in (*objectives, *projects, *free_pages, *teams)})
         if files.teams and not teams:
             return None
         site = assemble(config, objectives, projects, free_pages, teams[0] if teams else None, diagnostics,

@@ -105,12 +105,13 @@ class Reuse:
 def plan_reuse(pages: list[Page], shared: str, previous: BuildState | None, output: Path) -> Reuse:
     """Which pages can be kept: their digest is the last build's and their files are intact.
 
-    With no last build nothing can be kept, and the digests (for the next build) wait for
-    `take_digests()`, which the builder calls while the page workers render.
+    With no last build, or no output folder (a fresh clone in CI, with the cache restored),
+    nothing can be kept, and the digests (for the next build) wait for `take_digests()`,
+    which the builder calls while the page workers render.
     """
     contexts = ContextDigests(shared)
     own = [page for page in pages if page.depends == "context"]
-    if previous is None:
+    if previous is None or not output.is_dir():
         return Reuse(list(pages), {}, {}, own, contexts)
     digests = {page.url: contexts.page(page) for page in own}
     last = previous.extra.get("pages", {})

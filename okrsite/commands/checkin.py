@@ -116,7 +116,7 @@ def run(request: Request, config_path: Path) -> int:
 
 def add_checkin(config: SiteConfig, request: Request) -> list[str]:
     """Edit the KR's file; return what was done, one line each. Raises Refused."""
-    documents = DocumentCache.restore(config.cache_dir / DOCUMENTS_FILE)
+    documents = DocumentCache.restore(config.cache_dir / DOCUMENTS_FILE, config.root)
     path, doc = _find_objective(config, documents, request.objective)
     label = doc.path
     raw = path.read_bytes()
@@ -273,8 +273,7 @@ def _recheck(config: SiteConfig, documents: DocumentCache, path: Path, label: st
     if doc.meta != expected:
         raise Refused(f"cannot add this to {label} without changing other values (YAML anchors or merge "
                       "keys?): edit the file by hand; the file was left as it was")
-    found = path.stat()
-    documents.entries[path] = ((found.st_size, found.st_mtime_ns), doc)
+    documents.substitute(path, label, doc)
     diagnostics = Diagnostics(list(problems))
     try:
         Builder(BuildOptions(config.path, as_of=config.as_of), documents=documents).load(diagnostics)

@@ -163,10 +163,18 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def run_init(args: argparse.Namespace) -> int:
-    from okrsite.commands.scaffold import ScaffoldError, create_site, next_steps
+    from okrsite.commands.install_spec import SpecError, default_spec, parse_spec
+    from okrsite.commands.scaffold import WORKFLOW, ScaffoldError, create_site, next_steps
 
     try:
-        report = create_site(args.dir, force=args.force)
+        package = default_spec() if args.package is None else parse_spec(args.package)
+    except SpecError as exc:
+        print(f"okrsite: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if package.warning:
+        print(f"okrsite: warning: {package.warning}", file=sys.stderr)
+    try:
+        report = create_site(args.dir, force=args.force, package=package)
     except ScaffoldError as exc:
         print(f"okrsite: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -178,6 +186,9 @@ def run_init(args: argparse.Namespace) -> int:
         print(f"created {rel}")
     for rel in report.skipped:
         print(f"skipped {rel}: it exists (left as it was)")
+    if args.package is not None and WORKFLOW in report.skipped:
+        print(f"okrsite: warning: --package is not written: {WORKFLOW} exists (set OKRSITE_PACKAGE "
+              "in it by hand)", file=sys.stderr)
     print(next_steps(report, args.dir))
     return EXIT_OK
 
@@ -310,6 +321,9 @@ def make_parser() -> argparse.ArgumentParser:
                       help="folder of the new site (default: the current folder)")
     init.add_argument("--force", action="store_true",
                       help="add the starter files to a folder that is not empty (existing files are kept)")
+    init.add_argument("--package", metavar="SPEC",
+                      help=f"what the CI workflow installs: an exact version (default: okrsite=={__version__}) or "
+                           f"a git URL at a tag or commit, e.g. git+https://github.com/<owner>/okrsite@v{__version__}")
     hook = commands.add_parser("hook", help="install or remove the git hook that rebuilds the site after each commit")
     hook.add_argument("action", choices=("install", "uninstall", "run"),
                       help="install or uninstall the post-commit hook; run: what the hook runs")

@@ -6,8 +6,8 @@ wheel. Two naming rules turn them into the new site:
 - a leading `dot-` in a file or folder name becomes `.` (`dot-gitignore` ->
   `.gitignore`), because packaging tools drop or hide dotfiles;
 - files ending in `.in` lose that suffix and have their `{{name}}` placeholders
-  filled in (the quarter, dates inside it, the branch); `{{name}}` in a path is
-  filled in too. Other files are copied byte for byte.
+  filled in (the quarter, dates inside it, the branch, what CI installs);
+  `{{name}}` in a path is filled in too. Other files are copied byte for byte.
 """
 
 from __future__ import annotations
@@ -20,10 +20,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from okrsite import __version__
+from okrsite.commands.install_spec import EXAMPLE_GIT, InstallSpec, default_spec
 from okrsite.content.config import default_as_of
 from okrsite.model.periods import quarter_containing
 
 STARTER = Path(__file__).resolve().parent / "scaffold_site"
+WORKFLOW = ".github/workflows/okrsite.yml"
 _PLACEHOLDER = re.compile(r"\{\{([a-z_0-9]+)\}\}")
 _IGNORED_WHEN_EMPTY = {".git"}  # a folder that holds only a fresh `git init` counts as empty
 
@@ -40,10 +42,12 @@ class ScaffoldReport:
     skipped: tuple[str, ...]  # existing files, left as they were
     branch: str
     in_repository: tuple[Path, str] | None = None  # (repository top, site folder in it) for a subfolder
+    package: InstallSpec = default_spec()  # what the workflow installs
 
 
-def placeholders(today: dt.date, branch: str) -> dict[str, str]:
-    """Values for the starter files: the quarter containing `today`, and dates inside it.
+def placeholders(today: dt.date, branch: str, package: InstallSpec | None = None) -> dict[str, str]:
+    """Values for the starter files: the quarter containing `today`, dates inside it, the
+    branch to deploy and what the workflow installs (a quoted YAML string).
 
     Check-ins fall between the quarter's start and `today`, so the example shows
     progress at once; milestones and the project are due later in the quarter.
@@ -65,6 +69,7 @@ def placeholders(today: dt.date, branch: str) -> dict[str, str]:
         "project_due": day(quarter.days - 14),
         "branch": branch,
         "okrsite_version": __version__,
+        "package": (package or default_spec()).yaml(),
     }
 
 
@@ -129,14 +134,15 @@ def is_empty(folder: Path) -> bool:
 
 
 def create_site(root: Path, *, force: bool = False, today: dt.date | None = None,
-                branch: str | None = None) -> ScaffoldReport:
+                branch: str | None = None, package: InstallSpec | None = None) -> ScaffoldReport:
     """Write the starter site into `root`; existing files are never overwritten."""
     if root.exists() and not root.is_dir():
         raise ScaffoldError(f"{root} exists and is not a folder")
     if not force and not is_empty(root):
         raise ScaffoldError(f"{root} is not empty: pass --force to add the starter files "
                             "(existing files are kept as they are)")
-    values = placeholders(today or default_as_of(), branch or default_branch(root))
+    package = package or default_spec()
+    values = placeholders(today or default_as_of(), branch or default_branch(root), package)
     created: list[str] = []
     skipped: list[str] = []
     for rel, source in sorted((target_path(p.relative_to(STARTER), values), p) for p in starter_files()):
@@ -152,7 +158,7 @@ def create_site(root: Path, *, force: bool = False, today: dt.date | None = None
             out.write(data)
         created.append(rel)
     return ScaffoldReport(root, values["period"], tuple(created), tuple(skipped), values["branch"],
-                          subfolder_of_repository(root))
+                          subfolder_of_repository(root), package)
 
 
 def next_steps(report: ScaffoldReport, shown: Path) -> str:
@@ -169,7 +175,8 @@ def next_steps(report: ScaffoldReport, shown: Path) -> str:
         "  git init && git add . && git commit -m 'OKR site'   (if it is not in a repository yet)",
         "  push to GitHub, then Settings -> Pages -> Source: GitHub Actions",
         "  set site_url in okrsite.yaml to https://<org>.github.io/<repo>/",
-        f"  (.github/workflows/okrsite.yml deploys pushes to '{report.branch}')",
+        f"  (.github/workflows/okrsite.yml checks pull requests and deploys pushes to '{report.branch}';",
+        *_install_note(report.package),
         "Or publish on an intranet: set 'publish' in okrsite.yaml, then run 'okrsite hook install'.",
     ]
     if report.in_repository:
@@ -177,6 +184,13 @@ def next_steps(report: ScaffoldReport, shown: Path) -> str:
         lines += ["",
                   f"Note: the site is in the folder '{rel}' of the repository at {top}. GitHub runs",
                   f"workflows only from {top / '.github/workflows'}: move okrsite.yml there, and in it",
-                  f"add 'defaults: {{run: {{working-directory: {rel}}}}}' to the build job and set",
-                  f"the artifact path to '{rel}/output'."]
+                  f"add 'defaults: {{run: {{working-directory: {rel}}}}}' to the check and build jobs,",
+                  f"and start the cache paths, the hashFiles patterns and the artifact path with '{rel}/'."]
     return "\n".join(lines)
+
+
+def _install_note(package: InstallSpec) -> list[str]:
+    if package != default_spec():
+        return [f"   it installs {package.text})"]
+    return [f"   it installs {package.text} from PyPI; until that version is published there, set",
+            f"   OKRSITE_PACKAGE in it to a tag of okrsite's repository: \"{EXAMPLE_GIT}\")"]

@@ -4,6 +4,7 @@ okrsite.content.yamlload), the files of a site found, and parsed documents cache
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import re
@@ -17,9 +18,9 @@ from okrsite.build.cachefiles import read_cache, write_cache
 from okrsite.diagnostics import Diagnostic
 from okrsite.content.yamlload import KeyPath, Memo, Positions, SourceError, load_yaml, source_error
 
-__all__ = ["Document", "DocumentCache", "KeyPath", "MAX_FILE_BYTES", "Positions", "SourceError", "SourceFiles",
-           "decode", "discover", "dump_meta", "is_ignored", "label", "load_meta", "load_yaml",
-           "parse_markdown_document", "parse_yaml_document", "site_files", "split_front_matter"]
+__all__ = ["Cached", "Document", "DocumentCache", "KeyPath", "MAX_FILE_BYTES", "Positions", "SourceError",
+           "SourceFiles", "content_digest", "decode", "discover", "dump_meta", "is_ignored", "label", "load_meta",
+           "load_yaml", "parse_markdown_document", "parse_yaml_document", "site_files", "split_front_matter"]
 
 MAX_FILE_BYTES = 2 * 1024 * 1024  # one content file (README, "Safety"): far above any real objective
 
@@ -193,63 +194,99 @@ def discover(content_dir: Path, root: Path | None = None) -> SourceFiles:
 Parser = Callable[[bytes, str, Memo | None], tuple[Document, list[Diagnostic]]]
 
 
+@dataclass(frozen=True)
+class Cached:
+    """A parsed document and what its file was: (size, mtime) to trust it at a glance, and a
+    digest of its bytes to recognise it when only the mtime changed (a fresh clone)."""
+
+    stamp: tuple[int, int]
+    digest: str
+    doc: Document
+
+
+def content_digest(raw: bytes) -> str:
+    return hashlib.blake2b(raw, digest_size=16).hexdigest()
+
+
 @dataclass
 class DocumentCache:
-    """Parsed documents keyed by (size, mtime): a rebuild re-reads only changed files."""
+    """Parsed documents by their site-relative path: a rebuild re-reads only changed files.
 
-    entries: dict[Path, tuple[tuple[int, int], Document]] = field(default_factory=dict)
+    A file whose size and mtime are as cached is not read at all. One whose stamp
+    differs is read and hashed: the same bytes (a fresh clone, a checkout, a `touch`)
+    are a hit that refreshes the stamp, so a cache restored in CI, in another folder,
+    still spares every parse. Keys and the saved file hold no absolute path.
+    """
+
+    entries: dict[str, Cached] = field(default_factory=dict)
     hits: int = 0
     misses: int = 0
+    unsaved: int = 0  # entries parsed or re-stamped since the cache was last saved or restored
     memo: Memo = field(default_factory=Memo)  # scalars seen by this cache's parses
 
     def load(self, path: Path, label: str, parser: Parser) -> tuple[Document, list[Diagnostic]]:
-        """Raises SourceError for a file that cannot be parsed (never cached)."""
+        """The document of `path` (shown as `label`, relative to the site folder); raises
+        SourceError for a file that cannot be parsed (never cached)."""
         stat = path.stat()
         if stat.st_size > MAX_FILE_BYTES:
             raise source_error(label, 1, 1, f"the file has {stat.st_size:,} bytes; a content file may have "
                                             f"at most {MAX_FILE_BYTES:,} (2 MB)")
         stamp = (stat.st_size, stat.st_mtime_ns)
-        cached = self.entries.get(path)
-        if cached is not None and cached[0] == stamp and cached[1].path == label:
+        cached = self.entries.get(label)
+        if cached is not None and cached.stamp == stamp:
             self.hits += 1
-            return cached[1], []
+            return cached.doc, []
+        raw = path.read_bytes()
+        digest = content_digest(raw)
+        self.unsaved += 1
+        if cached is not None and cached.digest == digest:
+            self.hits += 1
+            self.entries[label] = Cached(stamp, digest, cached.doc)
+            return cached.doc, []
         self.misses += 1
-        doc, problems = parser(path.read_bytes(), label, self.memo)
+        doc, problems = parser(raw, label, self.memo)
         if not problems:
-            self.entries[path] = (stamp, doc)
+            self.entries[label] = Cached(stamp, digest, doc)
         return doc, problems
 
-    def retain(self, paths: set[Path]) -> None:
-        """Forget files that are gone, so the saved cache does not grow."""
-        for path in [p for p in self.entries if p not in paths]:
-            del self.entries[path]
+    def substitute(self, path: Path, label: str, doc: Document) -> None:
+        """Until the file changes, read it as `doc` (okrsite checkin loads the site with an edit
+        before writing it)."""
+        stat = path.stat()
+        self.entries[label] = Cached((stat.st_size, stat.st_mtime_ns), "", doc)
+
+    def retain(self, labels: set[str]) -> None:
+        """Forget all but these files (those a build read), so the saved cache does not grow."""
+        for label in [key for key in self.entries if key not in labels]:
+            del self.entries[label]
 
     def save(self, file: Path) -> None:
         """Keep parsed documents for the next run (positions are re-derived when needed)."""
         rows = []
-        for path, (stamp, doc) in sorted(self.entries.items()):
+        for label, cached in sorted(self.entries.items()):
             try:
-                meta = dump_meta(doc.meta)
+                meta = dump_meta(cached.doc.meta)
             except TypeError:
                 continue  # a YAML type we do not round-trip (!!binary, !!set): parse it again next time
-            rows.append([str(path), list(stamp), doc.path, doc.body, meta])
+            rows.append([label, list(cached.stamp), cached.digest, cached.doc.body, meta])
         write_cache(file, _CACHE_FORMAT, rows)
+        self.unsaved = 0
 
     @classmethod
-    def restore(cls, file: Path) -> DocumentCache:
-        """The documents a previous run saved; an empty cache when there is none or it is stale."""
+    def restore(cls, file: Path, root: Path) -> DocumentCache:
+        """The documents a previous run saved for the site in `root` (which may have been in
+        another folder then); an empty cache when there is none or it is stale."""
         entries = {}
         try:
-            for path, stamp, label, body, meta in read_cache(file, _CACHE_FORMAT) or ():
-                doc = Document(label, load_meta(meta), body,
-                               Positions(label, recompute=_reparse(Path(path), label)))
-                entries[Path(path)] = ((stamp[0], stamp[1]), doc)
+            for label, stamp, digest, body, meta in read_cache(file, _CACHE_FORMAT) or ():
+                positions = Positions(label, recompute=_reparse(root / label, label))
+                entries[label] = Cached((stamp[0], stamp[1]), digest, Document(label, load_meta(meta), body, positions))
         except (ValueError, TypeError, KeyError):
             return cls()
         return cls(entries)
 
 
-_CACHE_FORMAT = f"okrsite-documents-{__version__}"
+_CACHE_FORMAT = f"okrsite-documents-2-{__version__}"  # 2: keyed by site-relative path, with a digest
 
 
 def _reparse(path: Path, label: str) -> Callable[[], Positions]:

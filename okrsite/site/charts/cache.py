@@ -5,11 +5,14 @@ part (kind, size, data, format, dpi; for PNG also the colours, which SVG takes
 from a `<style>` added after the cache), the okrsite version and the
 matplotlib version. So a rebuild with nothing changed finds every chart here,
 one changed key result misses only its own charts, and the same picture used
-twice is stored once. Nothing is ever pruned: the folder is safe to delete.
+twice is stored once. okrsite prunes nothing (the folder is safe to delete), but
+a file's mtime is when a build last used it: a build that shows every page (CI,
+in a fresh clone) can be followed by deleting the files older than its start.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import hashlib
@@ -77,10 +80,15 @@ class ChartCache:
         return self.folder / f"{key}.{ext}"
 
     def get(self, key: str, ext: str) -> bytes | None:
+        """The drawing, marked as used now (its mtime), or None."""
+        path = self.path(key, ext)
         try:
-            return self.path(key, ext).read_bytes()
+            data = path.read_bytes()
         except OSError:
             return None
+        with contextlib.suppress(OSError):  # a read-only cache still serves
+            os.utime(path)
+        return data
 
     def put(self, key: str, ext: str, data: bytes) -> None:
         """Store a chart; a cache that cannot be written only costs a redraw next time."""
