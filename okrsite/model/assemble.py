@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from okrsite.content import schema as s
-from okrsite.model import scoring
+from okrsite.model import portfolio, scoring
 from okrsite.content.config import SiteConfig
 from okrsite.diagnostics import Diagnostics, Location
 from okrsite.content.options import construct, schema_of
@@ -249,6 +249,7 @@ def assemble(config: SiteConfig, objective_docs: list[Document], project_docs: l
         return None
 
     scored = _score_objectives(objectives, key_results, children, periods, config, teams_doc is not None)
+    built = {pid: _project(item, config, teams_doc is not None) for pid, item in projects.items()}
     return Site(
         config=config,
         as_of=config.as_of,
@@ -256,7 +257,7 @@ def assemble(config: SiteConfig, objective_docs: list[Document], project_docs: l
         periods=periods,
         teams=teams,
         objectives=scored,
-        projects={pid: _project(item, config, teams_doc is not None) for pid, item in projects.items()},
+        projects={pid: _with_lane(project, scored, periods, config) for pid, project in built.items()},
         pages=tuple(sorted((_page(item, config) for item in pages), key=lambda p: (p.weight, p.title, p.slug))),
         projects_by_link=linked,
     )
@@ -333,9 +334,17 @@ def _project(item: _Checked, config: SiteConfig, has_team_file: bool) -> Project
         over_hours=scoring.is_over(hours.get("planned"), hours.get("actual")),
         schedule_elapsed=elapsed,
         health=scoring.project_health(progress, elapsed, late, as_of, v["start"], config.thresholds),
+        evm=portfolio.earned_value(budget.get("planned"), budget.get("spent"), progress, elapsed),
         source=item.doc.path, team=_team_id(v["team"], has_team_file),
         updates=tuple(sorted((construct(Update, u) for u in v["updates"]), key=lambda u: u.date, reverse=True)),
         body=item.doc.body)
+
+
+def _with_lane(project: Project, objectives: dict[str, Objective], periods: dict[str, Period],
+               config: SiteConfig) -> Project:
+    """The lane needs the scores of what the project supports, so it comes once objectives are scored."""
+    items = portfolio.supports(project.key_results, objectives, periods, config.as_of)
+    return replace(project, lane=portfolio.lane(project.status, project.late, project.evm, items))
 
 
 def _page_slug(item: _Checked, config: SiteConfig) -> str:
