@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from okrsite.model import portfolio
 from okrsite.model.portfolio import Support, below_review
@@ -186,21 +187,16 @@ def period_projects(site: Site, period_id: str) -> list[Project]:
     return result
 
 
-@dataclass(frozen=True)
-class Row:
-    """A project on the portfolio page: why it is in its lane, and what it supports."""
+class Row(NamedTuple):
+    """A project on the portfolio page: why it is in its lane, what it supports, which index is below
+    the review line. A tuple, not a dataclass, so a page's digest reuses the project's own
+    (build/incremental.ContextDigests), and a template unpacks it in its loop."""
 
     project: Project
     reason: str
     supports: tuple[Supported, ...]
-
-    @property
-    def spi_low(self) -> bool:
-        return below_review(self.project.evm.spi)
-
-    @property
-    def cpi_low(self) -> bool:
-        return below_review(self.project.evm.cpi)
+    spi_low: bool
+    cpi_low: bool
 
 
 def _at_stake(project: Project) -> tuple[bool, float, str]:
@@ -215,7 +211,8 @@ def lanes(site: Site, projects: Iterable[Project]) -> tuple[dict[str, list[Row]]
     finished: list[Row] = []
     for project in sorted(projects, key=_at_stake):
         items = supported(site, project)
-        row = Row(project, lane_reason(site, project, items), tuple(items))
+        row = Row(project, lane_reason(site, project, items), tuple(items), below_review(project.evm.spi),
+                  below_review(project.evm.cpi))
         (by_lane[project.lane] if project.lane else finished).append(row)
     return by_lane, finished
 
@@ -240,7 +237,6 @@ class Spend:
     rows: tuple[SpendRow, ...]  # the period's objectives, most spent first; then "No objective"
     total: SpendRow
     halt: SpendRow  # of the total, what went to projects in the halt lane
-    halt_projects: tuple[Project, ...]
 
     def share(self, amounts: SpendRow, column: int) -> float | None:
         """A row's share of the total, in one currency (column = len(currencies): the hours)."""
@@ -271,7 +267,6 @@ def spend(site: Site, period_id: str, projects: Iterable[Project]) -> Spend:
     objectives = site.objectives_in(period_id)
     sums = {o.id: _Sums() for o in objectives}
     nothing, total, halt = _Sums(), _Sums(), _Sums()
-    halted = []
     for project in projects:
         targets = list(dict.fromkeys(link.partition("/")[0] for link in project.key_results))
         here = [sums[t] for t in targets if t in sums] if targets else [nothing]
@@ -282,14 +277,13 @@ def spend(site: Site, period_id: str, projects: Iterable[Project]) -> Spend:
             total.add(project, share * len(here))
             if project.lane == "halt":
                 halt.add(project, share * len(here))
-                halted.append(project)
     currencies = tuple(sorted(total.money, key=lambda c: (-total.money[c], c)))
     rows = [sums[o.id].row(o.title, f"objectives/{o.id}/", currencies) for o in objectives]
     rows.sort(key=lambda r: (tuple(-m for m in r.money), -r.hours, r.title))
     if nothing.projects:
         rows.append(nothing.row("No objective", "", currencies))
     return Spend(currencies, tuple(rows), total.row("All projects", "", currencies),
-                 halt.row("Projects in the halt lane", "", currencies), tuple(halted))
+                 halt.row("Projects in the halt lane", "", currencies))
 
 
 def page_context(site: Site, period_id: str) -> dict[str, object]:
