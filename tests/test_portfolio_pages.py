@@ -243,7 +243,8 @@ def test_two_updates_with_values_give_a_burn_chart_against_the_plan_line(tmp_pat
 
 
 def test_one_update_with_values_is_not_yet_a_burn(tmp_path: Path) -> None:
-    site = burn_site(tmp_path, "  - {date: 2026-01-19, note: a, spent: 9000}\n  - {date: 2026-02-02, note: words only}\n")
+    site = burn_site(tmp_path, "  - {date: 2026-01-19, note: a, spent: 9000}\n"
+                               "  - {date: 2026-02-02, note: words only}\n")
     assert burn_chart(site, "cache", LOOK) is None
 
 
@@ -315,10 +316,11 @@ def test_drawn_portfolio_labels_do_not_collide(tmp_path: Path) -> None:
 def test_the_projects_list_compares_progress_budget_and_lane(demo: Path) -> None:
     page = text_of(demo / "output/projects/index.html")
     assert "Project and team Status Lane Done Budget spent Due Flags" in page
-    assert re.search(r"Self-serve dashboard builder Product · Lena Fischer ● Active ▲ Review 50% \(time elapsed 71%\) "
-                     r"52% of plan 31,000 of 60,000 USD 24 Jun 2026 ◔ Behind schedule", page)
+    assert re.search(r"Self-serve dashboard builder Product · Lena Fischer ● Active ▲ Review "
+                     r"50% \(time elapsed 71%\) 52% of plan 31,000 of 60,000 USD 24 Jun 2026 ◔ Behind schedule", page)
     # bars on one scale: work done and budget spent are both shares of the plan, 100 % the whole bar
-    assert 'aria-label="Budget spent: 46,500 USD of 40,000 USD (116%)"' in (demo / "output/projects/index.html").read_text()
+    html_text = (demo / "output/projects/index.html").read_text()
+    assert 'aria-label="Budget spent: 46,500 USD of 40,000 USD (116%)"' in html_text
 
 
 def test_the_dashboard_figure_leaves_out_finished_projects_of_past_periods(demo: Path) -> None:

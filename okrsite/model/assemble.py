@@ -256,7 +256,8 @@ def assemble(config: SiteConfig, objective_docs: list[Document], project_docs: l
         periods=periods,
         teams=teams,
         objectives=scored,
-        projects={pid: _project(item, config, teams_doc is not None, scored, periods) for pid, item in projects.items()},
+        projects={pid: _project(item, config, teams_doc is not None, scored, periods)
+                  for pid, item in projects.items()},
         pages=tuple(sorted((_page(item, config) for item in pages), key=lambda p: (p.weight, p.title, p.slug))),
         projects_by_link=linked,
     )

@@ -187,6 +187,7 @@ class Project:
 
     @property
     def behind_schedule(self) -> bool:
+        """Work done trails time elapsed (a flag beside late and over budget)."""
         return behind_schedule(self.progress, self.schedule_elapsed, self.status, self.late)
 
 

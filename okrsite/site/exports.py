@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import fields
 from collections.abc import Callable
+from dataclasses import fields
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from okrsite.model.periods import Period
+from okrsite.model.portfolio import FINISHED
 from okrsite.model.site import KeyResult, Objective, Project, Site, Team
 from okrsite.model.vocabulary import by_status, status_counts
 from okrsite.site import portfolio
@@ -262,7 +263,7 @@ def attention_projects(site: Site, projects: Iterable[Project], period_id: str) 
     """Late or over budget, leaving out finished projects of other periods (a project done over
     budget last quarter is not this quarter's news)."""
     here = {p.id for p in portfolio.period_projects(site, period_id)}
-    return [p for p in projects if p.attention and (p.status not in ("done", "cancelled") or p.id in here)]
+    return [p for p in projects if p.attention and (p.status not in FINISHED or p.id in here)]
 
 
 def alignment_url(period_id: str) -> str:

@@ -16,7 +16,7 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
-from okrsite.model.portfolio import REVIEW_BELOW
+from okrsite.model.portfolio import FINISHED, REVIEW_BELOW
 from okrsite.model.site import Project, Site, Update
 from okrsite.model.vocabulary import LANES
 from okrsite.site.charts.scales import date_ticks, truncate, y_ticks
@@ -206,6 +206,31 @@ def _cell(update: Update, key: str, plan: float, project: Project) -> str:
     return f"{money(value, unit)} ({percent(value / plan)})"
 
 
+def _series(project: Project, updates: list[Update], keys: list[tuple[str, str, str, str, str]],
+            plans: dict[str, float | None], origin: dt.date) -> list[Series]:
+    """Each value as a percentage of its plan, from 0 at the start (when the project has one)."""
+    result = []
+    for key, name, role, marker, glyph in keys:
+        plan = plans[key] or 1.0
+        points = tuple((float((u.date - origin).days), round(getattr(u, key) / plan * 100, 2))
+                       for u in updates if getattr(u, key) is not None)
+        start = 1 if project.start and points[0][0] > 0 else 0
+        points = ((0.0, 0.0),) * start + points
+        result.append(Series(f"{glyph} {name} {percent(points[-1][1] / 100)}", role, marker, points, start))
+    return result
+
+
+def _burn_table(project: Project, updates: list[Update], keys: list[tuple[str, str, str, str, str]],
+                plans: dict[str, float | None], days: int | None) -> Table:
+    """A row per update: each value (and its share of plan), and the share of the schedule elapsed."""
+    rows = []
+    for u in updates:
+        elapsed = percent(min(1.0, max(0.0, (u.date - project.start).days / days))) if project.start and days else "–"
+        rows.append((format_date(u.date), *(_cell(u, key, plans[key] or 1.0, project) for key, *_ in keys), elapsed))
+    headers = ("Date", *(name for _, name, *_ in keys), "Plan (time elapsed)")
+    return Table(f"Data of the chart: {project.title}", headers, tuple(rows))
+
+
 def burn_chart(site: Site, project_id: str, look: Look) -> ChartSpec | None:
     """Work done, budget spent and hours used from the project's updates, against the plan line."""
     project = site.projects[project_id]
@@ -216,31 +241,17 @@ def burn_chart(site: Site, project_id: str, look: Look) -> ChartSpec | None:
         return None
     origin = project.start or updates[0].date
     end = (project.due + dt.timedelta(days=1)) if project.due else updates[-1].date
-    running = project.status not in ("done", "cancelled")  # the report date matters while it runs
+    running = project.status not in FINISHED  # the report date matters while it runs
     last_day = max(end, updates[-1].date, site.as_of if running else end)
     x_low, x_high = min(0.0, float((updates[0].date - origin).days)), float(max((last_day - origin).days, 1))
-    series, top, last = [], 100.0, []
-    for key, name, role, marker, glyph in keys:
-        plan = plans[key] or 1.0
-        points = tuple((float((u.date - origin).days), round(getattr(u, key) / plan * 100, 2))
-                       for u in updates if getattr(u, key) is not None)
-        start = 1 if project.start and points[0][0] > 0 else 0
-        points = ((0.0, 0.0),) * start + points
-        top = max(top, *(y for _, y in points))
-        last.append(f"{name.lower()} {percent(points[-1][1] / 100)}")
-        series.append(Series(f"{glyph} {name} {percent(points[-1][1] / 100)}", role, marker, points, start))
+    series = _series(project, updates, keys, plans, origin)
     plan_line = ((0.0, 0.0), (float((end - origin).days), 100.0)) if project.start and project.due else ()
     if plan_line and x_high > plan_line[1][0]:
         plan_line += ((x_high, 100.0),)  # all of it planned by the due date, and after
     as_of_x = float((site.as_of - origin).days)
     shown_as_of = x_low <= as_of_x <= x_high
-    y_high = top * 1.08
-    headers = ("Date", *(name for _, name, *_ in keys), "Plan (time elapsed)")
-    rows = []
-    for u in updates:
-        elapsed = (u.date - origin).days / (end - origin).days if plan_line else None
-        rows.append((format_date(u.date), *(_cell(u, key, plans[key] or 1.0, project) for key, *_ in keys),
-                     percent(min(1.0, max(0.0, elapsed))) if elapsed is not None else "–"))
+    y_high = max([100.0] + [y for s in series for _, y in s.points]) * 1.08
+    last = ", ".join(f"{name.lower()} {percent(s.points[-1][1] / 100)}" for (_, name, *_), s in zip(keys, series))
     elapsed_now = f", with {percent(project.schedule_elapsed)} of the schedule elapsed on {format_date(site.as_of)}" \
         if project.schedule_elapsed is not None else ""
     return ChartSpec(
@@ -249,11 +260,12 @@ def burn_chart(site: Site, project_id: str, look: Look) -> ChartSpec | None:
                       x_ticks=date_ticks(origin, origin + dt.timedelta(days=x_low),
                                          origin + dt.timedelta(days=x_high - 1)),
                       y_range=(0.0, y_high), y_ticks=y_ticks(0.0, y_high, percent=True), plan=plan_line,
-                      plan_label="┄ Plan" if plan_line else "", series=tuple(series), as_of_x=as_of_x if shown_as_of else None,
+                      plan_label="┄ Plan" if plan_line else "", series=tuple(series),
+                      as_of_x=as_of_x if shown_as_of else None,
                       as_of_label=f"as of {format_date(site.as_of, 'short')}" if shown_as_of else ""),
         caption="Work done, budget spent and hours used, each as a share of its plan, from the project's updates"
                 + ("; the dashed line is the plan, from nothing at the start to all of it at the due date."
                    if plan_line else "."),
-        alt=f"{project.title}: by {format_date(updates[-1].date)}, " + ", ".join(last) + elapsed_now + ".",
-        tables=(Table(f"Data of the chart: {project.title}", headers, tuple(rows)),),
+        alt=f"{project.title}: by {format_date(updates[-1].date)}, {last}{elapsed_now}.",
+        tables=(_burn_table(project, updates, keys, plans, int(plan_line[1][0]) if plan_line else None),),
         source=project.source)
