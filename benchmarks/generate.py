@@ -612,6 +612,7 @@ class _Gen:
                 lines.append(f"key_results: [{', '.join(links)}]")
             elif rng.random() < 0.5:
                 lines.append("key_results: []")
+            spent = actual_h = None
             if rng.random() < 0.7:
                 planned = rng.randrange(5000, 250000, 500)
                 spent = round(planned * rng.uniform(0, 1.05 if rng.random() < 0.85 else 1.4))
@@ -619,7 +620,8 @@ class _Gen:
                 lines.append(f"budget: {{planned: {planned}, spent: {spent}, currency: {currency}}}")
             if rng.random() < 0.7:
                 planned_h = rng.randrange(20, 2000, 10)
-                lines.append(f"hours: {{planned: {planned_h}, actual: {round(planned_h * rng.uniform(0, 1.3))}}}")
+                actual_h = round(planned_h * rng.uniform(0, 1.3))
+                lines.append(f"hours: {{planned: {planned_h}, actual: {actual_h}}}")
             n_tasks = rng.randint(0, 8)
             if n_tasks:
                 lines.append("tasks:")
@@ -635,8 +637,18 @@ class _Gen:
             if n_updates:
                 lines.append("updates:")
                 days = sorted(self.day_between(start, AS_OF) for _ in range(n_updates))
+                # Every third project with a budget records the totals so far (a burn chart); the
+                # values come from the dates alone, so the random sequence (the rest of the site) is as before.
+                burn = serial % 3 == 0 and spent is not None and n_updates >= 2
                 for day in days:
-                    lines.append(f"  - {{date: {day.isoformat()}, note: {q(rng.choice(NOTES))}}}")
+                    values = ""
+                    if burn:
+                        share = (day - start).days / max(1, (AS_OF - start).days)
+                        values = f", spent: {round(spent * share)}"
+                        if actual_h is not None:
+                            values += f", hours: {round(actual_h * share)}"
+                        values += f", progress: {num(0.8 * share, 2)}"
+                    lines.append(f"  - {{date: {day.isoformat()}, note: {q(rng.choice(NOTES))}{values}}}")
             lines.append("---")
             lead = f"{title}, run by the {team.replace('-', ' ')} team."
             self.files[f"content/projects/{team}/{pid}.md"] = "\n".join(lines) + "\n" + self.body(lead, pid)

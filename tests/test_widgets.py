@@ -120,7 +120,10 @@ def test_flags_say_what_is_wrong_in_words() -> None:
     p = project(late=True, over_budget=True, over_hours=True, key_results=())
     assert text(render("{{ flags(p) }}", p=p)) == "⚑ Late ¤ Over budget ◴ Over hours "
     assert text(render("{{ flags(p, unaligned=true) }}", p=p)) == "⚑ Late ¤ Over budget ◴ Over hours ∅ No OKR"
-    assert render("{{ flags(p, unaligned=true) }}", p=project()) == ""
+    assert render("{{ flags(p, unaligned=true) }}", p=project(progress=0.6)) == ""
+    # work done (50 %) trails time elapsed (60 %); a late project is late, not merely behind
+    assert text(render("{{ flags(p) }}", p=project())) == "◔ Behind schedule "
+    assert "Behind" not in render("{{ flags(p) }}", p=project(late=True))
 
 
 @pytest.mark.parametrize(("grade", "shown"), [(0.75, "Grade 0.75"), (1, "Grade 1.00"), (0.9, "Grade 0.90"), (None, "Grade –")])

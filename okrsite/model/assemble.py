@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from okrsite.content import schema as s
-from okrsite.model import scoring
+from okrsite.model import portfolio, scoring
 from okrsite.content.config import SiteConfig
 from okrsite.diagnostics import Diagnostics, Location
 from okrsite.content.options import construct, schema_of
@@ -208,7 +208,8 @@ def assemble(config: SiteConfig, objective_docs: list[Document], project_docs: l
         periods=periods,
         teams=teams,
         objectives=scored,
-        projects={pid: _project(item, config, teams_doc is not None) for pid, item in projects.items()},
+        projects={pid: _project(item, config, teams_doc is not None, scored, periods)
+                  for pid, item in projects.items()},
         pages=tuple(sorted((_page(item, config) for item in pages), key=lambda p: (p.weight, p.title, p.slug))),
         projects_by_link=linked,
         kr_children=_kr_children(scored),
@@ -313,7 +314,10 @@ def _score_objectives(objectives: dict[str, _Checked], key_results: dict[str, li
     return result
 
 
-def _project(item: _Checked, config: SiteConfig, has_team_file: bool) -> Project:
+def _project(item: _Checked, config: SiteConfig, has_team_file: bool, objectives: dict[str, Objective],
+             periods: dict[str, Period]) -> Project:
+    """A project with its scores; its lane needs the scores of what it supports, so projects come
+    once the objectives are scored."""
     v = item.values
     as_of = config.as_of
     progress = scoring.project_progress(sum(t["done"] for t in v["tasks"]), len(v["tasks"]), v["progress"],
@@ -321,12 +325,15 @@ def _project(item: _Checked, config: SiteConfig, has_team_file: bool) -> Project
     late = scoring.is_late(v["due"], as_of, v["status"])
     elapsed = scoring.schedule_elapsed(v["start"], v["due"], as_of)
     budget, hours = v["budget"] or {}, v["hours"] or {}
+    evm = portfolio.earned_value(budget.get("planned"), budget.get("spent"), progress, elapsed)
+    supported = portfolio.supports(v["key_results"], objectives, periods, as_of)
     return construct(
         Project, v, id=item.id, progress=progress, late=late,
         over_budget=scoring.is_over(budget.get("planned"), budget.get("spent")),
         over_hours=scoring.is_over(hours.get("planned"), hours.get("actual")),
         schedule_elapsed=elapsed,
         health=scoring.project_health(progress, elapsed, late, as_of, v["start"], config.thresholds),
+        evm=evm, lane=portfolio.lane(v["status"], late, evm, supported),
         source=item.doc.path, team=_team_id(v["team"], has_team_file),
         updates=tuple(sorted((construct(Update, u) for u in v["updates"]), key=lambda u: u.date, reverse=True)),
         body=item.doc.body)

@@ -12,6 +12,7 @@ from okrsite.model import vocabulary
 from okrsite.model.history import TargetChange
 from okrsite.model.scoring import ZONES
 from okrsite.model.periods import Period
+from okrsite.model.portfolio import EarnedValue, behind_schedule
 
 
 # The fields a content file may set are declared once, as options (check, default, help text);
@@ -214,6 +215,16 @@ class Objective:
 class Update:
     date: dt.date = option(s.date, MISSING, "when", "date", required=True)
     note: str = option(s.text, MISSING, "what happened", "text", required=True)
+    # Totals so far on that date: a project with two or more gets a burn chart.
+    spent: float | None = option(s.number, None, "money spent so far, on that date (in the budget's currency)",
+                                 "number")
+    hours: float | None = option(s.number, None, "hours worked so far, on that date", "number")
+    progress: float | None = option(s.fraction, None, "share of the work done on that date", "number from 0 to 1")
+
+    @property
+    def measured(self) -> bool:
+        """Carries a value for the burn chart."""
+        return self.spent is not None or self.hours is not None or self.progress is not None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -259,8 +270,11 @@ class Project:
                                 type="`{planned?, actual?}`")
     tasks: tuple[ChecklistItem, ...] = items(ChecklistItem, "a task", "the work, ticked off",
                                              "list of `{title, done?, due?}`")
-    updates: tuple[Update, ...] = items(Update, "an update", "news, newest shown first", "list of `{date, note}`")
+    updates: tuple[Update, ...] = items(Update, "an update", "news, newest shown first",
+                                        "list of `{date, note, spent?, hours?, progress?}`")
     body: str = ""
+    evm: EarnedValue = EarnedValue()  # portfolio.earned_value
+    lane: str | None = None  # portfolio.lane: halt | review | push | keep; None when done or cancelled
 
     @property
     def tasks_done(self) -> int:
@@ -274,6 +288,11 @@ class Project:
     def attention(self) -> bool:
         """Late or over budget: what a manager must look at."""
         return self.late or self.over_budget
+
+    @property
+    def behind_schedule(self) -> bool:
+        """Work done trails time elapsed (a flag beside late and over budget)."""
+        return behind_schedule(self.progress, self.schedule_elapsed, self.status, self.late)
 
 
 @dataclass(frozen=True, kw_only=True)

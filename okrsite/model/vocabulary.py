@@ -47,7 +47,24 @@ PROJECT_STATUSES = _terms(
 # The statuses of items that count in the numbers; drafts and dropped KRs are counted apart.
 COUNTED = ("off-track", "at-risk", "on-track", "not-started", "done")
 
-_ALL = {**PROJECT_STATUSES, **OKR_STATUSES}
+
+# What to do with a project (model/portfolio.py decides), in the order a manager acts on them. The
+# icons are the shapes of the lanes' markers in the portfolio chart.
+LANES = _terms(
+    ("halt", "Halt?", "halt?", "■"),
+    ("review", "Review", "review", "▲"),
+    ("push", "Push", "push", "●"),
+    ("keep", "Keep", "keep", "◆"),
+)
+LANE_MEANINGS = {
+    "halt": "supports nothing still open: every objective and key result it supports is done, dropped or in an "
+            "ended period, or it supports none",
+    "review": "late, or behind its plan on schedule or cost (SPI or CPI below 0.85)",
+    "push": "healthy, and moves a key result or objective that is at risk or off track",
+    "keep": "healthy, and what it supports is on track",
+}
+
+_ALL = {**PROJECT_STATUSES, **OKR_STATUSES, **LANES}
 _RANK = {status: index for index, status in enumerate(OKR_STATUSES)}
 
 

@@ -9,10 +9,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable
+from dataclasses import fields
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from okrsite import __version__
+from okrsite.model.portfolio import EarnedValue
 from okrsite.model.site import KeyResult, Objective, Project, Site
 from okrsite.site.pages import Page, recent_activity
 
@@ -82,8 +84,11 @@ def _project_json(project: Project) -> dict[str, Any]:
                                       "currency": project.budget.currency},
         "hours": project.hours and {"planned": project.hours.planned, "actual": project.hours.actual},
         "tasks": [{"title": t.title, "done": t.done, "due": t.due and t.due.isoformat()} for t in project.tasks],
-        "updates": [{"date": u.date.isoformat(), "note": u.note} for u in project.updates],
+        "updates": [{"date": u.date.isoformat(), "note": u.note, "spent": u.spent, "hours": u.hours,
+                     "progress": u.progress} for u in project.updates],
         "source": project.source,
+        "evm": {f.name: _number(getattr(project.evm, f.name)) for f in fields(EarnedValue)},  # bac, pv, … vac
+        "lane": project.lane,
     }
 
 

@@ -73,6 +73,19 @@ def grade(value: float | None) -> str:
     return "–" if value is None else f"{round_half_up(value, 2):.2f}"
 
 
+def ratio(value: float | None) -> str:
+    """An index such as SPI or CPI, two decimals as grades: 0.425 -> '0.43', 1 -> '1.00'."""
+    return grade(value)
+
+
+def money(value: float | None, currency: str = "") -> str:
+    """An amount in whole units, half up, with its currency: 46500.4 -> '46,500 USD'."""
+    if value is None:
+        return "–"
+    text = number(int(round_half_up(value, 0)))
+    return f"{text} {currency}" if currency else text
+
+
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")  # as in every locale
 
 

@@ -18,8 +18,11 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from okrsite.model import scoring
+from okrsite.model.periods import Period
+from okrsite.model.portfolio import FINISHED
 from okrsite.model.site import KeyResult, Objective, Project, Site, Team
 from okrsite.model.vocabulary import COUNTED, by_status, status_counts
+from okrsite.site import portfolio
 
 RECENT_ITEMS = 12
 BEHIND_ITEMS = 8
@@ -180,7 +183,7 @@ def dashboard(site: Site) -> Page:
         "trending": [o for o in by_status(objectives) if o.trending_to_miss],
         "stale": stale_key_results(objectives),
         "objective_of": {o.id: o for o in objectives},
-        "attention": [p for p in projects if p.attention],
+        "attention": attention_projects(site, projects, period.id),
         "unaligned": unaligned_projects(projects),
         "recent": recent_activity(site, site.objectives.values(), site.projects.values()),
     }, section="dashboard", charts=(ChartUse(("period", period.id)),), nav=NavEntry("Dashboard", 0))
@@ -213,7 +216,10 @@ def project_page(site: Site, project: Project) -> Page:
         "project": project,
         "links": links,
         "team": site.teams.get(project.team) if project.team else None,
-    }, section="projects", depends="context", charts=(ChartUse(("project", project.id)),))
+        "lane_reason": portfolio.lane_reason(site, project),
+        "figures": portfolio.figures(project),
+    }, section="projects", depends="context",
+        charts=(ChartUse(("project", project.id)), ChartUse(("burn", project.id))))
 
 
 def projects_index(site: Site) -> Page:
@@ -281,6 +287,20 @@ def periods_index(site: Site) -> Page:
     }, section="periods", nav=NavEntry("Periods", 10))
 
 
+def report_periods(site: Site) -> list[Period]:
+    """The periods with a page of their own in views by period (alignment, portfolio): those with
+    objectives, and the default period; newest first."""
+    return [p for p in reversed(list(site.periods.values()))
+            if p.id == site.default_period or site.objectives_in(p.id)]
+
+
+def attention_projects(site: Site, projects: Iterable[Project], period_id: str) -> list[Project]:
+    """Late or over budget, leaving out finished projects of other periods (a project done over
+    budget last quarter is not this quarter's news)."""
+    here = {p.id for p in portfolio.period_projects(site, period_id)}
+    return [p for p in projects if p.attention and (p.status not in FINISHED or p.id in here)]
+
+
 def alignment_url(period_id: str) -> str:
     return f"alignment/{period_id}/"
 
@@ -298,9 +318,7 @@ def alignment_pages(site: Site) -> list[Page]:
     holds all it shows (the period's objectives and the projects behind them), so an edit
     in one period leaves the other periods' pages as they were.
     """
-    periods = [p for p in reversed(list(site.periods.values()))
-               if p.id == site.default_period or site.objectives_in(p.id)]
-    switch = [(p, alignment_url(p.id)) for p in periods]
+    switch = [(p, alignment_url(p.id)) for p in report_periods(site)]
     unaligned = unaligned_projects(site.projects.values())
     pages = []
     for period, url in switch:
@@ -335,6 +353,27 @@ def alignment_pages(site: Site) -> list[Page]:
     return pages
 
 
+def portfolio_url(period_id: str) -> str:
+    return f"portfolio/{period_id}/"
+
+
+def portfolio_pages(site: Site) -> list[Page]:
+    """A portfolio page per period, as alignment_pages: `portfolio/` shows the default period's.
+    Each holds its period's projects with their lanes, reasons and spending (self-contained)."""
+    switch = [(p, portfolio_url(p.id)) for p in report_periods(site)]
+    pages = []
+    for period, url in switch:
+        context = {"period": period, "periods": switch, **portfolio.page_context(site, period.id)}
+        charts = (ChartUse(("portfolio", period.id)), ChartUse(("spend", period.id)))
+        title = f"Portfolio: {period.title}"
+        pages.append(Page(url + "index.html", "portfolio.html", title, context, section="portfolio",
+                          depends="context", charts=charts))
+        if period.id == site.default_period:
+            pages.append(Page("portfolio/index.html", "portfolio.html", title, context, section="portfolio",
+                              depends="context", charts=charts, nav=NavEntry("Portfolio", 35)))
+    return pages
+
+
 def free_page(site: Site, index: int) -> Page:
     page = site.pages[index]
     return Page(f"pages/{page.slug}/index.html", "page.html", page.title, {"free_page": page},
@@ -352,8 +391,8 @@ def not_found_page(site: Site) -> Page:
 
 def site_map(site: Site) -> list[Page]:
     """Every HTML page of the site, in a stable order."""
-    pages = [dashboard(site), *alignment_pages(site), periods_index(site), teams_index(site),
-             projects_index(site), not_found_page(site)]
+    pages = [dashboard(site), *alignment_pages(site), *portfolio_pages(site), periods_index(site),
+             teams_index(site), projects_index(site), not_found_page(site)]
     pages += [period_page(site, p) for p in site.periods]
     pages += [objective_page(site, o) for o in site.objectives.values()]
     pages += [project_page(site, p) for p in site.projects.values()]

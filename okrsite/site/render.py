@@ -19,7 +19,7 @@ from okrsite import __version__
 from okrsite.site import widgets
 from okrsite.build import background
 from okrsite.build.background import can_fork
-from okrsite.site.formatting import css_percent, date, grade, number, percent, status_icon, status_label
+from okrsite.site.formatting import css_percent, date, grade, money, number, percent, ratio, status_icon, status_label
 from okrsite.site.markdown import RenderCache
 from okrsite.site.pages import Page
 
@@ -74,7 +74,8 @@ def make_environment(theme_dirs_: list[Path], globals_: dict[str, Any],
     )                       # new environment when a template file changes (the preview)
     cache = markdown or RenderCache()
     env.filters.update(markdown=cache.markdown, inline=cache.inline, number=number, percent=percent,
-                       grade=grade, css_percent=css_percent, date=date, status_label=status_label, status_icon=status_icon)
+                       grade=grade, css_percent=css_percent, date=date, status_label=status_label, status_icon=status_icon,
+                       money=money, ratio=ratio)
     env.globals.update(globals_, okrsite_version=__version__)
     widgets.register(env)
     return env

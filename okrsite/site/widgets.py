@@ -95,6 +95,7 @@ def _flag(tone: str, glyph: str, word: str) -> str:
 def flags(p: Project, unaligned: bool = False) -> Markup:
     """A project's warnings in words; 'No OKR' only where the page asks for it."""
     return Markup((_flag("bad", "⚑", "Late") + " " if p.late else "")
+                  + (_flag("warn", "◔", "Behind schedule") + " " if p.behind_schedule else "")
                   + (_flag("bad", "¤", "Over budget") + " " if p.over_budget else "")
                   + (_flag("warn", "◴", "Over hours") + " " if p.over_hours else "")
                   + (_flag("warn", "∅", "No OKR") if unaligned and not p.aligned else ""))
@@ -155,14 +156,15 @@ def progress(value: float | None, expected: float | None = None, status: str = "
                        f'    <span class="bar__marker" style="left: {css_percent(expected)}%"></span>\n', compact))
 
 
-def usage(used: float | None, planned: float | None, unit: str | None = "", label: str = "Used") -> Markup:
+def usage(used: float | None, planned: float | None, unit: str | None = "", label: str = "Used",
+          compact: bool = False) -> Markup:
     """Spent of planned, hours of plan: unlike progress, it may run over 100 %. Nothing without a plan."""
     if not planned:
         return Markup("")
     ratio = used / planned if used is not None else 0
     return Markup(_bar("bar--off-track" if ratio > 1 else "bar--neutral",
                        f"{escape(label)}: {amount(used, unit)} of {amount(planned, unit)} ({percent(ratio)})", ratio,
-                       f'<strong>{percent(ratio)}</strong> <span class="muted">of plan</span>')
+                       f'<strong>{percent(ratio)}</strong> <span class="muted">of plan</span>', compact=compact)
                   + "\n")  # the newline the theme has always had after this bar
 
 

@@ -35,6 +35,7 @@ from matplotlib.text import Text
 from matplotlib.transforms import offset_copy
 
 from okrsite.site.charts.palette import ROLES
+from okrsite.site.charts.portfolio import BurnData
 from okrsite.site.charts.specs import (BAR_BOTTOM, BAR_TOP, COUNTS_HEIGHT, BarsData, ChartSpec, Label,
                                   TrendData)
 from okrsite.site.formatting import status_icon, status_word
@@ -54,7 +55,7 @@ _FONT_FAMILY = re.compile(r"font-family: [^;\"]*;? ?")
 
 # z-orders of the text pools (3 is matplotlib's default for text, 2 for lines)
 POOLS = {"y": 3.1, "x": 3.2, "label": 3.1, "icon": 3.2, "value": 3.3, "count-icon": 3.4, "count-word": 3.5,
-         "mark": 3.6}
+         "mark": 3.6, "legend": 3.7, "point-label": 3.8, "series-label": 3.8}
 _glyphs: dict[str, bool] = {}
 
 
@@ -110,8 +111,12 @@ class _Template:
         return artist
 
 
-class Trend(_Template):
-    """A value over time: grid, dates, plan, target, actual line and dots, as_of."""
+class Dated(_Template):
+    """Values over dates: fixed margins, a grid at the y ticks, date ticks, and the report date.
+
+    Subclasses make their own artists between `super().__init__()`, `as_of_line()` and
+    `as_of_text()`: the order artists are made in is the order of the SVG's elements.
+    """
 
     LEFT, RIGHT, TOP, BOTTOM = 60, 20, 16, 28
 
@@ -121,32 +126,17 @@ class Trend(_Template):
         ax.set_axis_off()
         self.axes_px = (0.0, 0.0)
         self._layout(640, 220)
-        self.band = Rectangle((0, 0), 1, 0, transform=ax.get_yaxis_transform(), linewidth=0, alpha=0.16,
-                              visible=False)
-        ax.add_patch(self.band)
         self.grid = self.line(ax, linewidth=0.8)
         self.base = self.line(ax, linewidth=1.0, transform=ax.transAxes)
         self.base.set_data([0, 1], [0, 0])
         self.ticks = self.line(ax, linewidth=1.0, transform=ax.get_xaxis_transform())
-        self.target = self.line(ax, linewidth=1.2, linestyle=(0, (1, 2.5)), transform=ax.get_yaxis_transform())
-        self.target.set_xdata([0, 1])
-        self.asof = self.line(ax, linewidth=1.0, linestyle=(0, (2, 2)), transform=ax.get_xaxis_transform())
+
+    def as_of_line(self) -> None:
+        self.asof = self.line(self.ax, linewidth=1.0, linestyle=(0, (2, 2)), transform=self.ax.get_xaxis_transform())
         self.asof.set_ydata([0, 1])
-        self.plan = self.line(ax, linewidth=1.6, linestyle=(0, (5, 3)))
-        self.actual = self.line(ax, linewidth=2.2, solid_capstyle="round", solid_joinstyle="round")
-        self.expected = self.line(ax, linestyle="none", marker="o", markersize=6.5, markeredgewidth=1.6)
-        self.points = self.line(ax, linestyle="none", marker="o", markersize=7, markeredgewidth=1.5)
-        self.forecast = self.line(ax, linewidth=1.8, linestyle=(0, (1, 2.2)), visible=False)
-        self.forecast_text = ax.text(0, 0, "", parse_math=False, clip_on=False, fontsize=SMALL, ha="right",
-                                     va="bottom", visible=False)
-        up = offset_copy(ax.transData, fig=self.fig, y=7, units="points")
-        down = offset_copy(ax.transData, fig=self.fig, y=-7, units="points")
-        self.offsets = {"up": (up, "bottom"), "down": (down, "top")}
-        self.target_text = ax.text(0, 0, "", parse_math=False, clip_on=False, fontsize=SMALL, va="bottom")
-        self._target_left = offset_copy(ax.get_yaxis_transform(), fig=self.fig, x=2, y=2.5, units="points")
-        self._target_right = offset_copy(ax.get_yaxis_transform(), fig=self.fig, x=-2, y=2.5, units="points")
-        self.now_text = ax.text(0, 0, "", parse_math=False, clip_on=False, fontsize=SIZE, fontweight="bold")
-        self.expected_text = ax.text(0, 0, "", parse_math=False, clip_on=False, fontsize=SMALL)
+
+    def as_of_text(self) -> None:
+        ax = self.ax
         self.asof_text = ax.text(0, 1, "", parse_math=False, clip_on=False, fontsize=SMALL, va="top")
         self._asof_left = offset_copy(ax.get_xaxis_transform(), fig=self.fig, x=-4, units="points")
         self._asof_right = offset_copy(ax.get_xaxis_transform(), fig=self.fig, x=4, units="points")
@@ -158,16 +148,14 @@ class Trend(_Template):
             self.ax.set_position((self.LEFT / width, self.BOTTOM / height, w / width, h / height))
             self.axes_px = (w, h)
 
-    def paint(self, spec: ChartSpec, colour: dict[str, str]) -> None:
-        data = spec.data
-        assert isinstance(data, TrendData)
+    def frame(self, spec: ChartSpec, data: TrendData | BurnData, colour: dict[str, str]) -> None:
+        """Size, limits, the grid and its labels, the date ticks."""
         self._layout(spec.width, spec.height)
         ax = self.ax
         (x0, x1), (y0, y1) = data.x_range, data.y_range
         ax.set_xlim(x0, x1)
         ax.set_ylim(y0, y1)
         w, h = self.axes_px
-        status = colour[data.status]
         grid_x: list[float] = []
         grid_y: list[float] = []
         for value, _ in data.y_ticks:
@@ -194,6 +182,59 @@ class Trend(_Template):
             text.set_color(colour["muted"])
         self.ticks.set_data(tick_x, tick_y)
         self.ticks.set_color(colour["muted"])
+
+    def paint_as_of(self, x: float | None, label: str, colour: dict[str, str]) -> None:
+        """The report date: a dashed line, labelled on the side with room."""
+        self.asof.set_visible(x is not None)
+        self.asof_text.set_visible(x is not None)
+        if x is None:
+            return
+        x0, x1 = self.ax.get_xlim()
+        right = (x - x0) / (x1 - x0) > 0.8
+        self.asof.set_xdata([x, x])
+        self.asof.set_color(colour["muted"])
+        self.asof_text.set_transform(self._asof_left if right else self._asof_right)
+        self.asof_text.set_position((x, 1))
+        self.asof_text.set_horizontalalignment("right" if right else "left")
+        self.asof_text.set_text(label)
+        self.asof_text.set_color(colour["muted"])
+
+
+class Trend(Dated):
+    """A value over time: grid, dates, plan, target, actual line and dots, as_of."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        ax = self.ax
+        self.band = Rectangle((0, 0), 1, 0, transform=ax.get_yaxis_transform(), linewidth=0, alpha=0.16,
+                              visible=False)
+        ax.add_patch(self.band)
+        self.target = self.line(ax, linewidth=1.2, linestyle=(0, (1, 2.5)), transform=ax.get_yaxis_transform())
+        self.target.set_xdata([0, 1])
+        self.as_of_line()
+        self.plan = self.line(ax, linewidth=1.6, linestyle=(0, (5, 3)))
+        self.actual = self.line(ax, linewidth=2.2, solid_capstyle="round", solid_joinstyle="round")
+        self.expected = self.line(ax, linestyle="none", marker="o", markersize=6.5, markeredgewidth=1.6)
+        self.points = self.line(ax, linestyle="none", marker="o", markersize=7, markeredgewidth=1.5)
+        self.forecast = self.line(ax, linewidth=1.8, linestyle=(0, (1, 2.2)), visible=False)
+        self.forecast_text = ax.text(0, 0, "", parse_math=False, clip_on=False, fontsize=SMALL, ha="right",
+                                     va="bottom", visible=False)
+        up = offset_copy(ax.transData, fig=self.fig, y=7, units="points")
+        down = offset_copy(ax.transData, fig=self.fig, y=-7, units="points")
+        self.offsets = {"up": (up, "bottom"), "down": (down, "top")}
+        self.target_text = ax.text(0, 0, "", parse_math=False, clip_on=False, fontsize=SMALL, va="bottom")
+        self._target_left = offset_copy(ax.get_yaxis_transform(), fig=self.fig, x=2, y=2.5, units="points")
+        self._target_right = offset_copy(ax.get_yaxis_transform(), fig=self.fig, x=-2, y=2.5, units="points")
+        self.now_text = ax.text(0, 0, "", parse_math=False, clip_on=False, fontsize=SIZE, fontweight="bold")
+        self.expected_text = ax.text(0, 0, "", parse_math=False, clip_on=False, fontsize=SMALL)
+        self.as_of_text()
+
+    def paint(self, spec: ChartSpec, colour: dict[str, str]) -> None:
+        data = spec.data
+        assert isinstance(data, TrendData)
+        self.frame(spec, data, colour)
+        (x0, x1) = data.x_range
+        status = colour[data.status]
         self.plan.set_data([p[0] for p in data.plan], [p[1] for p in data.plan])
         self.plan.set_drawstyle("steps-post" if data.plan_steps else "default")
         self.plan.set_color(colour["muted"])
@@ -235,17 +276,7 @@ class Trend(_Template):
         self.expected.set_markerfacecolor(colour["surface"])
         self.expected.set_markeredgecolor(colour["muted"])
         self._value_labels(data, colour, x0, x1)
-        self.asof.set_visible(data.as_of_x is not None)
-        self.asof_text.set_visible(data.as_of_x is not None)
-        if data.as_of_x is not None:
-            right = (data.as_of_x - x0) / (x1 - x0) > 0.8
-            self.asof.set_xdata([data.as_of_x, data.as_of_x])
-            self.asof.set_color(colour["muted"])
-            self.asof_text.set_transform(self._asof_left if right else self._asof_right)
-            self.asof_text.set_position((data.as_of_x, 1))
-            self.asof_text.set_horizontalalignment("right" if right else "left")
-            self.asof_text.set_text(data.as_of_label)
-            self.asof_text.set_color(colour["muted"])
+        self.paint_as_of(data.as_of_x, data.as_of_label, colour)
 
     def _value_labels(self, data: TrendData, colour: dict[str, str], x0: float, x1: float) -> None:
         """The latest value and the expected one, the higher labelled above, the lower below."""
@@ -384,13 +415,19 @@ class Bars(_Template):
 
 
 _templates: dict[str, _Template] = {}
-_KINDS = {"trend": Trend, "bars": Bars}
+
+
+def _kinds() -> dict[str, type[_Template]]:
+    """Every figure template by chart kind; the portfolio's build on the ones above (so their
+    module is imported when first asked for)."""
+    from okrsite.site.charts.draw_portfolio import KINDS
+    return {"trend": Trend, "bars": Bars, **KINDS}
 
 
 def _template(kind: str) -> _Template:
     template = _templates.get(kind)
     if template is None:
-        template = _templates[kind] = _KINDS[kind]()
+        template = _templates[kind] = _kinds()[kind]()
     return template
 
 

@@ -15,7 +15,9 @@ Which charts exist (the README's "Which charts exist" states the same rule):
 - objective: an overview of its key results (roll-ups: of their supporting
   objectives) when it has at least two;
 - period: an overview of its objectives and their status counts, when it has any;
-- project: a health chart when it has a schedule, hours or a budget.
+- project: a health chart when it has a schedule, hours or a budget;
+- the portfolio's charts (a period's SPI against CPI and spend per objective, a project's
+  burn): okrsite.site.charts.portfolio says when each exists.
 
 Which page shows which chart is the page plan's business (okrsite.site.pages):
 a page names the subjects of its charts, `chart_spec` makes each one's spec.
@@ -26,6 +28,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from okrsite.model.periods import Period
 from okrsite.model import scoring
@@ -36,6 +39,9 @@ from okrsite.site.charts.palette import Palette
 from okrsite.site.charts.scales import date_ticks, integer_ticks, round_to_span, truncate, value_text, y_ticks
 from okrsite.site.formatting import (date as format_date, estimate, number, pace_points, percent, status_icon, status_label,
                                      status_word)
+
+if TYPE_CHECKING:
+    from okrsite.site.charts.portfolio import BubblesData, BurnData
 
 MAX_BARS = 12  # a period overview shows the objectives furthest behind, at most this many
 
@@ -130,7 +136,7 @@ class ChartSpec:
     width: int
     height: int
     look: Look
-    data: TrendData | BarsData
+    data: TrendData | BarsData | BubblesData | BurnData  # the last two: charts/portfolio.py
     caption: str
     alt: str
     tables: tuple[Table, ...]
@@ -385,7 +391,7 @@ def _progress_row(title: str, fallback: str, progress: float, status: str) -> Ba
                   Label(percent(progress), percent(progress)), status_icon(status))
 
 
-def _bars_height(rows: int, counts: bool = False) -> int:
+def bars_height(rows: int, counts: bool = False) -> int:
     return BAR_TOP + BAR_ROW * rows + BAR_BOTTOM + (COUNTS_HEIGHT if counts else 0)
 
 
@@ -410,7 +416,7 @@ def objective_overview(site: Site, objective: Objective, look: Look) -> ChartSpe
     data = BarsData(rows=rows, x_max=1.0, marks=(Mark(objective.expected, f"expected {percent(objective.expected)}"),),
                     label_width=240, value_width=80)
     return ChartSpec(
-        kind="bars", name=f"objectives/{objective.id}/overview", width=WIDTH, height=_bars_height(len(rows)),
+        kind="bars", name=f"objectives/{objective.id}/overview", width=WIDTH, height=bars_height(len(rows)),
         look=look, data=data,
         caption=f"Progress of each of the {len(items)} {what}; the vertical line marks the expected pace "
                 f"({percent(objective.expected)} by {format_date(min(site.as_of, period.end), 'short')}).",
@@ -442,7 +448,7 @@ def period_overview(site: Site, period_id: str, look: Look) -> ChartSpec | None:
     behind = [o for o in shown if o.status in ("off-track", "at-risk")][:3]
     worst = ("; furthest behind: " + "; ".join(f"{o.title} {percent(o.progress)}" for o in behind)) if behind else ""
     return ChartSpec(
-        kind="bars", name=f"periods/{period.id}", width=WIDTH, height=_bars_height(len(rows), counts=True),
+        kind="bars", name=f"periods/{period.id}", width=WIDTH, height=bars_height(len(rows), counts=True),
         look=look, data=data,
         caption=f"{period.title}: objectives by status, and the progress of {which} against the expected pace "
                 f"({percent(expected)} by {format_date(min(site.as_of, period.end), 'short')}).",
@@ -502,7 +508,7 @@ def project_health(site: Site, project: Project, look: Look) -> ChartSpec | None
                              ("over its hours", project.over_hours)) if on]
     data = BarsData(rows=tuple(rows), x_max=x_max, marks=tuple(marks), label_width=120, value_width=230)
     return ChartSpec(
-        kind="bars", name=f"projects/{project.id}", width=WIDTH, height=_bars_height(len(rows)),
+        kind="bars", name=f"projects/{project.id}", width=WIDTH, height=bars_height(len(rows)),
         look=look, data=data,
         caption="Time elapsed, work done, hours and budget as shares of the plan (the solid line)"
                 + ("; hours or budget past the dashed line (the report date) are used faster than time passes."
@@ -525,6 +531,17 @@ def _kr_chart(site: Site, ref: str, look: Look) -> ChartSpec | None:
 
 ChartMaker = Callable[[Site, str, Look], "ChartSpec | None"]
 
+
+def _portfolio(name: str) -> ChartMaker:
+    """A chart of okrsite.site.charts.portfolio, which builds on the types of this module (so it is
+    imported when first asked for, not at the top)."""
+    def make(site: Site, key: str, look: Look) -> ChartSpec | None:
+        from okrsite.site.charts import portfolio
+        maker: ChartMaker = getattr(portfolio, name)
+        return maker(site, key, look)
+    return make
+
+
 # What a chart can be of (a page's ChartUse names one), and the function that specifies it;
 # None where there is nothing worth drawing. A new chart kind is one entry here.
 CHARTS: dict[str, ChartMaker] = {
@@ -532,10 +549,14 @@ CHARTS: dict[str, ChartMaker] = {
     "objective": lambda site, key, look: objective_overview(site, site.objectives[key], look),
     "period": period_overview,
     "project": lambda site, key, look: project_health(site, site.projects[key], look),
+    "burn": _portfolio("burn_chart"),
+    "portfolio": _portfolio("portfolio_chart"),
+    "spend": _portfolio("spend_chart"),
 }
 
 
-SUBJECT_WORDS = {"kr": "key result", "objective": "objective", "period": "period", "project": "project"}
+SUBJECT_WORDS = {"kr": "key result", "objective": "objective", "period": "period", "project": "project",
+                 "burn": "project (burn)", "portfolio": "portfolio of period", "spend": "spending of period"}
 
 
 def chart_spec(site: Site, subject: tuple[str, str], look: Look) -> ChartSpec | None:
@@ -551,6 +572,6 @@ def subject_source(site: Site, subject: tuple[str, str]) -> str:
         objective = site.objectives.get(key.partition("/")[0])
         if objective is not None:
             return objective.source
-    if kind == "project" and key in site.projects:
+    if kind in ("project", "burn") and key in site.projects:
         return site.projects[key].source
     return site.config.relative(site.config.path)

@@ -1,0 +1,239 @@
+"""Drawing the portfolio's chart kinds: bubbles (SPI against CPI) and burn (values against a plan).
+
+Figure templates as in okrsite.site.charts.draw (whose conventions hold: one figure per kind
+reused, fixed margins, artists in pools with z-orders of their own, no mathtext on content);
+labels are measured with the figure's renderer and placed by okrsite.site.charts.labels so
+that none covers another or a bubble.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from matplotlib.font_manager import FontProperties
+from matplotlib.lines import Line2D
+from matplotlib.patches import Rectangle
+from matplotlib.text import Text
+
+from okrsite.site.charts.draw import FONT, PT, SMALL, Dated, _Template, shown
+from okrsite.site.charts.labels import Box, place_labels, spread
+from okrsite.site.charts.portfolio import BubblesData, BurnData
+from okrsite.site.charts.specs import ChartSpec
+
+BUBBLE_Z, SERIES_Z = 2.2, 2.3  # pools of lines, each with a z-order of its own (see _Template.texts)
+FILL_ALPHA = 0.35
+
+
+def _pool(template: _Template, ax: Any, items: list[Line2D], count: int, zorder: float) -> list[Line2D]:
+    """`count` lines of a pool (made once, reused; the rest hidden), like _Template.texts."""
+    while len(items) < count:
+        items.append(template.line(ax, zorder=zorder))
+    for index, item in enumerate(items):
+        item.set_visible(index < count)
+    return items[:count]
+
+
+def _text_size(template: _Template, text: str, size: float) -> tuple[float, float]:
+    """Width and height of a text in display pixels, as the figure's renderer lays it out."""
+    renderer = template.fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    width, height, _ = renderer.get_text_width_height_descent(text, FontProperties(family=FONT, size=size),
+                                                               ismath=False)
+    return width, height
+
+
+def _box(text: Text, template: _Template) -> Box:
+    extent = text.get_window_extent(template.fig.canvas.get_renderer())  # type: ignore[attr-defined]
+    return extent.x0, extent.y0, extent.x1, extent.y1
+
+
+class Bubbles(_Template):
+    """Projects as bubbles on SPI (x) and CPI (y), the review band, the 1.0 lines and a legend of lanes."""
+
+    LEFT, RIGHT, TOP, BOTTOM = 62, 16, 34, 48
+
+    def __init__(self) -> None:
+        super().__init__(640, 400)
+        self.ax = ax = self.fig.add_axes((0.1, 0.1, 0.8, 0.8))
+        ax.set_axis_off()
+        self.band = (Rectangle((0, 0), 1, 1, linewidth=0, zorder=1), Rectangle((0, 0), 1, 1, linewidth=0, zorder=1))
+        for patch in self.band:
+            ax.add_patch(patch)
+        self.grid = self.line(ax, linewidth=0.8)
+        self.ones = self.line(ax, linewidth=1.2)
+        self.review = self.line(ax, linewidth=1.0, linestyle=(0, (3, 2)))
+        self.bubbles: list[Line2D] = []
+        self.keys: list[Line2D] = []
+        self.x_label = ax.text(0.5, 0, "", parse_math=False, clip_on=False, fontsize=SMALL, ha="center",
+                               va="top", transform=ax.transAxes)
+        self.y_label = ax.text(0, 0.5, "", parse_math=False, clip_on=False, fontsize=SMALL, ha="right",
+                               va="center", rotation=90, transform=ax.transAxes)
+        self.notes = (ax.text(1, 1, "", parse_math=False, clip_on=False, fontsize=SMALL, ha="right", va="top",
+                              transform=ax.transAxes),
+                      ax.text(0, 0, "", parse_math=False, clip_on=False, fontsize=SMALL, ha="left", va="bottom",
+                              transform=ax.transAxes))
+
+    def paint(self, spec: ChartSpec, colour: dict[str, str]) -> None:
+        data = spec.data
+        assert isinstance(data, BubblesData)
+        self.resize(spec.width, spec.height)
+        width, height = spec.width, spec.height
+        w, h = width - self.LEFT - self.RIGHT, height - self.TOP - self.BOTTOM
+        ax = self.ax
+        ax.set_position((self.LEFT / width, self.BOTTOM / height, w / width, h / height))
+        high, cut = data.high, data.review_below
+        ax.set_xlim(0, high)
+        ax.set_ylim(0, high)
+        left, below = self.band
+        left.set_bounds(0, 0, cut, high)
+        below.set_bounds(cut, 0, high - cut, cut)
+        for patch in self.band:
+            patch.set_facecolor(colour["track"])
+        self._grid(data, colour, w, h)
+        self.x_label.set_position((0.5, -24 / h))
+        self.y_label.set_position((-36 / w, 0.5))
+        for text, label in ((self.x_label, data.x_label), (self.y_label, data.y_label)):
+            text.set_text(label)
+            text.set_color(colour["text"])
+        self.notes[0].set_position((1 - 4 / w, 1 - 4 / h))
+        self.notes[1].set_position((4 / w, 4 / h))
+        for text, note in zip(self.notes, ("ahead of schedule, under budget", "behind schedule, over budget")):
+            text.set_text(note)
+            text.set_color(colour["muted"])
+        self._legend(data, colour, w, h)
+        self._bubbles(data, colour)
+
+    def _grid(self, data: BubblesData, colour: dict[str, str], w: float, h: float) -> None:
+        ax, high, cut = self.ax, data.high, data.review_below
+        nan = float("nan")
+        xs: list[float] = []
+        ys: list[float] = []
+        for value, _ in data.ticks:
+            xs += [0, high, nan, value, value, nan]
+            ys += [value, value, nan, 0, high, nan]
+        self.grid.set_data(xs, ys)
+        self.grid.set_color(colour["grid"])
+        self.ones.set_data([0, high, nan, 1, 1], [1, 1, nan, 0, high])
+        self.ones.set_color(colour["muted"])
+        self.review.set_data([0, high, nan, cut, cut], [cut, cut, nan, 0, high])
+        self.review.set_color(colour["review"])
+        ticks = len(data.ticks)
+        for text, (value, label) in zip(self.texts(ax, "y", ticks, fontsize=SMALL, ha="right", va="center",
+                                                   transform=ax.get_yaxis_transform()), data.ticks):
+            text.set_position((-6 / w, value))
+            text.set_text(label)
+            text.set_color(colour["muted"])
+        for text, (value, label) in zip(self.texts(ax, "x", ticks, fontsize=SMALL, ha="center", va="top",
+                                                   transform=ax.get_xaxis_transform()), data.ticks):
+            text.set_position((value, -6 / h))
+            text.set_text(label)
+            text.set_color(colour["muted"])
+
+    def _legend(self, data: BubblesData, colour: dict[str, str], w: float, h: float) -> None:
+        """The lanes in a row above the plot: marker, then word (colour is never the only signal)."""
+        ax = self.ax
+        keys = _pool(self, ax, self.keys, len(data.legend), BUBBLE_Z)
+        words = self.texts(ax, "legend", len(data.legend), fontsize=SMALL, ha="left", va="center",
+                           transform=ax.transAxes)
+        x = 0.0
+        for key, word, (lane, marker, label) in zip(keys, words, data.legend):
+            key.set_transform(ax.transAxes)
+            key.set_data([x + 6 / w], [1 + 18 / h])
+            key.set_linestyle("none")
+            key.set_marker(marker)
+            key.set_markersize(9)
+            key.set_markerfacecolor(colour[lane])
+            key.set_markeredgecolor(colour[lane])
+            word.set_position((x + 14 / w, 1 + 18 / h))
+            word.set_text(label)
+            word.set_color(colour["text"])
+            x += (14 + _text_size(self, label, SMALL)[0] * 96 / self.fig.dpi + 22) / w
+
+    def _bubbles(self, data: BubblesData, colour: dict[str, str]) -> None:
+        ax = self.ax
+        scale = self.fig.dpi / 96  # CSS px to display px
+        lines = _pool(self, ax, self.bubbles, len(data.bubbles), BUBBLE_Z)
+        for line, bubble in zip(lines, data.bubbles):
+            line.set_transform(ax.transData)
+            line.set_data([bubble.x], [bubble.y])
+            line.set_linestyle("none")
+            line.set_marker(bubble.marker)
+            line.set_markersize(2 * bubble.radius * PT)
+            line.set_markeredgewidth(1.2)
+            line.set_markerfacecolor((colour[bubble.lane], FILL_ALPHA))
+            line.set_markeredgecolor(colour[bubble.lane])
+        labelled = [b for b in data.bubbles if b.label is not None]
+        texts = self.texts(ax, "point-label", len(labelled), fontsize=SMALL, transform=ax.transData)
+        centres = [(*ax.transData.transform((b.x, b.y)), b.radius * scale) for b in data.bubbles]
+        # the labelled bubbles are the first (largest); every other bubble is in the way too
+        obstacles = [_box(note, self) for note in self.notes]
+        obstacles += [(x - r, y - r, x + r, y + r) for (x, y, r), b in zip(centres, data.bubbles) if b.label is None]
+        frame = ax.get_window_extent(self.fig.canvas.get_renderer())  # type: ignore[attr-defined]
+        places = place_labels([c for c, b in zip(centres, data.bubbles) if b.label is not None],
+                              [_text_size(self, shown(b.label), SMALL) for b in labelled if b.label is not None],
+                              (frame.x0, frame.y0, frame.x1, frame.y1), obstacles)
+        inverse = ax.transData.inverted()
+        for text, bubble, place in zip(texts, labelled, places):
+            text.set_visible(place is not None)
+            if place is None or bubble.label is None:
+                continue
+            x, y, ha, va = place
+            text.set_position(tuple(inverse.transform((x, y))))
+            text.set_horizontalalignment(ha)
+            text.set_verticalalignment(va)
+            text.set_text(shown(bubble.label))
+            text.set_color(colour["text"])
+
+
+class Burn(Dated):
+    """Work done, budget spent and hours used over time, as shares of their plan, against the plan line."""
+
+    LEFT, RIGHT, TOP, BOTTOM = 52, 150, 16, 28
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.as_of_line()
+        self.plan = self.line(self.ax, linewidth=1.6, linestyle=(0, (5, 3)))
+        self.series: list[Line2D] = []
+        self.as_of_text()
+
+    def paint(self, spec: ChartSpec, colour: dict[str, str]) -> None:
+        data = spec.data
+        assert isinstance(data, BurnData)
+        self.frame(spec, data, colour)
+        ax = self.ax
+        self.plan.set_data([p[0] for p in data.plan], [p[1] for p in data.plan])
+        self.plan.set_color(colour["muted"])
+        lines = _pool(self, ax, self.series, len(data.series), SERIES_Z)
+        for line, series in zip(lines, data.series):
+            line.set_data([p[0] for p in series.points], [p[1] for p in series.points])
+            line.set_color(colour[series.role])
+            line.set_linewidth(2.0)
+            line.set_marker(series.marker)
+            line.set_markevery(slice(series.first_marked, None))
+            line.set_markersize(6)
+            line.set_markerfacecolor(colour[series.role])
+            line.set_markeredgecolor(colour["surface"])
+        self._labels(data, colour)
+        self.paint_as_of(data.as_of_x, data.as_of_label, colour)
+
+    def _labels(self, data: BurnData, colour: dict[str, str]) -> None:
+        """Each series named at the right, level with its last value, none covering another."""
+        ax = self.ax
+        _, h = self.axes_px
+        (y0, y1) = data.y_range
+        per_px = (y1 - y0) / h
+        labels = [(s.label, s.points[-1][1], s.role) for s in data.series]
+        if data.plan:
+            labels.append((data.plan_label, data.plan[-1][1], "muted"))
+        heights = 16 * per_px  # a line of small text, in data units
+        placed = spread([y for _, y, _ in labels], heights, y0, y1 + 2 * heights)
+        texts = self.texts(ax, "series-label", len(labels), fontsize=SMALL, ha="left", va="center",
+                           transform=ax.get_yaxis_transform())
+        w, _ = self.axes_px
+        for text, (label, _, role), y in zip(texts, labels, placed):
+            text.set_position((1 + 8 / w, y))
+            text.set_text(label)
+            text.set_color(colour[role])
+
+
+KINDS: dict[str, type[_Template]] = {"bubbles": Bubbles, "burn": Burn}

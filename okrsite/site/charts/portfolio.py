@@ -1,0 +1,271 @@
+"""Chart specs of the portfolio: SPI against CPI per project, spend per objective, a project's burn.
+
+Pure data, as in okrsite.site.charts.specs (whose types these build on):
+
+- portfolio (a period): one bubble per project of the period that has both an SPI and a CPI,
+  sized by its budget, coloured and shaped by its lane;
+- spend (a period): the money spent per objective of the period (a bar chart), when any was spent
+  (else the hours, when any were worked);
+- burn (a project): work done, budget spent and hours used over time, each as a share of its plan,
+  against the straight plan line, when at least two updates carry such values.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+
+from okrsite.model.portfolio import FINISHED, REVIEW_BELOW
+from okrsite.model.site import Project, Site, Update
+from okrsite.model.vocabulary import LANES
+from okrsite.site.charts.scales import date_ticks, truncate, y_ticks
+from okrsite.site.charts.specs import (MAX_BARS, WIDTH, BarRow, BarsData, ChartSpec, Label, Look, Table,
+                                       bars_height)
+from okrsite.site.formatting import date as format_date, money, number, percent, ratio, status_label
+from okrsite.site.portfolio import Spend, SpendRow, period_projects, spend
+
+BUBBLES_SIZE = (WIDTH, 440)
+BURN_SIZE = (WIDTH, 260)
+AXIS_MAX = 2.0  # indices above this are drawn at the edge (the table has the true value)
+RADIUS = (5.0, 22.0)  # px: the smallest and the largest budget's bubble
+MAX_LABELS = 20  # bubbles labelled, largest budget first (the table names every project)
+MARKERS = {"halt": "s", "review": "^", "push": "o", "keep": "D"}  # the shapes of the lanes' icons
+
+
+@dataclass(frozen=True)
+class Bubble:
+    x: float  # SPI, at most AXIS_MAX
+    y: float  # CPI, at most AXIS_MAX
+    radius: float  # CSS px
+    lane: str  # colour role
+    marker: str
+    label: Label | None  # None: not labelled (too many bubbles)
+
+
+@dataclass(frozen=True)
+class BubblesData:
+    """Points on two index axes, with the 1.0 lines, the review band below 0.85, and a legend."""
+
+    high: float  # both axes run from 0 to here
+    ticks: tuple[tuple[float, str], ...]
+    review_below: float
+    bubbles: tuple[Bubble, ...]  # largest first: drawn first, so the smaller stay visible
+    legend: tuple[tuple[str, str, str], ...]  # (lane role, marker, label)
+    x_label: str
+    y_label: str
+
+
+@dataclass(frozen=True)
+class Series:
+    label: str  # in the legend at the right end: "● Work done 50%"
+    role: str
+    marker: str
+    points: tuple[tuple[float, float], ...]  # (days after the origin, percent of plan)
+    first_marked: int = 0  # 1: the first point is the start (0 %), not an update: no marker
+
+
+@dataclass(frozen=True)
+class BurnData:
+    x_range: tuple[float, float]
+    x_ticks: tuple[tuple[float, str], ...]
+    y_range: tuple[float, float]
+    y_ticks: tuple[tuple[float, str], ...]
+    plan: tuple[tuple[float, float], ...]  # 0 % at the start to 100 % at the end of the due day; () without
+    plan_label: str
+    series: tuple[Series, ...]
+    as_of_x: float | None
+    as_of_label: str
+
+
+# ---------- portfolio: SPI against CPI ----------
+
+def _radius(bac: float, largest: float) -> float:
+    low, high = RADIUS
+    return round(low + (high - low) * math.sqrt(bac / largest), 2) if largest > 0 else low
+
+
+def portfolio_chart(site: Site, period_id: str, look: Look) -> ChartSpec | None:
+    """Every project of the period with both indices, as a bubble; None when there is none."""
+    period = site.periods[period_id]
+    projects = [p for p in period_projects(site, period_id) if p.lane]
+    drawn = sorted((p for p in projects if p.evm.spi is not None and p.evm.cpi is not None),
+                   key=lambda p: (-(p.evm.bac or 0.0), p.id))
+    if not drawn:
+        return None
+    largest = max(p.evm.bac or 0.0 for p in drawn)
+    top = max(max(p.evm.spi or 0.0, p.evm.cpi or 0.0) for p in drawn) * 1.1
+    high = min(AXIS_MAX, max(1.5, math.ceil(top * 4) / 4))  # a quarter above the largest index, 1.5 to 2
+    bubbles = tuple(Bubble(min(p.evm.spi or 0.0, high), min(p.evm.cpi or 0.0, high), _radius(p.evm.bac or 0.0, largest),
+                           p.lane or "", MARKERS[p.lane or "keep"],
+                           Label(truncate(p.title, 24), truncate(p.id, 24)) if i < MAX_LABELS else None)
+                    for i, p in enumerate(drawn))
+    data = BubblesData(high=high, ticks=y_ticks(0, high), review_below=REVIEW_BELOW, bubbles=bubbles,
+                       legend=tuple((lane, MARKERS[lane], term.label) for lane, term in LANES.items()),
+                       x_label="SPI: work done ÷ work planned by now", y_label="CPI: work done ÷ money spent")
+    left_out = len(projects) - len(drawn)
+    by_lane = " ".join(
+        f"{term.label}: " + "; ".join(f"{p.title} (SPI {ratio(p.evm.spi)}, CPI {ratio(p.evm.cpi)})"
+                                      for p in drawn if p.lane == lane) + "."
+        for lane, term in LANES.items() if any(p.lane == lane for p in drawn))
+    rows = tuple((p.title, status_label(p.lane or ""), ratio(p.evm.spi), ratio(p.evm.cpi),
+                  money(p.evm.bac, p.budget.currency if p.budget else "")) for p in drawn)
+    rows += tuple((p.title, status_label(p.lane or ""), ratio(p.evm.spi), ratio(p.evm.cpi), "not drawn")
+                  for p in sorted(projects, key=lambda p: p.id) if p not in drawn)
+    return ChartSpec(
+        kind="bubbles", name=f"portfolio/{period_id}", width=BUBBLES_SIZE[0], height=BUBBLES_SIZE[1],
+        look=look, data=data,
+        caption=f"Each bubble is a project of {period.title}, sized by its budget: to the right of 1 it is ahead "
+                f"of schedule, above 1 under budget. In the shaded band (SPI or CPI below "
+                f"{number(REVIEW_BELOW)}) it needs a review.",
+        alt=f"Schedule (SPI) against cost (CPI) of the {len(drawn)} project{'s' if len(drawn) != 1 else ''} of "
+            f"{period.title} with both figures. {by_lane}"
+            + (f" {left_out} more without both figures (no budget, nothing spent or not started) are not drawn."
+               if left_out else ""),
+        tables=(Table(f"Data of the chart: projects of {period.title}",
+                      ("Project", "Lane", "SPI", "CPI", "Budget"), rows),),
+        source=site.config.relative(site.config.path))
+
+
+# ---------- spend per objective ----------
+
+def _column(figures: Spend) -> tuple[int, str]:
+    """The column the chart shows: the currency most spent in, else the hours."""
+    if figures.currencies and figures.total.money[0] > 0:
+        return 0, figures.currencies[0]
+    return len(figures.currencies), "h"
+
+
+def _amount(row: SpendRow, column: int, unit: str) -> str:
+    values = (*row.money, row.hours)
+    return money(values[column], "" if unit == "h" else unit) + (" h" if unit == "h" else "")
+
+
+def spend_chart(site: Site, period_id: str, look: Look) -> ChartSpec | None:
+    """The money (or hours) spent on each objective of the period, most first, and the halt lane's part."""
+    period = site.periods[period_id]
+    figures = spend(site, period_id, period_projects(site, period_id))
+    column, unit = _column(figures)
+    values = (*figures.total.money, figures.total.hours)
+    if not values[column]:
+        return None
+    spent = [r for r in figures.rows if (*r.money, r.hours)[column] > 0]
+    shown = spent[:MAX_BARS]
+    largest = max((*r.money, r.hours)[column] for r in shown)
+
+    def bar(row: SpendRow, role: str, icon: str = "") -> BarRow:
+        share = figures.share(row, column) or 0.0
+        text = f"{_amount(row, column, unit)} · {percent(share)}"
+        fallback = row.url.removeprefix("objectives/").removesuffix("/") or row.title
+        return BarRow(Label(truncate(row.title), truncate(fallback)), (*row.money, row.hours)[column] / largest, role,
+                      Label(text, text), icon)
+
+    halt_share = figures.share(figures.halt, column) or 0.0
+    rows = tuple(bar(r, "active") for r in shown) + (bar(figures.halt, "halt", LANES["halt"].icon),)
+    which = "hours worked" if unit == "h" else "money spent" + (f" ({unit})" if unit else "")
+    more = f" (the {len(shown)} that spent most of {len(spent)})" if len(shown) < len(spent) else ""
+    halt = f"{percent(halt_share)} ({_amount(figures.halt, column, unit)}) went to projects in the halt lane"
+    listing = "; ".join(f"{r.title} {_amount(r, column, unit)}" for r in shown[:5])
+    return ChartSpec(
+        kind="bars", name=f"portfolio/{period_id}-spend", width=WIDTH, height=bars_height(len(rows)),
+        look=look, data=BarsData(rows=rows, x_max=1.0, marks=(), label_width=240, value_width=170),
+        caption=f"The {which} per objective of {period.title}{more}; a project that supports several objectives "
+                f"counts an equal share for each. The last bar is the part of the total spent on projects in the "
+                f"halt lane.",
+        alt=f"{period.title}: {_amount(figures.total, column, unit)} {'worked' if unit == 'h' else 'spent'} in all; "
+            f"{halt}. Most: {listing}.",
+        tables=(Table(f"Data of the chart: {which} per objective of {period.title}", ("Objective", "Spent", "Share"),
+                      tuple((r.title, _amount(r, column, unit), percent(figures.share(r, column)))
+                            for r in (*spent, figures.total, figures.halt))),),
+        source=site.config.relative(site.config.path))
+
+
+# ---------- burn: a project's values over time against its plan ----------
+
+SERIES = (("progress", "Work done", "done", "o", "●"), ("spent", "Budget spent", "text", "s", "■"),
+          ("hours", "Hours used", "active", "^", "▲"))
+
+
+def _plans(project: Project) -> dict[str, float | None]:
+    return {"progress": 1.0, "spent": project.budget and project.budget.planned,
+            "hours": project.hours and project.hours.planned}
+
+
+def measured_updates(project: Project, as_of: dt.date) -> list[Update]:
+    """The updates known on as_of that carry a value for the burn chart, oldest first."""
+    return sorted((u for u in project.updates if u.measured and u.date <= as_of), key=lambda u: u.date)
+
+
+def _cell(update: Update, key: str, plan: float, project: Project) -> str:
+    value = getattr(update, key)
+    if value is None:
+        return "–"
+    if key == "progress":
+        return percent(value)
+    unit = project.budget.currency if key == "spent" and project.budget else "h"
+    return f"{money(value, unit)} ({percent(value / plan)})"
+
+
+def _series(project: Project, updates: list[Update], keys: list[tuple[str, str, str, str, str]],
+            plans: dict[str, float | None], origin: dt.date) -> list[Series]:
+    """Each value as a percentage of its plan, from 0 at the start (when the project has one)."""
+    result = []
+    for key, name, role, marker, glyph in keys:
+        plan = plans[key] or 1.0
+        points = tuple((float((u.date - origin).days), round(getattr(u, key) / plan * 100, 2))
+                       for u in updates if getattr(u, key) is not None)
+        start = 1 if project.start and points[0][0] > 0 else 0
+        points = ((0.0, 0.0),) * start + points
+        result.append(Series(f"{glyph} {name} {percent(points[-1][1] / 100)}", role, marker, points, start))
+    return result
+
+
+def _burn_table(project: Project, updates: list[Update], keys: list[tuple[str, str, str, str, str]],
+                plans: dict[str, float | None], days: int | None) -> Table:
+    """A row per update: each value (and its share of plan), and the share of the schedule elapsed."""
+    rows = []
+    for u in updates:
+        elapsed = percent(min(1.0, max(0.0, (u.date - project.start).days / days))) if project.start and days else "–"
+        rows.append((format_date(u.date), *(_cell(u, key, plans[key] or 1.0, project) for key, *_ in keys), elapsed))
+    headers = ("Date", *(name for _, name, *_ in keys), "Plan (time elapsed)")
+    return Table(f"Data of the chart: {project.title}", headers, tuple(rows))
+
+
+def burn_chart(site: Site, project_id: str, look: Look) -> ChartSpec | None:
+    """Work done, budget spent and hours used from the project's updates, against the plan line."""
+    project = site.projects[project_id]
+    updates = measured_updates(project, site.as_of)
+    plans = _plans(project)
+    keys = [s for s in SERIES if plans[s[0]] and any(getattr(u, s[0]) is not None for u in updates)]
+    if len(updates) < 2 or not keys:
+        return None
+    origin = project.start or updates[0].date
+    end = (project.due + dt.timedelta(days=1)) if project.due else updates[-1].date
+    running = project.status not in FINISHED  # the report date matters while it runs
+    last_day = max(end, updates[-1].date, site.as_of if running else end)
+    x_low, x_high = min(0.0, float((updates[0].date - origin).days)), float(max((last_day - origin).days, 1))
+    series = _series(project, updates, keys, plans, origin)
+    plan_line = ((0.0, 0.0), (float((end - origin).days), 100.0)) if project.start and project.due else ()
+    if plan_line and x_high > plan_line[1][0]:
+        plan_line += ((x_high, 100.0),)  # all of it planned by the due date, and after
+    as_of_x = float((site.as_of - origin).days)
+    shown_as_of = x_low <= as_of_x <= x_high
+    y_high = max([100.0] + [y for s in series for _, y in s.points]) * 1.08
+    last = ", ".join(f"{name.lower()} {percent(s.points[-1][1] / 100)}" for (_, name, *_), s in zip(keys, series))
+    elapsed_now = f", with {percent(project.schedule_elapsed)} of the schedule elapsed on {format_date(site.as_of)}" \
+        if project.schedule_elapsed is not None else ""
+    return ChartSpec(
+        kind="burn", name=f"projects/{project.id}-burn", width=BURN_SIZE[0], height=BURN_SIZE[1], look=look,
+        data=BurnData(x_range=(x_low, x_high),
+                      x_ticks=date_ticks(origin, origin + dt.timedelta(days=x_low),
+                                         origin + dt.timedelta(days=x_high - 1)),
+                      y_range=(0.0, y_high), y_ticks=y_ticks(0.0, y_high, percent=True), plan=plan_line,
+                      plan_label="┄ Plan" if plan_line else "", series=tuple(series),
+                      as_of_x=as_of_x if shown_as_of else None,
+                      as_of_label=f"as of {format_date(site.as_of, 'short')}" if shown_as_of else ""),
+        caption="Work done, budget spent and hours used, each as a share of its plan, from the project's updates"
+                + ("; the dashed line is the plan, from nothing at the start to all of it at the due date."
+                   if plan_line else "."),
+        alt=f"{project.title}: by {format_date(updates[-1].date)}, {last}{elapsed_now}.",
+        tables=(_burn_table(project, updates, keys, plans, int(plan_line[1][0]) if plan_line else None),),
+        source=project.source)

@@ -1,0 +1,300 @@
+"""The portfolio in words: each project's lane with its reason, its earned-value figures
+explained, and where a period's money and hours go.
+
+The arithmetic is the model's (okrsite.model.portfolio); this module names what lies
+behind each figure, in sentences a manager can act on, with every number formatted by
+okrsite.site.formatting. The portfolio pages and charts read it, and so does the project page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from okrsite.model import portfolio
+from okrsite.model.portfolio import Support, below_review
+from okrsite.model.site import Project, Site
+from okrsite.model.vocabulary import LANE_MEANINGS, LANES
+from okrsite.site.formatting import date, money, pace_points, percent, ratio, status_word
+
+NAMED = 3  # a reason names at most this many KRs or objectives ("and 2 more")
+
+
+@dataclass(frozen=True)
+class Supported:
+    """A KR or objective a project supports, as a reason names it."""
+
+    support: Support
+    title: str
+    url: str
+    words: str  # "off track, 30 points behind the expected pace", "done", "Q1 2026 has ended"
+
+
+def _link_url(link: str) -> str:
+    objective_id, _, kr_id = link.partition("/")
+    return f"objectives/{objective_id}/" + (f"#kr-{kr_id}" if kr_id else "")
+
+
+def supported(site: Site, project: Project) -> list[Supported]:
+    """What the project supports, each with its title and state in words."""
+    result = []
+    for item in portfolio.supports(project.key_results, site.objectives, site.periods, site.as_of):
+        objective = site.objectives[item.link.partition("/")[0]]
+        scored = site.key_result(item.link) or objective
+        period = site.periods[objective.period]
+        if item.status in portfolio.CLOSED:
+            words = status_word(item.status)
+        elif not item.open:
+            words = f"{period.title} has ended"
+        elif item.status in portfolio.PRESSING:
+            words = f"{status_word(item.status)}, {pace_points(scored.progress, scored.expected)} points behind " \
+                    f"the expected pace"
+        else:
+            words = status_word(item.status)
+        result.append(Supported(item, scored.title, _link_url(item.link), words))
+    return result
+
+
+def _names(items: list[Supported]) -> str:
+    named = [f"“{s.title}” ({s.words})" for s in items[:NAMED]]
+    more = f" and {len(items) - NAMED} more" if len(items) > NAMED else ""
+    return "; ".join(named) + more
+
+
+def _health(project: Project) -> str:
+    evm = project.evm
+    figures = [f"{name} {ratio(value)}" for name, value in (("SPI", evm.spi), ("CPI", evm.cpi)) if value is not None]
+    return ", ".join(figures) if figures else "not late"
+
+
+def _review_parts(project: Project, as_of_days: int | None) -> list[str]:
+    evm, currency = project.evm, project.budget.currency if project.budget else ""
+    parts = []
+    if project.late and as_of_days is not None:
+        parts.append(f"late: due {date(project.due)}, {as_of_days} day{'s' if as_of_days != 1 else ''} ago")
+    if below_review(evm.spi):
+        parts.append(f"SPI {ratio(evm.spi)}: {money(evm.ev, currency)} of work done against "
+                     f"{money(evm.pv, currency)} planned by now")
+    if below_review(evm.cpi):
+        parts.append(f"CPI {ratio(evm.cpi)}: {money(evm.ac, currency)} spent for {money(evm.ev, currency)} "
+                     f"of work done")
+    return parts
+
+
+def lane_reason(site: Site, project: Project, items: list[Supported] | None = None) -> str:
+    """Why the project is in its lane, naming the KR or the figure behind it; "" without a lane."""
+    items = supported(site, project) if items is None else items
+    if project.lane == "halt":
+        if not items:
+            return "Supports no objective or key result."
+        return f"Nothing it supports is still open: {_names(items)}."
+    if project.lane == "review":
+        days = (site.as_of - project.due).days if project.due else None
+        text = "; ".join(_review_parts(project, days))
+        return text[:1].upper() + text[1:] + "."
+    if project.lane == "push":
+        links = {s.link for s in portfolio.pressing(item.support for item in items)}
+        pressing = [s for s in items if s.support.link in links]
+        return f"Moves {_names(pressing)}; healthy ({_health(project)})."
+    if project.lane == "keep":
+        still = [s for s in items if s.support.open]
+        return f"Healthy ({_health(project)}); what it supports is on track or not started: {_names(still)}."
+    return ""
+
+
+# ---------- earned value, explained ----------
+
+@dataclass(frozen=True)
+class Figure:
+    """One EVM figure as the project page shows it: its value and what it means in one sentence."""
+
+    short: str  # "SPI"
+    name: str  # "Schedule performance index"
+    value: str  # formatted, "–" when it cannot be computed
+    sentence: str
+    missing: str = ""  # why there is no value
+    bad: bool = False  # below the review line, or an expected overrun
+
+
+def _why_missing(project: Project) -> dict[str, str]:
+    """Why each figure is None, in words ("" for those that have a value)."""
+    evm = project.evm
+    no_budget = "needs a planned budget"
+    pv = ""
+    if evm.pv is None:
+        lacking = [w for w, gone in (("a start date", project.start is None), ("a due date", project.due is None),
+                                     ("a planned budget", evm.bac is None)) if gone]
+        pv = "needs " + " and ".join(lacking)
+    ac = "needs the amount spent (budget.spent)" if evm.ac is None else ""
+    spi = pv or ("nothing was planned by now: the project has not started" if evm.spi is None else "")
+    if evm.cpi is not None:
+        cpi = ""
+    elif evm.bac is None:
+        cpi = no_budget
+    else:
+        cpi = ac or "nothing spent yet"
+    eac = cpi or ("no work done yet for the money spent" if evm.eac is None else "")
+    return {"bac": no_budget if evm.bac is None else "", "pv": pv, "ev": no_budget if evm.ev is None else "",
+            "ac": ac, "spi": spi, "cpi": cpi, "eac": eac, "vac": eac}
+
+
+def figures(project: Project) -> list[Figure]:
+    """The eight EVM figures of a project, each with a plain sentence for readers new to EVM."""
+    evm = project.evm
+    currency = project.budget.currency if project.budget else ""
+    missing = _why_missing(project)
+    elapsed = percent(project.schedule_elapsed)
+    done = percent(project.progress)
+    rows = [
+        ("bac", "BAC", "Budget at completion", money(evm.bac, currency),
+         "What all of the project's work is planned to cost: its planned budget.", False),
+        ("pv", "PV", "Planned value", money(evm.pv, currency),
+         f"The budget of the work the plan says should be done by now ({elapsed} of the time from start to due "
+         f"has passed).", False),
+        ("ev", "EV", "Earned value", money(evm.ev, currency),
+         f"The budget of the work actually done ({done} of the work is done).", False),
+        ("ac", "AC", "Actual cost", money(evm.ac, currency), "What has been spent so far.", False),
+        ("spi", "SPI", "Schedule performance index", ratio(evm.spi),
+         "Work done for each unit of work planned by now (EV ÷ PV): 1 is on schedule, below 1 behind it, "
+         "below 0.85 the project needs a review.", below_review(evm.spi)),
+        ("cpi", "CPI", "Cost performance index", ratio(evm.cpi),
+         "Work done for each unit of money spent (EV ÷ AC): 1 is on budget, below 1 the work costs more than "
+         "planned, below 0.85 the project needs a review.", below_review(evm.cpi)),
+        ("eac", "EAC", "Estimate at completion", money(evm.eac, currency),
+         "What the whole project will cost if the rest of the work costs what the work so far did (BAC ÷ CPI).",
+         False),
+        ("vac", "VAC", "Variance at completion", money(evm.vac, currency),
+         "The budget left over at the end on that estimate (BAC − EAC); below 0, the expected overrun.",
+         evm.vac is not None and money(evm.vac).startswith("-")),
+    ]
+    return [Figure(short, name, value, sentence, missing[key], bad)
+            for key, short, name, value, sentence, bad in rows]
+
+
+# ---------- a period's projects, by lane ----------
+
+def period_projects(site: Site, period_id: str) -> list[Project]:
+    """The period's projects: those that support its objectives (or their KRs), and those that
+    support nothing and are not done or cancelled."""
+    result = []
+    for project in site.projects.values():
+        if project.key_results:
+            if any(site.objectives[link.partition("/")[0]].period == period_id for link in project.key_results):
+                result.append(project)
+        elif project.status not in portfolio.FINISHED:
+            result.append(project)
+    return result
+
+
+class Row(NamedTuple):
+    """A project on the portfolio page: why it is in its lane, what it supports, which index is below
+    the review line. A tuple, not a dataclass, so a page's digest reuses the project's own
+    (build/incremental.ContextDigests), and a template unpacks it in its loop."""
+
+    project: Project
+    reason: str
+    supports: tuple[Supported, ...]
+    spi_low: bool
+    cpi_low: bool
+
+
+def _at_stake(project: Project) -> tuple[bool, float, str]:
+    bac = project.evm.bac
+    return (bac is None, -(bac or 0.0), project.id)
+
+
+def lanes(site: Site, projects: Iterable[Project]) -> tuple[dict[str, list[Row]], list[Row]]:
+    """Each lane's rows (every lane present, in the vocabulary's order), most budget first; and the
+    done and cancelled projects, which have no lane."""
+    by_lane: dict[str, list[Row]] = {lane: [] for lane in LANES}
+    finished: list[Row] = []
+    for project in sorted(projects, key=_at_stake):
+        items = supported(site, project)
+        row = Row(project, lane_reason(site, project, items), tuple(items), below_review(project.evm.spi),
+                  below_review(project.evm.cpi))
+        (by_lane[project.lane] if project.lane else finished).append(row)
+    return by_lane, finished
+
+
+# ---------- where the money and hours go ----------
+
+@dataclass(frozen=True)
+class SpendRow:
+    title: str  # an objective's title, or "No objective"
+    url: str  # the objective's page; "" for projects that support no objective
+    projects: int
+    money: tuple[float, ...]  # spent, in each of Spend.currencies
+    hours: float
+
+
+@dataclass(frozen=True)
+class Spend:
+    """A period's spending by objective. A project that supports several objectives (in any period)
+    counts a equal share of its spending for each; amounts in different currencies are never added."""
+
+    currencies: tuple[str, ...]  # most spent first ("" for amounts without a currency)
+    rows: tuple[SpendRow, ...]  # the period's objectives, most spent first; then "No objective"
+    total: SpendRow
+    halt: SpendRow  # of the total, what went to projects in the halt lane
+
+    def share(self, amounts: SpendRow, column: int) -> float | None:
+        """A row's share of the total, in one currency (column = len(currencies): the hours)."""
+        values, totals = (*amounts.money, amounts.hours), (*self.total.money, self.total.hours)
+        return values[column] / totals[column] if totals[column] else None
+
+
+class _Sums:
+    def __init__(self) -> None:
+        self.money: dict[str, float] = {}
+        self.hours = 0.0
+        self.projects = 0
+
+    def add(self, project: Project, share: float) -> None:
+        budget, hours = project.budget, project.hours
+        if budget is not None and budget.spent is not None:
+            self.money[budget.currency] = self.money.get(budget.currency, 0.0) + budget.spent * share
+        if hours is not None and hours.actual is not None:
+            self.hours += hours.actual * share
+        self.projects += 1
+
+    def row(self, title: str, url: str, currencies: tuple[str, ...]) -> SpendRow:
+        return SpendRow(title, url, self.projects, tuple(self.money.get(c, 0.0) for c in currencies), self.hours)
+
+
+def spend(site: Site, period_id: str, projects: Iterable[Project]) -> Spend:
+    """Spent and hours worked per objective of the period, with the halt lane's part."""
+    objectives = site.objectives_in(period_id)
+    sums = {o.id: _Sums() for o in objectives}
+    nothing, total, halt = _Sums(), _Sums(), _Sums()
+    for project in projects:
+        targets = list(dict.fromkeys(link.partition("/")[0] for link in project.key_results))
+        here = [sums[t] for t in targets if t in sums] if targets else [nothing]
+        share = 1 / len(targets) if targets else 1.0
+        for sums_of in here:
+            sums_of.add(project, share)
+        if here:
+            total.add(project, share * len(here))
+            if project.lane == "halt":
+                halt.add(project, share * len(here))
+    currencies = tuple(sorted(total.money, key=lambda c: (-total.money[c], c)))
+    rows = [sums[o.id].row(o.title, f"objectives/{o.id}/", currencies) for o in objectives]
+    rows.sort(key=lambda r: (tuple(-m for m in r.money), -r.hours, r.title))
+    if nothing.projects:
+        rows.append(nothing.row("No objective", "", currencies))
+    return Spend(currencies, tuple(rows), total.row("All projects", "", currencies),
+                 halt.row("Projects in the halt lane", "", currencies))
+
+
+def page_context(site: Site, period_id: str) -> dict[str, object]:
+    """What a period's portfolio page shows (all of it: the page is self-contained)."""
+    projects = period_projects(site, period_id)
+    by_lane, finished = lanes(site, projects)
+    figures = spend(site, period_id, projects)
+    return {
+        "lanes": [(LANES[lane], LANE_MEANINGS[lane], rows) for lane, rows in by_lane.items()],
+        "finished": finished,
+        "project_count": len(projects),
+        "spend": figures,
+        "halt_rows": by_lane["halt"],
+    }

@@ -1,0 +1,331 @@
+"""The portfolio as a manager reads it: lanes with reasons on the portfolio page, earned value on
+project pages, where the money goes, the charts (with their words and tables), the projects list,
+the dashboard's figure, okrs.json, and the update fields that feed the burn chart."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from okrsite.build.builder import BuildOptions, Builder, build
+from okrsite.diagnostics import Diagnostics
+from okrsite.model.site import Site
+from okrsite.site.charts.labels import overlaps, place_labels, spread
+from okrsite.site.charts.palette import default_palette
+from okrsite.site.charts.portfolio import BubblesData, BurnData, burn_chart, portfolio_chart, spend_chart
+from okrsite.site.charts.specs import Look
+from okrsite.site.portfolio import period_projects, spend
+from tests.conftest import write
+
+LOOK = Look("svg", 144, default_palette())
+GROW = """
+---
+title: Grow
+period: 2026-Q1
+key_results: [{id: views, title: Views, start: 0, target: 10, current: 5}]
+---
+"""
+
+
+def text_of(page: Path) -> str:
+    """What a reader sees: tags dropped, entities decoded, spaces collapsed."""
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page.read_text())))
+
+
+def section(page: Path, anchor: str) -> str:
+    match = re.search(rf'<section[^>]*id="{anchor}".*?</section>', page.read_text(), re.S)
+    assert match, f"no section {anchor}"
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", match.group(0))))
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo site, built once for the read-only tests of this module."""
+    import shutil
+    from tests.conftest import REPO
+    root = tmp_path_factory.mktemp("portfolio") / "demo"
+    root.mkdir()
+    shutil.copy(REPO / "okrsite.yaml", root / "okrsite.yaml")
+    shutil.copytree(REPO / "content", root / "content")
+    build(BuildOptions(root / "okrsite.yaml", jobs=1))
+    return root
+
+
+def load(root: Path) -> Site:
+    diagnostics = Diagnostics()
+    site = Builder(BuildOptions(root / "okrsite.yaml")).load(diagnostics)
+    assert site is not None, [str(d) for d in diagnostics.items]
+    return site
+
+
+# ---------- the portfolio page ----------
+
+def test_every_project_of_the_period_is_in_a_lane_with_its_reason(demo: Path) -> None:
+    page = demo / "output/portfolio/index.html"
+    review = section(page, "lane-review")
+    # the figure behind the lane, in words a manager can act on
+    assert "CPI 0.43: 46,500 USD spent for 20,000 USD of work done" in review
+    assert "Late: due 8 May 2026, 6 days ago" in review
+    # most budget first: the dashboard builder (60,000 USD) before the columnar cache (40,000 USD)
+    assert review.index("Self-serve dashboard builder") < review.index("Columnar cache")
+    assert "SPI 0.71: 30,000 USD of work done against 42,378 USD planned by now" in review
+    push = section(page, "lane-push")
+    assert "Moves “Generate 150 partner-sourced leads” (at risk, 26 points behind the expected pace); " \
+           "healthy (SPI 0.88, CPI 1.21)" in push
+    assert "Business reviews with the top 40 accounts" in section(page, "lane-keep")
+    halt = section(page, "lane-halt")
+    assert "Move the engineering wiki" in halt and "Supports no objective or key result." in halt
+    assert "SOC 2 Type II audit" in section(page, "finished")  # done: no lane, but its money counts
+    for lane in ("halt", "review", "push", "keep"):
+        assert f'href="#lane-{lane}"' in page.read_text()
+
+
+def test_a_past_period_has_its_own_page_and_the_switcher_links_them(demo: Path) -> None:
+    q1 = demo / "output/portfolio/2026-Q1/index.html"
+    halt = section(q1, "lane-halt")
+    assert "Nothing it supports is still open: “Publish 10 new blog posts with five or more backlinks” " \
+           "(Q1 2026 has ended)." in halt
+    main = (demo / "output/portfolio/index.html").read_text()
+    assert 'href="../portfolio/2026-Q1/"' in main and 'href="../../portfolio/2026-Q2/"' in q1.read_text()
+    assert text_of(demo / "output/portfolio/2026-Q2/index.html") == text_of(demo / "output/portfolio/index.html")
+    assert '<a href="portfolio/">Portfolio</a>' in (demo / "output/index.html").read_text()
+
+
+def test_spend_per_objective_splits_a_project_between_its_objectives(demo: Path) -> None:
+    site = load(demo)
+    figures = spend(site, "2026-Q2", period_projects(site, "2026-Q2"))
+    by_title = {row.title: (row.projects, row.money, row.hours) for row in figures.rows}
+    assert figures.currencies == ("USD",)
+    # the dashboard builder (31,000 USD, 470 h) supports a KR of two objectives: half each
+    assert by_title["Become the analytics platform mid-market retailers choose first"] == (1, (15500,), 235)
+    assert by_title["Let customers build the dashboards they need without calling us"] == (2, (15500,), 235)
+    assert by_title["No objective"] == (2, (2700,), 18)  # the wiki and the brand refresh support nothing
+    assert figures.total.money == (120200,)
+    assert figures.halt.money == (2700,) and figures.share(figures.halt, 0) == pytest.approx(2700 / 120200)
+    page = demo / "output/portfolio/index.html"
+    assert "2% of the money spent went to the halt lane (2,700 USD of 120,200 USD)" in text_of(page)
+    assert re.search(r"Projects no open objective needs 2 .*Move the engineering wiki.*spent 2,700 USD", text_of(page))
+
+
+def test_amounts_in_different_currencies_are_never_added(tmp_path: Path) -> None:
+    root = tmp_path / "site"
+    write(root, "okrsite.yaml", "title: T\nas_of: 2026-02-15\n")
+    write(root, "content/objectives/grow.md", GROW)
+    for name, money in (("us", "{planned: 1000, spent: 300, currency: USD}"),
+                        ("eu", "{planned: 1000, spent: 500, currency: EUR}")):
+        write(root, f"content/projects/{name}.md", f"---\ntitle: {name}\nkey_results: [grow]\nbudget: {money}\n---\n")
+    site = load(root)
+    figures = spend(site, "2026-Q1", period_projects(site, "2026-Q1"))
+    assert figures.currencies == ("EUR", "USD") and figures.total.money == (500, 300)
+    spec = spend_chart(site, "2026-Q1", LOOK)
+    assert spec is not None and "money spent (EUR)" in spec.caption  # the chart shows the main currency
+
+
+# ---------- the project page ----------
+
+def test_the_project_page_explains_each_earned_value_figure(demo: Path) -> None:
+    page = demo / "output/projects/columnar-query-cache/index.html"
+    evm = text_of(page)
+    for figure in ("BAC Budget at completion 40,000 USD", "PV Planned value 40,000 USD",
+                   "EV Earned value 20,000 USD", "AC Actual cost 46,500 USD", "SPI Schedule performance index 0.50",
+                   "CPI Cost performance index 0.43", "EAC Estimate at completion 93,000 USD",
+                   "VAC Variance at completion -53,000 USD"):
+        assert figure in evm
+    assert "What the whole project will cost if the rest of the work costs what the work so far did" in evm
+    assert "▲ Review Late: due 8 May 2026" in evm
+    behind = text_of(demo / "output/projects/dashboard-builder/index.html")
+    assert "Behind schedule 50% of the work done, 71% of the time elapsed" in behind
+    bare = text_of(demo / "output/projects/qbr-program/index.html")
+    assert "No planned budget" in bare and "◆ Keep" in bare
+
+
+def test_a_figure_that_cannot_be_computed_says_why(tmp_path: Path) -> None:
+    root = tmp_path / "site"
+    write(root, "okrsite.yaml", "title: T\nas_of: 2026-02-15\n")
+    write(root, "content/objectives/grow.md", GROW)
+    write(root, "content/projects/later.md", """
+        ---
+        title: Later
+        start: 2026-03-01
+        due: 2026-03-31
+        key_results: [grow/views]
+        budget: {planned: 5000, spent: 0}
+        ---
+        """)
+    build(BuildOptions(root / "okrsite.yaml", jobs=1))
+    page = text_of(root / "output/projects/later/index.html")
+    assert "SPI Schedule performance index – " in page
+    assert "No value: nothing was planned by now: the project has not started." in page
+    assert "No value: nothing spent yet." in page
+    okrs = json.loads((root / "output/okrs.json").read_text())
+    assert okrs["projects"][0]["evm"] == {"bac": 5000, "pv": 0.0, "ev": 0.0, "ac": 0, "spi": None, "cpi": None,
+                                          "eac": None, "vac": None}
+    assert okrs["projects"][0]["lane"] == "keep"  # on track, healthy as far as anyone can tell
+
+
+# ---------- okrs.json and the update fields ----------
+
+def test_okrs_json_has_each_projects_evm_and_lane(demo: Path) -> None:
+    projects = {p["id"]: p for p in json.loads((demo / "output/okrs.json").read_text())["projects"]}
+    assert projects["columnar-query-cache"]["evm"] == {
+        "bac": 40000, "pv": 40000.0, "ev": 20000.0, "ac": 46500, "spi": 0.5, "cpi": 0.430108, "eac": 93000.0,
+        "vac": -53000.0}
+    assert {p: projects[p]["lane"] for p in projects} == {
+        "blog-push": "halt", "brand-refresh": "halt", "columnar-query-cache": "review", "dashboard-builder": "review",
+        "legacy-connector-rewrite": None, "onboarding-checklist": "push", "partner-portal": "push",
+        "qbr-program": "keep", "sales-playbook": "push", "soc2-audit": None, "webinar-series": None,
+        "wiki-migration": "halt"}
+    assert projects["columnar-query-cache"]["updates"][0] == {
+        "date": "2026-05-12", "note": "Planner work continues; new estimate is end of May", "spent": 46500,
+        "hours": 560, "progress": 0.5}
+
+
+def test_update_values_are_checked_at_their_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from okrsite.commands.cli import main
+    root = tmp_path / "site"
+    write(root, "okrsite.yaml", "title: T\nas_of: 2026-02-15\n")
+    write(root, "content/projects/x.md", """
+        ---
+        title: X
+        updates:
+          - {date: 2026-02-01, note: Fine, spent: 100}
+          - {date: 2026-02-08, note: Too much, progress: 1.5}
+        ---
+        """)
+    assert main(["build", "--config", str(root / "okrsite.yaml")]) == 1
+    assert "content/projects/x.md:5:50: error: 'progress': expected a number from 0 to 1, got 1.5" \
+        in capsys.readouterr().err
+
+
+# ---------- charts ----------
+
+BURN_PROJECT = """
+---
+title: Cache
+start: 2026-01-05
+due: 2026-03-01
+key_results: [grow/views]
+budget: {{planned: 40000, spent: 31000, currency: USD}}
+hours: {{planned: 400}}
+updates:
+{updates}
+---
+"""
+
+
+def burn_site(tmp_path: Path, updates: str) -> Site:
+    root = tmp_path / "site"
+    write(root, "okrsite.yaml", "title: T\nas_of: 2026-02-15\n")
+    write(root, "content/objectives/grow.md", GROW)
+    write(root, "content/projects/cache.md", BURN_PROJECT.format(updates=updates))
+    return load(root)
+
+
+def test_two_updates_with_values_give_a_burn_chart_against_the_plan_line(tmp_path: Path) -> None:
+    site = burn_site(tmp_path, "  - {date: 2026-01-19, note: a, spent: 9000, progress: 0.2}\n"
+                               "  - {date: 2026-02-02, note: b, spent: 20000, hours: 250, progress: 0.3}\n"
+                               "  - {date: 2026-02-20, note: after the report date, spent: 99000}\n")
+    spec = burn_chart(site, "cache", LOOK)
+    assert spec is not None and isinstance(spec.data, BurnData)
+    series = {s.label: s.points for s in spec.data.series}
+    # each value as a share of its plan, from 0 at the start (day 0) to the updates (days 14 and 28)
+    assert series == {"● Work done 30%": ((0, 0), (14, 20), (28, 30)),
+                      "■ Budget spent 50%": ((0, 0), (14, 22.5), (28, 50)),
+                      "▲ Hours used 63%": ((0, 0), (28, 62.5))}
+    assert spec.data.plan == ((0, 0), (56, 100))  # the due date counts as a whole day
+    assert spec.tables[0].rows[1] == ("2 Feb 2026", "30%", "20,000 USD (50%)", "250 h (63%)", "50%")
+    assert spec.alt == ("Cache: by 2 Feb 2026, work done 30%, budget spent 50%, hours used 63%, with 73% of the "
+                        "schedule elapsed on 15 Feb 2026.")
+
+
+def test_one_update_with_values_is_not_yet_a_burn(tmp_path: Path) -> None:
+    site = burn_site(tmp_path, "  - {date: 2026-01-19, note: a, spent: 9000}\n"
+                               "  - {date: 2026-02-02, note: words only}\n")
+    assert burn_chart(site, "cache", LOOK) is None
+
+
+def test_the_portfolio_chart_has_a_bubble_per_project_with_both_indices(demo: Path) -> None:
+    site = load(demo)
+    spec = portfolio_chart(site, "2026-Q2", LOOK)
+    assert spec is not None and isinstance(spec.data, BubblesData)
+    bubbles = [(b.label.text if b.label else "", b.lane, b.marker, round(b.x, 2), round(b.y, 2))
+               for b in spec.data.bubbles]
+    assert bubbles[0] == ("Self-serve dashboard…", "review", "^", 0.71, 0.97)  # largest budget first
+    assert ("Columnar cache for…", "review", "^", 0.5, 0.43) in bubbles
+    assert spec.data.bubbles[0].radius > spec.data.bubbles[-1].radius
+    assert "Review: Self-serve dashboard builder (SPI 0.71, CPI 0.97); Columnar cache for aggregate dashboard " \
+           "queries (SPI 0.50, CPI 0.43)." in spec.alt
+    assert "4 more without both figures" in spec.alt
+    assert ("Brand refresh for the website and product", "Halt?", "–", "–", "not drawn") in spec.tables[0].rows
+
+
+def test_labels_never_cover_each_other_or_another_point() -> None:
+    # five points in a tight cluster in a 400 × 300 frame: each label goes where it fits, or nowhere
+    points = [(100, 100, 10), (125, 100, 8), (100, 125, 6), (130, 130, 12), (395, 295, 4)]
+    sizes = [(60, 12)] * len(points)
+    places = place_labels(points, sizes, (0, 0, 400, 300), obstacles=[(0, 0, 40, 40)])
+    boxes = []
+    for (x, y, ha, va), (w, h) in ((p, s) for p, s in zip(places, sizes) if p is not None):
+        left = x if ha == "left" else x - w if ha == "right" else x - w / 2
+        bottom = y if va == "bottom" else y - h if va == "top" else y - h / 2
+        boxes.append((left, bottom, left + w, bottom + h))
+    assert len(boxes) >= 4
+    for i, box in enumerate(boxes):
+        assert 0 <= box[0] and box[2] <= 400 and 0 <= box[1] and box[3] <= 300
+        assert not overlaps(box, (0, 0, 40, 40))
+        assert not any(overlaps(box, other) for other in boxes[i + 1:])
+        assert not any(overlaps(box, (x - r, y - r, x + r, y + r)) for x, y, r in points)
+
+
+def test_spread_keeps_labels_apart_in_their_order() -> None:
+    assert spread([50, 51, 90], 10, 0, 100) == [50, 60, 90]
+    assert spread([98, 99], 10, 0, 100) == [85, 95]  # pushed down from the top
+    assert spread([5, 1], 10, 0, 100) == [15, 5]  # the order of the values is kept
+
+
+def test_drawn_portfolio_labels_do_not_collide(tmp_path: Path) -> None:
+    """Draw a crowded portfolio with matplotlib and measure the labels as placed."""
+    from okrsite.site.charts import draw
+    root = tmp_path / "site"
+    write(root, "okrsite.yaml", "title: T\nas_of: 2026-02-15\n")
+    write(root, "content/objectives/grow.md", GROW.replace("current: 5", "current: 2"))
+    for i in range(14):
+        write(root, f"content/projects/p{i}.md",
+              f"---\ntitle: Project number {i} with a long name\nstart: 2026-01-01\ndue: 2026-03-31\n"
+              f"key_results: [grow/views]\nprogress: {0.4 + i * 0.005:.3f}\n"
+              f"budget: {{planned: {10000 + i * 500}, spent: {4000 + i * 40}}}\n---\n")
+    site = load(root)
+    spec = portfolio_chart(site, "2026-Q1", LOOK)
+    assert spec is not None
+    assert draw.draw(spec).startswith(b"<?xml")
+    template = draw._templates["bubbles"]
+    renderer = template.fig.canvas.get_renderer()
+    labels = [t for t in template._texts["point-label"] if t.get_visible()]
+    assert 0 < len(labels) < 14  # a crowd: some are labelled, the table names every one
+    boxes = [t.get_window_extent(renderer) for t in labels]
+    for i, box in enumerate(boxes):
+        assert not any(box.overlaps(other) for other in boxes[i + 1:])
+
+
+# ---------- lists ----------
+
+def test_the_projects_list_compares_progress_budget_and_lane(demo: Path) -> None:
+    page = text_of(demo / "output/projects/index.html")
+    assert "Project and team Status Lane Done Budget spent Due Flags" in page
+    assert re.search(r"Self-serve dashboard builder Product · Lena Fischer ● Active ▲ Review "
+                     r"50% \(time elapsed 71%\) 52% of plan 31,000 of 60,000 USD 24 Jun 2026 ◔ Behind schedule", page)
+    # bars on one scale: work done and budget spent are both shares of the plan, 100 % the whole bar
+    html_text = (demo / "output/projects/index.html").read_text()
+    assert 'aria-label="Budget spent: 46,500 USD of 40,000 USD (116%)"' in html_text
+
+
+def test_the_dashboard_figure_leaves_out_finished_projects_of_past_periods(demo: Path) -> None:
+    page = text_of(demo / "output/index.html")
+    # the webinar series (done in Q1, over budget) is last quarter's news; the blog push is still open
+    assert "2 projects late or over budget" in page
+    attention = page[page.index("Late and over-budget projects"):page.index("Projects that support no OKR")]
+    assert "Publish 10 new blog posts" in attention and "Customer webinar series" not in attention
