@@ -19,7 +19,7 @@ import pytest
 
 from okrsite.build.builder import BuildOptions, BuildReport, build
 from okrsite.commands.cli import main
-from okrsite.site.formatting import number, percent
+from okrsite.site.formatting import grade, number, percent, unit_for
 from tests.conftest import REPO, write
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -35,7 +35,7 @@ def build_site(root: Path, **options) -> BuildReport:
 
 
 class Figures(HTMLParser):
-    """The chart figures of a page: image attributes, caption and data table cells."""
+    """The charts of a page: image attributes (and the narrow layout's source), caption and data table cells."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -46,13 +46,15 @@ class Figures(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list) -> None:
         attributes = dict(attrs)
-        if tag == "figure" and "chart" in (attributes.get("class") or "").split():
+        if tag == "div" and "chart" in (attributes.get("class") or "").split():
             self._in_figure = True
-            self.figures.append({"img": None, "caption": "", "rows": []})
+            self.figures.append({"img": None, "source": None, "caption": "", "rows": []})
         elif not self._in_figure:
             return
         elif tag == "img":
             self.figures[-1]["img"] = attributes
+        elif tag == "source":
+            self.figures[-1]["source"] = attributes
         elif tag == "figcaption":
             self._caption = True
         elif tag == "tr":
@@ -61,7 +63,7 @@ class Figures(HTMLParser):
             self._cell = []
 
     def handle_endtag(self, tag: str) -> None:
-        if tag == "figure":
+        if tag == "details":  # the data tables close a chart
             self._in_figure = False
         elif tag == "figcaption":
             self._caption = False
@@ -113,9 +115,13 @@ def test_pages_show_charts_with_alt_text_stating_the_numbers(built_demo: Path) -
     assert p95["alt"] == ("Cut p95 dashboard query latency from 2400 ms to 800 ms: 2,200 ms, down from 2,400 ms "
                           "toward 800 ms, 13% of the way, expected 47% by 14 May 2026; off track, "
                           "34 points behind the expected pace.")
-    assert (p95["width"], p95["height"], p95["loading"]) == ("720", "240", "lazy")
-    svg = ET.fromstring((built_demo / "charts/objectives/faster-queries/kr-p95-latency.svg").read_bytes())
-    assert svg.find(SVG + "title").text == p95["alt"]
+    assert (p95["width"], p95["height"], p95["loading"]) == ("960", "250", "lazy")
+    assert figs[1]["source"] == {"media": "(max-width: 60rem)",
+                                 "srcset": "../../charts/objectives/faster-queries/kr-p95-latency-narrow.svg"}
+    for name in ("kr-p95-latency", "kr-p95-latency-narrow"):
+        svg = ET.fromstring((built_demo / f"charts/objectives/faster-queries/{name}.svg").read_bytes())
+        assert svg.find(SVG + "title").text == p95["alt"]
+        assert "width" not in svg.attrib and svg.attrib["viewBox"].startswith("0 0 ")  # it scales with its card
     for page in ("index.html", "periods/2026-Q1/index.html", "projects/blog-push/index.html"):
         (fig,) = figures(built_demo / page)
         assert fig["img"]["alt"] and fig["caption"] and fig["rows"], page
@@ -132,7 +138,7 @@ def test_the_data_tables_match_okrs_json(built_demo: Path) -> None:
 
             def shown(value: float) -> str:
                 text = number(int(value) if float(value).is_integer() else value)
-                return text + "%" if unit == "%" else f"{text} {unit}".strip()
+                return text + "%" if unit == "%" else f"{text} {unit_for(value, unit)}".strip()  # 1 day, 5 days
 
             rows = tables.get(f"kr-{kr['id']}.svg")
             if kr["type"] != "metric" or rows is None:
@@ -146,7 +152,8 @@ def test_the_data_tables_match_okrs_json(built_demo: Path) -> None:
         if "overview.svg" in tables:
             rows = tables["overview.svg"][1:]
             items = objective["key_results"] or [o for o in data["objectives"] if o["id"] in objective["children"]]
-            assert [(r[0], r[1]) for r in rows] == [(i["title"], percent(i["progress"])) for i in items]
+            shown_progress = percent if objective["grade"] is None else grade  # an ended period's: its grade
+            assert [(r[0], r[1]) for r in rows] == [(i["title"], shown_progress(i["progress"])) for i in items]
     assert checked >= 20
 
 
@@ -171,7 +178,7 @@ def site_with_titles(tmp_path: Path, titles: list[str]) -> Path:
 def test_dollar_signs_never_turn_into_mathtext(tmp_path: Path) -> None:
     root = site_with_titles(tmp_path, ["Revenue $2M to $5M", "Cut CAC $50% to $35%"])
     report = build_site(root, jobs=1)
-    assert report.charts_drawn == 3
+    assert report.charts_drawn == 6  # three charts, wide and narrow
     overview = (root / "output/charts/objectives/grow/overview.svg").read_text()
     assert ">Revenue $2M to $5M</text>" in overview and ">Cut CAC $50% to $35%</text>" in overview
     trend = (root / "output/charts/objectives/grow/kr-k1.svg").read_text()
@@ -186,7 +193,7 @@ def test_non_latin_titles_draw_without_tofu_or_warnings(tmp_path: Path, caplog: 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         report = build_site(root, jobs=1)  # in this process, so its warnings are seen here
-    assert report.charts_drawn == 3
+    assert report.charts_drawn == 6
     assert [str(w.message) for w in caught if "glyph" in str(w.message).lower()] == []
     assert [r for r in caplog.records if "glyph" in r.getMessage().lower()] == []
     drawn = [t.text for t in ET.parse(root / "output/charts/objectives/grow/overview.svg").iter(SVG + "text")]
@@ -214,10 +221,14 @@ def test_one_changed_checkin_redraws_only_its_own_charts(demo_site: Path) -> Non
     report = build_site(demo_site)
     after = charts_of(demo_site / "output")
     changed = sorted(name for name in after if after[name] != before[name])
-    # its trend, its objective's overview, the roll-up it supports, and its period's overview
-    assert changed == ["objectives/grow-inbound/overview.svg", "objectives/seo-visibility/kr-page-views.svg",
-                       "objectives/seo-visibility/overview.svg", "periods/2026-Q1.svg"]
-    assert report.charts_drawn == 4
+    # its trend, its objective's overview, the roll-up it supports, and its period's overview, each
+    # wide and narrow
+    assert changed == ["objectives/grow-inbound/overview-narrow.svg", "objectives/grow-inbound/overview.svg",
+                       "objectives/seo-visibility/kr-page-views-narrow.svg",
+                       "objectives/seo-visibility/kr-page-views.svg",
+                       "objectives/seo-visibility/overview-narrow.svg", "objectives/seo-visibility/overview.svg",
+                       "periods/2026-Q1-narrow.svg", "periods/2026-Q1.svg"]
+    assert report.charts_drawn == 8
 
 
 def test_output_is_the_same_bytes_for_one_or_two_processes(demo_site: Path, tmp_path: Path) -> None:
@@ -274,10 +285,11 @@ def test_png_charts_have_the_configured_resolution(demo_site: Path) -> None:
     data = charts["objectives/seo-visibility/kr-page-views.png"]
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     width, height = struct.unpack(">II", data[16:24])
-    assert (width, height) == (720 * 2, 240 * 2)  # CSS pixels × 192/96
+    assert (width, height) == (960 * 2, 250 * 2)  # CSS pixels × 192/96
     html = (demo_site / "output/objectives/seo-visibility/index.html").read_text()
     assert 'src="../../charts/objectives/seo-visibility/kr-page-views.png"' in html
-    assert 'width="720" height="240"' in html
+    assert 'srcset="../../charts/objectives/seo-visibility/kr-page-views-narrow.png"' in html
+    assert 'width="960" height="250"' in html
 
 
 def test_a_site_theme_recolours_the_charts(demo_site: Path) -> None:
@@ -322,9 +334,10 @@ def test_the_cli_takes_jobs_and_verbose(demo_site: Path, capsys: pytest.CaptureF
 @pytest.mark.parametrize("jobs", [1, None], ids=["in-process", "background"])
 def test_a_chart_that_cannot_be_drawn_is_left_out_with_a_warning_and_retried(
         demo_site: Path, monkeypatch: pytest.MonkeyPatch, jobs: int | None) -> None:
-    from okrsite.site.charts import draw
+    from okrsite.site.charts import draw, workers
 
     original = draw._draw
+    monkeypatch.setattr(workers, "MIN_PER_WORKER", 10_000)  # no pool: in this process, or one forked from it
 
     def failing(spec):  # one chart fails, as a drawing bug would make it
         if spec.name == "objectives/seo-visibility/kr-page-views":

@@ -42,7 +42,12 @@ PROJECT_STATUSES = _terms(
     ("cancelled", "Cancelled", "cancelled", "✕"),
 )
 
-_ALL = {**PROJECT_STATUSES, **OKR_STATUSES}
+# Once a period has ended, pace no longer applies: a key result or objective is done, or it is
+# not (its grade says how far it got). Other statuses (not started, dropped, draft) stay.
+PACE_STATUSES = ("off-track", "at-risk", "on-track")
+ENDED_STATUSES = _terms(("done", "Done", "done", "✔"), ("not-done", "Not done", "not done", "◑"))
+
+_ALL = {**ENDED_STATUSES, **PROJECT_STATUSES, **OKR_STATUSES}
 _RANK = {status: index for index, status in enumerate(OKR_STATUSES)}
 
 
@@ -63,6 +68,19 @@ def rank(status: str) -> int:
 def by_status(items: Iterable[Any]) -> list[Any]:
     """Worst first, then furthest behind pace, then by id: the order a manager reads in."""
     return sorted(items, key=lambda x: (rank(x.status), x.progress - x.expected, x.id))
+
+
+def final(status: str) -> str:
+    """The state shown once the period has ended: a pace status becomes 'not-done'."""
+    return "not-done" if status in PACE_STATUSES else status
+
+
+def final_counts(items: Iterable[Any]) -> dict[str, int]:
+    """How many items of an ended period are done and not done (other statuses where there are any)."""
+    counts = dict.fromkeys(ENDED_STATUSES, 0)
+    for item in items:
+        counts[final(item.status)] = counts.get(final(item.status), 0) + 1
+    return counts
 
 
 def status_counts(items: Iterable[Any]) -> dict[str, int]:

@@ -7,6 +7,7 @@ Jinja filters of the same names; the theme's helpers and the chart specs use the
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from okrsite.model.scoring import round_half_up
 from okrsite.model.vocabulary import term
@@ -18,6 +19,39 @@ def number(value: float | int | None, digits: int = 2) -> str:
         return "–"
     text = f"{value:,.{digits}f}".rstrip("0").rstrip(".") if isinstance(value, float) else f"{value:,}"
     return "0" if text in ("-0", "") else text
+
+
+def compact(value: float, digits: int = 2) -> str:
+    """A number as short as a title writes it, for estimates and charts: 950, 12,000, 250k, 2.68M, 3B."""
+    magnitude = abs(value)
+    for limit, scale, suffix in ((1e9, 1e9, "B"), (1e6, 1e6, "M"), (1e5, 1e3, "k")):
+        if magnitude >= limit:
+            return number(value / scale, 2) + suffix
+    if float(value).is_integer():
+        return number(int(value))
+    return number(float(value), digits)
+
+
+def plural(count: int, word: str, words: str = "", counted: bool = True) -> str:
+    """'1 chart', '2 charts', '1,200 days': a count with the word it counts ('process', 'processes');
+    `counted=False`: the word alone, for a count shown apart from it."""
+    noun = word if count == 1 else words or word + "s"
+    return f"{count:,} {noun}" if counted else noun
+
+
+# A unit that is a plural word ("days", "views", "hrs"), whose singular is the word less its "s";
+# not an abbreviation ("ms", "kbps", "fps") nor a plural like "stories", "boxes", "matches", "status".
+_WORD = re.compile(r"[a-z]{2,}s", re.ASCII)
+_NOT_PLURAL_S = ("ss", "us", "is", "ies", "xes", "ches", "shes", "ses", "zes")
+_RATES = re.compile(r"[kmgt]?bps|[fqr]ps|i?ops", re.ASCII)
+
+
+def unit_for(value: float | None, unit: str) -> str:
+    """The unit as it reads after the value: '1 day' but '2 days', never '1 views'."""
+    if (value is not None and abs(value) == 1 and _WORD.fullmatch(unit) and not unit.endswith(_NOT_PLURAL_S)
+            and not _RATES.fullmatch(unit)):
+        return unit[:-1]
+    return unit
 
 
 def whole_percent(value: float) -> int:

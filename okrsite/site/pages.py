@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from okrsite.model.site import KeyResult, Objective, Project, Site, Team
-from okrsite.model.vocabulary import by_status, status_counts
+from okrsite.model.vocabulary import by_status, final_counts, status_counts
 
 RECENT_ITEMS = 12
 BEHIND_ITEMS = 8
@@ -92,11 +92,22 @@ def link_url(link: str) -> str:
     return objective_url(objective_id) + (f"#kr-{kr_id}" if kr_id else "")
 
 
+def top_level(objectives: list[Objective]) -> list[Objective]:
+    """The objectives of a period that support no other objective of it."""
+    ids = {o.id for o in objectives}
+    return [o for o in objectives if o.parent not in ids]
+
+
 def mean_progress(objectives: list[Objective]) -> float | None:
     """Overall progress of a period: the mean of its top-level objectives (roll-ups count once)."""
-    ids = {o.id for o in objectives}
-    top = [o for o in objectives if o.parent not in ids]
+    top = top_level(objectives)
     return sum(o.progress for o in top) / len(top) if top else None
+
+
+def counts_of(site: Site, period_id: str, objectives: list[Objective]) -> dict[str, int]:
+    """Objectives by status; once the period has ended, done and not done (pace no longer applies)."""
+    ended = site.periods[period_id].has_ended(site.as_of)
+    return final_counts(objectives) if ended else status_counts(objectives)
 
 
 def behind_pace(site: Site, objectives: Iterable[Objective], limit: int = BEHIND_ITEMS) -> list[KeyResult]:
@@ -154,8 +165,9 @@ def dashboard(site: Site) -> Page:
         "period": period,
         "objectives": by_status(objectives),
         "groups": team_groups(by_status(objectives)),
-        "counts": status_counts(objectives),
+        "counts": counts_of(site, period.id, objectives),
         "overall": mean_progress(objectives),
+        "top_level": len(top_level(objectives)),
         "expected": objectives[0].expected if objectives else None,
         "behind": behind_pace(site, objectives),
         "objective_of": {o.id: o for o in objectives},
@@ -175,7 +187,7 @@ def objective_page(site: Site, objective: Objective) -> Page:
         "kr_projects": {kr.id: site.projects_for(kr.ref) for kr in objective.key_results},
         "whole_projects": site.projects_for(objective.id),
         "projects": projects_supporting(site, objective),
-    }, section="periods", depends="context",
+    }, section="objectives", depends="context",
         charts=(ChartUse(("objective", objective.id)),
                 *(ChartUse(("kr", kr.ref), kr.id) for kr in objective.key_results)))
 
@@ -214,9 +226,12 @@ def team_page(site: Site, team: Team) -> Page:
 
 
 def teams_index(site: Site) -> Page:
+    """The org tree, each team with its objectives of the default period by status."""
     roots = [t for t in site.teams.values() if not t.parent or t.parent not in site.teams]
-    counts = {t: sum(o.team == t for o in site.objectives.values()) for t in site.teams}
-    return Page("teams/index.html", "teams.html", "Teams", {"roots": roots, "objective_counts": counts},
+    period = site.periods.get(site.default_period)
+    current = site.objectives_in(period.id) if period else []
+    counts = {t: counts_of(site, period.id, [o for o in current if o.team == t]) if period else {} for t in site.teams}
+    return Page("teams/index.html", "teams.html", "Teams", {"roots": roots, "period": period, "team_counts": counts},
                 section="teams", nav=NavEntry("Teams", 20))
 
 
@@ -232,8 +247,9 @@ def period_page(site: Site, period_id: str) -> Page:
         "ended": period.has_ended(site.as_of),
         "objectives": by_status(objectives),
         "groups": sorted(groups.items(), key=lambda kv: (kv[0] is None, kv[0] or "")),
-        "counts": status_counts(objectives),
+        "counts": counts_of(site, period_id, objectives),
         "overall": mean_progress(objectives),
+        "top_level": len(top_level(objectives)),
         "mean_grade": sum(graded) / len(graded) if graded else None,
         "alignment": alignment_url(period_id) if objectives else None,
     }, section="periods", charts=(ChartUse(("period", period_id)),))
@@ -242,7 +258,7 @@ def period_page(site: Site, period_id: str) -> Page:
 def periods_index(site: Site) -> Page:
     rows = [(p, site.objectives_in(p.id)) for p in reversed(list(site.periods.values()))]
     return Page("periods/index.html", "periods.html", "Periods", {
-        "rows": [(p, len(objs), mean_progress(objs), status_counts(objs)) for p, objs in rows],
+        "rows": [(p, len(objs), mean_progress(objs), counts_of(site, p.id, objs)) for p, objs in rows],
     }, section="periods", nav=NavEntry("Periods", 10))
 
 
@@ -253,6 +269,14 @@ def alignment_url(period_id: str) -> str:
 def unaligned_projects(projects: Iterable[Project]) -> list[Project]:
     """Projects still going (or not started) that support no objective or key result."""
     return [p for p in projects if not p.aligned and p.status != "done"]
+
+
+def unsupported(site: Site, key_results: list[KeyResult]) -> list[KeyResult]:
+    """Open key results no project supports, neither directly nor through their objective as a
+    whole; done and dropped ones are not waiting for one. Furthest behind pace first."""
+    open_krs = [kr for kr in key_results if kr.status not in ("done", "dropped")
+                and kr.ref not in site.projects_by_link and kr.objective_id not in site.projects_by_link]
+    return sorted(open_krs, key=lambda kr: (-(kr.expected - kr.progress), kr.ref))
 
 
 def alignment_pages(site: Site) -> list[Page]:
@@ -285,7 +309,7 @@ def alignment_pages(site: Site) -> list[Page]:
             "outside": {i: site.objectives[i] for i in sorted(across)},
             "key_results": len(key_results),
             "supporters": {link: site.projects_for(link) for link in links if link in site.projects_by_link},
-            "unsupported": [kr for kr in key_results if kr.ref not in site.projects_by_link],
+            "unsupported": unsupported(site, key_results),
             "unaligned": unaligned,
         }
         title = f"Alignment: {period.title}"
