@@ -116,7 +116,7 @@ def test_pages_show_charts_with_alt_text_stating_the_numbers(built_demo: Path) -
                           "toward 800 ms, 13% of the way, expected 47% by 14 May 2026; off track, "
                           "34 points behind the expected pace.")
     assert (p95["width"], p95["height"], p95["loading"]) == ("960", "250", "lazy")
-    assert figs[1]["source"] == {"media": "(max-width: 60rem)",
+    assert figs[1]["source"] == {"media": "screen and (max-width: 40rem), screen and (max-width: 60rem) and (pointer: coarse)",
                                  "srcset": "../../charts/objectives/faster-queries/kr-p95-latency-narrow.svg"}
     for name in ("kr-p95-latency", "kr-p95-latency-narrow"):
         svg = ET.fromstring((built_demo / f"charts/objectives/faster-queries/{name}.svg").read_bytes())

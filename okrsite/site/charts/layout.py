@@ -2,8 +2,8 @@
 
 A chart fills the width of its card and scales with it, so its text is as large as the
 page's small print only near the width it was drawn for. Each chart is drawn twice: wide,
-for desktop cards and print, and narrow, for phones and small tablets, where the page's
-<picture> picks it (below 60rem; templates/_charts.html). Text is about 7.5 px per character (DejaVu Sans at 13.3 px), which sets
+for desktop cards and print, and narrow, for phones and touch tablets, where the page's
+<picture> picks it (templates/_charts.html). Text is about 7.5 px per character (DejaVu Sans at 13.3 px), which sets
 how many characters a label's line may have.
 """
 
