@@ -20,6 +20,7 @@ import pytest
 from okrsite.build.builder import BuildOptions, BuildReport, build
 from okrsite.commands.cli import main
 from okrsite.site.formatting import grade, number, percent, unit_for
+from okrsite.site.charts.layout import LAYOUTS
 from tests.conftest import REPO, write
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -256,7 +257,8 @@ def test_a_reused_figure_draws_the_same_bytes_as_a_fresh_one(demo_site: Path) ->
     diagnostics = Diagnostics()
     config = load_config(demo_site / "okrsite.yaml", diagnostics)
     site = Builder(BuildOptions(config.path))._load_site(config, diagnostics)
-    specs = list(page_specs(site, site_map(site), Look("svg", 144, default_palette())).values())
+    specs = [spec for layout in LAYOUTS  # each kind of figure in each layout
+             for spec in page_specs(site, site_map(site), Look("svg", 144, default_palette(), layout)).values()]
     draw._templates.clear()
     fresh = [draw.draw(spec) for spec in specs[:1]] + [None] * (len(specs) - 1)
     for index, spec in enumerate(specs[1:], start=1):
