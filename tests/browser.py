@@ -38,7 +38,9 @@ def _skip_here() -> bool:
 requires_browser = pytest.mark.skipif(_skip_here(), reason=str(missing_browser()))
 
 
-@pytest.fixture(scope="session")
+# Per module, not per session: Playwright keeps a thread running, and a process with other threads
+# renders pages without forking workers (tests/test_parallel.py counts them).
+@pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
     reason = missing_browser()
     if reason is not None:  # under CI (elsewhere requires_browser has skipped the test)

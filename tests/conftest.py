@@ -68,3 +68,23 @@ def isolated_git(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
     for name in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_COMMON_DIR"):
         monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(scope="session")
+def reference_sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The demo and a synthetic 100-objective company (benchmarks/generate.py), each built once
+    per test session: the output folders the validity and accessibility checks read, by name."""
+    from benchmarks.generate import generate
+    from okrsite.build.builder import BuildOptions, build
+
+    root = tmp_path_factory.mktemp("reference")
+    demo = root / "demo"
+    demo.mkdir()
+    shutil.copy(REPO / "okrsite.yaml", demo / "okrsite.yaml")
+    shutil.copytree(REPO / "content", demo / "content")
+    generate(root / "company", 100, seed=0)
+    outputs = {}
+    for name in ("demo", "company"):
+        build(BuildOptions(root / name / "okrsite.yaml"))
+        outputs[name] = root / name / "output"
+    return outputs

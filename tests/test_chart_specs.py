@@ -3,12 +3,15 @@ the words of their alt text, their data tables, ticks and the theme palette."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
 
 from okrsite.build.builder import BuildOptions, Builder
 from okrsite.site.charts.cache import chart_key
+from okrsite.site.charts.layout import NARROW
+from okrsite.site.formatting import compact
 from okrsite.site.charts.palette import DEFAULT_DARK, DEFAULT_LIGHT, default_palette, palette_from_css
 from okrsite.site.charts.scales import date_ticks, truncate, y_ticks
 from okrsite.site.charts.specs import (BarsData, Look, TrendData, kr_milestones, kr_trend, objective_overview,
@@ -81,10 +84,11 @@ UNDATED_MILESTONES = """\
 """
 
 
-def load_site(tmp_path: Path, krs: str, *, title: str = "Grow", projects: dict[str, str] | None = None) -> Site:
+def load_site(tmp_path: Path, krs: str, *, title: str = "Grow", projects: dict[str, str] | None = None,
+              as_of: str = "2026-02-15") -> Site:
     """A site on 15 Feb 2026 (Q1 2026 half elapsed) with one objective 'grow' holding `krs`."""
     root = tmp_path / "site"
-    write(root, "okrsite.yaml", "title: Test\nas_of: 2026-02-15\n")
+    write(root, "okrsite.yaml", f"title: Test\nas_of: {as_of}\n")
     write(root, "content/objectives/grow.md", OBJECTIVE.format(id="grow", title=title, krs=krs))
     for name, text in (projects or {}).items():
         write(root, f"content/projects/{name}.md", text)
@@ -137,6 +141,44 @@ def test_a_decreasing_kr_reads_naturally(tmp_path: Path) -> None:
     assert spec.alt.startswith("Reduce website bounce rate from 10% to 4%: 7%, down from 10% toward 4%, "
                                "50% of the way, expected 50% by 15 Feb 2026")
     assert [t[1] for t in data.y_ticks][-1].endswith("%")
+
+
+def test_a_current_value_without_history_is_drawn_on_the_report_date_even_after_the_period(tmp_path: Path) -> None:
+    """Q1 ended on 31 Mar; a `current:` known on 14 May is not drawn as if it were the value on 31 Mar."""
+    spec = kr_spec(load_site(tmp_path, BOUNCE, as_of="2026-05-14"), "bounce-rate")
+    data = spec.data
+    assert isinstance(data, TrendData)
+    may_14 = 133.0  # days after 1 Jan
+    assert data.points == ((may_14, 7.0),) and data.actual[-1] == (may_14, 7.0)  # the line stops there
+    assert data.x_range == (0.0, may_14) and data.as_of_x == may_14 and data.as_of_label == "as of 14 May"
+    assert data.plan[-1][0] == 90  # the plan still ends with the period
+    assert spec.tables[0].rows[1][0] == "14 May 2026 (current)"
+    assert spec.alt.endswith("50% of the way when Q1 2026 ended, not done.")
+    assert data.status == "not-done"  # drawn in the neutral colour of an ended period, not off-track red
+
+
+def test_estimates_and_chart_labels_read_like_a_title(tmp_path: Path) -> None:
+    arr = """\
+  - id: arr
+    title: Grow ARR from 2.4M USD to 3.0M USD
+    start: 2400000
+    target: 3000000
+    unit: USD
+    checkins:
+      - {date: 2026-02-10, value: 2650000}
+"""
+    spec = kr_spec(load_site(tmp_path, arr), "arr")
+    assert (spec.data.target_label.text, spec.data.now_label, spec.data.expected_label) == (
+        "Target 3M USD", "2.65M", "expected 2.7M")
+    rows = spec.tables[0].rows
+    assert rows[1] == ("10 Feb 2026", "2,650,000 USD", "2.67M USD")  # the value as entered, the estimate short
+    assert "3,000,000 USD" in spec.alt
+
+
+@pytest.mark.parametrize(("value", "shown"), [(950, "950"), (12000, "12,000"), (250000, "250k"),
+                                              (2683516, "2.68M"), (3e9, "3B"), (-1500000, "-1.5M"), (2.5, "2.5")])
+def test_compact_numbers(value: float, shown: str) -> None:
+    assert compact(value) == shown
 
 
 def test_the_data_table_of_a_trend_lists_start_checkins_and_target(tmp_path: Path) -> None:
@@ -235,8 +277,10 @@ def test_long_and_non_latin_titles_keep_an_id_to_fall_back_on(tmp_path: Path) ->
     site = load_site(tmp_path, PAGE_VIEWS.replace("Increase website page views from 1200 to 2500", title)
                      + BOUNCE.replace("Reduce website bounce rate from 10% to 4%", "直帰率を10%から4%に下げる"))
     rows = objective_overview(site, site.objectives["grow"], LOOK).data.rows
-    assert rows[0].label.text == "Increase the number of…" and len(rows[0].label.text) <= 28
+    assert rows[0].label.text == "Increase the number of weekly active analysts in\nthe enterprise segment"
     assert rows[1].label.fallback == "bounce-rate"
+    narrow = objective_overview(site, site.objectives["grow"], dataclasses.replace(LOOK, layout=NARROW)).data.rows
+    assert narrow[0].label.text == "Increase the number of weekly\nactive analysts in the enterprise…"
 
 
 def test_specs_are_pure_data_and_hash_the_same_every_time(tmp_path: Path) -> None:

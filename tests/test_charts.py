@@ -20,7 +20,8 @@ import pytest
 
 from okrsite.build.builder import BuildOptions, BuildReport, build
 from okrsite.commands.cli import main
-from okrsite.site.formatting import number, percent
+from okrsite.site.formatting import grade, number, percent, unit_for
+from okrsite.site.charts.layout import LAYOUTS
 from tests.conftest import REPO, write
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -36,7 +37,7 @@ def build_site(root: Path, **options) -> BuildReport:
 
 
 class Figures(HTMLParser):
-    """The chart figures of a page: image attributes, caption and data table cells."""
+    """The charts of a page: image attributes (and the narrow layout's source), caption and data table cells."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -47,13 +48,15 @@ class Figures(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list) -> None:
         attributes = dict(attrs)
-        if tag == "figure" and "chart" in (attributes.get("class") or "").split():
+        if tag == "div" and "chart" in (attributes.get("class") or "").split():
             self._in_figure = True
-            self.figures.append({"img": None, "caption": "", "rows": []})
+            self.figures.append({"img": None, "source": None, "caption": "", "rows": []})
         elif not self._in_figure:
             return
         elif tag == "img":
             self.figures[-1]["img"] = attributes
+        elif tag == "source":
+            self.figures[-1]["source"] = attributes
         elif tag == "figcaption":
             self._caption = True
         elif tag == "tr":
@@ -62,7 +65,7 @@ class Figures(HTMLParser):
             self._cell = []
 
     def handle_endtag(self, tag: str) -> None:
-        if tag == "figure":
+        if tag == "details":  # the data tables close a chart
             self._in_figure = False
         elif tag == "figcaption":
             self._caption = False
@@ -117,9 +120,13 @@ def test_pages_show_charts_with_alt_text_stating_the_numbers(built_demo: Path) -
                           "toward 800 ms, 13% of the way, expected 47% by 14 May 2026; off track, "
                           "34 points behind the expected pace; on its trend it would reach 1,967 ms by "
                           "30 Jun 2026 (27% of the way).")
-    assert (p95["width"], p95["height"], p95["loading"]) == ("720", "240", "lazy")
-    svg = ET.fromstring((built_demo / "charts/objectives/faster-queries/kr-p95-latency.svg").read_bytes())
-    assert svg.find(SVG + "title").text == p95["alt"]
+    assert (p95["width"], p95["height"], p95["loading"]) == ("960", "250", "lazy")
+    assert figs[1]["source"] == {"media": "screen and (max-width: 40rem), screen and (max-width: 60rem) and (pointer: coarse)",
+                                 "srcset": "../../charts/objectives/faster-queries/kr-p95-latency-narrow.svg"}
+    for name in ("kr-p95-latency", "kr-p95-latency-narrow"):
+        svg = ET.fromstring((built_demo / f"charts/objectives/faster-queries/{name}.svg").read_bytes())
+        assert svg.find(SVG + "title").text == p95["alt"]
+        assert "width" not in svg.attrib and svg.attrib["viewBox"].startswith("0 0 ")  # it scales with its card
     for page in ("index.html", "periods/2026-Q1/index.html", "projects/blog-push/index.html"):
         (fig,) = figures(built_demo / page)
         assert fig["img"]["alt"] and fig["caption"] and fig["rows"], page
@@ -136,7 +143,7 @@ def test_the_data_tables_match_okrs_json(built_demo: Path) -> None:
 
             def shown(value: float) -> str:
                 text = number(int(value) if float(value).is_integer() else value)
-                return text + "%" if unit == "%" else f"{text} {unit}".strip()
+                return text + "%" if unit == "%" else f"{text} {unit_for(value, unit)}".strip()  # 1 day, 5 days
 
             rows = tables.get(f"kr-{kr['id']}.svg")
             if kr["type"] != "metric" or rows is None:
@@ -151,7 +158,8 @@ def test_the_data_tables_match_okrs_json(built_demo: Path) -> None:
             rows = tables["overview.svg"][1:]
             items = ([kr for kr in objective["key_results"] if kr["dropped"] is None]  # dropped KRs: in no overview
                      or [o for o in data["objectives"] if o["id"] in objective["children"] and o["status"] != "draft"])
-            assert [(r[0], r[1]) for r in rows] == [(i["title"], percent(i["progress"])) for i in items]
+            shown_progress = percent if objective["grade"] is None else grade  # an ended period's: its grade
+            assert [(r[0], r[1]) for r in rows] == [(i["title"], shown_progress(i["progress"])) for i in items]
     assert checked >= 20
 
 
@@ -176,7 +184,7 @@ def site_with_titles(tmp_path: Path, titles: list[str]) -> Path:
 def test_dollar_signs_never_turn_into_mathtext(tmp_path: Path) -> None:
     root = site_with_titles(tmp_path, ["Revenue $2M to $5M", "Cut CAC $50% to $35%"])
     report = build_site(root, jobs=1)
-    assert report.charts_drawn == 3
+    assert report.charts_drawn == 6  # three charts, wide and narrow
     overview = (root / "output/charts/objectives/grow/overview.svg").read_text()
     assert ">Revenue $2M to $5M</text>" in overview and ">Cut CAC $50% to $35%</text>" in overview
     trend = (root / "output/charts/objectives/grow/kr-k1.svg").read_text()
@@ -191,7 +199,7 @@ def test_non_latin_titles_draw_without_tofu_or_warnings(tmp_path: Path, caplog: 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         report = build_site(root, jobs=1)  # in this process, so its warnings are seen here
-    assert report.charts_drawn == 3
+    assert report.charts_drawn == 6
     assert [str(w.message) for w in caught if "glyph" in str(w.message).lower()] == []
     assert [r for r in caplog.records if "glyph" in r.getMessage().lower()] == []
     drawn = [t.text for t in ET.parse(root / "output/charts/objectives/grow/overview.svg").iter(SVG + "text")]
@@ -219,10 +227,14 @@ def test_one_changed_checkin_redraws_only_its_own_charts(demo_site: Path) -> Non
     report = build_site(demo_site)
     after = charts_of(demo_site / "output")
     changed = sorted(name for name in after if after[name] != before[name])
-    # its trend, its objective's overview, the roll-up it supports, and its period's overview
-    assert changed == ["objectives/grow-inbound/overview.svg", "objectives/seo-visibility/kr-page-views.svg",
-                       "objectives/seo-visibility/overview.svg", "periods/2026-Q1.svg"]
-    assert report.charts_drawn == 4
+    # its trend, its objective's overview, the roll-up it supports, and its period's overview, each
+    # wide and narrow
+    assert changed == ["objectives/grow-inbound/overview-narrow.svg", "objectives/grow-inbound/overview.svg",
+                       "objectives/seo-visibility/kr-page-views-narrow.svg",
+                       "objectives/seo-visibility/kr-page-views.svg",
+                       "objectives/seo-visibility/overview-narrow.svg", "objectives/seo-visibility/overview.svg",
+                       "periods/2026-Q1-narrow.svg", "periods/2026-Q1.svg"]
+    assert report.charts_drawn == 8
 
 
 def test_output_is_the_same_bytes_for_one_or_two_processes(demo_site: Path, tmp_path: Path) -> None:
@@ -250,7 +262,8 @@ def test_a_reused_figure_draws_the_same_bytes_as_a_fresh_one(demo_site: Path) ->
     diagnostics = Diagnostics()
     config = load_config(demo_site / "okrsite.yaml", diagnostics)
     site = Builder(BuildOptions(config.path))._load_site(config, diagnostics)
-    specs = list(page_specs(site, site_map(site), Look("svg", 144, default_palette())).values())
+    specs = [spec for layout in LAYOUTS  # each kind of figure in each layout
+             for spec in page_specs(site, site_map(site), Look("svg", 144, default_palette(), layout)).values()]
     draw._templates.clear()
     fresh = [draw.draw(spec) for spec in specs[:1]] + [None] * (len(specs) - 1)
     for index, spec in enumerate(specs[1:], start=1):
@@ -279,10 +292,11 @@ def test_png_charts_have_the_configured_resolution(demo_site: Path) -> None:
     data = charts["objectives/seo-visibility/kr-page-views.png"]
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     width, height = struct.unpack(">II", data[16:24])
-    assert (width, height) == (720 * 2, 240 * 2)  # CSS pixels × 192/96
+    assert (width, height) == (960 * 2, 250 * 2)  # CSS pixels × 192/96
     html = (demo_site / "output/objectives/seo-visibility/index.html").read_text()
     assert 'src="../../charts/objectives/seo-visibility/kr-page-views.png"' in html
-    assert 'width="720" height="240"' in html
+    assert 'srcset="../../charts/objectives/seo-visibility/kr-page-views-narrow.png"' in html
+    assert 'width="960" height="250"' in html
 
 
 def test_a_site_theme_recolours_the_charts(demo_site: Path) -> None:
@@ -327,9 +341,10 @@ def test_the_cli_takes_jobs_and_verbose(demo_site: Path, capsys: pytest.CaptureF
 @pytest.mark.parametrize("jobs", [1, None], ids=["in-process", "background"])
 def test_a_chart_that_cannot_be_drawn_is_left_out_with_a_warning_and_retried(
         demo_site: Path, monkeypatch: pytest.MonkeyPatch, jobs: int | None) -> None:
-    from okrsite.site.charts import draw
+    from okrsite.site.charts import draw, workers
 
     original = draw._draw
+    monkeypatch.setattr(workers, "MIN_PER_WORKER", 10_000)  # no pool: in this process, or one forked from it
 
     def failing(spec):  # one chart fails, as a drawing bug would make it
         if spec.name == "objectives/seo-visibility/kr-page-views":
@@ -365,5 +380,5 @@ def test_a_build_marks_the_cached_charts_it_uses_so_the_others_can_be_pruned(dem
     source.write_text(source.read_text().replace("value: 1720", "value: 1800"))
     report = build_site(demo_site)
     unused = [path for path in cache.iterdir() if path.stat().st_mtime_ns == 1]
-    assert report.charts_drawn == 4 and len(unused) == 4  # the four pictures the edit replaced
-    assert len(list(cache.iterdir())) == first.charts_drawn + 4
+    assert report.charts_drawn == 8 and len(unused) == 8  # the four pictures the edit replaced, in both layouts
+    assert len(list(cache.iterdir())) == first.charts_drawn + 8

@@ -195,7 +195,7 @@ def test_a_side_that_does_not_build_is_named_with_its_diagnostics(repo: Path, ca
     short = git(repo, "rev-parse", "--short=7", "HEAD")
     assert err[0] == f"okrsite: diff: the base HEAD ({short}) does not build:"
     assert "content/objectives/grow.md:2:8: error: invalid YAML" in err[1]
-    assert f"content/objectives/sales.md:5:" in "\n".join(err) and "'target' equals 'start' (0)" in "\n".join(err)
+    assert "content/objectives/sales.md:5:" in "\n".join(err) and "'target' equals 'start' (0)" in "\n".join(err)
     assert "okrsite: diff: the head work tree does not build:" in err
     assert "'target': expected a number, got the text 'lots'" in "\n".join(err)
     assert err[-1] == f"okrsite: diff failed: the base HEAD ({short}) and the head work tree did not build"

@@ -9,7 +9,6 @@ change is meant, refresh the folder and commit it with the change:
 from __future__ import annotations
 
 import difflib
-from pathlib import Path
 
 import pytest
 

@@ -11,7 +11,7 @@ import pytest
 
 from okrsite.build.builder import BuildOptions, build
 from tests.conftest import write
-from tests.gitrepo import commit, git, init
+from tests.gitrepo import commit, init
 
 pytestmark = pytest.mark.usefixtures("isolated_git")
 

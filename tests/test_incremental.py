@@ -128,9 +128,10 @@ def test_an_edit_rewrites_only_the_files_that_changed(demo_site: Path) -> None:
     # the project, the lists that name it (alignment pages list unaligned projects), the exports
     assert "projects/wiki-migration/index.html" in rewritten
     assert not any(p.startswith("objectives/") for p in rewritten)
-    # its title: in its own chart, and in the portfolio charts of every period (it supports no OKR)
+    # its title: in its own chart, and in the portfolio charts of every period (it supports no OKR), in both layouts
     assert {p for p in rewritten if p.startswith("charts/")} == {
-        "charts/projects/wiki-migration.svg", "charts/portfolio/2026-Q1.svg", "charts/portfolio/2026-Q2.svg"}
+        f"charts/{name}{layout}.svg" for name in ("projects/wiki-migration", "portfolio/2026-Q1", "portfolio/2026-Q2")
+        for layout in ("", "-narrow")}
     assert not any(p.name.startswith(".output.okrsite") for p in demo_site.iterdir())
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from okrsite.build import output
-from okrsite.build.output import MARKER, UnsafeOutput, write_site
+from okrsite.build.output import UnsafeOutput, write_site
 from okrsite.commands.cli import main
 from okrsite.content.config import default_as_of
 from tests.conftest import MINIMAL_CONFIG, MINIMAL_OBJECTIVE, write
@@ -528,7 +528,7 @@ def test_control_characters_in_titles_leave_charts_and_the_feed_valid_xml(tmp_pa
     root = make_site(tmp_path / "site", {OBJ: objective})
     assert build(root)[0] == 0
     svgs = sorted((root / "output/charts").rglob("*.svg"))
-    assert len(svgs) == 2  # the KR's trend, the period's overview
+    assert len(svgs) == 4  # the KR's trend, the period's overview, wide and narrow
     for path in [*svgs, root / "output/feed.xml"]:
         ElementTree.parse(path)  # raises on invalid XML
     for path in (root / "output").rglob("*"):
@@ -544,7 +544,7 @@ def built_without_the_kr_chart(root: Path, build, warning: str) -> None:
     code, lines = build(root)
     assert code == 0 and diagnostics(lines) == [f"{OBJ}:1:1: warning: {warning}"]
     assert "kr-views.svg" not in (root / "output/objectives/grow/index.html").read_text()
-    assert sorted(p.name for p in (root / "output/charts").rglob("*.svg")) == ["2026-Q1.svg"]
+    assert sorted(p.name for p in (root / "output/charts").rglob("*.svg")) == ["2026-Q1-narrow.svg", "2026-Q1.svg"]
 
 
 def test_a_chart_that_cannot_be_planned_only_warns(tmp_path: Path, build, monkeypatch) -> None:

@@ -211,14 +211,32 @@ def test_milestones_value_counts_the_done_ones() -> None:
 
 
 @pytest.mark.parametrize(("progress", "expected", "status", "shown"), [
-    (0.2, 0.5, "off-track", '<span class="behind">30 pts behind</span>'),
-    (0.4, 0.5, "on-track", '<span class="muted">10 pts behind</span>'),
-    (0.7, 0.5, "on-track", '<span class="muted">20 pts ahead</span>'),
-    (0.5, 0.502, "on-track", '<span class="muted">on pace</span>'),
+    (0.2, 0.5, "off-track", '<span class="pace pace--off-track">30 pts behind</span>'),
+    (0.25, 0.5, "at-risk", '<span class="pace pace--at-risk">25 pts behind</span>'),
+    (0.4, 0.5, "on-track", '<span class="pace pace--on-track">10 pts behind</span>'),
+    (0.49, 0.5, "on-track", '<span class="pace pace--on-track">1 pt behind</span>'),
+    (0.7, 0.5, "on-track", '<span class="pace pace--on-track">20 pts ahead</span>'),
+    (0.5, 0.502, "on-track", '<span class="pace pace--on-track">on pace</span>'),
 ])
-def test_behind_by_says_points_behind_or_ahead_of_pace(progress: float, expected: float, status: str,
-                                                      shown: str) -> None:
+def test_behind_by_says_points_behind_or_ahead_of_pace_in_the_colour_of_the_status(
+        progress: float, expected: float, status: str, shown: str) -> None:
+    """An at-risk KR is never printed in the off-track red; an on-track one behind the line says so."""
     assert render("{{ behind_by(k) }}", k=kr(progress=progress, expected=expected, status=status)) == shown
+
+
+def test_the_stylesheet_colours_pace_by_status_not_all_behind_in_red() -> None:
+    css = (REPO / "themes/default/static/style.css").read_text()
+    assert ".pace--at-risk { color: var(--at-risk-text)" in css
+    assert ".pace--off-track { color: var(--off-track-text)" in css
+    assert ".behind" not in css
+
+
+@pytest.mark.parametrize(("value", "unit", "shown"), [
+    (1, "days", "1 day"), (2, "days", "2 days"), (1, "views", "1 view"), (1, "ms", "1 ms"), (1, "%", "1%"),
+    (1, "USD", "1 USD"), (1, "stories", "1 stories"), (1.5, "days", "1.5 days"), (1, "kbps", "1 kbps"),
+])
+def test_an_amount_of_one_takes_the_singular_of_a_plural_word_unit(value: float, unit: str, shown: str) -> None:
+    assert text(render("{{ amount(v, u) }}", v=value, u=unit)) == shown
 
 
 def test_templates_that_call_the_former_macros_keep_working() -> None:

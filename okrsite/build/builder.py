@@ -38,6 +38,7 @@ from okrsite.site.assets import copied_files
 from okrsite.site.charts import start_charts
 from okrsite.site.charts.cache import matplotlib_version
 from okrsite.site.exports import export_files
+from okrsite.site.formatting import plural
 from okrsite.site.markdown import RenderCache
 from okrsite.site.pages import Page, navigation
 from okrsite.site.render import Rendered, RenderJob, make_environment, render_pages, theme_dirs
@@ -78,12 +79,12 @@ class BuildReport:
     pages_workers: int = 0  # processes that rendered pages
 
     def summary(self) -> str:
-        charts = (f", {self.charts_drawn} charts drawn, {self.charts_cached} cached"
+        charts = (f", {plural(self.charts_drawn, 'chart')} drawn, {self.charts_cached} cached"
                   if self.charts_drawn or self.charts_cached else "")
         if self.up_to_date:
-            return (f"up to date: {self.pages} pages, {self.files} files unchanged{charts} "
+            return (f"up to date: {plural(self.pages, 'page')}, {plural(self.files, 'file')} unchanged{charts} "
                     f"in {self.seconds:.2f} s -> {self.output}")
-        return (f"built {self.pages} pages, {self.files} files ({self.written} written, "
+        return (f"built {plural(self.pages, 'page')}, {plural(self.files, 'file')} ({self.written} written, "
                 f"{self.unchanged} unchanged, {self.removed} removed){charts} in {self.seconds:.2f} s -> {self.output}")
 
 
@@ -98,7 +99,8 @@ class CheckReport:
     warnings: tuple[Diagnostic, ...] = ()
 
     def summary(self) -> str:
-        return (f"checked {self.objectives} objectives, {self.projects} projects and {self.pages} pages "
+        return (f"checked {plural(self.objectives, 'objective')}, {plural(self.projects, 'project')} and "
+                f"{plural(self.pages, 'page')} "
                 f"in {self.seconds:.2f} s: no errors")
 
 

@@ -16,6 +16,7 @@ from okrsite.content.config import CONFIG_NAME, default_as_of
 from okrsite.diagnostics import BuildFailed, Diagnostic, Diagnostics
 from okrsite.model.periods import FIRST_DAY, LAST_DAY
 from okrsite.model.scoring import ZONES
+from okrsite.site.formatting import plural
 from okrsite.commands.progress import Progress
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
@@ -104,11 +105,11 @@ def run_build(args: argparse.Namespace) -> int:
         _print_diagnostics(report.warnings)
         if args.verbose:
             workers = report.charts_workers
-            where = f" ({workers} process{'es' if workers != 1 else ''})" if workers else ""
+            where = f" ({plural(workers, 'process', 'processes')})" if workers else ""
             print(f"charts: {report.charts_drawn} drawn{where}, {report.charts_cached} from the cache, "
                   f"{report.charts_seconds:.2f} s; documents: {report.documents_parsed} parsed, "
                   f"{report.documents_cached} cached; pages: {report.pages_kept} kept (inputs unchanged), "
-                  f"{report.pages_workers} rendering process{'es' if report.pages_workers != 1 else ''}")
+                  f"{plural(report.pages_workers, 'rendering process', 'rendering processes')}")
         print(report.summary())
     return EXIT_OK
 

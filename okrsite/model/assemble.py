@@ -6,7 +6,6 @@ returned only when there is no error, so later stages can trust it.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any

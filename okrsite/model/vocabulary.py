@@ -64,7 +64,12 @@ LANE_MEANINGS = {
     "keep": "healthy, and what it supports is on track",
 }
 
-_ALL = {**PROJECT_STATUSES, **OKR_STATUSES, **LANES}
+# Once a period has ended, pace no longer applies: a key result or objective is done, or it is
+# not (its grade says how far it got). Other statuses (not started, dropped, draft) stay.
+PACE_STATUSES = ("off-track", "at-risk", "on-track")
+ENDED_STATUSES = _terms(("done", "Done", "done", "✔"), ("not-done", "Not done", "not done", "◑"))
+
+_ALL = {**ENDED_STATUSES, **PROJECT_STATUSES, **OKR_STATUSES, **LANES}
 _RANK = {status: index for index, status in enumerate(OKR_STATUSES)}
 
 
@@ -89,6 +94,19 @@ def by_status(items: Iterable[Any]) -> list[Any]:
         priority = getattr(item, "priority", None)
         return (4 if priority is None else priority, rank(item.status), item.progress - item.expected, item.id)
     return sorted(items, key=key)
+
+
+def final(status: str) -> str:
+    """The state shown once the period has ended: a pace status becomes 'not-done'."""
+    return "not-done" if status in PACE_STATUSES else status
+
+
+def final_counts(items: Iterable[Any]) -> dict[str, int]:
+    """How many items of an ended period are done and not done (other statuses where there are any)."""
+    counts = dict.fromkeys(ENDED_STATUSES, 0)
+    for item in items:
+        counts[final(item.status)] = counts.get(final(item.status), 0) + 1
+    return counts
 
 
 def status_counts(items: Iterable[Any]) -> dict[str, int]:

@@ -32,7 +32,7 @@ from typing import Any
 
 from okrsite.model.compare import Changes, Move, ProjectChange, ValueMove
 from okrsite.model.scoring import round_half_up
-from okrsite.site.formatting import date, number, percent, status_label
+from okrsite.site.formatting import date, number, percent, plural, status_label
 
 
 @dataclass(frozen=True)
@@ -146,7 +146,7 @@ def _project(p: ProjectChange) -> str:
         days = p.slipped_days
         shown = f"due {_date(p.due.before)} → {_date(p.due.after)}"
         if days:
-            shown += f" ({'slipped' if days > 0 else 'pulled in'} {abs(days)} day{'s' if abs(days) != 1 else ''})"
+            shown += f" ({'slipped' if days > 0 else 'pulled in'} {plural(abs(days), 'day')})"
         parts.append(shown)
     if p.budget_planned:
         parts.append(f"planned budget {_amount(_num(p.budget_planned.before), p.currency)} → "

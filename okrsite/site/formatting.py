@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 
 from okrsite.model.scoring import round_half_up
 from okrsite.model.vocabulary import term
@@ -29,18 +30,52 @@ def round_to_span(value: float, span: float) -> float:
     return round(value, digits)
 
 
-def value_text(value: float, unit: str = "", digits: int = 2) -> str:
-    """A number with its unit, as the HTML shows it: '1,720 views', '7%'."""
-    text = number(int(value) if float(value).is_integer() else float(value), digits)
+def compact(value: float, digits: int = 2) -> str:
+    """A number as short as a title writes it, for estimates and charts: 950, 12,000, 250k, 2.68M, 3B."""
+    magnitude = abs(value)
+    for limit, scale, suffix in ((1e9, 1e9, "B"), (1e6, 1e6, "M"), (1e5, 1e3, "k")):
+        if magnitude >= limit:
+            return number(value / scale, 2) + suffix
+    if float(value).is_integer():
+        return number(int(value))
+    return number(float(value), digits)
+
+
+def plural(count: int, word: str, words: str = "", counted: bool = True) -> str:
+    """'1 chart', '2 charts', '1,200 days': a count with the word it counts ('process', 'processes');
+    `counted=False`: the word alone, for a count shown apart from it."""
+    noun = word if count == 1 else words or word + "s"
+    return f"{count:,} {noun}" if counted else noun
+
+
+# A unit that is a plural word ("days", "views", "hrs"), whose singular is the word less its "s";
+# not an abbreviation ("ms", "kbps", "fps") nor a plural like "stories", "boxes", "matches", "status".
+_WORD = re.compile(r"[a-z]{2,}s", re.ASCII)
+_NOT_PLURAL_S = ("ss", "us", "is", "ies", "xes", "ches", "shes", "ses", "zes")
+_RATES = re.compile(r"[kmgt]?bps|[fqr]ps|i?ops", re.ASCII)
+
+
+def unit_for(value: float | None, unit: str) -> str:
+    """The unit as it reads after the value: '1 day' but '2 days', never '1 views'."""
+    if (value is not None and abs(value) == 1 and _WORD.fullmatch(unit) and not unit.endswith(_NOT_PLURAL_S)
+            and not _RATES.fullmatch(unit)):
+        return unit[:-1]
+    return unit
+
+
+def value_text(value: float, unit: str = "", digits: int = 2, short: bool = False) -> str:
+    """A number with its unit, as the HTML shows it: '1,720 views', '7%', '1 day'; `short`: as
+    an estimate or a chart label reads, '2.68M USD'."""
+    text = compact(value, digits) if short else number(int(value) if float(value).is_integer() else float(value), digits)
     if unit == "%":
         return text + "%"
-    return f"{text} {unit}" if unit else text
+    return f"{text} {unit_for(value, unit)}" if unit else text
 
 
 def estimate(value: float, start: float | None, target: float | None, unit: str = "") -> str:
     """A computed value (a forecast) to the precision that matters on a KR's scale, with its unit."""
     span = abs((target or 0) - (start or 0)) or abs(value) or 1.0
-    return value_text(round_to_span(value, span), unit)
+    return value_text(round_to_span(value, span), unit, short=True)
 
 
 def whole_percent(value: float) -> int:
@@ -61,11 +96,6 @@ def pace_points(progress: float, expected: float) -> int:
 def css_percent(value: float | None) -> str:
     """A 0..1 fraction as a CSS length in percent, clamped: 0.4736 -> '47.4', 1.2 -> '100'."""
     return f"{min(1.0, max(0.0, value or 0.0)) * 100:.1f}".removesuffix(".0")
-
-
-def plural(count: int, word: str, words: str | None = None) -> str:
-    """'1 day', '2 days', '0 charts': the count and the word that agrees with it."""
-    return f"{count:,} {word if count == 1 else words or word + 's'}"
 
 
 def grade(value: float | None) -> str:

@@ -21,7 +21,7 @@ from okrsite.model import scoring
 from okrsite.model.periods import Period
 from okrsite.model.portfolio import FINISHED
 from okrsite.model.site import KeyResult, Objective, Project, Site, Team
-from okrsite.model.vocabulary import COUNTED, by_status, status_counts
+from okrsite.model.vocabulary import COUNTED, by_status, final_counts, status_counts
 from okrsite.site import portfolio
 
 RECENT_ITEMS = 12
@@ -96,11 +96,17 @@ def link_url(link: str) -> str:
     return objective_url(objective_id) + (f"#kr-{kr_id}" if kr_id else "")
 
 
+def top_level(objectives: list[Objective]) -> list[Objective]:
+    """The objectives of a period that support no other objective of it, drafts left out (they have
+    no numbers yet)."""
+    ids = {o.id for o in objectives}
+    return [o for o in objectives if o.parent not in ids and not o.is_draft]
+
+
 def mean_progress(objectives: list[Objective]) -> float | None:
     """Overall progress of a period: the mean of its top-level objectives (roll-ups count once;
     drafts, which have no numbers, not at all)."""
-    ids = {o.id for o in objectives}
-    top = [o for o in objectives if o.parent not in ids and not o.is_draft]
+    top = top_level(objectives)
     return sum(o.progress for o in top) / len(top) if top else None
 
 
@@ -108,6 +114,14 @@ def counted(objectives: Iterable[Objective]) -> dict[str, int]:
     """How many objectives have each status that counts; drafts are counted apart (`drafts`)."""
     every = status_counts(objectives)
     return {status: every[status] for status in COUNTED}
+
+
+def counts_of(site: Site, period_id: str, objectives: list[Objective]) -> dict[str, int]:
+    """Objectives by status; once the period has ended, done and not done (pace no longer applies).
+    Drafts are counted apart (`drafts`)."""
+    ended = site.periods[period_id].has_ended(site.as_of)
+    numbered = [o for o in objectives if not o.is_draft]
+    return final_counts(numbered) if ended else counted(numbered)
 
 
 def drafts(objectives: Iterable[Objective]) -> list[Objective]:
@@ -175,9 +189,10 @@ def dashboard(site: Site) -> Page:
         "period": period,
         "objectives": by_status(objectives),
         "groups": team_groups(by_status(objectives)),
-        "counts": counted(objectives),
+        "counts": counts_of(site, period.id, objectives),
         "drafts": drafts(objectives),
         "overall": mean_progress(objectives),
+        "top_level": len(top_level(objectives)),
         "expected": period_elapsed(site, period.id) if objectives else None,
         "behind": behind_pace(site, objectives),
         "trending": [o for o in by_status(objectives) if o.trending_to_miss],
@@ -202,7 +217,7 @@ def objective_page(site: Site, objective: Objective) -> Page:
         "kr_projects": {kr.id: site.projects_for(kr.ref) for kr in objective.key_results},
         "whole_projects": site.projects_for(objective.id),
         "projects": projects_supporting(site, objective),
-    }, section="periods", depends="context",
+    }, section="objectives", depends="context",
         charts=(ChartUse(("objective", objective.id)),
                 *(ChartUse(("kr", kr.ref), kr.id) for kr in objective.key_results)))
 
@@ -245,9 +260,12 @@ def team_page(site: Site, team: Team) -> Page:
 
 
 def teams_index(site: Site) -> Page:
+    """The org tree, each team with its objectives of the default period by status."""
     roots = [t for t in site.teams.values() if not t.parent or t.parent not in site.teams]
-    counts = {t: sum(t in o.teams for o in site.objectives.values()) for t in site.teams}
-    return Page("teams/index.html", "teams.html", "Teams", {"roots": roots, "objective_counts": counts},
+    period = site.periods.get(site.default_period)
+    current = site.objectives_in(period.id) if period else []
+    counts = {t: counts_of(site, period.id, [o for o in current if t in o.teams]) if period else {} for t in site.teams}
+    return Page("teams/index.html", "teams.html", "Teams", {"roots": roots, "period": period, "team_counts": counts},
                 section="teams", nav=NavEntry("Teams", 20))
 
 
@@ -269,10 +287,11 @@ def period_page(site: Site, period_id: str) -> Page:
         "ended": period.has_ended(site.as_of),
         "objectives": by_status(objectives),
         "groups": sorted(groups.items(), key=lambda kv: (kv[0] is None, kv[0] or "")),
-        "counts": counted(objectives),
+        "counts": counts_of(site, period_id, objectives),
         "drafts": drafts(objectives),
         "overall": mean_progress(objectives),
         "elapsed": period_elapsed(site, period_id),
+        "top_level": len(top_level(objectives)),
         "mean_grade": sum(graded) / len(graded) if graded else None,
         "closed": [o for o in by_status(objectives) if o.closed is not None and o.grade is not None],
         "trending": [o for o in by_status(objectives) if o.trending_to_miss],
@@ -283,7 +302,7 @@ def period_page(site: Site, period_id: str) -> Page:
 def periods_index(site: Site) -> Page:
     rows = [(p, site.objectives_in(p.id)) for p in reversed(list(site.periods.values()))]
     return Page("periods/index.html", "periods.html", "Periods", {
-        "rows": [(p, len(objs), mean_progress(objs), counted(objs)) for p, objs in rows],
+        "rows": [(p, len(objs), mean_progress(objs), counts_of(site, p.id, objs)) for p, objs in rows],
     }, section="periods", nav=NavEntry("Periods", 10))
 
 
@@ -308,6 +327,22 @@ def alignment_url(period_id: str) -> str:
 def unaligned_projects(projects: Iterable[Project]) -> list[Project]:
     """Projects still going (or not started) that support no objective or key result."""
     return [p for p in projects if not p.aligned and p.status != "done"]
+
+
+def unsupported(site: Site, key_results: list[KeyResult]) -> list[KeyResult]:
+    """Open key results no project supports, neither directly nor through their objective as a
+    whole; done and dropped ones are not waiting for one. Furthest behind pace first."""
+    open_krs = [kr for kr in key_results if kr.status not in ("done", "dropped")
+                and kr.ref not in site.projects_by_link and kr.objective_id not in site.projects_by_link]
+    return sorted(open_krs, key=lambda kr: (-shortfall(kr), kr.ref))
+
+
+def shortfall(kr: KeyResult) -> float:
+    """How far behind a KR is, as a share: behind pace, or for a maintain KR all of it when outside
+    its band (keeping a value is not a race against the calendar) and nothing inside."""
+    if kr.type == "maintain":
+        return 1.0 if kr.status == "off-track" else 0.0
+    return kr.expected - kr.progress
 
 
 def alignment_pages(site: Site) -> list[Page]:
@@ -340,7 +375,7 @@ def alignment_pages(site: Site) -> list[Page]:
             "outside": {i: site.objectives[i] for i in sorted(across)},
             "key_results": len(key_results),
             "supporters": {link: site.projects_for(link) for link in links if link in site.projects_by_link},
-            "unsupported": [kr for kr in key_results if kr.ref not in site.projects_by_link and kr.counted],
+            "unsupported": unsupported(site, key_results),
             "hanging": {ref: ids for ref, ids in hanging.items() if ids},
             "unaligned": unaligned,
         }

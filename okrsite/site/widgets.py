@@ -22,9 +22,10 @@ from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
 from okrsite.model.site import KeyResult, Objective, Project, Team
+from okrsite.model.vocabulary import final
 from okrsite.site import formatting
-from okrsite.site.formatting import (css_percent, grade, number, pace_points, percent, plural, status_icon,
-                                     status_label)
+from okrsite.site.formatting import (css_percent, grade, number, pace_points, percent, plural, status_icon, status_label,
+                                     unit_for)
 
 
 def amount(value: float | None, unit: str | None = "") -> Markup:
@@ -32,7 +33,7 @@ def amount(value: float | None, unit: str | None = "") -> Markup:
     if unit == "%":
         return Markup(f"{escape(number(value))}%")
     if unit:
-        return Markup(f"{escape(number(value))} {escape(unit)}")
+        return Markup(f"{escape(number(value))} {escape(unit_for(value, unit))}")
     return escape(number(value))
 
 
@@ -86,6 +87,11 @@ def badge(status: str) -> Markup:
     """Glyph, word and colour: colour is never the only signal."""
     return Markup(f'<span class="badge badge--{escape(status)}"><span class="badge__icon" aria-hidden="true">'
                   f'{status_icon(status)}</span> {escape(status_label(status))}</span>')
+
+
+def state(status: str, ended: bool) -> str:
+    """The status to show: once its period has ended, 'done' or 'not-done' rather than pace."""
+    return final(status) if ended else status
 
 
 def _flag(tone: str, glyph: str, word: str) -> str:
@@ -190,10 +196,6 @@ def kr_value(kr: KeyResult) -> Markup:
                   f'<span class="visually-hidden">, target</span> {amount(kr.target, kr.unit)}</span>')
 
 
-def _points(count: int) -> str:
-    return plural(count, "pt")
-
-
 def estimate(kr: KeyResult, value: float) -> Markup:
     """A computed value (a forecast) to the precision that matters on the KR's scale, with its unit."""
     return escape(formatting.estimate(value, kr.start, kr.target, kr.unit))
@@ -208,24 +210,21 @@ def band_text(kr: KeyResult) -> str:
     return f"at most {amount(kr.ceiling, kr.unit)}"
 
 
-def behind_by(kr: KeyResult) -> Markup:
-    """The shortfall behind pace in percentage points; highlighted once the KR is at risk."""
-    if kr.type == "maintain":  # keeping a value is not a race against the calendar
-        inside = kr.status == "on-track"
-        return Markup(f'<span class="{"muted" if inside else "behind"}">{"inside" if inside else "outside"} '
-                      "the band</span>")
-    pts = pace_points(kr.progress, kr.expected)
-    if pts > 0:
-        return Markup(f'<span class="{"behind" if kr.status in ("at-risk", "off-track") else "muted"}">'
-                      f"{_points(pts)} behind</span>")
-    if pts < 0:
-        return Markup(f'<span class="muted">{_points(-pts)} ahead</span>')
-    return Markup('<span class="muted">on pace</span>')
+def behind_by(item: KeyResult | Objective) -> Markup:
+    """Points behind (or ahead of) the expected pace, in the colour of the item's status: an at-risk
+    KR never reads in the off-track red, and an on-track one left of the line still says it is behind.
+    A maintain KR is inside or outside its band: keeping a value is not a race against the calendar."""
+    if getattr(item, "type", None) == "maintain":
+        words = "inside the band" if item.status == "on-track" else "outside the band"
+    else:
+        pts = pace_points(item.progress, item.expected)
+        words = f"{plural(pts, 'pt')} behind" if pts > 0 else f"{plural(-pts, 'pt')} ahead" if pts < 0 else "on pace"
+    return Markup(f'<span class="pace pace--{escape(item.status)}">{words}</span>')
 
 
 HELPERS: dict[str, Any] = {helper.__name__: helper for helper in (
-    amount, objective_link, project_link, kr_link, team_link, team_name, badge, flags, grade_chip,
-    progress, usage, kr_value, behind_by, objective_chips, stale_flag, estimate)}
+    amount, objective_link, project_link, kr_link, team_link, team_name, badge, state, flags, grade_chip,
+    progress, usage, kr_value, behind_by, plural, objective_chips, stale_flag, estimate, band_text)}
 
 
 def register(env: jinja2.Environment) -> None:

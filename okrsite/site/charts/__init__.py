@@ -5,7 +5,8 @@
     charts = stage.finish(diagnostics)
 
 Each page names the subjects of its charts (`Page.charts`, see okrsite.site.pages);
-this stage specifies each subject once (`specs.chart_spec`), starts drawing those
+this stage specifies each subject once per layout (`specs.chart_spec`; wide, and narrow for
+phones: `layout.LAYOUTS`), starts drawing those
 missing from the cache, and gives the pages with chart descriptors in their
 contexts at once (`charts`: the page's list, `kr_charts`: by key result id), and,
 when finished, the chart files (`charts/<name>.<ext>` -> bytes) and how many
@@ -18,6 +19,7 @@ is the only module that imports it), in the processes of `charts.workers`.
 from __future__ import annotations
 
 import dataclasses
+import re
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -27,6 +29,7 @@ from xml.sax.saxutils import escape
 from okrsite.diagnostics import Diagnostics, Location
 from okrsite.model.site import Site
 from okrsite.site.charts.cache import ChartCache, chart_key
+from okrsite.site.charts.layout import LAYOUTS
 from okrsite.site.charts.palette import Palette, palette_for_theme
 from okrsite.site.charts.specs import SUBJECT_WORDS, ChartSpec, Look, Table, chart_spec, subject_source
 from okrsite.site.charts.workers import Progress, start_drawing
@@ -46,6 +49,7 @@ class Chart:
     height: int
     tables: tuple[Table, ...]
     kind: str
+    narrow: Chart | None = None  # the same chart laid out for phones (a <source> of the <picture>)
 
 
 @dataclass(frozen=True)
@@ -70,8 +74,12 @@ class ChartStage:
     cancel: Callable[[], None] = lambda: None  # the build failed before finish(): stop drawing
 
 
+_SIZE = re.compile(r' width="[\d.]+pt" height="[\d.]+pt"')
+
+
 def finish_svg(raw: bytes, palette: Palette, title: str) -> bytes:
-    """The cached drawing made a file: the theme's colours (light and dark) and font, and a <title>."""
+    """The cached drawing made a file: the theme's colours (light and dark) and font, and a <title>.
+    Its width and height go: the viewBox alone lets it take the width of its place on the page."""
     light = ";".join(f"--okr-{role}:{value}" for role, value in palette.light)
     dark = ";".join(f"--okr-{role}:{value}" for role, value in palette.dark)
     style = (f'<style type="text/css">:root{{{light}}}'
@@ -82,6 +90,8 @@ def finish_svg(raw: bytes, palette: Palette, title: str) -> bytes:
     text = raw.decode("utf-8")
     text = text.replace('<style type="text/css">*{stroke-linejoin: round; stroke-linecap: butt}</style>', style, 1)
     start = text.index("<svg")
+    end = text.index(">", start) + 1
+    text = text[:start] + _SIZE.sub("", text[start:end], count=1) + text[end:]
     end = text.index(">", start) + 1
     text = text[:end] + f"\n <title>{escape(title)}</title>" + text[end:]
     return text.encode("utf-8")
@@ -105,9 +115,9 @@ def chart_path(spec: ChartSpec) -> str:
     return f"charts/{spec.name}.{spec.look.format}"
 
 
-def _chart(spec: ChartSpec) -> Chart:
+def _chart(spec: ChartSpec, narrow: ChartSpec | None = None) -> Chart:
     return Chart(chart_path(spec), spec.alt, spec.caption, spec.width, spec.height,
-                 spec.tables, spec.kind)
+                 spec.tables, spec.kind, _chart(narrow) if narrow is not None else None)
 
 
 def page_specs(site: Site, pages: Iterable[Page], look: Look,
@@ -131,19 +141,24 @@ def page_specs(site: Site, pages: Iterable[Page], look: Look,
     return {subject: spec for subject, spec in specs.items() if spec is not None}
 
 
-def _attach(pages: Sequence[Page], specs: dict[tuple[str, str], ChartSpec],
+def _attach(pages: Sequence[Page], layouts: list[dict[tuple[str, str], ChartSpec]],
             ready: set[str]) -> tuple[list[Page], dict[str, tuple[str, ...]]]:
     """Each page with the charts it declares that are ready: `charts` (its list) and `kr_charts`
-    (by key result); and each page's chart files."""
+    (by key result); and each page's chart files. A chart shows when its wide layout is ready
+    (the first), with the others that are."""
     result, files = [], {}
     for page in pages:
-        shown: list[tuple[ChartUse, ChartSpec]] = [(use, specs[use.subject]) for use in page.charts
-                                                   if use.subject in specs and specs[use.subject].name in ready]
+        shown: list[tuple[ChartUse, list[ChartSpec]]] = []
+        for use in page.charts:
+            variants = [specs[use.subject] for specs in layouts
+                        if use.subject in specs and specs[use.subject].name in ready]
+            if variants and variants[0] is layouts[0].get(use.subject):
+                shown.append((use, variants))
         if shown:
-            files[page.url] = tuple(chart_path(spec) for _, spec in shown)
+            files[page.url] = tuple(chart_path(spec) for _, variants in shown for spec in variants)
         if page.charts:
-            charts = {"charts": [_chart(spec) for use, spec in shown if not use.slot],
-                      "kr_charts": {use.slot: _chart(spec) for use, spec in shown if use.slot}}
+            charts = {"charts": [_chart(*variants) for use, variants in shown if not use.slot],
+                      "kr_charts": {use.slot: _chart(*variants) for use, variants in shown if use.slot}}
             page = dataclasses.replace(page, context={**page.context, **charts})
         result.append(page)
     return result, files
@@ -162,9 +177,11 @@ def start_charts(site: Site, pages: list[Page], theme_dirs: list[Path], diagnost
         return ChartStage(pages, lambda _: ChartFiles({}, {}))
     started = time.perf_counter()
     look = Look(settings.format, float(settings.dpi), palette_for_theme(theme_dirs))
-    specs = page_specs(site, pages, look, diagnostics)
+    layouts = [page_specs(site, pages, dataclasses.replace(look, layout=layout), diagnostics if not index else None)
+               for index, layout in enumerate(LAYOUTS)]
+    every = [spec for specs in layouts for spec in specs.values()]
     cache = ChartCache(site.config.cache_dir / "charts")
-    keys = [(spec, chart_key(spec)) for spec in specs.values()]
+    keys = [(spec, chart_key(spec)) for spec in every]
     unique: dict[str, ChartSpec] = {}
     for spec, key in keys:
         unique.setdefault(key, spec)
@@ -172,19 +189,27 @@ def start_charts(site: Site, pages: list[Page], theme_dirs: list[Path], diagnost
     if missing and progress:
         progress(f"drawing {len(missing):,} charts ({len(images):,} from the cache)")
     drawing = start_drawing([spec for _, spec in missing], jobs, progress)
-    with_charts, by_page = _attach(pages, specs, {spec.name for spec in specs.values()})
+    with_charts, by_page = _attach(pages, layouts, {spec.name for spec in every})
     before_pages = time.perf_counter() - started
 
     def finish(diagnostics: Diagnostics) -> ChartFiles:
         """Wait for the drawings, store them, make the files; the time spent excludes the pages'."""
         finishing = time.perf_counter()
         results = drawing.pending.result()
+        warned: set[str] = set()
+
+        def warn(spec: ChartSpec, why: object) -> None:  # once a chart, whichever of its layouts failed
+            name = spec.name.removesuffix(spec.look.layout.suffix)
+            if name not in warned:
+                warned.add(name)
+                diagnostics.warning(Location(spec.source), f"chart {name} could not be drawn: {why}")
+
         for (key, spec), result in zip(missing, results):
             if isinstance(result, bytes):
                 images[key] = result
                 cache.put(key, spec.look.format, result)
             else:
-                diagnostics.warning(Location(spec.source), f"chart {spec.name} could not be drawn: {result}")
+                warn(spec, result)
         files: dict[str, bytes] = {}
         for spec, key in keys:
             if key not in images:
@@ -193,11 +218,11 @@ def start_charts(site: Site, pages: list[Page], theme_dirs: list[Path], diagnost
                 files[chart_path(spec)] = finish_svg(images[key], look.palette, spec.alt) \
                     if look.format == "svg" else images[key]
             except Exception as exc:  # noqa: BLE001 - a drawing that cannot be finished is one chart lost, with a warning
-                diagnostics.warning(Location(spec.source), f"chart {spec.name} could not be drawn: {exc}")
-        ready = {spec.name for spec in specs.values() if chart_path(spec) in files}
-        failed = [page for page in pages
-                  if any(specs[use.subject].name not in ready for use in page.charts if use.subject in specs)]
-        redo, redo_files = _attach(failed, specs, ready)
+                warn(spec, exc)
+        ready = {spec.name for spec in every if chart_path(spec) in files}
+        failed = [page for page in pages if any(specs[use.subject].name not in ready for specs in layouts
+                                                for use in page.charts if use.subject in specs)]
+        redo, redo_files = _attach(failed, layouts, ready)
         shown = {url: paths for url, paths in by_page.items() if url not in {page.url for page in failed}}
         return ChartFiles(files, {**shown, **redo_files}, sum(isinstance(r, bytes) for r in results),
                           len(unique) - len(missing), drawing.workers,

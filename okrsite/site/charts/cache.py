@@ -53,7 +53,7 @@ def _as_json(value: Any) -> dict[str, Any]:
 
 def drawing(spec: ChartSpec) -> dict[str, Any]:
     """The part of a spec that decides the image."""
-    look: dict[str, Any] = {"format": spec.look.format}
+    look: dict[str, Any] = {"format": spec.look.format, "layout": spec.look.layout}
     if spec.look.format == "png":
         look.update(dpi=spec.look.dpi, colours=spec.look.palette.light)
     return {"kind": spec.kind, "width": spec.width, "height": spec.height, "look": look, "data": spec.data}

@@ -34,16 +34,16 @@ from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 from matplotlib.transforms import offset_copy
 
+from okrsite.site.charts.layout import BAR_BOTTOM, COUNT_LINE, LINE, STRIP, Layout, bars_top, counts_height
 from okrsite.site.charts.palette import ROLES
 from okrsite.site.charts.portfolio import BurnData
-from okrsite.site.charts.specs import (BAR_BOTTOM, BAR_TOP, COUNTS_HEIGHT, BarsData, ChartSpec, Label,
-                                  TrendData)
+from okrsite.site.charts.specs import BarsData, ChartSpec, Label, TrendData
 from okrsite.site.formatting import status_icon, status_word
 
 PX = 1 / 96  # inches per CSS pixel
 PT = 0.75  # points per CSS pixel
 FONT = "DejaVu Sans"  # bundled with matplotlib: the same metrics everywhere
-SIZE, SMALL = 10.0, 9.0  # points: 13.3 px and 12 px
+SIZE = 10.0  # points: 13.3 px; axis, mark and legend labels are the layout's `small`
 RC = {"svg.fonttype": "none", "svg.hashsalt": "okrsite", "font.family": [FONT], "font.size": SIZE,
       "axes.unicode_minus": False, "path.simplify": True, "text.usetex": False}
 SVG_METADATA = {"Date": None, "Creator": None, "Format": None, "Type": None}
@@ -56,6 +56,7 @@ _FONT_FAMILY = re.compile(r"font-family: [^;\"]*;? ?")
 # z-orders of the text pools (3 is matplotlib's default for text, 2 for lines)
 POOLS = {"y": 3.1, "x": 3.2, "label": 3.1, "icon": 3.2, "value": 3.3, "count-icon": 3.4, "count-word": 3.5,
          "mark": 3.6, "legend": 3.7, "point-label": 3.8, "series-label": 3.8}
+BAR_PX, STACKED_BAR_PX = 13, 11  # thickness of a bar beside its label, and below it
 _glyphs: dict[str, bool] = {}
 
 
@@ -78,13 +79,19 @@ def shown(label: Label) -> str:
     return label.text if has_glyphs(label.text) else label.fallback
 
 
+def lines(label: Label) -> list[str]:
+    """A label's lines, each drawn as a text of its own (one SVG text can be anchored at its end)."""
+    return shown(label).split("\n")
+
+
 class _Template:
     """A figure kept across charts of one kind; `paint` updates it for one spec."""
 
-    def __init__(self, width: int, height: int) -> None:
+    def __init__(self, layout: Layout, width: int, height: int) -> None:
         self.fig = Figure(figsize=(width * PX, height * PX), facecolor="none")
         FigureCanvasAgg(self.fig)
         self.size = (width, height)
+        self.small = layout.small
         self._texts: dict[str, list[Text]] = {}
 
     def resize(self, width: int, height: int) -> None:
@@ -120,8 +127,8 @@ class Dated(_Template):
 
     LEFT, RIGHT, TOP, BOTTOM = 60, 20, 16, 28
 
-    def __init__(self) -> None:
-        super().__init__(640, 220)
+    def __init__(self, layout: Layout) -> None:
+        super().__init__(layout, 640, 220)
         self.ax = ax = self.fig.add_axes((0.1, 0.1, 0.8, 0.8))
         ax.set_axis_off()
         self.axes_px = (0.0, 0.0)
@@ -137,7 +144,7 @@ class Dated(_Template):
 
     def as_of_text(self) -> None:
         ax = self.ax
-        self.asof_text = ax.text(0, 1, "", parse_math=False, clip_on=False, fontsize=SMALL, va="top")
+        self.asof_text = ax.text(0, 1, "", parse_math=False, clip_on=False, fontsize=self.small, va="top")
         self._asof_left = offset_copy(ax.get_xaxis_transform(), fig=self.fig, x=-4, units="points")
         self._asof_right = offset_copy(ax.get_xaxis_transform(), fig=self.fig, x=4, units="points")
 
@@ -164,7 +171,7 @@ class Dated(_Template):
         self.grid.set_data(grid_x, grid_y)
         self.grid.set_color(colour["grid"])
         self.base.set_color(colour["muted"])
-        labels = self.texts(ax, "y", len(data.y_ticks), fontsize=SMALL, ha="right", va="center",
+        labels = self.texts(ax, "y", len(data.y_ticks), fontsize=self.small, ha="right", va="center",
                             transform=ax.get_yaxis_transform())
         for text, (value, label) in zip(labels, data.y_ticks):
             text.set_position((-6 / w, value))
@@ -172,7 +179,7 @@ class Dated(_Template):
             text.set_color(colour["muted"])
         tick_x: list[float] = []
         tick_y: list[float] = []
-        labels = self.texts(ax, "x", len(data.x_ticks), fontsize=SMALL, ha="center", va="top",
+        labels = self.texts(ax, "x", len(data.x_ticks), fontsize=self.small, ha="center", va="top",
                             transform=ax.get_xaxis_transform())
         for text, (value, label) in zip(labels, data.x_ticks):
             tick_x += [value, value, float("nan")]
@@ -203,8 +210,8 @@ class Dated(_Template):
 class Trend(Dated):
     """A value over time: grid, dates, plan, target, actual line and dots, as_of."""
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, layout: Layout) -> None:
+        super().__init__(layout)
         ax = self.ax
         self.band = Rectangle((0, 0), 1, 0, transform=ax.get_yaxis_transform(), linewidth=0, alpha=0.16,
                               visible=False)
@@ -217,16 +224,18 @@ class Trend(Dated):
         self.expected = self.line(ax, linestyle="none", marker="o", markersize=6.5, markeredgewidth=1.6)
         self.points = self.line(ax, linestyle="none", marker="o", markersize=7, markeredgewidth=1.5)
         self.forecast = self.line(ax, linewidth=1.8, linestyle=(0, (1, 2.2)), visible=False)
-        self.forecast_text = ax.text(0, 0, "", parse_math=False, clip_on=False, fontsize=SMALL, ha="right",
+        self.forecast_text = ax.text(0, 0, "", parse_math=False, clip_on=False, fontsize=self.small, ha="right",
                                      va="bottom", visible=False)
-        up = offset_copy(ax.transData, fig=self.fig, y=7, units="points")
-        down = offset_copy(ax.transData, fig=self.fig, y=-7, units="points")
-        self.offsets = {"up": (up, "bottom"), "down": (down, "top")}
-        self.target_text = ax.text(0, 0, "", parse_math=False, clip_on=False, fontsize=SMALL, va="bottom")
+        # A value's label above or below its dot; one at the right end also stands clear of the dot.
+        self.offsets = {(side, ha): (offset_copy(ax.transData, fig=self.fig, x={"left": 4, "center": 0, "right": -4}[ha],
+                                                 y=7 if side == "up" else -7, units="points"),
+                                     "bottom" if side == "up" else "top")
+                        for side in ("up", "down") for ha in ("left", "center", "right")}
+        self.target_text = ax.text(0, 0, "", parse_math=False, clip_on=False, fontsize=self.small, va="bottom")
         self._target_left = offset_copy(ax.get_yaxis_transform(), fig=self.fig, x=2, y=2.5, units="points")
         self._target_right = offset_copy(ax.get_yaxis_transform(), fig=self.fig, x=-2, y=2.5, units="points")
         self.now_text = ax.text(0, 0, "", parse_math=False, clip_on=False, fontsize=SIZE, fontweight="bold")
-        self.expected_text = ax.text(0, 0, "", parse_math=False, clip_on=False, fontsize=SMALL)
+        self.expected_text = ax.text(0, 0, "", parse_math=False, clip_on=False, fontsize=self.small)
         self.as_of_text()
 
     def paint(self, spec: ChartSpec, colour: dict[str, str]) -> None:
@@ -290,26 +299,33 @@ class Trend(Dated):
             above = other is None or point[1] > other[1] or (point[1] == other[1] and point is now)
             if other is None and point[1] > data.y_range[0] + 0.8 * (data.y_range[1] - data.y_range[0]):
                 above = False
-            transform, va = self.offsets["up" if above else "down"]
             share = (point[0] - x0) / (x1 - x0)
+            if point is expected:  # beside the report date's line, not across it
+                ha = "right" if share > 0.7 else "left"
+            else:
+                ha = "right" if share > 0.88 else "left" if share < 0.06 else "center"
+            transform, va = self.offsets[("up" if above else "down", ha)]
             text.set_transform(transform)
             text.set_verticalalignment(va)
-            text.set_horizontalalignment("right" if share > 0.88 else "left" if share < 0.06 else "center")
+            text.set_horizontalalignment(ha)
             text.set_position(point)
             text.set_text(label)
             text.set_color(colour[role])
 
 
 class Bars(_Template):
-    """Rows of bars on tracks with vertical marks; for periods, a strip of status counts on top."""
+    """Rows of bars on tracks with vertical marks; for periods, a strip of status counts on top.
 
-    TOP, BOTTOM, COUNTS, BAR = BAR_TOP, BAR_BOTTOM, COUNTS_HEIGHT, 13  # px; rows are BAR_ROW apart
+    Side by side: label, bar, status icon and value in columns. Stacked (narrow): the icon, label
+    and value on a line above the bar, which takes the whole width.
+    """
 
-    def __init__(self) -> None:
-        super().__init__(640, 200)
+    def __init__(self, layout: Layout) -> None:
+        super().__init__(layout, 640, 200)
         self.ax = ax = self.fig.add_axes((0.3, 0.1, 0.5, 0.8))
         ax.set_axis_off()
-        thickness = self.BAR * PT
+        thickness = (STACKED_BAR_PX if layout.stacked else BAR_PX) * PT
+        self.bar_px = STACKED_BAR_PX if layout.stacked else BAR_PX
         self.tracks = LineCollection([], linewidths=thickness, capstyle="butt", clip_on=False)
         self.bars = LineCollection([], linewidths=thickness, capstyle="butt", clip_on=False)
         ax.add_collection(self.tracks)
@@ -325,48 +341,76 @@ class Bars(_Template):
         assert isinstance(data, BarsData)
         self.resize(spec.width, spec.height)
         width, height = spec.width, spec.height
-        n = len(data.rows)
-        counts_px = self.COUNTS if data.counts else 0
-        top = self.TOP + counts_px
-        w = width - data.label_width - data.value_width
-        h = height - top - self.BOTTOM
+        n, pitch = len(data.rows), data.row_height
+        margin = 8 if data.stacked else 0
+        top = bars_top(len(data.marks)) + counts_height_of(data)
+        w = width - data.label_width - data.value_width - 2 * margin
+        h = height - top - BAR_BOTTOM
         ax = self.ax
-        ax.set_position((data.label_width / width, self.BOTTOM / height, w / width, h / height))
+        ax.set_position(((data.label_width + margin) / width, BAR_BOTTOM / height, w / width, h / height))
         ax.set_xlim(0, data.x_max)
         ax.set_ylim(n - 0.5, -0.5)
-        self.tracks.set_segments([[(0, i), (1, i)] for i in range(n)])
+        # Stacked: the bar sits at the foot of its row, below the label's lines.
+        bar_y = (0.5 - (self.bar_px / 2 + 4) / pitch) if data.stacked else 0.0
+        self.tracks.set_segments([[(0, i + bar_y), (1, i + bar_y)] for i in range(n)])
         self.tracks.set_color(colour["track"])
-        self.bars.set_segments([[(0, i), (max(row.value, 0.0), i)] for i, row in enumerate(data.rows)])
+        self.bars.set_segments([[(0, i + bar_y), (max(row.value, 0.0), i + bar_y)] for i, row in enumerate(data.rows)])
         self.bars.set_color([colour[row.status] for row in data.rows])
-        ytrans = ax.get_yaxis_transform()
-        for text, (i, row) in zip(self.texts(ax, "label", n, fontsize=SIZE, ha="right", va="center",
-                                             transform=ytrans), enumerate(data.rows)):
-            text.set_position((-8 / w, i))
-            text.set_text(shown(row.label))
-            text.set_color(colour["text"])
         icons = [row.icon for row in data.rows]
         offset = 18 if any(icons) else 0
-        for text, (i, row) in zip(self.texts(ax, "icon", n, fontsize=SMALL, ha="left", va="center",
+        self._labels(data, colour, w, offset)
+        ytrans = ax.get_yaxis_transform()
+        counts = [len(lines(row.label)) for row in data.rows]
+        most = max(counts, default=1)
+
+        def line_y(line: int) -> float:  # stacked: the middle of a row's line (the last is above the bar)
+            return -0.5 + (4 + LINE * line + LINE / 2) / pitch
+        for text, (i, row) in zip(self.texts(ax, "icon", n, fontsize=self.small, ha="left", va="center",
                                              transform=ytrans), enumerate(data.rows)):
-            text.set_position((1 + 8 / w, i))
+            text.set_position((0, i + line_y(most - counts[i])) if data.stacked else (1 + 8 / w, i))
             text.set_text(row.icon)
             text.set_color(colour[row.status])
-        for text, (i, row) in zip(self.texts(ax, "value", n, fontsize=SIZE, ha="left", va="center",
-                                             transform=ytrans), enumerate(data.rows)):
-            text.set_position((1 + (8 + offset) / w, i))
+        for text, (i, row) in zip(self.texts(ax, "value", n, fontsize=SIZE, va="center", transform=ytrans),
+                                  enumerate(data.rows)):
+            text.set_horizontalalignment("right" if data.stacked else "left")
+            text.set_position((1, i + line_y(most - 1)) if data.stacked else (1 + (8 + offset) / w, i))
             text.set_text(shown(row.value_label))
             text.set_color(colour["text"])
-        self._marks(data, colour, h)
+        self._marks(data, colour, h, bar_y)
         self._counts(data, colour, width, height)
 
-    def _marks(self, data: BarsData, colour: dict[str, str], h: float) -> None:
+    def _labels(self, data: BarsData, colour: dict[str, str], w: float, offset: int) -> None:
+        """Each row's label, a text per line: right-aligned before the bar, or above it after the icon."""
+        pitch = data.row_height
+        labels = [lines(row.label) for row in data.rows]
+        most = max(map(len, labels), default=1)
+        placed = []
+        for i, parts in enumerate(labels):
+            for k, part in enumerate(parts):
+                if data.stacked:  # the last line just above the bar; a shorter label leaves room above it
+                    line = most - len(parts) + k
+                    placed.append(((offset / w, i - 0.5 + (4 + LINE * line + LINE / 2) / pitch), part))
+                else:
+                    placed.append(((-8 / w, i + (k - (len(parts) - 1) / 2) * LINE / pitch), part))
+        texts = self.texts(self.ax, "label", len(placed), fontsize=SIZE, va="center",
+                           transform=self.ax.get_yaxis_transform())
+        for text, (position, part) in zip(texts, placed):
+            text.set_horizontalalignment("left" if data.stacked else "right")
+            text.set_position(position)
+            text.set_text(part)
+            text.set_color(colour["text"])
+
+    def _marks(self, data: BarsData, colour: dict[str, str], h: float, bar_y: float) -> None:
+        """Vertical marks (expected pace, plan, report date): through every row, or stacked, a tick
+        through each bar (a line would strike through the labels), labelled at the top."""
         ax = self.ax
         while len(self.marks) < len(data.marks):
-            line = Line2D([], [], linewidth=1.6, clip_on=False, transform=ax.get_xaxis_transform(), zorder=2.5)
+            line = Line2D([], [], linewidth=1.6, clip_on=False, zorder=2.5)
             ax.add_line(line)
-            label = ax.text(0, 0, "", parse_math=False, clip_on=False, fontsize=SMALL, ha="center", va="bottom",
-                            transform=ax.get_xaxis_transform(), zorder=POOLS["mark"])
+            label = ax.text(0, 0, "", parse_math=False, clip_on=False, fontsize=self.small, ha="center",
+                            va="bottom", transform=ax.get_xaxis_transform(), zorder=POOLS["mark"])
             self.marks.append((line, label))
+        reach = (self.bar_px / 2 + 3) / data.row_height
         for index, (line, label) in enumerate(self.marks):
             visible = index < len(data.marks)
             line.set_visible(visible)
@@ -374,47 +418,65 @@ class Bars(_Template):
             if not visible:
                 continue
             mark = data.marks[index]
-            line.set_data([mark.x, mark.x], [-3 / h, 1 + 3 / h])
+            if data.stacked:
+                ys: list[float] = []
+                for i in range(len(data.rows)):
+                    ys += [i + bar_y - reach, i + bar_y + reach, float("nan")]
+                line.set_transform(ax.transData)
+                line.set_data([mark.x] * len(ys), ys)
+            else:
+                line.set_transform(ax.get_xaxis_transform())
+                line.set_data([mark.x, mark.x], [-3 / h, 1 + 3 / h])
             line.set_linestyle((0, (3, 2)) if mark.dashed else "-")
             line.set_color(colour["muted" if mark.dashed else "marker"])
             label.set_position((mark.x, 1 + 5 / h))
+            share = mark.x / data.x_max if data.stacked else 0.5  # stacked: a label at an end stays inside
+            label.set_horizontalalignment("right" if share > 0.92 else "left" if share < 0.08 else "center")
             label.set_text(mark.label)
             label.set_color(colour["muted"] if mark.dashed else colour["text"])
 
     def _counts(self, data: BarsData, colour: dict[str, str], width: int, height: int) -> None:
+        """A strip of the status counts, and under it a legend of icon, count and word per status."""
         cax = self.counts_ax
+        area = counts_height_of(data)
         cax.set_visible(bool(data.counts))
         if not data.counts:
             return
         margin = 8
-        cax.set_position((margin / width, (height - self.COUNTS) / height, (width - 2 * margin) / width,
-                          (self.COUNTS - 8) / height))
+        cax.set_position((margin / width, (height - area) / height, (width - 2 * margin) / width, area / height))
         total = sum(n for _, n in data.counts) or 1
         cax.set_xlim(0, total)
-        cax.set_ylim(0, 1)
+        cax.set_ylim(area, 0)  # pixels from the top
         segments, colours, start = [], [], 0
         for status, n in data.counts:
             if n:
-                segments.append([(start, 0.78), (start + n, 0.78)])
+                segments.append([(start, 11), (start + n, 11)])
                 colours.append(colour[status])
                 start += n
         self.strip.set_segments(segments)
         self.strip.set_color(colours)
         slots = len(data.counts)
-        icons = self.texts(cax, "count-icon", slots, fontsize=SMALL, ha="left", va="center",
+        icons = self.texts(cax, "count-icon", slots, fontsize=self.small, ha="left", va="center",
                            transform=cax.transAxes)
-        words = self.texts(cax, "count-word", slots, fontsize=SIZE, ha="left", va="center", transform=cax.transAxes)
-        step = 1 / slots
+        words = self.texts(cax, "count-word", slots, fontsize=self.small, ha="left", va="center",
+                           transform=cax.transAxes)
+        columns = data.count_columns
         for index, (status, n) in enumerate(data.counts):
-            icons[index].set_position((index * step, 0.22))
+            x = (index % columns) / columns
+            y = 1 - (STRIP + COUNT_LINE * (index // columns) + COUNT_LINE / 2) / area
+            icons[index].set_position((x, y))
             icons[index].set_text(status_icon(status))
             icons[index].set_color(colour[status] if n else colour["muted"])
-            words[index].set_position((index * step + 16 / (width - 2 * margin), 0.22))
+            words[index].set_position((x + 16 / (width - 2 * margin), y))
             words[index].set_text(f"{n} {status_word(status)}")
             words[index].set_color(colour["text"] if n else colour["muted"])
 
 
-_templates: dict[str, _Template] = {}
+def counts_height_of(data: BarsData) -> int:
+    return counts_height(data.count_columns, len(data.counts))
+
+
+_templates: dict[tuple[str, Layout], _Template] = {}
 
 
 def _kinds() -> dict[str, type[_Template]]:
@@ -424,10 +486,10 @@ def _kinds() -> dict[str, type[_Template]]:
     return {"trend": Trend, "bars": Bars, **KINDS}
 
 
-def _template(kind: str) -> _Template:
-    template = _templates.get(kind)
+def _template(kind: str, layout: Layout) -> _Template:
+    template = _templates.get((kind, layout))
     if template is None:
-        template = _templates[kind] = _kinds()[kind]()
+        template = _templates[(kind, layout)] = _kinds()[kind](layout)
     return template
 
 
@@ -451,7 +513,7 @@ def draw(spec: ChartSpec) -> bytes:
 
 
 def _draw(spec: ChartSpec) -> bytes:
-    template = _template(spec.kind)
+    template = _template(spec.kind, spec.look.layout)
     colour = colours_for(spec)
     template.paint(spec, colour)
     buffer = io.BytesIO()

@@ -15,7 +15,8 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 
-from okrsite.site.charts.draw import FONT, PT, SMALL, Dated, _Template, shown
+from okrsite.site.charts.draw import FONT, PT, Dated, _Template, shown
+from okrsite.site.charts.layout import Layout
 from okrsite.site.charts.labels import Box, place_labels, spread
 from okrsite.site.charts.portfolio import BubblesData, BurnData
 from okrsite.site.charts.specs import ChartSpec
@@ -51,8 +52,8 @@ class Bubbles(_Template):
 
     LEFT, RIGHT, TOP, BOTTOM = 62, 16, 34, 48
 
-    def __init__(self) -> None:
-        super().__init__(640, 400)
+    def __init__(self, layout: Layout) -> None:
+        super().__init__(layout, 640, 400)
         self.ax = ax = self.fig.add_axes((0.1, 0.1, 0.8, 0.8))
         ax.set_axis_off()
         self.band = (Rectangle((0, 0), 1, 1, linewidth=0, zorder=1), Rectangle((0, 0), 1, 1, linewidth=0, zorder=1))
@@ -63,13 +64,13 @@ class Bubbles(_Template):
         self.review = self.line(ax, linewidth=1.0, linestyle=(0, (3, 2)))
         self.bubbles: list[Line2D] = []
         self.keys: list[Line2D] = []
-        self.x_label = ax.text(0.5, 0, "", parse_math=False, clip_on=False, fontsize=SMALL, ha="center",
+        self.x_label = ax.text(0.5, 0, "", parse_math=False, clip_on=False, fontsize=self.small, ha="center",
                                va="top", transform=ax.transAxes)
-        self.y_label = ax.text(0, 0.5, "", parse_math=False, clip_on=False, fontsize=SMALL, ha="right",
+        self.y_label = ax.text(0, 0.5, "", parse_math=False, clip_on=False, fontsize=self.small, ha="right",
                                va="center", rotation=90, transform=ax.transAxes)
-        self.notes = (ax.text(1, 1, "", parse_math=False, clip_on=False, fontsize=SMALL, ha="right", va="top",
+        self.notes = (ax.text(1, 1, "", parse_math=False, clip_on=False, fontsize=self.small, ha="right", va="top",
                               transform=ax.transAxes),
-                      ax.text(0, 0, "", parse_math=False, clip_on=False, fontsize=SMALL, ha="left", va="bottom",
+                      ax.text(0, 0, "", parse_math=False, clip_on=False, fontsize=self.small, ha="left", va="bottom",
                               transform=ax.transAxes))
 
     def paint(self, spec: ChartSpec, colour: dict[str, str]) -> None:
@@ -117,12 +118,12 @@ class Bubbles(_Template):
         self.review.set_data([0, high, nan, cut, cut], [cut, cut, nan, 0, high])
         self.review.set_color(colour["review"])
         ticks = len(data.ticks)
-        for text, (value, label) in zip(self.texts(ax, "y", ticks, fontsize=SMALL, ha="right", va="center",
+        for text, (value, label) in zip(self.texts(ax, "y", ticks, fontsize=self.small, ha="right", va="center",
                                                    transform=ax.get_yaxis_transform()), data.ticks):
             text.set_position((-6 / w, value))
             text.set_text(label)
             text.set_color(colour["muted"])
-        for text, (value, label) in zip(self.texts(ax, "x", ticks, fontsize=SMALL, ha="center", va="top",
+        for text, (value, label) in zip(self.texts(ax, "x", ticks, fontsize=self.small, ha="center", va="top",
                                                    transform=ax.get_xaxis_transform()), data.ticks):
             text.set_position((value, -6 / h))
             text.set_text(label)
@@ -132,7 +133,7 @@ class Bubbles(_Template):
         """The lanes in a row above the plot: marker, then word (colour is never the only signal)."""
         ax = self.ax
         keys = _pool(self, ax, self.keys, len(data.legend), BUBBLE_Z)
-        words = self.texts(ax, "legend", len(data.legend), fontsize=SMALL, ha="left", va="center",
+        words = self.texts(ax, "legend", len(data.legend), fontsize=self.small, ha="left", va="center",
                            transform=ax.transAxes)
         x = 0.0
         for key, word, (lane, marker, label) in zip(keys, words, data.legend):
@@ -146,7 +147,7 @@ class Bubbles(_Template):
             word.set_position((x + 14 / w, 1 + 18 / h))
             word.set_text(label)
             word.set_color(colour["text"])
-            x += (14 + _text_size(self, label, SMALL)[0] * 96 / self.fig.dpi + 22) / w
+            x += (14 + _text_size(self, label, self.small)[0] * 96 / self.fig.dpi + 22) / w
 
     def _bubbles(self, data: BubblesData, colour: dict[str, str]) -> None:
         ax = self.ax
@@ -162,14 +163,14 @@ class Bubbles(_Template):
             line.set_markerfacecolor((colour[bubble.lane], FILL_ALPHA))
             line.set_markeredgecolor(colour[bubble.lane])
         labelled = [b for b in data.bubbles if b.label is not None]
-        texts = self.texts(ax, "point-label", len(labelled), fontsize=SMALL, transform=ax.transData)
+        texts = self.texts(ax, "point-label", len(labelled), fontsize=self.small, transform=ax.transData)
         centres = [(*ax.transData.transform((b.x, b.y)), b.radius * scale) for b in data.bubbles]
         # the labelled bubbles are the first (largest); every other bubble is in the way too
         obstacles = [_box(note, self) for note in self.notes]
         obstacles += [(x - r, y - r, x + r, y + r) for (x, y, r), b in zip(centres, data.bubbles) if b.label is None]
         frame = ax.get_window_extent(self.fig.canvas.get_renderer())  # type: ignore[attr-defined]
         places = place_labels([c for c, b in zip(centres, data.bubbles) if b.label is not None],
-                              [_text_size(self, shown(b.label), SMALL) for b in labelled if b.label is not None],
+                              [_text_size(self, shown(b.label), self.small) for b in labelled if b.label is not None],
                               (frame.x0, frame.y0, frame.x1, frame.y1), obstacles)
         inverse = ax.transData.inverted()
         for text, bubble, place in zip(texts, labelled, places):
@@ -189,8 +190,8 @@ class Burn(Dated):
 
     LEFT, RIGHT, TOP, BOTTOM = 52, 150, 16, 28
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, layout: Layout) -> None:
+        super().__init__(layout)
         self.as_of_line()
         self.plan = self.line(self.ax, linewidth=1.6, linestyle=(0, (5, 3)))
         self.series: list[Line2D] = []
@@ -227,7 +228,7 @@ class Burn(Dated):
             labels.append((data.plan_label, data.plan[-1][1], "muted"))
         heights = 16 * per_px  # a line of small text, in data units
         placed = spread([y for _, y, _ in labels], heights, y0, y1 + 2 * heights)
-        texts = self.texts(ax, "series-label", len(labels), fontsize=SMALL, ha="left", va="center",
+        texts = self.texts(ax, "series-label", len(labels), fontsize=self.small, ha="left", va="center",
                            transform=ax.get_yaxis_transform())
         w, _ = self.axes_px
         for text, (label, _, role), y in zip(texts, labels, placed):

@@ -20,25 +20,25 @@ from pathlib import Path
 # Colour roles a chart uses, and the theme variable each one reads.
 ROLES: tuple[str, ...] = (
     "text", "muted", "grid", "track", "marker", "surface",
-    "on-track", "at-risk", "off-track", "done", "not-started", "active",
+    "on-track", "at-risk", "off-track", "done", "not-started", "active", "not-done",
     "halt", "review", "push", "keep",
 )
 VARIABLES: dict[str, str] = {
     "text": "--text", "muted": "--muted", "grid": "--border", "track": "--track", "marker": "--marker",
     "surface": "--surface", "on-track": "--on-track", "at-risk": "--at-risk", "off-track": "--off-track",
-    "done": "--done", "not-started": "--not-started", "active": "--active",
+    "done": "--done", "not-started": "--not-started", "active": "--active", "not-done": "--not-done",
     "halt": "--halt", "review": "--review", "push": "--push", "keep": "--keep",
 }
 DEFAULT_LIGHT: dict[str, str] = {
     "text": "#1b2330", "muted": "#5a6472", "grid": "#d9dee5", "track": "#e3e7ec", "marker": "#1b2330",
     "surface": "#ffffff", "on-track": "#1f883d", "at-risk": "#b07800", "off-track": "#cf222e",
-    "done": "#2f6fdf", "not-started": "#8c959f", "active": "#0f7b8a",
+    "done": "#2f6fdf", "not-started": "#8c959f", "active": "#0f7b8a", "not-done": "#6e7781",
     "halt": "#cf222e", "review": "#b07800", "push": "#2f6fdf", "keep": "#1f883d",
 }
 DEFAULT_DARK: dict[str, str] = {
     "text": "#e4e8ee", "muted": "#9aa4b1", "grid": "#2c333d", "track": "#2a313b", "marker": "#e4e8ee",
     "surface": "#161b22", "on-track": "#3fb950", "at-risk": "#d29922", "off-track": "#f85149",
-    "done": "#58a6ff", "not-started": "#8b949e", "active": "#39c5d4",
+    "done": "#58a6ff", "not-started": "#8b949e", "active": "#39c5d4", "not-done": "#8b949e",
     "halt": "#f85149", "review": "#d29922", "push": "#58a6ff", "keep": "#3fb950",
 }
 DEFAULT_FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans", sans-serif'

@@ -19,14 +19,12 @@ from dataclasses import dataclass
 from okrsite.model.portfolio import FINISHED, REVIEW_BELOW
 from okrsite.model.site import Project, Site, Update
 from okrsite.model.vocabulary import LANES
-from okrsite.site.charts.scales import date_ticks, truncate, y_ticks
-from okrsite.site.charts.specs import (MAX_BARS, WIDTH, BarRow, BarsData, ChartSpec, Label, Look, Table,
-                                       bars_height)
+from okrsite.site.charts.scales import date_ticks, truncate, wrap, y_ticks
+from okrsite.site.charts.specs import MAX_BARS, BarRow, ChartSpec, Label, Look, Table, bars, chart_name
 from okrsite.site.formatting import date as format_date, money, number, percent, ratio, status_label
 from okrsite.site.portfolio import Spend, SpendRow, period_projects, spend
 
-BUBBLES_SIZE = (WIDTH, 440)
-BURN_SIZE = (WIDTH, 260)
+BUBBLES_HEIGHT = 440  # px; the narrow layout's is its width
 AXIS_MAX = 2.0  # indices above this are drawn at the edge (the table has the true value)
 RADIUS = (5.0, 22.0)  # px: the smallest and the largest budget's bubble
 MAX_LABELS = 20  # bubbles labelled, largest budget first (the table names every project)
@@ -113,7 +111,8 @@ def portfolio_chart(site: Site, period_id: str, look: Look) -> ChartSpec | None:
     rows += tuple((p.title, status_label(p.lane or ""), ratio(p.evm.spi), ratio(p.evm.cpi), "not drawn")
                   for p in sorted(projects, key=lambda p: p.id) if p not in drawn)
     return ChartSpec(
-        kind="bubbles", name=f"portfolio/{period_id}", width=BUBBLES_SIZE[0], height=BUBBLES_SIZE[1],
+        kind="bubbles", name=chart_name(f"portfolio/{period_id}", look), width=look.layout.width,
+        height=look.layout.width if look.layout.stacked else BUBBLES_HEIGHT,
         look=look, data=data,
         caption=f"Each bubble is a project of {period.title}, sized by its budget: to the right of 1 it is ahead "
                 f"of schedule, above 1 under budget. In the shaded band (SPI or CPI below "
@@ -157,18 +156,19 @@ def spend_chart(site: Site, period_id: str, look: Look) -> ChartSpec | None:
         share = figures.share(row, column) or 0.0
         text = f"{_amount(row, column, unit)} · {percent(share)}"
         fallback = row.url.removeprefix("objectives/").removesuffix("/") or row.title
-        return BarRow(Label(truncate(row.title), truncate(fallback)), (*row.money, row.hours)[column] / largest, role,
+        return BarRow(Label(wrap(row.title, look.layout.label_chars), wrap(fallback, look.layout.label_chars)), (*row.money, row.hours)[column] / largest, role,
                       Label(text, text), icon)
 
     halt_share = figures.share(figures.halt, column) or 0.0
     rows = tuple(bar(r, "active") for r in shown) + (bar(figures.halt, "halt", LANES["halt"].icon),)
+    data, height = bars(look, rows, (), 400, 170)
     which = "hours worked" if unit == "h" else "money spent" + (f" ({unit})" if unit else "")
     more = f" (the {len(shown)} that spent most of {len(spent)})" if len(shown) < len(spent) else ""
     halt = f"{percent(halt_share)} ({_amount(figures.halt, column, unit)}) went to projects in the halt lane"
     listing = "; ".join(f"{r.title} {_amount(r, column, unit)}" for r in shown[:5])
     return ChartSpec(
-        kind="bars", name=f"portfolio/{period_id}-spend", width=WIDTH, height=bars_height(len(rows)),
-        look=look, data=BarsData(rows=rows, x_max=1.0, marks=(), label_width=240, value_width=170),
+        kind="bars", name=chart_name(f"portfolio/{period_id}-spend", look), width=look.layout.width, height=height,
+        look=look, data=data,
         caption=f"The {which} per objective of {period.title}{more}; a project that supports several objectives "
                 f"counts an equal share for each. The last bar is the part of the total spent on projects in the "
                 f"halt lane.",
@@ -255,7 +255,8 @@ def burn_chart(site: Site, project_id: str, look: Look) -> ChartSpec | None:
     elapsed_now = f", with {percent(project.schedule_elapsed)} of the schedule elapsed on {format_date(site.as_of)}" \
         if project.schedule_elapsed is not None else ""
     return ChartSpec(
-        kind="burn", name=f"projects/{project.id}-burn", width=BURN_SIZE[0], height=BURN_SIZE[1], look=look,
+        kind="burn", name=chart_name(f"projects/{project.id}-burn", look), width=look.layout.width,
+        height=look.layout.trend_height, look=look,
         data=BurnData(x_range=(x_low, x_high),
                       x_ticks=date_ticks(origin, origin + dt.timedelta(days=x_low),
                                          origin + dt.timedelta(days=x_high - 1)),

@@ -1,4 +1,4 @@
-"""Axis ticks and the short texts charts show: nice numbers, date ticks, truncated labels.
+"""Axis ticks and the short texts charts show: nice numbers, date ticks, wrapped and truncated labels.
 
 Charts compute their ticks here rather than with matplotlib's locators: the
 specs stay plain data (so they hash, and so tests can read them), and the
@@ -10,9 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import math
 
-from okrsite.site.formatting import date as format_date, number, round_to_span, value_text
 
-LABEL_CHARS = 28  # in-image row labels are cut to this many characters ("…" included)
+from okrsite.site.formatting import compact, date as format_date
+
+LABEL_CHARS = 28  # in-image labels are cut to this many characters ("…" included) unless told otherwise
 
 
 def nice_step(span: float, count: int = 4) -> float:
@@ -34,15 +35,6 @@ def step_digits(step: float) -> int:
     return digits
 
 
-def compact(value: float, digits: int = 2) -> str:
-    """A short number for axes: 950, 12,000, 250k, 1.2M, 3B."""
-    magnitude = abs(value)
-    for limit, scale, suffix in ((1e9, 1e9, "B"), (1e6, 1e6, "M"), (1e5, 1e3, "k")):
-        if magnitude >= limit:
-            return number(value / scale, 2) + suffix
-    if float(value).is_integer():
-        return number(int(value))
-    return number(float(value), digits)
 
 
 def y_ticks(low: float, high: float, percent: bool = False, count: int = 4) -> tuple[tuple[float, str], ...]:
@@ -108,3 +100,17 @@ def truncate(text: str, limit: int = LABEL_CHARS) -> str:
     if text[limit - 1] != " " and space >= limit // 2:  # do not end in the middle of a word
         cut = cut[:space]
     return cut.rstrip(" ,;:-–") + "…"
+
+
+def wrap(text: str, limit: int, lines: int = 2) -> str:
+    """At most `lines` lines of at most `limit` characters, broken between words, the last one
+    cut with '…' when the text is longer: a label that uses the room there is."""
+    rest = " ".join(text.split())
+    out: list[str] = []
+    while rest and len(out) < lines - 1 and len(rest) > limit:
+        cut = rest.rfind(" ", 0, limit + 1)
+        if cut < limit // 2:  # no space in the second half: one long word is cut instead
+            break
+        out.append(rest[:cut])
+        rest = rest[cut + 1:]
+    return "\n".join(out + [truncate(rest, limit)]) if rest else "\n".join(out)

@@ -34,21 +34,17 @@ from okrsite.model.periods import Period
 from okrsite.model import scoring
 from okrsite.model.scoring import ZONES, spend_status
 from okrsite.model.site import KeyResult, Objective, Project, Site, Zones
-from okrsite.model.vocabulary import COUNTED, by_status
+from okrsite.model.vocabulary import COUNTED, by_status, final, final_counts
+from okrsite.site.charts.layout import LABEL_WIDE, VALUE_WIDE, WIDE, Layout, bars_height, row_height
 from okrsite.site.charts.palette import Palette
-from okrsite.site.charts.scales import date_ticks, integer_ticks, round_to_span, truncate, value_text, y_ticks
-from okrsite.site.formatting import (date as format_date, estimate, number, pace_points, percent, status_icon, status_label,
-                                     status_word)
+from okrsite.site.charts.scales import date_ticks, integer_ticks, wrap, y_ticks
+from okrsite.site.formatting import (date as format_date, estimate, grade, number, pace_points, percent, plural,
+                                     round_to_span, status_icon, status_label, status_word, value_text)
 
 if TYPE_CHECKING:
     from okrsite.site.charts.portfolio import BubblesData, BurnData
 
 MAX_BARS = 12  # a period overview shows the objectives furthest behind, at most this many
-
-# Sizes in CSS pixels (the <img> width and height; the SVG scales with the page).
-TREND_SIZE = (720, 240)
-BAR_ROW, BAR_TOP, BAR_BOTTOM, COUNTS_HEIGHT = 28, 28, 10, 58
-WIDTH = 720
 
 
 @dataclass(frozen=True)
@@ -71,6 +67,7 @@ class Look:
     format: str  # svg | png
     dpi: float
     palette: Palette
+    layout: Layout = WIDE
 
 
 @dataclass(frozen=True)
@@ -124,9 +121,12 @@ class BarsData:
     rows: tuple[BarRow, ...]
     x_max: float
     marks: tuple[Mark, ...]
-    label_width: int
+    label_width: int  # side by side: the label column; stacked: 0
     value_width: int
+    row_height: int  # pixels per row
+    stacked: bool = False  # each row's label (and value) on a line above its bar
     counts: tuple[tuple[str, int], ...] = ()
+    count_columns: int = 5
 
 
 @dataclass(frozen=True)
@@ -143,12 +143,10 @@ class ChartSpec:
     source: str  # the content file the chart comes from (for diagnostics)
 
 
-def _status_phrase(status: str, progress: float, expected: float) -> str:
+def _status_phrase(status: str, progress: float, expected: float, ended: bool = False) -> str:
     gap = pace_points(progress, expected)
-    if status == "done":
-        return "done"
-    if status == "not-started":
-        return "not started yet"
+    if ended or status in ("done", "not-started"):
+        return {"done": "done", "not-started": "not started yet"}.get(status, status_word(final(status)))
     if gap > 0:
         return f"{status_word(status)}, {gap} points behind the expected pace"
     if gap < 0:
@@ -165,10 +163,10 @@ def _x(day: dt.date, origin: dt.date) -> float:
 
 
 def _as_of_mark(period: Period, as_of: dt.date, x_range: tuple[float, float]) -> tuple[float | None, str]:
-    if period.start <= as_of <= period.end + dt.timedelta(days=1):
-        x = _x(as_of, period.start)
-        if x_range[0] <= x <= x_range[1]:
-            return x, f"as of {format_date(as_of, 'short')}"
+    """The report date's line, where it falls on the chart (a value dated as_of may put it past the end)."""
+    x = _x(as_of, period.start)
+    if as_of >= period.start and x_range[0] <= x <= x_range[1]:
+        return x, f"as of {format_date(as_of, 'short')}"
     return None, ""
 
 
@@ -183,6 +181,8 @@ def _range(values: list[float], top_room: float = 0.22, bottom_room: float = 0.1
 
 
 def _kr_headline(kr: KeyResult, period: Period, as_of: dt.date) -> str:
+    if period.has_ended(as_of):
+        return f"{percent(kr.progress)} of the way when {period.title} ended, {status_word(final(kr.status))}"
     expected = f"expected {percent(kr.expected)} by {_expected_by(period, as_of)}"
     return f"{percent(kr.progress)} of the way, {expected}; {_status_phrase(kr.status, kr.progress, kr.expected)}"
 
@@ -190,6 +190,11 @@ def _kr_headline(kr: KeyResult, period: Period, as_of: dt.date) -> str:
 def _values(kr: KeyResult, as_of: dt.date) -> list[tuple[dt.date, float]]:
     """The KR's valued history known on as_of (check-ins, or commits that changed the value), by date."""
     return [(r.date, float(r.value)) for r in kr.history if r.value is not None and r.date <= as_of]
+
+
+def chart_name(base: str, look: Look) -> str:
+    """A chart's file name in the look's layout (the narrow one has a suffix)."""
+    return base + look.layout.suffix
 
 
 def kr_trend(kr: KeyResult, objective: Objective, period: Period, as_of: dt.date, look: Look) -> ChartSpec | None:
@@ -203,12 +208,12 @@ def kr_trend(kr: KeyResult, objective: Objective, period: Period, as_of: dt.date
     if not known and kr.current == kr.start:
         return None
     origin, days = period.start, float(period.days)
-    x_low = min([0.0] + [_x(d, origin) for d, _ in known])
-    x_high = max([days] + [_x(d, origin) for d, _ in known])
     if known:
         points = tuple((_x(d, origin), v) for d, v in known)
-    else:  # a `current:` without history: one dot on the report date
-        points = ((min(_x(as_of, origin), days), float(kr.current)),)
+    else:  # a `current:` without history is known on the report date, and no earlier: one dot there
+        points = ((_x(as_of, origin), float(kr.current)),)
+    x_low = min([0.0] + [x for x, _ in points])
+    x_high = max([days] + [x for x, _ in points])
     actual = points if points[0][0] <= 0 else ((0.0, float(kr.start)),) + points
     as_of_x, as_of_label = _as_of_mark(period, as_of, (x_low, x_high))
     plan_now = None
@@ -222,17 +227,17 @@ def kr_trend(kr: KeyResult, objective: Objective, period: Period, as_of: dt.date
     values = [kr.start, kr.target] + [v for _, v in points] + ([plan_now[1]] if plan_now else []) \
         + ([forecast[1][1]] if forecast else [])
     y_range = _range(values)
-    target_text = "Target " + value_text(kr.target, unit)
     data = TrendData(
         x_range=(x_low, x_high), x_ticks=date_ticks(origin, origin + dt.timedelta(days=x_low),
                                                     origin + dt.timedelta(days=x_high - 1)),
         y_range=y_range, y_ticks=y_ticks(*y_range, percent=unit == "%"),
         plan=((0.0, float(kr.start)), (days, float(kr.target))), plan_steps=False,
-        actual=actual, points=points, status=kr.status,
-        target=float(kr.target), target_label=Label(target_text, "Target " + value_text(kr.target, pct)),
+        actual=actual, points=points, status=final(kr.status) if period.has_ended(as_of) else kr.status,
+        target=float(kr.target), target_label=Label("Target " + value_text(kr.target, unit, short=True),
+                                                    "Target " + value_text(kr.target, pct, short=True)),
         target_label_right=not kr.decreasing and _early(as_of_x, x_low, x_high),
-        now=points[-1], now_label=value_text(points[-1][1], pct),
-        expected=plan_now, expected_label=f"expected {value_text(plan_now[1], pct)}" if plan_now else "",
+        now=points[-1], now_label=value_text(points[-1][1], pct, short=True),
+        expected=plan_now, expected_label=f"expected {value_text(plan_now[1], pct, short=True)}" if plan_now else "",
         as_of_x=as_of_x, as_of_label=as_of_label, forecast=forecast,
         forecast_label=f"forecast {_estimate(kr.forecast.value, kr)}" if kr.forecast else "")
     if kr.decreasing:
@@ -240,23 +245,27 @@ def kr_trend(kr: KeyResult, objective: Objective, period: Period, as_of: dt.date
     else:
         words = f"{value_text(kr.current, pct)} of {value_text(kr.target, unit)}"
     span = abs(kr.target - kr.start)
-    rows = [(format_date(period.start) + " (start)", value_text(kr.start, unit), value_text(kr.start, unit))]
+
+    def planned(share: float) -> str:  # the straight line's value: an estimate, written short
+        return value_text(round_to_span(kr.start + (kr.target - kr.start) * share, span), unit, short=True)
+
+    rows = [(format_date(period.start) + " (start)", value_text(kr.start, unit), value_text(kr.start, unit, short=True))]
     for day, value in known:
-        share = min(1.0, max(0.0, (day - period.start).days / period.days))
         rows.append((format_date(day), value_text(value, unit),
-                     value_text(round_to_span(kr.start + (kr.target - kr.start) * share, span), unit)))
+                     planned(min(1.0, max(0.0, (day - period.start).days / period.days)))))
     if not known:
-        rows.append((format_date(min(as_of, period.end)) + " (current)", value_text(kr.current, unit),
-                     value_text(round_to_span(kr.start + (kr.target - kr.start) * kr.expected, span), unit)))
+        rows.append((format_date(as_of) + " (current)", value_text(kr.current, unit), planned(kr.expected)))
     rows.append((format_date(period.end) + " (target)",
                  f"{_estimate(kr.forecast.value, kr)} (forecast)" if kr.forecast else "–", value_text(kr.target, unit)))
     forecast_words = (f"; on its trend it would reach {_estimate(kr.forecast.value, kr)} by "
                       f"{format_date(period.end)} ({percent(kr.forecast.progress)} of the way)") if kr.forecast else ""
+    pace = (f"against the expected pace (dashed line) from {value_text(kr.start, unit)} on "
+            f"{format_date(period.start, 'short')} to {value_text(kr.target, unit)} on {format_date(period.end)}")
     return ChartSpec(
-        kind="trend", name=f"objectives/{objective.id}/kr-{kr.id}", width=TREND_SIZE[0], height=TREND_SIZE[1],
-        look=look, data=data,
-        caption=f"Check-ins (dots) against the expected pace (dashed line) from {value_text(kr.start, unit)} "
-                f"on {format_date(period.start, 'short')} to {value_text(kr.target, unit)} on {format_date(period.end)}"
+        kind="trend", name=chart_name(f"objectives/{objective.id}/kr-{kr.id}", look), width=look.layout.width,
+        height=look.layout.trend_height, look=look, data=data,
+        caption=(f"Check-ins (dots) {pace}" if known else
+                 f"The value known on {format_date(as_of, 'short')} (dot; no check-ins before it) {pace}")
                 + ("; the dotted line is the forecast, the trend of the check-ins carried to the period's end."
                    if forecast else "."),
         alt=f"{kr.title}: {words}, {_kr_headline(kr, period, as_of)}{forecast_words}.",
@@ -301,8 +310,8 @@ def _maintain_trend(kr: KeyResult, objective: Objective, period: Period, as_of: 
     inside = sum(1 for _, v in known if scoring.inside_band(v, kr.floor, kr.ceiling))
     where = "inside" if kr.status == "on-track" else "outside"
     return ChartSpec(
-        kind="trend", name=f"objectives/{objective.id}/kr-{kr.id}", width=TREND_SIZE[0], height=TREND_SIZE[1],
-        look=look, data=data,
+        kind="trend", name=chart_name(f"objectives/{objective.id}/kr-{kr.id}", look), width=look.layout.width,
+        height=look.layout.trend_height, look=look, data=data,
         caption=f"Values (dots) against the band to stay in (shaded: {_band_words(kr)}).",
         alt=f"{kr.title}: now {value_text(kr.current, kr.unit)}, {where} the band ({_band_words(kr)}); "
             f"{inside} of {len(known)} value{'s' if len(known) != 1 else ''} inside ({percent(kr.progress)}).",
@@ -337,8 +346,8 @@ def kr_zones(kr: KeyResult, objective: Objective, period: Period, as_of: dt.date
         as_of_label=as_of_label, actual_steps=True)
     reached = f"{kr.zone} zone reached" + (f" ({meaning[kr.zone]})" if meaning.get(kr.zone) else "")
     return ChartSpec(
-        kind="trend", name=f"objectives/{objective.id}/kr-{kr.id}", width=TREND_SIZE[0], height=TREND_SIZE[1],
-        look=look, data=data,
+        kind="trend", name=chart_name(f"objectives/{objective.id}/kr-{kr.id}", look), width=look.layout.width,
+        height=look.layout.trend_height, look=look, data=data,
         caption="The zone reached over the period (steps), from fail to stretch; the dotted line is the target zone.",
         alt=f"{kr.title}: {reached}, {percent(kr.progress)} of the way, {_kr_headline(kr, period, as_of)}.",
         tables=(Table(f"Data of the chart: {kr.title}", ("Date", "Zone", "What it means"),
@@ -368,31 +377,45 @@ def kr_milestones(kr: KeyResult, objective: Objective, period: Period, as_of: dt
         x_range=(x_low, x_high), x_ticks=date_ticks(origin, origin + dt.timedelta(days=x_low),
                                                     origin + dt.timedelta(days=x_high - 1)),
         y_range=(-0.1 * total - 0.2, total * 1.25 + 0.3), y_ticks=integer_ticks(total),
-        plan=tuple(plan), plan_steps=True, actual=(), points=((report_x, float(done)),), status=kr.status,
-        target=float(total), target_label=Label(f"{total} milestones", f"{total} milestones"),
+        plan=tuple(plan), plan_steps=True, actual=(), points=((report_x, float(done)),),
+        status=final(kr.status) if period.has_ended(as_of) else kr.status,
+        target=float(total), target_label=Label(plural(total, "milestone"), plural(total, "milestone")),
         target_label_right=_early(as_of_x, x_low, x_high),
         now=(report_x, float(done)), now_label=f"{done} done",
         expected=(report_x, float(due_now)) if as_of_x is not None else None, expected_label=f"{due_now} due",
         as_of_x=as_of_x, as_of_label=as_of_label)
     rows = tuple((m.title, format_date(m.due) if m.due else f"{format_date(period.end)} (period end)",
                   "Yes" if m.done else "No") for m in sorted(kr.milestones, key=lambda m: (m.due or period.end)))
+    ended = period.has_ended(as_of)
     return ChartSpec(
-        kind="trend", name=f"objectives/{objective.id}/kr-{kr.id}", width=TREND_SIZE[0], height=TREND_SIZE[1],
-        look=look, data=data,
+        kind="trend", name=chart_name(f"objectives/{objective.id}/kr-{kr.id}", look), width=look.layout.width,
+        height=look.layout.trend_height, look=look, data=data,
         caption=f"Milestones due over the period (dashed steps) and those done by {format_date(as_of, 'short')} (dot).",
-        alt=f"{kr.title}: {done} of {total} milestones done, {due_now} due by {_expected_by(period, as_of)}; "
-            f"{_status_phrase(kr.status, kr.progress, kr.expected)}.",
+        alt=f"{kr.title}: {done} of {plural(total, 'milestone')} done, {due_now} due by {_expected_by(period, as_of)}; "
+            f"{_status_phrase(kr.status, kr.progress, kr.expected, ended)}.",
         tables=(Table(f"Data of the chart: {kr.title}", ("Milestone", "Due", "Done"), rows),),
         source=objective.source)
 
 
-def _progress_row(title: str, fallback: str, progress: float, status: str) -> BarRow:
-    return BarRow(Label(truncate(title), truncate(fallback)), progress, status,
-                  Label(percent(progress), percent(progress)), status_icon(status))
+def _progress_row(title: str, fallback: str, progress: float, status: str, look: Look, ended: bool) -> BarRow:
+    """A bar of progress; once the period has ended its value is the grade and its state done or not."""
+    chars = look.layout.label_chars
+    value = grade(progress) if ended else percent(progress)
+    shown = final(status) if ended else status
+    return BarRow(Label(wrap(title, chars), wrap(fallback, chars)), progress, shown, Label(value, value),
+                  status_icon(shown))
 
 
-def bars_height(rows: int, counts: bool = False) -> int:
-    return BAR_TOP + BAR_ROW * rows + BAR_BOTTOM + (COUNTS_HEIGHT if counts else 0)
+def bars(look: Look, rows: tuple[BarRow, ...], marks: tuple[Mark, ...], label_width: int, value_width: int,
+          x_max: float = 1.0, counts: tuple[tuple[str, int], ...] = ()) -> tuple[BarsData, int]:
+    """Bars laid out for the look's width, and the chart's height."""
+    layout = look.layout
+    lines = max((row.label.text.count("\n") + 1 for row in rows), default=1)
+    stacked = layout.stacked
+    data = BarsData(rows=rows, x_max=x_max, marks=marks, label_width=0 if stacked else label_width,
+                    value_width=0 if stacked else value_width, row_height=row_height(layout, lines), stacked=stacked, counts=counts,
+                    count_columns=layout.count_columns)
+    return data, bars_height(layout, len(rows), lines, len(marks), len(counts))
 
 
 def objective_overview(site: Site, objective: Objective, look: Look) -> ChartSpec | None:
@@ -407,58 +430,80 @@ def objective_overview(site: Site, objective: Objective, look: Look) -> ChartSpe
         what, header = "supporting objectives", "Objective"
     if len(items) < 2:
         return None
-    rows = tuple(_progress_row(title, ident, progress, status) for title, ident, progress, _, status in items)
-    counts = {s: sum(1 for *_, st in items if st == s) for s in COUNTED}
+    ended = period.has_ended(site.as_of)
+    rows = tuple(_progress_row(title, ident, progress, status, look, ended)
+                 for title, ident, progress, _, status in items)
+    shown = [final(st) if ended else st for *_, st in items]
+    counts = {s: shown.count(s) for s in dict.fromkeys(shown)}
     by = _expected_by(period, site.as_of)
     summary = ", ".join(f"{n} {status_word(s)}" for s, n in counts.items() if n)
-    listing = "; ".join(f"{title} {percent(p)} ({status_word(st)})" for title, _, p, _, st in items[:10])
+    listing = "; ".join(f"{title} {grade(p) if ended else percent(p)} ({status_word(st)})"
+                        for (title, _, p, _, _), st in zip(items[:10], shown))
     more = f"; and {len(items) - 10} more" if len(items) > 10 else ""
-    data = BarsData(rows=rows, x_max=1.0, marks=(Mark(objective.expected, f"expected {percent(objective.expected)}"),),
-                    label_width=240, value_width=80)
+    marks = () if ended else (Mark(objective.expected, f"expected {percent(objective.expected)}"),)
+    data, height = bars(look, rows, marks, LABEL_WIDE, VALUE_WIDE)
+    if ended:
+        caption = f"Final progress of each of the {len(items)} {what} when {period.title} ended (grades, 0 to 1)."
+        alt = f"{len(items)} {what} of {objective.title} when {period.title} ended ({summary}): {listing}{more}."
+        table = (header, "Grade", "State")
+        cells = tuple((t, grade(p), status_label(st)) for (t, _, p, _, _), st in zip(items, shown))
+    else:
+        caption = (f"Progress of each of the {len(items)} {what}; the vertical line marks the expected pace "
+                   f"({percent(objective.expected)} by {format_date(min(site.as_of, period.end), 'short')}).")
+        alt = (f"{len(items)} {what} of {objective.title} ({summary}), expected {percent(objective.expected)} by {by}: "
+               f"{listing}{more}.")
+        table = (header, "Progress", "Expected", "Status")
+        cells = tuple((t, percent(p), percent(e), status_label(s)) for t, _, p, e, s in items)
     return ChartSpec(
-        kind="bars", name=f"objectives/{objective.id}/overview", width=WIDTH, height=bars_height(len(rows)),
-        look=look, data=data,
-        caption=f"Progress of each of the {len(items)} {what}; the vertical line marks the expected pace "
-                f"({percent(objective.expected)} by {format_date(min(site.as_of, period.end), 'short')}).",
-        alt=f"{len(items)} {what} of {objective.title} ({summary}), expected {percent(objective.expected)} by {by}: "
-            f"{listing}{more}.",
-        tables=(Table(f"Data of the chart: {what} of {objective.title}", (header, "Progress", "Expected", "Status"),
-                      tuple((t, percent(p), percent(e), status_label(s)) for t, _, p, e, s in items)),),
-        source=objective.source)
+        kind="bars", name=chart_name(f"objectives/{objective.id}/overview", look), width=look.layout.width, height=height,
+        look=look, data=data, caption=caption, alt=alt,
+        tables=(Table(f"Data of the chart: {what} of {objective.title}", table, cells),), source=objective.source)
 
 
 def period_overview(site: Site, period_id: str, look: Look) -> ChartSpec | None:
-    """The period's objectives (those furthest behind first) against expected pace, and status counts."""
+    """The period's objectives (those furthest behind first) against expected pace, and status counts;
+    once it has ended, their grades, and how many were done."""
     period = site.periods[period_id]
     every = site.objectives_in(period_id)
     objectives = [o for o in every if not o.is_draft]  # drafts have no numbers: counted apart
     if not objectives:
         return None
     drafts = len(every) - len(objectives)
+    ended = period.has_ended(site.as_of)
     shown = by_status(objectives)[:MAX_BARS]
-    counts = tuple((s, sum(1 for o in objectives if o.status == s)) for s in COUNTED)
+    counts = tuple(final_counts(objectives).items()) if ended else \
+        tuple((s, sum(1 for o in objectives if o.status == s)) for s in COUNTED)
     expected = scoring.expected_progress(period.start, period.end, site.as_of)  # a committed objective's pace
-    rows = tuple(_progress_row(o.title, o.id, o.progress, o.status) for o in shown)
-    data = BarsData(rows=rows, x_max=1.0, marks=(Mark(expected, f"expected {percent(expected)}"),),
-                    label_width=240, value_width=80, counts=counts)
+    rows = tuple(_progress_row(o.title, o.id, o.progress, o.status, look, ended) for o in shown)
+    marks = () if ended else (Mark(expected, f"expected {percent(expected)}"),)
+    data, height = bars(look, rows, marks, LABEL_WIDE, VALUE_WIDE, counts=counts)
     which = (f"the {len(shown)} furthest behind of {len(objectives)} objectives" if len(shown) < len(objectives)
              else f"all {len(objectives)} objectives")
     summary = ", ".join(f"{n} {status_word(s)}" for s, n in counts) + (
-        f" (and {drafts} draft{'s' if drafts != 1 else ''} with no key results yet)" if drafts else "")
-    behind = [o for o in shown if o.status in ("off-track", "at-risk")][:3]
-    worst = ("; furthest behind: " + "; ".join(f"{o.title} {percent(o.progress)}" for o in behind)) if behind else ""
+        f" (and {plural(drafts, 'draft')} with no key results yet)" if drafts else "")
+    if ended:
+        low = sorted(objectives, key=lambda o: (o.progress, o.id))[:3]
+        caption = f"{period.title} (ended): objectives done and not done, and the grades of {which}."
+        alt = (f"{period.title}, ended: {plural(len(objectives), 'objective')}, {summary}; lowest grades: "
+               + "; ".join(f"{o.title} {grade(o.progress)}" for o in low) + ".")
+        table = ("Objective", "Grade", "State")
+        cells = tuple((o.title, grade(o.progress), status_label(final(o.status))) for o in shown)
+    else:
+        behind = [o for o in shown if o.status in ("off-track", "at-risk")][:3]
+        worst = ("; furthest behind: " + "; ".join(f"{o.title} {percent(o.progress)}" for o in behind)) if behind else ""
+        caption = (f"{period.title}: objectives by status, and the progress of {which} against the expected pace "
+                   f"({percent(expected)} by {format_date(min(site.as_of, period.end), 'short')}).")
+        alt = (f"{period.title}: {plural(len(objectives), 'objective')}, {summary}; expected {percent(expected)} by "
+               f"{_expected_by(period, site.as_of)}{worst}.")
+        table = ("Objective", "Progress", "Expected", "Status")
+        cells = tuple((o.title, percent(o.progress), percent(o.expected), status_label(o.status)) for o in shown)
     return ChartSpec(
-        kind="bars", name=f"periods/{period.id}", width=WIDTH, height=bars_height(len(rows), counts=True),
-        look=look, data=data,
-        caption=f"{period.title}: objectives by status, and the progress of {which} against the expected pace "
-                f"({percent(expected)} by {format_date(min(site.as_of, period.end), 'short')}).",
-        alt=f"{period.title}: {len(objectives)} objective{'s' if len(objectives) != 1 else ''}, {summary}; expected {percent(expected)} by "
-            f"{_expected_by(period, site.as_of)}{worst}.",
-        tables=(Table(f"Objectives of {period.title} by status", ("Status", "Objectives"),
+        kind="bars", name=chart_name(f"periods/{period.id}", look), width=look.layout.width, height=height,
+        look=look, data=data, caption=caption, alt=alt,
+        tables=(Table(f"Objectives of {period.title} by {'state' if ended else 'status'}",
+                      ("State" if ended else "Status", "Objectives"),
                       tuple((status_label(s), str(n)) for s, n in counts)),
-                Table(f"Progress of {which}", ("Objective", "Progress", "Expected", "Status"),
-                      tuple((o.title, percent(o.progress), percent(o.expected), status_label(o.status))
-                            for o in shown))),
+                Table(f"{'Grades' if ended else 'Progress'} of {which}", table, cells)),
         source=site.config.relative(site.config.path))
 
 
@@ -473,25 +518,29 @@ def project_health(site: Site, project: Project, look: Look) -> ChartSpec | None
     work_status = project.health or "active"  # "active": the neutral colour, nothing to compare with
     rows: list[BarRow] = []
     table: list[tuple[str, str, str, str]] = []
+    over = 0  # days past due
     if elapsed is not None:
         assert project.start and project.due
-        days = (min(site.as_of, project.due + dt.timedelta(days=1)) - project.start).days
+        days = max((min(site.as_of, project.due + dt.timedelta(days=1)) - project.start).days, 0)
         total = (project.due - project.start).days + 1
+        over = (site.as_of - project.due).days if project.late else 0
+        when = f"{plural(over, 'day')} over" if over > 0 else f"{days} of {plural(total, 'day')}"
         rows.append(BarRow(Label("Time elapsed", "Time elapsed"), elapsed, "not-started",
-                           Label(f"{percent(elapsed)} · {max(days, 0)} of {total} days", f"{percent(elapsed)}")))
-        table.append(("Time elapsed", f"{max(days, 0)} days", f"{total} days", percent(elapsed)))
-    tasks = f" · {project.tasks_done} of {len(project.tasks)} tasks" if project.tasks else ""
+                           Label(f"{percent(elapsed)} · {when}", f"{percent(elapsed)} · {when}")))
+        table.append(("Time elapsed", plural(days, "day") + (f" and {over} over" if over > 0 else ""),
+                      plural(total, "day"), percent(elapsed)))
+    tasks = f" · {project.tasks_done} of {plural(len(project.tasks), 'task')}" if project.tasks else ""
     rows.append(BarRow(Label("Work done", "Work done"), project.progress, work_status,
                        Label(f"{percent(project.progress)}{tasks}", percent(project.progress))))
-    table.append(("Work done", f"{project.tasks_done} tasks" if project.tasks else percent(project.progress),
-                  f"{len(project.tasks)} tasks" if project.tasks else "100%", percent(project.progress)))
+    table.append(("Work done", plural(project.tasks_done, "task") if project.tasks else percent(project.progress),
+                  plural(len(project.tasks), "task") if project.tasks else "100%", percent(project.progress)))
     for what, used, planned, unit in (
             ("Hours used", hours and hours.actual, hours and hours.planned, "h"),
             ("Budget spent", budget and budget.spent, budget and budget.planned, budget.currency if budget else "")):
         if not planned:
             continue
         share = (used or 0) / planned
-        amount = f"{number(used or 0)} of {value_text(planned, unit)}"
+        amount = f"{value_text(used or 0, '', short=True)} of {value_text(planned, unit, short=True)}"
         rows.append(BarRow(Label(what, what), share, spend_status(share, project.progress, thresholds) or "active",
                            Label(f"{percent(share)} · {amount}", f"{percent(share)} · {number(used or 0)} of {number(planned)}")))
         table.append((what, value_text(used or 0, unit), value_text(planned, unit), percent(share)))
@@ -499,16 +548,16 @@ def project_health(site: Site, project: Project, look: Look) -> ChartSpec | None
     marks = [Mark(1.0, "plan")]
     if elapsed is not None and 0 < elapsed < 1 - 0.12:
         marks.append(Mark(elapsed, f"as of {format_date(site.as_of, 'short')}", dashed=True))
-    parts = [f"{percent(project.progress)} of the work done" + (f" ({project.tasks_done} of {len(project.tasks)} tasks)" if project.tasks else "")]
+    parts = [f"{percent(project.progress)} of the work done" + (f" ({project.tasks_done} of {plural(len(project.tasks), 'task')})" if project.tasks else "")]
     if elapsed is not None:
-        parts.append(f"{percent(elapsed)} of the schedule elapsed")
+        parts.append(f"{percent(elapsed)} of the schedule elapsed" + (f", {plural(over, 'day')} over" if over > 0 else ""))
     for what, actual, planned, share in table[2 if elapsed is not None else 1:]:
         parts.append(f"{what.lower()}: {actual} of {planned} ({share})")
     flags = [w for w, on in (("late", project.late), ("over budget", project.over_budget),
                              ("over its hours", project.over_hours)) if on]
-    data = BarsData(rows=tuple(rows), x_max=x_max, marks=tuple(marks), label_width=120, value_width=230)
+    data, height = bars(look, tuple(rows), tuple(marks), 140, 260, x_max=x_max)
     return ChartSpec(
-        kind="bars", name=f"projects/{project.id}", width=WIDTH, height=bars_height(len(rows)),
+        kind="bars", name=chart_name(f"projects/{project.id}", look), width=look.layout.width, height=height,
         look=look, data=data,
         caption="Time elapsed, work done, hours and budget as shares of the plan (the solid line)"
                 + ("; hours or budget past the dashed line (the report date) are used faster than time passes."

@@ -1,0 +1,177 @@
+"""What a reader sees in a real browser: no serious or critical axe-core violation on any page of
+the demo (and on a page of each kind of a 100-objective company), in the light and the dark
+scheme, on a desktop and on a phone; charts that fill their card and whose text can be read.
+
+axe-core is vendored in tests/data/axe-core/ (see its README). The sites are served over HTTP
+(the 404 page's links start at the site root, as on GitHub Pages).
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import re
+import threading
+import urllib.parse
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.browser import TIMEOUT_MS, browser, requires_browser  # noqa: F401 - fixtures
+from tests.conftest import REPO
+
+pytestmark = requires_browser
+
+AXE = REPO / "tests/data/axe-core/axe.min.js"
+VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+MIN_TEXT_PX = 11
+
+
+class _Site(http.server.SimpleHTTPRequestHandler):
+    """A built site at the path of its site_url (where its 404 page's links start), quietly."""
+
+    prefix = "/"
+
+    def translate_path(self, path: str) -> str:
+        return super().translate_path("/" + path.removeprefix(self.prefix))
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def site_path(output: Path) -> str:
+    """The path of the site's site_url ("/northwind-okrs/"), "/" without one."""
+    config = yaml.safe_load((output.parent / "okrsite.yaml").read_text(encoding="utf-8"))
+    path = urllib.parse.urlsplit(config.get("site_url") or "/").path or "/"
+    return path if path.endswith("/") else path + "/"
+
+
+@pytest.fixture(scope="module")
+def served(reference_sites: dict[str, Path]) -> Iterator[dict[str, str]]:
+    """Each reference site on a local HTTP server: name -> the URL of its home page."""
+    servers, urls = [], {}
+    for name, folder in reference_sites.items():
+        prefix = site_path(folder)
+        handler = type("Handler", (_Site,), {"prefix": prefix})
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(folder)))
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        urls[name] = f"http://127.0.0.1:{server.server_port}{prefix}"
+    try:
+        yield urls
+    finally:
+        for server in servers:
+            server.shutdown()
+            server.server_close()
+
+
+def pages_of(output: Path, every: bool) -> list[str]:
+    """The site paths of its pages: every one, or the first of each kind (a listing such as
+    projects/index.html, a page such as projects/x/index.html; alignment/ is a period's page)."""
+    paths = sorted(p.relative_to(output).as_posix() for p in output.rglob("*.html"))
+    if every:
+        return paths
+    kinds: dict[tuple[str, int], str] = {}
+    for path in paths:
+        parts = path.split("/")
+        if path != "alignment/index.html":
+            kinds.setdefault((parts[0], len(parts)), path)
+    return sorted(kinds.values())
+
+
+def axe_problems(page, url: str, rules: tuple[str, ...] = ()) -> list[str]:
+    """The serious and critical violations axe-core finds on a page (its context loads axe: `with_axe`),
+    by all its rules or by those named."""
+    page.goto(url)
+    options = {"resultTypes": ["violations"], **({"runOnly": {"type": "rule", "values": list(rules)}} if rules else {})}
+    violations = page.evaluate("""async options => (await axe.run(document, options))
+        .violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
+        .map(v => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map(n => n.target.join(' ') + ': '
+            + (n.any.concat(n.all, n.none)[0] || {message: v.help}).message).join(' | ')}`)""", options)
+    return [f"{url}: {v}" for v in violations]
+
+
+def with_axe(browser, **options):
+    """A browser context whose pages load axe-core before their own scripts."""
+    context = browser.new_context(**options)
+    context.set_default_timeout(TIMEOUT_MS * 3)
+    context.add_init_script(path=str(AXE))
+    return context
+
+
+# What the dark scheme changes is colour: there, the rules that read colours (the others gave the
+# same answers in the light scheme, at the same size, and take as long again).
+COLOUR_RULES = ("color-contrast", "link-in-text-block")
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("size", list(VIEWPORTS))
+def test_no_page_has_a_serious_or_critical_axe_violation(browser, served, reference_sites, scheme: str,
+                                                         size: str) -> None:
+    context = with_axe(browser, viewport=VIEWPORTS[size], color_scheme=scheme)
+    problems: list[str] = []
+    try:
+        page = context.new_page()
+        for name, base in served.items():
+            for path in pages_of(reference_sites[name], every=name == "demo"):
+                problems += axe_problems(page, base + path, COLOUR_RULES if scheme == "dark" else ())
+    finally:
+        context.close()
+    assert problems == [], "\n".join(problems)
+
+
+def test_axe_finds_text_without_contrast(browser, tmp_path: Path) -> None:
+    (tmp_path / "low.html").write_text('<!doctype html><html lang="en"><title>x</title><main>'
+                                       '<p style="color: #bbb; background: #fff">Hard to read</p></main></html>')
+    context = with_axe(browser)
+    try:
+        assert any("color-contrast" in p for p in axe_problems(context.new_page(), (tmp_path / "low.html").as_uri()))
+    finally:
+        context.close()
+
+
+CHART_PAGES = ["index.html", "objectives/expand-pipeline/index.html", "objectives/seo-visibility/index.html",
+               "projects/blog-push/index.html", "periods/2026-Q1/index.html"]
+
+
+def charts_on(page, url: str) -> list[dict]:
+    """Each chart image of the page, loaded, with the file it shows and its rendered width."""
+    page.goto(url)
+    return page.evaluate("""() => Promise.all([...document.querySelectorAll('.chart__image')].map(async img => {
+        img.loading = 'eager';
+        await img.decode();
+        return {src: img.currentSrc, width: img.getBoundingClientRect().width,
+                card: img.closest('.chart').getBoundingClientRect().width};
+    }))""")
+
+
+def smallest_text_px(svg: str, width: float) -> float:
+    """The smallest text of an SVG chart in CSS pixels when the image is `width` pixels wide."""
+    view_width = float(re.search(r'viewBox="0 0 ([\d.]+) ', svg).group(1))
+    sizes = [float(size) for size in re.findall(r"font-size: ([\d.]+)px", svg)]
+    return min(sizes) * width / view_width
+
+
+@pytest.mark.parametrize("size", list(VIEWPORTS))
+def test_chart_text_is_at_least_11_px_and_charts_fill_their_card(browser, served, reference_sites,
+                                                                  size: str) -> None:
+    context = browser.new_context(viewport=VIEWPORTS[size])
+    context.set_default_timeout(TIMEOUT_MS)
+    output, base = reference_sites["demo"], served["demo"]
+    seen = []
+    try:
+        page = context.new_page()
+        for path in CHART_PAGES:
+            for chart in charts_on(page, base + path):
+                name = chart["src"].removeprefix(base)
+                text = smallest_text_px((output / name).read_text(), chart["width"])
+                seen.append((name, round(text, 1), round(chart["width"] / chart["card"], 2)))
+    finally:
+        context.close()
+    assert len(seen) >= 8
+    narrow = [name for name, _, _ in seen if name.endswith("-narrow.svg")]
+    assert narrow == ([name for name, _, _ in seen] if size == "phone" else [])
+    assert [s for s in seen if s[1] < MIN_TEXT_PX] == []
+    assert [s for s in seen if s[2] < 0.9] == []  # a chart takes (nearly) the width of its card

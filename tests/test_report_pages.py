@@ -1,0 +1,154 @@
+"""What a manager reads on the demo's pages: statuses that cannot mislead, numbers that say what
+they are, words that read right (issue 15)."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from okrsite.build.builder import BuildReport
+
+
+class Text(HTMLParser):
+    """The visible text of a page (no attributes, no script or style), whitespace collapsed, with
+    the text of each element that has a given class."""
+
+    def __init__(self, wanted: str = "") -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.wanted, self.found, self._open = wanted, [], []  # type: ignore[var-annotated]
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag in ("script", "style", "title"):
+            self._skip += 1
+        classes = (dict(attrs).get("class") or "").split()
+        if self._open:
+            self._open[-1][1] += 1
+        if self.wanted and self.wanted in classes:
+            self._open.append([len(self.parts), 0])
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style", "title"):
+            self._skip -= 1
+        if self._open:
+            if self._open[-1][1] == 0:
+                start, _ = self._open.pop()
+                self.found.append(" ".join(" ".join(self.parts[start:]).split()))
+            else:
+                self._open[-1][1] -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.parts.append(data)
+
+    @property
+    def text(self) -> str:
+        return " ".join(" ".join(self.parts).split())
+
+
+def text_of(path: Path, wanted: str = "") -> Text:
+    parser = Text(wanted)
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+@pytest.fixture(scope="module")
+def demo(reference_sites: dict[str, Path]) -> Path:
+    return reference_sites["demo"]
+
+
+# ---------- statuses that cannot mislead ----------
+
+def test_an_on_track_objective_behind_the_expected_pace_says_how_far(demo: Path) -> None:
+    cards = text_of(demo / "index.html", "card").found
+    (partners,) = [c for c in cards if c.startswith("Launch a partner program")]
+    assert "35% (expected 47%)" in partners and "On track 12 pts behind" in partners
+
+
+def test_an_ended_period_shows_grades_and_done_or_not_done_never_pace(demo: Path) -> None:
+    for page in ("periods/2026-Q1/index.html", "objectives/seo-visibility/index.html",
+                 "objectives/grow-inbound/index.html", "teams/marketing/index.html", "alignment/2026-Q1/index.html"):
+        html = (demo / page).read_text()
+        shown = text_of(demo / page).text
+        q1 = shown if page != "teams/marketing/index.html" else shown.split("Q1 2026")[1]
+        assert not re.search(r"Off track|At risk|On track|pts behind|pts ahead|expected \d+%", q1), page
+        assert "Not done" in q1, page
+        assert not re.search(r"badge--(off-track|at-risk|on-track)", html if page.startswith(("periods", "objectives"))
+                             else ""), page
+    period = text_of(demo / "periods/2026-Q1/index.html").text.split("Built with okrsite")[0]
+    assert re.findall(r"\b[01]\.\d\d\b", period) and not re.search(r"\b[01]\.\d\b(?!\d)", period)  # 0.90, never 0.9
+    assert "Grade 0.43" in text_of(demo / "teams/marketing/index.html").text
+    assert "1 ✔ Done 5 ◑ Not done" in period
+
+
+def test_the_charts_of_an_ended_period_speak_of_grades_not_pace(demo: Path) -> None:
+    html = (demo / "objectives/seo-visibility/index.html").read_text()
+    alts = re.findall(r'alt="([^"]*)"', html)
+    assert alts and not [a for a in alts if "expected pace" in a or "off track" in a]
+    overview = (demo / "charts/periods/2026-Q1.svg").read_text()
+    assert "expected" not in overview and ">0.43</text>" in overview and ">5 not done</text>" in overview
+
+
+def test_key_results_no_project_supports_leave_out_done_and_those_supported_through_the_objective(demo: Path) -> None:
+    section = (demo / "alignment/index.html").read_text().split('id="unsupported"')[1].split("</section>")[0]
+    titles = re.findall(r'<a href="[^"]*#kr-[^"]*">([^<]*)</a>', section)
+    assert titles and not [t for t in titles if "SOC 2" in t or "readiness" in t or "control coverage" in t]
+    band = {"outside the band": 100, "inside the band": 0}  # a maintain KR: all or nothing behind
+    paces = [band[words] if words in band else int(words.split()[0]) * (1 if words.endswith("behind") else -1)
+             for words in re.findall(r'class="pace[^"]*">([^<]*)<', section)]
+    assert len(paces) == len(titles) and paces == sorted(paces, reverse=True)  # furthest behind first
+    assert titles[:2] == ["Keep monthly ingestion uptime at or above 99.9%", "Raise NPS from 31 to 45"]
+    tree = text_of(demo / "alignment/index.html", "node").found
+    (soc2,) = [n for n in tree if n.startswith("Pass our first SOC 2")]
+    assert "No project" not in soc2 and "Through the objective's projects" in soc2
+
+
+# ---------- numbers that say what they are ----------
+
+def test_the_overall_progress_says_what_it_is_in_visible_text(demo: Path) -> None:
+    dashboard = text_of(demo / "index.html").text
+    assert ("The mean progress of the 3 top-level objectives; the 5 that support them are left out, so that "
+            "nothing counts twice. Expected 47%: the share of the period elapsed by 14 May 2026.") in dashboard
+    period = text_of(demo / "periods/2026-Q1/index.html").text
+    assert "The mean of the grades of all 6 objectives, supporting ones included" in period
+
+
+def test_the_teams_index_shows_each_teams_objectives_of_the_current_period_by_status(demo: Path) -> None:
+    teams = {t.split(" · ")[0]: t for t in text_of(demo / "teams/index.html", "team-node").found}
+    assert "each with its objectives of Q2 2026 by status" in text_of(demo / "teams/index.html").text
+    assert teams["Sales"].endswith("1 ■ Off track") and teams["Platform"].endswith("1 ✔ Done")
+    assert not [t for t in teams.values() if "objectives" in t]  # no counts across all periods
+
+
+# ---------- words ----------
+
+def test_a_late_project_says_how_many_days_over_not_100_percent_of_its_days(demo: Path) -> None:
+    page = text_of(demo / "projects/blog-push/index.html").text
+    assert "Time elapsed 44 days over" in page and "44 days late" in page
+    chart = (demo / "charts/projects/blog-push.svg").read_text()
+    assert ">100% · 44 days over</text>" in chart and "of 90 days" not in chart
+
+
+def test_a_unit_of_one_is_singular(demo: Path) -> None:
+    page = (demo / "objectives/faster-queries/index.html").read_text()
+    assert not re.search(r"\b(?<!\.)1 days", page) and "<strong>3</strong> <span aria-hidden=\"true\">→</span>" in page
+    assert "→</span><span class=\"visually-hidden\">, target</span> 1 day</span>" in page
+    assert ">Target 1 day</text>" in (demo / "charts/objectives/faster-queries/kr-deploy-lead-time.svg").read_text()
+
+
+def test_the_build_summary_counts_in_words() -> None:
+    report = BuildReport(output=Path("out"), pages=1, files=12, written=1, unchanged=11, removed=0, seconds=0.5,
+                         charts_drawn=1, charts_cached=0)
+    assert report.summary() == "built 1 page, 12 files (1 written, 11 unchanged, 0 removed), 1 chart drawn, " \
+                               "0 cached in 0.50 s -> out"
+
+
+def test_an_objective_page_marks_no_navigation_entry_as_the_current_one(demo: Path) -> None:
+    html = (demo / "objectives/seo-visibility/index.html").read_text()
+    nav = html.split('<nav class="site-nav"')[1].split("</nav>")[0]
+    assert "aria-current" not in nav
+    assert '<span aria-current="page">Improve the SEO' in html  # the breadcrumb says where the page is
