@@ -92,11 +92,12 @@ def portfolio_chart(site: Site, period_id: str, look: Look) -> ChartSpec | None:
     if not drawn:
         return None
     largest = max(p.evm.bac or 0.0 for p in drawn)
+    chars = 20 if look.layout.stacked else 32  # a label beside its bubble, in the room the layout has
     top = max(max(p.evm.spi or 0.0, p.evm.cpi or 0.0) for p in drawn) * 1.1
     high = min(AXIS_MAX, max(1.5, math.ceil(top * 4) / 4))  # a quarter above the largest index, 1.5 to 2
     bubbles = tuple(Bubble(min(p.evm.spi or 0.0, high), min(p.evm.cpi or 0.0, high), _radius(p.evm.bac or 0.0, largest),
                            p.lane or "", MARKERS[p.lane or "keep"],
-                           Label(truncate(p.title, 24), truncate(p.id, 24)) if i < MAX_LABELS else None)
+                           Label(truncate(p.title, chars), truncate(p.id, chars)) if i < MAX_LABELS else None)
                     for i, p in enumerate(drawn))
     data = BubblesData(high=high, ticks=y_ticks(0, high), review_below=REVIEW_BELOW, bubbles=bubbles,
                        legend=tuple((lane, MARKERS[lane], term.label) for lane, term in LANES.items()),
