@@ -474,7 +474,10 @@ def period_overview(site: Site, period_id: str, look: Look) -> ChartSpec | None:
     counts = tuple(final_counts(objectives).items()) if ended else \
         tuple((s, sum(1 for o in objectives if o.status == s)) for s in COUNTED)
     expected = scoring.expected_progress(period.start, period.end, site.as_of)  # a committed objective's pace
-    rows = tuple(_progress_row(o.title, o.id, o.progress, o.status, look, ended) for o in shown)
+    def value(o: Objective) -> float:  # once ended: the grade, a closing one where it was set
+        return o.grade if ended and o.grade is not None else o.progress
+
+    rows = tuple(_progress_row(o.title, o.id, value(o), o.status, look, ended) for o in shown)
     marks = () if ended else (Mark(expected, f"expected {percent(expected)}"),)
     data, height = bars(look, rows, marks, LABEL_WIDE, VALUE_WIDE, counts=counts)
     which = (f"the {len(shown)} furthest behind of {len(objectives)} objectives" if len(shown) < len(objectives)
@@ -482,12 +485,12 @@ def period_overview(site: Site, period_id: str, look: Look) -> ChartSpec | None:
     summary = ", ".join(f"{n} {status_word(s)}" for s, n in counts) + (
         f" (and {plural(drafts, 'draft')} with no key results yet)" if drafts else "")
     if ended:
-        low = sorted(objectives, key=lambda o: (o.progress, o.id))[:3]
+        low = sorted(objectives, key=lambda o: (value(o), o.id))[:3]
         caption = f"{period.title} (ended): objectives done and not done, and the grades of {which}."
         alt = (f"{period.title}, ended: {plural(len(objectives), 'objective')}, {summary}; lowest grades: "
-               + "; ".join(f"{o.title} {grade(o.progress)}" for o in low) + ".")
+               + "; ".join(f"{o.title} {grade(value(o))}" for o in low) + ".")
         table = ("Objective", "Grade", "State")
-        cells = tuple((o.title, grade(o.progress), status_label(final(o.status))) for o in shown)
+        cells = tuple((o.title, grade(value(o)), status_label(final(o.status))) for o in shown)
     else:
         behind = [o for o in shown if o.status in ("off-track", "at-risk")][:3]
         worst = ("; furthest behind: " + "; ".join(f"{o.title} {percent(o.progress)}" for o in behind)) if behind else ""
