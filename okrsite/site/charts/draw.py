@@ -92,6 +92,7 @@ class _Template:
         FigureCanvasAgg(self.fig)
         self.size = (width, height)
         self.small = layout.small
+        self.narrow = layout.stacked  # the phone layout: less room for everything
         self._texts: dict[str, list[Text]] = {}
 
     def resize(self, width: int, height: int) -> None:
