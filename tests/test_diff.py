@@ -272,8 +272,8 @@ def test_v2_changes_dropped_key_results_and_objectives_drafts_zones_and_bands(re
     write(repo, "content/objectives/platform.md", PLATFORM)
     write(repo, "content/objectives/ops.md", OPS)
     edit(repo, "content/objectives/seo.md", ("  - id: old\n    title: Retired metric\n    start: 0\n    target: 1\n",
-                                             "  - id: old\n    title: Retired metric\n    start: 0\n    target: 1\n"
-                                             "    dropped: {reason: No longer measured}\n"))
+                                             ("  - id: old\n    title: Retired metric\n    start: 0\n    target: 1\n"
+                                              "    dropped: {reason: No longer measured}\n")))
     commit(repo, "v2 OKRs", "2026-01-10")
     edit(repo, "content/objectives/platform.md", ("    floor: 99.9\n", "    floor: 99.5\n"),
          ("    zone: commit\n", "    zone: target\n"),
