@@ -16,7 +16,10 @@ from xml.sax.saxutils import escape, quoteattr
 from okrsite import __version__
 from okrsite.model.portfolio import EarnedValue
 from okrsite.model.site import KeyResult, Objective, Project, Site
-from okrsite.site.pages import Page, recent_activity
+from okrsite.site import changes
+from okrsite.site.changes import News
+from okrsite.site.formatting import percent, value_text
+from okrsite.site.pages import Page
 
 FEED_ENTRIES = 50
 
@@ -119,9 +122,32 @@ def _stamp(day: dt.date) -> str:
     return f"{day.isoformat()}T00:00:00Z"
 
 
+_KIND_WORDS = {"checkin": "Check-in", "git": "Update from git", "target": "Target changed", "update": "Project update"}
+
+
+def _headline(item: News) -> str:
+    """An entry's title: what changed, where, and the figure, as the changes page shows them."""
+    what = f"{item.field.capitalize()} changed" if item.kind == "target" else _KIND_WORDS[item.kind]
+    if item.kind == "target" and item.before is not None and item.after is not None:
+        figure = f"{value_text(item.before, item.unit)} → {value_text(item.after, item.unit)}" + \
+            (" (eased)" if item.eased else " (raised)")
+    elif item.zone:
+        figure = f"{item.zone.capitalize()} zone"
+    elif item.value is None:
+        figure = ""
+    elif item.type == "boolean":
+        figure = "done" if item.value else "not done"
+    elif item.type == "milestones":
+        figure = f"{item.value:g} of {item.milestones} milestones done"
+    else:
+        figure = value_text(item.value, item.unit)
+    return f"{what}: {item.title}" + (f": {figure}" if figure else "")
+
+
 def atom_feed(site: Site) -> bytes:
-    """Check-ins and project updates, newest first; links absolute when site_url is set."""
-    entries = recent_activity(site, site.objectives.values(), site.projects.values(), FEED_ENTRIES)
+    """The newest news of the changes page, one entry each (a reader lists, links and marks each
+    on its own); ids stable across builds; links absolute when site_url is set."""
+    entries = changes.weekly(site).items[:FEED_ENTRIES]
     feed_id = site.config.site_url or f"urn:okrsite:{site.config.title}"
     updated = entries[0].date if entries else site.as_of
     lines = ['<?xml version="1.0" encoding="utf-8"?>',
@@ -133,17 +159,18 @@ def atom_feed(site: Site) -> bytes:
     if site.config.site_url:
         lines.append(f"  <link rel=\"self\" href={quoteattr(_absolute(site, 'feed.xml'))}/>")
         lines.append(f"  <link href={quoteattr(_absolute(site, ''))}/>")
-    for index, entry in enumerate(entries):
-        what = "Check-in" if entry.kind == "checkin" else "Update"
-        value = f": {entry.value:g}{' ' + entry.unit if entry.unit else ''}" if entry.value is not None else ""
-        entry_id = f"{feed_id}#{entry.kind}-{entry.date.isoformat()}-{entry.link}-{index}"
+    for entry in entries:
+        confidence = f"confidence {percent(entry.confidence)}" if entry.confidence is not None else ""
+        summary = " · ".join(part for part in (entry.note, confidence, entry.parent and f"Objective: {entry.parent}",
+                                               entry.commit and f"commit {entry.commit}") if part)
         lines += ["  <entry>",
-                  f"    <title>{escape(f'{what}: {entry.title}{value}')}</title>",
-                  f"    <id>{escape(entry_id)}</id>",
+                  f"    <title>{escape(_headline(entry))}</title>",
+                  f"    <id>{escape(f'{feed_id}#{entry.key}')}</id>",
                   f"    <updated>{_stamp(entry.date)}</updated>",
                   f"    <link href={quoteattr(_absolute(site, entry.link))}/>",
-                  f"    <author><name>{escape(site.config.title)}</name></author>",
-                  f"    <summary>{escape(entry.note or what)}</summary>",
+                  f"    <author><name>{escape(entry.who or site.config.title)}</name></author>",
+                  f"    <category term={quoteattr(entry.kind)}/>",
+                  f"    <summary>{escape(summary or _KIND_WORDS[entry.kind])}</summary>",
                   "  </entry>"]
     lines.append("</feed>")
     return ("\n".join(lines) + "\n").encode()

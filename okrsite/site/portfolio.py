@@ -17,6 +17,7 @@ from okrsite.model.portfolio import Support, below_review
 from okrsite.model.site import Project, Site
 from okrsite.model.vocabulary import LANE_MEANINGS, LANES
 from okrsite.site.formatting import date, money, pace_points, percent, ratio, status_word
+from okrsite.site.links import link_url
 
 NAMED = 3  # a reason names at most this many KRs or objectives ("and 2 more")
 
@@ -29,11 +30,6 @@ class Supported:
     title: str
     url: str
     words: str  # "off track, 30 points behind the expected pace", "done", "Q1 2026 has ended"
-
-
-def _link_url(link: str) -> str:
-    objective_id, _, kr_id = link.partition("/")
-    return f"objectives/{objective_id}/" + (f"#kr-{kr_id}" if kr_id else "")
 
 
 def supported(site: Site, project: Project) -> list[Supported]:
@@ -52,7 +48,7 @@ def supported(site: Site, project: Project) -> list[Supported]:
                     f"the expected pace"
         else:
             words = status_word(item.status)
-        result.append(Supported(item, scored.title, _link_url(item.link), words))
+        result.append(Supported(item, scored.title, link_url(item.link), words))
     return result
 
 
