@@ -249,3 +249,20 @@ def test_a_build_rule_set_to_error_fails_the_build(tmp_path: Path, capsys) -> No
     assert capsys.readouterr().err.splitlines()[0] == (
         "content/objectives/idea.md:2:1: error: objective 'idea' has no key results yet [draft-objective]")
     assert not (root / "output").exists()
+
+
+@pytest.mark.parametrize("anchors", [False, True])  # YAML with aliases is walked with its guards
+def test_findings_stand_on_the_same_line_when_the_documents_come_from_the_build_cache(tmp_path: Path, capsys,
+                                                                                    anchors: bool) -> None:
+    text = STALE["content/objectives/grow.md"]
+    if anchors:  # the KR's description repeats its title
+        text = text.replace("    title: Views from 100 to 200\n", "    title: &title Views from 100 to 200\n"
+                                                                   "    description: *title\n")
+    root = site(tmp_path, {"content/objectives/grow.md": text})
+    fresh = check(root, capsys)
+    assert main(["build", "--quiet", "--config", str(root / "okrsite.yaml"), "--jobs", "1"]) == 0
+    assert (root / ".okrsite-cache/documents.json").is_file()
+    capsys.readouterr()
+    assert check(root, capsys) == fresh == (0, [
+        "content/objectives/grow.md:6:5: warning: key result 'grow/views' has had no update for 26 days, "
+        "since 2026-01-20 (stale after 14 days) [stale-kr]"])

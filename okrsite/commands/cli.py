@@ -152,13 +152,14 @@ def run_serve(args: argparse.Namespace) -> int:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from okrsite.build.builder import BuildOptions, check
+    from okrsite.build.builder import BuildOptions, check, collections_for_a_build
 
     if not _config_exists(args):
         return EXIT_USAGE
     text = args.format == "text"  # else the findings go to standard output, for other tools
     try:
-        report = check(BuildOptions(args.config, as_of=args.as_of, strict=args.strict))
+        with collections_for_a_build():  # as build: the model lives until the end
+            report = check(BuildOptions(args.config, as_of=args.as_of, strict=args.strict))
     except BuildFailed as failed:
         if not text:
             sys.stdout.write(render(args.format, failed.diagnostics, args.config.parent))

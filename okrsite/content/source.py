@@ -277,26 +277,25 @@ class DocumentCache:
         """The documents a previous run saved for the site in `root` (which may have been in
         another folder then); an empty cache when there is none or it is stale."""
         entries = {}
-        memo = Memo()
         try:
             for label, stamp, digest, body, meta in read_cache(file, _CACHE_FORMAT) or ():
-                positions = Positions(label, recompute=_reparse(root / label, label, memo))
+                positions = Positions(label, recompute=_reparse(root / label, label))
                 entries[label] = Cached((stamp[0], stamp[1]), digest, Document(label, load_meta(meta), body, positions))
         except (ValueError, TypeError, KeyError):
             return cls()
-        return cls(entries, memo=memo)
+        return cls(entries)
 
 
 _CACHE_FORMAT = f"okrsite-documents-2-{__version__}"  # 2: keyed by site-relative path, with a digest
 
 
-def _reparse(path: Path, label: str, memo: Memo) -> Callable[[], Positions]:
+def _reparse(path: Path, label: str) -> Callable[[], Positions]:
     def positions() -> Positions:
         try:
             text = decode(path.read_bytes(), label)
             if path.suffix in (".yaml", ".yml"):
-                return positions_of(text, label, memo=memo)
-            return positions_of(split_front_matter(text, label)[0], label, line_offset=1, memo=memo)
+                return positions_of(text, label)
+            return positions_of(split_front_matter(text, label)[0], label, line_offset=1)
         except (OSError, SourceError):
             return Positions(label)
     return positions

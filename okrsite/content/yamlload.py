@@ -224,10 +224,23 @@ def _reread(text: str, path: str, line_offset: int) -> Callable[[], Positions]:
     return lambda: positions_of(text, path, line_offset)
 
 
-def positions_of(text: str, path: str, line_offset: int = 0, memo: Memo | None = None) -> Positions:
+class _NodesOnly(_BaseLoader):  # type: ignore[misc, valid-type]
+    """Composes the nodes and their marks, no tags resolved: where values stand needs no more."""
+
+    def resolve(self, kind: type[yaml.Node], value: str | None, implicit: Any) -> str:
+        return _STR
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        pass
+
+    def ascend_resolver(self) -> None:
+        pass
+
+
+def positions_of(text: str, path: str, line_offset: int = 0) -> Positions:
     """Where each value of YAML text that loaded before stands: its nodes walked, no value built
     (a check finds problems in hundreds of files after loading them)."""
-    loader = _Loader(text, memo or Memo())
+    loader = _NodesOnly(text)
     try:
         node = loader.get_single_node()
         if node is None:
