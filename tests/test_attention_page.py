@@ -121,7 +121,7 @@ def test_the_page_counts_each_kind_and_jumps_to_each_owner(built: Path) -> None:
     assert tiles == ["2 stale key results", "2 overdue projects", "0 eased targets", "1 confidence drop",
                      "1 draft objective"]
     assert "6 items · by owner" in text(page)  # the KR of two owners counts once
-    jump = re.search(r'<nav aria-label="Owners and teams">(.*?)</nav>', page, re.S).group(1)
+    jump = re.search(r'<nav class="section" aria-label="Owners and teams">(.*?)</nav>', page, re.S).group(1)
     assert re.findall(r'href="#([a-z]+-\d+)"', jump) == ["owner-1", "owner-2", "owner-3", "owner-4", "team-5",
                                                           "none-6"]
 
@@ -167,3 +167,17 @@ def test_an_eased_target_is_listed_with_its_values_and_date(tmp_path: Path) -> N
     page = (root / "output/attention/index.html").read_text()
     assert groups(page) == [(heading, [("../objectives/seo/#kr-rank", "Rank on page one · Be found ⚠ Target eased "
                                         "10 → 8 on 1 Feb 2026 14 days ago")]) for heading in ("Ana 1", "Cleo 1")]
+
+
+def test_with_many_owners_the_jump_list_is_folded_away(tmp_path: Path) -> None:
+    root = tmp_path / "site"
+    write(root, "okrsite.yaml", "title: T\nas_of: 2026-02-15\ncharts: {enabled: false}\n")
+    write(root, "content/objectives/grow.md", OBJECTIVES["seo"].replace("2026-01-26", "2026-02-10"))
+    for n in range(13):
+        write(root, f"content/projects/p{n}.md", f"---\ntitle: P{n}\nowner: Owner {n:02}\nstatus: active\n"
+                                                 "due: 2026-02-01\nkey_results: [grow]\n---\n")
+    build(BuildOptions(root / "okrsite.yaml", jobs=1))
+    page = (root / "output/attention/index.html").read_text()
+    jump = re.search(r'<nav class="section" aria-label="Owners and teams">(.*?)</nav>', page, re.S).group(1)
+    assert '<details class="group group--jump"><summary>Jump to one of 13 owners and teams</summary>' in jump
+    assert len(re.findall(r'href="#owner-\d+"', jump)) == 13
