@@ -30,7 +30,7 @@ from okrsite.content.history import Version, read_history
 from okrsite.content.provenance import BuildInfo, commit_info
 from okrsite.content.source import (Document, DocumentCache, SourceError, discover, parse_markdown_document,
                                     parse_yaml_document, site_files)
-from okrsite.diagnostics import BuildFailed, Diagnostic, Diagnostics, Location
+from okrsite.diagnostics import BuildFailed, Diagnostic, Diagnostics, Location, Severity
 from okrsite.model import checks
 from okrsite.model.assemble import assemble
 from okrsite.model.site import Site
@@ -306,8 +306,8 @@ class Builder:
         for finding in checks.run(site, checks.switched_on(settings, rules)):
             cached = self.documents.entries.get(finding.source)
             where = cached.doc.positions.at(finding.where) if cached else Location(finding.source)
-            found.append(Diagnostic(where.path, where.line, where.col, settings.severity(finding.rule),  # type: ignore[arg-type]
-                                    finding.message, finding.rule))
+            severity: Severity = "error" if settings.severity(finding.rule) == "error" else "warning"
+            found.append(Diagnostic(where.path, where.line, where.col, severity, finding.message, finding.rule))
         return found
 
     def _load_site(self, config: SiteConfig, diagnostics: Diagnostics) -> Site | None:

@@ -21,10 +21,9 @@ from dataclasses import dataclass
 
 from okrsite.content.config import CheckSettings
 from okrsite.content.options import options_of
+from okrsite.content.yamlload import KeyPath
 from okrsite.model import scoring
 from okrsite.model.site import CheckIn, KeyResult, Objective, Site
-
-KeyPath = tuple[str | int, ...]
 
 MAX_KEY_RESULTS = 5  # too-many-krs: more dilute an objective's focus
 CONFIDENCE_DROP = 0.2  # confidence-drop: a fall this large between two check-ins
@@ -70,12 +69,12 @@ def switched_on(settings: CheckSettings, rule_ids: Iterable[str] = RULE_IDS) -> 
     return [rule_id for rule_id in rule_ids if settings.severity(rule_id) != "off"]
 
 
-def number(value: float) -> str:
+def _number(value: float) -> str:
     """A value as its file wrote it: 180, not 180.0; 99.95 as itself."""
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
-def days(count: int) -> str:
+def _days(count: int) -> str:
     return f"{count} day" if count == 1 else f"{count} days"
 
 
@@ -84,14 +83,10 @@ def supported(site: Site, kr: KeyResult) -> bool:
     return kr.ref in site.projects_by_link or kr.objective_id in site.projects_by_link
 
 
-def _is_open(site: Site, objective: Objective) -> bool:
-    return not site.period_of(objective).has_ended(site.as_of)
-
-
 def _open_key_results(site: Site) -> Iterator[tuple[Objective, int, KeyResult]]:
     """Each counted key result of an objective whose period has not ended, with its place in the file."""
     for objective in site.objectives.values():
-        if _is_open(site, objective):
+        if not site.period_of(objective).has_ended(site.as_of):
             for index, kr in enumerate(objective.key_results):
                 if kr.counted:
                     yield objective, index, kr
@@ -121,10 +116,11 @@ def stale_kr(site: Site) -> Iterator[Finding]:
             if kr.last_update is None:
                 start = site.period_of(objective).start
                 message = (f"key result '{kr.ref}' has had no update since its period started "
-                           f"{days((site.as_of - start).days)} ago (stale after {days(after)})")
+                           f"{_days((site.as_of - start).days)} ago (stale after {_days(after)})")
             else:
-                message = (f"key result '{kr.ref}' has had no update for {days((site.as_of - kr.last_update).days)}, "
-                           f"since {kr.last_update.isoformat()} (stale after {days(after)})")
+                age = _days((site.as_of - kr.last_update).days)
+                message = (f"key result '{kr.ref}' has had no update for {age}, since "
+                           f"{kr.last_update.isoformat()} (stale after {_days(after)})")
             yield Finding("stale-kr", ("kr", kr.ref), message, objective.source, ("key_results", index),
                           kr.last_update)
 
@@ -169,7 +165,7 @@ def project_overdue(site: Site) -> Iterator[Finding]:
     for p in site.projects.values():
         if p.late and p.due is not None:
             yield Finding("project-overdue", ("project", p.id),
-                          f"project '{p.id}' is {days((site.as_of - p.due).days)} past its due date "
+                          f"project '{p.id}' is {_days((site.as_of - p.due).days)} past its due date "
                           f"({p.due.isoformat()}) and still {p.status}", p.source, ("due",), p.due)
 
 
@@ -181,8 +177,8 @@ def target_eased(site: Site) -> Iterator[Finding]:
                 commit = "not committed yet" if change.commit == "uncommitted" else \
                     f"commit {change.commit}" + (f" by {change.author}" if change.author else "")
                 yield Finding("target-eased", ("kr", kr.ref),
-                              f"key result '{kr.ref}': {change.field} eased from {number(change.before)} to "
-                              f"{number(change.after)} on {change.date.isoformat()}, after its period started "
+                              f"key result '{kr.ref}': {change.field} eased from {_number(change.before)} to "
+                              f"{_number(change.after)} on {change.date.isoformat()}, after its period started "
                               f"({commit})", objective.source, ("key_results", index, change.field), change.date,
                               (change.before, change.after))
 
@@ -196,8 +192,8 @@ def confidence_drop(site: Site) -> Iterator[Finding]:
                 continue
             if previous is not None and previous - checkin.confidence >= CONFIDENCE_DROP - scoring.TOLERANCE:
                 yield Finding("confidence-drop", ("kr", kr.ref),
-                              f"key result '{kr.ref}': confidence fell from {number(previous)} to "
-                              f"{number(checkin.confidence)} on {checkin.date.isoformat()}", objective.source,
+                              f"key result '{kr.ref}': confidence fell from {_number(previous)} to "
+                              f"{_number(checkin.confidence)} on {checkin.date.isoformat()}", objective.source,
                               ("key_results", index, "checkins", place), checkin.date,
                               (previous, checkin.confidence))
             previous = checkin.confidence
@@ -209,15 +205,13 @@ def sandbagged_kr(site: Site) -> Iterator[Finding]:
         if kr.type != "metric" or kr.start is None or kr.target is None:
             continue
         period = site.period_of(objective)
-        first = next(((place, c) for place, c in _dated_checkins(kr, site.as_of)
-                      if c.value is not None and period.contains(c.date)), None)
-        if first is None:
-            continue
-        place, checkin = first
-        progress = scoring.metric_progress(kr.start, kr.target, checkin.value)  # type: ignore[arg-type]
-        if progress >= SANDBAGGED_PROGRESS - scoring.TOLERANCE:
-            yield Finding("sandbagged-kr", ("kr", kr.ref),
-                          f"key result '{kr.ref}' is at progress {SANDBAGGED_PROGRESS:g} or more with its first "
-                          f"check-in of the period ({number(checkin.value)} on {checkin.date.isoformat()}, from "  # type: ignore[arg-type]
-                          f"{number(kr.start)} to {number(kr.target)}): is the target ambitious enough?",
-                          objective.source, ("key_results", index, "checkins", place), checkin.date)
+        for place, checkin in _dated_checkins(kr, site.as_of):
+            if checkin.value is None or not period.contains(checkin.date):
+                continue
+            if scoring.metric_progress(kr.start, kr.target, checkin.value) >= SANDBAGGED_PROGRESS - scoring.TOLERANCE:
+                yield Finding("sandbagged-kr", ("kr", kr.ref),
+                              f"key result '{kr.ref}' is at progress {SANDBAGGED_PROGRESS:g} or more with its first "
+                              f"check-in of the period ({_number(checkin.value)} on {checkin.date.isoformat()}, "
+                              f"from {_number(kr.start)} to {_number(kr.target)}): is the target ambitious enough?",
+                              objective.source, ("key_results", index, "checkins", place), checkin.date)
+            break  # only the first check-in of the period

@@ -61,8 +61,9 @@ def _item(site: Site, finding: Finding) -> Item | None:
 
 
 def _owners_and_teams(item: Item) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    if item.project is not None:
-        return ((item.project.owner,) if item.project.owner else ()), ((item.project.team,) if item.project.team else ())
+    project = item.project
+    if project is not None:
+        return ((project.owner,) if project.owner else ()), ((project.team,) if project.team else ())
     assert item.objective is not None
     owners = item.kr.owners if item.kr is not None and item.kr.owners else item.objective.owners
     return owners, item.objective.teams
