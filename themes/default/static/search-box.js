@@ -274,6 +274,7 @@
     } else if (event.key === "Enter") {
       if (n && !panel.hidden) { event.preventDefault(); follow(active < 0 ? 0 : active); }
     } else if (event.key === "Escape") {
+      event.preventDefault();
       if (!panel.hidden) show(false);
       else if (input.value) { input.value = ""; update(); }
     }
