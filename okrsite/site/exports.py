@@ -1,5 +1,5 @@
 """The site's files besides its pages and charts: okrs.json, the Atom feed, the sitemap, .nojekyll,
-the search index.
+the search index, the scorecards' PDFs.
 
 All are deterministic: sorted keys, dates from the content, never the clock. A new
 export is one entry in EXPORTS (or in EXPORT_SETS, when one piece of work makes several files).
@@ -18,7 +18,8 @@ from okrsite import __version__
 from okrsite.model.portfolio import EarnedValue
 from okrsite.model.site import KeyResult, Objective, Project, Site
 from okrsite.site import search
-from okrsite.site.pages import Page, recent_activity
+from okrsite.site.pages import Page, recent_activity, report_periods, scorecard_card
+from okrsite.site.scorecard_pdf import pdf_files
 
 FEED_ENTRIES = 50
 
@@ -178,6 +179,8 @@ EXPORTS: dict[str, Callable[[Site, list[Page]], bytes | None]] = {
 # Exports made together: what makes their files (path -> bytes).
 EXPORT_SETS: tuple[Callable[[Site, list[Page]], dict[str, bytes]], ...] = (
     lambda site, pages: search.index_files(site),  # search.json, and search.js for the search box
+    lambda site, pages: pdf_files(site, [scorecard_card(site, p.id) for p in report_periods(site)],
+                                  lambda path: _absolute(site, path)),  # periods/<id>/scorecard.pdf
 )
 
 
