@@ -137,7 +137,7 @@
       var objective = index.entries[e[6]];
       return root + "objectives/" + encodeURIComponent(objective[1]) + "/" + page + "#kr-" + encodeURIComponent(e[1]);
     }
-    return root + path + encodeURIComponent(e[1]) + "/" + page;
+    return root + path + e[1].split("/").map(encodeURIComponent).join("/") + "/" + page;  // a free page's path
   }
 
   // The title, each token marked where it starts a word (folding keeps one character per character
