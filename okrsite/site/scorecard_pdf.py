@@ -22,7 +22,7 @@ from okrsite.site.render import theme_dirs
 from okrsite.site.scorecard import KeyResultLine, LaneLine, ObjectiveLine, ProjectLine, Scorecard
 
 
-DRAWING = 1  # bump when okrsite.site.charts.draw_scorecard changes what it draws (the cache key holds it)
+DRAWING = 2  # bump when okrsite.site.charts.draw_scorecard changes what it draws (the cache key holds it)
 
 
 def pdf_path(period_id: str) -> str:

@@ -41,6 +41,8 @@ _NOT_TEXT = re.compile(r"\]\([^)]*\)|<[^>\n]*>|https?://\S+|&[#\w]+;")
 def fold(text: str) -> str:
     """Text as the search compares it: accents dropped, lower case (the box's script folds a query the
     same way: NFD, marks U+0300-U+036F removed, toLowerCase)."""
+    if text.isascii():  # most text: nothing to decompose
+        return text.lower()
     return _MARKS.sub("", unicodedata.normalize("NFD", text)).lower()
 
 
@@ -90,11 +92,7 @@ class _Index:
 
 
 def _gaps(entries: list[int]) -> str:
-    previous, parts = 0, []
-    for entry in entries:
-        parts.append(_base36(entry - previous))
-        previous = entry
-    return " ".join(parts)
+    return " ".join(map(_base36, (entry - previous for previous, entry in zip([0, *entries], entries))))
 
 
 @functools.cache  # gaps are mostly small numbers, written again and again

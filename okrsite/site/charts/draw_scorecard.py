@@ -36,7 +36,10 @@ BAR_WIDTH, BAR_HEIGHT = 92.0, 5.0
 VALUE_WIDTH = 60.0  # the most a line's value at the right may take
 PACE_WIDTH = 62.0  # the words under a value beside a bar ("12 pts behind")
 NOTE_WIDTH = 120.0  # the room a note keeps from the words at its right (in lists without bars)
-RC = {"pdf.fonttype": 42, "font.family": [FONT], "axes.unicode_minus": False, "text.usetex": False,
+NO_LIGATURES = ("-liga", "-clig")
+# ps.fonttype: the PDF backend sizes its font subsets by it; at 42 every character of a font goes in one
+# subset (at 3, those past U+00FF, as "·" and the status icons, go in a second one, embedded again).
+RC = {"pdf.fonttype": 42, "ps.fonttype": 42, "font.family": [FONT], "axes.unicode_minus": False, "text.usetex": False,
       "pdf.compression": 6}
 SIZES = {"eyebrow": 7.5, "title": 22.0, "subtitle": 9.0, "figure": 22.0, "label": 7.5, "heading": 10.0,
          "text": 8.5, "note": 7.0, "count": 8.5, "footer": 7.0}
@@ -88,8 +91,10 @@ class Page:
         if width is not None:
             text = fit(text, width, SIZES[size], bold)
         if text:
-            self.ax.text(x, y, text, fontsize=SIZES[size], color=self.colour.get(colour, colour), ha=ha, va="top",
-                         fontweight="bold" if bold else "normal", parse_math=False)
+            artist = self.ax.text(x, y, text, fontsize=SIZES[size], color=self.colour.get(colour, colour), ha=ha,
+                                  va="top", fontweight="bold" if bold else "normal", parse_math=False)
+            if hasattr(artist, "set_fontfeatures"):  # matplotlib 3.11+ sets "fl" as one glyph: it would copy
+                artist.set_fontfeatures(NO_LIGATURES)  # oddly, and cost a font subset of its own
         return text_width(text, SIZES[size], bold)
 
     def box(self, x: float, y: float, width: float, height: float, colour: str) -> None:
