@@ -133,7 +133,7 @@ def test_a_period_of_100_objectives_fits_one_page_and_says_how_many_more(tmp_pat
     assert sum(more) == counted - TOP_OBJECTIVES
 
 
-def test_titles_are_text_as_written_and_a_font_it_lacks_shows_the_id(tmp_path: Path) -> None:
+def test_titles_are_text_as_written_and_one_the_font_cannot_draw_shows_the_id(tmp_path: Path) -> None:
     root = tmp_path / "site"
     write(root, "okrsite.yaml", "title: T\nas_of: 2026-02-15\n")
     write(root, "content/objectives/revenue.md", """
@@ -151,13 +151,22 @@ def test_titles_are_text_as_written_and_a_font_it_lacks_shows_the_id(tmp_path: P
         key_results: [{id: lease, title: Lease signed, type: boolean}]
         ---
         """)
+    write(root, "content/objectives/control.md", """
+        ---
+        title: "Gr\\x01ow\\x1b[31m"
+        period: 2026-Q1
+        key_results: [{id: k, title: K, start: 0, target: 10, current: 5}]
+        ---
+        """)
     build(BuildOptions(root / "okrsite.yaml", jobs=1))
     text = pdf_text(root / "output/periods/2026-Q1/scorecard.pdf")
     assert "Grow revenue from $2M to $5M & keep 50% margin" in text
     assert "tokyo" in text and "東京" not in text and "山田" not in text
+    assert "Grow[31m" in text  # as okrs.json has it: loading drops control characters
+    assert not re.search(r"[\x00-\x08\x0b\x0e-\x1f]", text)  # (pdftotext ends a page with \x0c)
 
 
-def test_an_unchanged_period_is_not_drawn_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_unchanged_period_is_not_drawn_again_and_the_cache_keeps_only_the_current_ones(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from okrsite.site.charts import draw_scorecard
     root = copy_demo(tmp_path / "demo")
     build(BuildOptions(root / "okrsite.yaml", jobs=1))
@@ -169,6 +178,7 @@ def test_an_unchanged_period_is_not_drawn_again(tmp_path: Path, monkeypatch: pyt
     build(BuildOptions(root / "okrsite.yaml", jobs=1))  # jobs=1: the exports are made in this process
     assert drawn == ["Q2 2026"]
     assert "Make dashboards instant" in pdf_text(root / "output/periods/2026-Q2/scorecard.pdf")
+    assert len(list((root / ".okrsite-cache/scorecards").iterdir())) == 2  # the old Q2 one is gone
 
 
 def test_the_period_page_links_the_scorecard_and_its_pdf(demo: Path) -> None:

@@ -3,12 +3,14 @@
 The spec is the scorecard (okrsite.site.scorecard) in words and numbers, each formatted as the
 page formats it (okrsite.site.formatting), plus the theme's light colours; the drawing
 (okrsite.site.charts.draw_scorecard, the only part that imports matplotlib) only lays it out.
-Drawn PDFs are kept in the chart cache under the hash of their spec, so an unchanged period is
-not drawn again. They are drawn when charts are on (`charts: enabled`): the same library draws both.
+Drawn PDFs are kept in `.okrsite-cache/scorecards/` under the hash of their spec (as charts are
+in `charts/`), so an unchanged period is not drawn again; the folder keeps the last build's only.
+They are drawn when charts are on (`charts: enabled`): the same library draws both.
 """
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -22,6 +24,7 @@ from okrsite.site.render import theme_dirs
 from okrsite.site.scorecard import KeyResultLine, LaneLine, ObjectiveLine, ProjectLine, Scorecard
 
 
+CACHE_FOLDER = "scorecards"  # in .okrsite-cache/: the PDFs of the last build, by the hash of their spec
 DRAWING = 2  # bump when okrsite.site.charts.draw_scorecard changes what it draws (the cache key holds it)
 
 
@@ -160,15 +163,22 @@ def pdf_files(site: Site, cards: Iterable[Scorecard], address: Callable[[str], s
     if not site.config.charts.enabled:
         return {}
     colours = palette_for_theme(theme_dirs(site.config.theme_dir)).light
-    cache = ChartCache(site.config.cache_dir / "charts")
+    folder = site.config.cache_dir / CACHE_FOLDER
+    cache = ChartCache(folder)
     files: dict[str, bytes] = {}
+    keys = set()
     for card in cards:
         spec = pdf_spec(card, site.config.title, colours, address(f"periods/{card.period.id}/"))
         key = drawing_key("scorecard", {"drawing": DRAWING, "spec": spec})
+        keys.add(key)
         data = cache.get(key, "pdf")
         if data is None:
             from okrsite.site.charts.draw_scorecard import draw  # matplotlib: only when a PDF must be drawn
             data = draw(spec)
             cache.put(key, "pdf", data)
         files[pdf_path(card.period.id)] = data
+    for stale in folder.glob("*.pdf") if folder.is_dir() else ():  # every period's is made each build:
+        if stale.stem not in keys:  # the others are of content that has changed since
+            with contextlib.suppress(OSError):
+                stale.unlink()
     return files
