@@ -1,7 +1,8 @@
-"""The site's files besides its pages and charts: okrs.json, the Atom feed, the sitemap, .nojekyll.
+"""The site's files besides its pages and charts: okrs.json, the Atom feed, the sitemap, .nojekyll,
+the search index, the scorecards' PDFs.
 
 All are deterministic: sorted keys, dates from the content, never the clock. A new
-export is one entry in EXPORTS.
+export is one entry in EXPORTS (or in EXPORT_SETS, when one piece of work makes several files).
 """
 
 from __future__ import annotations
@@ -16,10 +17,11 @@ from xml.sax.saxutils import escape, quoteattr
 from okrsite import __version__
 from okrsite.model.portfolio import EarnedValue
 from okrsite.model.site import KeyResult, Objective, Project, Site
-from okrsite.site import changes
+from okrsite.site import changes, search
 from okrsite.site.changes import News
 from okrsite.site.formatting import percent, value_text
-from okrsite.site.pages import Page
+from okrsite.site.pages import Page, report_periods, scorecard_card
+from okrsite.site.scorecard_pdf import pdf_files
 
 FEED_ENTRIES = 50
 
@@ -200,5 +202,16 @@ EXPORTS: dict[str, Callable[[Site, list[Page]], bytes | None]] = {
 }
 
 
+# Exports made together: what makes their files (path -> bytes).
+EXPORT_SETS: tuple[Callable[[Site, list[Page]], dict[str, bytes]], ...] = (
+    lambda site, pages: search.index_files(site),  # search.json, and search.js for the search box
+    lambda site, pages: pdf_files(site, [scorecard_card(site, p.id) for p in report_periods(site)],
+                                  lambda path: _absolute(site, path)),  # periods/<id>/scorecard.pdf
+)
+
+
 def export_files(site: Site, pages: list[Page]) -> dict[str, bytes]:
-    return {path: data for path, make in EXPORTS.items() if (data := make(site, pages)) is not None}
+    files = {path: data for path, make in EXPORTS.items() if (data := make(site, pages)) is not None}
+    for make_set in EXPORT_SETS:
+        files.update(make_set(site, pages))
+    return files

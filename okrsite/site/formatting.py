@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from typing import Any
 
 from okrsite.model.scoring import round_half_up
 from okrsite.model.vocabulary import term
@@ -91,6 +92,16 @@ def pace_points(progress: float, expected: float) -> int:
     """Percentage points behind the expected pace (negative: ahead), taken between the shown
     percentages, so '13%', 'expected 20%' and '7 pts behind' agree on one page."""
     return whole_percent(expected) - whole_percent(progress)
+
+
+def pace_words(item: Any) -> str:
+    """A KR's or objective's pace in words, from the shown percentages: '12 pts behind', '3 pts
+    ahead', 'on pace'; a maintain KR is inside or outside its band (keeping a value is not a race
+    against the calendar)."""
+    if getattr(item, "type", None) == "maintain":
+        return "inside the band" if item.status == "on-track" else "outside the band"
+    points = pace_points(item.progress, item.expected)
+    return f"{plural(points, 'pt')} behind" if points > 0 else f"{plural(-points, 'pt')} ahead" if points < 0 else "on pace"
 
 
 def css_percent(value: float | None) -> str:

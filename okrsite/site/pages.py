@@ -22,7 +22,7 @@ from okrsite.model.periods import Period
 from okrsite.model.portfolio import FINISHED
 from okrsite.model.site import KeyResult, Objective, Project, Site, Team
 from okrsite.model.vocabulary import COUNTED, by_status, final_counts, status_counts
-from okrsite.site import attention, changes, portfolio
+from okrsite.site import attention, changes, portfolio, scorecard
 from okrsite.site.links import link_url, project_url
 
 RECENT_ITEMS = 12
@@ -285,6 +285,7 @@ def period_page(site: Site, period_id: str) -> Page:
         "closed": [o for o in by_status(objectives) if o.closed is not None and o.grade is not None],
         "trending": [o for o in by_status(objectives) if o.trending_to_miss],
         "alignment": alignment_url(period_id) if objectives else None,
+        "scorecard": scorecard_url(period_id) if reported(site, period_id) else None,
     }, section="periods", charts=(ChartUse(("period", period_id)),))
 
 
@@ -298,8 +299,11 @@ def periods_index(site: Site) -> Page:
 def report_periods(site: Site) -> list[Period]:
     """The periods with a page of their own in views by period (alignment, portfolio): those with
     objectives, and the default period; newest first."""
-    return [p for p in reversed(list(site.periods.values()))
-            if p.id == site.default_period or site.objectives_in(p.id)]
+    return [p for p in reversed(list(site.periods.values())) if reported(site, p.id)]
+
+
+def reported(site: Site, period_id: str) -> bool:
+    return period_id == site.default_period or bool(site.objectives_in(period_id))
 
 
 def attention_projects(site: Site, projects: Iterable[Project], period_id: str) -> list[Project]:
@@ -412,6 +416,27 @@ def attention_page(site: Site, items: list[attention.Item]) -> Page:
     }, section="attention", nav=NavEntry("Attention", 45))
 
 
+def scorecard_url(period_id: str) -> str:
+    return f"periods/{period_id}/scorecard/"
+
+
+def scorecard_card(site: Site, period_id: str) -> scorecard.Scorecard:
+    """What a period's scorecard shows (its page and its PDF), from the figures of the period's page."""
+    objectives = site.objectives_in(period_id)
+    krs = sum(len(o.key_results) for o in objectives)
+    return scorecard.scorecard(site, period_id, counts=counts_of(site, period_id, objectives),
+                               overall=mean_progress(objectives), top=top_level(objectives),
+                               behind=behind_pace(site, objectives, limit=krs),
+                               attention=attention_projects(site, portfolio.period_projects(site, period_id), period_id))
+
+
+def scorecard_pages(site: Site) -> list[Page]:
+    """A scorecard per period with a report, beside its PDF (exports); self-contained."""
+    return [Page(scorecard_url(p.id) + "index.html", "scorecard.html", f"Scorecard: {p.title}",
+                 {"card": scorecard_card(site, p.id), "pdf": site.config.charts.enabled},
+                 section="periods", depends="context") for p in report_periods(site)]
+
+
 def free_page(site: Site, index: int) -> Page:
     page = site.pages[index]
     return Page(f"pages/{page.slug}/index.html", "page.html", page.title, {"free_page": page},
@@ -433,6 +458,7 @@ def site_map(site: Site) -> list[Page]:
     pages = [dashboard(site, len(owed)), attention_page(site, owed), *alignment_pages(site), *portfolio_pages(site),
              periods_index(site), teams_index(site), projects_index(site), changes_page(site), not_found_page(site)]
     pages += [period_page(site, p) for p in site.periods]
+    pages += scorecard_pages(site)
     pages += [objective_page(site, o) for o in site.objectives.values()]
     pages += [project_page(site, p) for p in site.projects.values()]
     pages += [team_page(site, t) for t in site.teams.values()]

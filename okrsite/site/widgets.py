@@ -24,7 +24,7 @@ from markupsafe import Markup, escape
 from okrsite.model.site import KeyResult, Objective, Project, Team
 from okrsite.model.vocabulary import final
 from okrsite.site import formatting
-from okrsite.site.formatting import (css_percent, grade, number, pace_points, percent, plural, status_icon, status_label,
+from okrsite.site.formatting import (css_percent, grade, number, percent, plural, status_icon, status_label,
                                      unit_for)
 
 
@@ -213,13 +213,8 @@ def band_text(kr: KeyResult) -> str:
 def behind_by(item: KeyResult | Objective) -> Markup:
     """Points behind (or ahead of) the expected pace, in the colour of the item's status: an at-risk
     KR never reads in the off-track red, and an on-track one left of the line still says it is behind.
-    A maintain KR is inside or outside its band: keeping a value is not a race against the calendar."""
-    if getattr(item, "type", None) == "maintain":
-        words = "inside the band" if item.status == "on-track" else "outside the band"
-    else:
-        pts = pace_points(item.progress, item.expected)
-        words = f"{plural(pts, 'pt')} behind" if pts > 0 else f"{plural(-pts, 'pt')} ahead" if pts < 0 else "on pace"
-    return Markup(f'<span class="pace pace--{escape(item.status)}">{words}</span>')
+    A maintain KR is inside or outside its band (formatting.pace_words)."""
+    return Markup(f'<span class="pace pace--{escape(item.status)}">{formatting.pace_words(item)}</span>')
 
 
 HELPERS: dict[str, Any] = {helper.__name__: helper for helper in (

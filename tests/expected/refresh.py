@@ -11,7 +11,8 @@ matches a fresh build.
 The demo is built from a copy outside git (no commit in the footer), with
 `--jobs 1`. Text files are kept as they are; charts (binary or very long SVG)
 are kept as one manifest of SHA-256 hashes, `charts.sha256`, headed by the
-matplotlib version that drew them (other versions draw other bytes).
+matplotlib version that drew them (other versions draw other bytes); so are the
+scorecard PDFs, which matplotlib draws too.
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ def expected_files(output: Path) -> dict[str, bytes]:
     charts: list[str] = []
     for path in sorted(p for p in output.rglob("*") if p.is_file()):
         rel = path.relative_to(output).as_posix()
-        if rel.startswith("charts/"):
+        if rel.startswith("charts/") or rel.endswith(".pdf"):  # drawn by matplotlib: the scorecards too
             charts.append(f"{hashlib.sha256(path.read_bytes()).hexdigest()}  {rel}")
         elif rel.endswith(TEXT_SUFFIXES):
             files[rel] = path.read_bytes()

@@ -61,13 +61,22 @@ def drawing(spec: ChartSpec) -> dict[str, Any]:
 
 def canonical_json(spec: ChartSpec) -> str:
     """The drawing part of a spec as canonical JSON (sorted keys, no spaces), with the versions."""
+    return _canonical({"chart": drawing(spec)})
+
+
+def _canonical(drawn: dict[str, Any]) -> str:
     return json.dumps({"okrsite": __version__, "matplotlib": matplotlib_version(), "format": FORMAT_VERSION,
-                       "chart": drawing(spec)}, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                      default=_as_json)
+                       **drawn}, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_as_json)
 
 
 def chart_key(spec: ChartSpec) -> str:
     return hashlib.sha256(canonical_json(spec).encode("utf-8")).hexdigest()[:40]
+
+
+def drawing_key(kind: str, data: Any) -> str:
+    """The key of another drawing kept here (a scorecard PDF): its data (dataclasses, numbers and
+    text) with the versions, as a chart's."""
+    return hashlib.sha256(_canonical({kind: data}).encode("utf-8")).hexdigest()[:40]
 
 
 class ChartCache:

@@ -1,0 +1,200 @@
+"""Drawing a scorecard spec (okrsite.site.scorecard_pdf) as a one-page A4 landscape PDF.
+
+The page is laid out in points on one Axes that covers the figure (y down from the top edge),
+with fixed margins: a header (period, dates, the headline figure, the status counts and their
+strip), the objectives on the left, the key results most behind, the projects late or over
+budget and the portfolio lanes on the right. Every title is cut to one line ("…") by its width
+in the font, so the page never overflows; the spec has already cut each list to what fits.
+
+Text is real text (TrueType fonts embedded, `pdf.fonttype: 42`, so it can be selected and
+searched), in DejaVu Sans as the charts are. The bytes depend on the spec alone: no dates in
+the metadata, and mathtext off for content text ("$2M" stays as written).
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+
+import matplotlib
+from matplotlib.backends.backend_pdf import FigureCanvasPdf
+from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties, findfont, get_font
+from matplotlib.patches import Rectangle
+
+from okrsite.site.charts.draw import FONT, has_glyphs
+from okrsite.site.scorecard_pdf import Block, Line, PdfSpec
+
+WIDTH, HEIGHT = 841.89, 595.28  # A4 landscape, in points
+MARGIN = 30.0
+GUTTER = 28.0
+LEFT_WIDTH = 452.0  # the objectives' column; the other lists take the rest
+ROW = 22.0  # a line of a list: its title, and its note under it
+HEADING = 19.0
+BLOCK_GAP = 12.0
+BAR_WIDTH, BAR_HEIGHT = 92.0, 5.0
+VALUE_WIDTH = 60.0  # the most a line's value at the right may take
+PACE_WIDTH = 62.0  # the words under a value beside a bar ("12 pts behind")
+NOTE_WIDTH = 120.0  # the room a note keeps from the words at its right (in lists without bars)
+NO_LIGATURES = ("-liga", "-clig")
+# ps.fonttype: the PDF backend sizes its font subsets by it; at 42 every character of a font goes in one
+# subset (at 3, those past U+00FF, as "·" and the status icons, go in a second one, embedded again).
+RC = {"pdf.fonttype": 42, "ps.fonttype": 42, "font.family": [FONT], "axes.unicode_minus": False, "text.usetex": False,
+      "pdf.compression": 6}
+SIZES = {"eyebrow": 7.5, "title": 22.0, "subtitle": 9.0, "figure": 22.0, "label": 7.5, "heading": 10.0,
+         "text": 8.5, "note": 7.0, "count": 8.5, "footer": 7.0}
+
+
+@functools.cache
+def _font(bold: bool):  # noqa: ANN202 - an FT2Font
+    return get_font(findfont(FontProperties(family=FONT, weight="bold" if bold else "normal")))
+
+
+def text_width(text: str, size: float, bold: bool = False) -> float:
+    """The width of a text in points, as the PDF sets it."""
+    font = _font(bold)
+    font.set_size(size, 72)
+    font.set_text(text, 0.0)
+    return font.get_width_height()[0] / 64
+
+
+def fit(text: str, width: float, size: float, bold: bool = False) -> str:
+    """The text, cut with "…" to fit the width (on one line)."""
+    text = " ".join(text.split())
+    if text_width(text, size, bold) <= width:
+        return text
+    low, high = 0, len(text)
+    while low < high:  # the longest prefix that fits with the ellipsis
+        middle = (low + high + 1) // 2
+        if text_width(text[:middle].rstrip() + "…", size, bold) <= width:
+            low = middle
+        else:
+            high = middle - 1
+    return text[:low].rstrip() + "…"
+
+
+class Page:
+    """The figure and its one Axes, with the palette; `text`, `box` draw in points from the top left."""
+
+    def __init__(self, spec: PdfSpec) -> None:
+        self.fig = Figure(figsize=(WIDTH / 72, HEIGHT / 72), facecolor="white")
+        FigureCanvasPdf(self.fig)
+        self.ax = self.fig.add_axes((0, 0, 1, 1))
+        self.ax.set_xlim(0, WIDTH)
+        self.ax.set_ylim(HEIGHT, 0)
+        self.ax.set_axis_off()
+        self.colour = dict(spec.colours)
+
+    def text(self, x: float, y: float, text: str, size: str, colour: str = "text", bold: bool = False,
+             ha: str = "left", width: float | None = None) -> float:
+        """Text whose top is at y; cut to `width`. Returns its width."""
+        if width is not None:
+            text = fit(text, width, SIZES[size], bold)
+        if text:
+            artist = self.ax.text(x, y, text, fontsize=SIZES[size], color=self.colour.get(colour, colour), ha=ha,
+                                  va="top", fontweight="bold" if bold else "normal", parse_math=False)
+            if hasattr(artist, "set_fontfeatures"):  # matplotlib 3.11+ sets "fl" as one glyph: it would copy
+                artist.set_fontfeatures(NO_LIGATURES)  # oddly, and cost a font subset of its own
+        return text_width(text, SIZES[size], bold)
+
+    def box(self, x: float, y: float, width: float, height: float, colour: str) -> None:
+        self.ax.add_patch(Rectangle((x, y), width, height, facecolor=self.colour.get(colour, colour),
+                                    edgecolor="none", linewidth=0))
+
+
+def _header(page: Page, spec: PdfSpec) -> float:
+    """Period, dates and headline figure, the status counts and their strip; returns the y below."""
+    right = WIDTH - MARGIN
+    page.text(MARGIN, MARGIN, spec.eyebrow.upper(), "eyebrow", "muted", bold=True, width=LEFT_WIDTH)
+    page.text(MARGIN, MARGIN + 12, spec.title, "title", bold=True, width=LEFT_WIDTH)
+    page.text(MARGIN, MARGIN + 42, spec.subtitle, "subtitle", "muted", width=LEFT_WIDTH + 40)
+    counts_x = MARGIN + LEFT_WIDTH + GUTTER + 118
+    figure_x = MARGIN + LEFT_WIDTH + GUTTER
+    page.text(figure_x, MARGIN, spec.figure_label.upper(), "label", "muted", bold=True, width=counts_x - figure_x - 8)
+    page.text(figure_x, MARGIN + 12, spec.figure, "figure", bold=True)
+    page.text(figure_x, MARGIN + 42, spec.figure_note, "subtitle", "muted", width=counts_x - figure_x - 8)
+    for index, (status, _, icon, words) in enumerate(spec.counts):
+        column, row = divmod(index, 3)
+        x, y = counts_x + column * 80, MARGIN + 2 + row * 13
+        page.text(x, y, icon, "count", status)
+        page.text(x + 12, y, words, "count", width=right - x - 12)
+    if spec.counts_note:
+        page.text(counts_x, MARGIN + 2 + 3 * 13, spec.counts_note, "note", "muted", width=right - counts_x)
+    top = MARGIN + 62
+    total = sum(count for _, count, _, _ in spec.counts)
+    x = MARGIN
+    for status, count, _, _ in spec.counts:
+        if count:
+            share = (right - MARGIN) * count / total
+            page.box(x, top, share, 6, status)
+            x += share
+    if not total:
+        page.box(MARGIN, top, right - MARGIN, 6, "track")
+    return top + 18
+
+
+def _block(page: Page, block: Block, x: float, y: float, width: float, bars: bool) -> float:
+    """A heading and its lines; returns the y below it."""
+    aside = page.text(x + width, y + 2.5, block.aside, "note", "muted", ha="right", width=width / 2)
+    page.text(x, y, block.heading, "heading", bold=True, width=width - (aside + 8 if aside else 0))
+    y += HEADING
+    page.ax.plot([x, x + width], [y - 5, y - 5], color=page.colour["grid"], linewidth=0.6)
+    if not block.lines:
+        page.text(x, y, block.empty, "text", "muted", width=width)
+        y += ROW
+    for line in block.lines:
+        _line(page, line, x, y, width, bars)
+        y += ROW
+    if block.more:
+        page.text(x, y, block.more, "note", "muted", width=width)
+        y += ROW - 6
+    return y + BLOCK_GAP
+
+
+def _line(page: Page, line: Line, x: float, y: float, width: float, bars: bool) -> None:
+    """Icon and title, the value at the right; under them the note, and at the right the bar (when
+    the list has bars) and the value's words."""
+    right = x + width
+    title = line.title if has_glyphs(line.title) else line.fallback
+    page.text(x, y, line.icon, "text", line.colour)
+    value = page.text(right, y, line.value, "text", bold=True, ha="right", width=VALUE_WIDTH)
+    page.text(x + 12, y, title, "text", bold=True, width=width - 12 - (value + 8 if value else 0))
+    below = y + 10.5
+    words = page.text(right, below, _drawable(line.value_note), "note", "muted", ha="right",
+                      width=PACE_WIDTH if bars else width - 12 - NOTE_WIDTH)
+    words = PACE_WIDTH if bars else words  # the bars of a list line up
+    bar_room = BAR_WIDTH + 8 if bars else 0
+    if bars and line.bar is not None:
+        bar_x = right - words - 8 - BAR_WIDTH
+        page.box(bar_x, below + 2, BAR_WIDTH, BAR_HEIGHT, "track")
+        page.box(bar_x, below + 2, BAR_WIDTH * min(1.0, max(0.0, line.bar or 0.0)), BAR_HEIGHT, line.colour)
+        if line.mark is not None:
+            mark = bar_x + BAR_WIDTH * min(1.0, max(0.0, line.mark))
+            page.ax.plot([mark, mark], [below, below + 4 + BAR_HEIGHT], color=page.colour["marker"], linewidth=1.2)
+    if line.note:
+        page.text(x + 12, below, _drawable(line.note), "note", "muted", width=width - 12 - (words + 8 if words else 0) - bar_room)
+
+
+def _drawable(text: str) -> str:
+    """A note from content, or nothing where the font lacks one of its characters (no empty boxes)."""
+    return text if has_glyphs(text) else ""
+
+
+def draw(spec: PdfSpec) -> bytes:
+    """The PDF's bytes: the same spec gives the same bytes."""
+    with matplotlib.rc_context(RC):
+        page = Page(spec)
+        top = _header(page, spec)
+        left, right = spec.columns
+        y = top
+        for block in left:
+            y = _block(page, block, MARGIN, y, LEFT_WIDTH, bars=True)
+        x = MARGIN + LEFT_WIDTH + GUTTER
+        y = top
+        for block in right:
+            y = _block(page, block, x, y, WIDTH - MARGIN - x, bars=False)
+        page.text(MARGIN, HEIGHT - MARGIN + 8, spec.footer, "footer", "muted", width=WIDTH - 2 * MARGIN)
+        buffer = io.BytesIO()
+        page.fig.savefig(buffer, format="pdf", metadata={"Title": spec.document_title, "Creator": "okrsite",
+                                                         "Producer": None, "CreationDate": None, "ModDate": None})
+        return buffer.getvalue()

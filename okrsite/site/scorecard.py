@@ -1,0 +1,171 @@
+"""A period on one page, for the reader who has a minute: `periods/<id>/scorecard/` and its PDF.
+
+What it holds: the objectives with status (or grade and done / not done once the period has
+ended), the key results most behind, the projects late or over budget, and the portfolio's
+lanes. Each list is cut to what fits one A4 landscape page, and says how many more there are,
+so a 1,000-objective period still prints on one page. The page plan (okrsite.site.pages) makes
+a `Scorecard` from the period page's own figures; the page and the PDF show the same one.
+
+The PDF of the same card is okrsite.site.scorecard_pdf's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from okrsite.model.periods import Period
+from okrsite.model.scoring import expected_progress
+from okrsite.model.site import KeyResult, Objective, Project, Site
+from okrsite.model.vocabulary import by_status, final
+from okrsite.site import portfolio
+
+TOP_OBJECTIVES = 16  # rows of objectives a page holds beside the other lists
+TOP_KEY_RESULTS = 6
+TOP_PROJECTS = 5
+LANE_NAMES = 2  # a lane names its projects with the most budget, this many
+
+
+@dataclass(frozen=True)
+class ObjectiveLine:
+    id: str
+    title: str
+    status: str  # as shown: done / not done once the period has ended
+    progress: float
+    expected: float | None  # None once the period has ended
+    grade: float | None  # once the period has ended
+    owner: str
+    team: str  # the team's name
+
+
+@dataclass(frozen=True)
+class KeyResultLine:
+    ref: str  # objective-id/kr-id
+    title: str
+    objective: str  # its objective's title
+    type: str  # a maintain KR is inside or outside its band, not ahead or behind
+    status: str
+    progress: float
+    expected: float | None  # None once the period has ended
+
+
+@dataclass(frozen=True)
+class ProjectLine:
+    id: str
+    title: str
+    owner: str
+    late_days: int | None  # days past due, when late
+    budget_used: float | None  # spent / planned, when over budget
+    hours_used: float | None  # worked / planned, when over hours
+
+
+@dataclass(frozen=True)
+class LaneLine:
+    lane: str
+    count: int
+    titles: tuple[str, ...]  # the projects with the most budget first, at most LANE_NAMES
+
+
+@dataclass(frozen=True)
+class Group:
+    """The top-level objectives, or those that support them: each worst first, as many as fit."""
+
+    top_level: bool
+    lines: tuple[ObjectiveLine, ...]
+    total: int
+    rest: dict[str, int]  # those not shown, by status (state once ended)
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.lines)
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    period: Period
+    as_of: dt.date
+    ended: bool
+    elapsed: float  # the share of the period elapsed on the report date
+    overall: float | None  # mean progress of the top-level objectives
+    mean_grade: float | None  # once ended
+    counts: dict[str, int]  # objectives by status (by state once ended), drafts apart
+    drafts: int
+    groups: tuple[Group, ...]  # the top-level objectives, and those that support them (when there are any)
+    key_results: tuple[KeyResultLine, ...]
+    key_results_total: int
+    projects: tuple[ProjectLine, ...]
+    projects_total: int
+    lanes: tuple[LaneLine, ...]  # every lane, in the vocabulary's order
+
+    @property
+    def objectives_total(self) -> int:
+        return sum(group.total for group in self.groups)
+
+
+def scorecard(site: Site, period_id: str, *, counts: dict[str, int], overall: float | None,
+              top: Iterable[Objective], behind: list[KeyResult], attention: list[Project]) -> Scorecard:
+    """A period's scorecard from the period's figures as its page has them: the status counts, the
+    overall progress, the top-level objectives, the KRs behind pace (worst first) and the projects
+    late or over budget."""
+    period = site.periods[period_id]
+    ended = period.has_ended(site.as_of)
+    objectives = [o for o in site.objectives_in(period_id) if not o.is_draft]
+    top_ids = {o.id for o in top}
+    room = TOP_OBJECTIVES
+    groups = []
+    for top_level in (True, False):
+        members = by_status(o for o in objectives if (o.id in top_ids) is top_level)
+        if members or top_level:
+            groups.append(Group(top_level, tuple(_objective_line(site, o, ended) for o in members[:room]),
+                                len(members), _tally(final(o.status) if ended else o.status for o in members[room:])))
+            room = max(0, room - len(members))
+    graded = [o.grade for o in objectives if o.grade is not None]
+    if ended:  # pace no longer applies: the key results not done, furthest from done first
+        behind = sorted((kr for o in objectives for kr in o.key_results if final(kr.status) == "not-done"),
+                        key=lambda kr: (kr.progress, kr.ref))
+    late = sorted(attention, key=lambda p: (not p.late, p.due or dt.date.max, not p.over_budget, p.id))
+    by_lane, _ = portfolio.lanes(site, portfolio.period_projects(site, period_id))
+    return Scorecard(
+        period=period, as_of=site.as_of, ended=ended, elapsed=_elapsed(site, period), overall=overall,
+        mean_grade=sum(graded) / len(graded) if ended and graded else None, counts=counts,
+        drafts=sum(o.is_draft for o in site.objectives_in(period_id)),
+        groups=tuple(groups),
+        key_results=tuple(_kr_line(site, kr, ended) for kr in behind[:TOP_KEY_RESULTS]),
+        key_results_total=len(behind),
+        projects=tuple(_project_line(site, p) for p in late[:TOP_PROJECTS]), projects_total=len(late),
+        lanes=tuple(LaneLine(lane, len(rows), tuple(r.project.title for r in rows[:LANE_NAMES]))
+                    for lane, rows in by_lane.items()),
+    )
+
+
+def _elapsed(site: Site, period: Period) -> float:
+    return expected_progress(period.start, period.end, site.as_of)
+
+
+def _tally(statuses: Iterable[str]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for status in statuses:
+        counts[status] = counts.get(status, 0) + 1
+    return counts
+
+
+def _objective_line(site: Site, o: Objective, ended: bool) -> ObjectiveLine:
+    team = site.teams.get(o.team) if o.team else None
+    return ObjectiveLine(o.id, o.title, final(o.status) if ended else o.status, o.progress,
+                         None if ended else o.expected, o.grade if ended else None, o.owner or "",
+                         team.name if team else o.team or "")
+
+
+def _kr_line(site: Site, kr: KeyResult, ended: bool) -> KeyResultLine:
+    return KeyResultLine(kr.ref, kr.title, site.objectives[kr.objective_id].title, kr.type,
+                         final(kr.status) if ended else kr.status, kr.progress, None if ended else kr.expected)
+
+
+def _project_line(site: Site, p: Project) -> ProjectLine:
+    budget, hours = p.budget, p.hours
+    return ProjectLine(
+        p.id, p.title, p.owner,
+        (site.as_of - p.due).days if p.late and p.due else None,
+        budget.spent / budget.planned if p.over_budget and budget and budget.spent and budget.planned else None,
+        hours.actual / hours.planned if p.over_hours and hours and hours.actual and hours.planned else None)

@@ -1,0 +1,184 @@
+"""A period's scorecard as a one-page A4 landscape PDF: `periods/<id>/scorecard.pdf`.
+
+The spec is the scorecard (okrsite.site.scorecard) in words and numbers, each formatted as the
+page formats it (okrsite.site.formatting), plus the theme's light colours; the drawing
+(okrsite.site.charts.draw_scorecard, the only part that imports matplotlib) only lays it out.
+Drawn PDFs are kept in `.okrsite-cache/scorecards/` under the hash of their spec (as charts are
+in `charts/`), so an unchanged period is not drawn again; the folder keeps the last build's only.
+They are drawn when charts are on (`charts: enabled`): the same library draws both.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from okrsite import __version__
+from okrsite.model.site import Site
+from okrsite.model.vocabulary import ENDED_STATUSES, OKR_STATUSES, term
+from okrsite.site.charts.cache import ChartCache, drawing_key
+from okrsite.site.charts.palette import palette_for_theme
+from okrsite.site.formatting import date, grade, pace_words, percent, plural, status_word
+from okrsite.site.render import theme_dirs
+from okrsite.site.scorecard import KeyResultLine, LaneLine, ObjectiveLine, ProjectLine, Scorecard
+
+
+CACHE_FOLDER = "scorecards"  # in .okrsite-cache/: the PDFs of the last build, by the hash of their spec
+DRAWING = 2  # bump when okrsite.site.charts.draw_scorecard changes what it draws (the cache key holds it)
+
+
+def pdf_path(period_id: str) -> str:
+    return f"periods/{period_id}/scorecard.pdf"
+
+
+@dataclass(frozen=True)
+class Line:
+    """A row of one of the page's lists: an icon in a colour, a title with a note under it, a value at
+    the right with a word under it, and optionally a bar (progress, and a mark at the expected pace)."""
+
+    colour: str  # the palette role of the icon
+    icon: str
+    title: str
+    fallback: str  # shown instead of the title when the PDF's font lacks one of its characters
+    note: str = ""
+    value: str = ""
+    value_note: str = ""
+    bar: float | None = None
+    mark: float | None = None
+
+
+@dataclass(frozen=True)
+class Block:
+    heading: str
+    lines: tuple[Line, ...]
+    more: str = ""  # "and 12 more: …"
+    empty: str = ""  # said when there are no lines
+    aside: str = ""  # at the right of the heading: how to read the lines
+
+
+@dataclass(frozen=True)
+class PdfSpec:
+    document_title: str  # the PDF's own title (its metadata)
+    eyebrow: str
+    title: str
+    subtitle: str
+    figure_label: str
+    figure: str
+    figure_note: str
+    counts: tuple[tuple[str, int, str, str], ...]  # (status, count, icon, "4 on track"), the statuses in order
+    counts_note: str  # drafts, counted apart
+    columns: tuple[tuple[Block, ...], tuple[Block, ...]]  # left: the objectives; right: the other lists
+    footer: str
+    colours: tuple[tuple[str, str], ...]  # the theme's light palette: role -> colour
+
+
+def _objective(line: ObjectiveLine, ended: bool) -> Line:
+    who = " · ".join(part for part in (line.owner, line.team) if part)
+    if ended:
+        return Line(line.status, term(line.status).icon, line.title, line.id, who, grade(line.grade),
+                    f"{status_word(line.status)}, {percent(line.progress)}", line.progress)
+    return Line(line.status, term(line.status).icon, line.title, line.id, who, percent(line.progress),
+                pace_words(line) if line.expected is not None else "",
+                line.progress, line.expected)
+
+
+def _key_result(line: KeyResultLine) -> Line:
+    words = status_word(line.status) if line.expected is None else pace_words(line)
+    return Line(line.status, term(line.status).icon, line.title, line.ref, line.objective, percent(line.progress),
+                words)
+
+
+def _project(line: ProjectLine) -> Line:
+    problems = []
+    if line.late_days is not None:
+        problems.append(f"late by {plural(line.late_days, 'day')}")
+    if line.budget_used is not None:
+        problems.append(f"{percent(line.budget_used)} of budget spent")
+    if line.hours_used is not None:
+        problems.append(f"{percent(line.hours_used)} of hours used")
+    return Line("off-track", "⚑", line.title, line.id, ", ".join(problems), "", line.owner)
+
+
+def _lane(lane: LaneLine) -> Line:
+    named = ", ".join(lane.titles)
+    more = lane.count - len(lane.titles)
+    return Line(lane.lane, term(lane.lane).icon, term(lane.lane).label, lane.lane,
+                named + (f" and {more} more" if more > 0 and named else ""), str(lane.count))
+
+
+def _more(count: int, what: str, statuses: dict[str, int] | None = None) -> str:
+    """'and 12 more objectives: 4 off track, 8 on track'."""
+    if count <= 0:
+        return ""
+    order = [*OKR_STATUSES, *ENDED_STATUSES]
+    detail = ", ".join(f"{n:,} {status_word(s)}" for s, n in sorted((statuses or {}).items(), key=lambda sn: order.index(sn[0]))
+                       if n)
+    return f"and {count:,} more {plural(count, what, counted=False)}" + (f": {detail}" if detail else "")
+
+
+def pdf_spec(card: Scorecard, site_title: str, colours: tuple[tuple[str, str], ...], link: str) -> PdfSpec:
+    """The scorecard in the words and numbers its page shows them in."""
+    period, ended = card.period, card.ended
+    if ended:
+        figure = ("Mean grade", grade(card.mean_grade), f"overall progress {percent(card.overall)}")
+        state = f"ended {date(period.end)}: final grades"
+        kr_heading, kr_empty = "Key results not done, furthest from done", "Every key result is done."
+    else:
+        figure = ("Overall progress", percent(card.overall),
+                  f"expected {percent(card.elapsed)}" if card.overall is not None else "")
+        state = f"{percent(card.elapsed)} of the period elapsed"
+        kr_heading, kr_empty = "Key results most behind pace", "No key result is behind the expected pace."
+    key = "grade, and progress at the end" if ended else "progress; | where it should be by now"
+    objectives = tuple(Block(f"{'Top-level' if group.top_level else 'Supporting'} objectives ({group.total:,})",
+                             tuple(_objective(line, ended) for line in group.lines),
+                             _more(group.more, "objective", group.rest), "No objective has key results yet.",
+                             key if index == 0 else "")
+                       for index, group in enumerate(card.groups))
+    key_results = Block(f"{kr_heading} ({card.key_results_total:,})", tuple(_key_result(l) for l in card.key_results),
+                        _more(card.key_results_total - len(card.key_results), "key result"), kr_empty)
+    projects = Block(f"Projects late or over budget ({card.projects_total:,})",
+                     tuple(_project(l) for l in card.projects),
+                     _more(card.projects_total - len(card.projects), "project"), "None: every project is on time "
+                                                                                   "and within budget.")
+    lanes = Block("Portfolio lanes", tuple(_lane(lane) for lane in card.lanes), "", "No projects.")
+    return PdfSpec(
+        document_title=f"Scorecard: {period.title} · {site_title}",
+        eyebrow=f"Scorecard · {site_title}",
+        title=period.title,
+        subtitle=f"{date(period.start)} – {date(period.end)} · report as of {date(card.as_of)} · {state}",
+        figure_label=figure[0], figure=figure[1], figure_note=figure[2],
+        counts=tuple((status, count, term(status).icon, f"{count:,} {status_word(status)}")
+                     for status, count in card.counts.items()),
+        counts_note=f"{plural(card.drafts, 'draft')} (no key results yet) not counted" if card.drafts else "",
+        columns=(objectives, (key_results, projects, lanes)),
+        footer=f"okrsite {__version__} · the full report: {link}",
+        colours=colours,
+    )
+
+
+def pdf_files(site: Site, cards: Iterable[Scorecard], address: Callable[[str], str]) -> dict[str, bytes]:
+    """Each card's PDF (from the cache, or drawn), by its path in the site; none with charts off.
+    `address` makes the period page's link printed in the footer."""
+    if not site.config.charts.enabled:
+        return {}
+    colours = palette_for_theme(theme_dirs(site.config.theme_dir)).light
+    folder = site.config.cache_dir / CACHE_FOLDER
+    cache = ChartCache(folder)
+    files: dict[str, bytes] = {}
+    keys = set()
+    for card in cards:
+        spec = pdf_spec(card, site.config.title, colours, address(f"periods/{card.period.id}/"))
+        key = drawing_key("scorecard", {"drawing": DRAWING, "spec": spec})
+        keys.add(key)
+        data = cache.get(key, "pdf")
+        if data is None:
+            from okrsite.site.charts.draw_scorecard import draw  # matplotlib: only when a PDF must be drawn
+            data = draw(spec)
+            cache.put(key, "pdf", data)
+        files[pdf_path(card.period.id)] = data
+    for stale in folder.glob("*.pdf") if folder.is_dir() else ():  # every period's is made each build:
+        if stale.stem not in keys:  # the others are of content that has changed since
+            with contextlib.suppress(OSError):
+                stale.unlink()
+    return files

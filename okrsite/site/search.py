@@ -1,0 +1,141 @@
+"""The search index the theme's search box reads: `search.json`, and the same as `search.js`.
+
+One entry per period, team, objective, key result, project and free page, with what a search
+matches (title, id, owners) and shows (kind, status, period), as arrays of short fields that
+refer to shared tables (people, periods, statuses) rather than repeat them; links are made
+from kind and id by the script, so no URL is stored. Body text (bodies, KR descriptions)
+becomes an inverted index of its words: each word once, with the entries whose body holds it.
+Words in more than half of the bodies of a site with many (the language's "the" and "and")
+say nothing about an entry and are left out. The format is in docs/search.md.
+
+`search.js` assigns the same object to a global, so the box loads it with a <script> tag: that
+works over http(s) and from `file://`, where a browser refuses to fetch a local JSON file.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+import unicodedata
+from collections.abc import Iterable
+from typing import Any
+
+from okrsite.model.site import Site
+from okrsite.model.vocabulary import final, term
+
+FORMAT = 1
+KINDS = ("period", "team", "objective", "kr", "project", "page")  # an entry's kind is its place here
+PERIOD, TEAM, OBJECTIVE, KR, PROJECT, PAGE = range(len(KINDS))
+COMMON_SHARE = 0.5  # a word in more than this share of the bodies is left out ...
+COMMON_FROM = 20  # ... once there are at least this many bodies
+MIN_WORD, MAX_WORD = 3, 24  # shorter words match titles only; longer ones are rarely typed
+GLOBAL = "okrsiteSearchIndex"  # what search.js assigns; static/search-box.js reads it
+
+_MARKS = re.compile("[\u0300-\u036f]")
+_WORD = re.compile(r"[^\W_]+")
+# Markdown that is not text a reader sees: link targets, autolinks and URLs, HTML tags, entities.
+_NOT_TEXT = re.compile(r"\]\([^)]*\)|<[^>\n]*>|https?://\S+|&[#\w]+;")
+
+
+def fold(text: str) -> str:
+    """Text as the search compares it: accents dropped, lower case (the box's script folds a query the
+    same way: NFD, marks U+0300-U+036F removed, toLowerCase)."""
+    if text.isascii():  # most text: nothing to decompose
+        return text.lower()
+    return _MARKS.sub("", unicodedata.normalize("NFD", text)).lower()
+
+
+def body_words(markdown: str) -> set[str]:
+    """The distinct words of a Markdown text, folded, as long as the index keeps them."""
+    return {w for w in set(_WORD.findall(fold(_NOT_TEXT.sub(" ", markdown)))) if MIN_WORD <= len(w) <= MAX_WORD}
+
+
+class _Index:
+    """The tables and entries, filled in site order."""
+
+    def __init__(self, site: Site) -> None:
+        self.site = site
+        self.entries: list[list[Any]] = []
+        self.bodies: list[tuple[int, str]] = []  # (entry, Markdown)
+        self.people: dict[str, int] = {}
+        self.statuses: dict[str, int] = {}
+        self.periods = {period_id: index for index, period_id in enumerate(site.periods)}
+
+    def add(self, kind: int, key: str, title: str, status: str = "", period: str | None = None,
+            owners: Iterable[str] = (), parent: int | None = None, body: str = "") -> int:
+        """An entry: [kind, id, title, status, period, [owners], parent], empty fields at its end left off."""
+        entry: list[Any] = [kind, key, title,
+                            self.statuses.setdefault(status, len(self.statuses)) if status else -1,
+                            self.periods[period] if period is not None else -1,
+                            [self.people.setdefault(name, len(self.people)) for name in owners if name],
+                            -1 if parent is None else parent]
+        while entry[-1] in (-1, []):
+            entry.pop()
+        self.entries.append(entry)
+        if body:
+            self.bodies.append((len(self.entries) - 1, body))
+        return len(self.entries) - 1
+
+    def words(self) -> tuple[list[str], list[str]]:
+        """The body words, sorted (the box finds a prefix's words by bisection), and for each the
+        entries holding it: their numbers as base-36 gaps from the previous one, joined by spaces."""
+        postings: dict[str, list[int]] = {}
+        for entry, text in self.bodies:
+            for word in body_words(text):
+                postings.setdefault(word, []).append(entry)
+        if len(self.bodies) >= COMMON_FROM:
+            limit = len(self.bodies) * COMMON_SHARE
+            postings = {w: entries for w, entries in postings.items() if len(entries) <= limit}
+        vocabulary = sorted(postings)
+        return vocabulary, [_gaps(postings[word]) for word in vocabulary]
+
+
+def _gaps(entries: list[int]) -> str:
+    return " ".join(map(_base36, (entry - previous for previous, entry in zip([0, *entries], entries))))
+
+
+@functools.cache  # gaps are mostly small numbers, written again and again
+def _base36(number: int) -> str:
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    return (_base36(number // 36) if number >= 36 else "") + digits[number % 36]
+
+
+def index(site: Site) -> dict[str, Any]:
+    """The index as plain data, in site order (periods, teams, each objective with its key results
+    right after it, projects, free pages): the box shows equal matches in this order."""
+    found = _Index(site)
+    for period in site.periods.values():
+        found.add(PERIOD, period.id, period.title)
+    for team in site.teams.values():
+        found.add(TEAM, team.id, team.name, owners=[team.lead])
+    for objective in site.objectives.values():
+        ended = site.periods[objective.period].has_ended(site.as_of)
+        at = found.add(OBJECTIVE, objective.id, objective.title, final(objective.status) if ended else objective.status,
+                       objective.period, objective.owners, body=objective.body)
+        for kr in objective.key_results:
+            found.add(KR, kr.id, kr.title, final(kr.status) if ended else kr.status, objective.period,
+                      kr.owners, at, kr.description)
+    for project in site.projects.values():
+        found.add(PROJECT, project.id, project.title, project.status, owners=[project.owner], body=project.body)
+    for page in site.pages:
+        found.add(PAGE, page.slug, page.title, body=page.body)
+    vocabulary, postings = found.words()
+    return {
+        "format": FORMAT,
+        "pretty_urls": site.config.pretty_urls,
+        "default_period": found.periods.get(site.default_period, -1),
+        "kinds": list(KINDS),
+        "periods": [[p.id, p.title] for p in site.periods.values()],
+        "statuses": [[s, term(s).label, term(s).icon] for s in found.statuses],
+        "people": list(found.people),
+        "entries": found.entries,
+        "words": " ".join(vocabulary),
+        "postings": postings,
+    }
+
+
+def index_files(site: Site) -> dict[str, bytes]:
+    """search.json, and search.js that assigns the same object to a global (for file://)."""
+    text = json.dumps(index(site), ensure_ascii=False, separators=(",", ":"))
+    return {"search.json": (text + "\n").encode(), "search.js": f"window.{GLOBAL}={text};\n".encode()}

@@ -1,0 +1,218 @@
+"""The scorecard: a period on one A4 landscape page, as a PDF (periods/<id>/scorecard.pdf) and as a
+page that prints on one page (periods/<id>/scorecard/). Read with poppler's pdfinfo and pdftotext,
+as a reader's PDF viewer would: one page of A4 landscape, selectable text whose titles and numbers
+are okrs.json's, the same bytes from two builds, and a 100-objective period still on one page."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from benchmarks.generate import generate
+from okrsite.build.builder import BuildOptions, build
+from okrsite.site.formatting import whole_percent
+from okrsite.site.scorecard import TOP_OBJECTIVES
+from tests.browser import browser, requires_browser  # noqa: F401 - a fixture
+from tests.conftest import REPO, write
+
+A4_LANDSCAPE = "841.89 x 595.28 pts (A4)"
+
+
+def _missing_poppler() -> str | None:
+    if shutil.which("pdfinfo") is None or shutil.which("pdftotext") is None:
+        return "poppler's pdfinfo and pdftotext are not installed (apt-get install poppler-utils)"
+    return None
+
+
+pytestmark = pytest.mark.skipif(_missing_poppler() is not None and os.environ.get("CI") != "true",
+                                reason=str(_missing_poppler()))
+
+
+def pdf_info(path: Path) -> dict[str, str]:
+    out = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    return dict(line.split(":", 1) for line in out.splitlines() if ":" in line) | {}
+
+
+def pdf_text(path: Path) -> str:
+    """The text as laid out, one line of the page a line."""
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def pages_and_size(path: Path) -> tuple[int, str]:
+    info = {key: value.strip() for key, value in pdf_info(path).items()}
+    return int(info["Pages"]), info["Page size"]
+
+
+def copy_demo(root: Path) -> Path:
+    root.mkdir(parents=True)
+    shutil.copy(REPO / "okrsite.yaml", root / "okrsite.yaml")
+    shutil.copytree(REPO / "content", root / "content")
+    return root
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = copy_demo(tmp_path_factory.mktemp("scorecard") / "demo")
+    build(BuildOptions(root / "okrsite.yaml", jobs=1))
+    return root / "output"
+
+
+@pytest.mark.parametrize("period", ["2026-Q1", "2026-Q2"])
+def test_the_pdf_is_one_page_of_a4_landscape(demo: Path, period: str) -> None:
+    assert pages_and_size(demo / f"periods/{period}/scorecard.pdf") == (1, A4_LANDSCAPE)
+
+
+def test_its_text_has_each_objective_with_the_progress_and_counts_of_okrs_json(demo: Path) -> None:
+    okrs = json.loads((demo / "okrs.json").read_text())
+    text = pdf_text(demo / "periods/2026-Q2/scorecard.pdf")
+    objectives = [o for o in okrs["objectives"] if o["period"] == "2026-Q2"]
+    for o in objectives:
+        if o["status"] == "draft":
+            assert o["title"] not in text
+            continue
+        line = re.search(rf"{re.escape(o['title'])} +(\d+)%", text)
+        assert line, o["title"]
+        assert int(line.group(1)) == whole_percent(o["progress"])
+    ids = {o["id"] for o in objectives}
+    top = [o for o in objectives if o["status"] != "draft" and (o["parent"] or "").partition("/")[0] not in ids]
+    overall = whole_percent(sum(o["progress"] for o in top) / len(top))
+    assert re.search(rf"OVERALL PROGRESS.*\n+.*Q2 2026 +{overall}%", text)
+    for status, words in (("off-track", "off track"), ("at-risk", "at risk"), ("on-track", "on track")):
+        assert f"{sum(o['status'] == status for o in objectives)} {words}" in text
+    assert "1 draft (no key results yet) not counted" in text
+
+
+def test_the_key_results_most_behind_come_first_with_their_points_behind(demo: Path) -> None:
+    okrs = json.loads((demo / "okrs.json").read_text())
+    krs = [kr for o in okrs["objectives"] if o["period"] == "2026-Q2" for kr in o["key_results"]
+           if kr["status"] in ("at-risk", "off-track")]
+    worst = max(krs, key=lambda kr: kr["expected"] - kr["progress"])
+    text = pdf_text(demo / "periods/2026-Q2/scorecard.pdf")
+    behind = whole_percent(worst["expected"]) - whole_percent(worst["progress"])
+    assert f"Key results most behind pace ({len(krs)})" in text
+    first = text.index("Key results most behind pace")
+    assert text.index(worst["title"], first) < text.index(f"{behind} pts behind", first)
+    assert "Columnar cache for aggregate dashboard queries" in text  # late and over budget
+    assert re.search(r"late by 6 days, 116% of budget spent, 117% of hours used", text)
+
+
+def test_an_ended_period_shows_grades_and_done_or_not_done(demo: Path) -> None:
+    okrs = json.loads((demo / "okrs.json").read_text())
+    text = pdf_text(demo / "periods/2026-Q1/scorecard.pdf")
+    graded = [o for o in okrs["objectives"] if o["period"] == "2026-Q1"]
+    assert "MEAN GRADE" in text and "final grades" in text
+    for o in graded:
+        assert re.search(rf"{re.escape(o['title'])} +{o['grade']:.2f}", text), o["title"]
+    assert f"{sum(o['status'] == 'done' for o in graded)} done" in text
+    assert f"{sum(o['status'] != 'done' for o in graded)} not done" in text
+
+
+def test_two_builds_give_the_same_bytes(demo: Path, tmp_path: Path) -> None:
+    again = copy_demo(tmp_path / "again")
+    build(BuildOptions(again / "okrsite.yaml", jobs=1))
+    for period in ("2026-Q1", "2026-Q2"):
+        path = f"periods/{period}/scorecard.pdf"
+        assert (again / "output" / path).read_bytes() == (demo / path).read_bytes()
+
+
+def test_a_period_of_100_objectives_fits_one_page_and_says_how_many_more(tmp_path: Path) -> None:
+    generate(tmp_path / "company", 200, seed=1)
+    build(BuildOptions(tmp_path / "company/okrsite.yaml"))
+    pdf = tmp_path / "company/output/periods/2026-Q2/scorecard.pdf"
+    okrs = json.loads((tmp_path / "company/output/okrs.json").read_text())
+    assert sum(o["period"] == "2026-Q2" for o in okrs["objectives"]) == 100
+    assert pages_and_size(pdf) == (1, A4_LANDSCAPE)
+    counted = sum(o["period"] == "2026-Q2" and o["status"] != "draft" for o in okrs["objectives"])
+    more = [int(n.replace(",", "")) for n in re.findall(r"and ([\d,]+) more objectives", pdf_text(pdf))]
+    assert sum(more) == counted - TOP_OBJECTIVES
+
+
+def test_titles_are_text_as_written_and_one_the_font_cannot_draw_shows_the_id(tmp_path: Path) -> None:
+    root = tmp_path / "site"
+    write(root, "okrsite.yaml", "title: T\nas_of: 2026-02-15\n")
+    write(root, "content/objectives/revenue.md", """
+        ---
+        title: Grow revenue from $2M to $5M & keep 50% margin
+        period: 2026-Q1
+        owner: 山田 太郎
+        key_results: [{id: arr, title: ARR, start: 2, target: 5, current: 3}]
+        ---
+        """)
+    write(root, "content/objectives/tokyo.md", """
+        ---
+        title: 東京オフィスを開く
+        period: 2026-Q1
+        key_results: [{id: lease, title: Lease signed, type: boolean}]
+        ---
+        """)
+    write(root, "content/objectives/control.md", """
+        ---
+        title: "Gr\\x01ow\\x1b[31m"
+        period: 2026-Q1
+        key_results: [{id: k, title: K, start: 0, target: 10, current: 5}]
+        ---
+        """)
+    build(BuildOptions(root / "okrsite.yaml", jobs=1))
+    text = pdf_text(root / "output/periods/2026-Q1/scorecard.pdf")
+    assert "Grow revenue from $2M to $5M & keep 50% margin" in text
+    assert "tokyo" in text and "東京" not in text and "山田" not in text
+    assert "Grow[31m" in text  # as okrs.json has it: loading drops control characters
+    assert not re.search(r"[\x00-\x08\x0b\x0e-\x1f]", text)  # (pdftotext ends a page with \x0c)
+
+
+def test_an_unchanged_period_is_not_drawn_again_and_the_cache_keeps_only_the_current_ones(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from okrsite.site.charts import draw_scorecard
+    root = copy_demo(tmp_path / "demo")
+    build(BuildOptions(root / "okrsite.yaml", jobs=1))
+    drawn: list[str] = []
+    original = draw_scorecard.draw
+    monkeypatch.setattr(draw_scorecard, "draw", lambda spec: drawn.append(spec.title) or original(spec))
+    objective = root / "content/objectives/2026-Q2/engineering-faster-queries.md"
+    objective.write_text(objective.read_text().replace("Make every dashboard feel instant", "Make dashboards instant"))
+    build(BuildOptions(root / "okrsite.yaml", jobs=1))  # jobs=1: the exports are made in this process
+    assert drawn == ["Q2 2026"]
+    assert "Make dashboards instant" in pdf_text(root / "output/periods/2026-Q2/scorecard.pdf")
+    assert len(list((root / ".okrsite-cache/scorecards").iterdir())) == 2  # the old Q2 one is gone
+
+
+def test_the_period_page_links_the_scorecard_and_its_pdf(demo: Path) -> None:
+    period = (demo / "periods/2026-Q2/index.html").read_text()
+    assert ('<a href="../../periods/2026-Q2/scorecard/">Scorecard</a> (<a href="../../periods/2026-Q2/scorecard.pdf" '
+            'type="application/pdf">PDF</a>)') in period
+    card = (demo / "periods/2026-Q2/scorecard/index.html").read_text()
+    assert '<a href="../../../periods/2026-Q2/scorecard.pdf" type="application/pdf">PDF, one page</a>' in card
+
+
+def test_with_charts_off_there_is_a_scorecard_page_but_no_pdf(tmp_path: Path) -> None:
+    root = copy_demo(tmp_path / "demo")
+    (root / "okrsite.yaml").write_text((root / "okrsite.yaml").read_text() + "charts: {enabled: false}\n")
+    build(BuildOptions(root / "okrsite.yaml", jobs=1))
+    assert not list((root / "output").rglob("*.pdf"))
+    card = (root / "output/periods/2026-Q2/scorecard/index.html").read_text()
+    assert "scorecard.pdf" not in card and "Top-level objectives" in card
+    assert "scorecard.pdf" not in (root / "output/periods/2026-Q2/index.html").read_text()
+
+
+@requires_browser
+def test_printing_the_scorecard_page_gives_one_a4_landscape_page(browser, tmp_path: Path) -> None:
+    generate(tmp_path / "company", 100, seed=0)
+    config = tmp_path / "company/okrsite.yaml"
+    config.write_text(config.read_text() + "charts: {enabled: false}\n")
+    build(BuildOptions(config))
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        for period in ("2026-Q1", "2026-Q2"):
+            page.goto((tmp_path / f"company/output/periods/{period}/scorecard/index.html").as_uri())
+            printed = tmp_path / f"{period}.pdf"
+            page.pdf(path=str(printed), prefer_css_page_size=True, print_background=True)
+            pages, size = pages_and_size(printed)
+            assert pages == 1 and size.endswith("(A4)") and float(size.split()[0]) > float(size.split()[2])
+    finally:
+        context.close()

@@ -1,0 +1,162 @@
+"""The search index a site publishes (search.json, search.js): every objective, key result,
+project, team, period and free page with the title, status and owners the pages show, body words
+findable, and small enough for a 1,000-objective company."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from benchmarks.generate import generate
+from okrsite.build.builder import BuildOptions, Builder, build
+from okrsite.diagnostics import Diagnostics
+from okrsite.site import search
+from tests.conftest import write
+
+MAX_INDEX_BYTES = 1_500_000
+
+
+@pytest.fixture(scope="module")
+def demo_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    import shutil
+    from tests.conftest import REPO
+    root = tmp_path_factory.mktemp("search") / "demo"
+    root.mkdir()
+    shutil.copy(REPO / "okrsite.yaml", root / "okrsite.yaml")
+    shutil.copytree(REPO / "content", root / "content")
+    (root / "okrsite.yaml").write_text((root / "okrsite.yaml").read_text() + "charts: {enabled: false}\n")
+    build(BuildOptions(root / "okrsite.yaml", jobs=1))
+    return root / "output"
+
+
+def entries(index: dict) -> dict[tuple[str, str], list]:
+    """The entries by (kind, id); a key result's id is its objective's id / its own."""
+    found = {}
+    for entry in index["entries"]:
+        kind = index["kinds"][entry[0]]
+        key = entry[1] if kind != "kr" else index["entries"][entry[6]][1] + "/" + entry[1]
+        found[kind, key] = entry
+    return found
+
+
+def status_of(index: dict, entry: list) -> str | None:
+    return index["statuses"][entry[3]][0] if len(entry) > 3 and entry[3] >= 0 else None
+
+
+def people_of(index: dict, entry: list) -> list[str]:
+    return [index["people"][i] for i in entry[5]] if len(entry) > 5 else []
+
+
+def holding(index: dict, word: str) -> set[int]:
+    """The entries whose body holds a word, decoded from the base-36 gaps."""
+    vocabulary = index["words"].split(" ")
+    if word not in vocabulary:
+        return set()
+    at, found = 0, set()
+    for gap in index["postings"][vocabulary.index(word)].split(" "):
+        at += int(gap, 36)
+        found.add(at)
+    return found
+
+
+def test_every_objective_key_result_and_project_is_in_the_index_as_okrs_json_has_it(demo_output: Path) -> None:
+    okrs = json.loads((demo_output / "okrs.json").read_text())
+    index = json.loads((demo_output / "search.json").read_text())
+    found = entries(index)
+    ended = {p["id"] for p in okrs["periods"] if p["ended"]}
+    shown = {"on-track": "not-done", "at-risk": "not-done", "off-track": "not-done"}
+    for objective in okrs["objectives"]:
+        entry = found["objective", objective["id"]]
+        state = shown.get(objective["status"], objective["status"]) if objective["period"] in ended else objective["status"]
+        assert (entry[2], status_of(index, entry), people_of(index, entry)) == \
+               (objective["title"], state, objective["owners"])
+        assert index["periods"][entry[4]][0] == objective["period"]
+        for kr in objective["key_results"]:
+            entry = found["kr", kr["ref"]]
+            state = shown.get(kr["status"], kr["status"]) if objective["period"] in ended else kr["status"]
+            assert (entry[2], status_of(index, entry)) == (kr["title"], state)
+    for project in okrs["projects"]:
+        entry = found["project", project["id"]]
+        assert (entry[2], status_of(index, entry), people_of(index, entry)) == \
+               (project["title"], project["status"], [project["owner"]])
+    assert {key for kind, key in found if kind == "team"} == {t["id"] for t in okrs["teams"]}
+    assert {key for kind, key in found if kind == "period"} == {p["id"] for p in okrs["periods"]}
+    assert found["page", "glossary"][2] == "Glossary"
+
+
+def test_the_index_has_status_labels_and_icons_as_the_badges_show_them(demo_output: Path) -> None:
+    index = json.loads((demo_output / "search.json").read_text())
+    assert ["at-risk", "At risk", "▲"] in index["statuses"]
+    assert ["not-done", "Not done", "◑"] in index["statuses"]  # an ended period's objectives
+    page = (demo_output / "index.html").read_text()
+    assert '<span class="badge badge--at-risk"><span class="badge__icon" aria-hidden="true">▲</span> At risk</span>' in page
+
+
+def test_search_js_assigns_the_same_index_as_search_json(demo_output: Path) -> None:
+    script = (demo_output / "search.js").read_text()
+    prefix = f"window.{search.GLOBAL}="
+    assert script.startswith(prefix) and script.endswith(";\n")
+    assert json.loads(script[len(prefix):-2]) == json.loads((demo_output / "search.json").read_text())
+
+
+def test_every_page_has_the_search_box_pointing_at_the_index_relative_to_it(demo_output: Path) -> None:
+    home = (demo_output / "index.html").read_text()
+    deep = (demo_output / "objectives/expand-pipeline/index.html").read_text()
+    assert 'data-search-index="search.js"' in home and 'src="static/search-box.js"' in home
+    assert 'data-search-index="../../search.js"' in deep and 'src="../../static/search-box.js"' in deep
+    assert '<div class="search" role="search" hidden' in home  # shown by the script: hidden without JavaScript
+
+
+def test_body_words_are_findable_but_link_targets_tag_names_and_short_words_are_not(tmp_path: Path) -> None:
+    root = tmp_path / "site"
+    write(root, "okrsite.yaml", "title: T\nas_of: 2026-02-15\n")
+    write(root, "content/objectives/grow.md", """
+        ---
+        title: Grow
+        period: 2026-Q1
+        key_results:
+          - {id: views, title: Views, start: 0, target: 10, current: 5, description: "Measured in Zürich"}
+        ---
+        Our **Café** partners, see [the plan](https://example.com/secretword) and <span>shownword</span>.
+        Also https://example.org/hiddenpath, an ox and a &amp; sign.
+        """)
+    build(BuildOptions(root / "okrsite.yaml", jobs=1))
+    index = json.loads((root / "output/search.json").read_text())
+    objective = next(n for n, e in enumerate(index["entries"]) if e[1] == "grow")
+    kr = next(n for n, e in enumerate(index["entries"]) if e[1] == "views")
+    assert holding(index, "cafe") == holding(index, "plan") == holding(index, "shownword") == {objective}
+    assert holding(index, "zurich") == {kr}  # a key result's description, accents folded
+    for gone in ("secretword", "example", "hiddenpath", "https", "span", "amp", "ox"):
+        assert gone not in index["words"].split(" "), gone
+
+
+def test_words_in_more_than_half_of_many_bodies_are_left_out(tmp_path: Path) -> None:
+    root = tmp_path / "site"
+    write(root, "okrsite.yaml", "title: T\nas_of: 2026-02-15\n")
+    for n in range(search.COMMON_FROM):
+        write(root, f"content/objectives/o{n}.md", f"""
+            ---
+            title: Objective {n}
+            period: 2026-Q1
+            key_results: [{{id: k, title: K, start: 0, target: 10, current: 5}}]
+            ---
+            Everywhere{" sometimes" if n % 2 else ""}{" rarely" if n == 3 else ""}.
+            """)
+    build(BuildOptions(root / "okrsite.yaml", jobs=1))
+    index = json.loads((root / "output/search.json").read_text())
+    vocabulary = index["words"].split(" ")
+    assert "everywhere" not in vocabulary
+    assert len(holding(index, "sometimes")) == search.COMMON_FROM // 2  # exactly half: kept
+    assert holding(index, "rarely") == {next(n for n, e in enumerate(index["entries"]) if e[1] == "o3")}
+
+
+def test_the_index_of_a_1000_objective_company_is_under_1_5_mb(tmp_path: Path) -> None:
+    counts = generate(tmp_path / "company", 1000, seed=0)
+    site = Builder(BuildOptions(tmp_path / "company/okrsite.yaml")).load(Diagnostics())
+    files = search.index_files(site)
+    index = json.loads(files["search.json"])
+    assert len(index["entries"]) == (counts["objectives"] + counts["key_results"] + counts["projects"]
+                                     + counts["teams"] + len(site.periods) + len(site.pages))
+    assert len(files["search.json"]) < MAX_INDEX_BYTES and len(files["search.js"]) < MAX_INDEX_BYTES
