@@ -87,7 +87,10 @@ class Page:
 
     def text(self, x: float, y: float, text: str, size: str, colour: str = "text", bold: bool = False,
              ha: str = "left", width: float | None = None) -> float:
-        """Text whose top is at y; cut to `width`. Returns its width."""
+        """Text whose top is at y; cut to `width`. Returns its width. Characters the font lacks (of a
+        site's or period's title, say) are left out rather than drawn as boxes."""
+        if not has_glyphs(text):
+            text = "".join(char for char in text if has_glyphs(char))
         if width is not None:
             text = fit(text, width, SIZES[size], bold)
         if text:
