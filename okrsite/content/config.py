@@ -19,6 +19,7 @@ from okrsite.content.source import label as site_label
 
 CONFIG_NAME = "okrsite.yaml"
 OBJECTIVE_KINDS = ("committed", "aspirational")
+LANGUAGES = ("de", "en", "es", "fr", "nb")  # the built-in theme has every word in these (themes/default/locale/)
 
 _PERIOD = {
     "id": s.Field(s.period_id, required=True),
@@ -72,6 +73,8 @@ class SiteConfig:
     history: str | bool = option(s.one_of_values("auto", True, False), "auto",
                                  "read the git history of content files (`auto`: when the site is in a git work tree)",
                                  "`auto` \\| `true` \\| `false`")
+    language: str = option(s.one_of(*LANGUAGES), "en", "language of the theme's words, dates and numbers (see "
+                           "\"Languages\" in the README)", " \\| ".join(f"`{code}`" for code in LANGUAGES))
     cache_dir: Path = Path(".okrsite-cache")
 
     @property
