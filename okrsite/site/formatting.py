@@ -18,17 +18,17 @@ import re
 
 from okrsite.model.scoring import round_half_up
 from okrsite.model.vocabulary import term
-from okrsite.site.language import current, gettext_, ngettext_
+from okrsite.site.language import current, gettext_, ngettext_, pgettext_
 
 
-def _(message: str, **values: object) -> str:
+def _(message: str, /, **values: object) -> str:
     """A sentence in the build's language: `_("Report as of %(date)s", date=...)`. Every message is
     %-formatted, as Jinja's (new style) gettext does, so a catalog's '%%' always reads '%'; whole
     numbers among the values are written as `number` writes them."""
     return gettext_(message) % message_values(values)
 
 
-def ngettext(singular: str, plural: str, count: int, **values: object) -> str:
+def ngettext(singular: str, plural: str, count: int, /, **values: object) -> str:
     """The form of a sentence for a count: `ngettext("%(num)s day", "%(num)s days", n)`."""
     values.setdefault("num", count)
     return ngettext_(singular, plural, count) % message_values(values)
@@ -196,6 +196,12 @@ def status_label(status: str) -> str:
 
 def status_word(status: str) -> str:
     return gettext_(term(status).word)
+
+
+def zone_label(zone: str) -> str:
+    """A zones KR's zone by name: 'Fail', 'Commit', 'Target', 'Stretch'."""
+    return {"fail": pgettext_("zone", "Fail"), "commit": pgettext_("zone", "Commit"),
+            "target": pgettext_("zone", "Target"), "stretch": pgettext_("zone", "Stretch")}.get(zone, zone.capitalize())
 
 
 def status_icon(status: str) -> str:

@@ -85,6 +85,11 @@ def ngettext_(singular: str, plural: str, count: int) -> str:
     return _current.get().translations.ngettext(singular, plural, count)
 
 
+def pgettext_(context: str, message: str) -> str:
+    """A word that reads differently by what it names: pgettext_("zone", "Commit")."""
+    return _current.get().translations.pgettext(context, message)
+
+
 def catalog_files(code: str, theme_dirs: list[Path]) -> list[Path]:
     """The catalogs of a language along the theme chain, the site theme's first."""
     found = []

@@ -21,7 +21,7 @@ from okrsite.site import widgets
 from okrsite.build import background
 from okrsite.build.background import can_fork
 from okrsite.site.formatting import (css_percent, date, grade, message_values, money, number, percent, ratio, status_icon,
-                                     status_label)
+                                     status_label, zone_label)
 from okrsite.site.language import gettext_, ngettext_
 from okrsite.site.markdown import RenderCache
 from okrsite.site.pages import Page
@@ -77,7 +77,7 @@ def make_environment(theme_dirs_: list[Path], globals_: dict[str, Any],
         extensions=["jinja2.ext.i18n"],  # new environment when a template file changes (the preview)
     )
     env.newstyle_gettext = True  # type: ignore[attr-defined]  # {% trans %} and _() format alike, values escaped
-    env.globals.update(gettext=_gettext, _=_gettext, ngettext=_ngettext)
+    env.globals.update(gettext=_gettext, _=_gettext, ngettext=_ngettext, zone_label=zone_label)
     cache = markdown or RenderCache()
     env.filters.update(markdown=cache.markdown, inline=cache.inline, number=number, percent=percent,
                        grade=grade, css_percent=css_percent, date=date, status_label=status_label, status_icon=status_icon,
@@ -88,7 +88,7 @@ def make_environment(theme_dirs_: list[Path], globals_: dict[str, Any],
 
 
 @jinja2.pass_context
-def _gettext(context: jinja2.runtime.Context, message: str, **values: Any) -> str:
+def _gettext(context: jinja2.runtime.Context, message: str, /, **values: Any) -> str:
     """The theme's words in the build's language (okrsite.site.language), as Jinja's new-style
     gettext gives them: a translation is trusted markup, the values put into it are escaped."""
     text = gettext_(message)
@@ -96,7 +96,7 @@ def _gettext(context: jinja2.runtime.Context, message: str, **values: Any) -> st
 
 
 @jinja2.pass_context
-def _ngettext(context: jinja2.runtime.Context, singular: str, plural: str, count: int, **values: Any) -> str:
+def _ngettext(context: jinja2.runtime.Context, singular: str, plural: str, count: int, /, **values: Any) -> str:
     values.setdefault("num", count)
     text = ngettext_(singular, plural, count)
     return (Markup(text) if context.eval_ctx.autoescape else text) % message_values(values)
