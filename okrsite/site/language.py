@@ -50,7 +50,7 @@ class Numbers:
     date_short: str  # "d. MMM"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # one object per language and catalogs (see _load): a cache key
 class Language:
     code: str  # as in okrsite.yaml and <html lang>: "de"
     translations: gettext.NullTranslations
