@@ -16,6 +16,7 @@ from xml.sax.saxutils import escape, quoteattr
 from okrsite import __version__
 from okrsite.model.portfolio import EarnedValue
 from okrsite.model.site import KeyResult, Objective, Project, Site
+from okrsite.site.formatting import _, local_digits
 from okrsite.site.pages import Page, recent_activity
 
 FEED_ENTRIES = 50
@@ -134,8 +135,9 @@ def atom_feed(site: Site) -> bytes:
         lines.append(f"  <link rel=\"self\" href={quoteattr(_absolute(site, 'feed.xml'))}/>")
         lines.append(f"  <link href={quoteattr(_absolute(site, ''))}/>")
     for index, entry in enumerate(entries):
-        what = "Check-in" if entry.kind == "checkin" else "Update"
-        value = f": {entry.value:g}{' ' + entry.unit if entry.unit else ''}" if entry.value is not None else ""
+        what = _("Check-in") if entry.kind == "checkin" else _("Update")
+        value = f": {local_digits(f'{entry.value:g}')}{' ' + entry.unit if entry.unit else ''}" \
+            if entry.value is not None else ""
         entry_id = f"{feed_id}#{entry.kind}-{entry.date.isoformat()}-{entry.link}-{index}"
         lines += ["  <entry>",
                   f"    <title>{escape(f'{what}: {entry.title}{value}')}</title>",

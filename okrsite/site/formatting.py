@@ -39,8 +39,8 @@ def message_values(values: dict[str, object]) -> dict[str, object]:
     return {key: number(value) if type(value) is int else value for key, value in values.items()}
 
 
-def _local(text: str) -> str:
-    """English digits, separators and sign ('-1,720.5') in the build's language ('−1.720,5')."""
+def local_digits(text: str) -> str:
+    """A number written the English way ('-1,720.5') in the build's language ('−1.720,5')."""
     numbers = current().numbers
     return text if numbers is None else text.translate(numbers.symbols)
 
@@ -50,7 +50,7 @@ def percent_sign(digits: str) -> str:
     numbers = current().numbers
     if numbers is None:
         return digits + "%"
-    return numbers.percent[0] + _local(digits) + numbers.percent[1]
+    return numbers.percent[0] + local_digits(digits) + numbers.percent[1]
 
 
 def number(value: float | int | None, digits: int = 2) -> str:
@@ -58,7 +58,7 @@ def number(value: float | int | None, digits: int = 2) -> str:
     if value is None:
         return "–"
     text = f"{value:,.{digits}f}".rstrip("0").rstrip(".") if isinstance(value, float) else f"{value:,}"
-    return "0" if text in ("-0", "") else _local(text)
+    return "0" if text in ("-0", "") else local_digits(text)
 
 
 def round_to_span(value: float, span: float) -> float:
@@ -145,7 +145,7 @@ def css_percent(value: float | None) -> str:
 
 def grade(value: float | None) -> str:
     """Always two decimals, half up: 0.9 -> '0.90', 0.625 -> '0.63', 1 -> '1.00'."""
-    return "–" if value is None else _local(f"{round_half_up(value, 2):.2f}")
+    return "–" if value is None else local_digits(f"{round_half_up(value, 2):.2f}")
 
 
 def ratio(value: float | None) -> str:

@@ -23,6 +23,7 @@ from okrsite.model.portfolio import FINISHED
 from okrsite.model.site import KeyResult, Objective, Project, Site, Team
 from okrsite.model.vocabulary import COUNTED, by_status, final_counts, status_counts
 from okrsite.site import portfolio
+from okrsite.site.formatting import _
 
 RECENT_ITEMS = 12
 BEHIND_ITEMS = 8
@@ -201,7 +202,7 @@ def dashboard(site: Site) -> Page:
         "attention": attention_projects(site, projects, period.id),
         "unaligned": unaligned_projects(projects),
         "recent": recent_activity(site, site.objectives.values(), site.projects.values()),
-    }, section="dashboard", charts=(ChartUse(("period", period.id)),), nav=NavEntry("Dashboard", 0))
+    }, section="dashboard", charts=(ChartUse(("period", period.id)),), nav=NavEntry(_("Dashboard"), 0))
 
 
 def objective_page(site: Site, objective: Objective) -> Page:
@@ -240,10 +241,10 @@ def project_page(site: Site, project: Project) -> Page:
 def projects_index(site: Site) -> Page:
     projects = list(site.projects.values())
     order = {"active": 0, "on-hold": 1, "planned": 2, "done": 3, "cancelled": 4}
-    return Page("projects/index.html", "projects.html", "Projects", {
+    return Page("projects/index.html", "projects.html", _("Projects"), {
         "projects": sorted(projects, key=lambda p: (not p.attention, order[p.status], p.id)),
         "counts": {status: sum(p.status == status for p in projects) for status in order},
-    }, section="projects", nav=NavEntry("Projects", 30))
+    }, section="projects", nav=NavEntry(_("Projects"), 30))
 
 
 def team_page(site: Site, team: Team) -> Page:
@@ -265,8 +266,8 @@ def teams_index(site: Site) -> Page:
     period = site.periods.get(site.default_period)
     current = site.objectives_in(period.id) if period else []
     counts = {t: counts_of(site, period.id, [o for o in current if t in o.teams]) if period else {} for t in site.teams}
-    return Page("teams/index.html", "teams.html", "Teams", {"roots": roots, "period": period, "team_counts": counts},
-                section="teams", nav=NavEntry("Teams", 20))
+    return Page("teams/index.html", "teams.html", _("Teams"), {"roots": roots, "period": period, "team_counts": counts},
+                section="teams", nav=NavEntry(_("Teams"), 20))
 
 
 def period_elapsed(site: Site, period_id: str) -> float:
@@ -301,9 +302,9 @@ def period_page(site: Site, period_id: str) -> Page:
 
 def periods_index(site: Site) -> Page:
     rows = [(p, site.objectives_in(p.id)) for p in reversed(list(site.periods.values()))]
-    return Page("periods/index.html", "periods.html", "Periods", {
+    return Page("periods/index.html", "periods.html", _("Periods"), {
         "rows": [(p, len(objs), mean_progress(objs), counts_of(site, p.id, objs)) for p, objs in rows],
-    }, section="periods", nav=NavEntry("Periods", 10))
+    }, section="periods", nav=NavEntry(_("Periods"), 10))
 
 
 def report_periods(site: Site) -> list[Period]:
@@ -379,12 +380,12 @@ def alignment_pages(site: Site) -> list[Page]:
             "hanging": {ref: ids for ref, ids in hanging.items() if ids},
             "unaligned": unaligned,
         }
-        title = f"Alignment: {period.title}"
+        title = _("Alignment: %(period)s", period=period.title)
         pages.append(Page(url + "index.html", "alignment.html", title, context, section="alignment",
                           depends="context"))
         if period.id == site.default_period:
             pages.append(Page("alignment/index.html", "alignment.html", title, context, section="alignment",
-                              depends="context", nav=NavEntry("Alignment", 40)))
+                              depends="context", nav=NavEntry(_("Alignment"), 40)))
     return pages
 
 
@@ -400,12 +401,12 @@ def portfolio_pages(site: Site) -> list[Page]:
     for period, url in switch:
         context = {"period": period, "periods": switch, **portfolio.page_context(site, period.id)}
         charts = (ChartUse(("portfolio", period.id)), ChartUse(("spend", period.id)))
-        title = f"Portfolio: {period.title}"
+        title = _("Portfolio: %(period)s", period=period.title)
         pages.append(Page(url + "index.html", "portfolio.html", title, context, section="portfolio",
                           depends="context", charts=charts))
         if period.id == site.default_period:
             pages.append(Page("portfolio/index.html", "portfolio.html", title, context, section="portfolio",
-                              depends="context", charts=charts, nav=NavEntry("Portfolio", 35)))
+                              depends="context", charts=charts, nav=NavEntry(_("Portfolio"), 35)))
     return pages
 
 
@@ -421,7 +422,7 @@ def not_found_page(site: Site) -> Page:
     if site.config.site_url:
         path = urllib.parse.urlsplit(site.config.site_url).path or "/"
         base = path if path.endswith("/") else path + "/"
-    return Page("404.html", "404.html", "Page not found", {}, base=base)
+    return Page("404.html", "404.html", _("Page not found"), {}, base=base)
 
 
 def site_map(site: Site) -> list[Page]:
