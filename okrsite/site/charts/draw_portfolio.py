@@ -97,7 +97,7 @@ class Bubbles(_Template):
             text.set_color(colour["text"])
         self.notes[0].set_position((1 - 4 / w, 1 - 4 / h))
         self.notes[1].set_position((4 / w, 4 / h))
-        for text, note in zip(self.notes, ("ahead of schedule, under budget", "behind schedule, over budget")):
+        for text, note in zip(self.notes, data.notes):
             text.set_text(note)
             text.set_color(colour["muted"])
         self._legend(data, colour, w, h)
