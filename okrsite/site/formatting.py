@@ -45,12 +45,12 @@ def local_digits(text: str) -> str:
     return text if numbers is None else text.translate(numbers.symbols)
 
 
-def percent_sign(digits: str) -> str:
-    """Digits written as a percentage: '55%' in English, '55 %' in German."""
+def percent_sign(number_text: str) -> str:
+    """A number (as `number` writes it) as a percentage: '55%' in English, '55 %' in German."""
     numbers = current().numbers
     if numbers is None:
-        return digits + "%"
-    return numbers.percent[0] + local_digits(digits) + numbers.percent[1]
+        return number_text + "%"
+    return numbers.percent[0] + number_text + numbers.percent[1]
 
 
 def number(value: float | int | None, digits: int = 2) -> str:
@@ -129,7 +129,7 @@ def whole_percent(value: float) -> int:
 
 
 def percent(value: float | None) -> str:
-    return "–" if value is None else percent_sign(str(whole_percent(value)))
+    return "–" if value is None else percent_sign(local_digits(str(whole_percent(value))))
 
 
 def pace_points(progress: float, expected: float) -> int:

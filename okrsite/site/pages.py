@@ -93,7 +93,7 @@ def project_url(project_id: str) -> str:
 
 def link_url(link: str) -> str:
     """Where a project's link string points: the objective page, at the KR's anchor."""
-    objective_id, _, kr_id = link.partition("/")
+    objective_id, _slash, kr_id = link.partition("/")
     return objective_url(objective_id) + (f"#kr-{kr_id}" if kr_id else "")
 
 

@@ -33,7 +33,7 @@ class Supported:
 
 
 def _link_url(link: str) -> str:
-    objective_id, _, kr_id = link.partition("/")
+    objective_id, _slash, kr_id = link.partition("/")
     return f"objectives/{objective_id}/" + (f"#kr-{kr_id}" if kr_id else "")
 
 

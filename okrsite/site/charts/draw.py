@@ -38,7 +38,7 @@ from okrsite.site.charts.layout import BAR_BOTTOM, COUNT_LINE, LINE, STRIP, Layo
 from okrsite.site.charts.palette import ROLES
 from okrsite.site.charts.portfolio import BurnData
 from okrsite.site.charts.specs import BarsData, ChartSpec, Label, TrendData
-from okrsite.site.formatting import status_icon, status_word
+from okrsite.site.formatting import status_icon
 
 PX = 1 / 96  # inches per CSS pixel
 PT = 0.75  # points per CSS pixel
@@ -444,11 +444,11 @@ class Bars(_Template):
             return
         margin = 8
         cax.set_position((margin / width, (height - area) / height, (width - 2 * margin) / width, area / height))
-        total = sum(n for _, n in data.counts) or 1
+        total = sum(n for _status, n, _words in data.counts) or 1
         cax.set_xlim(0, total)
         cax.set_ylim(area, 0)  # pixels from the top
         segments, colours, start = [], [], 0
-        for status, n in data.counts:
+        for status, n, _words in data.counts:
             if n:
                 segments.append([(start, 11), (start + n, 11)])
                 colours.append(colour[status])
@@ -461,14 +461,14 @@ class Bars(_Template):
         words = self.texts(cax, "count-word", slots, fontsize=self.small, ha="left", va="center",
                            transform=cax.transAxes)
         columns = data.count_columns
-        for index, (status, n) in enumerate(data.counts):
+        for index, (status, n, text) in enumerate(data.counts):
             x = (index % columns) / columns
             y = 1 - (STRIP + COUNT_LINE * (index // columns) + COUNT_LINE / 2) / area
             icons[index].set_position((x, y))
             icons[index].set_text(status_icon(status))
             icons[index].set_color(colour[status] if n else colour["muted"])
             words[index].set_position((x + 16 / (width - 2 * margin), y))
-            words[index].set_text(f"{n} {status_word(status)}")
+            words[index].set_text(text)
             words[index].set_color(colour["text"] if n else colour["muted"])
 
 
