@@ -472,7 +472,7 @@ def objective_overview(site: Site, objective: Objective, look: Look) -> ChartSpe
     values = dict(title=objective.title, period=period.title, summary=summary, listing=listing, more=more,
                   expected=percent(objective.expected), date=format_date(min(site.as_of, period.end), "short"),
                   by=_expected_by(period, site.as_of))
-    caption, alt, data_title = (ngettext(*words[key], len(items), **values) for key in
+    caption, alt, data_title = (words[key](len(items), **values) for key in
                                 (("ended caption", "ended alt") if ended else ("caption", "alt")) + ("table",))
     if ended:
         table = (header, _("Grade"), _("State"))
@@ -488,37 +488,47 @@ def objective_overview(site: Site, objective: Objective, look: Look) -> ChartSpe
 
 # The sentences of an objective's overview, of its key results or of its supporting objectives (a roll-up):
 # whole sentences, so that each language can decline the nouns as it must.
-_OVERVIEW_KRS = {
-    "ended caption": ("Final progress of each of the %(num)s key result when %(period)s ended (grades, 0 to 1).",
-                      "Final progress of each of the %(num)s key results when %(period)s ended (grades, 0 to 1)."),
-    "ended alt": ("%(num)s key result of %(title)s when %(period)s ended (%(summary)s): %(listing)s%(more)s.",
-                  "%(num)s key results of %(title)s when %(period)s ended (%(summary)s): %(listing)s%(more)s."),
-    "caption": ("Progress of each of the %(num)s key result; the vertical line marks the expected pace (%(expected)s "
-                "by %(date)s).",
-                "Progress of each of the %(num)s key results; the vertical line marks the expected pace (%(expected)s "
-                "by %(date)s)."),
-    "alt": ("%(num)s key result of %(title)s (%(summary)s), expected %(expected)s by %(by)s: %(listing)s%(more)s.",
-            "%(num)s key results of %(title)s (%(summary)s), expected %(expected)s by %(by)s: %(listing)s%(more)s."),
-    "table": ("Data of the chart: key result of %(title)s", "Data of the chart: key results of %(title)s"),
+Sentence = Callable[..., str]
+_OVERVIEW_KRS: dict[str, Sentence] = {
+    "ended caption": lambda n, **v: ngettext(
+        "Final progress of each of the %(num)s key result when %(period)s ended (grades, 0 to 1).",
+        "Final progress of each of the %(num)s key results when %(period)s ended (grades, 0 to 1).", n, **v),
+    "ended alt": lambda n, **v: ngettext(
+        "%(num)s key result of %(title)s when %(period)s ended (%(summary)s): %(listing)s%(more)s.",
+        "%(num)s key results of %(title)s when %(period)s ended (%(summary)s): %(listing)s%(more)s.", n, **v),
+    "caption": lambda n, **v: ngettext(
+        "Progress of each of the %(num)s key result; the vertical line marks the expected pace (%(expected)s by "
+        "%(date)s).",
+        "Progress of each of the %(num)s key results; the vertical line marks the expected pace (%(expected)s by "
+        "%(date)s).", n, **v),
+    "alt": lambda n, **v: ngettext(
+        "%(num)s key result of %(title)s (%(summary)s), expected %(expected)s by %(by)s: %(listing)s%(more)s.",
+        "%(num)s key results of %(title)s (%(summary)s), expected %(expected)s by %(by)s: %(listing)s%(more)s.",
+        n, **v),
+    "table": lambda n, **v: ngettext("Data of the chart: key result of %(title)s",
+                                     "Data of the chart: key results of %(title)s", n, **v),
 }
-_OVERVIEW_CHILDREN = {
-    "ended caption": ("Final progress of each of the %(num)s supporting objective when %(period)s ended (grades, 0 "
-                      "to 1).",
-                      "Final progress of each of the %(num)s supporting objectives when %(period)s ended (grades, 0 "
-                      "to 1)."),
-    "ended alt": ("%(num)s supporting objective of %(title)s when %(period)s ended (%(summary)s): %(listing)s%(more)s.",
-                  "%(num)s supporting objectives of %(title)s when %(period)s ended (%(summary)s): "
-                  "%(listing)s%(more)s."),
-    "caption": ("Progress of each of the %(num)s supporting objective; the vertical line marks the expected pace "
-                "(%(expected)s by %(date)s).",
-                "Progress of each of the %(num)s supporting objectives; the vertical line marks the expected pace "
-                "(%(expected)s by %(date)s)."),
-    "alt": ("%(num)s supporting objective of %(title)s (%(summary)s), expected %(expected)s by %(by)s: "
-            "%(listing)s%(more)s.",
-            "%(num)s supporting objectives of %(title)s (%(summary)s), expected %(expected)s by %(by)s: "
-            "%(listing)s%(more)s."),
-    "table": ("Data of the chart: supporting objective of %(title)s",
-              "Data of the chart: supporting objectives of %(title)s"),
+_OVERVIEW_CHILDREN: dict[str, Sentence] = {
+    "ended caption": lambda n, **v: ngettext(
+        "Final progress of each of the %(num)s supporting objective when %(period)s ended (grades, 0 to 1).",
+        "Final progress of each of the %(num)s supporting objectives when %(period)s ended (grades, 0 to 1).",
+        n, **v),
+    "ended alt": lambda n, **v: ngettext(
+        "%(num)s supporting objective of %(title)s when %(period)s ended (%(summary)s): %(listing)s%(more)s.",
+        "%(num)s supporting objectives of %(title)s when %(period)s ended (%(summary)s): %(listing)s%(more)s.",
+        n, **v),
+    "caption": lambda n, **v: ngettext(
+        "Progress of each of the %(num)s supporting objective; the vertical line marks the expected pace "
+        "(%(expected)s by %(date)s).",
+        "Progress of each of the %(num)s supporting objectives; the vertical line marks the expected pace "
+        "(%(expected)s by %(date)s).", n, **v),
+    "alt": lambda n, **v: ngettext(
+        "%(num)s supporting objective of %(title)s (%(summary)s), expected %(expected)s by %(by)s: "
+        "%(listing)s%(more)s.",
+        "%(num)s supporting objectives of %(title)s (%(summary)s), expected %(expected)s by %(by)s: "
+        "%(listing)s%(more)s.", n, **v),
+    "table": lambda n, **v: ngettext("Data of the chart: supporting objective of %(title)s",
+                                     "Data of the chart: supporting objectives of %(title)s", n, **v),
 }
 
 
