@@ -14,7 +14,10 @@ build (no compile step).
 
 from __future__ import annotations
 
+import ast
+import datetime as dt
 import io
+import re
 import sys
 from pathlib import Path
 
@@ -26,9 +29,13 @@ from okrsite.model import vocabulary
 
 REPO = Path(__file__).resolve().parent.parent
 LOCALE = REPO / "themes" / "default" / "locale"
+FIXED_DATE = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
 JINJA = {"extensions": "jinja2.ext.i18n", "newstyle_gettext": "true", "trim_blocks": "true",
          "lstrip_blocks": "true"}  # as okrsite's environment reads the templates (okrsite/site/render.py)
-KEYWORDS = {**DEFAULT_KEYWORDS, "pgettext_": ((1, "c"), 2)}  # okrsite.site.language's, for words with a context
+# okrsite.site.language's pgettext_ (words with a context) and the theme helpers' _html (okrsite/site/widgets.py)
+KEYWORDS = {**DEFAULT_KEYWORDS, "pgettext_": ((1, "c"), 2), "_html": None}
+# Babel's Python extractor reads an f-string as one token and misses a _("...") inside it: found this way too.
+CALL_IN_FSTRING = re.compile(r"""\b_(?:html)?\((["'])((?:\\.|(?!\1).)*)\1[,)]""")
 SOURCES = [("themes/default/templates", "**.html", "jinja2.ext:babel_extract", JINJA),
            ("okrsite/site", "**.py", "python", {})]
 
@@ -40,6 +47,12 @@ def theme_messages() -> Catalog:
         for filename, lineno, message, comments, context in extract_from_dir(
                 REPO / folder, [(pattern, method)], {pattern: options}, keywords=KEYWORDS):
             catalog.add(message, None, [(f"{folder}/{filename}", lineno)], auto_comments=comments, context=context)
+    for path in sorted((REPO / "okrsite" / "site").rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        for match in CALL_IN_FSTRING.finditer(text):
+            line = text.count("\n", 0, match.start()) + 1
+            message = ast.literal_eval(match.group(1) + match.group(2) + match.group(1))
+            catalog.add(message, None, [(path.relative_to(REPO).as_posix(), line)])
     words = vocabulary.OKR_STATUSES | vocabulary.PROJECT_STATUSES | vocabulary.LANES | vocabulary.ENDED_STATUSES
     for term in words.values():
         for text in (term.label, term.word):
@@ -63,6 +76,11 @@ def read(code: str) -> Catalog:
 
 
 def write(code: str, catalog: Catalog) -> None:
+    """The catalog as a .po file whose bytes change only when a message does (fixed dates, sorted)."""
+    catalog.creation_date = catalog.revision_date = FIXED_DATE
+    catalog.header_comment = (f"# {catalog.locale.english_name} words of okrsite's built-in theme: the source the build "
+                              "reads.\n# New messages come from `python docs/catalogs.py`; translate every one.")
+    catalog.msgid_bugs_address = ""
     buffer = io.BytesIO()
     write_po(buffer, catalog, width=100, sort_output=True, ignore_obsolete=True, include_lineno=False)
     po_path(code).write_bytes(buffer.getvalue())

@@ -22,7 +22,7 @@ from okrsite.site.language import current, gettext_, ngettext_, pgettext_
 
 
 def _(message: str, /, **values: object) -> str:
-    """A sentence in the build's language: `_("Report as of %(date)s", date=...)`. Every message is
+    """A sentence in the build's language: `_("Objectives of %(team)s", team=name)`. Every message is
     %-formatted, as Jinja's (new style) gettext does, so a catalog's '%%' always reads '%'; whole
     numbers among the values are written as `number` writes them."""
     return gettext_(message) % message_values(values)
