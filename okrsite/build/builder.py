@@ -209,7 +209,8 @@ class Builder:
             return load_language(config.language, dirs)
         except CatalogError as exc:
             inside = exc.path.resolve().is_relative_to(config.root)
-            diagnostics.error(Location(config.relative(exc.path if inside else config.path)), str(exc))
+            where = Location(config.relative(exc.path), exc.line) if inside else Location(config.relative(config.path))
+            diagnostics.error(where, str(exc))
             raise BuildFailed(diagnostics.sorted()) from None
 
     def _check_output(self, config: SiteConfig, diagnostics: Diagnostics) -> None:

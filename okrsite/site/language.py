@@ -22,6 +22,7 @@ import contextlib
 import functools
 import gettext
 import io
+import re
 from collections.abc import Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -32,11 +33,11 @@ DOMAIN = "messages"
 
 
 class CatalogError(Exception):
-    """A catalog file that cannot be read: `path` and why."""
+    """A catalog file that cannot be read, or a translation that does not fit its message: where and why."""
 
-    def __init__(self, path: Path, why: str) -> None:
+    def __init__(self, path: Path, why: str, line: int = 1) -> None:
         super().__init__(why)
-        self.path = path
+        self.path, self.line = path, line
 
 
 @dataclass(frozen=True)
@@ -132,10 +133,16 @@ def _read(path: Path, code: str) -> gettext.GNUTranslations:
         if path.suffix == ".po":
             from babel.messages.mofile import write_mo
             from babel.messages.pofile import read_po
+            catalog = read_po(io.BytesIO(data), locale=code, abort_invalid=True)
+            for message, errors in catalog.check():  # a translation that names a value its message has not
+                raise CatalogError(path, f"the translation of {message.id!r} does not fit it: {errors[0]}",
+                                   message.lineno or 1)
             buffer = io.BytesIO()
-            write_mo(buffer, read_po(io.BytesIO(data), locale=code, abort_invalid=True))
+            write_mo(buffer, catalog)
             data = buffer.getvalue()
         return gettext.GNUTranslations(io.BytesIO(data))
+    except CatalogError:
+        raise
     except Exception as exc:  # noqa: BLE001 - OSError, Babel's PoFileError, a .mo that is not one
         raise CatalogError(path, f"cannot read the catalog: {exc}") from None
 
@@ -147,13 +154,18 @@ def _numbers(locale: Any) -> Numbers:
     pattern = locale.percent_formats[None]
     sign = locale.number_symbols["latn"]["percentSign"] if "latn" in locale.number_symbols \
         else locale.number_symbols["percentSign"]
-    percent = (pattern.prefix[0].replace("%", sign), pattern.suffix[0].replace("%", sign))
+    percent = (_literal(pattern.prefix[0]).replace("%", sign), _literal(pattern.suffix[0]).replace("%", sign))
     compact = []
     short = locale.compact_decimal_formats["short"]["other"]
     for limit, key in ((1e9, "1000000000"), (1e6, "1000000"), (1e5, "1000")):
         shape = short[key]
         zeros = shape.pattern.count("0")
         if zeros and (shape.prefix[0] or shape.suffix[0]):  # "0": the language writes such numbers in full
-            compact.append((limit, float(key) / 10 ** (zeros - 1), shape.prefix[0], shape.suffix[0]))
+            compact.append((limit, float(key) / 10 ** (zeros - 1), _literal(shape.prefix[0]), _literal(shape.suffix[0])))
     return Numbers(symbols, percent, tuple(compact), locale.datetime_skeletons["yMMMd"].pattern,
                    locale.datetime_skeletons["MMMd"].pattern)
+
+
+def _literal(affix: str) -> str:
+    """A CLDR pattern's prefix or suffix as it is written: quoted text unquoted ("Mio'.'" -> "Mio.")."""
+    return re.sub(r"'([^']*)'", lambda quoted: quoted.group(1) or "'", affix)
