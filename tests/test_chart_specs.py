@@ -240,6 +240,17 @@ def test_the_period_overview_counts_objectives_by_status(tmp_path: Path) -> None
     assert "Q1 2026: 1 objective, 0 off track, 1 at risk" in spec.alt
 
 
+
+def test_an_ended_period_overview_shows_the_closing_grade_where_one_was_set(tmp_path: Path) -> None:
+    site = load_site(tmp_path, PAGE_VIEWS, title="Grow\nclosed: {grade: 0.9, note: Agreed at the review}",
+                     as_of="2026-04-15")
+    objective = site.objectives["grow"]
+    assert objective.computed_grade == pytest.approx(0.4) and objective.grade == 0.9
+    spec = period_overview(site, "2026-Q1", LOOK)
+    assert [row.value_label.text for row in spec.data.rows] == ["0.90"]
+    assert spec.tables[1].rows == (("Grow", "0.90", "Not done"),)
+    assert "lowest grades: Grow 0.90." in spec.alt
+
 PROJECT = """
 ---
 title: Blog push

@@ -250,6 +250,7 @@ def test_output_is_the_same_bytes_for_one_or_two_processes(demo_site: Path, tmp_
 
 
 def test_a_reused_figure_draws_the_same_bytes_as_a_fresh_one(demo_site: Path) -> None:
+    """Figures and text metrics are kept across charts for speed; neither may change a byte."""
     from okrsite.build.builder import Builder
     from okrsite.site.charts import draw
     from okrsite.site.charts.palette import default_palette
@@ -268,8 +269,9 @@ def test_a_reused_figure_draws_the_same_bytes_as_a_fresh_one(demo_site: Path) ->
     fresh = [draw.draw(spec) for spec in specs[:1]] + [None] * (len(specs) - 1)
     for index, spec in enumerate(specs[1:], start=1):
         draw._templates.clear()
+        draw._METRICS.clear()  # and text measured afresh
         fresh[index] = draw.draw(spec)
-    reused = [draw.draw(spec) for spec in reversed(specs)][::-1]
+    reused = [draw.draw(spec) for spec in reversed(specs)][::-1]  # metrics measured by other charts
     assert reused == fresh
 
 

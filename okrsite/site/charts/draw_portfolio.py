@@ -127,7 +127,7 @@ class Bubbles(_Template):
         keys = _pool(self, ax, self.keys, len(data.legend), BUBBLE_Z)
         words = self.texts(ax, "legend", len(data.legend), fontsize=self.small, ha="left", va="center",
                            transform=ax.transAxes)
-        x = 0.0
+        x, gap = (-(self.LEFT - 6) / w, 10) if self.narrow else (0.0, 22)  # narrow: from the edge, closer
         for key, word, (lane, marker, label) in zip(keys, words, data.legend):
             key.set_transform(ax.transAxes)
             key.set_data([x + 6 / w], [1 + 18 / h])
@@ -139,7 +139,7 @@ class Bubbles(_Template):
             word.set_position((x + 14 / w, 1 + 18 / h))
             word.set_text(label)
             word.set_color(colour["text"])
-            x += (14 + text_size(self, label, self.small)[0] * 96 / self.fig.dpi + 22) / w
+            x += (14 + text_size(self, label, self.small)[0] * 96 / self.fig.dpi + gap) / w
 
     def _bubbles(self, data: BubblesData, colour: dict[str, str]) -> None:
         ax = self.ax

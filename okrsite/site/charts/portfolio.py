@@ -27,6 +27,7 @@ from okrsite.site.portfolio import Spend, SpendRow, period_projects, spend
 BUBBLES_HEIGHT = 440  # px; the narrow layout's is its width
 AXIS_MAX = 2.0  # indices above this are drawn at the edge (the table has the true value)
 RADIUS = (5.0, 22.0)  # px: the smallest and the largest budget's bubble
+NARROW_RADIUS = (4.0, 14.0)  # the same on a phone
 MAX_LABELS = 20  # bubbles labelled, largest budget first (the table names every project)
 MARKERS = {"halt": "s", "review": "^", "push": "o", "keep": "D"}  # the shapes of the lanes' icons
 
@@ -79,8 +80,8 @@ class BurnData:
 
 # ---------- portfolio: SPI against CPI ----------
 
-def _radius(bac: float, largest: float) -> float:
-    low, high = RADIUS
+def _radius(bac: float, largest: float, look: Look) -> float:
+    low, high = NARROW_RADIUS if look.layout.stacked else RADIUS
     return round(low + (high - low) * math.sqrt(bac / largest), 2) if largest > 0 else low
 
 
@@ -93,11 +94,12 @@ def portfolio_chart(site: Site, period_id: str, look: Look) -> ChartSpec | None:
     if not drawn:
         return None
     largest = max(p.evm.bac or 0.0 for p in drawn)
+    chars = 20 if look.layout.stacked else 32  # a label beside its bubble, in the room the layout has
     top = max(max(p.evm.spi or 0.0, p.evm.cpi or 0.0) for p in drawn) * 1.1
     high = min(AXIS_MAX, max(1.5, math.ceil(top * 4) / 4))  # a quarter above the largest index, 1.5 to 2
-    bubbles = tuple(Bubble(min(p.evm.spi or 0.0, high), min(p.evm.cpi or 0.0, high), _radius(p.evm.bac or 0.0, largest),
+    bubbles = tuple(Bubble(min(p.evm.spi or 0.0, high), min(p.evm.cpi or 0.0, high), _radius(p.evm.bac or 0.0, largest, look),
                            p.lane or "", MARKERS[p.lane or "keep"],
-                           Label(truncate(p.title, 24), truncate(p.id, 24)) if i < MAX_LABELS else None)
+                           Label(truncate(p.title, chars), truncate(p.id, chars)) if i < MAX_LABELS else None)
                     for i, p in enumerate(drawn))
     data = BubblesData(high=high, ticks=y_ticks(0, high), review_below=REVIEW_BELOW, bubbles=bubbles,
                        legend=tuple((lane, MARKERS[lane], status_label(lane)) for lane in LANES),

@@ -546,7 +546,10 @@ def period_overview(site: Site, period_id: str, look: Look) -> ChartSpec | None:
     counts = tuple(final_counts(objectives).items()) if ended else \
         tuple((s, sum(1 for o in objectives if o.status == s)) for s in COUNTED)
     expected = scoring.expected_progress(period.start, period.end, site.as_of)  # a committed objective's pace
-    rows = tuple(_progress_row(o.title, o.id, o.progress, o.status, look, ended) for o in shown)
+    def value(o: Objective) -> float:  # once ended: the grade, a closing one where it was set
+        return o.grade if ended and o.grade is not None else o.progress
+
+    rows = tuple(_progress_row(o.title, o.id, value(o), o.status, look, ended) for o in shown)
     marks = () if ended else (Mark(expected, _("expected %(share)s", share=percent(expected))),)
     data, height = bars(look, rows, marks, LABEL_WIDE, VALUE_WIDE, counts=counts)
     total = len(objectives)
@@ -558,14 +561,14 @@ def period_overview(site: Site, period_id: str, look: Look) -> ChartSpec | None:
                  drafts) if drafts else "")
     objectives_words = ngettext("%(num)s objective", "%(num)s objectives", total)
     if ended:
-        low = sorted(objectives, key=lambda o: (o.progress, o.id))[:3]
+        low = sorted(objectives, key=lambda o: (value(o), o.id))[:3]
         caption = _("%(period)s (ended): objectives done and not done, and the grades of %(which)s.",
                     period=period.title, which=which)
         alt = _("%(period)s, ended: %(objectives)s, %(summary)s; lowest grades: %(listing)s.", period=period.title,
                 objectives=objectives_words, summary=summary,
-                listing="; ".join(f"{o.title} {grade(o.progress)}" for o in low))
+                listing="; ".join(f"{o.title} {grade(value(o))}" for o in low))
         table = (_("Objective"), _("Grade"), _("State"))
-        cells = tuple((o.title, grade(o.progress), status_label(final(o.status))) for o in shown)
+        cells = tuple((o.title, grade(value(o)), status_label(final(o.status))) for o in shown)
     else:
         behind = [o for o in shown if o.status in ("off-track", "at-risk")][:3]
         worst = _("; furthest behind: %(listing)s", listing="; ".join(f"{o.title} {percent(o.progress)}"
