@@ -25,7 +25,8 @@ def _(message: str, /, **values: object) -> str:
     """A sentence in the build's language: `_("Objectives of %(team)s", team=name)`. Every message is
     %-formatted, as Jinja's (new style) gettext does, so a catalog's '%%' always reads '%'; whole
     numbers among the values are written as `number` writes them."""
-    return gettext_(message) % message_values(values)
+    text = gettext_(message)
+    return text % message_values(values) if values or "%" in text else text
 
 
 def ngettext(singular: str, plural: str, count: int, /, **values: object) -> str:

@@ -92,6 +92,8 @@ def _gettext(context: jinja2.runtime.Context, message: str, /, **values: Any) ->
     """The theme's words in the build's language (okrsite.site.language), as Jinja's new-style
     gettext gives them: a translation is trusted markup, the values put into it are escaped."""
     text = gettext_(message)
+    if not values and "%" not in text:  # most of the theme's words: nothing to put in (a third of the time)
+        return Markup(text) if context.eval_ctx.autoescape else text
     return (Markup(text) if context.eval_ctx.autoescape else text) % message_values(values)
 
 
