@@ -27,8 +27,8 @@ def built_demo(demo_site: Path) -> Path:
 SPEC_OUTPUTS = [
     "index.html", "objectives/seo-visibility/index.html", "projects/blog-push/index.html",
     "teams/marketing/index.html", "periods/2026-Q1/index.html", "periods/2026-Q2/index.html",
-    "alignment/index.html", "pages/how-we-run-okrs/index.html", "okrs.json", "feed.xml", "sitemap.xml",
-    "404.html", ".nojekyll", "assets/logo.svg",
+    "alignment/index.html", "changes/index.html", "pages/how-we-run-okrs/index.html", "okrs.json", "feed.xml",
+    "sitemap.xml", "404.html", ".nojekyll", "assets/logo.svg",
 ]
 
 
@@ -138,7 +138,7 @@ def test_the_feed_is_atom_with_check_ins_and_updates(built_demo: Path) -> None:
     root = ET.parse(built_demo / "feed.xml").getroot()
     ns = {"a": "http://www.w3.org/2005/Atom"}
     titles = [e.findtext("a:title", namespaces=ns) for e in root.findall("a:entry", ns)]
-    assert any(t.startswith("Check-in:") for t in titles) and any(t.startswith("Update:") for t in titles)
+    assert any(t.startswith("Check-in:") for t in titles) and any(t.startswith("Project update:") for t in titles)
     # Nothing dated after the report date reaches the feed.
     assert all(e.findtext("a:updated", namespaces=ns) <= "2026-05-14T00:00:00Z"
                for e in root.findall("a:entry", ns))

@@ -3,6 +3,7 @@ a refused check-in leaves the file untouched."""
 
 from __future__ import annotations
 
+import json
 import os
 import textwrap
 from pathlib import Path
@@ -10,7 +11,6 @@ from pathlib import Path
 import pytest
 
 from okrsite.commands.cli import main
-from okrsite.content.edit import FrontMatter, key_result_nodes
 from tests.conftest import MINIMAL_CONFIG, write
 
 OBJECTIVE = "content/objectives/seo.md"
@@ -269,12 +269,58 @@ def test_a_milestone_key_and_a_new_checkin_list_land_in_their_own_mappings(tmp_p
         "    checkins:\n      - {date: 2026-02-14, note: Signed off}\n---\n")
 
 
-def test_a_zone_checkin_is_written_like_a_value(tmp_path: Path) -> None:
-    """The model does not know zones KRs yet, so this checks the edit itself."""
-    raw = b"---\ntitle: T\nkey_results:\n  - title: Comms\n    type: zones\n    checkins: []\n---\n"
-    front = FrontMatter.read(raw)
-    edit = front.append_item(key_result_nodes(front.root)[0], "checkins", [("date", "2026-05-15"), ("zone", "commit")])
-    assert front.apply([edit]) == raw.replace(b"[]", b"[{date: 2026-05-15, zone: commit}]")
+ZONES = """
+---
+id: seo
+title: Customers trust our incident handling
+period: 2026-Q1
+key_results:
+  - id: comms   # rated by the support team
+    title: Incident communication
+    type: zones
+    zones:
+      commit: "A status page update within 30 minutes"
+      target: A post-mortem within 5 days
+      stretch: Customers quote our post-mortems
+    checkins:
+      - {date: 2026-01-20, zone: commit, confidence: 0.7}
+  - id: views
+    title: Views
+    start: 0
+    target: 10
+---
+Body.
+"""
+
+
+def test_a_zone_is_checked_in_end_to_end_and_the_page_shows_the_zone_reached(tmp_path: Path, capsys) -> None:
+    root = site_with(tmp_path, ZONES)
+    before = (root / OBJECTIVE).read_text()
+    assert checkin(root, "seo/comms", "--zone", "target", "--confidence", "0.6", "--note", "Post-mortem in 2 days",
+                   "--date", "2026-02-12") == 0
+    assert capsys.readouterr().out == (f"{OBJECTIVE}: check-in 2026-02-12 added to comms (zone target, confidence 0.6, "
+                                       "a note)\n")
+    assert (root / OBJECTIVE).read_text() == added(
+        before, "      - {date: 2026-01-20, zone: commit, confidence: 0.7}",
+        "      - {date: 2026-02-12, zone: target, confidence: 0.6, note: Post-mortem in 2 days}")
+    assert main(["build", "--jobs", "1", "--config", str(root / "okrsite.yaml")]) == 0
+    kr = json.loads((root / "output/okrs.json").read_text())["objectives"][0]["key_results"][0]
+    assert (kr["zone"], kr["progress"]) == ("target", 0.7)
+    page = (root / "output/objectives/seo/index.html").read_text()
+    assert '<strong>Target</strong> <span class="chip">reached</span>: A post-mortem within 5 days' in page
+
+
+@pytest.mark.parametrize("args, code, message", [
+    (["seo/comms", "3"], 1, "'comms' is a zones key result: it takes --zone fail|commit|target|stretch, not a value"),
+    (["seo/views", "--zone", "target"], 1, "'views' is a metric key result: it takes a VALUE, not a zone"),
+    (["seo/comms", "--zone", "best"], 2, "argument --zone: invalid choice: 'best'"),
+])
+def test_a_value_on_a_zones_kr_or_a_zone_elsewhere_is_refused(tmp_path: Path, capsys, args, code, message) -> None:
+    root = site_with(tmp_path, ZONES)
+    before = (root / OBJECTIVE).read_bytes()
+    assert checkin(root, *args) == code
+    assert message in capsys.readouterr().err
+    assert (root / OBJECTIVE).read_bytes() == before
 
 
 # --- refusals: an error, an exit code, and the file as it was -----------------------------------------
@@ -313,13 +359,6 @@ def test_a_value_of_the_wrong_kind_or_an_unknown_milestone_is_refused(tmp_path: 
     assert checkin(root, *args) == 1
     assert f"okrsite: error: {message}\n" in capsys.readouterr().err
     assert (root / OBJECTIVE).read_bytes() == before
-
-
-def test_a_value_on_a_zones_kr_is_refused(tmp_path: Path, capsys) -> None:
-    root = site_with(tmp_path, "---\ntitle: T\nperiod: 2026-Q1\nkey_results:\n  - title: C\n    type: zones\n---\n",
-                     dedent=False)
-    assert checkin(root, "seo/kr-1", "3") == 1
-    assert "'kr-1' is a zones key result: it takes --zone fail|commit|target|stretch, not a value" in capsys.readouterr().err
 
 
 def test_a_file_that_would_not_load_is_left_as_it_was(tmp_path: Path, capsys) -> None:

@@ -117,7 +117,7 @@ Both sides scored as of 15 Feb 2026.
 | change | objective | period | team |
 |---|---|---|---|
 | added | Hire well (`hiring`) | 2026-Q1 | people |
-| removed | Sell more (`sales`) | 2026-Q1 | – |
+| **removed** | Sell more (`sales`) | 2026-Q1 | – |
 
 ### Key results
 
@@ -125,8 +125,8 @@ Both sides scored as of 15 Feb 2026.
 |---|---|
 | added | Hires (`hiring/kr-1`) |
 | added | Newsletter signups (`seo/new`) |
-| removed | Deals (`sales/deals`) |
-| removed | Retired metric (`seo/old`) |
+| **removed** | Deals (`sales/deals`) |
+| **removed** | Retired metric (`seo/old`) |
 
 ### Values
 
@@ -176,13 +176,12 @@ def test_two_revisions_are_both_scored_with_the_heads_as_of(repo: Path, capsys) 
     write(repo, "okrsite.yaml", "title: T\nas_of: 2026-03-20\n")  # later: the same values would read as behind
     commit(repo, "Report date", "2026-03-20")
     assert diff(repo, "main~1", "main") == 0
-    assert capsys.readouterr().out.endswith("→ main (" + git(repo, "rev-parse", "--short=7", "main")
-                                            + ")\n\nNo OKR changes.\n")
+    assert capsys.readouterr().out.endswith("→ main (" + git(repo, "rev-parse", "--short=7", "main") + ").\n")
 
 
 def test_no_changes_is_one_line(repo: Path, capsys) -> None:
     assert diff(repo, "HEAD") == 0
-    assert capsys.readouterr().out.splitlines()[-1] == "No OKR changes."
+    assert capsys.readouterr().out == f"No OKR changes: HEAD ({git(repo, 'rev-parse', '--short=7', 'HEAD')}) → work tree.\n"
 
 
 def test_a_side_that_does_not_build_is_named_with_its_diagnostics(repo: Path, capsys) -> None:
@@ -232,3 +231,107 @@ def test_a_site_in_a_subfolder_with_its_own_content_folder(tmp_path: Path, capsy
     edit(top, "okrs/data/okr-content/objectives/sales.md", ("current: 5", "current: 6"))
     assert diff(site, "HEAD") == 0
     assert "| Deals (`sales/deals`) | 5 | 6 | 50% → 60% (+10 points) | On track |" in capsys.readouterr().out
+
+
+PLATFORM = """
+---
+title: Customers can rely on us
+period: 2026-Q1
+key_results:
+  - id: uptime
+    title: Keep uptime at or above 99.9%
+    type: maintain
+    floor: 99.9
+    unit: "%"
+    current: 99.95
+  - id: comms
+    title: Incident communication
+    type: zones
+    zones: {commit: Status page, target: Post-mortems, stretch: Quoted back}
+    zone: commit
+  - id: latency
+    title: Cut p95 latency
+    start: 40
+    target: 10
+    unit: min
+    current: 30
+---
+"""
+
+OPS = """
+---
+title: Run the old data centre
+period: 2026-Q1
+key_results:
+  - {id: racks, title: Racks retired, start: 0, target: 10, current: 4}
+---
+"""
+
+
+def test_v2_changes_dropped_key_results_and_objectives_drafts_zones_and_bands(repo: Path, capsys) -> None:
+    write(repo, "content/objectives/platform.md", PLATFORM)
+    write(repo, "content/objectives/ops.md", OPS)
+    edit(repo, "content/objectives/seo.md", ("  - id: old\n    title: Retired metric\n    start: 0\n    target: 1\n",
+                                             ("  - id: old\n    title: Retired metric\n    start: 0\n    target: 1\n"
+                                              "    dropped: {reason: No longer measured}\n")))
+    commit(repo, "v2 OKRs", "2026-01-10")
+    edit(repo, "content/objectives/platform.md", ("    floor: 99.9\n", "    floor: 99.5\n"),
+         ("    zone: commit\n", "    zone: target\n"),
+         ("    current: 30\n", "    current: 25\n    dropped: {reason: \"Replaced by the cache's goal\", date: 2026-02-02}\n"))
+    edit(repo, "content/objectives/ops.md", ("current: 4}", "current: 4, dropped: {reason: Moved to the cloud}}"))
+    edit(repo, "content/objectives/seo.md", ("    dropped: {reason: No longer measured}\n", ""))
+    write(repo, "content/objectives/hiring.md", "---\ntitle: Hire well\nperiod: 2026-Q1\nteam: people\n---\n")
+    assert diff(repo, "HEAD") == 0
+    out = capsys.readouterr().out
+    assert out.split("### ")[1:-1] == ["""\
+Objectives
+
+| change | objective | period | team |
+|---|---|---|---|
+| added (draft) | Hire well (`hiring`) | 2026-Q1 | people |
+| **dropped** | Run the old data centre (`ops`) | 2026-Q1 | – |
+
+""", """\
+Key results
+
+| change | key result |
+|---|---|
+| **dropped** (Moved to the cloud) | Racks retired (`ops/racks`) |
+| **dropped** (Replaced by the cache's goal, 2 Feb 2026) | Cut p95 latency (`platform/latency`) |
+| reinstated | Retired metric (`seo/old`) |
+
+""", """\
+Values
+
+| key result | from | to | progress | status |
+|---|---|---|---|---|
+| Incident communication (`platform/comms`) | commit zone | target zone | 30% → 70% (+40 points) | At risk → **On track** |
+
+"""]
+    assert out.split("### ")[-1] == """\
+Targets
+
+| key result | field | from | to | change |
+|---|---|---|---|---|
+| Keep uptime at or above 99.9% (`platform/uptime`) | floor | 99.9% | 99.5% | **eased** |
+"""
+    assert diff(repo, "HEAD", "--format", "json") == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["objectives"] == [
+        {"change": "added", "id": "hiring", "title": "Hire well", "period": "2026-Q1", "team": "people", "draft": True},
+        {"change": "dropped", "id": "ops", "title": "Run the old data centre", "period": "2026-Q1", "team": None,
+         "draft": False}]
+    assert report["key_results"][1] == {"change": "dropped", "ref": "platform/latency", "title": "Cut p95 latency",
+                                        "reason": "Replaced by the cache's goal", "date": "2026-02-02"}
+    assert report["values"][0]["from"] == "commit" and report["values"][0]["to"] == "target"
+    assert report["targets"] == [{"ref": "platform/uptime", "title": "Keep uptime at or above 99.9%", "unit": "%",
+                                  "field": "floor", "from": 99.9, "to": 99.5, "eased": True}]
+
+
+def test_a_ceiling_lowered_raises_the_bar(repo: Path, capsys) -> None:
+    write(repo, "content/objectives/churn.md", "---\ntitle: Keep customers\nperiod: 2026-Q1\nkey_results:\n"
+                                               "  - {id: churn, title: Churn, type: maintain, ceiling: 2, current: 1.5}\n---\n")
+    commit(repo, "Churn", "2026-01-10")
+    edit(repo, "content/objectives/churn.md", ("ceiling: 2,", "ceiling: 1.8,"))
+    assert diff(repo, "HEAD") == 0
+    assert "| Churn (`churn/churn`) | ceiling | 2 | 1.8 | raised |" in capsys.readouterr().out

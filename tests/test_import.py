@@ -417,5 +417,5 @@ def test_a_bad_cell_gives_one_error_and_the_row_keeps_its_type(site: Path, capsy
     assert capsys.readouterr().err.splitlines()[:-1] == [
         "okrs.csv:2:8: error: 'weight' must be above 0, got 0",
         "okrs.csv:3:7: error: 'milestones': the due date of 'Crawl' is not a date like 2026-03-15: '2026-13-01'",
-        "okrs.csv:4:3: error: 'type' must be one of metric, boolean, milestones, got 'percent'",
+        "okrs.csv:4:3: error: 'type' must be one of metric, boolean, milestones, maintain, zones, got 'percent'",
         "okrs.csv:5:6: error: 'done' is not yes or no: 'maybe'"]

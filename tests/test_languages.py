@@ -90,10 +90,13 @@ def test_a_chart_speaks_german_in_its_alt_text_caption_tables_and_image(german: 
     assert "Übertroffen" in trend and "Stand 14. Mai" in trend  # zone names and the report date's label
 
 
-def test_the_feed_speaks_german(german: Path) -> None:
+def test_the_feed_and_the_changes_page_speak_german(german: Path) -> None:
     feed = _read(german, "feed.xml")
-    assert "<title>Check-in: Reduce monthly gross churn from 2.1% to 1.4%: 1,8 %</title>" in feed
-    assert "<title>Update:" not in feed and "<title>Neuigkeit:" in feed
+    assert f"<title>Check-in: Reduce monthly gross churn from 2.1% to 1.4%: 1,8{NBSP}%</title>" in feed
+    assert f"<summary>Zuversicht 60{NBSP}% · Ziel: Keep the customers we have, and make them fans</summary>" in feed
+    assert "<title>Projektneuigkeit:" in feed and "<title>Project update:" not in feed
+    changes = _read(german, "changes/index.html")
+    assert "<h1>Was sich geändert hat</h1>" in changes and "Woche vom 11. Mai 2026" in changes
 
 
 def test_okrs_json_is_the_same_in_every_language(german: Path, tmp_path: Path) -> None:

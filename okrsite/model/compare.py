@@ -4,8 +4,11 @@ Both sites must be scored with the same as_of (okrsite diff loads the base with 
 so every difference found here is a change of content, not of the calendar.
 
 Objectives, KRs and projects are matched by id. Each one that is on one side only, or
-changed state, is an entry with a `change` word ("added", "removed"; "dropped" is the next
-case for KRs); moves of values, targets, confidence and project plans are listed apart.
+changed state, is an entry with a `change` word: "added" or "removed"; a KR "dropped" (its
+`dropped:` set) or "reinstated" (unset); an objective "dropped" when every one of its key
+results is dropped now and some counted before. An objective added without a counted key
+result is marked as a draft. Moves of values (of KRs that count on both sides), targets (a
+maintain KR's floor and ceiling too), confidence and project plans are listed apart.
 """
 
 from __future__ import annotations
@@ -16,25 +19,28 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from okrsite.model.history import is_eased
-from okrsite.model.site import KeyResult, Project, Site
+from okrsite.model.site import KeyResult, Objective, Project, Site
 
 T = TypeVar("T")
 
 
 @dataclass(frozen=True)
 class ObjectiveChange:
-    change: str  # added | removed
+    change: str  # added | removed | dropped
     id: str
     title: str
     period: str
     team: str | None
+    draft: bool = False  # added with no key result that counts (and no child to roll up)
 
 
 @dataclass(frozen=True)
 class KrChange:
-    change: str  # added | removed
+    change: str  # added | removed | dropped | reinstated
     ref: str
     title: str
+    reason: str = ""  # dropped: why
+    date: dt.date | None = None  # dropped: when, if the file says
 
 
 @dataclass(frozen=True)
@@ -45,8 +51,8 @@ class ValueMove:
     title: str
     type: str
     unit: str
-    before: float  # metric: the value; boolean: 1/0; milestones: how many are done
-    after: float
+    before: float | str  # metric, maintain: the value; boolean: 1/0; milestones: how many are done; zones: the zone
+    after: float | str
     progress_before: float
     progress_after: float
     status_before: str
@@ -59,10 +65,10 @@ class TargetMove:
     ref: str
     title: str
     unit: str
-    field: str  # target | start
+    field: str  # target | start; floor | ceiling (maintain KRs)
     before: float
     after: float
-    eased: bool  # see model.history.is_eased; else the bar was raised
+    eased: bool  # see model.history.is_eased (a floor lowered, a ceiling raised); else the bar was raised
 
 
 @dataclass(frozen=True)
@@ -117,10 +123,13 @@ def compare(base: Site, head: Site) -> Changes:
     base_krs, head_krs = _key_results(base), _key_results(head)
     both = [(base_krs[ref], head_krs[ref]) for ref in sorted(base_krs.keys() & head_krs.keys())]
     return Changes(
-        objectives=_membership(base.objectives, head.objectives, lambda change, o: ObjectiveChange(
-            change, o.id, o.title, o.period, o.team)),
-        key_results=_membership(base_krs, head_krs, lambda change, kr: KrChange(change, kr.ref, kr.title)),
-        values=tuple(move for old, new in both if (move := _value_move(old, new))),
+        objectives=(_membership(base.objectives, head.objectives, lambda change, o: ObjectiveChange(
+            change, o.id, o.title, o.period, o.team, change == "added" and o.is_draft))
+            + tuple(ObjectiveChange("dropped", o.id, o.title, o.period, o.team) for oid, o in head.objectives.items()
+                    if oid in base.objectives and _dropped(base.objectives[oid], o))),
+        key_results=(_membership(base_krs, head_krs, lambda change, kr: KrChange(change, kr.ref, kr.title))
+                     + tuple(change for old, new in both if (change := _kr_drop(old, new)))),
+        values=tuple(move for old, new in both if old.counted and new.counted and (move := _value_move(old, new))),
         targets=tuple(move for old, new in both for move in _target_moves(old, new)),
         confidence_drops=tuple(drop for old, new in both if (drop := _confidence_drop(old, new, head.as_of))),
         projects=(_membership(base.projects, head.projects, lambda change, p: ProjectChange(change, p.id, p.title))
@@ -139,11 +148,26 @@ def _membership(base: Mapping[str, T], head: Mapping[str, T], make: Callable[[st
                  + [make("removed", base[key]) for key in sorted(base.keys() - head.keys())])
 
 
-def _reading(kr: KeyResult) -> float:
+def _dropped(old: Objective, new: Objective) -> bool:
+    """Every key result dropped now, and some counted before (an objective that never had any is a draft)."""
+    return bool(old.counted_krs) and bool(new.key_results) and not new.counted_krs
+
+
+def _kr_drop(old: KeyResult, new: KeyResult) -> KrChange | None:
+    if new.dropped and not old.dropped:
+        return KrChange("dropped", new.ref, new.title, new.dropped.reason, new.dropped.date)
+    if old.dropped and not new.dropped:
+        return KrChange("reinstated", new.ref, new.title)
+    return None
+
+
+def _reading(kr: KeyResult) -> float | str:
     if kr.type == "boolean":
         return 1 if kr.done else 0
     if kr.type == "milestones":
         return kr.milestones_done
+    if kr.type == "zones":
+        return kr.zone or "fail"
     return kr.current if kr.current is not None else 0
 
 
@@ -155,14 +179,18 @@ def _value_move(old: KeyResult, new: KeyResult) -> ValueMove | None:
 
 
 def _target_moves(old: KeyResult, new: KeyResult) -> list[TargetMove]:
-    if old.start is None or old.target is None:
-        return []
     moves = []
-    for field in ("target", "start"):
-        before, after = getattr(old, field), getattr(new, field)
-        if after is not None and after != before:
-            moves.append(TargetMove(new.ref, new.title, new.unit, field, before, after,
-                                    is_eased(field, old.start, old.target, after)))
+    if old.start is not None and old.target is not None:
+        for field in ("target", "start"):
+            before, after = getattr(old, field), getattr(new, field)
+            if after is not None and after != before:
+                moves.append(TargetMove(new.ref, new.title, new.unit, field, before, after,
+                                        is_eased(field, old.start, old.target, after)))
+    if old.type == new.type == "maintain":  # a band: a lower floor or a higher ceiling lets more in
+        for field, eased in (("floor", lambda b, a: a < b), ("ceiling", lambda b, a: a > b)):
+            before, after = getattr(old, field), getattr(new, field)
+            if before is not None and after is not None and after != before:
+                moves.append(TargetMove(new.ref, new.title, new.unit, field, before, after, eased(before, after)))
     return moves
 
 

@@ -1,25 +1,32 @@
 """The report of `okrsite diff`: Markdown for a pull request or a GitHub job summary, or JSON.
 
-Markdown: a heading, then one table per section that has rows, in a fixed order; "No OKR
-changes." when nothing moved. Percentages are rounded once and a difference in points is
-taken between the shown numbers, so a row never disagrees with itself.
+Markdown: a heading, then one table per section that has rows, in a fixed order; one line,
+"No OKR changes: BASE → HEAD.", when nothing moved. Percentages are rounded once and a
+difference in points is taken between the shown numbers, so a row never disagrees with itself.
 
 JSON (`--format json`), one object:
 
     {"base": {"revision": "main", "commit": "<40 hex>"},
      "head": {"revision": null, "commit": null},          (null: the work tree)
      "as_of": "2026-05-14",
-     "objectives": [{"change": "added" | "removed", "id", "title", "period", "team"}],
-     "key_results": [{"change": "added" | "removed", "ref", "title"}],
+     "objectives": [{"change": "added" | "removed" | "dropped", "id", "title", "period", "team",
+                     "draft"}],
+     "key_results": [{"change": "added" | "removed" | "dropped" | "reinstated", "ref", "title",
+                      "reason", "date"}],
      "values": [{"ref", "title", "type", "unit", "from", "to", "progress_from", "progress_to",
                  "status_from", "status_to"}],
-     "targets": [{"ref", "title", "unit", "field": "target" | "start", "from", "to", "eased"}],
+     "targets": [{"ref", "title", "unit", "field": "target" | "start" | "floor" | "ceiling",
+                  "from", "to", "eased"}],
      "confidence_drops": [{"ref", "title", "from", "to"}],
      "projects": [{"change": "added" | "removed" | "changed", "id", "title",
                    "status", "due", "budget_planned", "hours_planned"}]}
 
-A project's four last fields are null or {"from", "to"} (`due` also "days": how many days
-later it is due, negative when pulled in). Dates are ISO strings; each list sorted by id.
+An objective is "dropped" when every one of its key results is dropped now and some counted
+before; "draft" is true for an objective added with no key result that counts. A KR's
+"reason" and "date" are those of its `dropped:` ("" and null unless dropped). Values: numbers,
+or a zones KR's zones ("commit"), for KRs that count on both sides. A project's four last
+fields are null or {"from", "to"} (`due` also "days": how many days later it is due, negative
+when pulled in). Dates are ISO strings; entries are grouped by change, then sorted by id.
 """
 
 from __future__ import annotations
@@ -49,10 +56,10 @@ class Revision:
 
 
 def markdown(changes: Changes, base: Revision, head: Revision, as_of: dt.date) -> str:
-    lines = [f"## OKR changes: {_cell(base.label)} → {_cell(head.label)}", ""]
+    span = f"{_cell(base.label)} → {_cell(head.label)}"
     if not changes:
-        return "\n".join([*lines, "No OKR changes.", ""])
-    lines += [f"Both sides scored as of {date(as_of)}.", ""]
+        return f"No OKR changes: {span}.\n"
+    lines = [f"## OKR changes: {span}", "", f"Both sides scored as of {date(as_of)}.", ""]
 
     def table(title: str, header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
         if rows:
@@ -61,8 +68,11 @@ def markdown(changes: Changes, base: Revision, head: Revision, as_of: dt.date) -
             lines.append("")
 
     table("Objectives", ("change", "objective", "period", "team"),
-          [(c.change, _named(c.title, c.id), c.period, _cell(c.team or "–")) for c in changes.objectives])
-    table("Key results", ("change", "key result"), [(c.change, _named(c.title, c.ref)) for c in changes.key_results])
+          [(_change(c.change, "draft" if c.draft else ""), _named(c.title, c.id), c.period, _cell(c.team or "–"))
+           for c in changes.objectives])
+    table("Key results", ("change", "key result"),
+          [(_change(c.change, c.reason and (c.reason + (f", {date(c.date)}" if c.date else ""))), _named(c.title, c.ref))
+           for c in changes.key_results])
     table("Values", ("key result", "from", "to", "progress", "status"),
           [(_named(v.title, v.ref), _value(v, v.before), _value(v, v.after), _progress(v), _status(v))
            for v in changes.values])
@@ -100,6 +110,12 @@ def as_json(changes: Changes, base: Revision, head: Revision, as_of: dt.date) ->
     return json.dumps(document, indent=2, ensure_ascii=False, default=lambda d: d.isoformat()) + "\n"
 
 
+def _change(word: str, detail: str) -> str:
+    """The change word, bold when it takes something out of the numbers, with its detail."""
+    shown = f"**{word}**" if word in ("dropped", "removed") else word
+    return f"{shown} ({_cell(detail)})" if detail else shown
+
+
 def _cell(text: str) -> str:
     """Content text in a table cell: no HTML, no column breaks, one line."""
     return html.escape(" ".join(str(text).split()), quote=False).replace("|", "\\|")
@@ -115,7 +131,9 @@ def _amount(value: float | None, unit: str) -> str:
     return f"{number(value)}{unit}" if unit == "%" else f"{number(value)} {_cell(unit)}".rstrip()
 
 
-def _value(v: ValueMove, value: float) -> str:
+def _value(v: ValueMove, value: float | str) -> str:
+    if isinstance(value, str):  # a zones KR's zone
+        return f"{value} zone"
     if v.type == "boolean":
         return "done" if value else "not done"
     if v.type == "milestones":

@@ -16,8 +16,10 @@ from xml.sax.saxutils import escape, quoteattr
 from okrsite import __version__
 from okrsite.model.portfolio import EarnedValue
 from okrsite.model.site import KeyResult, Objective, Project, Site
-from okrsite.site.formatting import _, local_digits
-from okrsite.site.pages import Page, recent_activity
+from okrsite.site import changes
+from okrsite.site.changes import News
+from okrsite.site.formatting import _, local_digits, ngettext, percent, status_word, value_text
+from okrsite.site.pages import Page
 
 FEED_ENTRIES = 50
 
@@ -120,9 +122,36 @@ def _stamp(day: dt.date) -> str:
     return f"{day.isoformat()}T00:00:00Z"
 
 
+def _kind_words(kind: str) -> str:
+    return {"checkin": _("Check-in"), "git": _("Update from git"), "target": _("Target changed"),
+            "update": _("Project update")}[kind]
+
+
+def _headline(item: News) -> str:
+    """An entry's title: what changed, where, and the figure, as the changes page shows them."""
+    what = _("Start changed") if item.kind == "target" and item.field == "start" else _kind_words(item.kind)
+    if item.kind == "target" and item.before is not None and item.after is not None:
+        figure = f"{value_text(item.before, item.unit)} → {value_text(item.after, item.unit)}" + \
+            (_(" (eased)") if item.eased else _(" (raised)"))
+    elif item.zone:
+        figure = {"fail": _("Fail zone"), "commit": _("Commit zone"), "target": _("Target zone"),
+                  "stretch": _("Stretch zone")}.get(item.zone, item.zone)
+    elif item.value is None:
+        figure = ""
+    elif item.type == "boolean":
+        figure = status_word("done") if item.value else status_word("not-done")
+    elif item.type == "milestones":
+        figure = ngettext("%(done)s of %(num)s milestone done", "%(done)s of %(num)s milestones done", item.milestones,
+                          done=local_digits(f"{item.value:g}"))
+    else:
+        figure = value_text(item.value, item.unit)
+    return _("%(what)s: %(title)s", what=what, title=item.title) + (f": {figure}" if figure else "")
+
+
 def atom_feed(site: Site) -> bytes:
-    """Check-ins and project updates, newest first; links absolute when site_url is set."""
-    entries = recent_activity(site, site.objectives.values(), site.projects.values(), FEED_ENTRIES)
+    """The newest news of the changes page, one entry each (a reader lists, links and marks each
+    on its own); ids stable across builds; links absolute when site_url is set."""
+    entries = changes.weekly(site).items[:FEED_ENTRIES]
     feed_id = site.config.site_url or f"urn:okrsite:{site.config.title}"
     updated = entries[0].date if entries else site.as_of
     lines = ['<?xml version="1.0" encoding="utf-8"?>',
@@ -134,18 +163,19 @@ def atom_feed(site: Site) -> bytes:
     if site.config.site_url:
         lines.append(f"  <link rel=\"self\" href={quoteattr(_absolute(site, 'feed.xml'))}/>")
         lines.append(f"  <link href={quoteattr(_absolute(site, ''))}/>")
-    for index, entry in enumerate(entries):
-        what = _("Check-in") if entry.kind == "checkin" else _("Update")
-        value = f": {local_digits(f'{entry.value:g}')}{' ' + entry.unit if entry.unit else ''}" \
-            if entry.value is not None else ""
-        entry_id = f"{feed_id}#{entry.kind}-{entry.date.isoformat()}-{entry.link}-{index}"
+    for entry in entries:
+        confidence = _("confidence %(share)s", share=percent(entry.confidence)) if entry.confidence is not None else ""
+        summary = " · ".join(part for part in (entry.note, confidence,
+                                               entry.parent and _("Objective: %(title)s", title=entry.parent),
+                                               entry.commit and _("commit %(commit)s", commit=entry.commit)) if part)
         lines += ["  <entry>",
-                  f"    <title>{escape(f'{what}: {entry.title}{value}')}</title>",
-                  f"    <id>{escape(entry_id)}</id>",
+                  f"    <title>{escape(_headline(entry))}</title>",
+                  f"    <id>{escape(f'{feed_id}#{entry.key}')}</id>",
                   f"    <updated>{_stamp(entry.date)}</updated>",
                   f"    <link href={quoteattr(_absolute(site, entry.link))}/>",
-                  f"    <author><name>{escape(site.config.title)}</name></author>",
-                  f"    <summary>{escape(entry.note or what)}</summary>",
+                  f"    <author><name>{escape(entry.who or site.config.title)}</name></author>",
+                  f"    <category term={quoteattr(entry.kind)}/>",
+                  f"    <summary>{escape(summary or _kind_words(entry.kind))}</summary>",
                   "  </entry>"]
     lines.append("</feed>")
     return ("\n".join(lines) + "\n").encode()

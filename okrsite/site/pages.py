@@ -22,7 +22,8 @@ from okrsite.model.periods import Period
 from okrsite.model.portfolio import FINISHED
 from okrsite.model.site import KeyResult, Objective, Project, Site, Team
 from okrsite.model.vocabulary import COUNTED, by_status, final_counts, status_counts
-from okrsite.site import portfolio
+from okrsite.site import changes, portfolio
+from okrsite.site.links import link_url, project_url
 from okrsite.site.formatting import _
 
 RECENT_ITEMS = 12
@@ -81,20 +82,6 @@ class Activity:
     value: float | None = None
     unit: str = ""
     confidence: float | None = None
-
-
-def objective_url(objective_id: str) -> str:
-    return f"objectives/{objective_id}/"
-
-
-def project_url(project_id: str) -> str:
-    return f"projects/{project_id}/"
-
-
-def link_url(link: str) -> str:
-    """Where a project's link string points: the objective page, at the KR's anchor."""
-    objective_id, _slash, kr_id = link.partition("/")
-    return objective_url(objective_id) + (f"#kr-{kr_id}" if kr_id else "")
 
 
 def top_level(objectives: list[Objective]) -> list[Objective]:
@@ -410,6 +397,12 @@ def portfolio_pages(site: Site) -> list[Page]:
     return pages
 
 
+def changes_page(site: Site) -> Page:
+    """What changed, week by week: the news of the last weeks (okrsite.site.changes)."""
+    return Page("changes/index.html", "changes.html", _("What changed"), {"digest": changes.weekly(site)},
+                section="changes", depends="context", nav=NavEntry(_("Changes"), 50))
+
+
 def free_page(site: Site, index: int) -> Page:
     page = site.pages[index]
     return Page(f"pages/{page.slug}/index.html", "page.html", page.title, {"free_page": page},
@@ -428,7 +421,7 @@ def not_found_page(site: Site) -> Page:
 def site_map(site: Site) -> list[Page]:
     """Every HTML page of the site, in a stable order."""
     pages = [dashboard(site), *alignment_pages(site), *portfolio_pages(site), periods_index(site),
-             teams_index(site), projects_index(site), not_found_page(site)]
+             teams_index(site), projects_index(site), changes_page(site), not_found_page(site)]
     pages += [period_page(site, p) for p in site.periods]
     pages += [objective_page(site, o) for o in site.objectives.values()]
     pages += [project_page(site, p) for p in site.projects.values()]

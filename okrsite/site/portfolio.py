@@ -18,6 +18,7 @@ from okrsite.model.site import Project, Site
 from okrsite.model.vocabulary import LANE_MEANINGS, LANES
 from okrsite.model.scoring import round_half_up
 from okrsite.site.formatting import _, date, money, ngettext, pace_points, percent, ratio, status_word
+from okrsite.site.links import link_url
 
 NAMED = 3  # a reason names at most this many KRs or objectives ("and 2 more")
 
@@ -30,11 +31,6 @@ class Supported:
     title: str
     url: str
     words: str  # "off track, 30 points behind the expected pace", "done", "Q1 2026 has ended"
-
-
-def _link_url(link: str) -> str:
-    objective_id, _slash, kr_id = link.partition("/")
-    return f"objectives/{objective_id}/" + (f"#kr-{kr_id}" if kr_id else "")
 
 
 def supported(site: Site, project: Project) -> list[Supported]:
@@ -54,7 +50,7 @@ def supported(site: Site, project: Project) -> list[Supported]:
                              pace_points(scored.progress, scored.expected), status=status_word(item.status))
         else:
             words = status_word(item.status)
-        result.append(Supported(item, scored.title, _link_url(item.link), words))
+        result.append(Supported(item, scored.title, link_url(item.link), words))
     return result
 
 

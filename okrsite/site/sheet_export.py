@@ -1,10 +1,10 @@
 """The site's key results as a sheet: one row per key result, in the layout `okrsite import` reads.
 
 Built from the loaded model, so what the sheet says is what the site shows: a
-metric's `current` is the value the report counts on `as_of`, and the date,
-confidence and note are those of the latest check-in known then. Importing the
-sheet gives objectives with the same numbers (the check-in history before that
-is not in the sheet). Text a spreadsheet program would run as a formula is
+metric's `current` (a zones KR's `zone`) is what the report counts on `as_of`,
+and the date, confidence and note are those of the latest check-in known then;
+the KR's other check-ins are in `history`. Importing the sheet gives objectives
+with the same numbers. Text a spreadsheet program would run as a formula is
 written with a leading apostrophe, which `okrsite import` removes again.
 """
 
@@ -14,38 +14,55 @@ import csv
 import io
 
 from okrsite.content.sheets.read import escape_text
-from okrsite.content.sheets.cells import milestones_text, number_text
+from okrsite.content.sheets.cells import checkins_text, milestones_text, number_text
 from okrsite.content.sheets.layout import NAMES
 from okrsite.model.site import CheckIn, KeyResult, Objective, Site
 
-_NUMBERS = frozenset({"start", "target", "current", "weight", "confidence"})
+_NUMBERS = frozenset({"start", "target", "current", "floor", "ceiling", "weight", "confidence", "priority",
+                      "closing grade"})
 
 
 def _latest_checkin(kr: KeyResult, site: Site) -> CheckIn | None:
-    """The last check-in known on as_of (on one date, the later in the file)."""
-    known = [c for c in sorted(kr.checkins, key=lambda c: c.date) if c.date <= site.as_of]
+    """The last check-in known on as_of (on one date, the later in the file) that gives the KR's
+    current value or zone (any, on types without one): the row's value is the value of its date."""
+    measured = {"metric": lambda c: c.value is not None, "maintain": lambda c: c.value is not None,
+                "zones": lambda c: c.zone is not None}.get(kr.type, lambda c: True)
+    known = [c for c in sorted(kr.checkins, key=lambda c: c.date) if c.date <= site.as_of and measured(c)]
     return known[-1] if known else None
 
 
 def _objective_cells(objective: Objective, first: bool) -> dict[str, object]:
+    parent = f"{objective.parent}/{objective.parent_kr}" if objective.parent_kr else objective.parent
+    closed = objective.closed
     return {"objective id": objective.id, "objective": objective.title, "period": objective.period,
-            "owner": objective.owner, "team": objective.team or "", "parent": objective.parent or "",
+            "owner": ", ".join(objective.owners), "team": ", ".join(objective.teams), "parent": parent or "",
+            "kind": objective.kind, "priority": objective.priority,
             # The rationale once, on the objective's first row: it is often long.
-            "description": objective.body.strip("\n") if first else ""}
+            "description": objective.body.strip("\n") if first else "",
+            "closing grade": closed and closed.grade, "closing note": closed.note if closed else ""}
 
 
 def _kr_cells(kr: KeyResult, site: Site) -> dict[str, object]:
     checkin = _latest_checkin(kr, site)
-    cells: dict[str, object] = {"kr id": kr.id, "key result": kr.title, "type": kr.type, "unit": kr.unit,
-                                "weight": kr.weight, "kr owner": kr.owner}
+    cells: dict[str, object] = {"kr id": kr.id, "key result": kr.title, "kr description": kr.description,
+                                "type": kr.type, "unit": kr.unit, "weight": kr.weight, "kr owner": ", ".join(kr.owners)}
     if kr.type == "metric":
         cells.update(start=kr.start, target=kr.target, current=kr.current)
+    elif kr.type == "maintain":
+        cells.update(floor=kr.floor, ceiling=kr.ceiling, current=kr.current)
+    elif kr.type == "zones" and kr.zones:
+        cells.update({"zone": kr.zone, "commit zone": kr.zones.commit, "target zone": kr.zones.target,
+                      "stretch zone": kr.zones.stretch})
     elif kr.type == "boolean":
         cells["done"] = "yes" if kr.done else "no"
-    else:
+    elif kr.type == "milestones":
         cells["milestones"] = milestones_text([(m.title, m.done, m.due) for m in kr.milestones])
+    if kr.dropped:
+        cells.update({"dropped": kr.dropped.reason, "dropped on": kr.dropped.date and kr.dropped.date.isoformat()})
     if checkin is not None:
         cells.update(date=checkin.date.isoformat(), confidence=checkin.confidence, note=checkin.note)
+    cells["history"] = checkins_text([(c.date, c.zone or c.value, c.confidence, c.note)
+                                      for c in kr.checkins if c is not checkin])
     return cells
 
 

@@ -13,6 +13,7 @@ import math
 import re
 
 from okrsite.content.sheets.read import Cell, Formula
+from okrsite.model.scoring import ZONES
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufeff]")  # keeps tab and line feed
 _SPACES = re.compile(r"[ \u00a0\u2009\u202f]")  # the spaces that group digits (1 200 or 1 200)
@@ -171,6 +172,76 @@ def milestones_text(items: list[tuple[str, bool, dt.date | None]]) -> str:
     """The cell that milestones() reads back: one '[x] Title (due 2026-03-15)' per line."""
     return "\n".join(f"[{'x' if is_done else ' '}] {title}" + (f" (due {due.isoformat()})" if due else "")
                      for title, is_done, due in items)
+
+
+def names(cell: Cell, label: str) -> tuple[str, ...]:
+    """Several names in one cell, separated by commas, semicolons or line breaks."""
+    return tuple(name for part in re.split(r"[,;\n]", text(cell, label, multiline=True))
+                 if (name := " ".join(part.split())))
+
+
+def word(cell: Cell, label: str, words: dict[str, str]) -> str | None:
+    """One of a few words (any case): the value `words` gives it."""
+    written = text(cell, label)
+    if not written:
+        return None
+    found = words.get(written.casefold())
+    if found is None:
+        choices = ", ".join(dict.fromkeys(words.values()))
+        raise CellError(f"'{label}' must be one of {choices}, got {written!r}")
+    return found
+
+
+def priority(cell: Cell, label: str) -> int | None:
+    """0 to 3, also written P0 to P3."""
+    written = text(cell, label)
+    if not written:
+        return None
+    match = re.fullmatch(r"[Pp]?\s*([0-3])(?:\.0*)?", written)
+    if match is None:
+        raise CellError(f"'{label}' must be 0 to 3 (or P0 to P3), got {written!r}")
+    return int(match[1])
+
+
+def checkins(cell: Cell, label: str, decimal_comma: bool = False) -> tuple[dict[str, object], ...]:
+    """One check-in per line, `date; value or zone; confidence; note`, the last fields optional:
+    `2026-04-30; 99.95; 0.8`, `2026-04-24; commit`, `2026-05-06; ; 70%; First draft`."""
+    result = []
+    for line in text(cell, label, multiline=True).split("\n"):
+        if not line.strip():
+            continue
+        fields = [part.strip() for part in line.split(";", 3)] + ["", "", ""]
+        shown = f"'{label}': the check-in {line.strip()!r}"
+        try:
+            entry: dict[str, object] = {"date": dt.date.fromisoformat(fields[0])}
+        except ValueError:
+            raise CellError(f"{shown} does not start with a date like 2026-01-31 (then '; value; confidence; "
+                            "note')") from None
+        try:
+            if fields[1].casefold() in ZONES:
+                entry["zone"] = fields[1].casefold()
+            elif fields[1]:
+                entry["value"] = number(fields[1], "value", decimal_comma)
+            if fields[2]:
+                entry["confidence"] = fraction(fields[2], "confidence", decimal_comma)
+        except CellError as problem:
+            raise CellError(f"{shown}: {problem}") from None
+        if fields[3]:
+            entry["note"] = fields[3]
+        result.append(entry)
+    return tuple(result)
+
+
+def checkins_text(entries: list[tuple[dt.date, float | str | None, float | None, str]]) -> str:
+    """The cell that checkins() reads back: (date, value or zone, confidence, note), one a line."""
+    lines = []
+    for day, value, confidence, note in entries:
+        fields = [day.isoformat(), "" if value is None else value if isinstance(value, str) else number_text(value),
+                  "" if confidence is None else number_text(confidence), " ".join(note.split())]
+        while not fields[-1]:
+            fields.pop()  # the date is never empty
+        lines.append("; ".join(fields))
+    return "\n".join(lines)
 
 
 def period(cell: Cell, label: str) -> str:

@@ -21,7 +21,11 @@ from okrsite.content.sheets.layout import Layout
 from okrsite.content.sheets.rows import KR_ID_LENGTH, KeyResultRow, RowReader, Settings, key_result, make_id
 from okrsite.diagnostics import Diagnostic
 
-_OBJECTIVE_FIELDS = ("title", "period", "owner", "team", "parent", "description")
+_OBJECTIVE_FIELDS = ("title", "period", "owner", "team", "parent", "kind", "priority", "description", "grade",
+                     "closing note")
+_COLUMNS = {"title": "objective", "grade": "closing grade"}  # field -> column, where the names differ
+KIND_WORDS = {"committed": "committed", "commit": "committed", "aspirational": "aspirational",
+              "aspiration": "aspirational", "moonshot": "aspirational", "stretch": "aspirational"}
 
 
 @dataclass(frozen=True)
@@ -52,7 +56,7 @@ class _Group:
 
     key: tuple[str, ...]
     first: int
-    values: dict[str, str] = field(default_factory=dict)
+    values: dict[str, Any] = field(default_factory=dict)
     where: dict[str, int] = field(default_factory=dict)  # field -> row that gave its value
     given_id: str | None = None
     rows: list[int] = field(default_factory=list)
@@ -67,8 +71,8 @@ def objectives_from_sheet(sheet: Sheet, layout: Layout, settings: Settings
     reader = RowReader(sheet, layout, settings)
     groups = _gather(reader)
     _assign_ids(groups)
-    parents = _parents(reader, groups)
     key_results = {g.id: _kr_ids(reader, g) for g in groups}
+    parents = _parents(reader, groups, key_results)
     _leave_out_bad(reader, groups, parents)
     docs = []
     for group in groups:
@@ -86,10 +90,13 @@ def _gather(reader: RowReader) -> list[_Group]:
     groups: dict[tuple[str, ...], _Group] = {}
     previous: _Group | None = None
     for row in reader.sheet.rows:
-        values = {name: reader.read(row, column, cells.text, name == "description")
-                  for name, column in (("title", "objective"), ("owner", "owner"), ("team", "team"),
-                                       ("parent", "parent"), ("description", "description"))}
+        values = {name: reader.read(row, _COLUMNS.get(name, name), cells.text, name == "description")
+                  for name in ("title", "parent", "description", "closing note")}
+        values.update((name, ", ".join(reader.read(row, name, cells.names) or ())) for name in ("owner", "team"))
         values["period"] = reader.read(row, "period", cells.period)
+        values["kind"] = reader.read(row, "kind", cells.word, KIND_WORDS)
+        values["priority"] = reader.read(row, "priority", cells.priority)
+        values["grade"] = reader.read(row, "closing grade", cells.fraction, reader.settings.decimal_comma)
         written_id = reader.read(row, "objective id", cells.text)
         given_id = reader.slug(row, "objective id", written_id)
         if written_id and not given_id:
@@ -139,21 +146,23 @@ def _key(given_id: str | None, title: str, period: str, titled_ids: dict[tuple[s
 
 def _merge(reader: RowReader, group: _Group, number: int, values: dict[str, Any]) -> None:
     """Objective cells may repeat on each row, or stand on one: a different value is an error."""
-    columns = {"title": "objective"}
     for name in _OBJECTIVE_FIELDS:
         value = values.get(name)
-        if not value:
+        if value is None or value == "":
             continue
         first = group.values.get(name)
         if first is None:
             group.values[name], group.where[name] = value, number
         elif first != value and not (name == "title" and first.casefold() == value.casefold()):
-            column = columns.get(name, name)
+            column = _COLUMNS.get(name, name)
             reader.report(number, column, f"'{reader.layout.label(column)}' is {value!r} here but {first!r} on "
                                           f"row {group.where[name]}, for the same objective")
 
 
 def _check_objective(reader: RowReader, group: _Group) -> None:
+    if "closing note" in group.values and "grade" not in group.values:
+        reader.report(group.where["closing note"], "closing note", f"'{reader.layout.label('closing note')}' needs "
+                                                                   "the grade it explains: fill 'closing grade'")
     period = group.values.get("period") or reader.settings.default_period
     if not group.values.get("title"):
         reader.report(group.first, "objective", f"objective '{group.given_id}' has no title on any of its rows")
@@ -185,12 +194,13 @@ def _assign_ids(groups: list[_Group]) -> None:
         group.id = candidate
 
 
-def _parents(reader: RowReader, groups: list[_Group]) -> dict[str, str | None]:
+def _parents(reader: RowReader, groups: list[_Group], key_results: dict[str, list[dict[str, Any]]]
+             ) -> dict[str, str | None]:
     by_id = {g.id: g for g in groups}
     by_title: dict[str, list[_Group]] = {}
     for group in groups:
         by_title.setdefault(group.values.get("title", "").casefold(), []).append(group)
-    return {g.id: _parent(reader, g, by_id, by_title) for g in groups}
+    return {g.id: _parent(reader, g, by_id, by_title, key_results) for g in groups}
 
 
 def _leave_out_bad(reader: RowReader, groups: list[_Group], parents: dict[str, str | None]) -> None:
@@ -209,34 +219,65 @@ def _leave_out_bad(reader: RowReader, groups: list[_Group], parents: dict[str, s
 
 
 def _document(group: _Group, parent: str | None, key_results: list[dict[str, Any]]) -> ObjectiveDoc:
+    values = group.values
     meta: dict[str, Any] = {"id": group.id}
-    meta.update((name, group.values[name]) for name in ("title", "period", "owner", "team") if group.values.get(name))
+    meta.update((name, values[name]) for name in ("title", "period", "kind") if values.get(name))
+    for name in ("owner", "team"):  # several, separated by commas: a list
+        names = values.get(name, "").split(", ") if values.get(name) else []
+        if names:
+            meta[name] = names[0] if len(names) == 1 else names
     if parent:
         meta["parent"] = parent
+    if values.get("priority") is not None:
+        meta["priority"] = values["priority"]
+    if values.get("grade") is not None:
+        meta["closed"] = {"grade": values["grade"], **({"note": values["closing note"]}
+                                                        if values.get("closing note") else {})}
     if key_results:
         meta["key_results"] = key_results
     return ObjectiveDoc(group.id, group.values["period"], meta, group.values.get("description", ""),
                         tuple(group.rows))
 
 
-def _parent(reader: RowReader, group: _Group, by_id: dict[str, _Group],
-            by_title: dict[str, list[_Group]]) -> str | None:
-    """A parent by id or by title of another objective in the sheet, or an id of the site."""
+def _parent(reader: RowReader, group: _Group, by_id: dict[str, _Group], by_title: dict[str, list[_Group]],
+            key_results: dict[str, list[dict[str, Any]]]) -> str | None:
+    """A parent by id or by title of another objective in the sheet, or an id of the site; either
+    followed by `/kr-id` for a key result of it that the objective hangs from."""
     written = group.values.get("parent")
     if not written:
         return None
-    named = by_id.get(written) or next(iter(by_title.get(written.casefold(), [])[:1]), None)
     row = group.where["parent"]
-    if named is group:
+
+    def named(text: str) -> _Group | None:
+        return by_id.get(text) or next(iter(by_title.get(text.casefold(), [])[:1]), None)
+
+    found, kr_id = named(written), None
+    if found is None and "/" in written:
+        objective, _, kr_id = written.rpartition("/")
+        found = named(objective.strip())
+        if found is None and is_slug(objective) and is_slug(kr_id):
+            reader.report(row, "parent", f"parent '{written}' is not in the sheet: it must be a key result of the "
+                                         "site already", "warning")
+            return written
+        kr_id = kr_id.strip()
+    if found is group:
         reader.report(row, "parent", f"objective '{group.id}' names itself as its parent")
         return None
-    if named is not None:
-        return named.id
+    if found is not None and kr_id is not None:
+        ids = [kr["id"] for kr in key_results[found.id]]
+        if kr_id not in ids:
+            reader.report(row, "parent", f"objective '{found.id}' has no key result '{kr_id}' in the sheet"
+                                         f"{'; its key results: ' + ', '.join(ids) if ids else ''}")
+            return None
+        return f"{found.id}/{kr_id}"
+    if found is not None:
+        return found.id
     if is_slug(written):
         reader.report(row, "parent", f"parent '{written}' is not in the sheet: it must be an objective of the "
                                      "site already", "warning")
         return written
-    reader.report(row, "parent", f"parent {written!r} is neither an objective of the sheet nor an objective id")
+    reader.report(row, "parent", f"parent {written!r} is neither an objective of the sheet (or one of its key "
+                                 "results) nor an objective id")
     return None
 
 

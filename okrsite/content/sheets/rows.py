@@ -16,12 +16,26 @@ from okrsite.content.sheets.cells import CellError
 from okrsite.content.sheets.layout import Layout
 from okrsite.diagnostics import Diagnostic
 from okrsite.content.schema import slugify
+from okrsite.model.scoring import ZONES
 
 OBJECTIVE_ID_LENGTH, KR_ID_LENGTH = 48, 40  # ids made from titles are cut at a word: URLs stay readable
-SHEET_KR_TYPES = ("metric", "boolean", "milestones")  # the KR types a sheet's columns can describe
+SHEET_KR_TYPES = ("metric", "boolean", "milestones", "maintain", "zones")  # every KR type fits a row
 _TYPE_WORDS = {"metric": "metric", "number": "metric", "numeric": "metric", "boolean": "boolean",
-               "yes/no": "boolean", "binary": "boolean", "milestones": "milestones", "milestone": "milestones"}
+               "yes/no": "boolean", "binary": "boolean", "milestones": "milestones", "milestone": "milestones",
+               "maintain": "maintain", "keep": "maintain", "band": "maintain", "guardrail": "maintain",
+               "zones": "zones", "zone": "zones", "levels": "zones"}
+ZONE_WORDS = {zone: zone for zone in ZONES}
 _METRIC_ONLY = ("start", "target", "current")
+_NUMBERS = (*_METRIC_ONLY, "floor", "ceiling", "weight")
+ZONE_TEXTS = ("commit zone", "target zone", "stretch zone")
+# The columns that mean nothing on a type: filled anyway, they are left out with a warning.
+_IGNORED = {
+    "metric": ("done", "milestones", "floor", "ceiling", "zone", *ZONE_TEXTS),
+    "boolean": (*_METRIC_ONLY, "milestones", "floor", "ceiling", "zone", *ZONE_TEXTS),
+    "milestones": (*_METRIC_ONLY, "done", "floor", "ceiling", "zone", *ZONE_TEXTS),
+    "maintain": ("start", "target", "done", "milestones", "zone", *ZONE_TEXTS),
+    "zones": (*_METRIC_ONLY, "done", "milestones", "floor", "ceiling"),
+}
 
 KeyResultRow = tuple[int, str | None, dict[str, Any]]  # (row number, the id the sheet gives, the KR)
 
@@ -87,41 +101,65 @@ def make_id(title: str, fallback: str, length: int = OBJECTIVE_ID_LENGTH) -> str
     return slug or fallback
 
 
+@dataclass(frozen=True)
+class _Cells:
+    """A row's key-result cells, read once."""
+
+    numbers: dict[str, Any]
+    done: bool | None
+    milestones: tuple
+    zone: str | None
+    zones: dict[str, str]
+    history: tuple[dict[str, Any], ...]
+
+
 def key_result(reader: RowReader, row: Row) -> KeyResultRow | None:
     """The row's key result in the content format, or None (an objective-only row, or a bad one)."""
     number, comma = row.number, reader.settings.decimal_comma
     title = reader.read(row, "key result", cells.text)
     given_id = reader.slug(row, "kr id", reader.read(row, "kr id", cells.text))
-    read = {name: reader.read(row, name, cells.number, comma) for name in (*_METRIC_ONLY, "weight")}
-    done = reader.read(row, "done", cells.done)
-    milestones = reader.read(row, "milestones", cells.milestones) or ()
+    read = _Cells({name: reader.read(row, name, cells.number, comma) for name in _NUMBERS},
+                  reader.read(row, "done", cells.done), reader.read(row, "milestones", cells.milestones) or (),
+                  reader.read(row, "zone", cells.word, ZONE_WORDS),
+                  {name.split()[0]: text for name in ZONE_TEXTS if (text := reader.read(row, name, cells.text))},
+                  reader.read(row, "history", cells.checkins, comma) or ())
+    description = reader.read(row, "kr description", cells.text, True)
     unit = reader.read(row, "unit", cells.text)
-    owner = reader.read(row, "kr owner", cells.text)
+    owners = reader.read(row, "kr owner", cells.names) or ()
+    dropped, dropped_on = reader.read(row, "dropped", cells.text), reader.read(row, "dropped on", cells.date)
     date = reader.read(row, "date", cells.date)
     confidence = reader.read(row, "confidence", cells.fraction, comma)
     note = reader.read(row, "note", cells.text, True)
     kind = _kind(reader, row)
     if not title:
-        filled = [reader.layout.label(c) for c in ("kr id", "type", *_METRIC_ONLY, "done", "milestones", "weight")
-                  if reader.filled(row, c)]
+        filled = [reader.layout.label(c) for c in ("kr id", "type", *_NUMBERS, "done", "milestones", "zone",
+                                                  *ZONE_TEXTS, "dropped", "history") if reader.filled(row, c)]
         if filled:
             reader.report(number, "key result", f"the key result has no title (the row fills {', '.join(filled)})")
         return None
     if kind is None:
         return None
     kr: dict[str, Any] = {"title": title}
+    if description:
+        kr["description"] = description
     if kind != "metric":
         kr["type"] = kind
-    _typed_fields(reader, row, kind, kr, read, done, milestones)
-    if unit or any(cells.is_percent(reader.cell(row, c)) for c in _METRIC_ONLY):
+    _typed_fields(reader, row, kind, kr, read)
+    if unit or any(cells.is_percent(reader.cell(row, c)) for c in (*_METRIC_ONLY, "floor", "ceiling")):
         kr["unit"] = unit or "%"
-    if read["weight"] is not None and read["weight"] != 1:  # 1 is the default: not written
-        if read["weight"] <= 0:
-            reader.report(number, "weight", f"'{reader.layout.label('weight')}' must be above 0, got {read['weight']}")
-        kr["weight"] = read["weight"]
-    if owner:
-        kr["owner"] = owner
-    _checkin(reader, row, kr, date, confidence, note)
+    weight = read.numbers["weight"]
+    if weight is not None and weight != 1:  # 1 is the default: not written
+        if weight <= 0:
+            reader.report(number, "weight", f"'{reader.layout.label('weight')}' must be above 0, got {weight}")
+        kr["weight"] = weight
+    if owners:
+        kr["owner"] = owners[0] if len(owners) == 1 else list(owners)
+    if dropped:
+        kr["dropped"] = {"reason": dropped, **({"date": dropped_on} if dropped_on else {})}
+    elif dropped_on:
+        reader.report(number, "dropped on", f"'{reader.layout.label('dropped on')}' needs the reason the key "
+                                            "result was dropped: fill 'dropped'")
+    _checkins(reader, row, kind, kr, read.history, date, confidence, note)
     return number, given_id, kr
 
 
@@ -130,6 +168,10 @@ def _kind(reader: RowReader, row: Row) -> str | None:
     if not written:  # not said: the cells the row fills tell (even a bad one: its error is enough)
         if reader.filled(row, "milestones"):
             return "milestones"
+        if any(reader.filled(row, c) for c in ("zone", *ZONE_TEXTS)):
+            return "zones"
+        if reader.filled(row, "floor") or reader.filled(row, "ceiling"):
+            return "maintain"
         metric = reader.filled(row, "start") or reader.filled(row, "target")
         return "boolean" if reader.filled(row, "done") and not metric else "metric"
     kind = _TYPE_WORDS.get(written.casefold())
@@ -139,47 +181,82 @@ def _kind(reader: RowReader, row: Row) -> str | None:
     return kind
 
 
-def _typed_fields(reader: RowReader, row: Row, kind: str, kr: dict[str, Any], read: dict[str, Any],
-                  done: bool | None, milestones: tuple) -> None:
-    ignored = {"metric": ("done", "milestones"), "boolean": (*_METRIC_ONLY, "milestones"),
-               "milestones": (*_METRIC_ONLY, "done")}[kind]
-    for column in ignored:
+def _typed_fields(reader: RowReader, row: Row, kind: str, kr: dict[str, Any], read: _Cells) -> None:
+    for column in _IGNORED[kind]:
         if reader.filled(row, column):
             reader.report(row.number, column, f"'{reader.layout.label(column)}' is left out: the key result is "
                                               f"of type {kind}", "warning")
+    numbers = read.numbers
     if kind == "boolean":
-        kr["done"] = bool(done)
+        kr["done"] = bool(read.done)
     elif kind == "milestones":
-        if not milestones and (row.number, "milestones") not in reader.bad_cells:
+        if not read.milestones and (row.number, "milestones") not in reader.bad_cells:
             reader.report(row.number, "milestones" if "milestones" in reader.layout.index else "type",
                           "a milestones key result needs its milestones, one per line ('[x] Title' when done)")
-        kr["milestones"] = list(milestones)
+        kr["milestones"] = list(read.milestones)
+    elif kind == "zones":
+        if not read.zones:
+            reader.report(row.number, "type", "a zones key result needs what its zones mean: fill "
+                                              "'commit zone', 'target zone' or 'stretch zone'")
+        kr["zones"] = read.zones
+        if read.zone:
+            kr["zone"] = read.zone
+    elif kind == "maintain":
+        _band(reader, row, kr, numbers, any("value" in c for c in read.history))
     else:
         for name in ("start", "target"):
-            if read[name] is None and not reader.filled(row, name):
+            if numbers[name] is None and not reader.filled(row, name):
                 reader.report(row.number, name if name in reader.layout.index else "key result",
                               f"a metric key result needs '{name}' (a number)")
-        if read["start"] is not None and read["start"] == read["target"]:
+        if numbers["start"] is not None and numbers["start"] == numbers["target"]:
             reader.report(row.number, "target", f"'{reader.layout.label('target')}' equals the start "
-                                                f"({read['start']}): there is nothing to progress")
-        kr.update((name, read[name]) for name in _METRIC_ONLY if read[name] is not None)
+                                                f"({numbers['start']}): there is nothing to progress")
+        kr.update((name, numbers[name]) for name in _METRIC_ONLY if numbers[name] is not None)
 
 
-def _checkin(reader: RowReader, row: Row, kr: dict[str, Any], date: Any, confidence: float | None,
-             note: str | None) -> None:
-    """A dated row is a check-in (its current value, confidence and note); undated, only a value."""
+def _band(reader: RowReader, row: Row, kr: dict[str, Any], numbers: dict[str, Any], valued: bool) -> None:
+    """A maintain KR: a floor, a ceiling or both, and a value to hold against them."""
+    floor, ceiling = numbers["floor"], numbers["ceiling"]
+    if floor is None and ceiling is None and not (reader.filled(row, "floor") or reader.filled(row, "ceiling")):
+        reader.report(row.number, "floor" if "floor" in reader.layout.index else "type",
+                      "a maintain key result needs a 'floor', a 'ceiling' or both (numbers)")
+    if floor is not None and ceiling is not None and floor > ceiling:
+        reader.report(row.number, "floor", f"'{reader.layout.label('floor')}' ({floor}) is above the ceiling "
+                                           f"({ceiling}): no value can be inside")
+    if numbers["current"] is None and not valued and not reader.filled(row, "current"):
+        reader.report(row.number, "current" if "current" in reader.layout.index else "type",
+                      "a maintain key result needs its 'current' value")
+    kr.update((name, numbers[name]) for name in ("current", "floor", "ceiling") if numbers[name] is not None)
+
+
+def _checkins(reader: RowReader, row: Row, kind: str, kr: dict[str, Any], history: tuple[dict[str, Any], ...],
+              date: Any, confidence: float | None, note: str | None) -> None:
+    """The history cell's check-ins, then the row's: a dated row is a check-in (its current value
+    or zone, confidence and note); undated, only a value."""
+    entries = list(history)
+    takes = {"zones": "zone", "metric": "value", "maintain": "value"}.get(kind)
+    for entry in entries:
+        given = "zone" if "zone" in entry else "value" if "value" in entry else None
+        if given and given != takes:
+            reader.report(row.number, "history", f"'{reader.layout.label('history')}': the check-in of "
+                                                 f"{entry['date']} has a {given}, which a {kind} key result does "
+                                                 "not take")
     if date is None:
         for column, value in (("confidence", confidence), ("note", note)):
             if value not in (None, ""):
                 reader.report(row.number, column, f"'{reader.layout.label(column)}' needs the date of the "
                                                   "check-in: fill the 'date' column")
-        return
-    checkin: dict[str, Any] = {"date": date}
-    if "current" in kr:
-        checkin["value"] = kr.pop("current")
-    if confidence is not None:
-        checkin["confidence"] = confidence
-    if note:
-        checkin["note"] = note
-    if len(checkin) > 1:
-        kr["checkins"] = [checkin]
+    else:
+        checkin: dict[str, Any] = {"date": date}
+        if "zone" in kr:
+            checkin["zone"] = kr.pop("zone")
+        elif "current" in kr:
+            checkin["value"] = kr.pop("current")
+        if confidence is not None:
+            checkin["confidence"] = confidence
+        if note:
+            checkin["note"] = note
+        if len(checkin) > 1:
+            entries.append(checkin)
+    if entries:
+        kr["checkins"] = entries

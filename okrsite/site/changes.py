@@ -1,0 +1,141 @@
+"""What changed, week by week: the news the changes page lists and the Atom feed carries.
+
+Four kinds of news, each known on the report date (nothing dated after `as_of`):
+check-ins written in a KR's file (`checkin`); updates read from git, the commits that
+changed the value of a KR without check-ins (`git`); target changes, the commits that
+moved a KR's target or start after its period started (`target`, eased or raised); and
+project updates (`update`). Each says who: the commit's author for news from git, else the
+owner of the key result (or of its objective) or of the project.
+
+A big site has hundreds of check-ins a week, so the page shows the last `WEEKS` ISO weeks
+up to `as_of`, and of each week every target change and the newest `PER_WEEK` other news,
+and says what it leaves out (each KR's and project's page keeps its whole history). The
+feed carries the newest of the same news.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+
+from okrsite.model.site import KeyResult, Objective, Site
+from okrsite.site.links import link_url, project_url
+
+WEEKS = 8  # ISO weeks on the changes page, the report date's week included
+PER_WEEK = 50  # news of a week shown besides its target changes (a week cut short says so)
+KINDS = ("checkin", "git", "target", "update")  # on one day, in this order
+
+
+@dataclass(frozen=True)
+class News:
+    """One thing that changed: what, when, who, and the figures to show."""
+
+    key: str  # stable across builds (the feed's entry id): kind, subject, date and a count
+    date: dt.date
+    kind: str  # checkin | git | target | update
+    title: str  # the key result's or project's
+    link: str  # site path of its page (a KR: its objective's page, at the KR)
+    parent: str = ""  # the objective's title, for a key result
+    who: str = ""
+    type: str = ""  # the key result's type: how its value reads (metric, boolean, milestones, maintain, zones)
+    value: float | None = None  # boolean: 1 or 0; milestones: how many are done
+    zone: str | None = None
+    unit: str = ""
+    milestones: int = 0  # how many a milestones KR has
+    confidence: float | None = None
+    note: str = ""
+    commit: str = ""  # short id ("uncommitted": the work tree)
+    field: str = ""  # a target change's field: target | start
+    before: float | None = None
+    after: float | None = None
+    eased: bool = False
+
+
+@dataclass(frozen=True)
+class Week:
+    start: dt.date  # its Monday
+    items: tuple[News, ...]  # newest first
+    left_out: int = 0  # its news not shown (beyond PER_WEEK)
+
+
+@dataclass(frozen=True)
+class Digest:
+    """The changes page: the weeks with news, newest first, in the span shown."""
+
+    weeks: tuple[Week, ...]
+    since: dt.date  # the Monday of the oldest week of the span
+    span: int  # weeks in the span
+    per_week: int  # news of a week shown besides its target changes
+
+    @property
+    def items(self) -> list[News]:
+        """The news shown, newest first."""
+        return [item for week in self.weeks for item in week.items]
+
+
+def monday(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+def news(site: Site, since: dt.date) -> list[News]:
+    """What changed from `since` to as_of, newest first (a fixed order within a day)."""
+    items: list[News] = []
+    for objective in site.objectives.values():
+        for kr in objective.key_results:
+            items += _kr_news(objective, kr, since, site.as_of)
+    for project in site.projects.values():
+        seen: Counter[dt.date] = Counter()
+        for update in project.updates:
+            seen[update.date] += 1
+            if since <= update.date <= site.as_of:
+                items.append(News(f"update/{project.id}/{update.date.isoformat()}/{seen[update.date]}", update.date,
+                                  "update", project.title, project_url(project.id), who=project.owner,
+                                  note=update.note))
+    # Newest first; within a day by kind and page, a KR's later check-in (in its file) first.
+    ordered = sorted(enumerate(items), key=lambda pair: (-pair[1].date.toordinal(), KINDS.index(pair[1].kind),
+                                                         pair[1].link, -pair[0]))
+    return [item for _, item in ordered]
+
+
+def _kr_news(objective: Objective, kr: KeyResult, since: dt.date, as_of: dt.date) -> list[News]:
+    link, owner = link_url(kr.ref), kr.owner or objective.owner
+    common = {"title": kr.title, "link": link, "parent": objective.title, "type": kr.type, "unit": kr.unit,
+              "milestones": len(kr.milestones)}
+    items = []
+    same_day: Counter[dt.date] = Counter()  # check-ins of one date, in file order
+    for reading in kr.history:
+        if not since <= reading.date <= as_of:
+            continue
+        if reading.source == "checkin":
+            same_day[reading.date] += 1
+            kind, commit, count = "checkin", "", str(same_day[reading.date])
+        else:
+            kind, commit = "git", reading.source.removeprefix("git:")
+            count = commit
+        items.append(News(f"{kind}/{kr.ref}/{reading.date.isoformat()}/{count}", reading.date, kind, **common,
+                          who=reading.author or owner, value=reading.value, zone=reading.zone,
+                          confidence=reading.confidence, note=reading.note, commit=commit))
+    for change in kr.target_changes:
+        if since <= change.date <= as_of:
+            items.append(News(f"target/{kr.ref}/{change.field}/{change.commit}", change.date, "target", **common,
+                              who=change.author or owner, commit=change.commit, field=change.field,
+                              before=change.before, after=change.after, eased=change.eased))
+    return items
+
+
+def weekly(site: Site, weeks: int | None = None, per_week: int | None = None) -> Digest:
+    """The news of the last `weeks` ISO weeks to as_of (WEEKS), by week, newest first; of each
+    week its target changes and the newest `per_week` (PER_WEEK) other news."""
+    weeks, per_week = weeks or WEEKS, per_week or PER_WEEK
+    since = monday(site.as_of) - dt.timedelta(weeks=weeks - 1)
+    by_week: dict[dt.date, list[News]] = {}
+    for item in news(site, since):
+        by_week.setdefault(monday(item.date), []).append(item)
+    result = []
+    for start, items in by_week.items():  # newest week first, as the news are
+        others = [n for n in items if n.kind != "target"]
+        kept = {n.key for n in others[:per_week]}
+        result.append(Week(start, tuple(n for n in items if n.kind == "target" or n.key in kept),
+                           max(0, len(others) - per_week)))
+    return Digest(tuple(result), since, weeks, per_week)

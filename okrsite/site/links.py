@@ -1,0 +1,18 @@
+"""Where a subject's page is, as a site path: one place for the URL scheme of the page plan
+(pages.py) and of the modules that prepare page data without importing it (portfolio, changes)."""
+
+from __future__ import annotations
+
+
+def objective_url(objective_id: str) -> str:
+    return f"objectives/{objective_id}/"
+
+
+def project_url(project_id: str) -> str:
+    return f"projects/{project_id}/"
+
+
+def link_url(link: str) -> str:
+    """Where a project's link string points: the objective page, at the KR's anchor."""
+    objective_id, _, kr_id = link.partition("/")
+    return objective_url(objective_id) + (f"#kr-{kr_id}" if kr_id else "")
