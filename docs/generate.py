@@ -15,7 +15,7 @@ import re
 import sys
 from pathlib import Path
 
-from okrsite.content.config import ChartSettings, SiteConfig
+from okrsite.content.config import ChartSettings, CheckSettings, SiteConfig
 from okrsite.content.options import markdown_table
 from okrsite.model.scoring import Thresholds
 from okrsite.model.site import Budget, CheckIn, ChecklistItem, FreePage, Hours, KeyResult, Objective, Project, Team, Update
@@ -24,6 +24,7 @@ REPO = Path(__file__).resolve().parent.parent
 TABLES = {
     "okrsite.yaml": (SiteConfig, "key"),
     "charts": (ChartSettings, "`charts:` key"),
+    "checks": (CheckSettings, "`checks:` rule"),
     "status_thresholds": (Thresholds, "`status_thresholds:` key"),
     "objective": (Objective, "objective field"),
     "key result": (KeyResult, "key result field"),

@@ -37,9 +37,11 @@ class Diagnostic:
     col: int
     severity: Severity
     message: str
+    rule: str = ""  # the check rule that found it (okrsite.model.checks); "" for a loading problem
 
     def __str__(self) -> str:
-        return f"{one_line(self.path)}:{self.line}:{self.col}: {self.severity}: {one_line(self.message)}"
+        rule = f" [{self.rule}]" if self.rule else ""
+        return f"{one_line(self.path)}:{self.line}:{self.col}: {self.severity}: {one_line(self.message)}{rule}"
 
 
 @dataclass(frozen=True)

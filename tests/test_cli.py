@@ -139,7 +139,8 @@ def test_quiet_hides_warnings_but_strict_quiet_still_reports_them(small_site: Pa
     assert main(["build", "--quiet"]) == 0
     assert capsys.readouterr() == ("", "")
     assert main(["build", "--quiet", "--strict"]) == 1
-    warning = "content/projects/blog.md:2:1: warning: project 'blog' supports no objective or key result\n"
+    warning = ("content/projects/blog.md:2:1: warning: project 'blog' supports no objective or key result "
+               "[unaligned-project]\n")
     assert capsys.readouterr().err.startswith(warning)
 
 

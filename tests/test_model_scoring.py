@@ -15,6 +15,7 @@ import pytest
 from okrsite.build.builder import BuildOptions, Builder
 from okrsite.content.config import load_config
 from okrsite.diagnostics import Diagnostics
+from okrsite.model import checks
 from okrsite.model.site import Site
 
 from tests.conftest import write
@@ -28,7 +29,10 @@ def load(root: Path, as_of: dt.date | None = None) -> tuple[Site | None, Diagnos
     config_path = root / "okrsite.yaml"
     config = load_config(config_path, diagnostics, as_of=as_of)
     assert config is not None, [str(d) for d in diagnostics.items]
-    site = Builder(BuildOptions(config_path=config_path, as_of=as_of))._load_site(config, diagnostics)
+    builder = Builder(BuildOptions(config_path=config_path, as_of=as_of))
+    site = builder._load_site(config, diagnostics)
+    if site is not None:  # and what the build's check rules find (drafts, projects supporting nothing)
+        diagnostics.items.extend(builder._findings(site, checks.BUILD_RULES))
     return site, diagnostics
 
 

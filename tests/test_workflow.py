@@ -86,7 +86,7 @@ def test_pull_requests_are_checked_compared_and_built_but_never_deployed(site: P
     named = steps(check)
     assert named["actions/checkout"] == {"uses": "actions/checkout@v7",
                                          "with": {"fetch-depth": 0, "persist-credentials": False}}
-    assert "okrsite check --format github" in named["Check the content"]["run"]
+    assert named["Check the content"]["run"] == "okrsite check --format github"
     diff = named["OKR changes"]
     assert diff["run"] == 'okrsite diff "origin/$GITHUB_BASE_REF" >> "$GITHUB_STEP_SUMMARY"'
     assert diff["continue-on-error"] is True
@@ -206,25 +206,22 @@ def run_step(site: Path, job: str, name: str, bin_folder: Path, **env: str) -> s
                           env={**os.environ, "PATH": f"{bin_folder}{os.pathsep}{os.environ['PATH']}", **env})
 
 
-def fake_okrsite(folder: Path, help_text: str) -> Path:
-    """An `okrsite` that prints `help_text` for --help and logs every other call."""
-    folder.mkdir(exist_ok=True)
-    command = folder / "okrsite"
-    command.write_text(f'#!/bin/sh\ncase "$*" in\n  *--help*) echo "{help_text}";;\n'
-                       f'  *) echo "$*" >> "{folder}/calls";;\nesac\n')
-    command.chmod(0o755)
-    return folder
-
-
-@pytest.mark.parametrize(("help_text", "called"), [
-    ("usage: okrsite check [--format {text,json,github,sarif}]", "check --format github"),
-    ("usage: okrsite check [--strict] [--quiet]", "check")])
-def test_the_check_step_annotates_when_okrsite_can_and_checks_plainly_when_it_cannot(
-        site: Path, tmp_path: Path, help_text: str, called: str) -> None:
-    folder = fake_okrsite(tmp_path / "fake", help_text)
-    result = run_step(site, "check", "Check the content", folder)
+def test_the_check_step_annotates_each_finding_on_its_line_from_the_repository_root(
+        site: Path, okrsite_on_path: Path) -> None:
+    (site / "content/projects/wiki.md").write_text("---\ntitle: Wiki\nstatus: active\n---\n")
+    result = run_step(site, "check", "Check the content", okrsite_on_path, GITHUB_WORKSPACE=str(site.parent))
     assert result.returncode == 0, result.stderr
-    assert (folder / "calls").read_text() == called + "\n"
+    assert ("::warning file=site/content/projects/wiki.md,line=2,col=1,title=unaligned-project::project 'wiki' "
+            "supports no objective or key result\n") in result.stdout
+    assert all(line.startswith("::warning ") for line in result.stdout.splitlines())
+
+
+def test_the_check_step_fails_on_an_error_and_annotates_it(site: Path, okrsite_on_path: Path) -> None:
+    (site / "content/projects/wiki.md").write_text("---\ntitle: Wiki\nstatus: activ\n---\n")
+    result = run_step(site, "check", "Check the content", okrsite_on_path, GITHUB_WORKSPACE=str(site))
+    assert result.returncode == 1
+    assert ("::error file=content/projects/wiki.md,line=3,col=9::'status': expected one of planned, active, "
+            "on-hold, done, cancelled; got 'activ' (did you mean 'active'?)\n") in result.stdout
 
 
 @pytest.mark.usefixtures("isolated_git")

@@ -30,7 +30,8 @@ from okrsite.content.history import Version, read_history
 from okrsite.content.provenance import BuildInfo, commit_info
 from okrsite.content.source import (Document, DocumentCache, SourceError, discover, parse_markdown_document,
                                     parse_yaml_document, site_files)
-from okrsite.diagnostics import BuildFailed, Diagnostic, Diagnostics, Location
+from okrsite.diagnostics import BuildFailed, Diagnostic, Diagnostics, Location, Severity
+from okrsite.model import checks
 from okrsite.model.assemble import assemble
 from okrsite.model.site import Site
 from okrsite.site import pages as site_pages
@@ -100,9 +101,10 @@ class CheckReport:
     warnings: tuple[Diagnostic, ...] = ()
 
     def summary(self) -> str:
+        found = f", {plural(len(self.warnings), 'warning')}" if self.warnings else ""
         return (f"checked {plural(self.objectives, 'objective')}, {plural(self.projects, 'project')} and "
                 f"{plural(self.pages, 'page')} "
-                f"in {self.seconds:.2f} s: no errors")
+                f"in {self.seconds:.2f} s: no errors{found}")
 
 
 @dataclass
@@ -278,11 +280,13 @@ class Builder:
                            warnings=state.warnings, charts_cached=state.charts, up_to_date=True)
 
     def check(self) -> CheckReport:
-        """Load and check the configuration and content, as a build does, without rendering
-        or writing anything (`okrsite check`); raise BuildFailed like build()."""
+        """Load and check the configuration and content as a build does, and run every check rule,
+        without rendering or writing anything (`okrsite check`); raise BuildFailed like build()."""
         started = time.perf_counter()
         diagnostics = Diagnostics()
-        site = self.load(diagnostics)
+        config = self._config(diagnostics)
+        self._restore_documents(config)  # read, never saved: a check writes nothing
+        site = self._site(config, diagnostics, checks.RULE_IDS)
         return CheckReport(objectives=len(site.objectives), projects=len(site.projects),
                            pages=len(site.pages), seconds=time.perf_counter() - started,
                            warnings=tuple(diagnostics.sorted()))
@@ -299,13 +303,29 @@ class Builder:
             raise BuildFailed(diagnostics.sorted())
         return config
 
-    def _site(self, config: SiteConfig, diagnostics: Diagnostics) -> Site:
-        """The checked model; errors (and warnings under --strict) raise BuildFailed."""
+    def _site(self, config: SiteConfig, diagnostics: Diagnostics,
+              rules: tuple[str, ...] = checks.BUILD_RULES) -> Site:
+        """The checked model, with the findings of these check rules; errors (and warnings under
+        --strict) raise BuildFailed."""
         site = self._load_site(config, diagnostics)
+        if site is not None:
+            diagnostics.items.extend(self._findings(site, rules))
         problems = diagnostics.errors + (diagnostics.warnings if self.options.strict else [])
         if site is None or problems:
             raise BuildFailed(diagnostics.sorted())
         return site
+
+    def _findings(self, site: Site, rules: tuple[str, ...]) -> list[Diagnostic]:
+        """The findings of the rules that are on, each at the line of its file it is about, with
+        its rule's severity."""
+        settings = site.config.checks
+        found = []
+        for finding in checks.run(site, checks.switched_on(settings, rules)):
+            cached = self.documents.entries.get(finding.source)
+            where = cached.doc.positions.at(finding.where) if cached else Location(finding.source)
+            severity: Severity = "error" if settings.severity(finding.rule) == "error" else "warning"
+            found.append(Diagnostic(where.path, where.line, where.col, severity, finding.message, finding.rule))
+        return found
 
     def _load_site(self, config: SiteConfig, diagnostics: Diagnostics) -> Site | None:
         files = discover(config.content_dir, config.root)

@@ -17,6 +17,7 @@ from okrsite.diagnostics import BuildFailed, Diagnostic, Diagnostics
 from okrsite.model.periods import FIRST_DAY, LAST_DAY
 from okrsite.model.scoring import ZONES
 from okrsite.site.formatting import plural
+from okrsite.commands.findings import FORMATS, render
 from okrsite.commands.progress import Progress
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
@@ -72,8 +73,10 @@ def _config_exists(args: argparse.Namespace) -> bool:
     return False
 
 
-def _failed(failed: BuildFailed, strict: bool, what: str, consequence: str = "") -> int:
-    _print_diagnostics(failed.diagnostics)
+def _failed(failed: BuildFailed, strict: bool, what: str, consequence: str = "", listed: bool = True) -> int:
+    """Print the diagnostics (unless `listed` elsewhere) and why it failed."""
+    if listed:
+        _print_diagnostics(failed.diagnostics)
     errors = sum(d.severity == "error" for d in failed.diagnostics)
     warnings = len(failed.diagnostics) - errors
     reason = f"{errors} error(s)" + (f", {warnings} warning(s) (--strict)" if strict and warnings else "")
@@ -149,17 +152,24 @@ def run_serve(args: argparse.Namespace) -> int:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from okrsite.build.builder import BuildOptions, check
+    from okrsite.build.builder import BuildOptions, check, collections_for_a_build
 
     if not _config_exists(args):
         return EXIT_USAGE
+    text = args.format == "text"  # else the findings go to standard output, for other tools
     try:
-        report = check(BuildOptions(args.config, as_of=args.as_of, strict=args.strict))
+        with collections_for_a_build():  # as build: the model lives until the end
+            report = check(BuildOptions(args.config, as_of=args.as_of, strict=args.strict))
     except BuildFailed as failed:
-        return _failed(failed, args.strict, "check failed")
+        if not text:
+            sys.stdout.write(render(args.format, failed.diagnostics, args.config.parent))
+        return _failed(failed, args.strict, "check failed", listed=text)
+    if not text:
+        sys.stdout.write(render(args.format, report.warnings, args.config.parent))
     if not args.quiet:  # as build: --quiet prints nothing but errors
-        _print_diagnostics(report.warnings)
-        print(report.summary())
+        if text:
+            _print_diagnostics(report.warnings)
+        print(report.summary(), file=sys.stdout if text else sys.stderr)
     return EXIT_OK
 
 
@@ -313,10 +323,15 @@ def make_parser() -> argparse.ArgumentParser:
     serve.add_argument("--open", action="store_true", help="open the site in the web browser")
     serve.add_argument("--poll", action="store_true",
                        help="poll for changes (for Docker, WSL and network shares, where file events are lost)")
-    check = commands.add_parser("check", help="check the configuration and content without building the site")
+    check = commands.add_parser("check", help="check the configuration and content, and run every check rule, "
+                                               "without building the site")
     _add_site_options(check)
+    check.add_argument("--format", choices=FORMATS, default="text",
+                       help="text lines (default), or to standard output: json, github (workflow annotations) or "
+                            "sarif (code scanning)")
     check.add_argument("--strict", action="store_true", help="fail on warnings too")
-    check.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    check.add_argument("--quiet", action="store_true", help="print nothing but errors (and the json, github or "
+                                                            "sarif output)")
     init = commands.add_parser("init", help="create a new site: example content, .gitignore, GitHub Pages workflow")
     init.add_argument("dir", nargs="?", type=Path, default=Path("."), metavar="DIR",
                       help="folder of the new site (default: the current folder)")

@@ -37,6 +37,45 @@ class ChartSettings:
     dpi: float = option(s.between(50, 600), 144, "resolution of PNG charts, in dots per inch", "number from 50 to 600")
 
 
+SEVERITIES = ("error", "warning", "off")
+
+
+_SEVERITY = s.one_of(*SEVERITIES)
+
+
+def _severity(value: Any, cursor: s.Cursor) -> str:
+    """A rule's severity; `off` unquoted is YAML's false, and means off."""
+    return "off" if value is False else str(_SEVERITY(value, cursor))
+
+
+def _rule(rule_id: str, default: str, finds: str) -> Any:
+    return option(_severity, default, finds, " \\| ".join(f"`{v}`" for v in SEVERITIES), key=rule_id)
+
+
+@dataclass(frozen=True, kw_only=True)
+class CheckSettings:
+    """The rules of `okrsite check` (okrsite.model.checks): each one's id, default severity and
+    what it finds, declared once; `checks:` in okrsite.yaml sets the severity."""
+
+    draft_objective: str = _rule("draft-objective", "warning", "an objective with no key results counted")
+    stale_kr: str = _rule("stale-kr", "warning", "a key result with no update for more than `stale_after_days`")
+    no_owner: str = _rule("no-owner", "off", "an objective with no owner")
+    too_many_krs: str = _rule("too-many-krs", "warning", "more than 5 counted key results on one objective")
+    kr_without_project: str = _rule("kr-without-project", "off", "an open key result that no project supports")
+    unaligned_project: str = _rule("unaligned-project", "warning", "a project that supports no objective or key "
+                                   "result")
+    project_overdue: str = _rule("project-overdue", "warning", "a project past `due`, not done or cancelled")
+    target_eased: str = _rule("target-eased", "warning", "a target eased after its period started (git history)")
+    confidence_drop: str = _rule("confidence-drop", "warning", "a check-in's confidence 0.2 or more below the "
+                                 "previous one's")
+    sandbagged_kr: str = _rule("sandbagged-kr", "off", "a metric key result whose first check-in of the period is "
+                               "already at progress 0.8 or more")
+
+    def severity(self, rule_id: str) -> str:
+        """`error`, `warning` or `off` for a rule id (`stale-kr`)."""
+        return str(getattr(self, rule_id.replace("-", "_")))
+
+
 @dataclass(frozen=True, kw_only=True)
 class SiteConfig:
     """Everything a build needs to know besides the content itself: okrsite.yaml's options
@@ -75,6 +114,9 @@ class SiteConfig:
                                  "`auto` \\| `true` \\| `false`")
     language: str = option(s.one_of(*LANGUAGES), "en", "language of the theme's words, dates and numbers (see "
                            "\"Languages\" in the README)", " \\| ".join(f"`{code}`" for code in LANGUAGES))
+    checks: CheckSettings = group(CheckSettings, "checks", "the severity of each rule of `okrsite check`, by rule "
+                                  "id: `error`, `warning` or `off`", entry="rule", type="map",
+                                  default_text="each rule's own (the `checks:` table)")
     cache_dir: Path = Path(".okrsite-cache")
 
     @property

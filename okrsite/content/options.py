@@ -13,6 +13,7 @@ a default or a help text lives in one place (as MkDocs' config options do).
 from __future__ import annotations
 
 import dataclasses
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,10 +40,13 @@ def option(kind: s.Kind, default: Any = None, help: str = "", type: str = "", *,
                                                                          key=key)})
 
 
-def group(cls: type, what: str, help: str, *, optional: bool = False, type: str = "map", key: str = "") -> Any:
+def group(cls: type, what: str, help: str, *, optional: bool = False, type: str = "map", key: str = "",
+          entry: str = "field", default_text: str = "") -> Any:
     """A field holding a mapping of options (`charts: {enabled, format, dpi}`); when not given,
-    all its defaults, or None when `optional` (a project without a budget)."""
-    meta = {"option": Option(s.mapping(schema_of(cls), what), help, type, nested=cls, key=key)}
+    all its defaults, or None when `optional` (a project without a budget). `entry` names its
+    keys in the message for an unknown one."""
+    meta = {"option": Option(s.mapping(schema_of(cls), what, entry), help, type, default_text=default_text,
+                             nested=cls, key=key)}
     if optional:
         return dataclasses.field(default=None, metadata=meta)
     return dataclasses.field(default_factory=cls, metadata=meta)
@@ -54,10 +58,11 @@ def items(cls: type, what: str, help: str, type: str, at_most: int = s.MAX_ITEMS
         s.list_of(s.mapping(schema_of(cls), what), at_most), help, type, nested=cls, many=True)})
 
 
-def options_of(cls: type) -> list[tuple[str, dataclasses.Field[Any], Option]]:
+@functools.cache  # construct() asks for every key result, check-in and task of a site
+def options_of(cls: type) -> tuple[tuple[str, dataclasses.Field[Any], Option], ...]:
     """(name in the file, field, option) of every declared option of a dataclass, in declaration order."""
-    return [(f.metadata["option"].key or f.name, f, f.metadata["option"])
-            for f in dataclasses.fields(cls) if "option" in f.metadata]
+    return tuple((f.metadata["option"].key or f.name, f, f.metadata["option"])
+                 for f in dataclasses.fields(cls) if "option" in f.metadata)
 
 
 def _default(f: dataclasses.Field[Any]) -> Any:

@@ -278,9 +278,9 @@ def one_or_list_of(item: Kind) -> Kind:
     return check
 
 
-def mapping(schema: Schema, what: str) -> Kind:
+def mapping(schema: Schema, what: str, entry: str = "field") -> Kind:
     def check(value: Any, cursor: Cursor) -> dict[str, Any]:
-        return check_fields(value, schema, cursor, what)
+        return check_fields(value, schema, cursor, what, entry)
     return check
 
 
@@ -301,11 +301,12 @@ def suggest(word: str, choices: Any) -> str:
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
-def check_fields(value: Any, schema: Schema, cursor: Cursor, what: str) -> dict[str, Any]:
+def check_fields(value: Any, schema: Schema, cursor: Cursor, what: str, entry: str = "field") -> dict[str, Any]:
     """Check a mapping against its declared fields.
 
     Returns every declared field (defaults filled in); a field whose value was
     invalid holds INVALID. A value that is not a mapping is reported and gives INVALID.
+    `entry` names a key in the message for an unknown one ("unknown rule 'x' in checks").
     """
     if not isinstance(value, dict):
         cursor.error(f"expected the fields of {what} (key: value lines), got {describe(value)}")
@@ -314,7 +315,7 @@ def check_fields(value: Any, schema: Schema, cursor: Cursor, what: str) -> dict[
     for key in value:
         if str(key) not in schema:
             where = cursor.positions.key((*cursor.key_path, str(key)))
-            cursor.diagnostics.error(where, f"unknown field '{key}' in {what}{suggest(str(key), schema)}")
+            cursor.diagnostics.error(where, f"unknown {entry} '{key}' in {what}{suggest(str(key), schema)}")
     for name, spec in schema.items():
         if name in value and value[name] is not None:
             result[name] = convert(spec.kind, value[name], cursor.child(name))

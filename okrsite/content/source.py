@@ -16,7 +16,7 @@ from typing import Any
 from okrsite import __version__
 from okrsite.build.cachefiles import read_cache, write_cache
 from okrsite.diagnostics import Diagnostic
-from okrsite.content.yamlload import KeyPath, Memo, Positions, SourceError, load_yaml, source_error
+from okrsite.content.yamlload import KeyPath, Memo, Positions, SourceError, load_yaml, positions_of, source_error
 
 __all__ = ["Cached", "Document", "DocumentCache", "KeyPath", "MAX_FILE_BYTES", "Positions", "SourceError",
            "SourceFiles", "content_digest", "decode", "discover", "dump_meta", "is_ignored", "label", "load_meta",
@@ -291,9 +291,11 @@ _CACHE_FORMAT = f"okrsite-documents-2-{__version__}"  # 2: keyed by site-relativ
 
 def _reparse(path: Path, label: str) -> Callable[[], Positions]:
     def positions() -> Positions:
-        parser = parse_yaml_document if path.suffix in (".yaml", ".yml") else parse_markdown_document
         try:
-            return parser(path.read_bytes(), label)[0].positions
+            text = decode(path.read_bytes(), label)
+            if path.suffix in (".yaml", ".yml"):
+                return positions_of(text, label)
+            return positions_of(split_front_matter(text, label)[0], label, line_offset=1)
         except (OSError, SourceError):
             return Positions(label)
     return positions

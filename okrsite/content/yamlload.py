@@ -221,12 +221,35 @@ def _load(text: str, path: str, line_offset: int, direct: bool,
 
 
 def _reread(text: str, path: str, line_offset: int) -> Callable[[], Positions]:
-    def positions() -> Positions:
-        try:
-            return _load(text, path, line_offset, direct=False, memo=Memo())[1]
-        except SourceError:  # values nested so deeply that the stack in use by now is too small
+    return lambda: positions_of(text, path, line_offset)
+
+
+class _NodesOnly(_BaseLoader):  # type: ignore[misc, valid-type]
+    """Composes the nodes and their marks, no tags resolved: where values stand needs no more."""
+
+    def resolve(self, kind: type[yaml.Node], value: str | None, implicit: Any) -> str:
+        return _STR
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        pass
+
+    def ascend_resolver(self) -> None:
+        pass
+
+
+def positions_of(text: str, path: str, line_offset: int = 0) -> Positions:
+    """Where each value of YAML text that loaded before stands: its nodes walked, no value built
+    (a check finds problems in hundreds of files after loading them)."""
+    loader = _NodesOnly(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
             return Positions(path)
-    return positions
+        return _walk(node, path, line_offset)[0] if "*" in text else _tree_positions(node, path, line_offset)
+    except (yaml.YAMLError, SourceError, RecursionError):  # nested so deeply that the stack in use is too small
+        return Positions(path)
+    finally:
+        loader.dispose()
 
 
 class _Unusual(Exception):
@@ -283,6 +306,26 @@ def _where(node: yaml.Node, line_offset: int) -> tuple[int, int]:
 def _duplicate(path: str, where: tuple[int, int], key: str, first: tuple[int, int]) -> Diagnostic:
     return Diagnostic(path, *where, "error",
                       f"duplicate key '{key}' (first at {path}:{first[0]}:{first[1]}; the later value would win)")
+
+
+def _tree_positions(root: yaml.Node, path: str, line_offset: int) -> Positions:
+    """The positions of a node tree without aliases (a tree, so no value is met twice): half
+    the work of `_walk`, which also guards against alias loops and finds duplicate keys."""
+    values: dict[KeyPath, tuple[int, int]] = {}
+    keys: dict[KeyPath, tuple[int, int]] = {}
+    stack: list[tuple[yaml.Node, KeyPath]] = [(root, ())]
+    while stack:
+        node, key_path = stack.pop()
+        mark = node.start_mark
+        values[key_path] = (mark.line + 1 + line_offset, mark.column + 1)
+        if type(node) is yaml.MappingNode:
+            for key_node, value_node in node.value:
+                child = (*key_path, str(key_node.value))
+                keys[child] = (key_node.start_mark.line + 1 + line_offset, key_node.start_mark.column + 1)
+                stack.append((value_node, child))
+        elif type(node) is yaml.SequenceNode:
+            stack.extend((item, (*key_path, index)) for index, item in enumerate(node.value))
+    return Positions(path, values, keys)
 
 
 # Values that aliases may repeat in one document: more is an alias bomb ("billion laughs").

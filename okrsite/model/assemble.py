@@ -182,19 +182,14 @@ def assemble(config: SiteConfig, objective_docs: list[Document], project_docs: l
             objective_id, item.values["key_results"], item.cursor.child("key_results"), pace, config,
             kr_histories(versions, period.start) if versions else {})
     children, kr_parents = _parents(objectives, key_results)
-    for objective_id, item in objectives.items():
-        written = item.values["key_results"]  # as written: a KR with errors is reported, not a draft
-        if not any(s.is_valid(kr) and kr["dropped"] is None for kr in written) and objective_id not in children \
-                and "key_results" not in item.invalid and all(s.is_valid(kr) for kr in written):
-            diagnostics.warning(item.cursor.positions.at(("key_results",) if item.values["key_results"] else ()),
-                                f"objective '{objective_id}' has no key results yet")
+    for objective_id, item in objectives.items():  # drafts and projects supporting nothing: model/checks.py
         closed, period = item.values["closed"], periods.get(item.values["period"])
         if closed and period is not None and not period.has_ended(config.as_of):
             item.cursor.child("closed").error(
                 f"'closed': a closing grade is published once the period has ended ({period.id} ends "
                 f"{period.end.isoformat()}, the report date is {config.as_of.isoformat()})")
 
-    linked = _project_links(projects, objectives, key_results, diagnostics)
+    linked = _project_links(projects, objectives, key_results)
     if len(diagnostics.errors) > errors_before:
         return None
 
@@ -269,14 +264,11 @@ def _parents(objectives: dict[str, _Checked],
 
 
 def _project_links(projects: dict[str, _Checked], objectives: dict[str, _Checked],
-                   key_results: dict[str, list[KeyResult]], diagnostics: Diagnostics) -> dict[str, tuple[str, ...]]:
+                   key_results: dict[str, list[KeyResult]]) -> dict[str, tuple[str, ...]]:
     refs = set(objectives) | {kr.ref for krs in key_results.values() for kr in krs}
     by_link: dict[str, list[str]] = {}
     for project_id, item in projects.items():
         links = item.values["key_results"]
-        if not links and "key_results" not in item.invalid:
-            diagnostics.warning(item.cursor.positions.at(("key_results",)),
-                                f"project '{project_id}' supports no objective or key result")
         for index, link in enumerate(links):
             if link not in refs:
                 item.cursor.child("key_results").child(index).error(

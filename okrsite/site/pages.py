@@ -17,12 +17,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from okrsite.model import scoring
+from okrsite.model import checks, scoring
 from okrsite.model.periods import Period
 from okrsite.model.portfolio import FINISHED
 from okrsite.model.site import KeyResult, Objective, Project, Site, Team
 from okrsite.model.vocabulary import COUNTED, by_status, final_counts, status_counts
-from okrsite.site import changes, portfolio
+from okrsite.site import attention, changes, portfolio
 from okrsite.site.links import link_url, project_url
 from okrsite.site.formatting import _
 
@@ -169,7 +169,8 @@ def team_chain(site: Site, team_id: str | None) -> list[Team]:
     return chain
 
 
-def dashboard(site: Site) -> Page:
+def dashboard(site: Site, owed: int) -> Page:
+    """The default period at a glance; `owed`: how many items the attention page lists."""
     period = site.periods[site.default_period]
     objectives = site.objectives_in(period.id)
     projects = [p for p in site.projects.values() if p.status not in ("cancelled",)]
@@ -189,6 +190,7 @@ def dashboard(site: Site) -> Page:
         "attention": attention_projects(site, projects, period.id),
         "unaligned": unaligned_projects(projects),
         "recent": recent_activity(site, site.objectives.values(), site.projects.values()),
+        "owed": owed,
     }, section="dashboard", charts=(ChartUse(("period", period.id)),), nav=NavEntry(_("Dashboard"), 0))
 
 
@@ -320,8 +322,7 @@ def unaligned_projects(projects: Iterable[Project]) -> list[Project]:
 def unsupported(site: Site, key_results: list[KeyResult]) -> list[KeyResult]:
     """Open key results no project supports, neither directly nor through their objective as a
     whole; done and dropped ones are not waiting for one. Furthest behind pace first."""
-    open_krs = [kr for kr in key_results if kr.status not in ("done", "dropped")
-                and kr.ref not in site.projects_by_link and kr.objective_id not in site.projects_by_link]
+    open_krs = [kr for kr in key_results if kr.status not in ("done", "dropped") and not checks.supported(site, kr)]
     return sorted(open_krs, key=lambda kr: (-shortfall(kr), kr.ref))
 
 
@@ -403,6 +404,15 @@ def changes_page(site: Site) -> Page:
                 section="changes", depends="context", nav=NavEntry(_("Changes"), 50))
 
 
+def attention_page(site: Site, items: list[attention.Item]) -> Page:
+    """What each owner owes now (site/attention.py): the findings of the check rules an owner acts on."""
+    return Page("attention/index.html", "attention.html", _("Needs attention"), {
+        "groups": attention.groups(site, items),
+        "counts": attention.counts(site, items),
+        "total": len(items),
+    }, section="attention", nav=NavEntry(_("Attention"), 45))
+
+
 def free_page(site: Site, index: int) -> Page:
     page = site.pages[index]
     return Page(f"pages/{page.slug}/index.html", "page.html", page.title, {"free_page": page},
@@ -420,8 +430,9 @@ def not_found_page(site: Site) -> Page:
 
 def site_map(site: Site) -> list[Page]:
     """Every HTML page of the site, in a stable order."""
-    pages = [dashboard(site), *alignment_pages(site), *portfolio_pages(site), periods_index(site),
-             teams_index(site), projects_index(site), changes_page(site), not_found_page(site)]
+    owed = attention.owed(site)
+    pages = [dashboard(site, len(owed)), attention_page(site, owed), *alignment_pages(site), *portfolio_pages(site),
+             periods_index(site), teams_index(site), projects_index(site), changes_page(site), not_found_page(site)]
     pages += [period_page(site, p) for p in site.periods]
     pages += [objective_page(site, o) for o in site.objectives.values()]
     pages += [project_page(site, p) for p in site.projects.values()]
