@@ -737,6 +737,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--build-arg", action="append", default=[], metavar="ARG",
                         help="pass ARG to every `okrsite build` (repeatable), e.g. --build-arg=--jobs=2")
     parser.add_argument("--timeout", type=float, default=1800, help="kill a build after this many seconds")
+    parser.add_argument("--language", default="en", metavar="CODE",
+                        help="`language:` of the generated sites (en, de, fr, es, nb; default en)")
     args = parser.parse_args(argv)
     if args.runs < 1:
         parser.error("--runs must be at least 1")
@@ -768,6 +770,9 @@ def main(argv: list[str] | None = None) -> int:
             log(f"{n:,} objectives: generating in {work / f'n{n}'}")
             site = work / f"n{n}" / "site"
             counts = generate(site, n, seed=0, force=True)
+            if args.language != "en":
+                with (site / "okrsite.yaml").open("a", encoding="utf-8") as config:
+                    config.write(f"language: {args.language}\n")
             bench = OkrsiteBench(site, args.runs, args.build_arg, args.timeout)
             scenarios = bench.all()
             if found:
@@ -789,7 +794,8 @@ def main(argv: list[str] | None = None) -> int:
     machine["load_before"], machine["load_after"] = load_before, _load()
     out = [f"Machine: {machine['nproc']} cores ({machine['cpu']}), {machine['memory']} RAM, "
            f"{machine['platform']}",
-           f"Python: {machine['python']}; {machine['okrsite']} at {machine['okrsite_commit']}",
+           f"Python: {machine['python']}; {machine['okrsite']} at {machine['okrsite_commit']}; "
+           f"language: {args.language}",
            ]
     if machine["peers"]:
         out.append("Peers: " + "; ".join(f"{name}: {v}" for name, v in machine["peers"].items()))

@@ -234,7 +234,9 @@ def test_the_period_overview_counts_objectives_by_status(tmp_path: Path) -> None
     site = load_site(tmp_path, PAGE_VIEWS + LAUNCHED)
     spec = period_overview(site, "2026-Q1", LOOK)
     assert isinstance(spec.data, BarsData)
-    assert dict(spec.data.counts) == {"off-track": 0, "at-risk": 1, "on-track": 0, "done": 0, "not-started": 0}
+    assert {status: n for status, n, _words in spec.data.counts} == {"off-track": 0, "at-risk": 1, "on-track": 0,
+                                                                     "done": 0, "not-started": 0}
+    assert [words for *_, words in spec.data.counts][:2] == ["0 off track", "1 at risk"]
     assert "Q1 2026: 1 objective, 0 off track, 1 at risk" in spec.alt
 
 

@@ -40,6 +40,7 @@ from okrsite.site.charts import start_charts
 from okrsite.site.charts.cache import matplotlib_version
 from okrsite.site.exports import export_files
 from okrsite.site.formatting import plural
+from okrsite.site.language import CatalogError, Language, load_language, speaking
 from okrsite.site.markdown import RenderCache
 from okrsite.site.pages import Page, navigation
 from okrsite.site.render import Rendered, RenderJob, make_environment, render_pages, theme_dirs
@@ -121,8 +122,13 @@ class Builder:
 
         The stages in order, each once: configuration, the last build's state (nothing
         changed: done), content and model, the page plan, what can be kept, charts, pages
-        (other files beside them), the output swap, the state for the next build.
+        (other files beside them), the output swap, the state for the next build. Pages,
+        charts and exports speak the site's language for the length of the build, and no longer.
         """
+        with contextlib.ExitStack() as language:
+            return self._build(language)
+
+    def _build(self, language: contextlib.ExitStack) -> BuildReport:
         started = time.perf_counter()
         diagnostics = Diagnostics()
         config = self._config(diagnostics)
@@ -135,6 +141,7 @@ class Builder:
                 and previous.outputs == output_stamps(config.output_dir):
             return self._up_to_date(config, previous, started)
 
+        language.enter_context(speaking(self._language(config, dirs, diagnostics)))
         documents_before = self._restore_documents(config)
         self.progress("reading and checking content")
         site = self._site(config, diagnostics)
@@ -197,6 +204,16 @@ class Builder:
             documents_cached=self.documents.hits - documents_before[1], changed=report.changed,
             charts_drawn=chart_files.drawn, charts_cached=charts_cached, charts_workers=chart_files.workers,
             charts_seconds=chart_files.seconds, pages_kept=len(reuse.kept), pages_workers=rendered.workers)
+
+    def _language(self, config: SiteConfig, dirs: list[Path], diagnostics: Diagnostics) -> Language:
+        """`language:` with the catalogs of the theme chain; a catalog that cannot be read is an error."""
+        try:
+            return load_language(config.language, dirs)
+        except CatalogError as exc:
+            inside = exc.path.resolve().is_relative_to(config.root)
+            where = Location(config.relative(exc.path), exc.line) if inside else Location(config.relative(config.path))
+            diagnostics.error(where, str(exc))
+            raise BuildFailed(diagnostics.sorted()) from None
 
     def _check_output(self, config: SiteConfig, diagnostics: Diagnostics) -> None:
         try:

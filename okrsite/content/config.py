@@ -19,6 +19,7 @@ from okrsite.content.source import label as site_label
 
 CONFIG_NAME = "okrsite.yaml"
 OBJECTIVE_KINDS = ("committed", "aspirational")
+LANGUAGES = ("de", "en", "es", "fr", "nb")  # the built-in theme has every word in these (themes/default/locale/)
 
 _PERIOD = {
     "id": s.Field(s.period_id, required=True),
@@ -111,6 +112,8 @@ class SiteConfig:
     history: str | bool = option(s.one_of_values("auto", True, False), "auto",
                                  "read the git history of content files (`auto`: when the site is in a git work tree)",
                                  "`auto` \\| `true` \\| `false`")
+    language: str = option(s.one_of(*LANGUAGES), "en", "language of the theme's words, dates and numbers (see "
+                           "\"Languages\" in the README)", " \\| ".join(f"`{code}`" for code in LANGUAGES))
     checks: CheckSettings = group(CheckSettings, "checks", "the severity of each rule of `okrsite check`, by rule "
                                   "id: `error`, `warning` or `off`", entry="rule", type="map",
                                   default_text="each rule's own (the `checks:` table)")

@@ -19,7 +19,7 @@ from okrsite.model.portfolio import EarnedValue
 from okrsite.model.site import KeyResult, Objective, Project, Site
 from okrsite.site import changes, search
 from okrsite.site.changes import News
-from okrsite.site.formatting import percent, value_text
+from okrsite.site.formatting import _, local_digits, ngettext, percent, status_word, value_text
 from okrsite.site.pages import Page, report_periods, scorecard_card
 from okrsite.site.scorecard_pdf import pdf_files
 
@@ -124,26 +124,30 @@ def _stamp(day: dt.date) -> str:
     return f"{day.isoformat()}T00:00:00Z"
 
 
-_KIND_WORDS = {"checkin": "Check-in", "git": "Update from git", "target": "Target changed", "update": "Project update"}
+def _kind_words(kind: str) -> str:
+    return {"checkin": _("Check-in"), "git": _("Update from git"), "target": _("Target changed"),
+            "update": _("Project update")}[kind]
 
 
 def _headline(item: News) -> str:
     """An entry's title: what changed, where, and the figure, as the changes page shows them."""
-    what = f"{item.field.capitalize()} changed" if item.kind == "target" else _KIND_WORDS[item.kind]
+    what = _("Start changed") if item.kind == "target" and item.field == "start" else _kind_words(item.kind)
     if item.kind == "target" and item.before is not None and item.after is not None:
         figure = f"{value_text(item.before, item.unit)} → {value_text(item.after, item.unit)}" + \
-            (" (eased)" if item.eased else " (raised)")
+            (_(" (eased)") if item.eased else _(" (raised)"))
     elif item.zone:
-        figure = f"{item.zone.capitalize()} zone"
+        figure = {"fail": _("Fail zone"), "commit": _("Commit zone"), "target": _("Target zone"),
+                  "stretch": _("Stretch zone")}.get(item.zone, item.zone)
     elif item.value is None:
         figure = ""
     elif item.type == "boolean":
-        figure = "done" if item.value else "not done"
+        figure = status_word("done") if item.value else status_word("not-done")
     elif item.type == "milestones":
-        figure = f"{item.value:g} of {item.milestones} milestones done"
+        figure = ngettext("%(done)s of %(num)s milestone done", "%(done)s of %(num)s milestones done", item.milestones,
+                          done=local_digits(f"{item.value:g}"))
     else:
         figure = value_text(item.value, item.unit)
-    return f"{what}: {item.title}" + (f": {figure}" if figure else "")
+    return _("%(what)s: %(title)s", what=what, title=item.title) + (f": {figure}" if figure else "")
 
 
 def atom_feed(site: Site) -> bytes:
@@ -162,9 +166,10 @@ def atom_feed(site: Site) -> bytes:
         lines.append(f"  <link rel=\"self\" href={quoteattr(_absolute(site, 'feed.xml'))}/>")
         lines.append(f"  <link href={quoteattr(_absolute(site, ''))}/>")
     for entry in entries:
-        confidence = f"confidence {percent(entry.confidence)}" if entry.confidence is not None else ""
-        summary = " · ".join(part for part in (entry.note, confidence, entry.parent and f"Objective: {entry.parent}",
-                                               entry.commit and f"commit {entry.commit}") if part)
+        confidence = _("confidence %(share)s", share=percent(entry.confidence)) if entry.confidence is not None else ""
+        summary = " · ".join(part for part in (entry.note, confidence,
+                                               entry.parent and _("Objective: %(title)s", title=entry.parent),
+                                               entry.commit and _("commit %(commit)s", commit=entry.commit)) if part)
         lines += ["  <entry>",
                   f"    <title>{escape(_headline(entry))}</title>",
                   f"    <id>{escape(f'{feed_id}#{entry.key}')}</id>",
@@ -172,7 +177,7 @@ def atom_feed(site: Site) -> bytes:
                   f"    <link href={quoteattr(_absolute(site, entry.link))}/>",
                   f"    <author><name>{escape(entry.who or site.config.title)}</name></author>",
                   f"    <category term={quoteattr(entry.kind)}/>",
-                  f"    <summary>{escape(summary or _KIND_WORDS[entry.kind])}</summary>",
+                  f"    <summary>{escape(summary or _kind_words(entry.kind))}</summary>",
                   "  </entry>"]
     lines.append("</feed>")
     return ("\n".join(lines) + "\n").encode()

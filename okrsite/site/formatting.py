@@ -1,18 +1,58 @@
-"""How numbers, dates and statuses read on a page (and in chart labels and alt text).
+"""How numbers, dates, statuses and sentences read on a page (and in chart labels and alt text).
 
 One place, so a percentage reads the same in a table, a bar's label and a chart.
 Jinja filters of the same names; the theme's helpers and the chart specs use them too.
+
+Everything here speaks the build's language (okrsite.site.language): a number is rounded
+once, the English way (the one rounding rule), and only then written with the language's
+symbols, so '1,720.5' and '1.720,5' are the same number in every language. English is
+written by this module's own code, exactly as before languages existed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 from typing import Any
 
 from okrsite.model.scoring import round_half_up
 from okrsite.model.vocabulary import term
+from okrsite.site.language import current, gettext_, ngettext_, pgettext_
+
+
+def _(message: str, /, **values: object) -> str:
+    """A sentence in the build's language: `_("Objectives of %(team)s", team=name)`. Every message is
+    %-formatted, as Jinja's (new style) gettext does, so a catalog's '%%' always reads '%'; whole
+    numbers among the values are written as `number` writes them."""
+    text = gettext_(message)
+    return text % message_values(values) if values or "%" in text else text
+
+
+def ngettext(singular: str, plural: str, count: int, /, **values: object) -> str:
+    """The form of a sentence for a count: `ngettext("%(num)s day", "%(num)s days", n)`."""
+    values.setdefault("num", count)
+    return ngettext_(singular, plural, count) % message_values(values)
+
+
+def message_values(values: dict[str, object]) -> dict[str, object]:
+    """The values of a message as it shows them (a year belongs in a message as text, not a number)."""
+    return {key: number(value) if type(value) is int else value for key, value in values.items()}
+
+
+def local_digits(text: str) -> str:
+    """A number written the English way ('-1,720.5') in the build's language ('−1.720,5')."""
+    numbers = current().numbers
+    return text if numbers is None else text.translate(numbers.symbols)
+
+
+def percent_sign(number_text: str) -> str:
+    """A number (as `number` writes it) as a percentage: '55%' in English, '55 %' in German."""
+    numbers = current().numbers
+    if numbers is None:
+        return number_text + "%"
+    return numbers.percent[0] + number_text + numbers.percent[1]
 
 
 def number(value: float | int | None, digits: int = 2) -> str:
@@ -20,7 +60,7 @@ def number(value: float | int | None, digits: int = 2) -> str:
     if value is None:
         return "–"
     text = f"{value:,.{digits}f}".rstrip("0").rstrip(".") if isinstance(value, float) else f"{value:,}"
-    return "0" if text in ("-0", "") else text
+    return "0" if text in ("-0", "") else local_digits(text)
 
 
 def round_to_span(value: float, span: float) -> float:
@@ -34,9 +74,15 @@ def round_to_span(value: float, span: float) -> float:
 def compact(value: float, digits: int = 2) -> str:
     """A number as short as a title writes it, for estimates and charts: 950, 12,000, 250k, 2.68M, 3B."""
     magnitude = abs(value)
-    for limit, scale, suffix in ((1e9, 1e9, "B"), (1e6, 1e6, "M"), (1e5, 1e3, "k")):
-        if magnitude >= limit:
-            return number(value / scale, 2) + suffix
+    numbers = current().numbers
+    if numbers is None:
+        for limit, scale, suffix in ((1e9, 1e9, "B"), (1e6, 1e6, "M"), (1e5, 1e3, "k")):
+            if magnitude >= limit:
+                return number(value / scale, 2) + suffix
+    else:  # the language's own short forms ('2,68 Mio.'), where it has one for the size
+        for limit, scale, before, after in numbers.compact:
+            if magnitude >= limit:
+                return before + number(value / scale, 2) + after
     if float(value).is_integer():
         return number(int(value))
     return number(float(value), digits)
@@ -69,7 +115,7 @@ def value_text(value: float, unit: str = "", digits: int = 2, short: bool = Fals
     an estimate or a chart label reads, '2.68M USD'."""
     text = compact(value, digits) if short else number(int(value) if float(value).is_integer() else float(value), digits)
     if unit == "%":
-        return text + "%"
+        return percent_sign(text)
     return f"{text} {unit_for(value, unit)}" if unit else text
 
 
@@ -85,7 +131,7 @@ def whole_percent(value: float) -> int:
 
 
 def percent(value: float | None) -> str:
-    return "–" if value is None else f"{whole_percent(value)}%"
+    return "–" if value is None else percent_sign(local_digits(str(whole_percent(value))))
 
 
 def pace_points(progress: float, expected: float) -> int:
@@ -99,9 +145,10 @@ def pace_words(item: Any) -> str:
     ahead', 'on pace'; a maintain KR is inside or outside its band (keeping a value is not a race
     against the calendar)."""
     if getattr(item, "type", None) == "maintain":
-        return "inside the band" if item.status == "on-track" else "outside the band"
+        return _("inside the band") if item.status == "on-track" else _("outside the band")
     points = pace_points(item.progress, item.expected)
-    return f"{plural(points, 'pt')} behind" if points > 0 else f"{plural(-points, 'pt')} ahead" if points < 0 else "on pace"
+    return (ngettext("%(num)s pt behind", "%(num)s pts behind", points) if points > 0
+            else ngettext("%(num)s pt ahead", "%(num)s pts ahead", -points) if points < 0 else _("on pace"))
 
 
 def css_percent(value: float | None) -> str:
@@ -111,7 +158,7 @@ def css_percent(value: float | None) -> str:
 
 def grade(value: float | None) -> str:
     """Always two decimals, half up: 0.9 -> '0.90', 0.625 -> '0.63', 1 -> '1.00'."""
-    return "–" if value is None else f"{round_half_up(value, 2):.2f}"
+    return "–" if value is None else local_digits(f"{round_half_up(value, 2):.2f}")
 
 
 def ratio(value: float | None) -> str:
@@ -131,18 +178,43 @@ MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", 
 
 
 def date(value: dt.date | None, style: str = "long") -> str:
-    """'15 Feb 2026' (long) or '15 Feb' (short): unambiguous in every locale."""
+    """'15 Feb 2026' (long) or '15 Feb' (short): the month in words, never an ambiguous 02/03;
+    in German '15. Feb. 2026', in French '15 févr. 2026'."""
     if value is None:
         return "–"
-    return f"{value.day} {MONTHS[value.month - 1]}" + ("" if style == "short" else f" {value.year}")
+    language = current()
+    if language.numbers is None:
+        return f"{value.day} {MONTHS[value.month - 1]}" + ("" if style == "short" else f" {value.year}")
+    return _babel_date(value, language.numbers.date_short if style == "short" else language.numbers.date_long,
+                       language.locale)
+
+
+def month(value: dt.date, year: bool = False) -> str:
+    """A month as a chart's axis names it: 'Feb' ('Feb 2026'); 'Feb' ('févr.') in the build's language."""
+    language = current()
+    if language.numbers is None:
+        return f"{value:%b}" + (f" {value.year}" if year else "")
+    return _babel_date(value, "LLL y" if year else "LLL", language.locale)
+
+
+@functools.lru_cache(maxsize=4096)  # a site shows the same few hundred dates on thousands of pages
+def _babel_date(value: dt.date, pattern: str, locale: object) -> str:
+    from babel.dates import format_date
+    return format_date(value, pattern, locale=locale)
 
 
 def status_label(status: str) -> str:
-    return term(status).label
+    return gettext_(term(status).label)
 
 
 def status_word(status: str) -> str:
-    return term(status).word
+    return gettext_(term(status).word)
+
+
+def zone_label(zone: str) -> str:
+    """A zones KR's zone by name: 'Fail', 'Commit', 'Target', 'Stretch'."""
+    return {"fail": pgettext_("zone", "Fail"), "commit": pgettext_("zone", "Commit"),
+            "target": pgettext_("zone", "Target"), "stretch": pgettext_("zone", "Stretch")}.get(zone, zone.capitalize())
 
 
 def status_icon(status: str) -> str:

@@ -24,6 +24,7 @@ from okrsite.model.site import KeyResult, Objective, Project, Site, Team
 from okrsite.model.vocabulary import COUNTED, by_status, final_counts, status_counts
 from okrsite.site import attention, changes, portfolio, scorecard
 from okrsite.site.links import link_url, project_url
+from okrsite.site.formatting import _
 
 RECENT_ITEMS = 12
 BEHIND_ITEMS = 8
@@ -190,7 +191,7 @@ def dashboard(site: Site, owed: int) -> Page:
         "unaligned": unaligned_projects(projects),
         "recent": recent_activity(site, site.objectives.values(), site.projects.values()),
         "owed": owed,
-    }, section="dashboard", charts=(ChartUse(("period", period.id)),), nav=NavEntry("Dashboard", 0))
+    }, section="dashboard", charts=(ChartUse(("period", period.id)),), nav=NavEntry(_("Dashboard"), 0))
 
 
 def objective_page(site: Site, objective: Objective) -> Page:
@@ -229,10 +230,10 @@ def project_page(site: Site, project: Project) -> Page:
 def projects_index(site: Site) -> Page:
     projects = list(site.projects.values())
     order = {"active": 0, "on-hold": 1, "planned": 2, "done": 3, "cancelled": 4}
-    return Page("projects/index.html", "projects.html", "Projects", {
+    return Page("projects/index.html", "projects.html", _("Projects"), {
         "projects": sorted(projects, key=lambda p: (not p.attention, order[p.status], p.id)),
         "counts": {status: sum(p.status == status for p in projects) for status in order},
-    }, section="projects", nav=NavEntry("Projects", 30))
+    }, section="projects", nav=NavEntry(_("Projects"), 30))
 
 
 def team_page(site: Site, team: Team) -> Page:
@@ -254,8 +255,8 @@ def teams_index(site: Site) -> Page:
     period = site.periods.get(site.default_period)
     current = site.objectives_in(period.id) if period else []
     counts = {t: counts_of(site, period.id, [o for o in current if t in o.teams]) if period else {} for t in site.teams}
-    return Page("teams/index.html", "teams.html", "Teams", {"roots": roots, "period": period, "team_counts": counts},
-                section="teams", nav=NavEntry("Teams", 20))
+    return Page("teams/index.html", "teams.html", _("Teams"), {"roots": roots, "period": period, "team_counts": counts},
+                section="teams", nav=NavEntry(_("Teams"), 20))
 
 
 def period_elapsed(site: Site, period_id: str) -> float:
@@ -291,9 +292,9 @@ def period_page(site: Site, period_id: str) -> Page:
 
 def periods_index(site: Site) -> Page:
     rows = [(p, site.objectives_in(p.id)) for p in reversed(list(site.periods.values()))]
-    return Page("periods/index.html", "periods.html", "Periods", {
+    return Page("periods/index.html", "periods.html", _("Periods"), {
         "rows": [(p, len(objs), mean_progress(objs), counts_of(site, p.id, objs)) for p, objs in rows],
-    }, section="periods", nav=NavEntry("Periods", 10))
+    }, section="periods", nav=NavEntry(_("Periods"), 10))
 
 
 def report_periods(site: Site) -> list[Period]:
@@ -371,12 +372,12 @@ def alignment_pages(site: Site) -> list[Page]:
             "hanging": {ref: ids for ref, ids in hanging.items() if ids},
             "unaligned": unaligned,
         }
-        title = f"Alignment: {period.title}"
+        title = _("Alignment: %(period)s", period=period.title)
         pages.append(Page(url + "index.html", "alignment.html", title, context, section="alignment",
                           depends="context"))
         if period.id == site.default_period:
             pages.append(Page("alignment/index.html", "alignment.html", title, context, section="alignment",
-                              depends="context", nav=NavEntry("Alignment", 40)))
+                              depends="context", nav=NavEntry(_("Alignment"), 40)))
     return pages
 
 
@@ -392,28 +393,28 @@ def portfolio_pages(site: Site) -> list[Page]:
     for period, url in switch:
         context = {"period": period, "periods": switch, **portfolio.page_context(site, period.id)}
         charts = (ChartUse(("portfolio", period.id)), ChartUse(("spend", period.id)))
-        title = f"Portfolio: {period.title}"
+        title = _("Portfolio: %(period)s", period=period.title)
         pages.append(Page(url + "index.html", "portfolio.html", title, context, section="portfolio",
                           depends="context", charts=charts))
         if period.id == site.default_period:
             pages.append(Page("portfolio/index.html", "portfolio.html", title, context, section="portfolio",
-                              depends="context", charts=charts, nav=NavEntry("Portfolio", 35)))
+                              depends="context", charts=charts, nav=NavEntry(_("Portfolio"), 35)))
     return pages
 
 
 def changes_page(site: Site) -> Page:
     """What changed, week by week: the news of the last weeks (okrsite.site.changes)."""
-    return Page("changes/index.html", "changes.html", "What changed", {"digest": changes.weekly(site)},
-                section="changes", depends="context", nav=NavEntry("Changes", 50))
+    return Page("changes/index.html", "changes.html", _("What changed"), {"digest": changes.weekly(site)},
+                section="changes", depends="context", nav=NavEntry(_("Changes"), 50))
 
 
 def attention_page(site: Site, items: list[attention.Item]) -> Page:
     """What each owner owes now (site/attention.py): the findings of the check rules an owner acts on."""
-    return Page("attention/index.html", "attention.html", "Needs attention", {
+    return Page("attention/index.html", "attention.html", _("Needs attention"), {
         "groups": attention.groups(site, items),
         "counts": attention.counts(site, items),
         "total": len(items),
-    }, section="attention", nav=NavEntry("Attention", 45))
+    }, section="attention", nav=NavEntry(_("Attention"), 45))
 
 
 def scorecard_url(period_id: str) -> str:
@@ -449,7 +450,7 @@ def not_found_page(site: Site) -> Page:
     if site.config.site_url:
         path = urllib.parse.urlsplit(site.config.site_url).path or "/"
         base = path if path.endswith("/") else path + "/"
-    return Page("404.html", "404.html", "Page not found", {}, base=base)
+    return Page("404.html", "404.html", _("Page not found"), {}, base=base)
 
 
 def site_map(site: Site) -> list[Page]:

@@ -16,7 +16,8 @@ from okrsite.model import portfolio
 from okrsite.model.portfolio import Support, below_review
 from okrsite.model.site import Project, Site
 from okrsite.model.vocabulary import LANE_MEANINGS, LANES
-from okrsite.site.formatting import date, money, pace_points, percent, ratio, status_word
+from okrsite.model.scoring import round_half_up
+from okrsite.site.formatting import _, date, money, ngettext, pace_points, percent, ratio, status_word
 from okrsite.site.links import link_url
 
 NAMED = 3  # a reason names at most this many KRs or objectives ("and 2 more")
@@ -42,10 +43,11 @@ def supported(site: Site, project: Project) -> list[Supported]:
         if item.status in portfolio.CLOSED:
             words = status_word(item.status)
         elif not item.open:
-            words = f"{period.title} has ended"
+            words = _("%(period)s has ended", period=period.title)
         elif item.status in portfolio.PRESSING:
-            words = f"{status_word(item.status)}, {pace_points(scored.progress, scored.expected)} points behind " \
-                    f"the expected pace"
+            words = ngettext("%(status)s, %(num)s point behind the expected pace",
+                             "%(status)s, %(num)s points behind the expected pace",
+                             pace_points(scored.progress, scored.expected), status=status_word(item.status))
         else:
             words = status_word(item.status)
         result.append(Supported(item, scored.title, link_url(item.link), words))
@@ -53,28 +55,29 @@ def supported(site: Site, project: Project) -> list[Supported]:
 
 
 def _names(items: list[Supported]) -> str:
-    named = [f"“{s.title}” ({s.words})" for s in items[:NAMED]]
-    more = f" and {len(items) - NAMED} more" if len(items) > NAMED else ""
+    named = [_("“%(title)s” (%(state)s)", title=s.title, state=s.words) for s in items[:NAMED]]
+    more = ngettext(" and %(num)s more", " and %(num)s more", len(items) - NAMED) if len(items) > NAMED else ""
     return "; ".join(named) + more
 
 
 def _health(project: Project) -> str:
     evm = project.evm
     figures = [f"{name} {ratio(value)}" for name, value in (("SPI", evm.spi), ("CPI", evm.cpi)) if value is not None]
-    return ", ".join(figures) if figures else "not late"
+    return ", ".join(figures) if figures else _("not late")
 
 
 def _review_parts(project: Project, as_of_days: int | None) -> list[str]:
     evm, currency = project.evm, project.budget.currency if project.budget else ""
     parts = []
     if project.late and as_of_days is not None:
-        parts.append(f"late: due {date(project.due)}, {as_of_days} day{'s' if as_of_days != 1 else ''} ago")
+        parts.append(ngettext("late: due %(date)s, %(num)s day ago", "late: due %(date)s, %(num)s days ago",
+                              as_of_days, date=date(project.due)))
     if below_review(evm.spi):
-        parts.append(f"SPI {ratio(evm.spi)}: {money(evm.ev, currency)} of work done against "
-                     f"{money(evm.pv, currency)} planned by now")
+        parts.append(_("SPI %(spi)s: %(earned)s of work done against %(planned)s planned by now", spi=ratio(evm.spi),
+                       earned=money(evm.ev, currency), planned=money(evm.pv, currency)))
     if below_review(evm.cpi):
-        parts.append(f"CPI {ratio(evm.cpi)}: {money(evm.ac, currency)} spent for {money(evm.ev, currency)} "
-                     f"of work done")
+        parts.append(_("CPI %(cpi)s: %(spent)s spent for %(earned)s of work done", cpi=ratio(evm.cpi),
+                       spent=money(evm.ac, currency), earned=money(evm.ev, currency)))
     return parts
 
 
@@ -83,8 +86,8 @@ def lane_reason(site: Site, project: Project, items: list[Supported] | None = No
     items = supported(site, project) if items is None else items
     if project.lane == "halt":
         if not items:
-            return "Supports no objective or key result."
-        return f"Nothing it supports is still open: {_names(items)}."
+            return _("Supports no objective or key result.")
+        return _("Nothing it supports is still open: %(items)s.", items=_names(items))
     if project.lane == "review":
         days = (site.as_of - project.due).days if project.due else None
         text = "; ".join(_review_parts(project, days))
@@ -92,10 +95,11 @@ def lane_reason(site: Site, project: Project, items: list[Supported] | None = No
     if project.lane == "push":
         links = {s.link for s in portfolio.pressing(item.support for item in items)}
         pressing = [s for s in items if s.support.link in links]
-        return f"Moves {_names(pressing)}; healthy ({_health(project)})."
+        return _("Moves %(items)s; healthy (%(figures)s).", items=_names(pressing), figures=_health(project))
     if project.lane == "keep":
         still = [s for s in items if s.support.open]
-        return f"Healthy ({_health(project)}); what it supports is on track or not started: {_names(still)}."
+        return _("Healthy (%(figures)s); what it supports is on track or not started: %(items)s.",
+                 figures=_health(project), items=_names(still))
     return ""
 
 
@@ -116,21 +120,21 @@ class Figure:
 def _why_missing(project: Project) -> dict[str, str]:
     """Why each figure is None, in words ("" for those that have a value)."""
     evm = project.evm
-    no_budget = "needs a planned budget"
+    no_budget = _("needs a planned budget")
     pv = ""
     if evm.pv is None:
-        lacking = [w for w, gone in (("a start date", project.start is None), ("a due date", project.due is None),
-                                     ("a planned budget", evm.bac is None)) if gone]
-        pv = "needs " + " and ".join(lacking)
-    ac = "needs the amount spent (budget.spent)" if evm.ac is None else ""
-    spi = pv or ("nothing was planned by now: the project has not started" if evm.spi is None else "")
+        lacking = [w for w, gone in ((_("a start date"), project.start is None), (_("a due date"), project.due is None),
+                                     (_("a planned budget"), evm.bac is None)) if gone]
+        pv = _("needs %(what)s", what=_(" and ").join(lacking))
+    ac = _("needs the amount spent (budget.spent)") if evm.ac is None else ""
+    spi = pv or (_("nothing was planned by now: the project has not started") if evm.spi is None else "")
     if evm.cpi is not None:
         cpi = ""
     elif evm.bac is None:
         cpi = no_budget
     else:
-        cpi = ac or "nothing spent yet"
-    eac = cpi or ("no work done yet for the money spent" if evm.eac is None else "")
+        cpi = ac or _("nothing spent yet")
+    eac = cpi or (_("no work done yet for the money spent") if evm.eac is None else "")
     return {"bac": no_budget if evm.bac is None else "", "pv": pv, "ev": no_budget if evm.ev is None else "",
             "ac": ac, "spi": spi, "cpi": cpi, "eac": eac, "vac": eac}
 
@@ -143,26 +147,26 @@ def figures(project: Project) -> list[Figure]:
     elapsed = percent(project.schedule_elapsed)
     done = percent(project.progress)
     rows = [
-        ("bac", "BAC", "Budget at completion", money(evm.bac, currency),
-         "What all of the project's work is planned to cost: its planned budget.", False),
-        ("pv", "PV", "Planned value", money(evm.pv, currency),
-         f"The budget of the work the plan says should be done by now ({elapsed} of the time from start to due "
-         f"has passed).", False),
-        ("ev", "EV", "Earned value", money(evm.ev, currency),
-         f"The budget of the work actually done ({done} of the work is done).", False),
-        ("ac", "AC", "Actual cost", money(evm.ac, currency), "What has been spent so far.", False),
-        ("spi", "SPI", "Schedule performance index", ratio(evm.spi),
-         "Work done for each unit of work planned by now (EV ÷ PV): 1 is on schedule, below 1 behind it, "
-         "below 0.85 the project needs a review.", below_review(evm.spi)),
-        ("cpi", "CPI", "Cost performance index", ratio(evm.cpi),
-         "Work done for each unit of money spent (EV ÷ AC): 1 is on budget, below 1 the work costs more than "
-         "planned, below 0.85 the project needs a review.", below_review(evm.cpi)),
-        ("eac", "EAC", "Estimate at completion", money(evm.eac, currency),
-         "What the whole project will cost if the rest of the work costs what the work so far did (BAC ÷ CPI).",
+        ("bac", "BAC", _("Budget at completion"), money(evm.bac, currency),
+         _("What all of the project's work is planned to cost: its planned budget."), False),
+        ("pv", "PV", _("Planned value"), money(evm.pv, currency),
+         _("The budget of the work the plan says should be done by now (%(share)s of the time from start to due "
+           "has passed).", share=elapsed), False),
+        ("ev", "EV", _("Earned value"), money(evm.ev, currency),
+         _("The budget of the work actually done (%(share)s of the work is done).", share=done), False),
+        ("ac", "AC", _("Actual cost"), money(evm.ac, currency), _("What has been spent so far."), False),
+        ("spi", "SPI", _("Schedule performance index"), ratio(evm.spi),
+         _("Work done for each unit of work planned by now (EV ÷ PV): 1 is on schedule, below 1 behind it, "
+           "below 0.85 the project needs a review."), below_review(evm.spi)),
+        ("cpi", "CPI", _("Cost performance index"), ratio(evm.cpi),
+         _("Work done for each unit of money spent (EV ÷ AC): 1 is on budget, below 1 the work costs more than "
+           "planned, below 0.85 the project needs a review."), below_review(evm.cpi)),
+        ("eac", "EAC", _("Estimate at completion"), money(evm.eac, currency),
+         _("What the whole project will cost if the rest of the work costs what the work so far did (BAC ÷ CPI)."),
          False),
-        ("vac", "VAC", "Variance at completion", money(evm.vac, currency),
-         "The budget left over at the end on that estimate (BAC − EAC); below 0, the expected overrun.",
-         evm.vac is not None and money(evm.vac).startswith("-")),
+        ("vac", "VAC", _("Variance at completion"), money(evm.vac, currency),
+         _("The budget left over at the end on that estimate (BAC − EAC); below 0, the expected overrun."),
+         evm.vac is not None and round_half_up(evm.vac, 0) < 0),
     ]
     return [Figure(short, name, value, sentence, missing[key], bad)
             for key, short, name, value, sentence, bad in rows]
@@ -277,9 +281,9 @@ def spend(site: Site, period_id: str, projects: Iterable[Project]) -> Spend:
     rows = [sums[o.id].row(o.title, f"objectives/{o.id}/", currencies) for o in objectives]
     rows.sort(key=lambda r: (tuple(-m for m in r.money), -r.hours, r.title))
     if nothing.projects:
-        rows.append(nothing.row("No objective", "", currencies))
-    return Spend(currencies, tuple(rows), total.row("All projects", "", currencies),
-                 halt.row("Projects in the halt lane", "", currencies))
+        rows.append(nothing.row(_("No objective"), "", currencies))
+    return Spend(currencies, tuple(rows), total.row(_("All projects"), "", currencies),
+                 halt.row(_("Projects in the halt lane"), "", currencies))
 
 
 def page_context(site: Site, period_id: str) -> dict[str, object]:
@@ -288,7 +292,7 @@ def page_context(site: Site, period_id: str) -> dict[str, object]:
     by_lane, finished = lanes(site, projects)
     figures = spend(site, period_id, projects)
     return {
-        "lanes": [(LANES[lane], LANE_MEANINGS[lane], rows) for lane, rows in by_lane.items()],
+        "lanes": [(LANES[lane], _(LANE_MEANINGS[lane]), rows) for lane, rows in by_lane.items()],
         "finished": finished,
         "project_count": len(projects),
         "spend": figures,

@@ -14,12 +14,15 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 from okrsite import __version__
 from okrsite.site import widgets
 from okrsite.build import background
 from okrsite.build.background import can_fork
-from okrsite.site.formatting import css_percent, date, grade, money, number, percent, ratio, status_icon, status_label
+from okrsite.site.formatting import (css_percent, date, grade, message_values, money, number, percent, ratio, status_icon,
+                                     status_label, zone_label)
+from okrsite.site.language import gettext_, ngettext_
 from okrsite.site.markdown import RenderCache
 from okrsite.site.pages import Page
 
@@ -71,7 +74,10 @@ def make_environment(theme_dirs_: list[Path], globals_: dict[str, Any],
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=False,  # a build asks for each template thousands of times; the builder makes a
-    )                       # new environment when a template file changes (the preview)
+        extensions=["jinja2.ext.i18n"],  # new environment when a template file changes (the preview)
+    )
+    env.newstyle_gettext = True  # type: ignore[attr-defined]  # {% trans %} and _() format alike, values escaped
+    env.globals.update(gettext=_gettext, _=_gettext, ngettext=_ngettext, zone_label=zone_label)
     cache = markdown or RenderCache()
     env.filters.update(markdown=cache.markdown, inline=cache.inline, number=number, percent=percent,
                        grade=grade, css_percent=css_percent, date=date, status_label=status_label, status_icon=status_icon,
@@ -79,6 +85,23 @@ def make_environment(theme_dirs_: list[Path], globals_: dict[str, Any],
     env.globals.update(globals_, okrsite_version=__version__)
     widgets.register(env)
     return env
+
+
+@jinja2.pass_context
+def _gettext(context: jinja2.runtime.Context, message: str, /, **values: Any) -> str:
+    """The theme's words in the build's language (okrsite.site.language), as Jinja's new-style
+    gettext gives them: a translation is trusted markup, the values put into it are escaped."""
+    text = gettext_(message)
+    if not values and "%" not in text:  # most of the theme's words: nothing to put in (a third of the time)
+        return Markup(text) if context.eval_ctx.autoescape else text
+    return (Markup(text) if context.eval_ctx.autoescape else text) % message_values(values)
+
+
+@jinja2.pass_context
+def _ngettext(context: jinja2.runtime.Context, singular: str, plural: str, count: int, /, **values: Any) -> str:
+    values.setdefault("num", count)
+    text = ngettext_(singular, plural, count)
+    return (Markup(text) if context.eval_ctx.autoescape else text) % message_values(values)
 
 
 def render_page(env: jinja2.Environment, page: Page, pretty: bool, shared: dict[str, Any]) -> str:

@@ -24,14 +24,21 @@ from markupsafe import Markup, escape
 from okrsite.model.site import KeyResult, Objective, Project, Team
 from okrsite.model.vocabulary import final
 from okrsite.site import formatting
-from okrsite.site.formatting import (css_percent, grade, number, percent, plural, status_icon, status_label,
-                                     unit_for)
+from okrsite.site.formatting import (_, css_percent, grade, message_values, ngettext, number, percent,
+                                     percent_sign, plural, status_icon, status_label, unit_for, zone_label)
+from okrsite.site.language import current, gettext_, Language
+
+
+def _html(message: str, /, **values: object) -> Markup:
+    """A piece of the theme's HTML in the build's language: the translation is markup, as in a
+    template's {% trans %}; the values are escaped unless they are Markup themselves."""
+    return Markup(gettext_(message)) % message_values(values)
 
 
 def amount(value: float | None, unit: str | None = "") -> Markup:
     """A number with its unit, as people write it: '1,720 views', '7%', '12,000 USD'."""
     if unit == "%":
-        return Markup(f"{escape(number(value))}%")
+        return escape(percent_sign(number(value)))
     if unit:
         return Markup(f"{escape(number(value))} {escape(unit_for(value, unit))}")
     return escape(number(value))
@@ -70,21 +77,25 @@ def team_link(context: Context, team_id: str | None) -> Markup:
     team = _known_team(context, team_id)
     if team is not None:
         return _link(context, f"teams/{team_id}/", team.name)
-    return escape(team_id) if team_id else Markup('<span class="muted">No team</span>')
+    return escape(team_id) if team_id else Markup(f'<span class="muted">{escape(_("No team"))}</span>')
 
 
 @jinja2.pass_context
 def team_name(context: Context, team_id: str | None) -> Markup:
     """A team's name as text (headings, captions): its id when unknown, 'No team' without one."""
     team = _known_team(context, team_id)
-    return escape(team.name if team is not None else team_id or "No team")
+    return escape(team.name if team is not None else team_id or _("No team"))
 
 
 # ---------- status ----------
 
-@functools.cache  # a handful of statuses, ~20,000 badges in a 1,000-objective build
 def badge(status: str) -> Markup:
     """Glyph, word and colour: colour is never the only signal."""
+    return _badge(status, current())
+
+
+@functools.lru_cache(maxsize=256)  # a handful of statuses, ~20,000 badges in a 1,000-objective build
+def _badge(status: str, language: Language) -> Markup:
     return Markup(f'<span class="badge badge--{escape(status)}"><span class="badge__icon" aria-hidden="true">'
                   f'{status_icon(status)}</span> {escape(status_label(status))}</span>')
 
@@ -95,28 +106,28 @@ def state(status: str, ended: bool) -> str:
 
 
 def _flag(tone: str, glyph: str, word: str) -> str:
-    return f'<span class="flag flag--{tone}"><span aria-hidden="true">{glyph} </span>{word}</span>'
+    return f'<span class="flag flag--{tone}"><span aria-hidden="true">{glyph} </span>{escape(word)}</span>'
 
 
 def flags(p: Project, unaligned: bool = False) -> Markup:
     """A project's warnings in words; 'No OKR' only where the page asks for it."""
-    return Markup((_flag("bad", "⚑", "Late") + " " if p.late else "")
-                  + (_flag("warn", "◔", "Behind schedule") + " " if p.behind_schedule else "")
-                  + (_flag("bad", "¤", "Over budget") + " " if p.over_budget else "")
-                  + (_flag("warn", "◴", "Over hours") + " " if p.over_hours else "")
-                  + (_flag("warn", "∅", "No OKR") if unaligned and not p.aligned else ""))
+    return Markup((_flag("bad", "⚑", _("Late")) + " " if p.late else "")
+                  + (_flag("warn", "◔", _("Behind schedule")) + " " if p.behind_schedule else "")
+                  + (_flag("bad", "¤", _("Over budget")) + " " if p.over_budget else "")
+                  + (_flag("warn", "◴", _("Over hours")) + " " if p.over_hours else "")
+                  + (_flag("warn", "∅", _("No OKR")) if unaligned and not p.aligned else ""))
 
 
 def objective_chips(o: Objective) -> Markup:
     """What sets an objective apart, in words: its priority, an aspirational kind, a forecast to miss."""
     chips = []
     if o.priority is not None:
-        chips.append(f'<span class="chip chip--priority" title="Priority">P{o.priority}</span>')
+        chips.append(f'<span class="chip chip--priority" title="{escape(_("Priority"))}">P{o.priority}</span>')
     if o.kind == "aspirational":
-        chips.append(f'<span class="chip chip--kind" title="Expected to reach {percent(o.expectation)}, not 100%">'
-                     "Aspirational</span>")
+        title = _("Expected to reach %(share)s, not %(whole)s", share=percent(o.expectation), whole=percent(1.0))
+        chips.append(f'<span class="chip chip--kind" title="{escape(title)}">{escape(_("Aspirational"))}</span>')
     if o.trending_to_miss:
-        chips.append(_flag("warn", "↘", "Trending to miss"))
+        chips.append(_flag("warn", "↘", _("Trending to miss")))
     return Markup(" ".join(chips))
 
 
@@ -126,13 +137,14 @@ def stale_flag(context: Context, kr: KeyResult) -> Markup:
     if not kr.stale:
         return Markup("")
     if kr.last_update is None:
-        return Markup(_flag("warn", "⌛", "Never updated"))
+        return Markup(_flag("warn", "⌛", _("Never updated")))
     days = (context.resolve("site").as_of - kr.last_update).days
-    return Markup(_flag("warn", "⌛", f"No update for {plural(days, 'day')}"))
+    return Markup(_flag("warn", "⌛", ngettext("No update for %(num)s day", "No update for %(num)s days", days)))
 
 
 def grade_chip(value: float | None) -> Markup:
-    return Markup(f'<span class="grade" title="Final score, 0.0 to 1.0">Grade <strong>{grade(value)}</strong></span>')
+    words = _html("Grade %(grade)s", grade=Markup(f"<strong>{grade(value)}</strong>"))
+    return Markup(f'<span class="grade" title="{escape(_("Final score, 0.0 to 1.0"))}">{words}</span>')
 
 
 # ---------- bars ----------
@@ -149,9 +161,10 @@ def _bar(bar_class: str, aria_label: str, fill: float | None, text: str, marker:
             "</div>")
 
 
-def progress(value: float | None, expected: float | None = None, status: str = "", label: str = "Progress",
-             expected_label: str = "expected", compact: bool = False) -> Markup:
+def progress(value: float | None, expected: float | None = None, status: str = "", label: str = "",
+             expected_label: str = "", compact: bool = False) -> Markup:
     """A progress bar with a thin marker at the expected pace (none once a period has ended)."""
+    label, expected_label = label or _("Progress"), expected_label or _("expected")
     shown = percent(value)
     bar_class = f"bar--{escape(status or 'neutral')}"
     if expected is None:
@@ -162,15 +175,17 @@ def progress(value: float | None, expected: float | None = None, status: str = "
                        f'    <span class="bar__marker" style="left: {css_percent(expected)}%"></span>\n', compact))
 
 
-def usage(used: float | None, planned: float | None, unit: str | None = "", label: str = "Used",
+def usage(used: float | None, planned: float | None, unit: str | None = "", label: str = "",
           compact: bool = False) -> Markup:
     """Spent of planned, hours of plan: unlike progress, it may run over 100 %. Nothing without a plan."""
     if not planned:
         return Markup("")
     ratio = used / planned if used is not None else 0
-    return Markup(_bar("bar--off-track" if ratio > 1 else "bar--neutral",
-                       f"{escape(label)}: {amount(used, unit)} of {amount(planned, unit)} ({percent(ratio)})", ratio,
-                       f'<strong>{percent(ratio)}</strong> <span class="muted">of plan</span>', compact=compact)
+    words = _html("%(label)s: %(used)s of %(planned)s (%(share)s)", label=label or _("Used"), used=amount(used, unit),
+                  planned=amount(planned, unit), share=percent(ratio))
+    return Markup(_bar("bar--off-track" if ratio > 1 else "bar--neutral", words, ratio,
+                       f'<strong>{percent(ratio)}</strong> <span class="muted">{escape(_("of plan"))}</span>',
+                       compact=compact)
                   + "\n")  # the newline the theme has always had after this bar
 
 
@@ -180,20 +195,24 @@ def kr_value(kr: KeyResult) -> Markup:
     """start → current → target with its unit; Done/Not done; n/m milestones; the band and the value
     of a maintain KR; the zone reached."""
     if kr.type == "zones":
-        return Markup(f'<span class="kr-value">Zone: <strong>{escape((kr.zone or "fail").capitalize())}</strong></span>')
+        zone = Markup(f"<strong>{escape(zone_label(kr.zone or 'fail'))}</strong>")
+        return Markup(f'<span class="kr-value">{_html("Zone: %(zone)s", zone=zone)}</span>')
     if kr.type == "maintain":
         now = amount(kr.current, kr.unit) if kr.current is not None else "–"
         return Markup(f'<span class="kr-value"><strong>{now}</strong> <span class="muted">'
                       f'({escape(band_text(kr))})</span></span>')
     if kr.type == "boolean":
-        return Markup(f'<span class="kr-value">{"Done" if kr.done else "Not done"}</span>')
+        return Markup(f'<span class="kr-value">{escape(_("Done") if kr.done else _("Not done"))}</span>')
     if kr.type == "milestones":
-        return Markup(f'<span class="kr-value">{kr.milestones_done}/{len(kr.milestones)} milestones</span>')
+        words = ngettext("%(done)s/%(num)s milestone", "%(done)s/%(num)s milestones", len(kr.milestones),
+                         done=kr.milestones_done)
+        return Markup(f'<span class="kr-value">{escape(words)}</span>')
     pct = "%" if kr.unit == "%" else ""
-    return Markup(f'<span class="kr-value" title="start → current → target"><span class="visually-hidden">From </span>'
-                  f'{amount(kr.start, pct)} <span aria-hidden="true">→</span><span class="visually-hidden">, now</span> '
+    hidden = '<span class="visually-hidden">{}</span>'.format
+    return Markup(f'<span class="kr-value" title="{escape(_("start → current → target"))}">{hidden(escape(_("From ")))}'
+                  f'{amount(kr.start, pct)} <span aria-hidden="true">→</span>{hidden(escape(_(", now")))} '
                   f'<strong>{amount(kr.current, pct)}</strong> <span aria-hidden="true">→</span>'
-                  f'<span class="visually-hidden">, target</span> {amount(kr.target, kr.unit)}</span>')
+                  f'{hidden(escape(_(", target")))} {amount(kr.target, kr.unit)}</span>')
 
 
 def estimate(kr: KeyResult, value: float) -> Markup:
@@ -204,10 +223,10 @@ def estimate(kr: KeyResult, value: float) -> Markup:
 def band_text(kr: KeyResult) -> str:
     """A maintain KR's band in words: 'at least 99.9%', 'at most 2%', '2 to 5 days'."""
     if kr.floor is not None and kr.ceiling is not None:
-        return f"{amount(kr.floor, kr.unit)} to {amount(kr.ceiling, kr.unit)}"
+        return _("%(floor)s to %(ceiling)s", floor=amount(kr.floor, kr.unit), ceiling=amount(kr.ceiling, kr.unit))
     if kr.floor is not None:
-        return f"at least {amount(kr.floor, kr.unit)}"
-    return f"at most {amount(kr.ceiling, kr.unit)}"
+        return _("at least %(floor)s", floor=amount(kr.floor, kr.unit))
+    return _("at most %(ceiling)s", ceiling=amount(kr.ceiling, kr.unit))
 
 
 def behind_by(item: KeyResult | Objective) -> Markup:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import math
 import re
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -40,7 +41,7 @@ from okrsite.site.charts.layout import BAR_BOTTOM, COUNT_LINE, LINE, STRIP, Layo
 from okrsite.site.charts.palette import ROLES
 from okrsite.site.charts.portfolio import BurnData
 from okrsite.site.charts.specs import BarsData, ChartSpec, Label, TrendData
-from okrsite.site.formatting import status_icon, status_word
+from okrsite.site.formatting import status_icon
 
 PX = 1 / 96  # inches per CSS pixel
 PT = 0.75  # points per CSS pixel
@@ -121,6 +122,14 @@ class _Template:
         return artist
 
 
+def text_size(template: _Template, text: str, size: float) -> tuple[float, float]:
+    """Width and height of a text in display pixels, as the figure's renderer lays it out."""
+    renderer = template.fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    width, height, _ = renderer.get_text_width_height_descent(text, FontProperties(family=FONT, size=size),
+                                                               ismath=False)
+    return width, height
+
+
 class Dated(_Template):
     """Values over dates: fixed margins, a grid at the y ticks, date ticks, and the report date.
 
@@ -135,6 +144,7 @@ class Dated(_Template):
         self.ax = ax = self.fig.add_axes((0.1, 0.1, 0.8, 0.8))
         ax.set_axis_off()
         self.axes_px = (0.0, 0.0)
+        self._placed: tuple[float, ...] = ()
         self._layout(640, 220)
         self.grid = self.line(ax, linewidth=0.8)
         self.base = self.line(ax, linewidth=1.0, transform=ax.transAxes)
@@ -151,16 +161,24 @@ class Dated(_Template):
         self._asof_left = offset_copy(ax.get_xaxis_transform(), fig=self.fig, x=-4, units="points")
         self._asof_right = offset_copy(ax.get_xaxis_transform(), fig=self.fig, x=4, units="points")
 
-    def _layout(self, width: int, height: int) -> None:
+    def _layout(self, width: int, height: int, left: int = 0) -> None:
         self.resize(width, height)
-        w, h = width - self.LEFT - self.RIGHT, height - self.TOP - self.BOTTOM
-        if self.axes_px != (w, h):
-            self.ax.set_position((self.LEFT / width, self.BOTTOM / height, w / width, h / height))
+        left = max(left, self.LEFT)
+        w, h = width - left - self.RIGHT, height - self.TOP - self.BOTTOM
+        if self._placed != (left, w, h):
+            self.ax.set_position((left / width, self.BOTTOM / height, w / width, h / height))
             self.axes_px = (w, h)
+            self._placed = (left, w, h)
+
+    def _left(self, labels: Sequence[str]) -> int:
+        """Room for the y labels, where the fixed margin is too narrow for one (a long word of some
+        languages, 'Übertroffen', or a number written long, '2,68 Mio.'): each stands 6 px off the axes."""
+        widest = max((text_size(self, label, self.small)[0] * 96 / self.fig.dpi for label in labels), default=0.0)
+        return self.LEFT if widest + 6 <= self.LEFT else math.ceil(widest) + 8  # else it would cross the edge
 
     def frame(self, spec: ChartSpec, data: TrendData | BurnData, colour: dict[str, str]) -> None:
         """Size, limits, the grid and its labels, the date ticks."""
-        self._layout(spec.width, spec.height)
+        self._layout(spec.width, spec.height, self._left([label for _, label in data.y_ticks]))
         ax = self.ax
         (x0, x1), (y0, y1) = data.x_range, data.y_range
         ax.set_xlim(x0, x1)
@@ -447,11 +465,11 @@ class Bars(_Template):
             return
         margin = 8
         cax.set_position((margin / width, (height - area) / height, (width - 2 * margin) / width, area / height))
-        total = sum(n for _, n in data.counts) or 1
+        total = sum(n for _status, n, _words in data.counts) or 1
         cax.set_xlim(0, total)
         cax.set_ylim(area, 0)  # pixels from the top
         segments, colours, start = [], [], 0
-        for status, n in data.counts:
+        for status, n, _words in data.counts:
             if n:
                 segments.append([(start, 11), (start + n, 11)])
                 colours.append(colour[status])
@@ -464,14 +482,14 @@ class Bars(_Template):
         words = self.texts(cax, "count-word", slots, fontsize=self.small, ha="left", va="center",
                            transform=cax.transAxes)
         columns = data.count_columns
-        for index, (status, n) in enumerate(data.counts):
+        for index, (status, n, text) in enumerate(data.counts):
             x = (index % columns) / columns
             y = 1 - (STRIP + COUNT_LINE * (index // columns) + COUNT_LINE / 2) / area
             icons[index].set_position((x, y))
             icons[index].set_text(status_icon(status))
             icons[index].set_color(colour[status] if n else colour["muted"])
             words[index].set_position((x + 16 / (width - 2 * margin), y))
-            words[index].set_text(f"{n} {status_word(status)}")
+            words[index].set_text(text)
             words[index].set_color(colour["text"] if n else colour["muted"])
 
 

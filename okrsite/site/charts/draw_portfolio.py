@@ -10,12 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 
-from okrsite.site.charts.draw import FONT, PT, Dated, _Template, shown
+from okrsite.site.charts.draw import PT, Dated, _Template, shown, text_size
 from okrsite.site.charts.layout import Layout
 from okrsite.site.charts.labels import Box, place_labels, spread
 from okrsite.site.charts.portfolio import BubblesData, BurnData
@@ -32,14 +31,6 @@ def _pool(template: _Template, ax: Any, items: list[Line2D], count: int, zorder:
     for index, item in enumerate(items):
         item.set_visible(index < count)
     return items[:count]
-
-
-def _text_size(template: _Template, text: str, size: float) -> tuple[float, float]:
-    """Width and height of a text in display pixels, as the figure's renderer lays it out."""
-    renderer = template.fig.canvas.get_renderer()  # type: ignore[attr-defined]
-    width, height, _ = renderer.get_text_width_height_descent(text, FontProperties(family=FONT, size=size),
-                                                               ismath=False)
-    return width, height
 
 
 def _box(text: Text, template: _Template) -> Box:
@@ -97,7 +88,7 @@ class Bubbles(_Template):
             text.set_color(colour["text"])
         self.notes[0].set_position((1 - 4 / w, 1 - 4 / h))
         self.notes[1].set_position((4 / w, 4 / h))
-        for text, note in zip(self.notes, ("ahead of schedule, under budget", "behind schedule, over budget")):
+        for text, note in zip(self.notes, data.notes):
             text.set_text(note)
             text.set_color(colour["muted"])
         self._legend(data, colour, w, h)
@@ -147,7 +138,7 @@ class Bubbles(_Template):
             word.set_position((x + 14 / w, 1 + 18 / h))
             word.set_text(label)
             word.set_color(colour["text"])
-            x += (14 + _text_size(self, label, self.small)[0] * 96 / self.fig.dpi + gap) / w
+            x += (14 + text_size(self, label, self.small)[0] * 96 / self.fig.dpi + gap) / w
 
     def _bubbles(self, data: BubblesData, colour: dict[str, str]) -> None:
         ax = self.ax
@@ -170,7 +161,7 @@ class Bubbles(_Template):
         obstacles += [(x - r, y - r, x + r, y + r) for (x, y, r), b in zip(centres, data.bubbles) if b.label is None]
         frame = ax.get_window_extent(self.fig.canvas.get_renderer())  # type: ignore[attr-defined]
         places = place_labels([c for c, b in zip(centres, data.bubbles) if b.label is not None],
-                              [_text_size(self, shown(b.label), self.small) for b in labelled if b.label is not None],
+                              [text_size(self, shown(b.label), self.small) for b in labelled if b.label is not None],
                               (frame.x0, frame.y0, frame.x1, frame.y1), obstacles)
         inverse = ax.transData.inverted()
         for text, bubble, place in zip(texts, labelled, places):

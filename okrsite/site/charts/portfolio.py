@@ -21,7 +21,7 @@ from okrsite.model.site import Project, Site, Update
 from okrsite.model.vocabulary import LANES
 from okrsite.site.charts.scales import date_ticks, truncate, wrap, y_ticks
 from okrsite.site.charts.specs import MAX_BARS, BarRow, ChartSpec, Label, Look, Table, bars, chart_name
-from okrsite.site.formatting import date as format_date, money, number, percent, ratio, status_label
+from okrsite.site.formatting import _, date as format_date, money, ngettext, number, percent, ratio, status_label
 from okrsite.site.portfolio import Spend, SpendRow, period_projects, spend
 
 BUBBLES_HEIGHT = 440  # px; the narrow layout's is its width
@@ -53,6 +53,7 @@ class BubblesData:
     legend: tuple[tuple[str, str, str], ...]  # (lane role, marker, label)
     x_label: str
     y_label: str
+    notes: tuple[str, str] = ("", "")  # in the corners: top right (ahead, under budget), bottom left
 
 
 @dataclass(frozen=True)
@@ -101,30 +102,34 @@ def portfolio_chart(site: Site, period_id: str, look: Look) -> ChartSpec | None:
                            Label(truncate(p.title, chars), truncate(p.id, chars)) if i < MAX_LABELS else None)
                     for i, p in enumerate(drawn))
     data = BubblesData(high=high, ticks=y_ticks(0, high), review_below=REVIEW_BELOW, bubbles=bubbles,
-                       legend=tuple((lane, MARKERS[lane], term.label) for lane, term in LANES.items()),
-                       x_label="SPI: work done ÷ work planned by now", y_label="CPI: work done ÷ money spent")
+                       legend=tuple((lane, MARKERS[lane], status_label(lane)) for lane in LANES),
+                       x_label=_("SPI: work done ÷ work planned by now"), y_label=_("CPI: work done ÷ money spent"),
+                       notes=(_("ahead of schedule, under budget"), _("behind schedule, over budget")))
     left_out = len(projects) - len(drawn)
     by_lane = " ".join(
-        f"{term.label}: " + "; ".join(f"{p.title} (SPI {ratio(p.evm.spi)}, CPI {ratio(p.evm.cpi)})"
-                                      for p in drawn if p.lane == lane) + "."
-        for lane, term in LANES.items() if any(p.lane == lane for p in drawn))
+        f"{status_label(lane)}: " + "; ".join(_("%(project)s (SPI %(spi)s, CPI %(cpi)s)", project=p.title,
+                                                spi=ratio(p.evm.spi), cpi=ratio(p.evm.cpi))
+                                              for p in drawn if p.lane == lane) + "."
+        for lane in LANES if any(p.lane == lane for p in drawn))
     rows = tuple((p.title, status_label(p.lane or ""), ratio(p.evm.spi), ratio(p.evm.cpi),
                   money(p.evm.bac, p.budget.currency if p.budget else "")) for p in drawn)
-    rows += tuple((p.title, status_label(p.lane or ""), ratio(p.evm.spi), ratio(p.evm.cpi), "not drawn")
+    rows += tuple((p.title, status_label(p.lane or ""), ratio(p.evm.spi), ratio(p.evm.cpi), _("not drawn"))
                   for p in sorted(projects, key=lambda p: p.id) if p not in drawn)
     return ChartSpec(
         kind="bubbles", name=chart_name(f"portfolio/{period_id}", look), width=look.layout.width,
         height=look.layout.width if look.layout.stacked else BUBBLES_HEIGHT,
         look=look, data=data,
-        caption=f"Each bubble is a project of {period.title}, sized by its budget: to the right of 1 it is ahead "
-                f"of schedule, above 1 under budget. In the shaded band (SPI or CPI below "
-                f"{number(REVIEW_BELOW)}) it needs a review.",
-        alt=f"Schedule (SPI) against cost (CPI) of the {len(drawn)} project{'s' if len(drawn) != 1 else ''} of "
-            f"{period.title} with both figures. {by_lane}"
-            + (f" {left_out} more without both figures (no budget, nothing spent or not started) are not drawn."
-               if left_out else ""),
-        tables=(Table(f"Data of the chart: projects of {period.title}",
-                      ("Project", "Lane", "SPI", "CPI", "Budget"), rows),),
+        caption=_("Each bubble is a project of %(period)s, sized by its budget: to the right of 1 it is ahead of "
+                  "schedule, above 1 under budget. In the shaded band (SPI or CPI below %(line)s) it needs a review.",
+                  period=period.title, line=number(REVIEW_BELOW)),
+        alt=ngettext("Schedule (SPI) against cost (CPI) of the %(num)s project of %(period)s with both figures.",
+                     "Schedule (SPI) against cost (CPI) of the %(num)s projects of %(period)s with both figures.",
+                     len(drawn), period=period.title) + f" {by_lane}"
+            + (" " + ngettext("%(num)s more without both figures (no budget, nothing spent or not started) are not "
+                              "drawn.", "%(num)s more without both figures (no budget, nothing spent or not started) "
+                              "are not drawn.", left_out) if left_out else ""),  # English as it always read
+        tables=(Table(_("Data of the chart: projects of %(period)s", period=period.title),
+                      (_("Project"), _("Lane"), "SPI", "CPI", _("Budget")), rows),),
         source=site.config.relative(site.config.path))
 
 
@@ -164,19 +169,25 @@ def spend_chart(site: Site, period_id: str, look: Look) -> ChartSpec | None:
     halt_share = figures.share(figures.halt, column) or 0.0
     rows = tuple(bar(r, "active") for r in shown) + (bar(figures.halt, "halt", LANES["halt"].icon),)
     data, height = bars(look, rows, (), 400, 170)
-    which = "hours worked" if unit == "h" else "money spent" + (f" ({unit})" if unit else "")
-    more = f" (the {len(shown)} that spent most of {len(spent)})" if len(shown) < len(spent) else ""
-    halt = f"{percent(halt_share)} ({_amount(figures.halt, column, unit)}) went to projects in the halt lane"
+    which = _("hours worked") if unit == "h" else _("money spent (%(unit)s)", unit=unit) if unit else _("money spent")
+    more = _(" (the %(shown)s that spent most of %(all)s)", shown=len(shown), all=len(spent)) \
+        if len(shown) < len(spent) else ""
+    halt = _("%(share)s (%(amount)s) went to projects in the halt lane", share=percent(halt_share),
+             amount=_amount(figures.halt, column, unit))
     listing = "; ".join(f"{r.title} {_amount(r, column, unit)}" for r in shown[:5])
+    total = _amount(figures.total, column, unit)
     return ChartSpec(
         kind="bars", name=chart_name(f"portfolio/{period_id}-spend", look), width=look.layout.width, height=height,
         look=look, data=data,
-        caption=f"The {which} per objective of {period.title}{more}; a project that supports several objectives "
-                f"counts an equal share for each. The last bar is the part of the total spent on projects in the "
-                f"halt lane.",
-        alt=f"{period.title}: {_amount(figures.total, column, unit)} {'worked' if unit == 'h' else 'spent'} in all; "
-            f"{halt}. Most: {listing}.",
-        tables=(Table(f"Data of the chart: {which} per objective of {period.title}", ("Objective", "Spent", "Share"),
+        caption=_("The %(what)s per objective of %(period)s%(more)s; a project that supports several objectives "
+                  "counts an equal share for each. The last bar is the part of the total spent on projects in the "
+                  "halt lane.", what=which, period=period.title, more=more),
+        alt=(_("%(period)s: %(total)s worked in all; %(halt)s. Most: %(listing)s.", period=period.title, total=total,
+               halt=halt, listing=listing) if unit == "h" else
+             _("%(period)s: %(total)s spent in all; %(halt)s. Most: %(listing)s.", period=period.title, total=total,
+               halt=halt, listing=listing)),
+        tables=(Table(_("Data of the chart: %(what)s per objective of %(period)s", what=which, period=period.title),
+                      (_("Objective"), _("Spent"), _("Share")),
                       tuple((r.title, _amount(r, column, unit), percent(figures.share(r, column)))
                             for r in (*spent, figures.total, figures.halt))),),
         source=site.config.relative(site.config.path))
@@ -185,7 +196,7 @@ def spend_chart(site: Site, period_id: str, look: Look) -> ChartSpec | None:
 # ---------- burn: a project's values over time against its plan ----------
 
 SERIES = (("progress", "Work done", "done", "o", "●"), ("spent", "Budget spent", "text", "s", "■"),
-          ("hours", "Hours used", "active", "^", "▲"))
+          ("hours", "Hours used", "active", "^", "▲"))  # names: messages of the catalogs (the templates use them too)
 
 
 def _plans(project: Project) -> dict[str, float | None]:
@@ -218,7 +229,7 @@ def _series(project: Project, updates: list[Update], keys: list[tuple[str, str, 
                        for u in updates if getattr(u, key) is not None)
         start = 1 if project.start and points[0][0] > 0 else 0
         points = ((0.0, 0.0),) * start + points
-        result.append(Series(f"{glyph} {name} {percent(points[-1][1] / 100)}", role, marker, points, start))
+        result.append(Series(f"{glyph} {_(name)} {percent(points[-1][1] / 100)}", role, marker, points, start))
     return result
 
 
@@ -229,8 +240,8 @@ def _burn_table(project: Project, updates: list[Update], keys: list[tuple[str, s
     for u in updates:
         elapsed = percent(min(1.0, max(0.0, (u.date - project.start).days / days))) if project.start and days else "–"
         rows.append((format_date(u.date), *(_cell(u, key, plans[key] or 1.0, project) for key, *_ in keys), elapsed))
-    headers = ("Date", *(name for _, name, *_ in keys), "Plan (time elapsed)")
-    return Table(f"Data of the chart: {project.title}", headers, tuple(rows))
+    headers = (_("Date"), *(_(name) for _key, name, *_rest in keys), _("Plan (time elapsed)"))
+    return Table(_("Data of the chart: %(title)s", title=project.title), headers, tuple(rows))
 
 
 def burn_chart(site: Site, project_id: str, look: Look) -> ChartSpec | None:
@@ -253,9 +264,11 @@ def burn_chart(site: Site, project_id: str, look: Look) -> ChartSpec | None:
     as_of_x = float((site.as_of - origin).days)
     shown_as_of = x_low <= as_of_x <= x_high
     y_high = max([100.0] + [y for s in series for _, y in s.points]) * 1.08
-    last = ", ".join(f"{name.lower()} {percent(s.points[-1][1] / 100)}" for (_, name, *_), s in zip(keys, series))
-    elapsed_now = f", with {percent(project.schedule_elapsed)} of the schedule elapsed on {format_date(site.as_of)}" \
-        if project.schedule_elapsed is not None else ""
+    words = {"progress": _("work done"), "spent": _("budget spent"), "hours": _("hours used")}  # inside a sentence
+    last = ", ".join(_("%(what)s %(share)s", what=words[key], share=percent(s.points[-1][1] / 100))
+                     for (key, *_rest), s in zip(keys, series))
+    elapsed_now = _(", with %(share)s of the schedule elapsed on %(date)s", share=percent(project.schedule_elapsed),
+                    date=format_date(site.as_of)) if project.schedule_elapsed is not None else ""
     return ChartSpec(
         kind="burn", name=chart_name(f"projects/{project.id}-burn", look), width=look.layout.width,
         height=look.layout.trend_height, look=look,
@@ -263,12 +276,13 @@ def burn_chart(site: Site, project_id: str, look: Look) -> ChartSpec | None:
                       x_ticks=date_ticks(origin, origin + dt.timedelta(days=x_low),
                                          origin + dt.timedelta(days=x_high - 1)),
                       y_range=(0.0, y_high), y_ticks=y_ticks(0.0, y_high, percent=True), plan=plan_line,
-                      plan_label="┄ Plan" if plan_line else "", series=tuple(series),
+                      plan_label="┄ " + _("Plan") if plan_line else "", series=tuple(series),
                       as_of_x=as_of_x if shown_as_of else None,
-                      as_of_label=f"as of {format_date(site.as_of, 'short')}" if shown_as_of else ""),
-        caption="Work done, budget spent and hours used, each as a share of its plan, from the project's updates"
-                + ("; the dashed line is the plan, from nothing at the start to all of it at the due date."
-                   if plan_line else "."),
-        alt=f"{project.title}: by {format_date(updates[-1].date)}, {last}{elapsed_now}.",
+                      as_of_label=_("as of %(date)s", date=format_date(site.as_of, "short")) if shown_as_of else ""),
+        caption=_("Work done, budget spent and hours used, each as a share of its plan, from the project's updates; "
+                  "the dashed line is the plan, from nothing at the start to all of it at the due date.") if plan_line
+        else _("Work done, budget spent and hours used, each as a share of its plan, from the project's updates."),
+        alt=_("%(title)s: by %(date)s, %(values)s%(elapsed)s.", title=project.title, date=format_date(updates[-1].date),
+              values=last, elapsed=elapsed_now),
         tables=(_burn_table(project, updates, keys, plans, int(plan_line[1][0]) if plan_line else None),),
         source=project.source)

@@ -11,7 +11,7 @@ import datetime as dt
 import math
 
 
-from okrsite.site.formatting import compact, date as format_date
+from okrsite.site.formatting import compact, date as format_date, month, percent_sign
 
 LABEL_CHARS = 28  # in-image labels are cut to this many characters ("…" included) unless told otherwise
 
@@ -47,7 +47,7 @@ def y_ticks(low: float, high: float, percent: bool = False, count: int = 4) -> t
     while index * step <= high + 1e-9 * max(1.0, abs(high)):
         value = round(index * step, 10)
         label = compact(value, digits)
-        ticks.append((value, label + ("%" if percent else "")))
+        ticks.append((value, percent_sign(label) if percent else label))
         index += 1
     return tuple(ticks)
 
@@ -80,9 +80,9 @@ def date_ticks(origin: dt.date, first: dt.date, last: dt.date) -> tuple[tuple[fl
         labels = [str(m.year) for m in months]
     elif len(months) > 13:
         months = [m for m in months if m.month in (1, 4, 7, 10)]
-        labels = [f"{m:%b} {m.year}" for m in months]
+        labels = [month(m, year=True) for m in months]
     else:
-        labels = [f"{m:%b}" for m in months]
+        labels = [month(m) for m in months]
     if len(months) >= 2:
         return tuple(((m - origin).days, label) for m, label in zip(months, labels))
     middle = first + (last - first) / 2

@@ -38,8 +38,8 @@ from okrsite.model.vocabulary import COUNTED, by_status, final, final_counts
 from okrsite.site.charts.layout import LABEL_WIDE, VALUE_WIDE, WIDE, Layout, bars_height, row_height
 from okrsite.site.charts.palette import Palette
 from okrsite.site.charts.scales import date_ticks, integer_ticks, wrap, y_ticks
-from okrsite.site.formatting import (date as format_date, estimate, grade, number, pace_points, percent, plural,
-                                     round_to_span, status_icon, status_label, status_word, value_text)
+from okrsite.site.formatting import (_, date as format_date, estimate, grade, ngettext, number, pace_points, percent,
+                                     round_to_span, status_icon, status_label, status_word, value_text, zone_label)
 
 if TYPE_CHECKING:
     from okrsite.site.charts.portfolio import BubblesData, BurnData
@@ -125,7 +125,7 @@ class BarsData:
     value_width: int
     row_height: int  # pixels per row
     stacked: bool = False  # each row's label (and value) on a line above its bar
-    counts: tuple[tuple[str, int], ...] = ()
+    counts: tuple[tuple[str, int, str], ...] = ()  # (status, how many, in words: "3 on track")
     count_columns: int = 5
 
 
@@ -146,12 +146,14 @@ class ChartSpec:
 def _status_phrase(status: str, progress: float, expected: float, ended: bool = False) -> str:
     gap = pace_points(progress, expected)
     if ended or status in ("done", "not-started"):
-        return {"done": "done", "not-started": "not started yet"}.get(status, status_word(final(status)))
+        return {"done": status_word("done"), "not-started": _("not started yet")}.get(status, status_word(final(status)))
     if gap > 0:
-        return f"{status_word(status)}, {gap} points behind the expected pace"
+        return ngettext("%(status)s, %(num)s point behind the expected pace",
+                        "%(status)s, %(num)s points behind the expected pace", gap, status=status_word(status))
     if gap < 0:
-        return f"{status_word(status)}, {-gap} points ahead of the expected pace"
-    return f"{status_word(status)}, on the expected pace"
+        return ngettext("%(status)s, %(num)s point ahead of the expected pace",
+                        "%(status)s, %(num)s points ahead of the expected pace", -gap, status=status_word(status))
+    return _("%(status)s, on the expected pace", status=status_word(status))
 
 
 def _expected_by(period: Period, as_of: dt.date) -> str:
@@ -166,7 +168,7 @@ def _as_of_mark(period: Period, as_of: dt.date, x_range: tuple[float, float]) ->
     """The report date's line, where it falls on the chart (a value dated as_of may put it past the end)."""
     x = _x(as_of, period.start)
     if as_of >= period.start and x_range[0] <= x <= x_range[1]:
-        return x, f"as of {format_date(as_of, 'short')}"
+        return x, _("as of %(date)s", date=format_date(as_of, "short"))
     return None, ""
 
 
@@ -182,9 +184,11 @@ def _range(values: list[float], top_room: float = 0.22, bottom_room: float = 0.1
 
 def _kr_headline(kr: KeyResult, period: Period, as_of: dt.date) -> str:
     if period.has_ended(as_of):
-        return f"{percent(kr.progress)} of the way when {period.title} ended, {status_word(final(kr.status))}"
-    expected = f"expected {percent(kr.expected)} by {_expected_by(period, as_of)}"
-    return f"{percent(kr.progress)} of the way, {expected}; {_status_phrase(kr.status, kr.progress, kr.expected)}"
+        return _("%(share)s of the way when %(period)s ended, %(state)s", share=percent(kr.progress),
+                 period=period.title, state=status_word(final(kr.status)))
+    return _("%(share)s of the way, expected %(expected)s by %(date)s; %(pace)s", share=percent(kr.progress),
+             expected=percent(kr.expected), date=_expected_by(period, as_of),
+             pace=_status_phrase(kr.status, kr.progress, kr.expected))
 
 
 def _values(kr: KeyResult, as_of: dt.date) -> list[tuple[dt.date, float]]:
@@ -233,43 +237,55 @@ def kr_trend(kr: KeyResult, objective: Objective, period: Period, as_of: dt.date
         y_range=y_range, y_ticks=y_ticks(*y_range, percent=unit == "%"),
         plan=((0.0, float(kr.start)), (days, float(kr.target))), plan_steps=False,
         actual=actual, points=points, status=final(kr.status) if period.has_ended(as_of) else kr.status,
-        target=float(kr.target), target_label=Label("Target " + value_text(kr.target, unit, short=True),
-                                                    "Target " + value_text(kr.target, pct, short=True)),
+        target=float(kr.target), target_label=Label(_("Target %(value)s", value=value_text(kr.target, unit, short=True)),
+                                                    _("Target %(value)s", value=value_text(kr.target, pct, short=True))),
         target_label_right=not kr.decreasing and _early(as_of_x, x_low, x_high),
         now=points[-1], now_label=value_text(points[-1][1], pct, short=True),
-        expected=plan_now, expected_label=f"expected {value_text(plan_now[1], pct, short=True)}" if plan_now else "",
+        expected=plan_now,
+        expected_label=_("expected %(value)s", value=value_text(plan_now[1], pct, short=True)) if plan_now else "",
         as_of_x=as_of_x, as_of_label=as_of_label, forecast=forecast,
-        forecast_label=f"forecast {_estimate(kr.forecast.value, kr)}" if kr.forecast else "")
+        forecast_label=_("forecast %(value)s", value=_estimate(kr.forecast.value, kr)) if kr.forecast else "")
     if kr.decreasing:
-        words = f"{value_text(kr.current, unit)}, down from {value_text(kr.start, unit)} toward {value_text(kr.target, unit)}"
+        words = _("%(now)s, down from %(start)s toward %(target)s", now=value_text(kr.current, unit),
+                  start=value_text(kr.start, unit), target=value_text(kr.target, unit))
     else:
-        words = f"{value_text(kr.current, pct)} of {value_text(kr.target, unit)}"
+        words = _("%(now)s of %(target)s", now=value_text(kr.current, pct), target=value_text(kr.target, unit))
     span = abs(kr.target - kr.start)
 
     def planned(share: float) -> str:  # the straight line's value: an estimate, written short
         return value_text(round_to_span(kr.start + (kr.target - kr.start) * share, span), unit, short=True)
 
-    rows = [(format_date(period.start) + " (start)", value_text(kr.start, unit), value_text(kr.start, unit, short=True))]
+    rows = [(_("%(date)s (start)", date=format_date(period.start)), value_text(kr.start, unit),
+             value_text(kr.start, unit, short=True))]
     for day, value in known:
         rows.append((format_date(day), value_text(value, unit),
                      planned(min(1.0, max(0.0, (day - period.start).days / period.days)))))
     if not known:
-        rows.append((format_date(as_of) + " (current)", value_text(kr.current, unit), planned(kr.expected)))
-    rows.append((format_date(period.end) + " (target)",
-                 f"{_estimate(kr.forecast.value, kr)} (forecast)" if kr.forecast else "–", value_text(kr.target, unit)))
-    forecast_words = (f"; on its trend it would reach {_estimate(kr.forecast.value, kr)} by "
-                      f"{format_date(period.end)} ({percent(kr.forecast.progress)} of the way)") if kr.forecast else ""
-    pace = (f"against the expected pace (dashed line) from {value_text(kr.start, unit)} on "
-            f"{format_date(period.start, 'short')} to {value_text(kr.target, unit)} on {format_date(period.end)}")
+        rows.append((_("%(date)s (current)", date=format_date(as_of)), value_text(kr.current, unit), planned(kr.expected)))
+    rows.append((_("%(date)s (target)", date=format_date(period.end)),
+                 _("%(value)s (forecast)", value=_estimate(kr.forecast.value, kr)) if kr.forecast else "–",
+                 value_text(kr.target, unit)))
+    forecast_words = _("; on its trend it would reach %(value)s by %(date)s (%(share)s of the way)",
+                       value=_estimate(kr.forecast.value, kr), date=format_date(period.end),
+                       share=percent(kr.forecast.progress)) if kr.forecast else ""
+    pace = dict(start=value_text(kr.start, unit), start_date=format_date(period.start, "short"),
+                target=value_text(kr.target, unit), end_date=format_date(period.end))
+    if known:
+        caption = _("Check-ins (dots) against the expected pace (dashed line) from %(start)s on %(start_date)s to "
+                    "%(target)s on %(end_date)s", **pace)
+    else:
+        caption = _("The value known on %(date)s (dot; no check-ins before it) against the expected pace (dashed "
+                    "line) from %(start)s on %(start_date)s to %(target)s on %(end_date)s",
+                    date=format_date(as_of, "short"), **pace)
     return ChartSpec(
         kind="trend", name=chart_name(f"objectives/{objective.id}/kr-{kr.id}", look), width=look.layout.width,
         height=look.layout.trend_height, look=look, data=data,
-        caption=(f"Check-ins (dots) {pace}" if known else
-                 f"The value known on {format_date(as_of, 'short')} (dot; no check-ins before it) {pace}")
-                + ("; the dotted line is the forecast, the trend of the check-ins carried to the period's end."
-                   if forecast else "."),
-        alt=f"{kr.title}: {words}, {_kr_headline(kr, period, as_of)}{forecast_words}.",
-        tables=(Table(f"Data of the chart: {kr.title}", ("Date", "Value", "Expected pace"), tuple(rows)),),
+        caption=caption + (_("; the dotted line is the forecast, the trend of the check-ins carried to the period's end.")
+                           if forecast else "."),
+        alt=_("%(title)s: %(words)s, %(headline)s%(forecast)s.", title=kr.title, words=words,
+              headline=_kr_headline(kr, period, as_of), forecast=forecast_words),
+        tables=(Table(_("Data of the chart: %(title)s", title=kr.title), (_("Date"), _("Value"), _("Expected pace")),
+                      tuple(rows)),),
         source=objective.source)
 
 
@@ -279,10 +295,11 @@ def _estimate(value: float, kr: KeyResult) -> str:
 
 def _band_words(kr: KeyResult) -> str:
     if kr.floor is not None and kr.ceiling is not None:
-        return f"between {value_text(kr.floor, kr.unit)} and {value_text(kr.ceiling, kr.unit)}"
+        return _("between %(floor)s and %(ceiling)s", floor=value_text(kr.floor, kr.unit),
+                 ceiling=value_text(kr.ceiling, kr.unit))
     if kr.floor is not None:
-        return f"at or above {value_text(kr.floor, kr.unit)}"
-    return f"at or below {value_text(kr.ceiling, kr.unit)}"  # type: ignore[arg-type]
+        return _("at or above %(floor)s", floor=value_text(kr.floor, kr.unit))
+    return _("at or below %(ceiling)s", ceiling=value_text(kr.ceiling, kr.unit))  # type: ignore[arg-type]
 
 
 def _maintain_trend(kr: KeyResult, objective: Objective, period: Period, as_of: dt.date,
@@ -308,16 +325,19 @@ def _maintain_trend(kr: KeyResult, objective: Objective, period: Period, as_of: 
         target_label_right=False, now=points[-1], now_label=value_text(points[-1][1], pct), expected=None,
         expected_label="", as_of_x=as_of_x, as_of_label=as_of_label, band=band)
     inside = sum(1 for _, v in known if scoring.inside_band(v, kr.floor, kr.ceiling))
-    where = "inside" if kr.status == "on-track" else "outside"
+    where = dict(title=kr.title, now=value_text(kr.current, kr.unit), band=_band_words(kr))
+    alt = _("%(title)s: now %(now)s, inside the band (%(band)s);", **where) if kr.status == "on-track" else \
+        _("%(title)s: now %(now)s, outside the band (%(band)s);", **where)
     return ChartSpec(
         kind="trend", name=chart_name(f"objectives/{objective.id}/kr-{kr.id}", look), width=look.layout.width,
         height=look.layout.trend_height, look=look, data=data,
-        caption=f"Values (dots) against the band to stay in (shaded: {_band_words(kr)}).",
-        alt=f"{kr.title}: now {value_text(kr.current, kr.unit)}, {where} the band ({_band_words(kr)}); "
-            f"{inside} of {len(known)} value{'s' if len(known) != 1 else ''} inside ({percent(kr.progress)}).",
-        tables=(Table(f"Data of the chart: {kr.title}", ("Date", "Value", "In the band"),
+        caption=_("Values (dots) against the band to stay in (shaded: %(band)s).", band=_band_words(kr)),
+        alt=alt + " " + ngettext("%(inside)s of %(num)s value inside (%(share)s).",
+                                 "%(inside)s of %(num)s values inside (%(share)s).", len(known), inside=inside,
+                                 share=percent(kr.progress)),
+        tables=(Table(_("Data of the chart: %(title)s", title=kr.title), (_("Date"), _("Value"), _("In the band")),
                       tuple((format_date(d), value_text(v, kr.unit),
-                             "Yes" if scoring.inside_band(v, kr.floor, kr.ceiling) else "No") for d, v in known)),),
+                             _("Yes") if scoring.inside_band(v, kr.floor, kr.ceiling) else _("No")) for d, v in known)),),
         source=objective.source)
 
 
@@ -339,20 +359,23 @@ def kr_zones(kr: KeyResult, objective: Objective, period: Period, as_of: dt.date
     data = TrendData(
         x_range=(x_low, x_high), x_ticks=date_ticks(origin, origin + dt.timedelta(days=x_low),
                                                     origin + dt.timedelta(days=x_high - 1)),
-        y_range=(-0.4, 3.6), y_ticks=tuple((level[z], z.capitalize()) for z in ZONES), plan=(), plan_steps=False,
+        y_range=(-0.4, 3.6), y_ticks=tuple((level[z], zone_label(z)) for z in ZONES), plan=(), plan_steps=False,
         actual=actual, points=points, status=kr.status, target=level["target"],
-        target_label=Label("Target zone", "Target zone"), target_label_right=_early(as_of_x, x_low, x_high),
-        now=points[-1], now_label=kr.zone.capitalize(), expected=None, expected_label="", as_of_x=as_of_x,
+        target_label=Label(_("Target zone"), _("Target zone")), target_label_right=_early(as_of_x, x_low, x_high),
+        now=points[-1], now_label=zone_label(kr.zone), expected=None, expected_label="", as_of_x=as_of_x,
         as_of_label=as_of_label, actual_steps=True)
-    reached = f"{kr.zone} zone reached" + (f" ({meaning[kr.zone]})" if meaning.get(kr.zone) else "")
+    reached = {"fail": _("fail zone reached"), "commit": _("commit zone reached"), "target": _("target zone reached"),
+               "stretch": _("stretch zone reached")}[kr.zone] + (f" ({meaning[kr.zone]})" if meaning.get(kr.zone) else "")
     return ChartSpec(
         kind="trend", name=chart_name(f"objectives/{objective.id}/kr-{kr.id}", look), width=look.layout.width,
         height=look.layout.trend_height, look=look, data=data,
-        caption="The zone reached over the period (steps), from fail to stretch; the dotted line is the target zone.",
-        alt=f"{kr.title}: {reached}, {percent(kr.progress)} of the way, {_kr_headline(kr, period, as_of)}.",
-        tables=(Table(f"Data of the chart: {kr.title}", ("Date", "Zone", "What it means"),
-                      tuple((format_date(d), z.capitalize(), meaning.get(z, "") or "–") for d, z in known)
-                      or ((format_date(min(as_of, period.end)), kr.zone.capitalize(),
+        caption=_("The zone reached over the period (steps), from fail to stretch; the dotted line is the target "
+                  "zone."),
+        alt=_("%(title)s: %(reached)s, %(share)s of the way, %(headline)s.", title=kr.title, reached=reached,
+              share=percent(kr.progress), headline=_kr_headline(kr, period, as_of)),
+        tables=(Table(_("Data of the chart: %(title)s", title=kr.title), (_("Date"), _("Zone"), _("What it means")),
+                      tuple((format_date(d), zone_label(z), meaning.get(z, "") or "–") for d, z in known)
+                      or ((format_date(min(as_of, period.end)), zone_label(kr.zone),
                            meaning.get(kr.zone, "") or "–"),)),),
         source=objective.source)
 
@@ -373,27 +396,31 @@ def kr_milestones(kr: KeyResult, objective: Objective, period: Period, as_of: dt
     as_of_x, as_of_label = _as_of_mark(period, as_of, (x_low, x_high))
     report_x = as_of_x if as_of_x is not None else min(max(_x(as_of, origin), x_low), x_high)
     due_now = sum(1 for d in dues if d <= as_of)
+    milestones = ngettext("%(num)s milestone", "%(num)s milestones", total)
     data = TrendData(
         x_range=(x_low, x_high), x_ticks=date_ticks(origin, origin + dt.timedelta(days=x_low),
                                                     origin + dt.timedelta(days=x_high - 1)),
         y_range=(-0.1 * total - 0.2, total * 1.25 + 0.3), y_ticks=integer_ticks(total),
         plan=tuple(plan), plan_steps=True, actual=(), points=((report_x, float(done)),),
         status=final(kr.status) if period.has_ended(as_of) else kr.status,
-        target=float(total), target_label=Label(plural(total, "milestone"), plural(total, "milestone")),
+        target=float(total), target_label=Label(milestones, milestones),
         target_label_right=_early(as_of_x, x_low, x_high),
-        now=(report_x, float(done)), now_label=f"{done} done",
-        expected=(report_x, float(due_now)) if as_of_x is not None else None, expected_label=f"{due_now} due",
-        as_of_x=as_of_x, as_of_label=as_of_label)
-    rows = tuple((m.title, format_date(m.due) if m.due else f"{format_date(period.end)} (period end)",
-                  "Yes" if m.done else "No") for m in sorted(kr.milestones, key=lambda m: (m.due or period.end)))
+        now=(report_x, float(done)), now_label=_("%(num)s done", num=done),
+        expected=(report_x, float(due_now)) if as_of_x is not None else None,
+        expected_label=_("%(num)s due", num=due_now), as_of_x=as_of_x, as_of_label=as_of_label)
+    rows = tuple((m.title, format_date(m.due) if m.due else _("%(date)s (period end)", date=format_date(period.end)),
+                  _("Yes") if m.done else _("No")) for m in sorted(kr.milestones, key=lambda m: (m.due or period.end)))
     ended = period.has_ended(as_of)
     return ChartSpec(
         kind="trend", name=chart_name(f"objectives/{objective.id}/kr-{kr.id}", look), width=look.layout.width,
         height=look.layout.trend_height, look=look, data=data,
-        caption=f"Milestones due over the period (dashed steps) and those done by {format_date(as_of, 'short')} (dot).",
-        alt=f"{kr.title}: {done} of {plural(total, 'milestone')} done, {due_now} due by {_expected_by(period, as_of)}; "
-            f"{_status_phrase(kr.status, kr.progress, kr.expected, ended)}.",
-        tables=(Table(f"Data of the chart: {kr.title}", ("Milestone", "Due", "Done"), rows),),
+        caption=_("Milestones due over the period (dashed steps) and those done by %(date)s (dot).",
+                  date=format_date(as_of, "short")),
+        alt=ngettext("%(title)s: %(done)s of %(num)s milestone done, %(due)s due by %(date)s; %(pace)s.",
+                     "%(title)s: %(done)s of %(num)s milestones done, %(due)s due by %(date)s; %(pace)s.", total,
+                     title=kr.title, done=done, due=due_now, date=_expected_by(period, as_of),
+                     pace=_status_phrase(kr.status, kr.progress, kr.expected, ended)),
+        tables=(Table(_("Data of the chart: %(title)s", title=kr.title), (_("Milestone"), _("Due"), _("Done")), rows),),
         source=objective.source)
 
 
@@ -413,7 +440,8 @@ def bars(look: Look, rows: tuple[BarRow, ...], marks: tuple[Mark, ...], label_wi
     lines = max((row.label.text.count("\n") + 1 for row in rows), default=1)
     stacked = layout.stacked
     data = BarsData(rows=rows, x_max=x_max, marks=marks, label_width=0 if stacked else label_width,
-                    value_width=0 if stacked else value_width, row_height=row_height(layout, lines), stacked=stacked, counts=counts,
+                    value_width=0 if stacked else value_width, row_height=row_height(layout, lines), stacked=stacked,
+                    counts=tuple((s, n, _("%(num)s %(status)s", num=n, status=status_word(s))) for s, n in counts),
                     count_columns=layout.count_columns)
     return data, bars_height(layout, len(rows), lines, len(marks), len(counts))
 
@@ -423,41 +451,85 @@ def objective_overview(site: Site, objective: Objective, look: Look) -> ChartSpe
     period = site.period_of(objective)
     if objective.counted_krs:  # dropped KRs count in no number, and are drawn in no overview
         items = [(kr.title, kr.id, kr.progress, kr.expected, kr.status) for kr in objective.counted_krs]
-        what, header = "key results", "Key result"
+        header, words = _("Key result"), _OVERVIEW_KRS
     else:
         children = [site.objectives[c] for c in objective.children if c in site.objectives]
         items = [(c.title, c.id, c.progress, c.expected, c.status) for c in children if not c.is_draft]
-        what, header = "supporting objectives", "Objective"
+        header, words = _("Objective"), _OVERVIEW_CHILDREN
     if len(items) < 2:
         return None
     ended = period.has_ended(site.as_of)
     rows = tuple(_progress_row(title, ident, progress, status, look, ended)
-                 for title, ident, progress, _, status in items)
-    shown = [final(st) if ended else st for *_, st in items]
+                 for title, ident, progress, _expected, status in items)
+    shown = [final(st) if ended else st for *_item, st in items]
     counts = {s: shown.count(s) for s in dict.fromkeys(shown)}
-    by = _expected_by(period, site.as_of)
-    summary = ", ".join(f"{n} {status_word(s)}" for s, n in counts.items() if n)
-    listing = "; ".join(f"{title} {grade(p) if ended else percent(p)} ({status_word(st)})"
-                        for (title, _, p, _, _), st in zip(items[:10], shown))
-    more = f"; and {len(items) - 10} more" if len(items) > 10 else ""
-    marks = () if ended else (Mark(objective.expected, f"expected {percent(objective.expected)}"),)
+    summary = ", ".join(_("%(num)s %(status)s", num=n, status=status_word(s)) for s, n in counts.items() if n)
+    listing = "; ".join(_("%(title)s %(value)s (%(status)s)", title=item[0], value=grade(item[2]) if ended else
+                          percent(item[2]), status=status_word(st)) for item, st in zip(items[:10], shown))
+    more = ngettext("; and %(num)s more", "; and %(num)s more", len(items) - 10) if len(items) > 10 else ""
+    marks = () if ended else (Mark(objective.expected, _("expected %(share)s", share=percent(objective.expected))),)
     data, height = bars(look, rows, marks, LABEL_WIDE, VALUE_WIDE)
+    values = dict(title=objective.title, period=period.title, summary=summary, listing=listing, more=more,
+                  expected=percent(objective.expected), date=format_date(min(site.as_of, period.end), "short"),
+                  by=_expected_by(period, site.as_of))
+    caption, alt, data_title = (words[key](len(items), **values) for key in
+                                (("ended caption", "ended alt") if ended else ("caption", "alt")) + ("table",))
     if ended:
-        caption = f"Final progress of each of the {len(items)} {what} when {period.title} ended (grades, 0 to 1)."
-        alt = f"{len(items)} {what} of {objective.title} when {period.title} ended ({summary}): {listing}{more}."
-        table = (header, "Grade", "State")
-        cells = tuple((t, grade(p), status_label(st)) for (t, _, p, _, _), st in zip(items, shown))
+        table = (header, _("Grade"), _("State"))
+        cells = tuple((item[0], grade(item[2]), status_label(st)) for item, st in zip(items, shown))
     else:
-        caption = (f"Progress of each of the {len(items)} {what}; the vertical line marks the expected pace "
-                   f"({percent(objective.expected)} by {format_date(min(site.as_of, period.end), 'short')}).")
-        alt = (f"{len(items)} {what} of {objective.title} ({summary}), expected {percent(objective.expected)} by {by}: "
-               f"{listing}{more}.")
-        table = (header, "Progress", "Expected", "Status")
-        cells = tuple((t, percent(p), percent(e), status_label(s)) for t, _, p, e, s in items)
+        table = (header, _("Progress"), _("Expected"), _("Status"))
+        cells = tuple((t, percent(p), percent(e), status_label(s)) for t, _ident, p, e, s in items)
     return ChartSpec(
         kind="bars", name=chart_name(f"objectives/{objective.id}/overview", look), width=look.layout.width, height=height,
-        look=look, data=data, caption=caption, alt=alt,
-        tables=(Table(f"Data of the chart: {what} of {objective.title}", table, cells),), source=objective.source)
+        look=look, data=data, caption=caption, alt=alt, tables=(Table(data_title, table, cells),),
+        source=objective.source)
+
+
+# The sentences of an objective's overview, of its key results or of its supporting objectives (a roll-up):
+# whole sentences, so that each language can decline the nouns as it must.
+Sentence = Callable[..., str]
+_OVERVIEW_KRS: dict[str, Sentence] = {
+    "ended caption": lambda n, **v: ngettext(
+        "Final progress of each of the %(num)s key result when %(period)s ended (grades, 0 to 1).",
+        "Final progress of each of the %(num)s key results when %(period)s ended (grades, 0 to 1).", n, **v),
+    "ended alt": lambda n, **v: ngettext(
+        "%(num)s key result of %(title)s when %(period)s ended (%(summary)s): %(listing)s%(more)s.",
+        "%(num)s key results of %(title)s when %(period)s ended (%(summary)s): %(listing)s%(more)s.", n, **v),
+    "caption": lambda n, **v: ngettext(
+        "Progress of each of the %(num)s key result; the vertical line marks the expected pace (%(expected)s by "
+        "%(date)s).",
+        "Progress of each of the %(num)s key results; the vertical line marks the expected pace (%(expected)s by "
+        "%(date)s).", n, **v),
+    "alt": lambda n, **v: ngettext(
+        "%(num)s key result of %(title)s (%(summary)s), expected %(expected)s by %(by)s: %(listing)s%(more)s.",
+        "%(num)s key results of %(title)s (%(summary)s), expected %(expected)s by %(by)s: %(listing)s%(more)s.",
+        n, **v),
+    "table": lambda n, **v: ngettext("Data of the chart: key result of %(title)s",
+                                     "Data of the chart: key results of %(title)s", n, **v),
+}
+_OVERVIEW_CHILDREN: dict[str, Sentence] = {
+    "ended caption": lambda n, **v: ngettext(
+        "Final progress of each of the %(num)s supporting objective when %(period)s ended (grades, 0 to 1).",
+        "Final progress of each of the %(num)s supporting objectives when %(period)s ended (grades, 0 to 1).",
+        n, **v),
+    "ended alt": lambda n, **v: ngettext(
+        "%(num)s supporting objective of %(title)s when %(period)s ended (%(summary)s): %(listing)s%(more)s.",
+        "%(num)s supporting objectives of %(title)s when %(period)s ended (%(summary)s): %(listing)s%(more)s.",
+        n, **v),
+    "caption": lambda n, **v: ngettext(
+        "Progress of each of the %(num)s supporting objective; the vertical line marks the expected pace "
+        "(%(expected)s by %(date)s).",
+        "Progress of each of the %(num)s supporting objectives; the vertical line marks the expected pace "
+        "(%(expected)s by %(date)s).", n, **v),
+    "alt": lambda n, **v: ngettext(
+        "%(num)s supporting objective of %(title)s (%(summary)s), expected %(expected)s by %(by)s: "
+        "%(listing)s%(more)s.",
+        "%(num)s supporting objectives of %(title)s (%(summary)s), expected %(expected)s by %(by)s: "
+        "%(listing)s%(more)s.", n, **v),
+    "table": lambda n, **v: ngettext("Data of the chart: supporting objective of %(title)s",
+                                     "Data of the chart: supporting objectives of %(title)s", n, **v),
+}
 
 
 def period_overview(site: Site, period_id: str, look: Look) -> ChartSpec | None:
@@ -478,35 +550,46 @@ def period_overview(site: Site, period_id: str, look: Look) -> ChartSpec | None:
         return o.grade if ended and o.grade is not None else o.progress
 
     rows = tuple(_progress_row(o.title, o.id, value(o), o.status, look, ended) for o in shown)
-    marks = () if ended else (Mark(expected, f"expected {percent(expected)}"),)
+    marks = () if ended else (Mark(expected, _("expected %(share)s", share=percent(expected))),)
     data, height = bars(look, rows, marks, LABEL_WIDE, VALUE_WIDE, counts=counts)
-    which = (f"the {len(shown)} furthest behind of {len(objectives)} objectives" if len(shown) < len(objectives)
-             else f"all {len(objectives)} objectives")
-    summary = ", ".join(f"{n} {status_word(s)}" for s, n in counts) + (
-        f" (and {plural(drafts, 'draft')} with no key results yet)" if drafts else "")
+    total = len(objectives)
+    which = ngettext("the %(shown)s furthest behind of %(num)s objective",
+                     "the %(shown)s furthest behind of %(num)s objectives", total, shown=len(shown)) \
+        if len(shown) < total else ngettext("all %(num)s objective", "all %(num)s objectives", total)
+    summary = ", ".join(_("%(num)s %(status)s", num=n, status=status_word(s)) for s, n in counts) + (
+        ngettext(" (and %(num)s draft with no key results yet)", " (and %(num)s drafts with no key results yet)",
+                 drafts) if drafts else "")
+    objectives_words = ngettext("%(num)s objective", "%(num)s objectives", total)
     if ended:
         low = sorted(objectives, key=lambda o: (value(o), o.id))[:3]
-        caption = f"{period.title} (ended): objectives done and not done, and the grades of {which}."
-        alt = (f"{period.title}, ended: {plural(len(objectives), 'objective')}, {summary}; lowest grades: "
-               + "; ".join(f"{o.title} {grade(value(o))}" for o in low) + ".")
-        table = ("Objective", "Grade", "State")
+        caption = _("%(period)s (ended): objectives done and not done, and the grades of %(which)s.",
+                    period=period.title, which=which)
+        alt = _("%(period)s, ended: %(objectives)s, %(summary)s; lowest grades: %(listing)s.", period=period.title,
+                objectives=objectives_words, summary=summary,
+                listing="; ".join(f"{o.title} {grade(value(o))}" for o in low))
+        table = (_("Objective"), _("Grade"), _("State"))
         cells = tuple((o.title, grade(value(o)), status_label(final(o.status))) for o in shown)
     else:
         behind = [o for o in shown if o.status in ("off-track", "at-risk")][:3]
-        worst = ("; furthest behind: " + "; ".join(f"{o.title} {percent(o.progress)}" for o in behind)) if behind else ""
-        caption = (f"{period.title}: objectives by status, and the progress of {which} against the expected pace "
-                   f"({percent(expected)} by {format_date(min(site.as_of, period.end), 'short')}).")
-        alt = (f"{period.title}: {plural(len(objectives), 'objective')}, {summary}; expected {percent(expected)} by "
-               f"{_expected_by(period, site.as_of)}{worst}.")
-        table = ("Objective", "Progress", "Expected", "Status")
+        worst = _("; furthest behind: %(listing)s", listing="; ".join(f"{o.title} {percent(o.progress)}"
+                                                                       for o in behind)) if behind else ""
+        caption = _("%(period)s: objectives by status, and the progress of %(which)s against the expected pace "
+                    "(%(expected)s by %(date)s).", period=period.title, which=which, expected=percent(expected),
+                    date=format_date(min(site.as_of, period.end), "short"))
+        alt = _("%(period)s: %(objectives)s, %(summary)s; expected %(expected)s by %(date)s%(worst)s.",
+                period=period.title, objectives=objectives_words, summary=summary, expected=percent(expected),
+                date=_expected_by(period, site.as_of), worst=worst)
+        table = (_("Objective"), _("Progress"), _("Expected"), _("Status"))
         cells = tuple((o.title, percent(o.progress), percent(o.expected), status_label(o.status)) for o in shown)
     return ChartSpec(
         kind="bars", name=chart_name(f"periods/{period.id}", look), width=look.layout.width, height=height,
         look=look, data=data, caption=caption, alt=alt,
-        tables=(Table(f"Objectives of {period.title} by {'state' if ended else 'status'}",
-                      ("State" if ended else "Status", "Objectives"),
+        tables=(Table(_("Objectives of %(period)s by state", period=period.title) if ended else
+                      _("Objectives of %(period)s by status", period=period.title),
+                      (_("State") if ended else _("Status"), _("Objectives")),
                       tuple((status_label(s), str(n)) for s, n in counts)),
-                Table(f"{'Grades' if ended else 'Progress'} of {which}", table, cells)),
+                Table(_("Grades of %(which)s", which=which) if ended else _("Progress of %(which)s", which=which),
+                      table, cells)),
         source=site.config.relative(site.config.path))
 
 
@@ -521,53 +604,64 @@ def project_health(site: Site, project: Project, look: Look) -> ChartSpec | None
     work_status = project.health or "active"  # "active": the neutral colour, nothing to compare with
     rows: list[BarRow] = []
     table: list[tuple[str, str, str, str]] = []
-    over = 0  # days past due
+    parts = []  # the alt text's
+    tasks = ngettext("%(done)s of %(num)s task", "%(done)s of %(num)s tasks", len(project.tasks),
+                     done=project.tasks_done) if project.tasks else ""
     if elapsed is not None:
         assert project.start and project.due
         days = max((min(site.as_of, project.due + dt.timedelta(days=1)) - project.start).days, 0)
         total = (project.due - project.start).days + 1
         over = (site.as_of - project.due).days if project.late else 0
-        when = f"{plural(over, 'day')} over" if over > 0 else f"{days} of {plural(total, 'day')}"
-        rows.append(BarRow(Label("Time elapsed", "Time elapsed"), elapsed, "not-started",
+        over_words = ngettext("%(num)s day over", "%(num)s days over", over)
+        when = over_words if over > 0 else ngettext("%(days)s of %(num)s day", "%(days)s of %(num)s days", total,
+                                                    days=days)
+        rows.append(BarRow(Label(_("Time elapsed"), _("Time elapsed")), elapsed, "not-started",
                            Label(f"{percent(elapsed)} · {when}", f"{percent(elapsed)} · {when}")))
-        table.append(("Time elapsed", plural(days, "day") + (f" and {over} over" if over > 0 else ""),
-                      plural(total, "day"), percent(elapsed)))
-    tasks = f" · {project.tasks_done} of {plural(len(project.tasks), 'task')}" if project.tasks else ""
-    rows.append(BarRow(Label("Work done", "Work done"), project.progress, work_status,
-                       Label(f"{percent(project.progress)}{tasks}", percent(project.progress))))
-    table.append(("Work done", plural(project.tasks_done, "task") if project.tasks else percent(project.progress),
-                  plural(len(project.tasks), "task") if project.tasks else "100%", percent(project.progress)))
-    for what, used, planned, unit in (
-            ("Hours used", hours and hours.actual, hours and hours.planned, "h"),
-            ("Budget spent", budget and budget.spent, budget and budget.planned, budget.currency if budget else "")):
+        table.append((_("Time elapsed"), ngettext("%(num)s day", "%(num)s days", days)
+                      + (_(" and %(num)s over", num=over) if over > 0 else ""),
+                      ngettext("%(num)s day", "%(num)s days", total), percent(elapsed)))
+        parts.append(_("%(share)s of the schedule elapsed", share=percent(elapsed))
+                     + (f", {over_words}" if over > 0 else ""))
+    rows.append(BarRow(Label(_("Work done"), _("Work done")), project.progress, work_status,
+                       Label(f"{percent(project.progress)} · {tasks}" if tasks else percent(project.progress),
+                             percent(project.progress))))
+    table.append((_("Work done"), ngettext("%(num)s task", "%(num)s tasks", project.tasks_done) if project.tasks
+                  else percent(project.progress),
+                  ngettext("%(num)s task", "%(num)s tasks", len(project.tasks)) if project.tasks else percent(1.0),
+                  percent(project.progress)))
+    parts.insert(0, _("%(share)s of the work done", share=percent(project.progress))
+                 + (f" ({tasks})" if tasks else ""))
+    for what, inside, used, planned, unit in (
+            (_("Hours used"), _("hours used"), hours and hours.actual, hours and hours.planned, "h"),
+            (_("Budget spent"), _("budget spent"), budget and budget.spent, budget and budget.planned,
+             budget.currency if budget else "")):
         if not planned:
             continue
         share = (used or 0) / planned
-        amount = f"{value_text(used or 0, '', short=True)} of {value_text(planned, unit, short=True)}"
+        amount = _("%(used)s of %(planned)s", used=value_text(used or 0, "", short=True),
+                   planned=value_text(planned, unit, short=True))
         rows.append(BarRow(Label(what, what), share, spend_status(share, project.progress, thresholds) or "active",
-                           Label(f"{percent(share)} · {amount}", f"{percent(share)} · {number(used or 0)} of {number(planned)}")))
+                           Label(f"{percent(share)} · {amount}", f"{percent(share)} · " + _(
+                               "%(used)s of %(planned)s", used=number(used or 0), planned=number(planned)))))
         table.append((what, value_text(used or 0, unit), value_text(planned, unit), percent(share)))
+        parts.append(_("%(what)s: %(used)s of %(planned)s (%(share)s)", what=inside, used=value_text(used or 0, unit),
+                       planned=value_text(planned, unit), share=percent(share)))
     x_max = max([1.0] + [r.value for r in rows])
-    marks = [Mark(1.0, "plan")]
+    marks = [Mark(1.0, _("plan"))]
     if elapsed is not None and 0 < elapsed < 1 - 0.12:
-        marks.append(Mark(elapsed, f"as of {format_date(site.as_of, 'short')}", dashed=True))
-    parts = [f"{percent(project.progress)} of the work done" + (f" ({project.tasks_done} of {plural(len(project.tasks), 'task')})" if project.tasks else "")]
-    if elapsed is not None:
-        parts.append(f"{percent(elapsed)} of the schedule elapsed" + (f", {plural(over, 'day')} over" if over > 0 else ""))
-    for what, actual, planned, share in table[2 if elapsed is not None else 1:]:
-        parts.append(f"{what.lower()}: {actual} of {planned} ({share})")
-    flags = [w for w, on in (("late", project.late), ("over budget", project.over_budget),
-                             ("over its hours", project.over_hours)) if on]
+        marks.append(Mark(elapsed, _("as of %(date)s", date=format_date(site.as_of, "short")), dashed=True))
+    flags = [w for w, on in ((_("late"), project.late), (_("over budget"), project.over_budget),
+                             (_("over its hours"), project.over_hours)) if on]
     data, height = bars(look, tuple(rows), tuple(marks), 140, 260, x_max=x_max)
     return ChartSpec(
         kind="bars", name=chart_name(f"projects/{project.id}", look), width=look.layout.width, height=height,
         look=look, data=data,
-        caption="Time elapsed, work done, hours and budget as shares of the plan (the solid line)"
-                + ("; hours or budget past the dashed line (the report date) are used faster than time passes."
-                   if len(marks) > 1 else "."),
+        caption=_("Time elapsed, work done, hours and budget as shares of the plan (the solid line); hours or budget "
+                  "past the dashed line (the report date) are used faster than time passes.") if len(marks) > 1
+        else _("Time elapsed, work done, hours and budget as shares of the plan (the solid line)."),
         alt=f"{project.title}: " + "; ".join(parts) + (f"; {', '.join(flags)}" if flags else "") + ".",
-        tables=(Table(f"Data of the chart: {project.title}", ("Measure", "Actual", "Planned", "Share of plan"),
-                      tuple(table)),),
+        tables=(Table(_("Data of the chart: %(title)s", title=project.title),
+                      (_("Measure"), _("Actual"), _("Planned"), _("Share of plan")), tuple(table)),),
         source=project.source)
 
 
