@@ -354,3 +354,18 @@ def test_ticks_and_truncation() -> None:
     assert q1 == ((0, "Jan"), (31, "Feb"), (59, "Mar"))
     assert truncate("Revenue $2M to $5M") == "Revenue $2M to $5M"
     assert truncate("a" * 40) == "a" * 27 + "…"
+
+
+def test_a_chart_over_dates_is_worked_out_once_for_both_layouts(tmp_path: Path) -> None:
+    """Values over dates differ between the layouts only in size: the narrow spec taken over from the
+    wide one is the spec the chart function makes for the narrow layout."""
+    site = load_site(tmp_path, PAGE_VIEWS + BOUNCE + DATED_MILESTONES)
+    narrow_look = dataclasses.replace(LOOK, layout=NARROW)
+    wide = page_specs(site, site_map(site), LOOK)
+    made = page_specs(site, site_map(site), narrow_look)
+    taken = page_specs(site, site_map(site), narrow_look, other=wide)
+    over_dates = [subject for subject, spec in wide.items() if spec.kind == "trend"]
+    assert len(over_dates) >= 3
+    assert taken == made
+    assert all(taken[subject].name.endswith("-narrow") and taken[subject].width == NARROW.width
+               for subject in over_dates)

@@ -6,7 +6,8 @@ import importlib.util
 from pathlib import Path
 
 from okrsite.build.builder import BuildOptions, build
-from okrsite.site.render import MIN_PAGES_PER_WORKER
+from okrsite.site.pages import Page
+from okrsite.site.render import BYTES_PER_WORKER, PAGE_BYTES, shares
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -28,6 +29,31 @@ def test_one_and_two_processes_build_byte_identical_sites(tmp_path: Path) -> Non
     config.write_text(config.read_text() + "\ncharts: {enabled: false}\n")
     one = build(BuildOptions(config, output=tmp_path / "one", jobs=1))
     two = build(BuildOptions(config, output=tmp_path / "two", jobs=2))
-    assert one.pages >= 2 * MIN_PAGES_PER_WORKER
+    assert one.pages * PAGE_BYTES >= 2 * BYTES_PER_WORKER
     assert (one.pages_workers, two.pages_workers) == (1, 2)
     assert tree(tmp_path / "one") == tree(tmp_path / "two")
+
+
+def test_pages_are_dealt_to_workers_by_weight_heaviest_first() -> None:
+    pages = [Page(f"p{index}/index.html", "page.html", "", {}) for index in range(6)]
+    sizes = {"p0/index.html": 2_000_000, "p1/index.html": 1_900_000, "p2/index.html": 50_000,
+             "p3/index.html": 40_000, "p4/index.html": 30_000, "p5/index.html": 1_000_000}
+    dealt = shares(pages, 2, lambda page: sizes[page.url])
+    assert [[page.url.split("/")[0] for page in share] for share in dealt] == [["p0", "p2", "p3", "p4"], ["p1", "p5"]]
+
+
+def test_an_edit_that_changes_the_large_lists_renders_them_in_two_processes(tmp_path: Path) -> None:
+    """The lists of a large site weigh megabytes: the last build's sizes send an edit's few pages to two
+    processes, and the bytes are those of a build from scratch."""
+    generate(tmp_path / "site", 700)
+    config = tmp_path / "site/okrsite.yaml"
+    config.write_text(config.read_text() + "\ncharts: {enabled: false}\n")
+    build(BuildOptions(config, jobs=2))
+    edited = sorted((tmp_path / "site/content/objectives").rglob("*.md"))[0]
+    edited.write_text(edited.read_text().replace("title: ", "title: Edited ", 1))
+    again = build(BuildOptions(config, jobs=2))
+    assert again.pages_kept > 0.9 * again.pages
+    assert again.pages_workers == 2
+    cold = build(BuildOptions(config, output=tmp_path / "cold", jobs=1))
+    assert cold.pages_workers == 1
+    assert tree(tmp_path / "site/output") == tree(tmp_path / "cold")

@@ -21,6 +21,7 @@ import markdown_it
 
 from okrsite import __version__
 from okrsite.build import background
+from okrsite.build.background import Pending
 from okrsite.build.incremental import SiteView, plan_reuse, shared_inputs
 from okrsite.build.output import KEPT, Content, UnsafeOutput, WriteReport, check_output_dir, write_site
 from okrsite.build.state import BuildState, forget_state, input_fingerprint, load_state, output_stamps, save_state
@@ -43,7 +44,7 @@ from okrsite.site.formatting import plural
 from okrsite.site.language import CatalogError, Language, load_language, speaking
 from okrsite.site.markdown import RenderCache
 from okrsite.site.pages import Page, navigation
-from okrsite.site.render import Rendered, RenderJob, make_environment, render_pages, theme_dirs
+from okrsite.site.render import PAGE_BYTES, CompiledTemplates, Rendered, RenderJob, make_environment, precompile, render_pages, theme_dirs
 
 OKRSITE_CODE = Path(__file__).resolve().parent.parent  # okrsite's own code: a change rebuilds everything
 DOCUMENTS_FILE = "documents.json"
@@ -107,6 +108,9 @@ class CheckReport:
                 f"in {self.seconds:.2f} s: no errors{found}")
 
 
+Templates = tuple[tuple[object, ...], "Pending[dict[str, bytes]] | None"]  # environment key, compiled templates
+
+
 @dataclass
 class Builder:
     """Builds one site again and again, reusing parsed documents between builds."""
@@ -141,13 +145,16 @@ class Builder:
                 and previous.outputs == output_stamps(config.output_dir):
             return self._up_to_date(config, previous, started)
 
+        templates = self._templates(dirs, build_info)
+        if templates[1] is not None:  # a failed build leaves no process behind
+            language.callback(templates[1].stop)
         language.enter_context(speaking(self._language(config, dirs, diagnostics)))
         documents_before = self._restore_documents(config)
         self.progress("reading and checking content")
         site = self._site(config, diagnostics)
         pages = site_pages.site_map(site)
         markdown = self._markdown(config)
-        env = self._environment(dirs, build_info, markdown)
+        env = self._environment(templates, dirs, build_info, markdown)
         nav = navigation(pages)
         reuse = plan_reuse(pages, _shared_digest(site, dirs, build_info, nav), previous, config.output_dir)
         charts = start_charts(site, reuse.render, dirs, diagnostics, self.options.jobs, self.progress)
@@ -163,7 +170,8 @@ class Builder:
             self._save_documents(config, previous)
 
         try:
-            rendered = self._render(job, charts.pages, markdown, diagnostics, while_rendering)
+            rendered = self._render(job, charts.pages, markdown, diagnostics, while_rendering,
+                                    _last_size(previous))
             chart_files = charts.finish(diagnostics)
             if chart_files.redo:  # a chart could not be drawn: its pages without it, drawn again next time
                 rendered.files.update(self._render(job, chart_files.redo, markdown, diagnostics).files)
@@ -242,17 +250,29 @@ class Builder:
         self.markdown.start_build()
         return self.markdown
 
-    def _environment(self, dirs: list[Path], build_info: BuildInfo | None, markdown: RenderCache) -> jinja2.Environment:
-        """One Jinja environment, kept between builds (the preview) until a template file changes."""
+    def _templates(self, dirs: list[Path], build_info: BuildInfo | None) -> Templates:
+        """The environment's key, and the templates compiled beside the content's reading when a new
+        environment is needed (in a forked process, else in this one once asked)."""
         key = (tuple(dirs), repr(build_info), input_fingerprint({}, [d / "templates" for d in dirs], []))
-        if self.environment is None or self.environment[0] != key:
-            self.environment = (key, make_environment(dirs, {"build_info": build_info}, markdown))
+        if self.environment is not None and self.environment[0] == key:
+            return key, None
+        return key, background.start(lambda: precompile(dirs), fork=self.options.jobs != 1)
+
+    def _environment(self, templates: Templates, dirs: list[Path],
+                     build_info: BuildInfo | None, markdown: RenderCache) -> jinja2.Environment:
+        """One Jinja environment, kept between builds (the preview) until a template file changes."""
+        key, compiled = templates
+        if compiled is not None or self.environment is None:
+            code = CompiledTemplates(compiled.result() if compiled is not None else None)
+            self.environment = (key, make_environment(dirs, {"build_info": build_info}, markdown, code))
         return self.environment[1]
 
     def _render(self, job: RenderJob, pages: list[Page], markdown: RenderCache, diagnostics: Diagnostics,
-                while_waiting: Callable[[], None] = lambda: None) -> Rendered:
+                while_waiting: Callable[[], None] = lambda: None,
+                weight: Callable[[Page], int] = lambda page: PAGE_BYTES) -> Rendered:
         """The pages' HTML; a template error becomes a diagnostic."""
-        rendered = render_pages(job, pages, markdown, self.options.jobs or os.cpu_count() or 1, while_waiting)
+        rendered = render_pages(job, pages, markdown, self.options.jobs or os.cpu_count() or 1, while_waiting,
+                                weight)
         if rendered.error is not None:
             diagnostics.items.append(rendered.error)
         return rendered
@@ -397,6 +417,16 @@ def _libraries() -> dict[str, str]:
     """The versions of what turns content into pages and charts (read without importing matplotlib)."""
     return {"okrsite": __version__, "jinja2": jinja2.__version__, "markdown-it-py": markdown_it.__version__,
             "matplotlib": matplotlib_version()}
+
+
+def _last_size(previous: BuildState | None) -> Callable[[Page], int]:
+    """What each page weighed when the last build wrote it (what rendering it again will cost)."""
+    sizes = previous.outputs if previous is not None else {}
+
+    def weight(page: Page) -> int:
+        stamp = sizes.get(page.url)
+        return stamp[0] if stamp else PAGE_BYTES
+    return weight
 
 
 def _fingerprint(config: SiteConfig, dirs: list[Path], build_info: BuildInfo | None) -> str:

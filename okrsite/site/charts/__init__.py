@@ -31,7 +31,7 @@ from okrsite.model.site import Site
 from okrsite.site.charts.cache import ChartCache, chart_key
 from okrsite.site.charts.layout import LAYOUTS
 from okrsite.site.charts.palette import Palette, palette_for_theme
-from okrsite.site.charts.specs import SUBJECT_WORDS, ChartSpec, Look, Table, chart_spec, subject_source
+from okrsite.site.charts.specs import SUBJECT_WORDS, ChartSpec, Look, Table, chart_spec, relaid, subject_source
 from okrsite.site.charts.workers import Progress, start_drawing
 from okrsite.site.pages import ChartUse, Page
 
@@ -120,15 +120,21 @@ def _chart(spec: ChartSpec, narrow: ChartSpec | None = None) -> Chart:
                  spec.tables, spec.kind, _chart(narrow) if narrow is not None else None)
 
 
-def page_specs(site: Site, pages: Iterable[Page], look: Look,
-               diagnostics: Diagnostics | None = None) -> dict[tuple[str, str], ChartSpec]:
+def page_specs(site: Site, pages: Iterable[Page], look: Look, diagnostics: Diagnostics | None = None,
+               other: dict[tuple[str, str], ChartSpec] | None = None) -> dict[tuple[str, str], ChartSpec]:
     """The spec of every chart the pages declare (each subject once), in page order; subjects
     with nothing worth drawing are left out, and so is one whose spec fails (a bug, or data the
-    arithmetic did not expect), with a warning: its page shows without it."""
+    arithmetic did not expect), with a warning: its page shows without it. `other`: the specs
+    of another layout, taken over where only the size differs."""
     specs: dict[tuple[str, str], ChartSpec | None] = {}
     for page in pages:
         for use in page.charts:
             if use.subject in specs:
+                continue
+            known = other.get(use.subject) if other is not None else None
+            same = relaid(known, look) if known is not None else None
+            if same is not None:
+                specs[use.subject] = same
                 continue
             try:
                 specs[use.subject] = chart_spec(site, use.subject, look)
@@ -177,8 +183,10 @@ def start_charts(site: Site, pages: list[Page], theme_dirs: list[Path], diagnost
         return ChartStage(pages, lambda _: ChartFiles({}, {}))
     started = time.perf_counter()
     look = Look(settings.format, float(settings.dpi), palette_for_theme(theme_dirs))
-    layouts = [page_specs(site, pages, dataclasses.replace(look, layout=layout), diagnostics if not index else None)
-               for index, layout in enumerate(LAYOUTS)]
+    layouts: list[dict[tuple[str, str], ChartSpec]] = []
+    for layout in LAYOUTS:  # the first reports what fails
+        layouts.append(page_specs(site, pages, dataclasses.replace(look, layout=layout),
+                                  None if layouts else diagnostics, layouts[0] if layouts else None))
     every = [spec for specs in layouts for spec in specs.values()]
     cache = ChartCache(site.config.cache_dir / "charts")
     keys = [(spec, chart_key(spec)) for spec in every]

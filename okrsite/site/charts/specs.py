@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from okrsite.model.periods import Period
@@ -703,6 +703,21 @@ CHARTS: dict[str, ChartMaker] = {
 
 SUBJECT_WORDS = {"kr": "key result", "objective": "objective", "period": "period", "project": "project",
                  "burn": "project (burn)", "portfolio": "portfolio of period", "spend": "spending of period"}
+
+
+# Values over dates: the layout decides only the chart's size (the drawing places the ticks and
+# labels), so one spec serves every layout (`relaid`) and is worked out once.
+SIZED_BY_LAYOUT = ("trend", "burn")
+
+
+def relaid(spec: ChartSpec, look: Look) -> ChartSpec | None:
+    """The same chart in another layout, where its data does not depend on the layout; else None
+    (bars wrap their labels to the width)."""
+    if spec.kind not in SIZED_BY_LAYOUT:
+        return None
+    base = spec.name.removesuffix(spec.look.layout.suffix)
+    return replace(spec, name=chart_name(base, look), width=look.layout.width,
+                   height=look.layout.trend_height, look=look)
 
 
 def chart_spec(site: Site, subject: tuple[str, str], look: Look) -> ChartSpec | None:
