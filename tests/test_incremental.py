@@ -212,8 +212,13 @@ def test_a_fresh_clone_with_the_cache_restored_parses_nothing_and_draws_no_chart
     assert not report.up_to_date
     assert report.documents_parsed == 0 and report.documents_cached == first.documents_parsed
     assert report.charts_drawn == 0 and report.charts_cached == first.charts_drawn + first.charts_cached
+    assert report.pages_cached == sum(page.depends == "context" for page in _pages(clone))  # none rendered again
     assert tree(clone / "output") == tree(demo_site / "output")
     assert again(clone).up_to_date
     seo = clone / "content/objectives/2026-Q1/marketing-seo-visibility.md"
     seo.write_text(seo.read_text().replace("Improve the SEO", "Improve the SEO now"))
     assert again(clone).pages_kept > 20  # the fresh build recorded every page's digest for the next
+
+
+def _pages(root: Path) -> list:
+    return site_map(Builder(BuildOptions(root / "okrsite.yaml")).load(Diagnostics()))

@@ -23,6 +23,7 @@ from okrsite import __version__
 from okrsite.build import background
 from okrsite.build.background import Pending
 from okrsite.build.incremental import SiteView, plan_reuse, shared_inputs
+from okrsite.build.pagecache import PageCache
 from okrsite.build.output import KEPT, Content, UnsafeOutput, WriteReport, check_output_dir, write_site
 from okrsite.build.state import BuildState, forget_state, input_fingerprint, load_state, output_stamps, save_state
 from okrsite.content.config import SiteConfig, load_config
@@ -44,11 +45,14 @@ from okrsite.site.formatting import plural
 from okrsite.site.language import CatalogError, Language, load_language, speaking
 from okrsite.site.markdown import RenderCache
 from okrsite.site.pages import Page, navigation
-from okrsite.site.render import PAGE_BYTES, CompiledTemplates, Rendered, RenderJob, make_environment, precompile, render_pages, theme_dirs
+from okrsite.site.render import (BUILD_LINE, PAGE_BYTES, CompiledTemplates, Rendered, RenderJob, build_line,
+                                 make_environment, precompile, render_pages, theme_dirs)
 
 OKRSITE_CODE = Path(__file__).resolve().parent.parent  # okrsite's own code: a change rebuilds everything
 DOCUMENTS_FILE = "documents.json"
 MARKDOWN_FILE = "markdown.json"
+PAGES_FOLDER = "pages"
+BUILD_LINE_BYTES = BUILD_LINE.encode()
 
 
 @dataclass(frozen=True)
@@ -80,6 +84,7 @@ class BuildReport:
     up_to_date: bool = False  # nothing had changed: no stage ran
     pages_kept: int = 0  # pages whose inputs were unchanged: not rendered again
     pages_workers: int = 0  # processes that rendered pages
+    pages_cached: int = 0  # pages taken from the page cache (inputs unchanged, output gone or commit new)
 
     def summary(self) -> str:
         charts = (f", {plural(self.charts_drawn, 'chart')} drawn, {self.charts_cached} cached"
@@ -156,9 +161,13 @@ class Builder:
         markdown = self._markdown(config)
         env = self._environment(templates, dirs, build_info, markdown)
         nav = navigation(pages)
-        reuse = plan_reuse(pages, _shared_digest(site, dirs, build_info, nav), previous, config.output_dir)
+        line = build_line(env, build_info)
+        page_cache = PageCache(config.cache_dir / PAGES_FOLDER)
+        reuse = plan_reuse(pages, _shared_digest(site, dirs, build_info, nav), previous, config.output_dir, page_cache,
+                           previous is not None and previous.extra.get("build_line") == line.decode())
         charts = start_charts(site, reuse.render, dirs, diagnostics, self.options.jobs, self.progress)
-        self.progress(f"rendering {len(reuse.render):,} pages ({len(pages) - len(reuse.render):,} unchanged)")
+        to_render = [page for page in charts.pages if page.url not in reuse.cached]
+        self.progress(f"rendering {len(to_render):,} pages ({len(pages) - len(to_render):,} unchanged)")
         # okrs.json, the feed and the static files need only the model: another process makes them.
         other = background.start(lambda: {**copied_files(site, dirs), **export_files(site, pages)},
                                  fork=self.options.jobs != 1)
@@ -170,8 +179,7 @@ class Builder:
             self._save_documents(config, previous)
 
         try:
-            rendered = self._render(job, charts.pages, markdown, diagnostics, while_rendering,
-                                    _last_size(previous))
+            rendered = self._render(job, to_render, markdown, diagnostics, while_rendering, _last_size(previous))
             chart_files = charts.finish(diagnostics)
             if chart_files.redo:  # a chart could not be drawn: its pages without it, drawn again next time
                 rendered.files.update(self._render(job, chart_files.redo, markdown, diagnostics).files)
@@ -185,8 +193,10 @@ class Builder:
         reuse.forget([page.url for page in chart_files.redo])
         reuse.forget(rendered.reached)
         kept_charts = {path: KEPT for paths in reuse.kept.values() for path in paths}
+        made = {**reuse.cached, **rendered.files}  # a page rendered again (its chart failed) wins
         files: dict[str, Content] = {**chart_files.files, **kept_charts, **dict.fromkeys(reuse.kept, KEPT),
-                                     **rendered.files, **other_files}
+                                     **{url: page.replace(BUILD_LINE_BYTES, line) for url, page in made.items()},
+                                     **other_files}
 
         forget_state(config.cache_dir)
         self.progress(f"writing {len(files):,} files")
@@ -196,6 +206,8 @@ class Builder:
             diagnostics.error(Location(config.relative(config.path)), _write_problem(exc, config))
             raise BuildFailed(diagnostics.sorted()) from None
         warnings = tuple(diagnostics.sorted())
+        page_cache.keep(set(reuse.digests.values()),
+                        {reuse.digests[url]: page for url, page in rendered.files.items() if url in reuse.digests})
         if _worth_saving(markdown.rendered, len(markdown.used), previous):
             markdown.save(config.cache_dir / MARKDOWN_FILE)
         charts_cached = chart_files.cached + len(kept_charts)
@@ -203,7 +215,7 @@ class Builder:
         save_state(config.cache_dir, BuildState(
             "" if chart_files.redo else fingerprint, output_stamps(config.output_dir), warnings, len(pages),
             chart_files.drawn + charts_cached,
-            {"pages": reuse.digests, "charts": {**chart_files.by_page, **reuse.kept}}))
+            {"pages": reuse.digests, "charts": {**chart_files.by_page, **reuse.kept}, "build_line": line.decode()}))
         return BuildReport(
             output=config.output_dir, pages=len(pages), files=len(files), written=report.written,
             unchanged=report.unchanged, removed=report.removed,
@@ -211,7 +223,8 @@ class Builder:
             documents_parsed=self.documents.misses - documents_before[0],
             documents_cached=self.documents.hits - documents_before[1], changed=report.changed,
             charts_drawn=chart_files.drawn, charts_cached=charts_cached, charts_workers=chart_files.workers,
-            charts_seconds=chart_files.seconds, pages_kept=len(reuse.kept), pages_workers=rendered.workers)
+            charts_seconds=chart_files.seconds, pages_kept=len(reuse.kept), pages_workers=rendered.workers,
+            pages_cached=len(made) - len(rendered.files))
 
     def _language(self, config: SiteConfig, dirs: list[Path], diagnostics: Diagnostics) -> Language:
         """`language:` with the catalogs of the theme chain; a catalog that cannot be read is an error."""
@@ -438,9 +451,22 @@ def _fingerprint(config: SiteConfig, dirs: list[Path], build_info: BuildInfo | N
 
 def _shared_digest(site: Site, dirs: list[Path], build_info: BuildInfo | None, nav: list[dict[str, str]]) -> str:
     """Besides its context, a self-contained page shows the site settings, the navigation and
-    whatever the theme and okrsite's own code make of them."""
-    return input_fingerprint({**shared_inputs(site), "build_info": build_info, "nav": nav, **_libraries()},
+    whatever the theme and okrsite's own code make of them. The commit goes into the footer as
+    the page is written (render.build_line), unless a site theme's template shows it itself."""
+    shown = build_info if any(_names_build_info(folder / "templates") for folder in dirs[:-1]) else None
+    return input_fingerprint({**shared_inputs(site), "build_info": shown, "nav": nav, **_libraries()},
                              [*dirs, OKRSITE_CODE], [])
+
+
+def _names_build_info(templates: Path) -> bool:
+    """Whether a theme's own templates read `build_info` (the built-in theme only in its build line)."""
+    for path in templates.rglob("*.html") if templates.is_dir() else ():
+        try:
+            if "build_info" in path.read_text(encoding="utf-8", errors="replace"):
+                return True
+        except OSError:
+            continue
+    return False
 
 
 def _template_diagnostic(exc: Exception, config: SiteConfig) -> Diagnostic:

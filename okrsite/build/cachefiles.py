@@ -26,15 +26,22 @@ def read_cache(path: Path, format_tag: str) -> Any | None:
 def write_cache(path: Path, format_tag: str, payload: Any) -> None:
     """Keep a file for the next build; one that cannot be written (a full disk) is left out,
     which costs the next build time, and fails no build whose output is already written."""
-    text = json.dumps({"format": format_tag, "payload": payload})
+    if not write_atomically(path, json.dumps({"format": format_tag, "payload": payload}).encode("utf-8")):
+        remove_cache(path)  # an old file must not outlive the build that replaced its subject
+
+
+def write_atomically(path: Path, data: bytes) -> bool:
+    """Write a cache file whole or not at all (a temporary file renamed into place); False when
+    it could not be written."""
     temporary = path.with_name(path.name + ".tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        temporary.write_text(text, encoding="utf-8")
+        temporary.write_bytes(data)
         os.replace(temporary, path)
     except OSError:
         remove_cache(temporary)
-        remove_cache(path)  # an old file must not outlive the build that replaced its subject
+        return False
+    return True
 
 
 def remove_cache(path: Path) -> None:

@@ -17,10 +17,11 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass, field, is_dataclass
+from dataclasses import dataclass, field, fields, is_dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from okrsite.build.pagecache import PageCache
 from okrsite.build.state import BuildState, Stamps
 from okrsite.model.site import Site
 from okrsite.site.pages import Page
@@ -44,8 +45,17 @@ class SiteView:
 
 
 def shared_inputs(site: Site) -> dict[str, Any]:
-    """The site-wide inputs every self-contained page may show besides its context."""
-    return {name: repr(getattr(site, name)) for name in SITE_SETTINGS}
+    """The site-wide inputs every self-contained page may show besides its context. Paths count
+    relative to the site folder: the same site in another folder (a fresh clone in CI, whose
+    cache was made elsewhere) shows the same pages."""
+    config = site.config
+    where = {f.name: _relative(getattr(config, f.name), config.root) for f in fields(config)
+             if isinstance(getattr(config, f.name), Path)}
+    return {name: repr(replace(config, **where) if name == "config" else getattr(site, name)) for name in SITE_SETTINGS}
+
+
+def _relative(path: Path, root: Path) -> Path:
+    return path.relative_to(root) if path.is_relative_to(root) else path
 
 
 class ContextDigests:
@@ -82,9 +92,10 @@ class ContextDigests:
 class Reuse:
     """The pages of this build to render, those kept from the last, and the digests for the next."""
 
-    render: list[Page]
+    render: list[Page]  # to make: rendered, or taken from the page cache (`cached`)
     kept: dict[str, tuple[str, ...]]  # page -> the chart files kept with it
     digests: dict[str, str] = field(default_factory=dict)  # self-contained page -> digest of its inputs
+    cached: dict[str, bytes] = field(default_factory=dict)  # page -> its bytes from the page cache
     _pending: list[Page] = field(default_factory=list)  # digests still to take (a cold build takes them late)
     _contexts: ContextDigests | None = None
 
@@ -102,24 +113,28 @@ class Reuse:
             self.digests.pop(url, None)
 
 
-def plan_reuse(pages: list[Page], shared: str, previous: BuildState | None, output: Path) -> Reuse:
-    """Which pages can be kept: their digest is the last build's and their files are intact.
+def plan_reuse(pages: list[Page], shared: str, previous: BuildState | None, output: Path, cache: PageCache,
+               same_line: bool) -> Reuse:
+    """Which pages can be kept: their digest is the last build's, their files are intact and the
+    footer's commit line is the same (`same_line`); and which of the others the page cache holds.
 
-    With no last build, or no output folder (a fresh clone in CI, with the cache restored),
-    nothing can be kept, and the digests (for the next build) wait for `take_digests()`,
-    which the builder calls while the page workers render.
+    With no last build nothing can be kept or found, and the digests (for the next build) wait
+    for `take_digests()`, which the builder calls while the page workers render. A fresh clone in
+    CI, the cache restored, has a last build but no output folder: its pages come from the cache.
     """
     contexts = ContextDigests(shared)
     own = [page for page in pages if page.depends == "context"]
-    if previous is None or not output.is_dir():
-        return Reuse(list(pages), {}, {}, own, contexts)
+    if previous is None:
+        return Reuse(list(pages), {}, {}, {}, own, contexts)
     digests = {page.url: contexts.page(page) for page in own}
     last = previous.extra.get("pages", {})
     charts = previous.extra.get("charts", {})
     kept = {url: tuple(charts.get(url, ())) for url, digest in digests.items()
-            if last.get(url) == digest and all(_intact(output, path, previous.outputs)
-                                               for path in (url, *charts.get(url, ())))}
-    return Reuse([page for page in pages if page.url not in kept], kept, digests, [], contexts)
+            if same_line and last.get(url) == digest and all(_intact(output, path, previous.outputs)
+                                                             for path in (url, *charts.get(url, ())))}
+    cached = {url: page for url, page in ((url, cache.get(digest)) for url, digest in digests.items()
+                                           if url not in kept) if page is not None}
+    return Reuse([page for page in pages if page.url not in kept], kept, digests, cached, [], contexts)
 
 
 def _intact(output: Path, path: str, stamps: Stamps) -> bool:

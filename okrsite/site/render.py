@@ -98,6 +98,17 @@ def precompile(theme_dirs_: list[Path]) -> dict[str, bytes]:
     return recorder.compiled
 
 
+# Where a page shows the commit it was built from (the footer): a page's bytes are the same for
+# every commit until they are written (okrsite.build.pagecache); `build_line` puts the line in.
+BUILD_LINE = "<!--okrsite:build-->"
+BUILD_LINE_TEMPLATE = "_build.html"
+
+
+def build_line(env: jinja2.Environment, build_info: Any) -> bytes:
+    """The footer's line naming the commit (nothing outside a repository), in the build's language."""
+    return env.get_template(BUILD_LINE_TEMPLATE).render(build_info=build_info).encode()
+
+
 def make_environment(theme_dirs_: list[Path], globals_: dict[str, Any],
                      markdown: RenderCache | None = None,
                      compiled: CompiledTemplates | None = None) -> jinja2.Environment:
@@ -118,7 +129,7 @@ def make_environment(theme_dirs_: list[Path], globals_: dict[str, Any],
     env.filters.update(markdown=cache.markdown, inline=cache.inline, number=number, percent=percent,
                        grade=grade, css_percent=css_percent, date=date, status_label=status_label, status_icon=status_icon,
                        money=money, ratio=ratio)
-    env.globals.update(globals_, okrsite_version=__version__)
+    env.globals.update(globals_, okrsite_version=__version__, build_line=Markup(BUILD_LINE))
     widgets.register(env)
     return env
 

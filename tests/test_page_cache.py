@@ -1,0 +1,110 @@
+"""The page cache: a commit alone, or a fresh clone with the cache restored, renders no page again."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from okrsite.build.builder import BuildOptions, Builder, build
+from okrsite.build.pagecache import SUFFIX
+from okrsite.diagnostics import Diagnostics
+from okrsite.site.pages import site_map
+from tests.conftest import write
+
+pytestmark = pytest.mark.usefixtures("isolated_git")
+
+
+def git(repo: Path, *args: str, when: str = "2026-02-10T09:30:00+00:00") -> str:
+    env = {**os.environ, "GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when}
+    return subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, check=True, env=env,
+                          timeout=120).stdout.strip()
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def self_contained(root: Path) -> int:
+    return sum(page.depends == "context"
+               for page in site_map(Builder(BuildOptions(root / "okrsite.yaml")).load(Diagnostics())))
+
+
+def committed(site: Path, message: str, when: str) -> str:
+    git(site, "add", "-A")
+    git(site, "commit", "-q", "-m", message, when=when)
+    return git(site, "rev-parse", "HEAD")
+
+
+@pytest.fixture
+def repo(small_site: Path) -> Path:
+    git(small_site, "init", "-q")
+    write(small_site, ".gitignore", "/output/\n/.okrsite-cache/\n")
+    committed(small_site, "Site", "2026-02-10T09:30:00+00:00")
+    return small_site
+
+
+def test_a_commit_alone_renders_no_page_again_and_every_footer_names_it(repo: Path, tmp_path: Path) -> None:
+    build(BuildOptions(repo / "okrsite.yaml"))
+    write(repo, "README.md", "Our OKRs.\n")  # outside content/: the pages do not change, the commit does
+    full = committed(repo, "Readme", "2026-02-12T10:00:00+00:00")
+    report = build(BuildOptions(repo / "okrsite.yaml"))
+    assert report.pages_kept == 0 and report.pages_cached == self_contained(repo)
+    pages = {rel: data for rel, data in tree(repo / "output").items() if rel.endswith(".html")}
+    assert all(f'<code title="{full}">{full[:7]}</code> of 12 Feb 2026'.encode() in page for page in pages.values())
+    assert not any(b"okrsite:build" in page for page in pages.values())
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", repo.as_uri(), str(clone))
+    build(BuildOptions(clone / "okrsite.yaml"))  # from scratch, no cache
+    assert tree(clone / "output") == tree(repo / "output")
+
+
+def test_a_fresh_clone_with_the_cache_restored_takes_its_pages_from_it(repo: Path, tmp_path: Path) -> None:
+    build(BuildOptions(repo / "okrsite.yaml"))
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", repo.as_uri(), str(clone))
+    shutil.copytree(repo / ".okrsite-cache", clone / ".okrsite-cache")
+    report = build(BuildOptions(clone / "okrsite.yaml"))
+    assert report.pages_cached == self_contained(repo) and report.pages_kept == 0
+    assert tree(clone / "output") == tree(repo / "output")
+
+
+def test_the_page_cache_holds_the_last_builds_pages_only(small_site: Path) -> None:
+    build(BuildOptions(small_site / "okrsite.yaml"))
+    held = sorted((small_site / ".okrsite-cache/pages").iterdir())
+    assert len(held) == self_contained(small_site) and all(p.name.endswith(SUFFIX) for p in held)
+    grow = small_site / "content/objectives/grow.md"
+    grow.write_text(grow.read_text().replace("current: 150", "current: 160"))
+    report = build(BuildOptions(small_site / "okrsite.yaml"))
+    after = sorted((small_site / ".okrsite-cache/pages").iterdir())
+    assert len(after) == len(held) and 0 < len(set(after) - set(held)) < report.pages - report.pages_kept + 1
+
+
+def test_a_damaged_page_cache_entry_costs_a_render_not_a_wrong_page(repo: Path, tmp_path: Path) -> None:
+    build(BuildOptions(repo / "okrsite.yaml"))
+    for path in (repo / ".okrsite-cache/pages").iterdir():
+        path.write_bytes(b"not zlib")
+    shutil.rmtree(repo / "output")
+    report = build(BuildOptions(repo / "okrsite.yaml"))
+    assert report.pages_cached == 0
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", repo.as_uri(), str(clone))
+    build(BuildOptions(clone / "okrsite.yaml"))
+    assert tree(clone / "output") == tree(repo / "output")
+
+
+def test_a_site_theme_showing_the_commit_itself_gets_every_page_rendered_after_a_commit(repo: Path) -> None:
+    write(repo, "themes/default/templates/page.html",
+          '{% extends "base.html" %}{% block content %}<p class="commit">{{ build_info.commit }}</p>'
+          '{{ free_page.title }}{% endblock %}')
+    write(repo, "content/pages/about.md", "---\ntitle: About\n---\nHello.\n")
+    committed(repo, "Theme", "2026-02-11T10:00:00+00:00")
+    build(BuildOptions(repo / "okrsite.yaml"))
+    write(repo, "NOTES", "x\n")
+    full = committed(repo, "Notes", "2026-02-12T10:00:00+00:00")
+    report = build(BuildOptions(repo / "okrsite.yaml"))
+    assert report.pages_cached == 0 and report.pages_kept == 0
+    assert f'<p class="commit">{full[:7]}</p>' in (repo / "output/pages/about/index.html").read_text()
