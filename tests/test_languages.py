@@ -4,21 +4,28 @@ theme in that language, in pages, charts and the feed; okrs.json and the content
 from __future__ import annotations
 
 import datetime as dt
+import html
 import importlib.util
 import json
+import re
 import shutil
 import sys
 from pathlib import Path
 
 import pytest
 
+from benchmarks.generate import generate
+from okrsite import __version__
 from okrsite.build.builder import Builder, BuildOptions, build
 from okrsite.content.config import LANGUAGES
 from okrsite.diagnostics import BuildFailed
-from okrsite.site import formatting
+from okrsite.site import formatting, search
+from okrsite.site.charts.draw import has_glyphs
 from okrsite.site.language import ENGLISH, current, load_language, speaking
 from okrsite.site.render import builtin_theme_dir
+from okrsite.site.scorecard import TOP_OBJECTIVES
 from tests.conftest import REPO, write
+from tests.test_scorecard import pdf_text, requires_poppler
 
 NBSP, NNBSP = "\u00a0", "\u202f"
 
@@ -44,6 +51,14 @@ def _demo(root: Path, language: str) -> Path:
 def german(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo built with `language: de` (charts and all)."""
     root = _demo(tmp_path_factory.mktemp("de") / "demo", "de")
+    build(BuildOptions(root / "okrsite.yaml", jobs=1))
+    return root / "output"
+
+
+@pytest.fixture(scope="module")
+def english(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The same demo with `language: en`, to set the German one against."""
+    root = _demo(tmp_path_factory.mktemp("en") / "demo", "en")
     build(BuildOptions(root / "okrsite.yaml", jobs=1))
     return root / "output"
 
@@ -99,10 +114,136 @@ def test_the_feed_and_the_changes_page_speak_german(german: Path) -> None:
     assert "<h1>Was sich geändert hat</h1>" in changes and "Woche vom 11. Mai 2026" in changes
 
 
-def test_okrs_json_is_the_same_in_every_language(german: Path, tmp_path: Path) -> None:
-    english = _demo(tmp_path / "en", "en")
-    build(BuildOptions(english / "okrsite.yaml", jobs=1))
-    assert json.loads(_read(german, "okrs.json")) == json.loads(_read(english / "output", "okrs.json"))
+def test_okrs_json_is_the_same_in_every_language(german: Path, english: Path) -> None:
+    assert json.loads(_read(german, "okrs.json")) == json.loads(_read(english, "okrs.json"))
+
+
+# ---------- the search box and the scorecard ----------
+
+def _english_words_left(english_text: str, german_text: str, content: str) -> set[str]:
+    """The words of the English text that the German one has too, but for the content's words (titles,
+    names), which stay as written, and words cut short with "…" (a long title's)."""
+    def words(text: str) -> set[str]:
+        text = re.sub(r"https?://\S+|\S*…", " ", text)
+        return {word.lower() for word in re.findall(r"[^\W\d_]{2,}", text)}
+    return (words(english_text) & words(german_text)) - words(content)
+
+
+def _content(output: Path) -> str:
+    """Every text of the content (titles, names, ids), as okrs.json has it, and the site's title."""
+    def strings(value: object) -> list[str]:
+        if isinstance(value, dict):
+            return [text for item in value.values() for text in strings(item)]
+        if isinstance(value, list):
+            return [text for item in value for text in strings(item)]
+        return [value] if isinstance(value, str) else []
+    return " ".join(strings(json.loads(_read(output, "okrs.json")))) + " Northwind Analytics OKRs"
+
+
+def _shown(page: str) -> str:
+    """What a reader of a page sees and hears: its title, the text of <main>, and its labels."""
+    main = page[page.index("<main"):page.index("</main>")]
+    labels = re.findall(r'(?:aria-label|title|data-label|alt|placeholder)="([^"]*)"', main)
+    return html.unescape(" ".join([re.search(r"<title>(.*?)</title>", page).group(1), re.sub(r"<[^>]+>", " ", main),
+                                   *labels]))
+
+
+# German words that are English words too
+SAME_IN_GERMAN = {"scorecard", "status", "pdf", "portfolio", "apr", "jan", "okrsite"}
+
+
+def test_the_search_box_speaks_german(german: Path) -> None:
+    page = _read(german, "index.html")
+    box = re.search(r'<div class="search" [^>]*>', page).group(0)
+    attributes = dict(re.findall(r'data-([a-z-]+)="([^"]*)"', box))
+    assert attributes == {
+        "search-index": "search.js", "kind-period": "Zeitraum", "kind-team": "Team", "kind-objective": "Ziel",
+        "kind-kr": "Schlüsselergebnis", "kind-project": "Projekt", "kind-page": "Seite", "loading": "Wird geladen…",
+        "unavailable": "Die Suche ist nicht verfügbar", "none": "Keine Ergebnisse", "one": "1 Ergebnis",
+        "many": "{n} Ergebnisse", "first": "{all}, davon {shown} angezeigt"}
+    assert 'placeholder="Suchen"' in page and ">Website durchsuchen</label>" in page
+    assert 'aria-label="Suchergebnisse"' in page
+    # the box's script shows no word of its own: every one it reads is an attribute of the box
+    script = (builtin_theme_dir() / "static" / "search-box.js").read_text(encoding="utf-8")
+    read = {re.sub("[A-Z]", lambda upper: "-" + upper.group(0).lower(), name)
+            for name in re.findall(r"(?<![.\w])words\.(\w+)", script)}  # not the index's data.words
+    assert "kind-" not in read and 'words["kind" +' in script  # a result's kind: words["kind" + Kind]
+    assert read | {f"kind-{kind}" for kind in search.KINDS} <= attributes.keys()
+    statuses = json.loads(_read(german, "search.json"))["statuses"]  # the badges of the results
+    assert ["off-track", "Im Verzug", "■"] in statuses and ["on-hold", "Pausiert", "❚❚"] in statuses
+
+
+def test_the_scorecard_page_speaks_german(german: Path, english: Path) -> None:
+    page = _read(german, "periods/2026-Q2/scorecard/index.html")
+    for words in ("<title>Scorecard: Q2 2026 · Northwind Analytics OKRs</title>", ">Zeiträume</a>",
+                  '<p class="eyebrow">Scorecard · 1. Apr. – 30. Juni 2026</p>',
+                  f"47{NBSP}% des Zeitraums verstrichen", "· Bericht zum 14. Mai 2026", ">Vollständiger Bericht</a>",
+                  ">PDF, eine Seite</a>", f'<p class="stat__note">Erwartet 47{NBSP}%</p>', ">8 Ziele nach Status</p>",
+                  '>Übergeordnete Ziele <span class="count">3</span>',
+                  ">Unterstützende Ziele von Q2 2026, die schwächsten zuerst</caption>",
+                  '<th scope="col">Ziel</th><th scope="col" class="col-bar">Fortschritt</th>',
+                  '>Schlüsselergebnisse am weitesten zurück <span class="count">10</span>',
+                  f"<strong>0{NBSP}%</strong>", ">47 Pkt. zurück<", ">und 4 weitere Schlüsselergebnisse</p>",
+                  ">Projekte mit Verspätung oder über Budget <span", ">6 Tage verspätet<", f">Budget bei 116{NBSP}%<",
+                  f">Stunden bei 117{NBSP}%<", ">Spuren des Portfolios</h2>", "und 1 weiteres</span>",
+                  "<strong>1 Projekt</strong>", "<strong>3 Projekte</strong>", ">Das Portfolio, mit dem Grund für jede Spur</a>"):
+        assert words in page
+    ended = _read(german, "periods/2026-Q1/scorecard/index.html")
+    for words in ("Beendet am 31. März 2026: Endbewertungen", ">Mittlere Bewertung</p>", ">0,68</p>",
+                  f">Gesamtfortschritt 67{NBSP}%</p>", ">6 Ziele nach Stand</p>", '<th scope="col" class="col-status">Stand</th>',
+                  'class="cell-num col-grade">Bewertung</th>', 'data-label="Bewertung"',
+                  '>Nicht erledigte Schlüsselergebnisse <span class="count">10</span>'):
+        assert words in ended
+    for period in ("2026-Q1", "2026-Q2"):
+        path = f"periods/{period}/scorecard/index.html"
+        assert _english_words_left(_shown(_read(english, path)), _shown(_read(german, path)),
+                                   _content(german)) <= SAME_IN_GERMAN, period
+
+
+@requires_poppler
+def test_the_scorecard_pdf_speaks_german_with_german_dates_and_numbers(german: Path, english: Path) -> None:
+    text = pdf_text(german / "periods/2026-Q2/scorecard.pdf").replace(NBSP, " ")
+    for words in ("SCORECARD · NORTHWIND ANALYTICS OKRS", "GESAMTFORTSCHRITT", "55 %",
+                  "1. Apr. 2026 – 30. Juni 2026 · Bericht zum 14. Mai 2026 · 47 % des Zeitraums verstrichen",
+                  "erwartet 47 %", "1 im Verzug", "2 gefährdet", "4 im Plan", "0 nicht begonnen", "1 erledigt",
+                  "1 Entwurf noch ohne Schlüsselergebnisse", "Übergeordnete Ziele (3)", "Unterstützende Ziele (5)",
+                  "Fortschritt; | wo er jetzt sein sollte", "11 Pkt. zurück", "40 Pkt. voraus",
+                  "Schlüsselergebnisse am weitesten zurück (10)", "und 4 weitere Schlüsselergebnisse",
+                  "Projekte mit Verspätung oder über Budget (1)", "6 Tage verspätet, Budget bei 116 %, Stunden bei 117 %",
+                  "Spuren des Portfolios", "Stoppen?", "Vorantreiben", f"okrsite {__version__} · der vollständige Bericht: "):
+        assert words in text
+    ended = pdf_text(german / "periods/2026-Q1/scorecard.pdf").replace(NBSP, " ")
+    for words in ("MITTLERE BEWERTUNG", "0,68", "Fortschritt 67 %", "beendet am 31. März 2026: Endbewertungen",
+                  "5 nicht erledigt", "Bewertung und Fortschritt am Ende", "Nicht erledigte Schlüsselergebnisse (10)",
+                  "Budget bei 108 %, Stunden bei 121 %"):
+        assert words in ended
+    # the words beside the bars take the room they need: "nicht erledigt, 43 %", not "nicht erledigt,…"
+    assert len(re.findall(r"nicht erledigt, \d+ %", ended)) == 5 and "erledigt, 100 %" in ended
+    for period in ("2026-Q1", "2026-Q2"):
+        path = f"periods/{period}/scorecard.pdf"
+        assert _english_words_left(pdf_text(english / path), pdf_text(german / path),
+                                   _content(german)) <= SAME_IN_GERMAN, period
+
+
+@requires_poppler
+def test_a_german_scorecard_of_100_objectives_says_how_many_more_by_status_in_german(tmp_path: Path) -> None:
+    generate(tmp_path / "company", 200, seed=1)
+    config = tmp_path / "company/okrsite.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "language: de\n", encoding="utf-8")
+    build(BuildOptions(config))
+    okrs = json.loads(_read(tmp_path / "company/output", "okrs.json"))
+    counted = [o for o in okrs["objectives"] if o["period"] == "2026-Q2" and o["status"] != "draft"]
+    words = {"off-track": "im Verzug", "at-risk": "gefährdet", "on-track": "im Plan", "not-started": "nicht begonnen",
+             "done": "erledigt"}
+    text = pdf_text(tmp_path / "company/output/periods/2026-Q2/scorecard.pdf")
+    more = re.findall(r"und (\d+) weitere Ziele: (.*)", text)
+    assert more and sum(int(n) for n, _ in more) == len(counted) - TOP_OBJECTIVES
+    for _n, listing in more:  # "und 84 weitere Ziele: 20 im Verzug, 30 gefährdet, ..."
+        assert re.fullmatch(rf"\d+ ({'|'.join(words.values())})(, \d+ ({'|'.join(words.values())}))*", listing.strip())
+    page = _read(tmp_path / "company/output", "periods/2026-Q2/scorecard/index.html")
+    shown = re.findall(r'<p class="scorecard__more">und (\d+) weitere Ziele: (.*?)</p>', page)
+    assert [n for n, _ in shown] == [n for n, _ in more]
+    assert all('<span class="badge badge--' in listing for _, listing in shown)
 
 
 # ---------- formatting ----------
@@ -195,6 +336,20 @@ def test_every_message_of_the_theme_is_translated_in_every_language() -> None:
     assert len(template) > 400
     for code in catalogs.languages():
         assert catalogs.untranslated(template, catalogs.read(code)) == [], code
+
+
+def test_every_translation_and_every_date_and_number_can_be_drawn_in_the_charts_and_pdf_font() -> None:
+    """The scorecard PDF leaves out characters its font lacks (a title in another script): none of
+    the theme's own words, dates or numbers may be one of them, in any language."""
+    catalogs = _catalogs()
+    for code in catalogs.languages():
+        texts = [text for message in catalogs.read(code) if message.id
+                 for text in (message.string if isinstance(message.string, (tuple, list)) else [message.string])]
+        with speaking(load_language(code, [builtin_theme_dir()])):
+            texts += [formatting.date(dt.date(2026, month, 1)) for month in range(1, 13)]
+            texts += [formatting.number(-1_234_567.5), formatting.percent(0.55), formatting.compact(2_680_000),
+                      formatting.grade(0.9), formatting.money(46_500, "EUR")]
+        assert [text for text in texts if not has_glyphs(text)] == [], code
 
 
 def test_translations_keep_their_placeholders() -> None:

@@ -31,8 +31,10 @@ def _missing_poppler() -> str | None:
     return None
 
 
-pytestmark = pytest.mark.skipif(_missing_poppler() is not None and os.environ.get("CI") != "true",
-                                reason=str(_missing_poppler()))
+# Mark tests that read PDFs with this: skipped, with the reason, only outside CI.
+requires_poppler = pytest.mark.skipif(_missing_poppler() is not None and os.environ.get("CI") != "true",
+                                      reason=str(_missing_poppler()))
+pytestmark = requires_poppler
 
 
 def pdf_info(path: Path) -> dict[str, str]:

@@ -433,7 +433,7 @@ def scorecard_card(site: Site, period_id: str) -> scorecard.Scorecard:
 
 def scorecard_pages(site: Site) -> list[Page]:
     """A scorecard per period with a report, beside its PDF (exports); self-contained."""
-    return [Page(scorecard_url(p.id) + "index.html", "scorecard.html", f"Scorecard: {p.title}",
+    return [Page(scorecard_url(p.id) + "index.html", "scorecard.html", _("Scorecard: %(period)s", period=p.title),
                  {"card": scorecard_card(site, p.id), "pdf": site.config.charts.enabled},
                  section="periods", depends="context") for p in report_periods(site)]
 

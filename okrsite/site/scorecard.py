@@ -125,7 +125,7 @@ def scorecard(site: Site, period_id: str, *, counts: dict[str, int], overall: fl
         behind = sorted((kr for o in objectives for kr in o.key_results if final(kr.status) == "not-done"),
                         key=lambda kr: (kr.progress, kr.ref))
     late = sorted(attention, key=lambda p: (not p.late, p.due or dt.date.max, not p.over_budget, p.id))
-    by_lane, _ = portfolio.lanes(site, portfolio.period_projects(site, period_id))
+    by_lane = portfolio.lanes(site, portfolio.period_projects(site, period_id))[0]
     return Scorecard(
         period=period, as_of=site.as_of, ended=ended, elapsed=_elapsed(site, period), overall=overall,
         mean_grade=sum(graded) / len(graded) if ended and graded else None, counts=counts,

@@ -19,13 +19,14 @@ from okrsite.model.site import Site
 from okrsite.model.vocabulary import ENDED_STATUSES, OKR_STATUSES, term
 from okrsite.site.charts.cache import ChartCache, drawing_key
 from okrsite.site.charts.palette import palette_for_theme
-from okrsite.site.formatting import date, grade, pace_words, percent, plural, status_word
+from okrsite.site.formatting import _, date, grade, ngettext, number, pace_words, percent, status_label, status_word
+from okrsite.site.language import pgettext_
 from okrsite.site.render import theme_dirs
 from okrsite.site.scorecard import KeyResultLine, LaneLine, ObjectiveLine, ProjectLine, Scorecard
 
 
 CACHE_FOLDER = "scorecards"  # in .okrsite-cache/: the PDFs of the last build, by the hash of their spec
-DRAWING = 3  # bump when okrsite.site.charts.draw_scorecard changes what it draws (the cache key holds it)
+DRAWING = 4  # bump when okrsite.site.charts.draw_scorecard changes what it draws (the cache key holds it)
 
 
 def pdf_path(period_id: str) -> str:
@@ -51,6 +52,7 @@ class Line:
 @dataclass(frozen=True)
 class Block:
     heading: str
+    count: str  # how many the list holds, all told: "(12)" after the heading, never cut
     lines: tuple[Line, ...]
     more: str = ""  # "and 12 more: …"
     empty: str = ""  # said when there are no lines
@@ -92,19 +94,27 @@ def _key_result(line: KeyResultLine) -> Line:
 def _project(line: ProjectLine) -> Line:
     problems = []
     if line.late_days is not None:
-        problems.append(f"late by {plural(line.late_days, 'day')}")
+        problems.append(ngettext("late by %(num)s day", "late by %(num)s days", line.late_days))
     if line.budget_used is not None:
-        problems.append(f"{percent(line.budget_used)} of budget spent")
+        problems.append(_("%(share)s of budget spent", share=percent(line.budget_used)))
     if line.hours_used is not None:
-        problems.append(f"{percent(line.hours_used)} of hours used")
+        problems.append(_("%(share)s of hours used", share=percent(line.hours_used)))
     return Line("off-track", "⚑", line.title, line.id, ", ".join(problems), "", line.owner)
 
 
 def _lane(lane: LaneLine) -> Line:
     named = ", ".join(lane.titles)
     more = lane.count - len(lane.titles)
-    return Line(lane.lane, term(lane.lane).icon, term(lane.lane).label, lane.lane,
-                named + (f" and {more} more" if more > 0 and named else ""), str(lane.count))
+    return Line(lane.lane, term(lane.lane).icon, status_label(lane.lane), lane.lane,
+                named + (ngettext(" and %(num)s more", " and %(num)s more", more) if more > 0 and named else ""),
+                number(lane.count))
+
+
+MORE: dict[str, Callable[[int], str]] = {  # what _more counts: "and 12 more objectives"
+    "objective": lambda n: ngettext("and %(num)s more objective", "and %(num)s more objectives", n),
+    "key result": lambda n: ngettext("and %(num)s more key result", "and %(num)s more key results", n),
+    "project": lambda n: ngettext("and %(num)s more project", "and %(num)s more projects", n),
+}
 
 
 def _more(count: int, what: str, statuses: dict[str, int] | None = None) -> str:
@@ -112,47 +122,58 @@ def _more(count: int, what: str, statuses: dict[str, int] | None = None) -> str:
     if count <= 0:
         return ""
     order = [*OKR_STATUSES, *ENDED_STATUSES]
-    detail = ", ".join(f"{n:,} {status_word(s)}" for s, n in sorted((statuses or {}).items(), key=lambda sn: order.index(sn[0]))
-                       if n)
-    return f"and {count:,} more {plural(count, what, counted=False)}" + (f": {detail}" if detail else "")
+    counts = sorted((statuses or {}).items(), key=lambda sn: order.index(sn[0]))
+    detail = ", ".join(_counted(s, n) for s, n in counts if n)
+    more = MORE[what](count)
+    return _("%(more)s: %(listing)s", more=more, listing=detail) if detail else more
+
+
+def _counted(status: str, count: int) -> str:
+    """'4 on track': a count of objectives with their status word."""
+    return f"{number(count)} {status_word(status)}"
 
 
 def pdf_spec(card: Scorecard, site_title: str, colours: tuple[tuple[str, str], ...], link: str) -> PdfSpec:
     """The scorecard in the words and numbers its page shows them in."""
     period, ended = card.period, card.ended
     if ended:
-        figure = ("Mean grade", grade(card.mean_grade), f"overall progress {percent(card.overall)}")
-        state = f"ended {date(period.end)}: final grades"
-        kr_heading, kr_empty = "Key results not done, furthest from done", "Every key result is done."
+        figure = (_("Mean grade"), grade(card.mean_grade),
+                  _("overall progress %(share)s", share=percent(card.overall)))
+        state = _("ended %(date)s: final grades", date=date(period.end))
+        kr_heading, kr_empty = _("Key results not done, furthest from done"), _("Every key result is done.")
     else:
-        figure = ("Overall progress", percent(card.overall),
-                  f"expected {percent(card.elapsed)}" if card.overall is not None else "")
-        state = f"{percent(card.elapsed)} of the period elapsed"
-        kr_heading, kr_empty = "Key results most behind pace", "No key result is behind the expected pace."
-    key = "grade, and progress at the end" if ended else "progress; | where it should be by now"
-    objectives = tuple(Block(f"{'Top-level' if group.top_level else 'Supporting'} objectives ({group.total:,})",
-                             tuple(_objective(line, ended) for line in group.lines),
-                             _more(group.more, "objective", group.rest), "No objective has key results yet.",
+        figure = (_("Overall progress"), percent(card.overall),
+                  _("expected %(share)s", share=percent(card.elapsed)) if card.overall is not None else "")
+        state = _("%(share)s of the period elapsed", share=percent(card.elapsed))
+        # the dashboard's heading, whose translation may need to be shorter to fit a column of the page
+        kr_heading = pgettext_("scorecard", "Key results most behind pace")
+        kr_empty = _("No key result is behind the expected pace.")
+    key = _("grade, and progress at the end") if ended else _("progress; | where it should be by now")
+    objectives = tuple(Block(_("Top-level objectives") if group.top_level else _("Supporting objectives"),
+                             number(group.total), tuple(_objective(line, ended) for line in group.lines),
+                             _more(group.more, "objective", group.rest), _("No objective has key results yet."),
                              key if index == 0 else "")
                        for index, group in enumerate(card.groups))
-    key_results = Block(f"{kr_heading} ({card.key_results_total:,})", tuple(_key_result(l) for l in card.key_results),
+    key_results = Block(kr_heading, number(card.key_results_total), tuple(_key_result(l) for l in card.key_results),
                         _more(card.key_results_total - len(card.key_results), "key result"), kr_empty)
-    projects = Block(f"Projects late or over budget ({card.projects_total:,})",
+    projects = Block(_("Projects late or over budget"), number(card.projects_total),
                      tuple(_project(l) for l in card.projects),
-                     _more(card.projects_total - len(card.projects), "project"), "None: every project is on time "
-                                                                                   "and within budget.")
-    lanes = Block("Portfolio lanes", tuple(_lane(lane) for lane in card.lanes), "", "No projects.")
+                     _more(card.projects_total - len(card.projects), "project"),
+                     _("None: every project is on time and within budget."))
+    lanes = Block(_("Portfolio lanes"), "", tuple(_lane(lane) for lane in card.lanes), "", _("No projects."))
     return PdfSpec(
-        document_title=f"Scorecard: {period.title} · {site_title}",
-        eyebrow=f"Scorecard · {site_title}",
+        document_title=f"{_('Scorecard: %(period)s', period=period.title)} · {site_title}",
+        eyebrow=f"{_('Scorecard')} · {site_title}",
         title=period.title,
-        subtitle=f"{date(period.start)} – {date(period.end)} · report as of {date(card.as_of)} · {state}",
+        subtitle=" · ".join((f"{date(period.start)} – {date(period.end)}",
+                             _("report as of %(date)s", date=date(card.as_of)), state)),
         figure_label=figure[0], figure=figure[1], figure_note=figure[2],
-        counts=tuple((status, count, term(status).icon, f"{count:,} {status_word(status)}")
+        counts=tuple((status, count, term(status).icon, _counted(status, count))
                      for status, count in card.counts.items()),
-        counts_note=f"{plural(card.drafts, 'draft')} (no key results yet) not counted" if card.drafts else "",
+        counts_note=ngettext("%(num)s draft (no key results yet) not counted",
+                             "%(num)s drafts (no key results yet) not counted", card.drafts) if card.drafts else "",
         columns=(objectives, (key_results, projects, lanes)),
-        footer=f"okrsite {__version__} · the full report: {link}",
+        footer=_("okrsite %(version)s · the full report: %(link)s", version=__version__, link=link),
         colours=colours,
     )
 

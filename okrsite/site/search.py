@@ -23,6 +23,7 @@ from typing import Any
 
 from okrsite.model.site import Site
 from okrsite.model.vocabulary import final, term
+from okrsite.site.formatting import status_label
 
 FORMAT = 1
 KINDS = ("period", "team", "objective", "kr", "project", "page")  # an entry's kind is its place here
@@ -127,7 +128,7 @@ def index(site: Site) -> dict[str, Any]:
         "default_period": found.periods.get(site.default_period, -1),
         "kinds": list(KINDS),
         "periods": [[p.id, p.title] for p in site.periods.values()],
-        "statuses": [[s, term(s).label, term(s).icon] for s in found.statuses],
+        "statuses": [[s, status_label(s), term(s).icon] for s in found.statuses],  # in the build's language
         "people": list(found.people),
         "entries": found.entries,
         "words": " ".join(vocabulary),

@@ -34,7 +34,9 @@ HEADING = 19.0
 BLOCK_GAP = 12.0
 BAR_WIDTH, BAR_HEIGHT = 92.0, 5.0
 VALUE_WIDTH = 60.0  # the most a line's value at the right may take
-PACE_WIDTH = 62.0  # the words under a value beside a bar ("12 pts behind")
+PACE_WIDTH = 62.0  # the words under a value beside a bar ("12 pts behind"), at least ...
+PACE_MOST = 90.0  # ... and at most, as the widest of a list's words needs ("nicht erledigt, 100 %")
+COUNT_COLUMN = 80.0  # a column of status counts in the header, at least (wider for longer words)
 NOTE_WIDTH = 120.0  # the room a note keeps from the words at its right (in lists without bars)
 NO_LIGATURES = ("-liga", "-clig")
 # ps.fonttype: the PDF backend sizes its font subsets by it; at 42 every character of a font goes in one
@@ -58,19 +60,21 @@ def text_width(text: str, size: float, bold: bool = False) -> float:
     return font.get_width_height()[0] / 64
 
 
-def fit(text: str, width: float, size: float, bold: bool = False) -> str:
-    """The text, cut with "…" to fit the width (on one line)."""
+def fit(text: str, width: float, size: float, bold: bool = False, keep: int = 0) -> str:
+    """The text, cut with "…" to fit the width (on one line); its last `keep` characters (a heading's
+    count) are never cut."""
     text = " ".join(text.split())
     if text_width(text, size, bold) <= width:
         return text
-    low, high = 0, len(text)
+    head, tail = text[:len(text) - keep], text[len(text) - keep:]
+    low, high = 0, len(head)
     while low < high:  # the longest prefix that fits with the ellipsis
         middle = (low + high + 1) // 2
-        if text_width(text[:middle].rstrip() + "…", size, bold) <= width:
+        if text_width(head[:middle].rstrip() + "…" + tail, size, bold) <= width:
             low = middle
         else:
             high = middle - 1
-    return text[:low].rstrip() + "…"
+    return head[:low].rstrip() + "…" + tail
 
 
 class Page:
@@ -86,13 +90,13 @@ class Page:
         self.colour = dict(spec.colours)
 
     def text(self, x: float, y: float, text: str, size: str, colour: str = "text", bold: bool = False,
-             ha: str = "left", width: float | None = None) -> float:
+             ha: str = "left", width: float | None = None, keep: int = 0) -> float:
         """Text whose top is at y; cut to `width`. Returns its width. Characters the font lacks (of a
         site's or period's title, say) are left out rather than drawn as boxes."""
         if not has_glyphs(text):
             text = "".join(char for char in text if has_glyphs(char))
         if width is not None:
-            text = fit(text, width, SIZES[size], bold)
+            text = fit(text, width, SIZES[size], bold, keep)
         if text:
             artist = self.ax.text(x, y, text, fontsize=SIZES[size], color=self.colour.get(colour, colour), ha=ha,
                                   va="top", fontweight="bold" if bold else "normal", parse_math=False)
@@ -116,17 +120,20 @@ def _header(page: Page, spec: PdfSpec) -> float:
     page.text(figure_x, MARGIN, spec.figure_label.upper(), "label", "muted", bold=True, width=counts_x - figure_x - 8)
     page.text(figure_x, MARGIN + 12, spec.figure, "figure", bold=True)
     page.text(figure_x, MARGIN + 42, spec.figure_note, "subtitle", "muted", width=counts_x - figure_x - 8)
-    for index, (status, _, icon, words) in enumerate(spec.counts):
-        column, row = divmod(index, 3)
-        x, y = counts_x + column * 80, MARGIN + 2 + row * 13
-        page.text(x, y, icon, "count", status)
-        page.text(x + 12, y, words, "count", width=right - x - 12)
+    x = counts_x
+    for column in range(0, len(spec.counts), 3):  # three to a column, as wide as its words need
+        widest = 0.0
+        for row, (status, _count, icon, words) in enumerate(spec.counts[column:column + 3]):
+            y = MARGIN + 2 + row * 13
+            page.text(x, y, icon, "count", status)
+            widest = max(widest, page.text(x + 12, y, words, "count", width=right - x - 12))
+        x += max(COUNT_COLUMN, 12 + widest + 8)
     if spec.counts_note:
         page.text(counts_x, MARGIN + 2 + 3 * 13, spec.counts_note, "note", "muted", width=right - counts_x)
     top = MARGIN + 62
-    total = sum(count for _, count, _, _ in spec.counts)
+    total = sum(count for _status, count, _icon, _words in spec.counts)
     x = MARGIN
-    for status, count, _, _ in spec.counts:
+    for status, count, _icon, _words in spec.counts:
         if count:
             share = (right - MARGIN) * count / total
             page.box(x, top, share, 6, status)
@@ -136,17 +143,20 @@ def _header(page: Page, spec: PdfSpec) -> float:
     return top + 18
 
 
-def _block(page: Page, block: Block, x: float, y: float, width: float, bars: bool) -> float:
-    """A heading and its lines; returns the y below it."""
+def _block(page: Page, block: Block, x: float, y: float, width: float, pace: float | None) -> float:
+    """A heading (and how many the list holds) and its lines; returns the y below it. `pace`: the
+    width of the words beside the lines' bars, None for a list without bars."""
     aside = page.text(x + width, y + 2.5, block.aside, "note", "muted", ha="right", width=width / 2)
-    page.text(x, y, block.heading, "heading", bold=True, width=width - (aside + 8 if aside else 0))
+    count = f" ({block.count})" if block.count else ""
+    page.text(x, y, block.heading + count, "heading", bold=True, width=width - (aside + 8 if aside else 0),
+              keep=len(count))
     y += HEADING
     page.ax.plot([x, x + width], [y - 5, y - 5], color=page.colour["grid"], linewidth=0.6)
     if not block.lines:
         page.text(x, y, block.empty, "text", "muted", width=width)
         y += ROW
     for line in block.lines:
-        _line(page, line, x, y, width, bars)
+        _line(page, line, x, y, width, pace)
         y += ROW
     if block.more:
         page.text(x, y, block.more, "note", "muted", width=width)
@@ -154,18 +164,18 @@ def _block(page: Page, block: Block, x: float, y: float, width: float, bars: boo
     return y + BLOCK_GAP
 
 
-def _line(page: Page, line: Line, x: float, y: float, width: float, bars: bool) -> None:
+def _line(page: Page, line: Line, x: float, y: float, width: float, pace: float | None) -> None:
     """Icon and title, the value at the right; under them the note, and at the right the bar (when
     the list has bars) and the value's words."""
-    right = x + width
+    right, bars = x + width, pace is not None
     title = line.title if has_glyphs(line.title) else line.fallback
     page.text(x, y, line.icon, "text", line.colour)
     value = page.text(right, y, line.value, "text", bold=True, ha="right", width=VALUE_WIDTH)
     page.text(x + 12, y, title, "text", bold=True, width=width - 12 - (value + 8 if value else 0))
     below = y + 10.5
     words = page.text(right, below, _drawable(line.value_note), "note", "muted", ha="right",
-                      width=PACE_WIDTH if bars else width - 12 - NOTE_WIDTH)
-    words = PACE_WIDTH if bars else words  # the bars of a list line up
+                      width=pace if bars else width - 12 - NOTE_WIDTH)
+    words = pace if bars else words  # the bars of a list line up
     bar_room = BAR_WIDTH + 8 if bars else 0
     if bars and line.bar is not None:
         bar_x = right - words - 8 - BAR_WIDTH
@@ -183,6 +193,14 @@ def _drawable(text: str) -> str:
     return text if has_glyphs(text) else ""
 
 
+def _pace_width(blocks: tuple[Block, ...]) -> float:
+    """The width of the words beside the bars of the lists with bars: the widest of them, within
+    bounds, so the bars of every list line up and a language's longer words are not cut."""
+    widest = max((text_width(_drawable(line.value_note), SIZES["note"]) for block in blocks for line in block.lines),
+                 default=0.0)
+    return min(PACE_MOST, max(PACE_WIDTH, widest))
+
+
 def draw(spec: PdfSpec) -> bytes:
     """The PDF's bytes: the same spec gives the same bytes."""
     with matplotlib.rc_context(RC):
@@ -190,12 +208,13 @@ def draw(spec: PdfSpec) -> bytes:
         top = _header(page, spec)
         left, right = spec.columns
         y = top
+        pace = _pace_width(left)
         for block in left:
-            y = _block(page, block, MARGIN, y, LEFT_WIDTH, bars=True)
+            y = _block(page, block, MARGIN, y, LEFT_WIDTH, pace)
         x = MARGIN + LEFT_WIDTH + GUTTER
         y = top
         for block in right:
-            y = _block(page, block, x, y, WIDTH - MARGIN - x, bars=False)
+            y = _block(page, block, x, y, WIDTH - MARGIN - x, None)
         page.text(MARGIN, HEIGHT - MARGIN + 8, spec.footer, "footer", "muted", width=WIDTH - 2 * MARGIN)
         buffer = io.BytesIO()
         page.fig.savefig(buffer, format="pdf", metadata={"Title": spec.document_title, "Creator": "okrsite",

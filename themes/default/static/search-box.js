@@ -3,7 +3,9 @@
  * The index (search.js, which assigns window.okrsiteSearchIndex) is loaded with a <script> tag the
  * first time the box is used: that works over http(s) and from file://, where fetching a local
  * JSON file is refused. No library, nothing from the internet. The words shown come from the
- * box's data-* attributes (the template), the status labels from the index.
+ * box's data-* attributes (the template), the status labels from the index: both in the site's
+ * language. A count of results reads data-one for 1 and data-many for more (0 reads data-none),
+ * the two forms English, German, French, Spanish and Norwegian need for counts of results.
  *
  * Keyboard (the ARIA combobox pattern with a listbox popup): "/" focuses the box, arrows move
  * through the results, Enter opens one (the first when none is chosen), Escape closes the list,
