@@ -72,9 +72,9 @@ def figures(size: dict) -> dict[str, float | None]:
     """The figures issue 17 names, for one size (seconds, MB), and the cold build's speed-up
     from one process to the default; None where not measured."""
     history = (size.get("git") or {}).get("history_read", False)
-    peaks = [stats(sc).peak_mb for sc in size["scenarios"] if sc["tool"] == "okrsite" and stats(sc)]
+    peaks = [found.peak_mb for sc in size["scenarios"] if sc["tool"] == "okrsite" and (found := stats(sc))]
     index = (size.get("search_index") or {}).get(SEARCH_INDEX)
-    found: dict[str, float | None] = {
+    figure: dict[str, float | None] = {
         "edit": _median(size, named(EDIT, True)),
         "noop_history": _median(size, named(NOOP, True)) if history else None,
         "fresh_clone": _median(size, named(CLONE, True)),
@@ -86,9 +86,9 @@ def figures(size: dict) -> dict[str, float | None]:
         "search_index": None if index is None else index / 1e6,
     }
     one, default = stats(_scenario(size, COLD_ONE)), stats(_scenario(size, named(COLD, True)))
-    found["speedup_wall"] = one.median / default.median if one and default else None
-    found["speedup_cpu"] = default.cpu / one.cpu if one and default and one.cpu and default.cpu else None
-    return found
+    figure["speedup_wall"] = one.median / default.median if one and default else None
+    figure["speedup_cpu"] = default.cpu / one.cpu if one and default and one.cpu and default.cpu else None
+    return figure
 
 
 @dataclass(frozen=True)
@@ -342,11 +342,11 @@ def linear(sizes: list[dict], base: dict) -> list[tuple[bool | None, str]]:
 def render(data: dict, part: str = "full") -> str:
     """The report: `full` (machine, each size's scenarios, the targets, the growth between sizes)
     or `targets` (the machine and the targets alone)."""
-    out = header(data)
+    out = [f"- {line}" for line in header(data)]  # one line each, in Markdown too
     if part == "full":
         for size in data["sizes"]:
             out += ["", f"### {_n(size)} objectives ({_counts(size)})", "", scenario_table(size), ""]
-            out += size_notes(size)
+            out += [f"- {note}" for note in size_notes(size)]
     out += [""] + (["### Targets", ""] if part == "full" else []) + targets_part(data)
     if part == "full" and len(data["sizes"]) > 1:
         out += ["", "### By size", "", "Every scenario's median, side by side, and its growth from one size to "

@@ -68,6 +68,6 @@ def test_update_replaces_only_the_marked_part_of_a_document(report, tmp_path):
     assert report.update(doc, _data(_size(1000, 0.8, 30.0, 1_200_000, 900))) == 1
 
     text = doc.read_text(encoding="utf-8")
-    assert text.startswith(before + "<!-- benchmarks/report.py: targets -->\nMachine: 2 cores (test)")
+    assert text.startswith(before + "<!-- benchmarks/report.py: targets -->\n- Machine: 2 cores (test)")
     assert text.endswith("<!-- benchmarks/report.py: end -->" + after)
     assert "old figures" not in text and "✓ 0.80 s" in text
