@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from scenarios import CHECK, CLONE, COLD, COLD_ONE, DIFF, EDIT, NOOP, SERVE, SEARCH_INDEX, named
 
 TARGET_SIZE = 1000
+TARGET_COMMITS = 500  # issue 17's repository, named when a run made none (--commits 0)
 DASH = "–"
 PAGE_ONLY = named(COLD, False)  # peers are shown as ratios to it
 
@@ -207,7 +208,7 @@ def size_notes(size: dict) -> list[str]:
 
 def _commits(sizes: list[dict]) -> str:
     git = next((s["git"] for s in sizes if s.get("git")), None)
-    return f"{git['commits']:,}" if git else "no"
+    return f"{git['commits'] if git else TARGET_COMMITS:,}"
 
 
 def targets_table(sizes: list[dict]) -> str:
