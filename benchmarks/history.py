@@ -42,9 +42,10 @@ GIT_ENV = {"GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": "/dev/null", "HOME":
            "GIT_AUTHOR_DATE": "2026-05-13T20:00:00+00:00", "GIT_COMMITTER_DATE": "2026-05-13T20:00:00+00:00"}
 
 
-def git(repo: Path, *args: str, stdin: bytes | None = None) -> None:
-    subprocess.run(["git", *args], cwd=repo, input=stdin, check=True, capture_output=True,
-                   env={**os.environ, **GIT_ENV})
+def git(repo: Path, *args: str, stdin: bytes | None = None) -> str:
+    """Run git in `repo` with a fixed identity and no user configuration; its standard output."""
+    return subprocess.run(["git", *args], cwd=repo, input=stdin, check=True, capture_output=True,
+                          env={**os.environ, **GIT_ENV}).stdout.decode()
 
 
 def _data(text: str) -> bytes:
@@ -61,11 +62,19 @@ def _commit(stream: list[bytes], when: dt.datetime, author: str, message: str, f
 
 
 def make_repository(root: Path, objectives: int, commits: int) -> int:
-    """The site and its history; returns how many objective files the commits changed."""
+    """The synthetic site and its history; returns how many objective files the commits changed."""
     from generate import generate
 
     generate(root, objectives)
-    rng = random.Random(0)
+    return commit_history(root, commits)
+
+
+def commit_history(root: Path, commits: int, seed: int = 0) -> int:
+    """Make the site in `root` a git repository: everything committed on 2026-01-02, then `commits`
+    commits at even steps up to 2026-05-13, each changing the `current:` value of a key result in
+    three objective files (every 20th a `target:` too), the last one checked out. Returns how many
+    objective files the commits changed. The same site and seed give the same repository."""
+    rng = random.Random(seed)
     files = {p.relative_to(root).as_posix(): p.read_text(encoding="utf-8") for p in sorted(root.rglob("*"))
              if p.is_file()}
     files[".gitignore"] = "/.okrsite-cache/\n/output/\n"
@@ -77,7 +86,7 @@ def make_repository(root: Path, objectives: int, commits: int) -> int:
     changed: set[str] = set()
     for number in range(1, commits + 1):
         edits = {}
-        for path in rng.sample(valued, 3):
+        for path in rng.sample(valued, min(3, len(valued))):
             text = edits.get(path, files[path])
             hits = list(CURRENT.finditer(text))
             hit = rng.choice(hits)
@@ -93,6 +102,18 @@ def make_repository(root: Path, objectives: int, commits: int) -> int:
     git(root, "fast-import", "--quiet", stdin=b"".join(stream))
     git(root, "reset", "-q", "--hard")
     return len(changed)
+
+
+def commits_apart(root: Path, days: int) -> tuple[tuple[str, str], tuple[str, str]]:
+    """HEAD and the newest commit at least `days` days older than it, as (commit id, date)
+    pairs, oldest first: the two sides of an `okrsite diff` a week apart."""
+    def commit(*args: str) -> tuple[str, str]:
+        sha, date = git(root, "log", "-1", "--first-parent", "--format=%H %cI", *args, "HEAD").split()
+        return sha, date
+
+    head = commit()
+    before = dt.datetime.fromisoformat(head[1]) - dt.timedelta(days=days)
+    return commit(f"--before={before.isoformat()}"), head
 
 
 def main() -> int:
