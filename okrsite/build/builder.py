@@ -21,7 +21,7 @@ import markdown_it
 
 from okrsite import __version__
 from okrsite.build import background
-from okrsite.build.background import Pending
+from okrsite.build.background import Pending, can_fork
 from okrsite.build.incremental import SiteView, plan_reuse, shared_inputs
 from okrsite.build.pagecache import PageCache
 from okrsite.build.output import KEPT, Content, UnsafeOutput, WriteReport, check_output_dir, write_site
@@ -267,16 +267,16 @@ class Builder:
         """The environment's key, and the templates compiled beside the content's reading when a new
         environment is needed (in a forked process, else in this one once asked)."""
         key = (tuple(dirs), repr(build_info), input_fingerprint({}, [d / "templates" for d in dirs], []))
-        if self.environment is not None and self.environment[0] == key:
-            return key, None
-        return key, background.start(lambda: precompile(dirs), fork=self.options.jobs != 1)
+        if self.environment is not None and self.environment[0] == key or self.options.jobs == 1 or not can_fork():
+            return key, None  # kept, or compiled as the pages ask for them (not every template: the preview)
+        return key, background.start(lambda: precompile(dirs))
 
     def _environment(self, templates: Templates, dirs: list[Path],
                      build_info: BuildInfo | None, markdown: RenderCache) -> jinja2.Environment:
         """One Jinja environment, kept between builds (the preview) until a template file changes."""
         key, compiled = templates
-        if compiled is not None or self.environment is None:
-            code = CompiledTemplates(compiled.result() if compiled is not None else None)
+        if self.environment is None or self.environment[0] != key:
+            code = CompiledTemplates(compiled.result()) if compiled is not None else None
             self.environment = (key, make_environment(dirs, {"build_info": build_info}, markdown, code))
         return self.environment[1]
 
