@@ -264,8 +264,9 @@ class Builder:
         return self.markdown
 
     def _templates(self, dirs: list[Path], build_info: BuildInfo | None) -> Templates:
-        """The environment's key, and the templates compiled beside the content's reading when a new
-        environment is needed (in a forked process, else in this one once asked)."""
+        """The environment's key, and the templates being compiled in a forked process while the content
+        is read, when a new environment is needed and a process can be forked (else None: Jinja compiles
+        each template when a page first asks for it)."""
         key = (tuple(dirs), repr(build_info), input_fingerprint({}, [d / "templates" for d in dirs], []))
         if self.environment is not None and self.environment[0] == key or self.options.jobs == 1 or not can_fork():
             return key, None  # kept, or compiled as the pages ask for them (not every template: the preview)
