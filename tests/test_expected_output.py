@@ -51,10 +51,12 @@ def test_the_built_demo_site_matches_the_expected_pages_and_exports(built: dict[
 
 
 def test_the_demo_charts_match_the_expected_hashes(built: dict[str, bytes]) -> None:
+    """The same chart files, always; the same bytes when the same matplotlib drew them (another version
+    draws other bytes, so then only the files are compared)."""
     stored = (EXPECTED / MANIFEST).read_text().splitlines()
     fresh = built[MANIFEST].decode().splitlines()
-    if stored[0] != fresh[0]:
-        pytest.skip(f"the expected charts were drawn by {stored[0][2:]}, this is {fresh[0][2:]}: other bytes")
+    if stored[0] != fresh[0]:  # "# matplotlib X.Y": compare the charts' paths, not their hashes
+        stored, fresh = [line.split("  ", 1)[-1] for line in stored[1:]], [line.split("  ", 1)[-1] for line in fresh[1:]]
     gone = sorted(set(stored) - set(fresh))
     new = sorted(set(fresh) - set(stored))
     assert not (gone or new), "\n".join(["charts that differ:", *(f"- {g}" for g in gone), *(f"+ {n}" for n in new),

@@ -49,13 +49,9 @@ def shared_inputs(site: Site) -> dict[str, Any]:
     relative to the site folder: the same site in another folder (a fresh clone in CI, whose
     cache was made elsewhere) shows the same pages."""
     config = site.config
-    where = {f.name: _relative(getattr(config, f.name), config.root) for f in fields(config)
+    where = {f.name: config.relative(getattr(config, f.name)) for f in fields(config)
              if isinstance(getattr(config, f.name), Path)}
     return {name: repr(replace(config, **where) if name == "config" else getattr(site, name)) for name in SITE_SETTINGS}
-
-
-def _relative(path: Path, root: Path) -> Path:
-    return path.relative_to(root) if path.is_relative_to(root) else path
 
 
 class ContextDigests:
