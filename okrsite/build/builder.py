@@ -291,11 +291,14 @@ class Builder:
             diagnostics.items.append(rendered.error)
         return rendered
 
-    def _history(self, config: SiteConfig, diagnostics: Diagnostics) -> dict[str, tuple[Version, ...]]:
+    def _history(self, config: SiteConfig, diagnostics: Diagnostics,
+                 objectives: tuple[Path, ...]) -> dict[str, tuple[Version, ...]]:
         """The versions of each objective file from git (one pass, cached by commit), when on."""
         if not _history_from_git(config):
             return {}
-        history = read_history(config)
+        # The work tree's files were just parsed: history takes their front matter by content.
+        history = read_history(config, {cached.digest: cached.doc.meta for cached in self.documents.entries.values()
+                                        if cached.digest}, objectives)
         where = Location(config.relative(config.path))
         if history.problem:
             diagnostics.warning(where, f"no history from git: {history.problem}")
@@ -394,7 +397,7 @@ class Builder:
         if files.teams and not teams:
             return None
         site = assemble(config, objectives, projects, free_pages, teams[0] if teams else None, diagnostics,
-                        self._history(config, diagnostics))
+                        self._history(config, diagnostics, files.objectives))
         if site is not None and not site.objectives and not files.objectives:
             diagnostics.warning(Location(config.relative(config.content_dir)),
                                 "no objectives found: add Markdown files under objectives/")

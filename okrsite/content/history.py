@@ -25,6 +25,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from okrsite import __version__
@@ -32,7 +33,10 @@ from okrsite.build.cachefiles import read_cache, write_cache
 from okrsite.content.config import SiteConfig
 from okrsite.content.git import GitError, git, in_work_tree, read_blobs
 from okrsite.content.provenance import SHORT_HASH
-from okrsite.content.source import SourceError, discover, dump_meta, is_ignored, load_meta, parse_markdown_document
+from okrsite.content.source import (SourceError, content_digest, decode, discover, dump_meta, is_ignored, load_meta,
+                                   parse_markdown_document, split_front_matter)
+from okrsite.content.yamlload import Memo
+from okrsite.content.yamlpatch import ValueLines, patched, value_lines
 
 HISTORY_FILE = "history.json"
 _CACHE_FORMAT = f"okrsite-history-{__version__}"  # a new okrsite may parse differently
@@ -67,8 +71,12 @@ NO_HISTORY = History({})
 Commit = list[Any]
 
 
-def read_history(config: SiteConfig) -> History:
-    """The history of the site's objective files; NO_HISTORY outside git (no process started)."""
+def read_history(config: SiteConfig, known: Mapping[str, Any] | None = None,
+                 objectives: Iterable[Path] | None = None) -> History:
+    """The history of the site's objective files; NO_HISTORY outside git (no process started).
+    `known`: front matter the build has already parsed, by content_digest of the file's bytes
+    (the work tree's versions, most of them also the versions at HEAD, are not parsed again);
+    `objectives`: the objective files, as the build found them."""
     if not in_work_tree(config.root):
         return NO_HISTORY
     try:
@@ -82,48 +90,106 @@ def read_history(config: SiteConfig) -> History:
     except ValueError:
         return NO_HISTORY  # content outside the repository
     shallow = shallow_text == "true"
+    work_tree = _work_tree(top, discover(config.content_dir).objectives if objectives is None else objectives,
+                           known or {})
     cached = read_cache(config.cache_dir / HISTORY_FILE, _CACHE_FORMAT)
     try:
         try:
-            files, at_head = _committed(config, top, spec, head, shallow, cached if isinstance(cached, dict) else {})
+            files, at_head = _committed(config, top, spec, head, shallow, cached if isinstance(cached, dict) else {},
+                                        work_tree)
         except (ValueError, TypeError, KeyError, IndexError):  # a damaged cache: read everything again
-            files, at_head = _committed(config, top, spec, head, shallow, {})
+            files, at_head = _committed(config, top, spec, head, shallow, {}, work_tree)
     except GitError as exc:
         return History({}, shallow, f"git history not read: {exc}")
-    for path in discover(config.content_dir).objectives:
+    for path, version in work_tree.items():
+        if version.blob != at_head.get(path):
+            meta = version.meta if version.meta is not _UNKNOWN else _parse(version.data)
+            if meta is not None:
+                files.setdefault(_label(config, top / path), []).append(Version(UNCOMMITTED, config.as_of, "", meta))
+    return History({path: tuple(files[path]) for path in sorted(files) if files[path]}, shallow)
+
+
+@dataclass(frozen=True)
+class _Text:
+    """A version's bytes, its blob id, and its front matter when already parsed (else _UNKNOWN)."""
+
+    data: bytes
+    blob: str
+    meta: Any
+
+
+_UNKNOWN = object()
+
+
+def _work_tree(top: Path, objectives: Iterable[Path], known: Mapping[str, Any]) -> dict[str, _Text]:
+    """Each objective file in the work tree by its path from the top of the repository."""
+    files = {}
+    for path in objectives:
         try:
             data = path.read_bytes()
         except OSError:
             continue  # gone since the folder was listed
-        if _blob_id(data) != at_head.get(path.relative_to(top).as_posix()):
-            meta = _parse(data)
-            if meta is not None:
-                files.setdefault(_label(config, path), []).append(Version(UNCOMMITTED, config.as_of, "", meta))
-    return History({path: tuple(files[path]) for path in sorted(files) if files[path]}, shallow)
+        files[path.relative_to(top).as_posix()] = _Text(data, _blob_id(data), known.get(content_digest(data), _UNKNOWN))
+    return files
 
 
-def _committed(config: SiteConfig, top: Path, spec: str, head: str, shallow: bool,
-               cached: dict[str, Any]) -> tuple[dict[str, list[Version]], dict[str, str]]:
+def _committed(config: SiteConfig, top: Path, spec: str, head: str, shallow: bool, cached: dict[str, Any],
+               work_tree: dict[str, _Text]) -> tuple[dict[str, list[Version]], dict[str, str]]:
     """The committed versions of each objective file at HEAD, and each file's blob id at HEAD;
-    the cache brought up to date."""
+    the cache brought up to date. The cache holds the front matter of versions no longer in
+    the work tree (those are parsed already, by the build)."""
     commits, metas, changed = _commits(top, spec, head, shallow, cached)
     lines, at_head = _replay(commits, config.as_of)
-    needed = sorted({blob for versions in lines.values() for _, blob in versions})
+    texts = {version.blob: version for path, version in work_tree.items() if at_head.get(path) == version.blob}
+    parsed = {blob: text.meta for blob, text in texts.items() if text.meta is not _UNKNOWN}
+    needed = sorted({blob for versions in lines.values() for _, blob in versions} - parsed.keys())
     missing = [blob for blob in needed if blob not in metas]
-    for blob, data in read_blobs(top, missing).items():
-        metas[blob] = _as_json(_parse(data))
-    if changed or missing or len(metas) != len(needed):
+    texts.update((blob, _Text(data, blob, _UNKNOWN)) for blob, data in read_blobs(top, missing).items())
+    _fill(lines.values(), texts, parsed)
+    for blob in missing:
+        metas[blob] = _as_json(parsed[blob])
+        if metas[blob] is None:
+            parsed[blob] = None  # not in the cache either: left out alike, read fresh or cached
+    if changed or missing or metas.keys() != set(needed):
         try:
             write_cache(config.cache_dir / HISTORY_FILE, _CACHE_FORMAT, {
                 "head": head, "spec": spec, "shallow": shallow, "commits": commits,
                 "metas": {blob: metas[blob] for blob in needed}})
         except OSError:
             pass  # a cache costs time, never correctness
-    files = {_label(config, top / path): [
-        Version(commits[index][0][:SHORT_HASH], dt.date.fromisoformat(commits[index][1][:10]), commits[index][2],
-                load_meta(metas[blob])) for index, blob in versions if metas[blob] is not None]
-        for path, versions in lines.items()}
+    files = {}
+    for path, versions in lines.items():
+        files[_label(config, top / path)] = [
+            Version(commits[index][0][:SHORT_HASH], dt.date.fromisoformat(commits[index][1][:10]), commits[index][2],
+                    meta) for index, blob in versions
+            if (meta := parsed[blob] if blob in parsed else load_meta(metas[blob]) if metas[blob] else None) is not None]
     return files, at_head
+
+
+def _fill(lines: Iterable[list[tuple[int, str]]], texts: dict[str, _Text], parsed: dict[str, Any]) -> None:
+    """The front matter of each version read from git: built from the newer version of its file
+    beside it when only values on their own lines changed (okrsite.content.yamlpatch), else parsed."""
+    memo = Memo()
+    for versions in lines:
+        newer: tuple[str, Any, ValueLines | None] | None = None  # its front matter text, data, value lines
+        for _, blob in reversed(versions):
+            text = texts.get(blob)
+            front = _front(text.data) if text is not None else None
+            if front is None:  # its data is cached, or it has no front matter
+                if text is not None:
+                    parsed[blob] = None
+                newer = None
+                continue
+            paths = None
+            if blob not in parsed:
+                done = False
+                if newer is not None and newer[1] is not None:
+                    paths = newer[2] if newer[2] is not None else value_lines(newer[0])
+                    done, parsed[blob] = patched(newer[0], newer[1], front, memo, paths)
+                if not done:
+                    paths = None
+                    parsed[blob] = _parse(text.data, memo)
+            newer = (front, parsed[blob], paths)
 
 
 def _commits(top: Path, spec: str, head: str, shallow: bool,
@@ -191,10 +257,18 @@ def _replay(commits: list[Commit], as_of: dt.date) -> tuple[dict[str, list[tuple
     return {path: versions for path, versions in lines.items() if versions}, at_head
 
 
-def _parse(data: bytes) -> Any:
+def _parse(data: bytes, memo: Memo | None = None) -> Any:
     """A version's front matter as the project's loader reads it; None when it does not parse."""
     try:
-        return parse_markdown_document(data, "history")[0].meta
+        return parse_markdown_document(data, "history", memo)[0].meta
+    except SourceError:
+        return None
+
+
+def _front(data: bytes) -> str | None:
+    """A version's front matter text; None without one."""
+    try:
+        return split_front_matter(decode(data, "history"), "history")[0]
     except SourceError:
         return None
 
