@@ -39,7 +39,7 @@ from okrsite.content.yamlload import Memo
 from okrsite.content.yamlpatch import ValueLines, patched, value_lines
 
 HISTORY_FILE = "history.json"
-_CACHE_FORMAT = f"okrsite-history-{__version__}"  # a new okrsite may parse differently
+_CACHE_FORMAT = f"okrsite-history-{__version__}-kr-fields-1"  # a new okrsite may parse or keep differently
 UNCOMMITTED = ""  # the commit of a work tree version
 _COMMIT_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 
@@ -51,7 +51,7 @@ class Version:
     commit: str  # short id (7 hex digits), or UNCOMMITTED
     date: dt.date  # the commit date; as_of for the work tree
     author: str
-    meta: Any  # the parsed front matter, as okrsite.content.source.Document.meta
+    meta: Any  # what the history is made of: the front matter's key results, see _kept
 
 
 @dataclass(frozen=True)
@@ -105,7 +105,8 @@ def read_history(config: SiteConfig, known: Mapping[str, Any] | None = None,
         if version.blob != at_head.get(path):
             meta = version.meta if version.meta is not _UNKNOWN else _parse(version.data)
             if meta is not None:
-                files.setdefault(_label(config, top / path), []).append(Version(UNCOMMITTED, config.as_of, "", meta))
+                files.setdefault(_label(config, top / path), []).append(
+                    Version(UNCOMMITTED, config.as_of, "", _kept(meta)))
     return History({path: tuple(files[path]) for path in sorted(files) if files[path]}, shallow)
 
 
@@ -146,10 +147,11 @@ def _committed(config: SiteConfig, top: Path, spec: str, head: str, shallow: boo
     missing = [blob for blob in needed if blob not in metas]
     texts.update((blob, _Text(data, blob, _UNKNOWN)) for blob, data in read_blobs(top, missing).items())
     _fill(lines.values(), texts, parsed)
+    kept = {blob: _kept(meta) for blob, meta in parsed.items()}
     for blob in missing:
-        metas[blob] = _as_json(parsed[blob])
+        metas[blob] = _as_json(kept[blob])
         if metas[blob] is None:
-            parsed[blob] = None  # not in the cache either: left out alike, read fresh or cached
+            kept[blob] = None  # not in the cache either: left out alike, read fresh or cached
     if changed or missing or metas.keys() != set(needed):
         try:
             write_cache(config.cache_dir / HISTORY_FILE, _CACHE_FORMAT, {
@@ -162,7 +164,7 @@ def _committed(config: SiteConfig, top: Path, spec: str, head: str, shallow: boo
         files[_label(config, top / path)] = [
             Version(commits[index][0][:SHORT_HASH], dt.date.fromisoformat(commits[index][1][:10]), commits[index][2],
                     meta) for index, blob in versions
-            if (meta := parsed[blob] if blob in parsed else load_meta(metas[blob]) if metas[blob] else None) is not None]
+            if (meta := kept[blob] if blob in kept else load_meta(metas[blob]) if metas[blob] else None) is not None]
     return files, at_head
 
 
@@ -263,6 +265,30 @@ def _parse(data: bytes, memo: Memo | None = None) -> Any:
         return parse_markdown_document(data, "history", memo)[0].meta
     except SourceError:
         return None
+
+
+# The fields of a key result that set its value and its bounds (okrsite.model.history reads
+# them); titles, notes and check-ins themselves are left out, so the cache stays small and
+# reads quickly. Changing them changes what a cached version holds: _CACHE_FORMAT says so.
+_KR_FIELDS = ("id", "type", "start", "target", "current", "done", "zone")
+
+
+def _kept(meta: Any) -> Any:
+    """Of a version's front matter, what its key results' history is made of: for each item of
+    `key_results` (in place, so ids by position stay), its value and bound fields, its
+    milestones' `done`, and whether it has check-ins. Anything else reads as no key results;
+    None (front matter that does not parse) stays None, and the version is left out."""
+    if meta is None:
+        return None
+    items = meta.get("key_results") if isinstance(meta, dict) else None
+    if not isinstance(items, list):
+        return {}
+    return {"key_results": [
+        {**{field: kr[field] for field in _KR_FIELDS if field in kr},
+         "milestones": [{"done": m.get("done")} if isinstance(m, dict) else None for m in kr["milestones"]]
+         if isinstance(kr.get("milestones"), list) else kr.get("milestones"),
+         "checkins": bool(kr.get("checkins"))} if isinstance(kr, dict) else None
+        for kr in items]}
 
 
 def _front(data: bytes) -> str | None:
