@@ -1,9 +1,12 @@
 """The git history of objective files, read at the edge and handed on as plain data.
 
 One `git log` over the objectives folder gives every commit that touched it, with the
-blob id of each file it changed; one `git cat-file --batch` reads those blobs, and each
-is parsed once with the project's loader (content stage: files -> documents). The log and
-the parsed front matter are cached by commit and blob id in .okrsite-cache/history.json
+blob id of each file it changed; one `git cat-file --batch` reads those blobs (content
+stage: files -> documents). A version equal to the work tree's file takes the front matter
+the build parsed already; an older one is built from the newer version beside it when only
+values on their own lines changed (content/yamlpatch.py: a commit that moves `current:`),
+else parsed with the project's loader. Of each version, what key results' histories are
+made of is kept (see _kept), cached by blob id in .okrsite-cache/history.json with the log
 (JSON, never pickle): with the same HEAD nothing is asked of git but HEAD itself, nothing
 is parsed but uncommitted changes, and after new commits only those are logged and read.
 
