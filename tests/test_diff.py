@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
 
+from okrsite.build import builder
 from okrsite.commands.cli import main
+from okrsite.content.source import parse_markdown_document
 from tests.conftest import write
 from tests.gitrepo import commit, git, init
 
@@ -335,3 +338,27 @@ def test_a_ceiling_lowered_raises_the_bar(repo: Path, capsys) -> None:
     edit(repo, "content/objectives/churn.md", ("ceiling: 2,", "ceiling: 1.8,"))
     assert diff(repo, "HEAD") == 0
     assert "| Churn (`churn/churn`) | ceiling | 2 | 1.8 | raised |" in capsys.readouterr().out
+
+
+def test_both_sides_take_unchanged_files_from_the_sites_document_cache(repo: Path, capsys, monkeypatch) -> None:
+    """A company-sized diff parses only what differs from the last build's documents; the report
+    is the one a diff without any cache gives."""
+    edit(repo, "content/objectives/seo.md", ("    current: 7\n", "    current: 6\n"))
+    commit(repo, "Week 2", "2026-01-12")
+    assert main(["build", "--quiet", "--config", str(repo / "okrsite.yaml")]) == 0
+    parsed: list[str] = []
+
+    def counted(raw: bytes, path: str, memo=None):
+        parsed.append(path)
+        return parse_markdown_document(raw, path, memo)
+
+    monkeypatch.setattr(builder, "parse_markdown_document", counted)
+    capsys.readouterr()
+    assert diff(repo, "main~1", "main") == 0
+    cached_report = capsys.readouterr().out
+    assert parsed == ["content/objectives/seo.md"]  # the base side's older text; the rest as built
+    shutil.rmtree(repo / ".okrsite-cache")
+    parsed.clear()
+    assert diff(repo, "main~1", "main") == 0
+    assert capsys.readouterr().out == cached_report
+    assert len(parsed) == 6 and "Bounce rate" in cached_report

@@ -79,3 +79,19 @@ def test_a_cache_restored_in_a_fresh_copy_of_the_site_elsewhere_spares_every_par
     assert (again.hits, again.misses) == (1, 0) and doc.meta["title"] == "Grow"
     path.unlink()  # positions are re-derived from the clone's file, not from the old folder's
     assert doc.positions.at(("key_results", 0, "start")).line == 8
+
+
+def test_a_cache_moved_to_a_copy_of_the_site_reads_positions_from_the_copy(tmp_path: Path) -> None:
+    """okrsite diff writes a revision into a temporary folder and looks its files up in the
+    site's cache: a hit there must point problems at the copy's lines, not the work tree's."""
+    site, copy = tmp_path / "site", tmp_path / "copy"
+    write(site, "grow.md", MINIMAL_OBJECTIVE)
+    write(copy, "grow.md", MINIMAL_OBJECTIVE)
+    cache = DocumentCache()
+    cache.load(site / "grow.md", "grow.md", parse_markdown_document)
+    cache.save(tmp_path / "cache.json")
+    write(site, "grow.md", "---\n# two lines more\n\n" + MINIMAL_OBJECTIVE.removeprefix("---\n"))  # edited since
+    moved = DocumentCache.restore(tmp_path / "cache.json", site).moved(copy)
+    doc, _ = moved.load(copy / "grow.md", "grow.md", parse_markdown_document)
+    assert (moved.hits, moved.misses) == (1, 0)
+    assert doc.positions.at(("key_results", 0, "start")).line == 8

@@ -3,7 +3,8 @@
 Each side is loaded as a build loads it (Builder.load): the work tree where it is, a
 revision from its okrsite.yaml and content folder written into a temporary folder (read
 with ls-tree and cat-file; assets and themes are not needed for the model). Both sides
-are scored with HEAD's as_of. The comparison is okrsite.model.compare, the report
+start from the site's document cache, read and never written: a file whose bytes are as
+cached is not parsed again, whichever side it is on. Both sides are scored with HEAD's as_of. The comparison is okrsite.model.compare, the report
 okrsite.site.diff_report.
 """
 
@@ -16,10 +17,10 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from okrsite.build.builder import BuildOptions, Builder
-from okrsite.content.config import default_as_of
+from okrsite.build.builder import DOCUMENTS_FILE, BuildOptions, Builder
+from okrsite.content.config import default_as_of, load_config
 from okrsite.content.git import GitError, export_files, git, in_work_tree
-from okrsite.content.source import SourceError, parse_yaml_document
+from okrsite.content.source import DocumentCache, SourceError, parse_yaml_document
 from okrsite.diagnostics import BuildFailed, Diagnostic, Diagnostics
 from okrsite.model.compare import compare
 from okrsite.model.site import Site
@@ -56,10 +57,12 @@ def run(base: str, head: str | None, report_format: str, config_path: Path) -> i
     except GitError as exc:
         return _usage(str(exc))
     config_rel = config_path.relative_to(top).as_posix()
+    site_config = load_config(config_path, Diagnostics())
+    documents = DocumentCache.restore(site_config.cache_dir / DOCUMENTS_FILE, root) if site_config else DocumentCache()
     with tempfile.TemporaryDirectory(prefix="okrsite-diff-") as scratch:
-        head_side = _side("head", revisions[1], top, config_rel, Path(scratch) / "head", None)
+        head_side = _side("head", revisions[1], top, config_rel, Path(scratch) / "head", None, documents)
         as_of = head_side.site.as_of if head_side.site else default_as_of()  # without a head, nothing is compared
-        base_side = _side("base", revisions[0], top, config_rel, Path(scratch) / "base", as_of)
+        base_side = _side("base", revisions[0], top, config_rel, Path(scratch) / "base", as_of, documents)
     failed = [side for side in (base_side, head_side) if side.site is None]
     for side in failed:
         print(f"okrsite: diff: the {side.title} does not build:", file=sys.stderr)
@@ -89,15 +92,18 @@ def _commit(top: Path, name: str) -> str:
 
 
 def _side(name: str, revision: Revision, top: Path, config_rel: str, scratch: Path,
-          as_of: dt.date | None) -> Side:
-    """One side's model, or the diagnostics that kept it from loading."""
+          as_of: dt.date | None, documents: DocumentCache) -> Side:
+    """One side's model, or the diagnostics that kept it from loading. `documents`: the site's
+    document cache (a file is looked up by its path in the site and its bytes' digest)."""
     try:
         config_path = _write_out(top, revision.commit, config_rel, scratch) if revision.commit else top / config_rel
     except (_Unusable, GitError) as exc:
         return Side(name, revision, None, (str(exc),))
     diagnostics = Diagnostics()
+    builder = Builder(BuildOptions(config_path, as_of=as_of))
+    builder.documents = documents.moved(config_path.parent)  # positions are read from this side's files
     try:
-        site = Builder(BuildOptions(config_path, as_of=as_of)).load(diagnostics)
+        site = builder.load(diagnostics)
     except BuildFailed as failed:
         return Side(name, revision, None, tuple(failed.diagnostics))
     return Side(name, revision, site)

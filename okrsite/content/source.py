@@ -9,7 +9,7 @@ import json
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -254,6 +254,13 @@ class DocumentCache:
         before writing it)."""
         stat = path.stat()
         self.entries[label] = Cached((stat.st_size, stat.st_mtime_ns), "", doc)
+
+    def moved(self, root: Path) -> DocumentCache:
+        """The same documents for a copy of the site at `root` (okrsite diff's revisions): a
+        file there whose bytes are as cached is a hit, and positions are read from it."""
+        return DocumentCache({label: Cached(cached.stamp, cached.digest, replace(
+            cached.doc, positions=Positions(label, recompute=_reparse(root / label, label))))
+            for label, cached in self.entries.items()})
 
     def retain(self, labels: set[str]) -> None:
         """Forget all but these files (those a build read), so the saved cache does not grow."""
