@@ -2,7 +2,10 @@
 
 Peak memory is the larger of the child's own peak (``os.wait4``'s ``ru_maxrss``, which also
 covers any process it waited for) and the sum over the child's process tree sampled every
-50 ms (worker processes run side by side). On Linux this process adopts the orphans of the
+50 ms (worker processes run side by side). That sum counts a page that forked workers share
+with their parent once per process; the tree's PSS (proportional set size, Linux: a shared
+page split between the processes sharing it) is sampled beside it, and is what the machine
+actually holds. On Linux this process adopts the orphans of the
 processes it starts, so that a worker pool outliving its build is counted too.
 Standard library only.
 """
@@ -36,6 +39,7 @@ class Run:
     stdout: str = ""
     stderr: str = ""
     figures: dict = field(default_factory=dict)  # parsed from the summary line, plus output size
+    tree_pss_mb: float = 0.0  # the peak of the summed PSS of the tree, sampled; 0: not known
 
     @property
     def peak_mb(self) -> float:
@@ -61,27 +65,30 @@ def _children(pid: int) -> list[int]:
     return found
 
 
-def _rss_kb(pid: int) -> int:
+def _kb(pid: int, name: str, key: str) -> int:
+    """A figure in KB from a /proc file of the process (VmRSS: in status, Pss: in smaps_rollup)."""
     try:
-        with open(f"/proc/{pid}/status") as fh:
+        with open(f"/proc/{pid}/{name}") as fh:
             for line in fh:
-                if line.startswith("VmRSS:"):
+                if line.startswith(key):
                     return int(line.split()[1])
     except (OSError, ValueError, IndexError):
         pass
     return 0
 
 
-def _tree_rss_kb(pid: int) -> int:
-    pids, seen, total = [pid], set(), 0
+def _tree_kb(pid: int) -> tuple[int, int]:
+    """The summed RSS and PSS of a process and its descendants."""
+    pids, seen, rss, pss = [pid], set(), 0, 0
     while pids:
         p = pids.pop()
         if p in seen:
             continue
         seen.add(p)
-        total += _rss_kb(p)
+        rss += _kb(p, "status", "VmRSS:")
+        pss += _kb(p, "smaps_rollup", "Pss:")
         pids.extend(_children(p))
-    return total
+    return rss, pss
 
 
 @functools.cache
@@ -125,12 +132,12 @@ def measure(cmd: list[str], cwd: pathlib.Path, env: dict[str, str] | None = None
         proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=err,
                                 start_new_session=True)
         done = threading.Event()
-        peak = [0]
+        peak = [0, 0]  # RSS, PSS
         timed_out = [False]
 
         def sample() -> None:
             while not done.wait(0.05):
-                peak[0] = max(peak[0], _tree_rss_kb(proc.pid))
+                peak[:] = map(max, peak, _tree_kb(proc.pid))
                 if time.perf_counter() - started > timeout and not timed_out[0]:
                     timed_out[0] = True
                     try:
@@ -154,7 +161,7 @@ def measure(cmd: list[str], cwd: pathlib.Path, env: dict[str, str] | None = None
     if timed_out[0]:
         stderr += f"\n(killed after {timeout:.0f} s)"
     cpu = usage.ru_utime + usage.ru_stime + orphan_cpu
-    return Run(wall, proc.returncode, maxrss, peak[0] / 1024, cpu, stdout, stderr)
+    return Run(wall, proc.returncode, maxrss, peak[0] / 1024, cpu, stdout, stderr, tree_pss_mb=peak[1] / 1024)
 
 
 def output_size(folder: pathlib.Path) -> dict:

@@ -37,8 +37,9 @@ class Stats:
     low: float
     high: float
     cpu: float | None
-    peak_mb: float
+    peak_mb: float  # RSS: the summed tree's, or the command's own when larger
     last: dict  # the last good run's figures (summary line, output size)
+    pss_mb: float | None = None  # the summed tree's PSS (pages shared by forked workers counted once)
 
 
 def _good(scenario: dict) -> list[dict]:
@@ -51,8 +52,9 @@ def stats(scenario: dict | None) -> Stats | None:
         return None
     walls = [r["wall_s"] for r in good]
     cpus = [r["cpu_s"] for r in good if r.get("cpu_s") is not None]
+    pss = [r["tree_pss_mb"] for r in good if r.get("tree_pss_mb")]
     return Stats(statistics.median(walls), min(walls), max(walls), statistics.median(cpus) if cpus else None,
-                 max(max(r["maxrss_mb"], r["tree_peak_mb"]) for r in good), good[-1])
+                 max(max(r["maxrss_mb"], r["tree_peak_mb"]) for r in good), good[-1], max(pss) if pss else None)
 
 
 def _most(scenario: dict | None, key: str) -> int | None:
@@ -73,7 +75,10 @@ def figures(size: dict) -> dict[str, float | None]:
     """The figures issue 17 names, for one size (seconds, MB), and the cold build's speed-up
     from one process to the default; None where not measured."""
     history = (size.get("git") or {}).get("history_read", False)
-    peaks = [found.peak_mb for sc in size["scenarios"] if sc["tool"] == "okrsite" and (found := stats(sc))]
+    found_all = [found for sc in size["scenarios"] if sc["tool"] == "okrsite" and (found := stats(sc))]
+    peaks = [found.peak_mb for found in found_all]
+    # What the processes hold together: PSS where it was sampled (runs before it: the RSS sum).
+    held = [found.pss_mb for found in found_all if found.pss_mb is not None]
     index = (size.get("search_index") or {}).get(SEARCH_INDEX)
     figure: dict[str, float | None] = {
         "edit": _median(size, named(EDIT, True)),
@@ -83,7 +88,8 @@ def figures(size: dict) -> dict[str, float | None]:
         "check": _median(size, CHECK),
         "diff": _median(size, DIFF),
         "serve": _median(size, SERVE),
-        "peak_memory": max(peaks) if peaks else None,
+        "peak_memory": max(held) if held else max(peaks) if peaks else None,
+        "peak_memory_rss": max(peaks) if peaks else None,
         "search_index": None if index is None else index / 1e6,
     }
     one, default = stats(_scenario(size, COLD_ONE)), stats(_scenario(size, named(COLD, True)))
@@ -116,7 +122,7 @@ TARGETS = (
     Target("check", "`okrsite check`, every rule", 1.0, "s"),
     Target("diff", "`okrsite diff` between two commits a week apart", 3.0, "s"),
     Target("serve", "save → reload in `okrsite serve` (one check-in)", 0.5, "s"),
-    Target("peak_memory", "peak memory, all processes", 1024.0, "MB"),
+    Target("peak_memory", "peak memory, all processes (PSS)", 1024.0, "MB"),
     Target("search_index", "search index (`search.js`, 1 MB = 10⁶ bytes)", 1.5, "MB"),
 )
 
@@ -155,20 +161,21 @@ def _num(value, fmt: str = "{:,}") -> str:
 
 def scenario_table(size: dict) -> str:
     reference = _median(size, PAGE_ONLY)
-    rows = ["| scenario | median s | min–max s | CPU s | peak RSS MB | charts drawn | files written | output "
-            "| × okrsite page-only |",
-            "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    rows = ["| scenario | median s | min–max s | CPU s | peak RSS MB | peak PSS MB | charts drawn | files written "
+            "| output | × okrsite page-only |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for sc in size["scenarios"]:
         found = stats(sc)
         if found is None:
-            rows.append(f"| {sc['name']} | {sc['error'] or 'no run'} | | | | | | | |")
+            rows.append(f"| {sc['name']} | {sc['error'] or 'no run'} | | | | | | | | |")
             continue
         last = found.last
         output = (f"{last['output_mb']:.1f} MB, {last['output_files']:,} files" if last.get("output_files")
                   else DASH)
         ratio = f"{found.median / reference:.2f}×" if reference else DASH
         rows.append(f"| {sc['name']} | {found.median:.2f} | {found.low:.2f}–{found.high:.2f} "
-                    f"| {_num(found.cpu, '{:.2f}')} | {found.peak_mb:.0f} | {_num(_most(sc, 'charts_drawn'))} "
+                    f"| {_num(found.cpu, '{:.2f}')} | {found.peak_mb:.0f} | {_num(found.pss_mb, '{:.0f}')} "
+                    f"| {_num(_most(sc, 'charts_drawn'))} "
                     f"| {_num(_most(sc, 'written'))} | {output} | {ratio} |")
     return "\n".join(rows)
 
@@ -201,6 +208,11 @@ def size_notes(size: dict) -> list[str]:
     speedup = speedup_text(size)
     if speedup:
         notes.append(speedup)
+    memory = figures(size)
+    if memory["peak_memory"] is not None and memory["peak_memory"] != memory["peak_memory_rss"]:
+        notes.append(f"Peak memory: {memory['peak_memory']:,.0f} MB PSS (what the processes hold together); "
+                     f"{memory['peak_memory_rss']:,.0f} MB as the sum of each process's RSS, which counts a page "
+                     "that forked workers share with their parent once in each.")
     if size.get("plain_pages") is not None:
         notes.append(f"Peers: {size['plain_pages']:,} plain pages (one per objective and project), cold.")
     return notes

@@ -69,7 +69,8 @@ class Scenario:
             "median_s": self.median,
             "runs": [{"wall_s": round(r.wall, 4), "cpu_s": None if r.cpu is None else round(r.cpu, 3),
                       "returncode": r.returncode, "maxrss_mb": round(r.maxrss_mb, 1),
-                      "tree_peak_mb": round(r.tree_peak_mb, 1), **r.figures} for r in self.runs],
+                      "tree_peak_mb": round(r.tree_peak_mb, 1), "tree_pss_mb": round(r.tree_pss_mb, 1),
+                      **r.figures} for r in self.runs],
         }
 
 
@@ -239,7 +240,8 @@ class OkrsiteBench:
         scenario.note = (f"{len(latency['saves'])} saves, each the edit above; {len(rebuilds)} rebuilds"
                          + (f", median {statistics.median(rebuilds):.2f} s" if rebuilds else "")
                          + f"; the session took {session.wall:.1f} s")
-        scenario.runs = [Run(wall, 0, session.maxrss_mb, session.tree_peak_mb, None) for wall in latency["saves"]]
+        scenario.runs = [Run(wall, 0, session.maxrss_mb, session.tree_peak_mb, None, tree_pss_mb=session.tree_pss_mb)
+                         for wall in latency["saves"]]
         log(f"    {scenario.name}: median of {len(scenario.runs)} saves: {scenario.median:.2f} s")
 
     def all(self) -> list[Scenario]:

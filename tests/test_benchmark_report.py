@@ -18,10 +18,10 @@ def report(monkeypatch):
     return report
 
 
-def _scenario(name: str, *walls: float, peak: float = 300.0) -> dict:
+def _scenario(name: str, *walls: float, peak: float = 300.0, pss: float | None = None) -> dict:
     return {"name": name, "tool": "okrsite", "error": "", "note": "",
-            "runs": [{"wall_s": wall, "cpu_s": wall, "returncode": 0, "maxrss_mb": peak, "tree_peak_mb": peak}
-                     for wall in walls]}
+            "runs": [{"wall_s": wall, "cpu_s": wall, "returncode": 0, "maxrss_mb": peak, "tree_peak_mb": peak,
+                      **({"tree_pss_mb": pss} if pss else {})} for wall in walls]}
 
 
 def _size(objectives: int, edit: float, cold: float, search_js: int, peak: float) -> dict:
@@ -48,7 +48,7 @@ def test_targets_are_marked_at_1000_objectives_and_growth_against_the_number_of_
     # the median of three runs (0.7, 0.8, 1.2), under its target; 5,000 is 6.25 × 1,000: more than linear
     assert "| one objective edited (one check-in added), with charts | ≤ 1 s | ✓ 0.80 s | 5.00 s | 6.25× ✗ |" in text
     assert "| cold build with charts, every v2 feature on | ≤ 25 s | ✗ 30.00 s | 140.00 s | 4.67× ✓ |" in text
-    assert "| peak memory, all processes | ≤ 1 GB | ✓ 900 MB | 2,000 MB | 2.22× ✓ |" in text
+    assert "| peak memory, all processes (PSS) | ≤ 1 GB | ✓ 900 MB | 2,000 MB | 2.22× ✓ |" in text  # (no PSS: RSS)
     assert "| search index (`search.js`, 1 MB = 10⁶ bytes) | ≤ 1.5 MB | ✓ 1.20 MB | 6.50 MB | 5.42× ✗ |" in text
     assert "| `okrsite check`, every rule | ≤ 1 s | – | – | – |" in text  # not measured: no mark
     assert ("- ✗ from 1,000 to 5,000 objectives every figure grew at most 5×; not: edit, search_index"
@@ -57,6 +57,16 @@ def test_targets_are_marked_at_1000_objectives_and_growth_against_the_number_of_
            if "linear_to_5000" in item}
     assert met == {"edit": (True, False), "cold": (False, True), "peak_memory": (True, True),
                    "search_index": (True, False)}
+
+
+def test_peak_memory_counts_pages_shared_by_forked_workers_once_and_shows_the_rss_sum_too(report):
+    size = _size(1000, 0.8, 30.0, 1_200_000, 1300)
+    size["scenarios"][1] = _scenario("okrsite cold, charts", 30.0, peak=1300, pss=750)
+    data = _data(size)
+
+    assert "| peak memory, all processes (PSS) | ≤ 1 GB | ✓ 750 MB |" in report.render(data, "targets")
+    assert "| okrsite cold, charts | 30.00 | 30.00–30.00 | 30.00 | 1300 | 750 |" in report.scenario_table(size)
+    assert report.figures(size)["peak_memory_rss"] == 1300
 
 
 def test_update_replaces_only_the_marked_part_of_a_document(report, tmp_path):
