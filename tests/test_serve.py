@@ -434,3 +434,45 @@ def test_a_host_beyond_loopback_prints_a_warning(demo_site: Path, capsys) -> Non
         port = busy.getsockname()[1]
         main(["serve", "--config", str(demo_site / "okrsite.yaml"), "--host", "0.0.0.0", "--port", str(port)])
     assert "warning: serving on 0.0.0.0" in capsys.readouterr().err
+
+
+BUILDS_APART = """
+import multiprocessing, sys
+from pathlib import Path
+from okrsite.build.builder import BuildOptions
+from okrsite.commands.serve import Preview
+
+site = Path(sys.argv[1])
+preview = Preview(BuildOptions(site / "okrsite.yaml"), port=0, quiet=True)
+preview.start()
+print("separate", preview.builder.separate, [p.name for p in multiprocessing.active_children()])
+objective = site / "content/objectives/2026-Q2/sales-expand-pipeline.md"
+objective.write_text(objective.read_text().replace("title: ", "title: Renamed ", 1))
+preview.rebuild()
+print("rebuilt", "Renamed" in (site / "output/objectives/expand-pipeline/index.html").read_text())
+preview.stop()
+print("after", [p.name for p in multiprocessing.active_children()])
+"""
+
+
+def test_the_preview_builds_in_a_process_of_its_own_that_ends_with_it(demo_site: Path) -> None:
+    """Started with one thread, the preview forks its builder before serving, so its builds may
+    fork workers as `okrsite build` does; stopping the preview ends that process."""
+    run = subprocess.run([sys.executable, "-c", BUILDS_APART, str(demo_site)], capture_output=True, text=True,
+                         env={**os.environ, "PYTHONPATH": str(REPO)}, timeout=300)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.splitlines() == ["separate True ['okrsite-builder']", "rebuilt True", "after []"]
+
+
+def test_a_preview_started_beside_other_threads_builds_in_its_own_process(demo_site: Path) -> None:
+    """Forking beside running threads is unsafe: then the builds run in the caller's process."""
+    done = threading.Event()
+    other = threading.Thread(target=done.wait)
+    other.start()
+    try:
+        with preview_of(demo_site) as preview:
+            assert not preview.builder.separate
+            assert get(port_of(preview), "/")[0] == 200
+    finally:
+        done.set()
+        other.join()

@@ -2,8 +2,10 @@
 
 A `Preview` owns three things: the HTTP server (`okrsite.commands.server`), a
 watcher thread that waits for changes to okrsite.yaml, the content folder and
-the themes folder (never the output), and the `Builder` it calls again on each
-change, so a rebuild re-reads only the files that changed. A failed build
+the themes folder (never the output), and the builder it calls again on each
+change, so a rebuild re-reads only the files that changed. The builder runs in a
+process of its own (okrsite.build.host), started before any thread, so that its
+builds may fork workers as `okrsite build` does. A failed build
 changes nothing on disk: the server keeps serving the last good site while the
 open pages show the diagnostics.
 
@@ -22,7 +24,8 @@ from pathlib import Path
 
 import watchfiles
 
-from okrsite.build.builder import Builder, BuildOptions
+from okrsite.build.builder import BuildOptions
+from okrsite.build.host import BuildHost
 from okrsite.content.config import load_config
 from okrsite.diagnostics import BuildFailed, Diagnostic, Diagnostics
 from okrsite.commands.server import DEFAULT_HOST, BadPath, PreviewState, PreviewServer, listen, url_parts
@@ -38,7 +41,7 @@ class Preview:
 
     def __init__(self, options: BuildOptions, host: str = DEFAULT_HOST, port: int | None = None, *,
                  poll: bool = False, quiet: bool = False, step_ms: int = STEP_MS, debounce_ms: int = DEBOUNCE_MS):
-        self.builder = Builder(options)
+        self.builder = BuildHost(options)
         self.host, self.port, self.poll, self.quiet = host, port, poll, quiet
         self.step_ms, self.debounce_ms = step_ms, debounce_ms
         self.config_path = options.config_path.resolve()
@@ -87,6 +90,7 @@ class Preview:
         for thread in self._threads:
             thread.join()
         self._threads.clear()
+        self.builder.stop()
 
     def __enter__(self) -> Preview:
         self.start()

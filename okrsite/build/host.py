@@ -1,0 +1,106 @@
+"""A Builder in a process of its own, for a caller that runs threads (the preview).
+
+A build renders big pages and makes okrs.json and the search index in forked
+processes, but a process that runs threads (the preview's HTTP server and watcher)
+must not fork. So the preview starts its builder in a process of its own, forked
+while it still has one thread: that process runs no thread, so each of its builds
+forks as `okrsite build` does, and it keeps the builder's caches (documents, the
+template environment, digests) between builds. Where no process can be forked,
+the builder runs in the caller's process, as before: the output is the same.
+"""
+
+from __future__ import annotations
+
+import atexit
+import multiprocessing
+import signal
+import traceback
+from multiprocessing.connection import Connection
+from typing import Any
+
+from okrsite.build.background import can_fork
+from okrsite.build.builder import BuildOptions, Builder, BuildReport
+from okrsite.diagnostics import BuildFailed
+
+
+class BuildHost:
+    """`build()` as Builder.build (a BuildReport, or BuildFailed), run by the host process when
+    there is one; `stop()` ends it."""
+
+    def __init__(self, options: BuildOptions) -> None:
+        self.options = options
+        self._builder: Builder | None = None  # when the builds run in this process
+        self._channel: Connection | None = None
+        self._process: multiprocessing.process.BaseProcess | None = None
+
+    @property
+    def separate(self) -> bool:
+        """Whether the builds run in a process of their own."""
+        return self._process is not None
+
+    def build(self) -> BuildReport:
+        if self._process is None and self._builder is None:
+            self._start()
+        if self._builder is not None:
+            return self._builder.build()
+        assert self._channel is not None
+        try:
+            self._channel.send("build")
+            outcome, value = self._channel.recv()
+        except (EOFError, OSError) as exc:
+            raise RuntimeError(f"the build process ended: {exc!r}") from None
+        if outcome == "failed":
+            raise BuildFailed(value)
+        if outcome == "error":
+            raise RuntimeError(f"the build failed in its process:\n{value}")
+        return value  # type: ignore[no-any-return]
+
+    def stop(self) -> None:
+        if self._process is None:
+            return
+        atexit.unregister(self.stop)
+        assert self._channel is not None
+        try:
+            self._channel.send("stop")
+        except OSError:
+            pass
+        self._process.join(5)
+        if self._process.is_alive():
+            self._process.terminate()
+            self._process.join()
+        self._channel.close()
+        self._process = self._channel = None
+
+    def _start(self) -> None:
+        """Fork the host while this process runs no other thread; else build here."""
+        if not can_fork():
+            self._builder = Builder(self.options)
+            return
+        context = multiprocessing.get_context("fork")
+        self._channel, theirs = context.Pipe()
+        # Not a daemon: it forks workers of its own. Stopped at exit, before multiprocessing joins it.
+        self._process = context.Process(target=_host, args=(self.options, theirs), name="okrsite-builder")
+        self._process.start()
+        theirs.close()
+        atexit.register(self.stop)
+
+
+def _host(options: BuildOptions, channel: Connection) -> None:
+    """The host process: one build per request, until asked to stop or the caller is gone."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the caller's: it stops this process
+    builder = Builder(options)
+    while True:
+        try:
+            request = channel.recv()
+        except (EOFError, OSError):
+            return
+        if request != "build":
+            return
+        outcome: tuple[str, Any]
+        try:
+            outcome = ("ok", builder.build())
+        except BuildFailed as failed:
+            outcome = ("failed", failed.diagnostics)
+        except Exception:  # noqa: BLE001 - a bug in a build is reported by the caller, which goes on
+            outcome = ("error", traceback.format_exc())
+        channel.send(outcome)
