@@ -21,10 +21,6 @@ from okrsite.content.yamlload import KeyPath, Memo, SourceError, load_yaml
 
 MAX_CHANGED_LINES = 24  # beyond this, parsing the text is as quick
 
-# One content line of plain block YAML: indentation, an optional `- `, then `key:` with or
-# without a value on the line, or a bare item value.
-_LINE = re.compile(r"(?P<indent> *)(?P<dash>- +)?(?:(?P<key>[A-Za-z0-9_][A-Za-z0-9_.-]*):(?: +(?P<value>\S.*))?"
-                   r"|(?P<item>[^\s#].*))$")
 # A value complete on its line: a plain scalar, a closed quoted scalar, or a flow collection
 # (closed where it opens); then maybe a comment. `_PLAIN_NEVER`: what cannot start a plain
 # scalar (`-`, `?` and `:` can, before anything but a space).
@@ -87,15 +83,11 @@ def patched(old_text: str, old_data: Any, new_text: str, memo: Memo,
         return False, None
     edits: list[tuple[KeyPath, str, str]] = []  # where, the old value's text, the new one's
     for index in changed:
-        old_match, new_match = _LINE.fullmatch(old_lines[index]), _LINE.fullmatch(new_lines[index])
         path = paths.get(index)
-        if path is None or old_match is None or new_match is None or \
-                old_match.group("indent", "dash", "key") != new_match.group("indent", "dash", "key"):
+        old, new = _parts(old_lines[index]), _parts(new_lines[index])
+        if path is None or old[:3] != new[:3] or not new[3] or not _one_line(new[3]):
             return False, None
-        new_value = _value_text(new_match)
-        if new_value is None or not _one_line(new_value):
-            return False, None
-        edits.append((path, _value_text(old_match), new_value))  # type: ignore[arg-type]
+        edits.append((path, old[3], new[3]))
     values = _values([text for _, old, new in edits for text in (old, new)], memo)
     if values is None:
         return False, None
@@ -107,8 +99,10 @@ def patched(old_text: str, old_data: Any, new_text: str, memo: Memo,
     return True, data
 
 
-def _value_text(match: re.Match[str]) -> str | None:
-    return match.group("value") if match.group("key") is not None else match.group("item")
+def _parts(line: str) -> tuple[str, str, str, str]:
+    """A line's indentation, `- `, key, and the value written on it ("" where there is none)."""
+    indent, dash, key, value, rest = _PARTS.fullmatch(line).groups("")  # type: ignore[union-attr]
+    return indent, dash, key, value if key else rest
 
 
 def value_lines(text: str) -> ValueLines | None:
