@@ -113,14 +113,22 @@ class Positions:
         self._packed = packed
 
     def pack(self) -> str:
-        """The positions as compact JSON, for the document cache (`unpack_positions` reads it).
+        """The positions as compact JSON, for the document cache (`unpack_positions` reads it):
+        in each key path a mapping key is a number (~index into a list of the names, which goes
+        beside the number of list indexes used), so the cache file holds few quotes to escape.
         Positions not worked out yet are worked out for it, but not kept: the packed form is,
         in place of the text they came from."""
         if self._packed is None:
             fresh = self if self._values is not None else self._recompute()  # type: ignore[misc]
-            self._packed = json.dumps([[[*key_path, *where] for key_path, where in fresh.values.items()],
-                                       [[*key_path, *where] for key_path, where in fresh.keys.items()]],
-                                      ensure_ascii=False, separators=(",", ":"))
+            names: dict[str, int] = {}
+
+            def rows(found: dict[KeyPath, tuple[int, int]]) -> list[list[int]]:
+                return [[*(~names.setdefault(k, len(names)) if isinstance(k, str) else k for k in key_path), *where]
+                        for key_path, where in found.items()]
+
+            values, keys = rows(fresh.values), rows(fresh.keys)
+            indexes = 1 + max((k for key_path in fresh.values for k in key_path if isinstance(k, int)), default=-1)
+            self._packed = json.dumps([list(names), indexes, values, keys], ensure_ascii=False, separators=(",", ":"))
             if self._values is None:
                 packed, path = self._packed, self.path
                 self._recompute = lambda: unpack_positions(path, packed)
@@ -164,10 +172,16 @@ class Positions:
 
 
 def unpack_positions(path: str, packed: str) -> Positions:
-    """The positions `Positions.pack` wrote; ValueError (or TypeError) when it is not that."""
-    values, keys = json.loads(packed)
-    return Positions(path, {tuple(row[:-2]): (row[-2], row[-1]) for row in values},
-                     {tuple(row[:-2]): (row[-2], row[-1]) for row in keys}, packed=packed)
+    """The positions `Positions.pack` wrote; ValueError, TypeError or IndexError when it is not that."""
+    names, indexes, values, keys = json.loads(packed)
+    # One table for both kinds of step: list indexes (0 to indexes - 1) stand for themselves,
+    # and a negative ~i counts back from the end of the table to names[i].
+    step = [*range(indexes), *reversed(names)].__getitem__
+
+    def found(rows: list[list[int]]) -> dict[KeyPath, tuple[int, int]]:
+        return {tuple(map(step, row[:-2])): (row[-2], row[-1]) for row in rows}
+
+    return Positions(path, found(values), found(keys), packed=packed)
 
 
 class SourceError(Exception):
