@@ -39,7 +39,7 @@ def main() -> int:
     from okrsite.site.pages import site_map
     from okrsite.content.config import load_config
     from okrsite.diagnostics import Diagnostics
-    from okrsite.site.render import theme_dirs
+    from okrsite.site.themes import theme_dirs
 
     diagnostics = Diagnostics()
     config = load_config(args.site / "okrsite.yaml", diagnostics)

@@ -337,7 +337,7 @@ def test_the_palette_comes_from_the_theme_css_light_and_dark() -> None:
 
 def test_the_default_theme_declares_every_chart_colour() -> None:
     from okrsite.site.charts.palette import palette_for_theme
-    from okrsite.site.render import builtin_theme_dir
+    from okrsite.site.themes import builtin_theme_dir
 
     css = (builtin_theme_dir() / "static" / "style.css").read_text()
     for variable in ("--on-track", "--at-risk", "--off-track", "--done", "--not-started", "--text", "--muted"):

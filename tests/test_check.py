@@ -10,6 +10,7 @@ from pathlib import Path
 import yaml
 
 from okrsite.commands.cli import main, make_parser
+from okrsite.model.checks import RULE_IDS
 from tests.conftest import REPO, write
 
 
@@ -23,6 +24,19 @@ def test_check_passes_on_the_demo_and_writes_nothing(demo_site: Path, capsys) ->
     assert findings and all(line.endswith("]") for line in findings)  # the demo shows what the rules find
     assert out.out.startswith(expected) and out.out.endswith(f" s: no errors, {len(findings)} warnings\n")
     assert sorted(p.relative_to(demo_site) for p in demo_site.rglob("*")) == before
+
+
+def test_check_after_a_build_reports_the_same_findings_at_the_same_lines(demo_site: Path, capsys) -> None:
+    """After a build, check takes the documents (and where their values stand) from its cache."""
+    config = str(demo_site / "okrsite.yaml")
+    with (demo_site / "okrsite.yaml").open("a") as settings:  # every rule: findings in most files
+        settings.write("checks:\n" + "".join(f"  {rule}: warning\n" for rule in RULE_IDS))
+    assert main(["check", "--config", config]) == 0
+    fresh = capsys.readouterr().err
+    assert main(["build", "--quiet", "--config", config]) == 0
+    assert (demo_site / ".okrsite-cache/documents.json").is_file()
+    assert main(["check", "--config", config]) == 0
+    assert capsys.readouterr().err == fresh and len(fresh.splitlines()) >= 20
 
 
 def test_check_reports_content_errors_like_build(small_site: Path, capsys) -> None:

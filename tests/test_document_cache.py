@@ -3,22 +3,31 @@ folder), and what it must not trust."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
-from okrsite.content.source import DocumentCache, parse_markdown_document
+from okrsite.content.source import Document, DocumentCache, parse_markdown_document
 from tests.conftest import MINIMAL_OBJECTIVE, write
 
 
-def test_restored_documents_equal_parsed_ones_and_skip_parsing(tmp_path: Path) -> None:
-    path = write(tmp_path, "grow.md", MINIMAL_OBJECTIVE)
+def _parsed_then_restored(folder: Path, edit: Callable[[Path], None] = lambda cache: None) -> tuple[Document, Document]:
+    """grow.md parsed and the cache saved (then `edit`ed); the document the restored cache gives."""
+    path = write(folder, "grow.md", MINIMAL_OBJECTIVE)
     first = DocumentCache()
     parsed, _ = first.load(path, "grow.md", parse_markdown_document)
-    first.save(tmp_path / "cache.json")
-    again = DocumentCache.restore(tmp_path / "cache.json", tmp_path)
+    first.save(folder / "cache.json")
+    edit(folder / "cache.json")
+    again = DocumentCache.restore(folder / "cache.json", folder)
     restored, _ = again.load(path, "grow.md", parse_markdown_document)
     assert (again.hits, again.misses) == (1, 0)
+    return parsed, restored
+
+
+def test_restored_documents_equal_parsed_ones_and_skip_parsing(tmp_path: Path) -> None:
+    parsed, restored = _parsed_then_restored(tmp_path)
     assert restored == parsed
     assert restored.positions.at(("key_results", 0, "start")).line == 8
 
@@ -77,7 +86,6 @@ def test_a_cache_restored_in_a_fresh_copy_of_the_site_elsewhere_spares_every_par
     again = DocumentCache.restore(clone / ".okrsite-cache/documents.json", clone)
     doc, _ = again.load(clone / "content/objectives/grow.md", "content/objectives/grow.md", parse_markdown_document)
     assert (again.hits, again.misses) == (1, 0) and doc.meta["title"] == "Grow"
-    path.unlink()  # positions are re-derived from the clone's file, not from the old folder's
     assert doc.positions.at(("key_results", 0, "start")).line == 8
 
 
@@ -95,3 +103,22 @@ def test_a_cache_moved_to_a_copy_of_the_site_reads_positions_from_the_copy(tmp_p
     doc, _ = moved.load(copy / "grow.md", "grow.md", parse_markdown_document)
     assert (moved.hits, moved.misses) == (1, 0)
     assert doc.positions.at(("key_results", 0, "start")).line == 8
+
+
+def test_restored_documents_know_where_their_values_stand_without_reading_the_file(tmp_path: Path) -> None:
+    """`okrsite check` after a build reports problems in hundreds of cached documents: their
+    positions come from the cache, not from parsing each file again."""
+    parsed, restored = _parsed_then_restored(tmp_path)
+    (tmp_path / "grow.md").unlink()
+    assert restored.positions.values == parsed.positions.values and restored.positions.keys == parsed.positions.keys
+    assert restored.positions.key(("key_results", 0, "start")) == parsed.positions.key(("key_results", 0, "start"))
+
+
+def test_positions_that_are_not_what_the_cache_wrote_are_read_from_the_file_again(tmp_path: Path) -> None:
+    def damage(cache: Path) -> None:
+        data = json.loads(cache.read_text())
+        data["payload"][0][-1] = "[[1, 2"
+        cache.write_text(json.dumps(data))
+
+    _, restored = _parsed_then_restored(tmp_path, damage)
+    assert restored.positions.at(("key_results", 0, "start")).line == 8

@@ -5,10 +5,13 @@ from __future__ import annotations
 import dataclasses
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
+from okrsite.build import builder
 from okrsite.build.builder import Builder, BuildOptions, build
 from okrsite.diagnostics import BuildFailed, Diagnostics
 from okrsite.site.pages import site_map
@@ -56,6 +59,44 @@ def test_any_input_change_rebuilds(demo_site: Path, change: str) -> None:
         write(demo_site, "content/assets/new.txt", "hello\n")
     report = again(demo_site, **options)
     assert not report.up_to_date and report.written > 0
+
+
+def test_another_version_of_a_library_rebuilds_every_page(demo_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Jinja's, markdown-it's and matplotlib's versions shape the output; they are read from the
+    installed distributions, so a build with nothing to do imports none of them."""
+    again(demo_site)
+    monkeypatch.setattr(builder, "installed_version", lambda name: "99.0" if name == "jinja2" else "1.0")
+    report = again(demo_site)
+    assert not report.up_to_date and report.pages_kept == 0
+
+
+def _modules_loaded(site: Path, *command: str) -> set[str]:
+    """The modules a fresh `okrsite COMMAND` process had imported when it ended (successfully)."""
+    code = ("import runpy, sys\n"
+            "sys.argv = ['okrsite', *sys.argv[1:]]\n"
+            "try:\n    runpy.run_module('okrsite', run_name='__main__')\n"
+            "except SystemExit as end:\n    assert not end.code, end.code\n"
+            "print('loaded:', *sorted(sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code, *command, "--config", str(site / "okrsite.yaml")], cwd=REPO,
+                         capture_output=True, text=True, check=True).stdout
+    return set(out.splitlines()[-1].split()[1:])
+
+
+RENDERING = {"jinja2", "markdown_it", "matplotlib", "okrsite.site.render", "okrsite.site.charts", "okrsite.site.pages"}
+
+
+def test_a_build_with_nothing_to_do_loads_no_stage(demo_site: Path) -> None:
+    """No template engine, Markdown, charts or model: a third of such a build's time was imports."""
+    again(demo_site)
+    loaded = _modules_loaded(demo_site, "build", "--quiet")
+    assert "okrsite.build.builder" in loaded
+    assert not loaded & (RENDERING | {"okrsite.model.assemble", "okrsite.content.history"})
+
+
+def test_check_loads_the_model_but_nothing_that_renders(demo_site: Path) -> None:
+    loaded = _modules_loaded(demo_site, "check")
+    assert "okrsite.model.assemble" in loaded and "okrsite.model.checks" in loaded
+    assert not loaded & RENDERING
 
 
 def test_a_damaged_output_is_rebuilt(demo_site: Path) -> None:

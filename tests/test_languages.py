@@ -22,7 +22,7 @@ from okrsite.diagnostics import BuildFailed
 from okrsite.site import formatting, search
 from okrsite.site.charts.draw import has_glyphs
 from okrsite.site.language import ENGLISH, current, load_language, speaking
-from okrsite.site.render import builtin_theme_dir
+from okrsite.site.themes import builtin_theme_dir
 from okrsite.site.scorecard import TOP_OBJECTIVES
 from tests.conftest import REPO, write
 from tests.test_scorecard import pdf_text, requires_poppler

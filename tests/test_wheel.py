@@ -76,7 +76,7 @@ def test_an_installed_wheel_builds_the_demo_site_with_its_own_theme(wheel: Path,
     assert not any(name.startswith(("tests/", "content/", "themes/")) for name in names)
 
     python = make_venv(tmp_path, wheel)
-    where = run(python, "-c", "import okrsite.site.render as r; print(r.builtin_theme_dir())", cwd=tmp_path)
+    where = run(python, "-c", "import okrsite.site.themes as t; print(t.builtin_theme_dir())", cwd=tmp_path)
     theme = Path(where.stdout.strip())
     assert theme.is_relative_to(tmp_path / "venv"), theme  # the wheel's copy, not the source tree's
 

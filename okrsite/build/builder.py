@@ -16,43 +16,37 @@ import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-import jinja2
-import markdown_it
+from typing import TYPE_CHECKING
 
-from okrsite import __version__
-from okrsite.build import background
-from okrsite.build.background import Pending, can_fork
-from okrsite.build.incremental import SiteView, plan_reuse, shared_inputs
-from okrsite.build.pagecache import PageCache
+from okrsite import __version__, installed_version
 from okrsite.build.output import KEPT, Content, UnsafeOutput, WriteReport, check_output_dir, write_site
 from okrsite.build.state import BuildState, forget_state, input_fingerprint, load_state, output_stamps, save_state
 from okrsite.content.config import SiteConfig, load_config
 from okrsite.content.git import in_work_tree
-from okrsite.content.history import Version, read_history
 from okrsite.content.provenance import BuildInfo, commit_info
 from okrsite.content.source import (Document, DocumentCache, SourceError, discover, parse_markdown_document,
                                     parse_yaml_document, site_files)
 from okrsite.diagnostics import BuildFailed, Diagnostic, Diagnostics, Location, Severity
-from okrsite.model import checks
-from okrsite.model.assemble import assemble
-from okrsite.model.site import Site
-from okrsite.site import pages as site_pages
-from okrsite.site.assets import copied_files
-from okrsite.site.charts import start_charts
-from okrsite.site.charts.cache import matplotlib_version
-from okrsite.site.exports import export_files
 from okrsite.site.formatting import plural
-from okrsite.site.language import CatalogError, Language, load_language, speaking
-from okrsite.site.markdown import RenderCache
-from okrsite.site.pages import Page, navigation
-from okrsite.site.render import (BUILD_LINE, PAGE_BYTES, CompiledTemplates, Rendered, RenderJob, build_line,
-                                 make_environment, precompile, render_pages, theme_dirs)
+from okrsite.site.themes import theme_dirs
+
+# The stages are imported where they are first needed, not here: a build with nothing to do
+# (and `okrsite check`, which renders nothing) never loads Jinja, Markdown or the charts.
+if TYPE_CHECKING:
+    import jinja2
+
+    from okrsite.build.background import Pending
+    from okrsite.content.history import Version
+    from okrsite.model.site import Site
+    from okrsite.site.language import Language
+    from okrsite.site.markdown import RenderCache
+    from okrsite.site.pages import Page
+    from okrsite.site.render import Rendered, RenderJob
 
 OKRSITE_CODE = Path(__file__).resolve().parent.parent  # okrsite's own code: a change rebuilds everything
 DOCUMENTS_FILE = "documents.json"
 MARKDOWN_FILE = "markdown.json"
 PAGES_FOLDER = "pages"
-BUILD_LINE_BYTES = BUILD_LINE.encode()
 
 
 @dataclass(frozen=True)
@@ -150,6 +144,16 @@ class Builder:
                 and previous.outputs == output_stamps(config.output_dir):
             return self._up_to_date(config, previous, started)
 
+        from okrsite.build import background
+        from okrsite.build.incremental import SiteView, plan_reuse
+        from okrsite.build.pagecache import PageCache
+        from okrsite.site import pages as site_pages
+        from okrsite.site.assets import copied_files
+        from okrsite.site.charts import start_charts
+        from okrsite.site.exports import export_files
+        from okrsite.site.language import speaking
+        from okrsite.site.render import BUILD_LINE, RenderJob, build_line
+
         templates = self._templates(dirs, build_info)
         if templates[1] is not None:  # a failed build leaves no process behind
             language.callback(templates[1].stop)
@@ -160,7 +164,7 @@ class Builder:
         pages = site_pages.site_map(site)
         markdown = self._markdown(config)
         env = self._environment(templates, dirs, build_info, markdown)
-        nav = navigation(pages)
+        nav = site_pages.navigation(pages)
         line = build_line(env, build_info)
         page_cache = PageCache(config.cache_dir / PAGES_FOLDER)
         reuse = plan_reuse(pages, _shared_digest(site, dirs, build_info, nav), previous, config.output_dir, page_cache,
@@ -195,7 +199,7 @@ class Builder:
         kept_charts = {path: KEPT for paths in reuse.kept.values() for path in paths}
         made = {**reuse.cached, **rendered.files}  # a page rendered again (its chart failed) wins
         files: dict[str, Content] = {**chart_files.files, **kept_charts, **dict.fromkeys(reuse.kept, KEPT),
-                                     **{url: page.replace(BUILD_LINE_BYTES, line) for url, page in made.items()},
+                                     **{url: page.replace(BUILD_LINE.encode(), line) for url, page in made.items()},
                                      **other_files}
 
         forget_state(config.cache_dir)
@@ -228,6 +232,8 @@ class Builder:
 
     def _language(self, config: SiteConfig, dirs: list[Path], diagnostics: Diagnostics) -> Language:
         """`language:` with the catalogs of the theme chain; a catalog that cannot be read is an error."""
+        from okrsite.site.language import CatalogError, load_language
+
         try:
             return load_language(config.language, dirs)
         except CatalogError as exc:
@@ -258,6 +264,8 @@ class Builder:
             self.documents.save(config.cache_dir / DOCUMENTS_FILE)
 
     def _markdown(self, config: SiteConfig) -> RenderCache:
+        from okrsite.site.markdown import RenderCache
+
         if self.markdown is None:
             self.markdown = RenderCache.restore(config.cache_dir / MARKDOWN_FILE)
         self.markdown.start_build()
@@ -267,14 +275,20 @@ class Builder:
         """The environment's key, and the templates being compiled in a forked process while the content
         is read, when a new environment is needed and a process can be forked (else None: Jinja compiles
         each template when a page first asks for it)."""
+        from okrsite.build import background
+        from okrsite.site.render import precompile
+
         key = (tuple(dirs), repr(build_info), input_fingerprint({}, [d / "templates" for d in dirs], []))
-        if self.environment is not None and self.environment[0] == key or self.options.jobs == 1 or not can_fork():
+        if self.environment is not None and self.environment[0] == key or self.options.jobs == 1 \
+                or not background.can_fork():
             return key, None  # kept, or compiled as the pages ask for them (not every template: the preview)
         return key, background.start(lambda: precompile(dirs))
 
     def _environment(self, templates: Templates, dirs: list[Path],
                      build_info: BuildInfo | None, markdown: RenderCache) -> jinja2.Environment:
         """One Jinja environment, kept between builds (the preview) until a template file changes."""
+        from okrsite.site.render import CompiledTemplates, make_environment
+
         key, compiled = templates
         if self.environment is None or self.environment[0] != key:
             code = CompiledTemplates(compiled.result()) if compiled is not None else None
@@ -283,10 +297,12 @@ class Builder:
 
     def _render(self, job: RenderJob, pages: list[Page], markdown: RenderCache, diagnostics: Diagnostics,
                 while_waiting: Callable[[], None] = lambda: None,
-                weight: Callable[[Page], int] = lambda page: PAGE_BYTES) -> Rendered:
+                weight: Callable[[Page], int] | None = None) -> Rendered:
         """The pages' HTML; a template error becomes a diagnostic."""
+        from okrsite.site.render import PAGE_BYTES, render_pages
+
         rendered = render_pages(job, pages, markdown, self.options.jobs or os.cpu_count() or 1, while_waiting,
-                                weight)
+                                weight or (lambda page: PAGE_BYTES))
         if rendered.error is not None:
             diagnostics.items.append(rendered.error)
         return rendered
@@ -294,6 +310,8 @@ class Builder:
     def _history(self, config: SiteConfig, diagnostics: Diagnostics,
                  objectives: tuple[Path, ...]) -> dict[str, tuple[Version, ...]]:
         """The versions of each objective file from git (one pass, cached by commit), when on."""
+        from okrsite.content.history import read_history
+
         if not _history_from_git(config):
             return {}
         # The work tree's files were just parsed: history takes their front matter by content.
@@ -319,11 +337,13 @@ class Builder:
     def check(self) -> CheckReport:
         """Load and check the configuration and content as a build does, and run every check rule,
         without rendering or writing anything (`okrsite check`); raise BuildFailed like build()."""
+        from okrsite.model.checks import RULE_IDS
+
         started = time.perf_counter()
         diagnostics = Diagnostics()
         config = self._config(diagnostics)
         self._restore_documents(config)  # read, never saved: a check writes nothing
-        site = self._site(config, diagnostics, checks.RULE_IDS)
+        site = self._site(config, diagnostics, RULE_IDS)
         return CheckReport(objectives=len(site.objectives), projects=len(site.projects),
                            pages=len(site.pages), seconds=time.perf_counter() - started,
                            warnings=tuple(diagnostics.sorted()))
@@ -341,12 +361,14 @@ class Builder:
         return config
 
     def _site(self, config: SiteConfig, diagnostics: Diagnostics,
-              rules: tuple[str, ...] = checks.BUILD_RULES) -> Site:
-        """The checked model, with the findings of these check rules; errors (and warnings under
-        --strict) raise BuildFailed."""
+              rules: tuple[str, ...] | None = None) -> Site:
+        """The checked model, with the findings of these check rules (default: those a build
+        runs); errors (and warnings under --strict) raise BuildFailed."""
+        from okrsite.model.checks import BUILD_RULES
+
         site = self._load_site(config, diagnostics)
         if site is not None:
-            diagnostics.items.extend(self._findings(site, rules))
+            diagnostics.items.extend(self._findings(site, BUILD_RULES if rules is None else rules))
         problems = diagnostics.errors + (diagnostics.warnings if self.options.strict else [])
         if site is None or problems:
             raise BuildFailed(diagnostics.sorted())
@@ -355,6 +377,8 @@ class Builder:
     def _findings(self, site: Site, rules: tuple[str, ...]) -> list[Diagnostic]:
         """The findings of the rules that are on, each at the line of its file it is about, with
         its rule's severity."""
+        from okrsite.model import checks
+
         settings = site.config.checks
         found = []
         for finding in checks.run(site, checks.switched_on(settings, rules)):
@@ -365,6 +389,8 @@ class Builder:
         return found
 
     def _load_site(self, config: SiteConfig, diagnostics: Diagnostics) -> Site | None:
+        from okrsite.model.assemble import assemble
+
         files = discover(config.content_dir, config.root)
         diagnostics.items.extend(files.skipped)
         # The site theme's static files are read by the output stage: say here what it skips.
@@ -431,13 +457,15 @@ def _worth_saving(fresh: int, total: int, previous: BuildState | None) -> bool:
 
 
 def _libraries() -> dict[str, str]:
-    """The versions of what turns content into pages and charts (read without importing matplotlib)."""
-    return {"okrsite": __version__, "jinja2": jinja2.__version__, "markdown-it-py": markdown_it.__version__,
-            "matplotlib": matplotlib_version()}
+    """The versions of what turns content into pages and charts (read without importing them)."""
+    return {"okrsite": __version__, **{name: installed_version(name) for name in ("jinja2", "markdown-it-py",
+                                                                                   "matplotlib")}}
 
 
 def _last_size(previous: BuildState | None) -> Callable[[Page], int]:
     """What each page weighed when the last build wrote it (what rendering it again will cost)."""
+    from okrsite.site.render import PAGE_BYTES
+
     sizes = previous.outputs if previous is not None else {}
 
     def weight(page: Page) -> int:
@@ -457,6 +485,8 @@ def _shared_digest(site: Site, dirs: list[Path], build_info: BuildInfo | None, n
     """Besides its context, a self-contained page shows the site settings, the navigation and
     whatever the theme and okrsite's own code make of them. The commit goes into the footer as
     the page is written (render.build_line), unless a site theme's template shows it itself."""
+    from okrsite.build.incremental import shared_inputs
+
     shown = build_info if any(_names_build_info(folder / "templates") for folder in dirs[:-1]) else None
     return input_fingerprint({**shared_inputs(site), "build_info": shown, "nav": nav, **_libraries()},
                              [*dirs, OKRSITE_CODE], [])
@@ -475,6 +505,8 @@ def _names_build_info(templates: Path) -> bool:
 
 def _template_diagnostic(exc: Exception, config: SiteConfig) -> Diagnostic:
     """A theme error as path:line: the template file and line, found in the traceback."""
+    import jinja2
+
     if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:
         return _in_template(exc.filename, exc.lineno or 1, exc.message or str(exc), config)
     for frame, lineno in reversed(list(traceback.walk_tb(exc.__traceback__))):

@@ -14,7 +14,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from okrsite.diagnostics import Diagnostics
 from okrsite.content.source import KeyPath, Positions
@@ -38,9 +38,12 @@ class _Missing:
 INVALID: Any = _Missing()  # a composite value whose problems are already reported
 
 
-@dataclass(frozen=True)
-class Cursor:
-    """A position in one document while checking it: where to report, and to whom."""
+class Cursor(NamedTuple):
+    """A position in one document while checking it: where to report, and to whom.
+
+    Immutable like the frozen dataclasses, but a tuple: a check makes one for every value of
+    every document (over 100,000 at 1,000 objectives), and a tuple is made in half the time.
+    """
 
     positions: Positions
     diagnostics: Diagnostics
@@ -89,9 +92,13 @@ def describe(value: Any) -> str:
 _CONTROLS = dict.fromkeys([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
 
 
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
 def clean_text(value: str) -> str:
-    """Text without the control characters that would make a chart or the feed invalid XML."""
-    return value.translate(_CONTROLS)
+    """Text without the control characters that would make a chart or the feed invalid XML
+    (looked for first: translating looks up every character, and almost no text has one)."""
+    return value.translate(_CONTROLS) if _CONTROL.search(value) else value
 
 
 def text(value: Any, _: Cursor) -> str:
@@ -317,8 +324,9 @@ def check_fields(value: Any, schema: Schema, cursor: Cursor, what: str, entry: s
             where = cursor.positions.key((*cursor.key_path, str(key)))
             cursor.diagnostics.error(where, f"unknown {entry} '{key}' in {what}{suggest(str(key), schema)}")
     for name, spec in schema.items():
-        if name in value and value[name] is not None:
-            result[name] = convert(spec.kind, value[name], cursor.child(name))
+        given = value.get(name)
+        if given is not None:
+            result[name] = convert(spec.kind, given, cursor.child(name))
         elif spec.required:
             cursor.error(f"missing required field '{name}' in {what}")
             result[name] = INVALID
@@ -328,11 +336,15 @@ def check_fields(value: Any, schema: Schema, cursor: Cursor, what: str, entry: s
 
 
 def is_valid(value: Any) -> bool:
-    """True when no INVALID is left anywhere in a checked structure."""
-    if value is INVALID:
-        return False
-    if isinstance(value, dict):
-        return all(is_valid(v) for v in value.values())
-    if isinstance(value, tuple):
-        return all(is_valid(v) for v in value)
+    """True when no INVALID is left anywhere in a checked structure (walked with a stack, not
+    recursion: it runs on every key result)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if item is INVALID:
+            return False
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, tuple):
+            stack.extend(item)
     return True

@@ -16,7 +16,8 @@ from typing import Any
 from okrsite import __version__
 from okrsite.build.cachefiles import read_cache, write_cache
 from okrsite.diagnostics import Diagnostic
-from okrsite.content.yamlload import KeyPath, Memo, Positions, SourceError, load_yaml, positions_of, source_error
+from okrsite.content.yamlload import (KeyPath, Memo, Positions, SourceError, load_yaml, positions_of, source_error,
+                                      unpack_positions)
 
 __all__ = ["Cached", "Document", "DocumentCache", "KeyPath", "MAX_FILE_BYTES", "Positions", "SourceError",
            "SourceFiles", "content_digest", "decode", "discover", "dump_meta", "is_ignored", "label", "load_meta",
@@ -268,14 +269,14 @@ class DocumentCache:
             del self.entries[label]
 
     def save(self, file: Path) -> None:
-        """Keep parsed documents for the next run (positions are re-derived when needed)."""
+        """Keep parsed documents, and where their values stand, for the next run."""
         rows = []
         for label, cached in sorted(self.entries.items()):
             try:
                 meta = dump_meta(cached.doc.meta)
             except TypeError:
                 continue  # a YAML type we do not round-trip (!!binary, !!set): parse it again next time
-            rows.append([label, list(cached.stamp), cached.digest, cached.doc.body, meta])
+            rows.append([label, list(cached.stamp), cached.digest, cached.doc.body, meta, cached.doc.positions.pack()])
         write_cache(file, _CACHE_FORMAT, rows)
         self.unsaved = 0
 
@@ -285,19 +286,27 @@ class DocumentCache:
         another folder then); an empty cache when there is none or it is stale."""
         entries = {}
         try:
-            for label, stamp, digest, body, meta in read_cache(file, _CACHE_FORMAT) or ():
-                positions = Positions(label, recompute=_reparse(root / label, label))
+            for label, stamp, digest, body, meta, packed in read_cache(file, _CACHE_FORMAT) or ():
+                if not isinstance(packed, str):
+                    raise TypeError("positions")
+                positions = Positions(label, recompute=_unpack(packed, root / label, label), packed=packed)
                 entries[label] = Cached((stamp[0], stamp[1]), digest, Document(label, load_meta(meta), body, positions))
         except (ValueError, TypeError, KeyError):
             return cls()
         return cls(entries)
 
 
-_CACHE_FORMAT = f"okrsite-documents-2-{__version__}"  # 2: keyed by site-relative path, with a digest
+# 2: keyed by site-relative path, with a digest; 3: with the positions of values, packed
+_CACHE_FORMAT = f"okrsite-documents-3-{__version__}"
 
 
-def _reparse(path: Path, label: str) -> Callable[[], Positions]:
+def _unpack(packed: str, path: Path, label: str) -> Callable[[], Positions]:
+    """The positions kept in the cache; from the file again if they are not what `pack` wrote."""
     def positions() -> Positions:
+        try:
+            return unpack_positions(label, packed)
+        except (ValueError, TypeError, IndexError):
+            pass
         try:
             text = decode(path.read_bytes(), label)
             if path.suffix in (".yaml", ".yml"):

@@ -10,6 +10,7 @@ or unusual tags goes through PyYAML's own constructor.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -95,19 +96,43 @@ class Positions:
     """Where values (and mapping keys) stand in one file.
 
     Positions are needed only to report a problem, so they can be worked out when first
-    asked for: from the text again after a fresh parse, from the file for a document
-    restored from the on-disk cache (whose file is unchanged).
+    asked for: from the text again after a fresh parse, from their packed form (`pack`)
+    for a document restored from the on-disk cache (whose file is unchanged). Unpacking
+    is a fifth of parsing the file again, and `okrsite check` reports problems in hundreds.
     """
 
-    __slots__ = ("path", "_values", "_keys", "_recompute")
+    __slots__ = ("path", "_values", "_keys", "_recompute", "_packed")
 
     def __init__(self, path: str, values: dict[KeyPath, tuple[int, int]] | None = None,
                  keys: dict[KeyPath, tuple[int, int]] | None = None,
-                 recompute: Callable[[], Positions] | None = None):
+                 recompute: Callable[[], Positions] | None = None, packed: str | None = None):
         self.path = path
         self._values = values if values is not None or recompute else {}
         self._keys = keys if keys is not None or recompute else {}
         self._recompute = recompute
+        self._packed = packed
+
+    def pack(self) -> str:
+        """The positions as compact JSON, for the document cache (`unpack_positions` reads it):
+        in each key path a mapping key is a number (~index into a list of the names, which goes
+        beside the number of list indexes used), so the cache file holds few quotes to escape.
+        Positions not worked out yet are worked out for it, but not kept: the packed form is,
+        in place of the text they came from."""
+        if self._packed is None:
+            fresh = self if self._values is not None else self._recompute()  # type: ignore[misc]
+            names: dict[str, int] = {}
+
+            def rows(found: dict[KeyPath, tuple[int, int]]) -> list[list[int]]:
+                return [[*(~names.setdefault(k, len(names)) if isinstance(k, str) else k for k in key_path), *where]
+                        for key_path, where in found.items()]
+
+            values, keys = rows(fresh.values), rows(fresh.keys)
+            indexes = 1 + max((k for key_path in fresh.values for k in key_path if isinstance(k, int)), default=-1)
+            self._packed = json.dumps([list(names), indexes, values, keys], ensure_ascii=False, separators=(",", ":"))
+            if self._values is None:
+                packed, path = self._packed, self.path
+                self._recompute = lambda: unpack_positions(path, packed)
+        return self._packed
 
     def _decode(self) -> None:
         fresh = self._recompute() if self._recompute else Positions(self.path)
@@ -144,6 +169,19 @@ class Positions:
         """The location of a mapping key itself (for unknown-field errors)."""
         hit = self.keys.get(key_path)
         return Location(self.path, *hit) if hit else self.at(key_path)
+
+
+def unpack_positions(path: str, packed: str) -> Positions:
+    """The positions `Positions.pack` wrote; ValueError, TypeError or IndexError when it is not that."""
+    names, indexes, values, keys = json.loads(packed)
+    # One table for both kinds of step: list indexes (0 to indexes - 1) stand for themselves,
+    # and a negative ~i counts back from the end of the table to names[i].
+    step = [*range(indexes), *reversed(names)].__getitem__
+
+    def found(rows: list[list[int]]) -> dict[KeyPath, tuple[int, int]]:
+        return {tuple(map(step, row[:-2])): (row[-2], row[-1]) for row in rows}
+
+    return Positions(path, found(values), found(keys), packed=packed)
 
 
 class SourceError(Exception):

@@ -21,7 +21,7 @@ from okrsite.site.charts.cache import ChartCache, drawing_key
 from okrsite.site.charts.palette import palette_for_theme
 from okrsite.site.formatting import _, date, grade, ngettext, number, pace_words, percent, status_label, status_word
 from okrsite.site.language import pgettext_
-from okrsite.site.render import theme_dirs
+from okrsite.site.themes import theme_dirs
 from okrsite.site.scorecard import KeyResultLine, LaneLine, ObjectiveLine, ProjectLine, Scorecard
 
 

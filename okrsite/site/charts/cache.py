@@ -14,28 +14,21 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import functools
 import hashlib
-import importlib.metadata
 import json
 import os
 import tempfile
 from pathlib import Path
 from typing import Any
 
-from okrsite import __version__
+from okrsite import __version__, installed_version
 from okrsite.site.charts.specs import ChartSpec
 
 FORMAT_VERSION = 2  # bump when draw.py changes what it draws
 
 
-@functools.lru_cache(maxsize=1)
 def matplotlib_version() -> str:
-    """Read from the installed distribution, so asking does not import matplotlib."""
-    try:
-        return importlib.metadata.version("matplotlib")
-    except importlib.metadata.PackageNotFoundError:
-        return "unknown"
+    return installed_version("matplotlib")
 
 
 _FIELDS: dict[type, tuple[str, ...]] = {}
