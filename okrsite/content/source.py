@@ -260,7 +260,7 @@ class DocumentCache:
         """The same documents for a copy of the site at `root` (okrsite diff's revisions): a
         file there whose bytes are as cached is a hit, and positions are read from it."""
         return DocumentCache({label: Cached(cached.stamp, cached.digest, replace(
-            cached.doc, positions=Positions(label, recompute=_reparse(root / label, label))))
+            cached.doc, positions=_restored_positions(cached.doc.positions.pack(), root / label, label)))
             for label, cached in self.entries.items()})
 
     def retain(self, labels: set[str]) -> None:
@@ -289,7 +289,7 @@ class DocumentCache:
             for label, stamp, digest, body, meta, packed in read_cache(file, _CACHE_FORMAT) or ():
                 if not isinstance(packed, str):
                     raise TypeError("positions")
-                positions = Positions(label, recompute=_unpack(packed, root / label, label), packed=packed)
+                positions = _restored_positions(packed, root / label, label)
                 entries[label] = Cached((stamp[0], stamp[1]), digest, Document(label, load_meta(meta), body, positions))
         except (ValueError, TypeError, KeyError):
             return cls()
@@ -298,6 +298,10 @@ class DocumentCache:
 
 # 2: keyed by site-relative path, with a digest; 3: with the positions of values, packed
 _CACHE_FORMAT = f"okrsite-documents-3-{__version__}"
+
+
+def _restored_positions(packed: str, path: Path, label: str) -> Positions:
+    return Positions(label, recompute=_unpack(packed, path, label), packed=packed)
 
 
 def _unpack(packed: str, path: Path, label: str) -> Callable[[], Positions]:
