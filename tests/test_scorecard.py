@@ -20,7 +20,7 @@ from okrsite.build.builder import BuildOptions, build
 from okrsite.site.formatting import whole_percent
 from okrsite.site.scorecard import TOP_OBJECTIVES
 from tests.browser import browser, requires_browser  # noqa: F401 - a fixture
-from tests.conftest import REPO, write
+from tests.conftest import copy_demo, write
 
 A4_LANDSCAPE = "841.89 x 595.28 pts (A4)"
 
@@ -52,18 +52,9 @@ def pages_and_size(path: Path) -> tuple[int, str]:
     return int(info["Pages"]), info["Page size"]
 
 
-def copy_demo(root: Path) -> Path:
-    root.mkdir(parents=True)
-    shutil.copy(REPO / "okrsite.yaml", root / "okrsite.yaml")
-    shutil.copytree(REPO / "content", root / "content")
-    return root
-
-
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = copy_demo(tmp_path_factory.mktemp("scorecard") / "demo")
-    build(BuildOptions(root / "okrsite.yaml", jobs=1))
-    return root / "output"
+def demo(reference_demo: Path) -> Path:
+    return reference_demo
 
 
 @pytest.mark.parametrize("period", ["2026-Q1", "2026-Q2"])
