@@ -19,14 +19,18 @@ def write(root: Path, rel: str, text: str) -> Path:
     return path
 
 
-@pytest.fixture
-def demo_site(tmp_path: Path) -> Path:
-    """A copy of the bundled demo site (content/ and okrsite.yaml), safe to edit."""
-    root = tmp_path / "demo"
-    root.mkdir()
+def copy_demo(root: Path) -> Path:
+    """A copy of the bundled demo site (content/ and okrsite.yaml) in a new folder `root`."""
+    root.mkdir(parents=True)
     shutil.copy(REPO / "okrsite.yaml", root / "okrsite.yaml")
     shutil.copytree(REPO / "content", root / "content")
     return root
+
+
+@pytest.fixture
+def demo_site(tmp_path: Path) -> Path:
+    """A copy of the bundled demo site, safe to edit."""
+    return copy_demo(tmp_path / "demo")
 
 
 MINIMAL_CONFIG = """
@@ -71,20 +75,26 @@ def isolated_git(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(scope="session")
-def reference_sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """The demo and a synthetic 100-objective company (benchmarks/generate.py), each built once
-    per test session: the output folders the validity and accessibility checks read, by name."""
+def reference_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo built once per test session, outside git: its output folder, for tests that only read it."""
+    from okrsite.build.builder import BuildOptions, build
+
+    root = copy_demo(tmp_path_factory.mktemp("reference") / "demo")
+    return build(BuildOptions(root / "okrsite.yaml")).output
+
+
+@pytest.fixture(scope="session")
+def reference_company(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A synthetic 100-objective company (benchmarks/generate.py) built once per test session: its output folder."""
     from benchmarks.generate import generate
     from okrsite.build.builder import BuildOptions, build
 
-    root = tmp_path_factory.mktemp("reference")
-    demo = root / "demo"
-    demo.mkdir()
-    shutil.copy(REPO / "okrsite.yaml", demo / "okrsite.yaml")
-    shutil.copytree(REPO / "content", demo / "content")
-    generate(root / "company", 100, seed=0)
-    outputs = {}
-    for name in ("demo", "company"):
-        build(BuildOptions(root / name / "okrsite.yaml"))
-        outputs[name] = root / name / "output"
-    return outputs
+    root = tmp_path_factory.mktemp("reference") / "company"
+    generate(root, 100, seed=0)
+    return build(BuildOptions(root / "okrsite.yaml")).output
+
+
+@pytest.fixture(scope="session")
+def reference_sites(reference_demo: Path, reference_company: Path) -> dict[str, Path]:
+    """The output folders the validity and accessibility checks read, by name."""
+    return {"demo": reference_demo, "company": reference_company}

@@ -1,6 +1,7 @@
-"""What a reader sees in a real browser: no serious or critical axe-core violation on any page of
-the demo (and on a page of each kind of a 100-objective company), in the light and the dark
-scheme, on a desktop and on a phone; charts that fill their card and whose text can be read.
+"""What a reader sees in a real browser: no serious or critical axe-core violation on any kind of
+page (of the demo, the largest and the smallest page of each template; of a 100-objective company,
+the largest, with the longest lists; tests/pagesample.py), in the light and the dark scheme, on a
+desktop and on a phone; charts that fill their card and whose text can be read.
 
 axe-core is vendored in tests/data/axe-core/ (see its README). The sites are served over HTTP
 (the 404 page's links start at the site root, as on GitHub Pages).
@@ -21,6 +22,7 @@ import yaml
 
 from tests.browser import TIMEOUT_MS, browser, requires_browser  # noqa: F401 - fixtures
 from tests.conftest import REPO
+from tests.pagesample import sample_pages
 
 pytestmark = requires_browser
 
@@ -67,20 +69,6 @@ def served(reference_sites: dict[str, Path]) -> Iterator[dict[str, str]]:
             server.server_close()
 
 
-def pages_of(output: Path, every: bool) -> list[str]:
-    """The site paths of its pages: every one, or the first of each kind (a listing such as
-    projects/index.html, a page such as projects/x/index.html; alignment/ is a period's page)."""
-    paths = sorted(p.relative_to(output).as_posix() for p in output.rglob("*.html"))
-    if every:
-        return paths
-    kinds: dict[tuple[str, int], str] = {}
-    for path in paths:
-        parts = path.split("/")
-        if path != "alignment/index.html":
-            kinds.setdefault((parts[0], len(parts)), path)
-    return sorted(kinds.values())
-
-
 def axe_problems(page, url: str, rules: tuple[str, ...] = ()) -> list[str]:
     """The serious and critical violations axe-core finds on a page (its context loads axe: `with_axe`),
     by all its rules or by those named."""
@@ -106,16 +94,22 @@ def with_axe(browser, **options):
 COLOUR_RULES = ("color-contrast", "link-in-text-block")
 
 
+@pytest.fixture(scope="module")
+def checked_pages(reference_sites: dict[str, Path]) -> dict[str, list[str]]:
+    """The pages axe checks, by site: the demo's largest and smallest of each template, the company's largest."""
+    return {name: sample_pages(output, smallest=name == "demo") for name, output in reference_sites.items()}
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("size", list(VIEWPORTS))
-def test_no_page_has_a_serious_or_critical_axe_violation(browser, served, reference_sites, scheme: str,
-                                                         size: str) -> None:
+def test_no_kind_of_page_has_a_serious_or_critical_axe_violation(browser, served, checked_pages, scheme: str,
+                                                                 size: str) -> None:
     context = with_axe(browser, viewport=VIEWPORTS[size], color_scheme=scheme)
     problems: list[str] = []
     try:
         page = context.new_page()
         for name, base in served.items():
-            for path in pages_of(reference_sites[name], every=name == "demo"):
+            for path in checked_pages[name]:
                 problems += axe_problems(page, base + path, COLOUR_RULES if scheme == "dark" else ())
     finally:
         context.close()

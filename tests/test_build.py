@@ -19,9 +19,9 @@ def tree(folder: Path) -> dict[str, bytes]:
 
 
 @pytest.fixture
-def built_demo(demo_site: Path) -> Path:
-    build(BuildOptions(demo_site / "okrsite.yaml"))
-    return demo_site / "output"
+def built_demo(reference_demo: Path) -> Path:
+    """The demo's output (the session's: read only)."""
+    return reference_demo
 
 
 SPEC_OUTPUTS = [

@@ -87,9 +87,9 @@ def figures(html_path: Path) -> list[dict]:
 
 
 @pytest.fixture
-def built_demo(demo_site: Path) -> Path:
-    build_site(demo_site)
-    return demo_site / "output"
+def built_demo(reference_demo: Path) -> Path:
+    """The demo's output (the session's: read only)."""
+    return reference_demo
 
 
 def test_every_svg_chart_parses_and_has_a_title(built_demo: Path) -> None:

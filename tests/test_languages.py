@@ -56,11 +56,9 @@ def german(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def english(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The same demo with `language: en`, to set the German one against."""
-    root = _demo(tmp_path_factory.mktemp("en") / "demo", "en")
-    build(BuildOptions(root / "okrsite.yaml", jobs=1))
-    return root / "output"
+def english(reference_demo: Path) -> Path:
+    """The same demo in English, its default language (the session's build), to set the German one against."""
+    return reference_demo
 
 
 def _read(output: Path, rel: str) -> str:

@@ -43,16 +43,9 @@ def section(page: Path, anchor: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo site, built once for the read-only tests of this module."""
-    import shutil
-    from tests.conftest import REPO
-    root = tmp_path_factory.mktemp("portfolio") / "demo"
-    root.mkdir()
-    shutil.copy(REPO / "okrsite.yaml", root / "okrsite.yaml")
-    shutil.copytree(REPO / "content", root / "content")
-    build(BuildOptions(root / "okrsite.yaml", jobs=1))
-    return root
+def demo(reference_demo: Path) -> Path:
+    """The built demo site (the session's, read only)."""
+    return reference_demo.parent
 
 
 def load(root: Path) -> Site:

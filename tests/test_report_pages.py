@@ -57,8 +57,8 @@ def text_of(path: Path, wanted: str = "") -> Text:
 
 
 @pytest.fixture(scope="module")
-def demo(reference_sites: dict[str, Path]) -> Path:
-    return reference_sites["demo"]
+def demo(reference_demo: Path) -> Path:
+    return reference_demo
 
 
 # ---------- statuses that cannot mislead ----------

@@ -20,7 +20,7 @@ from okrsite.build.builder import BuildOptions, build
 from okrsite.site.formatting import whole_percent
 from okrsite.site.scorecard import TOP_OBJECTIVES
 from tests.browser import browser, requires_browser  # noqa: F401 - a fixture
-from tests.conftest import REPO, write
+from tests.conftest import copy_demo, write
 
 A4_LANDSCAPE = "841.89 x 595.28 pts (A4)"
 
@@ -52,18 +52,9 @@ def pages_and_size(path: Path) -> tuple[int, str]:
     return int(info["Pages"]), info["Page size"]
 
 
-def copy_demo(root: Path) -> Path:
-    root.mkdir(parents=True)
-    shutil.copy(REPO / "okrsite.yaml", root / "okrsite.yaml")
-    shutil.copytree(REPO / "content", root / "content")
-    return root
-
-
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = copy_demo(tmp_path_factory.mktemp("scorecard") / "demo")
-    build(BuildOptions(root / "okrsite.yaml", jobs=1))
-    return root / "output"
+def demo(reference_demo: Path) -> Path:
+    return reference_demo
 
 
 @pytest.mark.parametrize("period", ["2026-Q1", "2026-Q2"])
@@ -206,16 +197,14 @@ def test_with_charts_off_there_is_a_scorecard_page_but_no_pdf(tmp_path: Path) ->
 
 
 @requires_browser
-def test_printing_the_scorecard_page_gives_one_a4_landscape_page(browser, tmp_path: Path) -> None:
-    generate(tmp_path / "company", 100, seed=0)
-    config = tmp_path / "company/okrsite.yaml"
-    config.write_text(config.read_text() + "charts: {enabled: false}\n")
-    build(BuildOptions(config))
+def test_printing_the_scorecard_page_gives_one_a4_landscape_page(browser, reference_company: Path,
+                                                                 tmp_path: Path) -> None:
+    """Of a 100-objective company."""
     context = browser.new_context()
     try:
         page = context.new_page()
         for period in ("2026-Q1", "2026-Q2"):
-            page.goto((tmp_path / f"company/output/periods/{period}/scorecard/index.html").as_uri())
+            page.goto((reference_company / f"periods/{period}/scorecard/index.html").as_uri())
             printed = tmp_path / f"{period}.pdf"
             page.pdf(path=str(printed), prefer_css_page_size=True, print_background=True)
             pages, size = pages_and_size(printed)

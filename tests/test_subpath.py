@@ -19,8 +19,6 @@ from pathlib import Path
 
 import pytest
 
-from okrsite.build.builder import BuildOptions, build
-
 PREFIX = "/northwind-okrs/"  # the path of the demo's site_url
 
 
@@ -85,18 +83,9 @@ def refs_of(html: str) -> list[tuple[str, str, str]]:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory) -> Iterator[str]:
+def server(reference_demo: Path) -> Iterator[str]:
     """The built demo under http://127.0.0.1:<port>/northwind-okrs/."""
-    import shutil
-
-    from tests.conftest import REPO
-
-    root = tmp_path_factory.mktemp("subpath") / "demo"
-    root.mkdir()
-    shutil.copy(REPO / "okrsite.yaml", root / "okrsite.yaml")
-    shutil.copytree(REPO / "content", root / "content")
-    report = build(BuildOptions(root / "okrsite.yaml"))
-    handler = type("Handler", (PagesLikeHandler,), {"output": report.output.resolve()})
+    handler = type("Handler", (PagesLikeHandler,), {"output": reference_demo.resolve()})
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
