@@ -13,6 +13,7 @@ import pytest
 
 from okrsite.build import builder
 from okrsite.build.builder import Builder, BuildOptions, build
+from okrsite.build.state import input_fingerprint
 from okrsite.diagnostics import BuildFailed, Diagnostics
 from okrsite.site.pages import site_map
 from tests.conftest import REPO, write
@@ -263,3 +264,16 @@ def test_a_fresh_clone_with_the_cache_restored_parses_nothing_and_draws_no_chart
 
 def _pages(root: Path) -> list:
     return site_map(Builder(BuildOptions(root / "okrsite.yaml")).load(Diagnostics()))
+
+
+def test_bytecode_written_during_a_build_does_not_change_what_the_next_build_sees(tmp_path: Path) -> None:
+    """okrsite's own code is an input (another version renders differently); Python writes a
+    module's bytecode when a build first imports it, after the stamps were taken: it must not
+    make the next build render every page again. The sources' stamps still count."""
+    code = tmp_path / "code"
+    write(code, "module.py", "VALUE = 1\n")
+    before = input_fingerprint({}, [code], [])
+    write(code, "__pycache__/module.cpython-311.pyc", "bytecode")
+    assert input_fingerprint({}, [code], []) == before
+    write(code, "module.py", "VALUE = 22\n")
+    assert input_fingerprint({}, [code], []) != before

@@ -47,11 +47,15 @@ def _stamp(entry: os.DirEntry[str]) -> list[int] | None:
 
 
 def _tree_stamps(folder: Path, into: list[str]) -> None:
-    """Append 'path size mtime' for every file below folder, in a stable order."""
+    """Append 'path size mtime' for every file below folder, in a stable order. Python's
+    bytecode is left out: it is made from the sources (stamped), and a module first imported
+    during a build writes it after the stamps were taken."""
     if not folder.is_dir():
         into.append(f"{folder} absent")
         return
     for rel, entry in sorted(files_below(folder)):
+        if "__pycache__" in rel.split("/"):
+            continue
         stamp = _stamp(entry)
         if stamp is not None:
             into.append(f"{folder}/{rel} {stamp[0]} {stamp[1]}")
