@@ -12,6 +12,7 @@ Standard library only.
 
 from __future__ import annotations
 
+import compileall
 import functools
 import os
 import pathlib
@@ -215,7 +216,11 @@ def log(message: str) -> None:
 
 
 def okrsite_env() -> dict[str, str]:
-    """The environment in which a child process imports the okrsite of this checkout."""
+    """The environment in which a child process imports the okrsite of this checkout, as an
+    installed okrsite runs: from bytecode (compiled here once; a shell that sets
+    PYTHONDONTWRITEBYTECODE would otherwise make each command compile okrsite from source)."""
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(x for x in (str(REPO), env.get("PYTHONPATH", "")) if x)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    compileall.compile_dir(REPO / "okrsite", quiet=1)
     return env
