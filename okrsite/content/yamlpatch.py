@@ -6,7 +6,7 @@ whole costs ~0.6 ms; rebuilding it from the version next to it, with only the ch
 values read, costs a fraction of that. The shortcut is taken only for plain block YAML
 (keys and `- ` items, one value per line, block scalars, flow collections closed on
 their line) with the same lines in the same places; anything else (an added check-in,
-an anchor, a multi-line quoted text) returns None and is parsed as usual. Each changed
+an anchor, a multi-line quoted text) is left to the parser. Each changed
 value's old text is read again and must equal what the parsed neighbour holds at that
 place, so a line the walk below misreads falls back instead of patching the wrong value.
 """
