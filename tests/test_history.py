@@ -264,3 +264,17 @@ def test_a_cache_cannot_pass_options_to_git(repo: Path, tmp_path: Path) -> None:
     cache.write_text(json.dumps(data))
     assert history(repo) == first
     assert not list(tmp_path.glob("written-by-git*"))
+
+
+def test_versions_the_shortcut_cannot_follow_are_parsed_whole(repo: Path) -> None:
+    """An anchor makes front matter the value-line walk does not follow, and an added line
+    changes the lines' places: each older version is then parsed, with the same values."""
+    anchored = objective(150).replace("    start: 100\n", "    start: &floor 100\n")
+    for current in (160, 170):
+        write(repo, "content/objectives/grow.md", anchored.replace("current: 150", f"current: {current}"))
+        commit(repo, f"Anchored {current}", f"2026-01-2{current // 10 - 10}")
+    write(repo, "content/objectives/grow.md", anchored.replace("current: 150", "current: 180\n    unit: views"))
+    commit(repo, "A line more", "2026-01-29")
+    found = history(repo)
+    assert [row[2] for row in summary(found)] == [110, 130, 150, 160, 170, 180]
+    assert found.files["content/objectives/grow.md"][3].meta == kept(160)

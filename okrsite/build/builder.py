@@ -198,8 +198,9 @@ class Builder:
         reuse.forget(rendered.reached)
         kept_charts = {path: KEPT for paths in reuse.kept.values() for path in paths}
         made = {**reuse.cached, **rendered.files}  # a page rendered again (its chart failed) wins
+        marker = BUILD_LINE.encode()
         files: dict[str, Content] = {**chart_files.files, **kept_charts, **dict.fromkeys(reuse.kept, KEPT),
-                                     **{url: page.replace(BUILD_LINE.encode(), line) for url, page in made.items()},
+                                     **{url: page.replace(marker, line) for url, page in made.items()},
                                      **other_files}
 
         forget_state(config.cache_dir)

@@ -4,8 +4,8 @@ Each side is loaded as a build loads it (Builder.load): the work tree where it i
 revision from its okrsite.yaml and content folder written into a temporary folder (read
 with ls-tree and cat-file; assets and themes are not needed for the model). Both sides
 start from the site's document cache, read and never written: a file whose bytes are as
-cached is not parsed again, whichever side it is on. Both sides are scored with HEAD's as_of. The comparison is okrsite.model.compare, the report
-okrsite.site.diff_report.
+cached is not parsed again, whichever side it is on. Both sides are scored with HEAD's
+as_of. The comparison is okrsite.model.compare, the report okrsite.site.diff_report.
 """
 
 from __future__ import annotations

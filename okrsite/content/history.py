@@ -26,9 +26,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from collections.abc import Iterable, Mapping
 from typing import Any
 
 from okrsite import __version__
@@ -37,8 +37,8 @@ from okrsite.content.config import SiteConfig
 from okrsite.content.git import GitError, git, in_work_tree, read_blobs
 from okrsite.content.provenance import SHORT_HASH
 from okrsite.content.source import (SourceError, content_digest, decode, discover, dump_meta, is_ignored, load_meta,
-                                   parse_markdown_document, split_front_matter)
-from okrsite.content.yamlload import Memo
+                                   split_front_matter)
+from okrsite.content.yamlload import Memo, load_yaml
 from okrsite.content.yamlpatch import ValueLines, patched, value_lines
 
 HISTORY_FILE = "history.json"
@@ -176,7 +176,9 @@ def _fill(lines: Iterable[list[tuple[int, str]]], texts: dict[str, _Text], parse
     beside it when only values on their own lines changed (okrsite.content.yamlpatch), else parsed."""
     memo = Memo()
     for versions in lines:
-        newer: tuple[str, Any, ValueLines | None] | None = None  # its front matter text, data, value lines
+        # The newer version: its front matter text, its data, and its value lines once walked
+        # (None: not yet; {}: YAML the walk does not follow, so nothing on its lines is patched).
+        newer: tuple[str, Any, ValueLines | None] | None = None
         for _, blob in reversed(versions):
             text = texts.get(blob)
             front = _front(text.data) if text is not None else None
@@ -189,11 +191,11 @@ def _fill(lines: Iterable[list[tuple[int, str]]], texts: dict[str, _Text], parse
             if blob not in parsed:
                 done = False
                 if newer is not None and newer[1] is not None:
-                    paths = newer[2] if newer[2] is not None else value_lines(newer[0])
+                    paths = newer[2] if newer[2] is not None else value_lines(newer[0]) or {}
                     done, parsed[blob] = patched(newer[0], newer[1], front, memo, paths)
                 if not done:
                     paths = None
-                    parsed[blob] = _parse(text.data, memo)
+                    parsed[blob] = _meta(front, memo)
             newer = (front, parsed[blob], paths)
 
 
@@ -262,10 +264,16 @@ def _replay(commits: list[Commit], as_of: dt.date) -> tuple[dict[str, list[tuple
     return {path: versions for path, versions in lines.items() if versions}, at_head
 
 
-def _parse(data: bytes, memo: Memo | None = None) -> Any:
+def _parse(data: bytes) -> Any:
     """A version's front matter as the project's loader reads it; None when it does not parse."""
+    front = _front(data)
+    return None if front is None else _meta(front)
+
+
+def _meta(front: str, memo: Memo | None = None) -> Any:
+    """Front matter text as parse_markdown_document reads it (it starts on line 2)."""
     try:
-        return parse_markdown_document(data, "history", memo)[0].meta
+        return load_yaml(front, "history", line_offset=1, memo=memo)[0]
     except SourceError:
         return None
 

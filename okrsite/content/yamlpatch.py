@@ -174,14 +174,9 @@ def _values(texts: list[str], memo: Memo) -> list[Any] | None:
 
 
 def _same(left: Any, right: Any) -> bool:
-    """Equal and of the same type (YAML's 1, 1.0 and true compare equal in Python)."""
-    if type(left) is not type(right):
-        return False
-    if isinstance(left, dict):
-        return list(left) == list(right) and all(_same(left[key], right[key]) for key in left)
-    if isinstance(left, list):
-        return len(left) == len(right) and all(_same(a, b) for a, b in zip(left, right))
-    return bool(left == right)
+    """The same YAML value, type for type: YAML's 1, 1.0 and true are equal in Python, not in
+    their repr (nor is a date and its text, nor two mappings' key orders)."""
+    return repr(left) == repr(right)
 
 
 _MISSING = object()
