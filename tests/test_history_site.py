@@ -5,11 +5,13 @@ started are listed (eased ones flagged), and `history: false` or no git changes 
 from __future__ import annotations
 
 import json
+import multiprocessing
 from pathlib import Path
 
 import pytest
 
 from okrsite.build.builder import BuildOptions, build
+from okrsite.diagnostics import BuildFailed
 from tests.conftest import write
 from tests.gitrepo import commit, init
 
@@ -107,3 +109,27 @@ def test_a_history_point_resets_staleness(tmp_path: Path) -> None:
     weekly(root, [("2026-02-10", 130, 200, "Ana")])
     build(BuildOptions(root / "okrsite.yaml", jobs=1))
     assert not kr_json(root)["stale"]
+
+
+def test_history_read_beside_the_content_is_the_history_read_in_turn(tmp_path: Path) -> None:
+    """With processes to spare, git is read in a forked process while the content is parsed
+    (from the last build's documents): the site is the one a single process makes."""
+    root = site(init(tmp_path / "repo"))
+    weekly(root, [("2026-01-05", 100, 200, "Ana"), ("2026-01-12", 120, 180, "Ben")])
+    build(BuildOptions(root / "okrsite.yaml", jobs=1, output=tmp_path / "one"))
+    write(root, "content/objectives/grow.md", OBJECTIVE.format(current=150, target=180))  # parsed by neither
+    for output in ("one", "two"):
+        build(BuildOptions(root / "okrsite.yaml", jobs=1 if output == "one" else 2, output=tmp_path / output))
+    one, two = ((tmp_path / output / "okrs.json").read_bytes() for output in ("one", "two"))
+    assert one == two and [h["value"] for h in json.loads(one)["objectives"][0]["key_results"][0]["history"]] == [
+        100, 120, 150]
+
+
+def test_content_that_fails_first_leaves_no_history_process(tmp_path: Path) -> None:
+    root = site(init(tmp_path / "repo"))
+    weekly(root, [("2026-01-05", 100, 200, "Ana")])
+    write(root, "content/teams.yaml", "- id: [unclosed\n")
+    with pytest.raises(BuildFailed) as failed:
+        build(BuildOptions(root / "okrsite.yaml", jobs=2))
+    assert str(failed.value.diagnostics[0]).startswith("content/teams.yaml:")
+    assert multiprocessing.active_children() == []

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     import jinja2
 
     from okrsite.build.background import Pending
-    from okrsite.content.history import Version
+    from okrsite.content.history import History, Version
     from okrsite.model.site import Site
     from okrsite.site.language import Language
     from okrsite.site.markdown import RenderCache
@@ -308,16 +308,25 @@ class Builder:
             diagnostics.items.append(rendered.error)
         return rendered
 
-    def _history(self, config: SiteConfig, diagnostics: Diagnostics,
-                 objectives: tuple[Path, ...]) -> dict[str, tuple[Version, ...]]:
-        """The versions of each objective file from git (one pass, cached by commit), when on."""
+    def _history(self, config: SiteConfig, objectives: tuple[Path, ...]) -> Pending[History] | None:
+        """The versions of each objective file from git (one pass, cached by commit), when on: read
+        in a forked process while this one parses the content, asked for when the model needs them."""
+        from okrsite.build import background
         from okrsite.content.history import read_history
 
         if not _history_from_git(config):
-            return {}
-        # The work tree's files were just parsed: history takes their front matter by content.
-        history = read_history(config, {cached.digest: cached.doc.meta for cached in self.documents.entries.values()
-                                        if cached.digest}, objectives)
+            return None
+        # Front matter already parsed, by content digest, is not parsed again: in a forked process the
+        # last build's documents (most files are unchanged), in this one (no fork) this build's.
+        return background.start(lambda: read_history(config, {
+            cached.digest: cached.doc.meta for cached in self.documents.entries.values() if cached.digest},
+            objectives), fork=self.options.jobs != 1)
+
+    @staticmethod
+    def _versions(reading: Pending[History], config: SiteConfig,
+                  diagnostics: Diagnostics) -> dict[str, tuple[Version, ...]]:
+        """What the history read found; why it found less, as a warning."""
+        history = reading.result()
         where = Location(config.relative(config.path))
         if history.problem:
             diagnostics.warning(where, f"no history from git: {history.problem}")
@@ -416,15 +425,20 @@ class Builder:
                 docs.append(doc)
             return docs
 
-        objectives = load(files.objectives, parse_markdown_document)
-        projects = load(files.projects, parse_markdown_document)
-        free_pages = load(files.pages, parse_markdown_document)
-        teams = load((files.teams,), parse_yaml_document) if files.teams else []
-        self.documents.retain({doc.path for doc in (*objectives, *projects, *free_pages, *teams)})
-        if files.teams and not teams:
-            return None
-        site = assemble(config, objectives, projects, free_pages, teams[0] if teams else None, diagnostics,
-                        self._history(config, diagnostics, files.objectives))
+        reading = self._history(config, files.objectives)
+        try:
+            objectives = load(files.objectives, parse_markdown_document)
+            projects = load(files.projects, parse_markdown_document)
+            free_pages = load(files.pages, parse_markdown_document)
+            teams = load((files.teams,), parse_yaml_document) if files.teams else []
+            self.documents.retain({doc.path for doc in (*objectives, *projects, *free_pages, *teams)})
+            if files.teams and not teams:
+                return None
+            site = assemble(config, objectives, projects, free_pages, teams[0] if teams else None, diagnostics,
+                            reading and (lambda: self._versions(reading, config, diagnostics)))
+        finally:
+            if reading is not None:
+                reading.stop()  # the model did not ask (the content failed first): no process left behind
         if site is not None and not site.objectives and not files.objectives:
             diagnostics.warning(Location(config.relative(config.content_dir)),
                                 "no objectives found: add Markdown files under objectives/")

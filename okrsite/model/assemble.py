@@ -6,7 +6,7 @@ returned only when there is no error, so later stages can trust it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -153,11 +153,12 @@ def _periods(objectives: dict[str, _Checked], config: SiteConfig,
 
 def assemble(config: SiteConfig, objective_docs: list[Document], project_docs: list[Document],
              page_docs: list[Document], teams_doc: Document | None, diagnostics: Diagnostics,
-             history: Mapping[str, Sequence[Version]] | None = None) -> Site | None:
+             history: Callable[[], Mapping[str, Sequence[Version]]] | None = None) -> Site | None:
     """Check and score everything; None when any error was reported.
 
-    `history` holds the versions of objective files from git (by path, oldest first), from
-    which key results without check-ins get their history and every KR its target changes.
+    `history` gives the versions of objective files from git (by path, oldest first), from
+    which key results without check-ins get their history and every KR its target changes;
+    it is called once, when the key results are made (the build reads git meanwhile).
     """
     errors_before = len(diagnostics.errors)
     objectives = _unique(_check(objective_docs, OBJECTIVE, "an objective", diagnostics), "objective", diagnostics)
@@ -173,11 +174,12 @@ def assemble(config: SiteConfig, objective_docs: list[Document], project_docs: l
     periods, default_period = _periods(objectives, config, diagnostics)
 
     key_results: dict[str, list[KeyResult]] = {}
+    versions_of = history() if history is not None else {}
     for objective_id, item in objectives.items():
         # An unknown period is already reported; check the key results all the same.
         period = periods.get(item.values["period"]) or quarter_containing(config.as_of)
         pace = Pace(period, expected_progress(period, _expectation(item, config), config), config.as_of)
-        versions = (history or {}).get(item.doc.path, ())
+        versions = versions_of.get(item.doc.path, ())
         key_results[objective_id] = kr_model.key_results(
             objective_id, item.values["key_results"], item.cursor.child("key_results"), pace, config,
             kr_histories(versions, period.start) if versions else {})
