@@ -3,6 +3,7 @@
 
     python benchmarks/history.py                      # 1,000 objectives, 500 commits, in a temporary folder
     python benchmarks/history.py --objectives 200 --commits 100 --keep /tmp/history-200
+    python benchmarks/history.py --builds 7          # and what history adds to a cold build
 
 Writes the synthetic site (benchmarks/generate.py), commits it on 2026-01-02, then makes
 --commits commits at fixed dates up to 2026-05-13 (git fast-import: one process), each
@@ -13,6 +14,9 @@ has parsed already (the work tree's files, parsed untimed before each run): git 
 cat-file, the cache written; the same
 again (the cache, same HEAD), after one more commit (only that commit logged), and the
 pure derivation of every KR's history points and target changes (okrsite.model.history).
+With --builds N, then N pairs of cold builds (`okrsite build`, charts off, no cache) of the
+repository, history on and `history: false`, one right after the other (this machine's
+speed drifts; a pair shares it): the median of each, and of the pairs' differences.
 Standard library and okrsite only; the same arguments make the same repository.
 """
 
@@ -123,6 +127,8 @@ def main() -> int:
     parser.add_argument("--objectives", type=int, default=1000)
     parser.add_argument("--commits", type=int, default=500)
     parser.add_argument("--runs", type=int, default=5, help="runs of each measurement (the median is shown)")
+    parser.add_argument("--builds", type=int, default=0, metavar="N",
+                        help="also time N pairs of cold builds, history on and off")
     parser.add_argument("--keep", type=Path, metavar="DIR", help="make the repository here and keep it")
     args = parser.parse_args()
 
@@ -185,10 +191,37 @@ def main() -> int:
                 changes += len(kr.target_changes)
         derive = time.perf_counter() - began
         print(f"derive KR histories (model, pure):         {derive * 1000:7.0f} ms  ({points} points, {changes} target changes)")
+        if args.builds:
+            cold_builds(root, args.builds)
     finally:
         if not args.keep:
             shutil.rmtree(root, ignore_errors=True)
     return 0
+
+
+def cold_builds(root: Path, pairs: int) -> None:
+    """Pairs of cold page-only builds, history on and off; what history adds, in wall time."""
+    from measure import okrsite_env
+
+    env = okrsite_env()
+    base = (root / "okrsite.yaml").read_text()
+    for name, extra in (("on", ""), ("off", "history: false\n")):
+        (root / f"okrsite-history-{name}.yaml").write_text(base + "charts: {enabled: false}\n" + extra)
+
+    def build(name: str) -> float:
+        shutil.rmtree(root / ".okrsite-cache", ignore_errors=True)
+        shutil.rmtree(root / "output", ignore_errors=True)
+        began = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "okrsite", "build", "--quiet", "--config",
+                        str(root / f"okrsite-history-{name}.yaml")], check=True, env=env, cwd=root)
+        return time.perf_counter() - began
+
+    times = [(build("on"), build("off")) for _ in range(pairs)]
+    on, off = (statistics.median(t[i] for t in times) for i in (0, 1))
+    added = statistics.median(t[0] - t[1] for t in times)
+    print(f"cold build, charts off, history on:       {on:7.2f} s   off: {off:.2f} s  ({pairs} pairs)")
+    print(f"history adds to a cold build (median of the pairs' differences): {added:+.2f} s "
+          f"(pairs from {min(t[0] - t[1] for t in times):+.2f} to {max(t[0] - t[1] for t in times):+.2f} s)")
 
 
 if __name__ == "__main__":
