@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import importlib.util
+import multiprocessing
+import time
 from pathlib import Path
 
+import pytest
+
 from okrsite.build.builder import BuildOptions, build
+from okrsite.diagnostics import BuildFailed
+from okrsite.site import exports
 from okrsite.site.pages import Page
 from okrsite.site.render import BYTES_PER_WORKER, PAGE_BYTES, shares
 
@@ -57,3 +63,21 @@ def test_an_edit_that_changes_the_large_lists_renders_them_in_two_processes(tmp_
     cold = build(BuildOptions(config, output=tmp_path / "cold", jobs=1))
     assert cold.pages_workers == 1
     assert tree(tmp_path / "site/output") == tree(tmp_path / "cold")
+
+
+def test_a_build_that_fails_while_exports_are_made_beside_it_leaves_no_process(tmp_path: Path, monkeypatch) -> None:
+    """okrs.json, the feed and the search index are made in a forked process from the moment the
+    model is ready; a template error after that fails the build at once and stops that process
+    (here making an export that would take half a minute)."""
+    monkeypatch.setitem(exports.EXPORTS, "slow.txt", lambda site: time.sleep(30) or b"")
+    generate(tmp_path / "site", 20)
+    root = tmp_path / "site"
+    (root / "okrsite.yaml").write_text((root / "okrsite.yaml").read_text() + "\ncharts: {enabled: false}\n")
+    (root / "themes/default/templates").mkdir(parents=True)
+    (root / "themes/default/templates/404.html").write_text("<p>{{ no_such_value }}</p>\n")
+    started = time.monotonic()
+    with pytest.raises(BuildFailed) as failed:
+        build(BuildOptions(root / "okrsite.yaml", jobs=2))
+    assert any("'no_such_value' is undefined" in str(d) for d in failed.value.diagnostics)
+    assert time.monotonic() - started < 25  # the failure did not wait for the export
+    assert multiprocessing.active_children() == [] and not (root / "output").exists()

@@ -150,7 +150,7 @@ class Builder:
         from okrsite.site import pages as site_pages
         from okrsite.site.assets import copied_files
         from okrsite.site.charts import start_charts
-        from okrsite.site.exports import export_files
+        from okrsite.site.exports import export_files, page_exports
         from okrsite.site.language import speaking
         from okrsite.site.render import BUILD_LINE, RenderJob, build_line
 
@@ -161,6 +161,11 @@ class Builder:
         documents_before = self._restore_documents(config)
         self.progress("reading and checking content")
         site = self._site(config, diagnostics)
+        # okrs.json, the feed, the search index, the scorecards' PDFs and the static files need only the
+        # model: another process makes them while this one plans the pages and renders them.
+        other = background.start(lambda: {**copied_files(site, dirs), **export_files(site)},
+                                 fork=self.options.jobs != 1)
+        language.callback(other.stop)  # a failed build leaves no process behind
         pages = site_pages.site_map(site)
         markdown = self._markdown(config)
         env = self._environment(templates, dirs, build_info, markdown)
@@ -172,9 +177,6 @@ class Builder:
         charts = start_charts(site, reuse.render, dirs, diagnostics, self.options.jobs, self.progress)
         to_render = [page for page in charts.pages if page.url not in reuse.cached]
         self.progress(f"rendering {len(to_render):,} pages ({len(pages) - len(to_render):,} unchanged)")
-        # okrs.json, the feed and the static files need only the model: another process makes them.
-        other = background.start(lambda: {**copied_files(site, dirs), **export_files(site, pages)},
-                                 fork=self.options.jobs != 1)
         job = RenderJob(env, config.pretty_urls, {"site": site, "config": config, "nav": nav},
                         lambda exc: _template_diagnostic(exc, config), lambda: SiteView(site))
 
@@ -187,13 +189,12 @@ class Builder:
             chart_files = charts.finish(diagnostics)
             if chart_files.redo:  # a chart could not be drawn: its pages without it, drawn again next time
                 rendered.files.update(self._render(job, chart_files.redo, markdown, diagnostics).files)
-            other_files = other.result()
         except BaseException:  # Ctrl-C, or a theme helper raising: no process is left behind
             charts.cancel()
-            other.stop()
             raise
-        if diagnostics.errors:
+        if diagnostics.errors:  # a template failed: the exports are not waited for (their process is stopped)
             raise BuildFailed(diagnostics.sorted())
+        other_files = {**other.result(), **page_exports(site, pages)}
         reuse.forget([page.url for page in chart_files.redo])
         reuse.forget(rendered.reached)
         kept_charts = {path: KEPT for paths in reuse.kept.values() for path in paths}

@@ -3,6 +3,8 @@ the search index, the scorecards' PDFs.
 
 All are deterministic: sorted keys, dates from the content, never the clock. A new
 export is one entry in EXPORTS (or in EXPORT_SETS, when one piece of work makes several files).
+They need the model alone, so a build makes them while it plans and renders its pages; the
+sitemap, which lists the pages, is made from the page plan (`page_exports`).
 """
 
 from __future__ import annotations
@@ -198,25 +200,30 @@ def sitemap(site: Site, pages: list[Page]) -> bytes | None:
     return ("\n".join(lines) + "\n").encode()
 
 
-# Each export: its path in the site, and what makes its bytes (None: not made for this site).
-EXPORTS: dict[str, Callable[[Site, list[Page]], bytes | None]] = {
-    "okrs.json": lambda site, pages: okrs_json(site),
-    "feed.xml": lambda site, pages: atom_feed(site),
-    "sitemap.xml": sitemap,
-    ".nojekyll": lambda site, pages: b"",  # GitHub Pages: publish the files as they are
+# Each export: its path in the site, and what makes its bytes from the model.
+EXPORTS: dict[str, Callable[[Site], bytes]] = {
+    "okrs.json": okrs_json,
+    "feed.xml": atom_feed,
+    ".nojekyll": lambda site: b"",  # GitHub Pages: publish the files as they are
 }
 
 
 # Exports made together: what makes their files (path -> bytes).
-EXPORT_SETS: tuple[Callable[[Site, list[Page]], dict[str, bytes]], ...] = (
-    lambda site, pages: search.index_files(site),  # search.json, and search.js for the search box
-    lambda site, pages: pdf_files(site, [scorecard_card(site, p.id) for p in report_periods(site)],
-                                  lambda path: _absolute(site, path)),  # periods/<id>/scorecard.pdf
+EXPORT_SETS: tuple[Callable[[Site], dict[str, bytes]], ...] = (
+    search.index_files,  # search.json, and search.js for the search box
+    lambda site: pdf_files(site, [scorecard_card(site, p.id) for p in report_periods(site)],
+                           lambda path: _absolute(site, path)),  # periods/<id>/scorecard.pdf
 )
 
 
-def export_files(site: Site, pages: list[Page]) -> dict[str, bytes]:
-    files = {path: data for path, make in EXPORTS.items() if (data := make(site, pages)) is not None}
+def export_files(site: Site) -> dict[str, bytes]:
+    files = {path: make(site) for path, make in EXPORTS.items()}
     for make_set in EXPORT_SETS:
-        files.update(make_set(site, pages))
+        files.update(make_set(site))
     return files
+
+
+def page_exports(site: Site, pages: list[Page]) -> dict[str, bytes]:
+    """The exports that list the pages: sitemap.xml, when site_url is set."""
+    data = sitemap(site, pages)
+    return {} if data is None else {"sitemap.xml": data}
