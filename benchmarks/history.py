@@ -15,8 +15,8 @@ cat-file, the cache written; the same
 again (the cache, same HEAD), after one more commit (only that commit logged), and the
 pure derivation of every KR's history points and target changes (okrsite.model.history).
 With --builds N, then N pairs of cold builds (`okrsite build`, charts off, no cache) of the
-repository, history on and `history: false`, one right after the other (this machine's
-speed drifts; a pair shares it): the median of each, and of the pairs' differences.
+repository, history on and `history: false`, one right after the other, which goes first
+alternating (this machine's speed drifts; a pair shares it): the median of each, and of the pairs' differences.
 Standard library and okrsite only; the same arguments make the same repository.
 """
 
@@ -216,7 +216,11 @@ def cold_builds(root: Path, pairs: int) -> None:
                         str(root / f"okrsite-history-{name}.yaml")], check=True, env=env, cwd=root)
         return time.perf_counter() - began
 
-    times = [(build("on"), build("off")) for _ in range(pairs)]
+    times = []
+    for pair in range(pairs):  # in turn, which goes first alternating
+        first, second = ("on", "off") if pair % 2 == 0 else ("off", "on")
+        took = {first: build(first), second: build(second)}
+        times.append((took["on"], took["off"]))
     on, off = (statistics.median(t[i] for t in times) for i in (0, 1))
     added = statistics.median(t[0] - t[1] for t in times)
     print(f"cold build, charts off, history on:       {on:7.2f} s   off: {off:.2f} s  ({pairs} pairs)")

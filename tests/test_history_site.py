@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import os
+import time
 from pathlib import Path
 
 import pytest
 
 from okrsite.build.builder import BuildOptions, build
+from okrsite.content import history as history_module
 from okrsite.diagnostics import BuildFailed
 from tests.conftest import write
 from tests.gitrepo import commit, init
@@ -111,21 +114,36 @@ def test_a_history_point_resets_staleness(tmp_path: Path) -> None:
     assert not kr_json(root)["stale"]
 
 
-def test_history_read_beside_the_content_is_the_history_read_in_turn(tmp_path: Path) -> None:
+def test_history_read_beside_the_content_is_the_history_read_in_turn(tmp_path: Path, monkeypatch) -> None:
     """With processes to spare, git is read in a forked process while the content is parsed
-    (from the last build's documents): the site is the one a single process makes."""
+    (taking the last build's parsed documents): the site is the one a single process makes."""
+    readers = tmp_path / "readers"
+    original = history_module.read_history
+
+    def noted(*args, **kwargs):
+        with readers.open("a") as out:
+            out.write(f"{os.getpid()}\n")
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(history_module, "read_history", noted)
     root = site(init(tmp_path / "repo"))
     weekly(root, [("2026-01-05", 100, 200, "Ana"), ("2026-01-12", 120, 180, "Ben")])
-    build(BuildOptions(root / "okrsite.yaml", jobs=1, output=tmp_path / "one"))
-    write(root, "content/objectives/grow.md", OBJECTIVE.format(current=150, target=180))  # parsed by neither
-    for output in ("one", "two"):
-        build(BuildOptions(root / "okrsite.yaml", jobs=1 if output == "one" else 2, output=tmp_path / output))
+    build(BuildOptions(root / "okrsite.yaml", jobs=2, output=tmp_path / "two"))
+    write(root, "content/objectives/grow.md", OBJECTIVE.format(current=150, target=180))  # not in the last build
+    for output in ("two", "one"):
+        build(BuildOptions(root / "okrsite.yaml", jobs=2 if output == "two" else 1, output=tmp_path / output))
     one, two = ((tmp_path / output / "okrs.json").read_bytes() for output in ("one", "two"))
     assert one == two and [h["value"] for h in json.loads(one)["objectives"][0]["key_results"][0]["history"]] == [
         100, 120, 150]
+    pids = readers.read_text().split()
+    assert len(pids) == 3 and pids[0] != str(os.getpid()) and pids[1] != str(os.getpid()) \
+        and pids[2] == str(os.getpid())  # jobs=2 read it in another process, jobs=1 in this one
 
 
-def test_content_that_fails_first_leaves_no_history_process(tmp_path: Path) -> None:
+def test_content_that_fails_first_leaves_no_history_process(tmp_path: Path, monkeypatch) -> None:
+    """The build fails on its teams file while git is being read (here, for a minute): the
+    reading process is stopped with it."""
+    monkeypatch.setattr(history_module, "read_history", lambda *args, **kwargs: time.sleep(60))
     root = site(init(tmp_path / "repo"))
     weekly(root, [("2026-01-05", 100, 200, "Ana")])
     write(root, "content/teams.yaml", "- id: [unclosed\n")

@@ -11,6 +11,7 @@ in this process when its result is asked for: the result is the same either way.
 from __future__ import annotations
 
 import multiprocessing
+import signal
 import threading
 from collections.abc import Callable
 from multiprocessing.connection import Connection
@@ -45,6 +46,9 @@ class Pending(Generic[T]):
             value: T = self._receiver.recv()
         except (EOFError, OSError):  # the process died or failed: do the work here, errors and all
             value = self._work()
+        except BaseException:  # Ctrl-C while waiting: the process must not outlive the build
+            self._process.terminate()
+            raise
         finally:
             self._receiver.close()
             self._process.join()
@@ -61,7 +65,11 @@ class Pending(Generic[T]):
             self._done = True
 
 
-def _send(work: Callable[[], T], channel: Connection) -> None:
+def _send(work: Callable[[], T], channel: Connection, theirs: Connection) -> None:
+    # Ctrl-C is the build's, which stops this process; and with the build's end of the pipe closed
+    # here, a build that dies unasked makes a send blocked on a full pipe fail instead of hang.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    theirs.close()
     try:
         channel.send(work())
     except Exception:  # noqa: BLE001 - the caller does the work again, and reports what fails
@@ -77,7 +85,7 @@ def start(work: Callable[[], T], fork: bool = True) -> Pending[T]:
     context = multiprocessing.get_context("fork")
     try:
         receiver, sender = context.Pipe(duplex=False)
-        process = context.Process(target=_send, args=(work, sender), daemon=True)
+        process = context.Process(target=_send, args=(work, sender, receiver), daemon=True)
         process.start()
     except OSError:
         return Pending(work)

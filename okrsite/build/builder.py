@@ -124,8 +124,9 @@ class Builder:
         """Build the site; raise BuildFailed with every diagnostic when it cannot.
 
         The stages in order, each once: configuration, the last build's state (nothing
-        changed: done), content and model, the page plan, what can be kept, charts, pages
-        (other files beside them), the output swap, the state for the next build. Pages,
+        changed: done), content and model (git history read beside the content), the page plan
+        (the other files made beside it from the model), what can be kept, charts, pages,
+        the output swap, the state for the next build. Pages,
         charts and exports speak the site's language for the length of the build, and no longer.
         """
         with contextlib.ExitStack() as language:
@@ -318,7 +319,8 @@ class Builder:
         if not _history_from_git(config):
             return None
         # Front matter already parsed, by content digest, is not parsed again: in a forked process the
-        # last build's documents (most files are unchanged), in this one (no fork) this build's.
+        # documents this builder holds before parsing (the last build's, restored from the cache: most
+        # files are unchanged; none on a cold build), in this one (no fork) this build's.
         return background.start(lambda: read_history(config, {
             cached.digest: cached.doc.meta for cached in self.documents.entries.values() if cached.digest},
             objectives), fork=self.options.jobs != 1)

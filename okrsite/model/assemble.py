@@ -158,7 +158,7 @@ def assemble(config: SiteConfig, objective_docs: list[Document], project_docs: l
 
     `history` gives the versions of objective files from git (by path, oldest first), from
     which key results without check-ins get their history and every KR its target changes;
-    it is called once, when the key results are made (the build reads git meanwhile).
+    it is called once, when the key results are made (a build may read git meanwhile).
     """
     errors_before = len(diagnostics.errors)
     objectives = _unique(_check(objective_docs, OBJECTIVE, "an objective", diagnostics), "objective", diagnostics)
