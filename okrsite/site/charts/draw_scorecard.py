@@ -52,8 +52,11 @@ def _font(bold: bool):  # noqa: ANN202 - an FT2Font
     return get_font(findfont(FontProperties(family=FONT, weight="bold" if bold else "normal")))
 
 
+@functools.lru_cache(maxsize=10_000)
 def text_width(text: str, size: float, bold: bool = False) -> float:
-    """The width of a text in points, as the PDF sets it."""
+    """The width of a text in points, as the PDF sets it. Kept: laying out a text costs ~1 ms
+    (matplotlib's text layout), and a page asks for the same width about three times (fitting a
+    text, then placing what follows it)."""
     font = _font(bold)
     font.set_size(size, 72)
     font.set_text(text, 0.0)
