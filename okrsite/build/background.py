@@ -54,8 +54,15 @@ class Pending(Generic[T]):
             self._process.join()
         return value
 
+    def __enter__(self) -> Pending[T]:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
     def stop(self) -> None:
-        """The build failed before asking: end the process, leave nothing behind."""
+        """The build failed before asking: end the process, leave nothing behind (done for a
+        `with` block at its end; nothing to do once the result has come)."""
         if self._process is not None and not self._done:
             if self._process.is_alive():
                 self._process.terminate()

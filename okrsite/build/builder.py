@@ -157,16 +157,15 @@ class Builder:
 
         templates = self._templates(dirs, build_info)
         if templates[1] is not None:  # a failed build leaves no process behind
-            language.callback(templates[1].stop)
+            language.enter_context(templates[1])
         language.enter_context(speaking(self._language(config, dirs, diagnostics)))
         documents_before = self._restore_documents(config)
         self.progress("reading and checking content")
         site = self._site(config, diagnostics)
         # okrs.json, the feed, the search index, the scorecards' PDFs and the static files need only the
         # model: another process makes them while this one plans the pages and renders them.
-        other = background.start(lambda: {**copied_files(site, dirs), **export_files(site)},
-                                 fork=self.options.jobs != 1)
-        language.callback(other.stop)  # a failed build leaves no process behind
+        other = language.enter_context(background.start(  # a failed build leaves no process behind
+            lambda: {**copied_files(site, dirs), **export_files(site)}, fork=self.options.jobs != 1))
         pages = site_pages.site_map(site)
         markdown = self._markdown(config)
         env = self._environment(templates, dirs, build_info, markdown)
@@ -310,14 +309,14 @@ class Builder:
             diagnostics.items.append(rendered.error)
         return rendered
 
-    def _history(self, config: SiteConfig, objectives: tuple[Path, ...]) -> Pending[History] | None:
+    def _history(self, config: SiteConfig, objectives: tuple[Path, ...]) -> Pending[History]:
         """The versions of each objective file from git (one pass, cached by commit), when on: read
         in a forked process while this one parses the content, asked for when the model needs them."""
         from okrsite.build import background
-        from okrsite.content.history import read_history
+        from okrsite.content.history import NO_HISTORY, read_history
 
         if not _history_from_git(config):
-            return None
+            return background.Pending(lambda: NO_HISTORY)
         # Front matter already parsed, by content digest, is not parsed again: in a forked process the
         # documents this builder holds before parsing (the last build's, restored from the cache: most
         # files are unchanged; none on a cold build), in this one (no fork) this build's.
@@ -428,8 +427,7 @@ class Builder:
                 docs.append(doc)
             return docs
 
-        reading = self._history(config, files.objectives)
-        try:
+        with self._history(config, files.objectives) as reading:  # stopped if the model never asks
             objectives = load(files.objectives, parse_markdown_document)
             projects = load(files.projects, parse_markdown_document)
             free_pages = load(files.pages, parse_markdown_document)
@@ -438,10 +436,7 @@ class Builder:
             if files.teams and not teams:
                 return None
             site = assemble(config, objectives, projects, free_pages, teams[0] if teams else None, diagnostics,
-                            reading and (lambda: self._versions(reading, config, diagnostics)))
-        finally:
-            if reading is not None:
-                reading.stop()  # the model did not ask (the content failed first): no process left behind
+                            lambda: self._versions(reading, config, diagnostics))
         if site is not None and not site.objectives and not files.objectives:
             diagnostics.warning(Location(config.relative(config.content_dir)),
                                 "no objectives found: add Markdown files under objectives/")

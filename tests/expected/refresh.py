@@ -43,8 +43,8 @@ def build_demo(into: Path) -> Path:
 
 
 def matplotlib_version() -> str:
-    from okrsite.site.charts.cache import matplotlib_version as version
-    return version()
+    from okrsite import installed_version
+    return installed_version("matplotlib")
 
 
 def expected_files(output: Path) -> dict[str, bytes]:

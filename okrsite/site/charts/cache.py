@@ -27,10 +27,6 @@ from okrsite.site.charts.specs import ChartSpec
 FORMAT_VERSION = 2  # bump when draw.py changes what it draws
 
 
-def matplotlib_version() -> str:
-    return installed_version("matplotlib")
-
-
 _FIELDS: dict[type, tuple[str, ...]] = {}
 
 
@@ -58,7 +54,7 @@ def canonical_json(spec: ChartSpec) -> str:
 
 
 def _canonical(drawn: dict[str, Any]) -> str:
-    return json.dumps({"okrsite": __version__, "matplotlib": matplotlib_version(), "format": FORMAT_VERSION,
+    return json.dumps({"okrsite": __version__, "matplotlib": installed_version("matplotlib"), "format": FORMAT_VERSION,
                        **drawn}, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_as_json)
 
 
