@@ -187,6 +187,7 @@ def main(argv: list[str] | None = None) -> int:
                 bench.profile(args.profile, n)
             size = {"objectives": n, "counts": counts, "plain_pages": pages, "edit": bench.edit.description,
                     "git": repository, "search_index": bench.search_index,
+                    "search_query": bench.search_query,
                     "scenarios": [sc.as_json() for sc in scenarios]}
             size["figures"] = report.figures(size)
             results.append(size)

@@ -4,7 +4,8 @@ With charts and without: cold, no-op, one objective edited (a check-in appended)
 clone with the cache restored (CI). With charts only: a cold build in one process
 (`--jobs 1`), `okrsite check` with every rule on, `okrsite diff` between two commits a week
 apart (when the site is a git repository), and save → reload in `okrsite serve`. Each is a
-child process (benchmarks/measure.py). Standard library only.
+child process (benchmarks/measure.py). Standard library only (and Playwright, when installed,
+for the search box's answer time: benchmarks/search_query.py).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from dataclasses import dataclass, field
 from edits import ObjectiveEdit
 from history import commits_apart, git
 from measure import Run, log, measure, okrsite_env, output_size, parse_summary
+from search_query import query_times
 
 HERE = pathlib.Path(__file__).resolve().parent
 CHARTS_OFF = "charts: {enabled: false}\n"
@@ -87,6 +89,7 @@ class OkrsiteBench:
         self.in_git = (site / ".git").is_dir()
         self.history_read = False  # a build wrote the git history's cache: history was on
         self.search_index: dict[str, int] = {}
+        self.search_query: dict[str, float] | None = None  # ms by query, in Chromium
 
     def clear(self) -> None:
         for name in (".okrsite-cache", "output"):
@@ -165,6 +168,7 @@ class OkrsiteBench:
         if charts:
             self.history_read = (self.site / ".okrsite-cache" / "history.json").exists()
             self.search_index = search_index_bytes(self.site / "output")
+            self.search_query = query_times(self.site / "output")
             # the bytes never depend on the number of processes: the scenarios after it find the same cache
             done.append(self.scenario(Scenario(COLD_ONE, "okrsite"), before=self.clear, extra=("--jobs", "1")))
         for scenario, run in steps:

@@ -59,6 +59,16 @@ def test_targets_are_marked_at_1000_objectives_and_growth_against_the_number_of_
                    "search_index": (True, False)}
 
 
+def test_the_search_box_is_judged_by_its_slowest_answer_and_its_median_is_noted(report):
+    size = _size(1000, 0.8, 30.0, 1_200_000, 900)
+    size["search_query"] = {"a": 61.5, "revenue": 3.0, "xyzzy": 1.0}
+
+    assert "| search: slowest answer of 10 queries in Chromium | ≤ 50 ms | ✗ 61.5 ms |" in \
+        report.render(_data(size), "targets")
+    assert ("Search box: 3 queries answered in a median 3.0 ms, the slowest ('a') in 61.5 ms"
+            in " ".join(report.size_notes(size)))
+
+
 def test_peak_memory_counts_pages_shared_by_forked_workers_once_and_shows_the_rss_sum_too(report):
     size = _size(1000, 0.8, 30.0, 1_200_000, 1300)
     size["scenarios"][1] = _scenario("okrsite cold, charts", 30.0, peak=1300, pss=750)

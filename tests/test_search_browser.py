@@ -1,6 +1,6 @@
 """The search box in Chromium: type a query, see the right first result, choose one with the keyboard
 and follow it, on the demo served over HTTP and opened from file://; without JavaScript the box is
-not shown; it speaks the site's language; on a 1,000-objective company a query answers in under 50 ms."""
+not shown; it speaks the site's language; on a 100-objective company an id finds its objective."""
 
 from __future__ import annotations
 
@@ -10,15 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.generate import generate
 from okrsite.build.builder import BuildOptions, build
 from tests.browser import TIMEOUT_MS, browser, page, requires_browser  # noqa: F401 - fixtures
 from tests.conftest import REPO
 from tests.test_accessibility import COLOUR_RULES, served, with_axe  # noqa: F401 - a fixture
 
 pytestmark = requires_browser
-
-MAX_QUERY_MS = 50
 
 
 def results(page) -> list[str]:
@@ -156,28 +153,18 @@ def test_without_javascript_no_search_box_is_shown(browser, file_site: Path) -> 
         context.close()
 
 
-def test_a_query_on_a_1000_objective_company_answers_in_under_50_ms(page, tmp_path: Path) -> None:
-    generate(tmp_path / "company", 1000, seed=0)
-    config = tmp_path / "company/okrsite.yaml"
-    config.write_text(config.read_text() + "charts: {enabled: false}\n")
-    build(BuildOptions(config))
-    page.goto((tmp_path / "company/output/index.html").as_uri())
+def test_queries_on_a_100_objective_company_find_an_id_among_its_numbered_twins(page, reference_company) -> None:
+    """The company's titles repeat (seo-visibility-26, -31, ...): the id finds its own first, and the
+    query that stops as an id's prefix still answers. How fast the box answers at 1,000 objectives is
+    a figure of the benchmark (benchmarks/search_query.py), not a test."""
+    page.goto((reference_company / "index.html").as_uri())
     page.focus("#search-input")
     page.wait_for_function("window.okrsiteSearchIndex !== undefined", timeout=TIMEOUT_MS * 3)
-    queries = ["a", "re", "revenue", "churn rate", "ines patel", "improve the visibility", "q2 churn", "the",
-               "seo-visibility-175", "xyzzy"]
-    timed = page.evaluate("""queries => {
-        const input = document.getElementById('search-input');
-        const answer = q => {
-            const start = performance.now();
-            input.value = q;
-            input.dispatchEvent(new Event('input'));  // searches and shows the results, at once
-            return [q, performance.now() - start, document.querySelector('.search__title')?.textContent ?? ''];
-        };
-        answer('warm up');
-        return queries.map(answer);
-    }""", queries)
-    assert max(ms for _, ms, _ in timed) < MAX_QUERY_MS, [(q, round(ms, 1)) for q, ms, _ in timed]
-    first = {q: title for q, _, title in timed}
-    assert first["seo-visibility-175"] == "Improve the visibility of our content in search results"
-    assert first["xyzzy"] == ""
+    type_query(page, "seo-visibility-26")
+    assert results(page)[0] == "Improve the visibility of our content in search results"
+    assert page.locator("#search-results [role=option]").first.get_attribute("data-href") == \
+        "objectives/seo-visibility-26/"
+    page.locator("#search-input").fill("seo-vis")
+    assert len(results(page)) == 10
+    page.locator("#search-input").fill("xyzzy")
+    assert results(page) == []
