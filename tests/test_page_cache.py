@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -10,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from okrsite.build.builder import BuildOptions, Builder, build
-from okrsite.build.pagecache import SUFFIX
+from okrsite.build.pagecache import CHARTS_SUFFIX, SUFFIX
 from okrsite.diagnostics import Diagnostics
+from okrsite.site import charts
 from okrsite.site.pages import site_map
 from tests.conftest import write
 
@@ -72,15 +74,72 @@ def test_a_fresh_clone_with_the_cache_restored_takes_its_pages_from_it(repo: Pat
     assert tree(clone / "output") == tree(repo / "output")
 
 
+def _cloned_with_cache(repo: Path, tmp_path: Path) -> Path:
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", repo.as_uri(), str(clone))
+    shutil.copytree(repo / ".okrsite-cache", clone / ".okrsite-cache")
+    return clone
+
+
+def _specified(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
+    """The chart subjects specified from now on."""
+    subjects: list[tuple[str, str]] = []
+    chart_spec = charts.chart_spec
+    monkeypatch.setattr(charts, "chart_spec", lambda site, subject, look: subjects.append(subject)
+                        or chart_spec(site, subject, look))
+    return subjects
+
+
+def test_a_fresh_clone_makes_the_charts_of_pages_from_the_cache_without_specifying_them(
+        repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The objective page comes from the page cache, its charts from the drawings its record names;
+    only the period page, which reads the whole site and is always rendered, specifies its charts."""
+    build(BuildOptions(repo / "okrsite.yaml"))
+    clone = _cloned_with_cache(repo, tmp_path)
+    specified = _specified(monkeypatch)
+    report = build(BuildOptions(clone / "okrsite.yaml"))
+    assert specified == [("period", "2026-Q1")] * 2  # its wide and its narrow layout
+    assert report.charts_drawn == 0 and tree(clone / "output") == tree(repo / "output")
+
+
+@pytest.mark.parametrize("damage", ["drawings pruned", "records not okrsite's"])
+def test_charts_the_cache_cannot_give_back_are_specified_and_drawn_again(
+        repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: str) -> None:
+    build(BuildOptions(repo / "okrsite.yaml"))
+    clone = _cloned_with_cache(repo, tmp_path)
+    if damage == "drawings pruned":
+        shutil.rmtree(clone / ".okrsite-cache/charts")
+    else:  # the records and the last build's state agree on a chart file leading out of charts/
+        state = json.loads((clone / ".okrsite-cache/state.json").read_text())
+        shown = state["payload"]["extra"]["charts"]
+        for record in (clone / ".okrsite-cache/pages").glob(f"*{CHARTS_SUFFIX}"):
+            rows = json.loads(record.read_text())
+            real, rows[0][0] = rows[0][0], "charts/../index.svg"
+            record.write_text(json.dumps(rows))
+            for url, paths in shown.items():
+                shown[url] = [rows[0][0] if path == real else path for path in paths]
+        (clone / ".okrsite-cache/state.json").write_text(json.dumps(state))
+    specified = _specified(monkeypatch)
+    build(BuildOptions(clone / "okrsite.yaml"))
+    assert {subject for subject in specified if subject[0] != "period"}
+    assert tree(clone / "output") == tree(repo / "output")
+
+
 def test_the_page_cache_holds_the_last_builds_pages_only(small_site: Path) -> None:
+    """And, beside each page that shows charts, where its chart files come from."""
     build(BuildOptions(small_site / "okrsite.yaml"))
-    held = sorted((small_site / ".okrsite-cache/pages").iterdir())
-    assert len(held) == self_contained(small_site) and all(p.name.endswith(SUFFIX) for p in held)
+    pages = small_site / ".okrsite-cache/pages"
+    held = sorted(pages.glob(f"*{SUFFIX}"))
+    assert len(held) == self_contained(small_site) and len(held) < len(list(pages.iterdir()))
+    assert {p.name.removesuffix(CHARTS_SUFFIX) for p in pages.glob(f"*{CHARTS_SUFFIX}")} < \
+        {p.name.removesuffix(SUFFIX) for p in held}
     grow = small_site / "content/objectives/grow.md"
     grow.write_text(grow.read_text().replace("current: 150", "current: 160"))
     report = build(BuildOptions(small_site / "okrsite.yaml"))
-    after = sorted((small_site / ".okrsite-cache/pages").iterdir())
+    after = sorted(pages.glob(f"*{SUFFIX}"))
     assert len(after) == len(held) and 0 < len(set(after) - set(held)) < report.pages - report.pages_kept + 1
+    assert {p.name.removesuffix(CHARTS_SUFFIX) for p in pages.glob(f"*{CHARTS_SUFFIX}")} < \
+        {p.name.removesuffix(SUFFIX) for p in after}
 
 
 def test_a_damaged_page_cache_entry_costs_a_render_not_a_wrong_page(repo: Path, tmp_path: Path) -> None:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, fields, is_dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from okrsite.build.pagecache import PageCache
+from okrsite.build.pagecache import ChartSources, PageCache
 from okrsite.build.state import BuildState, Stamps
 from okrsite.model.site import Site
 from okrsite.site.pages import Page
@@ -94,6 +94,8 @@ class Reuse:
     cached: dict[str, bytes] = field(default_factory=dict)  # page -> its bytes from the page cache
     _pending: list[Page] = field(default_factory=list)  # digests still to take (a cold build takes them late)
     _contexts: ContextDigests | None = None
+    # cached pages the last build made from the same inputs -> where their chart files come from
+    restorable: dict[str, ChartSources] = field(default_factory=dict)
 
     def take_digests(self) -> None:
         """Digest the pages still waiting (on a cold build, while the page workers render)."""
@@ -130,7 +132,13 @@ def plan_reuse(pages: list[Page], shared: str, previous: BuildState | None, outp
                                                              for path in (url, *charts.get(url, ())))}
     cached = {url: page for url, page in ((url, cache.get(digest)) for url, digest in digests.items()
                                            if url not in kept) if page is not None}
-    return Reuse([page for page in pages if page.url not in kept], kept, digests, cached, [], contexts)
+    restorable = {}
+    for url in cached:
+        shown = charts.get(url, ())
+        sources = cache.charts(digests[url]) if shown else {}
+        if last.get(url) == digests[url] and all(path in sources for path in shown):
+            restorable[url] = {path: sources[path] for path in shown}
+    return Reuse([page for page in pages if page.url not in kept], kept, digests, cached, [], contexts, restorable=restorable)
 
 
 def _intact(output: Path, path: str, stamps: Stamps) -> bool:

@@ -7,6 +7,11 @@ page is written. So a build after a commit, or in a fresh clone with the cache
 restored (CI), copies the pages whose inputs did not change instead of rendering
 them again. Compressed (HTML shrinks five-fold, and unpacking is cheap).
 
+Beside a page that shows charts, `<digest>.charts.json` names the drawing (its key in
+the chart cache) and the text alternative of each chart file, so a build that takes
+the page from here makes its chart files from the chart cache without specifying
+the charts again (okrsite.site.charts.restore_charts).
+
 The folder holds the last build's pages only: the next build starts from them,
 and older ones would only grow the cache. Like the chart cache, it is trusted as
 the chart cache is: it holds page bytes, never code.
@@ -14,14 +19,20 @@ the chart cache is: it holds page bytes, never code.
 
 from __future__ import annotations
 
+import json
 import os
 import zlib
+from collections.abc import Mapping
 from pathlib import Path
 
 from okrsite.build.cachefiles import remove_cache, write_atomically
 
 SUFFIX = ".html.z"
+CHARTS_SUFFIX = ".charts.json"
 LEVEL = 3  # zlib: as small as level 6 within a tenth, in half the time
+
+# A chart file a page shows -> (the drawing's key in the chart cache, its text alternative).
+ChartSources = Mapping[str, tuple[str, str]]
 
 
 class PageCache:
@@ -38,16 +49,38 @@ class PageCache:
         except (OSError, zlib.error):
             return None
 
-    def keep(self, digests: set[str], new: dict[str, bytes]) -> None:
+    def charts(self, digest: str) -> dict[str, tuple[str, str]]:
+        """The sources of the chart files the page showed when it was kept (empty when none
+        were recorded, or the record is not what `keep` writes)."""
+        try:
+            rows = json.loads(self._charts_path(digest).read_text(encoding="utf-8"))
+            return {path: (key, alt) for path, key, alt in rows
+                    if isinstance(path, str) and isinstance(key, str) and isinstance(alt, str)}
+        except (OSError, ValueError, TypeError):
+            return {}
+
+    def _charts_path(self, digest: str) -> Path:
+        return self.folder / f"{digest}{CHARTS_SUFFIX}"
+
+    def keep(self, digests: set[str], new: dict[str, bytes], charts: Mapping[str, ChartSources] | None = None) -> None:
         """Hold the pages of these digests from now on, and no other: `new` (digest -> bytes) are
-        written unless held already. A cache that cannot be written only costs rendering next time."""
+        written unless held already, and so are the sources of their charts (`charts`, by digest).
+        A cache that cannot be written only costs rendering next time."""
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            held = {name.removesuffix(SUFFIX) for name in os.listdir(self.folder) if name.endswith(SUFFIX)}
+            names = os.listdir(self.folder)
         except OSError:
             return
+        held = {name.removesuffix(SUFFIX) for name in names if name.endswith(SUFFIX)}
+        recorded = {name.removesuffix(CHARTS_SUFFIX) for name in names if name.endswith(CHARTS_SUFFIX)}
         for digest, page in new.items():
             if digest not in held:
                 write_atomically(self._path(digest), zlib.compress(page, LEVEL))
+        for digest, sources in (charts or {}).items():
+            if sources and digest in digests and digest not in recorded:
+                write_atomically(self._charts_path(digest), json.dumps(
+                    [[path, key, alt] for path, (key, alt) in sorted(sources.items())]).encode("utf-8"))
         for digest in held - digests:
             remove_cache(self._path(digest))
+        for digest in recorded - digests:
+            remove_cache(self._charts_path(digest))

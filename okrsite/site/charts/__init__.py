@@ -21,7 +21,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -35,7 +35,8 @@ from okrsite.site.charts.specs import SUBJECT_WORDS, ChartSpec, Look, Table, cha
 from okrsite.site.charts.workers import Progress, start_drawing
 from okrsite.site.pages import ChartUse, Page
 
-__all__ = ["Chart", "ChartFiles", "ChartStage", "chart_path", "finish_svg", "page_specs", "start_charts"]
+__all__ = ["Chart", "ChartFiles", "ChartStage", "chart_path", "finish_svg", "page_specs", "restore_charts",
+           "start_charts"]
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,8 @@ class ChartFiles:
     workers: int = 0
     seconds: float = 0.0
     redo: list[Page] = dataclasses.field(default_factory=list)  # pages to render again without a failed chart
+    # chart file -> (its drawing's key in the chart cache, its text alternative): what restore_charts needs
+    sources: dict[str, tuple[str, str]] = dataclasses.field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,56 @@ def finish_svg(raw: bytes, palette: Palette, title: str) -> bytes:
     end = text.index(">", start) + 1
     text = text[:end] + f"\n <title>{escape(title)}</title>" + text[end:]
     return text.encode("utf-8")
+
+
+def _chart_file(drawing: bytes, look: Look, alt: str) -> bytes:
+    """A chart file from its cached drawing (an SVG takes the theme's colours and its title)."""
+    return finish_svg(drawing, look.palette, alt) if look.format == "svg" else drawing
+
+
+_DRAWING_KEY = re.compile(r"[0-9a-f]{40}")
+_CHART_FILE = re.compile(r"charts(/[\w-][\w.-]*)+\.(svg|png)")  # no segment starts with a dot: none leads out
+
+
+def restore_charts(site: Site, pages: Mapping[str, Mapping[str, tuple[str, str]]],
+                   theme_dirs: list[Path]) -> ChartFiles:
+    """The chart files of pages taken whole from the page cache, made from the drawings the last
+    build named for them (`ChartFiles.sources`) without specifying a chart again: what a fresh
+    clone in CI, or a build after the output folder was deleted, spent most of its chart time on.
+
+    `pages`: page -> its chart files' sources. A page with a drawing missing from the chart cache
+    (pruned, or a source that is not one of okrsite's) is left out of the result's `by_page`: its
+    charts go the usual way (`start_charts`).
+    """
+    settings = site.config.charts
+    look = Look(settings.format, float(settings.dpi), palette_for_theme(theme_dirs)) if settings.enabled else None
+    cache = ChartCache(site.config.cache_dir / "charts")
+    files: dict[str, bytes] = {}
+    by_page: dict[str, tuple[str, ...]] = {}
+    sources: dict[str, tuple[str, str]] = {}
+    for url, shown in pages.items():
+        found = {}
+        for path, (key, alt) in shown.items():
+            made = _restored(cache, look, path, key, alt)
+            if made is None:
+                break
+            found[path] = made
+        else:
+            files.update(found)
+            by_page[url] = tuple(shown)
+            sources.update(shown)
+    return ChartFiles(files, by_page, cached=len(files), sources=sources)
+
+
+def _restored(cache: ChartCache, look: Look | None, path: str, key: str, alt: str) -> bytes | None:
+    if look is None or not (_DRAWING_KEY.fullmatch(key) and (found := _CHART_FILE.fullmatch(path))
+                            and found.group(2) == look.format):
+        return None
+    drawing = cache.get(key, look.format)
+    try:
+        return None if drawing is None else _chart_file(drawing, look, alt)
+    except (ValueError, UnicodeDecodeError):  # not a drawing okrsite made
+        return None
 
 
 def _lookup(keyed: dict[str, ChartSpec], cache: ChartCache) -> tuple[dict[str, bytes], list[tuple[str, ChartSpec]]]:
@@ -219,14 +272,16 @@ def start_charts(site: Site, pages: list[Page], theme_dirs: list[Path], diagnost
             else:
                 warn(spec, result)
         files: dict[str, bytes] = {}
+        sources: dict[str, tuple[str, str]] = {}
         for spec, key in keys:
             if key not in images:
                 continue
             try:
-                files[chart_path(spec)] = finish_svg(images[key], look.palette, spec.alt) \
-                    if look.format == "svg" else images[key]
+                files[chart_path(spec)] = _chart_file(images[key], look, spec.alt)
             except Exception as exc:  # noqa: BLE001 - a drawing that cannot be finished is one chart lost, with a warning
                 warn(spec, exc)
+            else:
+                sources[chart_path(spec)] = (key, spec.alt)
         ready = {spec.name for spec in every if chart_path(spec) in files}
         failed = [page for page in pages if any(specs[use.subject].name not in ready for specs in layouts
                                                 for use in page.charts if use.subject in specs)]
@@ -234,6 +289,6 @@ def start_charts(site: Site, pages: list[Page], theme_dirs: list[Path], diagnost
         shown = {url: paths for url, paths in by_page.items() if url not in {page.url for page in failed}}
         return ChartFiles(files, {**shown, **redo_files}, sum(isinstance(r, bytes) for r in results),
                           len(unique) - len(missing), drawing.workers,
-                          before_pages + time.perf_counter() - finishing, redo)
+                          before_pages + time.perf_counter() - finishing, redo, sources)
 
     return ChartStage(with_charts, finish, drawing.pending.stop)
