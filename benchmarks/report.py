@@ -212,8 +212,9 @@ def size_notes(size: dict) -> list[str]:
     queries = size.get("search_query") or {}
     if queries:
         slowest = max(queries, key=queries.__getitem__)
-        notes.append(f"Search box: {len(queries)} queries answered in a median {statistics.median(queries.values()):.1f} "
-                     f"ms, the slowest ('{slowest}') in {queries[slowest]:.1f} ms (headless Chromium, the page's own clock).")
+        median = statistics.median(queries.values())
+        notes.append(f"Search box: {len(queries)} queries answered in a median {median:.1f} ms, the slowest "
+                     f"('{slowest}') in {queries[slowest]:.1f} ms (headless Chromium, the page's own clock).")
     speedup = speedup_text(size)
     if speedup:
         notes.append(speedup)

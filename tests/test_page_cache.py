@@ -100,15 +100,26 @@ def test_a_fresh_clone_makes_the_charts_of_pages_from_the_cache_without_specifyi
     report = build(BuildOptions(clone / "okrsite.yaml"))
     assert specified == [("period", "2026-Q1")] * 2  # its wide and its narrow layout
     assert report.charts_drawn == 0 and tree(clone / "output") == tree(repo / "output")
+    # The next build keeps the objective page, and the chart files it restored with it.
+    (clone / "output/index.html").unlink()
+    assert build(BuildOptions(clone / "okrsite.yaml")).pages_kept == self_contained(clone)
+    assert tree(clone / "output") == tree(repo / "output")
 
 
-@pytest.mark.parametrize("damage", ["drawings pruned", "records not okrsite's"])
+@pytest.mark.parametrize("damage", ["drawings pruned", "a key leading out of the cache", "records not okrsite's"])
 def test_charts_the_cache_cannot_give_back_are_specified_and_drawn_again(
         repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: str) -> None:
     build(BuildOptions(repo / "okrsite.yaml"))
     clone = _cloned_with_cache(repo, tmp_path)
     if damage == "drawings pruned":
         shutil.rmtree(clone / ".okrsite-cache/charts")
+    elif damage == "a key leading out of the cache":  # to a drawing of someone else's beside the site
+        for record in (clone / ".okrsite-cache/pages").glob(f"*{CHARTS_SUFFIX}"):
+            rows = json.loads(record.read_text())
+            drawing = next((clone / ".okrsite-cache/charts").glob(f"{rows[0][1]}.*"))
+            (tmp_path / f"planted{drawing.suffix}").write_bytes(drawing.read_bytes().replace(b"<g", b"<g><g", 1))
+            rows[0][1] = "../../../planted"
+            record.write_text(json.dumps(rows))
     else:  # the records and the last build's state agree on a chart file leading out of charts/
         state = json.loads((clone / ".okrsite-cache/state.json").read_text())
         shown = state["payload"]["extra"]["charts"]
@@ -123,6 +134,20 @@ def test_charts_the_cache_cannot_give_back_are_specified_and_drawn_again(
     build(BuildOptions(clone / "okrsite.yaml"))
     assert {subject for subject in specified if subject[0] != "period"}
     assert tree(clone / "output") == tree(repo / "output")
+
+
+def test_a_chart_whose_spec_fails_is_reported_again_by_a_fresh_clone(
+        repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its page is never kept or taken from the cache, so `okrsite build --strict` in CI fails as
+    a cold build does."""
+    from okrsite.site.charts import specs
+
+    monkeypatch.setattr(specs, "kr_trend", lambda *_: 1 / 0)
+    first = build(BuildOptions(repo / "okrsite.yaml"))
+    again = build(BuildOptions(_cloned_with_cache(repo, tmp_path) / "okrsite.yaml"))
+    for report in (first, again):
+        assert [w.message for w in report.warnings if "could not be drawn" in w.message] == [
+            "chart of key result grow/views could not be drawn: ZeroDivisionError: division by zero"]
 
 
 def test_the_page_cache_holds_the_last_builds_pages_only(small_site: Path) -> None:

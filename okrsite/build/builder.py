@@ -197,7 +197,7 @@ class Builder:
         if diagnostics.errors:  # a template failed: the exports are not waited for (their process is stopped)
             raise BuildFailed(diagnostics.sorted())
         other_files = {**other.result(), **page_exports(site, pages)}
-        reuse.forget([page.url for page in chart_files.redo])
+        reuse.forget([page.url for page in chart_files.redo] + list(charts.unspecified))
         reuse.forget(rendered.reached)
         kept_charts = {path: KEPT for paths in reuse.kept.values() for path in paths}
         made = {**reuse.cached, **rendered.files}  # a page rendered again (its chart failed) wins

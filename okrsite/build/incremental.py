@@ -138,7 +138,8 @@ def plan_reuse(pages: list[Page], shared: str, previous: BuildState | None, outp
         sources = cache.charts(digests[url]) if shown else {}
         if last.get(url) == digests[url] and all(path in sources for path in shown):
             restorable[url] = {path: sources[path] for path in shown}
-    return Reuse([page for page in pages if page.url not in kept], kept, digests, cached, [], contexts, restorable=restorable)
+    return Reuse([page for page in pages if page.url not in kept], kept, digests, cached, [], contexts,
+                 restorable=restorable)
 
 
 def _intact(output: Path, path: str, stamps: Stamps) -> bool:

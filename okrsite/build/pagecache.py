@@ -56,7 +56,7 @@ class PageCache:
             rows = json.loads(self._charts_path(digest).read_text(encoding="utf-8"))
             return {path: (key, alt) for path, key, alt in rows
                     if isinstance(path, str) and isinstance(key, str) and isinstance(alt, str)}
-        except (OSError, ValueError, TypeError):
+        except (OSError, ValueError, TypeError, RecursionError):
             return {}
 
     def _charts_path(self, digest: str) -> Path:
@@ -64,8 +64,9 @@ class PageCache:
 
     def keep(self, digests: set[str], new: dict[str, bytes], charts: Mapping[str, ChartSources] | None = None) -> None:
         """Hold the pages of these digests from now on, and no other: `new` (digest -> bytes) are
-        written unless held already, and so are the sources of their charts (`charts`, by digest).
-        A cache that cannot be written only costs rendering next time."""
+        written unless held already; `charts` (digest -> the sources of the page's charts) are
+        written, those of pages whose charts were specified this time. A cache that cannot be
+        written only costs rendering next time."""
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             names = os.listdir(self.folder)
@@ -76,8 +77,8 @@ class PageCache:
         for digest, page in new.items():
             if digest not in held:
                 write_atomically(self._path(digest), zlib.compress(page, LEVEL))
-        for digest, sources in (charts or {}).items():
-            if sources and digest in digests and digest not in recorded:
+        for digest, sources in (charts or {}).items():  # written again: a page whose record failed comes here
+            if sources and digest in digests:
                 write_atomically(self._charts_path(digest), json.dumps(
                     [[path, key, alt] for path, (key, alt) in sorted(sources.items())]).encode("utf-8"))
         for digest in held - digests:

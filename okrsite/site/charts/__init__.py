@@ -75,6 +75,8 @@ class ChartStage:
     pages: list[Page]
     finish: Callable[[Diagnostics], ChartFiles]
     cancel: Callable[[], None] = lambda: None  # the build failed before finish(): stop drawing
+    # pages showing a chart whose spec failed: never kept or cached, so each build warns again
+    unspecified: tuple[str, ...] = ()
 
 
 _SIZE = re.compile(r' width="[\d.]+pt" height="[\d.]+pt"')
@@ -106,7 +108,8 @@ def _chart_file(drawing: bytes, look: Look, alt: str) -> bytes:
 
 
 _DRAWING_KEY = re.compile(r"[0-9a-f]{40}")
-_CHART_FILE = re.compile(r"charts(/[\w-][\w.-]*)+\.(svg|png)")  # no segment starts with a dot: none leads out
+# No segment starts with a dot (none leads out) or is longer than a file name may be.
+_CHART_FILE = re.compile(r"charts(/[\w-][\w.-]{0,99})+\.(svg|png)")
 
 
 def restore_charts(site: Site, pages: Mapping[str, Mapping[str, tuple[str, str]]],
@@ -136,7 +139,7 @@ def restore_charts(site: Site, pages: Mapping[str, Mapping[str, tuple[str, str]]
             files.update(found)
             by_page[url] = tuple(shown)
             sources.update(shown)
-    return ChartFiles(files, by_page, cached=len(files), sources=sources)
+    return ChartFiles(files, by_page, cached=len({key for key, _ in sources.values()}), sources=sources)
 
 
 def _restored(cache: ChartCache, look: Look | None, path: str, key: str, alt: str) -> bytes | None:
@@ -174,11 +177,12 @@ def _chart(spec: ChartSpec, narrow: ChartSpec | None = None) -> Chart:
 
 
 def page_specs(site: Site, pages: Iterable[Page], look: Look, diagnostics: Diagnostics | None = None,
-               other: dict[tuple[str, str], ChartSpec] | None = None) -> dict[tuple[str, str], ChartSpec]:
+               other: dict[tuple[str, str], ChartSpec] | None = None,
+               failed: set[tuple[str, str]] | None = None) -> dict[tuple[str, str], ChartSpec]:
     """The spec of every chart the pages declare (each subject once), in page order; subjects
     with nothing worth drawing are left out, and so is one whose spec fails (a bug, or data the
-    arithmetic did not expect), with a warning: its page shows without it. `other`: the specs
-    of another layout, taken over where only the size differs."""
+    arithmetic did not expect), with a warning: its page shows without it (and the subject goes
+    into `failed`). `other`: the specs of another layout, taken over where only the size differs."""
     specs: dict[tuple[str, str], ChartSpec | None] = {}
     for page in pages:
         for use in page.charts:
@@ -193,6 +197,8 @@ def page_specs(site: Site, pages: Iterable[Page], look: Look, diagnostics: Diagn
                 specs[use.subject] = chart_spec(site, use.subject, look)
             except Exception as exc:  # noqa: BLE001 - one chart lost, with a warning
                 specs[use.subject] = None
+                if failed is not None:
+                    failed.add(use.subject)
                 if diagnostics is not None:
                     diagnostics.warning(Location(subject_source(site, use.subject)),
                                         f"chart of {SUBJECT_WORDS[use.subject[0]]} {use.subject[1]} could not be drawn: "
@@ -237,9 +243,10 @@ def start_charts(site: Site, pages: list[Page], theme_dirs: list[Path], diagnost
     started = time.perf_counter()
     look = Look(settings.format, float(settings.dpi), palette_for_theme(theme_dirs))
     layouts: list[dict[tuple[str, str], ChartSpec]] = []
+    failed: set[tuple[str, str]] = set()
     for layout in LAYOUTS:  # the first reports what fails
         layouts.append(page_specs(site, pages, dataclasses.replace(look, layout=layout),
-                                  None if layouts else diagnostics, layouts[0] if layouts else None))
+                                  None if layouts else diagnostics, layouts[0] if layouts else None, failed))
     every = [spec for specs in layouts for spec in specs.values()]
     cache = ChartCache(site.config.cache_dir / "charts")
     keys = [(spec, chart_key(spec)) for spec in every]
@@ -291,4 +298,5 @@ def start_charts(site: Site, pages: list[Page], theme_dirs: list[Path], diagnost
                           len(unique) - len(missing), drawing.workers,
                           before_pages + time.perf_counter() - finishing, redo, sources)
 
-    return ChartStage(with_charts, finish, drawing.pending.stop)
+    return ChartStage(with_charts, finish, drawing.pending.stop,
+                      tuple(page.url for page in pages if any(use.subject in failed for use in page.charts)))
