@@ -114,7 +114,8 @@ class Reuse:
 def plan_reuse(pages: list[Page], shared: str, previous: BuildState | None, output: Path, cache: PageCache,
                same_line: bool) -> Reuse:
     """Which pages can be kept: their digest is the last build's, their files are intact and the
-    footer's commit line is the same (`same_line`); and which of the others the page cache holds.
+    footer's commit line is the same (`same_line`); which of the others the page cache holds; and
+    of those, where the chart files come from that the page cache recorded for them (`restorable`).
 
     With no last build nothing can be kept or found, and the digests (for the next build) wait
     for `take_digests()`, which the builder calls while the page workers render. A fresh clone in
