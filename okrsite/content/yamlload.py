@@ -96,9 +96,9 @@ class Positions:
     """Where values (and mapping keys) stand in one file.
 
     Positions are needed only to report a problem, so they can be worked out when first
-    asked for: from the text again after a fresh parse, from their packed form (`pack`)
-    for a document restored from the on-disk cache (whose file is unchanged). Unpacking
-    is a fifth of parsing the file again, and `okrsite check` reports problems in hundreds.
+    asked for: from their packed form (`pack`), which a parse makes from its nodes and the
+    on-disk cache keeps, or from the text again. Unpacking is a fifth of parsing the file
+    again, and `okrsite check` reports problems in hundreds.
     """
 
     __slots__ = ("path", "_values", "_keys", "_recompute", "_packed")
@@ -230,7 +230,7 @@ def _load(text: str, path: str, line_offset: int, direct: bool,
         if direct:
             try:
                 data, problems = _construct(loader, node, path, line_offset)
-                return data, Positions(path, recompute=_reread(text, path, line_offset)), problems
+                return data, _packed(_tree_positions(node, path, line_offset)), problems
             except (_Unusual, yaml.YAMLError, ValueError, KeyError, AttributeError, TypeError):
                 pass  # merge keys, other tags, a scalar its tag does not fit: the generic path reports it
         data = loader.construct_document(node)
@@ -258,8 +258,12 @@ def _load(text: str, path: str, line_offset: int, direct: bool,
         loader.dispose()
 
 
-def _reread(text: str, path: str, line_offset: int) -> Callable[[], Positions]:
-    return lambda: positions_of(text, path, line_offset)
+def _packed(found: Positions) -> Positions:
+    """Positions packed while the parse's nodes are at hand (the cache file keeps this form, and
+    composing the text again for it cost a cold build a second parse), read back when first
+    asked for: packed, a file's take a tenth of the memory of their dicts."""
+    packed, path = found.pack(), found.path
+    return Positions(path, recompute=lambda: unpack_positions(path, packed), packed=packed)
 
 
 class _NodesOnly(_BaseLoader):  # type: ignore[misc, valid-type]
