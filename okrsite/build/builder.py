@@ -150,7 +150,7 @@ class Builder:
         from okrsite.build.pagecache import PageCache
         from okrsite.site import pages as site_pages
         from okrsite.site.assets import copied_files
-        from okrsite.site.charts import restore_charts, start_charts
+        from okrsite.site.charts import start_charts
         from okrsite.site.exports import export_files, page_exports
         from okrsite.site.language import speaking
         from okrsite.site.render import BUILD_LINE, RenderJob, build_line
@@ -174,9 +174,8 @@ class Builder:
         page_cache = PageCache(config.cache_dir / PAGES_FOLDER)
         reuse = plan_reuse(pages, _shared_digest(site, dirs, build_info, nav), previous, config.output_dir, page_cache,
                            previous is not None and previous.extra.get("build_line") == line.decode())
-        restored = restore_charts(site, reuse.restorable, dirs)  # pages from the page cache: no chart specified
-        charts = start_charts(site, [page for page in reuse.render if page.url not in restored.by_page], dirs,
-                              diagnostics, self.options.jobs, self.progress)
+        charts = start_charts(site, reuse.render, dirs, diagnostics, self.options.jobs, self.progress,
+                              reuse.restorable)
         to_render = [page for page in charts.pages if page.url not in reuse.cached]
         self.progress(f"rendering {len(to_render):,} pages ({len(pages) - len(to_render):,} unchanged)")
         job = RenderJob(env, config.pretty_urls, {"site": site, "config": config, "nav": nav},
@@ -202,8 +201,7 @@ class Builder:
         kept_charts = {path: KEPT for paths in reuse.kept.values() for path in paths}
         made = {**reuse.cached, **rendered.files}  # a page rendered again (its chart failed) wins
         marker = BUILD_LINE.encode()
-        files: dict[str, Content] = {**restored.files, **chart_files.files, **kept_charts,
-                                     **dict.fromkeys(reuse.kept, KEPT),
+        files: dict[str, Content] = {**chart_files.files, **kept_charts, **dict.fromkeys(reuse.kept, KEPT),
                                      **{url: page.replace(marker, line) for url, page in made.items()},
                                      **other_files}
 
@@ -217,18 +215,16 @@ class Builder:
         warnings = tuple(diagnostics.sorted())
         page_cache.keep(set(reuse.digests.values()),
                         {reuse.digests[url]: page for url, page in rendered.files.items() if url in reuse.digests},
-                        {reuse.digests[url]: {path: chart_files.sources[path] for path in paths
-                                              if path in chart_files.sources}
-                         for url, paths in chart_files.by_page.items() if url in reuse.digests})
+                        {reuse.digests[url]: sources for url, sources in chart_files.page_sources().items()
+                         if url in reuse.digests and sources != reuse.restorable.get(url)})  # new or mended
         if _worth_saving(markdown.rendered, len(markdown.used), previous):
             markdown.save(config.cache_dir / MARKDOWN_FILE)
-        charts_cached = chart_files.cached + restored.cached + len(kept_charts)
+        charts_cached = chart_files.cached + len(kept_charts)
         # A chart that could not be drawn is tried again by the next build, even with nothing changed.
         save_state(config.cache_dir, BuildState(
             "" if chart_files.redo else fingerprint, output_stamps(config.output_dir), warnings, len(pages),
             chart_files.drawn + charts_cached,
-            {"pages": reuse.digests, "charts": {**restored.by_page, **chart_files.by_page, **reuse.kept},
-             "build_line": line.decode()}))
+            {"pages": reuse.digests, "charts": {**chart_files.by_page, **reuse.kept}, "build_line": line.decode()}))
         return BuildReport(
             output=config.output_dir, pages=len(pages), files=len(files), written=report.written,
             unchanged=report.unchanged, removed=report.removed,

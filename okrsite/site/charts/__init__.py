@@ -35,8 +35,7 @@ from okrsite.site.charts.specs import SUBJECT_WORDS, ChartSpec, Look, Table, cha
 from okrsite.site.charts.workers import Progress, start_drawing
 from okrsite.site.pages import ChartUse, Page
 
-__all__ = ["Chart", "ChartFiles", "ChartStage", "chart_path", "finish_svg", "page_specs", "restore_charts",
-           "start_charts"]
+__all__ = ["Chart", "ChartFiles", "ChartStage", "chart_path", "finish_svg", "page_specs", "start_charts"]
 
 
 @dataclass(frozen=True)
@@ -64,8 +63,14 @@ class ChartFiles:
     workers: int = 0
     seconds: float = 0.0
     redo: list[Page] = dataclasses.field(default_factory=list)  # pages to render again without a failed chart
-    # chart file -> (its drawing's key in the chart cache, its text alternative): what restore_charts needs
+    # chart file -> (its drawing's key in the chart cache, its text alternative): what a later build
+    # restores it from (`start_charts(restorable=...)`)
     sources: dict[str, tuple[str, str]] = dataclasses.field(default_factory=dict)
+
+    def page_sources(self) -> dict[str, dict[str, tuple[str, str]]]:
+        """Each page's chart files with their sources."""
+        return {url: {path: self.sources[path] for path in paths if path in self.sources}
+                for url, paths in self.by_page.items()}
 
 
 @dataclass(frozen=True)
@@ -112,19 +117,15 @@ _DRAWING_KEY = re.compile(r"[0-9a-f]{40}")
 _CHART_FILE = re.compile(r"charts(/[\w-][\w.-]{0,99})+\.(svg|png)")
 
 
-def restore_charts(site: Site, pages: Mapping[str, Mapping[str, tuple[str, str]]],
-                   theme_dirs: list[Path]) -> ChartFiles:
+def _restore(pages: Mapping[str, Mapping[str, tuple[str, str]]], look: Look, cache: ChartCache) -> ChartFiles:
     """The chart files of pages taken whole from the page cache, made from the drawings the last
     build named for them (`ChartFiles.sources`) without specifying a chart again: what a fresh
     clone in CI, or a build after the output folder was deleted, spent most of its chart time on.
 
     `pages`: page -> its chart files' sources. A page with a drawing missing from the chart cache
     (pruned, or a source that is not one of okrsite's) is left out of the result's `by_page`: its
-    charts go the usual way (`start_charts`).
+    charts are specified and drawn as any other page's.
     """
-    settings = site.config.charts
-    look = Look(settings.format, float(settings.dpi), palette_for_theme(theme_dirs)) if settings.enabled else None
-    cache = ChartCache(site.config.cache_dir / "charts")
     files: dict[str, bytes] = {}
     by_page: dict[str, tuple[str, ...]] = {}
     sources: dict[str, tuple[str, str]] = {}
@@ -142,9 +143,8 @@ def restore_charts(site: Site, pages: Mapping[str, Mapping[str, tuple[str, str]]
     return ChartFiles(files, by_page, cached=len({key for key, _ in sources.values()}), sources=sources)
 
 
-def _restored(cache: ChartCache, look: Look | None, path: str, key: str, alt: str) -> bytes | None:
-    if look is None or not (_DRAWING_KEY.fullmatch(key) and (found := _CHART_FILE.fullmatch(path))
-                            and found.group(2) == look.format):
+def _restored(cache: ChartCache, look: Look, path: str, key: str, alt: str) -> bytes | None:
+    if not (_DRAWING_KEY.fullmatch(key) and (found := _CHART_FILE.fullmatch(path)) and found.group(2) == look.format):
         return None
     drawing = cache.get(key, look.format)
     try:
@@ -230,9 +230,12 @@ def _attach(pages: Sequence[Page], layouts: list[dict[tuple[str, str], ChartSpec
 
 
 def start_charts(site: Site, pages: list[Page], theme_dirs: list[Path], diagnostics: Diagnostics,
-                 jobs: int | None = None, progress: Progress = None) -> ChartStage:
+                 jobs: int | None = None, progress: Progress = None,
+                 restorable: Mapping[str, Mapping[str, tuple[str, str]]] | None = None) -> ChartStage:
     """The pages with their charts, and the chart files once `finish()`ed; no charts when disabled.
 
+    `restorable`: pages taken whole from the page cache -> the sources of their chart files; their
+    charts are made from those drawings, not specified again, when the chart cache has them all.
     Charts missing from the cache start drawing at once (in the background when there are
     few); pages are attached every chart as if all draw, and `finish()` names the pages to
     render again in the rare case one fails.
@@ -242,13 +245,15 @@ def start_charts(site: Site, pages: list[Page], theme_dirs: list[Path], diagnost
         return ChartStage(pages, lambda _: ChartFiles({}, {}))
     started = time.perf_counter()
     look = Look(settings.format, float(settings.dpi), palette_for_theme(theme_dirs))
+    cache = ChartCache(site.config.cache_dir / "charts")
+    restored = _restore(restorable or {}, look, cache)
+    pages = [page for page in pages if page.url not in restored.by_page]
     layouts: list[dict[tuple[str, str], ChartSpec]] = []
-    failed: set[tuple[str, str]] = set()
+    unspecified: set[tuple[str, str]] = set()
     for layout in LAYOUTS:  # the first reports what fails
         layouts.append(page_specs(site, pages, dataclasses.replace(look, layout=layout),
-                                  None if layouts else diagnostics, layouts[0] if layouts else None, failed))
+                                  None if layouts else diagnostics, layouts[0] if layouts else None, unspecified))
     every = [spec for specs in layouts for spec in specs.values()]
-    cache = ChartCache(site.config.cache_dir / "charts")
     keys = [(spec, chart_key(spec)) for spec in every]
     unique: dict[str, ChartSpec] = {}
     for spec, key in keys:
@@ -294,9 +299,10 @@ def start_charts(site: Site, pages: list[Page], theme_dirs: list[Path], diagnost
                                                 for use in page.charts if use.subject in specs)]
         redo, redo_files = _attach(failed, layouts, ready)
         shown = {url: paths for url, paths in by_page.items() if url not in {page.url for page in failed}}
-        return ChartFiles(files, {**shown, **redo_files}, sum(isinstance(r, bytes) for r in results),
-                          len(unique) - len(missing), drawing.workers,
-                          before_pages + time.perf_counter() - finishing, redo, sources)
+        return ChartFiles({**restored.files, **files}, {**restored.by_page, **shown, **redo_files},
+                          sum(isinstance(r, bytes) for r in results), restored.cached + len(unique) - len(missing),
+                          drawing.workers, before_pages + time.perf_counter() - finishing, redo,
+                          {**restored.sources, **sources})
 
     return ChartStage(with_charts, finish, drawing.pending.stop,
-                      tuple(page.url for page in pages if any(use.subject in failed for use in page.charts)))
+                      tuple(page.url for page in pages if any(use.subject in unspecified for use in page.charts)))
