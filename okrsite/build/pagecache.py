@@ -64,9 +64,9 @@ class PageCache:
 
     def keep(self, digests: set[str], new: dict[str, bytes], charts: Mapping[str, ChartSources] | None = None) -> None:
         """Hold the pages of these digests from now on, and no other: `new` (digest -> bytes) are
-        written unless held already; `charts` (digest -> the sources of the page's charts) are
-        written, those of pages whose charts were specified this time. A cache that cannot be
-        written only costs rendering next time."""
+        written unless held already; `charts` (digest -> the sources of the page's charts: the
+        builder passes the new and the mended ones) are written. A cache that cannot be written
+        only costs rendering next time."""
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             names = os.listdir(self.folder)
@@ -77,7 +77,7 @@ class PageCache:
         for digest, page in new.items():
             if digest not in held:
                 write_atomically(self._path(digest), zlib.compress(page, LEVEL))
-        for digest, sources in (charts or {}).items():  # written again: a page whose record failed comes here
+        for digest, sources in (charts or {}).items():
             if sources and digest in digests:
                 write_atomically(self._charts_path(digest), json.dumps(
                     [[path, key, alt] for path, (key, alt) in sorted(sources.items())]).encode("utf-8"))
