@@ -10,7 +10,7 @@ them again. Compressed (HTML shrinks five-fold, and unpacking is cheap).
 Beside a page that shows charts, `<digest>.charts.json` names the drawing (its key in
 the chart cache) and the text alternative of each chart file, so a build that takes
 the page from here makes its chart files from the chart cache without specifying
-the charts again (okrsite.site.charts.restore_charts).
+the charts again (okrsite.site.charts.start_charts, `restorable`).
 
 The folder holds the last build's pages only: the next build starts from them,
 and older ones would only grow the cache. Like the chart cache, it is trusted as
