@@ -13,7 +13,7 @@ import pytest
 
 from okrsite.build import builder
 from okrsite.build.builder import Builder, BuildOptions, build
-from okrsite.build.state import input_fingerprint
+from okrsite.build.state import input_fingerprint, load_state, output_stamps
 from okrsite.diagnostics import BuildFailed, Diagnostics
 from okrsite.site.pages import site_map
 from tests.conftest import REPO, write
@@ -175,6 +175,21 @@ def test_an_edit_rewrites_only_the_files_that_changed(demo_site: Path) -> None:
         f"charts/{name}{layout}.svg" for name in ("projects/wiki-migration", "portfolio/2026-Q1", "portfolio/2026-Q2")
         for layout in ("", "-narrow")}
     assert not any(p.name.startswith(".output.okrsite") for p in demo_site.iterdir())
+
+
+def test_the_state_records_the_output_as_the_build_leaves_it(demo_site: Path) -> None:
+    """The stamps of an edit's kept files are taken from the last build, the others looked at:
+    files touched by hand (same bytes, so not rewritten) must be recorded as they are now."""
+    again(demo_site)
+    out = demo_site / "output"
+    path = demo_site / "content/objectives/2026-Q1/marketing-seo-visibility.md"
+    path.write_text(path.read_text().replace("value: 1720", "value: 2100"))
+    for touched in ("index.html", "projects/wiki-migration/index.html", "okrs.json"):
+        os.utime(out / touched, ns=(10**18, 10**18))
+    report = again(demo_site)
+    assert report.pages_kept > 0 and report.written > 0
+    assert load_state(demo_site / ".okrsite-cache").outputs == output_stamps(out)
+    assert again(demo_site).up_to_date
 
 
 def test_a_builder_kept_between_builds_sees_an_edited_template(demo_site: Path) -> None:

@@ -189,6 +189,22 @@ def test_the_writer_never_writes_through_a_folder_of_the_output_that_links_outsi
     assert list(elsewhere.iterdir()) == [] and tree(out) == before
 
 
+def test_a_kept_file_is_never_linked_from_a_folder_that_leads_outside(tmp_path: Path) -> None:
+    """A whole new folder is staged (every page changed): kept files are linked from the old
+    output, so one whose folder links outside must stop the write, not bring the outside file in."""
+    out, elsewhere = tmp_path / "out", tmp_path / "elsewhere"
+    write_site(many_files(4), out)
+    elsewhere.mkdir()
+    (elsewhere / "index.html").write_bytes(b"secret")
+    (out / "objectives/linked").symlink_to(elsewhere)
+    files: dict[str, bytes | output.Kept] = {rel: b"changed " + data for rel, data in many_files(4).items()}
+    files["objectives/linked/index.html"] = output.KEPT
+    before = tree(out)
+    with pytest.raises(UnsafeOutput, match="'objectives/linked': it leads out of the output folder"):
+        write_site(files, out)
+    assert tree(out) == before
+
+
 # --- all or nothing ------------------------------------------------------------
 
 def fail_after(count: int, monkeypatch: pytest.MonkeyPatch, name: str = "_write_file") -> None:

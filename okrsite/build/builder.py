@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING
 
 from okrsite import __version__, installed_version
 from okrsite.build.output import KEPT, Content, UnsafeOutput, WriteReport, check_output_dir, write_site
-from okrsite.build.state import BuildState, forget_state, input_fingerprint, load_state, output_stamps, save_state
+from okrsite.build.state import (BuildState, forget_state, input_fingerprint, load_state, output_stamps, save_state,
+                                 written_stamps)
 from okrsite.content.config import SiteConfig, load_config
 from okrsite.content.git import in_work_tree
 from okrsite.content.provenance import BuildInfo, commit_info
@@ -220,9 +221,10 @@ class Builder:
         if _worth_saving(markdown.rendered, len(markdown.used), previous):
             markdown.save(config.cache_dir / MARKDOWN_FILE)
         charts_cached = chart_files.cached + len(kept_charts)
+        stamps = written_stamps(config.output_dir, files, previous.outputs if previous else {})
         # A chart that could not be drawn is tried again by the next build, even with nothing changed.
         save_state(config.cache_dir, BuildState(
-            "" if chart_files.redo else fingerprint, output_stamps(config.output_dir), warnings, len(pages),
+            "" if chart_files.redo else fingerprint, stamps, warnings, len(pages),
             chart_files.drawn + charts_cached,
             {"pages": reuse.digests, "charts": {**chart_files.by_page, **reuse.kept}, "build_line": line.decode()}))
         return BuildReport(

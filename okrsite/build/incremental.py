@@ -128,8 +128,9 @@ def plan_reuse(pages: list[Page], shared: str, previous: BuildState | None, outp
     digests = {page.url: contexts.page(page) for page in own}
     last = previous.extra.get("pages", {})
     charts = previous.extra.get("charts", {})
+    folder = f"{output}{os.sep}"  # joined as text: ~12,000 paths on a large site
     kept = {url: tuple(charts.get(url, ())) for url, digest in digests.items()
-            if same_line and last.get(url) == digest and all(_intact(output, path, previous.outputs)
+            if same_line and last.get(url) == digest and all(_intact(folder, path, previous.outputs)
                                                              for path in (url, *charts.get(url, ())))}
     cached = {url: page for url, page in ((url, cache.get(digest)) for url, digest in digests.items()
                                            if url not in kept) if page is not None}
@@ -143,10 +144,10 @@ def plan_reuse(pages: list[Page], shared: str, previous: BuildState | None, outp
                  restorable=restorable)
 
 
-def _intact(output: Path, path: str, stamps: Stamps) -> bool:
-    """The file is as the last build wrote it (size and mtime)."""
+def _intact(folder: str, path: str, stamps: Stamps) -> bool:
+    """The file `folder` + `path` is as the last build wrote it (size and mtime)."""
     try:
-        stat = os.stat(output / path)
+        stat = os.stat(folder + path)
     except OSError:
         return False
     return [stat.st_size, stat.st_mtime_ns] == stamps.get(path)
