@@ -3,10 +3,15 @@ asks for any more never keeps its process alive."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+import pytest
+
+from okrsite.build import background
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -15,7 +20,7 @@ REPO = Path(__file__).resolve().parent.parent
 DIES_UNASKED = """
 import multiprocessing, os
 from okrsite.build import background
-pending = background.start(lambda: b"x" * 5_000_000)
+pending = background.{start}(lambda: b"x" * 5_000_000)
 print(multiprocessing.active_children()[0].pid, flush=True)
 os._exit(0)
 """
@@ -29,11 +34,42 @@ def _running(pid: int) -> bool:
     return state not in ("Z", "X")  # a zombie has ended: only its exit status is left
 
 
-def test_a_result_nobody_will_read_ends_its_process() -> None:
-    out = subprocess.run([sys.executable, "-c", DIES_UNASKED], capture_output=True, text=True, timeout=60,
-                         cwd=REPO, check=True)
+@pytest.mark.parametrize("start", ["start", "helper"])
+def test_a_result_nobody_will_read_ends_its_process(start: str) -> None:
+    out = subprocess.run([sys.executable, "-c", DIES_UNASKED.format(start=start)], capture_output=True, text=True,
+                         timeout=60, cwd=REPO, check=True)
     pid = int(out.stdout)
     deadline = time.monotonic() + 20
     while _running(pid) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not _running(pid), "the forked process still waits to send its result"
+
+
+def _pid_and(value: int) -> tuple[int, int]:
+    return os.getpid(), value
+
+
+def _fails_elsewhere(home: int) -> int:
+    if os.getpid() != home:
+        raise RuntimeError("only in the build's process")
+    return home
+
+
+def test_a_helper_does_its_later_jobs_in_its_own_process_in_turn() -> None:
+    """What the first work imports (matplotlib, for the PDFs) serves the charts drawn after it."""
+    with background.helper(lambda: os.getpid()) as helper:
+        second, third = helper.later(_pid_and, 2), helper.later(_pid_and, 3)
+        assert third.result()[1] == 3 and second.result()[1] == 2  # asked out of turn, each gets its own
+        first = helper.result()
+    assert first != os.getpid() and second.result()[0] == third.result()[0] == first
+
+
+def test_a_job_the_helper_cannot_do_is_done_in_the_build(monkeypatch: pytest.MonkeyPatch) -> None:
+    with background.helper(lambda: os.getpid()) as helper:
+        assert helper.later(_fails_elsewhere, os.getpid()).result() == os.getpid()
+    dead = background.helper(lambda: os._exit(1))  # the process dies: its work and jobs are done here
+    assert dead.later(_pid_and, 1).result() == (os.getpid(), 1)
+    dead.stop()
+    monkeypatch.setattr(background, "can_fork", lambda: False)  # and without a process, all is done here
+    alone = background.helper(lambda: os.getpid())
+    assert alone.result() == os.getpid() and alone.later(_pid_and, 4).result() == (os.getpid(), 4)

@@ -6,10 +6,13 @@ can run beside it on the other core. A fork inherits the model, so nothing is
 pickled on the way in. Where no process can be forked (threads are running, as in
 the preview, or the platform has no fork) or the process dies, the work is done
 in this process when its result is asked for: the result is the same either way.
+A Helper is such a process that stays for more jobs once its first work is done
+(the exports, then the few charts an edit draws: matplotlib imported once).
 """
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import signal
 import threading
@@ -18,6 +21,7 @@ from multiprocessing.connection import Connection
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 
 def can_fork() -> bool:
@@ -85,16 +89,117 @@ def _send(work: Callable[[], T], channel: Connection, theirs: Connection) -> Non
         channel.close()
 
 
-def start(work: Callable[[], T], fork: bool = True) -> Pending[T]:
-    """Start `work` in a forked process when allowed and possible; else it runs when asked."""
-    if not fork or not can_fork():
-        return Pending(work)
+def _forked(target: Callable[[Callable[[], T], Connection, Connection], None], work: Callable[[], T],
+            duplex: bool) -> tuple[Connection, multiprocessing.process.BaseProcess] | None:
+    """A process forked to run `target(work, its end of a pipe, ours)`, with our end; None when
+    none can be."""
+    if not can_fork():
+        return None
     context = multiprocessing.get_context("fork")
     try:
-        receiver, sender = context.Pipe(duplex=False)
-        process = context.Process(target=_send, args=(work, sender, receiver), daemon=True)
+        ours, theirs = context.Pipe(duplex=duplex)  # one-way: ours receives
+        process = context.Process(target=target, args=(work, theirs, ours), daemon=True)
         process.start()
     except OSError:
-        return Pending(work)
-    sender.close()
-    return Pending(work, receiver, process)
+        return None
+    theirs.close()
+    return ours, process
+
+
+def start(work: Callable[[], T], fork: bool = True) -> Pending[T]:
+    """Start `work` in a forked process when allowed and possible; else it runs when asked."""
+    forked = _forked(_send, work, duplex=False) if fork else None
+    return Pending(work, *forked) if forked else Pending(work)
+
+
+
+class _Failed:
+    """What a helper process answers for a job that raised: the job is done again here."""
+
+
+def _serve(work: Callable[[], object], channel: Connection, theirs: Connection) -> None:
+    """A helper process: its first work, then each job the build sends, until the build is done."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # as in _send
+    theirs.close()
+    try:
+        while True:
+            try:
+                answer = work()
+            except Exception:  # noqa: BLE001 - the build does the job again, and reports what fails
+                answer = _Failed()
+            channel.send(answer)
+            job, args = channel.recv()
+            work = functools.partial(job, *args)
+    except (EOFError, OSError):  # the build has ended, or stopped this process
+        pass
+    finally:
+        channel.close()
+
+
+class Helper(Generic[T]):
+    """A forked process that does the work it was started with (`result()`), then stays to do
+    more for the build, one job after another (`later()`), so that what its jobs import
+    (matplotlib: half a second) is imported once. Without a process, each job is done here
+    when its result is asked for; so is a job that failed there, or that a dead process left.
+    """
+
+    def __init__(self, work: Callable[[], T], channel: Connection | None = None,
+                 process: multiprocessing.process.BaseProcess | None = None) -> None:
+        self._channel, self._process = channel, process
+        self._sent = 1  # jobs sent (the first went with the fork)
+        self._arrived = 0  # answers received
+        self._answers: dict[int, object] = {}  # received, not yet asked for
+        self._first: Pending[T] = Pending(lambda: self._answer(0, work))
+
+    def result(self) -> T:
+        return self._first.result()
+
+    def later(self, job: Callable[..., R], *args: object) -> Pending[R]:
+        """`job(*args)`, done by the process once its earlier jobs are (`job` a module-level
+        function, `args` picklable); its result when asked for."""
+        here = functools.partial(job, *args)
+        if self._channel is None:
+            return Pending(here)
+        try:
+            self._channel.send((job, args))
+        except OSError:  # the process is gone
+            self.stop()
+            return Pending(here)
+        number, self._sent = self._sent, self._sent + 1
+        return Pending(lambda: self._answer(number, here))
+
+    def _answer(self, number: int, here: Callable[[], R]) -> R:
+        """The process's answer to job `number` (earlier answers kept for their askers), or the
+        job done here when the process did not do it."""
+        while self._arrived <= number and self._channel is not None:
+            try:
+                self._answers[self._arrived] = self._channel.recv()
+                self._arrived += 1
+            except (EOFError, OSError):  # it died: what it has not answered is done here
+                self.stop()
+            except BaseException:  # Ctrl-C while waiting: the process must not outlive the build
+                self.stop()
+                raise
+        answer = self._answers.pop(number, _Failed())
+        return here() if isinstance(answer, _Failed) else answer  # type: ignore[return-value]
+
+    def __enter__(self) -> Helper[T]:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def stop(self) -> None:
+        """End the process (once the build is done with it, or has failed)."""
+        if self._process is not None and self._channel is not None:
+            if self._process.is_alive():
+                self._process.terminate()
+            self._process.join()
+            self._channel.close()
+        self._process = self._channel = None
+
+
+def helper(work: Callable[[], T], fork: bool = True) -> Helper[T]:
+    """A Helper started with `work`, in a forked process when allowed and possible."""
+    forked = _forked(_serve, work, duplex=True) if fork else None
+    return Helper(work, *forked) if forked else Helper(work)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from okrsite.build import background
-from okrsite.build.background import Pending
+from okrsite.build.background import Helper, Pending
 from okrsite.site.charts.specs import ChartSpec
 
 Progress = Callable[[str], None] | None  # told what is being drawn, on long builds
@@ -46,14 +46,19 @@ class Drawing:
     workers: int  # processes drawing (0: nothing to draw)
 
 
-def start_drawing(specs: Sequence[ChartSpec], jobs: int | None, progress: Progress = None) -> Drawing:
-    """Draw charts in a pool when there are many, in a background process when a few, else here."""
+def start_drawing(specs: Sequence[ChartSpec], jobs: int | None, progress: Progress = None,
+                  helper: Helper[Any] | None = None) -> Drawing:
+    """Draw charts in a pool when there are many, in a background process when a few (the
+    build's `helper`, when it has one: matplotlib is imported there once for its PDFs and these),
+    else here."""
     if not specs:
         return Drawing(Pending(list), 0)
     workers = _workers(jobs, len(specs))
     if workers > 1:
         results, workers = _draw_in_pool(specs, workers, progress)
         return Drawing(Pending(lambda: results), workers)
+    if helper is not None and jobs != 1:
+        return Drawing(helper.later(_draw_batch, list(specs)), 1)
     return Drawing(background.start(lambda: _draw_batch(specs), fork=jobs != 1), 1)
 
 
