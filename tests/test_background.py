@@ -73,3 +73,21 @@ def test_a_job_the_helper_cannot_do_is_done_in_the_build(monkeypatch: pytest.Mon
     monkeypatch.setattr(background, "can_fork", lambda: False)  # and without a process, all is done here
     alone = background.helper(lambda: os.getpid())
     assert alone.result() == os.getpid() and alone.later(_pid_and, 4).result() == (os.getpid(), 4)
+
+
+# The helper is busy sending a first answer larger than a pipe holds while the build sends it a
+# large job: were the job sent, each would wait for the other to read, forever.
+BOTH_SEND = """
+import time
+from okrsite.build import background
+helper = background.helper(lambda: time.sleep(0.5) or b"x" * 5_000_000)
+job = helper.later(len, b"y" * 1_000_000)
+print(job.result(), len(helper.result()), flush=True)
+helper.stop()
+"""
+
+
+def test_a_job_too_large_to_send_to_a_busy_helper_never_waits_for_it() -> None:
+    out = subprocess.run([sys.executable, "-c", BOTH_SEND], capture_output=True, text=True, timeout=60,
+                         cwd=REPO, check=True)
+    assert out.stdout.split() == ["1000000", "5000000"]

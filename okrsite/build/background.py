@@ -18,6 +18,7 @@ import signal
 import threading
 from collections.abc import Callable
 from multiprocessing.connection import Connection
+from multiprocessing.reduction import ForkingPickler
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
@@ -136,6 +137,11 @@ def _serve(work: Callable[[], object], channel: Connection, theirs: Connection) 
         channel.close()
 
 
+# Bytes of jobs a helper may be sent before it has answered them: far less than a pipe (a socket
+# pair) holds, so that sending never waits while the helper, busy, cannot read.
+PIPE_ROOM = 32_000
+
+
 class Helper(Generic[T]):
     """A forked process that does the work it was started with (`result()`), then stays to do
     more for the build, one job after another (`later()`), so that what its jobs import
@@ -149,6 +155,7 @@ class Helper(Generic[T]):
         self._sent = 1  # jobs sent (the first went with the fork)
         self._arrived = 0  # answers received
         self._answers: dict[int, object] = {}  # received, not yet asked for
+        self._unanswered = 0  # bytes of the jobs sent that are not answered yet (at most PIPE_ROOM)
         self._first: Pending[T] = Pending(lambda: self._answer(0, work))
 
     def result(self) -> T:
@@ -160,17 +167,22 @@ class Helper(Generic[T]):
         here = functools.partial(job, *args)
         if self._channel is None:
             return Pending(here)
+        data = ForkingPickler.dumps((job, args))
+        if self._unanswered + len(data) > PIPE_ROOM:  # sending could wait for the busy helper, which
+            return start(here)  # may itself wait to send its answer: a process of its own instead
         try:
-            self._channel.send((job, args))
+            self._channel.send_bytes(data)
         except OSError:  # the process is gone
             self.stop()
             return Pending(here)
         number, self._sent = self._sent, self._sent + 1
-        return Pending(lambda: self._answer(number, here))
+        self._unanswered += len(data)
+        return Pending(lambda: self._answer(number, here, len(data)))
 
-    def _answer(self, number: int, here: Callable[[], R]) -> R:
+    def _answer(self, number: int, here: Callable[[], R], size: int = 0) -> R:
         """The process's answer to job `number` (earlier answers kept for their askers), or the
-        job done here when the process did not do it."""
+        job done here when the process did not do it. `size`: the job's bytes in the pipe."""
+        self._unanswered -= size
         while self._arrived <= number and self._channel is not None:
             try:
                 self._answers[self._arrived] = self._channel.recv()
