@@ -152,3 +152,21 @@ def test_an_objective_page_marks_no_navigation_entry_as_the_current_one(demo: Pa
     nav = html.split('<nav class="site-nav"')[1].split("</nav>")[0]
     assert "aria-current" not in nav
     assert '<span aria-current="page">Improve the SEO' in html  # the breadcrumb says where the page is
+
+
+def test_recent_activity_is_the_newest_check_ins_and_updates_of_all(demo_site: Path) -> None:
+    """The dashboard's list: the newest known on as_of, in the order of a full sort (ties by kind,
+    link and note), though only the lines shown are made."""
+    from okrsite.build.builder import BuildOptions, Builder
+    from okrsite.diagnostics import Diagnostics
+    from okrsite.site.pages import RECENT_ITEMS, recent_activity
+
+    site = Builder(BuildOptions(demo_site / "okrsite.yaml")).load(Diagnostics())
+    every = [(c.date, "checkin", f"objectives/{o.id}/#kr-{kr.id}", c.note, kr.title, c.value)
+             for o in site.objectives.values() for kr in o.key_results for c in kr.checkins if c.date <= site.as_of]
+    every += [(u.date, "update", f"projects/{p.id}/", u.note, p.title, None)
+              for p in site.projects.values() for u in p.updates if u.date <= site.as_of]
+    assert len(every) > RECENT_ITEMS
+    newest = sorted(every, key=lambda line: line[:4], reverse=True)[:RECENT_ITEMS]
+    shown = recent_activity(site, site.objectives.values(), site.projects.values())
+    assert [(a.date, a.kind, a.link, a.note, a.title, a.value) for a in shown] == newest

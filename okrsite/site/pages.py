@@ -12,6 +12,7 @@ so a new page kind is one function here and one template.
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import urllib.parse
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -129,20 +130,21 @@ def behind_pace(site: Site, objectives: Iterable[Objective], limit: int = BEHIND
 
 def recent_activity(site: Site, objectives: Iterable[Objective], projects: Iterable[Project],
                     limit: int = RECENT_ITEMS) -> list[Activity]:
-    """Check-ins and project updates known on as_of, newest first."""
-    items: list[Activity] = []
+    """Check-ins and project updates known on as_of, newest first; only those shown become lines
+    (a large site has some 20,000 check-ins)."""
+    known: list[tuple[tuple[dt.date, str, str, str], str, float | None, str, float | None]] = []
     for objective in objectives:
         for kr in objective.key_results:
-            for checkin in kr.checkins:
-                if checkin.date <= site.as_of:
-                    items.append(Activity(checkin.date, "checkin", kr.title, link_url(kr.ref), checkin.note,
-                                          checkin.value, kr.unit, checkin.confidence))
+            link = link_url(kr.ref)
+            known.extend(((checkin.date, "checkin", link, checkin.note), kr.title, checkin.value, kr.unit,
+                          checkin.confidence) for checkin in kr.checkins if checkin.date <= site.as_of)
     for project in projects:
-        for update in project.updates:
-            if update.date <= site.as_of:
-                items.append(Activity(update.date, "update", project.title, project_url(project.id), update.note))
-    items.sort(key=lambda a: (a.date, a.kind, a.link, a.note), reverse=True)
-    return items[:limit]
+        link = project_url(project.id)
+        known.extend(((update.date, "update", link, update.note), project.title, None, "", None)
+                     for update in project.updates if update.date <= site.as_of)
+    newest = heapq.nlargest(limit, known, key=lambda item: item[0])  # = sorted(reverse=True)[:limit], ties too
+    return [Activity(day, kind, title, link, note, value, unit, confidence)
+            for (day, kind, link, note), title, value, unit, confidence in newest]
 
 
 def projects_supporting(site: Site, objective: Objective) -> list[Project]:
