@@ -98,7 +98,7 @@ def _forked(target: Callable[[Callable[[], T], Connection, Connection], None], w
         return None
     context = multiprocessing.get_context("fork")
     try:
-        ours, theirs = context.Pipe(duplex=duplex)  # one-way: ours receives
+        ours, theirs = context.Pipe(duplex=duplex)  # one-way (not duplex): ours receives, theirs sends
         process = context.Process(target=target, args=(work, theirs, ours), daemon=True)
         process.start()
     except OSError:
@@ -111,7 +111,6 @@ def start(work: Callable[[], T], fork: bool = True) -> Pending[T]:
     """Start `work` in a forked process when allowed and possible; else it runs when asked."""
     forked = _forked(_send, work, duplex=False) if fork else None
     return Pending(work, *forked) if forked else Pending(work)
-
 
 
 class _Failed:

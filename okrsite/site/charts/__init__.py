@@ -247,8 +247,8 @@ def start_charts(site: Site, pages: list[Page], theme_dirs: list[Path], diagnost
     `restorable`: pages taken whole from the page cache -> the sources of their chart files; their
     charts are made from those drawings, not specified again, when the chart cache has them all.
     Charts missing from the cache start drawing at once (in the background when there are
-    few: by the build's `helper` process, when given); pages are attached every chart as if all draw, and `finish()` names the pages to
-    render again in the rare case one fails.
+    few: by the build's `helper` process, when given); pages are attached every chart as if
+    all draw, and `finish()` names the pages to render again in the rare case one fails.
     """
     settings = site.config.charts
     if not settings.enabled:
