@@ -91,3 +91,18 @@ def test_a_job_too_large_to_send_to_a_busy_helper_never_waits_for_it() -> None:
     out = subprocess.run([sys.executable, "-c", BOTH_SEND], capture_output=True, text=True, timeout=60,
                          cwd=REPO, check=True)
     assert out.stdout.split() == ["1000000", "5000000"]
+
+
+def test_a_helper_sends_no_more_than_a_quarter_of_a_small_pipe_buffer() -> None:
+    """macOS gives a socket pair 8 KB: a job that would fill it waits for a helper that may be
+    waiting too, so the room left for jobs follows the buffer."""
+    import multiprocessing
+    import socket
+
+    ours, theirs = multiprocessing.Pipe()
+    with socket.socket(fileno=os.dup(ours.fileno())) as pipe:
+        pipe.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 4096)
+        small = pipe.getsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF)
+    assert background._room(ours) == small // 4 < background.PIPE_ROOM
+    ours.close()
+    theirs.close()

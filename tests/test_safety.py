@@ -11,6 +11,7 @@ import errno
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ElementTree
@@ -635,3 +636,18 @@ def test_an_error_inside_the_built_in_theme_is_reported_at_okrsite_yaml_naming_t
     [line] = diagnostics(lines)
     assert re.fullmatch(r"okrsite\.yaml:1:1: error: template error in the built-in theme, "
                         r"templates/[a-z_]+\.html:\d+: helper failed", line), line
+
+
+def test_a_kept_page_whose_folder_became_a_link_leading_outside_stops_a_few_files_write(tmp_path: Path) -> None:
+    """One page changes and another is kept, but the kept page's folder was moved out and linked
+    back by hand: the link is neither written through, nor removed with the page silently lost."""
+    out, elsewhere = tmp_path / "out", tmp_path / "elsewhere"
+    write_site(many_files(40), out)
+    shutil.move(out / "objectives/o3", elsewhere)  # sizes and mtimes kept: the page still looks intact
+    (out / "objectives/o3").symlink_to(elsewhere)
+    files: dict[str, bytes | output.Kept] = {**many_files(40), "objectives/o1/index.html": b"changed"}
+    files["objectives/o3/index.html"] = output.KEPT
+    before = tree(out)
+    with pytest.raises(UnsafeOutput, match="'objectives/o3': it leads out of the output folder"):
+        write_site(files, out)
+    assert tree(out) == before and (elsewhere / "index.html").read_bytes() == b"new 3"

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import functools
 import multiprocessing
+import os
 import signal
+import socket
 import threading
 from collections.abc import Callable
 from multiprocessing.connection import Connection
@@ -98,7 +100,7 @@ def _forked(target: Callable[[Callable[[], T], Connection, Connection], None], w
         return None
     context = multiprocessing.get_context("fork")
     try:
-        ours, theirs = context.Pipe(duplex=duplex)  # one-way (not duplex): ours receives, theirs sends
+        ours, theirs = context.Pipe(duplex=duplex)  # when not duplex, ours receives and theirs sends
         process = context.Process(target=target, args=(work, theirs, ours), daemon=True)
         process.start()
     except OSError:
@@ -141,6 +143,18 @@ def _serve(work: Callable[[], object], channel: Connection, theirs: Connection) 
 PIPE_ROOM = 32_000
 
 
+def _room(channel: Connection) -> int:
+    """PIPE_ROOM, or less where the pipe's buffers are small (a quarter of the smaller: Linux gives
+    ~200 KB, macOS 8 KB); 0 when they cannot be read (every job then has a process of its own)."""
+    try:
+        with socket.socket(fileno=os.dup(channel.fileno())) as pipe:
+            smaller = min(pipe.getsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF),
+                          pipe.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF))
+    except OSError:
+        return 0
+    return min(PIPE_ROOM, smaller // 4)
+
+
 class Helper(Generic[T]):
     """A forked process that does the work it was started with (`result()`), then stays to do
     more for the build, one job after another (`later()`), so that what its jobs import
@@ -154,7 +168,8 @@ class Helper(Generic[T]):
         self._sent = 1  # jobs sent (the first went with the fork)
         self._arrived = 0  # answers received
         self._answers: dict[int, object] = {}  # received, not yet asked for
-        self._unanswered = 0  # bytes of the jobs sent that are not answered yet (at most PIPE_ROOM)
+        self._unanswered = 0  # bytes of the jobs sent that are not answered yet (at most `_room`)
+        self._room = _room(channel) if channel is not None else 0
         self._first: Pending[T] = Pending(lambda: self._answer(0, work))
 
     def result(self) -> T:
@@ -167,7 +182,7 @@ class Helper(Generic[T]):
         if self._channel is None:
             return Pending(here)
         data = ForkingPickler.dumps((job, args))
-        if self._unanswered + len(data) > PIPE_ROOM:  # sending could wait for the busy helper, which
+        if self._unanswered + len(data) > self._room:  # sending could wait for the busy helper, which
             return start(here)  # may itself wait to send its answer: a process of its own instead
         try:
             self._channel.send_bytes(data)
@@ -186,7 +201,7 @@ class Helper(Generic[T]):
             try:
                 self._answers[self._arrived] = self._channel.recv()
                 self._arrived += 1
-            except (EOFError, OSError):  # it died: what it has not answered is done here
+            except Exception:  # noqa: BLE001 - it died, or sent what cannot be read: the rest is done here
                 self.stop()
             except BaseException:  # Ctrl-C while waiting: the process must not outlive the build
                 self.stop()

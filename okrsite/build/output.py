@@ -106,7 +106,10 @@ def write_site(files: dict[str, Content], output: Path) -> WriteReport:
                      if not isinstance(data, Kept) and not _same_bytes(output / rel, data))
     removed = sorted(existing - files.keys())
     unchanged = len(files) - len(changed)
-    if (output / MARKER).exists() and len(changed) + len(removed) <= len(files) // 4:
+    # A few files are swapped in place, unless something to remove stands where the site needs a
+    # folder (a link put there by hand): then the whole folder is staged, kept files checked.
+    if (output / MARKER).exists() and len(changed) + len(removed) <= len(files) // 4 \
+            and not (removed and _folders_of(files).intersection(removed)):
         _swap_files(files, changed, removed, output, staging)
     else:
         _check_inside(output, [rel for rel, data in files.items() if isinstance(data, Kept)])
@@ -170,6 +173,17 @@ def files_below(folder: Path | str, prefix: str = "") -> Iterator[tuple[str, os.
                 yield from files_below(entry.path, f"{prefix}{entry.name}/")
             else:
                 yield prefix + entry.name, entry
+
+
+def _folders_of(rels: Iterable[str]) -> set[str]:
+    """Every folder the paths lie in, their parents' too."""
+    found: set[str] = set()
+    for rel in rels:
+        folder = os.path.dirname(rel)
+        while folder and folder not in found:
+            found.add(folder)
+            folder = os.path.dirname(folder)
+    return found
 
 
 def _existing_files(output: Path) -> set[str]:
