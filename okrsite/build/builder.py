@@ -166,7 +166,7 @@ class Builder:
         # okrs.json, the feed, the search index, the scorecards' PDFs and the static files need only the
         # model: another process makes them while this one plans the pages and renders them, and then
         # draws the charts that are missing if they are few (matplotlib imported there once).
-        other = language.enter_context(background.helper(  # a failed build leaves no process behind
+        helper = language.enter_context(background.helper(  # a failed build leaves no process behind
             lambda: {**copied_files(site, dirs), **export_files(site)}, fork=self.options.jobs != 1))
         pages = site_pages.site_map(site)
         markdown = self._markdown(config)
@@ -177,7 +177,7 @@ class Builder:
         reuse = plan_reuse(pages, _shared_digest(site, dirs, build_info, nav), previous, config.output_dir, page_cache,
                            previous is not None and previous.extra.get("build_line") == line.decode())
         charts = start_charts(site, reuse.render, dirs, diagnostics, self.options.jobs, self.progress,
-                              reuse.restorable, other)
+                              reuse.restorable, helper)
         to_render = [page for page in charts.pages if page.url not in reuse.cached]
         self.progress(f"rendering {len(to_render):,} pages ({len(pages) - len(to_render):,} unchanged)")
         job = RenderJob(env, config.pretty_urls, {"site": site, "config": config, "nav": nav},
@@ -197,7 +197,7 @@ class Builder:
             raise
         if diagnostics.errors:  # a template failed: the exports are not waited for (their process is stopped)
             raise BuildFailed(diagnostics.sorted())
-        other_files = {**other.result(), **page_exports(site, pages)}
+        other_files = {**helper.result(), **page_exports(site, pages)}
         reuse.forget([page.url for page in chart_files.redo] + list(charts.unspecified))
         reuse.forget(rendered.reached)
         kept_charts = {path: KEPT for paths in reuse.kept.values() for path in paths}

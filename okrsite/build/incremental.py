@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from okrsite.build.pagecache import ChartSources, PageCache
-from okrsite.build.state import BuildState, Stamps
+from okrsite.build.state import BuildState, Stamps, file_stamp
 from okrsite.model.site import Site
 from okrsite.site.pages import Page
 
@@ -146,8 +146,5 @@ def plan_reuse(pages: list[Page], shared: str, previous: BuildState | None, outp
 
 def _intact(folder: str, path: str, stamps: Stamps) -> bool:
     """The file `folder` + `path` is as the last build wrote it (size and mtime)."""
-    try:
-        stat = os.stat(folder + path)
-    except OSError:
-        return False
-    return [stat.st_size, stat.st_mtime_ns] == stamps.get(path)
+    stamp = file_stamp(folder + path)
+    return stamp is not None and stamp == stamps.get(path)

@@ -77,6 +77,15 @@ def input_fingerprint(inputs: dict[str, Any], folders: list[Path], files: list[P
     return hashlib.blake2b("\n".join(lines).encode("utf-8", "surrogateescape"), digest_size=20).hexdigest()
 
 
+def file_stamp(path: str) -> list[int] | None:
+    """[size, mtime_ns] of a file named by its path, or None when it cannot be looked at."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return [stat.st_size, stat.st_mtime_ns]
+
+
 def output_stamps(output: Path) -> Stamps:
     if not output.is_dir():
         return {}
@@ -91,14 +100,9 @@ def written_stamps(output: Path, files: Mapping[str, Content], before: Stamps) -
     folder = f"{output}{os.sep}"
     stamps = {}
     for rel in (*files, MARKER):
-        stamp = before.get(rel) if isinstance(files.get(rel), Kept) else None
-        if stamp is None:
-            try:
-                stat = os.stat(folder + rel)
-            except OSError:
-                continue
-            stamp = [stat.st_size, stat.st_mtime_ns]
-        stamps[rel] = stamp
+        stamp = (before.get(rel) if isinstance(files.get(rel), Kept) else None) or file_stamp(folder + rel)
+        if stamp is not None:
+            stamps[rel] = stamp
     return stamps
 
 

@@ -122,17 +122,21 @@ def make_environment(theme_dirs_: list[Path], globals_: dict[str, Any],
 def _gettext(eval_ctx: jinja2.nodes.EvalContext, message: str, /, **values: Any) -> str:
     """The theme's words in the build's language (okrsite.site.language), as Jinja's new-style
     gettext gives them: a translation is trusted markup, the values put into it are escaped."""
-    text = gettext_(message)
+    text = _trusted(eval_ctx, gettext_(message))
     if not values and "%" not in text:  # most of the theme's words: nothing to put in (a third of the time)
-        return Markup(text) if eval_ctx.autoescape else text
-    return (Markup(text) if eval_ctx.autoescape else text) % message_values(values)
+        return text
+    return text % message_values(values)
 
 
 @jinja2.pass_eval_context
 def _ngettext(eval_ctx: jinja2.nodes.EvalContext, singular: str, plural: str, count: int, /, **values: Any) -> str:
     values.setdefault("num", count)
-    text = ngettext_(singular, plural, count)
-    return (Markup(text) if eval_ctx.autoescape else text) % message_values(values)
+    return _trusted(eval_ctx, ngettext_(singular, plural, count)) % message_values(values)
+
+
+def _trusted(eval_ctx: jinja2.nodes.EvalContext, text: str) -> str:
+    """A translation is markup where the output is escaped."""
+    return Markup(text) if eval_ctx.autoescape else text
 
 
 def render_page(env: jinja2.Environment, page: Page, pretty: bool, shared: dict[str, Any]) -> str:

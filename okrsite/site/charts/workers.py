@@ -57,7 +57,7 @@ def start_drawing(specs: Sequence[ChartSpec], jobs: int | None, progress: Progre
     if workers > 1:
         results, workers = _draw_in_pool(specs, workers, progress)
         return Drawing(Pending(lambda: results), workers)
-    if helper is not None and jobs != 1:
+    if helper is not None:  # without a process of its own (--jobs 1), it draws them here when asked
         return Drawing(helper.later(_draw_batch, list(specs)), 1)
     return Drawing(background.start(lambda: _draw_batch(specs), fork=jobs != 1), 1)
 
