@@ -111,10 +111,11 @@ def portfolio_chart(site: Site, period_id: str, look: Look) -> ChartSpec | None:
                                                 spi=ratio(p.evm.spi), cpi=ratio(p.evm.cpi))
                                               for p in drawn if p.lane == lane) + "."
         for lane in LANES if any(p.lane == lane for p in drawn))
+    drawn_ids = {p.id for p in drawn}  # by id: comparing two projects compares every field (0.3 s a build)
     rows = tuple((p.title, status_label(p.lane or ""), ratio(p.evm.spi), ratio(p.evm.cpi),
                   money(p.evm.bac, p.budget.currency if p.budget else "")) for p in drawn)
     rows += tuple((p.title, status_label(p.lane or ""), ratio(p.evm.spi), ratio(p.evm.cpi), _("not drawn"))
-                  for p in sorted(projects, key=lambda p: p.id) if p not in drawn)
+                  for p in sorted(projects, key=lambda p: p.id) if p.id not in drawn_ids)
     return ChartSpec(
         kind="bubbles", name=chart_name(f"portfolio/{period_id}", look), width=look.layout.width,
         height=look.layout.width if look.layout.stacked else BUBBLES_HEIGHT,
