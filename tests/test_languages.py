@@ -16,6 +16,7 @@ import pytest
 
 from benchmarks.generate import generate
 from okrsite import __version__
+from okrsite.build.background import can_fork
 from okrsite.build.builder import Builder, BuildOptions, build
 from okrsite.content.config import LANGUAGES
 from okrsite.diagnostics import BuildFailed
@@ -305,7 +306,29 @@ def test_the_language_is_the_builds_and_ends_with_it(demo_site: Path) -> None:
     builder.build()
     page = (demo_site / "output" / "index.html").read_text(encoding="utf-8")
     assert "Report as of <strong>14 May 2026</strong>" in page and "Bericht" not in page
+    # a fixed word is put into the template as it is compiled (render.FixedWords): not the last build's
+    assert '<p class="stat__label">Overall progress</p>' in page and "Gesamtfortschritt" not in page
     assert '<span class="badge__icon" aria-hidden="true">■</span> Off track</span>' in page  # badges are not cached across
+
+
+@pytest.mark.skipif(not can_fork(), reason="templates are compiled beside the build only where a process can fork")
+def test_templates_compiled_in_another_process_speak_the_builds_language(small_site: Path) -> None:
+    """The templates are compiled in a forked process while the content is read, with the theme's
+    fixed words put in as text: in the build's language, also when a catalog of the site changes."""
+    config = small_site / "okrsite.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "language: de\ntheme: mine\ncharts: {enabled: false}\n",
+                      encoding="utf-8")
+    catalog = "themes/mine/locale/de/LC_MESSAGES/messages.po"
+    write(small_site, catalog, SITE_THEME_PO)
+    builder = Builder(BuildOptions(config, jobs=2))
+    builder.build()
+    dashboard = (small_site / "output" / "index.html").read_text(encoding="utf-8")
+    assert '<p class="stat__label">Gesamtfortschritt</p>' in dashboard
+    assert "<dt>Zeitraum</dt>" in (small_site / "output/objectives/grow/index.html").read_text(encoding="utf-8")
+    write(small_site, catalog, SITE_THEME_PO + '\nmsgid "Overall progress"\nmsgstr "Alles zusammen"\n')
+    builder.build()
+    dashboard = (small_site / "output" / "index.html").read_text(encoding="utf-8")
+    assert '<p class="stat__label">Alles zusammen</p>' in dashboard
 
 
 def test_speaking_ends_even_when_the_build_fails() -> None:

@@ -271,3 +271,28 @@ def test_percentages_and_points_on_one_page_agree(progress: float, expected: flo
     assert (percent(progress), percent(expected)) == shown
     assert text(render("{{ behind_by(k) }}", k=k)) == pace
     assert int(shown[1][:-1]) - int(shown[0][:-1]) == pace_points(progress, expected)
+
+
+# ---------- the theme's fixed words (render.FixedWords) ----------
+
+@pytest.mark.parametrize("source, shown", [
+    ('{{ _("Owner") }}|{{ gettext("Team") }}', "Owner|Team"),
+    ('{{ _("100%% done") }}', "100% done"),  # as the call gives it: '%%' is one '%'
+    ('{{ _("Cost & time <b>") }}', "Cost & time <b>"),  # a translation is the theme's markup, not escaped
+    ('{{ _("Owner")|upper }} {{ _("Owner")[0] }} {{ _("Owner") ~ "s" }} {{ _("Owner").lower() }}', "OWNER O Owners owner"),
+    ('{{ _("Hello %(name)s", name="<b>") }}', "Hello &lt;b&gt;"),  # with values: a call, values escaped
+])
+def test_a_fixed_word_is_put_into_the_template_as_the_call_would_give_it(source: str, shown: str) -> None:
+    assert render(source) == shown
+
+
+def test_only_calls_of_the_theme_words_function_with_one_text_become_text() -> None:
+    """Compiled code holds a fixed word as text (no call); `x._("...")`, a call with values, or a message
+    with a placeholder and no value stays a call (which fails when used, as it always did)."""
+    code = ENV.compile('{{ _("Owner") }}', raw=True)
+    assert "'Owner'" in code and "context.call" not in code
+    for source in ('{{ x._("Owner") }}', '{{ _("Hi %(n)s", n=1) }}', '{{ _("Hi %(n)s") }}', '{{ _(word) }}'):
+        assert "context.call" in ENV.compile(source, raw=True), source
+    assert render('{{ x._("Owner") }}', x=SimpleNamespace(_=lambda word: word.upper())) == "OWNER"
+    with pytest.raises(KeyError):
+        render('{{ _("Hi %(n)s") }}')

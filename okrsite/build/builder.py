@@ -156,10 +156,10 @@ class Builder:
         from okrsite.site.language import speaking
         from okrsite.site.render import BUILD_LINE, RenderJob, build_line
 
-        templates = self._templates(dirs, build_info)
+        words = language.enter_context(speaking(self._language(config, dirs, diagnostics)))
+        templates = self._templates(dirs, build_info, words)  # compiled in the build's language
         if templates[1] is not None:  # a failed build leaves no process behind
             language.enter_context(templates[1])
-        language.enter_context(speaking(self._language(config, dirs, diagnostics)))
         documents_before = self._restore_documents(config)
         self.progress("reading and checking content")
         site = self._site(config, diagnostics)
@@ -279,14 +279,15 @@ class Builder:
         self.markdown.start_build()
         return self.markdown
 
-    def _templates(self, dirs: list[Path], build_info: BuildInfo | None) -> Templates:
+    def _templates(self, dirs: list[Path], build_info: BuildInfo | None, words: Language) -> Templates:
         """The environment's key, and the templates being compiled in a forked process while the content
         is read, when a new environment is needed and a process can be forked (else None: Jinja compiles
-        each template when a page first asks for it)."""
+        each template when a page first asks for it). Templates hold the theme's fixed words in the
+        build's language (render.FixedWords): another language, or a catalog changed, is another key."""
         from okrsite.build import background
         from okrsite.site.render import precompile
 
-        key = (tuple(dirs), repr(build_info), input_fingerprint({}, [d / "templates" for d in dirs], []))
+        key = (tuple(dirs), repr(build_info), input_fingerprint({}, [d / "templates" for d in dirs], []), words)
         if self.environment is not None and self.environment[0] == key or self.options.jobs == 1 \
                 or not background.can_fork():
             return key, None  # kept, or compiled as the pages ask for them (not every template: the preview)
