@@ -9,12 +9,13 @@ from typing import Any
 
 import jinja2
 import pytest
+from markupsafe import Markup, escape
 
 from okrsite.model.site import ChecklistItem, KeyResult, Objective, Project, Team
 from okrsite.site.formatting import pace_points, percent
 from okrsite.site.pages import Page
 from okrsite.model.vocabulary import OKR_STATUSES, PROJECT_STATUSES
-from okrsite.site.render import make_environment, relative_url
+from okrsite.site.render import escape_output, make_environment, relative_url
 from tests.conftest import REPO
 
 HOSTILE = '<script>alert("x")</script> & "quotes"'
@@ -296,3 +297,28 @@ def test_only_calls_of_the_theme_words_function_with_one_text_become_text() -> N
     assert render('{{ x._("Owner") }}', x=SimpleNamespace(_=lambda word: word.upper())) == "OWNER"
     with pytest.raises(KeyError):
         render('{{ _("Hi %(n)s") }}')
+
+
+# ---------- what a template prints (render.escape_output) ----------
+
+class _HasHtml:
+    def __html__(self) -> str:
+        return "<i>its own markup</i>"
+
+
+class _MarkupKind(Markup):
+    pass
+
+
+@pytest.mark.parametrize("value", [HOSTILE, "plain", "", Markup("<b>kept</b>"), _MarkupKind("<u>x</u>"), _HasHtml(),
+                                   42, 0.5, None, ["<li>"]], ids=repr)
+def test_what_a_template_prints_is_escaped_as_markupsafe_escapes_it(value: Any) -> None:
+    assert escape_output(value) == escape(value) and type(escape_output(value)) is Markup
+    assert render("{{ v }}", v=value) == str(escape(value))
+
+
+def test_templates_print_through_escape_output_only_where_autoescape_is_on() -> None:
+    assert "environment.escape_output(" in ENV.compile("{{ x }}", raw=True)
+    unescaped = ENV.compile("{% autoescape false %}{{ x }}{% endautoescape %}", raw=True)
+    assert "escape_output" not in unescaped and render("{% autoescape false %}{{ x }}{% endautoescape %}",
+                                                       x="<b>") == "<b>"

@@ -14,9 +14,11 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.compiler
 import jinja2.ext
 import jinja2.lexer
-from markupsafe import Markup
+import jinja2.nodes
+from markupsafe import Markup, escape
 
 from okrsite import __version__
 from okrsite.site import widgets
@@ -64,6 +66,43 @@ def _fixed_words(tokens: list[jinja2.lexer.Token], at: int) -> str | None:
         return text % {} if "%" in text else text
     except (KeyError, ValueError, TypeError):  # a placeholder with no value: the call fails where it is used
         return None
+
+
+try:  # MarkupSafe 3: the C function under escape(), which is Python there
+    from markupsafe._speedups import _escape_inner
+except ImportError:  # MarkupSafe 2 (escape() is C), or built without its speedups
+    _escape_inner = None
+
+
+def escape_output(value: Any) -> Markup:
+    """What a template prints, escaped as `markupsafe.escape` escapes it, in a third of its time for
+    the two common cases (~900,000 a 1,000-objective build): a helper's Markup is printed as it is
+    (escape() copies it), and text is escaped by MarkupSafe's C function without Markup's __new__."""
+    kind = type(value)
+    if kind is Markup:
+        return value
+    if kind is str and _escape_inner is not None:
+        return str.__new__(Markup, _escape_inner(value))
+    return escape(value)
+
+
+class _PrintsWithEscapeOutput(jinja2.compiler.CodeGenerator):
+    """Jinja's code generator, with `{{ ... }}` escaped by escape_output where autoescape is on (Jinja
+    has no setting for the escape function; `code_generator_class` is its way to change the code)."""
+
+    def _output_child_pre(self, node: jinja2.nodes.Expr, frame: jinja2.compiler.Frame,
+                          finalize: Any) -> None:
+        if frame.eval_ctx.volatile or not frame.eval_ctx.autoescape:
+            super()._output_child_pre(node, frame, finalize)
+            return
+        self.write("environment.escape_output(")
+        if finalize.src is not None:
+            self.write(finalize.src)
+
+
+class _Environment(jinja2.Environment):
+    code_generator_class = _PrintsWithEscapeOutput
+    escape_output = staticmethod(escape_output)
 
 
 def relative_url(page: Page, pretty: bool) -> Callable[[str], str]:
@@ -133,7 +172,7 @@ def build_line(env: jinja2.Environment, build_info: Any) -> bytes:
 def make_environment(theme_dirs_: list[Path], globals_: dict[str, Any],
                      markdown: RenderCache | None = None,
                      compiled: CompiledTemplates | None = None) -> jinja2.Environment:
-    env = jinja2.Environment(
+    env = _Environment(
         loader=jinja2.FileSystemLoader([str(d / "templates") for d in theme_dirs_]),
         bytecode_cache=compiled,
         autoescape=True,
