@@ -15,7 +15,8 @@ from okrsite.model.site import ChecklistItem, KeyResult, Objective, Project, Tea
 from okrsite.site.formatting import pace_points, percent
 from okrsite.site.pages import Page
 from okrsite.model.vocabulary import OKR_STATUSES, PROJECT_STATUSES
-from okrsite.site.render import escape_output, make_environment, relative_url
+from okrsite.site.markup import escape_output
+from okrsite.site.render import make_environment, relative_url
 from tests.conftest import REPO
 
 HOSTILE = '<script>alert("x")</script> & "quotes"'

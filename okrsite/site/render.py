@@ -18,10 +18,11 @@ import jinja2.compiler
 import jinja2.ext
 import jinja2.lexer
 import jinja2.nodes
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from okrsite import __version__
 from okrsite.site import widgets
+from okrsite.site.markup import escape_output
 from okrsite.build import background
 from okrsite.build.background import can_fork
 from okrsite.site.formatting import (css_percent, date, grade, message_values, money, number, percent, ratio, status_icon,
@@ -66,24 +67,6 @@ def _fixed_words(tokens: list[jinja2.lexer.Token], at: int) -> str | None:
         return text % {} if "%" in text else text
     except (KeyError, ValueError, TypeError):  # a placeholder with no value: the call fails where it is used
         return None
-
-
-try:  # MarkupSafe 3: the C function under escape(), which is Python there
-    from markupsafe._speedups import _escape_inner
-except ImportError:  # MarkupSafe 2 (escape() is C), or built without its speedups
-    _escape_inner = None
-
-
-def escape_output(value: Any) -> Markup:
-    """What a template prints, escaped as `markupsafe.escape` escapes it, in a third of its time for
-    the two common cases (~900,000 a 1,000-objective build): a helper's Markup is printed as it is
-    (escape() copies it), and text is escaped by MarkupSafe's C function without Markup's __new__."""
-    kind = type(value)
-    if kind is Markup:
-        return value
-    if kind is str and _escape_inner is not None:
-        return str.__new__(Markup, _escape_inner(value))
-    return escape(value)
 
 
 class _PrintsWithEscapeOutput(jinja2.compiler.CodeGenerator):

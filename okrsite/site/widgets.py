@@ -19,7 +19,7 @@ from typing import Any
 
 import jinja2
 from jinja2.runtime import Context
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from okrsite.model.site import KeyResult, Objective, Project, Team
 from okrsite.model.vocabulary import final
@@ -27,6 +27,7 @@ from okrsite.site import formatting
 from okrsite.site.formatting import (_, css_percent, grade, message_values, ngettext, number, percent,
                                      percent_sign, plural, status_icon, status_label, unit_for, zone_label)
 from okrsite.site.language import current, gettext_, Language
+from okrsite.site.markup import escape_output as escape
 
 
 def _html(message: str, /, **values: object) -> Markup:
