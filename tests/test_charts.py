@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from okrsite.build.background import can_fork
 from okrsite.build.builder import BuildOptions, BuildReport, build
 from okrsite.commands.cli import main
 from okrsite.site.formatting import grade, number, percent, unit_for
@@ -329,6 +330,44 @@ def test_a_few_missing_charts_are_drawn_beside_the_build(demo_site: Path) -> Non
     drawn, imported = _build_in_subprocess(demo_site)
     assert int(drawn) > 40 and imported == "False"
     assert len(list((demo_site / "output/charts").rglob("*.svg"))) == int(drawn)
+
+
+def _recording(module: object, name: str, log: Path) -> None:
+    """Replace module.name by a wrapper (picklable by the same name) that notes, in `log`, the process
+    it runs in and whether matplotlib was loaded there when it started."""
+    original = getattr(module, name)
+
+    def wrapper(*args: object) -> object:
+        with log.open("a", encoding="utf-8") as notes:
+            notes.write(f"{name} {os.getpid()} {'matplotlib' in sys.modules}\n")
+        return original(*args)
+    wrapper.__module__, wrapper.__qualname__ = original.__module__, original.__qualname__
+    setattr(module, name, wrapper)
+
+
+@pytest.mark.skipif(not can_fork(), reason="the drawing process is forked")
+def test_an_edits_charts_and_scorecard_pdf_are_drawn_where_matplotlib_is_loaded_already(
+        demo_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The process that draws an edit's few charts and its period's scorecard PDF is forked as the
+    build starts and loads matplotlib while the content is read: both jobs find it loaded there."""
+    from okrsite.site import scorecard_pdf
+    from okrsite.site.charts import workers
+
+    config = demo_site / "okrsite.yaml"
+    build(BuildOptions(config))
+    objective = demo_site / "content/objectives/2026-Q1/marketing-seo-visibility.md"
+    objective.write_text(objective.read_text().replace("value: 1720,", "value: 1790,"))
+    log = tmp_path / "jobs.log"
+    monkeypatch.setattr(workers, "_draw_batch", workers._draw_batch)  # put back when the test ends
+    monkeypatch.setattr(scorecard_pdf, "draw_pdfs", scorecard_pdf.draw_pdfs)
+    _recording(workers, "_draw_batch", log)
+    _recording(scorecard_pdf, "draw_pdfs", log)
+    report = build(BuildOptions(config))
+    assert 0 < report.charts_drawn < workers.MIN_PER_WORKER
+    jobs = [line.split() for line in log.read_text().splitlines()]
+    assert sorted(name for name, _, _ in jobs) == ["_draw_batch", "draw_pdfs"]
+    assert len({pid for _, pid, _ in jobs}) == 1 and jobs[0][1] != str(os.getpid())
+    assert [loaded for _, _, loaded in jobs] == ["True", "True"]
 
 
 def test_the_cli_takes_jobs_and_verbose(demo_site: Path, capsys: pytest.CaptureFixture[str]) -> None:

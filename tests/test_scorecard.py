@@ -18,7 +18,9 @@ import pytest
 from benchmarks.generate import generate
 from okrsite.build.builder import BuildOptions, Builder, build
 from okrsite.diagnostics import Diagnostics
-from okrsite.site.exports import export_files
+from okrsite.site.exports import export_files, pdf_specs
+from okrsite.site.pages import site_map
+from okrsite.site.scorecard_pdf import draw_pdfs
 from okrsite.site.formatting import whole_percent
 from okrsite.site.language import load_language, speaking
 from okrsite.site.scorecard import TOP_OBJECTIVES
@@ -120,12 +122,12 @@ def test_two_builds_give_the_same_bytes(demo: Path, tmp_path: Path) -> None:
 
 
 def test_a_period_of_100_objectives_fits_one_page_and_says_how_many_more(tmp_path: Path) -> None:
-    """The PDF and okrs.json as the build makes them (its exports), from the model alone: no page
-    is rendered and no chart drawn for them."""
+    """The PDF and okrs.json as the build makes them, from the model and the page plan (the PDF
+    draws the scorecard page's card): no page is rendered and no chart drawn for them."""
     generate(tmp_path / "company", 200, seed=1)
     site = Builder(BuildOptions(tmp_path / "company/okrsite.yaml")).load(Diagnostics())
     with speaking(load_language(site.config.language, theme_dirs(site.config.theme_dir))):
-        files = export_files(site)
+        files = {**export_files(site), **draw_pdfs(pdf_specs(site, site_map(site)), tmp_path / "cache")}
     pdf = tmp_path / "scorecard.pdf"
     pdf.write_bytes(files["periods/2026-Q2/scorecard.pdf"])
     okrs = json.loads(files["okrs.json"])

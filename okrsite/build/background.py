@@ -7,7 +7,8 @@ pickled on the way in. Where no process can be forked (threads are running, as i
 the preview, or the platform has no fork) or the process dies, the work is done
 in this process when its result is asked for: the result is the same either way.
 A Helper is such a process that stays for more jobs once its first work is done
-(the exports, then the few charts an edit draws: matplotlib imported once).
+(the build's drawing process: matplotlib loaded, then a changed scorecard PDF and
+the few charts an edit draws).
 """
 
 from __future__ import annotations

@@ -152,23 +152,29 @@ class Builder:
         from okrsite.site import pages as site_pages
         from okrsite.site.assets import copied_files
         from okrsite.site.charts import start_charts
-        from okrsite.site.exports import export_files, page_exports
+        from okrsite.site.charts.workers import load_drawing
+        from okrsite.site.exports import export_files, page_exports, pdf_specs
         from okrsite.site.language import speaking
         from okrsite.site.render import BUILD_LINE, RenderJob, build_line
+        from okrsite.site.scorecard_pdf import draw_pdfs
 
         words = language.enter_context(speaking(self._language(config, dirs, diagnostics)))
         templates = self._templates(dirs, build_info, words)  # compiled in the build's language
         if templates[1] is not None:  # a failed build leaves no process behind
             language.enter_context(templates[1])
+        # The process that draws a rebuild's few charts and changed scorecard PDFs loads matplotlib now,
+        # while this one reads the content (forked before the model: small; none with charts off).
+        drawer = language.enter_context(background.helper(
+            load_drawing, fork=self.options.jobs != 1 and config.charts.enabled))
         documents_before = self._restore_documents(config)
         self.progress("reading and checking content")
         site = self._site(config, diagnostics)
-        # okrs.json, the feed, the search index, the scorecards' PDFs and the static files need only the
-        # model: another process makes them while this one plans the pages and renders them, and then
-        # draws the charts that are missing if they are few (matplotlib imported there once).
-        helper = language.enter_context(background.helper(  # a failed build leaves no process behind
+        # okrs.json, the feed, the search index and the static files need only the model: another
+        # process makes them while this one plans the pages and renders them.
+        exports = language.enter_context(background.start(  # a failed build leaves no process behind
             lambda: {**copied_files(site, dirs), **export_files(site)}, fork=self.options.jobs != 1))
         pages = site_pages.site_map(site)
+        pdfs = drawer.later(draw_pdfs, pdf_specs(site, pages), config.cache_dir)
         markdown = self._markdown(config)
         env = self._environment(templates, dirs, build_info, markdown)
         nav = site_pages.navigation(pages)
@@ -177,7 +183,7 @@ class Builder:
         reuse = plan_reuse(pages, _shared_digest(site, dirs, build_info, nav), previous, config.output_dir, page_cache,
                            previous is not None and previous.extra.get("build_line") == line.decode())
         charts = start_charts(site, reuse.render, dirs, diagnostics, self.options.jobs, self.progress,
-                              reuse.restorable, helper)
+                              reuse.restorable, drawer)
         to_render = [page for page in charts.pages if page.url not in reuse.cached]
         self.progress(f"rendering {len(to_render):,} pages ({len(pages) - len(to_render):,} unchanged)")
         job = RenderJob(env, config.pretty_urls, {"site": site, "config": config, "nav": nav},
@@ -197,7 +203,7 @@ class Builder:
             raise
         if diagnostics.errors:  # a template failed: the exports are not waited for (their process is stopped)
             raise BuildFailed(diagnostics.sorted())
-        other_files = {**helper.result(), **page_exports(site, pages)}
+        other_files = {**exports.result(), **pdfs.result(), **page_exports(site, pages)}
         reuse.forget([page.url for page in chart_files.redo] + list(charts.unspecified))
         reuse.forget(rendered.reached)
         kept_charts = {path: KEPT for paths in reuse.kept.values() for path in paths}

@@ -22,8 +22,11 @@ from okrsite.model.site import KeyResult, Objective, Project, Site
 from okrsite.site import changes, search
 from okrsite.site.changes import News
 from okrsite.site.formatting import _, local_digits, ngettext, percent, status_word, value_text
-from okrsite.site.pages import Page, report_periods, scorecard_card
-from okrsite.site.scorecard_pdf import pdf_files
+from okrsite.site.charts.palette import palette_for_theme
+from okrsite.site.pages import SCORECARD_TEMPLATE, Page
+from okrsite.site.scorecard import Scorecard
+from okrsite.site.scorecard_pdf import PdfSpec, pdf_path, pdf_spec
+from okrsite.site.themes import theme_dirs
 
 FEED_ENTRIES = 50
 
@@ -211,8 +214,6 @@ EXPORTS: dict[str, Callable[[Site], bytes]] = {
 # Exports made together: what makes their files (path -> bytes).
 EXPORT_SETS: tuple[Callable[[Site], dict[str, bytes]], ...] = (
     search.index_files,  # search.json, and search.js for the search box
-    lambda site: pdf_files(site, [scorecard_card(site, p.id) for p in report_periods(site)],
-                           lambda path: _absolute(site, path)),  # periods/<id>/scorecard.pdf
 )
 
 
@@ -221,6 +222,18 @@ def export_files(site: Site) -> dict[str, bytes]:
     for make_set in EXPORT_SETS:
         files.update(make_set(site))
     return files
+
+
+def pdf_specs(site: Site, pages: list[Page]) -> dict[str, PdfSpec]:
+    """What each period's scorecard PDF shows (periods/<id>/scorecard.pdf -> its spec; none with charts
+    off): the card of the period's scorecard page, in the theme's light colours, with the page's address.
+    Specs are plain text and numbers, so the build's drawing process draws them (scorecard_pdf.draw_pdfs)."""
+    if not site.config.charts.enabled:
+        return {}
+    colours = palette_for_theme(theme_dirs(site.config.theme_dir)).light
+    cards: list[Scorecard] = [page.context["card"] for page in pages if page.template == SCORECARD_TEMPLATE]
+    return {pdf_path(card.period.id): pdf_spec(card, site.config.title, colours,
+                                               _absolute(site, f"periods/{card.period.id}/")) for card in cards}
 
 
 def page_exports(site: Site, pages: list[Page]) -> dict[str, bytes]:

@@ -433,9 +433,12 @@ def scorecard_card(site: Site, period_id: str) -> scorecard.Scorecard:
                                attention=attention_projects(site, portfolio.period_projects(site, period_id), period_id))
 
 
+SCORECARD_TEMPLATE = "scorecard.html"  # its pages' cards are also drawn as PDFs (exports.pdf_specs)
+
+
 def scorecard_pages(site: Site) -> list[Page]:
     """A scorecard per period with a report, beside its PDF (exports); self-contained."""
-    return [Page(scorecard_url(p.id) + "index.html", "scorecard.html", _("Scorecard: %(period)s", period=p.title),
+    return [Page(scorecard_url(p.id) + "index.html", SCORECARD_TEMPLATE, _("Scorecard: %(period)s", period=p.title),
                  {"card": scorecard_card(site, p.id), "pdf": site.config.charts.enabled},
                  section="periods", depends="context") for p in report_periods(site)]
 

@@ -11,17 +11,15 @@ They are drawn when charts are on (`charts: enabled`): the same library draws bo
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from okrsite import __version__
-from okrsite.model.site import Site
 from okrsite.model.vocabulary import ENDED_STATUSES, OKR_STATUSES, term
 from okrsite.site.charts.cache import ChartCache, drawing_key
-from okrsite.site.charts.palette import palette_for_theme
 from okrsite.site.formatting import _, date, grade, ngettext, number, pace_words, percent, status_label, status_word
 from okrsite.site.language import pgettext_
-from okrsite.site.themes import theme_dirs
 from okrsite.site.scorecard import KeyResultLine, LaneLine, ObjectiveLine, ProjectLine, Scorecard
 
 
@@ -178,18 +176,14 @@ def pdf_spec(card: Scorecard, site_title: str, colours: tuple[tuple[str, str], .
     )
 
 
-def pdf_files(site: Site, cards: Iterable[Scorecard], address: Callable[[str], str]) -> dict[str, bytes]:
-    """Each card's PDF (from the cache, or drawn), by its path in the site; none with charts off.
-    `address` makes the period page's link printed in the footer."""
-    if not site.config.charts.enabled:
-        return {}
-    colours = palette_for_theme(theme_dirs(site.config.theme_dir)).light
-    folder = site.config.cache_dir / CACHE_FOLDER
+def draw_pdfs(specs: dict[str, PdfSpec], cache_dir: Path) -> dict[str, bytes]:
+    """Each PDF (path in the site -> its spec) from the cache, or drawn; the cache keeps these only.
+    Plain data in and out: the build's drawing process does it (matplotlib imported there early)."""
+    folder = cache_dir / CACHE_FOLDER
     cache = ChartCache(folder)
     files: dict[str, bytes] = {}
     keys = set()
-    for card in cards:
-        spec = pdf_spec(card, site.config.title, colours, address(f"periods/{card.period.id}/"))
+    for path, spec in specs.items():
         key = drawing_key("scorecard", {"drawing": DRAWING, "spec": spec})
         keys.add(key)
         data = cache.get(key, "pdf")
@@ -197,7 +191,7 @@ def pdf_files(site: Site, cards: Iterable[Scorecard], address: Callable[[str], s
             from okrsite.site.charts.draw_scorecard import draw  # matplotlib: only when a PDF must be drawn
             data = draw(spec)
             cache.put(key, "pdf", data)
-        files[pdf_path(card.period.id)] = data
+        files[path] = data
     for stale in folder.glob("*.pdf") if folder.is_dir() else ():  # every period's is made each build:
         if stale.stem not in keys:  # the others are of content that has changed since
             with contextlib.suppress(OSError):

@@ -241,13 +241,13 @@ def _attach(pages: Sequence[Page], layouts: list[dict[tuple[str, str], ChartSpec
 def start_charts(site: Site, pages: list[Page], theme_dirs: list[Path], diagnostics: Diagnostics,
                  jobs: int | None = None, progress: Progress = None,
                  restorable: Mapping[str, Mapping[str, tuple[str, str]]] | None = None,
-                 helper: Helper[Any] | None = None) -> ChartStage:
+                 drawer: Helper[Any] | None = None) -> ChartStage:
     """The pages with their charts, and the chart files once `finish()`ed; no charts when disabled.
 
     `restorable`: pages taken whole from the page cache -> the sources of their chart files; their
     charts are made from those drawings, not specified again, when the chart cache has them all.
     Charts missing from the cache start drawing at once (in the background when there are
-    few: by the build's `helper` process, when given); pages are attached every chart as if
+    few: by the build's drawing process, `drawer`, when given); pages are attached every chart as if
     all draw, and `finish()` names the pages to render again in the rare case one fails.
     """
     settings = site.config.charts
@@ -271,7 +271,7 @@ def start_charts(site: Site, pages: list[Page], theme_dirs: list[Path], diagnost
     images, missing = _lookup(unique, cache)
     if missing and progress:
         progress(f"drawing {len(missing):,} charts ({len(images):,} from the cache)")
-    drawing = start_drawing([spec for _, spec in missing], jobs, progress, helper)
+    drawing = start_drawing([spec for _, spec in missing], jobs, progress, drawer)
     with_charts, by_page = _attach(pages, layouts, {spec.name for spec in every})
     before_pages = time.perf_counter() - started
 
