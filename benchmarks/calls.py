@@ -7,9 +7,9 @@
 On a shared 2-core VM the same build's CPU time scatters by 20 % and more, so a change worth
 5-10 % cannot be seen in timings without many pairs; the number of Python calls it makes is the
 same on every run. For each code folder (an older okrsite: `git archive REV okrsite themes | tar
--x -C DIR`), the site's okrsite.yaml, content/ and themes/ are copied to a temporary folder (the
-site's own output and cache are never touched) and built cold in one process (`--jobs 1`,
-charts as the site says) under cProfile. Printed: the calls, their ratio to the first code's, and
+-x -C DIR`), the site folder is copied to a temporary folder (without .git, .okrsite-cache and
+output/) and built cold there in one process (`--jobs 1`, `--output` inside the copy, charts as
+the site says) under cProfile: the site's own output and cache are never touched. Printed: the calls, their ratio to the first code's, and
 the seconds cProfile measured (its overhead included: compare them only with each other).
 
 It is a script, not a test: nothing here runs in CI. Standard library and okrsite only.
@@ -26,13 +26,13 @@ import sys
 import tempfile
 
 REPO = pathlib.Path(__file__).resolve().parent.parent
-COPIED = ("okrsite.yaml", "content", "themes")
+LEFT_OUT = (".git", ".okrsite-cache", "output")  # a cold build, and nothing of the site's own output
 
 # Run in the child, with the code under test first on sys.path: the build as `python -m okrsite`
 # runs it (runpy, so older okrsites, whose modules are laid out otherwise, run too).
 PROFILED = """
 import cProfile, pstats, runpy, sys
-sys.argv = ["okrsite", "build", "--quiet", "--jobs", "1"]
+sys.argv = ["okrsite", "build", "--quiet", "--jobs", "1", "--output", "calls-output"]
 profile = cProfile.Profile()
 profile.enable()
 try:
@@ -50,13 +50,8 @@ print("calls", stats.total_calls, round(stats.total_tt, 2), int(failed))
 def count(site: pathlib.Path, code: pathlib.Path) -> tuple[int, float]:
     """The calls and profiled seconds of one cold build of a copy of `site` with the okrsite in `code`."""
     with tempfile.TemporaryDirectory(prefix="okrsite-calls-") as folder:
-        copy = pathlib.Path(folder)
-        for name in COPIED:
-            source = site / name
-            if source.is_dir():
-                shutil.copytree(source, copy / name)
-            elif source.is_file():
-                shutil.copy2(source, copy / name)
+        copy = pathlib.Path(folder) / "site"
+        shutil.copytree(site, copy, ignore=shutil.ignore_patterns(*LEFT_OUT))
         env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
         env["PYTHONPATH"] = str(code)
         result = subprocess.run([sys.executable, "-c", PROFILED], cwd=copy, env=env, capture_output=True, text=True)

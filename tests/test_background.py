@@ -3,6 +3,7 @@ asks for any more never keeps its process alive."""
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import subprocess
 import sys
@@ -91,6 +92,23 @@ def test_a_job_too_large_to_send_to_a_busy_helper_never_waits_for_it() -> None:
     out = subprocess.run([sys.executable, "-c", BOTH_SEND], capture_output=True, text=True, timeout=60,
                          cwd=REPO, check=True)
     assert out.stdout.split() == ["1000000", "5000000"]
+
+
+def _slow_len(data: bytes) -> int:
+    time.sleep(60)
+    return len(data)
+
+
+@pytest.mark.skipif(not background.can_fork(), reason="no process can be forked here")
+def test_a_job_too_large_for_the_pipe_runs_apart_and_ends_with_the_helper() -> None:
+    """A build that fails before asking stops its helper: a job sent to a process of its own
+    (too large for the pipe) must not go on running."""
+    helper = background.helper(lambda: None)
+    helper.later(_slow_len, b"y" * (background.PIPE_ROOM + 1))
+    assert len(multiprocessing.active_children()) == 2  # the helper, and the large job's own process
+    started = time.monotonic()
+    helper.stop()
+    assert multiprocessing.active_children() == [] and time.monotonic() - started < 10
 
 
 def test_a_helper_sends_no_more_than_a_quarter_of_a_small_pipe_buffer() -> None:

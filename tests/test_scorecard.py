@@ -20,7 +20,7 @@ from okrsite.build.builder import BuildOptions, Builder, build
 from okrsite.diagnostics import Diagnostics
 from okrsite.site.exports import export_files, pdf_specs
 from okrsite.site.pages import site_map
-from okrsite.site.scorecard_pdf import draw_pdfs
+from okrsite.site.scorecard_pdf import CACHE_FOLDER, draw_pdfs
 from okrsite.site.formatting import whole_percent
 from okrsite.site.language import load_language, speaking
 from okrsite.site.scorecard import TOP_OBJECTIVES
@@ -222,3 +222,12 @@ def test_printing_the_scorecard_page_gives_one_a4_landscape_page(browser, refere
             assert pages == 1 and size.endswith("(A4)") and float(size.split()[0]) > float(size.split()[2])
     finally:
         context.close()
+
+
+def test_with_nothing_to_draw_the_pdf_cache_is_left_as_it_is(tmp_path: Path) -> None:
+    """Charts turned off make no PDF: the cached ones stay for when they are on again."""
+    kept = tmp_path / CACHE_FOLDER / "0123abcd.pdf"
+    kept.parent.mkdir()
+    kept.write_bytes(b"%PDF-1.4 drawn before")
+    assert draw_pdfs({}, tmp_path) == {}
+    assert kept.read_bytes() == b"%PDF-1.4 drawn before"

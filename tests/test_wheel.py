@@ -50,13 +50,18 @@ def build_wheel(tmp_path: Path) -> Path:
 
 
 def make_venv(tmp_path: Path, wheel: Path) -> Path:
-    """A fresh virtualenv holding the wheel. Its dependencies are this interpreter's (the venv sees its
-    site-packages; installing them from the package index took ~20 s of the suite and needed the
-    network): that the wheel declares each one is checked from its metadata, below. The wheel is
-    installed beside the source tree's okrsite, which the venv's own copy shadows (checked)."""
+    """A fresh virtualenv holding the wheel. Its dependencies are this interpreter's: a .pth file in
+    the venv names the folders they are installed in (installing them from the package index took
+    ~20 s of the suite and needed the network; that the wheel declares each one is checked from its
+    metadata, below). Folders named in a .pth file come after the venv's own, so the wheel's okrsite
+    shadows any other one there (checked by the test)."""
     env_dir = tmp_path / "venv"
-    venv.create(env_dir, system_site_packages=True)  # no pip of its own: this interpreter's installs into it
+    venv.create(env_dir)  # no pip of its own: this interpreter's installs into it
     python = env_dir / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+    own = run(python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])", cwd=tmp_path).stdout.strip()
+    libraries = [entry for entry in sys.path if Path(entry).is_dir() and Path(entry).name in ("site-packages",
+                                                                                              "dist-packages")]
+    (Path(own) / "this-interpreters-libraries.pth").write_text("\n".join(libraries) + "\n", encoding="utf-8")
     result = run(sys.executable, "-m", "pip", "--python", python, "install", "--quiet", "--disable-pip-version-check",
                  "--no-deps", "--ignore-installed", wheel, cwd=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -283,6 +283,7 @@ def test_percentages_and_points_on_one_page_agree(progress: float, expected: flo
     ('{{ _("Cost & time <b>") }}', "Cost & time <b>"),  # a translation is the theme's markup, not escaped
     ('{{ _("Owner")|upper }} {{ _("Owner")[0] }} {{ _("Owner") ~ "s" }} {{ _("Owner").lower() }}', "OWNER O Owners owner"),
     ('{{ _("Hello %(name)s", name="<b>") }}', "Hello &lt;b&gt;"),  # with values: a call, values escaped
+    ('{{ _("a") + "<b>" }}|{% autoescape false %}{{ _("a") + "<b>" }}{% endautoescape %}', "a&lt;b&gt;|a<b>"),  # text where off
 ])
 def test_a_fixed_word_is_put_into_the_template_as_the_call_would_give_it(source: str, shown: str) -> None:
     assert render(source) == shown

@@ -171,6 +171,7 @@ class Helper(Generic[T]):
         self._answers: dict[int, object] = {}  # received, not yet asked for
         self._unanswered = 0  # bytes of the jobs sent that are not answered yet (at most `_room`)
         self._room = _room(channel) if channel is not None else 0
+        self._others: list[Pending[object]] = []  # jobs too large for the pipe, each in a process of its own
         self._first: Pending[T] = Pending(lambda: self._answer(0, work))
 
     def result(self) -> T:
@@ -184,7 +185,9 @@ class Helper(Generic[T]):
             return Pending(here)
         data = ForkingPickler.dumps((job, args))
         if self._unanswered + len(data) > self._room:  # sending could wait for the busy helper, which
-            return start(here)  # may itself wait to send its answer: a process of its own instead
+            own = start(here)  # may itself wait to send its answer: a process of its own instead,
+            self._others.append(own)  # stopped with the helper
+            return own
         try:
             self._channel.send_bytes(data)
         except OSError:  # the process is gone
@@ -217,7 +220,10 @@ class Helper(Generic[T]):
         self.stop()
 
     def stop(self) -> None:
-        """End the process (once the build is done with it, or has failed)."""
+        """End the process, and those of jobs too large for its pipe (once the build is done with
+        them, or has failed)."""
+        for other in self._others:
+            other.stop()
         if self._process is not None and self._channel is not None:
             if self._process.is_alive():
                 self._process.terminate()

@@ -32,11 +32,15 @@ from okrsite.site.markdown import RenderCache
 from okrsite.site.pages import Page
 
 
+FIXED_WORDS = "okrsite_fixed_words"  # the filter a fixed word goes through (folded as the template compiles)
+
+
 class FixedWords(jinja2.ext.Extension):
     """The theme's fixed words (a call of `_` or `gettext` with one text and no values), translated
     once as each template is compiled instead of on every page (~190,000 calls in a 1,000-objective
-    build; a fifth of the rendering). The call becomes a constant, `("Owner"|safe)`, which Jinja
-    writes into the template's code as text. So templates are compiled in the build's language, and an
+    build; a fifth of the rendering). The call becomes a constant, `("Owner"|okrsite_fixed_words)`
+    (markup where autoescape is on, text where off, as the call gives), which Jinja writes into the
+    template's code as text. So templates are compiled in the build's language, and an
     environment serves one language (okrsite.build.builder keys it so). A call with values, or
     whose message cannot be formatted without them, stays a call, as does `x._(...)`."""
 
@@ -51,7 +55,7 @@ class FixedWords(jinja2.ext.Extension):
                 at += 1
                 continue
             yield from (jinja2.lexer.Token(token.lineno, kind, value) for kind, value in
-                        (("lparen", "("), ("string", words), ("pipe", "|"), ("name", "safe"), ("rparen", ")")))
+                        (("lparen", "("), ("string", words), ("pipe", "|"), ("name", FIXED_WORDS), ("rparen", ")")))
             at += 4
 
 
@@ -169,6 +173,7 @@ def make_environment(theme_dirs_: list[Path], globals_: dict[str, Any],
     env.newstyle_gettext = True  # type: ignore[attr-defined]  # {% trans %} and _() format alike, values escaped
     env.globals.update(gettext=_gettext, _=_gettext, ngettext=_ngettext, zone_label=zone_label)
     cache = markdown or RenderCache()
+    env.filters[FIXED_WORDS] = _fixed_word
     env.filters.update(markdown=cache.markdown, inline=cache.inline, number=number, percent=percent,
                        grade=grade, css_percent=css_percent, date=date, status_label=status_label, status_icon=status_icon,
                        money=money, ratio=ratio)
@@ -198,6 +203,12 @@ def _ngettext(eval_ctx: jinja2.nodes.EvalContext, singular: str, plural: str, co
 def _trusted(eval_ctx: jinja2.nodes.EvalContext, text: str) -> str:
     """A translation is markup where the output is escaped."""
     return Markup(text) if eval_ctx.autoescape else text
+
+
+@jinja2.pass_eval_context
+def _fixed_word(eval_ctx: jinja2.nodes.EvalContext, text: str) -> str:
+    """A fixed word as its call gave it (FixedWords): Jinja runs this as it compiles the template."""
+    return _trusted(eval_ctx, text)
 
 
 def render_page(env: jinja2.Environment, page: Page, pretty: bool, shared: dict[str, Any]) -> str:

@@ -178,7 +178,10 @@ def pdf_spec(card: Scorecard, site_title: str, colours: tuple[tuple[str, str], .
 
 def draw_pdfs(specs: dict[str, PdfSpec], cache_dir: Path) -> dict[str, bytes]:
     """Each PDF (path in the site -> its spec) from the cache, or drawn; the cache keeps these only.
-    Plain data in and out: the build's drawing process does it (matplotlib imported there early)."""
+    Plain data in and out: the build's drawing process does it (matplotlib imported there early).
+    No specs (charts off) leaves the cache as it is, for when charts are on again."""
+    if not specs:
+        return {}
     folder = cache_dir / CACHE_FOLDER
     cache = ChartCache(folder)
     files: dict[str, bytes] = {}
