@@ -44,6 +44,21 @@ def test_the_main_page_is_the_default_period_and_links_every_other(built: Path) 
     assert (q1, "") in [resolve(built, period_page, ref) for ref in page_refs(period_page.read_text())[0]]
 
 
+def test_the_main_page_is_its_periods_page_at_a_shorter_address(built: Path) -> None:
+    """alignment/ and portfolio/ show the default period's page (rendered once for both
+    addresses): the same links, each landing on a page, and the canonical link
+    names the period's address, which keeps showing that period."""
+    for folder in ("alignment", "portfolio"):
+        main, period = built / folder / "index.html", built / folder / "2026-Q2/index.html"
+        main_refs, period_refs = page_refs(main.read_text())[0], page_refs(period.read_text())[0]
+        assert len(main_refs) == len(period_refs) > 40
+        # links climb to the site's root and down: the same links, one level less to climb
+        assert main_refs == [re.sub(r"^\.\./\.\./", "../", ref) for ref in period_refs]
+        assert all(resolve(built, main, ref) is None or resolve(built, main, ref)[0].is_file() for ref in main_refs)
+        canonical = f'<link rel="canonical" href="https://northwind.github.io/northwind-okrs/{folder}/2026-Q2/">'
+        assert canonical in main.read_text() and canonical in period.read_text()
+
+
 def test_each_key_result_shows_the_projects_behind_it_or_none(built: Path) -> None:
     tree = section((built / "alignment/index.html").read_text(), "tree-heading")
     assert re.search(r"Cut p95 dashboard query latency .*? Projects: Columnar cache for aggregate dashboard "

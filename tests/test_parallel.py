@@ -48,6 +48,50 @@ def test_pages_are_dealt_to_workers_by_weight_heaviest_first() -> None:
     assert [[page.url.split("/")[0] for page in share] for share in dealt] == [["p0", "p2", "p3", "p4"], ["p1", "p5"]]
 
 
+def test_a_page_and_its_copy_are_dealt_to_one_worker_the_page_first() -> None:
+    pages = [Page("alignment/index.html", "a.html", "", {}, copy_of="alignment/q2/index.html"),
+             Page("p1/index.html", "page.html", "", {}), Page("alignment/q2/index.html", "a.html", "", {}),
+             Page("p2/index.html", "page.html", "", {})]
+    sizes = {"alignment/index.html": 3_000_000, "alignment/q2/index.html": 2_000_000, "p1/index.html": 1_500_000,
+             "p2/index.html": 1_000_000}
+    dealt = shares(pages, 2, lambda page: sizes[page.url])
+    assert [[page.url for page in share] for share in dealt] == [
+        ["alignment/q2/index.html", "alignment/index.html"], ["p1/index.html", "p2/index.html"]]
+    alone = shares(pages[:2], 2, lambda page: sizes[page.url])  # its page kept from the last build
+    assert [[page.url for page in share] for share in alone] == [["alignment/index.html"], ["p1/index.html"]]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_page_shown_at_two_addresses_is_rendered_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                        jobs: int) -> None:
+    """alignment/ and portfolio/ are their default period's pages: each template runs once a
+    period, in one process or in workers (their bytes: tests/expected/demo, test_alignment)."""
+    generate(tmp_path / "site", 20)
+    config = tmp_path / "site/okrsite.yaml"
+    config.write_text(config.read_text() + "\ncharts: {enabled: false}\n")
+    monkeypatch.setattr(render, "BYTES_PER_WORKER", 1)  # two workers even for a small site
+    rendered = multiprocessing.get_context("fork").SimpleQueue()
+    original = render.render_page
+
+    def counted(env, page, *args, **kwargs):  # noqa: ANN001, ANN202 - the wrapped function's own
+        rendered.put(page.url)
+        return original(env, page, *args, **kwargs)
+
+    monkeypatch.setattr(render, "render_page", counted)
+    report = build(BuildOptions(config, jobs=jobs))
+    urls = []
+    while not rendered.empty():
+        urls.append(rendered.get())
+    assert report.pages_workers == jobs
+    assert len(urls) == report.pages - 2 and len(set(urls)) == len(urls)
+    assert "alignment/index.html" not in urls and "portfolio/index.html" not in urls
+    assert {"alignment/2026-Q2/index.html", "portfolio/2026-Q2/index.html"} <= set(urls)
+    output = tmp_path / "site/output"
+    for folder in ("alignment", "portfolio"):
+        main, period = (output / folder / "index.html").read_text(), (output / folder / "2026-Q2/index.html").read_text()
+        assert main == period.replace('"../../', '"../')  # no site_url, so no canonical link
+
+
 def test_an_edit_that_changes_the_large_lists_renders_them_in_two_processes(tmp_path: Path,
                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     """The lists of a large site weigh megabytes: the last build's sizes send an edit's few pages to two

@@ -58,6 +58,10 @@ class Page:
     # "context": its context holds all it shows (besides site settings), so an equal context
     # renders equal bytes and a rebuild may keep the old file; "site": it may show anything.
     depends: Literal["context", "site"] = "site"
+    # The url of the page this one shows at another address (same template, title and context):
+    # the two are rendered once, each with its own links (okrsite.site.render), and this copy's
+    # `page` is the other's, so a canonical link names the other's address.
+    copy_of: str | None = None
 
     @property
     def path(self) -> str:
@@ -379,7 +383,7 @@ def alignment_pages(site: Site) -> list[Page]:
                           depends="context"))
         if period.id == site.default_period:
             pages.append(Page("alignment/index.html", "alignment.html", title, context, section="alignment",
-                              depends="context", nav=NavEntry(_("Alignment"), 40)))
+                              depends="context", nav=NavEntry(_("Alignment"), 40), copy_of=url + "index.html"))
     return pages
 
 
@@ -400,7 +404,8 @@ def portfolio_pages(site: Site) -> list[Page]:
                           depends="context", charts=charts))
         if period.id == site.default_period:
             pages.append(Page("portfolio/index.html", "portfolio.html", title, context, section="portfolio",
-                              depends="context", charts=charts, nav=NavEntry(_("Portfolio"), 35)))
+                              depends="context", charts=charts, nav=NavEntry(_("Portfolio"), 35),
+                              copy_of=url + "index.html"))
     return pages
 
 

@@ -98,10 +98,17 @@ def relative_url(page: Page, pretty: bool) -> Callable[[str], str]:
     Directory paths end in '/'; with pretty_urls off they link to their index.html
     so sites work from file shares. Pages shown at any URL (404) use an absolute base.
     """
-    # Site paths never contain '..', so climbing to the root and down again is exact,
-    # and far cheaper than posixpath.relpath on every link.
-    prefix = page.base if page.base is not None else "../" * page.url.count("/")
+    return _links(climb(page), pretty)
 
+
+def climb(page: Page) -> str:
+    """What a link from the page starts with to reach the site's root. Site paths never contain
+    '..', so climbing to the root and down again is exact, and far cheaper than
+    posixpath.relpath on every link."""
+    return page.base if page.base is not None else "../" * page.url.count("/")
+
+
+def _links(prefix: str, pretty: bool) -> Callable[[str], str]:
     def url(target: str) -> str:
         path, hash_, fragment = target.partition("#")
         if not pretty and (path == "" or path.endswith("/")):
@@ -211,9 +218,23 @@ def _fixed_word(eval_ctx: jinja2.nodes.EvalContext, text: str) -> str:
     return _trusted(eval_ctx, text)
 
 
-def render_page(env: jinja2.Environment, page: Page, pretty: bool, shared: dict[str, Any]) -> str:
+def render_page(env: jinja2.Environment, page: Page, pretty: bool, shared: dict[str, Any],
+                root: str | None = None) -> str:
+    """The page's text; its links start with `root` instead of the climb to the root, if given."""
     template = env.get_template(page.template)
-    return template.render(**shared, **page.context, page=page, url=relative_url(page, pretty))
+    url = relative_url(page, pretty) if root is None else _links(root, pretty)
+    return template.render(**shared, **page.context, page=page, url=url)
+
+
+# A page shown at two addresses (Page.copy_of) is rendered once with this where its links climb to
+# the root; each address then gets its own climb. No other text of a page holds a NUL: content
+# loses its control characters (content.schema.clean_text), Markdown its NULs (CommonMark).
+_ROOT = "\x00okrsite:root\x00"
+
+
+def _renders_once(page: Page, copy: Page) -> bool:
+    """Both addresses climb to the root by a path (a link to the root itself is "./" at the root)."""
+    return page.base is None and copy.base is None and "/" in page.url and "/" in copy.url
 
 
 # --- rendering many pages -------------------------------------------------------
@@ -249,16 +270,28 @@ def _render_share(job: RenderJob, pages: Sequence[Page], cache: RenderCache) -> 
     wrongly raises TypeError, not a Jinja error: reported the same way)."""
     done: dict[str, bytes] = {}
     reached: set[str] = set()
+    copies = {page.copy_of: page for page in pages if page.copy_of is not None}
+    marked: dict[str, str] = {}  # a page rendered once for its copy too -> its text with _ROOT
     for page in pages:
+        if page.copy_of in marked:  # its page came first (shares() keeps that order)
+            done[page.url] = marked.pop(page.copy_of).replace(_ROOT, climb(page)).encode()
+            if page.copy_of in reached:
+                reached.add(page.url)
+            continue
         shared = job.shared
         view = None
         if page.depends == "context":
             view = job.view()
             shared = {**shared, "site": view}
+        once = page.url in copies and _renders_once(page, copies[page.url])
         try:
-            done[page.url] = render_page(job.env, page, job.pretty, shared).encode()
+            text = render_page(job.env, page, job.pretty, shared, _ROOT if once else None)
         except Exception as exc:  # noqa: BLE001 - becomes a diagnostic with the template's file and line
             return Rendered(done, job.on_error(exc), cache.used, reached)
+        if once:
+            marked[page.url] = text
+            text = text.replace(_ROOT, climb(page))
+        done[page.url] = text.encode()
         if view is not None and view.reached:
             reached.add(page.url)
     return Rendered(done, None, cache.used, reached)
@@ -266,13 +299,18 @@ def _render_share(job: RenderJob, pages: Sequence[Page], cache: RenderCache) -> 
 
 def shares(pages: Sequence[Page], workers: int, weight: Callable[[Page], int]) -> list[list[Page]]:
     """Pages dealt to workers so each gets about the same weight: the heaviest first, each to the
-    lightest share so far (the same split for the same pages and weights)."""
+    lightest share so far (the same split for the same pages and weights). A page and its copy
+    (Page.copy_of) go to one share, the page first, weighing what the page weighs."""
+    units: dict[str, list[Page]] = {}
+    present = {page.url for page in pages}
+    for page in sorted(pages, key=lambda page: page.copy_of in present):  # pages before their copies
+        units.setdefault(page.copy_of if page.copy_of in present else page.url, []).append(page)  # type: ignore[arg-type]
     dealt: list[list[Page]] = [[] for _ in range(workers)]
     loads = [0] * workers
-    for page in sorted(pages, key=weight, reverse=True):  # stable: equal weights keep page order
+    for unit in sorted(units.values(), key=lambda unit: weight(unit[0]), reverse=True):  # stable: equal weights keep page order
         lightest = loads.index(min(loads))
-        dealt[lightest].append(page)
-        loads[lightest] += weight(page)
+        dealt[lightest].extend(unit)
+        loads[lightest] += weight(unit[0])
     return dealt
 
 
