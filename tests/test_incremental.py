@@ -292,3 +292,75 @@ def test_bytecode_written_during_a_build_does_not_change_what_the_next_build_see
     assert input_fingerprint({}, [code], []) == before
     write(code, "module.py", "VALUE = 22\n")
     assert input_fingerprint({}, [code], []) != before
+
+
+# --- the model: what a rebuild with the same Builder (okrsite serve) works out again ------------
+
+def _counting(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
+    """Which content files the model checks, and which objectives' key results it scores, from now on
+    (okrsite.yaml is read, and checked, by every build)."""
+    from okrsite.content import schema
+    from okrsite.model import keyresults
+
+    seen: dict[str, list[str]] = {"checked": [], "scored": []}
+    check_fields, key_results = schema.check_fields, keyresults.key_results
+
+    def checking(value, fields, cursor, *args, **kwargs):  # noqa: ANN001, ANN202 - as wrapped
+        if not cursor.key_path and cursor.positions.path.startswith("content/"):
+            seen["checked"].append(cursor.positions.path)
+        return check_fields(value, fields, cursor, *args, **kwargs)
+
+    def scoring(item_id, *args, **kwargs):  # noqa: ANN001, ANN202 - as wrapped
+        seen["scored"].append(item_id)
+        return key_results(item_id, *args, **kwargs)
+
+    monkeypatch.setattr(schema, "check_fields", checking)
+    monkeypatch.setattr(keyresults, "key_results", scoring)
+    return seen
+
+
+def test_a_rebuild_checks_and_scores_only_what_changed_and_equals_a_cold_build(
+        demo_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The preview's Builder keeps what the model made of each unchanged file: a check-in checks
+    that one file and scores that one objective's key results; the site is a cold build's."""
+    builder = Builder(BuildOptions(demo_site / "okrsite.yaml"))
+    builder.build()
+    seen = _counting(monkeypatch)
+    seo = demo_site / "content/objectives/2026-Q1/marketing-seo-visibility.md"
+    seo.write_text(seo.read_text().replace("value: 1720", "value: 2100"))
+    builder.build()
+    assert seen == {"checked": ["content/objectives/2026-Q1/marketing-seo-visibility.md"],
+                    "scored": ["seo-visibility"]}
+    cold = build(BuildOptions(demo_site / "okrsite.yaml", output=tmp_path / "cold"))
+    assert tree(demo_site / "output") == tree(tmp_path / "cold")
+    assert cold.pages > 30
+
+
+def test_a_rebuild_scores_every_key_result_again_when_the_report_date_changes(
+        demo_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    builder = Builder(BuildOptions(demo_site / "okrsite.yaml"))
+    first = builder.build()
+    seen = _counting(monkeypatch)
+    config = demo_site / "okrsite.yaml"
+    config.write_text(config.read_text().replace("as_of: 2026-05-14", "as_of: 2026-06-01"))
+    builder.build()
+    objectives = list((demo_site / "content/objectives").rglob("*.md"))
+    assert seen["checked"] == [] and len(seen["scored"]) == len(objectives) > 5
+    build(BuildOptions(config, output=tmp_path / "cold"))
+    assert tree(demo_site / "output") == tree(tmp_path / "cold")
+    assert first.pages > 30
+
+
+def test_a_file_with_a_problem_is_checked_and_reported_on_every_rebuild(demo_site: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    write(demo_site, "content/objectives/2026-Q2/odd.md", "---\ntitle: Odd\nperiod: 2026-Q2\nteam: marketing\n"
+          "key_results:\n  - {id: launched, title: Launched, type: boolean, done: false, target: 3}\n---\n")
+    builder = Builder(BuildOptions(demo_site / "okrsite.yaml"))
+    warned = [w.message for w in builder.build().warnings if w.path.endswith("odd.md")]
+    assert warned == ["'target' is ignored on a boolean key result"]
+    seen = _counting(monkeypatch)
+    seo = demo_site / "content/objectives/2026-Q1/marketing-seo-visibility.md"
+    seo.write_text(seo.read_text().replace("value: 1720", "value: 2100"))
+    again_warned = [w.message for w in builder.build().warnings if w.path.endswith("odd.md")]
+    assert again_warned == warned
+    assert sorted(seen["scored"]) == ["odd", "seo-visibility"]

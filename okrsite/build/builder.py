@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     import jinja2
 
     from okrsite.build.background import Pending
+    from okrsite.model.assemble import Remembered
     from okrsite.content.history import History, Version
     from okrsite.model.site import Site
     from okrsite.site.language import Language
@@ -117,6 +118,7 @@ class Builder:
 
     options: BuildOptions
     documents: DocumentCache = field(default_factory=DocumentCache)
+    remembered: Remembered | None = None  # what the model made of each document, for the next build
     progress: Callable[[str], None] = lambda _: None  # told each stage, for a progress line
     markdown: RenderCache | None = None
     environment: tuple[tuple[object, ...], jinja2.Environment] | None = None
@@ -414,7 +416,7 @@ class Builder:
         return found
 
     def _load_site(self, config: SiteConfig, diagnostics: Diagnostics) -> Site | None:
-        from okrsite.model.assemble import assemble
+        from okrsite.model.assemble import Remembered, assemble
 
         files = discover(config.content_dir, config.root)
         diagnostics.items.extend(files.skipped)
@@ -448,8 +450,10 @@ class Builder:
             self.documents.retain({doc.path for doc in (*objectives, *projects, *free_pages, *teams)})
             if files.teams and not teams:
                 return None
+            if self.remembered is None:
+                self.remembered = Remembered()
             site = assemble(config, objectives, projects, free_pages, teams[0] if teams else None, diagnostics,
-                            lambda: self._versions(reading, config, diagnostics))
+                            lambda: self._versions(reading, config, diagnostics), self.remembered)
         if site is not None and not site.objectives and not files.objectives:
             diagnostics.warning(Location(config.relative(config.content_dir)),
                                 "no objectives found: add Markdown files under objectives/")

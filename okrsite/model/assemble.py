@@ -59,17 +59,72 @@ def _checked(doc: Document, values: dict[str, Any], cursor: s.Cursor, fields: s.
     return _Checked(doc, usable, cursor, invalid)
 
 
+@dataclass
+class _Known:
+    doc: Document  # kept, so its id() names no other document while remembered
+    values: dict[str, Any]  # as checked, before any reference is resolved
+    key_results: list[KeyResult] | None = None
+    scored_with: tuple[Any, ...] = ()  # what they were scored against: pace, settings, history
+
+
+class Remembered:
+    """What one assembly worked out for each document, for the next assembly of the same site
+    (`okrsite serve` rebuilds with one Builder, whose document cache hands out the same object
+    for a file that did not change). Such a document is not checked again, nor are its key
+    results scored again while their pace, the site's settings and their history are as they
+    were. Only what was worked out without a diagnostic is remembered: every problem is reported
+    by every build."""
+
+    def __init__(self) -> None:
+        self._last: dict[int, _Known] = {}
+        self._now: dict[int, _Known] = {}
+
+    def _known(self, doc: Document) -> _Known | None:
+        known = self._last.get(id(doc))
+        return known if known is not None and known.doc is doc else None
+
+    def fields(self, doc: Document) -> dict[str, Any] | None:
+        known = self._known(doc)
+        if known is None:
+            return None
+        self._now[id(doc)] = _Known(doc, known.values, known.key_results, known.scored_with)
+        return dict(known.values)  # the assembly resolves references in its copy
+
+    def keep_fields(self, doc: Document, values: dict[str, Any]) -> None:
+        self._now[id(doc)] = _Known(doc, dict(values))
+
+    def key_results(self, doc: Document, scored_with: tuple[Any, ...]) -> list[KeyResult] | None:
+        known = self._now.get(id(doc))
+        return known.key_results if known is not None and known.scored_with == scored_with else None
+
+    def keep_key_results(self, doc: Document, scored_with: tuple[Any, ...], key_results: list[KeyResult]) -> None:
+        known = self._now.get(id(doc))
+        if known is not None:
+            known.key_results, known.scored_with = key_results, scored_with
+
+    def turn(self) -> None:
+        """This assembly's documents are the next one's to look up; the others are forgotten."""
+        self._last, self._now = self._now, {}
+
+
 def _check(docs: Iterable[Document], fields: s.Schema, what: str,
-           diagnostics: Diagnostics) -> list[_Checked]:
+           diagnostics: Diagnostics, remembered: Remembered) -> list[_Checked]:
     result = []
     for doc in docs:
         cursor = s.Cursor(doc.positions, diagnostics)
+        known = remembered.fields(doc)
+        if known is not None:
+            result.append(_Checked(doc, known, cursor))
+            continue
+        reported = len(diagnostics.items)
         values = s.check_fields(doc.meta if doc.meta is not None else {}, fields, cursor, what)
         if values is not s.INVALID:
             item = _checked(doc, values, cursor, fields)
             if "id" in fields and not values["id"] and (problem := s.id_length_problem(item.id)):
                 cursor.error(f"the file name makes the id, and {problem}: shorten the name or set 'id'")
             result.append(item)
+            if len(diagnostics.items) == reported:
+                remembered.keep_fields(doc, item.values)
     return result
 
 
@@ -153,17 +208,30 @@ def _periods(objectives: dict[str, _Checked], config: SiteConfig,
 
 def assemble(config: SiteConfig, objective_docs: list[Document], project_docs: list[Document],
              page_docs: list[Document], teams_doc: Document | None, diagnostics: Diagnostics,
-             history: Callable[[], Mapping[str, Sequence[Version]]] | None = None) -> Site | None:
+             history: Callable[[], Mapping[str, Sequence[Version]]] | None = None,
+             remembered: Remembered | None = None) -> Site | None:
     """Check and score everything; None when any error was reported.
 
     `history` gives the versions of objective files from git (by path, oldest first), from
     which key results without check-ins get their history and every KR its target changes;
     it is called once, when the key results are made (a build may read git meanwhile).
+    `remembered`: what the last assembly of this site worked out, kept for the next.
     """
+    remembered = remembered if remembered is not None else Remembered()
+    try:
+        return _assemble(config, objective_docs, project_docs, page_docs, teams_doc, diagnostics, history, remembered)
+    finally:
+        remembered.turn()
+
+
+def _assemble(config: SiteConfig, objective_docs: list[Document], project_docs: list[Document],
+              page_docs: list[Document], teams_doc: Document | None, diagnostics: Diagnostics,
+              history: Callable[[], Mapping[str, Sequence[Version]]] | None, remembered: Remembered) -> Site | None:
     errors_before = len(diagnostics.errors)
-    objectives = _unique(_check(objective_docs, OBJECTIVE, "an objective", diagnostics), "objective", diagnostics)
-    projects = _unique(_check(project_docs, PROJECT, "a project", diagnostics), "project", diagnostics)
-    pages = _check(page_docs, PAGE, "a page", diagnostics)
+    objectives = _unique(_check(objective_docs, OBJECTIVE, "an objective", diagnostics, remembered), "objective",
+                         diagnostics)
+    projects = _unique(_check(project_docs, PROJECT, "a project", diagnostics, remembered), "project", diagnostics)
+    pages = _check(page_docs, PAGE, "a page", diagnostics, remembered)
     _check_page_slugs(pages, config)
 
     used_teams: dict[str, list[tuple[str, s.Cursor]]] = {}
@@ -180,9 +248,16 @@ def assemble(config: SiteConfig, objective_docs: list[Document], project_docs: l
         period = periods.get(item.values["period"]) or quarter_containing(config.as_of)
         pace = Pace(period, expected_progress(period, _expectation(item, config), config), config.as_of)
         versions = versions_of.get(item.doc.path, ())
-        key_results[objective_id] = kr_model.key_results(
-            objective_id, item.values["key_results"], item.cursor.child("key_results"), pace, config,
-            kr_histories(versions, period.start) if versions else {})
+        histories = kr_histories(versions, period.start) if versions else {}
+        scored_with = (objective_id, pace, config, histories)
+        found = remembered.key_results(item.doc, scored_with)
+        if found is None:
+            reported = len(diagnostics.items)
+            found = kr_model.key_results(objective_id, item.values["key_results"], item.cursor.child("key_results"),
+                                         pace, config, histories)
+            if len(diagnostics.items) == reported:
+                remembered.keep_key_results(item.doc, scored_with, found)
+        key_results[objective_id] = found
     children, kr_parents = _parents(objectives, key_results)
     for objective_id, item in objectives.items():  # drafts and projects supporting nothing: model/checks.py
         closed, period = item.values["closed"], periods.get(item.values["period"])
