@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
+import types
 from pathlib import Path
 
 import pytest
@@ -364,3 +367,38 @@ def test_a_file_with_a_problem_is_checked_and_reported_on_every_rebuild(demo_sit
     again_warned = [w.message for w in builder.build().warnings if w.path.endswith("odd.md")]
     assert again_warned == warned
     assert sorted(seen["scored"]) == ["odd", "seo-visibility"]
+
+
+def test_a_rebuild_keeps_the_model_objects_of_unchanged_files_and_digests_only_the_others(
+        demo_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The page digests of the preview's rebuilds: an object made of unchanged files is the last
+    build's object, so only the edited objective (and what its numbers change) is digested again."""
+    from okrsite.build import incremental
+
+    digested: list[str] = []
+
+    def blake2b(data: bytes, **kwargs):  # noqa: ANN202 - hashlib's
+        if re.match(rb"[A-Z]\w*\(", data):  # a model object's repr (a page's starts with a digest)
+            digested.append(data.decode().split(",", 1)[0])
+        return hashlib.blake2b(data, **kwargs)
+
+    monkeypatch.setattr(incremental, "hashlib", types.SimpleNamespace(blake2b=blake2b))
+    sites = []
+    load_site = Builder._load_site
+    monkeypatch.setattr(Builder, "_load_site", lambda self, *args: sites.append(load_site(self, *args)) or sites[-1])
+    builder = Builder(BuildOptions(demo_site / "okrsite.yaml"))
+    builder.build()
+    first = [d for d in digested if d.startswith(("Objective(", "KeyResult(", "Project("))]
+    seo = demo_site / "content/objectives/2026-Q1/marketing-seo-visibility.md"
+    seo.write_text(seo.read_text().replace("value: 1720", "value: 2100"))
+    digested.clear()
+    builder.build()
+    before, after = sites
+    assert after.objectives["seo-visibility"] is not before.objectives["seo-visibility"]
+    unchanged = [o for o in after.objectives if o not in ("seo-visibility", "grow-inbound")]
+    assert all(after.objectives[o] is before.objectives[o] for o in unchanged) and len(unchanged) > 5
+    assert all(after.projects[p] is before.projects[p] for p in after.projects if p != "blog-push")
+    model = [d for d in digested if d.startswith(("Objective(", "KeyResult(", "Project("))]
+    assert sorted(model) == ["KeyResult(id='backlinked-posts'", "KeyResult(id='bounce-rate'", "KeyResult(id='page-views'",
+                             "Objective(id='grow-inbound'", "Objective(id='seo-visibility'"]  # its roll-up too
+    assert len(first) > 50

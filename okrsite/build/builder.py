@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     import jinja2
 
     from okrsite.build.background import Pending
+    from okrsite.build.incremental import ObjectDigests
     from okrsite.model.assemble import Remembered
     from okrsite.content.history import History, Version
     from okrsite.model.site import Site
@@ -119,6 +120,7 @@ class Builder:
     options: BuildOptions
     documents: DocumentCache = field(default_factory=DocumentCache)
     remembered: Remembered | None = None  # what the model made of each document, for the next build
+    digested: ObjectDigests | None = None  # the digests of the model objects the last build's pages show
     progress: Callable[[str], None] = lambda _: None  # told each stage, for a progress line
     markdown: RenderCache | None = None
     environment: tuple[tuple[object, ...], jinja2.Environment] | None = None
@@ -183,7 +185,7 @@ class Builder:
         line = build_line(env, build_info)
         page_cache = PageCache(config.cache_dir / PAGES_FOLDER)
         reuse = plan_reuse(pages, _shared_digest(site, dirs, build_info, nav), previous, config.output_dir, page_cache,
-                           previous is not None and previous.extra.get("build_line") == line.decode())
+                           previous is not None and previous.extra.get("build_line") == line.decode(), self.digested)
         charts = start_charts(site, reuse.render, dirs, diagnostics, self.options.jobs, self.progress,
                               reuse.restorable, drawer)
         to_render = [page for page in charts.pages if page.url not in reuse.cached]
@@ -193,6 +195,7 @@ class Builder:
 
         def while_rendering() -> None:
             reuse.take_digests()
+            self.digested = reuse.object_digests()
             self._save_documents(config, previous)
 
         try:

@@ -54,17 +54,24 @@ def shared_inputs(site: Site) -> dict[str, Any]:
     return {name: repr(replace(config, **where) if name == "config" else getattr(site, name)) for name in SITE_SETTINGS}
 
 
+# A model object's id -> the object (kept alive, so no other object has its id) and its digest.
+ObjectDigests = dict[int, tuple[object, str]]
+
+
 class ContextDigests:
     """What each self-contained page's bytes depend on, as a digest of its context.
 
     A context's repr is deterministic (frozen dataclasses, dicts in build order, ISO
     dates). Model objects appear in many contexts (a project on every objective page
-    it supports, an objective on its team's page), so each is repr'd and hashed once.
+    it supports, an objective on its team's page), so each is repr'd and hashed once;
+    `last` holds the last build's, for a builder that builds again (`okrsite serve`,
+    whose model keeps the objects of unchanged files: okrsite.model.assemble.Remembered).
     """
 
-    def __init__(self, shared: str) -> None:
+    def __init__(self, shared: str, last: ObjectDigests | None = None) -> None:
         self.shared = shared  # site-wide settings, team names, theme and okrsite itself
-        self._objects: dict[int, tuple[object, str]] = {}  # keeps each object alive, so ids stay unique
+        self._last = last or {}
+        self.objects: ObjectDigests = {}
 
     def page(self, page: Page) -> str:
         text = f"{self.shared}\n{page.url}\n{page.template}\n{self._text(page.context)}"
@@ -76,10 +83,12 @@ class ContextDigests:
         if isinstance(value, (list, tuple)):
             return "[" + ",".join(self._text(item) for item in value) + "]"
         if is_dataclass(value):
-            known = self._objects.get(id(value))
+            known = self.objects.get(id(value))
             if known is None:
-                digest = hashlib.blake2b(repr(value).encode(), digest_size=16).hexdigest()
-                known = self._objects[id(value)] = (value, digest)
+                known = self._last.get(id(value))
+                if known is None or known[0] is not value:
+                    known = (value, hashlib.blake2b(repr(value).encode(), digest_size=16).hexdigest())
+                self.objects[id(value)] = known
             return known[1]
         return repr(value)
 
@@ -104,6 +113,10 @@ class Reuse:
             self.digests[page.url] = self._contexts.page(page)
         self._pending = []
 
+    def object_digests(self) -> ObjectDigests:
+        """The model objects this build digested, for the next build of the same builder."""
+        return self._contexts.objects if self._contexts is not None else {}
+
     def forget(self, urls: Iterable[str]) -> None:
         """These pages must be rendered again next time (a chart failed, or the page read beyond
         its context)."""
@@ -112,7 +125,7 @@ class Reuse:
 
 
 def plan_reuse(pages: list[Page], shared: str, previous: BuildState | None, output: Path, cache: PageCache,
-               same_line: bool) -> Reuse:
+               same_line: bool, digested: ObjectDigests | None = None) -> Reuse:
     """Which pages can be kept: their digest is the last build's, their files are intact and the
     footer's commit line is the same (`same_line`); which of the others the page cache holds; and
     of those, where the chart files come from that the page cache recorded for them (`restorable`).
@@ -120,8 +133,9 @@ def plan_reuse(pages: list[Page], shared: str, previous: BuildState | None, outp
     With no last build nothing can be kept or found, and the digests (for the next build) wait
     for `take_digests()`, which the builder calls while the page workers render. A fresh clone in
     CI, the cache restored, has a last build but no output folder: its pages come from the cache.
+    `digested`: the model objects the same builder's last build digested.
     """
-    contexts = ContextDigests(shared)
+    contexts = ContextDigests(shared, digested)
     own = [page for page in pages if page.depends == "context"]
     if previous is None:
         return Reuse(list(pages), {}, {}, {}, own, contexts)

@@ -7,8 +7,9 @@ returned only when there is no error, so later stages can trust it.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+import operator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from okrsite.content import schema as s
 from okrsite.model import portfolio, scoring
@@ -31,6 +32,7 @@ OBJECTIVE = schema_of(Objective)
 PROJECT = schema_of(Project)
 TEAM = schema_of(Team)
 PAGE = schema_of(FreePage)
+_T = TypeVar("_T")
 
 
 def _stem(path: str) -> str:
@@ -65,6 +67,9 @@ class _Known:
     values: dict[str, Any]  # as checked, before any reference is resolved
     key_results: list[KeyResult] | None = None
     scored_with: tuple[Any, ...] = ()  # what they were scored against: pace, settings, history
+    made: Any = None  # the objective or project made of it
+    made_from: str = ""  # ... with these worked-out values (their repr: 1 and 1.0 differ on a page)
+    parts: tuple[Any, ...] = ()  # ... and these model objects in it (compared by identity)
 
 
 class Remembered:
@@ -72,8 +77,9 @@ class Remembered:
     (`okrsite serve` rebuilds with one Builder, whose document cache hands out the same object
     for a file that did not change). Such a document is not checked again, nor are its key
     results scored again while their pace, the site's settings and their history are as they
-    were. Only what was worked out without a diagnostic is remembered: every problem is reported
-    by every build."""
+    were, and its objective or project is the same object while all it is made of is the same
+    (so the page digests, okrsite.build.incremental, know it). Only what was worked out without a
+    diagnostic is remembered: every problem is reported by every build."""
 
     def __init__(self) -> None:
         self._last: dict[int, _Known] = {}
@@ -87,7 +93,8 @@ class Remembered:
         known = self._known(doc)
         if known is None:
             return None
-        self._now[id(doc)] = _Known(doc, known.values, known.key_results, known.scored_with)
+        self._now[id(doc)] = _Known(doc, known.values, known.key_results, known.scored_with, known.made,
+                                    known.made_from, known.parts)
         return dict(known.values)  # the assembly resolves references in its copy
 
     def keep_fields(self, doc: Document, values: dict[str, Any]) -> None:
@@ -101,6 +108,18 @@ class Remembered:
         known = self._now.get(id(doc))
         if known is not None:
             known.key_results, known.scored_with = key_results, scored_with
+
+    def made(self, doc: Document, made_from: str, parts: tuple[Any, ...], make: Callable[[], _T]) -> _T:
+        """What `make` makes of the document: the last assembly's object when it was made from the
+        same checked fields (the file did not change), `made_from` and the same `parts`."""
+        known = self._now.get(id(doc))
+        if known is not None and known.made is not None and known.made_from == made_from \
+                and len(known.parts) == len(parts) and all(map(operator.is_, known.parts, parts)):
+            return known.made  # type: ignore[no-any-return]
+        made = make()
+        if known is not None:
+            known.made, known.made_from, known.parts = made, made_from, parts
+        return made
 
     def turn(self) -> None:
         """This assembly's documents are the next one's to look up; the others are forgotten."""
@@ -271,7 +290,7 @@ def _assemble(config: SiteConfig, objective_docs: list[Document], project_docs: 
         return None
 
     scored = _score_objectives(objectives, key_results, children, kr_parents, periods, config,
-                               teams_doc is not None)
+                               teams_doc is not None, remembered)
     return Site(
         config=config,
         as_of=config.as_of,
@@ -279,7 +298,7 @@ def _assemble(config: SiteConfig, objective_docs: list[Document], project_docs: 
         periods=periods,
         teams=teams,
         objectives=scored,
-        projects={pid: _project(item, config, teams_doc is not None, scored, periods)
+        projects={pid: _project(item, config, teams_doc is not None, scored, periods, remembered)
                   for pid, item in projects.items()},
         pages=tuple(sorted((_page(item, config) for item in pages), key=lambda p: (p.weight, p.title, p.slug))),
         projects_by_link=linked,
@@ -360,7 +379,7 @@ def _project_links(projects: dict[str, _Checked], objectives: dict[str, _Checked
 
 def _score_objectives(objectives: dict[str, _Checked], key_results: dict[str, list[KeyResult]],
                       children: dict[str, list[str]], kr_parents: dict[str, str], periods: dict[str, Period],
-                      config: SiteConfig, has_team_file: bool) -> dict[str, Objective]:
+                      config: SiteConfig, has_team_file: bool, remembered: Remembered) -> dict[str, Objective]:
     order = children_first(list(objectives), children)
     scored = scores(order, key_results, children, lambda o: periods[objectives[o].values["period"]],
                     lambda o: _expectation(objectives[o], config), config)
@@ -370,20 +389,22 @@ def _score_objectives(objectives: dict[str, _Checked], key_results: dict[str, li
         score = scored[objective_id]
         closed = item.values["closed"]
         grade = closed["grade"] if closed and period.has_ended(config.as_of) else score.computed_grade
-        result[objective_id] = construct(
-            Objective, item.values, id=objective_id, period=period.id, kind=item.values["kind"] or config.default_kind,
+        worked_out = dict(
+            id=objective_id, period=period.id, kind=item.values["kind"] or config.default_kind,
             progress=score.progress or 0.0, expected=score.expected, status=score.status, grade=grade,
             computed_grade=score.computed_grade, forecast_progress=score.forecast_progress,
             trending_to_miss=score.trending_to_miss, expectation=_expectation(item, config), source=item.doc.path,
             teams=tuple(_team_id(team, has_team_file) for _, team in _team_values(item)),
             parent=item.values["parent"] and item.values["parent"].partition("/")[0],
-            parent_kr=kr_parents.get(objective_id), key_results=tuple(key_results[objective_id]),
-            children=tuple(sorted(children.get(objective_id, ()))), body=item.doc.body)
+            parent_kr=kr_parents.get(objective_id), children=tuple(sorted(children.get(objective_id, ()))))
+        krs = tuple(key_results[objective_id])
+        result[objective_id] = remembered.made(item.doc, repr(worked_out), krs, lambda: construct(
+            Objective, item.values, **worked_out, key_results=krs, body=item.doc.body))
     return result
 
 
 def _project(item: _Checked, config: SiteConfig, has_team_file: bool, objectives: dict[str, Objective],
-             periods: dict[str, Period]) -> Project:
+             periods: dict[str, Period], remembered: Remembered) -> Project:
     """A project with its scores; its lane needs the scores of what it supports, so projects come
     once the objectives are scored."""
     v = item.values
@@ -395,16 +416,17 @@ def _project(item: _Checked, config: SiteConfig, has_team_file: bool, objectives
     budget, hours = v["budget"] or {}, v["hours"] or {}
     evm = portfolio.earned_value(budget.get("planned"), budget.get("spent"), progress, elapsed)
     supported = portfolio.supports(v["key_results"], objectives, periods, as_of)
-    return construct(
-        Project, v, id=item.id, progress=progress, late=late,
+    worked_out = dict(
+        id=item.id, progress=progress, late=late,
         over_budget=scoring.is_over(budget.get("planned"), budget.get("spent")),
         over_hours=scoring.is_over(hours.get("planned"), hours.get("actual")),
         schedule_elapsed=elapsed,
         health=scoring.project_health(progress, elapsed, late, as_of, v["start"], config.thresholds),
         evm=evm, lane=portfolio.lane(v["status"], late, evm, supported),
-        source=item.doc.path, team=_team_id(v["team"], has_team_file),
-        updates=tuple(sorted((construct(Update, u) for u in v["updates"]), key=lambda u: u.date, reverse=True)),
-        body=item.doc.body)
+        source=item.doc.path, team=_team_id(v["team"], has_team_file))
+    return remembered.made(item.doc, repr(worked_out), (), lambda: construct(
+        Project, v, **worked_out, body=item.doc.body,
+        updates=tuple(sorted((construct(Update, u) for u in v["updates"]), key=lambda u: u.date, reverse=True))))
 
 
 def _page_slug(item: _Checked, config: SiteConfig) -> str:
