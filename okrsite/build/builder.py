@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 
     from okrsite.build.background import Pending
     from okrsite.build.incremental import ObjectDigests
-    from okrsite.model.assemble import Remembered
+    from okrsite.model.remembered import Remembered
     from okrsite.content.history import History, Version
     from okrsite.model.site import Site
     from okrsite.site.language import Language
@@ -419,7 +419,8 @@ class Builder:
         return found
 
     def _load_site(self, config: SiteConfig, diagnostics: Diagnostics) -> Site | None:
-        from okrsite.model.assemble import Remembered, assemble
+        from okrsite.model.assemble import assemble
+        from okrsite.model.remembered import Remembered
 
         files = discover(config.content_dir, config.root)
         diagnostics.items.extend(files.skipped)

@@ -65,7 +65,7 @@ class ContextDigests:
     dates). Model objects appear in many contexts (a project on every objective page
     it supports, an objective on its team's page), so each is repr'd and hashed once;
     `last` holds the last build's, for a builder that builds again (`okrsite serve`,
-    whose model keeps the objects of unchanged files: okrsite.model.assemble.Remembered).
+    whose model keeps the objects of unchanged files: okrsite.model.remembered.Remembered).
     """
 
     def __init__(self, shared: str, last: ObjectDigests | None = None) -> None:

@@ -7,9 +7,8 @@ returned only when there is no error, so later stages can trust it.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-import operator
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 from okrsite.content import schema as s
 from okrsite.model import portfolio, scoring
@@ -24,6 +23,7 @@ from okrsite.model.keyresults import Pace
 from okrsite.model.objectives import children_first, expected_progress, scores
 from okrsite.model.site import FreePage, KeyResult, Objective, Project, Site, Team, Update
 from okrsite.model.periods import Period, quarter_containing, resolve_period
+from okrsite.model.remembered import Remembered
 from okrsite.content.source import Document
 
 MAX_TEAMS = 10_000  # in teams.yaml (README, "Safety")
@@ -32,7 +32,6 @@ OBJECTIVE = schema_of(Objective)
 PROJECT = schema_of(Project)
 TEAM = schema_of(Team)
 PAGE = schema_of(FreePage)
-_T = TypeVar("_T")
 
 
 def _stem(path: str) -> str:
@@ -59,71 +58,6 @@ def _checked(doc: Document, values: dict[str, Any], cursor: s.Cursor, fields: s.
     invalid = frozenset(name for name, value in values.items() if value is s.INVALID)
     usable = {name: (fields[name].default if name in invalid else value) for name, value in values.items()}
     return _Checked(doc, usable, cursor, invalid)
-
-
-@dataclass
-class _Known:
-    doc: Document  # kept, so its id() names no other document while remembered
-    values: dict[str, Any]  # as checked, before any reference is resolved
-    key_results: list[KeyResult] | None = None
-    scored_with: tuple[Any, ...] = ()  # what they were scored against: pace, settings, history
-    made: Any = None  # the objective or project made of it
-    made_from: str = ""  # ... with these worked-out values (their repr: 1 and 1.0 differ on a page)
-    parts: tuple[Any, ...] = ()  # ... and these model objects in it (compared by identity)
-
-
-class Remembered:
-    """What one assembly worked out for each document, for the next assembly of the same site
-    (`okrsite serve` rebuilds with one Builder, whose document cache hands out the same object
-    for a file that did not change). Such a document is not checked again, nor are its key
-    results scored again while their pace, the site's settings and their history are as they
-    were, and its objective or project is the same object while all it is made of is the same
-    (so the page digests, okrsite.build.incremental, know it). Only what was worked out without a
-    diagnostic is remembered: every problem is reported by every build."""
-
-    def __init__(self) -> None:
-        self._last: dict[int, _Known] = {}
-        self._now: dict[int, _Known] = {}
-
-    def _known(self, doc: Document) -> _Known | None:
-        known = self._last.get(id(doc))
-        return known if known is not None and known.doc is doc else None
-
-    def fields(self, doc: Document) -> dict[str, Any] | None:
-        known = self._known(doc)
-        if known is None:
-            return None
-        self._now[id(doc)] = _Known(doc, known.values, known.key_results, known.scored_with, known.made,
-                                    known.made_from, known.parts)
-        return dict(known.values)  # the assembly resolves references in its copy
-
-    def keep_fields(self, doc: Document, values: dict[str, Any]) -> None:
-        self._now[id(doc)] = _Known(doc, dict(values))
-
-    def key_results(self, doc: Document, scored_with: tuple[Any, ...]) -> list[KeyResult] | None:
-        known = self._now.get(id(doc))
-        return known.key_results if known is not None and known.scored_with == scored_with else None
-
-    def keep_key_results(self, doc: Document, scored_with: tuple[Any, ...], key_results: list[KeyResult]) -> None:
-        known = self._now.get(id(doc))
-        if known is not None:
-            known.key_results, known.scored_with = key_results, scored_with
-
-    def made(self, doc: Document, made_from: str, parts: tuple[Any, ...], make: Callable[[], _T]) -> _T:
-        """What `make` makes of the document: the last assembly's object when it was made from the
-        same checked fields (the file did not change), `made_from` and the same `parts`."""
-        known = self._now.get(id(doc))
-        if known is not None and known.made is not None and known.made_from == made_from \
-                and len(known.parts) == len(parts) and all(map(operator.is_, known.parts, parts)):
-            return known.made  # type: ignore[no-any-return]
-        made = make()
-        if known is not None:
-            known.made, known.made_from, known.parts = made, made_from, parts
-        return made
-
-    def turn(self) -> None:
-        """This assembly's documents are the next one's to look up; the others are forgotten."""
-        self._last, self._now = self._now, {}
 
 
 def _check(docs: Iterable[Document], fields: s.Schema, what: str,
