@@ -204,17 +204,24 @@ def _at_stake(project: Project) -> tuple[bool, float, str]:
     return (bac is None, -(bac or 0.0), project.id)
 
 
-def lanes(site: Site, projects: Iterable[Project]) -> tuple[dict[str, list[Row]], list[Row]]:
-    """Each lane's rows (every lane present, in the vocabulary's order), most budget first; and the
-    done and cancelled projects, which have no lane."""
-    by_lane: dict[str, list[Row]] = {lane: [] for lane in LANES}
-    finished: list[Row] = []
+def in_lanes(projects: Iterable[Project]) -> dict[str | None, list[Project]]:
+    """Each lane's projects (every lane present, in the vocabulary's order; None: the done and
+    cancelled projects, which have no lane), most budget first."""
+    grouped: dict[str | None, list[Project]] = {lane: [] for lane in (*LANES, None)}
     for project in sorted(projects, key=_at_stake):
+        grouped[project.lane or None].append(project)
+    return grouped
+
+
+def lanes(site: Site, projects: Iterable[Project]) -> tuple[dict[str, list[Row]], list[Row]]:
+    """Each lane's rows, with their reasons (as in_lanes); and the rows of the projects with no lane."""
+    def row(project: Project) -> Row:
         items = supported(site, project)
-        row = Row(project, lane_reason(site, project, items), tuple(items), below_review(project.evm.spi),
-                  below_review(project.evm.cpi))
-        (by_lane[project.lane] if project.lane else finished).append(row)
-    return by_lane, finished
+        return Row(project, lane_reason(site, project, items), tuple(items), below_review(project.evm.spi),
+                   below_review(project.evm.cpi))
+
+    grouped = in_lanes(projects)
+    return {lane: [row(p) for p in grouped[lane]] for lane in LANES}, [row(p) for p in grouped[None]]
 
 
 # ---------- where the money and hours go ----------

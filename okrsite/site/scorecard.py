@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from okrsite.model.periods import Period
 from okrsite.model.scoring import expected_progress
 from okrsite.model.site import KeyResult, Objective, Project, Site
-from okrsite.model.vocabulary import by_status, final
+from okrsite.model.vocabulary import LANES, by_status, final
 from okrsite.site import portfolio
 
 TOP_OBJECTIVES = 16  # rows of objectives a page holds beside the other lists
@@ -125,7 +125,7 @@ def scorecard(site: Site, period_id: str, *, counts: dict[str, int], overall: fl
         behind = sorted((kr for o in objectives for kr in o.key_results if final(kr.status) == "not-done"),
                         key=lambda kr: (kr.progress, kr.ref))
     late = sorted(attention, key=lambda p: (not p.late, p.due or dt.date.max, not p.over_budget, p.id))
-    by_lane = portfolio.lanes(site, portfolio.period_projects(site, period_id))[0]
+    by_lane = portfolio.in_lanes(portfolio.period_projects(site, period_id))  # no reasons: the card names them
     return Scorecard(
         period=period, as_of=site.as_of, ended=ended, elapsed=_elapsed(site, period), overall=overall,
         mean_grade=sum(graded) / len(graded) if ended and graded else None, counts=counts,
@@ -134,8 +134,8 @@ def scorecard(site: Site, period_id: str, *, counts: dict[str, int], overall: fl
         key_results=tuple(_kr_line(site, kr, ended) for kr in behind[:TOP_KEY_RESULTS]),
         key_results_total=len(behind),
         projects=tuple(_project_line(site, p) for p in late[:TOP_PROJECTS]), projects_total=len(late),
-        lanes=tuple(LaneLine(lane, len(rows), tuple(r.project.title for r in rows[:LANE_NAMES]))
-                    for lane, rows in by_lane.items()),
+        lanes=tuple(LaneLine(lane, len(by_lane[lane]), tuple(p.title for p in by_lane[lane][:LANE_NAMES]))
+                    for lane in LANES),
     )
 
 
