@@ -371,6 +371,43 @@ def test_an_edits_charts_and_scorecard_pdf_are_drawn_where_matplotlib_is_loaded_
     assert len({pid for _, pid in jobs}) == 1 and jobs[0][1] != str(os.getpid())
 
 
+@pytest.mark.skipif(not can_fork(), reason="the preview's builder runs in a forked process")
+def test_the_previews_builder_loads_the_drawing_while_it_waits_and_forks_its_drawing_processes_with_it(
+        demo_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """okrsite serve: after a build that shows charts, the builder's own process loads matplotlib
+    (load_drawing) while the preview waits for a save, once; each later build forks its drawing
+    process from it. With charts off, it loads nothing."""
+    from okrsite.build.host import BuildHost
+    from okrsite.site.charts import workers
+
+    log = tmp_path / "loads.log"
+    monkeypatch.setattr(workers, "load_drawing", workers.load_drawing)
+    _recording(workers, "load_drawing", log)
+    config = demo_site / "okrsite.yaml"
+    objective = demo_site / "content/objectives/2026-Q1/marketing-seo-visibility.md"
+    host = BuildHost(BuildOptions(config))
+    try:
+        host.build()
+        for value in ("1790", "1800"):
+            objective.write_text(re.sub(r"value: 17\d0,", f"value: {value},", objective.read_text(), count=1))
+            assert host.build().charts_drawn > 0
+        builder_pid = host._process.pid
+    finally:
+        host.stop()
+    pids = [line.split()[1] for line in log.read_text().splitlines()]
+    assert len(pids) == 4 and pids[1] == str(builder_pid) and str(builder_pid) not in (pids[0], *pids[2:])
+    assert len(set(pids)) == 4  # each build's drawing process is one of its own
+    log.unlink()
+    config.write_text(config.read_text() + "\ncharts: {enabled: false}\n")
+    host = BuildHost(BuildOptions(config))
+    try:
+        host.build()
+        host.build()
+    finally:
+        host.stop()
+    assert not log.exists()
+
+
 def test_the_cli_takes_jobs_and_verbose(demo_site: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["build", "--config", str(demo_site / "okrsite.yaml"), "--jobs", "1", "--verbose"]) == 0
     out = capsys.readouterr().out
