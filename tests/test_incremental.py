@@ -402,3 +402,31 @@ def test_a_rebuild_keeps_the_model_objects_of_unchanged_files_and_digests_only_t
     assert sorted(model) == ["KeyResult(id='backlinked-posts'", "KeyResult(id='bounce-rate'", "KeyResult(id='page-views'",
                              "Objective(id='grow-inbound'", "Objective(id='seo-visibility'"]  # its roll-up too
     assert len(first) > 50
+
+
+def test_a_main_page_rendered_without_its_period_page_is_what_a_cold_build_makes(demo_site: Path,
+                                                                                  tmp_path: Path) -> None:
+    """alignment/ is its period's page at a second address: rendered alone (its period page kept,
+    its own file damaged and the page cache gone), it still names the period's address as canonical."""
+    again(demo_site)
+    shutil.rmtree(demo_site / ".okrsite-cache/pages")
+    (demo_site / "output/alignment/index.html").write_text("damaged")
+    report = again(demo_site)
+    assert report.written == 1 and report.changed == ("alignment/index.html",)
+    build(BuildOptions(demo_site / "okrsite.yaml", output=tmp_path / "cold"))
+    assert tree(demo_site / "output") == tree(tmp_path / "cold")
+
+
+def test_a_site_theme_that_transforms_urls_gets_each_address_its_own_links(demo_site: Path) -> None:
+    """A page and its copy are rendered once, their links made with a marker: a theme that encodes
+    url()'s result (|tojson, |urlencode) would carry it, so then each is rendered on its own."""
+    write(demo_site, "themes/default/templates/alignment.html",
+          "<p data-json='{{ url(\"alignment/\")|tojson }}' data-query=\"{{ url('static/style.css')|urlencode }}\">"
+          "{{ page.url }}</p>\n")
+    again(demo_site)
+    main = (demo_site / "output/alignment/index.html").read_text()
+    period = (demo_site / "output/alignment/2026-Q2/index.html").read_text()
+    # its own links; its `page` is the period's page, as always (README, "Themes")
+    assert main == "<p data-json='\"../alignment/\"' data-query=\"../static/style.css\">alignment/2026-Q2/index.html</p>\n"
+    assert period == ("<p data-json='\"../../alignment/\"' data-query=\"../../static/style.css\">"
+                      "alignment/2026-Q2/index.html</p>\n")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import gc
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -229,7 +229,14 @@ def render_page(env: jinja2.Environment, page: Page, pretty: bool, shared: dict[
 # A page shown at two addresses (Page.copy_of) is rendered once with this where its links climb to
 # the root; each address then gets its own climb. No other text of a page holds a NUL: content
 # loses its control characters (content.schema.clean_text), Markdown its NULs (CommonMark).
-_ROOT = "\x00okrsite:root\x00"
+_MARK = "okrsite-root"  # ... kept in the text by a filter applied to url()'s result (|tojson, |urlencode)
+_ROOT = f"\x00{_MARK}\x00"
+
+
+def _as_shown(page: Page) -> Page:
+    """The page a template sees: a copy is its page at another address (its links are its own),
+    also when it is rendered alone (its page kept from the last build), as a cold build shows it."""
+    return page if page.copy_of is None else replace(page, url=page.copy_of, copy_of=None, nav=None)
 
 
 def _renders_once(page: Page, copy: Page) -> bool:
@@ -285,7 +292,9 @@ def _render_share(job: RenderJob, pages: Sequence[Page], cache: RenderCache) -> 
             shared = {**shared, "site": view}
         once = page.url in copies and _renders_once(page, copies[page.url])
         try:
-            text = render_page(job.env, page, job.pretty, shared, _ROOT if once else None)
+            text = render_page(job.env, _as_shown(page), job.pretty, shared, _ROOT if once else climb(page))
+            if once and _MARK in text.replace(_ROOT, "").lower():  # a site theme changed what url() gave:
+                once, text = False, render_page(job.env, page, job.pretty, shared)  # each file on its own
         except Exception as exc:  # noqa: BLE001 - becomes a diagnostic with the template's file and line
             return Rendered(done, job.on_error(exc), cache.used, reached)
         if once:
