@@ -45,8 +45,7 @@ class Remembered:
         known = self._known(doc)
         if known is None:
             return None
-        self._now[id(doc)] = _Known(doc, known.values, known.key_results, known.scored_with, known.made,
-                                    known.made_from, known.parts)
+        self._now[id(doc)] = known  # carried on: this assembly may update what it holds
         return dict(known.values)  # the assembly resolves references in its copy
 
     def keep_fields(self, doc: Document, values: dict[str, Any]) -> None:
