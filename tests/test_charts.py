@@ -4,6 +4,7 @@ and are the same bytes however many processes drew them."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -251,7 +252,7 @@ def test_output_is_the_same_bytes_for_one_or_two_processes(demo_site: Path, tmp_
 
 
 def test_a_reused_figure_draws_the_same_bytes_as_a_fresh_one(demo_site: Path) -> None:
-    """Figures and text metrics are kept across charts for speed; neither may change a byte."""
+    """Figures, text metrics and layouts are kept across charts for speed; none may change a byte."""
     from okrsite.build.builder import Builder
     from okrsite.site.charts import draw
     from okrsite.site.charts.palette import default_palette
@@ -270,10 +271,39 @@ def test_a_reused_figure_draws_the_same_bytes_as_a_fresh_one(demo_site: Path) ->
     fresh = [draw.draw(spec) for spec in specs[:1]] + [None] * (len(specs) - 1)
     for index, spec in enumerate(specs[1:], start=1):
         draw._templates.clear()
-        draw._METRICS.clear()  # and text measured afresh
+        for kept in (draw._METRICS, draw._LAYOUTS, draw._SIZES):  # and text measured and laid out afresh
+            kept.clear()
         fresh[index] = draw.draw(spec)
     reused = [draw.draw(spec) for spec in reversed(specs)][::-1]  # metrics measured by other charts
     assert reused == fresh
+
+
+def test_a_kept_text_layout_is_the_one_matplotlib_works_out_for_that_text() -> None:
+    """The same words in another size, weight, alignment, rotation or line spacing, or at
+    another resolution, are laid out on their own; only the position may be shared."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.backends.backend_svg import RendererSVG
+    from matplotlib.figure import Figure
+    from matplotlib.text import Text
+
+    from okrsite.site.charts import draw
+
+    styles = [{}, {"fontsize": 7}, {"fontweight": "bold"}, {"ha": "right"}, {"ha": "center", "va": "top"},
+              {"rotation": 90}, {"va": "center_baseline"}, {"linespacing": 2.0}, {"multialignment": "right"}]
+    draw._LAYOUTS.clear()
+    for dpi in (72, 144):
+        fig = Figure(dpi=dpi)
+        FigureCanvasAgg(fig)
+        ax = fig.add_axes((0, 0, 1, 1))
+        for renderer in (fig.canvas.get_renderer(), RendererSVG(100, 100, io.StringIO())):
+            for words in ("Q2 target", "two\nlines here"):
+                for style in styles:
+                    for x in (0.1, 0.7):
+                        kept = draw.chart_text(ax, x, 0.5, **style)
+                        kept.set_text(words)
+                        plain = ax.text(x, 0.5, words, **style)
+                        assert repr(kept._get_layout(renderer)) == repr(plain._get_layout(renderer)), (words, style)
+    assert len(draw._LAYOUTS) == 2 * 2 * 2 * len(styles)  # each resolution, renderer, words and style once
 
 
 def test_charts_can_be_turned_off(demo_site: Path) -> None:

@@ -3,7 +3,9 @@
 Object-oriented API only (`Figure` and canvases, never pyplot state). One
 figure template per chart kind is built once per process and reused: each
 chart updates the template's artists (data, text, colours, limits) and saves,
-so a chart costs its drawing, not matplotlib's set-up. Axes machinery
+so a chart costs its drawing, not matplotlib's set-up. Text is measured and laid out once per
+process for the same words and style (`_METRICS`, `_SIZES`, `_Label`): thousands of charts
+repeat the same few hundred dates, ticks and words. Axes machinery
 (locators, formatters, spines, clip paths) is switched off: the specs carry
 their ticks, and the artists here draw them.
 
@@ -87,6 +89,45 @@ def lines(label: Label) -> list[str]:
     return shown(label).split("\n")
 
 
+_LAYOUTS: dict[tuple[Any, ...], Any] = {}
+
+
+class _Label(Text):
+    """matplotlib's text, laying out the same words in the same style once per process.
+
+    A text's layout (the size of its lines and their offsets from its anchor) follows from its
+    words, font, alignment, rotation and the resolution, never from where it stands; matplotlib
+    works it out on every draw, reading the font's tables each time (a sixth of a chart's time).
+    A wrapped text's lines depend on where it stands, so it is laid out every time.
+    """
+
+    def _get_layout(self, renderer: Any) -> Any:
+        if self.get_wrap():
+            return super()._get_layout(renderer)
+        font = self._fontproperties
+        key = (type(renderer), self.get_text(), tuple(font.get_family()), font.get_style(), font.get_variant(),
+               font.get_weight(), font.get_stretch(), font.get_size_in_points(), font.get_file(),
+               font.get_math_fontfamily(), self.figure.dpi, self._horizontalalignment,  # type: ignore[union-attr]
+               self._verticalalignment, self._multialignment, self.get_rotation(), self.get_rotation_mode(),
+               self._linespacing, self.get_usetex(), self.get_parse_math(),
+               repr(getattr(self, "_fontfeatures", None)), getattr(self, "_language", None))
+        found = _LAYOUTS.get(key)
+        if found is None:
+            if len(_LAYOUTS) >= _METRICS_LIMIT:
+                _LAYOUTS.clear()
+            found = _LAYOUTS[key] = super()._get_layout(renderer)
+        return found
+
+
+def chart_text(ax: Any, x: float, y: float, **style: Any) -> Text:
+    """An empty text on `ax` at (x, y), as `ax.text` makes it (data coordinates unless a transform
+    is given; clipped by nothing; never mathtext), with its layout kept (`_Label`)."""
+    text = _Label(x, y, "", **{"horizontalalignment": "left", "verticalalignment": "baseline",
+                               "transform": ax.transData, "clip_on": False, "parse_math": False, **style})
+    ax.add_artist(text)
+    return text
+
+
 class _Template:
     """A figure kept across charts of one kind; `paint` updates it for one spec."""
 
@@ -111,7 +152,7 @@ class _Template:
         """
         items = self._texts.setdefault(pool, [])
         while len(items) < count:
-            items.append(ax.text(0, 0, "", parse_math=False, clip_on=False, zorder=POOLS[pool], **style))
+            items.append(chart_text(ax, 0, 0, zorder=POOLS[pool], **style))
         for index, item in enumerate(items):
             item.set_visible(index < count)
         return items[:count]
@@ -122,12 +163,24 @@ class _Template:
         return artist
 
 
+_SIZES: dict[tuple[str, float, float], tuple[float, float]] = {}
+
+
 def text_size(template: _Template, text: str, size: float) -> tuple[float, float]:
-    """Width and height of a text in display pixels, as the figure's renderer lays it out."""
-    renderer = template.fig.canvas.get_renderer()  # type: ignore[attr-defined]
-    width, height, _ = renderer.get_text_width_height_descent(text, FontProperties(family=FONT, size=size),
-                                                               ismath=False)
-    return width, height
+    """Width and height of a text in display pixels, as the figure's renderer lays it out.
+
+    Kept by text, size and resolution for every chart the process draws: each chart measures
+    its y labels for its margin, and the same few hundred labels recur across thousands of charts."""
+    key = (text, size, template.fig.dpi)
+    found = _SIZES.get(key)
+    if found is None:
+        if len(_SIZES) >= _METRICS_LIMIT:
+            _SIZES.clear()
+        renderer = template.fig.canvas.get_renderer()  # type: ignore[attr-defined]
+        width, height, _ = renderer.get_text_width_height_descent(text, FontProperties(family=FONT, size=size),
+                                                                   ismath=False)
+        found = _SIZES[key] = (width, height)
+    return found
 
 
 class Dated(_Template):
@@ -157,7 +210,7 @@ class Dated(_Template):
 
     def as_of_text(self) -> None:
         ax = self.ax
-        self.asof_text = ax.text(0, 1, "", parse_math=False, clip_on=False, fontsize=self.small, va="top")
+        self.asof_text = chart_text(ax, 0, 1, fontsize=self.small, va="top")
         self._asof_left = offset_copy(ax.get_xaxis_transform(), fig=self.fig, x=-4, units="points")
         self._asof_right = offset_copy(ax.get_xaxis_transform(), fig=self.fig, x=4, units="points")
 
@@ -245,18 +298,18 @@ class Trend(Dated):
         self.expected = self.line(ax, linestyle="none", marker="o", markersize=6.5, markeredgewidth=1.6)
         self.points = self.line(ax, linestyle="none", marker="o", markersize=7, markeredgewidth=1.5)
         self.forecast = self.line(ax, linewidth=1.8, linestyle=(0, (1, 2.2)), visible=False)
-        self.forecast_text = ax.text(0, 0, "", parse_math=False, clip_on=False, fontsize=self.small, ha="right",
+        self.forecast_text = chart_text(ax, 0, 0, fontsize=self.small, ha="right",
                                      va="bottom", visible=False)
         # A value's label above or below its dot; one at the right end also stands clear of the dot.
         self.offsets = {(side, ha): (offset_copy(ax.transData, fig=self.fig, x={"left": 4, "center": 0, "right": -4}[ha],
                                                  y=7 if side == "up" else -7, units="points"),
                                      "bottom" if side == "up" else "top")
                         for side in ("up", "down") for ha in ("left", "center", "right")}
-        self.target_text = ax.text(0, 0, "", parse_math=False, clip_on=False, fontsize=self.small, va="bottom")
+        self.target_text = chart_text(ax, 0, 0, fontsize=self.small, va="bottom")
         self._target_left = offset_copy(ax.get_yaxis_transform(), fig=self.fig, x=2, y=2.5, units="points")
         self._target_right = offset_copy(ax.get_yaxis_transform(), fig=self.fig, x=-2, y=2.5, units="points")
-        self.now_text = ax.text(0, 0, "", parse_math=False, clip_on=False, fontsize=SIZE, fontweight="bold")
-        self.expected_text = ax.text(0, 0, "", parse_math=False, clip_on=False, fontsize=self.small)
+        self.now_text = chart_text(ax, 0, 0, fontsize=SIZE, fontweight="bold")
+        self.expected_text = chart_text(ax, 0, 0, fontsize=self.small)
         self.as_of_text()
 
     def paint(self, spec: ChartSpec, colour: dict[str, str]) -> None:
@@ -428,14 +481,13 @@ class Bars(_Template):
         while len(self.marks) < len(data.marks):
             line = Line2D([], [], linewidth=1.6, clip_on=False, zorder=2.5)
             ax.add_line(line)
-            label = ax.text(0, 0, "", parse_math=False, clip_on=False, fontsize=self.small, ha="center",
-                            va="bottom", transform=ax.get_xaxis_transform(), zorder=POOLS["mark"])
-            self.marks.append((line, label))
+            self.marks.append((line, chart_text(ax, 0, 0, fontsize=self.small, ha="center", va="bottom",
+                                           transform=ax.get_xaxis_transform(), zorder=POOLS["mark"])))
         reach = (self.bar_px / 2 + 3) / data.row_height
-        for index, (line, label) in enumerate(self.marks):
+        for index, (line, text) in enumerate(self.marks):
             visible = index < len(data.marks)
             line.set_visible(visible)
-            label.set_visible(visible)
+            text.set_visible(visible)
             if not visible:
                 continue
             mark = data.marks[index]
@@ -450,11 +502,11 @@ class Bars(_Template):
                 line.set_data([mark.x, mark.x], [-3 / h, 1 + 3 / h])
             line.set_linestyle((0, (3, 2)) if mark.dashed else "-")
             line.set_color(colour["muted" if mark.dashed else "marker"])
-            label.set_position((mark.x, 1 + 5 / h))
+            text.set_position((mark.x, 1 + 5 / h))
             share = mark.x / data.x_max if data.stacked else 0.5  # stacked: a label at an end stays inside
-            label.set_horizontalalignment("right" if share > 0.92 else "left" if share < 0.08 else "center")
-            label.set_text(mark.label)
-            label.set_color(colour["muted"] if mark.dashed else colour["text"])
+            text.set_horizontalalignment("right" if share > 0.92 else "left" if share < 0.08 else "center")
+            text.set_text(mark.label)
+            text.set_color(colour["muted"] if mark.dashed else colour["text"])
 
     def _counts(self, data: BarsData, colour: dict[str, str], width: int, height: int) -> None:
         """A strip of the status counts, and under it a legend of icon, count and word per status."""
@@ -569,10 +621,11 @@ def _draw(spec: ChartSpec) -> bytes:
     template = _template(spec.kind, spec.look.layout)
     colour = colours_for(spec)
     template.paint(spec, colour)
-    buffer = io.BytesIO()
     if spec.look.format == "svg":
-        template.fig.savefig(buffer, format="svg", metadata=SVG_METADATA)
-        return svg_variables(buffer.getvalue().decode("utf-8")).encode("utf-8")
+        text = io.StringIO()  # written as text: a byte buffer would encode each of its ~300 writes
+        template.fig.savefig(text, format="svg", metadata=SVG_METADATA)
+        return svg_variables(text.getvalue()).encode("utf-8")
+    buffer = io.BytesIO()
     template.fig.savefig(buffer, format="png", dpi=spec.look.dpi, metadata={"Software": None},
                          facecolor=colour["surface"])
     return buffer.getvalue()

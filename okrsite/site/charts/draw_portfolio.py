@@ -14,7 +14,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 
-from okrsite.site.charts.draw import PT, Dated, _Template, shown, text_size
+from okrsite.site.charts.draw import PT, Dated, _Template, chart_text, shown, text_size
 from okrsite.site.charts.layout import Layout
 from okrsite.site.charts.labels import Box, place_labels, spread
 from okrsite.site.charts.portfolio import BubblesData, BurnData
@@ -55,13 +55,13 @@ class Bubbles(_Template):
         self.review = self.line(ax, linewidth=1.0, linestyle=(0, (3, 2)))
         self.bubbles: list[Line2D] = []
         self.keys: list[Line2D] = []
-        self.x_label = ax.text(0.5, 0, "", parse_math=False, clip_on=False, fontsize=self.small, ha="center",
+        self.x_label = chart_text(ax, 0.5, 0, fontsize=self.small, ha="center",
                                va="top", transform=ax.transAxes)
-        self.y_label = ax.text(0, 0.5, "", parse_math=False, clip_on=False, fontsize=self.small, ha="right",
+        self.y_label = chart_text(ax, 0, 0.5, fontsize=self.small, ha="right",
                                va="center", rotation=90, transform=ax.transAxes)
-        self.notes = (ax.text(1, 1, "", parse_math=False, clip_on=False, fontsize=self.small, ha="right", va="top",
+        self.notes = (chart_text(ax, 1, 1, fontsize=self.small, ha="right", va="top",
                               transform=ax.transAxes),
-                      ax.text(0, 0, "", parse_math=False, clip_on=False, fontsize=self.small, ha="left", va="bottom",
+                      chart_text(ax, 0, 0, fontsize=self.small, ha="left", va="bottom",
                               transform=ax.transAxes))
 
     def paint(self, spec: ChartSpec, colour: dict[str, str]) -> None:
