@@ -305,13 +305,19 @@ def test_specs_are_pure_data_and_hash_the_same_every_time(tmp_path: Path) -> Non
     assert len({chart_key(s) for s in first}) == len(first)
 
 
-def test_an_svg_key_ignores_colours_but_a_png_key_does_not(tmp_path: Path) -> None:
+def test_an_svg_image_key_ignores_colours_and_title_but_its_file_key_and_a_png_key_do_not(tmp_path: Path) -> None:
+    """An SVG is drawn with placeholder colours, which its file turns into the theme's (and a title):
+    one drawing serves both files, the files are two. A PNG is drawn in its colours."""
     site = load_site(tmp_path, PAGE_VIEWS)
     green = palette_from_css(":root { --on-track: #00aa00; }")
-    for fmt, same in (("svg", True), ("png", False)):
+    for fmt, same_image in (("svg", True), ("png", False)):
         plain = kr_spec_for(site, Look(fmt, 144, default_palette()))
         recoloured = kr_spec_for(site, Look(fmt, 144, green))
-        assert (chart_key(plain) == chart_key(recoloured)) is same
+        assert (chart_key(plain, as_shown=False) == chart_key(recoloured, as_shown=False)) is same_image
+        assert chart_key(plain) != chart_key(recoloured)
+        retitled = dataclasses.replace(plain, alt=plain.alt + " (renamed)")
+        assert chart_key(plain, as_shown=False) == chart_key(retitled, as_shown=False)
+        assert (chart_key(plain) == chart_key(retitled)) is (fmt == "png")  # a PNG file has no title
 
 
 def kr_spec_for(site: Site, look: Look):

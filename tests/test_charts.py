@@ -221,6 +221,24 @@ def test_a_second_build_draws_no_chart(demo_site: Path) -> None:
     assert len(cached) == first.charts_drawn  # one file per distinct picture, no temporaries
 
 
+def test_the_outputs_chart_files_are_the_caches_files_linked_and_copied_where_links_fail(
+        demo_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ten thousand chart files cost their inodes more than their bytes: the output links the
+    cache's; where it cannot (another file system), it copies them, the same bytes."""
+    first = build_site(demo_site)
+    cached = {path.stat().st_ino for path in (demo_site / ".okrsite-cache/charts").iterdir()}
+    shown = charts_of(demo_site / "output")
+    assert len(shown) > 40
+    assert all((demo_site / "output/charts" / name).stat().st_ino in cached for name in shown)
+
+    shutil.rmtree(demo_site / "output")  # as in a fresh clone with the cache restored
+    monkeypatch.setattr(os, "link", lambda *args, **kwargs: (_ for _ in ()).throw(OSError(18, "cross-device link")))
+    again = build_site(demo_site)
+    assert again.charts_drawn == 0 and again.charts_cached == first.charts_drawn
+    assert charts_of(demo_site / "output") == shown
+    assert not any((demo_site / "output/charts" / name).stat().st_ino in cached for name in shown)
+
+
 def test_one_changed_checkin_redraws_only_its_own_charts(demo_site: Path) -> None:
     build_site(demo_site)
     before = charts_of(demo_site / "output")
@@ -284,7 +302,6 @@ def test_a_kept_text_layout_is_the_one_matplotlib_works_out_for_that_text() -> N
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.backends.backend_svg import RendererSVG
     from matplotlib.figure import Figure
-    from matplotlib.text import Text
 
     from okrsite.site.charts import draw
 

@@ -31,7 +31,20 @@ class Kept:
 
 
 KEPT = Kept()
-Content = bytes | Kept
+
+
+@dataclass(frozen=True)
+class Linked:
+    """In place of a file's bytes: a file in the cache with exactly those bytes (a chart), linked
+    into the output rather than written again (a link makes no new inode, which is most of what
+    writing ten thousand small files costs), or copied where it cannot be linked (another file
+    system). Cache files are only ever replaced whole, never changed in place, so the output's
+    file keeps its bytes."""
+
+    path: Path
+
+
+Content = bytes | Kept | Linked
 
 
 class UnsafeOutput(Exception):
@@ -70,8 +83,12 @@ def check_output_dir(output: Path, site_root: Path, sources: list[Path]) -> None
                            "empty it or choose another folder")
 
 
-def _same_bytes(path: Path, data: bytes) -> bool:
+def _same_bytes(path: Path, data: bytes | Linked) -> bool:
     try:
+        if isinstance(data, Linked):
+            if os.path.samefile(path, data.path):
+                return True
+            data = data.path.read_bytes()
         if path.stat().st_size != len(data):
             return False
         return path.read_bytes() == data
@@ -80,7 +97,7 @@ def _same_bytes(path: Path, data: bytes) -> bool:
 
 
 def write_site(files: dict[str, Content], output: Path) -> WriteReport:
-    """Make `output` hold exactly `files` (relative posix path -> bytes, or KEPT).
+    """Make `output` hold exactly `files` (relative posix path -> bytes, KEPT, or a Linked file).
 
     The first build, and any build that changes most of the site, stages a whole
     new folder and swaps it in. A rebuild that changes a few files stages just
@@ -159,8 +176,14 @@ def _check_inside(root: Path, rels: Iterable[str]) -> None:
             raise UnsafeOutput(f"refusing to write in {folder!r}: it leads out of the output folder {root}")
 
 
-def _write_file(path: Path, data: bytes) -> None:
+def _write_file(path: Path, data: bytes | Linked) -> None:
     """The one place a file of the site is written (tests make it fail part-way)."""
+    if isinstance(data, Linked):
+        try:
+            os.link(data.path, path)
+        except OSError:
+            shutil.copyfile(data.path, path)
+        return
     path.write_bytes(data)
 
 
@@ -204,7 +227,7 @@ def _swap_files(files: dict[str, Content], changed: list[str], removed: list[str
         aside.mkdir()
         for index, rel in enumerate(changed):
             data = files[rel]
-            assert isinstance(data, bytes), "a kept file is never a changed one"
+            assert not isinstance(data, Kept), "a kept file is never a changed one"
             _write_file(fresh / str(index), data)
         for index, rel in enumerate(changed):
             target = output / rel

@@ -29,6 +29,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from okrsite.build.background import Helper
+from okrsite.build.output import Content, Linked
 from okrsite.diagnostics import Diagnostics, Location
 from okrsite.model.site import Site
 from okrsite.site.charts.cache import ChartCache, chart_key
@@ -59,14 +60,14 @@ class Chart:
 class ChartFiles:
     """The chart stage's outcome, once every chart is drawn."""
 
-    files: dict[str, bytes]
+    files: dict[str, Content]  # chart file -> its bytes, or the cache's file with them (Linked)
     by_page: dict[str, tuple[str, ...]]  # page -> the chart files it shows
     drawn: int = 0
     cached: int = 0
     workers: int = 0
     seconds: float = 0.0
     redo: list[Page] = dataclasses.field(default_factory=list)  # pages to render again without a failed chart
-    # chart file -> (its drawing's key in the chart cache, its text alternative): what a later build
+    # chart file -> (its key in the chart cache, its text alternative): what a later build
     # restores it from (`start_charts(restorable=...)`)
     sources: dict[str, tuple[str, str]] = dataclasses.field(default_factory=dict)
 
@@ -121,21 +122,21 @@ def _chart_file(drawing: bytes, look: Look, alt: str) -> bytes:
     return finish_svg(drawing, look.palette, alt) if look.format == "svg" else drawing
 
 
-_DRAWING_KEY = re.compile(r"[0-9a-f]{40}")
+_CHART_KEY = re.compile(r"[0-9a-f]{40}")
 # No segment starts with a dot (none leads out) or is longer than a file name may be.
 _CHART_FILE = re.compile(r"charts(/[\w-][\w.-]{0,99})+\.(svg|png)")
 
 
 def _restore(pages: Mapping[str, Mapping[str, tuple[str, str]]], look: Look, cache: ChartCache) -> ChartFiles:
-    """The chart files of pages taken whole from the page cache, made from the drawings the last
-    build named for them (`ChartFiles.sources`) without specifying a chart again: what a fresh
-    clone in CI, or a build after the output folder was deleted, spent most of its chart time on.
+    """The chart files of pages taken whole from the page cache, linked from the chart cache's files
+    the last build named for them (`ChartFiles.sources`) without specifying a chart again: what a
+    fresh clone in CI, or a build after the output folder was deleted, spent most of its chart time on.
 
-    `pages`: page -> its chart files' sources. A page with a drawing missing from the chart cache
+    `pages`: page -> its chart files' sources. A page with a file missing from the chart cache
     (pruned, or a source that is not one of okrsite's) is left out of the result's `by_page`: its
     charts are specified and drawn as any other page's.
     """
-    files: dict[str, bytes] = {}
+    files: dict[str, Content] = {}
     by_page: dict[str, tuple[str, ...]] = {}
     sources: dict[str, tuple[str, str]] = {}
     for url, shown in pages.items():
@@ -152,27 +153,25 @@ def _restore(pages: Mapping[str, Mapping[str, tuple[str, str]]], look: Look, cac
     return ChartFiles(files, by_page, cached=len({key for key, _ in sources.values()}), sources=sources)
 
 
-def _restored(cache: ChartCache, look: Look, path: str, key: str, alt: str) -> bytes | None:
-    if not (_DRAWING_KEY.fullmatch(key) and (found := _CHART_FILE.fullmatch(path)) and found.group(2) == look.format):
+def _restored(cache: ChartCache, look: Look, path: str, key: str, alt: str) -> Linked | None:
+    """The cache's file for a chart file a page cache record names (its key covers `alt`)."""
+    if not (_CHART_KEY.fullmatch(key) and (found := _CHART_FILE.fullmatch(path)) and found.group(2) == look.format):
         return None
-    drawing = cache.get(key, look.format)
-    try:
-        return None if drawing is None else _chart_file(drawing, look, alt)
-    except (ValueError, UnicodeDecodeError):  # not a drawing okrsite made
-        return None
+    kept = cache.find(key, look.format)
+    return None if kept is None else Linked(kept)
 
 
-def _lookup(keyed: dict[str, ChartSpec], cache: ChartCache) -> tuple[dict[str, bytes], list[tuple[str, ChartSpec]]]:
-    """The drawings (raw, before finishing) found in the cache by key, and the specs still to draw."""
-    images: dict[str, bytes] = {}
+def _lookup(keyed: dict[str, ChartSpec], cache: ChartCache) -> tuple[dict[str, Content], list[tuple[str, ChartSpec]]]:
+    """The chart files found in the cache by key, and the specs still to draw."""
+    found: dict[str, Content] = {}
     missing: list[tuple[str, ChartSpec]] = []
     for key, spec in sorted(keyed.items(), key=lambda kv: (kv[1].kind, kv[1].name)):
-        data = cache.get(key, spec.look.format)
-        if data is None:
+        kept = cache.find(key, spec.look.format)
+        if kept is None:
             missing.append((key, spec))
         else:
-            images[key] = data
-    return images, missing
+            found[key] = Linked(kept)
+    return found, missing
 
 
 def chart_path(spec: ChartSpec) -> str:
@@ -268,10 +267,15 @@ def start_charts(site: Site, pages: list[Page], theme_dirs: list[Path], diagnost
     unique: dict[str, ChartSpec] = {}
     for spec, key in keys:
         unique.setdefault(key, spec)
-    images, missing = _lookup(unique, cache)
-    if missing and progress:
-        progress(f"drawing {len(missing):,} charts ({len(images):,} from the cache)")
-    drawing = start_drawing([spec for _, spec in missing], jobs, progress, drawer)
+    made, missing = _lookup(unique, cache)
+    images: dict[str, ChartSpec] = {}  # each image drawn once, whatever titles its files have
+    image_of: dict[str, str] = {}  # a missing file's key -> its image's
+    for key, spec in missing:
+        image_of[key] = image = chart_key(spec, as_shown=False)
+        images.setdefault(image, spec)
+    if images and progress:
+        progress(f"drawing {len(images):,} charts ({len(made):,} from the cache)")
+    drawing = start_drawing(list(images.values()), jobs, progress, drawer)
     with_charts, by_page = _attach(pages, layouts, {spec.name for spec in every})
     before_pages = time.perf_counter() - started
 
@@ -279,6 +283,7 @@ def start_charts(site: Site, pages: list[Page], theme_dirs: list[Path], diagnost
         """Wait for the drawings, store them, make the files; the time spent excludes the pages'."""
         finishing = time.perf_counter()
         results = drawing.pending.result()
+        drawn = dict(zip(images, results))
         warned: set[str] = set()
 
         def warn(spec: ChartSpec, why: object) -> None:  # once a chart, whichever of its layouts failed
@@ -287,22 +292,23 @@ def start_charts(site: Site, pages: list[Page], theme_dirs: list[Path], diagnost
                 warned.add(name)
                 diagnostics.warning(Location(spec.source), f"chart {name} could not be drawn: {why}")
 
-        for (key, spec), result in zip(missing, results):
-            if isinstance(result, bytes):
-                images[key] = result
-                cache.put(key, spec.look.format, result)
-            else:
+        for key, spec in missing:
+            result = drawn[image_of[key]]
+            if not isinstance(result, bytes):
                 warn(spec, result)
-        files: dict[str, bytes] = {}
-        sources: dict[str, tuple[str, str]] = {}
-        for spec, key in keys:
-            if key not in images:
                 continue
             try:
-                files[chart_path(spec)] = _chart_file(images[key], look, spec.alt)
+                data = _chart_file(result, look, spec.alt)
             except Exception as exc:  # noqa: BLE001 - a drawing that cannot be finished is one chart lost, with a warning
                 warn(spec, exc)
-            else:
+                continue
+            kept = cache.put(key, spec.look.format, data)
+            made[key] = data if kept is None else Linked(kept)
+        files: dict[str, Content] = {}
+        sources: dict[str, tuple[str, str]] = {}
+        for spec, key in keys:
+            if key in made:
+                files[chart_path(spec)] = made[key]
                 sources[chart_path(spec)] = (key, spec.alt)
         ready = {spec.name for spec in every if chart_path(spec) in files}
         failed = [page for page in pages if any(specs[use.subject].name not in ready for specs in layouts

@@ -1,13 +1,17 @@
-"""A content-addressed store of drawn charts: `<cache_dir>/charts/<hash>.<ext>`.
+"""A content-addressed store of chart files: `<cache_dir>/charts/<hash>.<ext>`.
 
-The hash covers everything that decides a chart's bytes: the spec's drawing
-part (kind, size, data, format, dpi; for PNG also the colours, which SVG takes
-from a `<style>` added after the cache), the okrsite version and the
-matplotlib version. So a rebuild with nothing changed finds every chart here,
-one changed key result misses only its own charts, and the same picture used
-twice is stored once. okrsite prunes nothing (the folder is safe to delete), but
-a file's mtime is when a build last used it: a build that shows every page (CI,
-in a fresh clone) can be followed by deleting the files older than its start.
+Each file is a chart as the site shows it, and the hash covers everything that
+decides its bytes: the spec's drawing part (kind, size, data, format, dpi; for
+PNG also the colours), for SVG the theme's colours and font (its `<style>`) and
+its title (the text alternative), the okrsite version and the matplotlib
+version. So a rebuild with nothing changed finds every chart here, one changed
+key result misses only its own charts, and the same picture used twice is
+stored once. The output's chart files are links to these (`output.Linked`):
+a build with most charts cached (CI, with the cache restored) makes no file
+for them. okrsite prunes nothing (the folder is safe to delete), but a file is
+in use when an output links it (more than one link) or its mtime is when a
+build last used it: a build that shows every page (CI, in a fresh clone) can be
+followed by deleting the files with one link that are older than its start.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import dataclasses
 import hashlib
 import json
 import os
+import stat
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -24,7 +29,7 @@ from typing import Any
 from okrsite import __version__, installed_version
 from okrsite.site.charts.specs import ChartSpec
 
-FORMAT_VERSION = 2  # bump when draw.py changes what it draws
+FORMAT_VERSION = 3  # bump when draw.py changes what it draws, or what a chart file adds to it
 
 
 _FIELDS: dict[type, tuple[str, ...]] = {}
@@ -40,17 +45,21 @@ def _as_json(value: Any) -> dict[str, Any]:
     return {name: getattr(value, name) for name in names}
 
 
-def drawing(spec: ChartSpec) -> dict[str, Any]:
-    """The part of a spec that decides the image."""
+def drawing(spec: ChartSpec, as_shown: bool = True) -> dict[str, Any]:
+    """The part of a spec that decides the image; `as_shown`, the chart file's: with what an SVG
+    adds to the image (finish_svg: the theme's colours and font, and the title)."""
     look: dict[str, Any] = {"format": spec.look.format, "layout": spec.look.layout}
     if spec.look.format == "png":
         look.update(dpi=spec.look.dpi, colours=spec.look.palette.light)
+    elif as_shown:
+        look.update(palette=spec.look.palette, title=spec.alt)
     return {"kind": spec.kind, "width": spec.width, "height": spec.height, "look": look, "data": spec.data}
 
 
-def canonical_json(spec: ChartSpec) -> str:
-    """The drawing part of a spec as canonical JSON (sorted keys, no spaces), with the versions."""
-    return _canonical({"chart": drawing(spec)})
+def canonical_json(spec: ChartSpec, as_shown: bool = True) -> str:
+    """What decides a chart file (or only its image) as canonical JSON (sorted keys, no spaces),
+    with the versions."""
+    return _canonical({"chart": drawing(spec, as_shown)})
 
 
 def _canonical(drawn: dict[str, Any]) -> str:
@@ -58,8 +67,10 @@ def _canonical(drawn: dict[str, Any]) -> str:
                        **drawn}, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_as_json)
 
 
-def chart_key(spec: ChartSpec) -> str:
-    return hashlib.sha256(canonical_json(spec).encode("utf-8")).hexdigest()[:40]
+def chart_key(spec: ChartSpec, as_shown: bool = True) -> str:
+    """The key of a chart file, or (not `as_shown`) of its image: two files that differ only in
+    their titles or an SVG's colours are one drawing."""
+    return hashlib.sha256(canonical_json(spec, as_shown).encode("utf-8")).hexdigest()[:40]
 
 
 def drawing_key(kind: str, data: Any) -> str:
@@ -88,11 +99,28 @@ class ChartCache:
             os.utime(path)
         return data
 
-    def put(self, key: str, ext: str, data: bytes) -> None:
-        """Store a chart; a cache that cannot be written only costs a redraw next time."""
+    def find(self, key: str, ext: str) -> Path | None:
+        """The file, to be linked into the output, or None. Marked as used now (its mtime) unless
+        an output links it already: that output's file is the same file, whose mtime must stay
+        while its bytes do, and a file an output links is in use anyway."""
+        path = self.path(key, ext)
+        try:
+            found = path.stat()
+        except OSError:
+            return None
+        if not stat.S_ISREG(found.st_mode):
+            return None
+        if found.st_nlink == 1:
+            with contextlib.suppress(OSError):  # a read-only cache still serves
+                os.utime(path)
+        return path
+
+    def put(self, key: str, ext: str, data: bytes) -> Path | None:
+        """Store a chart; the file, or None when it could not be (a cache that cannot be written
+        only costs a redraw next time)."""
         target = self.path(key, ext)
         if target.is_file():
-            return
+            return target
         temporary = None
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
@@ -103,3 +131,5 @@ class ChartCache:
         except OSError:
             if temporary is not None:
                 Path(temporary).unlink(missing_ok=True)
+            return None
+        return target
