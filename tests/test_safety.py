@@ -338,6 +338,31 @@ def test_a_link_under_assets_to_a_file_outside_the_site_is_not_published(tmp_pat
     assert not any(b"SECRET-LINE" in p.read_bytes() for p in (root / "output").rglob("*") if p.is_file())
 
 
+def test_a_chart_cache_whose_files_link_outside_the_site_publishes_none_of_them(tmp_path: Path, secret: Path,
+                                                                              build) -> None:
+    """The output's chart files are links to the cache's: a cache someone planted symbolic links in
+    (committed, or restored in CI) must not put the files they lead to into the output."""
+    root = make_site(tmp_path / "site", {OBJ: GROW})
+    assert build(root)[0] == 0
+    charts = sorted((root / ".okrsite-cache/charts").iterdir())
+    drawn = {path.relative_to(root / "output"): path.read_bytes() for path in (root / "output/charts").rglob("*")
+             if path.is_file()}
+    assert charts and drawn
+    for path in charts:
+        path.unlink()
+        path.symlink_to(secret)
+    shutil.rmtree(root / "output")
+    code, lines = build(root)
+    assert code == 0 and not diagnostics(lines)
+    published = [path for path in (root / "output").rglob("*") if path.is_symlink() or path.is_file()]
+    assert not any(path.is_symlink() for path in published)
+    assert not any(b"SECRET-LINE" in path.read_bytes() for path in published)
+    assert {path.relative_to(root / "output"): path.read_bytes() for path in (root / "output/charts").rglob("*")
+            if path.is_file()} == drawn  # drawn again, the links in the cache replaced by its own files
+    assert not any(path.is_symlink() for path in (root / ".okrsite-cache/charts").iterdir())
+    assert secret.read_text() == "root:x:0:0:SECRET-LINE\n"
+
+
 def test_an_assets_folder_that_links_outside_the_site_is_not_read(tmp_path: Path, secret: Path, build) -> None:
     root = make_site(tmp_path / "site", {OBJ: GROW})
     (root / "content/assets").symlink_to(secret.parent)

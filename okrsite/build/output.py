@@ -14,6 +14,7 @@ import contextlib
 import os
 import re
 import shutil
+import stat
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -179,8 +180,10 @@ def _check_inside(root: Path, rels: Iterable[str]) -> None:
 def _write_file(path: Path, data: bytes | Linked) -> None:
     """The one place a file of the site is written (tests make it fail part-way)."""
     if isinstance(data, Linked):
+        if not stat.S_ISREG(os.lstat(data.path).st_mode):  # never a link leading out of the cache
+            raise UnsafeOutput(f"refusing to link {data.path} into the output: it is not a file")
         try:
-            os.link(data.path, path)
+            os.link(data.path, path, follow_symlinks=False)
         except OSError:
             shutil.copyfile(data.path, path)
         return

@@ -105,7 +105,7 @@ class ChartCache:
         while its bytes do, and a file an output links is in use anyway."""
         path = self.path(key, ext)
         try:
-            found = path.stat()
+            found = path.lstat()  # a symbolic link planted in the cache is no chart of okrsite's
         except OSError:
             return None
         if not stat.S_ISREG(found.st_mode):
@@ -119,9 +119,10 @@ class ChartCache:
         """Store a chart; the file, or None when it could not be (a cache that cannot be written
         only costs a redraw next time)."""
         target = self.path(key, ext)
-        if target.is_file():
-            return target
-        temporary = None
+        with contextlib.suppress(OSError):
+            if stat.S_ISREG(target.lstat().st_mode):
+                return target
+        temporary = None  # what stands there else (a symbolic link) is replaced
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".", suffix=".tmp")
