@@ -340,11 +340,12 @@ def test_a_link_under_assets_to_a_file_outside_the_site_is_not_published(tmp_pat
 
 def test_a_chart_cache_whose_files_link_outside_the_site_publishes_none_of_them(tmp_path: Path, secret: Path,
                                                                               build) -> None:
-    """The output's chart files are links to the cache's: a cache someone planted symbolic links in
-    (committed, or restored in CI) must not put the files they lead to into the output."""
+    """The output's chart files are links to the cache's, its scorecard PDFs the cache's bytes: a
+    cache someone planted symbolic links in (committed, or restored in CI) must not put the files
+    they lead to into the output."""
     root = make_site(tmp_path / "site", {OBJ: GROW})
     assert build(root)[0] == 0
-    charts = sorted((root / ".okrsite-cache/charts").iterdir())
+    charts = sorted([*(root / ".okrsite-cache/charts").iterdir(), *(root / ".okrsite-cache/scorecards").iterdir()])
     drawn = {path.relative_to(root / "output"): path.read_bytes() for path in (root / "output/charts").rglob("*")
              if path.is_file()}
     assert charts and drawn
@@ -359,7 +360,7 @@ def test_a_chart_cache_whose_files_link_outside_the_site_publishes_none_of_them(
     assert not any(b"SECRET-LINE" in path.read_bytes() for path in published)
     assert {path.relative_to(root / "output"): path.read_bytes() for path in (root / "output/charts").rglob("*")
             if path.is_file()} == drawn  # drawn again, the links in the cache replaced by its own files
-    assert not any(path.is_symlink() for path in (root / ".okrsite-cache/charts").iterdir())
+    assert not any(path.is_symlink() for path in charts)
     assert secret.read_text() == "root:x:0:0:SECRET-LINE\n"
 
 

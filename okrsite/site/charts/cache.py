@@ -89,15 +89,12 @@ class ChartCache:
         return self.folder / f"{key}.{ext}"
 
     def get(self, key: str, ext: str) -> bytes | None:
-        """The drawing, marked as used now (its mtime), or None."""
-        path = self.path(key, ext)
+        """The file's bytes, or None; marked as used as `find` does (a scorecard PDF, read, not linked)."""
+        path = self.find(key, ext)
         try:
-            data = path.read_bytes()
+            return None if path is None else path.read_bytes()
         except OSError:
             return None
-        with contextlib.suppress(OSError):  # a read-only cache still serves
-            os.utime(path)
-        return data
 
     def find(self, key: str, ext: str) -> Path | None:
         """The file, to be linked into the output, or None. Marked as used now (its mtime) unless
