@@ -22,6 +22,9 @@ from pathlib import Path
 
 MARKER = ".okrsite-output"  # marks a folder okrsite may replace
 WRITERS = 4  # threads staging a whole output folder
+# A link to a cache file is made without following it where the platform can say so (elsewhere,
+# Windows, the check that it is a regular file, just before, is what holds).
+_NOT_FOLLOWING = {"follow_symlinks": False} if os.link in os.supports_follow_symlinks else {}
 
 
 class Kept:
@@ -183,7 +186,7 @@ def _write_file(path: Path, data: bytes | Linked) -> None:
         if not stat.S_ISREG(os.lstat(data.path).st_mode):  # never a link leading out of the cache
             raise UnsafeOutput(f"refusing to link {data.path} into the output: it is not a file")
         try:
-            os.link(data.path, path, follow_symlinks=False)
+            os.link(data.path, path, **_NOT_FOLLOWING)
         except OSError:
             shutil.copyfile(data.path, path)
         return
