@@ -141,8 +141,8 @@ def _restore(pages: Mapping[str, Mapping[str, tuple[str, str]]], look: Look, cac
     sources: dict[str, tuple[str, str]] = {}
     for url, shown in pages.items():
         found = {}
-        for path, (key, alt) in shown.items():
-            made = _restored(cache, look, path, key, alt)
+        for path, (key, _alt) in shown.items():  # the key covers the text alternative
+            made = _restored(cache, look, path, key)
             if made is None:
                 break
             found[path] = made
@@ -153,8 +153,8 @@ def _restore(pages: Mapping[str, Mapping[str, tuple[str, str]]], look: Look, cac
     return ChartFiles(files, by_page, cached=len({key for key, _ in sources.values()}), sources=sources)
 
 
-def _restored(cache: ChartCache, look: Look, path: str, key: str, alt: str) -> Linked | None:
-    """The cache's file for a chart file a page cache record names (its key covers `alt`)."""
+def _restored(cache: ChartCache, look: Look, path: str, key: str) -> Linked | None:
+    """The cache's file for a chart file a page cache record names."""
     if not (_CHART_KEY.fullmatch(key) and (found := _CHART_FILE.fullmatch(path)) and found.group(2) == look.format):
         return None
     kept = cache.find(key, look.format)

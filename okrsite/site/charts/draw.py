@@ -25,7 +25,7 @@ import contextlib
 import io
 import math
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import matplotlib
@@ -90,6 +90,17 @@ def lines(label: Label) -> list[str]:
 
 
 _LAYOUTS: dict[tuple[Any, ...], Any] = {}
+_KEPT_AT_MOST = 50_000  # entries of each of the memos below, for any number of charts
+
+
+def _kept(store: dict[Any, Any], key: Any, make: Callable[[], Any]) -> Any:
+    """`store[key]`, made once per process (a store that reaches its bound starts again)."""
+    found = store.get(key)
+    if found is None:
+        if len(store) >= _KEPT_AT_MOST:
+            store.clear()
+        found = store[key] = make()
+    return found
 
 
 class _Label(Text):
@@ -111,12 +122,7 @@ class _Label(Text):
                self._verticalalignment, self._multialignment, self.get_rotation(), self.get_rotation_mode(),
                self._linespacing, self.get_usetex(), self.get_parse_math(),
                repr(getattr(self, "_fontfeatures", None)), getattr(self, "_language", None))
-        found = _LAYOUTS.get(key)
-        if found is None:
-            if len(_LAYOUTS) >= _METRICS_LIMIT:
-                _LAYOUTS.clear()
-            found = _LAYOUTS[key] = super()._get_layout(renderer)
-        return found
+        return _kept(_LAYOUTS, key, lambda: super(_Label, self)._get_layout(renderer))
 
 
 def chart_text(ax: Any, x: float, y: float, **style: Any) -> Text:
@@ -171,16 +177,12 @@ def text_size(template: _Template, text: str, size: float) -> tuple[float, float
 
     Kept by text, size and resolution for every chart the process draws: each chart measures
     its y labels for its margin, and the same few hundred labels recur across thousands of charts."""
-    key = (text, size, template.fig.dpi)
-    found = _SIZES.get(key)
-    if found is None:
-        if len(_SIZES) >= _METRICS_LIMIT:
-            _SIZES.clear()
+    def measure() -> tuple[float, float]:
         renderer = template.fig.canvas.get_renderer()  # type: ignore[attr-defined]
         width, height, _ = renderer.get_text_width_height_descent(text, FontProperties(family=FONT, size=size),
                                                                    ismath=False)
-        found = _SIZES[key] = (width, height)
-    return found
+        return width, height
+    return _kept(_SIZES, (text, size, template.fig.dpi), measure)
 
 
 class Dated(_Template):
@@ -298,8 +300,7 @@ class Trend(Dated):
         self.expected = self.line(ax, linestyle="none", marker="o", markersize=6.5, markeredgewidth=1.6)
         self.points = self.line(ax, linestyle="none", marker="o", markersize=7, markeredgewidth=1.5)
         self.forecast = self.line(ax, linewidth=1.8, linestyle=(0, (1, 2.2)), visible=False)
-        self.forecast_text = chart_text(ax, 0, 0, fontsize=self.small, ha="right",
-                                     va="bottom", visible=False)
+        self.forecast_text = chart_text(ax, 0, 0, fontsize=self.small, ha="right", va="bottom", visible=False)
         # A value's label above or below its dot; one at the right end also stands clear of the dot.
         self.offsets = {(side, ha): (offset_copy(ax.transData, fig=self.fig, x={"left": 4, "center": 0, "right": -4}[ha],
                                                  y=7 if side == "up" else -7, units="points"),
@@ -584,7 +585,6 @@ def svg_variables(svg: str) -> str:
 # label, date and word was measured again for each chart (40 % of a chart's time). The metrics
 # depend on nothing else, so the bytes are the same.
 _METRICS: dict[tuple[Any, ...], tuple[float, float, float]] = {}
-_METRICS_LIMIT = 50_000
 
 
 @contextlib.contextmanager
@@ -597,12 +597,7 @@ def _shared_text_metrics() -> Iterator[None]:
 
     def measure(renderer: Any, text: str, fontprop: Any, ismath: Any, dpi: float) -> tuple[float, float, float]:
         key = (type(renderer), text, fontprop.copy(), ismath, dpi)
-        found = _METRICS.get(key)
-        if found is None:
-            if len(_METRICS) >= _METRICS_LIMIT:
-                _METRICS.clear()
-            found = _METRICS[key] = original(renderer, text, fontprop, ismath, dpi)
-        return found
+        return _kept(_METRICS, key, lambda: original(renderer, text, fontprop, ismath, dpi))
 
     matplotlib.text._get_text_metrics_with_cache = measure
     try:
