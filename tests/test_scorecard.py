@@ -121,6 +121,34 @@ def test_two_builds_give_the_same_bytes(demo: Path, tmp_path: Path) -> None:
         assert (again / "output" / path).read_bytes() == (demo / path).read_bytes()
 
 
+def embedded_fonts(pdf: bytes) -> list[dict[str, bytes]]:
+    """The TrueType fonts a PDF embeds (its FontFile2 streams), each as its tables by tag."""
+    import io
+    import zlib
+
+    from fontTools.ttLib import TTFont
+
+    fonts = []
+    for number in re.findall(rb"/FontFile2 (\d+) 0 R", pdf):
+        stream = re.search(rb"(?:^|\n)" + number + rb" 0 obj\s*<<(.*?)>>\s*stream\r?\n", pdf, re.S)
+        assert stream, number
+        length = int(re.search(rb"/Length (\d+)", stream.group(1)).group(1))
+        data = zlib.decompress(pdf[stream.end():stream.end() + length])
+        font = TTFont(io.BytesIO(data))
+        fonts.append({tag: font.reader[tag] for tag in font.reader.keys()})
+    return fonts
+
+
+def test_its_fonts_are_embedded_without_the_layout_tables_a_pdf_never_reads(demo: Path) -> None:
+    """The PDF places each glyph itself: the substitution and positioning tables of the fonts
+    would be dead weight, and subsetting them was most of the time a PDF took to draw."""
+    fonts = embedded_fonts((demo / "periods/2026-Q2/scorecard.pdf").read_bytes())
+    assert len(fonts) == 2  # DejaVu Sans and its bold
+    for tables in fonts:
+        assert {"glyf", "hmtx", "cmap"} <= tables.keys()
+        assert not {"GSUB", "GPOS", "GDEF", "kern"} & tables.keys()
+
+
 def test_a_period_of_100_objectives_fits_one_page_and_says_how_many_more(tmp_path: Path) -> None:
     """The PDF and okrs.json as the build makes them, from the model and the page plan (the PDF
     draws the scorecard page's card): no page is rendered and no chart drawn for them."""
