@@ -397,9 +397,11 @@ def test_an_edits_charts_and_scorecard_pdf_are_drawn_where_matplotlib_is_loaded_
         demo_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The process that draws an edit's few charts and its period's scorecard PDF is forked as the
     build starts and loads matplotlib (load_drawing) before they come: all three in that process, in
-    that order. (Whether matplotlib is in sys.modules says nothing: this test process may have it.)"""
+    that order, and the chart files made of the drawings are stored in the cache there too.
+    (Whether matplotlib is in sys.modules says nothing: this test process may have it.)"""
     from okrsite.site import scorecard_pdf
     from okrsite.site.charts import workers
+    from okrsite.site.charts.cache import ChartCache
 
     config = demo_site / "okrsite.yaml"
     build(BuildOptions(config))
@@ -409,13 +411,18 @@ def test_an_edits_charts_and_scorecard_pdf_are_drawn_where_matplotlib_is_loaded_
     monkeypatch.setattr(workers, "_draw_batch", workers._draw_batch)  # put back when the test ends
     monkeypatch.setattr(scorecard_pdf, "draw_pdfs", scorecard_pdf.draw_pdfs)
     monkeypatch.setattr(workers, "load_drawing", workers.load_drawing)
-    for module, name in ((workers, "load_drawing"), (scorecard_pdf, "draw_pdfs"), (workers, "_draw_batch")):
+    monkeypatch.setattr(ChartCache, "put", ChartCache.put)
+    for module, name in ((workers, "load_drawing"), (scorecard_pdf, "draw_pdfs"), (workers, "_draw_batch"),
+                         (ChartCache, "put")):
         _recording(module, name, log)
     report = build(BuildOptions(config))
     assert 0 < report.charts_drawn < workers.MIN_PER_WORKER
     jobs = [line.split() for line in log.read_text().splitlines()]
-    assert [name for name, _ in jobs] == ["load_drawing", "draw_pdfs", "_draw_batch"]
+    assert [name for name, _ in jobs if name != "put"] == ["load_drawing", "draw_pdfs", "_draw_batch"]
     assert len({pid for _, pid in jobs}) == 1 and jobs[0][1] != str(os.getpid())
+    # the chart files too are made and stored there (a PDF's first): the build only links them
+    stored = [name for name, _ in jobs[jobs.index(["_draw_batch", jobs[0][1]]):]].count("put")
+    assert stored == report.charts_drawn  # a file per image drawn (here no two files share an image)
 
 
 @pytest.mark.skipif(not can_fork(), reason="the preview's builder runs in a forked process")

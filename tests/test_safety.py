@@ -602,16 +602,16 @@ def test_a_chart_that_cannot_be_planned_only_warns(tmp_path: Path, build, monkey
 
 
 def test_a_chart_whose_drawing_cannot_be_finished_only_warns(tmp_path: Path, build, monkeypatch) -> None:
-    from okrsite.site import charts
+    from okrsite.site.charts import files
 
-    real = charts.finish_svg
+    real = files.finish_svg
 
     def finish(raw, palette, title):
         if title.startswith("Views"):
             raise ValueError("substring not found")
         return real(raw, palette, title)
 
-    monkeypatch.setattr(charts, "finish_svg", finish)
+    monkeypatch.setattr(files, "finish_svg", finish)
     built_without_the_kr_chart(make_site(tmp_path / "site", {OBJ: GROW}), build,
                                "chart objectives/grow/kr-views could not be drawn: substring not found")
 

@@ -9,8 +9,9 @@ this stage specifies each subject once per layout (`specs.chart_spec`; wide, and
 phones: `layout.LAYOUTS`), starts drawing those
 missing from the cache, and gives the pages with chart descriptors in their
 contexts at once (`charts`: the page's list, `kr_charts`: by key result id), and,
-when finished, the chart files (`charts/<name>.<ext>` -> bytes) and how many
-charts were drawn and how many came from the cache.
+when finished, the chart files (`charts/<name>.<ext>` -> the cache's file, linked into the
+output; bytes where the cache could not keep it) and how many charts were drawn and how many
+came from the cache. The processes that draw store the files they make (`files.ChartJob`).
 
 matplotlib is imported only when a chart must be drawn (`okrsite.site.charts.draw`
 is the only module that imports it), in the processes of `charts.workers`.
@@ -19,27 +20,26 @@ is the only module that imports it), in the processes of `charts.workers`.
 from __future__ import annotations
 
 import dataclasses
-import functools
 import re
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 from okrsite.build.background import Helper
 from okrsite.build.output import Content, Linked
 from okrsite.diagnostics import Diagnostics, Location
 from okrsite.model.site import Site
 from okrsite.site.charts.cache import ChartCache, chart_key
+from okrsite.site.charts.files import ChartJob
 from okrsite.site.charts.layout import LAYOUTS
-from okrsite.site.charts.palette import Palette, palette_for_theme
+from okrsite.site.charts.palette import palette_for_theme
 from okrsite.site.charts.specs import SUBJECT_WORDS, ChartSpec, Look, Table, chart_spec, relaid, subject_source
 from okrsite.site.charts.workers import Progress, start_drawing
 from okrsite.site.pages import ChartUse, Page
 
-__all__ = ["Chart", "ChartFiles", "ChartStage", "chart_path", "finish_svg", "page_specs", "start_charts"]
+__all__ = ["Chart", "ChartFiles", "ChartStage", "chart_path", "page_specs", "start_charts"]
 
 
 @dataclass(frozen=True)
@@ -86,40 +86,6 @@ class ChartStage:
     cancel: Callable[[], None] = lambda: None  # the build failed before finish(): stop drawing
     # pages showing a chart whose spec failed: never kept or cached, so each build warns again
     unspecified: tuple[str, ...] = ()
-
-
-_SIZE = re.compile(r' width="[\d.]+pt" height="[\d.]+pt"')
-
-
-@functools.lru_cache(maxsize=4)
-def _svg_style(palette: Palette) -> str:
-    """The style element every chart file of a theme gets (made once, for thousands of charts)."""
-    light = ";".join(f"--okr-{role}:{value}" for role, value in palette.light)
-    dark = ";".join(f"--okr-{role}:{value}" for role, value in palette.dark)
-    return (f'<style type="text/css">:root{{{light}}}'
-            f"@media (prefers-color-scheme: dark){{:root{{{dark}}}}}"
-            f"@media print{{:root{{{light}}}}}"
-            f"text{{font-family:{palette.font}}}"
-            "*{stroke-linejoin: round; stroke-linecap: butt}</style>")
-
-
-def finish_svg(raw: bytes, palette: Palette, title: str) -> bytes:
-    """The cached drawing made a file: the theme's colours (light and dark) and font, and a <title>.
-    Its width and height go: the viewBox alone lets it take the width of its place on the page."""
-    text = raw.decode("utf-8")
-    text = text.replace('<style type="text/css">*{stroke-linejoin: round; stroke-linecap: butt}</style>',
-                        _svg_style(palette), 1)
-    start = text.index("<svg")
-    end = text.index(">", start) + 1
-    text = text[:start] + _SIZE.sub("", text[start:end], count=1) + text[end:]
-    end = text.index(">", start) + 1
-    text = text[:end] + f"\n <title>{escape(title)}</title>" + text[end:]
-    return text.encode("utf-8")
-
-
-def _chart_file(drawing: bytes, look: Look, alt: str) -> bytes:
-    """A chart file from its cached drawing (an SVG takes the theme's colours and its title)."""
-    return finish_svg(drawing, look.palette, alt) if look.format == "svg" else drawing
 
 
 _CHART_KEY = re.compile(r"[0-9a-f]{40}")
@@ -268,14 +234,17 @@ def start_charts(site: Site, pages: list[Page], theme_dirs: list[Path], diagnost
     for spec, key in keys:
         unique.setdefault(key, spec)
     made, missing = _lookup(unique, cache)
-    images: dict[str, ChartSpec] = {}  # each image drawn once, whatever titles its files have
-    image_of: dict[str, str] = {}  # a missing file's key -> its image's
+    # Each image is drawn once, whatever titles its files have; the process that draws it makes them.
+    files_of: dict[str, list[tuple[str, str]]] = {}  # an image's key -> its missing files' (key, title)
+    drawn_as: dict[str, ChartSpec] = {}
     for key, spec in missing:
-        image_of[key] = image = chart_key(spec, as_shown=False)
-        images.setdefault(image, spec)
-    if images and progress:
-        progress(f"drawing {len(images):,} charts ({len(made):,} from the cache)")
-    drawing = start_drawing(list(images.values()), jobs, progress, drawer)
+        image = chart_key(spec, as_shown=False)
+        drawn_as.setdefault(image, spec)
+        files_of.setdefault(image, []).append((key, spec.alt))
+    to_draw = [ChartJob(drawn_as[image], tuple(files), cache.folder) for image, files in files_of.items()]
+    if to_draw and progress:
+        progress(f"drawing {len(to_draw):,} charts ({len(made):,} from the cache)")
+    drawing = start_drawing(to_draw, jobs, progress, drawer)
     with_charts, by_page = _attach(pages, layouts, {spec.name for spec in every})
     before_pages = time.perf_counter() - started
 
@@ -283,27 +252,23 @@ def start_charts(site: Site, pages: list[Page], theme_dirs: list[Path], diagnost
         """Wait for the drawings, store them, make the files; the time spent excludes the pages'."""
         finishing = time.perf_counter()
         results = drawing.pending.result()
-        drawn = dict(zip(images, results))
         warned: set[str] = set()
+        spec_of = dict(missing)
 
-        def warn(spec: ChartSpec, why: object) -> None:  # once a chart, whichever of its layouts failed
+        def warn(key: str, why: object) -> None:  # once a chart, whichever of its layouts failed
+            spec = spec_of[key]
             name = spec.name.removesuffix(spec.look.layout.suffix)
             if name not in warned:
                 warned.add(name)
                 diagnostics.warning(Location(spec.source), f"chart {name} could not be drawn: {why}")
 
-        for key, spec in missing:
-            result = drawn[image_of[key]]
-            if not isinstance(result, bytes):
-                warn(spec, result)
-                continue
-            try:
-                data = _chart_file(result, look, spec.alt)
-            except Exception as exc:  # noqa: BLE001 - a drawing that cannot be finished is one chart lost, with a warning
-                warn(spec, exc)
-                continue
-            kept = cache.put(key, spec.look.format, data)
-            made[key] = data if kept is None else Linked(kept)
+        for job, result in zip(to_draw, results):
+            made_of_it = [result] * len(job.files) if isinstance(result, str) else result  # no image, no file
+            for (key, _), file in zip(job.files, made_of_it):
+                if isinstance(file, str):
+                    warn(key, file)
+                else:
+                    made[key] = file if isinstance(file, bytes) else Linked(file)
         files: dict[str, Content] = {}
         sources: dict[str, tuple[str, str]] = {}
         for spec, key in keys:
@@ -316,7 +281,7 @@ def start_charts(site: Site, pages: list[Page], theme_dirs: list[Path], diagnost
         redo, redo_files = _attach(failed, layouts, ready)
         shown = {url: paths for url, paths in by_page.items() if url not in {page.url for page in failed}}
         return ChartFiles({**restored.files, **files}, {**restored.by_page, **shown, **redo_files},
-                          sum(isinstance(r, bytes) for r in results), restored.cached + len(unique) - len(missing),
+                          sum(not isinstance(r, str) for r in results), restored.cached + len(unique) - len(missing),
                           drawing.workers, before_pages + time.perf_counter() - finishing, redo,
                           {**restored.sources, **sources})
 

@@ -19,23 +19,25 @@ from typing import Any
 
 from okrsite.build import background
 from okrsite.build.background import Helper, Pending
-from okrsite.site.charts.specs import ChartSpec
+from okrsite.site.charts.files import ChartJob, Made, made_files
 
 Progress = Callable[[str], None] | None  # told what is being drawn, on long builds
-Result = bytes | str  # a chart's bytes, or why it could not be drawn
+Result = tuple[Made, ...] | str  # a job's files (ChartJob.files' order), or why its image could not be drawn
 
 MIN_PER_WORKER = 40  # with automatic --jobs, fewer misses than this per worker are drawn by one process
 BATCHES_PER_WORKER = 4
 
 
-def _draw_batch(specs: Sequence[ChartSpec]) -> list[Result]:
+def _draw_batch(jobs: Sequence[ChartJob]) -> list[Result]:
     """The one place that imports the drawing module (and so matplotlib); a drawing library
-    that cannot be loaded fails every chart, each with a warning, and no build."""
+    that cannot be loaded fails every chart, each with a warning, and no build. Each image drawn
+    is made into its files, stored in the chart cache by this process."""
     try:
         from okrsite.site.charts import draw
     except Exception as exc:  # noqa: BLE001 - ImportError, or matplotlib failing to start
-        return [f"{type(exc).__name__}: {exc}"] * len(specs)
-    return draw.draw_many(specs)
+        return [f"{type(exc).__name__}: {exc}"] * len(jobs)
+    images = draw.draw_many([job.spec for job in jobs])
+    return [image if isinstance(image, str) else made_files(job, image) for job, image in zip(jobs, images)]
 
 
 def load_drawing() -> None:
@@ -51,26 +53,26 @@ def load_drawing() -> None:
 
 @dataclass
 class Drawing:
-    """Charts being drawn: `pending.result()` waits for them, in the order of the specs."""
+    """Charts being drawn: `pending.result()` waits for them, in the order of the jobs."""
 
     pending: Pending[list[Result]]
     workers: int  # processes drawing (0: nothing to draw)
 
 
-def start_drawing(specs: Sequence[ChartSpec], jobs: int | None, progress: Progress = None,
+def start_drawing(to_draw: Sequence[ChartJob], jobs: int | None, progress: Progress = None,
                   drawer: Helper[Any] | None = None) -> Drawing:
     """Draw charts in a pool when there are many, in a background process when a few (the
     build's drawing process, `drawer`, when it has one: matplotlib is loaded there already),
     else here."""
-    if not specs:
+    if not to_draw:
         return Drawing(Pending(list), 0)
-    workers = _workers(jobs, len(specs))
+    workers = _workers(jobs, len(to_draw))
     if workers > 1:
-        results, workers = _draw_in_pool(specs, workers, progress)
+        results, workers = _draw_in_pool(to_draw, workers, progress)
         return Drawing(Pending(lambda: results), workers)
     if drawer is not None:  # without a process of its own (--jobs 1), it draws them here when asked
-        return Drawing(drawer.later(_draw_batch, list(specs)), 1)
-    return Drawing(background.start(lambda: _draw_batch(specs), fork=jobs != 1), 1)
+        return Drawing(drawer.later(_draw_batch, list(to_draw)), 1)
+    return Drawing(background.start(lambda: _draw_batch(to_draw), fork=jobs != 1), 1)
 
 
 def _workers(jobs: int | None, misses: int) -> int:
@@ -88,17 +90,17 @@ def _pool_context() -> Any:
     return multiprocessing.get_context("spawn")
 
 
-def _draw_in_pool(specs: Sequence[ChartSpec], workers: int, progress: Progress) -> tuple[list[Result], int]:
+def _draw_in_pool(to_draw: Sequence[ChartJob], workers: int, progress: Progress) -> tuple[list[Result], int]:
     count = workers * BATCHES_PER_WORKER
-    size = math.ceil(len(specs) / count)
-    batches = [list(specs[i:i + size]) for i in range(0, len(specs), size)]
+    size = math.ceil(len(to_draw) / count)
+    batches = [list(to_draw[i:i + size]) for i in range(0, len(to_draw), size)]
     try:
         results: list[Result] = []
         with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
             for batch in pool.map(_draw_batch, batches):
                 results += batch
                 if progress:
-                    progress(f"drawing charts: {len(results):,} of {len(specs):,} ({workers} processes)")
+                    progress(f"drawing charts: {len(results):,} of {len(to_draw):,} ({workers} processes)")
         return results, workers
     except (OSError, BrokenProcessPool):  # no worker processes here (sandbox, no /dev/shm): draw in-process
-        return _draw_batch(specs), 1
+        return _draw_batch(to_draw), 1
