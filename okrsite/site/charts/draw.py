@@ -588,22 +588,29 @@ _METRICS: dict[tuple[Any, ...], tuple[float, float, float]] = {}
 
 
 @contextlib.contextmanager
-def _shared_text_metrics() -> Iterator[None]:
-    """While drawing, matplotlib measures text through `_METRICS`; restored afterwards."""
-    original = getattr(matplotlib.text, "_get_text_metrics_with_cache", None)
-    if original is None:  # another matplotlib: its own cache only
+def replaced(owner: Any, name: str, make: Callable[[Any], Any]) -> Iterator[None]:
+    """`owner.name` (a private part of matplotlib or fontTools) replaced by `make(original)` for
+    the length of the block, then restored; left alone where the installed version has no such
+    attribute, which then costs speed, never bytes."""
+    original = getattr(owner, name, None)
+    if original is None:
         yield
         return
-
-    def measure(renderer: Any, text: str, fontprop: Any, ismath: Any, dpi: float) -> tuple[float, float, float]:
-        key = (type(renderer), text, fontprop.copy(), ismath, dpi)
-        return _kept(_METRICS, key, lambda: original(renderer, text, fontprop, ismath, dpi))
-
-    matplotlib.text._get_text_metrics_with_cache = measure
+    setattr(owner, name, make(original))
     try:
         yield
     finally:
-        matplotlib.text._get_text_metrics_with_cache = original
+        setattr(owner, name, original)
+
+
+def _shared_text_metrics() -> contextlib.AbstractContextManager[None]:
+    """While drawing, matplotlib measures text through `_METRICS`; restored afterwards."""
+    def measuring(original: Callable[..., tuple[float, float, float]]) -> Callable[..., tuple[float, float, float]]:
+        def measure(renderer: Any, text: str, fontprop: Any, ismath: Any, dpi: float) -> tuple[float, float, float]:
+            key = (type(renderer), text, fontprop.copy(), ismath, dpi)
+            return _kept(_METRICS, key, lambda: original(renderer, text, fontprop, ismath, dpi))
+        return measure
+    return replaced(matplotlib.text, "_get_text_metrics_with_cache", measuring)
 
 
 def draw(spec: ChartSpec) -> bytes:

@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import io
-from collections.abc import Iterator
 
 import matplotlib
 from matplotlib.backends.backend_pdf import FigureCanvasPdf
@@ -24,7 +23,7 @@ from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties, findfont, get_font
 from matplotlib.patches import Rectangle
 
-from okrsite.site.charts.draw import FONT, has_glyphs
+from okrsite.site.charts.draw import FONT, has_glyphs, replaced
 from okrsite.site.scorecard_pdf import Block, Line, PdfSpec
 
 WIDTH, HEIGHT = 841.89, 595.28  # A4 landscape, in points
@@ -210,22 +209,12 @@ def _pace_width(blocks: tuple[Block, ...]) -> float:
     return min(PACE_MOST, max(PACE_WIDTH, widest))
 
 
-@contextlib.contextmanager
-def _fonts_without_layout_tables() -> Iterator[None]:
+def _fonts_without_layout_tables() -> contextlib.AbstractContextManager[None]:
     """matplotlib subsets each font with fontTools' default options, which keep the layout tables:
-    for the length of a save, those defaults drop them too (no option of matplotlib's says so; a
-    fontTools without this class attribute embeds them, as before)."""
+    for the length of a save, those defaults drop them too (no option of matplotlib's says so)."""
     from fontTools import subset
 
-    dropped = getattr(subset.Options, "_drop_tables_default", None)
-    if not isinstance(dropped, list):
-        yield
-        return
-    subset.Options._drop_tables_default = [*dropped, *LAYOUT_TABLES]
-    try:
-        yield
-    finally:
-        subset.Options._drop_tables_default = dropped
+    return replaced(subset.Options, "_drop_tables_default", lambda dropped: [*dropped, *LAYOUT_TABLES])
 
 
 def draw(spec: PdfSpec) -> bytes:
