@@ -472,11 +472,13 @@ def _history_from_git(config: SiteConfig) -> bool:
 @contextlib.contextmanager
 def collections_for_a_build() -> Iterator[None]:
     """Fewer cycle collections while building, for a process that does nothing else meanwhile
-    (the `okrsite build` command; not the preview, whose threads serve pages).
+    (every command but `okrsite serve`, whose threads serve pages, and the preview's build
+    process, okrsite.build.host).
 
     A build makes millions of small objects that live until it ends; at Python's default
-    thresholds the collector scans them again and again (a tenth of a cold build). The
-    thresholds are set back when the build ends, however it ends.
+    thresholds the collector scans them again and again (a tenth of a cold build; in the
+    preview's build process, which also keeps the last build's model, a fifth of an edit's
+    rebuild). The thresholds are set back when the build ends, however it ends.
     """
     before = gc.get_threshold()
     gc.set_threshold(50_000, 20, 100)

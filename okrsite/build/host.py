@@ -19,7 +19,7 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from okrsite.build.background import can_fork
-from okrsite.build.builder import BuildOptions, Builder, BuildReport
+from okrsite.build.builder import BuildOptions, Builder, BuildReport, collections_for_a_build
 from okrsite.diagnostics import BuildFailed
 
 
@@ -103,7 +103,8 @@ def _host(options: BuildOptions, channel: Connection) -> None:
             return
         outcome: tuple[str, Any]
         try:
-            outcome = ("ok", builder.build())
+            with collections_for_a_build():  # this process runs no thread: it only builds
+                outcome = ("ok", builder.build())
         except BuildFailed as failed:
             outcome = ("failed", failed.diagnostics)
         except Exception:  # noqa: BLE001 - a bug in a build is reported by the caller, which goes on

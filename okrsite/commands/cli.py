@@ -85,7 +85,7 @@ def _failed(failed: BuildFailed, strict: bool, what: str, consequence: str = "",
 
 
 def run_build(args: argparse.Namespace) -> int:
-    from okrsite.build.builder import BuildOptions, build, collections_for_a_build
+    from okrsite.build.builder import BuildOptions, build
 
     if not _config_exists(args):
         return EXIT_USAGE
@@ -93,8 +93,7 @@ def run_build(args: argparse.Namespace) -> int:
     # A progress line only on a terminal: CI logs get the summary alone, --quiet nothing.
     progress = Progress(sys.stderr) if sys.stderr.isatty() and not args.quiet else None
     try:
-        with collections_for_a_build():  # this process does nothing else meanwhile
-            report = build(options, progress)
+        report = build(options, progress)
     except BuildFailed as failed:
         return _failed(failed, args.strict, "build failed", "; the previous output was left as it was")
     except OSError as exc:  # a theme file that cannot be read, say: a clear line, not a traceback
@@ -152,14 +151,13 @@ def run_serve(args: argparse.Namespace) -> int:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from okrsite.build.builder import BuildOptions, check, collections_for_a_build
+    from okrsite.build.builder import BuildOptions, check
 
     if not _config_exists(args):
         return EXIT_USAGE
     text = args.format == "text"  # else the findings go to standard output, for other tools
     try:
-        with collections_for_a_build():  # as build: the model lives until the end
-            report = check(BuildOptions(args.config, as_of=args.as_of, strict=args.strict))
+        report = check(BuildOptions(args.config, as_of=args.as_of, strict=args.strict))
     except BuildFailed as failed:
         if not text:
             sys.stdout.write(render(args.format, failed.diagnostics, args.config.parent))
@@ -397,7 +395,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
     try:
-        return COMMANDS[args.command](args)
+        if args.command == "serve":  # its threads answer pages while it waits for builds
+            return COMMANDS[args.command](args)
+        from okrsite.build.builder import collections_for_a_build
+
+        with collections_for_a_build():  # every other command does nothing else meanwhile
+            return COMMANDS[args.command](args)
     except KeyboardInterrupt:
         print("okrsite: interrupted", file=sys.stderr)
         return 130
