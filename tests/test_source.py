@@ -91,6 +91,23 @@ def test_positions_of_nested_values_and_keys() -> None:
     assert positions.at(("nowhere",)).line == 2  # the document itself
 
 
+def test_positions_read_back_from_their_packed_form_answer_every_lookup_as_the_parse_does() -> None:
+    # The document cache keeps positions packed (names numbered); lookups number their own steps.
+    text = ("title: Grow\nkey_results:\n  - id: views\n    target: 200\n    checkins:\n"
+            "      - {date: 2026-01-05, value: 3}\n      - {date: 2026-01-12, value: 5}\n"
+            "  - id: signups\n    type: zones\n    zones: {commit: a, stretch: b}\n")
+    _, parsed, _ = load_yaml(text, "grow.md", line_offset=1)
+    unpacked = yamlload.unpack_positions("grow.md", parsed.pack())
+    asked = [*parsed.values, *parsed.keys, ("nowhere",), ("key_results", 7, "id"), ("key_results", 0, "nope", 3),
+             ("key_results", 1, "zones", "missing"), ("key_results", -1), ("title", "below", 0)]
+    assert len(asked) > 30
+    for key_path in asked:
+        assert unpacked.at(key_path) == parsed.at(key_path), key_path
+        assert unpacked.key(key_path) == parsed.key(key_path), key_path
+    assert unpacked.values == parsed.values and unpacked.keys == parsed.keys and unpacked == parsed
+    assert unpacked.at(("key_results", 1, "zones", "stretch")) == Location("grow.md", 11, 33)
+
+
 def test_duplicate_keys_are_reported_at_each_repeat_in_order() -> None:
     text = "a: 1\nb: {x: 1, x: 2}\na: 2\nc:\n  - {y: 1, y: 2, y: 3}\n"
     data, _, problems = load_yaml(text, "f.yaml")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import yaml
@@ -101,16 +102,18 @@ class Positions:
     again, and `okrsite check` reports problems in hundreds.
     """
 
-    __slots__ = ("path", "_values", "_keys", "_recompute", "_packed")
+    __slots__ = ("path", "_values", "_keys", "_recompute", "_packed", "_coded")
 
     def __init__(self, path: str, values: dict[KeyPath, tuple[int, int]] | None = None,
                  keys: dict[KeyPath, tuple[int, int]] | None = None,
-                 recompute: Callable[[], Positions] | None = None, packed: str | None = None):
+                 recompute: Callable[[], Positions] | None = None, packed: str | None = None,
+                 coded: _Codes | None = None):
         self.path = path
         self._values = values if values is not None or recompute else {}
         self._keys = keys if keys is not None or recompute else {}
         self._recompute = recompute
         self._packed = packed
+        self._coded = coded  # the dicts' key paths hold names as their numbers in the packed form
 
     def pack(self) -> str:
         """The positions as compact JSON, for the document cache (`unpack_positions` reads it):
@@ -136,19 +139,45 @@ class Positions:
 
     def _decode(self) -> None:
         fresh = self._recompute() if self._recompute else Positions(self.path)
-        self._values, self._keys = fresh.values, fresh.keys
+        if fresh._values is None:
+            fresh._decode()
+        self._values, self._keys, self._coded = fresh._values, fresh._keys, fresh._coded
 
     @property
     def values(self) -> dict[KeyPath, tuple[int, int]]:
         if self._values is None:
             self._decode()
-        return self._values  # type: ignore[return-value]
+        return self._plain(self._values)  # type: ignore[arg-type]
 
     @property
     def keys(self) -> dict[KeyPath, tuple[int, int]]:
         if self._keys is None:
             self._decode()
-        return self._keys  # type: ignore[return-value]
+        return self._plain(self._keys)  # type: ignore[arg-type]
+
+    def _plain(self, found: dict[KeyPath, tuple[int, int]]) -> dict[KeyPath, tuple[int, int]]:
+        """`found` with names in its key paths (the dict itself when it has them already)."""
+        if self._coded is None:
+            return found
+        names = {code: name for name, code in self._coded.names.items()}
+        return {tuple(names.get(k, k) for k in key_path): where for key_path, where in found.items()}
+
+    def _found(self, key_path: KeyPath, keys: bool = False) -> tuple[dict[KeyPath, tuple[int, int]], KeyPath]:
+        """The dict to look in and `key_path` as it holds them: with numbers for names when it was
+        unpacked (cut before the first step it has no number for: nothing below that is there)."""
+        if self._values is None:
+            self._decode()
+        found = self._keys if keys else self._values
+        coded = self._coded
+        if coded is None:
+            return found, key_path  # type: ignore[return-value]
+        steps: list[str | int] = []
+        for k in key_path:
+            step = coded.names.get(k) if isinstance(k, str) else (k if 0 <= k < coded.indexes else None)
+            if step is None:
+                break
+            steps.append(step)
+        return found, tuple(steps)  # type: ignore[return-value]
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Positions) and (self.path, self.values, self.keys) == \
@@ -156,7 +185,7 @@ class Positions:
 
     def at(self, key_path: KeyPath = ()) -> Location:
         """The value's location, or its nearest known ancestor's."""
-        values = self.values
+        values, key_path = self._found(key_path)
         while True:
             hit = values.get(key_path)
             if hit is not None:
@@ -167,21 +196,34 @@ class Positions:
 
     def key(self, key_path: KeyPath) -> Location:
         """The location of a mapping key itself (for unknown-field errors)."""
-        hit = self.keys.get(key_path)
+        keys, coded = self._found(key_path, keys=True)
+        hit = keys.get(coded) if len(coded) == len(key_path) else None
         return Location(self.path, *hit) if hit else self.at(key_path)
 
 
+@dataclass(frozen=True)
+class _Codes:
+    """How `Positions.pack` numbers the steps of key paths: list indexes (and integer keys) below
+    `indexes` stand for themselves, a mapping key names[i] is ~i."""
+
+    names: dict[str, int]
+    indexes: int
+
+
 def unpack_positions(path: str, packed: str) -> Positions:
-    """The positions `Positions.pack` wrote; ValueError, TypeError or IndexError when it is not that."""
+    """The positions `Positions.pack` wrote; ValueError, TypeError or IndexError when it is not that.
+
+    Their key paths stay as packed, numbers for names: a lookup numbers its own few steps
+    instead (`okrsite check` looks up a few values in each of hundreds of files)."""
     names, indexes, values, keys = json.loads(packed)
-    # One table for both kinds of step: list indexes (0 to indexes - 1) stand for themselves,
-    # and a negative ~i counts back from the end of the table to names[i].
-    step = [*range(indexes), *reversed(names)].__getitem__
+    if not isinstance(indexes, int) or not all(isinstance(name, str) for name in names):
+        raise TypeError("not packed positions")
 
     def found(rows: list[list[int]]) -> dict[KeyPath, tuple[int, int]]:
-        return {tuple(map(step, row[:-2])): (row[-2], row[-1]) for row in rows}
+        return {tuple(row[:-2]): (row[-2], row[-1]) for row in rows}
 
-    return Positions(path, found(values), found(keys), packed=packed)
+    return Positions(path, found(values), found(keys), packed=packed,
+                     coded=_Codes({name: ~i for i, name in enumerate(names)}, indexes))
 
 
 class SourceError(Exception):
