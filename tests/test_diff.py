@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -362,3 +363,37 @@ def test_both_sides_take_unchanged_files_from_the_sites_document_cache(repo: Pat
     assert diff(repo, "main~1", "main") == 0
     assert capsys.readouterr().out == cached_report
     assert len(parsed) == 6 and "Bounce rate" in cached_report
+
+
+def test_revisions_are_written_out_in_memory_when_it_has_room_and_nothing_is_left(repo: Path, tmp_path: Path,
+                                                                                   capsys, monkeypatch) -> None:
+    from okrsite.commands import diff as diff_command
+
+    memory = tmp_path / "shm"
+    memory.mkdir()
+    monkeypatch.setattr(diff_command, "MEMORY", memory)
+    monkeypatch.delenv("TMPDIR", raising=False)
+    written: list[Path] = []
+    write_out = diff_command._write_out
+    monkeypatch.setattr(diff_command, "_write_out", lambda top, commit, rel, into: written.append(into) or
+                        write_out(top, commit, rel, into))
+    edit(repo, "content/objectives/seo.md", ("    current: 7\n", "    current: 6\n"))
+    commit(repo, "Week 2", "2026-01-12")
+    assert diff(repo, "main~1", "main") == 0
+    in_memory_report = capsys.readouterr().out
+    assert len(written) == 2 and all(into.is_relative_to(memory) for into in written)
+    assert list(memory.iterdir()) == []  # removed when the diff ends
+
+    monkeypatch.setattr(diff_command, "MEMORY_ROOM", 2**62)  # no room there: the temporary folder
+    written.clear()
+    assert diff(repo, "main~1", "main") == 0
+    assert capsys.readouterr().out == in_memory_report
+    assert len(written) == 2 and not any(into.is_relative_to(memory) for into in written)
+
+    monkeypatch.setattr(diff_command, "MEMORY_ROOM", 0)
+    monkeypatch.setenv("TMPDIR", str(tmp_path / "chosen"))  # a temporary folder the user names wins
+    monkeypatch.setattr(tempfile, "tempdir", None)  # as in a process started with it
+    (tmp_path / "chosen").mkdir()
+    written.clear()
+    assert diff(repo, "main~1", "main") == 0
+    assert all(into.is_relative_to(tmp_path / "chosen") for into in written) and len(written) == 2

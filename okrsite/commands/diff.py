@@ -11,6 +11,7 @@ as_of. The comparison is okrsite.model.compare, the report okrsite.site.diff_rep
 from __future__ import annotations
 
 import datetime as dt
+import os
 import posixpath
 import sys
 import tempfile
@@ -27,6 +28,8 @@ from okrsite.model.site import Site
 from okrsite.site.diff_report import Revision, as_json, markdown
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+MEMORY = Path("/dev/shm")  # Linux's file system in memory, where it has one
+MEMORY_ROOM = 512 * 2**20  # free space it must have to take both revisions
 
 
 class _Unusable(Exception):
@@ -59,7 +62,7 @@ def run(base: str, head: str | None, report_format: str, config_path: Path) -> i
     config_rel = config_path.relative_to(top).as_posix()
     site_config = load_config(config_path, Diagnostics())
     documents = DocumentCache.restore(site_config.cache_dir / DOCUMENTS_FILE, root) if site_config else DocumentCache()
-    with tempfile.TemporaryDirectory(prefix="okrsite-diff-") as scratch:
+    with tempfile.TemporaryDirectory(prefix="okrsite-diff-", dir=_scratch_parent()) as scratch:
         head_side = _side("head", revisions[1], top, config_rel, Path(scratch) / "head", None, documents)
         as_of = head_side.site.as_of if head_side.site else default_as_of()  # without a head, nothing is compared
         base_side = _side("base", revisions[0], top, config_rel, Path(scratch) / "base", as_of, documents)
@@ -77,6 +80,21 @@ def run(base: str, head: str | None, report_format: str, config_path: Path) -> i
     render = as_json if report_format == "json" else markdown
     sys.stdout.write(render(changes, base_side.revision, head_side.revision, as_of))
     return EXIT_OK
+
+
+def _scratch_parent() -> str | None:
+    """Where the revisions are written out: in memory when the system has room there, since
+    creating a site's files on disk is most of what a diff costs (the 1,000-objective company's
+    1,800 files a side: 0.5-2 s on ext4, 0.2 s in memory); else the temporary folder, as when
+    TMPDIR names one."""
+    if os.environ.get("TMPDIR"):
+        return None
+    try:
+        room = os.statvfs(MEMORY)
+    except OSError:
+        return None
+    usable = room.f_bavail * room.f_frsize >= MEMORY_ROOM and os.access(MEMORY, os.W_OK | os.X_OK)
+    return str(MEMORY) if usable else None
 
 
 def _usage(message: str) -> int:

@@ -75,8 +75,8 @@ def export_files(top: Path, revision: str, folder: str, into: Path, keep: Callab
         if mode in ("100644", "100755") and keep(path) and ".." not in parts and not path.startswith("/"):
             files[path] = rest.split()[1]
     blobs = read_blobs(top, sorted(set(files.values())))
+    for folder in sorted({(into / path).parent for path in files}):  # each once, not once a file
+        folder.mkdir(parents=True, exist_ok=True)
     for path, blob in files.items():
-        target = into / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(blobs[blob])
+        (into / path).write_bytes(blobs[blob])
     return len(files)
