@@ -5,12 +5,16 @@ findable, and small enough for a 1,000-objective company."""
 from __future__ import annotations
 
 import json
+import os
+import shutil
 from pathlib import Path
 
 import pytest
 
 from benchmarks.generate import generate
+from okrsite.build.background import can_fork
 from okrsite.build.builder import BuildOptions, Builder, build
+from okrsite.build.host import BuildHost
 from okrsite.diagnostics import Diagnostics
 from okrsite.site import search
 from tests.conftest import write
@@ -160,3 +164,42 @@ def test_the_index_of_a_1000_objective_company_is_under_1_5_mb(tmp_path: Path) -
     assert len(index["entries"]) == (counts["objectives"] + counts["key_results"] + counts["projects"]
                                      + counts["teams"] + len(site.periods) + len(site.pages))
     assert len(files["search.json"]) < MAX_INDEX_BYTES and len(files["search.js"]) < MAX_INDEX_BYTES
+
+
+@pytest.mark.skipif(not can_fork(), reason="the preview's builds run in a forked process")
+def test_the_previews_index_after_a_save_reads_only_the_changed_text_and_is_what_a_build_makes(
+        demo_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """okrsite serve: between builds its build process reads the words of every text (remember_words),
+    so a build's search index, made in a process forked from it, reads only what changed since."""
+    log = tmp_path / "reads.log"
+    read_words = search._read_words
+
+    def noted(markdown: str) -> frozenset[str]:
+        with log.open("a", encoding="utf-8") as notes:
+            notes.write(f"{os.getpid()} {'zebrafinch' in markdown}\n")
+        return read_words(markdown)
+    monkeypatch.setattr(search, "_read_words", noted)
+    objective = demo_site / "content/objectives/2026-Q2/marketing-launch-partner-program.md"
+    host = BuildHost(BuildOptions(demo_site / "okrsite.yaml"))
+    try:
+        host.build()
+        objective.write_text(objective.read_text() + "\nA zebrafinch joined the plan.\n")
+        host.build()
+        host_pid = host._process.pid
+    finally:
+        host.stop()
+    reads = [line.split() for line in log.read_text().splitlines()]
+    pids = list(dict.fromkeys(pid for pid, _ in reads))  # first build's index, the host, second build's index
+    assert len(pids) == 3 and pids[1] == str(host_pid)
+    site = Builder(BuildOptions(demo_site / "okrsite.yaml")).load(Diagnostics())
+    descriptions = sum(1 for objective in site.objectives.values() for kr in objective.key_results if kr.description)
+    first = [changed for pid, changed in reads if pid == pids[0]]
+    second = [changed for pid, changed in reads if pid == pids[2]]
+    assert len(first) > 20 and descriptions > 0
+    assert sorted(second) == ["False"] * descriptions + ["True"]  # the changed body, and the KRs' descriptions
+    served = (demo_site / "output/search.json").read_bytes()
+    assert b"zebrafinch" in served
+    shutil.copytree(demo_site / "content", tmp_path / "fresh/content")
+    shutil.copy(demo_site / "okrsite.yaml", tmp_path / "fresh/okrsite.yaml")
+    build(BuildOptions(tmp_path / "fresh/okrsite.yaml", jobs=1))
+    assert (tmp_path / "fresh/output/search.json").read_bytes() == served

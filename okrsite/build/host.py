@@ -90,7 +90,9 @@ def _host(options: BuildOptions, channel: Connection) -> None:
 
     After the first build that shows charts, while the preview waits for a save, it loads what
     draws them (matplotlib, 0.7 s of CPU): each later build forks its drawing process from here
-    with it loaded, instead of importing it again on a core the build needs."""
+    with it loaded, instead of importing it again on a core the build needs. After each build it
+    reads the words of the content's texts for the search index likewise (only the changed
+    texts' after the first)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the caller's: it stops this process
     builder = Builder(options)
     drawing_loaded = False
@@ -110,8 +112,13 @@ def _host(options: BuildOptions, channel: Connection) -> None:
         except Exception:  # noqa: BLE001 - a bug in a build is reported by the caller, which goes on
             outcome = ("error", traceback.format_exc())
         channel.send(outcome)
-        if not drawing_loaded and outcome[0] == "ok" and outcome[1].charts_drawn + outcome[1].charts_cached:
+        if outcome[0] != "ok":
+            continue
+        if not drawing_loaded and outcome[1].charts_drawn + outcome[1].charts_cached:
             from okrsite.site.charts import workers
 
             workers.load_drawing()
             drawing_loaded = True
+        from okrsite.site.search import remember_words
+
+        remember_words(cached.doc.body for cached in builder.documents.entries.values())

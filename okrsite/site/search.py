@@ -47,9 +47,27 @@ def fold(text: str) -> str:
     return _MARKS.sub("", unicodedata.normalize("NFD", text)).lower()
 
 
-def body_words(markdown: str) -> set[str]:
+def body_words(markdown: str) -> frozenset[str]:
     """The distinct words of a Markdown text, folded, as long as the index keeps them."""
-    return {w for w in set(_WORD.findall(fold(_NOT_TEXT.sub(" ", markdown)))) if MIN_WORD <= len(w) <= MAX_WORD}
+    known = _remembered.get(markdown)
+    return known if known is not None else _read_words(markdown)
+
+
+def _read_words(markdown: str) -> frozenset[str]:
+    return frozenset(w for w in set(_WORD.findall(fold(_NOT_TEXT.sub(" ", markdown))))
+                     if MIN_WORD <= len(w) <= MAX_WORD)
+
+
+_remembered: dict[str, frozenset[str]] = {}  # texts' words read ahead (`remember_words`)
+
+
+def remember_words(texts: Iterable[str]) -> None:
+    """Read the words of these texts now and keep them, forgetting any others' (the preview's build
+    process, between builds: a build makes the search index in a forked process, which keeps
+    nothing, so that process then reads only the texts changed since; 1,800 texts are ~0.35 s)."""
+    fresh = {text: body_words(text) for text in texts}
+    _remembered.clear()
+    _remembered.update(fresh)
 
 
 class _Index:
