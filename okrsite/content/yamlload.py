@@ -10,6 +10,7 @@ or unusual tags goes through PyYAML's own constructor.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -159,25 +160,14 @@ class Positions:
         """`found` with names in its key paths (the dict itself when it has them already)."""
         if self._coded is None:
             return found
-        names = {code: name for name, code in self._coded.names.items()}
-        return {tuple(names.get(k, k) for k in key_path): where for key_path, where in found.items()}
+        return {self._coded.plain(key_path): where for key_path, where in found.items()}
 
     def _found(self, key_path: KeyPath, keys: bool = False) -> tuple[dict[KeyPath, tuple[int, int]], KeyPath]:
-        """The dict to look in and `key_path` as it holds them: with numbers for names when it was
-        unpacked (cut before the first step it has no number for: nothing below that is there)."""
+        """The dict to look in, and `key_path` as its keys are written (numbered when unpacked)."""
         if self._values is None:
             self._decode()
         found = self._keys if keys else self._values
-        coded = self._coded
-        if coded is None:
-            return found, key_path  # type: ignore[return-value]
-        steps: list[str | int] = []
-        for k in key_path:
-            step = coded.names.get(k) if isinstance(k, str) else (k if 0 <= k < coded.indexes else None)
-            if step is None:
-                break
-            steps.append(step)
-        return found, tuple(steps)  # type: ignore[return-value]
+        return found, key_path if self._coded is None else self._coded.numbered(key_path)  # type: ignore[return-value]
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Positions) and (self.path, self.values, self.keys) == \
@@ -203,11 +193,30 @@ class Positions:
 
 @dataclass(frozen=True)
 class _Codes:
-    """How `Positions.pack` numbers the steps of key paths: list indexes (and integer keys) below
-    `indexes` stand for themselves, a mapping key names[i] is ~i."""
+    """How `Positions.pack` numbers the steps of key paths: list indexes below `indexes` stand for
+    themselves, a mapping key names[i] is ~i."""
 
     names: dict[str, int]
     indexes: int
+
+    def numbered(self, key_path: KeyPath) -> tuple[int, ...]:
+        """`key_path` as packed, cut before the first step it has no number for (nothing below
+        that step is in the file)."""
+        steps = []
+        for k in key_path:
+            step = self.names.get(k) if isinstance(k, str) else (k if 0 <= k < self.indexes else None)
+            if step is None:
+                break
+            steps.append(step)
+        return tuple(steps)
+
+    def plain(self, numbered: KeyPath) -> KeyPath:
+        """A packed key path with its names again."""
+        return tuple(self._by_number.get(k, k) for k in numbered)  # type: ignore[call-overload]
+
+    @functools.cached_property
+    def _by_number(self) -> dict[int, str]:
+        return {code: name for name, code in self.names.items()}
 
 
 def unpack_positions(path: str, packed: str) -> Positions:
