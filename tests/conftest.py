@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
 import shutil
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -74,24 +77,53 @@ def isolated_git(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(name, raising=False)
 
 
-@pytest.fixture(scope="session")
-def reference_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo built once per test session, outside git: its output folder, for tests that only read it."""
+def built_once(factory: pytest.TempPathFactory, name: str, make: Callable[[Path], Path]) -> Path:
+    """What `make` builds in a new folder `name`, built once for the whole test run: the test
+    processes (pytest-xdist) share it, the first to ask builds it while the others wait."""
+    shared = factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # the run's folder, above each process's own
+    done = shared / f"{name}.done"
+    with (shared / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            done.write_text(str(make(shared / name)), encoding="utf-8")
+    return Path(done.read_text(encoding="utf-8"))
+
+
+def _built(root: Path) -> Path:
     from okrsite.build.builder import BuildOptions, build
 
-    root = copy_demo(tmp_path_factory.mktemp("reference") / "demo")
     return build(BuildOptions(root / "okrsite.yaml")).output
+
+
+@pytest.fixture(scope="session")
+def reference_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo built once per test run, outside git: its output folder, for tests that only read it."""
+    return built_once(tmp_path_factory, "reference-demo", lambda folder: _built(copy_demo(folder)))
 
 
 @pytest.fixture(scope="session")
 def reference_company(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A synthetic 100-objective company (benchmarks/generate.py) built once per test session: its output folder."""
+    """A synthetic 100-objective company (benchmarks/generate.py) built once per test run: its output folder."""
     from benchmarks.generate import generate
-    from okrsite.build.builder import BuildOptions, build
 
-    root = tmp_path_factory.mktemp("reference") / "company"
-    generate(root, 100, seed=0)
-    return build(BuildOptions(root / "okrsite.yaml")).output
+    def make(folder: Path) -> Path:
+        generate(folder, 100, seed=0)
+        return _built(folder)
+    return built_once(tmp_path_factory, "reference-company", make)
+
+
+@pytest.fixture
+def demo_site_with_cache(tmp_path: Path, reference_demo: Path) -> Path:
+    """A copy of the demo site with the cache a build of it left (charts, scorecard PDFs, parsed
+    documents and pages; not its state), as CI restores it on a fresh clone: its first build
+    parses no file and draws no chart, in a quarter of a cold build's time. For tests of what
+    comes after a first build; a test of the first build itself takes `demo_site`."""
+    root = copy_demo(tmp_path / "demo")
+    shutil.copytree(reference_demo.parent / ".okrsite-cache", root / ".okrsite-cache",
+                    ignore=shutil.ignore_patterns("state.json"))
+    return root
 
 
 @pytest.fixture(scope="session")

@@ -425,6 +425,28 @@ def test_an_edits_charts_and_scorecard_pdf_are_drawn_where_matplotlib_is_loaded_
     assert stored == report.charts_drawn  # a file per image drawn (here no two files share an image)
 
 
+@pytest.mark.skipif(not can_fork(), reason="the drawing process is forked")
+def test_a_build_whose_charts_and_pdfs_are_all_cached_asks_the_drawing_process_for_nothing(
+        demo_site_with_cache: Path, reference_demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A fresh clone with its cache restored: the scorecard PDFs are read from the cache by the
+    build's own process, so the build never waits for the drawing process (nor its matplotlib);
+    the PDFs are the ones a cold build made."""
+    from okrsite.site import scorecard_pdf
+    from okrsite.site.charts import workers
+
+    log = tmp_path / "jobs.log"
+    monkeypatch.setattr(scorecard_pdf, "draw_pdfs", scorecard_pdf.draw_pdfs)
+    monkeypatch.setattr(workers, "_draw_batch", workers._draw_batch)
+    _recording(scorecard_pdf, "draw_pdfs", log)
+    _recording(workers, "_draw_batch", log)
+    report = build(BuildOptions(demo_site_with_cache / "okrsite.yaml"))
+    assert report.charts_drawn == 0 and report.charts_cached > 100
+    assert not log.exists()
+    pdfs = sorted(p.relative_to(reference_demo).as_posix() for p in reference_demo.rglob("*.pdf"))
+    assert pdfs and all((demo_site_with_cache / "output" / p).read_bytes() == (reference_demo / p).read_bytes()
+                        for p in pdfs)
+
+
 @pytest.mark.skipif(not can_fork(), reason="the preview's builder runs in a forked process")
 def test_the_previews_builder_loads_the_drawing_while_it_waits_and_forks_its_drawing_processes_with_it(
         demo_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

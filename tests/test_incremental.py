@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 import types
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -30,47 +31,47 @@ def tree(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
 
-def test_an_unchanged_site_is_up_to_date_and_keeps_its_warnings(demo_site: Path) -> None:
-    first = again(demo_site)
-    second = again(demo_site)
+def test_an_unchanged_site_is_up_to_date_and_keeps_its_warnings(demo_site_with_cache: Path) -> None:
+    first = again(demo_site_with_cache)
+    second = again(demo_site_with_cache)
     assert not first.up_to_date and second.up_to_date
     assert second.written == 0 and second.unchanged == first.files
     assert second.warnings == first.warnings and second.warnings  # the demo's unaligned projects
 
 
-def test_strict_still_fails_on_the_warnings_of_an_up_to_date_site(demo_site: Path) -> None:
-    again(demo_site)
+def test_strict_still_fails_on_the_warnings_of_an_up_to_date_site(demo_site_with_cache: Path) -> None:
+    again(demo_site_with_cache)
     with pytest.raises(BuildFailed) as failed:
-        again(demo_site, strict=True)
+        again(demo_site_with_cache, strict=True)
     assert any("wiki-migration" in str(d) for d in failed.value.diagnostics)
 
 
 @pytest.mark.parametrize("change", ["content", "config", "site-theme", "as-of", "asset"])
-def test_any_input_change_rebuilds(demo_site: Path, change: str) -> None:
-    again(demo_site)
+def test_any_input_change_rebuilds(demo_site_with_cache: Path, change: str) -> None:
+    again(demo_site_with_cache)
     options = {}
     if change == "content":
-        path = demo_site / "content/objectives/2026-Q1/marketing-seo-visibility.md"
+        path = demo_site_with_cache / "content/objectives/2026-Q1/marketing-seo-visibility.md"
         path.write_text(path.read_text().replace("Improve the SEO", "Improve the SEO now"))
     elif change == "config":
-        path = demo_site / "okrsite.yaml"
+        path = demo_site_with_cache / "okrsite.yaml"
         path.write_text(path.read_text() + "\nstatus_thresholds: {at_risk: 0.05, off_track: 0.1}\n")
     elif change == "site-theme":
-        write(demo_site, "themes/default/static/extra.css", "p { color: red }\n")
+        write(demo_site_with_cache, "themes/default/static/extra.css", "p { color: red }\n")
     elif change == "as-of":
         options["as_of"] = __import__("datetime").date(2026, 6, 1)
     elif change == "asset":
-        write(demo_site, "content/assets/new.txt", "hello\n")
-    report = again(demo_site, **options)
+        write(demo_site_with_cache, "content/assets/new.txt", "hello\n")
+    report = again(demo_site_with_cache, **options)
     assert not report.up_to_date and report.written > 0
 
 
-def test_another_version_of_a_library_rebuilds_every_page(demo_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_another_version_of_a_library_rebuilds_every_page(demo_site_with_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Jinja's, markdown-it's and matplotlib's versions shape the output; they are read from the
     installed distributions, so a build with nothing to do imports none of them."""
-    again(demo_site)
+    again(demo_site_with_cache)
     monkeypatch.setattr(builder, "installed_version", lambda name: "99.0" if name == "jinja2" else "1.0")
-    report = again(demo_site)
+    report = again(demo_site_with_cache)
     assert not report.up_to_date and report.pages_kept == 0
 
 
@@ -89,84 +90,84 @@ def _modules_loaded(site: Path, *command: str) -> set[str]:
 RENDERING = {"jinja2", "markdown_it", "matplotlib", "okrsite.site.render", "okrsite.site.charts", "okrsite.site.pages"}
 
 
-def test_a_build_with_nothing_to_do_loads_no_stage(demo_site: Path) -> None:
+def test_a_build_with_nothing_to_do_loads_no_stage(demo_site_with_cache: Path) -> None:
     """No template engine, Markdown, charts or model: a third of such a build's time was imports."""
-    again(demo_site)
-    loaded = _modules_loaded(demo_site, "build", "--quiet")
+    again(demo_site_with_cache)
+    loaded = _modules_loaded(demo_site_with_cache, "build", "--quiet")
     assert "okrsite.build.builder" in loaded
     assert not loaded & (RENDERING | {"okrsite.model.assemble", "okrsite.content.history"})
 
 
-def test_check_loads_the_model_but_nothing_that_renders(demo_site: Path) -> None:
-    loaded = _modules_loaded(demo_site, "check")
+def test_check_loads_the_model_but_nothing_that_renders(demo_site_with_cache: Path) -> None:
+    loaded = _modules_loaded(demo_site_with_cache, "check")
     assert "okrsite.model.assemble" in loaded and "okrsite.model.checks" in loaded
     assert not loaded & RENDERING
 
 
-def test_a_damaged_output_is_rebuilt(demo_site: Path) -> None:
-    again(demo_site)
-    page = demo_site / "output/objectives/seo-visibility/index.html"
+def test_a_damaged_output_is_rebuilt(demo_site_with_cache: Path) -> None:
+    again(demo_site_with_cache)
+    page = demo_site_with_cache / "output/objectives/seo-visibility/index.html"
     original = page.read_bytes()
     page.write_text("edited by hand")
-    report = again(demo_site)
+    report = again(demo_site_with_cache)
     assert not report.up_to_date and page.read_bytes() == original
-    (demo_site / "output/okrs.json").unlink()
-    assert not again(demo_site).up_to_date and (demo_site / "output/okrs.json").is_file()
+    (demo_site_with_cache / "output/okrs.json").unlink()
+    assert not again(demo_site_with_cache).up_to_date and (demo_site_with_cache / "output/okrs.json").is_file()
 
 
-def test_a_corrupt_cache_only_costs_a_full_build(demo_site: Path) -> None:
-    first = again(demo_site)
-    for name in os.listdir(demo_site / ".okrsite-cache"):
-        path = demo_site / ".okrsite-cache" / name
+def test_a_corrupt_cache_only_costs_a_full_build(demo_site_with_cache: Path) -> None:
+    first = again(demo_site_with_cache)
+    for name in os.listdir(demo_site_with_cache / ".okrsite-cache"):
+        path = demo_site_with_cache / ".okrsite-cache" / name
         if path.is_file():
             path.write_text("{not json")
-    report = again(demo_site)
+    report = again(demo_site_with_cache)
     assert not report.up_to_date and report.written == 0 and report.files == first.files
 
 
-def test_an_edit_reparses_only_the_edited_file(demo_site: Path) -> None:
-    again(demo_site)
-    path = demo_site / "content/objectives/2026-Q1/marketing-seo-visibility.md"
+def test_an_edit_reparses_only_the_edited_file(demo_site_with_cache: Path) -> None:
+    again(demo_site_with_cache)
+    path = demo_site_with_cache / "content/objectives/2026-Q1/marketing-seo-visibility.md"
     path.write_text(path.read_text().replace("Improve the SEO", "Improve the SEO now"))
-    report = again(demo_site)
+    report = again(demo_site_with_cache)
     assert report.documents_parsed == 1 and report.documents_cached > 20
-    html = (demo_site / "output/objectives/seo-visibility/index.html").read_text()
+    html = (demo_site_with_cache / "output/objectives/seo-visibility/index.html").read_text()
     assert "Improve the SEO now" in html
 
 
-def test_an_incremental_build_equals_a_cold_build_of_the_same_content(demo_site: Path, tmp_path: Path) -> None:
-    again(demo_site)
+def test_an_incremental_build_equals_a_cold_build_of_the_same_content(demo_site_with_cache: Path, tmp_path: Path) -> None:
+    again(demo_site_with_cache)
     # Edits that reach other pages: a KR's check-in (its parent's roll-up, the dashboard),
     # a team's name (every page naming the team), a project's status.
-    seo = demo_site / "content/objectives/2026-Q1/marketing-seo-visibility.md"
+    seo = demo_site_with_cache / "content/objectives/2026-Q1/marketing-seo-visibility.md"
     seo.write_text(seo.read_text().replace("value: 1720", "value: 2100"))
-    teams = demo_site / "content/teams.yaml"
+    teams = demo_site_with_cache / "content/teams.yaml"
     teams.write_text(teams.read_text().replace("name: Marketing", "name: Growth Marketing"))
-    blog = demo_site / "content/projects/blog-push.md"
+    blog = demo_site_with_cache / "content/projects/blog-push.md"
     blog.write_text(blog.read_text().replace("status: active", "status: on-hold"))
-    incremental = again(demo_site)
-    cold = build(BuildOptions(demo_site / "okrsite.yaml", output=tmp_path / "cold"))
+    incremental = again(demo_site_with_cache)
+    cold = build(BuildOptions(demo_site_with_cache / "okrsite.yaml", output=tmp_path / "cold"))
     assert incremental.pages == cold.pages
-    assert tree(demo_site / "output") == tree(tmp_path / "cold")
-    assert "Growth Marketing" in (demo_site / "output/projects/blog-push/index.html").read_text()
+    assert tree(demo_site_with_cache / "output") == tree(tmp_path / "cold")
+    assert "Growth Marketing" in (demo_site_with_cache / "output/projects/blog-push/index.html").read_text()
 
 
-def test_an_edit_renders_only_the_pages_whose_inputs_changed(demo_site: Path) -> None:
-    first = again(demo_site)
-    path = demo_site / "content/projects/wiki-migration.md"
+def test_an_edit_renders_only_the_pages_whose_inputs_changed(demo_site_with_cache: Path) -> None:
+    first = again(demo_site_with_cache)
+    path = demo_site_with_cache / "content/projects/wiki-migration.md"
     path.write_text(path.read_text().replace("title: ", "title: Renamed ", 1))
-    report = again(demo_site)
+    report = again(demo_site_with_cache)
     assert report.pages_kept > first.pages / 2
-    assert "Renamed" in (demo_site / "output/projects/wiki-migration/index.html").read_text()
+    assert "Renamed" in (demo_site_with_cache / "output/projects/wiki-migration/index.html").read_text()
 
 
-def test_an_edit_rewrites_only_the_files_that_changed(demo_site: Path) -> None:
-    again(demo_site)
-    out = demo_site / "output"
+def test_an_edit_rewrites_only_the_files_that_changed(demo_site_with_cache: Path) -> None:
+    again(demo_site_with_cache)
+    out = demo_site_with_cache / "output"
     before = {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in out.rglob("*") if p.is_file()}
-    path = demo_site / "content/projects/wiki-migration.md"
+    path = demo_site_with_cache / "content/projects/wiki-migration.md"
     path.write_text(path.read_text().replace("title: ", "title: Renamed ", 1))
-    report = again(demo_site)
+    report = again(demo_site_with_cache)
     after = {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in out.rglob("*") if p.is_file()}
     rewritten = {p.relative_to(out).as_posix() for p in after if after[p] != before.get(p)}
     assert rewritten == set(report.changed) and 0 < len(rewritten) == report.written
@@ -177,83 +178,115 @@ def test_an_edit_rewrites_only_the_files_that_changed(demo_site: Path) -> None:
     assert {p for p in rewritten if p.startswith("charts/")} == {
         f"charts/{name}{layout}.svg" for name in ("projects/wiki-migration", "portfolio/2026-Q1", "portfolio/2026-Q2")
         for layout in ("", "-narrow")}
-    assert not any(p.name.startswith(".output.okrsite") for p in demo_site.iterdir())
+    assert not any(p.name.startswith(".output.okrsite") for p in demo_site_with_cache.iterdir())
 
 
-def test_the_state_records_the_output_as_the_build_leaves_it(demo_site: Path) -> None:
+def test_the_state_records_the_output_as_the_build_leaves_it(demo_site_with_cache: Path) -> None:
     """The stamps of an edit's kept files are taken from the last build, the others looked at:
     files touched by hand (same bytes, so not rewritten) must be recorded as they are now."""
-    again(demo_site)
-    out = demo_site / "output"
-    path = demo_site / "content/objectives/2026-Q1/marketing-seo-visibility.md"
+    again(demo_site_with_cache)
+    out = demo_site_with_cache / "output"
+    path = demo_site_with_cache / "content/objectives/2026-Q1/marketing-seo-visibility.md"
     path.write_text(path.read_text().replace("value: 1720", "value: 2100"))
     for touched in ("index.html", "projects/wiki-migration/index.html", "okrs.json"):
         os.utime(out / touched, ns=(10**18, 10**18))
-    report = again(demo_site)
+    report = again(demo_site_with_cache)
     assert report.pages_kept > 0 and report.written > 0
-    assert load_state(demo_site / ".okrsite-cache").outputs == output_stamps(out)
-    assert again(demo_site).up_to_date
+    assert load_state(demo_site_with_cache / ".okrsite-cache").outputs == output_stamps(out)
+    assert again(demo_site_with_cache).up_to_date
 
 
-def test_a_builder_kept_between_builds_sees_an_edited_template(demo_site: Path) -> None:
+def test_a_builder_kept_between_builds_sees_an_edited_template(demo_site_with_cache: Path) -> None:
     """The preview keeps one Builder (and its Jinja environment) for the whole session."""
-    builder = Builder(BuildOptions(demo_site / "okrsite.yaml"))
+    builder = Builder(BuildOptions(demo_site_with_cache / "okrsite.yaml"))
     builder.build()
-    write(demo_site, "themes/default/templates/404.html", "<p>Lost, version 1</p>\n")
+    write(demo_site_with_cache, "themes/default/templates/404.html", "<p>Lost, version 1</p>\n")
     builder.build()
-    assert (demo_site / "output/404.html").read_text() == "<p>Lost, version 1</p>\n"
-    write(demo_site, "themes/default/templates/404.html", "<p>Lost, version 2</p>\n")
+    assert (demo_site_with_cache / "output/404.html").read_text() == "<p>Lost, version 1</p>\n"
+    write(demo_site_with_cache, "themes/default/templates/404.html", "<p>Lost, version 2</p>\n")
     builder.build()
-    assert (demo_site / "output/404.html").read_text() == "<p>Lost, version 2</p>\n"
+    assert (demo_site_with_cache / "output/404.html").read_text() == "<p>Lost, version 2</p>\n"
 
+
+@pytest.mark.parametrize("jobs", [None, 1])
+def test_a_process_that_builds_again_compiles_the_templates_once_and_again_when_one_changes(
+        demo_site_with_cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int | None) -> None:
+    """`okrsite diff` builds two revisions in one process, each with a Builder of its own: the
+    second compiles no template, unless a template file changed (that one only). Compiled in a
+    forked process (the default) or as pages ask for them (`--jobs 1`)."""
+    from okrsite.site import render
+
+    log = tmp_path / "compiled.log"  # forked processes write here too
+    original = render._Environment.compile
+
+    def compile_(self, source, name=None, filename=None, *args, **kwargs):
+        with log.open("a", encoding="utf-8") as notes:
+            notes.write(f"{name}\n")
+        return original(self, source, name, filename, *args, **kwargs)
+    monkeypatch.setattr(render._Environment, "compile", compile_)
+    monkeypatch.setattr(builder, "_compiled_last", {})
+    options = BuildOptions(demo_site_with_cache / "okrsite.yaml", jobs=jobs)
+    write(demo_site_with_cache, "themes/default/templates/404.html", "<p>Lost</p>\n")  # a site theme
+
+    def compiled_by(build_again: Callable[[], object]) -> list[str]:
+        log.unlink(missing_ok=True)
+        build_again()
+        return log.read_text(encoding="utf-8").split() if log.exists() else []
+    assert "objective.html" in compiled_by(Builder(options).build)
+    path = demo_site_with_cache / "content/objectives/2026-Q1/marketing-seo-visibility.md"
+    path.write_text(path.read_text().replace("Improve the SEO", "Improve the SEO now"))
+    assert compiled_by(Builder(options).build) == []
+    write(demo_site_with_cache, "themes/default/templates/404.html", "<p>Lost again</p>\n")
+    assert compiled_by(Builder(options).build) == ["404.html"]
+    assert (demo_site_with_cache / "output/404.html").read_text() == "<p>Lost again</p>\n"
 
 # --- the page plan: declarations, not template names ----------------------------------------
 
-def test_a_page_keeps_its_charts_when_its_template_is_renamed(demo_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_page_keeps_its_charts_when_its_template_is_renamed(demo_site_with_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Charts follow the page's declaration (Page.charts), whatever template lays it out."""
     from okrsite.site import pages
 
-    templates = demo_site / "themes" / "renamed" / "templates"
+    templates = demo_site_with_cache / "themes" / "renamed" / "templates"
     templates.mkdir(parents=True)
     (templates / "okr.html").write_text((REPO / "themes/default/templates/objective.html").read_text())
-    config = demo_site / "okrsite.yaml"
+    config = demo_site_with_cache / "okrsite.yaml"
     config.write_text(config.read_text() + "theme: renamed\n")
     declared = pages.objective_page
     monkeypatch.setattr(pages, "objective_page",
                         lambda site, objective: dataclasses.replace(declared(site, objective), template="okr.html"))
     build(BuildOptions(config, jobs=1))
-    page = (demo_site / "output/objectives/launch-partner-program/index.html").read_text()
+    page = (demo_site_with_cache / "output/objectives/launch-partner-program/index.html").read_text()
     assert 'src="../../charts/objectives/launch-partner-program/overview.svg"' in page
     assert 'src="../../charts/objectives/launch-partner-program/kr-partner-leads.svg"' in page
 
 
-def test_a_site_template_reading_beyond_its_page_is_rendered_again_on_each_build(demo_site: Path) -> None:
+def test_a_site_template_reading_beyond_its_page_is_rendered_again_on_each_build(demo_site_with_cache: Path) -> None:
     """An objective page whose site template reads site.objectives is not kept: it stays right."""
-    templates = demo_site / "themes" / "counts" / "templates"
+    templates = demo_site_with_cache / "themes" / "counts" / "templates"
     templates.mkdir(parents=True)
     own = (REPO / "themes/default/templates/objective.html").read_text()
     (templates / "objective.html").write_text(own.replace(
         "{% block content %}", "{% block content %}<p id=\"total\">{{ site.objectives|length }} objectives</p>", 1))
-    config = demo_site / "okrsite.yaml"
+    config = demo_site_with_cache / "okrsite.yaml"
     config.write_text(config.read_text() + "theme: counts\n")
     first = build(BuildOptions(config, jobs=1))
-    page = demo_site / "output/objectives/grow-inbound/index.html"
-    before = len(list((demo_site / "content/objectives").rglob("*.md")))
+    page = demo_site_with_cache / "output/objectives/grow-inbound/index.html"
+    before = len(list((demo_site_with_cache / "content/objectives").rglob("*.md")))
     assert f'<p id="total">{before} objectives</p>' in page.read_text()
-    extra = demo_site / "content/objectives/extra.md"
+    extra = demo_site_with_cache / "content/objectives/extra.md"
     extra.write_text("---\ntitle: Extra\nperiod: 2026-Q2\nkey_results:\n  - {title: X, start: 0, target: 1}\n---\n")
     second = build(BuildOptions(config, jobs=1))
     assert f'<p id="total">{before + 1} objectives</p>' in page.read_text()
     assert second.pages_kept > 0 and first.pages_kept == 0  # the pages that stay in their context are still kept
 
 
-def test_the_default_theme_keeps_every_self_contained_page_within_its_context(demo_site: Path) -> None:
+def test_the_default_theme_keeps_every_self_contained_page_within_its_context(demo_site_with_cache: Path) -> None:
     """No page the plan declares self-contained reaches beyond its context, so all can be kept."""
-    config = demo_site / "okrsite.yaml"
+    config = demo_site_with_cache / "okrsite.yaml"
     build(BuildOptions(config, jobs=1))
     site = Builder(BuildOptions(config)).load(Diagnostics())
     contained = [page for page in site_map(site) if page.depends == "context"]
-    touch = demo_site / "content/pages/how-we-run-okrs.md"
+    touch = demo_site_with_cache / "content/pages/how-we-run-okrs.md"
     touch.write_text(touch.read_text() + "\nOne more line.\n")
     report = build(BuildOptions(config, jobs=1))
     assert report.pages_kept == len(contained) - 1  # all but the edited page
@@ -323,46 +356,46 @@ def _counting(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
 
 
 def test_a_rebuild_checks_and_scores_only_what_changed_and_equals_a_cold_build(
-        demo_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        demo_site_with_cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The preview's Builder keeps what the model made of each unchanged file: a check-in checks
     that one file and scores that one objective's key results; the site is a cold build's."""
-    builder = Builder(BuildOptions(demo_site / "okrsite.yaml"))
+    builder = Builder(BuildOptions(demo_site_with_cache / "okrsite.yaml"))
     builder.build()
     seen = _counting(monkeypatch)
-    seo = demo_site / "content/objectives/2026-Q1/marketing-seo-visibility.md"
+    seo = demo_site_with_cache / "content/objectives/2026-Q1/marketing-seo-visibility.md"
     seo.write_text(seo.read_text().replace("value: 1720", "value: 2100"))
     builder.build()
     assert seen == {"checked": ["content/objectives/2026-Q1/marketing-seo-visibility.md"],
                     "scored": ["seo-visibility"]}
-    cold = build(BuildOptions(demo_site / "okrsite.yaml", output=tmp_path / "cold"))
-    assert tree(demo_site / "output") == tree(tmp_path / "cold")
+    cold = build(BuildOptions(demo_site_with_cache / "okrsite.yaml", output=tmp_path / "cold"))
+    assert tree(demo_site_with_cache / "output") == tree(tmp_path / "cold")
     assert cold.pages > 30
 
 
 def test_a_rebuild_scores_every_key_result_again_when_the_report_date_changes(
-        demo_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    builder = Builder(BuildOptions(demo_site / "okrsite.yaml"))
+        demo_site_with_cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    builder = Builder(BuildOptions(demo_site_with_cache / "okrsite.yaml"))
     first = builder.build()
     seen = _counting(monkeypatch)
-    config = demo_site / "okrsite.yaml"
+    config = demo_site_with_cache / "okrsite.yaml"
     config.write_text(config.read_text().replace("as_of: 2026-05-14", "as_of: 2026-06-01"))
     builder.build()
-    objectives = list((demo_site / "content/objectives").rglob("*.md"))
+    objectives = list((demo_site_with_cache / "content/objectives").rglob("*.md"))
     assert seen["checked"] == [] and len(seen["scored"]) == len(objectives) > 5
     build(BuildOptions(config, output=tmp_path / "cold"))
-    assert tree(demo_site / "output") == tree(tmp_path / "cold")
+    assert tree(demo_site_with_cache / "output") == tree(tmp_path / "cold")
     assert first.pages > 30
 
 
-def test_a_file_with_a_problem_is_checked_and_reported_on_every_rebuild(demo_site: Path,
+def test_a_file_with_a_problem_is_checked_and_reported_on_every_rebuild(demo_site_with_cache: Path,
                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    write(demo_site, "content/objectives/2026-Q2/odd.md", "---\ntitle: Odd\nperiod: 2026-Q2\nteam: marketing\n"
+    write(demo_site_with_cache, "content/objectives/2026-Q2/odd.md", "---\ntitle: Odd\nperiod: 2026-Q2\nteam: marketing\n"
           "key_results:\n  - {id: launched, title: Launched, type: boolean, done: false, target: 3}\n---\n")
-    builder = Builder(BuildOptions(demo_site / "okrsite.yaml"))
+    builder = Builder(BuildOptions(demo_site_with_cache / "okrsite.yaml"))
     warned = [w.message for w in builder.build().warnings if w.path.endswith("odd.md")]
     assert warned == ["'target' is ignored on a boolean key result"]
     seen = _counting(monkeypatch)
-    seo = demo_site / "content/objectives/2026-Q1/marketing-seo-visibility.md"
+    seo = demo_site_with_cache / "content/objectives/2026-Q1/marketing-seo-visibility.md"
     seo.write_text(seo.read_text().replace("value: 1720", "value: 2100"))
     again_warned = [w.message for w in builder.build().warnings if w.path.endswith("odd.md")]
     assert again_warned == warned
@@ -370,7 +403,7 @@ def test_a_file_with_a_problem_is_checked_and_reported_on_every_rebuild(demo_sit
 
 
 def test_a_rebuild_keeps_the_model_objects_of_unchanged_files_and_digests_only_the_others(
-        demo_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        demo_site_with_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The page digests of the preview's rebuilds: an object made of unchanged files is the last
     build's object, so only the edited objective (and what its numbers change) is digested again."""
     from okrsite.build import incremental
@@ -386,10 +419,10 @@ def test_a_rebuild_keeps_the_model_objects_of_unchanged_files_and_digests_only_t
     sites = []
     load_site = Builder._load_site
     monkeypatch.setattr(Builder, "_load_site", lambda self, *args: sites.append(load_site(self, *args)) or sites[-1])
-    builder = Builder(BuildOptions(demo_site / "okrsite.yaml"))
+    builder = Builder(BuildOptions(demo_site_with_cache / "okrsite.yaml"))
     builder.build()
     first = [d for d in digested if d.startswith(("Objective(", "KeyResult(", "Project("))]
-    seo = demo_site / "content/objectives/2026-Q1/marketing-seo-visibility.md"
+    seo = demo_site_with_cache / "content/objectives/2026-Q1/marketing-seo-visibility.md"
     seo.write_text(seo.read_text().replace("value: 1720", "value: 2100"))
     digested.clear()
     builder.build()
@@ -404,28 +437,28 @@ def test_a_rebuild_keeps_the_model_objects_of_unchanged_files_and_digests_only_t
     assert len(first) > 50
 
 
-def test_a_main_page_rendered_without_its_period_page_is_what_a_cold_build_makes(demo_site: Path,
+def test_a_main_page_rendered_without_its_period_page_is_what_a_cold_build_makes(demo_site_with_cache: Path,
                                                                                   tmp_path: Path) -> None:
     """alignment/ is its period's page at a second address: rendered alone (its period page kept,
     its own file damaged and the page cache gone), it still names the period's address as canonical."""
-    again(demo_site)
-    shutil.rmtree(demo_site / ".okrsite-cache/pages")
-    (demo_site / "output/alignment/index.html").write_text("damaged")
-    report = again(demo_site)
+    again(demo_site_with_cache)
+    shutil.rmtree(demo_site_with_cache / ".okrsite-cache/pages")
+    (demo_site_with_cache / "output/alignment/index.html").write_text("damaged")
+    report = again(demo_site_with_cache)
     assert report.written == 1 and report.changed == ("alignment/index.html",)
-    build(BuildOptions(demo_site / "okrsite.yaml", output=tmp_path / "cold"))
-    assert tree(demo_site / "output") == tree(tmp_path / "cold")
+    build(BuildOptions(demo_site_with_cache / "okrsite.yaml", output=tmp_path / "cold"))
+    assert tree(demo_site_with_cache / "output") == tree(tmp_path / "cold")
 
 
-def test_a_site_theme_that_transforms_urls_gets_each_address_its_own_links(demo_site: Path) -> None:
+def test_a_site_theme_that_transforms_urls_gets_each_address_its_own_links(demo_site_with_cache: Path) -> None:
     """A page and its copy are rendered once, their links made with a marker: a theme that encodes
     url()'s result (|tojson, |urlencode) would carry it, so then each is rendered on its own."""
-    write(demo_site, "themes/default/templates/alignment.html",
+    write(demo_site_with_cache, "themes/default/templates/alignment.html",
           "<p data-json='{{ url(\"alignment/\")|tojson }}' data-query=\"{{ url('static/style.css')|urlencode }}\">"
           "{{ page.url }}</p>\n")
-    again(demo_site)
-    main = (demo_site / "output/alignment/index.html").read_text()
-    period = (demo_site / "output/alignment/2026-Q2/index.html").read_text()
+    again(demo_site_with_cache)
+    main = (demo_site_with_cache / "output/alignment/index.html").read_text()
+    period = (demo_site_with_cache / "output/alignment/2026-Q2/index.html").read_text()
     # its own links; its `page` is the period's page, as always (README, "Themes")
     assert main == "<p data-json='\"../alignment/\"' data-query=\"../static/style.css\">alignment/2026-Q2/index.html</p>\n"
     assert period == ("<p data-json='\"../../alignment/\"' data-query=\"../../static/style.css\">"

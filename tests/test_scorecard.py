@@ -20,7 +20,7 @@ from okrsite.build.builder import BuildOptions, Builder, build
 from okrsite.diagnostics import Diagnostics
 from okrsite.site.exports import export_files, pdf_specs
 from okrsite.site.pages import site_map
-from okrsite.site.scorecard_pdf import CACHE_FOLDER, draw_pdfs
+from okrsite.site.scorecard_pdf import CACHE_FOLDER, cached_pdfs, draw_pdfs
 from okrsite.site.formatting import whole_percent
 from okrsite.site.language import load_language, speaking
 from okrsite.site.scorecard import TOP_OBJECTIVES
@@ -257,5 +257,5 @@ def test_with_nothing_to_draw_the_pdf_cache_is_left_as_it_is(tmp_path: Path) -> 
     kept = tmp_path / CACHE_FOLDER / "0123abcd.pdf"
     kept.parent.mkdir()
     kept.write_bytes(b"%PDF-1.4 drawn before")
-    assert draw_pdfs({}, tmp_path) == {}
+    assert cached_pdfs({}, tmp_path) == ({}, {})
     assert kept.read_bytes() == b"%PDF-1.4 drawn before"

@@ -112,6 +112,18 @@ class CheckReport:
 
 Templates = tuple[tuple[object, ...], "Pending[dict[str, bytes]] | None"]  # environment key, compiled templates
 
+# The templates this process compiled last: a process that builds again with another Builder
+# (`okrsite diff` builds two revisions; a program calling build() in turn) with the same theme
+# folders, commit and language compiles only the template files that changed (each template's
+# source checksum guards its code: render.CompiledTemplates). One entry: one theme at a time.
+_compiled_last: dict[tuple[object, ...], dict[str, bytes]] = {}
+
+
+def _code_key(dirs: list[Path], build_info: BuildInfo | None, words: Language) -> tuple[object, ...]:
+    """What compiled templates are made for, besides their sources: the theme chain, the commit the
+    footer names, the language of the fixed words (render.FixedWords)."""
+    return tuple(dirs), repr(build_info), words
+
 
 @dataclass
 class Builder:
@@ -160,7 +172,7 @@ class Builder:
         from okrsite.site.exports import export_files, page_exports, pdf_specs
         from okrsite.site.language import speaking
         from okrsite.site.render import BUILD_LINE, RenderJob, build_line
-        from okrsite.site.scorecard_pdf import draw_pdfs
+        from okrsite.site.scorecard_pdf import cached_pdfs, draw_pdfs
 
         words = language.enter_context(speaking(self._language(config, dirs, diagnostics)))
         templates = self._templates(dirs, build_info, words)  # compiled in the build's language
@@ -178,7 +190,8 @@ class Builder:
         exports = language.enter_context(background.start(  # a failed build leaves no process behind
             lambda: {**copied_files(site, dirs), **export_files(site)}, fork=self.options.jobs != 1))
         pages = site_pages.site_map(site)
-        pdfs = drawer.later(draw_pdfs, pdf_specs(site, pages), config.cache_dir)
+        pdfs_found, pdfs_missing = cached_pdfs(pdf_specs(site, pages), config.cache_dir)
+        pdfs = drawer.later(draw_pdfs, pdfs_missing, config.cache_dir) if pdfs_missing else background.Pending(dict)
         markdown = self._markdown(config)
         env = self._environment(templates, dirs, build_info, markdown)
         nav = site_pages.navigation(pages)
@@ -208,7 +221,7 @@ class Builder:
             raise
         if diagnostics.errors:  # a template failed: the exports are not waited for (their process is stopped)
             raise BuildFailed(diagnostics.sorted())
-        other_files = {**exports.result(), **pdfs.result(), **page_exports(site, pages)}
+        other_files = {**exports.result(), **pdfs_found, **pdfs.result(), **page_exports(site, pages)}
         reuse.forget([page.url for page in chart_files.redo] + list(charts.unspecified))
         reuse.forget(rendered.reached)
         kept_charts = {path: KEPT for paths in reuse.kept.values() for path in paths}
@@ -298,10 +311,14 @@ class Builder:
         from okrsite.build import background
         from okrsite.site.render import precompile
 
-        key = (tuple(dirs), repr(build_info), input_fingerprint({}, [d / "templates" for d in dirs], []), words)
-        if self.environment is not None and self.environment[0] == key or self.options.jobs == 1 \
-                or not background.can_fork():
-            return key, None  # kept, or compiled as the pages ask for them (not every template: the preview)
+        code = _code_key(dirs, build_info, words)
+        key = (*code, input_fingerprint({}, [d / "templates" for d in dirs], []))
+        if self.environment is not None and self.environment[0] == key:
+            return key, None  # kept
+        if code in _compiled_last:  # compiled by an earlier build of this process (a changed file again)
+            return key, background.Pending(lambda: _compiled_last[code])
+        if self.options.jobs == 1 or not background.can_fork():
+            return key, None  # compiled as the pages ask for them (not every template: the preview)
         return key, background.start(lambda: precompile(dirs))
 
     def _environment(self, templates: Templates, dirs: list[Path],
@@ -311,7 +328,9 @@ class Builder:
 
         key, compiled = templates
         if self.environment is None or self.environment[0] != key:
-            code = CompiledTemplates(compiled.result()) if compiled is not None else None
+            code = CompiledTemplates(compiled.result() if compiled is not None else None)
+            _compiled_last.clear()  # what this build compiles, the next one finds
+            _compiled_last[_code_key(dirs, build_info, key[-2])] = code.compiled
             self.environment = (key, make_environment(dirs, {"build_info": build_info}, markdown, code))
         return self.environment[1]
 

@@ -176,27 +176,45 @@ def pdf_spec(card: Scorecard, site_title: str, colours: tuple[tuple[str, str], .
     )
 
 
-def draw_pdfs(specs: dict[str, PdfSpec], cache_dir: Path) -> dict[str, bytes]:
-    """Each PDF (path in the site -> its spec) from the cache, or drawn; the cache keeps these only.
-    Plain data in and out: the build's drawing process does it (matplotlib imported there early).
+def cached_pdfs(specs: dict[str, PdfSpec], cache_dir: Path) -> tuple[dict[str, bytes], dict[str, PdfSpec]]:
+    """The PDFs (path in the site -> bytes) the cache holds for these specs, and the specs of those
+    it does not (for `draw_pdfs`); the cache keeps these specs' PDFs only. Read in the build's own
+    process, so a build whose PDFs are all cached waits for no drawing process (nor matplotlib).
     No specs (charts off) leaves the cache as it is, for when charts are on again."""
     if not specs:
-        return {}
+        return {}, {}
     folder = cache_dir / CACHE_FOLDER
     cache = ChartCache(folder)
-    files: dict[str, bytes] = {}
+    found: dict[str, bytes] = {}
+    missing: dict[str, PdfSpec] = {}
     keys = set()
     for path, spec in specs.items():
-        key = drawing_key("scorecard", {"drawing": DRAWING, "spec": spec})
+        key = _key(spec)
         keys.add(key)
         data = cache.get(key, "pdf")
         if data is None:
-            from okrsite.site.charts.draw_scorecard import draw  # matplotlib: only when a PDF must be drawn
-            data = draw(spec)
-            cache.put(key, "pdf", data)
-        files[path] = data
+            missing[path] = spec
+        else:
+            found[path] = data
     for stale in folder.glob("*.pdf") if folder.is_dir() else ():  # every period's is made each build:
         if stale.stem not in keys:  # the others are of content that has changed since
             with contextlib.suppress(OSError):
                 stale.unlink()
+    return found, missing
+
+
+def draw_pdfs(specs: dict[str, PdfSpec], cache_dir: Path) -> dict[str, bytes]:
+    """Each PDF (path in the site -> its spec) drawn and kept in the cache. Plain data in and out:
+    the build's drawing process does it (matplotlib imported there early)."""
+    from okrsite.site.charts.draw_scorecard import draw
+
+    cache = ChartCache(cache_dir / CACHE_FOLDER)
+    files: dict[str, bytes] = {}
+    for path, spec in specs.items():
+        files[path] = draw(spec)
+        cache.put(_key(spec), "pdf", files[path])
     return files
+
+
+def _key(spec: PdfSpec) -> str:
+    return drawing_key("scorecard", {"drawing": DRAWING, "spec": spec})
