@@ -83,33 +83,33 @@ def test_a_supporting_objective_is_nested_under_its_parent(built: Path) -> None:
     assert parent < child and '<ul class="tree">' in page[parent:child]
 
 
-def test_an_edit_in_one_period_leaves_the_other_periods_page_as_it_was(demo_site: Path) -> None:
-    built = build(BuildOptions(demo_site / "okrsite.yaml")).output
+def test_an_edit_in_one_period_leaves_the_other_periods_page_as_it_was(demo_site_with_cache: Path) -> None:
+    built = build(BuildOptions(demo_site_with_cache / "okrsite.yaml")).output
     q1, q2 = built / "alignment/2026-Q1/index.html", built / "alignment/2026-Q2/index.html"
     before = q1.stat().st_mtime_ns, q2.read_bytes()
-    path = demo_site / "content/objectives/2026-Q2/engineering-faster-queries.md"
-    write(demo_site, "content/objectives/2026-Q2/engineering-faster-queries.md",
+    path = demo_site_with_cache / "content/objectives/2026-Q2/engineering-faster-queries.md"
+    write(demo_site_with_cache, "content/objectives/2026-Q2/engineering-faster-queries.md",
           path.read_text().replace("Make every dashboard feel instant", "Make every dashboard feel instant again"))
-    build(BuildOptions(demo_site / "okrsite.yaml"))
+    build(BuildOptions(demo_site_with_cache / "okrsite.yaml"))
     assert q1.stat().st_mtime_ns == before[0]
     assert q2.read_bytes() != before[1] and "feel instant again" in q2.read_text()
 
 
-def test_a_period_with_no_objectives_yet_says_so(demo_site: Path) -> None:
-    build(BuildOptions(demo_site / "okrsite.yaml", as_of=__import__("datetime").date(2026, 8, 1)))
-    page = (demo_site / "output/alignment/index.html").read_text()
+def test_a_period_with_no_objectives_yet_says_so(demo_site_with_cache: Path) -> None:
+    build(BuildOptions(demo_site_with_cache / "okrsite.yaml", as_of=__import__("datetime").date(2026, 8, 1)))
+    page = (demo_site_with_cache / "output/alignment/index.html").read_text()
     assert "No objectives in Q3 2026 yet" in section(page, "tree-heading")
     assert "Q3 2026 has no key results yet" in section(page, "unsupported-heading")
     assert "Every key result" not in page
 
 
-def test_parents_and_children_in_other_periods_are_named(demo_site: Path) -> None:
+def test_parents_and_children_in_other_periods_are_named(demo_site_with_cache: Path) -> None:
     """A Q2 objective that supports a Q1 roll-up: neither page draws it twice, both name it."""
-    path = demo_site / "content/objectives/2026-Q2/engineering-faster-queries.md"
+    path = demo_site_with_cache / "content/objectives/2026-Q2/engineering-faster-queries.md"
     path.write_text(path.read_text().replace("period: 2026-Q2\n", "period: 2026-Q2\nparent: grow-inbound\n", 1))
-    build(BuildOptions(demo_site / "okrsite.yaml"))
-    q1 = section((demo_site / "output/alignment/2026-Q1/index.html").read_text(), "tree-heading")
+    build(BuildOptions(demo_site_with_cache / "okrsite.yaml"))
+    q1 = section((demo_site_with_cache / "output/alignment/2026-Q1/index.html").read_text(), "tree-heading")
     assert re.search(r"Make inbound the engine of our new business .*? Also supported by, in other periods: "
                      r"Make every dashboard feel instant \(2026-Q2, \d+%\)", q1)
-    q2 = section((demo_site / "output/alignment/2026-Q2/index.html").read_text(), "tree-heading")
+    q2 = section((demo_site_with_cache / "output/alignment/2026-Q2/index.html").read_text(), "tree-heading")
     assert "Supports, in 2026-Q1: Make inbound the engine of our new business" in q2

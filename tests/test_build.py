@@ -54,13 +54,13 @@ def test_every_internal_link_of_the_demo_resolves(built_demo: Path) -> None:
     assert pages - reached == set(), "pages no link leads to"
 
 
-def test_links_point_at_index_html_without_pretty_urls(demo_site: Path) -> None:
-    config = demo_site / "okrsite.yaml"
+def test_links_point_at_index_html_without_pretty_urls(demo_site_with_cache: Path) -> None:
+    config = demo_site_with_cache / "okrsite.yaml"
     config.write_text(config.read_text() + "\npretty_urls: false\n")
     build(BuildOptions(config))
-    html = (demo_site / "output/objectives/seo-visibility/index.html").read_text()
+    html = (demo_site_with_cache / "output/objectives/seo-visibility/index.html").read_text()
     assert 'href="../../projects/blog-push/index.html"' in html
-    assert crawl(demo_site / "output")[1] == []
+    assert crawl(demo_site_with_cache / "output")[1] == []
 
 
 def test_two_builds_of_the_same_input_are_byte_identical(demo_site: Path, tmp_path: Path) -> None:
@@ -70,10 +70,10 @@ def test_two_builds_of_the_same_input_are_byte_identical(demo_site: Path, tmp_pa
     assert tree(tmp_path / "one") == tree(tmp_path / "two")
 
 
-def test_a_rebuild_with_nothing_changed_rewrites_no_file(demo_site: Path) -> None:
-    config = demo_site / "okrsite.yaml"
+def test_a_rebuild_with_nothing_changed_rewrites_no_file(demo_site_with_cache: Path) -> None:
+    config = demo_site_with_cache / "okrsite.yaml"
     first = build(BuildOptions(config))
-    stamps = {p: p.stat().st_mtime_ns for p in (demo_site / "output").rglob("*") if p.is_file()}
+    stamps = {p: p.stat().st_mtime_ns for p in (demo_site_with_cache / "output").rglob("*") if p.is_file()}
     again = build(BuildOptions(config))
     assert first.written == first.files and again.written == 0 and again.unchanged == first.files
     assert {p: p.stat().st_mtime_ns for p in stamps} == stamps
@@ -88,13 +88,13 @@ def test_a_build_writes_only_its_output_folder(demo_site: Path) -> None:
     assert {p.name for p in demo_site.iterdir()} <= {".okrsite-cache", "content", "okrsite.yaml", "output"}
 
 
-def test_a_removed_project_disappears_from_the_output(demo_site: Path) -> None:
-    config = demo_site / "okrsite.yaml"
+def test_a_removed_project_disappears_from_the_output(demo_site_with_cache: Path) -> None:
+    config = demo_site_with_cache / "okrsite.yaml"
     build(BuildOptions(config))
-    assert (demo_site / "output/projects/wiki-migration/index.html").is_file()
-    (demo_site / "content/projects/wiki-migration.md").unlink()
+    assert (demo_site_with_cache / "output/projects/wiki-migration/index.html").is_file()
+    (demo_site_with_cache / "content/projects/wiki-migration.md").unlink()
     report = build(BuildOptions(config))
-    assert not (demo_site / "output/projects/wiki-migration").exists()
+    assert not (demo_site_with_cache / "output/projects/wiki-migration").exists()
     assert report.removed >= 1  # its page, and its chart when charts are on
 
 
@@ -116,15 +116,15 @@ def test_okrs_json_has_the_spec_keys_sorted_by_id(built_demo: Path) -> None:
     assert blog["late"] is True and blog["over_budget"] is False
 
 
-def test_the_sitemap_lists_absolute_urls_only_when_site_url_is_set(demo_site: Path) -> None:
-    config = demo_site / "okrsite.yaml"
+def test_the_sitemap_lists_absolute_urls_only_when_site_url_is_set(demo_site_with_cache: Path) -> None:
+    config = demo_site_with_cache / "okrsite.yaml"
     build(BuildOptions(config))
-    sitemap = (demo_site / "output/sitemap.xml").read_text()
+    sitemap = (demo_site_with_cache / "output/sitemap.xml").read_text()
     assert "<loc>https://northwind.github.io/northwind-okrs/objectives/seo-visibility/</loc>" in sitemap
     config.write_text("\n".join(line for line in config.read_text().splitlines()
                                 if not line.startswith("site_url")))
     build(BuildOptions(config))
-    assert not (demo_site / "output/sitemap.xml").exists()
+    assert not (demo_site_with_cache / "output/sitemap.xml").exists()
 
 
 def test_the_404_page_links_from_the_site_url_path(built_demo: Path) -> None:
@@ -202,15 +202,15 @@ def test_the_cli_builds_the_demo_site_from_its_folder(demo_site: Path, monkeypat
     assert "content/projects/wiki-migration.md" in out.err  # the unaligned-project warning
 
 
-def test_strict_fails_on_warnings_and_keeps_the_old_output(demo_site: Path, monkeypatch, capsys) -> None:
-    monkeypatch.chdir(demo_site)
+def test_strict_fails_on_warnings_and_keeps_the_old_output(demo_site_with_cache: Path, monkeypatch, capsys) -> None:
+    monkeypatch.chdir(demo_site_with_cache)
     assert main(["build"]) == 0
-    before = tree(demo_site / "output")
+    before = tree(demo_site_with_cache / "output")
     assert main(["build", "--strict", "--as-of", "2026-05-20"]) == 1
     assert "warning: project 'wiki-migration' supports no objective" in capsys.readouterr().err
-    assert tree(demo_site / "output") == before
-    assert not any(p.name.startswith(".output.") for p in demo_site.iterdir())
-    assert os.listdir(demo_site / "output")
+    assert tree(demo_site_with_cache / "output") == before
+    assert not any(p.name.startswith(".output.") for p in demo_site_with_cache.iterdir())
+    assert os.listdir(demo_site_with_cache / "output")
 
 
 @pytest.mark.parametrize(("template", "message"), [

@@ -239,13 +239,13 @@ def test_the_outputs_chart_files_are_the_caches_files_linked_and_copied_where_li
     assert not any((demo_site / "output/charts" / name).stat().st_ino in cached for name in shown)
 
 
-def test_one_changed_checkin_redraws_only_its_own_charts(demo_site: Path) -> None:
-    build_site(demo_site)
-    before = charts_of(demo_site / "output")
-    source = demo_site / "content/objectives/2026-Q1/marketing-seo-visibility.md"
+def test_one_changed_checkin_redraws_only_its_own_charts(demo_site_with_cache: Path) -> None:
+    build_site(demo_site_with_cache)
+    before = charts_of(demo_site_with_cache / "output")
+    source = demo_site_with_cache / "content/objectives/2026-Q1/marketing-seo-visibility.md"
     source.write_text(source.read_text().replace("value: 1720", "value: 1800"))
-    report = build_site(demo_site)
-    after = charts_of(demo_site / "output")
+    report = build_site(demo_site_with_cache)
+    after = charts_of(demo_site_with_cache / "output")
     changed = sorted(name for name in after if after[name] != before[name])
     # its trend, its objective's overview, the roll-up it supports, and its period's overview, each
     # wide and narrow
@@ -394,7 +394,7 @@ def _recording(module: object, name: str, log: Path) -> None:
 
 @pytest.mark.skipif(not can_fork(), reason="the drawing process is forked")
 def test_an_edits_charts_and_scorecard_pdf_are_drawn_where_matplotlib_is_loaded_already(
-        demo_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        demo_site_with_cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The process that draws an edit's few charts and its period's scorecard PDF is forked as the
     build starts and loads matplotlib (load_drawing) before they come: all three in that process, in
     that order, and the chart files made of the drawings are stored in the cache there too.
@@ -403,9 +403,9 @@ def test_an_edits_charts_and_scorecard_pdf_are_drawn_where_matplotlib_is_loaded_
     from okrsite.site.charts import workers
     from okrsite.site.charts.cache import ChartCache
 
-    config = demo_site / "okrsite.yaml"
+    config = demo_site_with_cache / "okrsite.yaml"
     build(BuildOptions(config))
-    objective = demo_site / "content/objectives/2026-Q1/marketing-seo-visibility.md"
+    objective = demo_site_with_cache / "content/objectives/2026-Q1/marketing-seo-visibility.md"
     objective.write_text(objective.read_text().replace("value: 1720,", "value: 1790,"))
     log = tmp_path / "jobs.log"
     monkeypatch.setattr(workers, "_draw_batch", workers._draw_batch)  # put back when the test ends

@@ -66,7 +66,8 @@ def test_any_input_change_rebuilds(demo_site_with_cache: Path, change: str) -> N
     assert not report.up_to_date and report.written > 0
 
 
-def test_another_version_of_a_library_rebuilds_every_page(demo_site_with_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_another_version_of_a_library_rebuilds_every_page(demo_site_with_cache: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     """Jinja's, markdown-it's and matplotlib's versions shape the output; they are read from the
     installed distributions, so a build with nothing to do imports none of them."""
     again(demo_site_with_cache)
@@ -135,7 +136,8 @@ def test_an_edit_reparses_only_the_edited_file(demo_site_with_cache: Path) -> No
     assert "Improve the SEO now" in html
 
 
-def test_an_incremental_build_equals_a_cold_build_of_the_same_content(demo_site_with_cache: Path, tmp_path: Path) -> None:
+def test_an_incremental_build_equals_a_cold_build_of_the_same_content(demo_site_with_cache: Path,
+                                                                      tmp_path: Path) -> None:
     again(demo_site_with_cache)
     # Edits that reach other pages: a KR's check-in (its parent's roll-up, the dashboard),
     # a team's name (every page naming the team), a project's status.
@@ -242,7 +244,8 @@ def test_a_process_that_builds_again_compiles_the_templates_once_and_again_when_
 
 # --- the page plan: declarations, not template names ----------------------------------------
 
-def test_a_page_keeps_its_charts_when_its_template_is_renamed(demo_site_with_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_page_keeps_its_charts_when_its_template_is_renamed(demo_site_with_cache: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
     """Charts follow the page's declaration (Page.charts), whatever template lays it out."""
     from okrsite.site import pages
 
@@ -389,7 +392,8 @@ def test_a_rebuild_scores_every_key_result_again_when_the_report_date_changes(
 
 def test_a_file_with_a_problem_is_checked_and_reported_on_every_rebuild(demo_site_with_cache: Path,
                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    write(demo_site_with_cache, "content/objectives/2026-Q2/odd.md", "---\ntitle: Odd\nperiod: 2026-Q2\nteam: marketing\n"
+    write(demo_site_with_cache, "content/objectives/2026-Q2/odd.md",
+          "---\ntitle: Odd\nperiod: 2026-Q2\nteam: marketing\n"
           "key_results:\n  - {id: launched, title: Launched, type: boolean, done: false, target: 3}\n---\n")
     builder = Builder(BuildOptions(demo_site_with_cache / "okrsite.yaml"))
     warned = [w.message for w in builder.build().warnings if w.path.endswith("odd.md")]

@@ -197,9 +197,9 @@ def test_the_reload_script_is_added_to_served_html_only(demo_preview: Preview, p
     assert b"__okrsite__" not in get(port, "/okrs.json")[2]
 
 
-def test_okrsite_build_output_has_no_trace_of_the_preview(demo_site: Path) -> None:
-    assert main(["build", "--quiet", "--config", str(demo_site / "okrsite.yaml")]) == 0
-    for path in (demo_site / "output").rglob("*"):
+def test_okrsite_build_output_has_no_trace_of_the_preview(demo_site_with_cache: Path) -> None:
+    assert main(["build", "--quiet", "--config", str(demo_site_with_cache / "okrsite.yaml")]) == 0
+    for path in (demo_site_with_cache / "output").rglob("*"):
         if path.is_file():
             data = path.read_bytes()
             for trace in (b"__okrsite__", b"livereload", b"EventSource", b"okrsite-error-overlay"):
@@ -208,19 +208,21 @@ def test_okrsite_build_output_has_no_trace_of_the_preview(demo_site: Path) -> No
 
 # --- the reload channel ------------------------------------------------------------
 
-def test_a_content_change_bumps_the_page_version_and_a_css_change_only_the_style_version(demo_site: Path) -> None:
-    write(demo_site, "themes/default/static/style.css", (REPO / "themes/default/static/style.css").read_text())
-    with preview_of(demo_site) as preview:
+def test_a_content_change_bumps_the_page_version_and_a_css_change_only_the_style_version(
+        demo_site_with_cache: Path) -> None:
+    write(demo_site_with_cache, "themes/default/static/style.css",
+          (REPO / "themes/default/static/style.css").read_text())
+    with preview_of(demo_site_with_cache) as preview:
         events = EventStream(port_of(preview))
         first = events.next()
         assert first["errors"] == []
 
-        css = demo_site / "themes/default/static/style.css"
+        css = demo_site_with_cache / "themes/default/static/style.css"
         css.write_text(css.read_text() + "\n.probe { color: red }\n")
         styled = events.next()
         assert (styled["pages"], styled["styles"]) == (first["pages"], first["styles"] + 1)
 
-        objective = demo_site / OBJECTIVE
+        objective = demo_site_with_cache / OBJECTIVE
         objective.write_text(objective.read_text().replace("title: Improve", "title: Really improve", 1))
         edited = events.next()
         assert (edited["pages"], edited["styles"]) == (first["pages"] + 1, styled["styles"])
@@ -231,10 +233,10 @@ def test_a_content_change_bumps_the_page_version_and_a_css_change_only_the_style
         events.close()
 
 
-def test_a_failed_build_sends_its_diagnostics_and_keeps_the_last_good_site(demo_site: Path) -> None:
-    objective = demo_site / OBJECTIVE
+def test_a_failed_build_sends_its_diagnostics_and_keeps_the_last_good_site(demo_site_with_cache: Path) -> None:
+    objective = demo_site_with_cache / OBJECTIVE
     good = objective.read_text()
-    with preview_of(demo_site) as preview:
+    with preview_of(demo_site_with_cache) as preview:
         port = port_of(preview)
         events = EventStream(port)
         events.next()
@@ -263,11 +265,11 @@ def test_an_initial_build_that_fails_still_serves_a_placeholder(small_site: Path
 
 
 @pytest.mark.parametrize("poll", [False, True], ids=["events", "polling"])
-def test_the_watcher_rebuilds_once_for_a_burst_of_saves_and_ignores_editor_litter(demo_site: Path,
+def test_the_watcher_rebuilds_once_for_a_burst_of_saves_and_ignores_editor_litter(demo_site_with_cache: Path,
                                                                                    poll: bool) -> None:
-    objective = demo_site / OBJECTIVE
+    objective = demo_site_with_cache / OBJECTIVE
     text = objective.read_text()
-    with preview_of(demo_site, poll=poll) as preview:
+    with preview_of(demo_site_with_cache, poll=poll) as preview:
         events = EventStream(port_of(preview))
         first = events.next()
         builds = preview.state.snapshot().serial
@@ -276,11 +278,11 @@ def test_the_watcher_rebuilds_once_for_a_burst_of_saves_and_ignores_editor_litte
                      ".#marketing-seo-visibility.md", "notes.tmp"):
             (folder / name).write_text("litter")
         (preview.state.output / "index.html").write_text("touched by hand")
-        (demo_site / "serve.log").write_text("okrsite serve > serve.log")  # not read by a build
-        (demo_site / ".git").mkdir()
-        (demo_site / ".git" / "index").write_text("a commit")
-        (demo_site / ".okrsite-cache").mkdir(exist_ok=True)
-        (demo_site / ".okrsite-cache" / "chart.svg").write_text("<svg/>")
+        (demo_site_with_cache / "serve.log").write_text("okrsite serve > serve.log")  # not read by a build
+        (demo_site_with_cache / ".git").mkdir()
+        (demo_site_with_cache / ".git" / "index").write_text("a commit")
+        (demo_site_with_cache / ".okrsite-cache").mkdir(exist_ok=True)
+        (demo_site_with_cache / ".okrsite-cache" / "chart.svg").write_text("<svg/>")
         time.sleep(0.7)  # the watcher would have rebuilt by now (polling: twice over), had it not ignored all that
         for n in range(5):  # five vim-style saves: write a temporary file, rename it over the original
             tmp = folder / f"save-{n}.tmp"
@@ -295,12 +297,12 @@ def test_the_watcher_rebuilds_once_for_a_burst_of_saves_and_ignores_editor_litte
 
 
 @pytest.mark.parametrize("poll", [False, True], ids=["events", "polling"])
-def test_the_watcher_picks_up_new_and_deleted_files(demo_site: Path, poll: bool) -> None:
-    with preview_of(demo_site, poll=poll) as preview:
+def test_the_watcher_picks_up_new_and_deleted_files(demo_site_with_cache: Path, poll: bool) -> None:
+    with preview_of(demo_site_with_cache, poll=poll) as preview:
         port = port_of(preview)
         events = EventStream(port)
         events.next()
-        page = write(demo_site, "content/pages/new-page.md", "---\ntitle: A new page\n---\nHello.\n")
+        page = write(demo_site_with_cache, "content/pages/new-page.md", "---\ntitle: A new page\n---\nHello.\n")
         events.next()
         assert get(port, "/pages/new-page/")[0] == 200
         page.unlink()
@@ -309,10 +311,10 @@ def test_the_watcher_picks_up_new_and_deleted_files(demo_site: Path, poll: bool)
         events.close()
 
 
-def test_polling_sees_a_second_save_within_the_same_second(demo_site: Path) -> None:
-    objective = demo_site / OBJECTIVE
+def test_polling_sees_a_second_save_within_the_same_second(demo_site_with_cache: Path) -> None:
+    objective = demo_site_with_cache / OBJECTIVE
     text = objective.read_text()
-    with preview_of(demo_site, poll=True) as preview:
+    with preview_of(demo_site_with_cache, poll=True) as preview:
         port = port_of(preview)
         events = EventStream(port)
         events.next()
@@ -325,15 +327,15 @@ def test_polling_sees_a_second_save_within_the_same_second(demo_site: Path) -> N
         events.close()
 
 
-def test_okrsite_yaml_replaced_by_rename_is_followed_every_time(demo_site: Path) -> None:
-    config = demo_site / "okrsite.yaml"
+def test_okrsite_yaml_replaced_by_rename_is_followed_every_time(demo_site_with_cache: Path) -> None:
+    config = demo_site_with_cache / "okrsite.yaml"
     text = config.read_text()
-    with preview_of(demo_site) as preview:
+    with preview_of(demo_site_with_cache) as preview:
         port = port_of(preview)
         events = EventStream(port)
         events.next()
         for title in ("First Title", "Second Title"):
-            tmp = demo_site / "okrsite.yaml.tmp"
+            tmp = demo_site_with_cache / "okrsite.yaml.tmp"
             tmp.write_text(text.replace("title: Northwind Analytics OKRs", f"title: {title}", 1))
             os.replace(tmp, config)
             events.next()
@@ -341,16 +343,16 @@ def test_okrsite_yaml_replaced_by_rename_is_followed_every_time(demo_site: Path)
         events.close()
 
 
-def test_a_themes_folder_created_while_serving_is_watched(demo_site: Path) -> None:
-    with preview_of(demo_site) as preview:
+def test_a_themes_folder_created_while_serving_is_watched(demo_site_with_cache: Path) -> None:
+    with preview_of(demo_site_with_cache) as preview:
         port = port_of(preview)
         events = EventStream(port)
         first = events.next()
         css = (REPO / "themes/default/static/style.css").read_text() + "\n.probe { color: red }\n"
-        write(demo_site, "themes/default/static/style.css", css)
+        write(demo_site_with_cache, "themes/default/static/style.css", css)
         styled = events.next()
         assert (styled["pages"], styled["styles"]) == (first["pages"], first["styles"] + 1)
-        write(demo_site, "themes/default/static/style.css", css + ".probe { color: blue }\n")
+        write(demo_site_with_cache, "themes/default/static/style.css", css + ".probe { color: blue }\n")
         assert events.next()["styles"] == first["styles"] + 2
         assert b"color: blue" in get(port, "/static/style.css")[2]
         events.close()
@@ -358,9 +360,9 @@ def test_a_themes_folder_created_while_serving_is_watched(demo_site: Path) -> No
 
 # --- ports and shutdown ------------------------------------------------------------
 
-def test_stop_frees_the_port_and_joins_every_thread(demo_site: Path) -> None:
+def test_stop_frees_the_port_and_joins_every_thread(demo_site_with_cache: Path) -> None:
     before = set(threading.enumerate())
-    preview = preview_of(demo_site)
+    preview = preview_of(demo_site_with_cache)
     preview.start()
     port = port_of(preview)
     events = EventStream(port)
@@ -379,24 +381,24 @@ def test_stop_frees_the_port_and_joins_every_thread(demo_site: Path) -> None:
         again.listen()
 
 
-def test_a_busy_port_given_explicitly_is_one_line_and_exit_2(demo_site: Path, capsys) -> None:
+def test_a_busy_port_given_explicitly_is_one_line_and_exit_2(demo_site_with_cache: Path, capsys) -> None:
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         port = busy.getsockname()[1]
-        code = main(["serve", "--config", str(demo_site / "okrsite.yaml"), "--port", str(port)])
+        code = main(["serve", "--config", str(demo_site_with_cache / "okrsite.yaml"), "--port", str(port)])
     err = capsys.readouterr().err.strip().splitlines()
     assert code == 2
     assert len(err) == 1 and str(port) in err[0] and "in use" in err[0]
 
 
-def test_a_busy_default_port_moves_on_to_the_next(demo_site: Path, monkeypatch) -> None:
+def test_a_busy_default_port_moves_on_to_the_next(demo_site_with_cache: Path, monkeypatch) -> None:
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         taken = busy.getsockname()[1]
         monkeypatch.setattr(preview_server, "DEFAULT_PORT", taken)
-        preview = Preview(BuildOptions(demo_site / "okrsite.yaml"), quiet=True)
+        preview = Preview(BuildOptions(demo_site_with_cache / "okrsite.yaml"), quiet=True)
         preview.start()
         try:
             assert taken < port_of(preview) < taken + preview_server.PORT_TRIES
@@ -404,10 +406,11 @@ def test_a_busy_default_port_moves_on_to_the_next(demo_site: Path, monkeypatch) 
             preview.stop()
 
 
-def test_serve_command_prints_the_url_and_stops_cleanly_on_ctrl_c(demo_site: Path) -> None:
+def test_serve_command_prints_the_url_and_stops_cleanly_on_ctrl_c(demo_site_with_cache: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     proc = subprocess.Popen([sys.executable, "-m", "okrsite", "serve", "--port", "0", "--host", "127.0.0.1"],
-                            cwd=demo_site, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            cwd=demo_site_with_cache, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
     try:
         for line in proc.stdout:
             if line.startswith("serving "):
@@ -427,12 +430,13 @@ def test_serve_command_prints_the_url_and_stops_cleanly_on_ctrl_c(demo_site: Pat
         again.bind(("127.0.0.1", port))
 
 
-def test_a_host_beyond_loopback_prints_a_warning(demo_site: Path, capsys) -> None:
+def test_a_host_beyond_loopback_prints_a_warning(demo_site_with_cache: Path, capsys) -> None:
     with socket.socket() as busy:
         busy.bind(("0.0.0.0", 0))
         busy.listen()
         port = busy.getsockname()[1]
-        main(["serve", "--config", str(demo_site / "okrsite.yaml"), "--host", "0.0.0.0", "--port", str(port)])
+        main(["serve", "--config", str(demo_site_with_cache / "okrsite.yaml"), "--host", "0.0.0.0",
+              "--port", str(port)])
     assert "warning: serving on 0.0.0.0" in capsys.readouterr().err
 
 
@@ -455,22 +459,22 @@ print("after", [p.name for p in multiprocessing.active_children()])
 """
 
 
-def test_the_preview_builds_in_a_process_of_its_own_that_ends_with_it(demo_site: Path) -> None:
+def test_the_preview_builds_in_a_process_of_its_own_that_ends_with_it(demo_site_with_cache: Path) -> None:
     """Started with one thread, the preview forks its builder before serving, so its builds may
     fork workers as `okrsite build` does; stopping the preview ends that process."""
-    run = subprocess.run([sys.executable, "-c", BUILDS_APART, str(demo_site)], capture_output=True, text=True,
-                         env={**os.environ, "PYTHONPATH": str(REPO)}, timeout=300)
+    run = subprocess.run([sys.executable, "-c", BUILDS_APART, str(demo_site_with_cache)], capture_output=True,
+                         text=True, env={**os.environ, "PYTHONPATH": str(REPO)}, timeout=300)
     assert run.returncode == 0, run.stderr
     assert run.stdout.splitlines() == ["separate True ['okrsite-builder']", "rebuilt True", "after []"]
 
 
-def test_a_preview_started_beside_other_threads_builds_in_its_own_process(demo_site: Path) -> None:
+def test_a_preview_started_beside_other_threads_builds_in_its_own_process(demo_site_with_cache: Path) -> None:
     """Forking beside running threads is unsafe: then the builds run in the caller's process."""
     done = threading.Event()
     other = threading.Thread(target=done.wait)
     other.start()
     try:
-        with preview_of(demo_site) as preview:
+        with preview_of(demo_site_with_cache) as preview:
             assert not preview.builder.separate
             assert get(port_of(preview), "/")[0] == 200
     finally:

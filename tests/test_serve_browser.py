@@ -21,12 +21,12 @@ OVERLAY = "#okrsite-error-overlay"
 
 
 @pytest.fixture
-def preview(demo_site: Path) -> Iterator[Preview]:
+def preview(demo_site_with_cache: Path) -> Iterator[Preview]:
     """The demo site served in-process on a free port, with a site theme whose CSS tests may edit."""
-    css = demo_site / "themes/default/static/style.css"
+    css = demo_site_with_cache / "themes/default/static/style.css"
     css.parent.mkdir(parents=True)
     shutil.copy(REPO / "themes/default/static/style.css", css)
-    with Preview(BuildOptions(demo_site / "okrsite.yaml"), port=0, quiet=True) as running:
+    with Preview(BuildOptions(demo_site_with_cache / "okrsite.yaml"), port=0, quiet=True) as running:
         yield running
 
 
@@ -36,7 +36,7 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1))
 
 
-def test_an_edited_title_appears_without_navigating(preview: Preview, demo_site: Path, page) -> None:
+def test_an_edited_title_appears_without_navigating(preview: Preview, demo_site_with_cache: Path, page) -> None:
     page.goto(preview.url + "objectives/seo-visibility/")
     assert page.locator("h1").inner_text() == TITLE
     scrolled = page.evaluate("""() => {
@@ -46,7 +46,7 @@ def test_an_edited_title_appears_without_navigating(preview: Preview, demo_site:
     }""")
     assert scrolled > 0, "the page should be tall enough to scroll"
 
-    edit(demo_site / OBJECTIVE, f"title: {TITLE}", "title: Rank first for OKR software")
+    edit(demo_site_with_cache / OBJECTIVE, f"title: {TITLE}", "title: Rank first for OKR software")
 
     page.locator("h1", has_text="Rank first for OKR software").wait_for()
     assert page.url == preview.url + "objectives/seo-visibility/"
@@ -54,9 +54,10 @@ def test_an_edited_title_appears_without_navigating(preview: Preview, demo_site:
     page.wait_for_function("window.scrollY === %d" % scrolled)
 
 
-def test_broken_yaml_shows_an_overlay_that_goes_when_it_is_fixed(preview: Preview, demo_site: Path, page) -> None:
+def test_broken_yaml_shows_an_overlay_that_goes_when_it_is_fixed(preview: Preview, demo_site_with_cache: Path,
+                                                                 page) -> None:
     page.goto(preview.url + "objectives/seo-visibility/")
-    objective = demo_site / OBJECTIVE
+    objective = demo_site_with_cache / OBJECTIVE
     good = objective.read_text()
 
     objective.write_text(good.replace("period: 2026-Q1", "period: [2026-Q1", 1))
@@ -70,10 +71,10 @@ def test_broken_yaml_shows_an_overlay_that_goes_when_it_is_fixed(preview: Previe
     assert page.locator("h1").inner_text() == TITLE
 
 
-def test_a_css_change_applies_without_a_reload(preview: Preview, demo_site: Path, page) -> None:
+def test_a_css_change_applies_without_a_reload(preview: Preview, demo_site_with_cache: Path, page) -> None:
     page.goto(preview.url + "objectives/seo-visibility/")
     page.evaluate("window.__okrsiteMarker = 1")
-    css = demo_site / "themes/default/static/style.css"
+    css = demo_site_with_cache / "themes/default/static/style.css"
     css.write_text(css.read_text() + "\n:root { --okrsite-probe: 42; }\n")
 
     page.wait_for_function(
@@ -82,11 +83,11 @@ def test_a_css_change_applies_without_a_reload(preview: Preview, demo_site: Path
     assert page.locator('link[rel="stylesheet"]').count() == 1
 
 
-def test_an_initial_build_error_shows_on_a_placeholder_until_fixed(demo_site: Path, page) -> None:
-    objective = demo_site / OBJECTIVE
+def test_an_initial_build_error_shows_on_a_placeholder_until_fixed(demo_site_with_cache: Path, page) -> None:
+    objective = demo_site_with_cache / OBJECTIVE
     good = objective.read_text()
     objective.write_text(good.replace("period: 2026-Q1", "period: [2026-Q1", 1))
-    with Preview(BuildOptions(demo_site / "okrsite.yaml"), port=0, quiet=True) as running:
+    with Preview(BuildOptions(demo_site_with_cache / "okrsite.yaml"), port=0, quiet=True) as running:
         page.goto(running.url)
         page.locator(f"{OVERLAY} li", has_text=OBJECTIVE).wait_for()
         objective.write_text(good)
