@@ -213,9 +213,10 @@ def test_a_builder_kept_between_builds_sees_an_edited_template(demo_site_with_ca
 @pytest.mark.parametrize("jobs", [None, 1])
 def test_a_process_that_builds_again_compiles_the_templates_once_and_again_when_one_changes(
         demo_site_with_cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int | None) -> None:
-    """`okrsite diff` builds two revisions in one process, each with a Builder of its own: the
-    second compiles no template, unless a template file changed (that one only). Compiled in a
-    forked process (the default) or as pages ask for them (`--jobs 1`)."""
+    """A program that builds in turn, each time with a Builder of its own, compiles the templates
+    once: later builds compile none, or only a template file that changed (as the preview does
+    after a template is saved). Compiled in a forked process (the default) or as pages ask for
+    them (`--jobs 1`)."""
     from okrsite.site import render
 
     log = tmp_path / "compiled.log"  # forked processes write here too
@@ -241,6 +242,10 @@ def test_a_process_that_builds_again_compiles_the_templates_once_and_again_when_
     write(demo_site_with_cache, "themes/default/templates/404.html", "<p>Lost again</p>\n")
     assert compiled_by(Builder(options).build) == ["404.html"]
     assert (demo_site_with_cache / "output/404.html").read_text() == "<p>Lost again</p>\n"
+    kept = Builder(options)  # the preview's: a template saved while it runs
+    assert compiled_by(kept.build) == []
+    write(demo_site_with_cache, "themes/default/templates/404.html", "<p>Lost for good</p>\n")
+    assert compiled_by(kept.build) == ["404.html"]
 
 # --- the page plan: declarations, not template names ----------------------------------------
 

@@ -112,10 +112,10 @@ class CheckReport:
 
 Templates = tuple[tuple[object, ...], "Pending[dict[str, bytes]] | None"]  # environment key, compiled templates
 
-# The templates this process compiled last: a process that builds again with another Builder
-# (`okrsite diff` builds two revisions; a program calling build() in turn) with the same theme
-# folders, commit and language compiles only the template files that changed (each template's
-# source checksum guards its code: render.CompiledTemplates). One entry: one theme at a time.
+# The templates this process compiled last: a build that needs a new environment (the preview after
+# a template file is saved; a program or test calling build() in turn) with the same theme folders,
+# commit and language compiles only the template files that changed (each template's source
+# checksum guards its code: render.CompiledTemplates). One entry: one theme at a time.
 _compiled_last: dict[tuple[object, ...], dict[str, bytes]] = {}
 
 
