@@ -304,10 +304,11 @@ class Builder:
         return self.markdown
 
     def _templates(self, dirs: list[Path], build_info: BuildInfo | None, words: Language) -> Templates:
-        """The environment's key, and the templates being compiled in a forked process while the content
-        is read, when a new environment is needed and a process can be forked (else None: Jinja compiles
-        each template when a page first asks for it). Templates hold the theme's fixed words in the
-        build's language (render.FixedWords): another language, or a catalog changed, is another key."""
+        """The environment's key, and, when a new environment is needed, the templates an earlier build
+        of this process compiled, or else those being compiled in a forked process while the content
+        is read (None when no process can be forked: Jinja compiles each template when a page first
+        asks for it). Templates hold the theme's fixed words in the build's language
+        (render.FixedWords): another language, or a catalog changed, is another key."""
         from okrsite.build import background
         from okrsite.site.render import precompile
 
@@ -330,7 +331,7 @@ class Builder:
         if self.environment is None or self.environment[0] != key:
             code = CompiledTemplates(compiled.result() if compiled is not None else None)
             _compiled_last.clear()  # what this build compiles, the next one finds
-            _compiled_last[_code_key(dirs, build_info, key[-2])] = code.compiled
+            _compiled_last[key[:-1]] = code.compiled  # the key less the template files' stamps
             self.environment = (key, make_environment(dirs, {"build_info": build_info}, markdown, code))
         return self.environment[1]
 

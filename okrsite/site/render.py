@@ -119,7 +119,8 @@ def _links(prefix: str, pretty: bool) -> Callable[[str], str]:
 
 
 class CompiledTemplates(jinja2.BytecodeCache):
-    """Templates compiled by a process of this build, handed to the environment that renders.
+    """Templates compiled by a process of this build (or by an earlier build of this process),
+    handed to the environment that renders, which adds those it compiles itself.
 
     Compiling the theme's templates costs a third of a second, which a build's second core
     can spend while the first reads the content (`precompile` in a forked process). Never
