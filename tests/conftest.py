@@ -1,4 +1,9 @@
-"""Shared fixtures: small sites built in tmp_path, and the bundled demo site."""
+"""Shared fixtures: small sites built in tmp_path, and the bundled demo site.
+
+A test of what follows a first build (an edit, the preview, a rebuild) takes
+`demo_site_with_cache`, whose first build draws and parses nothing; a test of the first
+build itself takes `demo_site`. Reference builds that tests only read are built once a run.
+"""
 
 from __future__ import annotations
 
