@@ -112,17 +112,12 @@ class CheckReport:
 
 Templates = tuple[tuple[object, ...], "Pending[dict[str, bytes]] | None"]  # environment key, compiled templates
 
-# The templates this process compiled last: a build that needs a new environment (the preview after
-# a template file is saved; a program or test calling build() in turn) with the same theme folders,
-# commit and language compiles only the template files that changed (each template's source
+# The templates this process compiled last, by the environment's key less the template files'
+# stamps (the theme chain, the commit the footer names, the language of the fixed words): a build
+# that needs a new environment (the preview after a template file is saved; a program or test
+# calling build() in turn) compiles only the template files that changed (each template's source
 # checksum guards its code: render.CompiledTemplates). One entry: one theme at a time.
 _compiled_last: dict[tuple[object, ...], dict[str, bytes]] = {}
-
-
-def _code_key(dirs: list[Path], build_info: BuildInfo | None, words: Language) -> tuple[object, ...]:
-    """What compiled templates are made for, besides their sources: the theme chain, the commit the
-    footer names, the language of the fixed words (render.FixedWords)."""
-    return tuple(dirs), repr(build_info), words
 
 
 @dataclass
@@ -312,12 +307,12 @@ class Builder:
         from okrsite.build import background
         from okrsite.site.render import precompile
 
-        code = _code_key(dirs, build_info, words)
-        key = (*code, input_fingerprint({}, [d / "templates" for d in dirs], []))
+        key = (tuple(dirs), repr(build_info), words, input_fingerprint({}, [d / "templates" for d in dirs], []))
         if self.environment is not None and self.environment[0] == key:
             return key, None  # kept
-        if code in _compiled_last:  # compiled by an earlier build of this process (a changed file again)
-            return key, background.Pending(lambda: _compiled_last[code])
+        earlier = _compiled_last.get(key[:-1])
+        if earlier is not None:  # compiled by an earlier build of this process (a changed file again)
+            return key, background.Pending(lambda: earlier)
         if self.options.jobs == 1 or not background.can_fork():
             return key, None  # compiled as the pages ask for them (not every template: the preview)
         return key, background.start(lambda: precompile(dirs))
@@ -331,7 +326,7 @@ class Builder:
         if self.environment is None or self.environment[0] != key:
             code = CompiledTemplates(compiled.result() if compiled is not None else None)
             _compiled_last.clear()  # what this build compiles, the next one finds
-            _compiled_last[key[:-1]] = code.compiled  # the key less the template files' stamps
+            _compiled_last[key[:-1]] = code.compiled
             self.environment = (key, make_environment(dirs, {"build_info": build_info}, markdown, code))
         return self.environment[1]
 
