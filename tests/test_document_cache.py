@@ -3,13 +3,19 @@ folder), and what it must not trust."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from okrsite.content.source import Document, DocumentCache, parse_markdown_document
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from okrsite.content.source import Document, DocumentCache, dump_checked, load_meta, parse_markdown_document
 from tests.conftest import MINIMAL_OBJECTIVE, write
 
 
@@ -117,8 +123,76 @@ def test_restored_documents_know_where_their_values_stand_without_reading_the_fi
 def test_positions_that_are_not_what_the_cache_wrote_are_read_from_the_file_again(tmp_path: Path) -> None:
     def damage(cache: Path) -> None:
         data = json.loads(cache.read_text())
-        data["payload"][0][-1] = "[[1, 2"
+        data["payload"][0][5] = "[[1, 2"  # label, stamp, digest, body, meta, positions, checked
         cache.write_text(json.dumps(data))
 
     _, restored = _parsed_then_restored(tmp_path, damage)
     assert restored.positions.at(("key_results", 0, "start")).line == 8
+
+
+def test_front_matter_damaged_in_the_cache_is_read_from_the_file_again(tmp_path: Path) -> None:
+    def damage(cache: Path) -> None:
+        data = json.loads(cache.read_text())
+        data["payload"][0][4] = '{"title": '
+        cache.write_text(json.dumps(data))
+
+    parsed, restored = _parsed_then_restored(tmp_path, damage)
+    assert restored.meta == parsed.meta and restored.meta["title"] == "Grow"
+
+
+def test_a_restored_document_decodes_its_front_matter_when_first_asked_and_saves_it_as_it_came(
+        tmp_path: Path) -> None:
+    """A check or build whose checked fields are cached never needs a document's front matter."""
+    parsed, restored = _parsed_then_restored(tmp_path)
+    assert "meta" not in vars(restored)
+    again = DocumentCache.restore(tmp_path / "cache.json", tmp_path)
+    again.save(tmp_path / "saved-again.json")  # nothing decoded, nothing changed
+    assert (tmp_path / "saved-again.json").read_text() == (tmp_path / "cache.json").read_text()
+    assert restored.meta == parsed.meta and "meta" in vars(restored) and restored == parsed
+
+
+# --- checked values: what the model's field check made of a document, kept with it --------------
+
+_OFFSETS = st.timedeltas(min_value=-dt.timedelta(hours=23, minutes=59), max_value=dt.timedelta(hours=23, minutes=59))
+_SCALARS = (st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text() | st.dates()
+            | st.datetimes(timezones=st.none() | st.builds(dt.timezone, _OFFSETS)))
+_VALUES = st.recursive(_SCALARS, lambda inner: st.lists(inner, max_size=4) | st.lists(inner, max_size=4).map(tuple)
+                       | st.dictionaries(st.text(), inner, max_size=4), max_leaves=30)
+
+
+@settings(max_examples=200, deadline=None, database=None, derandomize=os.environ.get("CI") == "true")
+@given(_VALUES)
+def test_checked_values_come_back_exactly_as_they_were_written(value: Any) -> None:
+    """Tuples stay tuples and lists lists, a date a date, 1 and 1.0 and True apart: the model made
+    from them is the one a check makes (its objects are compared by their repr)."""
+    try:
+        written = dump_checked(value)
+    except TypeError:  # a mapping that looks like a tag, a datetime of a repeated hour: checked again instead
+        return
+    assert repr(load_meta(written)) == repr(value)
+
+
+@pytest.mark.parametrize("value", [{1, 2}, Path("a"), {1: "one"}, {"\u0000tuple": [1]}, (dt.time(12, 0),),
+                                   [{"nested": frozenset()}]])
+def test_values_json_cannot_hold_as_they_are_are_refused(value: Any) -> None:
+    with pytest.raises(TypeError):
+        dump_checked(value)
+
+
+def test_checked_values_are_saved_with_their_document_and_forgotten_when_its_file_changes(tmp_path: Path) -> None:
+    path = write(tmp_path, "grow.md", MINIMAL_OBJECTIVE)
+    cache = DocumentCache()
+    doc, _ = cache.load(path, "grow.md", parse_markdown_document)
+    other = parse_markdown_document(path.read_bytes(), "grow.md")[0]
+    cache.keep_checked(other, "not this document's")  # another object for the same file: not kept
+    cache.keep_checked(doc, "checked")
+    assert (cache.checked(doc), cache.checked(other)) == ("checked", "")
+    cache.save(tmp_path / "cache.json")
+    again = DocumentCache.restore(tmp_path / "cache.json", tmp_path)
+    restored, _ = again.load(path, "grow.md", parse_markdown_document)
+    assert again.checked(restored) == "checked"
+    os.utime(path, ns=(5, 5))  # the same bytes, a new stamp (a fresh clone): still checked
+    assert again.checked(again.load(path, "grow.md", parse_markdown_document)[0]) == "checked"
+    write(tmp_path, "grow.md", MINIMAL_OBJECTIVE.replace("title: Grow", "title: Grow more"))
+    edited, _ = again.load(path, "grow.md", parse_markdown_document)
+    assert again.checked(edited) == "" and edited.meta["title"] == "Grow more"

@@ -380,6 +380,28 @@ def test_a_rebuild_checks_and_scores_only_what_changed_and_equals_a_cold_build(
     assert cold.pages > 30
 
 
+def test_a_new_process_checks_no_unchanged_file_again_and_makes_the_model_a_full_check_makes(
+        demo_site_with_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`okrsite check` and every build start in a new process (a new Builder): the fields the last
+    build checked come back with its document cache, under the code that checked them."""
+    config = demo_site_with_cache / "okrsite.yaml"
+    seen = _counting(monkeypatch)
+    kept = Builder(BuildOptions(config)).check()
+    model = repr(Builder(BuildOptions(config)).load(Diagnostics()))
+    assert seen["checked"] == [] and kept.objectives > 10
+    seo = demo_site_with_cache / "content/objectives/2026-Q1/marketing-seo-visibility.md"
+    seo.write_text(seo.read_text().replace("value: 1720", "value: 2100"))
+    Builder(BuildOptions(config)).check()
+    assert seen["checked"] == ["content/objectives/2026-Q1/marketing-seo-visibility.md"]
+    seo.write_text(seo.read_text().replace("value: 2100", "value: 1720"))
+    monkeypatch.setattr(builder, "__version__", "another")  # other code: everything is checked again
+    assert Builder(BuildOptions(config)).check().warnings == kept.warnings
+    assert len(seen["checked"]) == 1 + kept.objectives + kept.projects + kept.pages
+    monkeypatch.undo()
+    (demo_site_with_cache / ".okrsite-cache/documents.json").unlink()
+    assert repr(Builder(BuildOptions(config)).load(Diagnostics())) == model
+
+
 def test_a_rebuild_scores_every_key_result_again_when_the_report_date_changes(
         demo_site_with_cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     builder = Builder(BuildOptions(demo_site_with_cache / "okrsite.yaml"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import os
 import re
 import subprocess
 import sys
@@ -14,11 +15,13 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from okrsite.content import yamlload
 from okrsite.commands.cli import main
 from okrsite.diagnostics import Location
-from okrsite.content.source import SourceError, load_yaml, parse_markdown_document
+from okrsite.content.source import SourceError, label, load_yaml, parse_markdown_document
 from tests.conftest import MINIMAL_CONFIG, write
 
 
@@ -217,3 +220,16 @@ def test_yaml_nested_past_any_limit_is_an_error_not_a_crash(tmp_path: Path) -> N
     assert done.returncode == 1, done.stderr
     assert re.match(r"content/objectives/deep\.md:3:\d+: error: invalid YAML: ", done.stderr)
     assert "Traceback" not in done.stderr
+
+
+_STEPS = st.lists(st.sampled_from(["a", "b.md", ".", "..", "", ".hidden", "x..y", "é", "a\nb"]), max_size=5)
+
+
+@settings(max_examples=300, deadline=None, database=None, derandomize=os.environ.get("CI") == "true")
+@given(root=_STEPS, below=_STEPS)
+def test_a_path_is_labelled_as_relpath_labels_it(root: list[str], below: list[str]) -> None:
+    """Every diagnostic names its file by label(): its quick way for the paths a site's files have
+    must give what os.path.relpath gives for any path."""
+    top = Path("/site", *root)
+    path = "/".join(["/site", *root, *below])
+    assert label(path, top) == Path(os.path.relpath(os.path.abspath(path), top)).as_posix()

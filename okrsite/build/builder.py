@@ -352,10 +352,12 @@ class Builder:
             return background.Pending(lambda: NO_HISTORY)
         # Front matter already parsed, by content digest, is not parsed again: in a forked process the
         # documents this builder holds before parsing (the last build's, restored from the cache: most
-        # files are unchanged; none on a cold build), in this one (no fork) this build's.
+        # files are unchanged; none on a cold build), in this one (no fork) this build's. Only the
+        # objectives' are asked for: a restored document decodes its front matter when asked.
+        folder = f"{config.relative(config.content_dir / 'objectives')}/"
         return background.start(lambda: read_history(config, {
-            cached.digest: cached.doc.meta for cached in self.documents.entries.values() if cached.digest},
-            objectives), fork=self.options.jobs != 1)
+            cached.digest: cached.doc.meta for label, cached in self.documents.entries.items()
+            if cached.digest and label.startswith(folder)}, objectives), fork=self.options.jobs != 1)
 
     @staticmethod
     def _versions(reading: Pending[History], config: SiteConfig,
@@ -396,7 +398,9 @@ class Builder:
     def load(self, diagnostics: Diagnostics) -> Site:
         """The checked model, loaded as a build loads it (check, export, diff, checkin); problems are
         added to `diagnostics`, and errors raise BuildFailed like build()."""
-        return self._site(self._config(diagnostics), diagnostics)
+        config = self._config(diagnostics)
+        self._restore_documents(config)  # read, never saved (unless given: diff's, checkin's)
+        return self._site(config, diagnostics)
 
     def _config(self, diagnostics: Diagnostics) -> SiteConfig:
         config = load_config(self.options.config_path, diagnostics, output=self.options.output,
@@ -471,6 +475,7 @@ class Builder:
                 return None
             if self.remembered is None:
                 self.remembered = Remembered()
+            self.remembered.store_in(self.documents, input_fingerprint({"okrsite": __version__}, [OKRSITE_CODE], []))
             site = assemble(config, objectives, projects, free_pages, teams[0] if teams else None, diagnostics,
                             lambda: self._versions(reading, config, diagnostics), self.remembered)
         if site is not None and not site.objectives and not files.objectives:

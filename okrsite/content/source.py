@@ -20,7 +20,7 @@ from okrsite.content.yamlload import (KeyPath, Memo, Positions, SourceError, loa
                                       unpack_positions)
 
 __all__ = ["Cached", "Document", "DocumentCache", "KeyPath", "MAX_FILE_BYTES", "Positions", "SourceError",
-           "SourceFiles", "content_digest", "decode", "discover", "dump_meta", "is_ignored", "label", "load_meta",
+           "SourceFiles", "content_digest", "decode", "discover", "dump_checked", "dump_meta", "is_ignored", "label", "load_meta",
            "load_yaml", "parse_markdown_document", "parse_yaml_document", "site_files", "split_front_matter"]
 
 MAX_FILE_BYTES = 2 * 1024 * 1024  # one content file (README, "Safety"): far above any real objective
@@ -34,6 +34,52 @@ class Document:
     meta: Any
     body: str
     positions: Positions
+
+    @classmethod
+    def restored(cls, path: str, meta: DumpedMeta, body: str, positions: Positions) -> Document:
+        """A document from the cache whose front matter is decoded when first asked for: a build
+        or check that finds its checked fields cached too (model.remembered) never asks."""
+        doc = cls.__new__(cls)
+        for name, value in (("path", path), ("body", body), ("positions", positions), ("_dumped", meta)):
+            object.__setattr__(doc, name, value)
+        return doc
+
+    def __getattr__(self, name: str) -> Any:
+        """Only asked for an attribute the instance lacks: the front matter of a restored document,
+        not decoded yet."""
+        dumped = self.__dict__.get("_dumped") if name == "meta" else None
+        if dumped is None:
+            raise AttributeError(name)
+        meta = dumped.load()
+        object.__setattr__(self, "meta", meta)
+        del self.__dict__["_dumped"]
+        return meta
+
+    def dumped_meta(self) -> str:
+        """The front matter as dump_meta writes it (as restored, when it was never decoded)."""
+        dumped = self.__dict__.get("_dumped")
+        return dumped.text if dumped is not None else dump_meta(self.meta)
+
+
+@dataclass(frozen=True)
+class DumpedMeta:
+    """Front matter as the document cache keeps it (dump_meta), and the file it came from."""
+
+    text: str
+    path: Path
+    label: str
+
+    def load(self) -> Any:
+        """The front matter; from the file again if the text is not what dump_meta wrote."""
+        try:
+            return load_meta(self.text)
+        except ValueError:
+            pass
+        try:
+            parse = parse_yaml_document if self.path.suffix in (".yaml", ".yml") else parse_markdown_document
+            return parse(self.path.read_bytes(), self.label)[0].meta
+        except (OSError, SourceError):
+            return None
 
 
 def split_front_matter(text: str, path: str) -> tuple[str, str, int]:
@@ -93,7 +139,15 @@ class SourceFiles:
 
 def label(path: Path | str, root: Path) -> str:
     """A path as diagnostics show it: relative to the site folder, symbolic links not resolved."""
+    text, top = os.fspath(path), os.fspath(root)
+    if text.startswith(top + os.sep) and os.path.isabs(top) and _PLAIN_PATH.fullmatch(text):
+        return text[len(top) + 1:]  # what relpath gives, at a fifth of its cost
     return Path(os.path.relpath(os.path.abspath(path), root)).as_posix()
+
+
+# A POSIX path that relpath would not change: no '.' or '..' step, no doubled or final '/' (elsewhere: none).
+_PLAIN_PATH = re.compile(r"(?!.*(?:^|/)\.\.?(?:/|$))(?!.*//)(?!.*/$).*", re.DOTALL) if os.sep == "/" \
+    else re.compile(r"(?!)")
 
 
 def _inside(real: str, real_root: str) -> bool:
@@ -203,6 +257,7 @@ class Cached:
     stamp: tuple[int, int]
     digest: str
     doc: Document
+    checked: str = ""  # what the model's field check made of the document, as the model wrote it
 
 
 def content_digest(raw: bytes) -> str:
@@ -242,7 +297,7 @@ class DocumentCache:
         self.unsaved += 1
         if cached is not None and cached.digest == digest:
             self.hits += 1
-            self.entries[label] = Cached(stamp, digest, cached.doc)
+            self.entries[label] = replace(cached, stamp=stamp)
             return cached.doc, []
         self.misses += 1
         doc, problems = parser(raw, label, self.memo)
@@ -259,9 +314,21 @@ class DocumentCache:
     def moved(self, root: Path) -> DocumentCache:
         """The same documents for a copy of the site at `root` (okrsite diff's revisions): a
         file there whose bytes are as cached is a hit, and positions are read from it."""
-        return DocumentCache({label: Cached(cached.stamp, cached.digest, replace(
+        return DocumentCache({label: replace(cached, doc=replace(
             cached.doc, positions=_restored_positions(cached.doc.positions.pack(), root / label, label)))
             for label, cached in self.entries.items()})
+
+    def checked(self, doc: Document) -> str:
+        """What was kept of this document's field check (keep_checked), or ""."""
+        cached = self.entries.get(doc.path)
+        return cached.checked if cached is not None and cached.doc is doc else ""
+
+    def keep_checked(self, doc: Document, checked: str) -> None:
+        """Keep what the field check made of a cached document, with it, until its file changes."""
+        cached = self.entries.get(doc.path)
+        if cached is not None and cached.doc is doc and cached.checked != checked:
+            self.entries[doc.path] = replace(cached, checked=checked)
+            self.unsaved += 1
 
     def retain(self, labels: set[str]) -> None:
         """Forget all but these files (those a build read), so the saved cache does not grow."""
@@ -273,10 +340,11 @@ class DocumentCache:
         rows = []
         for label, cached in sorted(self.entries.items()):
             try:
-                meta = dump_meta(cached.doc.meta)
+                meta = cached.doc.dumped_meta()
             except TypeError:
                 continue  # a YAML type we do not round-trip (!!binary, !!set): parse it again next time
-            rows.append([label, list(cached.stamp), cached.digest, cached.doc.body, meta, cached.doc.positions.pack()])
+            rows.append([label, list(cached.stamp), cached.digest, cached.doc.body, meta, cached.doc.positions.pack(),
+                         cached.checked])
         write_cache(file, _CACHE_FORMAT, rows)
         self.unsaved = 0
 
@@ -286,18 +354,22 @@ class DocumentCache:
         another folder then); an empty cache when there is none or it is stale."""
         entries = {}
         try:
-            for label, stamp, digest, body, meta, packed in read_cache(file, _CACHE_FORMAT) or ():
-                if not isinstance(packed, str):
+            for label, stamp, digest, body, meta, packed, checked in read_cache(file, _CACHE_FORMAT) or ():
+                if not isinstance(packed, str) or not isinstance(checked, str):
                     raise TypeError("positions")
+                if not isinstance(meta, str):
+                    raise TypeError("meta")
                 positions = _restored_positions(packed, root / label, label)
-                entries[label] = Cached((stamp[0], stamp[1]), digest, Document(label, load_meta(meta), body, positions))
+                entries[label] = Cached((stamp[0], stamp[1]), digest, Document.restored(
+                    label, DumpedMeta(meta, root / label, label), body, positions), checked)
         except (ValueError, TypeError, KeyError):
             return cls()
         return cls(entries)
 
 
-# 2: keyed by site-relative path, with a digest; 3: with the positions of values, packed
-_CACHE_FORMAT = f"okrsite-documents-3-{__version__}"
+# 2: keyed by site-relative path, with a digest; 3: with the positions of values, packed; 4: and the
+# checked values
+_CACHE_FORMAT = f"okrsite-documents-4-{__version__}"
 
 
 def _restored_positions(packed: str, path: Path, label: str) -> Positions:
@@ -326,9 +398,36 @@ def dump_meta(meta: Any) -> str:
     return json.dumps(meta, default=_encode_value)
 
 
+def dump_checked(values: Any) -> str:
+    """Checked values as JSON: tuples kept apart from lists, dates from text; TypeError for any
+    other type (what holds one is checked again next time)."""
+    return json.dumps(_tagged(values), default=_encode_value)
+
+
 def load_meta(text: str) -> Any:
-    """The data dump_meta wrote, dates as dates again."""
-    return json.loads(text, object_hook=_decode_value)
+    """The data dump_meta or dump_checked wrote, dates and tuples as they were."""
+    return _DECODER.decode(text)
+
+
+_TAGS = ("\u0000date", "\u0000datetime", "\u0000tuple")
+_PLAIN = frozenset((str, int, float, bool, type(None), dt.date))
+
+
+def _tagged(value: Any) -> Any:
+    """The value with its tuples tagged (JSON writes tuples and lists alike); exact types only,
+    so that what is read back is what was written."""
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    if kind is dt.datetime and not value.fold:  # isoformat() does not say which of a repeated hour
+        return value
+    if kind is tuple:
+        return {"\u0000tuple": [_tagged(item) for item in value]}
+    if kind is list:
+        return [_tagged(item) for item in value]
+    if kind is dict and all(type(key) is str for key in value) and not (len(value) == 1 and next(iter(value)) in _TAGS):
+        return {key: _tagged(item) for key, item in value.items()}
+    raise TypeError(kind.__name__)
 
 
 def _encode_value(value: Any) -> Any:
@@ -345,4 +444,9 @@ def _decode_value(obj: dict[str, Any]) -> Any:
             return dt.date.fromisoformat(obj["\u0000date"])
         if "\u0000datetime" in obj:
             return dt.datetime.fromisoformat(obj["\u0000datetime"])
+        if "\u0000tuple" in obj:
+            return tuple(obj["\u0000tuple"])
     return obj
+
+
+_DECODER = json.JSONDecoder(object_hook=_decode_value)  # one for every document: json.loads makes one a call

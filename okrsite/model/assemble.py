@@ -46,6 +46,7 @@ class _Checked:
     values: dict[str, Any]
     cursor: s.Cursor
     invalid: frozenset[str] = frozenset()  # fields whose (reported) bad value was replaced by the default
+    clean: bool = False  # checked without any diagnostic: no INVALID anywhere in its values
 
     @property
     def id(self) -> str:
@@ -67,7 +68,7 @@ def _check(docs: Iterable[Document], fields: s.Schema, what: str,
         cursor = s.Cursor(doc.positions, diagnostics)
         known = remembered.fields(doc)
         if known is not None:
-            result.append(_Checked(doc, known, cursor))
+            result.append(_Checked(doc, known, cursor, clean=True))
             continue
         reported = len(diagnostics.items)
         values = s.check_fields(doc.meta if doc.meta is not None else {}, fields, cursor, what)
@@ -76,7 +77,8 @@ def _check(docs: Iterable[Document], fields: s.Schema, what: str,
             if "id" in fields and not values["id"] and (problem := s.id_length_problem(item.id)):
                 cursor.error(f"the file name makes the id, and {problem}: shorten the name or set 'id'")
             result.append(item)
-            if len(diagnostics.items) == reported:
+            item.clean = len(diagnostics.items) == reported
+            if item.clean:
                 remembered.keep_fields(doc, item.values)
     return result
 
@@ -207,7 +209,7 @@ def _assemble(config: SiteConfig, objective_docs: list[Document], project_docs: 
         if found is None:
             reported = len(diagnostics.items)
             found = kr_model.key_results(objective_id, item.values["key_results"], item.cursor.child("key_results"),
-                                         pace, config, histories)
+                                         pace, config, histories, item.clean)
             if len(diagnostics.items) == reported:
                 remembered.keep_key_results(item.doc, scored_with, found)
         key_results[objective_id] = found

@@ -41,8 +41,9 @@ class Pace:
 
 
 def key_results(item_id: str, entries: tuple[dict[str, Any], ...], cursor: s.Cursor, pace: Pace,
-                config: SiteConfig, histories: dict[str, KrHistory]) -> list[KeyResult]:
-    """The checked and scored key results of one objective; problems go to the cursor's diagnostics."""
+                config: SiteConfig, histories: dict[str, KrHistory], clean: bool = False) -> list[KeyResult]:
+    """The checked and scored key results of one objective; problems go to the cursor's diagnostics.
+    `clean`: the objective's check reported nothing, so no value is INVALID (not looked for)."""
     results: list[KeyResult] = []
     seen: set[str] = set()
     for index, kr in enumerate(entries):
@@ -52,7 +53,7 @@ def key_results(item_id: str, entries: tuple[dict[str, Any], ...], cursor: s.Cur
             here.child("id").error(f"duplicate key result id '{kr_id}' in objective '{item_id}'")
             continue
         seen.add(kr_id)
-        if not _valid(kr, here) or not s.is_valid(kr):  # problems already reported
+        if not _valid(kr, here) or not (clean or s.is_valid(kr)):  # problems already reported
             continue
         results.append(_scored(kr, kr_id, item_id, pace, config, histories.get(kr_id, KrHistory())))
     return results

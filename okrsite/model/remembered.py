@@ -1,13 +1,14 @@
-"""What one assembly of a site worked out for each document, kept for the next (okrsite serve)."""
+"""What one assembly of a site worked out for each document, kept for the next (okrsite serve),
+and its checked fields also with the document cache, for the next process."""
 
 from __future__ import annotations
 
 import operator
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
-from okrsite.content.source import Document
+from okrsite.content.source import Document, dump_checked, load_meta
 from okrsite.model.site import KeyResult
 
 _T = TypeVar("_T")
@@ -24,6 +25,14 @@ class _Known:
     parts: tuple[Any, ...] = ()  # ... and these model objects in it (compared by identity)
 
 
+class CheckedStore(Protocol):
+    """Where checked fields outlive the process: okrsite.content.source.DocumentCache."""
+
+    def checked(self, doc: Document) -> str: ...
+
+    def keep_checked(self, doc: Document, checked: str) -> None: ...
+
+
 class Remembered:
     """What one assembly worked out for each document, for the next assembly of the same site
     (`okrsite serve` rebuilds with one Builder, whose document cache hands out the same object
@@ -31,11 +40,21 @@ class Remembered:
     results scored again while their pace, the site's settings and their history are as they
     were, and its objective or project is the same object while all it is made of is the same
     (so the page digests, okrsite.build.incremental, know it). Only what was worked out without a
-    diagnostic is remembered: every problem is reported by every build."""
+    diagnostic is remembered: every problem is reported by every build.
+
+    Checked fields are also kept in a store (the document cache, saved with the build), under
+    a key that names the code that checked them: a new process (every `okrsite build` and
+    `okrsite check`) does not check an unchanged document's fields again either."""
 
     def __init__(self) -> None:
         self._last: dict[int, _Known] = {}
         self._now: dict[int, _Known] = {}
+        self._store: CheckedStore | None = None
+        self._key = ""
+
+    def store_in(self, store: CheckedStore, key: str) -> None:
+        """Keep checked fields in `store` too, as checked by the code named by `key`."""
+        self._store, self._key = store, f"{key}\n"
 
     def _known(self, doc: Document) -> _Known | None:
         known = self._last.get(id(doc))
@@ -44,12 +63,30 @@ class Remembered:
     def fields(self, doc: Document) -> dict[str, Any] | None:
         known = self._known(doc)
         if known is None:
-            return None
+            stored = self._stored(doc)
+            if stored is None:
+                return None
+            known = _Known(doc, stored)
         self._now[id(doc)] = known  # carried on: this assembly may update what it holds
         return dict(known.values)  # the assembly resolves references in its copy
 
     def keep_fields(self, doc: Document, values: dict[str, Any]) -> None:
         self._now[id(doc)] = _Known(doc, dict(values))
+        if self._store is not None:
+            try:
+                self._store.keep_checked(doc, self._key + dump_checked(values))
+            except TypeError:
+                pass  # a value JSON cannot hold as it is: checked again by the next process
+
+    def _stored(self, doc: Document) -> dict[str, Any] | None:
+        text = self._store.checked(doc) if self._store is not None else ""
+        if not text.startswith(self._key) or not self._key:
+            return None
+        try:
+            values = load_meta(text[len(self._key):])
+        except ValueError:
+            return None
+        return values if isinstance(values, dict) else None
 
     def key_results(self, doc: Document, scored_with: tuple[Any, ...]) -> list[KeyResult] | None:
         known = self._now.get(id(doc))
