@@ -151,3 +151,28 @@ def test_content_that_fails_first_leaves_no_history_process(tmp_path: Path, monk
         build(BuildOptions(root / "okrsite.yaml", jobs=2))
     assert str(failed.value.diagnostics[0]).startswith("content/teams.yaml:")
     assert multiprocessing.active_children() == []
+
+
+def test_a_new_process_decodes_the_front_matter_of_no_unchanged_file(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """The next `okrsite build` or `check` finds each unchanged file's checked fields in the
+    document cache and its history's versions in history.json: the front matter the cache
+    also keeps is never decoded. An edited file is parsed, and only it."""
+    from okrsite.build.builder import Builder
+    from okrsite.content import source
+
+    root = site(init(tmp_path / "repo"))
+    weekly(root, [("2026-01-05", 100, 200, "Ana"), ("2026-01-12", 120, 200, "Ben")])
+    write(root, "content/objectives/other.md", OBJECTIVE.format(current=5, target=10).replace("Grow", "Other"))
+    write(root, "content/projects/ship.md", "---\ntitle: Ship\nkey_results: [grow/views]\n---\n")
+    commit(root, "More", "2026-01-13", "Ben")
+    build(BuildOptions(root / "okrsite.yaml", jobs=1))
+    decoded: list[str] = []
+    load = source.DumpedMeta.load
+    monkeypatch.setattr(source.DumpedMeta, "load", lambda self: decoded.append(self.label) or load(self))
+    checked = Builder(BuildOptions(root / "okrsite.yaml", jobs=1)).check()
+    assert (checked.objectives, checked.projects, decoded) == (2, 1, [])
+    write(root, "content/objectives/other.md", OBJECTIVE.format(current=7, target=10).replace("Grow", "Other"))
+    report = build(BuildOptions(root / "okrsite.yaml", jobs=1))
+    assert decoded == [] and report.documents_parsed == 1
+    assert [point["value"] for point in kr_json(root)["history"]] == [100, 120]

@@ -352,12 +352,10 @@ class Builder:
             return background.Pending(lambda: NO_HISTORY)
         # Front matter already parsed, by content digest, is not parsed again: in a forked process the
         # documents this builder holds before parsing (the last build's, restored from the cache: most
-        # files are unchanged; none on a cold build), in this one (no fork) this build's. Only the
-        # objectives' are asked for: a restored document decodes its front matter when asked.
+        # files are unchanged; none on a cold build), in this one (no fork) this build's.
         folder = f"{config.relative(config.content_dir / 'objectives')}/"
-        return background.start(lambda: read_history(config, {
-            cached.digest: cached.doc.meta for label, cached in self.documents.entries.items()
-            if cached.digest and label.startswith(folder)}, objectives), fork=self.options.jobs != 1)
+        return background.start(lambda: read_history(config, self.documents.front_matter(folder), objectives),
+                                fork=self.options.jobs != 1)
 
     @staticmethod
     def _versions(reading: Pending[History], config: SiteConfig,

@@ -27,7 +27,7 @@ import datetime as dt
 import hashlib
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +42,7 @@ from okrsite.content.yamlload import Memo, load_yaml
 from okrsite.content.yamlpatch import ValueLines, patched, value_lines
 
 HISTORY_FILE = "history.json"
-_CACHE_FORMAT = f"okrsite-history-{__version__}-kr-fields-1"  # a new okrsite may parse or keep differently
+_CACHE_FORMAT = f"okrsite-history-{__version__}-kr-fields-2"  # a new okrsite may parse or keep differently
 UNCOMMITTED = ""  # the commit of a work tree version
 _COMMIT_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 
@@ -113,16 +113,23 @@ def read_history(config: SiteConfig, known: Mapping[str, Any] | None = None,
     return History({path: tuple(files[path]) for path in sorted(files) if files[path]}, shallow)
 
 
+_UNKNOWN = object()
+
+
 @dataclass(frozen=True)
 class _Text:
-    """A version's bytes, its blob id, and its front matter when already parsed (else _UNKNOWN)."""
+    """A version's bytes, its blob id, and where the build's own parse of them may be found."""
 
     data: bytes
     blob: str
-    meta: Any
+    digest: str = ""  # content_digest of a work tree file's bytes ("": a blob read from git)
+    known: Mapping[str, Any] = field(default_factory=dict)  # front matter the build parsed, by digest
 
-
-_UNKNOWN = object()
+    @property
+    def meta(self) -> Any:
+        """The front matter as the build parsed it, else _UNKNOWN (looked up when asked: a
+        document restored from the build's cache decodes it then)."""
+        return self.known.get(self.digest, _UNKNOWN) if self.digest else _UNKNOWN
 
 
 def _work_tree(top: Path, objectives: Iterable[Path], known: Mapping[str, Any]) -> dict[str, _Text]:
@@ -133,29 +140,31 @@ def _work_tree(top: Path, objectives: Iterable[Path], known: Mapping[str, Any]) 
             data = path.read_bytes()
         except OSError:
             continue  # gone since the folder was listed
-        files[path.relative_to(top).as_posix()] = _Text(data, _blob_id(data), known.get(content_digest(data), _UNKNOWN))
+        files[path.relative_to(top).as_posix()] = _Text(data, _blob_id(data), content_digest(data), known)
     return files
 
 
 def _committed(config: SiteConfig, top: Path, spec: str, head: str, shallow: bool, cached: dict[str, Any],
                work_tree: dict[str, _Text]) -> tuple[dict[str, list[Version]], dict[str, str]]:
     """The committed versions of each objective file at HEAD, and each file's blob id at HEAD;
-    the cache brought up to date. The cache holds the front matter of versions no longer in
-    the work tree (those are parsed already, by the build)."""
+    the cache brought up to date. The cache holds what is kept of every version, those at HEAD
+    too: a build that finds them there decodes no front matter of the work tree's (a version
+    not cached yet that is the work tree's takes the build's own parse)."""
     commits, metas, changed = _commits(top, spec, head, shallow, cached)
     lines, at_head = _replay(commits, config.as_of)
-    texts = {version.blob: version for path, version in work_tree.items() if at_head.get(path) == version.blob}
-    parsed = {blob: text.meta for blob, text in texts.items() if text.meta is not _UNKNOWN}
-    needed = sorted({blob for versions in lines.values() for _, blob in versions} - parsed.keys())
-    missing = [blob for blob in needed if blob not in metas]
-    texts.update((blob, _Text(data, blob, _UNKNOWN)) for blob, data in read_blobs(top, missing).items())
+    needed = sorted({blob for versions in lines.values() for _, blob in versions})
+    texts = {version.blob: version for path, version in work_tree.items()
+             if at_head.get(path) == version.blob and version.blob not in metas}
+    parsed = {blob: meta for blob, text in texts.items() if (meta := text.meta) is not _UNKNOWN}
+    missing = [blob for blob in needed if blob not in metas and blob not in texts]
+    texts.update((blob, _Text(data, blob)) for blob, data in read_blobs(top, missing).items())
     _fill(lines.values(), texts, parsed)
     kept = {blob: _kept(meta) for blob, meta in parsed.items()}
-    for blob in missing:
+    for blob in kept:
         metas[blob] = _as_json(kept[blob])
         if metas[blob] is None:
             kept[blob] = None  # not in the cache either: left out alike, read fresh or cached
-    if changed or missing or metas.keys() != set(needed):
+    if changed or kept or metas.keys() != set(needed):
         try:
             write_cache(config.cache_dir / HISTORY_FILE, _CACHE_FORMAT, {
                 "head": head, "spec": spec, "shallow": shallow, "commits": commits,

@@ -8,7 +8,7 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -318,6 +318,12 @@ class DocumentCache:
             cached.doc, positions=_restored_positions(cached.doc.positions.pack(), root / label, label)))
             for label, cached in self.entries.items()})
 
+    def front_matter(self, folder: str) -> Mapping[str, Any]:
+        """The front matter of the cached documents below `folder` (a label and '/'), by digest of
+        their bytes; each decoded when looked up (okrsite.content.history looks up a few)."""
+        return _FrontMatter({cached.digest: cached.doc for label, cached in self.entries.items()
+                             if cached.digest and label.startswith(folder)})
+
     def checked(self, doc: Document) -> str:
         """What was kept of this document's field check (keep_checked), or ""."""
         cached = self.entries.get(doc.path)
@@ -365,6 +371,22 @@ class DocumentCache:
         except (ValueError, TypeError, KeyError):
             return cls()
         return cls(entries)
+
+
+class _FrontMatter(Mapping[str, Any]):
+    """Documents' front matter by digest, decoded when looked up."""
+
+    def __init__(self, docs: dict[str, Document]) -> None:
+        self._docs = docs
+
+    def __getitem__(self, digest: str) -> Any:
+        return self._docs[digest].meta
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._docs)
+
+    def __len__(self) -> int:
+        return len(self._docs)
 
 
 # 2: keyed by site-relative path, with a digest; 3: with the positions of values, packed; 4: and the
