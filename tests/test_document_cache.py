@@ -130,6 +130,21 @@ def test_positions_that_are_not_what_the_cache_wrote_are_read_from_the_file_agai
     assert restored.positions.at(("key_results", 0, "start")).line == 8
 
 
+def test_positions_damaged_into_other_json_only_cost_their_precision(tmp_path: Path) -> None:
+    """JSON of the right shape with wrong entries (a hand-edited cache): a problem is reported at
+    the nearest position that is one, at worst the file's first line, never a traceback."""
+    def damage(cache: Path) -> None:
+        data = json.loads(cache.read_text())
+        names, indexes, values, keys = json.loads(data["payload"][0][5])
+        values = {path: ["line", 8] if path.count(",") == 2 else where for path, where in values.items()}
+        data["payload"][0][5] = json.dumps([names, indexes, values, dict.fromkeys(keys, [1])])
+        cache.write_text(json.dumps(data))
+
+    parsed, restored = _parsed_then_restored(tmp_path, damage)
+    assert restored.positions.at(("key_results", 0, "start")) == parsed.positions.at(("key_results", 0))
+    assert restored.positions.key(("key_results", 0, "start")) == parsed.positions.at(("key_results", 0))
+
+
 def test_front_matter_damaged_in_the_cache_is_read_from_the_file_again(tmp_path: Path) -> None:
     def damage(cache: Path) -> None:
         data = json.loads(cache.read_text())

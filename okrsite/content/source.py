@@ -390,8 +390,8 @@ class _FrontMatter(Mapping[str, Any]):
 
 
 # 2: keyed by site-relative path, with a digest; 3: with the positions of values, packed; 4: and the
-# checked values
-_CACHE_FORMAT = f"okrsite-documents-4-{__version__}"
+# checked values; 5: positions packed as JSON objects
+_CACHE_FORMAT = f"okrsite-documents-5-{__version__}"
 
 
 def _restored_positions(packed: str, path: Path, label: str) -> Positions:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -119,16 +119,17 @@ class Positions:
     def pack(self) -> str:
         """The positions as compact JSON, for the document cache (`unpack_positions` reads it):
         in each key path a mapping key is a number (~index into a list of the names, which goes
-        beside the number of list indexes used), so the cache file holds few quotes to escape.
+        beside the number of list indexes used), so the cache file holds few quotes to escape;
+        each key path is one text of its numbers, so that JSON's own decoder makes the dicts.
         Positions not worked out yet are worked out for it, but not kept: the packed form is,
         in place of the text they came from."""
         if self._packed is None:
             fresh = self if self._values is not None else self._recompute()  # type: ignore[misc]
             names: dict[str, int] = {}
 
-            def rows(found: dict[KeyPath, tuple[int, int]]) -> list[list[int]]:
-                return [[*(~names.setdefault(k, len(names)) if isinstance(k, str) else k for k in key_path), *where]
-                        for key_path, where in found.items()]
+            def rows(found: dict[KeyPath, tuple[int, int]]) -> dict[str, list[int]]:
+                return {_joined(~names.setdefault(k, len(names)) if isinstance(k, str) else k for k in key_path):
+                        list(where) for key_path, where in found.items()}
 
             values, keys = rows(fresh.values), rows(fresh.keys)
             indexes = 1 + max((k for key_path in fresh.values for k in key_path if isinstance(k, int)), default=-1)
@@ -160,14 +161,18 @@ class Positions:
         """`found` with names in its key paths (the dict itself when it has them already)."""
         if self._coded is None:
             return found
-        return {self._coded.plain(key_path): where for key_path, where in found.items()}
+        return {self._coded.plain(joined): tuple(where) for joined, where in found.items()}  # type: ignore[misc]
 
-    def _found(self, key_path: KeyPath, keys: bool = False) -> tuple[dict[KeyPath, tuple[int, int]], KeyPath]:
-        """The dict to look in, and `key_path` as its keys are written (numbered when unpacked)."""
+    def _found(self, key_path: KeyPath, keys: bool = False) -> tuple[dict[Any, Any], KeyPath]:
+        """The dict to look in, and `key_path` as far as it can be written as its keys are (its steps
+        numbered when unpacked: look them up with `_key`)."""
         if self._values is None:
             self._decode()
         found = self._keys if keys else self._values
         return found, key_path if self._coded is None else self._coded.numbered(key_path)  # type: ignore[return-value]
+
+    def _key(self, steps: KeyPath) -> Any:
+        return steps if self._coded is None else _joined(steps)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Positions) and (self.path, self.values, self.keys) == \
@@ -177,9 +182,9 @@ class Positions:
         """The value's location, or its nearest known ancestor's."""
         values, key_path = self._found(key_path)
         while True:
-            hit = values.get(key_path)
+            hit = self._location(values.get(self._key(key_path)))
             if hit is not None:
-                return Location(self.path, *hit)
+                return hit
             if not key_path:
                 return Location(self.path, 1, 1)
             key_path = key_path[:-1]
@@ -187,8 +192,14 @@ class Positions:
     def key(self, key_path: KeyPath) -> Location:
         """The location of a mapping key itself (for unknown-field errors)."""
         keys, coded = self._found(key_path, keys=True)
-        hit = keys.get(coded) if len(coded) == len(key_path) else None
-        return Location(self.path, *hit) if hit else self.at(key_path)
+        hit = self._location(keys.get(self._key(coded))) if len(coded) == len(key_path) else None
+        return hit or self.at(key_path)
+
+    def _location(self, where: Any) -> Location | None:
+        """(line, col) found, as a Location; None for nothing, or for what is not that (a damaged cache)."""
+        if type(where) in (tuple, list) and len(where) == 2 and type(where[0]) is int and type(where[1]) is int:
+            return Location(self.path, *where)
+        return None
 
 
 @dataclass(frozen=True)
@@ -210,9 +221,9 @@ class _Codes:
             steps.append(step)
         return tuple(steps)
 
-    def plain(self, numbered: KeyPath) -> KeyPath:
+    def plain(self, joined: str) -> KeyPath:
         """A packed key path with its names again."""
-        return tuple(self._by_number.get(k, k) for k in numbered)  # type: ignore[call-overload]
+        return tuple(self._by_number.get(k, k) for k in map(int, joined.split(","))) if joined else ()
 
     @functools.cached_property
     def _by_number(self) -> dict[int, str]:
@@ -225,14 +236,15 @@ def unpack_positions(path: str, packed: str) -> Positions:
     Their key paths stay as packed, numbers for names: a lookup numbers its own few steps
     instead (`okrsite check` looks up a few values in each of hundreds of files)."""
     names, indexes, values, keys = json.loads(packed)
-    if not isinstance(indexes, int) or not all(isinstance(name, str) for name in names):
+    if not isinstance(indexes, int) or not all(isinstance(name, str) for name in names) \
+            or not isinstance(values, dict) or not isinstance(keys, dict):
         raise TypeError("not packed positions")
+    return Positions(path, values, keys, packed=packed, coded=_Codes({name: ~i for i, name in enumerate(names)}, indexes))
 
-    def found(rows: list[list[int]]) -> dict[KeyPath, tuple[int, int]]:
-        return {tuple(row[:-2]): (row[-2], row[-1]) for row in rows}
 
-    return Positions(path, found(values), found(keys), packed=packed,
-                     coded=_Codes({name: ~i for i, name in enumerate(names)}, indexes))
+def _joined(steps: Iterable[int]) -> str:
+    """A numbered key path as one text, the packed dicts' key ("" for the document itself)."""
+    return ",".join(map(str, steps))
 
 
 class SourceError(Exception):
