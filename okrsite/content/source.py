@@ -19,9 +19,10 @@ from okrsite.diagnostics import Diagnostic
 from okrsite.content.yamlload import (KeyPath, Memo, Positions, SourceError, load_yaml, positions_of, source_error,
                                       unpack_positions)
 
-__all__ = ["Cached", "Document", "DocumentCache", "KeyPath", "MAX_FILE_BYTES", "Positions", "SourceError",
-           "SourceFiles", "content_digest", "decode", "discover", "dump_checked", "dump_meta", "is_ignored", "label", "load_meta",
-           "load_yaml", "parse_markdown_document", "parse_yaml_document", "site_files", "split_front_matter"]
+__all__ = ["Cached", "Document", "DocumentCache", "DumpedMeta", "KeyPath", "MAX_FILE_BYTES", "Positions",
+           "SourceError", "SourceFiles", "content_digest", "decode", "discover", "dump_checked", "dump_meta",
+           "is_ignored", "label", "load_meta", "load_yaml", "parse_markdown_document", "parse_yaml_document",
+           "site_files", "split_front_matter"]
 
 MAX_FILE_BYTES = 2 * 1024 * 1024  # one content file (README, "Safety"): far above any real objective
 

@@ -239,7 +239,8 @@ def unpack_positions(path: str, packed: str) -> Positions:
     if not isinstance(indexes, int) or not all(isinstance(name, str) for name in names) \
             or not isinstance(values, dict) or not isinstance(keys, dict):
         raise TypeError("not packed positions")
-    return Positions(path, values, keys, packed=packed, coded=_Codes({name: ~i for i, name in enumerate(names)}, indexes))
+    coded = _Codes({name: ~i for i, name in enumerate(names)}, indexes)
+    return Positions(path, values, keys, packed=packed, coded=coded)
 
 
 def _joined(steps: Iterable[int]) -> str:

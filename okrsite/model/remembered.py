@@ -80,7 +80,7 @@ class Remembered:
 
     def _stored(self, doc: Document) -> dict[str, Any] | None:
         text = self._store.checked(doc) if self._store is not None else ""
-        if not text.startswith(self._key) or not self._key:
+        if not self._key or not text.startswith(self._key):
             return None
         try:
             values = load_meta(text[len(self._key):])
