@@ -200,7 +200,9 @@ def test_checked_values_are_saved_with_their_document_and_forgotten_when_its_fil
     doc, _ = cache.load(path, "grow.md", parse_markdown_document)
     other = parse_markdown_document(path.read_bytes(), "grow.md")[0]
     cache.keep_checked(other, "not this document's")  # another object for the same file: not kept
-    cache.keep_checked(doc, "checked")
+    cache.keep_checked(doc, lambda: dump_checked({"kept": {1, 2}}))  # written when asked for: a set is not
+    assert cache.checked(doc) == ""
+    cache.keep_checked(doc, lambda: "checked")
     assert (cache.checked(doc), cache.checked(other)) == ("checked", "")
     cache.save(tmp_path / "cache.json")
     again = DocumentCache.restore(tmp_path / "cache.json", tmp_path)

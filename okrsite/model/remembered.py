@@ -30,7 +30,7 @@ class CheckedStore(Protocol):
 
     def checked(self, doc: Document) -> str: ...
 
-    def keep_checked(self, doc: Document, checked: str) -> None: ...
+    def keep_checked(self, doc: Document, checked: Callable[[], str]) -> None: ...
 
 
 class Remembered:
@@ -71,12 +71,10 @@ class Remembered:
         return dict(known.values)  # the assembly resolves references in its copy
 
     def keep_fields(self, doc: Document, values: dict[str, Any]) -> None:
-        self._now[id(doc)] = _Known(doc, dict(values))
-        if self._store is not None:
-            try:
-                self._store.keep_checked(doc, self._key + dump_checked(values))
-            except TypeError:
-                pass  # a value JSON cannot hold as it is: checked again by the next process
+        known = self._now[id(doc)] = _Known(doc, dict(values))
+        if self._store is not None:  # written when the store is saved (TypeError then: checked next time)
+            key = self._key
+            self._store.keep_checked(doc, lambda: key + dump_checked(known.values))
 
     def _stored(self, doc: Document) -> dict[str, Any] | None:
         text = self._store.checked(doc) if self._store is not None else ""
