@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -400,6 +401,23 @@ def test_a_new_process_checks_no_unchanged_file_again_and_makes_the_model_a_full
     monkeypatch.undo()
     (demo_site_with_cache / ".okrsite-cache/documents.json").unlink()
     assert repr(Builder(BuildOptions(config)).load(Diagnostics())) == model
+
+
+def test_checked_fields_edited_by_hand_in_the_cache_cost_a_full_check_not_a_traceback(
+        demo_site_with_cache: Path) -> None:
+    """The cache is JSON anyone can edit: checked fields the model cannot use are forgotten, every
+    file is checked again, and the result is the one a check from nothing gives."""
+    config = demo_site_with_cache / "okrsite.yaml"
+    expected = Builder(BuildOptions(config)).check()
+    cache = demo_site_with_cache / ".okrsite-cache/documents.json"
+    data = json.loads(cache.read_text())
+    row = next(row for row in data["payload"] if row[0].endswith("marketing-seo-visibility.md"))
+    assert '"start": 1200' in row[6]
+    row[6] = row[6].replace('"start": 1200', '"start": "twelve hundred"')
+    cache.write_text(json.dumps(data))
+    assert Builder(BuildOptions(config)).check().warnings == expected.warnings
+    report = build(BuildOptions(config))
+    assert report.pages > 30 and '"twelve hundred"' not in cache.read_text()
 
 
 def test_a_rebuild_scores_every_key_result_again_when_the_report_date_changes(

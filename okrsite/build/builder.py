@@ -471,11 +471,24 @@ class Builder:
             self.documents.retain({doc.path for doc in (*objectives, *projects, *free_pages, *teams)})
             if files.teams and not teams:
                 return None
-            if self.remembered is None:
-                self.remembered = Remembered()
-            self.remembered.store_in(self.documents, input_fingerprint({"okrsite": __version__}, [OKRSITE_CODE], []))
-            site = assemble(config, objectives, projects, free_pages, teams[0] if teams else None, diagnostics,
-                            lambda: self._versions(reading, config, diagnostics), self.remembered)
+            code = input_fingerprint({"okrsite": __version__}, [OKRSITE_CODE], [])
+            reported = len(diagnostics.items)
+            for attempt in range(2):
+                if self.remembered is None:
+                    self.remembered = Remembered()
+                self.remembered.store_in(self.documents, code)
+                try:
+                    site = assemble(config, objectives, projects, free_pages, teams[0] if teams else None,
+                                    diagnostics, lambda: self._versions(reading, config, diagnostics), self.remembered)
+                    break
+                except (TypeError, ValueError, KeyError, AttributeError, IndexError):
+                    if attempt or not self.remembered.restored:
+                        raise
+                    # Checked fields from the cache that this code did not write as they are (the
+                    # file edited by hand): forgotten, and every file checked again.
+                    del diagnostics.items[reported:]
+                    self.documents.forget_checked()
+                    self.remembered = None
         if site is not None and not site.objectives and not files.objectives:
             diagnostics.warning(Location(config.relative(config.content_dir)),
                                 "no objectives found: add Markdown files under objectives/")

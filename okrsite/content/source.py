@@ -354,6 +354,11 @@ class DocumentCache:
             self.entries[doc.path] = replace(cached, checked=checked)
             self.unsaved += 1
 
+    def forget_checked(self) -> None:
+        """Forget every kept field check (the model found one it could not use)."""
+        self.entries = {label: replace(cached, checked="") for label, cached in self.entries.items()}
+        self.unsaved += 1
+
     def retain(self, labels: set[str]) -> None:
         """Forget all but these files (those a build read), so the saved cache does not grow."""
         for label in [key for key in self.entries if key not in labels]:

@@ -51,10 +51,11 @@ class Remembered:
         self._now: dict[int, _Known] = {}
         self._store: CheckedStore | None = None
         self._key = ""
+        self.restored = 0  # documents whose checked fields this assembly took from the store
 
     def store_in(self, store: CheckedStore, key: str) -> None:
         """Keep checked fields in `store` too, as checked by the code named by `key`."""
-        self._store, self._key = store, f"{key}\n"
+        self._store, self._key, self.restored = store, f"{key}\n", 0
 
     def _known(self, doc: Document) -> _Known | None:
         known = self._last.get(id(doc))
@@ -67,6 +68,7 @@ class Remembered:
             if stored is None:
                 return None
             known = _Known(doc, stored)
+            self.restored += 1
         self._now[id(doc)] = known  # carried on: this assembly may update what it holds
         return dict(known.values)  # the assembly resolves references in its copy
 
