@@ -386,19 +386,18 @@ class Builder:
 
         started = time.perf_counter()
         diagnostics = Diagnostics()
-        config = self._config(diagnostics)
-        self._restore_documents(config)  # read, never saved: a check writes nothing
-        site = self._site(config, diagnostics, RULE_IDS)
+        site = self.load(diagnostics, RULE_IDS)
         return CheckReport(objectives=len(site.objectives), projects=len(site.projects),
                            pages=len(site.pages), seconds=time.perf_counter() - started,
                            warnings=tuple(diagnostics.sorted()))
 
-    def load(self, diagnostics: Diagnostics) -> Site:
-        """The checked model, loaded as a build loads it (check, export, diff, checkin); problems are
-        added to `diagnostics`, and errors raise BuildFailed like build()."""
+    def load(self, diagnostics: Diagnostics, rules: tuple[str, ...] | None = None) -> Site:
+        """The checked model, loaded as a build loads it (check, export, diff, checkin), with the
+        findings of these check rules (default: a build's); problems are added to `diagnostics`,
+        and errors raise BuildFailed like build()."""
         config = self._config(diagnostics)
         self._restore_documents(config)  # read, never saved (unless given: diff's, checkin's)
-        return self._site(config, diagnostics)
+        return self._site(config, diagnostics, rules)
 
     def _config(self, diagnostics: Diagnostics) -> SiteConfig:
         config = load_config(self.options.config_path, diagnostics, output=self.options.output,
@@ -437,7 +436,6 @@ class Builder:
 
     def _load_site(self, config: SiteConfig, diagnostics: Diagnostics) -> Site | None:
         from okrsite.model.assemble import assemble
-        from okrsite.model.remembered import Remembered
 
         files = discover(config.content_dir, config.root)
         diagnostics.items.extend(files.skipped)
@@ -471,27 +469,35 @@ class Builder:
             self.documents.retain({doc.path for doc in (*objectives, *projects, *free_pages, *teams)})
             if files.teams and not teams:
                 return None
-            code = input_fingerprint({"okrsite": __version__}, [OKRSITE_CODE], [])
-            reported = len(diagnostics.items)
-            for attempt in range(2):
-                if self.remembered is None:
-                    self.remembered = Remembered()
-                self.remembered.store_in(self.documents, code)
-                try:
-                    site = assemble(config, objectives, projects, free_pages, teams[0] if teams else None,
-                                    diagnostics, lambda: self._versions(reading, config, diagnostics), self.remembered)
-                    break
-                except (TypeError, ValueError, KeyError, AttributeError, IndexError):
-                    if attempt or not self.remembered.restored:
-                        raise
-                    # Checked fields from the cache that this code did not write as they are (the
-                    # file edited by hand): forgotten, and every file checked again.
-                    del diagnostics.items[reported:]
-                    self.documents.forget_checked()
-                    self.remembered = None
+            site = self._assembled(lambda remembered: assemble(
+                config, objectives, projects, free_pages, teams[0] if teams else None, diagnostics,
+                lambda: self._versions(reading, config, diagnostics), remembered), diagnostics)
         if site is not None and not site.objectives and not files.objectives:
             diagnostics.warning(Location(config.relative(config.content_dir)),
                                 "no objectives found: add Markdown files under objectives/")
+        return site
+
+    def _assembled(self, assemble: Callable[[Remembered], Site | None], diagnostics: Diagnostics) -> Site | None:
+        """The model, made with what this builder remembers and the document cache's checked
+        fields. Fields from the cache that the model cannot use (the cache edited by hand: a text
+        where a number goes) are forgotten, and the model made again, every file checked."""
+        from okrsite.model.remembered import Remembered
+
+        code = input_fingerprint({"okrsite": __version__}, [OKRSITE_CODE], [])
+        reported = len(diagnostics.items)
+        remembered = self.remembered or Remembered()
+        remembered.store_in(self.documents, code)
+        try:
+            site = assemble(remembered)
+        except (TypeError, ValueError, KeyError, AttributeError, IndexError):
+            if not remembered.restored:
+                raise
+            del diagnostics.items[reported:]
+            self.documents.forget_checked()
+            remembered = Remembered()
+            remembered.store_in(self.documents, code)
+            site = assemble(remembered)
+        self.remembered = remembered
         return site
 
 

@@ -77,8 +77,7 @@ class DumpedMeta:
         except ValueError:
             pass
         try:
-            parse = parse_yaml_document if self.path.suffix in (".yaml", ".yml") else parse_markdown_document
-            return parse(self.path.read_bytes(), self.label)[0].meta
+            return load_yaml(*_yaml_again(self.path, self.label))[0]
         except (OSError, SourceError):
             return None
 
@@ -430,13 +429,19 @@ def _unpack(packed: str, path: Path, label: str) -> Callable[[], Positions]:
         except (ValueError, TypeError, IndexError):
             pass
         try:
-            text = decode(path.read_bytes(), label)
-            if path.suffix in (".yaml", ".yml"):
-                return positions_of(text, label)
-            return positions_of(split_front_matter(text, label)[0], label, line_offset=1)
+            return positions_of(*_yaml_again(path, label))
         except (OSError, SourceError):
             return Positions(label)
     return positions
+
+
+def _yaml_again(path: Path, label: str) -> tuple[str, str, int]:
+    """A cached document's YAML read from its file again, as parse_markdown_document (front matter,
+    from line 2) or parse_yaml_document (the whole file) reads it: text, label, line offset."""
+    text = decode(path.read_bytes(), label)
+    if path.suffix in (".yaml", ".yml"):
+        return text, label, 0
+    return split_front_matter(text, label)[0], label, 1
 
 
 def dump_meta(meta: Any) -> str:
