@@ -177,9 +177,10 @@ class Builder:
         # while this one reads the content (forked before the model: small; none with charts off).
         drawer = language.enter_context(background.helper(
             load_drawing, fork=self.options.jobs != 1 and config.charts.enabled))
+        reading = language.enter_context(self._history(config))  # git read beside the next steps
         documents_before = self._restore_documents(config)
         self.progress("reading and checking content")
-        site = self._site(config, diagnostics)
+        site = self._site(config, diagnostics, reading=reading)
         # okrs.json, the feed, the search index and the static files need only the model: another
         # process makes them while this one plans the pages and renders them.
         exports = language.enter_context(background.start(  # a failed build leaves no process behind
@@ -342,17 +343,19 @@ class Builder:
             diagnostics.items.append(rendered.error)
         return rendered
 
-    def _history(self, config: SiteConfig, objectives: tuple[Path, ...]) -> Pending[History]:
+    def _history(self, config: SiteConfig, objectives: tuple[Path, ...] | None = None) -> Pending[History]:
         """The versions of each objective file from git (one pass, cached by commit), when on: read
-        in a forked process while this one parses the content, asked for when the model needs them."""
+        in a forked process while this one restores its cache and reads the content, asked for
+        when the model needs them (`objectives`: the files found, else that process finds them)."""
         from okrsite.build import background
         from okrsite.content.history import NO_HISTORY, read_history
 
         if not _history_from_git(config):
             return background.Pending(lambda: NO_HISTORY)
         # Front matter already parsed, by content digest, is not parsed again: in a forked process the
-        # documents this builder holds before parsing (the last build's, restored from the cache: most
-        # files are unchanged; none on a cold build), in this one (no fork) this build's.
+        # documents this builder held when it forked (the preview's last build's; none in a new process,
+        # where the history's own cache knows every committed version it read before), in this one
+        # (no fork) this build's.
         folder = f"{config.relative(config.content_dir / 'objectives')}/"
         return background.start(lambda: read_history(config, self.documents.front_matter(folder), objectives),
                                 fork=self.options.jobs != 1)
@@ -396,8 +399,9 @@ class Builder:
         findings of these check rules (default: a build's); problems are added to `diagnostics`,
         and errors raise BuildFailed like build()."""
         config = self._config(diagnostics)
-        self._restore_documents(config)  # read, never saved (unless given: diff's, checkin's)
-        return self._site(config, diagnostics, rules)
+        with self._history(config) as reading:  # git read while the cache is restored and the content read
+            self._restore_documents(config)  # read, never saved (unless given: diff's, checkin's)
+            return self._site(config, diagnostics, rules, reading)
 
     def _config(self, diagnostics: Diagnostics) -> SiteConfig:
         config = load_config(self.options.config_path, diagnostics, output=self.options.output,
@@ -406,13 +410,13 @@ class Builder:
             raise BuildFailed(diagnostics.sorted())
         return config
 
-    def _site(self, config: SiteConfig, diagnostics: Diagnostics,
-              rules: tuple[str, ...] | None = None) -> Site:
+    def _site(self, config: SiteConfig, diagnostics: Diagnostics, rules: tuple[str, ...] | None = None,
+              reading: Pending[History] | None = None) -> Site:
         """The checked model, with the findings of these check rules (default: those a build
         runs); errors (and warnings under --strict) raise BuildFailed."""
         from okrsite.model.checks import BUILD_RULES
 
-        site = self._load_site(config, diagnostics)
+        site = self._load_site(config, diagnostics, reading)
         if site is not None:
             diagnostics.items.extend(self._findings(site, BUILD_RULES if rules is None else rules))
         problems = diagnostics.errors + (diagnostics.warnings if self.options.strict else [])
@@ -434,7 +438,9 @@ class Builder:
             found.append(Diagnostic(where.path, where.line, where.col, severity, finding.message, finding.rule))
         return found
 
-    def _load_site(self, config: SiteConfig, diagnostics: Diagnostics) -> Site | None:
+    def _load_site(self, config: SiteConfig, diagnostics: Diagnostics,
+                   reading: Pending[History] | None = None) -> Site | None:
+        """The model; `reading`: the git history's read, started by the caller (else here)."""
         from okrsite.model.assemble import assemble
 
         files = discover(config.content_dir, config.root)
@@ -461,7 +467,7 @@ class Builder:
                 docs.append(doc)
             return docs
 
-        with self._history(config, files.objectives) as reading:  # stopped if the model never asks
+        with reading or self._history(config, files.objectives) as reading:  # stopped if never asked
             objectives = load(files.objectives, parse_markdown_document)
             projects = load(files.projects, parse_markdown_document)
             free_pages = load(files.pages, parse_markdown_document)
