@@ -130,14 +130,16 @@ def test_positions_that_are_not_what_the_cache_wrote_are_read_from_the_file_agai
     assert restored.positions.at(("key_results", 0, "start")).line == 8
 
 
-def test_positions_damaged_into_other_json_only_cost_their_precision(tmp_path: Path) -> None:
+@pytest.mark.parametrize("separators", [(",", ":"), (", ", ": ")], ids=["as-packed", "laid-out-otherwise"])
+def test_positions_damaged_into_other_json_only_cost_their_precision(tmp_path: Path, separators) -> None:
     """JSON of the right shape with wrong entries (a hand-edited cache): a problem is reported at
-    the nearest position that is one, at worst the file's first line, never a traceback."""
+    the nearest position that is one, at worst the file's first line, never a traceback; whether
+    the JSON is laid out as okrsite packs it (looked up in the text) or otherwise (decoded)."""
     def damage(cache: Path) -> None:
         data = json.loads(cache.read_text())
         names, indexes, values, keys = json.loads(data["payload"][0][5])
         values = {path: ["line", 8] if path.count(",") == 2 else where for path, where in values.items()}
-        data["payload"][0][5] = json.dumps([names, indexes, values, dict.fromkeys(keys, [1])])
+        data["payload"][0][5] = json.dumps([names, indexes, values, dict.fromkeys(keys, [1])], separators=separators)
         cache.write_text(json.dumps(data))
 
     parsed, restored = _parsed_then_restored(tmp_path, damage)

@@ -99,7 +99,7 @@ def test_positions_read_back_from_their_packed_form_answer_every_lookup_as_the_p
     text = ("title: Grow\nkey_results:\n  - id: views\n    target: 200\n    checkins:\n"
             "      - {date: 2026-01-05, value: 3}\n      - {date: 2026-01-12, value: 5}\n"
             "  - id: signups\n    type: zones\n    zones: {commit: a, stretch: b}\n")
-    _, parsed, _ = load_yaml(text, "grow.md", line_offset=1)
+    parsed = yamlload.positions_of(text, "grow.md", line_offset=1)  # plain dicts: a parse packs its own
     unpacked = yamlload.unpack_positions("grow.md", parsed.pack())
     asked = [*parsed.values, *parsed.keys, ("nowhere",), ("key_results", 7, "id"), ("key_results", 0, "nope", 3),
              ("key_results", 1, "zones", "missing"), ("key_results", -1), ("title", "below", 0)]
@@ -109,6 +109,27 @@ def test_positions_read_back_from_their_packed_form_answer_every_lookup_as_the_p
         assert unpacked.key(key_path) == parsed.key(key_path), key_path
     assert unpacked.values == parsed.values and unpacked.keys == parsed.keys and unpacked == parsed
     assert unpacked.at(("key_results", 1, "zones", "stretch")) == Location("grow.md", 11, 33)
+
+
+_NAMES = st.text(st.sampled_from('ab"\\{}[],:~-0123 é\n'), max_size=4)
+_TREES = st.recursive(st.none() | st.integers(-3, 3) | st.text("xy", max_size=2),
+                      lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_NAMES, inner, max_size=3),
+                      max_leaves=12)
+
+
+@settings(max_examples=200, deadline=None, database=None, derandomize=os.environ.get("CI") == "true")
+@given(tree=st.dictionaries(_NAMES, _TREES, min_size=1, max_size=4))
+def test_packed_positions_are_found_in_their_text_as_the_parse_finds_them(tree: dict[str, Any]) -> None:
+    """Unpacked positions are looked up in the packed text itself: whatever the keys' names hold
+    (quotes, braces, commas, digits), every value and key is found where the parse found it, and
+    a path that is only the end of another (`b` of `a.b`) is not taken for it."""
+    parsed = yamlload.positions_of(yaml.safe_dump(tree, allow_unicode=True), "f.yaml")  # plain dicts
+    unpacked = yamlload.unpack_positions("f.yaml", parsed.pack())
+    found = [*parsed.values, *parsed.keys]
+    for key_path in [*found, *(path[1:] for path in found), *(path[:-1] + ("nowhere", 9) for path in found)]:
+        assert unpacked.at(key_path) == parsed.at(key_path), key_path
+        assert unpacked.key(key_path) == parsed.key(key_path), key_path
+    assert unpacked == parsed
 
 
 def test_duplicate_keys_are_reported_at_each_repeat_in_order() -> None:

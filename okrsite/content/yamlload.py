@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -234,13 +235,57 @@ def unpack_positions(path: str, packed: str) -> Positions:
     """The positions `Positions.pack` wrote; ValueError, TypeError or IndexError when it is not that.
 
     Their key paths stay as packed, numbers for names: a lookup numbers its own few steps
-    instead (`okrsite check` looks up a few values in each of hundreds of files)."""
-    names, indexes, values, keys = json.loads(packed)
-    if not isinstance(indexes, int) or not all(isinstance(name, str) for name in names) \
-            or not isinstance(values, dict) or not isinstance(keys, dict):
+    instead, and finds them in the packed text itself, as `pack` lays it out (`okrsite check`
+    looks up a few values in each of hundreds of files: decoding all of each file's positions
+    cost more); JSON of the same shape laid out otherwise is decoded whole."""
+    try:
+        names, at = _JSON.raw_decode(packed, 1)
+        if packed[0] != "[" or packed[at:at + 1] != ",":
+            raise ValueError("not laid out as packed")
+        indexes, at = _JSON.raw_decode(packed, at + 1)
+        values = _PackedRows(packed, _after(packed, at))
+        keys = _PackedRows(packed, _after(packed, values.end + 1))
+        if packed[keys.end + 1:] != "]":
+            raise ValueError("not laid out as packed")
+    except ValueError:
+        names, indexes, values, keys = json.loads(packed)
+        if not isinstance(values, dict) or not isinstance(keys, dict):
+            raise TypeError("not packed positions") from None
+    if not isinstance(indexes, int) or not isinstance(names, list) or not all(isinstance(name, str) for name in names):
         raise TypeError("not packed positions")
     coded = _Codes({name: ~i for i, name in enumerate(names)}, indexes)
-    return Positions(path, values, keys, packed=packed, coded=coded)
+    return Positions(path, values, keys, packed=packed, coded=coded)  # type: ignore[arg-type]
+
+
+_JSON = json.JSONDecoder()
+_ROW = re.compile(r"(-?\d+),(-?\d+)\]")
+
+
+def _after(text: str, at: int) -> int:
+    """Where the dict after the comma at `at` starts, in packed positions."""
+    if text[at:at + 2] != ",{":
+        raise ValueError("not laid out as packed")
+    return at + 1
+
+
+class _PackedRows:
+    """One dict of packed positions, read where it stands in the packed text: `{"0,~1":[3,5],...}`.
+    Its keys are numbers and commas and its values pairs of numbers, so it ends at the first
+    `}` and a key is found by its quoted text."""
+
+    def __init__(self, text: str, start: int) -> None:
+        self.text, self.start, self.end = text, start, text.index("}", start)
+
+    def get(self, joined: str) -> list[int] | None:
+        at = self.text.find(f'"{joined}":[', self.start, self.end)
+        row = _ROW.match(self.text, at + len(joined) + 4) if at >= 0 else None
+        return [int(row[1]), int(row[2])] if row is not None and row.end() <= self.end + 1 else None
+
+    def items(self) -> Iterable[tuple[str, list[int]]]:
+        rows = json.loads(self.text[self.start:self.end + 1])
+        if not isinstance(rows, dict):
+            raise TypeError("not packed positions")
+        return rows.items()  # type: ignore[no-any-return]
 
 
 def _joined(steps: Iterable[int]) -> str:
