@@ -20,7 +20,7 @@ import datetime as dt
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from okrsite.content.history import Version
 from okrsite.model.scoring import ZONES
@@ -52,9 +52,9 @@ class KrHistory:
     target_changes: tuple[TargetChange, ...] = ()
 
 
-@dataclass(frozen=True)
-class _Facts:
-    """What one version says about one KR; None where it says nothing usable."""
+class _Facts(NamedTuple):
+    """What one version says about one KR; None where it says nothing usable (a tuple: a
+    site's history makes one per KR per version, tens of thousands)."""
 
     reading: tuple[float | None, str | None] | None  # (value, zone)
     start: float | None
@@ -79,7 +79,7 @@ def kr_histories(versions: Sequence[Version], period_start: dt.date) -> dict[str
     points: dict[str, list[HistoryPoint]] = {}
     changes: dict[str, list[TargetChange]] = {}
     readings: dict[str, tuple[float | None, str | None]] = {}
-    bounds: dict[str, dict[str, float]] = {}
+    bounds: dict[str, tuple[float | None, float | None]] = {}  # (start, target) as last given
     latest: dict[str, _Facts] = {}
     for version in versions:
         facts = _facts(version)
@@ -92,18 +92,14 @@ def kr_histories(versions: Sequence[Version], period_start: dt.date) -> dict[str
                 readings[kr_id] = kr.reading
                 points.setdefault(kr_id, []).append(
                     HistoryPoint(version.date, *kr.reading, f"git:{commit}", version.author))
-            known = bounds.setdefault(kr_id, {})
-            before = dict(known)  # both fields' old values decide the direction
-            for field in ("target", "start"):
-                new, old = getattr(kr, field), before.get(field)
-                if new is None:
-                    continue
-                if old is not None and new != old and version.date > period_start:
-                    eased = "start" in before and "target" in before and \
-                        is_eased(field, before["start"], before["target"], new)
-                    changes.setdefault(kr_id, []).append(
-                        TargetChange(version.date, field, old, new, eased, commit, version.author))
-                known[field] = new
+            start, target = bounds.get(kr_id, (None, None))  # both old values decide the direction
+            if version.date > period_start:
+                for field, new, old in (("target", kr.target, target), ("start", kr.start, start)):
+                    if new is not None and old is not None and new != old:
+                        eased = start is not None and target is not None and is_eased(field, start, target, new)
+                        changes.setdefault(kr_id, []).append(
+                            TargetChange(version.date, field, old, new, eased, commit, version.author))
+            bounds[kr_id] = (start if kr.start is None else kr.start, target if kr.target is None else kr.target)
     return {kr_id: KrHistory(() if kr.has_checkins else tuple(points.get(kr_id, ())),
                              tuple(changes.get(kr_id, ())))
             for kr_id, kr in latest.items()}
