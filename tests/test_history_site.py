@@ -176,3 +176,40 @@ def test_a_new_process_decodes_the_front_matter_of_no_unchanged_file(tmp_path: P
     report = build(BuildOptions(root / "okrsite.yaml", jobs=1))
     assert decoded == [] and report.documents_parsed == 1
     assert [point["value"] for point in kr_json(root)["history"]] == [100, 120]
+
+
+def test_the_previews_builder_reads_only_what_a_save_changed_and_builds_the_same_site(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Between saves the preview's builder keeps what its last read of git found: the next build,
+    with the same HEAD, reads the saved file and no other, asks git nothing but HEAD, and makes
+    the okrs.json a build from nothing makes. A commit in between is read as a build reads it."""
+    from okrsite.build.builder import Builder
+    from okrsite.content import history as read
+
+    root = site(init(tmp_path / "repo"))
+    ids = weekly(root, [("2026-01-05", 100, 200, "Ana"), ("2026-01-12", 120, 180, "Ben")])
+    write(root, "content/objectives/other.md", OBJECTIVE.format(current=5, target=10).replace("Grow", "Other"))
+    commit(root, "Other", "2026-01-13", "Ben")
+    preview = Builder(BuildOptions(root / "okrsite.yaml", jobs=2))
+    preview.build()
+    preview.keep_history()
+    files_read: list[str] = []
+    logs: list[str] = []
+    blob_id, log, read_cache = read._blob_id, read._log, read.read_cache
+    monkeypatch.setattr(read, "_blob_id", lambda data: files_read.append(data.decode()) or blob_id(data))
+    monkeypatch.setattr(read, "_log", lambda *args: logs.append(args[1]) or log(*args))
+    monkeypatch.setattr(read, "read_cache", lambda *args: logs.append("history.json") or read_cache(*args))
+    write(root, "content/objectives/grow.md", OBJECTIVE.format(current=150, target=180))
+    preview.build()
+    assert [text.count("current: 150") for text in files_read] == [1] and logs == []
+    kept = (root / "output/okrs.json").read_bytes()
+    build(BuildOptions(root / "okrsite.yaml", jobs=1, output=tmp_path / "fresh"))
+    assert kept == (tmp_path / "fresh/okrs.json").read_bytes()
+    assert [point["value"] for point in kr_json(root)["history"]] == [100, 120, 150]
+
+    moved = commit(root, "Check-in 2026-01-19", "2026-01-19", "Cy")  # HEAD moves: the new commit is logged
+    write(root, "content/objectives/grow.md", OBJECTIVE.format(current=160, target=180))
+    preview.build()
+    sources = [(point["value"], point["source"]) for point in kr_json(root)["history"]]
+    assert logs and sources[:2] == [(100, f"git:{ids[0]}"), (120, f"git:{ids[1]}")]
+    assert sources[2:] == [(150, f"git:{moved[:7]}"), (160, "git:uncommitted")]

@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from okrsite.build.background import Pending
     from okrsite.build.incremental import ObjectDigests
     from okrsite.model.remembered import Remembered
-    from okrsite.content.history import History, Version
+    from okrsite.content.history import History, KeptHistory, Version
     from okrsite.model.site import Site
     from okrsite.site.language import Language
     from okrsite.site.markdown import RenderCache
@@ -131,6 +131,7 @@ class Builder:
     progress: Callable[[str], None] = lambda _: None  # told each stage, for a progress line
     markdown: RenderCache | None = None
     environment: tuple[tuple[object, ...], jinja2.Environment] | None = None
+    history: KeptHistory | None = None  # what this builder's last read of the git history found
 
     def build(self) -> BuildReport:
         """Build the site; raise BuildFailed with every diagnostic when it cannot.
@@ -348,17 +349,34 @@ class Builder:
         in a forked process while this one restores its cache and reads the content, asked for
         when the model needs them (`objectives`: the files found, else that process finds them)."""
         from okrsite.build import background
-        from okrsite.content.history import NO_HISTORY, read_history
+        from okrsite.content.history import NO_HISTORY, KeptHistory, read_history
 
         if not _history_from_git(config):
             return background.Pending(lambda: NO_HISTORY)
+        kept = self.history = self.history or KeptHistory()
         # Front matter already parsed, by content digest, is not parsed again: in a forked process the
         # documents this builder held when it forked (the preview's last build's; none in a new process,
         # where the history's own cache knows every committed version it read before), in this one
         # (no fork) this build's.
         folder = f"{config.relative(config.content_dir / 'objectives')}/"
-        return background.start(lambda: read_history(config, self.documents.front_matter(folder), objectives),
-                                fork=self.options.jobs != 1)
+
+        def read() -> History:
+            return read_history(config, self.documents.front_matter(folder), objectives, kept)
+        if kept.key:  # read by this builder before (the preview): only what changed since is read, here
+            return background.Pending(read)
+        return background.start(read, fork=self.options.jobs != 1)
+
+    def keep_history(self) -> None:
+        """Read the git history now and keep what it found (the preview's build process, between
+        saves): the next build then asks git only for HEAD and reads only the files that changed."""
+        from okrsite.content.history import KeptHistory, read_history
+
+        config = load_config(self.options.config_path, Diagnostics(), output=self.options.output,
+                             as_of=self.options.as_of)
+        if config is not None and _history_from_git(config):
+            self.history = self.history or KeptHistory()
+            folder = f"{config.relative(config.content_dir / 'objectives')}/"
+            read_history(config, self.documents.front_matter(folder), None, self.history)
 
     @staticmethod
     def _versions(reading: Pending[History], config: SiteConfig,

@@ -92,7 +92,8 @@ def _host(options: BuildOptions, channel: Connection) -> None:
     draws them (matplotlib, 0.7 s of CPU): each later build forks its drawing process from here
     with it loaded, instead of importing it again on a core the build needs. After each build it
     reads the words of the content's texts for the search index likewise (only the changed
-    texts' after the first)."""
+    texts' after the first), and the git history, so that the next build reads only what a save
+    changed (in its own process: no fork, and no wait for one)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the caller's: it stops this process
     builder = Builder(options)
     drawing_loaded = False
@@ -122,3 +123,4 @@ def _host(options: BuildOptions, channel: Connection) -> None:
         from okrsite.site.search import remember_words
 
         remember_words(cached.doc.body for cached in builder.documents.entries.values())
+        builder.keep_history()

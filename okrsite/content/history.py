@@ -27,7 +27,7 @@ import datetime as dt
 import hashlib
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -74,12 +74,26 @@ NO_HISTORY = History({})
 Commit = list[Any]
 
 
+@dataclass
+class KeptHistory:
+    """What a read found, for the next read of the same site in the same process (the preview's
+    builds): the committed versions at a HEAD, and the text of each work tree file by its size
+    and mtime. The next read with the same HEAD asks git nothing but HEAD, and reads only the
+    files that changed since (a save in the preview: one)."""
+
+    key: tuple[Any, ...] = ()  # HEAD, the folder, shallow, as_of, the site: what `committed` holds for
+    committed: dict[str, tuple[Version, ...]] = field(default_factory=dict)  # by label
+    at_head: dict[str, str] = field(default_factory=dict)  # blob id at HEAD, by path from the top
+    texts: dict[str, tuple[tuple[int, int], _Text]] = field(default_factory=dict)  # by path from the top
+
+
 def read_history(config: SiteConfig, known: Mapping[str, Any] | None = None,
-                 objectives: Iterable[Path] | None = None) -> History:
+                 objectives: Iterable[Path] | None = None, kept: KeptHistory | None = None) -> History:
     """The history of the site's objective files; NO_HISTORY outside git (no process started).
     `known`: front matter the build has already parsed, by content_digest of the file's bytes
     (the work tree's versions, most of them also the versions at HEAD, are not parsed again);
-    `objectives`: the objective files, as the build found them."""
+    `objectives`: the objective files, as the build found them; `kept`: what the last read of
+    this site in this process found, brought up to date for the next."""
     if not in_work_tree(config.root):
         return NO_HISTORY
     try:
@@ -93,17 +107,25 @@ def read_history(config: SiteConfig, known: Mapping[str, Any] | None = None,
     except ValueError:
         return NO_HISTORY  # content outside the repository
     shallow = shallow_text == "true"
+    kept = kept if kept is not None else KeptHistory()
     work_tree = _work_tree(top, discover(config.content_dir).objectives if objectives is None else objectives,
-                           known or {})
-    cached = read_cache(config.cache_dir / HISTORY_FILE, _CACHE_FORMAT)
-    try:
+                           known or {}, kept)
+    key = (head, spec, shallow, config.as_of, str(config.root))
+    if kept.key == key:
+        files, at_head = {label: list(versions) for label, versions in kept.committed.items()}, kept.at_head
+    else:
+        cached = read_cache(config.cache_dir / HISTORY_FILE, _CACHE_FORMAT)
         try:
-            files, at_head = _committed(config, top, spec, head, shallow, cached if isinstance(cached, dict) else {},
-                                        work_tree)
-        except (ValueError, TypeError, KeyError, IndexError):  # a damaged cache: read everything again
-            files, at_head = _committed(config, top, spec, head, shallow, {}, work_tree)
-    except GitError as exc:
-        return History({}, shallow, f"git history not read: {exc}")
+            try:
+                files, at_head = _committed(config, top, spec, head, shallow,
+                                            cached if isinstance(cached, dict) else {}, work_tree)
+            except (ValueError, TypeError, KeyError, IndexError):  # a damaged cache: read everything again
+                files, at_head = _committed(config, top, spec, head, shallow, {}, work_tree)
+        except GitError as exc:
+            kept.key = ()
+            return History({}, shallow, f"git history not read: {exc}")
+        kept.key, kept.at_head = key, at_head
+        kept.committed = {label: tuple(versions) for label, versions in files.items()}
     for path, version in work_tree.items():
         if version.blob != at_head.get(path):
             meta = version.meta if version.meta is not _UNKNOWN else _parse(version.data)
@@ -132,15 +154,26 @@ class _Text:
         return self.known.get(self.digest, _UNKNOWN) if self.digest else _UNKNOWN
 
 
-def _work_tree(top: Path, objectives: Iterable[Path], known: Mapping[str, Any]) -> dict[str, _Text]:
-    """Each objective file in the work tree by its path from the top of the repository."""
-    files = {}
+def _work_tree(top: Path, objectives: Iterable[Path], known: Mapping[str, Any],
+               kept: KeptHistory) -> dict[str, _Text]:
+    """Each objective file in the work tree by its path from the top of the repository; a file
+    whose size and mtime are those of the last read (`kept`) is not read again."""
+    files, texts = {}, {}
     for path in objectives:
+        where = path.relative_to(top).as_posix()
         try:
-            data = path.read_bytes()
+            status = path.stat()
+            stamp = (status.st_mtime_ns, status.st_size)
+            last = kept.texts.get(where)
+            if last is not None and last[0] == stamp:
+                text = replace(last[1], known=known)
+            else:
+                data = path.read_bytes()
+                text = _Text(data, _blob_id(data), content_digest(data), known)
         except OSError:
             continue  # gone since the folder was listed
-        files[path.relative_to(top).as_posix()] = _Text(data, _blob_id(data), content_digest(data), known)
+        files[where], texts[where] = text, (stamp, text)
+    kept.texts = texts
     return files
 
 
