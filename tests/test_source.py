@@ -132,6 +132,16 @@ def test_packed_positions_are_found_in_their_text_as_the_parse_finds_them(tree: 
     assert unpacked == parsed
 
 
+@settings(max_examples=200, deadline=None, database=None, derandomize=os.environ.get("CI") == "true")
+@given(tree=st.dictionaries(_NAMES, _TREES, min_size=1, max_size=4), repeated=st.booleans())
+def test_a_parse_packs_its_positions_as_positions_pack_them(tree: dict[str, Any], repeated: bool) -> None:
+    """A parse packs positions in its own walk of the nodes: the text is the one `Positions.pack`
+    writes for the positions the walk finds, repeated keys and all (the cache compares texts)."""
+    text = yaml.safe_dump(tree, allow_unicode=True) + (yaml.safe_dump({next(iter(tree)): [1]}) if repeated else "")
+    _, parsed, _ = load_yaml(text, "f.yaml", line_offset=1)
+    assert parsed.pack() == yamlload.positions_of(text, "f.yaml", line_offset=1).pack()
+
+
 def test_duplicate_keys_are_reported_at_each_repeat_in_order() -> None:
     text = "a: 1\nb: {x: 1, x: 2}\na: 2\nc:\n  - {y: 1, y: 2, y: 3}\n"
     data, _, problems = load_yaml(text, "f.yaml")
