@@ -118,6 +118,31 @@ def test_amounts_in_different_currencies_are_never_added(tmp_path: Path) -> None
     assert spec is not None and "money spent (EUR)" in spec.caption  # the chart shows the main currency
 
 
+def test_a_check_in_that_changes_no_lane_or_reason_keeps_the_portfolio_page(tmp_path: Path,
+                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """The page shows each project's lane and reason: a check-in that moves a supported KR's pace
+    but neither (here a late project in review, whose reason names its delay) leaves the page as
+    the last build wrote it, not rendered again to the same bytes."""
+    from okrsite.site import render
+
+    root = tmp_path / "site"
+    write(root, "okrsite.yaml", "title: T\nas_of: 2026-02-15\n")
+    write(root, "content/objectives/grow.md", GROW.replace("current: 5", "current: 2"))
+    write(root, "content/projects/ship.md", "---\ntitle: Ship\nstatus: active\nstart: 2026-01-05\n"
+                                            "due: 2026-02-01\nkey_results: [grow/views]\n---\n")
+    build(BuildOptions(root / "okrsite.yaml", jobs=1))
+    before = (root / "output/portfolio/index.html").read_text()
+    rendered: list[str] = []
+    render_page = render.render_page
+    monkeypatch.setattr(render, "render_page", lambda job, page, *rest: rendered.append(page.url)
+                        or render_page(job, page, *rest))
+    write(root, "content/objectives/grow.md", GROW.replace("current: 5", "current: 2.5"))
+    build(BuildOptions(root / "okrsite.yaml", jobs=1))
+    assert "objectives/grow/index.html" in rendered  # the KR's own page shows the new value
+    assert not {"portfolio/index.html", "portfolio/2026-Q1/index.html"} & set(rendered)
+    assert "Late" in text_of(root / "output/portfolio/index.html") and (root / "output/portfolio/index.html").read_text() == before
+
+
 # ---------- the project page ----------
 
 def test_the_project_page_explains_each_earned_value_figure(demo: Path) -> None:

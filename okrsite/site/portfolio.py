@@ -81,9 +81,9 @@ def _review_parts(project: Project, as_of_days: int | None) -> list[str]:
     return parts
 
 
-def lane_reason(site: Site, project: Project, items: list[Supported] | None = None) -> str:
+def lane_reason(site: Site, project: Project) -> str:
     """Why the project is in its lane, naming the KR or the figure behind it; "" without a lane."""
-    items = supported(site, project) if items is None else items
+    items = supported(site, project)
     if project.lane == "halt":
         if not items:
             return _("Supports no objective or key result.")
@@ -188,13 +188,15 @@ def period_projects(site: Site, period_id: str) -> list[Project]:
 
 
 class Row(NamedTuple):
-    """A project on the portfolio page: why it is in its lane, what it supports, which index is below
-    the review line. A tuple, not a dataclass, so a page's digest reuses the project's own
-    (build/incremental.ContextDigests), and a template unpacks it in its loop."""
+    """A project on the portfolio page: why it is in its lane, which index is below the review
+    line. A tuple, not a dataclass, so a page's digest reuses the project's own
+    (build/incremental.ContextDigests), and a template unpacks it in its loop. Only what the page
+    shows: what the project supports is in its reason as far as the reason names it (the state of
+    every KR it supports, kept here too, changed the page's digest with each check-in on any of
+    them, and the page was rendered again to the same bytes)."""
 
     project: Project
     reason: str
-    supports: tuple[Supported, ...]
     spi_low: bool
     cpi_low: bool
 
@@ -216,9 +218,7 @@ def in_lanes(projects: Iterable[Project]) -> dict[str | None, list[Project]]:
 def lanes(site: Site, projects: Iterable[Project]) -> tuple[dict[str, list[Row]], list[Row]]:
     """Each lane's rows, with their reasons (as in_lanes); and the rows of the projects with no lane."""
     def row(project: Project) -> Row:
-        items = supported(site, project)
-        return Row(project, lane_reason(site, project, items), tuple(items), below_review(project.evm.spi),
-                   below_review(project.evm.cpi))
+        return Row(project, lane_reason(site, project), below_review(project.evm.spi), below_review(project.evm.cpi))
 
     grouped = in_lanes(projects)
     return {lane: [row(p) for p in grouped[lane]] for lane in LANES}, [row(p) for p in grouped[None]]
