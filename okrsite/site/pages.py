@@ -197,7 +197,7 @@ def dashboard(site: Site, owed: int) -> Page:
         "unaligned": unaligned_projects(projects),
         "recent": recent_activity(site, site.objectives.values(), site.projects.values()),
         "owed": owed,
-    }, section="dashboard", charts=(ChartUse(("period", period.id)),), nav=NavEntry(_("Dashboard"), 0))
+    }, section="dashboard", depends="context", charts=(ChartUse(("period", period.id)),), nav=NavEntry(_("Dashboard"), 0))
 
 
 def objective_page(site: Site, objective: Objective) -> Page:
@@ -239,7 +239,7 @@ def projects_index(site: Site) -> Page:
     return Page("projects/index.html", "projects.html", _("Projects"), {
         "projects": sorted(projects, key=lambda p: (not p.attention, order[p.status], p.id)),
         "counts": {status: sum(p.status == status for p in projects) for status in order},
-    }, section="projects", nav=NavEntry(_("Projects"), 30))
+    }, section="projects", depends="context", nav=NavEntry(_("Projects"), 30))
 
 
 def team_page(site: Site, team: Team) -> Page:
@@ -262,7 +262,7 @@ def teams_index(site: Site) -> Page:
     current = site.objectives_in(period.id) if period else []
     counts = {t: counts_of(site, period.id, [o for o in current if t in o.teams]) if period else {} for t in site.teams}
     return Page("teams/index.html", "teams.html", _("Teams"), {"roots": roots, "period": period, "team_counts": counts},
-                section="teams", nav=NavEntry(_("Teams"), 20))
+                section="teams", depends="context", nav=NavEntry(_("Teams"), 20))
 
 
 def period_elapsed(site: Site, period_id: str) -> float:
@@ -293,14 +293,14 @@ def period_page(site: Site, period_id: str) -> Page:
         "trending": [o for o in by_status(objectives) if o.trending_to_miss],
         "alignment": alignment_url(period_id) if objectives else None,
         "scorecard": scorecard_url(period_id) if reported(site, period_id) else None,
-    }, section="periods", charts=(ChartUse(("period", period_id)),))
+    }, section="periods", depends="context", charts=(ChartUse(("period", period_id)),))
 
 
 def periods_index(site: Site) -> Page:
     rows = [(p, site.objectives_in(p.id)) for p in reversed(list(site.periods.values()))]
     return Page("periods/index.html", "periods.html", _("Periods"), {
         "rows": [(p, len(objs), mean_progress(objs), counts_of(site, p.id, objs)) for p, objs in rows],
-    }, section="periods", nav=NavEntry(_("Periods"), 10))
+    }, section="periods", depends="context", nav=NavEntry(_("Periods"), 10))
 
 
 def report_periods(site: Site) -> list[Period]:
@@ -421,7 +421,7 @@ def attention_page(site: Site, items: list[attention.Item]) -> Page:
         "groups": attention.groups(site, items),
         "counts": attention.counts(site, items),
         "total": len(items),
-    }, section="attention", nav=NavEntry(_("Attention"), 45))
+    }, section="attention", depends="context", nav=NavEntry(_("Attention"), 45))
 
 
 def scorecard_url(period_id: str) -> str:
@@ -460,7 +460,7 @@ def not_found_page(site: Site) -> Page:
     if site.config.site_url:
         path = urllib.parse.urlsplit(site.config.site_url).path or "/"
         base = path if path.endswith("/") else path + "/"
-    return Page("404.html", "404.html", _("Page not found"), {}, base=base)
+    return Page("404.html", "404.html", _("Page not found"), {}, base=base, depends="context")
 
 
 def site_map(site: Site) -> list[Page]:
