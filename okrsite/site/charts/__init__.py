@@ -234,6 +234,8 @@ def start_charts(site: Site, pages: list[Page], theme_dirs: list[Path], diagnost
     for spec, key in keys:
         unique.setdefault(key, spec)
     made, missing = _lookup(unique, cache)
+    # Charts in the cache, each once: a page restored whole and a page rendered may show the same one.
+    cached = len(set(made) | {key for key, _ in restored.sources.values()})
     # Each image is drawn once, whatever titles its files have; the process that draws it makes them.
     files_of: dict[str, list[tuple[str, str]]] = {}  # an image's key -> its missing files' (key, title)
     drawn_as: dict[str, ChartSpec] = {}
@@ -281,7 +283,7 @@ def start_charts(site: Site, pages: list[Page], theme_dirs: list[Path], diagnost
         redo, redo_files = _attach(failed, layouts, ready)
         shown = {url: paths for url, paths in by_page.items() if url not in {page.url for page in failed}}
         return ChartFiles({**restored.files, **files}, {**restored.by_page, **shown, **redo_files},
-                          sum(not isinstance(r, str) for r in results), restored.cached + len(unique) - len(missing),
+                          sum(not isinstance(r, str) for r in results), cached,
                           drawing.workers, before_pages + time.perf_counter() - finishing, redo,
                           {**restored.sources, **sources})
 
