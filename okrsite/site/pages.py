@@ -220,7 +220,7 @@ def objective_page(site: Site, objective: Objective) -> Page:
                 *(ChartUse(("kr", kr.ref), kr.id) for kr in objective.key_results)))
 
 
-def project_page(site: Site, project: Project) -> Page:
+def project_page(site: Site, project: Project, lane_reason: str) -> Page:
     links = []
     for link in project.key_results:
         objective = site.objectives[link.partition("/")[0]]
@@ -229,7 +229,7 @@ def project_page(site: Site, project: Project) -> Page:
         "project": project,
         "links": links,
         "team": site.teams.get(project.team) if project.team else None,
-        "lane_reason": portfolio.lane_reason(site, project),
+        "lane_reason": lane_reason,
         "figures": portfolio.figures(project),
     }, section="projects", depends="context",
         charts=(ChartUse(("project", project.id)), ChartUse(("burn", project.id))))
@@ -393,13 +393,13 @@ def portfolio_url(period_id: str) -> str:
     return f"portfolio/{period_id}/"
 
 
-def portfolio_pages(site: Site) -> list[Page]:
+def portfolio_pages(site: Site, reasons: dict[str, str]) -> list[Page]:
     """A portfolio page per period, as alignment_pages: `portfolio/` shows the default period's.
     Each holds its period's projects with their lanes, reasons and spending (self-contained)."""
     switch = [(p, portfolio_url(p.id)) for p in report_periods(site)]
     pages = []
     for period, url in switch:
-        context = {"period": period, "periods": switch, **portfolio.page_context(site, period.id)}
+        context = {"period": period, "periods": switch, **portfolio.page_context(site, period.id, reasons)}
         charts = (ChartUse(("portfolio", period.id)), ChartUse(("spend", period.id)))
         title = _("Portfolio: %(period)s", period=period.title)
         pages.append(Page(url + "index.html", "portfolio.html", title, context, section="portfolio",
@@ -468,12 +468,14 @@ def not_found_page(site: Site) -> Page:
 def site_map(site: Site) -> list[Page]:
     """Every HTML page of the site, in a stable order."""
     owed = attention.owed(site)
-    pages = [dashboard(site, len(owed)), attention_page(site, owed), *alignment_pages(site), *portfolio_pages(site),
+    reasons = portfolio.reasons(site)
+    pages = [dashboard(site, len(owed)), attention_page(site, owed), *alignment_pages(site),
+             *portfolio_pages(site, reasons),
              periods_index(site), teams_index(site), projects_index(site), changes_page(site), not_found_page(site)]
     pages += [period_page(site, p) for p in site.periods]
     pages += scorecard_pages(site)
     pages += [objective_page(site, o) for o in site.objectives.values()]
-    pages += [project_page(site, p) for p in site.projects.values()]
+    pages += [project_page(site, p, reasons[p.id]) for p in site.projects.values()]
     pages += [team_page(site, t) for t in site.teams.values()]
     pages += [free_page(site, i) for i in range(len(site.pages))]
     return pages

@@ -215,10 +215,15 @@ def in_lanes(projects: Iterable[Project]) -> dict[str | None, list[Project]]:
     return grouped
 
 
-def lanes(site: Site, projects: Iterable[Project]) -> tuple[dict[str, list[Row]], list[Row]]:
+def reasons(site: Site) -> dict[str, str]:
+    """Each project's lane reason (`lane_reason`), worked out once for its page and its portfolio row."""
+    return {project_id: lane_reason(site, project) for project_id, project in site.projects.items()}
+
+
+def lanes(projects: Iterable[Project], reason: dict[str, str]) -> tuple[dict[str, list[Row]], list[Row]]:
     """Each lane's rows, with their reasons (as in_lanes); and the rows of the projects with no lane."""
     def row(project: Project) -> Row:
-        return Row(project, lane_reason(site, project), below_review(project.evm.spi), below_review(project.evm.cpi))
+        return Row(project, reason[project.id], below_review(project.evm.spi), below_review(project.evm.cpi))
 
     grouped = in_lanes(projects)
     return {lane: [row(p) for p in grouped[lane]] for lane in LANES}, [row(p) for p in grouped[None]]
@@ -293,10 +298,11 @@ def spend(site: Site, period_id: str, projects: Iterable[Project]) -> Spend:
                  halt.row(_("Projects in the halt lane"), "", currencies))
 
 
-def page_context(site: Site, period_id: str) -> dict[str, object]:
-    """What a period's portfolio page shows (all of it: the page is self-contained)."""
+def page_context(site: Site, period_id: str, reason: dict[str, str]) -> dict[str, object]:
+    """What a period's portfolio page shows (all of it: the page is self-contained); `reason`: each
+    project's lane reason (`reasons`)."""
     projects = period_projects(site, period_id)
-    by_lane, finished = lanes(site, projects)
+    by_lane, finished = lanes(projects, reason)
     figures = spend(site, period_id, projects)
     return {
         "lanes": [(LANES[lane], _(LANE_MEANINGS[lane]), rows) for lane, rows in by_lane.items()],
