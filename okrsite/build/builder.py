@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import gc
 import os
 import time
@@ -349,34 +350,33 @@ class Builder:
         in a forked process while this one restores its cache and reads the content, asked for
         when the model needs them (`objectives`: the files found, else that process finds them)."""
         from okrsite.build import background
-        from okrsite.content.history import NO_HISTORY, KeptHistory, read_history
+        from okrsite.content.history import NO_HISTORY
 
         if not _history_from_git(config):
             return background.Pending(lambda: NO_HISTORY)
-        kept = self.history = self.history or KeptHistory()
-        # Front matter already parsed, by content digest, is not parsed again: in a forked process the
-        # documents this builder held when it forked (the preview's last build's; none in a new process,
-        # where the history's own cache knows every committed version it read before), in this one
-        # (no fork) this build's.
-        folder = f"{config.relative(config.content_dir / 'objectives')}/"
-
-        def read() -> History:
-            return read_history(config, self.documents.front_matter(folder), objectives, kept)
-        if kept.key:  # read by this builder before (the preview): only what changed since is read, here
-            return background.Pending(read)
+        read = functools.partial(self._read_history, config, objectives)
+        if self.history is not None and self.history.key:  # read by this builder before (the preview):
+            return background.Pending(read)  # only what changed since is read, here
         return background.start(read, fork=self.options.jobs != 1)
+
+    def _read_history(self, config: SiteConfig, objectives: tuple[Path, ...] | None = None) -> History:
+        """The git history, kept by this builder for its next read. Front matter already parsed, by
+        content digest, is not parsed again: in a forked process the documents this builder held
+        when it forked (the preview's last build's; none in a new process, where the history's own
+        cache knows every committed version it read before), in this one (no fork) this build's."""
+        from okrsite.content.history import KeptHistory, read_history
+
+        self.history = self.history or KeptHistory()
+        folder = f"{config.relative(config.content_dir / 'objectives')}/"
+        return read_history(config, self.documents.front_matter(folder), objectives, self.history)
 
     def keep_history(self) -> None:
         """Read the git history now and keep what it found (the preview's build process, between
         saves): the next build then asks git only for HEAD and reads only the files that changed."""
-        from okrsite.content.history import KeptHistory, read_history
-
         config = load_config(self.options.config_path, Diagnostics(), output=self.options.output,
                              as_of=self.options.as_of)
         if config is not None and _history_from_git(config):
-            self.history = self.history or KeptHistory()
-            folder = f"{config.relative(config.content_dir / 'objectives')}/"
-            read_history(config, self.documents.front_matter(folder), None, self.history)
+            self._read_history(config)
 
     @staticmethod
     def _versions(reading: Pending[History], config: SiteConfig,
