@@ -9,6 +9,7 @@ import json
 import os
 import re
 import shutil
+import string
 import struct
 import subprocess
 import sys
@@ -18,6 +19,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from okrsite.build.background import can_fork
 from okrsite.build.builder import BuildOptions, BuildReport, build
@@ -294,6 +297,77 @@ def test_a_reused_figure_draws_the_same_bytes_as_a_fresh_one(demo_site: Path) ->
         fresh[index] = draw.draw(spec)
     reused = [draw.draw(spec) for spec in reversed(specs)][::-1]  # metrics measured by other charts
     assert reused == fresh
+
+
+def test_charts_measured_from_glyphs_are_the_bytes_matplotlib_measuring_each_text_draws(
+        demo_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every chart of the demo, both layouts, drawn with text measured from cached glyphs
+    (okrsite.site.charts.glyphs) and with every text measured by matplotlib: the same bytes."""
+    from okrsite.build.builder import Builder
+    from okrsite.content.config import load_config
+    from okrsite.diagnostics import Diagnostics
+    from okrsite.site.charts import draw, glyphs, page_specs
+    from okrsite.site.charts.palette import default_palette
+    from okrsite.site.charts.specs import Look
+    from okrsite.site.pages import site_map
+
+    diagnostics = Diagnostics()
+    config = load_config(demo_site / "okrsite.yaml", diagnostics)
+    site = Builder(BuildOptions(config.path))._load_site(config, diagnostics)
+    specs = [spec for layout in LAYOUTS
+             for spec in page_specs(site, site_map(site), Look("svg", 144, default_palette(), layout)).values()]
+    measured = []
+
+    def counted(text: str, prop: object) -> object:
+        found = glyphs.text_metrics(text, prop)
+        measured.append(found is not None)
+        return found
+
+    def drawn() -> list[bytes]:
+        for kept in (draw._METRICS, draw._LAYOUTS, draw._SIZES, glyphs._FONTS):
+            kept.clear()
+        return draw.draw_many(specs)
+
+    monkeypatch.setattr(draw, "text_metrics", counted)
+    from_glyphs = drawn()
+    assert sum(measured) > 0.9 * len(measured) > 100  # most texts are measured from their glyphs
+    monkeypatch.setattr(draw, "text_metrics", lambda text, prop: None)
+    assert drawn() == from_glyphs
+
+
+def _plain_texts() -> st.SearchStrategy[str]:
+    """Chart words, numbers and dates, with ligatures, marks, tabs and text outside the font."""
+    pieces = st.sampled_from([*string.printable[:95], *"éüßñ€–—…°±×→ \u202f日\t", "ff", "fi", "e\u0301"])
+    return st.lists(pieces, min_size=1, max_size=16).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=_plain_texts(), size=st.sampled_from([7.5, 10.0, 13.3]), bold=st.booleans())
+def test_plain_text_is_measured_from_its_glyphs_as_matplotlib_measures_it(text: str, size: float, bold: bool) -> None:
+    """Height and descent exactly matplotlib's (they place the text), the width within the
+    kerning's rounding; or no answer, and matplotlib measures it."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextToPath
+
+    from okrsite.site.charts import draw, glyphs
+
+    prop = FontProperties(family=draw.FONT, size=size, weight="bold" if bold else "normal")
+    found = glyphs.text_metrics(text, prop)
+    if found is not None:
+        width, height, descent = TextToPath().get_text_width_height_descent(text, prop, ismath=False)
+        assert (found[1], found[2]) == (height, descent)
+        assert abs(found[0] - width) <= glyphs.TOLERANCE / 64 * size / TextToPath.FONT_SCALE
+
+
+def test_what_the_glyphs_cannot_say_is_left_to_matplotlib() -> None:
+    from matplotlib.font_manager import FontProperties
+
+    from okrsite.site.charts import draw, glyphs
+
+    prop = FontProperties(family=draw.FONT, size=10)
+    assert glyphs.text_metrics("12 Mar 2026 · 47 % → 1,234.5 €", prop) is not None
+    for text in ("office", "cafe\u0301", "\u65e5\u672c", "   ", "a\tb"):  # a ligature, a mark, CJK, no ink, a tab
+        assert glyphs.text_metrics(text, prop) is None, text
 
 
 def test_a_kept_text_layout_is_the_one_matplotlib_works_out_for_that_text() -> None:

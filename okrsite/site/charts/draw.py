@@ -5,7 +5,8 @@ figure template per chart kind is built once per process and reused: each
 chart updates the template's artists (data, text, colours, limits) and saves,
 so a chart costs its drawing, not matplotlib's set-up. Text is measured and laid out once per
 process for the same words and style (`_METRICS`, `_SIZES`, `_Label`): thousands of charts
-repeat the same few hundred dates, ticks and words. Axes machinery
+repeat the same few hundred dates, ticks and words; a text not met before is measured from its
+glyphs (`glyphs.text_metrics`). Axes machinery
 (locators, formatters, spines, clip paths) is switched off: the specs carry
 their ticks, and the artists here draw them.
 
@@ -31,6 +32,7 @@ from typing import Any
 import matplotlib
 import matplotlib.text
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.backends.backend_svg import RendererSVG
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties, findfont, get_font
@@ -39,6 +41,7 @@ from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 from matplotlib.transforms import offset_copy
 
+from okrsite.site.charts.glyphs import text_metrics
 from okrsite.site.charts.layout import BAR_BOTTOM, COUNT_LINE, LINE, STRIP, Layout, bars_top, counts_height
 from okrsite.site.charts.palette import ROLES
 from okrsite.site.charts.portfolio import BurnData
@@ -583,7 +586,8 @@ def svg_variables(svg: str) -> str:
 # Text metrics by (renderer kind, text, font, math, dpi), shared by every chart a process draws.
 # matplotlib keeps its metrics per renderer, and each savefig makes a new renderer, so every tick
 # label, date and word was measured again for each chart (40 % of a chart's time). The metrics
-# depend on nothing else, so the bytes are the same.
+# depend on nothing else, so the bytes are the same. A text first met is measured from its glyphs
+# where it can be (okrsite.site.charts.glyphs), instead of being laid out by FreeType.
 _METRICS: dict[tuple[Any, ...], tuple[float, float, float]] = {}
 
 
@@ -603,12 +607,19 @@ def replaced(owner: Any, name: str, make: Callable[[Any], Any]) -> Iterator[None
         setattr(owner, name, original)
 
 
+def _measures_as_svg(renderer: Any) -> bool:
+    """The renderer (an SVG renderer, or one that hands text to it) measures text with TextToPath."""
+    return getattr(renderer.get_text_width_height_descent, "__func__", None) is RendererSVG.get_text_width_height_descent
+
+
 def _shared_text_metrics() -> contextlib.AbstractContextManager[None]:
     """While drawing, matplotlib measures text through `_METRICS`; restored afterwards."""
     def measuring(original: Callable[..., tuple[float, float, float]]) -> Callable[..., tuple[float, float, float]]:
         def measure(renderer: Any, text: str, fontprop: Any, ismath: Any, dpi: float) -> tuple[float, float, float]:
             key = (type(renderer), text, fontprop.copy(), ismath, dpi)
-            return _kept(_METRICS, key, lambda: original(renderer, text, fontprop, ismath, dpi))
+            return _kept(_METRICS, key, lambda: (not ismath and _measures_as_svg(renderer) and
+                                                 text_metrics(text, fontprop)) or
+                         original(renderer, text, fontprop, ismath, dpi))
         return measure
     return replaced(matplotlib.text, "_get_text_metrics_with_cache", measuring)
 
