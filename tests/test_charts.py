@@ -372,7 +372,8 @@ def test_what_the_glyphs_cannot_say_is_left_to_matplotlib() -> None:
 
 def test_a_kept_text_layout_is_the_one_matplotlib_works_out_for_that_text() -> None:
     """The same words in another size, weight, alignment, rotation or line spacing, or at
-    another resolution, are laid out on their own; only the position may be shared."""
+    another resolution, are laid out on their own; only the position may be shared, and one
+    line's layout with another line of the same size (each with its own words)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.backends.backend_svg import RendererSVG
     from matplotlib.figure import Figure
@@ -387,14 +388,15 @@ def test_a_kept_text_layout_is_the_one_matplotlib_works_out_for_that_text() -> N
         FigureCanvasAgg(fig)
         ax = fig.add_axes((0, 0, 1, 1))
         for renderer in (fig.canvas.get_renderer(), RendererSVG(100, 100, io.StringIO())):
-            for words in ("Q2 target", "two\nlines here"):
+            for words in ("Q2 target", "47 %", "48 %", "two\nlines here"):  # 47 % and 48 %: the same size
                 for style in styles:
                     for x in (0.1, 0.7):
                         kept = draw.chart_text(ax, x, 0.5, **style)
                         kept.set_text(words)
                         plain = ax.text(x, 0.5, words, **style)
                         assert repr(kept._get_layout(renderer)) == repr(plain._get_layout(renderer)), (words, style)
-    assert len(draw._LAYOUTS) == 2 * 2 * 2 * len(styles)  # each resolution, renderer, words and style once
+    # each resolution, renderer, style and size of one line, or words of two lines, once
+    assert len(draw._LAYOUTS) == 2 * 2 * 3 * len(styles)
 
 
 def test_charts_can_be_turned_off(demo_site: Path) -> None:
