@@ -128,7 +128,7 @@ class _Label(Text):
                font.get_math_fontfamily(), dpi, self._horizontalalignment,
                self._verticalalignment, self._multialignment, self.get_rotation(), self.get_rotation_mode(),
                self._linespacing, self.get_usetex(), self.get_parse_math(),
-               repr(getattr(self, "_fontfeatures", None)), getattr(self, "_language", None))
+               repr(getattr(self, "_features", None)), getattr(self, "_language", None))
         box, lines, corner = _kept(_LAYOUTS, key, lambda: super(_Label, self)._get_layout(renderer))
         if one_line and lines[0][0] != text:  # laid out for other words of the same size
             lines = [(text, *lines[0][1:])]
