@@ -91,9 +91,9 @@ def _host(options: BuildOptions, channel: Connection) -> None:
     After the first build that shows charts, while the preview waits for a save, it loads what
     draws them (matplotlib, 0.7 s of CPU): each later build forks its drawing process from here
     with it loaded, instead of importing it again on a core the build needs. After each build it
-    reads the words of the content's texts for the search index likewise (only the changed
-    texts' after the first), and the git history, so that the next build reads only what a save
-    changed (in its own process: no fork, and no wait for one)."""
+    reads the git history, so that the next build reads only what a save changed (in its own
+    process: no fork, and no wait for one). (The search index's words of unchanged texts are kept
+    in the cache folder: okrsite.site.search.KeptWords.)"""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the caller's: it stops this process
     builder = Builder(options)
     drawing_loaded = False
@@ -120,7 +120,4 @@ def _host(options: BuildOptions, channel: Connection) -> None:
 
             workers.load_drawing()
             drawing_loaded = True
-        from okrsite.site.search import remember_words
-
-        remember_words(cached.doc.body for cached in builder.documents.entries.values())
         builder.keep_history()

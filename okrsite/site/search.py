@@ -15,12 +15,15 @@ works over http(s) and from `file://`, where a browser refuses to fetch a local 
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any
 
+from okrsite.build.cachefiles import read_cache, write_cache
 from okrsite.model.site import Site
 from okrsite.model.vocabulary import final, term
 from okrsite.site.formatting import status_label
@@ -49,25 +52,40 @@ def fold(text: str) -> str:
 
 def body_words(markdown: str) -> frozenset[str]:
     """The distinct words of a Markdown text, folded, as long as the index keeps them."""
-    known = _remembered.get(markdown)
-    return known if known is not None else _read_words(markdown)
-
-
-def _read_words(markdown: str) -> frozenset[str]:
     return frozenset(w for w in set(_WORD.findall(fold(_NOT_TEXT.sub(" ", markdown))))
                      if MIN_WORD <= len(w) <= MAX_WORD)
 
 
-_remembered: dict[str, frozenset[str]] = {}  # texts' words read ahead (`remember_words`)
+WORDS_FILE = "search-words.json"  # in .okrsite-cache/: each body's words, by the digest of its text
+_WORDS_FORMAT = f"okrsite-search-words-1-{MIN_WORD}-{MAX_WORD}"  # 1: bump when body_words reads otherwise
 
 
-def remember_words(texts: Iterable[str]) -> None:
-    """Read the words of these texts now and keep them, forgetting any others' (the preview's build
-    process, between builds: a build makes the search index in a forked process, which keeps
-    nothing, so that process then reads only the texts changed since; 1,800 texts are ~0.35 s)."""
-    fresh = {text: body_words(text) for text in texts}
-    _remembered.clear()
-    _remembered.update(fresh)
+class KeptWords:
+    """Each body's words by the digest of its text, kept in the cache folder for the next build:
+    a build's index reads again only the bodies that changed (reading all 1,801 of a large site
+    is ~0.35 s, most of the index's time), also in the preview, whose builds make the index in a
+    process forked for it. Written by that process, with the words of the bodies it used, when
+    more than a twentieth of them were read anew."""
+
+    def __init__(self, folder: Path) -> None:
+        self.file = folder / WORDS_FILE
+        found = read_cache(self.file, _WORDS_FORMAT)
+        self.known: dict[str, str] = found if isinstance(found, dict) else {}
+        self.used: dict[str, str] = {}
+        self.fresh = 0
+
+    def words(self, text: str) -> frozenset[str]:
+        key = hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+        joined = self.known.get(key)
+        if not isinstance(joined, str):
+            joined = " ".join(sorted(body_words(text)))
+            self.fresh += 1
+        self.used[key] = joined
+        return frozenset(joined.split())
+
+    def save(self) -> None:
+        if self.fresh * 20 > len(self.used):
+            write_cache(self.file, _WORDS_FORMAT, self.used)
 
 
 class _Index:
@@ -96,12 +114,13 @@ class _Index:
             self.bodies.append((len(self.entries) - 1, body))
         return len(self.entries) - 1
 
-    def words(self) -> tuple[list[str], list[str]]:
-        """The body words, sorted (the box finds a prefix's words by bisection), and for each the
-        entries holding it: their numbers as base-36 gaps from the previous one, joined by spaces."""
+    def words(self, read: Callable[[str], frozenset[str]]) -> tuple[list[str], list[str]]:
+        """The body words (each body's `read`), sorted (the box finds a prefix's words by bisection),
+        and for each the entries holding it: their numbers as base-36 gaps from the previous one,
+        joined by spaces."""
         postings: dict[str, list[int]] = {}
         for entry, text in self.bodies:
-            for word in body_words(text):
+            for word in read(text):
                 postings.setdefault(word, []).append(entry)
         if len(self.bodies) >= COMMON_FROM:
             limit = len(self.bodies) * COMMON_SHARE
@@ -120,9 +139,10 @@ def _base36(number: int) -> str:
     return (_base36(number // 36) if number >= 36 else "") + digits[number % 36]
 
 
-def index(site: Site) -> dict[str, Any]:
+def index(site: Site, read: Callable[[str], frozenset[str]] = body_words) -> dict[str, Any]:
     """The index as plain data, in site order (periods, teams, each objective with its key results
-    right after it, projects, free pages): the box shows equal matches in this order."""
+    right after it, projects, free pages): the box shows equal matches in this order. `read`: a
+    body's words."""
     found = _Index(site)
     for period in site.periods.values():
         found.add(PERIOD, period.id, period.title)
@@ -139,7 +159,7 @@ def index(site: Site) -> dict[str, Any]:
         found.add(PROJECT, project.id, project.title, project.status, owners=[project.owner], body=project.body)
     for page in site.pages:
         found.add(PAGE, page.slug, page.title, body=page.body)
-    vocabulary, postings = found.words()
+    vocabulary, postings = found.words(read)
     return {
         "format": FORMAT,
         "pretty_urls": site.config.pretty_urls,
@@ -155,6 +175,9 @@ def index(site: Site) -> dict[str, Any]:
 
 
 def index_files(site: Site) -> dict[str, bytes]:
-    """search.json, and search.js that assigns the same object to a global (for file://)."""
-    text = json.dumps(index(site), ensure_ascii=False, separators=(",", ":"))
+    """search.json, and search.js that assigns the same object to a global (for file://); the
+    bodies' words kept in the cache folder for the next build."""
+    kept = KeptWords(site.config.cache_dir)
+    text = json.dumps(index(site, kept.words), ensure_ascii=False, separators=(",", ":"))
+    kept.save()
     return {"search.json": (text + "\n").encode(), "search.js": f"window.{GLOBAL}={text};\n".encode()}
