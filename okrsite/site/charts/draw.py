@@ -590,7 +590,7 @@ def svg_variables(svg: str) -> str:
     return _FONT_FAMILY.sub("", svg)
 
 
-# Text metrics by (renderer kind, text, font, math, dpi), shared by every chart a process draws.
+# Text metrics by (how the renderer measures, text, font, math, dpi), shared by every chart a process draws.
 # matplotlib keeps its metrics per renderer, and each savefig makes a new renderer, so every tick
 # label, date and word was measured again for each chart (40 % of a chart's time). The metrics
 # depend on nothing else, so the bytes are the same. A text first met is measured from its glyphs
@@ -614,17 +614,16 @@ def replaced(owner: Any, name: str, make: Callable[[Any], Any]) -> Iterator[None
         setattr(owner, name, original)
 
 
-def _measures_as_svg(renderer: Any) -> bool:
-    """The renderer (an SVG renderer, or one that hands text to it) measures text with TextToPath."""
-    return getattr(renderer.get_text_width_height_descent, "__func__", None) is RendererSVG.get_text_width_height_descent
-
-
 def _shared_text_metrics() -> contextlib.AbstractContextManager[None]:
-    """While drawing, matplotlib measures text through `_METRICS`; restored afterwards."""
+    """While drawing, matplotlib measures text through `_METRICS`; restored afterwards. What
+    measures is the renderer's method, not its type: savefig's renderer for SVG and for PDF is the
+    same wrapper type (MixedModeRenderer), handing text to renderers that measure differently."""
     def measuring(original: Callable[..., tuple[float, float, float]]) -> Callable[..., tuple[float, float, float]]:
         def measure(renderer: Any, text: str, fontprop: Any, ismath: Any, dpi: float) -> tuple[float, float, float]:
-            key = (type(renderer), text, fontprop.copy(), ismath, dpi)
-            return _kept(_METRICS, key, lambda: (not ismath and _measures_as_svg(renderer) and
+            method = renderer.get_text_width_height_descent
+            how = getattr(method, "__func__", method)
+            key = (how, text, fontprop.copy(), ismath, dpi)
+            return _kept(_METRICS, key, lambda: (not ismath and how is RendererSVG.get_text_width_height_descent and
                                                  text_metrics(text, fontprop)) or
                          original(renderer, text, fontprop, ismath, dpi))
         return measure
