@@ -171,7 +171,7 @@ def test_the_previews_index_after_a_save_reads_only_the_changed_text_and_is_what
         demo_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """okrsite serve: a build's search index, made in a process forked from the preview's build
     process, reads only the text that changed since: the others' words are kept in the cache
-    folder (search.KeptWords)."""
+    folder (search.index_files)."""
     log = tmp_path / "reads.log"
     read_words = search.body_words
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from okrsite import __version__, installed_version
+from okrsite.build.cachefiles import worth_saving
 from okrsite.build.output import KEPT, Content, UnsafeOutput, WriteReport, check_output_dir, write_site
 from okrsite.build.state import (BuildState, forget_state, input_fingerprint, load_state, output_stamps, save_state,
                                  written_stamps)
@@ -241,7 +242,7 @@ class Builder:
                         {reuse.digests[url]: page for url, page in rendered.files.items() if url in reuse.digests},
                         {reuse.digests[url]: sources for url, sources in chart_files.page_sources().items()
                          if url in reuse.digests and sources != reuse.restorable.get(url)})  # new or mended
-        if _worth_saving(markdown.rendered, len(markdown.used), previous):
+        if _worth_saving(markdown.made, len(markdown.used), previous):
             markdown.save(config.cache_dir / MARKDOWN_FILE)
         charts_cached = chart_files.cached + len(kept_charts)
         stamps = written_stamps(config.output_dir, files, previous.outputs if previous else {})
@@ -550,7 +551,7 @@ def collections_for_a_build() -> Iterator[None]:
 
 
 def _worth_saving(fresh: int, total: int, previous: BuildState | None) -> bool:
-    return previous is None or fresh * 20 > total
+    return previous is None or worth_saving(fresh, total)
 
 
 def _libraries() -> dict[str, str]:

@@ -10,9 +10,7 @@ because building it costs far more than rendering a typical body.
 
 from __future__ import annotations
 
-import hashlib
 import re
-from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -22,7 +20,7 @@ from markdown_it.rules_core import StateCore
 from markupsafe import Markup
 
 from okrsite import __version__
-from okrsite.build.cachefiles import read_cache, write_cache
+from okrsite.build.cachefiles import MadeOfTexts
 
 __all__ = ["RenderCache", "render_markdown", "render_inline"]
 
@@ -87,47 +85,20 @@ def render_inline(text: str) -> Markup:
     return Markup(_MD.renderInline(text.strip()))
 
 
-class RenderCache:
-    """Rendered HTML by source text, kept between builds: a rebuild renders only new text.
-
-    Keys are digests of the text and its kind, so the saved file holds no content
-    twice; only entries used by the last build are saved, so it never grows stale.
-    """
+class RenderCache(MadeOfTexts):
+    """Rendered HTML by source text, kept between builds: a rebuild renders only new text."""
 
     FORMAT = f"okrsite-markdown-{__version__}-markdown-it-{markdown_it.__version__}"
 
-    def __init__(self, entries: dict[str, str] | None = None):
-        self.entries = entries or {}
-        self.used: dict[str, str] = {}
-        self.rendered = 0  # texts rendered (not found in the cache) since the last save
-
-    def _get(self, kind: str, text: str, render: Callable[[str], Markup]) -> Markup:
-        key = kind + hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
-        html = self.used.get(key)
-        if html is None:
-            html = self.entries.get(key)
-            if html is None:
-                html = str(render(text))
-                self.rendered += 1
-            self.used[key] = html
-        return Markup(html)
-
-    def start_build(self) -> None:
-        """A new build begins: what the last one used stays available; only what this one uses is saved."""
-        self.entries.update(self.used)
-        self.used = {}
-
     def markdown(self, text: str) -> Markup:
-        return self._get("b", text, render_markdown)
+        return Markup(self.get("b", text, lambda source: str(render_markdown(source))))
 
     def inline(self, text: str) -> Markup:
-        return self._get("i", text, render_inline)
+        return Markup(self.get("i", text, lambda source: str(render_inline(source))))
 
-    def save(self, file: Path) -> None:
-        write_cache(file, self.FORMAT, self.used)
-        self.rendered = 0
+    def save(self, file: Path, format_tag: str = FORMAT) -> None:
+        super().save(file, format_tag)
 
     @classmethod
-    def restore(cls, file: Path) -> RenderCache:
-        entries = read_cache(file, cls.FORMAT)
-        return cls(entries if isinstance(entries, dict) else None)
+    def restore(cls, file: Path, format_tag: str = FORMAT) -> RenderCache:
+        return super().restore(file, format_tag)  # type: ignore[no-any-return]

@@ -15,15 +15,13 @@ works over http(s) and from `file://`, where a browser refuses to fetch a local 
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
-from pathlib import Path
 from typing import Any
 
-from okrsite.build.cachefiles import read_cache, write_cache
+from okrsite.build.cachefiles import MadeOfTexts, worth_saving
 from okrsite.model.site import Site
 from okrsite.model.vocabulary import final, term
 from okrsite.site.formatting import status_label
@@ -56,36 +54,12 @@ def body_words(markdown: str) -> frozenset[str]:
                      if MIN_WORD <= len(w) <= MAX_WORD)
 
 
+def _joined_words(markdown: str) -> str:
+    return " ".join(sorted(body_words(markdown)))
+
+
 WORDS_FILE = "search-words.json"  # in .okrsite-cache/: each body's words, by the digest of its text
-_WORDS_FORMAT = f"okrsite-search-words-1-{MIN_WORD}-{MAX_WORD}"  # 1: bump when body_words reads otherwise
-
-
-class KeptWords:
-    """Each body's words by the digest of its text, kept in the cache folder for the next build:
-    a build's index reads again only the bodies that changed (reading all 1,801 of a large site
-    is ~0.35 s, most of the index's time), also in the preview, whose builds make the index in a
-    process forked for it. Written by that process, with the words of the bodies it used, when
-    more than a twentieth of them were read anew."""
-
-    def __init__(self, folder: Path) -> None:
-        self.file = folder / WORDS_FILE
-        found = read_cache(self.file, _WORDS_FORMAT)
-        self.known: dict[str, str] = found if isinstance(found, dict) else {}
-        self.used: dict[str, str] = {}
-        self.fresh = 0
-
-    def words(self, text: str) -> frozenset[str]:
-        key = hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
-        joined = self.known.get(key)
-        if not isinstance(joined, str):
-            joined = " ".join(sorted(body_words(text)))
-            self.fresh += 1
-        self.used[key] = joined
-        return frozenset(joined.split())
-
-    def save(self) -> None:
-        if self.fresh * 20 > len(self.used):
-            write_cache(self.file, _WORDS_FORMAT, self.used)
+_WORDS_FORMAT = f"okrsite-search-words-2-{MIN_WORD}-{MAX_WORD}"  # 2: bump when body_words reads otherwise
 
 
 class _Index:
@@ -175,9 +149,15 @@ def index(site: Site, read: Callable[[str], frozenset[str]] = body_words) -> dic
 
 
 def index_files(site: Site) -> dict[str, bytes]:
-    """search.json, and search.js that assigns the same object to a global (for file://); the
-    bodies' words kept in the cache folder for the next build."""
-    kept = KeptWords(site.config.cache_dir)
-    text = json.dumps(index(site, kept.words), ensure_ascii=False, separators=(",", ":"))
-    kept.save()
+    """search.json, and search.js that assigns the same object to a global (for file://).
+
+    Each body's words are kept in the cache folder for the next build, which reads again only the
+    bodies that changed (reading all 1,801 of a large site is ~0.35 s, most of the index's time),
+    also in the preview, whose builds make the index in a process forked for it."""
+    file = site.config.cache_dir / WORDS_FILE
+    kept = MadeOfTexts.restore(file, _WORDS_FORMAT)
+    text = json.dumps(index(site, lambda body: frozenset(kept.get("w", body, _joined_words).split())),
+                      ensure_ascii=False, separators=(",", ":"))
+    if worth_saving(kept.made, len(kept.used)):
+        kept.save(file, _WORDS_FORMAT)
     return {"search.json": (text + "\n").encode(), "search.js": f"window.{GLOBAL}={text};\n".encode()}
