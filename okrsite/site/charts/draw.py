@@ -1,4 +1,4 @@
-"""Drawing chart specs with matplotlib: the only module that imports it.
+"""Drawing chart specs with matplotlib, which only the drawing modules of this folder import (draw*, glyphs).
 
 Object-oriented API only (`Figure` and canvases, never pyplot state). One
 figure template per chart kind is built once per process and reused: each
