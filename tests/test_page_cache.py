@@ -181,6 +181,21 @@ def test_a_damaged_page_cache_entry_costs_a_render_not_a_wrong_page(repo: Path, 
     assert tree(clone / "output") == tree(repo / "output")
 
 
+def test_an_entry_cut_short_is_rendered_again_and_kept_whole(repo: Path) -> None:
+    """Entries are written in place, not renamed into place: one cut short by a stopped build is
+    caught by zlib's checksum, costs its page a render, and is written again whole."""
+    build(BuildOptions(repo / "okrsite.yaml"))
+    entry = sorted((repo / ".okrsite-cache/pages").glob(f"*{SUFFIX}"))[0]
+    whole = entry.read_bytes()
+    entry.write_bytes(whole[:len(whole) // 2])
+    shutil.rmtree(repo / "output")
+    report = build(BuildOptions(repo / "okrsite.yaml"))
+    assert report.pages_cached == self_contained(repo) - 1
+    assert entry.read_bytes() == whole
+    shutil.rmtree(repo / "output")
+    assert build(BuildOptions(repo / "okrsite.yaml")).pages_cached == self_contained(repo)
+
+
 def test_a_site_theme_showing_the_commit_itself_gets_every_page_rendered_after_a_commit(repo: Path) -> None:
     write(repo, "themes/default/templates/page.html",
           '{% extends "base.html" %}{% block content %}<p class="commit">{{ build_info.commit }}</p>'
