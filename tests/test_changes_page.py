@@ -232,3 +232,22 @@ def test_every_kind_of_news_is_valid_html_and_accessible(repo: tuple[Path, list[
         finally:
             context.close()
     assert problems == []
+
+
+@pytest.mark.parametrize("per_week", [1, 7])
+def test_each_week_shows_its_target_changes_and_its_newest_other_news(reference_company: Path, per_week: int) -> None:
+    """Only the news a week shows are made (a large site has thousands in the span): what it shows
+    is what the whole list of the week, cut, shows."""
+    from okrsite.build.builder import Builder
+    from okrsite.diagnostics import Diagnostics
+
+    site = Builder(BuildOptions(reference_company.parent / "okrsite.yaml")).load(Diagnostics())
+    whole = changes.weekly(site, per_week=10**6)
+    cut = changes.weekly(site, per_week=per_week)
+    assert [week.start for week in cut.weeks] == [week.start for week in whole.weeks] and whole.weeks
+    for all_of_it, shown in zip(whole.weeks, cut.weeks):
+        others = [item for item in all_of_it.items if item.kind != "target"]
+        assert shown.items == tuple(item for item in all_of_it.items
+                                    if item.kind == "target" or item in others[:per_week])
+        assert shown.left_out == max(0, len(others) - per_week)
+    assert any(week.left_out for week in cut.weeks) and "checkin" in {item.kind for item in cut.items}

@@ -17,9 +17,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
+from typing import Any
 
-from okrsite.model.site import KeyResult, Objective, Site
+from okrsite.model.site import KeyResult, Objective, Reading, Site, TargetChange
 from okrsite.site.links import link_url, project_url
 
 WEEKS = 8  # ISO weeks on the changes page, the report date's week included
@@ -78,50 +81,71 @@ def monday(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
 
-def news(site: Site, since: dt.date) -> list[News]:
-    """What changed from `since` to as_of, newest first (a fixed order within a day)."""
-    items: list[News] = []
+# News found, not made yet: (date, kind, link, what makes it). A large site has thousands of
+# check-ins in the span, of which the page shows a few hundred: only those are made.
+_Found = tuple[dt.date, str, str, Callable[[], News]]
+
+
+def _found(site: Site, since: dt.date) -> list[_Found]:
+    """What changed from `since` to as_of, newest first (a fixed order within a day), each item
+    still to be made."""
+    found: list[_Found] = []
     for objective in site.objectives.values():
         for kr in objective.key_results:
-            items += _kr_news(objective, kr, since, site.as_of)
+            found += _kr_news(objective, kr, since, site.as_of)
     for project in site.projects.values():
         seen: Counter[dt.date] = Counter()
         for update in project.updates:
             seen[update.date] += 1
             if since <= update.date <= site.as_of:
-                items.append(News(f"update/{project.id}/{update.date.isoformat()}/{seen[update.date]}", update.date,
-                                  "update", project.title, project_url(project.id), who=project.owner,
-                                  note=update.note))
+                link = project_url(project.id)
+                found.append((update.date, "update", link, partial(
+                    News, f"update/{project.id}/{update.date.isoformat()}/{seen[update.date]}", update.date,
+                    "update", project.title, link, who=project.owner, note=update.note)))
     # Newest first; within a day by kind and page, a KR's later check-in (in its file) first.
-    ordered = sorted(enumerate(items), key=lambda pair: (-pair[1].date.toordinal(), KINDS.index(pair[1].kind),
-                                                         pair[1].link, -pair[0]))
+    ordered = sorted(enumerate(found), key=lambda pair: (-pair[1][0].toordinal(), KINDS.index(pair[1][1]),
+                                                         pair[1][2], -pair[0]))
     return [item for _, item in ordered]
 
 
-def _kr_news(objective: Objective, kr: KeyResult, since: dt.date, as_of: dt.date) -> list[News]:
-    link, owner = link_url(kr.ref), kr.owner or objective.owner
-    common = {"title": kr.title, "link": link, "parent": objective.title, "type": kr.type, "unit": kr.unit,
-              "milestones": len(kr.milestones)}
-    items = []
-    same_day: Counter[dt.date] = Counter()  # check-ins of one date, in file order
+def _kr_news(objective: Objective, kr: KeyResult, since: dt.date, as_of: dt.date) -> list[_Found]:
+    found: list[_Found] = []
+    link = ""
+    same_day: dict[dt.date, int] = {}  # check-ins of one date, in file order
     for reading in kr.history:
-        if not since <= reading.date <= as_of:
+        day = reading.date
+        if not since <= day <= as_of:
             continue
+        link = link or link_url(kr.ref)
         if reading.source == "checkin":
-            same_day[reading.date] += 1
-            kind, commit, count = "checkin", "", str(same_day[reading.date])
+            same_day[day] = count = same_day.get(day, 0) + 1
+            found.append((day, "checkin", link, partial(_reading_news, objective, kr, reading, "checkin", str(count))))
         else:
-            kind, commit = "git", reading.source.removeprefix("git:")
-            count = commit
-        items.append(News(f"{kind}/{kr.ref}/{reading.date.isoformat()}/{count}", reading.date, kind, **common,
-                          who=reading.author or owner, value=reading.value, zone=reading.zone,
-                          confidence=reading.confidence, note=reading.note, commit=commit))
+            commit = reading.source.removeprefix("git:")
+            found.append((day, "git", link, partial(_reading_news, objective, kr, reading, "git", commit, commit)))
     for change in kr.target_changes:
         if since <= change.date <= as_of:
-            items.append(News(f"target/{kr.ref}/{change.field}/{change.commit}", change.date, "target", **common,
-                              who=change.author or owner, commit=change.commit, field=change.field,
-                              before=change.before, after=change.after, eased=change.eased))
-    return items
+            found.append((change.date, "target", link_url(kr.ref), partial(_target_news, objective, kr, change)))
+    return found
+
+
+def _kr_fields(objective: Objective, kr: KeyResult) -> dict[str, Any]:
+    """What every news item of a key result says of it."""
+    return {"title": kr.title, "link": link_url(kr.ref), "parent": objective.title, "type": kr.type,
+            "unit": kr.unit, "milestones": len(kr.milestones)}
+
+
+def _reading_news(objective: Objective, kr: KeyResult, reading: Reading, kind: str, count: str,
+                  commit: str = "") -> News:
+    return News(f"{kind}/{kr.ref}/{reading.date.isoformat()}/{count}", reading.date, kind,
+                **_kr_fields(objective, kr), who=reading.author or kr.owner or objective.owner, value=reading.value,
+                zone=reading.zone, confidence=reading.confidence, note=reading.note, commit=commit)
+
+
+def _target_news(objective: Objective, kr: KeyResult, change: TargetChange) -> News:
+    return News(f"target/{kr.ref}/{change.field}/{change.commit}", change.date, "target", **_kr_fields(objective, kr),
+                who=change.author or kr.owner or objective.owner, commit=change.commit, field=change.field,
+                before=change.before, after=change.after, eased=change.eased)
 
 
 def weekly(site: Site, weeks: int | None = None, per_week: int | None = None) -> Digest:
@@ -129,13 +153,18 @@ def weekly(site: Site, weeks: int | None = None, per_week: int | None = None) ->
     week its target changes and the newest `per_week` (PER_WEEK) other news."""
     weeks, per_week = weeks or WEEKS, per_week or PER_WEEK
     since = monday(site.as_of) - dt.timedelta(weeks=weeks - 1)
-    by_week: dict[dt.date, list[News]] = {}
-    for item in news(site, since):
-        by_week.setdefault(monday(item.date), []).append(item)
+    by_week: dict[dt.date, list[_Found]] = {}
+    for item in _found(site, since):
+        by_week.setdefault(monday(item[0]), []).append(item)
     result = []
     for start, items in by_week.items():  # newest week first, as the news are
-        others = [n for n in items if n.kind != "target"]
-        kept = {n.key for n in others[:per_week]}
-        result.append(Week(start, tuple(n for n in items if n.kind == "target" or n.key in kept),
-                           max(0, len(others) - per_week)))
+        others = 0
+        shown = []
+        for _, kind, _, make in items:
+            if kind != "target":
+                others += 1
+                if others > per_week:
+                    continue
+            shown.append(make())
+        result.append(Week(start, tuple(shown), max(0, others - per_week)))
     return Digest(tuple(result), since, weeks, per_week)
