@@ -185,6 +185,7 @@ def test_the_previews_builder_reads_only_what_a_save_changed_and_builds_the_same
     the okrs.json a build from nothing makes. A commit in between is read as a build reads it."""
     from okrsite.build.builder import Builder
     from okrsite.content import history as read
+    from okrsite.model import assemble
 
     root = site(init(tmp_path / "repo"))
     ids = weekly(root, [("2026-01-05", 100, 200, "Ana"), ("2026-01-12", 120, 180, "Ben")])
@@ -199,9 +200,18 @@ def test_the_previews_builder_reads_only_what_a_save_changed_and_builds_the_same
     monkeypatch.setattr(read, "_blob_id", lambda data: files_read.append(data.decode()) or blob_id(data))
     monkeypatch.setattr(read, "_log", lambda *args: logs.append(args[1]) or log(*args))
     monkeypatch.setattr(read, "read_cache", lambda *args: logs.append("history.json") or read_cache(*args))
+    worked_out: list[int] = []  # the versions of each file whose KRs' history the model works out
+    kr_histories = assemble.kr_histories
+    monkeypatch.setattr(assemble, "kr_histories", lambda versions, since: worked_out.append(
+        len(versions)) or kr_histories(versions, since))
     write(root, "content/objectives/grow.md", OBJECTIVE.format(current=150, target=180))
     preview.build()
     assert [text.count("current: 150") for text in files_read] == [1] and logs == []
+    worked_out.clear()
+    preview.keep_history()  # as the preview does after each build
+    write(root, "content/objectives/grow.md", OBJECTIVE.format(current=150, target=180) + "\n")  # saved again
+    preview.build()
+    assert worked_out == [3]  # grow.md's; other.md's versions are the last read's, and so is its history
     kept = (root / "output/okrs.json").read_bytes()
     build(BuildOptions(root / "okrsite.yaml", jobs=1, output=tmp_path / "fresh"))
     assert kept == (tmp_path / "fresh/okrs.json").read_bytes()
@@ -209,7 +219,9 @@ def test_the_previews_builder_reads_only_what_a_save_changed_and_builds_the_same
 
     moved = commit(root, "Check-in 2026-01-19", "2026-01-19", "Cy")  # HEAD moves: the new commit is logged
     write(root, "content/objectives/grow.md", OBJECTIVE.format(current=160, target=180))
+    worked_out.clear()
     preview.build()
+    assert sorted(worked_out) == [1, 4]  # both read from git again (HEAD moved): both worked out again
     sources = [(point["value"], point["source"]) for point in kr_json(root)["history"]]
     assert logs and sources[:2] == [(100, f"git:{ids[0]}"), (120, f"git:{ids[1]}")]
     assert sources[2:] == [(150, f"git:{moved[:7]}"), (160, "git:uncommitted")]

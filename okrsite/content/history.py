@@ -112,7 +112,7 @@ def read_history(config: SiteConfig, known: Mapping[str, Any] | None = None,
                            known or {}, kept)
     key = (head, spec, shallow, config.as_of, str(config.root))
     if kept.key == key:
-        files, at_head = {label: list(versions) for label, versions in kept.committed.items()}, kept.at_head
+        at_head = kept.at_head
     else:
         cached = read_cache(config.cache_dir / HISTORY_FILE, _CACHE_FORMAT)
         try:
@@ -126,13 +126,18 @@ def read_history(config: SiteConfig, known: Mapping[str, Any] | None = None,
             return History({}, shallow, f"git history not read: {exc}")
         kept.key, kept.at_head = key, at_head
         kept.committed = {label: tuple(versions) for label, versions in files.items()}
+    uncommitted: dict[str, tuple[Version, ...]] = {}
     for path, version in work_tree.items():
         if version.blob != at_head.get(path):
             meta = version.meta if version.meta is not _UNKNOWN else _parse(version.data)
             if meta is not None:
-                files.setdefault(_label(config, top / path), []).append(
-                    Version(UNCOMMITTED, config.as_of, "", _kept(meta)))
-    return History({path: tuple(files[path]) for path in sorted(files) if files[path]}, shallow)
+                label = _label(config, top / path)
+                uncommitted[label] = (*uncommitted.get(label, ()), Version(UNCOMMITTED, config.as_of, "", _kept(meta)))
+    # A file without uncommitted changes keeps its tuple of versions from one read to the next (the
+    # preview's): the model knows it by that, and works out its KRs' history once (model.remembered).
+    both = {label: kept.committed.get(label, ()) + uncommitted[label] if label in uncommitted else versions
+            for label, versions in {**kept.committed, **uncommitted}.items()}
+    return History({label: both[label] for label in sorted(both) if both[label]}, shallow)
 
 
 _UNKNOWN = object()

@@ -203,7 +203,7 @@ def _assemble(config: SiteConfig, objective_docs: list[Document], project_docs: 
         period = periods.get(item.values["period"]) or quarter_containing(config.as_of)
         pace = Pace(period, expected_progress(period, _expectation(item, config), config), config.as_of)
         versions = versions_of.get(item.doc.path, ())
-        histories = kr_histories(versions, period.start) if versions else {}
+        histories = remembered.histories(item.doc, versions, period.start, kr_histories) if versions else {}
         scored_with = (objective_id, pace, config, histories)
         found = remembered.key_results(item.doc, scored_with)
         if found is None:

@@ -12,12 +12,16 @@ from okrsite.content.source import Document, dump_checked, load_meta
 from okrsite.model.site import KeyResult
 
 _T = TypeVar("_T")
+_V = TypeVar("_V")
+_S = TypeVar("_S")
 
 
 @dataclass
 class _Known:
     doc: Document  # kept, so its id() names no other document while remembered
     values: dict[str, Any]  # as checked, before any reference is resolved
+    histories: Any = None  # its KRs' history worked out of the file's versions ...
+    histories_of: tuple[Any, ...] = ()  # ... of these versions (compared by identity) since this date
     key_results: list[KeyResult] | None = None
     scored_with: tuple[Any, ...] = ()  # what they were scored against: pace, settings, history
     made: Any = None  # the objective or project made of it
@@ -87,6 +91,19 @@ class Remembered:
         except ValueError:
             return None
         return values if isinstance(values, dict) else None
+
+    def histories(self, doc: Document, versions: _V, since: _S, work_out: Callable[[_V, _S], _T]) -> _T:
+        """The KRs' history `work_out(versions, since)` gives: the last assembly's when the file's versions are the
+        same object (the preview's history read keeps a file's versions while no commit or save
+        changes them) and the period starts on the same day."""
+        known = self._now.get(id(doc))
+        if known is not None and known.histories is not None and len(known.histories_of) == 2 \
+                and known.histories_of[0] is versions and known.histories_of[1] == since:
+            return known.histories  # type: ignore[no-any-return]
+        histories = work_out(versions, since)
+        if known is not None:
+            known.histories, known.histories_of = histories, (versions, since)
+        return histories
 
     def key_results(self, doc: Document, scored_with: tuple[Any, ...]) -> list[KeyResult] | None:
         known = self._now.get(id(doc))
