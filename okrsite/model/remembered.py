@@ -93,12 +93,12 @@ class Remembered:
         return values if isinstance(values, dict) else None
 
     def histories(self, doc: Document, versions: _V, since: _S, work_out: Callable[[_V, _S], _T]) -> _T:
-        """The KRs' history `work_out(versions, since)` gives: the last assembly's when the file's versions are the
-        same object (the preview's history read keeps a file's versions while no commit or save
-        changes them) and the period starts on the same day."""
+        """The KRs' history `work_out(versions, since)` gives: the last assembly's when the file's
+        versions are the same object (the preview's history read keeps a file's versions while no
+        commit or save changes them) and the period starts on the same day."""
         known = self._now.get(id(doc))
-        if known is not None and known.histories is not None and len(known.histories_of) == 2 \
-                and known.histories_of[0] is versions and known.histories_of[1] == since:
+        if known is not None and known.histories_of and known.histories_of[0] is versions \
+                and known.histories_of[1] == since:
             return known.histories  # type: ignore[no-any-return]
         histories = work_out(versions, since)
         if known is not None:
