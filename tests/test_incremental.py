@@ -381,6 +381,38 @@ def test_a_rebuild_checks_and_scores_only_what_changed_and_equals_a_cold_build(
     assert cold.pages > 30
 
 
+def test_a_builder_that_found_the_site_built_primes_itself_and_the_first_save_checks_one_file(
+        demo_site_with_cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`okrsite serve` started on a site built before: its first build has nothing to do and works
+    nothing out, so its builder primes itself (the model, the page digests, the templates), writing
+    nothing; the first save then checks and scores only what it changed. A prime that finds
+    something changed does nothing: the build after it works it all out."""
+    config = demo_site_with_cache / "okrsite.yaml"
+    build(BuildOptions(config))
+    output, cache = demo_site_with_cache / "output", demo_site_with_cache / ".okrsite-cache"
+    written = output_stamps(output), {p: p.stat().st_mtime_ns for p in cache.rglob("*") if p.is_file()}
+    builder = Builder(BuildOptions(config))
+    assert builder.build().up_to_date and builder.remembered is None
+    builder.prime()
+    assert builder.remembered is not None and builder.digested and builder.environment is not None
+    after = output_stamps(output), {p: p.stat().st_mtime_ns for p in cache.rglob("*") if p.is_file()}
+    assert [str(p) for p in after[1] if after[1][p] != written[1].get(p)] == [] and after == written
+    seen = _counting(monkeypatch)
+    seo = demo_site_with_cache / "content/objectives/2026-Q1/marketing-seo-visibility.md"
+    seo.write_text(seo.read_text().replace("value: 1720", "value: 2100"))
+    assert not builder.build().up_to_date
+    assert seen == {"checked": ["content/objectives/2026-Q1/marketing-seo-visibility.md"],
+                    "scored": ["seo-visibility"]}
+    build(BuildOptions(config, output=tmp_path / "cold"))
+    assert tree(output) == tree(tmp_path / "cold")
+
+    seo.write_text(seo.read_text().replace("value: 2100", "value: 2200"))  # saved before the prime
+    stamps = output_stamps(output)
+    late = Builder(BuildOptions(config))
+    late.prime()
+    assert late.remembered is None and output_stamps(output) == stamps
+
+
 def test_a_new_process_checks_no_unchanged_file_again_and_makes_the_model_a_full_check_makes(
         demo_site_with_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """`okrsite check` and every build start in a new process (a new Builder): the fields the last

@@ -145,9 +145,21 @@ class Builder:
         charts and exports speak the site's language for the length of the build, and no longer.
         """
         with contextlib.ExitStack() as language:
-            return self._build(language)
+            report = self._build(language)
+        assert report is not None
+        return report
 
-    def _build(self, language: contextlib.ExitStack) -> BuildReport:
+    def prime(self) -> None:
+        """For a builder whose builds found nothing to do (`okrsite serve` started on a site built
+        before): work out what the next build starts from, as a build would (the model of each
+        file, the page digests, the compiled templates), and stop there, nothing rendered or
+        written; the first save is then rebuilt as quickly as the ones after it. Nothing is done
+        when something changed since the last build (a save came first: its build does it)."""
+        if self.remembered is None:
+            with contextlib.ExitStack() as language:
+                self._build(language, prime=True)
+
+    def _build(self, language: contextlib.ExitStack, prime: bool = False) -> BuildReport | None:
         started = time.perf_counter()
         diagnostics = Diagnostics()
         config = self._config(diagnostics)
@@ -158,7 +170,11 @@ class Builder:
         previous = load_state(config.cache_dir)
         if previous is not None and previous.fingerprint == fingerprint \
                 and previous.outputs == output_stamps(config.output_dir):
-            return self._up_to_date(config, previous, started)
+            if not prime:
+                return self._up_to_date(config, previous, started)
+        elif prime:
+            return None  # something changed (a save came first): that build works it all out
+        forks = self.options.jobs != 1 and not prime  # a prime does no side work: it would only be thrown away
 
         from okrsite.build import background
         from okrsite.build.incremental import SiteView, plan_reuse
@@ -178,8 +194,7 @@ class Builder:
             language.enter_context(templates[1])
         # The process that draws a rebuild's few charts and changed scorecard PDFs loads matplotlib now,
         # while this one reads the content (forked before the model: small; none with charts off).
-        drawer = language.enter_context(background.helper(
-            load_drawing, fork=self.options.jobs != 1 and config.charts.enabled))
+        drawer = language.enter_context(background.helper(load_drawing, fork=forks and config.charts.enabled))
         reading = language.enter_context(self._history(config))  # git read beside the next steps
         documents_before = self._restore_documents(config)
         self.progress("reading and checking content")
@@ -187,9 +202,10 @@ class Builder:
         # okrs.json, the feed, the search index and the static files need only the model: another
         # process makes them while this one plans the pages and renders them.
         exports = language.enter_context(background.start(  # a failed build leaves no process behind
-            lambda: {**copied_files(site, dirs), **export_files(site)}, fork=self.options.jobs != 1))
+            lambda: {**copied_files(site, dirs), **export_files(site)}, fork=forks))
         pages = site_pages.site_map(site)
-        pdfs_found, pdfs_missing = cached_pdfs(pdf_specs(site, pages), config.cache_dir)
+        # (a prime leaves the cached PDFs untouched: looking one up marks it as used)
+        pdfs_found, pdfs_missing = ({}, {}) if prime else cached_pdfs(pdf_specs(site, pages), config.cache_dir)
         pdfs = drawer.later(draw_pdfs, pdfs_missing, config.cache_dir) if pdfs_missing else background.Pending(dict)
         markdown = self._markdown(config)
         env = self._environment(templates, dirs, build_info, markdown)
@@ -198,6 +214,9 @@ class Builder:
         page_cache = PageCache(config.cache_dir / PAGES_FOLDER)
         reuse = plan_reuse(pages, _shared_digest(site, dirs, build_info, nav), previous, config.output_dir, page_cache,
                            previous is not None and previous.extra.get("build_line") == line.decode(), self.digested)
+        if prime:
+            self.digested = reuse.object_digests()
+            return None
         charts = start_charts(site, reuse.render, dirs, diagnostics, self.options.jobs, self.progress,
                               reuse.restorable, drawer)
         to_render = [page for page in charts.pages if page.url not in reuse.cached]

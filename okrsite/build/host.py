@@ -92,7 +92,9 @@ def _host(options: BuildOptions, channel: Connection) -> None:
     draws them (matplotlib, 0.7 s of CPU): each later build forks its drawing process from here
     with it loaded, instead of importing it again on a core the build needs. After each build it
     reads the git history, so that the next build reads only what a save changed (in its own
-    process: no fork, and no wait for one). (The search index's words of unchanged texts are kept
+    process: no fork, and no wait for one). When the first build found the site built already
+    (nothing to do, so nothing worked out), it primes the builder: a build that keeps every
+    file, after which the first save is rebuilt as quickly as the next ones. (The search index's words of unchanged texts are kept
     in the cache folder: okrsite.site.search.index_files.)"""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the caller's: it stops this process
     builder = Builder(options)
@@ -121,3 +123,9 @@ def _host(options: BuildOptions, channel: Connection) -> None:
             workers.load_drawing()
             drawing_loaded = True
         builder.keep_history()
+        if outcome[1].up_to_date:  # the site was built before: nothing held yet for the first save
+            try:
+                with collections_for_a_build():
+                    builder.prime()
+            except Exception:  # noqa: BLE001 - the next build does the same work, and reports what fails
+                pass
