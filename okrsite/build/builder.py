@@ -168,11 +168,12 @@ class Builder:
         dirs = theme_dirs(config.theme_dir)
         fingerprint = _fingerprint(config, dirs, build_info)
         previous = load_state(config.cache_dir)
-        if previous is not None and previous.fingerprint == fingerprint \
-                and previous.outputs == output_stamps(config.output_dir):
-            if not prime:
-                return self._up_to_date(config, previous, started)
-        elif prime:
+        unchanged = previous is not None and previous.fingerprint == fingerprint \
+            and previous.outputs == output_stamps(config.output_dir)
+        if unchanged and not prime:
+            assert previous is not None
+            return self._up_to_date(config, previous, started)
+        if prime and not unchanged:
             return None  # something changed (a save came first): that build works it all out
         forks = self.options.jobs != 1 and not prime  # a prime does no side work: it would only be thrown away
 

@@ -12,7 +12,7 @@ import json
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 
 def read_cache(path: Path, format_tag: str) -> Any | None:
@@ -90,6 +90,6 @@ class MadeOfTexts:
         self.made = 0
 
     @classmethod
-    def restore(cls, file: Path, format_tag: str) -> Any:
+    def restore(cls, file: Path, format_tag: str) -> Self:
         entries = read_cache(file, format_tag)
         return cls(entries if isinstance(entries, dict) else None)

@@ -93,9 +93,10 @@ def _host(options: BuildOptions, channel: Connection) -> None:
     with it loaded, instead of importing it again on a core the build needs. After each build it
     reads the git history, so that the next build reads only what a save changed (in its own
     process: no fork, and no wait for one). When the first build found the site built already
-    (nothing to do, so nothing worked out), it primes the builder: a build that keeps every
-    file, after which the first save is rebuilt as quickly as the next ones. (The search index's words of unchanged texts are kept
-    in the cache folder: okrsite.site.search.index_files.)"""
+    (nothing to do, so nothing worked out), it primes the builder (`Builder.prime`: what a build
+    starts from, nothing written), so that the first save is rebuilt as quickly as the next ones.
+    (The search index's words of unchanged texts are kept in the cache folder:
+    okrsite.site.search.index_files.)"""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the caller's: it stops this process
     builder = Builder(options)
     drawing_loaded = False

@@ -126,18 +126,16 @@ def read_history(config: SiteConfig, known: Mapping[str, Any] | None = None,
             return History({}, shallow, f"git history not read: {exc}")
         kept.key, kept.at_head = key, at_head
         kept.committed = {label: tuple(versions) for label, versions in files.items()}
-    uncommitted: dict[str, tuple[Version, ...]] = {}
+    # A file without uncommitted changes keeps its tuple of versions from one read to the next (the
+    # preview's): the model knows it by that, and works out its KRs' history once (model.remembered).
+    versions_of = dict(kept.committed)
     for path, version in work_tree.items():
         if version.blob != at_head.get(path):
             meta = version.meta if version.meta is not _UNKNOWN else _parse(version.data)
             if meta is not None:
                 label = _label(config, top / path)
-                uncommitted[label] = (*uncommitted.get(label, ()), Version(UNCOMMITTED, config.as_of, "", _kept(meta)))
-    # A file without uncommitted changes keeps its tuple of versions from one read to the next (the
-    # preview's): the model knows it by that, and works out its KRs' history once (model.remembered).
-    both = {label: kept.committed.get(label, ()) + uncommitted[label] if label in uncommitted else versions
-            for label, versions in {**kept.committed, **uncommitted}.items()}
-    return History({label: both[label] for label in sorted(both) if both[label]}, shallow)
+                versions_of[label] = (*versions_of.get(label, ()), Version(UNCOMMITTED, config.as_of, "", _kept(meta)))
+    return History({label: versions_of[label] for label in sorted(versions_of) if versions_of[label]}, shallow)
 
 
 _UNKNOWN = object()

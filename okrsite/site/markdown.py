@@ -101,4 +101,4 @@ class RenderCache(MadeOfTexts):
 
     @classmethod
     def restore(cls, file: Path, format_tag: str = FORMAT) -> RenderCache:
-        return super().restore(file, format_tag)  # type: ignore[no-any-return]
+        return super().restore(file, format_tag)
