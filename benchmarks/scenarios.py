@@ -230,7 +230,8 @@ class OkrsiteBench:
         """`okrsite serve` on the built site, `saves` saves of one check-in each
         (benchmarks/serve_latency.py in a child process, so that its memory is measured too):
         one run per save, each with the session's peak memory. Rebuilds are not paired with
-        saves (a burst of writes may make one, or two), so they go into the note."""
+        saves (a burst of writes may make one, or two), so they go into the note: a save's
+        reload comes when its open page is rendered, the whole rebuild ends later."""
         with tempfile.TemporaryDirectory() as tmp:
             figures = pathlib.Path(tmp) / "latency.json"
             cmd = [sys.executable, str(HERE / "serve_latency.py"), "--site", str(self.site), "--in-place",
@@ -241,7 +242,8 @@ class OkrsiteBench:
                 return
             latency = json.loads(figures.read_text(encoding="utf-8"))
         rebuilds = latency["rebuilds"]
-        scenario.note = (f"{len(latency['saves'])} saves, each the edit above; {len(rebuilds)} rebuilds"
+        scenario.note = (f"{len(latency['saves'])} saves, each the edit above, its objective's page open (so "
+                         f"rendered first and reloaded before the rest is written); {len(rebuilds)} whole rebuilds"
                          + (f", median {statistics.median(rebuilds):.2f} s" if rebuilds else "")
                          + f"; the session took {session.wall:.1f} s")
         scenario.runs = [Run(wall, 0, session.maxrss_mb, session.tree_peak_mb, None, tree_pss_mb=session.tree_pss_mb)

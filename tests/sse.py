@@ -7,14 +7,17 @@ from __future__ import annotations
 
 import json
 import socket
+import urllib.parse
 
 
 class EventStream:
     """The reload channel as a page sees it: one JSON state per `data:` event."""
 
-    def __init__(self, port: int, timeout: float = 15):
+    def __init__(self, port: int, timeout: float = 15, page: str | None = None):
+        """`page`: the path of the page this stream belongs to (a browser's page names itself)."""
         self.conn = socket.create_connection(("127.0.0.1", port), timeout=timeout)
-        self.conn.sendall(f"GET /__okrsite__/events HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
+        query = f"?page={urllib.parse.quote(page)}" if page is not None else ""
+        self.conn.sendall(f"GET /__okrsite__/events{query} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
         self.buffer = b""
         head = self._until(b"\r\n\r\n")
         assert b" 200 " in head.split(b"\r\n")[0] and b"text/event-stream" in head

@@ -560,3 +560,35 @@ def test_a_site_theme_that_transforms_urls_gets_each_address_its_own_links(demo_
     assert main == "<p data-json='\"../alignment/\"' data-query=\"../static/style.css\">alignment/2026-Q2/index.html</p>\n"
     assert period == ("<p data-json='\"../../alignment/\"' data-query=\"../../static/style.css\">"
                       "alignment/2026-Q2/index.html</p>\n")
+
+
+def test_the_pages_looked_at_are_shown_first_with_the_bytes_the_build_then_writes(demo_site_with_cache: Path) -> None:
+    """The preview's open pages (Builder.build's `first`) are rendered as soon as the page plan is
+    made and handed over before anything is written, as the build then writes them, charts shown;
+    a page the plan does not have is left out, and a build whose content fails hands nothing over."""
+    config = demo_site_with_cache / "okrsite.yaml"
+    output = demo_site_with_cache / "output"
+    builder = Builder(BuildOptions(config))
+    builder.build()
+    seo = demo_site_with_cache / "content/objectives/2026-Q1/marketing-seo-visibility.md"
+    seo.write_text(seo.read_text().replace("value: 1720", "value: 2100"))
+    shown: list[tuple[dict[str, bytes], dict[str, bytes]]] = []
+
+    def show(pages: dict[str, bytes]) -> None:
+        shown.append((pages, {url: (output / url).read_bytes() for url in pages}))
+
+    first = ["objectives/seo-visibility/index.html", "periods/2026-Q1/index.html", "index.html",
+             "objectives/gone/index.html"]
+    builder.build(first, show)
+    [(pages, on_disk_then)] = shown
+    assert sorted(pages) == sorted(first[:3])
+    # handed over before the output was written (the dashboard shows another period: unchanged)
+    assert sorted(url for url in pages if pages[url] != on_disk_then[url]) == sorted(first[:2])
+    assert {url: (output / url).read_bytes() for url in pages} == pages
+    assert b'src="../../charts/objectives/seo-visibility/' in pages["objectives/seo-visibility/index.html"]
+
+    shown.clear()
+    seo.write_text(seo.read_text().replace("period: 2026-Q1", "period: [2026-Q1", 1))
+    with pytest.raises(BuildFailed):
+        builder.build(first, show)
+    assert shown == []

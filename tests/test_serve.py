@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import socket
@@ -231,6 +232,76 @@ def test_a_content_change_bumps_the_page_version_and_a_css_change_only_the_style
         again = events.next()
         assert (again["pages"], again["styles"]) == (edited["pages"], edited["styles"])
         events.close()
+
+
+def test_an_open_page_reloads_as_soon_as_it_is_rendered_and_the_rest_follows(demo_site_with_cache: Path) -> None:
+    """A page names itself on the reload channel; a save renders it first, and its reload comes
+    before the build has written the rest. The page it then gets is the one the build writes, the
+    other pages show the same save, and the end of the build reloads nothing again."""
+    objective = demo_site_with_cache / OBJECTIVE
+    with preview_of(demo_site_with_cache) as preview:
+        port = port_of(preview)
+        events = EventStream(port, page=OBJECTIVE_URL)
+        first = events.next()
+        shown: list[list[str]] = []
+        show_first = preview.state.show_first
+        preview.state.show_first = lambda pages: (shown.append(sorted(pages)), show_first(pages))  # type: ignore[method-assign]
+        assert preview.state.open_pages() == ["objectives/seo-visibility/index.html"]
+
+        objective.write_text(objective.read_text().replace("title: Improve", "title: Really improve", 1))
+        edited = events.next()
+        assert edited["pages"] == first["pages"] + 1 and shown == [["objectives/seo-visibility/index.html"]]
+        page = get(port, OBJECTIVE_URL)[2].decode()
+        assert "Really improve" in page and f'data-pages="{edited["pages"]}"' in page
+        assert "Really improve" in get(port, "/periods/2026-Q1/")[2].decode()  # waited for the build
+        preview.state.wait_built(timeout=30)
+        written = (preview.state.output / "objectives/seo-visibility/index.html").read_text()
+        assert livereload_free(page) == written
+        assert preview.state.snapshot().pages == edited["pages"]  # nothing to reload once written
+        events.close()
+
+
+def livereload_free(page: str) -> str:
+    """A served page as the build wrote it: without the reload script the preview adds."""
+    return re.sub(r'<script src="/__okrsite__/livereload.js"[^>]*></script>', "", page)
+
+
+def test_while_pages_are_shown_first_other_pages_wait_for_the_build_and_static_files_do_not(
+        demo_site_with_cache: Path) -> None:
+    """Between a build's first pages and its end: the first pages come from memory, another page
+    (and a chart) waits for the build, the theme's static files do not; a build that writes the
+    first pages as shown reloads nothing more, one that writes them otherwise reloads them again.
+    A page the build shows as it is already served reloads nothing."""
+    with preview_of(demo_site_with_cache) as preview:
+        port, state = port_of(preview), preview.state
+        dashboard = state.output / "index.html"
+        pages = state.snapshot().pages
+        state.building()
+        state.show_first({"index.html": dashboard.read_bytes()})
+        assert state.snapshot().pages == pages and state.first_page("index.html") is None
+
+        state.show_first({"index.html": b"<html><body>early</body></html>"})
+        assert state.snapshot().pages == pages + 1
+        status, _, body = get(port, "/")
+        assert status == 200 and body.startswith(b"<html><body>early") and b"livereload.js" in body
+        held: dict[str, bytes] = {}
+        waiting = [threading.Thread(target=lambda target=target: held.update({target: get(port, target)[2]}))
+                   for target in ("/periods/", "/charts/periods/2026-Q1.svg")]
+        for thread in waiting:
+            thread.start()
+        assert get(port, "/static/style.css")[0] == 200
+        time.sleep(0.5)
+        assert held == {}
+        dashboard.write_bytes(b"<html><body>early</body></html>")
+        state.built(state.output, ["index.html", "periods/index.html"])
+        for thread in waiting:
+            thread.join(10)
+        assert sorted(held) == ["/charts/periods/2026-Q1.svg", "/periods/"] and state.snapshot().pages == pages + 1
+
+        state.building()
+        state.show_first({"index.html": b"<html><body>shown</body></html>"})
+        state.built(state.output, ["index.html"])  # the build wrote it otherwise (the file did not change)
+        assert state.snapshot().pages == pages + 3
 
 
 def test_a_failed_build_sends_its_diagnostics_and_keeps_the_last_good_site(demo_site_with_cache: Path) -> None:

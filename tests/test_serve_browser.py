@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -45,6 +46,10 @@ def test_an_edited_title_appears_without_navigating(preview: Preview, demo_site_
         return window.scrollY;
     }""")
     assert scrolled > 0, "the page should be tall enough to scroll"
+    deadline = time.monotonic() + 10  # the page names itself on the reload channel: rebuilds render it first
+    while preview.state.open_pages() != ["objectives/seo-visibility/index.html"] and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert preview.state.open_pages() == ["objectives/seo-visibility/index.html"]
 
     edit(demo_site_with_cache / OBJECTIVE, f"title: {TITLE}", "title: Rank first for OKR software")
 

@@ -14,7 +14,7 @@ import gc
 import os
 import time
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -112,6 +112,9 @@ class CheckReport:
                 f"in {self.seconds:.2f} s: no errors{found}")
 
 
+# Pages someone is looking at, rendered ahead of the rest of a build: output path -> bytes (Builder.build).
+ShowFirst = Callable[[dict[str, bytes]], None]
+
 Templates = tuple[tuple[object, ...], "Pending[dict[str, bytes]] | None"]  # environment key, compiled templates
 
 # The templates this process compiled last, by the environment's key less the template files'
@@ -135,7 +138,7 @@ class Builder:
     environment: tuple[tuple[object, ...], jinja2.Environment] | None = None
     history: KeptHistory | None = None  # what this builder's last read of the git history found
 
-    def build(self) -> BuildReport:
+    def build(self, first: Collection[str] = (), show_first: ShowFirst | None = None) -> BuildReport:
         """Build the site; raise BuildFailed with every diagnostic when it cannot.
 
         The stages in order, each once: configuration, the last build's state (nothing
@@ -143,9 +146,14 @@ class Builder:
         (the other files made beside it from the model), what can be kept, charts, pages,
         the output swap, the state for the next build. Pages,
         charts and exports speak the site's language for the length of the build, and no longer.
+
+        `first`: pages someone is looking at (the preview's open pages, as output paths). Those
+        the page plan has are rendered as soon as it is made, and handed to `show_first` with
+        the bytes the build then writes, before the rest of the build (their charts are drawn
+        with the others); nothing is handed over when the content has errors or a template fails.
         """
         with contextlib.ExitStack() as language:
-            report = self._build(language)
+            report = self._build(language, first=frozenset(first), show_first=show_first)
         assert report is not None
         return report
 
@@ -159,7 +167,8 @@ class Builder:
             with contextlib.ExitStack() as language:
                 self._build(language, prime=True)
 
-    def _build(self, language: contextlib.ExitStack, prime: bool = False) -> BuildReport | None:
+    def _build(self, language: contextlib.ExitStack, prime: bool = False, first: frozenset[str] = frozenset(),
+               show_first: ShowFirst | None = None) -> BuildReport | None:
         started = time.perf_counter()
         diagnostics = Diagnostics()
         config = self._config(diagnostics)
@@ -212,6 +221,11 @@ class Builder:
         env = self._environment(templates, dirs, build_info, markdown)
         nav = site_pages.navigation(pages)
         line = build_line(env, build_info)
+        job = RenderJob(env, config.pretty_urls, {"site": site, "config": config, "nav": nav},
+                        lambda exc: _template_diagnostic(exc, config), lambda: SiteView(site))
+        if show_first is not None and not prime:
+            self._first_look([page for page in pages if page.url in first], site, dirs, job, markdown, line,
+                             show_first)
         page_cache = PageCache(config.cache_dir / PAGES_FOLDER)
         reuse = plan_reuse(pages, _shared_digest(site, dirs, build_info, nav), previous, config.output_dir, page_cache,
                            previous is not None and previous.extra.get("build_line") == line.decode(), self.digested)
@@ -222,8 +236,6 @@ class Builder:
                               reuse.restorable, drawer)
         to_render = [page for page in charts.pages if page.url not in reuse.cached]
         self.progress(f"rendering {len(to_render):,} pages ({len(pages) - len(to_render):,} unchanged)")
-        job = RenderJob(env, config.pretty_urls, {"site": site, "config": config, "nav": nav},
-                        lambda exc: _template_diagnostic(exc, config), lambda: SiteView(site))
 
         def while_rendering() -> None:
             reuse.take_digests()
@@ -280,6 +292,21 @@ class Builder:
             charts_drawn=chart_files.drawn, charts_cached=charts_cached, charts_workers=chart_files.workers,
             charts_seconds=chart_files.seconds, pages_kept=len(reuse.kept), pages_workers=rendered.workers,
             pages_cached=len(made) - len(rendered.files))
+
+    @staticmethod
+    def _first_look(pages: list[Page], site: Site, dirs: list[Path], job: RenderJob, markdown: RenderCache,
+                    line: bytes, show: ShowFirst) -> None:
+        """Render `pages` here and now, their charts shown as if drawn (the build draws them next),
+        and `show` them; nothing when a template fails (the build then reports it where it renders)."""
+        from okrsite.site.charts import with_charts
+        from okrsite.site.render import BUILD_LINE, render_pages
+
+        if not pages:
+            return
+        rendered = render_pages(job, with_charts(site, pages, dirs), markdown, jobs=1)
+        if rendered.error is None:
+            marker = BUILD_LINE.encode()
+            show({url: text.replace(marker, line) for url, text in rendered.files.items()})
 
     def _language(self, config: SiteConfig, dirs: list[Path], diagnostics: Diagnostics) -> Language:
         """`language:` with the catalogs of the theme chain; a catalog that cannot be read is an error."""

@@ -15,11 +15,12 @@ import atexit
 import multiprocessing
 import signal
 import traceback
+from collections.abc import Collection
 from multiprocessing.connection import Connection
 from typing import Any
 
 from okrsite.build.background import can_fork
-from okrsite.build.builder import BuildOptions, Builder, BuildReport, collections_for_a_build
+from okrsite.build.builder import BuildOptions, Builder, BuildReport, ShowFirst, collections_for_a_build
 from okrsite.diagnostics import BuildFailed
 
 
@@ -38,15 +39,20 @@ class BuildHost:
         """Whether the builds run in a process of their own."""
         return self._process is not None
 
-    def build(self) -> BuildReport:
+    def build(self, first: Collection[str] = (), show_first: ShowFirst | None = None) -> BuildReport:
+        """Builder.build, `show_first` called here (in this process) with the pages shown first."""
         if self._process is None and self._builder is None:
             self._start()
         if self._builder is not None:
-            return self._builder.build()
+            return self._builder.build(first, show_first)
         assert self._channel is not None
         try:
-            self._channel.send("build")
+            self._channel.send(("build", tuple(first) if show_first is not None else ()))
             outcome, value = self._channel.recv()
+            while outcome == "first":  # the pages looked at, before the build's outcome
+                assert show_first is not None
+                show_first(value)
+                outcome, value = self._channel.recv()
         except (EOFError, OSError) as exc:
             raise RuntimeError(f"the build process ended: {exc!r}") from None
         if outcome == "failed":
@@ -86,7 +92,9 @@ class BuildHost:
 
 
 def _host(options: BuildOptions, channel: Connection) -> None:
-    """The host process: one build per request, until asked to stop or the caller is gone.
+    """The host process: one build per request ("build", the open pages), until asked to stop or
+    the caller is gone. The open pages, rendered ahead of the rest, are sent as ("first", pages)
+    before the build's outcome.
 
     After the first build that shows charts, while the preview waits for a save, it loads what
     draws them (matplotlib, 0.7 s of CPU): each later build forks its drawing process from here
@@ -105,12 +113,13 @@ def _host(options: BuildOptions, channel: Connection) -> None:
             request = channel.recv()
         except (EOFError, OSError):
             return
-        if request != "build":
+        if not isinstance(request, tuple) or request[0] != "build":
             return
+        first = request[1]
         outcome: tuple[str, Any]
         try:
             with collections_for_a_build():  # this process runs no thread: it only builds
-                outcome = ("ok", builder.build())
+                outcome = ("ok", builder.build(first, (lambda pages: channel.send(("first", pages))) if first else None))
         except BuildFailed as failed:
             outcome = ("failed", failed.diagnostics)
         except Exception:  # noqa: BLE001 - a bug in a build is reported by the caller, which goes on

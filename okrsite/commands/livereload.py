@@ -8,7 +8,9 @@ on the newest build state it receives:
 
 - errors: show an overlay listing each diagnostic; the page stays as it is;
 - the page version changed (or the errors went away): reload, keeping the
-  scroll position (sessionStorage, keyed by path);
+  scroll position (sessionStorage, keyed by path). The stream's address names
+  the page (`?page=`): a rebuild renders the open pages before the rest, and
+  their reload comes as soon as they are ready (okrsite.commands.server);
 - only the stylesheet version changed: swap each same-origin stylesheet for a
   cache-busted copy, without reloading.
 """
@@ -158,7 +160,8 @@ CLIENT_JS = r"""
 
   var source = null;
   function connect() {
-    source = new EventSource("__EVENTS__");
+    // The page names itself: the preview renders the open pages first when it rebuilds.
+    source = new EventSource("__EVENTS__?page=" + encodeURIComponent(location.pathname));
     source.onmessage = function (event) { onState(JSON.parse(event.data)); };
   }
   connect();

@@ -10,7 +10,10 @@ changes nothing on disk: the server keeps serving the last good site while the
 open pages show the diagnostics.
 
 The preview never renders on its own: what it serves is what `okrsite build`
-writes.
+writes. The pages open in a browser are written by the build like the others,
+but rendered first and served from memory while the rest of the build runs
+(Builder.build's `first`), so a save shows on the page it was made for in
+about the time the model takes.
 """
 
 from __future__ import annotations
@@ -107,7 +110,7 @@ class Preview:
     def _rebuild(self) -> None:
         self.state.building()
         try:
-            report = self.builder.build()
+            report = self.builder.build(self.state.open_pages(), self.state.show_first)
         except BuildFailed as failed:
             self._say("\n".join(map(str, failed.diagnostics)), err=True)
             errors = sum(d.severity == "error" for d in failed.diagnostics)

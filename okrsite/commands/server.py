@@ -8,7 +8,11 @@ HTML responses get the reload script as they are served; files never do.
 
 The reload channel (`/__okrsite__/events`, Server-Sent Events) sends every open
 page the newest `PreviewState`: counters for pages and stylesheets, and the
-diagnostics of a failed build.
+diagnostics of a failed build. A page names itself when it connects (`?page=`),
+so the preview knows which pages are open: a rebuild renders those first and
+they reload at once, served from memory until the build has written them;
+meanwhile every other page and chart waits for the build (the theme's static
+files do not), so nothing older than what the reloaded page shows is served.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ import socketserver
 import sys
 import threading
 import urllib.parse
+from collections import Counter
 from collections.abc import Iterable
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -36,6 +41,7 @@ DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 PORT_TRIES = 20  # with the default port, try 8000..8019
 KEEPALIVE_SECONDS = 15  # a comment on idle event streams finds closed connections
+HELD_SECONDS = 30  # the longest a request waits for the build behind pages shown first
 
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",
@@ -98,6 +104,11 @@ def find_in(folder: Path, parts: Iterable[str]) -> Path | None:
     return Path(real) if os.path.exists(real) else None
 
 
+def page_path(parts: tuple[str, ...], path: str) -> str:
+    """The output path a request for `parts` names: a folder's index.html, else the file."""
+    return "/".join((*parts, "index.html")) if not parts or path.endswith("/") else "/".join(parts)
+
+
 def content_type(path: Path) -> str:
     return CONTENT_TYPES.get(path.suffix.lower(), "application/octet-stream")
 
@@ -123,6 +134,49 @@ class PreviewState:
         self._errors: tuple[Diagnostic, ...] = ()
         self._building = False
         self._closed = False
+        self._open: Counter[str] = Counter()  # output path of an open page -> its event streams
+        self._first: dict[str, bytes] | None = None  # pages shown ahead of the build running now
+
+    def opened(self, page: str) -> None:
+        with self._cond:
+            self._open[page] += 1
+
+    def closed(self, page: str) -> None:
+        with self._cond:
+            self._open[page] -= 1
+            if self._open[page] <= 0:
+                del self._open[page]
+
+    def open_pages(self) -> list[str]:
+        """The output paths of the pages open now (those whose event stream is connected)."""
+        with self._cond:
+            return sorted(self._open)
+
+    def show_first(self, pages: dict[str, bytes]) -> None:
+        """Pages a running build rendered ahead of the rest (the open ones): when any differs from
+        what is served now, they are served from here until the build ends, every other page held
+        until then, and the open pages reload now."""
+        if all(_holds(self.output, path, page) for path, page in pages.items()):
+            return  # the open pages are as they were (a stylesheet saved, another page edited)
+        with self._cond:
+            self._first = dict(pages)
+            self._pages += 1
+            self._serial += 1
+            self._cond.notify_all()
+
+    def first_page(self, page: str) -> tuple[bytes, Snapshot] | None:
+        """A page shown ahead of the running build, with the state it belongs to."""
+        with self._cond:
+            shown = self._first.get(page) if self._first is not None else None
+            return None if shown is None else (shown, Snapshot(self._serial, self._pages, self._styles, self._errors))
+
+    def wait_first(self, path: str) -> None:
+        """While pages shown ahead of a build are out, every other file but the theme's static
+        ones (which a content save never changes) waits for that build: no page or chart older
+        than what the reloaded pages show is served."""
+        with self._cond:
+            self._cond.wait_for(lambda: self._first is None or not self._building or self._closed
+                                or path.startswith("static/"), HELD_SECONDS)
 
     def snapshot(self) -> Snapshot:
         with self._cond:
@@ -133,13 +187,17 @@ class PreviewState:
             self._building = True
 
     def built(self, output: Path, changed: Iterable[str]) -> None:
-        """A good build: pages reload when anything but stylesheets changed."""
+        """A good build: pages reload when anything but stylesheets changed, unless they reloaded
+        when the build showed them first, as it has written them (what else they load waited for it)."""
         changed = list(changed)
         with self._cond:
+            shown = self._first
+        current = shown is not None and all(_holds(output, path, page) for path, page in shown.items())
+        with self._cond:
             self.output = output
-            if any(not path.endswith(".css") for path in changed):
+            if any(not path.endswith(".css") for path in changed) and not current:
                 self._pages += 1
-            elif changed:
+            elif any(path.endswith(".css") for path in changed):
                 self._styles += 1
             self._finish(())
 
@@ -150,6 +208,7 @@ class PreviewState:
     def _finish(self, errors: tuple[Diagnostic, ...]) -> None:
         self._errors = errors
         self._building = False
+        self._first = None
         self._serial += 1
         self._cond.notify_all()
 
@@ -170,6 +229,15 @@ class PreviewState:
         with self._cond:
             self._closed = True
             self._cond.notify_all()
+
+
+def _holds(output: Path, path: str, data: bytes) -> bool:
+    """The file at `path` in `output` holds `data`."""
+    found = find_in(output, path.split("/"))
+    try:
+        return found is not None and found.read_bytes() == data
+    except OSError:
+        return False
 
 
 class PreviewHandler(BaseHTTPRequestHandler):
@@ -214,12 +282,15 @@ class PreviewHandler(BaseHTTPRequestHandler):
         if path == livereload.SCRIPT_PATH:
             return self._send(HTTPStatus.OK, livereload.CLIENT_JS, CONTENT_TYPES[".js"], body)
         try:
-            parts = url_parts(self.path)
+            parts = self._site_parts(self.path)
         except BadPath as exc:
             return self._send_text(HTTPStatus.BAD_REQUEST, f"bad path: {exc}", body=body)
+        wanted = page_path(parts, path)
+        first = state.first_page(wanted)
+        if first is not None:
+            return self._send(HTTPStatus.OK, self._with_script(*first), CONTENT_TYPES[".html"], body)
+        state.wait_first(wanted)
         seen = state.snapshot()  # before reading: a page never claims a newer build than it shows
-        if state.base and parts[:len(state.base)] == state.base and find_in(state.output, parts) is None:
-            parts = parts[len(state.base):]  # links made from site_url's path (the 404 page's) work here too
         found = find_in(state.output, parts)
         if found is None:
             state.wait_built(timeout=10)
@@ -238,6 +309,14 @@ class PreviewHandler(BaseHTTPRequestHandler):
             return self._send(HTTPStatus.SERVICE_UNAVAILABLE, self._with_script(livereload.placeholder_page(), seen),
                               CONTENT_TYPES[".html"], body)
         return self._send_text(HTTPStatus.NOT_FOUND, "not found", body=body)
+
+    def _site_parts(self, target: str) -> tuple[str, ...]:
+        """The path of a request (or of a page) in the output folder, as url_parts."""
+        state = self.server.state
+        parts = url_parts(target)
+        if state.base and parts[:len(state.base)] == state.base and find_in(state.output, parts) is None:
+            parts = parts[len(state.base):]  # links made from site_url's path (the 404 page's) work here too
+        return parts
 
     def _send_file(self, status: HTTPStatus, path: Path, seen: Snapshot, body: bool) -> None:
         try:
@@ -284,6 +363,9 @@ class PreviewHandler(BaseHTTPRequestHandler):
             return
         state = self.server.state
         serial: int | None = None
+        page = self._open_page()
+        if page is not None:
+            state.opened(page)
         try:
             self.wfile.write(b"retry: 1000\n\n")
             while True:
@@ -299,6 +381,19 @@ class PreviewHandler(BaseHTTPRequestHandler):
                 self.wfile.write(b"data: " + json.dumps(message).encode() + b"\n\n")
         except OSError:  # the page went away
             return
+        finally:
+            if page is not None:
+                state.closed(page)
+
+    def _open_page(self) -> str | None:
+        """The output path of the page whose stream this is (`?page=` its path), when it names one."""
+        named = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query).get("page")
+        if not named:
+            return None
+        try:
+            return page_path(self._site_parts(named[0]), named[0])
+        except BadPath:
+            return None
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the stdlib's name
         """Quiet: a preview that prints every request hides the build messages."""

@@ -203,6 +203,31 @@ def _attach(pages: Sequence[Page], layouts: list[dict[tuple[str, str], ChartSpec
     return result, files
 
 
+def _look(site: Site, theme_dirs: list[Path]) -> Look:
+    settings = site.config.charts
+    return Look(settings.format, float(settings.dpi), palette_for_theme(theme_dirs))
+
+
+def _layouts(site: Site, pages: Sequence[Page], look: Look, diagnostics: Diagnostics | None = None,
+             unspecified: set[tuple[str, str]] | None = None) -> list[dict[tuple[str, str], ChartSpec]]:
+    """The specs of the pages' charts in each layout; the first reports what fails."""
+    layouts: list[dict[tuple[str, str], ChartSpec]] = []
+    for layout in LAYOUTS:
+        layouts.append(page_specs(site, pages, dataclasses.replace(look, layout=layout),
+                                  None if layouts else diagnostics, layouts[0] if layouts else None, unspecified))
+    return layouts
+
+
+def with_charts(site: Site, pages: Sequence[Page], theme_dirs: list[Path]) -> list[Page]:
+    """The pages with the charts they declare, as `start_charts` attaches them when every chart is
+    drawn, and nothing drawn (the preview shows the pages someone is looking at before the build
+    has drawn their charts: okrsite.build.builder)."""
+    if not site.config.charts.enabled:
+        return list(pages)
+    layouts = _layouts(site, pages, _look(site, theme_dirs))
+    return _attach(pages, layouts, {spec.name for specs in layouts for spec in specs.values()})[0]
+
+
 def start_charts(site: Site, pages: list[Page], theme_dirs: list[Path], diagnostics: Diagnostics,
                  jobs: int | None = None, progress: Progress = None,
                  restorable: Mapping[str, Mapping[str, tuple[str, str]]] | None = None,
@@ -215,19 +240,15 @@ def start_charts(site: Site, pages: list[Page], theme_dirs: list[Path], diagnost
     few: by the build's drawing process, `drawer`, when given); pages are attached every chart as if
     all draw, and `finish()` names the pages to render again in the rare case one fails.
     """
-    settings = site.config.charts
-    if not settings.enabled:
+    if not site.config.charts.enabled:
         return ChartStage(pages, lambda _: ChartFiles({}, {}))
     started = time.perf_counter()
-    look = Look(settings.format, float(settings.dpi), palette_for_theme(theme_dirs))
+    look = _look(site, theme_dirs)
     cache = ChartCache(site.config.cache_dir / "charts")
     restored = _restore(restorable or {}, look, cache)
     pages = [page for page in pages if page.url not in restored.by_page]
-    layouts: list[dict[tuple[str, str], ChartSpec]] = []
     unspecified: set[tuple[str, str]] = set()
-    for layout in LAYOUTS:  # the first reports what fails
-        layouts.append(page_specs(site, pages, dataclasses.replace(look, layout=layout),
-                                  None if layouts else diagnostics, layouts[0] if layouts else None, unspecified))
+    layouts = _layouts(site, pages, look, diagnostics, unspecified)
     every = [spec for specs in layouts for spec in specs.values()]
     keys = [(spec, chart_key(spec)) for spec in every]
     unique: dict[str, ChartSpec] = {}
