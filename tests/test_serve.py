@@ -234,6 +234,24 @@ def test_a_content_change_bumps_the_page_version_and_a_css_change_only_the_style
         events.close()
 
 
+def test_the_preview_knows_which_pages_are_open_and_forgets_a_closed_one_at_once(demo_preview: Preview) -> None:
+    """Pages name themselves on the reload channel (as output paths: a folder's index.html); a page
+    that closes its stream is no longer open, before the stream's next write; a name that could
+    leave the site is no page."""
+    port = port_of(demo_preview)
+    objective = EventStream(port, page=OBJECTIVE_URL)
+    dashboard = EventStream(port, page="/")
+    outside = EventStream(port, page="/../../etc/passwd")
+    objective.next(), dashboard.next(), outside.next()
+    assert demo_preview.state.open_pages() == ["index.html", "objectives/seo-visibility/index.html"]
+    objective.close()
+    deadline = time.monotonic() + 5
+    while len(demo_preview.state.open_pages()) > 1 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert demo_preview.state.open_pages() == ["index.html"]
+    dashboard.close(), outside.close()
+
+
 def test_an_open_page_reloads_as_soon_as_it_is_rendered_and_the_rest_follows(demo_site_with_cache: Path) -> None:
     """A page names itself on the reload channel; a save renders it first, and its reload comes
     before the build has written the rest. The page it then gets is the one the build writes, the

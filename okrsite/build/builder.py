@@ -137,6 +137,7 @@ class Builder:
     markdown: RenderCache | None = None
     environment: tuple[tuple[object, ...], jinja2.Environment] | None = None
     history: KeptHistory | None = None  # what this builder's last read of the git history found
+    navigation: list[dict[str, str]] | None = None  # the last page plan's main navigation
 
     def build(self, first: Collection[str] = (), show_first: ShowFirst | None = None) -> BuildReport:
         """Build the site; raise BuildFailed with every diagnostic when it cannot.
@@ -187,7 +188,7 @@ class Builder:
         forks = self.options.jobs != 1 and not prime  # a prime does no side work: it would only be thrown away
 
         from okrsite.build import background
-        from okrsite.build.incremental import SiteView, plan_reuse
+        from okrsite.build.incremental import plan_reuse
         from okrsite.build.pagecache import PageCache
         from okrsite.site import pages as site_pages
         from okrsite.site.assets import copied_files
@@ -195,7 +196,7 @@ class Builder:
         from okrsite.site.charts.workers import load_drawing
         from okrsite.site.exports import export_files, page_exports, pdf_specs
         from okrsite.site.language import speaking
-        from okrsite.site.render import BUILD_LINE, RenderJob, build_line
+        from okrsite.site.render import BUILD_LINE, build_line
         from okrsite.site.scorecard_pdf import cached_pdfs, draw_pdfs
 
         words = language.enter_context(speaking(self._language(config, dirs, diagnostics)))
@@ -213,17 +214,26 @@ class Builder:
         # process makes them while this one plans the pages and renders them.
         exports = language.enter_context(background.start(  # a failed build leaves no process behind
             lambda: {**copied_files(site, dirs), **export_files(site)}, fork=forks))
+        markdown = self._markdown(config)
+        # Open pages that each show one object (the usual case: the page of the file being edited) are
+        # shown before the plan is made, with the last plan's navigation (should it have changed, the
+        # build writes them otherwise, and they reload once more); others once the plan is made.
+        looking = show_first is not None and not prime
+        alone = looking and self.navigation is not None and all(map(site_pages.of_one_object, first))
+        if alone:
+            env = self._environment(templates, dirs, build_info, markdown)
+            self._first_look([page for url in sorted(first) if (page := site_pages.object_page(site, url))],
+                             site, dirs, _render_job(site, env, self.navigation), markdown, build_line(env, build_info),
+                             show_first)
         pages = site_pages.site_map(site)
         # (a prime leaves the cached PDFs untouched: looking one up marks it as used)
         pdfs_found, pdfs_missing = ({}, {}) if prime else cached_pdfs(pdf_specs(site, pages), config.cache_dir)
         pdfs = drawer.later(draw_pdfs, pdfs_missing, config.cache_dir) if pdfs_missing else background.Pending(dict)
-        markdown = self._markdown(config)
         env = self._environment(templates, dirs, build_info, markdown)
-        nav = site_pages.navigation(pages)
+        nav = self.navigation = site_pages.navigation(pages)
         line = build_line(env, build_info)
-        job = RenderJob(env, config.pretty_urls, {"site": site, "config": config, "nav": nav},
-                        lambda exc: _template_diagnostic(exc, config), lambda: SiteView(site))
-        if show_first is not None and not prime:
+        job = _render_job(site, env, nav)
+        if looking and not alone:
             self._first_look([page for page in pages if page.url in first], site, dirs, job, markdown, line,
                              show_first)
         page_cache = PageCache(config.cache_dir / PAGES_FOLDER)
@@ -646,6 +656,16 @@ def _names_build_info(templates: Path) -> bool:
         except OSError:
             continue
     return False
+
+
+def _render_job(site: Site, env: jinja2.Environment, nav: list[dict[str, str]]) -> RenderJob:
+    """What every page of the build is rendered with."""
+    from okrsite.build.incremental import SiteView
+    from okrsite.site.render import RenderJob
+
+    config = site.config
+    return RenderJob(env, config.pretty_urls, {"site": site, "config": config, "nav": nav},
+                     lambda exc: _template_diagnostic(exc, config), lambda: SiteView(site))
 
 
 def _template_diagnostic(exc: Exception, config: SiteConfig) -> Diagnostic:

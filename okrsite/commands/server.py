@@ -23,12 +23,12 @@ import ipaddress
 import json
 import os
 import secrets
+import select
 import socket
 import socketserver
 import sys
 import threading
 import urllib.parse
-from collections import Counter
 from collections.abc import Iterable
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -134,23 +134,23 @@ class PreviewState:
         self._errors: tuple[Diagnostic, ...] = ()
         self._building = False
         self._closed = False
-        self._open: Counter[str] = Counter()  # output path of an open page -> its event streams
+        self._open: dict[socket.socket, str] = {}  # an open page's event stream -> the page's output path
         self._first: dict[str, bytes] | None = None  # pages shown ahead of the build running now
 
-    def opened(self, page: str) -> None:
+    def opened(self, stream: socket.socket, page: str) -> None:
         with self._cond:
-            self._open[page] += 1
+            self._open[stream] = page
 
-    def closed(self, page: str) -> None:
+    def closed(self, stream: socket.socket) -> None:
         with self._cond:
-            self._open[page] -= 1
-            if self._open[page] <= 0:
-                del self._open[page]
+            self._open.pop(stream, None)
 
     def open_pages(self) -> list[str]:
-        """The output paths of the pages open now (those whose event stream is connected)."""
+        """The output paths of the pages open now: those whose event stream is still connected (a
+        page that went away is seen at once, not at the stream's next write)."""
         with self._cond:
-            return sorted(self._open)
+            streams = list(self._open.items())
+        return sorted({page for stream, page in streams if not _hung_up(stream)})
 
     def show_first(self, pages: dict[str, bytes]) -> None:
         """Pages a running build rendered ahead of the rest (the open ones): when any differs from
@@ -229,6 +229,16 @@ class PreviewState:
         with self._cond:
             self._closed = True
             self._cond.notify_all()
+
+
+def _hung_up(stream: socket.socket) -> bool:
+    """The other end of an event stream has closed it: a page sends nothing after its request, so
+    a stream with something to read has reached its end."""
+    try:
+        readable, _, _ = select.select([stream], [], [], 0)
+        return bool(readable) and stream.recv(1, socket.MSG_PEEK) == b""
+    except (OSError, ValueError):  # closed on this side already
+        return True
 
 
 def _holds(output: Path, path: str, data: bytes) -> bool:
@@ -365,7 +375,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
         serial: int | None = None
         page = self._open_page()
         if page is not None:
-            state.opened(page)
+            state.opened(self.connection, page)
         try:
             self.wfile.write(b"retry: 1000\n\n")
             while True:
@@ -382,8 +392,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
         except OSError:  # the page went away
             return
         finally:
-            if page is not None:
-                state.closed(page)
+            state.closed(self.connection)
 
     def _open_page(self) -> str | None:
         """The output path of the page whose stream this is (`?page=` its path), when it names one."""

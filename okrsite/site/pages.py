@@ -465,6 +465,36 @@ def not_found_page(site: Site) -> Page:
     return Page("404.html", "404.html", _("Page not found"), {}, base=base, depends="context")
 
 
+# The folders whose pages show one object each (objectives/x/, projects/x/, teams/x/, pages/x/...).
+OBJECT_FOLDERS = ("objectives", "projects", "teams", "pages")
+
+
+def of_one_object(url: str) -> bool:
+    """Whether the page at `url` would show one objective, project, team or free page (made alone by
+    `object_page`), not a list that needs the whole plan."""
+    folder, _, rest = url.partition("/")
+    return folder in OBJECT_FOLDERS and rest.endswith("/index.html") and (folder == "pages" or rest.count("/") == 1)
+
+
+def object_page(site: Site, url: str) -> Page | None:
+    """The page at `url` of one objective, project, team or free page, made alone as `site_map`
+    makes it (the preview shows an open one before the plan is made); None when there is none."""
+    folder, _, rest = url.partition("/")
+    name = rest.removesuffix("/index.html")
+    if folder == "objectives" and name in site.objectives:
+        page = objective_page(site, site.objectives[name])
+    elif folder == "projects" and name in site.projects:
+        page = project_page(site, site.projects[name], portfolio.lane_reason(site, site.projects[name]))
+    elif folder == "teams" and name in site.teams:
+        page = team_page(site, site.teams[name])
+    elif folder == "pages":
+        found = [free_page(site, index) for index, free in enumerate(site.pages) if free.slug == name]
+        page = found[0] if found else None
+    else:
+        return None
+    return page if page is not None and page.url == url else None
+
+
 def site_map(site: Site) -> list[Page]:
     """Every HTML page of the site, in a stable order."""
     owed = attention.owed(site)
