@@ -11,6 +11,7 @@ written after the open page reloads); the file is restored at the end.
     python benchmarks/serve_latency.py                      # the demo site
     python benchmarks/serve_latency.py --objectives 1000    # a generated site (benchmarks/generate.py)
     python benchmarks/serve_latency.py --site DIR --saves 20 --poll
+    python benchmarks/serve_latency.py --objectives 1000 --page /        # the dashboard open instead
     python benchmarks/serve_latency.py --site DIR --in-place --json latency.json   # as run.py does
 """
 
@@ -51,8 +52,9 @@ class Latency:
     edit: str  # what each save changes
 
 
-def save_to_reload(site: Path, saves: int, poll: bool = False) -> Latency:
-    """Serve `site` (its okrsite.yaml) in this process and time `saves` saves of one objective."""
+def save_to_reload(site: Path, saves: int, poll: bool = False, page: str | None = None) -> Latency:
+    """Serve `site` (its okrsite.yaml) in this process and time `saves` saves of one objective, with
+    `page` open (a site path; default: that objective's page)."""
     edit = ObjectiveEdit(site, later_mtimes=False)  # a write, as an editor saves
     preview = Preview(BuildOptions(site / "okrsite.yaml"), port=0, quiet=True, poll=poll)
     build_times: list[float] = []
@@ -72,7 +74,7 @@ def save_to_reload(site: Path, saves: int, poll: bool = False) -> Latency:
         with preview:
             first_build = time.perf_counter() - started
             events = EventStream(int(preview.url.rsplit(":", 1)[1].strip("/")), timeout=60,
-                                 page=f"/objectives/{edit.path.stem}/")
+                                 page=page or f"/objectives/{edit.path.stem}/")
             state = events.next()
             for _ in range(saves):
                 time.sleep(PAUSE)
@@ -122,6 +124,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="serve --site itself (its output/ and .okrsite-cache/ as they are) rather than a copy")
     parser.add_argument("--saves", type=int, default=15, help="edits to time (default 15)")
     parser.add_argument("--poll", action="store_true", help="watch by polling, as `okrsite serve --poll` does")
+    parser.add_argument("--page", metavar="PATH", help="the page open while saving (default: the edited objective's, "
+                                                       "e.g. / for the dashboard)")
     parser.add_argument("--json", type=Path, metavar="PATH", help="also write every figure to PATH")
     args = parser.parse_args(argv)
     if args.in_place and not args.site:
@@ -131,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
 
     with tempfile.TemporaryDirectory() as tmp:
         site = args.site if args.in_place else copy_site(args, Path(tmp))
-        latency = save_to_reload(site, args.saves, args.poll)
+        latency = save_to_reload(site, args.saves, args.poll, args.page)
 
     if args.json:
         args.json.write_text(json.dumps(asdict(latency), indent=1) + "\n", encoding="utf-8")

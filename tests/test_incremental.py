@@ -20,7 +20,7 @@ from okrsite.build import builder
 from okrsite.build.builder import Builder, BuildOptions, build
 from okrsite.build.state import input_fingerprint, load_state, output_stamps
 from okrsite.diagnostics import BuildFailed, Diagnostics
-from okrsite.site.pages import object_page, of_one_object, site_map
+from okrsite.site.pages import page_alone, made_alone, site_map
 from tests.conftest import REPO, write
 
 
@@ -594,21 +594,23 @@ def test_the_pages_looked_at_are_shown_first_with_the_bytes_the_build_then_write
     assert shown == []
 
 
-def test_a_page_of_one_object_made_alone_is_the_page_the_plan_makes(demo_site: Path) -> None:
-    """What the preview shows before the plan is made: every page of one objective, project, team or
-    free page, made alone, equals the plan's; every other page (the lists) waits for the plan."""
+def test_a_page_made_alone_made_alone_is_the_page_the_plan_makes(demo_site: Path) -> None:
+    """What the preview shows before the plan is made: the dashboard, every period's page and every
+    page of one objective, project, team or free page, made alone, equal the plan's; every other
+    page (the other lists) waits for the plan."""
     site = Builder(BuildOptions(demo_site / "okrsite.yaml")).load(Diagnostics())
     plan = site_map(site)
-    alone = [page for page in plan if of_one_object(page.url)]
-    assert {page.url.split("/")[0] for page in alone} == {"objectives", "projects", "teams", "pages"}
-    assert [object_page(site, page.url) for page in alone] == alone
-    assert [page.url for page in plan if page not in alone and object_page(site, page.url)] == []
-    assert not any(map(of_one_object, ["index.html", "projects/index.html", "teams/index.html",
-                                       "periods/2026-Q1/index.html", "alignment/2026-Q1/index.html"]))
-    assert object_page(site, "objectives/gone/index.html") is None
+    alone = [page for page in plan if made_alone(page.url)]
+    assert {page.url.split("/")[0] for page in alone} == {"index.html", "periods", "objectives", "projects", "teams",
+                                                          "pages"}
+    assert [page_alone(site, page.url) for page in alone] == alone
+    assert [page.url for page in plan if page not in alone and page_alone(site, page.url)] == []
+    assert not any(map(made_alone, ["projects/index.html", "teams/index.html", "periods/index.html",
+                                    "periods/2026-Q1/scorecard/index.html", "alignment/2026-Q1/index.html"]))
+    assert page_alone(site, "objectives/gone/index.html") is None
 
 
-def test_open_pages_of_one_object_are_shown_before_the_plan_with_the_last_navigation(
+def test_open_pages_made_alone_are_shown_before_the_plan_with_the_last_navigation(
         demo_site_with_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """An open objective page is rendered before the page plan is made (with the last build's
     navigation), as the build then writes it; with a list page open too, all wait for the plan."""
@@ -620,7 +622,7 @@ def test_open_pages_of_one_object_are_shown_before_the_plan_with_the_last_naviga
     monkeypatch.setattr("okrsite.site.pages.site_map", lambda site: (planned.append("plan"), site_map(site))[1])
     seo = demo_site_with_cache / "content/objectives/2026-Q1/marketing-seo-visibility.md"
     for value, first in (("2100", ["objectives/seo-visibility/index.html"]),
-                         ("2200", ["objectives/seo-visibility/index.html", "periods/2026-Q1/index.html"])):
+                         ("2200", ["objectives/seo-visibility/index.html", "alignment/2026-Q1/index.html"])):
         seo.write_text(re.sub(r"value: (1720|2100)\b", f"value: {value}", seo.read_text(), count=1))
         shown: list[tuple[dict[str, bytes], list[str]]] = []
         planned.clear()

@@ -215,14 +215,14 @@ class Builder:
         exports = language.enter_context(background.start(  # a failed build leaves no process behind
             lambda: {**copied_files(site, dirs), **export_files(site)}, fork=forks))
         markdown = self._markdown(config)
-        # Open pages that each show one object (the usual case: the page of the file being edited) are
-        # shown before the plan is made, with the last plan's navigation (should it have changed, the
-        # build writes them otherwise, and they reload once more); others once the plan is made.
+        # Open pages that can be made alone (the page of the file being edited, the dashboard, a period's
+        # page) are shown before the plan is made, with the last plan's navigation (should it have
+        # changed, the build writes them otherwise, and they reload once more); others after the plan.
         looking = show_first is not None and not prime
-        alone = looking and self.navigation is not None and all(map(site_pages.of_one_object, first))
+        alone = looking and self.navigation is not None and all(map(site_pages.made_alone, first))
         if alone:
             env = self._environment(templates, dirs, build_info, markdown)
-            self._first_look([page for url in sorted(first) if (page := site_pages.object_page(site, url))],
+            self._first_look([page for url in sorted(first) if (page := site_pages.page_alone(site, url))],
                              site, dirs, _render_job(site, env, self.navigation), markdown, build_line(env, build_info),
                              show_first)
         pages = site_pages.site_map(site)

@@ -469,19 +469,25 @@ def not_found_page(site: Site) -> Page:
 OBJECT_FOLDERS = ("objectives", "projects", "teams", "pages")
 
 
-def of_one_object(url: str) -> bool:
-    """Whether the page at `url` would show one objective, project, team or free page (made alone by
-    `object_page`), not a list that needs the whole plan."""
+def made_alone(url: str) -> bool:
+    """Whether `page_alone` makes the page at `url`: the dashboard, a period's page and the pages of
+    one objective, project, team or free page; not the other lists, which take more of the plan."""
     folder, _, rest = url.partition("/")
+    if url == "index.html" or (folder == "periods" and rest.count("/") == 1 and rest.endswith("/index.html")):
+        return True
     return folder in OBJECT_FOLDERS and rest.endswith("/index.html") and (folder == "pages" or rest.count("/") == 1)
 
 
-def object_page(site: Site, url: str) -> Page | None:
-    """The page at `url` of one objective, project, team or free page, made alone as `site_map`
-    makes it (the preview shows an open one before the plan is made); None when there is none."""
+def page_alone(site: Site, url: str) -> Page | None:
+    """The page at `url`, made alone as `site_map` makes it (the preview shows an open page before
+    the plan is made): for the pages `made_alone` names; None when the site has no such page."""
     folder, _, rest = url.partition("/")
     name = rest.removesuffix("/index.html")
-    if folder == "objectives" and name in site.objectives:
+    if url == "index.html":
+        page: Page | None = dashboard(site, len(attention.owed(site)))
+    elif folder == "periods" and name in site.periods:
+        page = period_page(site, name)
+    elif folder == "objectives" and name in site.objectives:
         page = objective_page(site, site.objectives[name])
     elif folder == "projects" and name in site.projects:
         page = project_page(site, site.projects[name], portfolio.lane_reason(site, site.projects[name]))
