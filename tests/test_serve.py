@@ -385,6 +385,32 @@ def test_the_watcher_rebuilds_once_for_a_burst_of_saves_and_ignores_editor_litte
         events.close()
 
 
+def test_a_late_event_for_a_change_already_built_rebuilds_nothing(demo_site_with_cache: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """A save's writes may reach the watcher in two batches, the second while the rebuild of the
+    first runs: an event for a file as that rebuild read it starts no other rebuild; a file changed
+    since does."""
+    objective = demo_site_with_cache / OBJECTIVE
+    batches = Preview._batches
+
+    def twice(preview: Preview, folders: list[str]):
+        for changes in batches(preview, folders):
+            yield changes
+            if changes:
+                yield set(changes)  # the same event again, after the rebuild it started
+
+    monkeypatch.setattr(Preview, "_batches", twice)
+    with preview_of(demo_site_with_cache) as preview:
+        events = EventStream(port_of(preview))
+        first = events.next()
+        builds = preview.state.snapshot().serial
+        objective.write_text(objective.read_text().replace("title: Improve", "title: Really improve", 1))
+        assert events.next()["pages"] == first["pages"] + 1
+        time.sleep(0.7)
+        assert preview.state.snapshot().serial == builds + 1
+        events.close()
+
+
 @pytest.mark.parametrize("poll", [False, True], ids=["events", "polling"])
 def test_the_watcher_picks_up_new_and_deleted_files(demo_site_with_cache: Path, poll: bool) -> None:
     with preview_of(demo_site_with_cache, poll=poll) as preview:

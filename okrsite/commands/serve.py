@@ -154,11 +154,7 @@ class Preview:
 
     def _config_mark(self) -> tuple[int, int, int] | None:
         """okrsite.yaml is looked at, not watched: an editor's rename-over ends a watch on the file."""
-        try:
-            stat = os.stat(self.config_path)
-        except OSError:
-            return None
-        return stat.st_ino, stat.st_size, stat.st_mtime_ns
+        return _stamp(str(self.config_path))
 
     def _scan(self) -> dict[str, tuple[int, int, int]]:
         """Every source file's (inode, size, mtime in ns). With --poll this is how changes are found:
@@ -170,12 +166,9 @@ class Preview:
                 dirnames[:] = [d for d in dirnames if not is_ignored(d)]
                 for name in filenames:
                     path = os.path.join(dirpath, name)
-                    try:
-                        if not is_ignored(name):
-                            stat = os.stat(path)
-                            files[path] = (stat.st_ino, stat.st_size, stat.st_mtime_ns)
-                    except OSError:  # gone since the folder was listed
-                        continue
+                    stamp = None if is_ignored(name) else _stamp(path)
+                    if stamp is not None:  # (None: gone since the folder was listed)
+                        files[path] = stamp
         return files
 
     def _batches(self, folders: list[str]):
@@ -218,7 +211,10 @@ class Preview:
                 for changes in self._batches(folders):
                     if self._stop.is_set():
                         return
-                    names = {os.path.relpath(path, self.root) for _, path in changes}
+                    # (an event the last rebuild had seen the change of already: a save's writes may
+                    # come in two batches, the second while that rebuild ran)
+                    names = {os.path.relpath(path, self.root) for _, path in changes
+                             if _stamp(path) != files.get(path)}
                     if self._config_mark() != config:
                         config = self._config_mark()
                         names.add(self.config_path.name)
@@ -231,6 +227,7 @@ class Preview:
                         continue
                     seen = self._sources_now()
                     self._changed(names)
+                    files = seen[2]  # what that rebuild read
                     if self._folders() != folders:
                         folders, config, files = seen
                         break  # a source folder came, went or moved: watch the ones there are now
@@ -252,3 +249,12 @@ class Preview:
     def _say(self, text: str, err: bool = False) -> None:
         if not self.quiet and text:
             print(text, file=sys.stderr if err else sys.stdout, flush=True)
+
+
+def _stamp(path: str) -> tuple[int, int, int] | None:
+    """A file's identity, size and modification time in ns; None when there is none."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return stat.st_ino, stat.st_size, stat.st_mtime_ns
