@@ -27,8 +27,8 @@ from okrsite.build.state import (BuildState, forget_state, input_fingerprint, lo
 from okrsite.content.config import SiteConfig, load_config
 from okrsite.content.git import in_work_tree
 from okrsite.content.provenance import BuildInfo, commit_info
-from okrsite.content.source import (Document, DocumentCache, SourceError, discover, parse_markdown_document,
-                                    parse_yaml_document, site_files)
+from okrsite.content.source import (Document, DocumentCache, SourceError, SourceFiles, discover,
+                                    parse_markdown_document, parse_yaml_document, site_files)
 from okrsite.diagnostics import BuildFailed, Diagnostic, Diagnostics, Location, Severity
 from okrsite.site.formatting import plural
 from okrsite.site.themes import theme_dirs
@@ -206,10 +206,11 @@ class Builder:
         # The process that draws a rebuild's few charts and changed scorecard PDFs loads matplotlib now,
         # while this one reads the content (forked before the model: small; none with charts off).
         drawer = language.enter_context(background.helper(load_drawing, fork=forks and config.charts.enabled))
-        reading = language.enter_context(self._history(config))  # git read beside the next steps
+        files = discover(config.content_dir, config.root)
+        reading = language.enter_context(self._history(config, files.objectives))  # git read beside the next steps
         documents_before = self._restore_documents(config)
         self.progress("reading and checking content")
-        site = self._site(config, diagnostics, reading=reading)
+        site = self._site(config, diagnostics, files, reading)
         # okrs.json, the feed, the search index and the static files need only the model: another
         # process makes them while this one plans the pages and renders them.
         exports = language.enter_context(background.start(  # a failed build leaves no process behind
@@ -475,9 +476,10 @@ class Builder:
         findings of these check rules (default: a build's); problems are added to `diagnostics`,
         and errors raise BuildFailed like build()."""
         config = self._config(diagnostics)
-        with self._history(config) as reading:  # git read while the cache is restored and the content read
+        files = discover(config.content_dir, config.root)
+        with self._history(config, files.objectives) as reading:  # git read while the content is read
             self._restore_documents(config)  # read, never saved (unless given: diff's, checkin's)
-            return self._site(config, diagnostics, rules, reading)
+            return self._site(config, diagnostics, files, reading, rules)
 
     def _config(self, diagnostics: Diagnostics) -> SiteConfig:
         config = load_config(self.options.config_path, diagnostics, output=self.options.output,
@@ -486,13 +488,14 @@ class Builder:
             raise BuildFailed(diagnostics.sorted())
         return config
 
-    def _site(self, config: SiteConfig, diagnostics: Diagnostics, rules: tuple[str, ...] | None = None,
-              reading: Pending[History] | None = None) -> Site:
-        """The checked model, with the findings of these check rules (default: those a build
-        runs); errors (and warnings under --strict) raise BuildFailed."""
+    def _site(self, config: SiteConfig, diagnostics: Diagnostics, files: SourceFiles, reading: Pending[History],
+              rules: tuple[str, ...] | None = None) -> Site:
+        """The checked model of the content `files`, with the findings of these check rules (default:
+        those a build runs); errors (and warnings under --strict) raise BuildFailed. `reading`: the
+        git history's read, started by the caller."""
         from okrsite.model.checks import BUILD_RULES
 
-        site = self._load_site(config, diagnostics, reading)
+        site = self._load_site(config, diagnostics, files, reading)
         if site is not None:
             diagnostics.items.extend(self._findings(site, BUILD_RULES if rules is None else rules))
         problems = diagnostics.errors + (diagnostics.warnings if self.options.strict else [])
@@ -514,12 +517,13 @@ class Builder:
             found.append(Diagnostic(where.path, where.line, where.col, severity, finding.message, finding.rule))
         return found
 
-    def _load_site(self, config: SiteConfig, diagnostics: Diagnostics,
+    def _load_site(self, config: SiteConfig, diagnostics: Diagnostics, files: SourceFiles | None = None,
                    reading: Pending[History] | None = None) -> Site | None:
-        """The model; `reading`: the git history's read, started by the caller (else here)."""
+        """The model; `files`: the content the caller found, `reading`: the git history's read it
+        started (else both here)."""
         from okrsite.model.assemble import assemble
 
-        files = discover(config.content_dir, config.root)
+        files = files or discover(config.content_dir, config.root)
         diagnostics.items.extend(files.skipped)
         # The site theme's static files are read by the output stage: say here what it skips.
         site_files(config.theme_dir / "static", config.root, skipped=diagnostics.items)
