@@ -565,27 +565,38 @@ def test_a_site_theme_that_transforms_urls_gets_each_address_its_own_links(demo_
 def test_the_pages_looked_at_are_shown_first_with_the_bytes_the_build_then_writes(demo_site_with_cache: Path) -> None:
     """The preview's open pages (Builder.build's `first`) are rendered as soon as the page plan is
     made and handed over before anything is written, as the build then writes them, charts shown;
-    a page the plan does not have is left out, and a build whose content fails hands nothing over."""
+    a page the plan does not have is left out, and a build whose content fails hands nothing over.
+    Their charts come with them, drawn first where this process has loaded what draws (the
+    preview's build process has)."""
+    from okrsite.site.charts import workers
+
     config = demo_site_with_cache / "okrsite.yaml"
     output = demo_site_with_cache / "output"
     builder = Builder(BuildOptions(config))
     builder.build()
+    workers.load_drawing()
     seo = demo_site_with_cache / "content/objectives/2026-Q1/marketing-seo-visibility.md"
     seo.write_text(seo.read_text().replace("value: 1720", "value: 2100"))
-    shown: list[tuple[dict[str, bytes], dict[str, bytes]]] = []
+    shown: list[tuple[dict[str, bytes], dict[str, bytes | None]]] = []
 
-    def show(pages: dict[str, bytes]) -> None:
-        shown.append((pages, {url: (output / url).read_bytes() for url in pages}))
+    def show(files: dict[str, bytes]) -> None:
+        shown.append((files, {path: (output / path).read_bytes() if (output / path).exists() else None
+                              for path in files}))
 
     first = ["objectives/seo-visibility/index.html", "periods/2026-Q1/index.html", "index.html",
              "objectives/gone/index.html"]
     builder.build(first, show)
-    [(pages, on_disk_then)] = shown
+    [(files, on_disk_then)] = shown
+    pages = {path: data for path, data in files.items() if path.endswith(".html")}
+    charts = {path: data for path, data in files.items() if path not in pages}
     assert sorted(pages) == sorted(first[:3])
     # handed over before the output was written (the dashboard shows another period: unchanged)
     assert sorted(url for url in pages if pages[url] != on_disk_then[url]) == sorted(first[:2])
-    assert {url: (output / url).read_bytes() for url in pages} == pages
-    assert b'src="../../charts/objectives/seo-visibility/' in pages["objectives/seo-visibility/index.html"]
+    assert "charts/objectives/seo-visibility/kr-page-views.svg" in [
+        path for path in charts if charts[path] != on_disk_then[path]]
+    shows = re.findall(rb'src="../../(charts/[^"]+)"', pages["objectives/seo-visibility/index.html"])
+    assert shows and {path.decode() for path in shows} <= set(charts)
+    assert {path: (output / path).read_bytes() for path in files} == files
 
     shown.clear()
     seo.write_text(seo.read_text().replace("period: 2026-Q1", "period: [2026-Q1", 1))
@@ -594,7 +605,7 @@ def test_the_pages_looked_at_are_shown_first_with_the_bytes_the_build_then_write
     assert shown == []
 
 
-def test_a_page_made_alone_made_alone_is_the_page_the_plan_makes(demo_site: Path) -> None:
+def test_a_page_made_alone_is_the_page_the_plan_makes(demo_site: Path) -> None:
     """What the preview shows before the plan is made: the dashboard, every period's page and every
     page of one objective, project, team or free page, made alone, equal the plan's; every other
     page (the other lists) waits for the plan."""
@@ -627,7 +638,8 @@ def test_open_pages_made_alone_are_shown_before_the_plan_with_the_last_navigatio
         shown: list[tuple[dict[str, bytes], list[str]]] = []
         planned.clear()
         builder.build(first, lambda pages: shown.append((pages, list(planned))))
-        [(pages, planned_then)] = shown
+        [(files, planned_then)] = shown
+        pages = {path: data for path, data in files.items() if path.endswith(".html")}
         assert sorted(pages) == sorted(first) and planned_then == ([] if len(first) == 1 else ["plan"])
-        assert pages == {url: (output / url).read_bytes() for url in first}
+        assert files == {path: (output / path).read_bytes() for path in files}
         assert f"{value[0]},{value[1:]}".encode() in pages[first[0]]

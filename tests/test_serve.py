@@ -268,7 +268,9 @@ def test_an_open_page_reloads_as_soon_as_it_is_rendered_and_the_rest_follows(dem
 
         objective.write_text(objective.read_text().replace("title: Improve", "title: Really improve", 1))
         edited = events.next()
-        assert edited["pages"] == first["pages"] + 1 and shown == [["objectives/seo-visibility/index.html"]]
+        assert edited["pages"] == first["pages"] + 1 and len(shown) == 1
+        assert [path for path in shown[0] if path.endswith(".html")] == ["objectives/seo-visibility/index.html"]
+        assert "charts/objectives/seo-visibility/overview.svg" in shown[0]  # its charts with it
         page = get(port, OBJECTIVE_URL)[2].decode()
         assert "Really improve" in page and f'data-pages="{edited["pages"]}"' in page
         assert "Really improve" in get(port, "/periods/2026-Q1/")[2].decode()  # waited for the build
@@ -296,25 +298,28 @@ def test_while_pages_are_shown_first_other_pages_wait_for_the_build_and_static_f
         pages = state.snapshot().pages
         state.building()
         state.show_first({"index.html": dashboard.read_bytes()})
-        assert state.snapshot().pages == pages and state.first_page("index.html") is None
+        assert state.snapshot().pages == pages and state.first_file("index.html") is None
 
-        state.show_first({"index.html": b"<html><body>early</body></html>"})
+        state.show_first({"index.html": b"<html><body>early</body></html>", "charts/periods/2026-Q1.svg": b"<svg/>"})
         assert state.snapshot().pages == pages + 1
         status, _, body = get(port, "/")
         assert status == 200 and body.startswith(b"<html><body>early") and b"livereload.js" in body
+        status, headers, body = get(port, "/charts/periods/2026-Q1.svg")  # a chart of it, shown first too
+        assert (status, headers["content-type"], body) == (200, "image/svg+xml", b"<svg/>")
         held: dict[str, bytes] = {}
         waiting = [threading.Thread(target=lambda target=target: held.update({target: get(port, target)[2]}))
-                   for target in ("/periods/", "/charts/periods/2026-Q1.svg")]
+                   for target in ("/periods/", "/charts/periods/2026-Q1-narrow.svg")]
         for thread in waiting:
             thread.start()
         assert get(port, "/static/style.css")[0] == 200
         time.sleep(0.5)
         assert held == {}
         dashboard.write_bytes(b"<html><body>early</body></html>")
+        (state.output / "charts/periods/2026-Q1.svg").write_bytes(b"<svg/>")
         state.built(state.output, ["index.html", "periods/index.html"])
         for thread in waiting:
             thread.join(10)
-        assert sorted(held) == ["/charts/periods/2026-Q1.svg", "/periods/"] and state.snapshot().pages == pages + 1
+        assert sorted(held) == ["/charts/periods/2026-Q1-narrow.svg", "/periods/"] and state.snapshot().pages == pages + 1
 
         state.building()
         state.show_first({"index.html": b"<html><body>shown</body></html>"})

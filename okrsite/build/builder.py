@@ -149,9 +149,9 @@ class Builder:
         charts and exports speak the site's language for the length of the build, and no longer.
 
         `first`: pages someone is looking at (the preview's open pages, as output paths). Those
-        the page plan has are rendered as soon as it is made, and handed to `show_first` with
-        the bytes the build then writes, before the rest of the build (their charts are drawn
-        with the others); nothing is handed over when the content has errors or a template fails.
+        the site has are rendered as soon as they can be made, and handed to `show_first` with
+        their chart files, the bytes the build then writes, before the rest of the build; nothing
+        is handed over when the content has errors or a template fails.
         """
         with contextlib.ExitStack() as language:
             report = self._build(language, first=frozenset(first), show_first=show_first)
@@ -307,17 +307,20 @@ class Builder:
     @staticmethod
     def _first_look(pages: list[Page], site: Site, dirs: list[Path], job: RenderJob, markdown: RenderCache,
                     line: bytes, show: ShowFirst) -> None:
-        """Render `pages` here and now, their charts shown as if drawn (the build draws them next),
-        and `show` them; nothing when a template fails (the build then reports it where it renders)."""
+        """Render `pages` here and now, with their charts (those missing from the chart cache drawn
+        here when this process has loaded what draws: the preview's build process), and `show` them
+        with their chart files; nothing when a template fails (the build reports it where it
+        renders). A chart not drawn here is shown as the build will draw it."""
         from okrsite.site.charts import with_charts
         from okrsite.site.render import BUILD_LINE, render_pages
 
         if not pages:
             return
-        rendered = render_pages(job, with_charts(site, pages, dirs), markdown, jobs=1)
+        shown, charts = with_charts(site, pages, dirs, draw=True)
+        rendered = render_pages(job, shown, markdown, jobs=1)
         if rendered.error is None:
             marker = BUILD_LINE.encode()
-            show({url: text.replace(marker, line) for url, text in rendered.files.items()})
+            show({**charts, **{url: text.replace(marker, line) for url, text in rendered.files.items()}})
 
     def _language(self, config: SiteConfig, dirs: list[Path], diagnostics: Diagnostics) -> Language:
         """`language:` with the catalogs of the theme chain; a catalog that cannot be read is an error."""

@@ -153,9 +153,9 @@ class PreviewState:
         return sorted({page for stream, page in streams if not _hung_up(stream)})
 
     def show_first(self, pages: dict[str, bytes]) -> None:
-        """Pages a running build rendered ahead of the rest (the open ones): when any differs from
-        what is served now, they are served from here until the build ends, every other page held
-        until then, and the open pages reload now."""
+        """Pages a running build rendered ahead of the rest (the open ones, with their charts): when
+        any differs from what is served now, they are served from here until the build ends, every
+        other file held until then, and the open pages reload now."""
         if all(_holds(self.output, path, page) for path, page in pages.items()):
             return  # the open pages are as they were (a stylesheet saved, another page edited)
         with self._cond:
@@ -164,10 +164,10 @@ class PreviewState:
             self._serial += 1
             self._cond.notify_all()
 
-    def first_page(self, page: str) -> tuple[bytes, Snapshot] | None:
-        """A page shown ahead of the running build, with the state it belongs to."""
+    def first_file(self, path: str) -> tuple[bytes, Snapshot] | None:
+        """A page (or one of its charts) shown ahead of the running build, with the state it belongs to."""
         with self._cond:
-            shown = self._first.get(page) if self._first is not None else None
+            shown = self._first.get(path) if self._first is not None else None
             return None if shown is None else (shown, Snapshot(self._serial, self._pages, self._styles, self._errors))
 
     def wait_first(self, path: str) -> None:
@@ -296,9 +296,12 @@ class PreviewHandler(BaseHTTPRequestHandler):
         except BadPath as exc:
             return self._send_text(HTTPStatus.BAD_REQUEST, f"bad path: {exc}", body=body)
         wanted = page_path(parts, path)
-        first = state.first_page(wanted)
+        first = state.first_file(wanted)
         if first is not None:
-            return self._send(HTTPStatus.OK, self._with_script(*first), CONTENT_TYPES[".html"], body)
+            data, seen = first
+            kind = content_type(Path(wanted))
+            return self._send(HTTPStatus.OK, self._with_script(data, seen) if kind.startswith("text/html") else data,
+                              kind, body)
         state.wait_first(wanted)
         seen = state.snapshot()  # before reading: a page never claims a newer build than it shows
         found = find_in(state.output, parts)

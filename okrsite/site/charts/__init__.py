@@ -36,7 +36,7 @@ from okrsite.site.charts.files import ChartJob
 from okrsite.site.charts.layout import LAYOUTS
 from okrsite.site.charts.palette import palette_for_theme
 from okrsite.site.charts.specs import SUBJECT_WORDS, ChartSpec, Look, Table, chart_spec, relaid, subject_source
-from okrsite.site.charts.workers import Progress, start_drawing
+from okrsite.site.charts.workers import Progress, Result, draw_here, start_drawing
 from okrsite.site.pages import ChartUse, Page
 
 __all__ = ["Chart", "ChartFiles", "ChartStage", "chart_path", "page_specs", "start_charts"]
@@ -127,8 +127,11 @@ def _restored(cache: ChartCache, look: Look, path: str, key: str) -> Linked | No
     return None if kept is None else Linked(kept)
 
 
-def _lookup(keyed: dict[str, ChartSpec], cache: ChartCache) -> tuple[dict[str, Content], list[tuple[str, ChartSpec]]]:
-    """The chart files found in the cache by key, and the specs still to draw."""
+def _lookup(keys: list[tuple[ChartSpec, str]],
+            cache: ChartCache) -> tuple[dict[str, Content], list[tuple[str, ChartSpec]]]:
+    """The chart files found in the cache by key, and the specs still to draw (each key once: the
+    first spec with it)."""
+    keyed = {key: spec for spec, key in reversed(keys)}
     found: dict[str, Content] = {}
     missing: list[tuple[str, ChartSpec]] = []
     for key, spec in sorted(keyed.items(), key=lambda kv: (kv[1].kind, kv[1].name)):
@@ -218,14 +221,49 @@ def _layouts(site: Site, pages: Sequence[Page], look: Look, diagnostics: Diagnos
     return layouts
 
 
-def with_charts(site: Site, pages: Sequence[Page], theme_dirs: list[Path]) -> list[Page]:
+def _jobs(missing: list[tuple[str, ChartSpec]], cache: ChartCache) -> list[ChartJob]:
+    """The images to draw: each once, whatever titles its files have (the process that draws it
+    makes them)."""
+    files_of: dict[str, list[tuple[str, str]]] = {}  # an image's key -> its missing files' (key, title)
+    drawn_as: dict[str, ChartSpec] = {}
+    for key, spec in missing:
+        image = chart_key(spec, as_shown=False)
+        drawn_as.setdefault(image, spec)
+        files_of.setdefault(image, []).append((key, spec.alt))
+    return [ChartJob(drawn_as[image], tuple(files), cache.folder) for image, files in files_of.items()]
+
+
+def _take(drawn: Sequence[ChartJob], results: Sequence[Result], made: dict[str, Content],
+          failed: Callable[[str, str], None]) -> None:
+    """The files made of each drawn image into `made`, by key; `failed(key, why)` for each one not made."""
+    for job, result in zip(drawn, results):
+        made_of_it = [result] * len(job.files) if isinstance(result, str) else result  # no image, no file
+        for (key, _), file in zip(job.files, made_of_it):
+            if isinstance(file, str):
+                failed(key, file)
+            else:
+                made[key] = file if isinstance(file, bytes) else Linked(file)
+
+
+def with_charts(site: Site, pages: Sequence[Page], theme_dirs: list[Path],
+                draw: bool = False) -> tuple[list[Page], dict[str, bytes]]:
     """The pages with the charts they declare, as `start_charts` attaches them when every chart is
-    drawn, and nothing drawn (the preview shows the pages someone is looking at before the build
-    has drawn their charts: okrsite.build.builder)."""
+    drawn; and their chart files that the chart cache has, or (with `draw`) drawn here and kept
+    there. The preview shows the pages someone is looking at, and their charts, before the build
+    has drawn anything (okrsite.build.builder); what is drawn here the build finds in the cache."""
     if not site.config.charts.enabled:
-        return list(pages)
+        return list(pages), {}
     layouts = _layouts(site, pages, _look(site, theme_dirs))
-    return _attach(pages, layouts, {spec.name for specs in layouts for spec in specs.values()})[0]
+    keys = [(spec, chart_key(spec)) for specs in layouts for spec in specs.values()]
+    cache = ChartCache(site.config.cache_dir / "charts")
+    made, missing = _lookup(keys, cache)
+    if draw and missing:
+        to_draw = _jobs(missing, cache)
+        _take(to_draw, draw_here(to_draw), made, lambda key, why: None)  # the build warns
+    files = {chart_path(spec): made[key] for spec, key in keys if key in made}
+    return (_attach(pages, layouts, {spec.name for spec, _ in keys})[0],
+            {path: file.path.read_bytes() if isinstance(file, Linked) else file for path, file in files.items()
+             if isinstance(file, (bytes, Linked))})
 
 
 def start_charts(site: Site, pages: list[Page], theme_dirs: list[Path], diagnostics: Diagnostics,
@@ -251,20 +289,10 @@ def start_charts(site: Site, pages: list[Page], theme_dirs: list[Path], diagnost
     layouts = _layouts(site, pages, look, diagnostics, unspecified)
     every = [spec for specs in layouts for spec in specs.values()]
     keys = [(spec, chart_key(spec)) for spec in every]
-    unique: dict[str, ChartSpec] = {}
-    for spec, key in keys:
-        unique.setdefault(key, spec)
-    made, missing = _lookup(unique, cache)
+    made, missing = _lookup(keys, cache)
     # Charts in the cache, each once: a page restored whole and a page rendered may show the same one.
     cached = len(set(made) | {key for key, _ in restored.sources.values()})
-    # Each image is drawn once, whatever titles its files have; the process that draws it makes them.
-    files_of: dict[str, list[tuple[str, str]]] = {}  # an image's key -> its missing files' (key, title)
-    drawn_as: dict[str, ChartSpec] = {}
-    for key, spec in missing:
-        image = chart_key(spec, as_shown=False)
-        drawn_as.setdefault(image, spec)
-        files_of.setdefault(image, []).append((key, spec.alt))
-    to_draw = [ChartJob(drawn_as[image], tuple(files), cache.folder) for image, files in files_of.items()]
+    to_draw = _jobs(missing, cache)
     if to_draw and progress:
         progress(f"drawing {len(to_draw):,} charts ({len(made):,} from the cache)")
     drawing = start_drawing(to_draw, jobs, progress, drawer)
@@ -285,13 +313,7 @@ def start_charts(site: Site, pages: list[Page], theme_dirs: list[Path], diagnost
                 warned.add(name)
                 diagnostics.warning(Location(spec.source), f"chart {name} could not be drawn: {why}")
 
-        for job, result in zip(to_draw, results):
-            made_of_it = [result] * len(job.files) if isinstance(result, str) else result  # no image, no file
-            for (key, _), file in zip(job.files, made_of_it):
-                if isinstance(file, str):
-                    warn(key, file)
-                else:
-                    made[key] = file if isinstance(file, bytes) else Linked(file)
+        _take(to_draw, results, made, warn)
         files: dict[str, Content] = {}
         sources: dict[str, tuple[str, str]] = {}
         for spec, key in keys:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import multiprocessing
 import os
+import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -38,6 +39,14 @@ def _draw_batch(jobs: Sequence[ChartJob]) -> list[Result]:
         return [f"{type(exc).__name__}: {exc}"] * len(jobs)
     images = draw.draw_many([job.spec for job in jobs])
     return [image if isinstance(image, str) else made_files(job, image) for job, image in zip(jobs, images)]
+
+
+def draw_here(jobs: Sequence[ChartJob]) -> list[Result]:
+    """The jobs drawn in this process, when it has loaded what draws (`load_drawing`: the preview's
+    build process); each an error when it has not, rather than a second of importing."""
+    if "okrsite.site.charts.draw" not in sys.modules:
+        return ["the drawing library is not loaded in this process"] * len(jobs)
+    return _draw_batch(jobs)
 
 
 def load_drawing() -> None:
