@@ -112,7 +112,8 @@ class CheckReport:
                 f"in {self.seconds:.2f} s: no errors{found}")
 
 
-# Pages someone is looking at, rendered ahead of the rest of a build: output path -> bytes (Builder.build).
+# Pages someone is looking at and their charts, rendered ahead of the rest of a build: output path -> bytes
+# (Builder.build).
 ShowFirst = Callable[[dict[str, bytes]], None]
 
 Templates = tuple[tuple[object, ...], "Pending[dict[str, bytes]] | None"]  # environment key, compiled templates
@@ -206,8 +207,10 @@ class Builder:
         # The process that draws a rebuild's few charts and changed scorecard PDFs loads matplotlib now,
         # while this one reads the content (forked before the model: small; none with charts off).
         drawer = language.enter_context(background.helper(load_drawing, fork=forks and config.charts.enabled))
+        reading = self._reading(config)
+        if reading is not None:
+            language.enter_context(reading)  # a failed build leaves no process behind
         files = discover(config.content_dir, config.root)
-        reading = language.enter_context(self._history(config, files.objectives))  # git read beside the next steps
         documents_before = self._restore_documents(config)
         self.progress("reading and checking content")
         site = self._site(config, diagnostics, files, reading)
@@ -407,6 +410,12 @@ class Builder:
             diagnostics.items.append(rendered.error)
         return rendered
 
+    def _reading(self, config: SiteConfig) -> Pending[History] | None:
+        """The git history's read started now, in a forked process, beside the content's (it finds
+        the files itself); None when it is read later, here, given the files the build found (a
+        builder that read it before, the preview: only what changed since is read)."""
+        return None if self.history is not None and self.history.key else self._history(config)
+
     def _history(self, config: SiteConfig, objectives: tuple[Path, ...] | None = None) -> Pending[History]:
         """The versions of each objective file from git (one pass, cached by commit), when on: read
         in a forked process while this one restores its cache and reads the content, asked for
@@ -479,8 +488,11 @@ class Builder:
         findings of these check rules (default: a build's); problems are added to `diagnostics`,
         and errors raise BuildFailed like build()."""
         config = self._config(diagnostics)
-        files = discover(config.content_dir, config.root)
-        with self._history(config, files.objectives) as reading:  # git read while the content is read
+        with contextlib.ExitStack() as stack:
+            reading = self._reading(config)
+            if reading is not None:
+                stack.enter_context(reading)
+            files = discover(config.content_dir, config.root)
             self._restore_documents(config)  # read, never saved (unless given: diff's, checkin's)
             return self._site(config, diagnostics, files, reading, rules)
 
@@ -491,11 +503,11 @@ class Builder:
             raise BuildFailed(diagnostics.sorted())
         return config
 
-    def _site(self, config: SiteConfig, diagnostics: Diagnostics, files: SourceFiles, reading: Pending[History],
-              rules: tuple[str, ...] | None = None) -> Site:
+    def _site(self, config: SiteConfig, diagnostics: Diagnostics, files: SourceFiles,
+              reading: Pending[History] | None, rules: tuple[str, ...] | None = None) -> Site:
         """The checked model of the content `files`, with the findings of these check rules (default:
         those a build runs); errors (and warnings under --strict) raise BuildFailed. `reading`: the
-        git history's read, started by the caller."""
+        git history's read, started by the caller (else here, given the files)."""
         from okrsite.model.checks import BUILD_RULES
 
         site = self._load_site(config, diagnostics, files, reading)
