@@ -613,3 +613,30 @@ def test_a_build_marks_the_cached_charts_it_uses_so_the_others_can_be_pruned(dem
     unused = [path for path in cache.iterdir() if path.stat().st_mtime_ns == 1]
     assert report.charts_drawn == 8 and len(unused) == 8  # the four pictures the edit replaced, in both layouts
     assert len(list(cache.iterdir())) == first.charts_drawn + 8
+
+
+def test_a_value_just_under_its_target_is_labelled_clear_of_the_target(demo_site: Path) -> None:
+    """A check-in just under its target (2,400 of 2,500 page views), labelled above its dot, ran
+    into "Target 2,500 views" on a phone: its label goes below the dot there, to the right of the
+    line coming in, and stays above where it fits (the wide layout)."""
+    from okrsite.build.builder import Builder
+    from okrsite.content.config import load_config
+    from okrsite.diagnostics import Diagnostics
+    from okrsite.site.charts import draw
+    from okrsite.site.charts.palette import default_palette
+    from okrsite.site.charts.specs import Look, chart_spec
+
+    seo = demo_site / "content/objectives/2026-Q1/marketing-seo-visibility.md"
+    seo.write_text(seo.read_text().replace("value: 1720", "value: 2400", 1))
+    diagnostics = Diagnostics()
+    config = load_config(demo_site / "okrsite.yaml", diagnostics)
+    site = Builder(BuildOptions(config.path))._load_site(config, diagnostics)
+    below = {}
+    for layout in LAYOUTS:
+        spec = chart_spec(site, ("kr", "seo-visibility/page-views"), Look("svg", 144, default_palette(), layout))
+        assert spec.data.now_label == "2,400" and spec.data.target_label.text == "Target 2,500 views"
+        draw.draw(spec)
+        trend = draw._template("trend", layout)
+        assert trend.now_text.get_text() == "2,400" and not trend._covers(trend.now_text, trend.target_text)
+        below[layout.suffix] = (trend.now_text.get_verticalalignment(), trend.now_text.get_horizontalalignment())
+    assert below == {"": ("bottom", "center"), "-narrow": ("top", "left")}  # right of the line coming in

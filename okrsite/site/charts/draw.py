@@ -373,7 +373,9 @@ class Trend(Dated):
         self.paint_as_of(data.as_of_x, data.as_of_label, colour)
 
     def _value_labels(self, data: TrendData, colour: dict[str, str], x0: float, x1: float) -> None:
-        """The latest value and the expected one, the higher labelled above, the lower below."""
+        """The latest value and the expected one, the higher labelled above, the lower below; one
+        that would cover the target's label goes below its dot, to the right (a value just under its
+        target, labelled above it, ran into "Target ..." on a phone; the line comes in from the left)."""
         now, expected = data.now, data.expected
         for text, point, label, role in ((self.now_text, now, data.now_label, data.status),
                                          (self.expected_text, expected, data.expected_label, "muted")):
@@ -389,13 +391,32 @@ class Trend(Dated):
                 ha = "right" if share > 0.7 else "left"
             else:
                 ha = "right" if share > 0.88 else "left" if share < 0.06 else "center"
-            transform, va = self.offsets[("up" if above else "down", ha)]
-            text.set_transform(transform)
-            text.set_verticalalignment(va)
             text.set_horizontalalignment(ha)
             text.set_position(point)
             text.set_text(label)
             text.set_color(colour[role])
+            self._above(text, above, ha)
+            if above and data.target is not None and self._near_under(point, data.target) \
+                    and self._covers(text, self.target_text):  # below, and to the right of the line coming in
+                ha = "right" if ha == "right" else "left"
+                text.set_horizontalalignment(ha)
+                self._above(text, False, ha)
+
+    def _above(self, text: Text, above: bool, ha: str) -> None:
+        transform, va = self.offsets[("up" if above else "down", ha)]
+        text.set_transform(transform)
+        text.set_verticalalignment(va)
+
+    def _near_under(self, point: tuple[float, float], target: float) -> bool:
+        """Whether the target's line is so little above the point that the point's label, above it,
+        could reach the target's label (measuring both labels costs a millisecond: most charts
+        are spared it)."""
+        (_, y), (_, line) = self.ax.transData.transform([point, (point[0], target)])
+        return 0 <= line - y <= (7 + 2 * SIZE) * self.fig.dpi / 72
+
+    def _covers(self, text: Text, other: Text) -> bool:
+        renderer = self.fig.canvas.get_renderer()  # type: ignore[attr-defined]
+        return bool(text.get_window_extent(renderer).overlaps(other.get_window_extent(renderer)))
 
 
 class Bars(_Template):
