@@ -20,7 +20,7 @@ from okrsite.build import builder
 from okrsite.build.builder import Builder, BuildOptions, build
 from okrsite.build.state import input_fingerprint, load_state, output_stamps
 from okrsite.diagnostics import BuildFailed, Diagnostics
-from okrsite.site.pages import page_alone, made_alone, site_map
+from okrsite.site.pages import page_alone, site_map
 from tests.conftest import REPO, write
 
 
@@ -606,40 +606,42 @@ def test_the_pages_looked_at_are_shown_first_with_the_bytes_the_build_then_write
 
 
 def test_a_page_made_alone_is_the_page_the_plan_makes(demo_site: Path) -> None:
-    """What the preview shows before the plan is made: the dashboard, every period's page and every
-    page of one objective, project, team or free page, made alone, equal the plan's; every other
-    page (the other lists) waits for the plan."""
+    """What the preview shows before the plan is made: every page of the plan, of every kind, made
+    alone, equals the plan's; a page the site does not have is none."""
     site = Builder(BuildOptions(demo_site / "okrsite.yaml")).load(Diagnostics())
     plan = site_map(site)
-    alone = [page for page in plan if made_alone(page.url)]
-    assert {page.url.split("/")[0] for page in alone} == {"index.html", "periods", "objectives", "projects", "teams",
-                                                          "pages"}
-    assert [page_alone(site, page.url) for page in alone] == alone
-    assert [page.url for page in plan if page not in alone and page_alone(site, page.url)] == []
-    assert not any(map(made_alone, ["projects/index.html", "teams/index.html", "periods/index.html",
-                                    "periods/2026-Q1/scorecard/index.html", "alignment/2026-Q1/index.html"]))
-    assert page_alone(site, "objectives/gone/index.html") is None
+    assert {page.url.split("/")[0] for page in plan} == {
+        "index.html", "404.html", "attention", "alignment", "portfolio", "periods", "teams", "projects", "changes",
+        "objectives", "pages"}
+    assert [page_alone(site, page.url) for page in plan] == plan
+    for gone in ("objectives/gone/index.html", "periods/1999-Q1/index.html", "alignment/1999-Q1/index.html",
+                 "nowhere/index.html", "objectives/seo-visibility/index.htm"):
+        assert page_alone(site, gone) is None
 
 
-def test_open_pages_made_alone_are_shown_before_the_plan_with_the_last_navigation(
+def test_open_pages_are_shown_before_the_plan_with_the_last_navigation(
         demo_site_with_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """An open objective page is rendered before the page plan is made (with the last build's
-    navigation), as the build then writes it; with a list page open too, all wait for the plan."""
+    """Open pages (an objective's, and a list: alignment) are rendered before the page plan is made,
+    with the last build's navigation, as the build then writes them; a builder that has made no
+    plan yet shows nothing first."""
     config = demo_site_with_cache / "okrsite.yaml"
     output = demo_site_with_cache / "output"
-    builder = Builder(BuildOptions(config))
-    builder.build()
-    planned: list[str] = []
-    monkeypatch.setattr("okrsite.site.pages.site_map", lambda site: (planned.append("plan"), site_map(site))[1])
     seo = demo_site_with_cache / "content/objectives/2026-Q1/marketing-seo-visibility.md"
-    for value, first in (("2100", ["objectives/seo-visibility/index.html"]),
-                         ("2200", ["objectives/seo-visibility/index.html", "alignment/2026-Q1/index.html"])):
-        seo.write_text(re.sub(r"value: (1720|2100)\b", f"value: {value}", seo.read_text(), count=1))
-        shown: list[tuple[dict[str, bytes], list[str]]] = []
+    first = ["objectives/seo-visibility/index.html", "alignment/2026-Q1/index.html"]
+    shown: list[tuple[dict[str, bytes], list[str]]] = []
+    planned: list[str] = []
+    builder = Builder(BuildOptions(config))
+    seo.write_text(seo.read_text().replace("value: 1720", "value: 2100", 1))
+    builder.build(first, lambda pages: shown.append((pages, list(planned))))
+    assert shown == []  # no plan made yet: no navigation to show them with
+    monkeypatch.setattr("okrsite.site.pages.site_map", lambda site: (planned.append("plan"), site_map(site))[1])
+    for value in ("2200", "2300"):
+        seo.write_text(re.sub(r"value: (2100|2200)\b", f"value: {value}", seo.read_text(), count=1))
+        shown.clear()
         planned.clear()
         builder.build(first, lambda pages: shown.append((pages, list(planned))))
         [(files, planned_then)] = shown
         pages = {path: data for path, data in files.items() if path.endswith(".html")}
-        assert sorted(pages) == sorted(first) and planned_then == ([] if len(first) == 1 else ["plan"])
+        assert sorted(pages) == sorted(first) and planned_then == []
         assert files == {path: (output / path).read_bytes() for path in files}
         assert f"{value[0]},{value[1:]}".encode() in pages[first[0]]

@@ -150,9 +150,10 @@ class Builder:
         charts and exports speak the site's language for the length of the build, and no longer.
 
         `first`: pages someone is looking at (the preview's open pages, as output paths). Those
-        the site has are rendered as soon as they can be made, and handed to `show_first` with
-        their chart files, the bytes the build then writes, before the rest of the build; nothing
-        is handed over when the content has errors or a template fails.
+        the site has are made alone and rendered as soon as the model is, and handed to
+        `show_first` with their chart files, the bytes the build then writes, before the rest of
+        the build; nothing is handed over when the content has errors, a template fails, or this
+        builder has made no page plan yet (its navigation is the last plan's).
         """
         with contextlib.ExitStack() as language:
             report = self._build(language, first=frozenset(first), show_first=show_first)
@@ -219,12 +220,10 @@ class Builder:
         exports = language.enter_context(background.start(  # a failed build leaves no process behind
             lambda: {**copied_files(site, dirs), **export_files(site)}, fork=forks))
         markdown = self._markdown(config)
-        # Open pages that can be made alone (the page of the file being edited, the dashboard, a period's
-        # page) are shown before the plan is made, with the last plan's navigation (should it have
-        # changed, the build writes them otherwise, and they reload once more); others after the plan.
-        looking = show_first is not None and not prime
-        alone = looking and self.navigation is not None and all(map(site_pages.made_alone, first))
-        if alone:
+        # The open pages are made alone and shown before the plan is made, with the last plan's
+        # navigation (should it have changed, the build writes them otherwise, and they reload once
+        # more); a builder that has made no plan yet shows nothing first.
+        if show_first is not None and not prime and self.navigation is not None:
             env = self._environment(templates, dirs, build_info, markdown)
             self._first_look([page for url in sorted(first) if (page := site_pages.page_alone(site, url))],
                              site, dirs, _render_job(site, env, self.navigation), markdown, build_line(env, build_info),
@@ -237,9 +236,6 @@ class Builder:
         nav = self.navigation = site_pages.navigation(pages)
         line = build_line(env, build_info)
         job = _render_job(site, env, nav)
-        if looking and not alone:
-            self._first_look([page for page in pages if page.url in first], site, dirs, job, markdown, line,
-                             show_first)
         page_cache = PageCache(config.cache_dir / PAGES_FOLDER)
         reuse = plan_reuse(pages, _shared_digest(site, dirs, build_info, nav), previous, config.output_dir, page_cache,
                            previous is not None and previous.extra.get("build_line") == line.decode(), self.digested)

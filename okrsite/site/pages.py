@@ -465,40 +465,32 @@ def not_found_page(site: Site) -> Page:
     return Page("404.html", "404.html", _("Page not found"), {}, base=base, depends="context")
 
 
-# The folders whose pages show one object each (objectives/x/, projects/x/, teams/x/, pages/x/...).
-OBJECT_FOLDERS = ("objectives", "projects", "teams", "pages")
-
-
-def made_alone(url: str) -> bool:
-    """Whether `page_alone` makes the page at `url`: the dashboard, a period's page and the pages of
-    one objective, project, team or free page; not the other lists, which take more of the plan."""
-    folder, _, rest = url.partition("/")
-    if url == "index.html" or (folder == "periods" and rest.count("/") == 1 and rest.endswith("/index.html")):
-        return True
-    return folder in OBJECT_FOLDERS and rest.endswith("/index.html") and (folder == "pages" or rest.count("/") == 1)
-
-
 def page_alone(site: Site, url: str) -> Page | None:
-    """The page at `url`, made alone as `site_map` makes it (the preview shows an open page before
-    the plan is made): for the pages `made_alone` names; None when the site has no such page."""
+    """The page at `url`, made as `site_map` makes it but without the rest of the plan (the preview
+    shows an open page before the plan is made); None when the site has no such page. A page of one
+    object costs its own context; a list page, what its kind costs in the plan."""
     folder, _, rest = url.partition("/")
     name = rest.removesuffix("/index.html")
-    if url == "index.html":
-        page: Page | None = dashboard(site, len(attention.owed(site)))
-    elif folder == "periods" and name in site.periods:
-        page = period_page(site, name)
-    elif folder == "objectives" and name in site.objectives:
-        page = objective_page(site, site.objectives[name])
+    if folder == "objectives" and name in site.objectives:
+        found: list[Page] = [objective_page(site, site.objectives[name])]
     elif folder == "projects" and name in site.projects:
-        page = project_page(site, site.projects[name], portfolio.lane_reason(site, site.projects[name]))
+        found = [project_page(site, site.projects[name], portfolio.lane_reason(site, site.projects[name]))]
     elif folder == "teams" and name in site.teams:
-        page = team_page(site, site.teams[name])
+        found = [team_page(site, site.teams[name])]
     elif folder == "pages":
         found = [free_page(site, index) for index, free in enumerate(site.pages) if free.slug == name]
-        page = found[0] if found else None
+    elif folder == "periods":
+        found = ([period_page(site, name)] if name in site.periods else
+                 [periods_index(site)] if name == "index.html" else scorecard_pages(site))
     else:
-        return None
-    return page if page is not None and page.url == url else None
+        found = {"index.html": lambda: [dashboard(site, len(attention.owed(site)))],
+                 "attention": lambda: [attention_page(site, attention.owed(site))],
+                 "alignment": lambda: alignment_pages(site),
+                 "portfolio": lambda: portfolio_pages(site, portfolio.reasons(site)),
+                 "projects": lambda: [projects_index(site)], "teams": lambda: [teams_index(site)],
+                 "changes": lambda: [changes_page(site)], "404.html": lambda: [not_found_page(site)],
+                 }.get(folder, list)()
+    return next((page for page in found if page.url == url), None)
 
 
 def site_map(site: Site) -> list[Page]:
