@@ -125,7 +125,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--saves", type=int, default=15, help="edits to time (default 15)")
     parser.add_argument("--poll", action="store_true", help="watch by polling, as `okrsite serve --poll` does")
     parser.add_argument("--page", metavar="PATH", help="the page open while saving (default: the edited objective's, "
-                                                       "e.g. / for the dashboard)")
+                                                       "e.g. / for the dashboard): one the edit changes, as a page "
+                                                       "the save leaves as it was does not reload")
     parser.add_argument("--json", type=Path, metavar="PATH", help="also write every figure to PATH")
     args = parser.parse_args(argv)
     if args.in_place and not args.site:

@@ -263,7 +263,8 @@ def test_an_open_page_reloads_as_soon_as_it_is_rendered_and_the_rest_follows(dem
         first = events.next()
         shown: list[list[str]] = []
         show_first = preview.state.show_first
-        preview.state.show_first = lambda pages: (shown.append(sorted(pages)), show_first(pages))  # type: ignore[method-assign]
+        preview.state.show_first = lambda pages, asked: (  # type: ignore[method-assign]
+            shown.append(sorted(pages)), show_first(pages, asked))
         assert preview.state.open_pages() == ["objectives/seo-visibility/index.html"]
 
         objective.write_text(objective.read_text().replace("title: Improve", "title: Really improve", 1))
@@ -325,6 +326,28 @@ def test_while_pages_are_shown_first_other_pages_wait_for_the_build_and_static_f
         state.show_first({"index.html": b"<html><body>shown</body></html>"})
         state.built(state.output, ["index.html"])  # the build wrote it otherwise (the file did not change)
         assert state.snapshot().pages == pages + 3
+
+
+def test_an_open_page_the_save_did_not_change_does_not_reload(demo_site_with_cache: Path) -> None:
+    """The open pages found as served (another page edited): no reload, neither at once nor when the
+    build ends; but a page asked for and not made (gone) reloads at the end, and so do all when a
+    theme file or a content asset they load changed."""
+    with preview_of(demo_site_with_cache) as preview:
+        state = preview.state
+        dashboard = (state.output / "index.html").read_bytes()
+        pages = state.snapshot().pages
+        for asked, changed, reloads in (
+                (["index.html"], ["objectives/seo-visibility/index.html"], False),
+                (["index.html", "objectives/gone/index.html"], ["objectives/gone/index.html"], True),
+                (["index.html"], ["static/search-box.js", "objectives/seo-visibility/index.html"], True),
+                (["index.html"], ["assets/logo.svg"], True),
+                (["index.html"], ["static/style.css"], False)):
+            state.building()
+            state.show_first({"index.html": dashboard}, asked)
+            assert state.snapshot().pages == pages and state.first_file("index.html") is None
+            state.built(state.output, changed)
+            pages, was = state.snapshot().pages, pages
+            assert pages == was + reloads, (asked, changed)
 
 
 def test_a_failed_build_sends_its_diagnostics_and_keeps_the_last_good_site(demo_site_with_cache: Path) -> None:

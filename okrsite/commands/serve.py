@@ -110,7 +110,8 @@ class Preview:
     def _rebuild(self) -> None:
         self.state.building()
         try:
-            report = self.builder.build(self.state.open_pages(), self.state.show_first)
+            looked_at = self.state.open_pages()
+            report = self.builder.build(looked_at, lambda pages: self.state.show_first(pages, looked_at))
         except BuildFailed as failed:
             self._say("\n".join(map(str, failed.diagnostics)), err=True)
             errors = sum(d.severity == "error" for d in failed.diagnostics)

@@ -152,12 +152,17 @@ class PreviewState:
             streams = list(self._open.items())
         return sorted({page for stream, page in streams if not _hung_up(stream)})
 
-    def show_first(self, pages: dict[str, bytes]) -> None:
-        """Pages a running build rendered ahead of the rest (the open ones, with their charts): when
-        any differs from what is served now, they are served from here until the build ends, every
-        other file held until then, and the open pages reload now."""
+    def show_first(self, pages: dict[str, bytes], asked: Iterable[str] = ()) -> None:
+        """Pages a running build rendered ahead of the rest (the open ones, `asked`, with their
+        charts): when any differs from what is served now, they are served from here until the
+        build ends, every other file held until then, and the open pages reload now. When all are
+        as served and none asked for is missing, the open pages are current: they reload neither
+        now nor when the build ends (unless it changes a file they load, `built`)."""
         if all(_holds(self.output, path, page) for path, page in pages.items()):
-            return  # the open pages are as they were (a stylesheet saved, another page edited)
+            if set(asked) <= set(pages):  # (a page asked for and not made: gone, it reloads at the end)
+                with self._cond:
+                    self._first = {}
+            return
         with self._cond:
             self._first = dict(pages)
             self._pages += 1
@@ -187,15 +192,18 @@ class PreviewState:
             self._building = True
 
     def built(self, output: Path, changed: Iterable[str]) -> None:
-        """A good build: pages reload when anything but stylesheets changed, unless they reloaded
-        when the build showed them first, as it has written them (what else they load waited for it)."""
+        """A good build: pages reload when anything but stylesheets changed, unless the open pages
+        are current: shown first as the build then wrote them (what else they load waited for it),
+        or found unchanged, and no theme file or content asset that a page loads changed."""
         changed = list(changed)
         with self._cond:
             shown = self._first
-        current = shown is not None and all(_holds(output, path, page) for path, page in shown.items())
+        others = [path for path in changed if not path.endswith(".css")]
+        current = shown is not None and all(_holds(output, path, page) for path, page in shown.items()) \
+            and not any(path.startswith(("static/", "assets/")) for path in others)
         with self._cond:
             self.output = output
-            if any(not path.endswith(".css") for path in changed) and not current:
+            if others and not current:
                 self._pages += 1
             elif any(path.endswith(".css") for path in changed):
                 self._styles += 1
