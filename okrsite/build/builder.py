@@ -208,10 +208,7 @@ class Builder:
         # The process that draws a rebuild's few charts and changed scorecard PDFs loads matplotlib now,
         # while this one reads the content (forked before the model: small; none with charts off).
         drawer = language.enter_context(background.helper(load_drawing, fork=forks and config.charts.enabled))
-        reading = self._reading(config)
-        if reading is not None:
-            language.enter_context(reading)  # a failed build leaves no process behind
-        files = discover(config.content_dir, config.root)
+        files, reading = self._content(config, language)
         documents_before = self._restore_documents(config)
         self.progress("reading and checking content")
         site = self._site(config, diagnostics, files, reading)
@@ -406,11 +403,16 @@ class Builder:
             diagnostics.items.append(rendered.error)
         return rendered
 
-    def _reading(self, config: SiteConfig) -> Pending[History] | None:
-        """The git history's read started now, in a forked process, beside the content's (it finds
-        the files itself); None when it is read later, here, given the files the build found (a
-        builder that read it before, the preview: only what changed since is read)."""
-        return None if self.history is not None and self.history.key else self._history(config)
+    def _content(self, config: SiteConfig,
+                 stack: contextlib.ExitStack) -> tuple[SourceFiles, Pending[History] | None]:
+        """The content's files, and the git history's read started first, in a forked process
+        beside the content's (it finds the files itself; stopped with `stack`); no read yet when it
+        is read later, here, given the files (a builder that read it before, the preview: only what
+        changed since is read)."""
+        reading = None if self.history is not None and self.history.key else self._history(config)
+        if reading is not None:
+            stack.enter_context(reading)  # a failed build leaves no process behind
+        return discover(config.content_dir, config.root), reading
 
     def _history(self, config: SiteConfig, objectives: tuple[Path, ...] | None = None) -> Pending[History]:
         """The versions of each objective file from git (one pass, cached by commit), when on: read
@@ -485,10 +487,7 @@ class Builder:
         and errors raise BuildFailed like build()."""
         config = self._config(diagnostics)
         with contextlib.ExitStack() as stack:
-            reading = self._reading(config)
-            if reading is not None:
-                stack.enter_context(reading)
-            files = discover(config.content_dir, config.root)
+            files, reading = self._content(config, stack)
             self._restore_documents(config)  # read, never saved (unless given: diff's, checkin's)
             return self._site(config, diagnostics, files, reading, rules)
 
