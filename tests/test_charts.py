@@ -27,7 +27,7 @@ from okrsite.build.builder import BuildOptions, BuildReport, build
 from okrsite.commands.cli import main
 from okrsite.site.formatting import grade, number, percent, unit_for
 from okrsite.site.charts.layout import LAYOUTS
-from tests.conftest import REPO, write
+from tests.conftest import REPO, mode_of, write
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -240,6 +240,19 @@ def test_the_outputs_chart_files_are_the_caches_files_linked_and_copied_where_li
     assert again.charts_drawn == 0 and again.charts_cached == first.charts_drawn
     assert charts_of(demo_site / "output") == shown
     assert not any((demo_site / "output/charts" / name).stat().st_ino in cached for name in shown)
+
+
+def test_a_web_server_running_as_another_user_can_read_every_file_a_build_writes(
+        demo_site: Path, usual_umask: None) -> None:
+    """The output is served by another user (a web server on the intranet, rsync to its folder):
+    under the usual umask each file the build makes is readable by all, the charts linked from
+    the cache included (a temporary file's 0600 was theirs until charts FORMAT_VERSION 6)."""
+    build_site(demo_site)
+    made = [path for folder in ("output", ".okrsite-cache") for path in (demo_site / folder).rglob("*")
+            if path.is_file()]
+    assert len(charts_of(demo_site / "output")) > 40 and len(made) > 200
+    assert {path.relative_to(demo_site).as_posix(): oct(mode_of(path)) for path in made
+            if mode_of(path) != 0o644} == {}
 
 
 def test_one_changed_checkin_redraws_only_its_own_charts(demo_site_with_cache: Path) -> None:

@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from okrsite.commands.cli import main
-from tests.conftest import REPO, write
+from tests.conftest import REPO, mode_of, write
 
 CONFIG = "title: Imported OKRs\nas_of: 2026-05-14\n"
 
@@ -263,6 +263,17 @@ def test_existing_files_are_kept_without_force_and_replaced_with_it(site: Path, 
     assert main(["import", "okrs.csv", "--force"]) == 0
     assert "replaced content/objectives/2026-Q1/grow.md (1 key result)" in capsys.readouterr().out
     assert front(target)["title"] == "Grow"
+
+
+def test_new_files_get_the_umasks_mode_and_replaced_ones_keep_theirs(site: Path, usual_umask: None) -> None:
+    """Files a teammate or the web server must read: not the 0600 of a temporary file."""
+    mine = write(site, "content/objectives/2026-Q1/grow.md", "---\ntitle: Mine\n---\n")
+    mine.chmod(0o640)
+    sheet(site, "objective,key result,start,target,period\nGrow,Views,0,10,2026-Q1\nShrink,Costs,10,0,2026-Q1\n")
+    assert main(["import", "okrs.csv", "--force"]) == 0
+    assert front(mine)["title"] == "Grow" and mode_of(mine) == 0o640
+    assert mode_of(site / "content/objectives/2026-Q1/shrink.md") == 0o644
+    assert sorted(path.name for path in mine.parent.iterdir()) == ["grow.md", "shrink.md"]  # no temporary left
 
 
 def test_dry_run_lists_the_files_and_writes_nothing(site: Path, capsys) -> None:

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Self
+
+from okrsite.atomic import replace_file
 
 
 def read_cache(path: Path, format_tag: str) -> Any | None:
@@ -26,24 +27,14 @@ def read_cache(path: Path, format_tag: str) -> Any | None:
 
 
 def write_cache(path: Path, format_tag: str, payload: Any) -> None:
-    """Keep a file for the next build; one that cannot be written (a full disk) is left out,
-    which costs the next build time, and fails no build whose output is already written."""
-    if not write_atomically(path, json.dumps({"format": format_tag, "payload": payload}).encode("utf-8")):
-        remove_cache(path)  # an old file must not outlive the build that replaced its subject
-
-
-def write_atomically(path: Path, data: bytes) -> bool:
-    """Write a cache file whole or not at all (a temporary file renamed into place); False when
-    it could not be written."""
-    temporary = path.with_name(path.name + ".tmp")
+    """Keep a file for the next build, whole or not at all; one that cannot be written (a full
+    disk) is left out, which costs the next build time, and fails no build whose output is
+    already written."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        temporary.write_bytes(data)
-        os.replace(temporary, path)
+        replace_file(path, json.dumps({"format": format_tag, "payload": payload}).encode("utf-8"))
     except OSError:
-        remove_cache(temporary)
-        return False
-    return True
+        remove_cache(path)  # an old file must not outlive the build that replaced its subject
 
 
 def remove_cache(path: Path) -> None:

@@ -12,11 +12,9 @@ import datetime as dt
 import difflib
 import json
 import math
-import os
 import re
 import stat
 import sys
-import tempfile
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -24,6 +22,7 @@ from typing import Any
 
 import yaml
 
+from okrsite.atomic import replace_file
 from okrsite.build.builder import DOCUMENTS_FILE, BuildOptions, Builder
 from okrsite.content.config import SiteConfig, load_config
 from okrsite.content.edit import Edit, EditError, FrontMatter, Item, key_result_nodes, value_of
@@ -287,17 +286,9 @@ def _replace(path: Path, before: bytes, data: bytes) -> None:
     """Write atomically (a temporary file beside it, then a rename), keeping the file's mode;
     refuse when the file changed since it was read."""
     mode = stat.S_IMODE(path.stat().st_mode)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-        os.chmod(temporary, mode)
-        if path.read_bytes() != before:
-            raise Refused(f"{path.name} changed while the check-in was being added; run it again")
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    if path.read_bytes() != before:
+        raise Refused(f"{path.name} changed while the check-in was being added; run it again")
+    replace_file(path, data, mode)
 
 
 def _suggest(word: str, choices: Any) -> str:

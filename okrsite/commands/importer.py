@@ -10,14 +10,15 @@ Each file is checked by loading it back before anything is written.
 from __future__ import annotations
 
 import os
+import stat
 import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
 import yaml
 
+from okrsite.atomic import replace_file
 from okrsite.content.sheets import cells
 from okrsite.content.config import load_config
 from okrsite.content.sheets.read import SheetError, read_sheet
@@ -131,16 +132,15 @@ def _shown(path: Path) -> str:
 
 
 def _write(path: Path, text: str) -> None:
-    """Write through a temporary file and a rename: a file is never half written."""
+    """Write through a temporary file and a rename: a file is never half written. A file replaced
+    (--force) keeps its mode; a new one gets the umask's, as an editor would make it."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".okrsite-import-", suffix=".tmp")
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-        os.replace(temporary, path)  # replaces a link itself, never the file it points to
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+        found = path.lstat()
+    except FileNotFoundError:
+        found = None
+    mode = stat.S_IMODE(found.st_mode) if found is not None and stat.S_ISREG(found.st_mode) else None
+    replace_file(path, text.encode("utf-8"), mode)  # replaces a link itself, never the file it points to
 
 
 def run(options: ImportOptions, out: TextIO | None = None, err: TextIO | None = None) -> int:

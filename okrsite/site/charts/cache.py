@@ -22,14 +22,14 @@ import hashlib
 import json
 import os
 import stat
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from okrsite import __version__, installed_version
+from okrsite.atomic import replace_file
 from okrsite.site.charts.specs import ChartSpec
 
-FORMAT_VERSION = 5  # bump when draw.py changes what it draws, or what a chart file adds to it
+FORMAT_VERSION = 6  # bump when draw.py changes what it draws, or what a chart file adds to it
 
 
 _FIELDS: dict[type, tuple[str, ...]] = {}
@@ -119,15 +119,9 @@ class ChartCache:
         with contextlib.suppress(OSError):
             if stat.S_ISREG(target.lstat().st_mode):
                 return target
-        temporary = None  # what stands there else (a symbolic link) is replaced
-        try:
+        try:  # what stands there else (a symbolic link) is replaced
             self.folder.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".", suffix=".tmp")
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(data)
-            os.replace(temporary, target)
+            replace_file(target, data)
         except OSError:
-            if temporary is not None:
-                Path(temporary).unlink(missing_ok=True)
             return None
         return target

@@ -1,0 +1,38 @@
+"""Files replaced whole or not at all: a new file beside the target, renamed into place.
+
+One helper for every writer that replaces a file others may read while it is written (the
+chart cache shared by a build's processes, content files an import or a check-in rewrites):
+a reader sees the old bytes or the new, never half of them, and a symbolic link at the target
+is replaced, never followed. The new file is made as `open()` makes one, with the umask's
+mode: `tempfile.mkstemp` makes it 0600, which left every chart an output links to the chart
+cache unreadable to the web server that serves the output.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+_CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+
+
+def replace_file(path: Path, data: bytes, mode: int | None = None) -> None:
+    """Make `path` hold `data`, through a temporary file in its folder (which must exist). `mode`:
+    the new file's permission bits exactly (a check-in keeps the file's own); None: 0666 less the
+    umask. OSError when it cannot be done; the temporary file is gone then."""
+    while True:
+        temporary = path.with_name(f".{path.name}.{os.urandom(6).hex()}.tmp")
+        try:
+            handle = os.open(temporary, _CREATE, 0o666)
+        except FileExistsError:  # another writer's name, or one a stopped writer left
+            continue
+        break
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        if mode is not None:
+            os.chmod(temporary, mode)
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
