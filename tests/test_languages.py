@@ -92,6 +92,16 @@ def test_german_numbers_group_thousands_with_a_dot(german: Path) -> None:
     assert "120,200" not in portfolio
 
 
+def test_every_count_beside_a_heading_is_a_number_of_the_sites_language() -> None:
+    """A heading's count badge reads "1.000" on a German page of 1,000 objectives, not "1000": the
+    theme passes each through `number`, as every other figure."""
+    counts = [span for path in sorted((builtin_theme_dir() / "templates").glob("*.html"))
+              for span in re.findall(r'<span class="count">(.*?)</span>', path.read_text(encoding="utf-8"))]
+    figures = [figure for span in counts for figure in re.findall(r"\{\{(.*?)\}\}", span)]
+    assert len(counts) > 20 and len(figures) >= len(counts)
+    assert [figure for figure in figures if not figure.strip().endswith("|number")] == []
+
+
 def test_a_chart_speaks_german_in_its_alt_text_caption_tables_and_image(german: Path) -> None:
     page = _read(german, "index.html")
     assert (f'alt="Q2 2026: 8 Ziele, 1 im Verzug, 2 gefährdet, 4 im Plan, 0 nicht begonnen, 1 erledigt (und 1 Entwurf '
