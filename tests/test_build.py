@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -121,10 +122,19 @@ def test_the_sitemap_lists_absolute_urls_only_when_site_url_is_set(demo_site_wit
     build(BuildOptions(config))
     sitemap = (demo_site_with_cache / "output/sitemap.xml").read_text()
     assert "<loc>https://northwind.github.io/northwind-okrs/objectives/seo-visibility/</loc>" in sitemap
+    # each page at its canonical address: alignment/ and portfolio/ are the default period's pages
+    base = "https://northwind.github.io/northwind-okrs/"
+    locs = re.findall(r"<loc>(.*?)</loc>", sitemap)
+    assert base + "alignment/2026-Q2/" in locs and base + "alignment/" not in locs and base + "portfolio/" not in locs
+    for loc in locs:
+        page = (demo_site_with_cache / "output" / loc.removeprefix(base) / "index.html").read_text()
+        assert f'<link rel="canonical" href="{loc}">' in page, loc
     config.write_text("\n".join(line for line in config.read_text().splitlines()
                                 if not line.startswith("site_url")))
     build(BuildOptions(config))
     assert not (demo_site_with_cache / "output/sitemap.xml").exists()
+    # without an address, the feed's id is still an IRI (no spaces)
+    assert "<id>urn:okrsite:Northwind%20Analytics%20OKRs</id>" in (demo_site_with_cache / "output/feed.xml").read_text()
 
 
 def test_the_404_page_links_from_the_site_url_path(built_demo: Path) -> None:

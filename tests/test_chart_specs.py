@@ -241,6 +241,19 @@ def test_the_period_overview_counts_objectives_by_status(tmp_path: Path) -> None
 
 
 
+def test_the_period_overview_shows_the_furthest_behind_first_whatever_their_priority(tmp_path: Path) -> None:
+    """Its caption says "furthest behind": an off-track objective of no priority comes before an
+    at-risk P0 one (lists sort by priority; this chart did too, and put the worst last)."""
+    write(tmp_path / "site", "content/objectives/shrink.md",
+          OBJECTIVE.format(id="shrink", title="Shrink", krs=UNTOUCHED.replace("untouched", "costs")))
+    site = load_site(tmp_path, PAGE_VIEWS + LAUNCHED, title="Grow\npriority: 0")
+    assert (site.objectives["grow"].status, site.objectives["shrink"].status) == ("at-risk", "off-track")
+    spec = period_overview(site, "2026-Q1", LOOK)
+    assert [row.label.text for row in spec.data.rows] == ["Shrink", "Grow"]
+    assert [row[0] for row in spec.tables[1].rows] == ["Shrink", "Grow"]
+    assert "furthest behind: Shrink 0%; Grow " in spec.alt
+
+
 def test_an_ended_period_overview_shows_the_closing_grade_where_one_was_set(tmp_path: Path) -> None:
     site = load_site(tmp_path, PAGE_VIEWS, title="Grow\nclosed: {grade: 0.9, note: Agreed at the review}",
                      as_of="2026-04-15")

@@ -218,7 +218,7 @@ def test_the_scorecard_pdf_speaks_german_with_german_dates_and_numbers(german: P
                   "1 Entwurf noch ohne Schlüsselergebnisse", "Übergeordnete Ziele (3)", "Unterstützende Ziele (5)",
                   "Fortschritt; | wo er jetzt sein sollte", "11 Pkt. zurück", "40 Pkt. voraus",
                   "Schlüsselergebnisse am weitesten zurück (10)", "und 4 weitere Schlüsselergebnisse",
-                  "Projekte mit Verspätung oder über Budget (1)", "6 Tage verspätet, Budget bei 116 %, Stunden bei 117 %",
+                  "Projekte mit Verspätung oder über Budget (2)", "6 Tage verspätet, Budget bei 116 %, Stunden bei 117 %",
                   "Spuren des Portfolios", "Stoppen?", "Vorantreiben", f"okrsite {__version__} · der vollständige Bericht: "):
         assert words in text
     ended = pdf_text(german / "periods/2026-Q1/scorecard.pdf").replace(NBSP, " ")

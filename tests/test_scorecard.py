@@ -102,6 +102,20 @@ def test_the_key_results_most_behind_come_first_with_their_points_behind(demo: P
     assert re.search(r"late by 6 days, 116% of budget spent, 117% of hours used", text)
 
 
+def test_the_default_periods_scorecard_lists_the_late_projects_the_dashboard_counts(demo: Path) -> None:
+    """The Q1 blog push is still open and 44 days late: news now, so the dashboard counts it and the
+    default period's scorecard lists it too (it said 1 against the dashboard's 2)."""
+    dashboard = (demo / "index.html").read_text()
+    shown = int(re.search(r'<span class="stat__value">(\d+)</span>\s*<span class="stat__label">projects? late or over '
+                          r'budget', dashboard).group(1))
+    card = (demo / "periods/2026-Q2/scorecard/index.html").read_text()
+    assert f'Projects late or over budget <span class="count">{shown}</span>' in card
+    text = pdf_text(demo / "periods/2026-Q2/scorecard.pdf")
+    assert f"Projects late or over budget ({shown})" in text
+    for title in ("Publish 10 new blog posts", "Columnar cache for aggregate dashboard queries"):
+        assert title in dashboard and title in card and title in text
+
+
 def test_an_ended_period_shows_grades_and_done_or_not_done(demo: Path) -> None:
     okrs = json.loads((demo / "okrs.json").read_text())
     text = pdf_text(demo / "periods/2026-Q1/scorecard.pdf")

@@ -60,8 +60,9 @@ LANE_MEANINGS = {
     "halt": "supports nothing still open: every objective and key result it supports is done, dropped or in an "
             "ended period, or it supports none",
     "review": "late, or behind its plan on schedule or cost (SPI or CPI below 0.85)",
-    "push": "healthy, and moves a key result or objective that is at risk or off track",
-    "keep": "healthy, and what it supports is on track",
+    "push": "not in review (not late, SPI and CPI 0.85 or more), and moves a key result or objective that is at "
+            "risk or off track",
+    "keep": "not in review, and what it supports is on track",
 }
 
 # Once a period has ended, pace no longer applies: a key result or objective is done, or it is
@@ -87,12 +88,21 @@ def rank(status: str) -> int:
     return _RANK.get(status, len(_RANK))
 
 
+def _worst(item: Any) -> tuple[Any, ...]:
+    return rank(item.status), item.progress - item.expected, item.id
+
+
+def worst_first(items: Iterable[Any]) -> list[Any]:
+    """Worst status first, then furthest behind pace, then by id: what a chart of the furthest
+    behind shows, whatever their priority."""
+    return sorted(items, key=_worst)
+
+
 def by_status(items: Iterable[Any]) -> list[Any]:
-    """By priority (P0 first, none last), then worst status first, then furthest behind pace,
-    then by id: the order a manager reads in."""
+    """By priority (P0 first, none last), then worst first: the order a manager reads lists in."""
     def key(item: Any) -> tuple[Any, ...]:
         priority = getattr(item, "priority", None)
-        return (4 if priority is None else priority, rank(item.status), item.progress - item.expected, item.id)
+        return (4 if priority is None else priority, *_worst(item))
     return sorted(items, key=key)
 
 

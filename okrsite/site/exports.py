@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import urllib.parse
 from collections.abc import Callable
 from dataclasses import fields
 from typing import Any
@@ -159,7 +160,7 @@ def atom_feed(site: Site) -> bytes:
     """The newest news of the changes page, one entry each (a reader lists, links and marks each
     on its own); ids stable across builds; links absolute when site_url is set."""
     entries = changes.weekly(site).items[:FEED_ENTRIES]
-    feed_id = site.config.site_url or f"urn:okrsite:{site.config.title}"
+    feed_id = site.config.site_url or f"urn:okrsite:{urllib.parse.quote(site.config.title, safe='')}"  # an IRI: no spaces
     updated = entries[0].date if entries else site.as_of
     lines = ['<?xml version="1.0" encoding="utf-8"?>',
              '<feed xmlns="http://www.w3.org/2005/Atom">',
@@ -189,13 +190,14 @@ def atom_feed(site: Site) -> bytes:
 
 
 def sitemap(site: Site, pages: list[Page]) -> bytes | None:
-    """Absolute URLs of every page; only possible when site_url is set."""
+    """Absolute URLs of every page at its own address (a page shown at a second address, such as
+    `alignment/`, is listed at its canonical one); only possible when site_url is set."""
     if not site.config.site_url:
         return None
     lines = ['<?xml version="1.0" encoding="utf-8"?>',
              '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
     for page in sorted(pages, key=lambda p: p.url):
-        if page.url == "404.html":
+        if page.url == "404.html" or page.copy_of is not None:
             continue
         path = page.url.removesuffix("index.html") if site.config.pretty_urls else page.url
         lines.append(f"  <url><loc>{escape(_absolute(site, path))}</loc></url>")

@@ -181,7 +181,7 @@ def dashboard(site: Site, owed: int) -> Page:
     """The default period at a glance; `owed`: how many items the attention page lists."""
     period = site.periods[site.default_period]
     objectives = site.objectives_in(period.id)
-    projects = [p for p in site.projects.values() if p.status not in ("cancelled",)]
+    projects = not_cancelled(site)
     return Page("index.html", "dashboard.html", site.config.title, {
         "period": period,
         "objectives": by_status(objectives),
@@ -195,7 +195,7 @@ def dashboard(site: Site, owed: int) -> Page:
         "trending": [o for o in by_status(objectives) if o.trending_to_miss],
         "stale": stale_key_results(objectives),
         "objective_of": {o.id: o for o in objectives},
-        "attention": attention_projects(site, projects, period.id),
+        "attention": late_or_over_budget(site, period.id),
         "unaligned": unaligned_projects(projects),
         "recent": recent_activity(site, site.objectives.values(), site.projects.values()),
         "owed": owed,
@@ -322,6 +322,20 @@ def attention_projects(site: Site, projects: Iterable[Project], period_id: str) 
     return [p for p in projects if p.attention and (p.status not in FINISHED or p.id in here)]
 
 
+def not_cancelled(site: Site) -> list[Project]:
+    """The projects the dashboard weighs: every one but the cancelled."""
+    return [p for p in site.projects.values() if p.status != "cancelled"]
+
+
+def late_or_over_budget(site: Site, period_id: str) -> list[Project]:
+    """The projects late or over budget that a period's scorecard lists: the period's own; for the
+    default period, also those of other periods still open (a project late today is news now,
+    whichever period it was for), as the dashboard shows them, so the two give one figure."""
+    if period_id == site.default_period:
+        return attention_projects(site, not_cancelled(site), period_id)
+    return attention_projects(site, portfolio.period_projects(site, period_id), period_id)
+
+
 def alignment_url(period_id: str) -> str:
     return f"alignment/{period_id}/"
 
@@ -437,7 +451,7 @@ def scorecard_card(site: Site, period_id: str) -> scorecard.Scorecard:
     return scorecard.scorecard(site, period_id, counts=counts_of(site, period_id, objectives),
                                overall=mean_progress(objectives), top=top_level(objectives),
                                behind=behind_pace(site, objectives, limit=krs),
-                               attention=attention_projects(site, portfolio.period_projects(site, period_id), period_id))
+                               attention=late_or_over_budget(site, period_id))
 
 
 SCORECARD_TEMPLATE = "scorecard.html"  # its pages' cards are also drawn as PDFs (exports.pdf_specs)

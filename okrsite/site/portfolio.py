@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from okrsite.model import portfolio
-from okrsite.model.portfolio import Support, below_review
+from okrsite.model.portfolio import REVIEW_BELOW, Support, below_review
 from okrsite.model.site import Project, Site
 from okrsite.model.vocabulary import LANE_MEANINGS, LANES
 from okrsite.model.scoring import round_half_up
@@ -61,9 +61,13 @@ def _names(items: list[Supported]) -> str:
 
 
 def _health(project: Project) -> str:
+    """Why a project in push or keep is not in review, in figures: "SPI 0.88, CPI 1.21, none below
+    0.85" (not "healthy": an SPI under 1 also shows the "Behind schedule" flag beside it)."""
     evm = project.evm
     figures = [f"{name} {ratio(value)}" for name, value in (("SPI", evm.spi), ("CPI", evm.cpi)) if value is not None]
-    return ", ".join(figures) if figures else _("not late")
+    if not figures:
+        return _("not late")
+    return _("%(figures)s, none below %(line)s", figures=", ".join(figures), line=ratio(REVIEW_BELOW))
 
 
 def _review_parts(project: Project, as_of_days: int | None) -> list[str]:
@@ -95,10 +99,10 @@ def lane_reason(site: Site, project: Project) -> str:
     if project.lane == "push":
         links = {s.link for s in portfolio.pressing(item.support for item in items)}
         pressing = [s for s in items if s.support.link in links]
-        return _("Moves %(items)s; healthy (%(figures)s).", items=_names(pressing), figures=_health(project))
+        return _("Moves %(items)s; not in review: %(figures)s.", items=_names(pressing), figures=_health(project))
     if project.lane == "keep":
         still = [s for s in items if s.support.open]
-        return _("Healthy (%(figures)s); what it supports is on track or not started: %(items)s.",
+        return _("Not in review: %(figures)s; what it supports is on track or not started: %(items)s.",
                  figures=_health(project), items=_names(still))
     return ""
 

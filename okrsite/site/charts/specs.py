@@ -34,7 +34,7 @@ from okrsite.model.periods import Period
 from okrsite.model import scoring
 from okrsite.model.scoring import ZONES, spend_status
 from okrsite.model.site import KeyResult, Objective, Project, Site, Zones
-from okrsite.model.vocabulary import COUNTED, by_status, final, final_counts
+from okrsite.model.vocabulary import COUNTED, final, final_counts, worst_first
 from okrsite.site.charts.layout import LABEL_WIDE, VALUE_WIDE, WIDE, Layout, bars_height, row_height
 from okrsite.site.charts.palette import Palette
 from okrsite.site.charts.scales import date_ticks, integer_ticks, wrap, y_ticks
@@ -542,7 +542,7 @@ def period_overview(site: Site, period_id: str, look: Look) -> ChartSpec | None:
         return None
     drafts = len(every) - len(objectives)
     ended = period.has_ended(site.as_of)
-    shown = by_status(objectives)[:MAX_BARS]
+    shown = worst_first(objectives)[:MAX_BARS]  # the furthest behind, as its caption says: priority aside
     counts = tuple(final_counts(objectives).items()) if ended else \
         tuple((s, sum(1 for o in objectives if o.status == s)) for s in COUNTED)
     expected = scoring.expected_progress(period.start, period.end, site.as_of)  # a committed objective's pace
