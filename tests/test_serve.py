@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -549,28 +550,82 @@ def test_a_busy_default_port_moves_on_to_the_next(demo_site_with_cache: Path, mo
             preview.stop()
 
 
-def test_serve_command_prints_the_url_and_stops_cleanly_on_ctrl_c(demo_site_with_cache: Path) -> None:
+def _serving(site: Path) -> tuple[subprocess.Popen[str], int]:
+    """`okrsite serve` started in `site`, and its port once it serves."""
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     proc = subprocess.Popen([sys.executable, "-m", "okrsite", "serve", "--port", "0", "--host", "127.0.0.1"],
-                            cwd=demo_site_with_cache, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True)
+                            cwd=site, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    for line in proc.stdout:
+        if line.startswith("serving "):
+            break
+    port = int(line.split()[1].rsplit(":", 1)[1].strip("/"))
+    assert get(port, "/")[0] == 200
+    return proc, port
+
+
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is `pid` (Linux: /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError):
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(stat.parent.name))
+    return found
+
+
+def _gone(pid: int, seconds: float) -> bool:
+    """Whether process `pid` ends (or is a zombie) within `seconds`."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z":
+                return True
+        except OSError:
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def _port_free(port: int) -> None:
+    with socket.socket() as again:
+        again.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        again.bind(("127.0.0.1", port))
+
+
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP], ids=["ctrl-c", "kill", "hang-up"])
+def test_serve_command_prints_the_url_and_stops_cleanly_on_ctrl_c_or_kill(demo_site_with_cache: Path,
+                                                                          stop: signal.Signals) -> None:
+    """`kill`, `timeout` or a closed terminal stop it as Ctrl-C does: its builder process ends too
+    (it lived on, holding the port, after a kill)."""
+    proc, port = _serving(demo_site_with_cache)
     try:
-        for line in proc.stdout:
-            if line.startswith("serving "):
-                break
-        url = line.split()[1]
-        port = int(url.rsplit(":", 1)[1].strip("/"))
-        assert get(port, "/")[0] == 200
-        proc.send_signal(signal.SIGINT)
+        builders = _children(proc.pid)
+        assert builders
+        proc.send_signal(stop)
         out, err = proc.communicate(timeout=15)
     finally:
         proc.kill()
     assert proc.returncode == 0, err
     assert "Traceback" not in err
     assert "stopped" in out
-    with socket.socket() as again:
-        again.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        again.bind(("127.0.0.1", port))
+    assert all(_gone(pid, 5) for pid in builders)
+    _port_free(port)
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="finds the builder process through /proc")
+def test_a_preview_killed_outright_leaves_no_builder_behind_and_the_port_free(demo_site_with_cache: Path) -> None:
+    """SIGKILL runs no cleanup: the builder process sees its caller gone and ends by itself, and it
+    never held the server's socket."""
+    proc, port = _serving(demo_site_with_cache)
+    try:
+        builders = _children(proc.pid)
+        assert builders
+        proc.kill()
+        proc.communicate(timeout=15)
+    finally:
+        proc.kill()
+    assert all(_gone(pid, 10) for pid in builders)
+    _port_free(port)
 
 
 def test_a_host_beyond_loopback_prints_a_warning(demo_site_with_cache: Path, capsys) -> None:

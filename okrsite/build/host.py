@@ -42,7 +42,7 @@ class BuildHost:
     def build(self, first: Collection[str] = (), show_first: ShowFirst | None = None) -> BuildReport:
         """Builder.build, `show_first` called here (in this process) with the pages shown first."""
         if self._process is None and self._builder is None:
-            self._start()
+            self.start()
         if self._builder is not None:
             return self._builder.build(first, show_first)
         assert self._channel is not None
@@ -77,21 +77,23 @@ class BuildHost:
         self._channel.close()
         self._process = self._channel = None
 
-    def _start(self) -> None:
-        """Fork the host while this process runs no other thread; else build here."""
+    def start(self) -> None:
+        """Fork the host while this process runs no other thread (and, for the preview, before it
+        opens its socket, which a host that outlived it would hold); else build here."""
         if not can_fork():
             self._builder = Builder(self.options)
             return
         context = multiprocessing.get_context("fork")
         self._channel, theirs = context.Pipe()
         # Not a daemon: it forks workers of its own. Stopped at exit, before multiprocessing joins it.
-        self._process = context.Process(target=_host, args=(self.options, theirs), name="okrsite-builder")
+        self._process = context.Process(target=_host, args=(self.options, theirs, self._channel),
+                                        name="okrsite-builder")
         self._process.start()
         theirs.close()
         atexit.register(self.stop)
 
 
-def _host(options: BuildOptions, channel: Connection) -> None:
+def _host(options: BuildOptions, channel: Connection, callers: Connection) -> None:
     """The host process: one build per request ("build", the open pages), until asked to stop or
     the caller is gone. The open pages, rendered ahead of the rest, are sent as ("first", pages)
     before the build's outcome.
@@ -106,6 +108,7 @@ def _host(options: BuildOptions, channel: Connection) -> None:
     (The search index's words of unchanged texts are kept in the cache folder:
     okrsite.site.search.index_files.)"""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the caller's: it stops this process
+    callers.close()  # the caller's end, copied by the fork: else its death (kill) would never reach recv()
     builder = Builder(options)
     drawing_loaded = False
     while True:
@@ -124,7 +127,10 @@ def _host(options: BuildOptions, channel: Connection) -> None:
             outcome = ("failed", failed.diagnostics)
         except Exception:  # noqa: BLE001 - a bug in a build is reported by the caller, which goes on
             outcome = ("error", traceback.format_exc())
-        channel.send(outcome)
+        try:
+            channel.send(outcome)
+        except OSError:  # the caller is gone
+            return
         if outcome[0] != "ok":
             continue
         if not drawing_loaded and outcome[1].charts_drawn + outcome[1].charts_cached:

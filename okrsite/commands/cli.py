@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
+import signal
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -127,6 +129,7 @@ def run_serve(args: argparse.Namespace) -> int:
         print(f"okrsite: warning: serving on {args.host}: anyone who can reach this machine can read "
               "the site; the preview is meant for 127.0.0.1", file=sys.stderr)
     preview = Preview(BuildOptions(args.config, as_of=args.as_of), host=args.host, port=args.port, poll=args.poll)
+    _stop_on_termination()
     try:
         try:
             preview.start()
@@ -148,6 +151,23 @@ def run_serve(args: argparse.Namespace) -> int:
         preview.stop()
     print("stopped")
     return EXIT_OK
+
+
+def _stop_on_termination() -> None:
+    """`kill`, a closed terminal, a process manager or `timeout` stop the preview as Ctrl-C does:
+    its builder process and the port go with it (Python's default is to die without cleaning up)."""
+    owner = os.getpid()
+
+    def interrupt(signum: int, frame: object) -> None:
+        if os.getpid() != owner:  # a process forked from this one (the builder's helpers): as before
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+            return
+        raise KeyboardInterrupt
+
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), interrupt)
 
 
 def run_check(args: argparse.Namespace) -> int:

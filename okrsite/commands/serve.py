@@ -65,8 +65,9 @@ class Preview:
 
     def start(self) -> None:
         """Listen (PortBusy or OSError when it cannot), build once, then serve and watch."""
-        self._server = listen(self.host, self.port, self.state)
+        self.builder.start()  # before the socket: a builder left behind never holds the port
         try:
+            self._server = listen(self.host, self.port, self.state)
             seen = self._sources_now()  # taken before the build: a save during it is not lost
             self.rebuild()
             self._spawn("okrsite-http", lambda: self._server.serve_forever(poll_interval=0.1))
