@@ -57,6 +57,9 @@ def test_a_new_site_builds_strictly_without_a_warning(tmp_path: Path, monkeypatc
     for page in ("objectives/win-more-customers", "objectives/self-serve-trial", "objectives/ship-reliably",
                  "projects/trial-onboarding-emails", "pages/how-we-run-okrs", "teams/growth"):
         assert (site / "output" / page / "index.html").is_file(), page
+    # and every check rule passes: no key result is stale, whatever the day of the quarter
+    assert main(["check", "--strict"]) == 0
+    assert capsys.readouterr().out.endswith(": no errors\n")
 
 
 def test_the_example_has_one_objective_per_key_result_type_and_a_linked_project(tmp_path: Path) -> None:
@@ -76,6 +79,7 @@ def test_check_in_dates_fall_between_the_quarter_start_and_today() -> None:
     values = scaffold.placeholders(dt.date(2026, 2, 15), "main")
     assert values["period"] == "2026-Q1"
     assert "2026-01-01" <= values["checkin_1"] <= values["checkin_2"] <= "2026-02-15"
+    assert values["checkin_2"] == "2026-02-13"  # recent: the example's key results are not stale
     first_day = scaffold.placeholders(dt.date(2026, 4, 1), "main")
     assert first_day["period"] == "2026-Q2" and first_day["checkin_2"] == "2026-04-01"
     assert first_day["due_3"] <= "2026-06-30"

@@ -49,8 +49,9 @@ def placeholders(today: dt.date, branch: str, package: InstallSpec | None = None
     """Values for the starter files: the quarter containing `today`, dates inside it, the
     branch to deploy and what the workflow installs (a quoted YAML string).
 
-    Check-ins fall between the quarter's start and `today`, so the example shows
-    progress at once; milestones and the project are due later in the quarter.
+    Check-ins fall between the quarter's start and `today`, the latest at most two days ago, so
+    the example shows progress at once and no key result is stale (`okrsite check --strict`
+    passes); milestones and the project are due later in the quarter.
     """
     quarter = quarter_containing(today)
     elapsed = (today - quarter.start).days
@@ -61,7 +62,7 @@ def placeholders(today: dt.date, branch: str, package: InstallSpec | None = None
     return {
         "period": quarter.id,
         "checkin_1": day(elapsed // 3),
-        "checkin_2": day(2 * elapsed // 3),
+        "checkin_2": day(elapsed - min(elapsed, 2)),
         "due_1": day(20),
         "due_2": day(50),
         "due_3": day(quarter.days - 10),
