@@ -265,6 +265,33 @@ def test_existing_files_are_kept_without_force_and_replaced_with_it(site: Path, 
     assert front(target)["title"] == "Grow"
 
 
+def test_teams_are_checked_against_teams_yaml_by_id_or_name(site: Path, capsys) -> None:
+    """A team teams.yaml does not list would fail the next build: it is a bad cell, reported at its
+    row and column; a team written by its name is written as its id."""
+    write(site, "content/teams.yaml", "- id: mkt\n  name: Marketing\n- id: sales\n  name: Sales\n")
+    sheet(site, "objective,key result,start,target,team,period\nGrow,Views,0,10,marketing,2026-Q1\n"
+                "Sell,Demos,0,5,\"Sales, Support\",2026-Q1\n")
+    assert main(["import", "okrs.csv"]) == 1
+    assert capsys.readouterr().err.splitlines()[0] == ("okrs.csv:3:5: error: unknown team 'Support': not listed in "
+                                                       "content/teams.yaml (by id or name); add it there")
+    sheet(site, "objective,key result,start,target,team,period\nGrow,Views,0,10,marketing,2026-Q1\n"
+                "Sell,Demos,0,5,\"SALES, mkt\",2026-Q1\n")
+    assert main(["import", "okrs.csv"]) == 0
+    assert front(site / "content/objectives/2026-Q1/grow.md")["team"] == "mkt"
+    assert front(site / "content/objectives/2026-Q1/sell.md")["team"] == ["sales", "mkt"]
+    assert main(["build", "--strict", "--jobs", "1"]) == 0
+
+
+def test_the_example_sheet_imports_into_a_new_site_that_then_builds(tmp_path: Path, monkeypatch, capsys) -> None:
+    """The README's walk: `okrsite init`, then `okrsite import` of the example sheet, then a build."""
+    assert main(["init", str(tmp_path / "okrs")]) == 0
+    monkeypatch.chdir(tmp_path / "okrs")
+    assert main(["import", str(REPO / "examples" / "okrs-sheet.csv")]) == 0
+    capsys.readouterr()
+    assert main(["build", "--jobs", "1"]) == 0
+    assert "error" not in capsys.readouterr().err
+
+
 def test_new_files_get_the_umasks_mode_and_replaced_ones_keep_theirs(site: Path, usual_umask: None) -> None:
     """Files a teammate or the web server must read: not the 0600 of a temporary file."""
     mine = write(site, "content/objectives/2026-Q1/grow.md", "---\ntitle: Mine\n---\n")

@@ -12,7 +12,8 @@ from __future__ import annotations
 import os
 import stat
 import sys
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TextIO
 
@@ -25,7 +26,7 @@ from okrsite.content.sheets.read import SheetError, read_sheet
 from okrsite.content.sheets.layout import match_header
 from okrsite.content.sheets.okrs import ObjectiveDoc, objectives_from_sheet
 from okrsite.content.sheets.rows import Settings, make_id
-from okrsite.content.source import parse_markdown_document
+from okrsite.content.source import SourceError, parse_markdown_document, parse_yaml_document
 from okrsite.diagnostics import Diagnostic, Diagnostics, Location
 from okrsite.model.periods import Period, resolve_period
 
@@ -88,9 +89,31 @@ def _settings(options: ImportOptions, diagnostics: Diagnostics) -> tuple[Setting
     if period and resolve_period(period, custom) is None:
         raise UsageError(f"--period: unknown period {options.period!r}: use 2026-Q1, 2026-H1, 2026 or an id "
                          "from 'periods' in okrsite.yaml")
+    into = options.into if options.into is not None else content
     settings = Settings(default_period=period, decimal_comma=options.decimal_comma,
                         is_period=lambda period_id: resolve_period(period_id, custom) is not None)
-    return settings, options.into if options.into is not None else content
+    teams = _teams(into / "teams.yaml")
+    if teams is not None:
+        settings = replace(settings, team_id=teams, teams_file=_shown(into / "teams.yaml"))
+    return settings, into
+
+
+def _teams(path: Path) -> Callable[[str], str | None] | None:
+    """A team's id from its id or name (case aside) in a teams.yaml, None for one it does not
+    list; None without a teams.yaml the build could read (it reports what is wrong with it)."""
+    try:
+        doc, problems = parse_yaml_document(path.read_bytes(), path.name)
+    except (OSError, SourceError):
+        return None
+    if any(p.severity == "error" for p in problems) or not isinstance(doc.meta, list):
+        return None
+    known: dict[str, str] = {}
+    for team in doc.meta:
+        if isinstance(team, dict) and isinstance(team.get("id"), str):
+            known[team["id"].casefold()] = team["id"]
+            if isinstance(team.get("name"), str):
+                known.setdefault(team["name"].casefold(), team["id"])
+    return lambda team: known.get(team.casefold())
 
 
 def _folder(period: str) -> str:

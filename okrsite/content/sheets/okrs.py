@@ -175,6 +175,21 @@ def _check_objective(reader: RowReader, group: _Group) -> None:
                       "okrsite.yaml")
     else:
         group.values["period"] = period
+    if group.values.get("team"):
+        _check_teams(reader, group)
+
+
+def _check_teams(reader: RowReader, group: _Group) -> None:
+    """Each team named by the id or the name teams.yaml gives it; written as its id."""
+    ids = []
+    for name in group.values["team"].split(", "):
+        team = reader.settings.team_id(name)
+        if team is None:
+            reader.report(group.where["team"], "team", f"unknown team {name!r}: not listed in "
+                                                       f"{reader.settings.teams_file} (by id or name); add it there")
+            return
+        ids.append(team)
+    group.values["team"] = ", ".join(ids)
 
 
 def _assign_ids(groups: list[_Group]) -> None:

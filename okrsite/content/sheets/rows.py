@@ -45,6 +45,8 @@ class Settings:
     default_period: str | None = None  # for rows without one (--period)
     decimal_comma: bool = False
     is_period: Callable[[str], bool] = lambda _: True  # a period id the site knows
+    team_id: Callable[[str], str | None] = lambda team: team  # a team's id from its id or name; None: unknown
+    teams_file: str = ""  # where the known teams are listed (teams.yaml), for the message
 
 
 @dataclass
