@@ -188,6 +188,19 @@ def test_a_checkin_dated_after_as_of_is_added_with_a_warning(tmp_path: Path, cap
     assert "dated after as_of (2026-02-15)" in capsys.readouterr().err
 
 
+def test_a_checkin_after_its_period_ended_is_added_with_a_warning(tmp_path: Path, capsys) -> None:
+    """It counts: the ended period's progress and grade move. Dated within the period, it records
+    where the period ended, and no warning."""
+    root = site_with(tmp_path, COMMENTED)
+    write(root, "okrsite.yaml", "title: Test OKRs\nas_of: 2026-04-15\n")
+    assert checkin(root, "seo/bounce", "8", "--date", "2026-03-20") == 0
+    assert "warning" not in capsys.readouterr().err
+    assert checkin(root, "seo/bounce", "9", "--date", "2026-04-10") == 0
+    assert capsys.readouterr().err == ("okrsite: warning: Q1 2026 ended on 2026-03-31: this check-in changes its "
+                                       "numbers and its grade (date it within the period to record where it "
+                                       "ended)\n")
+
+
 def test_the_file_keeps_its_mode(tmp_path: Path) -> None:
     root = site_with(tmp_path, COMMENTED)
     os.chmod(root / OBJECTIVE, 0o640)

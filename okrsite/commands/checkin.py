@@ -29,6 +29,7 @@ from okrsite.content.edit import Edit, EditError, FrontMatter, Item, key_result_
 from okrsite.content.source import Document, DocumentCache, SourceError, discover, parse_markdown_document
 from okrsite.diagnostics import BuildFailed, Diagnostic, Diagnostics
 from okrsite.content.schema import slugify
+from okrsite.model.periods import resolve_period
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 _HINTS = {"boolean": "--done or --not-done", "milestones": "--milestone TITLE",
@@ -99,7 +100,7 @@ def run(request: Request, config_path: Path) -> int:
             print(item, file=sys.stderr)
         return EXIT_CONTENT
     try:
-        lines = add_checkin(config, request)
+        lines, warnings = add_checkin(config, request)
     except Refused as refused:
         for item in refused.diagnostics:
             print(item, file=sys.stderr)
@@ -107,14 +108,13 @@ def run(request: Request, config_path: Path) -> int:
         return refused.code
     for line in lines:
         print(line)
-    if request.adds_checkin and request.date > config.as_of:
-        print(f"okrsite: warning: the check-in is dated after as_of ({config.as_of.isoformat()}): "
-              "reports count it from its date on", file=sys.stderr)
+    for warning in warnings:
+        print(f"okrsite: warning: {warning}", file=sys.stderr)
     return EXIT_OK
 
 
-def add_checkin(config: SiteConfig, request: Request) -> list[str]:
-    """Edit the KR's file; return what was done, one line each. Raises Refused."""
+def add_checkin(config: SiteConfig, request: Request) -> tuple[list[str], list[str]]:
+    """Edit the KR's file; return what was done and what to beware of, one line each. Raises Refused."""
     documents = DocumentCache.restore(config.cache_dir / DOCUMENTS_FILE, config.root)
     path, doc = _find_objective(config, documents, request.objective)
     label = doc.path
@@ -156,7 +156,23 @@ def add_checkin(config: SiteConfig, request: Request) -> list[str]:
         new = front.apply(edits)
         _recheck(config, documents, path, label, new, expected)
         _replace(path, raw, new)
-    return said
+    return said, _dating(config, doc, request) if request.adds_checkin else []
+
+
+def _dating(config: SiteConfig, doc: Document, request: Request) -> list[str]:
+    """What a check-in's date means for the reports: one after as_of counts from its date on, one
+    after its period's end changes the ended period's numbers and grade."""
+    warnings = []
+    if request.date > config.as_of:
+        warnings.append(f"the check-in is dated after as_of ({config.as_of.isoformat()}): reports count it from "
+                        "its date on")
+    meta = doc.meta if isinstance(doc.meta, dict) else {}
+    period_id = meta.get("period") or config.default_period
+    period = resolve_period(str(period_id), {p.id: p for p in config.periods}) if period_id else None
+    if period is not None and period.end < request.date <= config.as_of:
+        warnings.append(f"{period.title} ended on {period.end.isoformat()}: this check-in changes its numbers and "
+                        "its grade (date it within the period to record where it ended)")
+    return warnings
 
 
 def _find_objective(config: SiteConfig, documents: DocumentCache, objective_id: str) -> tuple[Path, Document]:
