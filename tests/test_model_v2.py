@@ -175,7 +175,8 @@ def test_a_dropped_kr_stays_listed_and_counts_in_no_number(tmp_path: Path) -> No
     assert gone.status == "dropped" and not gone.stale and gone.forecast is None
     build(BuildOptions(root / "okrsite.yaml", jobs=1))
     page = (root / "output/objectives/grow/index.html").read_text()
-    assert "<s>Old goal</s>" in page and "Dropped on 1 Feb 2026: Replaced by the new pricing" in page
+    assert "<s>Old goal</s>" in page and ("Dropped on 1 Feb 2026</strong> <span class=\"muted\">(left out of every figure)"
+                                           "</span>: Replaced by the new pricing") in page
     data = json.loads((root / "output/okrs.json").read_text())["objectives"][0]["key_results"][1]
     assert data["dropped"] == {"reason": "Replaced by the new pricing", "date": "2026-02-01"}
     assert (data["status"], data["progress"]) == ("dropped", None)
@@ -346,6 +347,9 @@ def test_a_kr_description_is_markdown_under_its_title(tmp_path: Path) -> None:
                      "unknown key result 'nope' of objective 'grow'", id="parent-kr-that-does-not-exist"),
         pytest.param({"grow": objective(metric(5)).replace("period: 2026-Q1\n", "period: 2026-Q1\npriority: 7\n")},
                      None, "'priority': expected a whole number from 0 to 3, got 7", id="priority-out-of-range"),
+        pytest.param({"grow": objective(metric(5)).replace("period: 2026-Q1\n", "period: 2026-Q1\npriority: P1\n")},
+                     None, "'priority': expected a whole number from 0 to 3, got the text 'P1': write 1 for P1",
+                     id="priority-as-the-pages-show-it"),
         pytest.param({"grow": objective(metric(5)).replace("period: 2026-Q1\n", "period: 2026-Q1\nkind: stretch\n")},
                      None, "'kind': expected one of committed, aspirational; got 'stretch'", id="unknown-kind"),
     ],

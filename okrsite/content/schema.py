@@ -244,6 +244,18 @@ def whole_number(low: int, high: int) -> Kind:
     return check
 
 
+_PRIORITY = whole_number(0, 3)
+
+
+def priority(value: Any, cursor: Cursor) -> int:
+    """0 (highest) to 3; "P1", as the pages show it, is an error that says what to write."""
+    written = re.fullmatch(r"\s*[Pp]([0-3])\s*", value) if isinstance(value, str) else None
+    if written:
+        raise Invalid(f"expected a whole number from 0 to 3, got the text {value!r}: write {written[1]} for "
+                      f"P{written[1]}")
+    return _PRIORITY(value, cursor)
+
+
 def one_of_values(*choices: Any) -> Kind:
     """One of a few YAML values, text or not (`history: auto`, `true` or `false`)."""
     def check(value: Any, _: Cursor) -> Any:

@@ -173,7 +173,7 @@ class Objective:
     parent: str | None = option(s.parent_ref, None, "the objective this one supports, or another objective's key "
                                 "result (`objective-id/kr-id`) it hangs from", "`objective-id` or "
                                 "`objective-id/kr-id`")
-    priority: int | None = option(s.whole_number(0, 3), None, "shown as P0 (highest) to P3; lists sort by it",
+    priority: int | None = option(s.priority, None, "shown as P0 (highest) to P3; lists sort by it",
                                   "whole number from 0 to 3")
     closed: Closed | None = group(Closed, "closed", "the grade published at the period's close; it replaces the "
                                   "computed grade (both are shown)", optional=True, type="`{grade, note?}`")
