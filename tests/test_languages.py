@@ -187,7 +187,7 @@ def test_the_scorecard_page_speaks_german(german: Path, english: Path) -> None:
     for words in ("<title>Scorecard: Q2 2026 · Northwind Analytics OKRs</title>", ">Zeiträume</a>",
                   '<p class="eyebrow">Scorecard · 1. Apr. – 30. Juni 2026</p>',
                   f"47{NBSP}% des Zeitraums verstrichen", "· Bericht zum 14. Mai 2026", ">Vollständiger Bericht</a>",
-                  ">PDF, eine Seite</a>", f'<p class="stat__note">Erwartet 47{NBSP}%</p>', ">8 Ziele nach Status</p>",
+                  ">PDF, eine Seite</a>", f'<p class="stat__note">über 3 übergeordnete Ziele<br>erwartet 47{NBSP}%</p>', ">8 Ziele nach Status</p>",
                   '>Übergeordnete Ziele <span class="count">3</span>',
                   ">Unterstützende Ziele von Q2 2026, die schwächsten zuerst</caption>",
                   '<th scope="col">Ziel</th><th scope="col" class="col-bar">Fortschritt</th>',
@@ -199,7 +199,7 @@ def test_the_scorecard_page_speaks_german(german: Path, english: Path) -> None:
         assert words in page
     ended = _read(german, "periods/2026-Q1/scorecard/index.html")
     for words in ("Beendet am 31. März 2026: Endbewertungen", ">Mittlere Bewertung</p>", ">0,68</p>",
-                  f">Gesamtfortschritt 67{NBSP}%</p>", ">6 Ziele nach Stand</p>", '<th scope="col" class="col-status">Stand</th>',
+                  f">über alle 6 Ziele<br>übergeordnete Ziele: 67{NBSP}%</p>", ">6 Ziele nach Stand</p>", '<th scope="col" class="col-status">Stand</th>',
                   'class="cell-num col-grade">Bewertung</th>', 'data-label="Bewertung"',
                   '>Nicht erledigte Schlüsselergebnisse <span class="count">10</span>'):
         assert words in ended
@@ -222,7 +222,7 @@ def test_the_scorecard_pdf_speaks_german_with_german_dates_and_numbers(german: P
                   "Spuren des Portfolios", "Stoppen?", "Vorantreiben", f"okrsite {__version__} · der vollständige Bericht: "):
         assert words in text
     ended = pdf_text(german / "periods/2026-Q1/scorecard.pdf").replace(NBSP, " ")
-    for words in ("MITTLERE BEWERTUNG", "0,68", "Fortschritt 67 %", "beendet am 31. März 2026: Endbewertungen",
+    for words in ("MITTLERE BEWERTUNG", "0,68", "über alle 6 Ziele", "übergeordnete Ziele: 67 %", "beendet am 31. März 2026: Endbewertungen",
                   "5 nicht erledigt", "Bewertung und Fortschritt am Ende", "Nicht erledigte Schlüsselergebnisse (10)",
                   "Budget bei 108 %, Stunden bei 121 %"):
         assert words in ended

@@ -20,6 +20,7 @@ from okrsite.model.scoring import expected_progress
 from okrsite.model.site import KeyResult, Objective, Project, Site
 from okrsite.model.vocabulary import LANES, by_status, final
 from okrsite.site import portfolio
+from okrsite.site.formatting import _, ngettext, percent
 
 TOP_OBJECTIVES = 16  # rows of objectives a page holds beside the other lists
 TOP_KEY_RESULTS = 6
@@ -101,6 +102,20 @@ class Scorecard:
     @property
     def objectives_total(self) -> int:
         return sum(group.total for group in self.groups)
+
+    @property
+    def figure_notes(self) -> tuple[str, ...]:
+        """Under the headline figure, a line each: what it is the mean of, and the other figure. The
+        mean grade counts every objective, the overall progress the top-level ones only (the
+        period's page says why), so that a reader never takes one for the other."""
+        if self.ended:
+            return (ngettext("of %(num)s objective", "of all %(num)s objectives", self.objectives_total),
+                    _("top-level progress %(share)s", share=percent(self.overall)))
+        if self.overall is None:
+            return ()
+        top = sum(group.total for group in self.groups if group.top_level)
+        return (ngettext("of %(num)s top-level objective", "of %(num)s top-level objectives", top),
+                _("expected %(share)s", share=percent(self.elapsed)))
 
 
 def scorecard(site: Site, period_id: str, *, counts: dict[str, int], overall: float | None,

@@ -65,7 +65,7 @@ class PdfSpec:
     subtitle: str
     figure_label: str
     figure: str
-    figure_note: str
+    figure_notes: tuple[str, ...]  # a line each
     counts: tuple[tuple[str, int, str, str], ...]  # (status, count, icon, "4 on track"), the statuses in order
     counts_note: str  # drafts, counted apart
     columns: tuple[tuple[Block, ...], tuple[Block, ...]]  # left: the objectives; right: the other lists
@@ -135,13 +135,11 @@ def pdf_spec(card: Scorecard, site_title: str, colours: tuple[tuple[str, str], .
     """The scorecard in the words and numbers its page shows them in."""
     period, ended = card.period, card.ended
     if ended:
-        figure = (_("Mean grade"), grade(card.mean_grade),
-                  _("overall progress %(share)s", share=percent(card.overall)))
+        figure = (_("Mean grade"), grade(card.mean_grade), card.figure_notes)
         state = _("ended %(date)s: final grades", date=date(period.end))
         kr_heading, kr_empty = _("Key results not done, furthest from done"), _("Every key result is done.")
     else:
-        figure = (_("Overall progress"), percent(card.overall),
-                  _("expected %(share)s", share=percent(card.elapsed)) if card.overall is not None else "")
+        figure = (_("Overall progress"), percent(card.overall), card.figure_notes)
         state = _("%(share)s of the period elapsed", share=percent(card.elapsed))
         # the dashboard's heading, whose translation may need to be shorter to fit a column of the page
         kr_heading = pgettext_("scorecard", "Key results most behind pace")
@@ -165,7 +163,7 @@ def pdf_spec(card: Scorecard, site_title: str, colours: tuple[tuple[str, str], .
         title=period.title,
         subtitle=" · ".join((f"{date(period.start)} – {date(period.end)}",
                              _("report as of %(date)s", date=date(card.as_of)), state)),
-        figure_label=figure[0], figure=figure[1], figure_note=figure[2],
+        figure_label=figure[0], figure=figure[1], figure_notes=figure[2],
         counts=tuple((status, count, term(status).icon, _counted(status, count))
                      for status, count in card.counts.items()),
         counts_note=ngettext("%(num)s draft (no key results yet) not counted",

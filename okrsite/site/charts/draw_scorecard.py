@@ -127,7 +127,8 @@ def _header(page: Page, spec: PdfSpec) -> float:
     figure_x = MARGIN + LEFT_WIDTH + GUTTER
     page.text(figure_x, MARGIN, spec.figure_label.upper(), "label", "muted", bold=True, width=counts_x - figure_x - 8)
     page.text(figure_x, MARGIN + 12, spec.figure, "figure", bold=True)
-    page.text(figure_x, MARGIN + 42, spec.figure_note, "subtitle", "muted", width=counts_x - figure_x - 8)
+    for line, note in enumerate(spec.figure_notes):
+        page.text(figure_x, MARGIN + 40 + line * 9, note, "note", "muted", width=counts_x - figure_x - 8)
     x = counts_x
     for column in range(0, len(spec.counts), 3):  # three to a column, as wide as its words need
         widest = 0.0
