@@ -653,3 +653,42 @@ def test_a_value_just_under_its_target_is_labelled_clear_of_the_target(demo_site
         assert trend.now_text.get_text() == "2,400" and not trend._covers(trend.now_text, trend.target_text)
         below[layout.suffix] = (trend.now_text.get_verticalalignment(), trend.now_text.get_horizontalalignment())
     assert below == {"": ("bottom", "center"), "-narrow": ("top", "left")}  # right of the line coming in
+
+
+def test_forecast_and_burn_labels_stand_clear_of_each_other_and_of_the_edge(demo_site: Path) -> None:
+    """Seen on a phone: "forecast 1.34M USD" just above "expected 1.17M" (read as one label of two
+    lines), "forecast 1,967 ms" on its own falling line, "Budget spent 116%" cut at the burn chart's
+    right edge and "as of 14 May" on the hours line."""
+    from okrsite.build.builder import Builder
+    from okrsite.content.config import load_config
+    from okrsite.diagnostics import Diagnostics
+    from okrsite.site.charts import draw
+    from okrsite.site.charts.palette import default_palette
+    from okrsite.site.charts.specs import Look, chart_spec
+    from matplotlib.text import Text
+
+    diagnostics = Diagnostics()
+    config = load_config(demo_site / "okrsite.yaml", diagnostics)
+    site = Builder(BuildOptions(config.path))._load_site(config, diagnostics)
+    for layout in LAYOUTS:
+        look = Look("svg", 144, default_palette(), layout)
+        draw.draw(chart_spec(site, ("kr", "expand-pipeline/qualified-pipeline"), look))
+        trend = draw._template("trend", layout)
+        assert trend.forecast_text.get_text() == "forecast 1.34M USD"
+        gap = 4 * trend.fig.dpi / 72
+        assert not trend._covers(trend.forecast_text, trend.expected_text, gap)
+        assert not trend._covers(trend.forecast_text, trend.now_text, gap)
+        draw.draw(chart_spec(site, ("kr", "faster-queries/p95-latency"), look))
+        assert trend.forecast_text.get_text() == "forecast 1,967 ms"
+        assert trend.forecast_text.get_verticalalignment() == "top"  # below the end of its falling line
+
+        draw.draw(chart_spec(site, ("burn", "columnar-query-cache"), look))
+        burn = draw._template("burn", layout)
+        renderer = burn.fig.canvas.get_renderer()
+        page = burn.fig.bbox
+        shown = [text for text in burn.fig.findobj(Text) if text.get_visible() and text.get_text()]
+        assert "Budget spent 116%" in " ".join(text.get_text() for text in shown)
+        outside = [text.get_text() for text in shown if not (page.x0 <= text.get_window_extent(renderer).x0
+                                                                and text.get_window_extent(renderer).x1 <= page.x1)]
+        assert outside == [], layout.suffix
+        assert burn.asof_text.get_verticalalignment() == "bottom"  # the series end high: the date at the foot

@@ -226,24 +226,32 @@ class Dated(_Template):
         self._asof_left = offset_copy(ax.get_xaxis_transform(), fig=self.fig, x=-4, units="points")
         self._asof_right = offset_copy(ax.get_xaxis_transform(), fig=self.fig, x=4, units="points")
 
-    def _layout(self, width: int, height: int, left: int = 0) -> None:
+    def _layout(self, width: int, height: int, left: int = 0, right: int = 0) -> None:
         self.resize(width, height)
-        left = max(left, self.LEFT)
-        w, h = width - left - self.RIGHT, height - self.TOP - self.BOTTOM
+        left, right = max(left, self.LEFT), max(right, self.RIGHT)
+        w, h = width - left - right, height - self.TOP - self.BOTTOM
         if self._placed != (left, w, h):
             self.ax.set_position((left / width, self.BOTTOM / height, w / width, h / height))
             self.axes_px = (w, h)
             self._placed = (left, w, h)
 
+    def _widest(self, labels: Sequence[str]) -> float:
+        """The widest of these small labels, in pixels of the chart's size."""
+        return max((text_size(self, label, self.small)[0] * 96 / self.fig.dpi for label in labels), default=0.0)
+
     def _left(self, labels: Sequence[str]) -> int:
         """Room for the y labels, where the fixed margin is too narrow for one (a long word of some
         languages, 'Übertroffen', or a number written long, '2,68 Mio.'): each stands 6 px off the axes."""
-        widest = max((text_size(self, label, self.small)[0] * 96 / self.fig.dpi for label in labels), default=0.0)
+        widest = self._widest(labels)
         return self.LEFT if widest + 6 <= self.LEFT else math.ceil(widest) + 8  # else it would cross the edge
+
+    def _right(self, data: TrendData | BurnData) -> int:
+        """Room at the right of the axes: the fixed margin, unless a kind labels its lines there."""
+        return self.RIGHT
 
     def frame(self, spec: ChartSpec, data: TrendData | BurnData, colour: dict[str, str]) -> None:
         """Size, limits, the grid and its labels, the date ticks."""
-        self._layout(spec.width, spec.height, self._left([label for _, label in data.y_ticks]))
+        self._layout(spec.width, spec.height, self._left([label for _, label in data.y_ticks]), self._right(data))
         ax = self.ax
         (x0, x1), (y0, y1) = data.x_range, data.y_range
         ax.set_xlim(x0, x1)
@@ -276,8 +284,8 @@ class Dated(_Template):
         self.ticks.set_data(tick_x, tick_y)
         self.ticks.set_color(colour["muted"])
 
-    def paint_as_of(self, x: float | None, label: str, colour: dict[str, str]) -> None:
-        """The report date: a dashed line, labelled on the side with room."""
+    def paint_as_of(self, x: float | None, label: str, colour: dict[str, str], top: bool = True) -> None:
+        """The report date: a dashed line, labelled on the side with room, at its top (or foot)."""
         self.asof.set_visible(x is not None)
         self.asof_text.set_visible(x is not None)
         if x is None:
@@ -287,7 +295,8 @@ class Dated(_Template):
         self.asof.set_xdata([x, x])
         self.asof.set_color(colour["muted"])
         self.asof_text.set_transform(self._asof_left if right else self._asof_right)
-        self.asof_text.set_position((x, 1))
+        self.asof_text.set_position((x, 1 if top else 0.03))
+        self.asof_text.set_verticalalignment("top" if top else "bottom")
         self.asof_text.set_horizontalalignment("right" if right else "left")
         self.asof_text.set_text(label)
         self.asof_text.set_color(colour["muted"])
@@ -311,6 +320,8 @@ class Trend(Dated):
         self.points = self.line(ax, linestyle="none", marker="o", markersize=7, markeredgewidth=1.5)
         self.forecast = self.line(ax, linewidth=1.8, linestyle=(0, (1, 2.2)), visible=False)
         self.forecast_text = chart_text(ax, 0, 0, fontsize=self.small, ha="right", va="bottom", visible=False)
+        self._forecast_at = {side: offset_copy(ax.transData, fig=self.fig, y=3 if side == "up" else -3, units="points")
+                             for side in ("up", "down")}
         # A value's label above or below its dot; one at the right end also stands clear of the dot.
         self.offsets = {(side, ha): (offset_copy(ax.transData, fig=self.fig, x={"left": 4, "center": 0, "right": -4}[ha],
                                                  y=7 if side == "up" else -7, units="points"),
@@ -360,6 +371,7 @@ class Trend(Dated):
             self.forecast_text.set_position((fx1, fy1))
             self.forecast_text.set_text(data.forecast_label)
             self.forecast_text.set_color(colour["muted"])
+            self._forecast_side(fy1 >= fy0)
         self.points.set_data([p[0] for p in data.points], [p[1] for p in data.points])
         self.points.set_markerfacecolor(status)
         self.points.set_markeredgecolor(colour["surface"])
@@ -370,7 +382,38 @@ class Trend(Dated):
         self.expected.set_markerfacecolor(colour["surface"])
         self.expected.set_markeredgecolor(colour["muted"])
         self._value_labels(data, colour, x0, x1)
+        if data.forecast is not None:
+            self._clear_forecast(data)
         self.paint_as_of(data.as_of_x, data.as_of_label, colour)
+
+    def _forecast_side(self, above: bool) -> None:
+        """The forecast's label at its line's end, above it or below (on the side away from a line
+        that rises or falls into the end: below a falling one, the text no longer sits on it)."""
+        self.forecast_text.set_transform(self._forecast_at["up" if above else "down"])
+        self.forecast_text.set_verticalalignment("bottom" if above else "top")
+
+    def _clear_forecast(self, data: TrendData) -> None:
+        """Where the forecast's label covers the expected or the latest value's (a phone's chart:
+        "forecast 1.34M USD" over "expected 1.17M"), it goes to the other side of its line's end;
+        if that covers one too, it stays, and that value's label goes to the left of its dot.
+        Measured only when a value's dot is within three lines of text of the line's end."""
+        (_, fy0), end = data.forecast  # type: ignore[misc]
+        reach = 3 * (SIZE + 4) * self.fig.dpi / 72
+        _, end_y = self.ax.transData.transform(end)
+        near = [text for text, point in ((self.expected_text, data.expected), (self.now_text, data.now))
+                if point is not None and abs(self.ax.transData.transform(point)[1] - end_y) <= reach]
+        gap = 4 * self.fig.dpi / 72
+        covered = [text for text in near if self._covers(self.forecast_text, text, gap)]
+        if not covered:
+            return
+        rising = end[1] >= fy0
+        self._forecast_side(not rising)
+        if not any(self._covers(self.forecast_text, text, gap) for text in near):
+            return
+        self._forecast_side(rising)
+        for text in covered:
+            self._above(text, text.get_verticalalignment() == "bottom", "right")
+            text.set_horizontalalignment("right")
 
     def _value_labels(self, data: TrendData, colour: dict[str, str], x0: float, x1: float) -> None:
         """The latest value and the expected one, the higher labelled above, the lower below; one
@@ -414,9 +457,11 @@ class Trend(Dated):
         (_, y), (_, line) = self.ax.transData.transform([point, (point[0], target)])
         return 0 <= line - y <= (7 + 2 * SIZE) * self.fig.dpi / 72
 
-    def _covers(self, text: Text, other: Text) -> bool:
+    def _covers(self, text: Text, other: Text, gap: float = 0.0) -> bool:
+        """Whether the two texts overlap, or come closer than `gap` pixels (two labels one above the
+        other read as one label of two lines)."""
         renderer = self.fig.canvas.get_renderer()  # type: ignore[attr-defined]
-        return bool(text.get_window_extent(renderer).overlaps(other.get_window_extent(renderer)))
+        return bool(text.get_window_extent(renderer).padded(gap).overlaps(other.get_window_extent(renderer)))
 
 
 class Bars(_Template):

@@ -8,6 +8,7 @@ that none covers another or a bubble.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from matplotlib.lines import Line2D
@@ -18,7 +19,7 @@ from okrsite.site.charts.draw import PT, Dated, _Template, chart_text, shown, te
 from okrsite.site.charts.layout import Layout
 from okrsite.site.charts.labels import Box, place_labels, spread
 from okrsite.site.charts.portfolio import BubblesData, BurnData
-from okrsite.site.charts.specs import ChartSpec
+from okrsite.site.charts.specs import ChartSpec, TrendData
 
 BUBBLE_Z, SERIES_Z = 2.2, 2.3  # pools of lines, each with a z-order of its own (see _Template.texts)
 FILL_ALPHA = 0.35
@@ -206,7 +207,17 @@ class Burn(Dated):
             line.set_markerfacecolor(colour[series.role])
             line.set_markeredgecolor(colour["surface"])
         self._labels(data, colour)
-        self.paint_as_of(data.as_of_x, data.as_of_label, colour)
+        # the series end at the report date: its label goes where they leave more room, top or foot
+        lasts = [series.points[-1][1] for series in data.series]
+        (y0, y1) = data.y_range
+        self.paint_as_of(data.as_of_x, data.as_of_label, colour, top=not lasts or y1 - max(lasts) >= min(lasts) - y0)
+
+    def _right(self, data: TrendData | BurnData) -> int:
+        """Room for the series' names at the right (8 px off the axes), the widest whole: "Budget
+        spent 116%" ran off a phone's chart."""
+        assert isinstance(data, BurnData)
+        names = [s.label for s in data.series] + ([data.plan_label] if data.plan else [])
+        return max(self.RIGHT, math.ceil(self._widest(names)) + 14)
 
     def _labels(self, data: BurnData, colour: dict[str, str]) -> None:
         """Each series named at the right, level with its last value, none covering another."""
