@@ -62,6 +62,14 @@ def test_links_point_at_index_html_without_pretty_urls(demo_site_with_cache: Pat
     html = (demo_site_with_cache / "output/objectives/seo-visibility/index.html").read_text()
     assert 'href="../../projects/blog-push/index.html"' in html
     assert crawl(demo_site_with_cache / "output")[1] == []
+    # links written in Markdown bodies too: a folder opened as a file shows its listing, not its page
+    body = (demo_site_with_cache / "output/objectives/reliable-platform/index.html").read_text()
+    assert '<a href="../reliable-ingestion/index.html">Q1</a>' in body
+    folders = {f"{page.relative_to(demo_site_with_cache / 'output')}: {href}"
+               for page in (demo_site_with_cache / "output").rglob("*.html")
+               for href in re.findall(r'href="([^"]*)"', page.read_text())
+               if not re.match(r"[a-z]+:|/|#", href) and href.split("#")[0].split("?")[0].endswith("/")}
+    assert folders == set()
 
 
 def test_two_builds_of_the_same_input_are_byte_identical(demo_site: Path, tmp_path: Path) -> None:

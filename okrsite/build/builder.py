@@ -356,7 +356,7 @@ class Builder:
 
         if self.markdown is None:
             self.markdown = RenderCache.restore(config.cache_dir / MARKDOWN_FILE)
-        self.markdown.start_build()
+        self.markdown.start_build(index_files=not config.pretty_urls)
         return self.markdown
 
     def _templates(self, dirs: list[Path], build_info: BuildInfo | None, words: Language) -> Templates:

@@ -99,7 +99,8 @@ class SiteConfig:
     thresholds: Thresholds = group(Thresholds, "status_thresholds", "shortfall behind expected pace",
                                    key="status_thresholds")
     pretty_urls: bool = option(s.boolean, True, "links like `objectives/x/`; `false` links to "
-                               "`objectives/x/index.html` (for file shares and `file://`)", "bool")
+                               "`objectives/x/index.html` (for file shares and `file://`), also those to a folder "
+                               "written in Markdown bodies (`[Q1](../reliable-ingestion/)`)", "bool")
     charts: ChartSettings = group(ChartSettings, "charts", "progress charts")
     publish: str | None = option(s.text, None, "a shell command run after a successful build by the git hook",
                                  "text")

@@ -56,45 +56,74 @@ def _shift_headings(state: StateCore) -> None:
             token.tag = f"h{level}"
 
 
+# A link within the site to a folder: no scheme, not from the host's root, its path ending in "/".
+_FOLDER_LINK = re.compile(r"^(?![a-zA-Z][a-zA-Z0-9+.-]*:|/|#|\?)([^?#]*/)([?#].*)?$")
+
+
+def _index_folder_links(state: StateCore) -> None:
+    """With `pretty_urls: false` (a site opened as files), a link to a folder of the site,
+    ``[Q1](../reliable-ingestion/)``, names its index.html, as the site's own links do: a browser
+    shows a folder's listing, not its page."""
+    if not state.env.get("index_files"):
+        return
+    for block in state.tokens:
+        for token in block.children or ():
+            href = token.attrGet("href") if token.type == "link_open" else None
+            found = _FOLDER_LINK.match(href) if isinstance(href, str) else None
+            if found:
+                token.attrSet("href", f"{found[1]}index.html{found[2] or ''}")
+
+
 def _build() -> MarkdownIt:
     """The one shared parser: CommonMark + tables + strikethrough, no raw HTML."""
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.enable(["table", "strikethrough"])
     md.validateLink = _is_safe_link  # type: ignore[method-assign]
     md.core.ruler.push("shift_headings", _shift_headings)
+    md.core.ruler.push("index_folder_links", _index_folder_links)
     return md
 
 
 _MD = _build()
 
 
-def render_markdown(text: str) -> Markup:
-    """Render a Markdown body to block HTML, marked safe for Jinja."""
+def render_markdown(text: str, index_files: bool = False) -> Markup:
+    """Render a Markdown body to block HTML, marked safe for Jinja; `index_files`: links to a
+    folder of the site name its index.html (`pretty_urls: false`)."""
     if not text or not text.strip():
         return Markup("")
-    return Markup(_MD.render(text))
+    return Markup(_MD.render(text, {"index_files": index_files}))
 
 
-def render_inline(text: str) -> Markup:
+def render_inline(text: str, index_files: bool = False) -> Markup:
     """Render a one-line note (check-in note, project update) without ``<p>``.
 
     Same safety rules as bodies; block syntax such as ``#`` stays literal.
     """
     if not text or not text.strip():
         return Markup("")
-    return Markup(_MD.renderInline(text.strip()))
+    return Markup(_MD.renderInline(text.strip(), {"index_files": index_files}))
 
 
 class RenderCache(MadeOfTexts):
     """Rendered HTML by source text, kept between builds: a rebuild renders only new text."""
 
     FORMAT = f"okrsite-markdown-{__version__}-markdown-it-{markdown_it.__version__}"
+    index_files = False  # this build's pretty_urls is false: links to folders name their index.html
+
+    def start_build(self, index_files: bool = False) -> None:
+        super().start_build()
+        self.index_files = index_files
 
     def markdown(self, text: str) -> Markup:
-        return Markup(self.get("b", text, lambda source: str(render_markdown(source))))
+        index_files = self.index_files
+        return Markup(self.get("bx" if index_files else "b", text,
+                               lambda source: str(render_markdown(source, index_files))))
 
     def inline(self, text: str) -> Markup:
-        return Markup(self.get("i", text, lambda source: str(render_inline(source))))
+        index_files = self.index_files
+        return Markup(self.get("ix" if index_files else "i", text,
+                               lambda source: str(render_inline(source, index_files))))
 
     def save(self, file: Path, format_tag: str = FORMAT) -> None:
         super().save(file, format_tag)
