@@ -12,6 +12,7 @@ import pytest
 
 from okrsite.content import history as edge
 from okrsite.content.config import load_config
+from okrsite.model.history import kr_histories
 from okrsite.content.history import NO_HISTORY, Version, read_history
 from okrsite.diagnostics import Diagnostics
 from tests.conftest import write
@@ -135,6 +136,14 @@ def test_a_shallow_clone_uses_the_commits_it_has_and_says_it_is_partial(repo: Pa
     assert found.partial
     assert [row[2] for row in summary(found)] == [130, 150]  # the boundary commit holds the file as it was
     assert not history(repo).partial
+    # that commit shows the file as added: its value is where the history starts, not a change by
+    # its author (the full history has Sam's 130 of 12 January, then Dana's 150)
+    versions = found.files["content/objectives/grow.md"]
+    assert [version.baseline for version in versions] == [True, False]
+    points = kr_histories(versions, dt.date(2026, 1, 1))["views"].points
+    assert [(p.date.isoformat(), p.value, p.author) for p in points] == [("2026-01-19", 150, "Dana")]
+    full = kr_histories(history(repo).files["content/objectives/grow.md"], dt.date(2026, 1, 1))["views"].points
+    assert [(p.value, p.author) for p in full] == [(110, "Dana"), (130, "Sam"), (150, "Dana")]
 
 
 def test_a_site_in_a_subfolder_names_files_from_the_site_root(tmp_path: Path) -> None:

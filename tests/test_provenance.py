@@ -99,3 +99,4 @@ def test_a_shallow_clone_says_once_that_its_history_is_partial(small_site: Path,
     assert main(["build", "--config", str(clone / "okrsite.yaml")]) == 0
     warnings = [line for line in capsys.readouterr().err.splitlines() if "partial" in line]
     assert len(warnings) == 1 and warnings[0].startswith("okrsite.yaml:1:1: warning: the git history is partial")
+    assert "'git fetch --unshallow'" in warnings[0]  # a command that works (git refuses --depth 0)

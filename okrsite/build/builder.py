@@ -457,7 +457,8 @@ class Builder:
             diagnostics.warning(where, f"no history from git: {history.problem}")
         elif history.partial:
             diagnostics.warning(where, "the git history is partial (a shallow clone): key results' histories "
-                                       "start at the oldest commit present; fetch with --depth 0 for all of it")
+                                       "start after the oldest commit present; 'git fetch --unshallow' (in GitHub "
+                                       "Actions, checkout's fetch-depth: 0) fetches all of it")
         return history.files
 
     def _up_to_date(self, config: SiteConfig, state: BuildState, started: float) -> BuildReport:

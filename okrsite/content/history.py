@@ -55,6 +55,7 @@ class Version:
     date: dt.date  # the commit date; as_of for the work tree
     author: str
     meta: Any  # what the history is made of: the front matter's key results, see _kept
+    baseline: bool = False  # a shallow clone's oldest commit: what the file said then, not a change made then
 
 
 @dataclass(frozen=True)
@@ -207,13 +208,24 @@ def _committed(config: SiteConfig, top: Path, spec: str, head: str, shallow: boo
                 "metas": {blob: metas[blob] for blob in needed}})
         except OSError:
             pass  # a cache costs time, never correctness
+    cut = _shallow_ends(top) if shallow else frozenset()
     files = {}
     for path, versions in lines.items():
         files[_label(config, top / path)] = [
             Version(commits[index][0][:SHORT_HASH], dt.date.fromisoformat(commits[index][1][:10]), commits[index][2],
-                    meta) for index, blob in versions
+                    meta, commits[index][0] in cut) for index, blob in versions
             if (meta := kept[blob] if blob in kept else load_meta(metas[blob]) if metas[blob] else None) is not None]
     return files, at_head
+
+
+def _shallow_ends(top: Path) -> frozenset[str]:
+    """The commits a shallow clone has without their parents (git lists them in its `shallow`
+    file): each shows every file as added, though the files are older."""
+    try:
+        where = Path(git(top, "rev-parse", "--git-path", "shallow").decode().strip())
+        return frozenset((where if where.is_absolute() else top / where).read_text(encoding="ascii").split())
+    except (GitError, OSError, UnicodeDecodeError):
+        return frozenset()
 
 
 def _fill(lines: Iterable[list[tuple[int, str]]], texts: dict[str, _Text], parsed: dict[str, Any]) -> None:

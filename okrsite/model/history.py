@@ -5,7 +5,8 @@ and parsed at the edge, cached by blob).
 Per key result (by id; `kr-N` by position for KRs without one):
 - history points: each version that changed the KR's value (`current`, else `start`, on
   metric KRs; `done` as 1/0; the number of milestones done; `zone`), the first version
-  included. Only for KRs whose latest version has no `checkins:` of their own: a KR with
+  included, unless it is a shallow clone's oldest commit (`baseline`: the value then, by
+  nobody we know of, is where the history starts from). Only for KRs whose latest version has no `checkins:` of their own: a KR with
   check-ins has its history in them.
 - target changes: each version dated after the period's start that changed `target` or
   `start`; eased when it makes the KR easier (see `is_eased`).
@@ -90,8 +91,9 @@ def kr_histories(versions: Sequence[Version], period_start: dt.date) -> dict[str
         for kr_id, kr in facts.items():
             if kr.reading is not None and readings.get(kr_id) != kr.reading:
                 readings[kr_id] = kr.reading
-                points.setdefault(kr_id, []).append(
-                    HistoryPoint(version.date, *kr.reading, f"git:{commit}", version.author))
+                if not version.baseline:  # a shallow clone's oldest commit changed nothing we know of
+                    points.setdefault(kr_id, []).append(
+                        HistoryPoint(version.date, *kr.reading, f"git:{commit}", version.author))
             start, target = bounds.get(kr_id, (None, None))  # both old values decide the direction
             if version.date > period_start:
                 for field, new, old in (("target", kr.target, target), ("start", kr.start, start)):
