@@ -361,6 +361,18 @@ def test_bad_requests_are_refused_and_the_file_is_untouched(tmp_path: Path, caps
     assert (root / OBJECTIVE).read_bytes() == before
 
 
+def test_a_file_that_does_not_load_is_named_with_its_error_not_called_unknown(tmp_path: Path, capsys) -> None:
+    root = site_with(tmp_path, COMMENTED)
+    write(root, "content/objectives/emea.md", "---\ntitle: EMEA\nkey_results: [{id: a, title: A, target: 3\n---\n")
+    assert checkin(root, "emea/a", "1") == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err[0].startswith("content/objectives/emea.md:3:15: error: invalid YAML")
+    assert err[-1] == "okrsite: error: the file of objective 'emea' does not load: fix it first"
+    assert checkin(root, "sep/page-views", "5") == 1
+    assert capsys.readouterr().err.endswith("unknown objective 'sep' (did you mean 'seo'?) (1 objective file(s) do "
+                                           "not load: okrsite check names them)\n")
+
+
 @pytest.mark.parametrize("args, message", [
     (["seo/beta", "1"], "'beta' is a boolean key result: it takes --done or --not-done, not a value"),
     (["seo/steps", "2"], "'steps' is a milestones key result: it takes --milestone TITLE, not a value"),

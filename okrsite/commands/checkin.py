@@ -177,16 +177,23 @@ def _dating(config: SiteConfig, doc: Document, request: Request) -> list[str]:
 
 def _find_objective(config: SiteConfig, documents: DocumentCache, objective_id: str) -> tuple[Path, Document]:
     ids: dict[str, tuple[Path, Document]] = {}
+    unread: dict[str, Diagnostic] = {}  # files that do not parse, by the id their name gives
     for path in discover(config.content_dir).objectives:
         try:
             doc, _ = documents.load(path, config.relative(path), parse_markdown_document)
-        except (SourceError, OSError):
-            continue  # a file that does not parse has no id we could match
+        except SourceError as exc:
+            unread.setdefault(slugify(path.stem), exc.diagnostic)  # its own id, if any, is unknown
+            continue
+        except OSError:
+            continue
         meta = doc.meta if isinstance(doc.meta, dict) else {}
         found = str(meta["id"]) if meta.get("id") is not None else slugify(path.stem)
         ids.setdefault(found, (path, doc))
     if objective_id not in ids:
-        raise Refused(f"unknown objective '{objective_id}'{_suggest(objective_id, ids)}")
+        if objective_id in unread:  # most likely its file: say why it does not load, not that it is unknown
+            raise Refused(f"the file of objective '{objective_id}' does not load: fix it first", (unread[objective_id],))
+        more = f" ({len(unread)} objective file(s) do not load: okrsite check names them)" if unread else ""
+        raise Refused(f"unknown objective '{objective_id}'{_suggest(objective_id, ids)}{more}")
     return ids[objective_id]
 
 
