@@ -74,6 +74,12 @@ def test_an_uncommitted_edit_counts_as_of_the_report_date(tmp_path: Path) -> Non
     build(BuildOptions(root / "okrsite.yaml", jobs=1))
     history = kr_json(root)["history"]
     assert (history[-1]["date"], history[-1]["value"], history[-1]["source"]) == ("2026-02-15", 140, "git:uncommitted")
+    # in words on the pages: "commit uncommitted" read as a commit's name
+    page = (root / "output/objectives/grow/index.html").read_text()
+    assert '<td data-label="Commit">not committed yet</td>' in page and "<code>uncommitted</code>" not in page
+    changes = (root / "output/changes/index.html").read_text()
+    assert "not committed yet" in changes and "<code>uncommitted</code>" not in changes
+    assert "commit uncommitted" not in (root / "output/feed.xml").read_text()
 
 
 def test_a_target_lowered_after_the_period_started_is_an_eased_target(tmp_path: Path) -> None:

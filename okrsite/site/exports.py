@@ -175,7 +175,8 @@ def atom_feed(site: Site) -> bytes:
         confidence = _("confidence %(share)s", share=percent(entry.confidence)) if entry.confidence is not None else ""
         summary = " · ".join(part for part in (entry.note, confidence,
                                                entry.parent and _("Objective: %(title)s", title=entry.parent),
-                                               entry.commit and _("commit %(commit)s", commit=entry.commit)) if part)
+                                               entry.commit and (_("not committed yet") if entry.commit == "uncommitted" else
+                                                                _("commit %(commit)s", commit=entry.commit))) if part)
         lines += ["  <entry>",
                   f"    <title>{escape(_headline(entry))}</title>",
                   f"    <id>{escape(f'{feed_id}#{entry.key}')}</id>",
