@@ -99,14 +99,14 @@ def test_items_are_grouped_by_owner_then_team_the_oldest_first_each_linked(built
     page = (built / "attention/index.html").read_text()
     assert groups(page) == [
         ("Ana 2", [
-            ("../objectives/grow/#kr-views", "Reach 200 views · Grow the audience ⌛ Never updated 45 days since the "
+            ("../objectives/grow/#kr-views", "Reach 200 views · Grow the audience ◷ Never updated 45 days since the "
                                              "period started"),
-            ("../objectives/seo/#kr-rank", "Rank on page one · Be found ⌛ No update for 20 days last on 26 Jan 2026")]),
+            ("../objectives/seo/#kr-rank", "Rank on page one · Be found ◷ No update for 20 days last on 26 Jan 2026")]),
         ("Ben 1", [
             ("../objectives/grow/#kr-leads", "Win 50 leads · Grow the audience ↘ Confidence drop 90% → 60% on "
                                              "12 Feb 2026 3 days ago")]),
         ("Cleo 1", [
-            ("../objectives/seo/#kr-rank", "Rank on page one · Be found ⌛ No update for 20 days last on 26 Jan 2026")]),
+            ("../objectives/seo/#kr-rank", "Rank on page one · Be found ◷ No update for 20 days last on 26 Jan 2026")]),
         ("Sam 1", [
             ("../projects/late/", "Late launch ⚑ Overdue due 31 Jan 2026, 15 days ago ● Active")]),
         ("Operations · no owner 1", [

@@ -664,7 +664,7 @@ def test_forecast_and_burn_labels_stand_clear_of_each_other_and_of_the_edge(demo
     from okrsite.diagnostics import Diagnostics
     from okrsite.site.charts import draw
     from okrsite.site.charts.palette import default_palette
-    from okrsite.site.charts.specs import Look, chart_spec
+    from okrsite.site.charts.specs import SHORT_VALUE, Look, chart_spec
     from matplotlib.text import Text
 
     diagnostics = Diagnostics()
@@ -692,3 +692,16 @@ def test_forecast_and_burn_labels_stand_clear_of_each_other_and_of_the_edge(demo
                                                                 and text.get_window_extent(renderer).x1 <= page.x1)]
         assert outside == [], layout.suffix
         assert burn.asof_text.get_verticalalignment() == "bottom"  # the series end high: the date at the foot
+
+        # "96%" just over "Target 95%" covered it: now to the right of its dot
+        draw.draw(chart_spec(site, ("kr", "soc2-type-ii/control-coverage"), look))
+        assert trend.now_text.get_text() == "96%" and not trend._covers(trend.now_text, trend.target_text)
+        # the report date's label goes left of its line where the room on its right is short (it ran into "Plan")
+        draw.draw(chart_spec(site, ("burn", "dashboard-builder"), look))
+        names = [text for text in burn._texts["series-label"] if text.get_visible()]
+        assert not any(burn._covers(burn.asof_text, name) for name in names), layout.suffix
+        # stacked, a bar's label leaves its line room for a long value ("46,500 USD · 39%" ran into it)
+        spend = chart_spec(site, ("spend", "2026-Q2"), look)
+        for row in spend.data.rows:
+            room = layout.label_chars + (SHORT_VALUE - len(row.value_label.text) if layout.stacked else 0)
+            assert all(len(line) <= room for line in row.label.text.splitlines()), row.label.text

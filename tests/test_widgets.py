@@ -327,3 +327,17 @@ def test_templates_print_through_escape_output_only_where_autoescape_is_on() -> 
     unescaped = ENV.compile("{% autoescape false %}{{ x }}{% endautoescape %}", raw=True)
     assert "escape_output" not in unescaped and render("{% autoescape false %}{{ x }}{% endautoescape %}",
                                                        x="<b>") == "<b>"
+
+
+def test_every_flag_glyph_is_in_the_themes_font() -> None:
+    """A flag's glyph is plain text in DejaVu Sans, as the badges' are: "⌛" (stale) is an emoji,
+    drawn in colour on a Mac and as an empty box where no emoji font is installed."""
+    from okrsite.site.charts.draw import has_glyphs
+    from okrsite.site.widgets import STALE_ICON
+
+    sources = [path.read_text(encoding="utf-8") for path in (REPO / "okrsite/site").glob("*.py")]
+    templates = [path.read_text(encoding="utf-8") for path in (REPO / "themes/default/templates").glob("*.html")]
+    glyphs = {STALE_ICON, *(g for text in sources for g in re.findall(r'_flag\("[a-z]+", "([^"]+)"', text)),
+              *(g.strip() for text in templates for g in re.findall(r'aria-hidden="true">([^<\w]{1,2}) ?<', text))}
+    assert len(glyphs) >= 8 and "⌛" not in glyphs
+    assert [glyph for glyph in sorted(glyphs) if not has_glyphs(glyph)] == []

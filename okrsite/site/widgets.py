@@ -132,15 +132,18 @@ def objective_chips(o: Objective) -> Markup:
     return Markup(" ".join(chips))
 
 
+STALE_ICON = "◷"  # a clock's quarter; an hourglass (⌛) is an emoji, drawn in colour or as an empty box
+
+
 @jinja2.pass_context
 def stale_flag(context: Context, kr: KeyResult) -> Markup:
     """'No update for 23 days' on a KR nobody updates (see `stale_after_days`)."""
     if not kr.stale:
         return Markup("")
     if kr.last_update is None:
-        return Markup(_flag("warn", "⌛", _("Never updated")))
+        return Markup(_flag("warn", STALE_ICON, _("Never updated")))
     days = (context.resolve("site").as_of - kr.last_update).days
-    return Markup(_flag("warn", "⌛", ngettext("No update for %(num)s day", "No update for %(num)s days", days)))
+    return Markup(_flag("warn", STALE_ICON, ngettext("No update for %(num)s day", "No update for %(num)s days", days)))
 
 
 def grade_chip(value: float | None) -> Markup:

@@ -178,6 +178,12 @@ class _Template:
         ax.add_line(artist)
         return artist
 
+    def _covers(self, text: Text, other: Text, gap: float = 0.0) -> bool:
+        """Whether the two texts overlap, or come closer than `gap` pixels (two labels one above the
+        other read as one label of two lines)."""
+        renderer = self.fig.canvas.get_renderer()  # type: ignore[attr-defined]
+        return bool(text.get_window_extent(renderer).padded(gap).overlaps(other.get_window_extent(renderer)))
+
 
 _SIZES: dict[tuple[str, float, float], tuple[float, float]] = {}
 
@@ -291,7 +297,8 @@ class Dated(_Template):
         if x is None:
             return
         x0, x1 = self.ax.get_xlim()
-        right = (x - x0) / (x1 - x0) > 0.8
+        share = (x - x0) / (x1 - x0)  # on the left of the line when the room on its right is short
+        right = share > 0.8 or self._widest([label]) + 8 > (1 - share) * self.axes_px[0]
         self.asof.set_xdata([x, x])
         self.asof.set_color(colour["muted"])
         self.asof_text.set_transform(self._asof_left if right else self._asof_right)
@@ -417,8 +424,9 @@ class Trend(Dated):
 
     def _value_labels(self, data: TrendData, colour: dict[str, str], x0: float, x1: float) -> None:
         """The latest value and the expected one, the higher labelled above, the lower below; one
-        that would cover the target's label goes below its dot, to the right (a value just under its
-        target, labelled above it, ran into "Target ..." on a phone; the line comes in from the left)."""
+        that would cover the target's label goes to the right of its dot, above it when the dot is
+        just over the target and that is clear, else below it (a value just under its target,
+        labelled above it, ran into "Target ..." on a phone; "96%" over "Target 95%" too)."""
         now, expected = data.now, data.expected
         for text, point, label, role in ((self.now_text, now, data.now_label, data.status),
                                          (self.expected_text, expected, data.expected_label, "muted")):
@@ -439,29 +447,25 @@ class Trend(Dated):
             text.set_text(label)
             text.set_color(colour[role])
             self._above(text, above, ha)
-            if above and data.target is not None and self._near_under(point, data.target) \
-                    and self._covers(text, self.target_text):  # below, and to the right of the line coming in
-                ha = "right" if ha == "right" else "left"
+            if above and data.target is not None and self._near_target(point, data.target) \
+                    and self._covers(text, self.target_text):
+                ha = "right" if ha == "right" else "left"  # to the right of the line coming in ...
                 text.set_horizontalalignment(ha)
-                self._above(text, False, ha)
+                self._above(text, point[1] >= data.target, ha)  # ... above a dot just over the target
+                if point[1] >= data.target and self._covers(text, self.target_text):
+                    self._above(text, False, ha)  # ... else below the dot
 
     def _above(self, text: Text, above: bool, ha: str) -> None:
         transform, va = self.offsets[("up" if above else "down", ha)]
         text.set_transform(transform)
         text.set_verticalalignment(va)
 
-    def _near_under(self, point: tuple[float, float], target: float) -> bool:
-        """Whether the target's line is so little above the point that the point's label, above it,
-        could reach the target's label (measuring both labels costs a millisecond: most charts
-        are spared it)."""
+    def _near_target(self, point: tuple[float, float], target: float) -> bool:
+        """Whether the point is so little under the target's line, or over it, that the point's
+        label, above it, could reach the target's label (measuring both labels costs a millisecond:
+        most charts are spared it)."""
         (_, y), (_, line) = self.ax.transData.transform([point, (point[0], target)])
-        return 0 <= line - y <= (7 + 2 * SIZE) * self.fig.dpi / 72
-
-    def _covers(self, text: Text, other: Text, gap: float = 0.0) -> bool:
-        """Whether the two texts overlap, or come closer than `gap` pixels (two labels one above the
-        other read as one label of two lines)."""
-        renderer = self.fig.canvas.get_renderer()  # type: ignore[attr-defined]
-        return bool(text.get_window_extent(renderer).padded(gap).overlaps(other.get_window_extent(renderer)))
+        return -(7 + 2 * SIZE) * self.fig.dpi / 72 <= line - y <= (7 + 2 * SIZE) * self.fig.dpi / 72
 
 
 class Bars(_Template):

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from okrsite.model.portfolio import FINISHED, REVIEW_BELOW
 from okrsite.model.site import Project, Site, Update
 from okrsite.model.vocabulary import LANES
-from okrsite.site.charts.scales import date_ticks, truncate, wrap, y_ticks
-from okrsite.site.charts.specs import MAX_BARS, BarRow, ChartSpec, Label, Look, Table, bars, chart_name
+from okrsite.site.charts.scales import date_ticks, truncate, y_ticks
+from okrsite.site.charts.specs import MAX_BARS, BarRow, ChartSpec, Label, Look, Table, bar_label, bars, chart_name
 from okrsite.site.formatting import _, date as format_date, money, ngettext, number, percent, ratio, status_label
 from okrsite.site.portfolio import Spend, SpendRow, period_projects, spend
 
@@ -164,7 +164,7 @@ def spend_chart(site: Site, period_id: str, look: Look) -> ChartSpec | None:
         share = figures.share(row, column) or 0.0
         text = f"{_amount(row, column, unit)} · {percent(share)}"
         fallback = row.url.removeprefix("objectives/").removesuffix("/") or row.title
-        return BarRow(Label(wrap(row.title, look.layout.label_chars), wrap(fallback, look.layout.label_chars)), (*row.money, row.hours)[column] / largest, role,
+        return BarRow(bar_label(look, row.title, fallback, text), (*row.money, row.hours)[column] / largest, role,
                       Label(text, text), icon)
 
     halt_share = figures.share(figures.halt, column) or 0.0

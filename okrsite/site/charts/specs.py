@@ -424,13 +424,21 @@ def kr_milestones(kr: KeyResult, objective: Objective, period: Period, as_of: dt
         source=objective.source)
 
 
+SHORT_VALUE = 4  # characters of a value ("100%", "0.68") that a stacked label's line leaves room for
+
+
+def bar_label(look: Look, title: str, fallback: str, value: str) -> Label:
+    """A bar's label, wrapped to its lines. Stacked (a phone), it shares its line with the value,
+    so a long value ("46,500 USD · 39%") leaves it fewer characters: the two ran into each other."""
+    chars = look.layout.label_chars - (max(0, len(value) - SHORT_VALUE) if look.layout.stacked else 0)
+    return Label(wrap(title, chars), wrap(fallback, chars))
+
+
 def _progress_row(title: str, fallback: str, progress: float, status: str, look: Look, ended: bool) -> BarRow:
     """A bar of progress; once the period has ended its value is the grade and its state done or not."""
-    chars = look.layout.label_chars
     value = grade(progress) if ended else percent(progress)
     shown = final(status) if ended else status
-    return BarRow(Label(wrap(title, chars), wrap(fallback, chars)), progress, shown, Label(value, value),
-                  status_icon(shown))
+    return BarRow(bar_label(look, title, fallback, value), progress, shown, Label(value, value), status_icon(shown))
 
 
 def bars(look: Look, rows: tuple[BarRow, ...], marks: tuple[Mark, ...], label_width: int, value_width: int,

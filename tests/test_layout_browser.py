@@ -1,0 +1,49 @@
+"""What a reader sees on paper and on a phone, measured in Chromium on the built demo: figures that
+stay in their column when printed, the dashboard's headline counts on paper, a task's box beside
+its title on a phone (each found by a review of screenshots and printouts)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser import browser, page, requires_browser  # noqa: F401 - fixtures
+from tests.test_accessibility import served  # noqa: F401 - a fixture
+
+pytestmark = requires_browser
+
+
+def test_printed_portfolio_tables_keep_each_figure_in_its_column(page, served) -> None:
+    """"50% (time elapsed 71%)" ran into the SPI column on paper: the text went beside its bar."""
+    page.emulate_media(media="print")
+    page.goto(served["demo"] + "portfolio/")
+    spills = page.evaluate("""() => [...document.querySelectorAll('td .progress__text')].filter(text => {
+        const cell = text.closest('td').getBoundingClientRect(), box = text.getBoundingClientRect();
+        return box.right > cell.right + 1;
+    }).map(text => text.textContent.trim())""")
+    assert page.locator("td .progress__text").count() > 5
+    assert spills == []
+
+
+def test_the_dashboard_prints_its_headline_counts(page, served) -> None:
+    """On screen they are links to their lists; on paper "8 items needing attention" was nowhere."""
+    page.emulate_media(media="print")
+    page.goto(served["demo"])
+    counts = page.locator(".stat--link")
+    assert counts.count() == 4
+    assert all(counts.nth(i).is_visible() for i in range(4))
+    assert "items needing attention" in counts.nth(3).text_content()
+
+
+@pytest.mark.parametrize("width", [390, 1000])
+def test_a_long_tasks_box_stays_beside_its_title(page, served, width: int) -> None:
+    """On a phone the box of a task whose title wraps sat alone on a line, the title under it."""
+    page.set_viewport_size({"width": width, "height": 844})
+    page.goto(served["demo"] + "projects/columnar-query-cache/")
+    rows = page.evaluate("""() => [...document.querySelectorAll('.checklist__item')].map(item => {
+        const box = item.querySelector('.checklist__box').getBoundingClientRect();
+        const text = item.querySelector('.checklist__text').getBoundingClientRect();
+        return [Math.abs(box.top - text.top) < 6 && box.right <= text.left, text.height];
+    })""")
+    assert len(rows) >= 4 and all(beside for beside, _ in rows)
+    if width == 390:
+        assert any(height > 30 for _, height in rows)  # a title that wraps, beside its box
