@@ -47,3 +47,27 @@ def test_a_long_tasks_box_stays_beside_its_title(page, served, width: int) -> No
     assert len(rows) >= 4 and all(beside for beside, _ in rows)
     if width == 390:
         assert any(height > 30 for _, height in rows)  # a title that wraps, beside its box
+
+
+def _contrast(first: str, second: str) -> float:
+    """WCAG contrast of two CSS rgb() colours."""
+    def luminance(colour: str) -> float:
+        channels = [int(part) / 255 for part in colour[colour.index("(") + 1:colour.index(")")].split(",")[:3]]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    high, low = sorted((luminance(first), luminance(second)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_focus_ring_stands_out_from_what_it_is_drawn_on(page, served, scheme: str) -> None:
+    """WCAG asks 3:1 of a focus indicator: the amber ring was 1.8:1 on the light pages (it keeps
+    the dark header's, 8.5:1)."""
+    page.emulate_media(color_scheme=scheme)
+    page.goto(served["demo"] + "objectives/expand-pipeline/")
+    for selector, backdrop in (("main a[href]", "body"), (".site-header a[href]", ".site-header")):
+        page.locator(selector).first.focus()
+        ring, behind = page.evaluate("""([selector, backdrop]) => [
+            getComputedStyle(document.querySelector(selector)).outlineColor,
+            getComputedStyle(document.querySelector(backdrop)).backgroundColor]""", [selector, backdrop])
+        assert _contrast(ring, behind) >= 3, (selector, ring, behind)
