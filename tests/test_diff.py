@@ -137,7 +137,7 @@ Both sides scored as of 15 Feb 2026.
 | key result | from | to | progress | status |
 |---|---|---|---|---|
 | Launch the blog (`seo/launch`) | not done | done | 0% → 100% (+100 points) | Off track → **Done** |
-| Page views &lt;2500&gt; (`seo/views`) | 1,720 views | 1,500 views | 40% → 38% (-2 points) | On track |
+| Page views &lt;2500&gt; (`seo/views`) | 1,720 views | 1,500 views | 40% → 38% (-2 points; target changed too) | On track |
 
 ### Targets
 

@@ -73,9 +73,10 @@ def markdown(changes: Changes, base: Revision, head: Revision, as_of: dt.date) -
     table("Key results", ("change", "key result"),
           [(_change(c.change, c.reason and (c.reason + (f", {date(c.date)}" if c.date else ""))), _named(c.title, c.ref))
            for c in changes.key_results])
+    retargeted = {t.ref for t in changes.targets}
     table("Values", ("key result", "from", "to", "progress", "status"),
-          [(_named(v.title, v.ref), _value(v, v.before), _value(v, v.after), _progress(v), _status(v))
-           for v in changes.values])
+          [(_named(v.title, v.ref), _value(v, v.before), _value(v, v.after), _progress(v, v.ref in retargeted),
+            _status(v)) for v in changes.values])
     table("Targets", ("key result", "field", "from", "to", "change"),
           [(_named(t.title, t.ref), t.field, _amount(t.before, t.unit), _amount(t.after, t.unit),
             "**eased**" if t.eased else "raised") for t in changes.targets])
@@ -141,10 +142,13 @@ def _value(v: ValueMove, value: float | str) -> str:
     return _amount(value, v.unit)
 
 
-def _progress(v: ValueMove) -> str:
+def _progress(v: ValueMove, retargeted: bool = False) -> str:
+    """From and to, and the points between; "with its target changed" where part of the move is
+    the target's (Targets lists it), not the value's: +21 points for one more customer reads oddly."""
     before, after = (round_half_up(p * 100, 0) for p in (v.progress_before, v.progress_after))
     points = after - before
-    moved = f" ({points:+.0f} points)" if points else ""
+    why = "; target changed too" if retargeted else ""
+    moved = f" ({points:+.0f} points{why})" if points else f" ({why[2:]})" if why else ""
     return f"{percent(v.progress_before)} → {percent(v.progress_after)}{moved}"
 
 
