@@ -197,13 +197,15 @@ class Burn(Dated):
         self.plan.set_data([p[0] for p in data.plan], [p[1] for p in data.plan])
         self.plan.set_color(colour["muted"])
         lines = _pool(self, ax, self.series, len(data.series), SERIES_Z)
-        for line, series in zip(lines, data.series):
+        for index, (line, series) in enumerate(zip(lines, data.series)):
             line.set_data([p[0] for p in series.points], [p[1] for p in series.points])
             line.set_color(colour[series.role])
-            line.set_linewidth(2.0)
+            # each drawn over the one before, a little thinner: equal series (budget and hours
+            # both at 52%) show both colours, where the last one hid the other
+            line.set_linewidth(3.0 - 0.6 * index)
             line.set_marker(series.marker)
             line.set_markevery(slice(series.first_marked, None))
-            line.set_markersize(6)
+            line.set_markersize(8 - 1.2 * index)
             line.set_markerfacecolor(colour[series.role])
             line.set_markeredgecolor(colour["surface"])
         self._labels(data, colour)
