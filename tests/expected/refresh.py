@@ -18,6 +18,7 @@ scorecard PDFs, which matplotlib draws too.
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import subprocess
 import sys
@@ -38,7 +39,8 @@ def build_demo(into: Path) -> Path:
     shutil.copy(REPO / "okrsite.yaml", site / "okrsite.yaml")
     shutil.copytree(REPO / "content", site / "content")
     subprocess.run([sys.executable, "-m", "okrsite", "build", "--quiet", "--jobs", "1",
-                    "--config", str(site / "okrsite.yaml")], check=True, cwd=site)
+                    "--config", str(site / "okrsite.yaml")], check=True, cwd=site,
+                   env={**os.environ, "PYTHONPATH": str(REPO)})  # this repository's okrsite, whatever is installed
     return site / "output"
 
 
