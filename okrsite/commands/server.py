@@ -28,7 +28,9 @@ import socket
 import socketserver
 import sys
 import threading
+import time
 import urllib.parse
+import weakref
 from collections.abc import Iterable
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -431,6 +433,7 @@ class PreviewServer(ThreadingHTTPServer):
         self.loopback = is_loopback(address[0])
         self._connections: set[socket.socket] = set()
         self._connections_lock = threading.Lock()
+        self._handlers: weakref.WeakSet[threading.Thread] = weakref.WeakSet()  # each request's thread
         super().__init__(address, PreviewHandler)
 
     def server_bind(self) -> None:
@@ -443,19 +446,31 @@ class PreviewServer(ThreadingHTTPServer):
             self._connections.add(request)
         super().process_request(request, client_address)
 
+    def process_request_thread(self, request, client_address) -> None:  # type: ignore[override]
+        with self._connections_lock:
+            self._handlers.add(threading.current_thread())
+        super().process_request_thread(request, client_address)
+
     def shutdown_request(self, request) -> None:  # type: ignore[override]
         with self._connections_lock:
             self._connections.discard(request)
         super().shutdown_request(request)
 
-    def close_connections(self) -> None:
-        """Unblock every handler (browsers keep idle connections open) so threads can be joined."""
+    def close_connections(self, wait: float = 2.0) -> None:
+        """Unblock every handler (browsers keep idle connections open) and wait, `wait` seconds at
+        most, for their threads to end (daemon threads: the server's close does not join them,
+        and one still running under load outlived the preview's stop)."""
         with self._connections_lock:
             for conn in self._connections:
                 try:
                     conn.shutdown(socket.SHUT_RDWR)
                 except OSError:
                     pass
+            handlers = list(self._handlers)
+        deadline = time.monotonic() + wait
+        for thread in handlers:
+            if thread is not threading.current_thread():
+                thread.join(max(0.0, deadline - time.monotonic()))
 
     def handle_error(self, request, client_address) -> None:  # type: ignore[override]
         if not isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
