@@ -14,6 +14,7 @@ under trim_blocks/lstrip_blocks, so the built pages stay byte-identical.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from typing import Any
 
@@ -135,14 +136,15 @@ def objective_chips(o: Objective) -> Markup:
 STALE_ICON = "◷"  # a clock's quarter; an hourglass (⌛) is an emoji, drawn in colour or as an empty box
 
 
-@jinja2.pass_context
-def stale_flag(context: Context, kr: KeyResult) -> Markup:
-    """'No update for 23 days' on a KR nobody updates (see `stale_after_days`)."""
+def stale_flag(kr: KeyResult, as_of: dt.date) -> Markup:
+    """'No update for 23 days' on a KR nobody updates (see `stale_after_days`). Given the report
+    date, not the template's context: a helper that takes the context is copied it in every loop
+    that sets a variable (Jinja's Context.derived), ~1,000 times on a large attention page."""
     if not kr.stale:
         return Markup("")
     if kr.last_update is None:
         return Markup(_flag("warn", STALE_ICON, _("Never updated")))
-    days = (context.resolve("site").as_of - kr.last_update).days
+    days = (as_of - kr.last_update).days
     return Markup(_flag("warn", STALE_ICON, ngettext("No update for %(num)s day", "No update for %(num)s days", days)))
 
 
