@@ -71,3 +71,13 @@ def test_the_focus_ring_stands_out_from_what_it_is_drawn_on(page, served, scheme
             getComputedStyle(document.querySelector(selector)).outlineColor,
             getComputedStyle(document.querySelector(backdrop)).backgroundColor]""", [selector, backdrop])
         assert _contrast(ring, behind) >= 3, (selector, ring, behind)
+
+
+def test_the_printed_scorecard_has_no_links_paper_cannot_follow(page, served) -> None:
+    """"Full report · PDF, one page" and "The portfolio, with the reason for each lane" printed as
+    text that goes nowhere; on screen they are there."""
+    page.goto(served["demo"] + "periods/2026-Q2/scorecard/")
+    words = ("Full report", "PDF, one page", "The portfolio, with the reason for each lane")
+    assert all(page.get_by_role("link", name=name).is_visible() for name in words)
+    page.emulate_media(media="print")
+    assert not any(page.get_by_role("link", name=name).is_visible() for name in words)
