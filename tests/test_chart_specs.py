@@ -375,6 +375,14 @@ def test_ticks_and_truncation() -> None:
     assert truncate("a" * 40) == "a" * 27 + "…"
 
 
+@pytest.mark.parametrize("low, high", [(0, 1e-20), (0, 2e-21), (1e-300, 3e-300), (-1e-15, 1e-15), (0, 1e15)])
+def test_a_tiny_or_huge_value_range_still_gets_a_handful_of_ticks(low: float, high: float) -> None:
+    """A KR from 0 to 1e-20 hung the build: the loop's tolerance was 1e-9 in value, 10^11 ticks."""
+    ticks = y_ticks(low, high)
+    assert 2 <= len(ticks) <= 8
+    assert all(low - (high - low) <= value <= high + (high - low) for value, _ in ticks)
+
+
 def test_a_chart_over_dates_is_worked_out_once_for_both_layouts(tmp_path: Path) -> None:
     """Values over dates differ between the layouts only in size: the narrow spec taken over from the
     wide one is the spec the chart function makes for the narrow layout."""

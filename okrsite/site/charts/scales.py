@@ -42,13 +42,12 @@ def y_ticks(low: float, high: float, percent: bool = False, count: int = 4) -> t
     step = nice_step(high - low, count)
     digits = step_digits(step)
     first = math.ceil(low / step - 1e-9)
+    last = math.floor(high / step + 1e-9)  # tolerances in steps: a range of 1e-20 has its few ticks too
     ticks = []
-    index = first
-    while index * step <= high + 1e-9 * max(1.0, abs(high)):
-        value = round(index * step, 10)
+    for index in range(first, last + 1):  # (a tolerance of 1e-9 in value made it 10^11 of them: a build hung)
+        value = round(index * step, 10) if step >= 1e-8 else index * step
         label = compact(value, digits)
         ticks.append((value, percent_sign(label) if percent else label))
-        index += 1
     return tuple(ticks)
 
 
