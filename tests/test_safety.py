@@ -338,6 +338,31 @@ def test_a_link_under_assets_to_a_file_outside_the_site_is_not_published(tmp_pat
     assert not any(b"SECRET-LINE" in p.read_bytes() for p in (root / "output").rglob("*") if p.is_file())
 
 
+def test_a_theme_template_or_theme_folder_linking_outside_the_site_is_not_read(tmp_path: Path, secret: Path,
+                                                                               build) -> None:
+    """A theme's link to /etc/passwd as base.html published it, without a word; like any link
+    leading outside the site it is skipped with a warning (the built-in theme's template is used),
+    and so is a theme folder that is itself such a link."""
+    root = make_site(tmp_path / "site", {OBJ: GROW}, CONFIG + "theme: x\n")
+    (root / "themes/x/templates").mkdir(parents=True)
+    (root / "themes/x/templates/base.html").symlink_to(secret)
+    code, lines = build(root)
+    assert code == 0
+    assert diagnostics(lines) == ["themes/x/templates/base.html:1:1: warning: a symbolic link that leads outside the "
+                                  "site folder is not followed: skipped"]
+    assert not any(b"SECRET-LINE" in p.read_bytes() for p in (root / "output").rglob("*") if p.is_file())
+    assert "<!doctype html>" in (root / "output/index.html").read_text()
+
+    outside = write(tmp_path, "elsewhere/templates/base.html", "SECRET-LINE {% block content %}{% endblock %}")
+    shutil.rmtree(root / "themes/x")
+    (root / "themes/x").symlink_to(outside.parent.parent)
+    code, lines = build(root)
+    assert code == 0
+    assert "themes/x/templates:1:1: warning: a folder that leads outside the site folder is not read: skipped" in \
+        diagnostics(lines)
+    assert not any(b"SECRET-LINE" in p.read_bytes() for p in (root / "output").rglob("*") if p.is_file())
+
+
 def test_a_chart_cache_whose_files_link_outside_the_site_publishes_none_of_them(tmp_path: Path, secret: Path,
                                                                               build) -> None:
     """The output's chart files are links to the cache's, its scorecard PDFs the cache's bytes: a

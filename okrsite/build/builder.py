@@ -536,8 +536,10 @@ class Builder:
 
         files = files or discover(config.content_dir, config.root)
         diagnostics.items.extend(files.skipped)
-        # The site theme's static files are read by the output stage: say here what it skips.
-        site_files(config.theme_dir / "static", config.root, skipped=diagnostics.items)
+        # The site theme's static files and templates are read by later stages: say here what they skip
+        # (links leading outside the site folder are not read: okrsite.site.render._StaysHome).
+        for part in ("static", "templates"):
+            site_files(config.theme_dir / part, config.root, skipped=diagnostics.items)
         if not config.content_dir.is_dir():
             diagnostics.error(Location(config.relative(config.path)),
                               f"the content folder {config.relative(config.content_dir)} does not exist")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import gc
+import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -17,6 +18,7 @@ import jinja2
 import jinja2.compiler
 import jinja2.ext
 import jinja2.lexer
+import jinja2.loaders
 import jinja2.nodes
 from markupsafe import Markup
 
@@ -28,6 +30,7 @@ from okrsite.build.background import can_fork
 from okrsite.site.formatting import (css_percent, date, grade, message_values, money, number, percent, ratio, status_icon,
                                      status_label, zone_label)
 from okrsite.site.language import gettext_, ngettext_
+from okrsite.site.themes import home_of
 from okrsite.site.markdown import RenderCache
 from okrsite.site.pages import Page
 
@@ -164,11 +167,27 @@ def build_line(env: jinja2.Environment, build_info: Any) -> bytes:
     return env.get_template(BUILD_LINE_TEMPLATE).render(build_info=build_info).encode()
 
 
+class _StaysHome(jinja2.FileSystemLoader):
+    """One theme's templates. A template whose file, links followed, leads outside the theme's home
+    (the site folder) is not there: it is never read (a link to /etc/passwd published it), the
+    next theme's is used, and the build has warned of the link (source.site_files)."""
+
+    def __init__(self, folder: Path, home: Path) -> None:
+        super().__init__(str(folder))
+        self._home = os.path.realpath(home) + os.sep
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        path = os.path.join(self.searchpath[0], *jinja2.loaders.split_template_path(template))
+        if os.path.lexists(path) and not os.path.realpath(path).startswith(self._home):
+            raise jinja2.TemplateNotFound(template)
+        return super().get_source(environment, template)
+
+
 def make_environment(theme_dirs_: list[Path], globals_: dict[str, Any],
                      markdown: RenderCache | None = None,
                      compiled: CompiledTemplates | None = None) -> jinja2.Environment:
     env = _Environment(
-        loader=jinja2.FileSystemLoader([str(d / "templates") for d in theme_dirs_]),
+        loader=jinja2.ChoiceLoader([_StaysHome(d / "templates", home_of(d)) for d in theme_dirs_]),
         bytecode_cache=compiled,
         autoescape=True,
         undefined=jinja2.StrictUndefined,

@@ -20,9 +20,23 @@ def builtin_theme_dir() -> Path:
 
 
 def theme_dirs(site_theme_dir: Path) -> list[Path]:
-    """The site's theme first, so it overrides the built-in theme file by file."""
-    dirs = [site_theme_dir] if site_theme_dir.is_dir() else []
+    """The site's theme first, so it overrides the built-in theme file by file; not when its folder
+    (or `themes/`) is a link that leads outside the site folder (the build warns of it)."""
+    dirs = [site_theme_dir] if site_theme_dir.is_dir() and inside_site(site_theme_dir) else []
     builtin = builtin_theme_dir()
     if builtin.resolve() not in [d.resolve() for d in dirs]:
         dirs.append(builtin)
     return dirs
+
+
+def home_of(theme_dir: Path) -> Path:
+    """The folder a theme's files must stay in, symbolic links followed: the built-in theme's own
+    folder; a site theme's site folder (`themes/<name>/` lies in it)."""
+    builtin = builtin_theme_dir()
+    return builtin if theme_dir == builtin else theme_dir.parent.parent
+
+
+def inside_site(theme_dir: Path) -> bool:
+    """Whether a site theme's folder, links followed, lies in the site folder."""
+    home = home_of(theme_dir).resolve()
+    return theme_dir.resolve().is_relative_to(home)
