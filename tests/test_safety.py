@@ -363,6 +363,24 @@ def test_a_theme_template_or_theme_folder_linking_outside_the_site_is_not_read(t
     assert not any(b"SECRET-LINE" in p.read_bytes() for p in (root / "output").rglob("*") if p.is_file())
 
 
+def test_links_added_or_changed_behind_after_a_build_are_noticed_by_the_next(tmp_path: Path, build) -> None:
+    """The up-to-date check stamped a linked folder as one entry and skipped a link leading nowhere:
+    a warm `build --strict` said "up to date" beside a new broken link, and an objective edited in a
+    linked folder (inside the site) stayed as it was on its page."""
+    root = make_site(tmp_path / "site", {"shared/grow.md": GROW})
+    (root / "content/objectives").mkdir(parents=True)
+    (root / "content/objectives/team").symlink_to(root / "shared")
+    assert build(root)[0] == 0
+    (root / "content/objectives/dangling.md").symlink_to("nothere.md")
+    code, lines = build(root, "build", "--strict", "--jobs", "1")
+    assert code == 1 and any(line.startswith("content/objectives/dangling.md:1:1: warning: not a regular file")
+                             for line in lines)
+    (root / "content/objectives/dangling.md").unlink()
+    write(root, "shared/grow.md", GROW.replace("title: Grow", "title: Grow faster"))
+    assert build(root)[0] == 0
+    assert "Grow faster" in (root / "output/objectives/grow/index.html").read_text()
+
+
 def test_a_chart_cache_whose_files_link_outside_the_site_publishes_none_of_them(tmp_path: Path, secret: Path,
                                                                               build) -> None:
     """The output's chart files are links to the cache's, its scorecard PDFs the cache's bytes: a

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -54,12 +54,26 @@ def _tree_stamps(folder: Path, into: list[str]) -> None:
     if not folder.is_dir():
         into.append(f"{folder} absent")
         return
-    for rel, entry in sorted(files_below(folder)):
+    for rel, entry in sorted(_input_entries(folder, "", {os.path.realpath(folder)})):
         if "__pycache__" in rel.split("/"):
             continue
-        stamp = _stamp(entry)
-        if stamp is not None:
-            into.append(f"{folder}/{rel} {stamp[0]} {stamp[1]}")
+        stamp = _stamp(entry)  # None: a link leading nowhere (or in a loop), which the build warns of
+        into.append(f"{folder}/{rel} {stamp[0]} {stamp[1]}" if stamp is not None else f"{folder}/{rel} unreadable")
+
+
+def _input_entries(folder: str | Path, prefix: str, seen: set[str]) -> Iterator[tuple[str, os.DirEntry[str]]]:
+    """Every entry below an input folder, through links to folders as the build reads content
+    (each real folder once): a file edited in a linked folder, or a new link that leads nowhere,
+    changes the fingerprint (a warm build said "up to date" and skipped the warning)."""
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.is_dir():
+                real = os.path.realpath(entry.path)
+                if real not in seen:
+                    seen.add(real)
+                    yield from _input_entries(entry.path, f"{prefix}{entry.name}/", seen)
+            else:
+                yield prefix + entry.name, entry
 
 
 def input_fingerprint(inputs: dict[str, Any], folders: list[Path], files: list[Path]) -> str:
