@@ -102,6 +102,14 @@ def test_every_count_beside_a_heading_is_a_number_of_the_sites_language() -> Non
     assert [figure for figure in figures if not figure.strip().endswith("|number")] == []
 
 
+def test_a_lane_named_in_a_sentence_takes_the_languages_punctuation(german: Path) -> None:
+    """The portfolio chart's alt text joined a lane and its projects with ": " in code, so French
+    read "Arrêter ?: ..." and German "Stoppen?: ..."; the catalogs now set it."""
+    alt = re.search(r'src="../../charts/portfolio/2026-Q2.svg" alt="([^"]*)"',
+                    (german / "portfolio/2026-Q2/index.html").read_text())[1]
+    assert "„Stoppen?“: " in html.unescape(alt) and "Stoppen?: " not in html.unescape(alt)
+
+
 def test_a_chart_speaks_german_in_its_alt_text_caption_tables_and_image(german: Path) -> None:
     page = _read(german, "index.html")
     assert (f'alt="Q2 2026: 8 Ziele, 1 im Verzug, 2 gefährdet, 4 im Plan, 0 nicht begonnen, 1 erledigt (und 1 Entwurf '

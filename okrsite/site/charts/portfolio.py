@@ -106,10 +106,10 @@ def portfolio_chart(site: Site, period_id: str, look: Look) -> ChartSpec | None:
                        x_label=_("SPI: work done ÷ work planned by now"), y_label=_("CPI: work done ÷ money spent"),
                        notes=(_("ahead of schedule, under budget"), _("behind schedule, over budget")))
     left_out = len(projects) - len(drawn)
-    by_lane = " ".join(
-        f"{status_label(lane)}: " + "; ".join(_("%(project)s (SPI %(spi)s, CPI %(cpi)s)", project=p.title,
-                                                spi=ratio(p.evm.spi), cpi=ratio(p.evm.cpi))
-                                              for p in drawn if p.lane == lane) + "."
+    by_lane = " ".join(  # a message, so that each language sets its own punctuation ("?:" in French)
+        _("%(lane)s: %(projects)s.", lane=status_label(lane), projects="; ".join(
+            _("%(project)s (SPI %(spi)s, CPI %(cpi)s)", project=p.title, spi=ratio(p.evm.spi), cpi=ratio(p.evm.cpi))
+            for p in drawn if p.lane == lane))
         for lane in LANES if any(p.lane == lane for p in drawn))
     drawn_ids = {p.id for p in drawn}  # by id: comparing two projects compares every field (0.3 s a build)
     rows = tuple((p.title, status_label(p.lane or ""), ratio(p.evm.spi), ratio(p.evm.cpi),
