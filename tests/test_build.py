@@ -11,7 +11,7 @@ import pytest
 
 from okrsite.build.builder import BuildOptions, build
 from okrsite.commands.cli import main
-from tests.conftest import write
+from tests.conftest import REPO, write
 from tests.sitecrawl import crawl
 
 
@@ -243,3 +243,20 @@ def test_an_error_in_a_site_template_names_the_file_and_line(small_site: Path, t
     line = 2 if template.startswith("<p>\n") else 1
     assert f"themes/default/templates/404.html:{line}:1: error: {message}" in err.splitlines()
     assert "Traceback" not in err
+
+
+def test_a_site_theme_copied_before_a_helper_changed_still_builds_the_same_page(demo_site_with_cache: Path) -> None:
+    """Templates copied into a site theme keep calling the helpers as they were: `stale_flag(kr)`
+    (now `stale_since(kr, site.as_of)` in the built-in theme) still draws the same flag."""
+    build(BuildOptions(demo_site_with_cache / "okrsite.yaml"))
+    page = "output/objectives/soc2-type-ii/index.html"
+    before = (demo_site_with_cache / page).read_text()
+    assert "Never updated" in before
+    builtin = (REPO / "themes/default/templates/objective.html").read_text()
+    assert "stale_since(kr, site.as_of)" in builtin
+    write(demo_site_with_cache, "themes/acme/templates/objective.html",
+          builtin.replace("stale_since(kr, site.as_of)", "stale_flag(kr)"))
+    config = demo_site_with_cache / "okrsite.yaml"
+    config.write_text(config.read_text() + "\ntheme: acme\n")
+    build(BuildOptions(config))
+    assert (demo_site_with_cache / page).read_text() == before

@@ -144,6 +144,12 @@ def test_a_shallow_clone_uses_the_commits_it_has_and_says_it_is_partial(repo: Pa
     assert [(p.date.isoformat(), p.value, p.author) for p in points] == [("2026-01-19", 150, "Dana")]
     full = kr_histories(history(repo).files["content/objectives/grow.md"], dt.date(2026, 1, 1))["views"].points
     assert [(p.value, p.author) for p in full] == [(110, "Dana"), (130, "Sam"), (150, "Dana")]
+    # fetched deeper, with the cache of the shallower read in place: the edge moves with it
+    git(clone, "fetch", "-q", "--deepen=1")
+    deeper = history(clone).files["content/objectives/grow.md"]
+    week_2 = git(repo, "rev-parse", "--short=7", "HEAD~2")  # the new edge: the file as it was then
+    assert [(v.commit, v.meta["key_results"][0]["current"], v.baseline) for v in deeper] == [
+        (week_2, 130, True), (git(repo, "rev-parse", "--short=7", "HEAD"), 150, False)]
 
 
 def test_a_site_in_a_subfolder_names_files_from_the_site_root(tmp_path: Path) -> None:

@@ -282,6 +282,19 @@ def test_teams_are_checked_against_teams_yaml_by_id_or_name(site: Path, capsys) 
     assert main(["build", "--strict", "--jobs", "1"]) == 0
 
 
+def test_teams_the_build_accepts_are_accepted(site: Path, capsys) -> None:
+    """A team whose id YAML reads as a number, a name with a comma in it, a teams.yml."""
+    write(site, "content/teams.yml", "- id: 42\n  name: Answers\n- id: rd\n  name: Research, Development\n")
+    sheet(site, "objective,key result,start,target,team,period\nGrow,Views,0,10,42,2026-Q1\n"
+                "Learn,Papers,0,5,\"Research, Development\",2026-Q1\n")
+    assert main(["import", "okrs.csv"]) == 0, capsys.readouterr().err
+    assert front(site / "content/objectives/2026-Q1/grow.md")["team"] == "42"
+    assert front(site / "content/objectives/2026-Q1/learn.md")["team"] == "rd"
+    sheet(site, "objective,key result,start,target,team,period\nShip,Things,0,5,Nobody,2026-Q1\n", "more.csv")
+    assert main(["import", "more.csv"]) == 1
+    assert "unknown team 'Nobody': not listed in content/teams.yml" in capsys.readouterr().err
+
+
 def test_the_example_sheet_imports_into_a_new_site_that_then_builds(tmp_path: Path, monkeypatch, capsys) -> None:
     """The README's walk: `okrsite init`, then `okrsite import` of the example sheet, then a build."""
     assert main(["init", str(tmp_path / "okrs")]) == 0

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from okrsite.build import output
+from okrsite.build.builder import BuildOptions, build as okrsite_build
 from okrsite.build.output import UnsafeOutput, write_site
 from okrsite.commands.cli import main
 from okrsite.content.config import default_as_of
@@ -379,6 +380,13 @@ def test_links_added_or_changed_behind_after_a_build_are_noticed_by_the_next(tmp
     write(root, "shared/grow.md", GROW.replace("title: Grow", "title: Grow faster"))
     assert build(root)[0] == 0
     assert "Grow faster" in (root / "output/objectives/grow/index.html").read_text()
+    # a link leading outside the site is not walked by that check either (a link to / walked the disk)
+    outside = write(tmp_path, "outside/notes.md", "one\n")
+    (root / "content/assets").mkdir()
+    (root / "content/assets/outside").symlink_to(outside.parent)
+    assert build(root)[0] == 0
+    outside.write_text("two, longer\n")
+    assert okrsite_build(BuildOptions(root / "okrsite.yaml", jobs=1)).up_to_date
 
 
 def test_a_chart_cache_whose_files_link_outside_the_site_publishes_none_of_them(tmp_path: Path, secret: Path,

@@ -650,7 +650,7 @@ def _fingerprint(config: SiteConfig, dirs: list[Path], build_info: BuildInfo | N
     """Everything the output depends on: settings, okrsite's own code, content and theme files."""
     settings = {**_libraries(), "as_of": config.as_of, "output": config.output_dir, "build_info": build_info}
     return input_fingerprint(settings, [config.content_dir, *dirs, OKRSITE_CODE],
-                             [config.path])
+                             [config.path], within=config.root)
 
 
 def _shared_digest(site: Site, dirs: list[Path], build_info: BuildInfo | None, nav: list[dict[str, str]]) -> str:

@@ -47,40 +47,58 @@ def _stamp(entry: os.DirEntry[str]) -> list[int] | None:
     return [stat.st_size, stat.st_mtime_ns]
 
 
-def _tree_stamps(folder: Path, into: list[str]) -> None:
+def _tree_stamps(folder: Path, into: list[str], within: str | None = None) -> None:
     """Append 'path size mtime' for every file below folder, in a stable order. Python's
     bytecode is left out: it is made from the sources (stamped), and a module first imported
-    during a build writes it after the stamps were taken."""
+    during a build writes it after the stamps were taken. Links are followed, as the build reads
+    content, where they lead into the folder or into `within` (the site folder)."""
     if not folder.is_dir():
         into.append(f"{folder} absent")
         return
-    for rel, entry in sorted(_input_entries(folder, "", {os.path.realpath(folder)})):
-        if "__pycache__" in rel.split("/"):
+    real = os.path.realpath(folder)
+    homes = tuple(f"{home}{os.sep}" for home in {real, *([os.path.realpath(within)] if within else [])})
+    for rel, entry, stamp in sorted(_input_entries(folder, "", {real}, homes), key=lambda found: found[0]):
+        if "__pycache__" not in rel.split("/"):
+            into.append(f"{folder}/{rel} {stamp}")
+
+
+def _input_entries(folder: str | Path, prefix: str, seen: set[str],
+                   homes: tuple[str, ...]) -> Iterator[tuple[str, os.DirEntry[str] | None, str]]:
+    """Every entry below an input folder with its stamp, through links to folders as the build
+    reads content (each real folder once): a file edited in a linked folder, or a new link that
+    leads nowhere, changes the fingerprint (a warm build said "up to date" and skipped the
+    warning). A link leading outside `homes` is stamped as a link, never followed, and a folder
+    that cannot be read as unreadable: the build reports both, and must not fail here."""
+    try:
+        with os.scandir(folder) as scan:
+            entries = sorted(scan, key=lambda e: e.name)
+    except OSError:
+        yield prefix or ".", None, "unreadable"
+        return
+    for entry in entries:
+        rel = prefix + entry.name
+        if entry.is_symlink():
+            real = os.path.realpath(entry.path)
+            if not real.startswith(homes):
+                yield rel, entry, "link outside"
+                continue
+        if entry.is_dir():
+            real = os.path.realpath(entry.path)
+            if real not in seen:
+                seen.add(real)
+                yield from _input_entries(entry.path, f"{rel}/", seen, homes)
             continue
         stamp = _stamp(entry)  # None: a link leading nowhere (or in a loop), which the build warns of
-        into.append(f"{folder}/{rel} {stamp[0]} {stamp[1]}" if stamp is not None else f"{folder}/{rel} unreadable")
+        yield rel, entry, f"{stamp[0]} {stamp[1]}" if stamp is not None else "unreadable"
 
 
-def _input_entries(folder: str | Path, prefix: str, seen: set[str]) -> Iterator[tuple[str, os.DirEntry[str]]]:
-    """Every entry below an input folder, through links to folders as the build reads content
-    (each real folder once): a file edited in a linked folder, or a new link that leads nowhere,
-    changes the fingerprint (a warm build said "up to date" and skipped the warning)."""
-    with os.scandir(folder) as entries:
-        for entry in entries:
-            if entry.is_dir():
-                real = os.path.realpath(entry.path)
-                if real not in seen:
-                    seen.add(real)
-                    yield from _input_entries(entry.path, f"{prefix}{entry.name}/", seen)
-            else:
-                yield prefix + entry.name, entry
-
-
-def input_fingerprint(inputs: dict[str, Any], folders: list[Path], files: list[Path]) -> str:
-    """A digest of the settings that shape the output and of every input file's stamp."""
+def input_fingerprint(inputs: dict[str, Any], folders: list[Path], files: list[Path],
+                      within: Path | None = None) -> str:
+    """A digest of the settings that shape the output and of every input file's stamp (links
+    followed into their folder or `within`)."""
     lines = [json.dumps(inputs, sort_keys=True, default=str)]
     for folder in folders:
-        _tree_stamps(folder, lines)
+        _tree_stamps(folder, lines, str(within) if within else None)
     for path in files:
         try:
             stat = path.stat()

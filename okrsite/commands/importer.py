@@ -15,7 +15,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 import yaml
 
@@ -26,7 +26,7 @@ from okrsite.content.sheets.read import SheetError, read_sheet
 from okrsite.content.sheets.layout import match_header
 from okrsite.content.sheets.okrs import ObjectiveDoc, objectives_from_sheet
 from okrsite.content.sheets.rows import Settings, make_id
-from okrsite.content.source import SourceError, parse_markdown_document, parse_yaml_document
+from okrsite.content.source import SourceError, parse_markdown_document, parse_yaml_document, teams_file
 from okrsite.diagnostics import Diagnostic, Diagnostics, Location
 from okrsite.model.periods import Period, resolve_period
 
@@ -92,9 +92,10 @@ def _settings(options: ImportOptions, diagnostics: Diagnostics) -> tuple[Setting
     into = options.into if options.into is not None else content
     settings = Settings(default_period=period, decimal_comma=options.decimal_comma,
                         is_period=lambda period_id: resolve_period(period_id, custom) is not None)
-    teams = _teams(into / "teams.yaml")
+    listed = teams_file(into, into, []) if into.is_dir() else None
+    teams = _teams(listed) if listed is not None else None
     if teams is not None:
-        settings = replace(settings, team_id=teams, teams_file=_shown(into / "teams.yaml"))
+        settings = replace(settings, team_id=teams, teams_file=_shown(listed))
     return settings, into
 
 
@@ -107,12 +108,15 @@ def _teams(path: Path) -> Callable[[str], str | None] | None:
         return None
     if any(p.severity == "error" for p in problems) or not isinstance(doc.meta, list):
         return None
+    def text(value: Any) -> str | None:  # as the build reads an id or a name: `id: 42` is the team "42"
+        return str(value) if isinstance(value, (str, int, float)) and not isinstance(value, bool) else None
+
     known: dict[str, str] = {}
     for team in doc.meta:
-        if isinstance(team, dict) and isinstance(team.get("id"), str):
-            known[team["id"].casefold()] = team["id"]
-            if isinstance(team.get("name"), str):
-                known.setdefault(team["name"].casefold(), team["id"])
+        if isinstance(team, dict) and (team_id := text(team.get("id"))) is not None:
+            known[team_id.casefold()] = team_id
+            if (name := text(team.get("name"))) is not None:
+                known.setdefault(name.casefold(), team_id)
     return lambda team: known.get(team.casefold())
 
 

@@ -108,20 +108,24 @@ def read_history(config: SiteConfig, known: Mapping[str, Any] | None = None,
     except ValueError:
         return NO_HISTORY  # content outside the repository
     shallow = shallow_text == "true"
+    # A shallow clone's edge, by its commits: when it moves (a deeper fetch, a new clone with the
+    # cache restored), the cached log is read again, and the versions at the edge are baselines.
+    cut = _shallow_ends(top) if shallow else frozenset()
+    edge = " ".join(sorted(cut)) if shallow else ""
     kept = kept if kept is not None else KeptHistory()
     work_tree = _work_tree(top, discover(config.content_dir).objectives if objectives is None else objectives,
                            known or {}, kept)
-    key = (head, spec, shallow, config.as_of, str(config.root))
+    key = (head, spec, edge, config.as_of, str(config.root))
     if kept.key == key:
         at_head = kept.at_head
     else:
         cached = read_cache(config.cache_dir / HISTORY_FILE, _CACHE_FORMAT)
         try:
             try:
-                files, at_head = _committed(config, top, spec, head, shallow,
+                files, at_head = _committed(config, top, spec, head, cut, edge,
                                             cached if isinstance(cached, dict) else {}, work_tree)
             except (ValueError, TypeError, KeyError, IndexError):  # a damaged cache: read everything again
-                files, at_head = _committed(config, top, spec, head, shallow, {}, work_tree)
+                files, at_head = _committed(config, top, spec, head, cut, edge, {}, work_tree)
         except GitError as exc:
             kept.key = ()
             return History({}, shallow, f"git history not read: {exc}")
@@ -181,13 +185,13 @@ def _work_tree(top: Path, objectives: Iterable[Path], known: Mapping[str, Any],
     return files
 
 
-def _committed(config: SiteConfig, top: Path, spec: str, head: str, shallow: bool, cached: dict[str, Any],
-               work_tree: dict[str, _Text]) -> tuple[dict[str, list[Version]], dict[str, str]]:
+def _committed(config: SiteConfig, top: Path, spec: str, head: str, cut: frozenset[str], edge: str,
+               cached: dict[str, Any], work_tree: dict[str, _Text]) -> tuple[dict[str, list[Version]], dict[str, str]]:
     """The committed versions of each objective file at HEAD, and each file's blob id at HEAD;
     the cache brought up to date. The cache holds what is kept of every version, those at HEAD
     too: a build that finds them there decodes no front matter of the work tree's (a version
     not cached yet that is the work tree's takes the build's own parse)."""
-    commits, metas, changed = _commits(top, spec, head, shallow, cached)
+    commits, metas, changed = _commits(top, spec, head, edge, cached)
     lines, at_head = _replay(commits, config.as_of)
     needed = sorted({blob for versions in lines.values() for _, blob in versions})
     texts = {version.blob: version for path, version in work_tree.items()
@@ -204,11 +208,10 @@ def _committed(config: SiteConfig, top: Path, spec: str, head: str, shallow: boo
     if changed or kept or metas.keys() != set(needed):
         try:
             write_cache(config.cache_dir / HISTORY_FILE, _CACHE_FORMAT, {
-                "head": head, "spec": spec, "shallow": shallow, "commits": commits,
+                "head": head, "spec": spec, "shallow": edge, "commits": commits,
                 "metas": {blob: metas[blob] for blob in needed}})
         except OSError:
             pass  # a cache costs time, never correctness
-    cut = _shallow_ends(top) if shallow else frozenset()
     files = {}
     for path, versions in lines.items():
         files[_label(config, top / path)] = [
@@ -256,12 +259,12 @@ def _fill(lines: Iterable[list[tuple[int, str]]], texts: dict[str, _Text], parse
             newer = (front, parsed[blob], paths)
 
 
-def _commits(top: Path, spec: str, head: str, shallow: bool,
+def _commits(top: Path, spec: str, head: str, edge: str,
              cached: dict[str, Any]) -> tuple[list[Commit], dict[str, str | None], bool]:
     """Every commit that touched the folder, oldest first; the cached front matter of blobs;
     whether the log was read (not all from the cache)."""
     metas: dict[str, str | None] = cached["metas"] if isinstance(cached.get("metas"), dict) else {}
-    if cached.get("spec") != spec or cached.get("shallow") != shallow or not isinstance(cached.get("commits"), list):
+    if cached.get("spec") != spec or cached.get("shallow") != edge or not isinstance(cached.get("commits"), list):
         return _log(top, head, spec), metas, True
     old = cached.get("head")
     if old == head:

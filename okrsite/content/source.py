@@ -218,7 +218,8 @@ def site_files(folder: Path, root: Path, suffix: str | None = None,
     return tuple(sorted(found))
 
 
-def _teams_file(content_dir: Path, root: Path, skipped: list[Diagnostic]) -> Path | None:
+def teams_file(content_dir: Path, root: Path, skipped: list[Diagnostic]) -> Path | None:
+    """The content folder's teams.yaml (or teams.yml), when it is a file the build reads."""
     names = ("teams.yaml", "teams.yml")
     try:
         with os.scandir(content_dir) as scan:
@@ -240,7 +241,7 @@ def discover(content_dir: Path, root: Path | None = None) -> SourceFiles:
         objectives=site_files(content_dir / "objectives", root, ".md", skipped),
         projects=site_files(content_dir / "projects", root, ".md", skipped),
         pages=site_files(content_dir / "pages", root, ".md", skipped),
-        teams=_teams_file(content_dir, root, skipped),
+        teams=teams_file(content_dir, root, skipped),
         assets=site_files(content_dir / "assets", root, None, skipped),
         skipped=tuple(skipped),
     )

@@ -136,7 +136,13 @@ def objective_chips(o: Objective) -> Markup:
 STALE_ICON = "◷"  # a clock's quarter; an hourglass (⌛) is an emoji, drawn in colour or as an empty box
 
 
-def stale_flag(kr: KeyResult, as_of: dt.date) -> Markup:
+@jinja2.pass_context
+def stale_flag(context: Context, kr: KeyResult) -> Markup:
+    """`stale_since(kr, site.as_of)`, for site themes whose templates were copied before it."""
+    return stale_since(kr, context.resolve("site").as_of)
+
+
+def stale_since(kr: KeyResult, as_of: dt.date) -> Markup:
     """'No update for 23 days' on a KR nobody updates (see `stale_after_days`). Given the report
     date, not the template's context: a helper that takes the context is copied it in every loop
     that sets a variable (Jinja's Context.derived), ~1,000 times on a large attention page."""
@@ -244,7 +250,8 @@ def behind_by(item: KeyResult | Objective) -> Markup:
 
 HELPERS: dict[str, Any] = {helper.__name__: helper for helper in (
     amount, objective_link, project_link, kr_link, team_link, team_name, badge, state, flags, grade_chip,
-    progress, usage, kr_value, behind_by, plural, objective_chips, stale_flag, estimate, band_text)}
+    progress, usage, kr_value, behind_by, plural, objective_chips, stale_flag, stale_since, estimate,
+    band_text)}
 
 
 def register(env: jinja2.Environment) -> None:

@@ -180,7 +180,12 @@ def _check_objective(reader: RowReader, group: _Group) -> None:
 
 
 def _check_teams(reader: RowReader, group: _Group) -> None:
-    """Each team named by the id or the name teams.yaml gives it; written as its id."""
+    """Each team named by the id or the name teams.yaml gives it; written as its id. The whole cell
+    is tried first: a team's name may hold a comma ("Research, Development")."""
+    whole = reader.settings.team_id(group.values["team"])
+    if whole is not None:
+        group.values["team"] = whole
+        return
     ids = []
     for name in group.values["team"].split(", "):
         team = reader.settings.team_id(name)
