@@ -383,6 +383,15 @@ def test_a_tiny_or_huge_value_range_still_gets_a_handful_of_ticks(low: float, hi
     assert all(low - (high - low) <= value <= high + (high - low) for value, _ in ticks)
 
 
+def test_a_bar_label_keeps_a_few_words_beside_however_long_a_value() -> None:
+    from okrsite.site.charts.layout import NARROW
+    from okrsite.site.charts.specs import MIN_LABEL, bar_label
+
+    look = Look("svg", 144, default_palette(), NARROW)
+    label = bar_label(look, "Make every dashboard feel instant", "instant", "1,234,567,890.12 USD · 100% of the plan")
+    assert label.text.startswith("Make every") and all(len(line) <= MIN_LABEL for line in label.text.splitlines())
+
+
 def test_a_chart_over_dates_is_worked_out_once_for_both_layouts(tmp_path: Path) -> None:
     """Values over dates differ between the layouts only in size: the narrow spec taken over from the
     wide one is the spec the chart function makes for the narrow layout."""

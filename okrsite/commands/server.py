@@ -434,6 +434,8 @@ class PreviewServer(ThreadingHTTPServer):
         self._connections: set[socket.socket] = set()
         self._connections_lock = threading.Lock()
         self._handlers: weakref.WeakSet[threading.Thread] = weakref.WeakSet()  # each request's thread
+        self._running = 0  # requests handed to a thread that has not finished yet (started or not)
+        self._finished = threading.Condition(self._connections_lock)
         super().__init__(address, PreviewHandler)
 
     def server_bind(self) -> None:
@@ -444,12 +446,18 @@ class PreviewServer(ThreadingHTTPServer):
     def process_request(self, request, client_address) -> None:  # type: ignore[override]
         with self._connections_lock:
             self._connections.add(request)
+            self._running += 1
         super().process_request(request, client_address)
 
     def process_request_thread(self, request, client_address) -> None:  # type: ignore[override]
         with self._connections_lock:
             self._handlers.add(threading.current_thread())
-        super().process_request_thread(request, client_address)
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            with self._connections_lock:
+                self._running -= 1
+                self._finished.notify_all()
 
     def shutdown_request(self, request) -> None:  # type: ignore[override]
         with self._connections_lock:
@@ -460,14 +468,16 @@ class PreviewServer(ThreadingHTTPServer):
         """Unblock every handler (browsers keep idle connections open) and wait, `wait` seconds at
         most, for their threads to end (daemon threads: the server's close does not join them,
         and one still running under load outlived the preview's stop)."""
+        deadline = time.monotonic() + wait
         with self._connections_lock:
             for conn in self._connections:
                 try:
                     conn.shutdown(socket.SHUT_RDWR)
                 except OSError:
                     pass
+            # a thread may not have started yet: wait until each request's thread has run
+            self._finished.wait_for(lambda: self._running <= 0, max(0.0, deadline - time.monotonic()))
             handlers = list(self._handlers)
-        deadline = time.monotonic() + wait
         for thread in handlers:
             if thread is not threading.current_thread():
                 thread.join(max(0.0, deadline - time.monotonic()))

@@ -425,12 +425,14 @@ def kr_milestones(kr: KeyResult, objective: Objective, period: Period, as_of: dt
 
 
 SHORT_VALUE = 4  # characters of a value ("100%", "0.68") that a stacked label's line leaves room for
+MIN_LABEL = 12  # characters a label keeps on a line however long its value
 
 
 def bar_label(look: Look, title: str, fallback: str, value: str) -> Label:
     """A bar's label, wrapped to its lines. Stacked (a phone), it shares its line with the value,
     so a long value ("46,500 USD · 39%") leaves it fewer characters: the two ran into each other."""
     chars = look.layout.label_chars - (max(0, len(value) - SHORT_VALUE) if look.layout.stacked else 0)
+    chars = max(chars, MIN_LABEL)  # a very long value still leaves the label a few words (and wrap a limit)
     return Label(wrap(title, chars), wrap(fallback, chars))
 
 
