@@ -92,6 +92,11 @@ CASES = [
         ["content/objectives/grow.md:7:12: error: 'start': expected a number, got the text 'lots'"],
         id="wrong-type"),
     pytest.param(
+        {OBJ: GROW.replace("start: 100", "start: 1e2")},
+        ["content/objectives/grow.md:7:12: error: 'start': expected a number, got the text '1e2': YAML reads an "
+         "exponent as a number only with a dot and a sign, as in 1.0e+15"],
+        id="an-exponent-yaml-reads-as-text"),
+    pytest.param(
         {OBJ: GROW.replace("title: Grow\n", "")},
         ["content/objectives/grow.md:2:1: error: missing required field 'title' in an objective"],
         id="missing-required-title"),

@@ -110,9 +110,15 @@ def text(value: Any, _: Cursor) -> str:
     raise Invalid(f"expected text, got {describe(value)}")
 
 
+# YAML 1.1 (PyYAML) reads an exponent as a number only with a dot and a signed exponent: 1.0e+15.
+_EXPONENT_AS_TEXT = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)[eE][-+]?\d+")
+
+
 def number(value: Any, _: Cursor) -> int | float:
     if not isinstance(value, (int, float)) or isinstance(value, bool):
-        raise Invalid(f"expected a number, got {describe(value)}")
+        hint = (": YAML reads an exponent as a number only with a dot and a sign, as in 1.0e+15"
+                if isinstance(value, str) and _EXPONENT_AS_TEXT.fullmatch(value.strip()) else "")
+        raise Invalid(f"expected a number, got {describe(value)}{hint}")
     if isinstance(value, float) and not math.isfinite(value):
         raise Invalid(f"expected a finite number, got {value}")
     if not -MAX_NUMBER <= value <= MAX_NUMBER:  # ints of any size compare exactly
