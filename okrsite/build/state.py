@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -20,6 +20,7 @@ from typing import Any
 from okrsite import __version__
 from okrsite.build.cachefiles import read_cache, remove_cache, write_cache
 from okrsite.build.output import MARKER, Content, Kept, files_below
+from okrsite.content.source import site_paths
 from okrsite.diagnostics import Diagnostic
 
 STATE_FILE = "state.json"
@@ -47,49 +48,23 @@ def _stamp(entry: os.DirEntry[str]) -> list[int] | None:
     return [stat.st_size, stat.st_mtime_ns]
 
 
-def _tree_stamps(folder: Path, into: list[str], within: str | None = None) -> None:
-    """Append 'path size mtime' for every file below folder, in a stable order. Python's
-    bytecode is left out: it is made from the sources (stamped), and a module first imported
-    during a build writes it after the stamps were taken. Links are followed, as the build reads
-    content, where they lead into the folder or into `within` (the site folder)."""
+def _tree_stamps(folder: Path, into: list[str], within: Path | None = None) -> None:
+    """Append 'path size mtime' for every file below folder, in a stable order, as the build reads
+    the folder (source.site_files: links followed where they lead into it, or into `within`, the
+    site folder), and each entry the build skips: a file edited in a linked folder, or a new link
+    that leads nowhere, changes the fingerprint (a warm build said "up to date" and skipped the
+    warning). Python's bytecode is left out: it is made from the sources (stamped), and a module
+    first imported during a build writes it after the stamps were taken."""
     if not folder.is_dir():
         into.append(f"{folder} absent")
         return
-    real = os.path.realpath(folder)
-    homes = tuple(f"{home}{os.sep}" for home in {real, *([os.path.realpath(within)] if within else [])})
-    for rel, entry, stamp in sorted(_input_entries(folder, "", {real}, homes), key=lambda found: found[0]):
-        if "__pycache__" not in rel.split("/"):
-            into.append(f"{folder}/{rel} {stamp}")
-
-
-def _input_entries(folder: str | Path, prefix: str, seen: set[str],
-                   homes: tuple[str, ...]) -> Iterator[tuple[str, os.DirEntry[str] | None, str]]:
-    """Every entry below an input folder with its stamp, through links to folders as the build
-    reads content (each real folder once): a file edited in a linked folder, or a new link that
-    leads nowhere, changes the fingerprint (a warm build said "up to date" and skipped the
-    warning). A link leading outside `homes` is stamped as a link, never followed, and a folder
-    that cannot be read as unreadable: the build reports both, and must not fail here."""
-    try:
-        with os.scandir(folder) as scan:
-            entries = sorted(scan, key=lambda e: e.name)
-    except OSError:
-        yield prefix or ".", None, "unreadable"
-        return
-    for entry in entries:
-        rel = prefix + entry.name
-        if entry.is_symlink():
-            real = os.path.realpath(entry.path)
-            if not real.startswith(homes):
-                yield rel, entry, "link outside"
-                continue
-        if entry.is_dir():
-            real = os.path.realpath(entry.path)
-            if real not in seen:
-                seen.add(real)
-                yield from _input_entries(entry.path, f"{rel}/", seen, homes)
-            continue
-        stamp = _stamp(entry)  # None: a link leading nowhere (or in a loop), which the build warns of
-        yield rel, entry, f"{stamp[0]} {stamp[1]}" if stamp is not None else "unreadable"
+    inside = within is not None and os.path.realpath(folder).startswith(f"{os.path.realpath(within)}{os.sep}")
+    skipped: list[Diagnostic] = []
+    for path in sorted(site_paths(folder, within if inside and within is not None else folder, skipped=skipped)):
+        if f"{os.sep}__pycache__{os.sep}" not in path:
+            stamp = file_stamp(path)
+            into.append(f"{path} {stamp[0]} {stamp[1]}" if stamp is not None else f"{path} gone")
+    into.extend(f"{item.path} {item.message}" for item in skipped)
 
 
 def input_fingerprint(inputs: dict[str, Any], folders: list[Path], files: list[Path],
@@ -98,7 +73,7 @@ def input_fingerprint(inputs: dict[str, Any], folders: list[Path], files: list[P
     followed into their folder or `within`)."""
     lines = [json.dumps(inputs, sort_keys=True, default=str)]
     for folder in folders:
-        _tree_stamps(folder, lines, str(within) if within else None)
+        _tree_stamps(folder, lines, within)
     for path in files:
         try:
             stat = path.stat()

@@ -188,16 +188,24 @@ def site_files(folder: Path, root: Path, suffix: str | None = None,
     """Every regular file below `folder` ending in `suffix`, sorted; hidden files and editor
     litter left out, links leading outside `root` (the site folder) and special files
     skipped with a warning in `skipped`. A folder reached twice through links is read once."""
+    return tuple(sorted(map(Path, site_paths(folder, root, suffix, skipped))))
+
+
+def site_paths(folder: Path, root: Path, suffix: str | None = None,
+               skipped: list[Diagnostic] | None = None) -> list[str]:
+    """The files `site_files` finds, as paths in no particular order (the up-to-date check of
+    every build stamps thousands: Path objects and their sorting would double its time)."""
     if not folder.is_dir():
-        return ()
+        return []
     skipped = [] if skipped is None else skipped
     real_root = os.path.realpath(root)
     if not _inside(os.path.realpath(folder), real_root):
         skipped.append(Diagnostic(label(folder, root), 1, 1, "warning",
                                   "a folder that leads outside the site folder is not read: skipped"))
-        return ()
+        return []
     seen = {os.path.realpath(folder)}
-    found, stack = [], [folder]
+    found: list[str] = []
+    stack: list[str | Path] = [folder]
     while stack:
         try:
             with os.scandir(stack.pop()) as scan:
@@ -211,11 +219,11 @@ def site_files(folder: Path, root: Path, suffix: str | None = None,
                 continue
             kind = _admit(entry, real_root, skipped, root)
             if kind == "file":
-                found.append(Path(entry.path))
+                found.append(entry.path)
             elif kind == "dir" and (real := os.path.realpath(entry.path)) not in seen:
                 seen.add(real)
-                stack.append(Path(entry.path))
-    return tuple(sorted(found))
+                stack.append(entry.path)
+    return found
 
 
 def teams_file(content_dir: Path, root: Path, skipped: list[Diagnostic]) -> Path | None:
