@@ -10,16 +10,24 @@ cache unreadable to the web server that serves the output.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import stat
 from pathlib import Path
 
 _CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
 
 
-def replace_file(path: Path, data: bytes, mode: int | None = None) -> None:
-    """Make `path` hold `data`, through a temporary file in its folder (which must exist). `mode`:
-    the new file's permission bits exactly (a check-in keeps the file's own); None: 0666 less the
-    umask. OSError when it cannot be done; the temporary file is gone then."""
+def replace_file(path: Path, data: bytes, keep_mode: bool = False) -> None:
+    """Make `path` hold `data`, through a temporary file in its folder (which must exist). The new
+    file's mode is 0666 less the umask, or with `keep_mode` that of the regular file it replaces
+    (content a person edits: a check-in, an import with --force). OSError when it cannot be done;
+    the temporary file is gone then."""
+    mode = None
+    if keep_mode:
+        with contextlib.suppress(FileNotFoundError):
+            found = path.lstat()
+            mode = stat.S_IMODE(found.st_mode) if stat.S_ISREG(found.st_mode) else None
     while True:
         temporary = path.with_name(f".{path.name}.{os.urandom(6).hex()}.tmp")
         try:

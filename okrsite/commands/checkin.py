@@ -13,7 +13,6 @@ import difflib
 import json
 import math
 import re
-import stat
 import sys
 from dataclasses import dataclass
 from decimal import Decimal
@@ -308,10 +307,9 @@ def _recheck(config: SiteConfig, documents: DocumentCache, path: Path, label: st
 def _replace(path: Path, before: bytes, data: bytes) -> None:
     """Write atomically (a temporary file beside it, then a rename), keeping the file's mode;
     refuse when the file changed since it was read."""
-    mode = stat.S_IMODE(path.stat().st_mode)
     if path.read_bytes() != before:
         raise Refused(f"{path.name} changed while the check-in was being added; run it again")
-    replace_file(path, data, mode)
+    replace_file(path, data, keep_mode=True)
 
 
 def _suggest(word: str, choices: Any) -> str:

@@ -10,7 +10,6 @@ Each file is checked by loading it back before anything is written.
 from __future__ import annotations
 
 import os
-import stat
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -162,12 +161,7 @@ def _write(path: Path, text: str) -> None:
     """Write through a temporary file and a rename: a file is never half written. A file replaced
     (--force) keeps its mode; a new one gets the umask's, as an editor would make it."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        found = path.lstat()
-    except FileNotFoundError:
-        found = None
-    mode = stat.S_IMODE(found.st_mode) if found is not None and stat.S_ISREG(found.st_mode) else None
-    replace_file(path, text.encode("utf-8"), mode)  # replaces a link itself, never the file it points to
+    replace_file(path, text.encode("utf-8"), keep_mode=True)  # replaces a link itself, never the file it points to
 
 
 def run(options: ImportOptions, out: TextIO | None = None, err: TextIO | None = None) -> int:
