@@ -465,7 +465,7 @@ class Trend(Dated):
         label, above it, could reach the target's label (measuring both labels costs a millisecond:
         most charts are spared it)."""
         (_, y), (_, line) = self.ax.transData.transform([point, (point[0], target)])
-        return -(7 + 2 * SIZE) * self.fig.dpi / 72 <= line - y <= (7 + 2 * SIZE) * self.fig.dpi / 72
+        return abs(line - y) <= (7 + 2 * SIZE) * self.fig.dpi / 72
 
 
 class Bars(_Template):

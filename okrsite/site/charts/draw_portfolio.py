@@ -218,8 +218,7 @@ class Burn(Dated):
         """Room for the series' names at the right (8 px off the axes), the widest whole: "Budget
         spent 116%" ran off a phone's chart."""
         assert isinstance(data, BurnData)
-        names = [s.label for s in data.series] + ([data.plan_label] if data.plan else [])
-        return max(self.RIGHT, math.ceil(self._widest(names)) + 14)
+        return max(self.RIGHT, math.ceil(self._widest([name for name, _, _ in _names(data)])) + 14)
 
     def _labels(self, data: BurnData, colour: dict[str, str]) -> None:
         """Each series named at the right, level with its last value, none covering another."""
@@ -227,9 +226,7 @@ class Burn(Dated):
         _, h = self.axes_px
         (y0, y1) = data.y_range
         per_px = (y1 - y0) / h
-        labels = [(s.label, s.points[-1][1], s.role) for s in data.series]
-        if data.plan:
-            labels.append((data.plan_label, data.plan[-1][1], "muted"))
+        labels = _names(data)
         heights = 16 * per_px  # a line of small text, in data units
         placed = spread([y for _, y, _ in labels], heights, y0, y1 + 2 * heights)
         texts = self.texts(ax, "series-label", len(labels), fontsize=self.small, ha="left", va="center",
@@ -239,6 +236,15 @@ class Burn(Dated):
             text.set_position((1 + 8 / w, y))
             text.set_text(label)
             text.set_color(colour[role])
+
+
+def _names(data: BurnData) -> list[tuple[str, float, str]]:
+    """What is named at the right of a burn chart: each series, and the plan line (name, last
+    value, colour role)."""
+    names = [(s.label, s.points[-1][1], s.role) for s in data.series]
+    if data.plan:
+        names.append((data.plan_label, data.plan[-1][1], "muted"))
+    return names
 
 
 KINDS: dict[str, type[_Template]] = {"bubbles": Bubbles, "burn": Burn}
