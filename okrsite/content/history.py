@@ -111,21 +111,20 @@ def read_history(config: SiteConfig, known: Mapping[str, Any] | None = None,
     # A shallow clone's edge, by its commits: when it moves (a deeper fetch, a new clone with the
     # cache restored), the cached log is read again, and the versions at the edge are baselines.
     cut = _shallow_ends(top) if shallow else frozenset()
-    edge = " ".join(sorted(cut)) if shallow else ""
     kept = kept if kept is not None else KeptHistory()
     work_tree = _work_tree(top, discover(config.content_dir).objectives if objectives is None else objectives,
                            known or {}, kept)
-    key = (head, spec, edge, config.as_of, str(config.root))
+    key = (head, spec, cut, config.as_of, str(config.root))
     if kept.key == key:
         at_head = kept.at_head
     else:
         cached = read_cache(config.cache_dir / HISTORY_FILE, _CACHE_FORMAT)
         try:
             try:
-                files, at_head = _committed(config, top, spec, head, cut, edge,
+                files, at_head = _committed(config, top, spec, head, cut,
                                             cached if isinstance(cached, dict) else {}, work_tree)
             except (ValueError, TypeError, KeyError, IndexError):  # a damaged cache: read everything again
-                files, at_head = _committed(config, top, spec, head, cut, edge, {}, work_tree)
+                files, at_head = _committed(config, top, spec, head, cut, {}, work_tree)
         except GitError as exc:
             kept.key = ()
             return History({}, shallow, f"git history not read: {exc}")
@@ -185,12 +184,13 @@ def _work_tree(top: Path, objectives: Iterable[Path], known: Mapping[str, Any],
     return files
 
 
-def _committed(config: SiteConfig, top: Path, spec: str, head: str, cut: frozenset[str], edge: str,
-               cached: dict[str, Any], work_tree: dict[str, _Text]) -> tuple[dict[str, list[Version]], dict[str, str]]:
+def _committed(config: SiteConfig, top: Path, spec: str, head: str, cut: frozenset[str], cached: dict[str, Any],
+               work_tree: dict[str, _Text]) -> tuple[dict[str, list[Version]], dict[str, str]]:
     """The committed versions of each objective file at HEAD, and each file's blob id at HEAD;
     the cache brought up to date. The cache holds what is kept of every version, those at HEAD
     too: a build that finds them there decodes no front matter of the work tree's (a version
     not cached yet that is the work tree's takes the build's own parse)."""
+    edge = " ".join(sorted(cut))  # a shallow clone's edge: the cache holds the log down to it
     commits, metas, changed = _commits(top, spec, head, edge, cached)
     lines, at_head = _replay(commits, config.as_of)
     needed = sorted({blob for versions in lines.values() for _, blob in versions})

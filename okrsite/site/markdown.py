@@ -11,6 +11,7 @@ because building it costs far more than rendering a typical body.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -116,14 +117,14 @@ class RenderCache(MadeOfTexts):
         self.index_files = index_files
 
     def markdown(self, text: str) -> Markup:
-        index_files = self.index_files
-        return Markup(self.get("bx" if index_files else "b", text,
-                               lambda source: str(render_markdown(source, index_files))))
+        return self._made("b", text, render_markdown)
 
     def inline(self, text: str) -> Markup:
-        index_files = self.index_files
-        return Markup(self.get("ix" if index_files else "i", text,
-                               lambda source: str(render_inline(source, index_files))))
+        return self._made("i", text, render_inline)
+
+    def _made(self, kind: str, text: str, render: Callable[[str, bool], Markup]) -> Markup:
+        index_files = self.index_files  # the two forms of a text are kept apart
+        return Markup(self.get(kind + "x" * index_files, text, lambda source: str(render(source, index_files))))
 
     def save(self, file: Path, format_tag: str = FORMAT) -> None:
         super().save(file, format_tag)
