@@ -23,6 +23,7 @@ from okrsite.build import output
 from okrsite.build.builder import BuildOptions, build as okrsite_build
 from okrsite.build.output import UnsafeOutput, write_site
 from okrsite.commands.cli import main
+from okrsite.realpaths import is_inside, leads_inside
 from okrsite.content.config import default_as_of
 from tests.conftest import MINIMAL_CONFIG, MINIMAL_OBJECTIVE, write
 
@@ -362,6 +363,28 @@ def test_a_theme_template_or_theme_folder_linking_outside_the_site_is_not_read(t
     assert "themes/x/templates:1:1: warning: a folder that leads outside the site folder is not read: skipped" in \
         diagnostics(lines)
     assert not any(b"SECRET-LINE" in p.read_bytes() for p in (root / "output").rglob("*") if p.is_file())
+
+
+def test_a_theme_catalog_linking_outside_the_site_is_not_read(tmp_path: Path, build) -> None:
+    """A site theme's `messages.po` that is a link to a file outside the site was read, its words
+    published on every page; it is skipped with a warning, and the built-in catalog speaks."""
+    outside = write(tmp_path, "elsewhere/messages.po",
+                    'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n\n'
+                    'msgid "Dashboard"\nmsgstr "SECRET-LINE"\n')
+    root = make_site(tmp_path / "site", {OBJ: GROW}, CONFIG + "theme: x\nlanguage: de\n")
+    catalog = root / "themes/x/locale/de/LC_MESSAGES/messages.po"
+    catalog.parent.mkdir(parents=True)
+    catalog.symlink_to(outside)
+    code, lines = build(root)
+    assert code == 0
+    assert diagnostics(lines) == ["themes/x/locale/de/LC_MESSAGES/messages.po:1:1: warning: a symbolic link that "
+                                  "leads outside the site folder is not followed: skipped"]
+    assert not any(b"SECRET-LINE" in p.read_bytes() for p in (root / "output").rglob("*") if p.is_file())
+    assert "Übersicht" in (root / "output/index.html").read_text()
+    catalog.unlink()
+    catalog.write_text(outside.read_text())  # the same words inside the site are the theme's own
+    assert build(root)[0] == 0
+    assert "SECRET-LINE" in (root / "output/index.html").read_text()
 
 
 def test_links_added_or_changed_behind_after_a_build_are_noticed_by_the_next(tmp_path: Path, build) -> None:
@@ -728,3 +751,26 @@ def test_a_kept_page_whose_folder_became_a_link_leading_outside_stops_a_few_file
     with pytest.raises(UnsafeOutput, match="'objectives/o3': it leads out of the output folder"):
         write_site(files, out)
     assert tree(out) == before and (elsewhere / "index.html").read_bytes() == b"new 3"
+
+
+@pytest.mark.parametrize(("real", "root", "inside"), [
+    ("/site", "/site", True),
+    ("/site/content/a.md", "/site", True),
+    ("/site/content/a.md", "/site/", True),
+    ("/site-other/a.md", "/site", False),  # a sibling whose name starts with the folder's
+    ("/etc/passwd", "/site", False),
+    ("/", "/site", False),
+    ("/anything", "/", True),
+])
+def test_inside_means_the_folder_itself_or_below_it(real: str, root: str, inside: bool) -> None:
+    assert is_inside(real, root) is inside
+
+
+def test_a_path_leads_where_its_links_lead(tmp_path: Path, secret: Path) -> None:
+    site = tmp_path / "site"
+    (site / "content").mkdir(parents=True)
+    (site / "content/out").symlink_to(secret.parent)
+    (site / "content/in").symlink_to(site / "content")
+    assert not leads_inside(site / "content/out/passwd", site)
+    assert leads_inside(site / "content/in/../content", site)  # '..' after a link inside: still inside
+    assert not leads_inside(site / "content/../../secret/passwd", site)

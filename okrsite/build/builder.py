@@ -30,6 +30,7 @@ from okrsite.content.provenance import BuildInfo, commit_info
 from okrsite.content.source import (Document, DocumentCache, SourceError, SourceFiles, discover,
                                     parse_markdown_document, parse_yaml_document, site_files)
 from okrsite.diagnostics import BuildFailed, Diagnostic, Diagnostics, Location, Severity
+from okrsite.realpaths import leads_inside
 from okrsite.site.formatting import plural
 from okrsite.site.themes import theme_dirs
 
@@ -325,8 +326,8 @@ class Builder:
         try:
             return load_language(config.language, dirs)
         except CatalogError as exc:
-            inside = exc.path.resolve().is_relative_to(config.root)
-            where = Location(config.relative(exc.path), exc.line) if inside else Location(config.relative(config.path))
+            where = Location(config.relative(exc.path), exc.line) if leads_inside(exc.path, config.root) \
+                else Location(config.relative(config.path))
             diagnostics.error(where, str(exc))
             raise BuildFailed(diagnostics.sorted()) from None
 
@@ -536,9 +537,10 @@ class Builder:
 
         files = files or discover(config.content_dir, config.root)
         diagnostics.items.extend(files.skipped)
-        # The site theme's static files and templates are read by later stages: say here what they skip
-        # (links leading outside the site folder are not read: okrsite.site.render._StaysHome).
-        for part in ("static", "templates"):
+        # The site theme's static files, templates and catalogs are read by later stages: say here what
+        # they skip (links leading outside the site folder are not read: render._StaysHome,
+        # language.catalog_files).
+        for part in ("static", "templates", "locale"):
             site_files(config.theme_dir / part, config.root, skipped=diagnostics.items)
         if not config.content_dir.is_dir():
             diagnostics.error(Location(config.relative(config.path)),
@@ -702,7 +704,7 @@ def _in_template(filename: str, line: int, message: str, config: SiteConfig) -> 
     """At the site theme's file and line; an error in the built-in theme (outside the site
     folder) is reported at okrsite.yaml, naming the template."""
     path = Path(filename)
-    if path.resolve().is_relative_to(config.root):
+    if leads_inside(path, config.root):
         return Diagnostic(config.relative(path), line, 1, "error", f"template error: {message}")
     return Diagnostic(config.relative(config.path), 1, 1, "error",
                       f"template error in the built-in theme, {'/'.join(path.parts[-2:])}:{line}: {message}")

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
+from okrsite.realpaths import is_inside
+
 MARKER = ".okrsite-output"  # marks a folder okrsite may replace
 WRITERS = 4  # threads staging a whole output folder
 # A link to a cache file is made without following it where the platform can say so (elsewhere,
@@ -176,8 +178,7 @@ def _check_inside(root: Path, rels: Iterable[str]) -> None:
     someone changed by hand)."""
     real_root = os.path.realpath(root)
     for folder in sorted({os.path.dirname(rel) for rel in rels}):
-        real = os.path.realpath(os.path.join(real_root, folder))
-        if real != real_root and not real.startswith(real_root.rstrip(os.sep) + os.sep):
+        if not is_inside(os.path.realpath(os.path.join(real_root, folder)), real_root):
             raise UnsafeOutput(f"refusing to write in {folder!r}: it leads out of the output folder {root}")
 
 

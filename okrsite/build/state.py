@@ -22,6 +22,7 @@ from okrsite.build.cachefiles import read_cache, remove_cache, write_cache
 from okrsite.build.output import MARKER, Content, Kept, files_below
 from okrsite.content.source import site_paths
 from okrsite.diagnostics import Diagnostic
+from okrsite.realpaths import leads_inside
 
 STATE_FILE = "state.json"
 _FORMAT = f"okrsite-state-{__version__}"
@@ -58,7 +59,7 @@ def _tree_stamps(folder: Path, into: list[str], within: Path | None = None) -> N
     if not folder.is_dir():
         into.append(f"{folder} absent")
         return
-    inside = within is not None and os.path.realpath(folder).startswith(f"{os.path.realpath(within)}{os.sep}")
+    inside = within is not None and leads_inside(folder, within)
     skipped: list[Diagnostic] = []
     for path in sorted(site_paths(folder, within if inside and within is not None else folder, skipped=skipped)):
         if f"{os.sep}__pycache__{os.sep}" not in path:

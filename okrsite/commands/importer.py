@@ -27,6 +27,7 @@ from okrsite.content.sheets.okrs import ObjectiveDoc, objectives_from_sheet
 from okrsite.content.sheets.rows import Settings, make_id
 from okrsite.content.source import SourceError, parse_markdown_document, parse_yaml_document, teams_file
 from okrsite.diagnostics import Diagnostic, Diagnostics, Location
+from okrsite.realpaths import leads_inside
 from okrsite.model.periods import Period, resolve_period
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
@@ -127,14 +128,11 @@ def _folder(period: str) -> str:
 
 def plan(docs: list[ObjectiveDoc], into: Path, force: bool, diagnostics: Diagnostics) -> list[Planned]:
     """Where each objective goes; files that exist are errors without --force."""
-    root = into.resolve()
     result = []
     for doc in docs:
         path = into / "objectives" / _folder(doc.period) / f"{doc.id}.md"
         where = Location(_shown(path))
-        try:
-            path.resolve().relative_to(root)  # a link on the way must not lead outside the folder
-        except ValueError:
+        if not leads_inside(path, into):  # a link on the way must not lead outside the folder
             diagnostics.error(where, f"refusing to write outside {_shown(into)}: the path leads to {path.resolve()}")
             continue
         exists = path.exists() or path.is_symlink()

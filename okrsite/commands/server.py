@@ -38,6 +38,7 @@ from pathlib import Path
 
 from okrsite.commands import livereload
 from okrsite.diagnostics import Diagnostic
+from okrsite.realpaths import is_inside
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -101,7 +102,7 @@ def find_in(folder: Path, parts: Iterable[str]) -> Path | None:
     or lies outside."""
     root = os.path.realpath(folder)
     real = os.path.realpath(os.path.join(root, *parts))
-    if real != root and not real.startswith(root.rstrip(os.sep) + os.sep):
+    if not is_inside(real, root):
         return None
     return Path(real) if os.path.exists(real) else None
 

@@ -12,6 +12,7 @@ from typing import Any
 from okrsite.content import schema as s
 from okrsite.content.options import construct, group, option, schema_of
 from okrsite.diagnostics import Diagnostics, Location
+from okrsite.realpaths import leads_inside
 from okrsite.model.periods import FIRST_DAY, LAST_DAY, Period, builtin_period, resolve_period
 from okrsite.model.scoring import Thresholds
 from okrsite.content.source import MAX_FILE_BYTES, SourceError, parse_yaml_document
@@ -180,7 +181,7 @@ def load_config(path: Path, diagnostics: Diagnostics, *, output: Path | None = N
     if theme not in (s.INVALID, "default") and not (root / "themes" / theme).is_dir():
         cursor.child("theme").error(f"'theme': no folder themes/{theme}/ beside {label}")
     content_dir = values["content_dir"]
-    if s.is_valid(content_dir) and not (root / content_dir).resolve().is_relative_to(root):
+    if s.is_valid(content_dir) and not leads_inside(root / content_dir, root):
         cursor.child("content_dir").error("'content_dir': the content folder must be inside the site folder")
     if len(diagnostics.errors) > errors_before or not s.is_valid(values):
         return None

@@ -16,6 +16,7 @@ from typing import Any
 from okrsite import __version__
 from okrsite.build.cachefiles import read_cache, write_cache
 from okrsite.diagnostics import Diagnostic
+from okrsite.realpaths import is_inside
 from okrsite.content.yamlload import (KeyPath, Memo, Positions, SourceError, load_yaml, positions_of, source_error,
                                       unpack_positions)
 
@@ -150,10 +151,6 @@ _PLAIN_PATH = re.compile(r"(?!.*(?:^|/)\.\.?(?:/|$))(?!.*//)(?!.*/$).*", re.DOTA
     else re.compile(r"(?!)")
 
 
-def _inside(real: str, real_root: str) -> bool:
-    return real == real_root or real.startswith(real_root.rstrip(os.sep) + os.sep)
-
-
 def _admit(entry: os.DirEntry[str], real_root: str, skipped: list[Diagnostic], root: Path) -> str | None:
     """'dir' or 'file' for an entry to read, None (with a warning where it matters) for one to skip.
 
@@ -170,7 +167,7 @@ def _admit(entry: os.DirEntry[str], real_root: str, skipped: list[Diagnostic], r
         skip("the file name is not valid UTF-8 (rename it)")
         return None
     try:
-        if entry.is_symlink() and not _inside(os.path.realpath(entry.path), real_root):
+        if entry.is_symlink() and not is_inside(os.path.realpath(entry.path), real_root):
             skip("a symbolic link that leads outside the site folder is not followed")
             return None
         if entry.is_dir():
@@ -199,7 +196,7 @@ def site_paths(folder: Path, root: Path, suffix: str | None = None,
         return []
     skipped = [] if skipped is None else skipped
     real_root = os.path.realpath(root)
-    if not _inside(os.path.realpath(folder), real_root):
+    if not is_inside(os.path.realpath(folder), real_root):
         skipped.append(Diagnostic(label(folder, root), 1, 1, "warning",
                                   "a folder that leads outside the site folder is not read: skipped"))
         return []

@@ -13,7 +13,8 @@ and formatting keeps its own code), so an English site's bytes do not depend on 
 
 Catalogs are the `.po` files of the theme chain, read as they are (no compile step): the site
 theme's `themes/<name>/locale/<lang>/LC_MESSAGES/messages.po` (or a compiled `messages.mo`) first,
-the built-in theme's next; a word the site theme's catalog lacks comes from the built-in one.
+the built-in theme's next; a word the site theme's catalog lacks comes from the built-in one. A
+catalog that is a link leading out of the site folder is not read (the build warns of it).
 """
 
 from __future__ import annotations
@@ -28,6 +29,9 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from okrsite.realpaths import leads_inside
+from okrsite.site.themes import home_of
 
 DOMAIN = "messages"
 
@@ -92,12 +96,13 @@ def pgettext_(context: str, message: str) -> str:
 
 
 def catalog_files(code: str, theme_dirs: list[Path]) -> list[Path]:
-    """The catalogs of a language along the theme chain, the site theme's first."""
+    """The catalogs of a language along the theme chain, the site theme's first; not one whose file,
+    links followed, leaves its theme's home (a link to /etc/passwd was read, and quoted in errors)."""
     found = []
     for folder in theme_dirs:
         base = folder / "locale" / code / "LC_MESSAGES" / DOMAIN
         for path in (base.with_suffix(".po"), base.with_suffix(".mo")):
-            if path.is_file():
+            if path.is_file() and leads_inside(path, home_of(folder)):
                 found.append(path)
                 break
     return found

@@ -30,6 +30,7 @@ from okrsite.build.background import can_fork
 from okrsite.site.formatting import (css_percent, date, grade, message_values, money, number, percent, ratio, status_icon,
                                      status_label, zone_label)
 from okrsite.site.language import gettext_, ngettext_
+from okrsite.realpaths import leads_inside
 from okrsite.site.themes import home_of
 from okrsite.site.markdown import RenderCache
 from okrsite.site.pages import Page
@@ -174,11 +175,11 @@ class _StaysHome(jinja2.FileSystemLoader):
 
     def __init__(self, folder: Path, home: Path) -> None:
         super().__init__(str(folder))
-        self._home = os.path.realpath(home) + os.sep
+        self._home = home
 
     def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
         path = os.path.join(self.searchpath[0], *jinja2.loaders.split_template_path(template))
-        if os.path.lexists(path) and not os.path.realpath(path).startswith(self._home):
+        if os.path.lexists(path) and not leads_inside(path, self._home):
             raise jinja2.TemplateNotFound(template)
         return super().get_source(environment, template)
 

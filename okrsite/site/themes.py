@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from okrsite.realpaths import leads_inside
+
 PACKAGE = Path(__file__).resolve().parent.parent  # okrsite/
 BUILTIN_THEMES = PACKAGE / "_themes"
 SOURCE_THEMES = PACKAGE.parent / "themes"
@@ -38,5 +40,4 @@ def home_of(theme_dir: Path) -> Path:
 
 def inside_site(theme_dir: Path) -> bool:
     """Whether a site theme's folder, links followed, lies in the site folder."""
-    home = home_of(theme_dir).resolve()
-    return theme_dir.resolve().is_relative_to(home)
+    return leads_inside(theme_dir, home_of(theme_dir))
