@@ -655,6 +655,35 @@ def test_a_value_just_under_its_target_is_labelled_clear_of_the_target(demo_site
     assert below == {"": ("bottom", "center"), "-narrow": ("top", "left")}  # right of the line coming in
 
 
+def test_the_latest_value_is_labelled_clear_of_the_line_coming_into_it(demo_site: Path) -> None:
+    """"99.82%" centred above a dot its line falls into was struck through by that line (the
+    uptime KR), as "2.65M" below a dot its line rises to; the label goes to the other side or to
+    the right of the dot."""
+    from okrsite.build.builder import Builder
+    from okrsite.content.config import load_config
+    from okrsite.diagnostics import Diagnostics
+    from okrsite.site.charts import draw
+    from okrsite.site.charts.palette import default_palette
+    from okrsite.site.charts.specs import Look, chart_spec
+
+    diagnostics = Diagnostics()
+    config = load_config(demo_site / "okrsite.yaml", diagnostics)
+    site = Builder(BuildOptions(config.path))._load_site(config, diagnostics)
+    for layout in LAYOUTS:
+        look = Look("svg", 144, default_palette(), layout)
+        for kr, label in (("reliable-platform/uptime", "99.82%"), ("reliable-platform/failed-syncs", "0.35%"),
+                          ("scale-mid-market/arr", "2.65M")):
+            spec = chart_spec(site, ("kr", kr), look)
+            draw.draw(spec)
+            trend = draw._template("trend", layout)
+            assert trend.now_text.get_text() == label
+            box = trend.now_text.get_window_extent(trend.fig.canvas.get_renderer())
+            before = [point for point in spec.data.actual if point[0] < spec.data.now[0]][-1]
+            (x0, y0), (x1, y1) = trend.ax.transData.transform([before, spec.data.now])
+            along = [(x0 + (x1 - x0) * i / 200, y0 + (y1 - y0) * i / 200) for i in range(201)]
+            assert not any(box.contains(x, y) for x, y in along), (kr, layout.suffix)
+
+
 def test_forecast_and_burn_labels_stand_clear_of_each_other_and_of_the_edge(demo_site: Path) -> None:
     """Seen on a phone: "forecast 1.34M USD" just above "expected 1.17M" (read as one label of two
     lines), "forecast 1,967 ms" on its own falling line, "Budget spent 116%" cut at the burn chart's

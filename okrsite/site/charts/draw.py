@@ -442,6 +442,16 @@ class Trend(Dated):
                 ha = "right" if share > 0.7 else "left"
             else:
                 ha = "right" if share > 0.88 else "left" if share < 0.06 else "center"
+            if point is now and ha != "left" and self._crossed(data, now, above, label):
+                # Away from the line coming in: below a dot the line falls into (above one it rises
+                # to) when nothing else goes there, else to the right of the dot, clear of a
+                # forecast that goes on the same way.
+                if other is None and data.forecast is None and self._room(now, not above):
+                    above = not above
+                elif ha == "center":
+                    ha = "left"
+                elif other is None:
+                    above = not above
             text.set_horizontalalignment(ha)
             text.set_position(point)
             text.set_text(label)
@@ -454,6 +464,26 @@ class Trend(Dated):
                 self._above(text, point[1] >= data.target, ha)  # ... above a dot just over the target
                 if point[1] >= data.target and self._covers(text, self.target_text):
                     self._above(text, False, ha)  # ... else below the dot
+
+    def _crossed(self, data: TrendData, now: tuple[float, float], above: bool, label: str) -> bool:
+        """Whether the line coming into the latest dot runs through its label, centred on the dot's
+        side the line comes from ("99.82%" above a dot the line falls into was struck through):
+        the line's rise over half the label's width reaches the label's offset from the dot."""
+        before = [point for point in data.actual if point[0] < now[0]]
+        if not before:
+            return False
+        (x0, y0), (x1, y1) = self.ax.transData.transform([before[-1], now])
+        if (y0 > y1) != above or y0 == y1:
+            return False
+        reach = min(x1 - x0, text_size(self, label, SIZE)[0] / 2)
+        rise = abs(y0 - y1) if data.actual_steps else abs(y0 - y1) * reach / max(x1 - x0, 1e-9)
+        return rise >= 7 * self.fig.dpi / 72
+
+    def _room(self, point: tuple[float, float], above: bool) -> bool:
+        """Whether a label fits between the dot and the plot's edge on that side."""
+        _, y = self.ax.transData.transform(point)
+        edge = self.ax.bbox.y1 if above else self.ax.bbox.y0
+        return abs(edge - y) >= (7 + 1.3 * SIZE) * self.fig.dpi / 72
 
     def _above(self, text: Text, above: bool, ha: str) -> None:
         transform, va = self.offsets[("up" if above else "down", ha)]
