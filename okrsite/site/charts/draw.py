@@ -50,6 +50,7 @@ from okrsite.site.formatting import status_icon
 
 PX = 1 / 96  # inches per CSS pixel
 PT = 0.75  # points per CSS pixel
+SVG_DPI = 72  # matplotlib writes SVG in points
 FONT = "DejaVu Sans"  # bundled with matplotlib: the same metrics everywhere
 SIZE = 10.0  # points: 13.3 px; axis, mark and legend labels are the layout's `small`
 RC = {"svg.fonttype": "none", "svg.hashsalt": "okrsite", "font.family": [FONT], "font.size": SIZE,
@@ -148,7 +149,10 @@ class _Template:
     """A figure kept across charts of one kind; `paint` updates it for one spec."""
 
     def __init__(self, layout: Layout, width: int, height: int) -> None:
-        self.fig = Figure(figsize=(width * PX, height * PX), facecolor="none")
+        # At the SVG writer's 72 dpi, so the layout is measured at the resolution it is written at
+        # and saving does not set the figure's twice a chart (each time working out every transform
+        # again: ~2 % of a chart's CPU, 1,784 charts of the 1,000-objective site).
+        self.fig = Figure(figsize=(width * PX, height * PX), dpi=SVG_DPI, facecolor="none")
         FigureCanvasAgg(self.fig)
         self.size = (width, height)
         self.small = layout.small
@@ -473,11 +477,13 @@ class Trend(Dated):
         if not before:
             return False
         (x0, y0), (x1, y1) = self.ax.transData.transform([before[-1], now])
-        if (y0 > y1) != above or y0 == y1:
+        offset = 7 * self.fig.dpi / 72
+        if (y0 > y1) != above or abs(y0 - y1) < offset:  # measured only when it can matter
             return False
+        if data.actual_steps:
+            return True
         reach = min(x1 - x0, text_size(self, label, SIZE)[0] / 2)
-        rise = abs(y0 - y1) if data.actual_steps else abs(y0 - y1) * reach / max(x1 - x0, 1e-9)
-        return rise >= 7 * self.fig.dpi / 72
+        return abs(y0 - y1) * reach / max(x1 - x0, 1e-9) >= offset
 
     def _room(self, point: tuple[float, float], above: bool) -> bool:
         """Whether a label fits between the dot and the plot's edge on that side."""
