@@ -684,6 +684,39 @@ def test_the_latest_value_is_labelled_clear_of_the_line_coming_into_it(demo_site
             assert not any(box.contains(x, y) for x, y in along), (kr, layout.suffix)
 
 
+def test_a_phones_burn_chart_names_its_series_under_the_plot(demo_site: Path) -> None:
+    """At the right of the plot, as on a desktop, the series' names ("■ Budget spent 116%") took two
+    fifths of a phone's chart: there they go under the dates, in two columns, inside the chart."""
+    from okrsite.build.builder import Builder
+    from okrsite.content.config import load_config
+    from okrsite.diagnostics import Diagnostics
+    from okrsite.site.charts import draw
+    from okrsite.site.charts.layout import NARROW, WIDE
+    from okrsite.site.charts.palette import default_palette
+    from okrsite.site.charts.specs import Look, chart_spec
+
+    diagnostics = Diagnostics()
+    config = load_config(demo_site / "okrsite.yaml", diagnostics)
+    site = Builder(BuildOptions(config.path))._load_site(config, diagnostics)
+    shares = {}
+    for layout in (WIDE, NARROW):
+        spec = chart_spec(site, ("burn", "columnar-query-cache"), Look("svg", 144, default_palette(), layout))
+        draw.draw(spec)
+        burn = draw._template("burn", layout)
+        renderer = burn.fig.canvas.get_renderer()
+        plot, page = burn.ax.get_window_extent(renderer), burn.fig.bbox
+        names = [text for text in burn._texts["series-label"] if text.get_visible()]
+        assert [text.get_text() for text in names] == ["● Work done 50%", "■ Budget spent 116%",
+                                                        "▲ Hours used 117%", "┄ Plan"]
+        boxes = [text.get_window_extent(renderer) for text in names]
+        assert all(page.x0 <= box.x0 and box.x1 <= page.x1 and page.y0 <= box.y0 for box in boxes)
+        assert not any(box.overlaps(other) for i, box in enumerate(boxes) for other in boxes[i + 1:])
+        shares[layout.suffix] = (plot.width / page.width, all(box.y1 < plot.y0 for box in boxes))
+    assert not shares[""][1] and shares["-narrow"][1]  # at the right on a desktop, under the plot on a phone
+    assert shares["-narrow"][0] > 0.75  # the plot keeps the phone's width (it had 0.4 of it)
+    assert spec.height > NARROW.trend_height  # the names' rows are added to the phone's chart
+
+
 def test_forecast_and_burn_labels_stand_clear_of_each_other_and_of_the_edge(demo_site: Path) -> None:
     """Seen on a phone: "forecast 1.34M USD" just above "expected 1.17M" (read as one label of two
     lines), "forecast 1,967 ms" on its own falling line, "Budget spent 116%" cut at the burn chart's

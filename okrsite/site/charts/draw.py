@@ -156,6 +156,7 @@ class _Template:
         FigureCanvasAgg(self.fig)
         self.size = (width, height)
         self.small = layout.small
+        self.layout = layout
         self.narrow = layout.stacked  # the phone layout: less room for everything
         self._texts: dict[str, list[Text]] = {}
 
@@ -236,14 +237,15 @@ class Dated(_Template):
         self._asof_left = offset_copy(ax.get_xaxis_transform(), fig=self.fig, x=-4, units="points")
         self._asof_right = offset_copy(ax.get_xaxis_transform(), fig=self.fig, x=4, units="points")
 
-    def _layout(self, width: int, height: int, left: int = 0, right: int = 0) -> None:
+    def _layout(self, width: int, height: int, left: int = 0, right: int | None = None, bottom: int = 0) -> None:
         self.resize(width, height)
-        left, right = max(left, self.LEFT), max(right, self.RIGHT)
-        w, h = width - left - right, height - self.TOP - self.BOTTOM
-        if self._placed != (left, w, h):
-            self.ax.set_position((left / width, self.BOTTOM / height, w / width, h / height))
+        left, bottom = max(left, self.LEFT), max(bottom, self.BOTTOM)
+        right = self.RIGHT if right is None else right
+        w, h = width - left - right, height - self.TOP - bottom
+        if self._placed != (left, bottom, w, h):
+            self.ax.set_position((left / width, bottom / height, w / width, h / height))
             self.axes_px = (w, h)
-            self._placed = (left, w, h)
+            self._placed = (left, bottom, w, h)
 
     def _widest(self, labels: Sequence[str]) -> float:
         """The widest of these small labels, in pixels of the chart's size."""
@@ -259,9 +261,14 @@ class Dated(_Template):
         """Room at the right of the axes: the fixed margin, unless a kind labels its lines there."""
         return self.RIGHT
 
+    def _bottom(self, data: TrendData | BurnData) -> int:
+        """Room under the axes: the dates' margin, unless a kind puts more there."""
+        return self.BOTTOM
+
     def frame(self, spec: ChartSpec, data: TrendData | BurnData, colour: dict[str, str]) -> None:
         """Size, limits, the grid and its labels, the date ticks."""
-        self._layout(spec.width, spec.height, self._left([label for _, label in data.y_ticks]), self._right(data))
+        self._layout(spec.width, spec.height, self._left([label for _, label in data.y_ticks]), self._right(data),
+                     self._bottom(data))
         ax = self.ax
         (x0, x1), (y0, y1) = data.x_range, data.y_range
         ax.set_xlim(x0, x1)

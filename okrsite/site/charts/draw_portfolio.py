@@ -16,7 +16,7 @@ from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 
 from okrsite.site.charts.draw import PT, Dated, _Template, chart_text, shown, text_size
-from okrsite.site.charts.layout import Layout
+from okrsite.site.charts.layout import LEGEND_COLUMNS, LEGEND_LINE, Layout, legend_height
 from okrsite.site.charts.labels import Box, place_labels, spread
 from okrsite.site.charts.portfolio import BubblesData, BurnData
 from okrsite.site.charts.specs import ChartSpec, TrendData
@@ -178,7 +178,11 @@ class Bubbles(_Template):
 
 
 class Burn(Dated):
-    """Work done, budget spent and hours used over time, as shares of their plan, against the plan line."""
+    """Work done, budget spent and hours used over time, as shares of their plan, against the plan line.
+
+    Each series is named at the right of the plot, level with its last value; on a phone, under
+    the dates in two columns, so the plot keeps the chart's width.
+    """
 
     LEFT, RIGHT, TOP, BOTTOM = 52, 150, 16, 28
 
@@ -216,12 +220,22 @@ class Burn(Dated):
 
     def _right(self, data: TrendData | BurnData) -> int:
         """Room for the series' names at the right (8 px off the axes), the widest whole: "Budget
-        spent 116%" ran off a phone's chart."""
+        spent 116%" ran off a phone's chart. On a phone they go under the plot."""
         assert isinstance(data, BurnData)
+        if self.narrow:
+            return Dated.RIGHT
         return max(self.RIGHT, math.ceil(self._widest([name for name, _, _ in _names(data)])) + 14)
 
+    def _bottom(self, data: TrendData | BurnData) -> int:
+        assert isinstance(data, BurnData)
+        return self.BOTTOM + legend_height(self.layout, len(_names(data)))
+
     def _labels(self, data: BurnData, colour: dict[str, str]) -> None:
-        """Each series named at the right, level with its last value, none covering another."""
+        """Each series named at the right, level with its last value, none covering another; on a
+        phone, under the dates, row by row."""
+        if self.narrow:
+            self._legend(data, colour)
+            return
         ax = self.ax
         _, h = self.axes_px
         (y0, y1) = data.y_range
@@ -234,6 +248,19 @@ class Burn(Dated):
         w, _ = self.axes_px
         for text, (label, _, role), y in zip(texts, labels, placed):
             text.set_position((1 + 8 / w, y))
+            text.set_text(label)
+            text.set_color(colour[role])
+
+    def _legend(self, data: BurnData, colour: dict[str, str]) -> None:
+        labels = _names(data)
+        width, height = self.size
+        texts = self.texts(self.ax, "series-label", len(labels), fontsize=self.small, ha="left", va="center",
+                           transform=self.fig.transFigure)
+        top = legend_height(self.layout, len(labels)) - 3  # pixels from the chart's foot
+        column = (width - 2 * 8) / LEGEND_COLUMNS
+        for index, (text, (label, _, role)) in enumerate(zip(texts, labels)):
+            row, col = divmod(index, LEGEND_COLUMNS)
+            text.set_position(((8 + col * column) / width, (top - (row + 0.5) * LEGEND_LINE) / height))
             text.set_text(label)
             text.set_color(colour[role])
 

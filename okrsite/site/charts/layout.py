@@ -44,6 +44,16 @@ def counts_height(columns: int, statuses: int) -> int:
     return STRIP + COUNT_LINE * math.ceil(statuses / columns) + 6 if statuses else 0
 
 
+# A burn chart's series named under its plot in the narrow layout, in two columns (at the right, as
+# on a desktop, their names took two fifths of a phone's chart).
+LEGEND_LINE, LEGEND_COLUMNS = 18, 2
+
+
+def legend_height(layout: Layout, entries: int) -> int:
+    """Pixels under a narrow chart's dates for `entries` names (none in the wide layout)."""
+    return LEGEND_LINE * math.ceil(entries / LEGEND_COLUMNS) + 6 if layout.stacked and entries else 0
+
+
 def bars_top(marks: int) -> int:
     """Pixels above the rows: room for the marks' labels, or a little air without marks."""
     return BAR_TOP if marks else BAR_BOTTOM

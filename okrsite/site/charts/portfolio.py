@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from okrsite.model.portfolio import FINISHED, REVIEW_BELOW
 from okrsite.model.site import Project, Site, Update
 from okrsite.model.vocabulary import LANES
+from okrsite.site.charts.layout import legend_height
 from okrsite.site.charts.scales import date_ticks, truncate, y_ticks
 from okrsite.site.charts.specs import MAX_BARS, BarRow, ChartSpec, Label, Look, Table, bar_label, bars, chart_name
 from okrsite.site.formatting import _, date as format_date, money, ngettext, number, percent, ratio, status_label
@@ -272,7 +273,7 @@ def burn_chart(site: Site, project_id: str, look: Look) -> ChartSpec | None:
                     date=format_date(site.as_of)) if project.schedule_elapsed is not None else ""
     return ChartSpec(
         kind="burn", name=chart_name(f"projects/{project.id}-burn", look), width=look.layout.width,
-        height=look.layout.trend_height, look=look,
+        height=look.layout.trend_height + legend_height(look.layout, len(series) + bool(plan_line)), look=look,
         data=BurnData(x_range=(x_low, x_high),
                       x_ticks=date_ticks(origin, origin + dt.timedelta(days=x_low),
                                          origin + dt.timedelta(days=x_high - 1)),
