@@ -774,3 +774,26 @@ def test_a_path_leads_where_its_links_lead(tmp_path: Path, secret: Path) -> None
     assert not leads_inside(site / "content/out/passwd", site)
     assert leads_inside(site / "content/in/../content", site)  # '..' after a link inside: still inside
     assert not leads_inside(site / "content/../../secret/passwd", site)
+
+
+def test_ids_that_windows_keeps_for_devices_are_warned_of_where_they_are_written(tmp_path: Path, build) -> None:
+    """`id: con` built on Linux, but no folder may be called CON (or AUX, NUL, COM1, LPT1...) on
+    Windows: the site could be neither built nor checked out there. A warning names the file
+    and line that make such a folder name, whatever makes it: an id, a file name, a team."""
+    root = make_site(tmp_path / "site", {
+        "content/objectives/con.md": GROW.replace("team: marketing", "team: Nul"),
+        "content/objectives/other.md": GROW.replace("title: Grow", "id: aux\ntitle: Other"),
+        "content/pages/lpt1.md": "---\ntitle: A page\n---\nText.\n",
+        "content/projects/ok.md": "---\ntitle: Fine\nid: com1x\n---\n"})
+    code, lines = build(root)
+    assert code == 0
+    device = "is a device name on Windows (CON, PRN, AUX, NUL, COM1-9, LPT1-9), which no folder may have there"
+    assert [line for line in diagnostics(lines) if "device name" in line] == [
+        f"content/objectives/con.md:2:1: warning: the file name makes the id, and 'con' {device}; rename the file "
+        "or set 'id'",
+        f"content/objectives/con.md:4:7: warning: 'team': the team's name makes its id, and 'nul' {device}; list the "
+        "team in teams.yaml with another id",
+        f"content/objectives/other.md:2:5: warning: the id 'aux' {device}; choose another",
+        f"content/pages/lpt1.md:2:1: warning: the file's path makes the page's URL, and 'lpt1' {device}; rename the "
+        "file"]
+    assert build(root, "build", "--strict")[0] == 1

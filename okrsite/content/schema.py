@@ -55,6 +55,9 @@ class Cursor(NamedTuple):
     def error(self, message: str) -> None:
         self.diagnostics.error(self.positions.at(self.key_path), message)
 
+    def warning(self, message: str) -> None:
+        self.diagnostics.warning(self.positions.at(self.key_path), message)
+
 
 Kind = Callable[[Any, Cursor], Any]
 
@@ -194,6 +197,18 @@ def id_length_problem(value: str) -> str | None:
     """Why an id (or one segment of a free page's path) is too long to be a file name, if it is."""
     if len(value) > MAX_ID_LENGTH:
         return f"an id may have at most {MAX_ID_LENGTH} characters, got {len(value)} ({value[:20]!r}...)"
+    return None
+
+
+# Names Windows keeps for devices, with or without an extension: no file or folder may have one
+# there, so a site with such an id builds on Linux but cannot be built, or checked out, on Windows.
+_DEVICE_NAMES = frozenset({"con", "prn", "aux", "nul", *(f"{port}{n}" for port in ("com", "lpt") for n in range(1, 10))})
+
+
+def device_name_problem(name: str) -> str | None:
+    """Why a name that becomes a folder cannot be one on Windows, if it cannot."""
+    if name.split(".")[0].lower() in _DEVICE_NAMES:
+        return f"'{name}' is a device name on Windows (CON, PRN, AUX, NUL, COM1-9, LPT1-9), which no folder may have there"
     return None
 
 

@@ -76,6 +76,9 @@ def _check(docs: Iterable[Document], fields: s.Schema, what: str,
             item = _checked(doc, values, cursor, fields)
             if "id" in fields and not values["id"] and (problem := s.id_length_problem(item.id)):
                 cursor.error(f"the file name makes the id, and {problem}: shorten the name or set 'id'")
+            if "id" in fields and (problem := s.device_name_problem(item.id)):
+                (cursor.child("id").warning(f"the id {problem}; choose another") if values["id"] else
+                 cursor.warning(f"the file name makes the id, and {problem}; rename the file or set 'id'"))
             result.append(item)
             item.clean = len(diagnostics.items) == reported
             if item.clean:
@@ -104,6 +107,10 @@ def _teams(doc: Document | None, used: dict[str, list[tuple[str, s.Cursor]]],
             if problem := s.id_length_problem(s.slugify(name)):
                 for _, where in places:
                     where.error(f"'team': the team's name makes its id, and {problem}")
+            if problem := s.device_name_problem(s.slugify(name)):
+                for _, where in places:
+                    where.warning(f"'team': the team's name makes its id, and {problem}; list the team in teams.yaml "
+                                  "with another id")
         return {s.slugify(name): Team(id=s.slugify(name), name=name) for name in sorted(used)}
     cursor = s.Cursor(doc.positions, diagnostics)
     entries = s.list_of(s.mapping(TEAM, "a team"), at_most=MAX_TEAMS)
@@ -112,6 +119,9 @@ def _teams(doc: Document | None, used: dict[str, list[tuple[str, s.Cursor]]],
         return {}
     checked = [_checked(doc, values, cursor.child(i), TEAM) for i, values in enumerate(items)]
     by_id = _unique(checked, "team", diagnostics)
+    for team_id, item in by_id.items():
+        if problem := s.device_name_problem(team_id):
+            item.cursor.child("id").warning(f"the id {problem}; choose another")
     for item in by_id.values():
         parent = item.values["parent"]
         if parent is not None and parent not in by_id:
@@ -377,6 +387,8 @@ def _check_page_slugs(pages: list[_Checked], config: SiteConfig) -> None:
     for item in pages:
         slug = _page_slug(item, config)
         problems = [problem for part in slug.split("/") if (problem := s.id_length_problem(part))]
+        for problem in filter(None, map(s.device_name_problem, slug.split("/"))):
+            item.cursor.warning(f"the file's path makes the page's URL, and {problem}; rename the file")
         if problems:
             item.cursor.error(f"the file's path makes the page's URL, and {problems[0]}: shorten it")
         elif slug in seen:
