@@ -657,8 +657,8 @@ def test_a_value_just_under_its_target_is_labelled_clear_of_the_target(demo_site
 
 def test_the_latest_value_is_labelled_clear_of_the_line_coming_into_it(demo_site: Path) -> None:
     """"99.82%" centred above a dot its line falls into was struck through by that line (the
-    uptime KR), as "2.65M" below a dot its line rises to; the label goes to the other side or to
-    the right of the dot."""
+    uptime KR), as "2.65M" below a dot its line rises to, and "99.93%" at the right end, left of
+    its dot; the label goes to the other side where there is room, else right of a centred dot."""
     from okrsite.build.builder import Builder
     from okrsite.content.config import load_config
     from okrsite.diagnostics import Diagnostics
@@ -672,7 +672,9 @@ def test_the_latest_value_is_labelled_clear_of_the_line_coming_into_it(demo_site
     for layout in LAYOUTS:
         look = Look("svg", 144, default_palette(), layout)
         for kr, label in (("reliable-platform/uptime", "99.82%"), ("reliable-platform/failed-syncs", "0.35%"),
-                          ("scale-mid-market/arr", "2.65M")):
+                          ("scale-mid-market/arr", "2.65M"),  # below a dot its line rises to
+                          ("reliable-ingestion/uptime", "99.93%"),  # at the right end, left of the dot
+                          ("reduce-churn/gross-churn", "1.8%")):  # bold: wider than the regular text
             spec = chart_spec(site, ("kr", kr), look)
             draw.draw(spec)
             trend = draw._template("trend", layout)
@@ -715,6 +717,22 @@ def test_a_phones_burn_chart_names_its_series_under_the_plot(demo_site: Path) ->
     assert not shares[""][1] and shares["-narrow"][1]  # at the right on a desktop, under the plot on a phone
     assert shares["-narrow"][0] > 0.75  # the plot keeps the phone's width (it had 0.4 of it)
     assert spec.height > NARROW.trend_height  # the names' rows are added to the phone's chart
+
+    # longer names ("■ Budget ausgegeben 116 %") take a column each, inside the chart
+    from okrsite.site.language import load_language, speaking
+    from okrsite.site.themes import theme_dirs
+    for code, longest in (("de", "Budget ausgegeben"), ("fr", "Heures consommées"), ("es", "Presupuesto gastado")):
+        with speaking(load_language(code, theme_dirs(config.theme_dir))):
+            spec = chart_spec(site, ("burn", "columnar-query-cache"), Look("svg", 144, default_palette(), NARROW))
+            draw.draw(spec)
+        burn = draw._template("burn", NARROW)
+        renderer = burn.fig.canvas.get_renderer()
+        names = [text for text in burn._texts["series-label"] if text.get_visible()]
+        assert any(longest in text.get_text() for text in names)
+        boxes = [text.get_window_extent(renderer) for text in names]
+        assert all(burn.fig.bbox.x0 <= box.x0 and box.x1 <= burn.fig.bbox.x1 and burn.fig.bbox.y0 <= box.y0
+                   for box in boxes), code
+        assert not any(box.overlaps(other) for i, box in enumerate(boxes) for other in boxes[i + 1:]), code
 
 
 def test_forecast_and_burn_labels_stand_clear_of_each_other_and_of_the_edge(demo_site: Path) -> None:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
-from okrsite.realpaths import is_inside
+from okrsite.realpaths import is_inside, leads_inside
 
 MARKER = ".okrsite-output"  # marks a folder okrsite may replace
 WRITERS = 4  # threads staging a whole output folder
@@ -67,19 +67,15 @@ class WriteReport:
     changed: tuple[str, ...] = ()  # written or removed paths, for the preview's reload decision
 
 
-def _is_within(path: Path, folder: Path) -> bool:
-    return path == folder or folder in path.parents
-
-
 def check_output_dir(output: Path, site_root: Path, sources: list[Path]) -> None:
     """Refuse an output folder that is the site root, contains it, lies inside a source
     folder (content, themes), or already holds files okrsite did not write."""
     output = output.resolve()
-    if _is_within(site_root.resolve(), output):
+    if leads_inside(site_root, output):
         raise UnsafeOutput(f"the output folder {output} is the site folder or one of its parents: "
                            "choose a folder of its own, such as 'output'")
     for source in sources:
-        if _is_within(output, source.resolve()) or _is_within(source.resolve(), output):
+        if leads_inside(output, source) or leads_inside(source, output):
             raise UnsafeOutput(f"the output folder {output} overlaps the source folder {source}: "
                                "choose a folder outside it")
     for folder in output.parents:
@@ -116,8 +112,12 @@ def write_site(files: dict[str, Content], output: Path) -> WriteReport:
     output = output.resolve()
     # Before reading an old file to compare, or linking one: the folders of files with bytes now,
     # and of kept ones only if the whole folder is staged (a few folders after an edit, not thousands).
+    # A first build, or one in a fresh clone (CI), has no output to compare with or to look at for
+    # links: 12,000 files' stat calls and 3,000 folders' realpath spared (~0.15 s at 1,000 objectives).
+    first = not output.is_dir()
     fresh = [rel for rel, data in files.items() if not isinstance(data, Kept)]
-    _check_inside(output, fresh)
+    if not first:
+        _check_inside(output, fresh)
     parent = output.parent
     parent.mkdir(parents=True, exist_ok=True)
     staging = parent / f".{output.name}.okrsite-staging"
@@ -127,7 +127,7 @@ def write_site(files: dict[str, Content], output: Path) -> WriteReport:
             shutil.rmtree(leftover)
     existing = _existing_files(output)
     changed = sorted(rel for rel, data in files.items()
-                     if not isinstance(data, Kept) and not _same_bytes(output / rel, data))
+                     if not isinstance(data, Kept) and (first or not _same_bytes(output / rel, data)))
     removed = sorted(existing - files.keys())
     unchanged = len(files) - len(changed)
     # A few files are swapped in place, unless something to remove stands where the site needs a

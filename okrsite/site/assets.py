@@ -6,6 +6,7 @@ from pathlib import Path
 
 from okrsite.content.source import discover, site_files
 from okrsite.model.site import Site
+from okrsite.site.themes import home_of
 
 
 def copied_files(site: Site, theme_dirs: list[Path]) -> dict[str, bytes]:
@@ -15,7 +16,7 @@ def copied_files(site: Site, theme_dirs: list[Path]) -> dict[str, bytes]:
     root = site.config.root
     for theme in reversed(theme_dirs):  # built-in first, the site's theme overrides it
         # Links may not lead out of the site folder (the built-in theme: out of its own folder).
-        for path in site_files(theme / "static", root if theme.is_relative_to(root) else theme):
+        for path in site_files(theme / "static", home_of(theme)):
             files["static/" + path.relative_to(theme / "static").as_posix()] = path.read_bytes()
     content = site.config.content_dir
     for path in discover(content, root).assets:

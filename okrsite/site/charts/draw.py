@@ -193,17 +193,17 @@ class _Template:
 _SIZES: dict[tuple[str, float, float], tuple[float, float]] = {}
 
 
-def text_size(template: _Template, text: str, size: float) -> tuple[float, float]:
+def text_size(template: _Template, text: str, size: float, weight: str = "normal") -> tuple[float, float]:
     """Width and height of a text in display pixels, as the figure's renderer lays it out.
 
     Kept by text, size and resolution for every chart the process draws: each chart measures
     its y labels for its margin, and the same few hundred labels recur across thousands of charts."""
     def measure() -> tuple[float, float]:
         renderer = template.fig.canvas.get_renderer()  # type: ignore[attr-defined]
-        width, height, _ = renderer.get_text_width_height_descent(text, FontProperties(family=FONT, size=size),
-                                                                   ismath=False)
+        font = FontProperties(family=FONT, size=size, weight=weight)
+        width, height, _ = renderer.get_text_width_height_descent(text, font, ismath=False)
         return width, height
-    return _kept(_SIZES, (text, size, template.fig.dpi), measure)
+    return _kept(_SIZES, (text, size, weight, template.fig.dpi), measure)
 
 
 class Dated(_Template):
@@ -453,16 +453,15 @@ class Trend(Dated):
                 ha = "right" if share > 0.7 else "left"
             else:
                 ha = "right" if share > 0.88 else "left" if share < 0.06 else "center"
-            if point is now and ha != "left" and self._crossed(data, now, above, label):
+            if point is now and ha != "left" and self._crossed(data, now, above, label, ha):
                 # Away from the line coming in: below a dot the line falls into (above one it rises
-                # to) when nothing else goes there, else to the right of the dot, clear of a
-                # forecast that goes on the same way.
-                if other is None and data.forecast is None and self._room(now, not above):
+                # to) when nothing else goes there and there is room, else, centred, to the right of
+                # the dot, clear of a forecast that goes on the same way. At the right end a label
+                # that has nowhere else to go stays (under the dates it would be worse).
+                if other is None and (data.forecast is None or ha == "right") and self._room(now, not above):
                     above = not above
                 elif ha == "center":
                     ha = "left"
-                elif other is None:
-                    above = not above
             text.set_horizontalalignment(ha)
             text.set_position(point)
             text.set_text(label)
@@ -476,10 +475,11 @@ class Trend(Dated):
                 if point[1] >= data.target and self._covers(text, self.target_text):
                     self._above(text, False, ha)  # ... else below the dot
 
-    def _crossed(self, data: TrendData, now: tuple[float, float], above: bool, label: str) -> bool:
-        """Whether the line coming into the latest dot runs through its label, centred on the dot's
-        side the line comes from ("99.82%" above a dot the line falls into was struck through):
-        the line's rise over half the label's width reaches the label's offset from the dot."""
+    def _crossed(self, data: TrendData, now: tuple[float, float], above: bool, label: str, ha: str) -> bool:
+        """Whether the line coming into the latest dot runs through its label, on the dot's side the
+        line comes from ("99.82%" above a dot the line falls into was struck through): the line's
+        rise over the label's reach to the left of the dot (half its width, centred; all of it and
+        the offset, at the dot's left) reaches the label's offset from the dot."""
         before = [point for point in data.actual if point[0] < now[0]]
         if not before:
             return False
@@ -489,7 +489,8 @@ class Trend(Dated):
             return False
         if data.actual_steps:
             return True
-        reach = min(x1 - x0, text_size(self, label, SIZE)[0] / 2)
+        width = text_size(self, label, SIZE, "bold")[0]
+        reach = min(x1 - x0, width / 2 if ha == "center" else width + 4 * self.fig.dpi / 72)
         return abs(y0 - y1) * reach / max(x1 - x0, 1e-9) >= offset
 
     def _room(self, point: tuple[float, float], above: bool) -> bool:

@@ -16,7 +16,7 @@ from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 
 from okrsite.site.charts.draw import PT, Dated, _Template, chart_text, shown, text_size
-from okrsite.site.charts.layout import LEGEND_COLUMNS, LEGEND_LINE, Layout, legend_height
+from okrsite.site.charts.layout import LEGEND_LINE, Layout, legend_columns, legend_height
 from okrsite.site.charts.labels import Box, place_labels, spread
 from okrsite.site.charts.portfolio import BubblesData, BurnData
 from okrsite.site.charts.specs import ChartSpec, TrendData
@@ -228,7 +228,7 @@ class Burn(Dated):
 
     def _bottom(self, data: TrendData | BurnData) -> int:
         assert isinstance(data, BurnData)
-        return self.BOTTOM + legend_height(self.layout, len(_names(data)))
+        return self.BOTTOM + legend_height(self.layout, [name for name, _, _ in _names(data)])
 
     def _labels(self, data: BurnData, colour: dict[str, str]) -> None:
         """Each series named at the right, level with its last value, none covering another; on a
@@ -253,13 +253,15 @@ class Burn(Dated):
 
     def _legend(self, data: BurnData, colour: dict[str, str]) -> None:
         labels = _names(data)
+        names = [name for name, _, _ in labels]
         width, height = self.size
         texts = self.texts(self.ax, "series-label", len(labels), fontsize=self.small, ha="left", va="center",
                            transform=self.fig.transFigure)
-        top = legend_height(self.layout, len(labels)) - 3  # pixels from the chart's foot
-        column = (width - 2 * 8) / LEGEND_COLUMNS
+        top = legend_height(self.layout, names) - 3  # pixels from the chart's foot
+        columns = legend_columns(names)
+        column = (width - 2 * 8) / columns
         for index, (text, (label, _, role)) in enumerate(zip(texts, labels)):
-            row, col = divmod(index, LEGEND_COLUMNS)
+            row, col = divmod(index, columns)
             text.set_position(((8 + col * column) / width, (top - (row + 0.5) * LEGEND_LINE) / height))
             text.set_text(label)
             text.set_color(colour[role])

@@ -10,6 +10,7 @@ how many characters a label's line may have.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 @dataclass(frozen=True)
@@ -44,14 +45,20 @@ def counts_height(columns: int, statuses: int) -> int:
     return STRIP + COUNT_LINE * math.ceil(statuses / columns) + 6 if statuses else 0
 
 
-# A burn chart's series named under its plot in the narrow layout, in two columns (at the right, as
-# on a desktop, their names took two fifths of a phone's chart).
-LEGEND_LINE, LEGEND_COLUMNS = 18, 2
+# A burn chart's series named under its plot in the narrow layout, in two columns while every name
+# fits half its width (at the right, as on a desktop, they took two fifths of a phone's chart).
+LEGEND_LINE, LEGEND_CHARS = 18, 20
 
 
-def legend_height(layout: Layout, entries: int) -> int:
-    """Pixels under a narrow chart's dates for `entries` names (none in the wide layout)."""
-    return LEGEND_LINE * math.ceil(entries / LEGEND_COLUMNS) + 6 if layout.stacked and entries else 0
+def legend_columns(names: Sequence[str]) -> int:
+    """Two columns of names, or one where a name is longer than half the chart holds ("■ Budget
+    ausgegeben 116 %" ran past the edge of a German phone's chart)."""
+    return 2 if all(len(name) <= LEGEND_CHARS for name in names) else 1
+
+
+def legend_height(layout: Layout, names: Sequence[str]) -> int:
+    """Pixels under a narrow chart's dates for these names (none in the wide layout)."""
+    return LEGEND_LINE * math.ceil(len(names) / legend_columns(names)) + 6 if layout.stacked and names else 0
 
 
 def bars_top(marks: int) -> int:

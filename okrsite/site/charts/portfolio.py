@@ -263,6 +263,8 @@ def burn_chart(site: Site, project_id: str, look: Look) -> ChartSpec | None:
     plan_line = ((0.0, 0.0), (float((end - origin).days), 100.0)) if project.start and project.due else ()
     if plan_line and x_high > plan_line[1][0]:
         plan_line += ((x_high, 100.0),)  # all of it planned by the due date, and after
+    plan_label = "┄ " + _("Plan")
+    names = [s.label for s in series] + ([plan_label] if plan_line else [])  # under a phone's chart
     as_of_x = float((site.as_of - origin).days)
     shown_as_of = x_low <= as_of_x <= x_high
     y_high = max([100.0] + [y for s in series for _, y in s.points]) * 1.08
@@ -273,12 +275,12 @@ def burn_chart(site: Site, project_id: str, look: Look) -> ChartSpec | None:
                     date=format_date(site.as_of)) if project.schedule_elapsed is not None else ""
     return ChartSpec(
         kind="burn", name=chart_name(f"projects/{project.id}-burn", look), width=look.layout.width,
-        height=look.layout.trend_height + legend_height(look.layout, len(series) + bool(plan_line)), look=look,
+        height=look.layout.trend_height + legend_height(look.layout, names), look=look,
         data=BurnData(x_range=(x_low, x_high),
                       x_ticks=date_ticks(origin, origin + dt.timedelta(days=x_low),
                                          origin + dt.timedelta(days=x_high - 1)),
                       y_range=(0.0, y_high), y_ticks=y_ticks(0.0, y_high, percent=True), plan=plan_line,
-                      plan_label="┄ " + _("Plan") if plan_line else "", series=tuple(series),
+                      plan_label=plan_label if plan_line else "", series=tuple(series),
                       as_of_x=as_of_x if shown_as_of else None,
                       as_of_label=_("as of %(date)s", date=format_date(site.as_of, "short")) if shown_as_of else ""),
         caption=_("Work done, budget spent and hours used, each as a share of its plan, from the project's updates; "
