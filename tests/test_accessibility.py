@@ -126,6 +126,25 @@ def test_no_kind_of_page_has_a_serious_or_critical_axe_violation(browser, served
     assert problems == [], "\n".join(problems)
 
 
+def test_chart_data_tables_that_scroll_on_a_phone_can_be_scrolled_from_the_keyboard(browser, served) -> None:
+    """Opened on a phone, a chart's data table wider than the screen scrolls sideways: with nothing
+    focusable in it, a keyboard could not scroll it (axe: scrollable-region-focusable)."""
+    context = with_axe(browser, viewport=VIEWPORTS["phone"])
+    try:
+        page = context.new_page()
+        page.goto(served["demo"] + "projects/columnar-query-cache/")
+        page.evaluate("() => document.querySelectorAll('details.chart__data').forEach(d => d.open = true)")
+        wraps = page.locator(".chart__data .table-wrap")
+        assert page.evaluate("() => [...document.querySelectorAll('.chart__data .table-wrap')]"
+                             ".some(w => w.scrollWidth > w.clientWidth)")  # the case this is about
+        assert wraps.first.get_attribute("aria-label").startswith("Data of the chart")
+        violations = page.evaluate("""async () => (await axe.run(document, {runOnly: {type: 'rule',
+            values: ['scrollable-region-focusable']}})).violations.map(v => v.id)""")
+        assert violations == []
+    finally:
+        context.close()
+
+
 def test_axe_finds_text_without_contrast(browser, tmp_path: Path) -> None:
     (tmp_path / "low.html").write_text('<!doctype html><html lang="en"><title>x</title><main>'
                                        '<p style="color: #bbb; background: #fff">Hard to read</p></main></html>')

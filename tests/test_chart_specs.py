@@ -115,6 +115,24 @@ def test_the_alt_text_of_a_trend_states_its_message_in_words(tmp_path: Path) -> 
     assert "on track, 10 points behind the expected pace" in spec.alt
 
 
+def test_the_alt_text_of_a_zones_chart_says_how_far_along_once(tmp_path: Path) -> None:
+    """"…, 70% of the way, 70% of the way, expected …": the share came twice."""
+    from okrsite.site.charts.specs import kr_zones
+    site = load_site(tmp_path, """\
+  - id: comms
+    title: Customers rate our incident communication
+    type: zones
+    zones: {commit: rated fair, target: rated good, stretch: rated excellent}
+    checkins:
+      - {date: 2026-02-01, zone: target}
+""")
+    objective = site.objectives["grow"]
+    spec = kr_zones(objective.key_results[0], objective, site.period_of(objective), site.as_of, LOOK)
+    assert spec.alt.startswith("Customers rate our incident communication: target zone reached (rated good), "
+                               "70% of the way, expected ")
+    assert spec.alt.count("of the way") == 1
+
+
 @pytest.mark.parametrize("krs, kr_id, start, target", [
     (PAGE_VIEWS, "page-views", 1200, 2500),
     (BOUNCE, "bounce-rate", 10, 4),
@@ -363,6 +381,30 @@ def test_the_default_theme_declares_every_chart_colour() -> None:
         assert variable + ":" in css
     palette = palette_for_theme([builtin_theme_dir()])
     assert dict(palette.light)["on-track"] != dict(palette.dark)["on-track"]
+
+
+def _contrast(one: str, other: str) -> float:
+    """WCAG's contrast ratio of two #rrggbb colours."""
+    def luminance(colour: str) -> float:
+        channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+    high, low = sorted((luminance(one), luminance(other)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_a_values_label_is_in_a_text_colour_of_its_status() -> None:
+    """A trend's latest value was labelled in its status's mark colour: amber on white is 3.8:1,
+    grey 3.0:1, under the 4.5:1 text needs (WCAG 1.4.3). Each status has a text colour that reads,
+    on the chart's background in both schemes, in the built-in theme's CSS and in the defaults."""
+    from okrsite.site.charts.palette import TEXT_OF, palette_for_theme
+    from okrsite.site.themes import builtin_theme_dir
+
+    assert _contrast(DEFAULT_LIGHT["at-risk"], DEFAULT_LIGHT["surface"]) < 4.5  # why the mark colour will not do
+    theme = palette_for_theme([builtin_theme_dir()])
+    for colours in (DEFAULT_LIGHT, DEFAULT_DARK, dict(theme.light), dict(theme.dark)):
+        for status in ("on-track", "at-risk", "off-track", "done", "not-started"):
+            assert _contrast(colours[TEXT_OF[status]], colours["surface"]) >= 4.5, status
 
 
 def test_ticks_and_truncation() -> None:

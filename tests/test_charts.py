@@ -684,6 +684,11 @@ def test_the_latest_value_is_labelled_clear_of_the_line_coming_into_it(demo_site
             (x0, y0), (x1, y1) = trend.ax.transData.transform([before, spec.data.now])
             along = [(x0 + (x1 - x0) * i / 200, y0 + (y1 - y0) * i / 200) for i in range(201)]
             assert not any(box.contains(x, y) for x, y in along), (kr, layout.suffix)
+    # and every value's label stands on a halo of the background, legible on a band or a line
+    from okrsite.site.charts.files import finish_svg
+    svg = finish_svg(draw.draw(spec), default_palette(), "t").decode()
+    assert 'id="okr-halo-now"' in svg and 'id="okr-halo-expected"' in svg
+    assert '[id^="okr-halo-"] text{paint-order:stroke;stroke:var(--okr-surface)' in svg
 
 
 def test_a_phones_burn_chart_names_its_series_under_the_plot(demo_site: Path) -> None:

@@ -41,9 +41,10 @@ from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 from matplotlib.transforms import offset_copy
 
+from okrsite.site.charts.files import HALO
 from okrsite.site.charts.glyphs import text_metrics
 from okrsite.site.charts.layout import BAR_BOTTOM, COUNT_LINE, LINE, STRIP, Layout, bars_top, counts_height
-from okrsite.site.charts.palette import ROLES
+from okrsite.site.charts.palette import ROLES, TEXT_OF
 from okrsite.site.charts.portfolio import BurnData
 from okrsite.site.charts.specs import BarsData, ChartSpec, Label, TrendData
 from okrsite.site.formatting import status_icon
@@ -337,7 +338,8 @@ class Trend(Dated):
         self.expected = self.line(ax, linestyle="none", marker="o", markersize=6.5, markeredgewidth=1.6)
         self.points = self.line(ax, linestyle="none", marker="o", markersize=7, markeredgewidth=1.5)
         self.forecast = self.line(ax, linewidth=1.8, linestyle=(0, (1, 2.2)), visible=False)
-        self.forecast_text = chart_text(ax, 0, 0, fontsize=self.small, ha="right", va="bottom", visible=False)
+        self.forecast_text = chart_text(ax, 0, 0, fontsize=self.small, ha="right", va="bottom", visible=False,
+                                        gid=HALO + "forecast")
         self._forecast_at = {side: offset_copy(ax.transData, fig=self.fig, y=3 if side == "up" else -3, units="points")
                              for side in ("up", "down")}
         # A value's label above or below its dot; one at the right end also stands clear of the dot.
@@ -348,8 +350,8 @@ class Trend(Dated):
         self.target_text = chart_text(ax, 0, 0, fontsize=self.small, va="bottom")
         self._target_left = offset_copy(ax.get_yaxis_transform(), fig=self.fig, x=2, y=2.5, units="points")
         self._target_right = offset_copy(ax.get_yaxis_transform(), fig=self.fig, x=-2, y=2.5, units="points")
-        self.now_text = chart_text(ax, 0, 0, fontsize=SIZE, fontweight="bold")
-        self.expected_text = chart_text(ax, 0, 0, fontsize=self.small)
+        self.now_text = chart_text(ax, 0, 0, fontsize=SIZE, fontweight="bold", gid=HALO + "now")
+        self.expected_text = chart_text(ax, 0, 0, fontsize=self.small, gid=HALO + "expected")
         self.as_of_text()
 
     def paint(self, spec: ChartSpec, colour: dict[str, str]) -> None:
@@ -439,7 +441,7 @@ class Trend(Dated):
         just over the target and that is clear, else below it (a value just under its target,
         labelled above it, ran into "Target ..." on a phone; "96%" over "Target 95%" too)."""
         now, expected = data.now, data.expected
-        for text, point, label, role in ((self.now_text, now, data.now_label, data.status),
+        for text, point, label, role in ((self.now_text, now, data.now_label, TEXT_OF.get(data.status, "text")),
                                          (self.expected_text, expected, data.expected_label, "muted")):
             text.set_visible(point is not None)
             if point is None:

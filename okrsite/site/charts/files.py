@@ -34,6 +34,7 @@ class ChartJob:
 
 
 _SIZE = re.compile(r' width="[\d.]+pt" height="[\d.]+pt"')
+HALO = "okr-halo-"  # the start of the ids of the groups of labels drawn on a halo (a trend's values)
 
 
 @functools.lru_cache(maxsize=4)
@@ -45,6 +46,9 @@ def _svg_style(palette: Palette) -> str:
             f"@media (prefers-color-scheme: dark){{:root{{{dark}}}}}"
             f"@media print{{:root{{{light}}}}}"
             f"text{{font-family:{palette.font}}}"
+            # a value's label on a halo of the chart's background: legible on a band or across a line
+            f'[id^="{HALO}"] text{{paint-order:stroke;stroke:var(--okr-surface);stroke-width:3px;'
+            "stroke-linejoin:round}"
             "*{stroke-linejoin: round; stroke-linecap: butt}</style>")
 
 

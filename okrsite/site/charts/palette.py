@@ -23,24 +23,33 @@ ROLES: tuple[str, ...] = (
     "text", "muted", "grid", "track", "marker", "surface",
     "on-track", "at-risk", "off-track", "done", "not-started", "active", "not-done",
     "halt", "review", "push", "keep",
+    "on-track-text", "at-risk-text", "off-track-text", "done-text",
 )
 VARIABLES: dict[str, str] = {
     "text": "--text", "muted": "--muted", "grid": "--border", "track": "--track", "marker": "--marker",
     "surface": "--surface", "on-track": "--on-track", "at-risk": "--at-risk", "off-track": "--off-track",
     "done": "--done", "not-started": "--not-started", "active": "--active", "not-done": "--not-done",
     "halt": "--halt", "review": "--review", "push": "--push", "keep": "--keep",
+    "on-track-text": "--on-track-text", "at-risk-text": "--at-risk-text", "off-track-text": "--off-track-text",
+    "done-text": "--done-text",
 }
+# A status's colour for text (a value's label): the status colours are for marks, and amber on white
+# (3.8:1) or grey (3.0:1) is under the 4.5:1 text needs.
+TEXT_OF: dict[str, str] = {"on-track": "on-track-text", "at-risk": "at-risk-text", "off-track": "off-track-text",
+                           "done": "done-text", "not-started": "muted"}
 DEFAULT_LIGHT: dict[str, str] = {
     "text": "#1b2330", "muted": "#5a6472", "grid": "#d9dee5", "track": "#e3e7ec", "marker": "#1b2330",
     "surface": "#ffffff", "on-track": "#1f883d", "at-risk": "#b07800", "off-track": "#cf222e",
     "done": "#2f6fdf", "not-started": "#8c959f", "active": "#0f7b8a", "not-done": "#6e7781",
     "halt": "#cf222e", "review": "#b07800", "push": "#2f6fdf", "keep": "#1f883d",
+    "on-track-text": "#1a7f37", "at-risk-text": "#7a5300", "off-track-text": "#b31d28", "done-text": "#2557c4",
 }
 DEFAULT_DARK: dict[str, str] = {
     "text": "#e4e8ee", "muted": "#9aa4b1", "grid": "#2c333d", "track": "#2a313b", "marker": "#e4e8ee",
     "surface": "#161b22", "on-track": "#3fb950", "at-risk": "#d29922", "off-track": "#f85149",
     "done": "#58a6ff", "not-started": "#8b949e", "active": "#39c5d4", "not-done": "#8b949e",
     "halt": "#f85149", "review": "#d29922", "push": "#58a6ff", "keep": "#3fb950",
+    "on-track-text": "#56d364", "at-risk-text": "#e3b341", "off-track-text": "#ff7b72", "done-text": "#79b8ff",
 }
 DEFAULT_FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans", sans-serif'
 

@@ -371,8 +371,8 @@ def kr_zones(kr: KeyResult, objective: Objective, period: Period, as_of: dt.date
         height=look.layout.trend_height, look=look, data=data,
         caption=_("The zone reached over the period (steps), from fail to stretch; the dotted line is the target "
                   "zone."),
-        alt=_("%(title)s: %(reached)s, %(share)s of the way, %(headline)s.", title=kr.title, reached=reached,
-              share=percent(kr.progress), headline=_kr_headline(kr, period, as_of)),
+        alt=_("%(title)s: %(reached)s, %(headline)s.", title=kr.title, reached=reached,
+              headline=_kr_headline(kr, period, as_of)),  # the headline says how far along
         tables=(Table(_("Data of the chart: %(title)s", title=kr.title), (_("Date"), _("Zone"), _("What it means")),
                       tuple((format_date(d), zone_label(z), meaning.get(z, "") or "–") for d, z in known)
                       or ((format_date(min(as_of, period.end)), zone_label(kr.zone),
