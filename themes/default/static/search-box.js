@@ -7,9 +7,11 @@
  * language. A count of results reads data-one for 1 and data-many for more (0 reads data-none),
  * the two forms English, German, French, Spanish and Norwegian need for counts of results.
  *
- * Keyboard (the ARIA combobox pattern with a listbox popup): "/" focuses the box, arrows move
- * through the results, Enter opens one (the first when none is chosen), Escape closes the list,
- * and a second Escape clears the box.
+ * Keyboard (the ARIA combobox pattern with a listbox popup): Ctrl+K (⌘K on a Mac) focuses the box,
+ * arrows move through the results, Enter opens one (the first when none is chosen), Escape closes
+ * the list, and a second Escape clears the box. Not "/": a shortcut of one character key, which no
+ * reader can turn off, fires while someone types into a page (WCAG 2.1.4) and took over Firefox's
+ * quick find.
  */
 (function () {
   "use strict";
@@ -286,10 +288,11 @@
     var chosen = event.target.closest("[role=option]");
     if (chosen) follow(Array.prototype.indexOf.call(list.children, chosen));
   });
+  var mac = /Mac|iPhone|iPad/.test(navigator.platform || "");
+  if (mac) box.querySelector(".search__key").textContent = "\u2318K";
   document.addEventListener("keydown", function (event) {
-    var target = event.target, tag = target.tagName;
-    if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented) return;
-    if (tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || target.isContentEditable) return;
+    if (event.key.toLowerCase() !== "k" || !(mac ? event.metaKey : event.ctrlKey)) return;
+    if (event.altKey || event.shiftKey || event.defaultPrevented) return;
     event.preventDefault();
     input.focus();
     input.select();
