@@ -777,23 +777,29 @@ def test_a_path_leads_where_its_links_lead(tmp_path: Path, secret: Path) -> None
 
 
 def test_ids_that_windows_keeps_for_devices_are_warned_of_where_they_are_written(tmp_path: Path, build) -> None:
-    """`id: con` built on Linux, but no folder may be called CON (or AUX, NUL, COM1, LPT1...) on
-    Windows: the site could be neither built nor checked out there. A warning names the file
-    and line that make such a folder name, whatever makes it: an id, a file name, a team."""
+    """`id: con` built on Linux, but no file or folder may be called CON (or AUX, NUL, COM1,
+    LPT1..., with any extension) on Windows: the site could be neither built nor checked out
+    there. A warning names the file and line that make such a name, whatever makes it: an id, a
+    file or folder name, a team's name, a period of okrsite.yaml; each once."""
     root = make_site(tmp_path / "site", {
         "content/objectives/con.md": GROW.replace("team: marketing", "team: Nul"),
         "content/objectives/other.md": GROW.replace("title: Grow", "id: aux\ntitle: Other"),
+        "content/objectives/prn/fine.md": GROW.replace("title: Grow", "id: fine\ntitle: Fine"),
         "content/pages/lpt1.md": "---\ntitle: A page\n---\nText.\n",
-        "content/projects/ok.md": "---\ntitle: Fine\nid: com1x\n---\n"})
+        "content/assets/nul.png": "not a picture\n",
+        "content/projects/ok.md": "---\ntitle: Fine\nid: com1x\n---\n"},
+        CONFIG + "periods:\n  - {id: com2, start: 2026-01-01, end: 2026-12-31}\n")
     code, lines = build(root)
     assert code == 0
-    device = "is a device name on Windows (CON, PRN, AUX, NUL, COM1-9, LPT1-9), which no folder may have there"
+    device = ("is a device name on Windows (CON, PRN, AUX, NUL, COM1-9, LPT1-9), which no file or folder may "
+              "have there")
     assert [line for line in diagnostics(lines) if "device name" in line] == [
-        f"content/objectives/con.md:2:1: warning: the file name makes the id, and 'con' {device}; rename the file "
-        "or set 'id'",
+        f"content/assets/nul.png:1:1: warning: the name 'nul.png' {device}; rename it",
+        f"content/objectives/con.md:1:1: warning: the name 'con.md' {device}; rename it",
         f"content/objectives/con.md:4:7: warning: 'team': the team's name makes its id, and 'nul' {device}; list the "
         "team in teams.yaml with another id",
         f"content/objectives/other.md:2:5: warning: the id 'aux' {device}; choose another",
-        f"content/pages/lpt1.md:2:1: warning: the file's path makes the page's URL, and 'lpt1' {device}; rename the "
-        "file"]
+        f"content/objectives/prn:1:1: warning: the name 'prn' {device}; rename it",
+        f"content/pages/lpt1.md:1:1: warning: the name 'lpt1.md' {device}; rename it",
+        f"okrsite.yaml:{CONFIG.count(chr(10)) + 2}:10: warning: the id 'com2' {device}; choose another"]
     assert build(root, "build", "--strict")[0] == 1

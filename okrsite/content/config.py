@@ -12,6 +12,7 @@ from typing import Any
 from okrsite.content import schema as s
 from okrsite.content.options import construct, group, option, schema_of
 from okrsite.diagnostics import Diagnostics, Location
+from okrsite.filenames import device_name_problem
 from okrsite.realpaths import leads_inside
 from okrsite.model.periods import FIRST_DAY, LAST_DAY, Period, builtin_period, resolve_period
 from okrsite.model.scoring import Thresholds
@@ -209,6 +210,8 @@ def _custom_periods(items: Any, cursor: s.Cursor) -> tuple[Period, ...]:
             here.child("id").error(f"duplicate period id '{item['id']}' (ids may not differ only in case)")
             continue
         seen.add(item["id"].lower())
+        if problem := device_name_problem(item["id"]):
+            here.child("id").warning(f"the id {problem}; choose another")
         builtin = builtin_period(item["id"])
         title = item["title"] or (builtin.title if builtin else item["id"])
         result.append(Period(item["id"], title, item["start"], item["end"], "custom"))

@@ -200,18 +200,6 @@ def id_length_problem(value: str) -> str | None:
     return None
 
 
-# Names Windows keeps for devices, with or without an extension: no file or folder may have one
-# there, so a site with such an id builds on Linux but cannot be built, or checked out, on Windows.
-_DEVICE_NAMES = frozenset({"con", "prn", "aux", "nul", *(f"{port}{n}" for port in ("com", "lpt") for n in range(1, 10))})
-
-
-def device_name_problem(name: str) -> str | None:
-    """Why a name that becomes a folder cannot be one on Windows, if it cannot."""
-    if name.split(".")[0].lower() in _DEVICE_NAMES:
-        return f"'{name}' is a device name on Windows (CON, PRN, AUX, NUL, COM1-9, LPT1-9), which no folder may have there"
-    return None
-
-
 def is_slug(value: str) -> bool:
     """An id: also safe as a file or folder name (fullmatch: no trailing line break slips through)."""
     return bool(_SLUG.fullmatch(value))

@@ -17,6 +17,7 @@ from okrsite import __version__
 from okrsite.build.cachefiles import read_cache, write_cache
 from okrsite.diagnostics import Diagnostic
 from okrsite.realpaths import is_inside
+from okrsite.filenames import device_name_problem
 from okrsite.content.yamlload import (KeyPath, Memo, Positions, SourceError, load_yaml, positions_of, source_error,
                                       unpack_positions)
 
@@ -170,10 +171,12 @@ def _admit(entry: os.DirEntry[str], real_root: str, skipped: list[Diagnostic], r
         if entry.is_symlink() and not is_inside(os.path.realpath(entry.path), real_root):
             skip("a symbolic link that leads outside the site folder is not followed")
             return None
-        if entry.is_dir():
-            return "dir"
-        if entry.is_file():
-            return "file"
+        kind = "dir" if entry.is_dir() else "file" if entry.is_file() else None
+        if kind and (problem := device_name_problem(entry.name)):  # read all the same: it builds here
+            skipped.append(Diagnostic(label(entry.path, root), 1, 1, "warning",
+                                      f"the name {problem}; rename it"))
+        if kind:
+            return kind
     except OSError:
         pass
     skip("not a regular file (a FIFO, socket, device or broken link)")

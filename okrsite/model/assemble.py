@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from okrsite.content import schema as s
+from okrsite.filenames import device_name_problem
 from okrsite.model import portfolio, scoring
 from okrsite.content.config import SiteConfig
 from okrsite.diagnostics import Diagnostics, Location
@@ -76,9 +77,11 @@ def _check(docs: Iterable[Document], fields: s.Schema, what: str,
             item = _checked(doc, values, cursor, fields)
             if "id" in fields and not values["id"] and (problem := s.id_length_problem(item.id)):
                 cursor.error(f"the file name makes the id, and {problem}: shorten the name or set 'id'")
-            if "id" in fields and (problem := s.device_name_problem(item.id)):
-                (cursor.child("id").warning(f"the id {problem}; choose another") if values["id"] else
-                 cursor.warning(f"the file name makes the id, and {problem}; rename the file or set 'id'"))
+            if "id" in fields and (problem := device_name_problem(item.id)):
+                if values["id"]:
+                    cursor.child("id").warning(f"the id {problem}; choose another")
+                elif not device_name_problem(doc.path.rsplit("/", 1)[-1]):  # else the walk said so of the file
+                    cursor.warning(f"the file name makes the id, and {problem}; rename the file or set 'id'")
             result.append(item)
             item.clean = len(diagnostics.items) == reported
             if item.clean:
@@ -107,7 +110,7 @@ def _teams(doc: Document | None, used: dict[str, list[tuple[str, s.Cursor]]],
             if problem := s.id_length_problem(s.slugify(name)):
                 for _, where in places:
                     where.error(f"'team': the team's name makes its id, and {problem}")
-            if problem := s.device_name_problem(s.slugify(name)):
+            if problem := device_name_problem(s.slugify(name)):
                 for _, where in places:
                     where.warning(f"'team': the team's name makes its id, and {problem}; list the team in teams.yaml "
                                   "with another id")
@@ -120,7 +123,7 @@ def _teams(doc: Document | None, used: dict[str, list[tuple[str, s.Cursor]]],
     checked = [_checked(doc, values, cursor.child(i), TEAM) for i, values in enumerate(items)]
     by_id = _unique(checked, "team", diagnostics)
     for team_id, item in by_id.items():
-        if problem := s.device_name_problem(team_id):
+        if problem := device_name_problem(team_id):
             item.cursor.child("id").warning(f"the id {problem}; choose another")
     for item in by_id.values():
         parent = item.values["parent"]
@@ -387,8 +390,10 @@ def _check_page_slugs(pages: list[_Checked], config: SiteConfig) -> None:
     for item in pages:
         slug = _page_slug(item, config)
         problems = [problem for part in slug.split("/") if (problem := s.id_length_problem(part))]
-        for problem in filter(None, map(s.device_name_problem, slug.split("/"))):
-            item.cursor.warning(f"the file's path makes the page's URL, and {problem}; rename the file")
+        named = item.doc.path.removeprefix(config.relative(config.content_dir / "pages") + "/").split("/")
+        for part, name in zip(slug.split("/"), named):
+            if (problem := device_name_problem(part)) and not device_name_problem(name):  # else the walk said so
+                item.cursor.warning(f"the file's path makes the page's URL, and {problem}; rename the file")
         if problems:
             item.cursor.error(f"the file's path makes the page's URL, and {problems[0]}: shorten it")
         elif slug in seen:
