@@ -124,7 +124,9 @@ def objective_chips(o: Objective) -> Markup:
     """What sets an objective apart, in words: its priority, an aspirational kind, a forecast to miss."""
     chips = []
     if o.priority is not None:
-        chips.append(f'<span class="chip chip--priority" title="{escape(_("Priority"))}">P{o.priority}</span>')
+        word = escape(_("Priority"))  # said, not only shown on hover: a keyboard or a screen reader has no hover
+        chips.append(f'<span class="chip chip--priority" title="{word}"><span class="visually-hidden">{word} </span>'
+                     f'P{o.priority}</span>')
     if o.kind == "aspirational":
         title = _("Expected to reach %(share)s, not %(whole)s", share=percent(o.expectation), whole=percent(1.0))
         chips.append(f'<span class="chip chip--kind" title="{escape(title)}">{escape(_("Aspirational"))}</span>')
