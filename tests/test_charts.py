@@ -442,8 +442,15 @@ def test_a_site_theme_recolours_the_charts(demo_site: Path) -> None:
     css = (REPO / "themes/default/static/style.css").read_text().replace("--on-track: #1f883d", "--on-track: #123456")
     write(demo_site, "themes/default/static/style.css", css)
     build_site(demo_site)
-    svg = (demo_site / "output/charts/periods/2026-Q1.svg").read_text()
+    svg = (demo_site / "output/charts/periods/2026-Q2.svg").read_text()
     assert "--okr-on-track:#123456" in svg
+    # each chart file carries the colours it uses, not all of them (21 roles in two schemes were a
+    # third of a trend chart's bytes): the ended Q1 shows done and not done, never on track
+    ended = (demo_site / "output/charts/periods/2026-Q1.svg").read_text()
+    assert "--okr-not-done:" in ended and "--okr-on-track:" not in ended
+    for path in (demo_site / "output/charts").rglob("*.svg"):
+        text = path.read_text()
+        assert all(f"--okr-{role}:" in text for role in re.findall(r"var\(--okr-([a-z-]+)\)", text)), path
 
 
 def _build_in_subprocess(site: Path, jobs: int | None = None) -> list[str]:

@@ -37,11 +37,16 @@ _SIZE = re.compile(r' width="[\d.]+pt" height="[\d.]+pt"')
 HALO = "okr-halo-"  # the start of the ids of the groups of labels drawn on a halo (a trend's values)
 
 
-@functools.lru_cache(maxsize=4)
-def _svg_style(palette: Palette) -> str:
-    """The style element every chart file of a theme gets (made once, for thousands of charts)."""
-    light = ";".join(f"--okr-{role}:{value}" for role, value in palette.light)
-    dark = ";".join(f"--okr-{role}:{value}" for role, value in palette.dark)
+_USES = re.compile(r"var\(--okr-([a-z-]+)\)")
+
+
+@functools.lru_cache(maxsize=256)
+def _svg_style(palette: Palette, roles: frozenset[str]) -> str:
+    """The style element of a theme's chart files that use these colour roles (made once for each
+    few roles: thousands of charts share a handful). Only the roles a chart uses: all 21 in both
+    schemes were 1.8 KB, a third of a trend chart's file."""
+    light = ";".join(f"--okr-{role}:{value}" for role, value in palette.light if role in roles)
+    dark = ";".join(f"--okr-{role}:{value}" for role, value in palette.dark if role in roles)
     return (f'<style type="text/css">:root{{{light}}}'
             f"@media (prefers-color-scheme: dark){{:root{{{dark}}}}}"
             f"@media print{{:root{{{light}}}}}"
@@ -56,8 +61,9 @@ def finish_svg(raw: bytes, palette: Palette, title: str) -> bytes:
     """The cached drawing made a file: the theme's colours (light and dark) and font, and a <title>.
     Its width and height go: the viewBox alone lets it take the width of its place on the page."""
     text = raw.decode("utf-8")
+    roles = frozenset(_USES.findall(text)) | {"surface"}  # the halo's colour is in the style itself
     text = text.replace('<style type="text/css">*{stroke-linejoin: round; stroke-linecap: butt}</style>',
-                        _svg_style(palette), 1)
+                        _svg_style(palette, roles), 1)
     start = text.index("<svg")
     end = text.index(">", start) + 1
     text = text[:start] + _SIZE.sub("", text[start:end], count=1) + text[end:]
