@@ -16,3 +16,9 @@ def device_name_problem(name: str) -> str | None:
         return (f"'{name}' is a device name on Windows (CON, PRN, AUX, NUL, COM1-9, LPT1-9), which no file or "
                 "folder may have there")
     return None
+
+
+def made_device_name(made: str, source: str) -> str | None:
+    """The problem of a name made from a file's (an id from "Con!.md"), where that file's own name
+    has none: of the file's own name the content walk warns already."""
+    return None if device_name_problem(source) else device_name_problem(made)

@@ -5,13 +5,13 @@ of screenshots and printouts)."""
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 
 import pytest
 
 from tests.browser import browser, page, requires_browser  # noqa: F401 - fixtures
 from tests.test_accessibility import served  # noqa: F401 - a fixture
+from tests.test_scorecard import requires_poppler
 
 pytestmark = requires_browser
 
@@ -90,8 +90,6 @@ def test_the_printed_scorecard_has_no_links_paper_cannot_follow(page, served) ->
 def _pages_of(page, tmp_path, paper: str) -> list[str]:
     """The page as Chromium prints it on `paper`, each printed page's text with no white space
     (poppler's pdftotext; a line may wrap anywhere)."""
-    if shutil.which("pdftotext") is None:
-        pytest.skip("poppler's pdftotext is not installed (apt-get install poppler-utils)")
     pdf = tmp_path / "printed.pdf"
     page.pdf(path=str(pdf), format=paper)
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
@@ -105,6 +103,7 @@ def _pages_with(pages: list[str], words: str) -> list[int]:
     return found
 
 
+@requires_poppler  # skipped without poppler outside CI only, as the scorecard's PDF tests
 @pytest.mark.parametrize("paper", ["A4", "Letter"])
 def test_printed_headings_stay_with_what_they_head(page, served, tmp_path, paper: str) -> None:
     """On paper a portfolio lane's heading and its sentence ended a page whose next one began with

@@ -172,10 +172,9 @@ def _admit(entry: os.DirEntry[str], real_root: str, skipped: list[Diagnostic], r
             skip("a symbolic link that leads outside the site folder is not followed")
             return None
         kind = "dir" if entry.is_dir() else "file" if entry.is_file() else None
-        if kind and (problem := device_name_problem(entry.name)):  # read all the same: it builds here
-            skipped.append(Diagnostic(label(entry.path, root), 1, 1, "warning",
-                                      f"the name {problem}; rename it"))
-        if kind:
+        if kind is not None:
+            if problem := device_name_problem(entry.name):  # read all the same: it builds here
+                skipped.append(Diagnostic(label(entry.path, root), 1, 1, "warning", f"the name {problem}; rename it"))
             return kind
     except OSError:
         pass

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from okrsite.content import schema as s
-from okrsite.filenames import device_name_problem
+from okrsite.filenames import device_name_problem, made_device_name
 from okrsite.model import portfolio, scoring
 from okrsite.content.config import SiteConfig
 from okrsite.diagnostics import Diagnostics, Location
@@ -77,11 +77,10 @@ def _check(docs: Iterable[Document], fields: s.Schema, what: str,
             item = _checked(doc, values, cursor, fields)
             if "id" in fields and not values["id"] and (problem := s.id_length_problem(item.id)):
                 cursor.error(f"the file name makes the id, and {problem}: shorten the name or set 'id'")
-            if "id" in fields and (problem := device_name_problem(item.id)):
-                if values["id"]:
-                    cursor.child("id").warning(f"the id {problem}; choose another")
-                elif not device_name_problem(doc.path.rsplit("/", 1)[-1]):  # else the walk said so of the file
-                    cursor.warning(f"the file name makes the id, and {problem}; rename the file or set 'id'")
+            if "id" in fields and values["id"] and (problem := device_name_problem(item.id)):
+                cursor.child("id").warning(f"the id {problem}; choose another")
+            elif "id" in fields and (problem := made_device_name(item.id, doc.path.rsplit("/", 1)[-1])):
+                cursor.warning(f"the file name makes the id, and {problem}; rename the file or set 'id'")
             result.append(item)
             item.clean = len(diagnostics.items) == reported
             if item.clean:
@@ -391,9 +390,8 @@ def _check_page_slugs(pages: list[_Checked], config: SiteConfig) -> None:
         slug = _page_slug(item, config)
         problems = [problem for part in slug.split("/") if (problem := s.id_length_problem(part))]
         named = item.doc.path.removeprefix(config.relative(config.content_dir / "pages") + "/").split("/")
-        for part, name in zip(slug.split("/"), named):
-            if (problem := device_name_problem(part)) and not device_name_problem(name):  # else the walk said so
-                item.cursor.warning(f"the file's path makes the page's URL, and {problem}; rename the file")
+        for problem in filter(None, map(made_device_name, slug.split("/"), named)):
+            item.cursor.warning(f"the file's path makes the page's URL, and {problem}; rename the file")
         if problems:
             item.cursor.error(f"the file's path makes the page's URL, and {problems[0]}: shorten it")
         elif slug in seen:

@@ -224,11 +224,11 @@ class Burn(Dated):
         assert isinstance(data, BurnData)
         if self.narrow:
             return Dated.RIGHT
-        return max(self.RIGHT, math.ceil(self._widest([name for name, _, _ in _names(data)])) + 14)
+        return max(self.RIGHT, math.ceil(self._widest(_words(data))) + 14)
 
     def _bottom(self, data: TrendData | BurnData) -> int:
         assert isinstance(data, BurnData)
-        return self.BOTTOM + legend_height(self.layout, [name for name, _, _ in _names(data)])
+        return self.BOTTOM + legend_height(self.layout, _words(data))
 
     def _labels(self, data: BurnData, colour: dict[str, str]) -> None:
         """Each series named at the right, level with its last value, none covering another; on a
@@ -252,8 +252,7 @@ class Burn(Dated):
             text.set_color(colour[role])
 
     def _legend(self, data: BurnData, colour: dict[str, str]) -> None:
-        labels = _names(data)
-        names = [name for name, _, _ in labels]
+        labels, names = _names(data), _words(data)
         width, height = self.size
         texts = self.texts(self.ax, "series-label", len(labels), fontsize=self.small, ha="left", va="center",
                            transform=self.fig.transFigure)
@@ -265,6 +264,11 @@ class Burn(Dated):
             text.set_position(((8 + col * column) / width, (top - (row + 0.5) * LEGEND_LINE) / height))
             text.set_text(label)
             text.set_color(colour[role])
+
+
+def _words(data: BurnData) -> list[str]:
+    """The names of `_names`, alone: what the margins and the phone's rows are sized by."""
+    return [name for name, _, _ in _names(data)]
 
 
 def _names(data: BurnData) -> list[tuple[str, float, str]]:
