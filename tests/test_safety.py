@@ -23,7 +23,7 @@ from okrsite.build import output
 from okrsite.build.builder import BuildOptions, build as okrsite_build
 from okrsite.build.output import UnsafeOutput, write_site
 from okrsite.commands.cli import main
-from okrsite.realpaths import is_inside, leads_inside
+from okrsite.filesystem.realpaths import is_inside, leads_inside
 from okrsite.content.config import default_as_of
 from tests.conftest import MINIMAL_CONFIG, MINIMAL_OBJECTIVE, write
 

@@ -30,7 +30,7 @@ from okrsite.content.provenance import BuildInfo, commit_info
 from okrsite.content.source import (Document, DocumentCache, SourceError, SourceFiles, discover,
                                     parse_markdown_document, parse_yaml_document, site_files)
 from okrsite.diagnostics import BuildFailed, Diagnostic, Diagnostics, Location, Severity
-from okrsite.realpaths import leads_inside
+from okrsite.filesystem.realpaths import leads_inside
 from okrsite.site.formatting import plural
 from okrsite.site.themes import theme_dirs
 

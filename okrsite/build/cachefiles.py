@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Self
 
-from okrsite.atomic import replace_file
+from okrsite.filesystem.atomic import replace_file
 
 
 def read_cache(path: Path, format_tag: str) -> Any | None:

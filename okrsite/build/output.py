@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
-from okrsite.realpaths import is_inside, leads_inside
+from okrsite.filesystem.realpaths import is_inside, leads_inside
 
 MARKER = ".okrsite-output"  # marks a folder okrsite may replace
 WRITERS = 4  # threads staging a whole output folder

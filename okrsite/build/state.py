@@ -22,7 +22,7 @@ from okrsite.build.cachefiles import read_cache, remove_cache, write_cache
 from okrsite.build.output import MARKER, Content, Kept, files_below
 from okrsite.content.source import site_paths
 from okrsite.diagnostics import Diagnostic
-from okrsite.realpaths import leads_inside
+from okrsite.filesystem.realpaths import leads_inside
 
 STATE_FILE = "state.json"
 _FORMAT = f"okrsite-state-{__version__}"

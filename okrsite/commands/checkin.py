@@ -21,7 +21,7 @@ from typing import Any
 
 import yaml
 
-from okrsite.atomic import replace_file
+from okrsite.filesystem.atomic import replace_file
 from okrsite.build.builder import DOCUMENTS_FILE, BuildOptions, Builder
 from okrsite.content.config import SiteConfig, load_config
 from okrsite.content.edit import Edit, EditError, FrontMatter, Item, key_result_nodes, value_of

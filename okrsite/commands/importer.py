@@ -18,7 +18,7 @@ from typing import Any, TextIO
 
 import yaml
 
-from okrsite.atomic import replace_file
+from okrsite.filesystem.atomic import replace_file
 from okrsite.content.sheets import cells
 from okrsite.content.config import load_config
 from okrsite.content.sheets.read import SheetError, read_sheet
@@ -27,7 +27,7 @@ from okrsite.content.sheets.okrs import ObjectiveDoc, objectives_from_sheet
 from okrsite.content.sheets.rows import Settings, make_id
 from okrsite.content.source import SourceError, parse_markdown_document, parse_yaml_document, teams_file
 from okrsite.diagnostics import Diagnostic, Diagnostics, Location
-from okrsite.realpaths import leads_inside
+from okrsite.filesystem.realpaths import leads_inside
 from okrsite.model.periods import Period, resolve_period
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2

@@ -38,7 +38,7 @@ from pathlib import Path
 
 from okrsite.commands import livereload
 from okrsite.diagnostics import Diagnostic
-from okrsite.realpaths import is_inside
+from okrsite.filesystem.realpaths import is_inside
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000

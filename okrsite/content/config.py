@@ -12,8 +12,8 @@ from typing import Any
 from okrsite.content import schema as s
 from okrsite.content.options import construct, group, option, schema_of
 from okrsite.diagnostics import Diagnostics, Location
-from okrsite.filenames import device_name_problem
-from okrsite.realpaths import leads_inside
+from okrsite.filesystem.names import device_name_problem
+from okrsite.filesystem.realpaths import leads_inside
 from okrsite.model.periods import FIRST_DAY, LAST_DAY, Period, builtin_period, resolve_period
 from okrsite.model.scoring import Thresholds
 from okrsite.content.source import MAX_FILE_BYTES, SourceError, parse_yaml_document

@@ -16,8 +16,8 @@ from typing import Any
 from okrsite import __version__
 from okrsite.build.cachefiles import read_cache, write_cache
 from okrsite.diagnostics import Diagnostic
-from okrsite.realpaths import is_inside
-from okrsite.filenames import device_name_problem
+from okrsite.filesystem.realpaths import is_inside
+from okrsite.filesystem.names import device_name_problem
 from okrsite.content.yamlload import (KeyPath, Memo, Positions, SourceError, load_yaml, positions_of, source_error,
                                       unpack_positions)
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from okrsite.content import schema as s
-from okrsite.filenames import device_name_problem, made_device_name
+from okrsite.filesystem.names import device_name_problem, made_device_name
 from okrsite.model import portfolio, scoring
 from okrsite.content.config import SiteConfig
 from okrsite.diagnostics import Diagnostics, Location

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from okrsite.realpaths import leads_inside
+from okrsite.filesystem.realpaths import leads_inside
 from okrsite.site.themes import home_of
 
 DOMAIN = "messages"

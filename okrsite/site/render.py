@@ -30,7 +30,7 @@ from okrsite.build.background import can_fork
 from okrsite.site.formatting import (css_percent, date, grade, message_values, money, number, percent, ratio, status_icon,
                                      status_label, zone_label)
 from okrsite.site.language import gettext_, ngettext_
-from okrsite.realpaths import leads_inside
+from okrsite.filesystem.realpaths import leads_inside
 from okrsite.site.themes import home_of
 from okrsite.site.markdown import RenderCache
 from okrsite.site.pages import Page

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from okrsite.realpaths import leads_inside
+from okrsite.filesystem.realpaths import leads_inside
 
 PACKAGE = Path(__file__).resolve().parent.parent  # okrsite/
 BUILTIN_THEMES = PACKAGE / "_themes"

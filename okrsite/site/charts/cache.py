@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from okrsite import __version__, installed_version
-from okrsite.atomic import replace_file
+from okrsite.filesystem.atomic import replace_file
 from okrsite.site.charts.specs import ChartSpec
 
 FORMAT_VERSION = 13  # bump when draw.py changes what it draws, or what a chart file adds to it

@@ -1,0 +1,2 @@
+"""The file system's rules every stage shares: a file replaced whole (atomic), a path that stays
+inside its folder (realpaths), a name every system a site is built on accepts (names)."""
