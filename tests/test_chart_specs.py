@@ -272,6 +272,27 @@ def test_the_period_overview_shows_the_furthest_behind_first_whatever_their_prio
     assert "furthest behind: Shrink 0%; Grow " in spec.alt
 
 
+def test_an_aspirational_objective_is_marked_at_its_own_pace_on_the_period_overview(tmp_path: Path) -> None:
+    """The line marks a committed objective's expected pace (50 % half way through Q1); an
+    aspirational one expects 70 % of it, 35 %: its bar gets a tick of its own there, which the
+    caption explains and the alt text states (the line alone made 40 % look behind)."""
+    write(tmp_path / "site", "content/objectives/shrink.md",
+          OBJECTIVE.format(id="shrink", title="Shrink\nkind: aspirational", krs=PAGE_VIEWS.replace("page-views", "costs")))
+    site = load_site(tmp_path, PAGE_VIEWS)
+    grow, shrink = site.objectives["grow"], site.objectives["shrink"]
+    assert shrink.expected == pytest.approx(0.7 * grow.expected) and shrink.status == "on-track"
+    for layout in (LOOK.layout, NARROW):
+        spec = period_overview(site, "2026-Q1", dataclasses.replace(LOOK, layout=layout))
+        assert [m.x for m in spec.data.marks] == [grow.expected]
+        assert {row.label.text: row.pace for row in spec.data.rows} == {"Grow": None, "Shrink": shrink.expected}
+    assert "A short tick across a bar marks its own expected pace" in spec.caption
+    assert spec.alt.endswith("; 1 with an expected pace of its own (a tick on its bar): Shrink 35%.")
+    assert ("Shrink", "40%", "35%", "On track") in spec.tables[1].rows
+    # an objective of committed key results has one pace: no tick, and no sentence about one
+    alone = period_overview(load_site(tmp_path / "other", PAGE_VIEWS + BOUNCE), "2026-Q1", LOOK)
+    assert all(row.pace is None for row in alone.data.rows) and "tick" not in alone.caption + alone.alt
+
+
 def test_an_ended_period_overview_shows_the_closing_grade_where_one_was_set(tmp_path: Path) -> None:
     site = load_site(tmp_path, PAGE_VIEWS, title="Grow\nclosed: {grade: 0.9, note: Agreed at the review}",
                      as_of="2026-04-15")

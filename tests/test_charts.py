@@ -698,6 +698,45 @@ def test_the_latest_value_is_labelled_clear_of_the_line_coming_into_it(demo_site
     assert '[id^="okr-halo-"] text{paint-order:stroke;stroke:var(--okr-surface)' in svg
 
 
+def test_a_bar_with_a_pace_of_its_own_gets_its_tick_there(demo_site: Path) -> None:
+    """The demo's aspirational objective (reliable-platform) expects 70 % of Q2's pace: on the period
+    chart a tick crosses its bar at its own pace; on a phone, where the chart's mark is a tick through
+    each bar, its bar has that tick only."""
+    from okrsite.build.builder import Builder
+    from okrsite.content.config import load_config
+    from okrsite.diagnostics import Diagnostics
+    from okrsite.site.charts import draw
+    from okrsite.site.charts.layout import NARROW, WIDE
+    from okrsite.site.charts.palette import default_palette
+    from okrsite.site.charts.specs import Look, chart_spec
+
+    diagnostics = Diagnostics()
+    config = load_config(demo_site / "okrsite.yaml", diagnostics)
+    site = Builder(BuildOptions(config.path))._load_site(config, diagnostics)
+    objective = site.objectives["reliable-platform"]
+    assert objective.kind == "aspirational"
+    for layout in (WIDE, NARROW):
+        spec = chart_spec(site, ("period", objective.period), Look("svg", 144, default_palette(), layout))
+        row = next(i for i, r in enumerate(spec.data.rows) if r.label.fallback == objective.id)
+        draw.draw(spec)
+        bars = draw._template("bars", layout)
+        (tick,) = bars.paces.get_segments()
+        assert tick[0][0] == tick[1][0] == pytest.approx(objective.expected)  # at its own pace
+        assert tick[0][1] < row + 0.5 < tick[1][1] + 1  # across its own bar
+        assert spec.data.marks[0].x > objective.expected + 0.1
+        line = bars.marks[0][0]
+        ys = [y for y in line.get_ydata() if y == y]
+        if layout is NARROW:  # a tick through every other bar, none through this one
+            assert len(ys) == 2 * (len(spec.data.rows) - 1)
+            assert not any(row - 0.5 < y < row + 0.5 for y in ys)
+        else:  # the line through every row
+            assert len(ys) == 2
+    # its own overview's key results share its pace: no tick of their own is drawn
+    spec = chart_spec(site, ("objective", objective.id), Look("svg", 144, default_palette(), WIDE))
+    draw.draw(spec)
+    assert not draw._template("bars", WIDE).paces.get_visible()
+
+
 def test_a_phones_burn_chart_names_its_series_under_the_plot(demo_site: Path) -> None:
     """At the right of the plot, as on a desktop, the series' names ("■ Budget spent 116%") took two
     fifths of a phone's chart: there they go under the dates, in two columns, inside the chart."""

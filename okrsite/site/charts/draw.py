@@ -536,6 +536,8 @@ class Bars(_Template):
         self.strip = LineCollection([], linewidths=10 * PT, capstyle="butt", clip_on=False)
         cax.add_collection(self.strip)
         self.marks: list[tuple[Line2D, Text]] = []
+        self.paces = LineCollection([], linewidths=1.6, capstyle="butt", clip_on=False, zorder=2.5)
+        ax.add_collection(self.paces)
 
     def paint(self, spec: ChartSpec, colour: dict[str, str]) -> None:
         data = spec.data
@@ -603,7 +605,8 @@ class Bars(_Template):
 
     def _marks(self, data: BarsData, colour: dict[str, str], h: float, bar_y: float) -> None:
         """Vertical marks (expected pace, plan, report date): through every row, or stacked, a tick
-        through each bar (a line would strike through the labels), labelled at the top."""
+        through each bar (a line would strike through the labels), labelled at the top; and a tick
+        through each bar with an expected pace of its own."""
         ax = self.ax
         while len(self.marks) < len(data.marks):
             line = Line2D([], [], linewidth=1.6, clip_on=False, zorder=2.5)
@@ -611,6 +614,10 @@ class Bars(_Template):
             self.marks.append((line, chart_text(ax, 0, 0, fontsize=self.small, ha="center", va="bottom",
                                            transform=ax.get_xaxis_transform(), zorder=POOLS["mark"])))
         reach = (self.bar_px / 2 + 3) / data.row_height
+        own = [(i, row.pace) for i, row in enumerate(data.rows) if row.pace is not None]
+        self.paces.set_segments([[(x, i + bar_y - reach), (x, i + bar_y + reach)] for i, x in own])
+        self.paces.set_color(colour["marker"])
+        self.paces.set_visible(bool(own))
         for index, (line, text) in enumerate(self.marks):
             visible = index < len(data.marks)
             line.set_visible(visible)
@@ -618,10 +625,11 @@ class Bars(_Template):
             if not visible:
                 continue
             mark = data.marks[index]
-            if data.stacked:
+            if data.stacked:  # a bar with a pace of its own has only its own tick
                 ys: list[float] = []
-                for i in range(len(data.rows)):
-                    ys += [i + bar_y - reach, i + bar_y + reach, float("nan")]
+                for i, row in enumerate(data.rows):
+                    if row.pace is None:
+                        ys += [i + bar_y - reach, i + bar_y + reach, float("nan")]
                 line.set_transform(ax.transData)
                 line.set_data([mark.x] * len(ys), ys)
             else:

@@ -105,6 +105,7 @@ class BarRow:
     status: str  # colour role
     value_label: Label  # the right-hand column
     icon: str = ""  # the status icon before it (colour is never the only signal)
+    pace: float | None = None  # its own expected pace where the chart's mark is not it: a tick through the bar
 
 
 @dataclass(frozen=True)
@@ -436,11 +437,29 @@ def bar_label(look: Look, title: str, fallback: str, value: str) -> Label:
     return Label(wrap(title, chars), wrap(fallback, chars))
 
 
-def _progress_row(title: str, fallback: str, progress: float, status: str, look: Look, ended: bool) -> BarRow:
+def _progress_row(title: str, fallback: str, progress: float, status: str, look: Look, ended: bool,
+                  pace: float | None = None) -> BarRow:
     """A bar of progress; once the period has ended its value is the grade and its state done or not."""
     value = grade(progress) if ended else percent(progress)
     shown = final(status) if ended else status
-    return BarRow(bar_label(look, title, fallback, value), progress, shown, Label(value, value), status_icon(shown))
+    return BarRow(bar_label(look, title, fallback, value), progress, shown, Label(value, value), status_icon(shown),
+                  None if ended else pace)
+
+
+def _own_pace(expected: float, mark: float) -> float | None:
+    """A bar's expected pace where the chart's mark is another's (an aspirational objective among
+    committed ones expects 70 % of their pace): it gets a tick of its own."""
+    return None if abs(expected - mark) < 0.0005 else expected
+
+
+def _own_paces(items: list[tuple[str, float]], mark: float) -> str:
+    """The alt text's words for the bars with a pace of their own (title, expected)."""
+    own = [(title, expected) for title, expected in items if _own_pace(expected, mark) is not None]
+    if not own:
+        return ""
+    return ngettext("; %(num)s with an expected pace of its own (a tick on its bar): %(listing)s",
+                    "; %(num)s with an expected pace of their own (a tick on each bar): %(listing)s", len(own),
+                    listing="; ".join(f"{title} {percent(expected)}" for title, expected in own[:5]))
 
 
 def bars(look: Look, rows: tuple[BarRow, ...], marks: tuple[Mark, ...], label_width: int, value_width: int,
@@ -469,8 +488,8 @@ def objective_overview(site: Site, objective: Objective, look: Look) -> ChartSpe
     if len(items) < 2:
         return None
     ended = period.has_ended(site.as_of)
-    rows = tuple(_progress_row(title, ident, progress, status, look, ended)
-                 for title, ident, progress, _expected, status in items)
+    rows = tuple(_progress_row(title, ident, progress, status, look, ended, _own_pace(expected, objective.expected))
+                 for title, ident, progress, expected, status in items)
     shown = [final(st) if ended else st for *_item, st in items]
     counts = {s: shown.count(s) for s in dict.fromkeys(shown)}
     summary = ", ".join(_("%(num)s %(status)s", num=n, status=status_word(s)) for s, n in counts.items() if n)
@@ -484,6 +503,9 @@ def objective_overview(site: Site, objective: Objective, look: Look) -> ChartSpe
                   by=_expected_by(period, site.as_of))
     caption, alt, data_title = (words[key](len(items), **values) for key in
                                 (("ended caption", "ended alt") if ended else ("caption", "alt")) + ("table",))
+    if not ended and any(row.pace is not None for row in rows):
+        caption += " " + _own_pace_caption()
+        alt = alt[:-1] + _own_paces([(item[0], item[3]) for item in items], objective.expected) + "."
     if ended:
         table = (header, _("Grade"), _("State"))
         cells = tuple((item[0], grade(item[2]), status_label(st)) for item, st in zip(items, shown))
@@ -494,6 +516,12 @@ def objective_overview(site: Site, objective: Objective, look: Look) -> ChartSpe
         kind="bars", name=chart_name(f"objectives/{objective.id}/overview", look), width=look.layout.width, height=height,
         look=look, data=data, caption=caption, alt=alt, tables=(Table(data_title, table, cells),),
         source=objective.source)
+
+
+def _own_pace_caption() -> str:
+    """The caption's sentence on the ticks of bars with an expected pace of their own."""
+    return _("A short tick across a bar marks its own expected pace where it differs from the line's: an "
+             "aspirational objective expects less.")
 
 
 # The sentences of an objective's overview, of its key results or of its supporting objectives (a roll-up):
@@ -559,7 +587,8 @@ def period_overview(site: Site, period_id: str, look: Look) -> ChartSpec | None:
     def value(o: Objective) -> float:  # once ended: the grade, a closing one where it was set
         return o.grade if ended and o.grade is not None else o.progress
 
-    rows = tuple(_progress_row(o.title, o.id, value(o), o.status, look, ended) for o in shown)
+    rows = tuple(_progress_row(o.title, o.id, value(o), o.status, look, ended, _own_pace(o.expected, expected))
+                 for o in shown)
     marks = () if ended else (Mark(expected, _("expected %(share)s", share=percent(expected))),)
     data, height = bars(look, rows, marks, LABEL_WIDE, VALUE_WIDE, counts=counts)
     total = len(objectives)
@@ -589,6 +618,9 @@ def period_overview(site: Site, period_id: str, look: Look) -> ChartSpec | None:
         alt = _("%(period)s: %(objectives)s, %(summary)s; expected %(expected)s by %(date)s%(worst)s.",
                 period=period.title, objectives=objectives_words, summary=summary, expected=percent(expected),
                 date=_expected_by(period, site.as_of), worst=worst)
+        if any(row.pace is not None for row in rows):
+            caption += " " + _own_pace_caption()
+            alt = alt[:-1] + _own_paces([(o.title, o.expected) for o in shown], expected) + "."
         table = (_("Objective"), _("Progress"), _("Expected"), _("Status"))
         cells = tuple((o.title, percent(o.progress), percent(o.expected), status_label(o.status)) for o in shown)
     return ChartSpec(
