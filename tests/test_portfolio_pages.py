@@ -76,6 +76,12 @@ def test_every_project_of_the_period_is_in_a_lane_with_its_reason(demo: Path) ->
     assert "SOC 2 Type II audit" in section(page, "finished")  # done: no lane, but its money counts
     for lane in ("halt", "review", "push", "keep"):
         assert f'href="#lane-{lane}"' in page.read_text()
+    # the indices below 0.85 stand out (the class they had was styled by nothing), and are explained
+    # in words on the page, not only in the column heads' tooltips
+    assert re.findall(r'<td class="cell-num cell-warn" data-label="(SPI|CPI)">([\d.]+)</td>', page.read_text()) == [
+        ("SPI", "0.55"), ("SPI", "0.71"), ("SPI", "0.50"), ("CPI", "0.43")]
+    assert "SPI, the schedule performance index, is the work done over the work planned by now; CPI, the cost " \
+           "performance index, the work done over the money spent." in html.unescape(page.read_text())
 
 
 def test_a_past_period_has_its_own_page_and_the_switcher_links_them(demo: Path) -> None:

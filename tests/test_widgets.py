@@ -231,6 +231,8 @@ def test_the_stylesheet_colours_pace_by_status_not_all_behind_in_red() -> None:
     assert ".pace--at-risk { color: var(--at-risk-text)" in css
     assert ".pace--off-track { color: var(--off-track-text)" in css
     assert ".behind" not in css
+    # an SPI or CPI below 0.85 (portfolio, project page) is bold: colour is not the only signal
+    assert ".cell-warn { color: var(--at-risk-text); font-weight: 700; }" in css
 
 
 @pytest.mark.parametrize(("value", "unit", "shown"), [
