@@ -135,6 +135,35 @@ def test_okrs_json_is_the_same_in_every_language(german: Path, english: Path) ->
     assert json.loads(_read(german, "okrs.json")) == json.loads(_read(english, "okrs.json"))
 
 
+@pytest.mark.parametrize(("language", "quarter", "half"), [
+    ("fr", "T2 2026", "S1 2026"), ("es", "T2 2026", "S1 2026"), ("nb", "2. kvartal 2026", "1. halvår 2026"),
+    ("de", "Q2 2026", "H1 2026")])
+def test_a_built_in_periods_title_is_written_as_the_language_writes_it(
+        tmp_path: Path, english: Path, language: str, quarter: str, half: str) -> None:
+    """"H1 2026" read oddly in French ("S1", semestre) and "Q2" in Norwegian: built-in quarters and
+    halves are titled by the catalog wherever a page, chart or feed names them; a custom period keeps
+    its own title, and okrs.json, the same data in every language, the model's."""
+    root = _demo(tmp_path / "demo", language)
+    config = root / "okrsite.yaml"
+    config.write_text(config.read_text() + "charts: {enabled: false}\n"
+                      "periods:\n  - {id: launch, start: 2026-05-01, end: 2026-05-31, title: Launch month}\n")
+    write(root, "content/objectives/half.md", "---\ntitle: A goal for the half\nperiod: 2026-H1\n"
+                                              "key_results:\n  - {id: one, title: One thing, type: boolean}\n---\n")
+    write(root, "content/objectives/launch.md", "---\ntitle: A launch goal\nperiod: launch\n"
+                                                "key_results:\n  - {id: one, title: One thing, type: boolean}\n---\n")
+    build(BuildOptions(config, jobs=1))
+    output = root / "output"
+    assert f"<h1>{quarter}</h1>" in _read(output, "periods/2026-Q2/index.html")
+    assert f"<h1>{half}</h1>" in _read(output, "periods/2026-H1/index.html")
+    assert "<h1>Launch month</h1>" in _read(output, "periods/launch/index.html")
+    assert f"{quarter}</a>" in _read(output, "objectives/scale-mid-market/index.html")
+    if language != "de":  # German writes them as English does
+        pages = [p.read_text(encoding="utf-8") for p in output.rglob("*.html")] + [_read(output, "feed.xml")]
+        assert not any(re.search(r"\b[QH][12] 2026", page) for page in pages)
+    titles = {p["id"]: p["title"] for p in json.loads(_read(output, "okrs.json"))["periods"]}
+    assert titles["2026-Q2"] == "Q2 2026" and titles["2026-H1"] == "H1 2026" and titles["launch"] == "Launch month"
+
+
 # ---------- the search box and the scorecard ----------
 
 def _english_words_left(english_text: str, german_text: str, content: str) -> set[str]:

@@ -198,6 +198,7 @@ class Builder:
         from okrsite.site.charts import start_charts
         from okrsite.site.charts.workers import load_drawing
         from okrsite.site.exports import export_files, page_exports, pdf_specs
+        from okrsite.site.formatting import in_language
         from okrsite.site.language import speaking
         from okrsite.site.render import BUILD_LINE, build_line
         from okrsite.site.scorecard_pdf import cached_pdfs, draw_pdfs
@@ -212,7 +213,7 @@ class Builder:
         files, reading = self._content(config, language)
         documents_before = self._restore_documents(config)
         self.progress("reading and checking content")
-        site = self._site(config, diagnostics, files, reading)
+        site = in_language(self._site(config, diagnostics, files, reading))
         # okrs.json, the feed, the search index and the static files need only the model: another
         # process makes them while this one plans the pages and renders them.
         exports = language.enter_context(background.start(  # a failed build leaves no process behind

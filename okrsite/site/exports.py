@@ -18,6 +18,7 @@ from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from okrsite import __version__
+from okrsite.model.periods import model_title
 from okrsite.model.portfolio import EarnedValue
 from okrsite.model.site import KeyResult, Objective, Project, Site
 from okrsite.site import changes, search
@@ -110,7 +111,7 @@ def okrs_json(site: Site) -> bytes:
                  "url": site.config.site_url},
         "as_of": site.as_of.isoformat(),
         "default_period": site.default_period,
-        "periods": [{"id": p.id, "title": p.title, "start": p.start.isoformat(), "end": p.end.isoformat(),
+        "periods": [{"id": p.id, "title": model_title(p), "start": p.start.isoformat(), "end": p.end.isoformat(),
                      "ended": p.has_ended(site.as_of)} for p in site.periods.values()],
         "teams": [{"id": t.id, "name": t.name, "parent": t.parent, "lead": t.lead}
                   for t in sorted(site.teams.values(), key=lambda t: t.id)],

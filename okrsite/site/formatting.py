@@ -11,13 +11,16 @@ written by this module's own code, exactly as before languages existed.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import math
 import re
 from typing import Any
 
+from okrsite.model.periods import Period
 from okrsite.model.scoring import round_half_up
+from okrsite.model.site import Site
 from okrsite.model.vocabulary import term
 from okrsite.site.language import current, gettext_, ngettext_, pgettext_
 
@@ -201,6 +204,25 @@ def month(value: dt.date, year: bool = False) -> str:
 def _babel_date(value: dt.date, pattern: str, locale: object) -> str:
     from babel.dates import format_date
     return format_date(value, pattern, locale=locale)
+
+
+def period_title(period: Period) -> str:
+    """A built-in quarter's or half's title as the language writes it ("T2 2026" in French); a year's
+    and a custom period's as they are."""
+    if period.kind not in ("quarter", "half"):
+        return period.title
+    year, n = period.id[:4], period.id[-1]  # built-in ids only: 2026-Q2, 2026-H1
+    return _("Q%(n)s %(year)s", n=n, year=year) if period.kind == "quarter" else _("H%(n)s %(year)s", n=n, year=year)
+
+
+def in_language(site: Site) -> Site:
+    """The site as its pages, charts, feed and search show it: built-in periods titled in the
+    build's language. (okrs.json is the same in every language: it is made from the model.)"""
+    titles = {key: period_title(period) for key, period in site.periods.items()}
+    if all(titles[key] == period.title for key, period in site.periods.items()):
+        return site  # English: the model as it is
+    return dataclasses.replace(site, periods={key: dataclasses.replace(period, title=titles[key])
+                                              for key, period in site.periods.items()})
 
 
 def status_label(status: str) -> str:
