@@ -61,6 +61,15 @@ def demo(reference_demo: Path) -> Path:
     return reference_demo
 
 
+def test_a_separator_dot_stands_apart_from_the_words_it_separates(demo: Path) -> None:
+    """A period page read "Alignment· Scorecard": its template's line breaks, trimmed around block
+    tags, took the space before the dot. Every page of the demo, every dot."""
+    glued = {path.relative_to(demo).as_posix(): match.group(0)
+             for path in demo.rglob("*.html")
+             if (match := re.search(r"(?:</a>|</span>|[^\s>])·|·(?:<a |<span |[^\s<])", path.read_text(encoding="utf-8")))}
+    assert not glued
+
+
 # ---------- statuses that cannot mislead ----------
 
 def test_an_on_track_objective_behind_the_expected_pace_says_how_far(demo: Path) -> None:
