@@ -293,6 +293,29 @@ def test_an_aspirational_objective_is_marked_at_its_own_pace_on_the_period_overv
     assert all(row.pace is None for row in alone.data.rows) and "tick" not in alone.caption + alone.alt
 
 
+def test_the_line_marks_the_pace_most_bars_share(tmp_path: Path) -> None:
+    """Two aspirational objectives and one committed: the line is at their pace (35 %), and the
+    committed one gets the tick (50 %); the line stayed at 50 % with a tick on every bar but one, and
+    on a phone no bar had the line's tick."""
+    for name in ("a", "b"):
+        write(tmp_path / "site", f"content/objectives/{name}.md",
+              OBJECTIVE.format(id=name, title=f"{name.upper()}\nkind: aspirational", krs=PAGE_VIEWS))
+    site = load_site(tmp_path, PAGE_VIEWS)
+    committed, aspirational = site.objectives["grow"].expected, site.objectives["a"].expected
+    assert aspirational == pytest.approx(0.7 * committed)
+    spec = period_overview(site, "2026-Q1", LOOK)
+    assert [m.x for m in spec.data.marks] == [aspirational]
+    assert {row.label.text: row.pace for row in spec.data.rows} == {"A": None, "B": None, "Grow": committed}
+    assert "expected pace (35% by 15 Feb)" in spec.caption
+
+
+def test_the_alt_text_names_a_few_bars_with_their_own_pace_and_counts_the_rest() -> None:
+    from okrsite.site.charts.specs import _own_paces
+    words = _own_paces([(f"O{i}", 0.35) for i in range(7)] + [("Committed", 0.5)], 0.5)
+    assert words == ("; 7 with an expected pace of their own (a tick on each bar): O0 35%; O1 35%; O2 35%; O3 35%; "
+                     "O4 35%; and 2 more")
+
+
 def test_an_ended_period_overview_shows_the_closing_grade_where_one_was_set(tmp_path: Path) -> None:
     site = load_site(tmp_path, PAGE_VIEWS, title="Grow\nclosed: {grade: 0.9, note: Agreed at the review}",
                      as_of="2026-04-15")

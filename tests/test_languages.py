@@ -145,8 +145,10 @@ def test_a_built_in_periods_title_is_written_as_the_language_writes_it(
     its own title, and okrs.json, the same data in every language, the model's."""
     root = _demo(tmp_path / "demo", language)
     config = root / "okrsite.yaml"
-    config.write_text(config.read_text() + "charts: {enabled: false}\n"
-                      "periods:\n  - {id: launch, start: 2026-05-01, end: 2026-05-31, title: Launch month}\n")
+    charts = "" if language == "fr" else "charts: {enabled: false}\n"  # one language's charts and PDF read too
+    config.write_text(config.read_text() + charts + "periods:\n"
+                      "  - {id: launch, start: 2026-05-01, end: 2026-05-31, title: Launch month}\n"
+                      "  - {id: 2026-Q1, start: 2026-01-05, end: 2026-03-31}\n")  # takes the built-in title
     write(root, "content/objectives/half.md", "---\ntitle: A goal for the half\nperiod: 2026-H1\n"
                                               "key_results:\n  - {id: one, title: One thing, type: boolean}\n---\n")
     write(root, "content/objectives/launch.md", "---\ntitle: A launch goal\nperiod: launch\n"
@@ -156,10 +158,14 @@ def test_a_built_in_periods_title_is_written_as_the_language_writes_it(
     assert f"<h1>{quarter}</h1>" in _read(output, "periods/2026-Q2/index.html")
     assert f"<h1>{half}</h1>" in _read(output, "periods/2026-H1/index.html")
     assert "<h1>Launch month</h1>" in _read(output, "periods/launch/index.html")
+    assert f"<h1>{quarter.replace('2', '1', 1)}</h1>" in _read(output, "periods/2026-Q1/index.html")
     assert f"{quarter}</a>" in _read(output, "objectives/scale-mid-market/index.html")
     if language != "de":  # German writes them as English does
-        pages = [p.read_text(encoding="utf-8") for p in output.rglob("*.html")] + [_read(output, "feed.xml")]
+        pages = [p.read_text(encoding="utf-8") for p in (*output.rglob("*.html"), *output.rglob("*.svg"))]
+        pages += [_read(output, "feed.xml"), _read(output, "search.json")]
         assert not any(re.search(r"\b[QH][12] 2026", page) for page in pages)
+    if language == "fr":
+        assert f"<title>{quarter} : " in _read(output, "charts/periods/2026-Q2.svg").replace(NBSP, " ")
     titles = {p["id"]: p["title"] for p in json.loads(_read(output, "okrs.json"))["periods"]}
     assert titles["2026-Q2"] == "Q2 2026" and titles["2026-H1"] == "H1 2026" and titles["launch"] == "Launch month"
 

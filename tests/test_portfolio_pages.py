@@ -111,6 +111,20 @@ def test_spend_per_objective_splits_a_project_between_its_objectives(demo: Path)
     assert re.search(r"Projects no open objective needs 2 .*Move the engineering wiki.*spent 2,700 USD", text_of(page))
 
 
+def test_the_portfolio_explains_spi_and_cpi_only_where_it_shows_one(tmp_path: Path) -> None:
+    root = tmp_path / "site"
+    write(root, "okrsite.yaml", "title: T\nas_of: 2026-02-15\ncharts: {enabled: false}\n")
+    write(root, "content/objectives/grow.md", GROW)
+    write(root, "content/projects/bare.md", "---\ntitle: Bare\nkey_results: [grow]\n---\n")  # no dates, no budget
+    build(BuildOptions(root / "okrsite.yaml"))
+    page = text_of(root / "output/portfolio/index.html")
+    assert "Bare" in page and "SPI, the schedule performance index" not in page
+    write(root, "content/projects/bare.md", "---\ntitle: Bare\nkey_results: [grow]\nstart: 2026-01-01\n"
+                                            "due: 2026-03-31\nbudget: {planned: 1000, spent: 300}\n---\n")
+    build(BuildOptions(root / "okrsite.yaml"))
+    assert "SPI, the schedule performance index" in text_of(root / "output/portfolio/index.html")
+
+
 def test_amounts_in_different_currencies_are_never_added(tmp_path: Path) -> None:
     root = tmp_path / "site"
     write(root, "okrsite.yaml", "title: T\nas_of: 2026-02-15\n")
@@ -151,6 +165,14 @@ def test_a_check_in_that_changes_no_lane_or_reason_keeps_the_portfolio_page(tmp_
 
 
 # ---------- the project page ----------
+
+def test_a_finished_projects_low_index_is_not_flagged_for_review(demo: Path) -> None:
+    """Q1's finished projects list an SPI of 0.50: done, a project is reviewed no more, so it is not
+    in bold under a sentence that says bold means "needs a review"."""
+    page = (demo / "output/portfolio/2026-Q1/index.html").read_text()
+    finished = re.search(r'<section[^>]*id="finished".*?</section>', page, re.S).group(0)
+    assert '<td class="cell-num" data-label="SPI">0.50</td>' in finished and "cell-warn" not in finished
+
 
 def test_the_project_page_explains_each_earned_value_figure(demo: Path) -> None:
     page = demo / "output/projects/columnar-query-cache/index.html"

@@ -16,13 +16,16 @@ import datetime as dt
 import functools
 import math
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from okrsite.model.periods import Period
+from okrsite.model.periods import builtin_period
 from okrsite.model.scoring import round_half_up
-from okrsite.model.site import Site
 from okrsite.model.vocabulary import term
 from okrsite.site.language import current, gettext_, ngettext_, pgettext_
+
+if TYPE_CHECKING:  # a build with nothing to do imports formatting, and not the model
+    from okrsite.model.periods import Period
+    from okrsite.model.site import Site
 
 
 def _(message: str, /, **values: object) -> str:
@@ -207,12 +210,13 @@ def _babel_date(value: dt.date, pattern: str, locale: object) -> str:
 
 
 def period_title(period: Period) -> str:
-    """A built-in quarter's or half's title as the language writes it ("T2 2026" in French); a year's
-    and a custom period's as they are."""
-    if period.kind not in ("quarter", "half"):
+    """A quarter's or half's built-in title as the language writes it ("T2 2026" in French), also
+    where a custom period of that id took it; a year's, and a title of the site's own, as they are."""
+    builtin = builtin_period(period.id)
+    if builtin is None or builtin.kind not in ("quarter", "half") or period.title != builtin.title:
         return period.title
-    year, n = period.id[:4], period.id[-1]  # built-in ids only: 2026-Q2, 2026-H1
-    return _("Q%(n)s %(year)s", n=n, year=year) if period.kind == "quarter" else _("H%(n)s %(year)s", n=n, year=year)
+    year, n = period.id[:4], period.id[-1]  # 2026-Q2, 2026-H1
+    return _("Q%(n)s %(year)s", n=n, year=year) if builtin.kind == "quarter" else _("H%(n)s %(year)s", n=n, year=year)
 
 
 def in_language(site: Site) -> Site:

@@ -226,11 +226,12 @@ def reasons(site: Site) -> dict[str, str]:
 
 def lanes(projects: Iterable[Project], reason: dict[str, str]) -> tuple[dict[str, list[Row]], list[Row]]:
     """Each lane's rows, with their reasons (as in_lanes); and the rows of the projects with no lane."""
-    def row(project: Project) -> Row:
-        return Row(project, reason[project.id], below_review(project.evm.spi), below_review(project.evm.cpi))
+    def row(project: Project, running: bool = True) -> Row:  # a finished project is reviewed no more
+        return Row(project, reason[project.id], running and below_review(project.evm.spi),
+                   running and below_review(project.evm.cpi))
 
     grouped = in_lanes(projects)
-    return {lane: [row(p) for p in grouped[lane]] for lane in LANES}, [row(p) for p in grouped[None]]
+    return {lane: [row(p) for p in grouped[lane]] for lane in LANES}, [row(p, False) for p in grouped[None]]
 
 
 # ---------- where the money and hours go ----------
@@ -310,6 +311,8 @@ def page_context(site: Site, period_id: str, reason: dict[str, str]) -> dict[str
     figures = spend(site, period_id, projects)
     return {
         "lanes": [(LANES[lane], _(LANE_MEANINGS[lane]), rows) for lane, rows in by_lane.items()],
+        "indices": any(r.project.evm.spi is not None or r.project.evm.cpi is not None
+                       for rows in by_lane.values() for r in rows),  # then the page says what they are
         "finished": finished,
         "project_count": len(projects),
         "spend": figures,

@@ -446,10 +446,25 @@ def _progress_row(title: str, fallback: str, progress: float, status: str, look:
                   None if ended else pace)
 
 
+def _shared_pace(paces: list[float], usual: float) -> float:
+    """Where the chart's line marks the expected pace: at the pace most bars share (all of them
+    aspirational, theirs), `usual` (a committed objective's) among equals, else the highest."""
+    counts: dict[float, int] = {}
+    for pace in paces:
+        key = next((known for known in counts if _own_pace(pace, known) is None), pace)
+        counts[key] = counts.get(key, 0) + 1
+    most = max(counts.values(), default=0)
+    tied = [pace for pace, n in counts.items() if n == most]
+    return next((pace for pace in tied if _own_pace(usual, pace) is None), max(tied, default=usual))
+
+
 def _own_pace(expected: float, mark: float) -> float | None:
-    """A bar's expected pace where the chart's mark is another's (an aspirational objective among
+    """A bar's expected pace where the chart's line marks another (an aspirational objective among
     committed ones expects 70 % of their pace): it gets a tick of its own."""
     return None if abs(expected - mark) < 0.0005 else expected
+
+
+_SHOWN_PACES = 5  # the alt text names this many bars with a pace of their own
 
 
 def _own_paces(items: list[tuple[str, float]], mark: float) -> str:
@@ -457,9 +472,11 @@ def _own_paces(items: list[tuple[str, float]], mark: float) -> str:
     own = [(title, expected) for title, expected in items if _own_pace(expected, mark) is not None]
     if not own:
         return ""
+    more = len(own) - _SHOWN_PACES
     return ngettext("; %(num)s with an expected pace of its own (a tick on its bar): %(listing)s",
                     "; %(num)s with an expected pace of their own (a tick on each bar): %(listing)s", len(own),
-                    listing="; ".join(f"{title} {percent(expected)}" for title, expected in own[:5]))
+                    listing="; ".join(f"{title} {percent(expected)}" for title, expected in own[:_SHOWN_PACES])) + (
+        ngettext("; and %(num)s more", "; and %(num)s more", more) if more > 0 else "")
 
 
 def bars(look: Look, rows: tuple[BarRow, ...], marks: tuple[Mark, ...], label_width: int, value_width: int,
@@ -488,7 +505,8 @@ def objective_overview(site: Site, objective: Objective, look: Look) -> ChartSpe
     if len(items) < 2:
         return None
     ended = period.has_ended(site.as_of)
-    rows = tuple(_progress_row(title, ident, progress, status, look, ended, _own_pace(expected, objective.expected))
+    pace = _shared_pace([item[3] for item in items], objective.expected)
+    rows = tuple(_progress_row(title, ident, progress, status, look, ended, _own_pace(expected, pace))
                  for title, ident, progress, expected, status in items)
     shown = [final(st) if ended else st for *_item, st in items]
     counts = {s: shown.count(s) for s in dict.fromkeys(shown)}
@@ -496,16 +514,16 @@ def objective_overview(site: Site, objective: Objective, look: Look) -> ChartSpe
     listing = "; ".join(_("%(title)s %(value)s (%(status)s)", title=item[0], value=grade(item[2]) if ended else
                           percent(item[2]), status=status_word(st)) for item, st in zip(items[:10], shown))
     more = ngettext("; and %(num)s more", "; and %(num)s more", len(items) - 10) if len(items) > 10 else ""
-    marks = () if ended else (Mark(objective.expected, _("expected %(share)s", share=percent(objective.expected))),)
+    marks = () if ended else (Mark(pace, _("expected %(share)s", share=percent(pace))),)
     data, height = bars(look, rows, marks, LABEL_WIDE, VALUE_WIDE)
     values = dict(title=objective.title, period=period.title, summary=summary, listing=listing, more=more,
-                  expected=percent(objective.expected), date=format_date(min(site.as_of, period.end), "short"),
+                  expected=percent(pace), date=format_date(min(site.as_of, period.end), "short"),
                   by=_expected_by(period, site.as_of))
     caption, alt, data_title = (words[key](len(items), **values) for key in
                                 (("ended caption", "ended alt") if ended else ("caption", "alt")) + ("table",))
     if not ended and any(row.pace is not None for row in rows):
         caption += " " + _own_pace_caption()
-        alt = alt[:-1] + _own_paces([(item[0], item[3]) for item in items], objective.expected) + "."
+        alt = alt[:-1] + _own_paces([(item[0], item[3]) for item in items], pace) + "."
     if ended:
         table = (header, _("Grade"), _("State"))
         cells = tuple((item[0], grade(item[2]), status_label(st)) for item, st in zip(items, shown))
@@ -520,8 +538,7 @@ def objective_overview(site: Site, objective: Objective, look: Look) -> ChartSpe
 
 def _own_pace_caption() -> str:
     """The caption's sentence on the ticks of bars with an expected pace of their own."""
-    return _("A short tick across a bar marks its own expected pace where it differs from the line's: an "
-             "aspirational objective expects less.")
+    return _("A short tick across a bar marks its own expected pace, where it differs from the line's.")
 
 
 # The sentences of an objective's overview, of its key results or of its supporting objectives (a roll-up):
@@ -583,10 +600,11 @@ def period_overview(site: Site, period_id: str, look: Look) -> ChartSpec | None:
     shown = worst_first(objectives)[:MAX_BARS]  # the furthest behind, as its caption says: priority aside
     counts = tuple(final_counts(objectives).items()) if ended else \
         tuple((s, sum(1 for o in objectives if o.status == s)) for s in COUNTED)
-    expected = scoring.expected_progress(period.start, period.end, site.as_of)  # a committed objective's pace
+    committed = scoring.expected_progress(period.start, period.end, site.as_of)
     def value(o: Objective) -> float:  # once ended: the grade, a closing one where it was set
         return o.grade if ended and o.grade is not None else o.progress
 
+    expected = _shared_pace([o.expected for o in shown], committed)  # where the line marks the pace
     rows = tuple(_progress_row(o.title, o.id, value(o), o.status, look, ended, _own_pace(o.expected, expected))
                  for o in shown)
     marks = () if ended else (Mark(expected, _("expected %(share)s", share=percent(expected))),)
