@@ -232,7 +232,7 @@ def test_the_scorecard_page_speaks_german(german: Path, english: Path) -> None:
                   f"47{NBSP}% des Zeitraums verstrichen", "· Bericht zum 14. Mai 2026", ">Vollständiger Bericht</a>",
                   ">PDF, eine Seite</a>", f'<p class="stat__note">über 3 übergeordnete Ziele<br>erwartet 47{NBSP}%</p>', ">8 Ziele nach Status</p>",
                   '>Übergeordnete Ziele <span class="count">3</span>',
-                  ">Unterstützende Ziele von Q2 2026, die schwächsten zuerst</caption>",
+                  ">Unterstützende Ziele von Q2 2026, nach Priorität, dann die schwächsten zuerst</caption>",
                   '<th scope="col">Ziel</th><th scope="col" class="col-bar">Fortschritt</th>',
                   '>Schlüsselergebnisse am weitesten zurück <span class="count">10</span>',
                   f"<strong>0{NBSP}%</strong>", ">47 Pkt. zurück<", ">und 4 weitere Schlüsselergebnisse</p>",

@@ -179,3 +179,32 @@ def test_recent_activity_is_the_newest_check_ins_and_updates_of_all(demo_site: P
     newest = sorted(every, key=lambda line: line[:4], reverse=True)[:RECENT_ITEMS]
     shown = recent_activity(site, site.objectives.values(), site.projects.values())
     assert [(a.date, a.kind, a.link, a.note, a.title, a.value) for a in shown] == newest
+
+
+def test_the_period_page_counts_its_objectives_as_the_scorecard_and_the_chart_do(demo: Path) -> None:
+    """Drafts are counted apart: the period page said "9 objectives by status" over a chart of "all 8
+    objectives" and a scorecard of "8 objectives by status", the draft being the ninth."""
+    period = text_of(demo / "periods/2026-Q2/index.html").text
+    scorecard = text_of(demo / "periods/2026-Q2/scorecard/index.html").text
+    for page in (period, scorecard):
+        assert "8 objectives by status" in page and "1 ◌ Draft (no key results yet, not counted)" in page
+    assert "the progress of all 8 objectives" in period
+
+
+def test_an_objective_of_two_owners_and_teams_names_them_all_wherever_it_is_listed(demo: Path) -> None:
+    """Cards and rows showed the first owner and team only ("Kwame Mensah"), its own page both."""
+    for page in ("index.html", "teams/engineering/index.html"):  # cards
+        cards = [c for c in text_of(demo / page, "card").found if c.startswith("Customers can rely on the platform")]
+        assert cards and all("Kwame Mensah, Tom Becker" in card for card in cards), page
+    assert "Platform, Engineering · Kwame Mensah, Tom Becker" in text_of(demo / "index.html").text.replace(" ,", ",")
+    row = text_of(demo / "periods/2026-Q2/index.html", "cell-title").found  # a table's row
+    assert "Customers can rely on the platform, and hear from us first when it falters P1 Aspirational " \
+           "Kwame Mensah, Tom Becker" in [" ".join(r.replace("Priority ", "").split()) for r in row]
+
+
+def test_recent_activity_says_the_zone_a_check_in_reached(demo: Path) -> None:
+    """A zones KR's check-in has no value: the dashboard showed only its confidence, not the news
+    (the Target zone reached), which the changes page said."""
+    items = text_of(demo / "index.html", "activity__item").found
+    (incident,) = [item for item in items if "Customers rate our incident communication" in item]
+    assert "Target zone confidence 60%" in incident

@@ -88,6 +88,27 @@ def test_its_text_has_each_objective_with_the_progress_and_counts_of_okrs_json(d
     assert "1 draft (no key results yet) not counted" in text
 
 
+def test_its_objectives_show_the_priority_they_are_ordered_by_and_every_owner(demo: Path) -> None:
+    """Lists come by priority, then worst first: the page's table said "worst first" with an off-track
+    objective fourth of five and no priority shown; an objective of two owners and teams showed the
+    first; a done objective read "53 pts ahead" in the PDF where the page says Done."""
+    text = pdf_text(demo / "periods/2026-Q2/scorecard.pdf")
+    assert "P0 · Maya Okafor · Northwind Analytics" in text
+    assert "P1 · Kwame Mensah, Tom Becker · Platform, Engineering" in text
+    assert re.search(r"Kwame Mensah · Platform +done", text) and "pts ahead" not in text.split("Key results")[0]
+    page = (demo / "periods/2026-Q2/scorecard/index.html").read_text()
+    assert "Supporting objectives of Q2 2026, by priority, then worst first" in page
+    assert '<span class="visually-hidden">Priority </span>P1</span>' in page
+    assert "Kwame Mensah, Tom Becker · Platform, Engineering" in page
+
+
+def test_a_title_too_long_for_its_line_is_cut_at_the_end_of_a_word(demo: Path) -> None:
+    """"Raise net revenue retention from 104% to 11…" read as a target of 11 (it is 115%)."""
+    text = pdf_text(demo / "periods/2026-Q2/scorecard.pdf")
+    assert "Raise net revenue retention from 104% to…" in text
+    assert "Cut p95 dashboard query latency from 2400…" in text  # was "from 2400 m…"
+
+
 def test_the_key_results_most_behind_come_first_with_their_points_behind(demo: Path) -> None:
     okrs = json.loads((demo / "okrs.json").read_text())
     krs = [kr for o in okrs["objectives"] if o["period"] == "2026-Q2" for kr in o["key_results"]

@@ -89,6 +89,8 @@ class Activity:
     value: float | None = None
     unit: str = ""
     confidence: float | None = None
+    zone: str | None = None  # a zones KR's check-in
+    type: str = ""  # the KR's, as `reading` in the theme reads a value
 
 
 def top_level(objectives: list[Objective]) -> list[Objective]:
@@ -138,19 +140,20 @@ def recent_activity(site: Site, objectives: Iterable[Objective], projects: Itera
                     limit: int = RECENT_ITEMS) -> list[Activity]:
     """Check-ins and project updates known on as_of, newest first; only those shown become lines
     (a large site has some 20,000 check-ins)."""
-    known: list[tuple[tuple[dt.date, str, str, str], str, float | None, str, float | None]] = []
+    known: list[tuple[tuple[dt.date, str, str, str], str, float | None, str, float | None, str | None, str]] = []
     for objective in objectives:
         for kr in objective.key_results:
             link = link_url(kr.ref)
             known.extend(((checkin.date, "checkin", link, checkin.note), kr.title, checkin.value, kr.unit,
-                          checkin.confidence) for checkin in kr.checkins if checkin.date <= site.as_of)
+                          checkin.confidence, checkin.zone, kr.type)
+                         for checkin in kr.checkins if checkin.date <= site.as_of)
     for project in projects:
         link = project_url(project.id)
-        known.extend(((update.date, "update", link, update.note), project.title, None, "", None)
+        known.extend(((update.date, "update", link, update.note), project.title, None, "", None, None, "")
                      for update in project.updates if update.date <= site.as_of)
     newest = heapq.nlargest(limit, known, key=lambda item: item[0])  # = sorted(reverse=True)[:limit], ties too
-    return [Activity(day, kind, title, link, note, value, unit, confidence)
-            for (day, kind, link, note), title, value, unit, confidence in newest]
+    return [Activity(day, kind, title, link, note, value, unit, confidence, zone, kind_of)
+            for (day, kind, link, note), title, value, unit, confidence, zone, kind_of in newest]
 
 
 def projects_supporting(site: Site, objective: Objective) -> list[Project]:

@@ -36,8 +36,9 @@ class ObjectiveLine:
     progress: float
     expected: float | None  # None once the period has ended
     grade: float | None  # once the period has ended
-    owner: str
-    team: str  # the team's name
+    owner: str  # its owners, joined
+    team: str  # its teams' names, joined
+    priority: int | None = None  # lists come by priority first (P0 first), then worst first
 
 
 @dataclass(frozen=True)
@@ -166,10 +167,10 @@ def _tally(statuses: Iterable[str]) -> dict[str, int]:
 
 
 def _objective_line(site: Site, o: Objective, ended: bool) -> ObjectiveLine:
-    team = site.teams.get(o.team) if o.team else None
+    teams = ", ".join(site.teams[t].name if t in site.teams else t for t in o.teams)
     return ObjectiveLine(o.id, o.title, final(o.status) if ended else o.status, o.progress,
-                         None if ended else o.expected, o.grade if ended else None, o.owner or "",
-                         team.name if team else o.team or "")
+                         None if ended else o.expected, o.grade if ended else None, ", ".join(o.owners), teams,
+                         o.priority)
 
 
 def _kr_line(site: Site, kr: KeyResult, ended: bool) -> KeyResultLine:

@@ -24,7 +24,7 @@ from okrsite.site.scorecard import KeyResultLine, LaneLine, ObjectiveLine, Proje
 
 
 CACHE_FOLDER = "scorecards"  # in .okrsite-cache/: the PDFs of the last build, by the hash of their spec
-DRAWING = 5  # bump when okrsite.site.charts.draw_scorecard changes what it draws (the cache key holds it)
+DRAWING = 6  # bump when okrsite.site.charts.draw_scorecard changes what it draws (the cache key holds it)
 
 
 def pdf_path(period_id: str) -> str:
@@ -74,19 +74,26 @@ class PdfSpec:
 
 
 def _objective(line: ObjectiveLine, ended: bool) -> Line:
-    who = " · ".join(part for part in (line.owner, line.team) if part)
+    priority = f"P{line.priority}" if line.priority is not None else ""  # the list's first order
+    who = " · ".join(part for part in (priority, line.owner, line.team) if part)
     if ended:
         return Line(line.status, term(line.status).icon, line.title, line.id, who, grade(line.grade),
                     f"{status_word(line.status)}, {percent(line.progress)}", line.progress)
     return Line(line.status, term(line.status).icon, line.title, line.id, who, percent(line.progress),
-                pace_words(line) if line.expected is not None else "",
-                line.progress, line.expected)
+                _pace(line), line.progress, line.expected)
+
+
+def _pace(line: ObjectiveLine | KeyResultLine) -> str:
+    """How far behind or ahead of the pace, as the page's badge says it; a done or not started one's
+    state (a done objective read "53 pts ahead")."""
+    if line.expected is None or line.status in ("done", "not-started"):
+        return status_word(line.status)
+    return pace_words(line)
 
 
 def _key_result(line: KeyResultLine) -> Line:
-    words = status_word(line.status) if line.expected is None else pace_words(line)
     return Line(line.status, term(line.status).icon, line.title, line.ref, line.objective, percent(line.progress),
-                words)
+                _pace(line))
 
 
 def _project(line: ProjectLine) -> Line:

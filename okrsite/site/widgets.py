@@ -120,13 +120,16 @@ def flags(p: Project, unaligned: bool = False) -> Markup:
                   + (_flag("warn", "∅", _("No OKR")) if unaligned and not p.aligned else ""))
 
 
+def priority_chip(priority: int) -> Markup:
+    """"P1", said "Priority P1": not only on hover (a keyboard or a screen reader has no hover)."""
+    word = escape(_("Priority"))
+    return Markup(f'<span class="chip chip--priority" title="{word}"><span class="visually-hidden">{word} </span>'
+                  f'P{priority}</span>')
+
+
 def objective_chips(o: Objective) -> Markup:
     """What sets an objective apart, in words: its priority, an aspirational kind, a forecast to miss."""
-    chips = []
-    if o.priority is not None:
-        word = escape(_("Priority"))  # said, not only shown on hover: a keyboard or a screen reader has no hover
-        chips.append(f'<span class="chip chip--priority" title="{word}"><span class="visually-hidden">{word} </span>'
-                     f'P{o.priority}</span>')
+    chips = [priority_chip(o.priority)] if o.priority is not None else []
     if o.kind == "aspirational":
         title = _("Expected to reach %(share)s, not %(whole)s", share=percent(o.expectation), whole=percent(1.0))
         chips.append(f'<span class="chip chip--kind" title="{escape(title)}">{escape(_("Aspirational"))}</span>')
@@ -252,7 +255,7 @@ def behind_by(item: KeyResult | Objective) -> Markup:
 
 HELPERS: dict[str, Any] = {helper.__name__: helper for helper in (
     amount, objective_link, project_link, kr_link, team_link, team_name, badge, state, flags, grade_chip,
-    progress, usage, kr_value, behind_by, plural, objective_chips, stale_flag, stale_since, estimate,
+    progress, usage, kr_value, behind_by, plural, objective_chips, priority_chip, stale_flag, stale_since, estimate,
     band_text)}
 
 

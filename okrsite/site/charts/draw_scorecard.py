@@ -24,6 +24,7 @@ from matplotlib.font_manager import FontProperties, findfont, get_font
 from matplotlib.patches import Rectangle
 
 from okrsite.site.charts.draw import FONT, has_glyphs, replaced
+from okrsite.site.charts.scales import cut_at_word
 from okrsite.site.scorecard_pdf import Block, Line, PdfSpec
 
 WIDTH, HEIGHT = 841.89, 595.28  # A4 landscape, in points
@@ -69,8 +70,8 @@ def text_width(text: str, size: float, bold: bool = False) -> float:
 
 
 def fit(text: str, width: float, size: float, bold: bool = False, keep: int = 0) -> str:
-    """The text, cut with "…" to fit the width (on one line); its last `keep` characters (a heading's
-    count) are never cut."""
+    """The text, cut with "…" to fit the width (on one line), at the end of a word where it can; its
+    last `keep` characters (a heading's count) are never cut."""
     text = " ".join(text.split())
     if text_width(text, size, bold) <= width:
         return text
@@ -82,7 +83,7 @@ def fit(text: str, width: float, size: float, bold: bool = False, keep: int = 0)
             low = middle
         else:
             high = middle - 1
-    return head[:low].rstrip() + "…" + tail
+    return cut_at_word(head, low) + "…" + tail
 
 
 class Page:

@@ -94,11 +94,17 @@ def truncate(text: str, limit: int = LABEL_CHARS) -> str:
     text = " ".join(text.split())
     if len(text) <= limit:
         return text
-    cut = text[: limit - 1]
+    return cut_at_word(text, limit - 1) + "…"
+
+
+def cut_at_word(text: str, end: int) -> str:
+    """The text's first `end` characters, back to the end of a word where that keeps at least half
+    of them: "from 104% to 11" read as a target of 11 (of 115%)."""
+    cut = text[:end]
     space = cut.rfind(" ")
-    if text[limit - 1] != " " and space >= limit // 2:  # do not end in the middle of a word
+    if end < len(text) and text[end] != " " and space >= (end + 1) // 2:  # not in the middle of a word
         cut = cut[:space]
-    return cut.rstrip(" ,;:-–") + "…"
+    return cut.rstrip(" ,;:-–")
 
 
 def wrap(text: str, limit: int, lines: int = 2) -> str:
