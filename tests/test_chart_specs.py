@@ -193,6 +193,24 @@ def test_estimates_and_chart_labels_read_like_a_title(tmp_path: Path) -> None:
     assert "3,000,000 USD" in spec.alt
 
 
+@pytest.mark.parametrize(("value", "start", "target", "unit", "shown"), [
+    pytest.param(11.4, 0, 12, "logos", "11.4 logos", id="a tenth-logo: 11 read as 92 % of 12, not 95 %"),
+    pytest.param(33.43, 31, 45, "NPS", "33.4 NPS", id="33 read as 14 % of the way, not 17 %"),
+    pytest.param(19.98, 18, 25, "%", "20%", id="steps of 2 % of the span at most"),
+    pytest.param(1966.8, 2400, 800, "ms", "1,967 ms", id="never coarser than the scale's own precision"),
+    pytest.param(2936000, 2400000, 3000000, "USD", "2.94M USD", id="short as a title writes it"),
+])
+def test_an_estimate_is_shown_finely_enough_for_its_share_of_the_way_to_check_out(
+        value: float, start: float, target: float, unit: str, shown: str) -> None:
+    from okrsite.model.scoring import metric_progress
+    from okrsite.site.formatting import estimate, whole_percent
+    assert estimate(value, start, target, unit) == shown
+    if unit in ("logos", "NPS"):  # the share a reader works out from the words is the one printed
+        number = float(shown.split()[0])
+        assert whole_percent(metric_progress(start, target, number)) == whole_percent(
+            metric_progress(start, target, value))
+
+
 @pytest.mark.parametrize(("value", "shown"), [(950, "950"), (12000, "12,000"), (250000, "250k"),
                                               (2683516, "2.68M"), (3e9, "3B"), (-1500000, "-1.5M"), (2.5, "2.5")])
 def test_compact_numbers(value: float, shown: str) -> None:
