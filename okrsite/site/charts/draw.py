@@ -41,6 +41,7 @@ from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 from matplotlib.transforms import offset_copy
 
+from okrsite.site.charts.files import HALO
 from okrsite.site.charts.glyphs import text_metrics
 from okrsite.site.charts.layout import BAR_BOTTOM, COUNT_LINE, LINE, STRIP, Layout, bars_top, counts_height
 from okrsite.site.charts.palette import ROLES, TEXT_OF
@@ -337,7 +338,8 @@ class Trend(Dated):
         self.expected = self.line(ax, linestyle="none", marker="o", markersize=6.5, markeredgewidth=1.6)
         self.points = self.line(ax, linestyle="none", marker="o", markersize=7, markeredgewidth=1.5)
         self.forecast = self.line(ax, linewidth=1.8, linestyle=(0, (1, 2.2)), visible=False)
-        self.forecast_text = chart_text(ax, 0, 0, fontsize=self.small, ha="right", va="bottom", visible=False)
+        self.forecast_text = chart_text(ax, 0, 0, fontsize=self.small, ha="right", va="bottom", visible=False,
+                                        gid=HALO + "forecast")
         self._forecast_at = {side: offset_copy(ax.transData, fig=self.fig, y=3 if side == "up" else -3, units="points")
                              for side in ("up", "down")}
         # A value's label above or below its dot; one at the right end also stands clear of the dot.
@@ -348,19 +350,14 @@ class Trend(Dated):
         self.target_text = chart_text(ax, 0, 0, fontsize=self.small, va="bottom")
         self._target_left = offset_copy(ax.get_yaxis_transform(), fig=self.fig, x=2, y=2.5, units="points")
         self._target_right = offset_copy(ax.get_yaxis_transform(), fig=self.fig, x=-2, y=2.5, units="points")
-        self.now_text = chart_text(ax, 0, 0, fontsize=SIZE, fontweight="bold")
-        self.expected_text = chart_text(ax, 0, 0, fontsize=self.small)
-        self.values = (self.now_text, self.expected_text, self.forecast_text)
-        for text in self.values:  # on a box of the background: no line runs through a value's words
-            text.set_bbox({"boxstyle": "square,pad=0.12", "edgecolor": "none", "linewidth": 0})
+        self.now_text = chart_text(ax, 0, 0, fontsize=SIZE, fontweight="bold", gid=HALO + "now")
+        self.expected_text = chart_text(ax, 0, 0, fontsize=self.small, gid=HALO + "expected")
         self.as_of_text()
 
     def paint(self, spec: ChartSpec, colour: dict[str, str]) -> None:
         data = spec.data
         assert isinstance(data, TrendData)
         self.frame(spec, data, colour)
-        for text in self.values:
-            text.get_bbox_patch().set_facecolor(colour["surface"])
         (x0, x1) = data.x_range
         status = colour[data.status]
         self.plan.set_data([p[0] for p in data.plan], [p[1] for p in data.plan])

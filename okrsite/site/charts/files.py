@@ -34,6 +34,7 @@ class ChartJob:
 
 
 _SIZE = re.compile(r' width="[\d.]+pt" height="[\d.]+pt"')
+HALO = "okr-halo-"  # the start of the ids of the groups of labels drawn on a halo (a trend's values)
 
 
 _USES = re.compile(r"var\(--okr-([a-z-]+)\)")
@@ -50,6 +51,9 @@ def _svg_style(palette: Palette, roles: frozenset[str]) -> str:
             f"@media (prefers-color-scheme: dark){{:root{{{dark}}}}}"
             f"@media print{{:root{{{light}}}}}"
             f"text{{font-family:{palette.font}}}"
+            # a value's label on a halo of the chart's background: legible on a band or across a line
+            f'[id^="{HALO}"] text{{paint-order:stroke;stroke:var(--okr-surface);stroke-width:3px;'
+            "stroke-linejoin:round}"
             "*{stroke-linejoin: round; stroke-linecap: butt}</style>")
 
 
@@ -57,7 +61,7 @@ def finish_svg(raw: bytes, palette: Palette, title: str) -> bytes:
     """The cached drawing made a file: the theme's colours (light and dark) and font, and a <title>.
     Its width and height go: the viewBox alone lets it take the width of its place on the page."""
     text = raw.decode("utf-8")
-    roles = frozenset(_USES.findall(text))
+    roles = frozenset(_USES.findall(text)) | {"surface"}  # the halo's colour is in the style itself
     text = text.replace('<style type="text/css">*{stroke-linejoin: round; stroke-linecap: butt}</style>',
                         _svg_style(palette, roles), 1)
     start = text.index("<svg")
