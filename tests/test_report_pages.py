@@ -202,6 +202,14 @@ def test_an_objective_of_two_owners_and_teams_names_them_all_wherever_it_is_list
            "Kwame Mensah, Tom Becker" in [" ".join(r.replace("Priority ", "").split()) for r in row]
 
 
+def test_an_objective_on_track_and_trending_to_miss_is_explained(demo: Path) -> None:
+    """Four of the demo's six objectives trending to miss are on track: the list says how both hold."""
+    page = (demo / "index.html").read_text()
+    section = re.search(r'<section[^>]*aria-labelledby="trending-heading".*?</section>', page, re.S).group(0)
+    assert "badge--on-track" in section
+    assert "some while on track today: the status weighs the progress against the pace so far" in section
+
+
 def test_recent_activity_says_the_zone_a_check_in_reached(demo: Path) -> None:
     """A zones KR's check-in has no value: the dashboard showed only its confidence, not the news
     (the Target zone reached), which the changes page said."""
