@@ -192,11 +192,16 @@ def test_the_period_page_counts_its_objectives_as_the_scorecard_and_the_chart_do
 
 
 def test_an_objective_of_two_owners_and_teams_names_them_all_wherever_it_is_listed(demo: Path) -> None:
-    """Cards and rows showed the first owner and team only ("Kwame Mensah"), its own page both."""
+    """Cards and rows showed the first owner and team only ("Kwame Mensah"), its own page both, and a
+    period page listed it under its first team only, while the teams page counted it for both."""
     for page in ("index.html", "teams/engineering/index.html"):  # cards
         cards = [c for c in text_of(demo / page, "card").found if c.startswith("Customers can rely on the platform")]
         assert cards and all("Kwame Mensah, Tom Becker" in card for card in cards), page
     assert "Platform, Engineering · Kwame Mensah, Tom Becker" in text_of(demo / "index.html").text.replace(" ,", ",")
+    page = (demo / "periods/2026-Q2/index.html").read_text()  # listed under each of its teams
+    for team in ("platform", "engineering"):
+        section = re.search(rf'<section[^>]*aria-labelledby="team-{team}".*?</section>', page, re.S).group(0)
+        assert "Customers can rely on the platform" in section, team
     row = text_of(demo / "periods/2026-Q2/index.html", "cell-title").found  # a table's row
     assert "Customers can rely on the platform, and hear from us first when it falters P1 Aspirational " \
            "Kwame Mensah, Tom Becker" in [" ".join(r.replace("Priority ", "").split()) for r in row]

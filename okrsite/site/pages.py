@@ -164,10 +164,12 @@ def projects_supporting(site: Site, objective: Objective) -> list[Project]:
 
 
 def team_groups(objectives: list[Objective]) -> list[tuple[str | None, list[Objective]]]:
-    """Objectives (already worst first) by team, the team with the worst objective first."""
+    """Objectives (already worst first) by team, the team with the worst objective first; one of
+    several teams under each (as on each team's page)."""
     groups: dict[str | None, list[Objective]] = {}
     for objective in objectives:
-        groups.setdefault(objective.team, []).append(objective)
+        for team in objective.teams or (None,):
+            groups.setdefault(team, []).append(objective)
     return list(groups.items())
 
 
@@ -280,14 +282,11 @@ def period_page(site: Site, period_id: str) -> Page:
     period = site.periods[period_id]
     objectives = site.objectives_in(period_id)
     graded = [o.grade for o in objectives if o.grade is not None]
-    groups: dict[str | None, list[Objective]] = {}
-    for objective in by_status(objectives):
-        groups.setdefault(objective.team, []).append(objective)
     return Page(f"periods/{period_id}/index.html", "period.html", period.title, {
         "period": period,
         "ended": period.has_ended(site.as_of),
         "objectives": by_status(objectives),
-        "groups": sorted(groups.items(), key=lambda kv: (kv[0] is None, kv[0] or "")),
+        "groups": sorted(team_groups(by_status(objectives)), key=lambda kv: (kv[0] is None, kv[0] or "")),
         "counts": counts_of(site, period_id, objectives),
         "drafts": drafts(objectives),
         "overall": mean_progress(objectives),
