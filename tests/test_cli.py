@@ -46,6 +46,18 @@ def test_the_console_script_is_the_same_program(tmp_path: Path) -> None:
     assert result.returncode == 0 and result.stdout == f"okrsite {okrsite.__version__}\n"
 
 
+def test_output_piped_to_a_reader_that_leaves_ends_quietly(tmp_path: Path, monkeypatch) -> None:
+    """`okrsite init okrs | head -5` ended in a BrokenPipeError traceback."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader left: every write now fails with EPIPE
+    stdout = open(write_end, "w", buffering=1, closefd=True)
+    monkeypatch.setattr(sys, "stdout", stdout)
+    try:
+        assert main(["init", str(tmp_path / "okrs")]) == 1  # no exception escapes
+    finally:
+        stdout.close()
+
+
 def test_no_command_is_a_usage_error(capsys) -> None:
     assert main([]) == 2
     out = capsys.readouterr()

@@ -138,6 +138,12 @@ CASES = [
         ["content/projects/blog.md:3:15: error: unknown key result or objective 'grow/veiws' "
          "(did you mean 'grow/views'?)"],
         id="unknown-kr-link-in-project"),
+    pytest.param(  # the KR is there, but a bad value in its file left it out: no second, misleading error
+        {OBJ: GROW.replace("    target: 200", "    target: 200\n    checkins:\n      - {date: 2026-13-01, value: 150}"),
+         "content/projects/blog.md": "---\ntitle: Blog\nkey_results: [grow/views]\n---\n"},
+        ["content/objectives/grow.md:10:16: error: 'date': expected a date like 2026-01-31, got the text "
+         "'2026-13-01' (there is no month 13)"],
+        id="no-follow-on-error-for-a-link-to-a-kr-of-a-file-with-errors"),
     pytest.param(
         {"content/objectives/a.md": GROW.replace("period: 2026-Q1", "parent: b"),
          "content/objectives/b.md": GROW.replace("period: 2026-Q1", "parent: a")},
@@ -182,7 +188,7 @@ CASES = [
         {OBJ: GROW.replace("    target: 200\n", "    target: 200\n    checkins:\n"
                            "      - {date: 2026-02-30, value: 120}\n")},
         ["content/objectives/grow.md:10:16: error: 'date': expected a date like 2026-01-31, "
-         "got the text '2026-02-30'"],
+         "got the text '2026-02-30' (February 2026 has 28 days)"],
         id="impossible-date-is-reported-not-raised"),
     pytest.param(
         {OBJ: GROW, "okrsite.yaml": "title: Test OKRs\nas_of: 2026-02-15\nthem: dark\npretty_urls: maybe\n"},
@@ -191,7 +197,8 @@ CASES = [
         id="config-unknown-key-and-wrong-type"),
     pytest.param(
         {OBJ: GROW, "okrsite.yaml": "title: Test OKRs\nas_of: 2026-02-31\ndefault_period: 2026-Q9\n"},
-        ["okrsite.yaml:2:8: error: 'as_of': expected a date like 2026-01-31, got the text '2026-02-31'",
+        ["okrsite.yaml:2:8: error: 'as_of': expected a date like 2026-01-31, got the text '2026-02-31' "
+         "(February 2026 has 28 days)",
          "okrsite.yaml:3:17: error: 'default_period': unknown period '2026-Q9': use 2026-Q1, 2026-H1, 2026 "
          "or an id from 'periods'"],
         id="config-bad-date-and-unknown-default-period"),
@@ -257,6 +264,17 @@ def test_broken_yaml_in_the_middle_points_at_the_problem(tmp_path: Path, run) ->
     code, _, stderr = run(root)
     [line] = diagnostic_lines(stderr)
     assert line.startswith("content/objectives/grow.md:3:9: error: invalid YAML: mapping values are not allowed")
+    assert line.endswith("; check this line's indentation against the lines above it, or quote a value that "
+                         "holds ': '")  # the parser says what it met; the hint, what to do
+    assert code == 1
+
+
+def test_a_list_item_indented_out_of_its_list_says_how_items_start(tmp_path: Path, run) -> None:
+    root = make_site(tmp_path / "site", {OBJ: GROW.replace("    start: 100", "  start: 100")})
+    code, _, stderr = run(root)
+    [line] = diagnostic_lines(stderr)
+    assert line == ("content/objectives/grow.md:7:3: error: invalid YAML: did not find expected '-' indicator; "
+                    "each item of this list starts with '- ', indented as the others are")
     assert code == 1
 
 

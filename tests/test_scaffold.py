@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import subprocess
 from pathlib import Path
 
@@ -41,6 +42,10 @@ def test_init_creates_every_starter_file_for_the_current_quarter(tmp_path: Path,
     for rel in EXPECTED_FILES:
         assert f"created {rel}\n" in out
     assert "Next steps" in out and "okrsite serve" in out and "Source: GitHub Actions" in out
+    # the repository it suggests is made on the branch the workflow deploys (a plain `git init`
+    # names it 'master' on most systems, and pushes to it would never deploy)
+    branch = re.search(r'branches: \["([^"]+)"\]', (site / WORKFLOW).read_text()).group(1)
+    assert f"git init -b {branch} && git add ." in out and f"deploys pushes to '{branch}'" in out
     assert "period: 2026-Q1" in (site / "content/objectives/2026-Q1/ship-reliably.md").read_text()
     assert "{{" not in "".join((site / rel).read_text() for rel in EXPECTED_FILES if rel != WORKFLOW)
 

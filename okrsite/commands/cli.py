@@ -423,7 +423,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         from okrsite.build.builder import collections_for_a_build
 
         with collections_for_a_build():  # every other command does nothing else meanwhile
-            return COMMANDS[args.command](args)
+            code = COMMANDS[args.command](args)
+        sys.stdout.flush()  # here, where a reader that left is caught, not at exit
+        return code
     except KeyboardInterrupt:
         print("okrsite: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader left (`okrsite check | head`): stop quietly, as other tools do
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # Python's flush at exit fails too
+        return 1

@@ -173,7 +173,9 @@ def next_steps(report: ScaffoldReport, shown: Path) -> str:
         "  okrsite build --strict     build it into output/, as CI does",
         "",
         "Publish on GitHub Pages:",
-        "  git init && git add . && git commit -m 'OKR site'   (if it is not in a repository yet)",
+        # -b: git names a new repository's branch 'master' unless configured, and the workflow
+        # would then deploy a branch that never gets a push
+        f"  git init -b {report.branch} && git add . && git commit -m 'OKR site'   (if it is not in a repository yet)",
         "  push to GitHub, then Settings -> Pages -> Source: GitHub Actions",
         "  set site_url in okrsite.yaml to https://<org>.github.io/<repo>/",
         f"  (.github/workflows/okrsite.yml checks pull requests and deploys pushes to '{report.branch}';",

@@ -7,6 +7,7 @@ line of the offending value and suggests the closest field name for typos.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import difflib
 import math
@@ -165,6 +166,18 @@ def boolean(value: Any, _: Cursor) -> bool:
     raise Invalid(f"expected true or false, got {describe(value)}")
 
 
+def _impossible(value: Any) -> str:
+    """Why a date written the right way is none: " (there is no month 13)", " (February 2026 has 28 days)"."""
+    match = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", value.strip()) if isinstance(value, str) else None
+    if match is None:
+        return ""
+    year, month, day = (int(part) for part in match.groups())
+    if not 1 <= month <= 12:
+        return f" (there is no month {month})"
+    days = calendar.monthrange(year, month)[1] if year else 31
+    return f" ({calendar.month_name[month]} {year} has {days} days)" if not 1 <= day <= days else ""
+
+
 def date(value: Any, _: Cursor) -> dt.date:
     result = None
     if isinstance(value, dt.datetime):
@@ -177,7 +190,7 @@ def date(value: Any, _: Cursor) -> dt.date:
         except ValueError:
             pass
     if result is None:
-        raise Invalid(f"expected a date like 2026-01-31, got {describe(value)}")
+        raise Invalid(f"expected a date like 2026-01-31, got {describe(value)}{_impossible(value)}")
     if not FIRST_DAY <= result <= LAST_DAY:
         raise Invalid(f"expected a date from {FIRST_DAY} to {LAST_DAY}, got {result.isoformat()}")
     return result

@@ -328,6 +328,18 @@ def compose(text: str) -> yaml.Node | None:
         loader.dispose()
 
 
+
+# What the parser's words mean for someone who writes YAML by hand (it says what it met, not what to do).
+_HINTS = (
+    ("mapping values are not allowed", "; check this line's indentation against the lines above it, or quote a "
+                                       "value that holds ': '"),
+    ("did not find expected '-' indicator", "; each item of this list starts with '- ', indented as the "
+                                            "others are"),
+    ("did not find expected key", "; check this line's indentation (a key lines up with the keys beside it)"),
+    ("could not find expected ':'", "; a key needs ': ' after it (or quote a text that runs over several lines)"),
+)
+
+
 def _load(text: str, path: str, line_offset: int, direct: bool,
           memo: Memo) -> tuple[Any, Positions, list[Diagnostic]]:
     """`direct`: try `_construct` (for text without aliases) before PyYAML's constructor."""
@@ -359,7 +371,8 @@ def _load(text: str, path: str, line_offset: int, direct: bool,
             mark = exc.context_mark
         line = (mark.line + 1 + line_offset) if mark else 1 + line_offset
         col = (mark.column + 1) if mark else 1
-        raise source_error(path, line, col, f"invalid YAML: {reason}") from None
+        hint = next((hint for words, hint in _HINTS if words in reason), "")
+        raise source_error(path, line, col, f"invalid YAML: {reason}{hint}") from None
     except yaml.YAMLError as exc:
         raise source_error(path, 1 + line_offset, 1, f"invalid YAML: {exc}") from None
     except RecursionError:

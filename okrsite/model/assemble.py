@@ -233,7 +233,7 @@ def _assemble(config: SiteConfig, objective_docs: list[Document], project_docs: 
                 f"'closed': a closing grade is published once the period has ended ({period.id} ends "
                 f"{period.end.isoformat()}, the report date is {config.as_of.isoformat()})")
 
-    linked = _project_links(projects, objectives, key_results)
+    linked = _project_links(projects, objectives, key_results, {d.path for d in diagnostics.errors})
     if len(diagnostics.errors) > errors_before:
         return None
 
@@ -308,17 +308,21 @@ def _parents(objectives: dict[str, _Checked],
 
 
 def _project_links(projects: dict[str, _Checked], objectives: dict[str, _Checked],
-                   key_results: dict[str, list[KeyResult]]) -> dict[str, tuple[str, ...]]:
+                   key_results: dict[str, list[KeyResult]], erring: set[str]) -> dict[str, tuple[str, ...]]:
+    """Each link's projects; `erring`: the files with errors so far."""
     refs = set(objectives) | {kr.ref for krs in key_results.values() for kr in krs}
+    # An objective whose file has errors may have lost the key result a project names: its own
+    # error says why, and "unknown key result" (with a "did you mean" another) would mislead.
+    faulty = {objective_id for objective_id, item in objectives.items() if item.doc.path in erring}
     by_link: dict[str, list[str]] = {}
     for project_id, item in projects.items():
         links = item.values["key_results"]
         for index, link in enumerate(links):
-            if link not in refs:
+            if link in refs:
+                by_link.setdefault(link, []).append(project_id)
+            elif link.partition("/")[0] not in faulty:
                 item.cursor.child("key_results").child(index).error(
                     f"unknown key result or objective '{link}'{s.suggest(link, refs)}")
-            else:
-                by_link.setdefault(link, []).append(project_id)
         start, due = item.values["start"], item.values["due"]
         if start and due and due < start:
             item.cursor.child("due").error("'due' is before 'start'")
