@@ -199,6 +199,9 @@ def test_estimates_and_chart_labels_read_like_a_title(tmp_path: Path) -> None:
     pytest.param(19.98, 18, 25, "%", "20%", id="steps of 2 % of the span at most"),
     pytest.param(1966.8, 2400, 800, "ms", "1,967 ms", id="never coarser than the scale's own precision"),
     pytest.param(2936000, 2400000, 3000000, "USD", "2.94M USD", id="short as a title writes it"),
+    pytest.param(2436000, 2400000, 2500000, "USD", "2.436M USD", id="short, with the decimals its span needs"),
+    pytest.param(0.1234, 0.10, 0.15, "", "0.123", id="a small span's decimals"),
+    pytest.param(5.0, 0, 1e-310, "", "5", id="a span too small to measure by: as it is"),
 ])
 def test_an_estimate_is_shown_finely_enough_for_its_share_of_the_way_to_check_out(
         value: float, start: float, target: float, unit: str, shown: str) -> None:

@@ -265,16 +265,27 @@ def test_broken_yaml_in_the_middle_points_at_the_problem(tmp_path: Path, run) ->
     [line] = diagnostic_lines(stderr)
     assert line.startswith("content/objectives/grow.md:3:9: error: invalid YAML: mapping values are not allowed")
     assert line.endswith("; check this line's indentation against the lines above it, or quote a value that "
-                         "holds ': '")  # the parser says what it met; the hint, what to do
+                         "holds ': ' (text after a closing quote also ends up here)")  # what to do, not only what it met
     assert code == 1
 
 
-def test_a_list_item_indented_out_of_its_list_says_how_items_start(tmp_path: Path, run) -> None:
+def test_no_follow_on_error_for_a_link_to_an_objective_whose_file_is_not_yaml(tmp_path: Path, run) -> None:
+    root = make_site(tmp_path / "site", {OBJ: GROW.replace("title: Grow", "title: [Grow"),
+                                         "content/projects/blog.md": "---\ntitle: Blog\nkey_results: [grow/views]\n---\n"})
+    code, _, stderr = run(root)
+    [line] = diagnostic_lines(stderr)  # the file's own error, not also "unknown key result 'grow/views'"
+    assert line.startswith("content/objectives/grow.md:2:8: error: invalid YAML: ")
+    assert code == 1
+
+
+def test_a_key_indented_out_of_its_list_item_says_how_keys_line_up(tmp_path: Path, run) -> None:
     root = make_site(tmp_path / "site", {OBJ: GROW.replace("    start: 100", "  start: 100")})
     code, _, stderr = run(root)
     [line] = diagnostic_lines(stderr)
-    assert line == ("content/objectives/grow.md:7:3: error: invalid YAML: did not find expected '-' indicator; "
-                    "each item of this list starts with '- ', indented as the others are")
+    # the parser's words are libyaml's or pure Python's; the hint is the same
+    assert line.startswith("content/objectives/grow.md:7:3: error: invalid YAML: ")
+    assert line.endswith("; check this line's indentation: a key lines up with the keys beside it (in a list, "
+                         "with its item's first key), and a new item starts with '- '")
     assert code == 1
 
 

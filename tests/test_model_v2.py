@@ -299,6 +299,12 @@ def test_an_objective_of_two_teams_shows_on_both_team_pages(tmp_path: Path) -> N
     assert '<span class="visually-hidden">Priority </span>P1</span>' in page
 
 
+def test_a_team_named_twice_is_one_of_its_teams(tmp_path: Path) -> None:
+    """`team: [platform, Platform]` is one team: the period page listed the objective twice under it."""
+    text = objective(metric(5)).replace("period: 2026-Q1\n", "period: 2026-Q1\nteam: [platform, Platform, Data]\n")
+    assert load_ok(site_with(tmp_path, {"grow": text})).objectives["grow"].teams == ("platform", "data")
+
+
 def test_lists_sort_by_priority_first(tmp_path: Path) -> None:
     from okrsite.model.vocabulary import by_status
     behind = objective(metric(0))  # off track

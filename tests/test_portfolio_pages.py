@@ -172,6 +172,8 @@ def test_a_finished_projects_low_index_is_not_flagged_for_review(demo: Path) -> 
     page = (demo / "output/portfolio/2026-Q1/index.html").read_text()
     finished = re.search(r'<section[^>]*id="finished".*?</section>', page, re.S).group(0)
     assert '<td class="cell-num" data-label="SPI">0.50</td>' in finished and "cell-warn" not in finished
+    project = (demo / "output/projects/legacy-connector-rewrite/index.html").read_text()  # cancelled, on its page
+    assert '<td class="cell-num" data-label="SPI">0.50</td>' in project
 
 
 def test_the_project_page_explains_each_earned_value_figure(demo: Path) -> None:

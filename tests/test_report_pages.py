@@ -207,6 +207,23 @@ def test_an_objective_of_two_owners_and_teams_names_them_all_wherever_it_is_list
            "Kwame Mensah, Tom Becker" in [" ".join(r.replace("Priority ", "").split()) for r in row]
 
 
+def test_a_milestones_check_in_on_the_dashboard_says_how_many_are_done(tmp_path: Path) -> None:
+    """Its `reading` asked the line for the milestones' count, which a dashboard line lacked: the
+    build failed on a milestones key result with a check-in of a value."""
+    from okrsite.build.builder import BuildOptions, build
+    from tests.conftest import write
+
+    root = tmp_path / "site"
+    write(root, "okrsite.yaml", "title: T\nas_of: 2026-02-15\ncharts: {enabled: false}\n")
+    write(root, "content/objectives/ship.md", "---\ntitle: Ship\nperiod: 2026-Q1\nkey_results:\n"
+          "  - id: steps\n    title: Three steps\n    type: milestones\n    milestones:\n"
+          "      - {title: One, done: true}\n      - {title: Two, done: false}\n      - {title: Three, done: false}\n"
+          "    checkins:\n      - {date: 2026-02-01, value: 1, note: The first is out}\n---\n")
+    build(BuildOptions(root / "okrsite.yaml"))
+    items = text_of(root / "output/index.html", "activity__item").found
+    assert any("Three steps 1 of 3 milestones done" in item for item in items), items
+
+
 def test_an_objective_on_track_and_trending_to_miss_is_explained(demo: Path) -> None:
     """Four of the demo's six objectives trending to miss are on track: the list says how both hold."""
     page = (demo / "index.html").read_text()

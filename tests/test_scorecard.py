@@ -190,7 +190,7 @@ def test_a_period_of_100_objectives_fits_one_page_and_says_how_many_more(tmp_pat
     generate(tmp_path / "company", 200, seed=1)
     site = Builder(BuildOptions(tmp_path / "company/okrsite.yaml")).load(Diagnostics())
     with speaking(load_language(site.config.language, theme_dirs(site.config.theme_dir))):
-        files = {**export_files(site), **draw_pdfs(pdf_specs(site, site_map(site)), tmp_path / "cache")}
+        files = {**export_files(site, site), **draw_pdfs(pdf_specs(site, site_map(site)), tmp_path / "cache")}
     pdf = tmp_path / "scorecard.pdf"
     pdf.write_bytes(files["periods/2026-Q2/scorecard.pdf"])
     okrs = json.loads(files["okrs.json"])

@@ -213,11 +213,12 @@ class Builder:
         files, reading = self._content(config, language)
         documents_before = self._restore_documents(config)
         self.progress("reading and checking content")
-        site = in_language(self._site(config, diagnostics, files, reading))
+        model = self._site(config, diagnostics, files, reading)
+        site = in_language(model)  # as the pages show it; okrs.json is made from the model
         # okrs.json, the feed, the search index and the static files need only the model: another
         # process makes them while this one plans the pages and renders them.
         exports = language.enter_context(background.start(  # a failed build leaves no process behind
-            lambda: {**copied_files(site, dirs), **export_files(site)}, fork=forks))
+            lambda: {**copied_files(site, dirs), **export_files(site, model)}, fork=forks))
         markdown = self._markdown(config)
         # The open pages are made alone and shown before the plan is made, with the last plan's
         # navigation (should it have changed, the build writes them otherwise, and they reload once

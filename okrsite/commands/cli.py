@@ -23,6 +23,7 @@ from okrsite.commands.findings import FORMATS, render
 from okrsite.commands.progress import Progress
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports a command whose reader left: not a content error
 
 
 def _date(value: str) -> dt.date:
@@ -430,5 +431,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("okrsite: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:  # the reader left (`okrsite check | head`): stop quietly, as other tools do
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # Python's flush at exit fails too
-        return 1
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # else Python's flush at exit fails again
+        os.close(devnull)
+        return EXIT_BROKEN_PIPE

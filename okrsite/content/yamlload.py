@@ -328,14 +328,16 @@ def compose(text: str) -> yaml.Node | None:
         loader.dispose()
 
 
-
-# What the parser's words mean for someone who writes YAML by hand (it says what it met, not what to do).
+# What the parser's words mean for someone who writes YAML by hand (it says what it met, not what
+# to do); libyaml's words and the pure-Python parser's both.
+_INDENT = ("; check this line's indentation: a key lines up with the keys beside it (in a list, with its item's "
+           "first key), and a new item starts with '- '")
 _HINTS = (
     ("mapping values are not allowed", "; check this line's indentation against the lines above it, or quote a "
-                                       "value that holds ': '"),
-    ("did not find expected '-' indicator", "; each item of this list starts with '- ', indented as the "
-                                            "others are"),
-    ("did not find expected key", "; check this line's indentation (a key lines up with the keys beside it)"),
+                                       "value that holds ': ' (text after a closing quote also ends up here)"),
+    ("did not find expected '-' indicator", _INDENT),
+    ("did not find expected key", _INDENT),
+    ("expected <block end>", _INDENT),
     ("could not find expected ':'", "; a key needs ': ' after it (or quote a text that runs over several lines)"),
 )
 

@@ -233,7 +233,13 @@ def _assemble(config: SiteConfig, objective_docs: list[Document], project_docs: 
                 f"'closed': a closing grade is published once the period has ended ({period.id} ends "
                 f"{period.end.isoformat()}, the report date is {config.as_of.isoformat()})")
 
-    linked = _project_links(projects, objectives, key_results, {d.path for d in diagnostics.errors})
+    # An objective whose file has errors may have lost the key result a project names, or be missing
+    # (a file that is not YAML): its own error says why, and "unknown key result" would mislead.
+    erring = {d.path for d in diagnostics.errors}
+    folder = config.relative(config.content_dir / "objectives") + "/"
+    faulty = ({objective_id for objective_id, item in objectives.items() if item.doc.path in erring}
+              | {_stem(path) for path in erring if path.startswith(folder)})
+    linked = _project_links(projects, objectives, key_results, faulty)
     if len(diagnostics.errors) > errors_before:
         return None
 
@@ -308,12 +314,10 @@ def _parents(objectives: dict[str, _Checked],
 
 
 def _project_links(projects: dict[str, _Checked], objectives: dict[str, _Checked],
-                   key_results: dict[str, list[KeyResult]], erring: set[str]) -> dict[str, tuple[str, ...]]:
-    """Each link's projects; `erring`: the files with errors so far."""
+                   key_results: dict[str, list[KeyResult]], faulty: set[str]) -> dict[str, tuple[str, ...]]:
+    """Each link's projects; a link to an objective in `faulty` (its file has errors) is not
+    reported unknown."""
     refs = set(objectives) | {kr.ref for krs in key_results.values() for kr in krs}
-    # An objective whose file has errors may have lost the key result a project names: its own
-    # error says why, and "unknown key result" (with a "did you mean" another) would mislead.
-    faulty = {objective_id for objective_id, item in objectives.items() if item.doc.path in erring}
     by_link: dict[str, list[str]] = {}
     for project_id, item in projects.items():
         links = item.values["key_results"]
@@ -346,7 +350,7 @@ def _score_objectives(objectives: dict[str, _Checked], key_results: dict[str, li
             progress=score.progress or 0.0, expected=score.expected, status=score.status, grade=grade,
             computed_grade=score.computed_grade, forecast_progress=score.forecast_progress,
             trending_to_miss=score.trending_to_miss, expectation=_expectation(item, config), source=item.doc.path,
-            teams=tuple(_team_id(team, has_team_file) for _, team in _team_values(item)),
+            teams=tuple(dict.fromkeys(_team_id(team, has_team_file) for _, team in _team_values(item))),  # once each
             parent=item.values["parent"] and item.values["parent"].partition("/")[0],
             parent_kr=kr_parents.get(objective_id), children=tuple(sorted(children.get(objective_id, ()))))
         krs = tuple(key_results[objective_id])

@@ -67,13 +67,6 @@ def builtin_period(period_id: str) -> Period | None:
     return None
 
 
-def model_title(period: Period) -> str:
-    """A period's title as the model names it, the same in every language (the pages show a
-    built-in quarter or half in theirs: okrsite.site.formatting.period_title)."""
-    builtin = builtin_period(period.id) if period.kind in ("quarter", "half") else None
-    return builtin.title if builtin else period.title
-
-
 def quarter_containing(day: dt.date) -> Period:
     """The shortest built-in period containing a day: the default period."""
     period = builtin_period(f"{day.year}-Q{(day.month - 1) // 3 + 1}")

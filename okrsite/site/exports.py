@@ -18,7 +18,6 @@ from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from okrsite import __version__
-from okrsite.model.periods import model_title
 from okrsite.model.portfolio import EarnedValue
 from okrsite.model.site import KeyResult, Objective, Project, Site
 from okrsite.site import changes, search
@@ -111,7 +110,7 @@ def okrs_json(site: Site) -> bytes:
                  "url": site.config.site_url},
         "as_of": site.as_of.isoformat(),
         "default_period": site.default_period,
-        "periods": [{"id": p.id, "title": model_title(p), "start": p.start.isoformat(), "end": p.end.isoformat(),
+        "periods": [{"id": p.id, "title": p.title, "start": p.start.isoformat(), "end": p.end.isoformat(),
                      "ended": p.has_ended(site.as_of)} for p in site.periods.values()],
         "teams": [{"id": t.id, "name": t.name, "parent": t.parent, "lead": t.lead}
                   for t in sorted(site.teams.values(), key=lambda t: t.id)],
@@ -207,9 +206,8 @@ def sitemap(site: Site, pages: list[Page]) -> bytes | None:
     return ("\n".join(lines) + "\n").encode()
 
 
-# Each export: its path in the site, and what makes its bytes from the model.
+# Each export: its path in the site, and what makes its bytes from the site as its pages show it.
 EXPORTS: dict[str, Callable[[Site], bytes]] = {
-    "okrs.json": okrs_json,
     "feed.xml": atom_feed,
     ".nojekyll": lambda site: b"",  # GitHub Pages: publish the files as they are
 }
@@ -221,8 +219,10 @@ EXPORT_SETS: tuple[Callable[[Site], dict[str, bytes]], ...] = (
 )
 
 
-def export_files(site: Site) -> dict[str, bytes]:
-    files = {path: make(site) for path, make in EXPORTS.items()}
+def export_files(site: Site, model: Site) -> dict[str, bytes]:
+    """`site` as its pages show it (formatting.in_language), `model` as it was made: okrs.json is
+    machine data, the same in every language."""
+    files = {"okrs.json": okrs_json(model), **{path: make(site) for path, make in EXPORTS.items()}}
     for make_set in EXPORT_SETS:
         files.update(make_set(site))
     return files

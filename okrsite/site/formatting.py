@@ -77,21 +77,27 @@ def round_to_span(value: float, span: float) -> float:
     return round(value, digits)
 
 
-def compact(value: float, digits: int = 2) -> str:
-    """A number as short as a title writes it, for estimates and charts: 950, 12,000, 250k, 2.68M, 3B."""
+def compact(value: float, digits: int = 2, step: float = 0.0) -> str:
+    """A number as short as a title writes it, for estimates and charts: 950, 12,000, 250k, 2.68M, 3B;
+    `step`: what the value is known to, which a short form keeps (2.436M for a step of 1,000)."""
     magnitude = abs(value)
     numbers = current().numbers
     if numbers is None:
         for limit, scale, suffix in ((1e9, 1e9, "B"), (1e6, 1e6, "M"), (1e5, 1e3, "k")):
             if magnitude >= limit:
-                return number(value / scale, 2) + suffix
+                return number(value / scale, _decimals(step, scale)) + suffix
     else:  # the language's own short forms ('2,68 Mio.'), where it has one for the size
         for limit, scale, before, after in numbers.compact:
             if magnitude >= limit:
-                return before + number(value / scale, 2) + after
+                return before + number(value / scale, _decimals(step, scale)) + after
     if float(value).is_integer():
         return number(int(value))
     return number(float(value), digits)
+
+
+def _decimals(step: float, scale: float) -> int:
+    """The decimals a short form (of `scale`) shows: 2, or as many as a value known to `step` needs."""
+    return 2 if step <= 0 else max(2, math.ceil(-math.log10(step / scale) - 1e-9))
 
 
 def plural(count: int, word: str, words: str = "", counted: bool = True) -> str:
@@ -116,10 +122,11 @@ def unit_for(value: float | None, unit: str) -> str:
     return unit
 
 
-def value_text(value: float, unit: str = "", digits: int = 2, short: bool = False) -> str:
+def value_text(value: float, unit: str = "", digits: int = 2, short: bool = False, step: float = 0.0) -> str:
     """A number with its unit, as the HTML shows it: '1,720 views', '7%', '1 day'; `short`: as
-    an estimate or a chart label reads, '2.68M USD'."""
-    text = compact(value, digits) if short else number(int(value) if float(value).is_integer() else float(value), digits)
+    an estimate or a chart label reads, '2.68M USD' (`step`: as compact)."""
+    text = compact(value, digits, step) if short else number(int(value) if float(value).is_integer() else float(value),
+                                                              digits)
     if unit == "%":
         return percent_sign(text)
     return f"{text} {unit_for(value, unit)}" if unit else text
@@ -130,10 +137,10 @@ def estimate(value: float, start: float | None, target: float | None, unit: str 
     of at most 2 % of its span, so that the share of the way printed beside it checks out to a point:
     "11.4 logos (95%)" of 12, where "11 logos (95%)" read as 92 %."""
     span = abs((target or 0) - (start or 0)) or abs(value) or 1.0
-    if not math.isfinite(span):
+    if not 1e-9 < span < 1e300:  # nothing to measure a step by
         return value_text(value, unit, short=True)
-    digits = max(0, 1 - math.floor(math.log10(span)), math.ceil(math.log10(50 / span)))
-    return value_text(round(value, digits), unit, short=True)
+    digits = max(1 - math.floor(math.log10(span)), math.ceil(math.log10(50 / span)))  # may be below 0: tens...
+    return value_text(round(value, max(digits, 0)), unit, max(digits, 0), short=True, step=10.0 ** -digits)
 
 
 def whole_percent(value: float) -> int:
@@ -226,7 +233,7 @@ def period_title(period: Period) -> str:
 
 def in_language(site: Site) -> Site:
     """The site as its pages, charts, feed and search show it: built-in periods titled in the
-    build's language. (okrs.json is the same in every language: it is made from the model.)"""
+    build's language (okrs.json, the same in every language, is made from the model itself)."""
     titles = {key: period_title(period) for key, period in site.periods.items()}
     if all(titles[key] == period.title for key, period in site.periods.items()):
         return site  # English: the model as it is

@@ -21,7 +21,7 @@ from typing import Any, Literal
 from okrsite.model import checks, scoring
 from okrsite.model.periods import Period
 from okrsite.model.portfolio import FINISHED
-from okrsite.model.site import KeyResult, Objective, Project, Site, Team
+from okrsite.model.site import CheckIn, KeyResult, Objective, Project, Site, Team
 from okrsite.model.vocabulary import COUNTED, by_status, final_counts, status_counts
 from okrsite.site import attention, changes, portfolio, scorecard
 from okrsite.site.links import link_url, project_url
@@ -79,7 +79,8 @@ def navigation(pages: Iterable[Page]) -> list[dict[str, str]]:
 
 @dataclass(frozen=True)
 class Activity:
-    """One line of the recent-activity list: a KR check-in or a project update."""
+    """One line of the recent-activity list: a KR check-in or a project update. A check-in reads as
+    the theme's `reading` reads a value (zone, value, type, unit, milestones)."""
 
     date: dt.date
     kind: str  # "checkin" | "update"
@@ -90,7 +91,8 @@ class Activity:
     unit: str = ""
     confidence: float | None = None
     zone: str | None = None  # a zones KR's check-in
-    type: str = ""  # the KR's, as `reading` in the theme reads a value
+    type: str = ""  # the key result's
+    milestones: int = 0  # a milestones key result's count
 
 
 def top_level(objectives: list[Objective]) -> list[Objective]:
@@ -140,20 +142,26 @@ def recent_activity(site: Site, objectives: Iterable[Objective], projects: Itera
                     limit: int = RECENT_ITEMS) -> list[Activity]:
     """Check-ins and project updates known on as_of, newest first; only those shown become lines
     (a large site has some 20,000 check-ins)."""
-    known: list[tuple[tuple[dt.date, str, str, str], str, float | None, str, float | None, str | None, str]] = []
+    known: list[tuple[tuple[dt.date, str, str, str], KeyResult | Project, CheckIn | None]] = []
     for objective in objectives:
         for kr in objective.key_results:
             link = link_url(kr.ref)
-            known.extend(((checkin.date, "checkin", link, checkin.note), kr.title, checkin.value, kr.unit,
-                          checkin.confidence, checkin.zone, kr.type)
+            known.extend(((checkin.date, "checkin", link, checkin.note), kr, checkin)
                          for checkin in kr.checkins if checkin.date <= site.as_of)
     for project in projects:
         link = project_url(project.id)
-        known.extend(((update.date, "update", link, update.note), project.title, None, "", None, None, "")
+        known.extend(((update.date, "update", link, update.note), project, None)
                      for update in project.updates if update.date <= site.as_of)
     newest = heapq.nlargest(limit, known, key=lambda item: item[0])  # = sorted(reverse=True)[:limit], ties too
-    return [Activity(day, kind, title, link, note, value, unit, confidence, zone, kind_of)
-            for (day, kind, link, note), title, value, unit, confidence, zone, kind_of in newest]
+    return [_activity(*item) for item in newest]
+
+
+def _activity(key: tuple[dt.date, str, str, str], owner: KeyResult | Project, checkin: CheckIn | None) -> Activity:
+    day, kind, link, note = key
+    if checkin is None or not isinstance(owner, KeyResult):  # a project's update
+        return Activity(day, kind, owner.title, link, note)
+    return Activity(day, kind, owner.title, link, note, checkin.value, owner.unit, checkin.confidence, checkin.zone,
+                    owner.type, len(owner.milestones))
 
 
 def projects_supporting(site: Site, objective: Objective) -> list[Project]:

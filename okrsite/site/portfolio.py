@@ -148,6 +148,7 @@ def figures(project: Project) -> list[Figure]:
     evm = project.evm
     currency = project.budget.currency if project.budget else ""
     missing = _why_missing(project)
+    running = project.lane is not None  # a done or cancelled project is reviewed no more (no lane)
     elapsed = percent(project.schedule_elapsed)
     done = percent(project.progress)
     rows = [
@@ -161,10 +162,10 @@ def figures(project: Project) -> list[Figure]:
         ("ac", "AC", _("Actual cost"), money(evm.ac, currency), _("What has been spent so far."), False),
         ("spi", "SPI", _("Schedule performance index"), ratio(evm.spi),
          _("Work done for each unit of work planned by now (EV ÷ PV): 1 is on schedule, below 1 behind it, "
-           "below 0.85 the project needs a review."), below_review(evm.spi)),
+           "below 0.85 the project needs a review."), running and below_review(evm.spi)),
         ("cpi", "CPI", _("Cost performance index"), ratio(evm.cpi),
          _("Work done for each unit of money spent (EV ÷ AC): 1 is on budget, below 1 the work costs more than "
-           "planned, below 0.85 the project needs a review."), below_review(evm.cpi)),
+           "planned, below 0.85 the project needs a review."), running and below_review(evm.cpi)),
         ("eac", "EAC", _("Estimate at completion"), money(evm.eac, currency),
          _("What the whole project will cost if the rest of the work costs what the work so far did (BAC ÷ CPI)."),
          False),

@@ -523,7 +523,7 @@ def objective_overview(site: Site, objective: Objective, look: Look) -> ChartSpe
                                 (("ended caption", "ended alt") if ended else ("caption", "alt")) + ("table",))
     if not ended and any(row.pace is not None for row in rows):
         caption += " " + _own_pace_caption()
-        alt = alt[:-1] + _own_paces([(item[0], item[3]) for item in items], pace) + "."
+        alt = alt.removesuffix(".") + _own_paces([(item[0], item[3]) for item in items], pace) + "."
     if ended:
         table = (header, _("Grade"), _("State"))
         cells = tuple((item[0], grade(item[2]), status_label(st)) for item, st in zip(items, shown))
@@ -638,7 +638,7 @@ def period_overview(site: Site, period_id: str, look: Look) -> ChartSpec | None:
                 date=_expected_by(period, site.as_of), worst=worst)
         if any(row.pace is not None for row in rows):
             caption += " " + _own_pace_caption()
-            alt = alt[:-1] + _own_paces([(o.title, o.expected) for o in shown], expected) + "."
+            alt = alt.removesuffix(".") + _own_paces([(o.title, o.expected) for o in shown], expected) + "."
         table = (_("Objective"), _("Progress"), _("Expected"), _("Status"))
         cells = tuple((o.title, percent(o.progress), percent(o.expected), status_label(o.status)) for o in shown)
     return ChartSpec(
