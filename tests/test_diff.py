@@ -95,6 +95,22 @@ def edit(root: Path, rel: str, *replacements: tuple[str, str]) -> None:
     path.write_text(text)
 
 
+def test_a_move_to_another_period_a_new_title_and_an_ended_periods_state_are_said(repo: Path, capsys) -> None:
+    """A diff of numbers alone showed an objective moved to Q2 as a status change with no reason and
+    a retitled key result not at all; a KR of an ended quarter read "Off track" (the site says
+    "Not done"); a title's '*' made the rest of its row italic."""
+    edit(repo, "okrsite.yaml", ("as_of: 2026-02-15", "as_of: 2026-04-15"))  # Q1 has ended
+    commit(repo, "Q1 ended", "2026-04-15")
+    edit(repo, "content/objectives/sales.md", ("period: 2026-Q1", "period: 2026-Q2"),
+         ("current: 5}", "current: 5, title: Deals *closed*}"), ("title: Deals,", ""))
+    edit(repo, "content/objectives/seo.md", ("    current: 7\n", "    current: 6\n"))
+    assert diff(repo, "HEAD") == 0
+    out = capsys.readouterr().out
+    assert "| moved (from 2026-Q1) | Sell more (`sales`) | 2026-Q2 | – |" in out
+    assert "| retitled (was “Deals”) | Deals \\*closed\\* (`sales/deals`) |" in out
+    assert "| Bounce rate (`seo/bounce`) | 7% | 6% | 50% → 67% (+17 points) | Not done |" in out
+
+
 def test_a_review_of_the_work_tree_names_every_kind_of_change(repo: Path, capsys) -> None:
     edit(repo, "content/objectives/seo.md",
          ("      - {date: 2026-02-10, value: 1720, confidence: 0.7}\n",
@@ -136,6 +152,7 @@ Both sides scored as of 15 Feb 2026.
 
 | key result | from | to | progress | status |
 |---|---|---|---|---|
+| Bounce rate (`seo/bounce`) | 7% | 7% | 50% → 43% (-7 points; target changed too) | On track |
 | Launch the blog (`seo/launch`) | not done | done | 0% → 100% (+100 points) | Off track → **Done** |
 | Page views &lt;2500&gt; (`seo/views`) | 1,720 views | 1,500 views | 40% → 38% (-2 points; target changed too) | On track |
 
@@ -150,7 +167,7 @@ Both sides scored as of 15 Feb 2026.
 
 | key result | from | to |
 |---|---|---|
-| Page views &lt;2500&gt; (`seo/views`) | 0.7 | 0.4 |
+| Page views &lt;2500&gt; (`seo/views`) | 70% | 40% |
 
 ### Projects
 
@@ -322,11 +339,12 @@ Targets
     assert diff(repo, "HEAD", "--format", "json") == 0
     report = json.loads(capsys.readouterr().out)
     assert report["objectives"] == [
-        {"change": "added", "id": "hiring", "title": "Hire well", "period": "2026-Q1", "team": "people", "draft": True},
+        {"change": "added", "id": "hiring", "title": "Hire well", "period": "2026-Q1", "team": "people", "draft": True,
+         "was": ""},
         {"change": "dropped", "id": "ops", "title": "Run the old data centre", "period": "2026-Q1", "team": None,
-         "draft": False}]
+         "draft": False, "was": ""}]
     assert report["key_results"][1] == {"change": "dropped", "ref": "platform/latency", "title": "Cut p95 latency",
-                                        "reason": "Replaced by the cache's goal", "date": "2026-02-02"}
+                                        "reason": "Replaced by the cache's goal", "date": "2026-02-02", "was": ""}
     assert report["values"][0]["from"] == "commit" and report["values"][0]["to"] == "target"
     assert report["targets"] == [{"ref": "platform/uptime", "title": "Keep uptime at or above 99.9%", "unit": "%",
                                   "field": "floor", "from": 99.9, "to": 99.5, "eased": True}]

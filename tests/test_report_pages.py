@@ -224,6 +224,13 @@ def test_a_milestones_check_in_on_the_dashboard_says_how_many_are_done(tmp_path:
     assert any("Three steps 1 of 3 milestones done" in item for item in items), items
 
 
+def test_a_draft_shows_no_number_in_the_alignment_tree(demo: Path) -> None:
+    """A draft's numbers are null: the tree read "Product · 0% ◌ Draft"."""
+    nodes = text_of(demo / "alignment/index.html", "node__head").found
+    (draft,) = [n for n in nodes if n.startswith("Put our dashboards inside the tools")]
+    assert draft.endswith("Product ◌ Draft") and "%" not in draft
+
+
 def test_an_objective_on_track_and_trending_to_miss_is_explained(demo: Path) -> None:
     """Four of the demo's six objectives trending to miss are on track: the list says how both hold."""
     page = (demo / "index.html").read_text()

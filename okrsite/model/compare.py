@@ -19,28 +19,32 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from okrsite.model.history import is_eased
+from okrsite.model.scoring import whole_percent
 from okrsite.model.site import KeyResult, Objective, Project, Site
+from okrsite.model.vocabulary import final
 
 T = TypeVar("T")
 
 
 @dataclass(frozen=True)
 class ObjectiveChange:
-    change: str  # added | removed | dropped
+    change: str  # added | removed | dropped | moved (to another period) | retitled
     id: str
     title: str
     period: str
     team: str | None
     draft: bool = False  # added with no key result that counts (and no child to roll up)
+    was: str = ""  # moved: the period it was in; retitled: its title before
 
 
 @dataclass(frozen=True)
 class KrChange:
-    change: str  # added | removed | dropped | reinstated
+    change: str  # added | removed | dropped | reinstated | retitled
     ref: str
     title: str
     reason: str = ""  # dropped: why
     date: dt.date | None = None  # dropped: when, if the file says
+    was: str = ""  # retitled: its title before
 
 
 @dataclass(frozen=True)
@@ -126,10 +130,15 @@ def compare(base: Site, head: Site) -> Changes:
         objectives=(_membership(base.objectives, head.objectives, lambda change, o: ObjectiveChange(
             change, o.id, o.title, o.period, o.team, change == "added" and o.is_draft))
             + tuple(ObjectiveChange("dropped", o.id, o.title, o.period, o.team) for oid, o in head.objectives.items()
-                    if oid in base.objectives and _dropped(base.objectives[oid], o))),
+                    if oid in base.objectives and _dropped(base.objectives[oid], o))
+            + tuple(change for oid in sorted(base.objectives.keys() & head.objectives.keys())
+                    for change in _objective_edits(base.objectives[oid], head.objectives[oid]))),
         key_results=(_membership(base_krs, head_krs, lambda change, kr: KrChange(change, kr.ref, kr.title))
-                     + tuple(change for old, new in both if (change := _kr_drop(old, new)))),
-        values=tuple(move for old, new in both if old.counted and new.counted and (move := _value_move(old, new))),
+                     + tuple(change for old, new in both if (change := _kr_drop(old, new)))
+                     + tuple(KrChange("retitled", new.ref, new.title, was=old.title) for old, new in both
+                             if " ".join(old.title.split()) != " ".join(new.title.split()))),
+        values=tuple(move for old, new in both if old.counted and new.counted
+                     and (move := _value_move(old, new, _shown(base, old), _shown(head, new)))),
         targets=tuple(move for old, new in both for move in _target_moves(old, new)),
         confidence_drops=tuple(drop for old, new in both if (drop := _confidence_drop(old, new, head.as_of))),
         projects=(_membership(base.projects, head.projects, lambda change, p: ProjectChange(change, p.id, p.title))
@@ -153,6 +162,17 @@ def _dropped(old: Objective, new: Objective) -> bool:
     return bool(old.counted_krs) and bool(new.key_results) and not new.counted_krs
 
 
+def _objective_edits(old: Objective, new: Objective) -> list[ObjectiveChange]:
+    """A move to another period (its numbers are then of another pace) and a new title: a diff of
+    numbers alone showed the first as a status moving for no reason, the second not at all."""
+    edits = []
+    if old.period != new.period:
+        edits.append(ObjectiveChange("moved", new.id, new.title, new.period, new.team, was=old.period))
+    if " ".join(old.title.split()) != " ".join(new.title.split()):
+        edits.append(ObjectiveChange("retitled", new.id, new.title, new.period, new.team, was=old.title))
+    return edits
+
+
 def _kr_drop(old: KeyResult, new: KeyResult) -> KrChange | None:
     if new.dropped and not old.dropped:
         return KrChange("dropped", new.ref, new.title, new.dropped.reason, new.dropped.date)
@@ -171,11 +191,20 @@ def _reading(kr: KeyResult) -> float | str:
     return kr.current if kr.current is not None else 0
 
 
-def _value_move(old: KeyResult, new: KeyResult) -> ValueMove | None:
-    if (_reading(old), old.status) == (_reading(new), new.status) or old.type != new.type:
+def _shown(site: Site, kr: KeyResult) -> str:
+    """A KR's status as its site shows it: done or not done once its period has ended, not a pace."""
+    ended = site.period_of(site.objectives[kr.objective_id]).has_ended(site.as_of)
+    return final(kr.status) if ended else kr.status
+
+
+def _value_move(old: KeyResult, new: KeyResult, status_before: str, status_after: str) -> ValueMove | None:
+    """The KR's move where its value, status or shown progress moved (an eased target moves the
+    progress alone: 42 % -> 50 % of ARR, on track both times)."""
+    if old.type != new.type or (_reading(old), status_before, whole_percent(old.progress)) == (
+            _reading(new), status_after, whole_percent(new.progress)):
         return None
     return ValueMove(new.ref, new.title, new.type, new.unit, _reading(old), _reading(new), old.progress, new.progress,
-                     old.status, new.status, len(new.milestones))
+                     status_before, status_after, len(new.milestones))
 
 
 def _target_moves(old: KeyResult, new: KeyResult) -> list[TargetMove]:

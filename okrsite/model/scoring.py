@@ -41,6 +41,11 @@ def round_half_up(value: float, digits: int = 2) -> float:
     return float(Decimal(repr(value)).quantize(quantum, rounding=ROUND_HALF_UP))
 
 
+def whole_percent(value: float) -> int:
+    """A 0..1 fraction as the whole percentage a reader sees: 0.125 -> 13 (half up, never to even)."""
+    return int(round_half_up(value * 100, 0))
+
+
 def clamp01(value: float) -> float:
     return min(1.0, max(0.0, value))
 

@@ -9,10 +9,10 @@ JSON (`--format json`), one object:
     {"base": {"revision": "main", "commit": "<40 hex>"},
      "head": {"revision": null, "commit": null},          (null: the work tree)
      "as_of": "2026-05-14",
-     "objectives": [{"change": "added" | "removed" | "dropped", "id", "title", "period", "team",
-                     "draft"}],
-     "key_results": [{"change": "added" | "removed" | "dropped" | "reinstated", "ref", "title",
-                      "reason", "date"}],
+     "objectives": [{"change": "added" | "removed" | "dropped" | "moved" | "retitled", "id", "title",
+                     "period", "team", "draft", "was"}],
+     "key_results": [{"change": "added" | "removed" | "dropped" | "reinstated" | "retitled", "ref",
+                      "title", "reason", "date", "was"}],
      "values": [{"ref", "title", "type", "unit", "from", "to", "progress_from", "progress_to",
                  "status_from", "status_to"}],
      "targets": [{"ref", "title", "unit", "field": "target" | "start" | "floor" | "ceiling",
@@ -22,7 +22,8 @@ JSON (`--format json`), one object:
                    "status", "due", "budget_planned", "hours_planned"}]}
 
 An objective is "dropped" when every one of its key results is dropped now and some counted
-before; "draft" is true for an objective added with no key result that counts. A KR's
+before; "draft" is true for an objective added with no key result that counts; "was" is the
+period an objective "moved" from, or the title before a "retitled" one ("" otherwise). A KR's
 "reason" and "date" are those of its `dropped:` ("" and null unless dropped). Values: numbers,
 or a zones KR's zones ("commit"), for KRs that count on both sides. A project's four last
 fields are null or {"from", "to"} (`due` also "days": how many days later it is due, negative
@@ -34,6 +35,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -68,11 +70,11 @@ def markdown(changes: Changes, base: Revision, head: Revision, as_of: dt.date) -
             lines.append("")
 
     table("Objectives", ("change", "objective", "period", "team"),
-          [(_change(c.change, "draft" if c.draft else ""), _named(c.title, c.id), c.period, _cell(c.team or "–"))
-           for c in changes.objectives])
+          [(_change(c.change, "draft" if c.draft else _was(c.change, c.was)), _named(c.title, c.id), c.period,
+            _cell(c.team or "–")) for c in changes.objectives])
     table("Key results", ("change", "key result"),
-          [(_change(c.change, c.reason and (c.reason + (f", {date(c.date)}" if c.date else ""))), _named(c.title, c.ref))
-           for c in changes.key_results])
+          [(_change(c.change, _was(c.change, c.was) or c.reason and (c.reason + (f", {date(c.date)}" if c.date else ""))),
+            _named(c.title, c.ref)) for c in changes.key_results])
     retargeted = {t.ref for t in changes.targets}
     table("Values", ("key result", "from", "to", "progress", "status"),
           [(_named(v.title, v.ref), _value(v, v.before), _value(v, v.after), _progress(v, v.ref in retargeted),
@@ -81,7 +83,7 @@ def markdown(changes: Changes, base: Revision, head: Revision, as_of: dt.date) -
           [(_named(t.title, t.ref), t.field, _amount(t.before, t.unit), _amount(t.after, t.unit),
             "**eased**" if t.eased else "raised") for t in changes.targets])
     table("Confidence drops", ("key result", "from", "to"),
-          [(_named(c.title, c.ref), number(c.before), number(c.after)) for c in changes.confidence_drops])
+          [(_named(c.title, c.ref), percent(c.before), percent(c.after)) for c in changes.confidence_drops])
     table("Projects", ("project", "change"), [(_named(p.title, p.id), _project(p)) for p in changes.projects])
     return "\n".join(lines)
 
@@ -111,6 +113,10 @@ def as_json(changes: Changes, base: Revision, head: Revision, as_of: dt.date) ->
     return json.dumps(document, indent=2, ensure_ascii=False, default=lambda d: d.isoformat()) + "\n"
 
 
+def _was(change: str, was: str) -> str:
+    return f"from {was}" if change == "moved" else f"was “{was}”" if change == "retitled" else ""
+
+
 def _change(word: str, detail: str) -> str:
     """The change word, bold when it takes something out of the numbers, with its detail."""
     shown = f"**{word}**" if word in ("dropped", "removed") else word
@@ -119,7 +125,8 @@ def _change(word: str, detail: str) -> str:
 
 def _cell(text: str) -> str:
     """Content text in a table cell: no HTML, no column breaks, one line."""
-    return html.escape(" ".join(str(text).split()), quote=False).replace("|", "\\|")
+    text = html.escape(" ".join(str(text).split()), quote=False)
+    return re.sub(r"([|*_`~\\[\]])", r"\\\1", text)  # no column break, emphasis or link from a title
 
 
 def _named(title: str, ident: str) -> str:
@@ -138,7 +145,7 @@ def _value(v: ValueMove, value: float | str) -> str:
     if v.type == "boolean":
         return "done" if value else "not done"
     if v.type == "milestones":
-        return f"{number(value)} milestones done"
+        return f"{number(value)} of {v.milestones} milestones done"
     return _amount(value, v.unit)
 
 

@@ -19,7 +19,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from okrsite.model.periods import builtin_period
-from okrsite.model.scoring import round_half_up
+from okrsite.model.scoring import round_half_up, whole_percent
 from okrsite.model.vocabulary import term
 from okrsite.site.language import current, gettext_, ngettext_, pgettext_
 
@@ -141,11 +141,6 @@ def estimate(value: float, start: float | None, target: float | None, unit: str 
         return value_text(value, unit, short=True)
     digits = max(1 - math.floor(math.log10(span)), math.ceil(math.log10(50 / span)))  # may be below 0: tens...
     return value_text(round(value, max(digits, 0)), unit, max(digits, 0), short=True, step=10.0 ** -digits)
-
-
-def whole_percent(value: float) -> int:
-    """A 0..1 fraction as the whole percentage a reader sees: 0.125 -> 13 (half up, never to even)."""
-    return int(round_half_up(value * 100, 0))
 
 
 def percent(value: float | None) -> str:
