@@ -224,6 +224,12 @@ def test_a_milestones_check_in_on_the_dashboard_says_how_many_are_done(tmp_path:
     assert any("Three steps 1 of 3 milestones done" in item for item in items), items
 
 
+def test_the_teams_tree_counts_a_teams_drafts_apart(demo: Path) -> None:
+    """Drafts count in no status, and the tree left them out: a team of drafts only read "No objectives"."""
+    nodes = text_of(demo / "teams/index.html", "team-node").found
+    assert "Product · Lena Fischer 1 ● On track 1 ◌ Draft" in nodes
+
+
 def test_a_draft_shows_no_number_in_the_alignment_tree(demo: Path) -> None:
     """A draft's numbers are null: the tree read "Product · 0% ◌ Draft"."""
     nodes = text_of(demo / "alignment/index.html", "node__head").found

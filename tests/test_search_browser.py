@@ -74,6 +74,13 @@ def test_a_key_result_found_by_its_title_opens_at_its_place_on_the_objective_pag
     assert page.locator(":target h3").first.inner_text().startswith("Grow qualified mid-market pipeline")
 
 
+def test_a_key_result_is_found_by_its_ref(page, served) -> None:
+    """`scale-mid-market/arr`, as diff, check and a project's key_results write it, found nothing."""
+    page.goto(served["demo"])
+    type_query(page, "scale-mid-market/arr")
+    assert results(page)[0] == "Grow ARR from 2.4M USD to 3.0M USD"
+
+
 def test_a_query_finds_owners_and_body_text_and_says_when_nothing_matches(page, served) -> None:
     page.goto(served["demo"])
     type_query(page, "priya")

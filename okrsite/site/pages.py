@@ -276,7 +276,9 @@ def teams_index(site: Site) -> Page:
     period = site.periods.get(site.default_period)
     current = site.objectives_in(period.id) if period else []
     counts = {t: counts_of(site, period.id, [o for o in current if t in o.teams]) if period else {} for t in site.teams}
-    return Page("teams/index.html", "teams.html", _("Teams"), {"roots": roots, "period": period, "team_counts": counts},
+    drafted = {t: n for t in site.teams if (n := sum(1 for o in drafts(current) if t in o.teams))}  # counted apart
+    return Page("teams/index.html", "teams.html", _("Teams"), {"roots": roots, "period": period, "team_counts": counts,
+                                                               "team_drafts": drafted},
                 section="teams", depends="context", nav=NavEntry(_("Teams"), 20))
 
 

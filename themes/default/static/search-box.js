@@ -42,7 +42,9 @@
     var people = data.people.map(spaced);
     var periods = data.periods.map(function (p) { return spaced(p[0] + " " + p[1]); });
     data.items = data.entries.map(function (e, n) {
-      return {entry: e, n: n, title: spaced(e[2]), id: spaced(e[1]), period: e[4] >= 0 ? periods[e[4]] : "",
+      // a key result's id is its ref, "objective/kr", as diff, check and projects write it
+      var id = data.kinds[e[0]] === "kr" && e[6] >= 0 ? data.entries[e[6]][1] + "/" + e[1] : e[1];
+      return {entry: e, n: n, title: spaced(e[2]), id: spaced(id), period: e[4] >= 0 ? periods[e[4]] : "",
               people: (e[5] || []).map(function (p) { return people[p]; }).join("")};
     });
     data.vocabulary = data.words ? data.words.split(" ") : [];
