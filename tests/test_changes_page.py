@@ -169,6 +169,24 @@ def test_a_quiet_site_says_nothing_changed(tmp_path: Path) -> None:
     assert "Nothing changed in the last 8 weeks." in text_of(root / "output/changes/index.html").text
 
 
+def test_a_project_updates_totals_are_news_too(tmp_path: Path) -> None:
+    """An update's `spent`, `hours` and `progress` were on its project's page only: the changes page
+    and the feed gave its note alone."""
+    root = tmp_path / "site"
+    write(root, "okrsite.yaml", "title: T\nas_of: 2026-02-15\ncharts: {enabled: false}\n")
+    write(root, "content/objectives/grow.md", OBJECTIVE.format(current=1, target=2))
+    write(root, "content/projects/landing.md", "---\ntitle: Landing pages\nkey_results: [grow]\n"
+          "budget: {planned: 10000, currency: EUR}\nupdates:\n"
+          "  - {date: 2026-02-11, note: Two pages live, spent: 8100, hours: 40, progress: 0.6}\n---\n")
+    build(BuildOptions(root / "okrsite.yaml", jobs=1))
+    figures = "spent 8,100 EUR · 40 h worked · 60% of the work done"
+    assert f"Two pages live {figures}" in text_of(root / "output/changes/index.html").text
+    summaries = [e.findtext("a:summary", namespaces=ATOM)
+                 for e in ET.parse(root / "output/feed.xml").getroot().findall("a:entry", ATOM)]
+    assert f"Two pages live · {figures}" in summaries
+    assert figures in text_of(root / "output/projects/landing/index.html").text  # as its page says them
+
+
 def feed(root: Path) -> list[dict[str, str]]:
     entries = ET.parse(root / "output/feed.xml").getroot().findall("a:entry", ATOM)
     return [{"title": e.findtext("a:title", namespaces=ATOM), "id": e.findtext("a:id", namespaces=ATOM),

@@ -23,6 +23,7 @@ from functools import partial
 from typing import Any
 
 from okrsite.model.site import KeyResult, Objective, Reading, Site, TargetChange
+from okrsite.site.formatting import update_figures
 from okrsite.site.links import link_url, project_url
 
 WEEKS = 8  # ISO weeks on the changes page, the report date's week included
@@ -53,6 +54,7 @@ class News:
     before: float | None = None
     after: float | None = None
     eased: bool = False
+    figures: str = ""  # a project update's totals, in words (formatting.update_figures)
 
 
 @dataclass(frozen=True)
@@ -101,7 +103,8 @@ def _found(site: Site, since: dt.date) -> list[_Found]:
                 link = project_url(project.id)
                 found.append((update.date, "update", link, partial(
                     News, f"update/{project.id}/{update.date.isoformat()}/{seen[update.date]}", update.date,
-                    "update", project.title, link, who=project.owner, note=update.note)))
+                    "update", project.title, link, who=project.owner, note=update.note,
+                    figures=update_figures(update, project.budget.currency if project.budget else ""))))
     # Newest first; within a day by kind and page, a KR's later check-in (in its file) first.
     ordered = sorted(enumerate(found), key=lambda pair: (-pair[1][0].toordinal(), KINDS.index(pair[1][1]),
                                                          pair[1][2], -pair[0]))

@@ -173,7 +173,7 @@ def atom_feed(site: Site) -> bytes:
         lines.append(f"  <link href={quoteattr(_absolute(site, ''))}/>")
     for entry in entries:
         confidence = _("confidence %(share)s", share=percent(entry.confidence)) if entry.confidence is not None else ""
-        summary = " · ".join(part for part in (entry.note, confidence,
+        summary = " · ".join(part for part in (entry.note, entry.figures, confidence,
                                                entry.parent and _("Objective: %(title)s", title=entry.parent),
                                                entry.commit and (_("not committed yet") if entry.commit == "uncommitted" else
                                                                 _("commit %(commit)s", commit=entry.commit))) if part)

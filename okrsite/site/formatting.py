@@ -25,7 +25,7 @@ from okrsite.site.language import current, gettext_, ngettext_, pgettext_
 
 if TYPE_CHECKING:  # a build with nothing to do imports formatting, and not the model
     from okrsite.model.periods import Period
-    from okrsite.model.site import Site
+    from okrsite.model.site import Site, Update
 
 
 def _(message: str, /, **values: object) -> str:
@@ -234,6 +234,15 @@ def in_language(site: Site) -> Site:
         return site  # English: the model as it is
     return dataclasses.replace(site, periods={key: dataclasses.replace(period, title=titles[key])
                                               for key, period in site.periods.items()})
+
+
+def update_figures(update: Update, currency: str = "") -> str:
+    """A project update's totals in words: "spent 8,100 USD · 60% of the work done" (its page, the
+    changes page and the feed say them alike)."""
+    parts = [_("spent %(amount)s", amount=money(update.spent, currency)) if update.spent is not None else "",
+             _("%(hours)s h worked", hours=money(update.hours)) if update.hours is not None else "",
+             _("%(share)s of the work done", share=percent(update.progress)) if update.progress is not None else ""]
+    return " · ".join(part for part in parts if part)
 
 
 def status_label(status: str) -> str:

@@ -28,7 +28,7 @@ from okrsite.site.markup import escape_output
 from okrsite.build import background
 from okrsite.build.background import can_fork
 from okrsite.site.formatting import (css_percent, date, grade, message_values, money, number, percent, ratio, status_icon,
-                                     status_label, zone_label)
+                                     status_label, update_figures, zone_label)
 from okrsite.site.language import gettext_, ngettext_
 from okrsite.filesystem.realpaths import leads_inside
 from okrsite.site.themes import home_of
@@ -199,7 +199,8 @@ def make_environment(theme_dirs_: list[Path], globals_: dict[str, Any],
         extensions=["jinja2.ext.i18n", FixedWords],  # new environment when a template file changes (the preview)
     )
     env.newstyle_gettext = True  # type: ignore[attr-defined]  # {% trans %} and _() format alike, values escaped
-    env.globals.update(gettext=_gettext, _=_gettext, ngettext=_ngettext, zone_label=zone_label)
+    env.globals.update(gettext=_gettext, _=_gettext, ngettext=_ngettext, zone_label=zone_label,
+                       update_figures=update_figures)
     cache = markdown or RenderCache()
     env.filters[FIXED_WORDS] = _fixed_word
     env.filters.update(markdown=cache.markdown, inline=cache.inline, number=number, percent=percent,
