@@ -143,8 +143,8 @@ def test_the_page_shows_the_last_weeks_and_of_each_the_newest_news_and_says_so(
     page = root / "capped/changes/index.html"
     assert text_of(page, "section").found[0] == (
         "Week of 30 Mar 2026 2 30 Mar Check-in Views 14 Objective: Grow 30 Mar Check-in Views 13 Objective: Grow "
-        "Every target change and the newest 2 other changes of this week are shown; 1 older one is on the pages of "
-        "its key result or project.")
+        "Every target change and dropped key result and the newest 2 other changes of this week are shown; 1 older "
+        "one is on the pages of its key result or project.")
     assert len(headings(page)) == 8 and len(items(page)) == 9
 
 
@@ -157,8 +157,8 @@ def test_target_changes_are_never_left_out(tmp_path: Path, monkeypatch: pytest.M
     week = text_of(root / "output/changes/index.html", "section").found[0]
     assert week.startswith("Week of 9 Feb 2026 2 11 Feb Project update Landing pages Two pages live Lee 10 Feb Target "
                            "changed Views from 100 to 200 200 → 190 ⚠ Eased Ana")
-    assert week.endswith("Every target change and the newest 1 other change of this week are shown; 3 older ones are "
-                         "on the pages of their key results and projects.")  # two updates from git, a check-in
+    assert week.endswith("Every target change and dropped key result and the newest 1 other change of this week are "
+                         "shown; 3 older ones are on the pages of their key results and projects.")  # two from git, a check-in
 
 
 def test_a_quiet_site_says_nothing_changed(tmp_path: Path) -> None:
@@ -167,6 +167,18 @@ def test_a_quiet_site_says_nothing_changed(tmp_path: Path) -> None:
     write(root, "content/objectives/grow.md", OBJECTIVE.format(current=1, target=2))
     build(BuildOptions(root / "okrsite.yaml", jobs=1))
     assert "Nothing changed in the last 8 weeks." in text_of(root / "output/changes/index.html").text
+
+
+def test_a_dropped_key_result_is_news_with_its_reason(tmp_path: Path) -> None:
+    """A KR dropped on a date leaves every number from then: the changes page and the feed left it out."""
+    root = tmp_path / "site"
+    write(root, "okrsite.yaml", "title: T\nas_of: 2026-02-15\ncharts: {enabled: false}\n")
+    write(root, "content/objectives/grow.md", OBJECTIVE.format(current=1, target=2).replace(
+        "    owner: Sam\n", "    owner: Sam\n    dropped: {reason: Newsletter paused, date: 2026-02-10}\n"))
+    build(BuildOptions(root / "okrsite.yaml", jobs=1))
+    items = text_of(root / "output/changes/index.html", "activity__item").found
+    assert any(item.startswith("10 Feb Key result dropped Newsletter signups Newsletter paused Sam") for item in items)
+    assert "Key result dropped: Newsletter signups" in [e["title"] for e in feed(root)]
 
 
 def test_a_project_updates_totals_are_news_too(tmp_path: Path) -> None:

@@ -28,7 +28,7 @@ from okrsite.site.links import link_url, project_url
 
 WEEKS = 8  # ISO weeks on the changes page, the report date's week included
 PER_WEEK = 50  # news of a week shown besides its target changes (a week cut short says so)
-KINDS = ("checkin", "git", "target", "update")  # on one day, in this order
+KINDS = ("dropped", "checkin", "git", "target", "update")  # on one day, in this order
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ class News:
 
     key: str  # stable across builds (the feed's entry id): kind, subject, date and a count
     date: dt.date
-    kind: str  # checkin | git | target | update
+    kind: str  # dropped | checkin | git | target | update
     title: str  # the key result's or project's
     link: str  # site path of its page (a KR: its objective's page, at the KR)
     parent: str = ""  # the objective's title, for a key result
@@ -129,6 +129,8 @@ def _kr_news(objective: Objective, kr: KeyResult, since: dt.date, as_of: dt.date
     for change in kr.target_changes:
         if since <= change.date <= as_of:
             found.append((change.date, "target", link_url(kr.ref), partial(_target_news, objective, kr, change)))
+    if kr.dropped and kr.dropped.date and since <= kr.dropped.date <= as_of:  # left out of every number from then
+        found.append((kr.dropped.date, "dropped", link_url(kr.ref), partial(_dropped_news, objective, kr)))
     return found
 
 
@@ -151,9 +153,16 @@ def _target_news(objective: Objective, kr: KeyResult, change: TargetChange) -> N
                 before=change.before, after=change.after, eased=change.eased)
 
 
+def _dropped_news(objective: Objective, kr: KeyResult) -> News:
+    assert kr.dropped is not None and kr.dropped.date is not None
+    return News(f"dropped/{kr.ref}", kr.dropped.date, "dropped", **_kr_fields(objective, kr),
+                who=kr.owner or objective.owner, note=kr.dropped.reason)
+
+
 def weekly(site: Site, weeks: int | None = None, per_week: int | None = None) -> Digest:
     """The news of the last `weeks` ISO weeks to as_of (WEEKS), by week, newest first; of each
-    week its target changes and the newest `per_week` (PER_WEEK) other news."""
+    week its target changes and dropped key results, and the newest `per_week` (PER_WEEK) other
+    news."""
     weeks, per_week = weeks or WEEKS, per_week or PER_WEEK
     since = monday(site.as_of) - dt.timedelta(weeks=weeks - 1)
     by_week: dict[dt.date, list[_Found]] = {}
@@ -164,7 +173,7 @@ def weekly(site: Site, weeks: int | None = None, per_week: int | None = None) ->
         others = 0
         shown = []
         for _, kind, _, make in items:
-            if kind != "target":
+            if kind not in ("target", "dropped"):  # a change of what counts: never left out
                 others += 1
                 if others > per_week:
                     continue
