@@ -42,9 +42,9 @@
     var people = data.people.map(spaced);
     var periods = data.periods.map(function (p) { return spaced(p[0] + " " + p[1]); });
     data.items = data.entries.map(function (e, n) {
-      // a key result's id is its ref, "objective/kr", as diff, check and projects write it
-      var id = data.kinds[e[0]] === "kr" && e[6] >= 0 ? data.entries[e[6]][1] + "/" + e[1] : e[1];
-      return {entry: e, n: n, title: spaced(e[2]), id: spaced(id), period: e[4] >= 0 ? periods[e[4]] : "",
+      // a key result's ref, "objective/kr", as diff, check and projects write it: found as a whole
+      var ref = data.kinds[e[0]] === "kr" && e[6] >= 0 ? spaced(data.entries[e[6]][1] + "/" + e[1]) : "";
+      return {entry: e, n: n, title: spaced(e[2]), id: spaced(e[1]), ref: ref, period: e[4] >= 0 ? periods[e[4]] : "",
               people: (e[5] || []).map(function (p) { return people[p]; }).join("")};
     });
     data.vocabulary = data.words ? data.words.split(" ") : [];
@@ -113,10 +113,10 @@
   function search(ts) {
     var whole = " " + ts.join(" "), bodies = ts.map(bodyMatches), found = [];
     index.items.forEach(function (item) {
-      var score = 0, e = item.entry;
+      var e = item.entry, ref = item.ref === whole + " ", score = ref ? 40 : 0;
       for (var i = 0; i < ts.length; i++) {
         var s = tokenScore(item, ts[i], bodies[i]);
-        if (!s) return;
+        if (!s && !ref) return;
         score += s;
       }
       if (item.title === whole + " ") score += 30;
