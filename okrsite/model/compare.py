@@ -136,7 +136,7 @@ def compare(base: Site, head: Site) -> Changes:
         key_results=(_membership(base_krs, head_krs, lambda change, kr: KrChange(change, kr.ref, kr.title))
                      + tuple(change for old, new in both if (change := _kr_drop(old, new)))
                      + tuple(KrChange("retitled", new.ref, new.title, was=old.title) for old, new in both
-                             if " ".join(old.title.split()) != " ".join(new.title.split()))),
+                             if _retitled(old.title, new.title))),
         values=tuple(move for old, new in both if old.counted and new.counted
                      and (move := _value_move(old, new, _shown(base, old), _shown(head, new)))),
         targets=tuple(move for old, new in both for move in _target_moves(old, new)),
@@ -168,9 +168,14 @@ def _objective_edits(old: Objective, new: Objective) -> list[ObjectiveChange]:
     edits = []
     if old.period != new.period:
         edits.append(ObjectiveChange("moved", new.id, new.title, new.period, new.team, was=old.period))
-    if " ".join(old.title.split()) != " ".join(new.title.split()):
+    if _retitled(old.title, new.title):
         edits.append(ObjectiveChange("retitled", new.id, new.title, new.period, new.team, was=old.title))
     return edits
+
+
+def _retitled(old: str, new: str) -> bool:
+    """Another title, not the same words wrapped or spaced otherwise."""
+    return old.split() != new.split()
 
 
 def _kr_drop(old: KeyResult, new: KeyResult) -> KrChange | None:

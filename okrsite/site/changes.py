@@ -29,6 +29,7 @@ from okrsite.site.links import link_url, project_url
 WEEKS = 8  # ISO weeks on the changes page, the report date's week included
 PER_WEEK = 50  # news of a week shown besides its target changes (a week cut short says so)
 KINDS = ("dropped", "checkin", "git", "target", "update")  # on one day, in this order
+ALWAYS_SHOWN = ("target", "dropped")  # changes of what counts: never left out of their week
 
 
 @dataclass(frozen=True)
@@ -173,7 +174,7 @@ def weekly(site: Site, weeks: int | None = None, per_week: int | None = None) ->
         others = 0
         shown = []
         for _, kind, _, make in items:
-            if kind not in ("target", "dropped"):  # a change of what counts: never left out
+            if kind not in ALWAYS_SHOWN:
                 others += 1
                 if others > per_week:
                     continue

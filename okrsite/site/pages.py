@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 import urllib.parse
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -276,7 +277,7 @@ def teams_index(site: Site) -> Page:
     period = site.periods.get(site.default_period)
     current = site.objectives_in(period.id) if period else []
     counts = {t: counts_of(site, period.id, [o for o in current if t in o.teams]) if period else {} for t in site.teams}
-    drafted = {t: n for t in site.teams if (n := sum(1 for o in drafts(current) if t in o.teams))}  # counted apart
+    drafted = dict(Counter(team for o in drafts(current) for team in o.teams))  # counted apart, as drafts are
     return Page("teams/index.html", "teams.html", _("Teams"), {"roots": roots, "period": period, "team_counts": counts,
                                                                "team_drafts": drafted},
                 section="teams", depends="context", nav=NavEntry(_("Teams"), 20))

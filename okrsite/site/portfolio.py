@@ -143,12 +143,17 @@ def _why_missing(project: Project) -> dict[str, str]:
             "ac": ac, "spi": spi, "cpi": cpi, "eac": eac, "vac": eac}
 
 
+def flagged(project: Project, index: float | None) -> bool:
+    """An SPI or CPI shown in bold: below the review line, on a running project (a done or
+    cancelled one has no lane, and is reviewed no more)."""
+    return project.lane is not None and below_review(index)
+
+
 def figures(project: Project) -> list[Figure]:
     """The eight EVM figures of a project, each with a plain sentence for readers new to EVM."""
     evm = project.evm
     currency = project.budget.currency if project.budget else ""
     missing = _why_missing(project)
-    running = project.lane is not None  # a done or cancelled project is reviewed no more (no lane)
     elapsed = percent(project.schedule_elapsed)
     done = percent(project.progress)
     rows = [
@@ -162,10 +167,10 @@ def figures(project: Project) -> list[Figure]:
         ("ac", "AC", _("Actual cost"), money(evm.ac, currency), _("What has been spent so far."), False),
         ("spi", "SPI", _("Schedule performance index"), ratio(evm.spi),
          _("Work done for each unit of work planned by now (EV ÷ PV): 1 is on schedule, below 1 behind it, "
-           "below 0.85 the project needs a review."), running and below_review(evm.spi)),
+           "below 0.85 the project needs a review."), flagged(project, evm.spi)),
         ("cpi", "CPI", _("Cost performance index"), ratio(evm.cpi),
          _("Work done for each unit of money spent (EV ÷ AC): 1 is on budget, below 1 the work costs more than "
-           "planned, below 0.85 the project needs a review."), running and below_review(evm.cpi)),
+           "planned, below 0.85 the project needs a review."), flagged(project, evm.cpi)),
         ("eac", "EAC", _("Estimate at completion"), money(evm.eac, currency),
          _("What the whole project will cost if the rest of the work costs what the work so far did (BAC ÷ CPI)."),
          False),
@@ -227,12 +232,11 @@ def reasons(site: Site) -> dict[str, str]:
 
 def lanes(projects: Iterable[Project], reason: dict[str, str]) -> tuple[dict[str, list[Row]], list[Row]]:
     """Each lane's rows, with their reasons (as in_lanes); and the rows of the projects with no lane."""
-    def row(project: Project, running: bool = True) -> Row:  # a finished project is reviewed no more
-        return Row(project, reason[project.id], running and below_review(project.evm.spi),
-                   running and below_review(project.evm.cpi))
+    def row(project: Project) -> Row:
+        return Row(project, reason[project.id], flagged(project, project.evm.spi), flagged(project, project.evm.cpi))
 
     grouped = in_lanes(projects)
-    return {lane: [row(p) for p in grouped[lane]] for lane in LANES}, [row(p, False) for p in grouped[None]]
+    return {lane: [row(p) for p in grouped[lane]] for lane in LANES}, [row(p) for p in grouped[None]]
 
 
 # ---------- where the money and hours go ----------

@@ -521,9 +521,8 @@ def objective_overview(site: Site, objective: Objective, look: Look) -> ChartSpe
                   by=_expected_by(period, site.as_of))
     caption, alt, data_title = (words[key](len(items), **values) for key in
                                 (("ended caption", "ended alt") if ended else ("caption", "alt")) + ("table",))
-    if not ended and any(row.pace is not None for row in rows):
-        caption += " " + _own_pace_caption()
-        alt = alt.removesuffix(".") + _own_paces([(item[0], item[3]) for item in items], pace) + "."
+    if not ended:
+        caption, alt = _own_pace_words(caption, alt, rows, [(item[0], item[3]) for item in items], pace)
     if ended:
         table = (header, _("Grade"), _("State"))
         cells = tuple((item[0], grade(item[2]), status_label(st)) for item, st in zip(items, shown))
@@ -536,9 +535,14 @@ def objective_overview(site: Site, objective: Objective, look: Look) -> ChartSpe
         source=objective.source)
 
 
-def _own_pace_caption() -> str:
-    """The caption's sentence on the ticks of bars with an expected pace of their own."""
-    return _("A short tick across a bar marks its own expected pace, where it differs from the line's.")
+def _own_pace_words(caption: str, alt: str, rows: tuple[BarRow, ...], items: list[tuple[str, float]],
+                    mark: float) -> tuple[str, str]:
+    """The caption and alt text, each saying so when some bars (title, expected) have a tick of
+    their own."""
+    if all(row.pace is None for row in rows):
+        return caption, alt
+    sentence = _("A short tick across a bar marks its own expected pace, where it differs from the line's.")
+    return f"{caption} {sentence}", alt.removesuffix(".") + _own_paces(items, mark) + "."
 
 
 # The sentences of an objective's overview, of its key results or of its supporting objectives (a roll-up):
@@ -636,9 +640,7 @@ def period_overview(site: Site, period_id: str, look: Look) -> ChartSpec | None:
         alt = _("%(period)s: %(objectives)s, %(summary)s; expected %(expected)s by %(date)s%(worst)s.",
                 period=period.title, objectives=objectives_words, summary=summary, expected=percent(expected),
                 date=_expected_by(period, site.as_of), worst=worst)
-        if any(row.pace is not None for row in rows):
-            caption += " " + _own_pace_caption()
-            alt = alt.removesuffix(".") + _own_paces([(o.title, o.expected) for o in shown], expected) + "."
+        caption, alt = _own_pace_words(caption, alt, rows, [(o.title, o.expected) for o in shown], expected)
         table = (_("Objective"), _("Progress"), _("Expected"), _("Status"))
         cells = tuple((o.title, percent(o.progress), percent(o.expected), status_label(o.status)) for o in shown)
     return ChartSpec(
