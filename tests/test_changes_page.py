@@ -100,7 +100,7 @@ def test_the_news_come_week_by_week_newest_first_with_who_and_when(repo: tuple[P
         f"2 Feb Update from git Views from 100 to 200 130 Ben · commit {ids[1]} · Objective: Grow the blog",
         f"2 Feb Target changed Views from 100 to 200 200 → 180 ⚠ Eased Ben · commit {ids[1]} · Objective: Grow the blog",
         "14 Jan Project update Landing pages Kick-off Lee",
-        f"5 Jan Update from git Views from 100 to 200 100 Ana · commit {ids[0]} · Objective: Grow the blog",
+        f"5 Jan Key result added Views from 100 to 200 100 Ana · commit {ids[0]} · Objective: Grow the blog",
     ]
     html = page.read_text(encoding="utf-8")
     assert html.count('href="../objectives/grow/#kr-views"') == 4 and 'href="../projects/landing-pages/"' in html
@@ -203,7 +203,8 @@ def feed(root: Path) -> list[dict[str, str]]:
     entries = ET.parse(root / "output/feed.xml").getroot().findall("a:entry", ATOM)
     return [{"title": e.findtext("a:title", namespaces=ATOM), "id": e.findtext("a:id", namespaces=ATOM),
              "link": e.find("a:link", ATOM).get("href"), "author": e.findtext("a:author/a:name", namespaces=ATOM),
-             "updated": e.findtext("a:updated", namespaces=ATOM)} for e in entries]
+             "updated": e.findtext("a:updated", namespaces=ATOM), "category": e.find("a:category", ATOM).get("term")}
+            for e in entries]
 
 
 def test_the_feed_carries_the_same_news_one_entry_each(repo: tuple[Path, list[str]]) -> None:
@@ -216,11 +217,13 @@ def test_the_feed_carries_the_same_news_one_entry_each(repo: tuple[Path, list[st
         ("Update from git: Views from 100 to 200: 130", "Ben", "2026-02-02"),
         ("Target changed: Views from 100 to 200: 200 → 180 (eased)", "Ben", "2026-02-02"),
         ("Project update: Landing pages", "Lee", "2026-01-14"),
-        ("Update from git: Views from 100 to 200: 100", "Ana", "2026-01-05"),
+        ("Key result added: Views from 100 to 200: 100", "Ana", "2026-01-05"),
     ]
     assert entries[0]["link"] == "https://okrs.example/objectives/grow/#kr-views"
     assert entries[0]["id"] == f"https://okrs.example/#git/grow/views/2026-02-12/{ids[2]}"
     assert entries[4]["id"] == f"https://okrs.example/#target/grow/views/target/{ids[1]}"
+    assert entries[6]["id"] == f"https://okrs.example/#git/grow/views/2026-01-05/{ids[0]}"  # as when it was an update
+    assert [e["category"] for e in entries] == ["git", "update", "checkin", "git", "target", "update", "added"]
     assert len({e["id"] for e in entries}) == len(entries)
 
 

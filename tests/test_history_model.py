@@ -33,15 +33,28 @@ def metric(current: float | None = None, target: float = 200, start: float = 100
     return lines + (f"    current: {current}\n" if current is not None else "") + extra
 
 
-def point(day: int, value, author: str = "Dana", zone: str | None = None) -> HistoryPoint:
-    return HistoryPoint(dt.date(2026, 1, day), value, zone, f"git:c{day:06d}", author)
+def point(day: int, value, author: str = "Dana", zone: str | None = None, added: bool = False) -> HistoryPoint:
+    return HistoryPoint(dt.date(2026, 1, day), value, zone, f"git:c{day:06d}", author, added)
 
 
 def test_each_version_that_changes_the_value_is_a_point_the_first_included() -> None:
     found = kr_histories([version(2, metric()), version(5, metric(120), author="Sam"), version(6, metric(120)),
                           version(9, metric(150))], Q1)
-    assert found["views"].points == (point(2, 100), point(5, 120, "Sam"), point(9, 150))
+    assert found["views"].points == (point(2, 100, added=True), point(5, 120, "Sam"), point(9, 150))
     assert found["views"].target_changes == ()
+
+
+def test_the_version_a_kr_first_appears_in_added_it_whatever_its_value_was_then() -> None:
+    other = metric(5, kr_id="other")
+    found = kr_histories([
+        Version("c000001", dt.date(2026, 1, 1), "Dana", meta(other), baseline=True),  # a shallow clone's oldest
+        version(2, other + metric(kr_id="views")),  # added with the value it starts from
+        version(3, metric(7, kr_id="other") + metric(120, kr_id="views")),
+        version(4, metric(7, kr_id="other") + metric(120, kr_id="views") + metric(kr_id="later", start=None)),
+        version(6, metric(7, kr_id="other") + metric(120, kr_id="views") + metric(kr_id="later", start=3))], Q1)
+    assert found["views"].points == (point(2, 100, added=True), point(3, 120))
+    assert found["other"].points == (point(3, 7),)  # it was there before the history starts
+    assert found["later"].points == (point(6, 3),)  # added on the 4th without a value: its first is an update
 
 
 def test_done_milestones_and_zones_are_values_too() -> None:
@@ -53,9 +66,9 @@ def test_done_milestones_and_zones_are_values_too() -> None:
         version(2, kinds("false", "[{title: A}, {title: B}]", "")),
         version(4, kinds("true", "[{title: A, done: true}, {title: B}]", "    zone: commit\n")),
         version(8, kinds("true", "[{title: A, done: true}, {title: B, done: true}]", "    zone: commit\n"))], Q1)
-    assert found["ship"].points == (point(2, 0), point(4, 1))
-    assert found["steps"].points == (point(2, 0), point(4, 1), point(8, 2))
-    assert found["comms"].points == (point(2, None, zone="fail"), point(4, None, zone="commit"))
+    assert found["ship"].points == (point(2, 0, added=True), point(4, 1))
+    assert found["steps"].points == (point(2, 0, added=True), point(4, 1), point(8, 2))
+    assert found["comms"].points == (point(2, None, zone="fail", added=True), point(4, None, zone="commit"))
 
 
 def test_a_kr_with_checkins_of_its_own_gets_no_derived_points() -> None:
@@ -91,14 +104,14 @@ def test_eased_means_the_same_value_counts_for_more(field, start, target, new, e
 def test_versions_without_key_results_and_values_that_are_not_numbers_are_skipped() -> None:
     empty = Version("c000004", dt.date(2026, 1, 4), "Dana", None)
     found = kr_histories([version(2, metric(110)), version(3, metric("lots")), empty, version(5, metric(130))], Q1)
-    assert found["views"].points == (point(2, 110), point(5, 130))
+    assert found["views"].points == (point(2, 110, added=True), point(5, 130))
 
 
 def test_krs_without_ids_are_known_by_position_and_uncommitted_changes_by_their_source() -> None:
     body = "  - title: V\n    start: 0\n    target: 5\n    current: {}\n"
     work_tree = Version("", dt.date(2026, 2, 15), "", meta(body.format(2)))
     found = kr_histories([version(1, body.format(1)), work_tree], Q1)
-    assert found["kr-1"].points == (point(1, 1), HistoryPoint(dt.date(2026, 2, 15), 2, None, "git:uncommitted", ""))
+    assert found["kr-1"].points == (point(1, 1, added=True), HistoryPoint(dt.date(2026, 2, 15), 2, None, "git:uncommitted", ""))
 
 
 def test_from_a_repository_to_points_and_eased_targets(tmp_path: Path, isolated_git) -> None:

@@ -5,7 +5,7 @@ and parsed at the edge, cached by blob).
 Per key result (by id; `kr-N` by position for KRs without one):
 - history points: each version that changed the KR's value (`current`, else `start`, on
   metric KRs; `done` as 1/0; the number of milestones done; `zone`), the first version
-  included, unless it is a shallow clone's oldest commit (`baseline`: the value then, by
+  included (`added` when the KR first appears in it), unless it is a shallow clone's oldest commit (`baseline`: the value then, by
   nobody we know of, is where the history starts from). Only for KRs whose latest version has no `checkins:` of their own: a KR with
   check-ins has its history in them.
 - target changes: each version dated after the period's start that changed `target` or
@@ -34,6 +34,7 @@ class HistoryPoint:
     zone: str | None
     source: str  # "git:<short id>", or "git:uncommitted" for the work tree's changes
     author: str
+    added: bool = False  # the version that added the KR (its value then is where it starts from)
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,7 @@ def kr_histories(versions: Sequence[Version], period_start: dt.date) -> dict[str
     readings: dict[str, tuple[float | None, str | None]] = {}
     bounds: dict[str, tuple[float | None, float | None]] = {}  # (start, target) as last given
     latest: dict[str, _Facts] = {}
+    seen: set[str] = set()  # KRs of the versions before
     for version in versions:
         facts = _facts(version)
         if facts is None:
@@ -92,8 +94,8 @@ def kr_histories(versions: Sequence[Version], period_start: dt.date) -> dict[str
             if kr.reading is not None and readings.get(kr_id) != kr.reading:
                 readings[kr_id] = kr.reading
                 if not version.baseline:  # a shallow clone's oldest commit changed nothing we know of
-                    points.setdefault(kr_id, []).append(
-                        HistoryPoint(version.date, *kr.reading, f"git:{commit}", version.author))
+                    points.setdefault(kr_id, []).append(HistoryPoint(
+                        version.date, *kr.reading, f"git:{commit}", version.author, kr_id not in seen))
             start, target = bounds.get(kr_id, (None, None))  # both old values decide the direction
             if version.date > period_start:
                 for field, new, old in (("target", kr.target, target), ("start", kr.start, start)):
@@ -102,6 +104,7 @@ def kr_histories(versions: Sequence[Version], period_start: dt.date) -> dict[str
                         changes.setdefault(kr_id, []).append(
                             TargetChange(version.date, field, old, new, eased, commit, version.author))
             bounds[kr_id] = (start if kr.start is None else kr.start, target if kr.target is None else kr.target)
+        seen.update(facts)
     return {kr_id: KrHistory(() if kr.has_checkins else tuple(points.get(kr_id, ())),
                              tuple(changes.get(kr_id, ())))
             for kr_id, kr in latest.items()}

@@ -112,7 +112,7 @@ def _history(checkins: tuple[CheckIn, ...], derived: KrHistory) -> tuple[Reading
     if checkins:
         ordered = sorted(enumerate(checkins), key=lambda pair: (pair[1].date, pair[0]))
         return tuple(Reading(c.date, c.value, c.zone, c.confidence, c.note, "checkin") for _, c in ordered)
-    return tuple(Reading(p.date, p.value, p.zone, None, "", p.source, p.author) for p in derived.points)
+    return tuple(Reading(p.date, p.value, p.zone, None, "", p.source, p.author, p.added) for p in derived.points)
 
 
 def _scored(kr: dict[str, Any], kr_id: str, objective_id: str, pace: Pace, config: SiteConfig,

@@ -45,6 +45,7 @@ class Reading:
     note: str
     source: str  # "checkin", or "git:<short commit>" ("git:uncommitted": the work tree)
     author: str = ""
+    added: bool = False  # from git: the commit that added the KR (where its history starts)
 
 
 @dataclass(frozen=True, kw_only=True)

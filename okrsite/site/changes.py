@@ -1,10 +1,11 @@
 """What changed, week by week: the news the changes page lists and the Atom feed carries.
 
-Four kinds of news, each known on the report date (nothing dated after `as_of`):
-check-ins written in a KR's file (`checkin`); updates read from git, the commits that
-changed the value of a KR without check-ins (`git`); target changes, the commits that
-moved a KR's target or start after its period started (`target`, eased or raised); and
-project updates (`update`). Each says who: the commit's author for news from git, else the
+The news, each known on the report date (nothing dated after `as_of`): check-ins written
+in a KR's file (`checkin`); updates read from git, the commits that changed the value of a
+KR without check-ins (`git`), the commit that added such a KR with the value it starts
+from (`added`); target changes, the commits that moved a KR's target or start after its
+period started (`target`, eased or raised); key results dropped (`dropped`); and project
+updates (`update`). Each says who: the commit's author for news from git, else the
 owner of the key result (or of its objective) or of the project.
 
 A big site has hundreds of check-ins a week, so the page shows the last `WEEKS` ISO weeks
@@ -28,7 +29,7 @@ from okrsite.site.links import link_url, project_url
 
 WEEKS = 8  # ISO weeks on the changes page, the report date's week included
 PER_WEEK = 50  # news of a week shown besides its target changes (a week cut short says so)
-KINDS = ("dropped", "checkin", "git", "target", "update")  # on one day, in this order
+KINDS = ("dropped", "checkin", "git", "target", "added", "update")  # on one day, in this order
 ALWAYS_SHOWN = ("target", "dropped")  # changes of what counts: never left out of their week
 
 
@@ -38,7 +39,7 @@ class News:
 
     key: str  # stable across builds (the feed's entry id): kind, subject, date and a count
     date: dt.date
-    kind: str  # dropped | checkin | git | target | update
+    kind: str  # dropped | checkin | git | target | added | update
     title: str  # the key result's or project's
     link: str  # site path of its page (a KR: its objective's page, at the KR)
     parent: str = ""  # the objective's title, for a key result
@@ -124,9 +125,10 @@ def _kr_news(objective: Objective, kr: KeyResult, since: dt.date, as_of: dt.date
         if reading.source == "checkin":
             same_day[day] = count = same_day.get(day, 0) + 1
             found.append((day, "checkin", link, partial(_reading_news, objective, kr, reading, "checkin", str(count))))
-        else:
+        else:  # an addition keeps the key it had as an update (the feed's entry id)
             commit = reading.source.removeprefix("git:")
-            found.append((day, "git", link, partial(_reading_news, objective, kr, reading, "git", commit, commit)))
+            kind = "added" if reading.added else "git"
+            found.append((day, kind, link, partial(_reading_news, objective, kr, reading, kind, commit, commit)))
     for change in kr.target_changes:
         if since <= change.date <= as_of:
             found.append((change.date, "target", link_url(kr.ref), partial(_target_news, objective, kr, change)))
@@ -143,7 +145,7 @@ def _kr_fields(objective: Objective, kr: KeyResult) -> dict[str, Any]:
 
 def _reading_news(objective: Objective, kr: KeyResult, reading: Reading, kind: str, count: str,
                   commit: str = "") -> News:
-    return News(f"{kind}/{kr.ref}/{reading.date.isoformat()}/{count}", reading.date, kind,
+    return News(f"{'git' if kind == 'added' else kind}/{kr.ref}/{reading.date.isoformat()}/{count}", reading.date, kind,
                 **_kr_fields(objective, kr), who=reading.author or kr.owner or objective.owner, value=reading.value,
                 zone=reading.zone, confidence=reading.confidence, note=reading.note, commit=commit)
 

@@ -132,7 +132,7 @@ def _stamp(day: dt.date) -> str:
 
 def _kind_words(kind: str) -> str:
     return {"checkin": _("Check-in"), "git": _("Update from git"), "target": _("Target changed"),
-            "update": _("Project update"), "dropped": _("Key result dropped")}[kind]
+            "update": _("Project update"), "dropped": _("Key result dropped"), "added": _("Key result added")}[kind]
 
 
 def _headline(item: News) -> str:
