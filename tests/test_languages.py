@@ -25,6 +25,7 @@ from okrsite.site.charts.draw import has_glyphs
 from okrsite.site.language import ENGLISH, current, load_language, speaking
 from okrsite.site.themes import builtin_theme_dir
 from okrsite.site.scorecard import TOP_OBJECTIVES
+from tests.browser import browser, requires_browser  # noqa: F401 - fixtures
 from tests.conftest import REPO, write
 from tests.test_scorecard import pdf_text, requires_poppler
 
@@ -74,7 +75,7 @@ def test_the_german_dashboard_reads_in_german(german: Path) -> None:
     assert "Bericht zum <strong>14. Mai 2026</strong>" in page
     assert f'<p class="stat__value">55{NBSP}%</p>' in page  # German puts a space before %
     for words in (">Übersicht</a>", ">Gesamtfortschritt<", ">Ziele nach Status<", "Neueste Check-ins und Projektneuigkeiten",
-                  "Schlüsselergebnisse am weitesten hinter dem Tempo"):
+                  "Schlüsselergebnisse mit dem größten Rückstand"):
         assert words in page
     for english in ("Report as of", "Overall progress", "Key results most behind pace", ">Dashboard<"):
         assert english not in page
@@ -127,8 +128,24 @@ def test_the_feed_and_the_changes_page_speak_german(german: Path) -> None:
     assert f"<title>Check-in: Reduce monthly gross churn from 2.1% to 1.4%: 1,8{NBSP}%</title>" in feed
     assert f"<summary>Zuversicht 60{NBSP}% · Ziel: Keep the customers we have, and make them fans</summary>" in feed
     assert "<title>Projektneuigkeit:" in feed and "<title>Project update:" not in feed
+    assert '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="de">' in feed  # a reader knows the language
     changes = _read(german, "changes/index.html")
     assert "<h1>Was sich geändert hat</h1>" in changes and "Woche vom 11. Mai 2026" in changes
+
+
+@requires_browser
+@pytest.mark.parametrize("path", ["projects/index.html", "portfolio/index.html", "teams/engineering/index.html"])
+def test_german_tables_fit_a_desktop_without_scrolling(browser, german: Path, path: str) -> None:
+    """German flags ("Stunden überschritten") and the work done's words are longer than English:
+    kept on one line, they pushed the flags column past the table's frame at 1280 px, clipped."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto((german / path).as_uri())
+        overflow = page.evaluate("() => [...document.querySelectorAll('.table-wrap')].map(w => w.scrollWidth - w.clientWidth)")
+        assert overflow and max(overflow) <= 0
+    finally:
+        context.close()
 
 
 def test_okrs_json_is_the_same_in_every_language(german: Path, english: Path) -> None:
@@ -166,6 +183,12 @@ def test_a_built_in_periods_title_is_written_as_the_language_writes_it(
         assert not any(re.search(r"\b[QH][12] 2026", page) for page in pages)
     if language == "fr":
         assert f"<title>{quarter} : " in _read(output, "charts/periods/2026-Q2.svg").replace(NBSP, " ")
+        # French grammar and typography where code put words together
+        assert "l'avancement des 8 objectifs face" in html.unescape(_read(output, "index.html"))  # not "de les"
+        assert ">1 fait<" in _read(output, "charts/objectives/faster-onboarding/kr-onboarding-playbooks.svg")
+        assert f'aria-label="Terminé{NBSP}: 50{NBSP}%' in _read(output, "projects/index.html")
+        period = html.unescape(_read(output, "periods/2026-Q2/index.html"))
+        assert "Objectifs en passe d'être manqués" in period and "↘ </span>En passe d'être manqué<" in period
     titles = {p["id"]: p["title"] for p in json.loads(_read(output, "okrs.json"))["periods"]}
     assert titles == {"2026-Q1": "Q1 2026", "2026-Q2": "Q2 2026", "2026-H1": "H1 2026", "launch": "Launch month"}
 
@@ -237,8 +260,8 @@ def test_the_scorecard_page_speaks_german(german: Path, english: Path) -> None:
                   '>Schlüsselergebnisse am weitesten zurück <span class="count">10</span>',
                   f"<strong>0{NBSP}%</strong>", ">47 Pkt. zurück<", ">und 4 weitere Schlüsselergebnisse</p>",
                   ">Projekte mit Verspätung oder über Budget <span", ">6 Tage verspätet<", f">Budget bei 116{NBSP}%<",
-                  f">Stunden bei 117{NBSP}%<", ">Spuren des Portfolios</h2>", "und 1 weiteres</span>",
-                  "<strong>1 Projekt</strong>", "<strong>3 Projekte</strong>", ">Das Portfolio, mit dem Grund für jede Spur</a>"):
+                  f">Stunden bei 117{NBSP}%<", ">Empfehlungen des Portfolios</h2>", "und 1 weiteres</span>",
+                  "<strong>1 Projekt</strong>", "<strong>3 Projekte</strong>", ">Das Portfolio, mit dem Grund für jede Empfehlung</a>"):
         assert words in page
     ended = _read(german, "periods/2026-Q1/scorecard/index.html")
     for words in ("Beendet am 31. März 2026: Endbewertungen", ">Mittlere Bewertung</p>", ">0,68</p>",
@@ -262,7 +285,7 @@ def test_the_scorecard_pdf_speaks_german_with_german_dates_and_numbers(german: P
                   "Fortschritt; | wo er jetzt sein sollte", "11 Pkt. zurück", "40 Pkt. voraus",
                   "Schlüsselergebnisse am weitesten zurück (10)", "und 4 weitere Schlüsselergebnisse",
                   "Projekte mit Verspätung oder über Budget (2)", "6 Tage verspätet, Budget bei 116 %, Stunden bei 117 %",
-                  "Spuren des Portfolios", "Stoppen?", "Vorantreiben", f"okrsite {__version__} · der vollständige Bericht: "):
+                  "Empfehlungen des Portfolios", "Stoppen?", "Vorantreiben", f"okrsite {__version__} · der vollständige Bericht: "):
         assert words in text
     ended = pdf_text(german / "periods/2026-Q1/scorecard.pdf").replace(NBSP, " ")
     for words in ("MITTLERE BEWERTUNG", "0,68", "über alle 6 Ziele", "übergeordnete Ziele: 67 %", "beendet am 31. März 2026: Endbewertungen",
@@ -345,6 +368,26 @@ def test_plural_forms_follow_the_language() -> None:
         assert formatting.ngettext("%(num)s objective", "%(num)s objectives", 2) == "2 objectifs"
     with speaking(load_language("de", dirs)):
         assert formatting.ngettext("%(num)s day", "%(num)s days", 1200) == "1.200 Tage"
+
+
+def test_parts_of_a_sentence_joined_in_code_take_the_languages_punctuation() -> None:
+    """Alt texts, aria labels and feed titles joined a title and its words with ": " and parts with
+    "; " in code: French read "Terminé: 50 %" and "… (38 %); en retard"."""
+    dirs = [builtin_theme_dir()]
+    with speaking(load_language("fr", dirs)):
+        assert formatting.titled("Terminé", "50 %") == f"Terminé{NBSP}: 50 %"
+        assert formatting.in_turn(["budget dépensé", "en retard"]) == f"budget dépensé{NNBSP}; en retard"
+    with speaking(load_language("de", dirs)):
+        assert (formatting.titled("Erledigt", "50 %"), formatting.in_turn(["a", "b"])) == ("Erledigt: 50 %", "a; b")
+    assert (formatting.titled("Done", "50%"), formatting.in_turn(["a", "b", "c"])) == ("Done: 50%", "a; b; c")
+
+
+def test_a_count_of_one_reads_in_the_singular_in_every_language() -> None:
+    """A milestones chart labelled one milestone done "1 faits", "1 hechos", "1 ferdige"."""
+    dirs = [builtin_theme_dir()]
+    for code, one in (("fr", "1 fait"), ("es", "1 hecho"), ("nb", "1 ferdig"), ("de", "1 erledigt")):
+        with speaking(load_language(code, dirs)):
+            assert formatting.ngettext("%(num)s done", "%(num)s done", 1) == one
 
 
 def test_the_language_is_the_builds_and_ends_with_it(demo_site: Path) -> None:

@@ -239,7 +239,8 @@ def test_an_objective_trending_below_its_expectation_is_flagged(tmp_path: Path) 
     assert grow.forecast_progress is not None and grow.forecast_progress < 1 and grow.trending_to_miss
     build(BuildOptions(root / "okrsite.yaml", jobs=1))
     assert "Objectives trending to miss" in (root / "output/index.html").read_text()
-    assert "Trending to miss" in (root / "output/periods/2026-Q1/index.html").read_text()
+    assert "Objectives trending to miss" in (root / "output/periods/2026-Q1/index.html").read_text()
+    assert "↘ </span>Trending to miss<" in (root / "output/periods/2026-Q1/index.html").read_text()  # on the objective
 
 
 def test_scoring_forecast_value_is_none_with_one_point_or_one_day() -> None:

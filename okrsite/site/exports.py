@@ -22,7 +22,7 @@ from okrsite.model.portfolio import EarnedValue
 from okrsite.model.site import KeyResult, Objective, Project, Site
 from okrsite.site import changes, search
 from okrsite.site.changes import News
-from okrsite.site.formatting import _, local_digits, ngettext, percent, status_word, value_text
+from okrsite.site.formatting import _, local_digits, ngettext, percent, status_word, titled, value_text
 from okrsite.site.charts.palette import palette_for_theme
 from okrsite.site.pages import SCORECARD_TEMPLATE, Page
 from okrsite.site.scorecard import Scorecard
@@ -153,7 +153,8 @@ def _headline(item: News) -> str:
                           done=local_digits(f"{item.value:g}"))
     else:
         figure = value_text(item.value, item.unit)
-    return _("%(what)s: %(title)s", what=what, title=item.title) + (f": {figure}" if figure else "")
+    headline = _("%(what)s: %(title)s", what=what, title=item.title)
+    return titled(headline, figure) if figure else headline
 
 
 def atom_feed(site: Site) -> bytes:
@@ -163,7 +164,7 @@ def atom_feed(site: Site) -> bytes:
     feed_id = site.config.site_url or f"urn:okrsite:{urllib.parse.quote(site.config.title, safe='')}"  # an IRI: no spaces
     updated = entries[0].date if entries else site.as_of
     lines = ['<?xml version="1.0" encoding="utf-8"?>',
-             '<feed xmlns="http://www.w3.org/2005/Atom">',
+             f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang={quoteattr(site.config.language)}>',  # as <html lang>
              f"  <title>{escape(site.config.title)}</title>",
              f"  <id>{escape(feed_id)}</id>",
              f"  <updated>{_stamp(updated)}</updated>",

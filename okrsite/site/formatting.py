@@ -16,6 +16,7 @@ import datetime as dt
 import functools
 import math
 import re
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from okrsite.model.periods import builtin_period
@@ -98,6 +99,17 @@ def compact(value: float, digits: int = 2, step: float = 0.0) -> str:
 def _decimals(step: float, scale: float) -> int:
     """The decimals a short form (of `scale`) shows: 2, or as many as a value known to `step` needs."""
     return 2 if step <= 0 else max(2, math.ceil(-math.log10(step / scale) - 1e-9))
+
+
+def in_turn(parts: Iterable[str]) -> str:
+    """Parts of a sentence one after another, as the language separates them ('; ' in English, a
+    narrow space before the semicolon in French)."""
+    return pgettext_("between parts of a sentence", "; ").join(parts)
+
+
+def titled(subject: str, words: str) -> str:
+    """`words` said of `subject` ('Subject: words'; French puts a space before the colon)."""
+    return _("%(subject)s: %(words)s", subject=subject, words=words)
 
 
 def plural(count: int, word: str, words: str = "", counted: bool = True) -> str:

@@ -17,7 +17,7 @@ from okrsite.model.portfolio import REVIEW_BELOW, Support, below_review
 from okrsite.model.site import Project, Site
 from okrsite.model.vocabulary import LANE_MEANINGS, LANES
 from okrsite.model.scoring import round_half_up
-from okrsite.site.formatting import _, date, money, ngettext, pace_points, percent, ratio, status_word
+from okrsite.site.formatting import _, date, in_turn, money, ngettext, pace_points, percent, ratio, status_word
 from okrsite.site.links import link_url
 
 NAMED = 3  # a reason names at most this many KRs or objectives ("and 2 more")
@@ -57,7 +57,7 @@ def supported(site: Site, project: Project) -> list[Supported]:
 def _names(items: list[Supported]) -> str:
     named = [_("“%(title)s” (%(state)s)", title=s.title, state=s.words) for s in items[:NAMED]]
     more = ngettext(" and %(num)s more", " and %(num)s more", len(items) - NAMED) if len(items) > NAMED else ""
-    return "; ".join(named) + more
+    return in_turn(named) + more
 
 
 def _health(project: Project) -> str:
@@ -94,7 +94,7 @@ def lane_reason(site: Site, project: Project) -> str:
         return _("Nothing it supports is still open: %(items)s.", items=_names(items))
     if project.lane == "review":
         days = (site.as_of - project.due).days if project.due else None
-        text = "; ".join(_review_parts(project, days))
+        text = in_turn(_review_parts(project, days))
         return text[:1].upper() + text[1:] + "."
     if project.lane == "push":
         links = {s.link for s in portfolio.pressing(item.support for item in items)}

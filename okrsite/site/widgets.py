@@ -26,7 +26,7 @@ from okrsite.model.site import KeyResult, Objective, Project, Team
 from okrsite.model.vocabulary import final
 from okrsite.site import formatting
 from okrsite.site.formatting import (_, css_percent, grade, message_values, ngettext, number, percent,
-                                     percent_sign, plural, status_icon, status_label, unit_for, zone_label)
+                                     percent_sign, plural, status_icon, status_label, titled, unit_for, zone_label)
 from okrsite.site.language import current, gettext_, Language
 from okrsite.site.markup import escape_output as escape
 
@@ -185,10 +185,10 @@ def progress(value: float | None, expected: float | None = None, status: str = "
     shown = percent(value)
     bar_class = f"bar--{escape(status or 'neutral')}"
     if expected is None:
-        return Markup(_bar(bar_class, f"{escape(label)}: {shown}", value, f"<strong>{shown}</strong>", compact=compact))
-    pace = f"({escape(expected_label)} {percent(expected)})"
-    return Markup(_bar(bar_class, f"{escape(label)}: {shown} {pace}", value,
-                       f'<strong>{shown}</strong> <span class="muted">{pace}</span>',
+        return Markup(_bar(bar_class, escape(titled(label, shown)), value, f"<strong>{shown}</strong>", compact=compact))
+    pace = f"({expected_label} {percent(expected)})"
+    return Markup(_bar(bar_class, escape(titled(label, f"{shown} {pace}")), value,
+                       f'<strong>{shown}</strong> <span class="muted">{escape(pace)}</span>',
                        f'    <span class="bar__marker" style="left: {css_percent(expected)}%"></span>\n', compact))
 
 

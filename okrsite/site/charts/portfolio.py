@@ -22,7 +22,8 @@ from okrsite.model.vocabulary import LANES
 from okrsite.site.charts.layout import legend_height
 from okrsite.site.charts.scales import date_ticks, truncate, y_ticks
 from okrsite.site.charts.specs import MAX_BARS, BarRow, ChartSpec, Label, Look, Table, bar_label, bars, chart_name
-from okrsite.site.formatting import _, date as format_date, money, ngettext, number, percent, ratio, status_label
+from okrsite.site.formatting import (_, date as format_date, in_turn, money, ngettext, number, percent, ratio,
+                                     status_label)
 from okrsite.site.portfolio import Spend, SpendRow, period_projects, spend
 
 BUBBLES_HEIGHT = 440  # px; the narrow layout's is its width
@@ -108,7 +109,7 @@ def portfolio_chart(site: Site, period_id: str, look: Look) -> ChartSpec | None:
                        notes=(_("ahead of schedule, under budget"), _("behind schedule, over budget")))
     left_out = len(projects) - len(drawn)
     by_lane = " ".join(  # a message, so that each language sets its own punctuation ("?:" in French)
-        _("%(lane)s: %(projects)s.", lane=status_label(lane), projects="; ".join(
+        _("%(lane)s: %(projects)s.", lane=status_label(lane), projects=in_turn(
             _("%(project)s (SPI %(spi)s, CPI %(cpi)s)", project=p.title, spi=ratio(p.evm.spi), cpi=ratio(p.evm.cpi))
             for p in drawn if p.lane == lane))
         for lane in LANES if any(p.lane == lane for p in drawn))
@@ -176,7 +177,7 @@ def spend_chart(site: Site, period_id: str, look: Look) -> ChartSpec | None:
         if len(shown) < len(spent) else ""
     halt = _("%(share)s (%(amount)s) went to projects in the halt lane", share=percent(halt_share),
              amount=_amount(figures.halt, column, unit))
-    listing = "; ".join(f"{r.title} {_amount(r, column, unit)}" for r in shown[:5])
+    listing = in_turn(f"{r.title} {_amount(r, column, unit)}" for r in shown[:5])
     total = _amount(figures.total, column, unit)
     return ChartSpec(
         kind="bars", name=chart_name(f"portfolio/{period_id}-spend", look), width=look.layout.width, height=height,

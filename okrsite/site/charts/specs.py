@@ -38,8 +38,9 @@ from okrsite.model.vocabulary import COUNTED, final, final_counts, worst_first
 from okrsite.site.charts.layout import LABEL_WIDE, VALUE_WIDE, WIDE, Layout, bars_height, row_height
 from okrsite.site.charts.palette import Palette
 from okrsite.site.charts.scales import date_ticks, integer_ticks, wrap, y_ticks
-from okrsite.site.formatting import (_, date as format_date, estimate, grade, ngettext, number, pace_points, percent,
-                                     round_to_span, status_icon, status_label, status_word, value_text, zone_label)
+from okrsite.site.formatting import (_, date as format_date, estimate, grade, in_turn, ngettext, number, pace_points,
+                                     percent, round_to_span, status_icon, status_label, status_word, titled, value_text,
+                                     zone_label)
 
 if TYPE_CHECKING:
     from okrsite.site.charts.portfolio import BubblesData, BurnData
@@ -406,9 +407,9 @@ def kr_milestones(kr: KeyResult, objective: Objective, period: Period, as_of: dt
         status=final(kr.status) if period.has_ended(as_of) else kr.status,
         target=float(total), target_label=Label(milestones, milestones),
         target_label_right=_early(as_of_x, x_low, x_high),
-        now=(report_x, float(done)), now_label=_("%(num)s done", num=done),
+        now=(report_x, float(done)), now_label=ngettext("%(num)s done", "%(num)s done", done),
         expected=(report_x, float(due_now)) if as_of_x is not None else None,
-        expected_label=_("%(num)s due", num=due_now), as_of_x=as_of_x, as_of_label=as_of_label)
+        expected_label=ngettext("%(num)s due", "%(num)s due", due_now), as_of_x=as_of_x, as_of_label=as_of_label)
     rows = tuple((m.title, format_date(m.due) if m.due else _("%(date)s (period end)", date=format_date(period.end)),
                   _("Yes") if m.done else _("No")) for m in sorted(kr.milestones, key=lambda m: (m.due or period.end)))
     ended = period.has_ended(as_of)
@@ -475,7 +476,7 @@ def _own_paces(items: list[tuple[str, float]], mark: float) -> str:
     more = len(own) - _SHOWN_PACES
     return ngettext("; %(num)s with an expected pace of its own (a tick on its bar): %(listing)s",
                     "; %(num)s with an expected pace of their own (a tick on each bar): %(listing)s", len(own),
-                    listing="; ".join(f"{title} {percent(expected)}" for title, expected in own[:_SHOWN_PACES])) + (
+                    listing=in_turn(f"{title} {percent(expected)}" for title, expected in own[:_SHOWN_PACES])) + (
         ngettext("; and %(num)s more", "; and %(num)s more", more) if more > 0 else "")
 
 
@@ -511,7 +512,7 @@ def objective_overview(site: Site, objective: Objective, look: Look) -> ChartSpe
     shown = [final(st) if ended else st for *_item, st in items]
     counts = {s: shown.count(s) for s in dict.fromkeys(shown)}
     summary = ", ".join(_("%(num)s %(status)s", num=n, status=status_word(s)) for s, n in counts.items() if n)
-    listing = "; ".join(_("%(title)s %(value)s (%(status)s)", title=item[0], value=grade(item[2]) if ended else
+    listing = in_turn(_("%(title)s %(value)s (%(status)s)", title=item[0], value=grade(item[2]) if ended else
                           percent(item[2]), status=status_word(st)) for item, st in zip(items[:10], shown))
     more = ngettext("; and %(num)s more", "; and %(num)s more", len(items) - 10) if len(items) > 10 else ""
     marks = () if ended else (Mark(pace, _("expected %(share)s", share=percent(pace))),)
@@ -627,12 +628,12 @@ def period_overview(site: Site, period_id: str, look: Look) -> ChartSpec | None:
                     period=period.title, which=which)
         alt = _("%(period)s, ended: %(objectives)s, %(summary)s; lowest grades: %(listing)s.", period=period.title,
                 objectives=objectives_words, summary=summary,
-                listing="; ".join(f"{o.title} {grade(value(o))}" for o in low))
+                listing=in_turn(f"{o.title} {grade(value(o))}" for o in low))
         table = (_("Objective"), _("Grade"), _("State"))
         cells = tuple((o.title, grade(value(o)), status_label(final(o.status))) for o in shown)
     else:
         behind = [o for o in shown if o.status in ("off-track", "at-risk")][:3]
-        worst = _("; furthest behind: %(listing)s", listing="; ".join(f"{o.title} {percent(o.progress)}"
+        worst = _("; furthest behind: %(listing)s", listing=in_turn(f"{o.title} {percent(o.progress)}"
                                                                        for o in behind)) if behind else ""
         caption = _("%(period)s: objectives by status, and the progress of %(which)s against the expected pace "
                     "(%(expected)s by %(date)s).", period=period.title, which=which, expected=percent(expected),
@@ -721,7 +722,7 @@ def project_health(site: Site, project: Project, look: Look) -> ChartSpec | None
         caption=_("Time elapsed, work done, hours and budget as shares of the plan (the solid line); hours or budget "
                   "past the dashed line (the report date) are used faster than time passes.") if len(marks) > 1
         else _("Time elapsed, work done, hours and budget as shares of the plan (the solid line)."),
-        alt=f"{project.title}: " + "; ".join(parts) + (f"; {', '.join(flags)}" if flags else "") + ".",
+        alt=titled(project.title, in_turn([*parts, ", ".join(flags)] if flags else parts)) + ".",
         tables=(Table(_("Data of the chart: %(title)s", title=project.title),
                       (_("Measure"), _("Actual"), _("Planned"), _("Share of plan")), tuple(table)),),
         source=project.source)
