@@ -193,6 +193,16 @@ def test_percent_key_result_shows_percent_on_every_number() -> None:
         "From 5% →, now 6.5% →, target 10%"
 
 
+def test_a_rate_kept_as_a_fraction_reads_as_written_not_as_zero() -> None:
+    """0.004 to 0.001 read "From 0 →, now 0 →, target 0" (two decimals): a value below 0.1 keeps
+    two significant digits, a larger one its two decimals."""
+    assert text(render("{{ kr_value(k) }}", k=kr(unit="", start=0.004, current=0.0035, target=0.001))) == \
+        "From 0.004 →, now 0.0035 →, target 0.001"
+    assert text(render("{{ kr_value(k) }}", k=kr(unit="%", start=0.021, current=0.0375, target=0.055))) == \
+        "From 0.021% →, now 0.037% →, target 0.055%"
+    assert [render("{{ amount(v, '') }}", v=v) for v in (0.125, 2.5, 1e-12, -0.0042)] == ["0.12", "2.5", "0", "-0.0042"]
+
+
 def test_metric_value_without_a_unit_or_a_reading() -> None:
     assert text(render("{{ kr_value(k) }}", k=kr(unit="", current=None))) == "From 100 →, now – →, target 200"
 

@@ -62,10 +62,17 @@ def percent_sign(number_text: str) -> str:
     return numbers.percent[0] + number_text + numbers.percent[1]
 
 
+SIGNIFICANT = 2  # digits a small value keeps (0.0035 is not 0, 0.055 not 0.06)
+MOST_DECIMALS = 8
+
+
 def number(value: float | int | None, digits: int = 2) -> str:
-    """1720 -> '1,720'; 0.5 -> '0.5'; 12.0 -> '12'."""
+    """1720 -> '1,720'; 0.5 -> '0.5'; 12.0 -> '12'; a value below 0.1 keeps two significant digits
+    (0.0035 -> '0.0035', 0.055 -> '0.055': a rate kept as a fraction read "from 0 to 0")."""
     if value is None:
         return "–"
+    if isinstance(value, float) and 0 < abs(value) < 0.1 and math.isfinite(value):
+        digits = min(max(digits, SIGNIFICANT - 1 - math.floor(math.log10(abs(value)))), MOST_DECIMALS)
     text = f"{value:,.{digits}f}".rstrip("0").rstrip(".") if isinstance(value, float) else f"{value:,}"
     return "0" if text in ("-0", "") else local_digits(text)
 
