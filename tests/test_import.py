@@ -209,7 +209,8 @@ def test_every_row_it_cannot_use_is_reported_with_its_row_and_column_and_nothing
         "okrs.csv:5:4: error: 'target' equals the start (5): there is nothing to progress",
         "okrs.csv:5:6: error: unknown period '2026-Q9': use 2026-Q1, 2026-H1, 2026 or an id from 'periods' in "
         "okrsite.yaml",
-        "okrs.csv:6:7: error: 'owner' is 'Sam' here but 'Dana' on row 2, for the same objective",
+        "okrs.csv:6:7: error: 'owner' is 'Sam' here but 'Dana' on row 2, for the same objective (rows with the "
+        "same title and period are one objective: an 'objective id' column tells two apart)",
         "okrsite: import failed: 4 error(s) (--skip-bad writes the rest); nothing was written"]
     assert not (site / "content").exists()
 

@@ -3,12 +3,15 @@
 All or nothing by default: when any row cannot be used, every problem is
 reported and nothing is written (with --skip-bad, the objectives of the bad rows
 are left out and the others written; the exit code still says 1). No file is
-replaced without --force, and no file is written outside the content folder.
-Each file is checked by loading it back before anything is written.
+replaced without --force (with it, what a replaced file loses is warned of), and
+no file is written outside the content folder. Each file is checked by loading
+it back before anything is written, and a write that fails takes back the files
+this run wrote before it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections.abc import Callable
@@ -25,7 +28,9 @@ from okrsite.content.sheets.read import SheetError, read_sheet
 from okrsite.content.sheets.layout import match_header
 from okrsite.content.sheets.okrs import ObjectiveDoc, objectives_from_sheet
 from okrsite.content.sheets.rows import Settings, make_id
-from okrsite.content.source import SourceError, parse_markdown_document, parse_yaml_document, teams_file
+from okrsite.content.schema import slugify
+from okrsite.content.source import (Document, SourceError, parse_markdown_document, parse_yaml_document, site_files,
+                                    teams_file)
 from okrsite.diagnostics import Diagnostic, Diagnostics, Location
 from okrsite.filesystem.realpaths import leads_inside
 from okrsite.model.periods import Period, resolve_period
@@ -96,7 +101,32 @@ def _settings(options: ImportOptions, diagnostics: Diagnostics) -> tuple[Setting
     teams = _teams(listed) if listed is not None else None
     if teams is not None:
         settings = replace(settings, team_id=teams, teams_file=_shown(listed))
-    return settings, into
+    return replace(settings, site_file=_site_ids(into)), into
+
+
+def _site_ids(into: Path) -> Callable[[str, str], str | None]:
+    """The file of the site that has an objective id, other than the one the import would write
+    for it: a second file with the id would fail the build, while re-importing a sheet (--force)
+    must replace the same files."""
+    files: dict[str, list[Path]] = {}
+    for path in site_files(into / "objectives", into, ".md"):
+        doc = _document(path)
+        given = doc.meta.get("id") if doc is not None and isinstance(doc.meta, dict) else None
+        objective_id = given if isinstance(given, str) and given else slugify(path.name.removesuffix(".md"))
+        files.setdefault(objective_id, []).append(path)
+
+    def elsewhere(objective_id: str, period: str) -> str | None:
+        target = os.path.abspath(_target(into, objective_id, period))
+        return next((_shown(p) for p in files.get(objective_id, ()) if os.path.abspath(p) != target), None)
+    return elsewhere
+
+
+def _document(path: Path) -> Document | None:
+    """A content file of the site as the build reads it; None when it cannot be read (the build says why)."""
+    try:
+        return parse_markdown_document(path.read_bytes(), _shown(path))[0]
+    except (OSError, SourceError):
+        return None
 
 
 def _teams(path: Path) -> Callable[[str], str | None] | None:
@@ -126,11 +156,16 @@ def _folder(period: str) -> str:
     return period if safe and not period.endswith(".") else make_id(period, "period")
 
 
+def _target(into: Path, objective_id: str, period: str) -> Path:
+    return into / "objectives" / _folder(period) / f"{objective_id}.md"
+
+
 def plan(docs: list[ObjectiveDoc], into: Path, force: bool, diagnostics: Diagnostics) -> list[Planned]:
-    """Where each objective goes; files that exist are errors without --force."""
+    """Where each objective goes; files that exist are errors without --force, and what replacing
+    one drops is warned of; a folder on the way that cannot be one is an error."""
     result = []
     for doc in docs:
-        path = into / "objectives" / _folder(doc.period) / f"{doc.id}.md"
+        path = _target(into, doc.id, doc.period)
         where = Location(_shown(path))
         if not leads_inside(path, into):  # a link on the way must not lead outside the folder
             diagnostics.error(where, f"refusing to write outside {_shown(into)}: the path leads to {path.resolve()}")
@@ -139,8 +174,34 @@ def plan(docs: list[ObjectiveDoc], into: Path, force: bool, diagnostics: Diagnos
         if exists and not force:
             diagnostics.error(where, f"the file exists (the objective of {_rows(doc.rows)}); pass --force to "
                                      "replace it")
+        elif exists and (dropped := _dropped(path, doc)):
+            diagnostics.warning(where, f"--force replaces this file: {dropped}")
+        blocked = next((p for p in path.parents if p.exists() or p.is_symlink()), into)
+        if not blocked.is_dir():
+            diagnostics.error(where, f"cannot write the file: {_shown(blocked)} is not a folder")
+        elif not os.access(blocked, os.W_OK | os.X_OK):
+            diagnostics.error(where, f"cannot write the file: the folder {_shown(blocked)} is not writable")
         result.append(Planned(doc, path, front_matter_file(doc), exists))
     return result
+
+
+def _dropped(path: Path, doc: ObjectiveDoc) -> str:
+    """What the file has that the sheet does not, and replacing it loses: check-ins added since
+    (`okrsite checkin`, by hand) and the text below its front matter ("" when nothing)."""
+    old = _document(path)
+    if old is None or not isinstance(old.meta, dict):
+        return ""
+    kept = {(kr["id"], checkin["date"]) for kr in doc.meta.get("key_results", ()) for checkin in kr.get("checkins", ())}
+    krs = old.meta.get("key_results")
+    lost = sum(1 for kr in (krs if isinstance(krs, list) else []) if isinstance(kr, dict)
+               for checkin in (kr.get("checkins") if isinstance(kr.get("checkins"), list) else [])
+               if not isinstance(checkin, dict) or (kr.get("id"), checkin.get("date")) not in kept)
+    parts = [f"its {_count(lost, 'check-in')} not in the sheet"] if lost else []
+    if old.body.strip() and old.body.strip() != doc.body.strip():
+        parts.append("its text below the front matter")
+    if not parts:
+        return ""
+    return f"{' and '.join(parts)} {'are' if len(parts) > 1 or lost > 1 else 'is'} dropped"
 
 
 def _rows(numbers: tuple[int, ...]) -> str:
@@ -155,11 +216,37 @@ def _shown(path: Path) -> str:
         return path.as_posix()
 
 
-def _write(path: Path, text: str) -> None:
-    """Write through a temporary file and a rename: a file is never half written. A file replaced
-    (--force) keeps its mode; a new one gets the umask's, as an editor would make it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    replace_file(path, text.encode("utf-8"), keep_mode=True)  # replaces a link itself, never the file it points to
+def _write_all(planned: list[Planned]) -> tuple[Planned, OSError] | None:
+    """Write every file or none: when one cannot be written, what this run wrote before it is put
+    back (new files and folders removed, replaced files restored) and the failure returned. Each
+    file goes through a temporary file and a rename, so none is ever half written; a file replaced
+    (--force) keeps its mode, a new one gets the umask's, as an editor would make it."""
+    undo: list[Callable[[], None]] = []
+    for item in planned:
+        try:
+            missing = [folder for folder in item.path.parents if not (folder.exists() or folder.is_symlink())]
+            for folder in reversed(missing):
+                folder.mkdir()
+                undo.append(folder.rmdir)
+            undo.append(_restorer(item.path))
+            replace_file(item.path, item.text.encode("utf-8"), keep_mode=True)  # replaces a link, never its file
+        except OSError as exc:
+            for step in reversed(undo):
+                with contextlib.suppress(OSError):
+                    step()
+            return item, exc
+    return None
+
+
+def _restorer(path: Path) -> Callable[[], None]:
+    """What puts `path` back as it is now: the file's bytes (or the link) restored, or removed."""
+    if path.is_symlink():
+        link = os.readlink(path)
+        return lambda: (path.unlink(missing_ok=True), os.symlink(link, path))  # type: ignore[func-returns-value]
+    if path.exists():
+        data = path.read_bytes()
+        return lambda: replace_file(path, data, keep_mode=True)
+    return lambda: path.unlink(missing_ok=True)
 
 
 def run(options: ImportOptions, out: TextIO | None = None, err: TextIO | None = None) -> int:
@@ -205,11 +292,15 @@ def run(options: ImportOptions, out: TextIO | None = None, err: TextIO | None = 
                else f"{row_errors} error(s)" + ("" if options.skip_bad else " (--skip-bad writes the rest)"))
         print(f"okrsite: import failed: {why}; nothing was written", file=err)
         return EXIT_USAGE if refused and not row_errors else EXIT_CONTENT
+    failed = None if options.dry_run else _write_all(planned)
+    if failed is not None:
+        item, exc = failed
+        _print([Diagnostic(_shown(item.path), 1, 1, "error", f"cannot write the file: {exc.strerror or exc}")], err)
+        print("okrsite: import failed: the file above cannot be written; nothing was written", file=err)
+        return EXIT_USAGE
     for item in planned:
         verb = ("would replace" if item.exists else "would write") if options.dry_run else \
             ("replaced" if item.exists else "wrote")
-        if not options.dry_run:
-            _write(item.path, item.text)
         what = _count(item.doc.key_results, "key result") if item.doc.key_results else "no key results"
         print(f"{verb} {_shown(item.path)} ({what})", file=out)
     krs = sum(item.doc.key_results for item in planned)

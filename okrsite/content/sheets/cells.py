@@ -24,6 +24,8 @@ _MILESTONE = re.compile(r"(?:[-*\u2022]\s+)?(?:\[(?P<mark>[^\]]?)\]\s*)?(?P<titl
 _DONE_MARKS = frozenset("xX\u2713\u2714\u2611")
 _YES = frozenset({"yes", "y", "true", "1", "x", "done", "\u2713", "\u2714", "\u2611", "complete", "completed"})
 _NO = frozenset({"no", "n", "false", "0", "not done", "open", "\u2717", "\u2718", "\u2610"})
+DECIMAL_COMMA_HINT = " (for decimal commas, pass --decimal-comma)"
+_DAY_FIRST = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")  # 31.01.2026: never month first, unlike 01/31/2026
 
 
 class CellError(Exception):
@@ -78,18 +80,25 @@ def number(cell: Cell, label: str, decimal_comma: bool = False) -> int | float |
     value = _parse_number(bare, decimal_comma)
     if value is None:
         hint = ""
-        if re.fullmatch(r"[+-]?\d+,\d+", bare) and not decimal_comma:
-            hint = " (for decimal commas, pass --decimal-comma)"
-        elif re.fullmatch(r"[+-]?\d+\.\d+", bare) and decimal_comma:
-            hint = " (with --decimal-comma, write decimals as 99,5)"
+        if _parse_number(bare, not decimal_comma) is not None and ("," in bare or "." in bare):  # read the other way
+            hint = " (with --decimal-comma, write decimals as 99,5)" if decimal_comma else DECIMAL_COMMA_HINT
         raise CellError(f"'{label}' is not a number: {written!r}{hint}")
     return value
 
 
+def maybe_decimal_comma(cell: Cell) -> bool:
+    """Text such as 1,500 or 12,500: thousands to a comma-grouped sheet, a decimal to a sheet
+    that writes decimal commas (a ';'-separated one, as such locales' spreadsheet programs save)."""
+    bare = cell.strip().removesuffix("%").rstrip() if isinstance(cell, str) else ""
+    return re.fullmatch(r"[+-]?\d{1,2},\d{3}", bare) is not None
+
+
 def _parse_number(written: str, decimal_comma: bool) -> int | float | None:
+    """None when the text is no number written this way. A group of thousands starts with 1-9:
+    0,250 is never 250, however the sheet is read."""
     point, group = (",", ".") if decimal_comma else (".", ",")
     spaced = _SPACES.sub(" ", written.replace("\u2212", "-"))
-    pattern = (rf"[+-]?(?:\d{{1,3}}(?:[{re.escape(group)} ]\d{{3}})+|\d+|(?=\{point}\d))"
+    pattern = (rf"[+-]?(?:[1-9]\d{{0,2}}(?:[{re.escape(group)} ]\d{{3}})+|\d+|(?=\{point}\d))"
                rf"(?:\{point}\d+)?(?:[eE][+-]?\d+)?")
     if not re.fullmatch(pattern, spaced):
         return None
@@ -118,18 +127,22 @@ def fraction(cell: Cell, label: str, decimal_comma: bool = False) -> float | Non
 
 
 def date(cell: Cell, label: str) -> dt.date | None:
-    """A date cell, or text written as 2026-01-31 (other orders are ambiguous: 03/04/2026)."""
+    """A date cell, or text written 2026-01-31 or 31.01.2026 (day first, as where dots are used);
+    other orders are ambiguous: 03/04/2026 is 3 April or March 4."""
     if isinstance(cell, dt.date):
         return cell
     written = text(cell, label)
     if not written:
         return None
+    day_first = _DAY_FIRST.fullmatch(written)
     try:
+        if day_first is not None:
+            return dt.date(int(day_first[3]), int(day_first[2]), int(day_first[1]))
         if isinstance(cell, str):
             return dt.date.fromisoformat(written)
     except ValueError:
         pass
-    raise CellError(f"'{label}' is not a date like 2026-01-31: {written!r}")
+    raise CellError(f"'{label}' is not a date: {written!r} (write 2026-01-31, or 31.01.2026 day first)")
 
 
 def done(cell: Cell, label: str) -> bool | None:

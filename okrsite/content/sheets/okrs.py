@@ -2,7 +2,8 @@
 
 Rows are grouped by `objective id`, or by objective title and period; a row whose
 objective cells are empty belongs to the objective of the row above (as under
-merged cells). Ids are made from titles where the sheet gives none. Every cell
+merged cells). An objective's rows of one key result are its check-ins (rows.py).
+Ids are made from titles where the sheet gives none. Every cell
 that cannot be used is reported at its row and column, and an objective with a
 bad row is left out whole (with the objectives below it in the sheet's tree),
 so what remains is consistent; the importer decides whether to write it.
@@ -15,10 +16,11 @@ from typing import Any
 
 from okrsite.content.sheets import cells
 from okrsite.content.schema import is_slug
-from okrsite.content.sheets.read import Sheet
+from okrsite.content.sheets.read import Row, Sheet
 from okrsite.content.sheets.cells import CellError
 from okrsite.content.sheets.layout import Layout
-from okrsite.content.sheets.rows import KR_ID_LENGTH, KeyResultRow, RowReader, Settings, key_result, make_id
+from okrsite.content.sheets.rows import (KR_ID_LENGTH, KeyResultRow, RowReader, Settings, key_result_of_rows,
+                                         make_id)
 from okrsite.diagnostics import Diagnostic
 
 _OBJECTIVE_FIELDS = ("title", "period", "owner", "team", "parent", "kind", "priority", "description", "grade",
@@ -60,6 +62,7 @@ class _Group:
     where: dict[str, int] = field(default_factory=dict)  # field -> row that gave its value
     given_id: str | None = None
     rows: list[int] = field(default_factory=list)
+    kr_rows: dict[tuple[str, ...], list[Row]] = field(default_factory=dict)  # a key result's rows, by its key
     krs: list[KeyResultRow] = field(default_factory=list)
     bad: bool = False
     id: str = ""
@@ -70,7 +73,7 @@ def objectives_from_sheet(sheet: Sheet, layout: Layout, settings: Settings
     """The objectives of a sheet; those with a bad row are left out (and named in Skipped)."""
     reader = RowReader(sheet, layout, settings)
     groups = _gather(reader)
-    _assign_ids(groups)
+    _assign_ids(reader, groups)
     key_results = {g.id: _kr_ids(reader, g) for g in groups}
     parents = _parents(reader, groups, key_results)
     _leave_out_bad(reader, groups, parents)
@@ -113,13 +116,23 @@ def _gather(reader: RowReader) -> list[_Group]:
             continue
         _merge(reader, group, row.number, values)
         group.rows.append(row.number)
-        kr = key_result(reader, row)
-        if kr is not None:
-            group.krs.append(kr)
+        group.kr_rows.setdefault(_kr_key(reader, row), []).append(row)
         previous = group
     for group in groups.values():
+        group.krs = [kr for rows in group.kr_rows.values() if (kr := key_result_of_rows(reader, rows)) is not None]
         _check_objective(reader, group)
     return list(groups.values())
+
+
+def _kr_key(reader: RowReader, row: Row) -> tuple[str, ...]:
+    """Rows of one objective with the same `kr id`, or else the same key result title (any case),
+    are one key result; a row without either stands alone."""
+    try:
+        given = cells.text(reader.cell(row, "kr id"), "kr id")
+        title = cells.text(reader.cell(row, "key result"), "key result").casefold()
+    except CellError:
+        return ("row", str(row.number))  # reported when the row is read
+    return ("id", given) if given else ("title", title) if title else ("row", str(row.number))
 
 
 def _ids_by_title(reader: RowReader) -> dict[tuple[str, str], str]:
@@ -155,8 +168,10 @@ def _merge(reader: RowReader, group: _Group, number: int, values: dict[str, Any]
             group.values[name], group.where[name] = value, number
         elif first != value and not (name == "title" and first.casefold() == value.casefold()):
             column = _COLUMNS.get(name, name)
+            hint = (" (rows with the same title and period are one objective: an 'objective id' column tells "
+                    "two apart)" if group.key[0] == "title" else "")
             reader.report(number, column, f"'{reader.layout.label(column)}' is {value!r} here but {first!r} on "
-                                          f"row {group.where[name]}, for the same objective")
+                                          f"row {group.where[name]}, for the same objective{hint}")
 
 
 def _check_objective(reader: RowReader, group: _Group) -> None:
@@ -197,21 +212,30 @@ def _check_teams(reader: RowReader, group: _Group) -> None:
     group.values["team"] = ", ".join(ids)
 
 
-def _assign_ids(groups: list[_Group]) -> None:
-    """Given ids first; then ids from titles, made unique with the period, then a number."""
+def _assign_ids(reader: RowReader, groups: list[_Group]) -> None:
+    """Given ids first; then ids from titles, made unique with the period, then a number. An id
+    another file of the site has is taken too: given, it is an error; made, the next is tried."""
     taken = {g.given_id for g in groups if g.given_id}
     for group in groups:
+        period = group.values.get("period", "")
         if group.given_id:
             group.id = group.given_id
+            if elsewhere := reader.settings.site_file(group.id, period):
+                reader.report(group.first, "objective id", f"objective id '{group.id}' is taken: {elsewhere} has "
+                                                           "it; give this objective another id")
             continue
         base = make_id(group.values.get("title", ""), "objective")
-        candidates = [base, f"{base}-{make_id(group.values.get('period', ''), '')}".strip("-")]
-        candidate = next((c for c in candidates if c not in taken), None)
+        candidates = [base, f"{base}-{make_id(period, '')}".strip("-")]
+        candidate = next((c for c in candidates if _free(reader, taken, c, period)), None)
         number = 2
-        while candidate is None or candidate in taken:
+        while candidate is None or not _free(reader, taken, candidate, period):
             candidate, number = f"{base}-{number}", number + 1
         taken.add(candidate)
         group.id = candidate
+
+
+def _free(reader: RowReader, taken: set[str], candidate: str, period: str) -> bool:
+    return candidate not in taken and reader.settings.site_file(candidate, period) is None
 
 
 def _parents(reader: RowReader, groups: list[_Group], key_results: dict[str, list[dict[str, Any]]]

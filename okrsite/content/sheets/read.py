@@ -22,6 +22,7 @@ from pathlib import Path
 from okrsite.diagnostics import Diagnostic
 
 DELIMITERS = (",", ";", "\t")
+SAVE_AS = "save the sheet as .xlsx or as CSV (UTF-8)"
 # A guard against zip bombs: no OKR sheet needs more than this much XML.
 MAX_XLSX_BYTES = 200 * 1024 * 1024
 # Spreadsheet programs run a cell starting with one of these as a formula. Exported text
@@ -54,6 +55,7 @@ class Sheet:
     header_row: int
     header: tuple[str, ...]
     rows: tuple[Row, ...]  # the rows below the header that have a value, in order
+    delimiter: str = ""  # a CSV file's; "" for a workbook
 
 
 class SheetError(Exception):
@@ -72,25 +74,25 @@ def read_sheet(path: Path, label: str, *, sheet: str | None = None, delimiter: s
         raw = path.read_bytes()
     except OSError as exc:
         raise SheetError(label, f"cannot read the file: {exc.strerror or exc}") from None
+    if suffix in (".xls", ".ods", ".numbers"):  # an .ods or .numbers file is a zip archive too
+        raise SheetError(label, f"cannot read {suffix} files: {SAVE_AS}")
     if suffix in (".xlsx", ".xlsm") or raw.startswith(b"PK\x03\x04"):
-        rows = _xlsx_rows(raw, label, sheet)
-    elif suffix in (".xls", ".ods", ".numbers"):
-        raise SheetError(label, f"cannot read {suffix} files: save the sheet as .xlsx or as CSV (UTF-8)")
-    else:
-        if sheet is not None:
-            raise SheetError(label, "--sheet applies to .xlsx files only")
-        rows = _csv_rows(_decode(raw, label, encoding), label, delimiter)
-    return _with_header(rows, label)
+        return _with_header(_xlsx_rows(raw, label, sheet), label)
+    if sheet is not None:
+        raise SheetError(label, "--sheet applies to .xlsx files only")
+    text = _decode(raw, label, encoding)
+    delimiter = delimiter or sniff_delimiter(text)
+    return _with_header(_csv_rows(text, label, delimiter), label, delimiter)
 
 
-def _with_header(rows: list[Row], label: str) -> Sheet:
+def _with_header(rows: list[Row], label: str, delimiter: str = "") -> Sheet:
     """The first row with a value is the header; rows with no value at all are left out."""
     filled = [row for row in rows if any(_has_value(c) for c in row.cells)]
     if not filled:
         raise SheetError(label, "the sheet is empty: it needs a header row and one row per key result")
     head, *body = filled
     header = tuple("" if c is None else str(c.text if isinstance(c, Formula) else c).strip() for c in head.cells)
-    return Sheet(label, head.number, header, tuple(body))
+    return Sheet(label, head.number, header, tuple(body), delimiter)
 
 
 def _has_value(cell: Cell) -> bool:
@@ -136,8 +138,8 @@ def _count_outside_quotes(line: str, char: str) -> int:
     return count
 
 
-def _csv_rows(text: str, label: str, delimiter: str | None) -> list[Row]:
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter or sniff_delimiter(text), strict=True)
+def _csv_rows(text: str, label: str, delimiter: str) -> list[Row]:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     rows: list[Row] = []
     try:
         for number, cells in enumerate(reader, start=1):
@@ -164,8 +166,11 @@ def _xlsx_rows(raw: bytes, label: str, sheet: str | None) -> list[Row]:
     try:
         with zipfile.ZipFile(io.BytesIO(raw)) as archive:
             size = sum(info.file_size for info in archive.infolist())
+            parts = set(archive.namelist())
     except zipfile.BadZipFile:
         raise SheetError(label, "not an .xlsx file (it is not a zip archive)") from None
+    if "[Content_Types].xml" not in parts:  # every Office Open XML file has it; .ods and .numbers do not
+        raise SheetError(label, f"not an .xlsx workbook (an .ods or .numbers file?): {SAVE_AS}")
     if size > MAX_XLSX_BYTES:
         raise SheetError(label, f"the workbook unpacks to {size // 2**20} MB, more than okrsite reads "
                                 f"({MAX_XLSX_BYTES // 2**20} MB)")
@@ -196,6 +201,10 @@ def _xlsx_cell(cell: object) -> Cell:
         return Formula(value if isinstance(value, str) else str(getattr(value, "text", value)))
     if kind == "e":  # an error value such as #DIV/0! left by a formula
         return Formula(str(value))
+    shown_as = str(getattr(cell, "number_format", ""))
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and "%" in shown_as:
+        percent = round(value * 100, 10)  # a cell shown as 4% holds 0.04: read as the CSV's '4%' is
+        return f"{int(percent) if float(percent).is_integer() else percent}%"
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.time):

@@ -3,6 +3,7 @@ column, and the row's key result in the content format (type, numbers, check-in)
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from collections.abc import Callable
@@ -11,9 +12,9 @@ from typing import Any
 
 from okrsite.content.sheets import cells
 from okrsite.content.schema import is_slug
-from okrsite.content.sheets.read import Cell, Row, Sheet
+from okrsite.content.sheets.read import Cell, Formula, Row, Sheet
 from okrsite.content.sheets.cells import CellError
-from okrsite.content.sheets.layout import Layout
+from okrsite.content.sheets.layout import NAMES, Layout
 from okrsite.diagnostics import Diagnostic
 from okrsite.content.schema import slugify
 from okrsite.model.scoring import ZONES
@@ -37,6 +38,10 @@ _IGNORED = {
     "zones": (*_METRIC_ONLY, "done", "milestones", "floor", "ceiling"),
 }
 
+_KR_COLUMNS = NAMES[NAMES.index("kr id"):]
+_CHECKIN_COLUMNS = ("date", "current", "zone", "confidence", "note")  # each row's own, one row per check-in
+_LATEST = ("done", "milestones")  # a state, not a definition: the latest row's, one row per check-in
+
 KeyResultRow = tuple[int, str | None, dict[str, Any]]  # (row number, the id the sheet gives, the KR)
 
 
@@ -47,6 +52,8 @@ class Settings:
     is_period: Callable[[str], bool] = lambda _: True  # a period id the site knows
     team_id: Callable[[str], str | None] = lambda team: team  # a team's id from its id or name; None: unknown
     teams_file: str = ""  # where the known teams are listed (teams.yaml), for the message
+    # (id, period) -> the file of the site, other than the one the import writes for it, with that objective id
+    site_file: Callable[[str, str], str | None] = lambda objective_id, period: None
 
 
 @dataclass
@@ -59,9 +66,12 @@ class RowReader:
     problems: list[Diagnostic] = field(default_factory=list)
     bad_rows: set[int] = field(default_factory=set)
     bad_cells: set[tuple[int, str]] = field(default_factory=set)
+    # (row, column) -> the row a cell came from, where a key result's rows are read as one
+    origin: dict[tuple[int, str], int] = field(default_factory=dict)
 
     def report(self, row: int, column: str | None, message: str, severity: str = "error") -> None:
         col = self.layout.index[column] + 1 if column in self.layout.index else 1
+        row = self.origin.get((row, column or ""), row)
         self.problems.append(Diagnostic(self.sheet.path, row, col, severity, message))  # type: ignore[arg-type]
         if severity == "error":
             self.bad_rows.add(row)
@@ -82,6 +92,18 @@ class RowReader:
         except CellError as problem:
             self.report(row.number, column, str(problem))
             return None
+
+    def number(self, row: Row, column: str) -> int | float | None:
+        """A number cell. Without --decimal-comma, 1,500 is thousands: in a ';'-separated file (as
+        spreadsheet programs save where the comma is the decimal sign) that is warned of."""
+        value = self.read(row, column, cells.number, self.settings.decimal_comma)
+        written = self.cell(row, column)
+        if (value is not None and self.sheet.delimiter == ";" and not self.settings.decimal_comma
+                and cells.maybe_decimal_comma(written)):
+            self.report(row.number, column, f"'{self.layout.label(column)}' is read as {value} from {written!r}: "
+                                            f"in a file separated by ';' the comma may be a decimal comma"
+                                            f"{cells.DECIMAL_COMMA_HINT}", "warning")
+        return value
 
     def slug(self, row: Row, column: str, written: str | None) -> str | None:
         """The cell's text when it is an id; otherwise reported (and None)."""
@@ -120,7 +142,7 @@ def key_result(reader: RowReader, row: Row) -> KeyResultRow | None:
     number, comma = row.number, reader.settings.decimal_comma
     title = reader.read(row, "key result", cells.text)
     given_id = reader.slug(row, "kr id", reader.read(row, "kr id", cells.text))
-    read = _Cells({name: reader.read(row, name, cells.number, comma) for name in _NUMBERS},
+    read = _Cells({name: reader.number(row, name) for name in _NUMBERS},
                   reader.read(row, "done", cells.done), reader.read(row, "milestones", cells.milestones) or (),
                   reader.read(row, "zone", cells.word, ZONE_WORDS),
                   {name.split()[0]: text for name in ZONE_TEXTS if (text := reader.read(row, name, cells.text))},
@@ -243,22 +265,98 @@ def _checkins(reader: RowReader, row: Row, kind: str, kr: dict[str, Any], histor
             reader.report(row.number, "history", f"'{reader.layout.label('history')}': the check-in of "
                                                  f"{entry['date']} has a {given}, which a {kind} key result does "
                                                  "not take")
-    if date is None:
+    if date is None and (row.number, "date") not in reader.bad_cells:  # a bad date is reported already
         for column, value in (("confidence", confidence), ("note", note)):
             if value not in (None, ""):
                 reader.report(row.number, column, f"'{reader.layout.label(column)}' needs the date of the "
                                                   "check-in: fill the 'date' column")
-    else:
-        checkin: dict[str, Any] = {"date": date}
-        if "zone" in kr:
-            checkin["zone"] = kr.pop("zone")
-        elif "current" in kr:
-            checkin["value"] = kr.pop("current")
-        if confidence is not None:
-            checkin["confidence"] = confidence
-        if note:
-            checkin["note"] = note
-        if len(checkin) > 1:
-            entries.append(checkin)
+    elif date is not None:
+        reading = {"zone": kr.pop("zone")} if "zone" in kr else {"value": kr.pop("current")} if "current" in kr \
+            else {}
+        entries.extend(_checkin(date, reading, confidence, note))
     if entries:
         kr["checkins"] = entries
+
+
+def _checkin(date: Any, reading: dict[str, Any], confidence: float | None, note: str | None
+             ) -> list[dict[str, Any]]:
+    """A dated row's check-in: its value or zone, confidence and note; none when it says nothing
+    but the date."""
+    checkin = {"date": date, **reading, **({"confidence": confidence} if confidence is not None else {}),
+               **({"note": note} if note else {})}
+    return [checkin] if len(checkin) > 1 else []
+
+
+def key_result_of_rows(reader: RowReader, rows: list[Row]) -> KeyResultRow | None:
+    """A key result on one row, or on one row per check-in, each with its date (a weekly sheet).
+    Its other cells may repeat on each row or stand on one, as an objective's (two values are an
+    error); `done` and `milestones` are the latest row's. Undated rows of one key result are
+    duplicates, never a second key result made up."""
+    if len(rows) == 1:
+        return key_result(reader, rows[0])
+    first, *others = rows
+    column = "kr id" if reader.filled(first, "kr id") else "key result"
+    if any(not reader.filled(row, "date") for row in rows):
+        for row in others:
+            reader.report(row.number, column, f"key result {_written(reader.cell(row, column))!r} is on row "
+                                              f"{first.number} too, in the same objective: the rows of a key "
+                                              "result are its check-ins, each with a 'date' (a 'kr id' tells two "
+                                              "key results apart)")
+        return None
+    latest_first = sorted(rows, key=lambda row: _day(reader, row))[::-1]  # of one day, the last row in the file
+    merged = list(first.cells) + [None] * (len(reader.sheet.header) - len(first.cells))
+    for name in _KR_COLUMNS:
+        if name in _CHECKIN_COLUMNS or name not in reader.layout.index:
+            continue
+        source = (next((row for row in latest_first if reader.filled(row, name)), None) if name in _LATEST
+                  else _one_value(reader, rows, name))
+        if source is not None and source is not first:
+            merged[reader.layout.index[name]] = reader.cell(source, name)
+            reader.origin[(first.number, name)] = source.number
+    found = key_result(reader, Row(first.number, tuple(merged)))
+    if found is None:
+        return None
+    kr = found[2]
+    kind = kr.get("type", "metric")
+    entries = list(kr.get("checkins", ()))
+    for row in others:
+        date, reading = reader.read(row, "date", cells.date), {}
+        if kind == "zones" and (zone := reader.read(row, "zone", cells.word, ZONE_WORDS)):
+            reading["zone"] = zone
+        elif kind in ("metric", "maintain") and (value := reader.number(row, "current")) is not None:
+            reading["value"] = value
+        confidence = reader.read(row, "confidence", cells.fraction, reader.settings.decimal_comma)
+        checkin = _checkin(date, reading, confidence, reader.read(row, "note", cells.text, True))
+        entries.extend(checkin if date is not None else [])
+    if entries:
+        kr["checkins"] = sorted(entries, key=lambda entry: entry["date"])  # stable: a day's rows keep their order
+    return found
+
+
+def _one_value(reader: RowReader, rows: list[Row], name: str) -> Row | None:
+    """The row that gives a key result's cell; another row with another value is an error."""
+    found = None
+    for row in rows:
+        if not reader.filled(row, name):
+            continue
+        if found is None:
+            found = row
+            continue
+        here, there = _written(reader.cell(row, name)), _written(reader.cell(found, name))
+        if here != there and not (name == "key result" and here.casefold() == there.casefold()):
+            reader.report(row.number, name, f"'{reader.layout.label(name)}' is {here!r} here but {there!r} on row "
+                                            f"{found.number}, for the same key result")
+    return found
+
+
+def _written(cell: Cell) -> str:
+    """A cell as text for comparing and quoting, a formula as written."""
+    return cell.text if isinstance(cell, Formula) else cells.text(cell, "")
+
+
+def _day(reader: RowReader, row: Row) -> dt.date:
+    """The row's date, for order; a bad one (reported where it is read) counts as the earliest."""
+    try:
+        return cells.date(reader.cell(row, "date"), "date") or dt.date.min
+    except CellError:
+        return dt.date.min
