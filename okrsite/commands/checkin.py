@@ -28,6 +28,7 @@ from okrsite.content.edit import Edit, EditError, FrontMatter, Item, key_result_
 from okrsite.content.source import Document, DocumentCache, SourceError, discover, parse_markdown_document
 from okrsite.diagnostics import BuildFailed, Diagnostic, Diagnostics
 from okrsite.content.schema import slugify
+from okrsite.model.keyresults import before_period
 from okrsite.model.periods import resolve_period
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
@@ -155,12 +156,13 @@ def add_checkin(config: SiteConfig, request: Request) -> tuple[list[str], list[s
         new = front.apply(edits)
         _recheck(config, documents, path, label, new, expected)
         _replace(path, raw, new)
-    return said, _dating(config, doc, request) if request.adds_checkin else []
+    return said, _dating(config, doc, request, kr) if request.adds_checkin else []
 
 
-def _dating(config: SiteConfig, doc: Document, request: Request) -> list[str]:
+def _dating(config: SiteConfig, doc: Document, request: Request, kr: dict[str, Any]) -> list[str]:
     """What a check-in's date means for the reports: one after as_of counts from its date on, one
-    after its period's end changes the ended period's numbers and grade."""
+    after its period's end changes the ended period's numbers and grade; one before its period
+    starts is most likely a mistyped year, and one the KR has already, a command run twice."""
     warnings = []
     if request.date > config.as_of:
         warnings.append(f"the check-in is dated after as_of ({config.as_of.isoformat()}): reports count it from "
@@ -171,6 +173,14 @@ def _dating(config: SiteConfig, doc: Document, request: Request) -> list[str]:
     if period is not None and period.end < request.date <= config.as_of:
         warnings.append(f"{period.title} ended on {period.end.isoformat()}: this check-in changes its numbers and "
                         "its grade (date it within the period to record where it ended)")
+    if period is not None and (problem := before_period(request.date, period)):
+        warnings.append(f"the check-in is dated {problem}")
+    entry = _entry(request)[0]
+    for name in ("value", "zone"):
+        if entry.get(name) is not None and any(isinstance(c, dict) and c.get("date") == request.date and
+                                               c.get(name) == entry[name] for c in kr.get("checkins") or []):
+            warnings.append(f"{request.kr} had a check-in on {request.date.isoformat()} with {name} {entry[name]} "
+                            "already: the file has it twice now")
     return warnings
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import dataclasses
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -48,6 +49,19 @@ _SEVERITY = s.one_of(*SEVERITIES)
 def _severity(value: Any, cursor: s.Cursor) -> str:
     """A rule's severity; `off` unquoted is YAML's false, and means off."""
     return "off" if value is False else str(_SEVERITY(value, cursor))
+
+
+_LANGUAGE = s.one_of(*LANGUAGES)
+_LANGUAGE_TAG = re.compile(r"([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]{1,8})*")  # de, de-DE, de_CH, es-419, sr-Latn-RS
+_MACROLANGUAGES = {"no": "nb"}  # Norwegian is written Bokmål (nb) by the theme, as by Babel
+
+
+def _language(value: Any, cursor: s.Cursor) -> str:
+    """A language of the theme, or a BCP 47 tag of one (`de-DE`, as the spec allows), read as that
+    language (`de`): the theme's catalogs, and the formats of its dates and numbers, go by language."""
+    tag = _LANGUAGE_TAG.fullmatch(value.strip()) if isinstance(value, str) else None
+    code = _MACROLANGUAGES.get(tag[1].lower(), tag[1].lower()) if tag is not None else None
+    return code if code in LANGUAGES else str(_LANGUAGE(value, cursor))
 
 
 def _rule(rule_id: str, default: str, finds: str) -> Any:
@@ -115,7 +129,7 @@ class SiteConfig:
     history: str | bool = option(s.one_of_values("auto", True, False), "auto",
                                  "read the git history of content files (`auto`: when the site is in a git work tree)",
                                  "`auto` \\| `true` \\| `false`")
-    language: str = option(s.one_of(*LANGUAGES), "en", "language of the theme's words, dates and numbers (see "
+    language: str = option(_language, "en", "language of the theme's words, dates and numbers (see "
                            "\"Languages\" in the README)", " \\| ".join(f"`{code}`" for code in LANGUAGES))
     checks: CheckSettings = group(CheckSettings, "checks", "the severity of each rule of `okrsite check`, by rule "
                                   "id: `error`, `warning` or `off`", entry="rule", type="map",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import difflib
+import json
 import math
 import re
 import unicodedata
@@ -114,15 +115,58 @@ def text(value: Any, _: Cursor) -> str:
     raise Invalid(f"expected text, got {describe(value)}")
 
 
+def filled(why: str) -> Kind:
+    """Text that must say something: a blank one (`reason: "  "`) is refused as a missing one is,
+    `why` telling what to write."""
+    def check(value: Any, cursor: Cursor) -> str:
+        result = text(value, cursor)
+        if not result.strip():
+            raise Invalid(f"expected text, got a blank one: {why}")
+        return result
+    return check
+
+
 # YAML 1.1 (PyYAML) reads an exponent as a number only with a dot and a signed exponent: 1.0e+15.
 _EXPONENT_AS_TEXT = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)[eE][-+]?\d+")
 
 
-def number(value: Any, _: Cursor) -> int | float:
+# A number written with its unit: `45%`, `2500 views`, `$1200` (the amount without separators).
+_AMOUNT = r"(?P<amount>[-+]?(?:\d+(?:\.\d*)?|\.\d+))"
+_WITH_UNIT = (re.compile(rf"\s*{_AMOUNT}\s*(?P<unit>%|[^\W\d_].*|[$€£¥])\s*", re.DOTALL),
+              re.compile(rf"\s*(?P<unit>[$€£¥])\s*{_AMOUNT}\s*"))
+_DECIMAL_COMMA = re.compile(r"\s*[-+]?\d+(?:,\d+)+\s*")
+_WITH_UNITS = frozenset(("start", "target", "current", "floor", "ceiling", "value"))  # a KR's, shown with its unit
+_COMMA_IN_NUMBER = "write a number with a dot and no thousands separator (12.5, 1200)"
+
+
+def _number_hint(value: Any, cursor: Cursor, share: bool) -> str:
+    """What to write instead of text where a number goes; `share`: a number from 0 to 1 (a
+    confidence), where 45% is written 0.45."""
+    if not isinstance(value, str):
+        return ""
+    if _EXPONENT_AS_TEXT.fullmatch(value.strip()):
+        return ": YAML reads an exponent as a number only with a dot and a sign, as in 1.0e+15"
+    if _DECIMAL_COMMA.fullmatch(value):
+        return f": {_COMMA_IN_NUMBER}"
+    match = next(filter(None, (pattern.fullmatch(value) for pattern in _WITH_UNIT)), None)
+    if match is None:
+        return ""
+    amount = match["amount"]
+    if share and match["unit"] == "%":
+        return f": write {float(amount) / 100:g} for {amount.lstrip('+')}%"
+    path = cursor.key_path
+    goes = ("; the unit goes in `unit:`" if "key_results" in path and path[-1] in _WITH_UNITS else
+            "; the currency goes in the budget's `currency:`" if "budget" in path or path[-1:] == ("spent",) else "")
+    return f": write the number alone ({amount.lstrip('+')}){goes}"
+
+
+def number(value: Any, cursor: Cursor) -> int | float:
+    return _number(value, cursor, share=False)
+
+
+def _number(value: Any, cursor: Cursor, share: bool) -> int | float:
     if not isinstance(value, (int, float)) or isinstance(value, bool):
-        hint = (": YAML reads an exponent as a number only with a dot and a sign, as in 1.0e+15"
-                if isinstance(value, str) and _EXPONENT_AS_TEXT.fullmatch(value.strip()) else "")
-        raise Invalid(f"expected a number, got {describe(value)}{hint}")
+        raise Invalid(f"expected a number, got {describe(value)}{_number_hint(value, cursor, share)}")
     if isinstance(value, float) and not math.isfinite(value):
         raise Invalid(f"expected a finite number, got {value}")
     if not -MAX_NUMBER <= value <= MAX_NUMBER:  # ints of any size compare exactly
@@ -154,7 +198,7 @@ def positive(value: Any, cursor: Cursor) -> int | float:
 
 
 def fraction(value: Any, cursor: Cursor) -> int | float:
-    result = number(value, cursor)
+    result = _number(value, cursor, share=True)
     if not 0 <= result <= 1:
         raise Invalid(f"expected a number from 0 to 1, got {result}")
     return result
@@ -356,7 +400,8 @@ def check_fields(value: Any, schema: Schema, cursor: Cursor, what: str, entry: s
     for key in value:
         if str(key) not in schema:
             where = cursor.positions.key((*cursor.key_path, str(key)))
-            cursor.diagnostics.error(where, f"unknown {entry} '{key}' in {what}{suggest(str(key), schema)}")
+            hint = suggest(str(key), schema) or _split_at_comma(value, key, schema, cursor)
+            cursor.diagnostics.error(where, f"unknown {entry} '{key}' in {what}{hint}")
     for name, spec in schema.items():
         given = value.get(name)
         if given is not None:
@@ -367,6 +412,43 @@ def check_fields(value: Any, schema: Schema, cursor: Cursor, what: str, entry: s
         else:
             result[name] = spec.default
     return result
+
+
+def _split_at_comma(fields: dict[Any, Any], key: Any, schema: Schema, cursor: Cursor) -> str:
+    """A hint for an unknown field that a comma cut off the field before it, in a mapping written
+    { … }: there YAML ends a value at a comma, so `value: 12,5` is a field `value: 12` and a field
+    `5` with no value, and `note: Done, finally` a field `finally`. "" for any other unknown field."""
+    keys = list(fields)
+    cut = [k is not None and fields[k] is None and str(k) not in schema for k in keys]  # what a comma may make
+    if not cut[keys.index(key)] or not _written_in_braces(keys, cursor):
+        return ""
+    at = end = keys.index(key)
+    while at > 0 and cut[at - 1]:
+        at -= 1
+    while end + 1 < len(keys) and cut[end + 1]:
+        end += 1
+    if at == 0:
+        return ""
+    tail = keys[at:end + 1]  # the fields the comma(s) made, after the field they cut short
+    head = fields[keys[at - 1]]
+    if _is_number(head) and all(isinstance(k, int) and not isinstance(k, bool) and k >= 0 or
+                                isinstance(k, str) and k.isdigit() for k in tail):
+        # The digits after a decimal comma are not known for sure (YAML reads `05` as 5, `010` as 8).
+        return f": in {{ … }} a comma separates fields: {_COMMA_IN_NUMBER}"
+    if isinstance(head, str) and all(isinstance(k, str) for k in tail):
+        quoted = json.dumps(", ".join([head, *tail]), ensure_ascii=False)
+        return f": in {{ … }} a comma separates fields: quote a text that holds one ({keys[at - 1]}: {quoted})"
+    return ""
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _written_in_braces(keys: list[Any], cursor: Cursor) -> bool:
+    """Whether the mapping at the cursor is written { … }: it starts at its '{', not at its first key."""
+    first = cursor.positions.key((*cursor.key_path, str(keys[0])))
+    return cursor.positions.at(cursor.key_path) != first
 
 
 def is_valid(value: Any) -> bool:

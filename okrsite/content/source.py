@@ -183,15 +183,39 @@ def _admit(entry: os.DirEntry[str], real_root: str, skipped: list[Diagnostic], r
 
 
 def site_files(folder: Path, root: Path, suffix: str | None = None,
-               skipped: list[Diagnostic] | None = None) -> tuple[Path, ...]:
+               skipped: list[Diagnostic] | None = None, role: str = "") -> tuple[Path, ...]:
     """Every regular file below `folder` ending in `suffix`, sorted; hidden files and editor
     litter left out, links leading outside `root` (the site folder) and special files
-    skipped with a warning in `skipped`. A folder reached twice through links is read once."""
-    return tuple(sorted(map(Path, site_paths(folder, root, suffix, skipped))))
+    skipped with a warning in `skipped`. A folder reached twice through links is read once.
+    `role` ("objective"): every file is meant to be one, so one named otherwise is skipped
+    with a warning (`x.MD`, `x.markdown`: the objective would vanish without a word)."""
+    return tuple(sorted(map(Path, site_paths(folder, root, suffix, skipped, role))))
+
+
+# Files a content folder may hold beside its documents without being one: notes for its readers,
+# pictures, what an operating system or a merge leaves behind.
+_NOT_CONTENT = re.compile(r"^(readme|licen[cs]e|notes|changelog)(\.[^.]*)?$|^(thumbs\.db|desktop\.ini)$"
+                          r"|\.(png|jpe?g|gif|svg|webp|pdf|orig|rej)$", re.IGNORECASE)
+_MARKDOWN_NAME = re.compile(r"(.+?)\.(md|markdown|mdown|mkdn?|mdwn|mdtext|text|txt)(\.txt)?", re.IGNORECASE)
+
+
+def _misnamed(name: str, suffix: str, role: str) -> str | None:
+    """Why a file of a folder of `role` documents is not read, or None for a file that is no
+    document at all (a README, a picture)."""
+    if _NOT_CONTENT.search(name):
+        return None
+    stem, _, extension = name.rpartition(".")
+    if markdown := _MARKDOWN_NAME.fullmatch(name):
+        hint = f" (rename it to {markdown[1]}{suffix})"
+    elif stem and extension.lower() in ("yaml", "yml"):
+        hint = f" (its fields go in the front matter of a Markdown file, between '---' lines: {stem}{suffix})"
+    else:
+        hint = ""
+    return f"not read: {role} files end in {suffix}{hint}"
 
 
 def site_paths(folder: Path, root: Path, suffix: str | None = None,
-               skipped: list[Diagnostic] | None = None) -> list[str]:
+               skipped: list[Diagnostic] | None = None, role: str = "") -> list[str]:
     """The files `site_files` finds, as paths in no particular order (the up-to-date check of
     every build stamps thousands: Path objects and their sorting would double its time)."""
     if not folder.is_dir():
@@ -215,6 +239,8 @@ def site_paths(folder: Path, root: Path, suffix: str | None = None,
             if is_ignored(entry.name):
                 continue
             if suffix and not entry.name.endswith(suffix) and not entry.is_dir():
+                if role and (why := _misnamed(entry.name, suffix, role)) and _admit(entry, real_root, skipped, root):
+                    skipped.append(Diagnostic(label(entry.path, root), 1, 1, "warning", why))
                 continue
             kind = _admit(entry, real_root, skipped, root)
             if kind == "file":
@@ -245,8 +271,8 @@ def discover(content_dir: Path, root: Path | None = None) -> SourceFiles:
     root = content_dir.parent if root is None else root
     skipped: list[Diagnostic] = []
     return SourceFiles(
-        objectives=site_files(content_dir / "objectives", root, ".md", skipped),
-        projects=site_files(content_dir / "projects", root, ".md", skipped),
+        objectives=site_files(content_dir / "objectives", root, ".md", skipped, "objective"),
+        projects=site_files(content_dir / "projects", root, ".md", skipped, "project"),
         pages=site_files(content_dir / "pages", root, ".md", skipped),
         teams=teams_file(content_dir, root, skipped),
         assets=site_files(content_dir / "assets", root, None, skipped),

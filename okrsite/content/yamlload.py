@@ -339,6 +339,8 @@ _HINTS = (
     ("did not find expected key", _INDENT),
     ("expected <block end>", _INDENT),
     ("could not find expected ':'", "; a key needs ': ' after it (or quote a text that runs over several lines)"),
+    ("expected ',' or '}'", "; in { … } a comma separates the fields and a '}' closes them: a text that holds ': ' "
+                            "or ', ' needs quotes there (note: \"Done: finally\")"),
 )
 
 

@@ -113,6 +113,9 @@ def _teams(doc: Document | None, used: dict[str, list[tuple[str, s.Cursor]]],
                 for _, where in places:
                     where.warning(f"'team': the team's name makes its id, and {problem}; list the team in teams.yaml "
                                   "with another id")
+            if hint := _several_teams(name, used):
+                for _, where in places:
+                    where.warning(f"'team': '{name}' is one team{hint}")
         return {s.slugify(name): Team(id=s.slugify(name), name=name) for name in sorted(used)}
     cursor = s.Cursor(doc.positions, diagnostics)
     entries = s.list_of(s.mapping(TEAM, "a team"), at_most=MAX_TEAMS)
@@ -133,7 +136,8 @@ def _teams(doc: Document | None, used: dict[str, list[tuple[str, s.Cursor]]],
     for name, places in sorted(used.items()):
         if name not in by_id:
             for _, where in places:
-                where.error(f"unknown team '{name}': not listed in {doc.path}{s.suggest(name, by_id)}")
+                hint = _several_teams(name, by_id) or s.suggest(name, by_id)
+                where.error(f"unknown team '{name}': not listed in {doc.path}{hint}")
     children: dict[str, list[str]] = {}
     for team_id, item in by_id.items():
         if item.values["parent"]:
@@ -141,6 +145,15 @@ def _teams(doc: Document | None, used: dict[str, list[tuple[str, s.Cursor]]],
     return {team_id: construct(Team, item.values, name=item.values["name"] or team_id,
                                children=tuple(children.get(team_id, ())))
             for team_id, item in by_id.items()}
+
+
+def _several_teams(name: str, known: Mapping[str, Any]) -> str:
+    """A hint for a team written `platform, engineering`: each part a known team, the author meant
+    a list (YAML reads a comma outside [ … ] as part of the text)."""
+    parts = [part.strip() for part in name.split(",")]
+    if len(parts) < 2 or not all(part in known for part in parts):
+        return ""
+    return f": for several teams, write a list: [{', '.join(parts)}]"
 
 
 def _team_id(value: str | None, has_file: bool) -> str | None:

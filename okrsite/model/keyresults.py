@@ -21,6 +21,9 @@ from okrsite.model.history import KrHistory
 from okrsite.model.periods import Period
 from okrsite.model.site import CheckIn, Forecast, KeyResult, Reading
 
+# The check-in fields only some types read: given on another type, they are ignored with a warning.
+_CHECKIN_READERS = {"value": ("metric", "maintain"), "zone": ("zones",)}
+
 # Fields that mean nothing on a type: given anyway, they are ignored with a warning.
 _MISPLACED = {
     "metric": ("done", "milestones", "floor", "ceiling", "zones", "zone"),
@@ -55,6 +58,7 @@ def key_results(item_id: str, entries: tuple[dict[str, Any], ...], cursor: s.Cur
         seen.add(kr_id)
         if not _valid(kr, here) or not (clean or s.is_valid(kr)):  # problems already reported
             continue
+        _check_dates(kr, here, pace.period)
         results.append(_scored(kr, kr_id, item_id, pace, config, histories.get(kr_id, KrHistory())))
     return results
 
@@ -95,10 +99,50 @@ def _valid(kr: dict[str, Any], here: s.Cursor) -> bool:
     elif kind == "zones" and kr["zones"] is None:
         here.error("a zones key result needs 'zones: {commit, target, stretch}' saying what each zone means")
         return False
-    if kind != "zones" and any(c["zone"] is not None for c in _entries(kr["checkins"])):
-        here.diagnostics.warning(here.positions.at((*here.key_path, "checkins")),
-                                 f"check-ins with a 'zone' are read only on a zones key result, not a {kind} one")
+    for name, readers in _CHECKIN_READERS.items():
+        if kind not in readers and any(c[name] is not None for c in _entries(kr["checkins"])):
+            here.diagnostics.warning(here.positions.at((*here.key_path, "checkins")),
+                                     f"check-ins with a '{name}' are read only on a {' or '.join(readers)} key "
+                                     f"result, not a {kind} one")
     return True
+
+
+def _check_dates(kr: dict[str, Any], here: s.Cursor, period: Period) -> None:
+    """Warnings for what is valid but almost surely a slip: a check-in or a drop dated before the
+    period starts (2025-05-14 for 2026-05-14 is taken as written: it sorts before the period's
+    check-ins, so any of them hides its value), and a check-in written twice. Dates after the
+    period's end or after as_of are not warned of: a final reading after the quarter, and a report
+    as of a past date, are what they say (spec, "Numbers")."""
+    seen: dict[tuple[dt.date, str, Any], int] = {}
+    checkins = here.child("checkins")
+    for index, checkin in enumerate(_entries(kr["checkins"])):
+        day = checkin["date"]
+        if problem := before_period(day, period):
+            checkins.child(index).child("date").warning(f"check-in dated {day.isoformat()}, {problem}")
+        reading = next(((day, name, checkin[name]) for name in ("value", "zone") if checkin[name] is not None), None)
+        if reading is not None and (first := seen.setdefault(reading, index)) != index:
+            where = here.positions.at((*checkins.key_path, first))
+            checkins.child(index).warning(f"duplicate check-in: {day.isoformat()} with {reading[1]} {reading[2]} "
+                                          f"(also at {where.path}:{where.line}:{where.col})")
+    dropped = kr["dropped"]
+    if dropped and dropped["date"] is not None and (problem := before_period(dropped["date"], period)):
+        here.child("dropped").child("date").warning(f"dropped on {dropped['date'].isoformat()}, {problem}")
+
+
+def before_period(day: dt.date, period: Period) -> str:
+    """What to say of a date before its period starts ("" for one that is not), with the same day in
+    the period's year when that falls inside it: the year is the part most often mistyped."""
+    if day >= period.start:
+        return ""
+    guesses = []
+    for year in sorted({period.start.year, period.end.year}):
+        try:
+            guesses.append(day.replace(year=year))
+        except ValueError:  # 29 February
+            pass
+    guess = next((g for g in guesses if period.contains(g)), None)
+    mean = f": did you mean {guess.isoformat()}?" if guess else ""
+    return f"before its period {period.id} starts on {period.start.isoformat()}{mean}"
 
 
 def _entries(value: Any) -> tuple[dict[str, Any], ...]:

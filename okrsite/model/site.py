@@ -50,7 +50,7 @@ class Reading:
 
 @dataclass(frozen=True, kw_only=True)
 class Dropped:
-    reason: str = option(s.text, MISSING, "why it was dropped", "text", required=True)
+    reason: str = option(s.filled("say why it was dropped"), MISSING, "why it was dropped", "text", required=True)
     date: dt.date | None = option(s.date, None, "when", "date")
 
 

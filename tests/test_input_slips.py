@@ -1,0 +1,257 @@
+"""Typical slips in hand-written content: each is reported at its line, with what to write
+instead, or warned of where the content is valid but almost surely not what was meant (a file
+that is never read, a check-in dated a year early, a value a KR type ignores).
+
+Each test asserts the exact lines a user sees, as `okrsite build` and `okrsite check` print them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from okrsite.build.builder import BuildOptions, Builder
+from okrsite.commands.cli import main
+from okrsite.content.config import load_config
+from okrsite.diagnostics import BuildFailed, Diagnostics
+from tests.conftest import write
+
+CONFIG = """
+title: Test OKRs
+as_of: 2026-05-14
+charts: {enabled: false}
+"""
+
+OBJ = "content/objectives/grow.md"
+
+
+def problems(root: Path, files: dict[str, str]) -> list[str]:
+    """The diagnostics of loading a site of these files, one line each, as the command line prints them
+    (load problems only: the check rules' findings are left out)."""
+    write(root, "okrsite.yaml", CONFIG)
+    for rel, text in files.items():
+        write(root, rel, text)
+    diagnostics = Diagnostics()
+    try:
+        Builder(BuildOptions(root / "okrsite.yaml")).load(diagnostics, rules=())
+    except BuildFailed as failed:
+        return [str(d) for d in failed.diagnostics]
+    return [str(d) for d in diagnostics.sorted()]
+
+
+def objective(key_results: str) -> str:
+    """An objective of 2026-Q2 (from 2026-04-01) with these key results (YAML, indented by 2)."""
+    return f"---\ntitle: Grow\nperiod: 2026-Q2\nkey_results:\n{key_results}---\n"
+
+
+# ---------- files that are not read ----------
+
+def test_a_file_under_objectives_or_projects_not_named_md_is_not_read_with_a_warning(tmp_path: Path) -> None:
+    grow = objective("  - {title: Views, start: 1, target: 2}\n")
+    files = {f"content/objectives/{name}": grow for name in ("x.MD", "y.markdown", "z.md.txt", "q2/notes on it.txt")}
+    files["content/objectives/w.yaml"] = "title: Grow\n"
+    files["content/projects/blog.Md"] = "---\ntitle: Blog\n---\n"
+    files["content/objectives/grow.md"] = grow
+    for ignored in ("README", "README.txt", "board.png", ".gitkeep", "grow.md~", "LICENSE"):
+        files[f"content/objectives/{ignored}"] = "x\n"
+    assert problems(tmp_path, files) == [
+        "content/objectives/q2/notes on it.txt:1:1: warning: not read: objective files end in .md (rename it to "
+        "notes on it.md)",
+        "content/objectives/w.yaml:1:1: warning: not read: objective files end in .md (its fields go in the front "
+        "matter of a Markdown file, between '---' lines: w.md)",
+        "content/objectives/x.MD:1:1: warning: not read: objective files end in .md (rename it to x.md)",
+        "content/objectives/y.markdown:1:1: warning: not read: objective files end in .md (rename it to y.md)",
+        "content/objectives/z.md.txt:1:1: warning: not read: objective files end in .md (rename it to z.md)",
+        "content/projects/blog.Md:1:1: warning: not read: project files end in .md (rename it to blog.md)",
+    ]
+
+
+# ---------- dates and check-ins ----------
+
+def test_a_checkin_before_its_period_starts_is_warned_of_with_the_date_it_likely_meant(tmp_path: Path) -> None:
+    """A year typo is taken as written and buried in the history; one after the period's end (a final
+    reading) or after as_of (a report as of a past date) is what it says, and not warned of."""
+    assert problems(tmp_path, {OBJ: objective(
+        "  - id: views\n"
+        "    title: Views\n"
+        "    start: 1\n"
+        "    target: 100\n"
+        "    checkins:\n"
+        "      - {date: 2025-05-14, value: 30}\n"
+        "      - date: 2026-03-20\n"
+        "        note: Kick-off\n"
+        "      - {date: 2026-05-20, value: 40}\n"
+        "      - {date: 2026-07-03, value: 50}\n")}) == [
+        "content/objectives/grow.md:10:16: warning: check-in dated 2025-05-14, before its period 2026-Q2 starts on "
+        "2026-04-01: did you mean 2026-05-14?",
+        "content/objectives/grow.md:11:15: warning: check-in dated 2026-03-20, before its period 2026-Q2 starts on "
+        "2026-04-01",
+    ]
+
+
+def test_the_same_checkin_twice_is_warned_of_at_the_second(tmp_path: Path) -> None:
+    """Same date and value (or zone); on one date with another value the later one wins (spec), no warning."""
+    assert problems(tmp_path, {OBJ: objective(
+        "  - id: views\n"
+        "    title: Views\n"
+        "    start: 1\n"
+        "    target: 100\n"
+        "    checkins:\n"
+        "      - {date: 2026-05-02, value: 12}\n"
+        "      - {date: 2026-05-02, value: 14, note: corrected}\n"
+        "      - {date: 2026-05-02, value: 12, note: copied}\n"
+        "  - id: comms\n"
+        "    title: Comms\n"
+        "    type: zones\n"
+        "    zones: {commit: a, target: b, stretch: c}\n"
+        "    checkins:\n"
+        "      - {date: 2026-05-02, zone: commit}\n"
+        "      - {date: 2026-05-02, zone: commit}\n")}) == [
+        "content/objectives/grow.md:12:9: warning: duplicate check-in: 2026-05-02 with value 12 (also at "
+        "content/objectives/grow.md:10:9)",
+        "content/objectives/grow.md:19:9: warning: duplicate check-in: 2026-05-02 with zone commit (also at "
+        "content/objectives/grow.md:18:9)",
+    ]
+
+
+@pytest.mark.parametrize("kind, fields", [
+    ("zones", "    zones: {commit: a, target: b, stretch: c}\n"),
+    ("boolean", "    done: false\n"),
+    ("milestones", "    milestones: [{title: Draft, done: true}]\n"),
+])
+def test_a_checkin_value_on_a_kr_type_that_reads_none_is_warned_of(tmp_path: Path, kind: str, fields: str) -> None:
+    assert problems(tmp_path, {OBJ: objective(
+        f"  - title: Comms\n    type: {kind}\n{fields}    checkins:\n      - {{date: 2026-05-02, value: 3}}\n")}) == [
+        f"content/objectives/grow.md:9:7: warning: check-ins with a 'value' are read only on a metric or maintain key "
+        f"result, not a {kind} one",
+    ]
+
+
+def test_a_blank_drop_reason_is_an_error_and_a_drop_before_the_period_a_warning(tmp_path: Path) -> None:
+    assert problems(tmp_path, {OBJ: objective(
+        "  - {title: A, start: 1, target: 2, dropped: {reason: '  '}}\n"
+        "  - {title: B, start: 1, target: 2, dropped: {reason: Merged, date: 2025-05-02}}\n")}) == [
+        "content/objectives/grow.md:5:55: error: 'reason': expected text, got a blank one: say why it was dropped",
+        "content/objectives/grow.md:6:69: warning: dropped on 2025-05-02, before its period 2026-Q2 starts on "
+        "2026-04-01: did you mean 2026-05-02?",
+    ]
+
+
+# ---------- commas in { … } ----------
+
+def test_a_comma_in_a_flow_mapping_gets_a_hint_for_a_number_or_a_text(tmp_path: Path) -> None:
+    assert problems(tmp_path, {OBJ: objective(
+        "  - id: views\n"
+        "    title: Views\n"
+        "    start: 1\n"
+        "    target: 100\n"
+        "    checkins:\n"
+        "      - {date: 2026-05-01, value: 12,5}\n"
+        "      - {date: 2026-05-02, value: 1,250}\n"
+        "      - {date: 2026-05-03, note: Done, finally, value: 3}\n"
+        "      - date: 2026-05-04\n"
+        "        value: 12\n"
+        "        5:\n")}) == [
+        "content/objectives/grow.md:10:38: error: unknown field '5' in a check-in: in { … } a comma separates "
+        "fields: write a number with a dot and no thousands separator (12.5, 1200)",
+        "content/objectives/grow.md:11:37: error: unknown field '250' in a check-in: in { … } a comma separates "
+        "fields: write a number with a dot and no thousands separator (12.5, 1200)",
+        "content/objectives/grow.md:12:40: error: unknown field 'finally' in a check-in: in { … } a comma "
+        "separates fields: quote a text that holds one (note: \"Done, finally\")",
+        "content/objectives/grow.md:15:9: error: unknown field '5' in a check-in",  # not in { … }: no guess
+    ]
+
+
+def test_a_colon_in_a_flow_mapping_text_gets_a_hint_to_quote_it(tmp_path: Path) -> None:
+    assert problems(tmp_path, {OBJ: objective(
+        "  - id: views\n"
+        "    title: Views\n"
+        "    start: 1\n"
+        "    target: 100\n"
+        "    checkins:\n"
+        "      - {date: 2026-05-01, note: Done: finally}\n")}) == [
+        "content/objectives/grow.md:10:9: error: invalid YAML: did not find expected ',' or '}' at line 10, "
+        "column 38 (while parsing a flow mapping that starts here); in { … } a comma separates the fields and a '}' "
+        "closes them: a text that holds ': ' or ', ' needs quotes there (note: \"Done: finally\")",
+    ]
+
+
+def test_teams_written_with_a_comma_get_the_list_to_write(tmp_path: Path) -> None:
+    shared = "---\ntitle: Shared\nperiod: 2026-Q2\nteam: platform, engineering\n---\n"
+    own = "---\ntitle: Own\nperiod: 2026-Q2\nteam: [platform, engineering]\n---\n"
+    found = problems(tmp_path, {OBJ: shared, "content/objectives/own.md": own})
+    assert [line for line in found if "draft" not in line and "no key results" not in line] == [
+        "content/objectives/grow.md:4:7: warning: 'team': 'platform, engineering' is one team: for several teams, "
+        "write a list: [platform, engineering]",
+    ]
+    found = problems(tmp_path, {"content/teams.yaml": "- id: platform\n- id: engineering\n"})
+    assert "content/objectives/grow.md:4:7: error: unknown team 'platform, engineering': not listed in " \
+           "content/teams.yaml: for several teams, write a list: [platform, engineering]" in found
+
+
+def test_a_team_name_with_a_comma_whose_parts_are_no_teams_is_one_team(tmp_path: Path) -> None:
+    team = "---\ntitle: Ops\nperiod: 2026-Q2\nteam: Sales, Marketing & Ops\nkey_results: [{title: A, done: true, " \
+           "type: boolean}]\n---\n"
+    assert problems(tmp_path, {OBJ: team}) == []
+
+
+# ---------- units typed into numbers ----------
+
+def test_a_unit_typed_into_a_number_gets_what_to_write(tmp_path: Path) -> None:
+    assert problems(tmp_path, {OBJ: objective(
+        "  - title: Views\n"
+        "    start: 1200\n"
+        "    target: 2500 views\n"
+        "    checkins:\n"
+        "      - {date: 2026-05-01, value: 45%, confidence: 45 %}\n"),
+        "content/projects/blog.md": "---\ntitle: Blog\nbudget: {planned: $12000, currency: USD}\n---\n"}) == [
+        "content/objectives/grow.md:7:13: error: 'target': expected a number, got the text '2500 views': write the "
+        "number alone (2500); the unit goes in `unit:`",
+        "content/objectives/grow.md:9:35: error: 'value': expected a number, got the text '45%': write the number "
+        "alone (45); the unit goes in `unit:`",
+        "content/objectives/grow.md:9:52: error: 'confidence': expected a number, got the text '45 %': write 0.45 "
+        "for 45%",
+        "content/projects/blog.md:3:19: error: 'planned': expected a number, got the text '$12000': write the number "
+        "alone (12000); the currency goes in the budget's `currency:`",
+    ]
+
+
+# ---------- language ----------
+
+@pytest.mark.parametrize("tag, code", [("de-DE", "de"), ("de_CH", "de"), ("EN-gb", "en"), ('"no"', "nb"), ("fr", "fr")])
+def test_a_bcp_47_tag_of_a_theme_language_is_read_as_that_language(tmp_path: Path, tag: str, code: str) -> None:
+    write(tmp_path, "okrsite.yaml", f"title: T\nlanguage: {tag}\n")
+    diagnostics = Diagnostics()
+    config = load_config(tmp_path / "okrsite.yaml", diagnostics)
+    assert diagnostics.items == [] and config is not None and config.language == code
+
+
+def test_a_tag_of_another_language_is_still_an_error(tmp_path: Path) -> None:
+    write(tmp_path, "okrsite.yaml", "title: T\nlanguage: pt-BR\n")
+    diagnostics = Diagnostics()
+    assert load_config(tmp_path / "okrsite.yaml", diagnostics) is None
+    assert [str(d) for d in diagnostics.items] == [
+        "okrsite.yaml:2:11: error: 'language': expected one of de, en, es, fr, nb; got 'pt-BR'"]
+
+
+def test_a_site_in_de_de_is_built_in_german(tmp_path: Path, capsys) -> None:
+    write(tmp_path, "okrsite.yaml", CONFIG + "language: de-DE\n")
+    write(tmp_path, OBJ, objective("  - {title: Views, start: 0, target: 2000.5, current: 1200.5}\n"))
+    assert main(["build", "--quiet", "--config", str(tmp_path / "okrsite.yaml")]) == 0
+    page = (tmp_path / "output/objectives/grow/index.html").read_text(encoding="utf-8")
+    assert '<html lang="de"' in page and "1.200,5" in page and "Mai" in page
+
+
+# ---------- okrsite checkin ----------
+
+def test_checkin_warns_of_a_date_before_the_period_and_of_a_checkin_the_kr_has(tmp_path: Path, capsys) -> None:
+    problems(tmp_path, {OBJ: objective("  - id: views\n    title: Views\n    start: 1\n    target: 100\n"
+                                       "    checkins:\n      - {date: 2026-05-01, value: 30}\n")})
+    config = str(tmp_path / "okrsite.yaml")
+    assert main(["checkin", "grow/views", "30", "--date", "2026-05-01", "--config", config]) == 0
+    assert capsys.readouterr().err == ("okrsite: warning: views had a check-in on 2026-05-01 with value 30 already: "
+                                       "the file has it twice now\n")
+    assert main(["checkin", "grow/views", "31", "--date", "2025-05-02", "--config", config]) == 0
+    assert capsys.readouterr().err == ("okrsite: warning: the check-in is dated before its period 2026-Q2 starts "
+                                       "on 2026-04-01: did you mean 2026-05-02?\n")
