@@ -255,3 +255,16 @@ def test_checkin_warns_of_a_date_before_the_period_and_of_a_checkin_the_kr_has(t
     assert main(["checkin", "grow/views", "31", "--date", "2025-05-02", "--config", config]) == 0
     assert capsys.readouterr().err == ("okrsite: warning: the check-in is dated before its period 2026-Q2 starts "
                                        "on 2026-04-01: did you mean 2026-05-02?\n")
+
+
+@pytest.mark.parametrize("fields, meant", [
+    ("floor: 99.9, current: 99.95", "with 'floor', did you mean 'type: maintain'?"),
+    ("zone: commit", "with 'zone', did you mean 'type: zones'?"),
+    ("done: true", "with 'done', did you mean 'type: boolean'?"),
+])
+def test_a_key_result_without_its_type_is_told_which_type_its_fields_belong_to(tmp_path: Path, fields: str,
+                                                                                 meant: str) -> None:
+    """`floor: 99` without `type: maintain` read as a metric key result missing its start and target."""
+    found = problems(tmp_path, {OBJ: objective(f"  - {{title: Uptime, {fields}}}\n")})
+    assert found[:2] == [f"content/objectives/grow.md:5:5: error: missing required field '{name}' in a metric key "
+                         f"result; {meant}" for name in ("start", "target")]

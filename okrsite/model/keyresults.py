@@ -21,6 +21,11 @@ from okrsite.model.history import KrHistory
 from okrsite.model.periods import Period
 from okrsite.model.site import CheckIn, Forecast, KeyResult, Reading
 
+# Fields only one other type reads: given on a metric key result without start and target, the type
+# was most likely left out.
+_TYPE_OF_FIELD = {"floor": "maintain", "ceiling": "maintain", "zones": "zones", "zone": "zones",
+                  "milestones": "milestones", "done": "boolean"}
+
 # The check-in fields only some types read: given on another type, they are ignored with a warning.
 _CHECKIN_READERS = {"value": ("metric", "maintain"), "zone": ("zones",)}
 
@@ -74,8 +79,10 @@ def _valid(kr: dict[str, Any], here: s.Cursor) -> bool:
                                      f"'{name}' is ignored on a {kind} key result")
     if kind == "metric":
         missing = [n for n in ("start", "target") if kr[n] is None]
+        meant = next((f"; with '{name}', did you mean 'type: {other}'?" for name, other in _TYPE_OF_FIELD.items()
+                      if kr[name] not in (None, ())), "")  # `floor: 99` without its type
         for name in missing:
-            here.error(f"missing required field '{name}' in a metric key result")
+            here.error(f"missing required field '{name}' in a metric key result{meant}")
         if missing or kr["start"] is s.INVALID or kr["target"] is s.INVALID:
             return False
         if kr["start"] == kr["target"]:
