@@ -268,3 +268,13 @@ def test_a_key_result_without_its_type_is_told_which_type_its_fields_belong_to(t
     found = problems(tmp_path, {OBJ: objective(f"  - {{title: Uptime, {fields}}}\n")})
     assert found[:2] == [f"content/objectives/grow.md:5:5: error: missing required field '{name}' in a metric key "
                          f"result; {meant}" for name in ("start", "target")]
+
+
+def test_an_objective_hanging_from_a_dropped_key_result_is_warned_of(tmp_path: Path) -> None:
+    parent = objective("  - {id: arr, title: ARR, start: 1, target: 2, dropped: {reason: Merged into NRR}}\n"
+                       "  - {id: nrr, title: NRR, start: 1, target: 2}\n")
+    child = "---\ntitle: Sell more\nperiod: 2026-Q2\nparent: grow/arr\nkey_results:\n  - {title: Deals, start: 0, target: 5}\n---\n"
+    assert problems(tmp_path, {OBJ: parent, "content/objectives/sell.md": child}) == [
+        "content/objectives/sell.md:4:9: warning: 'parent': key result 'grow/arr' was dropped (Merged into NRR): hang "
+        "the objective from another one, or from the objective itself",
+    ]

@@ -316,6 +316,11 @@ def _parents(objectives: dict[str, _Checked],
             item.values["parent"] = None
         elif kr_id:
             kr_parents[objective_id] = kr_id
+            dropped = next(kr.dropped for kr in key_results[parent_id] if kr.id == kr_id)
+            if dropped is not None:  # it counts in no number: what the objective supports is gone
+                item.cursor.child("parent").warning(
+                    f"'parent': key result '{parent}' was dropped ({dropped.reason}): hang the objective from "
+                    "another one, or from the objective itself")
     in_cycle = report_parent_chains({k: v.values["parent"] and v.values["parent"].partition("/")[0]
                                      for k, v in objectives.items()}, "objective",
                                     {k: v.cursor for k, v in objectives.items()})
