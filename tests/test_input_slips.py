@@ -278,3 +278,19 @@ def test_an_objective_hanging_from_a_dropped_key_result_is_warned_of(tmp_path: P
         "content/objectives/sell.md:4:9: warning: 'parent': key result 'grow/arr' was dropped (Merged into NRR): hang "
         "the objective from another one, or from the objective itself",
     ]
+
+
+def test_a_control_character_is_reported_where_it_stands(tmp_path: Path) -> None:
+    """YAML's reader counts characters: the error stood at the front matter's first line, with
+    "in '<unicode string>', position 72" in its words."""
+    assert problems(tmp_path, {OBJ: objective('  - title: "Bad\x0b one"\n    start: 0\n    target: 1\n')}) == [
+        "content/objectives/grow.md:5:16: error: invalid YAML: the character U+000B cannot be in YAML (a control "
+        "character, as a paste from a spreadsheet can leave): delete it",
+    ]
+
+
+def test_a_tab_that_starts_a_line_is_named(tmp_path: Path) -> None:
+    assert problems(tmp_path, {OBJ: objective("\t- {title: One, start: 0, target: 1}\n")}) == [
+        "content/objectives/grow.md:5:1: error: invalid YAML: found character that cannot start any token; it is a "
+        "tab: YAML indents with spaces only",
+    ]

@@ -376,7 +376,15 @@ def _load(text: str, path: str, line_offset: int, direct: bool,
         line = (mark.line + 1 + line_offset) if mark else 1 + line_offset
         col = (mark.column + 1) if mark else 1
         hint = next((hint for words, hint in _HINTS if words in reason), "")
+        if problem is not None and text[problem.index:problem.index + 1] == "\t" and "tab" not in reason:
+            hint = "; it is a tab: YAML indents with spaces only"
         raise source_error(path, line, col, f"invalid YAML: {reason}{hint}") from None
+    except yaml.reader.ReaderError as exc:  # it counts characters, not lines
+        before = text[:exc.position]
+        line, col = before.count("\n") + 1 + line_offset, exc.position - before.rfind("\n")
+        code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "?")
+        raise source_error(path, line, col, f"invalid YAML: the character U+{code:04X} cannot be in YAML (a control "
+                                            "character, as a paste from a spreadsheet can leave): delete it") from None
     except yaml.YAMLError as exc:
         raise source_error(path, 1 + line_offset, 1, f"invalid YAML: {exc}") from None
     except RecursionError:
