@@ -294,3 +294,11 @@ def test_a_tab_that_starts_a_line_is_named(tmp_path: Path) -> None:
         "content/objectives/grow.md:5:1: error: invalid YAML: found character that cannot start any token; it is a "
         "tab: YAML indents with spaces only",
     ]
+
+
+def test_a_key_yaml_reads_as_true_or_null_is_named_so(tmp_path: Path) -> None:
+    """`on:` is YAML's true: the error said "unknown field 'True' (did you mean 'zone'?)"."""
+    found = problems(tmp_path, {OBJ: objective("  - title: One\n    start: 0\n    target: 1\n    on: 3\n")})
+    assert found == ["content/objectives/grow.md:5:5: error: unknown field true in a key result: YAML reads a key "
+                     "written yes, no, on, off, true, false or null as that value; quote the key ('on': …) if it is "
+                     "a name"]

@@ -380,6 +380,9 @@ def convert(kind: Kind, value: Any, cursor: Cursor) -> Any:
         return INVALID
 
 
+_YAML_WORDS = {True: "true", False: "false", None: "null"}  # a key YAML read as a value, as it wrote it
+
+
 def suggest(word: str, choices: Any) -> str:
     """' (did you mean 'x'?)' for the closest choice, or nothing."""
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
@@ -400,6 +403,11 @@ def check_fields(value: Any, schema: Schema, cursor: Cursor, what: str, entry: s
     for key in value:
         if str(key) not in schema:
             where = cursor.positions.key((*cursor.key_path, str(key)))
+            if isinstance(key, bool) or key is None:  # `on:`, `yes:`, `null:` are YAML's true and null
+                cursor.diagnostics.error(where, f"unknown {entry} {_YAML_WORDS[key]} in {what}: YAML reads a key "
+                                                "written yes, no, on, off, true, false or null as that value; quote "
+                                                "the key ('on': …) if it is a name")
+                continue
             hint = suggest(str(key), schema) or _split_at_comma(value, key, schema, cursor)
             cursor.diagnostics.error(where, f"unknown {entry} '{key}' in {what}{hint}")
     for name, spec in schema.items():
