@@ -388,13 +388,16 @@ def test_a_value_of_the_wrong_kind_or_an_unknown_milestone_is_refused(tmp_path: 
     assert (root / OBJECTIVE).read_bytes() == before
 
 
-def test_a_file_that_would_not_load_is_left_as_it_was(tmp_path: Path, capsys) -> None:
+def test_a_file_with_errors_already_is_left_as_it_was_and_its_errors_are_its_own(tmp_path: Path, capsys) -> None:
+    """The errors are the file's, not the check-in's: the message said the file "would not load with
+    this change", blaming the value."""
     root = site_with(tmp_path, COMMENTED.replace("target: 4", "target: 10"))  # target == start: an error
     before = (root / OBJECTIVE).read_bytes()
     assert checkin(root, "seo/page-views", "1900", "--date", "2026-02-14") == 1
     err = capsys.readouterr().err
     assert "content/objectives/seo.md:22:13: error: 'target' equals 'start' (10)" in err
-    assert "okrsite: error: content/objectives/seo.md would not load with this change; the file was left as it was" in err
+    assert "okrsite: error: content/objectives/seo.md has errors already: fix them first; the file was left as it was" \
+        in err
     assert (root / OBJECTIVE).read_bytes() == before
 
 

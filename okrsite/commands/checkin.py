@@ -154,7 +154,7 @@ def add_checkin(config: SiteConfig, request: Request) -> tuple[list[str], list[s
         raise Refused(f"cannot edit {label}: {exc}; the file was left as it was") from None
     if edits:
         new = front.apply(edits)
-        _recheck(config, documents, path, label, new, expected)
+        _recheck(config, documents, path, doc, new, expected)
         _replace(path, raw, new)
     return said, _dating(config, doc, request, kr) if request.adds_checkin else []
 
@@ -293,10 +293,12 @@ def _details(request: Request, kr: dict[str, Any]) -> str:
     return f" ({', '.join(parts)})"
 
 
-def _recheck(config: SiteConfig, documents: DocumentCache, path: Path, label: str, new: bytes,
+def _recheck(config: SiteConfig, documents: DocumentCache, path: Path, old: Document, new: bytes,
              expected: Any) -> None:
     """The edited text must parse to the intended data and the site must load with it (no
-    error in this file); the rest of the site is read as a build reads it."""
+    error in this file); the rest of the site is read as a build reads it. Errors the file had
+    before the change are said to be its own, not the change's."""
+    label = old.path
     try:
         doc, problems = parse_markdown_document(new, label)
     except SourceError as exc:
@@ -310,8 +312,20 @@ def _recheck(config: SiteConfig, documents: DocumentCache, path: Path, label: st
         Builder(BuildOptions(config.path, as_of=config.as_of), documents=documents).load(diagnostics)
     except BuildFailed as failed:
         mine = tuple(d for d in failed.diagnostics if d.path == label and d.severity == "error")
+        if mine and {d.message for d in mine} <= _errors_of(config, documents, path, old):
+            raise Refused(f"{label} has errors already: fix them first; the file was left as it was", mine) from None
         if mine:
             raise Refused(f"{label} would not load with this change; the file was left as it was", mine) from None
+
+
+def _errors_of(config: SiteConfig, documents: DocumentCache, path: Path, doc: Document) -> set[str]:
+    """The messages of the errors the site gives `doc`, the file as it stands."""
+    documents.substitute(path, doc.path, doc)
+    try:
+        Builder(BuildOptions(config.path, as_of=config.as_of), documents=documents).load(Diagnostics())
+    except BuildFailed as failed:
+        return {d.message for d in failed.diagnostics if d.path == doc.path and d.severity == "error"}
+    return set()
 
 
 def _replace(path: Path, before: bytes, data: bytes) -> None:
