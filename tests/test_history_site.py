@@ -82,6 +82,20 @@ def test_an_uncommitted_edit_counts_as_of_the_report_date(tmp_path: Path) -> Non
     assert "commit uncommitted" not in (root / "output/feed.xml").read_text()
 
 
+def test_an_uncommitted_edit_of_a_file_changed_after_the_report_date_reveals_nothing_of_that_change(
+        tmp_path: Path) -> None:
+    """The work tree's text holds the commits after as_of: a title edited there made the value of
+    2 March a point of 15 February (and `okrsite diff` a move to it)."""
+    root = site(init(tmp_path / "repo"))
+    ids = weekly(root, [("2026-01-05", 100, 200, "Ana"), ("2026-03-02", 190, 200, "Ana")])  # after as_of
+    write(root, "content/objectives/grow.md", OBJECTIVE.replace("title: Grow", "title: Grow more").format(
+        current=190, target=200))
+    build(BuildOptions(root / "okrsite.yaml", jobs=1))
+    kr = kr_json(root)
+    assert [(h["date"], h["value"], h["source"]) for h in kr["history"]] == [("2026-01-05", 100, f"git:{ids[0]}")]
+    assert kr["current"] == 100
+
+
 def test_a_target_lowered_after_the_period_started_is_an_eased_target(tmp_path: Path) -> None:
     root = site(init(tmp_path / "repo"))
     ids = weekly(root, [("2025-12-20", 100, 220, "Ana"), ("2025-12-28", 100, 210, "Ana"),  # before the period

@@ -16,7 +16,8 @@ Choices (see README, "History from git"):
 - Renames inside the objectives folder are followed (git's rename detection, one pass for
   all files); a file deleted and added again starts a new history.
 - Commits dated (committer date, in the committer's time zone) after `as_of` are left out;
-  the work tree's text, where it differs from HEAD, is the last version, dated `as_of`.
+  the work tree's text, where it differs from HEAD, is the last version, dated `as_of`, unless
+  the file changed in a commit after `as_of` (its text then holds values not known yet).
 - A shallow clone gives the commits it has, and says so once (`partial`).
 - A version whose front matter does not parse is left out.
 """
@@ -85,6 +86,7 @@ class KeptHistory:
     key: tuple[Any, ...] = ()  # HEAD, the folder, shallow, as_of, the site: what `committed` holds for
     committed: dict[str, tuple[Version, ...]] = field(default_factory=dict)  # by label
     at_head: dict[str, str] = field(default_factory=dict)  # blob id at HEAD, by path from the top
+    later: frozenset[str] = frozenset()  # paths changed in a commit after as_of
     texts: dict[str, tuple[tuple[int, int], _Text]] = field(default_factory=dict)  # by path from the top
 
 
@@ -116,25 +118,25 @@ def read_history(config: SiteConfig, known: Mapping[str, Any] | None = None,
                            known or {}, kept)
     key = (head, spec, cut, config.as_of, str(config.root))
     if kept.key == key:
-        at_head = kept.at_head
+        at_head, later = kept.at_head, kept.later
     else:
         cached = read_cache(config.cache_dir / HISTORY_FILE, _CACHE_FORMAT)
         try:
             try:
-                files, at_head = _committed(config, top, spec, head, cut,
-                                            cached if isinstance(cached, dict) else {}, work_tree)
+                files, at_head, later = _committed(config, top, spec, head, cut,
+                                                   cached if isinstance(cached, dict) else {}, work_tree)
             except (ValueError, TypeError, KeyError, IndexError):  # a damaged cache: read everything again
-                files, at_head = _committed(config, top, spec, head, cut, {}, work_tree)
+                files, at_head, later = _committed(config, top, spec, head, cut, {}, work_tree)
         except GitError as exc:
             kept.key = ()
             return History({}, shallow, f"git history not read: {exc}")
-        kept.key, kept.at_head = key, at_head
+        kept.key, kept.at_head, kept.later = key, at_head, later
         kept.committed = {label: tuple(versions) for label, versions in files.items()}
     # A file without uncommitted changes keeps its tuple of versions from one read to the next (the
     # preview's): the model knows it by that, and works out its KRs' history once (model.remembered).
     versions_of = dict(kept.committed)
     for path, version in work_tree.items():
-        if version.blob != at_head.get(path):
+        if version.blob != at_head.get(path) and path not in later:
             meta = version.meta if version.meta is not _UNKNOWN else _parse(version.data)
             if meta is not None:
                 label = _label(config, top / path)
@@ -185,14 +187,15 @@ def _work_tree(top: Path, objectives: Iterable[Path], known: Mapping[str, Any],
 
 
 def _committed(config: SiteConfig, top: Path, spec: str, head: str, cut: frozenset[str], cached: dict[str, Any],
-               work_tree: dict[str, _Text]) -> tuple[dict[str, list[Version]], dict[str, str]]:
-    """The committed versions of each objective file at HEAD, and each file's blob id at HEAD;
+               work_tree: dict[str, _Text]) -> tuple[dict[str, list[Version]], dict[str, str], frozenset[str]]:
+    """The committed versions of each objective file at HEAD, each file's blob id at HEAD, and the
+    files changed after as_of;
     the cache brought up to date. The cache holds what is kept of every version, those at HEAD
     too: a build that finds them there decodes no front matter of the work tree's (a version
     not cached yet that is the work tree's takes the build's own parse)."""
     edge = " ".join(sorted(cut))  # a shallow clone's edge: the cache holds the log down to it
     commits, metas, changed = _commits(top, spec, head, edge, cached)
-    lines, at_head = _replay(commits, config.as_of)
+    lines, at_head, later = _replay(commits, config.as_of)
     needed = sorted({blob for versions in lines.values() for _, blob in versions})
     texts = {version.blob: version for path, version in work_tree.items()
              if at_head.get(path) == version.blob and version.blob not in metas}
@@ -218,7 +221,7 @@ def _committed(config: SiteConfig, top: Path, spec: str, head: str, cut: frozens
             Version(commits[index][0][:SHORT_HASH], dt.date.fromisoformat(commits[index][1][:10]), commits[index][2],
                     meta, commits[index][0] in cut) for index, blob in versions
             if (meta := kept[blob] if blob in kept else load_meta(metas[blob]) if metas[blob] else None) is not None]
-    return files, at_head
+    return files, at_head, later
 
 
 def _shallow_ends(top: Path) -> frozenset[str]:
@@ -301,10 +304,11 @@ def _log(top: Path, revisions: str, spec: str) -> list[Commit]:
     return commits
 
 
-def _replay(commits: list[Commit], as_of: dt.date) -> tuple[dict[str, list[tuple[int, str]]], dict[str, str]]:
+def _replay(commits: list[Commit],
+            as_of: dt.date) -> tuple[dict[str, list[tuple[int, str]]], dict[str, str], frozenset[str]]:
     """Follow each file through adds, changes, renames and deletions, oldest first: for each
-    objective file at HEAD, the (commit index, blob id) of its versions known on `as_of`; and
-    each file's blob id at HEAD."""
+    objective file at HEAD, the (commit index, blob id) of its versions known on `as_of`; each
+    file's blob id at HEAD; and the files whose text at HEAD is not known on `as_of`."""
     known_by = as_of.isoformat()
     lines: dict[str, list[tuple[int, str]]] = {}
     at_head: dict[str, str] = {}
@@ -321,7 +325,8 @@ def _replay(commits: list[Commit], as_of: dt.date) -> tuple[dict[str, list[tuple
                 versions.append((index, blob))
             lines[new] = versions
             at_head[new] = blob
-    return {path: versions for path, versions in lines.items() if versions}, at_head
+    later = frozenset(path for path, blob in at_head.items() if not lines.get(path) or lines[path][-1][1] != blob)
+    return {path: versions for path, versions in lines.items() if versions}, at_head, later
 
 
 def _parse(data: bytes) -> Any:
