@@ -62,8 +62,15 @@ def test_a_draft_has_null_numbers_in_okrs_json_and_says_so_on_its_page(tmp_path:
 def test_a_rollup_of_drafts_only_is_a_draft_too(tmp_path: Path) -> None:
     root = site_with(tmp_path, {"top": "---\ntitle: Top\nperiod: 2026-Q1\n---\n",
                                 "child": "---\ntitle: Child\nperiod: 2026-Q1\nparent: top\n---\n"})
-    site = load_ok(root)
-    assert site.objectives["top"].status == site.objectives["child"].status == "draft"
+    site, diagnostics = load(root)
+    assert site is not None and site.objectives["top"].status == site.objectives["child"].status == "draft"
+    # counted apart as a draft, so warned of as one, and its page does not say it has no supporting objective
+    assert sorted(d.message for d in diagnostics.warnings) == [
+        "objective 'child' has no key results yet", "objective 'top' has no key results yet, nor have its supporting "
+                                                    "objectives"]
+    build(BuildOptions(root / "okrsite.yaml", jobs=1))
+    page = (root / "output/objectives/top/index.html").read_text()
+    assert "its supporting objectives have none yet either" in page and "no supporting objective" not in page
 
 
 # --- Kind: committed and aspirational --------------------------------------------------------

@@ -101,8 +101,9 @@ def _dated_checkins(kr: KeyResult, as_of: dt.date) -> list[tuple[int, CheckIn]]:
 @_rule("draft-objective")
 def draft_objective(site: Site) -> Iterator[Finding]:
     for o in site.objectives.values():
-        if not o.counted_krs and not o.children:
-            yield Finding("draft-objective", ("objective", o.id), f"objective '{o.id}' has no key results yet",
+        if o.is_draft:  # also a roll-up whose supporting objectives are all drafts: it has no numbers either
+            nor = ", nor have its supporting objectives" if o.children else ""
+            yield Finding("draft-objective", ("objective", o.id), f"objective '{o.id}' has no key results yet{nor}",
                           o.source, ("key_results",) if o.key_results else ())
 
 
