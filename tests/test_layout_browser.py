@@ -124,3 +124,18 @@ def test_printed_headings_stay_with_what_they_head(page, served, tmp_path, paper
     first = page.locator(".activity__item a").first.text_content().strip()
     pages = _pages_of(page, tmp_path, paper)
     assert _pages_with(pages, "Recent check-ins and updates")[0] in _pages_with(pages, first)
+
+
+@requires_poppler
+def test_a_printed_key_result_keeps_its_head_with_its_chart_and_wastes_no_sheet(page, served, tmp_path) -> None:
+    """Each key result's card was kept whole on paper: half a page each, so a four-KR objective took
+    five sheets, each half empty, the last holding only the page's "Source:" line."""
+    page.goto(served["demo"] + "objectives/reliable-platform/")
+    cards = page.evaluate("""() => [...document.querySelectorAll('article.kr')].filter(kr => kr.querySelector('.chart'))
+        .map(kr => [kr.querySelector('.kr__title').textContent.trim(),
+                    kr.querySelector('.chart__caption').textContent.trim().slice(0, 30)])""")
+    assert len(cards) == 3
+    pages = [printed for printed in _pages_of(page, tmp_path, "A4") if printed]  # pdftotext ends with a form feed
+    assert len(pages) <= 4 and not any("Source:" in printed for printed in pages)
+    for title, caption in cards:  # the card's title is its last place (the overview chart names it too)
+        assert _pages_with(pages, title)[-1] in _pages_with(pages, caption), title
