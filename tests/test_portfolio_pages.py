@@ -309,6 +309,9 @@ def test_the_portfolio_chart_has_a_bubble_per_project_with_both_indices(demo: Pa
     assert "Review: Self-serve dashboard builder (SPI 0.71, CPI 0.97); Columnar cache for aggregate dashboard " \
            "queries (SPI 0.50, CPI 0.43)." in spec.alt
     assert "4 more without both figures" in spec.alt
+    # what is drawn of all the period's projects adds up: 4 drawn, 4 without both figures, 1 finished
+    assert spec.caption.startswith("Each bubble is a running project of Q2 2026 with both figures (4 of its 9 projects)")
+    assert spec.alt.endswith("1 finished project has no lane and is not drawn.") and len(bubbles) == 4
     assert ("Brand refresh for the website and product", "Halt?", "–", "–", "not drawn") in spec.tables[0].rows
 
 

@@ -90,7 +90,8 @@ def _radius(bac: float, largest: float, look: Look) -> float:
 def portfolio_chart(site: Site, period_id: str, look: Look) -> ChartSpec | None:
     """Every project of the period with both indices, as a bubble; None when there is none."""
     period = site.periods[period_id]
-    projects = [p for p in period_projects(site, period_id) if p.lane]
+    every = period_projects(site, period_id)
+    projects = [p for p in every if p.lane]  # running: a finished project has no lane
     drawn = sorted((p for p in projects if p.evm.spi is not None and p.evm.cpi is not None),
                    key=lambda p: (-(p.evm.bac or 0.0), p.id))
     if not drawn:
@@ -122,15 +123,19 @@ def portfolio_chart(site: Site, period_id: str, look: Look) -> ChartSpec | None:
         kind="bubbles", name=chart_name(f"portfolio/{period_id}", look), width=look.layout.width,
         height=look.layout.width if look.layout.stacked else BUBBLES_HEIGHT,
         look=look, data=data,
-        caption=_("Each bubble is a project of %(period)s, sized by its budget: to the right of 1 it is ahead of "
-                  "schedule, above 1 under budget. In the shaded band (SPI or CPI below %(line)s) it needs a review.",
-                  period=period.title, line=number(REVIEW_BELOW)),
+        caption=_("Each bubble is a running project of %(period)s with both figures (%(drawn)s of its %(all)s "
+                  "projects), sized by its budget: to the right of 1 it is ahead of schedule, above 1 under budget. In "
+                  "the shaded band (SPI or CPI below %(line)s) it needs a review.",
+                  period=period.title, drawn=len(drawn), all=len(every), line=number(REVIEW_BELOW)),
         alt=ngettext("Schedule (SPI) against cost (CPI) of the %(num)s project of %(period)s with both figures.",
                      "Schedule (SPI) against cost (CPI) of the %(num)s projects of %(period)s with both figures.",
                      len(drawn), period=period.title) + f" {by_lane}"
             + (" " + ngettext("%(num)s more without both figures (no budget, nothing spent or not started) are not "
                               "drawn.", "%(num)s more without both figures (no budget, nothing spent or not started) "
-                              "are not drawn.", left_out) if left_out else ""),  # English as it always read
+                              "are not drawn.", left_out) if left_out else "")  # English as it always read
+            + (" " + ngettext("%(num)s finished project has no lane and is not drawn.",
+                              "%(num)s finished projects have no lane and are not drawn.", len(every) - len(projects))
+               if len(every) > len(projects) else ""),
         tables=(Table(_("Data of the chart: projects of %(period)s", period=period.title),
                       (_("Project"), _("Lane"), "SPI", "CPI", _("Budget")), rows),),
         source=site.config.relative(site.config.path))
