@@ -251,3 +251,17 @@ def test_recent_activity_says_the_zone_a_check_in_reached(demo: Path) -> None:
     items = text_of(demo / "index.html", "activity__item").found
     (incident,) = [item for item in items if "Customers rate our incident communication" in item]
     assert "Target zone confidence 60%" in incident
+
+
+def test_a_dropped_key_result_is_counted_apart_beside_the_heading(demo: Path) -> None:
+    """"Key results 4" stood over a chart of "the 3 key results": one of the four was dropped."""
+    page = (demo / "objectives/reliable-platform/index.html").read_text()
+    assert '>Key results <span class="count">3</span> <span class="muted">and 1 dropped</span></h2>' in page
+
+
+def test_each_charts_data_button_is_named_by_its_table(demo: Path) -> None:
+    """A screen reader's list of buttons read "Data" four times on an objective page."""
+    for path in ("objectives/reliable-platform/index.html", "projects/columnar-query-cache/index.html"):
+        names = re.findall(r'<summary>Data<span class="visually-hidden">: ([^<]*)</span></summary>',
+                           (demo / path).read_text())
+        assert len(names) > 1 and len(set(names)) == len(names), path

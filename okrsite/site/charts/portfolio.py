@@ -249,7 +249,7 @@ def _burn_table(project: Project, updates: list[Update], keys: list[tuple[str, s
         elapsed = percent(min(1.0, max(0.0, (u.date - project.start).days / days))) if project.start and days else "–"
         rows.append((format_date(u.date), *(_cell(u, key, plans[key] or 1.0, project) for key, *_ in keys), elapsed))
     headers = (_("Date"), *(_(name) for _key, name, *_rest in keys), _("Plan (time elapsed)"))
-    return Table(_("Data of the chart: %(title)s", title=project.title), headers, tuple(rows))
+    return Table(_("Data of the burn chart: %(title)s", title=project.title), headers, tuple(rows))  # the health chart's is "of the chart"
 
 
 def burn_chart(site: Site, project_id: str, look: Look) -> ChartSpec | None:
