@@ -304,7 +304,7 @@ def test_the_portfolio_chart_has_a_bubble_per_project_with_both_indices(demo: Pa
     bubbles = [(b.label.text if b.label else "", b.lane, b.marker, round(b.x, 2), round(b.y, 2))
                for b in spec.data.bubbles]
     assert bubbles[0] == ("Self-serve dashboard builder", "review", "^", 0.71, 0.97)  # largest budget first
-    assert ("Columnar cache for aggregate…", "review", "^", 0.5, 0.43) in bubbles
+    assert ("Columnar cache for aggregate dashboard…", "review", "^", 0.5, 0.43) in bubbles
     assert spec.data.bubbles[0].radius > spec.data.bubbles[-1].radius
     assert "Review: Self-serve dashboard builder (SPI 0.71, CPI 0.97); Columnar cache for aggregate dashboard " \
            "queries (SPI 0.50, CPI 0.43)." in spec.alt

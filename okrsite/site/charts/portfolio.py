@@ -97,7 +97,7 @@ def portfolio_chart(site: Site, period_id: str, look: Look) -> ChartSpec | None:
     if not drawn:
         return None
     largest = max(p.evm.bac or 0.0 for p in drawn)
-    chars = 20 if look.layout.stacked else 32  # a label beside its bubble, in the room the layout has
+    chars = 20 if look.layout.stacked else 42  # a label beside its bubble, in the room the layout has
     top = max(max(p.evm.spi or 0.0, p.evm.cpi or 0.0) for p in drawn) * 1.1
     high = min(AXIS_MAX, max(1.5, math.ceil(top * 4) / 4))  # a quarter above the largest index, 1.5 to 2
     bubbles = tuple(Bubble(min(p.evm.spi or 0.0, high), min(p.evm.cpi or 0.0, high), _radius(p.evm.bac or 0.0, largest, look),
