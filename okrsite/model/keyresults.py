@@ -121,13 +121,16 @@ def _check_dates(kr: dict[str, Any], here: s.Cursor, period: Period) -> None:
     period's end or after as_of are not warned of: a final reading after the quarter, and a report
     as of a past date, are what they say (spec, "Numbers")."""
     seen: dict[tuple[dt.date, str, Any], int] = {}
-    checkins = here.child("checkins")
-    for index, checkin in enumerate(_entries(kr["checkins"])):
+    for index, checkin in enumerate(_entries(kr["checkins"])):  # every check-in of a site: kept lean
         day = checkin["date"]
-        if problem := before_period(day, period):
-            checkins.child(index).child("date").warning(f"check-in dated {day.isoformat()}, {problem}")
-        reading = next(((day, name, checkin[name]) for name in ("value", "zone") if checkin[name] is not None), None)
+        if day < period.start:
+            here.child("checkins").child(index).child("date").warning(
+                f"check-in dated {day.isoformat()}, {before_period(day, period)}")
+        value = checkin["value"]
+        reading = (day, "value", value) if value is not None else \
+            (day, "zone", checkin["zone"]) if checkin["zone"] is not None else None
         if reading is not None and (first := seen.setdefault(reading, index)) != index:
+            checkins = here.child("checkins")
             where = here.positions.at((*checkins.key_path, first))
             checkins.child(index).warning(f"duplicate check-in: {day.isoformat()} with {reading[1]} {reading[2]} "
                                           f"(also at {where.path}:{where.line}:{where.col})")
