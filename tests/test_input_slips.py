@@ -40,6 +40,12 @@ def problems(root: Path, files: dict[str, str]) -> list[str]:
     return [str(d) for d in diagnostics.sorted()]
 
 
+def views(checkins: str) -> str:
+    """The metric key result `views` (1 to 100) with these check-ins (list items indented by 6), and
+    whatever follows them."""
+    return "  - id: views\n    title: Views\n    start: 1\n    target: 100\n    checkins:\n" + checkins
+
+
 def objective(key_results: str) -> str:
     """An objective of 2026-Q2 (from 2026-04-01) with these key results (YAML, indented by 2)."""
     return f"---\ntitle: Grow\nperiod: 2026-Q2\nkey_results:\n{key_results}---\n"
@@ -72,17 +78,12 @@ def test_a_file_under_objectives_or_projects_not_named_md_is_not_read_with_a_war
 def test_a_checkin_before_its_period_starts_is_warned_of_with_the_date_it_likely_meant(tmp_path: Path) -> None:
     """A year typo is taken as written and buried in the history; one after the period's end (a final
     reading) or after as_of (a report as of a past date) is what it says, and not warned of."""
-    assert problems(tmp_path, {OBJ: objective(
-        "  - id: views\n"
-        "    title: Views\n"
-        "    start: 1\n"
-        "    target: 100\n"
-        "    checkins:\n"
+    assert problems(tmp_path, {OBJ: objective(views(
         "      - {date: 2025-05-14, value: 30}\n"
         "      - date: 2026-03-20\n"
         "        note: Kick-off\n"
         "      - {date: 2026-05-20, value: 40}\n"
-        "      - {date: 2026-07-03, value: 50}\n")}) == [
+        "      - {date: 2026-07-03, value: 50}\n"))}) == [
         "content/objectives/grow.md:10:16: warning: check-in dated 2025-05-14, before its period 2026-Q2 starts on "
         "2026-04-01: did you mean 2026-05-14?",
         "content/objectives/grow.md:11:15: warning: check-in dated 2026-03-20, before its period 2026-Q2 starts on "
@@ -92,12 +93,7 @@ def test_a_checkin_before_its_period_starts_is_warned_of_with_the_date_it_likely
 
 def test_the_same_checkin_twice_is_warned_of_at_the_second(tmp_path: Path) -> None:
     """Same date and value (or zone); on one date with another value the later one wins (spec), no warning."""
-    assert problems(tmp_path, {OBJ: objective(
-        "  - id: views\n"
-        "    title: Views\n"
-        "    start: 1\n"
-        "    target: 100\n"
-        "    checkins:\n"
+    assert problems(tmp_path, {OBJ: objective(views(
         "      - {date: 2026-05-02, value: 12}\n"
         "      - {date: 2026-05-02, value: 14, note: corrected}\n"
         "      - {date: 2026-05-02, value: 12, note: copied}\n"
@@ -107,7 +103,7 @@ def test_the_same_checkin_twice_is_warned_of_at_the_second(tmp_path: Path) -> No
         "    zones: {commit: a, target: b, stretch: c}\n"
         "    checkins:\n"
         "      - {date: 2026-05-02, zone: commit}\n"
-        "      - {date: 2026-05-02, zone: commit}\n")}) == [
+        "      - {date: 2026-05-02, zone: commit}\n"))}) == [
         "content/objectives/grow.md:12:9: warning: duplicate check-in: 2026-05-02 with value 12 (also at "
         "content/objectives/grow.md:10:9)",
         "content/objectives/grow.md:19:9: warning: duplicate check-in: 2026-05-02 with zone commit (also at "
@@ -141,18 +137,13 @@ def test_a_blank_drop_reason_is_an_error_and_a_drop_before_the_period_a_warning(
 # ---------- commas in { … } ----------
 
 def test_a_comma_in_a_flow_mapping_gets_a_hint_for_a_number_or_a_text(tmp_path: Path) -> None:
-    assert problems(tmp_path, {OBJ: objective(
-        "  - id: views\n"
-        "    title: Views\n"
-        "    start: 1\n"
-        "    target: 100\n"
-        "    checkins:\n"
+    assert problems(tmp_path, {OBJ: objective(views(
         "      - {date: 2026-05-01, value: 12,5}\n"
         "      - {date: 2026-05-02, value: 1,250}\n"
         "      - {date: 2026-05-03, note: Done, finally, value: 3}\n"
         "      - date: 2026-05-04\n"
         "        value: 12\n"
-        "        5:\n")}) == [
+        "        5:\n"))}) == [
         "content/objectives/grow.md:10:38: error: unknown field '5' in a check-in: in { … } a comma separates "
         "fields: write a number with a dot and no thousands separator (12.5, 1200)",
         "content/objectives/grow.md:11:37: error: unknown field '250' in a check-in: in { … } a comma separates "
@@ -164,13 +155,8 @@ def test_a_comma_in_a_flow_mapping_gets_a_hint_for_a_number_or_a_text(tmp_path: 
 
 
 def test_a_colon_in_a_flow_mapping_text_gets_a_hint_to_quote_it(tmp_path: Path) -> None:
-    assert problems(tmp_path, {OBJ: objective(
-        "  - id: views\n"
-        "    title: Views\n"
-        "    start: 1\n"
-        "    target: 100\n"
-        "    checkins:\n"
-        "      - {date: 2026-05-01, note: Done: finally}\n")}) == [
+    assert problems(tmp_path, {OBJ: objective(views(
+        "      - {date: 2026-05-01, note: Done: finally}\n"))}) == [
         "content/objectives/grow.md:10:9: error: invalid YAML: did not find expected ',' or '}' at line 10, "
         "column 38 (while parsing a flow mapping that starts here); in { … } a comma separates the fields and a '}' "
         "closes them: a text that holds ': ' or ', ' needs quotes there (note: \"Done: finally\")",
