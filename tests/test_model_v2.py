@@ -31,17 +31,18 @@ def kr_of(site: Site, ref: str = "grow/m"):
 
 # --- Drafts -----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("text", [
-    pytest.param("---\ntitle: Grow\nperiod: 2026-Q1\n---\n", id="no-key-results-field"),
-    pytest.param("---\ntitle: Grow\nperiod: 2026-Q1\nkey_results: []\n---\n", id="empty-list"),
+@pytest.mark.parametrize("text, warning", [
+    pytest.param("---\ntitle: Grow\nperiod: 2026-Q1\n---\n", "has no key results yet", id="no-key-results-field"),
+    pytest.param("---\ntitle: Grow\nperiod: 2026-Q1\nkey_results: []\n---\n", "has no key results yet",
+                 id="empty-list"),
     pytest.param(objective("  - {title: A, start: 0, target: 10, dropped: {reason: Moved to Q2}}\n"),
-                 id="every-kr-dropped"),
+                 "has no key result left to count: every one is dropped", id="every-kr-dropped"),
 ])
-def test_a_draft_warns_counts_apart_and_pulls_no_average_down(tmp_path: Path, text: str) -> None:
+def test_a_draft_warns_counts_apart_and_pulls_no_average_down(tmp_path: Path, text: str, warning: str) -> None:
     root = site_with(tmp_path, {"grow": text, "other": objective(metric(8))})
     site, diagnostics = load(root)
     assert site is not None and not diagnostics.errors
-    assert [d.message for d in diagnostics.warnings] == ["objective 'grow' has no key results yet"]
+    assert [d.message for d in diagnostics.warnings] == [f"objective 'grow' {warning}"]
     draft = site.objectives["grow"]
     assert (draft.status, draft.grade, draft.forecast_progress) == ("draft", None, None)
     from okrsite.site.pages import counted, mean_progress
@@ -57,6 +58,17 @@ def test_a_draft_has_null_numbers_in_okrs_json_and_says_so_on_its_page(tmp_path:
     assert {k: data["grow"][k] for k in ("status", "progress", "expected", "grade")} == \
         {"status": "draft", "progress": None, "expected": None, "grade": None}
     assert "No key results yet." in (root / "output/objectives/grow/index.html").read_text()
+
+
+def test_an_objective_whose_key_results_are_all_dropped_builds_and_shows_them_struck_through(tmp_path: Path) -> None:
+    """Its page failed the build ("'ended' is undefined": a draft's page never set it), which
+    `okrsite check` did not catch: the pull request's build and the Pages deploy failed."""
+    root = site_with(tmp_path, {"grow": objective("  - {title: Ship it, start: 0, target: 10, dropped: {reason: "
+                                                  "Descoped}}\n"), "other": objective(metric(8))})
+    build(BuildOptions(root / "okrsite.yaml", jobs=1))
+    page = (root / "output/objectives/grow/index.html").read_text()
+    assert "Every key result is dropped." in page and "No key results yet" not in page
+    assert "kr--dropped" in page and "Descoped" in page
 
 
 def test_a_rollup_of_drafts_only_is_a_draft_too(tmp_path: Path) -> None:

@@ -102,8 +102,10 @@ def _dated_checkins(kr: KeyResult, as_of: dt.date) -> list[tuple[int, CheckIn]]:
 def draft_objective(site: Site) -> Iterator[Finding]:
     for o in site.objectives.values():
         if o.is_draft:  # also a roll-up whose supporting objectives are all drafts: it has no numbers either
-            nor = ", nor have its supporting objectives" if o.children else ""
-            yield Finding("draft-objective", ("objective", o.id), f"objective '{o.id}' has no key results yet{nor}",
+            why = ("has no key result left to count: every one is dropped" if o.key_results else
+                   "has no key results yet, nor have its supporting objectives" if o.children else
+                   "has no key results yet")
+            yield Finding("draft-objective", ("objective", o.id), f"objective '{o.id}' {why}",
                           o.source, ("key_results",) if o.key_results else ())
 
 
