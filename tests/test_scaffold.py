@@ -67,6 +67,24 @@ def test_a_new_site_builds_strictly_without_a_warning(tmp_path: Path, monkeypatc
     assert capsys.readouterr().out.endswith(": no errors\n")
 
 
+@pytest.mark.parametrize("day", ["2026-01-01", "2026-01-05", "2026-03-20", "2026-03-31"])
+def test_a_site_made_on_any_day_of_the_quarter_checks_strictly_without_a_warning(tmp_path: Path, monkeypatch,
+                                                                                   capsys, day: str) -> None:
+    """The project was due on a fixed day (79 of the quarter): from then on a new site's check failed
+    --strict with "project ... is 2 days past its due date"; in the first week its update came before
+    its start."""
+    when = dt.datetime.fromisoformat(f"{day}T12:00:00+00:00")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(when.timestamp())))
+    site = tmp_path / "okrs"
+    assert main(["init", str(site)]) == 0
+    capsys.readouterr()
+    monkeypatch.chdir(site)
+    assert main(["check", "--strict"]) == 0, capsys.readouterr().out
+    values = scaffold.placeholders(dt.date.fromisoformat(day), "main")
+    assert values["project_start"] <= values["checkin_2"] <= day <= values["project_due"] <= "2026-03-31"
+    assert day <= values["due_2"] <= values["due_3"] <= "2026-03-31"  # the milestones not done yet are not overdue
+
+
 def test_the_example_has_one_objective_per_key_result_type_and_a_linked_project(tmp_path: Path) -> None:
     assert main(["init", str(tmp_path)]) == 0
     import json

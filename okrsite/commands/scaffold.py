@@ -51,7 +51,8 @@ def placeholders(today: dt.date, branch: str, package: InstallSpec | None = None
 
     Check-ins fall between the quarter's start and `today`, the latest at most two days ago, so
     the example shows progress at once and no key result is stale (`okrsite check --strict`
-    passes); milestones and the project are due later in the quarter.
+    passes); milestones and the project are due later in the quarter, and never before today
+    (a site made late in a quarter has nothing overdue, and its project started by today).
     """
     quarter = quarter_containing(today)
     elapsed = (today - quarter.start).days
@@ -59,15 +60,19 @@ def placeholders(today: dt.date, branch: str, package: InstallSpec | None = None
     def day(offset: int) -> str:
         return (quarter.start + dt.timedelta(days=offset)).isoformat()
 
+    def ahead(offset: int) -> str:  # due `offset` days in, a week after today at the soonest, by the quarter's end
+        return day(min(quarter.days - 1, max(offset, elapsed + 7)))
+
+    latest = elapsed - min(elapsed, 2)
     return {
         "period": quarter.id,
         "checkin_1": day(elapsed // 3),
-        "checkin_2": day(elapsed - min(elapsed, 2)),
+        "checkin_2": day(latest),
         "due_1": day(20),
-        "due_2": day(50),
-        "due_3": day(quarter.days - 10),
-        "project_start": day(7),
-        "project_due": day(quarter.days - 14),
+        "due_2": ahead(50),
+        "due_3": ahead(quarter.days - 10),
+        "project_start": day(min(7, latest)),  # by its update
+        "project_due": ahead(quarter.days - 14),
         "branch": branch,
         "okrsite_version": __version__,
         "package": (package or default_spec()).yaml(),
