@@ -196,22 +196,22 @@ def site_files(folder: Path, root: Path, suffix: str | None = None,
 # pictures, what an operating system or a merge leaves behind.
 _NOT_CONTENT = re.compile(r"^(readme|licen[cs]e|notes|changelog)(\.[^.]*)?$|^(thumbs\.db|desktop\.ini)$"
                           r"|\.(png|jpe?g|gif|svg|webp|pdf|orig|rej)$", re.IGNORECASE)
-_MARKDOWN_NAME = re.compile(r"(.+?)\.(md|markdown|mdown|mkdn?|mdwn|mdtext|text|txt)(\.txt)?", re.IGNORECASE)
+_MARKDOWN_NAME = re.compile(r"(.+?)\.(md|markdown|mdown|mkdn?|mdwn|mdtext)(\.txt)?", re.IGNORECASE)
 
 
 def _misnamed(name: str, suffix: str, role: str) -> str | None:
-    """Why a file of a folder of `role` documents is not read, or None for a file that is no
-    document at all (a README, a picture)."""
+    """Why a file of a folder of `role` documents is not read, when it is one written under another
+    name (Markdown as `x.MD` or `x.markdown`, fields as YAML); None for any other file (a README, a
+    picture, the sheet the objectives were imported from), which a folder may hold unread."""
     if _NOT_CONTENT.search(name):
         return None
     stem, _, extension = name.rpartition(".")
     if markdown := _MARKDOWN_NAME.fullmatch(name):
-        hint = f" (rename it to {markdown[1]}{suffix})"
-    elif stem and extension.lower() in ("yaml", "yml"):
-        hint = f" (its fields go in the front matter of a Markdown file, between '---' lines: {stem}{suffix})"
-    else:
-        hint = ""
-    return f"not read: {role} files end in {suffix}{hint}"
+        return f"not read: {role} files end in {suffix} (rename it to {markdown[1]}{suffix})"
+    if stem and extension.lower() in ("yaml", "yml"):
+        return (f"not read: {role} files end in {suffix} (its fields go in the front matter of a Markdown file, "
+                f"between '---' lines: {stem}{suffix})")
+    return None
 
 
 def site_paths(folder: Path, root: Path, suffix: str | None = None,

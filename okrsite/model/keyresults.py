@@ -115,17 +115,16 @@ def _valid(kr: dict[str, Any], here: s.Cursor) -> bool:
 
 
 def _check_dates(kr: dict[str, Any], here: s.Cursor, period: Period) -> None:
-    """Warnings for what is valid but almost surely a slip: a check-in or a drop dated before the
-    period starts (2025-05-14 for 2026-05-14 is taken as written: it sorts before the period's
+    """Warnings for what is valid but almost surely a slip: a check-in or a drop dated a year before
+    its period's day (2025-05-14 for 2026-05-14 is taken as written: it sorts before the period's
     check-ins, so any of them hides its value), and a check-in written twice. Dates after the
     period's end or after as_of are not warned of: a final reading after the quarter, and a report
     as of a past date, are what they say (spec, "Numbers")."""
     seen: dict[tuple[dt.date, str, Any], int] = {}
     for index, checkin in enumerate(_entries(kr["checkins"])):  # every check-in of a site: kept lean
         day = checkin["date"]
-        if day < period.start:
-            here.child("checkins").child(index).child("date").warning(
-                f"check-in dated {day.isoformat()}, {before_period(day, period)}")
+        if day < period.start and (problem := before_period(day, period)):
+            here.child("checkins").child(index).child("date").warning(f"check-in dated {day.isoformat()}, {problem}")
         value = checkin["value"]
         reading = (day, "value", value) if value is not None else \
             (day, "zone", checkin["zone"]) if checkin["zone"] is not None else None
@@ -140,19 +139,20 @@ def _check_dates(kr: dict[str, Any], here: s.Cursor, period: Period) -> None:
 
 
 def before_period(day: dt.date, period: Period) -> str:
-    """What to say of a date before its period starts ("" for one that is not), with the same day in
-    the period's year when that falls inside it: the year is the part most often mistyped."""
+    """What to say of a date before its period starts that is most likely a mistyped year (the same
+    day in the period's year falls inside it); "" for any other date: a check-in before the period
+    (a baseline) is valid content, shown in the history."""
     if day >= period.start:
         return ""
-    guesses = []
     for year in sorted({period.start.year, period.end.year}):
         try:
-            guesses.append(day.replace(year=year))
+            guess = day.replace(year=year)
         except ValueError:  # 29 February
-            pass
-    guess = next((g for g in guesses if period.contains(g)), None)
-    mean = f": did you mean {guess.isoformat()}?" if guess else ""
-    return f"before its period {period.id} starts on {period.start.isoformat()}{mean}"
+            continue
+        if period.contains(guess):
+            return (f"before its period {period.id} starts on {period.start.isoformat()}: did you mean "
+                    f"{guess.isoformat()}?")
+    return ""
 
 
 def _entries(value: Any) -> tuple[dict[str, Any], ...]:
