@@ -271,6 +271,9 @@ def test_a_control_character_is_reported_where_it_stands(tmp_path: Path) -> None
         "content/objectives/grow.md:5:16: error: invalid YAML: the character U+000B cannot be in YAML (a control "
         "character, as a paste from a spreadsheet can leave): delete it",
     ]
+    # after letters of two and three bytes in UTF-8 (libyaml counts bytes): still its own column
+    found = problems(tmp_path, {OBJ: objective('  - title: "Grüße für Köln 東京\x07"\n    start: 0\n    target: 1\n')})
+    assert found[0].startswith("content/objectives/grow.md:5:30: error: invalid YAML: the character U+0007")
 
 
 def test_a_tab_that_starts_a_line_is_named(tmp_path: Path) -> None:

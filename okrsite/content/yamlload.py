@@ -344,6 +344,10 @@ _HINTS = (
 )
 
 
+# What YAML 1.1 does not allow in a stream (its printable set's complement), for ReaderError's position.
+_NOT_PRINTABLE = re.compile("[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
+
+
 def _load(text: str, path: str, line_offset: int, direct: bool,
           memo: Memo) -> tuple[Any, Positions, list[Diagnostic]]:
     """`direct`: try `_construct` (for text without aliases) before PyYAML's constructor."""
@@ -379,10 +383,12 @@ def _load(text: str, path: str, line_offset: int, direct: bool,
         if problem is not None and text[problem.index:problem.index + 1] == "\t" and "tab" not in reason:
             hint = "; it is a tab: YAML indents with spaces only"
         raise source_error(path, line, col, f"invalid YAML: {reason}{hint}") from None
-    except yaml.reader.ReaderError as exc:  # it counts characters, not lines
-        before = text[:exc.position]
-        line, col = before.count("\n") + 1 + line_offset, exc.position - before.rfind("\n")
-        code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "?")
+    except yaml.reader.ReaderError:  # it says where in characters (libyaml: in bytes), not lines: find it anew
+        found = _NOT_PRINTABLE.search(text)
+        at = found.start() if found else 0
+        before = text[:at]
+        line, col = before.count("\n") + 1 + line_offset, at - before.rfind("\n")
+        code = ord(found.group()) if found else 0
         raise source_error(path, line, col, f"invalid YAML: the character U+{code:04X} cannot be in YAML (a control "
                                             "character, as a paste from a spreadsheet can leave): delete it") from None
     except yaml.YAMLError as exc:
