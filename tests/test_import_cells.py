@@ -104,3 +104,16 @@ def test_a_percent_formatted_workbook_cell_is_read_as_the_percentage_shown(site:
     [kr] = front(site / "content/objectives/2026-Q2/convert.md")["key_results"]
     assert kr == {"id": "trial-to-paid", "title": "Trial to paid", "start": 4, "target": 6, "unit": "%",
                   "checkins": [{"date": dt.date(2026, 5, 14), "value": 4.8, "confidence": 0.7}]}
+
+
+def test_a_percent_sign_a_number_format_only_writes_is_no_percentage(site: Path) -> None:  # noqa: F811
+    """`0.0"%"` shows 2 as 2.0% without scaling it: read as 0.02 x 100, it became 200."""
+    book = openpyxl.Workbook()
+    book.active.append(["objective", "key result", "period", "start", "target", "current"])
+    book.active.append(["Convert", "Trial to paid", "2026-Q2", 2, 5, 3.5])
+    for cell, shown in zip(book.active[2][3:], ('0.0"%"', "0.0\\%", '0.0"%"')):
+        cell.number_format = shown
+    book.save(site / "okrs.xlsx")
+    assert main(["import", "okrs.xlsx"]) == 0
+    [kr] = front(site / "content/objectives/2026-Q2/convert.md")["key_results"]
+    assert (kr["start"], kr["target"], kr["current"]) == (2, 5, 3.5)

@@ -15,6 +15,7 @@ import codecs
 import csv
 import datetime as dt
 import io
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -194,6 +195,11 @@ def _xlsx_rows(raw: bytes, label: str, sheet: str | None) -> list[Row]:
         book.close()
 
 
+# What a number format shows as written, not as a sign: "…" texts and \-escaped characters (a cell
+# formatted 0.0"%" holds 2 and shows 2.0%: only an unquoted % makes the spreadsheet scale by 100).
+_LITERALS = re.compile(r'"[^"]*"|\\.')
+
+
 def _xlsx_cell(cell: object) -> Cell:
     value = getattr(cell, "value", None)
     kind = getattr(cell, "data_type", None)
@@ -202,7 +208,7 @@ def _xlsx_cell(cell: object) -> Cell:
     if kind == "e":  # an error value such as #DIV/0! left by a formula
         return Formula(str(value))
     shown_as = str(getattr(cell, "number_format", ""))
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and "%" in shown_as:
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and "%" in _LITERALS.sub("", shown_as):
         percent = round(value * 100, 10)  # a cell shown as 4% holds 0.04: read as the CSV's '4%' is
         return f"{int(percent) if float(percent).is_integer() else percent}%"
     if isinstance(value, dt.datetime):
