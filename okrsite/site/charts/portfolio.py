@@ -123,10 +123,13 @@ def portfolio_chart(site: Site, period_id: str, look: Look) -> ChartSpec | None:
         kind="bubbles", name=chart_name(f"portfolio/{period_id}", look), width=look.layout.width,
         height=look.layout.width if look.layout.stacked else BUBBLES_HEIGHT,
         look=look, data=data,
-        caption=_("Each bubble is a running project of %(period)s with both figures (%(drawn)s of its %(all)s "
-                  "projects), sized by its budget: to the right of 1 it is ahead of schedule, above 1 under budget. In "
-                  "the shaded band (SPI or CPI below %(line)s) it needs a review.",
-                  period=period.title, drawn=len(drawn), all=len(every), line=number(REVIEW_BELOW)),
+        caption=ngettext("Each bubble is a running project of %(period)s with both figures (%(drawn)s of its "
+                         "%(num)s project), sized by its budget: to the right of 1 it is ahead of schedule, above 1 "
+                         "under budget. In the shaded band (SPI or CPI below %(line)s) it needs a review.",
+                         "Each bubble is a running project of %(period)s with both figures (%(drawn)s of its "
+                         "%(num)s projects), sized by its budget: to the right of 1 it is ahead of schedule, above 1 "
+                         "under budget. In the shaded band (SPI or CPI below %(line)s) it needs a review.",
+                         len(every), period=period.title, drawn=len(drawn), line=number(REVIEW_BELOW)),
         alt=ngettext("Schedule (SPI) against cost (CPI) of the %(num)s project of %(period)s with both figures.",
                      "Schedule (SPI) against cost (CPI) of the %(num)s projects of %(period)s with both figures.",
                      len(drawn), period=period.title) + f" {by_lane}"
