@@ -211,12 +211,15 @@ def test_a_bcp_47_tag_of_a_theme_language_is_read_as_that_language(tmp_path: Pat
     assert diagnostics.items == [] and config is not None and config.language == code
 
 
-def test_a_tag_of_another_language_is_still_an_error(tmp_path: Path) -> None:
-    write(tmp_path, "okrsite.yaml", "title: T\nlanguage: pt-BR\n")
+@pytest.mark.parametrize("tag, message", [
+    ("pt-BR", "expected one of de, en, es, fr, nb; got 'pt-BR'"),
+    ("no", "expected a language, got false: YAML reads no as false; for Norwegian write nb"),
+])
+def test_a_tag_of_another_language_is_still_an_error(tmp_path: Path, tag: str, message: str) -> None:
+    write(tmp_path, "okrsite.yaml", f"title: T\nlanguage: {tag}\n")
     diagnostics = Diagnostics()
     assert load_config(tmp_path / "okrsite.yaml", diagnostics) is None
-    assert [str(d) for d in diagnostics.items] == [
-        "okrsite.yaml:2:11: error: 'language': expected one of de, en, es, fr, nb; got 'pt-BR'"]
+    assert [str(d) for d in diagnostics.items] == [f"okrsite.yaml:2:11: error: 'language': {message}"]
 
 
 def test_a_site_in_de_de_is_built_in_german(tmp_path: Path, capsys) -> None:

@@ -59,6 +59,8 @@ _MACROLANGUAGES = {"no": "nb"}  # Norwegian is written Bokmål (nb) by the theme
 def _language(value: Any, cursor: s.Cursor) -> str:
     """A language of the theme, or a BCP 47 tag of one (`de-DE`, as the spec allows), read as that
     language (`de`): the theme's catalogs, and the formats of its dates and numbers, go by language."""
+    if value is False:  # `language: no`, Norwegian, is YAML's false
+        raise s.Invalid("expected a language, got false: YAML reads no as false; for Norwegian write nb")
     tag = _LANGUAGE_TAG.fullmatch(value.strip()) if isinstance(value, str) else None
     code = _MACROLANGUAGES.get(tag[1].lower(), tag[1].lower()) if tag is not None else None
     return code if code in LANGUAGES else str(_LANGUAGE(value, cursor))
