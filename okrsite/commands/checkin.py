@@ -27,8 +27,8 @@ from okrsite.content.config import SiteConfig, load_config
 from okrsite.content.edit import Edit, EditError, FrontMatter, Item, key_result_nodes, value_of
 from okrsite.content.source import Document, DocumentCache, SourceError, discover, parse_markdown_document
 from okrsite.diagnostics import BuildFailed, Diagnostic, Diagnostics
-from okrsite.content.schema import slugify
-from okrsite.model.keyresults import before_period
+from okrsite.content.schema import file_id
+from okrsite.model.keyresults import before_period, reading_of
 from okrsite.model.periods import resolve_period
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
@@ -175,12 +175,11 @@ def _dating(config: SiteConfig, doc: Document, request: Request, kr: dict[str, A
                         "its grade (date it within the period to record where it ended)")
     if period is not None and (problem := before_period(request.date, period)):
         warnings.append(f"the check-in is dated {problem}")
-    entry = _entry(request)[0]
-    for name in ("value", "zone"):
-        if entry.get(name) is not None and any(isinstance(c, dict) and c.get("date") == request.date and
-                                               c.get(name) == entry[name] for c in kr.get("checkins") or []):
-            warnings.append(f"{request.kr} had a check-in on {request.date.isoformat()} with {name} {entry[name]} "
-                            "already: the file has it twice now")
+    reading = reading_of(_entry(request)[0])
+    if reading is not None and any(isinstance(c, dict) and c.get("date") == request.date and reading_of(c) == reading
+                                   for c in kr.get("checkins") or []):
+        warnings.append(f"{request.kr} had a check-in on {request.date.isoformat()} with {reading[0]} {reading[1]} "
+                        "already: the file has it twice now")
     return warnings
 
 
@@ -191,12 +190,12 @@ def _find_objective(config: SiteConfig, documents: DocumentCache, objective_id: 
         try:
             doc, _ = documents.load(path, config.relative(path), parse_markdown_document)
         except SourceError as exc:
-            unread.setdefault(slugify(path.stem), exc.diagnostic)  # its own id, if any, is unknown
+            unread.setdefault(file_id(path.name), exc.diagnostic)  # its own id, if any, is unknown
             continue
         except OSError:
             continue
         meta = doc.meta if isinstance(doc.meta, dict) else {}
-        found = str(meta["id"]) if meta.get("id") is not None else slugify(path.stem)
+        found = str(meta["id"]) if meta.get("id") is not None else file_id(path.name)
         ids.setdefault(found, (path, doc))
     if objective_id not in ids:
         if objective_id in unread:  # most likely its file: say why it does not load, not that it is unknown

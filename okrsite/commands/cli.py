@@ -316,21 +316,13 @@ def _number(low: float | None = None, high: float | None = None) -> Callable[[st
             return number_text(value, low, high)
         except ValueError:
             if low is not None and high is not None:  # a share: 80% is written 0.8
-                share = value.strip().removesuffix("%")
-                hint = f" (write {float(share) / 100:g} for {share}%)" if value.strip().endswith("%") and \
-                    _is_number(share) else ""
+                from okrsite.content.schema import share_for
+
+                hint = f" ({share})" if (share := share_for(value)) else ""
                 raise argparse.ArgumentTypeError(f"expected a number from {low:g} to {high:g} like 0.5, got "
                                                  f"{value!r}{hint}") from None
             raise argparse.ArgumentTypeError(f"expected a number like 0.5 or 1850, got {value!r}") from None
     return check
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {

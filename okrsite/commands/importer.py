@@ -28,7 +28,7 @@ from okrsite.content.sheets.read import SheetError, read_sheet
 from okrsite.content.sheets.layout import match_header
 from okrsite.content.sheets.okrs import ObjectiveDoc, objectives_from_sheet
 from okrsite.content.sheets.rows import Settings, make_id
-from okrsite.content.schema import slugify
+from okrsite.content.schema import file_id
 from okrsite.content.source import (Document, SourceError, parse_markdown_document, parse_yaml_document, site_files,
                                     teams_file)
 from okrsite.diagnostics import Diagnostic, Diagnostics, Location
@@ -112,7 +112,7 @@ def _site_ids(into: Path) -> Callable[[str, str], str | None]:
     for path in site_files(into / "objectives", into, ".md"):
         doc = _document(path)
         given = doc.meta.get("id") if doc is not None and isinstance(doc.meta, dict) else None
-        objective_id = given if isinstance(given, str) and given else slugify(path.name.removesuffix(".md"))
+        objective_id = given if isinstance(given, str) and given else file_id(path.name)
         files.setdefault(objective_id, []).append(path)
 
     def elsewhere(objective_id: str, period: str) -> str | None:

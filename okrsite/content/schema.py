@@ -139,6 +139,15 @@ _WITH_UNITS = frozenset(("start", "target", "current", "floor", "ceiling", "valu
 _COMMA_IN_NUMBER = "write a number with a dot and no thousands separator (12.5, 1200)"
 
 
+def share_for(text: str) -> str:
+    """'write 0.45 for 45%' for a share from 0 to 1 written as a percentage; "" for other text (the
+    file's confidence and `okrsite checkin --confidence` alike)."""
+    match = _WITH_UNIT[0].fullmatch(text)
+    if match is None or match["unit"] != "%":
+        return ""
+    return f"write {float(match['amount']) / 100:g} for {match['amount'].lstrip('+')}%"
+
+
 def _number_hint(value: Any, cursor: Cursor, share: bool) -> str:
     """What to write instead of text where a number goes; `share`: a number from 0 to 1 (a
     confidence), where 45% is written 0.45."""
@@ -152,8 +161,8 @@ def _number_hint(value: Any, cursor: Cursor, share: bool) -> str:
     if match is None:
         return ""
     amount = match["amount"]
-    if share and match["unit"] == "%":
-        return f": write {float(amount) / 100:g} for {amount.lstrip('+')}%"
+    if share and (hint := share_for(value)):
+        return f": {hint}"
     path = cursor.key_path
     goes = ("; the unit goes in `unit:`" if "key_results" in path and path[-1] in _WITH_UNITS else
             "; the currency goes in the budget's `currency:`" if "budget" in path or path[-1:] == ("spent",) else "")
@@ -244,6 +253,12 @@ def slugify(value: str) -> str:
     """A URL-safe id from a file name or team name: 'Q1 Sales.md' -> 'q1-sales'."""
     ascii_text = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9_]+", "-", ascii_text.lower()).strip("-") or "item"
+
+
+def file_id(path: str) -> str:
+    """The id a document's file name gives it where its front matter sets none: the build's, the
+    `checkin` command's and the importer's ('objectives/Q1 Sales.md' -> 'q1-sales')."""
+    return slugify(path.rsplit("/", 1)[-1].removesuffix(".md"))
 
 
 _SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?$")

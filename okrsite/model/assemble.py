@@ -35,10 +35,6 @@ TEAM = schema_of(Team)
 PAGE = schema_of(FreePage)
 
 
-def _stem(path: str) -> str:
-    return s.slugify(path.rsplit("/", 1)[-1].removesuffix(".md"))
-
-
 @dataclass
 class _Checked:
     """A document after its field check, before references are resolved."""
@@ -51,7 +47,7 @@ class _Checked:
 
     @property
     def id(self) -> str:
-        return self.values["id"] or _stem(self.doc.path)
+        return self.values["id"] or s.file_id(self.doc.path)
 
 
 def _checked(doc: Document, values: dict[str, Any], cursor: s.Cursor, fields: s.Schema) -> _Checked:
@@ -251,7 +247,7 @@ def _assemble(config: SiteConfig, objective_docs: list[Document], project_docs: 
     erring = {d.path for d in diagnostics.errors}
     folder = config.relative(config.content_dir / "objectives") + "/"
     faulty = ({objective_id for objective_id, item in objectives.items() if item.doc.path in erring}
-              | {_stem(path) for path in erring if path.startswith(folder)})
+              | {s.file_id(path) for path in erring if path.startswith(folder)})
     linked = _project_links(projects, objectives, key_results, faulty)
     if len(diagnostics.errors) > errors_before:
         return None

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from collections.abc import Mapping
 from typing import Any
 
 from okrsite.content import schema as s
@@ -125,9 +126,8 @@ def _check_dates(kr: dict[str, Any], here: s.Cursor, period: Period) -> None:
         day = checkin["date"]
         if day < period.start and (problem := before_period(day, period)):
             here.child("checkins").child(index).child("date").warning(f"check-in dated {day.isoformat()}, {problem}")
-        value = checkin["value"]
-        reading = (day, "value", value) if value is not None else \
-            (day, "zone", checkin["zone"]) if checkin["zone"] is not None else None
+        read = reading_of(checkin)
+        reading = (day, *read) if read is not None else None
         if reading is not None and (first := seen.setdefault(reading, index)) != index:
             checkins = here.child("checkins")
             where = here.positions.at((*checkins.key_path, first))
@@ -136,6 +136,14 @@ def _check_dates(kr: dict[str, Any], here: s.Cursor, period: Period) -> None:
     dropped = kr["dropped"]
     if dropped and dropped["date"] is not None and (problem := before_period(dropped["date"], period)):
         here.child("dropped").child("date").warning(f"dropped on {dropped['date'].isoformat()}, {problem}")
+
+
+def reading_of(checkin: Mapping[str, Any]) -> tuple[str, Any] | None:
+    """What a check-in reads, ("value", 12) or ("zone", "commit"), or None (a note alone): two of one
+    date that read the same are one written twice (the build warns, `okrsite checkin` too)."""
+    if checkin.get("value") is not None:
+        return "value", checkin["value"]
+    return ("zone", checkin["zone"]) if checkin.get("zone") is not None else None
 
 
 def before_period(day: dt.date, period: Period) -> str:
