@@ -289,6 +289,6 @@ def test_a_tab_that_starts_a_line_is_named(tmp_path: Path) -> None:
 def test_a_key_yaml_reads_as_true_or_null_is_named_so(tmp_path: Path) -> None:
     """`on:` is YAML's true: the error said "unknown field 'True' (did you mean 'zone'?)"."""
     found = problems(tmp_path, {OBJ: objective("  - title: One\n    start: 0\n    target: 1\n    on: 3\n")})
-    assert found == ["content/objectives/grow.md:5:5: error: unknown field true in a key result: YAML reads a key "
+    assert found == ["content/objectives/grow.md:8:5: error: unknown field true in a key result: YAML reads a key "
                      "written yes, no, on, off, true, false or null as that value; quote the key ('on': …) if it is "
                      "a name"]

@@ -18,7 +18,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from okrsite.diagnostics import Diagnostics
+import yaml
+
+from okrsite.diagnostics import Diagnostics, Location
 from okrsite.content.source import KeyPath, Positions
 from okrsite.model.periods import FIRST_DAY, LAST_DAY
 
@@ -398,6 +400,24 @@ def convert(kind: Kind, value: Any, cursor: Cursor) -> Any:
 _YAML_WORDS = {True: "true", False: "false", None: "null"}  # a key YAML read as a value, as it wrote it
 
 
+def _written_key(cursor: Cursor, key: bool | None) -> Location | None:
+    """Where a key YAML read as true, false or null stands: positions keep it as written ('on')."""
+    for key_path, (line, col) in cursor.positions.keys.items():
+        if key_path[:-1] == tuple(cursor.key_path) and isinstance(key_path[-1], str) \
+                and _YAML_WORDS.get(key) == _yaml_word(key_path[-1]):
+            return Location(cursor.positions.path, line, col)
+    return None
+
+
+def _yaml_word(text: str) -> str | None:
+    """'true', 'false' or 'null' for a key YAML 1.1 reads as that value ('On', 'no', '~'), else None."""
+    try:
+        value = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return None
+    return _YAML_WORDS.get(value) if isinstance(value, bool) or value is None else None
+
+
 def suggest(word: str, choices: Any) -> str:
     """' (did you mean 'x'?)' for the closest choice, or nothing."""
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
@@ -419,6 +439,7 @@ def check_fields(value: Any, schema: Schema, cursor: Cursor, what: str, entry: s
         if str(key) not in schema:
             where = cursor.positions.key((*cursor.key_path, str(key)))
             if isinstance(key, bool) or key is None:  # `on:`, `yes:`, `null:` are YAML's true and null
+                where = _written_key(cursor, key) or where
                 cursor.diagnostics.error(where, f"unknown {entry} {_YAML_WORDS[key]} in {what}: YAML reads a key "
                                                 "written yes, no, on, off, true, false or null as that value; quote "
                                                 "the key ('on': …) if it is a name")
