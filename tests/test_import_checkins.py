@@ -68,5 +68,18 @@ def test_undated_rows_of_one_key_result_are_an_error_naming_both_rows(site: Path
     assert main(["import", "okrs.csv"]) == 1
     assert capsys.readouterr().err.splitlines()[0] == (
         "okrs.csv:4:2: error: key result 'Book 120 demos' is on row 2 too, in the same objective: the rows of a key "
-        "result are its check-ins, each with a 'date' (a 'kr id' tells two key results apart)")
+        "result are its check-ins, each with a 'date', and one row without a date may define it (a 'kr id' tells "
+        "two key results apart)")
     assert not (site / "content").exists()
+
+
+def test_one_undated_row_defines_the_key_result_whose_dated_rows_are_its_check_ins(site: Path) -> None:  # noqa: F811
+    """The definition on a row of its own, the weekly figures under it: the dated rows were blamed."""
+    sheet(site, "objective,key result,period,start,target,current,date\n"
+                "Grow,Demos,2026-Q2,0,120,,\n"
+                "Grow,Demos,2026-Q2,,,35,2026-04-30\n"
+                "Grow,Demos,2026-Q2,,,20,2026-04-15\n")
+    assert main(["import", "okrs.csv"]) == 0
+    [kr] = front(site / "content/objectives/2026-Q2/grow.md")["key_results"]
+    assert (kr["start"], kr["target"], kr["checkins"]) == (0, 120, [
+        {"date": dt.date(2026, 4, 15), "value": 20}, {"date": dt.date(2026, 4, 30), "value": 35}])

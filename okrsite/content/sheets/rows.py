@@ -294,14 +294,15 @@ def key_result_of_rows(reader: RowReader, rows: list[Row]) -> KeyResultRow | Non
     duplicates, never a second key result made up."""
     if len(rows) == 1:
         return key_result(reader, rows[0])
-    first, *others = rows
+    undated = [row for row in rows if not reader.filled(row, "date")]
+    first, *others = undated[:1] + [row for row in rows if row not in undated[:1]]  # a row may define it, undated
     column = "kr id" if reader.filled(first, "kr id") else "key result"
-    if any(not reader.filled(row, "date") for row in rows):
-        for row in others:
+    if len(undated) > 1:
+        for row in undated[1:]:
             reader.report(row.number, column, f"key result {_written(reader.cell(row, column))!r} is on row "
                                               f"{first.number} too, in the same objective: the rows of a key "
-                                              "result are its check-ins, each with a 'date' (a 'kr id' tells two "
-                                              "key results apart)")
+                                              "result are its check-ins, each with a 'date', and one row without "
+                                              "a date may define it (a 'kr id' tells two key results apart)")
         return None
     latest_first = sorted(rows, key=lambda row: _day(reader, row))[::-1]  # of one day, the last row in the file
     merged = list(first.cells) + [None] * (len(reader.sheet.header) - len(first.cells))
