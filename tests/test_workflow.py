@@ -182,7 +182,10 @@ def test_package_does_not_touch_an_existing_workflow_and_says_so(tmp_path: Path,
     (tmp_path / WORKFLOW).write_text("name: mine\n")
     assert main(["init", "--force", "--package", "okrsite==0.2.0", str(tmp_path)]) == 0
     assert (tmp_path / WORKFLOW).read_text() == "name: mine\n"
-    assert f"--package is not written: {WORKFLOW} exists" in capsys.readouterr().err
+    said = capsys.readouterr()
+    assert f"--package is not written: {WORKFLOW} exists" in said.err
+    # and the summary does not say the workflow installs it (it said "it installs okrsite==0.2.0")
+    assert "okrsite==0.2.0" not in said.out and f"{WORKFLOW} was there already and is left as it was" in said.out
 
 
 # ---- the steps' shell, run ---------------------------------------------------------------------

@@ -183,8 +183,10 @@ def next_steps(report: ScaffoldReport, shown: Path) -> str:
         f"  git init -b {report.branch} && git add . && git commit -m 'OKR site'   (if it is not in a repository yet)",
         "  push to GitHub, then Settings -> Pages -> Source: GitHub Actions",
         "  set site_url in okrsite.yaml to https://<org>.github.io/<repo>/",
-        f"  (.github/workflows/okrsite.yml checks pull requests and deploys pushes to '{report.branch}';",
-        *_install_note(report.package),
+        *([f"  ({WORKFLOW} was there already and is left as it was: what it deploys and installs is in it)"]
+          if WORKFLOW in report.skipped else
+          [f"  ({WORKFLOW} checks pull requests and deploys pushes to '{report.branch}';",
+           *_install_note(report.package)]),
         "Or publish on an intranet: set 'publish' in okrsite.yaml, then run 'okrsite hook install'.",
     ]
     if report.in_repository:
