@@ -232,8 +232,9 @@ def test_strict_fails_on_warnings_and_keeps_the_old_output(demo_site_with_cache:
 
 
 @pytest.mark.parametrize(("template", "message"), [
-    ("<p>{{ no_such_value }}</p>\n", "template error: 'no_such_value' is undefined"),
-    ("<p>\n{{ badge() }}</p>\n", "template error: badge() missing 1 required positional argument: 'status'"),
+    ("<p>{{ no_such_value }}</p>\n", "template error: 'no_such_value' is undefined (making 404.html)"),
+    ("<p>\n{{ badge() }}</p>\n",
+     "template error: badge() missing 1 required positional argument: 'status' (making 404.html)"),
 ])
 def test_an_error_in_a_site_template_names_the_file_and_line(small_site: Path, template: str, message: str,
                                                              capsys: pytest.CaptureFixture[str]) -> None:

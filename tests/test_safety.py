@@ -740,7 +740,7 @@ def test_an_error_inside_the_built_in_theme_is_reported_at_okrsite_yaml_naming_t
     assert code == 1
     [line] = diagnostics(lines)
     assert re.fullmatch(r"okrsite\.yaml:1:1: error: template error in the built-in theme, "
-                        r"templates/[a-z_]+\.html:\d+: helper failed", line), line
+                        r"templates/[a-z_]+\.html:\d+: helper failed \(making [a-z0-9/._-]+\)", line), line
 
 
 def test_a_kept_page_whose_folder_became_a_link_leading_outside_stops_a_few_files_write(tmp_path: Path) -> None:

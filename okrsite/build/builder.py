@@ -686,20 +686,23 @@ def _render_job(site: Site, env: jinja2.Environment, nav: list[dict[str, str]]) 
 
     config = site.config
     return RenderJob(env, config.pretty_urls, {"site": site, "config": config, "nav": nav},
-                     lambda exc: _template_diagnostic(exc, config), lambda: SiteView(site))
+                     lambda exc, url: _template_diagnostic(exc, config, url), lambda: SiteView(site))
 
 
-def _template_diagnostic(exc: Exception, config: SiteConfig) -> Diagnostic:
-    """A theme error as path:line: the template file and line, found in the traceback."""
+def _template_diagnostic(exc: Exception, config: SiteConfig, url: str) -> Diagnostic:
+    """A theme error as path:line: the template file and line, found in the traceback, and the page
+    it was making (which content it was showing: an error of the built-in theme is a bug that a
+    page of that content meets)."""
     import jinja2
 
     if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:
         return _in_template(exc.filename, exc.lineno or 1, exc.message or str(exc), config)
+    making = f" (making {url})"
     for frame, lineno in reversed(list(traceback.walk_tb(exc.__traceback__))):
         filename = frame.f_code.co_filename
         if filename.endswith((".html", ".xml", ".txt")):
-            return _in_template(filename, lineno, str(exc), config)
-    return Diagnostic(config.relative(config.path), 1, 1, "error", f"template error: {exc}")
+            return _in_template(filename, lineno, f"{exc}{making}", config)
+    return Diagnostic(config.relative(config.path), 1, 1, "error", f"template error: {exc}{making}")
 
 
 def _in_template(filename: str, line: int, message: str, config: SiteConfig) -> Diagnostic:

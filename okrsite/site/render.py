@@ -281,7 +281,7 @@ class RenderJob:
     env: jinja2.Environment
     pretty: bool
     shared: dict[str, Any]  # site, config, nav: the same on every page
-    on_error: Callable[[Exception], Any]  # a template's exception -> a diagnostic
+    on_error: Callable[[Exception, str], Any]  # a template's exception, and the page it was making -> a diagnostic
     view: Callable[[], Any]  # the site as a page that depends on its context alone sees it
 
 
@@ -318,7 +318,7 @@ def _render_share(job: RenderJob, pages: Sequence[Page], cache: RenderCache) -> 
             if once and _MARK in text.replace(_ROOT, "").lower():  # a site theme changed what url() gave:
                 once, text = False, render_page(job.env, page, job.pretty, shared)  # each file on its own
         except Exception as exc:  # noqa: BLE001 - becomes a diagnostic with the template's file and line
-            return Rendered(done, job.on_error(exc), cache.used, reached)
+            return Rendered(done, job.on_error(exc, page.url), cache.used, reached)
         if once:
             marked[page.url] = text
             text = text.replace(_ROOT, climb(page))
