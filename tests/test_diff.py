@@ -211,8 +211,12 @@ def test_a_side_that_does_not_build_is_named_with_its_diagnostics(repo: Path, ca
     commit(repo, "Broken", "2026-01-10")
     edit(repo, "content/objectives/sales.md", ("target: 0", "target: lots"))
     assert diff(repo, "HEAD") == 1
-    err = capsys.readouterr().err.splitlines()
+    said = capsys.readouterr()
+    err = said.err.splitlines()
     short = git(repo, "rev-parse", "--short=7", "HEAD")
+    # the pull request's summary (the workflow writes standard output there) says why it has no table
+    assert said.out == (f"OKR changes not compared: the base HEAD ({short}) and the head work tree do not build; "
+                        "`okrsite check` names the errors.\n")
     assert err[0] == f"okrsite: diff: the base HEAD ({short}) does not build:"
     assert "content/objectives/grow.md:2:8: error: invalid YAML" in err[1]
     assert "content/objectives/sales.md:5:" in "\n".join(err) and "'target' equals 'start' (0)" in "\n".join(err)
