@@ -83,3 +83,14 @@ def test_one_undated_row_defines_the_key_result_whose_dated_rows_are_its_check_i
     [kr] = front(site / "content/objectives/2026-Q2/grow.md")["key_results"]
     assert (kr["start"], kr["target"], kr["checkins"]) == (0, 120, [
         {"date": dt.date(2026, 4, 15), "value": 20}, {"date": dt.date(2026, 4, 30), "value": 35}])
+
+
+def test_a_kr_id_given_on_one_row_names_the_rows_of_its_title(site: Path) -> None:  # noqa: F811
+    """The id on the first weekly row only split the key result in two (the second without start and
+    target: "a metric key result needs 'start'")."""
+    sheet(site, "objective,kr id,key result,period,start,target,current,date\n"
+                "Ship,demos,Book demos,2026-Q2,0,100,10,2026-04-15\n"
+                "Ship,,Book demos,2026-Q2,,,20,2026-04-30\n")
+    assert main(["import", "okrs.csv"]) == 0
+    [kr] = front(site / "content/objectives/2026-Q2/ship.md")["key_results"]
+    assert (kr["id"], kr["start"], kr["target"], [c["value"] for c in kr["checkins"]]) == ("demos", 0, 100, [10, 20])

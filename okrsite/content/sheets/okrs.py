@@ -119,6 +119,7 @@ def _gather(reader: RowReader) -> list[_Group]:
         group.kr_rows.setdefault(_kr_key(reader, row), []).append(row)
         previous = group
     for group in groups.values():
+        _join_titles_to_ids(reader, group.kr_rows)
         group.krs = [kr for rows in group.kr_rows.values() if (kr := key_result_of_rows(reader, rows)) is not None]
         _check_objective(reader, group)
     return list(groups.values())
@@ -129,10 +130,33 @@ def _kr_key(reader: RowReader, row: Row) -> tuple[str, ...]:
     are one key result; a row without either stands alone."""
     try:
         given = cells.text(reader.cell(row, "kr id"), "kr id")
-        title = cells.text(reader.cell(row, "key result"), "key result").casefold()
     except CellError:
         return ("row", str(row.number))  # reported when the row is read
+    title = _kr_title(reader, row)
     return ("id", given) if given else ("title", title) if title else ("row", str(row.number))
+
+
+def _kr_title(reader: RowReader, row: Row) -> str | None:
+    """The row's key result title as rows are matched by it (any case); None for a bad cell,
+    reported when the row is read."""
+    try:
+        return cells.text(reader.cell(row, "key result"), "key result").casefold()
+    except CellError:
+        return None
+
+
+def _join_titles_to_ids(reader: RowReader, kr_rows: dict[tuple[str, ...], list[Row]]) -> None:
+    """Rows of a key result that give its title but not its `kr id` join the rows that give both
+    (an id written on the first of its weekly rows only split it in two)."""
+    ids: dict[str, tuple[str, ...]] = {}
+    for key, rows in kr_rows.items():
+        if key[0] == "id":
+            for row in rows:
+                if title := _kr_title(reader, row):
+                    ids.setdefault(title, key)
+    for key in [key for key in kr_rows if key[0] == "title" and key[1] in ids]:
+        joined = kr_rows[ids[key[1]]] + kr_rows.pop(key)
+        kr_rows[ids[key[1]]] = sorted(joined, key=lambda row: row.number)
 
 
 def _ids_by_title(reader: RowReader) -> dict[tuple[str, str], str]:
