@@ -341,7 +341,9 @@ def test_numbers_dates_and_percentages_follow_the_language() -> None:
         assert formatting.date(day) == "14 mai 2026"
         assert formatting.compact(250_000) == f"250{NBSP}k"
     with speaking(load_language("es", dirs)):
-        assert formatting.compact(3e9) == f"3.000{NBSP}M"  # Spanish counts billions in millions (as Babel groups)
+        assert formatting.compact(3e9) == f"3000{NBSP}M"  # Spanish counts billions in millions
+        # and groups a whole part of five digits or more (CLDR's minimum grouping digits, 2; the RAE's rule)
+        assert [formatting.number(n) for n in (1040, 10400, 1040.5)] == ["1040", "10.400", "1040,5"]
         assert formatting.date(day) == "14 may 2026"
     with speaking(load_language("nb", dirs)):
         assert formatting.number(-5) == "−5"

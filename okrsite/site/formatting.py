@@ -49,9 +49,17 @@ def message_values(values: dict[str, object]) -> dict[str, object]:
 
 
 def local_digits(text: str) -> str:
-    """A number written the English way ('-1,720.5') in the build's language ('−1.720,5')."""
+    """A number written the English way ('-1,720.5') in the build's language ('−1.720,5'; Spanish
+    groups a whole part of five digits or more: '1040', '10.400')."""
     numbers = current().numbers
-    return text if numbers is None else text.translate(numbers.symbols)
+    if numbers is None:
+        return text
+    if numbers.grouped_from > 4:
+        text = _FOUR_DIGITS.sub(r"\1\2", text)
+    return text.translate(numbers.symbols)
+
+
+_FOUR_DIGITS = re.compile(r"(?<![\d,])(\d),(\d{3})(?![\d,])")  # a whole part of four digits, grouped
 
 
 def percent_sign(number_text: str) -> str:

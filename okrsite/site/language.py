@@ -53,6 +53,7 @@ class Numbers:
     compact: tuple[tuple[float, float, str, str], ...]  # (from, divide by, before, after), largest first
     date_long: str  # Babel date patterns: "d. MMM y"
     date_short: str  # "d. MMM"
+    grouped_from: int = 4  # the fewest digits of a whole part written in groups: 5 in Spanish ("1040", "10.400")
 
 
 @dataclass(frozen=True, eq=False)  # one object per language and catalogs (see _load): a cache key
@@ -168,7 +169,12 @@ def _numbers(locale: Any) -> Numbers:
         if zeros and (shape.prefix[0] or shape.suffix[0]):  # "0": the language writes such numbers in full
             compact.append((limit, float(key) / 10 ** (zeros - 1), _literal(shape.prefix[0]), _literal(shape.suffix[0])))
     return Numbers(symbols, percent, tuple(compact), locale.datetime_skeletons["yMMMd"].pattern,
-                   locale.datetime_skeletons["MMMd"].pattern)
+                   locale.datetime_skeletons["MMMd"].pattern, 3 + _MINIMUM_GROUPING.get(locale.language, 1))
+
+
+# CLDR's minimumGroupingDigits where it is not 1, which Babel's locale data does not carry: a
+# four-digit number stands ungrouped in Spanish ("1040 registros"), as the RAE writes it.
+_MINIMUM_GROUPING = {"es": 2, "pl": 2, "pt": 2, "lv": 3}
 
 
 def _literal(affix: str) -> str:
