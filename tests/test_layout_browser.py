@@ -77,6 +77,16 @@ def test_the_focus_ring_stands_out_from_what_it_is_drawn_on(page, served, scheme
         assert _contrast(ring, behind) >= 3, (selector, ring, behind)
 
 
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_a_neutral_badges_icon_stands_out_from_its_badge(page, served, scheme: str) -> None:
+    """The icons of Draft, Planned, Not started (◌, ○) were 2.4:1 on their grey badge."""
+    page.emulate_media(color_scheme=scheme)
+    page.goto(served["demo"])
+    pairs = page.evaluate("""() => [...document.querySelectorAll('.badge--draft, .badge--not-started')].map(badge =>
+        [getComputedStyle(badge.querySelector('.badge__icon')).color, getComputedStyle(badge).backgroundColor])""")
+    assert pairs and all(_contrast(icon, behind) >= 3 for icon, behind in pairs), pairs
+
+
 def test_the_printed_scorecard_has_no_links_paper_cannot_follow(page, served) -> None:
     """"Full report · PDF, one page" and "The portfolio, with the reason for each lane" printed as
     text that goes nowhere; on screen they are there."""
