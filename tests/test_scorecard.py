@@ -294,3 +294,27 @@ def test_with_nothing_to_draw_the_pdf_cache_is_left_as_it_is(tmp_path: Path) -> 
     kept.write_bytes(b"%PDF-1.4 drawn before")
     assert cached_pdfs({}, tmp_path) == ({}, {})
     assert kept.read_bytes() == b"%PDF-1.4 drawn before"
+
+
+@requires_browser
+def test_objectives_named_at_length_still_print_on_one_page(browser, tmp_path: Path) -> None:
+    """Twenty top-level objectives with long names print on one A4 sheet: a name is cut to its line
+    there (two lines each made this two sheets: tried, and left)."""
+    root = tmp_path / "long"
+    (root / "content/objectives").mkdir(parents=True)
+    (root / "okrsite.yaml").write_text("title: Long names\nas_of: 2026-05-14\ncharts: {enabled: false}\n")
+    words = "Make every part of the reporting pipeline faster, cheaper and easier to trust for every team"
+    for n in range(20):
+        (root / f"content/objectives/o{n}.md").write_text(
+            f"---\ntitle: {words} number {n}\nperiod: 2026-Q2\nowner: Dana Smith\nkey_results:\n"
+            f"  - {{title: '{words} {n}', start: 0, target: 10, current: {n % 10}}}\n---\n")
+    build(BuildOptions(root / "okrsite.yaml", jobs=1))
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto((root / "output/periods/2026-Q2/scorecard/index.html").as_uri())
+        printed = tmp_path / "long.pdf"
+        page.pdf(path=str(printed), prefer_css_page_size=True, print_background=True)
+        assert pages_and_size(printed)[0] == 1
+    finally:
+        context.close()
