@@ -145,9 +145,11 @@ def share_for(text: str) -> str:
     """'write 0.45 for 45%' for a share from 0 to 1 written as a percentage; "" for other text (the
     file's confidence and `okrsite checkin --confidence` alike)."""
     match = _WITH_UNIT[0].fullmatch(text)
-    if match is None or match["unit"] != "%":
-        return ""
-    return f"write {float(match['amount']) / 100:g} for {match['amount'].lstrip('+')}%"
+    return _as_share(match["amount"]) if match is not None and match["unit"] == "%" else ""
+
+
+def _as_share(percentage: str) -> str:
+    return f"write {float(percentage) / 100:g} for {percentage.lstrip('+')}%"
 
 
 def _number_hint(value: Any, cursor: Cursor, share: bool) -> str:
@@ -163,8 +165,8 @@ def _number_hint(value: Any, cursor: Cursor, share: bool) -> str:
     if match is None:
         return ""
     amount = match["amount"]
-    if share and (hint := share_for(value)):
-        return f": {hint}"
+    if share and match["unit"] == "%":
+        return f": {_as_share(amount)}"
     path = cursor.key_path
     goes = ("; the unit goes in `unit:`" if "key_results" in path and path[-1] in _WITH_UNITS else
             "; the currency goes in the budget's `currency:`" if "budget" in path or path[-1:] == ("spent",) else "")
@@ -176,7 +178,7 @@ def number(value: Any, cursor: Cursor) -> int | float:
 
 
 def _number(value: Any, cursor: Cursor, share: bool) -> int | float:
-    if not isinstance(value, (int, float)) or isinstance(value, bool):
+    if not _is_number(value):
         raise Invalid(f"expected a number, got {describe(value)}{_number_hint(value, cursor, share)}")
     if isinstance(value, float) and not math.isfinite(value):
         raise Invalid(f"expected a finite number, got {value}")

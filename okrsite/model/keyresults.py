@@ -27,8 +27,9 @@ from okrsite.model.site import CheckIn, Forecast, KeyResult, Reading
 _TYPE_OF_FIELD = {"floor": "maintain", "ceiling": "maintain", "zones": "zones", "zone": "zones",
                   "milestones": "milestones", "done": "boolean"}
 
-# The check-in fields only some types read: given on another type, they are ignored with a warning.
-_CHECKIN_READERS = {"value": ("metric", "maintain"), "zone": ("zones",)}
+# Each reading a check-in may carry, and the types that read it (the others ignore it, with a warning).
+_READERS = {name: tuple(kind for kind, reads in scoring.CHECKIN_READING.items() if reads == name)
+            for name in ("value", "zone")}
 
 # Fields that mean nothing on a type: given anyway, they are ignored with a warning.
 _MISPLACED = {
@@ -107,7 +108,7 @@ def _valid(kr: dict[str, Any], here: s.Cursor) -> bool:
     elif kind == "zones" and kr["zones"] is None:
         here.error("a zones key result needs 'zones: {commit, target, stretch}' saying what each zone means")
         return False
-    for name, readers in _CHECKIN_READERS.items():
+    for name, readers in _READERS.items():  # a check-in's reading, given on a type that reads another: ignored
         if kind not in readers and any(c[name] is not None for c in _entries(kr["checkins"])):
             here.diagnostics.warning(here.positions.at((*here.key_path, "checkins")),
                                      f"check-ins with a '{name}' are read only on a {' or '.join(readers)} key "

@@ -17,6 +17,9 @@ from okrsite.content.options import option
 
 TOLERANCE = 1e-9  # so that 0.5 - 0.35 counts as 0.15
 ZONES = ("fail", "commit", "target", "stretch")  # a zones KR's levels, lowest first (spec v2)
+# What a check-in of each type of key result reads (a boolean or milestones one carries confidence
+# and a note only: its state is the key result's `done` and milestones).
+CHECKIN_READING = {"metric": "value", "maintain": "value", "zones": "zone"}
 
 
 @dataclass(frozen=True)

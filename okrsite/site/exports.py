@@ -153,7 +153,7 @@ def _headline(item: News) -> str:
                           done=local_digits(f"{item.value:g}"))
     else:
         figure = value_text(item.value, item.unit)
-    headline = _("%(what)s: %(title)s", what=what, title=item.title)
+    headline = titled(what, item.title)
     return titled(headline, figure) if figure else headline
 
 

@@ -17,7 +17,7 @@ from okrsite.content.sheets.cells import CellError
 from okrsite.content.sheets.layout import NAMES, Layout
 from okrsite.diagnostics import Diagnostic
 from okrsite.content.schema import slugify
-from okrsite.model.scoring import ZONES
+from okrsite.model.scoring import CHECKIN_READING, ZONES
 
 OBJECTIVE_ID_LENGTH, KR_ID_LENGTH = 48, 40  # ids made from titles are cut at a word: URLs stay readable
 SHEET_KR_TYPES = ("metric", "boolean", "milestones", "maintain", "zones")  # every KR type fits a row
@@ -258,7 +258,7 @@ def _checkins(reader: RowReader, row: Row, kind: str, kr: dict[str, Any], histor
     """The history cell's check-ins, then the row's: a dated row is a check-in (its current value
     or zone, confidence and note); undated, only a value."""
     entries = list(history)
-    takes = {"zones": "zone", "metric": "value", "maintain": "value"}.get(kind)
+    takes = CHECKIN_READING.get(kind)
     for entry in entries:
         given = "zone" if "zone" in entry else "value" if "value" in entry else None
         if given and given != takes:
@@ -318,13 +318,13 @@ def key_result_of_rows(reader: RowReader, rows: list[Row]) -> KeyResultRow | Non
     if found is None:
         return None
     kr = found[2]
-    kind = kr.get("type", "metric")
+    takes = CHECKIN_READING.get(kr.get("type", "metric"))
     entries = list(kr.get("checkins", ()))
     for row in others:
         date, reading = reader.read(row, "date", cells.date), {}
-        if kind == "zones" and (zone := reader.read(row, "zone", cells.word, ZONE_WORDS)):
+        if takes == "zone" and (zone := reader.read(row, "zone", cells.word, ZONE_WORDS)):
             reading["zone"] = zone
-        elif kind in ("metric", "maintain") and (value := reader.number(row, "current")) is not None:
+        elif takes == "value" and (value := reader.number(row, "current")) is not None:
             reading["value"] = value
         confidence = reader.read(row, "confidence", cells.fraction, reader.settings.decimal_comma)
         checkin = _checkin(date, reading, confidence, reader.read(row, "note", cells.text, True))
