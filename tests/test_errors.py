@@ -112,6 +112,16 @@ CASES = [
          "(also at content/objectives/first.md:2:5)"],
         id="duplicate-id-across-files"),
     pytest.param(
+        {"content/objectives/Größe.md": GROW, "content/objectives/Grösse.md": GROW},
+        ["content/objectives/Größe.md:2:1: error: duplicate objective id 'grosse' (also at "
+         "content/objectives/Grösse.md:2:1): the id is made from the file name 'Größe.md': set 'id' or rename the file"],
+        id="duplicate-id-from-file-names"),
+    pytest.param(
+        {"content/objectives/営業.md": GROW, "content/objectives/採用.md": GROW},
+        ["content/objectives/採用.md:2:1: error: duplicate objective id 'item' (also at content/objectives/営業.md:2:1): "
+         "the file name '採用.md' has no letter or digit an id can take (a-z, 0-9): set 'id'"],
+        id="file-names-an-id-cannot-take"),
+    pytest.param(
         {OBJ: GROW.replace(
             "    target: 200\n", "    target: 200\n  - id: views\n    title: Again\n    start: 0\n    target: 5\n")},
         ["content/objectives/grow.md:9:9: error: duplicate key result id 'views' in objective 'grow'"],

@@ -180,6 +180,23 @@ def test_a_team_name_with_a_comma_whose_parts_are_no_teams_is_one_team(tmp_path:
     assert problems(tmp_path, {OBJ: team}) == []
 
 
+# ---------- ids made from names ----------
+
+def test_letters_without_an_accent_to_drop_keep_their_ascii_spelling_in_ids(tmp_path: Path) -> None:
+    """Ids from file and team names drop accents; letters Unicode does not split into a letter and
+    an accent (ø, ß, æ, ł) are written as their languages write them in ASCII, not left out."""
+    grow = "---\ntitle: {0}\nperiod: 2026-Q2\nteam: {0}\nkey_results: [{{title: A, type: boolean}}]\n---\n"
+    names = {"Økonomi": "okonomi", "Größe": "grosse", "Mål for året": "mal-for-aret", "Łódź": "lodz",
+             "Æbler": "aebler"}
+    for name in names:
+        write(tmp_path, f"content/objectives/{name}.md", grow.format(name))
+    write(tmp_path, "okrsite.yaml", CONFIG)
+    site = Builder(BuildOptions(tmp_path / "okrsite.yaml")).load(Diagnostics(), rules=())
+    assert sorted(site.objectives) == sorted(names.values())
+    assert sorted(site.teams) == sorted(names.values())
+    assert {team.name for team in site.teams.values()} == set(names)
+
+
 # ---------- units typed into numbers ----------
 
 def test_a_unit_typed_into_a_number_gets_what_to_write(tmp_path: Path) -> None:

@@ -253,10 +253,22 @@ def date(value: Any, _: Cursor) -> dt.date:
     return result
 
 
+# Latin letters that Unicode does not decompose into a base letter and an accent, written as
+# their languages write them without the letter ('Økonomi' -> 'okonomi', not 'konomi').
+_UNDECOMPOSED = str.maketrans({"ß": "ss", "ẞ": "SS", "æ": "ae", "Æ": "AE", "ø": "o", "Ø": "O", "œ": "oe",
+                               "Œ": "OE", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "þ": "th",
+                               "Þ": "TH", "ı": "i", "ħ": "h", "Ħ": "H"})
+
+def ascii_letters(value: str) -> str:
+    """The text with its Latin letters written in ASCII (accents dropped: 'Größe' -> 'Grosse');
+    letters of other scripts are left out."""
+    decomposed = unicodedata.normalize("NFKD", value.translate(_UNDECOMPOSED))
+    return decomposed.encode("ascii", "ignore").decode()
+
+
 def slugify(value: str) -> str:
     """A URL-safe id from a file name or team name: 'Q1 Sales.md' -> 'q1-sales'."""
-    ascii_text = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9_]+", "-", ascii_text.lower()).strip("-") or "item"
+    return re.sub(r"[^a-z0-9_]+", "-", ascii_letters(value).lower()).strip("-") or "item"
 
 
 def file_id(path: str) -> str:

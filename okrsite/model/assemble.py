@@ -91,10 +91,20 @@ def _unique(items: list[_Checked], what: str, diagnostics: Diagnostics) -> dict[
         if first is not None:
             where = first.cursor.positions.at((*first.cursor.key_path, "id"))
             item.cursor.child("id").error(
-                f"duplicate {what} id '{item.id}' (also at {where.path}:{where.line}:{where.col})")
+                f"duplicate {what} id '{item.id}' (also at {where.path}:{where.line}:{where.col}){_named_by_file(item)}")
         else:
             by_id[item.id] = item
     return dict(sorted(by_id.items()))
+
+
+def _named_by_file(item: _Checked) -> str:
+    """How to part two items whose id came from a file name, for the duplicate id's error."""
+    if item.values.get("id"):
+        return ""
+    name = item.doc.path.rsplit("/", 1)[-1]
+    if not any(c.isalnum() for c in s.ascii_letters(name.removesuffix(".md"))):
+        return f": the file name '{name}' has no letter or digit an id can take (a-z, 0-9): set 'id'"
+    return f": the id is made from the file name '{name}': set 'id' or rename the file"
 
 
 def _teams(doc: Document | None, used: dict[str, list[tuple[str, s.Cursor]]],

@@ -5,18 +5,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from okrsite.content.sheets import cells
-from okrsite.content.schema import is_slug
+from okrsite.content.schema import ascii_letters, is_slug, slugify
 from okrsite.content.sheets.read import Cell, Formula, Row, Sheet
 from okrsite.content.sheets.cells import CellError
 from okrsite.content.sheets.layout import NAMES, Layout
 from okrsite.diagnostics import Diagnostic
-from okrsite.content.schema import slugify
 from okrsite.model.scoring import CHECKIN_READING, ZONES
 
 OBJECTIVE_ID_LENGTH, KR_ID_LENGTH = 48, 40  # ids made from titles are cut at a word: URLs stay readable
@@ -116,10 +114,9 @@ class RowReader:
 
 def make_id(title: str, fallback: str, length: int = OBJECTIVE_ID_LENGTH) -> str:
     """A slug of a title, cut at a word; the fallback when the title has no letter or digit to use."""
-    ascii_text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    if not re.search(r"[A-Za-z0-9]", ascii_text):
+    if not re.search(r"[A-Za-z0-9]", ascii_letters(title)):
         return fallback
-    slug = slugify(ascii_text).strip("-_")
+    slug = slugify(title).strip("-_")
     if len(slug) > length:
         slug = slug[:length + 1].rsplit("-", 1)[0].strip("-_")
     return slug or fallback
