@@ -139,6 +139,12 @@ Both sides scored as of 15 Feb 2026.
 | added | Hire well (`hiring`) | 2026-Q1 | people |
 | **removed** | Sell more (`sales`) | 2026-Q1 | – |
 
+### Objective progress
+
+| objective | period | progress | status |
+|---|---|---|---|
+| Improve SEO \\| search (`seo`) | 2026-Q1 | 23% → 45% (+22 points) | At risk → **On track** |
+
 ### Key results
 
 | change | key result |
@@ -175,6 +181,25 @@ Both sides scored as of 15 Feb 2026.
 |---|---|
 | Blog push (`blog-push`) | status Active → On hold; due 31 Mar 2026 → 14 Apr 2026 (slipped 14 days); planned budget 12,000 USD → 15,000 USD; planned hours 160 h → 200 h |
 """
+
+
+def test_objectives_whose_progress_moved_are_listed_with_the_roll_ups_they_move(repo: Path, capsys) -> None:
+    """A reviewer sees what the moved values add up to: each objective, and the roll-up above them."""
+    write(repo, "content/objectives/company.md", "---\ntitle: Grow the company\nperiod: 2026-Q1\n---\n")
+    edit(repo, "content/objectives/seo.md", ("period: 2026-Q1\n", "period: 2026-Q1\nparent: company\n"))
+    edit(repo, "content/objectives/sales.md", ("period: 2026-Q1\n", "period: 2026-Q1\nparent: company\n"))
+    commit(repo, "A company objective", "2026-01-06")
+    edit(repo, "content/objectives/sales.md", ("current: 5}", "current: 6}"))
+    edit(repo, "content/objectives/seo.md", ("      - {date: 2026-02-10, value: 1720, confidence: 0.7}\n",
+                                             "      - {date: 2026-02-10, value: 1780, confidence: 0.7}\n"))
+    assert diff(repo, "HEAD") == 0
+    section = capsys.readouterr().out.split("### ")[1]
+    # seo: (views 520/1300, bounce 3/6, launch 0, old 0) / 4 = 22.5 %, then views 580/1300: 23.7 %;
+    # sales 5 -> 6 of 10; the company is the mean of the two: 36.25 % -> 41.8 %.
+    assert section.strip().splitlines()[4:] == [
+        "| Grow the company (`company`) | 2026-Q1 | 36% → 42% (+6 points) | On track |",
+        "| Sell more (`sales`) | 2026-Q1 | 50% → 60% (+10 points) | On track |",
+        "| Improve SEO \\| search (`seo`) | 2026-Q1 | 23% → 24% (+1 point) | At risk |"]
 
 
 def test_json_has_the_documented_shape(repo: Path, capsys) -> None:
@@ -317,6 +342,14 @@ Objectives
 | **dropped** | Run the old data centre (`ops`) | 2026-Q1 | – |
 
 """, """\
+Objective progress
+
+| objective | period | progress | status |
+|---|---|---|---|
+| Customers can rely on us (`platform`) | 2026-Q1 | 54% → 85% (+31 points) | On track |
+| Improve SEO \\| search (`seo`) | 2026-Q1 | 30% → 23% (-7 points) | At risk |
+
+""", """\
 Key results
 
 | change | key result |
@@ -347,6 +380,11 @@ Targets
          "was": ""},
         {"change": "dropped", "id": "ops", "title": "Run the old data centre", "period": "2026-Q1", "team": None,
          "draft": False, "was": ""}]
+    assert report["progress"] == [
+        {"id": "platform", "title": "Customers can rely on us", "period": "2026-Q1", "progress_from":
+            pytest.approx((1 + 0.3 + 1 / 3) / 3), "progress_to": 0.85, "status_from": "on-track", "status_to": "on-track"},
+        {"id": "seo", "title": "Improve SEO | search", "period": "2026-Q1", "progress_from": 0.3,
+         "progress_to": 0.225, "status_from": "at-risk", "status_to": "at-risk"}]
     assert report["key_results"][1] == {"change": "dropped", "ref": "platform/latency", "title": "Cut p95 latency",
                                         "reason": "Replaced by the cache's goal", "date": "2026-02-02", "was": ""}
     assert report["values"][0]["from"] == "commit" and report["values"][0]["to"] == "target"

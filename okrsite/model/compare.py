@@ -7,8 +7,9 @@ Objectives, KRs and projects are matched by id. Each one that is on one side onl
 changed state, is an entry with a `change` word: "added" or "removed"; a KR "dropped" (its
 `dropped:` set) or "reinstated" (unset); an objective "dropped" when every one of its key
 results is dropped now and some counted before. An objective added without a counted key
-result is marked as a draft. Moves of values (of KRs that count on both sides), targets (a
-maintain KR's floor and ceiling too), confidence and project plans are listed apart.
+result is marked as a draft. Objectives whose progress or status moved (with numbers on both
+sides), moves of values (of KRs that count on both sides), targets (a maintain KR's floor and
+ceiling too), confidence and project plans are listed apart.
 """
 
 from __future__ import annotations
@@ -35,6 +36,19 @@ class ObjectiveChange:
     team: str | None
     draft: bool = False  # added with no key result that counts (and no child to roll up)
     was: str = ""  # moved: the period it was in; retitled: its title before
+
+
+@dataclass(frozen=True)
+class ProgressMove:
+    """An objective in both sites, with numbers on both sides, whose shown progress or status moved."""
+
+    id: str
+    title: str
+    period: str
+    progress_before: float
+    progress_after: float
+    status_before: str
+    status_after: str
 
 
 @dataclass(frozen=True)
@@ -111,6 +125,7 @@ class ProjectChange:
 @dataclass(frozen=True)
 class Changes:
     objectives: tuple[ObjectiveChange, ...] = ()
+    progress: tuple[ProgressMove, ...] = ()
     key_results: tuple[KrChange, ...] = ()
     values: tuple[ValueMove, ...] = ()
     targets: tuple[TargetMove, ...] = ()
@@ -118,7 +133,7 @@ class Changes:
     projects: tuple[ProjectChange, ...] = ()
 
     def __bool__(self) -> bool:
-        return any((self.objectives, self.key_results, self.values, self.targets, self.confidence_drops,
+        return any((self.objectives, self.progress, self.key_results, self.values, self.targets, self.confidence_drops,
                     self.projects))
 
 
@@ -133,6 +148,8 @@ def compare(base: Site, head: Site) -> Changes:
                     if oid in base.objectives and _dropped(base.objectives[oid], o))
             + tuple(change for oid in sorted(base.objectives.keys() & head.objectives.keys())
                     for change in _objective_edits(base.objectives[oid], head.objectives[oid]))),
+        progress=tuple(move for oid in sorted(base.objectives.keys() & head.objectives.keys())
+                       if (move := _progress_move(base, head, base.objectives[oid], head.objectives[oid]))),
         key_results=(_membership(base_krs, head_krs, lambda change, kr: KrChange(change, kr.ref, kr.title))
                      + tuple(change for old, new in both if (change := _kr_drop(old, new)))
                      + tuple(KrChange("retitled", new.ref, new.title, was=old.title) for old, new in both
@@ -196,10 +213,21 @@ def _reading(kr: KeyResult) -> float | str:
     return kr.current if kr.current is not None else 0
 
 
-def _shown(site: Site, kr: KeyResult) -> str:
-    """A KR's status as its site shows it: done or not done once its period has ended, not a pace."""
-    ended = site.period_of(site.objectives[kr.objective_id]).has_ended(site.as_of)
-    return final(kr.status) if ended else kr.status
+def _shown(site: Site, item: KeyResult | Objective) -> str:
+    """A status as its site shows it: done or not done once its period has ended, not a pace."""
+    objective = site.objectives[item.objective_id] if isinstance(item, KeyResult) else item
+    return final(item.status) if site.period_of(objective).has_ended(site.as_of) else item.status
+
+
+def _progress_move(base: Site, head: Site, old: Objective, new: Objective) -> ProgressMove | None:
+    """The objective's move where its shown progress or status moved, with numbers on both sides
+    (a draft has none, nor one whose key results are all dropped: listed as such)."""
+    if not all(o.counted_krs or o.is_rollup for o in (old, new)) or old.is_draft or new.is_draft:
+        return None
+    before, after = _shown(base, old), _shown(head, new)
+    if (whole_percent(old.progress), before) == (whole_percent(new.progress), after):
+        return None
+    return ProgressMove(new.id, new.title, new.period, old.progress, new.progress, before, after)
 
 
 def _value_move(old: KeyResult, new: KeyResult, status_before: str, status_after: str) -> ValueMove | None:

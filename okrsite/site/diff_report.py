@@ -11,6 +11,7 @@ JSON (`--format json`), one object:
      "as_of": "2026-05-14",
      "objectives": [{"change": "added" | "removed" | "dropped" | "moved" | "retitled", "id", "title",
                      "period", "team", "draft", "was"}],
+     "progress": [{"id", "title", "period", "progress_from", "progress_to", "status_from", "status_to"}],
      "key_results": [{"change": "added" | "removed" | "dropped" | "reinstated" | "retitled", "ref",
                       "title", "reason", "date", "was"}],
      "values": [{"ref", "title", "type", "unit", "from", "to", "progress_from", "progress_to",
@@ -22,7 +23,9 @@ JSON (`--format json`), one object:
                    "status", "due", "budget_planned", "hours_planned"}]}
 
 An objective is "dropped" when every one of its key results is dropped now and some counted
-before; "draft" is true for an objective added with no key result that counts; "was" is the
+before; "draft" is true for an objective added with no key result that counts; "progress" lists
+the objectives in both sites, with numbers on both, whose shown progress (a whole percent) or
+status moved; "was" is the
 period an objective "moved" from, or the title before a "retitled" one ("" otherwise). A KR's
 "reason" and "date" are those of its `dropped:` ("" and null unless dropped). Values: numbers,
 or a zones KR's zones ("commit"), for KRs that count on both sides. A project's four last
@@ -72,13 +75,17 @@ def markdown(changes: Changes, base: Revision, head: Revision, as_of: dt.date) -
     table("Objectives", ("change", "objective", "period", "team"),
           [(_change(c.change, "draft" if c.draft else _was(c.change, c.was)), _named(c.title, c.id), c.period,
             _cell(c.team or "–")) for c in changes.objectives])
+    table("Objective progress", ("objective", "period", "progress", "status"),
+          [(_named(m.title, m.id), m.period, _points(m.progress_before, m.progress_after),
+            _moved_status(m.status_before, m.status_after)) for m in changes.progress])
     table("Key results", ("change", "key result"),
           [(_change(c.change, _was(c.change, c.was) or c.reason and (c.reason + (f", {date(c.date)}" if c.date else ""))),
             _named(c.title, c.ref)) for c in changes.key_results])
     retargeted = {t.ref for t in changes.targets}
     table("Values", ("key result", "from", "to", "progress", "status"),
-          [(_named(v.title, v.ref), _value(v, v.before), _value(v, v.after), _progress(v, v.ref in retargeted),
-            _status(v)) for v in changes.values])
+          [(_named(v.title, v.ref), _value(v, v.before), _value(v, v.after),
+            _points(v.progress_before, v.progress_after, v.ref in retargeted),
+            _moved_status(v.status_before, v.status_after)) for v in changes.values])
     table("Targets", ("key result", "field", "from", "to", "change"),
           [(_named(t.title, t.ref), t.field, _amount(t.before, t.unit), _amount(t.after, t.unit),
             "**eased**" if t.eased else "raised") for t in changes.targets])
@@ -97,6 +104,9 @@ def as_json(changes: Changes, base: Revision, head: Revision, as_of: dt.date) ->
         "head": {"revision": head.revision, "commit": head.commit},
         "as_of": as_of,
         "objectives": [vars(c) for c in changes.objectives],
+        "progress": [{"id": m.id, "title": m.title, "period": m.period, "progress_from": m.progress_before,
+                      "progress_to": m.progress_after, "status_from": m.status_before, "status_to": m.status_after}
+                     for m in changes.progress],
         "key_results": [vars(c) for c in changes.key_results],
         "values": [{"ref": v.ref, "title": v.title, "type": v.type, "unit": v.unit, "from": v.before, "to": v.after,
                     "progress_from": v.progress_before, "progress_to": v.progress_after,
@@ -149,20 +159,20 @@ def _value(v: ValueMove, value: float | str) -> str:
     return _amount(value, v.unit)
 
 
-def _progress(v: ValueMove, retargeted: bool = False) -> str:
-    """From and to, and the points between; "with its target changed" where part of the move is
+def _points(before: float, after: float, retargeted: bool = False) -> str:
+    """From and to, and the points between; "target changed too" where part of the move is
     the target's (Targets lists it), not the value's: +21 points for one more customer reads oddly."""
-    before, after = (round_half_up(p * 100, 0) for p in (v.progress_before, v.progress_after))
-    points = after - before
+    points = round_half_up(after * 100, 0) - round_half_up(before * 100, 0)
     why = "; target changed too" if retargeted else ""
-    moved = f" ({points:+.0f} points{why})" if points else f" ({why[2:]})" if why else ""
-    return f"{percent(v.progress_before)} → {percent(v.progress_after)}{moved}"
+    moved = f" ({points:+.0f} point{'' if abs(points) == 1 else 's'}{why})" if points else \
+        f" ({why[2:]})" if why else ""
+    return f"{percent(before)} → {percent(after)}{moved}"
 
 
-def _status(v: ValueMove) -> str:
-    if v.status_before == v.status_after:
-        return status_label(v.status_after)
-    return f"{status_label(v.status_before)} → **{status_label(v.status_after)}**"
+def _moved_status(before: str, after: str) -> str:
+    if before == after:
+        return status_label(after)
+    return f"{status_label(before)} → **{status_label(after)}**"
 
 
 def _project(p: ProjectChange) -> str:
