@@ -202,6 +202,18 @@ def test_objectives_whose_progress_moved_are_listed_with_the_roll_ups_they_move(
         "| Improve SEO \\| search (`seo`) | 2026-Q1 | 23% → 24% (+1 point) | At risk |"]
 
 
+def test_an_objective_handed_to_other_owners_or_teams_is_reassigned(repo: Path, capsys) -> None:
+    edit(repo, "content/objectives/sales.md", ("period: 2026-Q1\n", "period: 2026-Q1\nowner: Ana\nteam: sales\n"))
+    edit(repo, "content/objectives/seo.md", ("period: 2026-Q1\n", "period: 2026-Q1\nowner: [Bo, Cy]\n"))
+    commit(repo, "Owners", "2026-01-06")
+    edit(repo, "content/objectives/sales.md", ("owner: Ana\nteam: sales\n", "owner: Dee\nteam: [growth, sales]\n"))
+    edit(repo, "content/objectives/seo.md", ("owner: [Bo, Cy]\n", "owner: [Cy]\nteam: web\n"))
+    assert diff(repo, "HEAD") == 0
+    assert capsys.readouterr().out.split("### ")[1].strip().splitlines()[4:] == [
+        "| reassigned (was owner Ana; team sales) | Sell more (`sales`) | 2026-Q1 | growth |",
+        "| reassigned (was owner Bo, Cy; team none) | Improve SEO \\| search (`seo`) | 2026-Q1 | web |"]
+
+
 def test_json_has_the_documented_shape(repo: Path, capsys) -> None:
     edit(repo, "content/projects/blog-push.md", ("due: 2026-03-31", "due: 2026-03-29"))
     edit(repo, "content/objectives/seo.md", ("    current: 7\n", "    current: 6\n"))

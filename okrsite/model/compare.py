@@ -4,7 +4,8 @@ Both sites must be scored with the same as_of (okrsite diff loads the base with 
 so every difference found here is a change of content, not of the calendar.
 
 Objectives, KRs and projects are matched by id. Each one that is on one side only, or
-changed state, is an entry with a `change` word: "added" or "removed"; a KR "dropped" (its
+changed state, is an entry with a `change` word: "added" or "removed"; an objective "moved",
+"retitled" or "reassigned" (its owners or teams); a KR "dropped" (its
 `dropped:` set) or "reinstated" (unset); an objective "dropped" when every one of its key
 results is dropped now and some counted before. An objective added without a counted key
 result is marked as a draft. Objectives whose progress or status moved (with numbers on both
@@ -29,13 +30,13 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class ObjectiveChange:
-    change: str  # added | removed | dropped | moved (to another period) | retitled
+    change: str  # added | removed | dropped | moved (to another period) | retitled | reassigned (owners, teams)
     id: str
     title: str
     period: str
     team: str | None
     draft: bool = False  # added with no key result that counts (and no child to roll up)
-    was: str = ""  # moved: the period it was in; retitled: its title before
+    was: str = ""  # moved: the period it was in; retitled: its title before; reassigned: its owners and teams before
 
 
 @dataclass(frozen=True)
@@ -180,13 +181,18 @@ def _dropped(old: Objective, new: Objective) -> bool:
 
 
 def _objective_edits(old: Objective, new: Objective) -> list[ObjectiveChange]:
-    """A move to another period (its numbers are then of another pace) and a new title: a diff of
-    numbers alone showed the first as a status moving for no reason, the second not at all."""
+    """A move to another period (its numbers are then of another pace), a new title, other owners
+    or teams (who answers for it): a diff of numbers alone showed the first as a status moving for
+    no reason, the others not at all."""
     edits = []
     if old.period != new.period:
         edits.append(ObjectiveChange("moved", new.id, new.title, new.period, new.team, was=old.period))
     if _retitled(old.title, new.title):
         edits.append(ObjectiveChange("retitled", new.id, new.title, new.period, new.team, was=old.title))
+    before = [f"{what} {', '.join(getattr(old, field)) or 'none'}" for what, field in (("owner", "owners"), ("team", "teams"))
+              if getattr(old, field) != getattr(new, field)]
+    if before:
+        edits.append(ObjectiveChange("reassigned", new.id, new.title, new.period, new.team, was="; ".join(before)))
     return edits
 
 

@@ -9,7 +9,7 @@ JSON (`--format json`), one object:
     {"base": {"revision": "main", "commit": "<40 hex>"},
      "head": {"revision": null, "commit": null},          (null: the work tree)
      "as_of": "2026-05-14",
-     "objectives": [{"change": "added" | "removed" | "dropped" | "moved" | "retitled", "id", "title",
+     "objectives": [{"change": "added" | "removed" | "dropped" | "moved" | "retitled" | "reassigned", "id", "title",
                      "period", "team", "draft", "was"}],
      "progress": [{"id", "title", "period", "progress_from", "progress_to", "status_from", "status_to"}],
      "key_results": [{"change": "added" | "removed" | "dropped" | "reinstated" | "retitled", "ref",
@@ -26,7 +26,9 @@ An objective is "dropped" when every one of its key results is dropped now and s
 before; "draft" is true for an objective added with no key result that counts; "progress" lists
 the objectives in both sites, with numbers on both, whose shown progress (a whole percent) or
 status moved; "was" is the
-period an objective "moved" from, or the title before a "retitled" one ("" otherwise). A KR's
+period an objective "moved" from, the title before a "retitled" one, or the owners and teams
+of a "reassigned" one that changed ("owner Ana; team sales": "none" where there was none; ""
+otherwise). A KR's
 "reason" and "date" are those of its `dropped:` ("" and null unless dropped). Values: numbers,
 or a zones KR's zones ("commit"), for KRs that count on both sides. A project's four last
 fields are null or {"from", "to"} (`due` also "days": how many days later it is due, negative
@@ -124,7 +126,7 @@ def as_json(changes: Changes, base: Revision, head: Revision, as_of: dt.date) ->
 
 
 def _was(change: str, was: str) -> str:
-    return f"from {was}" if change == "moved" else f"was “{was}”" if change == "retitled" else ""
+    return {"moved": f"from {was}", "retitled": f"was “{was}”", "reassigned": f"was {was}"}.get(change, "")
 
 
 def _change(word: str, detail: str) -> str:
