@@ -54,7 +54,7 @@ def project(**fields: Any) -> Project:
 
 @pytest.mark.parametrize(("value", "unit", "shown"), [
     (1720, "views", "1,720 views"), (7, "%", "7%"), (12000.0, "USD", "12,000 USD"), (0.5, "", "0.5"),
-    (3, None, "3"), (None, "views", "– views"),
+    (3, None, "3"), (None, "views", "– views"), (4.6, "/5", "4.6/5"), (1, "day", "1 day"),
 ])
 def test_amount_writes_the_number_with_its_unit(value: float | None, unit: str | None, shown: str) -> None:
     assert render("{{ amount(v, u) }}", v=value, u=unit) == shown

@@ -108,7 +108,8 @@ class KeyResult:
                                 type="`{commit, target, stretch}`")
     zone: str | None = option(s.one_of(*ZONES), None, "for `zones`: the zone reached", ZONE_TYPE,
                               default_text="the latest check-in's zone, else `fail`")
-    unit: str = option(s.text, "", "shown after values (`%`, `views`, `USD`, …)", "text")
+    unit: str = option(s.text, "", "shown after values (`%`, `views`, `USD`, …); `%` and a scale such as `/5` "
+                       "follow without a space", "text")
     done: bool = option(s.boolean, None, "for `boolean`: achieved or not", "bool", default_text="false")
     milestones: tuple[ChecklistItem, ...] = items(ChecklistItem, "a milestone", "for `milestones`",
                                                   "list of `{title, done?, due?}`")

@@ -46,7 +46,7 @@ from typing import Any
 
 from okrsite.model.compare import Changes, Move, ProjectChange, ValueMove
 from okrsite.model.scoring import round_half_up
-from okrsite.site.formatting import date, number, percent, plural, status_label
+from okrsite.site.formatting import date, number, percent, plural, status_label, with_unit
 
 
 @dataclass(frozen=True)
@@ -148,7 +148,7 @@ def _named(title: str, ident: str) -> str:
 def _amount(value: float | None, unit: str) -> str:
     if value is None:
         return "–"
-    return f"{number(value)}{unit}" if unit == "%" else f"{number(value)} {_cell(unit)}".rstrip()
+    return _cell(with_unit(number(value), value, unit))
 
 
 def _value(v: ValueMove, value: float | str) -> str:

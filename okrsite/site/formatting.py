@@ -154,8 +154,16 @@ def value_text(value: float, unit: str = "", digits: int = 2, short: bool = Fals
     an estimate or a chart label reads, '2.68M USD' (`step`: as compact)."""
     text = compact(value, digits, step) if short else number(int(value) if float(value).is_integer() else float(value),
                                                               digits)
+    return with_unit(text, value, unit)
+
+
+def with_unit(text: str, value: float | None, unit: str | None) -> str:
+    """A written number and its unit: '7%' (as the language writes a percentage), '4.6/5' (a
+    unit that starts with '/' is a scale: no space), '1,720 views', '1 day'."""
     if unit == "%":
         return percent_sign(text)
+    if unit and unit.startswith("/"):
+        return f"{text}{unit}"
     return f"{text} {unit_for(value, unit)}" if unit else text
 
 

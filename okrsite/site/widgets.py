@@ -26,7 +26,7 @@ from okrsite.model.site import KeyResult, Objective, Project, Team
 from okrsite.model.vocabulary import final
 from okrsite.site import formatting
 from okrsite.site.formatting import (_, css_percent, grade, message_values, ngettext, number, percent,
-                                     percent_sign, plural, status_icon, status_label, titled, unit_for, zone_label)
+                                     plural, status_icon, status_label, titled, with_unit, zone_label)
 from okrsite.site.language import current, gettext_, Language
 from okrsite.site.markup import escape_output as escape
 
@@ -39,11 +39,7 @@ def _html(message: str, /, **values: object) -> Markup:
 
 def amount(value: float | None, unit: str | None = "") -> Markup:
     """A number with its unit, as people write it: '1,720 views', '7%', '12,000 USD'."""
-    if unit == "%":
-        return escape(percent_sign(number(value)))
-    if unit:
-        return Markup(f"{escape(number(value))} {escape(unit_for(value, unit))}")
-    return escape(number(value))
+    return escape(with_unit(number(value), value, unit))
 
 
 # ---------- links ----------
