@@ -134,6 +134,43 @@ def test_a_history_point_resets_staleness(tmp_path: Path) -> None:
     assert not kr_json(root)["stale"]
 
 
+LAUNCH = """---
+title: Launch
+period: 2026-Q1
+key_results:
+  - id: live
+    title: Trial live
+    type: boolean
+    done: {done}
+    checkins:
+      - {{date: 2026-01-07, confidence: 0.6, note: Vendor chosen}}
+---
+"""
+
+
+def test_the_commit_that_marks_a_boolean_kr_with_check_ins_done_is_its_update(tmp_path: Path) -> None:
+    """Its check-ins carry confidence and notes, not its state: the commit that set `done` (as
+    `okrsite checkin --done` does) is in its history, on the changes page, and resets staleness."""
+    root = site(init(tmp_path / "repo"))
+    write(root, "content/objectives/launch.md", LAUNCH.format(done="false"))
+    commit(root, "Q1", "2026-01-05", "Ana")
+    write(root, "content/objectives/launch.md", LAUNCH.format(done="true"))
+    done = commit(root, "Trial is live", "2026-02-09", "Ben")[:7]
+    build(BuildOptions(root / "okrsite.yaml", jobs=1))
+    kr = kr_json(root)
+    assert [(h["date"], h["value"], h["note"], h["source"]) for h in kr["history"]] == [
+        ("2026-01-05", 0, "", kr["history"][0]["source"]), ("2026-01-07", None, "Vendor chosen", "checkin"),
+        ("2026-02-09", 1, "", f"git:{done}")]
+    assert kr["last_update"] == "2026-02-09" and not kr["stale"]
+    changes = (root / "output/changes/index.html").read_text()
+    week = changes.split("Week of 9 Feb")[1].split("Week of")[0]
+    assert "Trial live" in week and "Done" in week and "Ben" in week
+    page = (root / "output/objectives/launch/index.html").read_text()
+    table = page.split("Check-ins and commits")[1].split("</table>")[0]
+    assert '<th scope="col">State</th>' in table and '<td data-label="State">Done</td>' in table
+    assert f"<code>{done}</code> <span class=\"muted\">Ben</span>" in table and "Vendor chosen" in table
+
+
 def test_history_read_beside_the_content_is_the_history_read_in_turn(tmp_path: Path, monkeypatch) -> None:
     """With processes to spare, git is read in a forked process while the content is parsed
     (taking the last build's parsed documents): the site is the one a single process makes."""

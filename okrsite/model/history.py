@@ -5,9 +5,11 @@ and parsed at the edge, cached by blob).
 Per key result (by id; `kr-N` by position for KRs without one):
 - history points: each version that changed the KR's value (`current`, else `start`, on
   metric KRs; `done` as 1/0; the number of milestones done; `zone`), the first version
-  included (`added` when the KR first appears in it), unless it is a shallow clone's oldest commit (`baseline`: the value then, by
-  nobody we know of, is where the history starts from). Only for KRs whose latest version has no `checkins:` of their own: a KR with
-  check-ins has its history in them.
+  included (`added` when the KR first appears in it), unless it is a shallow clone's oldest
+  commit (`baseline`: the value then, by nobody we know of, is where the history starts from).
+  Not for KRs whose latest version has `checkins:` that carry their reading (metric, maintain,
+  zones: their history is in them); a boolean or milestones KR's check-ins carry confidence and
+  notes only, so the commits that marked it done, or a milestone, stay its history beside them.
 - target changes: each version dated after the period's start that changed `target` or
   `start`; eased when it makes the KR easier (see `is_eased`).
 
@@ -24,7 +26,7 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from okrsite.content.history import Version
-from okrsite.model.scoring import ZONES
+from okrsite.model.scoring import CHECKIN_READING, ZONES
 
 
 @dataclass(frozen=True)
@@ -61,7 +63,7 @@ class _Facts(NamedTuple):
     reading: tuple[float | None, str | None] | None  # (value, zone)
     start: float | None
     target: float | None
-    has_checkins: bool
+    checkins_read: bool  # it has check-ins, and they carry its reading (scoring.CHECKIN_READING)
 
 
 def is_eased(field: str, start: float, target: float, new: float) -> bool:
@@ -105,7 +107,7 @@ def kr_histories(versions: Sequence[Version], period_start: dt.date) -> dict[str
                             TargetChange(version.date, field, old, new, eased, commit, version.author))
             bounds[kr_id] = (start if kr.start is None else kr.start, target if kr.target is None else kr.target)
         seen.update(facts)
-    return {kr_id: KrHistory(() if kr.has_checkins else tuple(points.get(kr_id, ())),
+    return {kr_id: KrHistory(() if kr.checkins_read else tuple(points.get(kr_id, ())),
                              tuple(changes.get(kr_id, ())))
             for kr_id, kr in latest.items()}
 
@@ -121,7 +123,8 @@ def _facts(version: Version) -> dict[str, _Facts] | None:
             continue
         kr_id = str(kr.get("id") or f"kr-{index + 1}")
         start, target = _number(kr.get("start")), _number(kr.get("target"))
-        facts[kr_id] = _Facts(_reading(kr, start), start, target, bool(kr.get("checkins")))
+        facts[kr_id] = _Facts(_reading(kr, start), start, target,
+                              bool(kr.get("checkins")) and (kr.get("type") or "metric") in CHECKIN_READING)
     return facts
 
 

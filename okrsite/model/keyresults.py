@@ -170,12 +170,14 @@ def _entries(value: Any) -> tuple[dict[str, Any], ...]:
 
 
 def _history(checkins: tuple[CheckIn, ...], derived: KrHistory) -> tuple[Reading, ...]:
-    """The check-ins of the file, oldest first (file order breaks date ties), or, without any,
-    the commits that changed the value."""
-    if checkins:
-        ordered = sorted(enumerate(checkins), key=lambda pair: (pair[1].date, pair[0]))
-        return tuple(Reading(c.date, c.value, c.zone, c.confidence, c.note, "checkin") for _, c in ordered)
-    return tuple(Reading(p.date, p.value, p.zone, None, "", p.source, p.author, p.added) for p in derived.points)
+    """The check-ins of the file and the commits that changed the value (model.history: none
+    where the check-ins carry it), oldest first; on one date, the commits first, check-ins in
+    file order."""
+    found = [(p.date, -1, Reading(p.date, p.value, p.zone, None, "", p.source, p.author, p.added))
+             for p in derived.points]
+    found += [(c.date, i, Reading(c.date, c.value, c.zone, c.confidence, c.note, "checkin"))
+              for i, c in enumerate(checkins)]
+    return tuple(reading for _, _, reading in sorted(found, key=lambda item: item[:2]))
 
 
 def _scored(kr: dict[str, Any], kr_id: str, objective_id: str, pace: Pace, config: SiteConfig,
