@@ -152,6 +152,22 @@ def test_a_maintain_kr_ends_with_the_share_inside_as_its_grade(tmp_path: Path) -
     assert site.objectives["grow"].grade == 0.75
 
 
+def test_a_maintain_kr_inside_its_band_all_period_is_done_once_it_has_ended(tmp_path: Path) -> None:
+    """Its status follows the band, not pace (on track while it runs); its grade of 1.00 reads Done
+    when the period has ended, as every key result at progress 1 does, never Not done."""
+    held = maintain("    floor: 99.9\n", "      - {date: 2026-01-20, value: 99.95}\n      - {date: 2026-03-20, value: 99.91}\n")
+    slipped = held.replace("title: Uptime", "title: Error budget").replace("99.91", "99.5")  # 1 of 2 inside
+    root = site_with(tmp_path, {"grow": held, "keep": slipped})
+    write(root, "okrsite.yaml", (root / "okrsite.yaml").read_text().replace("2026-02-15", "2026-04-10"))
+    build(BuildOptions(root / "okrsite.yaml", jobs=1))
+    card = (root / "output/objectives/grow/index.html").read_text().split('<article class="kr')[1]
+    assert 'class="badge badge--done"' in card and "badge--not-done" not in card
+    assert "badge--not-done" in (root / "output/objectives/keep/index.html").read_text().split('<article class="kr')[1]
+    scorecard = (root / "output/periods/2026-Q1/scorecard/index.html").read_text()
+    not_done = scorecard.split('id="krs-heading"')[1].split("<h2")[0]
+    assert "Error budget" in not_done and "Uptime" not in not_done
+
+
 # --- Zones key results ------------------------------------------------------------------------
 
 def zones(field: str = "", checkins: str = "") -> str:

@@ -23,7 +23,7 @@ from typing import TypeVar
 from okrsite.model.history import is_eased
 from okrsite.model.scoring import whole_percent
 from okrsite.model.site import KeyResult, Objective, Project, Site
-from okrsite.model.vocabulary import final
+from okrsite.model.vocabulary import shown_status
 
 T = TypeVar("T")
 
@@ -222,7 +222,7 @@ def _reading(kr: KeyResult) -> float | str:
 def _shown(site: Site, item: KeyResult | Objective) -> str:
     """A status as its site shows it: done or not done once its period has ended, not a pace."""
     objective = site.objectives[item.objective_id] if isinstance(item, KeyResult) else item
-    return final(item.status) if site.period_of(objective).has_ended(site.as_of) else item.status
+    return shown_status(item, site.period_of(objective).has_ended(site.as_of))
 
 
 def _progress_move(base: Site, head: Site, old: Objective, new: Objective) -> ProgressMove | None:

@@ -106,16 +106,26 @@ def by_status(items: Iterable[Any]) -> list[Any]:
     return sorted(items, key=key)
 
 
-def final(status: str) -> str:
-    """The state shown once the period has ended: a pace status becomes 'not-done'."""
-    return "not-done" if status in PACE_STATUSES else status
+def final(status: str, progress: float = 0.0) -> str:
+    """The state shown once the period has ended: a pace status becomes 'done' at progress 1 (a
+    maintain KR inside its band all period: its status follows the band, not pace), else 'not-done'."""
+    if status in PACE_STATUSES:
+        return "done" if progress >= 1 else "not-done"
+    return status
+
+
+def shown_status(item: Any, ended: bool) -> str:
+    """An objective's or key result's status as the pages show it: done or not done once its period
+    has ended, else its status."""
+    return final(item.status, item.progress) if ended else item.status
 
 
 def final_counts(items: Iterable[Any]) -> dict[str, int]:
     """How many items of an ended period are done and not done (other statuses where there are any)."""
     counts = dict.fromkeys(ENDED_STATUSES, 0)
     for item in items:
-        counts[final(item.status)] = counts.get(final(item.status), 0) + 1
+        state = final(item.status, item.progress)
+        counts[state] = counts.get(state, 0) + 1
     return counts
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from okrsite.model.periods import Period
 from okrsite.model.scoring import expected_progress
 from okrsite.model.site import KeyResult, Objective, Project, Site
-from okrsite.model.vocabulary import LANES, by_status, final
+from okrsite.model.vocabulary import LANES, by_status, final, shown_status
 from okrsite.site import portfolio
 from okrsite.site.formatting import _, ngettext, percent
 
@@ -134,11 +134,12 @@ def scorecard(site: Site, period_id: str, *, counts: dict[str, int], overall: fl
         members = by_status(o for o in objectives if (o.id in top_ids) is top_level)
         if members or top_level:
             groups.append(Group(top_level, tuple(_objective_line(site, o, ended) for o in members[:room]),
-                                len(members), _tally(final(o.status) if ended else o.status for o in members[room:])))
+                                len(members), _tally(shown_status(o, ended) for o in members[room:])))
             room = max(0, room - len(members))
     graded = [o.grade for o in objectives if o.grade is not None]
     if ended:  # pace no longer applies: the key results not done, furthest from done first
-        behind = sorted((kr for o in objectives for kr in o.key_results if final(kr.status) == "not-done"),
+        behind = sorted((kr for o in objectives for kr in o.key_results
+                         if final(kr.status, kr.progress) == "not-done"),
                         key=lambda kr: (kr.progress, kr.ref))
     late = sorted(attention, key=lambda p: (not p.late, p.due or dt.date.max, not p.over_budget, p.id))
     by_lane = portfolio.in_lanes(portfolio.period_projects(site, period_id))  # no reasons: the card names them
@@ -168,14 +169,14 @@ def _tally(statuses: Iterable[str]) -> dict[str, int]:
 
 def _objective_line(site: Site, o: Objective, ended: bool) -> ObjectiveLine:
     teams = ", ".join(site.teams[t].name if t in site.teams else t for t in o.teams)
-    return ObjectiveLine(o.id, o.title, final(o.status) if ended else o.status, o.progress,
+    return ObjectiveLine(o.id, o.title, shown_status(o, ended), o.progress,
                          None if ended else o.expected, o.grade if ended else None, ", ".join(o.owners), teams,
                          o.priority)
 
 
 def _kr_line(site: Site, kr: KeyResult, ended: bool) -> KeyResultLine:
     return KeyResultLine(kr.ref, kr.title, site.objectives[kr.objective_id].title, kr.type,
-                         final(kr.status) if ended else kr.status, kr.progress, None if ended else kr.expected)
+                         shown_status(kr, ended), kr.progress, None if ended else kr.expected)
 
 
 def _project_line(site: Site, p: Project) -> ProjectLine:

@@ -23,7 +23,7 @@ from typing import Any
 
 from okrsite.build.cachefiles import MadeOfTexts, worth_saving
 from okrsite.model.site import Site
-from okrsite.model.vocabulary import final, term
+from okrsite.model.vocabulary import shown_status, term
 from okrsite.site.formatting import status_label
 
 FORMAT = 1
@@ -124,10 +124,10 @@ def index(site: Site, read: Callable[[str], frozenset[str]] = body_words) -> dic
         found.add(TEAM, team.id, team.name, owners=[team.lead])
     for objective in site.objectives.values():
         ended = site.periods[objective.period].has_ended(site.as_of)
-        at = found.add(OBJECTIVE, objective.id, objective.title, final(objective.status) if ended else objective.status,
+        at = found.add(OBJECTIVE, objective.id, objective.title, shown_status(objective, ended),
                        objective.period, objective.owners, body=objective.body)
         for kr in objective.key_results:
-            found.add(KR, kr.id, kr.title, final(kr.status) if ended else kr.status, objective.period,
+            found.add(KR, kr.id, kr.title, shown_status(kr, ended), objective.period,
                       kr.owners, at, kr.description)
     for project in site.projects.values():
         found.add(PROJECT, project.id, project.title, project.status, owners=[project.owner], body=project.body)

@@ -23,7 +23,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 
 from okrsite.model.site import KeyResult, Objective, Project, Team
-from okrsite.model.vocabulary import final
+from okrsite.model.vocabulary import final, shown_status
 from okrsite.site import formatting
 from okrsite.site.formatting import (_, css_percent, grade, message_values, ngettext, number, percent,
                                      plural, status_icon, status_label, titled, with_unit, zone_label)
@@ -98,9 +98,10 @@ def _badge(status: str, language: Language) -> Markup:
                   f'{status_icon(status)}</span> {escape(status_label(status))}</span>')
 
 
-def state(status: str, ended: bool) -> str:
-    """The status to show: once its period has ended, 'done' or 'not-done' rather than pace."""
-    return final(status) if ended else status
+def state(shown: Any, ended: bool) -> str:
+    """The status to show of an objective or key result (or of a status alone): once its period has
+    ended, 'done' or 'not-done' rather than pace (a key result at progress 1 is done)."""
+    return shown_status(shown, ended) if hasattr(shown, "status") else final(shown) if ended else shown
 
 
 def _flag(tone: str, glyph: str, word: str) -> str:

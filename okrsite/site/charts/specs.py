@@ -34,7 +34,7 @@ from okrsite.model.periods import Period
 from okrsite.model import scoring
 from okrsite.model.scoring import ZONES, spend_status
 from okrsite.model.site import KeyResult, Objective, Project, Site, Zones
-from okrsite.model.vocabulary import COUNTED, final, final_counts, worst_first
+from okrsite.model.vocabulary import COUNTED, final, final_counts, shown_status, worst_first
 from okrsite.site.charts.layout import LABEL_WIDE, VALUE_WIDE, WIDE, Layout, bars_height, row_height
 from okrsite.site.charts.palette import Palette
 from okrsite.site.charts.scales import date_ticks, integer_ticks, wrap, y_ticks
@@ -148,7 +148,8 @@ class ChartSpec:
 def _status_phrase(status: str, progress: float, expected: float, ended: bool = False) -> str:
     gap = pace_points(progress, expected)
     if ended or status in ("done", "not-started"):
-        return {"done": status_word("done"), "not-started": _("not started yet")}.get(status, status_word(final(status)))
+        return {"done": status_word("done"), "not-started": _("not started yet")}.get(
+            status, status_word(final(status, progress)))
     if gap > 0:
         return ngettext("%(status)s, %(num)s point behind the expected pace",
                         "%(status)s, %(num)s points behind the expected pace", gap, status=status_word(status))
@@ -187,7 +188,7 @@ def _range(values: list[float], top_room: float = 0.22, bottom_room: float = 0.1
 def _kr_headline(kr: KeyResult, period: Period, as_of: dt.date) -> str:
     if period.has_ended(as_of):
         return _("%(share)s of the way when %(period)s ended, %(state)s", share=percent(kr.progress),
-                 period=period.title, state=status_word(final(kr.status)))
+                 period=period.title, state=status_word(final(kr.status, kr.progress)))
     return _("%(share)s of the way, expected %(expected)s by %(date)s; %(pace)s", share=percent(kr.progress),
              expected=percent(kr.expected), date=_expected_by(period, as_of),
              pace=_status_phrase(kr.status, kr.progress, kr.expected))
@@ -238,7 +239,7 @@ def kr_trend(kr: KeyResult, objective: Objective, period: Period, as_of: dt.date
                                                     origin + dt.timedelta(days=x_high - 1)),
         y_range=y_range, y_ticks=y_ticks(*y_range, percent=unit == "%"),
         plan=((0.0, float(kr.start)), (days, float(kr.target))), plan_steps=False,
-        actual=actual, points=points, status=final(kr.status) if period.has_ended(as_of) else kr.status,
+        actual=actual, points=points, status=shown_status(kr, period.has_ended(as_of)),
         target=float(kr.target), target_label=Label(_("Target %(value)s", value=value_text(kr.target, unit, short=True)),
                                                     _("Target %(value)s", value=value_text(kr.target, pct, short=True))),
         target_label_right=not kr.decreasing and _early(as_of_x, x_low, x_high),
@@ -404,7 +405,7 @@ def kr_milestones(kr: KeyResult, objective: Objective, period: Period, as_of: dt
                                                     origin + dt.timedelta(days=x_high - 1)),
         y_range=(-0.1 * total - 0.2, total * 1.25 + 0.3), y_ticks=integer_ticks(total),
         plan=tuple(plan), plan_steps=True, actual=(), points=((report_x, float(done)),),
-        status=final(kr.status) if period.has_ended(as_of) else kr.status,
+        status=shown_status(kr, period.has_ended(as_of)),
         target=float(total), target_label=Label(milestones, milestones),
         target_label_right=_early(as_of_x, x_low, x_high),
         now=(report_x, float(done)), now_label=ngettext("%(num)s done", "%(num)s done", done),
@@ -442,7 +443,7 @@ def _progress_row(title: str, fallback: str, progress: float, status: str, look:
                   pace: float | None = None) -> BarRow:
     """A bar of progress; once the period has ended its value is the grade and its state done or not."""
     value = grade(progress) if ended else percent(progress)
-    shown = final(status) if ended else status
+    shown = final(status, progress) if ended else status
     return BarRow(bar_label(look, title, fallback, value), progress, shown, Label(value, value), status_icon(shown),
                   None if ended else pace)
 
@@ -509,7 +510,7 @@ def objective_overview(site: Site, objective: Objective, look: Look) -> ChartSpe
     pace = _shared_pace([item[3] for item in items], objective.expected)
     rows = tuple(_progress_row(title, ident, progress, status, look, ended, _own_pace(expected, pace))
                  for title, ident, progress, expected, status in items)
-    shown = [final(st) if ended else st for *_item, st in items]
+    shown = [final(item[4], item[2]) if ended else item[4] for item in items]  # (title, id, progress, expected, status)
     counts = {s: shown.count(s) for s in dict.fromkeys(shown)}
     summary = ", ".join(_("%(num)s %(status)s", num=n, status=status_word(s)) for s, n in counts.items() if n)
     listing = in_turn(_("%(title)s %(value)s (%(status)s)", title=item[0], value=grade(item[2]) if ended else
@@ -630,7 +631,7 @@ def period_overview(site: Site, period_id: str, look: Look) -> ChartSpec | None:
                 objectives=objectives_words, summary=summary,
                 listing=in_turn(f"{o.title} {grade(value(o))}" for o in low))
         table = (_("Objective"), _("Grade"), _("State"))
-        cells = tuple((o.title, grade(value(o)), status_label(final(o.status))) for o in shown)
+        cells = tuple((o.title, grade(value(o)), status_label(final(o.status, o.progress))) for o in shown)
     else:
         behind = [o for o in shown if o.status in ("off-track", "at-risk")][:3]
         worst = _("; furthest behind: %(listing)s", listing=in_turn(f"{o.title} {percent(o.progress)}"
