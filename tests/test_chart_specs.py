@@ -85,11 +85,12 @@ UNDATED_MILESTONES = """\
 
 
 def load_site(tmp_path: Path, krs: str, *, title: str = "Grow", projects: dict[str, str] | None = None,
-              as_of: str = "2026-02-15") -> Site:
+              as_of: str = "2026-02-15", kind: str = "committed") -> Site:
     """A site on 15 Feb 2026 (Q1 2026 half elapsed) with one objective 'grow' holding `krs`."""
     root = tmp_path / "site"
     write(root, "okrsite.yaml", f"title: Test\nas_of: {as_of}\n")
-    write(root, "content/objectives/grow.md", OBJECTIVE.format(id="grow", title=title, krs=krs))
+    write(root, "content/objectives/grow.md",
+          OBJECTIVE.format(id="grow", title=title, krs=krs).replace("period: 2026-Q1", f"period: 2026-Q1\nkind: {kind}"))
     for name, text in (projects or {}).items():
         write(root, f"content/projects/{name}.md", text)
     diagnostics = Diagnostics()
@@ -229,6 +230,36 @@ def test_the_data_table_of_a_trend_lists_start_checkins_and_target(tmp_path: Pat
         ("10 Feb 2026", "1,720 views", "1,778 views"),
         ("31 Mar 2026 (target)", "2,339 views (forecast)", "2,500 views"),  # the check-ins' trend line
     )
+
+
+def test_an_aspirational_objectives_trend_expects_its_share_of_the_way(tmp_path: Path) -> None:
+    """The dashed pace line, its figures in the table and the caption run to 70 % of the way (the
+    expected value on the report date and the page's 'expected' say the same)."""
+    site = load_site(tmp_path, PAGE_VIEWS, kind="aspirational")
+    spec = kr_spec(site, "page-views")
+    assert spec.data.plan == ((0.0, 1200.0), (90.0, 2110.0))  # 1200 + 1300 × 0.7
+    assert spec.tables[0].rows[1:3] == (("20 Jan 2026", "1,380 views", "1,392 views"),  # 1200 + 1300 × 19/90 × 0.7
+                                        ("10 Feb 2026", "1,720 views", "1,604 views"))
+    assert spec.tables[0].rows[-1][2] == "2,110 views"
+    assert "to 2,110 views on 31 Mar 2026" in spec.caption
+    assert spec.data.expected[1] == pytest.approx(1200 + 1300 * site.objectives["grow"].key_results[0].expected, abs=2)
+
+
+def test_a_check_in_before_the_period_comes_first_in_the_table(tmp_path: Path) -> None:
+    site = load_site(tmp_path, PAGE_VIEWS.replace("    checkins:\n", "    checkins:\n      - {date: 2025-12-20, value: 1150}\n"))
+    rows = kr_spec(site, "page-views").tables[0].rows
+    assert [row[0] for row in rows[:3]] == ["20 Dec 2025", "1 Jan 2026 (start)", "20 Jan 2026"]
+    assert rows[0][2] == "–"  # no pace before the period
+
+
+def test_a_maintain_kr_counts_in_words_the_values_its_progress_counts(tmp_path: Path) -> None:
+    """A value dated before the period shows on the chart but is not one of the period's values."""
+    uptime = ("  - id: uptime\n    title: Uptime\n    type: maintain\n    floor: 99.9\n    unit: '%'\n    checkins:\n"
+              "      - {date: 2025-12-20, value: 99.5}\n      - {date: 2026-01-20, value: 99.95}\n"
+              "      - {date: 2026-02-10, value: 99.8}\n")
+    site = load_site(tmp_path, uptime)
+    spec = kr_spec(site, "uptime")
+    assert spec.alt.endswith("1 of 2 values inside (50%).") and len(spec.tables[0].rows) == 3
 
 
 @pytest.mark.parametrize("krs, kr_id, why", [

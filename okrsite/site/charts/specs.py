@@ -226,19 +226,21 @@ def kr_trend(kr: KeyResult, objective: Objective, period: Period, as_of: dt.date
     plan_now = None
     if as_of_x is not None and period.start <= as_of <= period.end:
         plan_now = (as_of_x, round_to_span(kr.start + (kr.target - kr.start) * kr.expected, abs(kr.target - kr.start)))
+    # the expected pace runs to the objective's expectation: all the way, or 70 % (aspirational)
+    plan_end = round_to_span(kr.start + (kr.target - kr.start) * objective.expectation, abs(kr.target - kr.start))
     unit = kr.unit
     pct = "%" if unit == "%" else ""
     forecast = None
     if kr.forecast is not None:
         forecast = (points[-1], (days, kr.forecast.value))
-    values = [kr.start, kr.target] + [v for _, v in points] + ([plan_now[1]] if plan_now else []) \
+    values = [kr.start, kr.target, plan_end] + [v for _, v in points] + ([plan_now[1]] if plan_now else []) \
         + ([forecast[1][1]] if forecast else [])
     y_range = _range(values)
     data = TrendData(
         x_range=(x_low, x_high), x_ticks=date_ticks(origin, origin + dt.timedelta(days=x_low),
                                                     origin + dt.timedelta(days=x_high - 1)),
         y_range=y_range, y_ticks=y_ticks(*y_range, percent=unit == "%"),
-        plan=((0.0, float(kr.start)), (days, float(kr.target))), plan_steps=False,
+        plan=((0.0, float(kr.start)), (days, float(plan_end))), plan_steps=False,
         actual=actual, points=points, status=shown_status(kr, period.has_ended(as_of)),
         target=float(kr.target), target_label=Label(_("Target %(value)s", value=value_text(kr.target, unit, short=True)),
                                                     _("Target %(value)s", value=value_text(kr.target, pct, short=True))),
@@ -258,21 +260,24 @@ def kr_trend(kr: KeyResult, objective: Objective, period: Period, as_of: dt.date
     def planned(share: float) -> str:  # the straight line's value: an estimate, written short
         return value_text(round_to_span(kr.start + (kr.target - kr.start) * share, span), unit, short=True)
 
-    rows = [(_("%(date)s (start)", date=format_date(period.start)), value_text(kr.start, unit),
-             value_text(kr.start, unit, short=True))]
-    for day, value in known:
+    # by date: a check-in before the period (a baseline) comes before the period's start
+    before = [(day, value) for day, value in known if day < period.start]
+    rows = [(format_date(day), value_text(value, unit), "–") for day, value in before]
+    rows.append((_("%(date)s (start)", date=format_date(period.start)), value_text(kr.start, unit),
+                 value_text(kr.start, unit, short=True)))
+    for day, value in known[len(before):]:
         rows.append((format_date(day), value_text(value, unit),
-                     planned(min(1.0, max(0.0, (day - period.start).days / period.days)))))
+                     planned(min(1.0, max(0.0, (day - period.start).days / period.days)) * objective.expectation)))
     if not known:
         rows.append((_("%(date)s (current)", date=format_date(as_of)), value_text(kr.current, unit), planned(kr.expected)))
     rows.append((_("%(date)s (target)", date=format_date(period.end)),
                  _("%(value)s (forecast)", value=_estimate(kr.forecast.value, kr)) if kr.forecast else "–",
-                 value_text(kr.target, unit)))
+                 value_text(plan_end, unit)))
     forecast_words = _("; on its trend it would reach %(value)s by %(date)s (%(share)s of the way)",
                        value=_estimate(kr.forecast.value, kr), date=format_date(period.end),
                        share=percent(kr.forecast.progress)) if kr.forecast else ""
     pace = dict(start=value_text(kr.start, unit), start_date=format_date(period.start, "short"),
-                target=value_text(kr.target, unit), end_date=format_date(period.end))
+                target=value_text(plan_end, unit), end_date=format_date(period.end))
     if known:
         caption = _("Check-ins (dots) against the expected pace (dashed line) from %(start)s on %(start_date)s to "
                     "%(target)s on %(end_date)s", **pace)
@@ -324,10 +329,12 @@ def _maintain_trend(kr: KeyResult, objective: Objective, period: Period, as_of: 
         x_range=(x_low, x_high), x_ticks=date_ticks(origin, origin + dt.timedelta(days=x_low),
                                                     origin + dt.timedelta(days=x_high - 1)),
         y_range=y_range, y_ticks=y_ticks(*y_range, percent=kr.unit == "%"), plan=(), plan_steps=False,
-        actual=points, points=points, status=kr.status, target=None, target_label=Label("", ""),
+        actual=points, points=points, status=shown_status(kr, period.has_ended(as_of)), target=None,
+        target_label=Label("", ""),
         target_label_right=False, now=points[-1], now_label=value_text(points[-1][1], pct), expected=None,
         expected_label="", as_of_x=as_of_x, as_of_label=as_of_label, band=band)
-    inside = sum(1 for _, v in known if scoring.inside_band(v, kr.floor, kr.ceiling))
+    counted = [v for d, v in known if period.contains(d)]  # as its progress counts them: the period's values
+    inside = sum(1 for v in counted if scoring.inside_band(v, kr.floor, kr.ceiling))
     where = dict(title=kr.title, now=value_text(kr.current, kr.unit), band=_band_words(kr))
     alt = _("%(title)s: now %(now)s, inside the band (%(band)s);", **where) if kr.status == "on-track" else \
         _("%(title)s: now %(now)s, outside the band (%(band)s);", **where)
@@ -335,9 +342,10 @@ def _maintain_trend(kr: KeyResult, objective: Objective, period: Period, as_of: 
         kind="trend", name=chart_name(f"objectives/{objective.id}/kr-{kr.id}", look), width=look.layout.width,
         height=look.layout.trend_height, look=look, data=data,
         caption=_("Values (dots) against the band to stay in (shaded: %(band)s).", band=_band_words(kr)),
-        alt=alt + " " + ngettext("%(inside)s of %(num)s value inside (%(share)s).",
-                                 "%(inside)s of %(num)s values inside (%(share)s).", len(known), inside=inside,
-                                 share=percent(kr.progress)),
+        alt=alt + " " + (ngettext("%(inside)s of %(num)s value inside (%(share)s).",
+                                  "%(inside)s of %(num)s values inside (%(share)s).", len(counted), inside=inside,
+                                  share=percent(kr.progress)) if counted else
+                         _("no value of the period yet (%(share)s).", share=percent(kr.progress))),
         tables=(Table(_("Data of the chart: %(title)s", title=kr.title), (_("Date"), _("Value"), _("In the band")),
                       tuple((format_date(d), value_text(v, kr.unit),
                              _("Yes") if scoring.inside_band(v, kr.floor, kr.ceiling) else _("No")) for d, v in known)),),
