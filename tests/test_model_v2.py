@@ -85,6 +85,16 @@ def test_a_rollup_of_drafts_only_is_a_draft_too(tmp_path: Path) -> None:
     assert "its supporting objectives have none yet either" in page and "no supporting objective" not in page
 
 
+def test_a_rollup_counts_the_supporting_objectives_its_mean_is_of(tmp_path: Path) -> None:
+    """A draft child has no numbers: the roll-up's "mean of N" and "roll-up of N" leave it out."""
+    child = objective(metric(3)).replace("period: 2026-Q1", "period: 2026-Q1\nparent: top")
+    root = site_with(tmp_path, {"top": "---\ntitle: Top\nperiod: 2026-Q1\n---\n", "a": child, "b": child,
+                                "draft": "---\ntitle: Later\nperiod: 2026-Q1\nparent: top\n---\n"})
+    build(BuildOptions(root / "okrsite.yaml", jobs=1))
+    assert "(mean of 2 supporting objectives)" in (root / "output/objectives/top/index.html").read_text()
+    assert "roll-up of 2" in (root / "output/index.html").read_text()
+
+
 # --- Kind: committed and aspirational --------------------------------------------------------
 
 @pytest.mark.parametrize(

@@ -373,7 +373,7 @@ def _score_objectives(objectives: dict[str, _Checked], key_results: dict[str, li
             id=objective_id, period=period.id, kind=item.values["kind"] or config.default_kind,
             progress=score.progress or 0.0, expected=score.expected, status=score.status, grade=grade,
             computed_grade=score.computed_grade, forecast_progress=score.forecast_progress,
-            trending_to_miss=score.trending_to_miss, expectation=_expectation(item, config), source=item.doc.path,
+            trending_to_miss=score.trending_to_miss, rolled_up=score.rolled_up, expectation=_expectation(item, config), source=item.doc.path,
             teams=tuple(dict.fromkeys(_team_id(team, has_team_file) for _, team in _team_values(item))),  # once each
             parent=item.values["parent"] and item.values["parent"].partition("/")[0],
             parent_kr=kr_parents.get(objective_id), children=tuple(sorted(children.get(objective_id, ()))))

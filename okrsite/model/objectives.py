@@ -27,6 +27,7 @@ class Scores:
     computed_grade: float | None
     forecast_progress: float | None
     trending_to_miss: bool
+    rolled_up: int = 0  # a roll-up's supporting objectives with numbers (drafts have none)
 
 
 def expected_progress(period: Period, expectation: float, config: SiteConfig) -> float:
@@ -61,7 +62,7 @@ def scores(order: list[str], key_results: dict[str, list[KeyResult]], children: 
         result[objective_id] = Scores(
             progress, expected, scoring.status(progress, expected, config.as_of, period.start, config.thresholds),
             scoring.grade(progress, period.end, config.as_of), forecast,
-            forecast is not None and forecast < expectation - scoring.TOLERANCE)
+            forecast is not None and forecast < expectation - scoring.TOLERANCE, 0 if counted else len(rolled))
     return result
 
 

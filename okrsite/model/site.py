@@ -189,6 +189,7 @@ class Objective:
     computed_grade: float | None = None  # the arithmetic's grade once the period has ended
     forecast_progress: float | None = None
     trending_to_miss: bool = False
+    rolled_up: int = 0  # a roll-up's supporting objectives whose mean its progress is (drafts left out)
 
     @property
     def owner(self) -> str:
