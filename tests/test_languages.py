@@ -258,7 +258,7 @@ def test_the_scorecard_page_speaks_german(german: Path, english: Path) -> None:
                   ">Unterstützende Ziele von Q2 2026, nach Priorität, dann die schwächsten zuerst</caption>",
                   '<th scope="col">Ziel</th><th scope="col" class="col-bar">Fortschritt</th>',
                   '>Schlüsselergebnisse am weitesten zurück <span class="count">10</span>',
-                  f"<strong>0{NBSP}%</strong>", ">47 Pkt. zurück<", ">und 4 weitere Schlüsselergebnisse</p>",
+                  f"<strong>0{NBSP}%</strong>", ">47 Pkt. zurück<", '>und 4 weitere Schlüsselergebnisse: 1 <span class="badge badge--off-track">',
                   ">Projekte mit Verspätung oder über Budget <span", ">6 Tage verspätet<", f">Budget bei 116{NBSP}%<",
                   f">Stunden bei 117{NBSP}%<", ">Empfehlungen des Portfolios</h2>", "und 1 weiteres</span>",
                   "<strong>1 Projekt</strong>", "<strong>3 Projekte</strong>", ">Das Portfolio, mit dem Grund für jede Empfehlung</a>"):

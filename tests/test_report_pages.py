@@ -3,6 +3,7 @@ they are, words that read right (issue 15)."""
 
 from __future__ import annotations
 
+import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -265,3 +266,13 @@ def test_each_charts_data_button_is_named_by_its_table(demo: Path) -> None:
         names = re.findall(r'<summary>Data<span class="visually-hidden">: ([^<]*)</span></summary>',
                            (demo / path).read_text())
         assert len(names) > 1 and len(set(names)) == len(names), path
+
+
+def test_the_dashboards_list_of_key_results_behind_pace_says_how_many_it_leaves_out(demo: Path) -> None:
+    okrs = json.loads((demo / "okrs.json").read_text())
+    behind = sum(kr["status"] in ("at-risk", "off-track") for o in okrs["objectives"] if o["period"] == "2026-Q2"
+                 for kr in o["key_results"])
+    section = (demo / "index.html").read_text().split('id="behind-heading"')[1].split("</section>")[0]
+    rows = section.count("<tr") - 1  # the head's row
+    assert rows == 8 < behind
+    assert f"The {rows} furthest behind of {behind} key results behind pace" in section

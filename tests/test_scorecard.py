@@ -23,7 +23,7 @@ from okrsite.site.pages import site_map
 from okrsite.site.scorecard_pdf import CACHE_FOLDER, cached_pdfs, draw_pdfs
 from okrsite.site.formatting import whole_percent
 from okrsite.site.language import load_language, speaking
-from okrsite.site.scorecard import TOP_OBJECTIVES
+from okrsite.site.scorecard import TOP_KEY_RESULTS, TOP_OBJECTIVES
 from okrsite.site.themes import theme_dirs
 from tests.browser import browser, requires_browser  # noqa: F401 - a fixture
 from tests.conftest import copy_demo, write
@@ -119,6 +119,13 @@ def test_the_key_results_most_behind_come_first_with_their_points_behind(demo: P
     assert f"Key results most behind pace ({len(krs)})" in text
     first = text.index("Key results most behind pace")
     assert text.index(worst["title"], first) < text.index(f"{behind} pts behind", first)
+    # those left out, by status (worst first), as okrs.json counts them
+    refs = {id(kr): f'{o["id"]}/{kr["id"]}' for o in okrs["objectives"] for kr in o["key_results"]}
+    rest = sorted(krs, key=lambda kr: (kr["progress"] - kr["expected"], refs[id(kr)]))[TOP_KEY_RESULTS:]
+    off, risk = (sum(kr["status"] == status for kr in rest) for status in ("off-track", "at-risk"))
+    assert f"and {len(rest)} more key results: {off} off track, {risk} at risk" in " ".join(text.split())
+    page = (demo / "periods/2026-Q2/scorecard/index.html").read_text()
+    assert f"and {len(rest)} more key results: {off} <span class=\"badge badge--off-track\">" in page
     assert "Columnar cache for aggregate dashboard queries" in text  # late and over budget
     assert re.search(r"late by 6 days, 116% of budget spent, 117% of hours used", text)
 

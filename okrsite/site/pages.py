@@ -134,9 +134,10 @@ def stale_key_results(objectives: Iterable[Objective]) -> list[KeyResult]:
     return sorted(krs, key=lambda kr: (kr.last_update is not None, kr.last_update or dt.date.min, kr.ref))
 
 
-def behind_pace(site: Site, objectives: Iterable[Objective], limit: int = BEHIND_ITEMS) -> list[KeyResult]:
+def behind_pace(site: Site, objectives: Iterable[Objective]) -> list[KeyResult]:
+    """The key results at risk or off track, furthest behind pace first."""
     krs = [kr for o in objectives for kr in o.key_results if kr.status in ("at-risk", "off-track")]
-    return sorted(krs, key=lambda kr: (-(kr.expected - kr.progress), kr.ref))[:limit]
+    return sorted(krs, key=lambda kr: (-(kr.expected - kr.progress), kr.ref))
 
 
 def recent_activity(site: Site, objectives: Iterable[Objective], projects: Iterable[Project],
@@ -205,7 +206,8 @@ def dashboard(site: Site, owed: int) -> Page:
         "overall": mean_progress(objectives),
         "top_level": len(top_level(objectives)),
         "expected": period_elapsed(site, period.id) if objectives else None,
-        "behind": behind_pace(site, objectives),
+        "behind": (behind := behind_pace(site, objectives))[:BEHIND_ITEMS],
+        "behind_total": len(behind),
         "trending": [o for o in by_status(objectives) if o.trending_to_miss],
         "stale": stale_key_results(objectives),
         "objective_of": {o.id: o for o in objectives},
@@ -460,10 +462,9 @@ def scorecard_url(period_id: str) -> str:
 def scorecard_card(site: Site, period_id: str) -> scorecard.Scorecard:
     """What a period's scorecard shows (its page and its PDF), from the figures of the period's page."""
     objectives = site.objectives_in(period_id)
-    krs = sum(len(o.key_results) for o in objectives)
     return scorecard.scorecard(site, period_id, counts=counts_of(site, period_id, objectives),
                                overall=mean_progress(objectives), top=top_level(objectives),
-                               behind=behind_pace(site, objectives, limit=krs),
+                               behind=behind_pace(site, objectives),
                                attention=late_or_over_budget(site, period_id))
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from okrsite.model.periods import Period
 from okrsite.model.scoring import expected_progress
 from okrsite.model.site import KeyResult, Objective, Project, Site
-from okrsite.model.vocabulary import LANES, by_status, final, shown_status
+from okrsite.model.vocabulary import ENDED_STATUSES, LANES, OKR_STATUSES, by_status, final, shown_status
 from okrsite.site import portfolio
 from okrsite.site.formatting import _, ngettext, percent
 
@@ -96,6 +96,7 @@ class Scorecard:
     groups: tuple[Group, ...]  # the top-level objectives, and those that support them (when there are any)
     key_results: tuple[KeyResultLine, ...]
     key_results_total: int
+    key_results_rest: dict[str, int]  # those not shown, by status (state once ended)
     projects: tuple[ProjectLine, ...]
     projects_total: int
     lanes: tuple[LaneLine, ...]  # every lane, in the vocabulary's order
@@ -150,6 +151,7 @@ def scorecard(site: Site, period_id: str, *, counts: dict[str, int], overall: fl
         groups=tuple(groups),
         key_results=tuple(_kr_line(site, kr, ended) for kr in behind[:TOP_KEY_RESULTS]),
         key_results_total=len(behind),
+        key_results_rest={} if ended else _tally(kr.status for kr in behind[TOP_KEY_RESULTS:]),  # ended: all not done
         projects=tuple(_project_line(site, p) for p in late[:TOP_PROJECTS]), projects_total=len(late),
         lanes=tuple(LaneLine(lane, len(by_lane[lane]), tuple(p.title for p in by_lane[lane][:LANE_NAMES]))
                     for lane in LANES),
@@ -161,10 +163,9 @@ def _elapsed(site: Site, period: Period) -> float:
 
 
 def _tally(statuses: Iterable[str]) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for status in statuses:
-        counts[status] = counts.get(status, 0) + 1
-    return counts
+    """How many of each status, worst first (done and not done last)."""
+    found = list(statuses)
+    return {status: found.count(status) for status in (*OKR_STATUSES, *ENDED_STATUSES) if status in found}
 
 
 def _objective_line(site: Site, o: Objective, ended: bool) -> ObjectiveLine:

@@ -158,7 +158,7 @@ def pdf_spec(card: Scorecard, site_title: str, colours: tuple[tuple[str, str], .
                              key if index == 0 else "")
                        for index, group in enumerate(card.groups))
     key_results = Block(kr_heading, number(card.key_results_total), tuple(_key_result(l) for l in card.key_results),
-                        _more(card.key_results_total - len(card.key_results), "key result"), kr_empty)
+                        _more(card.key_results_total - len(card.key_results), "key result", card.key_results_rest), kr_empty)
     projects = Block(_("Projects late or over budget"), number(card.projects_total),
                      tuple(_project(l) for l in card.projects),
                      _more(card.projects_total - len(card.projects), "project"),
