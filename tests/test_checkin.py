@@ -185,7 +185,7 @@ def test_the_date_defaults_to_source_date_epoch_or_today(tmp_path: Path, monkeyp
 def test_a_checkin_dated_after_as_of_is_added_with_a_warning(tmp_path: Path, capsys) -> None:
     root = site_with(tmp_path, COMMENTED)
     assert checkin(root, "seo/bounce", "9", "--date", "2026-03-01") == 0
-    assert "dated after as_of (2026-02-15)" in capsys.readouterr().err
+    assert "dated after the report date (2026-02-15)" in capsys.readouterr().err
 
 
 def test_a_checkin_after_its_period_ended_is_added_with_a_warning(tmp_path: Path, capsys) -> None:
@@ -378,7 +378,10 @@ def test_a_file_that_does_not_load_is_named_with_its_error_not_called_unknown(tm
 @pytest.mark.parametrize("args, message", [
     (["seo/beta", "1"], "'beta' is a boolean key result: it takes --done or --not-done, not a value"),
     (["seo/steps", "2"], "'steps' is a milestones key result: it takes --milestone TITLE, not a value"),
-    (["seo/steps", "--milestone", "Desing"], "unknown milestone 'Desing' in steps (did you mean 'Design'?)"),
+    (["seo/steps", "--milestone", "Desing"], "unknown milestone 'Desing' in steps (did you mean 'Design'?); its "
+                                             "milestones: 'Design', 'Private beta', 'Public launch'"),
+    (["seo/beta", "--milestone", "Design", "--not-done"], "'beta' is a boolean key result: it takes --done or "
+                                                          "--not-done, not a milestone"),
 ])
 def test_a_value_of_the_wrong_kind_or_an_unknown_milestone_is_refused(tmp_path: Path, capsys, args, message) -> None:
     root = site_with(tmp_path, BOOLEAN_AND_MILESTONES)
@@ -386,6 +389,29 @@ def test_a_value_of_the_wrong_kind_or_an_unknown_milestone_is_refused(tmp_path: 
     assert checkin(root, *args) == 1
     assert f"okrsite: error: {message}\n" in capsys.readouterr().err
     assert (root / OBJECTIVE).read_bytes() == before
+
+
+def test_a_milestone_marked_done_by_mistake_is_taken_back_with_not_done(tmp_path: Path, capsys) -> None:
+    root = site_with(tmp_path, BOOLEAN_AND_MILESTONES)
+    assert checkin(root, "seo/steps", "--milestone", "design", "--not-done") == 0
+    assert capsys.readouterr().out.endswith("milestone 'Design' of steps marked not done\n")
+    assert "      - {title: Design, done: false}\n" in (root / OBJECTIVE).read_text()
+    assert checkin(root, "seo/steps", "--milestone", "Design", "--not-done") == 0
+    assert capsys.readouterr().out.endswith("milestone 'Design' of steps is already not done\n")
+
+
+def test_a_first_check_in_says_what_it_changes_and_one_on_a_dropped_kr_that_it_counts_in_nothing(
+        tmp_path: Path, capsys) -> None:
+    root = site_with(tmp_path, COMMENTED.replace('    unit: "%"\n', '    unit: "%"\n    current: 7\n'))
+    assert checkin(root, "seo/bounce", "6", "--date", "2026-02-01") == 0  # kept with `current: 7` until now
+    assert "okrsite: warning: bounce has check-ins now: they give its value, and its 'current: 7' and the " \
+           "commits that changed it are no longer its value or history" in capsys.readouterr().err
+    assert checkin(root, "seo/bounce", "5.5", "--date", "2026-02-08") == 0  # it has check-ins already: nothing more to say
+    assert "warning" not in capsys.readouterr().err
+    path = root / OBJECTIVE
+    path.write_text(path.read_text().replace("  - id: bounce\n", "  - id: bounce\n    dropped: {reason: Moved}\n"))
+    assert checkin(root, "seo/bounce", "5", "--date", "2026-02-14") == 0
+    assert "okrsite: warning: bounce is dropped: its check-ins count in no number" in capsys.readouterr().err
 
 
 def test_a_file_with_errors_already_is_left_as_it_was_and_its_errors_are_its_own(tmp_path: Path, capsys) -> None:

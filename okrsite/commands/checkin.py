@@ -29,6 +29,7 @@ from okrsite.content.source import Document, DocumentCache, SourceError, discove
 from okrsite.diagnostics import BuildFailed, Diagnostic, Diagnostics
 from okrsite.content.schema import file_id
 from okrsite.model.keyresults import before_period, reading_of
+from okrsite.model.scoring import CHECKIN_READING
 from okrsite.model.periods import resolve_period
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
@@ -142,7 +143,7 @@ def add_checkin(config: SiteConfig, request: Request) -> tuple[list[str], list[s
             edits.append(front.append_item(node, "checkins", item))
             kr_expected["checkins"] = [*(kr.get("checkins") or []), entry]
             said.append(f"{label}: check-in {request.date.isoformat()} added to {request.kr}{_details(request, kr)}")
-        if request.done is not None:
+        if request.done is not None and request.milestone is None:  # with a milestone: the milestone's
             state = "done" if request.done else "not done"
             if kr.get("done") is request.done:
                 said.append(f"{label}: {request.kr} is already {state}")
@@ -165,8 +166,15 @@ def _dating(config: SiteConfig, doc: Document, request: Request, kr: dict[str, A
     starts is most likely a mistyped year, and one the KR has already, a command run twice."""
     warnings = []
     if request.date > config.as_of:
-        warnings.append(f"the check-in is dated after as_of ({config.as_of.isoformat()}): reports count it from "
-                        "its date on")
+        warnings.append(f"the check-in is dated after the report date ({config.as_of.isoformat()}): reports count it "
+                        "from its date on")
+    if kr.get("dropped"):
+        warnings.append(f"{request.kr} is dropped: its check-ins count in no number (take 'dropped' away to count "
+                        "it again)")
+    if kr.get("current") is not None and not kr.get("checkins") and (kr.get("type") or "metric") in CHECKIN_READING:
+        warnings.append(f"{request.kr} has check-ins now: they give its value, and its 'current: {kr['current']}' "
+                        "and the commits that changed it are no longer its value or history (take 'current' "
+                        "away when you like)")
     meta = doc.meta if isinstance(doc.meta, dict) else {}
     period_id = meta.get("period") or config.default_period
     period = resolve_period(str(period_id), {p.id: p for p in config.periods}) if period_id else None
@@ -226,11 +234,13 @@ def _find_kr(doc: Document, request: Request) -> tuple[int, dict[str, Any]]:
 
 
 def _check_kind(request: Request, kr: dict[str, Any]) -> None:
-    """A value, zone, done or milestone only where the KR's type takes it."""
+    """A value, zone, done or milestone only where the KR's type takes it (--done/--not-done also
+    with a milestone: its state)."""
     kind = kr.get("type") or "metric"
     wrong = [what for what, given, types in (
         ("a value", request.value, ("metric", "maintain")), ("a zone", request.zone, ("zones",)),
-        ("--done/--not-done", request.done, ("boolean",)), ("a milestone", request.milestone, ("milestones",)))
+        ("--done/--not-done", request.done, ("boolean", "milestones") if request.milestone else ("boolean",)),
+        ("a milestone", request.milestone, ("milestones",)))
         if given is not None and kind not in types]
     if wrong:
         hint = _HINTS.get(str(kind))
@@ -246,19 +256,22 @@ def _milestone(front: FrontMatter, node: yaml.MappingNode, kr: dict[str, Any], k
     matches = [i for i, t in enumerate(titles) if t == wanted] or \
         [i for i, t in enumerate(titles) if t.casefold() == wanted.casefold()]
     if not matches:
-        raise Refused(f"unknown milestone '{wanted}' in {request.kr}{_suggest(wanted, titles)}")
+        listed = f"; its milestones: {', '.join(repr(t) for t in titles)}" if titles else "; it has no milestones"
+        raise Refused(f"unknown milestone '{wanted}' in {request.kr}{_suggest(wanted, titles)}{listed}")
     index = matches[0]
     title = titles[index]
-    if milestones[index].get("done") is True:
-        return f"{label}: milestone '{title}' of {request.kr} is already done"
+    done = request.done is not False  # --not-done takes a milestone marked done by mistake back
+    state = "done" if done else "not done"
+    if (milestones[index].get("done") is True) is done:
+        return f"{label}: milestone '{title}' of {request.kr} is already {state}"
     items = value_of(node, "milestones")
     assert isinstance(items, yaml.SequenceNode)  # the data has a list there
     target = items.value[index]
     if not isinstance(target, yaml.MappingNode):
         raise EditError(f"milestone '{title}' is not a mapping of fields")
-    edits.append(front.set_value(target, "done", "true"))
-    kr_expected["milestones"][index]["done"] = True
-    return f"{label}: milestone '{title}' of {request.kr} marked done"
+    edits.append(front.set_value(target, "done", "true" if done else "false"))
+    kr_expected["milestones"][index]["done"] = done
+    return f"{label}: milestone '{title}' of {request.kr} marked {state}"
 
 
 def _entry(request: Request) -> tuple[dict[str, Any], Item]:
