@@ -214,6 +214,25 @@ def test_an_objective_handed_to_other_owners_or_teams_is_reassigned(repo: Path, 
         "| reassigned (was owner Bo, Cy; team none) | Improve SEO \\| search (`seo`) | 2026-Q1 | web |"]
 
 
+def test_a_key_result_added_before_others_without_ids_gets_the_hint_to_give_ids(repo: Path, capsys) -> None:
+    """Matched by position, the KRs after it read as retitled and moved: the report says why."""
+    write(repo, "content/objectives/hire.md", "---\ntitle: Hire\nperiod: 2026-Q1\nkey_results:\n"
+                                               "  - {title: Hires, start: 0, target: 4, current: 2}\n---\n")
+    commit(repo, "Hiring", "2026-01-06")
+    write(repo, "content/objectives/hire.md", "---\ntitle: Hire\nperiod: 2026-Q1\nkey_results:\n"
+                                               "  - {title: Offers, start: 0, target: 6, current: 1}\n"
+                                               "  - {title: Hires, start: 0, target: 4, current: 2}\n---\n")
+    assert diff(repo, "HEAD") == 0
+    out = capsys.readouterr().out
+    assert "| retitled (was “Hires”) | Offers (`hire/kr-1`) |" in out
+    assert "Key results without an `id` are matched by position" in out
+    edit(repo, "content/objectives/seo.md", ("title: Bounce rate", "title: Bounce rate of the blog"))
+    write(repo, "content/objectives/hire.md", "---\ntitle: Hire\nperiod: 2026-Q1\nkey_results:\n"
+                                               "  - {title: Hires, start: 0, target: 4, current: 2}\n---\n")
+    assert diff(repo, "HEAD") == 0
+    assert "matched by position" not in capsys.readouterr().out  # a retitled KR with an id of its own
+
+
 def test_json_has_the_documented_shape(repo: Path, capsys) -> None:
     edit(repo, "content/projects/blog-push.md", ("due: 2026-03-31", "due: 2026-03-29"))
     edit(repo, "content/objectives/seo.md", ("    current: 7\n", "    current: 6\n"))
@@ -262,20 +281,30 @@ def test_a_side_that_does_not_build_is_named_with_its_diagnostics(repo: Path, ca
     assert err[-1] == f"okrsite: diff failed: the base HEAD ({short}) and the head work tree did not build"
 
 
-def test_a_revision_without_the_site_does_not_build(repo: Path, capsys) -> None:
+def test_a_base_without_the_site_is_empty_and_a_head_without_it_does_not_build(repo: Path, capsys) -> None:
+    """The pull request that adds the site compares it with nothing: every objective is added."""
     first = commit(repo, "Nothing changed", "2026-01-06")
     git(repo, "checkout", "-q", "--orphan", "empty")
     git(repo, "rm", "-rq", "--cached", ".")
     git(repo, "commit", "-q", "--allow-empty", "-m", "Empty")
     orphan = git(repo, "rev-parse", "HEAD")
     git(repo, "checkout", "-q", "-f", "main")
-    assert diff(repo, orphan, first) == 1
+    assert diff(repo, orphan, first) == 0
+    out, err = capsys.readouterr()
+    assert "| added | Sell more (`sales`) | 2026-Q1 | – |" in out and "| added | Deals (`sales/deals`) |" in out
+    assert "| Blog push (`blog-push`) | added |" in out
+    assert "has no okrsite.yaml: every objective is new" in err
+    assert diff(repo, orphan, first, "--format", "json") == 0
+    assert {o["id"] for o in json.loads(capsys.readouterr().out)["objectives"]} == {"sales", "seo"}
+    assert diff(repo, first, orphan) == 1
     assert f"there is no okrsite.yaml in commit {orphan[:7]}" in capsys.readouterr().err
 
 
 def test_usage_errors(repo: Path, tmp_path: Path, capsys) -> None:
     assert diff(repo, "no-such-branch") == 2
     assert "okrsite: error: unknown revision 'no-such-branch'" in capsys.readouterr().err
+    assert diff(repo, "main~1..main") == 2
+    assert "'main~1..main' is a range: give the two revisions apart, okrsite diff main~1 main" in capsys.readouterr().err
     outside = tmp_path / "plain"
     write(outside, "okrsite.yaml", CONFIG)
     assert diff(outside, "main") == 2

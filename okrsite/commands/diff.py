@@ -33,7 +33,11 @@ MEMORY_ROOM = 512 * 2**20  # free space it must have to take both revisions
 
 
 class _Unusable(Exception):
-    """A revision whose site cannot even be written out (no okrsite.yaml there, say)."""
+    """A revision whose site cannot even be written out (its content folder outside the repository, say)."""
+
+
+class _NoSite(_Unusable):
+    """A revision without the site's okrsite.yaml: before the site was added (the pull request that adds it)."""
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,7 @@ class Side:
     revision: Revision
     site: Site | None
     diagnostics: tuple[Diagnostic | str, ...] = ()
+    absent: bool = False  # the revision has no site: compared as an empty one
 
     @property
     def title(self) -> str:
@@ -66,6 +71,8 @@ def run(base: str, head: str | None, report_format: str, config_path: Path) -> i
         head_side = _side("head", revisions[1], top, config_rel, Path(scratch) / "head", None, documents)
         as_of = head_side.site.as_of if head_side.site else default_as_of()  # without a head, nothing is compared
         base_side = _side("base", revisions[0], top, config_rel, Path(scratch) / "base", as_of, documents)
+    if base_side.absent and head_side.site is not None:  # the pull request that adds the site: all of it is new
+        base_side = Side("base", base_side.revision, _empty(head_side.site), base_side.diagnostics, absent=True)
     failed = [side for side in (base_side, head_side) if side.site is None]
     for side in failed:
         print(f"okrsite: diff: the {side.title} does not build:", file=sys.stderr)
@@ -80,9 +87,17 @@ def run(base: str, head: str | None, report_format: str, config_path: Path) -> i
         return EXIT_CONTENT
     assert base_side.site and head_side.site
     changes = compare(base_side.site, head_side.site)
+    if base_side.absent:
+        print(f"okrsite: diff: the {base_side.title} has no {config_rel}: every objective is new", file=sys.stderr)
     render = as_json if report_format == "json" else markdown
     sys.stdout.write(render(changes, base_side.revision, head_side.revision, as_of))
     return EXIT_OK
+
+
+def _empty(site: Site) -> Site:
+    """A site with nothing in it, as of the other's date: what a revision before the site was added holds."""
+    return Site(config=site.config, as_of=site.as_of, default_period=site.default_period, periods={}, teams={},
+                objectives={}, projects={})
 
 
 def _scratch_parent() -> str | None:
@@ -109,6 +124,10 @@ def _commit(top: Path, name: str) -> str:
     try:
         return git(top, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{name}^{{commit}}").decode().strip()
     except GitError:
+        if ".." in name:  # a range, as git log takes it
+            base, _, head = name.partition("..")
+            raise GitError(f"'{name}' is a range: give the two revisions apart, okrsite diff {base.strip('.') or 'BASE'} "
+                           f"{head.strip('.') or 'HEAD'}") from None
         raise GitError(f"unknown revision '{name}' (a branch, tag or commit of this repository)") from None
 
 
@@ -119,7 +138,7 @@ def _side(name: str, revision: Revision, top: Path, config_rel: str, scratch: Pa
     try:
         config_path = _write_out(top, revision.commit, config_rel, scratch) if revision.commit else top / config_rel
     except (_Unusable, GitError) as exc:
-        return Side(name, revision, None, (str(exc),))
+        return Side(name, revision, None, (str(exc),), absent=isinstance(exc, _NoSite))
     diagnostics = Diagnostics()
     builder = Builder(BuildOptions(config_path, as_of=as_of))
     builder.documents = documents.moved(config_path.parent)  # positions are read from this side's files
@@ -135,7 +154,7 @@ def _write_out(top: Path, commit: str, config_rel: str, into: Path) -> Path:
     try:
         raw = git(top, "cat-file", "blob", f"{commit}:{config_rel}")
     except GitError:
-        raise _Unusable(f"there is no {config_rel} in commit {commit[:7]}") from None
+        raise _NoSite(f"there is no {config_rel} in commit {commit[:7]}") from None
     config_path = into / config_rel
     config_path.parent.mkdir(parents=True, exist_ok=True)
     config_path.write_bytes(raw)

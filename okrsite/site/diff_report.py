@@ -94,7 +94,13 @@ def markdown(changes: Changes, base: Revision, head: Revision, as_of: dt.date) -
     table("Confidence drops", ("key result", "from", "to"),
           [(_named(c.title, c.ref), percent(c.before), percent(c.after)) for c in changes.confidence_drops])
     table("Projects", ("project", "change"), [(_named(p.title, p.id), _project(p)) for p in changes.projects])
+    if any(c.change == "retitled" and _POSITIONAL.fullmatch(c.ref.partition("/")[2]) for c in changes.key_results):
+        lines.extend(["Key results without an `id` are matched by position (`kr-1`, `kr-2`, …): one added or "
+                      "removed before others reads as changes of those after it. Give each key result an `id`.", ""])
     return "\n".join(lines)
+
+
+_POSITIONAL = re.compile(r"kr-\d+")  # the id of a key result written without one
 
 
 def as_json(changes: Changes, base: Revision, head: Revision, as_of: dt.date) -> str:
