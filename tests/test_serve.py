@@ -351,6 +351,31 @@ def test_an_open_page_the_save_did_not_change_does_not_reload(demo_site_with_cac
             assert pages == was + reloads, (asked, changed)
 
 
+def test_a_free_page_added_or_a_language_changed_reloads_the_open_pages_once_with_the_new_menu(
+        demo_site_with_cache: Path) -> None:
+    """The open pages are shown first with the last menu: a new free page left them as served (no
+    reload at all, the menu stale); a new language showed a German page under an English menu,
+    then reloaded again. Such a change waits for the build, and the open pages reload once."""
+    with preview_of(demo_site_with_cache) as preview:
+        port = port_of(preview)
+        events = EventStream(port, page="/teams/")
+        first = events.next()
+        write(demo_site_with_cache, "content/pages/handbook.md", "---\ntitle: Our OKR handbook\n---\nHow we work.\n")
+        added = events.next()
+        assert added["pages"] == first["pages"] + 1
+        assert "Our OKR handbook" in get(port, "/teams/")[2].decode()
+        preview.state.wait_built(timeout=30)
+        config = demo_site_with_cache / "okrsite.yaml"
+        config.write_text(config.read_text() + "language: de\n")
+        german = events.next()
+        assert german["pages"] == added["pages"] + 1
+        page = get(port, "/teams/")[2].decode()
+        assert '<html lang="de">' in page and ">Teams</a>" in page and ">Dashboard</a>" not in page
+        preview.state.wait_built(timeout=30)
+        assert preview.state.snapshot().pages == german["pages"]  # the end of the build reloads nothing again
+        events.close()
+
+
 def test_a_failed_build_sends_its_diagnostics_and_keeps_the_last_good_site(demo_site_with_cache: Path) -> None:
     objective = demo_site_with_cache / OBJECTIVE
     good = objective.read_text()
@@ -500,6 +525,24 @@ def test_a_themes_folder_created_while_serving_is_watched(demo_site_with_cache: 
         assert events.next()["styles"] == first["styles"] + 2
         assert b"color: blue" in get(port, "/static/style.css")[2]
         events.close()
+
+
+def test_a_content_folder_replaced_by_another_is_watched_from_then_on(demo_site_with_cache: Path) -> None:
+    """A branch switched or a backup restored puts another folder where content/ was: file events
+    followed the old one (now content.old), so no later save was seen."""
+    content = demo_site_with_cache / "content"
+    with preview_of(demo_site_with_cache) as preview:
+        port = port_of(preview)
+        assert b"Improve the SEO" in get(port, OBJECTIVE_URL)[2]
+        content.rename(demo_site_with_cache / "content.old")
+        shutil.copytree(demo_site_with_cache / "content.old", content)
+        time.sleep(1.5)  # the swap is seen (a rebuild of the same content) before the save
+        objective = content / "objectives/2026-Q1/marketing-seo-visibility.md"
+        objective.write_text(objective.read_text().replace("title: Improve the SEO", "title: Improve the search", 1))
+        deadline = time.monotonic() + 30
+        while b"Improve the search" not in get(port, OBJECTIVE_URL)[2] and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert b"Improve the search" in get(port, OBJECTIVE_URL)[2]
 
 
 # --- ports and shutdown ------------------------------------------------------------

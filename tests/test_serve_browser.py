@@ -95,6 +95,31 @@ def test_an_initial_build_error_shows_on_a_placeholder_until_fixed(demo_site_wit
     with Preview(BuildOptions(demo_site_with_cache / "okrsite.yaml"), port=0, quiet=True) as running:
         page.goto(running.url)
         page.locator(f"{OVERLAY} li", has_text=OBJECTIVE).wait_for()
+        note = page.locator(f"{OVERLAY} p").inner_text()
+        assert note.startswith("The site has not been built yet.") and "last good build" not in note
         objective.write_text(good)
         page.locator("h1", has_text="Northwind").first.wait_for()
         assert page.locator(OVERLAY).count() == 0
+
+
+def test_seven_open_pages_of_one_browser_all_reload_after_a_save(preview: Preview, demo_site_with_cache: Path,
+                                                                 page) -> None:
+    """A browser opens six connections to an HTTP/1 server: with a stream each, six pages left none
+    for a seventh page, or for their own reloads. The pages share one stream (a shared worker), which
+    names them all, so each is rendered first."""
+    urls = ["objectives/seo-visibility/", "", "teams/", "periods/", "projects/", "alignment/", "changes/"]
+    pages = [page] + [page.context.new_page() for _ in urls[1:]]
+    for tab, url in zip(pages, urls):
+        tab.goto(preview.url + url, timeout=15_000)
+        tab.evaluate("window.__okrsiteMarker = 1")
+    deadline = time.monotonic() + 10
+    while len(preview.state.open_pages()) < len(urls) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert len(preview.state.open_pages()) == len(urls)
+
+    edit(demo_site_with_cache / OBJECTIVE, f"title: {TITLE}", "title: Rank first for OKR software")
+
+    pages[0].locator("h1", has_text="Rank first for OKR software").wait_for(timeout=30_000)
+    for tab in pages[1:]:
+        tab.wait_for_function("window.__okrsiteMarker === undefined && document.readyState === 'complete'",
+                              timeout=30_000)

@@ -139,7 +139,8 @@ class Builder:
     markdown: RenderCache | None = None
     environment: tuple[tuple[object, ...], jinja2.Environment] | None = None
     history: KeptHistory | None = None  # what this builder's last read of the git history found
-    navigation: list[dict[str, str]] | None = None  # the last page plan's main navigation
+    # the last page plan's main navigation, and what it was made of (the language, the free pages)
+    navigation: tuple[object, list[dict[str, str]]] | None = None
 
     def build(self, first: Collection[str] = (), show_first: ShowFirst | None = None) -> BuildReport:
         """Build the site; raise BuildFailed with every diagnostic when it cannot.
@@ -221,19 +222,23 @@ class Builder:
             lambda: {**copied_files(site, dirs), **export_files(site, model)}, fork=forks))
         markdown = self._markdown(config)
         # The open pages are made alone and shown before the plan is made, with the last plan's
-        # navigation (should it have changed, the build writes them otherwise, and they reload once
-        # more); a builder that has made no plan yet shows nothing first.
-        if show_first is not None and not prime and self.navigation is not None:
+        # navigation when what it is made of is the same (a navigation that changed otherwise, the
+        # build writes them otherwise, and they reload once more); a builder that has made no plan
+        # yet, or whose site changed language or free pages, shows nothing first.
+        navigated_by = (words, tuple((page.slug, page.title, page.weight) for page in site.pages))
+        if show_first is not None and not prime and self.navigation is not None \
+                and self.navigation[0] == navigated_by:
             env = self._environment(templates, dirs, build_info, markdown)
             self._first_look([page for url in sorted(first) if (page := site_pages.page_alone(site, url))],
-                             site, dirs, _render_job(site, env, self.navigation), markdown, build_line(env, build_info),
-                             show_first)
+                             site, dirs, _render_job(site, env, self.navigation[1]), markdown,
+                             build_line(env, build_info), show_first)
         pages = site_pages.site_map(site)
         # (a prime leaves the cached PDFs untouched: looking one up marks it as used)
         pdfs_found, pdfs_missing = ({}, {}) if prime else cached_pdfs(pdf_specs(site, pages), config.cache_dir)
         pdfs = drawer.later(draw_pdfs, pdfs_missing, config.cache_dir) if pdfs_missing else background.Pending(dict)
         env = self._environment(templates, dirs, build_info, markdown)
-        nav = self.navigation = site_pages.navigation(pages)
+        nav = site_pages.navigation(pages)
+        self.navigation = (navigated_by, nav)
         line = build_line(env, build_info)
         job = _render_job(site, env, nav)
         page_cache = PageCache(config.cache_dir / PAGES_FOLDER)

@@ -4,13 +4,18 @@ Everything here exists only while `okrsite serve` runs. The script is added to
 HTML responses as they are served; built files never contain it.
 
 The script listens to the server's event stream (Server-Sent Events) and acts
-on the newest build state it receives:
+on the newest build state it receives. The pages of one browser share one
+stream, held by a shared worker (WORKER_JS): a browser opens at most six
+connections to a server it speaks HTTP/1 with, so six open pages, each holding
+a stream of its own, left no connection for a seventh or for their own
+reloads. Where shared workers are not available a page holds its own stream,
+closed before it reloads.
 
 - errors: show an overlay listing each diagnostic; the page stays as it is;
 - the page version changed (or the errors went away): reload, keeping the
   scroll position (sessionStorage, keyed by path). The stream's address names
-  the page (`?page=`): a rebuild renders the open pages before the rest, and
-  their reload comes as soon as they are ready (okrsite.commands.server);
+  the open pages (`?page=`, once each): a rebuild renders them before the rest,
+  and their reload comes as soon as they are ready (okrsite.commands.server);
 - only the stylesheet version changed: swap each same-origin stylesheet for a
   cache-busted copy, without reloading.
 """
@@ -23,6 +28,7 @@ import re
 PREFIX = "/__okrsite__/"
 EVENTS_PATH = PREFIX + "events"
 SCRIPT_PATH = PREFIX + "livereload.js"
+WORKER_PATH = PREFIX + "livereload-worker.js"
 
 _BODY_END = re.compile(rb"</body\s*>", re.IGNORECASE)
 
@@ -46,7 +52,7 @@ def placeholder_page() -> bytes:
     """Shown while there is no built site yet: the overlay then explains why."""
     return (b'<!doctype html><html lang="en"><head><meta charset="utf-8">'
             b'<meta name="color-scheme" content="light dark"><title>okrsite preview</title></head>'
-            b'<body><p>The site has not been built yet. Fix the problems listed and it will '
+            b'<body><p id="okrsite-unbuilt">The site has not been built yet. Fix the problems listed and it will '
             b'appear here by itself.</p></body></html>')
 
 
@@ -70,6 +76,7 @@ CLIENT_JS = r"""
 
   function reload() {
     try { sessionStorage.setItem(scrollKey, JSON.stringify([window.scrollX, window.scrollY])); } catch (e) {}
+    if (stop) { stop(); stop = null; }  // its connection is free for the reload
     location.reload();
   }
 
@@ -131,8 +138,8 @@ CLIENT_JS = r"""
     var count = errors.filter(function (d) { return d.severity === "error"; }).length;
     title.textContent = "okrsite: the build failed (" + count + (count === 1 ? " error)" : " errors)");
     var note = document.createElement("p");
-    note.textContent = "This page shows the last good build. Fix the problems below and save: " +
-      "the page reloads by itself.";
+    note.textContent = (document.getElementById("okrsite-unbuilt") ? "The site has not been built yet. " :
+      "This page shows the last good build. ") + "Fix the problems below and save: the page reloads by itself.";
     var list = document.createElement("ul");
     errors.forEach(function (d) {
       var item = document.createElement("li");
@@ -158,15 +165,55 @@ CLIENT_JS = r"""
     }
   }
 
-  var source = null;
-  function connect() {
-    // The page names itself: the preview renders the open pages first when it rebuilds.
-    source = new EventSource("__EVENTS__?page=" + encodeURIComponent(location.pathname));
+  // The page names itself: the preview renders the open pages first when it rebuilds.
+  function listen() {
+    if (window.SharedWorker) {
+      try {
+        var worker = new SharedWorker("__WORKER__", {name: "okrsite-preview"});
+        worker.port.onmessage = function (event) { onState(event.data); };
+        worker.port.start();
+        worker.port.postMessage({page: location.pathname});
+        return function () { worker.port.postMessage({gone: true}); worker.port.close(); };
+      } catch (e) { /* shared workers refused here: a stream of its own */ }
+    }
+    var source = new EventSource("__EVENTS__?page=" + encodeURIComponent(location.pathname));
     source.onmessage = function (event) { onState(JSON.parse(event.data)); };
+    return function () { source.close(); };
   }
-  connect();
+  var stop = listen();
   // Leave no connection open behind a page that is gone; a page restored by Back connects again.
-  window.addEventListener("pagehide", function () { source.close(); });
-  window.addEventListener("pageshow", function (event) { if (event.persisted) { connect(); } });
+  window.addEventListener("pagehide", function () { if (stop) { stop(); stop = null; } });
+  window.addEventListener("pageshow", function (event) { if (event.persisted && !stop) { stop = listen(); } });
 })();
+""".replace("__EVENTS__", EVENTS_PATH).replace("__WORKER__", WORKER_PATH).encode()
+
+# One stream for all the preview's pages in a browser: each page's port says which page it is, and
+# the stream is opened again (batched) when the set of open pages changes; every state it brings
+# goes to every page.
+WORKER_JS = r"""
+"use strict";
+var pages = new Map();  // a page's port -> its path
+var source = null;
+var timer = null;
+
+function connect() {
+  timer = null;
+  if (source) { source.close(); source = null; }
+  if (!pages.size) { return; }
+  var named = Array.from(new Set(pages.values()), function (page) { return "page=" + encodeURIComponent(page); });
+  source = new EventSource("__EVENTS__?" + named.join("&"));
+  source.onmessage = function (event) {
+    var state = JSON.parse(event.data);
+    pages.forEach(function (page, port) { port.postMessage(state); });
+  };
+}
+
+onconnect = function (event) {
+  var port = event.ports[0];
+  port.onmessage = function (message) {
+    if (message.data.gone) { pages.delete(port); } else { pages.set(port, message.data.page); }
+    if (timer === null) { timer = setTimeout(connect, 25); }
+  };
+  port.start();
+};
 """.replace("__EVENTS__", EVENTS_PATH).encode()

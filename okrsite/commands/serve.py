@@ -19,6 +19,7 @@ about the time the model takes.
 from __future__ import annotations
 
 import os
+import stat
 import sys
 import threading
 import traceback
@@ -116,7 +117,9 @@ class Preview:
         except BuildFailed as failed:
             self._say("\n".join(map(str, failed.diagnostics)), err=True)
             errors = sum(d.severity == "error" for d in failed.diagnostics)
-            self._say(f"okrsite: build failed: {errors} error(s); still serving the last good build", err=True)
+            serving = "still serving the last good build" if self.state.output.is_dir() else \
+                "nothing to serve until it builds"
+            self._say(f"okrsite: build failed: {errors} error(s); {serving}", err=True)
             self.state.failed(failed.diagnostics)
             return
         except Exception as exc:  # a bug in a build must not take the preview down with it
@@ -151,8 +154,19 @@ class Preview:
                 return any(is_ignored(part) for part in os.path.relpath(path, folder).split(os.sep))
         return True
 
-    def _folders(self) -> list[str]:
-        return [folder for folder in self._sources if os.path.isdir(folder)]
+    def _folders(self) -> list[tuple[str, int, int]]:
+        """The source folders there are, each with its device and inode: a folder replaced by
+        another of its name (a branch switched, a backup restored) is another folder to watch, as
+        file events follow the folder they were set on, wherever it moves."""
+        found = []
+        for folder in self._sources:
+            try:
+                info = os.stat(folder)
+            except OSError:
+                continue
+            if stat.S_ISDIR(info.st_mode):
+                found.append((folder, info.st_dev, info.st_ino))
+        return found
 
     def _config_mark(self) -> tuple[int, int, int] | None:
         """okrsite.yaml is looked at, not watched: an editor's rename-over ends a watch on the file."""
@@ -173,15 +187,15 @@ class Preview:
                         files[path] = stamp
         return files
 
-    def _batches(self, folders: list[str]):
+    def _batches(self, folders: list[tuple[str, int, int]]):
         """Sets of changes under `folders` as file events report them, and an empty set every
         CONFIG_CHECK_MS; with --poll (or nothing to watch yet) only the empty sets: look yourself."""
         if self.poll or not folders:
             while not self._stop.wait(CONFIG_CHECK_MS / 1000):
                 yield set()
             return
-        yield from watchfiles.watch(*folders, watch_filter=lambda c, p: not self._ignored(c, p),
-                                    stop_event=self._stop, debounce=self.debounce_ms, step=self.step_ms,
+        yield from watchfiles.watch(*(folder for folder, _, _ in folders),
+                                    watch_filter=lambda c, p: not self._ignored(c, p), stop_event=self._stop, debounce=self.debounce_ms, step=self.step_ms,
                                     rust_timeout=CONFIG_CHECK_MS, yield_on_timeout=True, raise_interrupt=False)
 
     def _settled_scan(self, before: dict[str, tuple[int, int, int]]) -> tuple[dict[str, tuple[int, int, int]], set[str]]:
@@ -196,10 +210,12 @@ class Preview:
             if now == before:
                 return now, changed
 
-    def _sources_now(self) -> tuple[list[str], tuple[int, int, int] | None, dict[str, tuple[int, int, int]]]:
+    def _sources_now(self) -> tuple[list[tuple[str, int, int]], tuple[int, int, int] | None,
+                                    dict[str, tuple[int, int, int]]]:
         return self._folders(), self._config_mark(), self._scan()
 
-    def _watch(self, seen: tuple[list[str], tuple[int, int, int] | None, dict[str, tuple[int, int, int]]]) -> None:
+    def _watch(self, seen: tuple[list[tuple[str, int, int]], tuple[int, int, int] | None,
+                                 dict[str, tuple[int, int, int]]]) -> None:
         """Rebuild on changes in the content and themes folders (file events, or polling with --poll)
         and to okrsite.yaml. The output folder and its staging folders are not watched at all: a
         large site writes thousands of files per build.
@@ -224,7 +240,8 @@ class Preview:
                         files, paths = self._settled_scan(files)
                         names |= {os.path.relpath(path, self.root) for path in paths}
                         first = False
-                    names |= {os.path.relpath(folder, self.root) for folder in set(self._folders()) ^ set(folders)}
+                    moved = set(self._folders()) ^ set(folders)  # a folder came, went, or another took its place
+                    names |= {os.path.relpath(folder, self.root) for folder, _, _ in moved}
                     if not names:
                         continue
                     seen = self._sources_now()

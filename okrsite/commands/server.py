@@ -8,8 +8,9 @@ HTML responses get the reload script as they are served; files never do.
 
 The reload channel (`/__okrsite__/events`, Server-Sent Events) sends every open
 page the newest `PreviewState`: counters for pages and stylesheets, and the
-diagnostics of a failed build. A page names itself when it connects (`?page=`),
-so the preview knows which pages are open: a rebuild renders those first and
+diagnostics of a failed build. A stream names the pages it serves (`?page=`, one
+each: a browser's pages share one stream, livereload.WORKER_JS), so the preview
+knows which pages are open: a rebuild renders those first and
 they reload at once, served from memory until the build has written them;
 meanwhile every other page and chart waits for the build (the theme's static
 files do not), so nothing older than what the reloaded page shows is served.
@@ -44,6 +45,7 @@ DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 PORT_TRIES = 20  # with the default port, try 8000..8019
 KEEPALIVE_SECONDS = 15  # a comment on idle event streams finds closed connections
+MAX_OPEN_PAGES = 100  # pages one event stream may name (a browser's open tabs)
 HELD_SECONDS = 30  # the longest a request waits for the build behind pages shown first
 
 CONTENT_TYPES = {
@@ -137,12 +139,13 @@ class PreviewState:
         self._errors: tuple[Diagnostic, ...] = ()
         self._building = False
         self._closed = False
-        self._open: dict[socket.socket, str] = {}  # an open page's event stream -> the page's output path
+        self._open: dict[socket.socket, tuple[str, ...]] = {}  # an event stream -> its open pages' output paths
         self._first: dict[str, bytes] | None = None  # pages shown ahead of the build running now
+        self._unchanged: dict[str, bytes] = {}  # open pages the running build found as served, at first
 
-    def opened(self, stream: socket.socket, page: str) -> None:
+    def opened(self, stream: socket.socket, pages: tuple[str, ...]) -> None:
         with self._cond:
-            self._open[stream] = page
+            self._open[stream] = pages
 
     def closed(self, stream: socket.socket) -> None:
         with self._cond:
@@ -153,7 +156,7 @@ class PreviewState:
         page that went away is seen at once, not at the stream's next write)."""
         with self._cond:
             streams = list(self._open.items())
-        return sorted({page for stream, page in streams if not _hung_up(stream)})
+        return sorted({page for stream, pages in streams if not _hung_up(stream) for page in pages})
 
     def show_first(self, pages: dict[str, bytes], asked: Iterable[str] = ()) -> None:
         """Pages a running build rendered ahead of the rest (the open ones, `asked`, with their
@@ -164,7 +167,7 @@ class PreviewState:
         if all(_holds(self.output, path, page) for path, page in pages.items()):
             if set(asked) <= set(pages):  # (a page asked for and not made: gone, it reloads at the end)
                 with self._cond:
-                    self._first = {}
+                    self._first, self._unchanged = {}, dict(pages)
             return
         with self._cond:
             self._first = dict(pages)
@@ -200,10 +203,11 @@ class PreviewState:
         or found unchanged, and no theme file or content asset that a page loads changed."""
         changed = list(changed)
         with self._cond:
-            shown = self._first
+            shown, unchanged = self._first, self._unchanged
         others = [path for path in changed if not path.endswith(".css")]
-        current = shown is not None and all(_holds(output, path, page) for path, page in shown.items()) \
-            and not any(path.startswith(("static/", "assets/")) for path in others)
+        # (pages found unchanged at first are current if the build wrote them so: its navigation may differ)
+        current = shown is not None and not any(path.startswith(("static/", "assets/")) for path in others) \
+            and all(_holds(output, path, page) for path, page in {**unchanged, **shown}.items())
         with self._cond:
             self.output = output
             if others and not current:
@@ -219,7 +223,7 @@ class PreviewState:
     def _finish(self, errors: tuple[Diagnostic, ...]) -> None:
         self._errors = errors
         self._building = False
-        self._first = None
+        self._first, self._unchanged = None, {}
         self._serial += 1
         self._cond.notify_all()
 
@@ -302,6 +306,8 @@ class PreviewHandler(BaseHTTPRequestHandler):
             return self._events(body)
         if path == livereload.SCRIPT_PATH:
             return self._send(HTTPStatus.OK, livereload.CLIENT_JS, CONTENT_TYPES[".js"], body)
+        if path == livereload.WORKER_PATH:
+            return self._send(HTTPStatus.OK, livereload.WORKER_JS, CONTENT_TYPES[".js"], body)
         try:
             parts = self._site_parts(self.path)
         except BadPath as exc:
@@ -387,9 +393,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
             return
         state = self.server.state
         serial: int | None = None
-        page = self._open_page()
-        if page is not None:
-            state.opened(self.connection, page)
+        state.opened(self.connection, self._open_pages())
         try:
             self.wfile.write(b"retry: 1000\n\n")
             while True:
@@ -408,15 +412,15 @@ class PreviewHandler(BaseHTTPRequestHandler):
         finally:
             state.closed(self.connection)
 
-    def _open_page(self) -> str | None:
-        """The output path of the page whose stream this is (`?page=` its path), when it names one."""
-        named = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query).get("page")
-        if not named:
-            return None
-        try:
-            return page_path(self._site_parts(named[0]), named[0])
-        except BadPath:
-            return None
+    def _open_pages(self) -> tuple[str, ...]:
+        """The output paths of the pages whose stream this is (`?page=` each page's path)."""
+        found = []
+        for named in urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query).get("page", ())[:MAX_OPEN_PAGES]:
+            try:
+                found.append(page_path(self._site_parts(named), named))
+            except BadPath:
+                continue
+        return tuple(found)
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the stdlib's name
         """Quiet: a preview that prints every request hides the build messages."""
