@@ -231,6 +231,13 @@ CASES = [
          "content/projects/blog.md:4:15: error: unknown key result or objective 'nope'",
          "content/teams.yaml:2:11: error: unknown parent team 'company'"],
         id="several-errors-in-several-files-sorted"),
+    pytest.param(
+        {"content/objectives/team-grow.md": GROW.replace("title: Grow", "id: grow\ntitle: Grow").replace(
+            "period: 2026-Q1", "period: [2026-Q1"),
+         "content/projects/blog.md": "---\ntitle: Blog\nkey_results: [grow/views, grow]\n---\n"},
+        ["content/objectives/team-grow.md:4:9: error: invalid YAML: did not find expected ',' or ']' at line 5, column "
+         "12 (while parsing a flow sequence that starts here)"],
+        id="links-into-a-file-that-does-not-load-are-not-also-unknown"),
 ]
 
 

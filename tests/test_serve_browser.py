@@ -123,3 +123,17 @@ def test_seven_open_pages_of_one_browser_all_reload_after_a_save(preview: Previe
     for tab in pages[1:]:
         tab.wait_for_function("window.__okrsiteMarker === undefined && document.readyState === 'complete'",
                               timeout=30_000)
+
+
+def test_the_overlay_lists_the_error_before_the_warnings_with_their_rules(preview: Preview, demo_site_with_cache: Path,
+                                                                         page) -> None:
+    """A template error came after the content's warnings, and the warnings lost their rule."""
+    page.goto(preview.url + "teams/")
+    broken = demo_site_with_cache / "themes/default/templates/teams.html"
+    broken.parent.mkdir(parents=True, exist_ok=True)
+    broken.write_text('{% extends "base.html" %}{% block content %}{{ no_such_helper() }}{% endblock %}\n')
+    page.locator(f"{OVERLAY} li").first.wait_for()
+    items = page.locator(f"{OVERLAY} li").all_inner_texts()
+    assert "error: template error" in items[0] and "no_such_helper" in items[0]
+    assert all(": warning: " in item for item in items[1:]), items
+    assert any(item.endswith("[unaligned-project]") for item in items[1:]), items

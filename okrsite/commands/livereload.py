@@ -141,13 +141,14 @@ CLIENT_JS = r"""
     note.textContent = (document.getElementById("okrsite-unbuilt") ? "The site has not been built yet. " :
       "This page shows the last good build. ") + "Fix the problems below and save: the page reloads by itself.";
     var list = document.createElement("ul");
-    errors.forEach(function (d) {
+    var first = errors.filter(function (d) { return d.severity === "error"; });  // what failed the build, first
+    first.concat(errors.filter(function (d) { return d.severity !== "error"; })).forEach(function (d) {
       var item = document.createElement("li");
       item.className = d.severity;
       var where = document.createElement("code");
       where.textContent = d.path + ":" + d.line + ":" + d.col;
       item.appendChild(where);
-      item.appendChild(document.createTextNode(": " + d.severity + ": " + d.message));
+      item.appendChild(document.createTextNode(": " + d.severity + ": " + d.message + (d.rule ? " [" + d.rule + "]" : "")));
       list.appendChild(item);
     });
     box.append(close, title, note, list);

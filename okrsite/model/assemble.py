@@ -91,7 +91,8 @@ def _unique(items: list[_Checked], what: str, diagnostics: Diagnostics) -> dict[
         if first is not None:
             where = first.cursor.positions.at((*first.cursor.key_path, "id"))
             item.cursor.child("id").error(
-                f"duplicate {what} id '{item.id}' (also at {where.path}:{where.line}:{where.col}){_named_by_file(item)}")
+                f"duplicate {what} id '{item.id}' (also at {where.path}:{where.line}:{where.col})"
+                f"{_named_by_file(item)}")
         else:
             by_id[item.id] = item
     return dict(sorted(by_id.items()))
@@ -258,7 +259,10 @@ def _assemble(config: SiteConfig, objective_docs: list[Document], project_docs: 
     folder = config.relative(config.content_dir / "objectives") + "/"
     faulty = ({objective_id for objective_id, item in objectives.items() if item.doc.path in erring}
               | {s.file_id(path) for path in erring if path.startswith(folder)})
-    linked = _project_links(projects, objectives, key_results, faulty)
+    # a file that could not be read may hold any objective (its `id:` unknown): links to no known
+    # objective are not reported while there is one
+    unread = any(path.startswith(folder) for path in erring - {item.doc.path for item in objectives.values()})
+    linked = _project_links(projects, objectives, key_results, faulty, unread)
     if len(diagnostics.errors) > errors_before:
         return None
 
@@ -338,9 +342,10 @@ def _parents(objectives: dict[str, _Checked],
 
 
 def _project_links(projects: dict[str, _Checked], objectives: dict[str, _Checked],
-                   key_results: dict[str, list[KeyResult]], faulty: set[str]) -> dict[str, tuple[str, ...]]:
-    """Each link's projects; a link to an objective in `faulty` (its file has errors) is not
-    reported unknown."""
+                   key_results: dict[str, list[KeyResult]], faulty: set[str],
+                   unread: bool) -> dict[str, tuple[str, ...]]:
+    """Each link's projects; a link to an objective in `faulty` (its file has errors), or to no
+    known objective while an objective file could not be read (`unread`), is not reported unknown."""
     refs = set(objectives) | {kr.ref for krs in key_results.values() for kr in krs}
     by_link: dict[str, list[str]] = {}
     for project_id, item in projects.items():
@@ -348,7 +353,7 @@ def _project_links(projects: dict[str, _Checked], objectives: dict[str, _Checked
         for index, link in enumerate(links):
             if link in refs:
                 by_link.setdefault(link, []).append(project_id)
-            elif link.partition("/")[0] not in faulty:
+            elif (target := link.partition("/")[0]) not in faulty and not (unread and target not in objectives):
                 item.cursor.child("key_results").child(index).error(
                     f"unknown key result or objective '{link}'{s.suggest(link, refs)}")
         start, due = item.values["start"], item.values["due"]
@@ -373,7 +378,8 @@ def _score_objectives(objectives: dict[str, _Checked], key_results: dict[str, li
             id=objective_id, period=period.id, kind=item.values["kind"] or config.default_kind,
             progress=score.progress or 0.0, expected=score.expected, status=score.status, grade=grade,
             computed_grade=score.computed_grade, forecast_progress=score.forecast_progress,
-            trending_to_miss=score.trending_to_miss, rolled_up=score.rolled_up, expectation=_expectation(item, config), source=item.doc.path,
+            trending_to_miss=score.trending_to_miss, rolled_up=score.rolled_up,
+            expectation=_expectation(item, config), source=item.doc.path,
             teams=tuple(dict.fromkeys(_team_id(team, has_team_file) for _, team in _team_values(item))),  # once each
             parent=item.values["parent"] and item.values["parent"].partition("/")[0],
             parent_kr=kr_parents.get(objective_id), children=tuple(sorted(children.get(objective_id, ()))))
