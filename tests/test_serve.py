@@ -545,6 +545,26 @@ def test_a_content_folder_replaced_by_another_is_watched_from_then_on(demo_site_
         assert b"Improve the search" in get(port, OBJECTIVE_URL)[2]
 
 
+def test_a_preview_whose_okrsite_changed_on_disk_says_to_restart_it(demo_site_with_cache: Path, monkeypatch) -> None:
+    """Its loaded code would build with the new version's templates (an upgrade, a git pull of an
+    editable install): every build failed with errors of okrsite's own making."""
+    from okrsite.commands import serve
+
+    objective = demo_site_with_cache / OBJECTIVE
+    with preview_of(demo_site_with_cache) as preview:
+        port = port_of(preview)
+        events = EventStream(port)
+        events.next()
+        monkeypatch.setattr(serve, "_own_code", lambda: "another version")
+        objective.write_text(objective.read_text().replace("title: Improve", "title: Really improve", 1))
+        errors = events.next()["errors"]
+        assert [e["message"] for e in errors] == [
+            "okrsite changed on disk since this preview started (an upgrade, a git pull): stop it and run okrsite "
+            "serve again"]
+        assert "Really improve" not in get(port, OBJECTIVE_URL)[2].decode()  # the last good build stays
+        events.close()
+
+
 # --- ports and shutdown ------------------------------------------------------------
 
 def test_stop_frees_the_port_and_joins_every_thread(demo_site_with_cache: Path) -> None:

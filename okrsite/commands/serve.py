@@ -28,12 +28,14 @@ from pathlib import Path
 
 import watchfiles
 
-from okrsite.build.builder import BuildOptions
+from okrsite.build.builder import OKRSITE_CODE, BuildOptions
+from okrsite.build.state import input_fingerprint
 from okrsite.build.host import BuildHost
 from okrsite.content.config import load_config
 from okrsite.diagnostics import BuildFailed, Diagnostic, Diagnostics
 from okrsite.commands.server import DEFAULT_HOST, BadPath, PreviewState, PreviewServer, listen, url_parts
 from okrsite.content.source import is_ignored
+from okrsite.site.themes import builtin_theme_dir
 
 STEP_MS = 50  # a save is handled once no other change came for this long ...
 DEBOUNCE_MS = 1600  # ... or after this long, when changes keep coming
@@ -56,6 +58,7 @@ class Preview:
         self._build_lock = threading.Lock()
         self._server: PreviewServer | None = None
         self._threads: list[threading.Thread] = []
+        self._code = _own_code()  # okrsite as this preview runs it
 
     @property
     def url(self) -> str:
@@ -111,6 +114,12 @@ class Preview:
 
     def _rebuild(self) -> None:
         self.state.building()
+        if _own_code() != self._code:  # the code running here would build with another version's templates
+            problem = Diagnostic(str(OKRSITE_CODE), 1, 1, "error", "okrsite changed on disk since this preview started "
+                                 "(an upgrade, a git pull): stop it and run okrsite serve again")
+            self._say(str(problem), err=True)
+            self.state.failed([problem])
+            return
         try:
             looked_at = self.state.open_pages()
             report = self.builder.build(looked_at, lambda pages: self.state.show_first(pages, looked_at))
@@ -268,6 +277,11 @@ class Preview:
     def _say(self, text: str, err: bool = False) -> None:
         if not self.quiet and text:
             print(text, file=sys.stderr if err else sys.stdout, flush=True)
+
+
+def _own_code() -> str:
+    """okrsite's code and built-in theme, as stamps: a preview runs the code it started with."""
+    return input_fingerprint({}, [OKRSITE_CODE, builtin_theme_dir()], [])
 
 
 def _stamp(path: str) -> tuple[int, int, int] | None:
