@@ -204,8 +204,9 @@ class Preview:
                 yield set()
             return
         yield from watchfiles.watch(*(folder for folder, _, _ in folders),
-                                    watch_filter=lambda c, p: not self._ignored(c, p), stop_event=self._stop, debounce=self.debounce_ms, step=self.step_ms,
-                                    rust_timeout=CONFIG_CHECK_MS, yield_on_timeout=True, raise_interrupt=False)
+                                    watch_filter=lambda c, p: not self._ignored(c, p), stop_event=self._stop,
+                                    debounce=self.debounce_ms, step=self.step_ms, rust_timeout=CONFIG_CHECK_MS,
+                                    yield_on_timeout=True, raise_interrupt=False)
 
     def _settled_scan(self, before: dict[str, tuple[int, int, int]]) -> tuple[dict[str, tuple[int, int, int]], set[str]]:
         """With --poll: the files now, and the paths that differ from `before`, once no change came
