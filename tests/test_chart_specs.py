@@ -240,7 +240,7 @@ def test_an_aspirational_objectives_trend_expects_its_share_of_the_way(tmp_path:
     assert spec.data.plan == ((0.0, 1200.0), (90.0, 2110.0))  # 1200 + 1300 × 0.7
     assert spec.tables[0].rows[1:3] == (("20 Jan 2026", "1,380 views", "1,392 views"),  # 1200 + 1300 × 19/90 × 0.7
                                         ("10 Feb 2026", "1,720 views", "1,604 views"))
-    assert spec.tables[0].rows[-1][2] == "2,110 views"
+    assert spec.tables[0].rows[-1][2] == "2,110 views (70% of the way to 2,500 views)"
     assert "to 2,110 views on 31 Mar 2026" in spec.caption
     assert spec.data.expected[1] == pytest.approx(1200 + 1300 * site.objectives["grow"].key_results[0].expected, abs=2)
 
@@ -309,6 +309,16 @@ def test_the_period_overview_counts_objectives_by_status(tmp_path: Path) -> None
     assert [words for *_, words in spec.data.counts][:2] == ["0 off track", "1 at risk"]
     assert "Q1 2026: 1 objective, 0 off track, 1 at risk" in spec.alt
 
+
+
+def test_an_ended_periods_bars_show_the_state_of_the_objective_not_of_its_rounded_grade(tmp_path: Path) -> None:
+    """996 of 1000 is graded 1.00 but not done: its bar, the chart's counts and its page agree."""
+    almost = "  - {id: m, title: Almost, start: 0, target: 1000, current: 996}\n"
+    write(tmp_path / "site", "content/objectives/other.md", OBJECTIVE.format(id="other", title="Other", krs=almost))
+    site = load_site(tmp_path, almost, as_of="2026-04-10")
+    spec = period_overview(site, "2026-Q1", LOOK)
+    assert [(row.value_label.text, row.status) for row in spec.data.rows] == [("1.00", "not-done")] * 2
+    assert dict((status, n) for status, n, _ in spec.data.counts)["not-done"] == 2
 
 
 def test_the_period_overview_shows_the_furthest_behind_first_whatever_their_priority(tmp_path: Path) -> None:

@@ -403,10 +403,19 @@ def test_a_milestone_marked_done_by_mistake_is_taken_back_with_not_done(tmp_path
 def test_a_first_check_in_says_what_it_changes_and_one_on_a_dropped_kr_that_it_counts_in_nothing(
         tmp_path: Path, capsys) -> None:
     root = site_with(tmp_path, COMMENTED.replace('    unit: "%"\n', '    unit: "%"\n    current: 7\n'))
-    assert checkin(root, "seo/bounce", "6", "--date", "2026-02-01") == 0  # kept with `current: 7` until now
-    assert "okrsite: warning: bounce has check-ins now: they give its value, and its 'current: 7' and the " \
-           "commits that changed it are no longer its value or history" in capsys.readouterr().err
+    assert checkin(root, "seo/bounce", "--note", "Measured weekly now", "--date", "2026-01-25") == 0
+    assert "warning" not in capsys.readouterr().err  # a note alone: `current: 7` still gives the value
+    assert checkin(root, "seo/bounce", "6", "--date", "2026-02-01") == 0  # the first value
+    assert "okrsite: warning: bounce has a check-in with a value now: check-ins give its value from here on, and " \
+           "its 'current: 7' and the commits that changed it are no longer its value or history" in capsys.readouterr().err
     assert checkin(root, "seo/bounce", "5.5", "--date", "2026-02-08") == 0  # it has check-ins already: nothing more to say
+    assert "warning" not in capsys.readouterr().err
+    zoned = site_with(tmp_path / "zones", ZONES.replace("    checkins:\n      - {date: 2026-01-20, zone: commit, "
+                                                        "confidence: 0.7}\n", "    zone: commit\n"))
+    assert checkin(zoned, "seo/comms", "--zone", "target", "--date", "2026-02-01") == 0
+    assert "comms has a check-in with a zone now: check-ins give its zone from here on, and its 'zone: commit'" \
+        in capsys.readouterr().err
+    assert checkin(root, "seo/bounce", "5.4", "--date", "2026-02-09") == 0
     assert "warning" not in capsys.readouterr().err
     path = root / OBJECTIVE
     path.write_text(path.read_text().replace("  - id: bounce\n", "  - id: bounce\n    dropped: {reason: Moved}\n"))

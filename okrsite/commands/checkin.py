@@ -171,10 +171,8 @@ def _dating(config: SiteConfig, doc: Document, request: Request, kr: dict[str, A
     if kr.get("dropped"):
         warnings.append(f"{request.kr} is dropped: its check-ins count in no number (take 'dropped' away to count "
                         "it again)")
-    if kr.get("current") is not None and not kr.get("checkins") and (kr.get("type") or "metric") in CHECKIN_READING:
-        warnings.append(f"{request.kr} has check-ins now: they give its value, and its 'current: {kr['current']}' "
-                        "and the commits that changed it are no longer its value or history (take 'current' "
-                        "away when you like)")
+    if (taken := _taken_over(request, kr)) is not None:
+        warnings.append(taken)
     meta = doc.meta if isinstance(doc.meta, dict) else {}
     period_id = meta.get("period") or config.default_period
     period = resolve_period(str(period_id), {p.id: p for p in config.periods}) if period_id else None
@@ -189,6 +187,19 @@ def _dating(config: SiteConfig, doc: Document, request: Request, kr: dict[str, A
         warnings.append(f"{request.kr} had a check-in on {request.date.isoformat()} with {reading[0]} {reading[1]} "
                         "already: the file has it twice now")
     return warnings
+
+
+def _taken_over(request: Request, kr: dict[str, Any]) -> str | None:
+    """What the first check-in that carries a KR's reading (a value, a zone) takes over from the
+    field that gave it (`current:`, `zone:`), and from the commits that changed that field."""
+    reading = CHECKIN_READING.get(kr.get("type") or "metric")
+    field = "current" if reading == "value" else reading
+    if field is None or kr.get(field) is None or reading_of(_entry(request)[0]) is None \
+            or any(isinstance(c, dict) and reading_of(c) for c in kr.get("checkins") or []):
+        return None
+    return (f"{request.kr} has a check-in with a {reading} now: check-ins give its {reading} from here on, and its "
+            f"'{field}: {kr[field]}' and the commits that changed it are no longer its {reading} or history (take "
+            f"'{field}' away when you like)")
 
 
 def _find_objective(config: SiteConfig, documents: DocumentCache, objective_id: str) -> tuple[Path, Document]:

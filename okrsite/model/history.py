@@ -63,7 +63,7 @@ class _Facts(NamedTuple):
     reading: tuple[float | None, str | None] | None  # (value, zone)
     start: float | None
     target: float | None
-    checkins_read: bool  # it has check-ins, and they carry its reading (scoring.CHECKIN_READING)
+    checkins_read: bool  # it has check-ins, and check-ins of its type carry its reading (scoring.CHECKIN_READING)
 
 
 def is_eased(field: str, start: float, target: float, new: float) -> bool:

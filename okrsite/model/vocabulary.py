@@ -106,7 +106,7 @@ def by_status(items: Iterable[Any]) -> list[Any]:
     return sorted(items, key=key)
 
 
-def final(status: str, progress: float = 0.0) -> str:
+def final(status: str, progress: float) -> str:
     """The state shown once the period has ended: a pace status becomes 'done' at progress 1 (a
     maintain KR inside its band all period: its status follows the band, not pace), else 'not-done'."""
     if status in PACE_STATUSES:

@@ -101,7 +101,7 @@ def _badge(status: str, language: Language) -> Markup:
 def state(shown: Any, ended: bool) -> str:
     """The status to show of an objective or key result (or of a status alone): once its period has
     ended, 'done' or 'not-done' rather than pace (a key result at progress 1 is done)."""
-    return shown_status(shown, ended) if hasattr(shown, "status") else final(shown) if ended else shown
+    return shown_status(shown, ended) if hasattr(shown, "status") else final(shown, 0.0) if ended else shown
 
 
 def _flag(tone: str, glyph: str, word: str) -> str:

@@ -272,7 +272,9 @@ def kr_trend(kr: KeyResult, objective: Objective, period: Period, as_of: dt.date
         rows.append((_("%(date)s (current)", date=format_date(as_of)), value_text(kr.current, unit), planned(kr.expected)))
     rows.append((_("%(date)s (target)", date=format_date(period.end)),
                  _("%(value)s (forecast)", value=_estimate(kr.forecast.value, kr)) if kr.forecast else "–",
-                 value_text(plan_end, unit)))
+                 value_text(kr.target, unit) if objective.expectation >= 1 else  # aspirational: 70 % of the way
+                 _("%(value)s (%(share)s of the way to %(target)s)", value=value_text(plan_end, unit),
+                   share=percent(objective.expectation), target=value_text(kr.target, unit))))
     forecast_words = _("; on its trend it would reach %(value)s by %(date)s (%(share)s of the way)",
                        value=_estimate(kr.forecast.value, kr), date=format_date(period.end),
                        share=percent(kr.forecast.progress)) if kr.forecast else ""
@@ -447,11 +449,11 @@ def bar_label(look: Look, title: str, fallback: str, value: str) -> Label:
     return Label(wrap(title, chars), wrap(fallback, chars))
 
 
-def _progress_row(title: str, fallback: str, progress: float, status: str, look: Look, ended: bool,
+def _progress_row(title: str, fallback: str, progress: float, shown: str, look: Look, ended: bool,
                   pace: float | None = None) -> BarRow:
-    """A bar of progress; once the period has ended its value is the grade and its state done or not."""
+    """A bar of progress in its state as shown (vocabulary.shown_status); once the period has ended
+    its value is the grade."""
     value = grade(progress) if ended else percent(progress)
-    shown = final(status, progress) if ended else status
     return BarRow(bar_label(look, title, fallback, value), progress, shown, Label(value, value), status_icon(shown),
                   None if ended else pace)
 
@@ -505,20 +507,20 @@ def bars(look: Look, rows: tuple[BarRow, ...], marks: tuple[Mark, ...], label_wi
 def objective_overview(site: Site, objective: Objective, look: Look) -> ChartSpec | None:
     """Each key result's progress (or each supporting objective's, for a roll-up) against expected pace."""
     period = site.period_of(objective)
+    ended = period.has_ended(site.as_of)
     if objective.counted_krs:  # dropped KRs count in no number, and are drawn in no overview
-        items = [(kr.title, kr.id, kr.progress, kr.expected, kr.status) for kr in objective.counted_krs]
+        items = [(kr.title, kr.id, kr.progress, kr.expected, shown_status(kr, ended)) for kr in objective.counted_krs]
         header, words = _("Key result"), _OVERVIEW_KRS
     else:
         children = [site.objectives[c] for c in objective.children if c in site.objectives]
-        items = [(c.title, c.id, c.progress, c.expected, c.status) for c in children if not c.is_draft]
+        items = [(c.title, c.id, c.progress, c.expected, shown_status(c, ended)) for c in children if not c.is_draft]
         header, words = _("Objective"), _OVERVIEW_CHILDREN
     if len(items) < 2:
         return None
-    ended = period.has_ended(site.as_of)
     pace = _shared_pace([item[3] for item in items], objective.expected)
-    rows = tuple(_progress_row(title, ident, progress, status, look, ended, _own_pace(expected, pace))
-                 for title, ident, progress, expected, status in items)
-    shown = [final(item[4], item[2]) if ended else item[4] for item in items]  # (title, id, progress, expected, status)
+    rows = tuple(_progress_row(title, ident, progress, state, look, ended, _own_pace(expected, pace))
+                 for title, ident, progress, expected, state in items)
+    shown = [state for *_, state in items]
     counts = {s: shown.count(s) for s in dict.fromkeys(shown)}
     summary = ", ".join(_("%(num)s %(status)s", num=n, status=status_word(s)) for s, n in counts.items() if n)
     listing = in_turn(_("%(title)s %(value)s (%(status)s)", title=item[0], value=grade(item[2]) if ended else
@@ -619,8 +621,8 @@ def period_overview(site: Site, period_id: str, look: Look) -> ChartSpec | None:
         return o.grade if ended and o.grade is not None else o.progress
 
     expected = _shared_pace([o.expected for o in shown], committed)  # where the line marks the pace
-    rows = tuple(_progress_row(o.title, o.id, value(o), o.status, look, ended, _own_pace(o.expected, expected))
-                 for o in shown)
+    rows = tuple(_progress_row(o.title, o.id, value(o), shown_status(o, ended), look, ended,
+                               _own_pace(o.expected, expected)) for o in shown)
     marks = () if ended else (Mark(expected, _("expected %(share)s", share=percent(expected))),)
     data, height = bars(look, rows, marks, LABEL_WIDE, VALUE_WIDE, counts=counts)
     total = len(objectives)
