@@ -89,8 +89,8 @@ def test_the_content_stays_as_written(german: Path) -> None:
 
 def test_german_numbers_group_thousands_with_a_dot(german: Path) -> None:
     portfolio = _read(german, "portfolio/index.html")
-    assert "120.200 USD" in portfolio
-    assert "120,200" not in portfolio
+    assert "124.700 USD" in portfolio
+    assert "124,700" not in portfolio
 
 
 def test_every_count_beside_a_heading_is_a_number_of_the_sites_language() -> None:

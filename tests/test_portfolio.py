@@ -10,6 +10,7 @@ import pytest
 
 from okrsite.model import portfolio
 from okrsite.model.portfolio import EarnedValue, Support, earned_value, lane
+from okrsite.site.formatting import ratio
 
 D = dt.date
 AS_OF = D(2026, 5, 14)
@@ -70,6 +71,19 @@ def test_earned_value(planned, spent, progress, elapsed, expected):
 ])
 def test_an_index_below_085_calls_for_review(index, low):
     assert portfolio.below_review(index) is low
+
+
+@pytest.mark.parametrize(("index", "shown"), [
+    pytest.param(0.849, "0.849", id="below-the-line-never-reads-as-on-it"),
+    pytest.param(0.8465, "0.846", id="cut-not-rounded-up"),
+    pytest.param(0.8499999999999, "0.85", id="within-the-tolerance-is-on-the-line"),
+    pytest.param(0.844, "0.84", id="two-decimals-where-they-read-below"),
+    pytest.param(0.425, "0.43", id="half-up"),
+    pytest.param(1, "1.00", id="whole"),
+    pytest.param(None, "–", id="unknown"),
+])
+def test_an_index_is_written_as_the_review_line_reads_it(index, shown):
+    assert ratio(index) == shown
 
 
 # --- What is still open -----------------------------------------------------------------------

@@ -73,13 +73,16 @@ def test_every_project_of_the_period_is_in_a_lane_with_its_reason(demo: Path) ->
     assert "Business reviews with the top 40 accounts" in section(page, "lane-keep")
     halt = section(page, "lane-halt")
     assert "Move the engineering wiki" in halt and "Supports no objective or key result." in halt
+    # still going, for a quarter that has ended: the default period's portfolio is where it is seen
+    assert "Publish 10 new blog posts with five or more backlinks Marketing · Sam Lee · Active Nothing it supports " \
+           "is still open: “Publish 10 new blog posts with five or more backlinks” (Q1 2026 has ended)." in halt
     assert "SOC 2 Type II audit" in section(page, "finished")  # done: no lane, but its money counts
     for lane in ("halt", "review", "push", "keep"):
         assert f'href="#lane-{lane}"' in page.read_text()
     # the indices below 0.85 stand out (the class they had was styled by nothing), and are explained
     # in words on the page, not only in the column heads' tooltips
     assert re.findall(r'<td class="cell-num cell-warn" data-label="(SPI|CPI)">([\d.]+)</td>', page.read_text()) == [
-        ("SPI", "0.55"), ("SPI", "0.71"), ("SPI", "0.50"), ("CPI", "0.43")]
+        ("SPI", "0.50"), ("SPI", "0.55"), ("SPI", "0.71"), ("SPI", "0.50"), ("CPI", "0.43")]
     assert "SPI, the schedule performance index, is the work done over the work planned by now; CPI, the cost " \
            "performance index, the work done over the money spent." in html.unescape(page.read_text())
 
@@ -104,11 +107,15 @@ def test_spend_per_objective_splits_a_project_between_its_objectives(demo: Path)
     assert by_title["Become the analytics platform mid-market retailers choose first"] == (1, (15500,), 235)
     assert by_title["Let customers build the dashboards they need without calling us"] == (2, (15500,), 235)
     assert by_title["No objective"] == (2, (2700,), 18)  # the wiki and the brand refresh support nothing
-    assert figures.total.money == (120200,)
-    assert figures.halt.money == (2700,) and figures.share(figures.halt, 0) == pytest.approx(2700 / 120200)
+    assert by_title["Objectives of ended periods"][:2] == (1, (4500,))  # the blog push, still going after Q1
+    assert figures.total.money == (124700,)
+    assert figures.halt.money == (7200,) and figures.share(figures.halt, 0) == pytest.approx(7200 / 124700)
     page = demo / "output/portfolio/index.html"
-    assert "2% of the money spent went to the halt lane (2,700 USD of 120,200 USD)" in text_of(page)
-    assert re.search(r"Projects no open objective needs 2 .*Move the engineering wiki.*spent 2,700 USD", text_of(page))
+    assert "6% of the money spent went to the halt lane (7,200 USD of 124,700 USD)" in text_of(page)
+    q1 = spend(site, "2026-Q1", period_projects(site, "2026-Q1"))  # an ended period's own page: its own projects
+    assert "Objectives of ended periods" not in {row.title for row in q1.rows}
+    assert re.search(r"Projects no open objective needs 3 .*Publish 10 new blog posts.*Move the engineering wiki.*"
+                     r"spent 2,700 USD", text_of(page))
 
 
 def test_the_portfolio_explains_spi_and_cpi_only_where_it_shows_one(tmp_path: Path) -> None:
@@ -310,8 +317,8 @@ def test_the_portfolio_chart_has_a_bubble_per_project_with_both_indices(demo: Pa
            "queries (SPI 0.50, CPI 0.43)." in spec.alt
     assert "4 more without both figures" in spec.alt
     # what is drawn of all the period's projects adds up: 4 drawn, 4 without both figures, 1 finished
-    assert spec.caption.startswith("Each bubble is a running project of Q2 2026 with both figures (4 of its 9 projects)")
-    assert spec.alt.endswith("1 finished project has no lane and is not drawn.") and len(bubbles) == 4
+    assert spec.caption.startswith("Each bubble is a running project of Q2 2026 with both figures (5 of its 10 projects)")
+    assert spec.alt.endswith("1 finished project has no lane and is not drawn.") and len(bubbles) == 5
     assert ("Brand refresh for the website and product", "Halt?", "–", "–", "not drawn") in spec.tables[0].rows
 
 

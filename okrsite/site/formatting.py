@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from okrsite.model.periods import builtin_period
+from okrsite.model.portfolio import REVIEW_BELOW, below_review
 from okrsite.model.scoring import round_half_up, whole_percent
 from okrsite.model.vocabulary import term
 from okrsite.site.language import current, gettext_, ngettext_, pgettext_
@@ -210,8 +211,13 @@ def grade(value: float | None) -> str:
 
 
 def ratio(value: float | None) -> str:
-    """An index such as SPI or CPI, two decimals as grades: 0.425 -> '0.43', 1 -> '1.00'."""
-    return grade(value)
+    """An index such as SPI or CPI, two decimals as grades (0.425 -> '0.43', 1 -> '1.00'), or three
+    where two would put a value below the review line on it: 0.849 sends a project to review, and
+    '0.85' beside "below 0.85" read as a mistake."""
+    if not below_review(value) or round_half_up(value, 2) < REVIEW_BELOW:  # (None is never below)
+        return grade(value)
+    assert value is not None
+    return local_digits(f"{math.floor(value * 1000) / 1000:.3f}")  # cut, never rounded up onto the line
 
 
 def money(value: float | None, currency: str = "") -> str:

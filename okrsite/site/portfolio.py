@@ -186,13 +186,16 @@ def figures(project: Project) -> list[Figure]:
 
 def period_projects(site: Site, period_id: str) -> list[Project]:
     """The period's projects: those that support its objectives (or their KRs), and those that
-    support nothing and are not done or cancelled."""
+    support nothing and are not done or cancelled; for the default period, also those still going
+    whose objectives are all of periods that have ended (left over: the halt lane is for them, and
+    an ended period's portfolio is not where anyone looks for them any more)."""
     result = []
     for project in site.projects.values():
-        if project.key_results:
-            if any(site.objectives[link.partition("/")[0]].period == period_id for link in project.key_results):
-                result.append(project)
-        elif project.status not in portfolio.FINISHED:
+        periods = {site.objectives[link.partition("/")[0]].period for link in project.key_results}
+        if period_id in periods:
+            result.append(project)
+        elif project.status not in portfolio.FINISHED and (not periods or (
+                period_id == site.default_period and all(site.periods[p].has_ended(site.as_of) for p in periods))):
             result.append(project)
     return result
 
@@ -288,20 +291,24 @@ def spend(site: Site, period_id: str, projects: Iterable[Project]) -> Spend:
     """Spent and hours worked per objective of the period, with the halt lane's part."""
     objectives = site.objectives_in(period_id)
     sums = {o.id: _Sums() for o in objectives}
-    nothing, total, halt = _Sums(), _Sums(), _Sums()
+    nothing, earlier, total, halt = _Sums(), _Sums(), _Sums(), _Sums()
     for project in projects:
         targets = list(dict.fromkeys(link.partition("/")[0] for link in project.key_results))
         here = [sums[t] for t in targets if t in sums] if targets else [nothing]
-        share = 1 / len(targets) if targets else 1.0
+        if targets and not here:  # left over from an ended period (period_projects)
+            here, share = [earlier], 1.0
+        else:
+            share = 1 / len(targets) if targets else 1.0
         for sums_of in here:
             sums_of.add(project, share)
-        if here:
-            total.add(project, share * len(here))
-            if project.lane == "halt":
-                halt.add(project, share * len(here))
+        total.add(project, share * len(here))
+        if project.lane == "halt":
+            halt.add(project, share * len(here))
     currencies = tuple(sorted(total.money, key=lambda c: (-total.money[c], c)))
     rows = [sums[o.id].row(o.title, f"objectives/{o.id}/", currencies) for o in objectives]
     rows.sort(key=lambda r: (tuple(-m for m in r.money), -r.hours, r.title))
+    if earlier.projects:
+        rows.append(earlier.row(_("Objectives of ended periods"), "", currencies))
     if nothing.projects:
         rows.append(nothing.row(_("No objective"), "", currencies))
     return Spend(currencies, tuple(rows), total.row(_("All projects"), "", currencies),
