@@ -181,6 +181,25 @@ def test_a_finished_projects_low_index_is_not_flagged_for_review(demo: Path) -> 
     assert '<td class="cell-num" data-label="SPI">0.50</td>' in finished and "cell-warn" not in finished
     project = (demo / "output/projects/legacy-connector-rewrite/index.html").read_text()  # cancelled, on its page
     assert '<td class="cell-num" data-label="SPI">0.50</td>' in project
+    done = (demo / "output/projects/webinar-series/index.html").read_text()  # an overrun of a finished project
+    assert '<td class="cell-num" data-label="VAC">-600 USD</td>' in done
+    running = (demo / "output/projects/columnar-query-cache/index.html").read_text()
+    assert '<td class="cell-num cell-warn" data-label="VAC">-53,000 USD</td>' in running
+
+
+def test_a_project_with_nothing_to_measure_says_so_in_its_reason(demo: Path, tmp_path: Path) -> None:
+    """Without a budget (or dates, or an amount spent) it was "not in review: not late", as if it were
+    on plan; its planned value read "(– of the time ... has passed)"; nothing spent reported, 0 %."""
+    push = section(demo / "output/portfolio/index.html", "lane-push")
+    assert "not in review: not late; schedule and cost not measured (no budget, dates or amount spent)." in push
+    root = tmp_path / "site"
+    write(root, "okrsite.yaml", "title: T\nas_of: 2026-02-15\ncharts: {enabled: false}\n")
+    write(root, "content/objectives/grow.md", GROW)
+    write(root, "content/projects/undated.md", "---\ntitle: Undated\nkey_results: [grow]\nbudget: {planned: 1000}\n---\n")
+    build(BuildOptions(root / "okrsite.yaml"))
+    page = text_of(root / "output/projects/undated/index.html")
+    assert "The budget of the work the plan says should be done by now. " in page and "(– of the time" not in page
+    assert "– of 1,000 spent" in page and "0 of 1,000 spent" not in page  # (no currency given)
 
 
 def test_the_project_page_explains_each_earned_value_figure(demo: Path) -> None:

@@ -167,9 +167,11 @@ def test_usage_bar_shows_use_of_the_plan_with_units_and_may_run_over() -> None:
     assert 'style="width: 100%"' in bar and text(bar).split() == ["150%", "of", "plan"]
 
 
-def test_usage_bar_of_nothing_used_is_empty() -> None:
+def test_usage_bar_of_an_amount_not_reported_is_empty_and_says_no_share() -> None:
+    """Nothing reported is not 0 % of the plan (a project without `spent` read as spending nothing)."""
     bar = render("{{ usage(none, 40, 'h') }}")
-    assert "bar--neutral" in bar and "<strong>0%</strong>" in bar
+    assert "bar--neutral" in bar and "<strong>–</strong>" in bar and "(–)" in bar and "<strong>0%" not in bar
+    assert "<strong>0%</strong>" in render("{{ usage(0, 40, 'h') }}")
 
 
 @pytest.mark.parametrize("planned", [None, 0])

@@ -65,8 +65,8 @@ def _health(project: Project) -> str:
     0.85" (not "healthy": an SPI under 1 also shows the "Behind schedule" flag beside it)."""
     evm = project.evm
     figures = [f"{name} {ratio(value)}" for name, value in (("SPI", evm.spi), ("CPI", evm.cpi)) if value is not None]
-    if not figures:
-        return _("not late")
+    if not figures:  # nothing to measure it by but its due date: say so, not that it is fine
+        return _("not late; schedule and cost not measured (no budget, dates or amount spent)")
     return _("%(figures)s, none below %(line)s", figures=", ".join(figures), line=ratio(REVIEW_BELOW))
 
 
@@ -161,7 +161,8 @@ def figures(project: Project) -> list[Figure]:
          _("What all of the project's work is planned to cost: its planned budget."), False),
         ("pv", "PV", _("Planned value"), money(evm.pv, currency),
          _("The budget of the work the plan says should be done by now (%(share)s of the time from start to due "
-           "has passed).", share=elapsed), False),
+           "has passed).", share=elapsed) if project.schedule_elapsed is not None else
+         _("The budget of the work the plan says should be done by now."), False),
         ("ev", "EV", _("Earned value"), money(evm.ev, currency),
          _("The budget of the work actually done (%(share)s of the work is done).", share=done), False),
         ("ac", "AC", _("Actual cost"), money(evm.ac, currency), _("What has been spent so far."), False),
@@ -176,7 +177,7 @@ def figures(project: Project) -> list[Figure]:
          False),
         ("vac", "VAC", _("Variance at completion"), money(evm.vac, currency),
          _("The budget left over at the end on that estimate (BAC − EAC); below 0, the expected overrun."),
-         evm.vac is not None and round_half_up(evm.vac, 0) < 0),
+         project.lane is not None and evm.vac is not None and round_half_up(evm.vac, 0) < 0),  # running ones only
     ]
     return [Figure(short, name, value, sentence, missing[key], bad)
             for key, short, name, value, sentence, bad in rows]

@@ -194,10 +194,10 @@ def usage(used: float | None, planned: float | None, unit: str | None = "", labe
     """Spent of planned, hours of plan: unlike progress, it may run over 100 %. Nothing without a plan."""
     if not planned:
         return Markup("")
-    ratio = used / planned if used is not None else 0
+    ratio = used / planned if used is not None else None  # not reported: no share, rather than 0 %
     words = _html("%(label)s: %(used)s of %(planned)s (%(share)s)", label=label or _("Used"), used=amount(used, unit),
                   planned=amount(planned, unit), share=percent(ratio))
-    return Markup(_bar("bar--off-track" if ratio > 1 else "bar--neutral", words, ratio,
+    return Markup(_bar("bar--off-track" if ratio is not None and ratio > 1 else "bar--neutral", words, ratio or 0,
                        f'<strong>{percent(ratio)}</strong> <span class="muted">{escape(_("of plan"))}</span>',
                        compact=compact)
                   + "\n")  # the newline the theme has always had after this bar
