@@ -183,6 +183,8 @@ def test_a_finished_projects_low_index_is_not_flagged_for_review(demo: Path) -> 
     assert '<td class="cell-num" data-label="SPI">0.50</td>' in project
     done = (demo / "output/projects/webinar-series/index.html").read_text()  # an overrun of a finished project
     assert '<td class="cell-num" data-label="VAC">-600 USD</td>' in done
+    # cancelled in February: its open task is overdue no more, and no "122 of 79 days" elapsed
+    assert "Overdue" not in project and " of 79 days)" not in project and "(126 of 83 days)" not in done
     running = (demo / "output/projects/columnar-query-cache/index.html").read_text()
     assert '<td class="cell-num cell-warn" data-label="VAC">-53,000 USD</td>' in running
 
