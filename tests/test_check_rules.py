@@ -266,3 +266,24 @@ def test_findings_stand_on_the_same_line_when_the_documents_come_from_the_build_
     assert check(root, capsys) == fresh == (0, [
         "content/objectives/grow.md:6:5: warning: key result 'grow/views' has had no update for 26 days, "
         "since 2026-01-20 (stale after 14 days) [stale-kr]"])
+
+
+def test_project_figures_behind_its_latest_update(tmp_path: Path, capsys) -> None:
+    """The burn chart read the updates' totals while earned value, the lane and the flags read the
+    project's own fields: a page said 60 % spent in one place and nothing in another."""
+    project = ("---\ntitle: Blog\nstatus: active\nkey_results: [grow/views]\nbudget: {planned: 10000, spent: 4000}\n"
+               "updates:\n  - {date: 2026-01-15, note: Started, spent: 2000, hours: 40, progress: 0.15}\n"
+               "  - {date: 2026-02-12, note: Halfway, spent: 6000, progress: 0.4}\n"
+               "  - {date: 2026-03-01, note: Later, spent: 9000}\n---\n")
+    root = site(tmp_path, {"content/projects/blog.md": project})
+    assert check(root, capsys) == (0, [
+        "content/projects/blog.md:2:1: warning: project 'blog': its update of 2026-01-15 records hours 40, and "
+        "hours.actual is not set: earned value, its lane and its flags read hours.actual [project-figures-behind]",
+        "content/projects/blog.md:2:1: warning: project 'blog': its update of 2026-02-12 records progress 0.4, and its "
+        "progress (`progress`, or its tasks done) is 0: earned value, its lane and its flags read its progress "
+        "[project-figures-behind]",
+        "content/projects/blog.md:5:33: warning: project 'blog': its update of 2026-02-12 records spent 6000, and "
+        "budget.spent is 4000: earned value, its lane and its flags read budget.spent [project-figures-behind]"])
+    caught_up = project.replace("spent: 4000}", "spent: 6000}\nhours: {actual: 40}\nprogress: 0.4")
+    site(tmp_path, {"content/projects/blog.md": caught_up})
+    assert check(root, capsys) == (0, [])  # (the update of 1 March is after the report date)

@@ -83,6 +83,9 @@ class CheckSettings:
     unaligned_project: str = _rule("unaligned-project", "warning", "a project that supports no objective or key "
                                    "result")
     project_overdue: str = _rule("project-overdue", "warning", "a project past `due`, not done or cancelled")
+    project_figures_behind: str = _rule("project-figures-behind", "warning", "a running project whose latest update "
+                                        "records more spent, hours or work done than its own fields, which earned "
+                                        "value, its lane and its flags read")
     target_eased: str = _rule("target-eased", "warning", "a target eased after its period started (git history)")
     confidence_drop: str = _rule("confidence-drop", "warning", "a check-in's confidence 0.2 or more below the "
                                  "previous one's")

@@ -172,6 +172,29 @@ def project_overdue(site: Site) -> Iterator[Finding]:
                           f"({p.due.isoformat()}) and still {p.status}", p.source, ("due",), p.due)
 
 
+@_rule("project-figures-behind")
+def project_figures_behind(site: Site) -> Iterator[Finding]:
+    """An update's totals are the latest figures: a field left behind them (or not written) makes
+    earned value, the lane and the flags read older ones than the burn chart shows."""
+    for p in site.projects.values():
+        known = [u for u in p.updates if u.date <= site.as_of]  # newest first
+        if p.status in ("done", "cancelled") or not known:
+            continue
+        fields = (("spent", p.budget.spent if p.budget else None, ("budget", "spent"), "budget.spent"),
+                  ("hours", p.hours.actual if p.hours else None, ("hours", "actual"), "hours.actual"),
+                  ("progress", p.progress, ("progress",), "its progress (`progress`, or its tasks done)"))
+        for name, own, where, field in fields:
+            latest = next((u for u in known if getattr(u, name) is not None), None)
+            value = getattr(latest, name) if latest is not None else None
+            if latest is None or value is None or (own is not None and own >= value - scoring.TOLERANCE):
+                continue
+            says = "is not set" if own is None else f"is {_number(own)}"
+            yield Finding("project-figures-behind", ("project", p.id),
+                          f"project '{p.id}': its update of {latest.date.isoformat()} records {name} "
+                          f"{_number(value)}, and {field} {says}: earned value, its lane and its flags read "
+                          f"{field.split(' (')[0]}", p.source, where if own is not None else (), latest.date)
+
+
 @_rule("target-eased")
 def target_eased(site: Site) -> Iterator[Finding]:
     for objective, index, kr in _open_key_results(site):
