@@ -150,6 +150,22 @@ def test_amounts_in_different_currencies_are_never_added(tmp_path: Path) -> None
     assert "0% of the money spent went to the halt lane (0 USD of 300 USD)" in page
 
 
+def test_bubbles_are_sized_against_the_largest_budget_in_their_own_currency(tmp_path: Path) -> None:
+    """3,000,000 JPY is not sixty times 50,000 EUR: the largest budget of each currency gets the
+    largest bubble, and the others are sized against it."""
+    root = tmp_path / "site"
+    write(root, "okrsite.yaml", "title: T\nas_of: 2026-02-15\n")
+    write(root, "content/objectives/grow.md", GROW)
+    for name, money in (("yen", "{planned: 3000000, spent: 1000000, currency: JPY}"),
+                        ("euro", "{planned: 50000, spent: 20000, currency: EUR}"),
+                        ("small", "{planned: 12500, spent: 5000, currency: EUR}")):
+        write(root, f"content/projects/{name}.md", f"---\ntitle: {name}\nkey_results: [grow]\nstart: 2026-01-01\n"
+                                                   f"due: 2026-03-31\nprogress: 0.5\nbudget: {money}\n---\n")
+    spec = portfolio_chart(load(root), "2026-Q1", LOOK)
+    radius = {b.label.text: b.radius for b in spec.data.bubbles}
+    assert radius["yen"] == radius["euro"] > radius["small"]
+
+
 def test_a_check_in_that_changes_no_lane_or_reason_keeps_the_portfolio_page(tmp_path: Path,
                                                                              monkeypatch: pytest.MonkeyPatch) -> None:
     """The page shows each project's lane and reason: a check-in that moves a supported KR's pace

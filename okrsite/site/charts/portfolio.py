@@ -87,20 +87,27 @@ def _radius(bac: float, largest: float, look: Look) -> float:
     return round(low + (high - low) * math.sqrt(bac / largest), 2) if largest > 0 else low
 
 
+def _currency(project: Project) -> str:
+    return project.budget.currency if project.budget else ""
+
+
 def portfolio_chart(site: Site, period_id: str, look: Look) -> ChartSpec | None:
     """Every project of the period with both indices, as a bubble; None when there is none."""
     period = site.periods[period_id]
     every = period_projects(site, period_id)
     projects = [p for p in every if p.lane]  # running: a finished project has no lane
-    drawn = sorted((p for p in projects if p.evm.spi is not None and p.evm.cpi is not None),
-                   key=lambda p: (-(p.evm.bac or 0.0), p.id))
-    if not drawn:
+    both = [p for p in projects if p.evm.spi is not None and p.evm.cpi is not None]
+    if not both:
         return None
-    largest = max(p.evm.bac or 0.0 for p in drawn)
+    largest: dict[str, float] = {}  # budgets are compared within a currency only (1,000,000 JPY is no fortune)
+    for p in both:
+        largest[_currency(p)] = max(largest.get(_currency(p), 0.0), p.evm.bac or 0.0)
+    radius = {p.id: _radius(p.evm.bac or 0.0, largest[_currency(p)], look) for p in both}
+    drawn = sorted(both, key=lambda p: (-radius[p.id], p.id))  # the largest first, under the others
     chars = 20 if look.layout.stacked else 42  # a label beside its bubble, in the room the layout has
     top = max(max(p.evm.spi or 0.0, p.evm.cpi or 0.0) for p in drawn) * 1.1
     high = min(AXIS_MAX, max(1.5, math.ceil(top * 4) / 4))  # a quarter above the largest index, 1.5 to 2
-    bubbles = tuple(Bubble(min(p.evm.spi or 0.0, high), min(p.evm.cpi or 0.0, high), _radius(p.evm.bac or 0.0, largest, look),
+    bubbles = tuple(Bubble(min(p.evm.spi or 0.0, high), min(p.evm.cpi or 0.0, high), radius[p.id],
                            p.lane or "", MARKERS[p.lane or "keep"],
                            Label(truncate(p.title, chars), truncate(p.id, chars)) if i < MAX_LABELS else None)
                     for i, p in enumerate(drawn))
@@ -116,7 +123,7 @@ def portfolio_chart(site: Site, period_id: str, look: Look) -> ChartSpec | None:
         for lane in LANES if any(p.lane == lane for p in drawn))
     drawn_ids = {p.id for p in drawn}  # by id: comparing two projects compares every field (0.3 s a build)
     rows = tuple((p.title, status_label(p.lane or ""), ratio(p.evm.spi), ratio(p.evm.cpi),
-                  money(p.evm.bac, p.budget.currency if p.budget else "")) for p in drawn)
+                  money(p.evm.bac, _currency(p))) for p in drawn)
     rows += tuple((p.title, status_label(p.lane or ""), ratio(p.evm.spi), ratio(p.evm.cpi), _("not drawn"))
                   for p in sorted(projects, key=lambda p: p.id) if p.id not in drawn_ids)
     return ChartSpec(
