@@ -171,7 +171,8 @@ def _dating(config: SiteConfig, doc: Document, request: Request, kr: dict[str, A
     if kr.get("dropped"):
         warnings.append(f"{request.kr} is dropped: its check-ins count in no number (take 'dropped' away to count "
                         "it again)")
-    if (taken := _taken_over(request, kr)) is not None:
+    reading = reading_of(_entry(request)[0])
+    if reading is not None and (taken := _taken_over(request, kr)) is not None:
         warnings.append(taken)
     meta = doc.meta if isinstance(doc.meta, dict) else {}
     period_id = meta.get("period") or config.default_period
@@ -181,7 +182,6 @@ def _dating(config: SiteConfig, doc: Document, request: Request, kr: dict[str, A
                         "its grade (date it within the period to record where it ended)")
     if period is not None and (problem := before_period(request.date, period)):
         warnings.append(f"the check-in is dated {problem}")
-    reading = reading_of(_entry(request)[0])
     if reading is not None and any(isinstance(c, dict) and c.get("date") == request.date and reading_of(c) == reading
                                    for c in kr.get("checkins") or []):
         warnings.append(f"{request.kr} had a check-in on {request.date.isoformat()} with {reading[0]} {reading[1]} "
@@ -190,12 +190,13 @@ def _dating(config: SiteConfig, doc: Document, request: Request, kr: dict[str, A
 
 
 def _taken_over(request: Request, kr: dict[str, Any]) -> str | None:
-    """What the first check-in that carries a KR's reading (a value, a zone) takes over from the
-    field that gave it (`current:`, `zone:`), and from the commits that changed that field."""
+    """What the first check-in that carries a KR's reading (a value, a zone; the caller knows this
+    one does) takes over from the field that gave it (`current:`, `zone:`), and from the commits
+    that changed that field."""
     reading = CHECKIN_READING.get(kr.get("type") or "metric")
     field = "current" if reading == "value" else reading
-    if field is None or kr.get(field) is None or reading_of(_entry(request)[0]) is None \
-            or any(isinstance(c, dict) and reading_of(c) for c in kr.get("checkins") or []):
+    if field is None or kr.get(field) is None or any(isinstance(c, dict) and reading_of(c)
+                                                     for c in kr.get("checkins") or []):
         return None
     return (f"{request.kr} has a check-in with a {reading} now: check-ins give its {reading} from here on, and its "
             f"'{field}: {kr[field]}' and the commits that changed it are no longer its {reading} or history (take "

@@ -23,6 +23,7 @@ from okrsite.content.config import CheckSettings
 from okrsite.content.options import options_of
 from okrsite.content.yamlload import KeyPath
 from okrsite.model import scoring
+from okrsite.model.portfolio import FINISHED
 from okrsite.model.site import CheckIn, KeyResult, Objective, Site
 
 MAX_KEY_RESULTS = 5  # too-many-krs: more dilute an objective's focus
@@ -178,21 +179,20 @@ def project_figures_behind(site: Site) -> Iterator[Finding]:
     earned value, the lane and the flags read older ones than the burn chart shows."""
     for p in site.projects.values():
         known = [u for u in p.updates if u.date <= site.as_of]  # newest first
-        if p.status in ("done", "cancelled") or not known:
+        if p.status in FINISHED or not known:
             continue
-        fields = (("spent", p.budget.spent if p.budget else None, ("budget", "spent"), "budget.spent"),
-                  ("hours", p.hours.actual if p.hours else None, ("hours", "actual"), "hours.actual"),
-                  ("progress", p.progress, ("progress",), "its progress (`progress`, or its tasks done)"))
-        for name, own, where, field in fields:
+        fields = (("spent", p.budget.spent if p.budget else None, ("budget", "spent"), "budget.spent", ""),
+                  ("hours", p.hours.actual if p.hours else None, ("hours", "actual"), "hours.actual", ""),
+                  ("progress", p.progress, ("progress",), "its progress", " (`progress`, or its tasks done)"))
+        for name, own, where, field, from_ in fields:
             latest = next((u for u in known if getattr(u, name) is not None), None)
-            value = getattr(latest, name) if latest is not None else None
-            if latest is None or value is None or (own is not None and own >= value - scoring.TOLERANCE):
+            if latest is None or (own is not None and own >= getattr(latest, name) - scoring.TOLERANCE):
                 continue
             says = "is not set" if own is None else f"is {_number(own)}"
             yield Finding("project-figures-behind", ("project", p.id),
                           f"project '{p.id}': its update of {latest.date.isoformat()} records {name} "
-                          f"{_number(value)}, and {field} {says}: earned value, its lane and its flags read "
-                          f"{field.split(' (')[0]}", p.source, where if own is not None else (), latest.date)
+                          f"{_number(getattr(latest, name))}, and {field}{from_} {says}: earned value, its lane "
+                          f"and its flags read {field}", p.source, where if own is not None else (), latest.date)
 
 
 @_rule("target-eased")

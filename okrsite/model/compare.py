@@ -228,7 +228,7 @@ def _shown(site: Site, item: KeyResult | Objective) -> str:
 def _progress_move(base: Site, head: Site, old: Objective, new: Objective) -> ProgressMove | None:
     """The objective's move where its shown progress or status moved, with numbers on both sides
     (a draft has none, nor one whose key results are all dropped: listed as such)."""
-    if not all(o.counted_krs or o.is_rollup for o in (old, new)) or old.is_draft or new.is_draft:
+    if old.is_draft or new.is_draft:  # (every key result dropped, or a roll-up of drafts: a draft too)
         return None
     before, after = _shown(base, old), _shown(head, new)
     if (whole_percent(old.progress), before) == (whole_percent(new.progress), after):
