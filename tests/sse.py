@@ -19,6 +19,7 @@ class EventStream:
         query = f"?page={urllib.parse.quote(page)}" if page is not None else ""
         self.conn.sendall(f"GET /__okrsite__/events{query} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
         self.buffer = b""
+        self.last: dict | None = None
         head = self._until(b"\r\n\r\n")
         assert b" 200 " in head.split(b"\r\n")[0] and b"text/event-stream" in head
 
@@ -31,7 +32,17 @@ class EventStream:
         item, _, self.buffer = self.buffer.partition(mark)
         return item
 
-    def next(self) -> dict:
+    def next(self, signs: bool = False) -> dict:
+        """The next state; one that only says a build has started (the page's "Updating" sign)
+        is passed over unless `signs`."""
+        while True:
+            state = self._state()
+            if signs or not state.get("building") or self.last is None or \
+                    any(state[key] != self.last[key] for key in ("server", "pages", "styles", "errors")):
+                self.last = state
+                return state
+
+    def _state(self) -> dict:
         while True:
             event = self._until(b"\n\n")
             for line in event.split(b"\n"):

@@ -281,6 +281,17 @@ def test_a_side_that_does_not_build_is_named_with_its_diagnostics(repo: Path, ca
     assert err[-1] == f"okrsite: diff failed: the base HEAD ({short}) and the head work tree did not build"
 
 
+def test_a_committed_theme_that_is_a_path_makes_no_folder_anywhere(repo: Path, tmp_path: Path, capsys) -> None:
+    """A revision's okrsite.yaml is content: its `theme:` names no folder before it is checked."""
+    outside = tmp_path / "made-by-diff"
+    for theme in (str(outside), "../" * 12 + str(outside.relative_to("/"))):
+        write(repo, "okrsite.yaml", CONFIG + f"theme: {theme}\n")
+        commit(repo, "A theme", "2026-01-10")
+        assert diff(repo, "HEAD~1", "HEAD") == 1
+        assert "'theme': expected an id" in capsys.readouterr().err
+        assert not outside.exists()
+
+
 def test_a_base_without_the_site_is_empty_and_a_head_without_it_does_not_build(repo: Path, capsys) -> None:
     """The pull request that adds the site compares it with nothing: every objective is added."""
     first = commit(repo, "Nothing changed", "2026-01-06")

@@ -409,7 +409,7 @@ def test_a_missing_config_given_with_config_names_it(tmp_path: Path, run) -> Non
 
 # --- unsafe output folders: refused, nothing deleted -------------------------
 
-def _unsafe_message(root: Path, out: Path, reason: str) -> str:
+def _unsafe_message(root: Path, out: Path, reason: str, where: str = "okrsite.yaml:1:1") -> str:
     messages = {
         "site": f"the output folder {out} is the site folder or one of its parents: "
                 "choose a folder of its own, such as 'output'",
@@ -417,7 +417,7 @@ def _unsafe_message(root: Path, out: Path, reason: str) -> str:
                   "choose a folder outside it",
         "foreign": f"the output folder {out} holds files okrsite did not write; empty it or choose another folder",
     }
-    return f"okrsite.yaml:1:1: error: {messages[reason]}"
+    return f"{where}: error: {messages[reason]}"
 
 
 @pytest.mark.parametrize(("option", "target", "reason"), [
@@ -439,12 +439,14 @@ def test_an_unsafe_output_folder_is_refused_and_nothing_is_deleted(
     assert snapshot(tmp_path) == before
 
 
-def test_an_unsafe_output_dir_in_the_config_is_refused(tmp_path: Path, run) -> None:
+def test_an_unsafe_output_dir_in_the_config_is_refused_at_its_line(tmp_path: Path, run) -> None:
     root = make_site(tmp_path / "site", {OBJ: GROW})
     write(root, "okrsite.yaml", CONFIG + "output_dir: content\n")
     before = snapshot(tmp_path)
     code, _, stderr = run(root)
-    assert diagnostic_lines(stderr) == [_unsafe_message(root.resolve(), (root / "content").resolve(), "source")]
+    line = (root / "okrsite.yaml").read_text().splitlines().index("output_dir: content") + 1
+    assert diagnostic_lines(stderr) == [_unsafe_message(root.resolve(), (root / "content").resolve(), "source",
+                                                        f"okrsite.yaml:{line}:13")]
     assert code == 1 and snapshot(tmp_path) == before
 
 

@@ -26,6 +26,7 @@ from okrsite.commands.cli import main
 from okrsite.filesystem.realpaths import is_inside, leads_inside
 from okrsite.content.config import default_as_of
 from tests.conftest import MINIMAL_CONFIG, MINIMAL_OBJECTIVE, write
+from tests.gitrepo import commit, git, init
 
 CONFIG = MINIMAL_CONFIG.lstrip("\n")
 GROW = MINIMAL_OBJECTIVE  # line 10 is its KR's `current: 150`
@@ -345,6 +346,25 @@ def test_a_link_under_assets_to_a_file_outside_the_site_is_not_published(tmp_pat
     assert not leaked(root / "output")
 
 
+def test_a_link_under_assets_to_git_the_cache_or_the_site_folder_is_not_published(tmp_path: Path, build) -> None:
+    """Links inside the site are followed, but not to what a build never reads: `.git` (its config
+    may hold a token), the cache, nor the whole site folder."""
+    root = make_site(tmp_path / "site", {OBJ: GROW, "content/assets/logo.txt": "logo\n",
+                                         ".git/config": "[http]\n\textraheader = AUTHORIZATION: SECRET-LINE\n"})
+    for name, target in (("gitconfig.txt", "../../.git/config"), ("gitdir", "../../.git"), ("site", "../.."),
+                         ("cache", "../../.okrsite-cache")):
+        (root / "content/assets" / name).symlink_to(target)
+    (root / ".okrsite-cache").mkdir()
+    code, lines = build(root)
+    assert code == 0
+    why = ("a symbolic link that leads to the site folder itself, or to a hidden file or folder in it (.git, the "
+           "cache), is not followed: skipped")
+    assert diagnostics(lines) == [f"content/assets/{name}:1:1: warning: {why}"
+                                  for name in ("cache", "gitconfig.txt", "gitdir", "site")]
+    assert sorted(p.name for p in (root / "output/assets").iterdir()) == ["logo.txt"]
+    assert not leaked(root / "output")
+
+
 def test_a_theme_template_or_theme_folder_linking_outside_the_site_is_not_read(tmp_path: Path, secret: Path,
                                                                                build) -> None:
     """A theme's link to /etc/passwd as base.html published it, without a word; like any link
@@ -521,6 +541,100 @@ def test_a_content_folder_outside_the_site_is_an_error(tmp_path: Path, build) ->
                                   "the site folder"]
 
 
+@pytest.mark.parametrize("site_url", ["https://example.com//evil.example/", "https://example.com/\\\\evil.example/",
+                                      "https://example.com/okrs/?x=1", "https://example.com/my okrs/"])
+def test_a_site_url_whose_path_could_lead_the_404_page_elsewhere_is_an_error(tmp_path: Path, build,
+                                                                             site_url: str) -> None:
+    """The 404 page's links start from site_url's path: '//evil.example/static/search-box.js' is a
+    script from another host."""
+    root = make_site(tmp_path / "site", {OBJ: GROW}, CONFIG + f'site_url: "{site_url}"\n')
+    code, lines = build(root)
+    shown = site_url.replace("\\\\", "\\")  # YAML's escape, as the value reads
+    assert code == 1 and diagnostics(lines) == [
+        "okrsite.yaml:3:11: error: 'site_url': expected the site's address, with no spaces, backslashes, '//' "
+        f"in its path, '?' or '#', got {shown!r}"]
+    assert not (root / "output").exists()
+
+
+@pytest.mark.parametrize(("config", "link", "expected"), [
+    pytest.param(CONFIG + "output_dir: ../elsewhere\n", False, "okrsite.yaml:3:13", id="a-parent-path"),
+    pytest.param(CONFIG + "output_dir: {outside}\n", False, "okrsite.yaml:3:13", id="an-absolute-path"),
+    pytest.param(CONFIG, True, "okrsite.yaml:1:1", id="an-output-link-leading-out"),
+])
+def test_an_output_folder_outside_the_site_is_an_error_and_nothing_is_written(
+        tmp_path: Path, build, config: str, link: bool, expected: str) -> None:
+    """A committed okrsite.yaml, or a committed `output` link (.gitignore's `/output/` matches no
+    link), may not send a build's writes out of the site folder; --output may."""
+    outside = tmp_path / "elsewhere"
+    root = make_site(tmp_path / "site", {OBJ: GROW}, config.format(outside=outside))
+    if link:
+        outside.mkdir()
+        (root / "output").symlink_to(outside)
+    code, lines = build(root)
+    assert code == 1 and diagnostics(lines) == [
+        f"{expected}: error: 'output_dir': the output folder must be inside the site folder (links followed); "
+        "to build elsewhere, run okrsite build --output DIR"]
+    assert not outside.exists() or list(outside.iterdir()) == []
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["elsewhere", "site"] if link else ["site"]
+    assert build(root, "build", "--jobs", "1", "--output", str(tmp_path / "chosen"))[0] == 0
+
+
+@pytest.mark.parametrize("linked", [".okrsite-cache", ".okrsite-cache/pages", ".okrsite-cache/documents.json"])
+def test_a_cache_folder_or_entry_that_is_a_link_is_an_error(tmp_path: Path, build, linked: str) -> None:
+    """A cache committed as a link would be read and written where it leads (and the page cache
+    pruned of files it did not write)."""
+    root = make_site(tmp_path / "site", {OBJ: GROW})
+    target = tmp_path / "target"
+    (target / "pages").mkdir(parents=True)
+    (target / "pages/precious.html.z").write_bytes(b"mine")
+    (root / linked).parent.mkdir(parents=True, exist_ok=True)
+    (root / linked).symlink_to(target if linked == ".okrsite-cache" else target / Path(linked).name)
+    code, lines = build(root)
+    assert code == 1 and diagnostics(lines) == [
+        f"{linked}:1:1: error: {linked} is a symbolic link: okrsite keeps its cache (.okrsite-cache) in a folder "
+        "of its own, with no links; remove it"]
+    assert sorted(str(path.relative_to(target)) for path in target.rglob("*")) == ["pages", "pages/precious.html.z"]
+    assert not (root / "output").exists()
+
+
+def test_a_cache_committed_to_the_repository_is_an_error(tmp_path: Path, build, isolated_git) -> None:
+    """Pages in a committed cache would be published as they are (a script in each): a build
+    refuses to use a cache git tracks."""
+    root = init(make_site(tmp_path / "site", {OBJ: GROW}))
+    assert build(root)[0] == 0
+    commit(root, "Everything, the cache too", "2026-02-01")
+    shutil.rmtree(root / "output")
+    code, lines = build(root)
+    first = sorted(str(path.relative_to(root)) for path in (root / ".okrsite-cache").rglob("*") if path.is_file())[0]
+    count = len(git(root, "ls-files", ".okrsite-cache").splitlines())
+    assert code == 1 and diagnostics(lines) == [
+        f"{first}:1:1: error: the cache holds {count} file(s) tracked by git, such as {first}: a cache must never "
+        "come from the repository; run git rm -r --cached .okrsite-cache and commit"]
+    assert not (root / "output").exists()
+    git(root, "rm", "-r", "-q", "--cached", ".okrsite-cache")
+    assert build(root)[0] == 0
+
+
+def test_a_link_planted_in_the_page_cache_is_never_written_through(tmp_path: Path, build) -> None:
+    """The page cache's records are named by digests anyone can compute (the same in every folder):
+    a link committed under such a name is removed, and what it leads to left alone."""
+    root = make_site(tmp_path / "site", {OBJ: GROW})
+    assert build(root)[0] == 0
+    pages = root / ".okrsite-cache/pages"
+    planted = sorted(pages.iterdir())
+    assert planted and any(path.name.endswith(".charts.json") for path in planted)
+    victim = tmp_path / "victim"
+    victim.write_text("ORIGINAL")
+    shutil.rmtree(root / "output")
+    for path in planted:  # as in a fresh clone: the same digests, a link in each record's place
+        path.unlink()
+        path.symlink_to(victim)
+    assert build(root)[0] == 0
+    assert victim.read_text() == "ORIGINAL"
+    assert not any(path.is_symlink() for path in pages.iterdir())
+    assert (root / "output/index.html").is_file()
+
+
 # --- limits, and values at the ends of their range ---------------------------------
 
 KR_LINE = "    current: 150"
@@ -529,6 +643,8 @@ KR_LINE = "    current: 150"
 @pytest.mark.parametrize(("value", "message"), [
     ("1.0e+400", "'current': expected a finite number, got inf"),
     ("9" * 400, "'current': expected a number from -10^15 to 10^15, got a whole number of 400 digits"),
+    pytest.param("0x" + "f" * 5000, "'current': expected a number from -10^15 to 10^15, got a whole number of "
+                 "6021 digits", id="5000-hex-digits"),
     ("-2.0e+16", "'current': expected a number from -10^15 to 10^15, got -2e+16"),
 ])
 def test_numbers_too_large_are_errors_at_their_line(tmp_path: Path, build, value: str, message: str) -> None:
@@ -644,9 +760,10 @@ def test_more_than_1000_checkins_is_an_error_at_the_list(tmp_path: Path, build) 
 
 
 def test_control_characters_in_titles_leave_charts_and_the_feed_valid_xml(tmp_path: Path, build) -> None:
-    objective = GROW.replace("title: Grow", 'title: "Gr\\x01ow\\x1b[31m"').replace(
-        "title: Views from 100 to 200", 'title: "Views\\x02 \\x0c"\n    unit: "\\x03"').replace(
-        KR_LINE, KR_LINE + '\n    checkins: [{date: 2026-01-05, value: 120, note: "n\\x04\\ttab"}]')
+    """Also the two noncharacters XML forbids, U+FFFE and U+FFFF."""
+    objective = GROW.replace("title: Grow", 'title: "Gr\\x01ow\\x1b[31m\\uFFFE"').replace(
+        "title: Views from 100 to 200", 'title: "Views\\x02 \\x0c\\uFFFF"\n    unit: "\\x03"').replace(
+        KR_LINE, KR_LINE + '\n    checkins: [{date: 2026-01-05, value: 120, note: "n\\x04\\ttab\\uFFFE"}]')
     root = make_site(tmp_path / "site", {OBJ: objective})
     assert build(root)[0] == 0
     svgs = sorted((root / "output/charts").rglob("*.svg"))
@@ -655,7 +772,7 @@ def test_control_characters_in_titles_leave_charts_and_the_feed_valid_xml(tmp_pa
         ElementTree.parse(path)  # raises on invalid XML
     for path in (root / "output").rglob("*"):
         if path.is_file() and path.suffix != ".pdf":  # a PDF is binary (test_scorecard reads its text)
-            assert not re.search(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]", path.read_bytes()), path
+            assert not re.search(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]|\xef\xbf[\xbe\xbf]", path.read_bytes()), path
     assert '"title":"Grow[31m"' in (root / "output/okrs.json").read_text()
 
 

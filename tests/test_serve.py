@@ -376,6 +376,22 @@ def test_a_free_page_added_or_a_language_changed_reloads_the_open_pages_once_wit
         events.close()
 
 
+def test_the_channel_says_when_a_build_starts_and_when_it_ends(demo_site_with_cache: Path) -> None:
+    """The pages show a sign while a build takes a while: the channel says when one starts."""
+    with preview_of(demo_site_with_cache) as preview:
+        events = EventStream(port_of(preview))
+        first = events.next(signs=True)
+        assert first["building"] is False
+        objective = demo_site_with_cache / OBJECTIVE
+        objective.write_text(objective.read_text().replace("title: Improve", "title: Really improve", 1))
+        started = events.next(signs=True)
+        assert started["building"] is True and (started["pages"], started["errors"]) == (first["pages"], [])
+        ended = events.next(signs=True)
+        assert ended["building"] is False and ended["pages"] == first["pages"] + 1
+        assert preview.state.snapshot().builds == 2  # the first build, and this one
+        events.close()
+
+
 def test_a_failed_build_sends_its_diagnostics_and_keeps_the_last_good_site(demo_site_with_cache: Path) -> None:
     objective = demo_site_with_cache / OBJECTIVE
     good = objective.read_text()
@@ -394,6 +410,28 @@ def test_a_failed_build_sends_its_diagnostics_and_keeps_the_last_good_site(demo_
         objective.write_text(good)
         assert events.next()["errors"] == []
         events.close()
+
+
+@pytest.mark.parametrize("setting", ["link", "output_dir"])
+def test_an_output_folder_leading_out_of_the_site_is_never_served(small_site: Path, tmp_path: Path,
+                                                                   setting: str) -> None:
+    """A committed `output` link (or output_dir) leading to `/` made the preview serve /etc/passwd:
+    the build refused the folder, the server served it. Until a build succeeds, nothing is."""
+    outside = tmp_path / "secrets"
+    write(outside, "secret.txt", "a token")
+    if setting == "link":
+        (small_site / "output").symlink_to(outside)
+    else:
+        write(small_site, "okrsite.yaml", (small_site / "okrsite.yaml").read_text() + f"output_dir: {outside}\n")
+    with preview_of(small_site) as preview:
+        port = port_of(preview)
+        status, _, body = get(port, "/secret.txt")
+        assert status == 503 and b"a token" not in body and b"/__okrsite__/livereload.js" in body
+        events = EventStream(port)
+        [error] = events.next()["errors"]
+        assert "'output_dir': the output folder must be inside the site folder" in error["message"]
+        events.close()
+    assert sorted(path.name for path in outside.iterdir()) == ["secret.txt"]
 
 
 def test_an_initial_build_that_fails_still_serves_a_placeholder(small_site: Path) -> None:
@@ -415,7 +453,7 @@ def test_the_watcher_rebuilds_once_for_a_burst_of_saves_and_ignores_editor_litte
     with preview_of(demo_site_with_cache, poll=poll) as preview:
         events = EventStream(port_of(preview))
         first = events.next()
-        builds = preview.state.snapshot().serial
+        builds = preview.state.snapshot().builds
         folder = objective.parent
         for name in (".marketing-seo-visibility.md.swp", "marketing-seo-visibility.md~", "4913",
                      ".#marketing-seo-visibility.md", "notes.tmp"):
@@ -435,7 +473,7 @@ def test_the_watcher_rebuilds_once_for_a_burst_of_saves_and_ignores_editor_litte
         assert changed["pages"] == first["pages"] + 1
         assert "Edit 4 -" in get(port_of(preview), OBJECTIVE_URL)[2].decode()
         time.sleep(0.7)  # a second rebuild (of the burst, or of the build's own output) would show now
-        assert preview.state.snapshot().serial == builds + 1
+        assert preview.state.snapshot().builds == builds + 1
         events.close()
 
 
@@ -457,11 +495,11 @@ def test_a_late_event_for_a_change_already_built_rebuilds_nothing(demo_site_with
     with preview_of(demo_site_with_cache) as preview:
         events = EventStream(port_of(preview))
         first = events.next()
-        builds = preview.state.snapshot().serial
+        builds = preview.state.snapshot().builds
         objective.write_text(objective.read_text().replace("title: Improve", "title: Really improve", 1))
         assert events.next()["pages"] == first["pages"] + 1
         time.sleep(0.7)
-        assert preview.state.snapshot().serial == builds + 1
+        assert preview.state.snapshot().builds == builds + 1
         events.close()
 
 

@@ -88,6 +88,30 @@ def test_a_css_change_applies_without_a_reload(preview: Preview, demo_site_with_
     assert page.locator('link[rel="stylesheet"]').count() == 1
 
 
+def test_a_slow_build_shows_a_sign_until_it_ends(preview: Preview, demo_site_with_cache: Path, page,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build that takes a while (a theme change at thousands of objectives) says so on the open
+    page, and the sign goes when the build ends."""
+    page.goto(preview.url + "objectives/seo-visibility/")
+    page.evaluate("window.__okrsiteMarker = 1")
+    build = preview.builder.build
+
+    def slow_build(*args, **kwargs):
+        time.sleep(1.5)
+        return build(*args, **kwargs)
+
+    monkeypatch.setattr(preview.builder, "build", slow_build)
+    css = demo_site_with_cache / "themes/default/static/style.css"
+    css.write_text(css.read_text() + "\n:root { --okrsite-probe: 7; }\n")
+    sign = page.locator("#okrsite-busy [role=status]")
+    sign.wait_for()
+    assert sign.inner_text() == "Updating the preview\u2026"
+    sign.wait_for(state="detached")
+    page.wait_for_function(
+        "getComputedStyle(document.documentElement).getPropertyValue('--okrsite-probe').trim() === '7'")
+    assert page.evaluate("window.__okrsiteMarker") == 1, "no reload for a stylesheet"
+
+
 def test_an_initial_build_error_shows_on_a_placeholder_until_fixed(demo_site_with_cache: Path, page) -> None:
     objective = demo_site_with_cache / OBJECTIVE
     good = objective.read_text()

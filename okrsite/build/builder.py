@@ -20,12 +20,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from okrsite import __version__, installed_version
-from okrsite.build.cachefiles import worth_saving
+from okrsite.build.cachefiles import cache_link, worth_saving
 from okrsite.build.output import KEPT, Content, UnsafeOutput, WriteReport, check_output_dir, write_site
 from okrsite.build.state import (BuildState, forget_state, input_fingerprint, load_state, output_stamps, save_state,
                                  written_stamps)
 from okrsite.content.config import SiteConfig, load_config
-from okrsite.content.git import in_work_tree
+from okrsite.content.git import in_work_tree, tracked
 from okrsite.content.provenance import BuildInfo, commit_info
 from okrsite.content.source import (Document, DocumentCache, SourceError, SourceFiles, discover,
                                     parse_markdown_document, parse_yaml_document, site_files)
@@ -343,7 +343,7 @@ class Builder:
             check_output_dir(config.output_dir, config.root,
                              [config.content_dir, config.root / "themes", config.cache_dir])
         except UnsafeOutput as exc:
-            diagnostics.error(Location(config.relative(config.path)), str(exc))
+            diagnostics.error(config.output_chosen_at, str(exc))
             raise BuildFailed(diagnostics.sorted()) from None
 
     def _restore_documents(self, config: SiteConfig) -> tuple[int, int]:
@@ -504,6 +504,17 @@ class Builder:
         config = load_config(self.options.config_path, diagnostics, output=self.options.output,
                              as_of=self.options.as_of)
         if config is None:
+            raise BuildFailed(diagnostics.sorted())
+        if link := cache_link(config.cache_dir):  # committed as a link: read and written where it leads
+            where = config.relative(link)
+            diagnostics.error(Location(where), f"{where} is a symbolic link: okrsite keeps its cache "
+                              f"({config.relative(config.cache_dir)}) in a folder of its own, with no links; remove it")
+            raise BuildFailed(diagnostics.sorted())
+        if committed := tracked(config.cache_dir):  # anyone who commits could put pages in it
+            where = config.relative(config.cache_dir / committed[0])
+            diagnostics.error(Location(where), f"the cache holds {len(committed):,} file(s) tracked by git, such as "
+                              f"{where}: a cache must never come from the repository; run git rm -r --cached "
+                              f"{config.relative(config.cache_dir)} and commit")
             raise BuildFailed(diagnostics.sorted())
         return config
 

@@ -48,10 +48,10 @@ class PageCache:
         so that the build that renders the page keeps it again."""
         path = self._path(digest)
         try:
-            return zlib.decompress(path.read_bytes())
-        except OSError:
+            return zlib.decompress(_read(path))
+        except FileNotFoundError:
             return None
-        except zlib.error:
+        except (OSError, zlib.error):  # (a link put in its place: gone too)
             remove_cache(path)
             return None
 
@@ -59,7 +59,7 @@ class PageCache:
         """The sources of the chart files the page showed when it was kept (empty when none
         were recorded, or the record is not what `keep` writes)."""
         try:
-            rows = json.loads(self._charts_path(digest).read_text(encoding="utf-8"))
+            rows = json.loads(_read(self._charts_path(digest)).decode("utf-8"))
             return {path: (key, alt) for path, key, alt in rows
                     if isinstance(path, str) and isinstance(key, str) and isinstance(alt, str)}
         except (OSError, ValueError, TypeError, RecursionError):
@@ -102,8 +102,22 @@ class PageCache:
 def _write(path: Path, data: bytes) -> None:
     """A cache file written in place, not renamed into place: one cut short (the build was
     stopped) fails its check when read, zlib's checksum or JSON's closing bracket, and costs
-    one page's rendering, never a wrong page. One rename less for each of thousands of files."""
+    one page's rendering, never a wrong page. One rename less for each of thousands of files.
+    Never through a symbolic link put in its place (committed with the site, say): that one is
+    removed."""
     try:
-        path.write_bytes(data)
+        handle = os.open(path, _WRITE_IN_PLACE, 0o666)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
     except OSError:
         remove_cache(path)
+
+
+def _read(path: Path) -> bytes:
+    """A cache file's bytes; OSError for a symbolic link (never read where it leads)."""
+    with os.fdopen(os.open(path, _READ, 0), "rb") as stream:
+        return stream.read()
+
+
+_READ = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+_WRITE_IN_PLACE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)

@@ -21,6 +21,7 @@ from pathlib import Path
 from okrsite.build.builder import DOCUMENTS_FILE, BuildOptions, Builder
 from okrsite.content.config import default_as_of, load_config
 from okrsite.content.git import GitError, export_files, git, in_work_tree
+from okrsite.content.schema import is_slug
 from okrsite.content.source import DocumentCache, SourceError, parse_yaml_document
 from okrsite.diagnostics import BuildFailed, Diagnostic, Diagnostics
 from okrsite.model.compare import compare
@@ -170,6 +171,8 @@ def _write_out(top: Path, commit: str, config_rel: str, into: Path) -> Path:
     assets = content_rel + "/assets/"
     export_files(top, commit, content_rel, into, keep=lambda path: not path.startswith(assets))
     theme = meta.get("theme")
-    if isinstance(theme, str) and theme != "default":  # the model needs no theme, only that it is there
+    # The model needs no theme, only that it is there; a theme that is no id is reported by loading
+    # (and never names a folder: '../..' or an absolute path would make one anywhere).
+    if isinstance(theme, str) and theme != "default" and is_slug(theme):
         (config_path.parent / "themes" / theme).mkdir(parents=True, exist_ok=True)
     return config_path

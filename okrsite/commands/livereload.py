@@ -17,7 +17,9 @@ closed before it reloads.
   the open pages (`?page=`, once each): a rebuild renders them before the rest,
   and their reload comes as soon as they are ready (okrsite.commands.server);
 - only the stylesheet version changed: swap each same-origin stylesheet for a
-  cache-busted copy, without reloading.
+  cache-busted copy, without reloading;
+- a build runs: after a moment (a build of a few pages is done before), a small
+  "Updating the preview…" sign, gone when the build ends.
 """
 
 from __future__ import annotations
@@ -113,18 +115,33 @@ CLIENT_JS = r"""
     "li.warning{border-color:#ffcc80;background:rgba(255,204,128,.10)}}"
   ].join("");
 
+  var BUSY_AFTER_MS = 400;
+  var BUSY_CSS = [
+    ":host{all:initial}",
+    "p{position:fixed;right:1rem;bottom:1rem;z-index:2147483647;margin:0;padding:.35rem .8rem;border-radius:1rem;",
+    "background:#1a1a1a;color:#fff;font:13px/1.4 system-ui,sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.3)}",
+    "@media (prefers-color-scheme: dark){p{background:#f1f1f1;color:#111}}"
+  ].join("");
+
   function hideErrors() {
     var host = document.getElementById("okrsite-error-overlay");
     if (host) { host.remove(); }
   }
 
-  function showErrors(errors) {
-    hideErrors();
+  // An element of the preview's own on the page, its style kept apart from the site's.
+  function shadowHost(id, css) {
     var host = document.createElement("div");
-    host.id = "okrsite-error-overlay";
+    host.id = id;
     var root = host.attachShadow({mode: "open"});
     var style = document.createElement("style");
-    style.textContent = CSS;
+    style.textContent = css;
+    root.appendChild(style);
+    document.documentElement.appendChild(host);
+    return root;
+  }
+
+  function showErrors(errors) {
+    hideErrors();
     var box = document.createElement("div");
     box.className = "box";
     box.setAttribute("role", "alertdialog");
@@ -152,12 +169,31 @@ CLIENT_JS = r"""
       list.appendChild(item);
     });
     box.append(close, title, note, list);
-    root.append(style, box);
-    document.documentElement.appendChild(host);
+    shadowHost("okrsite-error-overlay", CSS).appendChild(box);
     overlayShown = true;
   }
 
+  // A sign that the preview is rebuilding, once a build has taken longer than a blink.
+  var busyTimer = null;
+  function showBusy() {
+    var sign = document.createElement("p");
+    sign.setAttribute("role", "status");
+    sign.textContent = "Updating the preview\u2026";
+    shadowHost("okrsite-busy", BUSY_CSS).appendChild(sign);
+  }
+  function busy(on) {
+    var shown = document.getElementById("okrsite-busy");
+    if (!on) {
+      clearTimeout(busyTimer);
+      busyTimer = null;
+      if (shown) { shown.remove(); }
+    } else if (!shown && busyTimer === null) {
+      busyTimer = setTimeout(function () { busyTimer = null; showBusy(); }, BUSY_AFTER_MS);
+    }
+  }
+
   function onState(state) {
+    busy(state.building);
     if (state.errors.length) { showErrors(state.errors); return; }
     if (overlayShown || state.server !== seen.server || state.pages !== seen.pages) { reload(); return; }
     if (state.styles !== seen.styles) {

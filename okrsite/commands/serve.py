@@ -29,12 +29,14 @@ from pathlib import Path
 import watchfiles
 
 from okrsite.build.builder import OKRSITE_CODE, BuildOptions
+from okrsite.build.output import UnsafeOutput, check_output_dir
 from okrsite.build.state import input_fingerprint
 from okrsite.build.host import BuildHost
 from okrsite.content.config import load_config
 from okrsite.diagnostics import BuildFailed, Diagnostic, Diagnostics
 from okrsite.commands.server import DEFAULT_HOST, BadPath, PreviewState, PreviewServer, listen, url_parts
 from okrsite.content.source import is_ignored
+from okrsite.filesystem.realpaths import leads_inside
 from okrsite.site.themes import builtin_theme_dir
 
 STEP_MS = 50  # a save is handled once no other change came for this long ...
@@ -52,8 +54,8 @@ class Preview:
         self.step_ms, self.debounce_ms = step_ms, debounce_ms
         self.config_path = options.config_path.resolve()
         self.root = self.config_path.parent
-        output, self._sources, base = self._site_folders()
-        self.state = PreviewState(output, base)
+        output, self._sources, base, safe = self._site_folders()
+        self.state = PreviewState(output, base, serving=safe)
         self._stop = threading.Event()
         self._build_lock = threading.Lock()
         self._server: PreviewServer | None = None
@@ -126,7 +128,7 @@ class Preview:
         except BuildFailed as failed:
             self._say("\n".join(map(str, failed.diagnostics)), err=True)
             errors = sum(d.severity == "error" for d in failed.diagnostics)
-            serving = "still serving the last good build" if self.state.output.is_dir() else \
+            serving = "still serving the last good build" if self.state.serving and self.state.output.is_dir() else \
                 "nothing to serve until it builds"
             self._say(f"okrsite: build failed: {errors} error(s); {serving}", err=True)
             self.state.failed(failed.diagnostics)
@@ -141,9 +143,10 @@ class Preview:
         self._say(report.summary())
         self.state.built(report.output, report.changed)
 
-    def _site_folders(self) -> tuple[Path, tuple[str, ...], tuple[str, ...]]:
+    def _site_folders(self) -> tuple[Path, tuple[str, ...], tuple[str, ...], bool]:
         """The output folder, the folders a build reads (content, themes), as the configuration
-        says (the defaults while it is broken), and the path of site_url."""
+        says (the defaults while it is broken), the path of site_url, and whether the output folder
+        is one a build would write (only then is what it holds served before a build succeeds)."""
         options = self.builder.options
         config = load_config(options.config_path, Diagnostics(), output=options.output, as_of=options.as_of)
         if config is None:
@@ -154,7 +157,12 @@ class Preview:
             base = url_parts(urllib.parse.urlsplit(config.site_url).path) if config and config.site_url else ()
         except BadPath:
             base = ()
-        return output, (str(content), str(self.root / "themes")), base
+        try:
+            check_output_dir(output, self.root, [content, self.root / "themes"])
+            safe = options.output is not None or leads_inside(output, self.root)
+        except UnsafeOutput:
+            safe = False
+        return output, (str(content), str(self.root / "themes")), base, safe
 
     def _ignored(self, _change: watchfiles.Change, path: str) -> bool:
         """Editor litter and hidden files (swap, backup, probe files, .git): what a build skips too."""

@@ -120,24 +120,31 @@ def content_type(path: Path) -> str:
 
 @dataclasses.dataclass(frozen=True)
 class Snapshot:
-    serial: int
+    serial: int  # bumped by every change below, so the event streams send it
     pages: int
     styles: int
     errors: tuple[Diagnostic, ...]
+    building: bool  # a build runs (the pages show a sign when it takes a while)
+    builds: int  # builds ended
 
 
 class PreviewState:
     """What the server, the event streams and the watcher share, behind one condition."""
 
-    def __init__(self, output: Path, base: tuple[str, ...] = ()):
+    def __init__(self, output: Path, base: tuple[str, ...] = (), serving: bool = True):
+        """`serving`: whether `output` may be served before a build has written it (the folder an
+        earlier build left); False when its setting could lead anywhere (a committed `output`
+        link to `/`), and then nothing is served until a build succeeds."""
         self.server_id = secrets.token_hex(4)
         self.output = output
+        self.serving = serving
         self.base = base  # the path of site_url, as url_parts: ("northwind-okrs",)
         self._cond = threading.Condition()
         self._serial = 0
         self._pages = self._styles = 0
         self._errors: tuple[Diagnostic, ...] = ()
         self._building = False
+        self._builds = 0
         self._closed = False
         self._open: dict[socket.socket, tuple[str, ...]] = {}  # an event stream -> its open pages' output paths
         self._first: dict[str, bytes] | None = None  # pages shown ahead of the build running now
@@ -179,7 +186,7 @@ class PreviewState:
         """A page (or one of its charts) shown ahead of the running build, with the state it belongs to."""
         with self._cond:
             shown = self._first.get(path) if self._first is not None else None
-            return None if shown is None else (shown, Snapshot(self._serial, self._pages, self._styles, self._errors))
+            return None if shown is None else (shown, self._snapshot())
 
     def wait_first(self, path: str) -> None:
         """While pages shown ahead of a build are out, every other file but the theme's static
@@ -191,11 +198,16 @@ class PreviewState:
 
     def snapshot(self) -> Snapshot:
         with self._cond:
-            return Snapshot(self._serial, self._pages, self._styles, self._errors)
+            return self._snapshot()
+
+    def _snapshot(self) -> Snapshot:
+        return Snapshot(self._serial, self._pages, self._styles, self._errors, self._building, self._builds)
 
     def building(self) -> None:
         with self._cond:
             self._building = True
+            self._serial += 1
+            self._cond.notify_all()
 
     def built(self, output: Path, changed: Iterable[str]) -> None:
         """A good build: pages reload when anything but stylesheets changed, unless the open pages
@@ -209,7 +221,7 @@ class PreviewState:
         current = shown is not None and not any(path.startswith(("static/", "assets/")) for path in others) \
             and all(_holds(output, path, page) for path, page in {**unchanged, **shown}.items())
         with self._cond:
-            self.output = output
+            self.output, self.serving = output, True
             if others and not current:
                 self._pages += 1
             elif any(path.endswith(".css") for path in changed):
@@ -223,6 +235,7 @@ class PreviewState:
     def _finish(self, errors: tuple[Diagnostic, ...]) -> None:
         self._errors = errors
         self._building = False
+        self._builds += 1
         self._first, self._unchanged = None, {}
         self._serial += 1
         self._cond.notify_all()
@@ -238,7 +251,7 @@ class PreviewState:
             self._cond.wait_for(lambda: self._serial != serial or self._closed, timeout)
             if self._closed:
                 return None
-            return Snapshot(self._serial, self._pages, self._styles, self._errors)
+            return self._snapshot()
 
     def close(self) -> None:
         with self._cond:
@@ -321,6 +334,9 @@ class PreviewHandler(BaseHTTPRequestHandler):
                               kind, body)
         state.wait_first(wanted)
         seen = state.snapshot()  # before reading: a page never claims a newer build than it shows
+        if not state.serving:  # nothing a build vouched for yet: the overlay tells why
+            return self._send(HTTPStatus.SERVICE_UNAVAILABLE, self._with_script(livereload.placeholder_page(), seen),
+                              CONTENT_TYPES[".html"], body)
         found = find_in(state.output, parts)
         if found is None:
             state.wait_built(timeout=10)
@@ -405,7 +421,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
                     continue
                 serial = snap.serial
                 message = {"server": state.server_id, "pages": snap.pages, "styles": snap.styles,
-                           "errors": [dataclasses.asdict(d) for d in snap.errors]}
+                           "building": snap.building, "errors": [dataclasses.asdict(d) for d in snap.errors]}
                 self.wfile.write(b"data: " + json.dumps(message).encode() + b"\n\n")
         except OSError:  # the page went away
             return

@@ -140,6 +140,8 @@ class SiteConfig:
                                   "id: `error`, `warning` or `off`", entry="rule", type="map",
                                   default_text="each rule's own (the `checks:` table)")
     cache_dir: Path = Path(".okrsite-cache")
+    # Where the output folder was chosen, for an error about it: `output_dir`'s value, else the file.
+    output_chosen_at: Location = dataclasses.field(default=Location("okrsite.yaml"), repr=False, compare=False)
 
     @property
     def theme_dir(self) -> Path:
@@ -203,6 +205,12 @@ def load_config(path: Path, diagnostics: Diagnostics, *, output: Path | None = N
     content_dir = values["content_dir"]
     if s.is_valid(content_dir) and not leads_inside(root / content_dir, root):
         cursor.child("content_dir").error("'content_dir': the content folder must be inside the site folder")
+    # A committed okrsite.yaml (or an `output` link) may not send the build's writes elsewhere; the
+    # person running it may (--output).
+    output_dir = values["output_dir"]
+    if output is None and s.is_valid(output_dir) and not leads_inside(root / output_dir, root):
+        cursor.child("output_dir").error("'output_dir': the output folder must be inside the site folder "
+                                         "(links followed); to build elsewhere, run okrsite build --output DIR")
     if len(diagnostics.errors) > errors_before or not s.is_valid(values):
         return None
     return construct(
@@ -212,6 +220,7 @@ def load_config(path: Path, diagnostics: Diagnostics, *, output: Path | None = N
         as_of=as_of or values["as_of"] or default_as_of(),
         periods=periods,
         cache_dir=root / ".okrsite-cache",
+        output_chosen_at=cursor.positions.at(("output_dir",)) if output is None else Location(label),
     )
 
 

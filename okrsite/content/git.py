@@ -44,6 +44,17 @@ def git(folder: Path, *args: str, stdin: bytes | None = None) -> bytes:
     return result.stdout
 
 
+def tracked(folder: Path) -> list[str]:
+    """The files below `folder` that git tracks (none outside a work tree, or without git)."""
+    if not folder.is_dir() or not in_work_tree(folder):
+        return []
+    try:
+        return sorted(name.decode("utf-8", "surrogateescape") for name in git(folder, "ls-files", "-z").split(b"\0")
+                      if name)
+    except GitError:
+        return []
+
+
 def read_blobs(folder: Path, ids: list[str]) -> dict[str, bytes]:
     """The contents of many blobs with one `git cat-file --batch`."""
     if not ids:

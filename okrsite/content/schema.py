@@ -14,6 +14,7 @@ import json
 import math
 import re
 import unicodedata
+import urllib.parse
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, NamedTuple
@@ -83,7 +84,7 @@ def describe(value: Any) -> str:
     if isinstance(value, bool):
         return "true/false"
     if isinstance(value, (int, float)):
-        return f"the number {value}"
+        return _short(value) if _huge(value) else f"the number {value}"
     if isinstance(value, dt.date):
         return f"the date {value.isoformat()}"
     if isinstance(value, str):
@@ -95,11 +96,12 @@ def describe(value: Any) -> str:
     return type(value).__name__
 
 
-# C0 control characters other than tab and newline: not allowed in XML (charts, the feed).
-_CONTROLS = dict.fromkeys([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
+# C0 control characters other than tab and newline, and the two noncharacters U+FFFE and U+FFFF:
+# not allowed in XML (charts, the feed).
+_CONTROLS = dict.fromkeys([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0xFFFE, 0xFFFF])
 
 
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def clean_text(value: str) -> str:
@@ -198,9 +200,17 @@ def between(low: float, high: float) -> Kind:
 
 
 def _short(value: int | float) -> str:
-    """A number as a message shows it: a 400-digit integer by its number of digits."""
-    return f"a whole number of {len(str(abs(value)))} digits" if isinstance(value, int) and abs(value) >= 10 ** 21 \
-        else str(value)
+    """A number as a message shows it: a 400-digit integer by its number of digits. Python refuses
+    to write out an integer of over 4,300 digits, which YAML's hex, octal or binary notation can
+    give: those are counted with a logarithm."""
+    if not _huge(value):
+        return str(value)
+    digits = len(str(abs(value))) if value.bit_length() < 14_000 else int(math.log10(abs(value))) + 1
+    return f"a whole number of {digits} digits"
+
+
+def _huge(value: int | float) -> bool:
+    return isinstance(value, int) and abs(value) >= 10 ** 21
 
 
 def positive(value: Any, cursor: Cursor) -> int | float:
@@ -325,9 +335,15 @@ def period_id(value: Any, cursor: Cursor) -> str:
 
 
 def url(value: Any, cursor: Cursor) -> str:
+    """The site's address. Its path becomes the base of the 404 page's links: a path starting
+    with '//' or a backslash (read as '//' by browsers) would make them lead to another host."""
     result = text(value, cursor)
-    if not re.match(r"^https?://[^\s/]+", result):
+    if not re.match(r"^https?://[^\s/\\]+", result):
         raise Invalid(f"expected an absolute http(s) URL, got {result!r}")
+    parts = urllib.parse.urlsplit(result)
+    if re.search(r"[\s\\]", result) or "//" in parts.path or parts.query or parts.fragment:
+        raise Invalid(f"expected the site's address, with no spaces, backslashes, '//' in its path, '?' or '#', "
+                      f"got {result!r}")
     return result
 
 

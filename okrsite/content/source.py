@@ -157,7 +157,9 @@ def _admit(entry: os.DirEntry[str], real_root: str, skipped: list[Diagnostic], r
 
     A symbolic link is followed when it leads inside the site folder and refused when it
     leads outside: a link to /etc/passwd under assets/ must never be read, let alone published.
-    A FIFO, socket or device would block a read or never end it.
+    Nor is one followed into a hidden file or folder of the site, which a build never reads
+    itself: `.git` (its config may hold a token), the cache. A FIFO, socket or device would
+    block a read or never end it.
     """
     def skip(why: str) -> None:
         skipped.append(Diagnostic(label(entry.path, root), 1, 1, "warning", f"{why}: skipped"))
@@ -168,9 +170,16 @@ def _admit(entry: os.DirEntry[str], real_root: str, skipped: list[Diagnostic], r
         skip("the file name is not valid UTF-8 (rename it)")
         return None
     try:
-        if entry.is_symlink() and not is_inside(os.path.realpath(entry.path), real_root):
-            skip("a symbolic link that leads outside the site folder is not followed")
-            return None
+        if entry.is_symlink():
+            real = os.path.realpath(entry.path)
+            if not is_inside(real, real_root):
+                skip("a symbolic link that leads outside the site folder is not followed")
+                return None
+            inside = os.path.relpath(real, real_root)
+            if inside == "." or any(part.startswith(".") for part in inside.split(os.sep)):
+                skip("a symbolic link that leads to the site folder itself, or to a hidden file or folder in it "
+                     "(.git, the cache), is not followed")
+                return None
         kind = "dir" if entry.is_dir() else "file" if entry.is_file() else None
         if kind is not None:
             if problem := device_name_problem(entry.name):  # read all the same: it builds here
