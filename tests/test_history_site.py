@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import shutil
 import time
 from pathlib import Path
 
@@ -65,6 +66,22 @@ def test_commits_that_change_a_value_make_its_history(tmp_path: Path) -> None:
     page = (root / "output/objectives/grow/index.html").read_text()
     assert "History from git" in page and f"<code>{ids[1]}</code> <span class=\"muted\">Ben</span>" in page
     assert "kr-views.svg" in page  # a real trend chart, from the commits
+
+
+def test_authors_are_as_the_commits_record_them_whatever_a_mailmap_says(tmp_path: Path) -> None:
+    """A .mailmap added later left the names a cache held: an incremental build and a cold one
+    (or CI's, with the cache restored) made different pages of the same commits."""
+    root = site(init(tmp_path / "repo"))
+    weekly(root, [("2026-01-05", 100, 200, "Rev"), ("2026-01-12", 120, 200, "Rev")])
+    build(BuildOptions(root / "okrsite.yaml", jobs=1))
+    write(root, ".mailmap", "Renamed Person <test@example.com> Rev <test@example.com>\n")
+    commit(root, "Names", "2026-01-13")
+    build(BuildOptions(root / "okrsite.yaml", jobs=1))
+    incremental = (root / "output/objectives/grow/index.html").read_text()
+    shutil.rmtree(root / ".okrsite-cache")
+    build(BuildOptions(root / "okrsite.yaml", jobs=1))
+    assert (root / "output/objectives/grow/index.html").read_text() == incremental
+    assert '<span class="muted">Rev</span>' in incremental and "Renamed Person" not in incremental
 
 
 def test_an_uncommitted_edit_counts_as_of_the_report_date(tmp_path: Path) -> None:

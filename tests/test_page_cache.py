@@ -74,6 +74,20 @@ def test_a_fresh_clone_with_the_cache_restored_takes_its_pages_from_it(repo: Pat
     assert tree(clone / "output") == tree(repo / "output")
 
 
+def test_a_site_theme_checked_out_again_keeps_the_cached_pages(repo: Path, tmp_path: Path) -> None:
+    """A clone gives every file of a site theme another time (so would a reinstall of okrsite):
+    the pages' digests read what the theme's files hold, not when they were written."""
+    write(repo, "okrsite.yaml", (repo / "okrsite.yaml").read_text() + "theme: ours\n")
+    write(repo, "themes/ours/static/ours.css", ".ours { color: teal }\n")
+    committed(repo, "Our theme", "2026-02-11T09:30:00+00:00")
+    build(BuildOptions(repo / "okrsite.yaml"))
+    clone = _cloned_with_cache(repo, tmp_path)
+    os.utime(clone / "themes/ours/static/ours.css", (1_900_000_000, 1_900_000_000))
+    report = build(BuildOptions(clone / "okrsite.yaml"))
+    assert report.pages_cached == self_contained(repo) and report.pages_kept == 0
+    assert tree(clone / "output") == tree(repo / "output")
+
+
 def _cloned_with_cache(repo: Path, tmp_path: Path) -> Path:
     clone = tmp_path / "clone"
     git(tmp_path, "clone", "-q", repo.as_uri(), str(clone))

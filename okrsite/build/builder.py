@@ -22,8 +22,8 @@ from typing import TYPE_CHECKING
 from okrsite import __version__, installed_version
 from okrsite.build.cachefiles import cache_link, worth_saving
 from okrsite.build.output import KEPT, Content, UnsafeOutput, WriteReport, check_output_dir, write_site
-from okrsite.build.state import (BuildState, forget_state, input_fingerprint, load_state, output_stamps, save_state,
-                                 written_stamps)
+from okrsite.build.state import (BuildState, contents_digest, forget_state, input_fingerprint, load_state,
+                                 output_stamps, save_state, written_stamps)
 from okrsite.content.config import SiteConfig, load_config
 from okrsite.content.git import in_work_tree, tracked
 from okrsite.content.provenance import BuildInfo, commit_info
@@ -680,8 +680,8 @@ def _shared_digest(site: Site, dirs: list[Path], build_info: BuildInfo | None, n
     from okrsite.build.incremental import shared_inputs
 
     shown = build_info if any(_names_build_info(folder / "templates") for folder in dirs[:-1]) else None
-    return input_fingerprint({**shared_inputs(site), "build_info": shown, "nav": nav, **_libraries()},
-                             [*dirs, OKRSITE_CODE], [])
+    return input_fingerprint({**shared_inputs(site), "build_info": shown, "nav": nav, **_libraries(),
+                              "code": contents_digest([*dirs, OKRSITE_CODE])}, [], [])
 
 
 def _names_build_info(templates: Path) -> bool:

@@ -59,13 +59,43 @@ def _tree_stamps(folder: Path, into: list[str], within: Path | None = None) -> N
     if not folder.is_dir():
         into.append(f"{folder} absent")
         return
+    paths, skipped = _tree_files(folder, within)
+    for path in paths:
+        stamp = file_stamp(path)
+        into.append(f"{path} {stamp[0]} {stamp[1]}" if stamp is not None else f"{path} gone")
+    into.extend(f"{item.path} {item.message}" for item in skipped)
+
+
+def _tree_files(folder: Path, within: Path | None) -> tuple[list[str], list[Diagnostic]]:
+    """The files below `folder` as a build reads them, sorted, without Python's bytecode; and
+    the entries it skips."""
     inside = within is not None and leads_inside(folder, within)
     skipped: list[Diagnostic] = []
-    for path in sorted(site_paths(folder, within if inside and within is not None else folder, skipped=skipped)):
-        if f"{os.sep}__pycache__{os.sep}" not in path:
-            stamp = file_stamp(path)
-            into.append(f"{path} {stamp[0]} {stamp[1]}" if stamp is not None else f"{path} gone")
-    into.extend(f"{item.path} {item.message}" for item in skipped)
+    paths = sorted(site_paths(folder, within if inside and within is not None else folder, skipped=skipped))
+    return [path for path in paths if f"{os.sep}__pycache__{os.sep}" not in path], skipped
+
+
+def contents_digest(folders: list[Path]) -> str:
+    """A digest of what the files below these folders hold, named by their paths inside each
+    folder: the same theme and the same okrsite give the same digest in any folder, after any
+    checkout or reinstall (which give every file another time), so a fresh clone in CI takes
+    its unchanged pages from the restored cache. (~10 ms for okrsite's code and its theme.)"""
+    digest = hashlib.blake2b(digest_size=20)
+    for index, folder in enumerate(folders):
+        if not folder.is_dir():
+            digest.update(f"{index} absent\0".encode())
+            continue
+        paths, skipped = _tree_files(folder, None)
+        for path in paths:
+            name = os.path.relpath(path, folder)
+            try:
+                data = Path(path).read_bytes()
+            except OSError:
+                data = b"gone"
+            digest.update(f"{index} {name} {len(data)}\0".encode("utf-8", "surrogateescape") + data)
+        for item in skipped:
+            digest.update(f"{index} {item.path} {item.message}\0".encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()
 
 
 def input_fingerprint(inputs: dict[str, Any], folders: list[Path], files: list[Path],

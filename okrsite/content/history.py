@@ -43,7 +43,7 @@ from okrsite.content.yamlload import Memo, load_yaml
 from okrsite.content.yamlpatch import ValueLines, patched, value_lines
 
 HISTORY_FILE = "history.json"
-_CACHE_FORMAT = f"okrsite-history-{__version__}-kr-fields-2"  # a new okrsite may parse or keep differently
+_CACHE_FORMAT = f"okrsite-history-{__version__}-kr-fields-3"  # a new okrsite may parse or keep differently
 UNCOMMITTED = ""  # the commit of a work tree version
 _COMMIT_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 
@@ -285,8 +285,11 @@ def _commits(top: Path, spec: str, head: str, edge: str,
 
 
 def _log(top: Path, revisions: str, spec: str) -> list[Commit]:
+    """The commits of `revisions` that touch `spec`, oldest first. The author is the name the
+    commit records (%an), not the one a .mailmap gives (%aN): a .mailmap (or a git setting)
+    changed later would leave the names cached, and the same commits would make other pages."""
     out = git(top, "log", "-z", "--raw", "--no-abbrev", "-m", "--first-parent", "--root", "--find-renames",
-              "--reverse", "--format=%x01%H%x00%cI%x00%aN", "--end-of-options", revisions, "--", f":(literal){spec}")
+              "--reverse", "--format=%x01%H%x00%cI%x00%an", "--end-of-options", revisions, "--", f":(literal){spec}")
     commits: list[Commit] = []
     for chunk in out.decode("utf-8", "replace").split("\x01")[1:]:
         fields = chunk.split("\x00")
