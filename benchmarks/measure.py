@@ -5,9 +5,9 @@ covers any process it waited for) and the sum over the child's process tree samp
 50 ms (worker processes run side by side). That sum counts a page that forked workers share
 with their parent once per process; the tree's PSS (proportional set size, Linux: a shared
 page split between the processes sharing it) is what the machine actually holds. Reading PSS
-makes the kernel walk each process's page tables: sampled every 50 ms it took 13-20 % of a
-core from the command timed (on two cores, cold builds ran 8-15 % slower), so PSS is read only
-near the peak (the tree's RSS within a tenth of its largest so far), at most every 250 ms.
+makes the kernel walk each process's page tables: sampled every 50 ms beside a cold build it
+took 18-19 % of a core (RSS alone: 1 %), a core the build would use. So PSS is read only near
+the peak (the tree's RSS within a tenth of its largest so far), at most every 250 ms.
 On Linux this process adopts the orphans of the processes it starts, so that a worker pool
 outliving its build is counted too.
 Standard library only.
