@@ -224,6 +224,16 @@ def test_a_second_build_draws_no_chart(demo_site: Path) -> None:
     assert len(cached) == first.charts_drawn  # one file per distinct picture, no temporaries
 
 
+def test_after_an_edit_the_summary_counts_each_chart_file_once(demo_site: Path) -> None:
+    """A chart on a kept page and on a page rendered again (a period's overview, on its page and
+    the dashboard) was counted as two."""
+    build_site(demo_site)
+    objective = demo_site / "content/objectives/2026-Q1/marketing-seo-visibility.md"
+    objective.write_text(objective.read_text().replace("title: Improve", "title: Really improve", 1))
+    again = build_site(demo_site)
+    assert again.charts_drawn + again.charts_cached == len(charts_of(demo_site / "output"))
+
+
 def test_the_outputs_chart_files_are_the_caches_files_linked_and_copied_where_links_fail(
         demo_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Ten thousand chart files cost their inodes more than their bytes: the output links the

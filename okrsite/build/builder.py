@@ -291,7 +291,7 @@ class Builder:
                          if url in reuse.digests and sources != reuse.restorable.get(url)})  # new or mended
         if _worth_saving(markdown.made, len(markdown.used), previous):
             markdown.save(config.cache_dir / MARKDOWN_FILE)
-        charts_cached = chart_files.cached + len(kept_charts)
+        charts_cached = chart_files.cached + len(kept_charts.keys() - chart_files.files.keys())  # each file once
         stamps = written_stamps(config.output_dir, files, previous.outputs if previous else {})
         # A chart that could not be drawn is tried again by the next build, even with nothing changed.
         save_state(config.cache_dir, BuildState(
