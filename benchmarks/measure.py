@@ -6,8 +6,9 @@ covers any process it waited for) and the sum over the child's process tree samp
 with their parent once per process; the tree's PSS (proportional set size, Linux: a shared
 page split between the processes sharing it) is what the machine actually holds. Reading PSS
 makes the kernel walk each process's page tables: sampled every 50 ms beside a cold build it
-took 18-19 % of a core (RSS alone: 1 %), a core the build would use. So PSS is read only near
-the peak (the tree's RSS within a tenth of its largest so far), at most every 250 ms.
+took 18-19 % of a core (RSS alone: 1 %), a core the build would use. So PSS is read only for
+a sample whose RSS is above the largest PSS so far (PSS never exceeds RSS, so no other could
+raise it), at most every 250 ms.
 On Linux this process adopts the orphans of the processes it starts, so that a worker pool
 outliving its build is counted too.
 Standard library only.
@@ -97,7 +98,6 @@ def _sum_kb(pids: list[int], name: str, key: str) -> int:
 
 
 PSS_EVERY = 0.25  # seconds at least between two readings of the tree's PSS
-PSS_NEAR_PEAK = 0.9  # ... taken only while the tree's RSS is at least this share of its peak so far
 
 
 @functools.cache
@@ -151,7 +151,7 @@ def measure(cmd: list[str], cwd: pathlib.Path, env: dict[str, str] | None = None
                 rss = _sum_kb(pids, "status", "VmRSS:")
                 peak[0] = max(peak[0], rss)
                 now = time.perf_counter()
-                if rss >= PSS_NEAR_PEAK * peak[0] and now - pss_read >= PSS_EVERY:
+                if rss > peak[1] and now - pss_read >= PSS_EVERY:  # PSS <= RSS: only then can it be higher
                     peak[1] = max(peak[1], _sum_kb(pids, "smaps_rollup", "Pss:"))
                     pss_read = now
                 if time.perf_counter() - started > timeout and not timed_out[0]:

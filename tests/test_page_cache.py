@@ -88,6 +88,20 @@ def test_a_site_theme_checked_out_again_keeps_the_cached_pages(repo: Path, tmp_p
     assert tree(clone / "output") == tree(repo / "output")
 
 
+def test_a_theme_file_linked_from_elsewhere_in_the_site_counts_for_the_pages(repo: Path) -> None:
+    """A site theme's file may be a link to a file elsewhere in the site (a build reads it): the
+    pages' digests read it too, so editing it renders them again rather than keeping them."""
+    write(repo, "okrsite.yaml", (repo / "okrsite.yaml").read_text() + "theme: ours\n")
+    write(repo, "shared/ours.css", ".ours { color: teal }\n")
+    (repo / "themes/ours/static").mkdir(parents=True)
+    (repo / "themes/ours/static/ours.css").symlink_to("../../../shared/ours.css")
+    build(BuildOptions(repo / "okrsite.yaml"))
+    (repo / "shared/ours.css").write_text(".ours { color: navy }\n")
+    report = build(BuildOptions(repo / "okrsite.yaml"))
+    assert report.pages_kept == 0 and report.pages_cached == 0
+    assert (repo / "output/static/ours.css").read_text() == ".ours { color: navy }\n"
+
+
 def _cloned_with_cache(repo: Path, tmp_path: Path) -> Path:
     clone = tmp_path / "clone"
     git(tmp_path, "clone", "-q", repo.as_uri(), str(clone))

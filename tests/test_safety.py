@@ -564,7 +564,8 @@ def test_a_site_url_whose_path_could_lead_the_404_page_elsewhere_is_an_error(tmp
 def test_an_output_folder_outside_the_site_is_an_error_and_nothing_is_written(
         tmp_path: Path, build, config: str, link: bool, expected: str) -> None:
     """A committed okrsite.yaml, or a committed `output` link (.gitignore's `/output/` matches no
-    link), may not send a build's writes out of the site folder; --output may."""
+    link), may not send a build's writes out of the site folder (its repository, in git: see
+    below); --output may. Commands that write no output are not concerned."""
     outside = tmp_path / "elsewhere"
     root = make_site(tmp_path / "site", {OBJ: GROW}, config.format(outside=outside))
     if link:
@@ -572,29 +573,45 @@ def test_an_output_folder_outside_the_site_is_an_error_and_nothing_is_written(
         (root / "output").symlink_to(outside)
     code, lines = build(root)
     assert code == 1 and diagnostics(lines) == [
-        f"{expected}: error: 'output_dir': the output folder must be inside the site folder (links followed); "
-        "to build elsewhere, run okrsite build --output DIR"]
+        f"{expected}: error: the output folder {outside.resolve()} lies outside the site folder ({root.resolve()}), "
+        "links followed: the site's files may only send a build's writes inside it; to build elsewhere, run "
+        "okrsite build --output DIR"]
     assert not outside.exists() or list(outside.iterdir()) == []
-    assert sorted(path.name for path in tmp_path.iterdir()) == ["elsewhere", "site"] if link else ["site"]
+    assert sorted(path.name for path in tmp_path.iterdir()) == (["elsewhere", "site"] if link else ["site"])
+    assert build(root, "check")[0] == 0
     assert build(root, "build", "--jobs", "1", "--output", str(tmp_path / "chosen"))[0] == 0
 
 
-@pytest.mark.parametrize("linked", [".okrsite-cache", ".okrsite-cache/pages", ".okrsite-cache/documents.json"])
-def test_a_cache_folder_or_entry_that_is_a_link_is_an_error(tmp_path: Path, build, linked: str) -> None:
-    """A cache committed as a link would be read and written where it leads (and the page cache
-    pruned of files it did not write)."""
-    root = make_site(tmp_path / "site", {OBJ: GROW})
+def test_an_output_folder_elsewhere_in_the_sites_repository_is_fine(tmp_path: Path, build, isolated_git) -> None:
+    """GitHub Pages' "deploy from /docs": the site in okrs/, its output in the repository's docs/."""
+    repo = init(tmp_path / "repo")
+    root = make_site(repo / "okrs", {OBJ: GROW}, CONFIG + "output_dir: ../docs\n")
+    assert build(root)[0] == 0
+    assert (repo / "docs/index.html").is_file()
+
+
+@pytest.mark.parametrize("linked", [".okrsite-cache", ".okrsite-cache/pages"])
+def test_a_cache_link_committed_to_the_repository_is_an_error_one_of_your_own_is_used(
+        tmp_path: Path, build, isolated_git, linked: str) -> None:
+    """A committed link would lead the cache's reads and writes where it points (and the page cache
+    would be pruned there of files it did not write): refused. The same link made by the person
+    building (a cache on another disk) is theirs, and used."""
+    root = init(make_site(tmp_path / "site", {OBJ: GROW}))
     target = tmp_path / "target"
     (target / "pages").mkdir(parents=True)
     (target / "pages/precious.html.z").write_bytes(b"mine")
     (root / linked).parent.mkdir(parents=True, exist_ok=True)
-    (root / linked).symlink_to(target if linked == ".okrsite-cache" else target / Path(linked).name)
+    (root / linked).symlink_to(target if linked == ".okrsite-cache" else target / "pages")
+    git(root, "add", "-f", linked)
+    commit(root, "A link", "2026-02-01")
     code, lines = build(root)
     assert code == 1 and diagnostics(lines) == [
-        f"{linked}:1:1: error: {linked} is a symbolic link: okrsite keeps its cache (.okrsite-cache) in a folder "
-        "of its own, with no links; remove it"]
+        f"{linked}:1:1: error: the cache holds 1 file(s) tracked by git, such as {linked}: a cache must never come "
+        "from the repository; run git rm -r --cached .okrsite-cache, add .okrsite-cache/ to .gitignore, and commit"]
     assert sorted(str(path.relative_to(target)) for path in target.rglob("*")) == ["pages", "pages/precious.html.z"]
     assert not (root / "output").exists()
+    git(root, "rm", "-q", "--cached", linked)
+    assert build(root)[0] == 0 and (root / "output/index.html").is_file()
 
 
 def test_a_cache_committed_to_the_repository_is_an_error(tmp_path: Path, build, isolated_git) -> None:
@@ -609,7 +626,8 @@ def test_a_cache_committed_to_the_repository_is_an_error(tmp_path: Path, build, 
     count = len(git(root, "ls-files", ".okrsite-cache").splitlines())
     assert code == 1 and diagnostics(lines) == [
         f"{first}:1:1: error: the cache holds {count} file(s) tracked by git, such as {first}: a cache must never "
-        "come from the repository; run git rm -r --cached .okrsite-cache and commit"]
+        "come from the repository; run git rm -r --cached .okrsite-cache, add .okrsite-cache/ to .gitignore, and "
+        "commit"]
     assert not (root / "output").exists()
     git(root, "rm", "-r", "-q", "--cached", ".okrsite-cache")
     assert build(root)[0] == 0
@@ -651,6 +669,13 @@ def test_numbers_too_large_are_errors_at_their_line(tmp_path: Path, build, value
     root = make_site(tmp_path / "site", {OBJ: GROW.replace(KR_LINE, f"    current: {value}")})
     code, lines = build(root)
     assert code == 1 and diagnostics(lines) == [f"{OBJ}:10:14: error: {message}"]
+
+
+def test_a_huge_hex_number_where_text_goes_is_an_error_not_a_traceback(tmp_path: Path, build) -> None:
+    root = make_site(tmp_path / "site", {OBJ: GROW.replace("title: Grow", "title: 0x" + "f" * 5000, 1)})
+    code, lines = build(root)
+    assert code == 1 and diagnostics(lines) == [
+        f"{OBJ}:2:8: error: 'title': expected text, got a whole number of 6021 digits"]
 
 
 @pytest.mark.parametrize(("files", "config", "expected"), [

@@ -112,6 +112,32 @@ def test_a_slow_build_shows_a_sign_until_it_ends(preview: Preview, demo_site_wit
     assert page.evaluate("window.__okrsiteMarker") == 1, "no reload for a stylesheet"
 
 
+def test_a_hidden_overlay_stays_hidden_while_the_fix_builds(preview: Preview, demo_site_with_cache: Path, page,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build starting is no news of the errors: the overlay a reader hid does not come back with
+    the old errors while the save that fixes them builds."""
+    page.goto(preview.url + "objectives/seo-visibility/")
+    objective = demo_site_with_cache / OBJECTIVE
+    good = objective.read_text()
+    objective.write_text(good.replace("period: 2026-Q1", "period: [2026-Q1", 1))
+    page.locator(f"{OVERLAY} li", has_text=OBJECTIVE).wait_for()
+    page.locator(f"{OVERLAY} button").click()
+    assert page.locator(OVERLAY).count() == 0
+    build = preview.builder.build
+
+    def slow_build(*args, **kwargs):
+        time.sleep(1.5)
+        return build(*args, **kwargs)
+
+    monkeypatch.setattr(preview.builder, "build", slow_build)
+    objective.write_text(good)
+    page.locator("#okrsite-busy [role=status]").wait_for()
+    assert page.locator(OVERLAY).count() == 0, "the old errors came back while the fix built"
+    page.wait_for_function("!document.getElementById('okrsite-busy') && !document.getElementById('okrsite-error-overlay')"
+                           " && document.readyState === 'complete'")
+    assert page.locator("h1").inner_text() == TITLE
+
+
 def test_an_initial_build_error_shows_on_a_placeholder_until_fixed(demo_site_with_cache: Path, page) -> None:
     objective = demo_site_with_cache / OBJECTIVE
     good = objective.read_text()

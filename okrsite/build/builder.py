@@ -20,12 +20,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from okrsite import __version__, installed_version
-from okrsite.build.cachefiles import cache_link, worth_saving
+from okrsite.build.cachefiles import worth_saving
 from okrsite.build.output import KEPT, Content, UnsafeOutput, WriteReport, check_output_dir, write_site
 from okrsite.build.state import (BuildState, contents_digest, forget_state, input_fingerprint, load_state,
                                  output_stamps, save_state, written_stamps)
 from okrsite.content.config import SiteConfig, load_config
-from okrsite.content.git import in_work_tree, tracked
+from okrsite.content.git import in_work_tree, tracked, work_tree_top
 from okrsite.content.provenance import BuildInfo, commit_info
 from okrsite.content.source import (Document, DocumentCache, SourceError, SourceFiles, discover,
                                     parse_markdown_document, parse_yaml_document, site_files)
@@ -340,11 +340,21 @@ class Builder:
 
     def _check_output(self, config: SiteConfig, diagnostics: Diagnostics) -> None:
         try:
-            check_output_dir(config.output_dir, config.root,
-                             [config.content_dir, config.root / "themes", config.cache_dir])
+            check_output_dir(config.output_dir, config.root, output_sources(config), output_home(config, self.options))
         except UnsafeOutput as exc:
             diagnostics.error(config.output_chosen_at, str(exc))
             raise BuildFailed(diagnostics.sorted()) from None
+
+    def _check_cache(self, config: SiteConfig, diagnostics: Diagnostics) -> None:
+        """The cache is trusted as data (its pages are published as they are): it must never come
+        from the repository, where anyone who commits could put a page with a script in it, or a
+        link leading the cache's writes elsewhere. (A link the person building made is theirs.)"""
+        cache = config.relative(config.cache_dir)
+        if committed := tracked(config.root, cache):
+            diagnostics.error(Location(committed[0]), f"the cache holds {len(committed):,} file(s) tracked by git, "
+                              f"such as {committed[0]}: a cache must never come from the repository; run "
+                              f"git rm -r --cached {cache}, add {cache}/ to .gitignore, and commit")
+            raise BuildFailed(diagnostics.sorted())
 
     def _restore_documents(self, config: SiteConfig) -> tuple[int, int]:
         """The parsed documents of the last run (kept in memory by the preview, else from the
@@ -505,17 +515,7 @@ class Builder:
                              as_of=self.options.as_of)
         if config is None:
             raise BuildFailed(diagnostics.sorted())
-        if link := cache_link(config.cache_dir):  # committed as a link: read and written where it leads
-            where = config.relative(link)
-            diagnostics.error(Location(where), f"{where} is a symbolic link: okrsite keeps its cache "
-                              f"({config.relative(config.cache_dir)}) in a folder of its own, with no links; remove it")
-            raise BuildFailed(diagnostics.sorted())
-        if committed := tracked(config.cache_dir):  # anyone who commits could put pages in it
-            where = config.relative(config.cache_dir / committed[0])
-            diagnostics.error(Location(where), f"the cache holds {len(committed):,} file(s) tracked by git, such as "
-                              f"{where}: a cache must never come from the repository; run git rm -r --cached "
-                              f"{config.relative(config.cache_dir)} and commit")
-            raise BuildFailed(diagnostics.sorted())
+        self._check_cache(config, diagnostics)
         return config
 
     def _site(self, config: SiteConfig, diagnostics: Diagnostics, files: SourceFiles,
@@ -602,7 +602,7 @@ class Builder:
         where a number goes) are forgotten, and the model made again, every file checked."""
         from okrsite.model.remembered import Remembered
 
-        code = input_fingerprint({"okrsite": __version__}, [OKRSITE_CODE], [])
+        code = contents_digest([OKRSITE_CODE]) + __version__  # the same after a reinstall of the same okrsite
         reported = len(diagnostics.items)
         remembered = self.remembered or Remembered()
         remembered.store_in(self.documents, code)
@@ -666,6 +666,17 @@ def _last_size(previous: BuildState | None) -> Callable[[Page], int]:
     return weight
 
 
+def output_sources(config: SiteConfig) -> list[Path]:
+    """The folders a build reads or keeps, which its output folder may not overlap."""
+    return [config.content_dir, config.root / "themes", config.cache_dir]
+
+
+def output_home(config: SiteConfig, options: BuildOptions) -> Path | None:
+    """Where the site's own files (okrsite.yaml, a committed link) may send a build's writes: its
+    git repository, else its folder. None when the person running the build chose (--output)."""
+    return None if options.output is not None else work_tree_top(config.root) or config.root.resolve()
+
+
 def _fingerprint(config: SiteConfig, dirs: list[Path], build_info: BuildInfo | None) -> str:
     """Everything the output depends on: settings, okrsite's own code, content and theme files."""
     settings = {**_libraries(), "as_of": config.as_of, "output": config.output_dir, "build_info": build_info}
@@ -681,7 +692,7 @@ def _shared_digest(site: Site, dirs: list[Path], build_info: BuildInfo | None, n
 
     shown = build_info if any(_names_build_info(folder / "templates") for folder in dirs[:-1]) else None
     return input_fingerprint({**shared_inputs(site), "build_info": shown, "nav": nav, **_libraries(),
-                              "code": contents_digest([*dirs, OKRSITE_CODE])}, [], [])
+                              "code": contents_digest([*dirs, OKRSITE_CODE], within=site.config.root)}, [], [])
 
 
 def _names_build_info(templates: Path) -> bool:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Self
@@ -36,20 +35,6 @@ def write_cache(path: Path, format_tag: str, payload: Any) -> None:
         replace_file(path, json.dumps({"format": format_tag, "payload": payload}).encode("utf-8"))
     except OSError:
         remove_cache(path)  # an old file must not outlive the build that replaced its subject
-
-
-def cache_link(folder: Path) -> Path | None:
-    """The cache folder if it is a symbolic link, else the first of its entries that is one. The
-    cache's files are replaced, never written through (`replace_file`), but a folder or file put
-    there as a link (committed with the site) would be read, and its folders written, where it
-    leads."""
-    if folder.is_symlink():
-        return folder
-    try:
-        with os.scandir(folder) as entries:
-            return next((Path(entry.path) for entry in entries if entry.is_symlink()), None)
-    except OSError:  # no cache yet
-        return None
 
 
 def remove_cache(path: Path) -> None:

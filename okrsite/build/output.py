@@ -67,10 +67,17 @@ class WriteReport:
     changed: tuple[str, ...] = ()  # written or removed paths, for the preview's reload decision
 
 
-def check_output_dir(output: Path, site_root: Path, sources: list[Path]) -> None:
+def check_output_dir(output: Path, site_root: Path, sources: list[Path], home: Path | None = None) -> None:
     """Refuse an output folder that is the site root, contains it, lies inside a source
-    folder (content, themes), or already holds files okrsite did not write."""
+    folder (content, themes), or already holds files okrsite did not write; and, when the
+    site's own files chose it (okrsite.yaml, a committed `output` link), one that leads out of
+    `home`: the site's repository, or the site folder outside git (`output_home`)."""
     output = output.resolve()
+    if home is not None and not leads_inside(output, home):
+        where = "the site's git repository" if home != site_root.resolve() else "the site folder"
+        raise UnsafeOutput(f"the output folder {output} lies outside {where} ({home}), links followed: the site's "
+                           "files may only send a build's writes inside it; to build elsewhere, run okrsite build "
+                           "--output DIR")
     if leads_inside(site_root, output):
         raise UnsafeOutput(f"the output folder {output} is the site folder or one of its parents: "
                            "choose a folder of its own, such as 'output'")

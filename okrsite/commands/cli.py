@@ -131,7 +131,8 @@ def run_serve(args: argparse.Namespace) -> int:
     if not is_loopback(args.host):
         print(f"okrsite: warning: serving on {args.host}: anyone who can reach this machine can read "
               "the site; the preview is meant for 127.0.0.1", file=sys.stderr)
-    preview = Preview(BuildOptions(args.config, as_of=args.as_of), host=args.host, port=args.port, poll=args.poll)
+    preview = Preview(BuildOptions(args.config, as_of=args.as_of, output=args.output), host=args.host, port=args.port,
+                      poll=args.poll)
     _stop_on_termination()
     try:
         try:
@@ -347,6 +348,7 @@ def make_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     serve.add_argument("--port", type=_port, metavar="PORT",
                        help="port to listen on (default: 8000, or the next free one)")
+    serve.add_argument("--output", type=Path, metavar="DIR", help="output folder (overrides output_dir)")
     serve.add_argument("--open", action="store_true", help="open the site in the web browser")
     serve.add_argument("--poll", action="store_true",
                        help="poll for changes (for Docker, WSL and network shares, where file events are lost)")

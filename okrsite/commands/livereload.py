@@ -194,6 +194,8 @@ CLIENT_JS = r"""
 
   function onState(state) {
     busy(state.building);
+    // A build starting says nothing new of the pages: the errors shown (or hidden) stay as they are.
+    if (state.building && state.server === seen.server && state.pages === seen.pages) { return; }
     if (state.errors.length) { showErrors(state.errors); return; }
     if (overlayShown || state.server !== seen.server || state.pages !== seen.pages) { reload(); return; }
     if (state.styles !== seen.styles) {

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import watchfiles
 
-from okrsite.build.builder import OKRSITE_CODE, BuildOptions
+from okrsite.build.builder import OKRSITE_CODE, BuildOptions, output_home, output_sources
 from okrsite.build.output import UnsafeOutput, check_output_dir
 from okrsite.build.state import input_fingerprint
 from okrsite.build.host import BuildHost
@@ -36,7 +36,6 @@ from okrsite.content.config import load_config
 from okrsite.diagnostics import BuildFailed, Diagnostic, Diagnostics
 from okrsite.commands.server import DEFAULT_HOST, BadPath, PreviewState, PreviewServer, listen, url_parts
 from okrsite.content.source import is_ignored
-from okrsite.filesystem.realpaths import leads_inside
 from okrsite.site.themes import builtin_theme_dir
 
 STEP_MS = 50  # a save is handled once no other change came for this long ...
@@ -158,8 +157,9 @@ class Preview:
         except BadPath:
             base = ()
         try:
-            check_output_dir(output, self.root, [content, self.root / "themes"])
-            safe = options.output is not None or leads_inside(output, self.root)
+            safe = config is not None
+            if config is not None:
+                check_output_dir(output, self.root, output_sources(config), output_home(config, options))
         except UnsafeOutput:
             safe = False
         return output, (str(content), str(self.root / "themes")), base, safe

@@ -106,11 +106,13 @@ class SiteConfig:
     root: Path  # its folder; diagnostics name files relative to it
     title: str = option(s.text, "", "site title", "text", required=True)
     description: str = option(s.text, "", "shown on the dashboard", "text")
-    site_url: str | None = option(s.url, None, "absolute URL of the published site (sitemap, feed, the 404 page)",
-                                  "URL")
+    site_url: str | None = option(s.url, None, "absolute URL of the published site (sitemap, feed, the 404 page); "
+                                  "no spaces, backslashes, `?`, `#` or `//` in its path", "URL")
     theme: str = option(s.slug, "default", "folder under `themes/`; `default` is built in", "text")
-    content_dir: Path = option(s.text, Path("content"), "relative to the config file", "path")
-    output_dir: Path = option(s.text, Path("output"), "relative to the config file", "path")
+    content_dir: Path = option(s.text, Path("content"), "relative to the config file; inside the site folder", "path")
+    output_dir: Path = option(s.text, Path("output"), "relative to the config file; inside the site's git "
+                              "repository (or, outside git, the site folder), links followed, unless `--output` "
+                              "chooses", "path")
     as_of: dt.date = option(s.date, dataclasses.MISSING, "the report date for expected pace and status", "date",
                             default_text="today, or the date of `SOURCE_DATE_EPOCH`")
     default_period: str | None = option(s.period_id, None, "the period the dashboard shows", "period id",
@@ -205,12 +207,6 @@ def load_config(path: Path, diagnostics: Diagnostics, *, output: Path | None = N
     content_dir = values["content_dir"]
     if s.is_valid(content_dir) and not leads_inside(root / content_dir, root):
         cursor.child("content_dir").error("'content_dir': the content folder must be inside the site folder")
-    # A committed okrsite.yaml (or an `output` link) may not send the build's writes elsewhere; the
-    # person running it may (--output).
-    output_dir = values["output_dir"]
-    if output is None and s.is_valid(output_dir) and not leads_inside(root / output_dir, root):
-        cursor.child("output_dir").error("'output_dir': the output folder must be inside the site folder "
-                                         "(links followed); to build elsewhere, run okrsite build --output DIR")
     if len(diagnostics.errors) > errors_before or not s.is_valid(values):
         return None
     return construct(
@@ -220,7 +216,8 @@ def load_config(path: Path, diagnostics: Diagnostics, *, output: Path | None = N
         as_of=as_of or values["as_of"] or default_as_of(),
         periods=periods,
         cache_dir=root / ".okrsite-cache",
-        output_chosen_at=cursor.positions.at(("output_dir",)) if output is None else Location(label),
+        output_chosen_at=cursor.positions.at(("output_dir",)) if output is None and "output_dir" in (doc.meta or {})
+        else Location(label),
     )
 
 

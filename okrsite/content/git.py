@@ -26,8 +26,13 @@ class GitError(Exception):
 def in_work_tree(folder: Path) -> bool:
     """True when `folder` may be in a git work tree: a `.git` folder or file (worktrees,
     submodules) in it or above it. Starts no process."""
+    return work_tree_top(folder) is not None
+
+
+def work_tree_top(folder: Path) -> Path | None:
+    """The nearest folder, `folder` or above, holding a `.git` folder or file; None outside git."""
     folder = folder.resolve()
-    return any((candidate / ".git").exists() for candidate in (folder, *folder.parents))
+    return next((candidate for candidate in (folder, *folder.parents) if (candidate / ".git").exists()), None)
 
 
 def git(folder: Path, *args: str, stdin: bytes | None = None) -> bytes:
@@ -44,15 +49,16 @@ def git(folder: Path, *args: str, stdin: bytes | None = None) -> bytes:
     return result.stdout
 
 
-def tracked(folder: Path) -> list[str]:
-    """The files below `folder` that git tracks (none outside a work tree, or without git)."""
-    if not folder.is_dir() or not in_work_tree(folder):
+def tracked(root: Path, path: str) -> list[str]:
+    """What git tracks at `path` (relative to `root`: the path itself, a link there, or files
+    below it), relative to `root`; none outside a work tree, or without git."""
+    if not in_work_tree(root):
         return []
     try:
-        return sorted(name.decode("utf-8", "surrogateescape") for name in git(folder, "ls-files", "-z").split(b"\0")
-                      if name)
+        found = git(root, "ls-files", "-z", "--", f":(literal){path}")
     except GitError:
         return []
+    return sorted(name.decode("utf-8", "surrogateescape") for name in found.split(b"\0") if name)
 
 
 def read_blobs(folder: Path, ids: list[str]) -> dict[str, bytes]:

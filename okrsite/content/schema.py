@@ -114,7 +114,7 @@ def text(value: Any, _: Cursor) -> str:
     # Lenient on scalars: an unquoted `title: 2026` is still a title.
     if isinstance(value, str):
         return clean_text(value)
-    if isinstance(value, (int, float, dt.date)) and not isinstance(value, bool):
+    if isinstance(value, (int, float, dt.date)) and not isinstance(value, bool) and not _huge(value):
         return value.isoformat() if isinstance(value, dt.date) else str(value)
     raise Invalid(f"expected text, got {describe(value)}")
 
@@ -340,8 +340,7 @@ def url(value: Any, cursor: Cursor) -> str:
     result = text(value, cursor)
     if not re.match(r"^https?://[^\s/\\]+", result):
         raise Invalid(f"expected an absolute http(s) URL, got {result!r}")
-    parts = urllib.parse.urlsplit(result)
-    if re.search(r"[\s\\]", result) or "//" in parts.path or parts.query or parts.fragment:
+    if re.search(r"[\s\\?#]", result) or "//" in urllib.parse.urlsplit(result).path:
         raise Invalid(f"expected the site's address, with no spaces, backslashes, '//' in its path, '?' or '#', "
                       f"got {result!r}")
     return result
