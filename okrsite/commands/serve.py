@@ -156,12 +156,13 @@ class Preview:
             base = url_parts(urllib.parse.urlsplit(config.site_url).path) if config and config.site_url else ()
         except BadPath:
             base = ()
-        try:
-            safe = config is not None
-            if config is not None:
+        safe = False
+        if config is not None:
+            try:
                 check_output_dir(output, self.root, output_sources(config), output_home(config, options))
-        except UnsafeOutput:
-            safe = False
+                safe = True
+            except UnsafeOutput:
+                pass
         return output, (str(content), str(self.root / "themes")), base, safe
 
     def _ignored(self, _change: watchfiles.Change, path: str) -> bool:
