@@ -189,6 +189,7 @@ class Builder:
             return self._up_to_date(config, previous, started)
         if prime and not unchanged:
             return None  # something changed (a save came first): that build works it all out
+        self._check_cache(config, diagnostics)  # (an up-to-date build uses nothing of it; a commit is a change)
         forks = self.options.jobs != 1 and not prime  # a prime does no side work: it would only be thrown away
 
         from okrsite.build import background
@@ -505,6 +506,7 @@ class Builder:
         findings of these check rules (default: a build's); problems are added to `diagnostics`,
         and errors raise BuildFailed like build()."""
         config = self._config(diagnostics)
+        self._check_cache(config, diagnostics)
         with contextlib.ExitStack() as stack:
             files, reading = self._content(config, stack)
             self._restore_documents(config)  # read, never saved (unless given: diff's, checkin's)
@@ -515,7 +517,6 @@ class Builder:
                              as_of=self.options.as_of)
         if config is None:
             raise BuildFailed(diagnostics.sorted())
-        self._check_cache(config, diagnostics)
         return config
 
     def _site(self, config: SiteConfig, diagnostics: Diagnostics, files: SourceFiles,
