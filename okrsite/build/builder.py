@@ -341,7 +341,7 @@ class Builder:
 
     def _check_output(self, config: SiteConfig, diagnostics: Diagnostics) -> None:
         try:
-            check_output_dir(config.output_dir, config.root, output_sources(config), output_home(config, self.options))
+            check_output(config, self.options)
         except UnsafeOutput as exc:
             diagnostics.error(config.output_chosen_at, str(exc))
             raise BuildFailed(diagnostics.sorted()) from None
@@ -603,7 +603,7 @@ class Builder:
         where a number goes) are forgotten, and the model made again, every file checked."""
         from okrsite.model.remembered import Remembered
 
-        code = contents_digest([OKRSITE_CODE]) + __version__  # the same after a reinstall of the same okrsite
+        code = _code_digest() + __version__
         reported = len(diagnostics.items)
         remembered = self.remembered or Remembered()
         remembered.store_in(self.documents, code)
@@ -667,15 +667,21 @@ def _last_size(previous: BuildState | None) -> Callable[[Page], int]:
     return weight
 
 
-def output_sources(config: SiteConfig) -> list[Path]:
-    """The folders a build reads or keeps, which its output folder may not overlap."""
-    return [config.content_dir, config.root / "themes", config.cache_dir]
+def check_output(config: SiteConfig, options: BuildOptions) -> None:
+    """UnsafeOutput when the build may not write its output folder (output.check_output_dir): it
+    overlaps what a build reads or keeps, or the site's own files (okrsite.yaml, a committed link)
+    send it out of the site's git repository, else its folder; the person running the build may
+    send it anywhere (--output)."""
+    home = None if options.output is not None else work_tree_top(config.root) or config.root.resolve()
+    check_output_dir(config.output_dir, config.root, [config.content_dir, config.root / "themes", config.cache_dir],
+                     home)
 
 
-def output_home(config: SiteConfig, options: BuildOptions) -> Path | None:
-    """Where the site's own files (okrsite.yaml, a committed link) may send a build's writes: its
-    git repository, else its folder. None when the person running the build chose (--output)."""
-    return None if options.output is not None else work_tree_top(config.root) or config.root.resolve()
+@functools.cache
+def _code_digest() -> str:
+    """okrsite's own code by what its files hold (the same after a reinstall). Once a process: it
+    does not change under a running one (the preview stops building when it does)."""
+    return contents_digest([OKRSITE_CODE])
 
 
 def _fingerprint(config: SiteConfig, dirs: list[Path], build_info: BuildInfo | None) -> str:
@@ -693,7 +699,8 @@ def _shared_digest(site: Site, dirs: list[Path], build_info: BuildInfo | None, n
 
     shown = build_info if any(_names_build_info(folder / "templates") for folder in dirs[:-1]) else None
     return input_fingerprint({**shared_inputs(site), "build_info": shown, "nav": nav, **_libraries(),
-                              "code": contents_digest([*dirs, OKRSITE_CODE], within=site.config.root)}, [], [])
+                              "theme": contents_digest(dirs, within=site.config.root), "code": _code_digest()},
+                             [], [])
 
 
 def _names_build_info(templates: Path) -> bool:

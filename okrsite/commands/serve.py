@@ -28,8 +28,8 @@ from pathlib import Path
 
 import watchfiles
 
-from okrsite.build.builder import OKRSITE_CODE, BuildOptions, output_home, output_sources
-from okrsite.build.output import UnsafeOutput, check_output_dir
+from okrsite.build.builder import OKRSITE_CODE, BuildOptions, check_output
+from okrsite.build.output import UnsafeOutput
 from okrsite.build.state import input_fingerprint
 from okrsite.build.host import BuildHost
 from okrsite.content.config import load_config
@@ -159,7 +159,7 @@ class Preview:
         safe = False
         if config is not None:
             try:
-                check_output_dir(output, self.root, output_sources(config), output_home(config, options))
+                check_output(config, options)
                 safe = True
             except UnsafeOutput:
                 pass
