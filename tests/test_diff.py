@@ -320,6 +320,10 @@ def test_usage_errors(repo: Path, tmp_path: Path, capsys) -> None:
     write(outside, "okrsite.yaml", CONFIG)
     assert diff(outside, "main") == 2
     assert "is not in a git repository" in capsys.readouterr().err
+    fresh = init(tmp_path / "fresh")  # `git init`, nothing committed yet
+    write(fresh, "okrsite.yaml", CONFIG)
+    assert diff(fresh, "HEAD") == 2
+    assert "okrsite: error: unknown revision 'HEAD': this repository has no commit yet" in capsys.readouterr().err
 
 
 def test_a_site_in_a_subfolder_with_its_own_content_folder(tmp_path: Path, capsys) -> None:

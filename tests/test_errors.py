@@ -102,9 +102,12 @@ CASES = [
         id="missing-required-title"),
     pytest.param(
         {OBJ: GROW.replace("title: Grow\nperiod: 2026-Q1", "period: 2026-Q1\ntitel: Grow")},
-        ["content/objectives/grow.md:2:1: error: missing required field 'title' in an objective",
-         "content/objectives/grow.md:3:1: error: unknown field 'titel' in an objective (did you mean 'title'?)"],
-        id="unknown-field-did-you-mean"),
+        ["content/objectives/grow.md:3:1: error: unknown field 'titel' in an objective (did you mean 'title'?)"],
+        id="unknown-field-did-you-mean"),  # and not also "missing required field 'title'"
+    pytest.param(
+        {OBJ: GROW.replace("target: ", "tagret: ", 1)},
+        ["content/objectives/grow.md:8:5: error: unknown field 'tagret' in a key result (did you mean 'target'?)"],
+        id="unknown-kr-field-did-you-mean"),  # and not also "missing required field 'target'"
     pytest.param(
         {"content/objectives/first.md": GROW.replace("title: Grow", "id: grow\ntitle: First"),
          "content/objectives/second.md": GROW.replace("title: Grow", "title: Second\nid: grow")},
@@ -224,7 +227,6 @@ CASES = [
          "content/projects/blog.md": "---\ntitle: Blog\nstatus: activ\nkey_results: [nope]\n---\n",
          "content/teams.yaml": "- id: marketing\n  parent: company\n"},
         ["content/objectives/a.md:7:12: error: 'start': expected a number, got the text 'lots'",
-         "content/objectives/b.md:2:1: error: missing required field 'title' in an objective",
          "content/objectives/b.md:2:1: error: unknown field 'titel' in an objective (did you mean 'title'?)",
          "content/projects/blog.md:3:9: error: 'status': expected one of planned, active, on-hold, done, "
          "cancelled; got 'activ' (did you mean 'active'?)",

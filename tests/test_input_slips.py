@@ -218,6 +218,41 @@ def test_a_unit_typed_into_a_number_gets_what_to_write(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.parametrize("written, hint", [
+    ("2k", "write 2000 for 2k; the unit goes in `unit:`"),
+    ("1.5M", "write 1500000 for 1.5M; the unit goes in `unit:`"),
+    ("-0.25k users", "write -250 for -0.25k; the unit goes in `unit:`"),
+    ("3bn", "write 3000000000 for 3bn; the unit goes in `unit:`"),
+    ("12 kg", "write the number alone (12); the unit goes in `unit:`"),
+    ("2Mbps", "write the number alone (2); the unit goes in `unit:`"),
+])
+def test_a_number_in_shorthand_gets_the_number_in_full_not_a_thousandth(tmp_path: Path, written: str,
+                                                                        hint: str) -> None:
+    """2k is what the charts write for 2,000: "write the number alone (2)" would have the user write
+    a target a thousand times too small, which then builds without a word."""
+    assert problems(tmp_path, {OBJ: objective(f"  - {{title: Views, start: 0, target: {written}}}\n")}) == [
+        f"content/objectives/grow.md:5:38: error: 'target': expected a number, got the text '{written}': {hint}"]
+
+
+def test_a_budget_in_shorthand_gets_the_number_in_full(tmp_path: Path) -> None:
+    assert problems(tmp_path, {"content/projects/blog.md": "---\ntitle: Blog\nbudget: {planned: 20k, currency: USD}\n---\n"}) == [
+        "content/projects/blog.md:3:19: error: 'planned': expected a number, got the text '20k': write 20000 for 20k; "
+        "the currency goes in the budget's `currency:`"]
+
+
+@pytest.mark.parametrize("confidence, message", [
+    ("70", "expected a number from 0 to 1, got 70: write 0.7 for 70%"),
+    ("100", "expected a number from 0 to 1, got 100: write 1 for 100%"),
+    ("150", "expected a number from 0 to 1, got 150"),
+    ("-1", "expected a number from 0 to 1, got -1"),
+])
+def test_a_confidence_written_as_a_percentage_without_the_sign_gets_the_share(tmp_path: Path, confidence: str,
+                                                                              message: str) -> None:
+    assert problems(tmp_path, {OBJ: objective(
+        f"  - title: Views\n    start: 0\n    target: 9\n    checkins:\n"
+        f"      - {{date: 2026-05-01, value: 4, confidence: {confidence}}}\n")}) == [
+        f"content/objectives/grow.md:9:50: error: 'confidence': {message}"]
+
 # ---------- language ----------
 
 @pytest.mark.parametrize("tag, code", [("de-DE", "de"), ("de_CH", "de"), ("EN-gb", "en"), ('"no"', "nb"), ("fr", "fr")])
@@ -301,6 +336,61 @@ def test_a_tab_that_starts_a_line_is_named(tmp_path: Path) -> None:
         "content/objectives/grow.md:5:1: error: invalid YAML: found character that cannot start any token; it is a "
         "tab: YAML indents with spaces only",
     ]
+
+
+def test_a_tab_inside_an_indented_block_gets_the_same_advice(tmp_path: Path) -> None:
+    assert problems(tmp_path, {OBJ: objective("  - title: One\n\tstart: 0\n    target: 1\n")}) == [
+        "content/objectives/grow.md:6:1: error: invalid YAML: found a tab character that violates indentation; "
+        "YAML indents with spaces only",
+    ]
+
+
+@pytest.mark.parametrize("written, message", [
+    ("Q2", "unknown period 'Q2': use 2026-Q1, 2026-H1, 2026 or an id from 'periods' in okrsite.yaml "
+           "(did you mean '2026-Q2'?)"),  # the year of the report date (2026-05-15)
+    ("2026-q2", "unknown period '2026-q2': use 2026-Q1, 2026-H1, 2026 or an id from 'periods' in okrsite.yaml "
+                "(did you mean '2026-Q2'?)"),
+    ("Q2 2026", "'period': expected a period id of letters, digits, '-' and '_' (such as 2026-Q1), got 'Q2 2026' "
+                "(did you mean '2026-Q2'?)"),
+    ("2026-Q5", "unknown period '2026-Q5': use 2026-Q1, 2026-H1, 2026 or an id from 'periods' in okrsite.yaml"),
+])
+def test_a_period_written_another_way_is_matched_to_its_id(tmp_path: Path, written: str, message: str) -> None:
+    grow = objective("  - {title: Views, start: 0, target: 9}\n").replace("period: 2026-Q2", f"period: {written}")
+    assert problems(tmp_path, {OBJ: grow}) == [f"content/objectives/grow.md:3:9: error: {message}"]
+
+
+TEAMS = "- id: sales\n  name: Sales and Partnerships\n"
+
+
+def test_a_team_written_by_its_name_is_told_to_write_its_id(tmp_path: Path) -> None:
+    grow = objective("  - {title: Views, start: 0, target: 9}\n").replace("period:", "team: sales and partnerships\nperiod:")
+    assert problems(tmp_path, {OBJ: grow, "content/teams.yaml": TEAMS}) == [
+        "content/objectives/grow.md:3:7: error: unknown team 'sales and partnerships': not listed in "
+        "content/teams.yaml: that is the name of team 'sales'; write its id"]
+
+
+@pytest.mark.parametrize("teams, told", [
+    ("teams:\n" + "".join(f"  {line}\n" for line in TEAMS.splitlines()),
+     ": remove the `teams:` line and write the list from the first column"),
+    ("sales:\n  name: Sales\n", ", got a mapping"),
+])
+def test_teams_written_as_a_mapping_are_told_the_list_they_should_be(tmp_path: Path, teams: str, told: str) -> None:
+    assert problems(tmp_path, {OBJ: objective("  - {title: Views, start: 0, target: 9}\n"),
+                               "content/teams.yaml": teams}) == [
+        "content/teams.yaml:1:1: error: expected a list of teams, an entry `- id: …` each (with its name, lead and "
+        f"parent){told}"]
+
+
+@pytest.mark.parametrize("written, hint", [
+    ("2026-05-3", " (did you mean 2026-05-03?)"),
+    ("2026-5-13", " (did you mean 2026-05-13?)"),
+    ("2026-2-30", " (February 2026 has 28 days)"),
+])
+def test_a_date_without_its_leading_zeros_is_written_out(tmp_path: Path, written: str, hint: str) -> None:
+    grow = objective(f"  - title: Views\n    start: 0\n    target: 9\n    checkins:\n      - {{date: '{written}', value: 4}}\n")
+    assert problems(tmp_path, {OBJ: grow}) == [
+        f"content/objectives/grow.md:9:16: error: 'date': expected a date like 2026-01-31, got the text "
+        f"'{written}'{hint}"]
 
 
 def test_a_key_yaml_reads_as_true_or_null_is_named_so(tmp_path: Path) -> None:

@@ -129,7 +129,18 @@ def _commit(top: Path, name: str) -> str:
             base, _, head = name.partition("..")
             raise GitError(f"'{name}' is a range: give the two revisions apart, okrsite diff {base.strip('.') or 'BASE'} "
                            f"{head.strip('.') or 'HEAD'}") from None
+        if not _has_commits(top):
+            raise GitError(f"unknown revision '{name}': this repository has no commit yet (commit the site "
+                           "first; okrsite diff compares commits, or a commit with the work tree)") from None
         raise GitError(f"unknown revision '{name}' (a branch, tag or commit of this repository)") from None
+
+
+def _has_commits(top: Path) -> bool:
+    try:
+        git(top, "rev-parse", "--verify", "--quiet", "HEAD")
+    except GitError:
+        return False
+    return True
 
 
 def _side(name: str, revision: Revision, top: Path, config_rel: str, scratch: Path,

@@ -17,13 +17,14 @@ import unicodedata
 import urllib.parse
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any, NamedTuple
 
 import yaml
 
 from okrsite.diagnostics import Diagnostics, Location
 from okrsite.content.source import KeyPath, Positions
-from okrsite.model.periods import FIRST_DAY, LAST_DAY
+from okrsite.model.periods import FIRST_DAY, LAST_DAY, written_period
 
 # Limits that keep every input within what the build can handle (README, "Safety").
 MAX_ID_LENGTH = 100  # an id becomes a file or folder name: well inside every file system's 255
@@ -138,16 +139,28 @@ _EXPONENT_AS_TEXT = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)[eE][-+]?\d+")
 _AMOUNT = r"(?P<amount>[-+]?(?:\d+(?:\.\d*)?|\.\d+))"
 _WITH_UNIT = (re.compile(rf"\s*{_AMOUNT}\s*(?P<unit>%|[^\W\d_].*|[$€£¥])\s*", re.DOTALL),
               re.compile(rf"\s*(?P<unit>[$€£¥])\s*{_AMOUNT}\s*"))
+# ... with the shorthand for thousands, millions or billions that charts use (2k, 1.5M, 3bn; 2 kg is a unit)
+_MULTIPLE = re.compile(r"(?P<suffix>k|K|M|bn)(?:\s.*)?", re.DOTALL)
+_MULTIPLES = {"k": 1000, "K": 1000, "M": 10 ** 6, "bn": 10 ** 9}
 _DECIMAL_COMMA = re.compile(r"\s*[-+]?\d+(?:,\d+)+\s*")
 _WITH_UNITS = frozenset(("start", "target", "current", "floor", "ceiling", "value"))  # a KR's, shown with its unit
 _COMMA_IN_NUMBER = "write a number with a dot and no thousands separator (12.5, 1200)"
 
 
-def share_for(text: str) -> str:
-    """'write 0.45 for 45%' for a share from 0 to 1 written as a percentage; "" for other text (the
-    file's confidence and `okrsite checkin --confidence` alike)."""
-    match = _WITH_UNIT[0].fullmatch(text)
-    return _as_share(match["amount"]) if match is not None and match["unit"] == "%" else ""
+def share_for(value: object) -> str:
+    """'write 0.45 for 45%' for a share from 0 to 1 written as a percentage (45%, or 10 to 100 alone);
+    "" for anything else (the file's confidence and `okrsite checkin --confidence` alike)."""
+    if isinstance(value, str):
+        match = _WITH_UNIT[0].fullmatch(value)
+        if match is not None and match["unit"] == "%":
+            return _as_share(match["amount"])
+        try:
+            value = float(value)
+        except ValueError:
+            return ""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and value == int(value) and 10 <= value <= 100:
+        return _as_share(f"{value:g}")  # (1.5 or 2 is rather a slip than a percentage)
+    return ""
 
 
 def _as_share(percentage: str) -> str:
@@ -172,6 +185,10 @@ def _number_hint(value: Any, cursor: Cursor, share: bool) -> str:
     path = cursor.key_path
     goes = ("; the unit goes in `unit:`" if "key_results" in path and path[-1] in _WITH_UNITS else
             "; the currency goes in the budget's `currency:`" if "budget" in path or path[-1:] == ("spent",) else "")
+    multiple = _MULTIPLE.fullmatch(match["unit"])
+    if multiple is not None:  # the number in full: the amount alone would be a thousand times too small
+        full = format((Decimal(amount) * _MULTIPLES[multiple["suffix"]]).normalize(), "f")
+        return f": write {full} for {amount.lstrip('+')}{multiple['suffix']}{goes}"
     return f": write the number alone ({amount.lstrip('+')}){goes}"
 
 
@@ -223,7 +240,8 @@ def positive(value: Any, cursor: Cursor) -> int | float:
 def fraction(value: Any, cursor: Cursor) -> int | float:
     result = _number(value, cursor, share=True)
     if not 0 <= result <= 1:
-        raise Invalid(f"expected a number from 0 to 1, got {result}")
+        hint = share_for(result)
+        raise Invalid(f"expected a number from 0 to 1, got {result}{f': {hint}' if hint else ''}")
     return result
 
 
@@ -235,9 +253,12 @@ def boolean(value: Any, _: Cursor) -> bool:
 
 def _impossible(value: Any) -> str:
     """Why a date written the right way is none: " (there is no month 13)", " (February 2026 has 28 days)"."""
-    match = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", value.strip()) if isinstance(value, str) else None
+    match = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", value.strip()) if isinstance(value, str) else None
     if match is None:
         return ""
+    if len(match[2]) < 2 or len(match[3]) < 2:  # 2026-10-5: the month and the day take two digits each
+        written = f"{match[1]}-{int(match[2]):02d}-{int(match[3]):02d}"
+        return f" (did you mean {written}?)" if not _impossible(written) else _impossible(written)
     year, month, day = (int(part) for part in match.groups())
     if not 1 <= month <= 12:
         return f" (there is no month {month})"
@@ -328,7 +349,9 @@ def period_id(value: Any, cursor: Cursor) -> str:
     """A period id becomes a folder name too; built-in ids (2026-Q1) need upper case."""
     result = text(value, cursor).strip()  # `period: 2026` parses as an int; ids are text
     if not _PERIOD_ID.match(result):
-        raise Invalid(f"expected a period id of letters, digits, '-' and '_' (such as 2026-Q1), got {result!r}")
+        meant = written_period(result)  # `Q1 2026`
+        raise Invalid(f"expected a period id of letters, digits, '-' and '_' (such as 2026-Q1), got {result!r}"
+                      + (f" (did you mean '{meant}'?)" if meant else ""))
     if problem := id_length_problem(result):
         raise Invalid(problem)
     return result
@@ -449,8 +472,13 @@ def _yaml_word(text: str) -> str | None:
 
 def suggest(word: str, choices: Any) -> str:
     """' (did you mean 'x'?)' for the closest choice, or nothing."""
+    close = _closest(word, choices)
+    return f" (did you mean '{close}'?)" if close else ""
+
+
+def _closest(word: str, choices: Any) -> str | None:
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    return close[0] if close else None
 
 
 def check_fields(value: Any, schema: Schema, cursor: Cursor, what: str, entry: str = "field") -> dict[str, Any]:
@@ -464,6 +492,7 @@ def check_fields(value: Any, schema: Schema, cursor: Cursor, what: str, entry: s
         cursor.error(f"expected the fields of {what} (key: value lines), got {describe(value)}")
         return INVALID
     result: dict[str, Any] = {}
+    meant = set()  # fields an unknown one is taken for: `titel:` is reported once, as a slip
     for key in value:
         if str(key) not in schema:
             where = cursor.positions.key((*cursor.key_path, str(key)))
@@ -473,12 +502,16 @@ def check_fields(value: Any, schema: Schema, cursor: Cursor, what: str, entry: s
                                                 "written yes, no, on, off, true, false or null as that value; quote "
                                                 "the key ('on': …) if it is a name")
                 continue
-            hint = suggest(str(key), schema) or _split_at_comma(value, key, schema, cursor)
+            close = _closest(str(key), schema)
+            meant.add(close)
+            hint = f" (did you mean '{close}'?)" if close else _split_at_comma(value, key, schema, cursor)
             cursor.diagnostics.error(where, f"unknown {entry} '{key}' in {what}{hint}")
     for name, spec in schema.items():
         given = value.get(name)
         if given is not None:
             result[name] = convert(spec.kind, given, cursor.child(name))
+        elif name in meant:  # reported as the unknown field's slip; as if its value were wrong
+            result[name] = INVALID
         elif spec.required:
             cursor.error(f"missing required field '{name}' in {what}")
             result[name] = INVALID

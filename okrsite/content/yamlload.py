@@ -380,7 +380,9 @@ def _load(text: str, path: str, line_offset: int, direct: bool,
         line = (mark.line + 1 + line_offset) if mark else 1 + line_offset
         col = (mark.column + 1) if mark else 1
         hint = next((hint for words, hint in _HINTS if words in reason), "")
-        if problem is not None and text[problem.index:problem.index + 1] == "\t" and "tab" not in reason:
+        if "tab character" in reason:  # libyaml's own words for it
+            hint = "; YAML indents with spaces only"
+        elif problem is not None and text[problem.index:problem.index + 1] == "\t":
             hint = "; it is a tab: YAML indents with spaces only"
         raise source_error(path, line, col, f"invalid YAML: {reason}{hint}") from None
     except yaml.reader.ReaderError:  # it says where in characters (libyaml: in bytes), not lines: find it anew

@@ -23,7 +23,7 @@ from okrsite.model.history import kr_histories
 from okrsite.model.keyresults import Pace
 from okrsite.model.objectives import children_first, expected_progress, scores
 from okrsite.model.site import FreePage, KeyResult, Objective, Project, Site, Team, Update
-from okrsite.model.periods import Period, quarter_containing, resolve_period
+from okrsite.model.periods import Period, quarter_containing, resolve_period, written_period
 from okrsite.model.remembered import Remembered
 from okrsite.content.source import Document
 
@@ -125,6 +125,11 @@ def _teams(doc: Document | None, used: dict[str, list[tuple[str, s.Cursor]]],
                     where.warning(f"'team': '{name}' is one team{hint}")
         return {s.slugify(name): Team(id=s.slugify(name), name=name) for name in sorted(used)}
     cursor = s.Cursor(doc.positions, diagnostics)
+    if isinstance(doc.meta, dict):  # `teams:` above the list, or teams keyed by id
+        cursor.error("expected a list of teams, an entry `- id: …` each (with its name, lead and parent)"
+                     + (": remove the `teams:` line and write the list from the first column"
+                        if list(doc.meta) == ["teams"] else f", got {s.describe(doc.meta)}"))
+        return {}
     entries = s.list_of(s.mapping(TEAM, "a team"), at_most=MAX_TEAMS)
     items = s.convert(entries, doc.meta, cursor)
     if items is s.INVALID:
@@ -143,7 +148,7 @@ def _teams(doc: Document | None, used: dict[str, list[tuple[str, s.Cursor]]],
     for name, places in sorted(used.items()):
         if name not in by_id:
             for _, where in places:
-                hint = _several_teams(name, by_id) or s.suggest(name, by_id)
+                hint = _named_team(name, by_id) or _several_teams(name, by_id) or s.suggest(name, by_id)
                 where.error(f"unknown team '{name}': not listed in {doc.path}{hint}")
     children: dict[str, list[str]] = {}
     for team_id, item in by_id.items():
@@ -152,6 +157,13 @@ def _teams(doc: Document | None, used: dict[str, list[tuple[str, s.Cursor]]],
     return {team_id: construct(Team, item.values, name=item.values["name"] or team_id,
                                children=tuple(children.get(team_id, ())))
             for team_id, item in by_id.items()}
+
+
+def _named_team(name: str, known: Mapping[str, _Checked]) -> str:
+    """A hint for a team written by the name teams.yaml gives it (pages show names, files use ids)."""
+    folded = name.casefold()
+    found = next((team_id for team_id, item in known.items() if (item.values["name"] or "").casefold() == folded), None)
+    return f": that is the name of team '{found}'; write its id" if found else ""
 
 
 def _several_teams(name: str, known: Mapping[str, Any]) -> str:
@@ -184,9 +196,12 @@ def _periods(objectives: dict[str, _Checked], config: SiteConfig,
         period_id = item.values["period"] or default_id
         period = resolve_period(period_id, custom)
         if period is None:
+            meant = written_period(period_id, config.as_of.year)  # `Q4`, `2026-q4`
+            hint = f" (did you mean '{meant}'?)" if meant and resolve_period(meant, custom) else s.suggest(period_id,
+                                                                                                          custom)
             item.cursor.child("period").error(
                 f"unknown period '{period_id}': use 2026-Q1, 2026-H1, 2026 or an id from 'periods' in "
-                f"okrsite.yaml{s.suggest(period_id, custom)}")
+                f"okrsite.yaml{hint}")
         else:
             used[period.id] = period
             item.values["period"] = period.id

@@ -14,6 +14,9 @@ from dataclasses import dataclass
 FIRST_DAY = dt.date(1900, 1, 1)
 LAST_DAY = dt.date(2999, 12, 31)
 _BUILTIN = re.compile(r"^(?P<year>\d{4})(?:-(?P<kind>[QH])(?P<n>\d))?$")
+# A quarter or half as people write it: Q1 2026, 2026 Q1, 2026-q1, q1/2026, or Q1 without its year.
+_WRITTEN = re.compile(r"(?:(?P<year>\d{4})\s*[-/ ]?\s*(?P<kind>[QH])\s*(?P<n>\d)"
+                      r"|(?P<kind2>[QH])\s*(?P<n2>\d)(?:\s*[-/ ]?\s*(?P<year2>\d{4}))?)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,16 @@ def builtin_period(period_id: str) -> Period | None:
         start, end = _month_span(year, 6 * number - 5, 6)
         return Period(period_id, f"H{number} {year}", start, end, "half")
     return None
+
+
+def written_period(text: str, year: int | None = None) -> str | None:
+    """The built-in id of a quarter or half written another way (Q1 2026, 2026-q1 and 2026 Q1 are
+    2026-Q1; Q1 alone is that of `year`), or None for any other text."""
+    match = _WRITTEN.fullmatch(text.strip())
+    if match is None or not (written_year := match["year"] or match["year2"] or year):
+        return None
+    kind = (match["kind"] or match["kind2"]).upper()
+    return f"{written_year}-{kind}{match['n'] or match['n2']}"
 
 
 def quarter_containing(day: dt.date) -> Period:

@@ -13,12 +13,11 @@ import math
 import re
 
 from okrsite.content.sheets.read import Cell, Formula
+from okrsite.model.periods import written_period
 from okrsite.model.scoring import ZONES
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufeff]")  # keeps tab and line feed
 _SPACES = re.compile(r"[ \u00a0\u2009\u202f]")  # the spaces that group digits (1 200 or 1 200)
-_PERIOD = re.compile(r"(?:(?P<year>\d{4})\s*[-/ ]?\s*(?P<kind>[QH])\s*(?P<n>\d)"
-                     r"|(?P<kind2>[QH])\s*(?P<n2>\d)\s*[-/ ]?\s*(?P<year2>\d{4}))", re.IGNORECASE)
 _MILESTONE = re.compile(r"(?:[-*\u2022]\s+)?(?:\[(?P<mark>[^\]]?)\]\s*)?(?P<title>.*?)"
                         r"(?:\s*\(due (?P<due>[^)]*)\))?")
 _DONE_MARKS = frozenset("xX\u2713\u2714\u2611")
@@ -258,11 +257,7 @@ def checkins_text(entries: list[tuple[dt.date, float | str | None, float | None,
 
 
 def period(cell: Cell, label: str) -> str:
-    """A period id ('' when empty); Q1 2026, 2026 Q1 and 2026-q1 all become 2026-Q1."""
+    """A period id ('' when empty); Q1 2026, 2026 Q1 and 2026-q1 all become 2026-Q1 (Q1 alone stays
+    as it is: its year is not known)."""
     written = text(cell, label)
-    match = _PERIOD.fullmatch(written)
-    if match is None:
-        return written
-    year = match["year"] or match["year2"]
-    kind = (match["kind"] or match["kind2"]).upper()
-    return f"{year}-{kind}{match['n'] or match['n2']}"
+    return written_period(written) or written
