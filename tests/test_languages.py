@@ -71,7 +71,7 @@ def _read(output: Path, rel: str) -> str:
 
 def test_the_german_dashboard_reads_in_german(german: Path) -> None:
     page = _read(german, "index.html")
-    assert '<html lang="de">' in page
+    assert '<html lang="de" ' in page
     assert "Bericht zum <strong>14. Mai 2026</strong>" in page
     assert f'<p class="stat__value">55{NBSP}%</p>' in page  # German puts a space before %
     for words in (">Übersicht</a>", ">Gesamtfortschritt<", ">Ziele nach Status<", "Neueste Check-ins und Projektneuigkeiten",

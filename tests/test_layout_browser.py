@@ -101,7 +101,8 @@ def _pages_of(page, tmp_path, paper: str) -> list[str]:
     """The page as Chromium prints it on `paper`, each printed page's text with no white space
     (poppler's pdftotext; a line may wrap anywhere)."""
     pdf = tmp_path / "printed.pdf"
-    page.pdf(path=str(pdf), format=paper)
+    edge = "0.4in"  # a browser's default margins, where the theme sets none (it does: @page)
+    page.pdf(path=str(pdf), format=paper, margin={"top": edge, "bottom": edge, "left": edge, "right": edge})
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     return ["".join(printed.split()) for printed in text.split("\f")]
 
@@ -149,3 +150,67 @@ def test_a_printed_key_result_keeps_its_head_with_its_chart_and_wastes_no_sheet(
     assert len(pages) <= 4 and not any("Source:" in printed for printed in pages)
     for title, caption in cards:  # the card's title is its last place (the overview chart names it too)
         assert _pages_with(pages, title)[-1] in _pages_with(pages, caption), title
+
+
+def test_a_reader_in_dark_mode_prints_the_light_colours(page, served) -> None:
+    """Badges and flags print their backgrounds exactly; a reader whose system was dark printed
+    black on near-black pills (the dark scheme's variables held in print)."""
+    page.emulate_media(color_scheme="dark", media="print")
+    page.goto(served["demo"] + "projects/")
+    pairs = page.evaluate("""() => [...document.querySelectorAll('.badge, .flag')].map(mark =>
+        [getComputedStyle(mark).color, getComputedStyle(mark).backgroundColor])""")
+    assert len(pairs) > 20
+    assert all(_contrast(text, behind) >= 4.5 and _contrast(behind, "rgb(255, 255, 255)") < 1.6 for text, behind in pairs), pairs
+
+
+def test_printed_project_names_keep_a_readable_column(page, served) -> None:
+    """On paper the name column shrank to an inch ("Business / reviews / with the / top 40"): the
+    screen's minimum width of the bar columns held in print, and only the name could give way."""
+    page.emulate_media(media="print")
+    page.set_viewport_size({"width": 720, "height": 900})  # a printed sheet's width, as Chromium lays it out
+    for url in ("projects/", "portfolio/"):
+        page.goto(served["demo"] + url)
+        widths = page.evaluate("""() => [...document.querySelectorAll('td.cell-title')].map(cell =>
+            cell.getBoundingClientRect().width / parseFloat(getComputedStyle(document.documentElement).fontSize))""")
+        assert widths and min(widths) >= 8.5, (url, widths)
+
+
+@requires_poppler
+def test_a_printed_forecast_is_never_cut_from_its_key_result(page, served, tmp_path) -> None:
+    """The first key result's card broke inside its forecast sentence ("… (27% of the" | "way).")
+    on every objective page: the sentence was the only place left to break."""
+    page.goto(served["demo"] + "objectives/faster-queries/")
+    forecasts = [text.strip() for text in page.locator(".kr__forecast").all_text_contents()]
+    assert forecasts
+    for paper in ("A4", "Letter"):
+        pages = _pages_of(page, tmp_path, paper)
+        for sentence in forecasts:
+            assert _pages_with(pages, sentence), (paper, sentence)  # whole on one sheet
+
+
+@requires_poppler
+def test_each_printed_sheet_names_its_page_report_date_and_number(page, served, tmp_path) -> None:
+    """Once the sheets of a printout were apart, the second onwards could not be told: which
+    report, as of when, which sheet."""
+    page.goto(served["demo"] + "portfolio/")
+    pages = [printed for printed in _pages_of(page, tmp_path, "A4") if printed]
+    assert len(pages) > 2
+    for number, printed in enumerate(pages, start=1):
+        assert "".join("Portfolio: Q2 2026 · Northwind Analytics OKRs · report as of 14 May 2026".split()) in printed
+        assert f"{number}/{len(pages)}" in printed
+
+
+@pytest.mark.parametrize("title", ['R&D "Q3" \\ <b>bold</b>', "Ends in a backslash \\", "l'équipe · 東京"])
+def test_a_title_reaches_the_printed_foot_as_the_text_it_is(page, title: str) -> None:
+    """The sheet's foot is a CSS string in a style attribute (css_string, then HTML's escaping): a
+    quote or backslash in a title must neither end the string early nor reach the page as markup."""
+    from okrsite.site.render import make_environment
+    from markupsafe import escape
+
+    template = make_environment([], {}).from_string('<p id="p" style="--line: {{ v|css_string }}">x</p>')
+    for value in (title, escape(title)):  # a title as text, and as the markup a template's block gives
+        page.set_content(template.render(v=value))
+        page.evaluate("""() => { const probe = document.createElement('style');
+            probe.textContent = '#p::after { content: var(--line); }'; document.head.append(probe); }""")
+        shown = page.evaluate("() => getComputedStyle(document.getElementById('p'), '::after').content")
+        assert page.evaluate("s => JSON.parse(s)", shown) == title if shown.startswith('"') else False, shown

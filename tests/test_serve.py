@@ -370,7 +370,7 @@ def test_a_free_page_added_or_a_language_changed_reloads_the_open_pages_once_wit
         german = events.next()
         assert german["pages"] == added["pages"] + 1
         page = get(port, "/teams/")[2].decode()
-        assert '<html lang="de">' in page and ">Teams</a>" in page and ">Dashboard</a>" not in page
+        assert '<html lang="de" ' in page and ">Teams</a>" in page and ">Dashboard</a>" not in page
         preview.state.wait_built(timeout=30)
         assert preview.state.snapshot().pages == german["pages"]  # the end of the build reloads nothing again
         events.close()

@@ -19,6 +19,8 @@ import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from markupsafe import Markup
+
 from okrsite.model.periods import builtin_period
 from okrsite.model.portfolio import REVIEW_BELOW, below_review
 from okrsite.model.scoring import round_half_up, whole_percent
@@ -203,6 +205,15 @@ def pace_words(item: Any) -> str:
 def css_percent(value: float | None) -> str:
     """A 0..1 fraction as a CSS length in percent, clamped: 0.4736 -> '47.4', 1.2 -> '100'."""
     return f"{min(1.0, max(0.0, value or 0.0)) * 100:.1f}".removesuffix(".0")
+
+
+def css_string(value: object) -> str:
+    """Text as a quoted CSS string (for `content:` in a style attribute, which the template's
+    autoescape then escapes for HTML): backslashes and quotes escaped, line breaks as spaces. Text
+    the template already escaped for HTML (Markup) is taken back to what it says first."""
+    text = value.unescape() if isinstance(value, Markup) else str(value)
+    text = re.sub(r"[\x00-\x1f\x7f]+", " ", text).replace("\\", "\\5c ").replace('"', "\\22 ")
+    return f'"{text}"'
 
 
 def grade(value: float | None) -> str:

@@ -27,8 +27,8 @@ from okrsite.site import widgets
 from okrsite.site.markup import escape_output
 from okrsite.build import background
 from okrsite.build.background import can_fork
-from okrsite.site.formatting import (css_percent, date, grade, message_values, money, number, percent, ratio, status_icon,
-                                     status_label, update_figures, zone_label)
+from okrsite.site.formatting import (css_percent, css_string, date, grade, message_values, money, number, percent, ratio,
+                                     status_icon, status_label, update_figures, zone_label)
 from okrsite.site.language import gettext_, ngettext_
 from okrsite.filesystem.realpaths import leads_inside
 from okrsite.site.themes import home_of
@@ -204,8 +204,8 @@ def make_environment(theme_dirs_: list[Path], globals_: dict[str, Any],
     cache = markdown or RenderCache()
     env.filters[FIXED_WORDS] = _fixed_word
     env.filters.update(markdown=cache.markdown, inline=cache.inline, number=number, percent=percent,
-                       grade=grade, css_percent=css_percent, date=date, status_label=status_label, status_icon=status_icon,
-                       money=money, ratio=ratio)
+                       grade=grade, css_percent=css_percent, css_string=css_string, date=date, status_label=status_label,
+                       status_icon=status_icon, money=money, ratio=ratio)
     env.globals.update(globals_, okrsite_version=__version__, build_line=Markup(BUILD_LINE))
     widgets.register(env)
     return env
