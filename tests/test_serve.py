@@ -626,6 +626,39 @@ def test_stop_frees_the_port_and_joins_every_thread(demo_site_with_cache: Path) 
         again.listen()
 
 
+def test_ctrl_c_during_a_build_cancels_it_and_leaves_the_output_as_it_was(demo_site_with_cache: Path) -> None:
+    """Ctrl-C waited for a build under way to end (a changed report date: every page and chart
+    again, minutes on a large site). The build is cancelled now, as Ctrl-C cancels okrsite build:
+    nothing of it is written, and none of its processes (the build's, the chart workers) lives on."""
+    from tests.test_errors import snapshot
+
+    proc, port = _serving(demo_site_with_cache)
+    try:
+        events = EventStream(port)
+        events.next(signs=True)
+        before = snapshot(demo_site_with_cache / "output")
+        config = demo_site_with_cache / "okrsite.yaml"
+        config.write_text(config.read_text().replace("as_of: 2026-05-14", "as_of: 2026-05-15"))
+        assert events.next(signs=True)["building"] is True
+        deadline = time.monotonic() + 20
+        while len(building := _descendants(proc.pid)) < 3 and time.monotonic() < deadline:
+            time.sleep(0.05)  # the build's process, and the processes drawing its charts
+        assert len(building) >= 3
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=30) == 0
+    finally:
+        proc.kill()
+        proc.communicate()
+    assert snapshot(demo_site_with_cache / "output") == before
+    assert [pid for pid in building if not _gone(pid, 5)] == []
+    events.close()
+
+
+def _descendants(pid: int) -> list[int]:
+    found = _children(pid)
+    return found + [grandchild for child in found for grandchild in _descendants(child)]
+
+
 def test_a_busy_port_given_explicitly_is_one_line_and_exit_2(demo_site_with_cache: Path, capsys) -> None:
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))

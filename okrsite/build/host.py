@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import atexit
 import multiprocessing
+import os
 import signal
 import traceback
 from collections.abc import Collection
@@ -24,15 +25,21 @@ from okrsite.build.builder import BuildOptions, Builder, BuildReport, ShowFirst,
 from okrsite.diagnostics import BuildFailed
 
 
+class Cancelled(BaseException):
+    """A build the preview's stop cancelled (in the host, as Ctrl-C cancels `okrsite build`: no
+    process left behind, the output as it was); where the caller waited for it, a RuntimeError."""
+
+
 class BuildHost:
     """`build()` as Builder.build (a BuildReport, or BuildFailed), run by the host process when
-    there is one; `stop()` ends it."""
+    there is one; `stop()` ends it, cancelling a build under way."""
 
     def __init__(self, options: BuildOptions) -> None:
         self.options = options
         self._builder: Builder | None = None  # when the builds run in this process
         self._channel: Connection | None = None
         self._process: multiprocessing.process.BaseProcess | None = None
+        self._stopped = False  # a build asked for after stop() starts no new host
 
     @property
     def separate(self) -> bool:
@@ -41,6 +48,8 @@ class BuildHost:
 
     def build(self, first: Collection[str] = (), show_first: ShowFirst | None = None) -> BuildReport:
         """Builder.build, `show_first` called here (in this process) with the pages shown first."""
+        if self._stopped:
+            raise RuntimeError("the build process was stopped")
         if self._process is None and self._builder is None:
             self.start()
         if self._builder is not None:
@@ -62,6 +71,10 @@ class BuildHost:
         return value  # type: ignore[no-any-return]
 
     def stop(self) -> None:
+        """End the host: at once when it waits for a request; a build under way is cancelled
+        (SIGUSR1: the build unwinds as on Ctrl-C), so that stopping the preview does not wait for
+        a long build to end. A caller waiting for that build gets a RuntimeError."""
+        self._stopped = True
         if self._process is None:
             return
         atexit.unregister(self.stop)
@@ -70,7 +83,10 @@ class BuildHost:
             self._channel.send("stop")
         except OSError:
             pass
-        self._process.join(5)
+        self._process.join(0.2)
+        if self._process.is_alive() and self._process.pid is not None:
+            os.kill(self._process.pid, signal.SIGUSR1)
+            self._process.join(10)
         if self._process.is_alive():
             self._process.terminate()
             self._process.join()
@@ -108,8 +124,20 @@ def _host(options: BuildOptions, channel: Connection, callers: Connection) -> No
     (The search index's words of unchanged texts are kept in the cache folder:
     okrsite.site.search.index_files.)"""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the caller's: it stops this process
+    signal.signal(signal.SIGUSR1, _cancel)  # ... cancelling a build under way (BuildHost.stop)
     callers.close()  # the caller's end, copied by the fork: else its death (kill) would never reach recv()
-    builder = Builder(options)
+    try:
+        _serve(Builder(options), channel)
+    except Cancelled:
+        pass
+
+
+def _cancel(_signal: int, _frame: object) -> None:
+    raise Cancelled
+
+
+def _serve(builder: Builder, channel: Connection) -> None:
+    """The host's builds, one a request (see _host)."""
     drawing_loaded = False
     while True:
         try:

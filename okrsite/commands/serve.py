@@ -87,7 +87,8 @@ class Preview:
             pass
 
     def stop(self) -> None:
-        """Stop watching, end the event streams, close the server; join every thread."""
+        """Stop watching, end the event streams, close the server, stop the build process (a build
+        under way is cancelled: its output folder stays as it was); join every thread."""
         self._stop.set()
         self.state.close()
         if self._server is not None:
@@ -96,10 +97,10 @@ class Preview:
             self._server.close_connections()
             self._server.server_close()
             self._server = None
+        self.builder.stop()  # a build under way is cancelled: the watcher waiting for it is not waited for
         for thread in self._threads:
             thread.join()
         self._threads.clear()
-        self.builder.stop()
 
     def __enter__(self) -> Preview:
         self.start()
@@ -133,6 +134,8 @@ class Preview:
             self.state.failed(failed.diagnostics)
             return
         except Exception as exc:  # a bug in a build must not take the preview down with it
+            if self._stop.is_set():
+                return  # the preview stopped, cancelling this build: nothing went wrong
             traceback.print_exc()
             self.state.failed([Diagnostic(self.config_path.name, 1, 1, "error",
                                           f"internal error while building: {exc!r}")])

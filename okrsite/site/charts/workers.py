@@ -105,11 +105,29 @@ def _draw_in_pool(to_draw: Sequence[ChartJob], workers: int, progress: Progress)
     batches = [list(to_draw[i:i + size]) for i in range(0, len(to_draw), size)]
     try:
         results: list[Result] = []
-        with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context())
+        try:
             for batch in pool.map(_draw_batch, batches):
                 results += batch
                 if progress:
                     progress(f"drawing charts: {len(results):,} of {len(to_draw):,} ({workers} processes)")
+        except BaseException:  # Ctrl-C, a cancelled preview build, a broken pool: the batches are not waited for
+            _stop_workers(pool)
+            raise
+        pool.shutdown()
         return results, workers
     except (OSError, BrokenProcessPool):  # no worker processes here (sandbox, no /dev/shm): draw in-process
         return _draw_batch(to_draw), 1
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """End a pool's workers now, their batches unfinished (shutdown() waits for those under way:
+    seconds each). Python 3.14's pool has terminate_workers(); before it, its processes are an
+    attribute of its own."""
+    terminate = getattr(pool, "terminate_workers", None)
+    if terminate is not None:
+        terminate()
+        return
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        process.terminate()
+    pool.shutdown(wait=False, cancel_futures=True)
