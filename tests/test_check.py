@@ -52,6 +52,29 @@ def test_check_reports_content_errors_like_build(small_site: Path, capsys) -> No
     assert not (small_site / "output").exists()
 
 
+def test_while_a_file_has_errors_the_rules_findings_wait(demo_site: Path, capsys) -> None:
+    """A duplicate key (the file still loads) put every rule finding of that file at 1:1; a tab in
+    one file let the rules run on the others. While any file has errors, those are what a check
+    says; the findings come back, at their lines, once the errors are fixed."""
+    config = str(demo_site / "okrsite.yaml")
+    assert main(["check", "--config", config]) == 0
+    findings = [line for line in capsys.readouterr().err.splitlines() if ": warning: " in line]
+    assert findings
+    objective = demo_site / "content/objectives/2026-Q2/engineering-faster-queries.md"
+    text = objective.read_text()
+    for broken in (text.replace("\nowner: Tom Becker", "\nowner: Tom\nowner: Tom Becker", 1),  # a duplicate key
+                   text.replace("\nkey_results:", "\n\tkey_results:", 1)):  # a tab: the file does not load
+        objective.write_text(broken)
+        assert main(["check", "--config", config]) == 1
+        said = capsys.readouterr().err.splitlines()
+        assert [line for line in said if ": warning: " in line and line.endswith("]")] == []
+        assert any(line.startswith("content/objectives/2026-Q2/engineering-faster-queries.md:") and ": error: " in line
+                   for line in said)
+    objective.write_text(text)
+    assert main(["check", "--config", config]) == 0
+    assert [line for line in capsys.readouterr().err.splitlines() if ": warning: " in line] == findings
+
+
 def test_strict_check_fails_on_warnings_and_quiet_prints_only_errors(small_site: Path, capsys) -> None:
     write(small_site, "content/projects/idle.md", "---\ntitle: Idle\n---\n")
     config = str(small_site / "okrsite.yaml")

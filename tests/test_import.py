@@ -237,6 +237,27 @@ def test_a_sheet_without_the_required_columns_or_rows_says_what_is_missing(site:
     assert "okrsite: import failed: no usable rows; nothing was written" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("rows", [
+    "Ship search,Index docs,0,100,2026-Q3\nShip search,Query fast,500,200,\n",  # the period on the first row
+    "Ship search,Index docs,0,100,\nShip search,Query fast,500,200,2026-Q3\n",  # ... or on a later one
+])
+def test_an_objectives_period_on_one_of_its_titled_rows_is_the_whole_objectives(site: Path, capsys, rows: str) -> None:
+    """docs/sheets.md: the objective's cells may be "filled on one of them". With its title on each
+    row and its period on one, it was split in two, and "no period for objective 'Ship search'"."""
+    sheet(site, "objective,key result,start,target,period\n" + rows)
+    assert main(["import", "okrs.csv"]) == 0
+    written = front(site / "content/objectives/2026-Q3/ship-search.md")
+    assert [kr["title"] for kr in written["key_results"]] == ["Index docs", "Query fast"]
+
+
+def test_a_title_in_two_periods_leaves_its_rows_without_one_to_neither(site: Path, capsys) -> None:
+    sheet(site, "objective,key result,start,target,period\nShip search,Index docs,0,100,2026-Q2\n"
+                "Ship search,Query fast,500,200,2026-Q3\nShip search,Rank well,1,9,\n")
+    assert main(["import", "okrs.csv"]) == 1
+    assert "okrs.csv:4:5: error: no period for objective 'Ship search': fill 'period' or pass --period" \
+        in capsys.readouterr().err
+
+
 def test_rows_without_a_period_take_the_period_option(site: Path, capsys) -> None:
     sheet(site, "objective,key result,start,target\nGrow,Views,0,10\n")
     assert main(["import", "okrs.csv"]) == 1

@@ -527,7 +527,7 @@ class Builder:
         from okrsite.model.checks import BUILD_RULES
 
         site = self._load_site(config, diagnostics, files, reading)
-        if site is not None:
+        if site is not None and not diagnostics.errors:  # while a file has errors, they are all that is said
             diagnostics.items.extend(self._findings(site, BUILD_RULES if rules is None else rules))
         problems = diagnostics.errors + (diagnostics.warnings if self.options.strict else [])
         if site is None or problems:

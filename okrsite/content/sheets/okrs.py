@@ -90,6 +90,7 @@ def objectives_from_sheet(sheet: Sheet, layout: Layout, settings: Settings
 def _gather(reader: RowReader) -> list[_Group]:
     """Group rows into objectives, reading each cell once."""
     titled_ids = _ids_by_title(reader)
+    titled_periods = _periods_by_title(reader)
     groups: dict[tuple[str, ...], _Group] = {}
     previous: _Group | None = None
     for row in reader.sheet.rows:
@@ -105,7 +106,8 @@ def _gather(reader: RowReader) -> list[_Group]:
         if written_id and not given_id:
             continue  # reported: without its id the row's objective is unknown
         if given_id or values["title"]:
-            period = values["period"] or reader.settings.default_period or ""
+            period = (values["period"] or titled_periods.get((values["title"] or "").casefold())
+                      or reader.settings.default_period or "")
             key = _key(given_id, values["title"] or "", period, titled_ids)
             group = groups.setdefault(key, _Group(key, row.number, given_id=given_id or
                                                   (key[1] if key[0] == "id" else None)))
@@ -172,6 +174,22 @@ def _ids_by_title(reader: RowReader) -> dict[tuple[str, str], str]:
         if title and is_slug(given):
             found.setdefault((title, period), given)
     return found
+
+
+def _periods_by_title(reader: RowReader) -> dict[str, str]:
+    """title -> the one period its rows give (on one of them, or repeated): its rows without a
+    period are that objective's. A title given two periods is two objectives; its rows without a
+    period belong to neither."""
+    found: dict[str, set[str]] = {}
+    for row in reader.sheet.rows:
+        try:
+            title = cells.text(reader.cell(row, "objective"), "objective").casefold()
+            period = cells.period(reader.cell(row, "period"), "period")
+        except CellError:
+            continue  # reported when the row is read
+        if title and period:
+            found.setdefault(title, set()).add(period)
+    return {title: next(iter(periods)) for title, periods in found.items() if len(periods) == 1}
 
 
 def _key(given_id: str | None, title: str, period: str, titled_ids: dict[tuple[str, str], str]) -> tuple[str, ...]:
