@@ -93,6 +93,25 @@ def test_no_owner_when_switched_on(tmp_path: Path, capsys) -> None:
         "content/objectives/grow.md:2:1: warning: objective 'grow' has no owner: add 'owner:' [no-owner]"])
 
 
+def test_an_objective_without_a_period_is_told_it_moves_with_the_report_date(tmp_path: Path, capsys) -> None:
+    """Without `period:` (or `default_period`) an objective is in the quarter of the report date,
+    today's unless `as_of` is set: on the next quarter's first day it moved there in silence."""
+    root = site(tmp_path, {"content/objectives/grow.md": None,
+                           "content/objectives/2025-Q4/grow.md": GROW.replace("period: 2026-Q1\n", "")})
+    assert check(root, capsys) == (0, [
+        "content/objectives/2025-Q4/grow.md:2:1: warning: objective 'grow' has no 'period:': it is in 2026-Q1, the "
+        "quarter of the report date, and moves to the next quarter with it; its folder's name, 2025-Q4, does not "
+        "set it; write 'period: 2025-Q4' [no-period]"])
+    root = site(tmp_path, {"content/objectives/grow.md": GROW.replace("period: 2026-Q1\n", ""),
+                           "content/objectives/2025-Q4/grow.md": None})
+    (root / "content/objectives/2025-Q4/grow.md").unlink()
+    assert check(root, capsys)[1] == [
+        "content/objectives/grow.md:2:1: warning: objective 'grow' has no 'period:': it is in 2026-Q1, the quarter "
+        "of the report date, and moves to the next quarter with it; write 'period: 2026-Q1' [no-period]"]
+    site(tmp_path, {"content/objectives/grow.md": GROW.replace("period: 2026-Q1\n", "")}, "default_period: 2026-Q1\n")
+    assert check(root, capsys) == (0, [])  # a default period set by hand moves only when someone moves it
+
+
 def test_too_many_krs_points_at_the_first_one_too_many_and_counts_no_dropped_one(tmp_path: Path, capsys) -> None:
     krs = "".join(f"  - {{id: k{n}, title: K{n}, start: 0, target: 10, checkins: [{{date: 2026-02-10, value: 5}}]}}\n"
                   for n in range(1, 7))

@@ -18,6 +18,7 @@ import pytest
 from benchmarks.generate import generate
 from okrsite.build.builder import BuildOptions, Builder, build
 from okrsite.diagnostics import Diagnostics
+from okrsite.site.charts.draw_scorecard import text_width, two_lines
 from okrsite.site.exports import export_files, pdf_specs
 from okrsite.site.pages import site_map
 from okrsite.site.scorecard_pdf import CACHE_FOLDER, cached_pdfs, draw_pdfs
@@ -102,11 +103,27 @@ def test_its_objectives_show_the_priority_they_are_ordered_by_and_every_owner(de
     assert "Kwame Mensah, Tom Becker · Platform, Engineering" in page
 
 
-def test_a_title_too_long_for_its_line_is_cut_at_the_end_of_a_word(demo: Path) -> None:
+def test_a_title_too_long_for_its_line_goes_on_to_a_second_where_the_page_has_room(demo: Path) -> None:
+    """Key results were cut to one line ("… from 2400…": the target lost) while a third of the
+    sheet was blank."""
+    raw = subprocess.run(["pdftotext", "-raw", str(demo / "periods/2026-Q2/scorecard.pdf"), "-"],
+                         capture_output=True, text=True, check=True).stdout
+    lines = raw.splitlines()
+    for title, second in (("Cut p95 dashboard query latency from 2400 ms to 800 ms", "to 800 ms"),
+                          ("Raise net revenue retention from 104% to 112%", "112%")):
+        first = title.removesuffix(" " + second)
+        assert first in lines and lines[lines.index(first) + 1] == second, title
+
+
+@pytest.mark.parametrize("room", ["Raise net revenue retention from", "Raise net revenue"])
+def test_a_title_too_long_for_two_lines_is_cut_at_the_end_of_a_word(room: str) -> None:
     """"Raise net revenue retention from 104% to 11…" read as a target of 11 (it is 115%)."""
-    text = pdf_text(demo / "periods/2026-Q2/scorecard.pdf")
-    assert "Raise net revenue retention from 104% to…" in text
-    assert "Cut p95 dashboard query latency from 2400…" in text  # was "from 2400 m…"
+    title = "Raise net revenue retention from 104% to 115% across every mid-market account"
+    width = text_width(room, 8.5, True) + 1
+    first, second = two_lines(title, width, 8.5, True)
+    assert first == room and second.endswith("…")
+    assert text_width(second, 8.5, True) <= width
+    assert (first + " " + second[:-1]).split() == title.split()[:len((first + " " + second[:-1]).split())]
 
 
 def test_the_key_results_most_behind_come_first_with_their_points_behind(demo: Path) -> None:

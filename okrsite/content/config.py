@@ -78,6 +78,8 @@ class CheckSettings:
     draft_objective: str = _rule("draft-objective", "warning", "an objective with no key results counted")
     stale_kr: str = _rule("stale-kr", "warning", "a key result with no update for more than `stale_after_days`")
     no_owner: str = _rule("no-owner", "off", "an objective with no owner")
+    no_period: str = _rule("no-period", "warning", "an objective without `period:` while `default_period` is not set: "
+                           "its period is the quarter of the report date, and moves with it")
     too_many_krs: str = _rule("too-many-krs", "warning", "more than 5 counted key results on one objective")
     kr_without_project: str = _rule("kr-without-project", "off", "an open key result that no project supports")
     unaligned_project: str = _rule("unaligned-project", "warning", "a project that supports no objective or key "

@@ -182,7 +182,9 @@ def _team_id(value: str | None, has_file: bool) -> str | None:
 
 
 def _periods(objectives: dict[str, _Checked], config: SiteConfig,
-             diagnostics: Diagnostics) -> tuple[dict[str, Period], str]:
+             diagnostics: Diagnostics) -> tuple[dict[str, Period], str, set[str]]:
+    """The periods the site uses (by id, in order), the default period's id, and the objectives
+    without a `period:` of their own (theirs is the default)."""
     custom = {p.id: p for p in config.periods}
     default_id = config.default_period or quarter_containing(config.as_of).id
     default = resolve_period(default_id, custom)
@@ -192,6 +194,7 @@ def _periods(objectives: dict[str, _Checked], config: SiteConfig,
     used = {p.id: p for p in config.periods}
     if default is not None:
         used[default.id] = default
+    unwritten = {objective_id for objective_id, item in objectives.items() if not item.values["period"]}
     for item in objectives.values():
         period_id = item.values["period"] or default_id
         period = resolve_period(period_id, custom)
@@ -205,7 +208,7 @@ def _periods(objectives: dict[str, _Checked], config: SiteConfig,
         else:
             used[period.id] = period
             item.values["period"] = period.id
-    return dict(sorted(used.items(), key=lambda kv: kv[1].sort_key())), default_id
+    return dict(sorted(used.items(), key=lambda kv: kv[1].sort_key())), default_id, unwritten
 
 
 def assemble(config: SiteConfig, objective_docs: list[Document], project_docs: list[Document],
@@ -241,7 +244,7 @@ def _assemble(config: SiteConfig, objective_docs: list[Document], project_docs: 
         for where, team in _team_values(item):
             used_teams.setdefault(team, []).append((item.id, where))
     teams = _teams(teams_doc, used_teams, diagnostics)
-    periods, default_period = _periods(objectives, config, diagnostics)
+    periods, default_period, unwritten = _periods(objectives, config, diagnostics)
 
     key_results: dict[str, list[KeyResult]] = {}
     versions_of = history() if history is not None else {}
@@ -282,7 +285,7 @@ def _assemble(config: SiteConfig, objective_docs: list[Document], project_docs: 
         return None
 
     scored = _score_objectives(objectives, key_results, children, kr_parents, periods, config,
-                               teams_doc is not None, remembered)
+                               teams_doc is not None, remembered, unwritten)
     return Site(
         config=config,
         as_of=config.as_of,
@@ -379,7 +382,8 @@ def _project_links(projects: dict[str, _Checked], objectives: dict[str, _Checked
 
 def _score_objectives(objectives: dict[str, _Checked], key_results: dict[str, list[KeyResult]],
                       children: dict[str, list[str]], kr_parents: dict[str, str], periods: dict[str, Period],
-                      config: SiteConfig, has_team_file: bool, remembered: Remembered) -> dict[str, Objective]:
+                      config: SiteConfig, has_team_file: bool, remembered: Remembered,
+                      unwritten: set[str]) -> dict[str, Objective]:
     order = children_first(list(objectives), children)
     scored = scores(order, key_results, children, lambda o: periods[objectives[o].values["period"]],
                     lambda o: _expectation(objectives[o], config), config)
@@ -397,7 +401,8 @@ def _score_objectives(objectives: dict[str, _Checked], key_results: dict[str, li
             expectation=_expectation(item, config), source=item.doc.path,
             teams=tuple(dict.fromkeys(_team_id(team, has_team_file) for _, team in _team_values(item))),  # once each
             parent=item.values["parent"] and item.values["parent"].partition("/")[0],
-            parent_kr=kr_parents.get(objective_id), children=tuple(sorted(children.get(objective_id, ()))))
+            parent_kr=kr_parents.get(objective_id), children=tuple(sorted(children.get(objective_id, ()))),
+            period_written=objective_id not in unwritten)
         krs = tuple(key_results[objective_id])
         result[objective_id] = remembered.made(item.doc, repr(worked_out), krs, lambda: construct(
             Objective, item.values, **worked_out, key_results=krs, body=item.doc.body))

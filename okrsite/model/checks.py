@@ -9,7 +9,7 @@ defaults); the attention page lists the same findings by owner.
 
 Rules about the weekly loop (stale-kr, kr-without-project, target-eased, confidence-drop,
 sandbagged-kr) look only at objectives whose period has not ended: an ended period's grades
-tell its story. Rules about the shape of the content (draft-objective, no-owner, too-many-krs,
+tell its story. Rules about the shape of the content (draft-objective, no-owner, no-period, too-many-krs,
 unaligned-project) look at every file, as the build always has.
 """
 
@@ -18,11 +18,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 
 from okrsite.content.config import CheckSettings
 from okrsite.content.options import options_of
 from okrsite.content.yamlload import KeyPath
 from okrsite.model import scoring
+from okrsite.model.periods import builtin_period
 from okrsite.model.portfolio import FINISHED
 from okrsite.model.site import CheckIn, KeyResult, Objective, Site
 
@@ -135,6 +137,23 @@ def no_owner(site: Site) -> Iterator[Finding]:
         if not o.owners:
             yield Finding("no-owner", ("objective", o.id), f"objective '{o.id}' has no owner: add 'owner:'",
                           o.source)
+
+
+@_rule("no-period")
+def no_period(site: Site) -> Iterator[Finding]:
+    """An objective that takes the quarter of the report date for want of a `period:` moves to the
+    next quarter on the day the report date does (today's date, when `as_of` is not set)."""
+    if site.config.default_period:
+        return  # the default period is set in okrsite.yaml: it moves only when someone changes it
+    for o in site.objectives.values():
+        if not o.period_written:
+            folder = PurePosixPath(o.source).parent.name
+            named = (f"; its folder's name, {folder}, does not set it" if folder != o.period and
+                     (folder in site.periods or builtin_period(folder)) else "")
+            yield Finding("no-period", ("objective", o.id),
+                          f"objective '{o.id}' has no 'period:': it is in {o.period}, the quarter of the report "
+                          f"date, and moves to the next quarter with it{named}; write 'period: "
+                          f"{folder if named else o.period}'", o.source)
 
 
 @_rule("too-many-krs")

@@ -190,6 +190,7 @@ class Objective:
     forecast_progress: float | None = None
     trending_to_miss: bool = False
     rolled_up: int = 0  # a roll-up's supporting objectives whose mean its progress is (drafts left out)
+    period_written: bool = True  # False: no `period:` in its file, so the default period is its (no-period)
 
     @property
     def owner(self) -> str:

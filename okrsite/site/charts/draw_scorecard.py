@@ -3,8 +3,10 @@
 The page is laid out in points on one Axes that covers the figure (y down from the top edge),
 with fixed margins: a header (period, dates, the headline figure, the status counts and their
 strip), the objectives on the left, the key results most behind, the projects late or over
-budget and the portfolio lanes on the right. Every title is cut to one line ("…") by its width
-in the font, so the page never overflows; the spec has already cut each list to what fits.
+budget and the portfolio lanes on the right. A list's title that is too long for its line goes on
+to a second one where the page has room for every such second line (else each is cut to one
+line, "…", by its width in the font), so the page never overflows; the spec has already cut each
+list to what fits on one line a title.
 
 Text is real text (TrueType fonts embedded, `pdf.fonttype: 42`, so it can be selected and
 searched), in DejaVu Sans as the charts are. The bytes depend on the spec alone: no dates in
@@ -32,6 +34,8 @@ MARGIN = 30.0
 GUTTER = 28.0
 LEFT_WIDTH = 452.0  # the objectives' column; the other lists take the rest
 ROW = 22.0  # a line of a list: its title, and its note under it
+TITLE_LINE = 10.5  # a long title's second line
+LISTS_END = HEIGHT - MARGIN - 4  # the lists end above the footer
 HEADING = 19.0
 BLOCK_GAP = 12.0
 BAR_WIDTH, BAR_HEIGHT = 92.0, 5.0
@@ -153,9 +157,23 @@ def _header(page: Page, spec: PdfSpec) -> float:
     return top + 18
 
 
-def _block(page: Page, block: Block, x: float, y: float, width: float, pace: float | None) -> float:
+def two_lines(text: str, width: float, size: float, bold: bool = False) -> tuple[str, ...]:
+    """The text on one line when it fits the width, else on two: the words that fit, then the rest
+    (cut with "…" when two lines are not enough, and one line when its first word alone is)."""
+    text = " ".join(text.split())
+    words = text.split(" ")
+    if text_width(text, size, bold) <= width or text_width(words[0], size, bold) > width:
+        return (fit(text, width, size, bold),)
+    count = 1
+    while text_width(" ".join(words[:count + 1]), size, bold) <= width:
+        count += 1
+    return " ".join(words[:count]), fit(" ".join(words[count:]), width, size, bold)
+
+
+def _block(page: Page, block: Block, x: float, y: float, width: float, pace: float | None, wrap: bool) -> float:
     """A heading (and how many the list holds) and its lines; returns the y below it. `pace`: the
-    width of the words beside the lines' bars, None for a list without bars."""
+    width of the words beside the lines' bars, None for a list without bars; `wrap`: long titles
+    take two lines."""
     aside = page.text(x + width, y + 2.5, block.aside, "note", "muted", ha="right", width=width / 2)
     count = f" ({block.count})" if block.count else ""
     page.text(x, y, block.heading + count, "heading", bold=True, width=width - (aside + 8 if aside else 0),
@@ -166,23 +184,27 @@ def _block(page: Page, block: Block, x: float, y: float, width: float, pace: flo
         page.text(x, y, block.empty, "text", "muted", width=width)
         y += ROW
     for line in block.lines:
-        _line(page, line, x, y, width, pace)
-        y += ROW
+        y += ROW + _line(page, line, x, y, width, pace, wrap)
     if block.more:
         page.text(x, y, block.more, "note", "muted", width=width)
         y += ROW - 6
     return y + BLOCK_GAP
 
 
-def _line(page: Page, line: Line, x: float, y: float, width: float, pace: float | None) -> None:
-    """Icon and title, the value at the right; under them the note, and at the right the bar (when
-    the list has bars) and the value's words."""
+def _line(page: Page, line: Line, x: float, y: float, width: float, pace: float | None, wrap: bool) -> float:
+    """Icon and title (on two lines when `wrap` and it is long), the value at the right; under them
+    the note, and at the right the bar (when the list has bars) and the value's words. Returns the
+    height a second line of the title took."""
     right, bars = x + width, pace is not None
     title = line.title if has_glyphs(line.title) else line.fallback
     page.text(x, y, line.icon, "text", line.colour)
     value = page.text(right, y, line.value, "text", bold=True, ha="right", width=VALUE_WIDTH)
-    page.text(x + 12, y, title, "text", bold=True, width=width - 12 - (value + 8 if value else 0))
-    below = y + 10.5
+    room = width - 12 - (value + 8 if value else 0)
+    parts = two_lines(title, room, SIZES["text"], bold=True) if wrap else (title,)
+    for index, part in enumerate(parts):
+        page.text(x + 12, y + index * TITLE_LINE, part, "text", bold=True, width=room)
+    extra = (len(parts) - 1) * TITLE_LINE
+    below = y + 10.5 + extra
     words = page.text(right, below, _drawable(line.value_note), "note", "muted", ha="right",
                       width=pace if bars else width - 12 - NOTE_WIDTH)
     words = pace if bars else words  # the bars of a list line up
@@ -196,6 +218,21 @@ def _line(page: Page, line: Line, x: float, y: float, width: float, pace: float 
             page.ax.plot([mark, mark], [below, below + 4 + BAR_HEIGHT], color=page.colour["marker"], linewidth=1.2)
     if line.note:
         page.text(x + 12, below, _drawable(line.note), "note", "muted", width=width - 12 - (words + 8 if words else 0) - bar_room)
+    return extra
+
+
+def _lists(page: Page, spec: PdfSpec, top: float, wrap: bool) -> float:
+    """The two columns of lists from `top` down; returns where the longer ends."""
+    left, right = spec.columns
+    y = top
+    pace = _pace_width(left)
+    for block in left:
+        y = _block(page, block, MARGIN, y, LEFT_WIDTH, pace, wrap)
+    x = MARGIN + LEFT_WIDTH + GUTTER
+    bottom, y = y, top
+    for block in right:
+        y = _block(page, block, x, y, WIDTH - MARGIN - x, None, wrap)
+    return max(bottom, y)
 
 
 def _drawable(text: str) -> str:
@@ -222,17 +259,11 @@ def _fonts_without_layout_tables() -> contextlib.AbstractContextManager[None]:
 def draw(spec: PdfSpec) -> bytes:
     """The PDF's bytes: the same spec gives the same bytes."""
     with matplotlib.rc_context(RC):
-        page = Page(spec)
-        top = _header(page, spec)
-        left, right = spec.columns
-        y = top
-        pace = _pace_width(left)
-        for block in left:
-            y = _block(page, block, MARGIN, y, LEFT_WIDTH, pace)
-        x = MARGIN + LEFT_WIDTH + GUTTER
-        y = top
-        for block in right:
-            y = _block(page, block, x, y, WIDTH - MARGIN - x, None)
+        for wrap in (True, False):  # long titles on two lines, where the page has room for them all
+            page = Page(spec)
+            top = _header(page, spec)
+            if _lists(page, spec, top, wrap) <= LISTS_END:
+                break
         page.text(MARGIN, HEIGHT - MARGIN + 8, spec.footer, "footer", "muted", width=WIDTH - 2 * MARGIN)
         buffer = io.BytesIO()
         with _fonts_without_layout_tables():
