@@ -214,3 +214,23 @@ def test_a_title_reaches_the_printed_foot_as_the_text_it_is(page, title: str) ->
             probe.textContent = '#p::after { content: var(--line); }'; document.head.append(probe); }""")
         shown = page.evaluate("() => getComputedStyle(document.getElementById('p'), '::after').content")
         assert page.evaluate("s => JSON.parse(s)", shown) == title if shown.startswith('"') else False, shown
+
+
+def test_the_printed_dashboard_sets_its_figures_side_by_side_and_drops_what_paper_cannot_follow(page, served) -> None:
+    """On a sheet the summary's grid made three columns: the two wide cards stacked and the four
+    linked figures two by two, half the sheet empty beside them. Links to other pages ("See
+    alignment", a period's "Alignment · Scorecard (PDF)") and editors' notes printed as text
+    that goes nowhere."""
+    page.emulate_media(media="print")
+    page.set_viewport_size({"width": 720, "height": 900})
+    page.goto(served["demo"])
+    tops = page.evaluate("""() => [...document.querySelectorAll('.summary > .stat--wide, .summary__tiles > .stat')]
+        .map(card => Math.round(card.getBoundingClientRect().top))""")
+    assert len(tops) == 6 and tops[0] == tops[1] and len(set(tops[2:])) == 1, tops
+    assert not page.get_by_text("for how this period's projects link").is_visible()
+    page.goto(served["demo"] + "periods/2026-Q2/")
+    assert not page.locator(".page-head__meta a").first.is_visible()
+    page.goto(served["demo"] + "attention/")
+    assert not page.get_by_text("can be switched off under").is_visible()
+    page.emulate_media(media="screen")
+    assert page.get_by_text("can be switched off under").is_visible()
