@@ -151,6 +151,12 @@ CASES = [
         ["content/projects/blog.md:3:15: error: unknown key result or objective 'grow/veiws' "
          "(did you mean 'grow/views'?)"],
         id="unknown-kr-link-in-project"),
+    pytest.param(  # the start of a key result's id: spelling alone suggested the objective
+        {OBJ: GROW.replace("id: views", "id: views-from-organic-search"),
+         "content/projects/blog.md": "---\ntitle: Blog\nkey_results: [grow/views]\n---\n"},
+        ["content/projects/blog.md:3:15: error: unknown key result or objective 'grow/views' "
+         "(did you mean 'grow/views-from-organic-search'?)"],
+        id="kr-link-to-the-start-of-an-id"),
     pytest.param(  # the KR is there, but a bad value in its file left it out: no second, misleading error
         {OBJ: GROW.replace("    target: 200", "    target: 200\n    checkins:\n      - {date: 2026-13-01, value: 150}"),
          "content/projects/blog.md": "---\ntitle: Blog\nkey_results: [grow/views]\n---\n"},

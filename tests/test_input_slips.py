@@ -75,17 +75,21 @@ def test_a_file_under_objectives_or_projects_not_named_md_is_not_read_with_a_war
 
 # ---------- dates and check-ins ----------
 
-def test_a_checkin_before_its_period_starts_is_warned_of_with_the_date_it_likely_meant(tmp_path: Path) -> None:
-    """A year typo is taken as written and buried in the history; one after the period's end (a final
-    reading) or after as_of (a report as of a past date) is what it says, and not warned of."""
+def test_a_checkin_a_year_outside_its_period_is_warned_of_with_the_date_it_likely_meant(tmp_path: Path) -> None:
+    """A year typo is taken as written and buried in the history (before the period) or hidden
+    from the report (after it); a date just after the period's end (a final reading) or after
+    as_of (a report as of a past date) is what it says, and not warned of."""
     assert problems(tmp_path, {OBJ: objective(views(
         "      - {date: 2025-05-14, value: 30}\n"
         "      - date: 2026-03-20\n"
         "        note: Kick-off\n"
         "      - {date: 2026-05-20, value: 40}\n"
-        "      - {date: 2026-07-03, value: 50}\n"))}) == [
+        "      - {date: 2026-07-03, value: 50}\n"
+        "      - {date: 2027-05-21, value: 60}\n"))}) == [
         "content/objectives/grow.md:10:16: warning: check-in dated 2025-05-14, before its period 2026-Q2 starts on "
         "2026-04-01: did you mean 2026-05-14?",
+        "content/objectives/grow.md:15:16: warning: check-in dated 2027-05-21, after its period 2026-Q2 ends on "
+        "2026-06-30: did you mean 2026-05-21?",
     ]  # a baseline of 20 March before the quarter is valid content (spec: shown in the history), not warned of
 
 
@@ -294,6 +298,11 @@ def test_checkin_warns_of_a_date_before_the_period_and_of_a_checkin_the_kr_has(t
     assert main(["checkin", "grow/views", "31", "--date", "2025-05-02", "--config", config]) == 0
     assert capsys.readouterr().err == ("okrsite: warning: the check-in is dated before its period 2026-Q2 starts "
                                        "on 2026-04-01: did you mean 2026-05-02?\n")
+    assert main(["checkin", "grow/views", "32", "--date", "2027-05-03", "--config", config]) == 0
+    assert capsys.readouterr().err == (
+        "okrsite: warning: the check-in is dated after the report date (2026-05-14): reports count it from its "
+        "date on\nokrsite: warning: the check-in is dated after its period 2026-Q2 ends on 2026-06-30: did you mean "
+        "2026-05-03?\n")
 
 
 @pytest.mark.parametrize("fields, meant", [

@@ -28,7 +28,7 @@ from okrsite.content.edit import Edit, EditError, FrontMatter, Item, key_result_
 from okrsite.content.source import Document, DocumentCache, SourceError, discover, parse_markdown_document
 from okrsite.diagnostics import BuildFailed, Diagnostic, Diagnostics
 from okrsite.content.schema import file_id
-from okrsite.model.keyresults import before_period, reading_of
+from okrsite.model.keyresults import mistyped_year, reading_of
 from okrsite.model.scoring import CHECKIN_READING
 from okrsite.model.periods import resolve_period
 
@@ -180,7 +180,7 @@ def _dating(config: SiteConfig, doc: Document, request: Request, kr: dict[str, A
     if period is not None and period.end < request.date <= config.as_of:
         warnings.append(f"{period.title} ended on {period.end.isoformat()}: this check-in changes its numbers and "
                         "its grade (date it within the period to record where it ended)")
-    if period is not None and (problem := before_period(request.date, period)):
+    if period is not None and (problem := mistyped_year(request.date, period)):
         warnings.append(f"the check-in is dated {problem}")
     if reading is not None and any(isinstance(c, dict) and c.get("date") == request.date and reading_of(c) == reading
                                    for c in kr.get("checkins") or []):

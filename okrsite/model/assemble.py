@@ -359,6 +359,14 @@ def _parents(objectives: dict[str, _Checked],
     return children, kr_parents
 
 
+def _link_hint(link: str, refs: set[str], key_results: dict[str, list[KeyResult]]) -> str:
+    """The closest known link; for a known objective and the start of one of its key results'
+    ids (`sales/deals` for `sales/deals-closed`), that key result, which spelling alone misses."""
+    objective_id, _, kr_id = link.partition("/")
+    started = [kr.ref for kr in key_results.get(objective_id, ()) if kr_id and kr.id.startswith(kr_id)]
+    return f" (did you mean '{started[0]}'?)" if len(started) == 1 else s.suggest(link, refs)
+
+
 def _project_links(projects: dict[str, _Checked], objectives: dict[str, _Checked],
                    key_results: dict[str, list[KeyResult]], faulty: set[str],
                    unread: bool) -> dict[str, tuple[str, ...]]:
@@ -373,7 +381,7 @@ def _project_links(projects: dict[str, _Checked], objectives: dict[str, _Checked
                 by_link.setdefault(link, []).append(project_id)
             elif (target := link.partition("/")[0]) not in faulty and not (unread and target not in objectives):
                 item.cursor.child("key_results").child(index).error(
-                    f"unknown key result or objective '{link}'{s.suggest(link, refs)}")
+                    f"unknown key result or objective '{link}'{_link_hint(link, refs, key_results)}")
         start, due = item.values["start"], item.values["due"]
         if start and due and due < start:
             item.cursor.child("due").error("'due' is before 'start'")

@@ -22,6 +22,8 @@ from okrsite.model.history import KrHistory
 from okrsite.model.periods import Period
 from okrsite.model.site import CheckIn, Forecast, KeyResult, Reading
 
+AFTER_THE_END = 92  # days: a date further past its period's end, a year away from a day in it, is a mistyped year
+
 # Fields only one other type reads: given on a metric key result without start and target, the type
 # was most likely left out.
 _TYPE_OF_FIELD = {"floor": "maintain", "ceiling": "maintain", "zones": "zones", "zone": "zones",
@@ -117,15 +119,15 @@ def _valid(kr: dict[str, Any], here: s.Cursor) -> bool:
 
 
 def _check_dates(kr: dict[str, Any], here: s.Cursor, period: Period) -> None:
-    """Warnings for what is valid but almost surely a slip: a check-in or a drop dated a year before
-    its period's day (2025-05-14 for 2026-05-14 is taken as written: it sorts before the period's
-    check-ins, so any of them hides its value), and a check-in written twice. Dates after the
-    period's end or after as_of are not warned of: a final reading after the quarter, and a report
-    as of a past date, are what they say (spec, "Numbers")."""
+    """Warnings for what is valid but almost surely a slip: a check-in or a drop dated a year away
+    from its period's day (2025-05-14 for 2026-05-14 is taken as written: it sorts before the
+    period's check-ins, so any of them hides its value), and a check-in written twice. Other dates
+    after the period's end or after as_of are not warned of: a final reading after the quarter,
+    and a report as of a past date, are what they say (spec, "Numbers")."""
     seen: dict[tuple[dt.date, str, Any], int] = {}
     for index, checkin in enumerate(_entries(kr["checkins"])):  # every check-in of a site: kept lean
         day = checkin["date"]
-        if day < period.start and (problem := before_period(day, period)):
+        if not period.start <= day <= period.end and (problem := mistyped_year(day, period)):
             here.child("checkins").child(index).child("date").warning(f"check-in dated {day.isoformat()}, {problem}")
         read = reading_of(checkin)
         reading = (day, *read) if read is not None else None
@@ -135,7 +137,7 @@ def _check_dates(kr: dict[str, Any], here: s.Cursor, period: Period) -> None:
             checkins.child(index).warning(f"duplicate check-in: {day.isoformat()} with {reading[1]} {reading[2]} "
                                           f"(also at {where.path}:{where.line}:{where.col})")
     dropped = kr["dropped"]
-    if dropped and dropped["date"] is not None and (problem := before_period(dropped["date"], period)):
+    if dropped and dropped["date"] is not None and (problem := mistyped_year(dropped["date"], period)):
         here.child("dropped").child("date").warning(f"dropped on {dropped['date'].isoformat()}, {problem}")
 
 
@@ -147,11 +149,12 @@ def reading_of(checkin: Mapping[str, Any]) -> tuple[str, Any] | None:
     return ("zone", checkin["zone"]) if checkin.get("zone") is not None else None
 
 
-def before_period(day: dt.date, period: Period) -> str:
-    """What to say of a date before its period starts that is most likely a mistyped year (the same
-    day in the period's year falls inside it); "" for any other date: a check-in before the period
-    (a baseline) is valid content, shown in the history."""
-    if day >= period.start:
+def mistyped_year(day: dt.date, period: Period) -> str:
+    """What to say of a date outside its period that is most likely a mistyped year (the same day
+    in the period's year falls inside it; after the period, only a date over a quarter past its
+    end: a final reading a few days after is what it says); "" for any other date: a check-in
+    before the period (a baseline) or after it is valid content, shown in the history."""
+    if period.start <= day <= period.end + dt.timedelta(days=AFTER_THE_END):
         return ""
     for year in sorted({period.start.year, period.end.year}):
         try:
@@ -159,8 +162,9 @@ def before_period(day: dt.date, period: Period) -> str:
         except ValueError:  # 29 February
             continue
         if period.contains(guess):
-            return (f"before its period {period.id} starts on {period.start.isoformat()}: did you mean "
-                    f"{guess.isoformat()}?")
+            where = (f"before its period {period.id} starts on {period.start.isoformat()}" if day < period.start else
+                     f"after its period {period.id} ends on {period.end.isoformat()}")
+            return f"{where}: did you mean {guess.isoformat()}?"
     return ""
 
 
