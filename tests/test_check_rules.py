@@ -112,6 +112,45 @@ def test_an_objective_without_a_period_is_told_it_moves_with_the_report_date(tmp
     assert check(root, capsys) == (0, [])  # a default period set by hand moves only when someone moves it
 
 
+def test_a_link_in_a_body_that_leads_nowhere_in_the_site_is_found_where_it_is_written(tmp_path: Path, capsys) -> None:
+    """A typo in `[the pipeline](../faster-pipe/)` built a page whose link says "not found".
+    Links are followed as the browser will, from the page the text is shown on."""
+    body = ("Plan: [the blog](../../projects/blog/), [views](../grow/#kr-views), [home](../../), the\n"
+            "[logo](../../assets/logo.svg) and [alignment](../../alignment/); [elsewhere](https://example.com/x/),\n"
+            "[mail](mailto:a@example.com), [here](#top) and `[in code](../nowhere/)` are not links to check.\n"
+            "Typos: [a blog](../../projects/blgo/), [a KR](../grow/#kr-veiws), [a logo](../../assets/logo.png),\n"
+            "[a team](../../teams/growth/) and [out](../../../x/).\n")
+    page = "---\ntitle: Guide\n---\nSee [the objective](../../objectives/grow) and [a page](../gide/).\n"
+    root = site(tmp_path, {"content/objectives/grow.md": GROW + body, "content/pages/guide.md": page,
+                           "content/assets/logo.svg": "<svg/>"})
+    assert check(root, capsys) == (0, [
+        "content/objectives/grow.md:17:17: warning: the link '../../projects/blgo/' leads to no project 'blgo' "
+        "(did you mean 'blog'?) [broken-link]",
+        "content/objectives/grow.md:17:47: warning: the link '../grow/#kr-veiws' leads to no key result 'veiws' of "
+        "objective 'grow' (did you mean 'views'?) [broken-link]",
+        "content/objectives/grow.md:17:76: warning: the link '../../assets/logo.png' leads to no file 'logo.png' of "
+        "content/assets/ (did you mean 'logo.svg'?) [broken-link]",
+        "content/objectives/grow.md:18:10: warning: the link '../../teams/growth/' leads to no team 'growth' "
+        "[broken-link]",
+        "content/objectives/grow.md:18:41: warning: the link '../../../x/' leads out of the site's folder [broken-link]",
+        "content/pages/guide.md:4:57: warning: the link '../gide/' leads to no page 'gide' (did you mean 'guide'?) "
+        "[broken-link]"])
+
+
+def test_a_link_from_the_servers_root_is_checked_against_site_urls_path(tmp_path: Path, capsys) -> None:
+    """`[p](/pages/guide/)` works on a site served at a domain's root and breaks under a GitHub Pages
+    project path: there it is said, with the link to write instead."""
+    page = "---\ntitle: Guide\n---\nSee [it](/objectives/grow/) and [that](/okrs/objectives/grow/).\n"
+    root = site(tmp_path, {"content/pages/guide.md": page}, "site_url: https://example.github.io/okrs/\n")
+    assert check(root, capsys) == (0, [
+        "content/pages/guide.md:4:10: warning: the link '/objectives/grow/' starts at the server's root, outside the "
+        "site at /okrs/: write it from this page (../../objectives/grow/) [broken-link]"])
+    site(tmp_path, {"content/pages/guide.md": page}, "site_url: https://okrs.example.com/\n")  # at the root
+    assert check(root, capsys) == (0, [
+        "content/pages/guide.md:4:40: warning: the link '/okrs/objectives/grow/' leads to no page of the site "
+        "('okrs/objectives/grow') [broken-link]"])
+
+
 def test_too_many_krs_points_at_the_first_one_too_many_and_counts_no_dropped_one(tmp_path: Path, capsys) -> None:
     krs = "".join(f"  - {{id: k{n}, title: K{n}, start: 0, target: 10, checkins: [{{date: 2026-02-10, value: 5}}]}}\n"
                   for n in range(1, 7))

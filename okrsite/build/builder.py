@@ -27,7 +27,7 @@ from okrsite.build.state import (BuildState, contents_digest, forget_state, inpu
 from okrsite.content.config import SiteConfig, load_config
 from okrsite.content.git import in_work_tree, tracked, work_tree_top
 from okrsite.content.provenance import BuildInfo, commit_info
-from okrsite.content.source import (Document, DocumentCache, SourceError, SourceFiles, discover,
+from okrsite.content.source import (Document, DocumentCache, SourceError, SourceFiles, decode, discover,
                                     parse_markdown_document, parse_yaml_document, site_files)
 from okrsite.diagnostics import BuildFailed, Diagnostic, Diagnostics, Location, Severity
 from okrsite.filesystem.realpaths import leads_inside
@@ -528,22 +528,30 @@ class Builder:
 
         site = self._load_site(config, diagnostics, files, reading)
         if site is not None and not diagnostics.errors:  # while a file has errors, they are all that is said
-            diagnostics.items.extend(self._findings(site, BUILD_RULES if rules is None else rules))
+            diagnostics.items.extend(self._findings(site, BUILD_RULES if rules is None else rules, files))
         problems = diagnostics.errors + (diagnostics.warnings if self.options.strict else [])
         if site is None or problems:
             raise BuildFailed(diagnostics.sorted())
         return site
 
-    def _findings(self, site: Site, rules: tuple[str, ...]) -> list[Diagnostic]:
+    def _findings(self, site: Site, rules: tuple[str, ...], files: SourceFiles) -> list[Diagnostic]:
         """The findings of the rules that are on, each at the line of its file it is about, with
-        its rule's severity."""
+        its rule's severity. The model's rules, and the links of Markdown bodies, which need the
+        site's paths (okrsite.site.linkcheck) and its assets."""
         from okrsite.model import checks
+        from okrsite.site import linkcheck
 
         settings = site.config.checks
+        on = checks.switched_on(settings, rules)
+        findings = checks.run(site, [rule for rule in on if rule != linkcheck.RULE])
+        if linkcheck.RULE in on:
+            assets = site.config.content_dir / "assets"
+            findings += linkcheck.broken_links(site, {path.relative_to(assets).as_posix() for path in files.assets})
         found = []
-        for finding in checks.run(site, checks.switched_on(settings, rules)):
+        for finding in findings:
             cached = self.documents.entries.get(finding.source)
-            where = cached.doc.positions.at(finding.where) if cached else Location(finding.source)
+            where = (_written_at(site.config.root, finding.source, finding.text, finding.at) if finding.text else
+                     cached.doc.positions.at(finding.where) if cached else Location(finding.source))
             severity: Severity = "error" if settings.severity(finding.rule) == "error" else "warning"
             found.append(Diagnostic(where.path, where.line, where.col, severity, finding.message, finding.rule))
         return found
@@ -748,6 +756,21 @@ def _in_template(filename: str, line: int, message: str, config: SiteConfig) -> 
         return Diagnostic(config.relative(path), line, 1, "error", f"template error: {message}")
     return Diagnostic(config.relative(config.path), 1, 1, "error",
                       f"template error in the built-in theme, {'/'.join(path.parts[-2:])}:{line}: {message}")
+
+
+def _written_at(root: Path, source: str, text: str, at: int) -> Location:
+    """Where `text` first stands in the file, `at` characters into it (a link in a Markdown body,
+    whose line the model does not keep); the file's first line when it is not there (as written,
+    it may differ)."""
+    try:
+        written = decode((root / source).read_bytes(), source)
+    except (OSError, SourceError):
+        return Location(source)
+    index = written.find(text)
+    if index < 0:
+        return Location(source)
+    index += at
+    return Location(source, written.count("\n", 0, index) + 1, index - written.rfind("\n", 0, index))
 
 
 def _write_problem(exc: OSError | UnsafeOutput, config: SiteConfig) -> str:

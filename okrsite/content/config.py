@@ -82,6 +82,8 @@ class CheckSettings:
                            "its period is the quarter of the report date, and moves with it")
     too_many_krs: str = _rule("too-many-krs", "warning", "more than 5 counted key results on one objective")
     kr_without_project: str = _rule("kr-without-project", "off", "an open key result that no project supports")
+    broken_link: str = _rule("broken-link", "warning", "a link in a Markdown body (or a key result's description) "
+                             "that leads to no page or file of the site")
     unaligned_project: str = _rule("unaligned-project", "warning", "a project that supports no objective or key "
                                    "result")
     project_overdue: str = _rule("project-overdue", "warning", "a project past `due`, not done or cancelled")

@@ -47,6 +47,8 @@ class Finding:
     where: KeyPath = ()  # the value of its front matter the finding is about
     since: dt.date | None = None  # when it began (last update, due date, the change); None: undated
     change: tuple[float, float] | None = None  # (from, to): an eased target, a confidence that fell
+    text: str = ""  # words of the file's Markdown the finding is about (a link), found there for its line ...
+    at: int = 0  # ... and this far into them its column (a link's target, after its "](")
 
 
 Rule = Callable[[Site], Iterator[Finding]]

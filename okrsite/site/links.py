@@ -12,6 +12,10 @@ def project_url(project_id: str) -> str:
     return f"projects/{project_id}/"
 
 
+def free_page_url(slug: str) -> str:
+    return f"pages/{slug}/"
+
+
 def link_url(link: str) -> str:
     """Where a project's link string points: the objective page, at the KR's anchor."""
     objective_id, _, kr_id = link.partition("/")

@@ -23,7 +23,7 @@ from markupsafe import Markup
 from okrsite import __version__
 from okrsite.build.cachefiles import MadeOfTexts
 
-__all__ = ["RenderCache", "render_markdown", "render_inline"]
+__all__ = ["RenderCache", "link_targets", "render_markdown", "render_inline"]
 
 _BAD_SCHEME = re.compile(r"^(?:javascript|vbscript|file|data):")
 _IMAGE_DATA = re.compile(r"^data:image/(?:gif|png|jpeg|webp);")
@@ -86,6 +86,19 @@ def _build() -> MarkdownIt:
 
 
 _MD = _build()
+
+
+def link_targets(text: str) -> list[str]:
+    """The targets of a body's links and images, as the rendered page has them (not those written
+    in code, nor those a scheme makes unsafe: they are shown as text)."""
+    found = []
+    for block in _MD.parse(text):
+        for token in block.children or ():
+            if token.type == "link_open" or token.type == "image":
+                target = token.attrGet("href" if token.type == "link_open" else "src")
+                if isinstance(target, str):
+                    found.append(target)
+    return found
 
 
 def render_markdown(text: str, index_files: bool = False) -> Markup:

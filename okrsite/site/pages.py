@@ -25,7 +25,7 @@ from okrsite.model.portfolio import FINISHED
 from okrsite.model.site import CheckIn, KeyResult, Objective, Project, Site, Team
 from okrsite.model.vocabulary import COUNTED, by_status, final_counts, status_counts
 from okrsite.site import attention, changes, portfolio, scorecard
-from okrsite.site.links import link_url, project_url
+from okrsite.site.links import free_page_url, link_url, project_url
 from okrsite.site.formatting import _
 
 RECENT_ITEMS = 12
@@ -480,7 +480,7 @@ def scorecard_pages(site: Site) -> list[Page]:
 
 def free_page(site: Site, index: int) -> Page:
     page = site.pages[index]
-    return Page(f"pages/{page.slug}/index.html", "page.html", page.title, {"free_page": page},
+    return Page(free_page_url(page.slug) + "index.html", "page.html", page.title, {"free_page": page},
                 section=f"pages/{page.slug}", depends="context", nav=NavEntry(page.title, 100 + index))
 
 
