@@ -227,6 +227,9 @@ def test_a_unit_typed_into_a_number_gets_what_to_write(tmp_path: Path) -> None:
     ("1.5M", "write 1500000 for 1.5M; the unit goes in `unit:`"),
     ("-0.25k users", "write -250 for -0.25k; the unit goes in `unit:`"),
     ("3bn", "write 3000000000 for 3bn; the unit goes in `unit:`"),
+    ("2k/month", "write 2000 for 2k; the unit goes in `unit:`"),
+    ("100k+", "write 100000 for 100k; the unit goes in `unit:`"),
+    ("$2k", "write 2000 for 2k; the unit goes in `unit:`"),
     ("12 kg", "write the number alone (12); the unit goes in `unit:`"),
     ("2Mbps", "write the number alone (2); the unit goes in `unit:`"),
 ])
@@ -361,6 +364,7 @@ def test_a_tab_inside_an_indented_block_gets_the_same_advice(tmp_path: Path) -> 
                 "(did you mean '2026-Q2'?)"),
     ("Q2 2026", "'period': expected a period id of letters, digits, '-' and '_' (such as 2026-Q1), got 'Q2 2026' "
                 "(did you mean '2026-Q2'?)"),
+    ("Q5 2026", "'period': expected a period id of letters, digits, '-' and '_' (such as 2026-Q1), got 'Q5 2026'"),
     ("2026-Q5", "unknown period '2026-Q5': use 2026-Q1, 2026-H1, 2026 or an id from 'periods' in okrsite.yaml"),
 ])
 def test_a_period_written_another_way_is_matched_to_its_id(tmp_path: Path, written: str, message: str) -> None:

@@ -645,10 +645,10 @@ def test_ctrl_c_during_a_build_cancels_it_and_leaves_the_output_as_it_was(demo_s
             time.sleep(0.05)  # the build's process, and the processes drawing its charts
         assert len(building) >= 3
         proc.send_signal(signal.SIGINT)
-        assert proc.wait(timeout=30) == 0
+        err = proc.communicate(timeout=30)[1]
     finally:
         proc.kill()
-        proc.communicate()
+    assert proc.returncode == 0 and "Traceback" not in err, err
     assert snapshot(demo_site_with_cache / "output") == before
     assert [pid for pid in building if not _gone(pid, 5)] == []
     events.close()

@@ -13,19 +13,38 @@ the few charts an edit draws).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import multiprocessing
 import os
 import signal
 import socket
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection
 from multiprocessing.reduction import ForkingPickler
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
+
+# The signal that cancels a build in the preview's build process (okrsite.build.host): the build
+# unwinds there as on Ctrl-C.
+CANCEL = signal.SIGUSR1
+
+
+@contextlib.contextmanager
+def cancel_held() -> Iterator[None]:
+    """A cancel that comes meanwhile waits until the block is done: while worker processes are
+    started, so that every one started is known, and ended, when the build unwinds."""
+    held = hasattr(signal, "pthread_sigmask")
+    if held:
+        signal.pthread_sigmask(signal.SIG_BLOCK, {CANCEL})
+    try:
+        yield
+    finally:
+        if held:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {CANCEL})
 
 
 def can_fork() -> bool:

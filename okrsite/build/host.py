@@ -15,12 +15,13 @@ import atexit
 import multiprocessing
 import os
 import signal
+import threading
 import traceback
 from collections.abc import Collection
 from multiprocessing.connection import Connection
 from typing import Any
 
-from okrsite.build.background import can_fork
+from okrsite.build.background import CANCEL, can_fork
 from okrsite.build.builder import BuildOptions, Builder, BuildReport, ShowFirst, collections_for_a_build
 from okrsite.diagnostics import BuildFailed
 
@@ -40,6 +41,8 @@ class BuildHost:
         self._channel: Connection | None = None
         self._process: multiprocessing.process.BaseProcess | None = None
         self._stopped = False  # a build asked for after stop() starts no new host
+        self._building = False  # a build is under way in the host: stop() cancels it at once
+        self._lock = threading.Lock()
 
     @property
     def separate(self) -> bool:
@@ -48,10 +51,12 @@ class BuildHost:
 
     def build(self, first: Collection[str] = (), show_first: ShowFirst | None = None) -> BuildReport:
         """Builder.build, `show_first` called here (in this process) with the pages shown first."""
-        if self._stopped:
-            raise RuntimeError("the build process was stopped")
-        if self._process is None and self._builder is None:
-            self.start()
+        with self._lock:
+            if self._stopped:
+                raise RuntimeError("the build process was stopped")
+            if self._process is None and self._builder is None:
+                self.start()
+            self._building = self._builder is None
         if self._builder is not None:
             return self._builder.build(first, show_first)
         assert self._channel is not None
@@ -64,6 +69,8 @@ class BuildHost:
                 outcome, value = self._channel.recv()
         except (EOFError, OSError) as exc:
             raise RuntimeError(f"the build process ended: {exc!r}") from None
+        finally:
+            self._building = False
         if outcome == "failed":
             raise BuildFailed(value)
         if outcome == "error":
@@ -74,7 +81,9 @@ class BuildHost:
         """End the host: at once when it waits for a request; a build under way is cancelled
         (SIGUSR1: the build unwinds as on Ctrl-C), so that stopping the preview does not wait for
         a long build to end. A caller waiting for that build gets a RuntimeError."""
-        self._stopped = True
+        with self._lock:
+            self._stopped = True
+            building = self._building
         if self._process is None:
             return
         atexit.unregister(self.stop)
@@ -83,9 +92,13 @@ class BuildHost:
             self._channel.send("stop")
         except OSError:
             pass
-        self._process.join(0.2)
+        if not building:
+            self._process.join(0.2)  # between builds it ends at once; a build that just ended is cancelled
         if self._process.is_alive() and self._process.pid is not None:
-            os.kill(self._process.pid, signal.SIGUSR1)
+            try:
+                os.kill(self._process.pid, CANCEL)
+            except ProcessLookupError:
+                pass
             self._process.join(10)
         if self._process.is_alive():
             self._process.terminate()
@@ -124,15 +137,18 @@ def _host(options: BuildOptions, channel: Connection, callers: Connection) -> No
     (The search index's words of unchanged texts are kept in the cache folder:
     okrsite.site.search.index_files.)"""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the caller's: it stops this process
-    signal.signal(signal.SIGUSR1, _cancel)  # ... cancelling a build under way (BuildHost.stop)
+    signal.signal(CANCEL, _cancel)  # ... cancelling a build under way (BuildHost.stop)
     callers.close()  # the caller's end, copied by the fork: else its death (kill) would never reach recv()
     try:
         _serve(Builder(options), channel)
     except Cancelled:
         pass
+    finally:
+        signal.signal(CANCEL, signal.SIG_IGN)  # one that comes late finds no build, nor a handler
 
 
 def _cancel(_signal: int, _frame: object) -> None:
+    signal.signal(CANCEL, signal.SIG_IGN)  # once: the build's unwinding is not cut short again
     raise Cancelled
 
 

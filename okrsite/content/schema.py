@@ -24,7 +24,7 @@ import yaml
 
 from okrsite.diagnostics import Diagnostics, Location
 from okrsite.content.source import KeyPath, Positions
-from okrsite.model.periods import FIRST_DAY, LAST_DAY, written_period
+from okrsite.model.periods import FIRST_DAY, LAST_DAY, builtin_period, written_period
 
 # Limits that keep every input within what the build can handle (README, "Safety").
 MAX_ID_LENGTH = 100  # an id becomes a file or folder name: well inside every file system's 255
@@ -138,9 +138,9 @@ _EXPONENT_AS_TEXT = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)[eE][-+]?\d+")
 # A number written with its unit: `45%`, `2500 views`, `$1200` (the amount without separators).
 _AMOUNT = r"(?P<amount>[-+]?(?:\d+(?:\.\d*)?|\.\d+))"
 _WITH_UNIT = (re.compile(rf"\s*{_AMOUNT}\s*(?P<unit>%|[^\W\d_].*|[$€£¥])\s*", re.DOTALL),
-              re.compile(rf"\s*(?P<unit>[$€£¥])\s*{_AMOUNT}\s*"))
+              re.compile(rf"\s*[$€£¥]\s*{_AMOUNT}\s*(?P<unit>(?:k|K|M|bn)?)\s*"))  # $1200, $2k
 # ... with the shorthand for thousands, millions or billions that charts use (2k, 1.5M, 3bn; 2 kg is a unit)
-_MULTIPLE = re.compile(r"(?P<suffix>k|K|M|bn)(?:\s.*)?", re.DOTALL)
+_MULTIPLE = re.compile(r"(?P<suffix>k|K|M|bn)(?![^\W\d_]).*", re.DOTALL)  # 2k, 2k/month, 100k+; not 2kg
 _MULTIPLES = {"k": 1000, "K": 1000, "M": 10 ** 6, "bn": 10 ** 9}
 _DECIMAL_COMMA = re.compile(r"\s*[-+]?\d+(?:,\d+)+\s*")
 _WITH_UNITS = frozenset(("start", "target", "current", "floor", "ceiling", "value"))  # a KR's, shown with its unit
@@ -158,8 +158,8 @@ def share_for(value: object) -> str:
             value = float(value)
         except ValueError:
             return ""
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and value == int(value) and 10 <= value <= 100:
-        return _as_share(f"{value:g}")  # (1.5 or 2 is rather a slip than a percentage)
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and 10 <= value <= 100 and value == int(value):
+        return _as_share(f"{value:g}")  # (1.5 or 2 is rather a slip than a percentage; inf and nan fail the range)
     return ""
 
 
@@ -349,9 +349,9 @@ def period_id(value: Any, cursor: Cursor) -> str:
     """A period id becomes a folder name too; built-in ids (2026-Q1) need upper case."""
     result = text(value, cursor).strip()  # `period: 2026` parses as an int; ids are text
     if not _PERIOD_ID.match(result):
-        meant = written_period(result)  # `Q1 2026`
+        meant = written_period(result)  # `Q1 2026` (not `Q5 2026`: no such quarter)
         raise Invalid(f"expected a period id of letters, digits, '-' and '_' (such as 2026-Q1), got {result!r}"
-                      + (f" (did you mean '{meant}'?)" if meant else ""))
+                      + (f" (did you mean '{meant}'?)" if meant and builtin_period(meant) else ""))
     if problem := id_length_problem(result):
         raise Invalid(problem)
     return result
@@ -492,7 +492,7 @@ def check_fields(value: Any, schema: Schema, cursor: Cursor, what: str, entry: s
         cursor.error(f"expected the fields of {what} (key: value lines), got {describe(value)}")
         return INVALID
     result: dict[str, Any] = {}
-    meant = set()  # fields an unknown one is taken for: `titel:` is reported once, as a slip
+    meant: set[str | None] = set()  # fields an unknown one is taken for: `titel:` is reported once, as a slip
     for key in value:
         if str(key) not in schema:
             where = cursor.positions.key((*cursor.key_path, str(key)))

@@ -88,7 +88,8 @@ def objectives_from_sheet(sheet: Sheet, layout: Layout, settings: Settings
 
 
 def _gather(reader: RowReader) -> list[_Group]:
-    """Group rows into objectives, reading each cell once."""
+    """Group rows into objectives, reading each cell once (the titles' ids and periods are looked up
+    first, by the passes that match rows to them)."""
     titled_ids = _ids_by_title(reader)
     titled_periods = _periods_by_title(reader)
     groups: dict[tuple[str, ...], _Group] = {}

@@ -6,7 +6,7 @@ strip), the objectives on the left, the key results most behind, the projects la
 budget and the portfolio lanes on the right. A list's title that is too long for its line goes on
 to a second one where the page has room for every such second line (else each is cut to one
 line, "…", by its width in the font), so the page never overflows; the spec has already cut each
-list to what fits on one line a title.
+list to what fits with each title on one line.
 
 Text is real text (TrueType fonts embedded, `pdf.fonttype: 42`, so it can be selected and
 searched), in DejaVu Sans as the charts are. The bytes depend on the spec alone: no dates in

@@ -105,14 +105,18 @@ def _draw_in_pool(to_draw: Sequence[ChartJob], workers: int, progress: Progress)
     batches = [list(to_draw[i:i + size]) for i in range(0, len(to_draw), size)]
     try:
         results: list[Result] = []
-        pool = ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context())
+        pool: ProcessPoolExecutor | None = None
         try:
-            for batch in pool.map(_draw_batch, batches):
+            with background.cancel_held():  # every worker started is in the pool's list when a cancel comes
+                pool = ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context())
+                drawn = pool.map(_draw_batch, batches)  # (submits every batch: the workers start)
+            for batch in drawn:
                 results += batch
                 if progress:
                     progress(f"drawing charts: {len(results):,} of {len(to_draw):,} ({workers} processes)")
         except BaseException:  # Ctrl-C, a cancelled preview build, a broken pool: the batches are not waited for
-            _stop_workers(pool)
+            if pool is not None:
+                _stop_workers(pool)
             raise
         pool.shutdown()
         return results, workers
