@@ -117,9 +117,10 @@ def test_a_library_version_is_the_one_importlib_metadata_gives(name: str) -> Non
 
 
 def test_check_loads_the_model_but_nothing_that_renders(demo_site_with_cache: Path) -> None:
+    """(markdown-it reads the links of the demo's one body that links within the site: broken-link)"""
     loaded = _modules_loaded(demo_site_with_cache, "check")
     assert "okrsite.model.assemble" in loaded and "okrsite.model.checks" in loaded
-    assert not loaded & RENDERING
+    assert not loaded & (RENDERING - {"markdown_it"})
 
 
 def test_a_damaged_output_is_rebuilt(demo_site_with_cache: Path) -> None:
