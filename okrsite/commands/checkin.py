@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import difflib
 import json
 import math
 import re
@@ -27,7 +26,7 @@ from okrsite.content.config import SiteConfig, load_config
 from okrsite.content.edit import Edit, EditError, FrontMatter, Item, key_result_nodes, value_of
 from okrsite.content.source import Document, DocumentCache, SourceError, discover, parse_markdown_document
 from okrsite.diagnostics import BuildFailed, Diagnostic, Diagnostics
-from okrsite.content.schema import file_id
+from okrsite.content.schema import file_id, suggest
 from okrsite.model.keyresults import mistyped_year, reading_of
 from okrsite.model.scoring import CHECKIN_READING
 from okrsite.model.periods import resolve_period
@@ -221,7 +220,7 @@ def _find_objective(config: SiteConfig, documents: DocumentCache, objective_id: 
         if objective_id in unread:  # most likely its file: say why it does not load, not that it is unknown
             raise Refused(f"the file of objective '{objective_id}' does not load: fix it first", (unread[objective_id],))
         more = f" ({len(unread)} objective file(s) do not load: okrsite check names them)" if unread else ""
-        raise Refused(f"unknown objective '{objective_id}'{_suggest(objective_id, ids)}{more}")
+        raise Refused(f"unknown objective '{objective_id}'{suggest(objective_id, ids)}{more}")
     return ids[objective_id]
 
 
@@ -242,7 +241,7 @@ def _find_kr(doc: Document, request: Request) -> tuple[int, dict[str, Any]]:
     ids = [kr_id for kr_id, _ in krs]
     known = f"; its key results: {', '.join(ids)}" if ids else "; it has no key results"
     raise Refused(f"unknown key result '{request.kr}' in objective '{request.objective}'"
-                  f"{_suggest(request.kr, ids)}{known}")
+                  f"{suggest(request.kr, ids)}{known}")
 
 
 def _check_kind(request: Request, kr: dict[str, Any]) -> None:
@@ -269,7 +268,7 @@ def _milestone(front: FrontMatter, node: yaml.MappingNode, kr: dict[str, Any], k
         [i for i, t in enumerate(titles) if t.casefold() == wanted.casefold()]
     if not matches:
         listed = f"; its milestones: {', '.join(repr(t) for t in titles)}" if titles else "; it has no milestones"
-        raise Refused(f"unknown milestone '{wanted}' in {request.kr}{_suggest(wanted, titles)}{listed}")
+        raise Refused(f"unknown milestone '{wanted}' in {request.kr}{suggest(wanted, titles)}{listed}")
     index = matches[0]
     title = titles[index]
     done = request.done is not False  # --not-done takes a milestone marked done by mistake back
@@ -360,6 +359,3 @@ def _replace(path: Path, before: bytes, data: bytes) -> None:
     replace_file(path, data, keep_mode=True)
 
 
-def _suggest(word: str, choices: Any) -> str:
-    close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""

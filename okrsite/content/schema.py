@@ -351,7 +351,7 @@ def period_id(value: Any, cursor: Cursor) -> str:
     if not _PERIOD_ID.match(result):
         meant = written_period(result)  # `Q1 2026` (not `Q5 2026`: no such quarter)
         raise Invalid(f"expected a period id of letters, digits, '-' and '_' (such as 2026-Q1), got {result!r}"
-                      + (f" (did you mean '{meant}'?)" if meant and builtin_period(meant) else ""))
+                      + meaning(meant if meant and builtin_period(meant) else None))
     if problem := id_length_problem(result):
         raise Invalid(problem)
     return result
@@ -472,8 +472,12 @@ def _yaml_word(text: str) -> str | None:
 
 def suggest(word: str, choices: Any) -> str:
     """' (did you mean 'x'?)' for the closest choice, or nothing."""
-    close = _closest(word, choices)
-    return f" (did you mean '{close}'?)" if close else ""
+    return meaning(_closest(word, choices))
+
+
+def meaning(meant: str | None) -> str:
+    """' (did you mean 'x'?)' for what a slip most likely meant, or nothing when nothing is known."""
+    return f" (did you mean '{meant}'?)" if meant else ""
 
 
 def _closest(word: str, choices: Any) -> str | None:
@@ -504,7 +508,7 @@ def check_fields(value: Any, schema: Schema, cursor: Cursor, what: str, entry: s
                 continue
             close = _closest(str(key), schema)
             meant.add(close)
-            hint = f" (did you mean '{close}'?)" if close else _split_at_comma(value, key, schema, cursor)
+            hint = meaning(close) or _split_at_comma(value, key, schema, cursor)
             cursor.diagnostics.error(where, f"unknown {entry} '{key}' in {what}{hint}")
     for name, spec in schema.items():
         given = value.get(name)

@@ -200,8 +200,7 @@ def _periods(objectives: dict[str, _Checked], config: SiteConfig,
         period = resolve_period(period_id, custom)
         if period is None:
             meant = written_period(period_id, config.as_of.year)  # `Q4`, `2026-q4`
-            hint = f" (did you mean '{meant}'?)" if meant and resolve_period(meant, custom) else s.suggest(period_id,
-                                                                                                          custom)
+            hint = s.meaning(meant) if meant and resolve_period(meant, custom) else s.suggest(period_id, custom)
             item.cursor.child("period").error(
                 f"unknown period '{period_id}': use 2026-Q1, 2026-H1, 2026 or an id from 'periods' in "
                 f"okrsite.yaml{hint}")
@@ -364,7 +363,7 @@ def _link_hint(link: str, refs: set[str], key_results: dict[str, list[KeyResult]
     ids (`sales/deals` for `sales/deals-closed`), that key result, which spelling alone misses."""
     objective_id, _, kr_id = link.partition("/")
     started = [kr.ref for kr in key_results.get(objective_id, ()) if kr_id and kr.id.startswith(kr_id)]
-    return f" (did you mean '{started[0]}'?)" if len(started) == 1 else s.suggest(link, refs)
+    return s.meaning(started[0]) if len(started) == 1 else s.suggest(link, refs)
 
 
 def _project_links(projects: dict[str, _Checked], objectives: dict[str, _Checked],

@@ -11,6 +11,7 @@ import difflib
 import re
 from dataclasses import dataclass
 
+from okrsite.content.schema import meaning
 from okrsite.diagnostics import Diagnostic
 
 
@@ -96,7 +97,7 @@ def match_header(header: tuple[str, ...], path: str, line: int) -> tuple[Layout,
         name = _LOOKUP.get(normalize(text))
         if name is None:
             close = difflib.get_close_matches(normalize(text), sorted(_LOOKUP), n=1, cutoff=0.75)
-            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            hint = meaning(close[0] if close else None)
             problems.append(Diagnostic(path, line, position + 1, "warning",
                                        f"column '{text}' is not one okrsite reads; it is left out{hint}"))
         elif name in index:
