@@ -250,6 +250,14 @@ def test_an_objectives_period_on_one_of_its_titled_rows_is_the_whole_objectives(
     assert [kr["title"] for kr in written["key_results"]] == ["Index docs", "Query fast"]
 
 
+def test_an_objectives_id_and_period_on_different_rows_of_its_title_are_one_objectives(site: Path, capsys) -> None:
+    sheet(site, "objective id,objective,key result,start,target,period\nship,Ship search,Index docs,0,100,\n"
+                ",Ship search,Query fast,500,200,2026-Q3\n")
+    assert main(["import", "okrs.csv"]) == 0
+    written = front(site / "content/objectives/2026-Q3/ship.md")
+    assert [kr["title"] for kr in written["key_results"]] == ["Index docs", "Query fast"]
+
+
 def test_a_title_in_two_periods_leaves_its_rows_without_one_to_neither(site: Path, capsys) -> None:
     sheet(site, "objective,key result,start,target,period\nShip search,Index docs,0,100,2026-Q2\n"
                 "Ship search,Query fast,500,200,2026-Q3\nShip search,Rank well,1,9,\n")

@@ -90,8 +90,8 @@ def objectives_from_sheet(sheet: Sheet, layout: Layout, settings: Settings
 def _gather(reader: RowReader) -> list[_Group]:
     """Group rows into objectives, reading each cell once (the titles' ids and periods are looked up
     first, by the passes that match rows to them)."""
-    titled_ids = _ids_by_title(reader)
     titled_periods = _periods_by_title(reader)
+    titled_ids = _ids_by_title(reader, titled_periods)
     groups: dict[tuple[str, ...], _Group] = {}
     previous: _Group | None = None
     for row in reader.sheet.rows:
@@ -162,14 +162,16 @@ def _join_titles_to_ids(reader: RowReader, kr_rows: dict[tuple[str, ...], list[R
         kr_rows[ids[key[1]]] = sorted(joined, key=lambda row: row.number)
 
 
-def _ids_by_title(reader: RowReader) -> dict[tuple[str, str], str]:
-    """(title, period) -> id, from the rows that give both: rows with the title alone join them."""
+def _ids_by_title(reader: RowReader, titled_periods: dict[str, str]) -> dict[tuple[str, str], str]:
+    """(title, period) -> id, from the rows that give both (the period another row of the title
+    gives, where the row gives none): rows with the title alone join them."""
     found: dict[tuple[str, str], str] = {}
     for row in reader.sheet.rows:
         try:
             title = cells.text(reader.cell(row, "objective"), "objective").casefold()
             given = cells.text(reader.cell(row, "objective id"), "objective id")
-            period = cells.period(reader.cell(row, "period"), "period") or reader.settings.default_period or ""
+            period = (cells.period(reader.cell(row, "period"), "period") or titled_periods.get(title)
+                      or reader.settings.default_period or "")
         except CellError:
             continue  # reported when the row is read
         if title and is_slug(given):
