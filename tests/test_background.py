@@ -124,3 +124,38 @@ def test_a_helper_sends_no_more_than_a_quarter_of_a_small_pipe_buffer() -> None:
     assert background._room(ours) == small // 4 < background.PIPE_ROOM
     ours.close()
     theirs.close()
+
+
+def _deaf() -> int:
+    """As a process forked at the moment a SIGTERM came: the signal is lost (Python clears what a
+    new child has pending), so it goes on waiting for jobs."""
+    import signal
+
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    return os.getpid()
+
+
+@pytest.mark.parametrize("kind", ["helper", "pending"])
+def test_a_process_that_missed_its_sigterm_is_killed_rather_than_waited_for(monkeypatch: pytest.MonkeyPatch,
+                                                                             tmp_path: Path, kind: str) -> None:
+    """A build that failed at once (a YAML alias in its own value) stopped its drawing process as
+    it was being forked: the SIGTERM was lost, and the build (a test run under xdist, stop 42 and
+    43) waited for it forever."""
+    monkeypatch.setattr(background, "END_WAIT", 0.2)
+    if kind == "helper":
+        with background.helper(_deaf) as helper:
+            pid = helper.result()  # it has ignored SIGTERM: it waits for jobs
+    else:
+        told = tmp_path / "pid"
+        started = background.start(lambda: (told.write_text(str(_deaf())), time.sleep(60)))
+        deadline = time.monotonic() + 10
+        while not told.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)  # until it ignores SIGTERM, and sleeps
+        time.sleep(0.1)
+        pid = int(told.read_text())
+        started.stop()
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and os.path.exists(f"/proc/{pid}") and \
+            open(f"/proc/{pid}/stat").read().split(") ")[1][0] != "Z":
+        time.sleep(0.05)
+    assert not os.path.exists(f"/proc/{pid}") or open(f"/proc/{pid}/stat").read().split(") ")[1][0] == "Z"

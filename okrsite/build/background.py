@@ -31,6 +31,7 @@ R = TypeVar("R")
 # The signal that cancels a build in the preview's build process (okrsite.build.host): the build
 # unwinds there as on Ctrl-C.
 CANCEL = signal.SIGUSR1
+END_WAIT = 5.0  # seconds a process asked to end has before it is killed
 
 
 @contextlib.contextmanager
@@ -74,7 +75,7 @@ class Pending(Generic[T]):
         except (EOFError, OSError):  # the process died or failed: do the work here, errors and all
             value = self._work()
         except BaseException:  # Ctrl-C while waiting: the process must not outlive the build
-            self._process.terminate()
+            _end(self._process)
             raise
         finally:
             self._receiver.close()
@@ -91,12 +92,22 @@ class Pending(Generic[T]):
         """The build failed before asking: end the process, leave nothing behind (done for a
         `with` block at its end; nothing to do once the result has come)."""
         if self._process is not None and not self._done:
-            if self._process.is_alive():
-                self._process.terminate()
-            self._process.join()
+            _end(self._process)
             if self._receiver is not None:
                 self._receiver.close()
             self._done = True
+
+
+def _end(process: multiprocessing.process.BaseProcess) -> None:
+    """End a forked process and wait for it. A SIGTERM that comes while it is being forked is lost
+    (Python clears the signals a new child has pending: a build that failed at once hung in the
+    join), so one that is still there after a while is killed."""
+    if process.is_alive():
+        process.terminate()
+    process.join(END_WAIT)
+    if process.is_alive():
+        process.kill()
+        process.join()
 
 
 def _send(work: Callable[[], T], channel: Connection, theirs: Connection) -> None:
@@ -244,9 +255,7 @@ class Helper(Generic[T]):
         for other in self._others:
             other.stop()
         if self._process is not None and self._channel is not None:
-            if self._process.is_alive():
-                self._process.terminate()
-            self._process.join()
+            _end(self._process)
             self._channel.close()
         self._process = self._channel = None
 
