@@ -528,18 +528,16 @@ class Builder:
 
         site = self._load_site(config, diagnostics, files, reading)
         if site is not None and not diagnostics.errors:  # while a file has errors, they are all that is said
-            assets = config.content_dir / "assets"
-            diagnostics.items.extend(self._findings(site, BUILD_RULES if rules is None else rules,
-                                                    {path.relative_to(assets).as_posix() for path in files.assets}))
+            diagnostics.items.extend(self._findings(site, BUILD_RULES if rules is None else rules, files.assets))
         problems = diagnostics.errors + (diagnostics.warnings if self.options.strict else [])
         if site is None or problems:
             raise BuildFailed(diagnostics.sorted())
         return site
 
-    def _findings(self, site: Site, rules: tuple[str, ...], assets: Collection[str] = ()) -> list[Diagnostic]:
+    def _findings(self, site: Site, rules: tuple[str, ...], assets: Collection[Path] = ()) -> list[Diagnostic]:
         """The findings of the rules that are on, each at the line of its file it is about, with
         its rule's severity. The model's rules, and the links of Markdown bodies, which need the
-        site's paths (okrsite.site.linkcheck) and its `assets` (paths below content/assets/)."""
+        site's paths (okrsite.site.linkcheck) and its `assets` (the files of content/assets/)."""
         from okrsite.model import checks
         from okrsite.site import linkcheck
 
@@ -547,7 +545,8 @@ class Builder:
         on = checks.switched_on(settings, rules)
         findings = checks.run(site, [rule for rule in on if rule != linkcheck.RULE])
         if linkcheck.RULE in on:
-            findings += linkcheck.broken_links(site, assets)
+            folder = site.config.content_dir / "assets"
+            findings += linkcheck.broken_links(site, {path.relative_to(folder).as_posix() for path in assets})
         found = []
         for finding in findings:
             cached = self.documents.entries.get(finding.source)

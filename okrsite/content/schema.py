@@ -137,11 +137,12 @@ _EXPONENT_AS_TEXT = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)[eE][-+]?\d+")
 
 # A number written with its unit: `45%`, `2500 views`, `$1200` (the amount without separators).
 _AMOUNT = r"(?P<amount>[-+]?(?:\d+(?:\.\d*)?|\.\d+))"
+_MULTIPLES = {"k": 1000, "K": 1000, "M": 10 ** 6, "bn": 10 ** 9}  # 2k, 1.5M, 3bn: as charts write them
+_SHORTHAND = "|".join(_MULTIPLES)
 _WITH_UNIT = (re.compile(rf"\s*{_AMOUNT}\s*(?P<unit>%|[^\W\d_].*|[$€£¥])\s*", re.DOTALL),
-              re.compile(rf"\s*[$€£¥]\s*{_AMOUNT}\s*(?P<unit>(?:k|K|M|bn)?)\s*"))  # $1200, $2k
+              re.compile(rf"\s*[$€£¥]\s*{_AMOUNT}\s*(?P<unit>(?:{_SHORTHAND})?)\s*"))  # $1200, $2k
 # ... with the shorthand for thousands, millions or billions that charts use (2k, 1.5M, 3bn; 2 kg is a unit)
-_MULTIPLE = re.compile(r"(?P<suffix>k|K|M|bn)(?![^\W\d_]).*", re.DOTALL)  # 2k, 2k/month, 100k+; not 2kg
-_MULTIPLES = {"k": 1000, "K": 1000, "M": 10 ** 6, "bn": 10 ** 9}
+_MULTIPLE = re.compile(rf"(?P<suffix>{_SHORTHAND})(?![^\W\d_]).*", re.DOTALL)  # 2k, 2k/month, 100k+; not 2kg
 _DECIMAL_COMMA = re.compile(r"\s*[-+]?\d+(?:,\d+)+\s*")
 _WITH_UNITS = frozenset(("start", "target", "current", "floor", "ceiling", "value"))  # a KR's, shown with its unit
 _COMMA_IN_NUMBER = "write a number with a dot and no thousands separator (12.5, 1200)"

@@ -24,9 +24,9 @@ from okrsite.model.site import Site
 from okrsite.site.links import free_page_url, objective_url, project_url
 
 RULE = "broken-link"
-# What may be a link within the site: an inline link's or image's target with no scheme, not "//host"
-_CANDIDATE = re.compile(r"\]\(\s*<?(?![a-zA-Z][a-zA-Z0-9+.-]*:|//|#)")
 _SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:")
+# What may be a link within the site: an inline link's or image's target with no scheme, not "//host"
+_CANDIDATE = re.compile(rf"\]\(\s*<?(?!{_SCHEME.pattern}|//|#)")
 # Sections of the site whose pages the page plan makes (checked no deeper), and its files
 _SECTIONS = frozenset(("alignment", "portfolio", "attention", "changes", "charts", "static", "okrs.json", "feed.xml",
                        "404.html", "search.json", "search.js", "sitemap.xml"))

@@ -25,7 +25,7 @@ from okrsite.model.portfolio import FINISHED
 from okrsite.model.site import CheckIn, KeyResult, Objective, Project, Site, Team
 from okrsite.model.vocabulary import COUNTED, by_status, final_counts, status_counts
 from okrsite.site import attention, changes, portfolio, scorecard
-from okrsite.site.links import free_page_url, link_url, project_url
+from okrsite.site.links import free_page_url, link_url, objective_url, project_url
 from okrsite.site.formatting import _
 
 RECENT_ITEMS = 12
@@ -219,7 +219,7 @@ def dashboard(site: Site, owed: int) -> Page:
 
 
 def objective_page(site: Site, objective: Objective) -> Page:
-    return Page(f"objectives/{objective.id}/index.html", "objective.html", objective.title, {
+    return Page(objective_url(objective.id) + "index.html", "objective.html", objective.title, {
         "objective": objective,
         "period": site.period_of(objective),
         "parent": site.objectives.get(objective.parent) if objective.parent else None,
@@ -241,7 +241,7 @@ def project_page(site: Site, project: Project, lane_reason: str) -> Page:
     for link in project.key_results:
         objective = site.objectives[link.partition("/")[0]]
         links.append({"link": link, "url": link_url(link), "objective": objective, "kr": site.key_result(link)})
-    return Page(f"projects/{project.id}/index.html", "project.html", project.title, {
+    return Page(project_url(project.id) + "index.html", "project.html", project.title, {
         "project": project,
         "links": links,
         "team": site.teams.get(project.team) if project.team else None,
