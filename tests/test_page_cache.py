@@ -6,12 +6,14 @@ import json
 import os
 import shutil
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from okrsite.build.builder import BuildOptions, Builder, build
-from okrsite.build.pagecache import CHARTS_SUFFIX, SUFFIX
+from okrsite.build import pagecache
+from okrsite.build.pagecache import MAX_PACKS, SUFFIX, PageCache
 from okrsite.diagnostics import Diagnostics
 from okrsite.site import charts
 from okrsite.site.pages import site_map
@@ -109,6 +111,27 @@ def _cloned_with_cache(repo: Path, tmp_path: Path) -> Path:
     return clone
 
 
+def _digests(site: Path) -> set[str]:
+    """The digests of the last build's self-contained pages, from its state."""
+    return set(json.loads((site / ".okrsite-cache/state.json").read_text())["payload"]["extra"]["pages"].values())
+
+
+def _rewrite_records(site: Path, change: Callable[[list[list[str]]], None]) -> None:
+    """Every chart record of the site's page cache, changed and packed again."""
+    folder = site / ".okrsite-cache/pages"
+    cache, digests = PageCache(folder), _digests(site)
+    pages = {digest: cache.get(digest) for digest in digests}
+    records = {}
+    for digest in digests:
+        rows = [[path, key, alt] for path, (key, alt) in sorted(cache.charts(digest).items())]
+        if rows:
+            change(rows)
+            records[digest] = {path: (key, alt) for path, key, alt in rows}
+    for pack in folder.iterdir():
+        pack.unlink()
+    PageCache(folder).keep(digests, pages, records)
+
+
 def _specified(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
     """The chart subjects specified from now on."""
     subjects: list[tuple[str, str]] = []
@@ -143,21 +166,20 @@ def test_charts_the_cache_cannot_give_back_are_specified_and_drawn_again(
     if damage == "drawings pruned":
         shutil.rmtree(clone / ".okrsite-cache/charts")
     elif damage == "a key leading out of the cache":  # to a drawing of someone else's beside the site
-        for record in (clone / ".okrsite-cache/pages").glob(f"*{CHARTS_SUFFIX}"):
-            rows = json.loads(record.read_text())
+        def planted(rows: list[list[str]]) -> None:
             drawing = next((clone / ".okrsite-cache/charts").glob(f"{rows[0][1]}.*"))
             (tmp_path / f"planted{drawing.suffix}").write_bytes(drawing.read_bytes().replace(b"<g", b"<g><g", 1))
             rows[0][1] = "../../../planted"
-            record.write_text(json.dumps(rows))
+        _rewrite_records(clone, planted)
     else:  # the records and the last build's state agree on a chart file leading out of charts/
         state = json.loads((clone / ".okrsite-cache/state.json").read_text())
         shown = state["payload"]["extra"]["charts"]
-        for record in (clone / ".okrsite-cache/pages").glob(f"*{CHARTS_SUFFIX}"):
-            rows = json.loads(record.read_text())
+
+        def out_of_charts(rows: list[list[str]]) -> None:
             real, rows[0][0] = rows[0][0], "charts/../index.svg"
-            record.write_text(json.dumps(rows))
             for url, paths in shown.items():
                 shown[url] = [rows[0][0] if path == real else path for path in paths]
+        _rewrite_records(clone, out_of_charts)
         (clone / ".okrsite-cache/state.json").write_text(json.dumps(state))
     specified = _specified(monkeypatch)
     build(BuildOptions(clone / "okrsite.yaml"))
@@ -180,20 +202,39 @@ def test_a_chart_whose_spec_fails_is_reported_again_by_a_fresh_clone(
 
 
 def test_the_page_cache_holds_the_last_builds_pages_only(small_site: Path) -> None:
-    """And, beside each page that shows charts, where its chart files come from."""
+    """Packed, and beside each page that shows charts, where its chart files come from."""
     build(BuildOptions(small_site / "okrsite.yaml"))
     pages = small_site / ".okrsite-cache/pages"
-    held = sorted(pages.glob(f"*{SUFFIX}"))
-    assert len(held) == self_contained(small_site) and len(held) < len(list(pages.iterdir()))
-    assert {p.name.removesuffix(CHARTS_SUFFIX) for p in pages.glob(f"*{CHARTS_SUFFIX}")} < \
-        {p.name.removesuffix(SUFFIX) for p in held}
+    held = _digests(small_site)
+    assert len(held) == self_contained(small_site) and [p.suffix for p in pages.iterdir()] == [SUFFIX]
+    cache = PageCache(pages)
+    assert all(cache.get(digest) for digest in held) and any(cache.charts(digest) for digest in held)
     grow = small_site / "content/objectives/grow.md"
     grow.write_text(grow.read_text().replace("current: 150", "current: 160"))
     report = build(BuildOptions(small_site / "okrsite.yaml"))
-    after = sorted(pages.glob(f"*{SUFFIX}"))
-    assert len(after) == len(held) and 0 < len(set(after) - set(held)) < report.pages - report.pages_kept + 1
-    assert {p.name.removesuffix(CHARTS_SUFFIX) for p in pages.glob(f"*{CHARTS_SUFFIX}")} < \
-        {p.name.removesuffix(SUFFIX) for p in after}
+    after = _digests(small_site)
+    assert 0 < len(after - held) < report.pages - report.pages_kept + 1
+    cache = PageCache(pages)
+    assert all(cache.get(digest) for digest in after) and not any(cache.get(digest) for digest in held - after)
+
+
+def test_edits_leave_few_packs_and_no_page_of_an_earlier_build(small_site: Path) -> None:
+    """Each build packs what it made; a pack mostly outlived is carried into the new one, and
+    beyond MAX_PACKS the smallest are: the folder stays small however many builds ran."""
+    build(BuildOptions(small_site / "okrsite.yaml"))
+    grow = small_site / "content/objectives/grow.md"
+    text = grow.read_text()
+    pages = small_site / ".okrsite-cache/pages"
+    for value in range(151, 151 + 2 * MAX_PACKS):
+        grow.write_text(text.replace("current: 150", f"current: {value}"))
+        build(BuildOptions(small_site / "okrsite.yaml"))
+        cache = PageCache(pages)
+        packs = cache._read_packs()
+        assert 0 < len(packs) <= MAX_PACKS
+        assert cache._where.keys() == _digests(small_site)  # every pack holds some page of the last build only
+        assert all(any(cache._where[digest] is pack for digest in pack.entries) for pack in packs)
+    shutil.rmtree(small_site / "output")
+    assert build(BuildOptions(small_site / "okrsite.yaml")).pages_cached == self_contained(small_site)
 
 
 def test_a_damaged_page_cache_entry_costs_a_render_not_a_wrong_page(repo: Path, tmp_path: Path) -> None:
@@ -209,19 +250,36 @@ def test_a_damaged_page_cache_entry_costs_a_render_not_a_wrong_page(repo: Path, 
     assert tree(clone / "output") == tree(repo / "output")
 
 
-def test_an_entry_cut_short_is_rendered_again_and_kept_whole(repo: Path) -> None:
-    """Entries are written in place, not renamed into place: one cut short by a stopped build is
-    caught by zlib's checksum, costs its page a render, and is written again whole."""
+@pytest.mark.parametrize("damage", ["cut short", "a page's bytes changed"])
+def test_a_damaged_pack_is_rendered_again_and_packed_whole(repo: Path, tmp_path: Path, damage: str) -> None:
+    """A pack is renamed into place whole, so one cut short was copied in part (a cache restored
+    from a broken upload): it does not read as a pack. One whose page fails zlib's checksum is
+    removed when that page is looked up. Either costs renders, never a wrong page."""
     build(BuildOptions(repo / "okrsite.yaml"))
-    entry = sorted((repo / ".okrsite-cache/pages").glob(f"*{SUFFIX}"))[0]
-    whole = entry.read_bytes()
-    entry.write_bytes(whole[:len(whole) // 2])
+    expected = tree(repo / "output")
+    [pack] = (repo / ".okrsite-cache/pages").iterdir()
+    whole = pack.read_bytes()
+    if damage == "cut short":
+        pack.write_bytes(whole[:len(whole) // 2])
+    else:
+        first = min(pagecache._index(pack).entries.values())
+        pack.write_bytes(whole[:first[0] + 20] + bytes(b ^ 0xFF for b in whole[first[0] + 20:first[0] + 30])
+                         + whole[first[0] + 30:])
     shutil.rmtree(repo / "output")
     report = build(BuildOptions(repo / "okrsite.yaml"))
-    assert report.pages_cached == self_contained(repo) - 1
-    assert entry.read_bytes() == whole
+    assert report.pages_cached < self_contained(repo) and tree(repo / "output") == expected
+    assert [p.suffix for p in (repo / ".okrsite-cache/pages").iterdir()] == [SUFFIX]
     shutil.rmtree(repo / "output")
     assert build(BuildOptions(repo / "okrsite.yaml")).pages_cached == self_contained(repo)
+    assert tree(repo / "output") == expected
+
+
+def test_pages_cached_by_an_earlier_okrsite_one_file_each_are_removed(small_site: Path) -> None:
+    pages = small_site / ".okrsite-cache/pages"
+    write(small_site, ".okrsite-cache/pages/0123abcd.html.z", "old")
+    write(small_site, ".okrsite-cache/pages/0123abcd.charts.json", "[]")
+    build(BuildOptions(small_site / "okrsite.yaml"))
+    assert [p.suffix for p in pages.iterdir()] == [SUFFIX]
 
 
 def test_a_site_theme_showing_the_commit_itself_gets_every_page_rendered_after_a_commit(repo: Path) -> None:

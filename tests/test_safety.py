@@ -634,17 +634,17 @@ def test_a_cache_committed_to_the_repository_is_an_error(tmp_path: Path, build, 
 
 
 def test_a_link_planted_in_the_page_cache_is_never_written_through(tmp_path: Path, build) -> None:
-    """The page cache's records are named by digests anyone can compute (the same in every folder):
-    a link committed under such a name is removed, and what it leads to left alone."""
+    """The page cache's packs have names anyone can guess (the same in every folder): a link
+    committed under such a name is removed, and what it leads to left alone."""
     root = make_site(tmp_path / "site", {OBJ: GROW})
     assert build(root)[0] == 0
     pages = root / ".okrsite-cache/pages"
     planted = sorted(pages.iterdir())
-    assert planted and any(path.name.endswith(".charts.json") for path in planted)
+    assert planted and all(path.name.endswith(".pack") for path in planted)
     victim = tmp_path / "victim"
     victim.write_text("ORIGINAL")
     shutil.rmtree(root / "output")
-    for path in planted:  # as in a fresh clone: the same digests, a link in each record's place
+    for path in planted:  # as in a fresh clone: the same names, a link in each pack's place
         path.unlink()
         path.symlink_to(victim)
     assert build(root)[0] == 0
