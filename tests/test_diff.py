@@ -128,7 +128,7 @@ def test_a_review_of_the_work_tree_names_every_kind_of_change(repo: Path, capsys
     assert diff(repo, "main") == 0
     commit_id = git(repo, "rev-parse", "--short=7", "main")
     assert capsys.readouterr().out == f"""\
-## OKR changes: main ({commit_id}) → work tree
+## OKR changes: `main` ({commit_id}) → work tree
 
 Both sides scored as of 15 Feb 2026.
 
@@ -253,12 +253,14 @@ def test_two_revisions_are_both_scored_with_the_heads_as_of(repo: Path, capsys) 
     write(repo, "okrsite.yaml", "title: T\nas_of: 2026-03-20\n")  # later: the same values would read as behind
     commit(repo, "Report date", "2026-03-20")
     assert diff(repo, "main~1", "main") == 0
-    assert capsys.readouterr().out.endswith("→ main (" + git(repo, "rev-parse", "--short=7", "main") + ").\n")
+    short = git(repo, "rev-parse", "--short=7", "main~1"), git(repo, "rev-parse", "--short=7", "main")
+    # The revisions in code, as named: a terminal showed main\~1 when they were escaped as text.
+    assert capsys.readouterr().out == f"No OKR changes: `main~1` ({short[0]}) → `main` ({short[1]}).\n"
 
 
 def test_no_changes_is_one_line(repo: Path, capsys) -> None:
     assert diff(repo, "HEAD") == 0
-    assert capsys.readouterr().out == f"No OKR changes: HEAD ({git(repo, 'rev-parse', '--short=7', 'HEAD')}) → work tree.\n"
+    assert capsys.readouterr().out == f"No OKR changes: `HEAD` ({git(repo, 'rev-parse', '--short=7', 'HEAD')}) → work tree.\n"
 
 
 def test_a_side_that_does_not_build_is_named_with_its_diagnostics(repo: Path, capsys) -> None:

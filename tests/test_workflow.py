@@ -243,7 +243,7 @@ def test_the_diff_step_writes_the_okr_changes_against_the_base_branch_into_the_s
                       GITHUB_BASE_REF="main", GITHUB_STEP_SUMMARY=str(summary))
     assert result.returncode == 0, result.stderr
     text = summary.read_text()
-    assert text.startswith("earlier steps' summary\n## OKR changes: origin/main (")
+    assert text.startswith("earlier steps' summary\n## OKR changes: `origin/main` (")
     assert ("| Grow paying customers from 40 to 60 (`win-more-customers/paying-customers`) | target "
             "| 60 customers | 55 customers | **eased** |") in text
 

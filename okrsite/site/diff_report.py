@@ -63,7 +63,7 @@ class Revision:
 
 
 def markdown(changes: Changes, base: Revision, head: Revision, as_of: dt.date) -> str:
-    span = f"{_cell(base.label)} → {_cell(head.label)}"
+    span = f"{_revision_cell(base)} → {_revision_cell(head)}"
     if not changes:
         return f"No OKR changes: {span}.\n"
     lines = [f"## OKR changes: {span}", "", f"Both sides scored as of {date(as_of)}.", ""]
@@ -145,6 +145,15 @@ def _cell(text: str) -> str:
     """Content text in a table cell: no HTML, no column breaks, one line."""
     text = html.escape(" ".join(str(text).split()), quote=False)
     return re.sub(r"([|*_`~\\[\]])", r"\\\1", text)  # no column break, emphasis or link from a title
+
+
+def _revision_cell(side: Revision) -> str:
+    """A revision as the user named it, in code: `HEAD~1` reads the same in a pull request and in
+    a terminal (escaped as text, a terminal showed HEAD\\~1)."""
+    named = side.revision
+    if side.commit is None or not named or side.commit.startswith(named) or "`" in named or not named.isprintable():
+        return _cell(side.label)
+    return f"`{named}` ({side.commit[:7]})"
 
 
 def _named(title: str, ident: str) -> str:
