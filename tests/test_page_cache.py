@@ -6,6 +6,7 @@ import json
 import os
 import shutil
 import subprocess
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -225,7 +226,7 @@ def test_edits_leave_few_packs_and_no_page_of_an_earlier_build(small_site: Path)
     grow = small_site / "content/objectives/grow.md"
     text = grow.read_text()
     pages = small_site / ".okrsite-cache/pages"
-    for value in range(151, 151 + 2 * MAX_PACKS):
+    for value in (151, 150, 152, 150, 153):  # edits, and edits undone (the first build's pages again)
         grow.write_text(text.replace("current: 150", f"current: {value}"))
         build(BuildOptions(small_site / "okrsite.yaml"))
         cache = PageCache(pages)
@@ -262,9 +263,7 @@ def test_a_damaged_pack_is_rendered_again_and_packed_whole(repo: Path, tmp_path:
     if damage == "cut short":
         pack.write_bytes(whole[:len(whole) // 2])
     else:
-        first = min(pagecache._index(pack).entries.values())
-        pack.write_bytes(whole[:first[0] + 20] + bytes(b ^ 0xFF for b in whole[first[0] + 20:first[0] + 30])
-                         + whole[first[0] + 30:])
+        pack.write_bytes(whole[:40] + bytes(b ^ 0xFF for b in whole[40:50]) + whole[50:])  # in the first page
     shutil.rmtree(repo / "output")
     report = build(BuildOptions(repo / "okrsite.yaml"))
     assert report.pages_cached < self_contained(repo) and tree(repo / "output") == expected
@@ -294,3 +293,97 @@ def test_a_site_theme_showing_the_commit_itself_gets_every_page_rendered_after_a
     report = build(BuildOptions(repo / "okrsite.yaml"))
     assert report.pages_cached == 0 and report.pages_kept == 0
     assert f'<p class="commit">{full[:7]}</p>' in (repo / "output/pages/about/index.html").read_text()
+
+
+# --- the pack itself, two writers, crafted packs ---------------------------------------
+
+def _page(n: int) -> tuple[str, bytes]:
+    return f"{n:032x}", f"<p>page {n}</p>".encode() * (n + 1)
+
+
+def test_two_builds_packing_at_once_never_give_one_page_for_another(tmp_path: Path) -> None:
+    """A hook's build while the preview builds: both number their pack 2, neither replaces the
+    other's, and a reader of one never gets the other's bytes."""
+    folder = tmp_path / "pages"
+    PageCache(folder).keep({_page(1)[0]}, dict([_page(1)]))
+    first, second = PageCache(folder), PageCache(folder)
+    first.get(_page(1)[0]), second.get(_page(1)[0])  # both have read the folder
+    first.keep({_page(1)[0], _page(2)[0]}, dict([_page(2)]))
+    reader = PageCache(folder)
+    assert reader.get(_page(2)[0]) == _page(2)[1]
+    second.keep({_page(1)[0], _page(3)[0]}, dict([_page(3)]))
+    assert reader.get(_page(2)[0]) == _page(2)[1] and reader.get(_page(1)[0]) == _page(1)[1]
+    assert PageCache(folder).get(_page(3)[0]) == _page(3)[1]
+
+
+@pytest.mark.parametrize("craft", ["spans swapped", "spans overlapping", "a key that is no digest",
+                                   "an index far too large", "a page far too large"])
+def test_a_crafted_pack_gives_no_page(tmp_path: Path, craft: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "pages"
+    PageCache(folder).keep({_page(1)[0], _page(2)[0]}, dict([_page(1), _page(2)]))
+    [pack] = folder.iterdir()
+    data = pack.read_bytes()
+    start = int(data[-12:])
+    index = json.loads(data[start:-len(pagecache.MAGIC) - 12])
+    one, two = _page(1)[0], _page(2)[0]
+    if craft == "spans swapped":  # the index names the other page's bytes: their digest says so
+        index[one], index[two] = index[two], index[one]
+    elif craft == "spans overlapping":  # one's span runs on into two's
+        index[one][1] += index[two][1]
+    elif craft == "a key that is no digest":
+        index["../../x"] = index.pop(one)
+    if craft == "a page far too large":  # a few kilobytes that unpack past the limit (a bomb: gigabytes)
+        monkeypatch.setattr(pagecache, "MAX_PAGE", 1 << 20)
+        bomb = one.encode() + zlib.compress(b"\0" * (pagecache.MAX_PAGE + 1), 9)
+        data = bomb + data[index[one][1]:]
+        shift = len(bomb) - index[one][1]
+        index = {digest: [span[0] + shift * (digest != one), span[1] + shift * (digest == one),
+                          span[2] + shift, span[3]] for digest, span in index.items()}
+        start += shift
+    listed = json.dumps(index).encode()
+    if craft == "an index far too large":
+        listed += b" " * (pagecache.MAX_INDEX + 1)
+    pack.write_bytes(data[:start] + listed + pagecache.MAGIC + b"%012d" % start)
+    cache = PageCache(folder)
+    assert cache.get(one) is None and cache.get(two) in (None, _page(2)[1])
+
+
+def test_pack_numbers_grow_past_eight_digits(tmp_path: Path) -> None:
+    folder = tmp_path / "pages"
+    PageCache(folder).keep({_page(1)[0]}, dict([_page(1)]))
+    [pack] = folder.iterdir()
+    pack.rename(folder / "99999999-00000000.pack")
+    PageCache(folder).keep({_page(1)[0], _page(2)[0]}, dict([_page(2)]))
+    assert sorted(p.name.split("-")[0] for p in folder.iterdir()) == ["100000000", "99999999"]
+    assert PageCache(folder).get(_page(2)[0]) == _page(2)[1]
+
+
+def test_what_a_stopped_write_left_is_removed_once_old_and_a_folder_at_a_packs_name_stops_nothing(
+        tmp_path: Path) -> None:
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    (folder / "00000001-00000000.pack").mkdir()  # not a pack, and cannot be removed as one
+    old, recent = folder / ".00000001-00000000.pack.0123456789ab.tmp", folder / ".00000002-00000000.pack.0123.tmp"
+    old.write_bytes(b"half a pack")
+    recent.write_bytes(b"a build writing now")
+    os.utime(old, (1_000_000_000, 1_000_000_000))
+    PageCache(folder).keep({_page(1)[0]}, dict([_page(1)]))
+    assert not old.exists() and recent.exists()
+    assert PageCache(folder).get(_page(1)[0]) == _page(1)[1]
+
+
+def test_a_build_that_makes_nothing_new_writes_no_pack(tmp_path: Path) -> None:
+    """Even with the folder at MAX_PACKS: room is made only for a pack that is written."""
+    folder = tmp_path / "pages"
+    held = set()
+    for n in range(MAX_PACKS):
+        held.add(_page(n)[0])
+        PageCache(folder).keep(set(held), dict([_page(n)]))
+    names = sorted(p.name for p in folder.iterdir())
+    assert len(names) == MAX_PACKS
+    PageCache(folder).keep(set(held), {})
+    assert sorted(p.name for p in folder.iterdir()) == names
+    PageCache(folder).keep(held | {_page(99)[0]}, dict([_page(99)]))
+    assert len(list(folder.iterdir())) <= MAX_PACKS
+    cache = PageCache(folder)
+    assert all(cache.get(digest) == page for digest, page in map(_page, [*range(MAX_PACKS), 99]))

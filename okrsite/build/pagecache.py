@@ -1,4 +1,4 @@
-"""Rendered pages by the digest of their inputs, packed: `<cache_dir>/pages/<number>.pack`.
+"""Rendered pages by the digest of their inputs, packed: `<cache_dir>/pages/<number>-<tag>.pack`.
 
 A self-contained page (`depends="context"`) is a pure function of its digest, save
 the footer's line naming the commit, which every commit changes: pages are kept here
@@ -15,24 +15,29 @@ again (okrsite.site.charts.start_charts, `restorable`).
 Packed, because a file a page cost a cold build ~1 s at 1,000 objectives: creating
 thousands of small files is slow on many disks, and CI restores the folder file by
 file. A build writes the pages it made into one new pack, renamed into place whole
-(so a pack is never seen cut short); a pack whose pages are mostly no longer the
-last build's has its live ones carried into the new pack and is removed, and so are
-the smallest packs when there would be more than `MAX_PACKS`. The folder holds the
-last build's pages only. It is trusted as the chart cache is: it holds page bytes,
-never code; a pack that does not read as one is removed, and one with an entry that
-does not unpack is replaced: that costs renders, never a wrong page.
+under a name no other build takes (so a pack is never seen cut short, nor replaced
+while read); a pack whose pages are mostly no longer the last build's has its live
+ones carried into the new pack and is removed, and so are the smallest packs when
+there would be more than `MAX_PACKS`. It is trusted as the chart cache is: it holds
+page bytes, never code. Each entry starts with its own digest and is one whole zlib
+stream (a record: one JSON value), checked when read: a pack that does not read as
+one is removed, and one with an entry that fails is replaced; that costs renders,
+never a wrong page.
 """
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
+import time
 import zlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from okrsite.build.cachefiles import remove_cache
 from okrsite.build.output import WRITERS
@@ -41,15 +46,21 @@ from okrsite.filesystem.atomic import replace_file
 SUFFIX = ".pack"
 LEVEL = 3  # zlib: as small as level 6 within a tenth, in half the time
 MAX_PACKS = 8  # beyond, small packs are carried into the new one: a lookup reads few indexes
-# A pack ends with its index (JSON) and this trailer: the magic and the index's offset.
-MAGIC = b"okrsite-pages-1:"
+# A pack ends with its index (JSON: digest -> Span) and this trailer: the magic and the index's offset.
+MAGIC = b"okrsite-pages-2:"
 TRAILER = len(MAGIC) + 12
-_NAME = re.compile(r"(\d{8})\.pack")
+MAX_INDEX = 64 << 20  # bytes: far above any site's (~150 bytes a page); a larger one is no pack of ours
+MAX_PAGE = 256 << 20  # bytes of one page unpacked: the largest list page of 5,000 objectives is ~15 MB
+DIGEST = re.compile(r"[0-9a-f]{32}", re.ASCII)  # a page digest (incremental.ContextDigests.page)
+_NAME = re.compile(r"([0-9]{8,})-[0-9a-f]{8}\.pack", re.ASCII)
+_LEFT_BY_A_STOPPED_WRITE = re.compile(r"\.[0-9]{8,}-[0-9a-f]{8}\.pack\.[0-9a-f]+\.tmp", re.ASCII)
+STALE_SECONDS = 600  # a temporary pack older than this is no build's under way
 _OLD_SUFFIXES = (".html.z", ".charts.json")  # a file a page, before packs
 
 # A chart file a page shows -> (the drawing's key in the chart cache, its text alternative).
 ChartSources = Mapping[str, tuple[str, str]]
-# Where an entry's bytes lie in its pack: the compressed page, then its chart record (JSON).
+# Where an entry's bytes lie in its pack: the page (digest + zlib stream), then its chart record
+# (digest + JSON); a page without charts has a record of length 0.
 Span = tuple[int, int, int, int]  # page offset, page length, record offset, record length
 
 
@@ -58,16 +69,42 @@ class _Pack:
     path: Path
     number: int
     entries: dict[str, Span]
+    stream: BinaryIO  # opened once: offsets always apply to the file that was indexed
     size: int = field(init=False)
-    damaged: bool = False  # an entry did not unpack: the live ones are carried, the pack removed
+    damaged: bool = False  # an entry did not read back: the live ones are carried, the pack removed
 
     def __post_init__(self) -> None:
         self.size = sum(span[1] + span[3] for span in self.entries.values())
 
-    def read(self, start: int, length: int) -> bytes:
-        with os.fdopen(os.open(self.path, _READ, 0), "rb") as stream:
-            stream.seek(start)
-            return stream.read(length)
+    def page(self, digest: str) -> bytes | None:
+        """The digest's page, unpacked, or None (and the pack marked) when its bytes fail."""
+        start, length, _, _ = self.entries[digest]
+        page = _unpacked(digest, self._read(digest, start, length))
+        self.damaged = self.damaged or page is None
+        return page
+
+    def packed(self, digest: str) -> tuple[bytes, bytes] | None:
+        """The digest's entry as it is packed (page, record), to carry into a new pack; checked
+        only in a pack found damaged, where another entry may have failed too."""
+        start, length, record_start, record_length = self.entries[digest]
+        page = self._read(digest, start, length)
+        if page is None or (self.damaged and _unpacked(digest, page) is None):
+            return None
+        return page, self._read(digest, record_start, record_length) or b""
+
+    def record(self, digest: str) -> bytes | None:
+        _, _, start, length = self.entries[digest]
+        return self._read(digest, start, length)
+
+    def _read(self, digest: str, start: int, length: int) -> bytes | None:
+        """Bytes of the entry of `digest` (its own digest first), without that prefix."""
+        if not length:
+            return None
+        try:
+            data = os.pread(self.stream.fileno(), length, start)
+        except (OSError, ValueError):  # (ValueError: the pack was closed)
+            return None
+        return data[len(digest):] if data.startswith(digest.encode()) else None
 
 
 class PageCache:
@@ -78,37 +115,30 @@ class PageCache:
 
     def get(self, digest: str) -> bytes | None:
         """The page's bytes (the commit line still a marker), or None; an entry that does not
-        unpack is forgotten, and its pack replaced by the next `keep` (the build renders it)."""
+        read back is forgotten, and its pack replaced by the next `keep` (the build renders it)."""
         pack = self._pack_of(digest)
-        if pack is None:
-            return None
-        start, length, _, _ = pack.entries[digest]
-        try:
-            return zlib.decompress(pack.read(start, length))
-        except (OSError, zlib.error):  # (a link put in its place: gone too)
+        page = pack.page(digest) if pack is not None else None
+        if pack is not None and page is None:
             del self._where[digest]
-            pack.damaged = True
-            return None
+        return page
 
     def charts(self, digest: str) -> dict[str, tuple[str, str]]:
         """The sources of the chart files the page showed when it was kept (empty when none
         were recorded, or the record is not what `keep` writes)."""
         pack = self._pack_of(digest)
-        if pack is None:
-            return {}
-        _, _, start, length = pack.entries[digest]
+        record = pack.record(digest) if pack is not None else None
         try:
-            rows = json.loads(pack.read(start, length).decode("utf-8")) if length else []
+            rows = json.loads(record.decode("utf-8")) if record else []
             return {path: (key, alt) for path, key, alt in rows
                     if isinstance(path, str) and isinstance(key, str) and isinstance(alt, str)}
-        except (OSError, ValueError, TypeError, RecursionError):
+        except (ValueError, TypeError, RecursionError):
             return {}
 
     def keep(self, digests: set[str], new: dict[str, bytes], charts: Mapping[str, ChartSources] | None = None) -> None:
         """Hold the pages of these digests from now on (and others only in a pack mostly of these):
-        `new` (digest -> bytes) are packed unless held already; `charts` (digest -> the sources of the page's charts: the
-        builder passes the new and the mended ones) are recorded. A cache that cannot be written
-        only costs rendering next time."""
+        `new` (digest -> bytes) are packed unless held already; `charts` (digest -> the sources of
+        the page's charts: the builder passes the new and the mended ones) are recorded. A cache
+        that cannot be written only costs rendering next time."""
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
         except OSError:
@@ -122,46 +152,49 @@ class PageCache:
             if digest in digests:
                 live[pack].append(digest)
         carried = [pack for pack in packs if live[pack] and (pack.damaged or _mostly_dead(pack, live[pack]))]
-        standing = sorted((pack for pack in packs if pack not in carried and live[pack]),
-                          key=lambda pack: (pack.size, -pack.number))
-        while len(standing) >= MAX_PACKS:  # room for the new one
-            carried.append(standing.pop(0))
         moved = {digest: pack for pack in carried for digest in live[pack]}
         moved.update((digest, self._where[digest]) for digest in records if digest in self._where)
+        if fresh or moved:  # room for the new pack
+            standing = sorted((pack for pack in packs if pack not in carried and live[pack]),
+                              key=lambda pack: (pack.size, -pack.number))
+            while len(standing) >= MAX_PACKS:
+                pack = standing.pop(0)
+                carried.append(pack)
+                moved.update((digest, pack) for digest in live[pack])
         with ThreadPoolExecutor(WRITERS) as pool:  # compressing lets go of the GIL: the threads share both cores
             pages = dict(zip(fresh, pool.map(lambda digest: zlib.compress(new[digest], LEVEL), fresh)))
         for digest, pack in sorted(moved.items()):
-            start, length, record_start, record_length = pack.entries[digest]
-            try:
-                pages[digest] = pack.read(start, length)
-                records.setdefault(digest, pack.read(record_start, record_length))
-            except OSError:
-                pass  # rendered again next time
-        written = self._write(packs, pages, records) if pages else True
-        if not written:
+            entry = pack.packed(digest)
+            if entry is not None:
+                pages[digest] = entry[0]
+                records.setdefault(digest, entry[1])
+            elif digest in new:
+                pages[digest] = zlib.compress(new[digest], LEVEL)
+        if pages and not self._write(pages, records):
             return
         for pack in packs:
+            pack.stream.close()
             if pack in carried or not live[pack]:
                 remove_cache(pack.path)
-        for name in os.listdir(self.folder):
-            if name.endswith(_OLD_SUFFIXES):
-                remove_cache(self.folder / name)
         self._packs = None
+        self._sweep()
 
-    def _write(self, packs: list[_Pack], pages: dict[str, bytes], records: dict[str, bytes]) -> bool:
-        """One new pack of these pages (digest -> compressed bytes) and their chart records."""
+    def _write(self, pages: dict[str, bytes], records: dict[str, bytes]) -> bool:
+        """One new pack of these pages (digest -> compressed bytes) and their chart records,
+        numbered after every pack in the folder."""
         parts: list[bytes] = []
         index: dict[str, Span] = {}
         offset = 0
         for digest in sorted(pages):
-            page, record = pages[digest], records.get(digest, b"")
+            page = digest.encode() + pages[digest]
+            record = digest.encode() + records[digest] if records.get(digest) else b""
             index[digest] = (offset, len(page), offset + len(page), len(record))
             parts += (page, record)
             offset += len(page) + len(record)
         listed = json.dumps(index, separators=(",", ":")).encode("utf-8")
-        number = max((pack.number for pack in packs), default=0) + 1
+        number = max((int(match.group(1)) for match in map(_NAME.fullmatch, self._names()) if match), default=0) + 1
         try:
-            replace_file(self.folder / f"{number:08d}{SUFFIX}",
+            replace_file(self.folder / f"{number:08d}-{os.urandom(4).hex()}{SUFFIX}",
                          b"".join((*parts, listed, MAGIC, b"%012d" % offset)))
         except OSError:
             return False
@@ -172,60 +205,113 @@ class PageCache:
             self._read_packs()
         return self._where.get(digest)
 
-    def _read_packs(self) -> list[_Pack]:
-        """Every pack of the folder that reads as one (the others are removed), and where each
-        digest is: in the newest pack that holds it."""
+    def _names(self) -> list[str]:
         try:
-            names = sorted(name for name in os.listdir(self.folder) if _NAME.fullmatch(name))
+            return os.listdir(self.folder)
         except OSError:
-            names = []
+            return []
+
+    def _read_packs(self) -> list[_Pack]:
+        """Every pack of the folder that reads as one (a file that does not is removed), and where
+        each digest is: in the newest pack that holds it."""
         packs = []
-        for name in names:
-            pack = _index(self.folder / name)
-            if pack is None:
-                remove_cache(self.folder / name)
-            else:
-                packs.append(pack)
+        for name in self._names():
+            match = _NAME.fullmatch(name)
+            if match:
+                pack = _opened(self.folder / name, int(match.group(1)))
+                if pack is not None:
+                    packs.append(pack)
+        packs.sort(key=lambda pack: (pack.number, pack.path.name))
         self._packs = packs
         self._where = {digest: pack for pack in packs for digest in pack.entries}
         return packs
+
+    def _sweep(self) -> None:
+        """Files of the folder no build reads: a page each (before packs), and temporary packs
+        that a stopped build left (old enough to be no build's under way)."""
+        now = time.time()
+        for name in self._names():
+            path = self.folder / name
+            if name.endswith(_OLD_SUFFIXES):
+                remove_cache(path)
+            elif _LEFT_BY_A_STOPPED_WRITE.fullmatch(name):
+                try:
+                    stale = now - path.lstat().st_mtime > STALE_SECONDS
+                except OSError:
+                    continue
+                if stale:
+                    remove_cache(path)
 
 
 def _record(sources: ChartSources) -> bytes:
     return json.dumps([[path, key, alt] for path, (key, alt) in sorted(sources.items())]).encode("utf-8")
 
 
-def _mostly_dead(pack: _Pack, live: Iterable[str]) -> bool:
+def _unpacked(digest: str, page: bytes | None) -> bytes | None:
+    """A page entry's bytes unpacked: one whole zlib stream and nothing after it, or None (also
+    for one that would unpack to more than MAX_PAGE: a cache must not be able to fill the memory)."""
+    if page is None:
+        return None
+    unpacking = zlib.decompressobj()
+    try:
+        data = unpacking.decompress(page, MAX_PAGE)
+    except zlib.error:
+        return None
+    return data if unpacking.eof and not unpacking.unused_data and not unpacking.unconsumed_tail else None
+
+
+def _mostly_dead(pack: _Pack, live: list[str]) -> bool:
     """Over half of the pack's bytes are pages no longer held: carry the rest, remove the pack."""
     kept = sum(pack.entries[digest][1] + pack.entries[digest][3] for digest in live)
     return kept * 2 < pack.size
 
 
-def _index(path: Path) -> _Pack | None:
-    """The pack's index, or None when the file is no pack (cut short, damaged, a link)."""
+def _opened(path: Path, number: int) -> _Pack | None:
+    """The pack, open, with its index; None when it is no pack. A file that cannot be opened just
+    now is left alone; one that is no pack (cut short, damaged, a link put there) is removed."""
     try:
-        with os.fdopen(os.open(path, _READ, 0), "rb") as stream:
-            size = os.fstat(stream.fileno()).st_size
-            stream.seek(max(size - TRAILER, 0))
-            trailer = stream.read()
-            if len(trailer) != TRAILER or not trailer.startswith(MAGIC) or not trailer[len(MAGIC):].isdigit():
-                return None
-            start = int(trailer[len(MAGIC):])
-            stream.seek(start)
-            index = json.loads(stream.read(size - TRAILER - start).decode("utf-8"))
+        stream = os.fdopen(os.open(path, _READ, 0), "rb")
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            remove_cache(path)
+        return None
+    entries = _index(stream)
+    if entries is None:
+        stream.close()
+        remove_cache(path)
+        return None
+    return _Pack(path, number, entries, stream)
+
+
+def _index(stream: BinaryIO) -> dict[str, Span] | None:
+    """The pack's entries: each digest's spans, in order, without gaps or overlaps, before the index."""
+    try:
+        size = os.fstat(stream.fileno()).st_size
+        stream.seek(max(size - TRAILER, 0))
+        trailer = stream.read()
+        if len(trailer) != TRAILER or not trailer.startswith(MAGIC) or not trailer[len(MAGIC):].isdigit():
+            return None
+        start = int(trailer[len(MAGIC):])
+        if not 0 <= size - TRAILER - start <= MAX_INDEX:
+            return None
+        stream.seek(start)
+        index = json.loads(stream.read(size - TRAILER - start).decode("utf-8"))
     except (OSError, ValueError, RecursionError):
         return None
     if not isinstance(index, dict):
         return None
     entries: dict[str, Span] = {}
     for digest, span in index.items():
-        if not (isinstance(span, list) and len(span) == 4 and all(type(n) is int and n >= 0 for n in span)
-                and span[0] + span[1] <= start and span[2] + span[3] <= start):
+        if not (DIGEST.fullmatch(digest) and isinstance(span, list) and len(span) == 4
+                and all(type(n) is int and n >= 0 for n in span)):
             return None
         entries[digest] = (span[0], span[1], span[2], span[3])
-    match = _NAME.fullmatch(path.name)
-    assert match is not None
-    return _Pack(path, int(match.group(1)), entries)
+    end = 0
+    for span in sorted(entries.values()):
+        if span[0] != end or span[2] != span[0] + span[1]:
+            return None
+        end = span[2] + span[3]
+    return entries if end == start else None
 
 
 _READ = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
