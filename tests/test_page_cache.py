@@ -301,51 +301,75 @@ def _page(n: int) -> tuple[str, bytes]:
     return f"{n:032x}", f"<p>page {n}</p>".encode() * (n + 1)
 
 
-def test_two_builds_packing_at_once_never_give_one_page_for_another(tmp_path: Path) -> None:
-    """A hook's build while the preview builds: both number their pack 2, neither replaces the
-    other's, and a reader of one never gets the other's bytes."""
+def test_two_builds_packing_at_once_never_give_one_page_for_another(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A hook's build while the preview builds: both number their pack 2 (each listed the folder
+    before the other wrote), neither replaces the other's, and a reader of one never gets the
+    other's bytes."""
     folder = tmp_path / "pages"
     PageCache(folder).keep({_page(1)[0]}, dict([_page(1)]))
     first, second = PageCache(folder), PageCache(folder)
-    first.get(_page(1)[0]), second.get(_page(1)[0])  # both have read the folder
+    listed = second._names()
     first.keep({_page(1)[0], _page(2)[0]}, dict([_page(2)]))
     reader = PageCache(folder)
     assert reader.get(_page(2)[0]) == _page(2)[1]
+    monkeypatch.setattr(second, "_names", lambda: listed)  # as if it had listed the folder first
     second.keep({_page(1)[0], _page(3)[0]}, dict([_page(3)]))
+    assert sorted(p.name.split("-")[0] for p in folder.iterdir()) == ["00000001", "00000002", "00000002"]
     assert reader.get(_page(2)[0]) == _page(2)[1] and reader.get(_page(1)[0]) == _page(1)[1]
-    assert PageCache(folder).get(_page(3)[0]) == _page(3)[1]
+    after = PageCache(folder)
+    assert [after.get(_page(n)[0]) for n in (1, 2, 3)] == [_page(n)[1] for n in (1, 2, 3)]
+
+
+def _resized(data: bytes, index: dict[str, list[int]], digest: str, entry: bytes) -> tuple[bytes, int]:
+    """The pack's entries (`data`, up to its index) with the page of `digest` replaced by `entry`,
+    the spans after it moved (changed in `index`); and where the index now starts."""
+    start, length = index[digest][0], index[digest][1]
+    shift = len(entry) - length
+    for other, span in index.items():
+        if span[0] > start:
+            span[0] += shift
+        span[2] += shift * (span[2] > start)
+    index[digest][1] = len(entry)
+    return data[:start] + entry + data[start + length:], len(data) + shift
 
 
 @pytest.mark.parametrize("craft", ["spans swapped", "spans overlapping", "a key that is no digest",
-                                   "an index far too large", "a page far too large"])
+                                   "an index far too large", "bytes after a page's stream", "a page far too large",
+                                   "an entry far too long"])
 def test_a_crafted_pack_gives_no_page(tmp_path: Path, craft: str, monkeypatch: pytest.MonkeyPatch) -> None:
     folder = tmp_path / "pages"
-    PageCache(folder).keep({_page(1)[0], _page(2)[0]}, dict([_page(1), _page(2)]))
+    one, two = _page(1)[0], _page(2)[0]
+    PageCache(folder).keep({one, two}, dict([_page(1), _page(2)]))
+    assert PageCache(folder).get(one) == _page(1)[1]  # as written, it gives its pages
     [pack] = folder.iterdir()
     data = pack.read_bytes()
     start = int(data[-12:])
     index = json.loads(data[start:-len(pagecache.MAGIC) - 12])
-    one, two = _page(1)[0], _page(2)[0]
+    data = data[:start]
     if craft == "spans swapped":  # the index names the other page's bytes: their digest says so
         index[one], index[two] = index[two], index[one]
     elif craft == "spans overlapping":  # one's span runs on into two's
         index[one][1] += index[two][1]
     elif craft == "a key that is no digest":
         index["../../x"] = index.pop(one)
-    if craft == "a page far too large":  # a few kilobytes that unpack past the limit (a bomb: gigabytes)
+    elif craft == "bytes after a page's stream":  # zlib would unpack the first stream and stop
+        data, start = _resized(data, index, one, data[index[one][0]:index[one][0] + index[one][1]] + b"junk")
+    elif craft == "a page far too large":  # a few kilobytes that unpack past the limit (a bomb: gigabytes)
         monkeypatch.setattr(pagecache, "MAX_PAGE", 1 << 20)
-        bomb = one.encode() + zlib.compress(b"\0" * (pagecache.MAX_PAGE + 1), 9)
-        data = bomb + data[index[one][1]:]
-        shift = len(bomb) - index[one][1]
-        index = {digest: [span[0] + shift * (digest != one), span[1] + shift * (digest == one),
-                          span[2] + shift, span[3]] for digest, span in index.items()}
-        start += shift
-    listed = json.dumps(index).encode()
+        data, start = _resized(data, index, one, one.encode() + zlib.compress(b"\0" * (pagecache.MAX_PAGE + 1), 9))
+    elif craft == "an entry far too long":  # to be read whole (a sparse file: gigabytes)
+        monkeypatch.setattr(pagecache, "MAX_ENTRY", len(one) + 8)
+    listed = json.dumps(index, separators=(",", ":")).encode()
     if craft == "an index far too large":
-        listed += b" " * (pagecache.MAX_INDEX + 1)
-    pack.write_bytes(data[:start] + listed + pagecache.MAGIC + b"%012d" % start)
+        listed = listed[:-1] + b"," + b",".join(b'"%032x":[0,0,0,0]' % n for n in range(10, 10 + 200_000)) + b"}"
+        monkeypatch.setattr(pagecache, "MAX_INDEX", len(listed) - 1)
+    pack.write_bytes(data + listed + pagecache.MAGIC + b"%012d" % start)
     cache = PageCache(folder)
-    assert cache.get(one) is None and cache.get(two) in (None, _page(2)[1])
+    assert cache.get(one) is None
+    # The other page: gone with a pack that is no pack, or whose spans were swapped; else as written.
+    intact = craft in ("bytes after a page's stream", "a page far too large")
+    assert cache.get(two) == (_page(2)[1] if intact else None)
 
 
 def test_pack_numbers_grow_past_eight_digits(tmp_path: Path) -> None:
@@ -358,11 +382,12 @@ def test_pack_numbers_grow_past_eight_digits(tmp_path: Path) -> None:
     assert PageCache(folder).get(_page(2)[0]) == _page(2)[1]
 
 
-def test_what_a_stopped_write_left_is_removed_once_old_and_a_folder_at_a_packs_name_stops_nothing(
+def test_what_a_stopped_write_left_is_removed_once_old_and_no_file_at_a_packs_name_stops_the_cache(
         tmp_path: Path) -> None:
     folder = tmp_path / "pages"
     folder.mkdir()
     (folder / "00000001-00000000.pack").mkdir()  # not a pack, and cannot be removed as one
+    os.mkfifo(folder / "00000002-00000000.pack")  # nor is a named pipe, which must not be waited on
     old, recent = folder / ".00000001-00000000.pack.0123456789ab.tmp", folder / ".00000002-00000000.pack.0123.tmp"
     old.write_bytes(b"half a pack")
     recent.write_bytes(b"a build writing now")

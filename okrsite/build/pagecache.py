@@ -31,6 +31,7 @@ import errno
 import json
 import os
 import re
+import stat
 import time
 import zlib
 from collections.abc import Mapping
@@ -49,10 +50,14 @@ MAX_PACKS = 8  # beyond, small packs are carried into the new one: a lookup read
 # A pack ends with its index (JSON: digest -> Span) and this trailer: the magic and the index's offset.
 MAGIC = b"okrsite-pages-2:"
 TRAILER = len(MAGIC) + 12
-MAX_INDEX = 64 << 20  # bytes: far above any site's (~150 bytes a page); a larger one is no pack of ours
+MAX_INDEX = 16 << 20  # bytes: far above any site's (~110 bytes a page); a larger one is no pack of ours
 MAX_PAGE = 256 << 20  # bytes of one page unpacked: the largest list page of 5,000 objectives is ~15 MB
+MAX_ENTRY = MAX_PAGE  # bytes of one entry packed (compressed pages are smaller): nothing larger is read
 DIGEST = re.compile(r"[0-9a-f]{32}", re.ASCII)  # a page digest (incremental.ContextDigests.page)
-_NAME = re.compile(r"([0-9]{8,})-[0-9a-f]{8}\.pack", re.ASCII)
+_NAME = re.compile(r"([0-9]{8,18})-[0-9a-f]{8}\.pack", re.ASCII)
+# The index as `_write` lays it out, checked before it is parsed: what a JSON parser makes of 16 MiB
+# of anything else can be twenty times that in memory.
+_INDEX = re.compile(rb'\{(?:"[0-9a-f]{32}":\[[0-9]{1,15}(?:,[0-9]{1,15}){3}\](?:,(?=")|(?=\})))*\}')
 _LEFT_BY_A_STOPPED_WRITE = re.compile(r"\.[0-9]{8,}-[0-9a-f]{8}\.pack\.[0-9a-f]+\.tmp", re.ASCII)
 STALE_SECONDS = 600  # a temporary pack older than this is no build's under way
 _OLD_SUFFIXES = (".html.z", ".charts.json")  # a file a page, before packs
@@ -170,6 +175,7 @@ class PageCache:
                 records.setdefault(digest, entry[1])
             elif digest in new:
                 pages[digest] = zlib.compress(new[digest], LEVEL)
+        self._sweep()
         if pages and not self._write(pages, records):
             return
         for pack in packs:
@@ -177,7 +183,6 @@ class PageCache:
             if pack in carried or not live[pack]:
                 remove_cache(pack.path)
         self._packs = None
-        self._sweep()
 
     def _write(self, pages: dict[str, bytes], records: dict[str, bytes]) -> bool:
         """One new pack of these pages (digest -> compressed bytes) and their chart records,
@@ -185,7 +190,7 @@ class PageCache:
         parts: list[bytes] = []
         index: dict[str, Span] = {}
         offset = 0
-        for digest in sorted(pages):
+        for digest in sorted(filter(DIGEST.fullmatch, pages)):  # (what the index may hold)
             page = digest.encode() + pages[digest]
             record = digest.encode() + records[digest] if records.get(digest) else b""
             index[digest] = (offset, len(page), offset + len(page), len(record))
@@ -275,7 +280,11 @@ def _opened(path: Path, number: int) -> _Pack | None:
         if exc.errno == errno.ELOOP:
             remove_cache(path)
         return None
-    entries = _index(stream)
+    try:
+        regular = stat.S_ISREG(os.fstat(stream.fileno()).st_mode)
+    except OSError:
+        regular = False
+    entries = _index(stream) if regular else None
     if entries is None:
         stream.close()
         remove_cache(path)
@@ -295,7 +304,10 @@ def _index(stream: BinaryIO) -> dict[str, Span] | None:
         if not 0 <= size - TRAILER - start <= MAX_INDEX:
             return None
         stream.seek(start)
-        index = json.loads(stream.read(size - TRAILER - start).decode("utf-8"))
+        listed = stream.read(size - TRAILER - start)
+        if not _INDEX.fullmatch(listed):
+            return None
+        index = json.loads(listed)
     except (OSError, ValueError, RecursionError):
         return None
     if not isinstance(index, dict):
@@ -303,7 +315,7 @@ def _index(stream: BinaryIO) -> dict[str, Span] | None:
     entries: dict[str, Span] = {}
     for digest, span in index.items():
         if not (DIGEST.fullmatch(digest) and isinstance(span, list) and len(span) == 4
-                and all(type(n) is int and n >= 0 for n in span)):
+                and all(type(n) is int and n >= 0 for n in span) and span[1] <= MAX_ENTRY and span[3] <= MAX_ENTRY):
             return None
         entries[digest] = (span[0], span[1], span[2], span[3])
     end = 0
@@ -314,4 +326,5 @@ def _index(stream: BinaryIO) -> dict[str, Span] | None:
     return entries if end == start else None
 
 
-_READ = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+# (O_NONBLOCK: a named pipe planted at a pack's name opens at once, and is no regular file)
+_READ = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
