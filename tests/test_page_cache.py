@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from okrsite.build.builder import BuildOptions, Builder, build
 from okrsite.build import pagecache
+from okrsite.build.builder import Builder, BuildOptions, build
 from okrsite.build.pagecache import MAX_PACKS, SUFFIX, PageCache
 from okrsite.diagnostics import Diagnostics
 from okrsite.site import charts
@@ -326,7 +326,7 @@ def _resized(data: bytes, index: dict[str, list[int]], digest: str, entry: bytes
     the spans after it moved (changed in `index`); and where the index now starts."""
     start, length = index[digest][0], index[digest][1]
     shift = len(entry) - length
-    for other, span in index.items():
+    for span in index.values():
         if span[0] > start:
             span[0] += shift
         span[2] += shift * (span[2] > start)

@@ -84,7 +84,7 @@ class _Pack:
     def page(self, digest: str) -> bytes | None:
         """The digest's page, unpacked, or None (and the pack marked) when its bytes fail."""
         start, length, _, _ = self.entries[digest]
-        page = _unpacked(digest, self._read(digest, start, length))
+        page = _unpacked(self._read(digest, start, length))
         self.damaged = self.damaged or page is None
         return page
 
@@ -93,7 +93,7 @@ class _Pack:
         only in a pack found damaged, where another entry may have failed too."""
         start, length, record_start, record_length = self.entries[digest]
         page = self._read(digest, start, length)
-        if page is None or (self.damaged and _unpacked(digest, page) is None):
+        if page is None or (self.damaged and _unpacked(page) is None):
             return None
         return page, self._read(digest, record_start, record_length) or b""
 
@@ -252,7 +252,7 @@ def _record(sources: ChartSources) -> bytes:
     return json.dumps([[path, key, alt] for path, (key, alt) in sorted(sources.items())]).encode("utf-8")
 
 
-def _unpacked(digest: str, page: bytes | None) -> bytes | None:
+def _unpacked(page: bytes | None) -> bytes | None:
     """A page entry's bytes unpacked: one whole zlib stream and nothing after it, or None (also
     for one that would unpack to more than MAX_PAGE: a cache must not be able to fill the memory)."""
     if page is None:
