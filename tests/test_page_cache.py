@@ -388,7 +388,7 @@ def test_what_a_stopped_write_left_is_removed_once_old_and_no_file_at_a_packs_na
     folder.mkdir()
     (folder / "00000001-00000000.pack").mkdir()  # not a pack, and cannot be removed as one
     os.mkfifo(folder / "00000002-00000000.pack")  # nor is a named pipe, which must not be waited on
-    old, recent = folder / ".00000001-00000000.pack.0123456789ab.tmp", folder / ".00000002-00000000.pack.0123.tmp"
+    old, recent = folder / ".00000001-00000000.pack.0123456789ab.tmp", folder / ".00000002-00000000.pack.456789abcdef.tmp"
     old.write_bytes(b"half a pack")
     recent.write_bytes(b"a build writing now")
     os.utime(old, (1_000_000_000, 1_000_000_000))

@@ -75,7 +75,7 @@ class Pending(Generic[T]):
         except (EOFError, OSError):  # the process died or failed: do the work here, errors and all
             value = self._work()
         except BaseException:  # Ctrl-C while waiting: the process must not outlive the build
-            _end(self._process)
+            end_process(self._process)
             raise
         finally:
             self._receiver.close()
@@ -92,13 +92,13 @@ class Pending(Generic[T]):
         """The build failed before asking: end the process, leave nothing behind (done for a
         `with` block at its end; nothing to do once the result has come)."""
         if self._process is not None and not self._done:
-            _end(self._process)
+            end_process(self._process)
             if self._receiver is not None:
                 self._receiver.close()
             self._done = True
 
 
-def _end(process: multiprocessing.process.BaseProcess) -> None:
+def end_process(process: multiprocessing.process.BaseProcess) -> None:
     """End a forked process and wait for it. A SIGTERM that comes while it is being forked is lost
     (Python clears the signals a new child has pending: a build that failed at once hung in the
     join), so one that is still there after a while is killed."""
@@ -255,7 +255,7 @@ class Helper(Generic[T]):
         for other in self._others:
             other.stop()
         if self._process is not None and self._channel is not None:
-            _end(self._process)
+            end_process(self._process)
             self._channel.close()
         self._process = self._channel = None
 

@@ -21,7 +21,7 @@ from collections.abc import Collection
 from multiprocessing.connection import Connection
 from typing import Any
 
-from okrsite.build.background import CANCEL, can_fork
+from okrsite.build.background import CANCEL, can_fork, end_process
 from okrsite.build.builder import BuildOptions, Builder, BuildReport, ShowFirst, collections_for_a_build
 from okrsite.diagnostics import BuildFailed
 
@@ -100,9 +100,7 @@ class BuildHost:
             except ProcessLookupError:
                 pass
             self._process.join(10)
-        if self._process.is_alive():
-            self._process.terminate()
-            self._process.join()
+        end_process(self._process)
         self._channel.close()
         self._process = self._channel = None
 

@@ -32,7 +32,6 @@ import json
 import os
 import re
 import stat
-import time
 import zlib
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -42,7 +41,7 @@ from typing import BinaryIO
 
 from okrsite.build.cachefiles import remove_cache
 from okrsite.build.output import WRITERS
-from okrsite.filesystem.atomic import replace_file
+from okrsite.filesystem.atomic import left_behind, replace_file
 
 SUFFIX = ".pack"
 LEVEL = 3  # zlib: as small as level 6 within a tenth, in half the time
@@ -58,7 +57,6 @@ _NAME = re.compile(r"([0-9]{8,18})-[0-9a-f]{8}\.pack", re.ASCII)
 # The index as `_write` lays it out, checked before it is parsed: what a JSON parser makes of 16 MiB
 # of anything else can be twenty times that in memory.
 _INDEX = re.compile(rb'\{(?:"[0-9a-f]{32}":\[[0-9]{1,15}(?:,[0-9]{1,15}){3}\](?:,(?=")|(?=\})))*\}')
-_LEFT_BY_A_STOPPED_WRITE = re.compile(r"\.[0-9]{8,}-[0-9a-f]{8}\.pack\.[0-9a-f]+\.tmp", re.ASCII)
 STALE_SECONDS = 600  # a temporary pack older than this is no build's under way
 _OLD_SUFFIXES = (".html.z", ".charts.json")  # a file a page, before packs
 
@@ -234,18 +232,10 @@ class PageCache:
     def _sweep(self) -> None:
         """Files of the folder no build reads: a page each (before packs), and temporary packs
         that a stopped build left (old enough to be no build's under way)."""
-        now = time.time()
         for name in self._names():
             path = self.folder / name
-            if name.endswith(_OLD_SUFFIXES):
+            if name.endswith(_OLD_SUFFIXES) or left_behind(path, STALE_SECONDS):
                 remove_cache(path)
-            elif _LEFT_BY_A_STOPPED_WRITE.fullmatch(name):
-                try:
-                    stale = now - path.lstat().st_mtime > STALE_SECONDS
-                except OSError:
-                    continue
-                if stale:
-                    remove_cache(path)
 
 
 def _record(sources: ChartSources) -> bytes:

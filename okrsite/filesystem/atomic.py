@@ -12,8 +12,13 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import stat
+import time
 from pathlib import Path
+
+# The name of a temporary file replace_file makes: what a writer stopped before its rename leaves.
+_TEMPORARY = re.compile(r"\..+\.[0-9a-f]{12}\.tmp", re.DOTALL)
 
 _CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
 
@@ -29,7 +34,7 @@ def replace_file(path: Path, data: bytes, keep_mode: bool = False) -> None:
             found = path.lstat()
             mode = stat.S_IMODE(found.st_mode) if stat.S_ISREG(found.st_mode) else None
     while True:
-        temporary = path.with_name(f".{path.name}.{os.urandom(6).hex()}.tmp")
+        temporary = path.with_name(f".{path.name}.{os.urandom(6).hex()}.tmp")  # (_TEMPORARY)
         try:
             handle = os.open(temporary, _CREATE, 0o666)
         except FileExistsError:  # another writer's name, or one a stopped writer left
@@ -44,3 +49,14 @@ def replace_file(path: Path, data: bytes, keep_mode: bool = False) -> None:
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
+
+
+def left_behind(path: Path, seconds: float) -> bool:
+    """`path` is a temporary file of replace_file's, older than `seconds`: one a writer stopped
+    before its rename left (no write under way takes that long), never a file of someone else's."""
+    if not _TEMPORARY.fullmatch(path.name):
+        return False
+    try:
+        return time.time() - path.lstat().st_mtime > seconds
+    except OSError:
+        return False

@@ -84,17 +84,16 @@ def _missing(site: Site, assets: Collection[str], path: str, fragment: str) -> s
     section, _, rest = path.partition("/")
     if section == "assets":
         return "" if rest in assets else f"leads to no file '{rest}' of content/assets/{suggest(rest, assets)}"
-    families = {"objectives": site.objectives, "projects": site.projects, "teams": site.teams,
-                "periods": site.periods, "pages": {free.slug: free for free in site.pages}}
+    families = {"objectives": ("objective", site.objectives), "projects": ("project", site.projects),
+                "teams": ("team", site.teams), "periods": ("period", site.periods),
+                "pages": ("page", {free.slug: free for free in site.pages})}
     if section not in families:
         return "" if section in _SECTIONS else f"leads to no page of the site ('{path}')"
-    known = families[section]
+    what, known = families[section]
     subject, _, deeper = rest.partition("/")
     if not subject:
         return "" if section != "pages" else f"leads to no page of the site ('{path}')"
     if subject not in known:
-        what = {"objectives": "objective", "projects": "project", "teams": "team", "periods": "period",
-                "pages": "page"}[section]
         return f"leads to no {what} '{subject}'{suggest(subject, known)}"
     if deeper and not (section == "periods" and deeper in ("scorecard", "scorecard.pdf")):
         return f"leads to no page of the site ('{path}')"
