@@ -6,7 +6,8 @@ chart updates the template's artists (data, text, colours, limits) and saves,
 so a chart costs its drawing, not matplotlib's set-up. Text is measured and laid out once per
 process for the same words and style (`_METRICS`, `_SIZES`, `_Label`): thousands of charts
 repeat the same few hundred dates, ticks and words; a text not met before is measured from its
-glyphs (`glyphs.text_metrics`). Axes machinery
+glyphs (`glyphs.text_metrics`); a plain text is written to the SVG as matplotlib writes it, without
+its graphics context (`_Label._drawn_as_svg_text`). Axes machinery
 (locators, formatters, spines, clip paths) is switched off: the specs carry
 their ticks, and the artists here draw them.
 
@@ -30,8 +31,12 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import matplotlib
+import matplotlib.artist
+import matplotlib.colors
 import matplotlib.text
+from matplotlib import font_manager
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.backends.backend_mixed import MixedModeRenderer
 from matplotlib.backends.backend_svg import RendererSVG
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
@@ -48,6 +53,13 @@ from okrsite.site.charts.palette import ROLES, TEXT_OF
 from okrsite.site.charts.portfolio import BurnData
 from okrsite.site.charts.specs import BarsData, ChartSpec, Label, TrendData
 from okrsite.site.formatting import status_icon
+
+try:  # (private: a matplotlib without them writes every text itself, the same text, more slowly)
+    from matplotlib.backends.backend_svg import _generate_css, _generate_transform, _short_float_fmt
+except ImportError:
+    _SVG_TEXT_PARTS = False
+else:
+    _SVG_TEXT_PARTS = True
 
 PX = 1 / 96  # inches per CSS pixel
 PT = 0.75  # points per CSS pixel
@@ -67,6 +79,7 @@ _FONT_FAMILY = re.compile(r"font-family: [^;\"]*;? ?")
 POOLS = {"y": 3.1, "x": 3.2, "label": 3.1, "icon": 3.2, "value": 3.3, "count-icon": 3.4, "count-word": 3.5,
          "mark": 3.6, "legend": 3.7, "point-label": 3.8, "series-label": 3.8}
 BAR_PX, STACKED_BAR_PX = 13, 11  # thickness of a bar beside its label, and below it
+_TEXT_ANCHORS = {"left": "start", "right": "end", "center": "middle"}  # as RendererSVG writes them
 _glyphs: dict[str, bool] = {}
 
 
@@ -92,6 +105,19 @@ def shown(label: Label) -> str:
 def lines(label: Label) -> list[str]:
     """A label's lines, each drawn as a text of its own (one SVG text can be anchored at its end)."""
     return shown(label).split("\n")
+
+
+def font_key(font: FontProperties) -> Any:
+    """What makes one font differ from another, as a key of the memos below: the values that
+    matplotlib's own hash of a FontProperties is made of, taken in one step (a copy of the object,
+    which its metrics cache keeps, costs ten times as much); the copy where they are not
+    hashable (a matplotlib that keeps a list among them)."""
+    values = tuple(vars(font).values())
+    try:
+        hash(values)
+    except TypeError:
+        return font.copy()
+    return values
 
 
 _LAYOUTS: dict[tuple[Any, ...], Any] = {}
@@ -125,9 +151,7 @@ class _Label(Text):
         font, text, dpi = self._fontproperties, self.get_text(), self.figure.dpi  # type: ignore[union-attr]
         one_line = bool(text) and "\n" not in text and not self.get_usetex() and not self.get_parse_math()
         words = matplotlib.text._get_text_metrics_with_cache(renderer, text, font, False, dpi) if one_line else text
-        key = (type(renderer), one_line, words, tuple(font.get_family()), font.get_style(), font.get_variant(),
-               font.get_weight(), font.get_stretch(), font.get_size_in_points(), font.get_file(),
-               font.get_math_fontfamily(), dpi, self._horizontalalignment,
+        key = (type(renderer), one_line, words, font_key(font), dpi, self._horizontalalignment,
                self._verticalalignment, self._multialignment, self.get_rotation(), self.get_rotation_mode(),
                self._linespacing, self.get_usetex(), self.get_parse_math(),
                repr(getattr(self, "_features", None)), getattr(self, "_language", None))
@@ -135,6 +159,81 @@ class _Label(Text):
         if one_line and lines[0][0] != text:  # laid out for other words of the same size
             lines = [(text, *lines[0][1:])]
         return box, lines, corner
+
+    @matplotlib.artist.allow_rasterization
+    def draw(self, renderer: Any) -> None:
+        if not self._drawn_as_svg_text(renderer):
+            super().draw(renderer)
+
+    def _drawn_as_svg_text(self, renderer: Any) -> bool:
+        """Write this text to an SVG as `Text.draw` and the SVG renderer would, for the plain text
+        a chart is made of (one line, level, unclipped, no box, effect, link or alpha of its own);
+        False, having written nothing, for any other text or renderer, which matplotlib then draws.
+
+        Text is a third of a chart's drawing, and most of that went to what a plain text does not
+        need: a graphics context, the font's family worked out again for every text (`svg_variables`
+        removes it: the theme's style sets it), numpy for an offset along an angle of 0. The bytes
+        are matplotlib's own (tests/test_charts.py draws charts both ways).
+        """
+        svg = renderer._renderer if type(renderer) is MixedModeRenderer else None
+        if type(svg) is not RendererSVG or not _SVG_TEXT_PARTS:
+            return False
+        self._renderer = renderer
+        if not self.get_visible() or self.get_text() == "":
+            return True
+        x, y = self._x, self._y
+        angle = self.get_rotation()
+        if not (isinstance(x, (float, int)) and isinstance(y, (float, int))) or angle != 0 or self._bbox_patch \
+                or self.get_path_effects() or self.get_usetex() or self.get_parse_math() or self.get_wrap() \
+                or self._url is not None or self.get_alpha() is not None or matplotlib.rcParams["svg.fonttype"] != "none" \
+                or (self._clipon and (self.clipbox is not None or self._clippath is not None)):
+            return False
+        posx, posy = self.get_transform().transform((float(x), float(y)))
+        _, info, _ = self._get_layout(renderer)
+        if len(info) != 1 or not (math.isfinite(posx) and math.isfinite(posy)):
+            return False
+        line, _, (_, dy) = info[0]
+        # (the arithmetic of RendererSVG._draw_text_as_text at an angle of 0, in the same order)
+        anchor_x, anchor_y = float(posx), svg.height - posy
+        offset = svg.height - (dy + posy) - anchor_y
+        anchor_x, anchor_y = anchor_x + offset * 0.0, anchor_y + offset * 1.0
+        font, align, colour = self._fontproperties, self.get_horizontalalignment(), self.get_color()
+        style = (_kept(_SVG_TEXT_STYLES, (font_key(font), align, colour), lambda: _svg_text_style(font, align, colour))
+                 if isinstance(colour, (str, tuple)) else _svg_text_style(font, align, colour))
+        svg.open_group("text", self.get_gid())
+        svg.writer.element("text", line, attrib={
+            "style": style, "x": _short_float_fmt(anchor_x), "y": _short_float_fmt(anchor_y),
+            "transform": _generate_transform([("rotate", (-angle, anchor_x, anchor_y))])})
+        svg.close_group("text")
+        self.stale = False
+        return True
+
+
+_SVG_TEXT_STYLES: dict[tuple[Any, ...], str] = {}
+
+
+def _svg_text_style(font: FontProperties, align: str, colour: Any) -> str:
+    """The style attribute RendererSVG gives a text anchored at its position, less the font family
+    (`svg_variables` removes it from every text)."""
+    rgba = matplotlib.colors.to_rgba(colour)
+    style = {}
+    if font.get_style() != "normal":
+        style["font-style"] = font.get_style()
+    if font.get_variant() != "normal":
+        style["font-variant"] = font.get_variant()
+    weight = font_manager.weight_dict.get(font.get_weight(), font.get_weight())
+    if weight != 400:
+        style["font-weight"] = f"{weight}"
+    style["font-size"] = f"{_short_float_fmt(font.get_size())}px"
+    if font.get_stretch() != "normal":
+        style["font-stretch"] = font.get_stretch()
+    style["text-anchor"] = _TEXT_ANCHORS[align]
+    hexed = matplotlib.colors.to_hex(rgba)
+    if hexed != "#000000":
+        style["fill"] = hexed
+    if rgba[3] != 1:
+        style["opacity"] = _short_float_fmt(rgba[3])
+    return _generate_css(style)
 
 
 def chart_text(ax: Any, x: float, y: float, **style: Any) -> Text:
@@ -746,7 +845,7 @@ def _shared_text_metrics() -> contextlib.AbstractContextManager[None]:
         def measure(renderer: Any, text: str, fontprop: Any, ismath: Any, dpi: float) -> tuple[float, float, float]:
             method = renderer.get_text_width_height_descent
             how = getattr(method, "__func__", method)
-            key = (how, text, fontprop.copy(), ismath, dpi)
+            key = (how, text, font_key(fontprop), ismath, dpi)
             return _kept(_METRICS, key, lambda: (not ismath and how is RendererSVG.get_text_width_height_descent and
                                                  text_metrics(text, fontprop)) or
                          original(renderer, text, fontprop, ismath, dpi))
