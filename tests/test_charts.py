@@ -354,30 +354,37 @@ def test_charts_measured_from_glyphs_are_the_bytes_matplotlib_measuring_each_tex
     assert drawn() == from_glyphs
 
 
-def test_plain_texts_written_straight_to_the_svg_are_the_bytes_matplotlib_writes(
+def test_plain_texts_and_lines_written_straight_to_the_svg_are_the_bytes_matplotlib_writes(
         demo_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every chart of the demo, both layouts, with its plain texts written by okrsite's short way
-    (`_Label._drawn_as_svg_text`) and with every text drawn by matplotlib: the same bytes. Bold,
-    halo and right-aligned texts are among them; the portfolio's turned axis title is not plain."""
+    """Every chart of the demo, both layouts, with its plain texts and lines written by okrsite's
+    short ways (`_Label._drawn_as_svg_text`, `_Line._drawn_as_svg_path`) and with every text and
+    line drawn by matplotlib: the same bytes. Bold, halo and right-aligned texts, dashed, dotted
+    and round-capped lines are among them; the portfolio's turned axis title and the lines with
+    markers are left to matplotlib."""
     from okrsite.site.charts import draw
 
     specs = _demo_specs(demo_site)
-    short_way = draw._Label._drawn_as_svg_text
-    written = []
+    written: dict[str, list[bool]] = {"text": [], "line": []}
 
-    def counted(self: object, renderer: object) -> bool:
-        done = short_way(self, renderer)
-        written.append(done and self.get_visible() and self.get_text() != "")
-        return done
+    def counted(kind: str, short_way: object) -> object:
+        def writing(self: object, renderer: object) -> bool:
+            done = short_way(self, renderer)
+            written[kind].append(done and self.get_visible())
+            return done
+        return writing
 
-    monkeypatch.setattr(draw._Label, "_drawn_as_svg_text", counted)
+    monkeypatch.setattr(draw._Label, "_drawn_as_svg_text", counted("text", draw._Label._drawn_as_svg_text))
+    monkeypatch.setattr(draw._Line, "_drawn_as_svg_path", counted("line", draw._Line._drawn_as_svg_path))
     short = draw.draw_many(specs)
-    assert sum(written) > 1000  # the short way wrote the demo's texts
-    monkeypatch.setattr(draw._Label, "_drawn_as_svg_text", lambda self, renderer: False)
+    assert sum(written["text"]) > 1000 and sum(written["line"]) > 300  # the short ways wrote the demo's
+    for kind in (draw._Label, draw._Line):
+        monkeypatch.setattr(kind, "_drawn_as_svg_text" if kind is draw._Label else "_drawn_as_svg_path",
+                            lambda self, renderer: False)
     drawn_by_matplotlib = draw.draw_many(specs)
     assert [len(chart) for chart in short] == [len(chart) for chart in drawn_by_matplotlib]
     assert short == drawn_by_matplotlib
     assert any(b'font-weight: 700' in chart and b'text-anchor: end' in chart for chart in short)
+    assert any(b'stroke-dasharray' in chart and b'stroke-linecap: round' in chart for chart in short)
 
 
 def _plain_texts() -> st.SearchStrategy[str]:

@@ -54,8 +54,8 @@ from okrsite.site.charts.portfolio import BurnData
 from okrsite.site.charts.specs import BarsData, ChartSpec, Label, TrendData
 from okrsite.site.formatting import status_icon
 
-try:  # (private: a matplotlib without them writes every text itself, the same text, more slowly)
-    from matplotlib.backends.backend_svg import _generate_css, _generate_transform, _short_float_fmt
+try:  # (private: a matplotlib without them writes every text and line itself, the same, more slowly)
+    from matplotlib.backends.backend_svg import _capstyle_d, _generate_css, _generate_transform, _short_float_fmt
 except ImportError:
     _SVG_TEXT_PARTS = False
 else:
@@ -175,8 +175,8 @@ class _Label(Text):
         removes it: the theme's style sets it), numpy for an offset along an angle of 0. The bytes
         are matplotlib's own (tests/test_charts.py draws charts both ways).
         """
-        svg = renderer._renderer if type(renderer) is MixedModeRenderer else None
-        if type(svg) is not RendererSVG or not _SVG_TEXT_PARTS:
+        svg = _svg_of(renderer)
+        if svg is None:
             return False
         self._renderer = renderer
         if not self.get_visible() or self.get_text() == "":
@@ -236,6 +236,76 @@ def _svg_text_style(font: FontProperties, align: str, colour: Any) -> str:
     return _generate_css(style)
 
 
+def _svg_of(renderer: Any) -> RendererSVG | None:
+    """The SVG renderer under savefig's wrapper, when the figure is being saved as SVG and this
+    matplotlib has what okrsite's short ways of writing texts and lines use."""
+    svg = renderer._renderer if type(renderer) is MixedModeRenderer else None
+    return svg if type(svg) is RendererSVG and _SVG_TEXT_PARTS else None
+
+
+class _Line(Line2D):
+    """matplotlib's line, written to an SVG the short way when it is a plain stroke (no marker)."""
+
+    @matplotlib.artist.allow_rasterization
+    def draw(self, renderer: Any) -> None:
+        if not self._drawn_as_svg_path(renderer):
+            super().draw(renderer)
+
+    def _drawn_as_svg_path(self, renderer: Any) -> bool:
+        """Write this line to an SVG as `Line2D.draw` and `RendererSVG.draw_path` would, for a plain
+        stroke (unclipped, no marker, link, sketch, effect or gap colour); False, having written
+        nothing, for any other line or renderer. Lines are a third of a chart's drawing once its
+        texts are written the short way (`_Label`), mostly a graphics context made and read for
+        each. The bytes are matplotlib's own (tests/test_charts.py draws charts both ways)."""
+        svg = _svg_of(renderer)
+        if svg is None:
+            return False
+        if not self.get_visible():
+            return True
+        if self._invalidy or self._invalidx:
+            self.recache()
+        if self._subslice or self.get_path_effects() or (self._marker and self._markersize > 0) \
+                or self.get_url() is not None or self.get_sketch_params() is not None \
+                or (self.is_dashed() and self._gapcolor is not None) \
+                or (self._clipon and (self.clipbox is not None or self._clippath is not None)):
+            return False
+        self.ind_offset = 0
+        svg.open_group("line2d", self.get_gid())
+        if self._lineStyles[self._linestyle] != "_draw_nothing":
+            path, affine = self._get_transformed_path().get_transformed_path_and_affine()
+            if len(path.vertices):
+                data = svg._convert_path(path, svg._make_flip_transform(affine.frozen()), clip=True,
+                                         simplify=path.should_simplify, sketch=None)
+                svg.writer.element("path", d=data, style=self._svg_style())
+        svg.close_group("line2d")
+        self.stale = False
+        return True
+
+    def _svg_style(self) -> str:
+        """The style attribute RendererSVG gives this line's stroke (`_get_style_dict` for a
+        graphics context holding the line's colour, width, dashes, cap and join)."""
+        rgba = matplotlib.colors.to_rgba(self._color, self._alpha)
+        offset, dashes = self._dash_pattern if self._linewidth > 0 else (0, None)
+        style = {"fill": "none"}
+        if dashes is not None:
+            style["stroke-dasharray"] = ",".join(_short_float_fmt(value) for value in dashes)
+            style["stroke-dashoffset"] = _short_float_fmt(float(offset))
+        width = float(self._linewidth)
+        if width:
+            style["stroke"] = matplotlib.colors.to_hex(rgba)
+            if rgba[3] != 1.0:
+                style["stroke-opacity"] = _short_float_fmt(rgba[3])
+            if width != 1.0:
+                style["stroke-width"] = _short_float_fmt(width)
+            cap, join = ((self._dashcapstyle, self._dashjoinstyle) if self.is_dashed()
+                         else (self._solidcapstyle, self._solidjoinstyle))
+            if join.name != "round":
+                style["stroke-linejoin"] = join.name
+            if cap.name != "butt":
+                style["stroke-linecap"] = _capstyle_d[cap.name]
+        return _generate_css(style)
+
+
 def chart_text(ax: Any, x: float, y: float, **style: Any) -> Text:
     """An empty text on `ax` at (x, y), as `ax.text` makes it (data coordinates unless a transform
     is given; clipped by nothing; never mathtext), with its layout kept (`_Label`)."""
@@ -279,7 +349,7 @@ class _Template:
         return items[:count]
 
     def line(self, ax: Any, **style: Any) -> Line2D:
-        artist = Line2D([], [], clip_on=False, **style)
+        artist = _Line([], [], clip_on=False, **style)
         ax.add_line(artist)
         return artist
 
@@ -708,7 +778,7 @@ class Bars(_Template):
         through each bar with an expected pace of its own."""
         ax = self.ax
         while len(self.marks) < len(data.marks):
-            line = Line2D([], [], linewidth=1.6, clip_on=False, zorder=2.5)
+            line = _Line([], [], linewidth=1.6, clip_on=False, zorder=2.5)
             ax.add_line(line)
             self.marks.append((line, chart_text(ax, 0, 0, fontsize=self.small, ha="center", va="bottom",
                                            transform=ax.get_xaxis_transform(), zorder=POOLS["mark"])))
