@@ -451,6 +451,61 @@ def test_a_kept_text_layout_is_the_one_matplotlib_works_out_for_that_text() -> N
     assert len(draw._LAYOUTS) == 2 * 2 * 3 * len(styles)
 
 
+_COLOURS = ["#0c0a03", "#1b2330", "#000000", "#11223380", "C1", (0.2, 0.4, 0.6, 1.0)]
+
+
+@settings(max_examples=60, deadline=None)
+@given(texts=st.lists(st.tuples(_plain_texts(), st.sampled_from([7.5, 10.0, 13.3]), st.booleans(),
+                                st.sampled_from(["left", "center", "right"]),
+                                st.sampled_from(["baseline", "bottom", "top", "center", "center_baseline"]),
+                                st.sampled_from(_COLOURS), st.floats(-0.2, 1.2), st.floats(-0.2, 1.2),
+                                st.sampled_from([None, "okr-halo-now"])), max_size=6),
+       lines=st.lists(st.tuples(st.lists(st.floats(-1, 2), min_size=0, max_size=5), st.sampled_from([0.0, 1.0, 1.6, 2.2]),
+                                st.sampled_from(["-", "--", ":", "none", (0, (1, 2.5)), (2, (5, 3))]),
+                                st.sampled_from(["butt", "round", "projecting"]),
+                                st.sampled_from(["miter", "round", "bevel"]), st.sampled_from(_COLOURS)), max_size=4))
+def test_any_plain_text_or_line_written_the_short_way_is_the_svg_matplotlib_writes(texts: list, lines: list) -> None:
+    """Texts of any words, size, weight, alignment, colour (with an alpha of its own too) and place,
+    in the figure or out of it, and lines of any points, width, dashes, caps, joins and colour: the
+    same SVG written the short way as by matplotlib."""
+    import matplotlib
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from okrsite.site.charts import draw
+
+    def svg(short: bool) -> str:
+        fig = Figure(figsize=(4, 2), dpi=draw.SVG_DPI)
+        FigureCanvasAgg(fig)
+        ax = fig.add_axes((0.1, 0.1, 0.8, 0.8))
+        ax.set_axis_off()
+        ax.set_xlim(0, 1)
+        ax.set_ylim(0, 1)
+        for words, size, bold, ha, va, colour, x, y, gid in texts:
+            text = draw.chart_text(ax, x, y, fontsize=size, fontweight="bold" if bold else "normal", ha=ha, va=va,
+                                   color=colour, gid=gid)
+            text.set_text(words)
+        for ys, width, style, cap, join, colour in lines:
+            line = draw._Line(list(range(len(ys))), ys, clip_on=False, linewidth=width, linestyle=style,
+                              solid_capstyle=cap, dash_capstyle=cap, solid_joinstyle=join, dash_joinstyle=join,
+                              color=colour, transform=ax.transAxes)
+            ax.add_line(line)
+        out = io.StringIO()
+        with matplotlib.rc_context(draw.RC):
+            if short:
+                fig.savefig(out, format="svg", metadata=draw.SVG_METADATA)
+            else:
+                with pytest.MonkeyPatch.context() as patch:
+                    patch.setattr(draw._Label, "_drawn_as_svg_text", lambda self, renderer: False)
+                    patch.setattr(draw._Line, "_drawn_as_svg_path", lambda self, renderer: False)
+                    fig.savefig(out, format="svg", metadata=draw.SVG_METADATA)
+        return draw.svg_variables(out.getvalue())
+
+    with warnings.catch_warnings():  # words outside the font are drawn as boxes, both ways alike
+        warnings.filterwarnings("ignore", "Glyph .* missing from font")
+        assert svg(short=True) == svg(short=False)
+
+
 def test_charts_can_be_turned_off(demo_site: Path) -> None:
     config = demo_site / "okrsite.yaml"
     config.write_text(config.read_text() + "\ncharts: {enabled: false}\n")

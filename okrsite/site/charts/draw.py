@@ -254,9 +254,10 @@ class _Line(Line2D):
     def _drawn_as_svg_path(self, renderer: Any) -> bool:
         """Write this line to an SVG as `Line2D.draw` and `RendererSVG.draw_path` would, for a plain
         stroke (unclipped, no marker, link, sketch, effect or gap colour); False, having written
-        nothing, for any other line or renderer. Lines are a third of a chart's drawing once its
-        texts are written the short way (`_Label`), mostly a graphics context made and read for
-        each. The bytes are matplotlib's own (tests/test_charts.py draws charts both ways)."""
+        nothing, for any other line or renderer. Once texts are written the short way (`_Label`),
+        lines are a third of a chart's drawing; a graphics context made, filled and read again for
+        each was a fifth of theirs. The bytes are matplotlib's own (tests/test_charts.py draws charts
+        both ways)."""
         svg = _svg_of(renderer)
         if svg is None:
             return False
