@@ -4,6 +4,7 @@ and are the same bytes however many processes drew them."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
@@ -15,6 +16,7 @@ import subprocess
 import sys
 import warnings
 import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -354,33 +356,54 @@ def test_charts_measured_from_glyphs_are_the_bytes_matplotlib_measuring_each_tex
     assert drawn() == from_glyphs
 
 
-def test_plain_texts_and_lines_written_straight_to_the_svg_are_the_bytes_matplotlib_writes(
-        demo_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@contextlib.contextmanager
+def _short_ways_counted() -> Iterator[dict[str, int]]:
+    """While the block runs, how many texts and lines okrsite's short ways wrote to an SVG."""
+    from okrsite.site.charts import draw
+
+    written = {"text": 0, "line": 0}
+
+    def counted(kind: str, short_way: Callable[[object, object], bool]) -> Callable[[object, object], bool]:
+        def writing(self: object, renderer: object) -> bool:
+            done = short_way(self, renderer)
+            written[kind] += done and self.get_visible()
+            return done
+        return writing
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(draw._Label, "_drawn_as_svg_text", counted("text", draw._Label._drawn_as_svg_text))
+        patch.setattr(draw._Line, "_drawn_as_svg_path", counted("line", draw._Line._drawn_as_svg_path))
+        yield written
+
+
+@contextlib.contextmanager
+def _drawn_by_matplotlib() -> Iterator[None]:
+    """While the block runs, okrsite's texts and lines are drawn by matplotlib's own Text and Line2D."""
+    from matplotlib.lines import Line2D
+    from matplotlib.text import Text
+
+    from okrsite.site.charts import draw
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(draw._Label, "draw", Text.draw)
+        patch.setattr(draw._Line, "draw", Line2D.draw)
+        yield
+
+
+def test_plain_texts_and_lines_written_straight_to_the_svg_are_the_bytes_matplotlib_writes(demo_site: Path) -> None:
     """Every chart of the demo, both layouts, with its plain texts and lines written by okrsite's
-    short ways (`_Label._drawn_as_svg_text`, `_Line._drawn_as_svg_path`) and with every text and
-    line drawn by matplotlib: the same bytes. Bold, halo and right-aligned texts, dashed, dotted
-    and round-capped lines are among them; the portfolio's turned axis title and the lines with
+    short ways (`_Label._drawn_as_svg_text`, `_Line._drawn_as_svg_path`) and drawn by matplotlib's
+    own Text and Line2D: the same bytes. Bold, halo and right-aligned texts, dashed, dotted and
+    round-capped lines are among them; the portfolio's turned axis title and the lines with
     markers are left to matplotlib."""
     from okrsite.site.charts import draw
 
     specs = _demo_specs(demo_site)
-    written: dict[str, list[bool]] = {"text": [], "line": []}
-
-    def counted(kind: str, short_way: object) -> object:
-        def writing(self: object, renderer: object) -> bool:
-            done = short_way(self, renderer)
-            written[kind].append(done and self.get_visible())
-            return done
-        return writing
-
-    monkeypatch.setattr(draw._Label, "_drawn_as_svg_text", counted("text", draw._Label._drawn_as_svg_text))
-    monkeypatch.setattr(draw._Line, "_drawn_as_svg_path", counted("line", draw._Line._drawn_as_svg_path))
-    short = draw.draw_many(specs)
-    assert sum(written["text"]) > 1000 and sum(written["line"]) > 300  # the short ways wrote the demo's
-    for kind in (draw._Label, draw._Line):
-        monkeypatch.setattr(kind, "_drawn_as_svg_text" if kind is draw._Label else "_drawn_as_svg_path",
-                            lambda self, renderer: False)
-    drawn_by_matplotlib = draw.draw_many(specs)
+    with _short_ways_counted() as written:
+        short = draw.draw_many(specs)
+    assert written["text"] > 1000 and written["line"] > 300  # the short ways wrote the demo's
+    with _drawn_by_matplotlib():
+        drawn_by_matplotlib = draw.draw_many(specs)
     assert [len(chart) for chart in short] == [len(chart) for chart in drawn_by_matplotlib]
     assert short == drawn_by_matplotlib
     assert any(b'font-weight: 700' in chart and b'text-anchor: end' in chart for chart in short)
@@ -451,7 +474,7 @@ def test_a_kept_text_layout_is_the_one_matplotlib_works_out_for_that_text() -> N
     assert len(draw._LAYOUTS) == 2 * 2 * 3 * len(styles)
 
 
-_COLOURS = ["#0c0a03", "#1b2330", "#000000", "#11223380", "C1", (0.2, 0.4, 0.6, 1.0)]
+_COLOURS = ["#0c0a03", "#1b2330", "#000000", "#11223380", "C1", (0.2, 0.4, 0.6, 1.0), ([0.1, 0.2, 0.3], 0.5)]
 
 
 @settings(max_examples=60, deadline=None)
@@ -467,43 +490,91 @@ _COLOURS = ["#0c0a03", "#1b2330", "#000000", "#11223380", "C1", (0.2, 0.4, 0.6, 
 def test_any_plain_text_or_line_written_the_short_way_is_the_svg_matplotlib_writes(texts: list, lines: list) -> None:
     """Texts of any words, size, weight, alignment, colour (with an alpha of its own too) and place,
     in the figure or out of it, and lines of any points, width, dashes, caps, joins and colour: the
-    same SVG written the short way as by matplotlib."""
+    same SVG written the short way as by matplotlib's Text and Line2D."""
+    from okrsite.site.charts import draw
+
+    def figure(fig: object, ax: object) -> None:
+        for words, size, bold, ha, va, colour, x, y, gid in texts:
+            text = draw.chart_text(ax, x, y, fontsize=size, fontweight="bold" if bold else "normal", ha=ha, va=va,
+                                   color=colour, gid=gid)
+            text.set_text(words)
+        for ys, width, style, cap, join, colour in lines:
+            ax.add_line(draw._Line(list(range(len(ys))), ys, clip_on=False, linewidth=width, linestyle=style,
+                                   solid_capstyle=cap, dash_capstyle=cap, solid_joinstyle=join, dash_joinstyle=join,
+                                   color=colour, transform=ax.transAxes))
+
+    with _short_ways_counted() as written:
+        short = _figure_svg(figure)
+    assert sum(written.values()) == len(texts) + len(lines)  # each of them written the short way
+    with _drawn_by_matplotlib():
+        assert short == _figure_svg(figure)
+
+
+def _figure_svg(draw_on: Callable[[object, object], None], rc: dict | None = None) -> str:
+    """The SVG of a small chart figure `draw_on(fig, ax)` fills, as a chart's SVG is written."""
     import matplotlib
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
     from okrsite.site.charts import draw
 
-    def svg(short: bool) -> str:
+    with matplotlib.rc_context({**draw.RC, **(rc or {})}), warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "Glyph .* missing from font")  # boxes, both ways alike
         fig = Figure(figsize=(4, 2), dpi=draw.SVG_DPI)
         FigureCanvasAgg(fig)
         ax = fig.add_axes((0.1, 0.1, 0.8, 0.8))
         ax.set_axis_off()
         ax.set_xlim(0, 1)
         ax.set_ylim(0, 1)
-        for words, size, bold, ha, va, colour, x, y, gid in texts:
-            text = draw.chart_text(ax, x, y, fontsize=size, fontweight="bold" if bold else "normal", ha=ha, va=va,
-                                   color=colour, gid=gid)
-            text.set_text(words)
-        for ys, width, style, cap, join, colour in lines:
-            line = draw._Line(list(range(len(ys))), ys, clip_on=False, linewidth=width, linestyle=style,
-                              solid_capstyle=cap, dash_capstyle=cap, solid_joinstyle=join, dash_joinstyle=join,
-                              color=colour, transform=ax.transAxes)
-            ax.add_line(line)
+        draw_on(fig, ax)
         out = io.StringIO()
-        with matplotlib.rc_context(draw.RC):
-            if short:
-                fig.savefig(out, format="svg", metadata=draw.SVG_METADATA)
-            else:
-                with pytest.MonkeyPatch.context() as patch:
-                    patch.setattr(draw._Label, "_drawn_as_svg_text", lambda self, renderer: False)
-                    patch.setattr(draw._Line, "_drawn_as_svg_path", lambda self, renderer: False)
-                    fig.savefig(out, format="svg", metadata=draw.SVG_METADATA)
-        return draw.svg_variables(out.getvalue())
+        fig.savefig(out, format="svg", metadata=draw.SVG_METADATA)
+    return draw.svg_variables(out.getvalue())
 
-    with warnings.catch_warnings():  # words outside the font are drawn as boxes, both ways alike
-        warnings.filterwarnings("ignore", "Glyph .* missing from font")
-        assert svg(short=True) == svg(short=False)
+
+def test_what_the_short_ways_leave_to_matplotlib_is_drawn_as_matplotlib_draws_it() -> None:
+    """A "C1" colour under another colour cycle than the last text's, a family name holding a quote,
+    dashes matplotlib refuses, a filter over a line's pixels: as matplotlib's Text and Line2D make them."""
+    import matplotlib
+    from cycler import cycler
+
+    from okrsite.site.charts import draw
+
+    def cycled(fig: object, ax: object) -> None:
+        draw.chart_text(ax, 0.5, 0.5, color="C1").set_text("C1 text")
+
+    def odd_family(fig: object, ax: object) -> None:
+        draw.chart_text(ax, 0.5, 0.5, fontfamily=["Tom's Sans", "A;B", draw.FONT]).set_text("family")
+
+    def filtered(fig: object, ax: object) -> None:
+        line = draw._Line([0, 1], [0, 1], clip_on=False, transform=ax.transAxes, linewidth=4)
+        line.set_agg_filter(lambda pixels, dpi: (pixels * [1, 1, 1, 0.5], 0, 0))
+        ax.add_line(line)
+
+    green = {"axes.prop_cycle": cycler(color=["#00aa00", "#00aa00"])}
+    for figure, rc in ((cycled, None), (cycled, green), (odd_family, None)):
+        short = _figure_svg(figure, rc)
+        with _drawn_by_matplotlib():
+            assert short == _figure_svg(figure, rc), (figure.__name__, rc)
+    assert "#00aa00" in _figure_svg(cycled, green)
+
+    def png(figure: Callable[[object, object], None]) -> bytes:
+        fig = matplotlib.figure.Figure(figsize=(2, 2), dpi=72)
+        matplotlib.backends.backend_agg.FigureCanvasAgg(fig)
+        figure(fig, fig.add_axes((0, 0, 1, 1)))
+        out = io.BytesIO()
+        fig.savefig(out, format="png", transparent=True)
+        return out.getvalue()
+
+    short = png(filtered)
+    with _drawn_by_matplotlib():
+        assert short == png(filtered)  # the filter applied once
+
+    def refused(fig: object, ax: object) -> None:
+        ax.add_line(draw._Line([0, 1], [0, 1], linestyle=(0, (4, -2)), transform=ax.transAxes))
+
+    with pytest.raises(ValueError, match="non-negative"):
+        _figure_svg(refused)
 
 
 def test_charts_can_be_turned_off(demo_site: Path) -> None:

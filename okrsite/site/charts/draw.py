@@ -163,7 +163,7 @@ class _Label(Text):
     @matplotlib.artist.allow_rasterization
     def draw(self, renderer: Any) -> None:
         if not self._drawn_as_svg_text(renderer):
-            super().draw(renderer)
+            _TEXT_DRAW(self, renderer)
 
     def _drawn_as_svg_text(self, renderer: Any) -> bool:
         """Write this text to an SVG as `Text.draw` and the SVG renderer would, for the plain text
@@ -192,14 +192,16 @@ class _Label(Text):
         _, info, _ = self._get_layout(renderer)
         if len(info) != 1 or not (math.isfinite(posx) and math.isfinite(posy)):
             return False
+        font, align = self._fontproperties, self.get_horizontalalignment()
+        rgba = matplotlib.colors.to_rgba(self.get_color())  # ("C1" is read from the rc settings of now)
+        style = _kept(_SVG_TEXT_STYLES, (font_key(font), align, rgba), lambda: _svg_text_style(font, align, rgba))
+        if not style:
+            return False
         line, _, (_, dy) = info[0]
         # (the arithmetic of RendererSVG._draw_text_as_text at an angle of 0, in the same order)
         anchor_x, anchor_y = float(posx), svg.height - posy
         offset = svg.height - (dy + posy) - anchor_y
         anchor_x, anchor_y = anchor_x + offset * 0.0, anchor_y + offset * 1.0
-        font, align, colour = self._fontproperties, self.get_horizontalalignment(), self.get_color()
-        style = (_kept(_SVG_TEXT_STYLES, (font_key(font), align, colour), lambda: _svg_text_style(font, align, colour))
-                 if isinstance(colour, (str, tuple)) else _svg_text_style(font, align, colour))
         svg.open_group("text", self.get_gid())
         svg.writer.element("text", line, attrib={
             "style": style, "x": _short_float_fmt(anchor_x), "y": _short_float_fmt(anchor_y),
@@ -210,12 +212,18 @@ class _Label(Text):
 
 
 _SVG_TEXT_STYLES: dict[tuple[Any, ...], str] = {}
+# matplotlib's own drawing, for what the short ways leave to it: without the rasterization wrapper,
+# which the overriding draw methods have already (twice, an agg_filter would be applied twice)
+_TEXT_DRAW = getattr(Text.draw, "__wrapped__", Text.draw)
+_LINE_DRAW = getattr(Line2D.draw, "__wrapped__", Line2D.draw)
 
 
-def _svg_text_style(font: FontProperties, align: str, colour: Any) -> str:
+def _svg_text_style(font: FontProperties, align: str, rgba: tuple[float, float, float, float]) -> str:
     """The style attribute RendererSVG gives a text anchored at its position, less the font family
-    (`svg_variables` removes it from every text)."""
-    rgba = matplotlib.colors.to_rgba(colour)
+    (`svg_variables` removes it from every text); "" for a family it would not remove whole (a name
+    holding a quote or a semicolon), which matplotlib then writes."""
+    if any(mark in name for name in font.get_family() for mark in "'\";"):
+        return ""
     style = {}
     if font.get_style() != "normal":
         style["font-style"] = font.get_style()
@@ -249,7 +257,7 @@ class _Line(Line2D):
     @matplotlib.artist.allow_rasterization
     def draw(self, renderer: Any) -> None:
         if not self._drawn_as_svg_path(renderer):
-            super().draw(renderer)
+            _LINE_DRAW(self, renderer)
 
     def _drawn_as_svg_path(self, renderer: Any) -> bool:
         """Write this line to an SVG as `Line2D.draw` and `RendererSVG.draw_path` would, for a plain
@@ -270,6 +278,9 @@ class _Line(Line2D):
                 or (self.is_dashed() and self._gapcolor is not None) \
                 or (self._clipon and (self.clipbox is not None or self._clippath is not None)):
             return False
+        offset, dashes = self._dash_pattern if self._linewidth > 0 else (0, None)
+        if dashes is not None and (any(value < 0 for value in dashes) or not any(value > 0 for value in dashes)):
+            return False  # (matplotlib refuses them)
         self.ind_offset = 0
         svg.open_group("line2d", self.get_gid())
         if self._lineStyles[self._linestyle] != "_draw_nothing":
@@ -277,16 +288,15 @@ class _Line(Line2D):
             if len(path.vertices):
                 data = svg._convert_path(path, svg._make_flip_transform(affine.frozen()), clip=True,
                                          simplify=path.should_simplify, sketch=None)
-                svg.writer.element("path", d=data, style=self._svg_style())
+                svg.writer.element("path", d=data, style=self._svg_style(offset, dashes))
         svg.close_group("line2d")
         self.stale = False
         return True
 
-    def _svg_style(self) -> str:
+    def _svg_style(self, offset: float, dashes: Sequence[float] | None) -> str:
         """The style attribute RendererSVG gives this line's stroke (`_get_style_dict` for a
         graphics context holding the line's colour, width, dashes, cap and join)."""
         rgba = matplotlib.colors.to_rgba(self._color, self._alpha)
-        offset, dashes = self._dash_pattern if self._linewidth > 0 else (0, None)
         style = {"fill": "none"}
         if dashes is not None:
             style["stroke-dasharray"] = ",".join(_short_float_fmt(value) for value in dashes)
