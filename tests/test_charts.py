@@ -520,6 +520,7 @@ def _figure_svg(draw_on: Callable[[object, object], None], rc: dict | None = Non
 
     with matplotlib.rc_context({**draw.RC, **(rc or {})}), warnings.catch_warnings():
         warnings.filterwarnings("ignore", "Glyph .* missing from font")  # boxes, both ways alike
+        draw._check_short_ways()  # (as a chart process does before its first chart)
         fig = Figure(figsize=(4, 2), dpi=draw.SVG_DPI)
         FigureCanvasAgg(fig)
         ax = fig.add_axes((0.1, 0.1, 0.8, 0.8))
@@ -530,6 +531,27 @@ def _figure_svg(draw_on: Callable[[object, object], None], rc: dict | None = Non
         out = io.StringIO()
         fig.savefig(out, format="svg", metadata=draw.SVG_METADATA)
     return draw.svg_variables(out.getvalue())
+
+
+def test_a_matplotlib_that_writes_otherwise_than_the_short_ways_draws_every_text_and_line_itself(
+        demo_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each chart process draws a probe figure both ways before its first chart: with this
+    matplotlib the short ways are on; with one that writes a text otherwise (here, a short way
+    made to write another style), they are off, and every chart is matplotlib's."""
+    from okrsite.site.charts import draw
+
+    specs = _demo_specs(demo_site)[:12]
+    draw.draw_many(specs[:1])
+    assert draw._short_ways is True  # the installed matplotlib writes what the short ways write
+    with _drawn_by_matplotlib():
+        drawn_by_matplotlib = draw.draw_many(specs)
+    monkeypatch.setattr(draw, "_svg_text_style", lambda font, align, rgba: "font-size: 99px")
+    monkeypatch.setattr(draw, "_SVG_TEXT_STYLES", {})
+    monkeypatch.setattr(draw, "_short_ways", None)  # a new process
+    assert draw.draw_many([]) == [] and draw._short_ways is False  # its check, before its first chart
+    with _short_ways_counted() as written:
+        assert draw.draw_many(specs) == drawn_by_matplotlib
+    assert written == {"text": 0, "line": 0}
 
 
 def test_what_the_short_ways_leave_to_matplotlib_is_drawn_as_matplotlib_draws_it() -> None:

@@ -51,11 +51,12 @@ def draw_here(jobs: Sequence[ChartJob]) -> list[Result]:
 
 def load_drawing() -> None:
     """The first work of the build's drawing process (the builder forks it as the build starts):
-    import what draws charts and PDFs, matplotlib with it (0.7 s), while the build reads the
-    content, so that its jobs (an edit's few charts, a changed scorecard PDF) find it loaded. The
+    import what draws charts and PDFs, matplotlib with it (0.7 s), and get it ready, while the build
+    reads the content, so that its jobs (an edit's few charts, a changed scorecard PDF) find it loaded. The
     preview's builder process runs it too, once, while it waits (okrsite.build.host)."""
     try:
         from okrsite.site.charts import draw, draw_scorecard  # noqa: F401
+        draw.ready()
     except Exception:  # noqa: BLE001 - each job reports it, as _draw_batch does
         pass
 
