@@ -6,8 +6,9 @@ chart updates the template's artists (data, text, colours, limits) and saves,
 so a chart costs its drawing, not matplotlib's set-up. Text is measured and laid out once per
 process for the same words and style (`_METRICS`, `_SIZES`, `_Label`): thousands of charts
 repeat the same few hundred dates, ticks and words; a text not met before is measured from its
-glyphs (`glyphs.text_metrics`); a plain text is written to the SVG as matplotlib writes it, without
-its graphics context (`_Label._drawn_as_svg_text`). Axes machinery
+glyphs (`glyphs.text_metrics`); a plain text or line is written to the SVG as matplotlib writes it,
+without its graphics context (`_Label._drawn_as_svg_text`, `_Line._drawn_as_svg_path`), where a
+probe figure drawn both ways shows the two the same (`_check_short_ways`). Axes machinery
 (locators, formatters, spines, clip paths) is switched off: the specs carry
 their ticks, and the artists here draw them.
 
