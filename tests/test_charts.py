@@ -359,20 +359,20 @@ def test_charts_measured_from_glyphs_are_the_bytes_matplotlib_measuring_each_tex
 @contextlib.contextmanager
 def _short_ways_counted() -> Iterator[dict[str, int]]:
     """While the block runs, how many texts and lines okrsite's short ways wrote to an SVG."""
-    from okrsite.site.charts import draw
+    from okrsite.site.charts import plain_svg
 
     written = {"text": 0, "line": 0}
 
     def counted(kind: str, short_way: Callable[[object, object], bool]) -> Callable[[object, object], bool]:
-        def writing(self: object, renderer: object) -> bool:
-            done = short_way(self, renderer)
-            written[kind] += done and self.get_visible()
+        def writing(artist: object, renderer: object) -> bool:
+            done = short_way(artist, renderer)
+            written[kind] += done and artist.get_visible()
             return done
         return writing
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(draw._Label, "_drawn_as_svg_text", counted("text", draw._Label._drawn_as_svg_text))
-        patch.setattr(draw._Line, "_drawn_as_svg_path", counted("line", draw._Line._drawn_as_svg_path))
+        patch.setattr(plain_svg, "write_text", counted("text", plain_svg.write_text))
+        patch.setattr(plain_svg.Line, "write_path", counted("line", plain_svg.Line.write_path))
         yield written
 
 
@@ -382,17 +382,17 @@ def _drawn_by_matplotlib() -> Iterator[None]:
     from matplotlib.lines import Line2D
     from matplotlib.text import Text
 
-    from okrsite.site.charts import draw
+    from okrsite.site.charts import draw, plain_svg
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(draw._Label, "draw", Text.draw)
-        patch.setattr(draw._Line, "draw", Line2D.draw)
+        patch.setattr(plain_svg.Line, "draw", Line2D.draw)
         yield
 
 
 def test_plain_texts_and_lines_written_straight_to_the_svg_are_the_bytes_matplotlib_writes(demo_site: Path) -> None:
     """Every chart of the demo, both layouts, with its plain texts and lines written by okrsite's
-    short ways (`_Label._drawn_as_svg_text`, `_Line._drawn_as_svg_path`) and drawn by matplotlib's
+    short ways (okrsite.site.charts.plain_svg) and drawn by matplotlib's
     own Text and Line2D: the same bytes. Bold, halo and right-aligned texts, dashed, dotted and
     round-capped lines are among them; the portfolio's turned axis title and the lines with
     markers are left to matplotlib."""
@@ -491,7 +491,7 @@ def test_any_plain_text_or_line_written_the_short_way_is_the_svg_matplotlib_writ
     """Texts of any words, size, weight, alignment, colour (with an alpha of its own too) and place,
     in the figure or out of it, and lines of any points, width, dashes, caps, joins and colour: the
     same SVG written the short way as by matplotlib's Text and Line2D."""
-    from okrsite.site.charts import draw
+    from okrsite.site.charts import draw, plain_svg
 
     def figure(fig: object, ax: object) -> None:
         for words, size, bold, ha, va, colour, x, y, gid in texts:
@@ -499,7 +499,7 @@ def test_any_plain_text_or_line_written_the_short_way_is_the_svg_matplotlib_writ
                                    color=colour, gid=gid)
             text.set_text(words)
         for ys, width, style, cap, join, colour in lines:
-            ax.add_line(draw._Line(list(range(len(ys))), ys, clip_on=False, linewidth=width, linestyle=style,
+            ax.add_line(plain_svg.Line(list(range(len(ys))), ys, clip_on=False, linewidth=width, linestyle=style,
                                    solid_capstyle=cap, dash_capstyle=cap, solid_joinstyle=join, dash_joinstyle=join,
                                    color=colour, transform=ax.transAxes))
 
@@ -520,7 +520,7 @@ def _figure_svg(draw_on: Callable[[object, object], None], rc: dict | None = Non
 
     with matplotlib.rc_context({**draw.RC, **(rc or {})}), warnings.catch_warnings():
         warnings.filterwarnings("ignore", "Glyph .* missing from font")  # boxes, both ways alike
-        draw._check_short_ways()  # (as a chart process does before its first chart)
+        draw.ready()  # (as a chart process does before its first chart)
         fig = Figure(figsize=(4, 2), dpi=draw.SVG_DPI)
         FigureCanvasAgg(fig)
         ax = fig.add_axes((0.1, 0.1, 0.8, 0.8))
@@ -538,17 +538,17 @@ def test_a_matplotlib_that_writes_otherwise_than_the_short_ways_draws_every_text
     """Each chart process draws a probe figure both ways before its first chart: with this
     matplotlib the short ways are on; with one that writes a text otherwise (here, a short way
     made to write another style), they are off, and every chart is matplotlib's."""
-    from okrsite.site.charts import draw
+    from okrsite.site.charts import draw, plain_svg
 
     specs = _demo_specs(demo_site)[:12]
     draw.draw_many(specs[:1])
-    assert draw._short_ways is True  # the installed matplotlib writes what the short ways write
+    assert plain_svg.on is True  # the installed matplotlib writes what the short ways write
     with _drawn_by_matplotlib():
         drawn_by_matplotlib = draw.draw_many(specs)
-    monkeypatch.setattr(draw, "_svg_text_style", lambda font, align, rgba: "font-size: 99px")
-    monkeypatch.setattr(draw, "_SVG_TEXT_STYLES", {})
-    monkeypatch.setattr(draw, "_short_ways", None)  # a new process
-    assert draw.draw_many([]) == [] and draw._short_ways is False  # its check, before its first chart
+    monkeypatch.setattr(plain_svg, "text_style", lambda font, align, rgba: "font-size: 99px")
+    monkeypatch.setattr(plain_svg, "_TEXT_STYLES", {})
+    monkeypatch.setattr(plain_svg, "on", None)  # a new process
+    assert draw.draw_many([]) == [] and plain_svg.on is False  # its check, before its first chart
     with _short_ways_counted() as written:
         assert draw.draw_many(specs) == drawn_by_matplotlib
     assert written == {"text": 0, "line": 0}
@@ -560,7 +560,7 @@ def test_what_the_short_ways_leave_to_matplotlib_is_drawn_as_matplotlib_draws_it
     import matplotlib
     from cycler import cycler
 
-    from okrsite.site.charts import draw
+    from okrsite.site.charts import draw, plain_svg
 
     def cycled(fig: object, ax: object) -> None:
         draw.chart_text(ax, 0.5, 0.5, color="C1").set_text("C1 text")
@@ -569,7 +569,7 @@ def test_what_the_short_ways_leave_to_matplotlib_is_drawn_as_matplotlib_draws_it
         draw.chart_text(ax, 0.5, 0.5, fontfamily=["Tom's Sans", "A;B", draw.FONT]).set_text("family")
 
     def filtered(fig: object, ax: object) -> None:
-        line = draw._Line([0, 1], [0, 1], clip_on=False, transform=ax.transAxes, linewidth=4)
+        line = plain_svg.Line([0, 1], [0, 1], clip_on=False, transform=ax.transAxes, linewidth=4)
         line.set_agg_filter(lambda pixels, dpi: (pixels * [1, 1, 1, 0.5], 0, 0))
         ax.add_line(line)
 
@@ -593,7 +593,7 @@ def test_what_the_short_ways_leave_to_matplotlib_is_drawn_as_matplotlib_draws_it
         assert short == png(filtered)  # the filter applied once
 
     def refused(fig: object, ax: object) -> None:
-        ax.add_line(draw._Line([0, 1], [0, 1], linestyle=(0, (4, -2)), transform=ax.transAxes))
+        ax.add_line(plain_svg.Line([0, 1], [0, 1], linestyle=(0, (4, -2)), transform=ax.transAxes))
 
     with pytest.raises(ValueError, match="non-negative"):
         _figure_svg(refused)

@@ -1,4 +1,5 @@
-"""Drawing chart specs with matplotlib, which only the drawing modules of this folder import (draw*, glyphs).
+"""Drawing chart specs with matplotlib, which only the drawing modules of this folder import (draw*,
+glyphs, memo, plain_svg).
 
 Object-oriented API only (`Figure` and canvases, never pyplot state). One
 figure template per chart kind is built once per process and reused: each
@@ -7,8 +8,8 @@ so a chart costs its drawing, not matplotlib's set-up. Text is measured and laid
 process for the same words and style (`_METRICS`, `_SIZES`, `_Label`): thousands of charts
 repeat the same few hundred dates, ticks and words; a text not met before is measured from its
 glyphs (`glyphs.text_metrics`); a plain text or line is written to the SVG as matplotlib writes it,
-without its graphics context (`_Label._drawn_as_svg_text`, `_Line._drawn_as_svg_path`), where a
-probe figure drawn both ways shows the two the same (`_check_short_ways`). Axes machinery
+without its graphics context (okrsite.site.charts.plain_svg), where a probe figure drawn both ways
+shows the two the same (`_probe_svg`). Axes machinery
 (locators, formatters, spines, clip paths) is switched off: the specs carry
 their ticks, and the artists here draw them.
 
@@ -33,11 +34,8 @@ from typing import Any
 
 import matplotlib
 import matplotlib.artist
-import matplotlib.colors
 import matplotlib.text
-from matplotlib import font_manager
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.backends.backend_mixed import MixedModeRenderer
 from matplotlib.backends.backend_svg import RendererSVG
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
@@ -47,20 +45,15 @@ from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 from matplotlib.transforms import offset_copy
 
+from okrsite.site.charts import plain_svg
 from okrsite.site.charts.files import HALO
 from okrsite.site.charts.glyphs import text_metrics
 from okrsite.site.charts.layout import BAR_BOTTOM, COUNT_LINE, LINE, STRIP, Layout, bars_top, counts_height
+from okrsite.site.charts.memo import font_key, kept
 from okrsite.site.charts.palette import ROLES, TEXT_OF
 from okrsite.site.charts.portfolio import BurnData
 from okrsite.site.charts.specs import BarsData, ChartSpec, Label, TrendData
 from okrsite.site.formatting import status_icon
-
-try:  # (private: a matplotlib without them writes every text and line itself, the same, more slowly)
-    from matplotlib.backends.backend_svg import _capstyle_d, _generate_css, _generate_transform, _short_float_fmt
-except ImportError:
-    _SVG_TEXT_PARTS = False
-else:
-    _SVG_TEXT_PARTS = True
 
 PX = 1 / 96  # inches per CSS pixel
 PT = 0.75  # points per CSS pixel
@@ -80,7 +73,6 @@ _FONT_FAMILY = re.compile(r"font-family: [^;\"]*;? ?")
 POOLS = {"y": 3.1, "x": 3.2, "label": 3.1, "icon": 3.2, "value": 3.3, "count-icon": 3.4, "count-word": 3.5,
          "mark": 3.6, "legend": 3.7, "point-label": 3.8, "series-label": 3.8}
 BAR_PX, STACKED_BAR_PX = 13, 11  # thickness of a bar beside its label, and below it
-_TEXT_ANCHORS = {"left": "start", "right": "end", "center": "middle"}  # as RendererSVG writes them
 _glyphs: dict[str, bool] = {}
 
 
@@ -108,31 +100,7 @@ def lines(label: Label) -> list[str]:
     return shown(label).split("\n")
 
 
-def font_key(font: FontProperties) -> Any:
-    """What makes one font differ from another, as a key of the memos below: the values that
-    matplotlib's own hash of a FontProperties is made of, taken in one step (a copy of the object,
-    which its metrics cache keeps, costs ten times as much); the copy where they are not
-    hashable (a matplotlib that keeps a list among them)."""
-    values = tuple(vars(font).values())
-    try:
-        hash(values)
-    except TypeError:
-        return font.copy()
-    return values
-
-
 _LAYOUTS: dict[tuple[Any, ...], Any] = {}
-_KEPT_AT_MOST = 50_000  # entries of each of the memos below, for any number of charts
-
-
-def _kept(store: dict[Any, Any], key: Any, make: Callable[[], Any]) -> Any:
-    """`store[key]`, made once per process (a store that reaches its bound starts again)."""
-    found = store.get(key)
-    if found is None:
-        if len(store) >= _KEPT_AT_MOST:
-            store.clear()
-        found = store[key] = make()
-    return found
 
 
 class _Label(Text):
@@ -143,7 +111,7 @@ class _Label(Text):
     works it out on every draw, reading the font's tables each time (a sixth of a chart's time).
     One plain line's layout follows from its size alone: "47 %" and "48 %" share one, each
     with its own words in it. A wrapped text's lines depend on where it stands, so it is laid out
-    every time.
+    every time. A plain text is written to an SVG the short way (plain_svg.write_text).
     """
 
     def _get_layout(self, renderer: Any) -> Any:
@@ -156,126 +124,19 @@ class _Label(Text):
                self._verticalalignment, self._multialignment, self.get_rotation(), self.get_rotation_mode(),
                self._linespacing, self.get_usetex(), self.get_parse_math(),
                repr(getattr(self, "_features", None)), getattr(self, "_language", None))
-        box, lines, corner = _kept(_LAYOUTS, key, lambda: super(_Label, self)._get_layout(renderer))
+        box, lines, corner = kept(_LAYOUTS, key, lambda: super(_Label, self)._get_layout(renderer))
         if one_line and lines[0][0] != text:  # laid out for other words of the same size
             lines = [(text, *lines[0][1:])]
         return box, lines, corner
 
     @matplotlib.artist.allow_rasterization
     def draw(self, renderer: Any) -> None:
-        if not self._drawn_as_svg_text(renderer):
-            _TEXT_DRAW(self, renderer)
-
-    def _drawn_as_svg_text(self, renderer: Any) -> bool:
-        """Write this text to an SVG as `Text.draw` and the SVG renderer would, for the plain text
-        a chart is made of (one line, level, unclipped, no box, effect, link or alpha of its own);
-        False, having written nothing, for any other text or renderer, which matplotlib then draws.
-
-        Text is a third of a chart's drawing, and most of that went to what a plain text does not
-        need: a graphics context, the font's family worked out again for every text (`svg_variables`
-        removes it: the theme's style sets it), numpy for an offset along an angle of 0. The bytes
-        are matplotlib's own (tests/test_charts.py draws charts both ways).
-        """
-        svg = _svg_of(renderer)
-        if svg is None:
-            return False
-        self._renderer = renderer
-        if not self.get_visible() or self.get_text() == "":
-            return True
-        x, y = self._x, self._y
-        angle = self.get_rotation()
-        if not (isinstance(x, (float, int)) and isinstance(y, (float, int))) or angle != 0 or self._bbox_patch \
-                or self.get_path_effects() or self.get_usetex() or self.get_parse_math() or self.get_wrap() \
-                or self._url is not None or self.get_alpha() is not None or matplotlib.rcParams["svg.fonttype"] != "none" \
-                or (self._clipon and (self.clipbox is not None or self._clippath is not None)):
-            return False
-        posx, posy = self.get_transform().transform((float(x), float(y)))
-        _, info, _ = self._get_layout(renderer)
-        if len(info) != 1 or not (math.isfinite(posx) and math.isfinite(posy)):
-            return False
-        font, align = self._fontproperties, self.get_horizontalalignment()
-        rgba = matplotlib.colors.to_rgba(self.get_color())  # ("C1" is read from the rc settings of now)
-        style = _kept(_SVG_TEXT_STYLES, (font_key(font), align, rgba), lambda: _svg_text_style(font, align, rgba))
-        if not style:
-            return False
-        line, _, (_, dy) = info[0]
-        # (the arithmetic of RendererSVG._draw_text_as_text at an angle of 0, in the same order)
-        anchor_x, anchor_y = float(posx), svg.height - posy
-        offset = svg.height - (dy + posy) - anchor_y
-        anchor_x, anchor_y = anchor_x + offset * 0.0, anchor_y + offset * 1.0
-        svg.open_group("text", self.get_gid())
-        svg.writer.element("text", line, attrib={
-            "style": style, "x": _short_float_fmt(anchor_x), "y": _short_float_fmt(anchor_y),
-            "transform": _generate_transform([("rotate", (-angle, anchor_x, anchor_y))])})
-        svg.close_group("text")
-        self.stale = False
-        return True
-
-
-_SVG_TEXT_STYLES: dict[tuple[Any, ...], str] = {}
-# matplotlib's own drawing, for what the short ways leave to it: without the rasterization wrapper,
-# which the overriding draw methods have already (twice, an agg_filter would be applied twice)
-_TEXT_DRAW = getattr(Text.draw, "__wrapped__", Text.draw)
-_LINE_DRAW = getattr(Line2D.draw, "__wrapped__", Line2D.draw)
-
-
-def _svg_text_style(font: FontProperties, align: str, rgba: tuple[float, float, float, float]) -> str:
-    """The style attribute RendererSVG gives a text anchored at its position, less the font family
-    (`svg_variables` removes it from every text); "" for a family it would not remove whole (a name
-    holding a quote or a semicolon), which matplotlib then writes."""
-    if any(mark in name for name in font.get_family() for mark in "'\";"):
-        return ""
-    style = {}
-    if font.get_style() != "normal":
-        style["font-style"] = font.get_style()
-    if font.get_variant() != "normal":
-        style["font-variant"] = font.get_variant()
-    weight = font_manager.weight_dict.get(font.get_weight(), font.get_weight())
-    if weight != 400:
-        style["font-weight"] = f"{weight}"
-    style["font-size"] = f"{_short_float_fmt(font.get_size())}px"
-    if font.get_stretch() != "normal":
-        style["font-stretch"] = font.get_stretch()
-    style["text-anchor"] = _TEXT_ANCHORS[align]
-    hexed = matplotlib.colors.to_hex(rgba)
-    if hexed != "#000000":
-        style["fill"] = hexed
-    if rgba[3] != 1:
-        style["opacity"] = _short_float_fmt(rgba[3])
-    return _generate_css(style)
-
-
-# Whether the short ways write what this matplotlib writes: None until this process has drawn a
-# probe figure both ways (_check_short_ways, before its first chart).
-_short_ways: bool | None = None
-
-
-def _svg_of(renderer: Any) -> RendererSVG | None:
-    """The SVG renderer under savefig's wrapper, when the figure is being saved as SVG and the short
-    ways of writing texts and lines write what this matplotlib writes."""
-    svg = renderer._renderer if type(renderer) is MixedModeRenderer else None
-    return svg if _short_ways and type(svg) is RendererSVG else None
-
-
-def _check_short_ways() -> None:
-    """Once a process, before its first chart: a probe figure (texts of each alignment, bold, a
-    colour with an alpha of its own, a halo's id; a solid, a dashed and a dotted line with their
-    caps) drawn the short ways and by matplotlib. The short ways are used only when the two SVGs
-    are the same: a matplotlib whose private parts moved, or that writes its SVG otherwise, draws
-    every text and line itself, the same charts, more slowly."""
-    global _short_ways
-    if _short_ways is not None:
-        return
-    try:
-        _short_ways = _SVG_TEXT_PARTS
-        short = _probe_svg()
-        _short_ways = False
-        _short_ways = _SVG_TEXT_PARTS and short == _probe_svg()
-    except Exception:  # noqa: BLE001 - a private part that is not there (AttributeError...): matplotlib's way
-        _short_ways = False
+        if not plain_svg.write_text(self, renderer):
+            plain_svg.TEXT_DRAW(self, renderer)
 
 
 def _probe_svg() -> str:
+    """A figure of the texts and lines charts are made of, as a chart's SVG is finished (plain_svg.check)."""
     fig = Figure(figsize=(3, 1), dpi=SVG_DPI)
     FigureCanvasAgg(fig)
     ax = fig.add_axes((0.1, 0.1, 0.8, 0.8))
@@ -287,77 +148,11 @@ def _probe_svg() -> str:
                    fontweight="bold" if index else "normal", color=("#11223380", "#0c0a01", "#000000")[index],
                    gid=HALO + "probe" if index == 1 else None).set_text("Q2 · 47 % of 1,234")
     for dashes, cap in (("-", "round"), ((0, (5, 3)), "butt"), ((0, (1, 2.5)), "projecting")):
-        ax.add_line(_Line([0, 0.5, 1], [0.1, 0.6, 0.4], clip_on=False, linewidth=1.6, linestyle=dashes,
-                          solid_capstyle=cap, dash_capstyle=cap, color="#0c0a0180"))
+        ax.add_line(plain_svg.Line([0, 0.5, 1], [0.1, 0.6, 0.4], clip_on=False, linewidth=1.6, linestyle=dashes,
+                                   solid_capstyle=cap, dash_capstyle=cap, color="#0c0a0180"))
     out = io.StringIO()
     fig.savefig(out, format="svg", metadata=SVG_METADATA)
     return svg_variables(out.getvalue())  # as a chart's SVG is finished (the short ways leave out the family)
-
-
-class _Line(Line2D):
-    """matplotlib's line, written to an SVG the short way when it is a plain stroke (no marker)."""
-
-    @matplotlib.artist.allow_rasterization
-    def draw(self, renderer: Any) -> None:
-        if not self._drawn_as_svg_path(renderer):
-            _LINE_DRAW(self, renderer)
-
-    def _drawn_as_svg_path(self, renderer: Any) -> bool:
-        """Write this line to an SVG as `Line2D.draw` and `RendererSVG.draw_path` would, for a plain
-        stroke (unclipped, no marker, link, sketch, effect or gap colour); False, having written
-        nothing, for any other line or renderer. Once texts are written the short way (`_Label`),
-        lines are a third of a chart's drawing; a graphics context made, filled and read again for
-        each was a fifth of theirs. The bytes are matplotlib's own (tests/test_charts.py draws charts
-        both ways)."""
-        svg = _svg_of(renderer)
-        if svg is None:
-            return False
-        if not self.get_visible():
-            return True
-        if self._invalidy or self._invalidx:
-            self.recache()
-        if self._subslice or self.get_path_effects() or (self._marker and self._markersize > 0) \
-                or self.get_url() is not None or self.get_sketch_params() is not None \
-                or (self.is_dashed() and self._gapcolor is not None) \
-                or (self._clipon and (self.clipbox is not None or self._clippath is not None)):
-            return False
-        offset, dashes = self._dash_pattern if self._linewidth > 0 else (0, None)
-        if dashes is not None and (any(value < 0 for value in dashes) or not any(value > 0 for value in dashes)):
-            return False  # (matplotlib refuses them)
-        self.ind_offset = 0
-        svg.open_group("line2d", self.get_gid())
-        if self._lineStyles[self._linestyle] != "_draw_nothing":
-            path, affine = self._get_transformed_path().get_transformed_path_and_affine()
-            if len(path.vertices):
-                data = svg._convert_path(path, svg._make_flip_transform(affine.frozen()), clip=True,
-                                         simplify=path.should_simplify, sketch=None)
-                svg.writer.element("path", d=data, style=self._svg_style(offset, dashes))
-        svg.close_group("line2d")
-        self.stale = False
-        return True
-
-    def _svg_style(self, offset: float, dashes: Sequence[float] | None) -> str:
-        """The style attribute RendererSVG gives this line's stroke (`_get_style_dict` for a
-        graphics context holding the line's colour, width, dashes, cap and join)."""
-        rgba = matplotlib.colors.to_rgba(self._color, self._alpha)
-        style = {"fill": "none"}
-        if dashes is not None:
-            style["stroke-dasharray"] = ",".join(_short_float_fmt(value) for value in dashes)
-            style["stroke-dashoffset"] = _short_float_fmt(float(offset))
-        width = float(self._linewidth)
-        if width:
-            style["stroke"] = matplotlib.colors.to_hex(rgba)
-            if rgba[3] != 1.0:
-                style["stroke-opacity"] = _short_float_fmt(rgba[3])
-            if width != 1.0:
-                style["stroke-width"] = _short_float_fmt(width)
-            cap, join = ((self._dashcapstyle, self._dashjoinstyle) if self.is_dashed()
-                         else (self._solidcapstyle, self._solidjoinstyle))
-            if join.name != "round":
-                style["stroke-linejoin"] = join.name
-            if cap.name != "butt":
-                style["stroke-linecap"] = _capstyle_d[cap.name]
-        return _generate_css(style)
 
 
 def chart_text(ax: Any, x: float, y: float, **style: Any) -> Text:
@@ -403,7 +198,7 @@ class _Template:
         return items[:count]
 
     def line(self, ax: Any, **style: Any) -> Line2D:
-        artist = _Line([], [], clip_on=False, **style)
+        artist = plain_svg.Line([], [], clip_on=False, **style)
         ax.add_line(artist)
         return artist
 
@@ -427,7 +222,7 @@ def text_size(template: _Template, text: str, size: float, weight: str = "normal
         font = FontProperties(family=FONT, size=size, weight=weight)
         width, height, _ = renderer.get_text_width_height_descent(text, font, ismath=False)
         return width, height
-    return _kept(_SIZES, (text, size, weight, template.fig.dpi), measure)
+    return kept(_SIZES, (text, size, weight, template.fig.dpi), measure)
 
 
 class Dated(_Template):
@@ -832,7 +627,7 @@ class Bars(_Template):
         through each bar with an expected pace of its own."""
         ax = self.ax
         while len(self.marks) < len(data.marks):
-            line = _Line([], [], linewidth=1.6, clip_on=False, zorder=2.5)
+            line = plain_svg.Line([], [], linewidth=1.6, clip_on=False, zorder=2.5)
             ax.add_line(line)
             self.marks.append((line, chart_text(ax, 0, 0, fontsize=self.small, ha="center", va="bottom",
                                            transform=ax.get_xaxis_transform(), zorder=POOLS["mark"])))
@@ -970,7 +765,7 @@ def _shared_text_metrics() -> contextlib.AbstractContextManager[None]:
             method = renderer.get_text_width_height_descent
             how = getattr(method, "__func__", method)
             key = (how, text, font_key(fontprop), ismath, dpi)
-            return _kept(_METRICS, key, lambda: (not ismath and how is RendererSVG.get_text_width_height_descent and
+            return kept(_METRICS, key, lambda: (not ismath and how is RendererSVG.get_text_width_height_descent and
                                                  text_metrics(text, fontprop)) or
                          original(renderer, text, fontprop, ismath, dpi))
         return measure
@@ -981,13 +776,13 @@ def ready() -> None:
     """What a process does before its first chart (the short ways' check: ~40 ms), done ahead: the
     build's drawing process does it while the build reads the content."""
     with matplotlib.rc_context(RC), _shared_text_metrics():
-        _check_short_ways()
+        plain_svg.check(_probe_svg)
 
 
 def draw(spec: ChartSpec) -> bytes:
     """One chart as the bytes of its file."""
     with matplotlib.rc_context(RC), _shared_text_metrics():
-        _check_short_ways()
+        plain_svg.check(_probe_svg)
         return _draw(spec)
 
 
@@ -1009,7 +804,7 @@ def draw_many(specs: Sequence[ChartSpec]) -> list[bytes | str]:
     """Each chart's bytes, or the text of the error that stopped it (one bad chart stops no other)."""
     results: list[bytes | str] = []
     with matplotlib.rc_context(RC), _shared_text_metrics():
-        _check_short_ways()
+        plain_svg.check(_probe_svg)
         for spec in specs:
             try:
                 results.append(_draw(spec))
