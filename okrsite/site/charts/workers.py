@@ -27,6 +27,9 @@ Result = tuple[Made, ...] | str  # a job's files (ChartJob.files' order), or why
 
 MIN_PER_WORKER = 40  # with automatic --jobs, fewer misses than this per worker are drawn by one process
 BATCHES_PER_WORKER = 4
+# charts in a batch at most: the pool's last batches end unevenly, one worker drawing alone while the
+# other is done, and that tail grows with a batch (a 5,000-objective site's 8 batches were ~6,500 charts each)
+MAX_BATCH = 400
 
 
 def _draw_batch(jobs: Sequence[ChartJob]) -> list[Result]:
@@ -101,7 +104,7 @@ def _pool_context() -> Any:
 
 
 def _draw_in_pool(to_draw: Sequence[ChartJob], workers: int, progress: Progress) -> tuple[list[Result], int]:
-    count = workers * BATCHES_PER_WORKER
+    count = max(workers * BATCHES_PER_WORKER, math.ceil(len(to_draw) / MAX_BATCH))
     size = math.ceil(len(to_draw) / count)
     batches = [list(to_draw[i:i + size]) for i in range(0, len(to_draw), size)]
     try:
