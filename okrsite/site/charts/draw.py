@@ -766,23 +766,31 @@ def _shared_text_metrics() -> contextlib.AbstractContextManager[None]:
             how = getattr(method, "__func__", method)
             key = (how, text, font_key(fontprop), ismath, dpi)
             return kept(_METRICS, key, lambda: (not ismath and how is RendererSVG.get_text_width_height_descent and
-                                                 text_metrics(text, fontprop)) or
-                         original(renderer, text, fontprop, ismath, dpi))
+                                                text_metrics(text, fontprop)) or
+                        original(renderer, text, fontprop, ismath, dpi))
         return measure
     return replaced(matplotlib.text, "_get_text_metrics_with_cache", measuring)
+
+
+@contextlib.contextmanager
+def _drawing() -> Iterator[None]:
+    """Charts are drawn inside: okrsite's settings and shared text metrics, and the short ways
+    checked, once a process, before its first chart."""
+    with matplotlib.rc_context(RC), _shared_text_metrics():
+        plain_svg.check(_probe_svg)
+        yield
 
 
 def ready() -> None:
     """What a process does before its first chart (the short ways' check: ~40 ms), done ahead: the
     build's drawing process does it while the build reads the content."""
-    with matplotlib.rc_context(RC), _shared_text_metrics():
-        plain_svg.check(_probe_svg)
+    with _drawing():
+        pass
 
 
 def draw(spec: ChartSpec) -> bytes:
     """One chart as the bytes of its file."""
-    with matplotlib.rc_context(RC), _shared_text_metrics():
-        plain_svg.check(_probe_svg)
+    with _drawing():
         return _draw(spec)
 
 
@@ -803,8 +811,7 @@ def _draw(spec: ChartSpec) -> bytes:
 def draw_many(specs: Sequence[ChartSpec]) -> list[bytes | str]:
     """Each chart's bytes, or the text of the error that stopped it (one bad chart stops no other)."""
     results: list[bytes | str] = []
-    with matplotlib.rc_context(RC), _shared_text_metrics():
-        plain_svg.check(_probe_svg)
+    with _drawing():
         for spec in specs:
             try:
                 results.append(_draw(spec))
