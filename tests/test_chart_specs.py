@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from okrsite.build.builder import BuildOptions, Builder
-from okrsite.site.charts.cache import chart_key
+from okrsite.site.charts.cache import chart_key, chart_keys
 from okrsite.site.charts.layout import NARROW
 from okrsite.site.formatting import compact
 from okrsite.site.charts.palette import DEFAULT_DARK, DEFAULT_LIGHT, default_palette, palette_from_css
@@ -440,6 +440,22 @@ def test_specs_are_pure_data_and_hash_the_same_every_time(tmp_path: Path) -> Non
     assert first == second
     assert [chart_key(s) for s in first] == [chart_key(s) for s in second]
     assert len({chart_key(s) for s in first}) == len(first)
+
+
+def test_the_build_keys_every_chart_of_the_demo_as_chart_key_does(demo_site: Path) -> None:
+    """A build writes a spec's data (and a palette) as JSON once for its file's key and its image's
+    (chart_keys): the keys are chart_key's, in both layouts and formats, so no chart is drawn again
+    for it; also for a title that spells out the stand-ins chart_keys swaps (no content holds a NUL,
+    a spec made here can)."""
+    site = Builder(BuildOptions(demo_site / "okrsite.yaml")).load(Diagnostics())
+    pages = site_map(site)
+    specs = [spec for fmt in ("svg", "png") for layout in (LOOK.layout, NARROW)
+             for spec in page_specs(site, pages, Look(fmt, 144, default_palette(), layout)).values()]
+    odd = [dataclasses.replace(spec, alt=alt) for spec in specs[:3] for part in ("data", "palette")
+           for alt in (f"\x00okrsite-{part}\x00", f"\\u0000okrsite-{part}\\u0000")]
+    assert len(specs) > 200
+    for spec in specs + odd:
+        assert chart_keys(spec) == (chart_key(spec), chart_key(spec, as_shown=False)), spec.name
 
 
 def test_an_svg_image_key_ignores_colours_and_title_but_its_file_key_and_a_png_key_do_not(tmp_path: Path) -> None:

@@ -31,7 +31,7 @@ from okrsite.build.background import Helper
 from okrsite.build.output import Content, Linked
 from okrsite.diagnostics import Diagnostics, Location
 from okrsite.model.site import Site
-from okrsite.site.charts.cache import ChartCache, chart_key
+from okrsite.site.charts.cache import ChartCache, chart_keys
 from okrsite.site.charts.files import ChartJob
 from okrsite.site.charts.layout import LAYOUTS
 from okrsite.site.charts.palette import palette_for_theme
@@ -221,13 +221,21 @@ def _layouts(site: Site, pages: Sequence[Page], look: Look, diagnostics: Diagnos
     return layouts
 
 
-def _jobs(missing: list[tuple[str, ChartSpec]], cache: ChartCache) -> list[ChartJob]:
-    """The images to draw: each once, whatever titles its files have (the process that draws it
-    makes them)."""
+def _keyed(layouts: list[dict[tuple[str, str], ChartSpec]]) -> tuple[list[ChartSpec], list[tuple[ChartSpec, str]],
+                                                                    dict[str, str]]:
+    """Every spec of the layouts; each with its file's key; and each file's key -> its image's."""
+    every = [spec for specs in layouts for spec in specs.values()]
+    keyed = [chart_keys(spec) for spec in every]
+    return every, [(spec, file) for spec, (file, _) in zip(every, keyed)], dict(keyed)
+
+
+def _jobs(missing: list[tuple[str, ChartSpec]], images: Mapping[str, str], cache: ChartCache) -> list[ChartJob]:
+    """The images to draw (`images`: a file's key -> its image's): each once, whatever titles its
+    files have (the process that draws it makes them)."""
     files_of: dict[str, list[tuple[str, str]]] = {}  # an image's key -> its missing files' (key, title)
     drawn_as: dict[str, ChartSpec] = {}
     for key, spec in missing:
-        image = chart_key(spec, as_shown=False)
+        image = images[key]
         drawn_as.setdefault(image, spec)
         files_of.setdefault(image, []).append((key, spec.alt))
     return [ChartJob(drawn_as[image], tuple(files), cache.folder) for image, files in files_of.items()]
@@ -254,11 +262,11 @@ def with_charts(site: Site, pages: Sequence[Page], theme_dirs: list[Path],
     if not site.config.charts.enabled:
         return list(pages), {}
     layouts = _layouts(site, pages, _look(site, theme_dirs))
-    keys = [(spec, chart_key(spec)) for specs in layouts for spec in specs.values()]
+    every, keys, images = _keyed(layouts)
     cache = ChartCache(site.config.cache_dir / "charts")
     made, missing = _lookup(keys, cache)
     if draw and missing:
-        to_draw = _jobs(missing, cache)
+        to_draw = _jobs(missing, images, cache)
         _take(to_draw, draw_here(to_draw), made, lambda key, why: None)  # the build warns
     files = {chart_path(spec): made[key] for spec, key in keys if key in made}
     return (_attach(pages, layouts, {spec.name for spec, _ in keys})[0],
@@ -287,12 +295,11 @@ def start_charts(site: Site, pages: list[Page], theme_dirs: list[Path], diagnost
     pages = [page for page in pages if page.url not in restored.by_page]
     unspecified: set[tuple[str, str]] = set()
     layouts = _layouts(site, pages, look, diagnostics, unspecified)
-    every = [spec for specs in layouts for spec in specs.values()]
-    keys = [(spec, chart_key(spec)) for spec in every]
+    every, keys, images = _keyed(layouts)
     made, missing = _lookup(keys, cache)
     # Charts in the cache, each once: a page restored whole and a page rendered may show the same one.
     cached = len(set(made) | {key for key, _ in restored.sources.values()})
-    to_draw = _jobs(missing, cache)
+    to_draw = _jobs(missing, images, cache)
     if to_draw and progress:
         progress(f"drawing {len(to_draw):,} charts ({len(made):,} from the cache)")
     drawing = start_drawing(to_draw, jobs, progress, drawer)
