@@ -144,6 +144,21 @@ def test_a_corrupt_cache_only_costs_a_full_build(demo_site_with_cache: Path) -> 
     assert not report.up_to_date and report.written == 0 and report.files == first.files
 
 
+def test_what_a_stopped_build_left_beside_a_cache_file_is_removed_once_old(demo_site_with_cache: Path) -> None:
+    """A build stopped while it wrote state.json (or another cache file) leaves its temporary file;
+    the next build that writes that file removes it once it is old enough to be no build's under
+    way, and leaves whatever else the folder holds."""
+    cache = demo_site_with_cache / ".okrsite-cache"
+    old, recent = cache / ".state.json.0123456789ab.tmp", cache / ".documents.json.456789abcdef.tmp"
+    others = [cache / ".state.json.old.tmp", cache / "state.json.0123456789ab.tmp", cache / "notes.tmp"]
+    for path in (old, recent, *others):
+        path.write_bytes(b"half a file")
+        if path is not recent:
+            os.utime(path, (1_000_000_000, 1_000_000_000))
+    again(demo_site_with_cache)
+    assert not old.exists() and recent.exists() and all(path.exists() for path in others)
+
+
 def test_an_edit_reparses_only_the_edited_file(demo_site_with_cache: Path) -> None:
     again(demo_site_with_cache)
     path = demo_site_with_cache / "content/objectives/2026-Q1/marketing-seo-visibility.md"

@@ -7,13 +7,14 @@ None, so a damaged cache costs time, never correctness.
 
 from __future__ import annotations
 
+import glob
 import hashlib
 import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Self
 
-from okrsite.filesystem.atomic import replace_file
+from okrsite.filesystem.atomic import left_behind, replace_file
 
 
 def read_cache(path: Path, format_tag: str) -> Any | None:
@@ -35,6 +36,9 @@ def write_cache(path: Path, format_tag: str, payload: Any) -> None:
         replace_file(path, json.dumps({"format": format_tag, "payload": payload}).encode("utf-8"))
     except OSError:
         remove_cache(path)  # an old file must not outlive the build that replaced its subject
+    for temporary in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):  # a stopped build's, of this file
+        if left_behind(temporary):
+            remove_cache(temporary)
 
 
 def remove_cache(path: Path) -> None:

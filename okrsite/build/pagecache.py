@@ -57,7 +57,6 @@ _NAME = re.compile(r"([0-9]{8,18})-[0-9a-f]{8}\.pack", re.ASCII)
 # The index as `_write` lays it out, checked before it is parsed: what a JSON parser makes of 16 MiB
 # of anything else can be twenty times that in memory.
 _INDEX = re.compile(rb'\{(?:"[0-9a-f]{32}":\[[0-9]{1,15}(?:,[0-9]{1,15}){3}\](?:,(?=")|(?=\})))*\}')
-STALE_SECONDS = 600  # a temporary pack older than this is no build's under way
 _OLD_SUFFIXES = (".html.z", ".charts.json")  # a file a page, before packs
 
 # A chart file a page shows -> (the drawing's key in the chart cache, its text alternative).
@@ -234,7 +233,7 @@ class PageCache:
         that a stopped build left (old enough to be no build's under way)."""
         for name in self._names():
             path = self.folder / name
-            if name.endswith(_OLD_SUFFIXES) or left_behind(path, STALE_SECONDS):
+            if name.endswith(_OLD_SUFFIXES) or left_behind(path):
                 remove_cache(path)
 
 

@@ -51,7 +51,10 @@ def replace_file(path: Path, data: bytes, keep_mode: bool = False) -> None:
         raise
 
 
-def left_behind(path: Path, seconds: float) -> bool:
+STALE_SECONDS = 600  # a temporary file older than this is no write's under way
+
+
+def left_behind(path: Path, seconds: float = STALE_SECONDS) -> bool:
     """`path` is a temporary file of replace_file's, older than `seconds`: one a writer stopped
     before its rename left (no write under way takes that long), never a file of someone else's."""
     if not _TEMPORARY.fullmatch(path.name):
