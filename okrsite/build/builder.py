@@ -198,7 +198,7 @@ class Builder:
         from okrsite.site import pages as site_pages
         from okrsite.site.assets import copied_files
         from okrsite.site.charts import start_charts
-        from okrsite.site.charts.workers import load_drawing, start_pool_server
+        from okrsite.site.charts.workers import load_drawing
         from okrsite.site.exports import export_files, page_exports, pdf_specs
         from okrsite.site.formatting import in_language
         from okrsite.site.language import speaking
@@ -212,8 +212,6 @@ class Builder:
         # The process that draws a rebuild's few charts and changed scorecard PDFs loads matplotlib now,
         # while this one reads the content (forked before the model: small; none with charts off).
         drawer = language.enter_context(background.helper(load_drawing, fork=forks and config.charts.enabled))
-        if forks and config.charts.enabled and previous is None:  # a cold build: the chart pool will draw
-            start_pool_server()
         files, reading = self._content(config, language)
         documents_before = self._restore_documents(config)
         self.progress("reading and checking content")

@@ -8,7 +8,6 @@ The bytes of a chart never depend on which process drew it.
 
 from __future__ import annotations
 
-import contextlib
 import math
 import multiprocessing
 import os
@@ -102,18 +101,6 @@ def _pool_context() -> Any:
         context.set_forkserver_preload(["okrsite.site.charts.draw"])
         return context
     return multiprocessing.get_context("spawn")
-
-
-def start_pool_server() -> None:
-    """Start the server the chart pool's workers fork from now, for a build that will draw many
-    charts (a cold one): it loads what draws (matplotlib, ~0.6 s) on the other core while this
-    process reads the content and specifies the charts, instead of once they are specified. Where
-    there is no such server (spawn), or it cannot start, the pool starts its workers as it would."""
-    if _pool_context().get_start_method() == "forkserver":
-        from multiprocessing import forkserver
-
-        with contextlib.suppress(OSError):
-            forkserver.ensure_running()
 
 
 def _draw_in_pool(to_draw: Sequence[ChartJob], workers: int, progress: Progress) -> tuple[list[Result], int]:
