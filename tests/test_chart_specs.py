@@ -4,12 +4,13 @@ the words of their alt text, their data tables, ticks and the theme palette."""
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 from pathlib import Path
 
 import pytest
 
 from okrsite.build.builder import BuildOptions, Builder
-from okrsite.site.charts.cache import chart_key, chart_keys
+from okrsite.site.charts.cache import canonical, chart_keys, drawing
 from okrsite.site.charts.layout import NARROW
 from okrsite.site.formatting import compact
 from okrsite.site.charts.palette import DEFAULT_DARK, DEFAULT_LIGHT, default_palette, palette_from_css
@@ -433,6 +434,11 @@ def test_long_and_non_latin_titles_keep_an_id_to_fall_back_on(tmp_path: Path) ->
     assert narrow[0].label.text == "Increase the number of weekly\nactive analysts in the enterprise…"
 
 
+def chart_key(spec, as_shown: bool = True) -> str:
+    """A chart file's key (`as_shown`) or its image's, as a build keys it."""
+    return chart_keys(spec)[0 if as_shown else 1]
+
+
 def test_specs_are_pure_data_and_hash_the_same_every_time(tmp_path: Path) -> None:
     site = load_site(tmp_path, PAGE_VIEWS + BOUNCE + DATED_MILESTONES)
     first = list(page_specs(site, site_map(site), LOOK).values())
@@ -442,11 +448,11 @@ def test_specs_are_pure_data_and_hash_the_same_every_time(tmp_path: Path) -> Non
     assert len({chart_key(s) for s in first}) == len(first)
 
 
-def test_the_build_keys_every_chart_of_the_demo_as_chart_key_does(demo_site: Path) -> None:
+def test_the_build_keys_every_chart_of_the_demo_by_what_decides_its_drawing(demo_site: Path) -> None:
     """A build writes a spec's data (and a palette) as JSON once for its file's key and its image's
-    (chart_keys): the keys are chart_key's, in both layouts and formats, so no chart is drawn again
-    for it; also for a title that spells out the stand-ins chart_keys swaps (no content holds a NUL,
-    a spec made here can)."""
+    (chart_keys): the keys are the hash of the whole drawing's canonical JSON, in both layouts and
+    formats; also for a title that spells out the stand-ins chart_keys swaps (no content holds a
+    NUL, a spec made here can)."""
     site = Builder(BuildOptions(demo_site / "okrsite.yaml")).load(Diagnostics())
     pages = site_map(site)
     specs = [spec for fmt in ("svg", "png") for layout in (LOOK.layout, NARROW)
@@ -454,8 +460,12 @@ def test_the_build_keys_every_chart_of_the_demo_as_chart_key_does(demo_site: Pat
     odd = [dataclasses.replace(spec, alt=alt) for spec in specs[:3] for part in ("data", "palette")
            for alt in (f"\x00okrsite-{part}\x00", f"\\u0000okrsite-{part}\\u0000")]
     assert len(specs) > 200
+    def whole(spec, as_shown: bool) -> str:
+        drawn = drawing(spec, as_shown, spec.data, spec.look.palette)
+        return hashlib.sha256(canonical({"chart": drawn}).encode("utf-8")).hexdigest()[:40]
+
     for spec in specs + odd:
-        assert chart_keys(spec) == (chart_key(spec), chart_key(spec, as_shown=False)), spec.name
+        assert chart_keys(spec) == (whole(spec, True), whole(spec, False)), spec.name
 
 
 def test_an_svg_image_key_ignores_colours_and_title_but_its_file_key_and_a_png_key_do_not(tmp_path: Path) -> None:

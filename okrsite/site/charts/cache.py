@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import hashlib
 import json
 import os
@@ -45,13 +46,10 @@ def _as_json(value: Any) -> dict[str, Any]:
     return {name: getattr(value, name) for name in names}
 
 
-def drawing(spec: ChartSpec, as_shown: bool = True) -> dict[str, Any]:
-    """The part of a spec that decides the image; `as_shown`, the chart file's: with what an SVG
-    adds to the image (finish_svg: the theme's colours and font, and the title)."""
-    return _drawing(spec, as_shown, spec.data, spec.look.palette)
-
-
-def _drawing(spec: ChartSpec, as_shown: bool, data: Any, palette: Any) -> dict[str, Any]:
+def drawing(spec: ChartSpec, as_shown: bool, data: Any, palette: Any) -> dict[str, Any]:
+    """The part of a spec that decides the image, its `data` and `palette` given apart (the spec's,
+    or chart_keys' stand-ins); `as_shown`, the chart file's: with what an SVG adds to the image
+    (finish_svg: the theme's colours and font, and the title)."""
     look: dict[str, Any] = {"format": spec.look.format, "layout": spec.look.layout}
     if spec.look.format == "png":
         look.update(dpi=spec.look.dpi, colours=spec.look.palette.light)
@@ -60,15 +58,10 @@ def _drawing(spec: ChartSpec, as_shown: bool, data: Any, palette: Any) -> dict[s
     return {"kind": spec.kind, "width": spec.width, "height": spec.height, "look": look, "data": data}
 
 
-def canonical_json(spec: ChartSpec, as_shown: bool = True) -> str:
-    """What decides a chart file (or only its image) as canonical JSON (sorted keys, no spaces),
-    with the versions."""
-    return _canonical({"chart": drawing(spec, as_shown)})
-
-
-def _canonical(drawn: dict[str, Any]) -> str:
-    return json.dumps({"okrsite": __version__, "matplotlib": installed_version("matplotlib"), "format": FORMAT_VERSION,
-                       **drawn}, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_as_json)
+def canonical(drawn: dict[str, Any]) -> str:
+    """What decides a drawing, with the versions, as canonical JSON (sorted keys, no spaces)."""
+    return _canonical_value({"okrsite": __version__, "matplotlib": installed_version("matplotlib"),
+                             "format": FORMAT_VERSION, **drawn})
 
 
 # Stand-ins for a spec's data and palette in chart_keys: written as JSON strings, then swapped for
@@ -76,22 +69,23 @@ def _canonical(drawn: dict[str, Any]) -> str:
 # the title in sorted order, and no text of a chart holds a NUL (content.schema.clean_text).
 _DATA, _PALETTE = "\x00okrsite-data\x00", "\x00okrsite-palette\x00"
 _DATA_JSON, _PALETTE_JSON = json.dumps(_DATA), json.dumps(_PALETTE)
-_palettes: dict[Any, str] = {}  # a palette -> its JSON (one or two a build)
 
 
 def chart_keys(spec: ChartSpec) -> tuple[str, str]:
-    """The keys of a chart file and of its image, as `chart_key` gives them: the spec's data, most
-    of what is hashed, is written as JSON once for both, and a palette once for every chart (at
-    1,000 objectives, 0.8 s of a cold build's work before the first chart is drawn, halved)."""
+    """The keys of a chart file and of its image: the hash of `canonical({"chart": drawing(...)})`,
+    as shown and not. Two files that differ only in their titles or an SVG's colours
+    are one drawing. The spec's data, most of what is hashed, is written as JSON once for both, and
+    a palette once for every chart (at 1,000 objectives, 0.8 s of a cold build's work before the
+    first chart is drawn, halved)."""
     data = _canonical_value(spec.data)
-    palette = _palettes.get(spec.look.palette)
-    if palette is None:
-        if len(_palettes) > 8:
-            _palettes.clear()
-        palette = _palettes[spec.look.palette] = _canonical_value(spec.look.palette)
-    file, image = (_canonical({"chart": _drawing(spec, as_shown, _DATA, _PALETTE)}) for as_shown in (True, False))
-    return (_hash(file.replace(_DATA_JSON, data, 1).replace(_PALETTE_JSON, palette, 1)),
+    file, image = (canonical({"chart": drawing(spec, as_shown, _DATA, _PALETTE)}) for as_shown in (True, False))
+    return (_hash(file.replace(_DATA_JSON, data, 1).replace(_PALETTE_JSON, _palette_json(spec.look.palette), 1)),
             _hash(image.replace(_DATA_JSON, data, 1)))
+
+
+@functools.lru_cache(maxsize=8)  # one or two a build
+def _palette_json(palette: Any) -> str:
+    return _canonical_value(palette)
 
 
 def _canonical_value(value: Any) -> str:
@@ -102,16 +96,10 @@ def _hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:40]
 
 
-def chart_key(spec: ChartSpec, as_shown: bool = True) -> str:
-    """The key of a chart file, or (not `as_shown`) of its image: two files that differ only in
-    their titles or an SVG's colours are one drawing."""
-    return _hash(canonical_json(spec, as_shown))
-
-
 def drawing_key(kind: str, data: Any) -> str:
     """The key of another drawing kept here (a scorecard PDF): its data (dataclasses, numbers and
     text) with the versions, as a chart's."""
-    return _hash(_canonical({kind: data}))
+    return _hash(canonical({kind: data}))
 
 
 class ChartCache:

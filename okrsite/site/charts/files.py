@@ -1,7 +1,7 @@
 """Chart files as the site shows them, made from a drawing and stored in the chart cache.
 
 One drawing (an image) serves every file that differs from another only in its title or an
-SVG's colours (`chart_key(spec, as_shown=False)`). The process that draws an image also makes
+SVG's colours (`chart_keys(spec)[1]`). The process that draws an image also makes
 its files and stores them (`ChartJob`, `made_files`): at 1,000 objectives a cold build makes
 ~10,000 of them, which the build's own process would otherwise create one after another once
 the drawing is done, after receiving every file's bytes through a pipe.
