@@ -5,6 +5,7 @@ are okrs.json's, the same bytes from two builds, and a 100-objective period stil
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -109,8 +110,8 @@ def test_a_title_too_long_for_its_line_goes_on_to_a_second_where_the_page_has_ro
     raw = subprocess.run(["pdftotext", "-raw", str(demo / "periods/2026-Q2/scorecard.pdf"), "-"],
                          capture_output=True, text=True, check=True).stdout
     lines = raw.splitlines()
-    for title, second in (("Cut p95 dashboard query latency from 2400 ms to 800 ms", "to 800 ms"),
-                          ("Raise net revenue retention from 104% to 112%", "112%")):
+    for title, second in (("Cut p95 dashboard query latency from 2400 ms to 800 ms", "800 ms"),
+                          ("Lift the win rate on qualified opportunities from 18% to 25%", "to 25%")):
         first = title.removesuffix(" " + second)
         assert first in lines and lines[lines.index(first) + 1] == second, title
 
@@ -124,6 +125,21 @@ def test_a_title_too_long_for_two_lines_is_cut_at_the_end_of_a_word(room: str) -
     assert first == room and second.endswith("…")
     assert text_width(second, 8.5, True) <= width
     assert (first + " " + second[:-1]).split() == title.split()[:len((first + " " + second[:-1]).split())]
+
+
+@pytest.mark.parametrize("size", [7.0, 8.5, 22.0])
+@pytest.mark.parametrize("text", ["mmmmmmmmmmmmmmmmmmmm", "iiiiiiiiiiiiiiiiiiii", "Increase weekly signups from 3492 to 8085"])
+def test_a_text_is_measured_for_its_line_as_the_pdf_sets_it(text: str, size: float) -> None:
+    """Texts are cut to their column by this width: measured hinted (whole pixels a glyph at
+    72 dpi), a note of wide letters at 7 pt measured 12 % short and ran past its column."""
+    from matplotlib.backends.backend_pdf import PdfFile, RendererPdf
+    from matplotlib.font_manager import FontProperties
+
+    renderer = RendererPdf(PdfFile(io.BytesIO()), 72, 595.28, 841.89)
+    for bold in (False, True):
+        prop = FontProperties(family="DejaVu Sans", weight="bold" if bold else "normal", size=size)
+        width, _height, _descent = renderer.get_text_width_height_descent(text, prop, ismath=False)
+        assert text_width(text, size, bold) == pytest.approx(width, abs=0.01)
 
 
 def test_the_key_results_most_behind_come_first_with_their_points_behind(demo: Path) -> None:

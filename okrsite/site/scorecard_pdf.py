@@ -24,7 +24,7 @@ from okrsite.site.scorecard import KeyResultLine, LaneLine, ObjectiveLine, Proje
 
 
 CACHE_FOLDER = "scorecards"  # in .okrsite-cache/: the PDFs of the last build, by the hash of their spec
-DRAWING = 7  # bump when okrsite.site.charts.draw_scorecard changes what it draws (the cache key holds it)
+DRAWING = 8  # bump when okrsite.site.charts.draw_scorecard changes what it draws (the cache key holds it)
 
 
 def pdf_path(period_id: str) -> str:
