@@ -57,11 +57,11 @@ class Figures(HTMLParser):
         attributes = dict(attrs)
         if tag == "div" and "chart" in (attributes.get("class") or "").split():
             self._in_figure = True
-            self.figures.append({"img": None, "source": None, "caption": "", "rows": []})
+            self.figures.append({"img": None, "source": None, "print": None, "caption": "", "rows": []})
         elif not self._in_figure:
             return
         elif tag == "img":
-            self.figures[-1]["img"] = attributes
+            self.figures[-1]["print" if attributes.get("class") == "chart__print" else "img"] = attributes
         elif tag == "source":
             self.figures[-1]["source"] = attributes
         elif tag == "figcaption":
@@ -130,6 +130,8 @@ def test_pages_show_charts_with_alt_text_stating_the_numbers(built_demo: Path) -
     assert (p95["width"], p95["height"], p95["loading"]) == ("960", "250", "lazy")
     assert figs[1]["source"] == {"media": "screen and (max-width: 40rem), screen and (max-width: 60rem) and (pointer: coarse)",
                                  "srcset": "../../charts/objectives/faster-queries/kr-p95-latency-narrow.svg"}
+    printed = figs[1]["print"]  # paper shows the narrow layout (the picture's source is chosen for screens)
+    assert (printed["src"], printed["alt"], printed["width"]) == (figs[1]["source"]["srcset"], p95["alt"], "340")
     for name in ("kr-p95-latency", "kr-p95-latency-narrow"):
         svg = ET.fromstring((built_demo / f"charts/objectives/faster-queries/{name}.svg").read_bytes())
         assert svg.find(SVG + "title").text == p95["alt"]

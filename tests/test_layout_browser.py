@@ -5,6 +5,7 @@ of screenshots and printouts)."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 
 import pytest
@@ -150,6 +151,21 @@ def test_a_printed_key_result_keeps_its_head_with_its_chart_and_wastes_no_sheet(
     assert len(pages) <= 4 and not any("Source:" in printed for printed in pages)
     for title, caption in cards:  # the card's title is its last place (the overview chart names it too)
         assert _pages_with(pages, title)[-1] in _pages_with(pages, caption), title
+
+
+@requires_poppler
+def test_a_printed_chart_is_the_narrow_layout_with_text_as_large_as_the_page_s_small_print(page, served, tmp_path) -> None:
+    """The wide chart, scaled to the sheet, printed its ticks and labels at ~6 pt (a 960-pixel chart
+    on 17 cm of paper); a chart prints its narrow layout at the size it is drawn for, once."""
+    page.goto(served["demo"] + "objectives/faster-queries/")
+    pdf = tmp_path / "printed.pdf"
+    page.pdf(path=str(pdf), format="A4")
+    boxes = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    ticks = re.findall(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">(1,500|2,500)</word>', boxes)
+    assert sorted(word for _low, _high, word in ticks) == ["1,500", "2,500"]  # the latency chart's axis, printed once
+    heights = [float(high) - float(low) for low, high, _word in ticks]
+    assert min(heights) >= 9.5, heights  # a word's box: 9.9 at 8.5 pt (7.5 at 6.5 pt)
+    assert page.evaluate("() => [...document.querySelectorAll('.chart__print')].every(image => !image.checkVisibility())")
 
 
 def test_a_reader_in_dark_mode_prints_the_light_colours(page, served) -> None:
