@@ -25,7 +25,7 @@ from okrsite.site.pages import site_map
 from okrsite.site.scorecard_pdf import CACHE_FOLDER, cached_pdfs, draw_pdfs
 from okrsite.site.formatting import whole_percent
 from okrsite.site.language import load_language, speaking
-from okrsite.site.scorecard import TOP_KEY_RESULTS, TOP_OBJECTIVES
+from okrsite.site.scorecard import TOP_KEY_RESULTS, TOP_OBJECTIVES, key_result_rows
 from okrsite.site.themes import theme_dirs
 from tests.browser import browser, requires_browser  # noqa: F401 - a fixture
 from tests.conftest import copy_demo, write
@@ -154,11 +154,25 @@ def test_the_key_results_most_behind_come_first_with_their_points_behind(demo: P
     assert text.index(worst["title"], first) < text.index(f"{behind} pts behind", first)
     # those left out, by status (worst first), as okrs.json counts them
     refs = {id(kr): f'{o["id"]}/{kr["id"]}' for o in okrs["objectives"] for kr in o["key_results"]}
-    rest = sorted(krs, key=lambda kr: (kr["progress"] - kr["expected"], refs[id(kr)]))[TOP_KEY_RESULTS:]
-    off, risk = (sum(kr["status"] == status for kr in rest) for status in ("off-track", "at-risk"))
-    assert f"and {len(rest)} more key results: {off} off track, {risk} at risk" in " ".join(text.split())
+    ordered = sorted(krs, key=lambda kr: (kr["progress"] - kr["expected"], refs[id(kr)]))
+
+    def off_and_risk(shown: int) -> tuple[int, int]:
+        return tuple(sum(kr["status"] == status for kr in ordered[shown:]) for status in ("off-track", "at-risk"))
+
+    # the page lists as many as the two late projects leave room for
     page = (demo / "periods/2026-Q2/scorecard/index.html").read_text()
-    assert f"and {len(rest)} more key results: {off} <span class=\"badge badge--off-track\">" in page
+    assert key_result_rows(2) == 9 and off_and_risk(9) == (1, 0)
+    assert 'and 1 more key result: 1 <span class="badge badge--off-track">' in page
+    # the PDF as many of those as fit with each title whole: more than the six it keeps at least
+    listed = int(re.search(r"and (\d+) more key results", text).group(1))
+    shown = len(krs) - listed
+    off, risk = off_and_risk(shown)
+    assert TOP_KEY_RESULTS < shown <= 9
+    assert f"and {listed} more key results: {off} off track, {risk} at risk" in " ".join(text.split())
+    raw = subprocess.run(["pdftotext", "-raw", str(demo / "periods/2026-Q2/scorecard.pdf"), "-"],
+                         capture_output=True, text=True, check=True).stdout  # in the order of each column
+    squeezed = "".join(raw.split())
+    assert all("".join(kr["title"].split()) in squeezed for kr in ordered[:shown])  # none cut "…"
     assert "Columnar cache for aggregate dashboard queries" in text  # late and over budget
     assert re.search(r"late by 6 days, 116% of budget spent, 117% of hours used", text)
 

@@ -23,7 +23,7 @@ from okrsite.site import portfolio
 from okrsite.site.formatting import _, ngettext, percent
 
 TOP_OBJECTIVES = 16  # rows of objectives a page holds beside the other lists
-TOP_KEY_RESULTS = 6
+TOP_KEY_RESULTS = 6  # at least; the rows the projects' list leaves go to key results (key_result_rows)
 TOP_PROJECTS = 5
 LANE_NAMES = 2  # a lane names its projects with the most budget, this many
 
@@ -135,7 +135,7 @@ def scorecard(site: Site, period_id: str, *, counts: dict[str, int], overall: fl
         members = by_status(o for o in objectives if (o.id in top_ids) is top_level)
         if members or top_level:
             groups.append(Group(top_level, tuple(_objective_line(site, o, ended) for o in members[:room]),
-                                len(members), _tally(shown_status(o, ended) for o in members[room:])))
+                                len(members), tally(shown_status(o, ended) for o in members[room:])))
             room = max(0, room - len(members))
     graded = [o.grade for o in objectives if o.grade is not None]
     if ended:  # pace no longer applies: the key results not done, furthest from done first
@@ -143,26 +143,35 @@ def scorecard(site: Site, period_id: str, *, counts: dict[str, int], overall: fl
                          if final(kr.status, kr.progress) == "not-done"),
                         key=lambda kr: (kr.progress, kr.ref))
     late = sorted(attention, key=lambda p: (not p.late, p.due or dt.date.max, not p.over_budget, p.id))
+    shown = key_result_rows(min(len(late), TOP_PROJECTS))
     by_lane = portfolio.in_lanes(portfolio.period_projects(site, period_id))  # no reasons: the card names them
     return Scorecard(
         period=period, as_of=site.as_of, ended=ended, elapsed=_elapsed(site, period), overall=overall,
         mean_grade=sum(graded) / len(graded) if ended and graded else None, counts=counts,
         drafts=sum(o.is_draft for o in site.objectives_in(period_id)),
         groups=tuple(groups),
-        key_results=tuple(_kr_line(site, kr, ended) for kr in behind[:TOP_KEY_RESULTS]),
+        key_results=tuple(_kr_line(site, kr, ended) for kr in behind[:shown]),
         key_results_total=len(behind),
-        key_results_rest={} if ended else _tally(kr.status for kr in behind[TOP_KEY_RESULTS:]),  # ended: all not done
+        key_results_rest={} if ended else tally(kr.status for kr in behind[shown:]),  # ended: all not done
         projects=tuple(_project_line(site, p) for p in late[:TOP_PROJECTS]), projects_total=len(late),
         lanes=tuple(LaneLine(lane, len(by_lane[lane]), tuple(p.title for p in by_lane[lane][:LANE_NAMES]))
                     for lane in LANES),
     )
 
 
+def key_result_rows(projects: int) -> int:
+    """How many key results a card lists beside `projects` late ones: the two lists share the
+    right column's rows (a period with few late projects showed six key results of ten beside
+    half a column left blank); "None: …" takes a project's row. The PDF may list fewer, down to
+    TOP_KEY_RESULTS, to keep its long titles whole (scorecard_pdf)."""
+    return TOP_KEY_RESULTS + TOP_PROJECTS - max(1, projects)
+
+
 def _elapsed(site: Site, period: Period) -> float:
     return expected_progress(period.start, period.end, site.as_of)
 
 
-def _tally(statuses: Iterable[str]) -> dict[str, int]:
+def tally(statuses: Iterable[str]) -> dict[str, int]:
     """How many of each status, worst first (done and not done last)."""
     found = list(statuses)
     return {status: found.count(status) for status in (*OKR_STATUSES, *ENDED_STATUSES) if status in found}

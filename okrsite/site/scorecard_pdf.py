@@ -11,6 +11,7 @@ They are drawn when charts are on (`charts: enabled`): the same library draws bo
 from __future__ import annotations
 
 import contextlib
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,11 +21,11 @@ from okrsite.model.vocabulary import ENDED_STATUSES, OKR_STATUSES, term
 from okrsite.site.charts.cache import ChartCache, drawing_key
 from okrsite.site.formatting import _, date, grade, ngettext, number, pace_words, percent, status_label, status_word
 from okrsite.site.language import pgettext_
-from okrsite.site.scorecard import KeyResultLine, LaneLine, ObjectiveLine, ProjectLine, Scorecard
+from okrsite.site.scorecard import TOP_KEY_RESULTS, KeyResultLine, LaneLine, ObjectiveLine, ProjectLine, Scorecard, tally
 
 
 CACHE_FOLDER = "scorecards"  # in .okrsite-cache/: the PDFs of the last build, by the hash of their spec
-DRAWING = 8  # bump when okrsite.site.charts.draw_scorecard changes what it draws (the cache key holds it)
+DRAWING = 9  # bump when okrsite.site.charts.draw_scorecard changes what it draws (the cache key holds it)
 
 
 def pdf_path(period_id: str) -> str:
@@ -55,6 +56,9 @@ class Block:
     more: str = ""  # "and 12 more: …"
     empty: str = ""  # said when there are no lines
     aside: str = ""  # at the right of the heading: how to read the lines
+    # Lines the drawing may leave out, from the end, to keep long titles whole: the `more` that
+    # says so for one line fewer, two fewer, … (none: every line is listed)
+    cuts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -157,8 +161,15 @@ def pdf_spec(card: Scorecard, site_title: str, colours: tuple[tuple[str, str], .
                              _more(group.more, "objective", group.rest), _("No objective has key results yet."),
                              key if index == 0 else "")
                        for index, group in enumerate(card.groups))
+
+    def more_key_results(shown: int) -> str:
+        rest = {} if ended else dict(Counter(card.key_results_rest) + Counter(tally(l.status for l in card.key_results[shown:])))
+        return _more(card.key_results_total - shown, "key result", rest)
+
+    listed = len(card.key_results)
     key_results = Block(kr_heading, number(card.key_results_total), tuple(_key_result(l) for l in card.key_results),
-                        _more(card.key_results_total - len(card.key_results), "key result", card.key_results_rest), kr_empty)
+                        more_key_results(listed), kr_empty,
+                        cuts=tuple(more_key_results(shown) for shown in range(listed - 1, TOP_KEY_RESULTS - 1, -1)))
     projects = Block(_("Projects late or over budget"), number(card.projects_total),
                      tuple(_project(l) for l in card.projects),
                      _more(card.projects_total - len(card.projects), "project"),

@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import io
+from dataclasses import replace
 
 import matplotlib
 from matplotlib.backends.backend_pdf import FigureCanvasPdf
@@ -94,16 +95,18 @@ def fit(text: str, width: float, size: float, bold: bool = False, keep: int = 0)
 
 
 class Page:
-    """The figure and its one Axes, with the palette; `text`, `box` draw in points from the top left."""
+    """The figure and its one Axes, with the palette; `text`, `box`, `line` draw in points from the
+    top left. A page that does not draw only measures: where a layout would end, without matplotlib."""
 
-    def __init__(self, spec: PdfSpec) -> None:
-        self.fig = Figure(figsize=(WIDTH / 72, HEIGHT / 72), facecolor="white")
-        FigureCanvasPdf(self.fig)
-        self.ax = self.fig.add_axes((0, 0, 1, 1))
-        self.ax.set_xlim(0, WIDTH)
-        self.ax.set_ylim(HEIGHT, 0)
-        self.ax.set_axis_off()
+    def __init__(self, spec: PdfSpec, drawing: bool = True) -> None:
         self.colour = dict(spec.colours)
+        self.fig = Figure(figsize=(WIDTH / 72, HEIGHT / 72), facecolor="white") if drawing else None
+        if self.fig is not None:
+            FigureCanvasPdf(self.fig)
+            self.ax = self.fig.add_axes((0, 0, 1, 1))
+            self.ax.set_xlim(0, WIDTH)
+            self.ax.set_ylim(HEIGHT, 0)
+            self.ax.set_axis_off()
 
     def text(self, x: float, y: float, text: str, size: str, colour: str = "text", bold: bool = False,
              ha: str = "left", width: float | None = None, keep: int = 0) -> float:
@@ -113,7 +116,7 @@ class Page:
             text = "".join(char for char in text if has_glyphs(char))
         if width is not None:
             text = fit(text, width, SIZES[size], bold, keep)
-        if text:
+        if text and self.fig is not None:
             artist = self.ax.text(x, y, text, fontsize=SIZES[size], color=self.colour.get(colour, colour), ha=ha,
                                   va="top", fontweight="bold" if bold else "normal", parse_math=False)
             if hasattr(artist, "set_fontfeatures"):  # matplotlib 3.11+ sets "fl" as one glyph: it would copy
@@ -121,8 +124,13 @@ class Page:
         return text_width(text, SIZES[size], bold)
 
     def box(self, x: float, y: float, width: float, height: float, colour: str) -> None:
-        self.ax.add_patch(Rectangle((x, y), width, height, facecolor=self.colour.get(colour, colour),
-                                    edgecolor="none", linewidth=0))
+        if self.fig is not None:
+            self.ax.add_patch(Rectangle((x, y), width, height, facecolor=self.colour.get(colour, colour),
+                                        edgecolor="none", linewidth=0))
+
+    def line(self, xs: list[float], ys: list[float], colour: str, width: float) -> None:
+        if self.fig is not None:
+            self.ax.plot(xs, ys, color=self.colour[colour], linewidth=width)
 
 
 def _header(page: Page, spec: PdfSpec) -> float:
@@ -182,7 +190,7 @@ def _block(page: Page, block: Block, x: float, y: float, width: float, pace: flo
     page.text(x, y, block.heading + count, "heading", bold=True, width=width - (aside + 8 if aside else 0),
               keep=len(count))
     y += HEADING
-    page.ax.plot([x, x + width], [y - 5, y - 5], color=page.colour["grid"], linewidth=0.6)
+    page.line([x, x + width], [y - 5, y - 5], "grid", 0.6)
     if not block.lines:
         page.text(x, y, block.empty, "text", "muted", width=width)
         y += ROW
@@ -218,7 +226,7 @@ def _line(page: Page, line: Line, x: float, y: float, width: float, pace: float 
         page.box(bar_x, below + 2, BAR_WIDTH * min(1.0, max(0.0, line.bar or 0.0)), BAR_HEIGHT, line.colour)
         if line.mark is not None:
             mark = bar_x + BAR_WIDTH * min(1.0, max(0.0, line.mark))
-            page.ax.plot([mark, mark], [below, below + 4 + BAR_HEIGHT], color=page.colour["marker"], linewidth=1.2)
+            page.line([mark, mark], [below, below + 4 + BAR_HEIGHT], "marker", 1.2)
     if line.note:
         page.text(x + 12, below, _drawable(line.note), "note", "muted", width=width - 12 - (words + 8 if words else 0) - bar_room)
     return extra
@@ -259,14 +267,33 @@ def _fonts_without_layout_tables() -> contextlib.AbstractContextManager[None]:
     return replaced(subset.Options, "_drop_tables_default", lambda dropped: [*dropped, *LAYOUT_TABLES])
 
 
+def _fewer(spec: PdfSpec, by: int) -> PdfSpec:
+    """The spec with `by` lines fewer in each list that may leave some out (as many as it may)."""
+    def cut(block: Block) -> Block:
+        fewer = min(by, len(block.cuts))
+        return replace(block, lines=block.lines[:len(block.lines) - fewer], more=block.cuts[fewer - 1]) if fewer else block
+    return replace(spec, columns=tuple(tuple(cut(block) for block in column) for column in spec.columns))
+
+
+def _layout(spec: PdfSpec, top: float) -> tuple[PdfSpec, bool]:
+    """The lists to draw and whether long titles take two lines, the first that fits, measured:
+    every line with whole titles, then fewer lines (where a list may leave some out), then every
+    line with titles cut to one line (the spec lists no more than fit so)."""
+    most = max((len(block.cuts) for column in spec.columns for block in column), default=0)
+    choices = [(_fewer(spec, by), True) for by in range(most + 1)] + [(spec, False)]
+    for lists, wrap in choices:
+        if _lists(Page(spec, drawing=False), lists, top, wrap) <= LISTS_END:
+            return lists, wrap
+    return choices[-1]
+
+
 def draw(spec: PdfSpec) -> bytes:
     """The PDF's bytes: the same spec gives the same bytes."""
     with matplotlib.rc_context(RC):
-        for wrap in (True, False):  # long titles on two lines, where the page has room for them all
-            page = Page(spec)
-            top = _header(page, spec)
-            if _lists(page, spec, top, wrap) <= LISTS_END:
-                break
+        page = Page(spec)
+        top = _header(page, spec)
+        lists, wrap = _layout(spec, top)
+        _lists(page, lists, top, wrap)
         page.text(MARGIN, HEIGHT - MARGIN + 8, spec.footer, "footer", "muted", width=WIDTH - 2 * MARGIN)
         buffer = io.BytesIO()
         with _fonts_without_layout_tables():
