@@ -58,20 +58,30 @@ def shared_inputs(site: Site) -> dict[str, Any]:
 ObjectDigests = dict[int, tuple[object, str]]
 
 
+# Each dataclass's fields as its repr shows them, by type (a type that is no dataclass: none).
+_SHOWN: dict[type, tuple[str, ...]] = {}
+_SMALL = 256  # a dataclass whose text is shorter is written out where it is met, not hashed and kept
+
+
 class ContextDigests:
     """What each self-contained page's bytes depend on, as a digest of its context.
 
-    A context's repr is deterministic (frozen dataclasses, dicts in build order, ISO
-    dates). Model objects appear in many contexts (a project on every objective page
-    it supports, an objective on its team's page), so each is repr'd and hashed once;
-    `last` holds the last build's, for a builder that builds again (`okrsite serve`,
-    whose model keeps the objects of unchanged files: okrsite.model.remembered.Remembered).
+    A context's text is deterministic (frozen dataclasses, dicts in build order, ISO dates):
+    each value as its repr, except that a dataclass is its type and its fields' texts, and a
+    large one (a model object: an objective, a project, a group of them) stands as the digest
+    of that text, made once. Model objects appear in many contexts and inside each other (a
+    project on every objective page it supports, an objective in its team's groups): a repr
+    wrote a group's objectives, and their key results, out again for each (a third of the
+    digests' time at 1,000 objectives). `last` holds the last build's digests, for a builder
+    that builds again (`okrsite serve`, whose model keeps the objects of unchanged files:
+    okrsite.model.remembered.Remembered).
     """
 
     def __init__(self, shared: str, last: ObjectDigests | None = None) -> None:
         self.shared = shared  # site-wide settings, team names, theme and okrsite itself
         self._last = last or {}
         self.objects: ObjectDigests = {}
+        self._open: set[int] = set()  # dataclasses being written: one met inside itself is "...", as in a repr
 
     def page(self, page: Page) -> str:
         text = f"{self.shared}\n{page.url}\n{page.template}\n{self._text(page.context)}"
@@ -79,18 +89,34 @@ class ContextDigests:
 
     def _text(self, value: Any) -> str:
         if isinstance(value, dict):
-            return "{" + ",".join(f"{key!r}:{self._text(item)}" for key, item in value.items()) + "}"
+            return "{" + ",".join([f"{key!r}:{self._text(item)}" for key, item in value.items()]) + "}"
         if isinstance(value, (list, tuple)):
-            return "[" + ",".join(self._text(item) for item in value) + "]"
-        if is_dataclass(value):
-            known = self.objects.get(id(value))
-            if known is None:
-                known = self._last.get(id(value))
-                if known is None or known[0] is not value:
-                    known = (value, hashlib.blake2b(repr(value).encode(), digest_size=16).hexdigest())
-                self.objects[id(value)] = known
+            return "[" + ",".join([self._text(item) for item in value]) + "]"
+        kind = type(value)
+        shown = _SHOWN.get(kind)
+        if shown is None:
+            shown = _SHOWN[kind] = tuple(f.name for f in fields(kind) if f.repr) if is_dataclass(kind) else ()
+        if not shown:
+            return repr(value)
+        key = id(value)
+        known = self.objects.get(key)
+        if known is not None:
             return known[1]
-        return repr(value)
+        known = self._last.get(key)
+        if known is not None and known[0] is value:
+            self.objects[key] = known
+            return known[1]
+        if key in self._open:
+            return "..."
+        self._open.add(key)
+        try:
+            text = f"{kind.__qualname__}({','.join([self._text(getattr(value, name)) for name in shown])})"
+        finally:
+            self._open.discard(key)
+        if len(text) < _SMALL:
+            return text
+        known = self.objects[key] = (value, hashlib.blake2b(text.encode(), digest_size=16).hexdigest())
+        return known[1]
 
 
 @dataclass
