@@ -162,9 +162,9 @@ def pdf_spec(card: Scorecard, site_title: str, colours: tuple[tuple[str, str], .
                              key if index == 0 else "")
                        for index, group in enumerate(card.groups))
 
-    def more_key_results(shown: int) -> str:
-        rest = {} if ended else dict(Counter(card.key_results_rest) + Counter(tally(l.status for l in card.key_results[shown:])))
-        return _more(card.key_results_total - shown, "key result", rest)
+    def more_key_results(shown: int) -> str:  # those left out when `shown` are listed, by status
+        rest = Counter(card.key_results_rest) + Counter(tally(line.status for line in card.key_results[shown:]))
+        return _more(card.key_results_total - shown, "key result", {} if ended else dict(rest))
 
     listed = len(card.key_results)
     key_results = Block(kr_heading, number(card.key_results_total), tuple(_key_result(l) for l in card.key_results),
