@@ -135,7 +135,7 @@ def scorecard(site: Site, period_id: str, *, counts: dict[str, int], overall: fl
         members = by_status(o for o in objectives if (o.id in top_ids) is top_level)
         if members or top_level:
             groups.append(Group(top_level, tuple(_objective_line(site, o, ended) for o in members[:room]),
-                                len(members), tally(shown_status(o, ended) for o in members[room:])))
+                                len(members), _tally(shown_status(o, ended) for o in members[room:])))
             room = max(0, room - len(members))
     graded = [o.grade for o in objectives if o.grade is not None]
     if ended:  # pace no longer applies: the key results not done, furthest from done first
@@ -152,7 +152,7 @@ def scorecard(site: Site, period_id: str, *, counts: dict[str, int], overall: fl
         groups=tuple(groups),
         key_results=tuple(_kr_line(site, kr, ended) for kr in behind[:shown]),
         key_results_total=len(behind),
-        key_results_rest={} if ended else tally(kr.status for kr in behind[shown:]),  # ended: all not done
+        key_results_rest={} if ended else _tally(kr.status for kr in behind[shown:]),  # ended: all not done
         projects=tuple(_project_line(site, p) for p in late[:TOP_PROJECTS]), projects_total=len(late),
         lanes=tuple(LaneLine(lane, len(by_lane[lane]), tuple(p.title for p in by_lane[lane][:LANE_NAMES]))
                     for lane in LANES),
@@ -171,7 +171,7 @@ def _elapsed(site: Site, period: Period) -> float:
     return expected_progress(period.start, period.end, site.as_of)
 
 
-def tally(statuses: Iterable[str]) -> dict[str, int]:
+def _tally(statuses: Iterable[str]) -> dict[str, int]:
     """How many of each status, worst first (done and not done last)."""
     found = list(statuses)
     return {status: found.count(status) for status in (*OKR_STATUSES, *ENDED_STATUSES) if status in found}

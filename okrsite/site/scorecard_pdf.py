@@ -21,7 +21,7 @@ from okrsite.model.vocabulary import ENDED_STATUSES, OKR_STATUSES, term
 from okrsite.site.charts.cache import ChartCache, drawing_key
 from okrsite.site.formatting import _, date, grade, ngettext, number, pace_words, percent, status_label, status_word
 from okrsite.site.language import pgettext_
-from okrsite.site.scorecard import TOP_KEY_RESULTS, KeyResultLine, LaneLine, ObjectiveLine, ProjectLine, Scorecard, tally
+from okrsite.site.scorecard import TOP_KEY_RESULTS, KeyResultLine, LaneLine, ObjectiveLine, ProjectLine, Scorecard
 
 
 CACHE_FOLDER = "scorecards"  # in .okrsite-cache/: the PDFs of the last build, by the hash of their spec
@@ -163,7 +163,7 @@ def pdf_spec(card: Scorecard, site_title: str, colours: tuple[tuple[str, str], .
                        for index, group in enumerate(card.groups))
 
     def more_key_results(shown: int) -> str:  # those left out when `shown` are listed, by status
-        rest = Counter(card.key_results_rest) + Counter(tally(line.status for line in card.key_results[shown:]))
+        rest = Counter(card.key_results_rest) + Counter(line.status for line in card.key_results[shown:])
         return _more(card.key_results_total - shown, "key result", {} if ended else dict(rest))
 
     listed = len(card.key_results)
