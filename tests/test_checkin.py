@@ -83,13 +83,30 @@ def test_a_checkin_goes_after_the_last_item_of_a_block_list_and_nothing_else_cha
         "content/objectives/seo.md: check-in 2026-02-14 added to page-views (1850 views, confidence 0.7)\n")
 
 
-def test_a_kr_without_checkins_gets_a_block_list_at_the_end_of_its_fields(tmp_path: Path) -> None:
+def test_a_kr_without_checkins_gets_a_block_list_at_the_end_of_its_fields(tmp_path: Path, capsys) -> None:
     root = site_with(tmp_path, COMMENTED)
     before = (root / OBJECTIVE).read_text()
     assert checkin(root, "seo/bounce", "8.5", "--note", "Faster pages", "--date", "2026-02-14") == 0
     expected = added(before, '    unit: "%"',
                      "    checkins:\n      - {date: 2026-02-14, value: 8.5, note: Faster pages}")
     assert (root / OBJECTIVE).read_text() == expected
+    # the value as the pages write it: a percent sign follows the number without a space
+    assert capsys.readouterr().out == "content/objectives/seo.md: check-in 2026-02-14 added to bounce (8.5%, a note)\n"
+
+
+@pytest.mark.parametrize("unit, value, said", [("/5", "4.6", "4.6/5"), ("days", "1", "1 day"), ("days", "2.5", "2.5 days")])
+def test_the_line_a_checkin_prints_writes_its_value_with_the_unit_as_the_pages_do(tmp_path: Path, capsys, unit: str,
+                                                                                  value: str, said: str) -> None:
+    root = site_with(tmp_path, f"""
+        ---
+        title: Grow
+        period: 2026-Q1
+        key_results:
+          - {{id: score, title: Score, start: 0, target: 9, unit: "{unit}"}}
+        ---
+        """)
+    assert checkin(root, "seo/score", value, "--date", "2026-02-14") == 0
+    assert capsys.readouterr().out == f"content/objectives/seo.md: check-in 2026-02-14 added to score ({said})\n"
 
 
 @pytest.mark.parametrize("listing, result", [

@@ -30,6 +30,7 @@ from okrsite.content.schema import file_id, suggest
 from okrsite.model.keyresults import mistyped_year, reading_of
 from okrsite.model.scoring import CHECKIN_READING
 from okrsite.model.periods import resolve_period
+from okrsite.site.formatting import with_unit
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 _HINTS = {"boolean": "--done or --not-done", "milestones": "--milestone TITLE",
@@ -308,8 +309,8 @@ def _entry(request: Request) -> tuple[dict[str, Any], Item]:
 def _details(request: Request, kr: dict[str, Any]) -> str:
     unit = kr.get("unit")
     parts = []
-    if request.value is not None:
-        parts.append(f"{request.value} {unit}" if unit else request.value)
+    if request.value is not None:  # as the pages write it: '47%', '4.6/5', '1 day', '1850 views'
+        parts.append(with_unit(request.value, float(request.value), unit))
     if request.zone is not None:
         parts.append(f"zone {request.zone}")
     if request.confidence is not None:
