@@ -139,15 +139,18 @@ def test_printed_headings_stay_with_what_they_head(page, served, tmp_path, paper
 
 
 @requires_poppler
-def test_a_printed_key_result_keeps_its_head_with_its_chart_and_wastes_no_sheet(page, served, tmp_path) -> None:
+@pytest.mark.parametrize("paper", ["A4", "Letter"])
+def test_a_printed_key_result_keeps_its_head_with_its_chart_and_wastes_no_sheet(page, served, tmp_path,
+                                                                               paper: str) -> None:
     """Each key result's card was kept whole on paper: half a page each, so a four-KR objective took
-    five sheets, each half empty, the last holding only the page's "Source:" line."""
+    five sheets, each half empty, the last holding only the page's "Source:" line. On Letter it
+    still did after the cards were let break: Chromium kept the card's flex column whole."""
     page.goto(served["demo"] + "objectives/reliable-platform/")
     cards = page.evaluate("""() => [...document.querySelectorAll('article.kr')].filter(kr => kr.querySelector('.chart'))
         .map(kr => [kr.querySelector('.kr__title').textContent.trim(),
                     kr.querySelector('.chart__caption').textContent.trim().slice(0, 30)])""")
     assert len(cards) == 3
-    pages = [printed for printed in _pages_of(page, tmp_path, "A4") if printed]  # pdftotext ends with a form feed
+    pages = [printed for printed in _pages_of(page, tmp_path, paper) if printed]  # pdftotext ends with a form feed
     assert len(pages) <= 4 and not any("Source:" in printed for printed in pages)
     for title, caption in cards:  # the card's title is its last place (the overview chart names it too)
         assert _pages_with(pages, title)[-1] in _pages_with(pages, caption), title
@@ -250,3 +253,18 @@ def test_the_printed_dashboard_sets_its_figures_side_by_side_and_drops_what_pape
     assert not page.get_by_text("can be switched off under").is_visible()
     page.emulate_media(media="screen")
     assert page.get_by_text("can be switched off under").is_visible()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_an_objective_hanging_from_a_key_result_spans_the_row_of_that_key_result(page, served, width: int) -> None:
+    """On the alignment page an objective aligned to a key result sat in a box that ended where its
+    text did, a quarter of the card short of its parent's right edge, and its "No project" flags
+    stood apart from the column of its parent's flags."""
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(served["demo"] + "alignment/")
+    gaps = page.evaluate("""() => [...document.querySelectorAll('.node__krs li > .tree')].map(tree => {
+        const row = tree.parentElement.getBoundingClientRect(), node = tree.querySelector('.node').getBoundingClientRect();
+        return row.right - node.right;
+    })""")
+    assert gaps, "the demo hangs an objective from a key result"
+    assert max(gaps) <= 1, gaps
