@@ -268,3 +268,16 @@ def test_an_objective_hanging_from_a_key_result_spans_the_row_of_that_key_result
     })""")
     assert gaps, "the demo hangs an objective from a key result"
     assert max(gaps) <= 1, gaps
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_bars_of_a_column_that_marks_the_expected_pace_are_one_length(page, served, width: int) -> None:
+    """Each bar took what its figures left: the expected-pace marks of "7%" and "14%" did not line
+    up, and a band key result's bar, with no "(expected 47%)" beside it, was twice as long."""
+    page.set_viewport_size({"width": width, "height": 900})
+    for path, table in (("", "#behind-heading"), ("alignment/", "#unsupported-heading")):
+        page.goto(served["demo"] + path)
+        widths = page.evaluate("""(heading) => [...document.querySelector(heading).closest('section')
+            .querySelectorAll('td.cell-bar .bar')].map(bar => bar.getBoundingClientRect().width)""", table)
+        assert len(widths) >= 8, (path, widths)
+        assert max(widths) - min(widths) <= 1, (path, widths)
