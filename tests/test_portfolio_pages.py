@@ -7,6 +7,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ from okrsite.model.site import Site
 from okrsite.site.charts.labels import overlaps, place_labels, spread
 from okrsite.site.charts.palette import default_palette
 from okrsite.site.charts.portfolio import BubblesData, BurnData, burn_chart, portfolio_chart, spend_chart
+from okrsite.site.charts.layout import LAYOUTS
 from okrsite.site.charts.specs import Look
 from okrsite.site.portfolio import period_projects, spend
 from tests.conftest import write
@@ -429,3 +431,21 @@ def test_the_dashboard_figure_leaves_out_finished_projects_of_past_periods(demo:
     assert "2 projects late or over budget" in page
     attention = page[page.index("Late and over-budget projects"):page.index("Projects that support no OKR")]
     assert "Publish 10 new blog posts" in attention and "Customer webinar series" not in attention
+
+
+@pytest.mark.parametrize("layout", LAYOUTS, ids=lambda layout: layout.suffix or "wide")
+def test_each_lane_in_the_bubble_chart_s_legend_stands_clear_of_its_marker(demo: Path, layout) -> None:
+    """The legend's words began 2 px after their markers ("■Halt? ▲Review"): read as touching, on a
+    phone and on paper most of all."""
+    from okrsite.site.charts import draw
+
+    spec = portfolio_chart(load(demo), "2026-Q2", replace(LOOK, layout=layout))
+    assert spec is not None
+    draw.draw(spec)
+    chart = draw._template("bubbles", layout)
+    renderer = chart.fig.canvas.get_renderer()
+    words = [text for text in chart._texts["legend"] if text.get_visible()]
+    assert [text.get_text() for text in words] == ["Halt?", "Review", "Push", "Keep"]
+    for key, word in zip(chart.keys, words):
+        clear = word.get_window_extent(renderer).x0 - key.get_window_extent(renderer).x1
+        assert clear * 96 / chart.fig.dpi >= 4, (word.get_text(), clear)

@@ -21,6 +21,8 @@ from okrsite.site.charts.labels import Box, place_labels, spread
 from okrsite.site.charts.portfolio import BubblesData, BurnData
 from okrsite.site.charts.specs import ChartSpec, TrendData
 
+KEY = 18  # px from a legend marker's left edge to its word: 4 px clear of a 9 pt marker (2 px read as touching)
+
 BUBBLE_Z, SERIES_Z = 2.2, 2.3  # pools of lines, each with a z-order of its own (see _Template.texts)
 FILL_ALPHA = 0.35
 
@@ -136,10 +138,10 @@ class Bubbles(_Template):
             key.set_markersize(9)
             key.set_markerfacecolor(colour[lane])
             key.set_markeredgecolor(colour[lane])
-            word.set_position((x + 14 / w, 1 + 18 / h))
+            word.set_position((x + KEY / w, 1 + 18 / h))
             word.set_text(label)
             word.set_color(colour["text"])
-            x += (14 + text_size(self, label, self.small)[0] * 96 / self.fig.dpi + gap) / w
+            x += (KEY + text_size(self, label, self.small)[0] * 96 / self.fig.dpi + gap) / w
 
     def _bubbles(self, data: BubblesData, colour: dict[str, str]) -> None:
         ax = self.ax
