@@ -281,3 +281,19 @@ def test_the_bars_of_a_column_that_marks_the_expected_pace_are_one_length(page, 
             .querySelectorAll('td.cell-bar .bar')].map(bar => bar.getBoundingClientRect().width)""", table)
         assert len(widths) >= 8, (path, widths)
         assert max(widths) - min(widths) <= 1, (path, widths)
+
+
+@pytest.mark.parametrize("path, paired", [("objectives/reliable-platform/", 0), ("portfolio/", 4)])
+def test_a_summary_tile_alone_on_its_row_of_a_phone_takes_the_row(page, served, path: str, paired: int) -> None:
+    """On a phone an objective's Status tile (no forecast beside it) and the portfolio's money tile
+    (after four lanes, which stay two by two) took half their row beside an empty half."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(served["demo"] + path)
+    whole, *tiles = page.evaluate("""() => {
+        const summary = document.querySelector('.summary');
+        return [summary, ...summary.querySelectorAll(':scope > .stat:not(.stat--wide)')]
+            .map(box => box.getBoundingClientRect().width);
+    }""")
+    assert len(tiles) == paired + 1, tiles
+    assert abs(tiles[-1] - whole) <= 1, (whole, tiles)
+    assert all(width < whole * 0.6 for width in tiles[:-1]), (whole, tiles)
