@@ -297,3 +297,29 @@ def test_a_summary_tile_alone_on_its_row_of_a_phone_takes_the_row(page, served, 
     assert len(tiles) == paired + 1, tiles
     assert abs(tiles[-1] - whole) <= 1, (whole, tiles)
     assert all(width < whole * 0.6 for width in tiles[:-1]), (whole, tiles)
+
+
+def test_no_line_runs_under_part_of_a_table_s_last_row(page, served) -> None:
+    """The earned-value table's last row (its figure's name a row heading) had a line under its first
+    cell alone, where the table's frame ends it."""
+    for path in ("projects/blog-push/", "objectives/reliable-platform/", ""):
+        page.goto(served["demo"] + path)
+        lined = page.evaluate("""() => [...document.querySelectorAll('table.data tbody tr:last-child > *')]
+            .filter(cell => getComputedStyle(cell).borderBottomStyle !== 'none' && getComputedStyle(cell).borderBottomWidth !== '0px')
+            .map(cell => cell.textContent.trim().slice(0, 30))""")
+        assert page.locator("table.data tbody tr").count() > 3, path
+        assert lined == [], (path, lined)
+
+
+def test_a_check_in_of_a_confidence_alone_shows_it_one_gap_after_the_title(page, served) -> None:
+    """A check-in with a confidence and no value showed "…22% to 35%   confidence 40%": the facts'
+    margin, a space and the confidence's own margin."""
+    page.goto(served["demo"])
+    gaps = page.evaluate("""() => [...document.querySelectorAll('.activity__facts')].map(facts => {
+        const title = facts.previousElementSibling.getBoundingClientRect(), first = facts.firstElementChild.getBoundingClientRect();
+        return [facts.firstElementChild.tagName, Math.round(first.left - title.right)];
+    })""")
+    alone = [gap for tag, gap in gaps if tag == "SPAN"]
+    valued = [gap for tag, gap in gaps if tag == "STRONG"]
+    assert alone and valued, gaps
+    assert max(alone) <= max(valued) + 1, gaps
