@@ -365,6 +365,25 @@ def test_a_link_under_assets_to_git_the_cache_or_the_site_folder_is_not_publishe
     assert not leaked(root / "output")
 
 
+@pytest.mark.parametrize("folder, target", [
+    ("content/assets", "../.git"), ("content/assets", ".."), ("content/assets", "../.okrsite-cache"),
+    ("themes/x/static", "../../.git")])
+def test_an_assets_or_static_folder_that_is_a_link_to_git_the_cache_or_the_site_is_not_published(
+        tmp_path: Path, build, folder: str, target: str) -> None:
+    """Links inside assets/ to .git were refused, but assets/ itself as such a link published all of
+    .git (its config holding a token), the whole site folder, or the cache; and a theme's static/."""
+    root = make_site(tmp_path / "site", {OBJ: GROW, ".git/config": "[http]\n\textraheader = AUTHORIZATION: SECRET-LINE\n",
+                                         ".okrsite-cache/note.txt": "SECRET-LINE\n"},
+                     CONFIG + ("theme: x\n" if folder.startswith("themes/") else ""))
+    (root / folder).parent.mkdir(parents=True, exist_ok=True)
+    (root / folder).symlink_to(target)
+    code, lines = build(root)
+    assert code == 0
+    assert f"{folder}:1:1: warning: a symbolic link that leads to the site folder itself, or to a hidden file or " \
+           "folder in it (.git, the cache), is not followed: skipped" in diagnostics(lines)
+    assert not leaked(root / "output")
+
+
 def test_a_theme_template_or_theme_folder_linking_outside_the_site_is_not_read(tmp_path: Path, secret: Path,
                                                                                build) -> None:
     """A theme's link to /etc/passwd as base.html published it, without a word; like any link

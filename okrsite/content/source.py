@@ -154,6 +154,17 @@ _PLAIN_PATH = re.compile(r"(?!.*(?:^|/)\.\.?(?:/|$))(?!.*//)(?!.*/$).*", re.DOTA
     else re.compile(r"(?!)")
 
 
+_HOME_OR_HIDDEN = ("a symbolic link that leads to the site folder itself, or to a hidden file or folder in it "
+                   "(.git, the cache), is not followed")
+
+
+def _home_or_hidden(real: str, real_root: str) -> bool:
+    """Whether a real path inside the site folder is the folder itself or hidden in it (.git, the
+    cache): what a link may not lead to, as the build never reads it itself."""
+    inside = os.path.relpath(real, real_root)
+    return inside == "." or any(part.startswith(".") for part in inside.split(os.sep))
+
+
 def _admit(entry: os.DirEntry[str], real_root: str, skipped: list[Diagnostic], root: Path) -> str | None:
     """'dir' or 'file' for an entry to read, None (with a warning where it matters) for one to skip.
 
@@ -177,10 +188,8 @@ def _admit(entry: os.DirEntry[str], real_root: str, skipped: list[Diagnostic], r
             if not is_inside(real, real_root):
                 skip("a symbolic link that leads outside the site folder is not followed")
                 return None
-            inside = os.path.relpath(real, real_root)
-            if inside == "." or any(part.startswith(".") for part in inside.split(os.sep)):
-                skip("a symbolic link that leads to the site folder itself, or to a hidden file or folder in it "
-                     "(.git, the cache), is not followed")
+            if _home_or_hidden(real, real_root):
+                skip(_HOME_OR_HIDDEN)
                 return None
         kind = "dir" if entry.is_dir() else "file" if entry.is_file() else None
         if kind is not None:
@@ -233,11 +242,17 @@ def site_paths(folder: Path, root: Path, suffix: str | None = None,
         return []
     skipped = [] if skipped is None else skipped
     real_root = os.path.realpath(root)
-    if not is_inside(os.path.realpath(folder), real_root):
+    real_folder = os.path.realpath(folder)
+    if not is_inside(real_folder, real_root):
         skipped.append(Diagnostic(label(folder, root), 1, 1, "warning",
                                   "a folder that leads outside the site folder is not read: skipped"))
         return []
-    seen = {os.path.realpath(folder)}
+    # The folder itself reached through a link (content/assets -> ../.git): checked as a link inside it is.
+    lexical = os.path.join(real_root, os.path.relpath(os.path.abspath(folder), os.path.abspath(root)))
+    if real_folder != os.path.normpath(lexical) and _home_or_hidden(real_folder, real_root):
+        skipped.append(Diagnostic(label(folder, root), 1, 1, "warning", f"{_HOME_OR_HIDDEN}: skipped"))
+        return []
+    seen = {real_folder}
     found: list[str] = []
     stack: list[str | Path] = [folder]
     while stack:
