@@ -246,6 +246,20 @@ def test_an_error_in_a_site_template_names_the_file_and_line(small_site: Path, t
     assert "Traceback" not in err
 
 
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_site_template_that_is_not_utf8_names_the_file_and_line(small_site: Path, jobs: str,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """With the default jobs the templates' compiling process died on it (EOFError, then the
+    UnicodeDecodeError as a traceback); with one job the error named a built-in template."""
+    (small_site / "themes/default/templates").mkdir(parents=True)
+    (small_site / "themes/default/templates/404.html").write_bytes(b"<p>\n\xff\xfe</p>\n")
+    assert main(["build", "--jobs", jobs, "--config", str(small_site / "okrsite.yaml")]) == 1
+    err = capsys.readouterr().err
+    assert "themes/default/templates/404.html:2:1: error: template error: the file is not valid UTF-8 text " \
+           "(byte 0xff)" in err.splitlines()
+    assert "Traceback" not in err
+
+
 def test_a_site_theme_copied_before_a_helper_changed_still_builds_the_same_page(demo_site_with_cache: Path) -> None:
     """Templates copied into a site theme keep calling the helpers as they were: `stale_flag(kr)`
     (now `stale_since(kr, site.as_of)` in the built-in theme) still draws the same flag."""
@@ -261,3 +275,20 @@ def test_a_site_theme_copied_before_a_helper_changed_still_builds_the_same_page(
     config.write_text(config.read_text() + "\ntheme: acme\n")
     build(BuildOptions(config))
     assert (demo_site_with_cache / page).read_text() == before
+
+
+def test_a_unit_with_an_ampersand_reads_as_written_in_a_maintain_key_result_s_band(small_site: Path) -> None:
+    """"at least 1 R&D hours" showed as "at least 1 R&amp;D hours": the band's words were escaped twice."""
+    write(small_site, "content/objectives/grow.md", """
+---
+title: Grow
+period: 2026-Q1
+key_results:
+  - {id: research, title: Keep research time, type: maintain, floor: 1, ceiling: 5, current: 3, unit: R&D hours}
+  - {id: lab, title: Keep lab time, type: maintain, floor: 1, current: 3, unit: R&D hours}
+---
+""")
+    build(BuildOptions(small_site / "okrsite.yaml", jobs=1))
+    html = (small_site / "output/objectives/grow/index.html").read_text()
+    assert "(1 R&amp;D hours to 5 R&amp;D hours)" in html and "(at least 1 R&amp;D hours)" in html
+    assert "&amp;amp;" not in html

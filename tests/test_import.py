@@ -381,6 +381,23 @@ def test_files_it_cannot_read_as_a_sheet_are_errors(site: Path, capsys) -> None:
     assert "broken.xlsx:1:1: error: not an .xlsx file (it is not a zip archive)" in capsys.readouterr().err
 
 
+def test_a_workbook_whose_sheet_is_cut_short_is_an_error_not_a_traceback(site: Path, capsys) -> None:
+    """The zip and the workbook's index read, the sheet's XML cut in half: openpyxl raised its XML
+    parser's error as the rows were read, past the check around opening the workbook."""
+    import zipfile
+
+    whole = xlsx(site / "whole.xlsx", [["objective", "key result", "start", "target", "period"],
+                                       ["Grow", "Views", 0, 10, "2026-Q1"]] * 20)
+    with zipfile.ZipFile(whole) as archive, zipfile.ZipFile(site / "cut.xlsx", "w") as cut:
+        for info in archive.infolist():
+            data = archive.read(info)
+            cut.writestr(info, data[:len(data) // 2] if info.filename == "xl/worksheets/sheet1.xml" else data)
+    assert main(["import", "cut.xlsx"]) == 1
+    err = capsys.readouterr().err
+    assert "cut.xlsx:1:1: error: cannot read the workbook's sheet (damaged?): " in err
+    assert "Traceback" not in err
+
+
 # --- cells are text: formulas, HTML, paths ------------------------------------------
 
 def test_csv_cells_that_look_like_formulas_stay_text_and_are_no_numbers(site: Path, capsys) -> None:

@@ -331,6 +331,33 @@ def leaked(folder: Path) -> bool:
     return any(b"SECRET-LINE" in path.read_bytes() for path in folder.rglob("*") if path.is_file())
 
 
+@pytest.mark.parametrize("command", ["build", "check"])
+def test_an_okrsite_yaml_that_links_outside_the_site_is_not_read_nor_quoted(tmp_path: Path, secret: Path, build,
+                                                                           capsys, command: str) -> None:
+    """okrsite.yaml committed as a link to a file of the machine (a CI runner's ~/.npmrc) was read,
+    its folder taken for the site's, and its first line quoted in an error: into a public CI log."""
+    root = make_site(tmp_path / "site", {OBJ: GROW})
+    (root / "okrsite.yaml").unlink()
+    (root / "okrsite.yaml").symlink_to(secret)
+    code, lines = build(root, command)
+    assert code == 1
+    assert diagnostics(lines) == ["okrsite.yaml:1:1: error: okrsite.yaml is a symbolic link that leads outside the "
+                                  "site folder, or to a hidden file in it: not read (make it a file of its own)"]
+    assert "SECRET" not in "\n".join(lines) + capsys.readouterr().out
+    assert not (root / "output").exists()
+
+
+def test_an_okrsite_yaml_that_links_to_a_file_in_the_site_is_read_there(tmp_path: Path, build) -> None:
+    """A link to another configuration in the site (okrsite.yaml -> configs/intranet.yaml) builds the
+    site the link stands in."""
+    root = make_site(tmp_path / "site", {OBJ: GROW, "configs/intranet.yaml": CONFIG})
+    (root / "okrsite.yaml").unlink()
+    (root / "okrsite.yaml").symlink_to("configs/intranet.yaml")
+    code, lines = build(root)
+    assert code == 0, lines
+    assert (root / "output/index.html").is_file()
+
+
 def test_a_link_under_assets_to_a_file_outside_the_site_is_not_published(tmp_path: Path, secret: Path,
                                                                           build) -> None:
     root = make_site(tmp_path / "site", {OBJ: GROW, "content/assets/logo.txt": "logo\n"})
@@ -573,6 +600,16 @@ def test_a_site_url_whose_path_could_lead_the_404_page_elsewhere_is_an_error(tmp
         "okrsite.yaml:3:11: error: 'site_url': expected the site's address, with no spaces, backslashes, '//' "
         f"in its path, '?' or '#', got {shown!r}"]
     assert not (root / "output").exists()
+
+
+@pytest.mark.parametrize("site_url", ["https://[::1/", "https://example.com:port/okrs/"])
+@pytest.mark.parametrize("command", ["build", "check"])
+def test_a_site_url_no_browser_could_open_is_an_error_not_a_traceback(tmp_path: Path, build, site_url: str,
+                                                                       command: str) -> None:
+    root = make_site(tmp_path / "site", {OBJ: GROW}, CONFIG + f'site_url: "{site_url}"\n')
+    code, lines = build(root, command)
+    assert code == 1 and diagnostics(lines) == [
+        f"okrsite.yaml:3:11: error: 'site_url': expected an absolute http(s) URL, got {site_url!r}"]
 
 
 @pytest.mark.parametrize(("config", "link", "expected"), [

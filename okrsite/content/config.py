@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
-import dataclasses
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +14,7 @@ from okrsite.content import schema as s
 from okrsite.content.options import construct, group, option, schema_of
 from okrsite.diagnostics import Diagnostics, Location
 from okrsite.filesystem.names import device_name_problem
-from okrsite.filesystem.realpaths import leads_inside
+from okrsite.filesystem.realpaths import home_or_hidden, leads_inside
 from okrsite.model.periods import FIRST_DAY, LAST_DAY, Period, builtin_period, resolve_period
 from okrsite.model.scoring import Thresholds
 from okrsite.content.source import MAX_FILE_BYTES, SourceError, parse_yaml_document
@@ -172,10 +172,19 @@ def default_as_of(environ: dict[str, str] | None = None) -> dt.date:
 
 def load_config(path: Path, diagnostics: Diagnostics, *, output: Path | None = None,
                 as_of: dt.date | None = None) -> SiteConfig | None:
-    """Read and check okrsite.yaml; None when it has errors (they are in `diagnostics`)."""
-    path = path.resolve()
-    root = path.parent
+    """Read and check okrsite.yaml; None when it has errors (they are in `diagnostics`).
+
+    The site folder is the one the file is named in. A file that is a link is read only where it
+    leads inside that folder, and not to a hidden file (.git's config): a link committed as
+    okrsite.yaml must not read the CI machine's files into error lines in a public log."""
+    root = path.absolute().parent.resolve()
+    path = root / path.name
     label = path.name
+    real = os.path.realpath(path)
+    if real != str(path) and (not leads_inside(real, root) or home_or_hidden(real, str(root))):
+        diagnostics.error(Location(label), f"{label} is a symbolic link that leads outside the site folder, or to a "
+                                           "hidden file in it: not read (make it a file of its own)")
+        return None
     try:
         if path.stat().st_size > MAX_FILE_BYTES:
             diagnostics.error(Location(label), f"the file is larger than {MAX_FILE_BYTES:,} bytes (2 MB)")

@@ -362,9 +362,14 @@ def url(value: Any, cursor: Cursor) -> str:
     """The site's address. Its path becomes the base of the 404 page's links: a path starting
     with '//' or a backslash (read as '//' by browsers) would make them lead to another host."""
     result = text(value, cursor)
+    try:
+        parts = urllib.parse.urlsplit(result)
+        parts.port  # noqa: B018 - raises for a port that is no number
+    except ValueError:  # "https://[::1/": an address no browser could open
+        raise Invalid(f"expected an absolute http(s) URL, got {result!r}") from None
     if not re.match(r"^https?://[^\s/\\]+", result):
         raise Invalid(f"expected an absolute http(s) URL, got {result!r}")
-    if re.search(r"[\s\\?#]", result) or "//" in urllib.parse.urlsplit(result).path:
+    if re.search(r"[\s\\?#]", result) or "//" in parts.path:
         raise Invalid(f"expected the site's address, with no spaces, backslashes, '//' in its path, '?' or '#', "
                       f"got {result!r}")
     return result

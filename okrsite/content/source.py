@@ -16,7 +16,7 @@ from typing import Any
 from okrsite import __version__
 from okrsite.build.cachefiles import read_cache, write_cache
 from okrsite.diagnostics import Diagnostic
-from okrsite.filesystem.realpaths import is_inside
+from okrsite.filesystem.realpaths import home_or_hidden, is_inside
 from okrsite.filesystem.names import device_name_problem
 from okrsite.content.yamlload import (KeyPath, Memo, Positions, SourceError, load_yaml, positions_of, source_error,
                                       unpack_positions)
@@ -158,13 +158,6 @@ _HOME_OR_HIDDEN = ("a symbolic link that leads to the site folder itself, or to 
                    "(.git, the cache), is not followed")
 
 
-def _home_or_hidden(real: str, real_root: str) -> bool:
-    """Whether a real path inside the site folder is the folder itself or hidden in it (.git, the
-    cache): what a link may not lead to, as the build never reads it itself."""
-    inside = os.path.relpath(real, real_root)
-    return inside == "." or any(part.startswith(".") for part in inside.split(os.sep))
-
-
 def _admit(entry: os.DirEntry[str], real_root: str, skipped: list[Diagnostic], root: Path) -> str | None:
     """'dir' or 'file' for an entry to read, None (with a warning where it matters) for one to skip.
 
@@ -188,7 +181,7 @@ def _admit(entry: os.DirEntry[str], real_root: str, skipped: list[Diagnostic], r
             if not is_inside(real, real_root):
                 skip("a symbolic link that leads outside the site folder is not followed")
                 return None
-            if _home_or_hidden(real, real_root):
+            if home_or_hidden(real, real_root):
                 skip(_HOME_OR_HIDDEN)
                 return None
         kind = "dir" if entry.is_dir() else "file" if entry.is_file() else None
@@ -249,7 +242,7 @@ def site_paths(folder: Path, root: Path, suffix: str | None = None,
         return []
     # The folder itself reached through a link (content/assets -> ../.git): checked as a link inside it is.
     lexical = os.path.join(real_root, os.path.relpath(os.path.abspath(folder), os.path.abspath(root)))
-    if real_folder != os.path.normpath(lexical) and _home_or_hidden(real_folder, real_root):
+    if real_folder != os.path.normpath(lexical) and home_or_hidden(real_folder, real_root):
         skipped.append(Diagnostic(label(folder, root), 1, 1, "warning", f"{_HOME_OR_HIDDEN}: skipped"))
         return []
     seen = {real_folder}

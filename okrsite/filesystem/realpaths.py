@@ -20,3 +20,10 @@ def is_inside(real: str, real_root: str) -> bool:
 def leads_inside(path: str | os.PathLike[str], folder: str | os.PathLike[str]) -> bool:
     """Whether `path`, links followed, is `folder` or lies below it (links followed too)."""
     return is_inside(os.path.realpath(path), os.path.realpath(folder))
+
+
+def home_or_hidden(real: str, real_root: str) -> bool:
+    """Whether a real path inside a site folder is the folder itself or hidden in it (.git, the
+    cache): what no link the build follows may lead to, as the build never reads them itself."""
+    inside = os.path.relpath(real, real_root)
+    return inside == "." or any(part.startswith(".") for part in inside.split(os.sep))

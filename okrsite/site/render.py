@@ -181,7 +181,12 @@ class _StaysHome(jinja2.FileSystemLoader):
         path = os.path.join(self.searchpath[0], *jinja2.loaders.split_template_path(template))
         if os.path.lexists(path) and not leads_inside(path, self._home):
             raise jinja2.TemplateNotFound(template)
-        return super().get_source(environment, template)
+        try:
+            return super().get_source(environment, template)
+        except UnicodeDecodeError as exc:  # an error at the file's line, as a syntax error is (not a traceback)
+            line = exc.object[:exc.start].count(b"\n") + 1
+            raise jinja2.TemplateSyntaxError(f"the file is not valid UTF-8 text (byte {exc.object[exc.start]:#04x})",
+                                             line, template, path) from None
 
 
 def make_environment(theme_dirs_: list[Path], globals_: dict[str, Any],

@@ -214,7 +214,7 @@ def kr_value(kr: KeyResult) -> Markup:
     if kr.type == "maintain":
         now = amount(kr.current, kr.unit) if kr.current is not None else "–"
         return Markup(f'<span class="kr-value"><strong>{now}</strong> <span class="muted">'
-                      f'({escape(band_text(kr))})</span></span>')
+                      f'({band_text(kr)})</span></span>')
     if kr.type == "boolean":
         return Markup(f'<span class="kr-value">{escape(_("Done") if kr.done else _("Not done"))}</span>')
     if kr.type == "milestones":
@@ -234,13 +234,14 @@ def estimate(kr: KeyResult, value: float) -> Markup:
     return escape(formatting.estimate(value, kr.start, kr.target, kr.unit))
 
 
-def band_text(kr: KeyResult) -> str:
-    """A maintain KR's band in words: 'at least 99.9%', 'at most 2%', '2 to 5 days'."""
+def band_text(kr: KeyResult) -> Markup:
+    """A maintain KR's band in words: 'at least 99.9%', 'at most 2%', '2 to 5 days' (markup: a unit
+    such as 'R&D hours' is escaped once, in `amount`)."""
     if kr.floor is not None and kr.ceiling is not None:
-        return _("%(floor)s to %(ceiling)s", floor=amount(kr.floor, kr.unit), ceiling=amount(kr.ceiling, kr.unit))
+        return _html("%(floor)s to %(ceiling)s", floor=amount(kr.floor, kr.unit), ceiling=amount(kr.ceiling, kr.unit))
     if kr.floor is not None:
-        return _("at least %(floor)s", floor=amount(kr.floor, kr.unit))
-    return _("at most %(ceiling)s", ceiling=amount(kr.ceiling, kr.unit))
+        return _html("at least %(floor)s", floor=amount(kr.floor, kr.unit))
+    return _html("at most %(ceiling)s", ceiling=amount(kr.ceiling, kr.unit))
 
 
 def behind_by(item: KeyResult | Objective) -> Markup:

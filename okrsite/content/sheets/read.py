@@ -188,8 +188,13 @@ def _xlsx_rows(raw: bytes, label: str, sheet: str | None) -> list[Row]:
         worksheet = book[sheet if sheet is not None else names[0]]
         worksheet.reset_dimensions()  # some writers store a wrong size; read what is there
         rows = []
-        for number, cells in enumerate(worksheet.iter_rows(), start=1):
-            rows.append(Row(number, tuple(_xlsx_cell(c) for c in cells)))
+        try:  # a read-only workbook parses its sheet as the rows are asked for
+            for number, cells in enumerate(worksheet.iter_rows(), start=1):
+                rows.append(Row(number, tuple(_xlsx_cell(c) for c in cells)))
+        except SheetError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - a sheet's XML cut short or not XML: openpyxl raises many kinds
+            raise SheetError(label, f"cannot read the workbook's sheet (damaged?): {exc}") from None
         return rows
     finally:
         book.close()
