@@ -58,13 +58,14 @@ def test_a_date_written_day_first_with_dots_is_read(site: Path) -> None:  # noqa
     assert kr["checkins"] == [{"date": dt.date(2026, 4, 5), "value": 4}]
 
 
-def test_an_ambiguous_date_says_which_forms_are_read_and_nothing_more(site: Path, capsys) -> None:  # noqa: F811
+@pytest.mark.parametrize("written", ["3/5/2026", "2026-W18"])  # a week: Python reads it as its Monday
+def test_an_ambiguous_date_says_which_forms_are_read_and_nothing_more(site: Path, capsys, written: str) -> None:  # noqa: F811
     """The date is filled, only unreadable: no "needs the date of the check-in" for its confidence."""
     sheet(site, "objective,key result,start,target,current,date,confidence,note,period\n"
-                "Grow,Views,0,10,4,3/5/2026,0.7,Fine,2026-Q2\n")
+                f"Grow,Views,0,10,4,{written},0.7,Fine,2026-Q2\n")
     assert main(["import", "okrs.csv"]) == 1
     assert capsys.readouterr().err.splitlines() == [
-        "okrs.csv:2:6: error: 'date' is not a date: '3/5/2026' (write 2026-01-31, or 31.01.2026 day first)",
+        f"okrs.csv:2:6: error: 'date' is not a date: {written!r} (write 2026-01-31, or 31.01.2026 day first)",
         "okrsite: import failed: 1 error(s) (--skip-bad writes the rest); nothing was written"]
 
 

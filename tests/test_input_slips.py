@@ -415,3 +415,24 @@ def test_a_key_yaml_reads_as_true_or_null_is_named_so(tmp_path: Path) -> None:
     assert found == ["content/objectives/grow.md:8:5: error: unknown field true in a key result: YAML reads a key "
                      "written yes, no, on, off, true, false or null as that value; quote the key ('on': …) if it is "
                      "a name"]
+
+
+@pytest.mark.parametrize("written", ["2026-W18", "2026W181", "20260501", "2026-121"])
+def test_a_date_in_another_iso_form_is_an_error_not_a_day_python_works_out(tmp_path: Path, written: str) -> None:
+    """Python reads 2026-W18 (a week), 20260501 and 2026-121 (a day of the year) as dates; the
+    content format writes 2026-05-01 alone, and a reader of the file could not tell the day."""
+    found = problems(tmp_path, {OBJ: objective(views(f"      - {{date: '{written}', value: 5}}\n"))})
+    assert found == [f"content/objectives/grow.md:10:16: error: 'date': expected a date like 2026-01-31, "
+                     f"got the text {written!r}"], found
+
+
+@pytest.mark.parametrize("option", [["build", "--as-of", "2026-W18"], ["checkin", "grow/views", "5", "--date", "20260501"]])
+def test_a_date_in_another_iso_form_on_the_command_line_is_a_usage_error(tmp_path: Path, monkeypatch, capsys,
+                                                                          option: list[str]) -> None:
+    write(tmp_path, "okrsite.yaml", CONFIG)
+    write(tmp_path, OBJ, objective(views("      - {date: 2026-04-20, value: 5}\n")))
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as exited:
+        main(option)
+    assert exited.value.code == 2
+    assert f"expected a date like 2026-02-15, got {option[-1]!r}" in capsys.readouterr().err

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from okrsite import __version__
 from okrsite.content.config import CONFIG_NAME, default_as_of
+from okrsite.content.schema import calendar_date
 from okrsite.diagnostics import BuildFailed, Diagnostic, Diagnostics
 from okrsite.model.periods import FIRST_DAY, LAST_DAY
 from okrsite.model.scoring import ZONES
@@ -28,7 +29,7 @@ EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports a command whose read
 
 def _date(value: str) -> dt.date:
     try:
-        day = dt.date.fromisoformat(value)
+        day = calendar_date(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a date like 2026-02-15, got {value!r}") from None
     if not FIRST_DAY <= day <= LAST_DAY:

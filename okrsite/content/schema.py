@@ -267,6 +267,17 @@ def _impossible(value: Any) -> str:
     return f" ({calendar.month_name[month]} {year} has {days} days)" if not 1 <= day <= days else ""
 
 
+_CALENDAR_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
+
+
+def calendar_date(written: str) -> dt.date:
+    """A date written as the content format writes one, 2026-01-31; ValueError for anything else,
+    such as the other forms Python reads as ISO dates (2026-W45, 20261101, 2026-305)."""
+    if not _CALENDAR_DATE.fullmatch(written):
+        raise ValueError(f"not a date like 2026-01-31: {written!r}")
+    return dt.date.fromisoformat(written)
+
+
 def date(value: Any, _: Cursor) -> dt.date:
     result = None
     if isinstance(value, dt.datetime):
@@ -275,7 +286,7 @@ def date(value: Any, _: Cursor) -> dt.date:
         result = value
     elif isinstance(value, str):
         try:
-            result = dt.date.fromisoformat(value.strip())
+            result = calendar_date(value.strip())
         except ValueError:
             pass
     if result is None:

@@ -12,6 +12,7 @@ import datetime as dt
 import math
 import re
 
+from okrsite.content.schema import calendar_date
 from okrsite.content.sheets.read import Cell, Formula
 from okrsite.model.periods import written_period
 from okrsite.model.scoring import ZONES
@@ -138,7 +139,7 @@ def date(cell: Cell, label: str) -> dt.date | None:
         if day_first is not None:
             return dt.date(int(day_first[3]), int(day_first[2]), int(day_first[1]))
         if isinstance(cell, str):
-            return dt.date.fromisoformat(written)
+            return calendar_date(written)
     except ValueError:
         pass
     raise CellError(f"'{label}' is not a date: {written!r} (write 2026-01-31, or 31.01.2026 day first)")
@@ -172,7 +173,7 @@ def milestones(cell: Cell, label: str) -> tuple[dict[str, object], ...]:
         item: dict[str, object] = {"title": title, "done": (match["mark"] or "") in _DONE_MARKS}
         if match["due"] is not None:
             try:
-                item["due"] = dt.date.fromisoformat(match["due"].strip())
+                item["due"] = calendar_date(match["due"].strip())
             except ValueError:
                 raise CellError(f"'{label}': the due date of {title!r} is not a date like 2026-03-15: "
                                 f"{match['due']!r}") from None
@@ -225,7 +226,7 @@ def checkins(cell: Cell, label: str, decimal_comma: bool = False) -> tuple[dict[
         fields = [part.strip() for part in line.split(";", 3)] + ["", "", ""]
         shown = f"'{label}': the check-in {line.strip()!r}"
         try:
-            entry: dict[str, object] = {"date": dt.date.fromisoformat(fields[0])}
+            entry: dict[str, object] = {"date": calendar_date(fields[0])}
         except ValueError:
             raise CellError(f"{shown} does not start with a date like 2026-01-31 (then '; value; confidence; "
                             "note')") from None
