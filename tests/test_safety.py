@@ -112,6 +112,18 @@ def test_period_ids_that_differ_only_in_case_are_one_folder_and_an_error(tmp_pat
     assert "okrsite.yaml:5:10: error: duplicate period id 'Sprint' (ids may not differ only in case)" in lines
 
 
+def test_a_custom_period_id_that_is_a_built_in_one_in_other_case_is_an_error(tmp_path: Path, build) -> None:
+    """`2026-q4` beside the built-in 2026-Q4 (the default period, or another objective's) wrote
+    periods/2026-q4/ and periods/2026-Q4/: one folder on macOS and Windows."""
+    config = CONFIG + "periods:\n  - {id: 2026-q1, start: 2026-01-05, end: 2026-03-27}\n"
+    root = make_site(tmp_path / "site", {OBJ: GROW}, config)
+    code, lines = build(root)
+    assert code == 1
+    assert diagnostics(lines) == [
+        "okrsite.yaml:4:10: error: period id '2026-q1' differs from the built-in period 2026-Q1 only in case (their "
+        "folders would be one on macOS and Windows): write 2026-Q1 to redefine that period, or choose another id"]
+
+
 def test_an_id_longer_than_100_characters_is_an_error_at_its_line(tmp_path: Path, build) -> None:
     root = make_site(tmp_path / "site", {OBJ: GROW.replace("title: Grow", "id: " + "a" * 101 + "\ntitle: Grow")})
     code, lines = build(root)

@@ -248,6 +248,12 @@ def _custom_periods(items: Any, cursor: s.Cursor) -> tuple[Period, ...]:
             here.child("id").error(f"duplicate period id '{item['id']}' (ids may not differ only in case)")
             continue
         seen.add(item["id"].lower())
+        upper = item["id"].upper()
+        if upper != item["id"] and builtin_period(upper) is not None:  # its folder would collide with the built-in's
+            here.child("id").error(f"period id '{item['id']}' differs from the built-in period {upper} only in case "
+                                   f"(their folders would be one on macOS and Windows): write {upper} to redefine "
+                                   "that period, or choose another id")
+            continue
         if problem := device_name_problem(item["id"]):
             here.child("id").warning(f"the id {problem}; choose another")
         builtin = builtin_period(item["id"])
