@@ -436,3 +436,24 @@ def test_a_date_in_another_iso_form_on_the_command_line_is_a_usage_error(tmp_pat
         main(option)
     assert exited.value.code == 2
     assert f"expected a date like 2026-02-15, got {option[-1]!r}" in capsys.readouterr().err
+
+
+def test_team_names_without_a_latin_letter_that_make_one_id_are_an_error(tmp_path: Path) -> None:
+    """Without teams.yaml a team's id is its name slugified: '営業' and '販売' both made 'item', one
+    team page for two teams, without a word."""
+    kr = "  - {id: v, title: V, start: 0, target: 10, current: 5}\n"
+    found = problems(tmp_path, {"content/objectives/a.md": objective(kr).replace("period:", "team: 営業\nperiod:"),
+                                "content/objectives/b.md": objective(kr).replace("period:", "team: 販売\nperiod:")})
+    why = ("error: 'team': '営業' and '販売' make one team id, 'item' (a name without a Latin letter or digit makes "
+           "no id of its own): list the teams in content/teams.yaml with an id each (- id: sales, name: 営業)")
+    assert found == [f"content/objectives/a.md:3:7: {why}", f"content/objectives/b.md:3:7: {why}"]
+
+
+def test_one_team_written_two_ways_is_a_warning_naming_both(tmp_path: Path) -> None:
+    kr = "  - {id: v, title: V, start: 0, target: 10, current: 5}\n"
+    found = problems(tmp_path, {
+        "content/objectives/a.md": objective(kr).replace("period:", "team: Customer Success\nperiod:"),
+        "content/objectives/b.md": objective(kr).replace("period:", "team: customer success\nperiod:")})
+    why = ("warning: 'team': 'Customer Success' and 'customer success' are one team (id 'customer-success'), "
+           "written 2 ways: write its name one way")
+    assert found == [f"content/objectives/a.md:3:7: {why}", f"content/objectives/b.md:3:7: {why}"]

@@ -6,6 +6,7 @@ returned only when there is no error, so later stages can trust it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -123,6 +124,7 @@ def _teams(doc: Document | None, used: dict[str, list[tuple[str, s.Cursor]]],
             if hint := _several_teams(name, used):
                 for _, where in places:
                     where.warning(f"'team': '{name}' is one team{hint}")
+        _report_merged_teams(used)
         return {s.slugify(name): Team(id=s.slugify(name), name=name) for name in sorted(used)}
     cursor = s.Cursor(doc.positions, diagnostics)
     if isinstance(doc.meta, dict):  # `teams:` above the list, or teams keyed by id
@@ -164,6 +166,29 @@ def _named_team(name: str, known: Mapping[str, _Checked]) -> str:
     folded = name.casefold()
     found = next((team_id for team_id, item in known.items() if (item.values["name"] or "").casefold() == folded), None)
     return f": that is the name of team '{found}'; write its id" if found else ""
+
+
+def _report_merged_teams(used: dict[str, list[tuple[str, s.Cursor]]]) -> None:
+    """Team names written apart that make one id (without teams.yaml a team's id is its name
+    slugified): 'Customer Success' and 'customer success' are one team, written two ways (a
+    warning); names with no Latin letter or digit ('営業', '販売') all make 'item', one team for
+    teams that are not one (an error: they need ids in teams.yaml)."""
+    by_id: dict[str, list[str]] = {}
+    for name in sorted(used):
+        by_id.setdefault(s.slugify(name), []).append(name)
+    for team_id, names in by_id.items():
+        if len(names) < 2:
+            continue
+        apart = " and ".join(f"'{name}'" for name in names)
+        nameless = any(not re.search(r"[a-z0-9]", s.ascii_letters(name), re.IGNORECASE) for name in names)
+        for _, where in (place for name in names for place in used[name]):
+            if nameless:
+                where.error(f"'team': {apart} make one team id, '{team_id}' (a name without a Latin letter or digit "
+                            "makes no id of its own): list the teams in content/teams.yaml with an id each "
+                            f"(- id: sales, name: {names[0]})")
+            else:
+                where.warning(f"'team': {apart} are one team (id '{team_id}'), written {len(names)} ways: "
+                              "write its name one way")
 
 
 def _several_teams(name: str, known: Mapping[str, Any]) -> str:
