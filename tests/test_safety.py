@@ -580,6 +580,19 @@ def test_a_fifo_under_content_is_skipped_with_a_warning_instead_of_hanging(tmp_p
         "skipped"]
 
 
+def test_a_loop_of_links_under_content_is_skipped_not_the_end_of_the_build(tmp_path: Path, build) -> None:
+    """Links a -> b -> a under objectives/ failed the whole build ("Too many levels of symbolic links"
+    at okrsite.yaml:1:1), where a broken link is a warning."""
+    root = make_site(tmp_path / "site", {OBJ: GROW})
+    for name, other in (("a", "b"), ("b", "a"), ("c.md", "d.md"), ("d.md", "c.md")):
+        (root / "content/objectives" / name).symlink_to(other)
+    code, lines = build(root)
+    assert code == 0, lines
+    why = "warning: not a regular file (a FIFO, socket, device or broken link): skipped"
+    assert diagnostics(lines) == [f"content/objectives/{name}:1:1: {why}" for name in ("c.md", "d.md")]
+    assert (root / "output/objectives/grow/index.html").is_file()
+
+
 def test_a_file_name_that_is_not_utf8_is_skipped_with_a_printable_warning(tmp_path: Path, build) -> None:
     root = make_site(tmp_path / "site", {OBJ: GROW})
     (root / os.fsdecode(b"content/objectives/caf\xe9.md")).write_text(GROW)

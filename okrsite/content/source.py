@@ -195,6 +195,15 @@ def _admit(entry: os.DirEntry[str], real_root: str, skipped: list[Diagnostic], r
     return None
 
 
+def _is_folder(entry: os.DirEntry[str]) -> bool:
+    """Whether the entry is a folder, links followed; False for a link that leads nowhere or in a
+    loop (a -> b -> a), which `_admit` skips with a warning where the build would read it."""
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
 def site_files(folder: Path, root: Path, suffix: str | None = None,
                skipped: list[Diagnostic] | None = None, role: str = "") -> tuple[Path, ...]:
     """Every regular file below `folder` ending in `suffix`, sorted; hidden files and editor
@@ -257,7 +266,7 @@ def site_paths(folder: Path, root: Path, suffix: str | None = None,
         for entry in entries:
             if is_ignored(entry.name):
                 continue
-            if suffix and not entry.name.endswith(suffix) and not entry.is_dir():
+            if suffix and not entry.name.endswith(suffix) and not _is_folder(entry):
                 if role and (why := _misnamed(entry.name, suffix, role)) and _admit(entry, real_root, skipped, root):
                     skipped.append(Diagnostic(label(entry.path, root), 1, 1, "warning", why))
                 continue
