@@ -141,3 +141,15 @@ def test_export_of_a_site_that_does_not_load_fails_and_writes_nothing(small_site
     assert "content/objectives/grow.md:3:9: error: unknown period '2026-Q9'" in err
     assert err.splitlines()[-1].startswith("okrsite: export failed: ") and not out.exists()
     assert main(["export", "--config", str(tmp_path / "none.yaml")]) == 2
+
+
+@pytest.mark.parametrize("target", ["okrsite.yaml", "content/objectives/grow.md", "content/teams.csv", "output/okrs.csv"])
+def test_export_never_writes_over_the_site_s_own_files(small_site: Path, capsys, target: str) -> None:
+    """`okrsite export -o okrsite.yaml` (or a content file) wrote the sheet over it, where `import`
+    refuses to overwrite."""
+    before = {path: path.read_bytes() for path in small_site.rglob("*") if path.is_file()}
+    assert main(["export", "--config", str(small_site / "okrsite.yaml"), "-o", str(small_site / target)]) == 2
+    assert f"okrsite: error: refusing to write the export to {small_site / target}: it is the site's configuration, " \
+           "or in its content, themes, output or cache; choose a file elsewhere (okrs.csv)" in capsys.readouterr().err
+    assert {path: path.read_bytes() for path in small_site.rglob("*") if path.is_file()} == before
+    assert main(["export", "--config", str(small_site / "okrsite.yaml"), "-o", str(small_site / "okrs.csv")]) == 0

@@ -17,6 +17,7 @@ from okrsite import __version__
 from okrsite.content.config import CONFIG_NAME, default_as_of
 from okrsite.content.schema import calendar_date
 from okrsite.diagnostics import BuildFailed, Diagnostic, Diagnostics
+from okrsite.filesystem.realpaths import leads_inside
 from okrsite.model.periods import FIRST_DAY, LAST_DAY
 from okrsite.model.scoring import ZONES
 from okrsite.site.formatting import plural
@@ -273,6 +274,13 @@ def run_export(args: argparse.Namespace) -> int:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return EXIT_OK
+    config = site.config
+    if leads_inside(args.output, config.path) or any(
+            leads_inside(args.output, folder) for folder in (config.content_dir, config.root / "themes",
+                                                              config.output_dir, config.cache_dir)):
+        print(f"okrsite: error: refusing to write the export to {args.output}: it is the site's configuration, "
+              "or in its content, themes, output or cache; choose a file elsewhere (okrs.csv)", file=sys.stderr)
+        return EXIT_USAGE
     try:
         args.output.write_bytes(data)
     except OSError as exc:
@@ -281,6 +289,8 @@ def run_export(args: argparse.Namespace) -> int:
     print(f"exported {sum(len(o.key_results) for o in site.objectives.values())} key results of "
           f"{len(site.objectives)} objectives -> {args.output}", file=sys.stderr)
     return EXIT_OK
+
+
 def run_checkin(args: argparse.Namespace) -> int:
     from okrsite.commands import checkin
 
