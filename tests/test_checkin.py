@@ -3,12 +3,14 @@ a refused check-in leaves the file untouched."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import textwrap
 from pathlib import Path
 
 import pytest
+import yaml
 
 from okrsite.commands.cli import main
 from tests.conftest import MINIMAL_CONFIG, write
@@ -190,6 +192,21 @@ def test_a_note_that_is_not_plain_text_is_quoted(tmp_path: Path) -> None:
     text = (root / OBJECTIVE).read_text()
     assert ('      - {date: 2026-02-14, note: "yes"}\n'
             '      - {date: 2026-02-15, note: "Tom: \\"later\\", #2"}\n') in text
+
+
+@pytest.mark.parametrize("note", ["pasted\x85from a PDF", "line\u2028separator", "bell\x7f", "\ufeffmarked"])
+def test_a_note_with_a_character_yaml_breaks_or_refuses_is_written_escaped(tmp_path: Path, capsys, note: str) -> None:
+    """A note pasted with a NEL (U+0085) was written raw between quotes, where YAML reads a line
+    break: the re-read differed and the check-in failed with a guess about anchors; a DEL ended in
+    a traceback."""
+    root = site_with(tmp_path, COMMENTED)
+    assert checkin(root, "seo/bounce", "--note", note, "--date", "2026-02-14") == 0, capsys.readouterr().err
+    written = (root / OBJECTIVE).read_text()
+    [odd] = [char for char in note if not char.isalpha() and char != " "]
+    assert f"\\u{ord(odd):04x}" in written and odd not in written
+    front = written.split("---")[1]
+    [bounce] = [kr for kr in yaml.safe_load(front)["key_results"] if kr["id"] == "bounce"]
+    assert bounce["checkins"] == [{"date": dt.date(2026, 2, 14), "note": note}]
 
 
 def test_the_date_defaults_to_source_date_epoch_or_today(tmp_path: Path, monkeypatch) -> None:

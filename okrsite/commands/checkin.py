@@ -88,9 +88,15 @@ _PLAIN = re.compile(r"[^\W\d_][^,\[\]{}#:\"\r\n\t]*")
 def text_scalar(text: str) -> str:
     """Text as a YAML scalar inside a flow mapping: plain when it reads back as the same
     text (`New landing pages live`), else double-quoted (JSON's escapes are YAML's)."""
-    if _PLAIN.fullmatch(text) and text == text.strip() and yaml.safe_load(f"{{k: {text}}}") == {"k": text}:
+    if _PLAIN.fullmatch(text) and text == text.strip() and not _NOT_PRINTED.search(text) \
+            and yaml.safe_load(f"{{k: {text}}}") == {"k": text}:
         return text
-    return json.dumps(text, ensure_ascii=False)
+    return _NOT_PRINTED.sub(lambda found: f"\\u{ord(found[0]):04x}", json.dumps(text, ensure_ascii=False))
+
+
+# What JSON leaves as it is and YAML does not read as itself in a double-quoted scalar: a line
+# break of its own (NEL, U+2028, U+2029) or a character it does not print (DEL, C1 controls, BOM).
+_NOT_PRINTED = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
 
 
 def run(request: Request, config_path: Path) -> int:
