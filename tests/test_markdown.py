@@ -143,3 +143,12 @@ def test_result_is_markup_so_jinja_does_not_escape_it_again(render: Render) -> N
 def test_rendering_is_deterministic() -> None:
     source = "# T\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n[x](https://e.com) ~~y~~\n"
     assert render_markdown(source) == render_markdown(source)
+
+
+@pytest.mark.parametrize("render", [render_markdown, render_inline])
+def test_control_characters_reach_the_page_as_a_replacement_character(render: Render) -> None:
+    """An ESC pasted into a body (a terminal's colour code) reached the HTML, which no page may hold:
+    the HTML parser reports each. Tabs and line breaks stay white space."""
+    html = str(render("Green \x1b[32mOK\x1b[0m, bell\x07, NEL\x85, DEL\x7f\tand a tab"))
+    assert not any(0 < ord(char) < 32 and char not in "\t\n\r\x0c" or 0x7f <= ord(char) <= 0x9f for char in html)
+    assert html.count("\ufffd") == 5 and "\tand a tab" in html

@@ -29,6 +29,9 @@ _BAD_SCHEME = re.compile(r"^(?:javascript|vbscript|file|data):")
 _IMAGE_DATA = re.compile(r"^data:image/(?:gif|png|jpeg|webp);")
 # Browsers drop these anywhere in a URL ("java\tscript:" is "javascript:").
 _IGNORED_CHARS = re.compile(r"[\x00-\x20\x7f-\x9f\s]+")
+# Control characters HTML does not allow in a page (its parser reports each): shown as U+FFFD, as
+# markdown-it shows a NUL. Tab, line feed, form feed and carriage return are white space.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 
 
 def _is_safe_link(url: str) -> bool:
@@ -106,7 +109,7 @@ def render_markdown(text: str, index_files: bool = False) -> Markup:
     folder of the site name its index.html (`pretty_urls: false`)."""
     if not text or not text.strip():
         return Markup("")
-    return Markup(_MD.render(text, {"index_files": index_files}))
+    return Markup(_MD.render(_CONTROLS.sub("\ufffd", text), {"index_files": index_files}))
 
 
 def render_inline(text: str, index_files: bool = False) -> Markup:
@@ -116,13 +119,13 @@ def render_inline(text: str, index_files: bool = False) -> Markup:
     """
     if not text or not text.strip():
         return Markup("")
-    return Markup(_MD.renderInline(text.strip(), {"index_files": index_files}))
+    return Markup(_MD.renderInline(_CONTROLS.sub("\ufffd", text.strip()), {"index_files": index_files}))
 
 
 class RenderCache(MadeOfTexts):
     """Rendered HTML by source text, kept between builds: a rebuild renders only new text."""
 
-    FORMAT = f"okrsite-markdown-{__version__}-markdown-it-{markdown_it.__version__}"
+    FORMAT = f"okrsite-markdown-{__version__}-2-markdown-it-{markdown_it.__version__}"  # 2: controls shown as U+FFFD
     index_files = False  # this build's pretty_urls is false: links to folders name their index.html
 
     def start_build(self, index_files: bool = False) -> None:
