@@ -456,9 +456,9 @@ def test_ids_that_are_not_slugs_are_refused_and_made_ids_are_safe_names(site: Pa
                 ",../../../etc/passwd,,..\\..\\x,0,10,2026-Q1\n")
     assert main(["import", "okrs.csv", "--skip-bad"]) == 1
     err = capsys.readouterr().err
-    assert ("okrs.csv:2:1: error: 'objective id' is not an id (lowercase letters, digits, '-' and '_'): "
+    assert ("okrs.csv:2:1: error: 'objective id' is not an id (lowercase letters, digits, '-' and '_', starting and ending with a letter or digit): "
             "'../../evil'; try 'evil'") in err
-    assert "okrs.csv:3:3: error: 'kr id' is not an id (lowercase letters, digits, '-' and '_'): 'KR 1.2'; try 'kr-1-2'" in err
+    assert "okrs.csv:3:3: error: 'kr id' is not an id (lowercase letters, digits, '-' and '_', starting and ending with a letter or digit): 'KR 1.2'; try 'kr-1-2'" in err
     assert sorted(tree(site / "content")) == ["objectives/2026-Q1/etc-passwd.md"]
     assert front(site / "content/objectives/2026-Q1/etc-passwd.md")["key_results"][0]["id"] == "x"
 

@@ -457,3 +457,13 @@ def test_one_team_written_two_ways_is_a_warning_naming_both(tmp_path: Path) -> N
     why = ("warning: 'team': 'Customer Success' and 'customer success' are one team (id 'customer-success'), "
            "written 2 ways: write its name one way")
     assert found == [f"content/objectives/a.md:3:7: {why}", f"content/objectives/b.md:3:7: {why}"]
+
+
+@pytest.mark.parametrize("written, meant", [("x_", " (did you mean 'x'?)"), ("-grow", " (did you mean 'grow'?)"),
+                                            ("Grow Fast", " (did you mean 'grow-fast'?)"), ("営業", "")])
+def test_an_id_that_is_no_id_says_the_whole_rule_and_what_was_meant(tmp_path: Path, written: str, meant: str) -> None:
+    """`id: x_` was told "expected lowercase letters, digits, '-' and '_'", which it is made of: an
+    id also starts and ends with a letter or digit."""
+    found = problems(tmp_path, {OBJ: f"---\nid: '{written}'\ntitle: Grow\nperiod: 2026-Q2\n---\n"})
+    assert found == [f"content/objectives/grow.md:2:5: error: 'id': expected an id of lowercase letters, digits, '-' "
+                     f"and '_', starting and ending with a letter or digit, got {written!r}{meant}"], found

@@ -321,6 +321,7 @@ def file_id(path: str) -> str:
 
 
 _SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?$")
+ID_CHARACTERS = "lowercase letters, digits, '-' and '_', starting and ending with a letter or digit"  # (_SLUG)
 _PERIOD_ID = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9_-]*[A-Za-z0-9])?$")
 
 
@@ -340,7 +341,9 @@ def slug(value: Any, cursor: Cursor) -> str:
     """An id that becomes a folder name: objectives, KRs, projects, teams, themes."""
     result = text(value, cursor)
     if not is_slug(result):
-        raise Invalid(f"expected an id of lowercase letters, digits, '-' and '_', got {result!r}")
+        meant = slugify(result).strip("_-")  # ("x_" slugifies to itself)
+        raise Invalid(f"expected an id of {ID_CHARACTERS}, got {result!r}"
+                      + meaning(meant if meant != "item" and is_slug(meant) else None))
     if problem := id_length_problem(result):
         raise Invalid(problem)
     return result

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from okrsite.content.sheets import cells
-from okrsite.content.schema import ascii_letters, is_slug, slugify
+from okrsite.content.schema import ID_CHARACTERS, ascii_letters, is_slug, slugify
 from okrsite.content.sheets.read import Cell, Formula, Row, Sheet
 from okrsite.content.sheets.cells import CellError
 from okrsite.content.sheets.layout import NAMES, Layout
@@ -106,8 +106,8 @@ class RowReader:
     def slug(self, row: Row, column: str, written: str | None) -> str | None:
         """The cell's text when it is an id; otherwise reported (and None)."""
         if written and not is_slug(written):
-            self.report(row.number, column, f"'{self.layout.label(column)}' is not an id (lowercase letters, "
-                                             f"digits, '-' and '_'): {written!r}; try '{make_id(written, 'id')}'")
+            self.report(row.number, column, f"'{self.layout.label(column)}' is not an id ({ID_CHARACTERS}): "
+                                             f"{written!r}; try '{make_id(written, 'id')}'")
             return None
         return written or None
 
