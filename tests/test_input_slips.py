@@ -467,3 +467,9 @@ def test_an_id_that_is_no_id_says_the_whole_rule_and_what_was_meant(tmp_path: Pa
     found = problems(tmp_path, {OBJ: f"---\nid: '{written}'\ntitle: Grow\nperiod: 2026-Q2\n---\n"})
     assert found == [f"content/objectives/grow.md:2:5: error: 'id': expected an id of lowercase letters, digits, '-' "
                      f"and '_', starting and ending with a letter or digit, got {written!r}{meant}"], found
+
+
+def test_a_number_written_with_a_colon_is_text_not_a_number_in_base_60(tmp_path: Path) -> None:
+    """YAML 1.1 read `target: 1:30` as 90 (1 × 60 + 30) without a word, and `title: 12:30` as 750."""
+    found = problems(tmp_path, {OBJ: objective("  - {id: calls, title: 12:30, start: 0, target: 1:30}\n")})
+    assert found == ["content/objectives/grow.md:5:49: error: 'target': expected a number, got the text '1:30'"], found

@@ -43,7 +43,7 @@ from okrsite.content.yamlload import Memo, load_yaml
 from okrsite.content.yamlpatch import ValueLines, patched, value_lines
 
 HISTORY_FILE = "history.json"
-_CACHE_FORMAT = f"okrsite-history-{__version__}-kr-fields-3"  # a new okrsite may parse or keep differently
+_CACHE_FORMAT = f"okrsite-history-{__version__}-kr-fields-4"  # a new okrsite may parse or keep differently (4: 1:30 is text)
 UNCOMMITTED = ""  # the commit of a work tree version
 _COMMIT_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 

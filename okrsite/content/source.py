@@ -475,8 +475,8 @@ class _FrontMatter(Mapping[str, Any]):
 
 
 # 2: keyed by site-relative path, with a digest; 3: with the positions of values, packed; 4: and the
-# checked values; 5: positions packed as JSON objects
-_CACHE_FORMAT = f"okrsite-documents-5-{__version__}"
+# checked values; 5: positions packed as JSON objects; 6: 1:30 read as text, not 90 (yamlload)
+_CACHE_FORMAT = f"okrsite-documents-6-{__version__}"
 
 
 def _restored_positions(packed: str, root: Path, label: str) -> Positions:

@@ -47,6 +47,11 @@ class Memo:
         self.made: dict[tuple[str, str], Any] = {}
 
 
+# YAML 1.1 reads 1:30 as 90 and 1:30.5 as 90.5 (base 60), YAML 1.2 as text: `target: 1:30` became
+# 90 without a word, `title: 12:30` the number 750. Text here, as the field check then says.
+_SEXAGESIMAL = frozenset(("tag:yaml.org,2002:int", "tag:yaml.org,2002:float"))
+
+
 class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
     """A safe loader that keeps an impossible date (`2026-02-30`) as text: the field check
     then reports it at its line instead of the YAML library raising a bare ValueError.
@@ -67,7 +72,10 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
         if tag is None:
             if len(resolved) >= Memo.SIZE:
                 resolved.clear()
-            tag = resolved[value] = super().resolve(kind, value, implicit)  # type: ignore[index]
+            tag = super().resolve(kind, value, implicit)
+            if tag in _SEXAGESIMAL and ":" in value:  # type: ignore[operator]
+                tag = "tag:yaml.org,2002:str"
+            resolved[value] = tag  # type: ignore[index]
         return tag
 
     def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
