@@ -372,3 +372,20 @@ def test_objectives_named_at_length_still_print_on_one_page(browser, tmp_path: P
         assert pages_and_size(printed)[0] == 1
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("cut", ["fit", "two_lines"])
+def test_a_title_of_200000_characters_is_never_laid_out_whole(monkeypatch, cut: str) -> None:
+    """Fitting a title measured it whole, then halves of it, ~20 times a line and each layout a
+    PDF tried: a title of 200,000 characters took 16 s a PDF. No more characters are measured than
+    could fit, and the line is the one a title of those characters gives."""
+    from okrsite.site.charts import draw_scorecard
+
+    measured: list[int] = []
+    real = draw_scorecard.text_width
+    monkeypatch.setattr(draw_scorecard, "text_width",
+                        lambda text, size, bold=False: measured.append(len(text)) or real(text, size, bold))
+    lines = getattr(draw_scorecard, cut)("Raise NPS " * 20000, 300, 7)
+    assert max(measured) <= 300 / 7 * 8 + 1, max(measured)
+    assert lines[-1].endswith("…") and all(real(line, 7) <= 300 for line in ([lines] if cut == "fit" else lines))
+    assert lines == getattr(draw_scorecard, cut)("Raise NPS " * 100, 300, 7)

@@ -77,14 +77,21 @@ def text_width(text: str, size: float, bold: bool = False) -> float:
     return font.get_width_height()[0] / 64
 
 
+def _too_long(text: str, width: float, size: float) -> bool:
+    """Whether the text has more characters than can fit the width, none being narrower than an
+    eighth of its size (DejaVu's narrowest, "i" and ".", take a quarter and a third): a title of
+    200,000 characters was laid out whole, again and again, for ten seconds a PDF."""
+    return len(text) > width / size * 8
+
+
 def fit(text: str, width: float, size: float, bold: bool = False, keep: int = 0) -> str:
     """The text, cut with "…" to fit the width (on one line), at the end of a word where it can; its
     last `keep` characters (a heading's count) are never cut."""
     text = " ".join(text.split())
-    if text_width(text, size, bold) <= width:
+    if not _too_long(text, width, size) and text_width(text, size, bold) <= width:
         return text
     head, tail = text[:len(text) - keep], text[len(text) - keep:]
-    low, high = 0, len(head)
+    low, high = 0, min(len(head), int(width / size * 8))
     while low < high:  # the longest prefix that fits with the ellipsis
         middle = (low + high + 1) // 2
         if text_width(head[:middle].rstrip() + "…" + tail, size, bold) <= width:
@@ -173,7 +180,8 @@ def two_lines(text: str, width: float, size: float, bold: bool = False) -> tuple
     (cut with "…" when two lines are not enough, and one line when its first word alone is)."""
     text = " ".join(text.split())
     words = text.split(" ")
-    if text_width(text, size, bold) <= width or text_width(words[0], size, bold) > width:
+    if (not _too_long(text, width, size) and text_width(text, size, bold) <= width) \
+            or _too_long(words[0], width, size) or text_width(words[0], size, bold) > width:
         return (fit(text, width, size, bold),)
     count = 1
     while text_width(" ".join(words[:count + 1]), size, bold) <= width:
