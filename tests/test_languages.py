@@ -532,6 +532,8 @@ def test_a_site_theme_can_rename_english_words(small_site: Path) -> None:
 
 @pytest.mark.parametrize("po, line, message", [
     ('msgid "Objectives"\n', 1, "cannot read the catalog: missing msgstr for msgid 'Objectives'"),
+    ('msgid "Dashboard"\nmsgstr "Übersicht"\n\nmsgid "Objectives"\nmsgstr "Ziele"\nZiele der Teams\n', 6,
+     "cannot read the catalog: Unknown or misformatted keyword"),  # at the line, not "… on 6" at line 1
     ('# A site theme\'s words\n\nmsgid "Objectives of %(team)s"\nmsgstr "Ziele von %(tem)s"\n', 3,
      "the translation of 'Objectives of %(team)s' does not fit it: unknown named placeholder 'tem'"),
 ])

@@ -150,7 +150,9 @@ def _read(path: Path, code: str) -> gettext.GNUTranslations:
     except CatalogError:
         raise
     except Exception as exc:  # noqa: BLE001 - OSError, Babel's PoFileError, a .mo that is not one
-        raise CatalogError(path, f"cannot read the catalog: {exc}") from None
+        line = getattr(exc, "lineno", None)  # PoFileError: "... on 9", the line counted from 0
+        why = str(exc).removesuffix(f" on {line}") if isinstance(line, int) else str(exc)
+        raise CatalogError(path, f"cannot read the catalog: {why}", line + 1 if isinstance(line, int) else 1) from None
 
 
 def _numbers(locale: Any) -> Numbers:
