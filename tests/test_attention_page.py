@@ -120,10 +120,19 @@ def test_the_page_counts_each_kind_and_jumps_to_each_owner(built: Path) -> None:
     tiles = [text(tile) for tile in re.findall(r'<div class="stat stat--kind[^"]*">(.*?)</div>', page, re.S)]
     assert tiles == ["2 stale key results", "2 overdue projects", "0 eased targets", "1 confidence drop",
                      "1 draft objective"]
-    assert "6 items · by owner" in text(page)  # the KR of two owners counts once
+    assert "6 items · by owner" in text(page)  # the KR of two owners counts once, and the page says why
+    assert "the oldest first · an item with several owners or teams is listed under each" in text(page)
     jump = re.search(r'<nav class="section" aria-label="Owners and teams">(.*?)</nav>', page, re.S).group(1)
     assert re.findall(r'href="#([a-z]+-\d+)"', jump) == ["owner-1", "owner-2", "owner-3", "owner-4", "team-5",
                                                           "none-6"]
+
+
+def test_a_page_where_each_item_is_listed_once_does_not_say_it_lists_any_twice(tmp_path: Path) -> None:
+    root = make_site(tmp_path / "site")
+    write(root, "content/objectives/seo.md", OBJECTIVES["seo"].replace("owner: [Ana, Cleo]", "owner: Ana"))
+    build(BuildOptions(root / "okrsite.yaml", jobs=1))
+    page = text((root / "output/attention/index.html").read_text())
+    assert "6 items · by owner" in page and "listed under each" not in page
 
 
 def test_the_dashboard_counts_the_items_and_links_to_the_page(built: Path) -> None:
