@@ -473,3 +473,13 @@ def test_a_number_written_with_a_colon_is_text_not_a_number_in_base_60(tmp_path:
     """YAML 1.1 read `target: 1:30` as 90 (1 × 60 + 30) without a word, and `title: 12:30` as 750."""
     found = problems(tmp_path, {OBJ: objective("  - {id: calls, title: 12:30, start: 0, target: 1:30}\n")})
     assert found == ["content/objectives/grow.md:5:49: error: 'target': expected a number, got the text '1:30'"], found
+
+
+@pytest.mark.parametrize("slip, meant", [("foo", "floor"), ("ceilin", "ceiling"), ("zonne", "zone")])
+def test_a_misspelt_field_is_one_error_not_also_a_warning_about_the_field_it_was_taken_for(
+        tmp_path: Path, slip: str, meant: str) -> None:
+    """`foo: 1` on a metric key result was reported as "did you mean 'floor'?" and also as "'floor' is
+    ignored on a metric key result", a field the file does not have."""
+    found = problems(tmp_path, {OBJ: objective(f"  - id: v\n    title: V\n    start: 0\n    target: 10\n    {slip}: 1\n")})
+    assert found == [f"content/objectives/grow.md:9:5: error: unknown field '{slip}' in a key result "
+                     f"(did you mean '{meant}'?)"], found

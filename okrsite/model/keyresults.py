@@ -78,7 +78,7 @@ def _valid(kr: dict[str, Any], here: s.Cursor) -> bool:
     if kind is s.INVALID:
         return False
     for name in _MISPLACED[kind]:
-        if kr[name] not in (None, ()):
+        if kr[name] not in (None, ()) and kr[name] is not s.INVALID:  # (INVALID: a slip for it is reported)
             here.diagnostics.warning(here.positions.key((*here.key_path, name)),
                                      f"'{name}' is ignored on a {kind} key result")
     if kind == "metric":
