@@ -274,7 +274,7 @@ def test_a_side_that_does_not_build_is_named_with_its_diagnostics(repo: Path, ca
     short = git(repo, "rev-parse", "--short=7", "HEAD")
     # the pull request's summary (the workflow writes standard output there) says why it has no table
     assert said.out == (f"OKR changes not compared: the base HEAD ({short}) and the head work tree do not build; "
-                        "`okrsite check` names the errors.\n")
+                        "the command's log names the errors.\n")  # (`okrsite check` reads no past revision)
     assert err[0] == f"okrsite: diff: the base HEAD ({short}) does not build:"
     assert "content/objectives/grow.md:2:8: error: invalid YAML" in err[1]
     assert "content/objectives/sales.md:5:" in "\n".join(err) and "'target' equals 'start' (0)" in "\n".join(err)

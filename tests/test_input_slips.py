@@ -483,3 +483,15 @@ def test_a_misspelt_field_is_one_error_not_also_a_warning_about_the_field_it_was
     found = problems(tmp_path, {OBJ: objective(f"  - id: v\n    title: V\n    start: 0\n    target: 10\n    {slip}: 1\n")})
     assert found == [f"content/objectives/grow.md:9:5: error: unknown field '{slip}' in a key result "
                      f"(did you mean '{meant}'?)"], found
+
+
+def test_a_merge_conflict_left_in_a_file_is_an_error_at_its_marker(tmp_path: Path) -> None:
+    """`<<<<<<< HEAD` from a merge was reported a line below as "invalid YAML: could not find expected
+    ':'", which says nothing of the conflict."""
+    text = objective("  - id: v\n    title: V\n    start: 0\n<<<<<<< HEAD\n    target: 10\n=======\n    target: 12\n"
+                     ">>>>>>> feature\n")
+    found = problems(tmp_path, {OBJ: text})
+    assert found == ["content/objectives/grow.md:8:1: error: a merge left a conflict here: keep the lines you want, "
+                     "and remove the <<<<<<<, ======= and >>>>>>> lines git wrote around both sides"], found
+    assert problems(tmp_path, {OBJ: objective("  - {id: v, title: V, start: 0, target: 10}\n") + "Title\n=======\n"}) \
+        == []  # a heading underlined with '=' is no conflict

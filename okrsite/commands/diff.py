@@ -84,7 +84,7 @@ def run(base: str, head: str | None, report_format: str, config_path: Path) -> i
         print(f"okrsite: diff failed: the {which} did not build", file=sys.stderr)
         if report_format != "json":  # a pull request's summary (the workflow's step) says so, not nothing
             sys.stdout.write(f"OKR changes not compared: the {which} {'do' if len(failed) > 1 else 'does'} not "
-                             "build; `okrsite check` names the errors.\n")
+                             "build; the command's log names the errors.\n")
         return EXIT_CONTENT
     assert base_side.site and head_side.site
     changes = compare(base_side.site, head_side.site)

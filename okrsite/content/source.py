@@ -97,14 +97,24 @@ def split_front_matter(text: str, path: str) -> tuple[str, str, int]:
     raise source_error(path, 1, 1, "front matter is not closed: add a '---' line after it")
 
 
+# The first line git writes where a merge left both sides of a conflict (and the last): "<<<<<<< HEAD".
+_CONFLICT = re.compile(r"^(?:<{7}|>{7})(?: |$)", re.MULTILINE)
+
+
 def decode(raw: bytes, path: str) -> str:
-    """UTF-8 text with a BOM removed and newlines made uniform."""
+    """UTF-8 text with a BOM removed and newlines made uniform; a merge conflict's markers are an
+    error at their line (YAML read them as a key without its ': ', a line further down)."""
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise source_error(path, line, 1, "the file is not valid UTF-8 text") from None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if conflict := _CONFLICT.search(text):
+        raise source_error(path, text.count("\n", 0, conflict.start()) + 1, 1,
+                           "a merge left a conflict here: keep the lines you want, and remove the <<<<<<<, ======= "
+                           "and >>>>>>> lines git wrote around both sides")
+    return text
 
 
 def parse_markdown_document(raw: bytes, path: str, memo: Memo | None = None) -> tuple[Document, list[Diagnostic]]:
