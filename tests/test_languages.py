@@ -548,3 +548,25 @@ def test_a_broken_site_catalog_is_an_error_at_its_file(small_site: Path, po: str
                                                                "error")
     assert problem.message.startswith(message)
     assert not (small_site / "output").exists()
+
+
+@pytest.mark.parametrize("code, caption, counts", [
+    ("de", "Ausgegebenes Geld (USD) je Ziel von ", None),
+    ("fr", "Argent dépensé (USD) par objectif de ", "non terminé\u00a0: 5"),
+    ("es", "Dinero gastado (USD) por objetivo de ", "no hecho: 5"),
+    ("nb", "Penger brukt (USD) per mål i ", None),
+])
+def test_translated_sentences_built_of_words_read_right(demo_site: Path, code: str, caption: str,
+                                                        counts: str | None) -> None:
+    """A review of the demo in each language: "Das ausgegebenes Geld", "Les argent dépensé", "Las dinero
+    gastado" (an article before a measure it did not fit), "penger brukt" starting a sentence, and
+    "3 terminé", "3 hecho" (a count before a status word that does not take the plural)."""
+    site = demo_site
+    config = site / "okrsite.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + f"\nlanguage: {code}\n", encoding="utf-8")
+    build(BuildOptions(config))
+    page = html.unescape((site / "output/portfolio/index.html").read_text(encoding="utf-8"))
+    assert caption in page
+    if counts:
+        alts = html.unescape((site / "output/periods/2026-Q1/index.html").read_text(encoding="utf-8"))
+        assert counts in alts

@@ -197,9 +197,10 @@ def spend_chart(site: Site, period_id: str, look: Look) -> ChartSpec | None:
     return ChartSpec(
         kind="bars", name=chart_name(f"portfolio/{period_id}-spend", look), width=look.layout.width, height=height,
         look=look, data=data,
-        caption=_("The %(what)s per objective of %(period)s%(more)s; a project that supports several objectives "
+        # (the measure starts the sentence: "The %(what)s" took an article that fits no language's every measure)
+        caption=_("%(what)s per objective of %(period)s%(more)s; a project that supports several objectives "
                   "counts an equal share for each. The last bar is the part of the total spent on projects in the "
-                  "halt lane.", what=which, period=period.title, more=more),
+                  "halt lane.", what=which[:1].upper() + which[1:], period=period.title, more=more),
         alt=(_("%(period)s: %(total)s worked in all; %(halt)s. Most: %(listing)s.", period=period.title, total=total,
                halt=halt, listing=listing) if unit == "h" else
              _("%(period)s: %(total)s spent in all; %(halt)s. Most: %(listing)s.", period=period.title, total=total,
