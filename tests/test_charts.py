@@ -1035,3 +1035,37 @@ def test_forecast_and_burn_labels_stand_clear_of_each_other_and_of_the_edge(demo
         for row in spend.data.rows:
             room = layout.label_chars + (SHORT_VALUE - len(row.value_label.text) if layout.stacked else 0)
             assert all(len(line) <= room for line in row.label.text.splitlines()), row.label.text
+
+
+@pytest.mark.parametrize("code", ["fr", "es", "de", "nb"])
+def test_a_bar_label_in_any_language_stays_inside_the_chart(demo_site: Path, code: str) -> None:
+    """A project chart's labels sat right-aligned in 140 px: "Heures consommées" and "Presupuesto
+    gastado" ran past the chart's left edge, cut to "leures consommées". The label room grows to
+    the widest label."""
+    from okrsite.build.builder import Builder
+    from okrsite.content.config import load_config
+    from okrsite.diagnostics import Diagnostics
+    from okrsite.site.charts import draw
+    from okrsite.site.charts.palette import default_palette
+    from okrsite.site.charts.specs import Look, chart_spec
+    from okrsite.site.formatting import in_language
+    from okrsite.site.language import load_language, speaking
+    from okrsite.site.themes import theme_dirs
+
+    config_file = demo_site / "okrsite.yaml"
+    config_file.write_text(config_file.read_text() + f"\nlanguage: {code}\n")
+    diagnostics = Diagnostics()
+    config = load_config(config_file, diagnostics)
+    with speaking(load_language(code, theme_dirs(config.theme_dir))):
+        site = in_language(Builder(BuildOptions(config.path))._load_site(config, diagnostics))
+        look = Look("svg", 144, default_palette(), LAYOUTS[0])
+        for project in site.projects:
+            spec = chart_spec(site, ("project", project), look)
+            if spec is None:
+                continue
+            draw.draw(spec)
+            chart = draw._template("bars", LAYOUTS[0])
+            renderer = chart.fig.canvas.get_renderer()
+            for text in chart._texts["label"]:
+                if text.get_visible() and text.get_text():
+                    assert text.get_window_extent(renderer).x0 >= 0, (project, text.get_text())

@@ -565,10 +565,11 @@ class Bars(_Template):
         n, pitch = len(data.rows), data.row_height
         margin = 8 if data.stacked else 0
         top = bars_top(len(data.marks)) + counts_height_of(data)
-        w = width - data.label_width - data.value_width - 2 * margin
+        left = self._label_room(data)
+        w = width - left - data.value_width - 2 * margin
         h = height - top - BAR_BOTTOM
         ax = self.ax
-        ax.set_position(((data.label_width + margin) / width, BAR_BOTTOM / height, w / width, h / height))
+        ax.set_position(((left + margin) / width, BAR_BOTTOM / height, w / width, h / height))
         ax.set_xlim(0, data.x_max)
         ax.set_ylim(n - 0.5, -0.5)
         # Stacked: the bar sits at the foot of its row, below the label's lines.
@@ -599,6 +600,15 @@ class Bars(_Template):
             text.set_color(colour["text"])
         self._marks(data, colour, h, bar_y)
         self._counts(data, colour, width, height)
+
+    def _label_room(self, data: BarsData) -> float:
+        """The width before the bars: the spec's, or more where a label is wider (a spec cannot
+        measure text: "Heures consommées" ran past the chart's left edge in 140 px)."""
+        if data.stacked:
+            return data.label_width
+        widest = max((text_size(self, part, SIZE)[0] * 96 / self.fig.dpi
+                      for row in data.rows for part in lines(row.label)), default=0.0)
+        return max(data.label_width, math.ceil(widest) + 8 + 4)  # the gap before the bar, and a little room at the edge
 
     def _labels(self, data: BarsData, colour: dict[str, str], w: float, offset: int) -> None:
         """Each row's label, a text per line: right-aligned before the bar, or above it after the icon."""
