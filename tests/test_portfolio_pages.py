@@ -449,3 +449,31 @@ def test_each_lane_in_the_bubble_chart_s_legend_stands_clear_of_its_marker(demo:
     for key, word in zip(chart.keys, words):
         clear = word.get_window_extent(renderer).x0 - key.get_window_extent(renderer).x1
         assert clear * 96 / chart.fig.dpi >= 4, (word.get_text(), clear)
+
+
+@pytest.mark.parametrize("code", ["de", "es", "nb", "en"])
+@pytest.mark.parametrize("layout", LAYOUTS, ids=lambda layout: layout.suffix or "wide")
+def test_the_bubble_chart_s_legend_and_axis_titles_stay_inside_it_in_any_language(demo: Path, code: str,
+                                                                                  layout) -> None:
+    """On a phone the German legend ended "Beibeh", the x axis's title "… geplante Arbe", and the y
+    axis's title ran up into the legend (Spanish and Norwegian too): a legend or title wider than
+    the chart goes on over a second line, and the plot gives up the room."""
+    from okrsite.site.charts import draw
+    from okrsite.site.formatting import in_language
+    from okrsite.site.language import load_language, speaking
+    from okrsite.site.themes import theme_dirs
+
+    model = load(demo)
+    with speaking(load_language(code, theme_dirs(model.config.theme_dir))):
+        spec = portfolio_chart(in_language(model), "2026-Q2", replace(LOOK, layout=layout))
+        assert spec is not None
+        draw.draw(spec)
+    chart = draw._template("bubbles", layout)
+    renderer = chart.fig.canvas.get_renderer()
+    figure = chart.fig.bbox
+    words = [text for text in chart._texts["legend"] if text.get_visible()]
+    boxes = [text.get_window_extent(renderer) for text in (*words, chart.x_label, chart.y_label)]
+    for text, box in zip((*words, chart.x_label, chart.y_label), boxes):
+        assert figure.x0 - 0.5 <= box.x0 and box.x1 <= figure.x1 + 0.5, (code, text.get_text())
+        assert figure.y0 - 0.5 <= box.y0 and box.y1 <= figure.y1 + 0.5, (code, text.get_text())
+    assert not any(boxes[-1].overlaps(box) for box in boxes[:len(words)]), code  # the y title below the legend

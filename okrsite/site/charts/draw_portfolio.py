@@ -22,6 +22,7 @@ from okrsite.site.charts.portfolio import BubblesData, BurnData
 from okrsite.site.charts.specs import ChartSpec, TrendData
 
 KEY = 18  # px from a legend marker's left edge to its word: 4 px clear of a 9 pt marker (2 px read as touching)
+ROW = 18  # px of a second line of the legend or of an axis title
 
 BUBBLE_Z, SERIES_Z = 2.2, 2.3  # pools of lines, each with a z-order of its own (see _Template.texts)
 FILL_ALPHA = 0.35
@@ -72,9 +73,16 @@ class Bubbles(_Template):
         assert isinstance(data, BubblesData)
         self.resize(spec.width, spec.height)
         width, height = spec.width, spec.height
-        w, h = width - self.LEFT - self.RIGHT, height - self.TOP - self.BOTTOM
+        # A legend or an axis title wider than the chart (German, Spanish, Norwegian on a phone) goes on
+        # over a second line, and the plot gives up the room for it.
+        rows = self._legend_rows(data, width - 12 if self.narrow else width - self.LEFT - self.RIGHT)
+        x_title = self._wrapped(data.x_label, width - self.LEFT - self.RIGHT)
+        top, bottom = self.TOP + ROW * (len(rows) - 1), self.BOTTOM + ROW * x_title.count("\n")
+        y_title = self._wrapped(data.y_label, height - top - bottom)
+        before = self.LEFT + ROW * y_title.count("\n")  # the room left of the plot
+        w, h = width - before - self.RIGHT, height - top - bottom
         ax = self.ax
-        ax.set_position((self.LEFT / width, self.BOTTOM / height, w / width, h / height))
+        ax.set_position((before / width, bottom / height, w / width, h / height))
         high, cut = data.high, data.review_below
         ax.set_xlim(0, high)
         ax.set_ylim(0, high)
@@ -85,8 +93,8 @@ class Bubbles(_Template):
             patch.set_facecolor(colour["track"])
         self._grid(data, colour, w, h)
         self.x_label.set_position((0.5, -24 / h))
-        self.y_label.set_position((-36 / w, 0.5))
-        for text, label in ((self.x_label, data.x_label), (self.y_label, data.y_label)):
+        self.y_label.set_position((-(36 + ROW * y_title.count("\n") / 2) / w, 0.5))
+        for text, label in ((self.x_label, x_title), (self.y_label, y_title)):
             text.set_text(label)
             text.set_color(colour["text"])
         self.notes[0].set_position((1 - 4 / w, 1 - 4 / h))
@@ -94,8 +102,34 @@ class Bubbles(_Template):
         for text, note in zip(self.notes, data.notes):
             text.set_text(note)
             text.set_color(colour["muted"])
-        self._legend(data, colour, w, h)
+        self._legend(data, rows, colour, w, h, before)
         self._bubbles(data, colour)
+
+    def _width(self, text: str) -> float:
+        """A small text's width in CSS pixels."""
+        return text_size(self, text, self.small)[0] * 96 / self.fig.dpi
+
+    def _wrapped(self, title: str, room: float) -> str:
+        """An axis title on one line, or on two, broken at the space nearest its middle, when wider than `room`."""
+        if self._width(title) <= room or " " not in title:
+            return title
+        middle = len(title) / 2
+        cut = min((i for i, char in enumerate(title) if char == " "), key=lambda i: abs(i - middle))
+        return title[:cut] + "\n" + title[cut + 1:]
+
+    def _legend_rows(self, data: BubblesData, room: float) -> list[list[int]]:
+        """The legend's entries (by index) in rows that fit `room` pixels: one row where they fit."""
+        gap = 10 if self.narrow else 22
+        rows: list[list[int]] = [[]]
+        used = 0.0
+        for index, (_, _, label) in enumerate(data.legend):
+            size = KEY + self._width(label)
+            if rows[-1] and used + gap + size > room:
+                rows.append([])
+                used = 0.0
+            used += (gap if rows[-1] else 0) + size
+            rows[-1].append(index)
+        return rows
 
     def _grid(self, data: BubblesData, colour: dict[str, str], w: float, h: float) -> None:
         ax, high, cut = self.ax, data.high, data.review_below
@@ -123,25 +157,30 @@ class Bubbles(_Template):
             text.set_text(label)
             text.set_color(colour["muted"])
 
-    def _legend(self, data: BubblesData, colour: dict[str, str], w: float, h: float) -> None:
-        """The lanes in a row above the plot: marker, then word (colour is never the only signal)."""
+    def _legend(self, data: BubblesData, rows: list[list[int]], colour: dict[str, str], w: float, h: float,
+                before: float) -> None:
+        """The lanes in a row above the plot (or rows: `_legend_rows`): marker, then word (colour is
+        never the only signal)."""
         ax = self.ax
         keys = _pool(self, ax, self.keys, len(data.legend), BUBBLE_Z)
         words = self.texts(ax, "legend", len(data.legend), fontsize=self.small, ha="left", va="center",
                            transform=ax.transAxes)
-        x, gap = (-(self.LEFT - 6) / w, 10) if self.narrow else (0.0, 22)  # narrow: from the edge, closer
-        for key, word, (lane, marker, label) in zip(keys, words, data.legend):
-            key.set_transform(ax.transAxes)
-            key.set_data([x + 6 / w], [1 + 18 / h])
-            key.set_linestyle("none")
-            key.set_marker(marker)
-            key.set_markersize(9)
-            key.set_markerfacecolor(colour[lane])
-            key.set_markeredgecolor(colour[lane])
-            word.set_position((x + KEY / w, 1 + 18 / h))
-            word.set_text(label)
-            word.set_color(colour["text"])
-            x += (KEY + text_size(self, label, self.small)[0] * 96 / self.fig.dpi + gap) / w
+        start, gap = (-(before - 6) / w, 10) if self.narrow else (0.0, 22)  # narrow: from the edge, closer
+        for row, indices in enumerate(rows):
+            x, y = start, 1 + (18 + ROW * (len(rows) - 1 - row)) / h
+            for index in indices:
+                key, word, (lane, marker, label) = keys[index], words[index], data.legend[index]
+                key.set_transform(ax.transAxes)
+                key.set_data([x + 6 / w], [y])
+                key.set_linestyle("none")
+                key.set_marker(marker)
+                key.set_markersize(9)
+                key.set_markerfacecolor(colour[lane])
+                key.set_markeredgecolor(colour[lane])
+                word.set_position((x + KEY / w, y))
+                word.set_text(label)
+                word.set_color(colour["text"])
+                x += (KEY + self._width(label) + gap) / w
 
     def _bubbles(self, data: BubblesData, colour: dict[str, str]) -> None:
         ax = self.ax
