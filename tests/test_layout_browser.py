@@ -323,3 +323,17 @@ def test_a_check_in_of_a_confidence_alone_shows_it_one_gap_after_the_title(page,
     valued = [gap for tag, gap in gaps if tag == "STRONG"]
     assert alone and valued, gaps
     assert max(alone) <= max(valued) + 1, gaps
+
+
+def test_a_chart_s_data_button_reads_as_its_table_s_caption_once(page, served) -> None:
+    """A screen reader read each chart's "Data" button as "Data : Data of the chart: Raise NPS…":
+    the visible word, then the hidden caption that starts with it."""
+    page.goto(served["demo"] + "objectives/reliable-platform/")
+    read = page.evaluate("""() => [...document.querySelectorAll('details.chart__data')].map(details => {
+        const summary = details.querySelector('summary').cloneNode(true);
+        summary.querySelectorAll('[aria-hidden="true"]').forEach(hidden => hidden.remove());
+        return [summary.textContent.trim(), details.querySelector('caption').textContent.trim()];
+    })""")
+    assert len(read) >= 3
+    assert all(spoken == caption for spoken, caption in read), read
+    assert page.locator("details.chart__data summary [aria-hidden=true]").first.inner_text() == "Data"  # what one sees

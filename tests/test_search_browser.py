@@ -63,6 +63,42 @@ def test_arrows_choose_a_result_escape_closes_then_clears(page, served) -> None:
     assert box.input_value() == ""
 
 
+def test_the_escape_that_clears_the_box_goes_back_to_where_ctrl_k_was_pressed(page, served) -> None:
+    """A reader tabbed far down the changes page, pressed Ctrl+K, searched, and pressed Escape twice:
+    the focus stayed in the box at the top, and the next Tab led to the first link of the page."""
+    page.goto(served["demo"] + "changes/")
+    target = page.locator("main a").nth(12)
+    target.focus()
+    name = target.inner_text()
+    type_query(page, "churn")
+    page.keyboard.press("Escape")
+    assert page.evaluate("document.activeElement.id") == "search-input"  # the first closes the list
+    page.keyboard.press("Escape")
+    assert page.locator("#search-input").input_value() == ""
+    assert page.evaluate("document.activeElement.innerText") == name
+
+
+def test_the_count_of_results_is_written_while_its_live_region_shows(page, served) -> None:
+    """The count was written into the status (role=status) while its panel was still hidden, where
+    a screen reader does not read it: the first count of each search was lost."""
+    page.goto(served["demo"])
+    page.evaluate("""() => {
+        window.said = [];
+        const status = document.querySelector('.search__status');
+        new MutationObserver(() => window.said.push([status.textContent, status.closest('[hidden]') === null]))
+            .observe(status, {childList: true, characterData: true, subtree: true});
+    }""")
+    type_query(page, "churn")
+    page.keyboard.press("Escape")
+    page.keyboard.press("Escape")
+    page.keyboard.type("uptime")
+    page.locator("#search-results [role=option]").first.wait_for()
+    said = page.evaluate("window.said")
+    spoken = [text for text, shown in said if text]
+    assert spoken and all(shown for text, shown in said if text), said
+    assert all(a != b for a, b in zip(spoken, spoken[1:])), said  # a count once, not again on each key
+
+
 def test_tab_from_a_long_result_list_moves_to_the_next_link_not_into_the_closing_list(page, served) -> None:
     """Chromium lets Tab into a box that scrolls: the list of results took the focus and then
     closed under it, leaving nothing focused (only when the results scroll: "dash" has 13)."""

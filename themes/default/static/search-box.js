@@ -9,7 +9,8 @@
  *
  * Keyboard (the ARIA combobox pattern with a listbox popup): Ctrl+K (⌘K on a Mac) focuses the box,
  * arrows move through the results, Enter opens one (the first when none is chosen), Escape closes
- * the list, and a second Escape clears the box. Not "/": a shortcut of one character key, which no
+ * the list, and a second Escape clears the box (and gives the focus back to what had it before
+ * Ctrl+K). Not "/": a shortcut of one character key, which no
  * reader can turn off, fires while someone types into a page (WCAG 2.1.4) and took over Firefox's
  * quick find.
  */
@@ -199,8 +200,10 @@
     return p;
   }
 
+  // The count goes to a live region: written only once the panel shows (a screen reader does not
+  // read what changes while hidden), and only when it changes (not again on each key).
   function say(text) {
-    status.textContent = text;
+    if (status.textContent !== text) status.textContent = text;
   }
 
   function count(n) {
@@ -229,11 +232,11 @@
     list.textContent = "";
     active = -1;
     results.slice(0, SHOWN).forEach(function (e, n) { list.appendChild(option(e, n, ts)); });
+    show(ts.length > 0);
     if (!ts.length) say("");
     else if (!results.length) say(words.none);
     else if (results.length > SHOWN) say(words.first.replace("{shown}", SHOWN).replace("{all}", count(results.length)));
     else say(count(results.length));
-    show(ts.length > 0);
   }
 
   // The panel under the box: the results (when there are any) and a line that says how many.
@@ -282,20 +285,27 @@
     } else if (event.key === "Escape") {
       event.preventDefault();
       if (!panel.hidden) show(false);
-      else if (input.value) { input.value = ""; update(); }
+      else if (input.value) {
+        input.value = "";
+        update();
+        if (before && document.contains(before)) before.focus();  // back where Ctrl+K was pressed
+      }
     }
   });
+  input.addEventListener("blur", function () { before = null; });
   panel.addEventListener("mousedown", function (event) { event.preventDefault(); });  // the box keeps the focus
   list.addEventListener("click", function (event) {
     var chosen = event.target.closest("[role=option]");
     if (chosen) follow(Array.prototype.indexOf.call(list.children, chosen));
   });
+  var before = null;  // what had the focus when Ctrl+K moved it to the box: the Escape that clears the box goes back
   var mac = /Mac|iPhone|iPad/.test(navigator.platform || "");
   if (mac) box.querySelector(".search__key").textContent = "\u2318K";
   document.addEventListener("keydown", function (event) {
     if (event.key.toLowerCase() !== "k" || !(mac ? event.metaKey : event.ctrlKey)) return;
     if (event.altKey || event.shiftKey || event.defaultPrevented) return;
     event.preventDefault();
+    if (document.activeElement !== input) before = document.activeElement;
     input.focus();
     input.select();
   });
