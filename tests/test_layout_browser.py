@@ -337,3 +337,10 @@ def test_a_chart_s_data_button_reads_as_its_table_s_caption_once(page, served) -
     assert len(read) >= 3
     assert all(spoken == caption for spoken, caption in read), read
     assert page.locator("details.chart__data summary [aria-hidden=true]").first.inner_text() == "Data"  # what one sees
+
+
+def test_a_breadcrumb_s_separators_are_drawn_not_read(page, served) -> None:
+    """The "›" between crumbs came from CSS content that screen readers read out between the links."""
+    page.goto(served["demo"] + "objectives/reliable-platform/")
+    separator = page.evaluate("""() => getComputedStyle(document.querySelector('.breadcrumb li'), '::after').content""")
+    assert separator == '"›" / ""', separator
