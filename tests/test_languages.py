@@ -116,7 +116,8 @@ def test_a_chart_speaks_german_in_its_alt_text_caption_tables_and_image(german: 
     assert (f'alt="Q2 2026: 8 Ziele, 1 im Verzug, 2 gefährdet, 4 im Plan, 0 nicht begonnen, 1 erledigt (und 1 Entwurf '
             f'noch ohne Schlüsselergebnisse); erwartet 47{NBSP}% bis 14. Mai 2026;') in page
     assert "<caption>Ziele von Q2 2026 nach Status</caption>" in page
-    assert "<summary>Daten<span class=\"visually-hidden\">: Ziele von Q2 2026 nach Status</span></summary>" in page
+    assert ('<summary><span aria-hidden="true">Daten</span><span class="visually-hidden">Daten: Ziele von Q2 2026 nach '
+            'Status</span></summary>') in page
     image = _read(german, "charts/periods/2026-Q2.svg")
     assert f"erwartet 47{NBSP}%" in image and "im Verzug" in image
     trend = _read(german, "charts/objectives/reliable-platform/kr-incident-communication.svg")
