@@ -275,9 +275,8 @@ def run_export(args: argparse.Namespace) -> int:
         sys.stdout.flush()
         return EXIT_OK
     config = site.config
-    if leads_inside(args.output, config.path) or any(
-            leads_inside(args.output, folder) for folder in (config.content_dir, config.root / "themes",
-                                                              config.output_dir, config.cache_dir)):
+    if any(leads_inside(args.output, own) for own in (config.path, config.content_dir, config.root / "themes",
+                                                       config.output_dir, config.cache_dir)):
         print(f"okrsite: error: refusing to write the export to {args.output}: it is the site's configuration, "
               "or in its content, themes, output or cache; choose a file elsewhere (okrs.csv)", file=sys.stderr)
         return EXIT_USAGE

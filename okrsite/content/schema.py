@@ -310,8 +310,18 @@ def ascii_letters(value: str) -> str:
 
 
 def slugify(value: str) -> str:
-    """A URL-safe id from a file name or team name: 'Q1 Sales.md' -> 'q1-sales'."""
-    return re.sub(r"[^a-z0-9_]+", "-", ascii_letters(value).lower()).strip("-") or "item"
+    """A URL-safe id from a file name or team name: 'Q1 Sales.md' -> 'q1-sales' ('item' for a name
+    that has nothing an id can take: see makes_id)."""
+    return _slugged(value) or "item"
+
+
+def makes_id(value: str) -> bool:
+    """Whether a name has something an id can take ('営業' has not: slugify makes it 'item')."""
+    return bool(_slugged(value))
+
+
+def _slugged(value: str) -> str:
+    return re.sub(r"[^a-z0-9_]+", "-", ascii_letters(value).lower()).strip("-")
 
 
 def file_id(path: str) -> str:
@@ -341,9 +351,8 @@ def slug(value: Any, cursor: Cursor) -> str:
     """An id that becomes a folder name: objectives, KRs, projects, teams, themes."""
     result = text(value, cursor)
     if not is_slug(result):
-        meant = slugify(result).strip("_-")  # ("x_" slugifies to itself)
-        raise Invalid(f"expected an id of {ID_CHARACTERS}, got {result!r}"
-                      + meaning(meant if meant != "item" and is_slug(meant) else None))
+        meant = _slugged(result).strip("_")  # ("x_" slugifies to itself; '営業' to nothing)
+        raise Invalid(f"expected an id of {ID_CHARACTERS}, got {result!r}" + meaning(meant if is_slug(meant) else None))
     if problem := id_length_problem(result):
         raise Invalid(problem)
     return result

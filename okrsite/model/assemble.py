@@ -6,7 +6,6 @@ returned only when there is no error, so later stages can trust it.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -180,7 +179,7 @@ def _report_merged_teams(used: dict[str, list[tuple[str, s.Cursor]]]) -> None:
         if len(names) < 2:
             continue
         apart = " and ".join(f"'{name}'" for name in names)
-        nameless = any(not re.search(r"[a-z0-9]", s.ascii_letters(name), re.IGNORECASE) for name in names)
+        nameless = not all(map(s.makes_id, names))
         for _, where in (place for name in names for place in used[name]):
             if nameless:
                 where.error(f"'team': {apart} make one team id, '{team_id}' (a name without a Latin letter or digit "

@@ -77,11 +77,15 @@ def text_width(text: str, size: float, bold: bool = False) -> float:
     return font.get_width_height()[0] / 64
 
 
+def _most_characters(width: float, size: float) -> int:
+    """More characters than this never fit the width, none being narrower than an eighth of its
+    size (DejaVu's narrowest, "i" and ".", take a quarter and a third): a title of 200,000
+    characters was laid out whole, again and again, for ten seconds a PDF."""
+    return int(width / size * 8)
+
+
 def _too_long(text: str, width: float, size: float) -> bool:
-    """Whether the text has more characters than can fit the width, none being narrower than an
-    eighth of its size (DejaVu's narrowest, "i" and ".", take a quarter and a third): a title of
-    200,000 characters was laid out whole, again and again, for ten seconds a PDF."""
-    return len(text) > width / size * 8
+    return len(text) > _most_characters(width, size)
 
 
 def fit(text: str, width: float, size: float, bold: bool = False, keep: int = 0) -> str:
@@ -91,7 +95,7 @@ def fit(text: str, width: float, size: float, bold: bool = False, keep: int = 0)
     if not _too_long(text, width, size) and text_width(text, size, bold) <= width:
         return text
     head, tail = text[:len(text) - keep], text[len(text) - keep:]
-    low, high = 0, min(len(head), int(width / size * 8))
+    low, high = 0, min(len(head), _most_characters(width, size))
     while low < high:  # the longest prefix that fits with the ellipsis
         middle = (low + high + 1) // 2
         if text_width(head[:middle].rstrip() + "…" + tail, size, bold) <= width:
