@@ -379,7 +379,12 @@ def test_a_value_on_a_zones_kr_or_a_zone_elsewhere_is_refused(tmp_path: Path, ca
     (["seo/page-views", "--zone", "target"], 1, "'page-views' is a metric key result: it takes a VALUE, not a zone"),
     (["seo/page-views", "--done"], 1, "'page-views' is a metric key result: it takes a VALUE, not --done/--not-done"),
     (["seo/page-views", "--milestone", "X"], 1, "it takes a VALUE, not a milestone"),
-    (["seo/page-views", "1,850"], 2, "argument VALUE: expected a number like 0.5 or 1850, got '1,850'"),
+    (["seo/page-views", "1,850"], 2, "argument VALUE: expected a number like 0.5 or 1850, got '1,850': write a "
+                                     "number with a dot and no thousands separator (12.5, 1200)"),
+    (["seo/page-views", "23%"], 2, "got '23%': write the number alone (23)"),  # as the pages show it
+    (["seo/page-views", "2k"], 2, "got '2k': write 2000 for 2k"),
+    (["seo/beta", "--done", "--date", "2026-02-01"], 2, "--date dates a check-in, and --done/--not-done or "
+                                                        "--milestone alone add none"),
     (["seo/page-views", "nan"], 2, "expected a number like 0.5 or 1850, got 'nan'"),
     (["seo/page-views", "5", "--confidence", "1.5"], 2, "expected a number from 0 to 1 like 0.5, got '1.5'"),
     (["seo/page-views", "5", "--confidence", "70"], 2,

@@ -259,7 +259,7 @@ def test_the_scorecard_page_speaks_german(german: Path, english: Path) -> None:
                   ">Unterstützende Ziele von Q2 2026, nach Priorität, dann die schwächsten zuerst</caption>",
                   '<th scope="col">Ziel</th><th scope="col" class="col-bar">Fortschritt</th>',
                   '>Schlüsselergebnisse am weitesten zurück <span class="count">10</span>',
-                  f"<strong>0{NBSP}%</strong>", ">47 Pkt. zurück<", '>und 1 weiteres Schlüsselergebnis: 1 <span class="badge badge--off-track">',
+                  f"<strong>0{NBSP}%</strong>", ">47 Pkt. zurück<", '>und 1 weiteres Schlüsselergebnis: 1 <span class="badge badge--at-risk">',
                   ">Projekte mit Verspätung oder über Budget <span", ">6 Tage verspätet<", f">Budget bei 116{NBSP}%<",
                   f">Stunden bei 117{NBSP}%<", ">Empfehlungen des Portfolios</h2>", "und 1 weiteres</span>",
                   "<strong>1 Projekt</strong>", "<strong>3 Projekte</strong>", ">Das Portfolio, mit dem Grund für jede Empfehlung</a>"):
@@ -284,7 +284,7 @@ def test_the_scorecard_pdf_speaks_german_with_german_dates_and_numbers(german: P
                   "erwartet 47 %", "1 im Verzug", "2 gefährdet", "4 im Plan", "0 nicht begonnen", "1 erledigt",
                   "1 Entwurf noch ohne Schlüsselergebnisse", "Übergeordnete Ziele (3)", "Unterstützende Ziele (5)",
                   "Fortschritt; | wo er jetzt sein sollte", "11 Pkt. zurück", "40 Pkt. voraus",
-                  "Schlüsselergebnisse am weitesten zurück (10)", "und 2 weitere Schlüsselergebnisse: 1 im Verzug, 1 gefährdet",
+                  "Schlüsselergebnisse am weitesten zurück (10)", "und 2 weitere Schlüsselergebnisse: 2 gefährdet",
                   "Projekte mit Verspätung oder über Budget (2)", "6 Tage verspätet, Budget bei 116 %, Stunden bei 117 %",
                   "Empfehlungen des Portfolios", "Stoppen?", "Vorantreiben", f"okrsite {__version__} · der vollständige Bericht: "):
         assert words in text

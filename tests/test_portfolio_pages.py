@@ -215,12 +215,20 @@ def test_a_project_with_nothing_to_measure_says_so_in_its_reason(demo: Path, tmp
     """Without a budget (or dates, or an amount spent) it was "not in review: not late", as if it were
     on plan; its planned value read "(– of the time ... has passed)"; nothing spent reported, 0 %."""
     push = section(demo / "output/portfolio/index.html", "lane-push")
-    assert "not in review: not late; schedule and cost not measured (no budget, dates or amount spent)." in push
+    assert "not in review: not late; no SPI or CPI (needs a planned budget)." in push
     root = tmp_path / "site"
     write(root, "okrsite.yaml", "title: T\nas_of: 2026-02-15\ncharts: {enabled: false}\n")
     write(root, "content/objectives/grow.md", GROW)
     write(root, "content/projects/undated.md", "---\ntitle: Undated\nkey_results: [grow]\nbudget: {planned: 1000}\n---\n")
+    # not started, with a budget and dates: it lacks nothing, it has neither planned nor spent anything yet
+    write(root, "content/projects/later.md", "---\ntitle: Later\nkey_results: [grow]\nstart: 2026-03-01\n"
+          "due: 2026-03-31\nbudget: {planned: 8000, spent: 0}\n---\n")
     build(BuildOptions(root / "okrsite.yaml"))
+    reasons = text_of(root / "output/portfolio/index.html")
+    assert "Not in review: not late; no SPI or CPI (needs a start date and a due date; needs the amount spent " \
+           "(budget.spent))" in reasons
+    assert "Not in review: not late; no SPI or CPI (nothing was planned by now: the project has not started; " \
+           "nothing spent yet)" in reasons
     page = text_of(root / "output/projects/undated/index.html")
     assert "The budget of the work the plan says should be done by now. " in page and "(– of the time" not in page
     assert "– of 1,000 spent" in page and "0 of 1,000 spent" not in page  # (no currency given)

@@ -275,4 +275,27 @@ def test_the_dashboards_list_of_key_results_behind_pace_says_how_many_it_leaves_
     section = (demo / "index.html").read_text().split('id="behind-heading"')[1].split("</section>")[0]
     rows = section.count("<tr") - 1  # the head's row
     assert rows == 8 < behind
-    assert f"The {rows} furthest behind of {behind} key results behind pace" in section
+    assert f"The first {rows} of {behind} key results behind pace: off track first, then furthest behind" in section
+
+
+def test_a_key_result_off_track_comes_before_those_at_risk_however_few_points_behind(tmp_path: Path) -> None:
+    """A maintain key result outside its band is off track a few points behind pace (its status
+    follows the band): ranked by points alone, it fell below those at risk, off the dashboard's list."""
+    from okrsite.build.builder import BuildOptions, build
+    from tests.conftest import write
+
+    root = tmp_path / "site"
+    write(root, "okrsite.yaml", "title: T\nas_of: 2026-02-15\ncharts: {enabled: false}\n")
+    write(root, "content/objectives/ops.md", "---\ntitle: Ops\nperiod: 2026-Q1\nkey_results:\n"
+          "  - id: uptime\n    title: Uptime\n    type: maintain\n    floor: 99.9\n    checkins:\n"
+          "      - {date: 2026-01-15, value: 99.95}\n      - {date: 2026-02-10, value: 99.87}\n"
+          + "".join(f"  - {{id: sales-{n}, title: Sales {n}, start: 0, target: 100, current: {n}}}\n"
+                    for n in range(26, 35))
+          + "---\n")
+    build(BuildOptions(root / "okrsite.yaml"))
+    okrs = {kr["id"]: kr for kr in json.loads((root / "output/okrs.json").read_text())["objectives"][0]["key_results"]}
+    assert okrs["uptime"]["status"] == "off-track" and {okrs[f"sales-{n}"]["status"] for n in range(26, 35)} == {"at-risk"}
+    assert okrs["uptime"]["progress"] == 0.5 and okrs["uptime"]["expected"] - 0.5 < okrs["sales-34"]["expected"] - 0.34
+    section = (root / "output/index.html").read_text().split('id="behind-heading"')[1].split("</section>")[0]
+    titles = re.findall(r'<a href="[^"]*">(Uptime|Sales \d+)</a>', section)
+    assert titles == ["Uptime", "Sales 26", "Sales 27", "Sales 28", "Sales 29", "Sales 30", "Sales 31", "Sales 32"]

@@ -301,6 +301,9 @@ def run_checkin(args: argparse.Namespace) -> int:
         problem = "give a VALUE or --zone, not both"
     elif all(x is None for x in (args.value, args.zone, args.done, args.milestone, args.confidence, args.note)):
         problem = "nothing to record: give a VALUE, --zone, --done/--not-done, --milestone, --confidence or --note"
+    elif args.date is not None and all(x is None for x in (args.value, args.zone, args.confidence, args.note)):
+        problem = ("--date dates a check-in, and --done/--not-done or --milestone alone add none (they change the "
+                   "field itself, which history dates by its commit): give --confidence or --note too, or no --date")
     if problem:
         print(f"okrsite checkin: error: {problem}", file=sys.stderr)
         return EXIT_USAGE
@@ -332,7 +335,10 @@ def _number(low: float | None = None, high: float | None = None) -> Callable[[st
                 hint = f" ({share})" if (share := share_for(value)) else ""
                 raise argparse.ArgumentTypeError(f"expected a number from {low:g} to {high:g} like 0.5, got "
                                                  f"{value!r}{hint}") from None
-            raise argparse.ArgumentTypeError(f"expected a number like 0.5 or 1850, got {value!r}") from None
+            from okrsite.content.schema import number_hint  # 23% -> "write the number alone (23)"
+
+            raise argparse.ArgumentTypeError(f"expected a number like 0.5 or 1850, got {value!r}"
+                                             f"{number_hint(value)}") from None
     return check
 
 

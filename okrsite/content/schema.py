@@ -168,9 +168,10 @@ def _as_share(percentage: str) -> str:
     return f"write {float(percentage) / 100:g} for {percentage.lstrip('+')}%"
 
 
-def _number_hint(value: Any, cursor: Cursor, share: bool) -> str:
-    """What to write instead of text where a number goes; `share`: a number from 0 to 1 (a
-    confidence), where 45% is written 0.45."""
+def number_hint(value: Any, share: bool = False, goes: str = "") -> str:
+    """What to write instead of text where a number goes (in a file, or on the command line);
+    `share`: a number from 0 to 1 (a confidence), where 45% is written 0.45; `goes`: where a
+    unit taken off the number belongs."""
     if not isinstance(value, str):
         return ""
     if _EXPONENT_AS_TEXT.fullmatch(value.strip()):
@@ -183,14 +184,18 @@ def _number_hint(value: Any, cursor: Cursor, share: bool) -> str:
     amount = match["amount"]
     if share and match["unit"] == "%":
         return f": {_as_share(amount)}"
-    path = cursor.key_path
-    goes = ("; the unit goes in `unit:`" if "key_results" in path and path[-1] in _WITH_UNITS else
-            "; the currency goes in the budget's `currency:`" if "budget" in path or path[-1:] == ("spent",) else "")
     multiple = _MULTIPLE.fullmatch(match["unit"])
     if multiple is not None:  # the number in full: the amount alone would be a thousand times too small
         full = format((Decimal(amount) * _MULTIPLES[multiple["suffix"]]).normalize(), "f")
         return f": write {full} for {amount.lstrip('+')}{multiple['suffix']}{goes}"
     return f": write the number alone ({amount.lstrip('+')}){goes}"
+
+
+def _number_hint(value: Any, cursor: Cursor, share: bool) -> str:
+    path = cursor.key_path
+    goes = ("; the unit goes in `unit:`" if "key_results" in path and path[-1] in _WITH_UNITS else
+            "; the currency goes in the budget's `currency:`" if "budget" in path or path[-1:] == ("spent",) else "")
+    return number_hint(value, share, goes)
 
 
 def number(value: Any, cursor: Cursor) -> int | float:

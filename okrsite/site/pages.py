@@ -23,7 +23,7 @@ from okrsite.model import checks, scoring
 from okrsite.model.periods import Period
 from okrsite.model.portfolio import FINISHED
 from okrsite.model.site import CheckIn, KeyResult, Objective, Project, Site, Team
-from okrsite.model.vocabulary import COUNTED, by_status, final_counts, status_counts
+from okrsite.model.vocabulary import COUNTED, by_status, final_counts, status_counts, worst_first
 from okrsite.site import attention, changes, portfolio, scorecard
 from okrsite.site.links import free_page_url, link_url, objective_url, project_url
 from okrsite.site.formatting import _
@@ -135,9 +135,9 @@ def stale_key_results(objectives: Iterable[Objective]) -> list[KeyResult]:
 
 
 def behind_pace(site: Site, objectives: Iterable[Objective]) -> list[KeyResult]:
-    """The key results at risk or off track, furthest behind pace first."""
-    krs = [kr for o in objectives for kr in o.key_results if kr.status in ("at-risk", "off-track")]
-    return sorted(krs, key=lambda kr: (-(kr.expected - kr.progress), kr.ref))
+    """The key results at risk or off track: off track first, then furthest behind pace (a maintain
+    key result outside its band is off track however few points it is behind)."""
+    return worst_first(kr for o in objectives for kr in o.key_results if kr.status in ("at-risk", "off-track"))
 
 
 def recent_activity(site: Site, objectives: Iterable[Objective], projects: Iterable[Project],

@@ -65,8 +65,9 @@ def _health(project: Project) -> str:
     0.85" (not "healthy": an SPI under 1 also shows the "Behind schedule" flag beside it)."""
     evm = project.evm
     figures = [f"{name} {ratio(value)}" for name, value in (("SPI", evm.spi), ("CPI", evm.cpi)) if value is not None]
-    if not figures:  # nothing to measure it by but its due date: say so, not that it is fine
-        return _("not late; schedule and cost not measured (no budget, dates or amount spent)")
+    if not figures:  # nothing to measure it by but its due date: say so and why, not that it is fine
+        why = _why_missing(project)
+        return _("not late; no SPI or CPI (%(why)s)", why="; ".join(dict.fromkeys((why["spi"], why["cpi"]))))
     return _("%(figures)s, none below %(line)s", figures=", ".join(figures), line=ratio(REVIEW_BELOW))
 
 
