@@ -344,3 +344,32 @@ def test_a_breadcrumb_s_separators_are_drawn_not_read(page, served) -> None:
     page.goto(served["demo"] + "objectives/reliable-platform/")
     separator = page.evaluate("""() => getComputedStyle(document.querySelector('.breadcrumb li'), '::after').content""")
     assert separator == '"›" / ""', separator
+
+
+COMPOUND = "Kundenzufriedenheitsmanagementsystemeinführungsprojektdurchführungsverantwortlichkeitsübertragung"
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_one_long_word_pushes_no_page_and_no_table_column_out_of_sight(page, tmp_path, width: int) -> None:
+    """A German compound or a URL longer than a line made the dashboard 1,844 px wide on a 1,280 px
+    screen, and pushed the status and budget columns of tables out of view (a review with such titles)."""
+    from okrsite.build.builder import BuildOptions, build
+    from tests.conftest import write
+
+    root = tmp_path / "site"
+    write(root, "okrsite.yaml", "title: T\nas_of: 2026-05-14\ncharts: {enabled: false}\n")
+    write(root, "content/objectives/kunden.md", f"---\ntitle: {COMPOUND} abschließen\nperiod: 2026-Q2\n"
+          "owner: Dana\nkey_results:\n  - {id: sales, title: Umsatz steigern, start: 0, target: 100, current: 10}\n"
+          f"  - {{id: doku, type: boolean, done: false, title: 'Doku unter https://intranet.example.com/wiki/{COMPOUND}/"
+          f"{COMPOUND}'}}\n---\nSiehe https://intranet.example.com/{COMPOUND}/{COMPOUND}\n")
+    write(root, "content/projects/migration.md", f"---\ntitle: Datenbank{COMPOUND.lower()}\nkey_results: [kunden]\n"
+          "status: active\nstart: 2026-04-01\ndue: 2026-05-01\nbudget: {planned: 1000, spent: 900}\n---\n")
+    build(BuildOptions(root / "okrsite.yaml"))
+    page.set_viewport_size({"width": width, "height": 900})
+    for path in ("", "objectives/kunden/", "projects/", "projects/migration/", "attention/", "alignment/",
+                 "portfolio/", "periods/2026-Q2/", "periods/2026-Q2/scorecard/", "teams/"):
+        page.goto((root / "output" / path / "index.html").as_uri())
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, path
+        if width == 1280:  # a phone scrolls a wide table in its box, as it should; a desktop needs not
+            assert page.evaluate("""[...document.querySelectorAll('table')].filter(table =>
+                table.scrollWidth > table.parentElement.clientWidth + 1).length""") == 0, path
