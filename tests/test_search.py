@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -17,7 +19,7 @@ from okrsite.build.builder import BuildOptions, Builder, build
 from okrsite.build.host import BuildHost
 from okrsite.diagnostics import Diagnostics
 from okrsite.site import search
-from tests.conftest import write
+from tests.conftest import REPO, write
 
 MAX_INDEX_BYTES = 1_500_000
 
@@ -134,6 +136,76 @@ def test_body_words_are_findable_but_link_targets_tag_names_and_short_words_are_
     assert holding(index, "zurich") == {kr}  # a key result's description, accents folded
     for gone in ("secretword", "example", "hiddenpath", "https", "span", "amp", "ox"):
         assert gone not in index["words"].split(" "), gone
+
+
+def cjk_site(root: Path) -> Path:
+    """A site in Chinese, Japanese and Korean (and one English objective); its okrsite.yaml."""
+    write(root, "okrsite.yaml", "title: T\nas_of: 2026-02-15\ncharts: {enabled: false}\n")
+    write(root, "content/teams.yaml", "- {id: tokyo-sales, name: 東京営業部, lead: 山田花子}\n")
+    for key, title, body in (
+            ("china-partners", "在中国建立合作伙伴生态系统", "我们要在华东地区签约十家合作伙伴。"),
+            ("japan-market", "日本市場で売上を伸ばす", "データ分析で顧客を理解する。"),
+            ("japan-revenue", "日本の売上を倍にする", ""),
+            ("satisfaction", "顧客満足度を高める", ""),
+            ("korea", "고객만족도 높이기", "한국시장에서 매출을 늘린다."),
+            ("europe", "Grow partner revenue in Europe", "Partners in Zürich and Paris.")):
+        write(root, f"content/objectives/{key}.md", f"""
+            ---
+            title: {title}
+            period: 2026-Q1
+            team: tokyo-sales
+            key_results: [{{id: k, title: K, start: 0, target: 10, current: 5}}]
+            ---
+            {body}
+            """)
+    return root / "okrsite.yaml"
+
+
+def found_in_bodies(index: dict, query: str) -> set[int]:
+    """The entries whose body holds a CJK query, as the box finds them: those that hold each pair of
+    its characters."""
+    return set.intersection(*(holding(index, pair) for pair in search.bigrams(search.fold(query))))
+
+
+def test_chinese_japanese_and_korean_text_is_kept_as_pairs_of_characters_that_a_two_character_word_finds(
+        tmp_path: Path) -> None:
+    """Written without spaces, a whole CJK sentence was one word (or none, over 24 characters), and
+    the most common CJK words, of two characters, found nothing inside it."""
+    build(BuildOptions(cjk_site(tmp_path / "site"), jobs=1))
+    index = json.loads((tmp_path / "site/output/search.json").read_text(encoding="utf-8"))
+    at = {e[1]: n for n, e in enumerate(index["entries"]) if index["kinds"][e[0]] == "objective"}
+    assert holding(index, "伙伴") == holding(index, "华东") == {at["china-partners"]}
+    assert found_in_bodies(index, "合作伙伴") == {at["china-partners"]}
+    assert holding(index, "分析") == holding(index, "顧客") == {at["japan-market"]}
+    assert found_in_bodies(index, "データ") == {at["japan-market"]}  # kana with a voiced mark kept whole
+    assert holding(index, "시장") == holding(index, "매출") == {at["korea"]}  # Hangul syllables, not jamo
+    assert holding(index, "partners") == holding(index, "zurich") == {at["europe"]}
+    assert not {"我们要在华东地区签约十家合作伙伴", "中", "國"} & set(index["words"].split(" "))
+
+
+def test_titles_and_names_fold_as_the_box_folds_them_cjk_kept_whole() -> None:
+    assert search.fold("データ分析 한국 ガバナンス") == "データ分析 한국 ガバナンス"  # not taken apart by NFD
+    assert search.bigrams("在中国") == ["在中", "中国"] and search.bigrams("社") == ["社"]
+
+
+def test_words_without_cjk_are_kept_and_folded_as_before() -> None:
+    """Latin, Greek, Cyrillic, Arabic and Hebrew text: the same words as before CJK was split."""
+    text = ("Grow ARR 2026 in Zürich, São Paulo and Kraków; ox the 1234567890123456789012345 "
+            "Ελληνικά Москва йогурт أهداف المبيعات الإقليمية שלום עולם הַמְּכִירוֹת")
+
+    def before(text: str) -> str:
+        return re.sub("[\u0300-\u036f]", "", unicodedata.normalize("NFD", text)).lower()
+    assert search.fold(text) == before(text)
+    assert search.body_words(text) == {w for w in re.findall(r"[^\W_]+", before(text))
+                                       if search.MIN_WORD <= len(w) <= search.MAX_WORD}
+
+
+def test_the_box_and_the_index_agree_on_what_is_cjk() -> None:
+    script = (REPO / "themes/default/static/search-box.js").read_text(encoding="utf-8")
+    source = re.search(r'var CJK = ((?:"[^"]*"\s*\+?\s*)+);', script)[1]
+    ranges = "".join(re.findall(r'"([^"]*)"', source)).replace("\\\\", "\\")  # the string's value: a regex
+    as_python = re.sub(r"\\u\{([0-9a-f]+)\}|\\u([0-9a-f]{4})", lambda m: chr(int(m[1] or m[2], 16)), ranges)
+    assert as_python == search.CJK
 
 
 def test_words_in_more_than_half_of_many_bodies_are_left_out(tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ from okrsite.build.builder import BuildOptions, build
 from tests.browser import TIMEOUT_MS, browser, page, requires_browser  # noqa: F401 - fixtures
 from tests.conftest import REPO
 from tests.test_accessibility import COLOUR_RULES, served, with_axe  # noqa: F401 - a fixture
+from tests.test_search import cjk_site
 
 pytestmark = requires_browser
 
@@ -225,3 +226,44 @@ def test_queries_on_a_100_objective_company_find_an_id_among_its_numbered_twins(
     assert len(results(page)) == 10
     page.locator("#search-input").fill("xyzzy")
     assert results(page) == []
+
+
+@pytest.fixture(scope="module")
+def cjk_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("search-cjk") / "site"
+    build(BuildOptions(cjk_site(root), jobs=1))
+    return root / "output"
+
+
+def test_a_two_character_cjk_word_finds_the_titles_that_hold_it_anywhere(page, cjk_output: Path) -> None:
+    """A CJK title has no spaces, so it was one word: `中国` found nothing in 在中国建立合作伙伴生态系统,
+    nor `営業` the team 東京営業部, while the start of a title and three characters did."""
+    page.goto((cjk_output / "index.html").as_uri())
+    type_query(page, "中国")
+    assert results(page) == ["在中国建立合作伙伴生态系统"]
+    assert page.locator("#search-results mark").all_inner_texts() == ["中国"]
+    box = page.locator("#search-input")
+    for query, title in (("伙伴", "在中国建立合作伙伴生态系统"), ("市場", "日本市場で売上を伸ばす"),
+                         ("営業", "東京営業部"), ("満足", "顧客満足度を高める"), ("만족", "고객만족도 높이기")):
+        box.fill(query)
+        assert results(page)[:1] == [title], query
+    box.fill("売上")
+    assert sorted(results(page)) == ["日本の売上を倍にする", "日本市場で売上を伸ばす"]
+    box.fill("売上 市場")
+    assert results(page) == ["日本市場で売上を伸ばす"]
+
+
+def test_cjk_body_text_is_found_by_its_words_and_one_character_finds_what_it_starts(page, cjk_output: Path) -> None:
+    page.goto((cjk_output / "index.html").as_uri())
+    type_query(page, "华东")  # in the body only
+    assert results(page) == ["在中国建立合作伙伴生态系统"]
+    box = page.locator("#search-input")
+    for query, title in (("データ分析", "日本市場で売上を伸ばす"), ("理解", "日本市場で売上を伸ばす"),
+                         ("매출", "고객만족도 높이기"), ("Zürich", "Grow partner revenue in Europe")):
+        box.fill(query)
+        assert results(page) == [title], query
+    box.fill("満")
+    assert "顧客満足度を高める" in results(page)
+    box.fill("签")  # starts a pair of the body's text: 签约
+    assert results(page) == ["在中国建立合作伙伴生态系统"]
+

@@ -6,7 +6,10 @@ refer to shared tables (people, periods, statuses) rather than repeat them; link
 from kind and id by the script, so no URL is stored. Body text (bodies, KR descriptions)
 becomes an inverted index of its words: each word once, with the entries whose body holds it.
 Words in more than half of the bodies of a site with many (the language's "the" and "and")
-say nothing about an entry and are left out. The format is in docs/search.md.
+say nothing about an entry and are left out. Chinese, Japanese and Korean put no spaces between
+words, so a run of their characters is kept as its overlapping pairs of characters (bigrams, the
+usual way to search CJK text): the box splits a query's runs the same way, and any two characters
+of a run find it. The format is in docs/search.md.
 
 `search.js` assigns the same object to a global, so the box loads it with a <script> tag: that
 works over http(s) and from `file://`, where a browser refuses to fetch a local JSON file.
@@ -34,24 +37,56 @@ COMMON_FROM = 20  # ... once there are at least this many bodies
 MIN_WORD, MAX_WORD = 3, 24  # shorter words match titles only; longer ones are rarely typed
 GLOBAL = "okrsiteSearchIndex"  # what search.js assigns; static/search-box.js reads it
 
+# Han, Hiragana, Katakana and Hangul (with their radicals, iteration marks, extensions and half-width
+# forms): the letters of scripts written without spaces between words. search-box.js has the same CJK.
+CJK = ("\u1100-\u11ff\u2e80-\u2fdf\u3005-\u3007\u3021-\u3029\u3031-\u3035\u3038-\u303c\u3041-\u30ff"
+       "\u3130-\u318f\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\ua960-\ua97f\uac00-\ud7ff\uf900-\ufaff"
+       "\uff66-\uffdc\U00020000-\U0003134f")
+
 _MARKS = re.compile("[\u0300-\u036f]")
+# What NFD takes apart in CJK text and folding must put together again: Hangul syllables (into
+# jamo) and kana with a voiced or semi-voiced mark (が into か and U+3099, which splits a word).
+_TAKEN_APART = re.compile("[\u1100-\u11ff]+|[\u3041-\u30ff][\u3099\u309a]")
 _WORD = re.compile(r"[^\W_]+")
+_SCRIPTS = re.compile(f"([{CJK}]+)|[^{CJK}]+")  # a word's CJK runs (group 1) and the text between them
 # Markdown that is not text a reader sees: link targets, autolinks and URLs, HTML tags, entities.
 _NOT_TEXT = re.compile(r"\]\([^)]*\)|<[^>\n]*>|https?://\S+|&[#\w]+;")
 
 
 def fold(text: str) -> str:
-    """Text as the search compares it: accents dropped, lower case (the box's script folds a query the
-    same way: NFD, marks U+0300-U+036F removed, toLowerCase)."""
+    """Text as the search compares it: accents dropped, lower case, CJK as written (the box's script
+    folds a query the same way: NFD, marks U+0300-U+036F removed, toLowerCase, then NFC again for
+    what NFD took apart of Hangul and kana)."""
     if text.isascii():  # most text: nothing to decompose
         return text.lower()
-    return _MARKS.sub("", unicodedata.normalize("NFD", text)).lower()
+    folded = _MARKS.sub("", unicodedata.normalize("NFD", text)).lower()
+    return _TAKEN_APART.sub(lambda part: unicodedata.normalize("NFC", part[0]), folded)
+
+
+def bigrams(run: str) -> list[str]:
+    """A run of CJK characters as the index keeps it: its overlapping pairs of characters, a lone
+    character as itself."""
+    return [run[at:at + 2] for at in range(max(len(run) - 1, 1))]
+
+
+def _kept(word: str) -> Iterable[str]:
+    """What the index keeps of a folded word: its CJK runs as bigrams, the rest (all of most words)
+    when 3 to 24 characters long."""
+    if word.isascii():  # most words: no CJK
+        return (word,) if MIN_WORD <= len(word) <= MAX_WORD else ()
+    kept: list[str] = []
+    for part in _SCRIPTS.finditer(word):
+        if part[1]:
+            kept += bigrams(part[1])
+        elif MIN_WORD <= len(part[0]) <= MAX_WORD:
+            kept.append(part[0])
+    return kept
 
 
 def body_words(markdown: str) -> frozenset[str]:
-    """The distinct words of a Markdown text, folded, as long as the index keeps them."""
-    return frozenset(w for w in set(_WORD.findall(fold(_NOT_TEXT.sub(" ", markdown))))
-                     if MIN_WORD <= len(w) <= MAX_WORD)
+    """The distinct words of a Markdown text, folded, as the index keeps them."""
+    return frozenset(kept for word in set(_WORD.findall(fold(_NOT_TEXT.sub(" ", markdown))))
+                     for kept in _kept(word))
 
 
 def _joined_words(markdown: str) -> str:
@@ -59,7 +94,7 @@ def _joined_words(markdown: str) -> str:
 
 
 WORDS_FILE = "search-words.json"  # in .okrsite-cache/: each body's words, by the digest of its text
-_WORDS_FORMAT = f"okrsite-search-words-2-{MIN_WORD}-{MAX_WORD}"  # 2: bump when body_words reads otherwise
+_WORDS_FORMAT = f"okrsite-search-words-3-{MIN_WORD}-{MAX_WORD}"  # 3: bump when body_words reads otherwise
 
 
 class _Index:

@@ -7,6 +7,9 @@
  * language. A count of results reads data-one for 1 and data-many for more (0 reads data-none),
  * the two forms English, German, French, Spanish and Norwegian need for counts of results.
  *
+ * Chinese, Japanese and Korean put no spaces between words: a query's CJK run is found anywhere in
+ * a title or name, and in body text by its pairs of characters, as the index keeps such runs.
+ *
  * Keyboard (the ARIA combobox pattern with a listbox popup): Ctrl+K (⌘K on a Mac) focuses the box,
  * arrows move through the results, Enter opens one (the first when none is chosen), Escape closes
  * the list, and a second Escape clears the box (and gives the focus back to what had it before
@@ -25,12 +28,22 @@
   var words = box.dataset;
   var SHOWN = 10;
   var index = null, loading = false, results = [], active = -1;
+  // Han, Hiragana, Katakana and Hangul: the same CJK as search.py's
+  var CJK = "\\u1100-\\u11ff\\u2e80-\\u2fdf\\u3005-\\u3007\\u3021-\\u3029\\u3031-\\u3035\\u3038-\\u303c\\u3041-\\u30ff" +
+    "\\u3130-\\u318f\\u31f0-\\u31ff\\u3400-\\u4dbf\\u4e00-\\u9fff\\ua960-\\ua97f\\uac00-\\ud7ff\\uf900-\\ufaff" +
+    "\\uff66-\\uffdc\\u{20000}-\\u{3134f}";
+  var SCRIPTS = new RegExp("[" + CJK + "]+|[^" + CJK + "]+", "gu"), IS_CJK = new RegExp("^[" + CJK + "]", "u");
 
-  function fold(text) {
-    return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  function fold(text) {  // as search.py's fold(), which puts together again Hangul and kana that NFD takes apart
+    return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
+      .replace(/[\u1100-\u11ff]+|[\u3041-\u30ff][\u3099\u309a]/g, function (s) { return s.normalize("NFC"); });
   }
-  function tokens(text) {
-    return fold(text).match(/[\p{L}\p{N}]+/gu) || [];
+  function tokens(text) {  // words of letters and digits, a CJK run apart from the rest (as search.py splits them)
+    var found = [];
+    (fold(text).match(/[\p{L}\p{N}]+/gu) || []).forEach(function (word) {
+      found.push.apply(found, word.match(SCRIPTS));
+    });
+    return found;
   }
   function spaced(text) {  // " word word ": a token starts a word where " " + token occurs
     return " " + tokens(text).join(" ") + " ";
@@ -75,10 +88,21 @@
     return (index.decoded[i] = known);
   }
 
-  // Entry number -> 3 where its body holds the token as a word, 2 where a word starts with it.
+  // Entry number -> 3 where its body holds the token as a word, 2 where a word starts with it; a CJK
+  // token's entries are those that hold each of its pairs of characters (a lone character: as a start).
   function bodyMatches(token) {
+    if (!IS_CJK.test(token)) return token.length < 3 ? new Map() : wordMatches(token);
+    var chars = Array.from(token), pairs = chars.length > 1 ? [] : chars;
+    for (var i = 0; i + 1 < chars.length; i++) pairs.push(chars[i] + chars[i + 1]);
+    return pairs.map(wordMatches).reduce(function (found, more) {
+      var both = new Map();
+      found.forEach(function (score, n) { if (more.has(n)) both.set(n, Math.min(score, more.get(n))); });
+      return both;
+    });
+  }
+
+  function wordMatches(token) {
     var found = new Map(), vocabulary = index.vocabulary, lo = 0, hi = vocabulary.length;
-    if (token.length < 3) return found;
     while (lo < hi) {  // the first word not before the token: the prefix's words follow it
       var mid = (lo + hi) >> 1;
       if (vocabulary[mid] < token) lo = mid + 1; else hi = mid;
@@ -94,13 +118,15 @@
 
   // One token against one entry: the best of its fields. A title word weighs most (the whole word,
   // then the title's first word, then any word it starts), then an id, an owner's name, text inside
-  // a title word, the period ("q2 churn"), and last the body; 0 when the token is nowhere.
+  // a title word, the period ("q2 churn"), and last the body; 0 when the token is nowhere. A CJK
+  // token counts as a word wherever it is in a title or name: the script has no spaces between words.
   function tokenScore(item, token, body) {
-    var t = " " + token, at = item.title.indexOf(t), score = 0;
+    var t = " " + token, at = item.title.indexOf(t), cjk = IS_CJK.test(token), score = 0;
     if (item.title.indexOf(t + " ") >= 0) score = 12;
     else if (at >= 0) score = at === 0 ? 11 : 10;
+    else if (cjk && item.title.indexOf(token) >= 0) score = 10;
     else if (item.id.indexOf(t) >= 0) score = 8;
-    else if (item.people.indexOf(t) >= 0) score = 7;
+    else if (item.people.indexOf(cjk ? token : t) >= 0) score = 7;
     else if (token.length > 2 && item.title.indexOf(token) >= 0) score = 4;
     else if (item.period.indexOf(t) >= 0) score = 3;
     return Math.max(score, body.get(item.n) || 0);
@@ -147,14 +173,15 @@
     return root + path + e[1].split("/").map(encodeURIComponent).join("/") + "/" + page;  // a free page's path
   }
 
-  // The title, each token marked where it starts a word (folding keeps one character per character
-  // for most scripts; where it does not, the title is shown unmarked).
+  // The title, each token marked where it starts a word, a CJK token wherever it is (folding keeps
+  // one character per character for most scripts; where it does not, the title is shown unmarked).
   function title(e, ts) {
     var text = e[2], folded = fold(text), span = document.createElement("span"), marks = [];
     span.className = "search__title";
     if (folded.length === text.length) {
       ts.forEach(function (token) {
-        var re = new RegExp("(^|[^\\p{L}\\p{N}])" + token.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"), "u");
+        var start = IS_CJK.test(token) ? "()" : "(^|[^\\p{L}\\p{N}]|[" + CJK + "])";  // as tokens() splits
+        var re = new RegExp(start + token.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"), "u");
         var m = re.exec(folded);
         if (m) marks.push([m.index + m[1].length, m.index + m[1].length + token.length]);
       });
