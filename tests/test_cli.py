@@ -156,6 +156,24 @@ def test_quiet_hides_warnings_but_strict_quiet_still_reports_them(small_site: Pa
     assert capsys.readouterr().err.startswith(warning)
 
 
+def test_quiet_prints_the_errors_alone_when_a_build_or_check_fails(small_site: Path, monkeypatch, capsys) -> None:
+    """With an error beside them, the warnings were printed too: "nothing but errors" held only
+    while there were none (a check with a rule set to error printed six warnings in a hook)."""
+    write(small_site, "content/objectives/ship.md", "---\ntitle: Ship\nperiod: 2026-Q1\nkey_results:\n"
+          "  - {id: a, title: A, start: 0, target: 3, checkins: [{date: 2025-02-10, value: 1}]}\n---\n")  # a warning
+    write(small_site, "content/projects/wiki.md", "---\ntitle: Wiki\nbudget: {planned: lots}\n---\n")  # an error
+    monkeypatch.chdir(small_site)
+    for command in ("build", "check"):
+        assert main([command]) == 1
+        assert "content/objectives/ship.md:5:62: warning: check-in dated 2025-02-10" in capsys.readouterr().err
+        assert main([command, "--quiet"]) == 1
+        err = capsys.readouterr().err.splitlines()
+        assert err[0].startswith("content/projects/wiki.md:3:19: error: 'planned': expected a number"), err
+        assert len(err) == 2 and err[1].startswith(f"okrsite: {command} failed: 1 error(s)"), err
+    assert main(["build", "--quiet", "--strict"]) == 1  # what fails a strict build is listed, warnings too
+    assert "content/objectives/ship.md:5:62: warning: check-in dated 2025-02-10" in capsys.readouterr().err
+
+
 def test_subprocess_build_succeeds_with_exit_0(small_site: Path) -> None:
     result = okrsite_subprocess(small_site, "build", "--as-of", "2026-03-01")
     assert result.returncode == 0, result.stderr

@@ -129,6 +129,17 @@ def test_supports_reads_each_link_as_its_kr_or_its_whole_objective():
                      Support("speed", "at-risk", True), Support("seo/posts", "on-track", False))
 
 
+def test_an_objective_whose_every_key_result_is_dropped_is_supported_as_dropped_not_as_a_draft():
+    """A project supporting only such an objective sat in Keep, "on track or not started: (draft)";
+    nothing it supports asks for work, so it is a halt (a draft yet to get key results is still open)."""
+    objectives = {"gone": Obj("2026-Q2", "draft", [KR("a", "dropped"), KR("b", "dropped")]),
+                  "new": Obj("2026-Q2", "draft", [])}
+    periods = {"2026-Q2": Per(D(2026, 6, 30))}
+    found = portfolio.supports(["gone", "new", "gone/a"], objectives, periods, AS_OF)
+    assert found == (Support("gone", "dropped", False), Support("new", "draft", True), Support("gone/a", "dropped", False))
+    assert portfolio.lane("active", False, OK, found[:1]) == "halt"
+
+
 # --- Lanes ------------------------------------------------------------------------------------
 
 OK = EarnedValue(bac=10000, pv=5000, ev=5000, ac=5000, spi=1.0, cpi=1.0, eac=10000, vac=0)

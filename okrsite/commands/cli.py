@@ -80,10 +80,12 @@ def _config_exists(args: argparse.Namespace) -> bool:
     return False
 
 
-def _failed(failed: BuildFailed, strict: bool, what: str, consequence: str = "", listed: bool = True) -> int:
-    """Print the diagnostics (unless `listed` elsewhere) and why it failed."""
+def _failed(failed: BuildFailed, strict: bool, what: str, consequence: str = "", listed: bool = True,
+            quiet: bool = False) -> int:
+    """Print the diagnostics (unless `listed` elsewhere; `quiet`: the errors alone, and the warnings
+    that --strict made fail it) and why it failed."""
     if listed:
-        _print_diagnostics(failed.diagnostics)
+        _print_diagnostics([d for d in failed.diagnostics if strict or not quiet or d.severity == "error"])
     errors = sum(d.severity == "error" for d in failed.diagnostics)
     warnings = len(failed.diagnostics) - errors
     reason = f"{errors} error(s)" + (f", {warnings} warning(s) (--strict)" if strict and warnings else "")
@@ -102,7 +104,8 @@ def run_build(args: argparse.Namespace) -> int:
     try:
         report = build(options, progress)
     except BuildFailed as failed:
-        return _failed(failed, args.strict, "build failed", "; the previous output was left as it was")
+        return _failed(failed, args.strict, "build failed", "; the previous output was left as it was",
+                       quiet=args.quiet)
     except OSError as exc:  # a theme file that cannot be read, say: a clear line, not a traceback
         print(Diagnostic(args.config.name, 1, 1, "error", f"cannot build the site: {exc.strerror or exc}"),
               file=sys.stderr)
@@ -188,7 +191,7 @@ def run_check(args: argparse.Namespace) -> int:
     except BuildFailed as failed:
         if not text:
             sys.stdout.write(render(args.format, failed.diagnostics, args.config.parent))
-        return _failed(failed, args.strict, "check failed", listed=text)
+        return _failed(failed, args.strict, "check failed", listed=text, quiet=args.quiet)
     if not text:
         sys.stdout.write(render(args.format, report.warnings, args.config.parent))
     if not args.quiet:  # as build: --quiet prints nothing but errors

@@ -102,6 +102,9 @@ def supports(links: Iterable[str], objectives: Mapping[str, _Objective], periods
         if objective is None:
             continue
         status = objective.status
+        if not kr_id and status == "draft" and objective.key_results \
+                and all(kr.status == "dropped" for kr in objective.key_results):
+            status = "dropped"  # a draft only because every key result is dropped: it asks for no more work
         if kr_id:
             kr = next((k for k in objective.key_results if k.id == kr_id), None)
             if kr is None:
