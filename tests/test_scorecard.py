@@ -263,7 +263,8 @@ def test_titles_are_text_as_written_and_one_the_font_cannot_draw_shows_the_id(tm
         ---
         title: Grow revenue from $2M to $5M & keep 50% margin
         period: 2026-Q1
-        owner: 山田 太郎
+        priority: 0
+        owner: [山田 太郎, Dana Lee]
         key_results: [{id: arr, title: ARR, start: 2, target: 5, current: 3}]
         ---
         """)
@@ -288,6 +289,7 @@ def test_titles_are_text_as_written_and_one_the_font_cannot_draw_shows_the_id(tm
     assert "SCORECARD · OKRS" in text  # the site's title, less what the font cannot draw
     assert "Grow revenue from $2M to $5M & keep 50% margin" in text
     assert "tokyo" in text and "東京" not in text and "山田" not in text
+    assert "P0 · …, Dana Lee" in text  # a name the font cannot draw: the rest of the line stays (it was dropped whole)
     assert "Grow[31m" in text  # as okrs.json has it: loading drops control characters
     assert not re.search(r"[\x00-\x08\x0b\x0e-\x1f]", text)  # (pdftotext ends a page with \x0c)
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import io
+import re
 from dataclasses import replace
 
 import matplotlib
@@ -258,9 +259,16 @@ def _lists(page: Page, spec: PdfSpec, top: float, wrap: bool) -> float:
     return max(bottom, y)
 
 
+_PARTS = re.compile("( · |, )")  # what a note's parts are joined with: "P0 · Dana, 山田 太郎 · Sales"
+
+
 def _drawable(text: str) -> str:
-    """A note from content, or nothing where the font lacks one of its characters (no empty boxes)."""
-    return text if has_glyphs(text) else ""
+    """A note from content, with each of its parts the font lacks a character of (a name in another
+    script) shown as "…": no empty boxes, and the rest of the line (a priority, the other owners)
+    still printed."""
+    if has_glyphs(text):
+        return text
+    return "".join(part if has_glyphs(part) else "…" for part in _PARTS.split(text))
 
 
 def _pace_width(blocks: tuple[Block, ...]) -> float:
