@@ -71,11 +71,15 @@ def _check(docs: Iterable[Document], fields: s.Schema, what: str,
         values = s.check_fields(doc.meta if doc.meta is not None else {}, fields, cursor, what)
         if values is not s.INVALID:
             item = _checked(doc, values, cursor, fields)
+            name = doc.path.rsplit("/", 1)[-1]
+            if "id" in fields and not values["id"] and not s.makes_id(name.removesuffix(".md")):
+                cursor.error(f"the file name '{name}' has no letter or digit an id can take (a-z, 0-9): set 'id'")
+                continue  # (it would be 'item', as would the next such file)
             if "id" in fields and not values["id"] and (problem := s.id_length_problem(item.id)):
                 cursor.error(f"the file name makes the id, and {problem}: shorten the name or set 'id'")
             if "id" in fields and values["id"] and (problem := device_name_problem(item.id)):
                 cursor.child("id").warning(f"the id {problem}; choose another")
-            elif "id" in fields and (problem := made_device_name(item.id, doc.path.rsplit("/", 1)[-1])):
+            elif "id" in fields and (problem := made_device_name(item.id, name)):
                 cursor.warning(f"the file name makes the id, and {problem}; rename the file or set 'id'")
             result.append(item)
             item.clean = len(diagnostics.items) == reported
@@ -102,10 +106,7 @@ def _named_by_file(item: _Checked) -> str:
     """How to part two items whose id came from a file name, for the duplicate id's error."""
     if item.values.get("id"):
         return ""
-    name = item.doc.path.rsplit("/", 1)[-1]
-    if not any(c.isalnum() for c in s.ascii_letters(name.removesuffix(".md"))):
-        return f": the file name '{name}' has no letter or digit an id can take (a-z, 0-9): set 'id'"
-    return f": the id is made from the file name '{name}': set 'id' or rename the file"
+    return f": the id is made from the file name '{item.doc.path.rsplit('/', 1)[-1]}': set 'id' or rename the file"
 
 
 def _teams(doc: Document | None, used: dict[str, list[tuple[str, s.Cursor]]],
