@@ -373,3 +373,36 @@ def test_one_long_word_pushes_no_page_and_no_table_column_out_of_sight(page, tmp
         if width == 1280:  # a phone scrolls a wide table in its box, as it should; a desktop needs not
             assert page.evaluate("""[...document.querySelectorAll('table')].filter(table =>
                 table.scrollWidth > table.parentElement.clientWidth + 1).length""") == 0, path
+
+
+def test_right_to_left_text_reads_in_its_own_order_among_the_pages_words(page, tmp_path) -> None:
+    """An Arabic note with a Latin name inside read second half first, an Arabic owner took the
+    card's "3 KRs" into her name's direction, and an Arabic body was set left to right."""
+    from okrsite.build.builder import BuildOptions, build
+    from tests.conftest import write
+
+    root = tmp_path / "site"
+    write(root, "okrsite.yaml", "title: T\nas_of: 2026-05-14\ncharts: {enabled: false}\n")
+    write(root, "content/objectives/mena.md", "---\ntitle: توسيع حصتنا السوقية\nperiod: 2026-Q2\nowner: فاطمة الزهراء\n"
+          "key_results:\n  - id: deals\n    title: إغلاق الصفقات\n    start: 0\n    target: 10\n    checkins:\n"
+          "      - {date: 2026-05-08, value: 3, note: 'تأخر العميل في دبي (Dubai Mall) بسبب المراجعة'}\n"
+          "  - {id: b, title: B, start: 0, target: 1}\n  - {id: c, title: C, start: 0, target: 1}\n"
+          "---\nالسوق في الخليج ينمو بسرعة، ونحتاج إلى:\n\n1. فريق مبيعات\n2. شركاء\n")
+    build(BuildOptions(root / "okrsite.yaml"))
+    where = """([selector, words]) => words.map(word => {
+        for (const element of document.querySelectorAll(selector)) {
+            const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+            for (let node; (node = walker.nextNode());) {
+                const at = node.data.indexOf(word);
+                if (at >= 0) { const range = document.createRange(); range.setStart(node, at);
+                               range.setEnd(node, at + word.length); return range.getBoundingClientRect().left; }
+            }
+        }
+        return null; })"""
+    page.goto((root / "output/objectives/mena/index.html").as_uri())
+    first, latin, last = page.evaluate(where, ["td.cell-note", ["تأخر", "Dubai", "المراجعة"]])
+    assert first > latin > last  # read from the right: the first word, the Latin name, the last word
+    assert page.evaluate("getComputedStyle(document.querySelector('.prose')).direction") == "rtl"
+    page.goto((root / "output/index.html").as_uri())
+    name, count = page.evaluate(where, [".card__meta", ["فاطمة", "3 KRs"]])
+    assert name < count  # the page's own words stay in their place after the name

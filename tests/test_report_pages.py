@@ -197,7 +197,7 @@ def test_an_objective_of_two_owners_and_teams_names_them_all_wherever_it_is_list
     period page listed it under its first team only, while the teams page counted it for both."""
     for page in ("index.html", "teams/engineering/index.html"):  # cards
         cards = [c for c in text_of(demo / page, "card").found if c.startswith("Customers can rely on the platform")]
-        assert cards and all("Kwame Mensah, Tom Becker" in card for card in cards), page
+        assert cards and all("Kwame Mensah, Tom Becker" in card.replace(" ,", ",") for card in cards), page  # (<bdi>s)
     assert "Platform, Engineering · Kwame Mensah, Tom Becker" in text_of(demo / "index.html").text.replace(" ,", ",")
     page = (demo / "periods/2026-Q2/index.html").read_text()  # listed under each of its teams
     for team in ("platform", "engineering"):
@@ -205,7 +205,7 @@ def test_an_objective_of_two_owners_and_teams_names_them_all_wherever_it_is_list
         assert "Customers can rely on the platform" in section, team
     row = text_of(demo / "periods/2026-Q2/index.html", "cell-title").found  # a table's row
     assert "Customers can rely on the platform, and hear from us first when it falters P1 Aspirational " \
-           "Kwame Mensah, Tom Becker" in [" ".join(r.replace("Priority ", "").split()) for r in row]
+           "Kwame Mensah, Tom Becker" in [" ".join(r.replace("Priority ", "").replace(" ,", ",").split()) for r in row]
 
 
 def test_a_milestones_check_in_on_the_dashboard_says_how_many_are_done(tmp_path: Path) -> None:

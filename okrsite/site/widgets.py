@@ -78,6 +78,12 @@ def team_link(context: Context, team_id: str | None) -> Markup:
     return escape(team_id) if team_id else Markup(f'<span class="muted">{escape(_("No team"))}</span>')
 
 
+def names(people: tuple[str, ...] | list[str]) -> Markup:
+    """Owners' names, each set apart (<bdi>): a name in a right-to-left script otherwise takes the
+    numbers and words beside it into its own direction ("15 · فاطمة KRs")."""
+    return Markup(", ").join(Markup("<bdi>%s</bdi>") % name for name in people)
+
+
 @jinja2.pass_context
 def team_name(context: Context, team_id: str | None) -> Markup:
     """A team's name as text (headings, captions): its id when unknown, 'No team' without one."""
@@ -254,7 +260,7 @@ def behind_by(item: KeyResult | Objective) -> Markup:
 HELPERS: dict[str, Any] = {helper.__name__: helper for helper in (
     amount, objective_link, project_link, kr_link, team_link, team_name, badge, state, flags, grade_chip,
     progress, usage, kr_value, behind_by, plural, objective_chips, priority_chip, stale_flag, stale_since, estimate,
-    band_text)}
+    band_text, names)}
 
 
 def register(env: jinja2.Environment) -> None:
