@@ -218,6 +218,21 @@ def test_non_latin_titles_draw_without_tofu_or_warnings(tmp_path: Path, caplog: 
     assert f'alt="{japanese}: 150 of 200 $' in html  # the page carries the title
 
 
+def test_a_unit_the_font_lacks_is_left_out_of_the_target_and_the_forecast_alike(tmp_path: Path) -> None:
+    """The target read "Target 200" and the forecast "forecast 190 円", drawn with a box's width and a
+    warning of matplotlib's in the build's output."""
+    root = site_with_titles(tmp_path, ["Revenue"])
+    objective = root / "content/objectives/grow.md"
+    objective.write_text(objective.read_text().replace('unit: "$"', "unit: 円"))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        build_site(root, jobs=1)
+    assert [str(w.message) for w in caught if "glyph" in str(w.message).lower()] == []
+    drawn = [t.text for t in ET.parse(root / "output/charts/objectives/grow/kr-k0.svg").iter(SVG + "text")]
+    assert "Target 200" in drawn and any(text.startswith("forecast ") for text in drawn), drawn
+    assert not any("円" in text for text in drawn if text)
+
+
 def test_a_second_build_draws_no_chart(demo_site: Path) -> None:
     first = build_site(demo_site)
     again = build_site(demo_site)

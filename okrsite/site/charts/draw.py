@@ -407,7 +407,7 @@ class Trend(Dated):
             self.forecast.set_data([fx0, fx1], [fy0, fy1])
             self.forecast.set_color(status)
             self.forecast_text.set_position((fx1, fy1))
-            self.forecast_text.set_text(data.forecast_label)
+            self.forecast_text.set_text(shown(data.forecast_label))
             self.forecast_text.set_color(colour["muted"])
             self._forecast_side(fy1 >= fy0)
         self.points.set_data([p[0] for p in data.points], [p[1] for p in data.points])

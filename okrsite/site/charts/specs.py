@@ -96,7 +96,7 @@ class TrendData:
     actual_steps: bool = False  # zones: the level holds until the next check-in
     band: tuple[float, float] | None = None  # maintain: the band to stay in (shaded)
     forecast: tuple[tuple[float, float], tuple[float, float]] | None = None  # dotted, from now to the period's end
-    forecast_label: str = ""
+    forecast_label: Label = Label("", "")  # as the target's: the unit left out where the font lacks it
 
 
 @dataclass(frozen=True)
@@ -249,7 +249,8 @@ def kr_trend(kr: KeyResult, objective: Objective, period: Period, as_of: dt.date
         expected=plan_now,
         expected_label=_("expected %(value)s", value=value_text(plan_now[1], pct, short=True)) if plan_now else "",
         as_of_x=as_of_x, as_of_label=as_of_label, forecast=forecast,
-        forecast_label=_("forecast %(value)s", value=_estimate(kr.forecast.value, kr)) if kr.forecast else "")
+        forecast_label=Label(*(_("forecast %(value)s", value=estimate(kr.forecast.value, kr.start, kr.target, shown))
+                               for shown in (unit, pct))) if kr.forecast else Label("", ""))
     if kr.decreasing:
         words = _("%(now)s, down from %(start)s toward %(target)s", now=value_text(kr.current, unit),
                   start=value_text(kr.start, unit), target=value_text(kr.target, unit))
