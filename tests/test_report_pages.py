@@ -299,3 +299,20 @@ def test_a_key_result_off_track_comes_before_those_at_risk_however_few_points_be
     section = (root / "output/index.html").read_text().split('id="behind-heading"')[1].split("</section>")[0]
     titles = re.findall(r'<a href="[^"]*">(Uptime|Sales \d+)</a>', section)
     assert titles == ["Uptime", "Sales 26", "Sales 27", "Sales 28", "Sales 29", "Sales 30", "Sales 31", "Sales 32"]
+
+
+def test_the_dashboard_says_how_many_more_projects_support_nothing_still_open(demo: Path) -> None:
+    """It counted the projects that support nothing at all; one whose every objective is done,
+    dropped or of an ended period (the portfolio's Halt? lane) was nowhere on it."""
+    okrs = json.loads((demo / "okrs.json").read_text())
+    halted = [p for p in okrs["projects"] if p["lane"] == "halt" and p["key_results"]]
+    assert len(halted) == 1
+    section = (demo / "index.html").read_text().split('id="unaligned"')[1].split("</section>")[0]
+    assert ('1 more project supports nothing still open (what it supports is done, dropped or in an ended period): '
+            'see the <a href="portfolio/#lane-halt">portfolio\'s Halt? lane</a>.') in text_of_html(section)
+    lane = (demo / "portfolio/index.html").read_text().split('id="lane-halt"')[1].split("</section>")[0]
+    assert halted[0]["title"] in lane and "Nothing it supports is still open" in lane
+
+
+def text_of_html(markup: str) -> str:
+    return " ".join(markup.replace("&#39;", "'").split())

@@ -213,6 +213,7 @@ def dashboard(site: Site, owed: int) -> Page:
         "objective_of": {o.id: o for o in objectives},
         "attention": late_or_over_budget(site, period.id),
         "unaligned": unaligned_projects(projects),
+        "halted": [p for p in portfolio.period_projects(site, period.id) if p.lane == "halt" and p.aligned],
         "recent": recent_activity(site, site.objectives.values(), site.projects.values()),
         "owed": owed,
     }, section="dashboard", charts=(ChartUse(("period", period.id)),), nav=NavEntry(_("Dashboard"), 0))
