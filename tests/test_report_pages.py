@@ -316,3 +316,22 @@ def test_the_dashboard_says_how_many_more_projects_support_nothing_still_open(de
 
 def text_of_html(markup: str) -> str:
     return " ".join(markup.replace("&#39;", "'").split())
+
+
+def test_an_objective_card_says_how_many_of_its_key_results_are_behind(demo: Path) -> None:
+    """An objective on track by the mean of its key results hid one off track: the card said "On
+    track" and "3 KRs", and a manager had to open it to see the red."""
+    okrs = json.loads((demo / "okrs.json").read_text())
+    cards = {c.split(" · ")[0]: c for c in text_of(demo / "index.html", "card").found}
+    checked = 0
+    for o in okrs["objectives"]:
+        if o["period"] != "2026-Q2" or o["status"] == "draft" or not o["key_results"]:
+            continue
+        counted = [kr for kr in o["key_results"] if kr["dropped"] is None]
+        tally = [f"{icon} {n} {words}" for icon, words, status in (("■", "off track", "off-track"), ("▲", "at risk", "at-risk"))
+                 if (n := sum(kr["status"] == status for kr in counted))]
+        card = next(c for title, c in cards.items() if title.startswith(o["title"]))
+        krs = f"{len(counted)} KR{'s' if len(counted) > 1 else ''}"
+        assert (f"{krs} ( {' , '.join(tally)} )" if tally else f"{krs} ") in card + " ", card
+        checked += bool(tally)
+    assert checked >= 4

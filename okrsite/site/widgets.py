@@ -257,10 +257,20 @@ def behind_by(item: KeyResult | Objective) -> Markup:
     return Markup(f'<span class="pace pace--{escape(item.status)}">{formatting.pace_words(item)}</span>')
 
 
+def behind_krs(o: Objective) -> Markup:
+    """" (2 off track, 1 at risk)": how many of an objective's key results are behind, after their
+    count on its card. An objective on track on the mean of its key results can hide a red one."""
+    counts = [(status, sum(kr.status == status for kr in o.counted_krs)) for status in ("off-track", "at-risk")]
+    shown = [Markup('<span class="pace pace--%s"><span aria-hidden="true">%s</span> %s</span>')
+             % (status, status_icon(status), _("%(num)s %(status)s", num=number(count), status=formatting.status_word(status)))
+             for status, count in counts if count]
+    return Markup(" (%s)") % Markup(", ").join(shown) if shown else Markup()
+
+
 HELPERS: dict[str, Any] = {helper.__name__: helper for helper in (
     amount, objective_link, project_link, kr_link, team_link, team_name, badge, state, flags, grade_chip,
     progress, usage, kr_value, behind_by, plural, objective_chips, priority_chip, stale_flag, stale_since, estimate,
-    band_text, names)}
+    band_text, names, behind_krs)}
 
 
 def register(env: jinja2.Environment) -> None:
