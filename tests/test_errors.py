@@ -124,6 +124,11 @@ CASES = [
         ["content/objectives/営業.md:2:1: error: the file name '営業.md' has no letter or digit an id can take "
          "(a-z, 0-9): set 'id'"],
         id="a-file-name-an-id-cannot-take"),
+    pytest.param(  # its id was '_', which `id: _` may not be
+        {"content/objectives/_営業.md": GROW},
+        ["content/objectives/_営業.md:2:1: error: the file name '_営業.md' has no letter or digit an id can take "
+         "(a-z, 0-9): set 'id'"],
+        id="a-file-name-of-an-underscore-and-nothing-an-id-can-take"),
     pytest.param(
         {"content/objectives/営業.md": GROW, "content/objectives/採用.md": GROW},
         ["content/objectives/営業.md:2:1: error: the file name '営業.md' has no letter or digit an id can take "

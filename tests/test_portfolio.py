@@ -4,7 +4,7 @@ earned value with every case where a figure cannot be computed, and the lanes in
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pytest
 
@@ -112,6 +112,7 @@ class Obj:
     period: str
     status: str
     key_results: list[KR]
+    children: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -138,6 +139,9 @@ def test_an_objective_whose_every_key_result_is_dropped_is_supported_as_dropped_
     found = portfolio.supports(["gone", "new", "gone/a"], objectives, periods, AS_OF)
     assert found == (Support("gone", "dropped", False), Support("new", "draft", True), Support("gone/a", "dropped", False))
     assert portfolio.lane("active", False, OK, found[:1]) == "halt"
+    # a parent whose own key results are dropped still asks for work through its children
+    parent = {"parent": Obj("2026-Q2", "draft", [KR("a", "dropped")], children=["child"])}
+    assert portfolio.supports(["parent"], parent, periods, AS_OF) == (Support("parent", "draft", True),)
 
 
 # --- Lanes ------------------------------------------------------------------------------------

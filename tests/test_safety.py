@@ -160,6 +160,18 @@ def test_a_free_page_whose_path_is_too_long_for_a_folder_is_an_error(tmp_path: P
                            "may have at most 100 characters")
 
 
+@pytest.mark.parametrize("path", ["content/pages/営業.md", "content/pages/営業/guide.md", "content/pages/_.md"])
+def test_a_free_page_whose_path_has_nothing_a_url_can_take_is_an_error(tmp_path: Path, build, path: str) -> None:
+    """It became pages/item/ without a word (and its folder pages/item/guide/)."""
+    root = make_site(tmp_path / "site", {OBJ: GROW, path: "---\ntitle: Sales\n---\n"})
+    code, lines = build(root)
+    assert code == 1
+    [line] = diagnostics(lines)
+    name = path.split("/")[2]
+    assert line == (f"{path}:2:1: error: the file's path makes the page's URL, and '{name}' has no letter or digit "
+                    "a URL can take (a-z, 0-9): rename it")
+
+
 def test_two_free_pages_with_one_url_are_an_error(tmp_path: Path, build) -> None:
     root = make_site(tmp_path / "site", {OBJ: GROW, "content/pages/How We Work.md": "---\ntitle: A\n---\n",
                                          "content/pages/how-we-work.md": "---\ntitle: B\n---\n"})

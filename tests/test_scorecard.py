@@ -294,6 +294,12 @@ def test_titles_are_text_as_written_and_one_the_font_cannot_draw_shows_the_id(tm
     assert not re.search(r"[\x00-\x08\x0b\x0e-\x1f]", text)  # (pdftotext ends a page with \x0c)
 
 
+def test_a_note_keeps_what_the_font_can_draw_around_what_it_cannot() -> None:
+    from okrsite.site.charts.draw_scorecard import _drawable
+    assert _drawable("Dana, 日本市場の開拓 and 4 more") == "Dana, … and 4 more"  # a lane's names
+    assert _drawable("P1 · 山田 太郎 · Sales") == "P1 · … · Sales" and _drawable("Dana Lee") == "Dana Lee"
+
+
 def test_an_unchanged_period_is_not_drawn_again_and_the_cache_keeps_only_the_current_ones(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from okrsite.site.charts import draw_scorecard
     root = copy_demo(tmp_path / "demo")

@@ -12,7 +12,7 @@ import pytest
 
 from okrsite.build.builder import BuildOptions, build
 from tests.browser import TIMEOUT_MS, browser, page, requires_browser  # noqa: F401 - fixtures
-from tests.conftest import REPO
+from tests.conftest import REPO, write
 from tests.test_accessibility import COLOUR_RULES, served, with_axe  # noqa: F401 - a fixture
 from tests.test_search import cjk_site
 
@@ -263,7 +263,33 @@ def test_cjk_body_text_is_found_by_its_words_and_one_character_finds_what_it_sta
         box.fill(query)
         assert results(page) == [title], query
     box.fill("満")
-    assert "顧客満足度を高める" in results(page)
+    assert "顧客満足度を高める" in results(page)  # (in its title)
+    box.fill("理")  # starts a pair of one body alone (理解): the one-character body lookup
+    assert results(page) == ["日本市場で売上を伸ばす"]
     box.fill("签")  # starts a pair of the body's text: 签约
     assert results(page) == ["在中国建立合作伙伴生态系统"]
 
+
+
+def test_cjk_words_are_found_with_a_common_pair_a_latin_part_or_a_character_beyond_the_bmp(page, tmp_path: Path) -> None:
+    """A word one of whose pairs is in most bodies (改善) found nothing, since the index leaves common
+    words out and the box asks for every pair; "A社" and "第3四半期" asked for "a" and "3", which no
+    body word is; and 𠮷野 was missed where the word list held full-width text, sorted by code point
+    while the box compares UTF-16 units."""
+    root = tmp_path / "site"
+    write(root, "okrsite.yaml", "title: T\nas_of: 2026-02-15\ncharts: {enabled: false}\n")
+    bodies = {f"o{n:02d}": f"業務を改善する計画 {n}" for n in range(16)}  # 改善 in most bodies
+    bodies |= {"satisfaction": "顧客満足度を改善する。", "contract": "A社との契約を結ぶ。",
+               "quarter": "第3四半期の売上を伸ばす。", "yoshino": "𠮷野家の店舗を増やす。ＳＬＡ を守る。",
+               "a1": "Plain words one.", "a2": "Plain words two."}
+    for key, body in bodies.items():
+        write(root, f"content/objectives/{key}.md", f"---\ntitle: Objective {key}\nperiod: 2026-Q1\n"
+              f"key_results: [{{id: k, title: K, start: 0, target: 10, current: 5}}]\n---\n{body}\n")
+    build(BuildOptions(root / "okrsite.yaml", jobs=1))
+    page.goto((root / "output/index.html").as_uri())
+    type_query(page, "顧客満足度を改善")
+    assert results(page) == ["Objective satisfaction"]
+    box = page.locator("#search-input")
+    for query, title in (("A社", "Objective contract"), ("第3四半期", "Objective quarter"), ("𠮷野", "Objective yoshino")):
+        box.fill(query)
+        assert results(page) == [title], query

@@ -325,8 +325,8 @@ def makes_id(value: str) -> bool:
     return bool(_slugged(value))
 
 
-def _slugged(value: str) -> str:
-    return re.sub(r"[^a-z0-9_]+", "-", ascii_letters(value).lower()).strip("-")
+def _slugged(value: str) -> str:  # (an id starts and ends with a letter or digit: '_Größe' -> 'grosse')
+    return re.sub(r"[^a-z0-9_]+", "-", ascii_letters(value).lower()).strip("-_")
 
 
 def file_id(path: str) -> str:

@@ -482,7 +482,11 @@ def _check_page_slugs(pages: list[_Checked], config: SiteConfig) -> None:
         named = item.doc.path.removeprefix(config.relative(config.content_dir / "pages") + "/").split("/")
         for problem in filter(None, map(made_device_name, slug.split("/"), named)):
             item.cursor.warning(f"the file's path makes the page's URL, and {problem}; rename the file")
-        if problems:
+        nameless = [part for part in named if not s.makes_id(part.removesuffix(".md"))]
+        if nameless:  # (it would be pages/item/, as would the next such page)
+            item.cursor.error(f"the file's path makes the page's URL, and '{nameless[0]}' has no letter or digit a "
+                              "URL can take (a-z, 0-9): rename it")
+        elif problems:
             item.cursor.error(f"the file's path makes the page's URL, and {problems[0]}: shorten it")
         elif slug in seen:
             item.cursor.error(f"this page's URL pages/{slug}/ is also the URL of {seen[slug]}: rename one of them")

@@ -86,6 +86,7 @@ class _Objective(Protocol):
     period: str
     status: str
     key_results: Sequence[_KeyResult]
+    children: Sequence[str]
 
 
 class _Period(Protocol):
@@ -102,7 +103,7 @@ def supports(links: Iterable[str], objectives: Mapping[str, _Objective], periods
         if objective is None:
             continue
         status = objective.status
-        if not kr_id and status == "draft" and objective.key_results \
+        if not kr_id and status == "draft" and objective.key_results and not objective.children \
                 and all(kr.status == "dropped" for kr in objective.key_results):
             status = "dropped"  # a draft only because every key result is dropped: it asks for no more work
         if kr_id:

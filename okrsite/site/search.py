@@ -49,6 +49,7 @@ _MARKS = re.compile("[\u0300-\u036f]")
 _TAKEN_APART = re.compile("[\u1100-\u11ff]+|[\u3041-\u30ff][\u3099\u309a]")
 _WORD = re.compile(r"[^\W_]+")
 _SCRIPTS = re.compile(f"([{CJK}]+)|[^{CJK}]+")  # a word's CJK runs (group 1) and the text between them
+_CJK_START = re.compile(f"[{CJK}]")
 # Markdown that is not text a reader sees: link targets, autolinks and URLs, HTML tags, entities.
 _NOT_TEXT = re.compile(r"\]\([^)]*\)|<[^>\n]*>|https?://\S+|&[#\w]+;")
 
@@ -131,11 +132,17 @@ class _Index:
         for entry, text in self.bodies:
             for word in read(text):
                 postings.setdefault(word, []).append(entry)
-        if len(self.bodies) >= COMMON_FROM:
+        if len(self.bodies) >= COMMON_FROM:  # (a CJK pair stays: the box asks for every pair of a word)
             limit = len(self.bodies) * COMMON_SHARE
-            postings = {w: entries for w, entries in postings.items() if len(entries) <= limit}
-        vocabulary = sorted(postings)
+            postings = {w: entries for w, entries in postings.items()
+                        if len(entries) <= limit or not w.isascii() and _CJK_START.match(w)}
+        vocabulary = sorted(postings, key=_utf16)  # the order the box's script compares strings in
         return vocabulary, [_gaps(postings[word]) for word in vocabulary]
+
+
+def _utf16(word: str) -> bytes:
+    """A word as JavaScript orders strings (by UTF-16 code units: 𠮷 before Ｓ), not as Python does."""
+    return word.encode("utf-16-be")
 
 
 def _gaps(entries: list[int]) -> str:

@@ -259,16 +259,16 @@ def _lists(page: Page, spec: PdfSpec, top: float, wrap: bool) -> float:
     return max(bottom, y)
 
 
-_PARTS = re.compile("( · |, )")  # what a note's parts are joined with: "P0 · Dana, 山田 太郎 · Sales"
+_LACKING = re.compile("\0+(?:\\s+\0+)*")  # characters the font lacks (marked \0), and spaces between them
 
 
 def _drawable(text: str) -> str:
-    """A note from content, with each of its parts the font lacks a character of (a name in another
-    script) shown as "…": no empty boxes, and the rest of the line (a priority, the other owners)
-    still printed."""
+    """A note from content with each run of characters the font lacks (a name in another script,
+    spaces within it) shown as "…": no empty boxes, and the rest of the line (a priority, the other
+    owners, "and 4 more") still printed."""
     if has_glyphs(text):
         return text
-    return "".join(part if has_glyphs(part) else "…" for part in _PARTS.split(text))
+    return _LACKING.sub("…", "".join(char if has_glyphs(char) else "\0" for char in text))
 
 
 def _pace_width(blocks: tuple[Block, ...]) -> float:

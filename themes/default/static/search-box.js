@@ -38,10 +38,15 @@
     return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
       .replace(/[\u1100-\u11ff]+|[\u3041-\u30ff][\u3099\u309a]/g, function (s) { return s.normalize("NFC"); });
   }
-  function tokens(text) {  // words of letters and digits, a CJK run apart from the rest (as search.py splits them)
+  // Words of letters and digits, a CJK run apart from the rest (as search.py splits them). In a
+  // query, a Latin or digit part of fewer than 3 stuck to a CJK run (the A of A社, the 3 of 第3四半期)
+  // is left out: the index keeps no such part, and the run alone finds what holds them both.
+  function tokens(text, query) {
     var found = [];
     (fold(text).match(/[\p{L}\p{N}]+/gu) || []).forEach(function (word) {
-      found.push.apply(found, word.match(SCRIPTS));
+      var parts = word.match(SCRIPTS);
+      if (query && parts.length > 1) parts = parts.filter(function (part) { return IS_CJK.test(part) || part.length >= 3; });
+      found.push.apply(found, parts);
     });
     return found;
   }
@@ -250,7 +255,7 @@
   }
 
   function update() {
-    var query = input.value, ts = tokens(query);
+    var query = input.value, ts = tokens(query, true);
     if (!index) {
       if (ts.length) { load(); show(true); say(words.loading); }
       return;
@@ -295,7 +300,7 @@
 
   input.addEventListener("focus", function () {
     load();
-    if (tokens(input.value).length) show(true);
+    if (tokens(input.value, true).length) show(true);
   });
   input.addEventListener("blur", function () { show(false); });
   input.addEventListener("input", update);
