@@ -258,12 +258,14 @@ def behind_by(item: KeyResult | Objective) -> Markup:
 
 
 def behind_krs(o: Objective) -> Markup:
-    """" (2 off track, 1 at risk)": how many of an objective's key results are behind, after their
-    count on its card. An objective on track on the mean of its key results can hide a red one."""
-    counts = [(status, sum(kr.status == status for kr in o.counted_krs)) for status in ("off-track", "at-risk")]
-    shown = [Markup('<span class="pace pace--%s"><span aria-hidden="true">%s</span> %s</span>')
-             % (status, status_icon(status), _("%(num)s %(status)s", num=number(count), status=formatting.status_word(status)))
-             for status, count in counts if count]
+    """How many of an objective's key results are behind, after their count on its card: "3 KRs
+    (■ 1 off track)". An objective on track by the mean of its key results can hide a red one."""
+    shown = []
+    for status in ("off-track", "at-risk"):
+        if count := sum(kr.status == status for kr in o.counted_krs):
+            words = _("%(num)s %(status)s", num=number(count), status=formatting.status_word(status))
+            shown.append(Markup('<span class="pace pace--%s"><span aria-hidden="true">%s</span> %s</span>')
+                         % (status, status_icon(status), words))
     return Markup(" (%s)") % Markup(", ").join(shown) if shown else Markup()
 
 
