@@ -335,3 +335,27 @@ def test_an_objective_card_says_how_many_of_its_key_results_are_behind(demo: Pat
         assert (f"{krs} ( {' , '.join(tally)} )" if tally else f"{krs} ") in card + " ", card
         checked += bool(tally)
     assert checked >= 4
+
+
+@pytest.mark.parametrize(("as_of", "flag"), [("2026-02-15", "1 milestone overdue"), ("2026-04-15", None)])
+def test_a_milestones_key_result_behind_its_own_plan_says_so_beside_its_status(tmp_path: Path, as_of: str,
+                                                                                 flag: str | None) -> None:
+    """Its status follows the share done (2 of 4, on track), so a milestone past its date read
+    "On track" with nothing beside it; once the period has ended, pace and plan are over."""
+    from okrsite.build.builder import BuildOptions, build
+    from tests.conftest import write
+
+    root = tmp_path / "site"
+    write(root, "okrsite.yaml", f"title: T\nas_of: {as_of}\ncharts: {{enabled: false}}\n")
+    write(root, "content/objectives/ship.md", "---\ntitle: Ship\nperiod: 2026-Q1\nkey_results:\n"
+          "  - id: steps\n    title: Four steps\n    type: milestones\n    milestones:\n"
+          "      - {title: One, done: true, due: 2026-01-10}\n      - {title: Two, done: true}\n"
+          "      - {title: Three, done: false, due: 2026-02-10}\n      - {title: Four, done: false, due: 2026-03-20}\n"
+          "---\n")
+    build(BuildOptions(root / "okrsite.yaml"))
+    head = text_of(root / "output/objectives/ship/index.html", "kr__head").found
+    assert len(head) == 1
+    if flag:
+        assert head[0] == f"Four steps ● On track ◷ Never updated ⚑ {flag}", head  # (no check-in yet)
+    else:
+        assert "overdue" not in head[0], head

@@ -257,6 +257,16 @@ def behind_by(item: KeyResult | Objective) -> Markup:
     return Markup(f'<span class="pace pace--{escape(item.status)}">{formatting.pace_words(item)}</span>')
 
 
+def overdue_milestones(kr: KeyResult, as_of: dt.date, ended: bool) -> Markup:
+    """'1 milestone overdue' beside a milestones KR's status while its period runs: its status
+    follows the share done, so a KR a milestone behind its own plan read On track with nothing
+    beside it (the milestone's own Overdue was further down the card)."""
+    late = 0 if ended or kr.type != "milestones" or not kr.counted else \
+        sum(not m.done and m.due is not None and m.due < as_of for m in kr.milestones)
+    return Markup(_flag("bad", "⚑", ngettext("%(num)s milestone overdue", "%(num)s milestones overdue", late))
+                  if late else "")
+
+
 def behind_krs(o: Objective) -> Markup:
     """How many of an objective's key results are behind, after their count on its card: "3 KRs
     (■ 1 off track)". An objective on track by the mean of its key results can hide a red one."""
@@ -272,7 +282,7 @@ def behind_krs(o: Objective) -> Markup:
 HELPERS: dict[str, Any] = {helper.__name__: helper for helper in (
     amount, objective_link, project_link, kr_link, team_link, team_name, badge, state, flags, grade_chip,
     progress, usage, kr_value, behind_by, plural, objective_chips, priority_chip, stale_flag, stale_since, estimate,
-    band_text, names, behind_krs)}
+    band_text, names, behind_krs, overdue_milestones)}
 
 
 def register(env: jinja2.Environment) -> None:
