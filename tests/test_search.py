@@ -208,6 +208,13 @@ def test_the_box_and_the_index_agree_on_what_is_cjk() -> None:
     assert as_python == search.CJK
 
 
+def test_the_box_and_the_index_put_together_again_what_nfd_takes_apart_alike() -> None:
+    script = (REPO / "themes/default/static/search-box.js").read_text(encoding="utf-8")
+    pattern = re.search(r"var TAKEN_APART = /(.*)/g;", script)[1]
+    as_python = re.sub(r"\\u([0-9a-f]{4})", lambda m: chr(int(m[1], 16)), pattern)
+    assert as_python == search._TAKEN_APART.pattern
+
+
 def test_words_in_more_than_half_of_many_bodies_are_left_out(tmp_path: Path) -> None:
     root = tmp_path / "site"
     write(root, "okrsite.yaml", "title: T\nas_of: 2026-02-15\n")

@@ -110,8 +110,8 @@ class SiteConfig:
     root: Path  # its folder; diagnostics name files relative to it
     title: str = option(s.text, "", "site title", "text", required=True)
     description: str = option(s.text, "", "shown on the dashboard", "text")
-    site_url: str | None = option(s.url, None, "absolute URL of the published site (sitemap, feed, canonical links, the 404 page); "
-                                  "no spaces, backslashes, `?`, `#` or `//` in its path", "URL")
+    site_url: str | None = option(s.url, None, "absolute URL of the published site (sitemap, feed, canonical links, "
+                                  "the 404 page); no spaces, backslashes, `?`, `#` or `//` in its path", "URL")
     theme: str = option(s.slug, "default", "folder under `themes/`; `default` is built in", "text")
     content_dir: Path = option(s.text, Path("content"), "relative to the config file; inside the site folder", "path")
     output_dir: Path = option(s.text, Path("output"), "relative to the config file; inside the site's git "

@@ -75,6 +75,10 @@ class ChecklistItem:
     done: bool = option(s.boolean, False, "done yet", "bool")
     due: dt.date | None = option(s.date, None, "when it is due; overdue once past and not done", "date")
 
+    def overdue(self, as_of: dt.date) -> bool:
+        """Past its due date and not done (a milestone's card flag and its list say so alike)."""
+        return not self.done and self.due is not None and self.due < as_of
+
 
 @dataclass(frozen=True, kw_only=True)
 class Closed:

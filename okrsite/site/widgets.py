@@ -23,7 +23,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 
 from okrsite.model.site import KeyResult, Objective, Project, Team
-from okrsite.model.vocabulary import final, shown_status
+from okrsite.model.vocabulary import final, shown_status, status_counts
 from okrsite.site import formatting
 from okrsite.site.formatting import (_, css_percent, grade, message_values, ngettext, number, percent,
                                      plural, status_icon, status_label, titled, with_unit, zone_label)
@@ -261,8 +261,7 @@ def overdue_milestones(kr: KeyResult, as_of: dt.date, ended: bool) -> Markup:
     """'1 milestone overdue' beside a milestones KR's status while its period runs: its status
     follows the share done, so a KR a milestone behind its own plan read On track with nothing
     beside it (the milestone's own Overdue was further down the card)."""
-    late = 0 if ended or kr.type != "milestones" or not kr.counted else \
-        sum(not m.done and m.due is not None and m.due < as_of for m in kr.milestones)
+    late = 0 if ended or kr.type != "milestones" or not kr.counted else sum(m.overdue(as_of) for m in kr.milestones)
     return Markup(_flag("bad", "⚑", ngettext("%(num)s milestone overdue", "%(num)s milestones overdue", late))
                   if late else "")
 
@@ -270,9 +269,9 @@ def overdue_milestones(kr: KeyResult, as_of: dt.date, ended: bool) -> Markup:
 def behind_krs(o: Objective) -> Markup:
     """How many of an objective's key results are behind, after their count on its card: "3 KRs
     (■ 1 off track)". An objective on track by the mean of its key results can hide a red one."""
-    shown = []
+    shown, counts = [], status_counts(o.counted_krs)
     for status in ("off-track", "at-risk"):
-        if count := sum(kr.status == status for kr in o.counted_krs):
+        if count := counts[status]:
             words = _("%(num)s %(status)s", num=number(count), status=formatting.status_word(status))
             shown.append(Markup('<span class="pace pace--%s"><span aria-hidden="true">%s</span> %s</span>')
                          % (status, status_icon(status), words))

@@ -34,9 +34,11 @@
     "\\uff66-\\uffdc\\u{20000}-\\u{3134f}";
   var SCRIPTS = new RegExp("[" + CJK + "]+|[^" + CJK + "]+", "gu"), IS_CJK = new RegExp("^[" + CJK + "]", "u");
 
+  var TAKEN_APART = /[\u1100-\u11ff]+|[\u3041-\u30ff][\u3099\u309a]/g;  // search.py's _TAKEN_APART
+
   function fold(text) {  // as search.py's fold(), which puts together again Hangul and kana that NFD takes apart
     return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
-      .replace(/[\u1100-\u11ff]+|[\u3041-\u30ff][\u3099\u309a]/g, function (s) { return s.normalize("NFC"); });
+      .replace(TAKEN_APART, function (s) { return s.normalize("NFC"); });
   }
   // Words of letters and digits, a CJK run apart from the rest (as search.py splits them). In a
   // query, a Latin or digit part of fewer than 3 stuck to a CJK run (the A of A社, the 3 of 第3四半期)
