@@ -51,11 +51,11 @@ def test_the_built_demo_site_matches_the_expected_pages_and_exports(built: dict[
 
 
 def test_the_demo_charts_match_the_expected_hashes(built: dict[str, bytes]) -> None:
-    """The same chart files, always; the same bytes when the same matplotlib drew them (another version
-    draws other bytes, so then only the files are compared)."""
+    """The same chart files, always; the same bytes when the same matplotlib and fontTools drew them
+    (other versions draw other bytes, so then only the files are compared)."""
     stored = (EXPECTED / MANIFEST).read_text().splitlines()
     fresh = built[MANIFEST].decode().splitlines()
-    if stored[0] != fresh[0]:  # "# matplotlib X.Y": compare the charts' paths, not their hashes
+    if stored[0] != fresh[0]:  # "# matplotlib X.Y, fonttools Z": compare the charts' paths, not their hashes
         stored, fresh = [line.split("  ", 1)[-1] for line in stored[1:]], [line.split("  ", 1)[-1] for line in fresh[1:]]
     gone = sorted(set(stored) - set(fresh))
     new = sorted(set(fresh) - set(stored))

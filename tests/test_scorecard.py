@@ -359,6 +359,21 @@ def test_with_nothing_to_draw_the_pdf_cache_is_left_as_it_is(tmp_path: Path) -> 
     assert kept.read_bytes() == b"%PDF-1.4 drawn before"
 
 
+def test_a_pdf_drawn_with_another_fonttools_is_drawn_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """fontTools writes the PDF's font subsets (4.69 wrote other bytes than 4.68): a cache kept
+    across an upgrade gave other bytes than a build without it."""
+    from okrsite.site.charts import cache
+
+    site = Builder(BuildOptions(copy_demo(tmp_path / "demo") / "okrsite.yaml")).load(Diagnostics())
+    with speaking(load_language(site.config.language, theme_dirs(site.config.theme_dir))):
+        specs = dict(list(pdf_specs(site, site_map(site)).items())[:1])
+        draw_pdfs(specs, tmp_path / "cache")
+    assert cached_pdfs(specs, tmp_path / "cache")[1] == {}  # all found
+    installed = cache.installed_version
+    monkeypatch.setattr(cache, "installed_version", lambda name: "0.1" if name == "fonttools" else installed(name))
+    assert cached_pdfs(specs, tmp_path / "cache")[1] == specs  # all to draw again
+
+
 @requires_browser
 def test_objectives_named_at_length_still_print_on_one_page(browser, tmp_path: Path) -> None:
     """Twenty top-level objectives with long names print on one A4 sheet: a name is cut to its line

@@ -660,7 +660,7 @@ def _worth_saving(fresh: int, total: int, previous: BuildState | None) -> bool:
 def _libraries() -> dict[str, str]:
     """The versions of what turns content into pages and charts (read without importing them)."""
     return {"okrsite": __version__, **{name: installed_version(name) for name in ("jinja2", "markdown-it-py",
-                                                                                   "matplotlib")}}
+                                                                                   "matplotlib", "fonttools")}}
 
 
 def _last_size(previous: BuildState | None) -> Callable[[Page], int]:

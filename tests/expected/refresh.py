@@ -11,8 +11,8 @@ matches a fresh build.
 The demo is built from a copy outside git (no commit in the footer), with
 `--jobs 1`. Text files are kept as they are; charts (binary or very long SVG)
 are kept as one manifest of SHA-256 hashes, `charts.sha256`, headed by the
-matplotlib version that drew them (other versions draw other bytes); so are the
-scorecard PDFs, which matplotlib draws too.
+versions of matplotlib, which drew them, and fontTools, which wrote the scorecard
+PDFs' font subsets (other versions write other bytes); the PDFs are in it too.
 """
 
 from __future__ import annotations
@@ -44,9 +44,10 @@ def build_demo(into: Path) -> Path:
     return site / "output"
 
 
-def matplotlib_version() -> str:
+def drawing_versions() -> str:
+    """The versions whose bytes the charts and PDFs are: the manifest's first line."""
     from okrsite import installed_version
-    return installed_version("matplotlib")
+    return f"# matplotlib {installed_version('matplotlib')}, fonttools {installed_version('fonttools')}"
 
 
 def expected_files(output: Path) -> dict[str, bytes]:
@@ -59,7 +60,7 @@ def expected_files(output: Path) -> dict[str, bytes]:
             charts.append(f"{hashlib.sha256(path.read_bytes()).hexdigest()}  {rel}")
         elif rel.endswith(TEXT_SUFFIXES):
             files[rel] = path.read_bytes()
-    files[MANIFEST] = ("\n".join([f"# matplotlib {matplotlib_version()}", *charts]) + "\n").encode()
+    files[MANIFEST] = ("\n".join([drawing_versions(), *charts]) + "\n").encode()
     return files
 
 

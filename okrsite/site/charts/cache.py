@@ -98,8 +98,9 @@ def _hash(text: str) -> str:
 
 def drawing_key(kind: str, data: Any) -> str:
     """The key of another drawing kept here (a scorecard PDF): its data (dataclasses, numbers and
-    text) with the versions, as a chart's."""
-    return _hash(canonical({kind: data}))
+    text) with the versions, as a chart's, and fontTools's (it writes the PDF's font subsets: 4.69
+    wrote other bytes than 4.68)."""
+    return _hash(canonical({kind: data, "fonttools": installed_version("fonttools")}))
 
 
 class ChartCache:
