@@ -285,6 +285,17 @@ def test_done_is_set_in_place_or_added_and_can_carry_a_checkin(tmp_path: Path, c
     assert "    done: false   # not yet\n" in (root / OBJECTIVE).read_text()
 
 
+@pytest.mark.parametrize("args", [["seo/beta", "--done"], ["seo/steps", "--milestone", "Design"]])
+def test_a_date_without_a_checkin_to_date_is_refused(tmp_path: Path, capsys, args: list[str]) -> None:
+    """--done and --milestone change the field itself, which history dates by its commit: a date
+    given with them alone would be silently ignored."""
+    root = site_with(tmp_path, BOOLEAN_AND_MILESTONES)
+    before = (root / OBJECTIVE).read_bytes()
+    assert checkin(root, *args, "--date", "2026-02-01") == 2
+    assert "--date dates a check-in, and --done/--not-done or --milestone alone add none" in capsys.readouterr().err
+    assert (root / OBJECTIVE).read_bytes() == before
+
+
 def test_a_milestone_is_marked_done_in_place_or_gets_the_key(tmp_path: Path, capsys) -> None:
     root = site_with(tmp_path, BOOLEAN_AND_MILESTONES)
     before = (root / OBJECTIVE).read_text()
@@ -382,9 +393,12 @@ def test_a_value_on_a_zones_kr_or_a_zone_elsewhere_is_refused(tmp_path: Path, ca
     (["seo/page-views", "1,850"], 2, "argument VALUE: expected a number like 0.5 or 1850, got '1,850': write a "
                                      "number with a dot and no thousands separator (12.5, 1200)"),
     (["seo/page-views", "23%"], 2, "got '23%': write the number alone (23)"),  # as the pages show it
+    (["seo/page-views", "1.850,5"], 2, "got '1.850,5': write a number with a dot and no thousands separator"),
+    (["seo/page-views", "$1,200"], 2, "got '$1,200': write a number with a dot and no thousands separator"),
+    (["seo/page-views", "\u22125"], 2, "got '\u22125': write the minus sign as a hyphen (-)"),
     (["seo/page-views", "2k"], 2, "got '2k': write 2000 for 2k"),
-    (["seo/beta", "--done", "--date", "2026-02-01"], 2, "--date dates a check-in, and --done/--not-done or "
-                                                        "--milestone alone add none"),
+    (["seo/page-views", "--done", "--date", "2026-02-01"], 1,  # the wrong flag first: --date is the next thing
+     "'page-views' is a metric key result: it takes a VALUE, not --done/--not-done"),
     (["seo/page-views", "nan"], 2, "expected a number like 0.5 or 1850, got 'nan'"),
     (["seo/page-views", "5", "--confidence", "1.5"], 2, "expected a number from 0 to 1 like 0.5, got '1.5'"),
     (["seo/page-views", "5", "--confidence", "70"], 2,
@@ -503,10 +517,16 @@ def test_checkins_that_are_not_a_list_are_refused(tmp_path: Path, capsys) -> Non
     assert (root / OBJECTIVE).read_bytes() == before
 
 
-def test_an_error_elsewhere_in_the_site_does_not_block_a_checkin(tmp_path: Path) -> None:
+def test_an_error_elsewhere_in_the_site_does_not_block_a_checkin(tmp_path: Path, capsys) -> None:
     root = site_with(tmp_path, COMMENTED)
-    write(root, "content/objectives/broken.md", "---\ntitle: [unclosed\n---\n")
+    broken = "---\ntitle: [unclosed\n---\n"
+    write(root, "content/objectives/broken.md", broken)
+    before = (root / OBJECTIVE).read_text()
     assert checkin(root, "seo/bounce", "8", "--date", "2026-02-14") == 0
+    assert capsys.readouterr().out == "content/objectives/seo.md: check-in 2026-02-14 added to bounce (8%)\n"
+    assert (root / OBJECTIVE).read_text() == before.replace(
+        '    unit: "%"\n', '    unit: "%"\n    checkins:\n      - {date: 2026-02-14, value: 8}\n')
+    assert (root / "content/objectives/broken.md").read_text() == broken
 
 
 def test_key_results_that_come_from_a_merge_key_are_refused(tmp_path: Path, capsys) -> None:

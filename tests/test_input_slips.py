@@ -241,6 +241,22 @@ def test_a_number_in_shorthand_gets_the_number_in_full_not_a_thousandth(tmp_path
         f"content/objectives/grow.md:5:38: error: 'target': expected a number, got the text '{written}': {hint}"]
 
 
+@pytest.mark.parametrize("written, hint", [
+    ("1.850,5", "write a number with a dot and no thousands separator (12.5, 1200)"),
+    ("1 200", "write a number with a dot and no thousands separator (12.5, 1200)"),
+    ("$1,200", "write a number with a dot and no thousands separator (12.5, 1200); the unit goes in `unit:`"),
+    ("2,500 views", "write a number with a dot and no thousands separator (12.5, 1200); the unit goes in `unit:`"),
+    ("12,5%", "write a number with a dot and no thousands separator (12.5, 1200); the unit goes in `unit:`"),
+    ("\u22125", "write the minus sign as a hyphen (-)"),  # as a word processor writes -5
+])
+def test_a_number_written_as_people_write_numbers_gets_what_to_write(tmp_path: Path, written: str,
+                                                                     hint: str) -> None:
+    """A decimal comma, thousands separators or a typographic minus, as a spreadsheet or a word
+    processor writes a number, with or without a unit: YAML reads each as text."""
+    assert problems(tmp_path, {OBJ: objective(f"  - title: Views\n    start: 0\n    target: {written}\n")}) == [
+        f"content/objectives/grow.md:7:13: error: 'target': expected a number, got the text '{written}': {hint}"]
+
+
 def test_a_budget_in_shorthand_gets_the_number_in_full(tmp_path: Path) -> None:
     assert problems(tmp_path, {"content/projects/blog.md": "---\ntitle: Blog\nbudget: {planned: 20k, currency: USD}\n---\n"}) == [
         "content/projects/blog.md:3:19: error: 'planned': expected a number, got the text '20k': write 20000 for 20k; "

@@ -59,6 +59,7 @@ class Request:
     milestone: str | None = None
     confidence: str | None = None
     note: str | None = None
+    date_given: bool = False  # `date` came from --date (else it is as_of)
 
     @property
     def adds_checkin(self) -> bool:
@@ -137,6 +138,10 @@ def add_checkin(config: SiteConfig, request: Request) -> tuple[list[str], list[s
                       "in 'key_results:' (YAML merge keys?)")
     node = nodes[index]
     _check_kind(request, kr)
+    if request.date_given and not request.adds_checkin:  # (after the kind: a wrong flag is the first thing to fix)
+        raise Refused("--date dates a check-in, and --done/--not-done or --milestone alone add none (they change "
+                      "the field itself, which history dates by its commit): give --confidence or --note too, or no "
+                      "--date", code=EXIT_USAGE)
     expected = copy.deepcopy(doc.meta)
     kr_expected = expected["key_results"][index]
     edits: list[Edit] = []

@@ -304,16 +304,14 @@ def run_checkin(args: argparse.Namespace) -> int:
         problem = "give a VALUE or --zone, not both"
     elif all(x is None for x in (args.value, args.zone, args.done, args.milestone, args.confidence, args.note)):
         problem = "nothing to record: give a VALUE, --zone, --done/--not-done, --milestone, --confidence or --note"
-    elif args.date is not None and all(x is None for x in (args.value, args.zone, args.confidence, args.note)):
-        problem = ("--date dates a check-in, and --done/--not-done or --milestone alone add none (they change the "
-                   "field itself, which history dates by its commit): give --confidence or --note too, or no --date")
     if problem:
         print(f"okrsite checkin: error: {problem}", file=sys.stderr)
         return EXIT_USAGE
     if not _config_exists(args):
         return EXIT_USAGE
     request = checkin.Request(objective, kr, args.date or default_as_of(), value=args.value, zone=args.zone,
-                              done=args.done, milestone=args.milestone, confidence=args.confidence, note=args.note)
+                              done=args.done, milestone=args.milestone, confidence=args.confidence, note=args.note,
+                              date_given=args.date is not None)
     return checkin.run(request, args.config)
 
 

@@ -135,15 +135,17 @@ def filled(why: str) -> Kind:
 _EXPONENT_AS_TEXT = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)[eE][-+]?\d+")
 
 
-# A number written with its unit: `45%`, `2500 views`, `$1200` (the amount without separators).
-_AMOUNT = r"(?P<amount>[-+]?(?:\d+(?:\.\d*)?|\.\d+))"
+# A number written with its unit: `45%`, `2500 views`, `$1200`; or as people write numbers, with a
+# minus sign (U+2212), a decimal comma or thousands separators: `1.850,5`, `$1,200`, `1 200`, `−5`.
+_AMOUNT = r"(?P<amount>[-+\u2212]?(?:\d(?:[\d,.'\u2019_\u00a0\u202f ]*\d)?\.?|\.\d+))"
+_PLAIN = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)")  # an amount YAML reads as a number
 _MULTIPLES = {"k": 1000, "K": 1000, "M": 10 ** 6, "bn": 10 ** 9}  # 2k, 1.5M, 3bn: as charts write them
 _SHORTHAND = "|".join(_MULTIPLES)
 _WITH_UNIT = (re.compile(rf"\s*{_AMOUNT}\s*(?P<unit>%|[^\W\d_].*|[$€£¥])\s*", re.DOTALL),
               re.compile(rf"\s*[$€£¥]\s*{_AMOUNT}\s*(?P<unit>(?:{_SHORTHAND})?)\s*"))  # $1200, $2k
+_ALONE = re.compile(rf"\s*{_AMOUNT}\s*")
 # ... with the shorthand for thousands, millions or billions that charts use (2k, 1.5M, 3bn; 2 kg is a unit)
 _MULTIPLE = re.compile(rf"(?P<suffix>{_SHORTHAND})(?![^\W\d_]).*", re.DOTALL)  # 2k, 2k/month, 100k+; not 2kg
-_DECIMAL_COMMA = re.compile(r"\s*[-+]?\d+(?:,\d+)+\s*")
 _WITH_UNITS = frozenset(("start", "target", "current", "floor", "ceiling", "value"))  # a KR's, shown with its unit
 _COMMA_IN_NUMBER = "write a number with a dot and no thousands separator (12.5, 1200)"
 
@@ -176,12 +178,17 @@ def number_hint(value: Any, share: bool = False, goes: str = "") -> str:
         return ""
     if _EXPONENT_AS_TEXT.fullmatch(value.strip()):
         return ": YAML reads an exponent as a number only with a dot and a sign, as in 1.0e+15"
-    if _DECIMAL_COMMA.fullmatch(value):
-        return f": {_COMMA_IN_NUMBER}"
     match = next(filter(None, (pattern.fullmatch(value) for pattern in _WITH_UNIT)), None)
+    alone = match is None
+    match = match or _ALONE.fullmatch(value)
     if match is None:
         return ""
     amount = match["amount"]
+    if not _PLAIN.fullmatch(amount):  # written as people write numbers, not as YAML reads them
+        plain = _PLAIN.fullmatch(amount.replace("\u2212", "-"))
+        return f": {'write the minus sign as a hyphen (-)' if plain else _COMMA_IN_NUMBER}{'' if alone else goes}"
+    if alone:
+        return ""  # a number in quotes: its message says it is text
     if share and match["unit"] == "%":
         return f": {_as_share(amount)}"
     multiple = _MULTIPLE.fullmatch(match["unit"])
