@@ -421,6 +421,37 @@ def test_drawn_portfolio_labels_do_not_collide(tmp_path: Path) -> None:
         assert not any(box.overlaps(other) for other in boxes[i + 1:])
 
 
+@pytest.mark.parametrize("layout", LAYOUTS, ids=lambda layout: layout.suffix or "wide")
+def test_a_bubble_at_an_index_of_zero_or_at_the_edge_is_drawn_whole_and_labelled(tmp_path: Path, layout) -> None:
+    """A project that spent money and has done nothing yet (SPI 0, CPI 0) is the one to see first:
+    centred on the plot's corner, three quarters of its bubble were cut off and no label found room.
+    So is one whose index is drawn at the edge (above AXIS_MAX)."""
+    from okrsite.site.charts import draw
+    root = tmp_path / "site"
+    write(root, "okrsite.yaml", "title: T\nas_of: 2026-02-15\n")
+    write(root, "content/objectives/grow.md", GROW)
+    for name, progress, spent in (("Nothing done yet", 0, 6000), ("Ahead and cheap", 0.9, 100),
+                                  ("On plan", 0.2, 1500)):
+        write(root, f"content/projects/{name.lower().replace(' ', '-')}.md",
+              f"---\ntitle: {name}\nstart: 2026-01-01\ndue: 2026-06-30\nkey_results: [grow/views]\n"
+              f"progress: {progress}\nbudget: {{planned: 10000, spent: {spent}}}\n---\n")
+    spec = portfolio_chart(load(root), "2026-Q1", replace(LOOK, layout=layout))
+    assert spec is not None and isinstance(spec.data, BubblesData)
+    assert {(b.label.text if b.label else "", b.x, b.y) for b in spec.data.bubbles} >= {
+        ("Nothing done yet", 0.0, 0.0), ("Ahead and cheap", 2.0, 2.0)}  # SPI 3.5 and CPI 90: at the edge
+    draw.draw(spec)
+    chart = draw._template("bubbles", layout)
+    renderer = chart.fig.canvas.get_renderer()
+    plot = chart.ax.get_window_extent(renderer)
+    for bubble in chart.bubbles:
+        box = bubble.get_window_extent(renderer)
+        assert plot.x0 <= box.x0 and box.x1 <= plot.x1 and plot.y0 <= box.y0 and box.y1 <= plot.y1, box
+    labelled = {t.get_text() for t in chart._texts["point-label"] if t.get_visible()}
+    assert {"Nothing done yet", "Ahead and cheap"} <= labelled
+    ticks = {t.get_text(): t.get_position() for t in chart._texts["x"] if t.get_visible()}
+    assert ticks["0"][0] == 0 and ticks["1.5"][0] == 1.5  # the scale is the indices', with room beside it
+
+
 # ---------- lists ----------
 
 def test_the_projects_list_compares_progress_budget_and_lane(demo: Path) -> None:

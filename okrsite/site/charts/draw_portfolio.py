@@ -42,6 +42,18 @@ def _box(text: Text, template: _Template) -> Box:
     return extent.x0, extent.y0, extent.x1, extent.y1
 
 
+def _limits(values: list[float], data: BubblesData, length: float) -> tuple[float, float]:
+    """An axis's range: 0 to `data.high`, widened at either end just enough that every bubble
+    (an index of 0, a project that spent and did nothing yet, or one drawn at the edge) lies whole
+    inside the plot, `length` CSS px long, where its label can go too."""
+    scale, clear = data.high / length, 2.0  # index per px; px between a bubble and the frame
+    below = max((b.radius + clear - value / scale for value, b in zip(values, data.bubbles)), default=0.0)
+    above = max((b.radius + clear - (data.high - value) / scale for value, b in zip(values, data.bubbles)), default=0.0)
+    below, above = max(below, 0.0), max(above, 0.0)
+    span = data.high * length / (length - below - above)  # the whole axis, so that 0 to high keeps what is left
+    return -below * span / length, data.high + above * span / length
+
+
 class Bubbles(_Template):
     """Projects as bubbles on SPI (x) and CPI (y), the review band, the 1.0 lines and a legend of lanes."""
 
@@ -83,12 +95,13 @@ class Bubbles(_Template):
         w, h = width - before - self.RIGHT, height - top - bottom
         ax = self.ax
         ax.set_position((before / width, bottom / height, w / width, h / height))
-        high, cut = data.high, data.review_below
-        ax.set_xlim(0, high)
-        ax.set_ylim(0, high)
+        cut = data.review_below
+        (x0, x1), (y0, y1) = _limits([b.x for b in data.bubbles], data, w), _limits([b.y for b in data.bubbles], data, h)
+        ax.set_xlim(x0, x1)
+        ax.set_ylim(y0, y1)
         left, below = self.band
-        left.set_bounds(0, 0, cut, high)
-        below.set_bounds(cut, 0, high - cut, cut)
+        left.set_bounds(x0, y0, cut - x0, y1 - y0)
+        below.set_bounds(cut, y0, x1 - cut, cut - y0)
         for patch in self.band:
             patch.set_facecolor(colour["track"])
         self._grid(data, colour, w, h)
@@ -132,18 +145,19 @@ class Bubbles(_Template):
         return rows
 
     def _grid(self, data: BubblesData, colour: dict[str, str], w: float, h: float) -> None:
-        ax, high, cut = self.ax, data.high, data.review_below
+        ax, cut = self.ax, data.review_below
+        (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
         nan = float("nan")
         xs: list[float] = []
         ys: list[float] = []
         for value, _ in data.ticks:
-            xs += [0, high, nan, value, value, nan]
-            ys += [value, value, nan, 0, high, nan]
+            xs += [x0, x1, nan, value, value, nan]
+            ys += [value, value, nan, y0, y1, nan]
         self.grid.set_data(xs, ys)
         self.grid.set_color(colour["grid"])
-        self.ones.set_data([0, high, nan, 1, 1], [1, 1, nan, 0, high])
+        self.ones.set_data([x0, x1, nan, 1, 1], [1, 1, nan, y0, y1])
         self.ones.set_color(colour["muted"])
-        self.review.set_data([0, high, nan, cut, cut], [cut, cut, nan, 0, high])
+        self.review.set_data([x0, x1, nan, cut, cut], [cut, cut, nan, y0, y1])
         self.review.set_color(colour["review"])
         ticks = len(data.ticks)
         for text, (value, label) in zip(self.texts(ax, "y", ticks, fontsize=self.small, ha="right", va="center",

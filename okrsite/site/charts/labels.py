@@ -37,16 +37,19 @@ def _candidate(x: float, y: float, r: float, w: float, h: float, dx: float, dy: 
 def place_labels(points: Sequence[tuple[float, float, float]], sizes: Sequence[tuple[float, float]], frame: Box,
                  obstacles: Sequence[Box] = (), gap: float = 3.0) -> list[Place | None]:
     """For each point (x, y, radius), in order, the first spot around it where its label (width,
-    height) lies inside the frame and touches no other point, obstacle or label placed before."""
+    height) lies inside the frame and touches no other point, obstacle or label placed before. A
+    point inside this one's box (another project with the same figures) is not in its label's way."""
     points_boxes = [(x - r, y - r, x + r, y + r) for x, y, r in points]
     taken: list[Box] = list(obstacles)
     result: list[Place | None] = []
     for index, ((x, y, r), (w, h)) in enumerate(zip(points, sizes)):
         found = None
+        own = points_boxes[index]
+        others = [b for i, b in enumerate(points_boxes) if i != index and not _inside(b, own)]
         for dx, dy in _AROUND:
             box, place = _candidate(x, y, r, w, h, dx, dy, gap)
             if _inside(box, frame) and not any(overlaps(box, other) for other in taken) and not any(
-                    overlaps(box, other) for i, other in enumerate(points_boxes) if i != index):
+                    overlaps(box, other) for other in others):
                 found = place
                 taken.append(box)
                 break
