@@ -129,9 +129,14 @@ def test_target_equals_start_is_an_error(tmp_path: Path):
 
 
 def test_empty_milestones_is_an_error(tmp_path: Path):
-    """0 of 0 milestones has no progress: the model refuses it instead of scoring it."""
-    root = site_with(tmp_path, {"o": objective("  - {title: Steps, type: milestones, milestones: []}\n")})
-    assert any("non-empty 'milestones'" in m for m in errors_of(root))
+    """0 of 0 milestones has no progress: the model refuses it instead of scoring it, at the empty
+    list (at the key result, where it has none)."""
+    root = site_with(tmp_path, {"o": objective("  - {title: Steps, type: milestones, milestones: []}\n"),
+                                "p": objective("  - {title: Steps, type: milestones}\n")})
+    _, diagnostics = load(root)
+    assert [str(d) for d in diagnostics.errors] == [
+        "content/objectives/o.md:5:50: error: a milestones key result needs a non-empty 'milestones' list",
+        "content/objectives/p.md:5:5: error: a milestones key result needs a non-empty 'milestones' list"]
 
 
 # --- Current value from check-ins -------------------------------------------------------------
@@ -375,6 +380,26 @@ def test_demo_seo_visibility(demo_site: Path):
     assert seo.expected == 1.0
     assert seo.grade == 0.43  # 2026-Q1 ended before 2026-05-14
     assert seo.status == "off-track"
+
+
+def test_demo_q2_headline_objectives_as_the_spec_scores_them(demo_site: Path):
+    """Worked out by hand from the spec, as of 2026-05-14: 43 of Q2's 91 days have passed."""
+    site = load_ok(demo_site)
+    elapsed = 43 / 91
+    scale = site.objectives["scale-mid-market"]  # committed; new logos weigh 2
+    arr, nrr, logos = (2650000 - 2400000) / (3000000 - 2400000), (105.5 - 104) / (112 - 104), 5 / 12
+    assert scale.progress == pytest.approx((arr + nrr + 2 * logos) / 4)  # 0.359
+    assert scale.expected == pytest.approx(elapsed)
+    assert scale.status == "on-track"  # 0.473 - 0.359 = 0.113 behind, within at_risk's 0.15
+    reliable = site.objectives["reliable-platform"]  # aspirational: expected to reach 0.7
+    krs = {kr.id: kr for kr in reliable.key_results}
+    assert krs["uptime"].progress == 0.5  # 99.95 inside the floor of 99.9, then 99.82 outside
+    assert krs["uptime"].status == "off-track"  # its latest value is outside the band, whatever the pace
+    assert krs["failed-syncs"].progress == 1.0  # 0.3, 0.4 and 0.35, all at or below 0.5
+    assert krs["incident-communication"].progress == 0.7  # the latest zone: target
+    assert reliable.progress == pytest.approx((0.5 + 1.0 + 0.7) / 3)  # p95-ingest is dropped: not counted
+    assert reliable.expected == pytest.approx(elapsed * 0.7)
+    assert reliable.status == "on-track"
 
 
 def without_closing_grades(site: Path) -> Path:

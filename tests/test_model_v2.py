@@ -17,7 +17,7 @@ from okrsite.build.builder import BuildOptions, build
 from okrsite.model import scoring
 from okrsite.model.site import Site
 from tests.conftest import write
-from tests.test_model_scoring import errors_of, load, load_ok, metric, objective, site_with
+from tests.test_model_scoring import load, load_ok, metric, objective, site_with
 
 D = dt.date
 Q1_START, Q1_END = D(2026, 1, 1), D(2026, 3, 31)
@@ -384,34 +384,38 @@ def test_a_kr_description_is_markdown_under_its_title(tmp_path: Path) -> None:
 # --- Bad v2 input -----------------------------------------------------------------------------
 
 @pytest.mark.parametrize(
-    ("files", "as_of", "message"),
+    ("files", "as_of", "error"),  # the line the build prints, after content/objectives/
     [
         pytest.param({"grow": objective(metric(5)).replace("period: 2026-Q1\n",
                                                            "period: 2026-Q1\nclosed: {grade: 0.6}\n")},
-                     None, "'closed': a closing grade is published once the period has ended", id="closed-early"),
-        pytest.param({"grow": zones("    zone: great\n")}, None, "'zone': expected one of fail, commit, target, "
-                     "stretch; got 'great'", id="zone-not-one-of-four"),
+                     None, "grow.md:4:9: error: 'closed': a closing grade is published once the period has ended (2026-Q1 ends "
+                     "2026-03-31, the report date is 2026-02-15)", id="closed-early"),
+        pytest.param({"grow": zones("    zone: great\n")}, None, "grow.md:9:11: error: 'zone': expected one of fail, "
+                     "commit, target, stretch; got 'great'", id="zone-not-one-of-four"),
         pytest.param({"grow": maintain("", "", "    current: 5\n")}, None,
-                     "a maintain key result needs a 'floor', a 'ceiling' or both", id="maintain-without-bounds"),
+                     "grow.md:5:5: error: a maintain key result needs a 'floor', a 'ceiling' or both", id="maintain-without-bounds"),
         pytest.param({"grow": maintain("    floor: 5\n    ceiling: 2\n", "", "    current: 3\n")}, None,
-                     "'floor' (5) is above 'ceiling' (2): no value can be inside", id="floor-above-ceiling"),
+                     "grow.md:9:12: error: 'floor' (5) is above 'ceiling' (2): no value can be inside", id="floor-above-ceiling"),
         pytest.param({"grow": objective("  - {title: A, start: 0, target: 1, dropped: {date: 2026-02-01}}\n")},
-                     None, "missing required field 'reason' in dropped", id="dropped-without-reason"),
+                     None, "grow.md:5:46: error: missing required field 'reason' in dropped", id="dropped-without-reason"),
         pytest.param({"grow": objective(metric(5)), "child": objective(metric(1), parent="grow/nope")}, None,
-                     "unknown key result 'nope' of objective 'grow'", id="parent-kr-that-does-not-exist"),
+                     "child.md:4:9: error: unknown key result 'nope' of objective 'grow'", id="parent-kr-that-does-not-exist"),
         pytest.param({"grow": objective(metric(5)).replace("period: 2026-Q1\n", "period: 2026-Q1\npriority: 7\n")},
-                     None, "'priority': expected a whole number from 0 to 3, got 7", id="priority-out-of-range"),
+                     None, "grow.md:4:11: error: 'priority': expected a whole number from 0 to 3, got 7", id="priority-out-of-range"),
         pytest.param({"grow": objective(metric(5)).replace("period: 2026-Q1\n", "period: 2026-Q1\npriority: P1\n")},
-                     None, "'priority': expected a whole number from 0 to 3, got the text 'P1': write 1 for P1",
+                     None, "grow.md:4:11: error: 'priority': expected a whole number from 0 to 3, got the text 'P1': write 1 "
+                     "for P1",
                      id="priority-as-the-pages-show-it"),
         pytest.param({"grow": objective(metric(5)).replace("period: 2026-Q1\n", "period: 2026-Q1\nkind: stretch\n")},
-                     None, "'kind': expected one of committed, aspirational; got 'stretch'", id="unknown-kind"),
+                     None, "grow.md:4:7: error: 'kind': expected one of committed, aspirational; got 'stretch'", id="unknown-kind"),
     ],
 )
 def test_bad_v2_input_is_an_error_at_its_line(tmp_path: Path, files: dict[str, str], as_of: dt.date | None,
-                                              message: str) -> None:
-    assert any(message in m for m in errors_of(site_with(tmp_path, files), as_of)), errors_of(
-        site_with(tmp_path / "again", files), as_of)
+                                              error: str) -> None:
+    """At the value that is wrong (the key result, for a field it lacks), as `path:line:col`."""
+    site, diagnostics = load(site_with(tmp_path, files), as_of)
+    assert site is None
+    assert [str(d) for d in diagnostics.errors] == [f"content/objectives/{error}"]
 
 
 def test_a_closed_grade_error_names_the_line(tmp_path: Path) -> None:

@@ -94,7 +94,7 @@ def _valid(kr: dict[str, Any], here: s.Cursor) -> bool:
             return False
     elif kind == "milestones":
         if kr["milestones"] is not s.INVALID and not kr["milestones"]:
-            here.error("a milestones key result needs a non-empty 'milestones' list")
+            here.child("milestones").error("a milestones key result needs a non-empty 'milestones' list")
             return False
     elif kind == "maintain":
         floor, ceiling = kr["floor"], kr["ceiling"]
