@@ -657,10 +657,13 @@ def _worth_saving(fresh: int, total: int, previous: BuildState | None) -> bool:
     return previous is None or worth_saving(fresh, total)
 
 
+LIBRARIES = ("pyyaml", "markdown-it-py", "babel", "jinja2", "matplotlib", "fonttools")  # what the bytes depend on
+
+
 def _libraries() -> dict[str, str]:
-    """The versions of what turns content into pages and charts (read without importing them)."""
-    return {"okrsite": __version__, **{name: installed_version(name) for name in ("jinja2", "markdown-it-py",
-                                                                                   "matplotlib", "fonttools")}}
+    """The versions of what turns content into pages and charts (read without importing them): a
+    new one makes a build with nothing else changed render and draw again."""
+    return {"okrsite": __version__, **{name: installed_version(name) for name in LIBRARIES}}
 
 
 def _last_size(previous: BuildState | None) -> Callable[[Page], int]:
