@@ -88,6 +88,9 @@ def test_its_text_has_each_objective_with_the_progress_and_counts_of_okrs_json(d
     for status, words in (("off-track", "off track"), ("at-risk", "at risk"), ("on-track", "on track")):
         assert f"{sum(o['status'] == status for o in objectives)} {words}" in text
     assert "1 draft (no key results yet) not counted" in text
+    # and as worked out by hand from the spec (test_model_scoring's Q2 headline objectives): 0.359, 0.733
+    assert re.search(r"Become the analytics platform mid-market retailers choose first +36%", text)
+    assert re.search(r"Customers can rely on the platform, and hear from us first when it falters +73%", text)
 
 
 def test_its_objectives_show_the_priority_they_are_ordered_by_and_every_owner(demo: Path) -> None:
@@ -201,6 +204,8 @@ def test_an_ended_period_shows_grades_and_done_or_not_done(demo: Path) -> None:
         assert re.search(rf"{re.escape(o['title'])} +{o['grade']:.2f}", text), o["title"]
     assert f"{sum(o['status'] == 'done' for o in graded)} done" in text
     assert f"{sum(o['status'] != 'done' for o in graded)} not done" in text
+    assert "1 done" in text and "5 not done" in text  # the demo's Q1, by hand
+    assert re.search(r"Improve the SEO of the website content to improve its visibility in SERPs +0\.43", text)
 
 
 def test_two_builds_give_the_same_bytes(demo: Path, tmp_path: Path) -> None:
