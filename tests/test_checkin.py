@@ -404,6 +404,8 @@ def test_a_value_on_a_zones_kr_or_a_zone_elsewhere_is_refused(tmp_path: Path, ca
     (["seo/page-views", "5", "--confidence", "70"], 2,
      "expected a number from 0 to 1 like 0.5, got '70' (write 0.7 for 70%)"),
     (["seo/page-views", "5", "--confidence", "inf"], 2, "expected a number from 0 to 1 like 0.5, got 'inf'"),
+    (["seo/page-views", "5", "--confidence", "45,5%"], 2, "expected a number from 0 to 1 like 0.5, got '45,5%': "
+                                                          "write a number with a dot and no thousands separator"),
     (["seo/page-views", "5", "--confidence", "1e999"], 2, "expected a number from 0 to 1 like 0.5, got '1e999'"),
     (["seo/page-views", "5", "--confidence", "80%"], 2,
      "expected a number from 0 to 1 like 0.5, got '80%' (write 0.8 for 80%)"),

@@ -209,7 +209,9 @@ def test_a_unit_typed_into_a_number_gets_what_to_write(tmp_path: Path) -> None:
         "    start: 1200\n"
         "    target: 2500 views\n"
         "    checkins:\n"
-        "      - {date: 2026-05-01, value: 45%, confidence: 45 %}\n"),
+        "      - {date: 2026-05-01, value: 45%, confidence: 45 %}\n"
+        "      - date: 2026-05-02\n"
+        "        confidence: 45,5%\n"),
         "content/projects/blog.md": "---\ntitle: Blog\nbudget: {planned: $12000, currency: USD}\n---\n"}) == [
         "content/objectives/grow.md:7:13: error: 'target': expected a number, got the text '2500 views': write the "
         "number alone (2500); the unit goes in `unit:`",
@@ -217,6 +219,8 @@ def test_a_unit_typed_into_a_number_gets_what_to_write(tmp_path: Path) -> None:
         "alone (45); the unit goes in `unit:`",
         "content/objectives/grow.md:9:52: error: 'confidence': expected a number, got the text '45 %': write 0.45 "
         "for 45%",
+        "content/objectives/grow.md:11:21: error: 'confidence': expected a number, got the text '45,5%': write a "
+        "number with a dot and no thousands separator (12.5, 1200)",
         "content/projects/blog.md:3:19: error: 'planned': expected a number, got the text '$12000': write the number "
         "alone (12000); the currency goes in the budget's `currency:`",
     ]

@@ -330,14 +330,12 @@ def _number(low: float | None = None, high: float | None = None) -> Callable[[st
         try:
             return number_text(value, low, high)
         except ValueError:
-            if low is not None and high is not None:  # a share: 80% is written 0.8
-                from okrsite.content.schema import share_for
+            from okrsite.content.schema import number_hint, share_for  # 23% -> "write the number alone (23)"
 
-                hint = f" ({share})" if (share := share_for(value)) else ""
+            if low is not None and high is not None:  # a share: 80% is written 0.8
+                hint = f" ({share})" if (share := share_for(value)) else number_hint(value, share=True)
                 raise argparse.ArgumentTypeError(f"expected a number from {low:g} to {high:g} like 0.5, got "
                                                  f"{value!r}{hint}") from None
-            from okrsite.content.schema import number_hint  # 23% -> "write the number alone (23)"
-
             raise argparse.ArgumentTypeError(f"expected a number like 0.5 or 1850, got {value!r}"
                                              f"{number_hint(value)}") from None
     return check

@@ -156,7 +156,7 @@ def share_for(value: object) -> str:
     if isinstance(value, str):
         match = _WITH_UNIT[0].fullmatch(value)
         if match is not None and match["unit"] == "%":
-            return _as_share(match["amount"])
+            return _as_share(match["amount"]) if _PLAIN.fullmatch(match["amount"]) else ""
         try:
             value = float(value)
         except ValueError:
