@@ -11,7 +11,9 @@ output, and builds each in-process with `--jobs 1`. Whatever it generates, the b
 - on failure, leaves the previous output byte for byte as it was.
 
 A normal run tries a few dozen sites (about 15 s); OKRSITE_HYPOTHESIS_EXAMPLES=2000 tries
-more. Under CI=true the examples are derandomized, so a CI run is reproducible.
+more. Under CI=true the examples are derandomized, so a CI run is reproducible. Elsewhere each run
+draws new ones, and none is kept (no example database): a failure prints the
+`@reproduce_failure(...)` line that replays it, to put above the test.
 """
 
 from __future__ import annotations
@@ -197,7 +199,7 @@ def within(rel: str, folder: str) -> bool:
 
 
 @settings(max_examples=EXAMPLES, deadline=None, derandomize=os.environ.get("CI") == "true", database=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+          print_blob=True, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(files=sites())
 def test_any_content_builds_or_fails_cleanly_and_writes_only_its_output(previous: Path,
                                                                         files: dict[str, str]) -> None:
