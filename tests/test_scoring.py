@@ -127,6 +127,22 @@ def test_weighted_mean(pairs, expected):
     assert scoring.weighted_mean(pairs) == pytest.approx(expected)
 
 
+def test_means_are_summed_exactly_so_every_python_gets_the_same_bits() -> None:
+    """sum() of floats is not the same on every Python (3.12 compensates as it adds): 3.11 made ten
+    0.1s 0.9999999999999999, and the Q1 mean grade read 0.68 on Python 3.11 and 0.67 on 3.13."""
+    assert scoring.mean([0.1] * 10) == 0.1
+    assert scoring.weighted_mean([(0.1, 1)] * 10) == 0.1
+    assert scoring.mean([1e16, 1.0, -1e16]) == scoring.mean([1e16, -1e16, 1.0]) == 1 / 3
+
+
+def test_the_mean_grade_is_the_mean_of_the_grades_shown_worked_out_as_a_reader_would() -> None:
+    from okrsite.site.formatting import grade
+
+    assert grade(scoring.mean_grade([0.32, 0.71, 0.79, 0.9, 0.43, 0.9])) == "0.68"  # 4.05 / 6 = 0.675, half up
+    assert grade(scoring.mean_grade([0.7, 0.6, 0.6])) == "0.63"  # 0.6333…
+    assert scoring.mean_grade([1.0]) == 1.0
+
+
 # --- Expected pace ----------------------------------------------------------------------------
 
 @pytest.mark.parametrize(

@@ -107,7 +107,7 @@ def mean_progress(objectives: list[Objective]) -> float | None:
     """Overall progress of a period: the mean of its top-level objectives (roll-ups count once;
     drafts, which have no numbers, not at all)."""
     top = top_level(objectives)
-    return sum(o.progress for o in top) / len(top) if top else None
+    return scoring.mean([o.progress for o in top]) if top else None
 
 
 def counted(objectives: Iterable[Objective]) -> dict[str, int]:
@@ -306,7 +306,7 @@ def period_page(site: Site, period_id: str) -> Page:
         "overall": mean_progress(objectives),
         "elapsed": period_elapsed(site, period_id),
         "top_level": len(top_level(objectives)),
-        "mean_grade": sum(graded) / len(graded) if graded else None,
+        "mean_grade": scoring.mean_grade(graded) if graded else None,
         "closed": [o for o in by_status(objectives) if o.closed is not None and o.grade is not None],
         "trending": [o for o in by_status(objectives) if o.trending_to_miss],
         "alignment": alignment_url(period_id) if objectives else None,

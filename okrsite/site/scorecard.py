@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from okrsite.model.periods import Period
-from okrsite.model.scoring import expected_progress
+from okrsite.model.scoring import expected_progress, mean_grade
 from okrsite.model.site import KeyResult, Objective, Project, Site
 from okrsite.model.vocabulary import ENDED_STATUSES, LANES, OKR_STATUSES, by_status, final, shown_status
 from okrsite.site import portfolio
@@ -147,7 +147,7 @@ def scorecard(site: Site, period_id: str, *, counts: dict[str, int], overall: fl
     by_lane = portfolio.in_lanes(portfolio.period_projects(site, period_id))  # no reasons: the card names them
     return Scorecard(
         period=period, as_of=site.as_of, ended=ended, elapsed=_elapsed(site, period), overall=overall,
-        mean_grade=sum(graded) / len(graded) if ended and graded else None, counts=counts,
+        mean_grade=mean_grade(graded) if ended and graded else None, counts=counts,
         drafts=sum(o.is_draft for o in site.objectives_in(period_id)),
         groups=tuple(groups),
         key_results=tuple(_kr_line(site, kr, ended) for kr in behind[:shown]),
