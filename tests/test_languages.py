@@ -532,11 +532,12 @@ def test_a_site_theme_can_rename_english_words(small_site: Path) -> None:
 
 
 @pytest.mark.parametrize("po, line, message", [
-    ('msgid "Objectives"\n', 1, "cannot read the catalog: missing msgstr for msgid 'Objectives'"),
+    ('msgid "Objectives"\n', 1, "cannot read the catalog: missing msgstr for msgid 'Objectives'$"),
     ('msgid "Dashboard"\nmsgstr "Übersicht"\n\nmsgid "Objectives"\nmsgstr "Ziele"\nZiele der Teams\n', 6,
-     "cannot read the catalog: Unknown or misformatted keyword"),  # at the line, not "… on 6" at line 1
+     # at the line, not "… on 6" at line 1; in Babel's words (2.17's, then 2.18's)
+     "cannot read the catalog: (Unknown or misformatted keyword|Start of line didn't match any expected keyword)"),
     ('# A site theme\'s words\n\nmsgid "Objectives of %(team)s"\nmsgstr "Ziele von %(tem)s"\n', 3,
-     "the translation of 'Objectives of %(team)s' does not fit it: unknown named placeholder 'tem'"),
+     r"the translation of 'Objectives of %\(team\)s' does not fit it: unknown named placeholder 'tem'"),
 ])
 def test_a_broken_site_catalog_is_an_error_at_its_file(small_site: Path, po: str, line: int, message: str) -> None:
     config = small_site / "okrsite.yaml"
@@ -547,7 +548,7 @@ def test_a_broken_site_catalog_is_an_error_at_its_file(small_site: Path, po: str
     (problem,) = failed.value.diagnostics
     assert (problem.path, problem.line, problem.severity) == ("themes/mine/locale/de/LC_MESSAGES/messages.po", line,
                                                                "error")
-    assert problem.message.startswith(message)
+    assert re.match(message, problem.message), problem.message
     assert not (small_site / "output").exists()
 
 
