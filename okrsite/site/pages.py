@@ -57,9 +57,9 @@ class Page:
     charts: tuple[ChartUse, ...] = ()
     nav: NavEntry | None = None
     # "context": its context holds all it shows (besides site settings), so an equal context
-    # renders equal bytes and a rebuild may keep the old file; "site": it may show anything, or
-    # its context costs more to digest than the page to render (the dashboard and the attention
-    # page hold most of the model, and most edits change them anyway), so it is always rendered.
+    # renders equal bytes and a rebuild may keep the old file (every page of the plan is so);
+    # "site", the default for a new kind of page until that is checked: it may show anything, so
+    # it is always rendered.
     depends: Literal["context", "site"] = "site"
     # The url of the page this one shows at another address (same template, title and context):
     # the two are rendered once, each with its own links (okrsite.site.render), and this copy's
@@ -216,7 +216,8 @@ def dashboard(site: Site, owed: int) -> Page:
         "halted": [p for p in portfolio.period_projects(site, period.id) if p.lane == "halt" and p.aligned],
         "recent": recent_activity(site, site.objectives.values(), site.projects.values()),
         "owed": owed,
-    }, section="dashboard", charts=(ChartUse(("period", period.id)),), nav=NavEntry(_("Dashboard"), 0))
+    }, section="dashboard", depends="context", charts=(ChartUse(("period", period.id)),),
+        nav=NavEntry(_("Dashboard"), 0))
 
 
 def objective_page(site: Site, objective: Objective) -> Page:
@@ -453,7 +454,7 @@ def attention_page(site: Site, items: list[attention.Item]) -> Page:
         "groups": attention.groups(site, items),
         "counts": attention.counts(site, items),
         "total": len(items),
-    }, section="attention", nav=NavEntry(_("Attention"), 45))
+    }, section="attention", depends="context", nav=NavEntry(_("Attention"), 45))
 
 
 def scorecard_url(period_id: str) -> str:
