@@ -213,7 +213,8 @@ def dashboard(site: Site, owed: int) -> Page:
         "objective_of": {o.id: o for o in objectives},
         "attention": late_or_over_budget(site, period.id),
         "unaligned": unaligned_projects(projects),
-        "halted": [p for p in portfolio.period_projects(site, period.id) if p.lane == "halt" and p.aligned],
+        # (a count, not the projects: the dashboard shows how many, and keeps its file when a field of one changes)
+        "halted": sum(p.lane == "halt" and p.aligned for p in portfolio.period_projects(site, period.id)),
         "recent": recent_activity(site, site.objectives.values(), site.projects.values()),
         "owed": owed,
     }, section="dashboard", depends="context", charts=(ChartUse(("period", period.id)),),
