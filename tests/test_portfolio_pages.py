@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import json
+import math
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -15,7 +16,7 @@ import pytest
 from okrsite.build.builder import BuildOptions, Builder, build
 from okrsite.diagnostics import Diagnostics
 from okrsite.model.site import Site
-from okrsite.site.charts.labels import overlaps, place_labels, spread
+from okrsite.site.charts.labels import overlaps, place_labels, slide, spread
 from okrsite.site.charts.palette import default_palette
 from okrsite.site.charts.portfolio import BubblesData, BurnData, burn_chart, portfolio_chart, spend_chart
 from okrsite.site.charts.layout import LAYOUTS
@@ -160,7 +161,7 @@ def test_bubbles_are_sized_against_the_largest_budget_in_their_own_currency(tmp_
     write(root, "content/objectives/grow.md", GROW)
     for name, money in (("yen", "{planned: 3000000, spent: 1000000, currency: JPY}"),
                         ("euro", "{planned: 50000, spent: 20000, currency: EUR}"),
-                        ("small", "{planned: 12500, spent: 5000, currency: EUR}")):
+                        ("small", "{planned: 12500, spent: 4000, currency: EUR}")):
         write(root, f"content/projects/{name}.md", f"---\ntitle: {name}\nkey_results: [grow]\nstart: 2026-01-01\n"
                                                    f"due: 2026-03-31\nprogress: 0.5\nbudget: {money}\n---\n")
     spec = portfolio_chart(load(root), "2026-Q1", LOOK)
@@ -373,6 +374,16 @@ def test_the_portfolio_chart_has_a_bubble_per_project_with_both_indices(demo: Pa
     assert ("Brand refresh for the website and product", "Halt?", "–", "–", "not drawn") in spec.tables[0].rows
 
 
+def test_a_caption_slides_the_least_along_its_edges_to_uncover_a_point() -> None:
+    """labels.slide: the nearest free offset along the directions given, within the region."""
+    frame = (0.0, 0.0, 300.0, 200.0)
+    caption = (4.0, 4.0, 104.0, 14.0)  # a caption in the bottom-left corner
+    assert slide(caption, frame, [(200, 100, 220, 120)], ((1, 0), (0, 1))) == (0, 0)  # nothing in its way
+    assert slide(caption, frame, [(0, 0, 30, 30)], ((1, 0), (0, 1))) == (28, 0)  # right of the point
+    assert slide(caption, frame, [(0, 0, 30, 12), (110, 0, 300, 14)], ((1, 0), (0, 1))) == (0, 8)  # above it
+    assert slide(caption, frame, [(0, 0, 300, 200)], ((1, 0), (0, 1))) == (0, 0)  # no room: it stays
+
+
 def test_labels_never_cover_each_other_or_another_point() -> None:
     # five points in a tight cluster in a 400 × 300 frame: each label goes where it fits, or nowhere
     points = [(100, 100, 10), (125, 100, 8), (100, 125, 6), (130, 130, 12), (395, 295, 4)]
@@ -421,21 +432,26 @@ def test_drawn_portfolio_labels_do_not_collide(tmp_path: Path) -> None:
         assert not any(box.overlaps(other) for other in boxes[i + 1:])
 
 
+def edge_projects(root: Path, *more: str) -> Site:
+    """A site whose projects sit at SPI 0 and CPI 0 ("Nothing done yet", and `more` with the same
+    figures), at the top-right edge (SPI 3.5 and CPI 90) and on plan."""
+    write(root, "okrsite.yaml", "title: T\nas_of: 2026-02-15\n")
+    write(root, "content/objectives/grow.md", GROW)
+    for name, progress, spent in (("Nothing done yet", 0, 6000), ("Ahead and cheap", 0.9, 100),
+                                  ("On plan", 0.2, 1500), *((name, 0, 6000) for name in more)):
+        write(root, f"content/projects/{name.lower().replace(' ', '-')}.md",
+              f"---\ntitle: {name}\nstart: 2026-01-01\ndue: 2026-06-30\nkey_results: [grow/views]\n"
+              f"progress: {progress}\nbudget: {{planned: 10000, spent: {spent}}}\n---\n")
+    return load(root)
+
+
 @pytest.mark.parametrize("layout", LAYOUTS, ids=lambda layout: layout.suffix or "wide")
 def test_a_bubble_at_an_index_of_zero_or_at_the_edge_is_drawn_whole_and_labelled(tmp_path: Path, layout) -> None:
     """A project that spent money and has done nothing yet (SPI 0, CPI 0) is the one to see first:
     centred on the plot's corner, three quarters of its bubble were cut off and no label found room.
     So is one whose index is drawn at the edge (above AXIS_MAX)."""
     from okrsite.site.charts import draw
-    root = tmp_path / "site"
-    write(root, "okrsite.yaml", "title: T\nas_of: 2026-02-15\n")
-    write(root, "content/objectives/grow.md", GROW)
-    for name, progress, spent in (("Nothing done yet", 0, 6000), ("Ahead and cheap", 0.9, 100),
-                                  ("On plan", 0.2, 1500)):
-        write(root, f"content/projects/{name.lower().replace(' ', '-')}.md",
-              f"---\ntitle: {name}\nstart: 2026-01-01\ndue: 2026-06-30\nkey_results: [grow/views]\n"
-              f"progress: {progress}\nbudget: {{planned: 10000, spent: {spent}}}\n---\n")
-    spec = portfolio_chart(load(root), "2026-Q1", replace(LOOK, layout=layout))
+    spec = portfolio_chart(edge_projects(tmp_path / "site"), "2026-Q1", replace(LOOK, layout=layout))
     assert spec is not None and isinstance(spec.data, BubblesData)
     assert {(b.label.text if b.label else "", b.x, b.y) for b in spec.data.bubbles} >= {
         ("Nothing done yet", 0.0, 0.0), ("Ahead and cheap", 2.0, 2.0)}  # SPI 3.5 and CPI 90: at the edge
@@ -450,6 +466,34 @@ def test_a_bubble_at_an_index_of_zero_or_at_the_edge_is_drawn_whole_and_labelled
     assert {"Nothing done yet", "Ahead and cheap"} <= labelled
     ticks = {t.get_text(): t.get_position() for t in chart._texts["x"] if t.get_visible()}
     assert ticks["0"][0] == 0 and ticks["1.5"][0] == 1.5  # the scale is the indices', with room beside it
+
+
+@pytest.mark.parametrize("layout", LAYOUTS, ids=lambda layout: layout.suffix or "wide")
+def test_corner_captions_and_labels_leave_bubbles_in_the_corners_uncovered(tmp_path: Path, layout) -> None:
+    """The captions "ahead of schedule, under budget" and "behind schedule, over budget" were drawn
+    over the bubbles at SPI 0, CPI 0 and at the top-right edge. And three projects with the same
+    figures got one label, or none, by chance: now the first is labelled for all of them."""
+    from okrsite.site.charts import draw
+    spec = portfolio_chart(edge_projects(tmp_path / "site", "Also nothing yet", "Third with nothing"),
+                           "2026-Q1", replace(LOOK, layout=layout))
+    assert spec is not None and isinstance(spec.data, BubblesData)
+    draw.draw(spec)
+    chart = draw._template("bubbles", layout)
+    renderer = chart.fig.canvas.get_renderer()
+    bubbles = [b.get_window_extent(renderer) for b in chart.bubbles if b.get_visible()]
+    labels = [t for t in chart._texts["point-label"] if t.get_visible()]
+    texts = [t.get_window_extent(renderer) for t in (*chart.notes, *labels)]
+    assert len(bubbles) == 5 and len(texts) == 2 + 3
+    def covers(text, bubble) -> bool:  # the text's box reaches into the bubble's circle
+        x, y = min(max(bubble.x0 + bubble.width / 2, text.x0), text.x1), min(max(bubble.y0 + bubble.height / 2, text.y0), text.y1)
+        return math.dist((x, y), (bubble.x0 + bubble.width / 2, bubble.y0 + bubble.height / 2)) < bubble.width / 2 - 1
+
+    for text in texts:
+        assert not any(covers(text, bubble) for bubble in bubbles), text
+        assert sum(text.overlaps(other) for other in texts) == 1, text  # itself only
+    assert {t.get_text() for t in labels} == {"Also nothing yet +2", "Ahead and cheap", "On plan"}
+    table = {row[0]: row[2:4] for row in spec.tables[0].rows}
+    assert table["Nothing done yet"] == table["Also nothing yet"] == table["Third with nothing"] == ("0.00", "0.00")
 
 
 # ---------- lists ----------

@@ -17,7 +17,7 @@ from matplotlib.text import Text
 
 from okrsite.site.charts.draw import PT, Dated, _Template, chart_text, shown, text_size
 from okrsite.site.charts.layout import LEGEND_LINE, Layout, legend_columns, legend_height
-from okrsite.site.charts.labels import Box, place_labels, spread
+from okrsite.site.charts.labels import Box, place_labels, slide, spread
 from okrsite.site.charts.portfolio import BubblesData, BurnData
 from okrsite.site.charts.specs import ChartSpec, TrendData
 
@@ -25,6 +25,7 @@ KEY = 18  # px from a legend marker's left edge to its word: 4 px clear of a 9 p
 ROW = 18  # px of a second line of the legend or of an axis title
 
 BUBBLE_Z, SERIES_Z = 2.2, 2.3  # pools of lines, each with a z-order of its own (see _Template.texts)
+NOTE_Z = 2.1  # the corner captions: under the bubbles, when one cannot get out of their way
 FILL_ALPHA = 0.35
 
 
@@ -76,9 +77,9 @@ class Bubbles(_Template):
         self.y_label = chart_text(ax, 0, 0.5, fontsize=self.small, ha="right",
                                va="center", rotation=90, transform=ax.transAxes)
         self.notes = (chart_text(ax, 1, 1, fontsize=self.small, ha="right", va="top",
-                              transform=ax.transAxes),
+                                 transform=ax.transAxes, zorder=NOTE_Z),
                       chart_text(ax, 0, 0, fontsize=self.small, ha="left", va="bottom",
-                              transform=ax.transAxes))
+                                 transform=ax.transAxes, zorder=NOTE_Z))
 
     def paint(self, spec: ChartSpec, colour: dict[str, str]) -> None:
         data = spec.data
@@ -212,10 +213,14 @@ class Bubbles(_Template):
         labelled = [b for b in data.bubbles if b.label is not None]
         texts = self.texts(ax, "point-label", len(labelled), fontsize=self.small, transform=ax.transData)
         centres = [(*ax.transData.transform((b.x, b.y)), b.radius * scale) for b in data.bubbles]
-        # the labelled bubbles are the first (largest); every other bubble is in the way too
-        obstacles = [_box(note, self) for note in self.notes]
-        obstacles += [(x - r, y - r, x + r, y + r) for (x, y, r), b in zip(centres, data.bubbles) if b.label is None]
         frame = ax.get_window_extent(self.fig.canvas.get_renderer())  # type: ignore[attr-defined]
+        self._clear_notes([(x - r, y - r, x + r, y + r) for x, y, r in centres], (frame.x0, frame.y0, frame.x1, frame.y1))
+        # the labelled bubbles are the first (largest); every other bubble is in the way too, but for
+        # those at a labelled one's point (its label names them: portfolio._labels)
+        named = {(b.x, b.y) for b in data.bubbles if b.label is not None}
+        obstacles = [_box(note, self) for note in self.notes]
+        obstacles += [(x - r, y - r, x + r, y + r) for (x, y, r), b in zip(centres, data.bubbles)
+                      if b.label is None and (b.x, b.y) not in named]
         places = place_labels([c for c, b in zip(centres, data.bubbles) if b.label is not None],
                               [text_size(self, shown(b.label), self.small) for b in labelled if b.label is not None],
                               (frame.x0, frame.y0, frame.x1, frame.y1), obstacles)
@@ -230,6 +235,26 @@ class Bubbles(_Template):
             text.set_verticalalignment(va)
             text.set_text(shown(bubble.label))
             text.set_color(colour["text"])
+
+    def _clear_notes(self, bubbles: list[Box], frame: Box) -> None:
+        """Each corner caption moved along the plot's edges, as little as it takes to uncover the
+        bubbles in its corner (a project at SPI 0 and CPI 0 sits in the bottom-left one), but not
+        past the 1.0 lines: it names its quarter. Where there is no such place it stays, under the
+        bubbles (their fill lets it show through)."""
+        ones = self.ax.transData.transform((1, 1))
+        gap = 4 * self.fig.dpi / 96
+        width, height = frame[2] - frame[0], frame[3] - frame[1]
+        for note, corner in zip(self.notes, ("top right", "bottom left")):
+            box = _box(note, self)
+            size = box[2] - box[0]
+            if corner == "top right":  # its right end stays right of SPI 1, all of it above CPI 1
+                region = (max(frame[0], ones[0] + gap - size), ones[1] + gap, frame[2], frame[3])
+                dx, dy = slide(box, region, bubbles, ((-1, 0), (0, -1)))
+            else:
+                region = (frame[0], frame[1], min(frame[2], ones[0] - gap + size), ones[1] - gap)
+                dx, dy = slide(box, region, bubbles, ((1, 0), (0, 1)))
+            x, y = note.get_position()
+            note.set_position((x + dx / width, y + dy / height))
 
 
 class Burn(Dated):

@@ -57,6 +57,24 @@ def place_labels(points: Sequence[tuple[float, float, float]], sizes: Sequence[t
     return result
 
 
+def slide(box: Box, region: Box, obstacles: Sequence[Box], directions: Sequence[tuple[float, float]],
+          step: float = 4.0) -> tuple[float, float]:
+    """How far to move `box` along one of `directions` (unit steps, tried in turn at each distance)
+    so that it touches no obstacle and stays inside `region`: the nearest such offset, or (0, 0)
+    when there is none (a corner caption stays in its corner, drawn over what is there)."""
+    reach = max(region[2] - region[0], region[3] - region[1])
+    distance = 0.0
+    while distance <= reach:
+        for dx, dy in directions:
+            moved = (box[0] + dx * distance, box[1] + dy * distance, box[2] + dx * distance, box[3] + dy * distance)
+            if _inside(moved, region) and not any(overlaps(moved, other) for other in obstacles):
+                return dx * distance, dy * distance
+            if not distance:
+                break  # where it is: tried once
+        distance += step
+    return 0.0, 0.0
+
+
 def spread(positions: Sequence[float], height: float, low: float, high: float) -> list[float]:
     """Centres of labels `height` tall, as near their positions as they can be without overlapping,
     kept within low..high where there is room; the order of the positions is kept."""

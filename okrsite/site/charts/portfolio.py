@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections import Counter
 from dataclasses import dataclass
 
 from okrsite.model.portfolio import FINISHED, REVIEW_BELOW
@@ -91,6 +92,24 @@ def _currency(project: Project) -> str:
     return project.budget.currency if project.budget else ""
 
 
+def _labels(drawn: list[Project], points: list[tuple[float, float]], chars: int) -> list[Label | None]:
+    """The first MAX_LABELS bubbles' labels (the largest first). Projects with the same figures
+    share one bubble's place: the first is labelled for them all, "Title +2", as no spot around one
+    point holds three labels (the table names each)."""
+    together = Counter(points)
+    labels: list[Label | None] = []
+    seen: set[tuple[float, float]] = set()
+    for project, point in zip(drawn, points):
+        if point in seen or len(seen) >= MAX_LABELS:
+            labels.append(None)
+            continue
+        seen.add(point)
+        more = f" +{together[point] - 1}" if together[point] > 1 else ""
+        labels.append(Label(truncate(project.title, chars - len(more)) + more,
+                            truncate(project.id, chars - len(more)) + more))
+    return labels
+
+
 def portfolio_chart(site: Site, period_id: str, look: Look) -> ChartSpec | None:
     """Every project of the period with both indices, as a bubble; None when there is none."""
     period = site.periods[period_id]
@@ -107,10 +126,9 @@ def portfolio_chart(site: Site, period_id: str, look: Look) -> ChartSpec | None:
     chars = 20 if look.layout.stacked else 42  # a label beside its bubble, in the room the layout has
     top = max(max(p.evm.spi or 0.0, p.evm.cpi or 0.0) for p in drawn) * 1.1
     high = min(AXIS_MAX, max(1.5, math.ceil(top * 4) / 4))  # a quarter above the largest index, 1.5 to 2
-    bubbles = tuple(Bubble(min(p.evm.spi or 0.0, high), min(p.evm.cpi or 0.0, high), radius[p.id],
-                           p.lane or "", MARKERS[p.lane or "keep"],
-                           Label(truncate(p.title, chars), truncate(p.id, chars)) if i < MAX_LABELS else None)
-                    for i, p in enumerate(drawn))
+    points = [(min(p.evm.spi or 0.0, high), min(p.evm.cpi or 0.0, high)) for p in drawn]
+    bubbles = tuple(Bubble(*point, radius[p.id], p.lane or "", MARKERS[p.lane or "keep"], label)
+                    for p, point, label in zip(drawn, points, _labels(drawn, points, chars)))
     data = BubblesData(high=high, ticks=y_ticks(0, high), review_below=REVIEW_BELOW, bubbles=bubbles,
                        legend=tuple((lane, MARKERS[lane], status_label(lane)) for lane in LANES),
                        x_label=_("SPI: work done ÷ work planned by now"), y_label=_("CPI: work done ÷ money spent"),
