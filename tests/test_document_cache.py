@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import os
 import shutil
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -64,19 +65,25 @@ def test_the_same_bytes_with_a_new_mtime_are_not_parsed_again_and_get_the_new_st
     os.utime(path, ns=(2_000_000_000_000_000_000, 2_000_000_000_000_000_000))  # a fresh clone: every mtime new
     doc, _ = cache.load(path, "grow.md", parse_markdown_document)
     assert (cache.hits, cache.misses) == (1, 1) and doc is parsed
-    assert cache.entries["grow.md"].stamp == (path.stat().st_size, 2_000_000_000_000_000_000)
+    assert cache.entries["grow.md"].stamp == (path.stat().st_size, 2_000_000_000_000_000_000, path.stat().st_ctime_ns)
 
 
-def test_the_same_size_and_mtime_with_other_bytes_is_still_trusted(tmp_path: Path) -> None:
-    """The stamp is the fast path (what make and rsync trust); the digest is only asked when it differs."""
+def test_other_bytes_of_the_same_size_are_read_though_the_mtime_was_set_back(tmp_path: Path) -> None:
+    """`cp -p`, `rsync -a` and `tar` set a file's mtime to its source's, and a check-in (42 -> 47)
+    keeps its size: a stamp of size and mtime alone kept the old document, so `okrsite check`
+    passed a broken file and a build said "up to date". The change time, which no tool sets
+    back, is in the stamp; an unchanged stamp is still trusted without reading the file."""
     path = write(tmp_path, "grow.md", MINIMAL_OBJECTIVE)
     cache = DocumentCache()
     cache.load(path, "grow.md", parse_markdown_document)
-    stamp = path.stat()
+    assert cache.load(path, "grow.md", parse_markdown_document)[0].meta["title"] == "Grow" and cache.misses == 1
+    before = path.stat()
+    time.sleep(0.02)  # file times move by the kernel's tick
     write(tmp_path, "grow.md", MINIMAL_OBJECTIVE.replace("title: Grow", "title: Wrog"))
-    os.utime(path, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert (path.stat().st_size, path.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
     doc, _ = cache.load(path, "grow.md", parse_markdown_document)
-    assert doc.meta["title"] == "Grow" and cache.misses == 1
+    assert doc.meta["title"] == "Wrog" and cache.misses == 2
 
 
 def test_a_cache_restored_in_a_fresh_copy_of_the_site_elsewhere_spares_every_parse(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 import types
 from collections.abc import Callable
 from pathlib import Path
@@ -160,6 +161,30 @@ def test_what_a_stopped_build_left_beside_a_cache_file_is_removed_once_old(demo_
             os.utime(path, (1_000_000_000, 1_000_000_000))
     again(demo_site_with_cache)
     assert not old.exists() and recent.exists() and all(path.exists() for path in others)
+
+
+def test_an_edit_of_the_same_size_with_its_old_mtime_is_seen_by_check_and_build(demo_site_with_cache: Path) -> None:
+    """A file copied in with `cp -p` (or `rsync -a`, `tar`) keeps its source's mtime, and a
+    check-in keeps the size: the build said "up to date" and showed the old value, and `okrsite
+    check` passed a value it rejects."""
+    first = again(demo_site_with_cache)
+    path = demo_site_with_cache / "content/objectives/2026-Q1/marketing-seo-visibility.md"
+    before, text = path.stat(), path.read_text()
+    time.sleep(0.02)  # file times move by the kernel's tick
+    path.write_text(text.replace("value: 1720", "value: 17x0", 1))
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    checked = subprocess.run([sys.executable, "-m", "okrsite", "check"], cwd=demo_site_with_cache,
+                             capture_output=True, text=True)
+    assert checked.returncode == 1
+    assert re.search(r"^content/objectives/2026-Q1/marketing-seo-visibility\.md:\d+:\d+: error: .*'17x0'", checked.stderr,
+                     re.M), checked.stdout + checked.stderr
+    path.write_text(text.replace("value: 1720", "value: 1750", 1))
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    rebuilt = again(demo_site_with_cache)
+    assert not rebuilt.up_to_date and rebuilt.written and rebuilt.documents_parsed == 1
+    assert rebuilt.files == first.files
+    page = (demo_site_with_cache / "output/objectives/seo-visibility/index.html").read_text()
+    assert "1,750" in page and "1,720" not in page
 
 
 def test_an_edit_reparses_only_the_edited_file(demo_site_with_cache: Path) -> None:

@@ -23,6 +23,7 @@ from okrsite.build.output import MARKER, Content, Kept, files_below
 from okrsite.content.source import site_paths
 from okrsite.diagnostics import Diagnostic
 from okrsite.filesystem.realpaths import leads_inside
+from okrsite.filesystem.stamps import Stamp, input_stamp
 
 STATE_FILE = "state.json"
 _FORMAT = f"okrsite-state-{__version__}"
@@ -50,7 +51,7 @@ def _stamp(entry: os.DirEntry[str]) -> list[int] | None:
 
 
 def _tree_stamps(folder: Path, into: list[str], within: Path | None = None) -> None:
-    """Append 'path size mtime' for every file below folder, in a stable order, as the build reads
+    """Append 'path size mtime ctime' for every file below folder, in a stable order, as the build reads
     the folder (source.site_files: links followed where they lead into it, or into `within`, the
     site folder), and each entry the build skips: a file edited in a linked folder, or a new link
     that leads nowhere, changes the fingerprint (a warm build said "up to date" and skipped the
@@ -61,9 +62,16 @@ def _tree_stamps(folder: Path, into: list[str], within: Path | None = None) -> N
         return
     paths, skipped = _tree_files(folder, within)
     for path in paths:
-        stamp = file_stamp(path)
-        into.append(f"{path} {stamp[0]} {stamp[1]}" if stamp is not None else f"{path} gone")
+        into.append(_input_line(path))
     into.extend(f"{item.path} {item.message}" for item in skipped)
+
+
+def _input_line(path: str | Path, missing: str = "gone") -> str:
+    """'path size mtime ctime' of an input file (okrsite.filesystem.stamps), or 'path `missing`'."""
+    try:
+        return "{} {} {} {}".format(path, *input_stamp(os.stat(path)))
+    except OSError:
+        return f"{path} {missing}"
 
 
 def _tree_files(folder: Path, within: Path | None) -> tuple[list[str], list[Diagnostic]]:
@@ -96,20 +104,20 @@ def contents_digest(folders: list[Path], within: Path | None = None) -> str:
     return digest.hexdigest()
 
 
-_FILE_DIGESTS: dict[str, tuple[int, int, bytes]] = {}  # path -> size, mtime (ns) and digest, as last read
+_FILE_DIGESTS: dict[str, tuple[Stamp, bytes]] = {}  # path -> its stamp and digest, as last read
 
 
 def _file_digest(path: str) -> bytes:
     try:
-        stat = os.stat(path)
+        stamp = input_stamp(os.stat(path))
         known = _FILE_DIGESTS.get(path)
-        if known is not None and known[:2] == (stat.st_size, stat.st_mtime_ns):
-            return known[2]
+        if known is not None and known[0] == stamp:
+            return known[1]
         with open(path, "rb") as stream:
             made = hashlib.file_digest(stream, "blake2b").digest()
     except OSError:
         return b"gone"
-    _FILE_DIGESTS[path] = (stat.st_size, stat.st_mtime_ns, made)
+    _FILE_DIGESTS[path] = (stamp, made)
     return made
 
 
@@ -120,12 +128,7 @@ def input_fingerprint(inputs: dict[str, Any], folders: list[Path], files: list[P
     lines = [json.dumps(inputs, sort_keys=True, default=str)]
     for folder in folders:
         _tree_stamps(folder, lines, within)
-    for path in files:
-        try:
-            stat = path.stat()
-            lines.append(f"{path} {stat.st_size} {stat.st_mtime_ns}")
-        except OSError:
-            lines.append(f"{path} absent")
+    lines.extend(_input_line(path, "absent") for path in files)
     # surrogateescape: a file name that is not UTF-8 (skipped by the build) still has a stamp
     return hashlib.blake2b("\n".join(lines).encode("utf-8", "surrogateescape"), digest_size=20).hexdigest()
 

@@ -36,11 +36,13 @@ from okrsite.content.config import load_config
 from okrsite.diagnostics import BuildFailed, Diagnostic, Diagnostics
 from okrsite.commands.server import DEFAULT_HOST, BadPath, PreviewState, PreviewServer, listen, url_parts
 from okrsite.content.source import is_ignored
+from okrsite.filesystem.stamps import input_stamp
 from okrsite.site.themes import builtin_theme_dir
 
 STEP_MS = 50  # a save is handled once no other change came for this long ...
 DEBOUNCE_MS = 1600  # ... or after this long, when changes keep coming
 CONFIG_CHECK_MS = 300  # okrsite.yaml (and with --poll every source file) is looked at this often
+FileMark = tuple[int, ...]  # a file's identity (inode) and stamp (okrsite.filesystem.stamps)
 
 
 class Preview:
@@ -189,15 +191,15 @@ class Preview:
                 found.append((folder, info.st_dev, info.st_ino))
         return found
 
-    def _config_mark(self) -> tuple[int, int, int] | None:
+    def _config_mark(self) -> FileMark | None:
         """okrsite.yaml is looked at, not watched: an editor's rename-over ends a watch on the file."""
         return _stamp(str(self.config_path))
 
-    def _scan(self) -> dict[str, tuple[int, int, int]]:
-        """Every source file's (inode, size, mtime in ns). With --poll this is how changes are found:
+    def _scan(self) -> dict[str, FileMark]:
+        """Every source file's identity and stamp. With --poll this is how changes are found:
         watchfiles' own polling is not used, as notify's poller compares mtimes in whole seconds and
         missed a second save within the same second (watchfiles issue #319; 4 of 15 quick saves)."""
-        files: dict[str, tuple[int, int, int]] = {}
+        files: dict[str, FileMark] = {}
         for folder in self._sources:
             for dirpath, dirnames, filenames in os.walk(folder):
                 dirnames[:] = [d for d in dirnames if not is_ignored(d)]
@@ -220,7 +222,7 @@ class Preview:
                                     debounce=self.debounce_ms, step=self.step_ms, rust_timeout=CONFIG_CHECK_MS,
                                     yield_on_timeout=True, raise_interrupt=False)
 
-    def _settled_scan(self, before: dict[str, tuple[int, int, int]]) -> tuple[dict[str, tuple[int, int, int]], set[str]]:
+    def _settled_scan(self, before: dict[str, FileMark]) -> tuple[dict[str, FileMark], set[str]]:
         """With --poll: the files now, and the paths that differ from `before`, once no change came
         for STEP_MS (so a burst of saves is one rebuild, as with file events)."""
         now, changed = self._scan(), set()
@@ -232,12 +234,12 @@ class Preview:
             if now == before:
                 return now, changed
 
-    def _sources_now(self) -> tuple[list[tuple[str, int, int]], tuple[int, int, int] | None,
-                                    dict[str, tuple[int, int, int]]]:
+    def _sources_now(self) -> tuple[list[tuple[str, int, int]], FileMark | None,
+                                    dict[str, FileMark]]:
         return self._folders(), self._config_mark(), self._scan()
 
-    def _watch(self, seen: tuple[list[tuple[str, int, int]], tuple[int, int, int] | None,
-                                 dict[str, tuple[int, int, int]]]) -> None:
+    def _watch(self, seen: tuple[list[tuple[str, int, int]], FileMark | None,
+                                 dict[str, FileMark]]) -> None:
         """Rebuild on changes in the content and themes folders (file events, or polling with --poll)
         and to okrsite.yaml. The output folder and its staging folders are not watched at all: a
         large site writes thousands of files per build.
@@ -297,10 +299,10 @@ def _own_code() -> str:
     return input_fingerprint({}, [OKRSITE_CODE, builtin_theme_dir()], [])
 
 
-def _stamp(path: str) -> tuple[int, int, int] | None:
-    """A file's identity, size and modification time in ns; None when there is none."""
+def _stamp(path: str) -> FileMark | None:
+    """A file's identity and stamp (okrsite.filesystem.stamps); None when there is none."""
     try:
         stat = os.stat(path)
     except OSError:
         return None
-    return stat.st_ino, stat.st_size, stat.st_mtime_ns
+    return stat.st_ino, *input_stamp(stat)

@@ -41,6 +41,7 @@ from okrsite.content.source import (SourceError, content_digest, decode, discove
                                    split_front_matter)
 from okrsite.content.yamlload import Memo, load_yaml
 from okrsite.content.yamlpatch import ValueLines, patched, value_lines
+from okrsite.filesystem.stamps import Stamp, input_stamp
 
 HISTORY_FILE = "history.json"
 _CACHE_FORMAT = f"okrsite-history-{__version__}-kr-fields-4"  # a new okrsite may parse or keep differently (4: 1:30 is text)
@@ -87,7 +88,7 @@ class KeptHistory:
     committed: dict[str, tuple[Version, ...]] = field(default_factory=dict)  # by label
     at_head: dict[str, str] = field(default_factory=dict)  # blob id at HEAD, by path from the top
     later: frozenset[str] = frozenset()  # paths changed in a commit after as_of
-    texts: dict[str, tuple[tuple[int, int], _Text]] = field(default_factory=dict)  # by path from the top
+    texts: dict[str, tuple[Stamp, _Text]] = field(default_factory=dict)  # by path from the top
 
 
 def read_history(config: SiteConfig, known: Mapping[str, Any] | None = None,
@@ -166,13 +167,13 @@ class _Text:
 def _work_tree(top: Path, objectives: Iterable[Path], known: Mapping[str, Any],
                kept: KeptHistory) -> dict[str, _Text]:
     """Each objective file in the work tree by its path from the top of the repository; a file
-    whose size and mtime are those of the last read (`kept`) is not read again."""
+    whose stamp is that of the last read (`kept`: okrsite.filesystem.stamps) is not read again."""
     files, texts = {}, {}
     for path in objectives:
         where = path.relative_to(top).as_posix()
         try:
             status = path.stat()
-            stamp = (status.st_mtime_ns, status.st_size)
+            stamp = input_stamp(status)
             last = kept.texts.get(where)
             if last is not None and last[0] == stamp:
                 text = replace(last[1], known=known)

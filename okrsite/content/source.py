@@ -18,6 +18,7 @@ from okrsite.build.cachefiles import read_cache, write_cache
 from okrsite.diagnostics import Diagnostic
 from okrsite.filesystem.realpaths import home_or_hidden, is_inside
 from okrsite.filesystem.names import device_name_problem
+from okrsite.filesystem.stamps import Stamp, input_stamp
 from okrsite.content.yamlload import (KeyPath, Memo, Positions, SourceError, load_yaml, positions_of, source_error,
                                       unpack_positions)
 
@@ -326,10 +327,10 @@ Checked = str | Callable[[], str]  # the text a field check's values are kept as
 
 @dataclass(frozen=True)
 class Cached:
-    """A parsed document and what its file was: (size, mtime) to trust it at a glance, and a
-    digest of its bytes to recognise it when only the mtime changed (a fresh clone)."""
+    """A parsed document and what its file was: its stamp to trust it at a glance, and a digest
+    of its bytes to recognise it when only the stamp changed (a fresh clone)."""
 
-    stamp: tuple[int, int]
+    stamp: Stamp
     digest: str
     doc: Document
     checked: Checked = ""  # what the model's field check made of the document, as the model writes it
@@ -351,8 +352,8 @@ def content_digest(raw: bytes) -> str:
 class DocumentCache:
     """Parsed documents by their site-relative path: a rebuild re-reads only changed files.
 
-    A file whose size and mtime are as cached is not read at all. One whose stamp
-    differs is read and hashed: the same bytes (a fresh clone, a checkout, a `touch`)
+    A file whose stamp (size, mtime and ctime: okrsite.filesystem.stamps) is as cached
+    is not read at all. One whose stamp differs is read and hashed: the same bytes (a fresh clone, a checkout, a `touch`)
     are a hit that refreshes the stamp, so a cache restored in CI, in another folder,
     still spares every parse. Keys and the saved file hold no absolute path.
     """
@@ -370,7 +371,7 @@ class DocumentCache:
         if stat.st_size > MAX_FILE_BYTES:
             raise source_error(label, 1, 1, f"the file has {stat.st_size:,} bytes; a content file may have "
                                             f"at most {MAX_FILE_BYTES:,} (2 MB)")
-        stamp = (stat.st_size, stat.st_mtime_ns)
+        stamp = input_stamp(stat)
         cached = self.entries.get(label)
         if cached is not None and cached.stamp == stamp:
             self.hits += 1
@@ -392,7 +393,7 @@ class DocumentCache:
         """Until the file changes, read it as `doc` (okrsite checkin loads the site with an edit
         before writing it)."""
         stat = path.stat()
-        self.entries[label] = Cached((stat.st_size, stat.st_mtime_ns), "", doc)
+        self.entries[label] = Cached(input_stamp(stat), "", doc)
 
     def moved(self, root: Path) -> DocumentCache:
         """The same documents for a copy of the site at `root` (okrsite diff's revisions): a
@@ -461,7 +462,7 @@ class DocumentCache:
                 if not isinstance(meta, str):
                     raise TypeError("meta")
                 positions = _restored_positions(packed, root, label)
-                entries[label] = Cached((stamp[0], stamp[1]), digest, Document.restored(
+                entries[label] = Cached(tuple(stamp), digest, Document.restored(
                     label, DumpedMeta(meta, root, label), body, positions), checked)
         except (ValueError, TypeError, KeyError):
             return cls()
