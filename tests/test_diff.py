@@ -311,6 +311,13 @@ def test_a_base_without_the_site_is_empty_and_a_head_without_it_does_not_build(r
     assert {o["id"] for o in json.loads(capsys.readouterr().out)["objectives"]} == {"sales", "seo"}
     assert diff(repo, first, orphan) == 1
     assert f"there is no okrsite.yaml in commit {orphan[:7]}" in capsys.readouterr().err
+    write(repo, "content/objectives/sales.md", (repo / "content/objectives/sales.md").read_text().replace(
+        "title:", "titel:", 1))  # the pull request that adds the site, with a mistake in it
+    assert diff(repo, orphan) == 1
+    out, err = capsys.readouterr()
+    assert "okrsite: diff: the head work tree does not build:" in err and "unknown field 'titel'" in err
+    assert "base" not in err and "the base" not in out  # an empty base is no failure
+    assert out == "OKR changes not compared: the head work tree does not build; the command's log names the errors.\n"
 
 
 def test_usage_errors(repo: Path, tmp_path: Path, capsys) -> None:

@@ -74,7 +74,8 @@ def run(base: str, head: str | None, report_format: str, config_path: Path) -> i
         base_side = _side("base", revisions[0], top, config_rel, Path(scratch) / "base", as_of, documents)
     if base_side.absent and head_side.site is not None:  # the pull request that adds the site: all of it is new
         base_side = Side("base", base_side.revision, _empty(head_side.site), base_side.diagnostics, absent=True)
-    failed = [side for side in (base_side, head_side) if side.site is None]
+    # a base without the site is an empty site, whatever the head: only a site that is there can fail
+    failed = [side for side in (base_side, head_side) if side.site is None and not (side is base_side and side.absent)]
     for side in failed:
         print(f"okrsite: diff: the {side.title} does not build:", file=sys.stderr)
         for item in side.diagnostics:
