@@ -321,6 +321,9 @@ def test_checkin_warns_of_a_date_before_the_period_and_of_a_checkin_the_kr_has(t
     assert main(["checkin", "grow/views", "33", "--date", "2026-05-01", "--config", config]) == 0
     assert capsys.readouterr().err == ("okrsite: warning: views had a check-in on 2026-05-01 with value 30 already: "
                                        "the later one counts, so value 33 replaces it in every number\n")
+    assert main(["checkin", "grow/views", "30", "--date", "2026-05-01", "--config", config]) == 0
+    assert capsys.readouterr().err == ("okrsite: warning: views had a check-in on 2026-05-01 with value 33 already: "
+                                       "the later one counts, so value 30 replaces it in every number\n")  # the last
     assert main(["checkin", "grow/views", "31", "--date", "2025-05-02", "--config", config]) == 0
     assert capsys.readouterr().err == ("okrsite: warning: the check-in is dated before its period 2026-Q2 starts "
                                        "on 2026-04-01: did you mean 2026-05-02?\n")

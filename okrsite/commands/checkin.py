@@ -193,12 +193,14 @@ def _dating(config: SiteConfig, doc: Document, request: Request, kr: dict[str, A
                         "its grade (date it within the period to record where it ended)")
     if period is not None and (problem := mistyped_year(request.date, period)):
         warnings.append(f"the check-in is dated {problem}")
-    same_day = [reading_of(c) for c in kr.get("checkins") or [] if isinstance(c, dict) and c.get("date") == request.date]
-    if reading is not None and reading in same_day:
+    # of the day's check-ins the last counts: the one this one follows
+    counted = next((r for c in reversed(kr.get("checkins") or []) if isinstance(c, dict) and c.get("date") == request.date
+                    and (r := reading_of(c)) is not None), None)
+    if reading is not None and counted == reading:
         warnings.append(f"{request.kr} had a check-in on {request.date.isoformat()} with {reading[0]} {reading[1]} "
                         "already: the file has it twice now")
-    elif reading is not None and (other := next((r for r in same_day if r is not None), None)) is not None:
-        warnings.append(f"{request.kr} had a check-in on {request.date.isoformat()} with {other[0]} {other[1]} "
+    elif reading is not None and counted is not None:
+        warnings.append(f"{request.kr} had a check-in on {request.date.isoformat()} with {counted[0]} {counted[1]} "
                         f"already: the later one counts, so {reading[0]} {reading[1]} replaces it in every number")
     return warnings
 
