@@ -119,6 +119,11 @@ CASES = [
         ["content/objectives/Größe.md:2:1: error: duplicate objective id 'grosse' (also at "
          "content/objectives/Grösse.md:2:1): the id is made from the file name 'Größe.md': set 'id' or rename the file"],
         id="duplicate-id-from-file-names"),
+    pytest.param(  # the id pasted into another file is the mistake, not the file whose name makes it
+        {"content/objectives/a-trial.md": GROW.replace("title: Grow", "id: grow\ntitle: Trial"), OBJ: GROW},
+        ["content/objectives/a-trial.md:2:5: error: duplicate objective id 'grow' (also at "
+         "content/objectives/grow.md:2:1): the other's id is made from its file name 'grow.md': choose another id"],
+        id="duplicate-id-set-where-a-file-name-makes-it"),
     pytest.param(  # alone, it became 'item' without a word: only a second such file was an error
         {"content/objectives/営業.md": GROW},
         ["content/objectives/営業.md:2:1: error: the file name '営業.md' has no letter or digit an id can take "
@@ -139,7 +144,8 @@ CASES = [
     pytest.param(
         {OBJ: GROW.replace(
             "    target: 200\n", "    target: 200\n  - id: views\n    title: Again\n    start: 0\n    target: 5\n")},
-        ["content/objectives/grow.md:9:9: error: duplicate key result id 'views' in objective 'grow'"],
+        ["content/objectives/grow.md:9:9: error: duplicate key result id 'views' in objective 'grow' "
+         "(also at content/objectives/grow.md:5:9)"],
         id="duplicate-kr-id"),
     pytest.param(
         {"content/objectives/grow-inbound.md": GROW,

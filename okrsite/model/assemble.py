@@ -92,21 +92,31 @@ def _unique(items: list[_Checked], what: str, diagnostics: Diagnostics) -> dict[
     by_id: dict[str, _Checked] = {}
     for item in items:
         first = by_id.get(item.id)
-        if first is not None:
-            where = first.cursor.positions.at((*first.cursor.key_path, "id"))
-            item.cursor.child("id").error(
-                f"duplicate {what} id '{item.id}' (also at {where.path}:{where.line}:{where.col})"
-                f"{_named_by_file(item)}")
-        else:
+        if first is None:
             by_id[item.id] = item
+            continue
+        # Told is the one that set an id another file's name makes (the id pasted in), else the later.
+        told, other = (first, item) if first.values.get("id") and not item.values.get("id") else (item, first)
+        told.cursor.child("id").error(f"duplicate {what} id '{item.id}' (also at {_at(other.cursor)})"
+                                      f"{_how_to_part(told, other)}")
     return dict(sorted(by_id.items()))
 
 
-def _named_by_file(item: _Checked) -> str:
-    """How to part two items whose id came from a file name, for the duplicate id's error."""
-    if item.values.get("id"):
-        return ""
-    return f": the id is made from the file name '{item.doc.path.rsplit('/', 1)[-1]}': set 'id' or rename the file"
+def _at(cursor: s.Cursor) -> str:
+    where = cursor.positions.at((*cursor.key_path, "id"))
+    return f"{where.path}:{where.line}:{where.col}"
+
+
+def _how_to_part(told: _Checked, other: _Checked) -> str:
+    """How to part two items with one id, for the duplicate id's error told to `told`."""
+    def file_name(item: _Checked) -> str:
+        return item.doc.path.rsplit("/", 1)[-1]
+
+    if not told.values.get("id"):
+        return f": the id is made from the file name '{file_name(told)}': set 'id' or rename the file"
+    if not other.values.get("id"):
+        return f": the other's id is made from its file name '{file_name(other)}': choose another id"
+    return ""
 
 
 def _teams(doc: Document | None, used: dict[str, list[tuple[str, s.Cursor]]],

@@ -57,14 +57,17 @@ def key_results(item_id: str, entries: tuple[dict[str, Any], ...], cursor: s.Cur
     """The checked and scored key results of one objective; problems go to the cursor's diagnostics.
     `clean`: the objective's check reported nothing, so no value is INVALID (not looked for)."""
     results: list[KeyResult] = []
-    seen: set[str] = set()
+    seen: dict[str, int] = {}  # id -> the index of the key result that has it
     for index, kr in enumerate(entries):
         here = cursor.child(index)
         kr_id = kr["id"] or f"kr-{index + 1}"
         if kr_id in seen:
-            here.child("id").error(f"duplicate key result id '{kr_id}' in objective '{item_id}'")
+            first = cursor.child(seen[kr_id])
+            where = first.positions.at((*first.key_path, "id"))
+            here.child("id").error(f"duplicate key result id '{kr_id}' in objective '{item_id}' (also at "
+                                   f"{where.path}:{where.line}:{where.col})")
             continue
-        seen.add(kr_id)
+        seen[kr_id] = index
         if not _valid(kr, here) or not (clean or s.is_valid(kr)):  # problems already reported
             continue
         _check_dates(kr, here, pace.period)
