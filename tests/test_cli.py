@@ -102,6 +102,14 @@ def test_build_with_a_relative_config_path(small_site: Path, monkeypatch, capsys
     assert (small_site / "output/okrs.json").is_file()
 
 
+def test_short_flags_say_what_the_long_ones_say(small_site: Path, monkeypatch, capsys) -> None:
+    """-q, -v and -j, as most command-line tools spell them."""
+    monkeypatch.chdir(small_site)
+    assert main(["build", "-q", "-j", "1"]) == 0 and capsys.readouterr() == ("", "")
+    assert main(["build", "-v", "--as-of", "2026-02-16"]) == 0 and "documents: " in capsys.readouterr().out
+    assert main(["check", "-q"]) == 0 and capsys.readouterr() == ("", "")
+
+
 def test_output_overrides_output_dir(small_site: Path, tmp_path: Path, monkeypatch, capsys) -> None:
     write(small_site, "okrsite.yaml", (small_site / "okrsite.yaml").read_text() + "output_dir: public\n")
     monkeypatch.chdir(small_site)

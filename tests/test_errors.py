@@ -387,6 +387,14 @@ def test_a_warning_is_printed_but_does_not_fail_the_build(tmp_path: Path, run) -
     assert "built" in stdout and (root / "output/projects/blog/index.html").is_file()
 
 
+def test_a_first_build_that_fails_says_nothing_was_written(tmp_path: Path, run) -> None:
+    """There is no previous output to leave as it was."""
+    root = make_site(tmp_path / "site", {OBJ: GROW.replace("target: 200", "target: lots")})
+    code, stdout, stderr = run(root)
+    assert code == 1 and stderr.splitlines()[-1] == f"{FAILED} 1 error(s); nothing was written"
+    assert sorted(p.name for p in root.iterdir()) == ["content", "okrsite.yaml"]
+
+
 def test_strict_turns_warnings_into_a_failure(tmp_path: Path, run) -> None:
     root = make_site(tmp_path / "site", {OBJ: GROW, "content/projects/blog.md": UNLINKED_PROJECT})
     out = previous_output(root)

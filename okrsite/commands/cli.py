@@ -93,6 +93,16 @@ def _failed(failed: BuildFailed, strict: bool, what: str, consequence: str = "",
     return EXIT_CONTENT
 
 
+def _left_behind(args: argparse.Namespace) -> str:
+    """What a failed build left in its output folder: the last build's output, or nothing."""
+    from okrsite.content.config import load_config
+
+    config = load_config(args.config, Diagnostics(), output=args.output)
+    if config is not None and not config.output_dir.is_dir():
+        return "; nothing was written"
+    return "; the previous output was left as it was"
+
+
 def run_build(args: argparse.Namespace) -> int:
     from okrsite.build.builder import BuildOptions, build
 
@@ -104,8 +114,7 @@ def run_build(args: argparse.Namespace) -> int:
     try:
         report = build(options, progress)
     except BuildFailed as failed:
-        return _failed(failed, args.strict, "build failed", "; the previous output was left as it was",
-                       quiet=args.quiet)
+        return _failed(failed, args.strict, "build failed", _left_behind(args), quiet=args.quiet)
     except OSError as exc:  # a theme file that cannot be read, say: a clear line, not a traceback
         print(Diagnostic(args.config.name, 1, 1, "error", f"cannot build the site: {exc.strerror or exc}"),
               file=sys.stderr)
@@ -354,8 +363,8 @@ def make_parser() -> argparse.ArgumentParser:
     _add_site_options(build)
     build.add_argument("--output", type=Path, metavar="DIR", help="output folder (overrides output_dir)")
     build.add_argument("--strict", action="store_true", help="fail on warnings too")
-    build.add_argument("--quiet", action="store_true", help="print nothing but errors")
-    build.add_argument("--verbose", action="store_true", help="also print what was drawn, parsed and cached")
+    build.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
+    build.add_argument("--verbose", "-v", action="store_true", help="also print what was drawn, parsed and cached")
     build.add_argument("--jobs", "-j", type=_jobs, metavar="N",
                        help="processes rendering pages and drawing charts (default: the number of cores; 1: all in this process)")
     serve = commands.add_parser("serve", help="build, serve and rebuild the site while you edit it")
@@ -374,7 +383,7 @@ def make_parser() -> argparse.ArgumentParser:
                        help="text lines (default), or to standard output: json, github (workflow annotations) or "
                             "sarif (code scanning)")
     check.add_argument("--strict", action="store_true", help="fail on warnings too")
-    check.add_argument("--quiet", action="store_true", help="print nothing but errors (and the json, github or "
+    check.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors (and the json, github or "
                                                             "sarif output)")
     init = commands.add_parser("init", help="create a new site: example content, .gitignore, GitHub Pages workflow")
     init.add_argument("dir", nargs="?", type=Path, default=Path("."), metavar="DIR",
