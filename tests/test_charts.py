@@ -115,6 +115,25 @@ def test_every_svg_chart_parses_and_has_a_title(built_demo: Path) -> None:
         assert "<metadata" not in text and "Date" not in text
 
 
+def test_a_done_key_result_shows_no_forecast_but_okrs_json_keeps_it(built_demo: Path) -> None:
+    """SOC 2's control coverage, done at 96% of 95%, "would reach 177.1%" on its trend: a coverage
+    past 100%, on a chart scaled to 200%. The pages leave a done KR's forecast out; okrs.json keeps
+    it as the spec defines it."""
+    okrs = json.loads((built_demo / "okrs.json").read_text())
+    (soc2,) = [o for o in okrs["objectives"] if o["id"] == "soc2-type-ii"]
+    (coverage,) = [kr for kr in soc2["key_results"] if kr["id"] == "control-coverage"]
+    assert coverage["status"] == "done" and coverage["forecast"]["value"] > 100
+    page = (built_demo / "objectives/soc2-type-ii/index.html").read_text()
+    card = page[page.index('id="kr-control-coverage"'):]
+    card = card[:card.index("</article>")]
+    assert "Forecast" not in card and "177" not in card
+    for name in ("kr-control-coverage", "kr-control-coverage-narrow"):
+        svg = (built_demo / f"charts/objectives/soc2-type-ii/{name}.svg").read_text()
+        assert "forecast" not in svg and "would reach" not in svg and "177" not in svg
+    other = (built_demo / "objectives/faster-queries/index.html").read_text()  # a KR not done keeps its forecast
+    assert "would reach <strong>1,967 ms</strong>" in other
+
+
 def test_pages_show_charts_with_alt_text_stating_the_numbers(built_demo: Path) -> None:
     figs = figures(built_demo / "objectives/faster-queries/index.html")
     srcs = [f["img"]["src"] for f in figs]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -244,6 +245,22 @@ def test_an_objective_on_track_and_trending_to_miss_is_explained(demo: Path) -> 
     section = re.search(r'<section[^>]*aria-labelledby="trending-heading".*?</section>', page, re.S).group(0)
     assert "badge--on-track" in section
     assert "some while on track today: the status weighs the progress against the pace so far" in section
+
+
+@pytest.mark.parametrize("page", ["index.html", "periods/2026-Q2/index.html"])
+def test_the_status_tile_counts_the_objectives_trending_to_miss_and_links_their_list(demo: Path, page: str) -> None:
+    """Four objectives read On track and six of eight trend to miss: the tile of statuses showed no
+    sign of it, and a manager scanning colours took the green as fine."""
+    okrs = json.loads((demo / "okrs.json").read_text())
+    trending = [o["title"] for o in okrs["objectives"] if o["period"] == "2026-Q2" and o["trending_to_miss"]]
+    assert len(trending) == 6
+    html = (demo / page).read_text()
+    tile = re.search(r'<li class="status-count status-count--trending">(.*?)</li>', html, re.S).group(1)
+    assert re.fullmatch(r'<a href="#trending"><span class="status-count__n">6</span> <span class="flag flag--warn">'
+                        r'<span aria-hidden="true">↘ </span>Trending to miss</span></a>', tile)
+    section = re.search(r'<section class="section" id="trending".*?</section>', html, re.S).group(0)
+    assert sorted(unescape(t) for t in re.findall(r'<a href="[^"]*objectives/[^"/]+/">([^<]+)</a>', section)) \
+        == sorted(trending)
 
 
 def test_recent_activity_says_the_zone_a_check_in_reached(demo: Path) -> None:

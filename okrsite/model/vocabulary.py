@@ -120,6 +120,13 @@ def shown_status(item: Any, ended: bool) -> str:
     return final(item.status, item.progress) if ended else item.status
 
 
+def shown_forecast(kr: Any) -> Any:
+    """A key result's forecast as the pages show it: none once it is done. Its trend carried past
+    the target says nothing to act on, and can pass what the measure allows (a coverage of 177%);
+    okrs.json keeps it, as the spec defines it."""
+    return None if kr.status == "done" else kr.forecast
+
+
 def final_counts(items: Iterable[Any]) -> dict[str, int]:
     """How many items of an ended period are done and not done (other statuses where there are any)."""
     counts = dict.fromkeys(ENDED_STATUSES, 0)

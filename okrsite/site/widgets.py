@@ -23,7 +23,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 
 from okrsite.model.site import KeyResult, Objective, Project, Team
-from okrsite.model.vocabulary import final, shown_status, status_counts
+from okrsite.model.vocabulary import final, shown_forecast, shown_status, status_counts
 from okrsite.site import formatting
 from okrsite.site.formatting import (_, css_percent, grade, message_values, ngettext, number, percent,
                                      plural, status_icon, status_label, titled, with_unit, zone_label)
@@ -137,8 +137,13 @@ def objective_chips(o: Objective) -> Markup:
         title = _("Expected to reach %(share)s, not %(whole)s", share=percent(o.expectation), whole=percent(1.0))
         chips.append(f'<span class="chip chip--kind" title="{escape(title)}">{escape(_("Aspirational"))}</span>')
     if o.trending_to_miss:
-        chips.append(_flag("warn", "↘", _("Trending to miss")))
+        chips.append(trending_flag())
     return Markup(" ".join(chips))
+
+
+def trending_flag() -> Markup:
+    """The flag of an objective whose forecast falls short of what it is expected to reach."""
+    return Markup(_flag("warn", "↘", _("Trending to miss")))
 
 
 STALE_ICON = "◷"  # a clock's quarter; an hourglass (⌛) is an emoji, drawn in colour or as an empty box
@@ -281,7 +286,7 @@ def behind_krs(o: Objective) -> Markup:
 HELPERS: dict[str, Any] = {helper.__name__: helper for helper in (
     amount, objective_link, project_link, kr_link, team_link, team_name, badge, state, flags, grade_chip,
     progress, usage, kr_value, behind_by, plural, objective_chips, priority_chip, stale_flag, stale_since, estimate,
-    band_text, names, behind_krs, overdue_milestones)}
+    band_text, names, behind_krs, overdue_milestones, shown_forecast, trending_flag)}
 
 
 def register(env: jinja2.Environment) -> None:

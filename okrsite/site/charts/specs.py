@@ -34,7 +34,7 @@ from okrsite.model.periods import Period
 from okrsite.model import scoring
 from okrsite.model.scoring import ZONES, spend_status
 from okrsite.model.site import KeyResult, Objective, Project, Site, Zones
-from okrsite.model.vocabulary import COUNTED, final, final_counts, shown_status, worst_first
+from okrsite.model.vocabulary import COUNTED, final, final_counts, shown_forecast, shown_status, worst_first
 from okrsite.site.charts.layout import LABEL_WIDE, VALUE_WIDE, WIDE, Layout, bars_height, row_height
 from okrsite.site.charts.palette import Palette
 from okrsite.site.charts.scales import date_ticks, integer_ticks, wrap, y_ticks
@@ -211,6 +211,7 @@ def kr_trend(kr: KeyResult, objective: Objective, period: Period, as_of: dt.date
         return _maintain_trend(kr, objective, period, as_of, look)
     if kr.type != "metric" or kr.start is None or kr.target is None or kr.current is None:
         return None
+    predicted = shown_forecast(kr)
     known = _values(kr, as_of)
     if not known and kr.current == kr.start:
         return None
@@ -231,8 +232,8 @@ def kr_trend(kr: KeyResult, objective: Objective, period: Period, as_of: dt.date
     unit = kr.unit
     pct = "%" if unit == "%" else ""
     forecast = None
-    if kr.forecast is not None:
-        forecast = (points[-1], (days, kr.forecast.value))
+    if predicted is not None:
+        forecast = (points[-1], (days, predicted.value))
     values = [kr.start, kr.target, plan_end] + [v for _, v in points] + ([plan_now[1]] if plan_now else []) \
         + ([forecast[1][1]] if forecast else [])
     y_range = _range(values)
@@ -249,8 +250,8 @@ def kr_trend(kr: KeyResult, objective: Objective, period: Period, as_of: dt.date
         expected=plan_now,
         expected_label=_("expected %(value)s", value=value_text(plan_now[1], pct, short=True)) if plan_now else "",
         as_of_x=as_of_x, as_of_label=as_of_label, forecast=forecast,
-        forecast_label=Label(*(_("forecast %(value)s", value=estimate(kr.forecast.value, kr.start, kr.target, shown))
-                               for shown in (unit, pct))) if kr.forecast else Label("", ""))
+        forecast_label=Label(*(_("forecast %(value)s", value=estimate(predicted.value, kr.start, kr.target, shown))
+                               for shown in (unit, pct))) if predicted else Label("", ""))
     if kr.decreasing:
         words = _("%(now)s, down from %(start)s toward %(target)s", now=value_text(kr.current, unit),
                   start=value_text(kr.start, unit), target=value_text(kr.target, unit))
@@ -272,13 +273,13 @@ def kr_trend(kr: KeyResult, objective: Objective, period: Period, as_of: dt.date
     if not known:
         rows.append((_("%(date)s (current)", date=format_date(as_of)), value_text(kr.current, unit), planned(kr.expected)))
     rows.append((_("%(date)s (target)", date=format_date(period.end)),
-                 _("%(value)s (forecast)", value=_estimate(kr.forecast.value, kr)) if kr.forecast else "–",
+                 _("%(value)s (forecast)", value=_estimate(predicted.value, kr)) if predicted else "–",
                  value_text(kr.target, unit) if objective.expectation >= 1 else  # aspirational: 70 % of the way
                  _("%(value)s (%(share)s of the way to %(target)s)", value=value_text(plan_end, unit),
                    share=percent(objective.expectation), target=value_text(kr.target, unit))))
     forecast_words = _("; on its trend it would reach %(value)s by %(date)s (%(share)s of the way)",
-                       value=_estimate(kr.forecast.value, kr), date=format_date(period.end),
-                       share=percent(kr.forecast.progress)) if kr.forecast else ""
+                       value=_estimate(predicted.value, kr), date=format_date(period.end),
+                       share=percent(predicted.progress)) if predicted else ""
     pace = dict(start=value_text(kr.start, unit), start_date=format_date(period.start, "short"),
                 target=value_text(plan_end, unit), end_date=format_date(period.end))
     if known:
