@@ -219,6 +219,64 @@ def test_each_printed_sheet_names_its_page_report_date_and_number(page, served, 
         assert f"{number}/{len(pages)}" in printed
 
 
+@requires_poppler
+@pytest.mark.parametrize("paper", ["A4", "Letter"])
+def test_no_printed_sheet_holds_only_the_footer_or_nothing(page, served, tmp_path, paper: str) -> None:
+    """A project, an objective and the alignment page printed a last sheet that held only the footer
+    ("Built with okrsite … · Built from commit …"): the page's last block ended a sheet. A team's
+    page, once the footer no longer followed, printed an empty last sheet: its last section's
+    margin. On paper the footer says only its commit, at the head of the first sheet."""
+    commit = "Built from commit 0123abc of 1 May 2026"  # the line a build inside git writes (the demo here is not)
+    for path in ("projects/columnar-query-cache/", "objectives/scale-mid-market/", "alignment/",
+                 "objectives/launch-partner-program/", "projects/legacy-connector-rewrite/", "teams/product/"):
+        page.goto(served["demo"] + path)
+        page.evaluate("""line => document.querySelector('.site-footer .wrap').insertAdjacentHTML('beforeend',
+            `<p class="site-footer__build">${line}</p>`)""", commit)
+        foot = page.evaluate("() => JSON.parse(document.documentElement.style.getPropertyValue('--okr-print-line'))")
+        footer = page.locator(".site-footer").text_content().splitlines()  # as on screen
+        pages = [printed for printed in _pages_of(page, tmp_path, paper) if printed]
+        for number, printed in enumerate(pages, start=1):
+            rest = printed
+            for words in (foot, f"{number}/{len(pages)}", *footer):
+                rest = rest.replace("".join(words.split()), "")
+            assert rest, (path, paper, number, printed)
+        assert _pages_with(pages, commit) == [0], path
+
+
+@pytest.mark.parametrize("path", ["", "alignment/", "teams/product/"])
+def test_a_heading_s_count_never_takes_a_line_of_its_own_on_a_phone(page, served, path: str) -> None:
+    """On a phone "Key results not updated lately" filled its line and its count wrapped under it,
+    alone (the heading was a flex row that wraps)."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(served["demo"] + path)
+    alone = page.evaluate("""() => [...document.querySelectorAll('.section > h2 > .count')].filter(count => {
+        const heading = count.parentElement, words = document.createRange();
+        words.setStartBefore(heading.firstChild); words.setEndBefore(count);
+        const box = count.getBoundingClientRect();
+        return ![...words.getClientRects()].some(line => line.width > 0 && line.top < box.bottom && line.bottom > box.top);
+    }).map(count => count.parentElement.textContent.trim())""")
+    assert page.locator(".section > h2 > .count").count() > 1
+    assert alone == [], alone
+
+
+def test_the_earned_value_figures_fit_a_phone_s_screen_each_named_once(page, served) -> None:
+    """On a phone the eight earned-value figures were eight cards that each named the figure three
+    times ("BAC / Budget at completion / BAC: 40,000 USD"), a screen and a half before "Supports"."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(served["demo"] + "projects/columnar-query-cache/")
+    rows = page.evaluate("""() => [...document.querySelectorAll('table.evm tbody tr')].map(row => {
+        const name = row.querySelector('th abbr').getBoundingClientRect(), value = row.querySelector('td.cell-num');
+        const box = value.getBoundingClientRect();
+        return {beside: box.top < name.bottom && box.bottom > name.top && box.left > name.right,
+                label: getComputedStyle(value, '::before').content,
+                sentence: row.querySelector('.cell-note').checkVisibility()};
+    })""")
+    assert len(rows) == 8
+    assert all(row["beside"] and row["label"] == "none" and row["sentence"] for row in rows), rows
+    table = page.locator("table.evm").bounding_box()
+    assert table["height"] < 844 - 100, table  # with its heading and sentence, on one screen
+
+
 @pytest.mark.parametrize("title", ['R&D "Q3" \\ <b>bold</b>', "Ends in a backslash \\", "l'équipe · 東京"])
 def test_a_title_reaches_the_printed_foot_as_the_text_it_is(page, title: str) -> None:
     """The sheet's foot is a CSS string in a style attribute (css_string, then HTML's escaping): a
@@ -235,18 +293,27 @@ def test_a_title_reaches_the_printed_foot_as_the_text_it_is(page, title: str) ->
         assert page.evaluate("s => JSON.parse(s)", shown) == title if shown.startswith('"') else False, shown
 
 
-def test_the_printed_dashboard_sets_its_figures_side_by_side_and_drops_what_paper_cannot_follow(page, served) -> None:
+def test_the_printed_dashboard_sets_its_figures_beside_its_chart_and_drops_what_paper_cannot_follow(page, served,
+                                                                                                   tmp_path) -> None:
     """On a sheet the summary's grid made three columns: the two wide cards stacked and the four
-    linked figures two by two, half the sheet empty beside them. Links to other pages ("See
-    alignment", a period's "Alignment · Scorecard (PDF)") and editors' notes printed as text
-    that goes nowhere."""
+    linked figures two by two, half the sheet empty beside them. In four columns, the status chart
+    under them did not fit on the first sheet, a third of which stayed empty: the figures now stand
+    at the left and the chart beside them. Links to other pages ("See alignment", a period's
+    "Alignment · Scorecard (PDF)") and editors' notes printed as text that goes nowhere."""
     page.emulate_media(media="print")
     page.set_viewport_size({"width": 720, "height": 900})
     page.goto(served["demo"])
-    tops = page.evaluate("""() => [...document.querySelectorAll('.summary > .stat--wide, .summary__tiles > .stat')]
+    boxes = page.evaluate("""() => [document.querySelector('.summary'), document.querySelector('.charts .chart__print')]
+        .map(box => { const r = box.getBoundingClientRect(); return [r.left, r.right, r.top]; })""")
+    (summary_left, summary_right, summary_top), (chart_left, _right, chart_top) = boxes
+    assert summary_right < chart_left and abs(summary_top - chart_top) < 2, boxes
+    tops = page.evaluate("""() => [...document.querySelectorAll('.summary__tiles > .stat')]
         .map(card => Math.round(card.getBoundingClientRect().top))""")
-    assert len(tops) == 6 and tops[0] == tops[1] and len(set(tops[2:])) == 1, tops
+    assert len(tops) == 4 and tops[0] == tops[1] and tops[2] == tops[3], tops  # two by two, beside the chart
     assert not page.get_by_text("for how this period's projects link").is_visible()
+    caption = page.locator(".charts .chart__caption").text_content().strip()[:40]
+    first = [printed for printed in _pages_of(page, tmp_path, "A4") if printed][0]
+    assert "".join("Overall progress".upper().split()) in first.upper() and "".join(caption.split()) in first
     page.goto(served["demo"] + "periods/2026-Q2/")
     assert not page.locator(".page-head__meta a").first.is_visible()
     page.goto(served["demo"] + "attention/")

@@ -112,6 +112,37 @@ def test_tab_from_a_long_result_list_moves_to_the_next_link_not_into_the_closing
     assert focused == ["A", "Dashboard"]
 
 
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_on_a_phone_the_results_show_that_they_scroll_and_the_last_one_comes_whole_into_view(browser, served,
+                                                                                          scheme: str) -> None:
+    """On a 390-pixel phone the list ended in the middle of a result, over "10 of 13 results", with
+    nothing to say that it scrolls; the list had 28rem of a screen of 52."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, color_scheme=scheme)
+    try:
+        page = context.new_page()
+        page.goto(served["demo"])
+        page.locator("#search-input").click()
+        page.keyboard.type("dash")
+        page.locator("#search-results [role=option]").first.wait_for()
+        shown = page.evaluate("""() => {
+            const list = document.getElementById('search-results'), status = list.nextElementSibling;
+            const style = getComputedStyle(list), before = list.getBoundingClientRect();
+            list.scrollTop = list.scrollHeight;
+            const box = list.getBoundingClientRect(), last = list.lastElementChild.getBoundingClientRect();
+            return {scrolls: list.scrollHeight > list.clientHeight, cue: style.backgroundImage,
+                    listBottom: box.bottom, panelBottom: list.parentElement.getBoundingClientRect().bottom,
+                    lastTop: last.top, lastBottom: last.bottom, listTop: box.top, height: before.height,
+                    apart: getComputedStyle(status).borderTopStyle};
+        }""")
+    finally:
+        context.close()
+    assert shown["scrolls"], shown  # the case this is about: 10 results of "dash" are more than a screen
+    assert shown["cue"].count("radial-gradient") == 2, shown["cue"]  # a shadow at the edge that scrolls
+    assert shown["apart"] == "solid", shown  # the status line is not part of the last result
+    assert shown["listTop"] <= shown["lastTop"] and shown["lastBottom"] <= shown["listBottom"] + 1, shown
+    assert shown["panelBottom"] <= 844 and shown["height"] > 600, shown  # the screen's height, not 28rem
+
+
 def test_a_key_result_found_by_its_title_opens_at_its_place_on_the_objective_page(page, served) -> None:
     page.goto(served["demo"] + "teams/")
     type_query(page, "qualified mid-market pipeline")
