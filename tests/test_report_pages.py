@@ -263,6 +263,21 @@ def test_the_status_tile_counts_the_objectives_trending_to_miss_and_links_their_
         == sorted(trending)
 
 
+def test_each_period_row_counts_its_objectives_by_status_and_drafts_and_shows_the_pace(demo: Path) -> None:
+    """Q2 listed 9 objectives and statuses that added up to 8 (its draft was not among them), and
+    its overall 55% had no mark of the 47% it was expected to be at."""
+    html = (demo / "periods/index.html").read_text()
+    rows = {unescape(re.search(r'<a href="[^"]+">([^<]+)</a>', row).group(1)): row
+            for row in re.findall(r"<tr[^>]*>\s*<td class=\"cell-title\">.*?</tr>", html, re.S)}
+    for title, ended in (("Q2 2026", False), ("Q1 2026", True)):
+        row = rows[title]
+        listed = int(re.search(r'data-label="Objectives">(\d+)<', row).group(1))
+        counts = [int(n) for n in re.findall(r'</span> (\d+)</span>', row.split('class="cell-flags"')[1])]
+        assert sum(counts) == listed, (title, counts, listed)
+        assert ("(expected 47%)" in row) is not ended
+    assert re.search(r'badge--draft.*?</span> 1</span>', rows["Q2 2026"])
+
+
 def test_recent_activity_says_the_zone_a_check_in_reached(demo: Path) -> None:
     """A zones KR's check-in has no value: the dashboard showed only its confidence, not the news
     (the Target zone reached), which the changes page said."""

@@ -317,9 +317,12 @@ def period_page(site: Site, period_id: str) -> Page:
 
 
 def periods_index(site: Site) -> Page:
+    """Each period's objectives, overall progress against the expected pace while it runs, and
+    statuses, with its drafts counted apart (as on its page)."""
     rows = [(p, site.objectives_in(p.id)) for p in reversed(list(site.periods.values()))]
     return Page("periods/index.html", "periods.html", _("Periods"), {
-        "rows": [(p, len(objs), mean_progress(objs), counts_of(site, p.id, objs)) for p, objs in rows],
+        "rows": [(p, len(objs), mean_progress(objs), counts_of(site, p.id, objs), len(drafts(objs)),
+                  period_elapsed(site, p.id) if p.start <= site.as_of <= p.end else None) for p, objs in rows],
     }, section="periods", depends="context", nav=NavEntry(_("Periods"), 10))
 
 
