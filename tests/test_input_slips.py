@@ -554,6 +554,18 @@ def test_a_value_starting_with_a_character_yaml_reserves_is_told_to_be_quoted(tm
                      f"any token; quote the value: {quoted}"]
 
 
+def test_a_required_field_whose_text_yaml_reads_as_a_comment_is_empty_not_missing(tmp_path: Path) -> None:
+    """`title: #1 cut setup time` is a title of nothing and a comment: "missing required field
+    'title'" sent the user looking for a line that is there."""
+    found = problems(tmp_path, {OBJ: "---\nperiod: 2026-Q2\ntitle: #1 cut setup time\n---\n",
+                                "content/projects/blog.md": "---\ntitle:\nstatus: active\n---\n"})
+    assert found == [
+        "content/objectives/grow.md:3:1: error: 'title' is empty; text after ' #' is a comment in YAML; quote it: "
+        "title: \"#1 cut setup time\"",
+        "content/projects/blog.md:2:1: error: 'title' is empty",
+    ]
+
+
 def test_a_list_item_that_runs_on_into_the_next_is_asked_about_its_missing_dash(tmp_path: Path) -> None:
     """A forgotten '- ' before the second key result made four "duplicate key" errors, one a field,
     and none said what happened: one error now, at the line the '- ' is missing from."""
@@ -567,6 +579,38 @@ def test_a_list_item_that_runs_on_into_the_next_is_asked_about_its_missing_dash(
         # a field written twice in an item is no missing '- '
         "content/objectives/grow.md:15:5: error: duplicate key 'title' (first at content/objectives/grow.md:14:5; "
         "the later value would win)",
+    ]
+
+
+@pytest.mark.parametrize("written, col, part, goes", [
+    ("$5,000", 22, "000", "; the currency goes in the budget's `currency:`"),
+    ("5,000.50", 21, "000.50", ""),
+    ("1,250,000", 21, "250", ""),
+    ("5,000", 21, "000", ""),
+])
+def test_a_budget_with_a_thousands_separator_in_braces_is_one_error_about_the_number(
+        tmp_path: Path, written: str, col: int, part: str, goes: str) -> None:
+    """`budget: {planned: $5,000}` was told "unknown field '0'" and "write the number alone (5)",
+    which sets a budget a thousand times too small."""
+    project = f"---\ntitle: Blog\nbudget: {{planned: {written}, currency: USD}}\n---\n"
+    assert problems(tmp_path, {"content/projects/blog.md": project}) == [
+        f"content/projects/blog.md:3:{col}: error: unknown field '{part}' in a budget: in {{ … }} a comma separates "
+        f"fields: write a number with a dot and no thousands separator (12.5, 1200){goes}"]
+
+
+def test_a_project_naming_its_objectives_under_objectives_is_told_of_key_results(tmp_path: Path) -> None:
+    project = "---\ntitle: Blog\nobjectives: [grow]   # what it supports\n---\n"
+    assert problems(tmp_path, {"content/projects/blog.md": project}) == [
+        "content/projects/blog.md:3:1: error: unknown field 'objectives' in a project (did you mean 'key_results'? "
+        "it takes objective ids, or objective-id/kr-id for one key result: key_results: [grow])"]
+
+
+def test_a_title_yaml_reads_as_false_is_told_to_be_quoted_as_written(tmp_path: Path) -> None:
+    grow = objective("  - {id: v, title: V, start: 0, target: 9}\n")
+    assert problems(tmp_path, {OBJ: grow.replace("title: Grow", "title: No"),
+                               "content/objectives/sell.md": grow.replace("period:", "owner: [Ann, off]\nperiod:")}) == [
+        "content/objectives/grow.md:2:8: error: 'title': expected text, got true/false: quote it: title: \"No\"",
+        "content/objectives/sell.md:3:14: error: expected text, got true/false: quote it: \"off\"",
     ]
 
 
