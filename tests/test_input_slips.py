@@ -518,3 +518,114 @@ def test_a_merge_conflict_left_in_a_file_is_an_error_at_its_marker(tmp_path: Pat
                      "and remove the <<<<<<<, ======= and >>>>>>> lines git wrote around both sides"], found
     assert problems(tmp_path, {OBJ: objective("  - {id: v, title: V, start: 0, target: 10}\n") + "Title\n=======\n"}) \
         == []  # a heading underlined with '=' is no conflict
+
+
+# ---------- hints for what a new user writes ----------
+
+KEY_NEEDS_SPACE = "a key needs ': ' after it (or quote a text that runs over several lines)"
+
+
+@pytest.mark.parametrize("text, where, words", [
+    ("---\ntitle: Grow\nperiod: 2026-Q2\nowner:Lena Fischer\nteam: growth\n---\n", "4:1",
+     "could not find expected ':'"),
+    ("---\ntitle:Grow\nperiod: 2026-Q2\n---\n", "2:1", "mapping values are not allowed in this context"),
+    (objective("  - id: v\n    title: V\n    start: 0\n    target:20\n    unit: views\n"), "8:5",
+     "could not find expected ':'"),
+    (objective("  - id: v\n    title: V\n    start: 0\n    target: 20\n    current:28\n    # the latest\n"
+               "    unit: views\n"), "9:5", "could not find expected ':'"),
+    (objective("  - id:v\n    title: V\n    start: 0\n    target: 20\n"), "5:5",
+     "mapping values are not allowed in this context"),
+])
+def test_a_key_without_a_space_after_its_colon_is_reported_at_its_own_line(tmp_path: Path, text: str, where: str,
+                                                                            words: str) -> None:
+    """`owner:Lena Fischer` is one text to YAML, and the parser stumbles only on the line below it
+    (or below a comment after it): the error stood a line or two under the slip."""
+    assert problems(tmp_path, {OBJ: text}) == [f"content/objectives/grow.md:{where}: error: invalid YAML: {words}; "
+                                               f"{KEY_NEEDS_SPACE}"]
+
+
+@pytest.mark.parametrize("written, col, quoted", [
+    ("unit: %", 11, 'unit: "%" (YAML reserves % at the start of a value)'),
+    ("unit: @users", 11, 'unit: "@users" (YAML reserves @ at the start of a value)'),
+    ("unit: `ms` # latency", 11, 'unit: "`ms`" (YAML reserves ` at the start of a value)'),
+    ("tags: [web, @mobile]", 17, '"@mobile" (YAML reserves @ at the start of a value)'),
+])
+def test_a_value_starting_with_a_character_yaml_reserves_is_told_to_be_quoted(tmp_path: Path, written: str, col: int,
+                                                                               quoted: str) -> None:
+    found = problems(tmp_path, {OBJ: objective(f"  - id: v\n    {written}\n    title: V\n")})
+    assert found == [f"content/objectives/grow.md:6:{col}: error: invalid YAML: found character that cannot start "
+                     f"any token; quote the value: {quoted}"]
+
+
+def test_a_required_field_whose_text_yaml_reads_as_a_comment_is_empty_not_missing(tmp_path: Path) -> None:
+    """`title: #1 cut setup time` is a title of nothing and a comment: "missing required field
+    'title'" sent the user looking for a line that is there."""
+    found = problems(tmp_path, {OBJ: "---\nperiod: 2026-Q2\ntitle: #1 cut setup time\n---\n",
+                                "content/projects/blog.md": "---\ntitle:\nstatus: active\n---\n"})
+    assert found == [
+        "content/objectives/grow.md:3:1: error: 'title' is empty; text after ' #' is a comment in YAML; quote it: "
+        "title: \"#1 cut setup time\"",
+        "content/projects/blog.md:2:1: error: 'title' is empty",
+    ]
+
+
+def test_a_list_item_that_runs_on_into_the_next_is_asked_about_its_missing_dash(tmp_path: Path) -> None:
+    """A forgotten '- ' before the second key result made four "duplicate key" errors, one a field,
+    and none said what happened: one error now, at the line the '- ' is missing from."""
+    found = problems(tmp_path, {OBJ: objective(
+        "  - id: a\n    title: A\n    start: 0\n    target: 5\n"
+        "    id: b\n    title: B\n    start: 0\n    target: 9\n"
+        "  - id: c\n    title: C\n    title: Twice\n    start: 0\n    target: 1\n")})
+    assert found == [
+        "content/objectives/grow.md:9:5: error: duplicate key 'id' (first at content/objectives/grow.md:5:5; the "
+        "later value would win): did you mean to start a new item with '- '?",
+        # a field written twice in an item is no missing '- '
+        "content/objectives/grow.md:15:5: error: duplicate key 'title' (first at content/objectives/grow.md:14:5; "
+        "the later value would win)",
+    ]
+
+
+@pytest.mark.parametrize("written, col, part, goes", [
+    ("$5,000", 22, "000", "; the currency goes in the budget's `currency:`"),
+    ("5,000.50", 21, "000.50", ""),
+    ("1,250,000", 21, "250", ""),
+    ("5,000", 21, "000", ""),
+])
+def test_a_budget_with_a_thousands_separator_in_braces_is_one_error_about_the_number(
+        tmp_path: Path, written: str, col: int, part: str, goes: str) -> None:
+    """`budget: {planned: $5,000}` was told "unknown field '0'" and "write the number alone (5)",
+    which sets a budget a thousand times too small."""
+    project = f"---\ntitle: Blog\nbudget: {{planned: {written}, currency: USD}}\n---\n"
+    assert problems(tmp_path, {"content/projects/blog.md": project}) == [
+        f"content/projects/blog.md:3:{col}: error: unknown field '{part}' in a budget: in {{ … }} a comma separates "
+        f"fields: write a number with a dot and no thousands separator (12.5, 1200){goes}"]
+
+
+def test_a_project_naming_its_objectives_under_objectives_is_told_of_key_results(tmp_path: Path) -> None:
+    project = "---\ntitle: Blog\nobjectives: [grow]   # what it supports\n---\n"
+    assert problems(tmp_path, {"content/projects/blog.md": project}) == [
+        "content/projects/blog.md:3:1: error: unknown field 'objectives' in a project (did you mean 'key_results'? "
+        "it takes objective ids, or objective-id/kr-id for one key result: key_results: [grow])"]
+
+
+def test_a_title_yaml_reads_as_false_is_told_to_be_quoted_as_written(tmp_path: Path) -> None:
+    grow = objective("  - {id: v, title: V, start: 0, target: 9}\n")
+    assert problems(tmp_path, {OBJ: grow.replace("title: Grow", "title: No"),
+                               "content/objectives/sell.md": grow.replace("period:", "owner: [Ann, off]\nperiod:")}) == [
+        "content/objectives/grow.md:2:8: error: 'title': expected text, got true/false: quote it: title: \"No\"",
+        "content/objectives/sell.md:3:14: error: expected text, got true/false: quote it: \"off\"",
+    ]
+
+
+def test_a_quote_left_open_is_told_to_be_closed(tmp_path: Path) -> None:
+    assert problems(tmp_path, {OBJ: '---\ntitle: "Grow\nperiod: 2026-Q2\n---\n'}) == [
+        "content/objectives/grow.md:2:8: error: invalid YAML: found unexpected end of stream (while scanning a quoted "
+        "scalar that starts here); close the quote"]
+
+
+def test_a_file_not_in_utf_8_is_told_to_be_saved_as_utf_8(tmp_path: Path) -> None:
+    write(tmp_path, "okrsite.yaml", CONFIG)
+    (tmp_path / "content/objectives").mkdir(parents=True)
+    (tmp_path / OBJ).write_bytes("---\ntitle: Größe\nperiod: 2026-Q2\n---\n".encode("latin-1"))
+    assert problems(tmp_path, {}) == [
+        "content/objectives/grow.md:2:1: error: the file is not valid UTF-8 text; save it as UTF-8"]

@@ -17,7 +17,7 @@ from okrsite.filesystem.names import device_name_problem
 from okrsite.filesystem.realpaths import home_or_hidden, leads_inside
 from okrsite.model.periods import FIRST_DAY, LAST_DAY, Period, builtin_period, resolve_period
 from okrsite.model.scoring import Thresholds
-from okrsite.content.source import MAX_FILE_BYTES, SourceError, parse_yaml_document
+from okrsite.content.source import MAX_FILE_BYTES, SourceError, parse_yaml_document, written_text
 from okrsite.content.source import label as site_label
 
 CONFIG_NAME = "okrsite.yaml"
@@ -199,6 +199,7 @@ def load_config(path: Path, diagnostics: Diagnostics, *, output: Path | None = N
         diagnostics.items.append(exc.diagnostic)
         return None
     diagnostics.items.extend(problems)
+    doc.positions.source = written_text(path, label)
     errors_before = len(diagnostics.errors)
     cursor = s.Cursor(doc.positions, diagnostics)
     values = s.check_fields(doc.meta if doc.meta is not None else {}, schema_of(SiteConfig), cursor, "okrsite.yaml")

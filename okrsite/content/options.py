@@ -30,14 +30,17 @@ class Option:
     nested: type | None = None  # a dataclass of options that the mapping becomes
     many: bool = False  # a list of such mappings
     key: str = ""  # the name in the file, when not the field's name
+    slips: tuple[tuple[str, str], ...] = ()  # keys written for this one, and what to tell of it then
 
 
 def option(kind: s.Kind, default: Any = None, help: str = "", type: str = "", *, required: bool = False,
-           default_text: str = "", key: str = "") -> Any:
+           default_text: str = "", key: str = "", slips: tuple[tuple[str, str], ...] = ()) -> Any:
     """A dataclass field declared as an option of a file. `default=dataclasses.MISSING`: the
-    file's default is nothing and the code always computes the value (the dataclass has none)."""
+    file's default is nothing and the code always computes the value (the dataclass has none).
+    `slips`: keys that are written for this one (no typo of it), each with what to tell of it, for the
+    unknown key's error ("did you mean 'key_results'? it takes …")."""
     return dataclasses.field(default=default, metadata={"option": Option(kind, help, type, required, default_text,
-                                                                         key=key)})
+                                                                         key=key, slips=slips)})
 
 
 def group(cls: type, what: str, help: str, *, optional: bool = False, type: str = "map", key: str = "",
@@ -73,7 +76,7 @@ def _default(f: dataclasses.Field[Any]) -> Any:
 
 def schema_of(cls: type) -> s.Schema:
     """The checker's view of a dataclass's options."""
-    return {name: s.Field(opt.kind, opt.required, None if opt.nested and not opt.many else _default(f))
+    return {name: s.Field(opt.kind, opt.required, None if opt.nested and not opt.many else _default(f), opt.slips)
             for name, f, opt in options_of(cls)}
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import difflib
-import json
 import math
 import re
 import unicodedata
@@ -24,6 +23,7 @@ import yaml
 
 from okrsite.diagnostics import Diagnostics, Location
 from okrsite.content.source import KeyPath, Positions
+from okrsite.content.yamlload import quoted_field, written_scalar
 from okrsite.model.periods import FIRST_DAY, LAST_DAY, builtin_period, written_period
 
 # Limits that keep every input within what the build can handle (README, "Safety").
@@ -73,6 +73,7 @@ class Field:
     kind: Kind
     required: bool = False
     default: Any = None
+    slips: tuple[tuple[str, str], ...] = ()  # (a key written for this field, what to say of the field then)
 
 
 Schema = Mapping[str, Field]
@@ -111,13 +112,23 @@ def clean_text(value: str) -> str:
     return value.translate(_CONTROLS) if _CONTROL.search(value) else value
 
 
-def text(value: Any, _: Cursor) -> str:
+def text(value: Any, cursor: Cursor) -> str:
     # Lenient on scalars: an unquoted `title: 2026` is still a title.
     if isinstance(value, str):
         return clean_text(value)
     if isinstance(value, (int, float, dt.date)) and not isinstance(value, bool) and not _huge(value):
         return value.isoformat() if isinstance(value, dt.date) else str(value)
-    raise Invalid(f"expected text, got {describe(value)}")
+    written = as_written(cursor) if isinstance(value, bool) else ""  # `title: No`: YAML 1.1's false
+    key = cursor.key_path[-1] if cursor.key_path else None
+    hint = f": quote it: {quoted_field(key if isinstance(key, str) else None, written)}" if written else ""
+    raise Invalid(f"expected text, got {describe(value)}{hint}")
+
+
+def as_written(cursor: Cursor) -> str:
+    """The unquoted value at the cursor as its file writes it ("" when the file cannot tell): for a
+    hint that quotes it."""
+    where = cursor.positions.at(cursor.key_path)
+    return written_scalar(cursor.positions.written(where.line), where.col)
 
 
 def filled(why: str) -> Kind:
@@ -538,6 +549,7 @@ def check_fields(value: Any, schema: Schema, cursor: Cursor, what: str, entry: s
         return INVALID
     result: dict[str, Any] = {}
     meant: set[str | None] = set()  # fields an unknown one is taken for: `titel:` is reported once, as a slip
+    explained: set[Any] | None = None  # fields whose value a comma cut short: the unknown field's error says it
     for key in value:
         if str(key) not in schema:
             where = cursor.positions.key((*cursor.key_path, str(key)))
@@ -547,49 +559,116 @@ def check_fields(value: Any, schema: Schema, cursor: Cursor, what: str, entry: s
                                                 "written yes, no, on, off, true, false or null as that value; quote "
                                                 "the key ('on': …) if it is a name")
                 continue
-            close = _closest(str(key), schema)
+            close = _closest(str(key), schema) or _slipped_for(str(key), schema)
             meant.add(close)
-            hint = meaning(close) or _split_at_comma(value, key, schema, cursor)
+            hint = _meant_hint(close, key, schema, cursor)
+            split = None if hint else _split_at_comma(value, key, schema, cursor)
+            if split is not None:
+                hint, head, shown, where = split.hint, split.head, split.shown or key, split.where or where
+                if explained and head in explained:
+                    continue  # `1,250,000`: one error for the number, not one for each comma
+                if head is not None:
+                    explained = (explained or set()) | {head}
+                key = shown
             cursor.diagnostics.error(where, f"unknown {entry} '{key}' in {what}{hint}")
     for name, spec in schema.items():
         given = value.get(name)
-        if given is not None:
+        if given is not None and not (explained and name in explained):
             result[name] = convert(spec.kind, given, cursor.child(name))
-        elif name in meant:  # reported as the unknown field's slip; as if its value were wrong
-            result[name] = INVALID
+        elif given is not None or name in meant:  # reported with an unknown field, as its slip or the rest of
+            result[name] = INVALID                # its value (`planned: $5,000`); as if its value were wrong
         elif spec.required:
-            cursor.error(f"missing required field '{name}' in {what}")
+            if name in value:  # `title:` with nothing after it, or only a comment (`title: #1 …`)
+                field = cursor.child(name)
+                cursor.diagnostics.error(cursor.positions.key(field.key_path),
+                                         f"'{name}' is empty{_comment_hint(field)}")
+            else:
+                cursor.error(f"missing required field '{name}' in {what}")
             result[name] = INVALID
         else:
             result[name] = spec.default
     return result
 
 
-def _split_at_comma(fields: dict[Any, Any], key: Any, schema: Schema, cursor: Cursor) -> str:
+def _comment_hint(cursor: Cursor) -> str:
+    """'; text after ' #' is a comment in YAML; quote it: title: "#1 …"' for a field whose value YAML
+    read as a comment; "" for any other."""
+    where = cursor.positions.key(cursor.key_path)
+    name = str(cursor.key_path[-1])
+    line = cursor.positions.written(where.line)[where.col - 1:]
+    comment = re.match(rf"{re.escape(name)}:[ \t]+(#.*)", line)
+    if comment is None:
+        return ""
+    return f"; text after ' #' is a comment in YAML; quote it: {quoted_field(name, comment[1].rstrip())}"
+
+
+def _slipped_for(key: str, schema: Schema) -> str | None:
+    """The field that declares `key` as a slip for it (a project's `objectives:` for `key_results:`)."""
+    return next((name for name, spec in schema.items() if key in dict(spec.slips)), None)
+
+
+def _meant_hint(close: str | None, key: Any, schema: Schema, cursor: Cursor) -> str:
+    """' (did you mean 'x'?)', with what x takes where its declaration says why `key` is written for it."""
+    why = dict(schema[close].slips).get(str(key)) if close is not None else None
+    if why is None:
+        return meaning(close)
+    where = cursor.positions.key((*cursor.key_path, str(key)))
+    line = cursor.positions.written(where.line)
+    rewritten = line[where.col - 1:].replace(str(key), close, 1).split(" #")[0].rstrip() \
+        if line[where.col - 1:].startswith(f"{key}:") else ""
+    return f" (did you mean '{close}'? {why}{f': {rewritten}' if rewritten else ''})"
+
+
+class _Split(NamedTuple):
+    """What an unknown field that a comma cut off the field before it is told: the hint; for a number
+    the comma split, the field it cut short (`head`), and the cut-off part as written and where."""
+
+    hint: str
+    head: Any = None
+    shown: str = ""
+    where: Location | None = None
+
+
+_SPLIT_NUMBER = re.compile(r"[^,{}\[\]]*?(?:,\d+(?:\.\d*)?)+")  # `$5,000`, `5,000.50`, `1,250,000` in { … }
+
+
+def _split_at_comma(fields: dict[Any, Any], key: Any, schema: Schema, cursor: Cursor) -> _Split | None:
     """A hint for an unknown field that a comma cut off the field before it, in a mapping written
     { … }: there YAML ends a value at a comma, so `value: 12,5` is a field `value: 12` and a field
-    `5` with no value, and `note: Done, finally` a field `finally`. "" for any other unknown field."""
+    `5` with no value, `planned: $5,000` a field `planned: $5` and a field `000`, and `note: Done,
+    finally` a field `finally`. None for any other unknown field."""
     keys = list(fields)
     cut = [k is not None and fields[k] is None and str(k) not in schema for k in keys]  # what a comma may make
     if not cut[keys.index(key)] or not _written_in_braces(keys, cursor):
-        return ""
+        return None
     at = end = keys.index(key)
     while at > 0 and cut[at - 1]:
         at -= 1
     while end + 1 < len(keys) and cut[end + 1]:
         end += 1
     if at == 0:
-        return ""
+        return None
     tail = keys[at:end + 1]  # the fields the comma(s) made, after the field they cut short
     head = fields[keys[at - 1]]
-    if _is_number(head) and all(isinstance(k, int) and not isinstance(k, bool) and k >= 0 or
-                                isinstance(k, str) and k.isdigit() for k in tail):
-        # The digits after a decimal comma are not known for sure (YAML reads `05` as 5, `010` as 8).
-        return f": in {{ … }} a comma separates fields: {_COMMA_IN_NUMBER}"
+    if (_is_number(head) or isinstance(head, str)) and all(
+            _is_number(k) and k >= 0 or isinstance(k, str) and _PLAIN.fullmatch(k) for k in tail):
+        # The digits after a decimal comma are not known for sure from what YAML made of them (it reads
+        # `05` as 5, `010` as 8): the number as the file writes it, where it can be read again.
+        field = cursor.child(keys[at - 1])
+        where = cursor.positions.at(field.key_path)
+        line = cursor.positions.written(where.line)
+        written = _SPLIT_NUMBER.match(line, where.col - 1) if line else None
+        amount = written[0].strip() if written else ",".join(map(str, [head, *tail]))
+        hint = _number_hint(amount, field, share=False)
+        if hint:
+            parts = amount.split(",") if written else []
+            part = parts[1 + tail.index(key)] if 1 + tail.index(key) < len(parts) else ""
+            at_part = Location(where.path, where.line, where.col + amount.index(f",{part}") + 1) if part else None
+            return _Split(f": in {{ … }} a comma separates fields{hint}", keys[at - 1], part, at_part)
     if isinstance(head, str) and all(isinstance(k, str) for k in tail):
-        quoted = json.dumps(", ".join([head, *tail]), ensure_ascii=False)
-        return f": in {{ … }} a comma separates fields: quote a text that holds one ({keys[at - 1]}: {quoted})"
-    return ""
+        quoted = quoted_field(keys[at - 1], ", ".join([head, *tail]))
+        return _Split(f": in {{ … }} a comma separates fields: quote a text that holds one ({quoted})")
+    return None
 
 
 def _is_number(value: Any) -> bool:

@@ -25,7 +25,7 @@ from okrsite.content.yamlload import (KeyPath, Memo, Positions, SourceError, loa
 __all__ = ["Cached", "Document", "DocumentCache", "DumpedMeta", "KeyPath", "MAX_FILE_BYTES", "Positions",
            "SourceError", "SourceFiles", "content_digest", "decode", "discover", "dump_checked", "dump_meta",
            "is_ignored", "label", "load_meta", "load_yaml", "parse_markdown_document", "parse_yaml_document",
-           "site_files", "split_front_matter"]
+           "site_files", "split_front_matter", "written_text"]
 
 MAX_FILE_BYTES = 2 * 1024 * 1024  # one content file (README, "Safety"): far above any real objective
 
@@ -109,7 +109,7 @@ def decode(raw: bytes, path: str) -> str:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise source_error(path, line, 1, "the file is not valid UTF-8 text") from None
+        raise source_error(path, line, 1, "the file is not valid UTF-8 text; save it as UTF-8") from None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if conflict := _CONFLICT.search(text):
         raise source_error(path, text.count("\n", 0, conflict.start()) + 1, 1,
@@ -385,6 +385,7 @@ class DocumentCache:
             return cached.doc, []
         self.misses += 1
         doc, problems = parser(raw, label, self.memo)
+        doc.positions.source = written_text(path, label)
         if not problems:
             self.entries[label] = Cached(stamp, digest, doc)
         return doc, problems
@@ -491,7 +492,15 @@ _CACHE_FORMAT = f"okrsite-documents-6-{__version__}"
 
 
 def _restored_positions(packed: str, root: Path, label: str) -> Positions:
-    return Positions(label, recompute=_unpack(packed, root, label), packed=packed)
+    positions = Positions(label, recompute=_unpack(packed, root, label), packed=packed)
+    positions.source = written_text(root / label, label)
+    return positions
+
+
+def written_text(path: Path, label: str) -> Callable[[], str]:
+    """The text of the file at `path` (shown as `label`), read again when called: what
+    `Positions.source` is for a file, so that a hint can quote a line as written."""
+    return lambda: decode(path.read_bytes(), label)
 
 
 def _unpack(packed: str, root: Path, label: str) -> Callable[[], Positions]:

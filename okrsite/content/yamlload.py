@@ -15,7 +15,7 @@ import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -112,7 +112,7 @@ class Positions:
     again, and `okrsite check` reports problems in hundreds.
     """
 
-    __slots__ = ("path", "_values", "_keys", "_recompute", "_packed", "_coded")
+    __slots__ = ("path", "_values", "_keys", "_recompute", "_packed", "_coded", "source")
 
     def __init__(self, path: str, values: dict[KeyPath, tuple[int, int]] | None = None,
                  keys: dict[KeyPath, tuple[int, int]] | None = None,
@@ -124,6 +124,16 @@ class Positions:
         self._recompute = recompute
         self._packed = packed
         self._coded = coded  # the dicts' key paths hold names as their numbers in the packed form
+        # The file's text as written, read again when a hint quotes a line of it (set by who reads the file).
+        self.source: Callable[[], str] | None = None
+
+    def written(self, line: int) -> str:
+        """Line `line` of the file as written; "" when it is not known. Only a problem's hint asks."""
+        try:
+            lines = self.source().split("\n") if self.source is not None else []
+        except (OSError, SourceError):  # gone, or changed into something unreadable, since it loaded
+            return ""
+        return lines[line - 1] if 0 < line <= len(lines) else ""
 
     def pack(self) -> str:
         """The positions as compact JSON, for the document cache (`unpack_positions` reads it):
@@ -313,6 +323,23 @@ def source_error(path: str, line: int, col: int, message: str) -> SourceError:
     return SourceError(Diagnostic(path, line, col, "error", message))
 
 
+def written_scalar(line: str, col: int) -> str:
+    """The unquoted value that starts at column `col` (from 1) of `line`, as written: to the end of
+    the line, or inside { … } or [ … ] to the next ',', '}' or ']'; without a comment after it."""
+    value = re.split(r"\s#", line[col - 1:], maxsplit=1)[0]
+    before = line[:col - 1]
+    if before.count("{") + before.count("[") > before.count("}") + before.count("]"):
+        value = re.split(r"[,}\]]", value, maxsplit=1)[0]
+    return value.strip()
+
+
+def quoted_field(key: object, value: str) -> str:
+    """`key: "value"` (`"value"` for no key: a list's item), the value in the quotes a hint tells to
+    write (a text YAML would read otherwise)."""
+    quoted = json.dumps(value, ensure_ascii=False)
+    return quoted if key is None else f"{key}: {quoted}"
+
+
 def load_yaml(text: str, path: str, line_offset: int = 0,
               memo: Memo | None = None) -> tuple[Any, Positions, list[Diagnostic]]:
     """Parse YAML safely; return the data, its positions, and problems such as duplicate keys.
@@ -340,13 +367,15 @@ def compose(text: str) -> yaml.Node | None:
 # to do); libyaml's words and the pure-Python parser's both.
 _INDENT = ("; check this line's indentation: a key lines up with the keys beside it (in a list, with its item's "
            "first key), and a new item starts with '- '")
+_KEY_NEEDS_SPACE = "; a key needs ': ' after it (or quote a text that runs over several lines)"
 _HINTS = (
     ("mapping values are not allowed", "; check this line's indentation against the lines above it, or quote a "
                                        "value that holds ': ' (text after a closing quote also ends up here)"),
     ("did not find expected '-' indicator", _INDENT),
     ("did not find expected key", _INDENT),
     ("expected <block end>", _INDENT),
-    ("could not find expected ':'", "; a key needs ': ' after it (or quote a text that runs over several lines)"),
+    ("could not find expected ':'", _KEY_NEEDS_SPACE),
+    ("end of stream (while scanning a quoted scalar", "; close the quote"),
     ("expected ',' or '}'", "; in { … } a comma separates the fields and a '}' closes them: a text that holds ': ' "
                             "or ', ' needs quotes there (note: \"Done: finally\")"),
 )
@@ -354,6 +383,44 @@ _HINTS = (
 
 # What YAML 1.1 does not allow in a stream (its printable set's complement), for ReaderError's position.
 _NOT_PRINTABLE = re.compile("[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
+
+
+# `owner:Lena Fischer`: a key and its value without the space YAML needs between them (one word before
+# the colon, something right after it), which YAML reads as one text, and reports a line further down.
+_GLUED = re.compile(r"(?P<lead>[ ]*(?:-[ ]+)*)[^\s#'\"{}\[\],:&*!|>%@`-][^\s:]*:[^\s:]")
+
+
+def _glued_key(text: str, exc: yaml.MarkedYAMLError) -> tuple[int, int] | None:
+    """(line, column) from 0 of a `key:value` line that a parse error reported below it is about:
+    where the key it missed starts, or the line above where a text running on from it met a ': '."""
+    problem = exc.problem or ""
+    if "could not find expected ':'" in problem and exc.context_mark is not None:
+        line = exc.context_mark.line  # the text it took for a key
+    elif "mapping values are not allowed" in problem and exc.problem_mark is not None:
+        line = exc.problem_mark.line - 1
+    else:
+        return None
+    lines = text.split("\n")
+    glued = _GLUED.match(lines[line]) if 0 <= line < len(lines) else None
+    return (line, len(glued["lead"])) if glued else None
+
+
+# Characters YAML keeps for itself at the start of a value (directives, and for later use).
+_RESERVED = frozenset("%@`")
+
+
+def _reserved_hint(text: str, index: int) -> str:
+    """'; quote the value: unit: "%" (…)' for a value that starts at `index` with a character YAML reserves."""
+    start = text.rfind("\n", 0, index) + 1
+    end = text.find("\n", index)
+    line = text[start:end if end >= 0 else len(text)]
+    before = line[:index - start]
+    key = re.search(r"(?:^|[\s{,])([^\s{},\[\]]+):\s+$", before)
+    if key is None and not re.search(r"(?:^|[-\[,])\s*$", before):
+        return ""  # not at the start of a value
+    value = written_scalar(line, index - start + 1)
+    quoted = quoted_field(key[1] if key else None, value)
+    return f"; quote the value: {quoted} (YAML reserves {text[index]} at the start of a value)"
 
 
 def _load(text: str, path: str, line_offset: int, direct: bool,
@@ -388,10 +455,15 @@ def _load(text: str, path: str, line_offset: int, direct: bool,
         line = (mark.line + 1 + line_offset) if mark else 1 + line_offset
         col = (mark.column + 1) if mark else 1
         hint = next((hint for words, hint in _HINTS if words in reason), "")
+        found_char = text[problem.index:problem.index + 1] if problem is not None else ""
         if "tab character" in reason:  # libyaml's own words for it
             hint = "; YAML indents with spaces only"
-        elif problem is not None and text[problem.index:problem.index + 1] == "\t":
+        elif found_char == "\t":
             hint = "; it is a tab: YAML indents with spaces only"
+        elif found_char in _RESERVED and "cannot start any token" in reason:
+            hint = _reserved_hint(text, problem.index)  # type: ignore[union-attr]
+        elif glued := _glued_key(text, exc):
+            line, col, hint = glued[0] + 1 + line_offset, glued[1] + 1, _KEY_NEEDS_SPACE
         raise source_error(path, line, col, f"invalid YAML: {reason}{hint}") from None
     except yaml.reader.ReaderError:  # it says where in characters (libyaml: in bytes), not lines: find it anew
         found = _NOT_PRINTABLE.search(text)
@@ -449,7 +521,7 @@ def _construct(loader: _Loader, root: yaml.Node, path: str, line_offset: int) ->
     but mappings, sequences and scalars with the standard tags."""
     constructors = loader.yaml_constructors
     made = loader.memo.made
-    problems: list[Diagnostic] = []
+    repeated: list[_Repeat] = []
 
     def plain(node: yaml.Node) -> Any:
         tag = node.tag
@@ -478,21 +550,64 @@ def _construct(loader: _Loader, root: yaml.Node, path: str, line_offset: int) ->
                 raise _Unusual  # PyYAML refuses it (unhashable)
             earlier = first.setdefault(key_node.value, key_node)
             if earlier is not key_node:
-                problems.append(_duplicate(path, _where(key_node, line_offset), key_node.value,
-                                           _where(earlier, line_offset)))
+                repeated.append(_Repeat(node, key_node, _where(earlier, line_offset)))
             data[key_node.value if key_node.tag == _STR else plain(key_node)] = build(value_node)
         return data
 
-    return build(root), problems
+    data = build(root)
+    if not repeated:
+        return data, []
+    items = {id(item) for node in _nodes(root) if type(node) is yaml.SequenceNode for item in node.value}
+    return data, _duplicates(path, line_offset, [r._replace(in_list=id(r.mapping) in items) for r in repeated])
+
+
+def _nodes(root: yaml.Node) -> Iterable[yaml.Node]:
+    """Every node of a tree without aliases."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        yield node
+        if type(node) is yaml.MappingNode:
+            stack.extend(part for pair in node.value for part in pair)
+        elif type(node) is yaml.SequenceNode:
+            stack.extend(node.value)
+
+
+class _Repeat(NamedTuple):
+    """A key a mapping has twice: the mapping, the later key, where the first one stands, and whether
+    the mapping is an item of a list."""
+
+    mapping: yaml.MappingNode
+    key: yaml.Node
+    first: tuple[int, int]
+    in_list: bool = False
+
+
+def _duplicates(path: str, line_offset: int, repeated: list[_Repeat]) -> list[Diagnostic]:
+    """The errors for repeated keys, one each. A list item written key: value lines that repeats
+    its first key, or several, most likely runs on into the next item, whose '- ' was forgotten:
+    its first repeat says so, and its later ones, which follow from the same slip, are left out."""
+    problems = []
+    told: set[int] = set()
+    for mapping, key, first, in_list in repeated:
+        if id(mapping) in told:
+            continue
+        hint = ""
+        keys = [str(k.value) for k, _ in mapping.value]
+        if in_list and not mapping.flow_style and (str(key.value) == keys[0] or len(keys) - len(set(keys)) > 1):
+            told.add(id(mapping))
+            hint = ": did you mean to start a new item with '- '?"
+        problems.append(_duplicate(path, _where(key, line_offset), str(key.value), first, hint))
+    return problems
 
 
 def _where(node: yaml.Node, line_offset: int) -> tuple[int, int]:
     return node.start_mark.line + 1 + line_offset, node.start_mark.column + 1
 
 
-def _duplicate(path: str, where: tuple[int, int], key: str, first: tuple[int, int]) -> Diagnostic:
+def _duplicate(path: str, where: tuple[int, int], key: str, first: tuple[int, int], hint: str = "") -> Diagnostic:
     return Diagnostic(path, *where, "error",
-                      f"duplicate key '{key}' (first at {path}:{first[0]}:{first[1]}; the later value would win)")
+                      f"duplicate key '{key}' (first at {path}:{first[0]}:{first[1]}; the later value would win){hint}")
 
 
 def _tree_positions(root: yaml.Node, path: str, line_offset: int) -> Positions:
@@ -563,7 +678,7 @@ def _walk(root: yaml.Node, path: str, line_offset: int) -> tuple[Positions, list
     too many values, rather than walking forever.
     """
     positions = Positions(path)
-    problems: list[Diagnostic] = []
+    repeated: list[_Repeat] = []
     seen: set[int] = set()
     inside: set[int] = set()  # the collections being walked: meeting one again is a loop
     repeats = 0
@@ -587,7 +702,8 @@ def _walk(root: yaml.Node, path: str, line_offset: int) -> tuple[Positions, list
                 child = (*key_path, key)
                 key_where = _where(key_node, line_offset)
                 if key in first_at:
-                    problems.append(_duplicate(path, key_where, key, first_at[key]))
+                    in_list = bool(key_path) and type(key_path[-1]) is int
+                    repeated.append(_Repeat(node, key_node, first_at[key], in_list))
                 first_at.setdefault(key, key_where)
                 positions.keys[child] = key_where
                 walk(value_node, child)
@@ -599,4 +715,4 @@ def _walk(root: yaml.Node, path: str, line_offset: int) -> tuple[Positions, list
             inside.discard(id(node))
 
     walk(root, ())
-    return positions, problems
+    return positions, _duplicates(path, line_offset, repeated)

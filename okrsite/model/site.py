@@ -271,7 +271,9 @@ class Project:
     due: dt.date | None = option(s.date, None, "when it is due; late once past and not done or cancelled",
                                  "date")
     key_results: tuple[str, ...] = option(s.one_or_list_of(s.text), (), "what it supports: `objective-id/kr-id`, "
-                                          "or `objective-id` for the whole objective", "link or list of links")
+                                          "or `objective-id` for the whole objective", "link or list of links",
+                                          slips=(("objectives", "it takes objective ids, or objective-id/kr-id "
+                                                                "for one key result"),))
     budget: Budget | None = group(Budget, "a budget", "money planned and spent", optional=True,
                                   type="`{planned?, spent?, currency?}`")
     hours: Hours | None = group(Hours, "hours", "time planned and worked", optional=True,
