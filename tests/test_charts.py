@@ -134,6 +134,34 @@ def test_a_done_key_result_shows_no_forecast_but_okrs_json_keeps_it(built_demo: 
     assert "would reach <strong>1,967 ms</strong>" in other
 
 
+@pytest.mark.parametrize("layout", LAYOUTS, ids=lambda layout: layout.suffix or "wide")
+def test_a_forecasts_label_crosses_neither_the_target_line_nor_the_plots_edge(reference_demo: Path, layout) -> None:
+    """"forecast 2.94M USD" sat above its line's end, on the target's line (its halo cut the line),
+    and "forecast 0.11 days" below its end, on the dates' axis: each now takes the other side."""
+    from okrsite.build.builder import Builder
+    from okrsite.diagnostics import Diagnostics
+    from okrsite.site.charts import draw
+    from okrsite.site.charts.palette import default_palette
+    from okrsite.site.charts.specs import Look, kr_trend
+
+    site = Builder(BuildOptions(reference_demo.parent / "okrsite.yaml")).load(Diagnostics())
+    look = Look("svg", 144, default_palette(), layout)
+    for objective_id, kr_id in (("scale-mid-market", "arr"), ("scale-mid-market", "new-logos"),
+                                ("faster-queries", "deploy-lead-time")):
+        objective = site.objectives[objective_id]
+        (kr,) = [kr for kr in objective.key_results if kr.id == kr_id]
+        spec = kr_trend(kr, objective, site.periods[objective.period], site.as_of, look)
+        assert spec is not None and spec.data.forecast is not None
+        draw.draw(spec)
+        chart = draw._template("trend", layout)
+        renderer = chart.fig.canvas.get_renderer()
+        label, plot = chart.forecast_text.get_window_extent(renderer), chart.ax.get_window_extent(renderer)
+        target = chart.ax.transData.transform((0, spec.data.target))[1]
+        assert chart.forecast_text.get_visible() and chart.forecast_text.get_text().startswith("forecast ")
+        assert not label.y0 - 2 < target < label.y1 + 2, (kr_id, label, target)
+        assert plot.y0 <= label.y0 and label.y1 <= plot.y1, (kr_id, label, plot)
+
+
 def test_pages_show_charts_with_alt_text_stating_the_numbers(built_demo: Path) -> None:
     figs = figures(built_demo / "objectives/faster-queries/index.html")
     srcs = [f["img"]["src"] for f in figs]

@@ -339,6 +339,18 @@ class Dated(_Template):
         self.asof_text.set_color(colour["muted"])
 
 
+def _segment_crosses(a: Any, b: Any, box: tuple[float, float, float, float]) -> bool:
+    """Whether the straight segment from a to b (display points) runs through the box."""
+    (x0, y0), (x1, y1) = sorted((tuple(a), tuple(b)))
+    left, right = max(x0, box[0]), min(x1, box[2])
+    if left > right:
+        return False
+    if x1 == x0:
+        return min(y0, y1) < box[3] and max(y0, y1) > box[1]
+    at = [y0 + (y1 - y0) * (x - x0) / (x1 - x0) for x in (left, right)]
+    return min(at) < box[3] and max(at) > box[1]
+
+
 class Trend(Dated):
     """A value over time: grid, dates, plan, target, actual line and dots, as_of."""
 
@@ -431,27 +443,48 @@ class Trend(Dated):
         self.forecast_text.set_verticalalignment("bottom" if above else "top")
 
     def _clear_forecast(self, data: TrendData) -> None:
-        """Where the forecast's label covers the expected or the latest value's (a phone's chart:
-        "forecast 1.34M USD" over "expected 1.17M"), it goes to the other side of its line's end;
-        if that covers one too, it stays, and that value's label goes to the left of its dot.
-        Measured only when a value's dot is within three lines of text of the line's end."""
+        """The forecast's label goes above its line's end or below it: the side that crosses fewer
+        other lines (the target's, the expected pace's, the plot's edge: "forecast 2.94M USD" above
+        its end sat on the target's line, "forecast 0.11 days" below it on the dates' axis), on a
+        tie the side away from the line coming in; and of those in that order, the first that
+        covers neither the expected nor the latest value's label (a phone's chart: "forecast 1.34M
+        USD" over "expected 1.17M"). Covering both, it takes the first, and a value's label it
+        covers goes to the left of its dot. Labels are measured only when a value's dot is within
+        three lines of text of the line's end."""
         (_, fy0), end = data.forecast  # type: ignore[misc]
         reach = 3 * (SIZE + 4) * self.fig.dpi / 72
         _, end_y = self.ax.transData.transform(end)
         near = [text for text, point in ((self.expected_text, data.expected), (self.now_text, data.now))
                 if point is not None and abs(self.ax.transData.transform(point)[1] - end_y) <= reach]
         gap = 4 * self.fig.dpi / 72
-        covered = [text for text in near if self._covers(self.forecast_text, text, gap)]
-        if not covered:
-            return
-        rising = end[1] >= fy0
-        self._forecast_side(not rising)
-        if not any(self._covers(self.forecast_text, text, gap) for text in near):
-            return
-        self._forecast_side(rising)
-        for text in covered:
+
+        def covered() -> list[Text]:
+            return [text for text in near if self._covers(self.forecast_text, text, gap)]
+
+        sides = sorted((end[1] >= fy0, end[1] < fy0), key=lambda above: self._forecast_crossings(data, above))
+        for above in sides:
+            self._forecast_side(above)
+            if not covered():
+                return
+        self._forecast_side(sides[0])
+        for text in covered():
             self._above(text, text.get_verticalalignment() == "bottom", "right")
             text.set_horizontalalignment("right")
+
+    def _forecast_crossings(self, data: TrendData, above: bool) -> int:
+        """How many other lines the forecast's label crosses on that side of its line's end: the
+        target's, the expected pace's, the plot's edge (worked out from its measured size: no layout)."""
+        width, height = text_size(self, self.forecast_text.get_text(), self.small)
+        x, y = self.ax.transData.transform(data.forecast[1])  # type: ignore[index]
+        offset, pad = 3 * self.fig.dpi / 72, 2.0  # the label's offset from the end; its halo's reach
+        low = y + offset if above else y - offset - height
+        box = (x - width - pad, low - pad, x + pad, low + height + pad)
+        plot = self.ax.bbox
+        to_display = self.ax.transData.transform
+        plan = to_display(data.plan) if not data.plan_steps else ()
+        return (int(box[1] < plot.y0 or box[3] > plot.y1)
+                + int(data.target is not None and box[1] < to_display((0, data.target))[1] < box[3])
+                + sum(_segment_crosses(a, b, box) for a, b in zip(plan, plan[1:])))
 
     def _value_labels(self, data: TrendData, colour: dict[str, str], x0: float, x1: float) -> None:
         """The latest value and the expected one, the higher labelled above, the lower below; one
