@@ -108,9 +108,9 @@ def test_items_are_grouped_by_owner_then_team_the_oldest_first_each_linked(built
         ("Cleo 1", [
             ("../objectives/seo/#kr-rank", "Rank on page one · Be found ◷ No update for 20 days last on 26 Jan 2026")]),
         ("Sam 1", [
-            ("../projects/late/", "Late launch ⚑ Overdue due 31 Jan 2026, 15 days ago ● Active")]),
+            ("../projects/late/", "Late launch ⚑ Late due 31 Jan 2026, 15 days ago ● Active")]),
         ("Operations · no owner 1", [
-            ("../projects/ops-move/", "Move the servers ⚑ Overdue due 10 Feb 2026, 5 days ago ❚❚ On hold")]),
+            ("../projects/ops-move/", "Move the servers ⚑ Late due 10 Feb 2026, 5 days ago ❚❚ On hold")]),
         ("No owner or team 1", [
             ("../objectives/idea/", "A bold idea · Q1 2026 ◌ Draft No key results yet")])]
 
@@ -118,7 +118,7 @@ def test_items_are_grouped_by_owner_then_team_the_oldest_first_each_linked(built
 def test_the_page_counts_each_kind_and_jumps_to_each_owner(built: Path) -> None:
     page = (built / "attention/index.html").read_text()
     tiles = [text(tile) for tile in re.findall(r'<div class="stat stat--kind[^"]*">(.*?)</div>', page, re.S)]
-    assert tiles == ["2 stale key results", "2 overdue projects", "0 eased targets", "1 confidence drop",
+    assert tiles == ["2 stale key results", "2 late projects", "0 eased targets", "1 confidence drop",
                      "1 draft objective"]
     assert "6 items · by owner" in text(page)  # the KR of two owners counts once, and the page says why
     assert "the oldest first · an item with several owners or teams is listed under each" in text(page)
@@ -149,7 +149,7 @@ def test_a_rule_switched_off_is_neither_listed_nor_counted(tmp_path: Path) -> No
     page = (root / "output/attention/index.html").read_text()
     assert [heading for heading, _ in groups(page)] == ["Ben 1", "Sam 1", "Operations · no owner 1"]
     tiles = [text(tile) for tile in re.findall(r'<div class="stat stat--kind[^"]*">(.*?)</div>', page, re.S)]
-    assert tiles == ["2 overdue projects", "0 eased targets", "1 confidence drop"]
+    assert tiles == ["2 late projects", "0 eased targets", "1 confidence drop"]
 
 
 def test_with_nothing_owed_the_page_says_so(tmp_path: Path) -> None:
