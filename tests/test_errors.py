@@ -475,8 +475,9 @@ def test_an_unsafe_output_folder_is_refused_and_nothing_is_deleted(
     before = snapshot(tmp_path)
     code, stdout, stderr = run(root, "--output", option)
     out = (root / target).resolve()
-    assert diagnostic_lines(stderr) == [_unsafe_message(root.resolve(), out, reason)]
-    assert code == 1 and stdout == "" and "Traceback" not in stderr
+    message = _unsafe_message(root.resolve(), out, reason).split(": error: ", 1)[1]
+    assert stderr == f"okrsite: error: --output {option}: {message}\n"  # a usage error: the command line chose it
+    assert code == 2 and stdout == "" and "Traceback" not in stderr
     assert snapshot(tmp_path) == before
 
 
@@ -494,10 +495,10 @@ def test_an_unsafe_output_dir_in_the_config_is_refused_at_its_line(tmp_path: Pat
 def test_an_output_folder_under_a_file_is_a_clear_error(tmp_path: Path, run) -> None:
     root = make_site(tmp_path / "site", {OBJ: GROW})
     code, _, stderr = run(root, "--output", "okrsite.yaml/out")
-    [line] = diagnostic_lines(stderr)
-    assert line.startswith("okrsite.yaml:1:1: error: the output folder ")
+    [line] = stderr.splitlines()
+    assert line.startswith("okrsite: error: --output okrsite.yaml/out: the output folder ")
     assert line.endswith(f"{(root / 'okrsite.yaml').resolve()} is a file")
-    assert code == 1 and "Traceback" not in stderr
+    assert code == 2 and "Traceback" not in stderr
 
 
 # --- the real program, in a subprocess ---------------------------------------
@@ -531,11 +532,11 @@ def test_subprocess_usage_errors_exit_2_without_a_traceback(tmp_path: Path) -> N
     assert len(no_config.stderr.splitlines()) == 1
 
 
-def test_subprocess_unsafe_output_exits_1_and_deletes_nothing(tmp_path: Path) -> None:
+def test_subprocess_unsafe_output_exits_2_and_deletes_nothing(tmp_path: Path) -> None:
     root = make_site(tmp_path / "site", {OBJ: GROW})
     before = snapshot(tmp_path)
     result = okrsite(root, "build", "--output", ".")
-    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "is the site folder or one of its parents" in result.stderr
     assert snapshot(tmp_path) == before
 

@@ -12,6 +12,7 @@ import signal
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from okrsite import __version__
 from okrsite.content.config import CONFIG_NAME, default_as_of
@@ -23,6 +24,9 @@ from okrsite.model.scoring import ZONES
 from okrsite.site.formatting import plural
 from okrsite.commands.findings import FORMATS, render
 from okrsite.commands.progress import Progress
+
+if TYPE_CHECKING:  # the build's modules are imported by the commands that use them: `okrsite --help` stays quick
+    from okrsite.build.builder import BuildOptions
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports a command whose reader left: not a content error
@@ -103,12 +107,32 @@ def _left_behind(args: argparse.Namespace) -> str:
     return "; the previous output was left as it was"
 
 
+def _output_refused(options: BuildOptions) -> bool:
+    """A folder given with --output that no build may write (the site folder, inside the content,
+    a folder of other files) is a usage error, said as one: the command line chose it, not a file
+    of the site. (A configuration that does not load is the build's to report.)"""
+    from okrsite.build.builder import check_output
+    from okrsite.build.output import UnsafeOutput
+    from okrsite.content.config import load_config
+
+    config = load_config(options.config_path, Diagnostics(), output=options.output) if options.output else None
+    try:
+        if config is not None:
+            check_output(config, options)
+    except UnsafeOutput as exc:
+        print(f"okrsite: error: --output {options.output}: {exc}", file=sys.stderr)
+        return True
+    return False
+
+
 def run_build(args: argparse.Namespace) -> int:
     from okrsite.build.builder import BuildOptions, build
 
     if not _config_exists(args):
         return EXIT_USAGE
     options = BuildOptions(args.config, output=args.output, as_of=args.as_of, strict=args.strict, jobs=args.jobs)
+    if _output_refused(options):
+        return EXIT_USAGE
     # A progress line only on a terminal: CI logs get the summary alone, --quiet nothing.
     progress = Progress(sys.stderr) if sys.stderr.isatty() and not args.quiet else None
     try:
