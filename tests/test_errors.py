@@ -395,6 +395,20 @@ def test_a_first_build_that_fails_says_nothing_was_written(tmp_path: Path, run) 
     assert sorted(p.name for p in root.iterdir()) == ["content", "okrsite.yaml"]
 
 
+def test_a_first_build_whose_configuration_has_an_error_says_nothing_was_written(tmp_path: Path, run) -> None:
+    root = make_site(tmp_path / "site", {OBJ: GROW})
+    write(root, "okrsite.yaml", CONFIG + "bogus_key: 1\n")
+    code, _, stderr = run(root)
+    assert code == 1 and stderr.splitlines()[-1] == f"{FAILED} 1 error(s); nothing was written"
+
+
+def test_serve_refuses_an_unsafe_output_folder_as_build_does(tmp_path: Path, capsys) -> None:
+    """`okrsite serve --output .` reported okrsite.yaml:1:1 and went on serving nothing."""
+    root = make_site(tmp_path / "site", {OBJ: GROW})
+    assert main(["serve", "--config", str(root / "okrsite.yaml"), "--output", str(root), "--port", "0"]) == 2
+    assert capsys.readouterr().err.startswith(f"okrsite: error: --output {root}: the output folder ")
+
+
 def test_strict_turns_warnings_into_a_failure(tmp_path: Path, run) -> None:
     root = make_site(tmp_path / "site", {OBJ: GROW, "content/projects/blog.md": UNLINKED_PROJECT})
     out = previous_output(root)

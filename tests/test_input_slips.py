@@ -629,3 +629,67 @@ def test_a_file_not_in_utf_8_is_told_to_be_saved_as_utf_8(tmp_path: Path) -> Non
     (tmp_path / OBJ).write_bytes("---\ntitle: Größe\nperiod: 2026-Q2\n---\n".encode("latin-1"))
     assert problems(tmp_path, {}) == [
         "content/objectives/grow.md:2:1: error: the file is not valid UTF-8 text; save it as UTF-8"]
+
+
+# ---------- the hints' review: where a hint was wrong or cost too much ----------
+
+def test_a_text_running_on_into_a_line_that_starts_with_a_url_is_no_glued_key(tmp_path: Path) -> None:
+    """The line above a 'mapping values' error is taken for a `key:value` only when the error's line
+    is a key alone: a wrapped title's URL line sent the user to the wrong line with the wrong advice."""
+    project = ("---\ntitle: Blog\ntasks:\n  - title: Write the spec, see\n      https://wiki.example.com/spec\n"
+               "  - title: Launch: phase 2\n---\n")
+    assert problems(tmp_path, {OBJ: objective("  - {id: v, title: V, start: 0, target: 9}\n"),
+                               "content/projects/blog.md": project}) == [
+        "content/projects/blog.md:6:18: error: invalid YAML: mapping values are not allowed in this context; check "
+        "this line's indentation against the lines above it, or quote a value that holds ': ' (text after a closing "
+        "quote also ends up here)"]
+
+
+@pytest.mark.parametrize("written, hint", [
+    ("title: No, start: 1, target: 2}", "'title': expected text, got true/false: quote it: title: \"No\""),
+    ("title: 10,000, start: 1, target: 2}",
+     "unknown field '000' in a key result: in { … } a comma separates fields: quote a text that holds one "
+     "(title: \"10,000\")"),
+])
+def test_a_quote_hint_in_braces_wrapped_over_lines_quotes_the_value_alone(tmp_path: Path, written: str,
+                                                                          hint: str) -> None:
+    """`title: "No, start: 1, target: 2}"` left the '{' unclosed; a title of 10,000 was told to write a number."""
+    (line,) = problems(tmp_path, {OBJ: objective(f"  - {{id: b,\n     {written}\n")})
+    assert line.split(": error: ", 1)[1] == hint
+
+
+def test_a_number_split_at_two_commas_is_one_error_not_a_duplicate_key(tmp_path: Path) -> None:
+    project = "---\ntitle: Blog\nbudget: {planned: 1,000,000, spent: 5,000, currency: USD}\n---\n"
+    found = problems(tmp_path, {"content/projects/blog.md": project})
+    assert [line.split(": error: ")[0] for line in found] == ["content/projects/blog.md:3:21",
+                                                               "content/projects/blog.md:3:25",
+                                                               "content/projects/blog.md:3:39"]
+    assert all("duplicate" not in line and "a comma separates fields: write a number with a dot" in line
+               for line in found)
+
+
+def test_hints_read_the_file_once_however_many_lines_they_quote(tmp_path: Path, monkeypatch) -> None:
+    """Each hint read and split the whole file again: 6,000 slips in one file took 33 s to check."""
+    from okrsite.content import source
+
+    reads = []
+    written_text = source.written_text
+    monkeypatch.setattr(source, "written_text", lambda path, label: lambda: reads.append(label) or written_text(
+        path, label)())
+    found = problems(tmp_path, {OBJ: objective("".join(f"  - {{id: k{n}, title: No, start: 0, target: 1}}\n"
+                                                       for n in range(5)))})
+    assert len(found) == 5 and all('quote it: title: "No"' in line for line in found)
+    assert reads == [OBJ]
+
+
+def test_checkin_beside_an_error_the_file_had_says_so_with_a_hint(tmp_path: Path, capsys) -> None:
+    """The edited file's errors had no hints where the file's own did, so an error the file already
+    had was taken for the check-in's."""
+    write(tmp_path, "okrsite.yaml", CONFIG)
+    write(tmp_path, OBJ, objective("  - id: views\n    title: Views\n    start: 1\n    target: 100\n").replace(
+        "period:", "owner: No\nperiod:"))
+    assert main(["checkin", "grow/views", "30", "--config", str(tmp_path / "okrsite.yaml")]) == 1
+    err = capsys.readouterr().err
+    assert "content/objectives/grow.md:3:8: error: 'owner': expected text, got true/false: quote it: owner: \"No\"" \
+        in err or 'quote it: "No"' in err
+    assert "has errors already: fix them first" in err and "would not load with this change" not in err

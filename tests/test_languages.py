@@ -7,9 +7,11 @@ import datetime as dt
 import html
 import importlib.util
 import json
+import os
 import re
 import shutil
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -572,3 +574,26 @@ def test_translated_sentences_built_of_words_read_right(demo_site: Path, code: s
     if counts:
         alts = html.unescape((site / "output/periods/2026-Q1/index.html").read_text(encoding="utf-8"))
         assert counts in alts
+
+
+def test_a_plural_changed_in_a_catalog_reads_the_same_in_every_form_the_language_counts() -> None:
+    """Spanish counts three forms (a million apart): the attention page's "late projects" changed
+    in two and still said "proyectos vencidos" for 2 or more."""
+    with speaking(load_language("es", [builtin_theme_dir()])):
+        assert [formatting.ngettext("late project", "late projects", n) for n in (1, 2, 1_000_000)] == [
+            "proyecto retrasado", "proyectos retrasados", "proyectos retrasados"]
+
+
+def test_a_catalog_copied_in_with_its_old_mtime_is_read_again(tmp_path: Path) -> None:
+    """The preview keeps catalogs by their stamp: `cp -p` of a catalog of the same size kept the old words."""
+    theme = tmp_path / "theme"
+    po = theme / "locale/de/LC_MESSAGES/messages.po"
+    write(theme, "locale/de/LC_MESSAGES/messages.po", 'msgid ""\nmsgstr ""\n\nmsgid "Late"\nmsgstr "Spaet1"\n')
+    before = po.stat()
+    with speaking(load_language("de", [theme, builtin_theme_dir()])):
+        assert formatting._("Late") == "Spaet1"
+    time.sleep(0.02)  # file times move by the kernel's tick
+    po.write_text(po.read_text().replace("Spaet1", "Spaet2"))
+    os.utime(po, ns=(before.st_atime_ns, before.st_mtime_ns))
+    with speaking(load_language("de", [theme, builtin_theme_dir()])):
+        assert formatting._("Late") == "Spaet2"

@@ -24,7 +24,7 @@ from okrsite.filesystem.atomic import replace_file
 from okrsite.build.builder import DOCUMENTS_FILE, BuildOptions, Builder
 from okrsite.content.config import SiteConfig, load_config
 from okrsite.content.edit import Edit, EditError, FrontMatter, Item, key_result_nodes, value_of
-from okrsite.content.source import Document, DocumentCache, SourceError, discover, parse_markdown_document
+from okrsite.content.source import Document, DocumentCache, SourceError, decode, discover, parse_markdown_document
 from okrsite.diagnostics import BuildFailed, Diagnostic, Diagnostics
 from okrsite.content.schema import file_id, suggest
 from okrsite.model.keyresults import mistyped_year, reading_of
@@ -343,6 +343,7 @@ def _recheck(config: SiteConfig, documents: DocumentCache, path: Path, old: Docu
         doc, problems = parse_markdown_document(new, label)
     except SourceError as exc:
         raise Refused("the edited file would not load; the file was left as it was", (exc.diagnostic,)) from None
+    doc.positions.source = lambda: decode(new, label)  # its hints quote it as the file's own do (then compared)
     if doc.meta != expected:
         raise Refused(f"cannot add this to {label} without changing other values (YAML anchors or merge "
                       "keys?): edit the file by hand; the file was left as it was")

@@ -102,9 +102,9 @@ def _left_behind(args: argparse.Namespace) -> str:
     from okrsite.content.config import load_config
 
     config = load_config(args.config, Diagnostics(), output=args.output)
-    if config is not None and not config.output_dir.is_dir():
-        return "; nothing was written"
-    return "; the previous output was left as it was"
+    # (a configuration with errors names no folder: the one --output or the default names)
+    output = config.output_dir if config is not None else args.output or args.config.parent / "output"
+    return "; the previous output was left as it was" if output.is_dir() else "; nothing was written"
 
 
 def _output_refused(options: BuildOptions) -> bool:
@@ -169,8 +169,10 @@ def run_serve(args: argparse.Namespace) -> int:
     if not is_loopback(args.host):
         print(f"okrsite: warning: serving on {args.host}: anyone who can reach this machine can read "
               "the site; the preview is meant for 127.0.0.1", file=sys.stderr)
-    preview = Preview(BuildOptions(args.config, as_of=args.as_of, output=args.output), host=args.host, port=args.port,
-                      poll=args.poll)
+    options = BuildOptions(args.config, as_of=args.as_of, output=args.output)
+    if _output_refused(options):
+        return EXIT_USAGE
+    preview = Preview(options, host=args.host, port=args.port, poll=args.poll)
     _stop_on_termination()
     try:
         try:

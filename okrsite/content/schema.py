@@ -23,7 +23,7 @@ import yaml
 
 from okrsite.diagnostics import Diagnostics, Location
 from okrsite.content.source import KeyPath, Positions
-from okrsite.content.yamlload import quoted_field, written_scalar
+from okrsite.content.yamlload import COMMA_IN_NUMBER, quoted_field, written_scalar
 from okrsite.model.periods import FIRST_DAY, LAST_DAY, builtin_period, written_period
 
 # Limits that keep every input within what the build can handle (README, "Safety").
@@ -158,7 +158,6 @@ _ALONE = re.compile(rf"\s*{_AMOUNT}\s*")
 # ... with the shorthand for thousands, millions or billions that charts use (2k, 1.5M, 3bn; 2 kg is a unit)
 _MULTIPLE = re.compile(rf"(?P<suffix>{_SHORTHAND})(?![^\W\d_]).*", re.DOTALL)  # 2k, 2k/month, 100k+; not 2kg
 _WITH_UNITS = frozenset(("start", "target", "current", "floor", "ceiling", "value"))  # a KR's, shown with its unit
-_COMMA_IN_NUMBER = "write a number with a dot and no thousands separator (12.5, 1200)"
 
 
 def share_for(value: object) -> str:
@@ -197,7 +196,7 @@ def number_hint(value: Any, share: bool = False, goes: str = "") -> str:
     amount = match["amount"]
     if not _PLAIN.fullmatch(amount):  # written as people write numbers, not as YAML reads them
         plain = _PLAIN.fullmatch(amount.replace("\u2212", "-"))
-        return f": {'write the minus sign as a hyphen (-)' if plain else _COMMA_IN_NUMBER}{'' if alone else goes}"
+        return f": {'write the minus sign as a hyphen (-)' if plain else COMMA_IN_NUMBER}{'' if alone else goes}"
     if alone:
         return ""  # a number in quotes: its message says it is text
     if share and match["unit"] == "%":
@@ -650,6 +649,7 @@ def _split_at_comma(fields: dict[Any, Any], key: Any, schema: Schema, cursor: Cu
         return None
     tail = keys[at:end + 1]  # the fields the comma(s) made, after the field they cut short
     head = fields[keys[at - 1]]
+    text_field = getattr(schema.get(str(keys[at - 1])), "kind", None) is text  # `title: 10,000`: quote it
     if (_is_number(head) or isinstance(head, str)) and all(
             _is_number(k) and k >= 0 or isinstance(k, str) and _PLAIN.fullmatch(k) for k in tail):
         # The digits after a decimal comma are not known for sure from what YAML made of them (it reads
@@ -659,11 +659,12 @@ def _split_at_comma(fields: dict[Any, Any], key: Any, schema: Schema, cursor: Cu
         line = cursor.positions.written(where.line)
         written = _SPLIT_NUMBER.match(line, where.col - 1) if line else None
         amount = written[0].strip() if written else ",".join(map(str, [head, *tail]))
-        hint = _number_hint(amount, field, share=False)
+        parts = amount.split(",") if written else []
+        part = parts[1 + tail.index(key)] if 1 + tail.index(key) < len(parts) else ""
+        at_part = Location(where.path, where.line, where.col + amount.index(f",{part}") + 1) if part else None
+        hint = (f": quote a text that holds one ({quoted_field(keys[at - 1], amount)})" if text_field
+                else _number_hint(amount, field, share=False))
         if hint:
-            parts = amount.split(",") if written else []
-            part = parts[1 + tail.index(key)] if 1 + tail.index(key) < len(parts) else ""
-            at_part = Location(where.path, where.line, where.col + amount.index(f",{part}") + 1) if part else None
             return _Split(f": in {{ … }} a comma separates fields{hint}", keys[at - 1], part, at_part)
     if isinstance(head, str) and all(isinstance(k, str) for k in tail):
         quoted = quoted_field(keys[at - 1], ", ".join([head, *tail]))

@@ -112,7 +112,7 @@ class Positions:
     again, and `okrsite check` reports problems in hundreds.
     """
 
-    __slots__ = ("path", "_values", "_keys", "_recompute", "_packed", "_coded", "source")
+    __slots__ = ("path", "_values", "_keys", "_recompute", "_packed", "_coded", "source", "_lines")
 
     def __init__(self, path: str, values: dict[KeyPath, tuple[int, int]] | None = None,
                  keys: dict[KeyPath, tuple[int, int]] | None = None,
@@ -126,13 +126,17 @@ class Positions:
         self._coded = coded  # the dicts' key paths hold names as their numbers in the packed form
         # The file's text as written, read again when a hint quotes a line of it (set by who reads the file).
         self.source: Callable[[], str] | None = None
+        self._lines: list[str] | None = None  # ... its lines, once a hint has asked
 
     def written(self, line: int) -> str:
-        """Line `line` of the file as written; "" when it is not known. Only a problem's hint asks."""
-        try:
-            lines = self.source().split("\n") if self.source is not None else []
-        except (OSError, SourceError):  # gone, or changed into something unreadable, since it loaded
-            return ""
+        """Line `line` of the file as written; "" when it is not known. Only a problem's hint asks
+        (the file is read once for all of them: a file of 6,000 slips was read 6,000 times)."""
+        if self._lines is None:
+            try:
+                self._lines = self.source().split("\n") if self.source is not None else []
+            except (OSError, SourceError):  # gone, or changed into something unreadable, since it loaded
+                self._lines = []
+        lines = self._lines
         return lines[line - 1] if 0 < line <= len(lines) else ""
 
     def pack(self) -> str:
@@ -323,12 +327,17 @@ def source_error(path: str, line: int, col: int, message: str) -> SourceError:
     return SourceError(Diagnostic(path, line, col, "error", message))
 
 
+COMMA_IN_NUMBER = "write a number with a dot and no thousands separator (12.5, 1200)"
+
+
 def written_scalar(line: str, col: int) -> str:
     """The unquoted value that starts at column `col` (from 1) of `line`, as written: to the end of
     the line, or inside { … } or [ … ] to the next ',', '}' or ']'; without a comment after it."""
     value = re.split(r"\s#", line[col - 1:], maxsplit=1)[0]
     before = line[:col - 1]
-    if before.count("{") + before.count("[") > before.count("}") + before.count("]"):
+    opened = before.count("{") + before.count("[") > before.count("}") + before.count("]")
+    closes = value.count("}") + value.count("]") > value.count("{") + value.count("[")  # { … } begun a line above
+    if opened or closes:
         value = re.split(r"[,}\]]", value, maxsplit=1)[0]
     return value.strip()
 
@@ -397,7 +406,11 @@ def _glued_key(text: str, exc: yaml.MarkedYAMLError) -> tuple[int, int] | None:
     if "could not find expected ':'" in problem and exc.context_mark is not None:
         line = exc.context_mark.line  # the text it took for a key
     elif "mapping values are not allowed" in problem and exc.problem_mark is not None:
-        line = exc.problem_mark.line - 1
+        mark = exc.problem_mark  # the line above, when this one is a key alone (`team: product` under
+        before = text.split("\n")[mark.line][:mark.column]  # `owner:Lena`), not a text's second ': '
+        if not re.fullmatch(r"\s*(?:-\s+)*[\w-]+", before):
+            return None
+        line = mark.line - 1
     else:
         return None
     lines = text.split("\n")
@@ -592,6 +605,10 @@ def _duplicates(path: str, line_offset: int, repeated: list[_Repeat]) -> list[Di
     for mapping, key, first, in_list in repeated:
         if id(mapping) in told:
             continue
+        if _split_number(mapping, key):  # the field check reports the first such part, this says the others
+            problems.append(Diagnostic(path, *_where(key, line_offset), "error", f"unknown field '{key.value}': in "
+                                       f"{{ … }} a comma separates fields: {COMMA_IN_NUMBER}"))
+            continue
         hint = ""
         keys = [str(k.value) for k, _ in mapping.value]
         if in_list and not mapping.flow_style and (str(key.value) == keys[0] or len(keys) - len(set(keys)) > 1):
@@ -599,6 +616,14 @@ def _duplicates(path: str, line_offset: int, repeated: list[_Repeat]) -> list[Di
             hint = ": did you mean to start a new item with '- '?"
         problems.append(_duplicate(path, _where(key, line_offset), str(key.value), first, hint))
     return problems
+
+
+def _split_number(mapping: yaml.MappingNode, key: yaml.Node) -> bool:
+    """A key of digits and no value in { … }: the rest of a number its commas split (1,000,000): no
+    duplicate key, what it is."""
+    value = next(v for k, v in mapping.value if k is key)
+    return bool(mapping.flow_style) and str(key.value).isdigit() and type(value) is yaml.ScalarNode \
+        and value.value == ""
 
 
 def _where(node: yaml.Node, line_offset: int) -> tuple[int, int]:

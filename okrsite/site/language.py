@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from okrsite.filesystem.realpaths import leads_inside
+from okrsite.filesystem.stamps import input_stamp
 from okrsite.site.themes import home_of
 
 DOMAIN = "messages"
@@ -112,14 +113,14 @@ def catalog_files(code: str, theme_dirs: list[Path]) -> list[Path]:
 def load_language(code: str, theme_dirs: list[Path]) -> Language:
     """The language with the catalogs of the theme chain; raise CatalogError for a broken one."""
     files = catalog_files(code, theme_dirs)
-    stamps = tuple((path, path.stat().st_mtime_ns, path.stat().st_size) for path in files)
+    stamps = tuple((path, *input_stamp(path.stat())) for path in files)
     return _load(code, stamps)
 
 
 @functools.lru_cache(maxsize=8)  # the preview builds again and again: read a catalog again only when it changed
-def _load(code: str, stamps: tuple[tuple[Path, int, int], ...]) -> Language:
+def _load(code: str, stamps: tuple[tuple[Any, ...], ...]) -> Language:
     translations: gettext.NullTranslations | None = None
-    for path, _, _ in stamps:
+    for path, *_ in stamps:
         catalog = _read(path, code)
         if translations is None:
             translations = catalog
