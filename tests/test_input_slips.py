@@ -615,6 +615,8 @@ def test_a_title_yaml_reads_as_false_is_told_to_be_quoted_as_written(tmp_path: P
         "content/objectives/grow.md:2:8: error: 'title': expected text, got true/false: quote it: title: \"No\"",
         "content/objectives/sell.md:3:14: error: expected text, got true/false: quote it: \"off\"",
     ]
+    assert problems(tmp_path, {OBJ: grow.replace("period:", "owner: No\nperiod:"), "content/objectives/sell.md": grow}) \
+        == ["content/objectives/grow.md:3:8: error: expected text, got true/false: quote it: owner: \"No\""]  # not a list
 
 
 def test_a_quote_left_open_is_told_to_be_closed(tmp_path: Path) -> None:

@@ -119,9 +119,18 @@ def text(value: Any, cursor: Cursor) -> str:
     if isinstance(value, (int, float, dt.date)) and not isinstance(value, bool) and not _huge(value):
         return value.isoformat() if isinstance(value, dt.date) else str(value)
     written = as_written(cursor) if isinstance(value, bool) else ""  # `title: No`: YAML 1.1's false
-    key = cursor.key_path[-1] if cursor.key_path else None
-    hint = f": quote it: {quoted_field(key if isinstance(key, str) else None, written)}" if written else ""
+    hint = f": quote it: {quoted_field(_key_written_before(cursor), written)}" if written else ""
     raise Invalid(f"expected text, got {describe(value)}{hint}")
+
+
+def _key_written_before(cursor: Cursor) -> str | None:
+    """The key the value at the cursor is written after (None for a list's item): a text-or-list
+    field written as one text (`owner: No`) is the first item of its list in the key path."""
+    path = cursor.key_path
+    if path and isinstance(path[-1], int) and len(path) > 1 \
+            and cursor.positions.at(path) == cursor.positions.at(path[:-1]):
+        path = path[:-1]
+    return path[-1] if path and isinstance(path[-1], str) else None
 
 
 def as_written(cursor: Cursor) -> str:
