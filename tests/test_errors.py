@@ -147,6 +147,12 @@ CASES = [
         ["content/objectives/grow.md:9:9: error: duplicate key result id 'views' in objective 'grow' "
          "(also at content/objectives/grow.md:5:9)"],
         id="duplicate-kr-id"),
+    pytest.param(  # kr-2 is the second key result's id by its position: written nowhere
+        {OBJ: GROW.replace("    target: 200\n", "    target: 200\n  - title: Again\n    start: 0\n    target: 5\n")
+         .replace("id: views", "id: kr-2")},
+        ["content/objectives/grow.md:9:5: error: duplicate key result id 'kr-2' in objective 'grow' "
+         "(also at content/objectives/grow.md:5:9): this one has no id and is 'kr-2' by its position"],
+        id="duplicate-kr-id-by-position"),
     pytest.param(
         {"content/objectives/grow-inbound.md": GROW,
          OBJ: GROW.replace("period: 2026-Q1", "parent: grow-inbund")},

@@ -64,8 +64,11 @@ def key_results(item_id: str, entries: tuple[dict[str, Any], ...], cursor: s.Cur
         if kr_id in seen:
             first = cursor.child(seen[kr_id])
             where = first.positions.at((*first.key_path, "id"))
+            # an id made from a position (kr-2) is written nowhere: say so where it is the mistake's part
+            made = [f"{which} has no id and is '{kr_id}' by its position" for which, entry in
+                    (("the other", entries[seen[kr_id]]), ("this one", kr)) if not entry["id"]]
             here.child("id").error(f"duplicate key result id '{kr_id}' in objective '{item_id}' (also at "
-                                   f"{where.path}:{where.line}:{where.col})")
+                                   f"{where.path}:{where.line}:{where.col})" + (f": {made[0]}" if made else ""))
             continue
         seen[kr_id] = index
         if not _valid(kr, here) or not (clean or s.is_valid(kr)):  # problems already reported
