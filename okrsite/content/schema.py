@@ -23,7 +23,7 @@ import yaml
 
 from okrsite.diagnostics import Diagnostics, Location
 from okrsite.content.source import KeyPath, Positions
-from okrsite.content.yamlload import COMMA_IN_NUMBER, quoted_field, written_scalar
+from okrsite.content.yamlload import COMMA_IN_NUMBER, quoted_field, uncommented, written_scalar
 from okrsite.model.periods import FIRST_DAY, LAST_DAY, builtin_period, written_period
 
 # Limits that keep every input within what the build can handle (README, "Safety").
@@ -622,7 +622,7 @@ def _meant_hint(close: str | None, key: Any, schema: Schema, cursor: Cursor) -> 
         return meaning(close)
     where = cursor.positions.key((*cursor.key_path, str(key)))
     line = cursor.positions.written(where.line)
-    rewritten = line[where.col - 1:].replace(str(key), close, 1).split(" #")[0].rstrip() \
+    rewritten = uncommented(line[where.col - 1:].replace(str(key), close, 1)).rstrip() \
         if line[where.col - 1:].startswith(f"{key}:") else ""
     return f" (did you mean '{close}'? {why}{f': {rewritten}' if rewritten else ''})"
 

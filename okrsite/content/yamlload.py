@@ -330,10 +330,15 @@ def source_error(path: str, line: int, col: int, message: str) -> SourceError:
 COMMA_IN_NUMBER = "write a number with a dot and no thousands separator (12.5, 1200)"
 
 
+def uncommented(text: str) -> str:
+    """`text` without a YAML comment at its end (a '#' after a space or a tab)."""
+    return re.split(r"\s#", text, maxsplit=1)[0]
+
+
 def written_scalar(line: str, col: int) -> str:
     """The unquoted value that starts at column `col` (from 1) of `line`, as written: to the end of
     the line, or inside { … } or [ … ] to the next ',', '}' or ']'; without a comment after it."""
-    value = re.split(r"\s#", line[col - 1:], maxsplit=1)[0]
+    value = uncommented(line[col - 1:])
     before = line[:col - 1]
     opened = before.count("{") + before.count("[") > before.count("}") + before.count("]")
     closes = value.count("}") + value.count("]") > value.count("{") + value.count("[")  # { … } begun a line above
@@ -403,17 +408,17 @@ def _glued_key(text: str, exc: yaml.MarkedYAMLError) -> tuple[int, int] | None:
     """(line, column) from 0 of a `key:value` line that a parse error reported below it is about:
     where the key it missed starts, or the line above where a text running on from it met a ': '."""
     problem = exc.problem or ""
+    lines = text.split("\n")
     if "could not find expected ':'" in problem and exc.context_mark is not None:
         line = exc.context_mark.line  # the text it took for a key
     elif "mapping values are not allowed" in problem and exc.problem_mark is not None:
         mark = exc.problem_mark  # the line above, when this one is a key alone (`team: product` under
-        before = text.split("\n")[mark.line][:mark.column]  # `owner:Lena`), not a text's second ': '
+        before = lines[mark.line][:mark.column]  # `owner:Lena`), not a text's second ': '
         if not re.fullmatch(r"\s*(?:-\s+)*[\w-]+", before):
             return None
         line = mark.line - 1
     else:
         return None
-    lines = text.split("\n")
     glued = _GLUED.match(lines[line]) if 0 <= line < len(lines) else None
     return (line, len(glued["lead"])) if glued else None
 

@@ -322,7 +322,7 @@ def periods_index(site: Site) -> Page:
     rows = [(p, site.objectives_in(p.id)) for p in reversed(list(site.periods.values()))]
     return Page("periods/index.html", "periods.html", _("Periods"), {
         "rows": [(p, len(objs), mean_progress(objs), counts_of(site, p.id, objs), len(drafts(objs)),
-                  period_elapsed(site, p.id) if p.start <= site.as_of <= p.end else None) for p, objs in rows],
+                  period_elapsed(site, p.id) if p.contains(site.as_of) else None) for p, objs in rows],
     }, section="periods", depends="context", nav=NavEntry(_("Periods"), 10))
 
 

@@ -214,13 +214,13 @@ class Bubbles(_Template):
         texts = self.texts(ax, "point-label", len(labelled), fontsize=self.small, transform=ax.transData)
         centres = [(*ax.transData.transform((b.x, b.y)), b.radius * scale) for b in data.bubbles]
         frame = ax.get_window_extent(self.fig.canvas.get_renderer())  # type: ignore[attr-defined]
-        self._clear_notes([(x - r, y - r, x + r, y + r) for x, y, r in centres], (frame.x0, frame.y0, frame.x1, frame.y1))
+        boxes = [(x - r, y - r, x + r, y + r) for x, y, r in centres]
+        self._clear_notes(boxes, (frame.x0, frame.y0, frame.x1, frame.y1))
         # the labelled bubbles are the first (largest); every other bubble is in the way too, but for
         # those at a labelled one's point (its label names them: portfolio._labels)
         named = {(b.x, b.y) for b in data.bubbles if b.label is not None}
         obstacles = [_box(note, self) for note in self.notes]
-        obstacles += [(x - r, y - r, x + r, y + r) for (x, y, r), b in zip(centres, data.bubbles)
-                      if b.label is None and (b.x, b.y) not in named]
+        obstacles += [box for box, b in zip(boxes, data.bubbles) if b.label is None and (b.x, b.y) not in named]
         places = place_labels([c for c, b in zip(centres, data.bubbles) if b.label is not None],
                               [text_size(self, shown(b.label), self.small) for b in labelled if b.label is not None],
                               (frame.x0, frame.y0, frame.x1, frame.y1), obstacles)
