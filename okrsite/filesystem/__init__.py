@@ -1,2 +1,3 @@
 """The file system's rules every stage shares: a file replaced whole (atomic), a path that stays
-inside its folder (realpaths), a name every system a site is built on accepts (names)."""
+inside its folder (realpaths), a name every system a site is built on accepts (names), a stamp
+that says an input file changed without reading it (stamps)."""
