@@ -594,17 +594,23 @@ def check_fields(value: Any, schema: Schema, cursor: Cursor, what: str, entry: s
                 cursor.error(f"missing required field '{name}' in {what}")
             result[name] = INVALID
         else:
+            if name in value and (hint := _comment_hint(cursor.child(name), glued=True)):  # `owner: #platform`
+                cursor.diagnostics.warning(cursor.positions.key((*cursor.key_path, name)), f"'{name}' is empty{hint}")
             result[name] = spec.default
     return result
 
 
-def _comment_hint(cursor: Cursor) -> str:
+_WORD = r"[^ \t]"  # what starts a word: written right after '#', the comment is more likely a value
+
+
+def _comment_hint(cursor: Cursor, glued: bool = False) -> str:
     """'; text after ' #' is a comment in YAML; quote it: title: "#1 …"' for a field whose value YAML
-    read as a comment; "" for any other."""
+    read as a comment; "" for any other. With `glued`, only for a comment whose first word touches
+    its '#' (`owner: #platform`): `owner:  # to be decided` is how YAML leaves a field empty on purpose."""
     where = cursor.positions.key(cursor.key_path)
     name = str(cursor.key_path[-1])
     line = cursor.positions.written(where.line)[where.col - 1:]
-    comment = re.match(rf"{re.escape(name)}:[ \t]+(#.*)", line)
+    comment = re.match(rf"{re.escape(name)}:[ \t]+(#{_WORD if glued else ''}.*)", line)
     if comment is None:
         return ""
     return f"; text after ' #' is a comment in YAML; quote it: {quoted_field(name, comment[1].rstrip())}"
