@@ -163,16 +163,18 @@ def test_a_decreasing_kr_reads_naturally(tmp_path: Path) -> None:
     assert [t[1] for t in data.y_ticks][-1].endswith("%")
 
 
-def test_a_current_value_without_history_is_drawn_on_the_report_date_even_after_the_period(tmp_path: Path) -> None:
-    """Q1 ended on 31 Mar; a `current:` known on 14 May is not drawn as if it were the value on 31 Mar."""
+def test_a_current_value_without_history_is_drawn_on_the_periods_last_day_once_it_has_ended(tmp_path: Path) -> None:
+    """Q1 ended on 31 Mar, and its grade reads `current:` as its final value ("50% of the way when Q1 2026
+    ended", the chart's words say). The dot was drawn on the report date, 14 May, six weeks after the
+    quarter, its line stretched across them; maintain and zones charts drew theirs at the end already."""
     spec = kr_spec(load_site(tmp_path, BOUNCE, as_of="2026-05-14"), "bounce-rate")
     data = spec.data
     assert isinstance(data, TrendData)
-    may_14 = 133.0  # days after 1 Jan
-    assert data.points == ((may_14, 7.0),) and data.actual[-1] == (may_14, 7.0)  # the line stops there
-    assert data.x_range == (0.0, may_14) and data.as_of_x == may_14 and data.as_of_label == "as of 14 May"
-    assert data.plan[-1][0] == 90  # the plan still ends with the period
-    assert spec.tables[0].rows[1][0] == "14 May 2026 (current)"
+    march_31 = 89.0  # days after 1 Jan
+    assert data.points == ((march_31, 7.0),) and data.actual[-1] == (march_31, 7.0)  # the line stops there
+    assert data.x_range == (0.0, 90.0) and data.as_of_x is None  # the quarter alone, no report date past it
+    assert data.plan[-1][0] == 90  # the plan ends with the period
+    assert spec.tables[0].rows[1][0] == "31 Mar 2026 (current)"
     assert spec.alt.endswith("50% of the way when Q1 2026 ended, not done.")
     assert data.status == "not-done"  # drawn in the neutral colour of an ended period, not off-track red
 

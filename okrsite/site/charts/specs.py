@@ -194,6 +194,13 @@ def _kr_headline(kr: KeyResult, period: Period, as_of: dt.date) -> str:
              pace=_status_phrase(kr.status, kr.progress, kr.expected))
 
 
+def _current_date(period: Period, as_of: dt.date) -> dt.date:
+    """Where a value without a dated history (`current:`, `zone:`) is drawn: on the report date while
+    the period runs, on its last day once it has ended, where the grade reads it as the period's final
+    value ("50% of the way when Q1 ended", as the chart's words say)."""
+    return min(as_of, period.end)
+
+
 def _values(kr: KeyResult, as_of: dt.date) -> list[tuple[dt.date, float]]:
     """The KR's valued history known on as_of (check-ins, or commits that changed the value), by date."""
     return [(r.date, float(r.value)) for r in kr.history if r.value is not None and r.date <= as_of]
@@ -218,8 +225,8 @@ def kr_trend(kr: KeyResult, objective: Objective, period: Period, as_of: dt.date
     origin, days = period.start, float(period.days)
     if known:
         points = tuple((_x(d, origin), v) for d, v in known)
-    else:  # a `current:` without history is known on the report date, and no earlier: one dot there
-        points = ((_x(as_of, origin), float(kr.current)),)
+    else:  # a `current:` without a dated history: one dot
+        points = ((_x(_current_date(period, as_of), origin), float(kr.current)),)
     x_low = min([0.0] + [x for x, _ in points])
     x_high = max([days] + [x for x, _ in points])
     actual = points if points[0][0] <= 0 else ((0.0, float(kr.start)),) + points
@@ -271,7 +278,8 @@ def kr_trend(kr: KeyResult, objective: Objective, period: Period, as_of: dt.date
         rows.append((format_date(day), value_text(value, unit),
                      planned(min(1.0, max(0.0, (day - period.start).days / period.days)) * objective.expectation)))
     if not known:
-        rows.append((_("%(date)s (current)", date=format_date(as_of)), value_text(kr.current, unit), planned(kr.expected)))
+        rows.append((_("%(date)s (current)", date=format_date(_current_date(period, as_of))), value_text(kr.current, unit),
+                     planned(kr.expected)))
     rows.append((_("%(date)s (target)", date=format_date(period.end)),
                  _("%(value)s (forecast)", value=_estimate(predicted.value, kr)) if predicted else "–",
                  value_text(kr.target, unit) if objective.expectation >= 1 else  # aspirational: 70 % of the way
@@ -319,7 +327,7 @@ def _maintain_trend(kr: KeyResult, objective: Objective, period: Period, as_of: 
     """Values over the period against the band they must stay in."""
     if kr.current is None:
         return None
-    known = _values(kr, as_of) or [(min(as_of, period.end), float(kr.current))]
+    known = _values(kr, as_of) or [(_current_date(period, as_of), float(kr.current))]
     origin, days = period.start, float(period.days)
     points = tuple((_x(d, origin), v) for d, v in known)
     x_low = min([0.0] + [x for x, _ in points])
@@ -363,7 +371,8 @@ def kr_zones(kr: KeyResult, objective: Objective, period: Period, as_of: dt.date
     level = {zone: float(index) for index, zone in enumerate(ZONES)}
     known = [(r.date, r.zone) for r in kr.history if r.zone is not None and r.date <= as_of]
     origin, days = period.start, float(period.days)
-    points = tuple((_x(d, origin), level[z]) for d, z in known) or ((min(_x(as_of, origin), days), level[kr.zone]),)
+    points = tuple((_x(d, origin), level[z]) for d, z in known) or ((_x(_current_date(period, as_of), origin),
+                                                                     level[kr.zone]),)
     x_low = min([0.0] + [x for x, _ in points])
     x_high = max([days] + [x for x, _ in points])
     as_of_x, as_of_label = _as_of_mark(period, as_of, (x_low, x_high))
