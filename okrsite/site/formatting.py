@@ -305,6 +305,12 @@ def status_word(status: str) -> str:
     return gettext_(term(status).word)
 
 
+def status_count(status: str, count: int) -> str:
+    """'4 on track': a count with its status word, in the order the language puts them ('on track: 4'
+    where a count before an adjective would ask for its agreement)."""
+    return _("%(num)s %(status)s", num=count, status=status_word(status))
+
+
 def zone_label(zone: str) -> str:
     """A zones KR's zone by name: 'Fail', 'Commit', 'Target', 'Stretch'."""
     return {"fail": pgettext_("zone", "Fail"), "commit": pgettext_("zone", "Commit"),

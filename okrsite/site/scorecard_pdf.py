@@ -19,13 +19,13 @@ from pathlib import Path
 from okrsite import __version__
 from okrsite.model.vocabulary import ENDED_STATUSES, OKR_STATUSES, term
 from okrsite.site.charts.cache import ChartCache, drawing_key
-from okrsite.site.formatting import _, date, grade, ngettext, number, pace_words, percent, status_label, status_word
+from okrsite.site.formatting import _, date, grade, ngettext, number, pace_words, percent, status_count, status_label, status_word
 from okrsite.site.language import pgettext_
 from okrsite.site.scorecard import TOP_KEY_RESULTS, KeyResultLine, LaneLine, ObjectiveLine, ProjectLine, Scorecard
 
 
 CACHE_FOLDER = "scorecards"  # in .okrsite-cache/: the PDFs of the last build, by the hash of their spec
-DRAWING = 10  # bump when okrsite.site.charts.draw_scorecard changes what it draws (the cache key holds it)
+DRAWING = 11  # bump when okrsite.site.charts.draw_scorecard changes what it draws (the cache key holds it)
 
 
 def pdf_path(period_id: str) -> str:
@@ -132,14 +132,9 @@ def _more(count: int, what: str, statuses: dict[str, int] | None = None) -> str:
         return ""
     order = [*OKR_STATUSES, *ENDED_STATUSES]
     counts = sorted((statuses or {}).items(), key=lambda sn: order.index(sn[0]))
-    detail = ", ".join(_counted(s, n) for s, n in counts if n)
+    detail = ", ".join(status_count(s, n) for s, n in counts if n)
     more = MORE[what](count)
     return _("%(more)s: %(listing)s", more=more, listing=detail) if detail else more
-
-
-def _counted(status: str, count: int) -> str:
-    """'4 on track': a count of objectives with their status word."""
-    return f"{number(count)} {status_word(status)}"
 
 
 def pdf_spec(card: Scorecard, site_title: str, colours: tuple[tuple[str, str], ...], link: str) -> PdfSpec:
@@ -182,7 +177,7 @@ def pdf_spec(card: Scorecard, site_title: str, colours: tuple[tuple[str, str], .
         subtitle=" · ".join((f"{date(period.start)} – {date(period.end)}",
                              _("report as of %(date)s", date=date(card.as_of)), state)),
         figure_label=figure[0], figure=figure[1], figure_notes=figure[2],
-        counts=tuple((status, count, term(status).icon, _counted(status, count))
+        counts=tuple((status, count, term(status).icon, status_count(status, count))
                      for status, count in card.counts.items()),
         counts_note=ngettext("%(num)s draft (no key results yet) not counted",
                              "%(num)s drafts (no key results yet) not counted", card.drafts) if card.drafts else "",

@@ -277,7 +277,7 @@ def behind_krs(o: Objective) -> Markup:
     shown, counts = [], status_counts(o.counted_krs)
     for status in ("off-track", "at-risk"):
         if count := counts[status]:
-            words = _("%(num)s %(status)s", num=number(count), status=formatting.status_word(status))
+            words = formatting.status_count(status, count)
             shown.append(Markup('<span class="pace pace--%s"><span aria-hidden="true">%s</span> %s</span>')
                          % (status, status_icon(status), words))
     return Markup(" (%s)") % Markup(", ").join(shown) if shown else Markup()

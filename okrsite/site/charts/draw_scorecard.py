@@ -57,7 +57,7 @@ RC = {"pdf.fonttype": 42, "ps.fonttype": 42, "font.family": [FONT], "axes.unicod
 # cost of a PDF's fonts (~0.3 s of fontTools a PDF, for DejaVu Sans and its bold).
 LAYOUT_TABLES = ("GSUB", "GPOS", "GDEF", "kern")
 SIZES = {"eyebrow": 7.5, "title": 22.0, "subtitle": 9.0, "figure": 22.0, "label": 7.5, "heading": 10.0,
-         "text": 8.5, "note": 7.0, "count": 8.5, "footer": 7.0}
+         "text": 8.5, "note": 7.0, "count": 8.5, "count_small": 7.5, "footer": 7.0}
 
 
 @functools.cache
@@ -145,6 +145,19 @@ class Page:
             self.ax.plot(xs, ys, color=self.colour[colour], linewidth=width)
 
 
+def _count_size(counts: list[str], room: float) -> str:
+    """The size of the header's status counts: a size smaller where their columns would not fit the
+    room at the usual one (French writes "hors trajectoire : 1", and the last column was cut)."""
+    columns = [counts[start:start + 3] for start in range(0, len(counts), 3)]
+    if not columns:
+        return "count"
+    for size in ("count", "count_small"):
+        widths = [max(text_width(words, SIZES[size]) for words in column) for column in columns]
+        if sum(max(COUNT_COLUMN, 12 + width + 8) for width in widths[:-1]) + 12 + widths[-1] <= room:
+            return size
+    return "count_small"
+
+
 def _header(page: Page, spec: PdfSpec) -> float:
     """Period, dates and headline figure, the status counts and their strip; returns the y below."""
     right = WIDTH - MARGIN
@@ -158,12 +171,13 @@ def _header(page: Page, spec: PdfSpec) -> float:
     for line, note in enumerate(spec.figure_notes):
         page.text(figure_x, MARGIN + 40 + line * 9, note, "note", "muted", width=counts_x - figure_x - 8)
     x = counts_x
+    size = _count_size([words for *_, words in spec.counts], right - counts_x)
     for column in range(0, len(spec.counts), 3):  # three to a column, as wide as its words need
         widest = 0.0
         for row, (status, _count, icon, words) in enumerate(spec.counts[column:column + 3]):
             y = MARGIN + 2 + row * 13
-            page.text(x, y, icon, "count", status)
-            widest = max(widest, page.text(x + 12, y, words, "count", width=right - x - 12))
+            page.text(x, y, icon, size, status)
+            widest = max(widest, page.text(x + 12, y, words, size, width=right - x - 12))
         x += max(COUNT_COLUMN, 12 + widest + 8)
     if spec.counts_note:
         page.text(counts_x, MARGIN + 2 + 3 * 13, spec.counts_note, "note", "muted", width=right - counts_x)

@@ -39,7 +39,7 @@ from okrsite.site.charts.layout import LABEL_WIDE, VALUE_WIDE, WIDE, Layout, bar
 from okrsite.site.charts.palette import Palette
 from okrsite.site.charts.scales import date_ticks, integer_ticks, wrap, y_ticks
 from okrsite.site.formatting import (_, date as format_date, estimate, grade, in_turn, ngettext, number, pace_points,
-                                     percent, round_to_span, status_icon, status_label, status_word, titled, value_text,
+                                     percent, round_to_span, status_count, status_icon, status_label, status_word, titled, value_text,
                                      zone_label)
 
 if TYPE_CHECKING:
@@ -510,7 +510,7 @@ def bars(look: Look, rows: tuple[BarRow, ...], marks: tuple[Mark, ...], label_wi
     stacked = layout.stacked
     data = BarsData(rows=rows, x_max=x_max, marks=marks, label_width=0 if stacked else label_width,
                     value_width=0 if stacked else value_width, row_height=row_height(layout, lines), stacked=stacked,
-                    counts=tuple((s, n, _("%(num)s %(status)s", num=n, status=status_word(s))) for s, n in counts),
+                    counts=tuple((s, n, status_count(s, n)) for s, n in counts),
                     count_columns=layout.count_columns)
     return data, bars_height(layout, len(rows), lines, len(marks), len(counts))
 
@@ -533,7 +533,7 @@ def objective_overview(site: Site, objective: Objective, look: Look) -> ChartSpe
                  for title, ident, progress, expected, state in items)
     shown = [state for *_, state in items]
     counts = {s: shown.count(s) for s in dict.fromkeys(shown)}
-    summary = ", ".join(_("%(num)s %(status)s", num=n, status=status_word(s)) for s, n in counts.items() if n)
+    summary = ", ".join(status_count(s, n) for s, n in counts.items() if n)
     listing = in_turn(_("%(title)s %(value)s (%(status)s)", title=item[0], value=grade(item[2]) if ended else
                           percent(item[2]), status=status_word(st)) for item, st in zip(items[:10], shown))
     more = ngettext("; and %(num)s more", "; and %(num)s more", len(items) - 10) if len(items) > 10 else ""
@@ -640,7 +640,7 @@ def period_overview(site: Site, period_id: str, look: Look) -> ChartSpec | None:
     which = ngettext("the %(shown)s furthest behind of %(num)s objective",
                      "the %(shown)s furthest behind of %(num)s objectives", total, shown=len(shown)) \
         if len(shown) < total else ngettext("all %(num)s objective", "all %(num)s objectives", total)
-    summary = ", ".join(_("%(num)s %(status)s", num=n, status=status_word(s)) for s, n in counts) + (
+    summary = ", ".join(status_count(s, n) for s, n in counts) + (
         ngettext(" (and %(num)s draft with no key results yet)", " (and %(num)s drafts with no key results yet)",
                  drafts) if drafts else "")
     objectives_words = ngettext("%(num)s objective", "%(num)s objectives", total)
