@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from okrsite.build.builder import BuildReport
+from okrsite.build.builder import BuildOptions, BuildReport, build
+from tests.conftest import write
 
 
 class Text(HTMLParser):
@@ -122,10 +123,20 @@ def test_key_results_no_project_supports_leave_out_done_and_those_supported_thro
 
 def test_the_overall_progress_says_what_it_is_in_visible_text(demo: Path) -> None:
     dashboard = text_of(demo / "index.html").text
-    assert ("The mean progress of the 3 top-level objectives; the 5 that support them are left out, so that "
+    assert ("The mean progress of the 3 top-level objectives. 5 supporting objectives are left out, so that "
             "nothing counts twice. Expected 47%: the share of the period elapsed by 14 May 2026.") in dashboard
     period = text_of(demo / "periods/2026-Q1/index.html").text
     assert "The mean of the grades of all 6 objectives, supporting ones included" in period
+
+
+def test_one_supporting_objective_left_out_of_the_overall_progress_reads_in_the_singular(small_site: Path) -> None:
+    """"the 1 that support them are left out": the count of supporting objectives has a plural of its own."""
+    write(small_site, "content/objectives/child.md",
+          "---\ntitle: Child\nperiod: 2026-Q1\nparent: grow\nkey_results:\n"
+          "  - {id: k, title: K, start: 0, target: 10, current: 5}\n---\n")
+    build(BuildOptions(small_site / "okrsite.yaml"))
+    assert ("The mean progress of the 1 top-level objective. 1 supporting objective is left out, so that nothing "
+            "counts twice.") in text_of(small_site / "output/index.html").text
 
 
 def test_the_teams_index_shows_each_teams_objectives_of_the_current_period_by_status(demo: Path) -> None:
@@ -391,3 +402,14 @@ def test_a_milestones_key_result_behind_its_own_plan_says_so_beside_its_status(t
         assert head[0] == f"Four steps ● On track ◷ Never updated ⚑ {flag}", head  # (no check-in yet)
     else:
         assert "overdue" not in head[0], head
+
+
+def test_a_period_with_no_key_results_is_not_said_to_have_every_one_updated(small_site: Path) -> None:
+    """After a quarter ends, the dashboard shows the next one, still empty: "Every key result of Q2 2026
+    was updated in the last 14 days" was true of none."""
+    config = small_site / "okrsite.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("as_of: 2026-02-15", "as_of: 2026-05-14"),
+                      encoding="utf-8")
+    build(BuildOptions(config))
+    dashboard = text_of(small_site / "output/index.html").text
+    assert "No key results in Q2 2026 yet." in dashboard and "Every key result" not in dashboard
