@@ -296,6 +296,23 @@ def test_a_date_without_a_checkin_to_date_is_refused(tmp_path: Path, capsys, arg
     assert (root / OBJECTIVE).read_bytes() == before
 
 
+def test_marking_done_after_the_period_ended_warns_that_it_changes_the_grade(tmp_path: Path, monkeypatch,
+                                                                           capsys) -> None:
+    """A value check-in after the period's end warned that it changes the ended period's grade;
+    --done and --milestone (undated: they change the field) raised a closed quarter's grade in silence."""
+    root = site_with(tmp_path, BOOLEAN_AND_MILESTONES)
+    write(root, "okrsite.yaml", "title: Test OKRs\nas_of: 2026-04-15\n")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1776211200")  # 2026-04-15
+    assert checkin(root, "seo/beta", "--done") == 0
+    assert checkin(root, "seo/steps", "--milestone", "Private beta") == 0
+    assert checkin(root, "seo/steps", "--milestone", "Design") == 0  # done already: nothing changes, no warning
+    assert capsys.readouterr().err == (
+        "okrsite: warning: Q1 2026 ended on 2026-03-31: this change to beta moves that period's numbers and its "
+        "grade, as if it was made by then (take it back with --not-done if it was not)\n"
+        "okrsite: warning: Q1 2026 ended on 2026-03-31: this change to steps moves that period's numbers and its "
+        "grade, as if it was made by then (take it back with --not-done if it was not)\n")
+
+
 def test_a_milestone_is_marked_done_in_place_or_gets_the_key(tmp_path: Path, capsys) -> None:
     root = site_with(tmp_path, BOOLEAN_AND_MILESTONES)
     before = (root / OBJECTIVE).read_text()

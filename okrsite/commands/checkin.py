@@ -29,7 +29,7 @@ from okrsite.diagnostics import BuildFailed, Diagnostic, Diagnostics
 from okrsite.content.schema import file_id, suggest
 from okrsite.model.keyresults import mistyped_year, reading_of
 from okrsite.model.scoring import CHECKIN_READING
-from okrsite.model.periods import resolve_period
+from okrsite.model.periods import Period, resolve_period
 from okrsite.site.formatting import with_unit
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
@@ -146,9 +146,12 @@ def add_checkin(config: SiteConfig, request: Request) -> tuple[list[str], list[s
     kr_expected = expected["key_results"][index]
     edits: list[Edit] = []
     said: list[str] = []
+    state_changed = False  # `done:` or a milestone's, which history dates by the commit, not by --date
     try:
         if request.milestone is not None:
+            before = len(edits)
             said.append(_milestone(front, node, kr, kr_expected, request, edits, label))
+            state_changed = len(edits) > before
         if request.adds_checkin:
             entry, item = _entry(request)
             edits.append(front.append_item(node, "checkins", item))
@@ -161,6 +164,7 @@ def add_checkin(config: SiteConfig, request: Request) -> tuple[list[str], list[s
             else:
                 edits.append(front.set_value(node, "done", "true" if request.done else "false"))
                 kr_expected["done"] = request.done
+                state_changed = True
                 said.append(f"{label}: {request.kr} marked {state}")
     except EditError as exc:
         raise Refused(f"cannot edit {label}: {exc}; the file was left as it was") from None
@@ -168,7 +172,13 @@ def add_checkin(config: SiteConfig, request: Request) -> tuple[list[str], list[s
         new = front.apply(edits)
         _recheck(config, documents, path, doc, new, expected)
         _replace(path, raw, new)
-    return said, _dating(config, doc, request, kr) if request.adds_checkin else []
+    warnings = _dating(config, doc, request, kr) if request.adds_checkin else []
+    ended = _period_of(config, doc)
+    if state_changed and ended is not None and ended.end < min(request.date, config.as_of):  # graded already
+        warnings.append(f"{ended.title} ended on {ended.end.isoformat()}: this change to {request.kr} moves that "
+                        "period's numbers and its grade, as if it was made by then (take it back with "
+                        f"{'--not-done' if request.done is not False else '--done'} if it was not)")
+    return said, warnings
 
 
 def _dating(config: SiteConfig, doc: Document, request: Request, kr: dict[str, Any]) -> list[str]:
@@ -185,9 +195,7 @@ def _dating(config: SiteConfig, doc: Document, request: Request, kr: dict[str, A
     reading = reading_of(_entry(request)[0])
     if reading is not None and (taken := _taken_over(request, kr)) is not None:
         warnings.append(taken)
-    meta = doc.meta if isinstance(doc.meta, dict) else {}
-    period_id = meta.get("period") or config.default_period
-    period = resolve_period(str(period_id), {p.id: p for p in config.periods}) if period_id else None
+    period = _period_of(config, doc)
     if period is not None and period.end < request.date <= config.as_of:
         warnings.append(f"{period.title} ended on {period.end.isoformat()}: this check-in changes its numbers and "
                         "its grade (date it within the period to record where it ended)")
@@ -203,6 +211,13 @@ def _dating(config: SiteConfig, doc: Document, request: Request, kr: dict[str, A
         warnings.append(f"{request.kr} had a check-in on {request.date.isoformat()} with {counted[0]} {counted[1]} "
                         f"already: the later one counts, so {reading[0]} {reading[1]} replaces it in every number")
     return warnings
+
+
+def _period_of(config: SiteConfig, doc: Document) -> Period | None:
+    """The period of the objective the file holds."""
+    meta = doc.meta if isinstance(doc.meta, dict) else {}
+    period_id = meta.get("period") or config.default_period
+    return resolve_period(str(period_id), {p.id: p for p in config.periods}) if period_id else None
 
 
 def _taken_over(request: Request, kr: dict[str, Any]) -> str | None:
