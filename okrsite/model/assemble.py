@@ -6,6 +6,7 @@ returned only when there is no error, so later stages can trust it.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -301,9 +302,12 @@ def _assemble(config: SiteConfig, objective_docs: list[Document], project_docs: 
     for objective_id, item in objectives.items():  # drafts and projects supporting nothing: model/checks.py
         closed, period = item.values["closed"], periods.get(item.values["period"])
         if closed and period is not None and not period.has_ended(config.as_of):
+            last_day = " (its last day)" if config.as_of == period.end else ""
             item.cursor.child("closed").error(
                 f"'closed': a closing grade is published once the period has ended ({period.id} ends "
-                f"{period.end.isoformat()}, the report date is {config.as_of.isoformat()})")
+                f"{period.end.isoformat()}, the report date is {config.as_of.isoformat()}{last_day}): report as of "
+                f"a later date (--as-of {(period.end + dt.timedelta(days=1)).isoformat()}), or take 'closed:' out "
+                "until then")
 
     # An objective whose file has errors may have lost the key result a project names, or be missing
     # (a file that is not YAML): its own error says why, and "unknown key result" would mislead.
