@@ -563,3 +563,13 @@ def test_key_results_that_come_from_a_merge_key_are_refused(tmp_path: Path, caps
     assert checkin(root, "seo/a", "2", "--date", "2026-02-14") == 1
     assert "is not written as a mapping of fields in 'key_results:'" in capsys.readouterr().err
     assert (root / OBJECTIVE).read_bytes() == before
+
+
+def test_a_maintain_kr_written_before_its_first_reading_takes_one(tmp_path: Path, capsys) -> None:
+    """Two maintain key results written on the quarter's first day, before any reading: each was an
+    error, and `okrsite checkin` refused to add a value to one while the other had it."""
+    root = site_with(tmp_path, "---\ntitle: Rely\nperiod: 2026-Q1\nkey_results:\n"
+                               "  - {id: uptime, title: Uptime, type: maintain, floor: 99.9, unit: '%'}\n"
+                               "  - {id: cpu, title: CPU, type: maintain, floor: 40, ceiling: 70}\n---\n")
+    assert checkin(root, "seo/uptime", "99.95", "--date", "2026-02-01") == 0
+    assert "check-in 2026-02-01 added to uptime (99.95%)" in capsys.readouterr().out

@@ -144,6 +144,9 @@ def maintain(bounds: str, checkins: str = "", current: str = "") -> str:
         pytest.param("    floor: 99\n", "      - {date: 2026-01-20, value: 99.5}\n"
                      "      - {date: 2026-03-01, value: 90}\n", "", 1.0, "on-track",
                      id="checkins-after-as-of-are-not-known"),
+        # written on the period's first day, before its first reading: an error, which `okrsite checkin`
+        # could not mend while a second such key result in the file had it too
+        pytest.param("    floor: 99\n", "", "", 0.0, "not-started", id="no-value-yet-is-not-started"),
     ],
 )
 def test_a_maintain_kr_is_the_share_of_values_inside_its_band(tmp_path: Path, bounds: str, checkins: str,

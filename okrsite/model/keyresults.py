@@ -110,9 +110,6 @@ def _valid(kr: dict[str, Any], here: s.Cursor) -> bool:
         if isinstance(floor, (int, float)) and isinstance(ceiling, (int, float)) and floor > ceiling:
             here.child("floor").error(f"'floor' ({floor:g}) is above 'ceiling' ({ceiling:g}): no value can be inside")
             return False
-        if kr["current"] is None and not any(c["value"] is not None for c in _entries(kr["checkins"])):
-            here.error("a maintain key result needs a 'current' value or a check-in with a value")
-            return False
     elif kind == "zones" and kr["zones"] is None:
         here.error("a zones key result needs 'zones: {commit, target, stretch}' saying what each zone means")
         return False
