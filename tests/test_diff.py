@@ -143,7 +143,7 @@ Both sides scored as of 15 Feb 2026.
 
 | objective | period | progress | status |
 |---|---|---|---|
-| Improve SEO \\| search (`seo`) | 2026-Q1 | 23% → 45% (+22 points) | At risk → **On track** |
+| Improve SEO \\| search (`seo`) | 2026-Q1 | 23% → 45% (+22 points; key results changed too) | At risk → **On track** |
 
 ### Key results
 
@@ -384,6 +384,8 @@ key_results:
 
 
 def test_v2_changes_dropped_key_results_and_objectives_drafts_zones_and_bands(repo: Path, capsys) -> None:
+    """An objective whose progress moved because a key result was dropped or taken back says so: dropping
+    a lagging one read as a team back on track."""
     write(repo, "content/objectives/platform.md", PLATFORM)
     write(repo, "content/objectives/ops.md", OPS)
     edit(repo, "content/objectives/seo.md", ("  - id: old\n    title: Retired metric\n    start: 0\n    target: 1\n",
@@ -411,8 +413,8 @@ Objective progress
 
 | objective | period | progress | status |
 |---|---|---|---|
-| Customers can rely on us (`platform`) | 2026-Q1 | 54% → 85% (+31 points) | On track |
-| Improve SEO \\| search (`seo`) | 2026-Q1 | 30% → 23% (-7 points) | At risk |
+| Customers can rely on us (`platform`) | 2026-Q1 | 54% → 85% (+31 points; key results changed too) | On track |
+| Improve SEO \\| search (`seo`) | 2026-Q1 | 30% → 23% (-7 points; key results changed too) | At risk |
 
 """, """\
 Key results

@@ -77,8 +77,11 @@ def markdown(changes: Changes, base: Revision, head: Revision, as_of: dt.date) -
     table("Objectives", ("change", "objective", "period", "team"),
           [(_change(c.change, "draft" if c.draft else _was(c.change, c.was)), _named(c.title, c.id), c.period,
             _cell(c.team or "–")) for c in changes.objectives])
+    # an objective's progress moved by key results added, removed, dropped or taken back, not by values alone
+    reshaped = {c.ref.partition("/")[0] for c in changes.key_results if c.change in COUNTED_CHANGES}
     table("Objective progress", ("objective", "period", "progress", "status"),
-          [(_named(m.title, m.id), m.period, _points(m.progress_before, m.progress_after),
+          [(_named(m.title, m.id), m.period,
+            _points(m.progress_before, m.progress_after, "key results changed too" if m.id in reshaped else ""),
             _moved_status(m.status_before, m.status_after)) for m in changes.progress])
     table("Key results", ("change", "key result"),
           [(_change(c.change, _was(c.change, c.was) or c.reason and (c.reason + (f", {date(c.date)}" if c.date else ""))),
@@ -86,7 +89,7 @@ def markdown(changes: Changes, base: Revision, head: Revision, as_of: dt.date) -
     retargeted = {t.ref for t in changes.targets}
     table("Values", ("key result", "from", "to", "progress", "status"),
           [(_named(v.title, v.ref), _value(v, v.before), _value(v, v.after),
-            _points(v.progress_before, v.progress_after, v.ref in retargeted),
+            _points(v.progress_before, v.progress_after, "target changed too" if v.ref in retargeted else ""),
             _moved_status(v.status_before, v.status_after)) for v in changes.values])
     table("Targets", ("key result", "field", "from", "to", "change"),
           [(_named(t.title, t.ref), t.field, _amount(t.before, t.unit), _amount(t.after, t.unit),
@@ -101,6 +104,7 @@ def markdown(changes: Changes, base: Revision, head: Revision, as_of: dt.date) -
 
 
 _POSITIONAL = re.compile(r"kr-\d+")  # the id of a key result written without one
+COUNTED_CHANGES = ("added", "removed", "dropped", "reinstated")  # what changes the key results an objective counts
 
 
 def as_json(changes: Changes, base: Revision, head: Revision, as_of: dt.date) -> str:
@@ -176,13 +180,15 @@ def _value(v: ValueMove, value: float | str) -> str:
     return _amount(value, v.unit)
 
 
-def _points(before: float, after: float, retargeted: bool = False) -> str:
-    """From and to, and the points between; "target changed too" where part of the move is
-    the target's (Targets lists it), not the value's: +21 points for one more customer reads oddly."""
+def _points(before: float, after: float, also: str = "") -> str:
+    """From and to, and the points between, and `also` what else moved them: "target changed too"
+    where part of a value's move is the target's (Targets lists it): +21 points for one more customer
+    reads oddly; "key results changed too" where an objective moved because one was dropped (Key
+    results lists it): dropping a lagging one read as a team back on track."""
     points = round_half_up(after * 100, 0) - round_half_up(before * 100, 0)
-    why = "; target changed too" if retargeted else ""
+    why = f"; {also}" if also else ""
     moved = f" ({points:+.0f} point{'' if abs(points) == 1 else 's'}{why})" if points else \
-        f" ({why[2:]})" if why else ""
+        f" ({also})" if also else ""
     return f"{percent(before)} → {percent(after)}{moved}"
 
 
