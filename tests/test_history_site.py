@@ -345,3 +345,17 @@ def test_a_report_as_of_an_earlier_date_knows_only_what_was_committed_by_then(tm
     assert after["live"]["progress"] == 1 and after["plan"]["progress"] == 0.5
     assert after["deploys"]["target"] == 4 and after["deploys"]["target_changes"][0]["eased"]
     assert after["cac"]["status"] == "dropped"
+
+
+def test_a_kr_not_updated_since_the_commit_that_added_it_is_said_to_be_so(tmp_path: Path, capsys) -> None:
+    """"no update for 41 days, since 2026-01-05" read as a measurement taken on 5 Jan; the commit
+    added the key result, and a commit that changes its value is an update."""
+    from okrsite.commands.cli import main
+    root = site(init(tmp_path / "repo"))
+    weekly(root, [("2026-01-05", 100, 200, "Ana")])
+    assert main(["check", "--config", str(root / "okrsite.yaml")]) == 0
+    assert ("warning: key result 'grow/views' has had no update for 41 days, since it was added on 2026-01-05 "
+            "(stale after 14 days) [stale-kr]") in capsys.readouterr().err
+    weekly(root, [("2026-01-12", 120, 200, "Ben")])
+    assert main(["check", "--config", str(root / "okrsite.yaml")]) == 0
+    assert "has had no update for 34 days, since 2026-01-12 (stale" in capsys.readouterr().err

@@ -127,8 +127,12 @@ def stale_kr(site: Site) -> Iterator[Finding]:
                            f"{_days((site.as_of - start).days)} ago (stale after {_days(after)})")
             else:
                 age = _days((site.as_of - kr.last_update).days)
+                # the commit that added it is where its history starts, no reading: "since 2026-07-06"
+                # alone read as a measurement taken that day
+                added = all(r.added for r in kr.history if r.date == kr.last_update)
                 message = (f"key result '{kr.ref}' has had no update for {age}, since "
-                           f"{kr.last_update.isoformat()} (stale after {_days(after)})")
+                           f"{'it was added on ' if added else ''}{kr.last_update.isoformat()} "
+                           f"(stale after {_days(after)})")
             yield Finding("stale-kr", ("kr", kr.ref), message, objective.source, ("key_results", index),
                           kr.last_update)
 
