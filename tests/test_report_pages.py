@@ -406,10 +406,14 @@ def test_a_milestones_key_result_behind_its_own_plan_says_so_beside_its_status(t
 
 def test_a_period_with_no_key_results_is_not_said_to_have_every_one_updated(small_site: Path) -> None:
     """After a quarter ends, the dashboard shows the next one, still empty: "Every key result of Q2 2026
-    was updated in the last 14 days" was true of none."""
+    was updated in the last 14 days" was true of none, and nothing led to the quarter that had ended."""
     config = small_site / "okrsite.yaml"
     config.write_text(config.read_text(encoding="utf-8").replace("as_of: 2026-02-15", "as_of: 2026-05-14"),
                       encoding="utf-8")
     build(BuildOptions(config))
     dashboard = text_of(small_site / "output/index.html").text
     assert "No key results in Q2 2026 yet." in dashboard and "Every key result" not in dashboard
+    # what people open the site for in the first week of a quarter: the one that ended, and its grades
+    assert "Q1 2026 ended on 31 Mar 2026: its page has the final grades." in dashboard
+    page = (small_site / "output/index.html").read_text(encoding="utf-8")
+    assert '<a href="periods/2026-Q1/">Q1 2026</a> ended on' in page

@@ -217,8 +217,16 @@ def dashboard(site: Site, owed: int) -> Page:
         "halted": sum(p.lane == "halt" and p.aligned for p in portfolio.period_projects(site, period.id)),
         "recent": recent_activity(site, site.objectives.values(), site.projects.values()),
         "owed": owed,
+        # a new quarter with nothing in it yet: the one that just ended, whose grades people come for
+        "ended": None if objectives else _last_ended(site),
     }, section="dashboard", depends="context", charts=(ChartUse(("period", period.id)),),
         nav=NavEntry(_("Dashboard"), 0))
+
+
+def _last_ended(site: Site) -> Period | None:
+    """The period that ended last before the report date, of those with objectives."""
+    ended = [p for p in site.periods.values() if p.has_ended(site.as_of) and site.objectives_in(p.id)]
+    return max(ended, key=lambda p: (p.end, p.start), default=None)
 
 
 def objective_page(site: Site, objective: Objective) -> Page:
