@@ -101,10 +101,15 @@ def test_the_example_has_one_objective_per_key_result_type_and_a_linked_project(
 def test_check_in_dates_fall_between_the_quarter_start_and_today() -> None:
     values = scaffold.placeholders(dt.date(2026, 2, 15), "main")
     assert values["period"] == "2026-Q1"
-    assert "2026-01-01" <= values["checkin_1"] <= values["checkin_2"] <= "2026-02-15"
+    assert "2026-01-01" <= values["checkin_1"] < values["checkin_2"] <= "2026-02-15"
     assert values["checkin_2"] == "2026-02-13"  # recent: the example's key results are not stale
     first_day = scaffold.placeholders(dt.date(2026, 4, 1), "main")
     assert first_day["period"] == "2026-Q2" and first_day["checkin_2"] == "2026-04-01"
+    # two values on one date read as a slip (`okrsite checkin` warns of it): the first is the day before
+    assert first_day["checkin_1"] == "2026-03-31"
+    for today in (dt.date(2026, 4, 2), dt.date(2026, 4, 3), dt.date(2026, 4, 4), dt.date(2026, 4, 9)):
+        values = scaffold.placeholders(today, "main")
+        assert values["checkin_1"] < values["checkin_2"] <= today.isoformat(), today
     assert first_day["due_3"] <= "2026-06-30"
 
 

@@ -51,7 +51,8 @@ def placeholders(today: dt.date, branch: str, package: InstallSpec | None = None
 
     Check-ins fall between the quarter's start and `today`, the latest at most two days ago, so
     the example shows progress at once and no key result is stale (`okrsite check --strict`
-    passes); milestones and the project are due later in the quarter, and never before today
+    passes); the first a day before the latest at least (on the quarter's first days, the day
+    before it: two values on one date read as a slip); milestones and the project are due later in the quarter, and never before today
     (a site made late in a quarter has nothing overdue, and its project started by today).
     """
     quarter = quarter_containing(today)
@@ -66,7 +67,8 @@ def placeholders(today: dt.date, branch: str, package: InstallSpec | None = None
     latest = elapsed - min(elapsed, 2)
     return {
         "period": quarter.id,
-        "checkin_1": day(elapsed // 3),
+        "checkin_1": day(min(elapsed // 3, latest - 1)),  # before the latest (its value is another): on the
+        # quarter's first days, the day before it, a baseline reading
         "checkin_2": day(latest),
         "due_1": day(20),
         "due_2": ahead(50),
