@@ -119,8 +119,9 @@ class SiteConfig:
                               "chooses", "path")
     as_of: dt.date = option(s.date, dataclasses.MISSING, "the report date for expected pace and status", "date",
                             default_text="today, or the date of `SOURCE_DATE_EPOCH`")
-    default_period: str | None = option(s.period_id, None, "the period the dashboard shows", "period id",
-                                        default_text="the quarter containing `as_of`")
+    default_period: str | None = option(s.period_id, None, "the period the dashboard shows (while it has no "
+                                        "objectives, the dashboard links the period that ended last, for its final "
+                                        "grades)", "period id", default_text="the quarter containing `as_of`")
     periods: tuple[Period, ...] = option(s.list_of(s.mapping(_PERIOD, "a period")), (),
                                          "custom periods: `{id, start, end, title?}`", "list")
     thresholds: Thresholds = group(Thresholds, "status_thresholds", "shortfall behind expected pace",
