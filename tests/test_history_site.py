@@ -4,7 +4,6 @@ started are listed (eased ones flagged), and `history: false` or no git changes 
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import multiprocessing
 import os
@@ -300,51 +299,6 @@ def test_the_previews_builder_reads_only_what_a_save_changed_and_builds_the_same
     sources = [(point["value"], point["source"]) for point in kr_json(root)["history"]]
     assert logs and sources[:2] == [(100, f"git:{ids[0]}"), (120, f"git:{ids[1]}")]
     assert sources[2:] == [(150, f"git:{moved[:7]}"), (160, "git:uncommitted")]
-
-
-LAUNCH_Q2 = """---
-title: Launch
-period: 2026-Q2
-key_results:
-  - {{id: live, title: Pricing page live, type: boolean, done: {done}}}
-  - id: plan
-    title: Launch plan
-    type: milestones
-    milestones:
-      - {{title: Beta, done: {beta}}}
-      - {{title: Launch, done: false}}
-  - {{id: deploys, title: Deploys a week, start: 1, target: {target}, current: 2}}
-  - {{id: cac, title: CAC down, start: 900, target: 600, current: 900{dropped}}}
----
-"""
-
-
-def test_a_report_as_of_an_earlier_date_knows_only_what_was_committed_by_then(tmp_path: Path) -> None:
-    """As of 15 Apr, a key result marked done, a milestone ticked, a target eased and a drop, all of
-    1 May, were already in the report (67% where the team had 8%): only `current:` followed the
-    commits' dates. Each is as it stood on the report date now; as of 14 May, each is as written."""
-    root = site(init(tmp_path / "repo"))
-    write(root, "content/objectives/launch.md", LAUNCH_Q2.format(done="false", beta="false", target=5, dropped=""))
-    commit(root, "Q2 OKRs", "2026-04-01")
-    write(root, "content/objectives/launch.md", LAUNCH_Q2.format(
-        done="true", beta="true", target=4, dropped=", dropped: {reason: not ours, date: 2026-05-01}"))
-    commit(root, "Launched", "2026-05-01")
-    config = root / "okrsite.yaml"
-
-    def key_results(as_of: str) -> dict[str, dict]:
-        build(BuildOptions(config, as_of=dt.date.fromisoformat(as_of), jobs=1))
-        (objective,) = json.loads((root / "output/okrs.json").read_text())["objectives"]
-        return {kr["id"]: kr for kr in objective["key_results"]}
-
-    before = key_results("2026-04-15")
-    assert before["live"]["progress"] == 0 and before["plan"]["progress"] == 0
-    assert [m["done"] for m in before["plan"]["milestones"]] == [False, False]
-    assert before["deploys"]["target"] == 5 and before["deploys"]["target_changes"] == []
-    assert before["cac"]["dropped"] is None and before["cac"]["status"] != "dropped"
-    after = key_results("2026-05-14")
-    assert after["live"]["progress"] == 1 and after["plan"]["progress"] == 0.5
-    assert after["deploys"]["target"] == 4 and after["deploys"]["target_changes"][0]["eased"]
-    assert after["cac"]["status"] == "dropped"
 
 
 def test_a_kr_not_updated_since_the_commit_that_added_it_is_said_to_be_so(tmp_path: Path, capsys) -> None:

@@ -230,6 +230,21 @@ def test_a_dropped_kr_stays_listed_and_counts_in_no_number(tmp_path: Path) -> No
     assert (data["status"], data["progress"]) == ("dropped", None)
 
 
+def test_a_kr_dropped_on_a_date_after_the_report_date_counts_until_then(tmp_path: Path) -> None:
+    """A report as of 15 Feb showed a key result dropped on 1 Mar as dropped (left out of the
+    objective), before anyone had dropped it; on the day itself it is dropped."""
+    text = objective(metric(8) + "  - {id: gone, title: Old goal, start: 0, target: 10, current: 0, "
+                     "dropped: {reason: Replaced by the new pricing, date: 2026-03-01}}\n")
+    root = site_with(tmp_path, {"grow": text})
+    before = load_ok(root)
+    gone = kr_of(before, "grow/gone")
+    assert gone.dropped is None and gone.status != "dropped"
+    assert before.objectives["grow"].progress == pytest.approx(0.4)  # (0.8 + 0) / 2
+    on_the_day = load_ok(root, as_of=D(2026, 3, 1))
+    assert kr_of(on_the_day, "grow/gone").status == "dropped"
+    assert on_the_day.objectives["grow"].progress == pytest.approx(0.8)
+
+
 # --- Closing grades ---------------------------------------------------------------------------
 
 def test_a_closing_grade_replaces_the_computed_one_once_the_period_has_ended(tmp_path: Path) -> None:

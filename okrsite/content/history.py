@@ -44,7 +44,7 @@ from okrsite.content.yamlpatch import ValueLines, patched, value_lines
 from okrsite.filesystem.stamps import Stamp, input_stamp
 
 HISTORY_FILE = "history.json"
-_CACHE_FORMAT = f"okrsite-history-{__version__}-kr-fields-5"  # a new okrsite may parse or keep differently (5: drops, milestone titles)
+_CACHE_FORMAT = f"okrsite-history-{__version__}-kr-fields-4"  # a new okrsite may parse or keep differently (4: 1:30 is text)
 UNCOMMITTED = ""  # the commit of a work tree version
 _COMMIT_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 
@@ -350,13 +350,13 @@ def _meta(front: str, memo: Memo | None = None) -> Any:
 # The fields of a key result that set its value and its bounds (okrsite.model.history reads
 # them); titles, notes and check-ins themselves are left out, so the cache stays small and
 # reads quickly. Changing them changes what a cached version holds: _CACHE_FORMAT says so.
-_KR_FIELDS = ("id", "type", "start", "target", "current", "done", "zone", "dropped")
+_KR_FIELDS = ("id", "type", "start", "target", "current", "done", "zone")
 
 
 def _kept(meta: Any) -> Any:
     """Of a version's front matter, what its key results' history is made of: for each item of
-    `key_results` (in place, so ids by position stay), its value and bound fields, its `dropped`,
-    its milestones' `title` and `done`, and whether it has check-ins. Anything else reads as no key results;
+    `key_results` (in place, so ids by position stay), its value and bound fields, its
+    milestones' `done`, and whether it has check-ins. Anything else reads as no key results;
     None (front matter that does not parse) stays None, and the version is left out."""
     if meta is None:
         return None
@@ -365,8 +365,7 @@ def _kept(meta: Any) -> Any:
         return {}
     return {"key_results": [
         {**{field: kr[field] for field in _KR_FIELDS if field in kr},
-         "milestones": [{"title": m.get("title"), "done": m.get("done")} if isinstance(m, dict) else None
-                        for m in kr["milestones"]]
+         "milestones": [{"done": m.get("done")} if isinstance(m, dict) else None for m in kr["milestones"]]
          if isinstance(kr.get("milestones"), list) else kr.get("milestones"),
          "checkins": bool(kr.get("checkins"))} if isinstance(kr, dict) else None
         for kr in items]}

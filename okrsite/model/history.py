@@ -12,9 +12,6 @@ Per key result (by id; `kr-N` by position for KRs without one):
   notes only, so the commits that marked it done, or a milestone, stay its history beside them.
 - target changes: each version dated after the period's start that changed `target` or
   `start`; eased when it makes the KR easier (see `is_eased`).
-- known: the KR's `start`, `target`, `done`, milestones done and `dropped` as the last version
-  known on the report date wrote them (the versions stop there): a report as of an earlier date
-  scores the KR as it stood then.
 
 A version without a `key_results` list is skipped; a KR field that is not a number (or
 zone) counts as not given in that version.
@@ -53,21 +50,10 @@ class TargetChange:
     author: str
 
 
-class Known(NamedTuple):
-    """A KR's fields that score it, as the last version known on the report date wrote them."""
-
-    start: float | None
-    target: float | None
-    done: bool
-    milestones_done: frozenset[str]  # the titles of its milestones marked done
-    dropped: bool
-
-
 @dataclass(frozen=True)
 class KrHistory:
     points: tuple[HistoryPoint, ...] = ()
     target_changes: tuple[TargetChange, ...] = ()
-    known: Known | None = None  # None: no version known (no history, or the KR came later)
 
 
 class _Facts(NamedTuple):
@@ -99,13 +85,12 @@ def kr_histories(versions: Sequence[Version], period_start: dt.date) -> dict[str
     readings: dict[str, tuple[float | None, str | None]] = {}
     bounds: dict[str, tuple[float | None, float | None]] = {}  # (start, target) as last given
     latest: dict[str, _Facts] = {}
-    last: Version | None = None  # the version `latest` is of
     seen: set[str] = set()  # KRs of the versions before
     for version in versions:
         facts = _facts(version)
         if facts is None:
             continue
-        latest, last = facts, version
+        latest = facts
         commit = version.commit or "uncommitted"
         for kr_id, kr in facts.items():
             if kr.reading is not None and readings.get(kr_id) != kr.reading:
@@ -122,9 +107,8 @@ def kr_histories(versions: Sequence[Version], period_start: dt.date) -> dict[str
                             TargetChange(version.date, field, old, new, eased, commit, version.author))
             bounds[kr_id] = (start if kr.start is None else kr.start, target if kr.target is None else kr.target)
         seen.update(facts)
-    known = _known(last) if last is not None else {}
     return {kr_id: KrHistory(() if kr.checkins_read else tuple(points.get(kr_id, ())),
-                             tuple(changes.get(kr_id, ())), known.get(kr_id))
+                             tuple(changes.get(kr_id, ())))
             for kr_id, kr in latest.items()}
 
 
@@ -137,28 +121,11 @@ def _facts(version: Version) -> dict[str, _Facts] | None:
     for index, kr in enumerate(items):
         if not isinstance(kr, dict):
             continue
-        kr_id = _kr_id(kr, index)
+        kr_id = str(kr.get("id") or f"kr-{index + 1}")
         start, target = _number(kr.get("start")), _number(kr.get("target"))
         facts[kr_id] = _Facts(_reading(kr, start), start, target,
                               bool(kr.get("checkins")) and (kr.get("type") or "metric") in CHECKIN_READING)
     return facts
-
-
-def _kr_id(kr: dict[str, Any], index: int) -> str:
-    return str(kr.get("id") or f"kr-{index + 1}")  # by position for a KR without one, as the model names it
-
-
-def _known(version: Version) -> dict[str, Known]:
-    """What the version says of each KR's fields that score it (made for the last version only)."""
-    known = {}
-    for index, kr in enumerate(version.meta["key_results"]):
-        if isinstance(kr, dict):
-            milestones = kr.get("milestones") if isinstance(kr.get("milestones"), list) else ()
-            known[_kr_id(kr, index)] = Known(
-                _number(kr.get("start")), _number(kr.get("target")), kr.get("done") is True,
-                frozenset(str(m.get("title")) for m in milestones if isinstance(m, dict) and m.get("done") is True),
-                kr.get("dropped") is not None)
-    return known
 
 
 def _reading(kr: dict[str, Any], start: float | None) -> tuple[float | None, str | None] | None:

@@ -187,35 +187,9 @@ def _history(checkins: tuple[CheckIn, ...], derived: KrHistory) -> tuple[Reading
     return tuple(reading for _, _, reading in sorted(found, key=lambda item: item[:2]))
 
 
-def _as_known(kr: dict[str, Any], derived: KrHistory, as_of: dt.date) -> dict[str, Any]:
-    """The key result's fields that score it as they were known on `as_of`: a report as of an
-    earlier date does not know what the commits after it changed (its `target` or `start`, its
-    `done:` or a milestone's, a `dropped:`: spec, "History from git": commits dated after `as_of`
-    are not yet known; the history's versions stop there), nor a drop dated after it. The same
-    dict when everything is as written (no history: as written)."""
-    changed: dict[str, Any] = {}
-    known = derived.known
-    if known is not None:
-        for field, then in (("start", known.start), ("target", known.target)):
-            if then is not None and then != kr[field]:
-                changed[field] = then
-        if kr["type"] == "boolean" and bool(kr["done"]) != known.done:
-            changed["done"] = known.done
-        if kr["type"] == "milestones" and any(m["done"] and str(m["title"]) not in known.milestones_done
-                                              for m in kr["milestones"]):
-            changed["milestones"] = tuple({**m, "done": False} if m["done"] and str(m["title"]) not in
-                                          known.milestones_done else m for m in kr["milestones"])
-    dropped = kr["dropped"]
-    if dropped is not None and ((known is not None and not known.dropped) or
-                                (dropped.get("date") is not None and dropped["date"] > as_of)):
-        changed["dropped"] = None
-    return {**kr, **changed} if changed else kr
-
-
 def _scored(kr: dict[str, Any], kr_id: str, objective_id: str, pace: Pace, config: SiteConfig,
             derived: KrHistory) -> KeyResult:
     as_of, period = pace.as_of, pace.period
-    kr = _as_known(kr, derived, as_of)
     checkins = tuple(construct(CheckIn, c) for c in kr["checkins"])
     history = _history(checkins, derived)
     known = [r for r in history if r.date <= as_of]
@@ -247,13 +221,14 @@ def _scored(kr: dict[str, Any], kr_id: str, objective_id: str, pace: Pace, confi
         progress = (scoring.boolean_progress(bool(kr["done"])) if kind == "boolean" else
                     scoring.milestone_progress(sum(1 for m in kr["milestones"] if m["done"]), len(kr["milestones"])))
         status = scoring.status(progress, pace.expected, as_of, period.start, config.thresholds)
-    dropped = kr["dropped"] is not None
+    drop = kr["dropped"]
+    dropped = drop is not None and not (drop["date"] is not None and drop["date"] > as_of)  # later: not yet
     last_update = max((r.date for r in known), default=None)
     return construct(
-        KeyResult, kr, id=kr_id, objective_id=objective_id, progress=progress, expected=pace.expected,
+        KeyResult, kr, **({} if dropped or drop is None else {"dropped": None}),
+        id=kr_id, objective_id=objective_id, progress=progress, expected=pace.expected,
         status="dropped" if dropped else status, current=current, zone=zone, done=bool(kr["done"]),
-        checkins=checkins, history=history, last_update=last_update,
-        target_changes=tuple(change for change in derived.target_changes if change.date <= as_of),
+        checkins=checkins, history=history, target_changes=derived.target_changes, last_update=last_update,
         stale=not dropped and scoring.is_stale(last_update, as_of, period.start, period.end,
                                                config.stale_after_days),
         forecast=None if dropped else forecast)
