@@ -310,7 +310,10 @@ def test_marking_done_after_the_period_ended_warns_that_it_changes_the_grade(tmp
         "okrsite: warning: Q1 2026 ended on 2026-03-31: this change to beta moves that period's numbers and its "
         "grade, as if it was made by then (take it back with --not-done if it was not)\n"
         "okrsite: warning: Q1 2026 ended on 2026-03-31: this change to steps moves that period's numbers and its "
-        "grade, as if it was made by then (take it back with --not-done if it was not)\n")
+        "grade, as if it was made by then (take it back with --milestone 'Private beta' --not-done if it was not)\n")
+    # a --date inside the period dates the note beside it, not the field, which changes today
+    assert checkin(root, "seo/docs", "--done", "--note", "Published", "--date", "2026-03-20") == 0
+    assert "this change to docs moves that period's numbers and its grade" in capsys.readouterr().err
 
 
 def test_a_milestone_is_marked_done_in_place_or_gets_the_key(tmp_path: Path, capsys) -> None:

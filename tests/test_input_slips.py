@@ -569,14 +569,14 @@ def test_a_required_field_whose_text_yaml_reads_as_a_comment_is_empty_not_missin
     ]
 
 
-
-
 def test_an_optional_field_whose_text_yaml_reads_as_a_comment_is_warned_of(tmp_path: Path) -> None:
     """`owner: #platform-team` left the objective without an owner, in silence. A comment written
     apart from its '#' (`owner:  # to be decided`) is how YAML leaves a field empty on purpose: no
     warning then."""
-    found = problems(tmp_path, {OBJ: objective("  - id: v\n    title: V\n    start: 0\n    target: 5\n    owner: # to be decided\n")
-                                .replace("title: Grow\n", "title: Grow\nowner: #platform-team\n")})
+    key_results = ("  - id: v\n    title: V\n    start: 0\n    target: 5\n    owner: # to be decided\n"
+                   "    current: #todo\n")  # a number: quoted, it would be an error
+    text = objective(key_results).replace("title: Grow\n", "title: Grow\nowner: #platform-team\n")
+    found = problems(tmp_path, {OBJ: text})
     assert found == ["content/objectives/grow.md:3:1: warning: 'owner' is empty; text after ' #' is a comment in "
                      "YAML; quote it: owner: \"#platform-team\""]
 def test_a_list_item_that_runs_on_into_the_next_is_asked_about_its_missing_dash(tmp_path: Path) -> None:

@@ -412,7 +412,7 @@ def test_a_kr_description_is_markdown_under_its_title(tmp_path: Path) -> None:
         pytest.param({"grow": objective(metric(5)).replace("period: 2026-Q1\n",
                                                            "period: 2026-Q1\nclosed: {grade: 0.6}\n")},
                      dt.date(2026, 3, 31), "grow.md:4:9: error: 'closed': a closing grade is published once the period has "
-                     "ended (2026-Q1 ends 2026-03-31, the report date is 2026-03-31 (its last day)): report as of a "
+                     "ended (2026-Q1 ends 2026-03-31, the report date is 2026-03-31, its last day): report as of a "
                      "later date (--as-of 2026-04-01), or take 'closed:' out until then", id="closed-on-the-last-day"),
         pytest.param({"grow": zones("    zone: great\n")}, None, "grow.md:9:11: error: 'zone': expected one of fail, "
                      "commit, target, stretch; got 'great'", id="zone-not-one-of-four"),

@@ -12,6 +12,7 @@ import datetime as dt
 import json
 import math
 import re
+import shlex
 import sys
 from dataclasses import dataclass
 from decimal import Decimal
@@ -22,7 +23,7 @@ import yaml
 
 from okrsite.filesystem.atomic import replace_file
 from okrsite.build.builder import DOCUMENTS_FILE, BuildOptions, Builder
-from okrsite.content.config import SiteConfig, load_config
+from okrsite.content.config import SiteConfig, default_as_of, load_config
 from okrsite.content.edit import Edit, EditError, FrontMatter, Item, key_result_nodes, value_of
 from okrsite.content.source import Document, DocumentCache, SourceError, decode, discover, parse_markdown_document
 from okrsite.diagnostics import BuildFailed, Diagnostic, Diagnostics
@@ -174,10 +175,13 @@ def add_checkin(config: SiteConfig, request: Request) -> tuple[list[str], list[s
         _replace(path, raw, new)
     warnings = _dating(config, doc, request, kr) if request.adds_checkin else []
     ended = _period_of(config, doc)
-    if state_changed and ended is not None and ended.end < min(request.date, config.as_of):  # graded already
+    # the field has no date (its commit's, today): a --date given for a note beside it dates the note alone
+    if state_changed and ended is not None and ended.end < min(default_as_of(), config.as_of):  # graded already
+        back = (f"--milestone {shlex.quote(request.milestone)} " if request.milestone is not None else "") + \
+            ("--not-done" if request.done is not False else "--done")
         warnings.append(f"{ended.title} ended on {ended.end.isoformat()}: this change to {request.kr} moves that "
-                        "period's numbers and its grade, as if it was made by then (take it back with "
-                        f"{'--not-done' if request.done is not False else '--done'} if it was not)")
+                        f"period's numbers and its grade, as if it was made by then (take it back with {back} if it "
+                        "was not)")
     return said, warnings
 
 

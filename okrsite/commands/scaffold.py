@@ -52,8 +52,9 @@ def placeholders(today: dt.date, branch: str, package: InstallSpec | None = None
     Check-ins fall between the quarter's start and `today`, the latest at most two days ago, so
     the example shows progress at once and no key result is stale (`okrsite check --strict`
     passes); the first a day before the latest at least (on the quarter's first days, the day
-    before it: two values on one date read as a slip); milestones and the project are due later in the quarter, and never before today
-    (a site made late in a quarter has nothing overdue, and its project started by today).
+    before it: two values on one date read as a slip); milestones and the project are due
+    later in the quarter, and never before today (a site made late in a quarter has nothing
+    overdue, and its project started by today).
     """
     quarter = quarter_containing(today)
     elapsed = (today - quarter.start).days

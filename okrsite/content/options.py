@@ -76,7 +76,8 @@ def _default(f: dataclasses.Field[Any]) -> Any:
 
 def schema_of(cls: type) -> s.Schema:
     """The checker's view of a dataclass's options."""
-    return {name: s.Field(opt.kind, opt.required, None if opt.nested and not opt.many else _default(f), opt.slips)
+    return {name: s.Field(opt.kind, opt.required, None if opt.nested and not opt.many else _default(f), opt.slips,
+                          opt.type.startswith("text"))
             for name, f, opt in options_of(cls)}
 
 

@@ -74,6 +74,7 @@ class Field:
     required: bool = False
     default: Any = None
     slips: tuple[tuple[str, str], ...] = ()  # (a key written for this field, what to say of the field then)
+    text: bool = False  # written as text (a comment-looking value, `owner: #platform`, is then most likely one)
 
 
 Schema = Mapping[str, Field]
@@ -594,7 +595,7 @@ def check_fields(value: Any, schema: Schema, cursor: Cursor, what: str, entry: s
                 cursor.error(f"missing required field '{name}' in {what}")
             result[name] = INVALID
         else:
-            if name in value and (hint := _comment_hint(cursor.child(name), glued=True)):  # `owner: #platform`
+            if spec.text and name in value and (hint := _comment_hint(cursor.child(name), glued=True)):
                 cursor.diagnostics.warning(cursor.positions.key((*cursor.key_path, name)), f"'{name}' is empty{hint}")
             result[name] = spec.default
     return result

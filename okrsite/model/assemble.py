@@ -302,7 +302,7 @@ def _assemble(config: SiteConfig, objective_docs: list[Document], project_docs: 
     for objective_id, item in objectives.items():  # drafts and projects supporting nothing: model/checks.py
         closed, period = item.values["closed"], periods.get(item.values["period"])
         if closed and period is not None and not period.has_ended(config.as_of):
-            last_day = " (its last day)" if config.as_of == period.end else ""
+            last_day = ", its last day" if config.as_of == period.end else ""
             item.cursor.child("closed").error(
                 f"'closed': a closing grade is published once the period has ended ({period.id} ends "
                 f"{period.end.isoformat()}, the report date is {config.as_of.isoformat()}{last_day}): report as of "

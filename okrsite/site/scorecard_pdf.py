@@ -19,7 +19,8 @@ from pathlib import Path
 from okrsite import __version__
 from okrsite.model.vocabulary import ENDED_STATUSES, OKR_STATUSES, term
 from okrsite.site.charts.cache import ChartCache, drawing_key
-from okrsite.site.formatting import _, date, grade, ngettext, number, pace_words, percent, status_count, status_label, status_word
+from okrsite.site.formatting import (_, date, grade, ngettext, number, pace_words, percent, status_count, status_label,
+                                     status_word)
 from okrsite.site.language import pgettext_
 from okrsite.site.scorecard import TOP_KEY_RESULTS, KeyResultLine, LaneLine, ObjectiveLine, ProjectLine, Scorecard
 

@@ -39,8 +39,8 @@ from okrsite.site.charts.layout import LABEL_WIDE, VALUE_WIDE, WIDE, Layout, bar
 from okrsite.site.charts.palette import Palette
 from okrsite.site.charts.scales import date_ticks, integer_ticks, wrap, y_ticks
 from okrsite.site.formatting import (_, date as format_date, estimate, grade, in_turn, ngettext, number, pace_points,
-                                     percent, round_to_span, status_count, status_icon, status_label, status_word, titled, value_text,
-                                     zone_label)
+                                     percent, round_to_span, status_count, status_icon, status_label, status_word,
+                                     titled, value_text, zone_label)
 
 if TYPE_CHECKING:
     from okrsite.site.charts.portfolio import BubblesData, BurnData
@@ -278,8 +278,8 @@ def kr_trend(kr: KeyResult, objective: Objective, period: Period, as_of: dt.date
         rows.append((format_date(day), value_text(value, unit),
                      planned(min(1.0, max(0.0, (day - period.start).days / period.days)) * objective.expectation)))
     if not known:
-        rows.append((_("%(date)s (current)", date=format_date(_current_date(period, as_of))), value_text(kr.current, unit),
-                     planned(kr.expected)))
+        rows.append((_("%(date)s (current)", date=format_date(_current_date(period, as_of))),
+                     value_text(kr.current, unit), planned(kr.expected)))
     rows.append((_("%(date)s (target)", date=format_date(period.end)),
                  _("%(value)s (forecast)", value=_estimate(predicted.value, kr)) if predicted else "–",
                  value_text(kr.target, unit) if objective.expectation >= 1 else  # aspirational: 70 % of the way
