@@ -173,19 +173,19 @@ def add_checkin(config: SiteConfig, request: Request) -> tuple[list[str], list[s
         new = front.apply(edits)
         _recheck(config, documents, path, doc, new, expected)
         _replace(path, raw, new)
-    warnings = _dating(config, doc, request, kr) if request.adds_checkin else []
-    ended = _period_of(config, doc)
+    period = _period_of(config, doc)
+    warnings = _dating(config, period, request, kr) if request.adds_checkin else []
     # the field has no date (its commit's, today): a --date given for a note beside it dates the note alone
-    if state_changed and ended is not None and ended.end < min(default_as_of(), config.as_of):  # graded already
+    if state_changed and period is not None and period.end < min(default_as_of(), config.as_of):  # graded already
         back = (f"--milestone {shlex.quote(request.milestone)} " if request.milestone is not None else "") + \
             ("--not-done" if request.done is not False else "--done")
-        warnings.append(f"{ended.title} ended on {ended.end.isoformat()}: this change to {request.kr} moves that "
+        warnings.append(f"{period.title} ended on {period.end.isoformat()}: this change to {request.kr} moves that "
                         f"period's numbers and its grade, as if it was made by then (take it back with {back} if it "
                         "was not)")
     return said, warnings
 
 
-def _dating(config: SiteConfig, doc: Document, request: Request, kr: dict[str, Any]) -> list[str]:
+def _dating(config: SiteConfig, period: Period | None, request: Request, kr: dict[str, Any]) -> list[str]:
     """What a check-in's date means for the reports: one after as_of counts from its date on, one
     after its period's end changes the ended period's numbers and grade; one before its period
     starts is most likely a mistyped year, and one the KR has already, a command run twice."""
@@ -199,7 +199,6 @@ def _dating(config: SiteConfig, doc: Document, request: Request, kr: dict[str, A
     reading = reading_of(_entry(request)[0])
     if reading is not None and (taken := _taken_over(request, kr)) is not None:
         warnings.append(taken)
-    period = _period_of(config, doc)
     if period is not None and period.end < request.date <= config.as_of:
         warnings.append(f"{period.title} ended on {period.end.isoformat()}: this check-in changes its numbers and "
                         "its grade (date it within the period to record where it ended)")

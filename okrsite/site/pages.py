@@ -210,6 +210,7 @@ def dashboard(site: Site, owed: int) -> Page:
         "behind_total": len(behind),
         "trending": [o for o in by_status(objectives) if o.trending_to_miss],
         "stale": stale_key_results(objectives),
+        "counts_krs": any(o.counted_krs for o in objectives),  # else "none is behind", "all updated" are empty words
         "objective_of": {o.id: o for o in objectives},
         "attention": late_or_over_budget(site, period.id),
         "unaligned": unaligned_projects(projects),
