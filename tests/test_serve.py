@@ -253,10 +253,16 @@ def test_the_preview_knows_which_pages_are_open_and_forgets_a_closed_one_at_once
     dashboard.close(), outside.close()
 
 
-def test_an_open_page_reloads_as_soon_as_it_is_rendered_and_the_rest_follows(demo_site_with_cache: Path) -> None:
+@pytest.mark.parametrize("forks", [True, False], ids=["build-process", "no-fork"])
+def test_an_open_page_reloads_as_soon_as_it_is_rendered_and_the_rest_follows(demo_site_with_cache: Path, forks: bool,
+                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     """A page names itself on the reload channel; a save renders it first, and its reload comes
     before the build has written the rest. The page it then gets is the one the build writes, the
-    other pages show the same save, and the end of the build reloads nothing again."""
+    other pages show the same save, and the end of the build reloads nothing again. Where the
+    preview cannot fork a build process, it builds in its own, and shows the page's new charts
+    first as well (it had not loaded what draws them)."""
+    if not forks:
+        monkeypatch.setattr("okrsite.build.host.can_fork", lambda: False)
     objective = demo_site_with_cache / OBJECTIVE
     with preview_of(demo_site_with_cache) as preview:
         port = port_of(preview)
@@ -652,6 +658,35 @@ def test_ctrl_c_during_a_build_cancels_it_and_leaves_the_output_as_it_was(demo_s
     assert snapshot(demo_site_with_cache / "output") == before
     assert [pid for pid in building if not _gone(pid, 5)] == []
     events.close()
+
+
+def test_a_cancel_that_lands_where_python_ignores_exceptions_still_cancels_the_build() -> None:
+    """The preview's stop cancels its build with a signal. One that landed in a weakref callback
+    or a `__del__` (importlib's module locks have one) was printed as an ignored exception, with a
+    traceback, and the build went on. It is raised again where the build unwinds."""
+    script = """
+import os
+from okrsite.build import host
+from okrsite.build.background import CANCEL
+
+class ModuleLock:
+    def __del__(self):
+        os.kill(os.getpid(), CANCEL)
+        for _ in range(10_000):  # the signal's handler runs here, inside __del__
+            pass
+
+host._arm_cancel()
+try:
+    ModuleLock()  # made and collected at once
+    for _ in range(1_000_000):  # the build goes on
+        pass
+    print("went on")
+except host.Cancelled:
+    print("cancelled")
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=30,
+                          env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert (done.stdout.strip(), done.stderr) == ("cancelled", "")
 
 
 def _descendants(pid: int) -> list[int]:

@@ -15,6 +15,7 @@ import atexit
 import multiprocessing
 import os
 import signal
+import sys
 import threading
 import traceback
 from collections.abc import Collection
@@ -38,6 +39,8 @@ class BuildHost:
     def __init__(self, options: BuildOptions) -> None:
         self.options = options
         self._builder: Builder | None = None  # when the builds run in this process
+        self._built: BuildReport | None = None  # ... its last build, until between_builds()
+        self._drawing_loaded = False  # ... and whether it has loaded what draws
         self._channel: Connection | None = None
         self._process: multiprocessing.process.BaseProcess | None = None
         self._stopped = False  # a build asked for after stop() starts no new host
@@ -58,7 +61,8 @@ class BuildHost:
                 self.start()
             self._building = self._builder is None
         if self._builder is not None:
-            return self._builder.build(first, show_first)
+            self._built = self._builder.build(first, show_first)
+            return self._built
         assert self._channel is not None
         try:
             self._channel.send(("build", tuple(first) if show_first is not None else ()))
@@ -76,6 +80,13 @@ class BuildHost:
         if outcome == "error":
             raise RuntimeError(f"the build failed in its process:\n{value}")
         return value  # type: ignore[no-any-return]
+
+    def between_builds(self) -> None:
+        """After a build is shown, what the builder does while the preview waits for a save: the
+        host process does it on its own; a builder in this process does it now."""
+        if self._builder is not None and self._built is not None:
+            self._drawing_loaded = _between_builds(self._builder, self._built, self._drawing_loaded)
+            self._built = None
 
     def stop(self) -> None:
         """End the host: at once when it waits for a request; a build under way is cancelled
@@ -135,7 +146,7 @@ def _host(options: BuildOptions, channel: Connection, callers: Connection) -> No
     (The search index's words of unchanged texts are kept in the cache folder:
     okrsite.site.search.index_files.)"""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the caller's: it stops this process
-    signal.signal(CANCEL, _cancel)  # ... cancelling a build under way (BuildHost.stop)
+    _arm_cancel()  # ... cancelling a build under way (BuildHost.stop)
     callers.close()  # the caller's end, copied by the fork: else its death (kill) would never reach recv()
     try:
         _serve(Builder(options), channel)
@@ -145,9 +156,27 @@ def _host(options: BuildOptions, channel: Connection, callers: Connection) -> No
         signal.signal(CANCEL, signal.SIG_IGN)  # one that comes late finds no build, nor a handler
 
 
+def _arm_cancel() -> None:
+    """CANCEL raises Cancelled in this process, once. One that landed where Python ignores
+    exceptions (a weakref callback, `__del__`: importlib's module locks have one) printed a
+    traceback and left the build going: it is raised again a moment later, where the build unwinds
+    (by a timer: a signal sent from the hook would be handled in the hook, and ignored again)."""
+    signal.signal(CANCEL, _cancel)
+    sys.unraisablehook = _cancel_again
+
+
 def _cancel(_signal: int, _frame: object) -> None:
     signal.signal(CANCEL, signal.SIG_IGN)  # once: the build's unwinding is not cut short again
     raise Cancelled
+
+
+def _cancel_again(unraisable: Any) -> None:
+    """Python's hook for the exceptions it ignores, but a Cancelled is raised again (_arm_cancel)."""
+    if not isinstance(unraisable.exc_value, Cancelled):
+        sys.__unraisablehook__(unraisable)
+        return
+    signal.signal(signal.SIGALRM, _cancel)
+    signal.setitimer(signal.ITIMER_REAL, 0.001)
 
 
 def _serve(builder: Builder, channel: Connection) -> None:
@@ -173,17 +202,23 @@ def _serve(builder: Builder, channel: Connection) -> None:
             channel.send(outcome)
         except OSError:  # the caller is gone
             return
-        if outcome[0] != "ok":
-            continue
-        if not drawing_loaded and outcome[1].charts_drawn + outcome[1].charts_cached:
-            from okrsite.site.charts import workers
+        if outcome[0] == "ok":
+            with collections_for_a_build():
+                drawing_loaded = _between_builds(builder, outcome[1], drawing_loaded)
 
-            workers.load_drawing()
-            drawing_loaded = True
-        builder.keep_history()
-        if outcome[1].up_to_date:  # the site was built before: nothing held yet for the first save
-            try:
-                with collections_for_a_build():
-                    builder.prime()
-            except Exception:  # noqa: BLE001 - the next build does the same work, and reports what fails
-                pass
+
+def _between_builds(builder: Builder, report: BuildReport, drawing_loaded: bool) -> bool:
+    """What the preview's builder does after a build, while the preview waits for a save (see
+    _host), wherever it runs; whether what draws is loaded now."""
+    if not drawing_loaded and report.charts_drawn + report.charts_cached:
+        from okrsite.site.charts import workers
+
+        workers.load_drawing()
+        drawing_loaded = True
+    builder.keep_history()
+    if report.up_to_date:  # the site was built before: nothing held yet for the first save
+        try:
+            builder.prime()
+        except Exception:  # noqa: BLE001 - the next build does the same work, and reports what fails
+            pass
+    return drawing_loaded

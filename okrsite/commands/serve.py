@@ -146,6 +146,7 @@ class Preview:
             self._say(str(warning), err=True)
         self._say(report.summary())
         self.state.built(report.output, report.changed)
+        self.builder.between_builds()
 
     def _site_folders(self) -> tuple[Path, tuple[str, ...], tuple[str, ...], bool]:
         """The output folder, the folders a build reads (content, themes), as the configuration
