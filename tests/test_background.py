@@ -159,3 +159,37 @@ def test_a_process_that_missed_its_sigterm_is_killed_rather_than_waited_for(monk
             open(f"/proc/{pid}/stat").read().split(") ")[1][0] != "Z":
         time.sleep(0.05)
     assert not os.path.exists(f"/proc/{pid}") or open(f"/proc/{pid}/stat").read().split(") ")[1][0] == "Z"
+
+
+@pytest.mark.parametrize("interrupt", [("KeyboardInterrupt", "signal.default_int_handler", "signal.SIGINT"),
+                                       ("host.Cancelled", "host._cancel", "background.CANCEL")],
+                         ids=["ctrl-c", "preview-cancel"])
+def test_an_interrupt_that_lands_where_python_ignores_exceptions_still_stops_the_work(interrupt: tuple[str, ...]) -> None:
+    """Ctrl-C, and the preview's stop cancelling its build, raise an exception from a signal. One
+    that landed in a weakref callback or a `__del__` (importlib's module locks have one) was printed
+    as an ignored exception, with a traceback, and the build went on. It is raised again where the
+    build unwinds."""
+    kind, handler, number = interrupt
+    script = f"""
+import os, signal
+from okrsite.build import background, host
+
+class ModuleLock:
+    def __del__(self):
+        os.kill(os.getpid(), {number})
+        for _ in range(10_000):  # the signal's handler runs here, inside __del__
+            pass
+
+signal.signal({number}, {handler})
+try:
+    with background.interrupts_raised({kind}, {handler}):
+        ModuleLock()  # made and collected at once
+        for _ in range(1_000_000):  # the build goes on
+            pass
+    print("went on")
+except {kind}:
+    print("stopped")
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=30,
+                          env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])})
+    assert (done.stdout.strip(), done.stderr) == ("stopped", "")

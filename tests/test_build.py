@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -304,3 +306,30 @@ key_results:
     html = (small_site / "output/objectives/grow/index.html").read_text()
     assert "(1 R&amp;D hours to 5 R&amp;D hours)" in html and "(at least 1 R&amp;D hours)" in html
     assert "&amp;amp;" not in html
+
+
+def test_ctrl_c_stops_a_build_at_once_and_leaves_the_output_as_it_was(demo_site_with_cache: Path) -> None:
+    """Ctrl-C in the terminal (SIGINT to the build and every process it started) ends the build
+    with one line and exit 130: no traceback, nothing of it written, no process left behind."""
+    from tests.test_errors import snapshot
+    from tests.test_serve import _descendants, _gone
+
+    assert main(["build", "--config", str(demo_site_with_cache / "okrsite.yaml")]) == 0
+    before = snapshot(demo_site_with_cache / "output")
+    config = demo_site_with_cache / "okrsite.yaml"
+    config.write_text(config.read_text().replace("as_of: 2026-05-14", "as_of: 2026-05-15"))  # every page and chart
+    proc = subprocess.Popen([sys.executable, "-m", "okrsite", "build"], cwd=demo_site_with_cache,
+                            env={**os.environ, "PYTHONPATH": str(REPO)}, start_new_session=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 20
+        while len(building := _descendants(proc.pid)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)  # the processes drawing its charts
+        assert len(building) >= 2
+        os.killpg(proc.pid, signal.SIGINT)
+        err = proc.communicate(timeout=30)[1]
+    finally:
+        proc.kill()
+    assert (proc.returncode, err) == (130, "okrsite: interrupted\n")
+    assert snapshot(demo_site_with_cache / "output") == before
+    assert [pid for pid in building if not _gone(pid, 5)] == []

@@ -19,11 +19,12 @@ import multiprocessing
 import os
 import signal
 import socket
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection
 from multiprocessing.reduction import ForkingPickler
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -46,6 +47,33 @@ def cancel_held() -> Iterator[None]:
     finally:
         if held:
             signal.pthread_sigmask(signal.SIG_UNBLOCK, {CANCEL})
+
+
+@contextlib.contextmanager
+def interrupts_raised(kind: type[BaseException], handler: Callable[[int, Any], None]) -> Iterator[None]:
+    """An interrupt (`kind`, raised by a signal's `handler`: Ctrl-C, the preview's cancel) that
+    lands where Python ignores exceptions (a weakref callback, `__del__`: importlib's module locks
+    have one) is printed as a traceback, and the work goes on. Within the block it is raised again
+    a moment later, where the work unwinds: by a timer, as a signal sent from the hook would be
+    handled in the hook, and ignored again."""
+    if not hasattr(signal, "setitimer"):
+        yield
+        return
+    previous = sys.unraisablehook
+
+    def again(unraisable: Any) -> None:
+        if not isinstance(unraisable.exc_value, kind):
+            previous(unraisable)
+            return
+        signal.signal(signal.SIGALRM, handler)
+        signal.setitimer(signal.ITIMER_REAL, 0.001)
+
+    sys.unraisablehook = again
+    try:
+        yield
+    finally:
+        sys.unraisablehook = previous
+        signal.setitimer(signal.ITIMER_REAL, 0)
 
 
 def can_fork() -> bool:

@@ -15,14 +15,13 @@ import atexit
 import multiprocessing
 import os
 import signal
-import sys
 import threading
 import traceback
 from collections.abc import Collection
 from multiprocessing.connection import Connection
 from typing import Any
 
-from okrsite.build.background import CANCEL, can_fork, end_process
+from okrsite.build.background import CANCEL, can_fork, end_process, interrupts_raised
 from okrsite.build.builder import BuildOptions, Builder, BuildReport, ShowFirst, collections_for_a_build
 from okrsite.diagnostics import BuildFailed
 
@@ -146,37 +145,20 @@ def _host(options: BuildOptions, channel: Connection, callers: Connection) -> No
     (The search index's words of unchanged texts are kept in the cache folder:
     okrsite.site.search.index_files.)"""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the caller's: it stops this process
-    _arm_cancel()  # ... cancelling a build under way (BuildHost.stop)
+    signal.signal(CANCEL, _cancel)  # ... cancelling a build under way (BuildHost.stop)
     callers.close()  # the caller's end, copied by the fork: else its death (kill) would never reach recv()
     try:
-        _serve(Builder(options), channel)
+        with interrupts_raised(Cancelled, _cancel):
+            _serve(Builder(options), channel)
     except Cancelled:
         pass
     finally:
         signal.signal(CANCEL, signal.SIG_IGN)  # one that comes late finds no build, nor a handler
 
 
-def _arm_cancel() -> None:
-    """CANCEL raises Cancelled in this process, once. One that landed where Python ignores
-    exceptions (a weakref callback, `__del__`: importlib's module locks have one) printed a
-    traceback and left the build going: it is raised again a moment later, where the build unwinds
-    (by a timer: a signal sent from the hook would be handled in the hook, and ignored again)."""
-    signal.signal(CANCEL, _cancel)
-    sys.unraisablehook = _cancel_again
-
-
 def _cancel(_signal: int, _frame: object) -> None:
     signal.signal(CANCEL, signal.SIG_IGN)  # once: the build's unwinding is not cut short again
     raise Cancelled
-
-
-def _cancel_again(unraisable: Any) -> None:
-    """Python's hook for the exceptions it ignores, but a Cancelled is raised again (_arm_cancel)."""
-    if not isinstance(unraisable.exc_value, Cancelled):
-        sys.__unraisablehook__(unraisable)
-        return
-    signal.signal(signal.SIGALRM, _cancel)
-    signal.setitimer(signal.ITIMER_REAL, 0.001)
 
 
 def _serve(builder: Builder, channel: Connection) -> None:

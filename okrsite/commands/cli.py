@@ -476,13 +476,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
-    try:
-        if args.command == "serve":  # its threads answer pages while it waits for builds
-            return COMMANDS[args.command](args)
-        from okrsite.build.builder import collections_for_a_build
+    from okrsite.build.background import interrupts_raised
 
-        with collections_for_a_build():  # every other command does nothing else meanwhile
-            code = COMMANDS[args.command](args)
+    try:
+        with interrupts_raised(KeyboardInterrupt, signal.default_int_handler):  # Ctrl-C always stops
+            if args.command == "serve":  # its threads answer pages while it waits for builds
+                return COMMANDS[args.command](args)
+            from okrsite.build.builder import collections_for_a_build
+
+            with collections_for_a_build():  # every other command does nothing else meanwhile
+                code = COMMANDS[args.command](args)
         sys.stdout.flush()  # here, where a reader that left is caught, not at exit
         return code
     except KeyboardInterrupt:
