@@ -5,7 +5,6 @@ are okrs.json's, the same bytes from two builds, and a 100-objective period stil
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import re
@@ -130,19 +129,32 @@ def test_a_title_too_long_for_two_lines_is_cut_at_the_end_of_a_word(room: str) -
     assert (first + " " + second[:-1]).split() == title.split()[:len((first + " " + second[:-1]).split())]
 
 
-@pytest.mark.parametrize("size", [7.0, 8.5, 22.0])
-@pytest.mark.parametrize("text", ["mmmmmmmmmmmmmmmmmmmm", "iiiiiiiiiiiiiiiiiiii", "Increase weekly signups from 3492 to 8085"])
-def test_a_text_is_measured_for_its_line_as_the_pdf_sets_it(text: str, size: float) -> None:
-    """Texts are cut to their column by this width: measured hinted (whole pixels a glyph at
-    72 dpi), a note of wide letters at 7 pt measured 12 % short and ran past its column."""
-    from matplotlib.backends.backend_pdf import PdfFile, RendererPdf
-    from matplotlib.font_manager import FontProperties
+@requires_poppler
+@pytest.mark.parametrize("period", ["2026-Q1", "2026-Q2"])
+def test_a_text_set_at_the_right_of_its_column_ends_where_its_measure_says(demo: Path, period: str) -> None:
+    """Texts are cut to their column, and set against its right edge, by the width measured for
+    them (a note of wide letters measured 12 % short at 7 pt once ran past its column): the values
+    and the words under them end at the edge, to a hundredth of a point, as poppler reads the page."""
+    from okrsite.site.charts.draw_scorecard import LEFT_WIDTH, MARGIN, WIDTH
 
-    renderer = RendererPdf(PdfFile(io.BytesIO()), 72, 595.28, 841.89)
-    for bold in (False, True):
-        prop = FontProperties(family="DejaVu Sans", weight="bold" if bold else "normal", size=size)
-        width, _height, _descent = renderer.get_text_width_height_descent(text, prop, ismath=False)
-        assert text_width(text, size, bold) == pytest.approx(width, abs=0.01)
+    boxes = subprocess.run(["pdftotext", "-bbox", str(demo / f"periods/{period}/scorecard.pdf"), "-"],
+                           capture_output=True, text=True, check=True).stdout
+    ends = [float(end) for end in re.findall(r'xMax="([\d.]+)"', boxes)]
+    edges = (MARGIN + LEFT_WIDTH, WIDTH - MARGIN)
+    at_an_edge = [end for end in ends if any(abs(end - edge) < 2 for edge in edges)]
+    assert len(at_an_edge) >= 20
+    assert all(min(abs(end - edge) for edge in edges) < 0.01 for end in at_an_edge), at_an_edge
+    assert max(ends) < WIDTH - MARGIN + 0.01
+
+
+@pytest.mark.parametrize("bold", [False, True])
+def test_pairs_the_font_kerns_are_measured_closer_as_the_page_sets_them(bold: bool) -> None:
+    """"AV" and "To" are set closer than their letters' own widths (the font's kerning pairs), and
+    a text's width grows with its size."""
+    for pair in ("AV", "To", "Wa"):
+        assert text_width(pair, 8.5, bold) < text_width(pair[0], 8.5, bold) + text_width(pair[1], 8.5, bold)
+    assert text_width("mm", 8.5, bold) == text_width("m", 8.5, bold) * 2
+    assert text_width("Scorecard", 22.0, bold) == pytest.approx(text_width("Scorecard", 11.0, bold) * 2)
 
 
 def test_the_key_results_most_behind_come_first_with_their_points_behind(demo: Path) -> None:

@@ -2,10 +2,10 @@
 
 The spec is the scorecard (okrsite.site.scorecard) in words and numbers, each formatted as the
 page formats it (okrsite.site.formatting), plus the theme's light colours; the drawing
-(okrsite.site.charts.draw_scorecard, the only part that imports matplotlib) only lays it out.
+(okrsite.site.charts.draw_scorecard, written by okrsite.site.charts.pdf_page) only lays it out.
 Drawn PDFs are kept in `.okrsite-cache/scorecards/` under the hash of their spec (as charts are
 in `charts/`), so an unchanged period is not drawn again; the folder keeps the last build's only.
-They are drawn when charts are on (`charts: enabled`): the same library draws both.
+They are drawn when charts are on (`charts: enabled`), in the process that draws the charts.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from okrsite.site.scorecard import TOP_KEY_RESULTS, KeyResultLine, LaneLine, Obj
 
 
 CACHE_FOLDER = "scorecards"  # in .okrsite-cache/: the PDFs of the last build, by the hash of their spec
-DRAWING = 11  # bump when okrsite.site.charts.draw_scorecard changes what it draws (the cache key holds it)
+DRAWING = 12  # bump when okrsite.site.charts.draw_scorecard changes what it draws (the cache key holds it)
 
 
 def pdf_path(period_id: str) -> str:
@@ -191,7 +191,7 @@ def pdf_spec(card: Scorecard, site_title: str, colours: tuple[tuple[str, str], .
 def cached_pdfs(specs: dict[str, PdfSpec], cache_dir: Path) -> tuple[dict[str, bytes], dict[str, PdfSpec]]:
     """The PDFs (path in the site -> bytes) the cache holds for these specs, and the specs of those
     it does not (for `draw_pdfs`); the cache keeps these specs' PDFs only. Read in the build's own
-    process, so a build whose PDFs are all cached waits for no drawing process (nor matplotlib).
+    process, so a build whose PDFs are all cached waits for no drawing process.
     No specs (charts off) leaves the cache as it is, for when charts are on again."""
     if not specs:
         return {}, {}
@@ -217,7 +217,7 @@ def cached_pdfs(specs: dict[str, PdfSpec], cache_dir: Path) -> tuple[dict[str, b
 
 def draw_pdfs(specs: dict[str, PdfSpec], cache_dir: Path) -> dict[str, bytes]:
     """Each PDF (path in the site -> its spec) drawn and kept in the cache. Plain data in and out:
-    the build's drawing process does it (matplotlib imported there early)."""
+    the build's drawing process does it (its fonts read there early)."""
     from okrsite.site.charts.draw_scorecard import draw
 
     cache = ChartCache(cache_dir / CACHE_FOLDER)

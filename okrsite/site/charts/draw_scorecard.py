@@ -8,27 +8,17 @@ to a second one where the page has room for every such second line (else each is
 line, "…", by its width in the font), so the page never overflows; the spec has already cut each
 list to what fits with each title on one line.
 
-Text is real text (TrueType fonts embedded, `pdf.fonttype: 42`, so it can be selected and
-searched), in DejaVu Sans as the charts are. The bytes depend on the spec alone: no dates in
-the metadata, and mathtext off for content text ("$2M" stays as written).
+The page is written by okrsite.site.charts.pdf_page, without matplotlib: text is real text (DejaVu
+Sans, as the charts are, embedded so it can be selected and searched), measured as it is placed.
+The bytes depend on the spec alone.
 """
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import io
 import re
 from dataclasses import replace
 
-import matplotlib
-from matplotlib.backends.backend_pdf import FigureCanvasPdf
-from matplotlib.figure import Figure
-from matplotlib.font_manager import FontProperties, findfont, get_font
-from matplotlib.ft2font import LoadFlags
-from matplotlib.patches import Rectangle
-
-from okrsite.site.charts.draw import FONT, has_glyphs, replaced
+from okrsite.site.charts.pdf_page import PdfPage, font
 from okrsite.site.charts.scales import cut_at_word
 from okrsite.site.scorecard_pdf import Block, Line, PdfSpec
 
@@ -47,35 +37,19 @@ PACE_WIDTH = 62.0  # the words under a value beside a bar ("12 pts behind"), at 
 PACE_MOST = 90.0  # ... and at most, as the widest of a list's words needs ("nicht erledigt, 100 %")
 COUNT_COLUMN = 80.0  # a column of status counts in the header, at least (wider for longer words)
 NOTE_WIDTH = 120.0  # the room a note keeps from the words at its right (in lists without bars)
-NO_LIGATURES = ("-liga", "-clig")
-# ps.fonttype: the PDF backend sizes its font subsets by it; at 42 every character of a font goes in one
-# subset (at 3, those past U+00FF, as "·" and the status icons, go in a second one, embedded again).
-RC = {"pdf.fonttype": 42, "ps.fonttype": 42, "font.family": [FONT], "axes.unicode_minus": False, "text.usetex": False,
-      "pdf.compression": 6}
-# Tables a PDF never reads: it places every glyph itself (matplotlib has shaped the text with the
-# whole font already), so the embedded subsets leave them out. Subsetting them is most of the
-# cost of a PDF's fonts (~0.3 s of fontTools a PDF, for DejaVu Sans and its bold).
-LAYOUT_TABLES = ("GSUB", "GPOS", "GDEF", "kern")
 SIZES = {"eyebrow": 7.5, "title": 22.0, "subtitle": 9.0, "figure": 22.0, "label": 7.5, "heading": 10.0,
          "text": 8.5, "note": 7.0, "count": 8.5, "count_small": 7.5, "footer": 7.0}
 
 
-@functools.cache
-def _font(bold: bool):  # noqa: ANN202 - an FT2Font
-    return get_font(findfont(FontProperties(family=FONT, weight="bold" if bold else "normal")))
-
-
-@functools.lru_cache(maxsize=10_000)
 def text_width(text: str, size: float, bold: bool = False) -> float:
-    """The width of a text in points, as the PDF sets it: unhinted, as the PDF backend measures and
-    places its glyphs (hinted widths are whole pixels a glyph at 72 dpi: a line of "m" measured 12 %
-    short at 7 pt and went past its column). Kept: laying out a text costs ~0.5 ms (matplotlib's
-    text layout), and a page asks for the same width about three times (fitting a text, then
-    placing what follows it)."""
-    font = _font(bold)
-    font.set_size(size, 72)
-    font.set_text(text, 0.0, flags=LoadFlags.NO_HINTING)
-    return font.get_width_height()[0] / 64
+    """The width of a text in points, as the page places it."""
+    return font(bold).width(text, size)
+
+
+def has_glyphs(text: str) -> bool:
+    """Whether the font has every character of `text` (else it would show boxes)."""
+    regular = font()
+    return all(char.isspace() or regular.has(char) for char in text)
 
 
 def _most_characters(width: float, size: float) -> int:
@@ -107,18 +81,12 @@ def fit(text: str, width: float, size: float, bold: bool = False, keep: int = 0)
 
 
 class Page:
-    """The figure and its one Axes, with the palette; `text`, `box`, `line` draw in points from the
-    top left. A page that does not draw only measures: where a layout would end, without matplotlib."""
+    """The page, with the palette; `text`, `box`, `line` draw in points from the top left. A page
+    that does not draw only measures: where a layout would end."""
 
     def __init__(self, spec: PdfSpec, drawing: bool = True) -> None:
         self.colour = dict(spec.colours)
-        self.fig = Figure(figsize=(WIDTH / 72, HEIGHT / 72), facecolor="white") if drawing else None
-        if self.fig is not None:
-            FigureCanvasPdf(self.fig)
-            self.ax = self.fig.add_axes((0, 0, 1, 1))
-            self.ax.set_xlim(0, WIDTH)
-            self.ax.set_ylim(HEIGHT, 0)
-            self.ax.set_axis_off()
+        self.page = PdfPage(WIDTH, HEIGHT) if drawing else None
 
     def text(self, x: float, y: float, text: str, size: str, colour: str = "text", bold: bool = False,
              ha: str = "left", width: float | None = None, keep: int = 0) -> float:
@@ -128,21 +96,19 @@ class Page:
             text = "".join(char for char in text if has_glyphs(char))
         if width is not None:
             text = fit(text, width, SIZES[size], bold, keep)
-        if text and self.fig is not None:
-            artist = self.ax.text(x, y, text, fontsize=SIZES[size], color=self.colour.get(colour, colour), ha=ha,
-                                  va="top", fontweight="bold" if bold else "normal", parse_math=False)
-            if hasattr(artist, "set_fontfeatures"):  # matplotlib 3.11+ sets "fl" as one glyph: it would copy
-                artist.set_fontfeatures(NO_LIGATURES)  # oddly, and cost a font subset of its own
-        return text_width(text, SIZES[size], bold)
+        measured = text_width(text, SIZES[size], bold)
+        if text and self.page is not None:
+            self.page.text(x - measured if ha == "right" else x, y, text, SIZES[size],
+                           self.colour.get(colour, colour), bold)
+        return measured
 
     def box(self, x: float, y: float, width: float, height: float, colour: str) -> None:
-        if self.fig is not None:
-            self.ax.add_patch(Rectangle((x, y), width, height, facecolor=self.colour.get(colour, colour),
-                                        edgecolor="none", linewidth=0))
+        if self.page is not None:
+            self.page.box(x, y, width, height, self.colour.get(colour, colour))
 
     def line(self, xs: list[float], ys: list[float], colour: str, width: float) -> None:
-        if self.fig is not None:
-            self.ax.plot(xs, ys, color=self.colour[colour], linewidth=width)
+        if self.page is not None:
+            self.page.line(xs, ys, self.colour[colour], width)
 
 
 def _count_size(counts: list[str], room: float) -> str:
@@ -293,14 +259,6 @@ def _pace_width(blocks: tuple[Block, ...]) -> float:
     return min(PACE_MOST, max(PACE_WIDTH, widest))
 
 
-def _fonts_without_layout_tables() -> contextlib.AbstractContextManager[None]:
-    """matplotlib subsets each font with fontTools' default options, which keep the layout tables:
-    for the length of a save, those defaults drop them too (no option of matplotlib's says so)."""
-    from fontTools import subset
-
-    return replaced(subset.Options, "_drop_tables_default", lambda dropped: [*dropped, *LAYOUT_TABLES])
-
-
 def _fewer(spec: PdfSpec, by: int) -> PdfSpec:
     """The spec with `by` lines fewer in each list that may leave some out (as many as it may)."""
     def cut(block: Block) -> Block:
@@ -323,15 +281,10 @@ def _layout(spec: PdfSpec, top: float) -> tuple[PdfSpec, bool]:
 
 def draw(spec: PdfSpec) -> bytes:
     """The PDF's bytes: the same spec gives the same bytes."""
-    with matplotlib.rc_context(RC):
-        page = Page(spec)
-        top = _header(page, spec)
-        lists, wrap = _layout(spec, top)
-        _lists(page, lists, top, wrap)
-        page.text(MARGIN, HEIGHT - MARGIN + 8, spec.footer, "footer", "muted", width=WIDTH - 2 * MARGIN)
-        buffer = io.BytesIO()
-        with _fonts_without_layout_tables():
-            page.fig.savefig(buffer, format="pdf", metadata={"Title": spec.document_title, "Creator": "okrsite",
-                                                             "Producer": None, "CreationDate": None,
-                                                             "ModDate": None})
-        return buffer.getvalue()
+    page = Page(spec)
+    top = _header(page, spec)
+    lists, wrap = _layout(spec, top)
+    _lists(page, lists, top, wrap)
+    page.text(MARGIN, HEIGHT - MARGIN + 8, spec.footer, "footer", "muted", width=WIDTH - 2 * MARGIN)
+    assert page.page is not None
+    return page.page.pdf(spec.document_title)

@@ -58,7 +58,9 @@ def load_drawing() -> None:
     reads the content, so that its jobs (an edit's few charts, a changed scorecard PDF) find it loaded. The
     preview's builder process runs it too, once, while it waits (okrsite.build.host)."""
     try:
-        from okrsite.site.charts import draw, draw_scorecard  # noqa: F401
+        from okrsite.site.charts import draw, draw_scorecard, pdf_page  # noqa: F401
+
+        pdf_page.ready()  # first: a PDF needs no matplotlib
         draw.ready()
     except Exception:  # noqa: BLE001 - each job reports it, as _draw_batch does
         pass
