@@ -299,10 +299,29 @@ def test_titles_are_text_as_written_and_one_the_font_cannot_draw_shows_the_id(tm
         key_results: [{id: k, title: K, start: 0, target: 10, current: 5}]
         ---
         """)
+    write(root, "content/objectives/tel-aviv.md", """
+        ---
+        title: לפתוח משרד בתל אביב
+        period: 2026-Q1
+        owner: [Dana Lee, دانة]
+        key_results: [{id: lease, title: Lease signed, type: boolean}]
+        ---
+        """)
+    write(root, "content/objectives/cafe.md", """
+        ---
+        title: "Open the Cafe\u0301 Rene\u0301 office"
+        period: 2026-Q1
+        key_results: [{id: lease, title: Lease signed, type: boolean}]
+        ---
+        """)
     with warnings.catch_warnings():
-        warnings.simplefilter("error")  # matplotlib warns of each glyph its font lacks: none is drawn
+        warnings.simplefilter("error")
         build(BuildOptions(root / "okrsite.yaml", jobs=1))
     text = pdf_text(root / "output/periods/2026-Q1/scorecard.pdf")
+    # a right-to-left script is set by its id, not as letters in the wrong order and form
+    assert "tel-aviv" in text and not re.search("[\u0590-\u06ff]", text)
+    assert "Dana Lee, …" in text
+    assert "Open the Café René office" in text  # combining accents composed with their letters
     assert "SCORECARD · OKRS" in text  # the site's title, less what the font cannot draw
     assert "Grow revenue from $2M to $5M & keep 50% margin" in text
     assert "tokyo" in text and "東京" not in text and "山田" not in text

@@ -15,7 +15,9 @@ The bytes depend on the spec alone.
 
 from __future__ import annotations
 
+import functools
 import re
+import unicodedata
 from dataclasses import replace
 
 from okrsite.site.charts.pdf_page import PdfPage, font
@@ -47,9 +49,19 @@ def text_width(text: str, size: float, bold: bool = False) -> float:
 
 
 def has_glyphs(text: str) -> bool:
-    """Whether the font has every character of `text` (else it would show boxes)."""
-    regular = font()
-    return all(char.isspace() or regular.has(char) for char in text)
+    """Whether the page can set every character of `text` (composed, NFC) as itself: one the font
+    has, set without shaping. A combining mark left over, a control character, or a letter of a
+    right-to-left script would come out in the wrong place, form or order: the text's id or "…"
+    stands for such text, as for a script the font lacks."""
+    return all(_settable(char) for char in unicodedata.normalize("NFC", text))
+
+
+@functools.lru_cache(maxsize=4096)
+def _settable(char: str) -> bool:
+    if char.isspace():
+        return True
+    return font().has(char) and unicodedata.category(char)[0] not in "MC" \
+        and unicodedata.bidirectional(char) not in ("R", "AL", "AN")
 
 
 def _most_characters(width: float, size: float) -> int:
@@ -92,6 +104,7 @@ class Page:
              ha: str = "left", width: float | None = None, keep: int = 0) -> float:
         """Text whose top is at y; cut to `width`. Returns its width. Characters the font lacks (of a
         site's or period's title, say) are left out rather than drawn as boxes."""
+        text = unicodedata.normalize("NFC", text)
         if not has_glyphs(text):
             text = "".join(char for char in text if has_glyphs(char))
         if width is not None:
@@ -246,6 +259,7 @@ def _drawable(text: str) -> str:
     """A note from content with each run of characters the font lacks (a name in another script,
     spaces within it) shown as "…": no empty boxes, and the rest of the line (a priority, the other
     owners, "and 4 more") still printed."""
+    text = unicodedata.normalize("NFC", text)
     if has_glyphs(text):
         return text
     return _LACKING.sub("…", "".join(char if has_glyphs(char) else "\0" for char in text))

@@ -56,8 +56,8 @@ class Font:
         return ord(char) in self.glyph_of
 
     def glyphs(self, text: str) -> list[str]:
-        """The glyph of each character (.notdef for one the font lacks)."""
-        return [self.glyph_of.get(ord(char), ".notdef") for char in text]
+        """The glyph of each character (a space for a space the font lacks, .notdef for another)."""
+        return [self.glyph_of.get(ord(char)) or (self.glyph_of[32] if char.isspace() else ".notdef") for char in text]
 
     @functools.lru_cache(maxsize=10_000)
     def width(self, text: str, size: float) -> float:
