@@ -297,6 +297,10 @@ def test_the_scorecard_pdf_speaks_german_with_german_dates_and_numbers(german: P
         assert words in ended
     # the words beside the bars take the room they need: "nicht erledigt, 43 %", not "nicht erledigt,…"
     assert len(re.findall(r"nicht erledigt, \d+ %", ended)) == 5 and "erledigt, 100 %" in ended
+    # the document says its language (screen readers speak it in German) and its title is shown
+    catalog = re.search(rb"/Type /Catalog .*?/Lang <FEFF([0-9A-F]+)>.*?>>", (german / "periods/2026-Q2/scorecard.pdf").read_bytes())
+    assert catalog and bytes.fromhex(catalog.group(1).decode()).decode("utf-16-be") == "de"
+    assert b"/DisplayDocTitle true" in catalog.group(0)
     for period in ("2026-Q1", "2026-Q2"):
         path = f"periods/{period}/scorecard.pdf"
         assert _english_words_left(pdf_text(english / path), pdf_text(german / path),

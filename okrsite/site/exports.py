@@ -237,7 +237,7 @@ def pdf_specs(site: Site, pages: list[Page]) -> dict[str, PdfSpec]:
         return {}
     colours = palette_for_theme(theme_dirs(site.config.theme_dir)).light
     cards: list[Scorecard] = [page.context["card"] for page in pages if page.template == SCORECARD_TEMPLATE]
-    return {pdf_path(card.period.id): pdf_spec(card, site.config.title, colours,
+    return {pdf_path(card.period.id): pdf_spec(card, site.config.title, site.config.language, colours,
                                                _absolute(site, f"periods/{card.period.id}/")) for card in cards}
 
 

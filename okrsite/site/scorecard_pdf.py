@@ -65,6 +65,7 @@ class Block:
 @dataclass(frozen=True)
 class PdfSpec:
     document_title: str  # the PDF's own title (its metadata)
+    language: str  # the site's language (BCP 47), for screen readers
     eyebrow: str
     title: str
     subtitle: str
@@ -138,7 +139,8 @@ def _more(count: int, what: str, statuses: dict[str, int] | None = None) -> str:
     return _("%(more)s: %(listing)s", more=more, listing=detail) if detail else more
 
 
-def pdf_spec(card: Scorecard, site_title: str, colours: tuple[tuple[str, str], ...], link: str) -> PdfSpec:
+def pdf_spec(card: Scorecard, site_title: str, language: str, colours: tuple[tuple[str, str], ...],
+             link: str) -> PdfSpec:
     """The scorecard in the words and numbers its page shows them in."""
     period, ended = card.period, card.ended
     if ended:
@@ -173,6 +175,7 @@ def pdf_spec(card: Scorecard, site_title: str, colours: tuple[tuple[str, str], .
     lanes = Block(_("Portfolio lanes"), "", tuple(_lane(lane) for lane in card.lanes), "", _("No projects."))
     return PdfSpec(
         document_title=f"{_('Scorecard: %(period)s', period=period.title)} · {site_title}",
+        language=language,
         eyebrow=f"{_('Scorecard')} · {site_title}",
         title=period.title,
         subtitle=" · ".join((f"{date(period.start)} – {date(period.end)}",

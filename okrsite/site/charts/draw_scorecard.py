@@ -301,4 +301,4 @@ def draw(spec: PdfSpec) -> bytes:
     _lists(page, lists, top, wrap)
     page.text(MARGIN, HEIGHT - MARGIN + 8, spec.footer, "footer", "muted", width=WIDTH - 2 * MARGIN)
     assert page.page is not None
-    return page.page.pdf(spec.document_title)
+    return page.page.pdf(spec.document_title, spec.language)

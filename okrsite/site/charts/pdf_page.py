@@ -120,8 +120,9 @@ class PdfPage:
         self._operators.append(f"{_colour(colour)} RG {_number(width)} w 2 J {points[0]} m "
                                + " ".join(f"{point} l" for point in points[1:]) + " S")
 
-    def pdf(self, title: str) -> bytes:
-        """The page as a PDF document titled `title` (its metadata: no dates, so the bytes repeat)."""
+    def pdf(self, title: str, language: str) -> bytes:
+        """The page as a PDF document titled `title`, in `language` (a BCP 47 tag), which viewers
+        show and screen readers speak in (its metadata: no dates, so the bytes repeat)."""
         writer = _Writer()
         catalog, pages, page, contents, info = (writer.reserve() for _ in range(5))
         fonts = {bold: _embed(writer, used) for bold, used in sorted(self._fonts.items())}
@@ -134,7 +135,8 @@ class PdfPage:
                             f"{_number(self.height)}] /Resources << /Font << {resources} >> >> "
                             f"/Contents {contents} 0 R >>")
         writer.object(pages, f"<< /Type /Pages /Kids [{page} 0 R] /Count 1 >>")
-        writer.object(catalog, f"<< /Type /Catalog /Pages {pages} 0 R >>")
+        writer.object(catalog, f"<< /Type /Catalog /Pages {pages} 0 R /Lang {_text_string(language)} "
+                               f"/ViewerPreferences << /DisplayDocTitle true >> >>")
         writer.object(info, f"<< /Title {_text_string(title)} /Creator (okrsite) >>")
         return writer.document(catalog, info)
 
