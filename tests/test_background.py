@@ -164,11 +164,13 @@ def test_a_process_that_missed_its_sigterm_is_killed_rather_than_waited_for(monk
 @pytest.mark.parametrize("interrupt", [("KeyboardInterrupt", "signal.default_int_handler", "signal.SIGINT"),
                                        ("host.Cancelled", "host._cancel", "background.CANCEL")],
                          ids=["ctrl-c", "preview-cancel"])
-def test_an_interrupt_that_lands_where_python_ignores_exceptions_still_stops_the_work(interrupt: tuple[str, ...]) -> None:
+@pytest.mark.parametrize("then", ["for _ in range(1_000_000): pass", "pass"], ids=["work-goes-on", "block-ends"])
+def test_an_interrupt_that_lands_where_python_ignores_exceptions_still_stops_the_work(interrupt: tuple[str, ...],
+                                                                                     then: str) -> None:
     """Ctrl-C, and the preview's stop cancelling its build, raise an exception from a signal. One
     that landed in a weakref callback or a `__del__` (importlib's module locks have one) was printed
     as an ignored exception, with a traceback, and the build went on. It is raised again where the
-    build unwinds."""
+    build unwinds (at the block's end, when it ends first)."""
     kind, handler, number = interrupt
     script = f"""
 import os, signal
@@ -184,8 +186,7 @@ signal.signal({number}, {handler})
 try:
     with background.interrupts_raised({kind}, {handler}):
         ModuleLock()  # made and collected at once
-        for _ in range(1_000_000):  # the build goes on
-            pass
+        {then}  # the build goes on, or the block ends before the timer
     print("went on")
 except {kind}:
     print("stopped")
@@ -193,3 +194,34 @@ except {kind}:
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=30,
                           env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])})
     assert (done.stdout.strip(), done.stderr) == ("stopped", "")
+
+
+def test_the_interrupt_hook_leaves_a_caller_s_own_alarm_alone() -> None:
+    """The block takes SIGALRM only to raise an interrupt again: a timer the caller had set still
+    goes off, with the caller's handler (the block's end cancelled every timer)."""
+    import signal
+
+    rang: list[int] = []
+    before = signal.signal(signal.SIGALRM, lambda number, frame: rang.append(number))
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 0.05)
+        with background.interrupts_raised(KeyboardInterrupt, signal.default_int_handler):
+            pass
+        deadline = time.monotonic() + 2
+        while not rang and time.monotonic() < deadline:
+            time.sleep(0.01)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, before)
+    assert rang == [signal.SIGALRM]
+
+
+def test_worker_processes_start_with_a_cancel_held_back_also_when_it_is_raised_again() -> None:
+    """A cancel raised again by the interrupt hook's timer (SIGALRM) waits, as the cancel itself
+    does, until every worker process started is known, so that the build's unwinding ends them."""
+    import signal
+
+    with background.cancel_held():
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, [])
+    assert {background.CANCEL, signal.SIGALRM} <= held
+    assert not {background.CANCEL, signal.SIGALRM} & signal.pthread_sigmask(signal.SIG_BLOCK, [])

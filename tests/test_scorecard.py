@@ -330,6 +330,27 @@ def test_titles_are_text_as_written_and_one_the_font_cannot_draw_shows_the_id(tm
     assert not re.search(r"[\x00-\x08\x0b\x0e-\x1f]", text)  # (pdftotext ends a page with \x0c)
 
 
+def test_a_period_title_the_page_cannot_set_shows_the_period_s_id_and_invisible_characters_are_left_out(
+        tmp_path: Path) -> None:
+    """A Hebrew period title left the PDF's title line blank; a variation selector after an emoji
+    (or a soft hyphen) made a whole title fall back to its id."""
+    root = tmp_path / "site"
+    write(root, "okrsite.yaml", "title: OKRs\nas_of: 2026-02-15\n"
+                                "periods: [{id: h1-2026, title: רבעון ראשון, start: 2026-01-01, end: 2026-06-30}]\n")
+    write(root, "content/objectives/safety.md", """
+        ---
+        title: "Launch the \u26a0\ufe0f safety re\u00adview"
+        period: h1-2026
+        key_results: [{id: k, title: K, start: 0, target: 10, current: 5}]
+        ---
+        """)
+    build(BuildOptions(root / "okrsite.yaml", jobs=1))
+    text = pdf_text(root / "output/periods/h1-2026/scorecard.pdf")
+    assert text.splitlines()[2].split()[0] == "h1-2026"  # below the eyebrow, where the title goes
+    assert not re.search("[\u0590-\u05ff]", text)
+    assert "Launch the \u26a0 safety review" in text and "safety" not in text.split("Launch the")[0]
+
+
 def test_a_note_keeps_what_the_font_can_draw_around_what_it_cannot() -> None:
     from okrsite.site.charts.draw_scorecard import _drawable
     assert _drawable("Dana, 日本市場の開拓 and 4 more") == "Dana, … and 4 more"  # a lane's names
@@ -449,3 +470,19 @@ def test_a_title_of_200000_characters_is_never_laid_out_whole(monkeypatch, cut: 
     assert max(measured) <= 300 / 7 * 8 + 1, max(measured)
     assert lines[-1].endswith("…") and all(real(line, 7) <= 300 for line in ([lines] if cut == "fit" else lines))
     assert lines == getattr(draw_scorecard, cut)("Raise NPS " * 100, 300, 7)
+
+
+def test_a_theme_colour_never_seen_draws_nothing_and_a_space_the_font_lacks_copies_as_a_space(tmp_path: Path) -> None:
+    """A theme's "none" was drawn black; a tab set before a space made every space copy as a tab."""
+    from okrsite.site.charts.pdf_page import PdfPage
+
+    page = PdfPage(200, 100)
+    page.box(0, 0, 10, 10, "none")
+    page.line([0, 10], [0, 10], "transparent", 1)
+    page.text(0, 0, "hidden", 9, "none")
+    assert page.pdf("t", "en") == PdfPage(200, 100).pdf("t", "en")
+    page.text(0, 20, "tab\there and here", 9, "#000")
+    (tmp_path / "page.pdf").write_bytes(page.pdf("t", "en"))
+    assert pdf_text(tmp_path / "page.pdf").split() == ["tab", "here", "and", "here"]
+    raw = subprocess.run(["pdftotext", "-raw", str(tmp_path / "page.pdf"), "-"], capture_output=True, text=True).stdout
+    assert "\t" not in raw

@@ -40,13 +40,14 @@ def cancel_held() -> Iterator[None]:
     """A cancel that comes meanwhile waits until the block is done: while worker processes are
     started, so that every one started is known, and ended, when the build unwinds."""
     held = hasattr(signal, "pthread_sigmask")
+    signals = {CANCEL, signal.SIGALRM} if held else set()  # SIGALRM: a cancel raised again (interrupts_raised)
     if held:
-        signal.pthread_sigmask(signal.SIG_BLOCK, {CANCEL})
+        signal.pthread_sigmask(signal.SIG_BLOCK, signals)
     try:
         yield
     finally:
         if held:
-            signal.pthread_sigmask(signal.SIG_UNBLOCK, {CANCEL})
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, signals)
 
 
 @contextlib.contextmanager
@@ -54,17 +55,22 @@ def interrupts_raised(kind: type[BaseException], handler: Callable[[int, Any], N
     """An interrupt (`kind`, raised by a signal's `handler`: Ctrl-C, the preview's cancel) that
     lands where Python ignores exceptions (a weakref callback, `__del__`: importlib's module locks
     have one) is printed as a traceback, and the work goes on. Within the block it is raised again
-    a moment later, where the work unwinds: by a timer, as a signal sent from the hook would be
-    handled in the hook, and ignored again."""
+    a moment later, where the work unwinds: by a one-shot SIGALRM timer, as a signal sent from the
+    hook would be handled in the hook, and ignored again. The timer and SIGALRM's handler are the
+    block's only once it has used them, and are given back at its end; an interrupt still waiting
+    for its timer then is raised there."""
     if not hasattr(signal, "setitimer"):
         yield
         return
     previous = sys.unraisablehook
+    alarm: list[Any] = []  # SIGALRM's handler and timer before the first use, once used
 
     def again(unraisable: Any) -> None:
         if not isinstance(unraisable.exc_value, kind):
             previous(unraisable)
             return
+        if not alarm:
+            alarm.append((signal.getsignal(signal.SIGALRM), signal.getitimer(signal.ITIMER_REAL)))
         signal.signal(signal.SIGALRM, handler)
         signal.setitimer(signal.ITIMER_REAL, 0.001)
 
@@ -73,7 +79,13 @@ def interrupts_raised(kind: type[BaseException], handler: Callable[[int, Any], N
         yield
     finally:
         sys.unraisablehook = previous
-        signal.setitimer(signal.ITIMER_REAL, 0)
+        if alarm:
+            waiting = signal.setitimer(signal.ITIMER_REAL, 0)[0] > 0
+            (before, timer), = alarm
+            signal.signal(signal.SIGALRM, before)
+            signal.setitimer(signal.ITIMER_REAL, *timer)
+            if waiting and sys.exc_info()[0] is None:
+                raise kind
 
 
 def can_fork() -> bool:

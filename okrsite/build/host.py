@@ -197,10 +197,10 @@ def _between_builds(builder: Builder, report: BuildReport, drawing_loaded: bool)
 
         workers.load_drawing()
         drawing_loaded = True
-    builder.keep_history()
-    if report.up_to_date:  # the site was built before: nothing held yet for the first save
-        try:
+    try:
+        builder.keep_history()
+        if report.up_to_date:  # the site was built before: nothing held yet for the first save
             builder.prime()
-        except Exception:  # noqa: BLE001 - the next build does the same work, and reports what fails
-            pass
+    except Exception:  # noqa: BLE001 - the next build does the same work, and reports what fails
+        pass
     return drawing_loaded

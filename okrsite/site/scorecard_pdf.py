@@ -26,7 +26,7 @@ from okrsite.site.scorecard import TOP_KEY_RESULTS, KeyResultLine, LaneLine, Obj
 
 
 CACHE_FOLDER = "scorecards"  # in .okrsite-cache/: the PDFs of the last build, by the hash of their spec
-DRAWING = 12  # bump when okrsite.site.charts.draw_scorecard changes what it draws (the cache key holds it)
+DRAWING = 13  # bump when okrsite.site.charts.draw_scorecard changes what it draws (the cache key holds it)
 
 
 def pdf_path(period_id: str) -> str:
@@ -68,6 +68,7 @@ class PdfSpec:
     language: str  # the site's language (BCP 47), for screen readers
     eyebrow: str
     title: str
+    title_fallback: str  # the period's id, shown where the font cannot set its title
     subtitle: str
     figure_label: str
     figure: str
@@ -178,6 +179,7 @@ def pdf_spec(card: Scorecard, site_title: str, language: str, colours: tuple[tup
         language=language,
         eyebrow=f"{_('Scorecard')} · {site_title}",
         title=period.title,
+        title_fallback=period.id,
         subtitle=" · ".join((f"{date(period.start)} – {date(period.end)}",
                              _("report as of %(date)s", date=date(card.as_of)), state)),
         figure_label=figure[0], figure=figure[1], figure_notes=figure[2],

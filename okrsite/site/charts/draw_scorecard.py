@@ -48,12 +48,24 @@ def text_width(text: str, size: float, bold: bool = False) -> float:
     return font(bold).width(text, size)
 
 
+def settable(text: str) -> str:
+    """The text as the page sets it: composed (NFC: "e" and a combining accent are "é"), without
+    the characters that are never seen (a variation selector after an emoji, a soft hyphen, a
+    zero-width space, a direction mark)."""
+    return "".join(char for char in unicodedata.normalize("NFC", text) if not _invisible(char))
+
+
+def _invisible(char: str) -> bool:
+    code = ord(char)
+    return unicodedata.category(char) == "Cf" or 0xFE00 <= code <= 0xFE0F or 0xE0100 <= code <= 0xE01EF
+
+
 def has_glyphs(text: str) -> bool:
-    """Whether the page can set every character of `text` (composed, NFC) as itself: one the font
+    """Whether the page can set every character of the `settable` text as itself: one the font
     has, set without shaping. A combining mark left over, a control character, or a letter of a
     right-to-left script would come out in the wrong place, form or order: the text's id or "…"
     stands for such text, as for a script the font lacks."""
-    return all(_settable(char) for char in unicodedata.normalize("NFC", text))
+    return all(_settable(char) for char in settable(text))
 
 
 @functools.lru_cache(maxsize=4096)
@@ -104,7 +116,7 @@ class Page:
              ha: str = "left", width: float | None = None, keep: int = 0) -> float:
         """Text whose top is at y; cut to `width`. Returns its width. Characters the font lacks (of a
         site's or period's title, say) are left out rather than drawn as boxes."""
-        text = unicodedata.normalize("NFC", text)
+        text = settable(text)
         if not has_glyphs(text):
             text = "".join(char for char in text if has_glyphs(char))
         if width is not None:
@@ -141,7 +153,8 @@ def _header(page: Page, spec: PdfSpec) -> float:
     """Period, dates and headline figure, the status counts and their strip; returns the y below."""
     right = WIDTH - MARGIN
     page.text(MARGIN, MARGIN, spec.eyebrow.upper(), "eyebrow", "muted", bold=True, width=LEFT_WIDTH)
-    page.text(MARGIN, MARGIN + 12, spec.title, "title", bold=True, width=LEFT_WIDTH)
+    page.text(MARGIN, MARGIN + 12, spec.title if has_glyphs(spec.title) else spec.title_fallback, "title", bold=True,
+              width=LEFT_WIDTH)
     page.text(MARGIN, MARGIN + 42, spec.subtitle, "subtitle", "muted", width=LEFT_WIDTH + 40)
     counts_x = MARGIN + LEFT_WIDTH + GUTTER + 118
     figure_x = MARGIN + LEFT_WIDTH + GUTTER
@@ -259,7 +272,7 @@ def _drawable(text: str) -> str:
     """A note from content with each run of characters the font lacks (a name in another script,
     spaces within it) shown as "…": no empty boxes, and the rest of the line (a priority, the other
     owners, "and 4 more") still printed."""
-    text = unicodedata.normalize("NFC", text)
+    text = settable(text)
     if has_glyphs(text):
         return text
     return _LACKING.sub("…", "".join(char if has_glyphs(char) else "\0" for char in text))

@@ -100,10 +100,13 @@ class PdfPage:
 
     def text(self, x: float, top: float, text: str, size: float, colour: str, bold: bool = False) -> None:
         """One line of text, its left edge at x and its top at `top`."""
+        if not _colour(colour):
+            return
         used = self._fonts.setdefault(bold, _Used(font(bold)))
         glyphs = used.font.glyphs(text)
         for glyph, char in zip(glyphs, text):
-            used.chars.setdefault(glyph, char)
+            if glyph != ".notdef":  # a space the font lacks is set, and copied, as a space
+                used.chars.setdefault(glyph, char if used.font.has(char) else " ")
         baseline = self.height - top - BASELINE * size
         self._operators.append(f"BT /F{int(bold) + 1} {_number(size)} Tf {_colour(colour)} rg "
                                f"{_number(x)} {_number(baseline)} Td")
@@ -112,10 +115,14 @@ class PdfPage:
         self._operators.append("ET")
 
     def box(self, x: float, top: float, width: float, height: float, colour: str) -> None:
+        if not _colour(colour):
+            return
         self._operators.append(f"{_colour(colour)} rg {_number(x)} {_number(self.height - top - height)} "
                                f"{_number(width)} {_number(height)} re f")
 
     def line(self, xs: list[float], ys: list[float], colour: str, width: float) -> None:
+        if not _colour(colour):
+            return
         points = [f"{_number(x)} {_number(self.height - y)}" for x, y in zip(xs, ys)]
         self._operators.append(f"{_colour(colour)} RG {_number(width)} w 2 J {points[0]} m "
                                + " ".join(f"{point} l" for point in points[1:]) + " S")
@@ -158,7 +165,7 @@ def _embed(writer: _Writer, used: _Used) -> tuple[int, dict[str, int]]:
 
     source = used.font
     with TTFont(source.path, lazy=True, recalcTimestamp=False) as data:  # else `head` holds the time of the save
-        options = subset.Options(hinting=False, notdef_outline=True, name_IDs=[], layout_features=[])
+        options = subset.Options(hinting=False, notdef_outline=True, name_IDs=[1, 2, 4, 6], layout_features=[])
         options.drop_tables += ["GSUB", "GPOS", "GDEF", "kern", "MATH", "FFTM"]
         subsetter = subset.Subsetter(options)
         subsetter.populate(glyphs=sorted(used.chars))
@@ -245,7 +252,9 @@ def _number(value: float) -> str:
 @functools.lru_cache(maxsize=64)
 def _colour(value: str) -> str:
     """A theme's colour ("#rrggbb", "#rgb", or a CSS name: matplotlib knows those) as the three
-    numbers of PDF's rg and RG operators."""
+    numbers of PDF's rg and RG operators; "" for one never seen ("none", "transparent")."""
+    if value.lower() in ("none", "transparent"):
+        return ""
     code = value.lstrip("#")
     if not value.startswith("#"):
         from matplotlib.colors import to_hex
