@@ -272,15 +272,32 @@ def projects_index(site: Site) -> Page:
     }, section="projects", depends="context", nav=NavEntry(_("Projects"), 30))
 
 
-def team_page(site: Site, team: Team) -> Page:
-    objectives = [o for o in site.objectives.values() if team.id in o.teams]
+Members = tuple[list[Objective], list[Project]]  # a team's objectives and projects
+
+
+def team_members(site: Site) -> dict[str, Members]:
+    """Each team's objectives and projects, in the site's order, found in one pass: a pass for each
+    team grew as the square of the site (250 teams by 5,000 objectives, a quarter of a second)."""
+    members: dict[str, Members] = {team_id: ([], []) for team_id in site.teams}
+    for objective in site.objectives.values():
+        for team_id in dict.fromkeys(objective.teams):
+            if team_id in members:
+                members[team_id][0].append(objective)
+    for project in site.projects.values():
+        if project.team in members:
+            members[project.team][1].append(project)
+    return members
+
+
+def team_page(site: Site, team: Team, members: Members) -> Page:
+    objectives, projects = members
     periods = [p for p in site.periods.values() if any(o.period == p.id for o in objectives)]
     return Page(f"teams/{team.id}/index.html", "team.html", team.name, {
         "team": team,
         "chain": team_chain(site, team.parent),
         "subteams": [site.teams[c] for c in team.children if c in site.teams],
         "by_period": [(p, by_status(o for o in objectives if o.period == p.id)) for p in reversed(periods)],
-        "projects": [p for p in site.projects.values() if p.team == team.id],
+        "projects": projects,
         "stale": stale_key_results(o for o in objectives if o.period == site.default_period),
     }, section="teams", depends="context")
 
@@ -519,7 +536,7 @@ def page_alone(site: Site, url: str) -> Page | None:
     elif folder == "projects" and name in site.projects:
         found = [project_page(site, site.projects[name], portfolio.lane_reason(site, site.projects[name]))]
     elif folder == "teams" and name in site.teams:
-        found = [team_page(site, site.teams[name])]
+        found = [team_page(site, site.teams[name], team_members(site)[name])]
     elif folder == "pages":
         found = [free_page(site, index) for index, free in enumerate(site.pages) if free.slug == name]
     elif folder == "periods":
@@ -547,6 +564,7 @@ def site_map(site: Site) -> list[Page]:
     pages += scorecard_pages(site)
     pages += [objective_page(site, o) for o in site.objectives.values()]
     pages += [project_page(site, p, reasons[p.id]) for p in site.projects.values()]
-    pages += [team_page(site, t) for t in site.teams.values()]
+    members = team_members(site)
+    pages += [team_page(site, t, members[t.id]) for t in site.teams.values()]
     pages += [free_page(site, i) for i in range(len(site.pages))]
     return pages
