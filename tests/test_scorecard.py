@@ -285,33 +285,16 @@ def test_titles_are_text_as_written_and_one_the_font_cannot_draw_shows_the_id(tm
         key_results: [{id: arr, title: ARR, start: 2, target: 5, current: 3}]
         ---
         """)
-    write(root, "content/objectives/tokyo.md", """
-        ---
-        title: 東京オフィスを開く
-        period: 2026-Q1
-        key_results: [{id: lease, title: Lease signed, type: boolean}]
-        ---
-        """)
+    lease = "key_results: [{id: lease, title: Lease signed, type: boolean}]"
+    for slug, fields in (("tokyo", "title: 東京オフィスを開く"),
+                         ("tel-aviv", "title: לפתוח משרד בתל אביב\nowner: [Dana Lee, دانة]"),
+                         ("cafe", 'title: "Open the Cafe\\u0301 Rene\\u0301 office"')):  # accents as combining marks
+        write(root, f"content/objectives/{slug}.md", f"---\n{fields}\nperiod: 2026-Q1\n{lease}\n---\n")
     write(root, "content/objectives/control.md", """
         ---
         title: "Gr\\x01ow\\x1b[31m"
         period: 2026-Q1
         key_results: [{id: k, title: K, start: 0, target: 10, current: 5}]
-        ---
-        """)
-    write(root, "content/objectives/tel-aviv.md", """
-        ---
-        title: לפתוח משרד בתל אביב
-        period: 2026-Q1
-        owner: [Dana Lee, دانة]
-        key_results: [{id: lease, title: Lease signed, type: boolean}]
-        ---
-        """)
-    write(root, "content/objectives/cafe.md", """
-        ---
-        title: "Open the Cafe\u0301 Rene\u0301 office"
-        period: 2026-Q1
-        key_results: [{id: lease, title: Lease signed, type: boolean}]
         ---
         """)
     with warnings.catch_warnings():

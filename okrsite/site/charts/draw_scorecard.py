@@ -116,9 +116,7 @@ class Page:
              ha: str = "left", width: float | None = None, keep: int = 0) -> float:
         """Text whose top is at y; cut to `width`. Returns its width. Characters the font lacks (of a
         site's or period's title, say) are left out rather than drawn as boxes."""
-        text = settable(text)
-        if not has_glyphs(text):
-            text = "".join(char for char in text if has_glyphs(char))
+        text = "".join(char for char in settable(text) if _settable(char))
         if width is not None:
             text = fit(text, width, SIZES[size], bold, keep)
         measured = text_width(text, SIZES[size], bold)
@@ -273,9 +271,9 @@ def _drawable(text: str) -> str:
     spaces within it) shown as "…": no empty boxes, and the rest of the line (a priority, the other
     owners, "and 4 more") still printed."""
     text = settable(text)
-    if has_glyphs(text):
+    if all(map(_settable, text)):
         return text
-    return _LACKING.sub("…", "".join(char if has_glyphs(char) else "\0" for char in text))
+    return _LACKING.sub("…", "".join(char if _settable(char) else "\0" for char in text))
 
 
 def _pace_width(blocks: tuple[Block, ...]) -> float:

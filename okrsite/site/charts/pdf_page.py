@@ -100,7 +100,8 @@ class PdfPage:
 
     def text(self, x: float, top: float, text: str, size: float, colour: str, bold: bool = False) -> None:
         """One line of text, its left edge at x and its top at `top`."""
-        if not _colour(colour):
+        rgb = _colour(colour)
+        if not rgb:
             return
         used = self._fonts.setdefault(bold, _Used(font(bold)))
         glyphs = used.font.glyphs(text)
@@ -108,23 +109,25 @@ class PdfPage:
             if glyph != ".notdef":  # a space the font lacks is set, and copied, as a space
                 used.chars.setdefault(glyph, char if used.font.has(char) else " ")
         baseline = self.height - top - BASELINE * size
-        self._operators.append(f"BT /F{int(bold) + 1} {_number(size)} Tf {_colour(colour)} rg "
+        self._operators.append(f"BT /F{int(bold) + 1} {_number(size)} Tf {rgb} rg "
                                f"{_number(x)} {_number(baseline)} Td")
         self._runs.append((len(self._operators), bold, glyphs))
         self._operators.append("")  # the glyphs' TJ, once the subset has numbered them
         self._operators.append("ET")
 
     def box(self, x: float, top: float, width: float, height: float, colour: str) -> None:
-        if not _colour(colour):
+        rgb = _colour(colour)
+        if not rgb:
             return
-        self._operators.append(f"{_colour(colour)} rg {_number(x)} {_number(self.height - top - height)} "
+        self._operators.append(f"{rgb} rg {_number(x)} {_number(self.height - top - height)} "
                                f"{_number(width)} {_number(height)} re f")
 
     def line(self, xs: list[float], ys: list[float], colour: str, width: float) -> None:
-        if not _colour(colour):
+        rgb = _colour(colour)
+        if not rgb:
             return
         points = [f"{_number(x)} {_number(self.height - y)}" for x, y in zip(xs, ys)]
-        self._operators.append(f"{_colour(colour)} RG {_number(width)} w 2 J {points[0]} m "
+        self._operators.append(f"{rgb} RG {_number(width)} w 2 J {points[0]} m "
                                + " ".join(f"{point} l" for point in points[1:]) + " S")
 
     def pdf(self, title: str, language: str) -> bytes:
