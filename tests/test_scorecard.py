@@ -10,6 +10,7 @@ import os
 import re
 import shutil
 import subprocess
+import unicodedata
 import warnings
 from pathlib import Path
 
@@ -300,10 +301,10 @@ def test_titles_are_text_as_written_and_one_the_font_cannot_draw_shows_the_id(tm
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         build(BuildOptions(root / "okrsite.yaml", jobs=1))
-    text = pdf_text(root / "output/periods/2026-Q1/scorecard.pdf")
-    # a right-to-left script is set by its id, not as letters in the wrong order and form
-    assert "tel-aviv" in text and not re.search("[\u0590-\u06ff]", text)
-    assert "Dana Lee, …" in text
+    text = reading(pdf_text(root / "output/periods/2026-Q1/scorecard.pdf"))
+    # a right-to-left script is set as its reader reads it (pdftotext gives it back in that order)
+    assert "לפתוח משרד בתל אביב" in text and "tel-aviv" not in text
+    assert "Dana Lee, دانة" in text
     assert "Open the Café René office" in text  # combining accents composed with their letters
     assert "SCORECARD · OKRS" in text  # the site's title, less what the font cannot draw
     assert "Grow revenue from $2M to $5M & keep 50% margin" in text
@@ -315,11 +316,11 @@ def test_titles_are_text_as_written_and_one_the_font_cannot_draw_shows_the_id(tm
 
 def test_a_period_title_the_page_cannot_set_shows_the_period_s_id_and_invisible_characters_are_left_out(
         tmp_path: Path) -> None:
-    """A Hebrew period title left the PDF's title line blank; a variation selector after an emoji
-    (or a soft hyphen) made a whole title fall back to its id."""
+    """A period title in a script the font lacks left the PDF's title line blank; a variation
+    selector after an emoji (or a soft hyphen) made a whole title fall back to its id."""
     root = tmp_path / "site"
     write(root, "okrsite.yaml", "title: OKRs\nas_of: 2026-02-15\n"
-                                "periods: [{id: h1-2026, title: רבעון ראשון, start: 2026-01-01, end: 2026-06-30}]\n")
+                                "periods: [{id: h1-2026, title: 上半期, start: 2026-01-01, end: 2026-06-30}]\n")
     write(root, "content/objectives/safety.md", """
         ---
         title: "Launch the \u26a0\ufe0f safety re\u00adview"
@@ -330,8 +331,75 @@ def test_a_period_title_the_page_cannot_set_shows_the_period_s_id_and_invisible_
     build(BuildOptions(root / "okrsite.yaml", jobs=1))
     text = pdf_text(root / "output/periods/h1-2026/scorecard.pdf")
     assert text.splitlines()[2].split()[0] == "h1-2026"  # below the eyebrow, where the title goes
-    assert not re.search("[\u0590-\u05ff]", text)
+    assert "上半期" not in text
     assert "Launch the \u26a0 safety review" in text and "safety" not in text.split("Launch the")[0]
+
+
+@requires_poppler
+def test_a_right_to_left_period_title_is_the_title_line(tmp_path: Path) -> None:
+    root = tmp_path / "site"
+    write(root, "okrsite.yaml", "title: OKRs\nas_of: 2026-02-15\n"
+                                "periods: [{id: h1-2026, title: רבעון ראשון, start: 2026-01-01, end: 2026-06-30}]\n")
+    write(root, "content/objectives/safety.md", """
+        ---
+        title: Launch the safety review
+        period: h1-2026
+        key_results: [{id: k, title: K, start: 0, target: 10, current: 5}]
+        ---
+        """)
+    build(BuildOptions(root / "okrsite.yaml", jobs=1))
+    text = reading(pdf_text(root / "output/periods/h1-2026/scorecard.pdf"))
+    assert text.splitlines()[2].split("  ")[0] == "רבעון ראשון"
+
+
+def reading(text: str) -> str:
+    """pdftotext's text without the embedding marks it wraps right-to-left runs in."""
+    return re.sub("[\u202a-\u202e]", "", text)
+
+
+def test_right_to_left_text_is_set_in_the_order_it_is_seen_and_arabic_letters_joined() -> None:
+    """The page's glyphs go from left to right: a Hebrew word's last letter first; an Arabic
+    word's letters in the forms that join them (initial, medial, final), each read back as its letter."""
+    from okrsite.site.charts.pdf_page import font
+
+    hebrew = font().setting("שלום")
+    assert hebrew.reads == ("ם", "ו", "ל", "ש")
+    assert [x for x, _ in hebrew.places] == sorted(x for x, _ in hebrew.places)
+    arabic = font(bold=True).setting("مرحبا")
+    assert "".join(reversed(arabic.reads)) == "مرحبا"
+    assert arabic.glyphs[-1] == "uniFEE3"  # meem, initial form (its own, alone, is uni0645)
+    assert "uni0645" not in arabic.glyphs and "uni0631" not in arabic.glyphs
+
+
+@requires_poppler
+@pytest.mark.parametrize("text", ["לפתוח משרד בתל אביב", "افتتاح مكتب القاهرة 2026", "Ship q\u0301 and הַמְּכִירוֹת",
+                                  "مَرْحَبًا بِكُمْ"])
+def test_a_shaped_text_set_at_the_right_of_a_column_ends_where_its_measure_says(tmp_path: Path, text: str) -> None:
+    """Shaped text is measured as it is set (marks on their letters, some raised or lowered, one
+    ahead of its letter), and read back in its own order (poppler gives marks apart: not compared)."""
+    from okrsite.site.charts.pdf_page import PdfPage, font
+
+    page = PdfPage(400, 100)
+    page.text(380 - font(bold=True).width(text, 12), 20, text, 12, "#1f2937", bold=True)
+    pdf = tmp_path / "page.pdf"
+    pdf.write_bytes(page.pdf("Shaped", "he"))
+    boxes = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert max(float(end) for end in re.findall(r'xMax="([\d.]+)"', boxes)) == pytest.approx(380, abs=0.01)
+    if not any(unicodedata.category(char) == "Mn" for char in text):
+        assert reading(pdf_text(pdf)).split() == text.split()
+
+
+def test_without_a_text_engine_to_shape_it_a_right_to_left_title_is_shown_by_its_id(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from okrsite.site.charts import draw_scorecard
+
+    monkeypatch.setattr(draw_scorecard, "shaping", lambda: False)
+    draw_scorecard._settable.cache_clear()
+    try:
+        assert not draw_scorecard.has_glyphs("לפתוח משרד") and draw_scorecard.has_glyphs("Open an office")
+        assert draw_scorecard._drawable("Dana Lee, دانة") == "Dana Lee, …"
+    finally:
+        draw_scorecard._settable.cache_clear()
 
 
 def test_a_note_keeps_what_the_font_can_draw_around_what_it_cannot() -> None:

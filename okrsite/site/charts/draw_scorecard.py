@@ -8,9 +8,10 @@ to a second one where the page has room for every such second line (else each is
 line, "…", by its width in the font), so the page never overflows; the spec has already cut each
 list to what fits with each title on one line.
 
-The page is written by okrsite.site.charts.pdf_page, without matplotlib: text is real text (DejaVu
-Sans, as the charts are, embedded so it can be selected and searched), measured as it is placed.
-The bytes depend on the spec alone.
+The page is written by okrsite.site.charts.pdf_page, without matplotlib's drawing: text is real
+text (DejaVu Sans, as the charts are, embedded so it can be selected and searched), measured as it
+is placed; a right-to-left title is shaped by matplotlib's text engine, as in the charts. The
+bytes depend on the spec alone.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import re
 import unicodedata
 from dataclasses import replace
 
-from okrsite.site.charts.pdf_page import PdfPage, font
+from okrsite.site.charts.pdf_page import PdfPage, font, needs_shaping, shaping
 from okrsite.site.charts.scales import cut_at_word
 from okrsite.site.scorecard_pdf import Block, Line, PdfSpec
 
@@ -61,10 +62,10 @@ def _invisible(char: str) -> bool:
 
 
 def has_glyphs(text: str) -> bool:
-    """Whether the page can set every character of the `settable` text as itself: one the font
-    has, set without shaping. A combining mark left over, a control character, or a letter of a
-    right-to-left script would come out in the wrong place, form or order: the text's id or "…"
-    stands for such text, as for a script the font lacks."""
+    """Whether the page can set every character of the `settable` text: one the font has, and
+    no control character. A letter of a right-to-left script or a combining mark is shaped
+    (pdf_page.shaping); where it cannot be, it would come out in the wrong place, form or order.
+    The text's id or "…" stands for text the page cannot set, as for a script the font lacks."""
     return all(_settable(char) for char in settable(text))
 
 
@@ -72,8 +73,7 @@ def has_glyphs(text: str) -> bool:
 def _settable(char: str) -> bool:
     if char.isspace():
         return True
-    return font().has(char) and unicodedata.category(char)[0] not in "MC" \
-        and unicodedata.bidirectional(char) not in ("R", "AL", "AN")
+    return font().has(char) and unicodedata.category(char)[0] != "C" and (not needs_shaping(char) or shaping())
 
 
 def _most_characters(width: float, size: float) -> int:

@@ -8,8 +8,11 @@ Text stays real text: DejaVu Sans and its bold (matplotlib's bundled copies, the
 are embedded as TrueType subsets of the glyphs used (CIDFontType2, Identity-H: a code is a glyph of
 the subset), with a ToUnicode map, so the text can be selected, searched and read by pdftotext.
 Glyphs are placed by the font's advance widths and its kerning pairs, as `Font.width` measures
-them: a text cut to fit its column fits it when printed. No layout tables (the page places every
-glyph itself), no ligatures, no dates: the same page gives the same bytes.
+them: a text cut to fit its column fits it when printed. Text that must be shaped (a script written
+right to left, whose letters also join in Arabic; a combining mark with no composed form) is laid
+out by libraqm, matplotlib's text engine, as the charts' text is: glyphs in the order and form
+they are seen, each at its place. No layout tables in the file (the page places every glyph
+itself), no dates: the same page gives the same bytes.
 """
 
 from __future__ import annotations
@@ -18,9 +21,12 @@ import functools
 import hashlib
 import importlib.util
 import io
+import itertools
+import unicodedata
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 BASELINE = 1556 / 2048  # a text's top is this many ems above its baseline: the height of "l", as matplotlib's "top"
 COMPRESSION = 6
@@ -33,6 +39,34 @@ def _font_folder() -> Path:
     return Path(next(iter(spec.submodule_search_locations))) / "mpl-data/fonts/ttf"
 
 
+def needs_shaping(char: str) -> bool:
+    """A character that is not set as itself, left to right: a letter of a right-to-left script
+    (or an Arabic digit) or a combining mark."""
+    return unicodedata.bidirectional(char) in ("R", "AL", "AN") or unicodedata.category(char)[0] == "M"
+
+
+@functools.cache
+def shaping() -> bool:
+    """Whether text that needs shaping can be shaped here: matplotlib's FreeType and libraqm
+    (its private layout call; matplotlib is imported the first time a page asks)."""
+    try:
+        from matplotlib.ft2font import FT2Font
+    except ImportError:  # pragma: no cover - matplotlib is a dependency
+        return False
+    return hasattr(FT2Font, "_layout")
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One line of text as the page sets it: its glyphs from left to right, where each stands and
+    what each reads as (for copying and search)."""
+
+    glyphs: tuple[str, ...]
+    places: tuple[tuple[float, float], ...]  # each glyph's origin from the text's, in font units (x, y up)
+    reads: tuple[str, ...]  # the characters each glyph shows ("": none of its own)
+    width: float  # in font units
+
+
 class Font:
     """One TrueType file's characters, advance widths and kerning pairs, read once a process."""
 
@@ -43,6 +77,7 @@ class Font:
         with TTFont(path, lazy=True) as font:
             self.units = font["head"].unitsPerEm
             self.glyph_of: dict[int, str] = font.getBestCmap()
+            self.order: list[str] = font.getGlyphOrder()
             self.advance = {name: width for name, (width, _lsb) in font["hmtx"].metrics.items()}
             kerning = font["kern"].kernTables[0].kernTable if "kern" in font else {}
             self.kerning: dict[tuple[str, str], int] = dict(kerning)
@@ -59,13 +94,59 @@ class Font:
         """The glyph of each character (a space for a space the font lacks, .notdef for another)."""
         return [self.glyph_of.get(ord(char)) or (self.glyph_of[32] if char.isspace() else ".notdef") for char in text]
 
-    @functools.lru_cache(maxsize=10_000)
     def width(self, text: str, size: float) -> float:
         """The width of one line of text in points, as `PdfPage.text` places it."""
+        return self.setting(text).width * size / self.units
+
+    @functools.lru_cache(maxsize=10_000)
+    def setting(self, text: str) -> Setting:
+        """The glyphs of a line of text and their places: each character's glyph after the last
+        one's advance and their kerning, or as shaping lays out a text that needs it."""
+        if any(map(needs_shaping, text)) and shaping() and (shaped := self._shaped(text)) is not None:
+            return shaped
         glyphs = self.glyphs(text)
-        units = sum(self.advance[glyph] for glyph in glyphs) + sum(
-            self.kerning.get(pair, 0) for pair in zip(glyphs, glyphs[1:]))
-        return units * size / self.units
+        places, x = [], 0
+        for glyph, after in zip(glyphs, [*glyphs[1:], None]):
+            places.append((x, 0))
+            x += self.advance[glyph] + (self.kerning.get((glyph, after), 0) if after else 0)
+        reads = tuple(char if self.has(char) else " " for char in text)
+        return Setting(tuple(glyphs), tuple(places), reads, x)
+
+    def _shaped(self, text: str) -> Setting | None:
+        """The text as libraqm lays it out with this font (bidirectional order, joined forms, marks
+        on their letters); None where it needs a glyph the font lacks."""
+        from matplotlib.ft2font import LoadFlags
+
+        face = self._face()
+        face.set_size(self.units, 72)  # a pixel is a font unit
+        items = list(face._layout(text, LoadFlags.NO_HINTING))
+        if not items or not all(item.glyph_index and item.ft_object is face for item in items):
+            return None
+        glyphs = tuple(self.order[item.glyph_index] for item in items)
+        places = tuple((item.x, item.y) for item in items)
+        width = max(x + self.advance[glyph] for (x, _), glyph in zip(places, glyphs))
+        return Setting(glyphs, places, _reads(items, glyphs, self.glyph_of), width)
+
+    @functools.cache
+    def _face(self) -> Any:
+        """This file opened by FreeType, apart from matplotlib's own copy (which it sizes as it needs)."""
+        from matplotlib.ft2font import FT2Font
+
+        return FT2Font(str(self.path))
+
+
+def _reads(items: list[Any], glyphs: tuple[str, ...], glyph_of: dict[int, str]) -> tuple[str, ...]:
+    """What each shaped glyph reads as: the character of its cluster that the font maps to it, else
+    those of its cluster that no other glyph of it shows (an Arabic letter's joined form, a ligature)."""
+    reads: list[str] = []
+    remaining = iter(glyphs)
+    for cluster, members in itertools.groupby(items, key=lambda item: item.char):  # a cluster's glyphs are adjacent
+        shown = [next(remaining) for _ in members]
+        for glyph in shown:
+            own = next((char for char in cluster if glyph_of.get(ord(char)) == glyph), None)
+            reads.append(own if own is not None else
+                         "".join(char for char in cluster if glyph_of.get(ord(char)) not in shown))
+    return tuple(reads)
 
 
 @functools.cache
@@ -86,7 +167,8 @@ class _Used:
     """The glyphs of one font a page uses, and a character for each (its ToUnicode entry)."""
 
     font: Font
-    chars: dict[str, str] = field(default_factory=dict)  # glyph -> the first character drawn with it
+    glyphs: set[str] = field(default_factory=set)
+    chars: dict[str, str] = field(default_factory=dict)  # glyph -> the first characters it showed
 
 
 class PdfPage:
@@ -96,7 +178,7 @@ class PdfPage:
         self.width, self.height = width, height
         self._operators: list[str] = []
         self._fonts: dict[bool, _Used] = {}
-        self._runs: list[tuple[int, bool, list[str]]] = []  # operator index, bold, glyphs: coded once subset
+        self._runs: list[tuple[int, bool, float, Setting]] = []  # operator index, bold, size: coded once subset
 
     def text(self, x: float, top: float, text: str, size: float, colour: str, bold: bool = False) -> None:
         """One line of text, its left edge at x and its top at `top`."""
@@ -104,14 +186,15 @@ class PdfPage:
         if not rgb:
             return
         used = self._fonts.setdefault(bold, _Used(font(bold)))
-        glyphs = used.font.glyphs(text)
-        for glyph, char in zip(glyphs, text):
-            if glyph != ".notdef":  # a space the font lacks is set, and copied, as a space
-                used.chars.setdefault(glyph, char if used.font.has(char) else " ")
+        setting = used.font.setting(text)
+        used.glyphs.update(setting.glyphs)
+        for glyph, read in zip(setting.glyphs, setting.reads):
+            if glyph != ".notdef" and read:  # a space the font lacks is set, and copied, as a space
+                used.chars.setdefault(glyph, read)
         baseline = self.height - top - BASELINE * size
         self._operators.append(f"BT /F{int(bold) + 1} {_number(size)} Tf {rgb} rg "
                                f"{_number(x)} {_number(baseline)} Td")
-        self._runs.append((len(self._operators), bold, glyphs))
+        self._runs.append((len(self._operators), bold, size, setting))
         self._operators.append("")  # the glyphs' TJ, once the subset has numbered them
         self._operators.append("ET")
 
@@ -136,8 +219,8 @@ class PdfPage:
         writer = _Writer()
         catalog, pages, page, contents, info = (writer.reserve() for _ in range(5))
         fonts = {bold: _embed(writer, used) for bold, used in sorted(self._fonts.items())}
-        for index, bold, glyphs in self._runs:
-            self._operators[index] = _show(fonts[bold][1], self._fonts[bold].font, glyphs)
+        for index, bold, size, setting in self._runs:
+            self._operators[index] = _show(fonts[bold][1], self._fonts[bold].font, setting, size)
         background = f"1 1 1 rg 0 0 {_number(self.width)} {_number(self.height)} re f"
         writer.stream(contents, "\n".join([background, *self._operators]).encode())
         resources = " ".join(f"/F{int(bold) + 1} {number} 0 R" for bold, (number, _gids) in fonts.items())
@@ -151,14 +234,29 @@ class PdfPage:
         return writer.document(catalog, info)
 
 
-def _show(gids: dict[str, int], font: Font, glyphs: list[str]) -> str:
-    """The TJ operator that shows `glyphs` in their subset's codes, each pair kerned."""
-    parts = []
-    for index, glyph in enumerate(glyphs):
+def _show(gids: dict[str, int], font: Font, setting: Setting, size: float) -> str:
+    """The operators that show a setting's glyphs in their subset's codes: TJ, each glyph moved
+    from the last one's advance to its place (kerning, shaping), and a mark raised or lowered onto
+    its letter (Ts) on its own."""
+    operators: list[str] = []
+    start = setting.places[0][0] if setting.glyphs else 0  # a mark ahead of its letter stands past the origin
+    parts: list[str] = [_number(-start * 1000 / font.units)] if start else []
+    rise = 0.0
+    for index, glyph in enumerate(setting.glyphs):
+        x, y = setting.places[index]
+        if y != rise:
+            if parts:
+                operators.append(f"[{' '.join(parts)}] TJ")
+                parts = []
+            operators.append(f"{_number(y * size / font.units)} Ts")
+            rise = y
         parts.append(f"<{gids[glyph]:04X}>")
-        if index + 1 < len(glyphs) and (kern := font.kerning.get((glyph, glyphs[index + 1]))):
-            parts.append(_number(-kern * 1000 / font.units))
-    return f"[{' '.join(parts)}] TJ"
+        if index + 1 < len(setting.glyphs) and (moved := setting.places[index + 1][0] - x - font.advance[glyph]):
+            parts.append(_number(-moved * 1000 / font.units))
+    operators.append(f"[{' '.join(parts)}] TJ")
+    if rise:
+        operators.append("0 Ts")
+    return " ".join(operators)
 
 
 def _embed(writer: _Writer, used: _Used) -> tuple[int, dict[str, int]]:
@@ -171,7 +269,7 @@ def _embed(writer: _Writer, used: _Used) -> tuple[int, dict[str, int]]:
         options = subset.Options(hinting=False, notdef_outline=True, name_IDs=[1, 2, 4, 6], layout_features=[])
         options.drop_tables += ["GSUB", "GPOS", "GDEF", "kern", "MATH", "FFTM"]
         subsetter = subset.Subsetter(options)
-        subsetter.populate(glyphs=sorted(used.chars))
+        subsetter.populate(glyphs=sorted(used.glyphs))
         subsetter.subset(data)
         order = data.getGlyphOrder()
         buffer = io.BytesIO()
