@@ -1,7 +1,5 @@
 """`python -m okrsite` is the same program as the `okrsite` command."""
 
-import sys
+from okrsite.commands.cli import run
 
-from okrsite.commands.cli import main
-
-sys.exit(main())
+run()

@@ -46,6 +46,33 @@ def test_the_console_script_is_the_same_program(tmp_path: Path) -> None:
     assert result.returncode == 0 and result.stdout == f"okrsite {okrsite.__version__}\n"
 
 
+@pytest.mark.parametrize("command", [["-m", "okrsite"], ["-c", "from okrsite.commands.cli import run; run()"]])
+def test_a_command_s_whole_output_and_exit_code_reach_a_pipe(tmp_path: Path, command: list[str]) -> None:
+    """The process ends without Python's teardown once the command is done (cli.run): what it
+    printed to a pipe is all there first, the last short line that waited in Python's buffer too,
+    with the command's exit code."""
+    for index in range(300):
+        write(tmp_path, f"content/objectives/o{index:03}.md", f"""
+            ---
+            title: Objective {index}
+            period: 2026-Q1
+            key_results: [{{id: k, title: K, start: 0, target: 10, current: 5}}]
+            ---
+            """)
+    write(tmp_path, "okrsite.yaml", "title: Many\nas_of: 2026-02-15\n")
+    buffered = {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}  # as in most shells
+    for form, strict, code in (("text", False, 0), ("text", True, 1), ("json", True, 1)):  # warnings: a stale KR each
+        result = subprocess.run([sys.executable, *command, "check", "--format", form, *["--strict"][:strict]],
+                                cwd=tmp_path, capture_output=True, text=True, timeout=120, env=buffered)
+        assert result.returncode == code
+        if form == "json":
+            assert len(json.loads(result.stdout)) == 300
+        else:
+            assert len([line for line in result.stderr.splitlines() if line.endswith("[stale-kr]")]) == 300
+            summary = result.stderr.splitlines()[-1] if strict else result.stdout  # (a failed check's, to stderr)
+            assert summary.startswith("okrsite: check failed" if strict else "checked 300 objectives")
+
+
 def test_output_piped_to_a_reader_that_leaves_ends_quietly(tmp_path: Path, monkeypatch) -> None:
     """`okrsite init okrs | head -5` ended in a BrokenPipeError traceback."""
     read_end, write_end = os.pipe()
