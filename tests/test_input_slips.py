@@ -73,6 +73,28 @@ def test_a_file_under_objectives_or_projects_not_named_md_is_not_read_with_a_war
     ]
 
 
+def test_content_put_beside_the_folders_a_build_reads_is_not_read_with_a_warning(tmp_path: Path) -> None:
+    """An objective in content/objective/ (or content/okrs/, or loose in content/) and a team list in
+    content/team.yaml were dropped without a word: the site lost the objective, the teams their names
+    and hierarchy, and --strict passed."""
+    grow = objective("  - {title: Views, start: 1, target: 2}\n")
+    files = {"content/objectives/grow.md": grow, "content/objective/faster.md": grow, "content/Projects/x/blog.md": grow,
+             "content/okrs/2026/q2.md": grow, "content/q3.md": grow, "content/team.yaml": "- id: sales\n"}
+    for unread in ("README.md", "notes.txt", "logo.png", ".DS_Store", "drafts/ideas.txt", "images/board.png"):
+        files[f"content/{unread}"] = "x\n"
+    near = "(okrsite reads objectives/, projects/, pages/, assets/ and teams.yaml here)"
+    assert problems(tmp_path, files) == [
+        f"content/Projects:1:1: warning: not read: did you mean projects/? {near}",
+        f"content/objective:1:1: warning: not read: did you mean objectives/? {near}",
+        "content/okrs:1:1: warning: not read: it holds Markdown files, and objectives go in objectives/, projects in "
+        "projects/, pages in pages/",
+        "content/q3.md:1:1: warning: not read: an objective goes in objectives/, a project in projects/, a page in "
+        "pages/",
+        f"content/team.yaml:1:1: warning: not read: did you mean teams.yaml? {near}",
+    ]
+    assert main(["check", "--strict", "--quiet", "--config", str(tmp_path / "okrsite.yaml")]) == 1
+
+
 # ---------- dates and check-ins ----------
 
 def test_a_checkin_a_year_outside_its_period_is_warned_of_with_the_date_it_likely_meant(tmp_path: Path) -> None:

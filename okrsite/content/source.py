@@ -4,6 +4,7 @@ okrsite.content.yamlload), the files of a site found, and parsed documents cache
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import hashlib
 import json
 import os
@@ -304,11 +305,65 @@ def teams_file(content_dir: Path, root: Path, skipped: list[Diagnostic]) -> Path
     return None
 
 
+# What the top of a content folder holds that a build reads.
+_CONTENT_FOLDERS = ("objectives", "projects", "pages", "assets")
+_CONTENT_FILES = ("teams.yaml", "teams.yml")
+
+
+def unread_entries(content_dir: Path, root: Path, skipped: list[Diagnostic]) -> None:
+    """A warning for each entry at the top of the content folder that the build does not read
+    and that looks like content put in the wrong place: a name a slip away from one it reads
+    (`objective/`, `Projects/`, `team.yaml`), a Markdown file, or a folder of Markdown files
+    (`okrs/`). Without it, an objective or the whole team tree vanished without a word. Notes,
+    pictures and editor litter are left alone, as in the folders it reads."""
+    try:
+        with os.scandir(content_dir) as scan:
+            entries = sorted(scan, key=lambda entry: entry.name)
+    except OSError:
+        return
+    for entry in entries:
+        name = entry.name
+        if name in _CONTENT_FOLDERS + _CONTENT_FILES or is_ignored(name) or _NOT_CONTENT.search(name) \
+                or _read_as(entry, content_dir / name.lower()):
+            continue
+        folder = _is_folder(entry)
+        near = difflib.get_close_matches(name.lower(), _CONTENT_FOLDERS if folder else _CONTENT_FILES, n=1,
+                                         cutoff=0.75)
+        if near:
+            why = (f"did you mean {near[0]}{'/' if folder else ''}? (okrsite reads objectives/, projects/, "
+                   "pages/, assets/ and teams.yaml here)")
+        elif not folder and name.lower().endswith(".md"):
+            why = "an objective goes in objectives/, a project in projects/, a page in pages/"
+        elif folder and _holds_markdown(entry.path):
+            why = "it holds Markdown files, and objectives go in objectives/, projects in projects/, pages in pages/"
+        else:
+            continue
+        skipped.append(Diagnostic(label(entry.path, root), 1, 1, "warning", f"not read: {why}"))
+
+
+def _read_as(entry: os.DirEntry[str], known: Path) -> bool:
+    """Whether the entry is the one a name the build reads finds (`Projects/` on a file system that
+    ignores case: it is read as projects/)."""
+    try:
+        return known.name in _CONTENT_FOLDERS + _CONTENT_FILES and os.path.samefile(entry.path, known)
+    except OSError:
+        return False
+
+
+def _holds_markdown(folder: str) -> bool:
+    """Whether a Markdown file lies anywhere below the folder (links not followed)."""
+    for _, _, names in os.walk(folder):
+        if any(name.lower().endswith(".md") and not is_ignored(name) for name in names):
+            return True
+    return False
+
+
 def discover(content_dir: Path, root: Path | None = None) -> SourceFiles:
     """Every file of a site's content folder, by role, in a stable order. `root` is the site
     folder (default: the content folder's parent): links may not lead out of it."""
     root = content_dir.parent if root is None else root
     skipped: list[Diagnostic] = []
+    unread_entries(content_dir, root, skipped)
     return SourceFiles(
         objectives=site_files(content_dir / "objectives", root, ".md", skipped, "objective"),
         projects=site_files(content_dir / "projects", root, ".md", skipped, "project"),
