@@ -52,6 +52,28 @@ def test_check_reports_content_errors_like_build(small_site: Path, capsys) -> No
     assert not (small_site / "output").exists()
 
 
+def test_check_compiles_a_site_theme_s_templates_as_the_build_does(small_site: Path, capsys) -> None:
+    """A template that does not compile passed `okrsite check` (and the pre-commit hook, which runs it
+    on a commit that touches themes/) and failed the build; it is reported by both, at its line, and
+    by the check beside a content error. The built-in theme's templates are okrsite's: not compiled."""
+    config = small_site / "okrsite.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "theme: mine\n", encoding="utf-8")
+    write(small_site, "themes/mine/templates/dashboard.html",
+          '{% extends "base.html" %}\n{% block main %}{{ foo( }}{% endblock %}\n')
+    write(small_site, "content/objectives/grow.md", "---\ntitle: Grow\nperiod: 2026-Q9\n---\n")
+    template = "themes/mine/templates/dashboard.html:2:1: error: template error: unexpected '}', expected ')'"
+    assert main(["check", "--quiet", "--config", str(config)]) == 1
+    assert capsys.readouterr().err.splitlines()[:2] == [
+        "content/objectives/grow.md:3:9: error: unknown period '2026-Q9': use 2026-Q1, 2026-H1, 2026 or an id from "
+        "'periods' in okrsite.yaml", template]  # (the build stops at the content, and shows the template next)
+    write(small_site, "content/objectives/grow.md", "---\ntitle: Grow\nperiod: 2026-Q2\n---\n")
+    for command in ("check", "build"):
+        assert main([command, "--quiet", "--config", str(config)]) == 1
+        assert capsys.readouterr().err.splitlines()[0] == template
+    write(small_site, "themes/mine/templates/dashboard.html", '{% extends "base.html" %}\n')
+    assert main(["check", "--quiet", "--config", str(config)]) == 0
+
+
 def test_while_a_file_has_errors_the_rules_findings_wait(demo_site: Path, capsys) -> None:
     """A duplicate key (the file still loads) put every rule finding of that file at 1:1; a tab in
     one file let the rules run on the others. While any file has errors, those are what a check

@@ -591,6 +591,23 @@ def test_a_required_field_whose_text_yaml_reads_as_a_comment_is_empty_not_missin
     ]
 
 
+def test_a_title_of_spaces_is_refused_as_an_empty_one(tmp_path: Path) -> None:
+    """`title: "  "` gave the site's pages an empty <title>, and an objective a blank heading."""
+    found = problems(tmp_path, {OBJ: objective('  - {title: "  ", start: 1, target: 2}\n').replace("title: Grow",
+                                                                                                 'title: " "'),
+                                "content/projects/blog.md": '---\ntitle: ""\nstatus: active\n---\n'})
+    assert found == [
+        "content/objectives/grow.md:2:8: error: 'title': expected text, got a blank one: write what it is called",
+        "content/objectives/grow.md:5:13: error: 'title': expected text, got a blank one: write what it is called",
+        "content/projects/blog.md:2:8: error: 'title': expected text, got a blank one: write what it is called",
+    ]
+    write(tmp_path, "okrsite.yaml", CONFIG.replace("title: Test OKRs", 'title: "  "'))
+    diagnostics = Diagnostics()
+    assert load_config(tmp_path / "okrsite.yaml", diagnostics) is None
+    assert [str(d) for d in diagnostics.sorted()] == [
+        "okrsite.yaml:1:8: error: 'title': expected text, got a blank one: write the site's name"]
+
+
 def test_an_optional_field_whose_text_yaml_reads_as_a_comment_is_warned_of(tmp_path: Path) -> None:
     """`owner: #platform-team` left the objective without an owner, in silence. A comment written
     apart from its '#' (`owner:  # to be decided`) is how YAML leaves a field empty on purpose: no

@@ -19,7 +19,7 @@ import pytest
 from benchmarks.generate import generate
 from okrsite import __version__
 from okrsite.build.background import can_fork
-from okrsite.build.builder import Builder, BuildOptions, build
+from okrsite.build.builder import Builder, BuildOptions, build, check
 from okrsite.content.config import LANGUAGES
 from okrsite.diagnostics import BuildFailed
 from okrsite.site import formatting, search
@@ -544,18 +544,34 @@ def test_a_site_theme_can_rename_english_words(small_site: Path) -> None:
      "cannot read the catalog: (Unknown or misformatted keyword|Start of line didn't match any expected keyword)"),
     ('# A site theme\'s words\n\nmsgid "Objectives of %(team)s"\nmsgstr "Ziele von %(tem)s"\n', 3,
      r"the translation of 'Objectives of %\(team\)s' does not fit it: unknown named placeholder 'tem'"),
+    # a message without values: Babel checks none of its translation; the dashboard failed at okrsite.yaml:1:1
+    ('msgid "Dashboard"\nmsgstr "Übersicht"\n\nmsgid "Objectives"\nmsgstr "Ziele von %(team)s"\n', 4,
+     r"the translation of 'Objectives' does not fit it: unknown named placeholder 'team'$"),
+    ('msgid "Objectives"\nmsgstr "100% Ziele"\n', 1,
+     r"the translation of 'Objectives' does not fit it: a '%' that is none of its values \(a '%' of the text is "
+     r"written '%%'\)$"),
 ])
-def test_a_broken_site_catalog_is_an_error_at_its_file(small_site: Path, po: str, line: int, message: str) -> None:
+@pytest.mark.parametrize("command", ["build", "check"])
+def test_a_broken_site_catalog_is_an_error_at_its_file(small_site: Path, po: str, line: int, message: str,
+                                                       command: str) -> None:
     config = small_site / "okrsite.yaml"
     config.write_text(config.read_text(encoding="utf-8") + "language: de\ntheme: mine\n", encoding="utf-8")
     write(small_site, "themes/mine/locale/de/LC_MESSAGES/messages.po", po)
     with pytest.raises(BuildFailed) as failed:
-        build(BuildOptions(config))
-    (problem,) = failed.value.diagnostics
+        (build if command == "build" else check)(BuildOptions(config))
+    (problem,) = [problem for problem in failed.value.diagnostics if problem.severity == "error"]
     assert (problem.path, problem.line, problem.severity) == ("themes/mine/locale/de/LC_MESSAGES/messages.po", line,
                                                                "error")
     assert re.match(message, problem.message), problem.message
     assert not (small_site / "output").exists()
+
+
+def test_a_percent_sign_written_twice_in_a_translation_reads_once(small_site: Path) -> None:
+    config = small_site / "okrsite.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "theme: mine\ncharts: {enabled: false}\n", encoding="utf-8")
+    write(small_site, "themes/mine/locale/en/LC_MESSAGES/messages.po", 'msgid "Objectives"\nmsgstr "100%% goals"\n')
+    build(BuildOptions(config, jobs=1))
+    assert '<h2 id="objectives-heading">100% goals <span' in (small_site / "output/index.html").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("code, caption, counts, not_started", [

@@ -491,12 +491,19 @@ class Builder:
 
     def check(self) -> CheckReport:
         """Load and check the configuration and content as a build does, and run every check rule,
-        without rendering or writing anything (`okrsite check`); raise BuildFailed like build()."""
+        and read and compile a site theme's catalogs and templates, without rendering or writing
+        anything (`okrsite check`); raise BuildFailed like build(), with the theme's problems too."""
         from okrsite.model.checks import RULE_IDS
 
         started = time.perf_counter()
         diagnostics = Diagnostics()
-        site = self.load(diagnostics, RULE_IDS)
+        theme = self._theme_problems(self._config(Diagnostics()))
+        try:
+            site = self.load(diagnostics, RULE_IDS)
+        except BuildFailed as failed:
+            raise BuildFailed(sorted({*failed.diagnostics, *theme})) from None
+        if theme:
+            raise BuildFailed(sorted({*diagnostics.items, *theme}))
         return CheckReport(objectives=len(site.objectives), projects=len(site.projects),
                            pages=len(site.pages), seconds=time.perf_counter() - started,
                            warnings=tuple(diagnostics.sorted()))
@@ -511,6 +518,36 @@ class Builder:
             files, reading = self._content(config, stack)
             self._restore_documents(config)  # read, never saved (unless given: diff's, checkin's)
             return self._site(config, diagnostics, files, reading, rules)
+
+    def _theme_problems(self, config: SiteConfig) -> list[Diagnostic]:
+        """What a build would report of a site theme before it renders a page: a catalog it cannot
+        read, a template that does not compile (the site's own: the built-in ones are okrsite's).
+        The pre-commit hook runs `okrsite check` on a commit that touches themes/."""
+        from okrsite.site.language import speaking
+
+        dirs = theme_dirs(config.theme_dir)
+        if len(dirs) == 1:  # the built-in theme alone
+            return []
+        problems = Diagnostics()
+        try:
+            language = self._language(config, dirs, problems)
+        except BuildFailed:
+            return problems.items
+        own, builtin = dirs[0] / "templates", dirs[-1] / "templates"
+        names = [name for name in _theme_templates(own, config.root) if not _same_file(own / name, builtin / name)]
+        if names:  # (a theme copied whole from the built-in one has nothing of its own to compile)
+            import jinja2
+
+            from okrsite.site.render import make_environment
+
+            with speaking(language):  # compiled with the theme's fixed words in the site's language
+                env = make_environment(dirs, {"build_info": None})
+                for name in names:
+                    try:
+                        env.get_template(name)
+                    except jinja2.TemplateSyntaxError as exc:
+                        problems.items.append(_template_diagnostic(exc, config, name))
+        return problems.items
 
     def _config(self, diagnostics: Diagnostics) -> SiteConfig:
         config = load_config(self.options.config_path, diagnostics, output=self.options.output,
@@ -651,6 +688,19 @@ def collections_for_a_build() -> Iterator[None]:
         yield
     finally:
         gc.set_threshold(*before)
+
+
+def _theme_templates(folder: Path, root: Path) -> list[str]:
+    """A site theme's template files, as names Jinja loads them by ("partials/card.html"): read as
+    content is (no link leading out of the site folder, no FIFO)."""
+    return [path.relative_to(folder).as_posix() for path in site_files(folder, root)]
+
+
+def _same_file(path: Path, other: Path) -> bool:
+    try:
+        return path.read_bytes() == other.read_bytes()
+    except OSError:
+        return False
 
 
 def _worth_saving(fresh: int, total: int, previous: BuildState | None) -> bool:

@@ -108,7 +108,7 @@ class SiteConfig:
 
     path: Path  # the okrsite.yaml file
     root: Path  # its folder; diagnostics name files relative to it
-    title: str = option(s.text, "", "site title", "text", required=True)
+    title: str = option(s.filled("write the site's name"), "", "site title", "text", required=True)
     description: str = option(s.text, "", "shown on the dashboard", "text")
     site_url: str | None = option(s.url, None, "absolute URL of the published site (sitemap, feed, canonical links, "
                                   "the 404 page); no spaces, backslashes, `?`, `#` or `//` in its path", "URL")

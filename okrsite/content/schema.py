@@ -149,6 +149,7 @@ def filled(why: str) -> Kind:
         if not result.strip():
             raise Invalid(f"expected text, got a blank one: {why}")
         return result
+    check.refines = text  # type: ignore[attr-defined]  # read as text where a slip is explained
     return check
 
 
@@ -665,7 +666,8 @@ def _split_at_comma(fields: dict[Any, Any], key: Any, schema: Schema, cursor: Cu
         return None
     tail = keys[at:end + 1]  # the fields the comma(s) made, after the field they cut short
     head = fields[keys[at - 1]]
-    text_field = getattr(schema.get(str(keys[at - 1])), "kind", None) is text  # `title: 10,000`: quote it
+    kind = getattr(schema.get(str(keys[at - 1])), "kind", None)
+    text_field = text in (kind, getattr(kind, "refines", None))  # `title: 10,000`: quote it
     if (_is_number(head) or isinstance(head, str)) and all(
             _is_number(k) and k >= 0 or isinstance(k, str) and _PLAIN.fullmatch(k) for k in tail):
         # The digits after a decimal comma are not known for sure from what YAML made of them (it reads

@@ -21,6 +21,7 @@ from okrsite.model.portfolio import EarnedValue, behind_schedule
 
 ZONE_TYPE = " \\| ".join(f"`{z}`" for z in ZONES)
 OWNERS = "text or list of texts"
+TITLE = s.filled("write what it is called")  # a title of spaces is no title: refused as a missing one
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -71,7 +72,7 @@ class Forecast:
 class ChecklistItem:
     """A milestone of a key result, or a task of a project."""
 
-    title: str = option(s.text, MISSING, "what is to be done", "text", required=True)
+    title: str = option(TITLE, MISSING, "what is to be done", "text", required=True)
     done: bool = option(s.boolean, False, "done yet", "bool")
     due: dt.date | None = option(s.date, None, "when it is due; overdue once past and not done", "date")
 
@@ -95,7 +96,7 @@ class KeyResult:
     id: str = option(s.slug, MISSING, "unique within its objective; lowercase letters, digits, `-`, `_`", "id",
                      default_text="`kr-1`, `kr-2`, … by position")
     objective_id: str
-    title: str = option(s.text, MISSING, "what will be true when it is achieved", "text", required=True)
+    title: str = option(TITLE, MISSING, "what will be true when it is achieved", "text", required=True)
     type: str = option(s.one_of(*KR_TYPES), "metric", "how progress is measured",
                        " \\| ".join(f"`{t}`" for t in KR_TYPES))
     progress: float
@@ -160,7 +161,7 @@ class KeyResult:
 @dataclass(frozen=True, kw_only=True)
 class Objective:
     id: str = option(s.slug, MISSING, "unique site-wide", "id", default_text="the file name")
-    title: str = option(s.text, MISSING, "what we want", "text", required=True)
+    title: str = option(TITLE, MISSING, "what we want", "text", required=True)
     period: str = option(s.period_id, MISSING, "`2026-Q1`, `2026-H1`, `2026` or a custom period's id",
                          "period id", default_text="`default_period`")
     kind: str = option(s.one_of(*OBJECTIVE_KINDS), MISSING, "`committed`: expected to reach 1.0; "
@@ -254,7 +255,7 @@ PROJECT_STATUSES = tuple(vocabulary.PROJECT_STATUSES)
 @dataclass(frozen=True, kw_only=True)
 class Project:
     id: str = option(s.slug, MISSING, "unique site-wide", "id", default_text="the file name")
-    title: str = option(s.text, MISSING, "what the project delivers", "text", required=True)
+    title: str = option(TITLE, MISSING, "what the project delivers", "text", required=True)
     status: str = option(s.one_of(*PROJECT_STATUSES), "planned", "where it stands",
                          " \\| ".join(f"`{t}`" for t in PROJECT_STATUSES))
     progress: float = option(s.fraction, MISSING, "share of the work done", "number from 0 to 1",
@@ -317,7 +318,7 @@ class Team:
 @dataclass(frozen=True, kw_only=True)
 class FreePage:
     slug: str
-    title: str = option(s.text, MISSING, "the page title", "text", required=True)
+    title: str = option(TITLE, MISSING, "the page title", "text", required=True)
     weight: float = option(s.number, 0, "order in the navigation, lowest first", "number")
     body: str
     source: str

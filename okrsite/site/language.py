@@ -144,6 +144,10 @@ def _read(path: Path, code: str) -> gettext.GNUTranslations:
             for message, errors in catalog.check():  # a translation that names a value its message has not
                 raise CatalogError(path, f"the translation of {message.id!r} does not fit it: {errors[0]}",
                                    message.lineno or 1)
+            for message in catalog:  # ... one of a message that has none, which Babel does not check
+                if message.id and (why := _unformattable(message.id, message.string)):
+                    raise CatalogError(path, f"the translation of {message.id!r} does not fit it: {why}",
+                                       message.lineno or 1)
             buffer = io.BytesIO()
             write_mo(buffer, catalog)
             data = buffer.getvalue()
@@ -154,6 +158,25 @@ def _read(path: Path, code: str) -> gettext.GNUTranslations:
         line = getattr(exc, "lineno", None)  # PoFileError: "... on 9", the line counted from 0
         why = str(exc).removesuffix(f" on {line}") if isinstance(line, int) else str(exc)
         raise CatalogError(path, f"cannot read the catalog: {why}", line + 1 if isinstance(line, int) else 1) from None
+
+
+_NAMED = re.compile(r"%\(([^)]*)\)")
+
+
+def _unformattable(message: str | tuple[str, ...], translation: str | tuple[str, ...]) -> str:
+    """Why a translation cannot be %-formatted with its message's values, as every message with a
+    '%' is (formatting._): a value its message does not name, a '%' not written '%%'; "" if it can."""
+    ids = message if isinstance(message, tuple) else (message,)
+    values = {name: 0 for text in ids for name in _NAMED.findall(text)} | ({"num": 0} if len(ids) > 1 else {})
+    for text in translation if isinstance(translation, tuple) else (translation,):
+        try:
+            if text and "%" in text:
+                text % values
+        except KeyError as exc:
+            return f"unknown named placeholder {exc.args[0]!r}"
+        except (ValueError, TypeError):
+            return "a '%' that is none of its values (a '%' of the text is written '%%')"
+    return ""
 
 
 def _numbers(locale: Any) -> Numbers:
