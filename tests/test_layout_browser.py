@@ -442,6 +442,30 @@ def test_one_long_word_pushes_no_page_and_no_table_column_out_of_sight(page, tmp
                 table.scrollWidth > table.parentElement.clientWidth + 1).length""") == 0, path
 
 
+def test_on_a_phone_a_chart_s_data_keeps_its_first_figures_in_sight_beside_a_long_word(page, tmp_path) -> None:
+    """The table behind a chart's "Data" grew to 1,111 px on a 390 px phone for one German compound in
+    a title: its figures stood 780 px out of sight. The title breaks now; the table still scrolls in its
+    box where its columns need more than the screen."""
+    from okrsite.build.builder import BuildOptions, build
+    from tests.conftest import write
+
+    root = tmp_path / "site"
+    write(root, "okrsite.yaml", "title: T\nas_of: 2026-05-14\n")
+    for slug, title in (("kunden", f"{COMPOUND} abschließen"), ("sales", "Grow sales")):
+        write(root, f"content/objectives/{slug}.md", f"---\ntitle: {title}\nperiod: 2026-Q2\nkey_results:\n"
+              "  - {id: k, title: Umsatz, start: 0, target: 100, current: 10}\n---\n")
+    build(BuildOptions(root / "okrsite.yaml", jobs=1))
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto((root / "output/index.html").as_uri())
+    page.evaluate("document.querySelectorAll('details.chart__data').forEach(details => details.open = true)")
+    rows = page.evaluate("""[...document.querySelectorAll('.chart__table tbody tr')].map(row => {
+        const box = row.closest('.table-wrap').getBoundingClientRect();
+        return [row.querySelector('th').textContent.length, row.querySelector('td').getBoundingClientRect().right - box.right];
+    })""")
+    long = [past for length, past in rows if length > len(COMPOUND)]
+    assert long and all(past <= 0 for past in long), rows
+
+
 def test_right_to_left_text_reads_in_its_own_order_among_the_pages_words(page, tmp_path) -> None:
     """An Arabic note with a Latin name inside read second half first, an Arabic owner took the
     card's "3 KRs" into her name's direction, and an Arabic body was set left to right."""
@@ -470,6 +494,10 @@ def test_right_to_left_text_reads_in_its_own_order_among_the_pages_words(page, t
     first, latin, last = page.evaluate(where, ["td.cell-note", ["تأخر", "Dubai", "المراجعة"]])
     assert first > latin > last  # read from the right: the first word, the Latin name, the last word
     assert page.evaluate("getComputedStyle(document.querySelector('.prose')).direction") == "rtl"
+    title, badge = page.evaluate("""() => { const words = document.createRange();
+        words.selectNodeContents(document.querySelector('#kr-deals .kr__title'));
+        return [words.getBoundingClientRect().right, document.querySelector('#kr-deals .badge').getBoundingClientRect().left]; }""")
+    assert 0 < badge - title < 20  # a key result's title starts at its right, by its status (it stood at the left)
     page.goto((root / "output/index.html").as_uri())
     name, count = page.evaluate(where, [".card__meta", ["فاطمة", "3 KRs"]])
     assert name < count  # the page's own words stay in their place after the name

@@ -129,6 +129,15 @@ def test_the_overall_progress_says_what_it_is_in_visible_text(demo: Path) -> Non
     assert "The mean of the grades of all 6 objectives, supporting ones included" in period
 
 
+def test_a_maintain_key_result_s_figure_says_it_counts_check_ins_inside_the_band(demo: Path) -> None:
+    """"Keep uptime at or above 99.9%" showed a bare 50%, read as half way; it is one of its two
+    check-ins inside the band (spec, Numbers v2)."""
+    page = text_of(demo / "objectives/reliable-platform/index.html").text
+    assert "50% of this period's check-ins inside the band" in page
+    assert "100% of this period's check-ins inside the band" in page  # the sibling KR, at most 0.5%
+    assert page.count("of this period's check-ins inside the band") == 2  # not under its metric or zones KRs
+
+
 def test_one_supporting_objective_left_out_of_the_overall_progress_reads_in_the_singular(small_site: Path) -> None:
     """"the 1 that support them are left out": the count of supporting objectives has a plural of its own."""
     write(small_site, "content/objectives/child.md",

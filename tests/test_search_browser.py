@@ -161,6 +161,15 @@ def test_a_key_result_is_found_by_its_ref(page, served) -> None:
     assert results(page)[0] == "Grow ARR from 2.4M USD to 3.0M USD"
 
 
+def test_what_is_still_pursued_comes_before_what_was_dropped(page, served) -> None:
+    """"p95" listed the dropped key result first (its title is shorter): a manager looks for the live one."""
+    page.goto(served["demo"])
+    type_query(page, "p95")
+    assert results(page)[:2] == ["Cut p95 dashboard query latency from 2400 ms to 800 ms",
+                                 "Cut p95 ingestion delay from 40 minutes to 10 minutes"]
+    assert "Dropped" in page.locator("#search-results [role=option]").nth(1).inner_text()
+
+
 def test_a_query_finds_owners_and_body_text_and_says_when_nothing_matches(page, served) -> None:
     page.goto(served["demo"])
     type_query(page, "priya")

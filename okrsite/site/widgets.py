@@ -175,9 +175,10 @@ def grade_chip(value: float | None) -> Markup:
 # ---------- bars ----------
 
 def _bar(bar_class: str, aria_label: str, fill: float | None, text: str, marker: str = "",
-         compact: bool = False) -> str:
-    """A bar is an image with a text alternative; the same text is visible next to it (escaped by callers)."""
-    return (f'<div class="progress{" progress--compact" if compact else ""}">\n'
+         compact: bool = False, wraps: bool = False) -> str:
+    """A bar is an image with a text alternative; the same text is visible next to it (escaped by
+    callers). `wraps`: a text of words, which goes under the bar where there is no room beside it."""
+    return (f'<div class="progress{" progress--compact" if compact else ""}{" progress--wraps" if wraps else ""}">\n'
             f'  <div class="bar {bar_class}" role="img" aria-label="{aria_label}">\n'
             f'    <span class="bar__fill" style="width: {css_percent(fill)}%"></span>\n'
             f"{marker}"
@@ -187,13 +188,17 @@ def _bar(bar_class: str, aria_label: str, fill: float | None, text: str, marker:
 
 
 def progress(value: float | None, expected: float | None = None, status: str = "", label: str = "",
-             expected_label: str = "", compact: bool = False) -> Markup:
-    """A progress bar with a thin marker at the expected pace (none once a period has ended)."""
+             expected_label: str = "", compact: bool = False, means: str = "") -> Markup:
+    """A progress bar with a thin marker at the expected pace (none once a period has ended).
+    `means`: words after a figure that is no share of the way (a maintain KR's: of its check-ins,
+    those inside the band), shown where there is no pace to compare with."""
     label, expected_label = label or _("Progress"), expected_label or _("expected")
     shown = percent(value)
     bar_class = f"bar--{escape(status or 'neutral')}"
     if expected is None:
-        return Markup(_bar(bar_class, escape(titled(label, shown)), value, f"<strong>{shown}</strong>", compact=compact))
+        words = f' <span class="muted">{escape(means)}</span>' if means else ""
+        return Markup(_bar(bar_class, escape(titled(label, f"{shown} {means}".rstrip())), value,
+                           f"<strong>{shown}</strong>{words}", compact=compact, wraps=bool(means)))
     pace = f"({expected_label} {percent(expected)})"
     return Markup(_bar(bar_class, escape(titled(label, f"{shown} {pace}")), value,
                        f'<strong>{shown}</strong> <span class="muted">{escape(pace)}</span>',

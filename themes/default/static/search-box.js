@@ -66,7 +66,8 @@
       // a key result's ref, "objective/kr", as diff, check and projects write it: found as a whole
       var ref = data.kinds[e[0]] === "kr" && e[6] >= 0 ? spaced(data.entries[e[6]][1] + "/" + e[1]) : "";
       return {entry: e, n: n, title: spaced(e[2]), id: spaced(e[1]), ref: ref, period: e[4] >= 0 ? periods[e[4]] : "",
-              people: (e[5] || []).map(function (p) { return people[p]; }).join("")};
+              people: (e[5] || []).map(function (p) { return people[p]; }).join(""),
+              retired: e[3] >= 0 && RETIRED[data.statuses[e[3]][0]] === true};
     });
     data.vocabulary = data.words ? data.words.split(" ") : [];
     data.decoded = {};
@@ -139,8 +140,10 @@
     return Math.max(score, body.get(item.n) || 0);
   }
 
-  // Between equal scores: teams and objectives before the periods, projects, pages and key results.
+  // Between equal scores: teams and objectives before the periods, projects, pages and key results;
+  // and what is still pursued before what was dropped or cancelled ("p95": the live key result first).
   var KIND_BONUS = {team: 0.6, objective: 0.5, period: 0.4, project: 0.3, page: 0.2, kr: 0.1};
+  var RETIRED = {dropped: true, cancelled: true}, RETIRED_SCORE = 0.5;
 
   // Every entry that holds each token somewhere, best first; the whole query as the title or id,
   // or as its first words, counts most, and the current period's entries come first.
@@ -158,7 +161,7 @@
       else if (ts.length > 1 && item.title.indexOf(whole) > 0) score += 8;
       if (item.id === whole + " ") score += 20;
       if (e[4] === index.default_period) score += 1;
-      found.push({item: item, score: score + KIND_BONUS[index.kinds[e[0]]]});
+      found.push({item: item, score: score + KIND_BONUS[index.kinds[e[0]]] - (item.retired ? RETIRED_SCORE : 0)});
     });
     found.sort(function (a, b) {
       return b.score - a.score || a.item.entry[2].length - b.item.entry[2].length || a.item.n - b.item.n;
