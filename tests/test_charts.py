@@ -21,7 +21,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from okrsite.build.background import can_fork
@@ -476,13 +476,15 @@ def test_plain_texts_and_lines_written_straight_to_the_svg_are_the_bytes_matplot
 
 def _plain_texts() -> st.SearchStrategy[str]:
     """Chart words, numbers and dates, with ligatures, marks, tabs and text outside the font."""
-    pieces = st.sampled_from([*string.printable[:95], *"éüßñ€–—…°±×→␢“” \u202f\u00ad日\t", "ff", "fi", "fl", "To",
+    pieces = st.sampled_from([*string.printable[:95], *"éüßñ€–—…°±×→␢“”«» \u202f\u00ad日\t", "ff", "fi", "fl", "To",
                               "e\u0301", "A\u20d7"])
     return st.lists(pieces, min_size=1, max_size=16).map("".join)
 
 
 @settings(max_examples=300, deadline=None)
 @given(text=_plain_texts(), size=st.sampled_from([7.5, 10.0, 13.3]), bold=st.booleans())
+@example(text="0“r”", size=7.5, bold=False)  # libraqm ran "r”" apart from "0“": no kerning across (found by this test)
+@example(text="’.«Y»", size=7.5, bold=False)
 def test_plain_text_is_measured_from_its_glyphs_as_matplotlib_measures_it(text: str, size: float, bold: bool) -> None:
     """Width, height and descent exactly matplotlib's (a rotated label's place follows from its
     width, so anything else would change a chart's bytes); or no answer, and matplotlib measures it."""
@@ -503,10 +505,10 @@ def test_what_the_glyphs_cannot_say_is_left_to_matplotlib() -> None:
     from okrsite.site.charts import draw, glyphs
 
     prop = FontProperties(family=draw.FONT, size=10)
-    for text in ("12 Mar 2026 · 47 % → 1,234.5 €", "To Tö Te ta: “Q3”"):  # kerned pairs, one with curly quotes
+    for text in ("12 Mar 2026 · 47 % → 1,234.5 €", 'To Tö Te ta: "Q3"'):  # kerned pairs, one with straight quotes
         assert glyphs.text_metrics(text, prop) is not None, text
-    for text in ("office", "final", "cafe\u0301", "A\u20d7", "\u65e5\u672c", "   ", "a\tb"):
-        assert glyphs.text_metrics(text, prop) is None, text  # ligatures, combining marks, CJK, no ink, a tab
+    for text in ("office", "final", "cafe\u0301", "A\u20d7", "\u65e5\u672c", "   ", "a\tb", "To “Q3”", "«Q3»"):
+        assert glyphs.text_metrics(text, prop) is None, text  # ligatures, marks, CJK, no ink, a tab, paired quotes
 
 
 def test_a_kept_text_layout_is_the_one_matplotlib_works_out_for_that_text() -> None:

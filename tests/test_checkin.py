@@ -194,7 +194,8 @@ def test_a_note_that_is_not_plain_text_is_quoted(tmp_path: Path) -> None:
             '      - {date: 2026-02-15, note: "Tom: \\"later\\", #2"}\n') in text
 
 
-@pytest.mark.parametrize("note", ["pasted\x85from a PDF", "line\u2028separator", "bell\x7f", "\ufeffmarked"])
+@pytest.mark.parametrize("note", ["pasted\x85from a PDF", "line\u2028separator", "bell\x7f", "\ufeffmarked",
+                                  "ctl\x01here"])
 def test_a_note_with_a_character_yaml_breaks_or_refuses_is_written_escaped(tmp_path: Path, capsys, note: str) -> None:
     """A note pasted with a NEL (U+0085) was written raw between quotes, where YAML reads a line
     break: the re-read differed and the check-in failed with a guess about anchors; a DEL ended in
@@ -293,6 +294,20 @@ def test_a_date_without_a_checkin_to_date_is_refused(tmp_path: Path, capsys, arg
     before = (root / OBJECTIVE).read_bytes()
     assert checkin(root, *args, "--date", "2026-02-01") == 2
     assert "--date dates a check-in, and --done/--not-done or --milestone alone add none" in capsys.readouterr().err
+    assert (root / OBJECTIVE).read_bytes() == before
+
+
+@pytest.mark.parametrize("args, refused", [
+    (["--note", "bad \udcff byte"], "argument --note: expected UTF-8 text, got 'bad \\udcff byte'"),  # a shell's $'\\xff'
+    (["--milestone", "De\udce9sign"], "argument --milestone: expected UTF-8 text, got 'De\\udce9sign'"),
+])
+def test_a_note_that_is_not_text_is_refused_before_anything_is_written(tmp_path: Path, capsys, args: list[str],
+                                                                       refused: str) -> None:
+    """A byte that is not UTF-8 in a --note ended in a traceback from the file's write."""
+    root = site_with(tmp_path, BOOLEAN_AND_MILESTONES)
+    before = (root / OBJECTIVE).read_bytes()
+    assert checkin(root, "seo/steps", *args) == 2
+    assert capsys.readouterr().err.splitlines()[-1] == f"okrsite checkin: error: {refused}"
     assert (root / OBJECTIVE).read_bytes() == before
 
 

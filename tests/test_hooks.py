@@ -76,8 +76,20 @@ def test_the_hook_uses_the_python_that_installed_it(repo: Path) -> None:
     install(repo / "okrsite.yaml")
     text = hook_file(repo).read_text()
     assert text.startswith("#!/bin/sh\n")
-    assert f"{Path(sys.executable).as_posix()} -m okrsite hook run --config okrsite.yaml" in text
+    assert f"{Path(sys.executable).as_posix()} -P -m okrsite hook run --config okrsite.yaml" in text
     assert os.access(hook_file(repo), os.X_OK)
+
+
+def test_the_hook_imports_nothing_committed_at_the_top_of_the_repository(repo: Path) -> None:
+    """Git runs the hook there, and `python -m` put that folder first on the module path: a committed
+    yaml.py (or okrsite/) ran on every commit, with the committer's rights."""
+    install(repo / "okrsite.yaml")
+    for module in ("yaml.py", "okrsite/__init__.py", "okrsite/__main__.py"):
+        write(repo, module, f"open({str(repo / 'ran')!r}, 'a').write({module!r})\n")
+    write(repo, "content/objectives/grow.md", MINIMAL_OBJECTIVE.replace("title: Grow", "title: Grow faster"))
+    result = commit(repo, "Code beside the content")
+    assert not (repo / "ran").exists() and "Traceback" not in result.stderr, result.stderr
+    assert "Grow faster" in (repo / "output/objectives/grow/index.html").read_text()
 
 
 def test_a_failing_build_does_not_break_the_commit(repo: Path) -> None:

@@ -25,7 +25,7 @@ from okrsite.build.output import UnsafeOutput, write_site
 from okrsite.commands.cli import main
 from okrsite.filesystem.realpaths import is_inside, leads_inside
 from okrsite.content.config import default_as_of
-from tests.conftest import MINIMAL_CONFIG, MINIMAL_OBJECTIVE, write
+from tests.conftest import MINIMAL_CONFIG, MINIMAL_OBJECTIVE, REPO, write
 from tests.gitrepo import commit, git, init
 
 CONFIG = MINIMAL_CONFIG.lstrip("\n")
@@ -408,8 +408,8 @@ def test_a_link_under_assets_to_git_the_cache_or_the_site_folder_is_not_publishe
     (root / ".okrsite-cache").mkdir()
     code, lines = build(root)
     assert code == 0
-    why = ("a symbolic link that leads to the site folder itself, or to a hidden file or folder in it (.git, the "
-           "cache), is not followed: skipped")
+    why = ("a symbolic link that leads to the site folder itself, to a hidden file or folder in it (.git, the "
+           "cache) or into a built site (the output folder) is not followed: skipped")
     assert diagnostics(lines) == [f"content/assets/{name}:1:1: warning: {why}"
                                   for name in ("cache", "gitconfig.txt", "gitdir", "site")]
     assert sorted(p.name for p in (root / "output/assets").iterdir()) == ["logo.txt"]
@@ -430,9 +430,27 @@ def test_an_assets_or_static_folder_that_is_a_link_to_git_the_cache_or_the_site_
     (root / folder).symlink_to(target)
     code, lines = build(root)
     assert code == 0
-    assert f"{folder}:1:1: warning: a symbolic link that leads to the site folder itself, or to a hidden file or " \
-           "folder in it (.git, the cache), is not followed: skipped" in diagnostics(lines)
+    assert f"{folder}:1:1: warning: a symbolic link that leads to the site folder itself, to a hidden file or " \
+           "folder in it (.git, the cache) or into a built site (the output folder) is not followed: skipped" \
+        in diagnostics(lines)
     assert not leaked(root / "output")
+
+
+def test_a_link_into_the_output_folder_is_not_followed_so_a_build_never_copies_its_site_into_itself(
+        tmp_path: Path, build) -> None:
+    """content/assets/out -> output copied the built site into itself, one level deeper each build
+    (401, 602, 802, 1002 files)."""
+    root = make_site(tmp_path / "site", {OBJ: GROW})
+    assert build(root)[0] == 0
+    files = sorted(path.relative_to(root / "output") for path in (root / "output").rglob("*"))
+    (root / "content/assets").mkdir()
+    (root / "content/assets/out").symlink_to("../../output")
+    for _ in range(2):
+        code, lines = build(root)
+        assert code == 0 and diagnostics(lines) == [
+            "content/assets/out:1:1: warning: a symbolic link that leads to the site folder itself, to a hidden file "
+            "or folder in it (.git, the cache) or into a built site (the output folder) is not followed: skipped"]
+        assert sorted(path.relative_to(root / "output") for path in (root / "output").rglob("*")) == files
 
 
 def test_a_theme_template_or_theme_folder_linking_outside_the_site_is_not_read(tmp_path: Path, secret: Path,
@@ -576,6 +594,80 @@ def test_links_inside_the_site_are_followed_and_named_by_their_own_path(tmp_path
     write(root, OBJ.replace("grow", "linked"), GROW.replace("title: Grow", "id: other\ntitle: Other"))
     assert build(root)[0] == 0
     assert (root / "output/assets/logo.txt").read_text() == "logo\n"
+
+
+@pytest.mark.parametrize("command", [["okrsite"], [sys.executable, "-m", "okrsite"]])
+def test_python_files_in_the_site_folder_are_never_imported_as_the_libraries_a_build_uses(demo_site: Path,
+                                                                                          command: list[str]) -> None:
+    """A numpy.py or yaml.py in the folder a build runs in (the site's, a repository's root in CI) was
+    run by the chart processes, started with `python -c`, which puts the current folder first on the
+    module path; `python -m okrsite` imported it in the build's own process too."""
+    if command == ["okrsite"] and shutil.which("okrsite") is None:
+        pytest.skip("the okrsite console script is not installed")
+    ran = demo_site / "ran"
+    for module in ("numpy", "yaml", "matplotlib", "jinja2"):
+        write(demo_site, f"{module}.py", f"import pathlib\npathlib.Path({str(ran)!r}).mkdir(exist_ok=True)\n"
+                                         f"(pathlib.Path({str(ran)!r}) / {module!r}).write_text('ran')\n")
+    result = subprocess.run([*command, "build", "--jobs", "2", "-v"], cwd=demo_site, timeout=300,
+                            capture_output=True, text=True)
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    assert not ran.exists(), sorted(path.name for path in ran.iterdir())
+    assert re.search(r"\b136 charts drawn\b", result.stdout + result.stderr) and "2 processes" in result.stdout + result.stderr
+
+
+def test_a_content_folder_that_cannot_be_read_is_an_error_not_pages_gone(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """`chmod 000 content/pages` built the site without its pages, exit 0 (an unreadable file was an
+    error). As the system refuses it (a test as root cannot make a folder unreadable)."""
+    from okrsite.content import source
+    from okrsite.diagnostics import BuildFailed
+
+    root = make_site(tmp_path / "site", {OBJ: GROW, "content/pages/about.md": "---\ntitle: About\n---\nHi\n"})
+    okrsite_build(BuildOptions(root / "okrsite.yaml", jobs=1))
+    before = {path: path.read_bytes() for path in (root / "output").rglob("*") if path.is_file()}
+    scandir = os.scandir
+
+    def refusing(path=os.curdir):
+        if not isinstance(path, int) and os.fspath(path).endswith(os.path.join("content", "pages")):
+            raise PermissionError(errno.EACCES, "Permission denied", os.fspath(path))
+        return scandir(path)
+
+    monkeypatch.setattr(source.os, "scandir", refusing)
+    with pytest.raises(BuildFailed) as failed:
+        okrsite_build(BuildOptions(root / "okrsite.yaml", jobs=1))
+    assert [str(d) for d in failed.value.diagnostics] == ["content/pages:1:1: error: cannot read the folder: "
+                                                          "Permission denied"]
+    assert {path: path.read_bytes() for path in (root / "output").rglob("*") if path.is_file()} == before
+
+
+def unreadable_to_the_build() -> list[str]:
+    """What runs a build for which a file with no read permission is unreadable: root reads any
+    file, unless its capabilities to do so are dropped (setpriv, util-linux)."""
+    if os.geteuid() != 0:
+        return []
+    if shutil.which("setpriv") is None:
+        pytest.skip("as root, a file is unreadable to a build only with setpriv (util-linux)")
+    return ["setpriv", "--bounding-set=-dac_override,-dac_read_search,-fowner"]
+
+
+@pytest.mark.parametrize("unreadable", ["content/assets/logo.svg", "themes/mine/templates/base.html"])
+def test_a_site_file_that_cannot_be_read_is_an_error_at_its_path(tmp_path: Path, unreadable: str) -> None:
+    """An asset or a theme file that could not be read failed as "okrsite.yaml:1:1: error: cannot
+    build the site: Permission denied", naming no file."""
+    root = make_site(tmp_path / "site", {OBJ: GROW, "content/assets/logo.svg": "<svg/>\n",
+                                         "themes/mine/templates/base.html": (REPO / "themes/default/templates/base.html")
+                                         .read_text()}, CONFIG + "theme: mine\n")
+    command = [*unreadable_to_the_build(), sys.executable, "-m", "okrsite", "build", "--jobs", "1"]
+    assert subprocess.run(command, cwd=root, timeout=120, capture_output=True).returncode == 0
+    before = {path: path.read_bytes() for path in (root / "output").rglob("*") if path.is_file()}
+    (root / unreadable).chmod(0)
+    write(root, OBJ, GROW.replace("title: Grow", "title: Grow more"))
+    result = subprocess.run(command, cwd=root, timeout=120, capture_output=True, text=True)
+    (root / unreadable).chmod(0o644)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert result.stderr.splitlines() == [f"{unreadable}:1:1: error: cannot read the file: Permission denied",
+                                          "okrsite: build failed: 1 error(s); the previous output was left as it was"]
+    assert {path: path.read_bytes() for path in (root / "output").rglob("*") if path.is_file()} == before
 
 
 def test_a_fifo_under_content_is_skipped_with_a_warning_instead_of_hanging(tmp_path: Path) -> None:

@@ -37,10 +37,12 @@ END_WAIT = 5.0  # seconds a process asked to end has before it is killed
 
 @contextlib.contextmanager
 def cancel_held() -> Iterator[None]:
-    """A cancel that comes meanwhile waits until the block is done: while worker processes are
-    started, so that every one started is known, and ended, when the build unwinds."""
+    """A cancel (or Ctrl-C) that comes meanwhile waits until the block is done: while worker
+    processes are started, so that every one started is known, and ended, when the build unwinds
+    (a worker started but not yet known outlived the build, and printed a traceback)."""
     held = hasattr(signal, "pthread_sigmask")
-    signals = {CANCEL, signal.SIGALRM} if held else set()  # SIGALRM: a cancel raised again (interrupts_raised)
+    # SIGALRM: a cancel raised again (interrupts_raised)
+    signals = {CANCEL, signal.SIGALRM, signal.SIGINT} if held else set()
     if held:
         signal.pthread_sigmask(signal.SIG_BLOCK, signals)
     try:

@@ -793,6 +793,8 @@ def _template_diagnostic(exc: Exception, config: SiteConfig, url: str) -> Diagno
 
     if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:
         return _in_template(exc.filename, exc.lineno or 1, exc.message or str(exc), config)
+    if isinstance(exc, OSError) and exc.filename and leads_inside(Path(exc.filename), config.root):  # a theme file
+        return Diagnostic(config.relative(Path(exc.filename)), 1, 1, "error", f"cannot read the file: {exc.strerror}")
     making = f" (making {url})"
     for frame, lineno in reversed(list(traceback.walk_tb(exc.__traceback__))):
         filename = frame.f_code.co_filename

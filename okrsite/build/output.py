@@ -21,9 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
-from okrsite.filesystem.realpaths import is_inside, leads_inside
+from okrsite.filesystem.realpaths import OUTPUT_MARKER, is_inside, leads_inside
 
-MARKER = ".okrsite-output"  # marks a folder okrsite may replace
+MARKER = OUTPUT_MARKER  # marks a folder okrsite may replace
 WRITERS = 4  # threads staging a whole output folder
 # A link to a cache file is made without following it where the platform can say so (elsewhere,
 # Windows, the check that it is a regular file, just before, is what holds).

@@ -96,9 +96,10 @@ def text_scalar(text: str) -> str:
     return _NOT_PRINTED.sub(lambda found: f"\\u{ord(found[0]):04x}", json.dumps(text, ensure_ascii=False))
 
 
-# What JSON leaves as it is and YAML does not read as itself in a double-quoted scalar: a line
-# break of its own (NEL, U+2028, U+2029) or a character it does not print (DEL, C1 controls, BOM).
-_NOT_PRINTED = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
+# What YAML does not read as itself in a double-quoted scalar, JSON's escapes aside: a line break of
+# its own (NEL, U+2028, U+2029) or a character it does not print (C0 and C1 controls, DEL, BOM);
+# a plain scalar with one is no plain scalar (YAML's reader refuses a C0 control: a traceback).
+_NOT_PRINTED = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
 
 
 def run(request: Request, config_path: Path) -> int:

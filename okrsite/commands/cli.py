@@ -98,6 +98,15 @@ def _failed(failed: BuildFailed, strict: bool, what: str, consequence: str = "",
     return EXIT_CONTENT
 
 
+def _read_problem(exc: OSError, root: Path) -> Diagnostic:
+    """A file the build could not read, at its path in the site folder (else at okrsite.yaml)."""
+    why = exc.strerror or str(exc)
+    if exc.filename and leads_inside(Path(os.path.abspath(exc.filename)), root):
+        return Diagnostic(Path(os.path.relpath(os.path.abspath(exc.filename), root.resolve())).as_posix(), 1, 1,
+                          "error", f"cannot read the file: {why}")
+    return Diagnostic(CONFIG_NAME, 1, 1, "error", f"cannot build the site: {why}")
+
+
 def _left_behind(args: argparse.Namespace) -> str:
     """What a failed build left in its output folder: the last build's output, or nothing."""
     from okrsite.content.config import load_config
@@ -140,10 +149,9 @@ def run_build(args: argparse.Namespace) -> int:
         report = build(options, progress)
     except BuildFailed as failed:
         return _failed(failed, args.strict, "build failed", _left_behind(args), quiet=args.quiet)
-    except OSError as exc:  # a theme file that cannot be read, say: a clear line, not a traceback
-        print(Diagnostic(args.config.name, 1, 1, "error", f"cannot build the site: {exc.strerror or exc}"),
-              file=sys.stderr)
-        return EXIT_CONTENT
+    except OSError as exc:  # a theme or asset file that cannot be read, say: at its path, not a traceback
+        return _failed(BuildFailed([_read_problem(exc, args.config.parent)]), args.strict, "build failed",
+                       _left_behind(args), quiet=args.quiet)
     finally:
         if progress:
             progress.clear()
@@ -359,6 +367,16 @@ def run_diff(args: argparse.Namespace) -> int:
     return diff.run(args.base, args.head, args.format, args.config)
 
 
+def _text(value: str) -> str:
+    """An argument that is text: a byte that is not UTF-8 (the shell's `$'\\xff'`) is refused here,
+    not in the middle of writing a file."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise argparse.ArgumentTypeError(f"expected UTF-8 text, got {value!r}") from None
+    return value
+
+
 def _number(low: float | None = None, high: float | None = None) -> Callable[[str], str]:
     def check(value: str) -> str:
         from okrsite.commands.checkin import number_text
@@ -462,9 +480,9 @@ def make_parser() -> argparse.ArgumentParser:
     done.add_argument("--done", dest="done", action="store_const", const=True, help="mark a boolean KR done")
     done.add_argument("--not-done", dest="done", action="store_const", const=False,
                       help="mark it not done (with --milestone: that milestone)")
-    checkin.add_argument("--milestone", metavar="TITLE", help="mark this milestone done (milestones KRs)")
+    checkin.add_argument("--milestone", metavar="TITLE", type=_text, help="mark this milestone done (milestones KRs)")
     checkin.add_argument("--confidence", type=_number(0, 1), metavar="C", help="confidence from 0 to 1")
-    checkin.add_argument("--note", metavar="TEXT", help="a note")
+    checkin.add_argument("--note", metavar="TEXT", type=_text, help="a note")
     checkin.add_argument("--date", type=_date, metavar="YYYY-MM-DD", help="date of the check-in (default: today)")
     checkin.add_argument("--config", type=Path, default=Path(CONFIG_NAME), metavar="PATH",
                          help=f"the site configuration (default: ./{CONFIG_NAME})")

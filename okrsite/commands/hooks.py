@@ -64,7 +64,8 @@ def hook_path(site_root: Path) -> Path:
 
 def hook_block(config_path: Path, worktree: Path, python: str) -> str:
     """The lines we add. Git runs post-commit hooks at the top of the working tree, so
-    the config path is relative to it: the hook keeps working in every worktree."""
+    the config path is relative to it: the hook keeps working in every worktree. `-P`: nothing
+    is imported from there (an `okrsite/` or `yaml.py` someone committed is content, not code)."""
     config = config_path.resolve()
     try:
         config_arg = config.relative_to(worktree.resolve()).as_posix()
@@ -73,7 +74,7 @@ def hook_block(config_path: Path, worktree: Path, python: str) -> str:
     py = shlex.quote(python)
     return (f"{BEGIN}\n"
             f"if [ -x {py} ]; then\n"
-            f"  {py} -m okrsite hook run --config {shlex.quote(config_arg)} || true\n"
+            f"  {py} -P -m okrsite hook run --config {shlex.quote(config_arg)} || true\n"
             f"else\n"
             f"  echo {shlex.quote(f'okrsite hook: {python} is gone; run okrsite hook install again')} >&2\n"
             f"fi\n"

@@ -166,8 +166,8 @@ _PLAIN_PATH = re.compile(r"(?!.*(?:^|/)\.\.?(?:/|$))(?!.*//)(?!.*/$).*", re.DOTA
     else re.compile(r"(?!)")
 
 
-_HOME_OR_HIDDEN = ("a symbolic link that leads to the site folder itself, or to a hidden file or folder in it "
-                   "(.git, the cache), is not followed")
+_HOME_OR_HIDDEN = ("a symbolic link that leads to the site folder itself, to a hidden file or folder in it "
+                   "(.git, the cache) or into a built site (the output folder) is not followed")
 
 
 def _admit(entry: os.DirEntry[str], real_root: str, skipped: list[Diagnostic], root: Path) -> str | None:
@@ -270,10 +270,13 @@ def site_paths(folder: Path, root: Path, suffix: str | None = None,
     found: list[str] = []
     stack: list[str | Path] = [folder]
     while stack:
+        here = stack.pop()
         try:
-            with os.scandir(stack.pop()) as scan:
+            with os.scandir(here) as scan:
                 entries = sorted(scan, key=lambda e: e.name)
-        except OSError:
+        except OSError as exc:  # its files would vanish from the site in silence
+            skipped.append(Diagnostic(label(here, root), 1, 1, "error",
+                                      f"cannot read the folder: {exc.strerror or exc}"))
             continue
         for entry in entries:
             if is_ignored(entry.name):

@@ -22,8 +22,20 @@ def leads_inside(path: str | os.PathLike[str], folder: str | os.PathLike[str]) -
     return is_inside(os.path.realpath(path), os.path.realpath(folder))
 
 
+OUTPUT_MARKER = ".okrsite-output"  # the file in a folder a build wrote, which a build may replace (build.output)
+
+
 def home_or_hidden(real: str, real_root: str) -> bool:
-    """Whether a real path inside a site folder is the folder itself or hidden in it (.git, the
-    cache): what no link the build follows may lead to, as the build never reads them itself."""
+    """Whether a real path inside a site folder is the folder itself, hidden in it (.git, the
+    cache) or in a site a build wrote (a folder holding OUTPUT_MARKER: the output, which a link
+    under content/assets/ copied into itself, one level deeper each build): what no link the
+    build follows may lead to, as the build never reads them itself."""
     inside = os.path.relpath(real, real_root)
-    return inside == "." or any(part.startswith(".") for part in inside.split(os.sep))
+    if inside == "." or any(part.startswith(".") for part in inside.split(os.sep)):
+        return True
+    folder = real
+    while folder != real_root and len(folder) > len(real_root):
+        if os.path.isfile(os.path.join(folder, OUTPUT_MARKER)):
+            return True
+        folder = os.path.dirname(folder)
+    return False

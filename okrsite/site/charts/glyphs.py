@@ -100,10 +100,13 @@ class GlyphMetrics:
 
 def _plain(char: str) -> bool:
     """A character laid out as itself: Latin letters, spaces, punctuation, currency and other
-    symbols; no combining mark, control or format character, nor a script that is shaped."""
+    symbols; no combining mark, control or format character, nor a script that is shaped. Nor a
+    quotation mark that opens or closes ("“", "»": Pi, Pf): libraqm pairs them when it splits text
+    into runs, and no pair is kerned across runs, so "0“r”" was laid out other than its pairs."""
     code = ord(char)
     category = unicodedata.category(char)
-    return (code < 0x250 or 0x2000 <= code < 0x2700) and category[0] not in "MC" and category not in ("Zl", "Zp")
+    return (code < 0x250 or 0x2000 <= code < 0x2700) and category[0] not in "MC" \
+        and category not in ("Zl", "Zp", "Pi", "Pf")
 
 
 _FONTS: dict[tuple[Any, int], GlyphMetrics] = {}  # by font file and thread (matplotlib's fonts are per thread)

@@ -8,11 +8,14 @@ The bytes of a chart never depend on which process drew it.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import multiprocessing
 import os
+import signal
 import sys
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -101,8 +104,49 @@ def _pool_context() -> Any:
     if "forkserver" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["okrsite.site.charts.draw"])
+        _start_forkserver()
         return context
     return multiprocessing.get_context("spawn")
+
+
+@contextlib.contextmanager
+def _safe_path() -> Iterator[None]:
+    """The processes the pool starts meanwhile (its forkserver, spawned workers: `python -c`) import
+    nothing from the current folder, which `-c` puts first on the module path: builds run in the
+    site folder, where a numpy.py or yaml.py is content, never code (PYTHONSAFEPATH, Python 3.11).
+    Set only meanwhile: a publish command keeps the environment it was given."""
+    before = os.environ.get("PYTHONSAFEPATH")
+    os.environ["PYTHONSAFEPATH"] = "1"
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["PYTHONSAFEPATH"]
+        else:
+            os.environ["PYTHONSAFEPATH"] = before
+
+
+def _start_forkserver() -> None:
+    """The forkserver, started (once a process) ignoring Ctrl-C: an ignored signal stays ignored
+    through exec, and Python then installs no handler of its own, so it and the workers it forks
+    leave Ctrl-C to the build, which ends them (each printed a traceback, some while Python was
+    still starting). A Ctrl-C in the few milliseconds of the start itself is lost."""
+    from multiprocessing import forkserver
+
+    if threading.current_thread() is not threading.main_thread():  # (only the main thread sets handlers)
+        forkserver.ensure_running()
+        return
+    handler = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        forkserver.ensure_running()
+    finally:
+        signal.signal(signal.SIGINT, handler)
+
+
+def leave_ctrl_c_to_the_build() -> None:
+    """A chart worker ignores Ctrl-C, as the forkserver's do (`_start_forkserver`; spawned ones from
+    their start on): it is the build's, which ends the pool."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _draw_in_pool(to_draw: Sequence[ChartJob], workers: int, progress: Progress) -> tuple[list[Result], int]:
@@ -113,8 +157,9 @@ def _draw_in_pool(to_draw: Sequence[ChartJob], workers: int, progress: Progress)
         results: list[Result] = []
         pool: ProcessPoolExecutor | None = None
         try:
-            with background.cancel_held():  # every worker started is in the pool's list when a cancel comes
-                pool = ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context())
+            with background.cancel_held(), _safe_path():  # every worker started is in the pool's list when a cancel comes
+                pool = ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context(),
+                                           initializer=leave_ctrl_c_to_the_build)
                 drawn = pool.map(_draw_batch, batches)  # (submits every batch: the workers start)
             for batch in drawn:
                 results += batch
