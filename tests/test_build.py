@@ -333,3 +333,38 @@ def test_ctrl_c_stops_a_build_at_once_and_leaves_the_output_as_it_was(demo_site_
     assert (proc.returncode, err) == (130, "okrsite: interrupted\n")
     assert snapshot(demo_site_with_cache / "output") == before
     assert [pid for pid in building if not _gone(pid, 5)] == []
+
+
+def _okrsite_build(site: Path) -> subprocess.Popen[str]:
+    return subprocess.Popen([sys.executable, "-m", "okrsite", "build"], cwd=site, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+
+
+def test_builds_of_one_site_at_once_take_turns_and_each_succeeds(demo_site: Path, tmp_path: Path) -> None:
+    """Three builds started at once shared one staging folder: each failed with "cannot write the
+    output folder (.output.okrsite-staging/…)". They take turns now, and the site is a serial build's."""
+    builds = [_okrsite_build(demo_site) for _ in range(3)]
+    for running in builds:
+        out, err = running.communicate(timeout=300)
+        assert running.returncode == 0, err
+    alone = copy_demo(tmp_path / "alone")
+    build(BuildOptions(alone / "okrsite.yaml"))
+    assert tree(demo_site / "output") == tree(alone / "output")
+
+
+def test_a_build_waits_while_another_build_of_the_site_writes(small_site: Path) -> None:
+    """The other build holds the site's lock until its output and state are written; this one
+    then starts from what that one wrote."""
+    from okrsite.build.lock import one_build_at_a_time
+
+    build(BuildOptions(small_site / "okrsite.yaml"))
+    waited: list[str] = []
+    with one_build_at_a_time(small_site / ".okrsite-cache", waited.append) as other_waited:
+        assert not other_waited and not waited
+        objective = small_site / "content/objectives/grow.md"
+        objective.write_text(objective.read_text().replace("title: Grow", "title: Grow more"))
+        running = _okrsite_build(small_site)
+        time.sleep(2)
+        assert running.poll() is None  # waiting for the lock this test holds
+    out, err = running.communicate(timeout=120)
+    assert running.returncode == 0 and "Grow more" in (small_site / "output/objectives/grow/index.html").read_text()

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from okrsite import __version__, installed_version
 from okrsite.build.cachefiles import worth_saving
+from okrsite.build.lock import one_build_at_a_time
 from okrsite.build.output import KEPT, Content, UnsafeOutput, WriteReport, check_output_dir, write_site
 from okrsite.build.state import (BuildState, contents_digest, forget_state, input_fingerprint, load_state,
                                  output_stamps, save_state, written_stamps)
@@ -233,6 +234,10 @@ class Builder:
             self._first_look([page for url in sorted(first) if (page := site_pages.page_alone(site, url))],
                              site, dirs, _render_job(site, env, self.navigation[1]), markdown,
                              build_line(env, build_info), show_first)
+        # From here to its state, one build of the site at a time (a failed content check writes nothing)
+        if not prime and language.enter_context(one_build_at_a_time(config.cache_dir, lambda holder: self.progress(
+                f"waiting for another build of this site to finish (process {holder})"))):
+            previous = load_state(config.cache_dir)  # what the other build wrote is what this one starts from
         pages = site_pages.site_map(site)
         # (a prime leaves the cached PDFs untouched: looking one up marks it as used)
         pdfs_found, pdfs_missing = ({}, {}) if prime else cached_pdfs(pdf_specs(site, pages), config.cache_dir)
