@@ -143,7 +143,7 @@ def _start_forkserver() -> None:
         signal.signal(signal.SIGINT, handler)
 
 
-def leave_ctrl_c_to_the_build() -> None:
+def _leave_ctrl_c_to_the_build() -> None:
     """A chart worker ignores Ctrl-C, as the forkserver's do (`_start_forkserver`; spawned ones from
     their start on): it is the build's, which ends the pool."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -159,7 +159,7 @@ def _draw_in_pool(to_draw: Sequence[ChartJob], workers: int, progress: Progress)
         try:
             with background.cancel_held(), _safe_path():  # every worker started is in the pool's list when a cancel comes
                 pool = ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context(),
-                                           initializer=leave_ctrl_c_to_the_build)
+                                           initializer=_leave_ctrl_c_to_the_build)
                 drawn = pool.map(_draw_batch, batches)  # (submits every batch: the workers start)
             for batch in drawn:
                 results += batch
