@@ -430,6 +430,16 @@ def test_a_team_written_by_its_name_is_told_to_write_its_id(tmp_path: Path) -> N
         "content/teams.yaml: that is the name of team 'sales'; write its id"]
 
 
+def test_a_team_whose_id_is_wrong_is_the_one_error_not_every_file_that_names_it(tmp_path: Path) -> None:
+    """`- id: Marketing Team` gave the team a made-up id ('teams-yaml') and every file naming
+    'marketing' an error pointing at it: eight errors, the real one last."""
+    grow = objective("  - {title: Views, start: 0, target: 9}\n").replace("period:", "team: marketing\nperiod:")
+    teams = "- id: Marketing Team\n  name: Marketing\n- id: seo\n  name: SEO\n  parent: marketing\n"
+    assert problems(tmp_path, {OBJ: grow, "content/teams.yaml": teams}) == [
+        "content/teams.yaml:1:7: error: 'id': expected an id of lowercase letters, digits, '-' and '_', starting and "
+        "ending with a letter or digit, got 'Marketing Team' (did you mean 'marketing-team'?)"]
+
+
 @pytest.mark.parametrize("teams, told", [
     ("teams:\n" + "".join(f"  {line}\n" for line in TEAMS.splitlines()),
      ": remove the `teams:` line and write the list from the first column"),

@@ -193,6 +193,9 @@ def test_an_alias_inside_its_own_value_is_an_error(text: str) -> None:
     ("x: !!bool maybe\n", 2, 4, "maybe", "true or false"),
     ("x: !!float abc\n", 2, 4, "abc", "a number"),
     ("a: &b {c: 1}\nd: *b\ne: !!timestamp soon\n", 4, 4, "soon", "a date"),  # the path with aliases too
+    # more digits than Python writes out: quoted whole, a 5,000-digit number filled the error line
+    pytest.param("x: " + "9" * 5000 + "\n", 2, 4, "9" * 20 + "… (5,000 characters)", "a whole number",
+                 id="5000-digits"),
 ])
 def test_a_scalar_that_only_looks_like_its_type_is_an_error_at_its_line(
         text: str, line: int, col: int, value: str, kind: str) -> None:

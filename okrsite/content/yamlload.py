@@ -93,8 +93,9 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
             if not isinstance(node, yaml.ScalarNode):
                 raise
             kind = _KINDS.get(node.tag, node.tag)
-            raise yaml.constructor.ConstructorError(
-                None, None, f"cannot read '{node.value}' as {kind}; quote it to keep it as text",
+            shown = node.value if len(node.value) <= 40 else f"{node.value[:20]}… ({len(node.value):,} characters)"
+            raise yaml.constructor.ConstructorError(  # (a 5,000-digit number was quoted whole)
+                None, None, f"cannot read '{shown}' as {kind}; quote it to keep it as text",
                 node.start_mark) from None
 
 

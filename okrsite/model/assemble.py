@@ -148,18 +148,22 @@ def _teams(doc: Document | None, used: dict[str, list[tuple[str, s.Cursor]]],
     if items is s.INVALID:
         return {}
     checked = [_checked(doc, values, cursor.child(i), TEAM) for i, values in enumerate(items)]
-    by_id = _unique(checked, "team", diagnostics)
+    # A team whose id is wrong is reported at it; it takes no fallback id, and the content that names
+    # it waits for that fix (it drew an "unknown team" error in each file, naming a made-up id)
+    named = [item for item in checked if "id" not in item.invalid]
+    by_id = _unique(named, "team", diagnostics)
     for team_id, item in by_id.items():
         if problem := device_name_problem(team_id):
             item.cursor.child("id").warning(f"the id {problem}; choose another")
+    all_named = len(named) == len(checked)
     for item in by_id.values():
         parent = item.values["parent"]
-        if parent is not None and parent not in by_id:
+        if parent is not None and parent not in by_id and all_named:
             item.cursor.child("parent").error(f"unknown parent team '{parent}'{s.suggest(parent, by_id)}")
     report_parent_chains({k: v.values["parent"] for k, v in by_id.items()}, "team",
                    {k: v.cursor for k, v in by_id.items()})
     for name, places in sorted(used.items()):
-        if name not in by_id:
+        if name not in by_id and all_named:
             for _, where in places:
                 hint = _named_team(name, by_id) or _several_teams(name, by_id) or s.suggest(name, by_id)
                 where.error(f"unknown team '{name}': not listed in {doc.path}{hint}")
