@@ -41,6 +41,13 @@ def write(root: Path, rel: str, text: str) -> Path:
     return path
 
 
+def write_objective(root: Path, key: str, title: str, body: str = "", fields: str = "") -> Path:
+    """An objective of 2026-Q1 with one key result half way (5 of 0 → 10): the many a test needs,
+    each with its title, its body and any other `fields` (YAML lines)."""
+    return write(root, f"content/objectives/{key}.md", f"---\ntitle: {title}\nperiod: 2026-Q1\n{fields}"
+                 f"key_results: [{{id: k, title: K, start: 0, target: 10, current: 5}}]\n---\n{body}\n")
+
+
 def copy_demo(root: Path) -> Path:
     """A copy of the bundled demo site (content/ and okrsite.yaml) in a new folder `root`."""
     root.mkdir(parents=True)

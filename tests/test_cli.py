@@ -14,7 +14,7 @@ import pytest
 
 import okrsite
 from okrsite.commands.cli import main
-from tests.conftest import write
+from tests.conftest import write, write_objective
 
 
 def okrsite_subprocess(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -52,13 +52,7 @@ def test_a_command_s_whole_output_and_exit_code_reach_a_pipe(tmp_path: Path, com
     printed to a pipe is all there first, the last short line that waited in Python's buffer too,
     with the command's exit code."""
     for index in range(300):
-        write(tmp_path, f"content/objectives/o{index:03}.md", f"""
-            ---
-            title: Objective {index}
-            period: 2026-Q1
-            key_results: [{{id: k, title: K, start: 0, target: 10, current: 5}}]
-            ---
-            """)
+        write_objective(tmp_path, f"o{index:03}", f"Objective {index}")
     write(tmp_path, "okrsite.yaml", "title: Many\nas_of: 2026-02-15\n")
     buffered = {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}  # as in most shells
     for form, strict, code in (("text", False, 0), ("text", True, 1), ("json", True, 1)):  # warnings: a stale KR each

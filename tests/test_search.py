@@ -19,7 +19,7 @@ from okrsite.build.builder import BuildOptions, Builder, build
 from okrsite.build.host import BuildHost
 from okrsite.diagnostics import Diagnostics
 from okrsite.site import search
-from tests.conftest import REPO, write
+from tests.conftest import REPO, write, write_objective
 
 MAX_INDEX_BYTES = 1_500_000
 
@@ -149,15 +149,7 @@ def cjk_site(root: Path) -> Path:
             ("satisfaction", "顧客満足度を高める", ""),
             ("korea", "고객만족도 높이기", "한국시장에서 매출을 늘린다."),
             ("europe", "Grow partner revenue in Europe", "Partners in Zürich and Paris.")):
-        write(root, f"content/objectives/{key}.md", f"""
-            ---
-            title: {title}
-            period: 2026-Q1
-            team: tokyo-sales
-            key_results: [{{id: k, title: K, start: 0, target: 10, current: 5}}]
-            ---
-            {body}
-            """)
+        write_objective(root, key, title, body, fields="team: tokyo-sales\n")
     return root / "okrsite.yaml"
 
 
@@ -219,14 +211,8 @@ def test_words_in_more_than_half_of_many_bodies_are_left_out(tmp_path: Path) -> 
     root = tmp_path / "site"
     write(root, "okrsite.yaml", "title: T\nas_of: 2026-02-15\n")
     for n in range(search.COMMON_FROM):
-        write(root, f"content/objectives/o{n}.md", f"""
-            ---
-            title: Objective {n}
-            period: 2026-Q1
-            key_results: [{{id: k, title: K, start: 0, target: 10, current: 5}}]
-            ---
-            Everywhere{" sometimes" if n % 2 else ""}{" rarely" if n == 3 else ""}.
-            """)
+        write_objective(root, f"o{n}", f"Objective {n}", f"Everywhere{' sometimes' if n % 2 else ''}"
+                                                         f"{' rarely' if n == 3 else ''}.")
     build(BuildOptions(root / "okrsite.yaml", jobs=1))
     index = json.loads((root / "output/search.json").read_text())
     vocabulary = index["words"].split(" ")

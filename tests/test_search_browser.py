@@ -12,7 +12,7 @@ import pytest
 
 from okrsite.build.builder import BuildOptions, build
 from tests.browser import TIMEOUT_MS, browser, page, requires_browser  # noqa: F401 - fixtures
-from tests.conftest import REPO, write
+from tests.conftest import REPO, write, write_objective
 from tests.test_accessibility import COLOUR_RULES, served, with_axe  # noqa: F401 - a fixture
 from tests.test_search import cjk_site
 
@@ -323,8 +323,7 @@ def test_cjk_words_are_found_with_a_common_pair_a_latin_part_or_a_character_beyo
                "quarter": "第3四半期の売上を伸ばす。", "yoshino": "𠮷野家の店舗を増やす。ＳＬＡ を守る。",
                "a1": "Plain words one.", "a2": "Plain words two."}
     for key, body in bodies.items():
-        write(root, f"content/objectives/{key}.md", f"---\ntitle: Objective {key}\nperiod: 2026-Q1\n"
-              f"key_results: [{{id: k, title: K, start: 0, target: 10, current: 5}}]\n---\n{body}\n")
+        write_objective(root, key, f"Objective {key}", body)
     build(BuildOptions(root / "okrsite.yaml", jobs=1))
     page.goto((root / "output/index.html").as_uri())
     type_query(page, "顧客満足度を改善")

@@ -798,14 +798,23 @@ def _template_diagnostic(exc: Exception, config: SiteConfig, url: str) -> Diagno
 
     if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:
         return _in_template(exc.filename, exc.lineno or 1, exc.message or str(exc), config)
-    if isinstance(exc, OSError) and exc.filename and leads_inside(Path(exc.filename), config.root):  # a theme file
-        return Diagnostic(config.relative(Path(exc.filename)), 1, 1, "error", f"cannot read the file: {exc.strerror}")
+    if isinstance(exc, OSError) and (problem := unreadable(exc, config.root)):  # a theme file
+        return problem
     making = f" (making {url})"
     for frame, lineno in reversed(list(traceback.walk_tb(exc.__traceback__))):
         filename = frame.f_code.co_filename
         if filename.endswith((".html", ".xml", ".txt")):
             return _in_template(filename, lineno, f"{exc}{making}", config)
     return Diagnostic(config.relative(config.path), 1, 1, "error", f"template error: {exc}{making}")
+
+
+def unreadable(exc: OSError, root: Path) -> Diagnostic | None:
+    """A file of the site folder `root` that could not be read (an asset, a theme's), at its path;
+    None for an error of no file in it."""
+    if not exc.filename or not leads_inside(Path(os.path.abspath(exc.filename)), root):
+        return None
+    where = Path(os.path.relpath(os.path.abspath(exc.filename), root.absolute())).as_posix()
+    return Diagnostic(where, 1, 1, "error", f"cannot read the file: {exc.strerror or exc}")
 
 
 def _in_template(filename: str, line: int, message: str, config: SiteConfig) -> Diagnostic:

@@ -98,15 +98,6 @@ def _failed(failed: BuildFailed, strict: bool, what: str, consequence: str = "",
     return EXIT_CONTENT
 
 
-def _read_problem(exc: OSError, root: Path) -> Diagnostic:
-    """A file the build could not read, at its path in the site folder (else at okrsite.yaml)."""
-    why = exc.strerror or str(exc)
-    if exc.filename and leads_inside(Path(os.path.abspath(exc.filename)), root):
-        return Diagnostic(Path(os.path.relpath(os.path.abspath(exc.filename), root.resolve())).as_posix(), 1, 1,
-                          "error", f"cannot read the file: {why}")
-    return Diagnostic(CONFIG_NAME, 1, 1, "error", f"cannot build the site: {why}")
-
-
 def _left_behind(args: argparse.Namespace) -> str:
     """What a failed build left in its output folder: the last build's output, or nothing."""
     from okrsite.content.config import load_config
@@ -136,7 +127,7 @@ def _output_refused(options: BuildOptions) -> bool:
 
 
 def run_build(args: argparse.Namespace) -> int:
-    from okrsite.build.builder import BuildOptions, build
+    from okrsite.build.builder import BuildOptions, build, unreadable
 
     if not _config_exists(args):
         return EXIT_USAGE
@@ -150,8 +141,9 @@ def run_build(args: argparse.Namespace) -> int:
     except BuildFailed as failed:
         return _failed(failed, args.strict, "build failed", _left_behind(args), quiet=args.quiet)
     except OSError as exc:  # a theme or asset file that cannot be read, say: at its path, not a traceback
-        return _failed(BuildFailed([_read_problem(exc, args.config.parent)]), args.strict, "build failed",
-                       _left_behind(args), quiet=args.quiet)
+        problem = unreadable(exc, args.config.parent) or Diagnostic(
+            CONFIG_NAME, 1, 1, "error", f"cannot build the site: {exc.strerror or exc}")
+        return _failed(BuildFailed([problem]), args.strict, "build failed", _left_behind(args), quiet=args.quiet)
     finally:
         if progress:
             progress.clear()
