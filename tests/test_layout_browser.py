@@ -157,6 +157,30 @@ def test_a_printed_key_result_keeps_its_head_with_its_chart_and_wastes_no_sheet(
 
 
 @requires_poppler
+def test_an_objective_s_first_printed_sheet_holds_its_overview_chart_beside_its_figures(page, served, tmp_path) -> None:
+    """Under the figures, an objective's overview chart of 14 key results with long titles did not fit
+    on the first sheet: it went to the next and left the first more than half empty (the demo's three
+    key results left it half empty too, the first card kept with its chart). It stands beside them."""
+    from okrsite.build.builder import BuildOptions, build
+    from tests.conftest import write
+
+    root = tmp_path / "site"
+    write(root, "okrsite.yaml", "title: T\nas_of: 2026-05-14\n")
+    rows = "".join(f"  - {{id: k{number}, title: Raise the share of customers in segment {number} who renew their "
+                   f"yearly contract, start: 0, target: 100, current: {number * 8}}}\n" for number in range(1, 15))
+    write(root, "content/objectives/many.md", "---\ntitle: Win back the customers who left us last year, segment by "
+          f"segment\nperiod: 2026-Q2\nkey_results:\n{rows}---\n")
+    build(BuildOptions(root / "okrsite.yaml"))
+    for url, count in (((root / "output/objectives/many/index.html").as_uri(), 14),
+                       (served["demo"] + "objectives/faster-queries/", 3)):
+        page.goto(url)
+        first = _pages_of(page, tmp_path, "A4")[0]
+        assert "".join(f"Progress of each of the {count} key results".split()) in first, url
+    # the demo's first card starts there too (its title is in the overview chart: its forecast line is not)
+    assert "".join(page.locator(".kr__forecast").first.text_content().split()) in first
+
+
+@requires_poppler
 def test_a_printed_chart_is_the_narrow_layout_with_text_as_large_as_the_page_s_small_print(page, served, tmp_path) -> None:
     """The wide chart, scaled to the sheet, printed its ticks and labels at ~6 pt (a 960-pixel chart
     on 17 cm of paper); a chart prints its narrow layout at the size it is drawn for, once."""
