@@ -265,6 +265,22 @@ def test_non_latin_titles_draw_without_tofu_or_warnings(tmp_path: Path, caplog: 
     assert f'alt="{japanese}: 150 of 200 $' in html  # the page carries the title
 
 
+def test_a_wrapped_right_to_left_label_ends_its_lines_where_its_reader_starts_them(tmp_path: Path) -> None:
+    """On a phone, a bar's label wraps above its bar, its lines starting at the left after the icon: an
+    Arabic title's second line stood at the left, under the end of the first, where its reader ends."""
+    arabic, english = "زيادة عدد الشركاء من 5 إلى 25 شريكًا في الخليج", "Raise the number of partners from 5 to 25 in the Gulf"
+    root = site_with_titles(tmp_path, [arabic, english])
+    build_site(root, jobs=1)
+    texts = [t for t in ET.parse(root / "output/charts/objectives/grow/overview-narrow.svg").iter(SVG + "text")
+             if t.text and (t.text[0] in arabic + english)]
+    lines = {language: [(float(t.get("x")), "text-anchor: end" in t.get("style")) for t in texts if t.text in title]
+             for language, title in (("ar", arabic), ("en", english))}
+    assert len(lines["ar"]) == 2 and len(lines["en"]) == 2, lines  # each wraps
+    assert lines["en"][0] == lines["en"][1] and not lines["en"][0][1]  # from the same left edge
+    assert lines["ar"][0] == lines["ar"][1] and lines["ar"][0][1]  # to the same right edge ...
+    assert lines["ar"][0][0] > lines["en"][0][0] + 100  # ... its longest line's end, far right of the start
+
+
 def test_a_unit_the_font_lacks_is_left_out_of_the_target_and_the_forecast_alike(tmp_path: Path) -> None:
     """The target read "Target 200" and the forecast "forecast 190 円", drawn with a box's width and a
     warning of matplotlib's in the build's output."""

@@ -29,6 +29,7 @@ import contextlib
 import io
 import math
 import re
+import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
@@ -98,6 +99,15 @@ def shown(label: Label) -> str:
 def lines(label: Label) -> list[str]:
     """A label's lines, each drawn as a text of its own (one SVG text can be anchored at its end)."""
     return shown(label).split("\n")
+
+
+def _right_to_left(text: str) -> bool:
+    """The text's first letter with a direction reads right to left (as `dir="auto"` decides)."""
+    for char in text:
+        direction = unicodedata.bidirectional(char)
+        if direction in ("L", "R", "AL"):
+            return direction != "L"
+    return False
 
 
 _LAYOUTS: dict[tuple[Any, ...], Any] = {}
@@ -650,16 +660,20 @@ class Bars(_Template):
         most = max(map(len, labels), default=1)
         placed = []
         for i, parts in enumerate(labels):
+            # Above the bar, a right-to-left label's lines end where its longest ends, as its reader starts
+            end = (offset + max(text_size(self, part, SIZE)[0] * 96 / self.fig.dpi for part in parts)) / w \
+                if data.stacked and len(parts) > 1 and _right_to_left(parts[0]) else None
             for k, part in enumerate(parts):
                 if data.stacked:  # the last line just above the bar; a shorter label leaves room above it
                     line = most - len(parts) + k
-                    placed.append(((offset / w, i - 0.5 + (4 + LINE * line + LINE / 2) / pitch), part))
+                    y = i - 0.5 + (4 + LINE * line + LINE / 2) / pitch
+                    placed.append(((offset / w, y), part, False) if end is None else ((end, y), part, True))
                 else:
-                    placed.append(((-8 / w, i + (k - (len(parts) - 1) / 2) * LINE / pitch), part))
+                    placed.append(((-8 / w, i + (k - (len(parts) - 1) / 2) * LINE / pitch), part, True))
         texts = self.texts(self.ax, "label", len(placed), fontsize=SIZE, va="center",
                            transform=self.ax.get_yaxis_transform())
-        for text, (position, part) in zip(texts, placed):
-            text.set_horizontalalignment("left" if data.stacked else "right")
+        for text, (position, part, ends) in zip(texts, placed):
+            text.set_horizontalalignment("right" if ends else "left")
             text.set_position(position)
             text.set_text(part)
             text.set_color(colour["text"])
