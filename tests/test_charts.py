@@ -977,6 +977,21 @@ def test_the_latest_value_is_labelled_clear_of_the_line_coming_into_it(demo_site
     assert 0 < 2 * space <= HALO_PX
 
 
+@pytest.mark.parametrize("suffix", ["", "-narrow"])
+def test_the_bubble_chart_s_names_and_captions_stand_on_a_halo_the_lines_do_not_cross(built_demo: Path,
+                                                                                      suffix: str) -> None:
+    """On a phone the SPI 1.0 line and the review threshold ran through the projects' names and the
+    "ahead of schedule, under budget" caption: struck through, they were hard to read."""
+    svg = ET.parse(built_demo / f"charts/portfolio/2026-Q2{suffix}.svg")
+    haloed = {text.text for group in svg.iter(SVG + "g") if group.get("id", "").startswith("okr-halo-")
+              for text in group.iter(SVG + "text")}
+    ids = [group.get("id") for group in svg.iter(SVG + "g") if group.get("id")]
+    assert len(ids) == len(set(ids))  # one group each
+    assert {"ahead of schedule, under budget", "behind schedule, over budget"} <= haloed
+    assert any(name.startswith("Self-serve") for name in haloed) and any(name.startswith("Columnar") for name in haloed)
+    assert not any(name.startswith("Review") or "SPI" in name for name in haloed)  # the legend and axes need none
+
+
 def test_a_bar_with_a_pace_of_its_own_gets_its_tick_there(demo_site: Path) -> None:
     """The demo's aspirational objective (reliable-platform) expects 70 % of Q2's pace: on the period
     chart a tick crosses its bar at its own pace; on a phone, where the chart's mark is a tick through

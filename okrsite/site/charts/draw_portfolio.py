@@ -16,6 +16,7 @@ from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 
 from okrsite.site.charts.draw import PT, Dated, _Template, chart_text, shown, text_size
+from okrsite.site.charts.files import HALO
 from okrsite.site.charts.layout import LEGEND_LINE, Layout, legend_columns, legend_height
 from okrsite.site.charts.labels import Box, place_labels, slide, spread
 from okrsite.site.charts.portfolio import BubblesData, BurnData
@@ -77,9 +78,9 @@ class Bubbles(_Template):
         self.y_label = chart_text(ax, 0, 0.5, fontsize=self.small, ha="right",
                                va="center", rotation=90, transform=ax.transAxes)
         self.notes = (chart_text(ax, 1, 1, fontsize=self.small, ha="right", va="top",
-                                 transform=ax.transAxes, zorder=NOTE_Z),
+                                 transform=ax.transAxes, zorder=NOTE_Z, gid=HALO + "note-0"),
                       chart_text(ax, 0, 0, fontsize=self.small, ha="left", va="bottom",
-                                 transform=ax.transAxes, zorder=NOTE_Z))
+                                 transform=ax.transAxes, zorder=NOTE_Z, gid=HALO + "note-1"))
 
     def paint(self, spec: ChartSpec, colour: dict[str, str]) -> None:
         data = spec.data
@@ -225,10 +226,11 @@ class Bubbles(_Template):
                               [text_size(self, shown(b.label), self.small) for b in labelled if b.label is not None],
                               (frame.x0, frame.y0, frame.x1, frame.y1), obstacles)
         inverse = ax.transData.inverted()
-        for text, bubble, place in zip(texts, labelled, places):
+        for index, (text, bubble, place) in enumerate(zip(texts, labelled, places)):
             text.set_visible(place is not None)
             if place is None or bubble.label is None:
                 continue
+            text.set_gid(f"{HALO}point-{index}")  # on a halo, as the notes: the 1.0 and review lines ran through them
             x, y, ha, va = place
             text.set_position(tuple(inverse.transform((x, y))))
             text.set_horizontalalignment(ha)
