@@ -234,6 +234,12 @@ CASES = [
          "got the text '2026-02-30' (February 2026 has 28 days)"],
         id="impossible-date-is-reported-not-raised"),
     pytest.param(
+        {OBJ: GROW.replace("    target: 200\n", "    target: 200\n    checkins:\n"
+                           "      - {date: 2026-02-03 10:00, value: 120}\n")},
+        ["content/objectives/grow.md:10:16: error: 'date': expected a date like 2026-01-31, "
+         "got the text '2026-02-03 10:00' (a date takes no time of day: 2026-02-03)"],
+        id="a-date-with-a-time-of-day-is-told-its-date"),
+    pytest.param(
         {OBJ: GROW, "okrsite.yaml": "title: Test OKRs\nas_of: 2026-02-15\nthem: dark\npretty_urls: maybe\n"},
         ["okrsite.yaml:3:1: error: unknown field 'them' in okrsite.yaml (did you mean 'theme'?)",
          "okrsite.yaml:4:14: error: 'pretty_urls': expected true or false, got the text 'maybe'"],

@@ -289,7 +289,8 @@ def _impossible(value: Any) -> str:
     """Why a date written the right way is none: " (there is no month 13)", " (February 2026 has 28 days)"."""
     match = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", value.strip()) if isinstance(value, str) else None
     if match is None:
-        return ""
+        timed = re.fullmatch(r"(\d{4}-\d{2}-\d{2})[ T]\d{1,2}:\d{2}.*", value.strip()) if isinstance(value, str) else None
+        return f" (a date takes no time of day: {timed[1]})" if timed and not _impossible(timed[1]) else ""
     if len(match[2]) < 2 or len(match[3]) < 2:  # 2026-10-5: the month and the day take two digits each
         written = f"{match[1]}-{int(match[2]):02d}-{int(match[3]):02d}"
         return f" (did you mean {written}?)" if not _impossible(written) else _impossible(written)
