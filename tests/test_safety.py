@@ -24,7 +24,7 @@ from okrsite.build.builder import BuildOptions, build as okrsite_build
 from okrsite.build.output import UnsafeOutput, write_site
 from okrsite.commands.cli import main
 from okrsite.filesystem.realpaths import is_inside, leads_inside
-from okrsite.content.config import default_as_of
+from okrsite.content.config import default_as_of, unusable_epoch
 from tests.conftest import MINIMAL_CONFIG, MINIMAL_OBJECTIVE, REPO, write
 from tests.gitrepo import commit, git, init
 
@@ -899,12 +899,26 @@ def test_an_option_out_of_its_range_is_a_usage_error(tmp_path: Path, capsys, arg
     assert message in capsys.readouterr().err
 
 
-def test_a_source_date_epoch_beyond_the_calendar_is_ignored_like_any_other_bad_value() -> None:
-    for epoch in ("9" * 30, "99999999999"):  # (the second: year 5138)
+def test_a_source_date_epoch_that_is_no_date_gives_today_and_the_build_says_so(tmp_path: Path, monkeypatch,
+                                                                               capsys) -> None:
+    """It was ignored without a word: a CI job whose variable was wrong published today's report."""
+    for epoch in ("9" * 30, "99999999999", "1771113600.5", "٣٣", "yesterday"):  # (99999999999: year 5138)
         before = dt.date.today()
         got = default_as_of({"SOURCE_DATE_EPOCH": epoch})
         assert got in {before, dt.date.today()}  # today, whichever side of midnight the call fell
+        assert unusable_epoch({"SOURCE_DATE_EPOCH": epoch})
     assert default_as_of({"SOURCE_DATE_EPOCH": "1771113600"}) == dt.date(2026, 2, 15)
+    assert unusable_epoch({"SOURCE_DATE_EPOCH": "1771113600"}) is None and unusable_epoch({}) is None
+    root = tmp_path / "site"
+    write(root, "okrsite.yaml", "title: T\ncharts: {enabled: false}\n")
+    write(root, "content/objectives/grow.md", GROW)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "2026-02-15")
+    assert main(["build", "--config", str(root / "okrsite.yaml")]) == 0
+    assert "okrsite.yaml:1:1: warning: SOURCE_DATE_EPOCH is '2026-02-15', not a whole number of seconds since " \
+           "1970-01-01 UTC" in capsys.readouterr().err
+    write(root, "okrsite.yaml", "title: T\ncharts: {enabled: false}\nas_of: 2026-02-15\n")  # not read: no warning
+    assert main(["build", "--config", str(root / "okrsite.yaml")]) == 0
+    assert "SOURCE_DATE_EPOCH" not in capsys.readouterr().err
 
 
 def chain(root: Path, length: int) -> None:

@@ -161,14 +161,28 @@ class SiteConfig:
 
 
 def default_as_of(environ: dict[str, str] | None = None) -> dt.date:
-    """Today, or the date of SOURCE_DATE_EPOCH for reproducible builds."""
+    """Today, or the date of SOURCE_DATE_EPOCH for reproducible builds (today when it is no such
+    date: `unusable_epoch` says why, and the build warns)."""
+    env = os.environ if environ is None else environ
+    return _epoch_day(env.get("SOURCE_DATE_EPOCH", "").strip()) or dt.date.today()
+
+
+def unusable_epoch(environ: dict[str, str] | None = None) -> str | None:
+    """What is wrong with a SOURCE_DATE_EPOCH that is set but gives no report date, or None."""
     env = os.environ if environ is None else environ
     epoch = env.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit() and len(epoch) <= 11:  # like any other value that is not a date, a huge one is ignored
-        day = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
-        if FIRST_DAY <= day <= LAST_DAY:
-            return day
-    return dt.date.today()
+    if not epoch or _epoch_day(epoch):
+        return None
+    written = repr(epoch) if len(epoch) <= 20 else f"'{epoch[:20]}…' ({len(epoch)} characters)"
+    return (f"SOURCE_DATE_EPOCH is {written}, not a whole number of seconds since 1970-01-01 UTC up to {LAST_DAY}: "
+            "the report date is today; set it right, or write the report date here as 'as_of'")
+
+
+def _epoch_day(epoch: str) -> dt.date | None:
+    if not (epoch.isascii() and epoch.isdigit() and len(epoch) <= 11):  # (year 5138 has 11 digits)
+        return None
+    day = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
+    return day if FIRST_DAY <= day <= LAST_DAY else None
 
 
 def load_config(path: Path, diagnostics: Diagnostics, *, output: Path | None = None,
@@ -224,6 +238,8 @@ def load_config(path: Path, diagnostics: Diagnostics, *, output: Path | None = N
         cursor.child("content_dir").error("'content_dir': the content folder must be inside the site folder")
     if len(diagnostics.errors) > errors_before or not s.is_valid(values):
         return None
+    if as_of is None and values["as_of"] is None and (problem := unusable_epoch()):
+        diagnostics.warning(Location(label), problem)
     return construct(
         SiteConfig, values, path=path, root=root,
         content_dir=(root / values["content_dir"]).resolve(),
