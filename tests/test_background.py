@@ -65,6 +65,19 @@ def test_a_helper_does_its_later_jobs_in_its_own_process_in_turn() -> None:
     assert first != os.getpid() and second.result()[0] == third.result()[0] == first
 
 
+def test_work_wanted_late_yields_the_processor_to_the_build() -> None:
+    """A helper whose results are wanted late runs at a lower priority (niceness LATER more), with
+    every job sent to it after; other work keeps the build's, and the build's own process its own."""
+    mine = os.nice(0)
+    with background.helper(lambda: (os.getpid(), os.nice(0)), later=True) as helper:
+        pid, niceness = helper.result()
+        assert pid != os.getpid() and niceness == min(19, mine + background.LATER)
+        assert helper.later(os.nice, 0).result() == niceness
+    with background.start(lambda: os.nice(0)) as pending:
+        assert pending.result() == mine
+    assert os.nice(0) == mine
+
+
 def test_a_job_the_helper_cannot_do_is_done_in_the_build(monkeypatch: pytest.MonkeyPatch) -> None:
     with background.helper(lambda: os.getpid()) as helper:
         assert helper.later(_fails_elsewhere, os.getpid()).result() == os.getpid()

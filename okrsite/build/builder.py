@@ -212,7 +212,8 @@ class Builder:
             language.enter_context(templates[1])
         # The process that draws a rebuild's few charts and changed scorecard PDFs loads matplotlib now,
         # while this one reads the content (forked before the model: small; none with charts off).
-        drawer = language.enter_context(background.helper(load_drawing, fork=forks and config.charts.enabled))
+        drawer = language.enter_context(background.helper(
+            load_drawing, fork=forks and config.charts.enabled, later=True))  # wanted after the page plan
         files, reading = self._content(config, language)
         documents_before = self._restore_documents(config)
         self.progress("reading and checking content")
