@@ -174,8 +174,7 @@ def _forked(target: Callable[[Callable[[], T], Connection, Connection], None], w
     context = multiprocessing.get_context("fork")
     try:
         ours, theirs = context.Pipe(duplex=duplex)  # when not duplex, ours receives and theirs sends
-        process = context.Process(target=_yielding if later else target, daemon=True,
-                                  args=(target, work, theirs, ours) if later else (work, theirs, ours))
+        process = context.Process(target=_started, args=(target, later, work, theirs, ours), daemon=True)
         process.start()
     except OSError:
         return None
@@ -183,13 +182,14 @@ def _forked(target: Callable[[Callable[[], T], Connection, Connection], None], w
     return ours, process
 
 
-def _yielding(target: Callable[[Callable[[], T], Connection, Connection], None], work: Callable[[], T],
-              theirs: Connection, ours: Connection) -> None:
-    """`target` at a lower priority: on two cores the build's own process, the slow lane, had to
-    share one with this work while its result was not wanted yet (the drawing process importing
-    matplotlib), and came to its end later (an edit at 1,000 objectives: ~0.2 s)."""
-    with contextlib.suppress(OSError):
-        os.nice(LATER)
+def _started(target: Callable[[Callable[[], T], Connection, Connection], None], later: bool,
+             work: Callable[[], T], theirs: Connection, ours: Connection) -> None:
+    """`target` in the forked process; when its result is wanted `later`, at a lower priority: on
+    two cores the build's own process, the slow lane, had to share one with such work (the drawing
+    process importing matplotlib), and came to its end later (an edit at 1,000 objectives: ~0.2 s)."""
+    if later:
+        with contextlib.suppress(OSError):
+            os.nice(LATER)
     target(work, theirs, ours)
 
 

@@ -286,11 +286,16 @@ def boolean(value: Any, _: Cursor) -> bool:
 
 
 def _impossible(value: Any) -> str:
-    """Why a date written the right way is none: " (there is no month 13)", " (February 2026 has 28 days)"."""
-    match = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", value.strip()) if isinstance(value, str) else None
+    """Why a date written the right way is none: " (there is no month 13)", " (February 2026 has 28 days)",
+    " (a date takes no time of day: 2026-05-01)"."""
+    if not isinstance(value, str):
+        return ""
+    timed = re.fullmatch(r"(\d{4}-\d{2}-\d{2})[ T]\d{1,2}:\d{2}.*", value.strip())  # 2026-05-01 10:00
+    if timed:
+        return _impossible(timed[1]) or f" (a date takes no time of day: {timed[1]})"
+    match = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", value.strip())
     if match is None:
-        timed = re.fullmatch(r"(\d{4}-\d{2}-\d{2})[ T]\d{1,2}:\d{2}.*", value.strip()) if isinstance(value, str) else None
-        return f" (a date takes no time of day: {timed[1]})" if timed and not _impossible(timed[1]) else ""
+        return ""
     if len(match[2]) < 2 or len(match[3]) < 2:  # 2026-10-5: the month and the day take two digits each
         written = f"{match[1]}-{int(match[2]):02d}-{int(match[3]):02d}"
         return f" (did you mean {written}?)" if not _impossible(written) else _impossible(written)
