@@ -155,7 +155,7 @@ def test_a_forecasts_label_crosses_neither_the_target_line_nor_the_plots_edge(re
         assert spec is not None and spec.data.forecast is not None
         draw.draw(spec)
         chart = draw._template("trend", layout)
-        renderer = chart.fig.canvas.get_renderer()
+        renderer = draw.measuring()
         label, plot = chart.forecast_text.get_window_extent(renderer), chart.ax.get_window_extent(renderer)
         target = chart.ax.transData.transform((0, spec.data.target))[1]
         assert chart.forecast_text.get_visible() and chart.forecast_text.get_text().startswith("forecast ")
@@ -526,6 +526,29 @@ def test_what_the_glyphs_cannot_say_is_left_to_matplotlib() -> None:
         assert glyphs.text_metrics(text, prop) is not None, text
     for text in ("office", "final", "cafe\u0301", "A\u20d7", "\u65e5\u672c", "   ", "a\tb", "To “Q3”", "«Q3»"):
         assert glyphs.text_metrics(text, prop) is None, text  # ligatures, marks, CJK, no ink, a tab, paired quotes
+
+
+@pytest.mark.parametrize("words", ["Reduce p95 latency of the checkout service to 300 ms", "forecast 2.94M USD",
+                                   "Heures consommées", "إطلاق المنصة"])  # plain, accented, shaped
+def test_a_chart_s_layout_measures_a_text_as_its_svg_sets_it(words: str) -> None:
+    """The room before a bar chart's bars, a forecast's side and the bubble labels' places are
+    worked out from `text_size`, which measured with the figure's raster renderer: it hints the
+    glyphs, and the first text here came out 6 px narrower than the SVG sets it. It is now the
+    box the SVG writer lays the text in, as wide and as tall."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextToPath
+
+    from okrsite.site.charts import draw
+
+    template = draw._template("bars", LAYOUTS[0])
+    for size in (draw.SIZE, template.small):
+        width, _, _ = TextToPath().get_text_width_height_descent(
+            words, FontProperties(family=draw.FONT, size=size), ismath=False)
+        text = draw.chart_text(template.ax, 0.5, 0.5, fontsize=size)
+        text.set_text(words)
+        box = text.get_window_extent(draw.measuring())
+        assert draw.text_size(template, words, size) == pytest.approx((width, box.height))
+        assert box.width == pytest.approx(width)
 
 
 def test_a_kept_text_layout_is_the_one_matplotlib_works_out_for_that_text() -> None:
@@ -959,7 +982,7 @@ def test_the_latest_value_is_labelled_clear_of_the_line_coming_into_it(demo_site
             draw.draw(spec)
             trend = draw._template("trend", layout)
             assert trend.now_text.get_text() == label
-            box = trend.now_text.get_window_extent(trend.fig.canvas.get_renderer())
+            box = trend.now_text.get_window_extent(draw.measuring())
             before = [point for point in spec.data.actual if point[0] < spec.data.now[0]][-1]
             (x0, y0), (x1, y1) = trend.ax.transData.transform([before, spec.data.now])
             along = [(x0 + (x1 - x0) * i / 200, y0 + (y1 - y0) * i / 200) for i in range(201)]
@@ -971,7 +994,7 @@ def test_the_latest_value_is_labelled_clear_of_the_line_coming_into_it(demo_site
     assert 'id="okr-halo-now"' in svg and 'id="okr-halo-expected"' in svg
     assert f'[id^="okr-halo-"] text{{paint-order:stroke;stroke:var(--okr-surface);stroke-width:{HALO_PX}px' in svg
     text = draw._template("trend", LAYOUTS[0]).expected_text
-    renderer = text.figure.canvas.get_renderer()
+    renderer = draw.measuring()
     def width(words: str) -> float:
         text.set_text(words)
         return text.get_window_extent(renderer).width
@@ -1054,7 +1077,7 @@ def test_a_phones_burn_chart_names_its_series_under_the_plot(demo_site: Path) ->
         spec = chart_spec(site, ("burn", "columnar-query-cache"), Look("svg", 144, default_palette(), layout))
         draw.draw(spec)
         burn = draw._template("burn", layout)
-        renderer = burn.fig.canvas.get_renderer()
+        renderer = draw.measuring()
         plot, page = burn.ax.get_window_extent(renderer), burn.fig.bbox
         names = [text for text in burn._texts["series-label"] if text.get_visible()]
         assert [text.get_text() for text in names] == ["● Work done 50%", "■ Budget spent 116%",
@@ -1075,7 +1098,7 @@ def test_a_phones_burn_chart_names_its_series_under_the_plot(demo_site: Path) ->
             spec = chart_spec(site, ("burn", "columnar-query-cache"), Look("svg", 144, default_palette(), NARROW))
             draw.draw(spec)
         burn = draw._template("burn", NARROW)
-        renderer = burn.fig.canvas.get_renderer()
+        renderer = draw.measuring()
         names = [text for text in burn._texts["series-label"] if text.get_visible()]
         assert any(longest in text.get_text() for text in names)
         boxes = [text.get_window_extent(renderer) for text in names]
@@ -1113,7 +1136,7 @@ def test_forecast_and_burn_labels_stand_clear_of_each_other_and_of_the_edge(demo
 
         draw.draw(chart_spec(site, ("burn", "columnar-query-cache"), look))
         burn = draw._template("burn", layout)
-        renderer = burn.fig.canvas.get_renderer()
+        renderer = draw.measuring()
         page = burn.fig.bbox
         shown = [text for text in burn.fig.findobj(Text) if text.get_visible() and text.get_text()]
         assert "Budget spent 116%" in " ".join(text.get_text() for text in shown)
@@ -1164,7 +1187,7 @@ def test_a_bar_label_in_any_language_stays_inside_the_chart(demo_site: Path, cod
                 continue
             draw.draw(spec)
             chart = draw._template("bars", LAYOUTS[0])
-            renderer = chart.fig.canvas.get_renderer()
+            renderer = draw.measuring()
             for text in chart._texts["label"]:
                 if text.get_visible() and text.get_text():
                     assert text.get_window_extent(renderer).x0 >= 0, (project, text.get_text())

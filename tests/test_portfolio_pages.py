@@ -424,7 +424,7 @@ def test_drawn_portfolio_labels_do_not_collide(tmp_path: Path) -> None:
     assert spec is not None
     assert draw.draw(spec).startswith(b"<?xml")
     template = draw._templates[("bubbles", LOOK.layout)]
-    renderer = template.fig.canvas.get_renderer()
+    renderer = draw.measuring()
     labels = [t for t in template._texts["point-label"] if t.get_visible()]
     assert 0 < len(labels) < 30  # a crowd: some are labelled, the table names every one
     boxes = [t.get_window_extent(renderer) for t in labels]
@@ -457,7 +457,7 @@ def test_a_bubble_at_an_index_of_zero_or_at_the_edge_is_drawn_whole_and_labelled
         ("Nothing done yet", 0.0, 0.0), ("Ahead and cheap", 2.0, 2.0)}  # SPI 3.5 and CPI 90: at the edge
     draw.draw(spec)
     chart = draw._template("bubbles", layout)
-    renderer = chart.fig.canvas.get_renderer()
+    renderer = draw.measuring()
     plot = chart.ax.get_window_extent(renderer)
     for bubble in chart.bubbles:
         box = bubble.get_window_extent(renderer)
@@ -479,7 +479,7 @@ def test_corner_captions_and_labels_leave_bubbles_in_the_corners_uncovered(tmp_p
     assert spec is not None and isinstance(spec.data, BubblesData)
     draw.draw(spec)
     chart = draw._template("bubbles", layout)
-    renderer = chart.fig.canvas.get_renderer()
+    renderer = draw.measuring()
     bubbles = [b.get_window_extent(renderer) for b in chart.bubbles if b.get_visible()]
     labels = [t for t in chart._texts["point-label"] if t.get_visible()]
     texts = [t.get_window_extent(renderer) for t in (*chart.notes, *labels)]
@@ -526,7 +526,7 @@ def test_each_lane_in_the_bubble_chart_s_legend_stands_clear_of_its_marker(demo:
     assert spec is not None
     draw.draw(spec)
     chart = draw._template("bubbles", layout)
-    renderer = chart.fig.canvas.get_renderer()
+    renderer = draw.measuring()
     words = [text for text in chart._texts["legend"] if text.get_visible()]
     assert [text.get_text() for text in words] == ["Halt?", "Review", "Push", "Keep"]
     for key, word in zip(chart.keys, words):
@@ -552,7 +552,7 @@ def test_the_bubble_chart_s_legend_and_axis_titles_stay_inside_it_in_any_languag
         assert spec is not None
         draw.draw(spec)
     chart = draw._template("bubbles", layout)
-    renderer = chart.fig.canvas.get_renderer()
+    renderer = draw.measuring()
     figure = chart.fig.bbox
     words = [text for text in chart._texts["legend"] if text.get_visible()]
     boxes = [text.get_window_extent(renderer) for text in (*words, chart.x_label, chart.y_label)]

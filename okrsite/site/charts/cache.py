@@ -30,7 +30,7 @@ from okrsite import __version__, installed_version
 from okrsite.filesystem.atomic import replace_file
 from okrsite.site.charts.specs import ChartSpec
 
-FORMAT_VERSION = 24  # bump when draw.py changes what it draws, or what a chart file adds to it
+FORMAT_VERSION = 25  # bump when draw.py changes what it draws, or what a chart file adds to it
 
 
 _FIELDS: dict[type, tuple[str, ...]] = {}

@@ -15,7 +15,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 
-from okrsite.site.charts.draw import PT, Dated, _Template, chart_text, shown, text_size
+from okrsite.site.charts.draw import PT, Dated, _Template, chart_text, measuring, shown, text_size
 from okrsite.site.charts.files import HALO
 from okrsite.site.charts.layout import LEGEND_LINE, Layout, legend_columns, legend_height
 from okrsite.site.charts.labels import Box, place_labels, slide, spread
@@ -40,7 +40,7 @@ def _pool(template: _Template, ax: Any, items: list[Line2D], count: int, zorder:
 
 
 def _box(text: Text, template: _Template) -> Box:
-    extent = text.get_window_extent(template.fig.canvas.get_renderer())  # type: ignore[attr-defined]
+    extent = text.get_window_extent(measuring())
     return extent.x0, extent.y0, extent.x1, extent.y1
 
 
