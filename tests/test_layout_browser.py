@@ -160,7 +160,9 @@ def test_a_printed_key_result_keeps_its_head_with_its_chart_and_wastes_no_sheet(
 def test_an_objective_s_first_printed_sheet_holds_its_overview_chart_beside_its_figures(page, served, tmp_path) -> None:
     """Under the figures, an objective's overview chart of 14 key results with long titles did not fit
     on the first sheet: it went to the next and left the first more than half empty (the demo's three
-    key results left it half empty too, the first card kept with its chart). It stands beside them."""
+    key results left it half empty too, the first card kept with its chart). It stands beside them,
+    and beside an aspirational objective's figures too, whose note on its pace stood between them
+    and the chart and kept it under them."""
     from okrsite.build.builder import BuildOptions, build
     from tests.conftest import write
 
@@ -168,10 +170,12 @@ def test_an_objective_s_first_printed_sheet_holds_its_overview_chart_beside_its_
     write(root, "okrsite.yaml", "title: T\nas_of: 2026-05-14\n")
     rows = "".join(f"  - {{id: k{number}, title: Raise the share of customers in segment {number} who renew their "
                    f"yearly contract, start: 0, target: 100, current: {number * 8}}}\n" for number in range(1, 15))
-    write(root, "content/objectives/many.md", "---\ntitle: Win back the customers who left us last year, segment by "
-          f"segment\nperiod: 2026-Q2\nkey_results:\n{rows}---\n")
+    for name, kind in (("many", "committed"), ("reach", "aspirational")):
+        write(root, f"content/objectives/{name}.md", "---\ntitle: Win back the customers who left us last year, "
+              f"segment by segment\nperiod: 2026-Q2\nkind: {kind}\nkey_results:\n{rows}---\n")
     build(BuildOptions(root / "okrsite.yaml"))
-    for url, count in (((root / "output/objectives/many/index.html").as_uri(), 14),
+    for url, count in (((root / "output/objectives/reach/index.html").as_uri(), 14),
+                       ((root / "output/objectives/many/index.html").as_uri(), 14),
                        (served["demo"] + "objectives/faster-queries/", 3)):
         page.goto(url)
         first = _pages_of(page, tmp_path, "A4")[0]
@@ -525,3 +529,17 @@ def test_right_to_left_text_reads_in_its_own_order_among_the_pages_words(page, t
     page.goto((root / "output/index.html").as_uri())
     name, count = page.evaluate(where, [".card__meta", ["فاطمة", "3 KRs"]])
     assert name < count  # the page's own words stay in their place after the name
+
+
+@pytest.mark.parametrize("medium, width", [("screen", 390), ("print", 720)])
+def test_an_objective_s_lone_figure_takes_its_row_on_a_phone_and_on_paper(page, served, medium: str,
+                                                                        width: int) -> None:
+    """Two figures a row: an objective's status, with no forecast beside it, takes its row rather
+    than half of it beside an empty half, on a phone as on paper (there it stood half wide), and so
+    it does on an aspirational objective, whose note on its pace comes after it in the summary."""
+    page.emulate_media(media=medium)
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(served["demo"] + "objectives/reliable-platform/")
+    assert "Aspirational: expected to reach 70%" in page.locator(".summary").text_content()
+    widths = page.evaluate("() => [...document.querySelectorAll('.summary > .stat')].map(s => s.offsetWidth)")
+    assert len(widths) == 2 and widths[0] == widths[1], widths
