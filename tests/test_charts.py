@@ -533,22 +533,26 @@ def test_what_the_glyphs_cannot_say_is_left_to_matplotlib() -> None:
 def test_a_chart_s_layout_measures_a_text_as_its_svg_sets_it(words: str) -> None:
     """The room before a bar chart's bars, a forecast's side and the bubble labels' places are
     worked out from `text_size`, which measured with the figure's raster renderer: it hints the
-    glyphs, and the first text here came out 6 px narrower than the SVG sets it. It is now the
-    box the SVG writer lays the text in, as wide and as tall."""
-    from matplotlib.font_manager import FontProperties
+    glyphs, and the first text here came out 6 px narrower than the SVG sets it, and its height
+    was its ink's, shorter than the line matplotlib lays it in (a forecast's label took the side
+    of its line's end where its box crossed the target's line). It is now the text's box in the
+    SVG: as wide as matplotlib's SVG writer measures it, as tall as a line of the font (its
+    ascender to its descender, or further where the ink reaches)."""
+    from matplotlib.font_manager import FontProperties, findfont, get_font
     from matplotlib.textpath import TextToPath
 
     from okrsite.site.charts import draw
 
+    font = get_font(findfont(FontProperties(family=draw.FONT)))
+    table = font.get_sfnt_table("OS/2")
+    ascender, descender = (table[name] / font.units_per_EM for name in ("sTypoAscender", "sTypoDescender"))
     template = draw._template("bars", LAYOUTS[0])
-    for size in (draw.SIZE, template.small):
-        width, _, _ = TextToPath().get_text_width_height_descent(
-            words, FontProperties(family=draw.FONT, size=size), ismath=False)
-        text = draw.chart_text(template.ax, 0.5, 0.5, fontsize=size)
-        text.set_text(words)
-        box = text.get_window_extent(draw.measuring())
-        assert draw.text_size(template, words, size) == pytest.approx((width, box.height))
-        assert box.width == pytest.approx(width)
+    with draw._drawing():  # as a chart is drawn: its settings, a plain text measured from its glyphs
+        for size in (draw.SIZE, template.small):
+            width, height, depth = TextToPath().get_text_width_height_descent(
+                words, FontProperties(family=draw.FONT, size=size), ismath=False)
+            line = max(height - depth, ascender * size) + max(depth, -descender * size)
+            assert draw.text_size(template, words, size) == pytest.approx((width, line), rel=1e-4)
 
 
 def test_a_kept_text_layout_is_the_one_matplotlib_works_out_for_that_text() -> None:

@@ -226,7 +226,7 @@ def measuring() -> RendererSVG:
     SVG writer's own measure, so the layout sees each text as wide as the chart's SVG sets it. The
     figure's renderer (Agg) hints the glyphs: a long title came out ~2 % narrower than in the SVG,
     and each text first met cost ~1 ms to lay out, against ~0.04 ms from its glyphs (`glyphs`): a
-    seventh of a cold build's drawing. The same in every process (its output is thrown away)."""
+    sixth of a cold build's drawing. One a process, its output thrown away."""
     return RendererSVG(1, 1, io.StringIO(), metadata=SVG_METADATA)
 
 
@@ -235,7 +235,9 @@ _SIZES: dict[tuple[str, float, float], tuple[float, float]] = {}
 
 def text_size(template: _Template, text: str, size: float, weight: str = "normal") -> tuple[float, float]:
     """Width and height in display pixels of the box matplotlib lays a one-line text in, as the
-    chart's SVG sets it (`measuring`): as wide as its glyphs, as tall as the font's lines.
+    chart's SVG sets it (`measuring`): as wide as its glyphs, as tall as a line of the font (its
+    ascender to its descender, or further where the ink reaches). A template's figure is at the
+    SVG's 72 dpi, where a point is a pixel.
 
     Kept by text, size and resolution for every chart the process draws: each chart measures
     its y labels for its margin, and the same few hundred labels recur across thousands of charts."""
@@ -830,7 +832,7 @@ def _shared_text_metrics() -> contextlib.AbstractContextManager[None]:
     """While drawing, matplotlib measures text through `_METRICS`; restored afterwards. What
     measures is the renderer's method, not its type: savefig's renderer for SVG and for PDF is the
     same wrapper type (MixedModeRenderer), handing text to renderers that measure differently."""
-    def measuring(original: Callable[..., tuple[float, float, float]]) -> Callable[..., tuple[float, float, float]]:
+    def shared(original: Callable[..., tuple[float, float, float]]) -> Callable[..., tuple[float, float, float]]:
         def measure(renderer: Any, text: str, fontprop: Any, ismath: Any, dpi: float) -> tuple[float, float, float]:
             method = renderer.get_text_width_height_descent
             how = getattr(method, "__func__", method)
@@ -839,7 +841,7 @@ def _shared_text_metrics() -> contextlib.AbstractContextManager[None]:
                                                 text_metrics(text, fontprop)) or
                         original(renderer, text, fontprop, ismath, dpi))
         return measure
-    return replaced(matplotlib.text, "_get_text_metrics_with_cache", measuring)
+    return replaced(matplotlib.text, "_get_text_metrics_with_cache", shared)
 
 
 @contextlib.contextmanager

@@ -2,8 +2,8 @@
 
 Figure templates as in okrsite.site.charts.draw (whose conventions hold: one figure per kind
 reused, fixed margins, artists in pools with z-orders of their own, no mathtext on content);
-labels are measured with the figure's renderer and placed by okrsite.site.charts.labels so
-that none covers another or a bubble.
+labels are measured as the SVG sets them (draw.measuring) and placed by okrsite.site.charts.labels
+so that none covers another or a bubble.
 """
 
 from __future__ import annotations
@@ -214,7 +214,7 @@ class Bubbles(_Template):
         labelled = [b for b in data.bubbles if b.label is not None]
         texts = self.texts(ax, "point-label", len(labelled), fontsize=self.small, transform=ax.transData)
         centres = [(*ax.transData.transform((b.x, b.y)), b.radius * scale) for b in data.bubbles]
-        frame = ax.get_window_extent(self.fig.canvas.get_renderer())  # type: ignore[attr-defined]
+        frame = ax.bbox
         boxes = [(x - r, y - r, x + r, y + r) for x, y, r in centres]
         self._clear_notes(boxes, (frame.x0, frame.y0, frame.x1, frame.y1))
         # the labelled bubbles are the first (largest); every other bubble is in the way too, but for
