@@ -531,18 +531,52 @@ def test_right_to_left_text_reads_in_its_own_order_among_the_pages_words(page, t
     assert name < count  # the page's own words stay in their place after the name
 
 
+@pytest.mark.parametrize("path, count", [("objectives/reliable-platform/", 2), ("periods/2026-Q1/", 3)])
 @pytest.mark.parametrize("medium, width", [("screen", 1280), ("screen", 390), ("print", 720)])
-def test_an_objective_s_figures_fill_their_rows_on_a_screen_a_phone_and_paper(page, served, medium: str,
-                                                                            width: int) -> None:
-    """Each row of an objective's figures ends at the summary's right edge: on paper, where they
-    stand two a row beside the overview chart, a status with no forecast beside it stood half wide
-    beside an empty half (on a phone it takes its row; on a wide screen the tiles share one row)."""
+def test_the_figures_of_an_objective_and_an_ended_period_fill_their_rows(page, served, medium: str, width: int,
+                                                                          path: str, count: int) -> None:
+    """Each row of the figures ends at the summary's right edge: on paper, where they stand two a
+    row beside the chart, a status with no forecast beside it stood half wide beside an empty half;
+    an ended period's mean grade, between two wide figures, did so on paper and on a phone too (a
+    lone tile takes its row there; on a wide screen the tiles share one row)."""
     page.emulate_media(media=medium)
     page.set_viewport_size({"width": width, "height": 900})
-    page.goto(served["demo"] + "objectives/reliable-platform/")
+    page.goto(served["demo"] + path)
     tiles = page.evaluate("""() => {
         const edge = document.querySelector('.summary').getBoundingClientRect().right;
         return [...document.querySelectorAll('.summary > .stat')]
             .map(tile => [Math.round(tile.getBoundingClientRect().top), edge - tile.getBoundingClientRect().right]); }""")
     row_ends = dict(tiles)  # each row's top -> how far its last tile ends from the edge
-    assert len(tiles) == 2 and all(abs(gap) <= 1 for gap in row_ends.values()), tiles
+    assert len(tiles) == count and all(abs(gap) <= 1 for gap in row_ends.values()), tiles
+
+
+@requires_poppler
+@pytest.mark.parametrize("paper", ["A4", "Letter"])
+def test_a_short_table_in_a_text_prints_on_one_sheet(page, served, tmp_path, paper: str) -> None:
+    """The four statuses of "How we run OKRs" broke after their first row on A4: "on-track" ended
+    one sheet, the three others began the next."""
+    page.goto(served["demo"] + "pages/how-we-run-okrs/")
+    rows = page.evaluate("() => [...document.querySelectorAll('.prose table tbody tr')].map(row => row.textContent)")
+    assert len(rows) == 4
+    pages = _pages_of(page, tmp_path, paper)
+    assert set.intersection(*(set(_pages_with(pages, row)) for row in rows)), rows
+
+
+@requires_poppler
+@pytest.mark.parametrize("paper", ["A4", "Letter"])
+def test_a_period_s_first_printed_sheet_holds_its_status_chart_beside_its_figures(page, served, tmp_path,
+                                                                                  paper: str) -> None:
+    """A period's page has the dashboard's figures and status chart, but not its print layout: on
+    Letter the chart of all eight objectives went whole to the second sheet and left half the first
+    one empty under the figures. They stand at the left, the chart beside them, as on the dashboard."""
+    page.goto(served["demo"] + "periods/2026-Q2/")
+    caption = page.locator(".charts .chart__caption").text_content().strip()[:40]
+    first = [printed for printed in _pages_of(page, tmp_path, paper) if printed][0]
+    assert "".join(caption.split()) in first and "OVERALLPROGRESS" in first.upper()
+    page.emulate_media(media="print")
+    page.set_viewport_size({"width": 720, "height": 900})
+    (summary_right, summary_top), (chart_left, chart_top) = page.evaluate("""() => {
+        const summary = document.querySelector('.summary').getBoundingClientRect(),
+              chart = document.querySelector('.charts .chart__print').getBoundingClientRect();
+        return [[summary.right, summary.top], [chart.left, chart.top]]; }""")
+    assert summary_right < chart_left and abs(summary_top - chart_top) < 2
