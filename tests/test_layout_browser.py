@@ -552,6 +552,32 @@ def test_the_figures_of_an_objective_and_an_ended_period_fill_their_rows(page, s
 
 @requires_poppler
 @pytest.mark.parametrize("paper", ["A4", "Letter"])
+def test_each_printed_section_heading_of_the_dashboard_stands_clear_of_the_line_above(page, served, tmp_path,
+                                                                                       paper: str) -> None:
+    """On A4 "Projects that support no OKR" stood 9 pt under the last line of the late projects'
+    list, which a page break had cut (a grid's item lost its margin after the break), against ~29 pt
+    under every other section."""
+    page.goto(served["demo"])
+    headings = page.evaluate("() => [...document.querySelectorAll('main .section > h2')]"
+                             ".filter(h => h.checkVisibility()).map(h => h.textContent.trim().split(/\\s+/).slice(0, 3))")
+    assert len(headings) >= 5
+    pdf = tmp_path / "printed.pdf"
+    page.pdf(path=str(pdf), format=paper)
+    boxes = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    gaps = {}
+    for sheet in boxes.split("<page ")[1:]:
+        words = re.findall(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>', sheet)
+        texts = [word for _top, _bottom, word in words]
+        for heading in headings:
+            for at in range(1, len(words)):
+                above = float(words[at][0]) - float(words[at - 1][1])
+                if texts[at:at + len(heading)] == heading and above > 0:  # (not first on its sheet)
+                    gaps[" ".join(heading)] = above
+    assert len(gaps) >= 4 and min(gaps.values()) >= 20, gaps
+
+
+@requires_poppler
+@pytest.mark.parametrize("paper", ["A4", "Letter"])
 def test_a_short_table_in_a_text_prints_on_one_sheet(page, served, tmp_path, paper: str) -> None:
     """The four statuses of "How we run OKRs" broke after their first row on A4: "on-track" ended
     one sheet, the three others began the next."""
