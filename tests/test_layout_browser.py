@@ -350,6 +350,25 @@ def test_the_printed_dashboard_sets_its_figures_beside_its_chart_and_drops_what_
     assert page.get_by_text("can be switched off under").is_visible()
 
 
+@pytest.mark.parametrize("width", [1024, 900, 768, 700])
+def test_no_table_runs_past_its_frame_on_a_laptop_or_a_tablet(page, served, width: int) -> None:
+    """Between a phone and a wide screen the tables kept their set widths: at 1024 px the projects',
+    portfolio's and alignment's tables ran 9-78 px past their frame (their flags cut: "Ov", "Behind
+    schedul"), at 768 px 180-400 px, the rest behind a scroll bar below the table. The charts' data
+    tables, behind their "Data" toggle, may scroll."""
+    page.set_viewport_size({"width": width, "height": 900})
+    over = {}
+    for path in ("", "portfolio/", "alignment/", "projects/", "teams/engineering/", "objectives/soc2-type-ii/",
+                 "periods/"):
+        page.goto(served["demo"] + path)
+        found = page.evaluate("""() => [...document.querySelectorAll('.table-wrap')]
+            .filter(wrap => !wrap.closest('details') && wrap.scrollWidth > wrap.clientWidth)
+            .map(wrap => (wrap.querySelector('caption') || wrap).textContent.trim().slice(0, 40))""")
+        if found:
+            over[path or "/"] = found
+    assert not over, over
+
+
 @pytest.mark.parametrize("width", [1280, 390])
 def test_an_objective_hanging_from_a_key_result_spans_the_row_of_that_key_result(page, served, width: int) -> None:
     """On the alignment page an objective aligned to a key result sat in a box that ended where its
