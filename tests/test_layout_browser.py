@@ -350,6 +350,20 @@ def test_the_printed_dashboard_sets_its_figures_beside_its_chart_and_drops_what_
     assert page.get_by_text("can be switched off under").is_visible()
 
 
+def test_a_check_in_s_figures_that_begin_a_line_on_a_phone_start_at_its_edge(page, served) -> None:
+    """On a phone a check-in's value that wrapped to a line of its own began indented (" 31 leads",
+    " Target zone"): the margin that set it apart from the title moved to the line's start."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(served["demo"] + "changes/")
+    starts = page.evaluate("""() => [...document.querySelectorAll('.activity__facts')].flatMap(facts => {
+        const body = facts.closest('.activity__body').getBoundingClientRect().left;
+        const title = facts.previousElementSibling.getClientRects(), first = facts.getClientRects()[0];
+        return first.top > title[title.length - 1].top + 2 ? [first.left - body] : [];  // begins a line
+    })""")
+    assert starts, "some check-in's figures begin a line at 390 px"
+    assert max(starts) <= 1, starts
+
+
 @pytest.mark.parametrize("width", [1024, 900, 768, 700])
 def test_no_table_runs_past_its_frame_on_a_laptop_or_a_tablet(page, served, width: int) -> None:
     """Between a phone and a wide screen the tables kept their set widths: at 1024 px the projects',

@@ -115,6 +115,12 @@ def test_spend_per_objective_splits_a_project_between_its_objectives(demo: Path)
     assert figures.halt.money == (7200,) and figures.share(figures.halt, 0) == pytest.approx(7200 / 124700)
     page = demo / "output/portfolio/index.html"
     assert "6% of the money spent went to the halt lane (7,200 USD of 124,700 USD)" in text_of(page)
+    # on a phone each row is a card of labelled figures: the money's share and the hours' share
+    # were both "Share:"
+    spending = page.read_text().split("Spending per objective of")[1].split("</table>")[0]
+    first_row = spending.split("<tbody>")[1].split("</tr>")[0]
+    assert re.findall(r'data-label="([^"]*)"', first_row) == ["Projects", "Spent (USD)", "Share (USD)", "Hours",
+                                                                "Share (Hours)"]
     q1 = spend(site, "2026-Q1", period_projects(site, "2026-Q1"))  # an ended period's own page: its own projects
     assert "Objectives of ended periods" not in {row.title for row in q1.rows}
     assert re.search(r"Projects no open objective needs 3 .*Publish 10 new blog posts.*Move the engineering wiki.*"
