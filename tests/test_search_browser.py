@@ -143,6 +143,25 @@ def test_on_a_phone_the_results_show_that_they_scroll_and_the_last_one_comes_who
     assert shown["panelBottom"] <= 844 and shown["height"] > 600, shown  # the screen's height, not 28rem
 
 
+def test_on_a_phone_a_result_names_its_objective_whole(browser, served) -> None:
+    """A key result's line under its title names its objective: on a 390-pixel phone it was cut to
+    "Keep the cust…", the rest only on the result's page."""
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    try:
+        page = context.new_page()
+        page.goto(served["demo"])
+        page.locator("#search-input").click()
+        page.keyboard.type("churn")
+        first = page.locator("#search-results [role=option]").first
+        first.wait_for()
+        meta = first.locator(".search__meta")
+        whole = meta.evaluate("meta => meta.scrollWidth <= meta.clientWidth")
+        text = meta.inner_text()
+    finally:
+        context.close()
+    assert "Keep the customers we have, and make them fans" in text and whole, text
+
+
 def test_a_key_result_found_by_its_title_opens_at_its_place_on_the_objective_page(page, served) -> None:
     page.goto(served["demo"] + "teams/")
     type_query(page, "qualified mid-market pipeline")
