@@ -297,6 +297,22 @@ def test_a_date_without_a_checkin_to_date_is_refused(tmp_path: Path, capsys, arg
     assert (root / OBJECTIVE).read_bytes() == before
 
 
+@pytest.mark.parametrize("note", ["", "   "])
+def test_a_blank_note_is_no_note(tmp_path: Path, capsys, note: str) -> None:
+    """`--note ""` (a shell variable left unset) recorded a check-in of an empty note, which made the
+    key result's last update today: it was no longer stale. Alone it is nothing to record; with a
+    value, the check-in has no note."""
+    root = site_with(tmp_path, COMMENTED)
+    before = (root / OBJECTIVE).read_text()
+    assert checkin(root, "seo/bounce", "--note", note, "--date", "2026-02-14") == 2
+    assert "nothing to record" in capsys.readouterr().err
+    assert (root / OBJECTIVE).read_text() == before
+    assert checkin(root, "seo/bounce", "8.5", "--note", note, "--date", "2026-02-14") == 0
+    assert (root / OBJECTIVE).read_text() == added(before, '    unit: "%"',
+                                                   "    checkins:\n      - {date: 2026-02-14, value: 8.5}")
+    assert capsys.readouterr().out == "content/objectives/seo.md: check-in 2026-02-14 added to bounce (8.5%)\n"
+
+
 @pytest.mark.parametrize("args, refused", [
     (["--note", "bad \udcff byte"], "argument --note: expected UTF-8 text, got 'bad \\udcff byte'"),  # a shell's $'\\xff'
     (["--milestone", "De\udce9sign"], "argument --milestone: expected UTF-8 text, got 'De\\udce9sign'"),

@@ -369,6 +369,12 @@ def _text(value: str) -> str:
     return value
 
 
+def _note(value: str) -> str | None:
+    """A note; a blank one is none (`--note "$NOTE"` with NOTE unset recorded an empty update, which
+    counted as the key result's last one: it was no longer stale)."""
+    return _text(value) if value.strip() else None
+
+
 def _number(low: float | None = None, high: float | None = None) -> Callable[[str], str]:
     def check(value: str) -> str:
         from okrsite.commands.checkin import number_text
@@ -474,7 +480,7 @@ def make_parser() -> argparse.ArgumentParser:
                       help="mark it not done (with --milestone: that milestone)")
     checkin.add_argument("--milestone", metavar="TITLE", type=_text, help="mark this milestone done (milestones KRs)")
     checkin.add_argument("--confidence", type=_number(0, 1), metavar="C", help="confidence from 0 to 1")
-    checkin.add_argument("--note", metavar="TEXT", type=_text, help="a note")
+    checkin.add_argument("--note", metavar="TEXT", type=_note, help="a note")
     checkin.add_argument("--date", type=_date, metavar="YYYY-MM-DD", help="date of the check-in (default: today)")
     checkin.add_argument("--config", type=Path, default=Path(CONFIG_NAME), metavar="PATH",
                          help=f"the site configuration (default: ./{CONFIG_NAME})")
