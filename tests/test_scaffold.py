@@ -131,6 +131,12 @@ def test_force_never_overwrites_and_says_what_it_skipped(tmp_path: Path, capsys)
     assert (tmp_path / "okrsite.yaml").read_text() == "title: Mine\n"
     assert (tmp_path / ".gitignore").read_text() == "secrets/\n"
     assert files_under(tmp_path) == EXPECTED_FILES
+    assert "A new OKR site for" in out and "is ready" in out
+    # again, every file there: it said "A new OKR site ... is ready" with nothing written
+    assert main(["init", "--force", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "created" not in out and "is ready" not in out
+    assert "Every file of a new site was there already: nothing was written." in out
 
 
 def test_a_folder_with_only_a_fresh_git_repository_counts_as_empty(tmp_path: Path, capsys) -> None:

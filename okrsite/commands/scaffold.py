@@ -175,7 +175,8 @@ def next_steps(report: ScaffoldReport, shown: Path) -> str:
     cd = [] if shown in (Path("."), Path("")) else [f"  cd {shlex.quote(str(shown))}"]
     lines = [
         "",
-        f"A new OKR site for {report.period} is ready. Next steps:",
+        (f"A new OKR site for {report.period} is ready. Next steps:" if report.created else
+         "Every file of a new site was there already: nothing was written. Next steps:"),
         *cd,
         "  okrsite serve              preview it at http://127.0.0.1:8000 while you edit content/",
         "  okrsite build --strict     build it into output/, as CI does",
