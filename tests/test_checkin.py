@@ -473,6 +473,16 @@ def test_bad_requests_are_refused_and_the_file_is_untouched(tmp_path: Path, caps
     assert (root / OBJECTIVE).read_bytes() == before
 
 
+@pytest.mark.parametrize("args", [["seo/page-views", "12,5"], ["seo/page-views", "5", "--confidence", "70"],
+                                  ["seo/page-views", "5", "--date", "2026-13-01"]])
+def test_a_bad_value_is_said_in_one_line(tmp_path: Path, capsys, args: list[str]) -> None:
+    """Five lines of usage came before the line that says what to write (in a CI log, under noise)."""
+    root = site_with(tmp_path, COMMENTED)
+    assert checkin(root, *args) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 1 and err[0].startswith("okrsite checkin: error: argument "), err
+
+
 def test_a_file_that_does_not_load_is_named_with_its_error_not_called_unknown(tmp_path: Path, capsys) -> None:
     root = site_with(tmp_path, COMMENTED)
     write(root, "content/objectives/emea.md", "---\ntitle: EMEA\nkey_results: [{id: a, title: A, target: 3\n---\n")

@@ -13,7 +13,7 @@ import sys
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from okrsite import __version__
 from okrsite.content.config import CONFIG_NAME, default_as_of
@@ -398,8 +398,20 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "import": run_import, "export": run_export, "checkin": run_checkin, "diff": run_diff}
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse's parser (its subcommands' too), but an argument's bad value is said in one line:
+    five lines of usage before "argument VALUE: expected a number like 0.5 or 1850, got '12,5': write
+    a number with a dot ..." buried the line that says what to write. A missing or unknown argument
+    still shows the usage."""
+
+    def error(self, message: str) -> NoReturn:
+        if message.startswith("argument "):
+            self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+        super().error(message)
+
+
 def make_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="okrsite", description="Build a static OKR and project report site.")
+    parser = _Parser(prog="okrsite", description="Build a static OKR and project report site.")
     parser.add_argument("--version", action="version", version=f"okrsite {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     build = commands.add_parser("build", help="build the site into the output folder")
