@@ -95,7 +95,8 @@ def test_an_unknown_command_is_a_usage_error(capsys) -> None:
     with pytest.raises(SystemExit) as exit_:
         main(["bild"])
     assert exit_.value.code == 2
-    assert "invalid choice: 'bild'" in capsys.readouterr().err
+    err = capsys.readouterr().err.splitlines()  # one line, with the command meant, as a field's slip gets
+    assert len(err) == 1 and "invalid choice: 'bild'" in err[0] and err[0].endswith("(did you mean 'build'?)"), err
 
 
 def test_build_prints_a_summary_and_writes_the_output(small_site: Path, monkeypatch, capsys) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import re
 import signal
 import sys
 import threading
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 from okrsite import __version__
 from okrsite.content.config import CONFIG_NAME, default_as_of
-from okrsite.content.schema import calendar_date
+from okrsite.content.schema import calendar_date, suggest
 from okrsite.diagnostics import BuildFailed, Diagnostic, Diagnostics
 from okrsite.filesystem.realpaths import leads_inside
 from okrsite.model.periods import FIRST_DAY, LAST_DAY
@@ -401,12 +402,15 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
 class _Parser(argparse.ArgumentParser):
     """argparse's parser (its subcommands' too), but an argument's bad value is said in one line:
     five lines of usage before "argument VALUE: expected a number like 0.5 or 1850, got '12,5': write
-    a number with a dot ..." buried the line that says what to write. A missing or unknown argument
+    a number with a dot ..." buried the line that says what to write; a mistyped command is told
+    the one it likely meant, as a content file's mistyped field is. A missing or unknown argument
     still shows the usage."""
 
     def error(self, message: str) -> NoReturn:
         if message.startswith("argument "):
-            self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+            command = re.match(r"argument COMMAND: invalid choice: '([^']*)'", message)
+            hint = suggest(command.group(1), COMMANDS) if command else ""
+            self.exit(EXIT_USAGE, f"{self.prog}: error: {message}{hint}\n")
         super().error(message)
 
 
