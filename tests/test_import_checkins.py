@@ -51,6 +51,18 @@ def test_two_values_of_one_key_result_are_an_error_at_the_later_cell(site: Path,
         "okrs.csv:3:5: error: 'target' is '100' here but '120' on row 2, for the same key result")
 
 
+def test_two_titles_under_one_kr_id_name_the_repeated_id(site: Path, capsys) -> None:  # noqa: F811
+    """Two key results given one `kr id` read as one key result whose title changed: the error named
+    the titles only, not the id that was repeated."""
+    sheet(site, "objective,kr id,key result,period,start,target,current,date\n"
+                "Grow,a,One,2026-Q2,0,10,2,2026-04-15\n"
+                "Grow,a,Two,2026-Q2,0,10,3,2026-04-30\n")
+    assert main(["import", "okrs.csv"]) == 1
+    assert capsys.readouterr().err.splitlines()[0] == (
+        "okrs.csv:3:3: error: 'key result' is 'Two' here but 'One' on row 2, for the same key result "
+        "(the rows share the 'kr id' 'a': give each key result its own)")
+
+
 def test_a_bad_cell_filled_once_is_reported_on_its_own_row(site: Path, capsys) -> None:  # noqa: F811
     sheet(site, "objective,key result,period,start,target,current,date\n"
                 "Grow,Demos,2026-Q2,0,,20,2026-04-15\n"

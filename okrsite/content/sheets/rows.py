@@ -342,8 +342,11 @@ def _one_value(reader: RowReader, rows: list[Row], name: str) -> Row | None:
             continue
         here, there = _written(reader.cell(row, name)), _written(reader.cell(found, name))
         if here != there and not (name == "key result" and here.casefold() == there.casefold()):
+            # two titles under one id: the id, repeated, is the likelier slip
+            shared = (f" (the rows share the 'kr id' {_written(reader.cell(row, 'kr id'))!r}: give each key result "
+                      "its own)" if name == "key result" and reader.filled(row, "kr id") else "")
             reader.report(row.number, name, f"'{reader.layout.label(name)}' is {here!r} here but {there!r} on row "
-                                            f"{found.number}, for the same key result")
+                                            f"{found.number}, for the same key result{shared}")
     return found
 
 
