@@ -321,6 +321,14 @@ def test_a_title_reaches_the_printed_foot_as_the_text_it_is(page, title: str) ->
         assert page.evaluate("s => JSON.parse(s)", shown) == title if shown.startswith('"') else False, shown
 
 
+def _assert_figures_beside_the_chart(page) -> None:
+    """The page's figures (its summary) stand at the left of its one chart, their tops level."""
+    boxes = page.evaluate("""() => [document.querySelector('.summary'), document.querySelector('.charts .chart__print')]
+        .map(box => { const r = box.getBoundingClientRect(); return [r.left, r.right, r.top]; })""")
+    (_summary_left, summary_right, summary_top), (chart_left, _right, chart_top) = boxes
+    assert summary_right < chart_left and abs(summary_top - chart_top) < 2, boxes
+
+
 def test_the_printed_dashboard_sets_its_figures_beside_its_chart_and_drops_what_paper_cannot_follow(page, served,
                                                                                                    tmp_path) -> None:
     """On a sheet the summary's grid made three columns: the two wide cards stacked and the four
@@ -331,10 +339,7 @@ def test_the_printed_dashboard_sets_its_figures_beside_its_chart_and_drops_what_
     page.emulate_media(media="print")
     page.set_viewport_size({"width": 720, "height": 900})
     page.goto(served["demo"])
-    boxes = page.evaluate("""() => [document.querySelector('.summary'), document.querySelector('.charts .chart__print')]
-        .map(box => { const r = box.getBoundingClientRect(); return [r.left, r.right, r.top]; })""")
-    (summary_left, summary_right, summary_top), (chart_left, _right, chart_top) = boxes
-    assert summary_right < chart_left and abs(summary_top - chart_top) < 2, boxes
+    _assert_figures_beside_the_chart(page)
     tops = page.evaluate("""() => [...document.querySelectorAll('.summary__tiles > .stat')]
         .map(card => Math.round(card.getBoundingClientRect().top))""")
     assert len(tops) == 4 and tops[0] == tops[1] and tops[2] == tops[3], tops  # two by two, beside the chart
@@ -660,8 +665,4 @@ def test_a_period_s_first_printed_sheet_holds_its_status_chart_beside_its_figure
     assert "".join(caption.split()) in first and "OVERALLPROGRESS" in first.upper()
     page.emulate_media(media="print")
     page.set_viewport_size({"width": 720, "height": 900})
-    (summary_right, summary_top), (chart_left, chart_top) = page.evaluate("""() => {
-        const summary = document.querySelector('.summary').getBoundingClientRect(),
-              chart = document.querySelector('.charts .chart__print').getBoundingClientRect();
-        return [[summary.right, summary.top], [chart.left, chart.top]]; }""")
-    assert summary_right < chart_left and abs(summary_top - chart_top) < 2
+    _assert_figures_beside_the_chart(page)
