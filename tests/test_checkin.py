@@ -448,6 +448,7 @@ def test_a_value_on_a_zones_kr_or_a_zone_elsewhere_is_refused(tmp_path: Path, ca
     (["seo/page-views", "$1,200"], 2, "got '$1,200': write a number with a dot and no thousands separator"),
     (["seo/page-views", "\u22125"], 2, "got '\u22125': write the minus sign as a hyphen (-)"),
     (["seo/page-views", "2k"], 2, "got '2k': write 2000 for 2k"),
+    (["seo/page-views", "0x10"], 2, "got '0x10': write it in decimal (16)"),  # not "the number alone (0)"
     (["seo/page-views", "--done", "--date", "2026-02-01"], 1,  # the wrong flag first: --date is the next thing
      "'page-views' is a metric key result: it takes a VALUE, not --done/--not-done"),
     (["seo/page-views", "nan"], 2, "expected a number like 0.5 or 1850, got 'nan'"),

@@ -99,6 +99,22 @@ def test_an_unknown_command_is_a_usage_error(capsys) -> None:
     assert len(err) == 1 and "invalid choice: 'bild'" in err[0] and err[0].endswith("(did you mean 'build'?)"), err
 
 
+@pytest.mark.parametrize("args, said", [
+    (["build", "--strcit"], "okrsite build: error: unrecognized arguments: --strcit (did you mean '--strict'?)"),
+    (["build", "--jbos", "2"], "okrsite build: error: unrecognized arguments: --jbos 2 (did you mean '--jobs'?)"),
+    (["check", "--formt=json"], "okrsite check: error: unrecognized arguments: --formt=json (did you mean '--format'?)"),
+    (["build", "extra"], "okrsite build: error: unrecognized arguments: extra"),
+])
+def test_an_unknown_option_is_named_by_its_command(capsys, args, said) -> None:
+    """The command's own usage and the option likely meant (argparse left them to the top-level
+    parser, whose usage names no option of the command)."""
+    with pytest.raises(SystemExit) as exit_:
+        main(args)
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err[0].startswith(f"usage: okrsite {args[0]} [-h]") and err[-1] == said, err
+
+
 def test_build_prints_a_summary_and_writes_the_output(small_site: Path, monkeypatch, capsys) -> None:
     monkeypatch.chdir(small_site)
     assert main(["build"]) == 0

@@ -368,6 +368,21 @@ def test_a_missing_sheet_or_configuration_is_a_usage_error(site: Path, capsys) -
     assert "okrsite: error: no site configuration at elsewhere.yaml" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("encoding, said", [
+    ("latin-9x", "got 'latin-9x' (did you mean 'latin9'?)"),
+    ("cp-1252", "got 'cp-1252' (did you mean 'cp1252'?)"),
+    ("base64", "got 'base64'"),  # a codec of bytes, not of text
+])
+def test_an_unknown_encoding_is_a_usage_error(site: Path, capsys, encoding, said) -> None:
+    sheet(site, "objective,key result,start,target,period\nGrow,Views,0,10,2026-Q1\n")
+    with pytest.raises(SystemExit) as exit_:
+        main(["import", "okrs.csv", "--encoding", encoding])
+    assert exit_.value.code == 2
+    assert capsys.readouterr().err.rstrip().endswith(
+        f"okrsite import: error: argument --encoding: expected a text encoding such as utf-8 or cp1252, {said}")
+    assert not (site / "content").exists()
+
+
 def test_files_it_cannot_read_as_a_sheet_are_errors(site: Path, capsys) -> None:
     (site / "old.xls").write_bytes(b"\xd0\xcf\x11\xe0binary")
     assert main(["import", "old.xls"]) == 1

@@ -248,6 +248,13 @@ def test_a_unit_typed_into_a_number_gets_what_to_write(tmp_path: Path) -> None:
     ]
 
 
+def test_a_quoted_hexadecimal_number_is_told_in_decimal(tmp_path: Path) -> None:
+    """'0x10' read as the amount 0 with the unit "x10" was told "write the number alone (0)"."""
+    assert problems(tmp_path, {OBJ: objective("  - {title: Views, start: 0, target: '0x10'}\n")}) == [
+        "content/objectives/grow.md:5:38: error: 'target': expected a number, got the text '0x10': "
+        "write it in decimal (16)"]
+
+
 @pytest.mark.parametrize("written, hint", [
     ("2k", "write 2000 for 2k; the unit goes in `unit:`"),
     ("1.5M", "write 1500000 for 1.5M; the unit goes in `unit:`"),

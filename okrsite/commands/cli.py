@@ -63,6 +63,28 @@ def _delimiter(value: str) -> str:
     return delimiters[value]
 
 
+def _encoding(value: str) -> str:
+    """A text encoding Python knows (`utf-8`, `cp1252`, `latin-1`), checked before the sheet is read."""
+    if not _text_encoding(value):
+        from encodings.aliases import aliases
+
+        known = sorted(name for name in {*aliases, *aliases.values()} if _text_encoding(name))
+        raise argparse.ArgumentTypeError(f"expected a text encoding such as utf-8 or cp1252, got {value!r}"
+                                         f"{suggest(value.lower(), known)}")
+    return value
+
+
+def _text_encoding(name: str) -> bool:
+    """Python knows `name` as an encoding of text (base64, zlib and the like encode bytes)."""
+    try:
+        b"a".decode(name)  # (b"" is decoded without looking the name up)
+    except UnicodeDecodeError:  # one byte is no utf-16 text: the name is known
+        pass
+    except LookupError:
+        return False
+    return True
+
+
 def _add_site_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", type=Path, default=Path(CONFIG_NAME), metavar="PATH",
                         help=f"the site configuration (default: ./{CONFIG_NAME})")
@@ -414,10 +436,26 @@ class _Parser(argparse.ArgumentParser):
         super().error(message)
 
 
+class _CommandParser(_Parser):
+    """A command's parser says itself what it does not know, under its own usage, with the option
+    likely meant: argparse hands a command's unknown arguments to the top-level parser, whose
+    usage ("okrsite [-h] [--version] COMMAND ...") names none of the command's options."""
+
+    def parse_known_args(self, args: Sequence[str] | None = None,  # type: ignore[override]
+                         namespace: argparse.Namespace | None = None) -> tuple[argparse.Namespace, list[str]]:
+        parsed, extras = super().parse_known_args(args, namespace)
+        if extras:
+            options = [option for option in self._option_string_actions if option.startswith("--")]
+            hint = next(filter(None, (suggest(word.partition("=")[0], options) for word in extras
+                                      if word.startswith("--"))), "")
+            self.error(f"unrecognized arguments: {' '.join(extras)}{hint}")
+        return parsed, extras
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="okrsite", description="Build a static OKR and project report site.")
     parser.add_argument("--version", action="version", version=f"okrsite {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_CommandParser)
     build = commands.add_parser("build", help="build the site into the output folder")
     _add_site_options(build)
     build.add_argument("--output", type=Path, metavar="DIR", help="output folder (overrides output_dir)")
@@ -466,7 +504,7 @@ def make_parser() -> argparse.ArgumentParser:
     sheet.add_argument("--sheet", dest="sheet_name", metavar="NAME", help="the worksheet to read (default: the first)")
     sheet.add_argument("--delimiter", type=_delimiter, metavar="{',',';',tab}",
                        help="the CSV delimiter (default: the one the header line holds most)")
-    sheet.add_argument("--encoding", metavar="NAME", help="the CSV file's encoding (default: UTF-8)")
+    sheet.add_argument("--encoding", type=_encoding, metavar="NAME", help="the CSV file's encoding (default: UTF-8)")
     sheet.add_argument("--decimal-comma", action="store_true", help="numbers are written 1.234,5 (not 1,234.5)")
     sheet.add_argument("--force", action="store_true", help="replace objective files that exist")
     sheet.add_argument("--dry-run", action="store_true", help="list what would be written, write nothing")

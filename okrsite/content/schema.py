@@ -155,6 +155,8 @@ def filled(why: str) -> Kind:
 
 # YAML 1.1 (PyYAML) reads an exponent as a number only with a dot and a signed exponent: 1.0e+15.
 _EXPONENT_AS_TEXT = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)[eE][-+]?\d+")
+# A number in hexadecimal, octal or binary (0x10, 0o17, 0b101): a number, but no amount people read.
+_BASED = re.compile(r"[-+]?0(?:[xX][0-9a-fA-F]+|[oO][0-7]+|[bB][01]+)")
 
 
 # A number written with its unit: `45%`, `2500 views`, `$1200`; or as people write numbers, with a
@@ -199,6 +201,8 @@ def number_hint(value: Any, share: bool = False, goes: str = "") -> str:
         return ""
     if _EXPONENT_AS_TEXT.fullmatch(value.strip()):
         return ": YAML reads an exponent as a number only with a dot and a sign, as in 1.0e+15"
+    if _BASED.fullmatch(value.strip()):  # (else read as 0 with the unit "x10")
+        return f": write it in decimal ({int(value.strip(), 0)})"
     match = next(filter(None, (pattern.fullmatch(value) for pattern in _WITH_UNIT)), None)
     alone = match is None
     match = match or _ALONE.fullmatch(value)
