@@ -93,6 +93,44 @@ def test_the_exported_demo_imported_into_an_empty_folder_builds_with_the_same_nu
     assert len(original["objectives"]) == 15
 
 
+@pytest.mark.parametrize("ids", ["kept", "dropped"])
+def test_the_exported_demo_edited_and_imported_back_with_force_replaces_its_own_files(
+        demo_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys, ids: str) -> None:
+    """The demo's files are not at objectives/<period>/<id>.md (customer-success-faster-onboarding.md
+    has the id faster-onboarding): each of its 15 objectives was "taken" by its own file. Without
+    the id columns the objectives are found by title and period, not written a second time."""
+    sheet = tmp_path / "okrs.csv"
+    assert main(["export", "--config", str(demo_site / "okrsite.yaml"), "-o", str(sheet)]) == 0
+    assert main(["build", "--jobs", "1", "--config", str(demo_site / "okrsite.yaml")]) == 0
+    original = json.loads((demo_site / "output/okrs.json").read_text(encoding="utf-8"))
+    rows = read_csv(sheet.read_bytes())
+    edited = next(row for row in rows if row["kr id"] == "time-to-value")
+    edited["current"] = "30"  # the edit made in the spreadsheet
+    columns = [name for name in rows[0] if ids == "kept" or name not in ("objective id", "kr id")]
+    with sheet.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.DictWriter(out, columns, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+    files = sorted(path.relative_to(demo_site).as_posix() for path in (demo_site / "content").rglob("*.md"))
+    monkeypatch.chdir(demo_site)
+    capsys.readouterr()
+    assert main(["import", str(sheet)]) == 2  # every file exists: nothing replaced without --force
+    assert "content/objectives/2026-Q1/customer-success-faster-onboarding.md:1:1: error: the file exists" \
+           in capsys.readouterr().err
+    assert main(["import", str(sheet), "--force"]) == 0
+    assert "replaced content/objectives/2026-Q1/customer-success-faster-onboarding.md (3 key results)" \
+           in capsys.readouterr().out
+    assert sorted(path.relative_to(demo_site).as_posix() for path in (demo_site / "content").rglob("*.md")) == files
+    assert main(["build", "--jobs", "1"]) == 0
+    imported = json.loads((demo_site / "output/okrs.json").read_text(encoding="utf-8"))
+    [kr] = [k for o in imported["objectives"] for k in o["key_results"] if k["id"] == "time-to-value"]
+    assert kr["current"] == 30
+    assert {o: k for o, k in numbers(imported).items() if o != "faster-onboarding"} == \
+           {o: k for o, k in numbers(original).items() if o != "faster-onboarding"}
+    assert [k["id"] for o in imported["objectives"] for k in o["key_results"]] == \
+           [k["id"] for o in original["objectives"] for k in o["key_results"]]  # (projects and parents name them)
+
+
 def test_text_a_spreadsheet_would_run_as_a_formula_is_escaped_and_imported_back(tmp_path: Path,
                                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     site = tmp_path / "site"

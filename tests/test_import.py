@@ -368,6 +368,31 @@ def test_a_missing_sheet_or_configuration_is_a_usage_error(site: Path, capsys) -
     assert "okrsite: error: no site configuration at elsewhere.yaml" in capsys.readouterr().err
 
 
+def test_a_stretch_column_beside_a_start_and_a_target_keeps_the_key_result_a_metric(site: Path, capsys) -> None:
+    """A "Stretch" number in an OKR template made the row a zones key result: its start, target
+    and current were dropped with warnings, and its progress read 0."""
+    sheet(site, "Objective,Period,Key Result,Start,Target,Stretch,Current\nGrow,2026-Q2,Book demos,0,100,150,40\n")
+    assert main(["import", "okrs.csv"]) == 0
+    assert capsys.readouterr().err.splitlines() == [
+        "okrs.csv:2:6: warning: 'Stretch' is left out: the key result is of type metric (its start and target make "
+        "it one; a key result of zones says zones in a 'type' column)"]
+    [kr] = front(site / "content/objectives/2026-Q2/grow.md")["key_results"]
+    assert kr == {"id": "book-demos", "title": "Book demos", "start": 0, "target": 100, "current": 40}
+
+
+def test_a_row_after_an_empty_row_does_not_join_the_objective_above(site: Path, capsys) -> None:
+    """A total below the table became a third key result of the last objective."""
+    sheet(site, "Objective,Period,Key result,Start,Target,Current\nGrow,2026-Q2,Views,0,100,40\n,,Leads,0,30,9\n"
+                "\n,,Total,0,130,49\n")
+    assert main(["import", "okrs.csv"]) == 1
+    assert capsys.readouterr().err.splitlines()[0] == (
+        "okrs.csv:5:1: error: no objective: fill the objective's title (an empty row above ends the rows of the "
+        "objective before it)")
+    assert main(["import", "okrs.csv", "--skip-bad"]) == 1
+    assert [kr["title"] for kr in front(site / "content/objectives/2026-Q2/grow.md")["key_results"]] == \
+           ["Views", "Leads"]
+
+
 @pytest.mark.parametrize("encoding, said", [
     ("latin-9x", "got 'latin-9x' (did you mean 'latin9'?)"),
     ("cp-1252", "got 'cp-1252' (did you mean 'cp1252'?)"),

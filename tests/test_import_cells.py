@@ -45,6 +45,25 @@ def test_thousands_in_a_semicolon_separated_file_are_read_with_a_warning(site: P
     assert (kr["start"], kr["target"]) == (1500, 12000)
 
 
+def test_a_dot_that_may_group_thousands_in_a_semicolon_separated_file_is_warned_of(site: Path,  # noqa: F811
+                                                                                     capsys) -> None:
+    """1.200 in a file saved where the comma is the decimal sign is likely 1200: it was read as 1.2,
+    a thousand times less, without a word (1,500 was warned of). 0.250 is a decimal either way."""
+    sheet(site, "Objective;Key Result;Start;Target;Current;Period\nUmsatz;Kunden;1.200;2.500;0.250;2026-Q2\n")
+    assert main(["import", "okrs.csv"]) == 0
+    assert capsys.readouterr().err.splitlines() == [
+        f"okrs.csv:2:{column}: warning: '{label}' is read as {value} from '{written}': in a file separated by ';' "
+        f"the dot may group thousands {HINT}" for column, label, value, written in
+        ((3, "Start", 1.2, "1.200"), (4, "Target", 2.5, "2.500"))]
+    [kr] = front(site / "content/objectives/2026-Q2/umsatz.md")["key_results"]
+    assert (kr["start"], kr["target"], kr["current"]) == (1.2, 2.5, 0.25)
+    sheet(site, "Objective;Key Result;Start;Target;Current;Period\nUmsatz;Kunden;1.200;2.500;1.800;2026-Q2\n")
+    assert main(["import", "okrs.csv", "--decimal-comma", "--force"]) == 0
+    assert capsys.readouterr().err == ""
+    [kr] = front(site / "content/objectives/2026-Q2/umsatz.md")["key_results"]
+    assert (kr["start"], kr["target"], kr["current"]) == (1200, 2500, 1800)
+
+
 def test_thousands_in_a_comma_separated_file_are_read_quietly(site: Path, capsys) -> None:  # noqa: F811
     sheet(site, 'Objective,Key Result,Start,Target,Period\nFaster,Deploys,"1,500","12,000",2026-Q2\n')
     assert main(["import", "okrs.csv"]) == 0

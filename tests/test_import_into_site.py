@@ -62,6 +62,25 @@ def test_force_says_what_replacing_a_file_drops_also_in_a_dry_run(site: Path, ca
     assert capsys.readouterr().err == ""
 
 
+def test_force_names_the_key_results_and_the_comments_it_drops(site: Path, capsys) -> None:  # noqa: F811
+    write(site, "content/objectives/2026-Q2/grow-revenue.md", """
+        ---
+        # Agreed at the offsite.
+        title: Grow revenue
+        period: 2026-Q2
+        key_results:
+          # the number finance reports
+          - {id: arr, title: Reach 2M ARR, start: 1000000, target: 2000000}
+          - {id: nrr, title: Keep NRR above 110 %, start: 100, target: 110}
+        ---
+        """)
+    sheet(site, "objective,kr id,key result,period,start,target\nGrow revenue,arr,Reach 2M ARR,2026-Q2,1000000,2000000\n")
+    assert main(["import", "okrs.csv", "--force"]) == 0
+    assert capsys.readouterr().err.splitlines() == [
+        "content/objectives/2026-Q2/grow-revenue.md:1:1: warning: --force replaces this file: its key result 'nrr' "
+        "not in the sheet and its 2 comment lines are dropped"]
+
+
 @pytest.mark.parametrize("blocker, into, message", [
     ("content/objectives/2026-Q3", [], ("content/objectives/2026-Q3/b.md:1:1: error: cannot write the file: "
                                         "content/objectives/2026-Q3 is not a folder")),

@@ -30,7 +30,7 @@ from okrsite.content.sheets.okrs import ObjectiveDoc, objectives_from_sheet
 from okrsite.content.sheets.rows import Settings, make_id
 from okrsite.content.schema import file_id
 from okrsite.content.source import (Document, SourceError, parse_markdown_document, parse_yaml_document, site_files,
-                                    teams_file)
+                                    split_front_matter, teams_file)
 from okrsite.diagnostics import Diagnostic, Diagnostics, Location
 from okrsite.filesystem.realpaths import leads_inside
 from okrsite.model.periods import Period, resolve_period
@@ -77,9 +77,9 @@ def front_matter_file(doc: ObjectiveDoc) -> str:
     return text
 
 
-def _settings(options: ImportOptions, diagnostics: Diagnostics) -> tuple[Settings, Path] | None:
-    """The site's periods and content folder, from okrsite.yaml when there is one;
-    None when it has errors (they are in diagnostics)."""
+def _settings(options: ImportOptions, diagnostics: Diagnostics) -> tuple[Settings, SiteObjectives] | None:
+    """The site's periods, and its objective files in the content folder (from okrsite.yaml when
+    there is one); None when it has errors (they are in diagnostics)."""
     custom: dict[str, Period] = {}
     content = Path("content")
     if options.config.is_file():
@@ -101,24 +101,64 @@ def _settings(options: ImportOptions, diagnostics: Diagnostics) -> tuple[Setting
     teams = _teams(listed) if listed is not None else None
     if teams is not None:
         settings = replace(settings, team_id=teams, teams_file=_shown(listed))
-    return replace(settings, site_file=_site_ids(into)), into
+    site = SiteObjectives(into)
+    return replace(settings, site_file=site.elsewhere, site_id=site.titled,
+                   site_kr_id=site.key_result), site
 
 
-def _site_ids(into: Path) -> Callable[[str, str], str | None]:
-    """The file of the site that has an objective id, other than the one the import would write
-    for it: a second file with the id would fail the build, while re-importing a sheet (--force)
-    must replace the same files."""
-    files: dict[str, list[Path]] = {}
-    for path in site_files(into / "objectives", into, ".md"):
-        doc = _document(path)
-        given = doc.meta.get("id") if doc is not None and isinstance(doc.meta, dict) else None
-        objective_id = given if isinstance(given, str) and given else file_id(path.name)
-        files.setdefault(objective_id, []).append(path)
+@dataclass(frozen=True)
+class _Known:
+    """An objective file of the site, as the import matches the sheet's objectives to it."""
 
-    def elsewhere(objective_id: str, period: str) -> str | None:
-        target = os.path.abspath(_target(into, objective_id, period))
-        return next((_shown(p) for p in files.get(objective_id, ()) if os.path.abspath(p) != target), None)
-    return elsewhere
+    path: Path
+    period: str
+    title: str
+    key_results: dict[str, str]  # a key result's title (any case) -> its id
+
+
+class SiteObjectives:
+    """The site's objective files, by id: a sheet's objective with the id (given, or found by its
+    title) and the period of one of them is that objective, and goes to its file wherever it lies
+    (an exported sheet, edited and imported again with --force, replaces the files it came from);
+    with another period it is another objective, and the id is taken."""
+
+    def __init__(self, into: Path) -> None:
+        self.into = into
+        self.files: dict[str, list[_Known]] = {}
+        for path in site_files(into / "objectives", into, ".md"):
+            meta = doc.meta if (doc := _document(path)) is not None and isinstance(doc.meta, dict) else {}
+            given, period, title, krs = (meta.get(name) for name in ("id", "period", "title", "key_results"))
+            objective_id = given if isinstance(given, str) and given else file_id(path.name)
+            titled = {kr["title"].casefold(): kr["id"] if isinstance(kr.get("id"), str) else f"kr-{number}"
+                      for number, kr in enumerate(krs if isinstance(krs, list) else [], start=1)
+                      if isinstance(kr, dict) and isinstance(kr.get("title"), str)}  # (ids default to kr-1, kr-2...)
+            self.files.setdefault(objective_id, []).append(
+                _Known(path, period if isinstance(period, str) else "", title if isinstance(title, str) else "",
+                       titled))
+
+    def target(self, objective_id: str, period: str) -> Path:
+        """Where the objective goes: its file, or objectives/<period>/<id>.md for a new one."""
+        same = next((known.path for known in self.files.get(objective_id, ()) if known.period == period), None)
+        return same or self.into / "objectives" / _folder(period) / f"{objective_id}.md"
+
+    def elsewhere(self, objective_id: str, period: str) -> str | None:
+        """The file of another objective that has this id (a second one would fail the build)."""
+        target = os.path.abspath(self.target(objective_id, period))
+        return next((_shown(known.path) for known in self.files.get(objective_id, ())
+                     if os.path.abspath(known.path) != target), None)
+
+    def titled(self, title: str, period: str) -> str | None:
+        """The id of the site's one objective with this title (any case) and period: a sheet without
+        an `objective id` column (or an empty cell) imported again replaces the objective it names."""
+        ids = [objective_id for objective_id, known in self.files.items() for k in known
+               if k.period == period and k.title.casefold() == title.casefold()]
+        return ids[0] if len(ids) == 1 else None
+
+    def key_result(self, objective_id: str, period: str, title: str) -> str | None:
+        """The id of the key result with this title (any case) in the site's file of the objective:
+        without a `kr id` column, a key result imported again keeps the id projects and parents name."""
+        return next((known.key_results.get(title.casefold()) for known in self.files.get(objective_id, ())
+                     if known.period == period), None)
 
 
 def _document(path: Path) -> Document | None:
@@ -156,16 +196,13 @@ def _folder(period: str) -> str:
     return period if safe and not period.endswith(".") else make_id(period, "period")
 
 
-def _target(into: Path, objective_id: str, period: str) -> Path:
-    return into / "objectives" / _folder(period) / f"{objective_id}.md"
-
-
-def plan(docs: list[ObjectiveDoc], into: Path, force: bool, diagnostics: Diagnostics) -> list[Planned]:
+def plan(docs: list[ObjectiveDoc], site: SiteObjectives, force: bool, diagnostics: Diagnostics) -> list[Planned]:
     """Where each objective goes; files that exist are errors without --force, and what replacing
     one drops is warned of; a folder on the way that cannot be one is an error."""
+    into = site.into
     result = []
     for doc in docs:
-        path = _target(into, doc.id, doc.period)
+        path = site.target(doc.id, doc.period)
         where = Location(_shown(path))
         if not leads_inside(path, into):  # a link on the way must not lead outside the folder
             diagnostics.error(where, f"refusing to write outside {_shown(into)}: the path leads to {path.resolve()}")
@@ -186,22 +223,35 @@ def plan(docs: list[ObjectiveDoc], into: Path, force: bool, diagnostics: Diagnos
 
 
 def _dropped(path: Path, doc: ObjectiveDoc) -> str:
-    """What the file has that the sheet does not, and replacing it loses: check-ins added since
-    (`okrsite checkin`, by hand) and the text below its front matter ("" when nothing)."""
+    """What the file has that the sheet does not, and replacing it loses: key results and
+    check-ins added since (`okrsite checkin`, by hand), its comments, and the text below its
+    front matter ("" when nothing)."""
     old = _document(path)
     if old is None or not isinstance(old.meta, dict):
         return ""
-    kept = {(kr["id"], checkin["date"]) for kr in doc.meta.get("key_results", ()) for checkin in kr.get("checkins", ())}
-    krs = old.meta.get("key_results")
-    lost = sum(1 for kr in (krs if isinstance(krs, list) else []) if isinstance(kr, dict)
+    new_krs = doc.meta.get("key_results", ())
+    kept = {(kr["id"], checkin["date"]) for kr in new_krs for checkin in kr.get("checkins", ())}
+    krs = [kr for kr in (old.meta.get("key_results") or ()) if isinstance(kr, dict)] \
+        if isinstance(old.meta.get("key_results"), list) else []
+    gone = [str(kr["id"]) for kr in krs if "id" in kr and kr["id"] not in {new["id"] for new in new_krs}]
+    lost = sum(1 for kr in krs if str(kr.get("id")) not in gone
                for checkin in (kr.get("checkins") if isinstance(kr.get("checkins"), list) else [])
                if not isinstance(checkin, dict) or (kr.get("id"), checkin.get("date")) not in kept)
-    parts = [f"its {_count(lost, 'check-in')} not in the sheet"] if lost else []
-    if old.body.strip() and old.body.strip() != doc.body.strip():
-        parts.append("its text below the front matter")
+    missing = [f"its key result{'s' if len(gone) > 1 else ''} {', '.join(map(repr, gone))}"] if gone else []
+    missing += [f"its {_count(lost, 'check-in')}"] if lost else []
+    comments = sum(1 for line in split_front_matter(path.read_text("utf-8", "replace"), "")[0].split("\n")
+                   if line.lstrip().startswith("#"))
+    parts = [f"{_listed(missing)} not in the sheet"] if missing else []
+    parts += [f"its {_count(comments, 'comment line')}"] if comments else []
+    parts += ["its text below the front matter"] if old.body.strip() and old.body.strip() != doc.body.strip() else []
     if not parts:
         return ""
-    return f"{' and '.join(parts)} {'are' if len(parts) > 1 or lost > 1 else 'is'} dropped"
+    many = len(parts) > 1 or len(missing) > 1 or len(gone) > 1 or lost > 1 or comments > 1
+    return f"{_listed(parts)} {'are' if many else 'is'} dropped"
+
+
+def _listed(items: list[str]) -> str:
+    return " and ".join(filter(None, (", ".join(items[:-1]), items[-1])))
 
 
 def _rows(numbers: tuple[int, ...]) -> str:
@@ -264,7 +314,8 @@ def run(options: ImportOptions, out: TextIO | None = None, err: TextIO | None = 
         _print(diagnostics.items, err)
         print(f"okrsite: import failed: {options.config} has errors; nothing was written", file=err)
         return EXIT_CONTENT
-    settings, into = found
+    settings, site = found
+    into = site.into
     label = options.sheet.as_posix()
     try:
         sheet = read_sheet(options.sheet, label, sheet=options.sheet_name, delimiter=options.delimiter,
@@ -284,7 +335,7 @@ def run(options: ImportOptions, out: TextIO | None = None, err: TextIO | None = 
         for item in skipped:
             diagnostics.warning(Location(label, item.rows[0]), f"objective {item.title!r} "
                                 f"({_rows(item.rows)}) is left out: {item.reason}")
-    planned = plan(docs, into, options.force, diagnostics) if docs and (options.skip_bad or not row_errors) else []
+    planned = plan(docs, site, options.force, diagnostics) if docs and (options.skip_bad or not row_errors) else []
     _print(sorted(diagnostics.items, key=lambda d: (d.path != label, d.line, d.col)), err)
     refused = len(diagnostics.errors) > row_errors
     if refused or not planned:

@@ -86,11 +86,16 @@ def number(cell: Cell, label: str, decimal_comma: bool = False) -> int | float |
     return value
 
 
-def maybe_decimal_comma(cell: Cell) -> bool:
-    """Text such as 1,500 or 12,500: thousands to a comma-grouped sheet, a decimal to a sheet
-    that writes decimal commas (a ';'-separated one, as such locales' spreadsheet programs save)."""
+def decimal_comma_doubt(cell: Cell) -> str | None:
+    """What text read without --decimal-comma may have meant in a sheet that writes decimal commas
+    (a ';'-separated one, as such locales' spreadsheet programs save): 1,500 read as thousands
+    may be a decimal; 1.200 read as a decimal may be thousands, a thousand times more."""
     bare = cell.strip().removesuffix("%").rstrip() if isinstance(cell, str) else ""
-    return re.fullmatch(r"[+-]?\d{1,2},\d{3}", bare) is not None
+    if re.fullmatch(r"[+-]?\d{1,2},\d{3}", bare):
+        return "the comma may be a decimal comma"
+    if re.fullmatch(r"[+-]?[1-9]\d{0,2}\.\d{3}", bare):  # (0.250 is a decimal however it is read)
+        return "the dot may group thousands"
+    return None
 
 
 def _parse_number(written: str, decimal_comma: bool) -> int | float | None:

@@ -94,7 +94,11 @@ def _gather(reader: RowReader) -> list[_Group]:
     titled_ids = _ids_by_title(reader, titled_periods)
     groups: dict[tuple[str, ...], _Group] = {}
     previous: _Group | None = None
+    ended, last_number = False, 0
     for row in reader.sheet.rows:
+        if previous is not None and row.number > last_number + 1:  # an empty row ends an objective's rows:
+            previous, ended = None, True  # a total below the table is none of its key results
+        last_number = row.number
         values = {name: reader.read(row, _COLUMNS.get(name, name), cells.text, name == "description")
                   for name in ("title", "parent", "description", "closing note")}
         values.update((name, ", ".join(reader.read(row, name, cells.names) or ())) for name in ("owner", "team"))
@@ -115,7 +119,8 @@ def _gather(reader: RowReader) -> list[_Group]:
         elif previous is not None:
             group = previous  # the objective of the row above, as under merged cells
         else:
-            reader.report(row.number, "objective", "no objective: fill the objective's title")
+            why = " (an empty row above ends the rows of the objective before it)" if ended else ""
+            reader.report(row.number, "objective", f"no objective: fill the objective's title{why}")
             continue
         _merge(reader, group, row.number, values)
         group.rows.append(row.number)
@@ -258,8 +263,9 @@ def _check_teams(reader: RowReader, group: _Group) -> None:
 
 
 def _assign_ids(reader: RowReader, groups: list[_Group]) -> None:
-    """Given ids first; then ids from titles, made unique with the period, then a number. An id
-    another file of the site has is taken too: given, it is an error; made, the next is tried."""
+    """Given ids first; then the id of the site's objective with the same title and period (the
+    sheet names it again); then ids from titles, made unique with the period, then a number. An
+    id another file of the site has is taken too: given, it is an error; made, the next is tried."""
     taken = {g.given_id for g in groups if g.given_id}
     for group in groups:
         period = group.values.get("period", "")
@@ -268,6 +274,11 @@ def _assign_ids(reader: RowReader, groups: list[_Group]) -> None:
             if elsewhere := reader.settings.site_file(group.id, period):
                 reader.report(group.first, "objective id", f"objective id '{group.id}' is taken: {elsewhere} has "
                                                            "it; give this objective another id")
+            continue
+        known = reader.settings.site_id(group.values.get("title", ""), period)
+        if known is not None and known not in taken:
+            taken.add(known)
+            group.id = known
             continue
         base = make_id(group.values.get("title", ""), "objective")
         candidates = [base, f"{base}-{make_id(period, '')}".strip("-")]
@@ -379,6 +390,9 @@ def _kr_ids(reader: RowReader, group: _Group) -> list[dict[str, Any]]:
             if given in seen:
                 reader.report(number, "kr id", f"duplicate key result id '{given}' in objective '{group.id}'")
             kr_id = given
+        elif (known := reader.settings.site_kr_id(group.id, group.values.get("period", ""), kr["title"])) \
+                and known not in taken:
+            kr_id = known  # the site's file of the objective has it by this title: its id stays
         else:
             base = make_id(kr["title"], f"kr-{len(result) + 1}", KR_ID_LENGTH)
             kr_id, suffix = base, 2

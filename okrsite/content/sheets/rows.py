@@ -52,6 +52,10 @@ class Settings:
     teams_file: str = ""  # where the known teams are listed (teams.yaml), for the message
     # (id, period) -> the file of the site, other than the one the import writes for it, with that objective id
     site_file: Callable[[str, str], str | None] = lambda objective_id, period: None
+    # (title, period) -> the id of the site's one objective with that title in that period
+    site_id: Callable[[str, str], str | None] = lambda title, period: None
+    # (objective id, period, key result title) -> the id of that key result in the site's file of the objective
+    site_kr_id: Callable[[str, str, str], str | None] = lambda objective_id, period, title: None
 
 
 @dataclass
@@ -92,15 +96,16 @@ class RowReader:
             return None
 
     def number(self, row: Row, column: str) -> int | float | None:
-        """A number cell. Without --decimal-comma, 1,500 is thousands: in a ';'-separated file (as
-        spreadsheet programs save where the comma is the decimal sign) that is warned of."""
+        """A number cell. Without --decimal-comma, 1,500 is thousands and 1.200 a decimal: in a
+        ';'-separated file (as spreadsheet programs save where the comma is the decimal sign)
+        either is warned of."""
         value = self.read(row, column, cells.number, self.settings.decimal_comma)
         written = self.cell(row, column)
         if (value is not None and self.sheet.delimiter == ";" and not self.settings.decimal_comma
-                and cells.maybe_decimal_comma(written)):
+                and (doubt := cells.decimal_comma_doubt(written))):
             self.report(row.number, column, f"'{self.layout.label(column)}' is read as {value} from {written!r}: "
-                                            f"in a file separated by ';' the comma may be a decimal comma"
-                                            f"{cells.DECIMAL_COMMA_HINT}", "warning")
+                                            f"in a file separated by ';' {doubt}{cells.DECIMAL_COMMA_HINT}",
+                        "warning")
         return value
 
     def slug(self, row: Row, column: str, written: str | None) -> str | None:
@@ -189,11 +194,11 @@ def _kind(reader: RowReader, row: Row) -> str | None:
     if not written:  # not said: the cells the row fills tell (even a bad one: its error is enough)
         if reader.filled(row, "milestones"):
             return "milestones"
-        if any(reader.filled(row, c) for c in ("zone", *ZONE_TEXTS)):
-            return "zones"
+        metric = reader.filled(row, "start") or reader.filled(row, "target")
+        if not metric and any(reader.filled(row, c) for c in ("zone", *ZONE_TEXTS)):  # (a "Stretch" number
+            return "zones"  # beside a start and a target is a metric's stretch goal: left out with a warning)
         if reader.filled(row, "floor") or reader.filled(row, "ceiling"):
             return "maintain"
-        metric = reader.filled(row, "start") or reader.filled(row, "target")
         return "boolean" if reader.filled(row, "done") and not metric else "metric"
     kind = _TYPE_WORDS.get(written.casefold())
     if kind is None:
@@ -205,8 +210,10 @@ def _kind(reader: RowReader, row: Row) -> str | None:
 def _typed_fields(reader: RowReader, row: Row, kind: str, kr: dict[str, Any], read: _Cells) -> None:
     for column in _IGNORED[kind]:
         if reader.filled(row, column):
+            hint = (" (its start and target make it one; a key result of zones says zones in a 'type' column)"
+                    if kind == "metric" and column in ZONE_TEXTS else "")
             reader.report(row.number, column, f"'{reader.layout.label(column)}' is left out: the key result is "
-                                              f"of type {kind}", "warning")
+                                              f"of type {kind}{hint}", "warning")
     numbers = read.numbers
     if kind == "boolean":
         kr["done"] = bool(read.done)
