@@ -165,7 +165,10 @@ def test_a_dated_row_is_a_check_in_with_its_confidence_and_note(site: Path, caps
                                "note": "Landing pages live"}]
 
 
-def test_parents_are_found_by_title_or_id_and_unknown_ids_are_kept_with_a_warning(site: Path, capsys) -> None:
+def test_parents_are_found_by_title_or_id_and_ids_not_in_the_sheet_are_kept_with_a_warning(site: Path,
+                                                                                           capsys) -> None:
+    write(site, "content/objectives/2026-Q1/elsewhere.md", "---\ntitle: Elsewhere\nperiod: 2026-Q1\n"
+                                                            "key_results:\n  - {title: X, start: 0, target: 1}\n---\n")
     sheet(site, "objective id,objective,key result,start,target,period,parent\n"
                 "top,Company goal,,,,2026-Q1,\n"
                 ",Team goal,Views,0,10,2026-Q1,company goal\n"
@@ -178,6 +181,26 @@ def test_parents_are_found_by_title_or_id_and_unknown_ids_are_kept_with_a_warnin
     assert front(objectives / "third-goal.md")["parent"] == "elsewhere"
     assert ("okrs.csv:5:7: warning: parent 'elsewhere' is not in the sheet: it must be an objective of the site "
             "already") in capsys.readouterr().err
+
+
+def test_files_with_which_the_site_would_not_build_are_not_kept(site: Path, capsys) -> None:
+    """Each file read back alone, the import wrote a parent the site does not have, or a cycle, and
+    said "imported"; the next build failed. The site as a whole is loaded after the write, and an
+    error it did not have before takes every file back."""
+    write(site, "content/objectives/2026-Q1/broken.md", "---\ntitle: Broken\nperiod: 2026-Q1\nowner: [\n---\n")
+    sheet(site, "objective,key result,start,target,period,parent\nGrow,Views,0,10,2026-Q1,zzz\n"
+                "D,k,0,1,2026-Q1,E\nE,k,0,1,2026-Q1,D\n")
+    before = tree(site)
+    assert main(["import", "okrs.csv"]) == 1
+    assert capsys.readouterr().err.splitlines()[1:] == [  # (the broken file's error was there before: not said)
+        "content/objectives/2026-Q1/d.md:5:9: error: objective parent cycle: d -> e -> d",
+        "content/objectives/2026-Q1/e.md:5:9: error: objective parent cycle: d -> e -> d",
+        "content/objectives/2026-Q1/grow.md:5:9: error: unknown parent objective 'zzz'",
+        "okrsite: import failed: with these files the site would not build (the errors above, in the files as they "
+        "would be written); nothing was written"]
+    assert tree(site) == before
+    sheet(site, "objective,key result,start,target,period\nGrow,Views,0,10,2026-Q1\n")
+    assert main(["import", "okrs.csv"]) == 0  # an error the site had before is not the import's
 
 
 def test_same_titles_in_two_periods_are_two_objectives_with_unique_ids(site: Path) -> None:

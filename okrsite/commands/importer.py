@@ -6,7 +6,8 @@ are left out and the others written; the exit code still says 1). No file is
 replaced without --force (with it, what a replaced file loses is warned of), and
 no file is written outside the content folder. Each file is checked by loading
 it back before anything is written, and a write that fails takes back the files
-this run wrote before it.
+this run wrote before it; so does an error the site as a whole did not have
+before (its content loaded and checked after the write, as a build would).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import contextlib
 import os
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -101,7 +102,7 @@ def _settings(options: ImportOptions, diagnostics: Diagnostics) -> tuple[Setting
     teams = _teams(listed) if listed is not None else None
     if teams is not None:
         settings = replace(settings, team_id=teams, teams_file=_shown(listed))
-    site = SiteObjectives(into)
+    site = SiteObjectives(into, options.config.is_file() and os.path.abspath(into) == os.path.abspath(content))
     return replace(settings, site_file=site.elsewhere, site_id=site.titled,
                    site_kr_id=site.key_result), site
 
@@ -122,8 +123,9 @@ class SiteObjectives:
     (an exported sheet, edited and imported again with --force, replaces the files it came from);
     with another period it is another objective, and the id is taken."""
 
-    def __init__(self, into: Path) -> None:
+    def __init__(self, into: Path, own: bool) -> None:
         self.into = into
+        self.own = own  # the content folder of the site's okrsite.yaml
         self.files: dict[str, list[_Known]] = {}
         for path in site_files(into / "objectives", into, ".md"):
             meta = doc.meta if (doc := _document(path)) is not None and isinstance(doc.meta, dict) else {}
@@ -266,26 +268,49 @@ def _shown(path: Path) -> str:
         return path.as_posix()
 
 
-def _write_all(planned: list[Planned]) -> tuple[Planned, OSError] | None:
+@dataclass
+class _Written:
+    """What this run wrote, and how to put it back (new files and folders removed, replaced files
+    restored)."""
+
+    undo: list[Callable[[], None]] = field(default_factory=list)
+
+    def take_back(self) -> None:
+        for step in reversed(self.undo):
+            with contextlib.suppress(OSError):
+                step()
+
+
+def _write_all(planned: list[Planned], written: _Written) -> tuple[Planned, OSError] | None:
     """Write every file or none: when one cannot be written, what this run wrote before it is put
-    back (new files and folders removed, replaced files restored) and the failure returned. Each
-    file goes through a temporary file and a rename, so none is ever half written; a file replaced
-    (--force) keeps its mode, a new one gets the umask's, as an editor would make it."""
-    undo: list[Callable[[], None]] = []
+    back and the failure returned. Each file goes through a temporary file and a rename, so none
+    is ever half written; a file replaced (--force) keeps its mode, a new one gets the umask's,
+    as an editor would make it."""
     for item in planned:
         try:
             missing = [folder for folder in item.path.parents if not (folder.exists() or folder.is_symlink())]
             for folder in reversed(missing):
                 folder.mkdir()
-                undo.append(folder.rmdir)
-            undo.append(_restorer(item.path))
+                written.undo.append(folder.rmdir)
+            written.undo.append(_restorer(item.path))
             replace_file(item.path, item.text.encode("utf-8"), keep_mode=True)  # replaces a link, never its file
         except OSError as exc:
-            for step in reversed(undo):
-                with contextlib.suppress(OSError):
-                    step()
+            written.take_back()
             return item, exc
     return None
+
+
+def _site_errors(config: Path) -> list[Diagnostic]:
+    """The errors a build of the site would report (its content loaded and checked as `okrsite
+    check` does with a build's rules)."""
+    from okrsite.build.builder import BuildOptions, Builder
+    from okrsite.diagnostics import BuildFailed
+
+    try:
+        Builder(BuildOptions(config)).load(Diagnostics())
+    except BuildFailed as failed:
+        return [item for item in failed.diagnostics if item.severity == "error"]
+    return []
 
 
 def _restorer(path: Path) -> Callable[[], None]:
@@ -343,12 +368,23 @@ def run(options: ImportOptions, out: TextIO | None = None, err: TextIO | None = 
                else f"{row_errors} error(s)" + ("" if options.skip_bad else " (--skip-bad writes the rest)"))
         print(f"okrsite: import failed: {why}; nothing was written", file=err)
         return EXIT_USAGE if refused and not row_errors else EXIT_CONTENT
-    failed = None if options.dry_run else _write_all(planned)
+    checked = site.own and not options.dry_run  # (the site's whole content: not a folder given by --into)
+    before = {(item.path, item.message) for item in _site_errors(options.config)} if checked else set()
+    written = _Written()
+    failed = None if options.dry_run else _write_all(planned, written)
     if failed is not None:
         item, exc = failed
         _print([Diagnostic(_shown(item.path), 1, 1, "error", f"cannot write the file: {exc.strerror or exc}")], err)
         print("okrsite: import failed: the file above cannot be written; nothing was written", file=err)
         return EXIT_USAGE
+    broken = [item for item in _site_errors(options.config) if (item.path, item.message) not in before] \
+        if checked else []
+    if broken:  # each file read back alone, but the site as a whole would not build: nothing is kept
+        written.take_back()
+        _print(broken, err)
+        print("okrsite: import failed: with these files the site would not build (the errors above, in the files "
+              "as they would be written); nothing was written", file=err)
+        return EXIT_CONTENT
     for item in planned:
         verb = ("would replace" if item.exists else "would write") if options.dry_run else \
             ("replaced" if item.exists else "wrote")
