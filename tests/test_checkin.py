@@ -236,6 +236,16 @@ def test_a_checkin_after_its_period_ended_is_added_with_a_warning(tmp_path: Path
                                        "ended)\n")
 
 
+def test_an_objective_without_a_period_is_dated_in_the_quarter_the_site_gives_it(tmp_path: Path, capsys) -> None:
+    """With no `period:` and no `default_period`, the site puts the objective in the quarter of
+    `as_of` (2026-Q1); checkin took it for no period and said nothing of a check-in dated a year
+    early."""
+    root = site_with(tmp_path, COMMENTED.replace("period: 2026-Q1\n", ""))
+    assert checkin(root, "seo/bounce", "8", "--date", "2025-02-10") == 0
+    assert capsys.readouterr().err == ("okrsite: warning: the check-in is dated before its period 2026-Q1 starts on "
+                                       "2026-01-01: did you mean 2026-02-10?\n")
+
+
 def test_the_file_keeps_its_mode(tmp_path: Path) -> None:
     root = site_with(tmp_path, COMMENTED)
     os.chmod(root / OBJECTIVE, 0o640)

@@ -201,3 +201,33 @@ def test_install_outside_a_git_repository_is_a_usage_error(small_site: Path, cap
 def test_install_without_a_site_configuration_is_a_usage_error(tmp_path: Path, capsys) -> None:
     assert main(["hook", "install", "--config", str(tmp_path / "okrsite.yaml")]) == 2
     assert "no site configuration" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("action", ["install", "uninstall"])
+def test_a_hook_that_cannot_be_written_is_a_usage_error_not_a_traceback(repo: Path, capsys, action: str) -> None:
+    """core.hooksPath under a file, or a post-commit that is a folder: NotADirectoryError and
+    IsADirectoryError ended in tracebacks."""
+    write(repo, "notadir", "a file\n")
+    git(repo, "config", "core.hooksPath", "notadir/hooks")
+    assert main(["hook", "install", "--config", str(repo / "okrsite.yaml")]) == 2
+    assert capsys.readouterr().err.startswith(
+        f"okrsite: error: cannot change the hook {repo / 'notadir'}/hooks: Not a directory")
+    git(repo, "config", "--unset", "core.hooksPath")
+    (repo / ".git/hooks/post-commit").mkdir(parents=True)
+    (repo / ".git/hooks/post-commit/x").write_text("x")
+    assert main(["hook", action, "--config", str(repo / "okrsite.yaml")]) == (2 if action == "install" else 0)
+    err = capsys.readouterr().err
+    assert err == (f"okrsite: error: cannot change the hook {repo / '.git/hooks/post-commit'}: Is a directory\n"
+                   if action == "install" else "")
+
+
+def test_install_where_git_refuses_the_repository_says_what_git_said(repo: Path, capsys) -> None:
+    """A repository git will not work in (another user's: "dubious ownership") was said to be
+    no repository at all, with "run 'git init' there first"."""
+    if os.geteuid() != 0:
+        pytest.skip("needs to give the repository to another user (root only)")
+    os.chown(repo, 65534, 65534)  # nobody
+    assert main(["hook", "install", "--config", str(repo / "okrsite.yaml")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"okrsite: error: git cannot tell where the hooks of {repo} go: ") and \
+        "dubious ownership" in err and "git init" not in err, err

@@ -32,8 +32,8 @@ from okrsite.model.keyresults import mistyped_year, reading_of
 from okrsite.model.scoring import CHECKIN_READING
 from okrsite.model.periods import Period, resolve_period
 from okrsite.site.formatting import with_unit
+from okrsite.commands.exits import EXIT_CONTENT, EXIT_OK, EXIT_USAGE
 
-EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 _HINTS = {"boolean": "--done or --not-done", "milestones": "--milestone TITLE",
           "zones": "--zone fail|commit|target|stretch", "metric": "a VALUE", "maintain": "a VALUE"}
 
@@ -220,8 +220,7 @@ def _dating(config: SiteConfig, period: Period | None, request: Request, kr: dic
 def _period_of(config: SiteConfig, doc: Document) -> Period | None:
     """The period of the objective the file holds."""
     meta = doc.meta if isinstance(doc.meta, dict) else {}
-    period_id = meta.get("period") or config.default_period
-    return resolve_period(str(period_id), {p.id: p for p in config.periods}) if period_id else None
+    return resolve_period(str(meta.get("period") or config.default_period_id), {p.id: p for p in config.periods})
 
 
 def _taken_over(request: Request, kr: dict[str, Any]) -> str | None:

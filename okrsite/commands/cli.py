@@ -24,14 +24,13 @@ from okrsite.filesystem.realpaths import leads_inside
 from okrsite.model.periods import FIRST_DAY, LAST_DAY
 from okrsite.model.scoring import ZONES
 from okrsite.site.formatting import plural
+from okrsite.commands.exits import EXIT_BROKEN_PIPE, EXIT_CONTENT, EXIT_OK, EXIT_USAGE
 from okrsite.commands.findings import FORMATS, render
 from okrsite.commands.progress import Progress
 
 if TYPE_CHECKING:  # the build's modules are imported by the commands that use them: `okrsite --help` stays quick
     from okrsite.build.builder import BuildOptions
 
-EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
-EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports a command whose reader left: not a content error
 
 
 def _date(value: str) -> dt.date:
@@ -86,10 +85,14 @@ def _text_encoding(name: str) -> bool:
 
 
 def _add_site_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--config", type=Path, default=Path(CONFIG_NAME), metavar="PATH",
-                        help=f"the site configuration (default: ./{CONFIG_NAME})")
+    _add_config_option(parser)
     parser.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD",
                         help="report date for expected pace and status (overrides as_of)")
+
+
+def _add_config_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", type=Path, default=Path(CONFIG_NAME), metavar="PATH",
+                        help=f"the site configuration (default: ./{CONFIG_NAME})")
 
 
 def _print_diagnostics(items: Sequence[object]) -> None:
@@ -493,8 +496,7 @@ def make_parser() -> argparse.ArgumentParser:
     hook = commands.add_parser("hook", help="install or remove the git hook that rebuilds the site after each commit")
     hook.add_argument("action", choices=("install", "uninstall", "run"),
                       help="install or uninstall the post-commit hook; run: what the hook runs")
-    hook.add_argument("--config", type=Path, default=Path(CONFIG_NAME), metavar="PATH",
-                      help=f"the site configuration (default: ./{CONFIG_NAME})")
+    _add_config_option(hook)
     sheet = commands.add_parser("import", help="write objective files from a spreadsheet (CSV or XLSX), "
                                                "one row per key result")
     sheet.add_argument("sheet", type=Path, metavar="SHEET", help="a .csv or .xlsx file")
@@ -522,8 +524,7 @@ def make_parser() -> argparse.ArgumentParser:
     diff.add_argument("head", nargs="?", metavar="HEAD", help="the revision to compare to (default: the work tree)")
     diff.add_argument("--format", choices=("markdown", "json"), default="markdown",
                       help="Markdown for a pull request or job summary (default), or JSON")
-    diff.add_argument("--config", type=Path, default=Path(CONFIG_NAME), metavar="PATH",
-                      help=f"the site configuration (default: ./{CONFIG_NAME})")
+    _add_config_option(diff)
     checkin = commands.add_parser("checkin", help="add a check-in to a key result, in its objective's file")
     checkin.add_argument("kr", metavar="OBJECTIVE/KR", help="objective id / key result id (kr-1, kr-2 ... without ids)")
     checkin.add_argument("value", nargs="?", type=_number(), metavar="VALUE", help="the new value (metric and maintain KRs)")
@@ -536,8 +537,7 @@ def make_parser() -> argparse.ArgumentParser:
     checkin.add_argument("--confidence", type=_number(0, 1), metavar="C", help="confidence from 0 to 1")
     checkin.add_argument("--note", metavar="TEXT", type=_note, help="a note")
     checkin.add_argument("--date", type=_date, metavar="YYYY-MM-DD", help="date of the check-in (default: today)")
-    checkin.add_argument("--config", type=Path, default=Path(CONFIG_NAME), metavar="PATH",
-                         help=f"the site configuration (default: ./{CONFIG_NAME})")
+    _add_config_option(checkin)
     return parser
 
 

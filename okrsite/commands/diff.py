@@ -27,8 +27,8 @@ from okrsite.diagnostics import BuildFailed, Diagnostic, Diagnostics
 from okrsite.model.compare import compare
 from okrsite.model.site import Site
 from okrsite.site.diff_report import Revision, as_json, markdown
+from okrsite.commands.exits import EXIT_CONTENT, EXIT_OK, EXIT_USAGE
 
-EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 MEMORY = Path("/dev/shm")  # Linux's file system in memory, where it has one
 MEMORY_ROOM = 512 * 2**20  # free space it must have to take both revisions
 

@@ -11,18 +11,20 @@ hook that is not a shell script is left alone; we print the line to add instead.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shlex
 import stat
 import subprocess
 import sys
 import traceback
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from okrsite.build.builder import BuildOptions, build
 from okrsite.content.config import load_config
-from okrsite.content.git import GIT_PATH_VARIABLES
+from okrsite.content.git import GIT_PATH_VARIABLES, GitError, git, in_work_tree
 from okrsite.diagnostics import BuildFailed, Diagnostics
 
 HOOK_NAME = "post-commit"
@@ -47,13 +49,23 @@ class HookChange:
 
 
 def _git(folder: Path, *args: str) -> str:
-    try:
-        result = subprocess.run(["git", *args], cwd=folder, capture_output=True, text=True, check=False)
-    except OSError:
-        raise HookError("git is not installed (or not on PATH)") from None
-    if result.returncode != 0:
+    if not in_work_tree(folder):
         raise HookError(f"{folder} is not in a git repository (run 'git init' there first)")
-    return result.stdout.strip()
+    try:
+        return git(folder, *args).decode("utf-8", "surrogateescape").strip()
+    except GitError as exc:  # git's own words: "detected dubious ownership in repository at ...", say
+        raise HookError(f"git cannot tell where the hooks of {folder} go: {exc}") from None
+
+
+@contextlib.contextmanager
+def _hook_file() -> Iterator[None]:
+    """A hook file or folder that cannot be read or written (a core.hooksPath under a file, a
+    post-commit that is a folder) is said, as any other reason the hook cannot be changed."""
+    try:
+        yield
+    except OSError as exc:
+        where = f" {exc.filename}" if exc.filename else ""
+        raise HookError(f"cannot change the hook{where}: {exc.strerror or exc}") from None
 
 
 def hook_path(site_root: Path) -> Path:
@@ -117,6 +129,11 @@ def install(config_path: Path, python: str | None = None) -> HookChange:
     path = hook_path(site_root)
     worktree = Path(_git(site_root, "rev-parse", "--show-toplevel"))
     block = hook_block(config_path, worktree, python or Path(sys.executable).as_posix())
+    with _hook_file():
+        return _add(path, block)
+
+
+def _add(path: Path, block: str) -> HookChange:
     text = _read(path) if path.is_file() else ""
     if not text.strip():
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -144,6 +161,11 @@ def install(config_path: Path, python: str | None = None) -> HookChange:
 def uninstall(config_path: Path) -> HookChange:
     """Remove exactly the block install() added; delete the hook if nothing else is left."""
     path = hook_path(config_path.resolve().parent)
+    with _hook_file():
+        return _remove(path)
+
+
+def _remove(path: Path) -> HookChange:
     if not path.is_file():
         return HookChange(path, "absent")
     lines = _read(path).splitlines(keepends=True)

@@ -35,8 +35,8 @@ from okrsite.content.source import (Document, SourceError, parse_markdown_docume
 from okrsite.diagnostics import Diagnostic, Diagnostics, Location
 from okrsite.filesystem.realpaths import leads_inside
 from okrsite.model.periods import Period, resolve_period
+from okrsite.commands.exits import EXIT_CONTENT, EXIT_OK, EXIT_USAGE
 
-EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
 
 @dataclass(frozen=True)

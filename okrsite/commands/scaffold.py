@@ -15,13 +15,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 import shlex
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 from okrsite import __version__
 from okrsite.commands.install_spec import EXAMPLE_GIT, InstallSpec, default_spec
 from okrsite.content.config import default_as_of
+from okrsite.content.git import GitError, git
 from okrsite.model.periods import quarter_containing
 
 STARTER = Path(__file__).resolve().parent / "scaffold_site"
@@ -107,10 +107,10 @@ def _git(folder: Path, *args: str) -> str | None:
     while not cwd.is_dir():  # the site's folder may not exist yet: ask from the repository it will be in
         cwd = cwd.parent
     try:
-        result = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False)
-    except OSError:
+        answer = git(cwd, *args).decode("utf-8", "replace").strip()
+    except GitError:
         return None
-    return result.stdout.strip() if result.returncode == 0 and result.stdout.strip() else None
+    return answer or None
 
 
 def default_branch(folder: Path) -> str:

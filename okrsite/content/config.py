@@ -15,7 +15,7 @@ from okrsite.content.options import construct, group, option, schema_of
 from okrsite.diagnostics import Diagnostics, Location
 from okrsite.filesystem.names import device_name_problem
 from okrsite.filesystem.realpaths import home_or_hidden, leads_inside
-from okrsite.model.periods import FIRST_DAY, LAST_DAY, Period, builtin_period, resolve_period
+from okrsite.model.periods import FIRST_DAY, LAST_DAY, Period, builtin_period, quarter_containing, resolve_period
 from okrsite.model.scoring import Thresholds
 from okrsite.content.source import MAX_FILE_BYTES, SourceError, parse_yaml_document, written_text
 from okrsite.content.source import label as site_label
@@ -66,6 +66,12 @@ def _language(value: Any, cursor: s.Cursor) -> str:
     return code if code in LANGUAGES else str(_LANGUAGE(value, cursor))
 
 
+# The thresholds of the rules that weigh numbers (okrsite.model.checks), said in their help too
+FOCUSED_KEY_RESULTS = 5  # too-many-krs: more dilute an objective's focus
+CONFIDENCE_DROP = 0.2  # confidence-drop: a fall this large between two check-ins
+SANDBAGGED_PROGRESS = 0.8  # sandbagged-kr: the first check-in of the period already this far
+
+
 def _rule(rule_id: str, default: str, finds: str) -> Any:
     return option(_severity, default, finds, " \\| ".join(f"`{v}`" for v in SEVERITIES), key=rule_id)
 
@@ -80,7 +86,8 @@ class CheckSettings:
     no_owner: str = _rule("no-owner", "off", "an objective with no owner")
     no_period: str = _rule("no-period", "warning", "an objective without `period:` while `default_period` is not set: "
                            "its period is the quarter of the report date, and moves with it")
-    too_many_krs: str = _rule("too-many-krs", "warning", "more than 5 counted key results on one objective")
+    too_many_krs: str = _rule("too-many-krs", "warning",
+                              f"more than {FOCUSED_KEY_RESULTS} counted key results on one objective")
     kr_without_project: str = _rule("kr-without-project", "off", "an open key result that no project supports")
     broken_link: str = _rule("broken-link", "warning", "a link in a Markdown body (or a key result's description) "
                              "that leads to no page or file of the site")
@@ -91,10 +98,10 @@ class CheckSettings:
                                         "records more spent, hours or work done than its own fields, which earned "
                                         "value, its lane and its flags read")
     target_eased: str = _rule("target-eased", "warning", "a target eased after its period started (git history)")
-    confidence_drop: str = _rule("confidence-drop", "warning", "a check-in's confidence 0.2 or more below the "
-                                 "previous one's")
+    confidence_drop: str = _rule("confidence-drop", "warning", f"a check-in's confidence {CONFIDENCE_DROP:g} or "
+                                 "more below the previous one's")
     sandbagged_kr: str = _rule("sandbagged-kr", "off", "a metric key result whose first check-in of the period is "
-                               "already at progress 0.8 or more")
+                               f"already at progress {SANDBAGGED_PROGRESS:g} or more")
 
     def severity(self, rule_id: str) -> str:
         """`error`, `warning` or `off` for a rule id (`stale-kr`)."""
@@ -153,6 +160,12 @@ class SiteConfig:
     @property
     def theme_dir(self) -> Path:
         return self.root / "themes" / self.theme
+
+    @property
+    def default_period_id(self) -> str:
+        """The period of an objective that names none: `default_period`, else the quarter of
+        `as_of` (the model's and `okrsite checkin`'s, one rule)."""
+        return self.default_period or quarter_containing(self.as_of).id
 
     def relative(self, path: Path) -> str:
         """A path as diagnostics show it: relative to the site root, with '/', the link's own

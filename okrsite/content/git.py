@@ -44,8 +44,9 @@ def git(folder: Path, *args: str, stdin: bytes | None = None) -> bytes:
     except OSError as exc:
         raise GitError(f"cannot run git: {exc.strerror or exc}") from None
     if result.returncode != 0:
-        message = result.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise GitError(message[-1] if message else f"git {args[0]} failed")
+        lines = result.stderr.decode("utf-8", "replace").strip().splitlines()
+        fatal = [line for line in lines if line.startswith("fatal: ")]  # (a hint may follow it: "git config ...")
+        raise GitError((fatal or lines or [f"git {args[0]} failed"])[-1])
     return result.stdout
 
 

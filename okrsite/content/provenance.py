@@ -7,9 +7,10 @@ the wall clock, so building the same commit twice gives the same bytes.
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
 from pathlib import Path
 from typing import TypedDict
+
+from okrsite.content.git import GitError, git, in_work_tree
 
 SHORT_HASH = 7  # fixed, not git's %h: its length grows with the repository, so a shallow CI clone would differ
 
@@ -23,14 +24,13 @@ class BuildInfo(TypedDict):
 def commit_info(folder: Path) -> BuildInfo | None:
     """The last commit of the repository `folder` is in; None outside a repository,
     before the first commit, or when git is not installed."""
-    try:
-        result = subprocess.run(
-            ["git", "log", "-1", "--format=%H %cI"], cwd=folder, capture_output=True, text=True,
-            timeout=10, check=False)
-    except (OSError, subprocess.SubprocessError):
+    if not in_work_tree(folder):
         return None
-    fields = result.stdout.split()
-    if result.returncode != 0 or len(fields) != 2:
+    try:
+        fields = git(folder, "log", "-1", "--format=%H %cI").decode("utf-8", "replace").split()
+    except GitError:
+        return None
+    if len(fields) != 2:
         return None
     full, stamp = fields
     try:

@@ -15,7 +15,7 @@ from okrsite.content import schema as s
 from okrsite.filesystem.names import device_name_problem, made_device_name
 from okrsite.model import portfolio, scoring
 from okrsite.content.config import SiteConfig
-from okrsite.diagnostics import Diagnostics, Location
+from okrsite.diagnostics import Diagnostics
 from okrsite.content.options import construct, schema_of
 from okrsite.model.hierarchy import report_parent_chains
 from okrsite.content.history import Version
@@ -89,7 +89,7 @@ def _check(docs: Iterable[Document], fields: s.Schema, what: str,
     return result
 
 
-def _unique(items: list[_Checked], what: str, diagnostics: Diagnostics) -> dict[str, _Checked]:
+def _unique(items: list[_Checked], what: str) -> dict[str, _Checked]:
     by_id: dict[str, _Checked] = {}
     for item in items:
         first = by_id.get(item.id)
@@ -151,7 +151,7 @@ def _teams(doc: Document | None, used: dict[str, list[tuple[str, s.Cursor]]],
     # A team whose id is wrong is reported at it; it takes no fallback id, and the content that names
     # it waits for that fix (it drew an "unknown team" error in each file, naming a made-up id)
     named = [item for item in checked if "id" not in item.invalid]
-    by_id = _unique(named, "team", diagnostics)
+    by_id = _unique(named, "team")
     for team_id, item in by_id.items():
         if problem := device_name_problem(team_id):
             item.cursor.child("id").warning(f"the id {problem}; choose another")
@@ -221,19 +221,14 @@ def _team_id(value: str | None, has_file: bool) -> str | None:
     return value if has_file else s.slugify(value)
 
 
-def _periods(objectives: dict[str, _Checked], config: SiteConfig,
-             diagnostics: Diagnostics) -> tuple[dict[str, Period], str, set[str]]:
+def _periods(objectives: dict[str, _Checked], config: SiteConfig) -> tuple[dict[str, Period], str, set[str]]:
     """The periods the site uses (by id, in order), the default period's id, and the objectives
     without a `period:` of their own (theirs is the default)."""
     custom = {p.id: p for p in config.periods}
-    default_id = config.default_period or quarter_containing(config.as_of).id
+    default_id = config.default_period_id
     default = resolve_period(default_id, custom)
-    if default is None:
-        diagnostics.error(Location(config.relative(config.path)),
-                          f"'default_period': unknown period '{default_id}'")
-    used = {p.id: p for p in config.periods}
-    if default is not None:
-        used[default.id] = default
+    assert default is not None  # load_config refuses a default_period it does not know
+    used = {**custom, default.id: default}
     unwritten = {objective_id for objective_id, item in objectives.items() if not item.values["period"]}
     for item in objectives.values():
         period_id = item.values["period"] or default_id
@@ -272,9 +267,8 @@ def _assemble(config: SiteConfig, objective_docs: list[Document], project_docs: 
               page_docs: list[Document], teams_doc: Document | None, diagnostics: Diagnostics,
               history: Callable[[], Mapping[str, Sequence[Version]]] | None, remembered: Remembered) -> Site | None:
     errors_before = len(diagnostics.errors)
-    objectives = _unique(_check(objective_docs, OBJECTIVE, "an objective", diagnostics, remembered), "objective",
-                         diagnostics)
-    projects = _unique(_check(project_docs, PROJECT, "a project", diagnostics, remembered), "project", diagnostics)
+    objectives = _unique(_check(objective_docs, OBJECTIVE, "an objective", diagnostics, remembered), "objective")
+    projects = _unique(_check(project_docs, PROJECT, "a project", diagnostics, remembered), "project")
     pages = _check(page_docs, PAGE, "a page", diagnostics, remembered)
     _check_page_slugs(pages, config)
 
@@ -283,7 +277,7 @@ def _assemble(config: SiteConfig, objective_docs: list[Document], project_docs: 
         for where, team in _team_values(item):
             used_teams.setdefault(team, []).append((item.id, where))
     teams = _teams(teams_doc, used_teams, diagnostics)
-    periods, default_period, unwritten = _periods(objectives, config, diagnostics)
+    periods, default_period, unwritten = _periods(objectives, config)
 
     key_results: dict[str, list[KeyResult]] = {}
     versions_of = history() if history is not None else {}

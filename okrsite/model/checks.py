@@ -20,17 +20,13 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from okrsite.content.config import CheckSettings
+from okrsite.content.config import CONFIDENCE_DROP, FOCUSED_KEY_RESULTS, SANDBAGGED_PROGRESS, CheckSettings
 from okrsite.content.options import options_of
 from okrsite.content.yamlload import KeyPath
 from okrsite.model import scoring
 from okrsite.model.periods import builtin_period
 from okrsite.model.portfolio import FINISHED
 from okrsite.model.site import CheckIn, KeyResult, Objective, Site
-
-MAX_KEY_RESULTS = 5  # too-many-krs: more dilute an objective's focus
-CONFIDENCE_DROP = 0.2  # confidence-drop: a fall this large between two check-ins
-SANDBAGGED_PROGRESS = 0.8  # sandbagged-kr: the first check-in of the period already this far
 
 RULE_IDS: tuple[str, ...] = tuple(name for name, _, _ in options_of(CheckSettings))
 BUILD_RULES = ("draft-objective", "unaligned-project")  # `okrsite build` reports these too
@@ -166,10 +162,10 @@ def no_period(site: Site) -> Iterator[Finding]:
 def too_many_krs(site: Site) -> Iterator[Finding]:
     for o in site.objectives.values():
         counted = [index for index, kr in enumerate(o.key_results) if kr.counted]
-        if len(counted) > MAX_KEY_RESULTS:
+        if len(counted) > FOCUSED_KEY_RESULTS:
             yield Finding("too-many-krs", ("objective", o.id),
-                          f"objective '{o.id}' has {len(counted)} key results; more than {MAX_KEY_RESULTS} "
-                          "dilute its focus", o.source, ("key_results", counted[MAX_KEY_RESULTS]))
+                          f"objective '{o.id}' has {len(counted)} key results; more than {FOCUSED_KEY_RESULTS} "
+                          "dilute its focus", o.source, ("key_results", counted[FOCUSED_KEY_RESULTS]))
 
 
 @_rule("kr-without-project")

@@ -201,7 +201,7 @@ def _scored(kr: dict[str, Any], kr_id: str, objective_id: str, pace: Pace, confi
         current = scoring.current_value(readings, as_of, kr["current"], kr["start"])
     if kind == "metric":
         progress = scoring.metric_progress(kr["start"], kr["target"], current)
-        value = scoring.metric_forecast(kr["start"], kr["target"], period.start, period.end,
+        value = scoring.metric_forecast(kr["start"], period.start, period.end,
                                         [(r.date, r.value) for r in known if r.value is not None], as_of)
         if value is not None:
             forecast = Forecast(value, scoring.metric_progress(kr["start"], kr["target"], value))

@@ -240,7 +240,7 @@ def forecast_value(points: Sequence[tuple[float, float]], at: float) -> float | 
     return mean_y + slope * (at - mean_x)
 
 
-def metric_forecast(start: float, target: float, period_start: dt.date, period_end: dt.date,
+def metric_forecast(start: float, period_start: dt.date, period_end: dt.date,
                     checkins: Iterable[tuple[dt.date, float]], as_of: dt.date) -> float | None:
     """Where a metric KR will land at its period's end, on its trend so far (spec, "Forecast"):
     the line through (period start, start) and each valued check-in dated within the period on

@@ -153,10 +153,6 @@ class KeyResult:
     def milestones_done(self) -> int:
         return sum(1 for m in self.milestones if m.done)
 
-    @property
-    def shortfall(self) -> float:
-        return self.expected - self.progress
-
 
 @dataclass(frozen=True, kw_only=True)
 class Objective:

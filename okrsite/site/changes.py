@@ -162,12 +162,11 @@ def _dropped_news(objective: Objective, kr: KeyResult) -> News:
                 who=kr.owner or objective.owner, note=kr.dropped.reason)
 
 
-def weekly(site: Site, weeks: int | None = None, per_week: int | None = None) -> Digest:
-    """The news of the last `weeks` ISO weeks to as_of (WEEKS), by week, newest first; of each
-    week its target changes and dropped key results, and the newest `per_week` (PER_WEEK) other
-    news."""
-    weeks, per_week = weeks or WEEKS, per_week or PER_WEEK
-    since = monday(site.as_of) - dt.timedelta(weeks=weeks - 1)
+def weekly(site: Site, per_week: int | None = None) -> Digest:
+    """The news of the last WEEKS ISO weeks to as_of, by week, newest first; of each week its
+    target changes and dropped key results, and the newest `per_week` (PER_WEEK) other news."""
+    per_week = per_week or PER_WEEK
+    since = monday(site.as_of) - dt.timedelta(weeks=WEEKS - 1)
     by_week: dict[dt.date, list[_Found]] = {}
     for item in _found(site, since):
         by_week.setdefault(monday(item[0]), []).append(item)
@@ -182,4 +181,4 @@ def weekly(site: Site, weeks: int | None = None, per_week: int | None = None) ->
                     continue
             shown.append(make())
         result.append(Week(start, tuple(shown), max(0, others - per_week)))
-    return Digest(tuple(result), since, weeks, per_week)
+    return Digest(tuple(result), since, WEEKS, per_week)

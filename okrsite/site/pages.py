@@ -134,7 +134,7 @@ def stale_key_results(objectives: Iterable[Objective]) -> list[KeyResult]:
     return sorted(krs, key=lambda kr: (kr.last_update is not None, kr.last_update or dt.date.min, kr.ref))
 
 
-def behind_pace(site: Site, objectives: Iterable[Objective]) -> list[KeyResult]:
+def behind_pace(objectives: Iterable[Objective]) -> list[KeyResult]:
     """The key results at risk or off track: off track first, then furthest behind pace (a maintain
     key result outside its band is off track however few points it is behind)."""
     return worst_first(kr for o in objectives for kr in o.key_results if kr.status in ("at-risk", "off-track"))
@@ -206,7 +206,7 @@ def dashboard(site: Site, owed: int) -> Page:
         "overall": mean_progress(objectives),
         "top_level": len(top_level(objectives)),
         "expected": period_elapsed(site, period.id) if objectives else None,
-        "behind": (behind := behind_pace(site, objectives))[:BEHIND_ITEMS],
+        "behind": (behind := behind_pace(objectives))[:BEHIND_ITEMS],
         "behind_total": len(behind),
         "trending": [o for o in by_status(objectives) if o.trending_to_miss],
         "stale": stale_key_results(objectives),
@@ -388,8 +388,9 @@ def alignment_url(period_id: str) -> str:
 
 
 def unaligned_projects(projects: Iterable[Project]) -> list[Project]:
-    """Projects still going (or not started) that support no objective or key result."""
-    return [p for p in projects if not p.aligned and p.status != "done"]
+    """Projects still going (or not started) that support no objective or key result: neither
+    done nor cancelled (the dashboard's count and the alignment page's list are one figure)."""
+    return [p for p in projects if not p.aligned and p.status not in FINISHED]
 
 
 def unsupported(site: Site, key_results: list[KeyResult]) -> list[KeyResult]:
@@ -496,7 +497,7 @@ def scorecard_card(site: Site, period_id: str) -> scorecard.Scorecard:
     objectives = site.objectives_in(period_id)
     return scorecard.scorecard(site, period_id, counts=counts_of(site, period_id, objectives),
                                overall=mean_progress(objectives), top=top_level(objectives),
-                               behind=behind_pace(site, objectives),
+                               behind=behind_pace(objectives),
                                attention=late_or_over_budget(site, period_id))
 
 

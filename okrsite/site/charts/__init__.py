@@ -1,6 +1,6 @@
 """The chart stage: the charts the pages declare, drawn only when not cached, attached to pages.
 
-    stage = start_charts(site, pages, theme_dirs, jobs=None)
+    stage = start_charts(site, pages, theme_dirs, diagnostics, jobs=None)
     ... render stage.pages ...
     charts = stage.finish(diagnostics)
 
