@@ -176,7 +176,7 @@ def test_pages_show_charts_with_alt_text_stating_the_numbers(built_demo: Path) -
                           "34 points behind the expected pace; on its trend it would reach 1,967 ms by "
                           "30 Jun 2026 (27% of the way).")
     assert (p95["width"], p95["height"], p95["loading"]) == ("960", "250", "lazy")
-    assert figs[1]["source"] == {"media": "screen and (max-width: 40rem), screen and (max-width: 60rem) and (pointer: coarse)",
+    assert figs[1]["source"] == {"media": "screen and (max-width: 60rem)",
                                  "srcset": "../../charts/objectives/faster-queries/kr-p95-latency-narrow.svg"}
     printed = figs[1]["print"]  # paper shows the narrow layout (the picture's source is chosen for screens)
     assert (printed["src"], printed["alt"], printed["width"]) == (figs[1]["source"]["srcset"], p95["alt"], "340")
