@@ -77,15 +77,46 @@ def test_a_date_written_day_first_with_dots_is_read(site: Path) -> None:  # noqa
     assert kr["checkins"] == [{"date": dt.date(2026, 4, 5), "value": 4}]
 
 
-@pytest.mark.parametrize("written", ["3/5/2026", "2026-W18"])  # a week: Python reads it as its Monday
-def test_an_ambiguous_date_says_which_forms_are_read_and_nothing_more(site: Path, capsys, written: str) -> None:  # noqa: F811
+@pytest.mark.parametrize("written, why", [
+    ("3/5/2026", "no date of the sheet tells whether it is day or month first: "),
+    ("2026-W18", ""),  # a week: Python reads it as its Monday
+])
+def test_an_ambiguous_date_says_which_forms_are_read_and_nothing_more(site: Path, capsys, written: str,  # noqa: F811
+                                                                      why: str) -> None:
     """The date is filled, only unreadable: no "needs the date of the check-in" for its confidence."""
     sheet(site, "objective,key result,start,target,current,date,confidence,note,period\n"
                 f"Grow,Views,0,10,4,{written},0.7,Fine,2026-Q2\n")
     assert main(["import", "okrs.csv"]) == 1
     assert capsys.readouterr().err.splitlines() == [
-        f"okrs.csv:2:6: error: 'date' is not a date: {written!r} (write 2026-01-31, or 31.01.2026 day first)",
+        f"okrs.csv:2:6: error: 'date' is not a date: {written!r} ({why}write 2026-01-31, or 31.01.2026 day first)",
         "okrsite: import failed: 1 error(s) (--skip-bad writes the rest); nothing was written"]
+
+
+@pytest.mark.parametrize("dates, read", [
+    (("3/27/2026", "4/5/2026"), ((2026, 3, 27), (2026, 4, 5))),  # saved by a US spreadsheet program
+    (("27/03/2026", "04/05/2026"), ((2026, 3, 27), (2026, 5, 4))),  # by a British one
+])
+def test_slashed_dates_are_read_in_the_order_the_sheet_shows(site: Path, dates: tuple[str, str],  # noqa: F811
+                                                             read: tuple[tuple[int, int, int], ...]) -> None:
+    """An exported sheet opened in Excel and saved as CSV again has its dates written 3/27/2026 (or
+    27/03/2026): every dated row failed, even where only one order reads a date. One date that
+    only one order reads tells the order of the sheet's others."""
+    sheet(site, "objective,key result,start,target,current,date,dropped,dropped on,period\n"
+                f"Grow,Views,0,10,4,{dates[0]},,,2026-Q2\nGrow,Views,,,5,{dates[1]},,,2026-Q2\n"
+                f"Grow,Leads,0,10,,,Merged,{dates[1]},2026-Q2\n")
+    assert main(["import", "okrs.csv"]) == 0
+    views, leads = front(site / "content/objectives/2026-Q2/grow.md")["key_results"]
+    assert [c["date"] for c in views["checkins"]] == [dt.date(*day) for day in read]
+    assert leads["dropped"]["date"] == dt.date(*read[1])
+
+
+def test_slashed_dates_in_both_orders_are_errors_that_say_so(site: Path, capsys) -> None:  # noqa: F811
+    sheet(site, "objective,key result,start,target,current,date,period\n"
+                "Grow,Views,0,10,4,3/27/2026,2026-Q2\nGrow,Views,,,5,28/03/2026,2026-Q2\n")
+    assert main(["import", "okrs.csv"]) == 1
+    assert capsys.readouterr().err.splitlines()[0] == (
+        "okrs.csv:2:6: error: 'date' is not a date: '3/27/2026' (the sheet's dates are written both day first and "
+        "month first (27/03/2026, 3/27/2026): write 2026-01-31, or 31.01.2026 day first)")
 
 
 def test_an_ods_workbook_says_to_save_it_as_xlsx_or_csv(site: Path, capsys) -> None:  # noqa: F811

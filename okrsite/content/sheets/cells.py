@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections.abc import Iterable
 
 from okrsite.content.schema import calendar_date
 from okrsite.content.sheets.read import Cell, Formula
@@ -26,6 +27,9 @@ _YES = frozenset({"yes", "y", "true", "1", "x", "done", "\u2713", "\u2714", "\u2
 _NO = frozenset({"no", "n", "false", "0", "not done", "open", "\u2717", "\u2718", "\u2610"})
 DECIMAL_COMMA_HINT = " (for decimal commas, pass --decimal-comma)"
 _DAY_FIRST = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")  # 31.01.2026: never month first, unlike 01/31/2026
+# 3/27/2026 as a US spreadsheet program saves a date cell in a CSV, 27/03/2026 as a British one does
+_SLASHED = re.compile(r"\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*")
+DAY_FIRST, MONTH_FIRST = "day first", "month first"
 
 
 class CellError(Exception):
@@ -131,23 +135,45 @@ def fraction(cell: Cell, label: str, decimal_comma: bool = False) -> float | Non
     return value
 
 
-def date(cell: Cell, label: str) -> dt.date | None:
+def date(cell: Cell, label: str, slashed: str | None = None) -> dt.date | None:
     """A date cell, or text written 2026-01-31 or 31.01.2026 (day first, as where dots are used);
-    other orders are ambiguous: 03/04/2026 is 3 April or March 4."""
+    03/04/2026 is 3 April or March 4: read in the order the sheet's slashed dates give
+    (`slashed_order`), else an error."""
     if isinstance(cell, dt.date):
         return cell
     written = text(cell, label)
     if not written:
         return None
     day_first = _DAY_FIRST.fullmatch(written)
+    parts = _SLASHED.fullmatch(written)
     try:
         if day_first is not None:
             return dt.date(int(day_first[3]), int(day_first[2]), int(day_first[1]))
-        if isinstance(cell, str):
+        if parts is not None and slashed in (DAY_FIRST, MONTH_FIRST):
+            first, second = int(parts[1]), int(parts[2])
+            return dt.date(int(parts[3]), *((second, first) if slashed == DAY_FIRST else (first, second)))
+        if isinstance(cell, str) and parts is None:
             return calendar_date(written)
     except ValueError:
         pass
-    raise CellError(f"'{label}' is not a date: {written!r} (write 2026-01-31, or 31.01.2026 day first)")
+    why = ("the sheet's dates are written both day first and month first (27/03/2026, 3/27/2026)"
+           if slashed == "both" else "no date of the sheet tells whether it is day or month first") \
+        if parts is not None else ""
+    raise CellError(f"'{label}' is not a date: {written!r} ({why + ': ' if why else ''}write 2026-01-31, or "
+                    "31.01.2026 day first)")
+
+
+def slashed_order(written: Iterable[Cell]) -> str | None:
+    """The order of a sheet's slashed dates, from those only one order can read: DAY_FIRST when a
+    first number is above 12 (27/03/2026), MONTH_FIRST when a second one is (3/27/2026); "both"
+    when they disagree, None when none tells (a US or British spreadsheet program writes every
+    date cell of a sheet in one order when it saves a CSV)."""
+    found = set()
+    for cell in written:
+        parts = _SLASHED.fullmatch(cell) if isinstance(cell, str) else None
+        if parts is not None and (int(parts[1]) > 12) != (int(parts[2]) > 12):
+            found.add(DAY_FIRST if int(parts[1]) > 12 else MONTH_FIRST)
+    return "both" if len(found) > 1 else next(iter(found), None)
 
 
 def done(cell: Cell, label: str) -> bool | None:

@@ -70,6 +70,11 @@ class RowReader:
     bad_cells: set[tuple[int, str]] = field(default_factory=set)
     # (row, column) -> the row a cell came from, where a key result's rows are read as one
     origin: dict[tuple[int, str], int] = field(default_factory=dict)
+    slashed: str | None = field(init=False)  # the order of the sheet's dates written 3/27/2026 or 27/03/2026
+
+    def __post_init__(self) -> None:
+        self.slashed = cells.slashed_order(self.cell(row, column) for row in self.sheet.rows
+                                           for column in ("date", "dropped on"))
 
     def report(self, row: int, column: str | None, message: str, severity: str = "error") -> None:
         col = self.layout.index[column] + 1 if column in self.layout.index else 1
@@ -152,8 +157,8 @@ def key_result(reader: RowReader, row: Row) -> KeyResultRow | None:
     description = reader.read(row, "kr description", cells.text, True)
     unit = reader.read(row, "unit", cells.text)
     owners = reader.read(row, "kr owner", cells.names) or ()
-    dropped, dropped_on = reader.read(row, "dropped", cells.text), reader.read(row, "dropped on", cells.date)
-    date = reader.read(row, "date", cells.date)
+    dropped, dropped_on = reader.read(row, "dropped", cells.text), reader.read(row, "dropped on", cells.date, reader.slashed)
+    date = reader.read(row, "date", cells.date, reader.slashed)
     confidence = reader.read(row, "confidence", cells.fraction, comma)
     note = reader.read(row, "note", cells.text, True)
     kind = _kind(reader, row)
@@ -325,7 +330,7 @@ def key_result_of_rows(reader: RowReader, rows: list[Row]) -> KeyResultRow | Non
     takes = CHECKIN_READING.get(kr.get("type", "metric"))
     entries = list(kr.get("checkins", ()))
     for row in others:
-        date, reading = reader.read(row, "date", cells.date), {}
+        date, reading = reader.read(row, "date", cells.date, reader.slashed), {}
         if takes == "zone" and (zone := reader.read(row, "zone", cells.word, ZONE_WORDS)):
             reading["zone"] = zone
         elif takes == "value" and (value := reader.number(row, "current")) is not None:
@@ -365,6 +370,6 @@ def _written(cell: Cell) -> str:
 def _day(reader: RowReader, row: Row) -> dt.date:
     """The row's date, for order; a bad one (reported where it is read) counts as the earliest."""
     try:
-        return cells.date(reader.cell(row, "date"), "date") or dt.date.min
+        return cells.date(reader.cell(row, "date"), "date", reader.slashed) or dt.date.min
     except CellError:
         return dt.date.min
