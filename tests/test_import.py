@@ -565,6 +565,17 @@ def test_the_reference_lists_every_column_and_synonym_the_import_reads() -> None
         assert line.split(" | ")[1] == ", ".join(column.synonyms), column.name
 
 
+def test_due_in_a_milestone_title_is_a_due_date_only_with_a_number(site: Path) -> None:
+    """"Ends with (due diligence)" exported, then imported back, failed: "the due date of 'Ends
+    with' is not a date like 2026-03-15: 'diligence'"."""
+    sheet(site, "objective,key result,milestones,period\n"
+                'Grow,Audit,"[ ] Ends with (due diligence)\n[x] Close (due diligence) (due 2026-05-01)",2026-Q2\n')
+    assert main(["import", "okrs.csv"]) == 0
+    [kr] = front(site / "content/objectives/2026-Q2/grow.md")["key_results"]
+    assert kr["milestones"] == [{"title": "Ends with (due diligence)", "done": False},
+                                {"title": "Close (due diligence)", "done": True, "due": dt.date(2026, 5, 1)}]
+
+
 def test_a_bad_cell_gives_one_error_and_the_row_keeps_its_type(site: Path, capsys) -> None:
     sheet(site, "objective,key result,type,start,target,done,milestones,weight,period\n"
                 "Grow,Views,Metric,0,10,,,0,2026-Q1\n"

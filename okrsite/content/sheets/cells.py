@@ -20,8 +20,9 @@ from okrsite.model.scoring import ZONES
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufeff]")  # keeps tab and line feed
 _SPACES = re.compile(r"[ \u00a0\u2009\u202f]")  # the spaces that group digits (1 200 or 1 200)
+# ... "(due 2026-03-15)" at the end is its due date; "(due diligence)", no number in it, is part of its title
 _MILESTONE = re.compile(r"(?:[-*\u2022]\s+)?(?:\[(?P<mark>[^\]]?)\]\s*)?(?P<title>.*?)"
-                        r"(?:\s*\(due (?P<due>[^)]*)\))?")
+                        r"(?:\s*\(due (?P<due>[^)]*\d[^)]*)\))?")
 _DONE_MARKS = frozenset("xX\u2713\u2714\u2611")
 _YES = frozenset({"yes", "y", "true", "1", "x", "done", "\u2713", "\u2714", "\u2611", "complete", "completed"})
 _NO = frozenset({"no", "n", "false", "0", "not done", "open", "\u2717", "\u2718", "\u2610"})
