@@ -164,6 +164,26 @@ def test_text_a_spreadsheet_would_run_as_a_formula_is_escaped_and_imported_back(
         "key_results:\n- id: kr-1\n  title: -5 % churn\n  start: 5\n  target: -5\n  current: -1.5\n  unit: +%\n---\n")
 
 
+def test_the_apostrophe_before_formula_like_text_goes_in_a_workbook_too(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """An exported CSV opened in a spreadsheet program and saved as .xlsx holds the apostrophe as
+    text: the import removed it from a CSV's cells only, and the title read "'=HYPERLINK(...)"."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(["objective", "key result", "start", "target", "period"])
+    book.active.append(["'=1+1 is two", "'-5 % churn", 5, -5, "2026-Q1"])
+    for cell in book.active[2][:2]:
+        cell.data_type = "s"  # text, as stored: not a formula
+    book.save(tmp_path / "okrs.xlsx")
+    site = tmp_path / "site"
+    write(site, "okrsite.yaml", "title: T\nas_of: 2026-02-15\n")
+    monkeypatch.chdir(site)
+    assert main(["import", str(tmp_path / "okrs.xlsx")]) == 0
+    text = next((site / "content/objectives/2026-Q1").glob("*.md")).read_text(encoding="utf-8")
+    assert "title: =1+1 is two\n" in text and "  title: -5 % churn\n" in text
+
+
 def test_export_prints_to_standard_output_without_an_output_file(small_site: Path, capfd) -> None:
     assert main(["export", "--config", str(small_site / "okrsite.yaml")]) == 0
     [row] = read_csv(capfd.readouterr().out.encode())

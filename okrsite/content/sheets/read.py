@@ -220,6 +220,8 @@ def _xlsx_cell(cell: object) -> Cell:
         return value.date()
     if isinstance(value, dt.time):
         return value.isoformat()
-    if value is None or isinstance(value, (str, int, float, bool, dt.date)):
+    if isinstance(value, str):  # an exported CSV opened in a spreadsheet program keeps the apostrophe as text
+        return unescape_text(value)
+    if value is None or isinstance(value, (int, float, bool, dt.date)):
         return value
     return str(value)
