@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
+import yaml
 
 from okrsite.commands.cli import main
 from tests.conftest import write
@@ -91,6 +92,10 @@ def test_the_exported_demo_imported_into_an_empty_folder_builds_with_the_same_nu
     imported = json.loads((copy / "output/okrs.json").read_text(encoding="utf-8"))
     assert numbers(imported) == numbers(original)
     assert len(original["objectives"]) == 15
+    # each key result's check-ins in date order (the history cell's came first, then the row's)
+    written = [[c["date"] for c in kr.get("checkins", ())] for path in (copy / "content").rglob("*.md")
+               for kr in yaml.safe_load(path.read_text(encoding="utf-8").split("---\n")[1]).get("key_results", ())]
+    assert sum(map(len, written)) > 60 and all(dates == sorted(dates) for dates in written)
 
 
 @pytest.mark.parametrize("ids", ["kept", "dropped"])

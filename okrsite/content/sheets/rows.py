@@ -264,8 +264,9 @@ def _band(reader: RowReader, row: Row, kr: dict[str, Any], numbers: dict[str, An
 
 def _checkins(reader: RowReader, row: Row, kind: str, kr: dict[str, Any], history: tuple[dict[str, Any], ...],
               date: Any, confidence: float | None, note: str | None) -> None:
-    """The history cell's check-ins, then the row's: a dated row is a check-in (its current value
-    or zone, confidence and note); undated, only a value."""
+    """The history cell's check-ins and the row's, in date order (of one date, the row's last: it is
+    the one a key result counts, as `okrsite export` wrote it): a dated row is a check-in (its
+    current value or zone, confidence and note); undated, only a value."""
     entries = list(history)
     takes = CHECKIN_READING.get(kind)
     for entry in entries:
@@ -284,7 +285,7 @@ def _checkins(reader: RowReader, row: Row, kind: str, kr: dict[str, Any], histor
             else {}
         entries.extend(_checkin(date, reading, confidence, note))
     if entries:
-        kr["checkins"] = entries
+        kr["checkins"] = sorted(entries, key=lambda entry: entry["date"])  # (stable: the row's stays last)
 
 
 def _checkin(date: Any, reading: dict[str, Any], confidence: float | None, note: str | None
