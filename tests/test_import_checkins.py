@@ -51,6 +51,17 @@ def test_two_values_of_one_key_result_are_an_error_at_the_later_cell(site: Path,
         "okrs.csv:3:5: error: 'target' is '100' here but '120' on row 2, for the same key result")
 
 
+def test_one_number_written_two_ways_on_two_rows_is_one_value(site: Path, capsys) -> None:  # noqa: F811
+    """0.0 and 0 (a spreadsheet's formats of one column differ from row to row) were two values."""
+    sheet(site, "objective,key result,period,start,target,current,date\n"
+                "Grow,Demos,2026-Q2,0.0,120,20,2026-04-15\n"
+                "Grow,Demos,2026-Q2,0,120.00,35,2026-04-30\n")
+    assert main(["import", "okrs.csv"]) == 0
+    assert capsys.readouterr().err == ""
+    [kr] = front(site / "content/objectives/2026-Q2/grow.md")["key_results"]
+    assert (kr["start"], kr["target"], len(kr["checkins"])) == (0, 120, 2)
+
+
 def test_two_titles_under_one_kr_id_name_the_repeated_id(site: Path, capsys) -> None:  # noqa: F811
     """Two key results given one `kr id` read as one key result whose title changed: the error named
     the titles only, not the id that was repeated."""

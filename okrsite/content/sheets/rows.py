@@ -344,6 +344,17 @@ def key_result_of_rows(reader: RowReader, rows: list[Row]) -> KeyResultRow | Non
     return found
 
 
+def _same_number(reader: RowReader, name: str, here: Cell, there: Cell) -> bool:
+    """Two cells of a number column that hold one number, however written (0.0 and 0, 10% and 10)."""
+    if name not in _NUMBERS:
+        return False
+    try:
+        return cells.number(here, name, reader.settings.decimal_comma) == \
+            cells.number(there, name, reader.settings.decimal_comma)
+    except CellError:  # reported where the cell is read
+        return False
+
+
 def _one_value(reader: RowReader, rows: list[Row], name: str) -> Row | None:
     """The row that gives a key result's cell; another row with another value is an error."""
     found = None
@@ -354,7 +365,8 @@ def _one_value(reader: RowReader, rows: list[Row], name: str) -> Row | None:
             found = row
             continue
         here, there = _written(reader.cell(row, name)), _written(reader.cell(found, name))
-        if here != there and not (name == "key result" and here.casefold() == there.casefold()):
+        if here != there and not (name == "key result" and here.casefold() == there.casefold()) \
+                and not _same_number(reader, name, reader.cell(row, name), reader.cell(found, name)):
             # two titles under one id: the id, repeated, is the likelier slip
             shared = (f" (the rows share the 'kr id' {_written(reader.cell(row, 'kr id'))!r}: give each key result "
                       "its own)" if name == "key result" and reader.filled(row, "kr id") else "")
