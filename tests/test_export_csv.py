@@ -195,6 +195,26 @@ def test_export_prints_to_standard_output_without_an_output_file(small_site: Pat
     assert (row["objective id"], row["kr id"], row["current"], row["team"]) == ("grow", "views", "150", "marketing")
 
 
+def test_an_owner_with_a_comma_is_warned_of_at_export(tmp_path: Path, capsys) -> None:
+    """"Smith, Dana" was exported in a cell the import splits at its commas: two owners came back."""
+    site = tmp_path / "site"
+    write(site, "okrsite.yaml", "title: T\nas_of: 2026-02-15\n")
+    write(site, "content/objectives/grow.md", """
+        ---
+        title: Grow
+        period: 2026-Q1
+        owner: Smith, Dana
+        key_results:
+          - {id: views, title: Views, start: 0, target: 10, owner: "Lee; Sam"}
+        ---
+        """)
+    assert main(["export", "--config", str(site / "okrsite.yaml"), "-o", str(tmp_path / "okrs.csv")]) == 0
+    assert capsys.readouterr().err.splitlines()[:2] == [
+        f"okrsite: warning: {what}: the owner {name!r} holds a comma or a semicolon, which okrsite import reads as "
+        "two names (write it without one: 'Dana Smith')"
+        for what, name in (("objective 'grow'", "Smith, Dana"), ("key result 'grow/views'", "Lee; Sam"))]
+
+
 def test_export_of_a_site_that_does_not_load_fails_and_writes_nothing(small_site: Path, tmp_path: Path,
                                                                       capsys) -> None:
     write(small_site, "content/objectives/grow.md", "---\ntitle: Grow\nperiod: 2026-Q9\n---\n")

@@ -324,7 +324,7 @@ def run_import(args: argparse.Namespace) -> int:
 
 def run_export(args: argparse.Namespace) -> int:
     from okrsite.build.builder import BuildOptions, Builder
-    from okrsite.site.sheet_export import sheet_csv
+    from okrsite.site.sheet_export import sheet_csv, split_owners
 
     if not _config_exists(args):
         return EXIT_USAGE
@@ -334,6 +334,8 @@ def run_export(args: argparse.Namespace) -> int:
     except BuildFailed as failed:
         return _failed(failed, False, "export failed", "; nothing was written")
     _print_diagnostics(diagnostics.sorted())
+    for owner in split_owners(site):
+        print(f"okrsite: warning: {owner}", file=sys.stderr)
     data = sheet_csv(site)
     if args.output is None:
         sys.stdout.buffer.write(data)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 from okrsite.content.sheets.read import escape_text
 from okrsite.content.sheets.cells import checkins_text, milestones_text, number_text
@@ -87,6 +88,16 @@ def _cell(name: str, value: object) -> str:
     if name in _NUMBERS:
         return number_text(value)  # type: ignore[arg-type]
     return escape_text(str(value))
+
+
+def split_owners(site: Site) -> list[str]:
+    """Owners whose name holds a comma or a semicolon, said with what they own: the sheet joins
+    several owners with ', ', and `okrsite import` splits a cell there, so "Smith, Dana" would come
+    back as the two owners "Smith" and "Dana"."""
+    owned = [(f"objective '{o.id}'", o.owners) for o in site.objectives.values()] + \
+        [(f"key result '{kr.ref}'", kr.owners) for o in site.objectives.values() for kr in o.key_results]
+    return [f"{what}: the owner {name!r} holds a comma or a semicolon, which okrsite import reads as two names "
+            f"(write it without one: 'Dana Smith')" for what, names in owned for name in names if re.search("[,;]", name)]
 
 
 def sheet_csv(site: Site) -> bytes:
