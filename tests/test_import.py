@@ -489,6 +489,24 @@ def test_xlsx_formula_cells_are_rejected_not_evaluated(site: Path, capsys) -> No
     assert front(written)["title"] == "=text, not a formula"  # a text cell is text, whatever it starts with
 
 
+def test_a_chart_sheet_is_no_sheet_of_cells(site: Path, capsys) -> None:
+    """A workbook whose first sheet is a chart was read as that sheet: "'list' object has no
+    attribute 'find'", and a traceback with --sheet."""
+    book = openpyxl.Workbook()
+    book.active.title = "OKRs"
+    book.active.append(["objective", "key result", "start", "target", "period"])
+    book.active.append(["Grow", "Views", 0, 10, "2026-Q1"])
+    chart = openpyxl.chart.BarChart()
+    chart.add_data(openpyxl.chart.Reference(book.active, min_col=3, min_row=1, max_row=2))
+    book.create_chartsheet("Views chart", 0).add_chart(chart)
+    book.save(site / "okrs.xlsx")
+    assert main(["import", "okrs.xlsx", "--sheet", "Views chart"]) == 1
+    assert "okrs.xlsx:1:1: error: 'Views chart' is a chart sheet; the workbook has: OKRs" in capsys.readouterr().err
+    assert main(["import", "okrs.xlsx"]) == 0  # the first sheet of cells
+    assert main(["import", "okrs.xlsx", "--sheet", "OKRs", "--force"]) == 0
+    assert front(site / "content/objectives/2026-Q1/grow.md")["key_results"][0]["target"] == 10
+
+
 def test_xlsx_numbers_dates_and_a_named_sheet_are_read(site: Path, capsys) -> None:
     rows = [["Objective", "Key Result", "Baseline", "Target", "Current", "Updated", "Period"],
             ["Grow", "Views", 1200, 2500.0, 1720.5, dt.datetime(2026, 2, 10), 2026]]

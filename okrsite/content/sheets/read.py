@@ -182,10 +182,13 @@ def _xlsx_rows(raw: bytes, label: str, sheet: str | None) -> list[Row]:
     except Exception as exc:  # openpyxl raises many kinds for a damaged or foreign file
         raise SheetError(label, f"cannot read the workbook: {exc}") from None
     try:
-        names = book.sheetnames
-        if sheet is not None and sheet not in names:
-            raise SheetError(label, f"no sheet named {sheet!r}; the workbook has: {', '.join(names)}")
-        worksheet = book[sheet if sheet is not None else names[0]]
+        cells = {worksheet.title: worksheet for worksheet in book.worksheets}  # (a chart sheet has no cells)
+        if not cells:
+            raise SheetError(label, "the workbook has no sheet of cells (only charts)")
+        if sheet is not None and sheet not in cells:
+            what = f"{sheet!r} is a chart sheet" if sheet in book.sheetnames else f"no sheet named {sheet!r}"
+            raise SheetError(label, f"{what}; the workbook has: {', '.join(cells)}")
+        worksheet = cells[sheet] if sheet is not None else book.worksheets[0]
         worksheet.reset_dimensions()  # some writers store a wrong size; read what is there
         rows = []
         try:  # a read-only workbook parses its sheet as the rows are asked for
