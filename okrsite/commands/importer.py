@@ -351,6 +351,8 @@ def run(options: ImportOptions, out: TextIO | None = None, err: TextIO | None = 
         return EXIT_CONTENT
     layout, problems = match_header(sheet.header, label, sheet.header_row)
     diagnostics.items.extend(problems)
+    if not sheet.rows and not diagnostics.errors:
+        diagnostics.error(Location(label, sheet.header_row), "no rows below the header: one row per key result")
     docs, skipped = [], []
     if not diagnostics.errors:
         docs, skipped, problems = objectives_from_sheet(sheet, layout, settings)
@@ -365,7 +367,7 @@ def run(options: ImportOptions, out: TextIO | None = None, err: TextIO | None = 
     refused = len(diagnostics.errors) > row_errors
     if refused or not planned:
         why = ("the files above cannot be written" if refused else "no usable rows" if not row_errors
-               else f"{row_errors} error(s)" + ("" if options.skip_bad else " (--skip-bad writes the rest)"))
+               else f"{row_errors} error(s)" + ("" if options.skip_bad or not docs else " (--skip-bad writes the rest)"))
         print(f"okrsite: import failed: {why}; nothing was written", file=err)
         return EXIT_USAGE if refused and not row_errors else EXIT_CONTENT
     checked = site.own and not options.dry_run  # (the site's whole content: not a folder given by --into)
