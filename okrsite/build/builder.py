@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from okrsite import __version__, installed_version
-from okrsite.build.cachefiles import worth_saving
+from okrsite.filesystem.cachefiles import worth_saving
 from okrsite.build.lock import one_build_at_a_time
 from okrsite.build.output import KEPT, Content, UnsafeOutput, WriteReport, check_output_dir, write_site
 from okrsite.build.state import (BuildState, contents_digest, forget_state, input_fingerprint, load_state,

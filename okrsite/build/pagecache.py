@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
-from okrsite.build.cachefiles import remove_cache
+from okrsite.filesystem.cachefiles import remove_cache
 from okrsite.build.output import WRITERS
 from okrsite.filesystem.atomic import left_behind, replace_file
 

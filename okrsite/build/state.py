@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from okrsite import __version__
-from okrsite.build.cachefiles import read_cache, remove_cache, write_cache
+from okrsite.filesystem.cachefiles import read_cache, remove_cache, write_cache
 from okrsite.build.output import MARKER, Content, Kept, files_below
 from okrsite.content.source import site_paths
 from okrsite.diagnostics import Diagnostic

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from okrsite import __version__
-from okrsite.build.cachefiles import read_cache, write_cache
+from okrsite.filesystem.cachefiles import read_cache, write_cache
 from okrsite.content.config import SiteConfig
 from okrsite.content.git import GitError, git, in_work_tree, read_blobs
 from okrsite.content.provenance import SHORT_HASH

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from okrsite import __version__
-from okrsite.build.cachefiles import read_cache, write_cache
+from okrsite.filesystem.cachefiles import read_cache, write_cache
 from okrsite.diagnostics import Diagnostic
 from okrsite.filesystem.realpaths import home_or_hidden, is_inside
 from okrsite.filesystem.names import device_name_problem

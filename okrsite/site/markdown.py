@@ -21,7 +21,7 @@ from markdown_it.rules_core import StateCore
 from markupsafe import Markup
 
 from okrsite import __version__
-from okrsite.build.cachefiles import MadeOfTexts
+from okrsite.filesystem.cachefiles import MadeOfTexts
 
 __all__ = ["RenderCache", "link_targets", "render_markdown", "render_inline"]
 

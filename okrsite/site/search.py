@@ -24,7 +24,7 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from okrsite.build.cachefiles import MadeOfTexts, worth_saving
+from okrsite.filesystem.cachefiles import MadeOfTexts, worth_saving
 from okrsite.model.site import Site
 from okrsite.model.vocabulary import shown_status, term
 from okrsite.site.formatting import status_label
