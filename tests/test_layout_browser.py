@@ -185,6 +185,25 @@ def test_an_objective_s_first_printed_sheet_holds_its_overview_chart_beside_its_
 
 
 @requires_poppler
+@pytest.mark.parametrize("width", [853, 1093])
+def test_tiles_that_wrap_take_their_row_at_150_and_125_percent_zoom(page, served, width: int) -> None:
+    """853 px is a 1280 px window at 150 %, 1093 px a 1366 px laptop at 125 %: the summary's row
+    holds four or five columns there. The dashboard's four small figures stood two by two in its
+    first two columns beside an empty rest, and the portfolio's money tile alone in its first."""
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(served["demo"])
+    row, tiles = page.evaluate("""() => [document.querySelector('.summary').getBoundingClientRect().width,
+        [...document.querySelectorAll('.summary__tiles > .stat')].map(t => [t.getBoundingClientRect().top,
+                                                                         t.getBoundingClientRect().right])]""")
+    assert len(tiles) == 4 and len({round(top) for top, _ in tiles}) == 1, tiles  # one row of four
+    assert max(right for _, right in tiles) > row * 0.95
+    if width == 853:
+        page.goto(served["demo"] + "portfolio/")
+        row, last = page.evaluate("""() => [document.querySelector('.summary').getBoundingClientRect().width,
+            [...document.querySelectorAll('.summary > .stat')].at(-1).getBoundingClientRect().width]""")
+        assert last == pytest.approx(row, abs=1)  # the money tile, alone on its row, takes it
+
+
 @pytest.mark.parametrize("width", [700, 853, 960, 1100, 1366])
 def test_chart_text_is_never_shown_much_smaller_than_it_is_drawn(page, served, width: int) -> None:
     """853 px is a 1280 px window at 150 % zoom: the wide charts (drawn for 960 px) showed at 0.83
