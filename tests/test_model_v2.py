@@ -45,10 +45,11 @@ def test_a_draft_warns_counts_apart_and_pulls_no_average_down(tmp_path: Path, te
     assert [d.message for d in diagnostics.warnings] == [f"objective 'grow' {warning}"]
     draft = site.objectives["grow"]
     assert (draft.status, draft.grade, draft.forecast_progress) == ("draft", None, None)
-    from okrsite.site.pages import counted, mean_progress
+    from okrsite.model.vocabulary import period_counts
+    from okrsite.site.pages import mean_progress
     objectives = site.objectives_in("2026-Q1")
     assert mean_progress(objectives) == pytest.approx(0.8)  # the other objective alone
-    assert sum(counted(objectives).values()) == 1
+    assert sum(period_counts(objectives, ended=False).values()) == 1
 
 
 def test_a_draft_has_null_numbers_in_okrs_json_and_says_so_on_its_page(tmp_path: Path) -> None:

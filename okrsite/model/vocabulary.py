@@ -136,6 +136,17 @@ def final_counts(items: Iterable[Any]) -> dict[str, int]:
     return counts
 
 
+def period_counts(objectives: Iterable[Any], ended: bool) -> dict[str, int]:
+    """A period's objectives by status, drafts left out (they are counted apart): each status that
+    counts, or once the period has ended, done and not done (pace no longer applies). The
+    dashboard's, a period page's and the status chart's counts."""
+    numbered = [o for o in objectives if not o.is_draft]
+    if ended:
+        return final_counts(numbered)
+    every = status_counts(numbered)
+    return {status: every[status] for status in COUNTED}
+
+
 def status_counts(items: Iterable[Any]) -> dict[str, int]:
     """How many items have each OKR status, every status present, in the worst-first order."""
     counts = dict.fromkeys(OKR_STATUSES, 0)

@@ -23,7 +23,7 @@ from okrsite.model import checks, scoring
 from okrsite.model.periods import Period
 from okrsite.model.portfolio import FINISHED
 from okrsite.model.site import CheckIn, KeyResult, Objective, Project, Site, Team
-from okrsite.model.vocabulary import COUNTED, by_status, final_counts, status_counts, worst_first
+from okrsite.model.vocabulary import by_status, period_counts, worst_first
 from okrsite.site import attention, changes, portfolio, scorecard
 from okrsite.site.links import free_page_url, link_url, objective_url, project_url
 from okrsite.site.formatting import _
@@ -110,18 +110,9 @@ def mean_progress(objectives: list[Objective]) -> float | None:
     return scoring.mean([o.progress for o in top]) if top else None
 
 
-def counted(objectives: Iterable[Objective]) -> dict[str, int]:
-    """How many objectives have each status that counts; drafts are counted apart (`drafts`)."""
-    every = status_counts(objectives)
-    return {status: every[status] for status in COUNTED}
-
-
 def counts_of(site: Site, period_id: str, objectives: list[Objective]) -> dict[str, int]:
-    """Objectives by status; once the period has ended, done and not done (pace no longer applies).
-    Drafts are counted apart (`drafts`)."""
-    ended = site.periods[period_id].has_ended(site.as_of)
-    numbered = [o for o in objectives if not o.is_draft]
-    return final_counts(numbered) if ended else counted(numbered)
+    """Objectives by status, as of the report date (vocabulary.period_counts)."""
+    return period_counts(objectives, site.periods[period_id].has_ended(site.as_of))
 
 
 def drafts(objectives: Iterable[Objective]) -> list[Objective]:

@@ -34,7 +34,7 @@ from okrsite.model.periods import Period
 from okrsite.model import scoring
 from okrsite.model.scoring import ZONES, spend_status
 from okrsite.model.site import KeyResult, Objective, Project, Site, Zones
-from okrsite.model.vocabulary import COUNTED, final, final_counts, shown_forecast, shown_status, worst_first
+from okrsite.model.vocabulary import final, period_counts, shown_forecast, shown_status, worst_first
 from okrsite.site.charts.layout import LABEL_WIDE, VALUE_WIDE, WIDE, Layout, bars_height, row_height
 from okrsite.site.charts.palette import Palette
 from okrsite.site.charts.scales import date_ticks, integer_ticks, wrap, y_ticks
@@ -625,8 +625,7 @@ def period_overview(site: Site, period_id: str, look: Look) -> ChartSpec | None:
     drafts = len(every) - len(objectives)
     ended = period.has_ended(site.as_of)
     shown = worst_first(objectives)[:MAX_BARS]  # the furthest behind, as its caption says: priority aside
-    counts = tuple(final_counts(objectives).items()) if ended else \
-        tuple((s, sum(1 for o in objectives if o.status == s)) for s in COUNTED)
+    counts = tuple(period_counts(objectives, ended).items())
     committed = scoring.expected_progress(period.start, period.end, site.as_of)
     def value(o: Objective) -> float:  # once ended: the grade, a closing one where it was set
         return o.grade if ended and o.grade is not None else o.progress
