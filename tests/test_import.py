@@ -300,18 +300,18 @@ def test_rows_without_a_period_take_the_period_option(site: Path, capsys) -> Non
 
 
 def test_existing_files_are_kept_without_force_and_replaced_with_it(site: Path, capsys) -> None:
-    target = write(site, "content/objectives/2026-Q1/grow.md", "---\ntitle: Mine\n---\n")
-    sheet(site, "objective,key result,start,target,period\nGrow,Views,0,10,2026-Q1\n")
+    target = write(site, "content/objectives/2026-Q1/grow.md", "---\ntitle: Mine\nperiod: 2026-Q1\n---\n")
+    sheet(site, "objective id,objective,key result,start,target,period\ngrow,Grow,Views,0,10,2026-Q1\n")
     assert main(["import", "okrs.csv"]) == 2
     err = capsys.readouterr().err
     assert ("content/objectives/2026-Q1/grow.md:1:1: error: the file exists (the objective of row 2); pass --force "
             "to replace it") in err
-    assert target.read_text() == "---\ntitle: Mine\n---\n"
+    assert target.read_text() == "---\ntitle: Mine\nperiod: 2026-Q1\n---\n"
     assert main(["import", "okrs.csv", "--dry-run", "--force"]) == 0
     assert capsys.readouterr().out.splitlines() == [
         "would replace content/objectives/2026-Q1/grow.md (1 key result)",
         "dry run: would import 1 objective with 1 key result from okrs.csv into content; nothing was written"]
-    assert target.read_text() == "---\ntitle: Mine\n---\n"
+    assert target.read_text() == "---\ntitle: Mine\nperiod: 2026-Q1\n---\n"
     assert main(["import", "okrs.csv", "--force"]) == 0
     assert "replaced content/objectives/2026-Q1/grow.md (1 key result)" in capsys.readouterr().out
     assert front(target)["title"] == "Grow"
@@ -359,11 +359,11 @@ def test_the_example_sheet_imports_into_a_new_site_that_then_builds(tmp_path: Pa
 
 def test_new_files_get_the_umasks_mode_and_replaced_ones_keep_theirs(site: Path, usual_umask: None) -> None:
     """Files a teammate or the web server must read: not the 0600 of a temporary file."""
-    mine = write(site, "content/objectives/2026-Q1/grow.md", "---\ntitle: Mine\n---\n")
+    mine = write(site, "content/objectives/2026-Q1/grow.md", "---\ntitle: Grow\nperiod: 2026-Q1\n---\n")
     mine.chmod(0o640)
     sheet(site, "objective,key result,start,target,period\nGrow,Views,0,10,2026-Q1\nShrink,Costs,10,0,2026-Q1\n")
     assert main(["import", "okrs.csv", "--force"]) == 0
-    assert front(mine)["title"] == "Grow" and mode_of(mine) == 0o640
+    assert front(mine)["key_results"][0]["title"] == "Views" and mode_of(mine) == 0o640
     assert mode_of(site / "content/objectives/2026-Q1/shrink.md") == 0o644
     assert sorted(path.name for path in mine.parent.iterdir()) == ["grow.md", "shrink.md"]  # no temporary left
 
@@ -422,6 +422,7 @@ def test_a_row_after_an_empty_row_does_not_join_the_objective_above(site: Path, 
     ("latin-9x", "got 'latin-9x' (did you mean 'latin9'?)"),
     ("cp-1252", "got 'cp-1252' (did you mean 'cp1252'?)"),
     ("base64", "got 'base64'"),  # a codec of bytes, not of text
+    ("undefined", "got 'undefined'"),  # a codec that decodes nothing: argparse said "invalid _encoding value"
 ])
 def test_an_unknown_encoding_is_a_usage_error(site: Path, capsys, encoding, said) -> None:
     sheet(site, "objective,key result,start,target,period\nGrow,Views,0,10,2026-Q1\n")

@@ -79,7 +79,7 @@ def _text_encoding(name: str) -> bool:
         b"a".decode(name)  # (b"" is decoded without looking the name up)
     except UnicodeDecodeError:  # one byte is no utf-16 text: the name is known
         pass
-    except LookupError:
+    except (LookupError, UnicodeError):  # ("undefined" is a codec that decodes nothing)
         return False
     return True
 

@@ -30,8 +30,8 @@ from okrsite.content.sheets.layout import match_header
 from okrsite.content.sheets.okrs import ObjectiveDoc, objectives_from_sheet
 from okrsite.content.sheets.rows import Settings, make_id
 from okrsite.content.schema import file_id
-from okrsite.content.source import (Document, SourceError, parse_markdown_document, parse_yaml_document, site_files,
-                                    split_front_matter, teams_file)
+from okrsite.content.source import (Document, SourceError, decode, parse_markdown_document, parse_yaml_document,
+                                    site_files, split_front_matter, teams_file)
 from okrsite.diagnostics import Diagnostic, Diagnostics, Location
 from okrsite.filesystem.realpaths import leads_inside
 from okrsite.model.periods import Period, resolve_period
@@ -82,13 +82,13 @@ def _settings(options: ImportOptions, diagnostics: Diagnostics) -> tuple[Setting
     """The site's periods, and its objective files in the content folder (from okrsite.yaml when
     there is one); None when it has errors (they are in diagnostics)."""
     custom: dict[str, Period] = {}
-    content = Path("content")
+    content, default_period = Path("content"), ""
     if options.config.is_file():
         config = load_config(options.config, diagnostics)
         if config is None:
             return None
         custom = {p.id: p for p in config.periods}
-        content = config.content_dir
+        content, default_period = config.content_dir, config.default_period_id
     elif options.config_given:
         raise UsageError(f"no site configuration at {options.config}")
     period = cells.period(options.period, "--period") if options.period else None  # Q3 2026 is 2026-Q3
@@ -102,9 +102,10 @@ def _settings(options: ImportOptions, diagnostics: Diagnostics) -> tuple[Setting
     teams = _teams(listed) if listed is not None else None
     if teams is not None:
         settings = replace(settings, team_id=teams, teams_file=_shown(listed))
-    site = SiteObjectives(into, options.config.is_file() and os.path.abspath(into) == os.path.abspath(content))
-    return replace(settings, site_file=site.elsewhere, site_id=site.titled,
-                   site_kr_id=site.key_result), site
+    own = options.config.is_file() and os.path.abspath(into) == os.path.abspath(content)
+    site = SiteObjectives(into, own, default_period)
+    return replace(settings, site_file=site.elsewhere, site_has=site.has, site_id=site.titled,
+                   site_kr_id=site.key_result, site_kr_ids=site.key_result_ids), site
 
 
 @dataclass(frozen=True)
@@ -114,40 +115,49 @@ class _Known:
     path: Path
     period: str
     title: str
-    key_results: dict[str, str]  # a key result's title (any case) -> its id
+    key_results: dict[str, str]  # a key result's id -> its title
 
 
 class SiteObjectives:
     """The site's objective files, by id: a sheet's objective with the id (given, or found by its
     title) and the period of one of them is that objective, and goes to its file wherever it lies
     (an exported sheet, edited and imported again with --force, replaces the files it came from);
-    with another period it is another objective, and the id is taken."""
+    with another period it is another objective, and the id is taken. A file's period is the one
+    the build gives it: `period:` as written (`2026` unquoted too), else `default_period`."""
 
-    def __init__(self, into: Path, own: bool) -> None:
+    def __init__(self, into: Path, own: bool, default_period: str = "") -> None:
         self.into = into
         self.own = own  # the content folder of the site's okrsite.yaml
         self.files: dict[str, list[_Known]] = {}
+        self.paths: set[str] = set()  # every objective file's, absolute: a new objective's name avoids them
         for path in site_files(into / "objectives", into, ".md"):
             meta = doc.meta if (doc := _document(path)) is not None and isinstance(doc.meta, dict) else {}
             given, period, title, krs = (meta.get(name) for name in ("id", "period", "title", "key_results"))
             objective_id = given if isinstance(given, str) and given else file_id(path.name)
-            titled = {kr["title"].casefold(): kr["id"] if isinstance(kr.get("id"), str) else f"kr-{number}"
-                      for number, kr in enumerate(krs if isinstance(krs, list) else [], start=1)
-                      if isinstance(kr, dict) and isinstance(kr.get("title"), str)}  # (ids default to kr-1, kr-2...)
             self.files.setdefault(objective_id, []).append(
-                _Known(path, period if isinstance(period, str) else "", title if isinstance(title, str) else "",
-                       titled))
+                _Known(path, _text(period) or default_period, title if isinstance(title, str) else "",
+                       key_result_ids(krs)))
+            self.paths.add(os.path.abspath(path))
 
     def target(self, objective_id: str, period: str) -> Path:
-        """Where the objective goes: its file, or objectives/<period>/<id>.md for a new one."""
+        """Where the objective goes: its file, or objectives/<period>/<id>.md for a new one (<id>-2.md
+        when another objective's file has that name)."""
         same = next((known.path for known in self.files.get(objective_id, ()) if known.period == period), None)
-        return same or self.into / "objectives" / _folder(period) / f"{objective_id}.md"
+        if same is not None:
+            return same
+        folder = self.into / "objectives" / _folder(period)
+        names = (f"{objective_id}{suffix}.md" for suffix in ("", *(f"-{n}" for n in range(2, 10_000))))
+        return next(folder / name for name in names if os.path.abspath(folder / name) not in self.paths)
 
     def elsewhere(self, objective_id: str, period: str) -> str | None:
         """The file of another objective that has this id (a second one would fail the build)."""
         target = os.path.abspath(self.target(objective_id, period))
         return next((_shown(known.path) for known in self.files.get(objective_id, ())
                      if os.path.abspath(known.path) != target), None)
+
+    def has(self, objective_id: str) -> str | None:
+        """The file of the site's objective with this id, in any period."""
+        return next((_shown(known.path) for known in self.files.get(objective_id, ())), None)
 
     def titled(self, title: str, period: str) -> str | None:
         """The id of the site's one objective with this title (any case) and period: a sheet without
@@ -159,8 +169,28 @@ class SiteObjectives:
     def key_result(self, objective_id: str, period: str, title: str) -> str | None:
         """The id of the key result with this title (any case) in the site's file of the objective:
         without a `kr id` column, a key result imported again keeps the id projects and parents name."""
-        return next((known.key_results.get(title.casefold()) for known in self.files.get(objective_id, ())
-                     if known.period == period), None)
+        found = next((known.key_results for known in self.files.get(objective_id, ()) if known.period == period), {})
+        return next((kr_id for kr_id, kr_title in found.items() if kr_title.casefold() == title.casefold()), None)
+
+    def key_result_ids(self, objective_id: str, period: str) -> set[str]:
+        """The ids of the key results of the site's file of the objective (a new key result takes none)."""
+        return set(next((known.key_results for known in self.files.get(objective_id, ())
+                         if known.period == period), {}))
+
+
+def key_result_ids(krs: object) -> dict[str, str]:
+    """A file's key results: id -> title, as the build reads them (an id written as a number is that
+    number as text; without one, kr-1, kr-2 ... by position)."""
+    found = {}
+    for number, kr in enumerate(krs if isinstance(krs, list) else [], start=1):
+        if isinstance(kr, dict):
+            found[_text(kr.get("id")) or f"kr-{number}"] = kr["title"] if isinstance(kr.get("title"), str) else ""
+    return found
+
+
+def _text(value: object) -> str:
+    """A scalar as the build reads an id or a period (`2026`, `42`); "" for none."""
+    return str(value) if isinstance(value, (str, int)) and not isinstance(value, bool) else ""
 
 
 def _document(path: Path) -> Document | None:
@@ -233,16 +263,16 @@ def _dropped(path: Path, doc: ObjectiveDoc) -> str:
         return ""
     new_krs = doc.meta.get("key_results", ())
     kept = {(kr["id"], checkin["date"]) for kr in new_krs for checkin in kr.get("checkins", ())}
-    krs = [kr for kr in (old.meta.get("key_results") or ()) if isinstance(kr, dict)] \
-        if isinstance(old.meta.get("key_results"), list) else []
-    gone = [str(kr["id"]) for kr in krs if "id" in kr and kr["id"] not in {new["id"] for new in new_krs}]
-    lost = sum(1 for kr in krs if str(kr.get("id")) not in gone
+    old_krs = old.meta.get("key_results")
+    krs = dict(zip(key_result_ids(old_krs), [kr for kr in old_krs if isinstance(kr, dict)])) \
+        if isinstance(old_krs, list) else {}  # by id, as the build reads them
+    gone = [kr_id for kr_id in krs if kr_id not in {new["id"] for new in new_krs}]
+    lost = sum(1 for kr_id, kr in krs.items() if kr_id not in gone
                for checkin in (kr.get("checkins") if isinstance(kr.get("checkins"), list) else [])
-               if not isinstance(checkin, dict) or (kr.get("id"), checkin.get("date")) not in kept)
+               if not isinstance(checkin, dict) or (kr_id, checkin.get("date")) not in kept)
     missing = [f"its key result{'s' if len(gone) > 1 else ''} {', '.join(map(repr, gone))}"] if gone else []
     missing += [f"its {_count(lost, 'check-in')}"] if lost else []
-    comments = sum(1 for line in split_front_matter(path.read_text("utf-8", "replace"), "")[0].split("\n")
-                   if line.lstrip().startswith("#"))
+    comments = _comment_lines(path)
     parts = [f"{_listed(missing)} not in the sheet"] if missing else []
     parts += [f"its {_count(comments, 'comment line')}"] if comments else []
     parts += ["its text below the front matter"] if old.body.strip() and old.body.strip() != doc.body.strip() else []
@@ -250,6 +280,19 @@ def _dropped(path: Path, doc: ObjectiveDoc) -> str:
         return ""
     many = len(parts) > 1 or len(missing) > 1 or len(gone) > 1 or lost > 1 or comments > 1
     return f"{_listed(parts)} {'are' if many else 'is'} dropped"
+
+
+def _comment_lines(path: Path) -> int:
+    """The front matter's comment lines: lines that start with '#' and whose removal leaves the
+    same data (a '#' line inside a block of text, `description: |`, is text)."""
+    try:
+        front = split_front_matter(decode(path.read_bytes(), ""), "")[0]
+        lines = front.split("\n")
+        data = yaml.safe_load(front)
+        return sum(1 for index, line in enumerate(lines) if line.lstrip().startswith("#")
+                   and yaml.safe_load("\n".join(lines[:index] + lines[index + 1:])) == data)
+    except (OSError, SourceError, yaml.YAMLError):  # read once already: the build says what is wrong
+        return 0
 
 
 def _listed(items: list[str]) -> str:
@@ -371,7 +414,7 @@ def run(options: ImportOptions, out: TextIO | None = None, err: TextIO | None = 
         print(f"okrsite: import failed: {why}; nothing was written", file=err)
         return EXIT_USAGE if refused and not row_errors else EXIT_CONTENT
     checked = site.own and not options.dry_run  # (the site's whole content: not a folder given by --into)
-    before = {(item.path, item.message) for item in _site_errors(options.config)} if checked else set()
+    before = {(item.path, item.line, item.col) for item in _site_errors(options.config)} if checked else set()
     written = _Written()
     failed = None if options.dry_run else _write_all(planned, written)
     if failed is not None:
@@ -379,8 +422,10 @@ def run(options: ImportOptions, out: TextIO | None = None, err: TextIO | None = 
         _print([Diagnostic(_shown(item.path), 1, 1, "error", f"cannot write the file: {exc.strerror or exc}")], err)
         print("okrsite: import failed: the file above cannot be written; nothing was written", file=err)
         return EXIT_USAGE
-    broken = [item for item in _site_errors(options.config) if (item.path, item.message) not in before] \
-        if checked else []
+    root, ours = Path(os.path.abspath(options.config)).parent, {os.path.abspath(item.path) for item in planned}
+    broken = [item for item in _site_errors(options.config) if os.path.abspath(root / item.path) in ours
+              or (item.path, item.line, item.col) not in before] if checked else []  # (an old error's words
+    # may change: `parent: grwo` is told "did you mean 'grow'?" once the sheet's grow is there)
     if broken:  # each file read back alone, but the site as a whole would not build: nothing is kept
         written.take_back()
         _print(broken, err)

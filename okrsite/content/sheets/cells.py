@@ -157,9 +157,11 @@ def date(cell: Cell, label: str, slashed: str | None = None) -> dt.date | None:
             return calendar_date(written)
     except ValueError:
         pass
-    why = ("the sheet's dates are written both day first and month first (27/03/2026, 3/27/2026)"
-           if slashed == "both" else "no date of the sheet tells whether it is day or month first") \
-        if parts is not None else ""
+    why = "" if parts is None else \
+        f"read {slashed}, as the sheet's dates are written, it is no day of the calendar" \
+        if slashed in (DAY_FIRST, MONTH_FIRST) else \
+        "the sheet's dates are written both day first and month first (27/03/2026, 3/27/2026)" \
+        if slashed == "both" else "no date of the sheet tells whether it is day or month first"
     raise CellError(f"'{label}' is not a date: {written!r} ({why + ': ' if why else ''}write 2026-01-31, or "
                     "31.01.2026 day first)")
 

@@ -291,7 +291,9 @@ def _assign_ids(reader: RowReader, groups: list[_Group]) -> None:
 
 
 def _free(reader: RowReader, taken: set[str], candidate: str, period: str) -> bool:
-    return candidate not in taken and reader.settings.site_file(candidate, period) is None
+    """An id made from a title is no id of the sheet's or of the site's (a site's objective of
+    another title, "Grow revenue" with the id `grow`, is not the sheet's "Grow": it was replaced)."""
+    return candidate not in taken and reader.settings.site_has(candidate) is None
 
 
 def _parents(reader: RowReader, groups: list[_Group], key_results: dict[str, list[dict[str, Any]]]
@@ -382,7 +384,16 @@ def _parent(reader: RowReader, group: _Group, by_id: dict[str, _Group], by_title
 
 
 def _kr_ids(reader: RowReader, group: _Group) -> list[dict[str, Any]]:
-    taken = {given for _, given, _ in group.krs if given}
+    """Given ids; else the id the site's file of the objective gives the title (reserved before any
+    id is made, so that a new key result takes none of them); else one made from the title, which
+    is no id of the file's (a link to a key result the sheet left out must not reach a new one)."""
+    period = group.values.get("period", "")
+    given_ids = {given for _, given, _ in group.krs if given}
+    known = {number: found for number, given, kr in group.krs if not given
+             and (found := reader.settings.site_kr_id(group.id, period, kr["title"])) and found not in given_ids}
+    known = {number: found for number, found in known.items()
+             if list(known.values()).count(found) == 1}  # (two rows of one title: neither is sure)
+    taken = given_ids | set(known.values()) | reader.settings.site_kr_ids(group.id, period)
     seen: set[str] = set()
     result = []
     for number, given, kr in group.krs:
@@ -390,9 +401,8 @@ def _kr_ids(reader: RowReader, group: _Group) -> list[dict[str, Any]]:
             if given in seen:
                 reader.report(number, "kr id", f"duplicate key result id '{given}' in objective '{group.id}'")
             kr_id = given
-        elif (known := reader.settings.site_kr_id(group.id, group.values.get("period", ""), kr["title"])) \
-                and known not in taken:
-            kr_id = known  # the site's file of the objective has it by this title: its id stays
+        elif number in known:
+            kr_id = known[number]  # the site's file of the objective has it by this title: its id stays
         else:
             base = make_id(kr["title"], f"kr-{len(result) + 1}", KR_ID_LENGTH)
             kr_id, suffix = base, 2

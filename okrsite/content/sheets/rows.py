@@ -52,10 +52,14 @@ class Settings:
     teams_file: str = ""  # where the known teams are listed (teams.yaml), for the message
     # (id, period) -> the file of the site, other than the one the import writes for it, with that objective id
     site_file: Callable[[str, str], str | None] = lambda objective_id, period: None
+    # id -> the file of the site's objective with that id, in any period (an id made from a title avoids them)
+    site_has: Callable[[str], str | None] = lambda objective_id: None
     # (title, period) -> the id of the site's one objective with that title in that period
     site_id: Callable[[str, str], str | None] = lambda title, period: None
     # (objective id, period, key result title) -> the id of that key result in the site's file of the objective
     site_kr_id: Callable[[str, str, str], str | None] = lambda objective_id, period, title: None
+    # (objective id, period) -> the ids of the key results of the site's file of the objective
+    site_kr_ids: Callable[[str, str], set[str]] = lambda objective_id, period: set()
 
 
 @dataclass
