@@ -24,6 +24,7 @@ from okrsite.site import changes, search
 from okrsite.site.changes import News
 from okrsite.site.formatting import _, local_digits, ngettext, percent, status_word, titled, value_text
 from okrsite.site.charts.palette import palette_for_theme
+from okrsite.site.links import period_url
 from okrsite.site.pages import SCORECARD_TEMPLATE, Page
 from okrsite.site.scorecard import Scorecard
 from okrsite.site.scorecard_pdf import PdfSpec, pdf_path, pdf_spec
@@ -238,7 +239,7 @@ def pdf_specs(site: Site, pages: list[Page]) -> dict[str, PdfSpec]:
     colours = palette_for_theme(theme_dirs(site.config.theme_dir)).light
     cards: list[Scorecard] = [page.context["card"] for page in pages if page.template == SCORECARD_TEMPLATE]
     return {pdf_path(card.period.id): pdf_spec(card, site.config.title, site.config.language, colours,
-                                               _absolute(site, f"periods/{card.period.id}/")) for card in cards}
+                                               _absolute(site, period_url(card.period.id))) for card in cards}
 
 
 def page_exports(site: Site, pages: list[Page]) -> dict[str, bytes]:

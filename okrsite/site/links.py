@@ -12,6 +12,14 @@ def project_url(project_id: str) -> str:
     return f"projects/{project_id}/"
 
 
+def team_url(team_id: str) -> str:
+    return f"teams/{team_id}/"
+
+
+def period_url(period_id: str) -> str:
+    return f"periods/{period_id}/"
+
+
 def free_page_url(slug: str) -> str:
     return f"pages/{slug}/"
 

@@ -25,7 +25,7 @@ from okrsite.model.portfolio import FINISHED
 from okrsite.model.site import CheckIn, KeyResult, Objective, Project, Site, Team
 from okrsite.model.vocabulary import by_status, period_counts, worst_first
 from okrsite.site import attention, changes, portfolio, scorecard
-from okrsite.site.links import free_page_url, link_url, objective_url, project_url
+from okrsite.site.links import free_page_url, link_url, objective_url, period_url, project_url, team_url
 from okrsite.site.formatting import _
 
 RECENT_ITEMS = 12
@@ -283,7 +283,7 @@ def team_members(site: Site) -> dict[str, Members]:
 def team_page(site: Site, team: Team, members: Members) -> Page:
     objectives, projects = members
     periods = [p for p in site.periods.values() if any(o.period == p.id for o in objectives)]
-    return Page(f"teams/{team.id}/index.html", "team.html", team.name, {
+    return Page(team_url(team.id) + "index.html", "team.html", team.name, {
         "team": team,
         "chain": team_chain(site, team.parent),
         "subteams": [site.teams[c] for c in team.children if c in site.teams],
@@ -315,7 +315,7 @@ def period_page(site: Site, period_id: str) -> Page:
     period = site.periods[period_id]
     objectives = site.objectives_in(period_id)
     graded = [o.grade for o in objectives if o.grade is not None]
-    return Page(f"periods/{period_id}/index.html", "period.html", period.title, {
+    return Page(period_url(period_id) + "index.html", "period.html", period.title, {
         "period": period,
         "ended": period.has_ended(site.as_of),
         "objectives": by_status(objectives),
@@ -480,7 +480,7 @@ def attention_page(site: Site, items: list[attention.Item]) -> Page:
 
 
 def scorecard_url(period_id: str) -> str:
-    return f"periods/{period_id}/scorecard/"
+    return period_url(period_id) + "scorecard/"
 
 
 def scorecard_card(site: Site, period_id: str) -> scorecard.Scorecard:

@@ -18,7 +18,7 @@ from okrsite.model.site import Project, Site
 from okrsite.model.vocabulary import LANE_MEANINGS, LANES
 from okrsite.model.scoring import round_half_up
 from okrsite.site.formatting import _, date, in_turn, money, ngettext, pace_points, percent, ratio, status_word
-from okrsite.site.links import link_url
+from okrsite.site.links import link_url, objective_url
 
 NAMED = 3  # a reason names at most this many KRs or objectives ("and 2 more")
 
@@ -307,7 +307,7 @@ def spend(site: Site, period_id: str, projects: Iterable[Project]) -> Spend:
         if project.lane == "halt":
             halt.add(project, share * len(here))
     currencies = tuple(sorted(total.money, key=lambda c: (-total.money[c], c)))
-    rows = [sums[o.id].row(o.title, f"objectives/{o.id}/", currencies) for o in objectives]
+    rows = [sums[o.id].row(o.title, objective_url(o.id), currencies) for o in objectives]
     rows.sort(key=lambda r: (tuple(-m for m in r.money), -r.hours, r.title))
     if earlier.projects:
         rows.append(earlier.row(_("Objectives of ended periods"), "", currencies))

@@ -22,6 +22,7 @@ from okrsite.site.charts.cache import ChartCache, drawing_key
 from okrsite.site.formatting import (_, date, grade, ngettext, number, pace_words, percent, status_count, status_label,
                                      status_word)
 from okrsite.site.language import pgettext_
+from okrsite.site.links import period_url
 from okrsite.site.scorecard import TOP_KEY_RESULTS, KeyResultLine, LaneLine, ObjectiveLine, ProjectLine, Scorecard
 
 
@@ -30,7 +31,7 @@ DRAWING = 14  # bump when okrsite.site.charts.draw_scorecard changes what it dra
 
 
 def pdf_path(period_id: str) -> str:
-    return f"periods/{period_id}/scorecard.pdf"
+    return period_url(period_id) + "scorecard.pdf"
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from okrsite.site import formatting
 from okrsite.site.formatting import (_, css_percent, grade, message_values, ngettext, number, percent,
                                      plural, status_icon, status_label, titled, with_unit, zone_label)
 from okrsite.site.language import current, gettext_, Language
+from okrsite.site.links import link_url, objective_url, project_url, team_url
 from okrsite.site.markup import escape_output as escape
 
 
@@ -51,18 +52,18 @@ def _link(context: Context, target: str, text: str) -> Markup:
 
 @jinja2.pass_context
 def objective_link(context: Context, o: Objective) -> Markup:
-    return _link(context, f"objectives/{o.id}/", o.title)
+    return _link(context, objective_url(o.id), o.title)
 
 
 @jinja2.pass_context
 def project_link(context: Context, p: Project) -> Markup:
-    return _link(context, f"projects/{p.id}/", p.title)
+    return _link(context, project_url(p.id), p.title)
 
 
 @jinja2.pass_context
 def kr_link(context: Context, kr: KeyResult) -> Markup:
     """A key result is a section of its objective's page, anchored #kr-<id>."""
-    return _link(context, f"objectives/{kr.objective_id}/#kr-{kr.id}", kr.title)
+    return _link(context, link_url(kr.ref), kr.title)
 
 
 def _known_team(context: Context, team_id: str | None) -> Team | None:
@@ -74,7 +75,7 @@ def team_link(context: Context, team_id: str | None) -> Markup:
     """A team's name linked to its page; an id teams.yaml does not know stays plain text."""
     team = _known_team(context, team_id)
     if team is not None:
-        return _link(context, f"teams/{team_id}/", team.name)
+        return _link(context, team_url(team_id), team.name)
     return escape(team_id) if team_id else Markup(f'<span class="muted">{escape(_("No team"))}</span>')
 
 
