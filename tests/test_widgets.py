@@ -74,6 +74,16 @@ def test_links_are_relative_to_the_page_and_escape_titles() -> None:
     assert render("{{ project_link(p) }}", p=project(title=HOSTILE)) == f'<a href="../../projects/blog/">{ESCAPED}</a>'
 
 
+def test_a_theme_gets_the_build_s_page_paths_for_url() -> None:
+    """A site theme wrote 'teams/' ~ id ~ '/' as the built-in templates did: the paths come from the
+    build now, and url() makes them relative to the page."""
+    assert render("{{ url(team_url('ops')) }} {{ url(period_url('2026-Q1') ~ 'scorecard.pdf') }} "
+                  "{{ url(objective_url('grow')) }} {{ url(project_url('blog')) }} {{ url(link_url('grow/views')) }}",
+                  page_url="teams/ops/index.html") == \
+        "../../teams/ops/ ../../periods/2026-Q1/scorecard.pdf ../../objectives/grow/ ../../projects/blog/ "\
+        "../../objectives/grow/#kr-views"
+
+
 def test_kr_link_points_at_the_key_result_on_its_objective_page() -> None:
     assert render("{{ kr_link(k) }}", k=kr(title="Views <up>")) == \
         '<a href="../../objectives/grow/#kr-views">Views &lt;up&gt;</a>'

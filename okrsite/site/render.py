@@ -30,6 +30,7 @@ from okrsite.build.background import can_fork
 from okrsite.site.formatting import (css_percent, css_string, date, grade, message_values, money, number, percent, ratio,
                                      status_icon, status_label, update_figures, zone_label)
 from okrsite.site.language import gettext_, ngettext_
+from okrsite.site.links import link_url, objective_url, period_url, project_url, team_url
 from okrsite.filesystem.realpaths import leads_inside
 from okrsite.site.themes import home_of
 from okrsite.site.markdown import RenderCache
@@ -205,7 +206,8 @@ def make_environment(theme_dirs_: list[Path], globals_: dict[str, Any],
     )
     env.newstyle_gettext = True  # type: ignore[attr-defined]  # {% trans %} and _() format alike, values escaped
     env.globals.update(gettext=_gettext, _=_gettext, ngettext=_ngettext, zone_label=zone_label,
-                       update_figures=update_figures)
+                       update_figures=update_figures, objective_url=objective_url, project_url=project_url,
+                       team_url=team_url, period_url=period_url, link_url=link_url)  # site paths, for url()
     cache = markdown or RenderCache()
     env.filters[FIXED_WORDS] = _fixed_word
     env.filters.update(markdown=cache.markdown, inline=cache.inline, number=number, percent=percent,
