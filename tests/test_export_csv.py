@@ -195,10 +195,9 @@ def test_export_prints_to_standard_output_without_an_output_file(small_site: Pat
     assert (row["objective id"], row["kr id"], row["current"], row["team"]) == ("grow", "views", "150", "marketing")
 
 
-def test_an_owner_with_a_comma_is_warned_of_at_export(tmp_path: Path, capsys) -> None:
+def test_an_owner_with_a_comma_is_warned_of_at_export(small_site: Path, tmp_path: Path, capsys) -> None:
     """"Smith, Dana" was exported in a cell the import splits at its commas: two owners came back."""
-    site = tmp_path / "site"
-    write(site, "okrsite.yaml", "title: T\nas_of: 2026-02-15\n")
+    site = small_site
     write(site, "content/objectives/grow.md", """
         ---
         title: Grow
