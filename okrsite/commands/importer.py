@@ -18,7 +18,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
 import yaml
 
@@ -105,7 +105,7 @@ def _settings(options: ImportOptions, diagnostics: Diagnostics) -> tuple[Setting
     own = options.config.is_file() and os.path.abspath(into) == os.path.abspath(content)
     site = SiteObjectives(into, own, default_period)
     return replace(settings, site_file=site.elsewhere, site_has=site.has, site_id=site.titled,
-                   site_kr_id=site.key_result, site_kr_ids=site.key_result_ids), site
+                   site_key_results=site.key_results), site
 
 
 @dataclass(frozen=True)
@@ -136,15 +136,18 @@ class SiteObjectives:
             objective_id = given if isinstance(given, str) and given else file_id(path.name)
             self.files.setdefault(objective_id, []).append(
                 _Known(path, _text(period) or default_period, title if isinstance(title, str) else "",
-                       key_result_ids(krs)))
+                       _key_results_by_id(krs)))
             self.paths.add(os.path.abspath(path))
+
+    def _file(self, objective_id: str, period: str) -> _Known | None:
+        """The site's file of the objective: this id in this period."""
+        return next((known for known in self.files.get(objective_id, ()) if known.period == period), None)
 
     def target(self, objective_id: str, period: str) -> Path:
         """Where the objective goes: its file, or objectives/<period>/<id>.md for a new one (<id>-2.md
         when another objective's file has that name)."""
-        same = next((known.path for known in self.files.get(objective_id, ()) if known.period == period), None)
-        if same is not None:
-            return same
+        if (same := self._file(objective_id, period)) is not None:
+            return same.path
         folder = self.into / "objectives" / _folder(period)
         names = (f"{objective_id}{suffix}.md" for suffix in ("", *(f"-{n}" for n in range(2, 10_000))))
         return next(folder / name for name in names if os.path.abspath(folder / name) not in self.paths)
@@ -166,19 +169,14 @@ class SiteObjectives:
                if k.period == period and k.title.casefold() == title.casefold()]
         return ids[0] if len(ids) == 1 else None
 
-    def key_result(self, objective_id: str, period: str, title: str) -> str | None:
-        """The id of the key result with this title (any case) in the site's file of the objective:
-        without a `kr id` column, a key result imported again keeps the id projects and parents name."""
-        found = next((known.key_results for known in self.files.get(objective_id, ()) if known.period == period), {})
-        return next((kr_id for kr_id, kr_title in found.items() if kr_title.casefold() == title.casefold()), None)
-
-    def key_result_ids(self, objective_id: str, period: str) -> set[str]:
-        """The ids of the key results of the site's file of the objective (a new key result takes none)."""
-        return set(next((known.key_results for known in self.files.get(objective_id, ())
-                         if known.period == period), {}))
+    def key_results(self, objective_id: str, period: str) -> dict[str, str]:
+        """The key results of the site's file of the objective, id -> title: without a `kr id`
+        column, a key result imported again keeps the id projects and parents name."""
+        found = self._file(objective_id, period)
+        return found.key_results if found else {}
 
 
-def key_result_ids(krs: object) -> dict[str, str]:
+def _key_results_by_id(krs: object) -> dict[str, str]:
     """A file's key results: id -> title, as the build reads them (an id written as a number is that
     number as text; without one, kr-1, kr-2 ... by position)."""
     found = {}
@@ -189,8 +187,8 @@ def key_result_ids(krs: object) -> dict[str, str]:
 
 
 def _text(value: object) -> str:
-    """A scalar as the build reads an id or a period (`2026`, `42`); "" for none."""
-    return str(value) if isinstance(value, (str, int)) and not isinstance(value, bool) else ""
+    """A scalar as the build reads an id, a name or a period (`id: 42` is "42"); "" for none."""
+    return str(value) if isinstance(value, (str, int, float)) and not isinstance(value, bool) else ""
 
 
 def _document(path: Path) -> Document | None:
@@ -210,14 +208,11 @@ def _teams(path: Path) -> Callable[[str], str | None] | None:
         return None
     if any(p.severity == "error" for p in problems) or not isinstance(doc.meta, list):
         return None
-    def text(value: Any) -> str | None:  # as the build reads an id or a name: `id: 42` is the team "42"
-        return str(value) if isinstance(value, (str, int, float)) and not isinstance(value, bool) else None
-
     known: dict[str, str] = {}
     for team in doc.meta:
-        if isinstance(team, dict) and (team_id := text(team.get("id"))) is not None:
+        if isinstance(team, dict) and (team_id := _text(team.get("id"))):
             known[team_id.casefold()] = team_id
-            if (name := text(team.get("name"))) is not None:
+            if name := _text(team.get("name")):
                 known.setdefault(name.casefold(), team_id)
     return lambda team: known.get(team.casefold())
 
@@ -264,9 +259,10 @@ def _dropped(path: Path, doc: ObjectiveDoc) -> str:
     new_krs = doc.meta.get("key_results", ())
     kept = {(kr["id"], checkin["date"]) for kr in new_krs for checkin in kr.get("checkins", ())}
     old_krs = old.meta.get("key_results")
-    krs = dict(zip(key_result_ids(old_krs), [kr for kr in old_krs if isinstance(kr, dict)])) \
+    krs = dict(zip(_key_results_by_id(old_krs), [kr for kr in old_krs if isinstance(kr, dict)])) \
         if isinstance(old_krs, list) else {}  # by id, as the build reads them
-    gone = [kr_id for kr_id in krs if kr_id not in {new["id"] for new in new_krs}]
+    new_ids = {new["id"] for new in new_krs}
+    gone = [kr_id for kr_id in krs if kr_id not in new_ids]
     lost = sum(1 for kr_id, kr in krs.items() if kr_id not in gone
                for checkin in (kr.get("checkins") if isinstance(kr.get("checkins"), list) else [])
                if not isinstance(checkin, dict) or (kr_id, checkin.get("date")) not in kept)

@@ -157,13 +157,15 @@ def date(cell: Cell, label: str, slashed: str | None = None) -> dt.date | None:
             return calendar_date(written)
     except ValueError:
         pass
-    why = "" if parts is None else \
-        f"read {slashed}, as the sheet's dates are written, it is no day of the calendar" \
-        if slashed in (DAY_FIRST, MONTH_FIRST) else \
-        "the sheet's dates are written both day first and month first (27/03/2026, 3/27/2026)" \
-        if slashed == "both" else "no date of the sheet tells whether it is day or month first"
-    raise CellError(f"'{label}' is not a date: {written!r} ({why + ': ' if why else ''}write 2026-01-31, or "
-                    "31.01.2026 day first)")
+    why = _SLASHED_WHY.get(slashed, _SLASHED_WHY[None]).format(slashed) + ": " if parts is not None else ""
+    raise CellError(f"'{label}' is not a date: {written!r} ({why}write 2026-01-31, or 31.01.2026 day first)")
+
+
+# Why a slashed date was not read, by the order of the sheet's slashed dates (slashed_order)
+_NO_DAY = "read {}, as the sheet's dates are written, it is no day of the calendar"
+_SLASHED_WHY = {DAY_FIRST: _NO_DAY, MONTH_FIRST: _NO_DAY,
+                "both": "the sheet's dates are written both day first and month first (27/03/2026, 3/27/2026)",
+                None: "no date of the sheet tells whether it is day or month first"}
 
 
 def slashed_order(written: Iterable[Cell]) -> str | None:

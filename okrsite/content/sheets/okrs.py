@@ -11,6 +11,7 @@ so what remains is consistent; the importer decides whether to write it.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -387,13 +388,16 @@ def _kr_ids(reader: RowReader, group: _Group) -> list[dict[str, Any]]:
     """Given ids; else the id the site's file of the objective gives the title (reserved before any
     id is made, so that a new key result takes none of them); else one made from the title, which
     is no id of the file's (a link to a key result the sheet left out must not reach a new one)."""
-    period = group.values.get("period", "")
+    site = reader.settings.site_key_results(group.id, group.values.get("period", ""))
+    by_title: dict[str, str] = {}
+    for kr_id, title in site.items():
+        by_title.setdefault(title.casefold(), kr_id)
     given_ids = {given for _, given, _ in group.krs if given}
-    known = {number: found for number, given, kr in group.krs if not given
-             and (found := reader.settings.site_kr_id(group.id, period, kr["title"])) and found not in given_ids}
-    known = {number: found for number, found in known.items()
-             if list(known.values()).count(found) == 1}  # (two rows of one title: neither is sure)
-    taken = given_ids | set(known.values()) | reader.settings.site_kr_ids(group.id, period)
+    matched = {number: found for number, given, kr in group.krs if not given
+               and (found := by_title.get(kr["title"].casefold())) and found not in given_ids}
+    twice = Counter(matched.values())  # two rows of one title: neither is sure
+    known = {number: found for number, found in matched.items() if twice[found] == 1}
+    taken = given_ids | set(known.values()) | set(site)
     seen: set[str] = set()
     result = []
     for number, given, kr in group.krs:

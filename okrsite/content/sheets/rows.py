@@ -56,10 +56,8 @@ class Settings:
     site_has: Callable[[str], str | None] = lambda objective_id: None
     # (title, period) -> the id of the site's one objective with that title in that period
     site_id: Callable[[str, str], str | None] = lambda title, period: None
-    # (objective id, period, key result title) -> the id of that key result in the site's file of the objective
-    site_kr_id: Callable[[str, str, str], str | None] = lambda objective_id, period, title: None
-    # (objective id, period) -> the ids of the key results of the site's file of the objective
-    site_kr_ids: Callable[[str, str], set[str]] = lambda objective_id, period: set()
+    # (objective id, period) -> the key results of the site's file of the objective: id -> title
+    site_key_results: Callable[[str, str], dict[str, str]] = lambda objective_id, period: {}
 
 
 @dataclass
